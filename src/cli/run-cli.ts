@@ -1,0 +1,124 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compare, type Logger } from '../compare.js';
+import { InputError, UsageError } from '../core/errors.js';
+import { resolveOutputFile } from '../io/paths.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderText } from '../render/text.js';
+import type { Report } from '../report/report.js';
+import { parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
+import { TOOL_VERSION } from '../version.js';
+
+/** The process pieces the CLI touches, injected so tests can run it in-process too. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+/** Exit codes: 0 pass or warn, 1 the gate failed, 2 usage or input error. */
+export const EXIT = { ok: 0, gateFailed: 1, badInput: 2 } as const;
+
+const BOOLEAN_OPTIONS = new Set(['allow-outside-workspace']);
+
+/** The usage text of `embedding-gate --help`. */
+export function usage(): string {
+  const width = Math.max(...Object.keys(SETTING_OPTIONS).map((name) => name.length)) + 4;
+  const options = Object.entries(SETTING_OPTIONS)
+    .map(([name, help]) => `  --${`${name}${BOOLEAN_OPTIONS.has(name) ? '' : ' X'}`.padEnd(width)} ${help}`)
+    .join('\n');
+  return `embedding-gate ${TOOL_VERSION}: is the new embedding space compatible with the old one, how far did it move, and what version does it deserve?
+
+Usage:
+  embedding-gate compare --reference REF --candidate CAND [options]
+  embedding-gate --help | --version
+
+Options of compare:
+${options}
+
+Exit codes: 0 pass or warn, 1 the gate failed, 2 usage or input error.
+The report goes to stdout (or --output); progress and warnings go to stderr.
+`;
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(usage());
+      return command === undefined ? EXIT.badInput : EXIT.ok;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${TOOL_VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (command !== 'compare') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is "compare" (see --help).`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(usage());
+      return EXIT.ok;
+    }
+    return await runCompare(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
+  const options = Object.fromEntries(
+    Object.keys(SETTING_OPTIONS).map((name) => [name, { type: BOOLEAN_OPTIONS.has(name) ? 'boolean' : 'string' } as const]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, '')} (see embedding-gate compare --help).`);
+  }
+  const settings = parseSettings({ ...values, workspace: values.workspace ?? io.cwd });
+  const log: Logger = {
+    info: (message) => io.stderr(`embedding-gate: ${message}\n`),
+    warn: (message) => io.stderr(`embedding-gate: warning: ${message}\n`),
+  };
+  const outputPath =
+    settings.output === null
+      ? null
+      : resolveOutputFile(settings.output, '--output', { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace });
+  const report = await compare(settings, log);
+  const rendered = render(report, settings.outputFormat);
+  if (outputPath === null) io.stdout(rendered);
+  else {
+    try {
+      mkdirSync(dirname(outputPath), { recursive: true });
+      writeFileSync(outputPath, rendered);
+    } catch (error) {
+      throw new InputError(`--output: cannot write ${settings.output}: ${(error as Error).message}`);
+    }
+    io.stderr(`embedding-gate: ${report.verdict.status.toUpperCase()}: ${report.bump.final} change; report written to ${settings.output}\n`);
+  }
+  return report.verdict.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
+}
+
+/** Renders a report in the requested format. */
+export function render(report: Report, format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'text':
+      return renderText(report);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError || error instanceof InputError) {
+    io.stderr(`embedding-gate: error: ${error.message}\n`);
+    return EXIT.badInput;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`embedding-gate: internal error: ${message}\nThis is a bug in embedding-gate; please report it with the command you ran.\n`);
+  if (process.env.EMBEDDING_GATE_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return EXIT.badInput;
+}

@@ -1,0 +1,214 @@
+import { classifyBump } from './classify/classify-bump.js';
+import { loadManifest, type Manifest } from './classify/manifest.js';
+import { alignById, type AlignedPair } from './core/align.js';
+import type { EmbeddingSet } from './core/embedding-set.js';
+import { InputError } from './core/errors.js';
+import { resolveInputFile, type PathPolicy } from './io/paths.js';
+import { detectFormat, readEmbeddingSet } from './io/read-embedding-set.js';
+import { seededRandom, sampleIndices } from './kernels/random.js';
+import { clustersFromKmeans, clustersFromLabels } from './metrics/cluster-assignment.js';
+import { clusterCentroids } from './metrics/cluster-centroids.js';
+import { centroidShift } from './metrics/centroid-shift.js';
+import { crossRetrieval } from './metrics/cross-retrieval.js';
+import { knnOverlap, summariseKnnOverlap } from './metrics/knn-overlap.js';
+import { linearCka } from './metrics/linear-cka.js';
+import { pairedCosine } from './metrics/paired-cosine.js';
+import { procrustesAlignedCosine } from './metrics/procrustes.js';
+import { dimensionMismatchReason } from './metrics/types.js';
+import { loadPolicy } from './policy/policy.js';
+import { decideVerdict } from './policy/verdict.js';
+import { REPORT_SCHEMA_VERSION, type Report, type SetSummary, type WorstItem } from './report/report.js';
+import type { Settings, SideSettings } from './settings.js';
+import { TOOL_VERSION } from './version.js';
+
+/** Where progress and warnings go (stderr in the CLI, the runner log in the action). */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Salts that give each random stream its own sequence from the one user seed. */
+const STREAM = { sample: 1, bootstrap: 2, kmeans: 3 } as const;
+
+/**
+ * Runs the whole comparison: read both sets, join by id, measure, classify the bump, apply the
+ * policy, and return the report. Throws InputError for anything wrong with the inputs.
+ */
+export async function compare(settings: Settings, log: Logger): Promise<Report> {
+  const paths: PathPolicy = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
+  const reference = await readSide(settings.reference, 'reference', settings, paths, log);
+  const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log);
+  const referenceManifest = loadOptionalManifest(settings.reference.manifest, '--reference-manifest', paths);
+  const candidateManifest = loadOptionalManifest(settings.candidate.manifest, '--candidate-manifest', paths);
+  const configPath = settings.config === null ? null : resolveInputFile(settings.config, '--config', paths);
+  const policy = loadPolicy(configPath, settings.config);
+
+  const pair = alignById(reference.set, candidate.set, settings.minCoverage);
+  log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
+  if (settings.k >= pair.count) {
+    throw new InputError(`--k ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower --k or embed more probe items.`);
+  }
+  const metrics = measure(pair, settings, log);
+  const bump = classifyBump({
+    referenceManifest,
+    candidateManifest,
+    declaredFlag: settings.declaredBump,
+    vectors: {
+      referenceDim: pair.referenceDim,
+      candidateDim: pair.candidateDim,
+      minPairedCosine: metrics.paired.cosineMin,
+      equivalenceTolerance: settings.equivalenceTolerance,
+    },
+  });
+  const verdict = decideVerdict(metrics, bump, policy);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'embedding-gate', version: TOOL_VERSION },
+    settings: {
+      k: settings.k,
+      sample: settings.sample,
+      seed: settings.seed,
+      clusters: settings.clusters,
+      minCoverage: settings.minCoverage,
+      compatThreshold: settings.compatThreshold,
+      equivalenceTolerance: settings.equivalenceTolerance,
+      config: settings.config,
+    },
+    reference: reference.summary,
+    candidate: candidate.summary,
+    alignment: pair.summary,
+    metrics,
+    bump,
+    verdict,
+  };
+}
+
+async function readSide(
+  side: SideSettings,
+  name: 'reference' | 'candidate',
+  settings: Settings,
+  paths: PathPolicy,
+  log: Logger,
+): Promise<{ set: EmbeddingSet; summary: SetSummary }> {
+  const path = resolveInputFile(side.path, `--${name}`, paths);
+  const idsPath = side.ids === null ? null : resolveInputFile(side.ids, `--${name}-ids`, paths);
+  const format = side.format ?? detectFormat(side.path);
+  const started = Date.now();
+  const set = await readEmbeddingSet({
+    path,
+    display: side.path,
+    format,
+    idField: settings.idField,
+    vectorField: settings.vectorField,
+    idsFile: idsPath,
+    idsDisplay: side.ids,
+  });
+  log.info(`read ${name} ${side.path}: ${set.count} × ${set.dim} (${format}, ids from ${set.idSource}) in ${Date.now() - started} ms`);
+  return {
+    set,
+    summary: { source: side.path, format, count: set.count, dim: set.dim, idSource: set.idSource, manifest: side.manifest },
+  };
+}
+
+function loadOptionalManifest(path: string | null, option: string, paths: PathPolicy): Manifest | null {
+  if (path === null) return null;
+  return loadManifest(resolveInputFile(path, option, paths), path);
+}
+
+function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['metrics'] {
+  const sampled = settings.sample !== null && settings.sample < pair.count;
+  if (settings.sample !== null && !sampled) log.info(`--sample ${settings.sample} ≥ ${pair.count} matched items: evaluating all items exactly`);
+  const queryRows = sampled ? sampleIndices(pair.count, settings.sample as number, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const dimensionReason = dimensionMismatchReason(pair);
+
+  let started = Date.now();
+  const knnDetail = knnOverlap(pair, settings.k, queryRows);
+  const knn = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
+  log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
+  const text = (row: number): string | null => {
+    const value = pair.metadata?.[row]?.text;
+    return typeof value === 'string' ? value : null;
+  };
+  const ids = (list: Int32Array): string[] => Array.from(list, (row) => pair.ids[row] as string);
+  const worst: WorstItem[] = knn.worstPositions.map((position) => {
+    const row = knnDetail.queryRows[position] as number;
+    const from = position * knnDetail.k;
+    return {
+      id: pair.ids[row] as string,
+      text: text(row),
+      overlap: knnDetail.overlaps[position] as number,
+      referenceNeighbours: ids(knnDetail.referenceNeighbours.subarray(from, from + knnDetail.k)),
+      candidateNeighbours: ids(knnDetail.candidateNeighbours.subarray(from, from + knnDetail.k)),
+    };
+  });
+
+  started = Date.now();
+  const cka = linearCka(pair);
+  log.info(`linear CKA in ${Date.now() - started} ms`);
+
+  const assignment =
+    clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ??
+    clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
+  const clusters = clusterCentroids(pair, assignment, dimensionReason);
+  const allRows = Array.from({ length: pair.count }, (_, i) => i);
+  const globalShift = dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null;
+
+  let paired: Report['metrics']['paired'];
+  let cross: Report['metrics']['crossRetrieval'];
+  let procrustes: Report['metrics']['procrustes'];
+  if (dimensionReason === null) {
+    const values = pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim);
+    paired = {
+      cosineMean: values.cosineMean,
+      cosineP5: values.cosineP5,
+      cosineMin: values.cosineMin,
+      lowest: { id: pair.ids[values.minRow] as string, cosine: values.cosineMin },
+      reason: null,
+    };
+    started = Date.now();
+    const retrieval = crossRetrieval(pair, settings.k, settings.compatThreshold, queryRows);
+    log.info(`cross-model retrieval in ${Date.now() - started} ms`);
+    cross = { ...retrieval, reason: null };
+    started = Date.now();
+    procrustes = { alignedCosineMean: procrustesAlignedCosine(pair), reason: null };
+    log.info(`Procrustes in ${Date.now() - started} ms`);
+  } else {
+    paired = { cosineMean: null, cosineP5: null, cosineMin: null, lowest: null, reason: dimensionReason };
+    cross = {
+      evaluated: null,
+      top1: null,
+      recallAtK: null,
+      k: settings.k,
+      threshold: settings.compatThreshold,
+      indexCompatible: false,
+      reason: `${dimensionReason}; an index built from the old vectors cannot hold the new ones, so a re-index is required`,
+    };
+    procrustes = { alignedCosineMean: null, reason: dimensionReason };
+  }
+
+  return {
+    knnOverlap: {
+      k: knn.k,
+      method: knn.method,
+      evaluated: knn.evaluated,
+      mean: knn.mean,
+      p10: knn.p10,
+      p50: knn.p50,
+      min: knn.min,
+      ci95: knn.ci95,
+      worst,
+    },
+    cka: { linear: cka.value, reason: cka.reason },
+    centroid: {
+      cosineDistance: globalShift?.cosineDistance ?? null,
+      relativeShift: globalShift?.relativeShift ?? null,
+      reason: dimensionReason ?? globalShift?.reason ?? null,
+      clustering: { source: clusters.source, description: clusters.description, count: clusters.clusters.length },
+      clusters: clusters.clusters,
+      meanInterCentroidDistance: clusters.meanInterCentroidDistance,
+    },
+    paired,
+    crossRetrieval: cross,
+    procrustes,
+  };
+}

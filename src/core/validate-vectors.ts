@@ -1,0 +1,41 @@
+import { InputError } from './errors.js';
+import { describeRow, type EmbeddingSet } from './embedding-set.js';
+
+/**
+ * Checks every row of a set before any metric sees it: each value must be finite and each
+ * vector non-zero (cosine is undefined for a zero vector). Throws naming the file, row and id.
+ */
+export function validateVectors(set: EmbeddingSet): void {
+  const { vectors, dim, count } = set;
+  for (let i = 0; i < count; i++) {
+    const offset = i * dim;
+    let sumOfSquares = 0;
+    for (let j = 0; j < dim; j++) {
+      const value = vectors[offset + j] as number;
+      if (!Number.isFinite(value)) {
+        throw new InputError(
+          `${set.source}: ${describeRow(set, i)} has a non-finite value (${value}) at dimension ${j}; fix or drop that item before comparing.`,
+        );
+      }
+      sumOfSquares += value * value;
+    }
+    if (sumOfSquares === 0) {
+      throw new InputError(`${set.source}: ${describeRow(set, i)} is a zero vector; its cosine similarity is undefined, so fix or drop that item.`);
+    }
+  }
+}
+
+/** Checks that no id occurs twice in a set; names both rows of the first duplicate. */
+export function checkUniqueIds(set: EmbeddingSet): Map<string, number> {
+  const index = new Map<string, number>();
+  set.ids.forEach((id, row) => {
+    const earlier = index.get(id);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `${set.source}: duplicate id ${JSON.stringify(id)} at ${describeRow(set, earlier)} and ${describeRow(set, row)}; ids must be unique to pair items.`,
+      );
+    }
+    index.set(id, row);
+  });
+  return index;
+}

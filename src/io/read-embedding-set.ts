@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { EmbeddingSet } from '../core/embedding-set.js';
+import { readDelimited } from './delimited.js';
+import { readIdsFile } from './ids-file.js';
+import { readJsonRecords } from './json-lines.js';
+import { readNpyMatrix } from './npy.js';
+import { readParquet } from './parquet.js';
+
+/** The file formats the gate reads. */
+export const INPUT_FORMATS = ['npy', 'jsonl', 'json', 'csv', 'tsv', 'parquet'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+/** Everything needed to read one embedding set. */
+export interface ReadRequest {
+  /** Absolute path of the vectors file. */
+  readonly path: string;
+  /** The path as the user gave it, for messages. */
+  readonly display: string;
+  /** Forced format, or `null` to use the extension. */
+  readonly format: InputFormat | null;
+  readonly idField: string;
+  readonly vectorField: string;
+  /** Absolute path of an ids file for `.npy` (or `null`: sidecar `<stem>.ids.txt`, else row index). */
+  readonly idsFile: string | null;
+  readonly idsDisplay: string | null;
+}
+
+/** Picks the format from the file extension; unknown extensions are an error naming the file. */
+export function detectFormat(display: string): InputFormat {
+  const extension = extname(display).slice(1).toLowerCase();
+  if ((INPUT_FORMATS as readonly string[]).includes(extension)) return extension as InputFormat;
+  if (extension === 'ndjson') return 'jsonl';
+  throw new InputError(
+    `${display}: unknown file extension ${JSON.stringify(extname(display) || '(none)')}; use .npy, .jsonl, .json, .csv, .tsv or .parquet, or set --format-in.`,
+  );
+}
+
+/** Reads one embedding set in any supported format. */
+export async function readEmbeddingSet(request: ReadRequest): Promise<EmbeddingSet> {
+  const format = request.format ?? detectFormat(request.display);
+  const fields = { idField: request.idField, vectorField: request.vectorField };
+  switch (format) {
+    case 'npy':
+      return readNpySet(request);
+    case 'jsonl':
+    case 'json':
+      return readJsonRecords(request.path, request.display, fields);
+    case 'csv':
+      return readDelimited(request.path, request.display, fields, ',');
+    case 'tsv':
+      return readDelimited(request.path, request.display, fields, '\t');
+    case 'parquet':
+      return readParquet(request.path, request.display, fields);
+  }
+}
+
+function readNpySet(request: ReadRequest): EmbeddingSet {
+  const matrix = readNpyMatrix(request.path, request.display);
+  if (matrix.rows === 0 || matrix.cols === 0) {
+    throw new InputError(`${request.display}: the array has shape (${matrix.rows}, ${matrix.cols}): an empty set.`);
+  }
+  const sidecar = join(dirname(request.path), `${basename(request.path, extname(request.path))}.ids.txt`);
+  let ids: string[];
+  let idSource: string;
+  if (request.idsFile) {
+    ids = readIdsFile(request.idsFile, request.idsDisplay ?? request.idsFile);
+    idSource = `ids file ${request.idsDisplay}`;
+  } else if (existsSync(sidecar)) {
+    ids = readIdsFile(sidecar, sidecar);
+    idSource = `sidecar ${basename(sidecar)}`;
+  } else {
+    ids = Array.from({ length: matrix.rows }, (_, index) => String(index));
+    idSource = 'row index';
+  }
+  if (ids.length !== matrix.rows) {
+    throw new InputError(
+      `${request.display}: ${matrix.rows} rows but ${ids.length} ids in the ${idSource}; the ids file needs exactly one id per row.`,
+    );
+  }
+  return {
+    source: request.display,
+    count: matrix.rows,
+    dim: matrix.cols,
+    vectors: matrix.values,
+    ids,
+    idSource,
+    metadata: null,
+    rowLabel: 'row',
+    rowNumbers: null,
+  };
+}

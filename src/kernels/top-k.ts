@@ -1,0 +1,40 @@
+/**
+ * Keeps, for each of `lists` queries, the `k` best (score, index) candidates, best first.
+ * Order: higher score first; equal scores by lower index (the tie rule of every kNN metric).
+ * Storage is two flat typed arrays (lists × k).
+ */
+export class TopKLists {
+  readonly scores: Float64Array;
+  readonly indices: Int32Array;
+
+  constructor(
+    readonly lists: number,
+    readonly k: number,
+  ) {
+    this.scores = new Float64Array(lists * k).fill(-Infinity);
+    this.indices = new Int32Array(lists * k).fill(0x7fffffff);
+  }
+
+  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
+  offer(list: number, score: number, index: number): void {
+    const { scores, indices } = this;
+    const base = list * this.k;
+    let p = base + this.k - 1;
+    const worst = scores[p] as number;
+    if (score < worst || (score === worst && index > (indices[p] as number))) return;
+    while (p > base) {
+      const above = scores[p - 1] as number;
+      if (above > score || (above === score && (indices[p - 1] as number) < index)) break;
+      scores[p] = above;
+      indices[p] = indices[p - 1] as number;
+      p -= 1;
+    }
+    scores[p] = score;
+    indices[p] = index;
+  }
+
+  /** The best-first indices of list `list` (a view, not a copy). */
+  neighbours(list: number): Int32Array {
+    return this.indices.subarray(list * this.k, (list + 1) * this.k);
+  }
+}

@@ -1,0 +1,42 @@
+import { partnerRanks } from '../kernels/cross-rank.js';
+import type { AlignedMatrices } from './types.js';
+
+/** Cross-model retrieval results (equal dimension). */
+export interface CrossRetrieval {
+  readonly evaluated: number;
+  /** Fraction of queries C_i whose most similar reference vector is R_i. */
+  readonly top1: number;
+  /** Fraction of queries C_i with R_i among the k most similar reference vectors. */
+  readonly recallAtK: number;
+  readonly k: number;
+  /** top1 ≥ the compatibility threshold. */
+  readonly indexCompatible: boolean;
+  readonly threshold: number;
+}
+
+/**
+ * Cross-model retrieval, the compatibility test of backward-compatible representation learning
+ * (Shen et al., CVPR 2020): query an index of the reference vectors with each candidate vector C_i.
+ *   top1       = (1/q) Σ_i [rank_i = 0],   recall@k = (1/q) Σ_i [rank_i < k],
+ * where rank_i counts reference rows scoring above R_i (ties: lower row first).
+ * indexCompatible = top1 ≥ threshold: new vectors can be searched against the old index.
+ * Cost: O(q · n · d).
+ */
+export function crossRetrieval(matrices: AlignedMatrices, k: number, threshold: number, queryRows: Int32Array | null): CrossRetrieval {
+  const ranks = partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows);
+  let top1 = 0;
+  let withinK = 0;
+  for (const rank of ranks) {
+    if (rank === 0) top1 += 1;
+    if (rank < k) withinK += 1;
+  }
+  const fraction = top1 / ranks.length;
+  return {
+    evaluated: ranks.length,
+    top1: fraction,
+    recallAtK: withinK / ranks.length,
+    k,
+    indexCompatible: fraction >= threshold,
+    threshold,
+  };
+}

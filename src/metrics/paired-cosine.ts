@@ -1,0 +1,39 @@
+import { rowDot } from '../kernels/score-block.js';
+import { quantileSorted, sortedCopy } from '../kernels/quantile.js';
+
+/** Statistics of cos(R_i, C_i) over all aligned items. */
+export interface PairedCosine {
+  readonly cosineMean: number;
+  readonly cosineP5: number;
+  readonly cosineMin: number;
+  /** Aligned row of the least similar pair (lowest row on ties). */
+  readonly minRow: number;
+  /** The per-item values, by aligned row. */
+  readonly values: Float64Array;
+}
+
+/**
+ * Paired cosine similarity of each item with itself across the two spaces (equal dimension):
+ * cos_i = R_i · C_i for unit rows, clamped to [−1, 1]. Reports the mean, the 5th percentile
+ * (linear interpolation) and the minimum. 1 everywhere means the vectors did not change.
+ * Cost: O(n · d).
+ */
+export function pairedCosine(reference: Float32Array, candidate: Float32Array, count: number, dim: number): PairedCosine {
+  const values = new Float64Array(count);
+  let sum = 0;
+  let minRow = 0;
+  for (let i = 0; i < count; i++) {
+    const value = Math.max(-1, Math.min(1, rowDot(reference, i, candidate, i, dim)));
+    values[i] = value;
+    sum += value;
+    if (value < (values[minRow] as number)) minRow = i;
+  }
+  const sorted = sortedCopy(values);
+  return {
+    cosineMean: sum / count,
+    cosineP5: quantileSorted(sorted, 0.05),
+    cosineMin: sorted[0] as number,
+    minRow,
+    values,
+  };
+}

@@ -1,0 +1,166 @@
+import { BUMPS, isBump, type Bump } from './classify/bump.js';
+import { UsageError } from './core/errors.js';
+import { INPUT_FORMATS, type InputFormat } from './io/read-embedding-set.js';
+
+/** Report formats the CLI can write. */
+export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Where one side's vectors, ids and manifest come from. */
+export interface SideSettings {
+  /** Vectors file, relative to the workspace or absolute. */
+  readonly path: string;
+  /** Forced input format, or `null` to use the extension. */
+  readonly format: InputFormat | null;
+  /** Ids file for `.npy` (one per line or a JSON array), or `null` for the sidecar / row index. */
+  readonly ids: string | null;
+  /** Model manifest (JSON or YAML), or `null`. */
+  readonly manifest: string | null;
+}
+
+/** Every setting of a comparison, validated once; shared by the CLI and the action. */
+export interface Settings {
+  readonly reference: SideSettings;
+  readonly candidate: SideSettings;
+  /** Record field / column holding the id (JSONL, CSV, Parquet). */
+  readonly idField: string;
+  /** Record field / column holding the vector. */
+  readonly vectorField: string;
+  /** Metadata field whose values define clusters (else k-means). */
+  readonly clusterField: string;
+  /** Neighbours per item for kNN overlap and recall@k. */
+  readonly k: number;
+  /** Evaluate a seeded sample of this many query items, or `null` for all (exact). */
+  readonly sample: number | null;
+  /** Seed for every random choice (query sample, bootstrap, k-means). */
+  readonly seed: number;
+  /** k-means clusters when no label field is present. */
+  readonly clusters: number;
+  /** Minimum fraction of reference ids that must be present in the candidate. */
+  readonly minCoverage: number;
+  /** Cross-model top-1 at or above which the old index stays usable. */
+  readonly compatThreshold: number;
+  /** ε: paired cosine ≥ 1 − ε counts as unchanged. */
+  readonly equivalenceTolerance: number;
+  /** The bump the author declares, overriding the manifest versions. */
+  readonly declaredBump: Bump | null;
+  /** Config file with the gate policy (YAML or JSON), or `null` for the defaults. */
+  readonly config: string | null;
+  readonly outputFormat: OutputFormat;
+  /** Write the report here instead of stdout. */
+  readonly output: string | null;
+  /** Directory user paths are resolved against and confined to. */
+  readonly workspace: string;
+  readonly allowOutsideWorkspace: boolean;
+}
+
+/** Raw option values by option name (kebab-case, as on the command line and in action.yml). */
+export type RawInputs = Readonly<Record<string, string | boolean | undefined>>;
+
+/** The option names parseSettings reads, with one-line help; the CLI and the action list these. */
+export const SETTING_OPTIONS = {
+  reference: 'reference embeddings (.npy, .jsonl, .json, .csv, .tsv, .parquet)',
+  candidate: 'candidate embeddings, same probe items under the same ids',
+  'reference-ids': 'ids for a reference .npy: one per line or a JSON array (default: <stem>.ids.txt, else row index)',
+  'candidate-ids': 'ids for a candidate .npy',
+  'reference-manifest': 'reference model manifest (JSON or YAML)',
+  'candidate-manifest': 'candidate model manifest (JSON or YAML)',
+  'format-in': `input format for both files when the extension is not enough (${INPUT_FORMATS.join('|')})`,
+  'reference-format-in': 'input format of the reference file only',
+  'candidate-format-in': 'input format of the candidate file only',
+  'id-field': 'record field / column with the item id (default id)',
+  'vector-field': 'record field / column with the vector (default embedding)',
+  'cluster-field': 'metadata field whose values are clusters (default label; else k-means)',
+  k: 'neighbours per item (default 10)',
+  sample: 'evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)',
+  seed: 'seed for sampling, bootstrap and k-means (default 42)',
+  clusters: 'k-means clusters when no label field is present (default 8)',
+  'min-coverage': 'minimum fraction of reference ids found in the candidate (default 0.95)',
+  'compat-threshold': 'cross-model top-1 needed to call the old index compatible (default 0.95)',
+  'equivalence-tolerance': 'paired cosine ≥ 1 − ε counts as unchanged (default 1e-4)',
+  'declared-bump': `the bump you declare (${BUMPS.join('|')}); overrides manifest versions`,
+  config: 'gate policy file (YAML or JSON)',
+  format: `report format (${OUTPUT_FORMATS.join('|')}, default text)`,
+  output: 'write the report to this file instead of stdout',
+  workspace: 'directory paths are resolved against and confined to (default: current directory)',
+  'allow-outside-workspace': 'allow input and output paths outside the workspace (true|false)',
+} as const;
+
+/**
+ * Validates raw option values into Settings. Every bad value is a UsageError that names the
+ * option (through `nameOf`, so the action can say "input 'k'") and what it accepts; nothing falls
+ * back to a default silently.
+ */
+export function parseSettings(raw: RawInputs, nameOf: (option: string) => string = (option) => `--${option}`): Settings {
+  const text = (option: string): string | null => {
+    const value = raw[option];
+    if (value === undefined || value === '') return null;
+    if (typeof value !== 'string') throw new UsageError(`${nameOf(option)} needs a value.`);
+    return value.trim() === '' ? null : value.trim();
+  };
+  const required = (option: string): string => {
+    const value = text(option);
+    if (value === null) throw new UsageError(`${nameOf(option)} is required: the path of the ${option} embeddings.`);
+    return value;
+  };
+  const number = (option: string, fallback: number, check: (value: number) => boolean, accepts: string, integer = false): number => {
+    const value = text(option);
+    if (value === null) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || !check(parsed)) {
+      throw new UsageError(`${nameOf(option)} must be ${accepts}, got ${JSON.stringify(value)}.`);
+    }
+    return parsed;
+  };
+  const choice = <T extends string>(option: string, allowed: readonly T[]): T | null => {
+    const value = text(option);
+    if (value === null) return null;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new UsageError(`${nameOf(option)} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}.`);
+    }
+    return value as T;
+  };
+  const flag = (option: string): boolean => {
+    const value = raw[option];
+    if (value === undefined || value === false || value === 'false' || value === '') return false;
+    if (value === true || value === 'true') return true;
+    throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
+  };
+
+  const sharedFormat = choice('format-in', INPUT_FORMATS);
+  const sampleText = text('sample');
+  const declared = text('declared-bump');
+  if (declared !== null && !isBump(declared)) {
+    throw new UsageError(`${nameOf('declared-bump')} must be one of ${BUMPS.join(', ')}, got ${JSON.stringify(declared)}.`);
+  }
+  return {
+    reference: {
+      path: required('reference'),
+      format: choice('reference-format-in', INPUT_FORMATS) ?? sharedFormat,
+      ids: text('reference-ids'),
+      manifest: text('reference-manifest'),
+    },
+    candidate: {
+      path: required('candidate'),
+      format: choice('candidate-format-in', INPUT_FORMATS) ?? sharedFormat,
+      ids: text('candidate-ids'),
+      manifest: text('candidate-manifest'),
+    },
+    idField: text('id-field') ?? 'id',
+    vectorField: text('vector-field') ?? 'embedding',
+    clusterField: text('cluster-field') ?? 'label',
+    k: number('k', 10, (v) => v >= 1, 'a whole number ≥ 1', true),
+    sample: sampleText === null ? null : number('sample', 0, (v) => v >= 1, 'a whole number ≥ 1', true),
+    seed: number('seed', 42, (v) => v >= 0 && v <= 0xffffffff, 'a whole number from 0 to 4294967295', true),
+    clusters: number('clusters', 8, (v) => v >= 1, 'a whole number ≥ 1', true),
+    minCoverage: number('min-coverage', 0.95, (v) => v > 0 && v <= 1, 'a fraction in (0, 1]'),
+    compatThreshold: number('compat-threshold', 0.95, (v) => v >= 0 && v <= 1, 'a fraction in [0, 1]'),
+    equivalenceTolerance: number('equivalence-tolerance', 1e-4, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+    declaredBump: declared as Bump | null,
+    config: text('config'),
+    outputFormat: choice('format', OUTPUT_FORMATS) ?? 'text',
+    output: text('output'),
+    workspace: text('workspace') ?? process.cwd(),
+    allowOutsideWorkspace: flag('allow-outside-workspace'),
+  };
+}
