@@ -80,7 +80,8 @@ async function* jsonArrayElements(path: string, file: string): AsyncGenerator<Re
   let closed = false;
   for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
     const text = chunk as string;
-    let start = -1;
+    // An element cut by the previous chunk continues from this chunk's first character.
+    let start = element.length > 0 ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];
       if (ch === '\n') line += 1;

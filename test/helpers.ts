@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect } from 'vitest';
+import { alignById, type AlignedPair } from '../src/core/align.js';
+import { readEmbeddingSet } from '../src/io/read-embedding-set.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+export const EXAMPLES = join(ROOT, 'examples', 'digits');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+/** Asserts |actual − expected| ≤ tolerance, naming both in the failure. */
+export function expectClose(actual: number | null | undefined, expected: number, tolerance = 1e-6): void {
+  expect(actual, `expected ${actual} ≈ ${expected} (±${tolerance})`).not.toBeNull();
+  expect(Math.abs((actual as number) - expected), `|${actual} − ${expected}| > ${tolerance}`).toBeLessThanOrEqual(tolerance);
+}
+
+const temporaryDirectories: string[] = [];
+afterEach(() => {
+  for (const dir of temporaryDirectories.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'embedding-gate-test-'));
+  temporaryDirectories.push(dir);
+  return dir;
+}
+
+/** Reads a JSON fixture. */
+export function readJson<T = any>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Reads an .npy or other set with default fields. */
+export async function readSet(path: string, display = path) {
+  return readEmbeddingSet({ path, display, format: null, idField: 'id', vectorField: 'embedding', idsFile: null, idsDisplay: null });
+}
+
+/** Loads one metric fixture case (reference values computed with NumPy/SciPy/scikit-learn). */
+export async function loadMetricCase(name: string): Promise<{ pair: AlignedPair; expected: any }> {
+  const reference = await readSet(join(FIXTURES, 'metrics', `${name}-reference.npy`));
+  const candidate = await readSet(join(FIXTURES, 'metrics', `${name}-candidate.npy`));
+  return { pair: alignById(reference, candidate, 1), expected: readJson(join(FIXTURES, 'metrics', `${name}.json`)) };
+}
+
+/** Result of running the bundled CLI as a separate process. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node dist/cli.js ARGS` in `cwd`, exactly as a user would. */
+export function runCliProcess(args: readonly string[], cwd = ROOT): CliRun {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, EMBEDDING_GATE_DEBUG: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}

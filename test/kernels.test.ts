@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { partnerRanks } from '../src/kernels/cross-rank.js';
+import { crossProduct } from '../src/kernels/matrix-products.js';
+import { nearestNeighbours } from '../src/kernels/nearest-neighbours.js';
+import { quantileSorted } from '../src/kernels/quantile.js';
+import { sampleIndices, seededRandom } from '../src/kernels/random.js';
+import { rowDot } from '../src/kernels/score-block.js';
+import { expectClose } from './helpers.js';
+
+/** A plain, obviously correct kNN: score every other row, sort by (score desc, index asc). */
+function bruteNeighbours(values: Float32Array, count: number, dim: number, k: number, rows: number[]): number[][] {
+  return rows.map((i) => {
+    const scored: Array<[number, number]> = [];
+    for (let j = 0; j < count; j++) if (j !== i) scored.push([rowDot(values, i, values, j, dim), j]);
+    scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    return scored.slice(0, k).map(([, j]) => j);
+  });
+}
+
+function randomMatrix(count: number, dim: number, seed: number, levels = 0): Float32Array {
+  const random = seededRandom(seed);
+  // levels > 0 quantises values so that exact ties are common (adversarial for tie-breaking).
+  return Float32Array.from({ length: count * dim }, () => (levels > 0 ? Math.floor(random() * levels) - levels / 2 : random() - 0.5));
+}
+
+function chunks(flat: Int32Array, k: number): number[][] {
+  return Array.from({ length: flat.length / k }, (_, q) => Array.from(flat.subarray(q * k, (q + 1) * k)));
+}
+
+describe('nearestNeighbours', () => {
+  it.each([
+    { count: 50, dim: 7, k: 5, levels: 0, name: 'd not a multiple of 4' },
+    { count: 3, dim: 5, k: 2, levels: 0, name: 'n smaller than the query tile, k = n − 1' },
+    { count: 37, dim: 3, k: 36, levels: 0, name: 'k = n − 1' },
+    { count: 1100, dim: 6, k: 4, levels: 0, name: 'n larger than one item block' },
+    { count: 40, dim: 4, k: 6, levels: 3, name: 'many exact ties (ties go to the lower row)' },
+  ])('matches brute force: $name', ({ count, dim, k, levels }) => {
+    const values = randomMatrix(count, dim, count * 31 + dim, levels);
+    const all = Array.from({ length: count }, (_, i) => i);
+    expect(chunks(nearestNeighbours(values, count, dim, k, null), k)).toEqual(bruteNeighbours(values, count, dim, k, all));
+    const subset = all.filter((i) => i % 3 === 1);
+    expect(chunks(nearestNeighbours(values, count, dim, k, Int32Array.from(subset)), k)).toEqual(bruteNeighbours(values, count, dim, k, subset));
+  });
+
+  it('handles duplicate vectors: identical rows are each other’s nearest, lower row first', () => {
+    const values = Float32Array.from([1, 0, 0.6, 0.8, 1, 0, 1, 0, 0, 1]);
+    expect(chunks(nearestNeighbours(values, 5, 2, 2, null), 2)).toEqual([[2, 3], [4, 0], [0, 3], [0, 2], [1, 0]]);
+  });
+
+  it('rejects k outside 1..n−1', () => {
+    expect(() => nearestNeighbours(new Float32Array(6), 3, 2, 3, null)).toThrow(RangeError);
+    expect(() => nearestNeighbours(new Float32Array(6), 3, 2, 0, null)).toThrow(RangeError);
+  });
+});
+
+describe('partnerRanks', () => {
+  it('counts rows scoring above the partner, ties to the lower row', () => {
+    const count = 30;
+    const dim = 5;
+    const queries = randomMatrix(count, dim, 1, 3);
+    const items = randomMatrix(count, dim, 2, 3);
+    const expected = Array.from({ length: count }, (_, i) => {
+      const own = rowDot(queries, i, items, i, dim);
+      let rank = 0;
+      for (let j = 0; j < count; j++) {
+        const score = rowDot(queries, i, items, j, dim);
+        if (score > own || (score === own && j < i)) rank += 1;
+      }
+      return rank;
+    });
+    expect(Array.from(partnerRanks(queries, items, count, dim, null))).toEqual(expected);
+    expect(Array.from(partnerRanks(queries, items, count, dim, Int32Array.from([3, 7, 29])))).toEqual([expected[3], expected[7], expected[29]]);
+  });
+
+  it('gives rank 0 to every row of identical matrices with distinct rows', () => {
+    const values = randomMatrix(20, 4, 9);
+    // Unit rows: the partner (itself) scores 1, everyone else less.
+    for (let i = 0; i < 20; i++) {
+      const norm = Math.sqrt(rowDot(values, i, values, i, 4));
+      for (let t = 0; t < 4; t++) values[i * 4 + t] = (values[i * 4 + t] as number) / norm;
+    }
+    expect(Array.from(partnerRanks(values, values, 20, 4, null))).toEqual(new Array(20).fill(0));
+  });
+});
+
+describe('crossProduct', () => {
+  it('equals the naive AᵀB, over several row chunks', () => {
+    const count = 4500;
+    const a = randomMatrix(count, 6, 3);
+    const b = randomMatrix(count, 9, 4);
+    const product = crossProduct(a, 6, b, 9, count);
+    for (let p = 0; p < 6; p++) {
+      for (let q = 0; q < 9; q++) {
+        let sum = 0;
+        for (let i = 0; i < count; i++) sum += (a[i * 6 + p] as number) * (b[i * 9 + q] as number);
+        expectClose(product[p * 9 + q], sum, 1e-9);
+      }
+    }
+  });
+});
+
+describe('quantileSorted', () => {
+  it('matches numpy.percentile (linear) on reference values', () => {
+    // numpy.percentile([1, 2, 4, 7, 11], [0, 10, 50, 95, 100]) = [1, 1.4, 4, 10.2, 11]
+    const sorted = [1, 2, 4, 7, 11];
+    expect([0, 0.1, 0.5, 0.95, 1].map((p) => quantileSorted(sorted, p)).map((v) => Number(v.toFixed(12)))).toEqual([1, 1.4, 4, 10.2, 11]);
+    expect(quantileSorted([5], 0.3)).toBe(5);
+    expect(() => quantileSorted([], 0.5)).toThrow(RangeError);
+  });
+});
+
+describe('seeded randomness', () => {
+  it('repeats for a seed, differs across seeds, and samples distinct sorted indices', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const first = Array.from({ length: 5 }, a);
+    expect(Array.from({ length: 5 }, b)).toEqual(first);
+    expect(Array.from({ length: 5 }, seededRandom(43))).not.toEqual(first);
+    const sample = sampleIndices(100, 30, seededRandom(7));
+    expect(new Set(sample).size).toBe(30);
+    expect(Array.from(sample)).toEqual(Array.from(sample).sort((x, y) => x - y));
+    expect(Array.from(sampleIndices(100, 30, seededRandom(7)))).toEqual(Array.from(sample));
+    expect(sampleIndices(5, 10, seededRandom(1)).length).toBe(5);
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { alignById } from '../src/core/align.js';
+import type { EmbeddingSet } from '../src/core/embedding-set.js';
+import { seededRandom } from '../src/kernels/random.js';
+import { bootstrapMeanInterval } from '../src/metrics/bootstrap.js';
+import { centroidShift } from '../src/metrics/centroid-shift.js';
+import { clustersFromKmeans, clustersFromLabels } from '../src/metrics/cluster-assignment.js';
+import { clusterCentroids } from '../src/metrics/cluster-centroids.js';
+import { crossRetrieval } from '../src/metrics/cross-retrieval.js';
+import { knnOverlap, summariseKnnOverlap } from '../src/metrics/knn-overlap.js';
+import { linearCka } from '../src/metrics/linear-cka.js';
+import { pairedCosine } from '../src/metrics/paired-cosine.js';
+import { procrustesAlignedCosine } from '../src/metrics/procrustes.js';
+import { dimensionMismatchReason } from '../src/metrics/types.js';
+import { expectClose, loadMetricCase } from './helpers.js';
+
+// Reference values: test/fixtures/metrics/*.json, computed by test/fixtures/make_fixtures.py with
+// scikit-learn 1.2 NearestNeighbors (cosine, brute), NumPy 1.24 and SciPy 1.10
+// (orthogonal_procrustes, spatial.distance.cosine, pdist). Inputs are stored as float32; the
+// tolerance covers float32 normalisation (about 1e-7 per value).
+const TOL = 2e-6;
+const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+const labelsOf = (expected: { labels: string[] }) => expected.labels.map((label) => ({ label }));
+
+describe.each(['equal', 'dims', 'rotation'])('reference values: %s', (name) => {
+  it('kNN neighbour lists and overlap statistics match scikit-learn', async () => {
+    const { pair, expected } = await loadMetricCase(name);
+    const detail = knnOverlap(pair, expected.k, null);
+    const k = expected.k as number;
+    const lists = (flat: Int32Array) => Array.from({ length: pair.count }, (_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
+    expect(lists(detail.referenceNeighbours)).toEqual(expected.referenceNeighbours);
+    expect(lists(detail.candidateNeighbours)).toEqual(expected.candidateNeighbours);
+    expect(Array.from(detail.overlaps)).toEqual(expected.knnOverlap.perItem);
+    const summary = summariseKnnOverlap(detail, false, seededRandom(1));
+    expectClose(summary.mean, expected.knnOverlap.mean, 1e-12);
+    expectClose(summary.p10, expected.knnOverlap.p10, 1e-12);
+    expectClose(summary.p50, expected.knnOverlap.p50, 1e-12);
+    expect(summary.min).toBe(expected.knnOverlap.min);
+    expect(summary.ci95).toBeNull();
+  });
+
+  it('linear CKA matches NumPy (feature-space and HSIC forms agree)', async () => {
+    const { pair, expected } = await loadMetricCase(name);
+    expectClose(expected.ckaLinear, expected.ckaLinearHsic, 1e-9);
+    expectClose(linearCka(pair).value, expected.ckaLinear, TOL);
+  });
+
+  it('mean inter-centroid distance and its change match SciPy pdist', async () => {
+    const { pair, expected } = await loadMetricCase(name);
+    const assignment = clustersFromLabels(labelsOf(expected), pair.ids, 'label');
+    expect(assignment).not.toBeNull();
+    const result = clusterCentroids(pair, assignment!, dimensionMismatchReason(pair));
+    expectClose(result.meanInterCentroidDistance.reference, expected.interCentroid.reference, TOL);
+    expectClose(result.meanInterCentroidDistance.candidate, expected.interCentroid.candidate, TOL);
+    expectClose(result.meanInterCentroidDistance.relativeChange, expected.interCentroid.relativeChange, TOL);
+    if (expected.clusters) {
+      expect(result.clusters.map((c) => [c.cluster, c.size])).toEqual(expected.clusters.map((c: any) => [c.cluster, c.size]));
+      result.clusters.forEach((cluster, i) => {
+        expectClose(cluster.cosineDistance, expected.clusters[i].cosineDistance, TOL);
+        expectClose(cluster.relativeShift, expected.clusters[i].relativeShift, TOL);
+      });
+    } else {
+      expect(result.clusters.every((c) => c.cosineDistance === null && c.reason?.startsWith('dimensions differ'))).toBe(true);
+    }
+  });
+});
+
+describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (name) => {
+  it('centroid shift, paired cosine, cross retrieval and Procrustes match NumPy/SciPy', async () => {
+    const { pair, expected } = await loadMetricCase(name);
+    const shift = centroidShift(pair.reference, pair.candidate, pair.referenceDim, all(pair.count));
+    expectClose(shift.cosineDistance, expected.centroid.cosineDistance, TOL);
+    expectClose(shift.relativeShift, expected.centroid.relativeShift, TOL);
+    const paired = pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim);
+    expectClose(paired.cosineMean, expected.paired.mean, TOL);
+    expectClose(paired.cosineP5, expected.paired.p5, TOL);
+    expectClose(paired.cosineMin, expected.paired.min, TOL);
+    const cross = crossRetrieval(pair, expected.k, 0.95, null);
+    expect(cross.top1).toBe(expected.crossRetrieval.top1);
+    expect(cross.recallAtK).toBe(expected.crossRetrieval.recallAtK);
+    expectClose(procrustesAlignedCosine(pair), expected.procrustesAlignedCosineMean, 1e-5);
+  });
+});
+
+function setOf(name: string, rows: Float32Array, count: number, dim: number, order?: number[]): EmbeddingSet {
+  const index = order ?? all(count);
+  const vectors = new Float32Array(count * dim);
+  index.forEach((source, target) => vectors.set(rows.subarray(source * dim, (source + 1) * dim), target * dim));
+  return { source: name, count, dim, vectors, ids: index.map((i) => `id-${i}`), idSource: 'test', metadata: null, rowLabel: 'row', rowNumbers: null };
+}
+
+describe('invariants', () => {
+  const count = 120;
+  const dim = 8;
+  const random = seededRandom(5);
+  const base = Float32Array.from({ length: count * dim }, () => random() - 0.3);
+
+  it('identical sets: overlap 1, CKA 1, paired cosine 1, top-1 1, Procrustes 1, no shift', () => {
+    const pair = alignById(setOf('a', base, count, dim), setOf('b', base, count, dim), 1);
+    const summary = summariseKnnOverlap(knnOverlap(pair, 10, null), false, seededRandom(1));
+    expect([summary.mean, summary.min]).toEqual([1, 1]);
+    expect(summary.worstPositions).toEqual([]);
+    expectClose(linearCka(pair).value, 1, 1e-12);
+    expect(pairedCosine(pair.reference, pair.candidate, count, dim).cosineMin).toBeGreaterThan(1 - 1e-6);
+    expect(crossRetrieval(pair, 10, 0.95, null)).toMatchObject({ top1: 1, indexCompatible: true });
+    expectClose(procrustesAlignedCosine(pair), 1, 1e-9);
+    expect(centroidShift(pair.reference, pair.candidate, dim, all(count)).relativeShift).toBe(0);
+  });
+
+  it('a pure rotation: overlap 1, CKA 1, Procrustes 1, top-1 near 0, not index compatible', async () => {
+    const { pair } = await loadMetricCase('rotation');
+    expect(summariseKnnOverlap(knnOverlap(pair, 5, null), false, seededRandom(1)).mean).toBe(1);
+    expectClose(linearCka(pair).value, 1, 1e-6);
+    expectClose(procrustesAlignedCosine(pair), 1, 1e-6);
+    const cross = crossRetrieval(pair, 5, 0.95, null);
+    expect(cross.top1).toBeLessThan(0.1);
+    expect(cross.indexCompatible).toBe(false);
+  });
+
+  it('shuffling the candidate rows changes nothing (the join is by id)', () => {
+    const other = Float32Array.from(base, (v, i) => v + Math.sin(i) * 0.2);
+    const shuffled = all(count).sort((a, b) => ((a * 7919) % count) - ((b * 7919) % count));
+    const straight = alignById(setOf('a', base, count, dim), setOf('b', other, count, dim), 1);
+    const permuted = alignById(setOf('a', base, count, dim), setOf('b', other, count, dim, shuffled), 1);
+    expect(Array.from(permuted.candidate)).toEqual(Array.from(straight.candidate));
+    expect(linearCka(permuted).value).toBe(linearCka(straight).value);
+    expect(Array.from(knnOverlap(permuted, 5, null).overlaps)).toEqual(Array.from(knnOverlap(straight, 5, null).overlaps));
+  });
+
+  it('sampled queries reproduce the exact per-item overlaps of those items, with a bootstrap interval', async () => {
+    const { pair, expected } = await loadMetricCase('equal');
+    const rows = Int32Array.from([0, 5, 17, 40, 41, 89]);
+    const detail = knnOverlap(pair, expected.k, rows);
+    expect(Array.from(detail.overlaps)).toEqual(Array.from(rows, (row) => expected.knnOverlap.perItem[row]));
+    const summary = summariseKnnOverlap(detail, true, seededRandom(3));
+    expect(summary.method).toBe('sampled');
+    const [low, high] = summary.ci95!;
+    expect(low).toBeLessThanOrEqual(summary.mean);
+    expect(high).toBeGreaterThanOrEqual(summary.mean);
+    expect(summariseKnnOverlap(detail, true, seededRandom(3)).ci95).toEqual(summary.ci95);
+  });
+});
+
+describe('bootstrapMeanInterval', () => {
+  it('is narrow for a constant sample and covers the mean of a varied one', () => {
+    expect(bootstrapMeanInterval([0.5, 0.5, 0.5], seededRandom(1))).toEqual([0.5, 0.5]);
+    const values = Array.from({ length: 400 }, (_, i) => (i % 10) / 10);
+    const [low, high] = bootstrapMeanInterval(values, seededRandom(2));
+    // Mean 0.45, standard error ≈ 0.2872 / √400 ≈ 0.0144: the 95% interval is about ±0.028.
+    expect(low).toBeGreaterThan(0.41);
+    expect(low).toBeLessThan(0.44);
+    expect(high).toBeGreaterThan(0.46);
+    expect(high).toBeLessThan(0.49);
+  });
+});
+
+describe('clusters', () => {
+  it('k-means is seeded: the same seed gives the same clusters', async () => {
+    const { pair } = await loadMetricCase('equal');
+    const run = (seed: number) => clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, 3, seed, seededRandom(seed));
+    expect(run(11)).toEqual(run(11));
+    expect(run(11).clusters.reduce((total, c) => total + c.rows.length, 0)).toBe(pair.count);
+  });
+
+  it('label clusters sort numerically, reject partial labels, and fall back to k-means without labels', () => {
+    const ids = ['a', 'b', 'c'];
+    expect(clustersFromLabels([{ label: 10 }, { label: 9 }, { label: 10 }], ids, 'label')?.clusters.map((c) => c.name)).toEqual(['9', '10']);
+    expect(() => clustersFromLabels([{ label: 'x' }, {}, { label: 'y' }], ids, 'label')).toThrow(/item "b" has no "label"/);
+    expect(clustersFromLabels([{ text: 'x' }, {}, {}], ids, 'label')).toBeNull();
+  });
+
+  it('rejects more k-means clusters than items', () => {
+    expect(() => clustersFromKmeans(new Float32Array(4), 2, 2, 3, 1, seededRandom(1))).toThrow(/--clusters 3 needs at least 3 matched items/);
+  });
+});
