@@ -17737,7 +17737,7 @@ async function* jsonArrayElements(path, file) {
   let closed = false;
   for await (const chunk of createReadStream2(path, { encoding: "utf8" })) {
     const text = chunk;
-    let start = -1;
+    let start = element.length > 0 ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];
       if (ch === "\n") line += 1;
@@ -21363,6 +21363,132 @@ function readNpySet(request) {
   };
 }
 
+// src/kernels/score-block.ts
+var QUERY_GROUP = 4;
+function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out, stride) {
+  const o0 = q0 * dim;
+  const o1 = q1 * dim;
+  const o2 = q2 * dim;
+  const o3 = q3 * dim;
+  let j = itemStart;
+  for (; j + 1 < itemEnd; j += 2) {
+    const ox = j * dim;
+    const oy = ox + dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    for (let t = 0; t < dim; t++) {
+      const x = items[ox + t];
+      const y = items[oy + t];
+      const a = queries[o0 + t];
+      const b = queries[o1 + t];
+      const c = queries[o2 + t];
+      const e = queries[o3 + t];
+      s0 += a * x;
+      s1 += b * x;
+      s2 += c * x;
+      s3 += e * x;
+      r0 += a * y;
+      r1 += b * y;
+      r2 += c * y;
+      r3 += e * y;
+    }
+    const p = j - itemStart;
+    out[p] = s0;
+    out[stride + p] = s1;
+    out[2 * stride + p] = s2;
+    out[3 * stride + p] = s3;
+    out[p + 1] = r0;
+    out[stride + p + 1] = r1;
+    out[2 * stride + p + 1] = r2;
+    out[3 * stride + p + 1] = r3;
+  }
+  if (j < itemEnd) {
+    const ox = j * dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let t = 0; t < dim; t++) {
+      const x = items[ox + t];
+      s0 += queries[o0 + t] * x;
+      s1 += queries[o1 + t] * x;
+      s2 += queries[o2 + t] * x;
+      s3 += queries[o3 + t] * x;
+    }
+    const p = j - itemStart;
+    out[p] = s0;
+    out[stride + p] = s1;
+    out[2 * stride + p] = s2;
+    out[3 * stride + p] = s3;
+  }
+}
+function rowDot(a, ia, b, ib, dim) {
+  const oa = ia * dim;
+  const ob = ib * dim;
+  let sum = 0;
+  for (let t = 0; t < dim; t++) sum += a[oa + t] * b[ob + t];
+  return sum;
+}
+
+// src/kernels/matrix-products.ts
+function columnMeans(values, count, dim) {
+  const means = new Float64Array(dim);
+  for (let i = 0; i < count; i++) {
+    const offset = i * dim;
+    for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
+  }
+  for (let j = 0; j < dim; j++) means[j] = means[j] / count;
+  return means;
+}
+var ROW_CHUNK = 2048;
+function crossProduct(a, da, b, db, count) {
+  const out = new Float64Array(da * db);
+  const chunk = Math.min(ROW_CHUNK, count);
+  const at = new Float32Array(da * chunk);
+  const bt = new Float32Array(db * chunk);
+  const tile = new Float64Array(QUERY_GROUP * db);
+  for (let start = 0; start < count; start += chunk) {
+    const rows = Math.min(chunk, count - start);
+    transposeRows(a, da, start, rows, at);
+    transposeRows(b, db, start, rows, bt);
+    for (let p = 0; p < da; p += QUERY_GROUP) {
+      const last = Math.min(p + QUERY_GROUP, da) - 1;
+      const pick = (slot) => Math.min(p + slot, last);
+      scoreBlock(at, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
+      for (let slot = 0; p + slot <= last; slot++) {
+        const base = (p + slot) * db;
+        const from = slot * db;
+        for (let q = 0; q < db; q++) out[base + q] = out[base + q] + tile[from + q];
+      }
+    }
+  }
+  return out;
+}
+function transposeRows(values, dim, start, rows, out) {
+  for (let i = 0; i < rows; i++) {
+    const offset = (start + i) * dim;
+    for (let j = 0; j < dim; j++) out[j * rows + i] = values[offset + j];
+  }
+}
+function euclideanDistance(a, b) {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) {
+    const diff = a[j] - b[j];
+    sum += diff * diff;
+  }
+  return Math.sqrt(sum);
+}
+function cosine(a, b) {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let j = 0; j < a.length; j++) {
+    const x = a[j];
+    const y = b[j];
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  if (na === 0 || nb === 0) return null;
+  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
+}
+
 // src/kernels/random.ts
 function seededRandom(seed) {
   let state = seed >>> 0;
@@ -21941,132 +22067,6 @@ function clustersFromKmeans(vectors, count, dim, clusterCount, seed, random2) {
   };
 }
 
-// src/kernels/score-block.ts
-var QUERY_GROUP = 4;
-function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out, stride) {
-  const o0 = q0 * dim;
-  const o1 = q1 * dim;
-  const o2 = q2 * dim;
-  const o3 = q3 * dim;
-  let j = itemStart;
-  for (; j + 1 < itemEnd; j += 2) {
-    const ox = j * dim;
-    const oy = ox + dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-    for (let t = 0; t < dim; t++) {
-      const x = items[ox + t];
-      const y = items[oy + t];
-      const a = queries[o0 + t];
-      const b = queries[o1 + t];
-      const c = queries[o2 + t];
-      const e = queries[o3 + t];
-      s0 += a * x;
-      s1 += b * x;
-      s2 += c * x;
-      s3 += e * x;
-      r0 += a * y;
-      r1 += b * y;
-      r2 += c * y;
-      r3 += e * y;
-    }
-    const p = j - itemStart;
-    out[p] = s0;
-    out[stride + p] = s1;
-    out[2 * stride + p] = s2;
-    out[3 * stride + p] = s3;
-    out[p + 1] = r0;
-    out[stride + p + 1] = r1;
-    out[2 * stride + p + 1] = r2;
-    out[3 * stride + p + 1] = r3;
-  }
-  if (j < itemEnd) {
-    const ox = j * dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let t = 0; t < dim; t++) {
-      const x = items[ox + t];
-      s0 += queries[o0 + t] * x;
-      s1 += queries[o1 + t] * x;
-      s2 += queries[o2 + t] * x;
-      s3 += queries[o3 + t] * x;
-    }
-    const p = j - itemStart;
-    out[p] = s0;
-    out[stride + p] = s1;
-    out[2 * stride + p] = s2;
-    out[3 * stride + p] = s3;
-  }
-}
-function rowDot(a, ia, b, ib, dim) {
-  const oa = ia * dim;
-  const ob = ib * dim;
-  let sum = 0;
-  for (let t = 0; t < dim; t++) sum += a[oa + t] * b[ob + t];
-  return sum;
-}
-
-// src/kernels/matrix-products.ts
-function columnMeans(values, count, dim) {
-  const means = new Float64Array(dim);
-  for (let i = 0; i < count; i++) {
-    const offset = i * dim;
-    for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
-  }
-  for (let j = 0; j < dim; j++) means[j] = means[j] / count;
-  return means;
-}
-var ROW_CHUNK = 2048;
-function crossProduct(a, da, b, db, count) {
-  const out = new Float64Array(da * db);
-  const chunk = Math.min(ROW_CHUNK, count);
-  const at = new Float32Array(da * chunk);
-  const bt = new Float32Array(db * chunk);
-  const tile = new Float64Array(QUERY_GROUP * db);
-  for (let start = 0; start < count; start += chunk) {
-    const rows = Math.min(chunk, count - start);
-    transposeRows(a, da, start, rows, at);
-    transposeRows(b, db, start, rows, bt);
-    for (let p = 0; p < da; p += QUERY_GROUP) {
-      const last = Math.min(p + QUERY_GROUP, da) - 1;
-      const pick = (slot) => Math.min(p + slot, last);
-      scoreBlock(at, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
-      for (let slot = 0; p + slot <= last; slot++) {
-        const base = (p + slot) * db;
-        const from = slot * db;
-        for (let q = 0; q < db; q++) out[base + q] = out[base + q] + tile[from + q];
-      }
-    }
-  }
-  return out;
-}
-function transposeRows(values, dim, start, rows, out) {
-  for (let i = 0; i < rows; i++) {
-    const offset = (start + i) * dim;
-    for (let j = 0; j < dim; j++) out[j * rows + i] = values[offset + j];
-  }
-}
-function euclideanDistance(a, b) {
-  let sum = 0;
-  for (let j = 0; j < a.length; j++) {
-    const diff = a[j] - b[j];
-    sum += diff * diff;
-  }
-  return Math.sqrt(sum);
-}
-function cosine(a, b) {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let j = 0; j < a.length; j++) {
-    const x = a[j];
-    const y = b[j];
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  if (na === 0 || nb === 0) return null;
-  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
-}
-
 // src/metrics/centroid-shift.ts
 function centroid(values, dim, rows) {
   const mean = new Float64Array(dim);
@@ -22337,14 +22337,14 @@ function summariseKnnOverlap(detail, sampled, random2) {
 }
 
 // src/metrics/linear-cka.ts
-function linearCka(matrices) {
+function linearCka(matrices, candidateByReference) {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   if (n < 2) return { value: null, reason: "needs at least 2 items" };
   const meanR = columnMeans(reference, n, dr);
   const meanC = columnMeans(candidate, n, dc);
   const normRR = centredFrobenius(crossProduct(reference, dr, reference, dr, n), meanR, meanR, n);
   const normCC = centredFrobenius(crossProduct(candidate, dc, candidate, dc, n), meanC, meanC, n);
-  const normCR = centredFrobenius(crossProduct(candidate, dc, reference, dr, n), meanC, meanR, n);
+  const normCR = centredFrobenius(candidateByReference ?? crossProduct(candidate, dc, reference, dr, n), meanC, meanR, n);
   if (normRR === 0 || normCC === 0) {
     return { value: null, reason: "a set has no variance (every item has the same vector)" };
   }
@@ -22387,9 +22387,8 @@ function pairedCosine(reference, candidate, count, dim) {
 }
 
 // src/metrics/procrustes.ts
-function procrustesAlignedCosine(matrices) {
-  const { count: n, candidate, reference, candidateDim: d } = matrices;
-  const product = crossProduct(candidate, d, reference, d, n);
+function procrustesAlignedCosine(candidateByReference, n, d) {
+  const product = candidateByReference;
   const rows = [];
   for (let p = 0; p < d; p++) rows.push(Array.from(product.subarray(p * d, (p + 1) * d)));
   const svd = new SingularValueDecomposition2(new Matrix2(rows), {
@@ -22434,7 +22433,7 @@ var GATED_METRICS = {
     read: (m) => exact(m.centroid.relativeShift, m.centroid.reason)
   },
   interCentroidDistanceChange: {
-    label: "|change| of mean inter-centroid distance",
+    label: "inter-centroid distance change (absolute)",
     direction: "max",
     read: (m) => {
       const change = m.centroid.meanInterCentroidDistance.relativeChange;
@@ -22748,10 +22747,13 @@ function measure(pair, settings, log) {
     };
   });
   started = Date.now();
-  const cka = linearCka(pair);
+  const candidateByReference = dimensionReason === null ? crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : void 0;
+  const cka = linearCka(pair, candidateByReference);
   log.info(`linear CKA in ${Date.now() - started} ms`);
+  started = Date.now();
   const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
   const clusters = clusterCentroids(pair, assignment, dimensionReason);
+  log.info(`clusters (${assignment.description}) in ${Date.now() - started} ms`);
   const allRows = Array.from({ length: pair.count }, (_, i) => i);
   const globalShift = dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null;
   let paired;
@@ -22771,7 +22773,7 @@ function measure(pair, settings, log) {
     log.info(`cross-model retrieval in ${Date.now() - started} ms`);
     cross = { ...retrieval, reason: null };
     started = Date.now();
-    procrustes = { alignedCosineMean: procrustesAlignedCosine(pair), reason: null };
+    procrustes = { alignedCosineMean: procrustesAlignedCosine(candidateByReference, pair.count, pair.referenceDim), reason: null };
     log.info(`Procrustes in ${Date.now() - started} ms`);
   } else {
     paired = { cosineMean: null, cosineP5: null, cosineMin: null, lowest: null, reason: dimensionReason };
@@ -22821,9 +22823,9 @@ function renderJson(report) {
 
 // src/render/escape-markdown.ts
 function escapeMarkdown(value, maxLength = 120) {
-  const single = value.replace(/[\r\n\t]+/g, " ");
+  const single = value.replace(/[\u0000-\u001f\u007f]+/g, " ");
   const short = single.length > maxLength ? `${single.slice(0, maxLength - 1)}\u2026` : single;
-  return short.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/([@#])/g, "$1\u200D");
+  return short.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_~[\]|!])/g, "\\$1").replace(/^(\s*)([#=+-])/, "$1\\$2").replace(/^(\s*\d+)\./, "$1\\.").replace(/@(?=\w)/g, "@\u200D").replace(/#(?=\d)/g, "#\u200D");
 }
 
 // src/render/format-number.ts

@@ -5,6 +5,7 @@ import type { EmbeddingSet } from './core/embedding-set.js';
 import { InputError } from './core/errors.js';
 import { resolveInputFile, type PathPolicy } from './io/paths.js';
 import { detectFormat, readEmbeddingSet } from './io/read-embedding-set.js';
+import { crossProduct } from './kernels/matrix-products.js';
 import { seededRandom, sampleIndices } from './kernels/random.js';
 import { clustersFromKmeans, clustersFromLabels } from './metrics/cluster-assignment.js';
 import { clusterCentroids } from './metrics/cluster-centroids.js';
@@ -143,13 +144,19 @@ function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['me
   });
 
   started = Date.now();
-  const cka = linearCka(pair);
+  // CᵀR (uncentred) serves both CKA and Procrustes when the dimensions match: form it once.
+  const candidateByReference =
+    dimensionReason === null ? crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : undefined;
+  const cka = linearCka(pair, candidateByReference);
   log.info(`linear CKA in ${Date.now() - started} ms`);
+
+  started = Date.now();
 
   const assignment =
     clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ??
     clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
   const clusters = clusterCentroids(pair, assignment, dimensionReason);
+  log.info(`clusters (${assignment.description}) in ${Date.now() - started} ms`);
   const allRows = Array.from({ length: pair.count }, (_, i) => i);
   const globalShift = dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null;
 
@@ -170,7 +177,7 @@ function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['me
     log.info(`cross-model retrieval in ${Date.now() - started} ms`);
     cross = { ...retrieval, reason: null };
     started = Date.now();
-    procrustes = { alignedCosineMean: procrustesAlignedCosine(pair), reason: null };
+    procrustes = { alignedCosineMean: procrustesAlignedCosine(candidateByReference as Float64Array, pair.count, pair.referenceDim), reason: null };
     log.info(`Procrustes in ${Date.now() - started} ms`);
   } else {
     paired = { cosineMean: null, cosineP5: null, cosineMin: null, lowest: null, reason: dimensionReason };

@@ -41,7 +41,7 @@ export const GATED_METRICS = {
     read: (m) => exact(m.centroid.relativeShift, m.centroid.reason),
   },
   interCentroidDistanceChange: {
-    label: '|change| of mean inter-centroid distance',
+    label: 'inter-centroid distance change (absolute)',
     direction: 'max',
     read: (m) => {
       const change = m.centroid.meanInterCentroidDistance.relativeChange;
