@@ -22728,14 +22728,14 @@ function measure(pair, settings, log) {
   const dimensionReason = dimensionMismatchReason(pair);
   let started = Date.now();
   const knnDetail = knnOverlap(pair, settings.k, queryRows);
-  const knn = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
+  const { worstPositions, ...knn } = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
   log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
   const text = (row) => {
     const value = pair.metadata?.[row]?.text;
     return typeof value === "string" ? value : null;
   };
   const ids = (list) => Array.from(list, (row) => pair.ids[row]);
-  const worst = knn.worstPositions.map((position) => {
+  const worst = worstPositions.map((position) => {
     const row = knnDetail.queryRows[position];
     const from = position * knnDetail.k;
     return {
@@ -22789,17 +22789,7 @@ function measure(pair, settings, log) {
     procrustes = { alignedCosineMean: null, reason: dimensionReason };
   }
   return {
-    knnOverlap: {
-      k: knn.k,
-      method: knn.method,
-      evaluated: knn.evaluated,
-      mean: knn.mean,
-      p10: knn.p10,
-      p50: knn.p50,
-      min: knn.min,
-      ci95: knn.ci95,
-      worst
-    },
+    knnOverlap: { ...knn, worst },
     cka: { linear: cka.value, reason: cka.reason },
     centroid: {
       cosineDistance: globalShift?.cosineDistance ?? null,

@@ -124,14 +124,14 @@ function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['me
 
   let started = Date.now();
   const knnDetail = knnOverlap(pair, settings.k, queryRows);
-  const knn = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
+  const { worstPositions, ...knn } = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
   log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
   const text = (row: number): string | null => {
     const value = pair.metadata?.[row]?.text;
     return typeof value === 'string' ? value : null;
   };
   const ids = (list: Int32Array): string[] => Array.from(list, (row) => pair.ids[row] as string);
-  const worst: WorstItem[] = knn.worstPositions.map((position) => {
+  const worst: WorstItem[] = worstPositions.map((position) => {
     const row = knnDetail.queryRows[position] as number;
     const from = position * knnDetail.k;
     return {
@@ -194,17 +194,7 @@ function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['me
   }
 
   return {
-    knnOverlap: {
-      k: knn.k,
-      method: knn.method,
-      evaluated: knn.evaluated,
-      mean: knn.mean,
-      p10: knn.p10,
-      p50: knn.p50,
-      min: knn.min,
-      ci95: knn.ci95,
-      worst,
-    },
+    knnOverlap: { ...knn, worst },
     cka: { linear: cka.value, reason: cka.reason },
     centroid: {
       cosineDistance: globalShift?.cosineDistance ?? null,

@@ -1,7 +1,9 @@
 import type { AlignmentSummary } from '../core/align.js';
 import type { BumpClassification } from '../classify/classify-bump.js';
-import type { ClusterShift } from '../metrics/cluster-centroids.js';
+import type { ClusterCentroids, ClusterShift } from '../metrics/cluster-centroids.js';
+import type { KnnOverlapSummary } from '../metrics/knn-overlap.js';
 import type { Verdict } from '../policy/verdict.js';
+import type { Settings } from '../settings.js';
 
 /** Version of the JSON report layout; bump it on any breaking change (documented in schema/report.schema.json). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -29,31 +31,12 @@ export interface WorstItem {
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'embedding-gate'; readonly version: string };
-  readonly settings: {
-    readonly k: number;
-    readonly sample: number | null;
-    readonly seed: number;
-    readonly clusters: number;
-    readonly minCoverage: number;
-    readonly compatThreshold: number;
-    readonly equivalenceTolerance: number;
-    readonly config: string | null;
-  };
+  readonly settings: Pick<Settings, 'k' | 'sample' | 'seed' | 'clusters' | 'minCoverage' | 'compatThreshold' | 'equivalenceTolerance' | 'config'>;
   readonly reference: SetSummary;
   readonly candidate: SetSummary;
   readonly alignment: AlignmentSummary;
   readonly metrics: {
-    readonly knnOverlap: {
-      readonly k: number;
-      readonly method: 'exact' | 'sampled';
-      readonly evaluated: number;
-      readonly mean: number;
-      readonly p10: number;
-      readonly p50: number;
-      readonly min: number;
-      readonly ci95: readonly [number, number] | null;
-      readonly worst: readonly WorstItem[];
-    };
+    readonly knnOverlap: Omit<KnnOverlapSummary, 'worstPositions'> & { readonly worst: readonly WorstItem[] };
     readonly cka: { readonly linear: number | null; readonly reason: string | null };
     readonly centroid: {
       readonly cosineDistance: number | null;
@@ -61,12 +44,7 @@ export interface Report {
       readonly reason: string | null;
       readonly clustering: { readonly source: 'label' | 'kmeans'; readonly description: string; readonly count: number };
       readonly clusters: readonly ClusterShift[];
-      readonly meanInterCentroidDistance: {
-        readonly reference: number | null;
-        readonly candidate: number | null;
-        readonly relativeChange: number | null;
-        readonly reason: string | null;
-      };
+      readonly meanInterCentroidDistance: ClusterCentroids['meanInterCentroidDistance'];
     };
     readonly paired: {
       readonly cosineMean: number | null;
