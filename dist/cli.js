@@ -15366,9 +15366,11 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 var MANIFEST_SECTIONS = ["architecture", "extraction", "training"];
 function loadManifest(path, file) {
-  const text = readFileSync(path, "utf8");
+  return parseManifest(readFileSync(path, "utf8"), file);
+}
+function parseManifest(text, file) {
   let data;
-  const isJson = extname(path).toLowerCase() === ".json";
+  const isJson = extname(file).toLowerCase() === ".json";
   try {
     data = isJson ? JSON.parse(text) : (0, import_yaml.parse)(text, { prettyErrors: true });
   } catch (error) {
@@ -22578,6 +22580,24 @@ function unknownKeys(object, allowed, file, what) {
     }
   }
 }
+function applyInlineLimits(policy, inline) {
+  const floor = (limits, fail) => {
+    if (fail === null) return limits;
+    const warn = limits?.warn ?? null;
+    return { warn: warn === null ? null : Math.max(warn, fail), fail };
+  };
+  const levels = {};
+  for (const level of BUMPS) {
+    const current = policy.levels[level];
+    const limits = { ...current.limits };
+    const overlap = floor(current.limits.knnOverlapMean, inline.minKnnOverlap);
+    const cka = floor(current.limits.ckaLinear, inline.minCka);
+    if (overlap) limits.knnOverlapMean = overlap;
+    if (cka) limits.ckaLinear = cka;
+    levels[level] = { limits, requireIndexCompatible: inline.requireIndexCompatible ?? current.requireIndexCompatible };
+  }
+  return { underDeclared: policy.underDeclared, levels };
+}
 
 // src/policy/verdict.ts
 function decideVerdict(metrics, bump, policy) {
@@ -22650,14 +22670,14 @@ var TOOL_VERSION = "0.1.0";
 
 // src/compare.ts
 var STREAM = { sample: 1, bootstrap: 2, kmeans: 3 };
-async function compare(settings, log) {
+async function compare(settings, log, preloaded = {}) {
   const paths = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
   const reference = await readSide(settings.reference, "reference", settings, paths, log);
   const candidate = await readSide(settings.candidate, "candidate", settings, paths, log);
-  const referenceManifest = loadOptionalManifest(settings.reference.manifest, "--reference-manifest", paths);
+  const referenceManifest = loadOptionalManifest(settings.reference.manifest, "--reference-manifest", paths) ?? preloaded.referenceManifest ?? null;
   const candidateManifest = loadOptionalManifest(settings.candidate.manifest, "--candidate-manifest", paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, "--config", paths);
-  const policy = loadPolicy(configPath, settings.config);
+  const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
   const pair = alignById(reference.set, candidate.set, settings.minCoverage);
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
   if (settings.k >= pair.count) {
@@ -23048,7 +23068,10 @@ var SETTING_OPTIONS = {
   format: `report format (${OUTPUT_FORMATS.join("|")}, default text)`,
   output: "write the report to this file instead of stdout",
   workspace: "directory paths are resolved against and confined to (default: current directory)",
-  "allow-outside-workspace": "allow input and output paths outside the workspace (true|false)"
+  "allow-outside-workspace": "allow input and output paths outside the workspace (true|false)",
+  "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
+  "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
+  "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
 };
 function parseSettings(raw, nameOf = (option) => `--${option}`) {
   const text = (option) => {
@@ -23079,12 +23102,14 @@ function parseSettings(raw, nameOf = (option) => `--${option}`) {
     }
     return value;
   };
-  const flag = (option) => {
+  const optionalFlag = (option) => {
     const value = raw[option];
-    if (value === void 0 || value === false || value === "false" || value === "") return false;
+    if (value === void 0 || value === "") return null;
     if (value === true || value === "true") return true;
+    if (value === false || value === "false") return false;
     throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
   };
+  const fraction = (option) => text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, "a number in [0, 1]");
   const sharedFormat = choice("format-in", INPUT_FORMATS);
   const sampleText = text("sample");
   const declared = text("declared-bump");
@@ -23119,7 +23144,12 @@ function parseSettings(raw, nameOf = (option) => `--${option}`) {
     outputFormat: choice("format", OUTPUT_FORMATS) ?? "text",
     output: text("output"),
     workspace: text("workspace") ?? process.cwd(),
-    allowOutsideWorkspace: flag("allow-outside-workspace")
+    allowOutsideWorkspace: optionalFlag("allow-outside-workspace") ?? false,
+    inlineLimits: {
+      minKnnOverlap: fraction("min-knn-overlap"),
+      minCka: fraction("min-cka"),
+      requireIndexCompatible: optionalFlag("require-index-compatible")
+    }
   };
 }
 

@@ -16,7 +16,7 @@ import { linearCka } from './metrics/linear-cka.js';
 import { pairedCosine } from './metrics/paired-cosine.js';
 import { procrustesAlignedCosine } from './metrics/procrustes.js';
 import { dimensionMismatchReason } from './metrics/types.js';
-import { loadPolicy } from './policy/policy.js';
+import { applyInlineLimits, loadPolicy } from './policy/policy.js';
 import { decideVerdict } from './policy/verdict.js';
 import { REPORT_SCHEMA_VERSION, type Report, type SetSummary, type WorstItem } from './report/report.js';
 import type { Settings, SideSettings } from './settings.js';
@@ -31,18 +31,24 @@ export interface Logger {
 /** Salts that give each random stream its own sequence from the one user seed. */
 const STREAM = { sample: 1, bootstrap: 2, kmeans: 3 } as const;
 
+/** Inputs an adapter already holds in memory (e.g. a manifest read from the PR's base commit). */
+export interface Preloaded {
+  /** Used when `settings.reference.manifest` is null. */
+  readonly referenceManifest?: Manifest | null;
+}
+
 /**
  * Runs the whole comparison: read both sets, join by id, measure, classify the bump, apply the
  * policy, and return the report. Throws InputError for anything wrong with the inputs.
  */
-export async function compare(settings: Settings, log: Logger): Promise<Report> {
+export async function compare(settings: Settings, log: Logger, preloaded: Preloaded = {}): Promise<Report> {
   const paths: PathPolicy = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
   const reference = await readSide(settings.reference, 'reference', settings, paths, log);
   const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log);
-  const referenceManifest = loadOptionalManifest(settings.reference.manifest, '--reference-manifest', paths);
+  const referenceManifest = loadOptionalManifest(settings.reference.manifest, '--reference-manifest', paths) ?? preloaded.referenceManifest ?? null;
   const candidateManifest = loadOptionalManifest(settings.candidate.manifest, '--candidate-manifest', paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, '--config', paths);
-  const policy = loadPolicy(configPath, settings.config);
+  const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
 
   const pair = alignById(reference.set, candidate.set, settings.minCoverage);
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);

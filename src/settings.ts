@@ -52,6 +52,18 @@ export interface Settings {
   /** Directory user paths are resolved against and confined to. */
   readonly workspace: string;
   readonly allowOutsideWorkspace: boolean;
+  /** Limits set inline (option or action input) that override the config for every bump level. */
+  readonly inlineLimits: InlineLimits;
+}
+
+/** The thresholds common enough to set without a config file; `null` leaves the config's value. */
+export interface InlineLimits {
+  /** Fail when the mean kNN overlap is below this. */
+  readonly minKnnOverlap: number | null;
+  /** Fail when linear CKA is below this. */
+  readonly minCka: number | null;
+  /** Fail unless the old index can be searched with the new vectors; `null` leaves the config's value. */
+  readonly requireIndexCompatible: boolean | null;
 }
 
 /** Raw option values by option name (kebab-case, as on the command line and in action.yml). */
@@ -84,6 +96,9 @@ export const SETTING_OPTIONS = {
   output: 'write the report to this file instead of stdout',
   workspace: 'directory paths are resolved against and confined to (default: current directory)',
   'allow-outside-workspace': 'allow input and output paths outside the workspace (true|false)',
+  'min-knn-overlap': 'fail when the mean kNN overlap is below this, whatever the bump (overrides --config)',
+  'min-cka': 'fail when linear CKA is below this, whatever the bump (overrides --config)',
+  'require-index-compatible': 'fail unless new vectors can be searched against the old index (true|false)',
 } as const;
 
 /**
@@ -120,12 +135,15 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     }
     return value as T;
   };
-  const flag = (option: string): boolean => {
+  const optionalFlag = (option: string): boolean | null => {
     const value = raw[option];
-    if (value === undefined || value === false || value === 'false' || value === '') return false;
+    if (value === undefined || value === '') return null;
     if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
     throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
   };
+  const fraction = (option: string): number | null =>
+    text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
 
   const sharedFormat = choice('format-in', INPUT_FORMATS);
   const sampleText = text('sample');
@@ -161,6 +179,11 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     outputFormat: choice('format', OUTPUT_FORMATS) ?? 'text',
     output: text('output'),
     workspace: text('workspace') ?? process.cwd(),
-    allowOutsideWorkspace: flag('allow-outside-workspace'),
+    allowOutsideWorkspace: optionalFlag('allow-outside-workspace') ?? false,
+    inlineLimits: {
+      minKnnOverlap: fraction('min-knn-overlap'),
+      minCka: fraction('min-cka'),
+      requireIndexCompatible: optionalFlag('require-index-compatible'),
+    },
   };
 }

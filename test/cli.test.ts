@@ -121,6 +121,12 @@ describe('compare on the bundled examples', () => {
     expect(runCliProcess([...sampled.slice(0, -1), '8']).stdout).not.toBe(first.stdout);
   });
 
+  it('inline limits override the policy: --min-knn-overlap 0.9 fails the healthy retrain', () => {
+    const run = runCliProcess([...patchArgs, '--min-knn-overlap', '0.9', '--format', 'json']);
+    expect(run.code).toBe(1);
+    expect(json(run).verdict.breaches[0]).toMatchObject({ metric: 'knnOverlapMean', limit: 0.9, level: 'fail' });
+  });
+
   it('writes markdown to --output and keeps stdout empty', () => {
     const dir = tempDir();
     for (const file of ['reference.npy', 'reference.ids.txt', 'candidate-patch.jsonl']) copyFileSync(join(EXAMPLES, file), join(dir, file));

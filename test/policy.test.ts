@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BumpClassification } from '../src/classify/classify-bump.js';
-import { DEFAULT_POLICY, loadPolicy, mergePolicy } from '../src/policy/policy.js';
+import { applyInlineLimits, DEFAULT_POLICY, loadPolicy, mergePolicy } from '../src/policy/policy.js';
 import { decideVerdict } from '../src/policy/verdict.js';
 import type { Report } from '../src/report/report.js';
 import { tempDir } from './helpers.js';
@@ -142,3 +142,20 @@ describe('policy config', () => {
     expect(() => loadPolicy(write(name, text), name)).toThrow(pattern);
   });
 });
+
+describe('inline limits', () => {
+  it('set fail floors on every level, raise a looser warn limit, keep a stricter one, and set index compatibility', () => {
+    const policy = applyInlineLimits(DEFAULT_POLICY, { minKnnOverlap: 0.5, minCka: 0.2, requireIndexCompatible: true });
+    expect(policy.levels.patch.limits.knnOverlapMean).toEqual({ warn: 0.5, fail: 0.5 });
+    expect(policy.levels.patch.limits.ckaLinear).toEqual({ warn: 0.9, fail: 0.2 });
+    expect(policy.levels.major.limits.knnOverlapMean).toEqual({ warn: 0.5, fail: 0.5 });
+    expect(BUMP_LEVELS.every((level) => policy.levels[level].requireIndexCompatible)).toBe(true);
+    expect(decideVerdict(metrics({ overlap: 0.45, top1: 0.99 }), bump('major'), policy).status).toBe('fail');
+  });
+
+  it('leave the policy alone when unset', () => {
+    expect(applyInlineLimits(DEFAULT_POLICY, { minKnnOverlap: null, minCka: null, requireIndexCompatible: null })).toEqual(DEFAULT_POLICY);
+  });
+});
+
+const BUMP_LEVELS = ['none', 'patch', 'minor', 'major'] as const;

@@ -16,15 +16,19 @@ export interface Manifest {
   readonly sections: Readonly<Record<ManifestSection, unknown>>;
 }
 
-/**
- * Loads a manifest from JSON (`.json`) or YAML (`.yaml`, `.yml`, anything else), checking that it is
- * an object, that `version` (if any) is a valid semantic version, and that each section is an
- * object when present.
- */
+/** Loads a manifest file; see parseManifest. */
 export function loadManifest(path: string, file: string): Manifest {
-  const text = readFileSync(path, 'utf8');
+  return parseManifest(readFileSync(path, 'utf8'), file);
+}
+
+/**
+ * Parses a manifest from JSON (a `file` name ending in `.json`) or YAML (`.yaml`, `.yml`, anything
+ * else), checking that it is an object, that `version` (if any) is a valid semantic version, and
+ * that each section is an object when present.
+ */
+export function parseManifest(text: string, file: string): Manifest {
   let data: unknown;
-  const isJson = extname(path).toLowerCase() === '.json';
+  const isJson = extname(file).toLowerCase() === '.json';
   try {
     data = isJson ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BUMPS, type Bump } from '../classify/bump.js';
 import { InputError } from '../core/errors.js';
+import type { InlineLimits } from '../settings.js';
 import { GATED_METRICS, GATED_METRIC_NAMES, type GatedMetricName } from './gated-metrics.js';
 
 /** A warn and a fail limit for one metric; `null` turns that level off. */
@@ -167,4 +168,28 @@ function unknownKeys(object: Record<string, unknown>, allowed: readonly string[]
       throw new InputError(`${file}: unknown ${what} ${JSON.stringify(key)}; expected one of ${allowed.join(', ')}.`);
     }
   }
+}
+
+/**
+ * Applies the inline limits (CLI options / action inputs) to every bump level: a fail floor for the
+ * mean kNN overlap and for CKA (a warn limit stricter than it is kept, a looser one is raised to it),
+ * and the index-compatibility requirement.
+ */
+export function applyInlineLimits(policy: Policy, inline: InlineLimits): Policy {
+  const floor = (limits: Limits | undefined, fail: number | null): Limits | undefined => {
+    if (fail === null) return limits;
+    const warn = limits?.warn ?? null;
+    return { warn: warn === null ? null : Math.max(warn, fail), fail };
+  };
+  const levels = {} as Record<Bump, LevelPolicy>;
+  for (const level of BUMPS) {
+    const current = policy.levels[level];
+    const limits: Partial<Record<GatedMetricName, Limits>> = { ...current.limits };
+    const overlap = floor(current.limits.knnOverlapMean, inline.minKnnOverlap);
+    const cka = floor(current.limits.ckaLinear, inline.minCka);
+    if (overlap) limits.knnOverlapMean = overlap;
+    if (cka) limits.ckaLinear = cka;
+    levels[level] = { limits, requireIndexCompatible: inline.requireIndexCompatible ?? current.requireIndexCompatible };
+  }
+  return { underDeclared: policy.underDeclared, levels };
 }
