@@ -15586,7 +15586,7 @@ function alignById(reference, candidate, minCoverage) {
   const coverage = matched / reference.count;
   if (coverage < minCoverage) {
     throw new InputError(
-      `only ${matched} of ${reference.count} reference ids (${formatPercent(coverage)}) are in ${candidate.source}, below --min-coverage ${minCoverage}; missing e.g. ${examples(referenceOnly)}. Embed the same probe set with both models, or lower --min-coverage.`
+      `only ${matched} of ${reference.count} reference ids (${formatPercent(coverage)}) are in ${candidate.source}, below min-coverage ${minCoverage}; missing e.g. ${examples(referenceOnly)}. Embed the same probe set with both models, or lower min-coverage.`
     );
   }
   const ids = referenceRows.map((row) => reference.ids[row]);
@@ -15662,7 +15662,7 @@ function checkInside(absolute, given, what, policy) {
   const root = existsSync(policy.workspace) ? realpathSync(policy.workspace) : resolve(policy.workspace);
   if (!isInside(root, absolute)) {
     throw new InputError(
-      `${what}: ${given} is outside the workspace ${root}; move it inside, or pass --allow-outside-workspace if you mean it.`
+      `${what}: ${given} is outside the workspace ${root}; move it inside, or set allow-outside-workspace if you mean it.`
     );
   }
 }
@@ -17539,7 +17539,7 @@ function toId(value, file, where, field) {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "bigint") return value.toString();
   throw new InputError(
-    `${file}: ${where} has ${value === void 0 ? "no" : "an invalid"} id field ${JSON.stringify(field)}${value === void 0 ? "" : ` (${JSON.stringify(value)})`}; every item needs a non-empty string or number id (or set --id-field).`
+    `${file}: ${where} has ${value === void 0 ? "no" : "an invalid"} id field ${JSON.stringify(field)}${value === void 0 ? "" : ` (${JSON.stringify(value)})`}; every item needs a non-empty string or number id (or set the id-field option).`
   );
 }
 function toVector(value, file, where, field) {
@@ -17548,7 +17548,7 @@ function toVector(value, file, where, field) {
   }
   if (!Array.isArray(value)) {
     throw new InputError(
-      `${file}: ${where} has ${value === void 0 ? "no" : "a non-array"} embedding field ${JSON.stringify(field)}; expected an array of numbers (or set --vector-field).`
+      `${file}: ${where} has ${value === void 0 ? "no" : "a non-array"} embedding field ${JSON.stringify(field)}; expected an array of numbers (or set the vector-field option).`
     );
   }
   for (let j = 0; j < value.length; j++) {
@@ -17580,7 +17580,7 @@ async function readDelimited(path, file, fields, delimiter) {
         idColumn = header.indexOf(fields.idField);
         if (idColumn < 0) {
           throw new InputError(
-            `${file}: the header has no id column ${JSON.stringify(fields.idField)} (columns: ${header.slice(0, 8).join(", ")}${header.length > 8 ? ", \u2026" : ""}); set --id-field.`
+            `${file}: the header has no id column ${JSON.stringify(fields.idField)} (columns: ${header.slice(0, 8).join(", ")}${header.length > 8 ? ", \u2026" : ""}); set the id-field option.`
           );
         }
         layout = detectLayout(header, idColumn, fields.vectorField, file);
@@ -17624,7 +17624,7 @@ function detectLayout(header, idColumn, vectorField, file) {
   for (const list of byPrefix.values()) if (list.length > best.length) best = list;
   if (best.length === 0) {
     throw new InputError(
-      `${file}: no embedding column: expected a column ${JSON.stringify(vectorField)} holding a JSON array, or one column per dimension named like 0,1,2\u2026 or dim_0,dim_1\u2026 (set --vector-field).`
+      `${file}: no embedding column: expected a column ${JSON.stringify(vectorField)} holding a JSON array, or one column per dimension named like 0,1,2\u2026 or dim_0,dim_1\u2026 (set the vector-field option).`
     );
   }
   best.sort((a, b) => a.index - b.index);
@@ -21270,11 +21270,11 @@ async function readParquet(path, file, fields) {
   }
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
   for (const [option, name] of [
-    ["--id-field", fields.idField],
-    ["--vector-field", fields.vectorField]
+    ["id-field", fields.idField],
+    ["vector-field", fields.vectorField]
   ]) {
     if (!columns.includes(name)) {
-      throw new InputError(`${file}: no column ${JSON.stringify(name)} (columns: ${columns.join(", ")}); set ${option}.`);
+      throw new InputError(`${file}: no column ${JSON.stringify(name)} (columns: ${columns.join(", ")}); set the ${option} option.`);
     }
   }
   const builder = new RowBuilder(file, "row", `column ${JSON.stringify(fields.idField)}`);
@@ -21309,7 +21309,7 @@ function detectFormat(display) {
   if (INPUT_FORMATS.includes(extension)) return extension;
   if (extension === "ndjson") return "jsonl";
   throw new InputError(
-    `${display}: unknown file extension ${JSON.stringify(extname2(display) || "(none)")}; use .npy, .jsonl, .json, .csv, .tsv or .parquet, or set --format-in.`
+    `${display}: unknown file extension ${JSON.stringify(extname2(display) || "(none)")}; use .npy, .jsonl, .json, .csv, .tsv or .parquet, or set the format-in option.`
   );
 }
 async function readEmbeddingSet(request) {
@@ -22038,7 +22038,7 @@ function clustersFromLabels(metadata, ids, field) {
 }
 function clustersFromKmeans(vectors, count, dim, clusterCount, seed, random2) {
   if (clusterCount > count) {
-    throw new InputError(`--clusters ${clusterCount} needs at least ${clusterCount} matched items, there are ${count}; lower --clusters.`);
+    throw new InputError(`clusters = ${clusterCount} needs at least ${clusterCount} matched items, there are ${count}; lower the clusters option.`);
   }
   const fitRows = count > KMEANS_FIT_LIMIT ? Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random2)) : Array.from({ length: count }, (_, i) => i);
   const data = fitRows.map((row) => Array.from(vectors.subarray(row * dim, (row + 1) * dim)));
@@ -22670,18 +22670,22 @@ var TOOL_VERSION = "0.1.0";
 
 // src/compare.ts
 var STREAM = { sample: 1, bootstrap: 2, kmeans: 3 };
-async function compare(settings, log, preloaded = {}) {
+var cliName = (option) => `--${option}`;
+async function compare(settings, log, context = {}) {
+  const nameOf = context.nameOf ?? cliName;
   const paths = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
-  const reference = await readSide(settings.reference, "reference", settings, paths, log);
-  const candidate = await readSide(settings.candidate, "candidate", settings, paths, log);
-  const referenceManifest = loadOptionalManifest(settings.reference.manifest, "--reference-manifest", paths) ?? preloaded.referenceManifest ?? null;
-  const candidateManifest = loadOptionalManifest(settings.candidate.manifest, "--candidate-manifest", paths);
-  const configPath = settings.config === null ? null : resolveInputFile(settings.config, "--config", paths);
+  const reference = await readSide(settings.reference, "reference", settings, paths, log, nameOf);
+  const candidate = await readSide(settings.candidate, "candidate", settings, paths, log, nameOf);
+  const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths) ?? context.referenceManifest ?? null;
+  const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
+  const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf("config"), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
   const pair = alignById(reference.set, candidate.set, settings.minCoverage);
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
   if (settings.k >= pair.count) {
-    throw new InputError(`--k ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower --k or embed more probe items.`);
+    throw new InputError(
+      `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
+    );
   }
   const metrics = measure(pair, settings, log);
   const bump = classifyBump({
@@ -22717,9 +22721,9 @@ async function compare(settings, log, preloaded = {}) {
     verdict
   };
 }
-async function readSide(side, name, settings, paths, log) {
-  const path = resolveInputFile(side.path, `--${name}`, paths);
-  const idsPath = side.ids === null ? null : resolveInputFile(side.ids, `--${name}-ids`, paths);
+async function readSide(side, name, settings, paths, log, nameOf) {
+  const path = resolveInputFile(side.path, nameOf(name), paths);
+  const idsPath = side.ids === null ? null : resolveInputFile(side.ids, nameOf(`${name}-ids`), paths);
   const format2 = side.format ?? detectFormat(side.path);
   const started = Date.now();
   const set = await readEmbeddingSet({
@@ -22743,7 +22747,7 @@ function loadOptionalManifest(path, option, paths) {
 }
 function measure(pair, settings, log) {
   const sampled = settings.sample !== null && settings.sample < pair.count;
-  if (settings.sample !== null && !sampled) log.info(`--sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
+  if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
   const queryRows = sampled ? sampleIndices(pair.count, settings.sample, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const dimensionReason = dimensionMismatchReason(pair);
   let started = Date.now();
@@ -22877,10 +22881,10 @@ function headline(report) {
 var STATUS_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u2796" };
 function renderMarkdown(report, options = {}) {
   const level = "#".repeat(options.headingLevel ?? 2);
-  const { metrics, bump, verdict, alignment } = report;
+  const { metrics, bump, verdict } = report;
   const out = [];
   const icon = STATUS_ICON[verdict.status];
-  out.push(`${level} ${icon} embedding-gate: ${escapeMarkdown(headline(report), 200)}`);
+  out.push(`${level} ${icon} embedding-gate${options.titleSuffix ? ` (${escapeMarkdown(options.titleSuffix, 64)})` : ""}: ${escapeMarkdown(headline(report), 200)}`);
   out.push("");
   out.push(`**${indexCompatibilitySentence(report).replace(/^([^:]+):/, "$1**:")}`);
   const adapter = adapterSentence(report);
@@ -22913,6 +22917,29 @@ function renderMarkdown(report, options = {}) {
   }
   for (const skip of verdict.skipped) out.push(`- \u2796 not checked: ${skip.metric} (${escapeMarkdown(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push("");
+  if (options.allMetrics !== false) out.push(...allMetricsTable(report));
+  if (options.clusters) out.push(...clusterTable(report));
+  const knn = metrics.knnOverlap;
+  const worst = knn.worst.slice(0, options.worstItems ?? knn.worst.length);
+  if (worst.length > 0) {
+    out.push(`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
+    out.push("");
+    out.push("| overlap | id | text | neighbours before | neighbours after |");
+    out.push("| ---: | --- | --- | --- | --- |");
+    for (const item of worst) {
+      const list = (ids) => ids.slice(0, 5).map((id) => escapeMarkdown(id, 30)).join(", ") + (ids.length > 5 ? ", \u2026" : "");
+      out.push(`| ${formatMetric(item.overlap, 2)} | ${escapeMarkdown(item.id, 40)} | ${item.text ? escapeMarkdown(item.text, 80) : ""} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
+    }
+    out.push("");
+    out.push("</details>");
+    out.push("");
+  }
+  return `${out.join("\n")}
+`;
+}
+function allMetricsTable(report) {
+  const { metrics, alignment } = report;
+  const out = [];
   out.push("<details><summary>All metrics</summary>");
   out.push("");
   out.push("| metric | value |");
@@ -22944,22 +22971,18 @@ function renderMarkdown(report, options = {}) {
   out.push("");
   out.push("</details>");
   out.push("");
-  const worst = knn.worst.slice(0, options.worstItems ?? knn.worst.length);
-  if (worst.length > 0) {
-    out.push(`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
-    out.push("");
-    out.push("| overlap | id | text | neighbours before | neighbours after |");
-    out.push("| ---: | --- | --- | --- | --- |");
-    for (const item of worst) {
-      const list = (ids) => ids.slice(0, 5).map((id) => escapeMarkdown(id, 30)).join(", ") + (ids.length > 5 ? ", \u2026" : "");
-      out.push(`| ${formatMetric(item.overlap, 2)} | ${escapeMarkdown(item.id, 40)} | ${item.text ? escapeMarkdown(item.text, 80) : ""} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
-    }
-    out.push("");
-    out.push("</details>");
-    out.push("");
+  return out;
+}
+function clusterTable(report) {
+  const centroid2 = report.metrics.centroid;
+  const out = [`<details><summary>Clusters (${centroid2.clusters.length}, ${escapeMarkdown(centroid2.clustering.description)})</summary>`, ""];
+  out.push("| cluster | size | centroid cosine distance | centroid relative shift |");
+  out.push("| --- | ---: | ---: | ---: |");
+  for (const cluster of centroid2.clusters) {
+    out.push(`| ${escapeMarkdown(cluster.cluster, 40)} | ${cluster.size} | ${formatMetric(cluster.cosineDistance)} | ${formatMetric(cluster.relativeShift)} |`);
   }
-  return `${out.join("\n")}
-`;
+  out.push("", "</details>", "");
+  return out;
 }
 function checkRow(check) {
   const value = check.value === null ? "n/a" : `${formatMetric(check.value)}${check.interval ? ` (95% CI ${formatMetric(check.interval[0])}\u2013${formatMetric(check.interval[1])})` : ""}`;

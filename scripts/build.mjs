@@ -2,7 +2,10 @@
 // The output must be byte-identical for identical sources: CI rebuilds and diffs it.
 import { build } from 'esbuild';
 
-const entries = [{ in: 'src/cli.ts', out: 'cli' }];
+const entries = [
+  { in: 'src/cli.ts', out: 'cli' },
+  { in: 'src/action/index.ts', out: 'index' },
+];
 
 await build({
   entryPoints: entries,

@@ -31,29 +31,36 @@ export interface Logger {
 /** Salts that give each random stream its own sequence from the one user seed. */
 const STREAM = { sample: 1, bootstrap: 2, kmeans: 3 } as const;
 
-/** Inputs an adapter already holds in memory (e.g. a manifest read from the PR's base commit). */
-export interface Preloaded {
-  /** Used when `settings.reference.manifest` is null. */
+/** What the calling adapter adds: inputs it holds in memory, and how it names options. */
+export interface CompareContext {
+  /** A manifest already in memory (e.g. read from the PR's base commit); used when `settings.reference.manifest` is null. */
   readonly referenceManifest?: Manifest | null;
+  /** How messages name an option: `--k` on the command line, `input 'k'` in the action. */
+  readonly nameOf?: (option: string) => string;
 }
+
+const cliName = (option: string): string => `--${option}`;
 
 /**
  * Runs the whole comparison: read both sets, join by id, measure, classify the bump, apply the
  * policy, and return the report. Throws InputError for anything wrong with the inputs.
  */
-export async function compare(settings: Settings, log: Logger, preloaded: Preloaded = {}): Promise<Report> {
+export async function compare(settings: Settings, log: Logger, context: CompareContext = {}): Promise<Report> {
+  const nameOf = context.nameOf ?? cliName;
   const paths: PathPolicy = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
-  const reference = await readSide(settings.reference, 'reference', settings, paths, log);
-  const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log);
-  const referenceManifest = loadOptionalManifest(settings.reference.manifest, '--reference-manifest', paths) ?? preloaded.referenceManifest ?? null;
-  const candidateManifest = loadOptionalManifest(settings.candidate.manifest, '--candidate-manifest', paths);
-  const configPath = settings.config === null ? null : resolveInputFile(settings.config, '--config', paths);
+  const reference = await readSide(settings.reference, 'reference', settings, paths, log, nameOf);
+  const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log, nameOf);
+  const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths) ?? context.referenceManifest ?? null;
+  const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths);
+  const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf('config'), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
 
   const pair = alignById(reference.set, candidate.set, settings.minCoverage);
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
   if (settings.k >= pair.count) {
-    throw new InputError(`--k ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower --k or embed more probe items.`);
+    throw new InputError(
+      `${nameOf('k')} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`,
+    );
   }
   const metrics = measure(pair, settings, log);
   const bump = classifyBump({
@@ -96,9 +103,10 @@ async function readSide(
   settings: Settings,
   paths: PathPolicy,
   log: Logger,
+  nameOf: (option: string) => string,
 ): Promise<{ set: EmbeddingSet; summary: SetSummary }> {
-  const path = resolveInputFile(side.path, `--${name}`, paths);
-  const idsPath = side.ids === null ? null : resolveInputFile(side.ids, `--${name}-ids`, paths);
+  const path = resolveInputFile(side.path, nameOf(name), paths);
+  const idsPath = side.ids === null ? null : resolveInputFile(side.ids, nameOf(`${name}-ids`), paths);
   const format = side.format ?? detectFormat(side.path);
   const started = Date.now();
   const set = await readEmbeddingSet({
@@ -124,7 +132,7 @@ function loadOptionalManifest(path: string | null, option: string, paths: PathPo
 
 function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['metrics'] {
   const sampled = settings.sample !== null && settings.sample < pair.count;
-  if (settings.sample !== null && !sampled) log.info(`--sample ${settings.sample} ≥ ${pair.count} matched items: evaluating all items exactly`);
+  if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} ≥ ${pair.count} matched items: evaluating all items exactly`);
   const queryRows = sampled ? sampleIndices(pair.count, settings.sample as number, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const dimensionReason = dimensionMismatchReason(pair);
 

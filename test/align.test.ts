@@ -54,7 +54,7 @@ describe('alignById', () => {
 
   it('rejects coverage below --min-coverage, naming missing ids', () => {
     const candidate = set('cand.npy', ['a', 'b', 'c'], [[1, 0], [1, 0], [1, 0]]);
-    throws(() => alignById(reference, candidate, 0.95), /only 3 of 4 reference ids \(75\.0%\) are in cand\.npy, below --min-coverage 0\.95; missing e\.g\. "d"/);
+    throws(() => alignById(reference, candidate, 0.95), /only 3 of 4 reference ids \(75\.0%\) are in cand\.npy, below min-coverage 0\.95; missing e\.g\. "d"/);
   });
 
   it('rejects sets with no common id', () => {

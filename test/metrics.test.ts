@@ -173,6 +173,6 @@ describe('clusters', () => {
   });
 
   it('rejects more k-means clusters than items', () => {
-    expect(() => clustersFromKmeans(new Float32Array(4), 2, 2, 3, 1, seededRandom(1))).toThrow(/--clusters 3 needs at least 3 matched items/);
+    expect(() => clustersFromKmeans(new Float32Array(4), 2, 2, 3, 1, seededRandom(1))).toThrow(/clusters = 3 needs at least 3 matched items/);
   });
 });

@@ -81,9 +81,9 @@ describe('JSON Lines and JSON', () => {
   });
 
   it('rejects a missing id and a non-numeric value', async () => {
-    await rejects(read(write('noid.jsonl', '{"embedding":[1]}\n')), /line 1 has no id field "id".*--id-field/);
+    await rejects(read(write('noid.jsonl', '{"embedding":[1]}\n')), /line 1 has no id field "id".*the id-field option/);
     await rejects(read(write('str.jsonl', '{"id":"a","embedding":[1,"x"]}\n')), /line 1 \(id "a"\): embedding\[1\] is "x", not a number/);
-    await rejects(read(write('novec.jsonl', '{"id":"a","vector":[1]}\n')), /no embedding field "embedding".*--vector-field/);
+    await rejects(read(write('novec.jsonl', '{"id":"a","vector":[1]}\n')), /no embedding field "embedding".*the vector-field option/);
   });
 
   it('rejects an empty file and an unclosed array', async () => {
@@ -122,7 +122,7 @@ describe('CSV and TSV', () => {
   it('rejects a ragged row, a non-numeric cell, a missing id column and a file without header', async () => {
     await rejects(read(write('ragged.csv', 'id,0,1\na,1,2\nb,1\n')), /ragged\.csv: line 3 has 2 fields, the header has 3/);
     await rejects(read(write('text.csv', 'id,0,1\na,1,two\n')), /line 2 \(id "a"\): column "1" holds "two", not a number/);
-    await rejects(read(write('noid.csv', 'name,0\na,1\n')), /no id column "id".*--id-field/);
+    await rejects(read(write('noid.csv', 'name,0\na,1\n')), /no id column "id".*the id-field option/);
     await rejects(read(write('nothing.csv', '')), /empty/);
     await rejects(read(write('novector.csv', 'id,text\na,b\n')), /no embedding column/);
   });
@@ -162,7 +162,7 @@ describe('Parquet', () => {
   it('rejects a missing column and a file that is not Parquet', async () => {
     const path = join(tempDir(), 'set.parquet');
     writeParquet(path, 10, ['a'], [[1, 2]]);
-    await rejects(read(path, { vectorField: 'vector' }), /no column "vector" \(columns: id, embedding, text\); set --vector-field/);
+    await rejects(read(path, { vectorField: 'vector' }), /no column "vector" \(columns: id, embedding, text\); set the vector-field option/);
     await rejects(read(write('fake.parquet', 'not parquet at all')), /not a readable Parquet file/);
   });
 });
@@ -195,7 +195,7 @@ describe('ids for .npy and format detection', () => {
 
   it('rejects an unknown extension and honours --format-in', async () => {
     const path = write('vectors.bin', '{"id":"a","embedding":[1]}\n');
-    await rejects(read(path), /unknown file extension "\.bin".*--format-in/);
+    await rejects(read(path), /unknown file extension "\.bin".*the format-in option/);
     expect((await read(path, { format: 'jsonl' })).ids).toEqual(['a']);
   });
 });

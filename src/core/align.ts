@@ -61,7 +61,7 @@ export function alignById(reference: EmbeddingSet, candidate: EmbeddingSet, minC
   const coverage = matched / reference.count;
   if (coverage < minCoverage) {
     throw new InputError(
-      `only ${matched} of ${reference.count} reference ids (${formatPercent(coverage)}) are in ${candidate.source}, below --min-coverage ${minCoverage}; missing e.g. ${examples(referenceOnly)}. Embed the same probe set with both models, or lower --min-coverage.`,
+      `only ${matched} of ${reference.count} reference ids (${formatPercent(coverage)}) are in ${candidate.source}, below min-coverage ${minCoverage}; missing e.g. ${examples(referenceOnly)}. Embed the same probe set with both models, or lower min-coverage.`,
     );
   }
   const ids = referenceRows.map((row) => reference.ids[row] as string);

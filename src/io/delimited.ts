@@ -41,7 +41,7 @@ export async function readDelimited(
         idColumn = header.indexOf(fields.idField);
         if (idColumn < 0) {
           throw new InputError(
-            `${file}: the header has no id column ${JSON.stringify(fields.idField)} (columns: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''}); set --id-field.`,
+            `${file}: the header has no id column ${JSON.stringify(fields.idField)} (columns: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''}); set the id-field option.`,
           );
         }
         layout = detectLayout(header, idColumn, fields.vectorField, file);
@@ -86,7 +86,7 @@ function detectLayout(header: readonly string[], idColumn: number, vectorField: 
   for (const list of byPrefix.values()) if (list.length > best.length) best = list;
   if (best.length === 0) {
     throw new InputError(
-      `${file}: no embedding column: expected a column ${JSON.stringify(vectorField)} holding a JSON array, or one column per dimension named like 0,1,2… or dim_0,dim_1… (set --vector-field).`,
+      `${file}: no embedding column: expected a column ${JSON.stringify(vectorField)} holding a JSON array, or one column per dimension named like 0,1,2… or dim_0,dim_1… (set the vector-field option).`,
     );
   }
   best.sort((a, b) => a.index - b.index);

@@ -19,11 +19,11 @@ export async function readParquet(path: string, file: string, fields: RecordFiel
   }
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
   for (const [option, name] of [
-    ['--id-field', fields.idField],
-    ['--vector-field', fields.vectorField],
+    ['id-field', fields.idField],
+    ['vector-field', fields.vectorField],
   ] as const) {
     if (!columns.includes(name)) {
-      throw new InputError(`${file}: no column ${JSON.stringify(name)} (columns: ${columns.join(', ')}); set ${option}.`);
+      throw new InputError(`${file}: no column ${JSON.stringify(name)} (columns: ${columns.join(', ')}); set the ${option} option.`);
     }
   }
   const builder = new RowBuilder(file, 'row', `column ${JSON.stringify(fields.idField)}`);

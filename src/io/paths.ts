@@ -42,7 +42,7 @@ function checkInside(absolute: string, given: string, what: string, policy: Path
   const root = existsSync(policy.workspace) ? realpathSync(policy.workspace) : resolve(policy.workspace);
   if (!isInside(root, absolute)) {
     throw new InputError(
-      `${what}: ${given} is outside the workspace ${root}; move it inside, or pass --allow-outside-workspace if you mean it.`,
+      `${what}: ${given} is outside the workspace ${root}; move it inside, or set allow-outside-workspace if you mean it.`,
     );
   }
 }

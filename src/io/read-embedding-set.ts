@@ -33,7 +33,7 @@ export function detectFormat(display: string): InputFormat {
   if ((INPUT_FORMATS as readonly string[]).includes(extension)) return extension as InputFormat;
   if (extension === 'ndjson') return 'jsonl';
   throw new InputError(
-    `${display}: unknown file extension ${JSON.stringify(extname(display) || '(none)')}; use .npy, .jsonl, .json, .csv, .tsv or .parquet, or set --format-in.`,
+    `${display}: unknown file extension ${JSON.stringify(extname(display) || '(none)')}; use .npy, .jsonl, .json, .csv, .tsv or .parquet, or set the format-in option.`,
   );
 }
 

@@ -72,7 +72,7 @@ export function toId(value: unknown, file: string, where: string, field: string)
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'bigint') return value.toString();
   throw new InputError(
-    `${file}: ${where} has ${value === undefined ? 'no' : 'an invalid'} id field ${JSON.stringify(field)}${value === undefined ? '' : ` (${JSON.stringify(value)})`}; every item needs a non-empty string or number id (or set --id-field).`,
+    `${file}: ${where} has ${value === undefined ? 'no' : 'an invalid'} id field ${JSON.stringify(field)}${value === undefined ? '' : ` (${JSON.stringify(value)})`}; every item needs a non-empty string or number id (or set the id-field option).`,
   );
 }
 
@@ -83,7 +83,7 @@ export function toVector(value: unknown, file: string, where: string, field: str
   }
   if (!Array.isArray(value)) {
     throw new InputError(
-      `${file}: ${where} has ${value === undefined ? 'no' : 'a non-array'} embedding field ${JSON.stringify(field)}; expected an array of numbers (or set --vector-field).`,
+      `${file}: ${where} has ${value === undefined ? 'no' : 'a non-array'} embedding field ${JSON.stringify(field)}; expected an array of numbers (or set the vector-field option).`,
     );
   }
   for (let j = 0; j < value.length; j++) {

@@ -65,7 +65,7 @@ export function clustersFromKmeans(
   random: () => number,
 ): ClusterAssignment {
   if (clusterCount > count) {
-    throw new InputError(`--clusters ${clusterCount} needs at least ${clusterCount} matched items, there are ${count}; lower --clusters.`);
+    throw new InputError(`clusters = ${clusterCount} needs at least ${clusterCount} matched items, there are ${count}; lower the clusters option.`);
   }
   const fitRows = count > KMEANS_FIT_LIMIT ? Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random)) : Array.from({ length: count }, (_, i) => i);
   const data = fitRows.map((row) => Array.from(vectors.subarray(row * dim, (row + 1) * dim)));

@@ -10,8 +10,14 @@ const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '➖' }
 export interface MarkdownOptions {
   /** Heading level of the title (2 → `##`). */
   readonly headingLevel?: number;
-  /** Rows in the lowest-overlap table. */
+  /** Rows in the lowest-overlap table (0 leaves the table out). */
   readonly worstItems?: number;
+  /** Include the collapsed table of all metrics (default true). */
+  readonly allMetrics?: boolean;
+  /** Include the per-cluster table (default false: the job summary wants it, a comment does not). */
+  readonly clusters?: boolean;
+  /** Text after the title, e.g. the gate's name when several run in one pull request. */
+  readonly titleSuffix?: string;
 }
 
 /**
@@ -20,10 +26,10 @@ export interface MarkdownOptions {
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const level = '#'.repeat(options.headingLevel ?? 2);
-  const { metrics, bump, verdict, alignment } = report;
+  const { metrics, bump, verdict } = report;
   const out: string[] = [];
   const icon = STATUS_ICON[verdict.status];
-  out.push(`${level} ${icon} embedding-gate: ${md(headline(report), 200)}`);
+  out.push(`${level} ${icon} embedding-gate${options.titleSuffix ? ` (${md(options.titleSuffix, 64)})` : ''}: ${md(headline(report), 200)}`);
   out.push('');
   out.push(`**${indexCompatibilitySentence(report).replace(/^([^:]+):/, '$1**:')}`);
   const adapter = adapterSentence(report);
@@ -57,6 +63,30 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   for (const skip of verdict.skipped) out.push(`- ➖ not checked: ${skip.metric} (${md(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push('');
 
+  if (options.allMetrics !== false) out.push(...allMetricsTable(report));
+  if (options.clusters) out.push(...clusterTable(report));
+
+  const knn = metrics.knnOverlap;
+  const worst = knn.worst.slice(0, options.worstItems ?? knn.worst.length);
+  if (worst.length > 0) {
+    out.push(`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
+    out.push('');
+    out.push('| overlap | id | text | neighbours before | neighbours after |');
+    out.push('| ---: | --- | --- | --- | --- |');
+    for (const item of worst) {
+      const list = (ids: readonly string[]) => ids.slice(0, 5).map((id) => md(id, 30)).join(', ') + (ids.length > 5 ? ', …' : '');
+      out.push(`| ${formatMetric(item.overlap, 2)} | ${md(item.id, 40)} | ${item.text ? md(item.text, 80) : ''} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
+    }
+    out.push('');
+    out.push('</details>');
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function allMetricsTable(report: Report): string[] {
+  const { metrics, alignment } = report;
+  const out: string[] = [];
   out.push('<details><summary>All metrics</summary>');
   out.push('');
   out.push('| metric | value |');
@@ -88,22 +118,19 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   out.push('');
   out.push('</details>');
   out.push('');
+  return out;
+}
 
-  const worst = knn.worst.slice(0, options.worstItems ?? knn.worst.length);
-  if (worst.length > 0) {
-    out.push(`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
-    out.push('');
-    out.push('| overlap | id | text | neighbours before | neighbours after |');
-    out.push('| ---: | --- | --- | --- | --- |');
-    for (const item of worst) {
-      const list = (ids: readonly string[]) => ids.slice(0, 5).map((id) => md(id, 30)).join(', ') + (ids.length > 5 ? ', …' : '');
-      out.push(`| ${formatMetric(item.overlap, 2)} | ${md(item.id, 40)} | ${item.text ? md(item.text, 80) : ''} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
-    }
-    out.push('');
-    out.push('</details>');
-    out.push('');
+function clusterTable(report: Report): string[] {
+  const centroid = report.metrics.centroid;
+  const out = [`<details><summary>Clusters (${centroid.clusters.length}, ${md(centroid.clustering.description)})</summary>`, ''];
+  out.push('| cluster | size | centroid cosine distance | centroid relative shift |');
+  out.push('| --- | ---: | ---: | ---: |');
+  for (const cluster of centroid.clusters) {
+    out.push(`| ${md(cluster.cluster, 40)} | ${cluster.size} | ${formatMetric(cluster.cosineDistance)} | ${formatMetric(cluster.relativeShift)} |`);
   }
-  return `${out.join('\n')}\n`;
+  out.push('', '</details>', '');
+  return out;
 }
 
 function checkRow(check: Check): string {

@@ -1,0 +1,98 @@
+import { UsageError } from '../core/errors.js';
+import { parseSettings, type Settings } from '../settings.js';
+import { COMPARE_INPUTS, INPUT } from './names.js';
+
+/** When the sticky comment is written. */
+export const COMMENT_MODES = ['always', 'on-change', 'on-failure', 'never'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
+/** Which verdicts fail the step. */
+export const FAIL_ON = ['fail', 'warn', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** Settings shared by both modes of the action. */
+interface CommonInputs {
+  readonly token: string;
+  readonly comment: CommentMode;
+  /** Identifies this gate's comment among several in one pull request. */
+  readonly commentId: string;
+  readonly failOn: FailOn;
+  /** Explicit pull request number (comment-from-report), else the event's. */
+  readonly prNumber: number | null;
+}
+
+/** The gate mode: compare, report, comment. */
+export interface GateInputs extends CommonInputs {
+  readonly mode: 'gate';
+  readonly compare: Settings;
+  /** Globs of files whose change triggers the gate; empty: always run. */
+  readonly modelPaths: readonly string[];
+  readonly referenceManifestFromBase: boolean;
+  /** Where the JSON report goes, or `null` for $RUNNER_TEMP. */
+  readonly reportPath: string | null;
+}
+
+/** The comment-from-report mode: post the comment for a report made by an earlier run. */
+export interface CommentFromReportInputs extends CommonInputs {
+  readonly mode: 'comment-from-report';
+  readonly report: string;
+}
+
+export type ActionInputs = GateInputs | CommentFromReportInputs;
+
+/** Reads one input by name; the action passes `core.getInput`. */
+export type InputReader = (name: string) => string;
+
+/** Names an input in an error message the way a workflow author sees it. */
+export const inputName = (name: string): string => `input '${name}'`;
+
+/**
+ * Reads every action input once into a typed, validated settings object. Enums are checked and
+ * a bad value is an error naming the input; nothing falls back to a default silently.
+ */
+export function readActionInputs(read: InputReader, workspace: string): ActionInputs {
+  const get = (name: string): string => read(name).trim();
+  const choice = <T extends string>(name: string, allowed: readonly T[]): T => {
+    const value = get(name);
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new UsageError(`${inputName(name)} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}.`);
+    }
+    return value as T;
+  };
+  const prText = get(INPUT.prNumber);
+  if (prText !== '' && !/^[1-9]\d*$/.test(prText)) {
+    throw new UsageError(`${inputName(INPUT.prNumber)} must be a pull request number, got ${JSON.stringify(prText)}.`);
+  }
+  const commentId = get(INPUT.commentId);
+  if (!/^[\w.-]{1,64}$/.test(commentId)) {
+    throw new UsageError(`${inputName(INPUT.commentId)} must be 1–64 letters, digits, '.', '_' or '-', got ${JSON.stringify(commentId)}.`);
+  }
+  const common: CommonInputs = {
+    token: get(INPUT.githubToken),
+    comment: choice(INPUT.comment, COMMENT_MODES),
+    commentId,
+    failOn: choice(INPUT.failOn, FAIL_ON),
+    prNumber: prText === '' ? null : Number(prText),
+  };
+  const mode = choice(INPUT.mode, ['gate', 'comment-from-report'] as const);
+  if (mode === 'comment-from-report') {
+    const report = get(INPUT.report);
+    if (report === '') throw new UsageError(`${inputName(INPUT.report)} is required in comment-from-report mode: the JSON report of the gate run.`);
+    return { ...common, mode, report };
+  }
+  const raw: Record<string, string> = { workspace };
+  for (const name of COMPARE_INPUTS) raw[name] = get(name);
+  const referenceManifestFrom = choice(INPUT.referenceManifestFrom, ['base', 'none'] as const);
+  const reportPath = get(INPUT.reportPath);
+  return {
+    ...common,
+    mode,
+    compare: parseSettings(raw, inputName),
+    modelPaths: get(INPUT.modelPaths)
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0 && !line.startsWith('#')),
+    referenceManifestFromBase: referenceManifestFrom === 'base',
+    reportPath: reportPath === '' ? null : reportPath,
+  };
+}

@@ -1,0 +1,233 @@
+import { createRequire } from 'node:module';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Ajv from 'ajv';
+
+/**
+ * A local stand-in for the GitHub REST API on 127.0.0.1. Every request is checked against GitHub's
+ * published OpenAPI description (@octokit/openapi): the method and path must be a documented
+ * operation, every query parameter documented for it, the JSON body valid for its schema, and the
+ * request authenticated. Anything else is recorded as a violation (and answered 422), so a test
+ * that ends with `violations` empty has proved the action only made calls GitHub would accept.
+ */
+
+interface Operation {
+  readonly method: string;
+  readonly template: string;
+  readonly pattern: RegExp;
+  readonly query: ReadonlySet<string>;
+  /** The documented JSON request body schema, or `null` when the operation takes none. */
+  readonly bodySchema: object | null;
+}
+
+type Validator = ((body: unknown) => boolean) & { errors?: unknown };
+const ajv = new Ajv.default({ strict: false, allErrors: true, validateFormats: false });
+const validators = new Map<object, Validator>();
+
+/** Compiles a body schema on first use (compiling all of GitHub's would take long). */
+function validatorFor(schema: object): Validator {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema) as Validator;
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+let operations: Operation[] | null = null;
+
+function loadOperations(): Operation[] {
+  if (operations) return operations;
+  const require = createRequire(import.meta.url);
+  const spec = require('@octokit/openapi/generated/api.github.com.deref.json') as {
+    paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content?: Record<string, { schema?: object }> } }>>;
+  };
+  const list: Operation[] = [];
+  for (const [template, methods] of Object.entries(spec.paths)) {
+    // {param} matches one path segment; a trailing {path} (repository contents) may hold slashes.
+    const source = template
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{path\}$/, '(.+)')
+      .replace(/\{[^}]+\}/g, '([^/]+)');
+    const pattern = new RegExp(`^${source}$`);
+    for (const [method, operation] of Object.entries(methods)) {
+      if (!['get', 'post', 'patch', 'put', 'delete'].includes(method)) continue;
+      const schema = operation.requestBody?.content?.['application/json']?.schema;
+      list.push({
+        method: method.toUpperCase(),
+        template,
+        pattern,
+        query: new Set((operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)),
+        bodySchema: schema ?? null,
+      });
+    }
+  }
+  // Prefer literal segments over parameters when several templates match (e.g. /issues/comments/{id}).
+  const parameters = (op: Operation) => op.template.split('{').length;
+  list.sort((a, b) => parameters(a) - parameters(b));
+  operations = list;
+  return list;
+}
+
+/** One request the fake received. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly body: unknown;
+  readonly operation: string | null;
+}
+
+/** A scripted failure: the next `times` requests matching method and path get this response. */
+export interface ScriptedFailure {
+  readonly method: string;
+  readonly path: RegExp;
+  times: number;
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** A stored comment. */
+export interface FakeComment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+/** The fake API: state that tests arrange and inspect, and the server. */
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  readonly comments = new Map<number, FakeComment[]>();
+  /** Files of each pull request. */
+  readonly pullFiles = new Map<number, Array<{ filename: string; previous_filename?: string }>>();
+  /** File contents by `${ref}:${path}`. */
+  readonly contents = new Map<string, string>();
+  /** The login GET /user answers with; `null` answers 403 like an installation token. */
+  userLogin: string | null = null;
+  failures: ScriptedFailure[] = [];
+  private nextId = 1000;
+  private server: Server | null = null;
+  url = '';
+
+  constructor(private readonly token: string) {
+    loadOperations();
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => this.handle(request, Buffer.concat(chunks).toString('utf8'), response));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Adds a comment as if someone had posted it. */
+  addComment(issue: number, body: string, login: string, type = 'User'): FakeComment {
+    const comment = { id: this.nextId++, body, user: { login, type } };
+    this.comments.set(issue, [...(this.comments.get(issue) ?? []), comment]);
+    return comment;
+  }
+
+  /** Requests other than the documented GET /user probe, as "METHOD /path". */
+  calls(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
+  private handle(request: IncomingMessage, rawBody: string, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', this.url);
+    const method = request.method ?? 'GET';
+    const path = url.pathname;
+    const query = Object.fromEntries(url.searchParams.entries());
+    let body: unknown = null;
+    if (rawBody.length > 0) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        this.violations.push(`${method} ${path}: body is not JSON`);
+      }
+    }
+    const operation = loadOperations().find((op) => op.method === method && op.pattern.test(path)) ?? null;
+    this.requests.push({ method, path, query, body, operation: operation?.template ?? null });
+    const reject = (message: string) => {
+      this.violations.push(`${method} ${path}: ${message}`);
+      this.send(response, 422, { message });
+    };
+    if (!operation) return reject('no such operation in the OpenAPI description');
+    for (const name of Object.keys(query)) if (!operation.query.has(name)) return reject(`undocumented query parameter ${name}`);
+    if (operation.bodySchema) {
+      const validate = validatorFor(operation.bodySchema);
+      if (!validate(body)) return reject(`body does not match the schema: ${JSON.stringify(validate.errors)}`);
+    } else if (body !== null) return reject('a body where none is documented');
+    if (request.headers.authorization !== `token ${this.token}`) {
+      return this.send(response, 401, { message: 'Bad credentials' });
+    }
+    const failure = this.failures.find((f) => f.method === method && f.path.test(path) && f.times > 0);
+    if (failure) {
+      failure.times -= 1;
+      return this.send(response, failure.status, { message: failure.message, documentation_url: 'https://docs.github.com/rest' }, failure.headers);
+    }
+    this.route(method, path, query, body, response, operation.template);
+  }
+
+  private route(method: string, path: string, query: Record<string, string>, body: unknown, response: ServerResponse, template: string): void {
+    const parts = path.split('/');
+    switch (`${method} ${template}`) {
+      case 'GET /user':
+        if (this.userLogin === null) return this.send(response, 403, { message: 'Resource not accessible by integration' });
+        return this.send(response, 200, { login: this.userLogin, id: 1, type: 'User' });
+      case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files': {
+        const files = (this.pullFiles.get(Number(parts[5])) ?? []).map((file) => ({ sha: 'abc', status: file.previous_filename ? 'renamed' : 'modified', additions: 1, deletions: 0, changes: 1, ...file }));
+        return this.page(files, path, query, response);
+      }
+      case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments':
+        return this.page(this.comments.get(Number(parts[5])) ?? [], path, query, response);
+      case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+        const comment = this.addComment(Number(parts[5]), (body as { body: string }).body, 'github-actions[bot]', 'Bot');
+        return this.send(response, 201, comment);
+      }
+      case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
+        const id = Number(parts[6]);
+        for (const list of this.comments.values()) {
+          const comment = list.find((c) => c.id === id);
+          if (comment) {
+            comment.body = (body as { body: string }).body;
+            return this.send(response, 200, comment);
+          }
+        }
+        return this.send(response, 404, { message: 'Not Found' });
+      }
+      case 'GET /repos/{owner}/{repo}/contents/{path}': {
+        const file = decodeURIComponent(parts.slice(5).join('/'));
+        const text = this.contents.get(`${query.ref ?? ''}:${file}`);
+        if (text === undefined) return this.send(response, 404, { message: 'Not Found' });
+        return this.send(response, 200, { type: 'file', encoding: 'base64', name: file, path: file, content: Buffer.from(text).toString('base64'), sha: 'abc', size: text.length });
+      }
+      default:
+        this.violations.push(`${method} ${path}: documented, but the fake does not serve ${template}`);
+        return this.send(response, 501, { message: 'not served by the fake' });
+    }
+  }
+
+  private page(items: unknown[], path: string, query: Record<string, string>, response: ServerResponse): void {
+    const perPage = Number(query.per_page ?? 30);
+    const page = Number(query.page ?? 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < items.length) headers.link = `<${this.url}${path}?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+    this.send(response, 200, slice, headers);
+  }
+
+  private send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', ...headers });
+    response.end(JSON.stringify(body));
+  }
+}
