@@ -1,0 +1,227 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commentBody, commentMarker, GITHUB_COMMENT_LIMIT } from '../src/action/comment.js';
+import { classifyGitHubError, type GateGitHub, type IssueComment } from '../src/action/github-client.js';
+import { readActionInputs } from '../src/action/inputs.js';
+import { INPUT, OUTPUT } from '../src/action/names.js';
+import { pullRequestFromEvent } from '../src/action/pull-request.js';
+import { runAction, type ActionRuntime, type Annotation } from '../src/action/run-action.js';
+import type { Report } from '../src/report/report.js';
+import { actionYaml, exampleWorkspace, pullRequestEvent } from './action-harness.js';
+import { tempDir } from './helpers.js';
+
+/** A hand-written fake of the GitHub client: comments in memory, optional failure on writes. */
+class FakeClient implements GateGitHub {
+  comments: IssueComment[] = [];
+  files: string[] = [];
+  writeError: Error | null = null;
+  writes: string[] = [];
+  private next = 1;
+  async listPullRequestFiles() {
+    return this.files;
+  }
+  async listComments() {
+    return this.comments;
+  }
+  async createComment(_pr: number, body: string) {
+    if (this.writeError) throw this.writeError;
+    this.writes.push('create');
+    this.comments.push({ id: this.next, body, author: 'github-actions[bot]' });
+    return this.next++;
+  }
+  async updateComment(id: number, body: string) {
+    if (this.writeError) throw this.writeError;
+    this.writes.push(`update ${id}`);
+    this.comments = this.comments.map((c) => (c.id === id ? { ...c, body } : c));
+  }
+  async readFileAt() {
+    return null;
+  }
+  async commenterLogin() {
+    return 'github-actions[bot]';
+  }
+}
+
+interface Recorded {
+  inputsRead: Set<string>;
+  outputs: Map<string, string>;
+  failed: string[];
+  warnings: Array<[string, Annotation | undefined]>;
+  errors: Array<[string, Annotation | undefined]>;
+  summaries: string[];
+  secrets: string[];
+}
+
+function fakeRuntime(inputs: Record<string, string>, client: FakeClient, workspace = exampleWorkspace()): { runtime: ActionRuntime; recorded: Recorded } {
+  const defaults = Object.fromEntries(Object.entries(actionYaml().inputs).map(([name, spec]) => [name, spec.default ?? '']));
+  const values: Record<string, string> = { ...defaults, 'github-token': 'secret-token', ...inputs };
+  const recorded: Recorded = { inputsRead: new Set(), outputs: new Map(), failed: [], warnings: [], errors: [], summaries: [], secrets: [] };
+  const temp = join(tempDir(), 'temp');
+  mkdirSync(temp);
+  const runtime: ActionRuntime = {
+    getInput: (name) => {
+      recorded.inputsRead.add(name);
+      return values[name] ?? '';
+    },
+    setOutput: (name, value) => void recorded.outputs.set(name, value),
+    setSecret: (secret) => void recorded.secrets.push(secret),
+    setFailed: (message) => void recorded.failed.push(message),
+    info: () => undefined,
+    warning: (message, annotation) => void recorded.warnings.push([message, annotation]),
+    error: (message, annotation) => void recorded.errors.push([message, annotation]),
+    writeSummary: async (markdown) => void recorded.summaries.push(markdown),
+    createGitHub: () => client,
+    env: { workspace, runnerTemp: temp, eventName: 'pull_request', serverUrl: 'https://github.com', repository: 'o/r', runId: '1' },
+    event: pullRequestEvent(),
+  };
+  return { runtime, recorded };
+}
+
+const patch = {
+  reference: 'embeddings/reference.npy',
+  candidate: 'embeddings/candidate-patch.jsonl',
+  'reference-manifest': 'embeddings/reference.manifest.json',
+  'candidate-manifest': 'embeddings/candidate-patch.manifest.json',
+};
+
+describe('action.yml and the code never drift apart', () => {
+  it('declares exactly the inputs and outputs the code names', () => {
+    const yaml = actionYaml();
+    expect(Object.keys(yaml.inputs).sort()).toEqual(Object.values(INPUT).sort());
+    expect(Object.keys(yaml.outputs).sort()).toEqual(Object.values(OUTPUT).sort());
+    expect(yaml.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+
+  it('a gate run reads every gate input and sets every output', async () => {
+    const { runtime, recorded } = fakeRuntime(patch, new FakeClient());
+    await runAction(runtime);
+    const commentModeOnly = [INPUT.report];
+    expect([...recorded.inputsRead].sort()).toEqual(Object.values(INPUT).filter((name) => !commentModeOnly.includes(name as never)).sort());
+    expect([...recorded.outputs.keys()].sort()).toEqual(Object.values(OUTPUT).sort());
+    expect(recorded.secrets).toEqual(['secret-token']);
+  });
+
+  it('the README tables are generated from action.yml and up to date', () => {
+    const check = spawnSync(process.execPath, ['scripts/action-tables.mjs', '--check'], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+
+  it('the README documents every input and output', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## GitHub Action'));
+    for (const name of [...Object.values(INPUT), ...Object.values(OUTPUT)]) expect(section, name).toContain(`| \`${name}\` |`);
+  });
+});
+
+describe('readActionInputs', () => {
+  const defaults = Object.fromEntries(Object.entries(actionYaml().inputs).map(([name, spec]) => [name, spec.default ?? '']));
+  const read = (overrides: Record<string, string>) => readActionInputs((name) => ({ ...defaults, ...patch, ...overrides })[name] ?? '', '/ws');
+
+  it('parses the gate settings once, naming inputs in errors', () => {
+    const inputs = read({ 'model-paths': 'model/**\n\n# comment\n training/** ', k: '5' });
+    expect(inputs.mode).toBe('gate');
+    if (inputs.mode !== 'gate') return;
+    expect(inputs.modelPaths).toEqual(['model/**', 'training/**']);
+    expect(inputs.compare.k).toBe(5);
+    expect(inputs.compare.workspace).toBe('/ws');
+    expect(() => read({ comment: 'sometimes' })).toThrow("input 'comment' must be one of always, on-change, on-failure, never, got \"sometimes\".");
+    expect(() => read({ 'fail-on': 'error' })).toThrow(/input 'fail-on' must be one of fail, warn, never/);
+    expect(() => read({ 'comment-id': 'has space' })).toThrow(/input 'comment-id' must be 1–64 letters/);
+    expect(() => read({ 'pr-number': '#12' })).toThrow(/input 'pr-number' must be a pull request number/);
+    expect(() => read({ 'require-index-compatible': 'yes' })).toThrow(/input 'require-index-compatible' must be true or false, got "yes"/);
+    expect(() => read({ reference: '' })).toThrow(/input 'reference' is required/);
+  });
+
+  it('comment-from-report needs the report', () => {
+    expect(() => read({ mode: 'comment-from-report' })).toThrow(/input 'report' is required in comment-from-report mode/);
+    expect(read({ mode: 'comment-from-report', report: 'r.json', 'pr-number': '7' })).toMatchObject({ mode: 'comment-from-report', report: 'r.json', prNumber: 7 });
+  });
+});
+
+describe('runAction with fakes', () => {
+  it('comment: on-change stays silent for an unchanged embedding, but keeps an existing comment current', async () => {
+    const noise = { reference: 'embeddings/reference.npy', candidate: 'embeddings/candidate-noise.npy' };
+    const workspace = exampleWorkspace();
+    for (const file of ['candidate-noise.npy', 'candidate-noise.ids.txt']) {
+      const { copyFileSync } = await import('node:fs');
+      copyFileSync(join(import.meta.dirname, '..', 'examples', 'digits', file), join(workspace, 'embeddings', file));
+    }
+    const client = new FakeClient();
+    await runAction(fakeRuntime(noise, client, workspace).runtime);
+    expect(client.writes).toEqual([]);
+    client.comments.push({ id: 9, body: `${commentMarker('default')}\nold failing verdict`, author: 'github-actions[bot]' });
+    await runAction(fakeRuntime(noise, client, workspace).runtime);
+    expect(client.writes).toEqual(['update 9']);
+    expect(client.comments[0]!.body).toMatch(/PASS — no change/);
+  });
+
+  it('comment: on-failure comments only on failure; never never comments', async () => {
+    const client = new FakeClient();
+    await runAction(fakeRuntime({ ...patch, comment: 'on-failure' }, client).runtime);
+    expect(client.writes).toEqual([]);
+    await runAction(fakeRuntime({ ...patch, comment: 'on-failure', 'min-cka': '0.99' }, client).runtime);
+    expect(client.writes).toEqual(['create']);
+    const silent = new FakeClient();
+    await runAction(fakeRuntime({ ...patch, comment: 'never', 'min-cka': '0.99' }, silent).runtime);
+    expect(silent.writes).toEqual([]);
+  });
+
+  it('a comment failure never hides the verdict, and the message says what kind of failure it was', async () => {
+    for (const [error, pattern] of [
+      [Object.assign(new Error('Resource not accessible by integration'), { status: 403 }), /read-only GITHUB_TOKEN/],
+      [Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403 }), /not a permissions problem/],
+      [Object.assign(new Error('Server Error'), { status: 502 }), /Could not write the pull request comment \(HTTP 502: Server Error\)/],
+    ] as const) {
+      const client = new FakeClient();
+      client.writeError = error;
+      const { runtime, recorded } = fakeRuntime({ ...patch, 'min-cka': '0.99' }, client);
+      await runAction(runtime);
+      expect(recorded.warnings.at(-1)?.[0]).toMatch(pattern);
+      expect(recorded.outputs.get('status')).toBe('fail');
+      expect(recorded.failed).toHaveLength(1);
+      expect(recorded.summaries).toHaveLength(1);
+    }
+  });
+});
+
+describe('the comment body', () => {
+  it('stays under GitHub’s limit by construction, even with huge ids, texts and manifest values', async () => {
+    const client = new FakeClient();
+    const { runtime } = fakeRuntime(patch, client);
+    await runAction(runtime);
+    const report = JSON.parse(readFileSync(join(runtime.env.runnerTemp, 'embedding-gate-default.json'), 'utf8')) as Report;
+    const huge = 'x'.repeat(100_000);
+    const bloated: Report = {
+      ...report,
+      bump: { ...report.bump, reasons: Array.from({ length: 500 }, () => huge), limitations: [huge] },
+      metrics: { ...report.metrics, knnOverlap: { ...report.metrics.knnOverlap, worst: report.metrics.knnOverlap.worst.map((w) => ({ ...w, id: huge, text: huge })) } },
+    };
+    const body = commentBody(bloated, { commentId: 'default', runUrl: 'https://x', headSha: 'abc', toolVersion: '0' });
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(body.startsWith(commentMarker('default'))).toBe(true);
+    const normal = commentBody(report, { commentId: 'default', runUrl: 'https://x', headSha: 'abc', toolVersion: '0' });
+    expect(normal).toMatch(/Items that lost the most neighbours/);
+    const tight = commentBody(report, { commentId: 'default', runUrl: null, headSha: null, toolVersion: '0' }, 3000);
+    expect(tight.length).toBeLessThanOrEqual(3000);
+    expect(tight).toMatch(/PASS — patch change/);
+  });
+});
+
+describe('GitHub errors and events', () => {
+  it('classifies permissions and rate limits apart', () => {
+    expect(classifyGitHubError(Object.assign(new Error('Resource not accessible by integration'), { status: 403 }))).toBe('no-permission');
+    expect(classifyGitHubError(Object.assign(new Error('You have exceeded a secondary rate limit'), { status: 403 }))).toBe('rate-limited');
+    expect(classifyGitHubError(Object.assign(new Error('Too Many Requests'), { status: 429 }))).toBe('rate-limited');
+    expect(classifyGitHubError(Object.assign(new Error('Bad gateway'), { status: 502 }))).toBe('other');
+  });
+
+  it('takes the head commit from the pull request, not the merge commit', () => {
+    const event = pullRequestEvent();
+    expect(pullRequestFromEvent('pull_request', event)).toEqual({ number: 2, headSha: event.pull_request.head.sha, baseSha: event.pull_request.base.sha, fromFork: false });
+    expect(pullRequestFromEvent('push', event)).toBeNull();
+    expect(pullRequestFromEvent('workflow_run', { workflow_run: { pull_requests: [{ number: 5, head: { sha: 'h' }, base: { sha: 'b' } }] } })).toMatchObject({ number: 5, headSha: 'h' });
+  });
+});
