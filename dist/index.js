@@ -26215,7 +26215,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split = void 0;
+      let split2 = void 0;
       let prev = void 0;
       let overflow = false;
       let i = -1;
@@ -26248,18 +26248,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
-          split = void 0;
+          split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i;
+              split2 = i;
           }
           if (i >= end) {
-            if (split) {
-              folds.push(split);
-              end = split + endStep;
-              split = void 0;
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -26272,7 +26272,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split = void 0;
+              split2 = void 0;
             } else {
               overflow = true;
             }
@@ -29806,13 +29806,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
-      const split = source.split(/\n( *)/);
-      const first = split[0];
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -43571,7 +43571,7 @@ function checkUniqueIds(set) {
 
 // src/core/align.ts
 var ONE_SIDED_EXAMPLES = 10;
-function alignById(reference, candidate, minCoverage) {
+function alignById(reference, candidate, minCoverage, allocate = (length) => new Float32Array(length)) {
   validateVectors(reference);
   validateVectors(candidate);
   checkUniqueIds(reference);
@@ -43606,8 +43606,8 @@ function alignById(reference, candidate, minCoverage) {
     count: matched,
     referenceDim: reference.dim,
     candidateDim: candidate.dim,
-    reference: gatherNormalisedRows(reference, referenceRows),
-    candidate: gatherNormalisedRows(candidate, candidateRows),
+    reference: gatherNormalisedRows(reference, referenceRows, allocate),
+    candidate: gatherNormalisedRows(candidate, candidateRows, allocate),
     ids,
     metadata: mergeMetadata(reference, candidate, referenceRows, candidateRows),
     summary: {
@@ -43618,9 +43618,9 @@ function alignById(reference, candidate, minCoverage) {
     }
   };
 }
-function gatherNormalisedRows(set, rows) {
+function gatherNormalisedRows(set, rows, allocate) {
   const { dim, vectors } = set;
-  const out = new Float32Array(rows.length * dim);
+  const out = allocate(rows.length * dim);
   rows.forEach((row, target) => {
     const from = row * dim;
     let sumOfSquares = 0;
@@ -48418,11 +48418,11 @@ function byteStreamSplit(reader, count, type, typeLength) {
   else if (type === "INT32") return new Int32Array(bytes.buffer);
   else if (type === "INT64") return new BigInt64Array(bytes.buffer);
   else if (type === "FIXED_LEN_BYTE_ARRAY") {
-    const split = new Array(count);
+    const split2 = new Array(count);
     for (let i = 0; i < count; i++) {
-      split[i] = bytes.subarray(i * width, (i + 1) * width);
+      split2[i] = bytes.subarray(i * width, (i + 1) * width);
     }
-    return split;
+    return split2;
   }
   throw new Error(`parquet byte_stream_split unsupported type: ${type}`);
 }
@@ -50148,39 +50148,9 @@ function clusterCentroids(matrices, assignment, dimensionReason) {
   return { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: spread };
 }
 
-// src/kernels/cross-rank.ts
-var ITEM_BLOCK = 1024;
-function partnerRanks(queries, items, count, dim, queryRows) {
-  const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
-  const ranks = new Int32Array(rows.length);
-  const target = new Float64Array(QUERY_GROUP);
-  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK);
-  for (let g = 0; g < rows.length; g += QUERY_GROUP) {
-    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;
-    const pick = (slot) => rows[Math.min(g + slot, last)];
-    for (let slot = 0; g + slot <= last; slot++) target[slot] = rowDot(queries, pick(slot), items, pick(slot), dim);
-    for (let start = 0; start < count; start += ITEM_BLOCK) {
-      const end = Math.min(start + ITEM_BLOCK, count);
-      scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
-      for (let slot = 0; g + slot <= last; slot++) {
-        const own = pick(slot);
-        const bar = target[slot];
-        const offset = slot * ITEM_BLOCK - start;
-        let above = 0;
-        for (let j = start; j < end; j++) {
-          const score = tile[offset + j];
-          if (score > bar || score === bar && j < own) above += 1;
-        }
-        ranks[g + slot] = ranks[g + slot] + above;
-      }
-    }
-  }
-  return ranks;
-}
-
 // src/metrics/cross-retrieval.ts
-function crossRetrieval(matrices, k, threshold, queryRows) {
-  const ranks = partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows);
+async function crossRetrieval(engine, matrices, k, threshold, queryRows) {
+  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, "cross-model retrieval");
   let top1 = 0;
   let withinK = 0;
   for (const rank of ranks) {
@@ -50196,91 +50166,6 @@ function crossRetrieval(matrices, k, threshold, queryRows) {
     indexCompatible: fraction >= threshold,
     threshold
   };
-}
-
-// src/kernels/top-k.ts
-var TopKLists = class {
-  constructor(lists, k) {
-    this.lists = lists;
-    this.k = k;
-    this.scores = new Float64Array(lists * k).fill(-Infinity);
-    this.indices = new Int32Array(lists * k).fill(2147483647);
-  }
-  lists;
-  k;
-  scores;
-  indices;
-  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
-  offer(list, score, index) {
-    const { scores, indices } = this;
-    const base = list * this.k;
-    let p = base + this.k - 1;
-    const worst = scores[p];
-    if (score < worst || score === worst && index > indices[p]) return;
-    while (p > base) {
-      const above = scores[p - 1];
-      if (above > score || above === score && indices[p - 1] < index) break;
-      scores[p] = above;
-      indices[p] = indices[p - 1];
-      p -= 1;
-    }
-    scores[p] = score;
-    indices[p] = index;
-  }
-  /** The best-first indices of list `list` (a view, not a copy). */
-  neighbours(list) {
-    return this.indices.subarray(list * this.k, (list + 1) * this.k);
-  }
-};
-
-// src/kernels/nearest-neighbours.ts
-var ITEM_BLOCK2 = 1024;
-function nearestNeighbours(vectors, count, dim, k, queryRows) {
-  if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
-  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK2);
-  if (queryRows === null) {
-    const lists2 = new TopKLists(count, k);
-    for (let g = 0; g < count; g += QUERY_GROUP) {
-      const rows = groupRows(g, Math.min(g + QUERY_GROUP, count));
-      for (let start = g; start < count; start += ITEM_BLOCK2) {
-        const end = Math.min(start + ITEM_BLOCK2, count);
-        scoreBlock(vectors, rows[0], rows[1], rows[2], rows[3], vectors, start, end, dim, tile, ITEM_BLOCK2);
-        for (let slot = 0; slot < QUERY_GROUP && g + slot < count; slot++) {
-          const query = g + slot;
-          const from = Math.max(start, query + 1);
-          const offset = slot * ITEM_BLOCK2 - start;
-          for (let j = from; j < end; j++) {
-            const score = tile[offset + j];
-            lists2.offer(query, score, j);
-            lists2.offer(j, score, query);
-          }
-        }
-      }
-    }
-    return lists2.indices;
-  }
-  const lists = new TopKLists(queryRows.length, k);
-  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {
-    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;
-    const pick = (slot) => queryRows[Math.min(g + slot, last)];
-    for (let start = 0; start < count; start += ITEM_BLOCK2) {
-      const end = Math.min(start + ITEM_BLOCK2, count);
-      scoreBlock(vectors, pick(0), pick(1), pick(2), pick(3), vectors, start, end, dim, tile, ITEM_BLOCK2);
-      for (let slot = 0; g + slot <= last; slot++) {
-        const list = g + slot;
-        const query = queryRows[list];
-        const offset = slot * ITEM_BLOCK2 - start;
-        for (let j = start; j < end; j++) {
-          if (j !== query) lists.offer(list, tile[offset + j], j);
-        }
-      }
-    }
-  }
-  return lists.indices;
-}
-function groupRows(start, end) {
-  const at = (slot) => Math.min(start + slot, end - 1);
-  return [at(0), at(1), at(2), at(3)];
 }
 
 // src/kernels/quantile.ts
@@ -50315,11 +50200,11 @@ function bootstrapMeanInterval(values, random2, level = 0.95, resamples = BOOTST
 
 // src/metrics/knn-overlap.ts
 var WORST_ITEMS = 10;
-function knnOverlap(matrices, k, queryRows) {
+async function knnOverlap(engine, matrices, k, queryRows) {
   const { count } = matrices;
   const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
-  const referenceNeighbours = nearestNeighbours(matrices.reference, count, matrices.referenceDim, k, queryRows);
-  const candidateNeighbours = nearestNeighbours(matrices.candidate, count, matrices.candidateDim, k, queryRows);
+  const referenceNeighbours = await engine.nearestNeighbours(matrices.reference, count, matrices.referenceDim, k, queryRows, "kNN in the reference space");
+  const candidateNeighbours = await engine.nearestNeighbours(matrices.candidate, count, matrices.candidateDim, k, queryRows, "kNN in the candidate space");
   const overlaps = new Float64Array(rows.length);
   const mark = new Int32Array(count).fill(-1);
   for (let q = 0; q < rows.length; q++) {
@@ -50611,6 +50496,350 @@ function applyInlineLimits(policy, inline) {
   return { underDeclared: policy.underDeclared, levels };
 }
 
+// src/kernels/knn-engine.ts
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+// src/kernels/cross-rank.ts
+var ITEM_BLOCK = 1024;
+function partnerRanks(queries, items, count, dim, queryRows) {
+  const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+  const ranks = new Int32Array(rows.length);
+  const target = new Float64Array(QUERY_GROUP);
+  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK);
+  for (let g = 0; g < rows.length; g += QUERY_GROUP) {
+    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;
+    const pick = (slot) => rows[Math.min(g + slot, last)];
+    for (let slot = 0; g + slot <= last; slot++) target[slot] = rowDot(queries, pick(slot), items, pick(slot), dim);
+    for (let start = 0; start < count; start += ITEM_BLOCK) {
+      const end = Math.min(start + ITEM_BLOCK, count);
+      scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
+      for (let slot = 0; g + slot <= last; slot++) {
+        const own = pick(slot);
+        const bar = target[slot];
+        const offset = slot * ITEM_BLOCK - start;
+        let above = 0;
+        for (let j = start; j < end; j++) {
+          const score = tile[offset + j];
+          if (score > bar || score === bar && j < own) above += 1;
+        }
+        ranks[g + slot] = ranks[g + slot] + above;
+      }
+    }
+  }
+  return ranks;
+}
+
+// src/kernels/generated/knn-worker-source.ts
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let g = part * QUERY_GROUP; g < count; g += parts * QUERY_GROUP) {\n      const last = Math.min(g + QUERY_GROUP, count) - 1;\n      const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n      for (let start = g; start < count; start += ITEM_BLOCK) {\n        const end = Math.min(start + ITEM_BLOCK, count);\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, ITEM_BLOCK);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const query = g + slot;\n          const offset = slot * ITEM_BLOCK - start;\n          for (let j = Math.max(start, query + 1); j < end; j++) {\n            const value = tile[offset + j];\n            lists2.offer(query, value, j);\n            lists2.offer(j, value, query);\n          }\n        }\n      }\n      tick(count - g);\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;\n    const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n    for (let start = 0; start < count; start += ITEM_BLOCK) {\n      const end = Math.min(start + ITEM_BLOCK, count);\n      score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, ITEM_BLOCK);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const query = queryRows[g + slot];\n        const offset = slot * ITEM_BLOCK - start;\n        for (let j = start; j < end; j++) if (j !== query) lists.offer(g + slot, tile[offset + j], j);\n      }\n    }\n    tick(count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(QUERY_GROUP);\n  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;\n    const rowOf = (slot) => queryRows[Math.min(g + slot, last)];\n    const row = (slot) => queries.address + rowOf(slot) * rowBytes;\n    for (let slot = 0; g + slot <= last; slot++) {\n      const i = rowOf(slot);\n      score2(row(slot), row(slot), row(slot), row(slot), items.address, i, i + 1, dim, tileAddress, ITEM_BLOCK);\n      own[slot] = tile[0];\n    }\n    for (let start = 0; start < count; start += ITEM_BLOCK) {\n      const end = Math.min(start + ITEM_BLOCK, count);\n      score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, ITEM_BLOCK);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const i = rowOf(slot);\n        const bar = own[slot];\n        const offset = slot * ITEM_BLOCK - start;\n        let above = 0;\n        for (let j = start; j < end; j++) {\n          const value = tile[offset + j];\n          if (value > bar || value === bar && j < i) above += 1;\n        }\n        ranks[g + slot] = ranks[g + slot] + above;\n      }\n    }\n    tick(count);\n  }\n  return ranks;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+
+// src/kernels/top-k.ts
+var TopKLists = class {
+  constructor(lists, k) {
+    this.lists = lists;
+    this.k = k;
+    this.scores = new Float64Array(lists * k).fill(-Infinity);
+    this.indices = new Int32Array(lists * k).fill(2147483647);
+  }
+  lists;
+  k;
+  scores;
+  indices;
+  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
+  offer(list, score, index) {
+    const { scores, indices } = this;
+    const base = list * this.k;
+    let p = base + this.k - 1;
+    const worst = scores[p];
+    if (score < worst || score === worst && index > indices[p]) return;
+    while (p > base) {
+      const above = scores[p - 1];
+      if (above > score || above === score && indices[p - 1] < index) break;
+      scores[p] = above;
+      indices[p] = indices[p - 1];
+      p -= 1;
+    }
+    scores[p] = score;
+    indices[p] = index;
+  }
+  /** The best-first indices of list `list` (a view, not a copy). */
+  neighbours(list) {
+    return this.indices.subarray(list * this.k, (list + 1) * this.k);
+  }
+};
+
+// src/kernels/knn-tasks.ts
+var ITEM_BLOCK2 = 1024;
+
+// src/kernels/nearest-neighbours.ts
+var ITEM_BLOCK3 = 1024;
+function nearestNeighbours(vectors, count, dim, k, queryRows) {
+  if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
+  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK3);
+  if (queryRows === null) {
+    const lists2 = new TopKLists(count, k);
+    for (let g = 0; g < count; g += QUERY_GROUP) {
+      const rows = groupRows(g, Math.min(g + QUERY_GROUP, count));
+      for (let start = g; start < count; start += ITEM_BLOCK3) {
+        const end = Math.min(start + ITEM_BLOCK3, count);
+        scoreBlock(vectors, rows[0], rows[1], rows[2], rows[3], vectors, start, end, dim, tile, ITEM_BLOCK3);
+        for (let slot = 0; slot < QUERY_GROUP && g + slot < count; slot++) {
+          const query = g + slot;
+          const from = Math.max(start, query + 1);
+          const offset = slot * ITEM_BLOCK3 - start;
+          for (let j = from; j < end; j++) {
+            const score = tile[offset + j];
+            lists2.offer(query, score, j);
+            lists2.offer(j, score, query);
+          }
+        }
+      }
+    }
+    return lists2.indices;
+  }
+  const lists = new TopKLists(queryRows.length, k);
+  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {
+    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;
+    const pick = (slot) => queryRows[Math.min(g + slot, last)];
+    for (let start = 0; start < count; start += ITEM_BLOCK3) {
+      const end = Math.min(start + ITEM_BLOCK3, count);
+      scoreBlock(vectors, pick(0), pick(1), pick(2), pick(3), vectors, start, end, dim, tile, ITEM_BLOCK3);
+      for (let slot = 0; g + slot <= last; slot++) {
+        const list = g + slot;
+        const query = queryRows[list];
+        const offset = slot * ITEM_BLOCK3 - start;
+        for (let j = start; j < end; j++) {
+          if (j !== query) lists.offer(list, tile[offset + j], j);
+        }
+      }
+    }
+  }
+  return lists.indices;
+}
+function groupRows(start, end) {
+  const at = (slot) => Math.min(start + slot, end - 1);
+  return [at(0), at(1), at(2), at(3)];
+}
+
+// src/kernels/generated/score-kernel-wasm.ts
+var SCORE_KERNEL_RELAXED_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCoUIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC6sHAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgFyAZ/YUCIRkgFCAXIBr9hQIhGiAVIBcgG/2FAiEbIBYgFyAc/YUCIRwgEyAYIB39hQIhHSAUIBggHv2FAiEeIBUgGCAf/YUCIR8gFiAYICD9hQIhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBcgGf2FAiEZIBQgFyAa/YUCIRogFSAXIBv9hQIhGyAWIBcgHP2FAiEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
+var SCORE_KERNEL_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCqkIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC88HAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgF/3mASAZ/eQBIRkgFCAX/eYBIBr95AEhGiAVIBf95gEgG/3kASEbIBYgF/3mASAc/eQBIRwgEyAY/eYBIB395AEhHSAUIBj95gEgHv3kASEeIBUgGP3mASAf/eQBIR8gFiAY/eYBICD95AEhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBf95gEgGf3kASEZIBQgF/3mASAa/eQBIRogFSAX/eYBIBv95AEhGyAWIBf95gEgHP3kASEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
+
+// src/kernels/wasm-kernel.ts
+var KERNELS = ["auto", "relaxed-simd", "simd", "js"];
+var PAGE = 65536;
+var BYTES = { "relaxed-simd": SCORE_KERNEL_RELAXED_SIMD, simd: SCORE_KERNEL_SIMD };
+function kernelSupported(name) {
+  try {
+    return WebAssembly.validate(Buffer.from(BYTES[name], "base64"));
+  } catch {
+    return false;
+  }
+}
+function loadWasmKernel(choice) {
+  const order = choice === "auto" ? ["relaxed-simd", "simd"] : choice === "js" ? [] : [choice];
+  for (const name of order) {
+    if (kernelSupported(name)) return { name, module: new WebAssembly.Module(Buffer.from(BYTES[name], "base64")) };
+  }
+  return null;
+}
+var KernelArena = class {
+  memory;
+  top = 0;
+  offsets = /* @__PURE__ */ new WeakMap();
+  constructor(initialBytes = 16 * PAGE) {
+    const pages = Math.max(1, Math.ceil(initialBytes / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  }
+  /** A zeroed Float32Array of `length` values inside the shared memory. */
+  allocate(length) {
+    const offset = this.top + 15 & ~15;
+    const end = offset + length * 4;
+    if (end > 2 ** 32 - PAGE) {
+      throw new RangeError(`the kNN kernel's memory is limited to 4 GiB; ${Math.round(end / 2 ** 20)} MiB are needed (use --sample or --query-shard)`);
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    const view = new Float32Array(this.memory.buffer, offset, length);
+    this.offsets.set(view, offset);
+    return view;
+  }
+  /** The byte address of an array allocated here, or `null` for any other array. */
+  addressOf(view) {
+    return this.offsets.get(view) ?? null;
+  }
+};
+
+// src/kernels/knn-engine.ts
+function createKnnEngine(options) {
+  const wasm = loadWasmKernel(options.kernel);
+  if (wasm === null) return options.kernel === "auto" || options.kernel === "js" ? new JsEngine(options.progress) : null;
+  return new WasmEngine(wasm, options.threads ?? availableParallelism(), options.progress);
+}
+var JsEngine = class {
+  constructor(progress) {
+    this.progress = progress;
+  }
+  progress;
+  kernel = "js";
+  threads = 1;
+  allocate(length) {
+    return new Float32Array(length);
+  }
+  async nearestNeighbours(values, count, dim, k, queryRows, label) {
+    this.progress?.(label, 0, 1);
+    const result = nearestNeighbours(values, count, dim, k, queryRows);
+    this.progress?.(label, 1, 1);
+    return result;
+  }
+  async partnerRanks(queries, items, count, dim, queryRows, label) {
+    this.progress?.(label, 0, 1);
+    const result = partnerRanks(queries, items, count, dim, queryRows);
+    this.progress?.(label, 1, 1);
+    return result;
+  }
+  async close() {
+  }
+};
+var WasmEngine = class {
+  constructor(wasm, threads, progress) {
+    this.wasm = wasm;
+    this.threads = threads;
+    this.progress = progress;
+    this.kernel = wasm.name;
+  }
+  wasm;
+  threads;
+  progress;
+  kernel;
+  arena = new KernelArena();
+  workers = [];
+  pending = /* @__PURE__ */ new Map();
+  nextId = 1;
+  allocate(length) {
+    return this.arena.allocate(length);
+  }
+  start() {
+    if (this.workers.length > 0) return this.workers;
+    for (let w = 0; w < this.threads; w++) {
+      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK2);
+      const worker = new Worker(KNN_WORKER_SOURCE, {
+        eval: true,
+        workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) }
+      });
+      worker.on("message", (message) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        if (typeof message.progress === "number" && message.progress > 0) pending.onProgress(message.progress);
+        if (typeof message.error === "string") {
+          this.pending.delete(message.id);
+          pending.reject(new Error(`kNN worker failed: ${message.error}`));
+        } else if ("indices" in message || "ranks" in message) {
+          this.pending.delete(message.id);
+          pending.resolve(message);
+        }
+      });
+      worker.on("error", (error2) => {
+        for (const pending of this.pending.values()) pending.reject(error2);
+        this.pending.clear();
+      });
+      this.workers.push(worker);
+    }
+    return this.workers;
+  }
+  run(worker, request2, onProgress) {
+    const id = this.nextId++;
+    return new Promise((resolve3, reject) => {
+      this.pending.set(id, { resolve: resolve3, reject, onProgress });
+      worker.postMessage({ ...request2, id });
+    });
+  }
+  ref(values, count, dim) {
+    const address = this.arena.addressOf(values);
+    if (address === null) throw new Error("the matrix was not allocated by this engine");
+    return { address, count, dim };
+  }
+  reporter(label, total) {
+    let done = 0;
+    this.progress?.(label, 0, total);
+    return (units) => {
+      done += units;
+      this.progress?.(label, Math.min(done, total), total);
+    };
+  }
+  async nearestNeighbours(values, count, dim, k, queryRows, label) {
+    if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
+    const matrix2 = this.ref(values, count, dim);
+    const workers = this.start();
+    if (queryRows === null) {
+      let total = 0;
+      for (let g = 0; g < count; g += QUERY_GROUP) total += count - g;
+      const onProgress2 = this.reporter(label, total);
+      const parts2 = await Promise.all(
+        workers.map((worker, part) => this.run(worker, { kind: "topk", matrix: matrix2, k, queryRows: null, part, parts: workers.length }, onProgress2))
+      );
+      const merged = new TopKLists(count, k);
+      for (const result of parts2) {
+        const indices = result.indices;
+        const scores = result.scores;
+        for (let p = 0; p < indices.length; p++) {
+          const index = indices[p];
+          if (index !== 2147483647) merged.offer(Math.floor(p / k), scores[p], index);
+        }
+      }
+      return merged.indices;
+    }
+    const onProgress = this.reporter(label, queryRows.length * count / QUERY_GROUP);
+    const slices = split(queryRows, workers.length);
+    const parts = await Promise.all(
+      slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix: matrix2, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
+    );
+    const out = new Int32Array(queryRows.length * k);
+    let offset = 0;
+    for (const result of parts) {
+      const indices = result.indices;
+      out.set(indices, offset);
+      offset += indices.length;
+    }
+    return out;
+  }
+  async partnerRanks(queries, items, count, dim, queryRows, label) {
+    const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+    const workers = this.start();
+    const onProgress = this.reporter(label, rows.length * count / QUERY_GROUP);
+    const slices = split(rows, workers.length);
+    const queryRef = this.ref(queries, count, dim);
+    const itemRef = this.ref(items, count, dim);
+    const parts = await Promise.all(
+      slices.map((slice, w) => this.run(workers[w], { kind: "ranks", queries: queryRef, items: itemRef, queryRows: slice }, onProgress))
+    );
+    const out = new Int32Array(rows.length);
+    let offset = 0;
+    for (const result of parts) {
+      const ranks = result.ranks;
+      out.set(ranks, offset);
+      offset += ranks.length;
+    }
+    return out;
+  }
+  async close() {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers = [];
+  }
+};
+function split(rows, parts) {
+  const groups2 = Math.ceil(rows.length / QUERY_GROUP);
+  const slices = [];
+  let start = 0;
+  for (let p = 0; p < parts; p++) {
+    const end = Math.min(rows.length, Math.round(groups2 * (p + 1) / parts) * QUERY_GROUP);
+    if (end > start) slices.push(rows.slice(start, end));
+    start = end;
+  }
+  return slices;
+}
+
 // src/policy/verdict.ts
 function decideVerdict(metrics, bump, policy) {
   const level = policy.levels[bump.final];
@@ -50692,14 +50921,28 @@ async function compare(settings, log, context3 = {}) {
   const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf("config"), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
-  const pair = alignById(reference.set, candidate.set, settings.minCoverage);
+  const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
+  if (engine === null) {
+    throw new InputError(
+      `${nameOf("kernel")} ${settings.kernel} is not supported by this runtime (Node ${process.versions.node})${settings.kernel === "relaxed-simd" ? ": relaxed SIMD needs Node 22 or later, or node --experimental-wasm-relaxed-simd" : ""}; use auto.`
+    );
+  }
+  try {
+    return await compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf);
+  } finally {
+    await engine.close();
+  }
+}
+async function compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf) {
+  log.info(`kNN kernel: ${engine.kernel}${engine.kernel === "js" ? "" : ` on ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`}`);
+  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length));
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
   if (settings.k >= pair.count) {
     throw new InputError(
       `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
     );
   }
-  const metrics = measure(pair, settings, log);
+  const metrics = await measure(engine, pair, settings, log);
   const bump = classifyBump({
     referenceManifest,
     candidateManifest,
@@ -50723,7 +50966,8 @@ async function compare(settings, log, context3 = {}) {
       minCoverage: settings.minCoverage,
       compatThreshold: settings.compatThreshold,
       equivalenceTolerance: settings.equivalenceTolerance,
-      config: settings.config
+      config: settings.config,
+      kernel: engine.kernel
     },
     reference: reference.summary,
     candidate: candidate.summary,
@@ -50757,13 +51001,13 @@ function loadOptionalManifest(path, option, paths) {
   if (path === null) return null;
   return loadManifest(resolveInputFile(path, option, paths), path);
 }
-function measure(pair, settings, log) {
+async function measure(engine, pair, settings, log) {
   const sampled = settings.sample !== null && settings.sample < pair.count;
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
   const queryRows = sampled ? sampleIndices(pair.count, settings.sample, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const dimensionReason = dimensionMismatchReason(pair);
   let started = Date.now();
-  const knnDetail = knnOverlap(pair, settings.k, queryRows);
+  const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
   const { worstPositions, ...knn } = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
   log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
   const text = (row) => {
@@ -50805,7 +51049,7 @@ function measure(pair, settings, log) {
       reason: null
     };
     started = Date.now();
-    const retrieval = crossRetrieval(pair, settings.k, settings.compatThreshold, queryRows);
+    const retrieval = await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows);
     log.info(`cross-model retrieval in ${Date.now() - started} ms`);
     cross = { ...retrieval, reason: null };
     started = Date.now();
@@ -51082,6 +51326,8 @@ var SETTING_OPTIONS = {
   output: "write the report to this file instead of stdout",
   workspace: "directory paths are resolved against and confined to (default: current directory)",
   "allow-outside-workspace": "allow input and output paths outside the workspace (true|false)",
+  kernel: `kNN kernel (${KERNELS.join("|")}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
+  threads: "worker threads for the WebAssembly kernel (default: all cores)",
   "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
   "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
   "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
@@ -51158,6 +51404,8 @@ function parseSettings(raw, nameOf = (option) => `--${option}`) {
     output: text("output"),
     workspace: text("workspace") ?? process.cwd(),
     allowOutsideWorkspace: optionalFlag("allow-outside-workspace") ?? false,
+    kernel: choice("kernel", KERNELS) ?? "auto",
+    threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
     inlineLimits: {
       minKnnOverlap: fraction("min-knn-overlap"),
       minCka: fraction("min-cka"),
@@ -51189,6 +51437,8 @@ var INPUT = {
   equivalenceTolerance: "equivalence-tolerance",
   declaredBump: "declared-bump",
   config: "config",
+  kernel: "kernel",
+  threads: "threads",
   minKnnOverlap: "min-knn-overlap",
   minCka: "min-cka",
   requireIndexCompatible: "require-index-compatible",
@@ -51237,6 +51487,8 @@ var COMPARE_INPUTS = [
   INPUT.equivalenceTolerance,
   INPUT.declaredBump,
   INPUT.config,
+  INPUT.kernel,
+  INPUT.threads,
   INPUT.minKnnOverlap,
   INPUT.minCka,
   INPUT.requireIndexCompatible,

@@ -16,7 +16,8 @@ import { linearCka } from './metrics/linear-cka.js';
 import { pairedCosine } from './metrics/paired-cosine.js';
 import { procrustesAlignedCosine } from './metrics/procrustes.js';
 import { dimensionMismatchReason } from './metrics/types.js';
-import { applyInlineLimits, loadPolicy } from './policy/policy.js';
+import { applyInlineLimits, loadPolicy, type Policy } from './policy/policy.js';
+import { createKnnEngine, type KnnEngine } from './kernels/knn-engine.js';
 import { decideVerdict } from './policy/verdict.js';
 import { REPORT_SCHEMA_VERSION, type Report, type SetSummary, type WorstItem } from './report/report.js';
 import type { Settings, SideSettings } from './settings.js';
@@ -26,6 +27,8 @@ import { TOOL_VERSION } from './version.js';
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
+  /** Progress of a long step (optional): `done` of `total` units. */
+  progress?(label: string, done: number, total: number): void;
 }
 
 /** Salts that give each random stream its own sequence from the one user seed. */
@@ -55,14 +58,39 @@ export async function compare(settings: Settings, log: Logger, context: CompareC
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf('config'), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
 
-  const pair = alignById(reference.set, candidate.set, settings.minCoverage);
+  const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
+  if (engine === null) {
+    throw new InputError(
+      `${nameOf('kernel')} ${settings.kernel} is not supported by this runtime (Node ${process.versions.node})${settings.kernel === 'relaxed-simd' ? ': relaxed SIMD needs Node 22 or later, or node --experimental-wasm-relaxed-simd' : ''}; use auto.`,
+    );
+  }
+  try {
+    return await compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function compareWith(
+  engine: KnnEngine,
+  settings: Settings,
+  log: Logger,
+  reference: { set: EmbeddingSet; summary: SetSummary },
+  candidate: { set: EmbeddingSet; summary: SetSummary },
+  referenceManifest: Manifest | null,
+  candidateManifest: Manifest | null,
+  policy: Policy,
+  nameOf: (option: string) => string,
+): Promise<Report> {
+  log.info(`kNN kernel: ${engine.kernel}${engine.kernel === 'js' ? '' : ` on ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}`);
+  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length));
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
   if (settings.k >= pair.count) {
     throw new InputError(
       `${nameOf('k')} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`,
     );
   }
-  const metrics = measure(pair, settings, log);
+  const metrics = await measure(engine, pair, settings, log);
   const bump = classifyBump({
     referenceManifest,
     candidateManifest,
@@ -87,6 +115,7 @@ export async function compare(settings: Settings, log: Logger, context: CompareC
       compatThreshold: settings.compatThreshold,
       equivalenceTolerance: settings.equivalenceTolerance,
       config: settings.config,
+      kernel: engine.kernel,
     },
     reference: reference.summary,
     candidate: candidate.summary,
@@ -130,14 +159,14 @@ function loadOptionalManifest(path: string | null, option: string, paths: PathPo
   return loadManifest(resolveInputFile(path, option, paths), path);
 }
 
-function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['metrics'] {
+async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings, log: Logger): Promise<Report['metrics']> {
   const sampled = settings.sample !== null && settings.sample < pair.count;
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} ≥ ${pair.count} matched items: evaluating all items exactly`);
   const queryRows = sampled ? sampleIndices(pair.count, settings.sample as number, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const dimensionReason = dimensionMismatchReason(pair);
 
   let started = Date.now();
-  const knnDetail = knnOverlap(pair, settings.k, queryRows);
+  const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
   const { worstPositions, ...knn } = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
   log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
   const text = (row: number): string | null => {
@@ -187,7 +216,7 @@ function measure(pair: AlignedPair, settings: Settings, log: Logger): Report['me
       reason: null,
     };
     started = Date.now();
-    const retrieval = crossRetrieval(pair, settings.k, settings.compatThreshold, queryRows);
+    const retrieval = await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows);
     log.info(`cross-model retrieval in ${Date.now() - started} ms`);
     cross = { ...retrieval, reason: null };
     started = Date.now();

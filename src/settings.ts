@@ -1,6 +1,7 @@
 import { BUMPS, isBump, type Bump } from './classify/bump.js';
 import { UsageError } from './core/errors.js';
 import { INPUT_FORMATS, type InputFormat } from './io/read-embedding-set.js';
+import { KERNELS, type KernelChoice } from './kernels/wasm-kernel.js';
 
 /** Report formats the CLI can write. */
 export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
@@ -52,6 +53,10 @@ export interface Settings {
   /** Directory user paths are resolved against and confined to. */
   readonly workspace: string;
   readonly allowOutsideWorkspace: boolean;
+  /** The kNN kernel: auto (fastest available), relaxed-simd, simd (WebAssembly) or js. */
+  readonly kernel: KernelChoice;
+  /** Worker threads for the WebAssembly kernel, or `null` for all cores. */
+  readonly threads: number | null;
   /** Limits set inline (option or action input) that override the config for every bump level. */
   readonly inlineLimits: InlineLimits;
 }
@@ -96,6 +101,8 @@ export const SETTING_OPTIONS = {
   output: 'write the report to this file instead of stdout',
   workspace: 'directory paths are resolved against and confined to (default: current directory)',
   'allow-outside-workspace': 'allow input and output paths outside the workspace (true|false)',
+  kernel: `kNN kernel (${KERNELS.join('|')}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
+  threads: 'worker threads for the WebAssembly kernel (default: all cores)',
   'min-knn-overlap': 'fail when the mean kNN overlap is below this, whatever the bump (overrides --config)',
   'min-cka': 'fail when linear CKA is below this, whatever the bump (overrides --config)',
   'require-index-compatible': 'fail unless new vectors can be searched against the old index (true|false)',
@@ -180,6 +187,8 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     output: text('output'),
     workspace: text('workspace') ?? process.cwd(),
     allowOutsideWorkspace: optionalFlag('allow-outside-workspace') ?? false,
+    kernel: choice('kernel', KERNELS) ?? 'auto',
+    threads: text('threads') === null ? null : number('threads', 1, (v) => v >= 1 && v <= 256, 'a whole number from 1 to 256', true),
     inlineLimits: {
       minKnnOverlap: fraction('min-knn-overlap'),
       minCka: fraction('min-cka'),

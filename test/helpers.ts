@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import { alignById, type AlignedPair } from '../src/core/align.js';
 import { readEmbeddingSet } from '../src/io/read-embedding-set.js';
+import { createKnnEngine, type KnnEngine } from '../src/kernels/knn-engine.js';
+import { kernelSupported } from '../src/kernels/wasm-kernel.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -41,11 +43,25 @@ export async function readSet(path: string, display = path) {
 }
 
 /** Loads one metric fixture case (reference values computed with NumPy/SciPy/scikit-learn). */
-export async function loadMetricCase(name: string): Promise<{ pair: AlignedPair; expected: any }> {
+export async function loadMetricCase(name: string, engine?: KnnEngine): Promise<{ pair: AlignedPair; expected: any }> {
   const reference = await readSet(join(FIXTURES, 'metrics', `${name}-reference.npy`));
   const candidate = await readSet(join(FIXTURES, 'metrics', `${name}-candidate.npy`));
-  return { pair: alignById(reference, candidate, 1), expected: readJson(join(FIXTURES, 'metrics', `${name}.json`)) };
+  const allocate = engine ? (length: number) => engine.allocate(length) : undefined;
+  return { pair: alignById(reference, candidate, 1, allocate), expected: readJson(join(FIXTURES, 'metrics', `${name}.json`)) };
 }
+
+/** Every kNN engine this runtime offers (the JS reference, then WebAssembly on 1 and 2 threads). */
+export function availableEngines(): Array<{ name: string; engine: KnnEngine }> {
+  const list: Array<{ name: string; engine: KnnEngine }> = [{ name: 'js', engine: createKnnEngine({ kernel: 'js', threads: 1 })! }];
+  for (const kernel of ['simd', 'relaxed-simd'] as const) {
+    if (!kernelSupported(kernel)) continue;
+    for (const threads of [1, 2]) list.push({ name: `${kernel} × ${threads}`, engine: createKnnEngine({ kernel, threads })! });
+  }
+  return list;
+}
+
+/** The plain JavaScript engine (float64 sums), the reference for the others. */
+export const jsEngine: KnnEngine = createKnnEngine({ kernel: 'js', threads: 1 })!;
 
 /** Result of running the bundled CLI as a separate process. */
 export interface CliRun {

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { partnerRanks } from '../src/kernels/cross-rank.js';
 import { crossProduct } from '../src/kernels/matrix-products.js';
 import { nearestNeighbours } from '../src/kernels/nearest-neighbours.js';
 import { quantileSorted } from '../src/kernels/quantile.js';
 import { sampleIndices, seededRandom } from '../src/kernels/random.js';
 import { rowDot } from '../src/kernels/score-block.js';
-import { expectClose } from './helpers.js';
+import { availableEngines, expectClose, jsEngine } from './helpers.js';
 
 /** A plain, obviously correct kNN: score every other row, sort by (score desc, index asc). */
 function bruteNeighbours(values: Float32Array, count: number, dim: number, k: number, rows: number[]): number[][] {
@@ -121,5 +121,79 @@ describe('seeded randomness', () => {
     expect(Array.from(sample)).toEqual(Array.from(sample).sort((x, y) => x - y));
     expect(Array.from(sampleIndices(100, 30, seededRandom(7)))).toEqual(Array.from(sample));
     expect(sampleIndices(5, 10, seededRandom(1)).length).toBe(5);
+  });
+});
+
+const WASM_ENGINES = availableEngines().filter(({ name }) => name !== 'js');
+afterAll(() => Promise.all(WASM_ENGINES.map(({ engine }) => engine.close())));
+
+describe.each(WASM_ENGINES)('WebAssembly engine $name', ({ engine }) => {
+  /** Unit rows in the engine's memory, from a seeded generator; `levels` quantises for exact ties. */
+  function matrix(count: number, dim: number, seed: number, levels = 0): Float32Array {
+    const values = engine.allocate(count * dim);
+    values.set(randomMatrix(count, dim, seed, levels));
+    return values;
+  }
+
+  /** Rows whose k-th and (k+1)-th float64 scores are closer than `gap`: float32 sums may order them differently. */
+  function nearTies(values: Float32Array, count: number, dim: number, k: number, gap: number): Set<number> {
+    const rows = new Set<number>();
+    for (let i = 0; i < count; i++) {
+      const scores: number[] = [];
+      for (let j = 0; j < count; j++) if (j !== i) scores.push(rowDot(values, i, values, j, dim));
+      scores.sort((a, b) => b - a);
+      for (let t = 0; t < Math.min(k, scores.length - 1); t++) if ((scores[t] as number) - (scores[t + 1] as number) < gap) rows.add(i);
+    }
+    return rows;
+  }
+
+  it.each([
+    { count: 300, dim: 7, k: 5, name: 'd not a multiple of 4' },
+    { count: 3, dim: 5, k: 2, name: 'n smaller than the query tile, k = n − 1' },
+    { count: 37, dim: 3, k: 36, name: 'k = n − 1' },
+    { count: 2100, dim: 19, k: 4, name: 'n larger than two item blocks, odd item count' },
+  ])('matches the float64 reference except at documented float32 near-ties: $name', async ({ count, dim, k }) => {
+    const values = matrix(count, dim, count + dim);
+    const all = Array.from({ length: count }, (_, i) => i);
+    const expected = bruteNeighbours(values, count, dim, k, all);
+    const ties = nearTies(values, count, dim, k, 1e-5);
+    const got = chunks(await engine.nearestNeighbours(values, count, dim, k, null, 'test'), k);
+    for (const i of all) if (!ties.has(i)) expect(got[i], `row ${i}`).toEqual(expected[i]);
+    expect(ties.size).toBeLessThan(count / 10);
+    const subset = Int32Array.from(all.filter((i) => i % 5 === 2));
+    const sampled = chunks(await engine.nearestNeighbours(values, count, dim, k, subset, 'test'), k);
+    Array.from(subset).forEach((row, q) => expect(sampled[q]).toEqual(got[row]));
+  });
+
+  it('breaks exact ties (duplicate vectors) by the lower row, like the reference', async () => {
+    const values = engine.allocate(10);
+    values.set([1, 0, 0.6, 0.8, 1, 0, 1, 0, 0, 1]);
+    expect(chunks(await engine.nearestNeighbours(values, 5, 2, 2, null, 'test'), 2)).toEqual([[2, 3], [4, 0], [0, 3], [0, 2], [1, 0]]);
+    const quantised = matrix(60, 4, 3, 3);
+    const rows = Array.from({ length: 60 }, (_, i) => i);
+    expect(chunks(await engine.nearestNeighbours(quantised, 60, 4, 6, null, 'test'), 6)).toEqual(bruteNeighbours(quantised, 60, 4, 6, rows));
+  });
+
+  it('partner ranks match the reference (quantised values: many exact ties)', async () => {
+    const queries = matrix(50, 6, 1, 3);
+    const items = matrix(50, 6, 2, 3);
+    const expected = await jsEngine.partnerRanks(queries, items, 50, 6, null, 'test');
+    expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, null, 'test'))).toEqual(Array.from(expected));
+    expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, Int32Array.from([0, 13, 49]), 'test'))).toEqual([expected[0], expected[13], expected[49]]);
+  });
+});
+
+describe('WebAssembly engines agree with each other', () => {
+  it('the result does not depend on the number of threads', async () => {
+    const engines = WASM_ENGINES.filter(({ name }) => name.startsWith('simd'));
+    expect(engines.map(({ name }) => name)).toEqual(['simd × 1', 'simd × 2']);
+    const results = await Promise.all(
+      engines.map(async ({ engine }) => {
+        const values = engine.allocate(1500 * 33);
+        values.set(randomMatrix(1500, 33, 77));
+        return Array.from(await engine.nearestNeighbours(values, 1500, 33, 10, null, 'test'));
+      }),
+    );
+    expect(results[1]).toEqual(results[0]);
   });
 });

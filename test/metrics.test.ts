@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { alignById, type AlignedPair } from '../src/core/align.js';
 import { crossProduct } from '../src/kernels/matrix-products.js';
 import type { EmbeddingSet } from '../src/core/embedding-set.js';
@@ -13,7 +13,7 @@ import { linearCka } from '../src/metrics/linear-cka.js';
 import { pairedCosine } from '../src/metrics/paired-cosine.js';
 import { procrustesAlignedCosine } from '../src/metrics/procrustes.js';
 import { dimensionMismatchReason } from '../src/metrics/types.js';
-import { expectClose, loadMetricCase } from './helpers.js';
+import { availableEngines, expectClose, jsEngine, loadMetricCase } from './helpers.js';
 
 // Reference values: test/fixtures/metrics/*.json, computed by test/fixtures/make_fixtures.py with
 // scikit-learn 1.2 NearestNeighbors (cosine, brute), NumPy 1.24 and SciPy 1.10
@@ -25,10 +25,13 @@ const procrustesOf = (pair: AlignedPair) =>
 const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 const labelsOf = (expected: { labels: string[] }) => expected.labels.map((label) => ({ label }));
 
+const ENGINES = availableEngines();
+afterAll(() => Promise.all(ENGINES.map(({ engine }) => engine.close())));
+
 describe.each(['equal', 'dims', 'rotation'])('reference values: %s', (name) => {
-  it('kNN neighbour lists and overlap statistics match scikit-learn', async () => {
-    const { pair, expected } = await loadMetricCase(name);
-    const detail = knnOverlap(pair, expected.k, null);
+  it.each(ENGINES)('kNN neighbour lists and overlap statistics match scikit-learn ($name engine)', async ({ engine }) => {
+    const { pair, expected } = await loadMetricCase(name, engine);
+    const detail = await knnOverlap(engine, pair, expected.k, null);
     const k = expected.k as number;
     const lists = (flat: Int32Array) => Array.from({ length: pair.count }, (_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
     expect(lists(detail.referenceNeighbours)).toEqual(expected.referenceNeighbours);
@@ -78,10 +81,16 @@ describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (
     expectClose(paired.cosineMean, expected.paired.mean, TOL);
     expectClose(paired.cosineP5, expected.paired.p5, TOL);
     expectClose(paired.cosineMin, expected.paired.min, TOL);
-    const cross = crossRetrieval(pair, expected.k, 0.95, null);
+    const cross = await crossRetrieval(jsEngine, pair, expected.k, 0.95, null);
     expect(cross.top1).toBe(expected.crossRetrieval.top1);
     expect(cross.recallAtK).toBe(expected.crossRetrieval.recallAtK);
     expectClose(procrustesOf(pair), expected.procrustesAlignedCosineMean, 1e-5);
+  });
+
+  it.each(ENGINES)('cross-retrieval ranks match NumPy ($name engine)', async ({ engine }) => {
+    const { pair, expected } = await loadMetricCase(name, engine);
+    const ranks = await engine.partnerRanks(pair.candidate, pair.reference, pair.count, pair.referenceDim, null, 'test');
+    expect(Array.from(ranks)).toEqual(expected.crossRetrieval.ranks);
   });
 });
 
@@ -98,42 +107,42 @@ describe('invariants', () => {
   const random = seededRandom(5);
   const base = Float32Array.from({ length: count * dim }, () => random() - 0.3);
 
-  it('identical sets: overlap 1, CKA 1, paired cosine 1, top-1 1, Procrustes 1, no shift', () => {
+  it('identical sets: overlap 1, CKA 1, paired cosine 1, top-1 1, Procrustes 1, no shift', async () => {
     const pair = alignById(setOf('a', base, count, dim), setOf('b', base, count, dim), 1);
-    const summary = summariseKnnOverlap(knnOverlap(pair, 10, null), false, seededRandom(1));
+    const summary = summariseKnnOverlap(await knnOverlap(jsEngine, pair, 10, null), false, seededRandom(1));
     expect([summary.mean, summary.min]).toEqual([1, 1]);
     expect(summary.worstPositions).toEqual([]);
     expectClose(linearCka(pair).value, 1, 1e-12);
     expect(pairedCosine(pair.reference, pair.candidate, count, dim).cosineMin).toBeGreaterThan(1 - 1e-6);
-    expect(crossRetrieval(pair, 10, 0.95, null)).toMatchObject({ top1: 1, indexCompatible: true });
+    expect(await crossRetrieval(jsEngine, pair, 10, 0.95, null)).toMatchObject({ top1: 1, indexCompatible: true });
     expectClose(procrustesOf(pair), 1, 1e-9);
     expect(centroidShift(pair.reference, pair.candidate, dim, all(count)).relativeShift).toBe(0);
   });
 
   it('a pure rotation: overlap 1, CKA 1, Procrustes 1, top-1 near 0, not index compatible', async () => {
     const { pair } = await loadMetricCase('rotation');
-    expect(summariseKnnOverlap(knnOverlap(pair, 5, null), false, seededRandom(1)).mean).toBe(1);
+    expect(summariseKnnOverlap(await knnOverlap(jsEngine, pair, 5, null), false, seededRandom(1)).mean).toBe(1);
     expectClose(linearCka(pair).value, 1, 1e-6);
     expectClose(procrustesOf(pair), 1, 1e-6);
-    const cross = crossRetrieval(pair, 5, 0.95, null);
+    const cross = await crossRetrieval(jsEngine, pair, 5, 0.95, null);
     expect(cross.top1).toBeLessThan(0.1);
     expect(cross.indexCompatible).toBe(false);
   });
 
-  it('shuffling the candidate rows changes nothing (the join is by id)', () => {
+  it('shuffling the candidate rows changes nothing (the join is by id)', async () => {
     const other = Float32Array.from(base, (v, i) => v + Math.sin(i) * 0.2);
     const shuffled = all(count).sort((a, b) => ((a * 7919) % count) - ((b * 7919) % count));
     const straight = alignById(setOf('a', base, count, dim), setOf('b', other, count, dim), 1);
     const permuted = alignById(setOf('a', base, count, dim), setOf('b', other, count, dim, shuffled), 1);
     expect(Array.from(permuted.candidate)).toEqual(Array.from(straight.candidate));
     expect(linearCka(permuted).value).toBe(linearCka(straight).value);
-    expect(Array.from(knnOverlap(permuted, 5, null).overlaps)).toEqual(Array.from(knnOverlap(straight, 5, null).overlaps));
+    expect(Array.from((await knnOverlap(jsEngine, permuted, 5, null)).overlaps)).toEqual(Array.from((await knnOverlap(jsEngine, straight, 5, null)).overlaps));
   });
 
   it('sampled queries reproduce the exact per-item overlaps of those items, with a bootstrap interval', async () => {
     const { pair, expected } = await loadMetricCase('equal');
     const rows = Int32Array.from([0, 5, 17, 40, 41, 89]);
-    const detail = knnOverlap(pair, expected.k, rows);
+    const detail = await knnOverlap(jsEngine, pair, expected.k, rows);
     expect(Array.from(detail.overlaps)).toEqual(Array.from(rows, (row) => expected.knnOverlap.perItem[row]));
     const summary = summariseKnnOverlap(detail, true, seededRandom(3));
     expect(summary.method).toBe('sampled');

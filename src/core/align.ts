@@ -31,9 +31,15 @@ export interface AlignmentSummary {
 /**
  * Joins reference and candidate by id (candidate rows may be in any order), validates every
  * vector, and returns row-aligned unit vectors. Duplicate ids, no common id, and a coverage
- * (matched / reference count) below `minCoverage` are input errors.
+ * (matched / reference count) below `minCoverage` are input errors. `allocate` provides the
+ * output arrays (the kNN engine passes its shared memory so its kernel reads them in place).
  */
-export function alignById(reference: EmbeddingSet, candidate: EmbeddingSet, minCoverage: number): AlignedPair {
+export function alignById(
+  reference: EmbeddingSet,
+  candidate: EmbeddingSet,
+  minCoverage: number,
+  allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
+): AlignedPair {
   validateVectors(reference);
   validateVectors(candidate);
   checkUniqueIds(reference);
@@ -69,8 +75,8 @@ export function alignById(reference: EmbeddingSet, candidate: EmbeddingSet, minC
     count: matched,
     referenceDim: reference.dim,
     candidateDim: candidate.dim,
-    reference: gatherNormalisedRows(reference, referenceRows),
-    candidate: gatherNormalisedRows(candidate, candidateRows),
+    reference: gatherNormalisedRows(reference, referenceRows, allocate),
+    candidate: gatherNormalisedRows(candidate, candidateRows, allocate),
     ids,
     metadata: mergeMetadata(reference, candidate, referenceRows, candidateRows),
     summary: {
@@ -83,9 +89,9 @@ export function alignById(reference: EmbeddingSet, candidate: EmbeddingSet, minC
 }
 
 /** Copies the given rows in order, each scaled to unit L2 norm (computed in float64). */
-function gatherNormalisedRows(set: EmbeddingSet, rows: readonly number[]): Float32Array {
+function gatherNormalisedRows(set: EmbeddingSet, rows: readonly number[], allocate: (length: number) => Float32Array): Float32Array {
   const { dim, vectors } = set;
-  const out = new Float32Array(rows.length * dim);
+  const out = allocate(rows.length * dim);
   rows.forEach((row, target) => {
     const from = row * dim;
     let sumOfSquares = 0;

@@ -1,4 +1,4 @@
-import { partnerRanks } from '../kernels/cross-rank.js';
+import type { KnnEngine } from '../kernels/knn-engine.js';
 import type { AlignedMatrices } from './types.js';
 
 /** Cross-model retrieval results (equal dimension). */
@@ -20,10 +20,10 @@ export interface CrossRetrieval {
  *   top1       = (1/q) Σ_i [rank_i = 0],   recall@k = (1/q) Σ_i [rank_i < k],
  * where rank_i counts reference rows scoring above R_i (ties: lower row first).
  * indexCompatible = top1 ≥ threshold: new vectors can be searched against the old index.
- * Cost: O(q · n · d).
+ * Cost: O(q · n · d), run by `engine`.
  */
-export function crossRetrieval(matrices: AlignedMatrices, k: number, threshold: number, queryRows: Int32Array | null): CrossRetrieval {
-  const ranks = partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows);
+export async function crossRetrieval(engine: KnnEngine, matrices: AlignedMatrices, k: number, threshold: number, queryRows: Int32Array | null): Promise<CrossRetrieval> {
+  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, 'cross-model retrieval');
   let top1 = 0;
   let withinK = 0;
   for (const rank of ranks) {

@@ -1,4 +1,4 @@
-import { nearestNeighbours } from '../kernels/nearest-neighbours.js';
+import type { KnnEngine } from '../kernels/knn-engine.js';
 import { quantileSorted, sortedCopy } from '../kernels/quantile.js';
 import type { RandomSource } from '../kernels/random.js';
 import { bootstrapMeanInterval } from './bootstrap.js';
@@ -38,13 +38,13 @@ export interface KnnOverlapSummary {
  * overlap_i = |NN_R(i) ∩ NN_C(i)| / k, where NN_X(i) are the k most cosine-similar *other*
  * items in space X (self excluded, ties by lower row). Range [0, 1]; 1 means every item kept all
  * its neighbours. `queryRows = null` evaluates every item (exact); neighbours are always searched
- * over all items. Cost: two exact kNN searches, O(q · n · d).
+ * over all items. Cost: two exact kNN searches, O(q · n · d), run by `engine`.
  */
-export function knnOverlap(matrices: AlignedMatrices, k: number, queryRows: Int32Array | null): KnnOverlapDetail {
+export async function knnOverlap(engine: KnnEngine, matrices: AlignedMatrices, k: number, queryRows: Int32Array | null): Promise<KnnOverlapDetail> {
   const { count } = matrices;
   const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
-  const referenceNeighbours = nearestNeighbours(matrices.reference, count, matrices.referenceDim, k, queryRows);
-  const candidateNeighbours = nearestNeighbours(matrices.candidate, count, matrices.candidateDim, k, queryRows);
+  const referenceNeighbours = await engine.nearestNeighbours(matrices.reference, count, matrices.referenceDim, k, queryRows, 'kNN in the reference space');
+  const candidateNeighbours = await engine.nearestNeighbours(matrices.candidate, count, matrices.candidateDim, k, queryRows, 'kNN in the candidate space');
   const overlaps = new Float64Array(rows.length);
   const mark = new Int32Array(count).fill(-1);
   for (let q = 0; q < rows.length; q++) {

@@ -3,6 +3,7 @@ import type { BumpClassification } from '../classify/classify-bump.js';
 import type { ClusterCentroids, ClusterShift } from '../metrics/cluster-centroids.js';
 import type { KnnOverlapSummary } from '../metrics/knn-overlap.js';
 import type { Verdict } from '../policy/verdict.js';
+import type { KernelName } from '../kernels/wasm-kernel.js';
 import type { Settings } from '../settings.js';
 
 /** Version of the JSON report layout; bump it on any breaking change (documented in schema/report.schema.json). */
@@ -31,7 +32,10 @@ export interface WorstItem {
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'embedding-gate'; readonly version: string };
-  readonly settings: Pick<Settings, 'k' | 'sample' | 'seed' | 'clusters' | 'minCoverage' | 'compatThreshold' | 'equivalenceTolerance' | 'config'>;
+  readonly settings: Pick<Settings, 'k' | 'sample' | 'seed' | 'clusters' | 'minCoverage' | 'compatThreshold' | 'equivalenceTolerance' | 'config'> & {
+    /** The kNN kernel that ran (results may differ from another kernel only at float32 near-ties). */
+    readonly kernel: KernelName;
+  };
   readonly reference: SetSummary;
   readonly candidate: SetSummary;
   readonly alignment: AlignmentSummary;

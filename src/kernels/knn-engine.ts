@@ -1,0 +1,226 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { partnerRanks as jsPartnerRanks } from './cross-rank.js';
+import { KNN_WORKER_SOURCE } from './generated/knn-worker-source.js';
+import { ITEM_BLOCK, type MatrixRef } from './knn-tasks.js';
+import type { WorkerTask } from './knn-worker.js';
+import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
+import { QUERY_GROUP } from './score-block.js';
+import { TopKLists } from './top-k.js';
+import { KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
+
+/** Reports the progress of a long search: units done of the total, with a label. */
+export type ProgressReporter = (label: string, done: number, total: number) => void;
+
+/**
+ * Exact brute-force kNN searches for the gate's metrics. The engine also allocates the aligned
+ * matrices, so that the WebAssembly engine can read them from its shared memory without a copy.
+ */
+export interface KnnEngine {
+  readonly kernel: KernelName;
+  readonly threads: number;
+  /** A zeroed Float32Array the engine can search (inside the shared memory for WebAssembly). */
+  allocate(length: number): Float32Array;
+  /** k nearest other rows of each query (self excluded, ties to the lower row); queries × k, best first. */
+  nearestNeighbours(values: Float32Array, count: number, dim: number, k: number, queryRows: Int32Array | null, label: string): Promise<Int32Array>;
+  /** For each query row i: the number of item rows scoring above its partner row i (see cross-rank.ts). */
+  partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string): Promise<Int32Array>;
+  /** Stops worker threads. */
+  close(): Promise<void>;
+}
+
+/** How the engine should run. */
+export interface EngineOptions {
+  readonly kernel: KernelChoice;
+  /** Worker threads (WebAssembly only); `null` for os.availableParallelism(). */
+  readonly threads: number | null;
+  readonly progress?: ProgressReporter;
+}
+
+/**
+ * Creates the fastest engine this runtime supports for the requested kernel: WebAssembly
+ * relaxed SIMD or SIMD on all cores, or the plain JavaScript kernel (float64 accumulation, one
+ * core). Returns `null` when an explicitly requested kernel is not available.
+ */
+export function createKnnEngine(options: EngineOptions): KnnEngine | null {
+  const wasm = loadWasmKernel(options.kernel);
+  if (wasm === null) return options.kernel === 'auto' || options.kernel === 'js' ? new JsEngine(options.progress) : null;
+  return new WasmEngine(wasm, options.threads ?? availableParallelism(), options.progress);
+}
+
+/** The plain JavaScript engine: float64 sums, one thread; the reference the others are tested against. */
+class JsEngine implements KnnEngine {
+  readonly kernel = 'js' as const;
+  readonly threads = 1;
+  constructor(private readonly progress?: ProgressReporter) {}
+  allocate(length: number): Float32Array {
+    return new Float32Array(length);
+  }
+  async nearestNeighbours(values: Float32Array, count: number, dim: number, k: number, queryRows: Int32Array | null, label: string) {
+    this.progress?.(label, 0, 1);
+    const result = jsNearestNeighbours(values, count, dim, k, queryRows);
+    this.progress?.(label, 1, 1);
+    return result;
+  }
+  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string) {
+    this.progress?.(label, 0, 1);
+    const result = jsPartnerRanks(queries, items, count, dim, queryRows);
+    this.progress?.(label, 1, 1);
+    return result;
+  }
+  async close() {}
+}
+
+interface Pending {
+  resolve: (message: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+  onProgress: (units: number) => void;
+}
+
+/** The WebAssembly engine: f32x4 kernel, queries split across worker threads sharing one memory. */
+class WasmEngine implements KnnEngine {
+  readonly kernel: KernelName;
+  private readonly arena = new KernelArena();
+  private workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(
+    private readonly wasm: WasmKernel,
+    readonly threads: number,
+    private readonly progress?: ProgressReporter,
+  ) {
+    this.kernel = wasm.name;
+  }
+
+  allocate(length: number): Float32Array {
+    return this.arena.allocate(length);
+  }
+
+  private start(): Worker[] {
+    if (this.workers.length > 0) return this.workers;
+    for (let w = 0; w < this.threads; w++) {
+      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK);
+      const worker = new Worker(KNN_WORKER_SOURCE, {
+        eval: true,
+        workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) },
+      });
+      worker.on('message', (message: Record<string, unknown>) => {
+        const pending = this.pending.get(message.id as number);
+        if (!pending) return;
+        if (typeof message.progress === 'number' && message.progress > 0) pending.onProgress(message.progress);
+        if (typeof message.error === 'string') {
+          this.pending.delete(message.id as number);
+          pending.reject(new Error(`kNN worker failed: ${message.error}`));
+        } else if ('indices' in message || 'ranks' in message) {
+          this.pending.delete(message.id as number);
+          pending.resolve(message);
+        }
+      });
+      worker.on('error', (error) => {
+        for (const pending of this.pending.values()) pending.reject(error);
+        this.pending.clear();
+      });
+      this.workers.push(worker);
+    }
+    return this.workers;
+  }
+
+  private run(worker: Worker, request: WorkerTask, onProgress: (units: number) => void): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  private ref(values: Float32Array, count: number, dim: number): MatrixRef {
+    const address = this.arena.addressOf(values);
+    if (address === null) throw new Error('the matrix was not allocated by this engine');
+    return { address, count, dim };
+  }
+
+  private reporter(label: string, total: number): (units: number) => void {
+    let done = 0;
+    this.progress?.(label, 0, total);
+    return (units) => {
+      done += units;
+      this.progress?.(label, Math.min(done, total), total);
+    };
+  }
+
+  async nearestNeighbours(values: Float32Array, count: number, dim: number, k: number, queryRows: Int32Array | null, label: string) {
+    if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count − 1 = ${count - 1}`);
+    const matrix = this.ref(values, count, dim);
+    const workers = this.start();
+    if (queryRows === null) {
+      let total = 0;
+      for (let g = 0; g < count; g += QUERY_GROUP) total += count - g;
+      const onProgress = this.reporter(label, total);
+      const parts = await Promise.all(
+        workers.map((worker, part) => this.run(worker, { kind: 'topk', matrix, k, queryRows: null, part, parts: workers.length }, onProgress)),
+      );
+      const merged = new TopKLists(count, k);
+      for (const result of parts) {
+        const indices = result.indices as Int32Array;
+        const scores = result.scores as Float64Array;
+        for (let p = 0; p < indices.length; p++) {
+          const index = indices[p] as number;
+          if (index !== 0x7fffffff) merged.offer(Math.floor(p / k), scores[p] as number, index);
+        }
+      }
+      return merged.indices;
+    }
+    const onProgress = this.reporter(label, queryRows.length * count / QUERY_GROUP);
+    const slices = split(queryRows, workers.length);
+    const parts = await Promise.all(
+      slices.map((rows, w) => this.run(workers[w] as Worker, { kind: 'topk', matrix, k, queryRows: rows, part: 0, parts: 1 }, onProgress)),
+    );
+    const out = new Int32Array(queryRows.length * k);
+    let offset = 0;
+    for (const result of parts) {
+      const indices = result.indices as Int32Array;
+      out.set(indices, offset);
+      offset += indices.length;
+    }
+    return out;
+  }
+
+  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string) {
+    const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+    const workers = this.start();
+    const onProgress = this.reporter(label, rows.length * count / QUERY_GROUP);
+    const slices = split(rows, workers.length);
+    const queryRef = this.ref(queries, count, dim);
+    const itemRef = this.ref(items, count, dim);
+    const parts = await Promise.all(
+      slices.map((slice, w) => this.run(workers[w] as Worker, { kind: 'ranks', queries: queryRef, items: itemRef, queryRows: slice }, onProgress)),
+    );
+    const out = new Int32Array(rows.length);
+    let offset = 0;
+    for (const result of parts) {
+      const ranks = result.ranks as Int32Array;
+      out.set(ranks, offset);
+      offset += ranks.length;
+    }
+    return out;
+  }
+
+  async close() {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers = [];
+  }
+}
+
+/** Splits rows into `parts` contiguous slices of nearly equal size (a multiple of the query group). */
+function split(rows: Int32Array, parts: number): Int32Array[] {
+  const groups = Math.ceil(rows.length / QUERY_GROUP);
+  const slices: Int32Array[] = [];
+  let start = 0;
+  for (let p = 0; p < parts; p++) {
+    const end = Math.min(rows.length, Math.round((groups * (p + 1)) / parts) * QUERY_GROUP);
+    if (end > start) slices.push(rows.slice(start, end));
+    start = end;
+  }
+  return slices;
+}

@@ -1,0 +1,51 @@
+// Worker thread of the WebAssembly kNN engine. Bundled by scripts/build.mjs into
+// src/kernels/generated/knn-worker-source.ts and started with `new Worker(source, { eval: true })`.
+import { parentPort, workerData } from 'node:worker_threads';
+import { partnerRankTask, topKTask, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+
+/** A task the engine gives a worker. */
+export type WorkerTask =
+  | { kind: 'topk'; matrix: MatrixRef; k: number; queryRows: Int32Array | null; part: number; parts: number }
+  | { kind: 'ranks'; queries: MatrixRef; items: MatrixRef; queryRows: Int32Array };
+
+/** A task with the id its answer carries. */
+export type WorkerRequest = WorkerTask & { id: number };
+
+/** What the worker was started with. */
+export interface WorkerInit {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly tileAddress: number;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+
+const init = workerData as WorkerInit;
+const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+const score = instance.exports.score_block as ScoreBlock;
+const heap = () => init.memory.buffer;
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  let pending = 0;
+  let last = Date.now();
+  const tick = (units: number) => {
+    pending += units;
+    const now = Date.now();
+    if (now - last >= PROGRESS_INTERVAL_MS) {
+      parentPort?.postMessage({ id: request.id, progress: pending });
+      pending = 0;
+      last = now;
+    }
+  };
+  try {
+    if (request.kind === 'topk') {
+      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);
+      parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
+    } else {
+      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, init.tileAddress, tick);
+      parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer as ArrayBuffer]);
+    }
+  } catch (error) {
+    parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -1,0 +1,71 @@
+import { SCORE_KERNEL_RELAXED_SIMD, SCORE_KERNEL_SIMD } from './generated/score-kernel-wasm.js';
+
+/** Which dot-product kernel runs the exact kNN searches. */
+export const KERNELS = ['auto', 'relaxed-simd', 'simd', 'js'] as const;
+export type KernelChoice = (typeof KERNELS)[number];
+export type KernelName = Exclude<KernelChoice, 'auto'>;
+
+/** WebAssembly page size in bytes. */
+const PAGE = 65536;
+
+/** The compiled WebAssembly kernel for one instruction set. */
+export interface WasmKernel {
+  readonly name: 'relaxed-simd' | 'simd';
+  readonly module: WebAssembly.Module;
+}
+
+const BYTES = { 'relaxed-simd': SCORE_KERNEL_RELAXED_SIMD, simd: SCORE_KERNEL_SIMD } as const;
+
+/** True when this runtime can compile the given kernel (relaxed SIMD needs Node 22+ or a flag on Node 20). */
+export function kernelSupported(name: 'relaxed-simd' | 'simd'): boolean {
+  try {
+    return WebAssembly.validate(Buffer.from(BYTES[name], 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles the requested kernel; `auto` picks relaxed SIMD, then SIMD, then `null` (plain JS). */
+export function loadWasmKernel(choice: KernelChoice): WasmKernel | null {
+  const order: Array<'relaxed-simd' | 'simd'> = choice === 'auto' ? ['relaxed-simd', 'simd'] : choice === 'js' ? [] : [choice];
+  for (const name of order) {
+    if (kernelSupported(name)) return { name, module: new WebAssembly.Module(Buffer.from(BYTES[name], 'base64')) };
+  }
+  return null;
+}
+
+/**
+ * A shared WebAssembly memory with a bump allocator: the aligned matrices are written straight
+ * into it, so the kernel and its worker threads read them without a copy. Allocations are
+ * 16-byte aligned and live until the arena is dropped.
+ */
+export class KernelArena {
+  readonly memory: WebAssembly.Memory;
+  private top = 0;
+  private readonly offsets = new WeakMap<Float32Array, number>();
+
+  constructor(initialBytes = 16 * PAGE) {
+    const pages = Math.max(1, Math.ceil(initialBytes / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  }
+
+  /** A zeroed Float32Array of `length` values inside the shared memory. */
+  allocate(length: number): Float32Array {
+    const offset = (this.top + 15) & ~15;
+    const end = offset + length * 4;
+    if (end > 2 ** 32 - PAGE) {
+      throw new RangeError(`the kNN kernel's memory is limited to 4 GiB; ${Math.round(end / 2 ** 20)} MiB are needed (use --sample or --query-shard)`);
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    const view = new Float32Array(this.memory.buffer, offset, length);
+    this.offsets.set(view, offset);
+    return view;
+  }
+
+  /** The byte address of an array allocated here, or `null` for any other array. */
+  addressOf(view: Float32Array): number | null {
+    return this.offsets.get(view) ?? null;
+  }
+}
