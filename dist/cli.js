@@ -15559,7 +15559,7 @@ function checkUniqueIds(set) {
 
 // src/core/align.ts
 var ONE_SIDED_EXAMPLES = 10;
-function alignById(reference, candidate, minCoverage, allocate = (length) => new Float32Array(length)) {
+function alignById(reference, candidate, minCoverage, allocate = (length) => new Float32Array(length), reuseInputs = false) {
   validateVectors(reference);
   validateVectors(candidate);
   checkUniqueIds(reference);
@@ -15594,8 +15594,8 @@ function alignById(reference, candidate, minCoverage, allocate = (length) => new
     count: matched,
     referenceDim: reference.dim,
     candidateDim: candidate.dim,
-    reference: gatherNormalisedRows(reference, referenceRows, allocate),
-    candidate: gatherNormalisedRows(candidate, candidateRows, allocate),
+    reference: reuseInputs && isIdentity(referenceRows, reference.count) ? normaliseInPlace(reference) : gatherNormalisedRows(reference, referenceRows, allocate),
+    candidate: reuseInputs && isIdentity(candidateRows, candidate.count) ? normaliseInPlace(candidate) : gatherNormalisedRows(candidate, candidateRows, allocate),
     ids,
     metadata: mergeMetadata(reference, candidate, referenceRows, candidateRows),
     summary: {
@@ -15606,17 +15606,32 @@ function alignById(reference, candidate, minCoverage, allocate = (length) => new
     }
   };
 }
+function isIdentity(rows, count) {
+  return rows.length === count && rows.every((row, index) => row === index);
+}
+function normaliseInPlace(set) {
+  const { dim, vectors, count } = set;
+  for (let i = 0; i < count; i++) {
+    const offset = i * dim;
+    const scale = unitScale(vectors, offset, dim);
+    for (let j = 0; j < dim; j++) vectors[offset + j] = vectors[offset + j] * scale;
+  }
+  return vectors;
+}
+function unitScale(vectors, offset, dim) {
+  let sumOfSquares = 0;
+  for (let j = 0; j < dim; j++) {
+    const value = vectors[offset + j];
+    sumOfSquares += value * value;
+  }
+  return 1 / Math.sqrt(sumOfSquares);
+}
 function gatherNormalisedRows(set, rows, allocate) {
   const { dim, vectors } = set;
   const out = allocate(rows.length * dim);
   rows.forEach((row, target) => {
     const from = row * dim;
-    let sumOfSquares = 0;
-    for (let j = 0; j < dim; j++) {
-      const value = vectors[from + j];
-      sumOfSquares += value * value;
-    }
-    const scale = 1 / Math.sqrt(sumOfSquares);
+    const scale = unitScale(vectors, from, dim);
     const to = target * dim;
     for (let j = 0; j < dim; j++) out[to + j] = vectors[from + j] * scale;
   });
@@ -17515,8 +17530,14 @@ var RowBuilder = class {
     this.positions.push(position);
     this.count += 1;
   }
-  /** Finishes the set; an input with no rows is an error. */
-  build() {
+  finalVectors(allocate) {
+    const vectors = allocate(this.count * this.dim);
+    vectors.set(this.values.subarray(0, this.count * this.dim));
+    this.values = new Float32Array(0);
+    return vectors;
+  }
+  /** Finishes the set, copying the rows into `allocate`'s array; an input with no rows is an error. */
+  build(allocate = (length) => new Float32Array(length)) {
     if (this.count === 0) {
       throw new InputError(`${this.file}: the file holds no embeddings (empty set).`);
     }
@@ -17525,7 +17546,7 @@ var RowBuilder = class {
       source: this.file,
       count: this.count,
       dim: this.dim,
-      vectors: this.values.slice(0, this.count * this.dim),
+      vectors: this.finalVectors(allocate),
       ids: this.ids,
       idSource: this.idSource,
       metadata: hasMetadata ? this.metadata : null,
@@ -17605,7 +17626,7 @@ async function readDelimited(path, file, fields, delimiter) {
     throw new InputError(`${file}: not valid ${delimiter === "," ? "CSV" : "TSV"}: ${error.message}`);
   }
   if (!header) throw new InputError(`${file}: the file is empty (no header row, no embeddings).`);
-  return builder.build();
+  return builder.build(fields.allocate);
 }
 function detectLayout(header, idColumn, vectorField, file) {
   const jsonColumn = header.indexOf(vectorField);
@@ -17710,7 +17731,7 @@ async function readJsonRecords(path, file, fields) {
     }
     builder.add(id, vector, meta, line);
   }
-  return builder.build();
+  return builder.build(fields.allocate);
 }
 async function firstNonSpaceCharacter(path) {
   for await (const chunk of createReadStream2(path, { encoding: "utf8", highWaterMark: 4096 })) {
@@ -17850,7 +17871,7 @@ function parseNpyHeader(bytes, file) {
 function truncatedHeader(file) {
   return new InputError(`${file}: truncated .npy header; the file is incomplete (re-create it with numpy.save()).`);
 }
-function readNpyMatrix(path, file) {
+function readNpyMatrix(path, file, allocate = (length) => new Float32Array(length)) {
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
@@ -17876,7 +17897,7 @@ function readNpyMatrix(path, file) {
         `${file}: ${available - expectedBytes} unexpected bytes after the data of shape (${rows}, ${cols}); the header does not match the data (corrupt file?).`
       );
     }
-    const values = new Float32Array(elements);
+    const values = allocate(elements);
     readData(fd, header, rows, cols, values);
     return { header, rows, cols, values };
   } finally {
@@ -21299,7 +21320,7 @@ async function readParquet(path, file, fields) {
     });
     rowStart = rowEnd;
   }
-  return builder.build();
+  return builder.build(fields.allocate);
 }
 
 // src/io/read-embedding-set.ts
@@ -21314,7 +21335,8 @@ function detectFormat(display) {
 }
 async function readEmbeddingSet(request) {
   const format2 = request.format ?? detectFormat(request.display);
-  const fields = { idField: request.idField, vectorField: request.vectorField };
+  const allocate = request.allocate ?? ((length) => new Float32Array(length));
+  const fields = { idField: request.idField, vectorField: request.vectorField, allocate };
   switch (format2) {
     case "npy":
       return readNpySet(request);
@@ -21330,7 +21352,7 @@ async function readEmbeddingSet(request) {
   }
 }
 function readNpySet(request) {
-  const matrix2 = readNpyMatrix(request.path, request.display);
+  const matrix2 = readNpyMatrix(request.path, request.display, request.allocate);
   if (matrix2.rows === 0 || matrix2.cols === 0) {
     throw new InputError(`${request.display}: the array has shape (${matrix2.rows}, ${matrix2.cols}): an empty set.`);
   }
@@ -21363,132 +21385,6 @@ function readNpySet(request) {
     rowLabel: "row",
     rowNumbers: null
   };
-}
-
-// src/kernels/score-block.ts
-var QUERY_GROUP = 4;
-function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out, stride) {
-  const o0 = q0 * dim;
-  const o1 = q1 * dim;
-  const o2 = q2 * dim;
-  const o3 = q3 * dim;
-  let j = itemStart;
-  for (; j + 1 < itemEnd; j += 2) {
-    const ox = j * dim;
-    const oy = ox + dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-    for (let t = 0; t < dim; t++) {
-      const x = items[ox + t];
-      const y = items[oy + t];
-      const a = queries[o0 + t];
-      const b = queries[o1 + t];
-      const c = queries[o2 + t];
-      const e = queries[o3 + t];
-      s0 += a * x;
-      s1 += b * x;
-      s2 += c * x;
-      s3 += e * x;
-      r0 += a * y;
-      r1 += b * y;
-      r2 += c * y;
-      r3 += e * y;
-    }
-    const p = j - itemStart;
-    out[p] = s0;
-    out[stride + p] = s1;
-    out[2 * stride + p] = s2;
-    out[3 * stride + p] = s3;
-    out[p + 1] = r0;
-    out[stride + p + 1] = r1;
-    out[2 * stride + p + 1] = r2;
-    out[3 * stride + p + 1] = r3;
-  }
-  if (j < itemEnd) {
-    const ox = j * dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let t = 0; t < dim; t++) {
-      const x = items[ox + t];
-      s0 += queries[o0 + t] * x;
-      s1 += queries[o1 + t] * x;
-      s2 += queries[o2 + t] * x;
-      s3 += queries[o3 + t] * x;
-    }
-    const p = j - itemStart;
-    out[p] = s0;
-    out[stride + p] = s1;
-    out[2 * stride + p] = s2;
-    out[3 * stride + p] = s3;
-  }
-}
-function rowDot(a, ia, b, ib, dim) {
-  const oa = ia * dim;
-  const ob = ib * dim;
-  let sum = 0;
-  for (let t = 0; t < dim; t++) sum += a[oa + t] * b[ob + t];
-  return sum;
-}
-
-// src/kernels/matrix-products.ts
-function columnMeans(values, count, dim) {
-  const means = new Float64Array(dim);
-  for (let i = 0; i < count; i++) {
-    const offset = i * dim;
-    for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
-  }
-  for (let j = 0; j < dim; j++) means[j] = means[j] / count;
-  return means;
-}
-var ROW_CHUNK = 2048;
-function crossProduct(a, da, b, db, count) {
-  const out = new Float64Array(da * db);
-  const chunk = Math.min(ROW_CHUNK, count);
-  const at = new Float32Array(da * chunk);
-  const bt = new Float32Array(db * chunk);
-  const tile = new Float64Array(QUERY_GROUP * db);
-  for (let start = 0; start < count; start += chunk) {
-    const rows = Math.min(chunk, count - start);
-    transposeRows(a, da, start, rows, at);
-    transposeRows(b, db, start, rows, bt);
-    for (let p = 0; p < da; p += QUERY_GROUP) {
-      const last = Math.min(p + QUERY_GROUP, da) - 1;
-      const pick = (slot) => Math.min(p + slot, last);
-      scoreBlock(at, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
-      for (let slot = 0; p + slot <= last; slot++) {
-        const base = (p + slot) * db;
-        const from = slot * db;
-        for (let q = 0; q < db; q++) out[base + q] = out[base + q] + tile[from + q];
-      }
-    }
-  }
-  return out;
-}
-function transposeRows(values, dim, start, rows, out) {
-  for (let i = 0; i < rows; i++) {
-    const offset = (start + i) * dim;
-    for (let j = 0; j < dim; j++) out[j * rows + i] = values[offset + j];
-  }
-}
-function euclideanDistance(a, b) {
-  let sum = 0;
-  for (let j = 0; j < a.length; j++) {
-    const diff = a[j] - b[j];
-    sum += diff * diff;
-  }
-  return Math.sqrt(sum);
-}
-function cosine(a, b) {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let j = 0; j < a.length; j++) {
-    const x = a[j];
-    const y = b[j];
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  if (na === 0 || nb === 0) return null;
-  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
 }
 
 // src/kernels/random.ts
@@ -22069,6 +21965,132 @@ function clustersFromKmeans(vectors, count, dim, clusterCount, seed, random2) {
   };
 }
 
+// src/kernels/score-block.ts
+var QUERY_GROUP = 4;
+function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out, stride) {
+  const o0 = q0 * dim;
+  const o1 = q1 * dim;
+  const o2 = q2 * dim;
+  const o3 = q3 * dim;
+  let j = itemStart;
+  for (; j + 1 < itemEnd; j += 2) {
+    const ox = j * dim;
+    const oy = ox + dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    for (let t = 0; t < dim; t++) {
+      const x = items[ox + t];
+      const y = items[oy + t];
+      const a = queries[o0 + t];
+      const b = queries[o1 + t];
+      const c = queries[o2 + t];
+      const e = queries[o3 + t];
+      s0 += a * x;
+      s1 += b * x;
+      s2 += c * x;
+      s3 += e * x;
+      r0 += a * y;
+      r1 += b * y;
+      r2 += c * y;
+      r3 += e * y;
+    }
+    const p = j - itemStart;
+    out[p] = s0;
+    out[stride + p] = s1;
+    out[2 * stride + p] = s2;
+    out[3 * stride + p] = s3;
+    out[p + 1] = r0;
+    out[stride + p + 1] = r1;
+    out[2 * stride + p + 1] = r2;
+    out[3 * stride + p + 1] = r3;
+  }
+  if (j < itemEnd) {
+    const ox = j * dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let t = 0; t < dim; t++) {
+      const x = items[ox + t];
+      s0 += queries[o0 + t] * x;
+      s1 += queries[o1 + t] * x;
+      s2 += queries[o2 + t] * x;
+      s3 += queries[o3 + t] * x;
+    }
+    const p = j - itemStart;
+    out[p] = s0;
+    out[stride + p] = s1;
+    out[2 * stride + p] = s2;
+    out[3 * stride + p] = s3;
+  }
+}
+function rowDot(a, ia, b, ib, dim) {
+  const oa = ia * dim;
+  const ob = ib * dim;
+  let sum = 0;
+  for (let t = 0; t < dim; t++) sum += a[oa + t] * b[ob + t];
+  return sum;
+}
+
+// src/kernels/matrix-products.ts
+function columnMeans(values, count, dim) {
+  const means = new Float64Array(dim);
+  for (let i = 0; i < count; i++) {
+    const offset = i * dim;
+    for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
+  }
+  for (let j = 0; j < dim; j++) means[j] = means[j] / count;
+  return means;
+}
+var ROW_CHUNK = 2048;
+function crossProduct(a, da, b, db, count) {
+  const out = new Float64Array(da * db);
+  const chunk = Math.min(ROW_CHUNK, count);
+  const at = new Float32Array(da * chunk);
+  const bt = new Float32Array(db * chunk);
+  const tile = new Float64Array(QUERY_GROUP * db);
+  for (let start = 0; start < count; start += chunk) {
+    const rows = Math.min(chunk, count - start);
+    transposeRows(a, da, start, rows, at);
+    transposeRows(b, db, start, rows, bt);
+    for (let p = 0; p < da; p += QUERY_GROUP) {
+      const last = Math.min(p + QUERY_GROUP, da) - 1;
+      const pick = (slot) => Math.min(p + slot, last);
+      scoreBlock(at, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
+      for (let slot = 0; p + slot <= last; slot++) {
+        const base = (p + slot) * db;
+        const from = slot * db;
+        for (let q = 0; q < db; q++) out[base + q] = out[base + q] + tile[from + q];
+      }
+    }
+  }
+  return out;
+}
+function transposeRows(values, dim, start, rows, out) {
+  for (let i = 0; i < rows; i++) {
+    const offset = (start + i) * dim;
+    for (let j = 0; j < dim; j++) out[j * rows + i] = values[offset + j];
+  }
+}
+function euclideanDistance(a, b) {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) {
+    const diff = a[j] - b[j];
+    sum += diff * diff;
+  }
+  return Math.sqrt(sum);
+}
+function cosine(a, b) {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let j = 0; j < a.length; j++) {
+    const x = a[j];
+    const y = b[j];
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  if (na === 0 || nb === 0) return null;
+  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
+}
+
 // src/metrics/centroid-shift.ts
 function centroid(values, dim, rows) {
   const mean = new Float64Array(dim);
@@ -22224,14 +22246,14 @@ function summariseKnnOverlap(detail, sampled, random2) {
 }
 
 // src/metrics/linear-cka.ts
-function linearCka(matrices, candidateByReference) {
+function linearCka(matrices, candidateByReference, product = crossProduct) {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   if (n < 2) return { value: null, reason: "needs at least 2 items" };
   const meanR = columnMeans(reference, n, dr);
   const meanC = columnMeans(candidate, n, dc);
-  const normRR = centredFrobenius(crossProduct(reference, dr, reference, dr, n), meanR, meanR, n);
-  const normCC = centredFrobenius(crossProduct(candidate, dc, candidate, dc, n), meanC, meanC, n);
-  const normCR = centredFrobenius(candidateByReference ?? crossProduct(candidate, dc, reference, dr, n), meanC, meanR, n);
+  const normRR = centredFrobenius(product(reference, dr, reference, dr, n), meanR, meanR, n);
+  const normCC = centredFrobenius(product(candidate, dc, candidate, dc, n), meanC, meanC, n);
+  const normCR = centredFrobenius(candidateByReference ?? product(candidate, dc, reference, dr, n), meanC, meanR, n);
   if (normRR === 0 || normCC === 0) {
     return { value: null, reason: "a set has no variance (every item has the same vector)" };
   }
@@ -22660,6 +22682,7 @@ var KernelArena = class {
 };
 
 // src/kernels/knn-engine.ts
+var CROSS_CHUNK = 256;
 function createKnnEngine(options) {
   const wasm = loadWasmKernel(options.kernel);
   if (wasm === null) return options.kernel === "auto" || options.kernel === "js" ? new JsEngine(options.progress) : null;
@@ -22687,6 +22710,9 @@ var JsEngine = class {
     this.progress?.(label, 1, 1);
     return result;
   }
+  crossProduct(a, da, b, db, count) {
+    return crossProduct(a, da, b, db, count);
+  }
   async close() {
   }
 };
@@ -22703,6 +22729,7 @@ var WasmEngine = class {
   kernel;
   arena = new KernelArena();
   workers = [];
+  local = null;
   pending = /* @__PURE__ */ new Map();
   nextId = 1;
   allocate(length) {
@@ -22811,6 +22838,47 @@ var WasmEngine = class {
     }
     return out;
   }
+  /** A main-thread instance of the kernel and a scratch area of at least `floats` values. */
+  localKernel(floats) {
+    if (!this.local || this.local.scratch.length < floats) {
+      const instance = this.local ? null : new WebAssembly.Instance(this.wasm.module, { env: { memory: this.arena.memory } });
+      const score = this.local?.score ?? instance.exports.score_block;
+      this.local = { score, scratch: this.arena.allocate(Math.max(floats, this.local?.scratch.length ?? 0)) };
+    }
+    return this.local;
+  }
+  crossProduct(a, da, b, db, count) {
+    const out = new Float64Array(da * db);
+    const chunk = Math.min(CROSS_CHUNK, count);
+    const { score, scratch } = this.localKernel((da + db) * chunk + QUERY_GROUP * db);
+    const base = this.arena.addressOf(scratch);
+    const heap = new Float32Array(this.arena.memory.buffer, base, scratch.length);
+    const atAddress = base;
+    const btAddress = base + da * chunk * 4;
+    const tileAddress = btAddress + db * chunk * 4;
+    const tileOffset = (tileAddress - base) / 4;
+    for (let start = 0; start < count; start += chunk) {
+      const rows = Math.min(chunk, count - start);
+      for (let i = 0; i < rows; i++) {
+        const ra = (start + i) * da;
+        for (let p = 0; p < da; p++) heap[p * rows + i] = a[ra + p];
+        const rb = (start + i) * db;
+        const bOffset = da * chunk;
+        for (let q = 0; q < db; q++) heap[bOffset + q * rows + i] = b[rb + q];
+      }
+      for (let p = 0; p < da; p += QUERY_GROUP) {
+        const last = Math.min(p + QUERY_GROUP, da) - 1;
+        const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;
+        score(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);
+        for (let slot = 0; p + slot <= last; slot++) {
+          const target = (p + slot) * db;
+          const from = tileOffset + slot * db;
+          for (let q = 0; q < db; q++) out[target + q] = out[target + q] + heap[from + q];
+        }
+      }
+    }
+    return out;
+  }
   async close() {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
     this.workers = [];
@@ -22903,8 +22971,6 @@ var cliName = (option) => `--${option}`;
 async function compare(settings, log, context = {}) {
   const nameOf = context.nameOf ?? cliName;
   const paths = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
-  const reference = await readSide(settings.reference, "reference", settings, paths, log, nameOf);
-  const candidate = await readSide(settings.candidate, "candidate", settings, paths, log, nameOf);
   const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths) ?? context.referenceManifest ?? null;
   const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf("config"), paths);
@@ -22916,6 +22982,9 @@ async function compare(settings, log, context = {}) {
     );
   }
   try {
+    const allocate = (length) => engine.allocate(length);
+    const reference = await readSide(settings.reference, "reference", settings, paths, log, nameOf, allocate);
+    const candidate = await readSide(settings.candidate, "candidate", settings, paths, log, nameOf, allocate);
     return await compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf);
   } finally {
     await engine.close();
@@ -22923,7 +22992,7 @@ async function compare(settings, log, context = {}) {
 }
 async function compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf) {
   log.info(`kNN kernel: ${engine.kernel}${engine.kernel === "js" ? "" : ` on ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`}`);
-  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length));
+  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length), true);
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
   if (settings.k >= pair.count) {
     throw new InputError(
@@ -22965,7 +23034,7 @@ async function compareWith(engine, settings, log, reference, candidate, referenc
     verdict
   };
 }
-async function readSide(side, name, settings, paths, log, nameOf) {
+async function readSide(side, name, settings, paths, log, nameOf, allocate) {
   const path = resolveInputFile(side.path, nameOf(name), paths);
   const idsPath = side.ids === null ? null : resolveInputFile(side.ids, nameOf(`${name}-ids`), paths);
   const format2 = side.format ?? detectFormat(side.path);
@@ -22977,7 +23046,8 @@ async function readSide(side, name, settings, paths, log, nameOf) {
     idField: settings.idField,
     vectorField: settings.vectorField,
     idsFile: idsPath,
-    idsDisplay: side.ids
+    idsDisplay: side.ids,
+    allocate
   });
   log.info(`read ${name} ${side.path}: ${set.count} \xD7 ${set.dim} (${format2}, ids from ${set.idSource}) in ${Date.now() - started} ms`);
   return {
@@ -23015,8 +23085,9 @@ async function measure(engine, pair, settings, log) {
     };
   });
   started = Date.now();
-  const candidateByReference = dimensionReason === null ? crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : void 0;
-  const cka = linearCka(pair, candidateByReference);
+  const product = engine.crossProduct.bind(engine);
+  const candidateByReference = dimensionReason === null ? product(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : void 0;
+  const cka = linearCka(pair, candidateByReference, product);
   log.info(`linear CKA in ${Date.now() - started} ms`);
   started = Date.now();
   const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));

@@ -5,7 +5,6 @@ import type { EmbeddingSet } from './core/embedding-set.js';
 import { InputError } from './core/errors.js';
 import { resolveInputFile, type PathPolicy } from './io/paths.js';
 import { detectFormat, readEmbeddingSet } from './io/read-embedding-set.js';
-import { crossProduct } from './kernels/matrix-products.js';
 import { seededRandom, sampleIndices } from './kernels/random.js';
 import { clustersFromKmeans, clustersFromLabels } from './metrics/cluster-assignment.js';
 import { clusterCentroids } from './metrics/cluster-centroids.js';
@@ -51,13 +50,10 @@ const cliName = (option: string): string => `--${option}`;
 export async function compare(settings: Settings, log: Logger, context: CompareContext = {}): Promise<Report> {
   const nameOf = context.nameOf ?? cliName;
   const paths: PathPolicy = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
-  const reference = await readSide(settings.reference, 'reference', settings, paths, log, nameOf);
-  const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log, nameOf);
   const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths) ?? context.referenceManifest ?? null;
   const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf('config'), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
-
   const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
   if (engine === null) {
     throw new InputError(
@@ -65,6 +61,10 @@ export async function compare(settings: Settings, log: Logger, context: CompareC
     );
   }
   try {
+    // Vectors are read straight into the engine's memory, where its kernel reads them.
+    const allocate = (length: number) => engine.allocate(length);
+    const reference = await readSide(settings.reference, 'reference', settings, paths, log, nameOf, allocate);
+    const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log, nameOf, allocate);
     return await compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf);
   } finally {
     await engine.close();
@@ -83,7 +83,8 @@ async function compareWith(
   nameOf: (option: string) => string,
 ): Promise<Report> {
   log.info(`kNN kernel: ${engine.kernel}${engine.kernel === 'js' ? '' : ` on ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}`);
-  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length));
+  // Rows already in reference order are normalised in place (no copy).
+  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length), true);
   log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
   if (settings.k >= pair.count) {
     throw new InputError(
@@ -133,6 +134,7 @@ async function readSide(
   paths: PathPolicy,
   log: Logger,
   nameOf: (option: string) => string,
+  allocate: (length: number) => Float32Array,
 ): Promise<{ set: EmbeddingSet; summary: SetSummary }> {
   const path = resolveInputFile(side.path, nameOf(name), paths);
   const idsPath = side.ids === null ? null : resolveInputFile(side.ids, nameOf(`${name}-ids`), paths);
@@ -146,6 +148,7 @@ async function readSide(
     vectorField: settings.vectorField,
     idsFile: idsPath,
     idsDisplay: side.ids,
+    allocate,
   });
   log.info(`read ${name} ${side.path}: ${set.count} × ${set.dim} (${format}, ids from ${set.idSource}) in ${Date.now() - started} ms`);
   return {
@@ -188,9 +191,10 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
 
   started = Date.now();
   // CᵀR (uncentred) serves both CKA and Procrustes when the dimensions match: form it once.
+  const product = engine.crossProduct.bind(engine);
   const candidateByReference =
-    dimensionReason === null ? crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : undefined;
-  const cka = linearCka(pair, candidateByReference);
+    dimensionReason === null ? product(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : undefined;
+  const cka = linearCka(pair, candidateByReference, product);
   log.info(`linear CKA in ${Date.now() - started} ms`);
 
   started = Date.now();

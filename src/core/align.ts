@@ -33,12 +33,15 @@ export interface AlignmentSummary {
  * vector, and returns row-aligned unit vectors. Duplicate ids, no common id, and a coverage
  * (matched / reference count) below `minCoverage` are input errors. `allocate` provides the
  * output arrays (the kNN engine passes its shared memory so its kernel reads them in place).
+ * With `reuseInputs`, a set whose rows are already all matched and in reference order is
+ * normalised in place and used as is (no copy): the caller gives up that set's raw vectors.
  */
 export function alignById(
   reference: EmbeddingSet,
   candidate: EmbeddingSet,
   minCoverage: number,
   allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
+  reuseInputs = false,
 ): AlignedPair {
   validateVectors(reference);
   validateVectors(candidate);
@@ -75,8 +78,8 @@ export function alignById(
     count: matched,
     referenceDim: reference.dim,
     candidateDim: candidate.dim,
-    reference: gatherNormalisedRows(reference, referenceRows, allocate),
-    candidate: gatherNormalisedRows(candidate, candidateRows, allocate),
+    reference: reuseInputs && isIdentity(referenceRows, reference.count) ? normaliseInPlace(reference) : gatherNormalisedRows(reference, referenceRows, allocate),
+    candidate: reuseInputs && isIdentity(candidateRows, candidate.count) ? normaliseInPlace(candidate) : gatherNormalisedRows(candidate, candidateRows, allocate),
     ids,
     metadata: mergeMetadata(reference, candidate, referenceRows, candidateRows),
     summary: {
@@ -88,18 +91,39 @@ export function alignById(
   };
 }
 
+/** True when `rows` is 0, 1, …, count − 1. */
+function isIdentity(rows: readonly number[], count: number): boolean {
+  return rows.length === count && rows.every((row, index) => row === index);
+}
+
+/** Scales every row of the set to unit L2 norm in place (float64 norm) and returns its vectors. */
+function normaliseInPlace(set: EmbeddingSet): Float32Array {
+  const { dim, vectors, count } = set;
+  for (let i = 0; i < count; i++) {
+    const offset = i * dim;
+    const scale = unitScale(vectors, offset, dim);
+    for (let j = 0; j < dim; j++) vectors[offset + j] = (vectors[offset + j] as number) * scale;
+  }
+  return vectors;
+}
+
+/** 1 / ‖row‖ for the row of `dim` values at `offset`, the norm summed in float64. */
+function unitScale(vectors: Float32Array, offset: number, dim: number): number {
+  let sumOfSquares = 0;
+  for (let j = 0; j < dim; j++) {
+    const value = vectors[offset + j] as number;
+    sumOfSquares += value * value;
+  }
+  return 1 / Math.sqrt(sumOfSquares);
+}
+
 /** Copies the given rows in order, each scaled to unit L2 norm (computed in float64). */
 function gatherNormalisedRows(set: EmbeddingSet, rows: readonly number[], allocate: (length: number) => Float32Array): Float32Array {
   const { dim, vectors } = set;
   const out = allocate(rows.length * dim);
   rows.forEach((row, target) => {
     const from = row * dim;
-    let sumOfSquares = 0;
-    for (let j = 0; j < dim; j++) {
-      const value = vectors[from + j] as number;
-      sumOfSquares += value * value;
-    }
-    const scale = 1 / Math.sqrt(sumOfSquares);
+    const scale = unitScale(vectors, from, dim);
     const to = target * dim;
     for (let j = 0; j < dim; j++) out[to + j] = (vectors[from + j] as number) * scale;
   });

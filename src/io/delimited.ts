@@ -66,7 +66,7 @@ export async function readDelimited(
     throw new InputError(`${file}: not valid ${delimiter === ',' ? 'CSV' : 'TSV'}: ${(error as Error).message}`);
   }
   if (!header) throw new InputError(`${file}: the file is empty (no header row, no embeddings).`);
-  return builder.build();
+  return builder.build(fields.allocate);
 }
 
 function detectLayout(header: readonly string[], idColumn: number, vectorField: string, file: string): VectorLayout {

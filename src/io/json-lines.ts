@@ -8,6 +8,8 @@ import { RowBuilder, toId, toVector } from './row-builder.js';
 export interface RecordFields {
   readonly idField: string;
   readonly vectorField: string;
+  /** Provides the final vectors array; default: a plain Float32Array. */
+  readonly allocate?: (length: number) => Float32Array;
 }
 
 /** One JSON text of a record and the 1-based line where it starts. */
@@ -44,7 +46,7 @@ export async function readJsonRecords(path: string, file: string, fields: Record
     }
     builder.add(id, vector, meta as ItemMetadata, line);
   }
-  return builder.build();
+  return builder.build(fields.allocate);
 }
 
 async function firstNonSpaceCharacter(path: string): Promise<string | undefined> {

@@ -90,7 +90,7 @@ export interface NpyMatrix {
  * (never holding the file twice). float16 and float64 are converted; big-endian and
  * Fortran-order files are handled.
  */
-export function readNpyMatrix(path: string, file: string): NpyMatrix {
+export function readNpyMatrix(path: string, file: string, allocate: (length: number) => Float32Array = (length) => new Float32Array(length)): NpyMatrix {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -116,7 +116,7 @@ export function readNpyMatrix(path: string, file: string): NpyMatrix {
         `${file}: ${available - expectedBytes} unexpected bytes after the data of shape (${rows}, ${cols}); the header does not match the data (corrupt file?).`,
       );
     }
-    const values = new Float32Array(elements);
+    const values = allocate(elements);
     readData(fd, header, rows, cols, values);
     return { header, rows, cols, values };
   } finally {

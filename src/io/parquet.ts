@@ -48,5 +48,5 @@ export async function readParquet(path: string, file: string, fields: RecordFiel
     });
     rowStart = rowEnd;
   }
-  return builder.build();
+  return builder.build(fields.allocate);
 }

@@ -25,6 +25,8 @@ export interface ReadRequest {
   /** Absolute path of an ids file for `.npy` (or `null`: sidecar `<stem>.ids.txt`, else row index). */
   readonly idsFile: string | null;
   readonly idsDisplay: string | null;
+  /** Provides the final vectors array (the kNN engine's shared memory); default: a plain Float32Array. */
+  readonly allocate?: (length: number) => Float32Array;
 }
 
 /** Picks the format from the file extension; unknown extensions are an error naming the file. */
@@ -40,7 +42,8 @@ export function detectFormat(display: string): InputFormat {
 /** Reads one embedding set in any supported format. */
 export async function readEmbeddingSet(request: ReadRequest): Promise<EmbeddingSet> {
   const format = request.format ?? detectFormat(request.display);
-  const fields = { idField: request.idField, vectorField: request.vectorField };
+  const allocate = request.allocate ?? ((length: number) => new Float32Array(length));
+  const fields = { idField: request.idField, vectorField: request.vectorField, allocate };
   switch (format) {
     case 'npy':
       return readNpySet(request);
@@ -57,7 +60,7 @@ export async function readEmbeddingSet(request: ReadRequest): Promise<EmbeddingS
 }
 
 function readNpySet(request: ReadRequest): EmbeddingSet {
-  const matrix = readNpyMatrix(request.path, request.display);
+  const matrix = readNpyMatrix(request.path, request.display, request.allocate);
   if (matrix.rows === 0 || matrix.cols === 0) {
     throw new InputError(`${request.display}: the array has shape (${matrix.rows}, ${matrix.cols}): an empty set.`);
   }

@@ -46,8 +46,15 @@ export class RowBuilder {
     this.count += 1;
   }
 
-  /** Finishes the set; an input with no rows is an error. */
-  build(): EmbeddingSet {
+  private finalVectors(allocate: (length: number) => Float32Array): Float32Array {
+    const vectors = allocate(this.count * this.dim);
+    vectors.set(this.values.subarray(0, this.count * this.dim));
+    this.values = new Float32Array(0);
+    return vectors;
+  }
+
+  /** Finishes the set, copying the rows into `allocate`'s array; an input with no rows is an error. */
+  build(allocate: (length: number) => Float32Array = (length) => new Float32Array(length)): EmbeddingSet {
     if (this.count === 0) {
       throw new InputError(`${this.file}: the file holds no embeddings (empty set).`);
     }
@@ -56,7 +63,7 @@ export class RowBuilder {
       source: this.file,
       count: this.count,
       dim: this.dim,
-      vectors: this.values.slice(0, this.count * this.dim),
+      vectors: this.finalVectors(allocate),
       ids: this.ids,
       idSource: this.idSource,
       metadata: hasMetadata ? this.metadata : null,

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { partnerRanks as jsPartnerRanks } from './cross-rank.js';
+import { crossProduct as jsCrossProduct } from './matrix-products.js';
 import { KNN_WORKER_SOURCE } from './generated/knn-worker-source.js';
-import { ITEM_BLOCK, type MatrixRef } from './knn-tasks.js';
+import { ITEM_BLOCK, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
 import type { WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
 import { QUERY_GROUP } from './score-block.js';
@@ -25,9 +26,17 @@ export interface KnnEngine {
   nearestNeighbours(values: Float32Array, count: number, dim: number, k: number, queryRows: Int32Array | null, label: string): Promise<Int32Array>;
   /** For each query row i: the number of item rows scoring above its partner row i (see cross-rank.ts). */
   partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string): Promise<Int32Array>;
+  /**
+   * AᵀB (A: count × da, B: count × db, row-major) as a row-major da × db Float64Array. JS: float64
+   * throughout; WebAssembly: float32 sums over chunks of CROSS_CHUNK rows, accumulated in float64.
+   */
+  crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Float64Array;
   /** Stops worker threads. */
   close(): Promise<void>;
 }
+
+/** Rows per float32 partial sum in the WebAssembly cross-product (relative error about √256 · 2⁻²⁴). */
+export const CROSS_CHUNK = 256;
 
 /** How the engine should run. */
 export interface EngineOptions {
@@ -68,6 +77,9 @@ class JsEngine implements KnnEngine {
     this.progress?.(label, 1, 1);
     return result;
   }
+  crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Float64Array {
+    return jsCrossProduct(a, da, b, db, count);
+  }
   async close() {}
 }
 
@@ -82,6 +94,7 @@ class WasmEngine implements KnnEngine {
   readonly kernel: KernelName;
   private readonly arena = new KernelArena();
   private workers: Worker[] = [];
+  private local: { score: ScoreBlock; scratch: Float32Array } | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -202,6 +215,49 @@ class WasmEngine implements KnnEngine {
       const ranks = result.ranks as Int32Array;
       out.set(ranks, offset);
       offset += ranks.length;
+    }
+    return out;
+  }
+
+  /** A main-thread instance of the kernel and a scratch area of at least `floats` values. */
+  private localKernel(floats: number): { score: ScoreBlock; scratch: Float32Array } {
+    if (!this.local || this.local.scratch.length < floats) {
+      const instance = this.local ? null : new WebAssembly.Instance(this.wasm.module, { env: { memory: this.arena.memory } });
+      const score = this.local?.score ?? (instance!.exports.score_block as ScoreBlock);
+      this.local = { score, scratch: this.arena.allocate(Math.max(floats, this.local?.scratch.length ?? 0)) };
+    }
+    return this.local;
+  }
+
+  crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Float64Array {
+    const out = new Float64Array(da * db);
+    const chunk = Math.min(CROSS_CHUNK, count);
+    const { score, scratch } = this.localKernel((da + db) * chunk + QUERY_GROUP * db);
+    const base = this.arena.addressOf(scratch) as number;
+    const heap = new Float32Array(this.arena.memory.buffer, base, scratch.length);
+    const atAddress = base;
+    const btAddress = base + da * chunk * 4;
+    const tileAddress = btAddress + db * chunk * 4;
+    const tileOffset = (tileAddress - base) / 4;
+    for (let start = 0; start < count; start += chunk) {
+      const rows = Math.min(chunk, count - start);
+      for (let i = 0; i < rows; i++) {
+        const ra = (start + i) * da;
+        for (let p = 0; p < da; p++) heap[p * rows + i] = a[ra + p] as number;
+        const rb = (start + i) * db;
+        const bOffset = da * chunk;
+        for (let q = 0; q < db; q++) heap[bOffset + q * rows + i] = b[rb + q] as number;
+      }
+      for (let p = 0; p < da; p += QUERY_GROUP) {
+        const last = Math.min(p + QUERY_GROUP, da) - 1;
+        const row = (slot: number): number => atAddress + Math.min(p + slot, last) * rows * 4;
+        score(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);
+        for (let slot = 0; p + slot <= last; slot++) {
+          const target = (p + slot) * db;
+          const from = tileOffset + slot * db;
+          for (let q = 0; q < db; q++) out[target + q] = (out[target + q] as number) + (heap[from + q] as number);
+        }
+      }
     }
     return out;
   }

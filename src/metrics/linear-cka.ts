@@ -9,16 +9,21 @@ import type { AlignedMatrices, Applicable } from './types.js';
  * Computed in feature space (d × d cross-products, never n × n), centring by
  * XᵀY_c = XᵀY − n·μ_X μ_Yᵀ, in float64. Cost: n·(d_r² + d_c² + d_r·d_c) MACs.
  * Not applicable (null) when a set has no variance (all items identical) or n < 2.
- * `candidateByReference` may pass a CᵀR (uncentred, d_c × d_r) already formed for Procrustes.
+ * `candidateByReference` may pass a CᵀR (uncentred, d_c × d_r) already formed for Procrustes;
+ * `product` forms the cross-products (the kNN engine's, which may use the WebAssembly kernel).
  */
-export function linearCka(matrices: AlignedMatrices, candidateByReference?: Float64Array): Applicable<number> {
+export function linearCka(
+  matrices: AlignedMatrices,
+  candidateByReference?: Float64Array,
+  product: typeof crossProduct = crossProduct,
+): Applicable<number> {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   if (n < 2) return { value: null, reason: 'needs at least 2 items' };
   const meanR = columnMeans(reference, n, dr);
   const meanC = columnMeans(candidate, n, dc);
-  const normRR = centredFrobenius(crossProduct(reference, dr, reference, dr, n), meanR, meanR, n);
-  const normCC = centredFrobenius(crossProduct(candidate, dc, candidate, dc, n), meanC, meanC, n);
-  const normCR = centredFrobenius(candidateByReference ?? crossProduct(candidate, dc, reference, dr, n), meanC, meanR, n);
+  const normRR = centredFrobenius(product(reference, dr, reference, dr, n), meanR, meanR, n);
+  const normCC = centredFrobenius(product(candidate, dc, candidate, dc, n), meanC, meanC, n);
+  const normCR = centredFrobenius(candidateByReference ?? product(candidate, dc, reference, dr, n), meanC, meanR, n);
   if (normRR === 0 || normCC === 0) {
     return { value: null, reason: 'a set has no variance (every item has the same vector)' };
   }
