@@ -22962,6 +22962,125 @@ function format(value) {
 // src/report/report.ts
 var REPORT_SCHEMA_VERSION = 1;
 
+// src/settings.ts
+var DEFAULT_SAMPLE = 5e3;
+var OUTPUT_FORMATS = ["text", "json", "markdown"];
+var SETTING_OPTIONS = {
+  reference: "reference embeddings (.npy, .jsonl, .json, .csv, .tsv, .parquet)",
+  candidate: "candidate embeddings, same probe items under the same ids",
+  "reference-ids": "ids for a reference .npy: one per line or a JSON array (default: <stem>.ids.txt, else row index)",
+  "candidate-ids": "ids for a candidate .npy",
+  "reference-manifest": "reference model manifest (JSON or YAML)",
+  "candidate-manifest": "candidate model manifest (JSON or YAML)",
+  "format-in": `input format for both files when the extension is not enough (${INPUT_FORMATS.join("|")})`,
+  "reference-format-in": "input format of the reference file only",
+  "candidate-format-in": "input format of the candidate file only",
+  "id-field": "record field / column with the item id (default id)",
+  "vector-field": "record field / column with the vector (default embedding)",
+  "cluster-field": "metadata field whose values are clusters (default label; else k-means)",
+  k: "neighbours per item (default 10)",
+  sample: "evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)",
+  "exact-limit": "evaluate every item exactly up to this many items; beyond it, a seeded sample of 5000 queries with a 95% interval (default 25000)",
+  seed: "seed for sampling, bootstrap and k-means (default 42)",
+  clusters: "k-means clusters when no label field is present (default 8)",
+  "min-coverage": "minimum fraction of reference ids found in the candidate (default 0.95)",
+  "compat-threshold": "cross-model top-1 needed to call the old index compatible (default 0.95)",
+  "equivalence-tolerance": "paired cosine \u2265 1 \u2212 \u03B5 counts as unchanged (default 1e-4)",
+  "declared-bump": `the bump you declare (${BUMPS.join("|")}); overrides manifest versions`,
+  config: "gate policy file (YAML or JSON)",
+  format: `report format (${OUTPUT_FORMATS.join("|")}, default text)`,
+  output: "write the report to this file instead of stdout",
+  workspace: "directory paths are resolved against and confined to (default: current directory)",
+  "allow-outside-workspace": "allow input and output paths outside the workspace (true|false)",
+  kernel: `kNN kernel (${KERNELS.join("|")}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
+  threads: "worker threads for the WebAssembly kernel (default: all cores)",
+  "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
+  "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
+  "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
+};
+function parseSettings(raw, nameOf = (option) => `--${option}`) {
+  const text = (option) => {
+    const value = raw[option];
+    if (value === void 0 || value === "") return null;
+    if (typeof value !== "string") throw new UsageError(`${nameOf(option)} needs a value.`);
+    return value.trim() === "" ? null : value.trim();
+  };
+  const required = (option) => {
+    const value = text(option);
+    if (value === null) throw new UsageError(`${nameOf(option)} is required: the path of the ${option} embeddings.`);
+    return value;
+  };
+  const number = (option, fallback, check, accepts, integer = false) => {
+    const value = text(option);
+    if (value === null) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || integer && !Number.isInteger(parsed) || !check(parsed)) {
+      throw new UsageError(`${nameOf(option)} must be ${accepts}, got ${JSON.stringify(value)}.`);
+    }
+    return parsed;
+  };
+  const choice = (option, allowed) => {
+    const value = text(option);
+    if (value === null) return null;
+    if (!allowed.includes(value)) {
+      throw new UsageError(`${nameOf(option)} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+  };
+  const optionalFlag = (option) => {
+    const value = raw[option];
+    if (value === void 0 || value === "") return null;
+    if (value === true || value === "true") return true;
+    if (value === false || value === "false") return false;
+    throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
+  };
+  const fraction = (option) => text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, "a number in [0, 1]");
+  const sharedFormat = choice("format-in", INPUT_FORMATS);
+  const sampleText = text("sample");
+  const declared = text("declared-bump");
+  if (declared !== null && !isBump(declared)) {
+    throw new UsageError(`${nameOf("declared-bump")} must be one of ${BUMPS.join(", ")}, got ${JSON.stringify(declared)}.`);
+  }
+  return {
+    reference: {
+      path: required("reference"),
+      format: choice("reference-format-in", INPUT_FORMATS) ?? sharedFormat,
+      ids: text("reference-ids"),
+      manifest: text("reference-manifest")
+    },
+    candidate: {
+      path: required("candidate"),
+      format: choice("candidate-format-in", INPUT_FORMATS) ?? sharedFormat,
+      ids: text("candidate-ids"),
+      manifest: text("candidate-manifest")
+    },
+    idField: text("id-field") ?? "id",
+    vectorField: text("vector-field") ?? "embedding",
+    clusterField: text("cluster-field") ?? "label",
+    k: number("k", 10, (v) => v >= 1, "a whole number \u2265 1", true),
+    sample: sampleText === null ? null : number("sample", 0, (v) => v >= 1, "a whole number \u2265 1", true),
+    exactLimit: number("exact-limit", 25e3, (v) => v >= 1, "a whole number \u2265 1", true),
+    seed: number("seed", 42, (v) => v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295", true),
+    clusters: number("clusters", 8, (v) => v >= 1, "a whole number \u2265 1", true),
+    minCoverage: number("min-coverage", 0.95, (v) => v > 0 && v <= 1, "a fraction in (0, 1]"),
+    compatThreshold: number("compat-threshold", 0.95, (v) => v >= 0 && v <= 1, "a fraction in [0, 1]"),
+    equivalenceTolerance: number("equivalence-tolerance", 1e-4, (v) => v >= 0 && v < 1, "a number in [0, 1)"),
+    declaredBump: declared,
+    config: text("config"),
+    outputFormat: choice("format", OUTPUT_FORMATS) ?? "text",
+    output: text("output"),
+    workspace: text("workspace") ?? process.cwd(),
+    allowOutsideWorkspace: optionalFlag("allow-outside-workspace") ?? false,
+    kernel: choice("kernel", KERNELS) ?? "auto",
+    threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
+    inlineLimits: {
+      minKnnOverlap: fraction("min-knn-overlap"),
+      minCka: fraction("min-cka"),
+      requireIndexCompatible: optionalFlag("require-index-compatible")
+    }
+  };
+}
+
 // src/version.ts
 var TOOL_VERSION = "0.1.0";
 
@@ -23018,6 +23137,7 @@ async function compareWith(engine, settings, log, reference, candidate, referenc
     settings: {
       k: settings.k,
       sample: settings.sample,
+      exactLimit: settings.exactLimit,
       seed: settings.seed,
       clusters: settings.clusters,
       minCoverage: settings.minCoverage,
@@ -23060,9 +23180,13 @@ function loadOptionalManifest(path, option, paths) {
   return loadManifest(resolveInputFile(path, option, paths), path);
 }
 async function measure(engine, pair, settings, log) {
-  const sampled = settings.sample !== null && settings.sample < pair.count;
+  const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
+  const sampled = sampleSize !== null && sampleSize < pair.count;
+  if (settings.sample === null && sampled) {
+    log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
+  }
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
-  const queryRows = sampled ? sampleIndices(pair.count, settings.sample, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const queryRows = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const dimensionReason = dimensionMismatchReason(pair);
   let started = Date.now();
   const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
@@ -23379,118 +23503,37 @@ function renderText(report) {
 `;
 }
 
-// src/settings.ts
-var OUTPUT_FORMATS = ["text", "json", "markdown"];
-var SETTING_OPTIONS = {
-  reference: "reference embeddings (.npy, .jsonl, .json, .csv, .tsv, .parquet)",
-  candidate: "candidate embeddings, same probe items under the same ids",
-  "reference-ids": "ids for a reference .npy: one per line or a JSON array (default: <stem>.ids.txt, else row index)",
-  "candidate-ids": "ids for a candidate .npy",
-  "reference-manifest": "reference model manifest (JSON or YAML)",
-  "candidate-manifest": "candidate model manifest (JSON or YAML)",
-  "format-in": `input format for both files when the extension is not enough (${INPUT_FORMATS.join("|")})`,
-  "reference-format-in": "input format of the reference file only",
-  "candidate-format-in": "input format of the candidate file only",
-  "id-field": "record field / column with the item id (default id)",
-  "vector-field": "record field / column with the vector (default embedding)",
-  "cluster-field": "metadata field whose values are clusters (default label; else k-means)",
-  k: "neighbours per item (default 10)",
-  sample: "evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)",
-  seed: "seed for sampling, bootstrap and k-means (default 42)",
-  clusters: "k-means clusters when no label field is present (default 8)",
-  "min-coverage": "minimum fraction of reference ids found in the candidate (default 0.95)",
-  "compat-threshold": "cross-model top-1 needed to call the old index compatible (default 0.95)",
-  "equivalence-tolerance": "paired cosine \u2265 1 \u2212 \u03B5 counts as unchanged (default 1e-4)",
-  "declared-bump": `the bump you declare (${BUMPS.join("|")}); overrides manifest versions`,
-  config: "gate policy file (YAML or JSON)",
-  format: `report format (${OUTPUT_FORMATS.join("|")}, default text)`,
-  output: "write the report to this file instead of stdout",
-  workspace: "directory paths are resolved against and confined to (default: current directory)",
-  "allow-outside-workspace": "allow input and output paths outside the workspace (true|false)",
-  kernel: `kNN kernel (${KERNELS.join("|")}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
-  threads: "worker threads for the WebAssembly kernel (default: all cores)",
-  "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
-  "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
-  "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
-};
-function parseSettings(raw, nameOf = (option) => `--${option}`) {
-  const text = (option) => {
-    const value = raw[option];
-    if (value === void 0 || value === "") return null;
-    if (typeof value !== "string") throw new UsageError(`${nameOf(option)} needs a value.`);
-    return value.trim() === "" ? null : value.trim();
-  };
-  const required = (option) => {
-    const value = text(option);
-    if (value === null) throw new UsageError(`${nameOf(option)} is required: the path of the ${option} embeddings.`);
-    return value;
-  };
-  const number = (option, fallback, check, accepts, integer = false) => {
-    const value = text(option);
-    if (value === null) return fallback;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || integer && !Number.isInteger(parsed) || !check(parsed)) {
-      throw new UsageError(`${nameOf(option)} must be ${accepts}, got ${JSON.stringify(value)}.`);
+// src/progress.ts
+var BAR_WIDTH = 30;
+function progressPrinter(options) {
+  const now = options.now ?? Date.now;
+  const every = options.logEveryMs ?? 15e3;
+  let current = "";
+  let started = 0;
+  let lastDraw = 0;
+  let lastLog = 0;
+  return (label, done, total) => {
+    const time = now();
+    if (label !== current) {
+      current = label;
+      started = time;
+      lastDraw = -Infinity;
+      lastLog = time;
     }
-    return parsed;
-  };
-  const choice = (option, allowed) => {
-    const value = text(option);
-    if (value === null) return null;
-    if (!allowed.includes(value)) {
-      throw new UsageError(`${nameOf(option)} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}.`);
+    const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    const percent = Math.floor(fraction * 100);
+    if (options.interactive) {
+      if (fraction < 1 && time - lastDraw < 100) return;
+      lastDraw = time;
+      const filled = Math.round(fraction * BAR_WIDTH);
+      options.write(`\r[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${label}${fraction >= 1 ? "\n" : ""}`);
+      return;
     }
-    return value;
-  };
-  const optionalFlag = (option) => {
-    const value = raw[option];
-    if (value === void 0 || value === "") return null;
-    if (value === true || value === "true") return true;
-    if (value === false || value === "false") return false;
-    throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
-  };
-  const fraction = (option) => text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, "a number in [0, 1]");
-  const sharedFormat = choice("format-in", INPUT_FORMATS);
-  const sampleText = text("sample");
-  const declared = text("declared-bump");
-  if (declared !== null && !isBump(declared)) {
-    throw new UsageError(`${nameOf("declared-bump")} must be one of ${BUMPS.join(", ")}, got ${JSON.stringify(declared)}.`);
-  }
-  return {
-    reference: {
-      path: required("reference"),
-      format: choice("reference-format-in", INPUT_FORMATS) ?? sharedFormat,
-      ids: text("reference-ids"),
-      manifest: text("reference-manifest")
-    },
-    candidate: {
-      path: required("candidate"),
-      format: choice("candidate-format-in", INPUT_FORMATS) ?? sharedFormat,
-      ids: text("candidate-ids"),
-      manifest: text("candidate-manifest")
-    },
-    idField: text("id-field") ?? "id",
-    vectorField: text("vector-field") ?? "embedding",
-    clusterField: text("cluster-field") ?? "label",
-    k: number("k", 10, (v) => v >= 1, "a whole number \u2265 1", true),
-    sample: sampleText === null ? null : number("sample", 0, (v) => v >= 1, "a whole number \u2265 1", true),
-    seed: number("seed", 42, (v) => v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295", true),
-    clusters: number("clusters", 8, (v) => v >= 1, "a whole number \u2265 1", true),
-    minCoverage: number("min-coverage", 0.95, (v) => v > 0 && v <= 1, "a fraction in (0, 1]"),
-    compatThreshold: number("compat-threshold", 0.95, (v) => v >= 0 && v <= 1, "a fraction in [0, 1]"),
-    equivalenceTolerance: number("equivalence-tolerance", 1e-4, (v) => v >= 0 && v < 1, "a number in [0, 1)"),
-    declaredBump: declared,
-    config: text("config"),
-    outputFormat: choice("format", OUTPUT_FORMATS) ?? "text",
-    output: text("output"),
-    workspace: text("workspace") ?? process.cwd(),
-    allowOutsideWorkspace: optionalFlag("allow-outside-workspace") ?? false,
-    kernel: choice("kernel", KERNELS) ?? "auto",
-    threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
-    inlineLimits: {
-      minKnnOverlap: fraction("min-knn-overlap"),
-      minCka: fraction("min-cka"),
-      requireIndexCompatible: optionalFlag("require-index-compatible")
+    const finished = fraction >= 1 && time - started >= every;
+    if (fraction < 1 && time - lastLog >= every || finished) {
+      lastLog = time;
+      options.write(`${label}: ${percent}% (${Math.round(done)} / ${Math.round(total)}, ${Math.round((time - started) / 1e3)} s)
+`);
     }
   };
 }
@@ -23551,7 +23594,8 @@ async function runCompare(args, io) {
     info: (message) => io.stderr(`embedding-gate: ${message}
 `),
     warn: (message) => io.stderr(`embedding-gate: warning: ${message}
-`)
+`),
+    progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false })
   };
   const outputPath = settings.output === null ? null : resolveOutputFile(settings.output, "--output", { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace });
   const report = await compare(settings, log);
@@ -23598,6 +23642,7 @@ This is a bug in embedding-gate; please report it with the command you ran.
 var code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd()
+  cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true
 });
 process.exitCode = code;

@@ -19,7 +19,7 @@ import { applyInlineLimits, loadPolicy, type Policy } from './policy/policy.js';
 import { createKnnEngine, type KnnEngine } from './kernels/knn-engine.js';
 import { decideVerdict } from './policy/verdict.js';
 import { REPORT_SCHEMA_VERSION, type Report, type SetSummary, type WorstItem } from './report/report.js';
-import type { Settings, SideSettings } from './settings.js';
+import { DEFAULT_SAMPLE, type Settings, type SideSettings } from './settings.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Where progress and warnings go (stderr in the CLI, the runner log in the action). */
@@ -110,6 +110,7 @@ async function compareWith(
     settings: {
       k: settings.k,
       sample: settings.sample,
+      exactLimit: settings.exactLimit,
       seed: settings.seed,
       clusters: settings.clusters,
       minCoverage: settings.minCoverage,
@@ -163,9 +164,13 @@ function loadOptionalManifest(path: string | null, option: string, paths: PathPo
 }
 
 async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings, log: Logger): Promise<Report['metrics']> {
-  const sampled = settings.sample !== null && settings.sample < pair.count;
+  const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
+  const sampled = sampleSize !== null && sampleSize < pair.count;
+  if (settings.sample === null && sampled) {
+    log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
+  }
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} ≥ ${pair.count} matched items: evaluating all items exactly`);
-  const queryRows = sampled ? sampleIndices(pair.count, settings.sample as number, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const queryRows = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const dimensionReason = dimensionMismatchReason(pair);
 
   let started = Date.now();

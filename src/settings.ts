@@ -3,6 +3,9 @@ import { UsageError } from './core/errors.js';
 import { INPUT_FORMATS, type InputFormat } from './io/read-embedding-set.js';
 import { KERNELS, type KernelChoice } from './kernels/wasm-kernel.js';
 
+/** Query items sampled when the probe set exceeds the exact limit and no sample size is given. */
+export const DEFAULT_SAMPLE = 5_000;
+
 /** Report formats the CLI can write. */
 export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -33,6 +36,8 @@ export interface Settings {
   readonly k: number;
   /** Evaluate a seeded sample of this many query items, or `null` for all (exact). */
   readonly sample: number | null;
+  /** Beyond this many matched items, evaluate a seeded sample of DEFAULT_SAMPLE queries unless `sample` is set. */
+  readonly exactLimit: number;
   /** Seed for every random choice (query sample, bootstrap, k-means). */
   readonly seed: number;
   /** k-means clusters when no label field is present. */
@@ -90,6 +95,7 @@ export const SETTING_OPTIONS = {
   'cluster-field': 'metadata field whose values are clusters (default label; else k-means)',
   k: 'neighbours per item (default 10)',
   sample: 'evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)',
+  'exact-limit': 'evaluate every item exactly up to this many items; beyond it, a seeded sample of 5000 queries with a 95% interval (default 25000)',
   seed: 'seed for sampling, bootstrap and k-means (default 42)',
   clusters: 'k-means clusters when no label field is present (default 8)',
   'min-coverage': 'minimum fraction of reference ids found in the candidate (default 0.95)',
@@ -176,6 +182,7 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     clusterField: text('cluster-field') ?? 'label',
     k: number('k', 10, (v) => v >= 1, 'a whole number ≥ 1', true),
     sample: sampleText === null ? null : number('sample', 0, (v) => v >= 1, 'a whole number ≥ 1', true),
+    exactLimit: number('exact-limit', 25_000, (v) => v >= 1, 'a whole number ≥ 1', true),
     seed: number('seed', 42, (v) => v >= 0 && v <= 0xffffffff, 'a whole number from 0 to 4294967295', true),
     clusters: number('clusters', 8, (v) => v >= 1, 'a whole number ≥ 1', true),
     minCoverage: number('min-coverage', 0.95, (v) => v > 0 && v <= 1, 'a fraction in (0, 1]'),

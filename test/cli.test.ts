@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/kernels/random.js';
 import { EXAMPLES, FIXTURES, ROOT, expectClose, readJson, runCliProcess, tempDir, type CliRun } from './helpers.js';
 
 // End to end: every test runs the committed bundle dist/cli.js as its own node process.
@@ -125,6 +126,24 @@ describe('compare on the bundled examples', () => {
     const run = runCliProcess([...patchArgs, '--min-knn-overlap', '0.9', '--format', 'json']);
     expect(run.code).toBe(1);
     expect(json(run).verdict.breaches[0]).toMatchObject({ metric: 'knnOverlapMean', limit: 0.9, level: 'fail' });
+  });
+
+  it('beyond --exact-limit, samples 5,000 queries with a 95% interval; --sample overrides', () => {
+    const dir = tempDir();
+    const random = seededRandom(9);
+    const rows = (shift: number) =>
+      Array.from({ length: 6000 }, (_, i) => JSON.stringify({ id: `i${i}`, embedding: Array.from({ length: 8 }, (_, j) => Math.sin(i * (j + 1) + 0.5) + shift * random()) })).join('\n');
+    writeFileSync(join(dir, 'ref.jsonl'), rows(0));
+    writeFileSync(join(dir, 'cand.jsonl'), rows(0.3));
+    const auto = runCliProcess(['compare', '--reference', 'ref.jsonl', '--candidate', 'cand.jsonl', '--exact-limit', '5500', '--format', 'json'], dir);
+    const report = json(auto);
+    expect(report.metrics.knnOverlap).toMatchObject({ method: 'sampled', evaluated: 5000 });
+    expect(report.metrics.knnOverlap.ci95).toHaveLength(2);
+    expect(auto.stderr).toMatch(/6000 items exceed the exact limit of 5500: evaluating a seeded sample of 5000 queries/);
+    const exact = json(runCliProcess(['compare', '--reference', 'ref.jsonl', '--candidate', 'cand.jsonl', '--format', 'json'], dir));
+    expect(exact.metrics.knnOverlap).toMatchObject({ method: 'exact', evaluated: 6000, ci95: null });
+    const chosen = json(runCliProcess(['compare', '--reference', 'ref.jsonl', '--candidate', 'cand.jsonl', '--exact-limit', '5500', '--sample', '700', '--format', 'json'], dir));
+    expect(chosen.metrics.knnOverlap.evaluated).toBe(700);
   });
 
   it('writes markdown to --output and keeps stdout empty', () => {

@@ -8,6 +8,7 @@ import { resolveInputFile, resolveOutputFile } from '../io/paths.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/report.js';
+import { progressPrinter } from '../progress.js';
 import { TOOL_VERSION } from '../version.js';
 import { commentBody, commentMarker, skippedSummary } from './comment.js';
 import { classifyGitHubError, describeGitHubError, type GateGitHub } from './github-client.js';
@@ -85,7 +86,11 @@ async function gate(inputs: GateInputs, runtime: ActionRuntime, github: GateGitH
   }
 
   const referenceManifest = await baseManifest(inputs, runtime, github, pr);
-  const log = { info: runtime.info, warn: (message: string) => runtime.warning(message) };
+  const log = {
+    info: runtime.info,
+    warn: (message: string) => runtime.warning(message),
+    progress: progressPrinter({ write: (text: string) => runtime.info(text.trimEnd()), interactive: false }),
+  };
   const report = await compare(inputs.compare, log, { referenceManifest, nameOf: inputName });
 
   const reportPath = writeReport(report, inputs, runtime);

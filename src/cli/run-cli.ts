@@ -9,6 +9,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
 import type { Report } from '../report/report.js';
 import { parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
+import { progressPrinter } from '../progress.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** The process pieces the CLI touches, injected so tests can run it in-process too. */
@@ -16,6 +17,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** True when stderr is a terminal: progress is drawn as a bar instead of log lines. */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** Exit codes: 0 pass or warn, 1 the gate failed, 2 usage or input error. */
@@ -80,6 +83,7 @@ async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
   const log: Logger = {
     info: (message) => io.stderr(`embedding-gate: ${message}\n`),
     warn: (message) => io.stderr(`embedding-gate: warning: ${message}\n`),
+    progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false }),
   };
   const outputPath =
     settings.output === null

@@ -32,7 +32,7 @@ export interface WorstItem {
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'embedding-gate'; readonly version: string };
-  readonly settings: Pick<Settings, 'k' | 'sample' | 'seed' | 'clusters' | 'minCoverage' | 'compatThreshold' | 'equivalenceTolerance' | 'config'> & {
+  readonly settings: Pick<Settings, 'k' | 'sample' | 'exactLimit' | 'seed' | 'clusters' | 'minCoverage' | 'compatThreshold' | 'equivalenceTolerance' | 'config'> & {
     /** The kNN kernel that ran (results may differ from another kernel only at float32 near-ties). */
     readonly kernel: KernelName;
   };
