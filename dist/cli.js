@@ -695,8 +695,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare2 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module.exports = compare2;
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
   }
 });
 
@@ -704,8 +704,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var rcompare = (a, b, loose) => compare2(b, a, loose);
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
     module.exports = rcompare;
   }
 });
@@ -714,8 +714,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var compareLoose = (a, b) => compare2(a, b, true);
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
     module.exports = compareLoose;
   }
 });
@@ -758,8 +758,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gt = (a, b, loose) => compare2(a, b, loose) > 0;
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
     module.exports = gt;
   }
 });
@@ -768,8 +768,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lt = (a, b, loose) => compare2(a, b, loose) < 0;
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
     module.exports = lt;
   }
 });
@@ -778,8 +778,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var eq = (a, b, loose) => compare2(a, b, loose) === 0;
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
     module.exports = eq;
   }
 });
@@ -788,8 +788,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var neq = (a, b, loose) => compare2(a, b, loose) !== 0;
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -798,8 +798,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gte = (a, b, loose) => compare2(a, b, loose) >= 0;
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -808,8 +808,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lte = (a, b, loose) => compare2(a, b, loose) <= 0;
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -1946,12 +1946,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare2 = require_compare();
+    var compare = require_compare();
     module.exports = (versions, range, options) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a, b) => compare2(a, b, options));
+      const v = versions.sort((a, b) => compare(a, b, options));
       for (const version of v) {
         const included = satisfies(version, range, options);
         if (included) {
@@ -1999,7 +1999,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
-    var compare2 = require_compare();
+    var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -2059,7 +2059,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare2(gt.semver, lt.semver, options);
+        gtltComp = compare(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -2139,14 +2139,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b;
       }
-      const comp = compare2(a.semver, b.semver, options);
+      const comp = compare(a.semver, b.semver, options);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     };
     var lowerLT = (a, b, options) => {
       if (!a) {
         return b;
       }
-      const comp = compare2(a.semver, b.semver, options);
+      const comp = compare(a.semver, b.semver, options);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     };
     module.exports = subset;
@@ -2170,7 +2170,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare2 = require_compare();
+    var compare = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -2209,7 +2209,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare: compare2,
+      compare,
       rcompare,
       compareLoose,
       compareBuild,
@@ -15312,7 +15312,7 @@ var require_lib2 = __commonJS({
 });
 
 // src/cli/run-cli.ts
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync4, writeFileSync } from "node:fs";
 import { dirname as dirname2 } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -22161,21 +22161,18 @@ function clusterCentroids(matrices, assignment, dimensionReason) {
 // src/metrics/cross-retrieval.ts
 async function crossRetrieval(engine, matrices, k, threshold, queryRows) {
   const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, "cross-model retrieval");
+  return { ...summariseRanks(ranks, k, threshold), ranks };
+}
+function summariseRanks(ranks, k, threshold) {
   let top1 = 0;
   let withinK = 0;
-  for (const rank of ranks) {
+  for (let i = 0; i < ranks.length; i++) {
+    const rank = ranks[i];
     if (rank === 0) top1 += 1;
     if (rank < k) withinK += 1;
   }
   const fraction = top1 / ranks.length;
-  return {
-    evaluated: ranks.length,
-    top1: fraction,
-    recallAtK: withinK / ranks.length,
-    k,
-    indexCompatible: fraction >= threshold,
-    threshold
-  };
+  return { evaluated: ranks.length, top1: fraction, recallAtK: withinK / ranks.length, k, indexCompatible: fraction >= threshold, threshold };
 }
 
 // src/kernels/quantile.ts
@@ -22246,19 +22243,27 @@ function summariseKnnOverlap(detail, sampled, random2) {
 }
 
 // src/metrics/linear-cka.ts
-function linearCka(matrices, candidateByReference, product = crossProduct) {
+function linearCka(matrices, products = crossProducts(matrices)) {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   if (n < 2) return { value: null, reason: "needs at least 2 items" };
   const meanR = columnMeans(reference, n, dr);
   const meanC = columnMeans(candidate, n, dc);
-  const normRR = centredFrobenius(product(reference, dr, reference, dr, n), meanR, meanR, n);
-  const normCC = centredFrobenius(product(candidate, dc, candidate, dc, n), meanC, meanC, n);
-  const normCR = centredFrobenius(candidateByReference ?? product(candidate, dc, reference, dr, n), meanC, meanR, n);
+  const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
+  const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
+  const normCR = centredFrobenius(products.candidateByReference, meanC, meanR, n);
   if (normRR === 0 || normCC === 0) {
     return { value: null, reason: "a set has no variance (every item has the same vector)" };
   }
   const cka = normCR * normCR / (normRR * normCC);
   return { value: Math.min(1, Math.max(0, cka)), reason: null };
+}
+function crossProducts(matrices) {
+  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
+  return {
+    referenceGram: crossProduct(reference, dr, reference, dr, n),
+    candidateGram: crossProduct(candidate, dc, candidate, dc, n),
+    candidateByReference: crossProduct(candidate, dc, reference, dr, n)
+  };
 }
 function centredFrobenius(product, meanX, meanY, n) {
   const dy = meanY.length;
@@ -22541,7 +22546,7 @@ function partnerRanks(queries, items, count, dim, queryRows) {
 }
 
 // src/kernels/generated/knn-worker-source.ts
-var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let g = part * QUERY_GROUP; g < count; g += parts * QUERY_GROUP) {\n      const last = Math.min(g + QUERY_GROUP, count) - 1;\n      const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n      for (let start = g; start < count; start += ITEM_BLOCK) {\n        const end = Math.min(start + ITEM_BLOCK, count);\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, ITEM_BLOCK);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const query = g + slot;\n          const offset = slot * ITEM_BLOCK - start;\n          for (let j = Math.max(start, query + 1); j < end; j++) {\n            const value = tile[offset + j];\n            lists2.offer(query, value, j);\n            lists2.offer(j, value, query);\n          }\n        }\n      }\n      tick(count - g);\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;\n    const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n    for (let start = 0; start < count; start += ITEM_BLOCK) {\n      const end = Math.min(start + ITEM_BLOCK, count);\n      score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, ITEM_BLOCK);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const query = queryRows[g + slot];\n        const offset = slot * ITEM_BLOCK - start;\n        for (let j = start; j < end; j++) if (j !== query) lists.offer(g + slot, tile[offset + j], j);\n      }\n    }\n    tick(count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(QUERY_GROUP);\n  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;\n    const rowOf = (slot) => queryRows[Math.min(g + slot, last)];\n    const row = (slot) => queries.address + rowOf(slot) * rowBytes;\n    for (let slot = 0; g + slot <= last; slot++) {\n      const i = rowOf(slot);\n      score2(row(slot), row(slot), row(slot), row(slot), items.address, i, i + 1, dim, tileAddress, ITEM_BLOCK);\n      own[slot] = tile[0];\n    }\n    for (let start = 0; start < count; start += ITEM_BLOCK) {\n      const end = Math.min(start + ITEM_BLOCK, count);\n      score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, ITEM_BLOCK);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const i = rowOf(slot);\n        const bar = own[slot];\n        const offset = slot * ITEM_BLOCK - start;\n        let above = 0;\n        for (let j = start; j < end; j++) {\n          const value = tile[offset + j];\n          if (value > bar || value === bar && j < i) above += 1;\n        }\n        ranks[g + slot] = ranks[g + slot] + above;\n      }\n    }\n    tick(count);\n  }\n  return ranks;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              lists2.offer(query, value, j);\n              lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const query = queryRows[g + slot];\n          const offset = slot * block - start;\n          for (let j = start; j < end; j++) if (j !== query) lists.offer(g + slot, tile[offset + j], j);\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    score2(q, q, q, q, items.address, i, i + 1, dim, tileAddress, block);\n    own[position] = tile[0];\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => queryAddress(Math.min(g + slot, last));\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const i = rowOf(g + slot);\n          const bar = own[g + slot];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[g + slot] = ranks[g + slot] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      score2(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db;\n        const from = tileOffset + slot * db;\n        for (let q = 0; q < db; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
 
 // src/kernels/top-k.ts
 var TopKLists = class {
@@ -22580,6 +22585,11 @@ var TopKLists = class {
 
 // src/kernels/knn-tasks.ts
 var ITEM_BLOCK2 = 1024;
+var QUERY_CHUNK = 256;
+var CROSS_CHUNK = 256;
+function crossScratchFloats(rows, db) {
+  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;
+}
 
 // src/kernels/nearest-neighbours.ts
 var ITEM_BLOCK3 = 1024;
@@ -22682,7 +22692,6 @@ var KernelArena = class {
 };
 
 // src/kernels/knn-engine.ts
-var CROSS_CHUNK = 256;
 function createKnnEngine(options) {
   const wasm = loadWasmKernel(options.kernel);
   if (wasm === null) return options.kernel === "auto" || options.kernel === "js" ? new JsEngine(options.progress) : null;
@@ -22710,7 +22719,7 @@ var JsEngine = class {
     this.progress?.(label, 1, 1);
     return result;
   }
-  crossProduct(a, da, b, db, count) {
+  async crossProduct(a, da, b, db, count) {
     return crossProduct(a, da, b, db, count);
   }
   async close() {
@@ -22729,7 +22738,7 @@ var WasmEngine = class {
   kernel;
   arena = new KernelArena();
   workers = [];
-  local = null;
+  scratch = [];
   pending = /* @__PURE__ */ new Map();
   nextId = 1;
   allocate(length) {
@@ -22750,7 +22759,7 @@ var WasmEngine = class {
         if (typeof message.error === "string") {
           this.pending.delete(message.id);
           pending.reject(new Error(`kNN worker failed: ${message.error}`));
-        } else if ("indices" in message || "ranks" in message) {
+        } else if ("indices" in message || "ranks" in message || "product" in message) {
           this.pending.delete(message.id);
           pending.resolve(message);
         }
@@ -22789,7 +22798,7 @@ var WasmEngine = class {
     const workers = this.start();
     if (queryRows === null) {
       let total = 0;
-      for (let g = 0; g < count; g += QUERY_GROUP) total += count - g;
+      for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress2 = this.reporter(label, total);
       const parts2 = await Promise.all(
         workers.map((worker, part) => this.run(worker, { kind: "topk", matrix: matrix2, k, queryRows: null, part, parts: workers.length }, onProgress2))
@@ -22805,7 +22814,7 @@ var WasmEngine = class {
       }
       return merged.indices;
     }
-    const onProgress = this.reporter(label, queryRows.length * count / QUERY_GROUP);
+    const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
     const parts = await Promise.all(
       slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix: matrix2, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
@@ -22822,7 +22831,7 @@ var WasmEngine = class {
   async partnerRanks(queries, items, count, dim, queryRows, label) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
     const workers = this.start();
-    const onProgress = this.reporter(label, rows.length * count / QUERY_GROUP);
+    const onProgress = this.reporter(label, rows.length * count);
     const slices = split(rows, workers.length);
     const queryRef = this.ref(queries, count, dim);
     const itemRef = this.ref(items, count, dim);
@@ -22838,46 +22847,30 @@ var WasmEngine = class {
     }
     return out;
   }
-  /** A main-thread instance of the kernel and a scratch area of at least `floats` values. */
-  localKernel(floats) {
-    if (!this.local || this.local.scratch.length < floats) {
-      const instance = this.local ? null : new WebAssembly.Instance(this.wasm.module, { env: { memory: this.arena.memory } });
-      const score = this.local?.score ?? instance.exports.score_block;
-      this.local = { score, scratch: this.arena.allocate(Math.max(floats, this.local?.scratch.length ?? 0)) };
-    }
-    return this.local;
-  }
-  crossProduct(a, da, b, db, count) {
+  async crossProduct(a, da, b, db, count) {
+    const workers = this.start();
+    const aRef = this.ref(a, count, da);
+    const bRef = this.ref(b, count, db);
+    const parts = Math.min(workers.length, Math.ceil(da / QUERY_GROUP));
+    const ranges = Array.from({ length: parts }, (_, w) => {
+      const groups = Math.ceil(da / QUERY_GROUP);
+      return { pStart: Math.min(da, Math.round(groups * w / parts) * QUERY_GROUP), pEnd: Math.min(da, Math.round(groups * (w + 1) / parts) * QUERY_GROUP) };
+    }).filter(({ pStart, pEnd }) => pEnd > pStart);
+    const results = await Promise.all(
+      ranges.map(({ pStart, pEnd }, w) => {
+        const scratch = this.scratchFor(w, crossScratchFloats(pEnd - pStart, db));
+        return this.run(workers[w], { kind: "cross", a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch }, () => void 0);
+      })
+    );
     const out = new Float64Array(da * db);
-    const chunk = Math.min(CROSS_CHUNK, count);
-    const { score, scratch } = this.localKernel((da + db) * chunk + QUERY_GROUP * db);
-    const base = this.arena.addressOf(scratch);
-    const heap = new Float32Array(this.arena.memory.buffer, base, scratch.length);
-    const atAddress = base;
-    const btAddress = base + da * chunk * 4;
-    const tileAddress = btAddress + db * chunk * 4;
-    const tileOffset = (tileAddress - base) / 4;
-    for (let start = 0; start < count; start += chunk) {
-      const rows = Math.min(chunk, count - start);
-      for (let i = 0; i < rows; i++) {
-        const ra = (start + i) * da;
-        for (let p = 0; p < da; p++) heap[p * rows + i] = a[ra + p];
-        const rb = (start + i) * db;
-        const bOffset = da * chunk;
-        for (let q = 0; q < db; q++) heap[bOffset + q * rows + i] = b[rb + q];
-      }
-      for (let p = 0; p < da; p += QUERY_GROUP) {
-        const last = Math.min(p + QUERY_GROUP, da) - 1;
-        const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;
-        score(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);
-        for (let slot = 0; p + slot <= last; slot++) {
-          const target = (p + slot) * db;
-          const from = tileOffset + slot * db;
-          for (let q = 0; q < db; q++) out[target + q] = out[target + q] + heap[from + q];
-        }
-      }
-    }
+    ranges.forEach(({ pStart }, w) => out.set(results[w].product, pStart * db));
     return out;
+  }
+  /** A per-worker scratch area of at least `floats` values in the shared memory (grown on demand). */
+  scratchFor(worker, floats) {
+    const current = this.scratch[worker];
+    if (!current || current.length < floats) this.scratch[worker] = this.arena.allocate(floats);
+    return this.arena.addressOf(this.scratch[worker]);
   }
   async close() {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
@@ -22981,6 +22974,7 @@ var SETTING_OPTIONS = {
   k: "neighbours per item (default 10)",
   sample: "evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)",
   "exact-limit": "evaluate every item exactly up to this many items; beyond it, a seeded sample of 5000 queries with a 95% interval (default 25000)",
+  "query-shard": "compute shard i of n of the queries (e.g. 2/4) and write a partial report for `embedding-gate merge`",
   seed: "seed for sampling, bootstrap and k-means (default 42)",
   clusters: "k-means clusters when no label field is present (default 8)",
   "min-coverage": "minimum fraction of reference ids found in the candidate (default 0.95)",
@@ -23059,6 +23053,7 @@ function parseSettings(raw, nameOf = (option) => `--${option}`) {
     clusterField: text("cluster-field") ?? "label",
     k: number("k", 10, (v) => v >= 1, "a whole number \u2265 1", true),
     sample: sampleText === null ? null : number("sample", 0, (v) => v >= 1, "a whole number \u2265 1", true),
+    queryShard: parseShard(text("query-shard"), nameOf("query-shard")),
     exactLimit: number("exact-limit", 25e3, (v) => v >= 1, "a whole number \u2265 1", true),
     seed: number("seed", 42, (v) => v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295", true),
     clusters: number("clusters", 8, (v) => v >= 1, "a whole number \u2265 1", true),
@@ -23080,6 +23075,16 @@ function parseSettings(raw, nameOf = (option) => `--${option}`) {
     }
   };
 }
+function parseShard(value, name) {
+  if (value === null) return null;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || index < 1 || count < 1 || index > count || count > 1e4) {
+    throw new UsageError(`${name} must be i/n with 1 \u2264 i \u2264 n (e.g. 2/4), got ${JSON.stringify(value)}.`);
+  }
+  return { index, count };
+}
 
 // src/version.ts
 var TOOL_VERSION = "0.1.0";
@@ -23087,7 +23092,7 @@ var TOOL_VERSION = "0.1.0";
 // src/compare.ts
 var STREAM = { sample: 1, bootstrap: 2, kmeans: 3 };
 var cliName = (option) => `--${option}`;
-async function compare(settings, log, context = {}) {
+async function compareDetailed(settings, log, context = {}) {
   const nameOf = context.nameOf ?? cliName;
   const paths = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
   const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths) ?? context.referenceManifest ?? null;
@@ -23118,7 +23123,7 @@ async function compareWith(engine, settings, log, reference, candidate, referenc
       `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
     );
   }
-  const metrics = await measure(engine, pair, settings, log);
+  const { metrics, shardItems } = await measure(engine, pair, settings, log);
   const bump = classifyBump({
     referenceManifest,
     candidateManifest,
@@ -23131,7 +23136,7 @@ async function compareWith(engine, settings, log, reference, candidate, referenc
     }
   });
   const verdict = decideVerdict(metrics, bump, policy);
-  return {
+  const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "embedding-gate", version: TOOL_VERSION },
     settings: {
@@ -23153,6 +23158,7 @@ async function compareWith(engine, settings, log, reference, candidate, referenc
     bump,
     verdict
   };
+  return { report, shardItems, policy };
 }
 async function readSide(side, name, settings, paths, log, nameOf, allocate) {
   const path = resolveInputFile(side.path, nameOf(name), paths);
@@ -23186,7 +23192,12 @@ async function measure(engine, pair, settings, log) {
     log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
   }
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
-  const queryRows = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const allQueries = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const shard = settings.queryShard;
+  const totalQueries = allQueries?.length ?? pair.count;
+  const slice = shard ? shardRange(totalQueries, shard) : null;
+  const queryRows = slice ? (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).slice(slice.start, slice.end) : allQueries;
+  if (shard && slice) log.info(`query shard ${shard.index}/${shard.count}: queries ${slice.start}\u2013${slice.end - 1} of ${totalQueries}`);
   const dimensionReason = dimensionMismatchReason(pair);
   let started = Date.now();
   const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
@@ -23197,7 +23208,7 @@ async function measure(engine, pair, settings, log) {
     return typeof value === "string" ? value : null;
   };
   const ids = (list) => Array.from(list, (row) => pair.ids[row]);
-  const worst = worstPositions.map((position) => {
+  const worstWithPositions = worstPositions.map((position) => {
     const row = knnDetail.queryRows[position];
     const from = position * knnDetail.k;
     return {
@@ -23205,13 +23216,19 @@ async function measure(engine, pair, settings, log) {
       text: text(row),
       overlap: knnDetail.overlaps[position],
       referenceNeighbours: ids(knnDetail.referenceNeighbours.subarray(from, from + knnDetail.k)),
-      candidateNeighbours: ids(knnDetail.candidateNeighbours.subarray(from, from + knnDetail.k))
+      candidateNeighbours: ids(knnDetail.candidateNeighbours.subarray(from, from + knnDetail.k)),
+      position
     };
   });
+  const worst = worstWithPositions.map(({ position: _position, ...item }) => item);
   started = Date.now();
-  const product = engine.crossProduct.bind(engine);
-  const candidateByReference = dimensionReason === null ? product(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : void 0;
-  const cka = linearCka(pair, candidateByReference, product);
+  const [referenceGram, candidateGram, candidateByReference] = [
+    await engine.crossProduct(pair.reference, pair.referenceDim, pair.reference, pair.referenceDim, pair.count),
+    await engine.crossProduct(pair.candidate, pair.candidateDim, pair.candidate, pair.candidateDim, pair.count),
+    // CᵀR (uncentred) serves both CKA and Procrustes.
+    await engine.crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count)
+  ];
+  const cka = linearCka(pair, { referenceGram, candidateGram, candidateByReference });
   log.info(`linear CKA in ${Date.now() - started} ms`);
   started = Date.now();
   const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
@@ -23221,6 +23238,7 @@ async function measure(engine, pair, settings, log) {
   const globalShift = dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null;
   let paired;
   let cross;
+  let ranks = null;
   let procrustes;
   if (dimensionReason === null) {
     const values = pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim);
@@ -23232,9 +23250,10 @@ async function measure(engine, pair, settings, log) {
       reason: null
     };
     started = Date.now();
-    const retrieval = await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows);
+    const { ranks: partnerRanks2, ...retrieval } = await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows);
     log.info(`cross-model retrieval in ${Date.now() - started} ms`);
     cross = { ...retrieval, reason: null };
+    ranks = partnerRanks2;
     started = Date.now();
     procrustes = { alignedCosineMean: procrustesAlignedCosine(candidateByReference, pair.count, pair.referenceDim), reason: null };
     log.info(`Procrustes in ${Date.now() - started} ms`);
@@ -23251,7 +23270,16 @@ async function measure(engine, pair, settings, log) {
     };
     procrustes = { alignedCosineMean: null, reason: dimensionReason };
   }
-  return {
+  const shardItems = shard && slice ? {
+    shard,
+    totalQueries,
+    sampled,
+    offset: slice.start,
+    shared: Int32Array.from(knnDetail.overlaps, (overlap) => Math.round(overlap * settings.k)),
+    ranks,
+    worst: worstWithPositions.map((item) => ({ ...item, position: item.position + slice.start }))
+  } : null;
+  const metrics = {
     knnOverlap: { ...knn, worst },
     cka: { linear: cka.value, reason: cka.reason },
     centroid: {
@@ -23266,6 +23294,77 @@ async function measure(engine, pair, settings, log) {
     crossRetrieval: cross,
     procrustes
   };
+  return { metrics, shardItems };
+}
+function shardRange(queries, shard) {
+  return { start: Math.floor((shard.index - 1) * queries / shard.count), end: Math.floor(shard.index * queries / shard.count) };
+}
+
+// src/shard/partial-report.ts
+import { createHash } from "node:crypto";
+var PARTIAL_KIND = "embedding-gate-partial";
+function fingerprintOf(report) {
+  const { metrics, verdict: _verdict, ...rest } = report;
+  const { knnOverlap: _knn, crossRetrieval: crossRetrieval2, ...global } = metrics;
+  const shared = { ...rest, metrics: global, k: report.metrics.knnOverlap.k, threshold: crossRetrieval2.threshold };
+  return createHash("sha256").update(JSON.stringify(shared)).digest("hex");
+}
+function buildPartialReport(result) {
+  const items = result.shardItems;
+  if (!items) throw new Error("buildPartialReport needs a sharded comparison");
+  return {
+    kind: PARTIAL_KIND,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    shard: items.shard,
+    fingerprint: fingerprintOf(result.report),
+    totalQueries: items.totalQueries,
+    sampled: items.sampled,
+    offset: items.offset,
+    policy: result.policy,
+    report: result.report,
+    items: { shared: Array.from(items.shared), ranks: items.ranks ? Array.from(items.ranks) : null, worst: items.worst }
+  };
+}
+function mergePartialReports(partials) {
+  if (partials.length === 0) throw new InputError("merge needs the partial reports of every shard.");
+  for (const { file, partial } of partials) {
+    if (partial?.kind !== PARTIAL_KIND || partial.schemaVersion !== REPORT_SCHEMA_VERSION) {
+      throw new InputError(`${file}: not a partial report of embedding-gate (write one with compare --query-shard i/n --format json).`);
+    }
+  }
+  const sorted = [...partials].sort((a, b) => a.partial.shard.index - b.partial.shard.index);
+  const first = sorted[0].partial;
+  const count = first.shard.count;
+  sorted.forEach(({ file, partial }, position) => {
+    if (partial.shard.count !== count) throw new InputError(`${file}: shard ${partial.shard.index}/${partial.shard.count} does not belong to a run of ${count} shards.`);
+    if (partial.shard.index !== position + 1) {
+      throw new InputError(`${file}: shard ${partial.shard.index}/${count} ${partial.shard.index === position ? "is given twice" : `follows a gap: shard ${position + 1}/${count} is missing`}.`);
+    }
+    if (partial.fingerprint !== first.fingerprint || partial.totalQueries !== first.totalQueries) {
+      throw new InputError(`${file}: shard ${partial.shard.index} was computed from other inputs or settings than shard 1 (${sorted[0].file}); re-run all shards alike.`);
+    }
+  });
+  if (sorted.length !== count) throw new InputError(`only ${sorted.length} of ${count} shards given; shard ${sorted.length + 1}/${count} is missing.`);
+  const base = first.report;
+  const k = base.metrics.knnOverlap.k;
+  const shared = sorted.flatMap(({ partial }) => partial.items.shared);
+  if (shared.length !== first.totalQueries) throw new InputError(`the shards hold ${shared.length} queries, the run has ${first.totalQueries}.`);
+  const overlaps = Float64Array.from(shared, (value) => value / k);
+  const { worstPositions, ...knn } = summariseKnnOverlap({ k, overlaps }, first.sampled, seededRandom(base.settings.seed ^ STREAM.bootstrap));
+  const candidates = new Map(sorted.flatMap(({ partial }) => partial.items.worst.map((item) => [item.position, item])));
+  const worst = worstPositions.map((position) => {
+    const item = candidates.get(position);
+    if (!item) throw new InputError(`the shards lack the neighbour lists of query ${position}; were they written by different versions?`);
+    const { position: _position, ...rest } = item;
+    return rest;
+  });
+  let crossRetrieval2 = base.metrics.crossRetrieval;
+  if (first.items.ranks !== null) {
+    const ranks = sorted.flatMap(({ partial }) => partial.items.ranks ?? []);
+    crossRetrieval2 = { ...summariseRanks(ranks, k, base.metrics.crossRetrieval.threshold), reason: null };
+  }
+  const metrics = { ...base.metrics, knnOverlap: { ...knn, worst }, crossRetrieval: crossRetrieval2 };
+  return { ...base, metrics, verdict: decideVerdict(metrics, base.bump, first.policy) };
 }
 
 // src/render/json.ts
@@ -23548,6 +23647,7 @@ function usage() {
 
 Usage:
   embedding-gate compare --reference REF --candidate CAND [options]
+  embedding-gate merge PARTIAL.json... [--format text|json|markdown] [--output FILE]
   embedding-gate --help | --version
 
 Options of compare:
@@ -23569,12 +23669,12 @@ async function runCli(argv, io) {
 `);
       return EXIT.ok;
     }
-    if (command !== "compare") throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is "compare" (see --help).`);
+    if (command !== "compare" && command !== "merge") throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare and merge (see --help).`);
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout(usage());
       return EXIT.ok;
     }
-    return await runCompare(rest, io);
+    return command === "merge" ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);
   }
@@ -23598,19 +23698,68 @@ async function runCompare(args, io) {
     progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false })
   };
   const outputPath = settings.output === null ? null : resolveOutputFile(settings.output, "--output", { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace });
-  const report = await compare(settings, log);
-  const rendered = render(report, settings.outputFormat);
-  if (outputPath === null) io.stdout(rendered);
-  else {
-    try {
-      mkdirSync(dirname2(outputPath), { recursive: true });
-      writeFileSync(outputPath, rendered);
-    } catch (error) {
-      throw new InputError(`--output: cannot write ${settings.output}: ${error.message}`);
-    }
-    io.stderr(`embedding-gate: ${report.verdict.status.toUpperCase()}: ${report.bump.final} change; report written to ${settings.output}
-`);
+  if (settings.queryShard !== null && values.format !== void 0 && settings.outputFormat !== "json") {
+    throw new UsageError("--query-shard writes a partial JSON report for embedding-gate merge; --format must be json (or left out).");
   }
+  const result = await compareDetailed(settings, log);
+  if (settings.queryShard !== null) {
+    const partial = buildPartialReport(result);
+    emit(`${JSON.stringify(partial)}
+`, outputPath, settings.output, io);
+    io.stderr(`embedding-gate: shard ${partial.shard.index}/${partial.shard.count} done (${partial.items.shared.length} of ${partial.totalQueries} queries)${settings.output ? `; partial report written to ${settings.output}` : ""}
+`);
+    return EXIT.ok;
+  }
+  const report = result.report;
+  emit(render(report, settings.outputFormat), outputPath, settings.output, io);
+  if (outputPath !== null) io.stderr(`embedding-gate: ${report.verdict.status.toUpperCase()}: ${report.bump.final} change; report written to ${settings.output}
+`);
+  return report.verdict.status === "fail" ? EXIT.gateFailed : EXIT.ok;
+}
+function emit(text, outputPath, given, io) {
+  if (outputPath === null) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    mkdirSync(dirname2(outputPath), { recursive: true });
+    writeFileSync(outputPath, text);
+  } catch (error) {
+    throw new InputError(`--output: cannot write ${given}: ${error.message}`);
+  }
+}
+var MERGE_OPTIONS = {
+  format: { type: "string" },
+  output: { type: "string" },
+  workspace: { type: "string" },
+  "allow-outside-workspace": { type: "boolean" }
+};
+async function runMerge(args, io) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: MERGE_OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${error.message.replace(/\. To specify.*$/s, "")} (see embedding-gate --help).`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError("merge needs the partial reports: embedding-gate merge partial-1.json partial-2.json \u2026");
+  const format2 = values.format ?? "text";
+  if (!OUTPUT_FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(format2)}.`);
+  const paths = { workspace: values.workspace ?? io.cwd, allowOutsideWorkspace: values["allow-outside-workspace"] === true };
+  const partials = positionals.map((file) => {
+    const path = resolveInputFile(file, "merge", paths);
+    try {
+      return { file, partial: JSON.parse(readFileSync4(path, "utf8")) };
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON (${error.message}).`);
+    }
+  });
+  const report = mergePartialReports(partials);
+  const output = values.output ?? null;
+  const outputPath = output === null ? null : resolveOutputFile(output, "--output", paths);
+  emit(render(report, format2), outputPath, output, io);
+  io.stderr(`embedding-gate: merged ${partials.length} shards: ${report.verdict.status.toUpperCase()}, ${report.bump.final} change
+`);
   return report.verdict.status === "fail" ? EXIT.gateFailed : EXIT.ok;
 }
 function render(report, format2) {

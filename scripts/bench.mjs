@@ -1,14 +1,14 @@
-// npm run bench: times `embedding-gate compare` end to end on seeded synthetic pairs and prints
-// seconds and peak RSS. Data is generated into .bench/ (git-ignored) on first use.
+// npm run bench: seeded synthetic pairs; times the kNN kernel alone and `compare` end to end,
+// prints seconds, GFLOP/s and peak RSS, and — when python3 with NumPy is present — NumPy's
+// float32 matmul + argpartition kNN on the same data in the same run, with our time / NumPy's.
+// Data is generated into .bench/ (git-ignored) on first use.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const DIR = '.bench';
-const CASES = [
-  { name: '20,000 × 192 (exact)', count: 20000, dim: 192, args: [] },
-  { name: '2,000 × 768 (exact)', count: 2000, dim: 768, args: [] },
-];
+mkdirSync(DIR, { recursive: true });
 
 /** Mulberry32, as in src/kernels/random.ts. */
 function random(seed) {
@@ -21,67 +21,162 @@ function random(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+const gaussian = (next) => Math.sqrt(-2 * Math.log(Math.max(next(), 1e-12))) * Math.cos(2 * Math.PI * next());
 
-function gaussian(next) {
-  const u = Math.max(next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
-}
-
-function writeNpy(path, values, rows, cols) {
+/** Writes a float32 C-order .npy, row chunk by row chunk. */
+function writeNpy(path, rows, cols, fillRow) {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
   const head = Buffer.alloc(10);
   head.write('\x93NUMPY', 0, 'latin1');
   head[6] = 1;
-  head[7] = 0;
   head.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(values.buffer)]));
+  const fd = openSync(path, 'w');
+  writeSync(fd, Buffer.concat([head, Buffer.from(header, 'latin1')]));
+  const chunkRows = 4096;
+  const buffer = new Float32Array(chunkRows * cols);
+  for (let start = 0; start < rows; start += chunkRows) {
+    const count = Math.min(chunkRows, rows - start);
+    for (let i = 0; i < count; i++) fillRow(start + i, buffer.subarray(i * cols, (i + 1) * cols));
+    writeSync(fd, new Uint8Array(buffer.buffer, 0, count * cols * 4));
+  }
+  closeSync(fd);
 }
 
-/** A clustered reference and a "retrained" candidate: a random linear map of it plus noise. */
-function makePair(count, dim, seed) {
+/**
+ * A clustered reference (64 clusters) and a "retrained" candidate: the reference with its
+ * coordinates permuted and sign-flipped (a new basis) plus noise, so neighbourhoods partly survive.
+ */
+function makePair(count, dim) {
   const stem = join(DIR, `pair-${count}x${dim}`);
   if (existsSync(`${stem}-candidate.npy`)) return stem;
-  mkdirSync(DIR, { recursive: true });
-  const next = random(seed);
-  const clusters = 32;
+  const next = random(count * 7 + dim);
+  const clusters = 64;
   const centres = Float32Array.from({ length: clusters * dim }, () => gaussian(next));
-  const reference = new Float32Array(count * dim);
-  for (let i = 0; i < count; i++) {
+  const referenceRow = (i, row) => {
     const c = i % clusters;
-    for (let j = 0; j < dim; j++) reference[i * dim + j] = centres[c * dim + j] + 0.9 * gaussian(next);
-  }
-  const map = Float32Array.from({ length: dim * dim }, (_, index) => (index % (dim + 1) === 0 ? 1 : 0) + 0.15 * gaussian(next));
-  const candidate = new Float32Array(count * dim);
-  for (let i = 0; i < count; i++) {
-    for (let q = 0; q < dim; q++) {
-      let sum = 0;
-      for (let p = 0; p < dim; p++) sum += reference[i * dim + p] * map[p * dim + q];
-      candidate[i * dim + q] = sum + 0.3 * gaussian(next);
-    }
-  }
-  writeNpy(`${stem}-reference.npy`, reference, count, dim);
-  writeNpy(`${stem}-candidate.npy`, candidate, count, dim);
+    const rowNext = random(i * 2654435761 + dim);
+    for (let j = 0; j < dim; j++) row[j] = centres[c * dim + j] + 0.9 * gaussian(rowNext);
+  };
+  const permutation = Array.from({ length: dim }, (_, j) => j).sort(() => next() - 0.5);
+  const sign = Array.from({ length: dim }, () => (next() < 0.5 ? -1 : 1));
+  const scratch = new Float32Array(dim);
+  writeNpy(`${stem}-reference.npy`, count, dim, referenceRow);
+  writeNpy(`${stem}-candidate.npy`, count, dim, (i, row) => {
+    referenceRow(i, scratch);
+    const noise = random(i * 40503 + 17);
+    for (let j = 0; j < dim; j++) row[j] = sign[j] * scratch[permutation[j]] + 0.45 * gaussian(noise);
+  });
   return stem;
 }
 
-console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-console.log('| case | seconds | peak RSS (MiB) | verdict |');
-console.log('| --- | ---: | ---: | --- |');
-for (const { name, count, dim, args } of CASES) {
-  const stem = makePair(count, dim, count + dim);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(
-    process.execPath,
-    ['scripts/bench-child.mjs', 'compare', '--reference', `${stem}-reference.npy`, '--candidate', `${stem}-candidate.npy`, '--format', 'json', ...args],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rss = Number(/bench:maxrss-kib=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
-  if (run.status !== 0 && run.status !== 1) {
-    console.error(run.stderr);
-    process.exit(1);
+const engineBundle = join(DIR, 'engine.mjs');
+await build({ entryPoints: ['src/kernels/knn-engine.ts'], bundle: true, platform: 'node', format: 'esm', outfile: engineBundle, logLevel: 'warning' });
+const { createKnnEngine } = await import(`./../${engineBundle}`);
+const { readNpyMatrixForBench } = await (async () => {
+  await build({ entryPoints: ['src/io/npy.ts'], bundle: true, platform: 'node', format: 'esm', outfile: join(DIR, 'npy.mjs'), logLevel: 'warning' });
+  const { readNpyMatrix } = await import(`./../${join(DIR, 'npy.mjs')}`);
+  return { readNpyMatrixForBench: readNpyMatrix };
+})();
+
+/** Unit-normalises rows in place. */
+function normalise(values, count, dim) {
+  for (let i = 0; i < count; i++) {
+    let sum = 0;
+    for (let j = 0; j < dim; j++) sum += values[i * dim + j] ** 2;
+    const scale = 1 / Math.sqrt(sum);
+    for (let j = 0; j < dim; j++) values[i * dim + j] *= scale;
   }
+}
+
+const numpy = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+const hasNumpy = numpy.status === 0;
+const numpyEnv = { ...process.env };
+// OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set on some of these machines to work around old
+// OpenBLAS bugs; they slow a current NumPy, so the comparison runs NumPy without them.
+delete numpyEnv.OPENBLAS_CORETYPE;
+delete numpyEnv.OPENBLAS_L2_SIZE;
+
+/** NumPy float32 brute-force kNN of `queries` rows (all when 0) in both spaces: blocked matmul + argpartition. */
+function numpyKnn(stem, queries, k = 10) {
+  const script = `
+import sys, time, numpy as np
+k, queries = ${k}, ${queries}
+total = 0.0
+for side in ('reference', 'candidate'):
+    X = np.load('${stem}-' + side + '.npy').astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    n = X.shape[0]
+    rows = np.arange(n) if queries == 0 else np.random.RandomState(1).choice(n, queries, replace=False)
+    start = time.perf_counter()
+    for b in range(0, len(rows), 2048):
+        block = rows[b:b + 2048]
+        S = X[block] @ X.T
+        S[np.arange(len(block)), block] = -np.inf
+        idx = np.argpartition(-S, k, axis=1)[:, :k]
+    total += time.perf_counter() - start
+print(total)
+`;
+  const run = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: numpyEnv, maxBuffer: 1 << 20 });
+  if (run.status !== 0) return null;
+  return Number(run.stdout.trim());
+}
+
+/** Our kernel alone: exact kNN in both spaces (all queries: each pair scored once), or a query sample. */
+async function kernelKnn(stem, count, dim, queries, k = 10) {
+  const engine = createKnnEngine({ kernel: 'auto', threads: null });
+  const sets = ['reference', 'candidate'].map((side) => {
+    const { values } = readNpyMatrixForBench(`${stem}-${side}.npy`, side, (length) => engine.allocate(length));
+    normalise(values, count, dim);
+    return values;
+  });
+  const rows = queries === 0 ? null : Int32Array.from({ length: queries }, (_, i) => Math.floor((i * count) / queries));
+  const started = performance.now();
+  for (const values of sets) await engine.nearestNeighbours(values, count, dim, k, rows, 'bench');
+  const seconds = (performance.now() - started) / 1000;
+  const description = `${engine.kernel}${engine.kernel === 'js' ? '' : ` × ${engine.threads} threads`}`;
+  await engine.close();
+  return { seconds, description };
+}
+
+/** `compare` end to end in a child process, with its peak RSS. */
+function compareRun(stem, args) {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['scripts/bench-child.mjs', 'compare', '--reference', `${stem}-reference.npy`, '--candidate', `${stem}-candidate.npy`, '--format', 'json', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0 && run.status !== 1) throw new Error(run.stderr);
+  const rss = Number(/bench:maxrss-kib=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
   const report = JSON.parse(run.stdout);
-  console.log(`| ${name} | ${seconds.toFixed(2)} | ${rss.toFixed(0)} | ${report.verdict.status}, kNN overlap ${report.metrics.knnOverlap.mean.toFixed(3)}, CKA ${report.metrics.cka.linear.toFixed(3)} |`);
+  return { seconds, rss, report };
+}
+
+const CASES = [
+  { count: 20000, dim: 192, queries: 0, compareArgs: [] },
+  { count: 2000, dim: 768, queries: 0, compareArgs: [] },
+  { count: 20000, dim: 384, queries: 0, compareArgs: [] },
+  { count: 20000, dim: 768, queries: 0, compareArgs: [] },
+  { count: 100000, dim: 768, queries: 5000, compareArgs: ['--sample', '5000'] },
+];
+const only = process.argv.slice(2);
+
+console.log(`node ${process.version}, ${process.platform}/${process.arch}; NumPy ${hasNumpy ? numpy.stdout.trim() : 'not found'}`);
+console.log('| N × d, queries | kernel | kNN both spaces (s) | GFLOP/s (2·Q·N·d per space) | NumPy kNN (s) | ours / NumPy | compare end to end (s) | peak RSS (MiB) |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const { count, dim, queries, compareArgs } of CASES) {
+  const name = `${count}x${dim}`;
+  if (only.length > 0 && !only.includes(name)) continue;
+  const stem = makePair(count, dim);
+  const kernel = await kernelKnn(stem, count, dim, queries);
+  const q = queries === 0 ? count : queries;
+  const gflops = (2 * 2 * q * count * dim) / kernel.seconds / 1e9;
+  const numpySeconds = hasNumpy ? numpyKnn(stem, queries) : null;
+  const compare = compareRun(stem, compareArgs);
+  const m = compare.report.metrics;
+  console.log(
+    `| ${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')} | ${kernel.description} | ${kernel.seconds.toFixed(2)} | ${gflops.toFixed(1)} | ${numpySeconds === null ? 'n/a' : numpySeconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (kernel.seconds / numpySeconds).toFixed(2)} | ${compare.seconds.toFixed(2)} | ${compare.rss.toFixed(0)} |`,
+  );
+  console.error(`  ${name}: verdict ${compare.report.verdict.status}, kNN overlap ${m.knnOverlap.mean.toFixed(3)}${m.knnOverlap.ci95 ? ` (95% CI ${m.knnOverlap.ci95.map((v) => v.toFixed(3)).join('–')})` : ''}, CKA ${m.cka.linear?.toFixed(3)}, kernel ${compare.report.settings.kernel}`);
 }

@@ -19,7 +19,7 @@ import { applyInlineLimits, loadPolicy, type Policy } from './policy/policy.js';
 import { createKnnEngine, type KnnEngine } from './kernels/knn-engine.js';
 import { decideVerdict } from './policy/verdict.js';
 import { REPORT_SCHEMA_VERSION, type Report, type SetSummary, type WorstItem } from './report/report.js';
-import { DEFAULT_SAMPLE, type Settings, type SideSettings } from './settings.js';
+import { DEFAULT_SAMPLE, type QueryShard, type Settings, type SideSettings } from './settings.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Where progress and warnings go (stderr in the CLI, the runner log in the action). */
@@ -31,7 +31,31 @@ export interface Logger {
 }
 
 /** Salts that give each random stream its own sequence from the one user seed. */
-const STREAM = { sample: 1, bootstrap: 2, kmeans: 3 } as const;
+export const STREAM = { sample: 1, bootstrap: 2, kmeans: 3 } as const;
+
+/** The per-item kNN results of one query shard, from which `merge` rebuilds the whole report. */
+export interface ShardItems {
+  readonly shard: QueryShard;
+  /** Queries of the whole (unsharded) run, and whether they are a sample. */
+  readonly totalQueries: number;
+  readonly sampled: boolean;
+  /** Position of this shard's first query in the whole run's query list. */
+  readonly offset: number;
+  /** Shared neighbours per query (overlap × k), in query order. */
+  readonly shared: Int32Array;
+  /** Cross-model partner ranks per query, or `null` when the dimensions differ. */
+  readonly ranks: Int32Array | null;
+  /** This shard's lowest-overlap items (a superset of its part of the global worst list), with their positions. */
+  readonly worst: ReadonlyArray<WorstItem & { readonly position: number }>;
+}
+
+/** The report of a comparison, and the shard's per-item results when it ran one query shard. */
+export interface CompareResult {
+  readonly report: Report;
+  readonly shardItems: ShardItems | null;
+  /** The policy the verdict applied (a partial report carries it to `merge`). */
+  readonly policy: Policy;
+}
 
 /** What the calling adapter adds: inputs it holds in memory, and how it names options. */
 export interface CompareContext {
@@ -48,6 +72,11 @@ const cliName = (option: string): string => `--${option}`;
  * policy, and return the report. Throws InputError for anything wrong with the inputs.
  */
 export async function compare(settings: Settings, log: Logger, context: CompareContext = {}): Promise<Report> {
+  return (await compareDetailed(settings, log, context)).report;
+}
+
+/** Like compare, but also returns the per-item results of a query shard (`settings.queryShard`). */
+export async function compareDetailed(settings: Settings, log: Logger, context: CompareContext = {}): Promise<CompareResult> {
   const nameOf = context.nameOf ?? cliName;
   const paths: PathPolicy = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
   const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths) ?? context.referenceManifest ?? null;
@@ -81,7 +110,7 @@ async function compareWith(
   candidateManifest: Manifest | null,
   policy: Policy,
   nameOf: (option: string) => string,
-): Promise<Report> {
+): Promise<CompareResult> {
   log.info(`kNN kernel: ${engine.kernel}${engine.kernel === 'js' ? '' : ` on ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}`);
   // Rows already in reference order are normalised in place (no copy).
   const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length), true);
@@ -91,7 +120,7 @@ async function compareWith(
       `${nameOf('k')} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`,
     );
   }
-  const metrics = await measure(engine, pair, settings, log);
+  const { metrics, shardItems } = await measure(engine, pair, settings, log);
   const bump = classifyBump({
     referenceManifest,
     candidateManifest,
@@ -104,7 +133,7 @@ async function compareWith(
     },
   });
   const verdict = decideVerdict(metrics, bump, policy);
-  return {
+  const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'embedding-gate', version: TOOL_VERSION },
     settings: {
@@ -126,6 +155,7 @@ async function compareWith(
     bump,
     verdict,
   };
+  return { report, shardItems, policy };
 }
 
 async function readSide(
@@ -163,14 +193,19 @@ function loadOptionalManifest(path: string | null, option: string, paths: PathPo
   return loadManifest(resolveInputFile(path, option, paths), path);
 }
 
-async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings, log: Logger): Promise<Report['metrics']> {
+async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings, log: Logger): Promise<{ metrics: Report['metrics']; shardItems: ShardItems | null }> {
   const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
   const sampled = sampleSize !== null && sampleSize < pair.count;
   if (settings.sample === null && sampled) {
     log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
   }
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} ≥ ${pair.count} matched items: evaluating all items exactly`);
-  const queryRows = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const allQueries = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const shard = settings.queryShard;
+  const totalQueries = allQueries?.length ?? pair.count;
+  const slice = shard ? shardRange(totalQueries, shard) : null;
+  const queryRows = slice ? (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).slice(slice.start, slice.end) : allQueries;
+  if (shard && slice) log.info(`query shard ${shard.index}/${shard.count}: queries ${slice.start}–${slice.end - 1} of ${totalQueries}`);
   const dimensionReason = dimensionMismatchReason(pair);
 
   let started = Date.now();
@@ -182,7 +217,7 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
     return typeof value === 'string' ? value : null;
   };
   const ids = (list: Int32Array): string[] => Array.from(list, (row) => pair.ids[row] as string);
-  const worst: WorstItem[] = worstPositions.map((position) => {
+  const worstWithPositions = worstPositions.map((position) => {
     const row = knnDetail.queryRows[position] as number;
     const from = position * knnDetail.k;
     return {
@@ -191,15 +226,19 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
       overlap: knnDetail.overlaps[position] as number,
       referenceNeighbours: ids(knnDetail.referenceNeighbours.subarray(from, from + knnDetail.k)),
       candidateNeighbours: ids(knnDetail.candidateNeighbours.subarray(from, from + knnDetail.k)),
+      position,
     };
   });
+  const worst: WorstItem[] = worstWithPositions.map(({ position: _position, ...item }) => item);
 
   started = Date.now();
-  // CᵀR (uncentred) serves both CKA and Procrustes when the dimensions match: form it once.
-  const product = engine.crossProduct.bind(engine);
-  const candidateByReference =
-    dimensionReason === null ? product(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count) : undefined;
-  const cka = linearCka(pair, candidateByReference, product);
+  const [referenceGram, candidateGram, candidateByReference] = [
+    await engine.crossProduct(pair.reference, pair.referenceDim, pair.reference, pair.referenceDim, pair.count),
+    await engine.crossProduct(pair.candidate, pair.candidateDim, pair.candidate, pair.candidateDim, pair.count),
+    // CᵀR (uncentred) serves both CKA and Procrustes.
+    await engine.crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count),
+  ];
+  const cka = linearCka(pair, { referenceGram, candidateGram, candidateByReference });
   log.info(`linear CKA in ${Date.now() - started} ms`);
 
   started = Date.now();
@@ -214,6 +253,7 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
 
   let paired: Report['metrics']['paired'];
   let cross: Report['metrics']['crossRetrieval'];
+  let ranks: Int32Array | null = null;
   let procrustes: Report['metrics']['procrustes'];
   if (dimensionReason === null) {
     const values = pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim);
@@ -225,11 +265,12 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
       reason: null,
     };
     started = Date.now();
-    const retrieval = await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows);
+    const { ranks: partnerRanks, ...retrieval } = await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows);
     log.info(`cross-model retrieval in ${Date.now() - started} ms`);
     cross = { ...retrieval, reason: null };
+    ranks = partnerRanks;
     started = Date.now();
-    procrustes = { alignedCosineMean: procrustesAlignedCosine(candidateByReference as Float64Array, pair.count, pair.referenceDim), reason: null };
+    procrustes = { alignedCosineMean: procrustesAlignedCosine(candidateByReference, pair.count, pair.referenceDim), reason: null };
     log.info(`Procrustes in ${Date.now() - started} ms`);
   } else {
     paired = { cosineMean: null, cosineP5: null, cosineMin: null, lowest: null, reason: dimensionReason };
@@ -245,7 +286,19 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
     procrustes = { alignedCosineMean: null, reason: dimensionReason };
   }
 
-  return {
+  const shardItems: ShardItems | null =
+    shard && slice
+      ? {
+          shard,
+          totalQueries,
+          sampled,
+          offset: slice.start,
+          shared: Int32Array.from(knnDetail.overlaps, (overlap) => Math.round(overlap * settings.k)),
+          ranks,
+          worst: worstWithPositions.map((item) => ({ ...item, position: item.position + slice.start })),
+        }
+      : null;
+  const metrics: Report['metrics'] = {
     knnOverlap: { ...knn, worst },
     cka: { linear: cka.value, reason: cka.reason },
     centroid: {
@@ -260,4 +313,10 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
     crossRetrieval: cross,
     procrustes,
   };
+  return { metrics, shardItems };
+}
+
+/** The contiguous range of query positions shard i of n takes: [⌊(i−1)·Q/n⌋, ⌊i·Q/n⌋). */
+export function shardRange(queries: number, shard: QueryShard): { start: number; end: number } {
+  return { start: Math.floor(((shard.index - 1) * queries) / shard.count), end: Math.floor((shard.index * queries) / shard.count) };
 }

@@ -6,6 +6,12 @@ import { KERNELS, type KernelChoice } from './kernels/wasm-kernel.js';
 /** Query items sampled when the probe set exceeds the exact limit and no sample size is given. */
 export const DEFAULT_SAMPLE = 5_000;
 
+/** Shard `index` (1-based) of `count`: a contiguous slice of the query items. */
+export interface QueryShard {
+  readonly index: number;
+  readonly count: number;
+}
+
 /** Report formats the CLI can write. */
 export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -38,6 +44,8 @@ export interface Settings {
   readonly sample: number | null;
   /** Beyond this many matched items, evaluate a seeded sample of DEFAULT_SAMPLE queries unless `sample` is set. */
   readonly exactLimit: number;
+  /** Compute only this slice of the queries and emit a partial report for `merge`, or `null`. */
+  readonly queryShard: QueryShard | null;
   /** Seed for every random choice (query sample, bootstrap, k-means). */
   readonly seed: number;
   /** k-means clusters when no label field is present. */
@@ -96,6 +104,7 @@ export const SETTING_OPTIONS = {
   k: 'neighbours per item (default 10)',
   sample: 'evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)',
   'exact-limit': 'evaluate every item exactly up to this many items; beyond it, a seeded sample of 5000 queries with a 95% interval (default 25000)',
+  'query-shard': 'compute shard i of n of the queries (e.g. 2/4) and write a partial report for `embedding-gate merge`',
   seed: 'seed for sampling, bootstrap and k-means (default 42)',
   clusters: 'k-means clusters when no label field is present (default 8)',
   'min-coverage': 'minimum fraction of reference ids found in the candidate (default 0.95)',
@@ -182,6 +191,7 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     clusterField: text('cluster-field') ?? 'label',
     k: number('k', 10, (v) => v >= 1, 'a whole number ≥ 1', true),
     sample: sampleText === null ? null : number('sample', 0, (v) => v >= 1, 'a whole number ≥ 1', true),
+    queryShard: parseShard(text('query-shard'), nameOf('query-shard')),
     exactLimit: number('exact-limit', 25_000, (v) => v >= 1, 'a whole number ≥ 1', true),
     seed: number('seed', 42, (v) => v >= 0 && v <= 0xffffffff, 'a whole number from 0 to 4294967295', true),
     clusters: number('clusters', 8, (v) => v >= 1, 'a whole number ≥ 1', true),
@@ -202,4 +212,16 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
       requireIndexCompatible: optionalFlag('require-index-compatible'),
     },
   };
+}
+
+/** Parses `i/n` (1 ≤ i ≤ n ≤ 10,000) into a QueryShard; `null` for no shard. */
+function parseShard(value: string | null, name: string): QueryShard | null {
+  if (value === null) return null;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || index < 1 || count < 1 || index > count || count > 10_000) {
+    throw new UsageError(`${name} must be i/n with 1 ≤ i ≤ n (e.g. 2/4), got ${JSON.stringify(value)}.`);
+  }
+  return { index, count };
 }

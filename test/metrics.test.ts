@@ -71,6 +71,20 @@ describe.each(['equal', 'dims', 'rotation'])('reference values: %s', (name) => {
   });
 });
 
+describe.each(['equal', 'dims', 'rotation'])('engine cross-products: %s', (name) => {
+  it.each(ENGINES)('CKA from the $name engine’s cross-products matches NumPy', async ({ engine }) => {
+    const { pair, expected } = await loadMetricCase(name, engine);
+    const products = {
+      referenceGram: await engine.crossProduct(pair.reference, pair.referenceDim, pair.reference, pair.referenceDim, pair.count),
+      candidateGram: await engine.crossProduct(pair.candidate, pair.candidateDim, pair.candidate, pair.candidateDim, pair.count),
+      candidateByReference: await engine.crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count),
+    };
+    expectClose(linearCka(pair, products).value, expected.ckaLinear, 2e-6);
+    const exact = crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count);
+    exact.forEach((value, i) => expectClose(products.candidateByReference[i], value, 1e-5));
+  });
+});
+
 describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (name) => {
   it('centroid shift, paired cosine, cross retrieval and Procrustes match NumPy/SciPy', async () => {
     const { pair, expected } = await loadMetricCase(name);

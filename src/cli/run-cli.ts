@@ -1,14 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compare, type Logger } from '../compare.js';
+import { compareDetailed, type Logger } from '../compare.js';
 import { InputError, UsageError } from '../core/errors.js';
-import { resolveOutputFile } from '../io/paths.js';
+import { resolveInputFile, resolveOutputFile } from '../io/paths.js';
+import { buildPartialReport, mergePartialReports, type PartialReport } from '../shard/partial-report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
 import type { Report } from '../report/report.js';
-import { parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
+import { OUTPUT_FORMATS, parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
 import { progressPrinter } from '../progress.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -21,7 +22,10 @@ export interface CliIo {
   readonly stderrIsTTY?: boolean;
 }
 
-/** Exit codes: 0 pass or warn, 1 the gate failed, 2 usage or input error. */
+/** merge combines the partial reports of compare --query-shard 1/n … n/n (run anywhere, e.g. in a
+CI matrix) into the report one unsharded run gives.
+
+Exit codes: 0 pass or warn, 1 the gate failed, 2 usage or input error. */
 export const EXIT = { ok: 0, gateFailed: 1, badInput: 2 } as const;
 
 const BOOLEAN_OPTIONS = new Set(['allow-outside-workspace']);
@@ -36,6 +40,7 @@ export function usage(): string {
 
 Usage:
   embedding-gate compare --reference REF --candidate CAND [options]
+  embedding-gate merge PARTIAL.json... [--format text|json|markdown] [--output FILE]
   embedding-gate --help | --version
 
 Options of compare:
@@ -58,12 +63,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${TOOL_VERSION}\n`);
       return EXIT.ok;
     }
-    if (command !== 'compare') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is "compare" (see --help).`);
+    if (command !== 'compare' && command !== 'merge') throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare and merge (see --help).`);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(usage());
       return EXIT.ok;
     }
-    return await runCompare(rest, io);
+    return command === 'merge' ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);
   }
@@ -89,18 +94,68 @@ async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
     settings.output === null
       ? null
       : resolveOutputFile(settings.output, '--output', { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace });
-  const report = await compare(settings, log);
-  const rendered = render(report, settings.outputFormat);
-  if (outputPath === null) io.stdout(rendered);
-  else {
-    try {
-      mkdirSync(dirname(outputPath), { recursive: true });
-      writeFileSync(outputPath, rendered);
-    } catch (error) {
-      throw new InputError(`--output: cannot write ${settings.output}: ${(error as Error).message}`);
-    }
-    io.stderr(`embedding-gate: ${report.verdict.status.toUpperCase()}: ${report.bump.final} change; report written to ${settings.output}\n`);
+  if (settings.queryShard !== null && values.format !== undefined && settings.outputFormat !== 'json') {
+    throw new UsageError('--query-shard writes a partial JSON report for embedding-gate merge; --format must be json (or left out).');
   }
+  const result = await compareDetailed(settings, log);
+  if (settings.queryShard !== null) {
+    const partial = buildPartialReport(result);
+    emit(`${JSON.stringify(partial)}\n`, outputPath, settings.output, io);
+    io.stderr(`embedding-gate: shard ${partial.shard.index}/${partial.shard.count} done (${partial.items.shared.length} of ${partial.totalQueries} queries)${settings.output ? `; partial report written to ${settings.output}` : ''}\n`);
+    return EXIT.ok;
+  }
+  const report = result.report;
+  emit(render(report, settings.outputFormat), outputPath, settings.output, io);
+  if (outputPath !== null) io.stderr(`embedding-gate: ${report.verdict.status.toUpperCase()}: ${report.bump.final} change; report written to ${settings.output}\n`);
+  return report.verdict.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
+}
+
+/** Writes a rendered report to stdout or to the output file. */
+function emit(text: string, outputPath: string | null, given: string | null, io: CliIo): void {
+  if (outputPath === null) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    mkdirSync(dirname(outputPath), { recursive: true });
+    writeFileSync(outputPath, text);
+  } catch (error) {
+    throw new InputError(`--output: cannot write ${given}: ${(error as Error).message}`);
+  }
+}
+
+const MERGE_OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string' },
+  workspace: { type: 'string' },
+  'allow-outside-workspace': { type: 'boolean' },
+} as const;
+
+async function runMerge(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...args], options: MERGE_OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, '')} (see embedding-gate --help).`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError('merge needs the partial reports: embedding-gate merge partial-1.json partial-2.json …');
+  const format = (values.format ?? 'text') as string;
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}.`);
+  const paths = { workspace: (values.workspace as string | undefined) ?? io.cwd, allowOutsideWorkspace: values['allow-outside-workspace'] === true };
+  const partials = positionals.map((file) => {
+    const path = resolveInputFile(file, 'merge', paths);
+    try {
+      return { file, partial: JSON.parse(readFileSync(path, 'utf8')) as PartialReport };
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON (${(error as Error).message}).`);
+    }
+  });
+  const report = mergePartialReports(partials);
+  const output = (values.output as string | undefined) ?? null;
+  const outputPath = output === null ? null : resolveOutputFile(output, '--output', paths);
+  emit(render(report, format as OutputFormat), outputPath, output, io);
+  io.stderr(`embedding-gate: merged ${partials.length} shards: ${report.verdict.status.toUpperCase()}, ${report.bump.final} change\n`);
   return report.verdict.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
 }
 

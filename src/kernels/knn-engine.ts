@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { partnerRanks as jsPartnerRanks } from './cross-rank.js';
 import { crossProduct as jsCrossProduct } from './matrix-products.js';
 import { KNN_WORKER_SOURCE } from './generated/knn-worker-source.js';
-import { ITEM_BLOCK, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+import { crossScratchFloats, ITEM_BLOCK, QUERY_CHUNK, type MatrixRef } from './knn-tasks.js';
 import type { WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
 import { QUERY_GROUP } from './score-block.js';
@@ -28,15 +28,14 @@ export interface KnnEngine {
   partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string): Promise<Int32Array>;
   /**
    * AᵀB (A: count × da, B: count × db, row-major) as a row-major da × db Float64Array. JS: float64
-   * throughout; WebAssembly: float32 sums over chunks of CROSS_CHUNK rows, accumulated in float64.
+   * throughout; WebAssembly: float32 sums over chunks of CROSS_CHUNK rows, accumulated in float64,
+   * output rows split across the worker threads.
    */
-  crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Float64Array;
+  crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array>;
   /** Stops worker threads. */
   close(): Promise<void>;
 }
 
-/** Rows per float32 partial sum in the WebAssembly cross-product (relative error about √256 · 2⁻²⁴). */
-export const CROSS_CHUNK = 256;
 
 /** How the engine should run. */
 export interface EngineOptions {
@@ -77,7 +76,7 @@ class JsEngine implements KnnEngine {
     this.progress?.(label, 1, 1);
     return result;
   }
-  crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Float64Array {
+  async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
     return jsCrossProduct(a, da, b, db, count);
   }
   async close() {}
@@ -94,7 +93,7 @@ class WasmEngine implements KnnEngine {
   readonly kernel: KernelName;
   private readonly arena = new KernelArena();
   private workers: Worker[] = [];
-  private local: { score: ScoreBlock; scratch: Float32Array } | null = null;
+  private readonly scratch: Float32Array[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -125,7 +124,7 @@ class WasmEngine implements KnnEngine {
         if (typeof message.error === 'string') {
           this.pending.delete(message.id as number);
           pending.reject(new Error(`kNN worker failed: ${message.error}`));
-        } else if ('indices' in message || 'ranks' in message) {
+        } else if ('indices' in message || 'ranks' in message || 'product' in message) {
           this.pending.delete(message.id as number);
           pending.resolve(message);
         }
@@ -168,7 +167,7 @@ class WasmEngine implements KnnEngine {
     const workers = this.start();
     if (queryRows === null) {
       let total = 0;
-      for (let g = 0; g < count; g += QUERY_GROUP) total += count - g;
+      for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress = this.reporter(label, total);
       const parts = await Promise.all(
         workers.map((worker, part) => this.run(worker, { kind: 'topk', matrix, k, queryRows: null, part, parts: workers.length }, onProgress)),
@@ -184,7 +183,7 @@ class WasmEngine implements KnnEngine {
       }
       return merged.indices;
     }
-    const onProgress = this.reporter(label, queryRows.length * count / QUERY_GROUP);
+    const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
     const parts = await Promise.all(
       slices.map((rows, w) => this.run(workers[w] as Worker, { kind: 'topk', matrix, k, queryRows: rows, part: 0, parts: 1 }, onProgress)),
@@ -202,7 +201,7 @@ class WasmEngine implements KnnEngine {
   async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
     const workers = this.start();
-    const onProgress = this.reporter(label, rows.length * count / QUERY_GROUP);
+    const onProgress = this.reporter(label, rows.length * count);
     const slices = split(rows, workers.length);
     const queryRef = this.ref(queries, count, dim);
     const itemRef = this.ref(items, count, dim);
@@ -219,47 +218,31 @@ class WasmEngine implements KnnEngine {
     return out;
   }
 
-  /** A main-thread instance of the kernel and a scratch area of at least `floats` values. */
-  private localKernel(floats: number): { score: ScoreBlock; scratch: Float32Array } {
-    if (!this.local || this.local.scratch.length < floats) {
-      const instance = this.local ? null : new WebAssembly.Instance(this.wasm.module, { env: { memory: this.arena.memory } });
-      const score = this.local?.score ?? (instance!.exports.score_block as ScoreBlock);
-      this.local = { score, scratch: this.arena.allocate(Math.max(floats, this.local?.scratch.length ?? 0)) };
-    }
-    return this.local;
+  async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
+    const workers = this.start();
+    const aRef = this.ref(a, count, da);
+    const bRef = this.ref(b, count, db);
+    const parts = Math.min(workers.length, Math.ceil(da / QUERY_GROUP));
+    const ranges = Array.from({ length: parts }, (_, w) => {
+      const groups = Math.ceil(da / QUERY_GROUP);
+      return { pStart: Math.min(da, Math.round((groups * w) / parts) * QUERY_GROUP), pEnd: Math.min(da, Math.round((groups * (w + 1)) / parts) * QUERY_GROUP) };
+    }).filter(({ pStart, pEnd }) => pEnd > pStart);
+    const results = await Promise.all(
+      ranges.map(({ pStart, pEnd }, w) => {
+        const scratch = this.scratchFor(w, crossScratchFloats(pEnd - pStart, db));
+        return this.run(workers[w] as Worker, { kind: 'cross', a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch }, () => undefined);
+      }),
+    );
+    const out = new Float64Array(da * db);
+    ranges.forEach(({ pStart }, w) => out.set(results[w]!.product as Float64Array, pStart * db));
+    return out;
   }
 
-  crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Float64Array {
-    const out = new Float64Array(da * db);
-    const chunk = Math.min(CROSS_CHUNK, count);
-    const { score, scratch } = this.localKernel((da + db) * chunk + QUERY_GROUP * db);
-    const base = this.arena.addressOf(scratch) as number;
-    const heap = new Float32Array(this.arena.memory.buffer, base, scratch.length);
-    const atAddress = base;
-    const btAddress = base + da * chunk * 4;
-    const tileAddress = btAddress + db * chunk * 4;
-    const tileOffset = (tileAddress - base) / 4;
-    for (let start = 0; start < count; start += chunk) {
-      const rows = Math.min(chunk, count - start);
-      for (let i = 0; i < rows; i++) {
-        const ra = (start + i) * da;
-        for (let p = 0; p < da; p++) heap[p * rows + i] = a[ra + p] as number;
-        const rb = (start + i) * db;
-        const bOffset = da * chunk;
-        for (let q = 0; q < db; q++) heap[bOffset + q * rows + i] = b[rb + q] as number;
-      }
-      for (let p = 0; p < da; p += QUERY_GROUP) {
-        const last = Math.min(p + QUERY_GROUP, da) - 1;
-        const row = (slot: number): number => atAddress + Math.min(p + slot, last) * rows * 4;
-        score(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);
-        for (let slot = 0; p + slot <= last; slot++) {
-          const target = (p + slot) * db;
-          const from = tileOffset + slot * db;
-          for (let q = 0; q < db; q++) out[target + q] = (out[target + q] as number) + (heap[from + q] as number);
-        }
-      }
-    }
-    return out;
+  /** A per-worker scratch area of at least `floats` values in the shared memory (grown on demand). */
+  private scratchFor(worker: number, floats: number): number {
+    const current = this.scratch[worker];
+    if (!current || current.length < floats) this.scratch[worker] = this.arena.allocate(floats);
+    return this.arena.addressOf(this.scratch[worker] as Float32Array) as number;
   }
 
   async close() {

@@ -17,12 +17,24 @@ export interface MatrixRef {
 /** Reports progress: `done` of `total` units of work. */
 export type ProgressTick = (done: number) => void;
 
+/** Query rows per chunk: each item block is scored against a whole chunk while it sits in cache. */
+export const QUERY_CHUNK = 256;
+
 /**
- * Top-k neighbours (self excluded, ties to the lower row) for the query groups this worker owns.
- * Symmetric mode (`queryRows = null`): this worker owns groups g = part, part + parts, … of the
- * rows; each pair (i, j > i) of its groups is scored once and offered to both rows' lists, so the
- * returned lists cover all rows and are merged across workers. Subset mode: the given query rows
- * (a slice of the sample) against all rows. Returns the lists (rows × k, or queries × k).
+ * Items per block, so that one block of item rows (about 192 KiB) stays in the core's L2 cache
+ * while every query of a chunk is scored against it. Even, between 16 and ITEM_BLOCK.
+ */
+export function itemBlockFor(dim: number): number {
+  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196_608 / (dim * 4)))) & ~1;
+}
+
+/**
+ * Top-k neighbours (self excluded, ties to the lower row) for the queries this worker owns.
+ * Symmetric mode (`queryRows = null`): this worker owns the row chunks c = part, part + parts, …
+ * of QUERY_CHUNK rows; each pair (i, j > i) with i in its chunks is scored once and offered to
+ * both rows' lists, so the returned lists cover all rows and are merged across workers. Subset
+ * mode: the given query rows against all rows. Loops are tiled: an item block is scored against a
+ * whole query chunk before the next block is loaded. Returns the lists (rows × k, or queries × k).
  */
 export function topKTask(
   score: ScoreBlock,
@@ -37,50 +49,60 @@ export function topKTask(
 ): TopKLists {
   const { address, count, dim } = matrix;
   const rowBytes = dim * 4;
+  const block = itemBlockFor(dim);
   const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
   if (queryRows === null) {
     const lists = new TopKLists(count, k);
-    for (let g = part * QUERY_GROUP; g < count; g += parts * QUERY_GROUP) {
-      const last = Math.min(g + QUERY_GROUP, count) - 1;
-      const row = (slot: number): number => address + Math.min(g + slot, last) * rowBytes;
-      for (let start = g; start < count; start += ITEM_BLOCK) {
-        const end = Math.min(start + ITEM_BLOCK, count);
-        score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, ITEM_BLOCK);
-        for (let slot = 0; g + slot <= last; slot++) {
-          const query = g + slot;
-          const offset = slot * ITEM_BLOCK - start;
-          for (let j = Math.max(start, query + 1); j < end; j++) {
-            const value = tile[offset + j] as number;
-            lists.offer(query, value, j);
-            lists.offer(j, value, query);
+    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {
+      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);
+      for (let start = chunk; start < count; start += block) {
+        const end = Math.min(start + block, count);
+        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {
+          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
+          const row = (slot: number): number => address + Math.min(g + slot, last) * rowBytes;
+          const from = Math.max(start, g + 1);
+          if (from >= end) continue;
+          score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);
+          for (let slot = 0; g + slot <= last; slot++) {
+            const query = g + slot;
+            const offset = slot * block - start;
+            for (let j = Math.max(start, query + 1); j < end; j++) {
+              const value = tile[offset + j] as number;
+              lists.offer(query, value, j);
+              lists.offer(j, value, query);
+            }
           }
         }
       }
-      tick(count - g);
+      tick((chunkEnd - chunk) * (count - chunk));
     }
     return lists;
   }
   const lists = new TopKLists(queryRows.length, k);
-  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {
-    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;
-    const row = (slot: number): number => address + (queryRows[Math.min(g + slot, last)] as number) * rowBytes;
-    for (let start = 0; start < count; start += ITEM_BLOCK) {
-      const end = Math.min(start + ITEM_BLOCK, count);
-      score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, ITEM_BLOCK);
-      for (let slot = 0; g + slot <= last; slot++) {
-        const query = queryRows[g + slot] as number;
-        const offset = slot * ITEM_BLOCK - start;
-        for (let j = start; j < end; j++) if (j !== query) lists.offer(g + slot, tile[offset + j] as number, j);
+  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {
+    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);
+    for (let start = 0; start < count; start += block) {
+      const end = Math.min(start + block, count);
+      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
+        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
+        const row = (slot: number): number => address + (queryRows[Math.min(g + slot, last)] as number) * rowBytes;
+        score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);
+        for (let slot = 0; g + slot <= last; slot++) {
+          const query = queryRows[g + slot] as number;
+          const offset = slot * block - start;
+          for (let j = start; j < end; j++) if (j !== query) lists.offer(g + slot, tile[offset + j] as number, j);
+        }
       }
     }
-    tick(count);
+    tick((chunkEnd - chunk) * count);
   }
   return lists;
 }
 
 /**
  * For each query row i of `queryRows`: how many item rows j score above the partner row i
- * (s(i, j) > s(i, i), or equal with j < i). Both matrices have `count` rows of `dim`.
+ * (s(i, j) > s(i, i), or equal with j < i). Both matrices have `count` rows of `dim`. Tiled
+ * like topKTask.
  */
 export function partnerRankTask(
   score: ScoreBlock,
@@ -93,35 +115,100 @@ export function partnerRankTask(
 ): Int32Array {
   const { count, dim } = items;
   const rowBytes = dim * 4;
+  const block = itemBlockFor(dim);
   const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
   const ranks = new Int32Array(queryRows.length);
-  const own = new Float32Array(QUERY_GROUP);
-  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {
-    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;
-    const rowOf = (slot: number): number => queryRows[Math.min(g + slot, last)] as number;
-    const row = (slot: number): number => queries.address + rowOf(slot) * rowBytes;
-    for (let slot = 0; g + slot <= last; slot++) {
-      // The partner's own score, by the same kernel arithmetic as every other pair.
-      const i = rowOf(slot);
-      score(row(slot), row(slot), row(slot), row(slot), items.address, i, i + 1, dim, tileAddress, ITEM_BLOCK);
-      own[slot] = tile[0] as number;
-    }
-    for (let start = 0; start < count; start += ITEM_BLOCK) {
-      const end = Math.min(start + ITEM_BLOCK, count);
-      score(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, ITEM_BLOCK);
-      for (let slot = 0; g + slot <= last; slot++) {
-        const i = rowOf(slot);
-        const bar = own[slot] as number;
-        const offset = slot * ITEM_BLOCK - start;
-        let above = 0;
-        for (let j = start; j < end; j++) {
-          const value = tile[offset + j] as number;
-          if (value > bar || (value === bar && j < i)) above += 1;
+  const own = new Float32Array(queryRows.length);
+  const rowOf = (position: number): number => queryRows[position] as number;
+  const queryAddress = (position: number): number => queries.address + rowOf(position) * rowBytes;
+  for (let position = 0; position < queryRows.length; position++) {
+    // The partner's own score, by the same kernel arithmetic as every other pair.
+    const i = rowOf(position);
+    const q = queryAddress(position);
+    score(q, q, q, q, items.address, i, i + 1, dim, tileAddress, block);
+    own[position] = tile[0] as number;
+  }
+  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {
+    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);
+    for (let start = 0; start < count; start += block) {
+      const end = Math.min(start + block, count);
+      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
+        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
+        const row = (slot: number): number => queryAddress(Math.min(g + slot, last));
+        score(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);
+        for (let slot = 0; g + slot <= last; slot++) {
+          const i = rowOf(g + slot);
+          const bar = own[g + slot] as number;
+          const offset = slot * block - start;
+          let above = 0;
+          for (let j = start; j < end; j++) {
+            const value = tile[offset + j] as number;
+            if (value > bar || (value === bar && j < i)) above += 1;
+          }
+          ranks[g + slot] = (ranks[g + slot] as number) + above;
         }
-        ranks[g + slot] = (ranks[g + slot] as number) + above;
       }
     }
-    tick(count);
+    tick((chunkEnd - chunk) * count);
   }
   return ranks;
+}
+
+/** Rows per float32 partial sum in the WebAssembly cross-product (relative error about √256 · 2⁻²⁴). */
+export const CROSS_CHUNK = 256;
+
+/** Scratch floats crossRowsTask needs for output rows [pStart, pEnd) and db columns. */
+export function crossScratchFloats(rows: number, db: number): number {
+  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;
+}
+
+/**
+ * Rows [pStart, pEnd) of AᵀB (A: count × da, B: count × db): row chunks of CROSS_CHUNK are
+ * transposed into `scratchAddress`, each entry summed in float32 by the kernel over the chunk,
+ * and the chunks accumulated in float64. Returns (pEnd − pStart) × db values, row-major.
+ */
+export function crossRowsTask(
+  score: ScoreBlock,
+  heap: () => ArrayBuffer | SharedArrayBuffer,
+  a: MatrixRef,
+  b: MatrixRef,
+  pStart: number,
+  pEnd: number,
+  scratchAddress: number,
+): Float64Array {
+  const count = a.count;
+  const da = a.dim;
+  const db = b.dim;
+  const rowsOut = pEnd - pStart;
+  const out = new Float64Array(rowsOut * db);
+  const buffer = heap();
+  const av = new Float32Array(buffer, a.address, count * da);
+  const bv = new Float32Array(buffer, b.address, count * db);
+  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));
+  const chunk = Math.min(CROSS_CHUNK, count);
+  const btOffset = rowsOut * chunk;
+  const tileOffset = btOffset + db * chunk;
+  const atAddress = scratchAddress;
+  const btAddress = scratchAddress + btOffset * 4;
+  const tileAddress = scratchAddress + tileOffset * 4;
+  for (let start = 0; start < count; start += chunk) {
+    const rows = Math.min(chunk, count - start);
+    for (let i = 0; i < rows; i++) {
+      const ra = (start + i) * da;
+      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p] as number;
+      const rb = (start + i) * db;
+      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q] as number;
+    }
+    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {
+      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;
+      const row = (slot: number): number => atAddress + Math.min(p + slot, last) * rows * 4;
+      score(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);
+      for (let slot = 0; p + slot <= last; slot++) {
+        const target = (p + slot) * db;
+        const from = tileOffset + slot * db;
+        for (let q = 0; q < db; q++) out[target + q] = (out[target + q] as number) + (scratch[from + q] as number);
+      }
+    }
+  }
+  return out;
 }

@@ -22,21 +22,20 @@ export interface CrossRetrieval {
  * indexCompatible = top1 ≥ threshold: new vectors can be searched against the old index.
  * Cost: O(q · n · d), run by `engine`.
  */
-export async function crossRetrieval(engine: KnnEngine, matrices: AlignedMatrices, k: number, threshold: number, queryRows: Int32Array | null): Promise<CrossRetrieval> {
+export async function crossRetrieval(engine: KnnEngine, matrices: AlignedMatrices, k: number, threshold: number, queryRows: Int32Array | null): Promise<CrossRetrieval & { readonly ranks: Int32Array }> {
   const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, 'cross-model retrieval');
+  return { ...summariseRanks(ranks, k, threshold), ranks };
+}
+
+/** top-1, recall@k and index compatibility from the partner ranks of the evaluated queries. */
+export function summariseRanks(ranks: ArrayLike<number>, k: number, threshold: number): CrossRetrieval {
   let top1 = 0;
   let withinK = 0;
-  for (const rank of ranks) {
+  for (let i = 0; i < ranks.length; i++) {
+    const rank = ranks[i] as number;
     if (rank === 0) top1 += 1;
     if (rank < k) withinK += 1;
   }
   const fraction = top1 / ranks.length;
-  return {
-    evaluated: ranks.length,
-    top1: fraction,
-    recallAtK: withinK / ranks.length,
-    k,
-    indexCompatible: fraction >= threshold,
-    threshold,
-  };
+  return { evaluated: ranks.length, top1: fraction, recallAtK: withinK / ranks.length, k, indexCompatible: fraction >= threshold, threshold };
 }

@@ -61,7 +61,7 @@ export async function knnOverlap(engine: KnnEngine, matrices: AlignedMatrices, k
  * Mean, 10th and 50th percentiles (linear interpolation), minimum, the lowest-overlap items, and —
  * when the queries were a sample — a 95% bootstrap interval of the mean.
  */
-export function summariseKnnOverlap(detail: KnnOverlapDetail, sampled: boolean, random: RandomSource): KnnOverlapSummary {
+export function summariseKnnOverlap(detail: Pick<KnnOverlapDetail, 'k' | 'overlaps'>, sampled: boolean, random: RandomSource): KnnOverlapSummary {
   const sorted = sortedCopy(detail.overlaps);
   let sum = 0;
   for (const value of detail.overlaps) sum += value;

@@ -9,26 +9,39 @@ import type { AlignedMatrices, Applicable } from './types.js';
  * Computed in feature space (d × d cross-products, never n × n), centring by
  * XᵀY_c = XᵀY − n·μ_X μ_Yᵀ, in float64. Cost: n·(d_r² + d_c² + d_r·d_c) MACs.
  * Not applicable (null) when a set has no variance (all items identical) or n < 2.
- * `candidateByReference` may pass a CᵀR (uncentred, d_c × d_r) already formed for Procrustes;
- * `product` forms the cross-products (the kNN engine's, which may use the WebAssembly kernel).
+ * `products` are the uncentred RᵀR, CᵀC and CᵀR (formed by the kNN engine, which may use the
+ * WebAssembly kernel; CᵀR also serves Procrustes); by default they are formed here in float64.
  */
-export function linearCka(
-  matrices: AlignedMatrices,
-  candidateByReference?: Float64Array,
-  product: typeof crossProduct = crossProduct,
-): Applicable<number> {
+export function linearCka(matrices: AlignedMatrices, products: CrossProducts = crossProducts(matrices)): Applicable<number> {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   if (n < 2) return { value: null, reason: 'needs at least 2 items' };
   const meanR = columnMeans(reference, n, dr);
   const meanC = columnMeans(candidate, n, dc);
-  const normRR = centredFrobenius(product(reference, dr, reference, dr, n), meanR, meanR, n);
-  const normCC = centredFrobenius(product(candidate, dc, candidate, dc, n), meanC, meanC, n);
-  const normCR = centredFrobenius(candidateByReference ?? product(candidate, dc, reference, dr, n), meanC, meanR, n);
+  const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
+  const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
+  const normCR = centredFrobenius(products.candidateByReference, meanC, meanR, n);
   if (normRR === 0 || normCC === 0) {
     return { value: null, reason: 'a set has no variance (every item has the same vector)' };
   }
   const cka = (normCR * normCR) / (normRR * normCC);
   return { value: Math.min(1, Math.max(0, cka)), reason: null };
+}
+
+/** The uncentred cross-products CKA needs: RᵀR (d_r × d_r), CᵀC (d_c × d_c), CᵀR (d_c × d_r), row-major. */
+export interface CrossProducts {
+  readonly referenceGram: Float64Array;
+  readonly candidateGram: Float64Array;
+  readonly candidateByReference: Float64Array;
+}
+
+/** The three cross-products in float64 with the plain JavaScript kernel. */
+export function crossProducts(matrices: AlignedMatrices): CrossProducts {
+  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
+  return {
+    referenceGram: crossProduct(reference, dr, reference, dr, n),
+    candidateGram: crossProduct(candidate, dc, candidate, dc, n),
+    candidateByReference: crossProduct(candidate, dc, reference, dr, n),
+  };
 }
 
 /** ‖XᵀY − n·μ_X μ_Yᵀ‖_F for a row-major d_x × d_y cross-product. */
