@@ -23676,8 +23676,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare2 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module.exports = compare2;
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
   }
 });
 
@@ -23685,8 +23685,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var rcompare = (a, b, loose) => compare2(b, a, loose);
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
     module.exports = rcompare;
   }
 });
@@ -23695,8 +23695,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var compareLoose = (a, b) => compare2(a, b, true);
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
     module.exports = compareLoose;
   }
 });
@@ -23739,8 +23739,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gt = (a, b, loose) => compare2(a, b, loose) > 0;
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
     module.exports = gt;
   }
 });
@@ -23749,8 +23749,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lt = (a, b, loose) => compare2(a, b, loose) < 0;
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
     module.exports = lt;
   }
 });
@@ -23759,8 +23759,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var eq = (a, b, loose) => compare2(a, b, loose) === 0;
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
     module.exports = eq;
   }
 });
@@ -23769,8 +23769,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var neq = (a, b, loose) => compare2(a, b, loose) !== 0;
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -23779,8 +23779,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var gte = (a, b, loose) => compare2(a, b, loose) >= 0;
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -23789,8 +23789,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare2 = require_compare();
-    var lte = (a, b, loose) => compare2(a, b, loose) <= 0;
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -24927,12 +24927,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare2 = require_compare();
+    var compare = require_compare();
     module.exports = (versions, range, options) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a, b) => compare2(a, b, options));
+      const v = versions.sort((a, b) => compare(a, b, options));
       for (const version of v) {
         const included = satisfies(version, range, options);
         if (included) {
@@ -24980,7 +24980,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
-    var compare2 = require_compare();
+    var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -25040,7 +25040,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare2(gt.semver, lt.semver, options);
+        gtltComp = compare(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -25120,14 +25120,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b;
       }
-      const comp = compare2(a.semver, b.semver, options);
+      const comp = compare(a.semver, b.semver, options);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     };
     var lowerLT = (a, b, options) => {
       if (!a) {
         return b;
       }
-      const comp = compare2(a.semver, b.semver, options);
+      const comp = compare(a.semver, b.semver, options);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     };
     module.exports = subset;
@@ -25151,7 +25151,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare2 = require_compare();
+    var compare = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -25190,7 +25190,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare: compare2,
+      compare,
       rcompare,
       compareLoose,
       compareBuild,
@@ -43333,7 +43333,7 @@ function createOctokitClient(options) {
 
 // src/action/run-action.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { mkdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
+import { existsSync as existsSync5, mkdirSync, readdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
 import { dirname as dirname2, join as join2 } from "node:path";
 
 // src/classify/manifest.ts
@@ -51104,9 +51104,6 @@ var TOOL_VERSION = "0.1.0";
 // src/compare.ts
 var STREAM = { sample: 1, bootstrap: 2, kmeans: 3 };
 var cliName = (option) => `--${option}`;
-async function compare(settings, log, context3 = {}) {
-  return (await compareDetailed(settings, log, context3)).report;
-}
 async function compareDetailed(settings, log, context3 = {}) {
   const nameOf = context3.nameOf ?? cliName;
   const paths = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
@@ -51313,6 +51310,73 @@ async function measure(engine, pair, settings, log) {
 }
 function shardRange(queries, shard) {
   return { start: Math.floor((shard.index - 1) * queries / shard.count), end: Math.floor(shard.index * queries / shard.count) };
+}
+
+// src/shard/partial-report.ts
+import { createHash } from "node:crypto";
+var PARTIAL_KIND = "embedding-gate-partial";
+function fingerprintOf(report) {
+  const { metrics, verdict: _verdict, ...rest } = report;
+  const { knnOverlap: _knn, crossRetrieval: crossRetrieval2, ...global2 } = metrics;
+  const shared = { ...rest, metrics: global2, k: report.metrics.knnOverlap.k, threshold: crossRetrieval2.threshold };
+  return createHash("sha256").update(JSON.stringify(shared)).digest("hex");
+}
+function buildPartialReport(result) {
+  const items = result.shardItems;
+  if (!items) throw new Error("buildPartialReport needs a sharded comparison");
+  return {
+    kind: PARTIAL_KIND,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    shard: items.shard,
+    fingerprint: fingerprintOf(result.report),
+    totalQueries: items.totalQueries,
+    sampled: items.sampled,
+    offset: items.offset,
+    policy: result.policy,
+    report: result.report,
+    items: { shared: Array.from(items.shared), ranks: items.ranks ? Array.from(items.ranks) : null, worst: items.worst }
+  };
+}
+function mergePartialReports(partials) {
+  if (partials.length === 0) throw new InputError("merge needs the partial reports of every shard.");
+  for (const { file, partial } of partials) {
+    if (partial?.kind !== PARTIAL_KIND || partial.schemaVersion !== REPORT_SCHEMA_VERSION) {
+      throw new InputError(`${file}: not a partial report of embedding-gate (write one with compare --query-shard i/n --format json).`);
+    }
+  }
+  const sorted = [...partials].sort((a, b) => a.partial.shard.index - b.partial.shard.index);
+  const first = sorted[0].partial;
+  const count = first.shard.count;
+  sorted.forEach(({ file, partial }, position) => {
+    if (partial.shard.count !== count) throw new InputError(`${file}: shard ${partial.shard.index}/${partial.shard.count} does not belong to a run of ${count} shards.`);
+    if (partial.shard.index !== position + 1) {
+      throw new InputError(`${file}: shard ${partial.shard.index}/${count} ${partial.shard.index === position ? "is given twice" : `follows a gap: shard ${position + 1}/${count} is missing`}.`);
+    }
+    if (partial.fingerprint !== first.fingerprint || partial.totalQueries !== first.totalQueries) {
+      throw new InputError(`${file}: shard ${partial.shard.index} was computed from other inputs or settings than shard 1 (${sorted[0].file}); re-run all shards alike.`);
+    }
+  });
+  if (sorted.length !== count) throw new InputError(`only ${sorted.length} of ${count} shards given; shard ${sorted.length + 1}/${count} is missing.`);
+  const base = first.report;
+  const k = base.metrics.knnOverlap.k;
+  const shared = sorted.flatMap(({ partial }) => partial.items.shared);
+  if (shared.length !== first.totalQueries) throw new InputError(`the shards hold ${shared.length} queries, the run has ${first.totalQueries}.`);
+  const overlaps = Float64Array.from(shared, (value) => value / k);
+  const { worstPositions, ...knn } = summariseKnnOverlap({ k, overlaps }, first.sampled, seededRandom(base.settings.seed ^ STREAM.bootstrap));
+  const candidates = new Map(sorted.flatMap(({ partial }) => partial.items.worst.map((item) => [item.position, item])));
+  const worst = worstPositions.map((position) => {
+    const item = candidates.get(position);
+    if (!item) throw new InputError(`the shards lack the neighbour lists of query ${position}; were they written by different versions?`);
+    const { position: _position, ...rest } = item;
+    return rest;
+  });
+  let crossRetrieval2 = base.metrics.crossRetrieval;
+  if (first.items.ranks !== null) {
+    const ranks = sorted.flatMap(({ partial }) => partial.items.ranks ?? []);
+    crossRetrieval2 = { ...summariseRanks(ranks, k, base.metrics.crossRetrieval.threshold), reason: null };
+  }
+  const metrics = { ...base.metrics, knnOverlap: { ...knn, worst }, crossRetrieval: crossRetrieval2 };
+  return { ...base, metrics, verdict: decideVerdict(metrics, base.bump, first.policy) };
 }
 
 // src/render/json.ts
@@ -51580,6 +51644,8 @@ var INPUT = {
   k: "k",
   sample: "sample",
   exactLimit: "exact-limit",
+  queryShard: "query-shard",
+  partials: "partials",
   seed: "seed",
   clusters: "clusters",
   minCoverage: "min-coverage",
@@ -51631,6 +51697,7 @@ var COMPARE_INPUTS = [
   INPUT.k,
   INPUT.sample,
   INPUT.exactLimit,
+  INPUT.queryShard,
   INPUT.seed,
   INPUT.clusters,
   INPUT.minCoverage,
@@ -51674,7 +51741,16 @@ function readActionInputs(read, workspace) {
     failOn: choice(INPUT.failOn, FAIL_ON),
     prNumber: prText === "" ? null : Number(prText)
   };
-  const mode = choice(INPUT.mode, ["gate", "comment-from-report"]);
+  const mode = choice(INPUT.mode, ["gate", "merge", "comment-from-report"]);
+  const lines = (name) => get(name).split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith("#"));
+  const reportPath = get(INPUT.reportPath);
+  if (mode === "merge") {
+    const partials = lines(INPUT.partials);
+    if (partials.length === 0) throw new UsageError(`${inputName(INPUT.partials)} is required in merge mode: the partial reports, one path or glob per line.`);
+    const allow = get(INPUT.allowOutsideWorkspace);
+    if (allow !== "true" && allow !== "false" && allow !== "") throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
+    return { ...common, mode, partials, reportPath: reportPath === "" ? null : reportPath, allowOutsideWorkspace: allow === "true" };
+  }
   if (mode === "comment-from-report") {
     const report = get(INPUT.report);
     if (report === "") throw new UsageError(`${inputName(INPUT.report)} is required in comment-from-report mode: the JSON report of the gate run.`);
@@ -51683,12 +51759,11 @@ function readActionInputs(read, workspace) {
   const raw = { workspace };
   for (const name of COMPARE_INPUTS) raw[name] = get(name);
   const referenceManifestFrom = choice(INPUT.referenceManifestFrom, ["base", "none"]);
-  const reportPath = get(INPUT.reportPath);
   return {
     ...common,
     mode,
     compare: parseSettings(raw, inputName),
-    modelPaths: get(INPUT.modelPaths).split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith("#")),
+    modelPaths: lines(INPUT.modelPaths),
     referenceManifestFromBase: referenceManifestFrom === "base",
     reportPath: reportPath === "" ? null : reportPath
   };
@@ -51719,11 +51794,47 @@ async function runAction(runtime) {
   const inputs = readActionInputs(runtime.getInput, runtime.env.workspace);
   const pr = pullRequestFromEvent(runtime.env.eventName, runtime.event);
   const github = runtime.createGitHub(inputs.token);
-  if (inputs.mode === "comment-from-report") {
-    await commentFromReport(inputs, runtime, github, pr);
-    return;
+  if (inputs.mode === "comment-from-report") await commentFromReport(inputs, runtime, github, pr);
+  else if (inputs.mode === "merge") await publish(mergeShards(inputs, runtime), inputs, runtime, github, pr);
+  else await gate(inputs, runtime, github, pr);
+}
+function mergeShards(inputs, runtime) {
+  const policy = { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace };
+  const files = expandPatterns(inputs.partials, runtime.env.workspace);
+  if (files.length === 0) throw new InputError(`${inputName(INPUT.partials)}: no file matches ${inputs.partials.join(", ")}.`);
+  runtime.info(`Merging ${files.length} partial reports: ${files.join(", ")}`);
+  const partials = files.map((file) => {
+    const path = resolveInputFile(file, inputName(INPUT.partials), policy);
+    try {
+      return { file, partial: JSON.parse(readFileSync5(path, "utf8")) };
+    } catch (error2) {
+      throw new InputError(`${file}: not valid JSON (${error2.message}).`);
+    }
+  });
+  return mergePartialReports(partials);
+}
+function expandPatterns(patterns, workspace) {
+  const found = /* @__PURE__ */ new Set();
+  for (const pattern of patterns) {
+    if (!/[*?[\]{}]/.test(pattern)) {
+      found.add(pattern);
+      continue;
+    }
+    const fixed = pattern.split("/").findIndex((part) => /[*?[\]{}]/.test(part));
+    const root = pattern.split("/").slice(0, fixed).join("/");
+    const matches = (0, import_picomatch.default)(pattern, { dot: true });
+    const walk = (dir) => {
+      const absolute = join2(workspace, dir);
+      if (!existsSync5(absolute)) return;
+      for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+        const relative2 = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(relative2);
+        else if (matches(relative2)) found.add(relative2);
+      }
+    };
+    walk(root);
   }
-  await gate(inputs, runtime, github, pr);
+  return [...found].sort();
 }
 async function gate(inputs, runtime, github, pr) {
   if (inputs.modelPaths.length > 0) {
@@ -51748,11 +51859,27 @@ async function gate(inputs, runtime, github, pr) {
     warn: (message) => runtime.warning(message),
     progress: progressPrinter({ write: (text) => runtime.info(text.trimEnd()), interactive: false })
   };
-  const report = await compare(inputs.compare, log, { referenceManifest, nameOf: inputName });
-  const reportPath = writeReport(report, inputs, runtime);
+  const result = await compareDetailed(inputs.compare, log, { referenceManifest, nameOf: inputName });
+  if (inputs.compare.queryShard !== null) {
+    const partial = buildPartialReport(result);
+    const path = writeReport(`${JSON.stringify(partial)}
+`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime);
+    for (const name of Object.values(OUTPUT)) runtime.setOutput(name, "");
+    runtime.setOutput(OUTPUT.status, "partial");
+    runtime.setOutput(OUTPUT.passed, "true");
+    runtime.setOutput(OUTPUT.skipped, "false");
+    runtime.setOutput(OUTPUT.reportPath, path);
+    await runtime.writeSummary(`embedding-gate: query shard ${partial.shard.index}/${partial.shard.count} computed ${partial.items.shared.length} of ${partial.totalQueries} queries; partial report \`${path}\` (merge it with mode: merge).
+`);
+    return;
+  }
+  await publish(result.report, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime, github, pr);
+}
+async function publish(report, inputs, runtime, github, pr) {
+  const reportPath = writeReport(renderJson(report), `embedding-gate-${inputs.commentId}.json`, inputs, runtime);
   const failed = stepFails(report, inputs.failOn);
   setReportOutputs(runtime, report, reportPath, failed);
-  annotate(report, inputs, runtime);
+  annotate(report, runtime);
   const runUrl = runLink(runtime);
   await runtime.writeSummary(
     `${renderMarkdown(report, { clusters: true, titleSuffix: inputs.commentId === "default" ? void 0 : inputs.commentId })}
@@ -51806,13 +51933,10 @@ async function baseManifest(inputs, runtime, github, pr) {
     return null;
   }
 }
-function writeReport(report, inputs, runtime) {
-  const path = inputs.reportPath === null ? join2(runtime.env.runnerTemp, `embedding-gate-${inputs.commentId}.json`) : resolveOutputFile(inputs.reportPath, "input 'report-path'", {
-    workspace: runtime.env.workspace,
-    allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace
-  });
+function writeReport(text, defaultName, inputs, runtime) {
+  const path = inputs.reportPath === null ? join2(runtime.env.runnerTemp, defaultName) : resolveOutputFile(inputs.reportPath, inputName(INPUT.reportPath), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
   mkdirSync(dirname2(path), { recursive: true });
-  writeFileSync(path, renderJson(report));
+  writeFileSync(path, text);
   return path;
 }
 function stepFails(report, failOn) {
@@ -51842,10 +51966,10 @@ function setSkippedOutputs(runtime) {
   runtime.setOutput(OUTPUT.passed, "true");
   runtime.setOutput(OUTPUT.skipped, "true");
 }
-function annotate(report, inputs, runtime) {
+function annotate(report, runtime) {
   for (const breach of report.verdict.breaches) {
     if (breach.metric === "bump") {
-      const file = inputs.compare.candidate.manifest ?? void 0;
+      const file = report.candidate.manifest ?? void 0;
       const annotation = { title: "embedding-gate: under-declared version", file, startLine: file ? versionLine(file, runtime.env.workspace) : void 0 };
       if (breach.level === "fail") runtime.error(breach.message, annotation);
       else runtime.warning(breach.message, annotation);

@@ -230,6 +230,26 @@ describe('the action, run as the runner runs it', () => {
     expectNoLeak(run);
   });
 
+  it('query shards in a matrix, then mode: merge, give the unsharded verdict and one comment', async () => {
+    const workspace = exampleWorkspace();
+    for (const index of [1, 2, 3]) {
+      const shard = await runActionProcess({ inputs: { ...patchInputs, 'query-shard': `${index}/3`, 'report-path': `partials/p${index}.json` }, apiUrl: api, workspace });
+      expect(shard.code).toBe(0);
+      expect(shard.outputs).toMatchObject({ status: 'partial', 'report-path': join(workspace, 'partials', `p${index}.json`) });
+    }
+    expect(github.calls().some((call) => call.includes('/comments'))).toBe(false);
+    const merged = await runActionProcess({ inputs: { mode: 'merge', partials: 'partials/*.json', 'report-path': 'merged.json' }, apiUrl: api, workspace });
+    expect(merged.code).toBe(0);
+    const whole = await runActionProcess({ inputs: { ...patchInputs, comment: 'never', 'report-path': 'whole.json' }, apiUrl: api, workspace });
+    expect(readFileSync(join(workspace, 'merged.json'), 'utf8')).toBe(readFileSync(join(workspace, 'whole.json'), 'utf8'));
+    expect(merged.outputs).toMatchObject({ status: 'pass', bump: 'patch', 'knn-overlap': whole.outputs['knn-overlap'] });
+    expect(ourComments()).toHaveLength(1);
+    expect(merged.stdout).toMatch(/Merging 3 partial reports: partials\/p1\.json, partials\/p2\.json, partials\/p3\.json/);
+    const missing = await runActionProcess({ inputs: { mode: 'merge', partials: 'partials/p1.json\npartials/p3.json' }, apiUrl: api, workspace });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/::error::embedding-gate: partials\/p3\.json: shard 3\/3 follows a gap: shard 2\/3 is missing/);
+  }, 60_000);
+
   it('bad input fails the step with one clear message', async () => {
     const run = await runActionProcess({ inputs: { ...patchInputs, k: 'ten' }, apiUrl: api });
     expect(run.code).toBe(1);

@@ -38,7 +38,16 @@ export interface CommentFromReportInputs extends CommonInputs {
   readonly report: string;
 }
 
-export type ActionInputs = GateInputs | CommentFromReportInputs;
+/** The merge mode: combine the partial reports of query shards, then report like the gate. */
+export interface MergeInputs extends CommonInputs {
+  readonly mode: 'merge';
+  /** Paths or globs of the partial reports, relative to the workspace. */
+  readonly partials: readonly string[];
+  readonly reportPath: string | null;
+  readonly allowOutsideWorkspace: boolean;
+}
+
+export type ActionInputs = GateInputs | MergeInputs | CommentFromReportInputs;
 
 /** Reads one input by name; the action passes `core.getInput`. */
 export type InputReader = (name: string) => string;
@@ -74,7 +83,20 @@ export function readActionInputs(read: InputReader, workspace: string): ActionIn
     failOn: choice(INPUT.failOn, FAIL_ON),
     prNumber: prText === '' ? null : Number(prText),
   };
-  const mode = choice(INPUT.mode, ['gate', 'comment-from-report'] as const);
+  const mode = choice(INPUT.mode, ['gate', 'merge', 'comment-from-report'] as const);
+  const lines = (name: string) =>
+    get(name)
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0 && !line.startsWith('#'));
+  const reportPath = get(INPUT.reportPath);
+  if (mode === 'merge') {
+    const partials = lines(INPUT.partials);
+    if (partials.length === 0) throw new UsageError(`${inputName(INPUT.partials)} is required in merge mode: the partial reports, one path or glob per line.`);
+    const allow = get(INPUT.allowOutsideWorkspace);
+    if (allow !== 'true' && allow !== 'false' && allow !== '') throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
+    return { ...common, mode, partials, reportPath: reportPath === '' ? null : reportPath, allowOutsideWorkspace: allow === 'true' };
+  }
   if (mode === 'comment-from-report') {
     const report = get(INPUT.report);
     if (report === '') throw new UsageError(`${inputName(INPUT.report)} is required in comment-from-report mode: the JSON report of the gate run.`);
@@ -83,15 +105,11 @@ export function readActionInputs(read: InputReader, workspace: string): ActionIn
   const raw: Record<string, string> = { workspace };
   for (const name of COMPARE_INPUTS) raw[name] = get(name);
   const referenceManifestFrom = choice(INPUT.referenceManifestFrom, ['base', 'none'] as const);
-  const reportPath = get(INPUT.reportPath);
   return {
     ...common,
     mode,
     compare: parseSettings(raw, inputName),
-    modelPaths: get(INPUT.modelPaths)
-      .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter((line) => line.length > 0 && !line.startsWith('#')),
+    modelPaths: lines(INPUT.modelPaths),
     referenceManifestFromBase: referenceManifestFrom === 'base',
     reportPath: reportPath === '' ? null : reportPath,
   };

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import picomatch from 'picomatch';
 import { parseManifest, type Manifest } from '../classify/manifest.js';
-import { compare } from '../compare.js';
+import { compareDetailed } from '../compare.js';
+import { buildPartialReport, mergePartialReports, type PartialReport } from '../shard/partial-report.js';
 import { InputError } from '../core/errors.js';
 import { resolveInputFile, resolveOutputFile } from '../io/paths.js';
 import { renderJson } from '../render/json.js';
@@ -12,7 +13,7 @@ import { progressPrinter } from '../progress.js';
 import { TOOL_VERSION } from '../version.js';
 import { commentBody, commentMarker, skippedSummary } from './comment.js';
 import { classifyGitHubError, describeGitHubError, type GateGitHub } from './github-client.js';
-import { inputName, readActionInputs, type ActionInputs, type CommentFromReportInputs, type GateInputs } from './inputs.js';
+import { inputName, readActionInputs, type ActionInputs, type CommentFromReportInputs, type GateInputs, type MergeInputs } from './inputs.js';
 import { INPUT, OUTPUT } from './names.js';
 import { pullRequestFromEvent, type PullRequestInfo } from './pull-request.js';
 
@@ -60,11 +61,54 @@ export async function runAction(runtime: ActionRuntime): Promise<void> {
   const inputs = readActionInputs(runtime.getInput, runtime.env.workspace);
   const pr = pullRequestFromEvent(runtime.env.eventName, runtime.event);
   const github = runtime.createGitHub(inputs.token);
-  if (inputs.mode === 'comment-from-report') {
-    await commentFromReport(inputs, runtime, github, pr);
-    return;
+  if (inputs.mode === 'comment-from-report') await commentFromReport(inputs, runtime, github, pr);
+  else if (inputs.mode === 'merge') await publish(mergeShards(inputs, runtime), inputs, runtime, github, pr);
+  else await gate(inputs, runtime, github, pr);
+}
+
+/** What publishing a report needs from the inputs of either mode that produces one. */
+type PublishInputs = Pick<GateInputs, 'commentId' | 'comment' | 'failOn' | 'reportPath' | 'token' | 'prNumber'> & { readonly allowOutsideWorkspace: boolean };
+
+/** merge mode: expands the partial-report patterns and merges the shards into one report. */
+function mergeShards(inputs: MergeInputs, runtime: ActionRuntime): Report {
+  const policy = { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace };
+  const files = expandPatterns(inputs.partials, runtime.env.workspace);
+  if (files.length === 0) throw new InputError(`${inputName(INPUT.partials)}: no file matches ${inputs.partials.join(', ')}.`);
+  runtime.info(`Merging ${files.length} partial reports: ${files.join(', ')}`);
+  const partials = files.map((file) => {
+    const path = resolveInputFile(file, inputName(INPUT.partials), policy);
+    try {
+      return { file, partial: JSON.parse(readFileSync(path, 'utf8')) as PartialReport };
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON (${(error as Error).message}).`);
+    }
+  });
+  return mergePartialReports(partials);
+}
+
+/** Paths (relative to the workspace, sorted) matching each line: a literal path, or a glob walked from its fixed prefix. */
+function expandPatterns(patterns: readonly string[], workspace: string): string[] {
+  const found = new Set<string>();
+  for (const pattern of patterns) {
+    if (!/[*?[\]{}]/.test(pattern)) {
+      found.add(pattern);
+      continue;
+    }
+    const fixed = pattern.split('/').findIndex((part) => /[*?[\]{}]/.test(part));
+    const root = pattern.split('/').slice(0, fixed).join('/');
+    const matches = picomatch(pattern, { dot: true });
+    const walk = (dir: string): void => {
+      const absolute = join(workspace, dir);
+      if (!existsSync(absolute)) return;
+      for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+        const relative = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(relative);
+        else if (matches(relative)) found.add(relative);
+      }
+    };
+    walk(root);
   }
-  await gate(inputs, runtime, github, pr);
+  return [...found].sort();
 }
 
 async function gate(inputs: GateInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<void> {
@@ -91,12 +135,27 @@ async function gate(inputs: GateInputs, runtime: ActionRuntime, github: GateGitH
     warn: (message: string) => runtime.warning(message),
     progress: progressPrinter({ write: (text: string) => runtime.info(text.trimEnd()), interactive: false }),
   };
-  const report = await compare(inputs.compare, log, { referenceManifest, nameOf: inputName });
+  const result = await compareDetailed(inputs.compare, log, { referenceManifest, nameOf: inputName });
+  if (inputs.compare.queryShard !== null) {
+    const partial = buildPartialReport(result);
+    const path = writeReport(`${JSON.stringify(partial)}\n`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime);
+    for (const name of Object.values(OUTPUT)) runtime.setOutput(name, '');
+    runtime.setOutput(OUTPUT.status, 'partial');
+    runtime.setOutput(OUTPUT.passed, 'true');
+    runtime.setOutput(OUTPUT.skipped, 'false');
+    runtime.setOutput(OUTPUT.reportPath, path);
+    await runtime.writeSummary(`embedding-gate: query shard ${partial.shard.index}/${partial.shard.count} computed ${partial.items.shared.length} of ${partial.totalQueries} queries; partial report \`${path}\` (merge it with mode: merge).\n`);
+    return;
+  }
+  await publish(result.report, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime, github, pr);
+}
 
-  const reportPath = writeReport(report, inputs, runtime);
+/** Writes the JSON report, outputs, annotations and the job summary; comments; fails the step per fail-on. */
+async function publish(report: Report, inputs: PublishInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<void> {
+  const reportPath = writeReport(renderJson(report), `embedding-gate-${inputs.commentId}.json`, inputs, runtime);
   const failed = stepFails(report, inputs.failOn);
   setReportOutputs(runtime, report, reportPath, failed);
-  annotate(report, inputs, runtime);
+  annotate(report, runtime);
   const runUrl = runLink(runtime);
   await runtime.writeSummary(
     `${renderMarkdown(report, { clusters: true, titleSuffix: inputs.commentId === 'default' ? undefined : inputs.commentId })}\n<sub>${runUrl ? `[workflow run](${runUrl}) · ` : ''}JSON report: \`${reportPath}\`</sub>\n`,
@@ -152,20 +211,18 @@ async function baseManifest(inputs: GateInputs, runtime: ActionRuntime, github: 
   }
 }
 
-function writeReport(report: Report, inputs: GateInputs, runtime: ActionRuntime): string {
+/** Writes `text` to report-path, or to $RUNNER_TEMP/`defaultName`; returns the path. */
+function writeReport(text: string, defaultName: string, inputs: Pick<PublishInputs, 'reportPath' | 'allowOutsideWorkspace'>, runtime: ActionRuntime): string {
   const path =
     inputs.reportPath === null
-      ? join(runtime.env.runnerTemp, `embedding-gate-${inputs.commentId}.json`)
-      : resolveOutputFile(inputs.reportPath, "input 'report-path'", {
-          workspace: runtime.env.workspace,
-          allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace,
-        });
+      ? join(runtime.env.runnerTemp, defaultName)
+      : resolveOutputFile(inputs.reportPath, inputName(INPUT.reportPath), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderJson(report));
+  writeFileSync(path, text);
   return path;
 }
 
-function stepFails(report: Report, failOn: GateInputs['failOn']): boolean {
+function stepFails(report: Report, failOn: PublishInputs['failOn']): boolean {
   const status = report.verdict.status;
   return (failOn === 'fail' && status === 'fail') || (failOn === 'warn' && status !== 'pass');
 }
@@ -197,10 +254,10 @@ function setSkippedOutputs(runtime: ActionRuntime): void {
 }
 
 /** An error annotation on the candidate manifest's version line when under-declared; warnings for warn breaches. */
-function annotate(report: Report, inputs: GateInputs, runtime: ActionRuntime): void {
+function annotate(report: Report, runtime: ActionRuntime): void {
   for (const breach of report.verdict.breaches) {
     if (breach.metric === 'bump') {
-      const file = inputs.compare.candidate.manifest ?? undefined;
+      const file = report.candidate.manifest ?? undefined;
       const annotation: Annotation = { title: 'embedding-gate: under-declared version', file, startLine: file ? versionLine(file, runtime.env.workspace) : undefined };
       if (breach.level === 'fail') runtime.error(breach.message, annotation);
       else runtime.warning(breach.message, annotation);
@@ -246,7 +303,7 @@ function wantsComment(report: Report, mode: ActionInputs['comment']): boolean {
  * the token's own login (a human quoting the marker is never overwritten). GitHub errors never hide
  * the verdict: a read-only token or a rate limit becomes a warning that says which it was.
  */
-async function upsertComment(report: Report, inputs: ActionInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo): Promise<void> {
+async function upsertComment(report: Report, inputs: Pick<ActionInputs, 'comment' | 'commentId'>, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo): Promise<void> {
   if (inputs.comment === 'never') return;
   const marker = commentMarker(inputs.commentId);
   try {
