@@ -63,13 +63,19 @@ export function topKTask(
           const from = Math.max(start, g + 1);
           if (from >= end) continue;
           score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);
+          const worst = lists.worst;
           for (let slot = 0; g + slot <= last; slot++) {
             const query = g + slot;
             const offset = slot * block - start;
+            let bar = worst[query] as number;
             for (let j = Math.max(start, query + 1); j < end; j++) {
               const value = tile[offset + j] as number;
-              lists.offer(query, value, j);
-              lists.offer(j, value, query);
+              // Inline pre-checks: most pairs rank below both lists' k-th best and are skipped here.
+              if (value >= bar) {
+                lists.offer(query, value, j);
+                bar = worst[query] as number;
+              }
+              if (value >= (worst[j] as number)) lists.offer(j, value, query);
             }
           }
         }
@@ -87,10 +93,19 @@ export function topKTask(
         const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
         const row = (slot: number): number => address + (queryRows[Math.min(g + slot, last)] as number) * rowBytes;
         score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);
+        const worst = lists.worst;
         for (let slot = 0; g + slot <= last; slot++) {
-          const query = queryRows[g + slot] as number;
+          const list = g + slot;
+          const query = queryRows[list] as number;
           const offset = slot * block - start;
-          for (let j = start; j < end; j++) if (j !== query) lists.offer(g + slot, tile[offset + j] as number, j);
+          let bar = worst[list] as number;
+          for (let j = start; j < end; j++) {
+            const value = tile[offset + j] as number;
+            if (value >= bar && j !== query) {
+              lists.offer(list, value, j);
+              bar = worst[list] as number;
+            }
+          }
         }
       }
     }

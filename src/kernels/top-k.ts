@@ -6,6 +6,11 @@
 export class TopKLists {
   readonly scores: Float64Array;
   readonly indices: Int32Array;
+  /**
+   * The k-th best score of each list (−∞ until it is full): a candidate scoring below it can be
+   * skipped without calling offer, which the hot loops check inline.
+   */
+  readonly worst: Float64Array;
 
   constructor(
     readonly lists: number,
@@ -13,6 +18,7 @@ export class TopKLists {
   ) {
     this.scores = new Float64Array(lists * k).fill(-Infinity);
     this.indices = new Int32Array(lists * k).fill(0x7fffffff);
+    this.worst = new Float64Array(lists).fill(-Infinity);
   }
 
   /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
@@ -31,6 +37,7 @@ export class TopKLists {
     }
     scores[p] = score;
     indices[p] = index;
+    this.worst[list] = scores[base + this.k - 1] as number;
   }
 
   /** The best-first indices of list `list` (a view, not a copy). */
