@@ -51449,7 +51449,7 @@ function renderMarkdown(report, options = {}) {
   out.push("");
   out.push("| bump | value |");
   out.push("| --- | --- |");
-  out.push(`| final | **${bump.final}**${bump.nextVersion ? ` \u2192 next version \`${escapeMarkdown(bump.nextVersion, 40)}\`` : ""} |`);
+  out.push(`| final | **${bump.final}**${bump.nextVersion ? ` \u2192 next version **${escapeMarkdown(bump.nextVersion, 40)}**` : ""} |`);
   out.push(`| required | ${bump.required} (manifests: ${bump.fromManifests ?? "n/a"}, vectors: ${bump.requiredByVectors}) |`);
   out.push(`| declared | ${bump.declared ?? "nothing"}${bump.declaredSource ? ` (${bump.declaredSource})` : ""}${bump.underDeclared ? " \u274C under-declared" : ""} |`);
   out.push("");

@@ -70,6 +70,9 @@ describe('the action, run as the runner runs it', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toMatch(/^<!-- embedding-gate:comment-id=default -->\n## ✅ embedding-gate: PASS/);
     expect(comments[0]!.body).toMatch(/\*\*Re-index required\*\*/);
+    // Escaped data never sits inside a code span, where a backslash would show.
+    expect(comments[0]!.body).toMatch(/next version \*\*1\\\.0\.1\*\*/);
+    expect(comments[0]!.body).not.toMatch(/`[^`]*\\[^`]*`/);
     expect(comments[0]!.body).toMatch(/\[workflow run\]\(https:\/\/github\.com\/Codertocat\/Hello-World\/actions\/runs\/4242\) · head ec26c3e/);
     expect(github.calls()).toEqual([
       'GET /user',

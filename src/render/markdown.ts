@@ -37,7 +37,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   out.push('');
   out.push('| bump | value |');
   out.push('| --- | --- |');
-  out.push(`| final | **${bump.final}**${bump.nextVersion ? ` → next version \`${md(bump.nextVersion, 40)}\`` : ''} |`);
+  out.push(`| final | **${bump.final}**${bump.nextVersion ? ` → next version **${md(bump.nextVersion, 40)}**` : ''} |`);
   out.push(`| required | ${bump.required} (manifests: ${bump.fromManifests ?? 'n/a'}, vectors: ${bump.requiredByVectors}) |`);
   out.push(`| declared | ${bump.declared ?? 'nothing'}${bump.declaredSource ? ` (${bump.declaredSource})` : ''}${bump.underDeclared ? ' ❌ under-declared' : ''} |`);
   out.push('');
