@@ -50838,14 +50838,7 @@ var WasmEngine = class {
     const parts = await Promise.all(
       slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix: matrix2, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
     );
-    const out = new Int32Array(queryRows.length * k);
-    let offset = 0;
-    for (const result of parts) {
-      const indices = result.indices;
-      out.set(indices, offset);
-      offset += indices.length;
-    }
-    return out;
+    return concat2(parts.map((result) => result.indices));
   }
   async partnerRanks(queries, items, count, dim, queryRows, label) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
@@ -50857,14 +50850,7 @@ var WasmEngine = class {
     const parts = await Promise.all(
       slices.map((slice, w) => this.run(workers[w], { kind: "ranks", queries: queryRef, items: itemRef, queryRows: slice }, onProgress))
     );
-    const out = new Int32Array(rows.length);
-    let offset = 0;
-    for (const result of parts) {
-      const ranks = result.ranks;
-      out.set(ranks, offset);
-      offset += ranks.length;
-    }
-    return out;
+    return concat2(parts.map((result) => result.ranks));
   }
   async crossProduct(a, da, b, db, count) {
     const workers = this.start();
@@ -50906,6 +50892,15 @@ function split(rows, parts) {
     start = end;
   }
   return slices;
+}
+function concat2(parts) {
+  const out = new Int32Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 // src/policy/verdict.ts

@@ -188,14 +188,7 @@ class WasmEngine implements KnnEngine {
     const parts = await Promise.all(
       slices.map((rows, w) => this.run(workers[w] as Worker, { kind: 'topk', matrix, k, queryRows: rows, part: 0, parts: 1 }, onProgress)),
     );
-    const out = new Int32Array(queryRows.length * k);
-    let offset = 0;
-    for (const result of parts) {
-      const indices = result.indices as Int32Array;
-      out.set(indices, offset);
-      offset += indices.length;
-    }
-    return out;
+    return concat(parts.map((result) => result.indices as Int32Array));
   }
 
   async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string) {
@@ -208,14 +201,7 @@ class WasmEngine implements KnnEngine {
     const parts = await Promise.all(
       slices.map((slice, w) => this.run(workers[w] as Worker, { kind: 'ranks', queries: queryRef, items: itemRef, queryRows: slice }, onProgress)),
     );
-    const out = new Int32Array(rows.length);
-    let offset = 0;
-    for (const result of parts) {
-      const ranks = result.ranks as Int32Array;
-      out.set(ranks, offset);
-      offset += ranks.length;
-    }
-    return out;
+    return concat(parts.map((result) => result.ranks as Int32Array));
   }
 
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
@@ -262,4 +248,15 @@ function split(rows: Int32Array, parts: number): Int32Array[] {
     start = end;
   }
   return slices;
+}
+
+/** The workers' slices, joined in order. */
+function concat(parts: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
