@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TOKEN, exampleWorkspace, forkPullRequestEvent, pullRequestEvent, runActionProcess, type ActionRun } from './action-harness.js';
@@ -62,6 +62,7 @@ describe('the action, run as the runner runs it', () => {
     expect(Number(run.outputs['knn-overlap'])).toBeCloseTo(0.6098, 3);
     expect(Number(run.outputs.cka)).toBeGreaterThan(0.9);
     expect(Number(run.outputs['centroid-shift'])).toBeGreaterThan(0);
+    expect(readdirSync(run.runnerTemp)).toEqual(['embedding-gate-default.json']);
     const report = JSON.parse(readFileSync(run.outputs['report-path']!, 'utf8'));
     expect(report.verdict.status).toBe('pass');
     expect(run.summary).toMatch(/## ✅ embedding-gate: PASS — patch change \(declared patch\)/);
@@ -161,7 +162,7 @@ describe('the action, run as the runner runs it', () => {
     expect(run.outputs).toMatchObject({ skipped: 'true', status: 'skipped', passed: 'true', bump: '' });
     expect(run.summary).toMatch(/embedding-gate: skipped/);
     expect(github.requests.filter((r) => r.path.endsWith('/files')).map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
-    expect(existsSync(join(run.workspace, '..', 'temp'))).toBe(false);
+    expect(readdirSync(run.runnerTemp)).toEqual([]);
     expect(github.calls().some((call) => call.includes('/comments'))).toBe(false);
   });
 

@@ -43,6 +43,8 @@ export interface ActionRun {
   readonly outputs: Record<string, string>;
   readonly summary: string;
   readonly workspace: string;
+  /** The run's RUNNER_TEMP, where the JSON report goes by default. */
+  readonly runnerTemp: string;
 }
 
 /** Parses a GITHUB_OUTPUT file (`name<<DELIMITER` blocks, as @actions/core writes them). */
@@ -128,5 +130,6 @@ export async function runActionProcess(options: {
     outputs: parseOutputs(readFileSync(env.GITHUB_OUTPUT!, 'utf8')),
     summary: existsSync(env.GITHUB_STEP_SUMMARY!) ? readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8') : '',
     workspace,
+    runnerTemp: env.RUNNER_TEMP!,
   };
 }
