@@ -15312,7 +15312,7 @@ var require_lib2 = __commonJS({
 });
 
 // src/cli/run-cli.ts
-import { mkdirSync, readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname as dirname2 } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -22655,6 +22655,7 @@ var SCORE_KERNEL_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgE
 // src/kernels/wasm-kernel.ts
 var KERNELS = ["auto", "relaxed-simd", "simd", "js"];
 var PAGE = 65536;
+var MAX_BYTES = 2 ** 32 - PAGE;
 var BYTES = { "relaxed-simd": SCORE_KERNEL_RELAXED_SIMD, simd: SCORE_KERNEL_SIMD };
 function kernelSupported(name) {
   try {
@@ -22682,8 +22683,10 @@ var KernelArena = class {
   allocate(length) {
     const offset = this.top + 15 & ~15;
     const end = offset + length * 4;
-    if (end > 2 ** 32 - PAGE) {
-      throw new RangeError(`the kNN kernel's memory is limited to 4 GiB; ${Math.round(end / 2 ** 20)} MiB are needed (use --sample or --query-shard)`);
+    if (end > MAX_BYTES) {
+      throw new InputError(
+        `the vectors need ${Math.round(end / 2 ** 20)} MiB, more than the 4 GiB the WebAssembly kNN kernel can address; run with the JavaScript kernel (kernel: js), which has no such limit but is much slower.`
+      );
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
@@ -22975,7 +22978,7 @@ var SETTING_OPTIONS = {
   "cluster-field": "metadata field whose values are clusters (default label; else k-means)",
   k: "neighbours per item (default 10)",
   sample: "evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)",
-  "exact-limit": "evaluate every item exactly up to this many items; beyond it, a seeded sample of 5000 queries with a 95% interval (default 25000)",
+  "exact-limit": `evaluate every item exactly up to this many items; beyond it, a seeded sample of ${DEFAULT_SAMPLE} queries with a 95% interval (default 25000)`,
   "query-shard": "compute shard i of n of the queries (e.g. 2/4) and write a partial report for `embedding-gate merge`",
   seed: "seed for sampling, bootstrap and k-means (default 42)",
   clusters: "k-means clusters when no label field is present (default 8)",
@@ -23111,56 +23114,53 @@ async function compareDetailed(settings, log, context = {}) {
     const allocate = (length) => engine.allocate(length);
     const reference = await readSide(settings.reference, "reference", settings, paths, log, nameOf, allocate);
     const candidate = await readSide(settings.candidate, "candidate", settings, paths, log, nameOf, allocate);
-    return await compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf);
+    log.info(`kNN kernel: ${engine.kernel}${engine.kernel === "js" ? "" : ` on ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`}`);
+    const pair = alignById(reference.set, candidate.set, settings.minCoverage, allocate, true);
+    log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
+    if (settings.k >= pair.count) {
+      throw new InputError(
+        `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
+      );
+    }
+    const { metrics, shardItems } = await measure(engine, pair, settings, log);
+    const bump = classifyBump({
+      referenceManifest,
+      candidateManifest,
+      declaredFlag: settings.declaredBump,
+      vectors: {
+        referenceDim: pair.referenceDim,
+        candidateDim: pair.candidateDim,
+        minPairedCosine: metrics.paired.cosineMin,
+        equivalenceTolerance: settings.equivalenceTolerance
+      }
+    });
+    const verdict = decideVerdict(metrics, bump, policy);
+    const report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: "embedding-gate", version: TOOL_VERSION },
+      settings: {
+        k: settings.k,
+        sample: settings.sample,
+        exactLimit: settings.exactLimit,
+        seed: settings.seed,
+        clusters: settings.clusters,
+        minCoverage: settings.minCoverage,
+        compatThreshold: settings.compatThreshold,
+        equivalenceTolerance: settings.equivalenceTolerance,
+        config: settings.config,
+        kernel: engine.kernel
+      },
+      reference: reference.summary,
+      candidate: candidate.summary,
+      alignment: pair.summary,
+      metrics,
+      bump,
+      verdict
+    };
+    return { report, shardItems, policy };
   } finally {
     await engine.close();
   }
-}
-async function compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf) {
-  log.info(`kNN kernel: ${engine.kernel}${engine.kernel === "js" ? "" : ` on ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`}`);
-  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length), true);
-  log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
-  if (settings.k >= pair.count) {
-    throw new InputError(
-      `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
-    );
-  }
-  const { metrics, shardItems } = await measure(engine, pair, settings, log);
-  const bump = classifyBump({
-    referenceManifest,
-    candidateManifest,
-    declaredFlag: settings.declaredBump,
-    vectors: {
-      referenceDim: pair.referenceDim,
-      candidateDim: pair.candidateDim,
-      minPairedCosine: metrics.paired.cosineMin,
-      equivalenceTolerance: settings.equivalenceTolerance
-    }
-  });
-  const verdict = decideVerdict(metrics, bump, policy);
-  const report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: "embedding-gate", version: TOOL_VERSION },
-    settings: {
-      k: settings.k,
-      sample: settings.sample,
-      exactLimit: settings.exactLimit,
-      seed: settings.seed,
-      clusters: settings.clusters,
-      minCoverage: settings.minCoverage,
-      compatThreshold: settings.compatThreshold,
-      equivalenceTolerance: settings.equivalenceTolerance,
-      config: settings.config,
-      kernel: engine.kernel
-    },
-    reference: reference.summary,
-    candidate: candidate.summary,
-    alignment: pair.summary,
-    metrics,
-    bump,
-    verdict
-  };
-  return { report, shardItems, policy };
 }
 async function readSide(side, name, settings, paths, log, nameOf, allocate) {
   const path = resolveInputFile(side.path, nameOf(name), paths);
@@ -23304,6 +23304,7 @@ function shardRange(queries, shard) {
 
 // src/shard/partial-report.ts
 import { createHash } from "node:crypto";
+import { readFileSync as readFileSync4 } from "node:fs";
 var PARTIAL_KIND = "embedding-gate-partial";
 function fingerprintOf(report) {
   const { metrics, verdict: _verdict, ...rest } = report;
@@ -23327,6 +23328,16 @@ function buildPartialReport(result) {
     items: { shared: Array.from(items.shared), ranks: items.ranks ? Array.from(items.ranks) : null, worst: items.worst }
   };
 }
+function loadPartialReports(files, what, paths) {
+  return files.map((file) => {
+    const path = resolveInputFile(file, what, paths);
+    try {
+      return { file, partial: JSON.parse(readFileSync4(path, "utf8")) };
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON (${error.message}).`);
+    }
+  });
+}
 function mergePartialReports(partials) {
   if (partials.length === 0) throw new InputError("merge needs the partial reports of every shard.");
   for (const { file, partial } of partials) {
@@ -23337,6 +23348,7 @@ function mergePartialReports(partials) {
   const sorted = [...partials].sort((a, b) => a.partial.shard.index - b.partial.shard.index);
   const first = sorted[0].partial;
   const count = first.shard.count;
+  let expectedOffset = 0;
   sorted.forEach(({ file, partial }, position) => {
     if (partial.shard.count !== count) throw new InputError(`${file}: shard ${partial.shard.index}/${partial.shard.count} does not belong to a run of ${count} shards.`);
     if (partial.shard.index !== position + 1) {
@@ -23345,6 +23357,10 @@ function mergePartialReports(partials) {
     if (partial.fingerprint !== first.fingerprint || partial.totalQueries !== first.totalQueries) {
       throw new InputError(`${file}: shard ${partial.shard.index} was computed from other inputs or settings than shard 1 (${sorted[0].file}); re-run all shards alike.`);
     }
+    if (partial.offset !== expectedOffset) {
+      throw new InputError(`${file}: shard ${partial.shard.index} starts at query ${partial.offset}, but the shards before it end at ${expectedOffset}; were they written by different versions?`);
+    }
+    expectedOffset += partial.items.shared.length;
   });
   if (sorted.length !== count) throw new InputError(`only ${sorted.length} of ${count} shards given; shard ${sorted.length + 1}/${count} is missing.`);
   const base = first.report;
@@ -23748,14 +23764,7 @@ async function runMerge(args, io) {
   const format2 = values.format ?? "text";
   if (!OUTPUT_FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(format2)}.`);
   const paths = { workspace: values.workspace ?? io.cwd, allowOutsideWorkspace: values["allow-outside-workspace"] === true };
-  const partials = positionals.map((file) => {
-    const path = resolveInputFile(file, "merge", paths);
-    try {
-      return { file, partial: JSON.parse(readFileSync4(path, "utf8")) };
-    } catch (error) {
-      throw new InputError(`${file}: not valid JSON (${error.message}).`);
-    }
-  });
+  const partials = loadPartialReports(positionals, "merge", paths);
   const report = mergePartialReports(partials);
   const output = values.output ?? null;
   const outputPath = output === null ? null : resolveOutputFile(output, "--output", paths);

@@ -38293,7 +38293,7 @@ var require_lib3 = __commonJS({
 });
 
 // src/action/index.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -43333,7 +43333,7 @@ function createOctokitClient(options) {
 
 // src/action/run-action.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { existsSync as existsSync5, mkdirSync, readdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
+import { existsSync as existsSync5, mkdirSync, readdirSync, readFileSync as readFileSync6, writeFileSync } from "node:fs";
 import { dirname as dirname2, join as join2 } from "node:path";
 
 // src/classify/manifest.ts
@@ -50667,6 +50667,7 @@ var SCORE_KERNEL_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgE
 // src/kernels/wasm-kernel.ts
 var KERNELS = ["auto", "relaxed-simd", "simd", "js"];
 var PAGE = 65536;
+var MAX_BYTES = 2 ** 32 - PAGE;
 var BYTES = { "relaxed-simd": SCORE_KERNEL_RELAXED_SIMD, simd: SCORE_KERNEL_SIMD };
 function kernelSupported(name) {
   try {
@@ -50694,8 +50695,10 @@ var KernelArena = class {
   allocate(length) {
     const offset = this.top + 15 & ~15;
     const end = offset + length * 4;
-    if (end > 2 ** 32 - PAGE) {
-      throw new RangeError(`the kNN kernel's memory is limited to 4 GiB; ${Math.round(end / 2 ** 20)} MiB are needed (use --sample or --query-shard)`);
+    if (end > MAX_BYTES) {
+      throw new InputError(
+        `the vectors need ${Math.round(end / 2 ** 20)} MiB, more than the 4 GiB the WebAssembly kNN kernel can address; run with the JavaScript kernel (kernel: js), which has no such limit but is much slower.`
+      );
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
@@ -50987,7 +50990,7 @@ var SETTING_OPTIONS = {
   "cluster-field": "metadata field whose values are clusters (default label; else k-means)",
   k: "neighbours per item (default 10)",
   sample: "evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)",
-  "exact-limit": "evaluate every item exactly up to this many items; beyond it, a seeded sample of 5000 queries with a 95% interval (default 25000)",
+  "exact-limit": `evaluate every item exactly up to this many items; beyond it, a seeded sample of ${DEFAULT_SAMPLE} queries with a 95% interval (default 25000)`,
   "query-shard": "compute shard i of n of the queries (e.g. 2/4) and write a partial report for `embedding-gate merge`",
   seed: "seed for sampling, bootstrap and k-means (default 42)",
   clusters: "k-means clusters when no label field is present (default 8)",
@@ -51123,56 +51126,53 @@ async function compareDetailed(settings, log, context3 = {}) {
     const allocate = (length) => engine.allocate(length);
     const reference = await readSide(settings.reference, "reference", settings, paths, log, nameOf, allocate);
     const candidate = await readSide(settings.candidate, "candidate", settings, paths, log, nameOf, allocate);
-    return await compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf);
+    log.info(`kNN kernel: ${engine.kernel}${engine.kernel === "js" ? "" : ` on ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`}`);
+    const pair = alignById(reference.set, candidate.set, settings.minCoverage, allocate, true);
+    log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
+    if (settings.k >= pair.count) {
+      throw new InputError(
+        `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
+      );
+    }
+    const { metrics, shardItems } = await measure(engine, pair, settings, log);
+    const bump = classifyBump({
+      referenceManifest,
+      candidateManifest,
+      declaredFlag: settings.declaredBump,
+      vectors: {
+        referenceDim: pair.referenceDim,
+        candidateDim: pair.candidateDim,
+        minPairedCosine: metrics.paired.cosineMin,
+        equivalenceTolerance: settings.equivalenceTolerance
+      }
+    });
+    const verdict = decideVerdict(metrics, bump, policy);
+    const report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: "embedding-gate", version: TOOL_VERSION },
+      settings: {
+        k: settings.k,
+        sample: settings.sample,
+        exactLimit: settings.exactLimit,
+        seed: settings.seed,
+        clusters: settings.clusters,
+        minCoverage: settings.minCoverage,
+        compatThreshold: settings.compatThreshold,
+        equivalenceTolerance: settings.equivalenceTolerance,
+        config: settings.config,
+        kernel: engine.kernel
+      },
+      reference: reference.summary,
+      candidate: candidate.summary,
+      alignment: pair.summary,
+      metrics,
+      bump,
+      verdict
+    };
+    return { report, shardItems, policy };
   } finally {
     await engine.close();
   }
-}
-async function compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf) {
-  log.info(`kNN kernel: ${engine.kernel}${engine.kernel === "js" ? "" : ` on ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`}`);
-  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length), true);
-  log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
-  if (settings.k >= pair.count) {
-    throw new InputError(
-      `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
-    );
-  }
-  const { metrics, shardItems } = await measure(engine, pair, settings, log);
-  const bump = classifyBump({
-    referenceManifest,
-    candidateManifest,
-    declaredFlag: settings.declaredBump,
-    vectors: {
-      referenceDim: pair.referenceDim,
-      candidateDim: pair.candidateDim,
-      minPairedCosine: metrics.paired.cosineMin,
-      equivalenceTolerance: settings.equivalenceTolerance
-    }
-  });
-  const verdict = decideVerdict(metrics, bump, policy);
-  const report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: "embedding-gate", version: TOOL_VERSION },
-    settings: {
-      k: settings.k,
-      sample: settings.sample,
-      exactLimit: settings.exactLimit,
-      seed: settings.seed,
-      clusters: settings.clusters,
-      minCoverage: settings.minCoverage,
-      compatThreshold: settings.compatThreshold,
-      equivalenceTolerance: settings.equivalenceTolerance,
-      config: settings.config,
-      kernel: engine.kernel
-    },
-    reference: reference.summary,
-    candidate: candidate.summary,
-    alignment: pair.summary,
-    metrics,
-    bump,
-    verdict
-  };
-  return { report, shardItems, policy };
 }
 async function readSide(side, name, settings, paths, log, nameOf, allocate) {
   const path = resolveInputFile(side.path, nameOf(name), paths);
@@ -51316,6 +51316,7 @@ function shardRange(queries, shard) {
 
 // src/shard/partial-report.ts
 import { createHash } from "node:crypto";
+import { readFileSync as readFileSync5 } from "node:fs";
 var PARTIAL_KIND = "embedding-gate-partial";
 function fingerprintOf(report) {
   const { metrics, verdict: _verdict, ...rest } = report;
@@ -51339,6 +51340,16 @@ function buildPartialReport(result) {
     items: { shared: Array.from(items.shared), ranks: items.ranks ? Array.from(items.ranks) : null, worst: items.worst }
   };
 }
+function loadPartialReports(files, what, paths) {
+  return files.map((file) => {
+    const path = resolveInputFile(file, what, paths);
+    try {
+      return { file, partial: JSON.parse(readFileSync5(path, "utf8")) };
+    } catch (error2) {
+      throw new InputError(`${file}: not valid JSON (${error2.message}).`);
+    }
+  });
+}
 function mergePartialReports(partials) {
   if (partials.length === 0) throw new InputError("merge needs the partial reports of every shard.");
   for (const { file, partial } of partials) {
@@ -51349,6 +51360,7 @@ function mergePartialReports(partials) {
   const sorted = [...partials].sort((a, b) => a.partial.shard.index - b.partial.shard.index);
   const first = sorted[0].partial;
   const count = first.shard.count;
+  let expectedOffset = 0;
   sorted.forEach(({ file, partial }, position) => {
     if (partial.shard.count !== count) throw new InputError(`${file}: shard ${partial.shard.index}/${partial.shard.count} does not belong to a run of ${count} shards.`);
     if (partial.shard.index !== position + 1) {
@@ -51357,6 +51369,10 @@ function mergePartialReports(partials) {
     if (partial.fingerprint !== first.fingerprint || partial.totalQueries !== first.totalQueries) {
       throw new InputError(`${file}: shard ${partial.shard.index} was computed from other inputs or settings than shard 1 (${sorted[0].file}); re-run all shards alike.`);
     }
+    if (partial.offset !== expectedOffset) {
+      throw new InputError(`${file}: shard ${partial.shard.index} starts at query ${partial.offset}, but the shards before it end at ${expectedOffset}; were they written by different versions?`);
+    }
+    expectedOffset += partial.items.shared.length;
   });
   if (sorted.length !== count) throw new InputError(`only ${sorted.length} of ${count} shards given; shard ${sorted.length + 1}/${count} is missing.`);
   const base = first.report;
@@ -51736,7 +51752,12 @@ function readActionInputs(read, workspace) {
   if (!/^[\w.-]{1,64}$/.test(commentId)) {
     throw new UsageError(`${inputName(INPUT.commentId)} must be 1\u201364 letters, digits, '.', '_' or '-', got ${JSON.stringify(commentId)}.`);
   }
+  const allow = get(INPUT.allowOutsideWorkspace);
+  if (allow !== "true" && allow !== "false" && allow !== "") {
+    throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
+  }
   const common = {
+    allowOutsideWorkspace: allow === "true",
     token: get(INPUT.githubToken),
     comment: choice(INPUT.comment, COMMENT_MODES),
     commentId,
@@ -51749,9 +51770,7 @@ function readActionInputs(read, workspace) {
   if (mode === "merge") {
     const partials = lines(INPUT.partials);
     if (partials.length === 0) throw new UsageError(`${inputName(INPUT.partials)} is required in merge mode: the partial reports, one path or glob per line.`);
-    const allow = get(INPUT.allowOutsideWorkspace);
-    if (allow !== "true" && allow !== "false" && allow !== "") throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
-    return { ...common, mode, partials, reportPath: reportPath === "" ? null : reportPath, allowOutsideWorkspace: allow === "true" };
+    return { ...common, mode, partials, reportPath: reportPath === "" ? null : reportPath };
   }
   if (mode === "comment-from-report") {
     const report = get(INPUT.report);
@@ -51805,15 +51824,7 @@ function mergeShards(inputs, runtime) {
   const files = expandPatterns(inputs.partials, runtime.env.workspace);
   if (files.length === 0) throw new InputError(`${inputName(INPUT.partials)}: no file matches ${inputs.partials.join(", ")}.`);
   runtime.info(`Merging ${files.length} partial reports: ${files.join(", ")}`);
-  const partials = files.map((file) => {
-    const path = resolveInputFile(file, inputName(INPUT.partials), policy);
-    try {
-      return { file, partial: JSON.parse(readFileSync5(path, "utf8")) };
-    } catch (error2) {
-      throw new InputError(`${file}: not valid JSON (${error2.message}).`);
-    }
-  });
-  return mergePartialReports(partials);
+  return mergePartialReports(loadPartialReports(files, inputName(INPUT.partials), policy));
 }
 function expandPatterns(patterns, workspace) {
   const found = /* @__PURE__ */ new Set();
@@ -51848,7 +51859,7 @@ async function gate(inputs, runtime, github, pr) {
       const touched = files.filter((file) => matches(file));
       if (touched.length === 0) {
         runtime.info(`Pull request #${pr.number} changes ${files.length} files, none matching model-paths: the embeddings were not compared.`);
-        setSkippedOutputs(runtime);
+        setNoVerdictOutputs(runtime, "skipped", "");
         await runtime.writeSummary(skippedSummary(inputs.modelPaths));
         return;
       }
@@ -51865,17 +51876,13 @@ async function gate(inputs, runtime, github, pr) {
   if (inputs.compare.queryShard !== null) {
     const partial = buildPartialReport(result);
     const path = writeReport(`${JSON.stringify(partial)}
-`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime);
-    for (const name of Object.values(OUTPUT)) runtime.setOutput(name, "");
-    runtime.setOutput(OUTPUT.status, "partial");
-    runtime.setOutput(OUTPUT.passed, "true");
-    runtime.setOutput(OUTPUT.skipped, "false");
-    runtime.setOutput(OUTPUT.reportPath, path);
+`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, inputs, runtime);
+    setNoVerdictOutputs(runtime, "partial", path);
     await runtime.writeSummary(`embedding-gate: query shard ${partial.shard.index}/${partial.shard.count} computed ${partial.items.shared.length} of ${partial.totalQueries} queries; partial report \`${path}\` (merge it with mode: merge).
 `);
     return;
   }
-  await publish(result.report, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime, github, pr);
+  await publish(result.report, inputs, runtime, github, pr);
 }
 async function publish(report, inputs, runtime, github, pr) {
   const reportPath = writeReport(renderJson(report), `embedding-gate-${inputs.commentId}.json`, inputs, runtime);
@@ -51895,10 +51902,10 @@ async function publish(report, inputs, runtime, github, pr) {
   }
 }
 async function commentFromReport(inputs, runtime, github, pr) {
-  const path = resolveInputFile(inputs.report, "input 'report'", { workspace: runtime.env.workspace, allowOutsideWorkspace: true });
+  const path = resolveInputFile(inputs.report, inputName(INPUT.report), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
   let report;
   try {
-    report = JSON.parse(readFileSync5(path, "utf8"));
+    report = JSON.parse(readFileSync6(path, "utf8"));
   } catch (error2) {
     throw new InputError(`input 'report': ${inputs.report} is not a JSON report (${error2.message}).`);
   }
@@ -51962,11 +51969,12 @@ function setReportOutputs(runtime, report, reportPath, failed) {
   runtime.setOutput(OUTPUT.centroidShift, numberOutput(metrics.centroid.relativeShift));
   runtime.setOutput(OUTPUT.reportPath, reportPath);
 }
-function setSkippedOutputs(runtime) {
+function setNoVerdictOutputs(runtime, status, reportPath) {
   for (const name of Object.values(OUTPUT)) runtime.setOutput(name, "");
-  runtime.setOutput(OUTPUT.status, "skipped");
+  runtime.setOutput(OUTPUT.status, status);
   runtime.setOutput(OUTPUT.passed, "true");
-  runtime.setOutput(OUTPUT.skipped, "true");
+  runtime.setOutput(OUTPUT.skipped, String(status === "skipped"));
+  runtime.setOutput(OUTPUT.reportPath, reportPath);
 }
 function annotate(report, runtime) {
   for (const breach of report.verdict.breaches) {
@@ -51984,7 +51992,7 @@ function annotate(report, runtime) {
 }
 function versionLine(file, workspace) {
   try {
-    const lines = readFileSync5(join2(workspace, file), "utf8").split("\n");
+    const lines = readFileSync6(join2(workspace, file), "utf8").split("\n");
     const index = lines.findIndex((line) => /^\s*"?version"?\s*:/.test(line));
     return index >= 0 ? index + 1 : void 0;
   } catch {
@@ -52043,7 +52051,7 @@ async function main() {
   let event = null;
   if (env.GITHUB_EVENT_PATH) {
     try {
-      event = JSON.parse(readFileSync6(env.GITHUB_EVENT_PATH, "utf8"));
+      event = JSON.parse(readFileSync7(env.GITHUB_EVENT_PATH, "utf8"));
     } catch (error2) {
       warning(`Could not read the event payload ${env.GITHUB_EVENT_PATH}: ${error2.message}`);
     }

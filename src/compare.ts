@@ -94,68 +94,54 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
     const allocate = (length: number) => engine.allocate(length);
     const reference = await readSide(settings.reference, 'reference', settings, paths, log, nameOf, allocate);
     const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log, nameOf, allocate);
-    return await compareWith(engine, settings, log, reference, candidate, referenceManifest, candidateManifest, policy, nameOf);
+    log.info(`kNN kernel: ${engine.kernel}${engine.kernel === 'js' ? '' : ` on ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}`);
+    // Rows already in reference order are normalised in place (no copy).
+    const pair = alignById(reference.set, candidate.set, settings.minCoverage, allocate, true);
+    log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
+    if (settings.k >= pair.count) {
+      throw new InputError(
+        `${nameOf('k')} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`,
+      );
+    }
+    const { metrics, shardItems } = await measure(engine, pair, settings, log);
+    const bump = classifyBump({
+      referenceManifest,
+      candidateManifest,
+      declaredFlag: settings.declaredBump,
+      vectors: {
+        referenceDim: pair.referenceDim,
+        candidateDim: pair.candidateDim,
+        minPairedCosine: metrics.paired.cosineMin,
+        equivalenceTolerance: settings.equivalenceTolerance,
+      },
+    });
+    const verdict = decideVerdict(metrics, bump, policy);
+    const report: Report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'embedding-gate', version: TOOL_VERSION },
+      settings: {
+        k: settings.k,
+        sample: settings.sample,
+        exactLimit: settings.exactLimit,
+        seed: settings.seed,
+        clusters: settings.clusters,
+        minCoverage: settings.minCoverage,
+        compatThreshold: settings.compatThreshold,
+        equivalenceTolerance: settings.equivalenceTolerance,
+        config: settings.config,
+        kernel: engine.kernel,
+      },
+      reference: reference.summary,
+      candidate: candidate.summary,
+      alignment: pair.summary,
+      metrics,
+      bump,
+      verdict,
+    };
+    return { report, shardItems, policy };
   } finally {
     await engine.close();
   }
-}
-
-async function compareWith(
-  engine: KnnEngine,
-  settings: Settings,
-  log: Logger,
-  reference: { set: EmbeddingSet; summary: SetSummary },
-  candidate: { set: EmbeddingSet; summary: SetSummary },
-  referenceManifest: Manifest | null,
-  candidateManifest: Manifest | null,
-  policy: Policy,
-  nameOf: (option: string) => string,
-): Promise<CompareResult> {
-  log.info(`kNN kernel: ${engine.kernel}${engine.kernel === 'js' ? '' : ` on ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}`);
-  // Rows already in reference order are normalised in place (no copy).
-  const pair = alignById(reference.set, candidate.set, settings.minCoverage, (length) => engine.allocate(length), true);
-  log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
-  if (settings.k >= pair.count) {
-    throw new InputError(
-      `${nameOf('k')} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`,
-    );
-  }
-  const { metrics, shardItems } = await measure(engine, pair, settings, log);
-  const bump = classifyBump({
-    referenceManifest,
-    candidateManifest,
-    declaredFlag: settings.declaredBump,
-    vectors: {
-      referenceDim: pair.referenceDim,
-      candidateDim: pair.candidateDim,
-      minPairedCosine: metrics.paired.cosineMin,
-      equivalenceTolerance: settings.equivalenceTolerance,
-    },
-  });
-  const verdict = decideVerdict(metrics, bump, policy);
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'embedding-gate', version: TOOL_VERSION },
-    settings: {
-      k: settings.k,
-      sample: settings.sample,
-      exactLimit: settings.exactLimit,
-      seed: settings.seed,
-      clusters: settings.clusters,
-      minCoverage: settings.minCoverage,
-      compatThreshold: settings.compatThreshold,
-      equivalenceTolerance: settings.equivalenceTolerance,
-      config: settings.config,
-      kernel: engine.kernel,
-    },
-    reference: reference.summary,
-    candidate: candidate.summary,
-    alignment: pair.summary,
-    metrics,
-    bump,
-    verdict,
-  };
-  return { report, shardItems, policy };
 }
 
 async function readSide(

@@ -103,7 +103,7 @@ export const SETTING_OPTIONS = {
   'cluster-field': 'metadata field whose values are clusters (default label; else k-means)',
   k: 'neighbours per item (default 10)',
   sample: 'evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)',
-  'exact-limit': 'evaluate every item exactly up to this many items; beyond it, a seeded sample of 5000 queries with a 95% interval (default 25000)',
+  'exact-limit': `evaluate every item exactly up to this many items; beyond it, a seeded sample of ${DEFAULT_SAMPLE} queries with a 95% interval (default 25000)`,
   'query-shard': 'compute shard i of n of the queries (e.g. 2/4) and write a partial report for `embedding-gate merge`',
   seed: 'seed for sampling, bootstrap and k-means (default 42)',
   clusters: 'k-means clusters when no label field is present (default 8)',

@@ -5,6 +5,8 @@ import { nearestNeighbours } from '../src/kernels/nearest-neighbours.js';
 import { quantileSorted } from '../src/kernels/quantile.js';
 import { sampleIndices, seededRandom } from '../src/kernels/random.js';
 import { rowDot } from '../src/kernels/score-block.js';
+import { InputError } from '../src/core/errors.js';
+import { KernelArena } from '../src/kernels/wasm-kernel.js';
 import { availableEngines, expectClose, jsEngine } from './helpers.js';
 
 /** A plain, obviously correct kNN: score every other row, sort by (score desc, index asc). */
@@ -195,5 +197,16 @@ describe('WebAssembly engines agree with each other', () => {
       }),
     );
     expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('KernelArena', () => {
+  it('refuses more than 4 GiB of vectors with an input error that says what to do, before allocating', () => {
+    const arena = new KernelArena();
+    expect(() => arena.allocate(2 ** 30 + 1)).toThrow(InputError);
+    expect(() => arena.allocate(2 ** 30 + 1)).toThrow(/more than the 4 GiB .* run with the JavaScript kernel \(kernel: js\)/);
+    const small = arena.allocate(10);
+    expect(arena.addressOf(small)).toBe(small.byteOffset);
+    expect(arena.addressOf(new Float32Array(10))).toBeNull();
   });
 });

@@ -63,6 +63,9 @@ describe('query shards and merge', () => {
       [['p1.json', 'p2.json', 'other.json'], /other\.json: shard 3 was computed from other inputs or settings than shard 1/],
       [['report.json'], /report\.json: not a partial report of embedding-gate/],
     ];
+    const shifted = JSON.parse(readFileSync(join(dir, 'p2.json'), 'utf8'));
+    writeFileSync(join(dir, 'shifted.json'), JSON.stringify({ ...shifted, offset: shifted.offset + 1 }));
+    cases.push([['p1.json', 'shifted.json', 'p3.json'], /shifted\.json: shard 2 starts at query 600, but the shards before it end at 599/]);
     for (const [files, pattern] of cases) {
       const run = runCliProcess(['merge', ...files], dir);
       expect(run.code).toBe(2);

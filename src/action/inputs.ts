@@ -19,6 +19,8 @@ interface CommonInputs {
   readonly failOn: FailOn;
   /** Explicit pull request number (comment-from-report), else the event's. */
   readonly prNumber: number | null;
+  /** Paths outside the workspace are allowed (allow-outside-workspace: true). */
+  readonly allowOutsideWorkspace: boolean;
 }
 
 /** The gate mode: compare, report, comment. */
@@ -44,7 +46,6 @@ export interface MergeInputs extends CommonInputs {
   /** Paths or globs of the partial reports, relative to the workspace. */
   readonly partials: readonly string[];
   readonly reportPath: string | null;
-  readonly allowOutsideWorkspace: boolean;
 }
 
 export type ActionInputs = GateInputs | MergeInputs | CommentFromReportInputs;
@@ -76,7 +77,12 @@ export function readActionInputs(read: InputReader, workspace: string): ActionIn
   if (!/^[\w.-]{1,64}$/.test(commentId)) {
     throw new UsageError(`${inputName(INPUT.commentId)} must be 1–64 letters, digits, '.', '_' or '-', got ${JSON.stringify(commentId)}.`);
   }
+  const allow = get(INPUT.allowOutsideWorkspace);
+  if (allow !== 'true' && allow !== 'false' && allow !== '') {
+    throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
+  }
   const common: CommonInputs = {
+    allowOutsideWorkspace: allow === 'true',
     token: get(INPUT.githubToken),
     comment: choice(INPUT.comment, COMMENT_MODES),
     commentId,
@@ -93,9 +99,7 @@ export function readActionInputs(read: InputReader, workspace: string): ActionIn
   if (mode === 'merge') {
     const partials = lines(INPUT.partials);
     if (partials.length === 0) throw new UsageError(`${inputName(INPUT.partials)} is required in merge mode: the partial reports, one path or glob per line.`);
-    const allow = get(INPUT.allowOutsideWorkspace);
-    if (allow !== 'true' && allow !== 'false' && allow !== '') throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
-    return { ...common, mode, partials, reportPath: reportPath === '' ? null : reportPath, allowOutsideWorkspace: allow === 'true' };
+    return { ...common, mode, partials, reportPath: reportPath === '' ? null : reportPath };
   }
   if (mode === 'comment-from-report') {
     const report = get(INPUT.report);

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import picomatch from 'picomatch';
 import { parseManifest, type Manifest } from '../classify/manifest.js';
 import { compareDetailed } from '../compare.js';
-import { buildPartialReport, mergePartialReports, type PartialReport } from '../shard/partial-report.js';
+import { buildPartialReport, loadPartialReports, mergePartialReports } from '../shard/partial-report.js';
 import { InputError } from '../core/errors.js';
 import { resolveInputFile, resolveOutputFile } from '../io/paths.js';
 import { renderJson } from '../render/json.js';
@@ -67,7 +67,7 @@ export async function runAction(runtime: ActionRuntime): Promise<void> {
 }
 
 /** What publishing a report needs from the inputs of either mode that produces one. */
-type PublishInputs = Pick<GateInputs, 'commentId' | 'comment' | 'failOn' | 'reportPath' | 'token' | 'prNumber'> & { readonly allowOutsideWorkspace: boolean };
+type PublishInputs = Pick<GateInputs, 'commentId' | 'comment' | 'failOn' | 'reportPath' | 'allowOutsideWorkspace'>;
 
 /** merge mode: expands the partial-report patterns and merges the shards into one report. */
 function mergeShards(inputs: MergeInputs, runtime: ActionRuntime): Report {
@@ -75,15 +75,7 @@ function mergeShards(inputs: MergeInputs, runtime: ActionRuntime): Report {
   const files = expandPatterns(inputs.partials, runtime.env.workspace);
   if (files.length === 0) throw new InputError(`${inputName(INPUT.partials)}: no file matches ${inputs.partials.join(', ')}.`);
   runtime.info(`Merging ${files.length} partial reports: ${files.join(', ')}`);
-  const partials = files.map((file) => {
-    const path = resolveInputFile(file, inputName(INPUT.partials), policy);
-    try {
-      return { file, partial: JSON.parse(readFileSync(path, 'utf8')) as PartialReport };
-    } catch (error) {
-      throw new InputError(`${file}: not valid JSON (${(error as Error).message}).`);
-    }
-  });
-  return mergePartialReports(partials);
+  return mergePartialReports(loadPartialReports(files, inputName(INPUT.partials), policy));
 }
 
 /** Paths (relative to the workspace, sorted) matching each line: a literal path, or a glob walked from its fixed prefix. */
@@ -121,7 +113,7 @@ async function gate(inputs: GateInputs, runtime: ActionRuntime, github: GateGitH
       const touched = files.filter((file) => matches(file));
       if (touched.length === 0) {
         runtime.info(`Pull request #${pr.number} changes ${files.length} files, none matching model-paths: the embeddings were not compared.`);
-        setSkippedOutputs(runtime);
+        setNoVerdictOutputs(runtime, 'skipped', '');
         await runtime.writeSummary(skippedSummary(inputs.modelPaths));
         return;
       }
@@ -138,16 +130,12 @@ async function gate(inputs: GateInputs, runtime: ActionRuntime, github: GateGitH
   const result = await compareDetailed(inputs.compare, log, { referenceManifest, nameOf: inputName });
   if (inputs.compare.queryShard !== null) {
     const partial = buildPartialReport(result);
-    const path = writeReport(`${JSON.stringify(partial)}\n`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime);
-    for (const name of Object.values(OUTPUT)) runtime.setOutput(name, '');
-    runtime.setOutput(OUTPUT.status, 'partial');
-    runtime.setOutput(OUTPUT.passed, 'true');
-    runtime.setOutput(OUTPUT.skipped, 'false');
-    runtime.setOutput(OUTPUT.reportPath, path);
+    const path = writeReport(`${JSON.stringify(partial)}\n`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, inputs, runtime);
+    setNoVerdictOutputs(runtime, 'partial', path);
     await runtime.writeSummary(`embedding-gate: query shard ${partial.shard.index}/${partial.shard.count} computed ${partial.items.shared.length} of ${partial.totalQueries} queries; partial report \`${path}\` (merge it with mode: merge).\n`);
     return;
   }
-  await publish(result.report, { ...inputs, allowOutsideWorkspace: inputs.compare.allowOutsideWorkspace }, runtime, github, pr);
+  await publish(result.report, inputs, runtime, github, pr);
 }
 
 /** Writes the JSON report, outputs, annotations and the job summary; comments; fails the step per fail-on. */
@@ -168,7 +156,7 @@ async function publish(report: Report, inputs: PublishInputs, runtime: ActionRun
 }
 
 async function commentFromReport(inputs: CommentFromReportInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<void> {
-  const path = resolveInputFile(inputs.report, "input 'report'", { workspace: runtime.env.workspace, allowOutsideWorkspace: true });
+  const path = resolveInputFile(inputs.report, inputName(INPUT.report), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
   let report: Report;
   try {
     report = JSON.parse(readFileSync(path, 'utf8')) as Report;
@@ -246,11 +234,13 @@ function setReportOutputs(runtime: ActionRuntime, report: Report, reportPath: st
   runtime.setOutput(OUTPUT.reportPath, reportPath);
 }
 
-function setSkippedOutputs(runtime: ActionRuntime): void {
+/** Outputs of a run without a verdict: skipped (no model path changed) or one query shard's partial report. */
+function setNoVerdictOutputs(runtime: ActionRuntime, status: 'skipped' | 'partial', reportPath: string): void {
   for (const name of Object.values(OUTPUT)) runtime.setOutput(name, '');
-  runtime.setOutput(OUTPUT.status, 'skipped');
+  runtime.setOutput(OUTPUT.status, status);
   runtime.setOutput(OUTPUT.passed, 'true');
-  runtime.setOutput(OUTPUT.skipped, 'true');
+  runtime.setOutput(OUTPUT.skipped, String(status === 'skipped'));
+  runtime.setOutput(OUTPUT.reportPath, reportPath);
 }
 
 /** An error annotation on the candidate manifest's version line when under-declared; warnings for warn breaches. */

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareDetailed, type Logger } from '../compare.js';
 import { InputError, UsageError } from '../core/errors.js';
-import { resolveInputFile, resolveOutputFile } from '../io/paths.js';
-import { buildPartialReport, mergePartialReports, type PartialReport } from '../shard/partial-report.js';
+import { resolveOutputFile } from '../io/paths.js';
+import { buildPartialReport, loadPartialReports, mergePartialReports } from '../shard/partial-report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
@@ -143,14 +143,7 @@ async function runMerge(args: readonly string[], io: CliIo): Promise<number> {
   const format = (values.format ?? 'text') as string;
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}.`);
   const paths = { workspace: (values.workspace as string | undefined) ?? io.cwd, allowOutsideWorkspace: values['allow-outside-workspace'] === true };
-  const partials = positionals.map((file) => {
-    const path = resolveInputFile(file, 'merge', paths);
-    try {
-      return { file, partial: JSON.parse(readFileSync(path, 'utf8')) as PartialReport };
-    } catch (error) {
-      throw new InputError(`${file}: not valid JSON (${(error as Error).message}).`);
-    }
-  });
+  const partials = loadPartialReports(positionals, 'merge', paths);
   const report = mergePartialReports(partials);
   const output = (values.output as string | undefined) ?? null;
   const outputPath = output === null ? null : resolveOutputFile(output, '--output', paths);

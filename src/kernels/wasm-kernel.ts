@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.js';
 import { SCORE_KERNEL_RELAXED_SIMD, SCORE_KERNEL_SIMD } from './generated/score-kernel-wasm.js';
 
 /** Which dot-product kernel runs the exact kNN searches. */
@@ -7,6 +8,9 @@ export type KernelName = Exclude<KernelChoice, 'auto'>;
 
 /** WebAssembly page size in bytes. */
 const PAGE = 65536;
+
+/** The most a 32-bit WebAssembly memory holds (65,536 pages), less one page of headroom. */
+const MAX_BYTES = 2 ** 32 - PAGE;
 
 /** The compiled WebAssembly kernel for one instruction set. */
 export interface WasmKernel {
@@ -53,8 +57,10 @@ export class KernelArena {
   allocate(length: number): Float32Array {
     const offset = (this.top + 15) & ~15;
     const end = offset + length * 4;
-    if (end > 2 ** 32 - PAGE) {
-      throw new RangeError(`the kNN kernel's memory is limited to 4 GiB; ${Math.round(end / 2 ** 20)} MiB are needed (use --sample or --query-shard)`);
+    if (end > MAX_BYTES) {
+      throw new InputError(
+        `the vectors need ${Math.round(end / 2 ** 20)} MiB, more than the 4 GiB the WebAssembly kNN kernel can address; run with the JavaScript kernel (kernel: js), which has no such limit but is much slower.`,
+      );
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { resolveInputFile, type PathPolicy } from '../io/paths.js';
 import { STREAM, type CompareResult } from '../compare.js';
 import { seededRandom } from '../kernels/random.js';
 import { summariseRanks } from '../metrics/cross-retrieval.js';
@@ -57,6 +59,18 @@ export function buildPartialReport(result: CompareResult): PartialReport {
   };
 }
 
+/** Reads partial-report files (paths relative to the workspace); `what` names the option in errors. */
+export function loadPartialReports(files: readonly string[], what: string, paths: PathPolicy): Array<{ file: string; partial: PartialReport }> {
+  return files.map((file) => {
+    const path = resolveInputFile(file, what, paths);
+    try {
+      return { file, partial: JSON.parse(readFileSync(path, 'utf8')) as PartialReport };
+    } catch (error) {
+      throw new InputError(`${file}: not valid JSON (${(error as Error).message}).`);
+    }
+  });
+}
+
 /**
  * Combines the partial reports of shards 1..n into the report an unsharded run gives: per-item
  * overlaps and ranks are concatenated in query order, then the summaries, the bootstrap interval,
@@ -73,6 +87,7 @@ export function mergePartialReports(partials: ReadonlyArray<{ file: string; part
   const sorted = [...partials].sort((a, b) => a.partial.shard.index - b.partial.shard.index);
   const first = sorted[0]!.partial;
   const count = first.shard.count;
+  let expectedOffset = 0;
   sorted.forEach(({ file, partial }, position) => {
     if (partial.shard.count !== count) throw new InputError(`${file}: shard ${partial.shard.index}/${partial.shard.count} does not belong to a run of ${count} shards.`);
     if (partial.shard.index !== position + 1) {
@@ -81,6 +96,10 @@ export function mergePartialReports(partials: ReadonlyArray<{ file: string; part
     if (partial.fingerprint !== first.fingerprint || partial.totalQueries !== first.totalQueries) {
       throw new InputError(`${file}: shard ${partial.shard.index} was computed from other inputs or settings than shard 1 (${sorted[0]!.file}); re-run all shards alike.`);
     }
+    if (partial.offset !== expectedOffset) {
+      throw new InputError(`${file}: shard ${partial.shard.index} starts at query ${partial.offset}, but the shards before it end at ${expectedOffset}; were they written by different versions?`);
+    }
+    expectedOffset += partial.items.shared.length;
   });
   if (sorted.length !== count) throw new InputError(`only ${sorted.length} of ${count} shards given; shard ${sorted.length + 1}/${count} is missing.`);
 
