@@ -7,11 +7,11 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
   get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
-}) : x)(function(x) {
+}) : x2)(function(x2) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x + '" is not supported');
+  throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
 var __commonJS = (cb, mod) => function __require2() {
   try {
@@ -1188,7 +1188,7 @@ var require_util = __commonJS({
           if (typeof headersValue === "string") {
             obj[key] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj[key] = Array.isArray(headersValue) ? headersValue.map((x2) => x2.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -3754,44 +3754,44 @@ var require_webidl = __commonJS({
         lowerBound = Math.pow(-2, bitLength) - 1;
         upperBound = Math.pow(2, bitLength - 1) - 1;
       }
-      let x = Number(V);
-      if (x === 0) {
-        x = 0;
+      let x2 = Number(V);
+      if (x2 === 0) {
+        x2 = 0;
       }
       if (opts?.enforceRange === true) {
-        if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
+        if (Number.isNaN(x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
             message: `Could not convert ${webidl.util.Stringify(V)} to an integer.`
           });
         }
-        x = webidl.util.IntegerPart(x);
-        if (x < lowerBound || x > upperBound) {
+        x2 = webidl.util.IntegerPart(x2);
+        if (x2 < lowerBound || x2 > upperBound) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Value must be between ${lowerBound}-${upperBound}, got ${x}.`
+            message: `Value must be between ${lowerBound}-${upperBound}, got ${x2}.`
           });
         }
-        return x;
+        return x2;
       }
-      if (!Number.isNaN(x) && opts?.clamp === true) {
-        x = Math.min(Math.max(x, lowerBound), upperBound);
-        if (Math.floor(x) % 2 === 0) {
-          x = Math.floor(x);
+      if (!Number.isNaN(x2) && opts?.clamp === true) {
+        x2 = Math.min(Math.max(x2, lowerBound), upperBound);
+        if (Math.floor(x2) % 2 === 0) {
+          x2 = Math.floor(x2);
         } else {
-          x = Math.ceil(x);
+          x2 = Math.ceil(x2);
         }
-        return x;
+        return x2;
       }
-      if (Number.isNaN(x) || x === 0 && Object.is(0, x) || x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
+      if (Number.isNaN(x2) || x2 === 0 && Object.is(0, x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
         return 0;
       }
-      x = webidl.util.IntegerPart(x);
-      x = x % Math.pow(2, bitLength);
-      if (signedness === "signed" && x >= Math.pow(2, bitLength) - 1) {
-        return x - Math.pow(2, bitLength);
+      x2 = webidl.util.IntegerPart(x2);
+      x2 = x2 % Math.pow(2, bitLength);
+      if (signedness === "signed" && x2 >= Math.pow(2, bitLength) - 1) {
+        return x2 - Math.pow(2, bitLength);
       }
-      return x;
+      return x2;
     };
     webidl.util.IntegerPart = function(n) {
       const r = Math.floor(Math.abs(n));
@@ -3943,39 +3943,39 @@ var require_webidl = __commonJS({
       return String(V);
     };
     webidl.converters.ByteString = function(V, prefix, argument) {
-      const x = webidl.converters.DOMString(V, prefix, argument);
-      for (let index = 0; index < x.length; index++) {
-        if (x.charCodeAt(index) > 255) {
+      const x2 = webidl.converters.DOMString(V, prefix, argument);
+      for (let index = 0; index < x2.length; index++) {
+        if (x2.charCodeAt(index) > 255) {
           throw new TypeError(
-            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x.charCodeAt(index)} which is greater than 255.`
+            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x2.charCodeAt(index)} which is greater than 255.`
           );
         }
       }
-      return x;
+      return x2;
     };
     webidl.converters.USVString = toUSVString;
     webidl.converters.boolean = function(V) {
-      const x = Boolean(V);
-      return x;
+      const x2 = Boolean(V);
+      return x2;
     };
     webidl.converters.any = function(V) {
       return V;
     };
     webidl.converters["long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
-      return x;
+      const x2 = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
+      return x2;
     };
     webidl.converters["unsigned long long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
-      return x;
+      const x2 = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
+      return x2;
     };
     webidl.converters["unsigned long"] = function(V, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
-      return x;
+      const x2 = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
+      return x2;
     };
     webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
-      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
-      return x;
+      const x2 = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
+      return x2;
     };
     webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5807,39 +5807,39 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p2, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
-            assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_status: (p2, at2, len) => {
+            assert(currentParser.ptr === p2);
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_begin: (p) => {
-            assert(currentParser.ptr === p);
+          wasm_on_message_begin: (p2) => {
+            assert(currentParser.ptr === p2);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
-            assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_header_field: (p2, at2, len) => {
+            assert(currentParser.ptr === p2);
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
-            assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_header_value: (p2, at2, len) => {
+            assert(currentParser.ptr === p2);
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
-            assert(currentParser.ptr === p);
+          wasm_on_headers_complete: (p2, statusCode, upgrade, shouldKeepAlive) => {
+            assert(currentParser.ptr === p2);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
-            assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_body: (p2, at2, len) => {
+            assert(currentParser.ptr === p2);
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_complete: (p) => {
-            assert(currentParser.ptr === p);
+          wasm_on_message_complete: (p2) => {
+            assert(currentParser.ptr === p2);
             return currentParser.onMessageComplete() || 0;
           }
           /* eslint-enable camelcase */
@@ -6637,8 +6637,8 @@ upgrade: ${upgrade}\r
         if (!err) {
           try {
             writer.end();
-          } catch (er) {
-            err = er;
+          } catch (er2) {
+            err = er2;
           }
         }
         writer.destroy(err);
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -8558,7 +8558,7 @@ var require_balanced_pool = __commonJS({
         return this;
       }
       get upstreams() {
-        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p) => p[kUrl].origin);
+        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p2) => p2[kUrl].origin);
       }
       [kGetDispatcher]() {
         if (this[kClients].length === 0) {
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -12130,15 +12130,15 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
+          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x2, value; i < size; ++i) {
             value = iterator2.next().value;
-            x = array[i] = [value[0], value[1].value];
-            assert(x[1] !== null);
+            x2 = array[i] = [value[0], value[1].value];
+            assert(x2[1] !== null);
             left = 0;
             right = i;
             while (left < right) {
               pivot = left + (right - left >> 1);
-              if (array[pivot][0] <= x[0]) {
+              if (array[pivot][0] <= x2[0]) {
                 left = pivot + 1;
               } else {
                 right = pivot;
@@ -12149,7 +12149,7 @@ var require_headers = __commonJS({
               while (j > left) {
                 array[j] = array[--j];
               }
-              array[left] = x;
+              array[left] = x2;
             }
           }
           if (!iterator2.next().done) {
@@ -12618,12 +12618,12 @@ var require_response = __commonJS({
         ...state
       };
       return new Proxy(response, {
-        get(target, p) {
-          return p in state ? state[p] : target[p];
+        get(target, p2) {
+          return p2 in state ? state[p2] : target[p2];
         },
-        set(target, p, value) {
-          assert(!(p in state));
-          target[p] = value;
+        set(target, p2, value) {
+          assert(!(p2 in state));
+          target[p2] = value;
           return true;
         }
       });
@@ -13611,18 +13611,18 @@ var require_fetch = __commonJS({
     }
     function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
-      let p = createDeferredPromise();
+      let p2 = createDeferredPromise();
       let requestObject;
       try {
         requestObject = new Request(input, init);
       } catch (e) {
-        p.reject(e);
-        return p.promise;
+        p2.reject(e);
+        return p2.promise;
       }
       const request2 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request2, null, requestObject.signal.reason);
-        return p.promise;
+        abortFetch(p2, request2, null, requestObject.signal.reason);
+        return p2.promise;
       }
       const globalObject = request2.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
@@ -13638,7 +13638,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p2, request2, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13646,16 +13646,16 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
+          abortFetch(p2, request2, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
-          p.reject(new TypeError("fetch failed", { cause: response.error }));
+          p2.reject(new TypeError("fetch failed", { cause: response.error }));
           return;
         }
         responseObject = new WeakRef(fromInnerResponse(response, "immutable"));
-        p.resolve(responseObject.deref());
-        p = null;
+        p2.resolve(responseObject.deref());
+        p2 = null;
       };
       controller = fetching({
         request: request2,
@@ -13664,7 +13664,7 @@ var require_fetch = __commonJS({
         dispatcher: requestObject[kDispatcher]
         // undici
       });
-      return p.promise;
+      return p2.promise;
     }
     function finalizeAndReportTiming(response, initiatorType = "other") {
       if (response.type === "error" && response.aborted) {
@@ -13699,9 +13699,9 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error2) {
-      if (p) {
-        p.reject(error2);
+    function abortFetch(p2, request2, responseObject, error2) {
+      if (p2) {
+        p2.reject(error2);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
         request2.body.stream.cancel(error2).catch((err) => {
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15458,11 +15458,11 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request2, options, 1);
-        if (p.length === 0) {
+        const p2 = this.#internalMatchAll(request2, options, 1);
+        if (p2.length === 0) {
           return;
         }
-        return p[0];
+        return p2[0];
       }
       async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
@@ -15553,8 +15553,8 @@ var require_cache = __commonJS({
           }));
           responsePromises.push(responsePromise.promise);
         }
-        const p = Promise.all(responsePromises);
-        const responses = await p;
+        const p2 = Promise.all(responsePromises);
+        const responses = await p2;
         const operations = [];
         let index = 0;
         for (const response of responses) {
@@ -17966,10 +17966,10 @@ var require_websocket = __commonJS({
         if (typeof protocols === "string") {
           protocols = [protocols];
         }
-        if (protocols.length !== new Set(protocols.map((p) => p.toLowerCase())).size) {
+        if (protocols.length !== new Set(protocols.map((p2) => p2.toLowerCase())).size) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
-        if (protocols.length > 0 && !protocols.every((p) => isValidSubprotocol(p))) {
+        if (protocols.length > 0 && !protocols.every((p2) => isValidSubprotocol(p2))) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
         this[kWebSocketURL] = new URL(urlRecord.href);
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
@@ -19205,8 +19205,8 @@ var require_proxy = __commonJS({
       if (typeof reqPort === "number") {
         upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
       }
-      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
-        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
+      for (const upperNoProxyItem of noProxy.split(",").map((x2) => x2.trim().toUpperCase()).filter((x2) => x2)) {
+        if (upperNoProxyItem === "*" || upperReqHosts.some((x2) => x2 === upperNoProxyItem || x2.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x2.endsWith(`${upperNoProxyItem}`))) {
           return true;
         }
       }
@@ -19257,9 +19257,9 @@ var require_lib = __commonJS({
     var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
       var ownKeys = function(o) {
         ownKeys = Object.getOwnPropertyNames || function(o2) {
-          var ar = [];
-          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
-          return ar;
+          var ar2 = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar2[ar2.length] = k;
+          return ar2;
         };
         return ownKeys(o);
       };
@@ -19275,11 +19275,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve3) {
-          resolve3(value);
+        return value instanceof P ? value : new P(function(resolve4) {
+          resolve4(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve3, reject) {
+      return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -19295,7 +19295,7 @@ var require_lib = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19382,26 +19382,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve3(output.toString());
+              resolve4(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve3(Buffer.concat(chunks));
+              resolve4(Buffer.concat(chunks));
             });
           }));
         });
@@ -19609,14 +19609,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve3(res);
+                resolve4(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19860,12 +19860,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19873,7 +19873,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve3(response);
+              resolve4(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19912,7 +19912,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve3(response);
+              resolve4(response);
             }
           }));
         });
@@ -20111,8 +20111,8 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
+            return (await Promise.all(promises3)).find(function(x2) {
+              return x2 != null;
             });
           } catch (error2) {
             e = error2;
@@ -20376,8 +20376,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
           });
         }
         computePenalty() {
@@ -20588,15 +20588,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve3, returned, task;
+          var args, cb, error2, reject, resolve4, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve4(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -20611,13 +20611,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve3;
-          resolve3 = reject = null;
+          var promise, reject, resolve4;
+          resolve4 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve4 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve4, reject });
           this._tryToRun();
           return promise;
         }
@@ -21011,21 +21011,21 @@ var require_light = __commonJS({
           stop(options = {}) {
             var done, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at) => {
+            waitForExecuting = (at2) => {
               var finished;
               finished = () => {
                 var counts;
                 counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at2;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve4, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve4();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve4();
                     }
                   });
                 }
@@ -21118,9 +21118,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve4, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve4)(args3);
                 });
               });
             };
@@ -22953,7 +22953,7 @@ var require_picomatch = __commonJS({
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch2.parse(p2, options));
       return parse4(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input, options) => scan(input, options);
@@ -23099,12 +23099,12 @@ var require_re = __commonJS({
     } = require_constants7();
     var debug2 = require_debug();
     exports = module.exports = {};
-    var re = exports.re = [];
+    var re2 = exports.re = [];
     var safeRe = exports.safeRe = [];
     var src = exports.src = [];
     var safeSrc = exports.safeSrc = [];
     var t = exports.t = {};
-    var R = 0;
+    var R2 = 0;
     var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
     var safeRegexReplacements = [
       ["\\s", 1],
@@ -23119,12 +23119,12 @@ var require_re = __commonJS({
     };
     var createToken = (name, value, isGlobal) => {
       const safe = makeSafeRegex(value);
-      const index = R++;
+      const index = R2++;
       debug2(name, index, value);
       t[name] = index;
       src[index] = value;
       safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re2[index] = new RegExp(value, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
@@ -23226,7 +23226,7 @@ var require_semver = __commonJS({
     "use strict";
     var debug2 = require_debug();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants7();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re2, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = (prerelease, identifier) => {
@@ -23262,7 +23262,7 @@ var require_semver = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        const m = version.trim().match(options.loose ? re2[t.LOOSE] : re2[t.FULL]);
         if (!m) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
@@ -23401,7 +23401,7 @@ var require_semver = __commonJS({
             throw new Error("invalid increment argument: identifier is empty");
           }
           if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            const match = `-${identifier}`.match(this.options.loose ? re2[t.PRERELEASELOOSE] : re2[t.PRERELEASE]);
             if (!match || match[1] !== identifier) {
               throw new Error(`invalid identifier: ${identifier}`);
             }
@@ -23523,11 +23523,11 @@ var require_parse3 = __commonJS({
       }
       try {
         return new SemVer(version, options);
-      } catch (er) {
+      } catch (er2) {
         if (!throwErrors) {
           return null;
         }
-        throw er;
+        throw er2;
       }
     };
     module.exports = parse4;
@@ -23576,7 +23576,7 @@ var require_inc = __commonJS({
           version instanceof SemVer ? version.version : version,
           options
         ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
+      } catch (er2) {
         return null;
       }
     };
@@ -23851,7 +23851,7 @@ var require_coerce = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var parse4 = require_parse3();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re2, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
         return version;
@@ -23865,9 +23865,9 @@ var require_coerce = __commonJS({
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version.match(options.includePrerelease ? re2[t.COERCEFULL] : re2[t.COERCE]);
       } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        const coerceRtlRegex = options.includePrerelease ? re2[t.COERCERTLFULL] : re2[t.COERCERTL];
         let next;
         while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
@@ -24239,20 +24239,20 @@ var require_range = __commonJS({
           return cached;
         }
         const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        const hr = loose ? re2[t.HYPHENRANGELOOSE] : re2[t.HYPHENRANGE];
         range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
         debug2("hyphen replace", range);
         range = trimComparatorWhitespace(range);
         debug2("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        range = range.replace(re2[t.TILDETRIM], tildeTrimReplace);
         debug2("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        range = range.replace(re2[t.CARETTRIM], caretTrimReplace);
         debug2("caret trim", range);
         let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
             debug2("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
+            return !!comp.match(re2[t.COMPARATORLOOSE]);
           });
         }
         debug2("range list", rangeList);
@@ -24293,7 +24293,7 @@ var require_range = __commonJS({
         if (typeof version === "string") {
           try {
             version = new SemVer(version, this.options);
-          } catch (er) {
+          } catch (er2) {
             return false;
           }
         }
@@ -24314,7 +24314,7 @@ var require_range = __commonJS({
     var SemVer = require_semver();
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
-      safeRe: re,
+      safeRe: re2,
       src,
       t,
       tildeTrimReplace,
@@ -24337,7 +24337,7 @@ var require_range = __commonJS({
       return result;
     };
     var parseComparator = (comp, options) => {
-      comp = comp.replace(re[t.BUILD], "");
+      comp = comp.replace(re2[t.BUILD], "");
       debug2("comp", comp, options);
       comp = replaceCarets(comp, options);
       debug2("caret", comp);
@@ -24350,27 +24350,27 @@ var require_range = __commonJS({
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var invalidXRangeOrder = (M, m, p2) => isX(M) && !isX(m) || isX(m) && p2 && !isX(p2);
     var replaceTildes = (comp, options) => {
       return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
     };
     var replaceTilde = (comp, options) => {
-      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const r = options.loose ? re2[t.TILDELOOSE] : re2[t.TILDE];
       const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("tilde", comp, _, M, m, p, pr);
+      return comp.replace(r, (_, M, m, p2, pr2) => {
+        debug2("tilde", comp, _, M, m, p2, pr2);
         let ret;
         if (isX(M)) {
           ret = "";
         } else if (isX(m)) {
           ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
+        } else if (isX(p2)) {
           ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug2("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else if (pr2) {
+          debug2("replaceTilde pr", pr2);
+          ret = `>=${M}.${m}.${p2}-${pr2} <${M}.${+m + 1}.0-0`;
         } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m}.${p2} <${M}.${+m + 1}.0-0`;
         }
         debug2("tilde return", ret);
         return ret;
@@ -24381,42 +24381,42 @@ var require_range = __commonJS({
     };
     var replaceCaret = (comp, options) => {
       debug2("caret", comp, options);
-      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const r = options.loose ? re2[t.CARETLOOSE] : re2[t.CARET];
       const z = options.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug2("caret", comp, _, M, m, p, pr);
+      return comp.replace(r, (_, M, m, p2, pr2) => {
+        debug2("caret", comp, _, M, m, p2, pr2);
         let ret;
         if (isX(M)) {
           ret = "";
         } else if (isX(m)) {
           ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
+        } else if (isX(p2)) {
           if (M === "0") {
             ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
           } else {
             ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
           }
-        } else if (pr) {
-          debug2("replaceCaret pr", pr);
+        } else if (pr2) {
+          debug2("replaceCaret pr", pr2);
           if (M === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+              ret = `>=${M}.${m}.${p2}-${pr2} <${M}.${m}.${+p2 + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M}.${m}.${p2}-${pr2} <${M}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m}.${p2}-${pr2} <${+M + 1}.0.0-0`;
           }
         } else {
           debug2("no pr");
           if (M === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+              ret = `>=${M}.${m}.${p2} <${M}.${m}.${+p2 + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M}.${m}.${p2} <${M}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m}.${p2} <${+M + 1}.0.0-0`;
           }
         }
         debug2("caret return", ret);
@@ -24429,20 +24429,20 @@ var require_range = __commonJS({
     };
     var replaceXRange = (comp, options) => {
       comp = comp.trim();
-      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
+      const r = options.loose ? re2[t.XRANGELOOSE] : re2[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p2, pr2) => {
+        debug2("xRange", comp, ret, gtlt, M, m, p2, pr2);
+        if (invalidXRangeOrder(M, m, p2)) {
           return comp;
         }
         const xM = isX(M);
         const xm = xM || isX(m);
-        const xp = xm || isX(p);
+        const xp = xm || isX(p2);
         const anyX = xp;
         if (gtlt === "=" && anyX) {
           gtlt = "";
         }
-        pr = options.includePrerelease ? "-0" : "";
+        pr2 = options.includePrerelease ? "-0" : "";
         if (xM) {
           if (gtlt === ">" || gtlt === "<") {
             ret = "<0.0.0-0";
@@ -24453,16 +24453,16 @@ var require_range = __commonJS({
           if (xm) {
             m = 0;
           }
-          p = 0;
+          p2 = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
               M = +M + 1;
               m = 0;
-              p = 0;
+              p2 = 0;
             } else {
               m = +m + 1;
-              p = 0;
+              p2 = 0;
             }
           } else if (gtlt === "<=") {
             gtlt = "<";
@@ -24473,13 +24473,13 @@ var require_range = __commonJS({
             }
           }
           if (gtlt === "<") {
-            pr = "-0";
+            pr2 = "-0";
           }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
+          ret = `${gtlt + M}.${m}.${p2}${pr2}`;
         } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+          ret = `>=${M}.0.0${pr2} <${+M + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m}.0${pr2} <${M}.${+m + 1}.0-0`;
         }
         debug2("xRange return", ret);
         return ret;
@@ -24487,11 +24487,11 @@ var require_range = __commonJS({
     };
     var replaceStars = (comp, options) => {
       debug2("replaceStars", comp, options);
-      return comp.trim().replace(re[t.STAR], "");
+      return comp.trim().replace(re2[t.STAR], "");
     };
     var replaceGTE0 = (comp, options) => {
       debug2("replaceGTE0", comp, options);
-      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+      return comp.trim().replace(re2[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
     };
     var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
@@ -24577,7 +24577,7 @@ var require_comparator = __commonJS({
         debug2("comp", this);
       }
       parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const r = this.options.loose ? re2[t.COMPARATORLOOSE] : re2[t.COMPARATOR];
         const m = comp.match(r);
         if (!m) {
           throw new TypeError(`Invalid comparator: ${comp}`);
@@ -24603,7 +24603,7 @@ var require_comparator = __commonJS({
         if (typeof version === "string") {
           try {
             version = new SemVer(version, this.options);
-          } catch (er) {
+          } catch (er2) {
             return false;
           }
         }
@@ -24651,7 +24651,7 @@ var require_comparator = __commonJS({
     };
     module.exports = Comparator;
     var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re2, t } = require_re();
     var cmp = require_cmp();
     var debug2 = require_debug();
     var SemVer = require_semver();
@@ -24667,7 +24667,7 @@ var require_satisfies = __commonJS({
     var satisfies = (version, range, options) => {
       try {
         range = new Range(range, options);
-      } catch (er) {
+      } catch (er2) {
         return false;
       }
       return range.test(version);
@@ -24698,7 +24698,7 @@ var require_max_satisfying = __commonJS({
       let rangeObj = null;
       try {
         rangeObj = new Range(range, options);
-      } catch (er) {
+      } catch (er2) {
         return null;
       }
       versions.forEach((v) => {
@@ -24727,7 +24727,7 @@ var require_min_satisfying = __commonJS({
       let rangeObj = null;
       try {
         rangeObj = new Range(range, options);
-      } catch (er) {
+      } catch (er2) {
         return null;
       }
       versions.forEach((v) => {
@@ -24811,7 +24811,7 @@ var require_valid2 = __commonJS({
     var validRange = (range, options) => {
       try {
         return new Range(range, options).range || "*";
-      } catch (er) {
+      } catch (er2) {
         return null;
       }
     };
@@ -28262,7 +28262,7 @@ var require_timestamp = __commonJS({
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num(60) + num(p2), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -29542,7 +29542,7 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap ? "}" : "]";
-      const [ce, ...ee] = fc.end;
+      const [ce, ...ee2] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
@@ -29551,10 +29551,10 @@ var require_resolve_flow_collection = __commonJS({
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
-          ee.unshift(ce);
+          ee2.unshift(ce);
       }
-      if (ee.length > 0) {
-        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+      if (ee2.length > 0) {
+        const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -29854,12 +29854,12 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
-        comment: re.comment,
-        range: [offset, valueEnd, re.offset]
+        comment: re2.comment,
+        range: [offset, valueEnd, re2.offset]
       };
     }
     function plainValue(source, onError) {
@@ -30246,10 +30246,10 @@ var require_compose_node = __commonJS({
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
-      alias.range = [offset, valueEnd, re.offset];
-      if (re.comment)
-        alias.comment = re.comment;
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      alias.range = [offset, valueEnd, re2.offset];
+      if (re2.comment)
+        alias.comment = re2.comment;
       return alias;
     }
     exports.composeEmptyNode = composeEmptyNode;
@@ -30290,10 +30290,10 @@ var require_compose_doc = __commonJS({
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
-      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
-      if (re.comment)
-        doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
+      const re2 = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re2.comment)
+        doc.comment = re2.comment;
+      doc.range = [offset, contentEnd, re2.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -30550,9 +30550,9 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">": {
-          const he = source.indexOf("\n");
-          const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const he2 = source.indexOf("\n");
+          const head = source.substring(0, he2);
+          const body = source.substring(he2 + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -30613,9 +30613,9 @@ var require_cst_scalar = __commonJS({
       }
     }
     function setBlockScalarValue(token, source) {
-      const he = source.indexOf("\n");
-      const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+      const he2 = source.indexOf("\n");
+      const head = source.substring(0, he2);
+      const body = source.substring(he2 + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
@@ -33562,11 +33562,11 @@ ${indentData}`);
       for (let i = 0; i < rows; i++) {
         let sum1 = 0;
         let sum2 = 0;
-        let x = 0;
+        let x2 = 0;
         for (let j = 0; j < cols; j++) {
-          x = matrix2.get(i, j) - mean[i];
-          sum1 += x;
-          sum2 += x * x;
+          x2 = matrix2.get(i, j) - mean[i];
+          sum1 += x2;
+          sum2 += x2 * x2;
         }
         if (unbiased) {
           variance.push((sum2 - sum1 * sum1 / cols) / (cols - 1));
@@ -33583,11 +33583,11 @@ ${indentData}`);
       for (let j = 0; j < cols; j++) {
         let sum1 = 0;
         let sum2 = 0;
-        let x = 0;
+        let x2 = 0;
         for (let i = 0; i < rows; i++) {
-          x = matrix2.get(i, j) - mean[j];
-          sum1 += x;
-          sum2 += x * x;
+          x2 = matrix2.get(i, j) - mean[j];
+          sum1 += x2;
+          sum2 += x2 * x2;
         }
         if (unbiased) {
           variance.push((sum2 - sum1 * sum1 / rows) / (rows - 1));
@@ -33603,12 +33603,12 @@ ${indentData}`);
       const size = rows * cols;
       let sum1 = 0;
       let sum2 = 0;
-      let x = 0;
+      let x2 = 0;
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
-          x = matrix2.get(i, j) - mean;
-          sum1 += x;
-          sum2 += x * x;
+          x2 = matrix2.get(i, j) - mean;
+          sum1 += x2;
+          sum2 += x2 * x2;
         }
       }
       if (unbiased) {
@@ -33997,18 +33997,18 @@ ${indentData}`);
           if (result.maxRow(h) === 0) {
             h--;
           } else {
-            let p = 0;
+            let p2 = 0;
             let pivot = false;
-            while (p < n && pivot === false) {
-              if (result.get(h, p) === 1) {
+            while (p2 < n && pivot === false) {
+              if (result.get(h, p2) === 1) {
                 pivot = true;
               } else {
-                p++;
+                p2++;
               }
             }
             for (let i = 0; i < h; i++) {
-              let factor = result.get(i, p);
-              for (let j = p; j < m; j++) {
+              let factor = result.get(i, p2);
+              for (let j = p2; j < m; j++) {
                 let tmp = result.get(i, j) - factor * result.get(h, j);
                 result.set(i, j, tmp);
               }
@@ -34460,10 +34460,10 @@ ${indentData}`);
         other = Matrix3.checkMatrix(other);
         let m = this.rows;
         let n = this.columns;
-        let p = other.columns;
-        let result = new Matrix3(m, p);
+        let p2 = other.columns;
+        let result = new Matrix3(m, p2);
         let Bcolj = new Float64Array(n);
-        for (let j = 0; j < p; j++) {
+        for (let j = 0; j < p2; j++) {
           for (let k = 0; k < n; k++) {
             Bcolj[k] = other.get(k, j);
           }
@@ -34510,18 +34510,18 @@ ${indentData}`);
           );
         }
         const n = this.columns;
-        const p = other.columns;
-        const result = new Matrix3(n, p);
-        const otherRow = new Float64Array(p);
+        const p2 = other.columns;
+        const result = new Matrix3(n, p2);
+        const otherRow = new Float64Array(p2);
         for (let r = 0; r < this.rows; r++) {
-          for (let j = 0; j < p; j++) {
+          for (let j = 0; j < p2; j++) {
             otherRow[j] = other.get(r, j);
           }
           for (let i = 0; i < n; i++) {
             const value = this.get(r, i);
             if (value === 0) continue;
             const resultRow = result.data[i];
-            for (let j = 0; j < p; j++) {
+            for (let j = 0; j < p2; j++) {
               resultRow[j] += value * otherRow[j];
             }
           }
@@ -34668,9 +34668,9 @@ ${indentData}`);
       }
       mmulStrassen(y) {
         y = Matrix3.checkMatrix(y);
-        let x = this.clone();
-        let r1 = x.rows;
-        let c1 = x.columns;
+        let x2 = this.clone();
+        let r1 = x2.rows;
+        let c1 = x2.columns;
         let r2 = y.rows;
         let c2 = y.columns;
         if (c1 !== r2) {
@@ -34691,7 +34691,7 @@ ${indentData}`);
         }
         let r = Math.max(r1, r2);
         let c = Math.max(c1, c2);
-        x = embed(x, r, c);
+        x2 = embed(x2, r, c);
         y = embed(y, r, c);
         function blockMult(a, b, rows, cols) {
           if (rows <= 512 || cols <= 512) {
@@ -34754,7 +34754,7 @@ ${indentData}`);
           result = result.setSubMatrix(c22, c11.rows, c11.columns);
           return result.subMatrix(0, rows - 1, 0, cols - 1);
         }
-        return blockMult(x, y, r, c);
+        return blockMult(x2, y, r, c);
       }
       scaleRows(options = {}) {
         if (typeof options !== "object") {
@@ -34824,14 +34824,14 @@ ${indentData}`);
         other = Matrix3.checkMatrix(other);
         let m = this.rows;
         let n = this.columns;
-        let p = other.rows;
-        let q = other.columns;
-        let result = new Matrix3(m * p, n * q);
+        let p2 = other.rows;
+        let q2 = other.columns;
+        let result = new Matrix3(m * p2, n * q2);
         for (let i = 0; i < m; i++) {
           for (let j = 0; j < n; j++) {
-            for (let k = 0; k < p; k++) {
-              for (let l = 0; l < q; l++) {
-                result.set(p * i + k, q * j + l, this.get(i, j) * other.get(k, l));
+            for (let k = 0; k < p2; k++) {
+              for (let l = 0; l < q2; l++) {
+                result.set(p2 * i + k, q2 * j + l, this.get(i, j) * other.get(k, l));
               }
             }
           }
@@ -35825,7 +35825,7 @@ ${indentData}`);
         let columns = lu.columns;
         let pivotVector = new Float64Array(rows);
         let pivotSign = 1;
-        let i, j, k, p, s, t, v;
+        let i, j, k, p2, s, t, v;
         let LUcolj, kmax;
         for (i = 0; i < rows; i++) {
           pivotVector[i] = i;
@@ -35844,20 +35844,20 @@ ${indentData}`);
             LUcolj[i] -= s;
             lu.set(i, j, LUcolj[i]);
           }
-          p = j;
+          p2 = j;
           for (i = j + 1; i < rows; i++) {
-            if (Math.abs(LUcolj[i]) > Math.abs(LUcolj[p])) {
-              p = i;
+            if (Math.abs(LUcolj[i]) > Math.abs(LUcolj[p2])) {
+              p2 = i;
             }
           }
-          if (p !== j) {
+          if (p2 !== j) {
             for (k = 0; k < columns; k++) {
-              t = lu.get(p, k);
-              lu.set(p, k, lu.get(j, k));
+              t = lu.get(p2, k);
+              lu.set(p2, k, lu.get(j, k));
               lu.set(j, k, t);
             }
-            v = pivotVector[p];
-            pivotVector[p] = pivotVector[j];
+            v = pivotVector[p2];
+            pivotVector[p2] = pivotVector[j];
             pivotVector[j] = v;
             pivotSign = -pivotSign;
           }
@@ -36134,15 +36134,15 @@ ${indentData}`);
         let wantu = Boolean(computeLeftSingularVectors);
         let wantv = Boolean(computeRightSingularVectors);
         let swapped = false;
-        let at;
+        let at2;
         if (m < n) {
           if (!autoTranspose) {
             console.warn(
               "Computing SVD on a matrix with more columns than rows. Consider enabling autoTranspose"
             );
-            at = value.transpose();
+            at2 = value.transpose();
           } else {
-            at = value.clone();
+            at2 = value.clone();
             m = value.columns;
             n = value.rows;
             swapped = true;
@@ -36151,7 +36151,7 @@ ${indentData}`);
             wantv = aux;
           }
         } else {
-          at = value.transpose();
+          at2 = value.transpose();
         }
         let nu = Math.min(m, n);
         let ni = Math.min(m + 1, n);
@@ -36169,16 +36169,16 @@ ${indentData}`);
           if (k < nct) {
             s[k] = 0;
             for (let i = k; i < m; i++) {
-              s[k] = hypotenuse(s[k], at.get(k, i));
+              s[k] = hypotenuse(s[k], at2.get(k, i));
             }
             if (s[k] !== 0) {
-              if (at.get(k, k) < 0) {
+              if (at2.get(k, k) < 0) {
                 s[k] = -s[k];
               }
               for (let i = k; i < m; i++) {
-                at.set(k, i, at.get(k, i) / s[k]);
+                at2.set(k, i, at2.get(k, i) / s[k]);
               }
-              at.set(k, k, at.get(k, k) + 1);
+              at2.set(k, k, at2.get(k, k) + 1);
             }
             s[k] = -s[k];
           }
@@ -36186,18 +36186,18 @@ ${indentData}`);
             if (k < nct && s[k] !== 0) {
               let t = 0;
               for (let i = k; i < m; i++) {
-                t += at.get(k, i) * at.get(j, i);
+                t += at2.get(k, i) * at2.get(j, i);
               }
-              t = -t / at.get(k, k);
+              t = -t / at2.get(k, k);
               for (let i = k; i < m; i++) {
-                at.set(j, i, at.get(j, i) + t * at.get(k, i));
+                at2.set(j, i, at2.get(j, i) + t * at2.get(k, i));
               }
             }
-            e[j] = at.get(j, k);
+            e[j] = at2.get(j, k);
           }
           if (wantu && k < nct) {
             for (let i = k; i < m; i++) {
-              U.set(k, i, at.get(k, i));
+              U.set(k, i, at2.get(k, i));
             }
           }
           if (k < nrt) {
@@ -36221,13 +36221,13 @@ ${indentData}`);
               }
               for (let i = k + 1; i < m; i++) {
                 for (let j = k + 1; j < n; j++) {
-                  work[i] += e[j] * at.get(j, i);
+                  work[i] += e[j] * at2.get(j, i);
                 }
               }
               for (let j = k + 1; j < n; j++) {
                 let t = -e[j] / e[k + 1];
                 for (let i = k + 1; i < m; i++) {
-                  at.set(j, i, at.get(j, i) + t * work[i]);
+                  at2.set(j, i, at2.get(j, i) + t * work[i]);
                 }
               }
             }
@@ -36238,17 +36238,17 @@ ${indentData}`);
             }
           }
         }
-        let p = Math.min(n, m + 1);
+        let p2 = Math.min(n, m + 1);
         if (nct < n) {
-          s[nct] = at.get(nct, nct);
+          s[nct] = at2.get(nct, nct);
         }
-        if (m < p) {
-          s[p - 1] = 0;
+        if (m < p2) {
+          s[p2 - 1] = 0;
         }
-        if (nrt + 1 < p) {
-          e[nrt] = at.get(p - 1, nrt);
+        if (nrt + 1 < p2) {
+          e[nrt] = at2.get(p2 - 1, nrt);
         }
-        e[p - 1] = 0;
+        e[p2 - 1] = 0;
         if (wantu) {
           for (let j = nct; j < nu; j++) {
             for (let i = 0; i < m; i++) {
@@ -36303,11 +36303,11 @@ ${indentData}`);
             V.set(k, k, 1);
           }
         }
-        let pp = p - 1;
+        let pp = p2 - 1;
         let eps = Number.EPSILON;
-        while (p > 0) {
+        while (p2 > 0) {
           let k, kase;
-          for (k = p - 2; k >= -1; k--) {
+          for (k = p2 - 2; k >= -1; k--) {
             if (k === -1) {
               break;
             }
@@ -36317,15 +36317,15 @@ ${indentData}`);
               break;
             }
           }
-          if (k === p - 2) {
+          if (k === p2 - 2) {
             kase = 4;
           } else {
             let ks;
-            for (ks = p - 1; ks >= k; ks--) {
+            for (ks = p2 - 1; ks >= k; ks--) {
               if (ks === k) {
                 break;
               }
-              let t = (ks !== p ? Math.abs(e[ks]) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]) : 0);
+              let t = (ks !== p2 ? Math.abs(e[ks]) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]) : 0);
               if (Math.abs(s[ks]) <= eps * t) {
                 s[ks] = 0;
                 break;
@@ -36333,7 +36333,7 @@ ${indentData}`);
             }
             if (ks === k) {
               kase = 3;
-            } else if (ks === p - 1) {
+            } else if (ks === p2 - 1) {
               kase = 1;
             } else {
               kase = 2;
@@ -36343,9 +36343,9 @@ ${indentData}`);
           k++;
           switch (kase) {
             case 1: {
-              let f = e[p - 2];
-              e[p - 2] = 0;
-              for (let j = p - 2; j >= k; j--) {
+              let f = e[p2 - 2];
+              e[p2 - 2] = 0;
+              for (let j = p2 - 2; j >= k; j--) {
                 let t = hypotenuse(s[j], f);
                 let cs = s[j] / t;
                 let sn = f / t;
@@ -36356,8 +36356,8 @@ ${indentData}`);
                 }
                 if (wantv) {
                   for (let i = 0; i < n; i++) {
-                    t = cs * V.get(j, i) + sn * V.get(p - 1, i);
-                    V.set(p - 1, i, -sn * V.get(j, i) + cs * V.get(p - 1, i));
+                    t = cs * V.get(j, i) + sn * V.get(p2 - 1, i);
+                    V.set(p2 - 1, i, -sn * V.get(j, i) + cs * V.get(p2 - 1, i));
                     V.set(j, i, t);
                   }
                 }
@@ -36367,7 +36367,7 @@ ${indentData}`);
             case 2: {
               let f = e[k - 1];
               e[k - 1] = 0;
-              for (let j = k; j < p; j++) {
+              for (let j = k; j < p2; j++) {
                 let t = hypotenuse(s[j], f);
                 let cs = s[j] / t;
                 let sn = f / t;
@@ -36386,15 +36386,15 @@ ${indentData}`);
             }
             case 3: {
               const scale = Math.max(
-                Math.abs(s[p - 1]),
-                Math.abs(s[p - 2]),
-                Math.abs(e[p - 2]),
+                Math.abs(s[p2 - 1]),
+                Math.abs(s[p2 - 2]),
+                Math.abs(e[p2 - 2]),
                 Math.abs(s[k]),
                 Math.abs(e[k])
               );
-              const sp = s[p - 1] / scale;
-              const spm1 = s[p - 2] / scale;
-              const epm1 = e[p - 2] / scale;
+              const sp = s[p2 - 1] / scale;
+              const spm1 = s[p2 - 2] / scale;
+              const epm1 = e[p2 - 2] / scale;
               const sk = s[k] / scale;
               const ek = e[k] / scale;
               const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
@@ -36410,7 +36410,7 @@ ${indentData}`);
               }
               let f = (sk + sp) * (sk - sp) + shift;
               let g = sk * ek;
-              for (let j = k; j < p - 1; j++) {
+              for (let j = k; j < p2 - 1; j++) {
                 let t = hypotenuse(f, g);
                 if (t === 0) t = Number.MIN_VALUE;
                 let cs = f / t;
@@ -36446,7 +36446,7 @@ ${indentData}`);
                   }
                 }
               }
-              e[p - 2] = f;
+              e[p2 - 2] = f;
               break;
             }
             case 4: {
@@ -36481,7 +36481,7 @@ ${indentData}`);
                 }
                 k++;
               }
-              p--;
+              p2--;
               break;
             }
           }
@@ -36669,12 +36669,12 @@ ${indentData}`);
         let b = Matrix3.columnVector(matrix2.getRow(i));
         let Abis = matrix2.subMatrixRow(xrange(n, i)).transpose();
         let svd = new SingularValueDecomposition3(Abis);
-        let x = svd.solve(b);
+        let x2 = svd.solve(b);
         let scale = Matrix3.abs(b).max() || 1;
-        let error2 = Matrix3.sub(b, Abis.mmul(x)).abs().max() / scale;
+        let error2 = Matrix3.sub(b, Abis.mmul(x2)).abs().max() / scale;
         results.setRow(
           i,
-          dependenciesOneRow(error2, x, i, thresholdValue, thresholdError)
+          dependenciesOneRow(error2, x2, i, thresholdValue, thresholdError)
         );
       }
       return results;
@@ -36937,7 +36937,7 @@ ${indentData}`);
       e[0] = 0;
     }
     function tql2(n, e, d, V) {
-      let g, h, i, j, k, l, m, p, r, dl1, c, c2, c3, el1, s, s2;
+      let g, h, i, j, k, l, m, p2, r, dl1, c, c2, c3, el1, s, s2;
       for (i = 1; i < n; i++) {
         e[i - 1] = e[i];
       }
@@ -36957,20 +36957,20 @@ ${indentData}`);
         if (m > l) {
           do {
             g = d[l];
-            p = (d[l + 1] - g) / (2 * e[l]);
-            r = hypotenuse(p, 1);
-            if (p < 0) {
+            p2 = (d[l + 1] - g) / (2 * e[l]);
+            r = hypotenuse(p2, 1);
+            if (p2 < 0) {
               r = -r;
             }
-            d[l] = e[l] / (p + r);
-            d[l + 1] = e[l] * (p + r);
+            d[l] = e[l] / (p2 + r);
+            d[l + 1] = e[l] * (p2 + r);
             dl1 = d[l + 1];
             h = g - d[l];
             for (i = l + 2; i < n; i++) {
               d[i] -= h;
             }
             f = f + h;
-            p = d[m];
+            p2 = d[m];
             c = 1;
             c2 = c;
             c3 = c;
@@ -36982,12 +36982,12 @@ ${indentData}`);
               c2 = c;
               s2 = s;
               g = c * e[i];
-              h = c * p;
-              r = hypotenuse(p, e[i]);
+              h = c * p2;
+              r = hypotenuse(p2, e[i]);
               e[i + 1] = s * r;
               s = e[i] / r;
-              c = p / r;
-              p = c * d[i] - s * g;
+              c = p2 / r;
+              p2 = c * d[i] - s * g;
               d[i + 1] = h + s * (c * g + s * d[i]);
               for (k = 0; k < n; k++) {
                 h = V.get(i + 1, k);
@@ -36995,9 +36995,9 @@ ${indentData}`);
                 V.set(i, k, c * V.get(i, k) - s * h);
               }
             }
-            p = -s * s2 * c3 * el1 * e[l] / dl1;
-            e[l] = s * p;
-            d[l] = c * p;
+            p2 = -s * s2 * c3 * el1 * e[l] / dl1;
+            e[l] = s * p2;
+            d[l] = c * p2;
           } while (Math.abs(e[l]) > eps * tst1);
         }
         d[l] = d[l] + f;
@@ -37005,20 +37005,20 @@ ${indentData}`);
       }
       for (i = 0; i < n - 1; i++) {
         k = i;
-        p = d[i];
+        p2 = d[i];
         for (j = i + 1; j < n; j++) {
-          if (d[j] < p) {
+          if (d[j] < p2) {
             k = j;
-            p = d[j];
+            p2 = d[j];
           }
         }
         if (k !== i) {
           d[k] = d[i];
-          d[i] = p;
+          d[i] = p2;
           for (j = 0; j < n; j++) {
-            p = V.get(i, j);
+            p2 = V.get(i, j);
             V.set(i, j, V.get(k, j));
-            V.set(k, j, p);
+            V.set(k, j, p2);
           }
         }
       }
@@ -37099,13 +37099,13 @@ ${indentData}`);
       let eps = Number.EPSILON;
       let exshift = 0;
       let norm = 0;
-      let p = 0;
-      let q = 0;
+      let p2 = 0;
+      let q2 = 0;
       let r = 0;
       let s = 0;
       let z = 0;
       let iter = 0;
-      let i, j, k, l, m, t, w, x, y;
+      let i, j, k, l, m, t, w, x2, y;
       let ra, sa, vr, vi;
       let notlast, cdivres;
       for (i = 0; i < nn; i++) {
@@ -37137,53 +37137,53 @@ ${indentData}`);
           iter = 0;
         } else if (l === n - 1) {
           w = H.get(n, n - 1) * H.get(n - 1, n);
-          p = (H.get(n - 1, n - 1) - H.get(n, n)) / 2;
-          q = p * p + w;
-          z = Math.sqrt(Math.abs(q));
+          p2 = (H.get(n - 1, n - 1) - H.get(n, n)) / 2;
+          q2 = p2 * p2 + w;
+          z = Math.sqrt(Math.abs(q2));
           H.set(n, n, H.get(n, n) + exshift);
           H.set(n - 1, n - 1, H.get(n - 1, n - 1) + exshift);
-          x = H.get(n, n);
-          if (q >= 0) {
-            z = p >= 0 ? p + z : p - z;
-            d[n - 1] = x + z;
+          x2 = H.get(n, n);
+          if (q2 >= 0) {
+            z = p2 >= 0 ? p2 + z : p2 - z;
+            d[n - 1] = x2 + z;
             d[n] = d[n - 1];
             if (z !== 0) {
-              d[n] = x - w / z;
+              d[n] = x2 - w / z;
             }
             e[n - 1] = 0;
             e[n] = 0;
-            x = H.get(n, n - 1);
-            s = Math.abs(x) + Math.abs(z);
-            p = x / s;
-            q = z / s;
-            r = Math.sqrt(p * p + q * q);
-            p = p / r;
-            q = q / r;
+            x2 = H.get(n, n - 1);
+            s = Math.abs(x2) + Math.abs(z);
+            p2 = x2 / s;
+            q2 = z / s;
+            r = Math.sqrt(p2 * p2 + q2 * q2);
+            p2 = p2 / r;
+            q2 = q2 / r;
             for (j = n - 1; j < nn; j++) {
               z = H.get(n - 1, j);
-              H.set(n - 1, j, q * z + p * H.get(n, j));
-              H.set(n, j, q * H.get(n, j) - p * z);
+              H.set(n - 1, j, q2 * z + p2 * H.get(n, j));
+              H.set(n, j, q2 * H.get(n, j) - p2 * z);
             }
             for (i = 0; i <= n; i++) {
               z = H.get(i, n - 1);
-              H.set(i, n - 1, q * z + p * H.get(i, n));
-              H.set(i, n, q * H.get(i, n) - p * z);
+              H.set(i, n - 1, q2 * z + p2 * H.get(i, n));
+              H.set(i, n, q2 * H.get(i, n) - p2 * z);
             }
             for (i = low; i <= high; i++) {
               z = V.get(i, n - 1);
-              V.set(i, n - 1, q * z + p * V.get(i, n));
-              V.set(i, n, q * V.get(i, n) - p * z);
+              V.set(i, n - 1, q2 * z + p2 * V.get(i, n));
+              V.set(i, n, q2 * V.get(i, n) - p2 * z);
             }
           } else {
-            d[n - 1] = x + p;
-            d[n] = x + p;
+            d[n - 1] = x2 + p2;
+            d[n] = x2 + p2;
             e[n - 1] = z;
             e[n] = -z;
           }
           n = n - 2;
           iter = 0;
         } else {
-          x = H.get(n, n);
+          x2 = H.get(n, n);
           y = 0;
           w = 0;
           if (l < n) {
@@ -37191,47 +37191,47 @@ ${indentData}`);
             w = H.get(n, n - 1) * H.get(n - 1, n);
           }
           if (iter === 10) {
-            exshift += x;
+            exshift += x2;
             for (i = low; i <= n; i++) {
-              H.set(i, i, H.get(i, i) - x);
+              H.set(i, i, H.get(i, i) - x2);
             }
             s = Math.abs(H.get(n, n - 1)) + Math.abs(H.get(n - 1, n - 2));
-            x = y = 0.75 * s;
+            x2 = y = 0.75 * s;
             w = -0.4375 * s * s;
           }
           if (iter === 30) {
-            s = (y - x) / 2;
+            s = (y - x2) / 2;
             s = s * s + w;
             if (s > 0) {
               s = Math.sqrt(s);
-              if (y < x) {
+              if (y < x2) {
                 s = -s;
               }
-              s = x - w / ((y - x) / 2 + s);
+              s = x2 - w / ((y - x2) / 2 + s);
               for (i = low; i <= n; i++) {
                 H.set(i, i, H.get(i, i) - s);
               }
               exshift += s;
-              x = y = w = 0.964;
+              x2 = y = w = 0.964;
             }
           }
           iter = iter + 1;
           m = n - 2;
           while (m >= l) {
             z = H.get(m, m);
-            r = x - z;
+            r = x2 - z;
             s = y - z;
-            p = (r * s - w) / H.get(m + 1, m) + H.get(m, m + 1);
-            q = H.get(m + 1, m + 1) - z - r - s;
+            p2 = (r * s - w) / H.get(m + 1, m) + H.get(m, m + 1);
+            q2 = H.get(m + 1, m + 1) - z - r - s;
             r = H.get(m + 2, m + 1);
-            s = Math.abs(p) + Math.abs(q) + Math.abs(r);
-            p = p / s;
-            q = q / s;
+            s = Math.abs(p2) + Math.abs(q2) + Math.abs(r);
+            p2 = p2 / s;
+            q2 = q2 / s;
             r = r / s;
             if (m === l) {
               break;
             }
-            if (Math.abs(H.get(m, m - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H.get(m - 1, m - 1)) + Math.abs(z) + Math.abs(H.get(m + 1, m + 1))))) {
+            if (Math.abs(H.get(m, m - 1)) * (Math.abs(q2) + Math.abs(r)) < eps * (Math.abs(p2) * (Math.abs(H.get(m - 1, m - 1)) + Math.abs(z) + Math.abs(H.get(m + 1, m + 1))))) {
               break;
             }
             m--;
@@ -37245,61 +37245,61 @@ ${indentData}`);
           for (k = m; k <= n - 1; k++) {
             notlast = k !== n - 1;
             if (k !== m) {
-              p = H.get(k, k - 1);
-              q = H.get(k + 1, k - 1);
+              p2 = H.get(k, k - 1);
+              q2 = H.get(k + 1, k - 1);
               r = notlast ? H.get(k + 2, k - 1) : 0;
-              x = Math.abs(p) + Math.abs(q) + Math.abs(r);
-              if (x !== 0) {
-                p = p / x;
-                q = q / x;
-                r = r / x;
+              x2 = Math.abs(p2) + Math.abs(q2) + Math.abs(r);
+              if (x2 !== 0) {
+                p2 = p2 / x2;
+                q2 = q2 / x2;
+                r = r / x2;
               }
             }
-            if (x === 0) {
+            if (x2 === 0) {
               break;
             }
-            s = Math.sqrt(p * p + q * q + r * r);
-            if (p < 0) {
+            s = Math.sqrt(p2 * p2 + q2 * q2 + r * r);
+            if (p2 < 0) {
               s = -s;
             }
             if (s !== 0) {
               if (k !== m) {
-                H.set(k, k - 1, -s * x);
+                H.set(k, k - 1, -s * x2);
               } else if (l !== m) {
                 H.set(k, k - 1, -H.get(k, k - 1));
               }
-              p = p + s;
-              x = p / s;
-              y = q / s;
+              p2 = p2 + s;
+              x2 = p2 / s;
+              y = q2 / s;
               z = r / s;
-              q = q / p;
-              r = r / p;
+              q2 = q2 / p2;
+              r = r / p2;
               for (j = k; j < nn; j++) {
-                p = H.get(k, j) + q * H.get(k + 1, j);
+                p2 = H.get(k, j) + q2 * H.get(k + 1, j);
                 if (notlast) {
-                  p = p + r * H.get(k + 2, j);
-                  H.set(k + 2, j, H.get(k + 2, j) - p * z);
+                  p2 = p2 + r * H.get(k + 2, j);
+                  H.set(k + 2, j, H.get(k + 2, j) - p2 * z);
                 }
-                H.set(k, j, H.get(k, j) - p * x);
-                H.set(k + 1, j, H.get(k + 1, j) - p * y);
+                H.set(k, j, H.get(k, j) - p2 * x2);
+                H.set(k + 1, j, H.get(k + 1, j) - p2 * y);
               }
               for (i = 0; i <= Math.min(n, k + 3); i++) {
-                p = x * H.get(i, k) + y * H.get(i, k + 1);
+                p2 = x2 * H.get(i, k) + y * H.get(i, k + 1);
                 if (notlast) {
-                  p = p + z * H.get(i, k + 2);
-                  H.set(i, k + 2, H.get(i, k + 2) - p * r);
+                  p2 = p2 + z * H.get(i, k + 2);
+                  H.set(i, k + 2, H.get(i, k + 2) - p2 * r);
                 }
-                H.set(i, k, H.get(i, k) - p);
-                H.set(i, k + 1, H.get(i, k + 1) - p * q);
+                H.set(i, k, H.get(i, k) - p2);
+                H.set(i, k + 1, H.get(i, k + 1) - p2 * q2);
               }
               for (i = low; i <= high; i++) {
-                p = x * V.get(i, k) + y * V.get(i, k + 1);
+                p2 = x2 * V.get(i, k) + y * V.get(i, k + 1);
                 if (notlast) {
-                  p = p + z * V.get(i, k + 2);
-                  V.set(i, k + 2, V.get(i, k + 2) - p * r);
+                  p2 = p2 + z * V.get(i, k + 2);
+                  V.set(i, k + 2, V.get(i, k + 2) - p2 * r);
                 }
-                V.set(i, k, V.get(i, k) - p);
-                V.set(i, k + 1, V.get(i, k + 1) - p * q);
+                V.set(i, k, V.get(i, k) - p2);
+                V.set(i, k + 1, V.get(i, k + 1) - p2 * q2);
               }
             }
           }
@@ -37309,13 +37309,13 @@ ${indentData}`);
         return;
       }
       for (n = nn - 1; n >= 0; n--) {
-        p = d[n];
-        q = e[n];
-        if (q === 0) {
+        p2 = d[n];
+        q2 = e[n];
+        if (q2 === 0) {
           l = n;
           H.set(n, n, 1);
           for (i = n - 1; i >= 0; i--) {
-            w = H.get(i, i) - p;
+            w = H.get(i, i) - p2;
             r = 0;
             for (j = l; j <= n; j++) {
               r = r + H.get(i, j) * H.get(j, n);
@@ -37328,15 +37328,15 @@ ${indentData}`);
               if (e[i] === 0) {
                 H.set(i, n, w !== 0 ? -r / w : -r / (eps * norm));
               } else {
-                x = H.get(i, i + 1);
+                x2 = H.get(i, i + 1);
                 y = H.get(i + 1, i);
-                q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
-                t = (x * s - z * r) / q;
+                q2 = (d[i] - p2) * (d[i] - p2) + e[i] * e[i];
+                t = (x2 * s - z * r) / q2;
                 H.set(i, n, t);
                 H.set(
                   i + 1,
                   n,
-                  Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z
+                  Math.abs(x2) > Math.abs(z) ? (-r - w * t) / x2 : (-s - y * t) / z
                 );
               }
               t = Math.abs(H.get(i, n));
@@ -37347,13 +37347,13 @@ ${indentData}`);
               }
             }
           }
-        } else if (q < 0) {
+        } else if (q2 < 0) {
           l = n - 1;
           if (Math.abs(H.get(n, n - 1)) > Math.abs(H.get(n - 1, n))) {
-            H.set(n - 1, n - 1, q / H.get(n, n - 1));
-            H.set(n - 1, n, -(H.get(n, n) - p) / H.get(n, n - 1));
+            H.set(n - 1, n - 1, q2 / H.get(n, n - 1));
+            H.set(n - 1, n, -(H.get(n, n) - p2) / H.get(n, n - 1));
           } else {
-            cdivres = cdiv(0, -H.get(n - 1, n), H.get(n - 1, n - 1) - p, q);
+            cdivres = cdiv(0, -H.get(n - 1, n), H.get(n - 1, n - 1) - p2, q2);
             H.set(n - 1, n - 1, cdivres[0]);
             H.set(n - 1, n, cdivres[1]);
           }
@@ -37366,7 +37366,7 @@ ${indentData}`);
               ra = ra + H.get(i, j) * H.get(j, n - 1);
               sa = sa + H.get(i, j) * H.get(j, n);
             }
-            w = H.get(i, i) - p;
+            w = H.get(i, i) - p2;
             if (e[i] < 0) {
               z = w;
               r = ra;
@@ -37374,42 +37374,42 @@ ${indentData}`);
             } else {
               l = i;
               if (e[i] === 0) {
-                cdivres = cdiv(-ra, -sa, w, q);
+                cdivres = cdiv(-ra, -sa, w, q2);
                 H.set(i, n - 1, cdivres[0]);
                 H.set(i, n, cdivres[1]);
               } else {
-                x = H.get(i, i + 1);
+                x2 = H.get(i, i + 1);
                 y = H.get(i + 1, i);
-                vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
-                vi = (d[i] - p) * 2 * q;
+                vr = (d[i] - p2) * (d[i] - p2) + e[i] * e[i] - q2 * q2;
+                vi = (d[i] - p2) * 2 * q2;
                 if (vr === 0 && vi === 0) {
-                  vr = eps * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
+                  vr = eps * norm * (Math.abs(w) + Math.abs(q2) + Math.abs(x2) + Math.abs(y) + Math.abs(z));
                 }
                 cdivres = cdiv(
-                  x * r - z * ra + q * sa,
-                  x * s - z * sa - q * ra,
+                  x2 * r - z * ra + q2 * sa,
+                  x2 * s - z * sa - q2 * ra,
                   vr,
                   vi
                 );
                 H.set(i, n - 1, cdivres[0]);
                 H.set(i, n, cdivres[1]);
-                if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
+                if (Math.abs(x2) > Math.abs(z) + Math.abs(q2)) {
                   H.set(
                     i + 1,
                     n - 1,
-                    (-ra - w * H.get(i, n - 1) + q * H.get(i, n)) / x
+                    (-ra - w * H.get(i, n - 1) + q2 * H.get(i, n)) / x2
                   );
                   H.set(
                     i + 1,
                     n,
-                    (-sa - w * H.get(i, n) - q * H.get(i, n - 1)) / x
+                    (-sa - w * H.get(i, n) - q2 * H.get(i, n - 1)) / x2
                   );
                 } else {
                   cdivres = cdiv(
                     -r - y * H.get(i, n - 1),
                     -s - y * H.get(i, n),
                     z,
-                    q
+                    q2
                   );
                   H.set(i + 1, n - 1, cdivres[0]);
                   H.set(i + 1, n, cdivres[1]);
@@ -37549,7 +37549,7 @@ ${indentData}`);
           u = X.getColumnVector(0);
         }
         let diff = 1;
-        let t, q, w, tOld;
+        let t, q2, w, tOld;
         for (let counter = 0; counter < maxIterations && diff > terminationCriteria; counter++) {
           w = X.transpose().mmul(u).div(u.transpose().mmul(u).get(0, 0));
           w = w.div(w.norm());
@@ -37559,25 +37559,25 @@ ${indentData}`);
           }
           tOld = t.clone();
           if (Y) {
-            q = Y.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-            q = q.div(q.norm());
-            u = Y.mmul(q).div(q.transpose().mmul(q).get(0, 0));
+            q2 = Y.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
+            q2 = q2.div(q2.norm());
+            u = Y.mmul(q2).div(q2.transpose().mmul(q2).get(0, 0));
           } else {
             u = t;
           }
         }
         if (Y) {
-          let p = X.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-          p = p.div(p.norm());
-          let xResidual = X.clone().sub(t.clone().mmul(p.transpose()));
+          let p2 = X.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
+          p2 = p2.div(p2.norm());
+          let xResidual = X.clone().sub(t.clone().mmul(p2.transpose()));
           let residual = u.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
           let yResidual = Y.clone().sub(
-            t.clone().mulS(residual.get(0, 0)).mmul(q.transpose())
+            t.clone().mulS(residual.get(0, 0)).mmul(q2.transpose())
           );
           this.t = t;
-          this.p = p.transpose();
+          this.p = p2.transpose();
           this.w = w.transpose();
-          this.q = q;
+          this.q = q2;
           this.u = u;
           this.s = t.transpose().mmul(t);
           this.xResidual = xResidual;
@@ -38110,7 +38110,7 @@ var require_lib2 = __commonJS({
       o[k2] = m[k];
     }));
     var __exportStar = exports && exports.__exportStar || function(m, exports2) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+      for (var p2 in m) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p2)) __createBinding(exports2, m, p2);
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     __exportStar(require_XSadd(), exports);
@@ -38283,12 +38283,38 @@ var require_lib3 = __commonJS({
       o[k2] = m[k];
     }));
     var __exportStar = exports && exports.__exportStar || function(m, exports2) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+      for (var p2 in m) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p2)) __createBinding(exports2, m, p2);
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     __exportStar(require_Random(), exports);
     __exportStar(require_Options(), exports);
     __exportStar(require_RandomNumberGenerator(), exports);
+  }
+});
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    function ucs2length(str) {
+      const len = str.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -38457,11 +38483,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -38477,7 +38503,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -38858,11 +38884,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -38878,7 +38904,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39105,10 +39131,10 @@ function merge(defaults2, route, options) {
   if (options.url === "/graphql") {
     if (defaults2 && defaults2.mediaType.previews?.length) {
       mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+        (preview2) => !mergedOptions.mediaType.previews.includes(preview2)
       ).concat(mergedOptions.mediaType.previews);
     }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview2) => preview2.replace(/-preview/, ""));
   }
   return mergedOptions;
 }
@@ -39308,9 +39334,9 @@ function parse(options) {
     if (url.endsWith("/graphql")) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview2) => {
           const format2 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format2}`;
+          return `application/vnd.github.${preview2}-preview${format2}`;
         }).join(",");
       }
     }
@@ -43333,8 +43359,23 @@ function createOctokitClient(options) {
 
 // src/action/run-action.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 import { existsSync as existsSync5, mkdirSync, readdirSync, readFileSync as readFileSync6, writeFileSync } from "node:fs";
-import { dirname as dirname2, join as join2 } from "node:path";
+import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:path";
+
+// src/classify/bump.ts
+var BUMPS = ["none", "patch", "minor", "major"];
+function bumpRank(bump) {
+  return BUMPS.indexOf(bump);
+}
+function highestBump(...bumps) {
+  let best = "none";
+  for (const bump of bumps) if (bump !== null && bumpRank(bump) > bumpRank(best)) best = bump;
+  return best;
+}
+function isBump(value) {
+  return BUMPS.includes(value);
+}
 
 // src/classify/manifest.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -43384,20 +43425,6 @@ function parseManifest(text, file) {
 // src/classify/classify-bump.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 
-// src/classify/bump.ts
-var BUMPS = ["none", "patch", "minor", "major"];
-function bumpRank(bump) {
-  return BUMPS.indexOf(bump);
-}
-function highestBump(...bumps) {
-  let best = "none";
-  for (const bump of bumps) if (bump !== null && bumpRank(bump) > bumpRank(best)) best = bump;
-  return best;
-}
-function isBump(value) {
-  return BUMPS.includes(value);
-}
-
 // src/classify/deep-diff.ts
 function deepDiff(reference, candidate, path = "") {
   if (isPlainObject3(reference) && isPlainObject3(candidate)) {
@@ -43426,7 +43453,7 @@ function classifyBump(input) {
   if (refManifest && candManifest) {
     for (const section of MANIFEST_SECTIONS) {
       for (const change of deepDiff(refManifest.sections[section], candManifest.sections[section])) {
-        changes.push({ section, path: change.path ? `${section}.${change.path}` : section, reference: change.reference, candidate: change.candidate });
+        changes.push({ section, path: cutText(change.path ? `${section}.${change.path}` : section, 4096), reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
       }
     }
     fromManifests = bumpFromChanges(changes);
@@ -43434,7 +43461,7 @@ function classifyBump(input) {
     if (fromManifests === "none") reasons.push("manifests: architecture, extraction and training are unchanged \u2192 none");
     else {
       const section = fromManifests === "major" ? "architecture" : fromManifests === "minor" ? "extraction" : "training";
-      const listed = first(section).slice(0, 3).map((change) => `${change.path}: ${show(change.reference)} \u2192 ${show(change.candidate)}`).join("; ");
+      const listed = first(section).slice(0, 3).map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} \u2192 ${show(change.candidate)}`).join("; ");
       reasons.push(`manifests: ${section} changed (${listed}) \u2192 ${fromManifests}`);
     }
   } else {
@@ -43525,8 +43552,20 @@ function versionBump(reference, candidate) {
 }
 function show(value) {
   if (value === void 0) return "(absent)";
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 39)}\u2026` : text;
+  return cutText(JSON.stringify(value), 40);
+}
+function cutText(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1)}\u2026` : text;
+}
+var MAX_VALUE_TEXT = 65536;
+var MAX_VALUE_ENTRIES = 1e4;
+function boundValue(value) {
+  if (typeof value === "string") return cutText(value, MAX_VALUE_TEXT);
+  if (Array.isArray(value)) return value.slice(0, MAX_VALUE_ENTRIES).map(boundValue);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).slice(0, MAX_VALUE_ENTRIES).map(([key, entry]) => [cutText(key, 4096), boundValue(entry)]));
+  }
+  return value;
 }
 
 // src/core/embedding-set.ts
@@ -43555,9 +43594,13 @@ function validateVectors(set) {
     }
   }
 }
+var MAX_ID_LENGTH = 4096;
 function checkUniqueIds(set) {
   const index = /* @__PURE__ */ new Map();
   set.ids.forEach((id, row) => {
+    if (id.length > MAX_ID_LENGTH) {
+      throw new InputError(`${set.source}: ${describeRow(set, row)} has an id of ${id.length} characters; ids are limited to ${MAX_ID_LENGTH}. Use a shorter key (e.g. a hash of the text).`);
+    }
     const earlier = index.get(id);
     if (earlier !== void 0) {
       throw new InputError(
@@ -43664,14 +43707,17 @@ function formatPercent(value) {
 }
 
 // src/io/paths.ts
-import { existsSync as existsSync3, realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { existsSync as existsSync3, lstatSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+function anyPath(base) {
+  return { base, roots: null };
+}
 function isInside(root, target) {
   const rel = relative(root, target);
   return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
 }
 function resolveInputFile(path, what, policy) {
-  const absolute = resolve(policy.workspace, path);
+  const absolute = resolve(policy.base, path);
   if (!existsSync3(absolute)) {
     throw new InputError(`${what}: file not found: ${path} (resolved to ${absolute}); check the path and that an earlier step created it.`);
   }
@@ -43680,23 +43726,34 @@ function resolveInputFile(path, what, policy) {
   return absolute;
 }
 function resolveOutputFile(path, what, policy) {
-  const absolute = resolve(policy.workspace, path);
-  checkInside(absolute, path, what, policy);
+  const absolute = resolve(policy.base, path);
+  checkInside(realLocation(absolute), path, what, policy);
   return absolute;
 }
-function checkInside(absolute, given, what, policy) {
-  if (policy.allowOutsideWorkspace) return;
-  const root = existsSync3(policy.workspace) ? realpathSync(policy.workspace) : resolve(policy.workspace);
-  if (!isInside(root, absolute)) {
-    throw new InputError(
-      `${what}: ${given} is outside the workspace ${root}; move it inside, or set allow-outside-workspace if you mean it.`
-    );
+function realLocation(absolute) {
+  if (existsSync3(absolute)) return realpathSync(absolute);
+  if (isDanglingSymlink(absolute)) throw new InputError(`${absolute} is a symlink to a file that does not exist; remove it or write elsewhere.`);
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(realLocation(parent), basename(absolute));
+}
+function isDanglingSymlink(path) {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
+}
+function checkInside(real, given, what, policy) {
+  if (policy.roots === null) return;
+  const roots = policy.roots.map((root) => ({ ...root, real: realLocation(resolve(root.path)) }));
+  if (roots.some((root) => isInside(root.real, real))) return;
+  const places = roots.map((root) => `${root.name} (${root.path})`).join(" or ");
+  throw new InputError(`${what}: ${given} resolves to ${real}, outside ${places}; move it there, or set allow-outside-workspace: true if you mean it.`);
 }
 
 // src/io/read-embedding-set.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { basename, dirname, extname as extname2, join } from "node:path";
+import { basename as basename2, dirname as dirname2, extname as extname2, join as join2 } from "node:path";
 
 // src/io/delimited.ts
 import { createReadStream } from "node:fs";
@@ -44574,7 +44631,7 @@ var std = function(array) {
   if (n === 0) return 0;
   const mean = array.reduce((a, b) => a + b) / n;
   return Math.sqrt(
-    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n
+    array.map((x2) => Math.pow(x2 - mean, 2)).reduce((a, b) => a + b) / n
   );
 };
 
@@ -46813,8 +46870,8 @@ var PRIME2 = 0xc2b2ae3d27d4eb4fn;
 var PRIME3 = 0x165667b19e3779f9n;
 var PRIME4 = 0x85ebca77c2b2ae63n;
 var PRIME5 = 0x27d4eb2f165667c5n;
-function rotl64(x, r) {
-  return (x << r | x >> 64n - r) & MASK;
+function rotl64(x2, r) {
+  return (x2 << r | x2 >> 64n - r) & MASK;
 }
 function round(acc, val) {
   acc = acc + val * PRIME2 & MASK;
@@ -48654,7 +48711,7 @@ function readDataPage(bytes, daph, { type, element, schemaPath }) {
       dataPage = new Array(nValues);
       if (type === "BOOLEAN") {
         readRleBitPackedHybrid(reader, bitWidth2, dataPage);
-        dataPage = dataPage.map((x) => !!x);
+        dataPage = dataPage.map((x2) => !!x2);
       } else {
         readRleBitPackedHybrid(reader, bitWidth2, dataPage, view.byteLength - reader.offset);
       }
@@ -48744,7 +48801,7 @@ function readDataPageV2(compressedBytes, ph, columnDecoder) {
   } else if (daph2.encoding === "RLE") {
     dataPage = new Array(nValues);
     readRleBitPackedHybrid(pageReader, 1, dataPage);
-    dataPage = dataPage.map((x) => !!x);
+    dataPage = dataPage.map((x2) => !!x2);
   } else if (daph2.encoding === "PLAIN_DICTIONARY" || daph2.encoding === "RLE_DICTIONARY") {
     const bitWidth2 = pageView.getUint8(pageReader.offset++);
     dataPage = new Array(nValues);
@@ -49274,16 +49331,16 @@ async function asyncBufferFromFile(filename) {
     slice(start, end) {
       if (start === end) return Promise.resolve(new ArrayBuffer(0));
       const reader = createReadStream3(filename, { start, end: end === void 0 ? void 0 : end - 1 });
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         const chunks = [];
         reader.on("data", (chunk) => chunks.push(chunk));
         reader.on("error", reject);
         reader.on("end", () => {
           const buffer = Buffer.concat(chunks);
           if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) {
-            resolve3(buffer.buffer);
+            resolve4(buffer.buffer);
           } else {
-            resolve3(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+            resolve4(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
           }
         });
       });
@@ -49368,7 +49425,7 @@ function readNpySet(request2) {
   if (matrix2.rows === 0 || matrix2.cols === 0) {
     throw new InputError(`${request2.display}: the array has shape (${matrix2.rows}, ${matrix2.cols}): an empty set.`);
   }
-  const sidecar = join(dirname(request2.path), `${basename(request2.path, extname2(request2.path))}.ids.txt`);
+  const sidecar = join2(dirname2(request2.path), `${basename2(request2.path, extname2(request2.path))}.ids.txt`);
   let ids;
   let idSource;
   if (request2.idsFile) {
@@ -49376,7 +49433,7 @@ function readNpySet(request2) {
     idSource = `ids file ${request2.idsDisplay}`;
   } else if (existsSync4(sidecar)) {
     ids = readIdsFile(sidecar, sidecar);
-    idSource = `sidecar ${basename(sidecar)}`;
+    idSource = `sidecar ${basename2(sidecar)}`;
   } else {
     ids = Array.from({ length: matrix2.rows }, (_, index) => String(index));
     idSource = "row index";
@@ -49423,10 +49480,10 @@ function sampleIndices(population, size, random2) {
 }
 
 // node_modules/ml-distance-euclidean/lib/euclidean.js
-function squaredEuclidean(p, q) {
+function squaredEuclidean(p2, q2) {
   let d = 0;
-  for (let i = 0; i < p.length; i++) {
-    d += (p[i] - q[i]) * (p[i] - q[i]);
+  for (let i = 0; i < p2.length; i++) {
+    d += (p2[i] - q2[i]) * (p2[i] - q2[i]);
   }
   return d;
 }
@@ -49496,31 +49553,31 @@ function xFindClosestIndex(array, target, options = {}) {
 }
 
 // node_modules/ml-spectra-processing/lib/x/xGetFromToIndex.js
-function xGetFromToIndex(x, options = {}) {
+function xGetFromToIndex(x2, options = {}) {
   let { fromIndex, toIndex } = options;
   const { from, to } = options;
   if (fromIndex === void 0) {
     if (from !== void 0) {
-      fromIndex = xFindClosestIndex(x, from);
+      fromIndex = xFindClosestIndex(x2, from);
     } else {
       fromIndex = 0;
     }
   }
   if (toIndex === void 0) {
     if (to !== void 0) {
-      toIndex = xFindClosestIndex(x, to);
+      toIndex = xFindClosestIndex(x2, to);
     } else {
-      toIndex = x.length - 1;
+      toIndex = x2.length - 1;
     }
   }
   if (fromIndex < 0)
     fromIndex = 0;
   if (toIndex < 0)
     toIndex = 0;
-  if (fromIndex >= x.length)
-    fromIndex = x.length - 1;
-  if (toIndex >= x.length)
-    toIndex = x.length - 1;
+  if (fromIndex >= x2.length)
+    fromIndex = x2.length - 1;
+  if (toIndex >= x2.length)
+    toIndex = x2.length - 1;
   if (fromIndex > toIndex)
     [fromIndex, toIndex] = [toIndex, fromIndex];
   return { fromIndex, toIndex };
@@ -49749,8 +49806,8 @@ var KMeansResult = class {
 };
 
 // node_modules/ml-kmeans/lib/assert.js
-function assertUnreachable(x, message) {
-  throw new Error(`${message}: "${String(x)}"`);
+function assertUnreachable(x2, message) {
+  throw new Error(`${message}: "${String(x2)}"`);
 }
 function validateKmeansInput(data, K) {
   if (K <= 0 || K > data.length || !Number.isInteger(K)) {
@@ -49990,46 +50047,46 @@ function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out
     const oy = ox + dim;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
     for (let t = 0; t < dim; t++) {
-      const x = items[ox + t];
+      const x2 = items[ox + t];
       const y = items[oy + t];
       const a = queries[o0 + t];
       const b = queries[o1 + t];
       const c = queries[o2 + t];
       const e = queries[o3 + t];
-      s0 += a * x;
-      s1 += b * x;
-      s2 += c * x;
-      s3 += e * x;
+      s0 += a * x2;
+      s1 += b * x2;
+      s2 += c * x2;
+      s3 += e * x2;
       r0 += a * y;
       r1 += b * y;
       r2 += c * y;
       r3 += e * y;
     }
-    const p = j - itemStart;
-    out[p] = s0;
-    out[stride + p] = s1;
-    out[2 * stride + p] = s2;
-    out[3 * stride + p] = s3;
-    out[p + 1] = r0;
-    out[stride + p + 1] = r1;
-    out[2 * stride + p + 1] = r2;
-    out[3 * stride + p + 1] = r3;
+    const p2 = j - itemStart;
+    out[p2] = s0;
+    out[stride + p2] = s1;
+    out[2 * stride + p2] = s2;
+    out[3 * stride + p2] = s3;
+    out[p2 + 1] = r0;
+    out[stride + p2 + 1] = r1;
+    out[2 * stride + p2 + 1] = r2;
+    out[3 * stride + p2 + 1] = r3;
   }
   if (j < itemEnd) {
     const ox = j * dim;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let t = 0; t < dim; t++) {
-      const x = items[ox + t];
-      s0 += queries[o0 + t] * x;
-      s1 += queries[o1 + t] * x;
-      s2 += queries[o2 + t] * x;
-      s3 += queries[o3 + t] * x;
+      const x2 = items[ox + t];
+      s0 += queries[o0 + t] * x2;
+      s1 += queries[o1 + t] * x2;
+      s2 += queries[o2 + t] * x2;
+      s3 += queries[o3 + t] * x2;
     }
-    const p = j - itemStart;
-    out[p] = s0;
-    out[stride + p] = s1;
-    out[2 * stride + p] = s2;
-    out[3 * stride + p] = s3;
+    const p2 = j - itemStart;
+    out[p2] = s0;
+    out[stride + p2] = s1;
+    out[2 * stride + p2] = s2;
+    out[3 * stride + p2] = s3;
   }
 }
 function rowDot(a, ia, b, ib, dim) {
@@ -50054,21 +50111,21 @@ var ROW_CHUNK = 2048;
 function crossProduct(a, da, b, db, count) {
   const out = new Float64Array(da * db);
   const chunk = Math.min(ROW_CHUNK, count);
-  const at = new Float32Array(da * chunk);
+  const at2 = new Float32Array(da * chunk);
   const bt = new Float32Array(db * chunk);
   const tile = new Float64Array(QUERY_GROUP * db);
   for (let start = 0; start < count; start += chunk) {
     const rows = Math.min(chunk, count - start);
-    transposeRows(a, da, start, rows, at);
+    transposeRows(a, da, start, rows, at2);
     transposeRows(b, db, start, rows, bt);
-    for (let p = 0; p < da; p += QUERY_GROUP) {
-      const last = Math.min(p + QUERY_GROUP, da) - 1;
-      const pick = (slot) => Math.min(p + slot, last);
-      scoreBlock(at, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
-      for (let slot = 0; p + slot <= last; slot++) {
-        const base = (p + slot) * db;
+    for (let p2 = 0; p2 < da; p2 += QUERY_GROUP) {
+      const last = Math.min(p2 + QUERY_GROUP, da) - 1;
+      const pick = (slot) => Math.min(p2 + slot, last);
+      scoreBlock(at2, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
+      for (let slot = 0; p2 + slot <= last; slot++) {
+        const base = (p2 + slot) * db;
         const from = slot * db;
-        for (let q = 0; q < db; q++) out[base + q] = out[base + q] + tile[from + q];
+        for (let q2 = 0; q2 < db; q2++) out[base + q2] = out[base + q2] + tile[from + q2];
       }
     }
   }
@@ -50093,10 +50150,10 @@ function cosine(a, b) {
   let na = 0;
   let nb = 0;
   for (let j = 0; j < a.length; j++) {
-    const x = a[j];
+    const x2 = a[j];
     const y = b[j];
-    dot += x * y;
-    na += x * x;
+    dot += x2 * y;
+    na += x2 * x2;
     nb += y * y;
   }
   if (na === 0 || nb === 0) return null;
@@ -50188,10 +50245,10 @@ function summariseRanks(ranks, k, threshold) {
 }
 
 // src/kernels/quantile.ts
-function quantileSorted(sorted, p) {
+function quantileSorted(sorted, p2) {
   const n = sorted.length;
   if (n === 0) throw new RangeError("quantile of an empty array");
-  const h = (n - 1) * p;
+  const h = (n - 1) * p2;
   const lower = Math.floor(h);
   const upper = Math.min(lower + 1, n - 1);
   const a = sorted[lower];
@@ -50226,12 +50283,12 @@ async function knnOverlap(engine, matrices, k, queryRows) {
   const candidateNeighbours = await engine.nearestNeighbours(matrices.candidate, count, matrices.candidateDim, k, queryRows, "kNN in the candidate space");
   const overlaps = new Float64Array(rows.length);
   const mark = new Int32Array(count).fill(-1);
-  for (let q = 0; q < rows.length; q++) {
-    const base = q * k;
-    for (let t = 0; t < k; t++) mark[referenceNeighbours[base + t]] = q;
+  for (let q2 = 0; q2 < rows.length; q2++) {
+    const base = q2 * k;
+    for (let t = 0; t < k; t++) mark[referenceNeighbours[base + t]] = q2;
     let shared = 0;
-    for (let t = 0; t < k; t++) if (mark[candidateNeighbours[base + t]] === q) shared += 1;
-    overlaps[q] = shared / k;
+    for (let t = 0; t < k; t++) if (mark[candidateNeighbours[base + t]] === q2) shared += 1;
+    overlaps[q2] = shared / k;
   }
   return { k, queryRows: rows, overlaps, referenceNeighbours, candidateNeighbours };
 }
@@ -50280,11 +50337,11 @@ function crossProducts(matrices) {
 function centredFrobenius(product, meanX, meanY, n) {
   const dy = meanY.length;
   let sum = 0;
-  for (let p = 0; p < meanX.length; p++) {
-    const scaled = n * meanX[p];
-    const base = p * dy;
-    for (let q = 0; q < dy; q++) {
-      const value = product[base + q] - scaled * meanY[q];
+  for (let p2 = 0; p2 < meanX.length; p2++) {
+    const scaled = n * meanX[p2];
+    const base = p2 * dy;
+    for (let q2 = 0; q2 < dy; q2++) {
+      const value = product[base + q2] - scaled * meanY[q2];
       sum += value * value;
     }
   }
@@ -50316,7 +50373,7 @@ function pairedCosine(reference, candidate, count, dim) {
 function procrustesAlignedCosine(candidateByReference, n, d) {
   const product = candidateByReference;
   const rows = [];
-  for (let p = 0; p < d; p++) rows.push(Array.from(product.subarray(p * d, (p + 1) * d)));
+  for (let p2 = 0; p2 < d; p2++) rows.push(Array.from(product.subarray(p2 * d, (p2 + 1) * d)));
   const svd = new SingularValueDecomposition2(new Matrix2(rows), {
     computeLeftSingularVectors: false,
     computeRightSingularVectors: false,
@@ -50582,18 +50639,18 @@ var TopKLists = class {
   offer(list, score, index) {
     const { scores, indices } = this;
     const base = list * this.k;
-    let p = base + this.k - 1;
-    const worst = scores[p];
-    if (score < worst || score === worst && index > indices[p]) return;
-    while (p > base) {
-      const above = scores[p - 1];
-      if (above > score || above === score && indices[p - 1] < index) break;
-      scores[p] = above;
-      indices[p] = indices[p - 1];
-      p -= 1;
+    let p2 = base + this.k - 1;
+    const worst = scores[p2];
+    if (score < worst || score === worst && index > indices[p2]) return;
+    while (p2 > base) {
+      const above = scores[p2 - 1];
+      if (above > score || above === score && indices[p2 - 1] < index) break;
+      scores[p2] = above;
+      indices[p2] = indices[p2 - 1];
+      p2 -= 1;
     }
-    scores[p] = score;
-    indices[p] = index;
+    scores[p2] = score;
+    indices[p2] = index;
     this.worst[list] = scores[base + this.k - 1];
   }
   /** The best-first indices of list `list` (a view, not a copy). */
@@ -50656,8 +50713,8 @@ function nearestNeighbours(vectors, count, dim, k, queryRows) {
   return lists.indices;
 }
 function groupRows(start, end) {
-  const at = (slot) => Math.min(start + slot, end - 1);
-  return [at(0), at(1), at(2), at(3)];
+  const at2 = (slot) => Math.min(start + slot, end - 1);
+  return [at2(0), at2(1), at2(2), at2(3)];
 }
 
 // src/kernels/generated/score-kernel-wasm.ts
@@ -50796,8 +50853,8 @@ var WasmEngine = class {
   }
   run(worker, request2, onProgress) {
     const id = this.nextId++;
-    return new Promise((resolve3, reject) => {
-      this.pending.set(id, { resolve: resolve3, reject, onProgress });
+    return new Promise((resolve4, reject) => {
+      this.pending.set(id, { resolve: resolve4, reject, onProgress });
       worker.postMessage({ ...request2, id });
     });
   }
@@ -50829,9 +50886,9 @@ var WasmEngine = class {
       for (const result of parts2) {
         const indices = result.indices;
         const scores = result.scores;
-        for (let p = 0; p < indices.length; p++) {
-          const index = indices[p];
-          if (index !== 2147483647) merged.offer(Math.floor(p / k), scores[p], index);
+        for (let p2 = 0; p2 < indices.length; p2++) {
+          const index = indices[p2];
+          if (index !== 2147483647) merged.offer(Math.floor(p2 / k), scores[p2], index);
         }
       }
       return merged.indices;
@@ -50889,8 +50946,8 @@ function split(rows, parts) {
   const groups2 = Math.ceil(rows.length / QUERY_GROUP);
   const slices = [];
   let start = 0;
-  for (let p = 0; p < parts; p++) {
-    const end = Math.min(rows.length, Math.round(groups2 * (p + 1) / parts) * QUERY_GROUP);
+  for (let p2 = 0; p2 < parts; p2++) {
+    const end = Math.min(rows.length, Math.round(groups2 * (p2 + 1) / parts) * QUERY_GROUP);
     if (end > start) slices.push(rows.slice(start, end));
     start = end;
   }
@@ -50971,6 +51028,7 @@ function format(value) {
 
 // src/report/report.ts
 var REPORT_SCHEMA_VERSION = 1;
+var MAX_REPORT_TEXT = 1e3;
 
 // src/settings.ts
 var DEFAULT_SAMPLE = 5e3;
@@ -51001,15 +51059,13 @@ var SETTING_OPTIONS = {
   config: "gate policy file (YAML or JSON)",
   format: `report format (${OUTPUT_FORMATS.join("|")}, default text)`,
   output: "write the report to this file instead of stdout",
-  workspace: "directory paths are resolved against and confined to (default: current directory)",
-  "allow-outside-workspace": "allow input and output paths outside the workspace (true|false)",
   kernel: `kNN kernel (${KERNELS.join("|")}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
   threads: "worker threads for the WebAssembly kernel (default: all cores)",
   "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
   "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
   "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
 };
-function parseSettings(raw, nameOf = (option) => `--${option}`) {
+function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(process.cwd())) {
   const text = (option) => {
     const value = raw[option];
     if (value === void 0 || value === "") return null;
@@ -51081,8 +51137,7 @@ function parseSettings(raw, nameOf = (option) => `--${option}`) {
     config: text("config"),
     outputFormat: choice("format", OUTPUT_FORMATS) ?? "text",
     output: text("output"),
-    workspace: text("workspace") ?? process.cwd(),
-    allowOutsideWorkspace: optionalFlag("allow-outside-workspace") ?? false,
+    paths,
     kernel: choice("kernel", KERNELS) ?? "auto",
     threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
     inlineLimits: {
@@ -51111,7 +51166,7 @@ var STREAM = { sample: 1, bootstrap: 2, kmeans: 3 };
 var cliName = (option) => `--${option}`;
 async function compareDetailed(settings, log, context3 = {}) {
   const nameOf = context3.nameOf ?? cliName;
-  const paths = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
+  const paths = settings.paths;
   const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths) ?? context3.referenceManifest ?? null;
   const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf("config"), paths);
@@ -51219,7 +51274,8 @@ async function measure(engine, pair, settings, log) {
   log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
   const text = (row) => {
     const value = pair.metadata?.[row]?.text;
-    return typeof value === "string" ? value : null;
+    if (typeof value !== "string") return null;
+    return value.length > MAX_REPORT_TEXT ? `${value.slice(0, MAX_REPORT_TEXT - 1)}\u2026` : value;
   };
   const ids = (list) => Array.from(list, (row) => pair.ids[row]);
   const worstWithPositions = worstPositions.map((position) => {
@@ -51316,7 +51372,2219 @@ function shardRange(queries, shard) {
 
 // src/shard/partial-report.ts
 import { createHash } from "node:crypto";
-import { readFileSync as readFileSync5 } from "node:fs";
+
+// src/report/generated/validators.js
+var import_ucs2length = __toESM(require_ucs2length(), 1);
+var pr = p;
+var oe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "jsonl", "json", "csv", "tsv", "parquet"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var Ze = Object.prototype.hasOwnProperty;
+var me = import_ucs2length.default.default ?? import_ucs2length.default;
+var We = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
+function Ne(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Ne.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
+    if (me(i) > 256) return Ne.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
+    if (!We.test(i)) return Ne.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
+  } else return Ne.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Ne.errors = r, e === 0;
+}
+Ne.evaluated = { dynamicProps: false, dynamicItems: false };
+function Pe(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Pe.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
+    if (me(i) > 4096) return Pe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return Pe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Pe.errors = r, e === 0;
+}
+Pe.evaluated = { dynamicProps: false, dynamicItems: false };
+var Xe = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "jsonl", "json", "csv", "tsv", "parquet"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
+function ie(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = ie.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let k;
+    if (i.source === void 0 && (k = "source") || i.format === void 0 && (k = "format") || i.count === void 0 && (k = "count") || i.dim === void 0 && (k = "dim") || i.idSource === void 0 && (k = "idSource") || i.manifest === void 0 && (k = "manifest")) return ie.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: k } }], false;
+    {
+      const V = e;
+      for (const u in i) if (!(u === "source" || u === "format" || u === "count" || u === "dim" || u === "idSource" || u === "manifest")) {
+        return ie.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
+        break;
+      }
+      if (V === e) {
+        if (i.source !== void 0) {
+          const u = e;
+          Pe(i.source, { instancePath: t + "/source", parentData: i, parentDataProperty: "source", rootData: f, dynamicAnchors: c }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+          var m = u === e;
+        } else var m = true;
+        if (m) {
+          if (i.format !== void 0) {
+            let u = i.format;
+            const v = e;
+            if (!(u === "npy" || u === "jsonl" || u === "json" || u === "csv" || u === "tsv" || u === "parquet")) return ie.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Xe.properties.format.enum } }], false;
+            var m = v === e;
+          } else var m = true;
+          if (m) {
+            if (i.count !== void 0) {
+              let u = i.count;
+              const v = e;
+              if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+              if (e === v && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+              var m = v === e;
+            } else var m = true;
+            if (m) {
+              if (i.dim !== void 0) {
+                let u = i.dim;
+                const v = e;
+                if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return ie.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
+                if (e === v && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return ie.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                var m = v === e;
+              } else var m = true;
+              if (m) {
+                if (i.idSource !== void 0) {
+                  let u = i.idSource;
+                  const v = e;
+                  if (e === v) if (typeof u == "string") {
+                    if (me(u) > 5e3) return ie.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
+                  } else return ie.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
+                  var m = v === e;
+                } else var m = true;
+                if (m) if (i.manifest !== void 0) {
+                  let u = i.manifest;
+                  const v = e, ye = e;
+                  let de = false;
+                  const M = e;
+                  Pe(u, { instancePath: t + "/manifest", parentData: i, parentDataProperty: "manifest", rootData: f, dynamicAnchors: c }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                  var N = M === e;
+                  de = de || N;
+                  const z = e;
+                  if (u !== null) {
+                    const T = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                    r === null ? r = [T] : r.push(T), e++;
+                  }
+                  var N = z === e;
+                  if (de = de || N, de) e = ye, r !== null && (ye ? r.length = ye : r = null);
+                  else {
+                    const T = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
+                    return r === null ? r = [T] : r.push(T), e++, ie.errors = r, false;
+                  }
+                  var m = v === e;
+                } else var m = true;
+              }
+            }
+          }
+        }
+      }
+    }
+  } else return ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ie.errors = r, e === 0;
+}
+ie.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function R(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = R.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "number" && isFinite(i)) {
+    if (i > 1 || isNaN(i)) return R.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+    if (i < 0 || isNaN(i)) return R.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+  } else return R.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
+  return R.errors = r, e === 0;
+}
+R.evaluated = { dynamicProps: false, dynamicItems: false };
+function re(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = re.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
+    if (me(i) > 4096) return re.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (me(i) < 1) return re.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return re.errors = r, e === 0;
+}
+re.evaluated = { dynamicProps: false, dynamicItems: false };
+function ue(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = ue.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let k;
+    if (i.count === void 0 && (k = "count") || i.examples === void 0 && (k = "examples")) return ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: k } }], false;
+    {
+      const V = e;
+      for (const u in i) if (!(u === "count" || u === "examples")) {
+        return ue.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
+        break;
+      }
+      if (V === e) {
+        if (i.count !== void 0) {
+          let u = i.count;
+          const v = e;
+          if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return ue.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+          if (e === v && typeof u == "number" && isFinite(u) && (u < 0 || isNaN(u))) return ue.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+          var m = v === e;
+        } else var m = true;
+        if (m) if (i.examples !== void 0) {
+          let u = i.examples;
+          const v = e;
+          if (e === v) if (Array.isArray(u)) {
+            if (u.length > 10) return ue.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+            {
+              var N = true;
+              const de = u.length;
+              for (let M = 0; M < de; M++) {
+                const z = e;
+                re(u[M], { instancePath: t + "/examples/" + M, parentData: u, parentDataProperty: M, rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                var N = z === e;
+                if (!N) break;
+              }
+            }
+          } else return ue.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
+          var m = v === e;
+        } else var m = true;
+      }
+    }
+  } else return ue.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ue.errors = r, e === 0;
+}
+ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function _e(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = _e.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (Array.isArray(i)) {
+    if (i.length > 2) return _e.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (i.length < 2) return _e.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+    {
+      var m = true;
+      const N = i.length;
+      for (let k = 0; k < N; k++) {
+        let V = i[k];
+        const u = e;
+        if (!(typeof V == "number" && isFinite(V))) return _e.errors = [{ instancePath: t + "/" + k, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        var m = u === e;
+        if (!m) break;
+      }
+    }
+  } else return _e.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return _e.errors = r, e === 0;
+}
+_e.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+function De(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = De.evaluated;
+  l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0);
+  const m = e;
+  let N = false;
+  const k = e;
+  R(i, { instancePath: t, parentData: K, parentDataProperty: B, rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+  var u = k === e;
+  N = N || u;
+  const V = e;
+  if (i !== null) {
+    const v = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [v] : r.push(v), e++;
+  }
+  var u = V === e;
+  if (N = N || u, N) e = m, r !== null && (m ? r.length = m : r = null);
+  else {
+    const v = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [v] : r.push(v), e++, De.errors = r, false;
+  }
+  return De.errors = r, e === 0;
+}
+De.evaluated = { dynamicProps: false, dynamicItems: false };
+var Ye = { type: ["string", "null"], maxLength: 1e3 };
+function E(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = E.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), typeof i != "string" && i !== null ? (E.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Ye.type } }], false) : e === 0 && typeof i == "string" && me(i) > 1e3 ? (E.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (E.errors = r, e === 0);
+}
+E.evaluated = { dynamicProps: false, dynamicItems: false };
+var er = { type: ["number", "null"] };
+function q(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = q.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (q.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: er.type } }], false) : (q.errors = r, e === 0);
+}
+q.evaluated = { dynamicProps: false, dynamicItems: false };
+var rr = { enum: ["none", "patch", "minor", "major", null] };
+function Ve(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Ve.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" || i === null ? (Ve.errors = r, e === 0) : (Ve.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: rr.enum } }], false);
+}
+Ve.evaluated = { dynamicProps: false, dynamicItems: false };
+var tr = { enum: ["none", "patch", "minor", "major"] };
+function ee(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = ee.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" ? (ee.errors = r, e === 0) : (ee.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: tr.enum } }], false);
+}
+ee.evaluated = { dynamicProps: false, dynamicItems: false };
+function ke(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = ke.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
+    if (me(i) > 4096) return ke.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return ke.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return ke.errors = r, e === 0;
+}
+ke.evaluated = { dynamicProps: false, dynamicItems: false };
+var sr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
+var ze = { validate: Ie };
+function Ie(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Ie.evaluated;
+  l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0);
+  const m = e;
+  let N = false;
+  const k = e;
+  if (!(typeof i == "number" && isFinite(i)) && typeof i != "boolean" && i !== null) {
+    const D = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: sr.anyOf[0].type } };
+    r === null ? r = [D] : r.push(D), e++;
+  }
+  var pe = k === e;
+  N = N || pe;
+  const V = e;
+  if (e === V) if (typeof i == "string") {
+    if (me(i) > 65536) {
+      const D = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
+      r === null ? r = [D] : r.push(D), e++;
+    }
+  } else {
+    const D = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
+    r === null ? r = [D] : r.push(D), e++;
+  }
+  var pe = V === e;
+  N = N || pe;
+  const u = e;
+  if (e === u) if (Array.isArray(i)) if (i.length > 1e4) {
+    const D = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+    r === null ? r = [D] : r.push(D), e++;
+  } else {
+    var v = true;
+    const D = i.length;
+    for (let Z = 0; Z < D; Z++) {
+      const y = e;
+      ze.validate(i[Z], { instancePath: t + "/" + Z, parentData: i, parentDataProperty: Z, rootData: f, dynamicAnchors: c }) || (r = r === null ? ze.validate.errors : r.concat(ze.validate.errors), e = r.length);
+      var v = y === e;
+      if (!v) break;
+    }
+  }
+  else {
+    const D = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
+    r === null ? r = [D] : r.push(D), e++;
+  }
+  var pe = u === e;
+  if (N = N || pe, pe) var ye = true;
+  const de = e;
+  if (e === de) if (i && typeof i == "object" && !Array.isArray(i)) if (Object.keys(i).length > 1e4) {
+    const D = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
+    r === null ? r = [D] : r.push(D), e++;
+  } else {
+    for (const D in i) {
+      const Z = e;
+      if (typeof D == "string" && me(D) > 4096) {
+        const y = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: D };
+        r === null ? r = [y] : r.push(y), e++;
+      }
+      var M = Z === e;
+      if (!M) {
+        const y = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: D } };
+        r === null ? r = [y] : r.push(y), e++;
+        break;
+      }
+    }
+    if (M) for (const D in i) {
+      const Z = e;
+      ze.validate(i[D], { instancePath: t + "/" + D.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: i, parentDataProperty: D, rootData: f, dynamicAnchors: c }) || (r = r === null ? ze.validate.errors : r.concat(ze.validate.errors), e = r.length);
+      var z = Z === e;
+      if (!z) break;
+    }
+  }
+  else {
+    const D = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
+    r === null ? r = [D] : r.push(D), e++;
+  }
+  var pe = de === e;
+  if (N = N || pe, pe) var T = true;
+  if (N) e = m, r !== null && (m ? r.length = m : r = null);
+  else {
+    const D = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [D] : r.push(D), e++, Ie.errors = r, false;
+  }
+  return Ie.errors = r, l.props = T, l.items = ye, e === 0;
+}
+Ie.evaluated = { dynamicProps: true, dynamicItems: true };
+function $e(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = $e.evaluated;
+  l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0);
+  const m = e;
+  let N = false;
+  const k = e;
+  Ne(i, { instancePath: t, parentData: K, parentDataProperty: B, rootData: f, dynamicAnchors: c }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+  var u = k === e;
+  N = N || u;
+  const V = e;
+  if (i !== null) {
+    const v = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [v] : r.push(v), e++;
+  }
+  var u = V === e;
+  if (N = N || u, N) e = m, r !== null && (m ? r.length = m : r = null);
+  else {
+    const v = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [v] : r.push(v), e++, $e.errors = r, false;
+  }
+  return $e.errors = r, e === 0;
+}
+$e.evaluated = { dynamicProps: false, dynamicItems: false };
+var Je = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
+function xe(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = xe.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (xe.errors = r, e === 0) : (xe.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Je.enum } }], false);
+}
+xe.evaluated = { dynamicProps: false, dynamicItems: false };
+var ir = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
+function Me(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Me.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "kNN overlap (mean)" || i === "kNN overlap (p10)" || i === "linear CKA" || i === "paired cosine (mean)" || i === "centroid cosine distance" || i === "centroid relative shift" || i === "inter-centroid distance change (absolute)" || i === "cross-model top-1" || i === "Procrustes-aligned cosine (mean)" ? (Me.errors = r, e === 0) : (Me.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: ir.enum } }], false);
+}
+Me.evaluated = { dynamicProps: false, dynamicItems: false };
+function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = p.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let Ce;
+    if (i.schemaVersion === void 0 && (Ce = "schemaVersion") || i.tool === void 0 && (Ce = "tool") || i.settings === void 0 && (Ce = "settings") || i.reference === void 0 && (Ce = "reference") || i.candidate === void 0 && (Ce = "candidate") || i.alignment === void 0 && (Ce = "alignment") || i.metrics === void 0 && (Ce = "metrics") || i.bump === void 0 && (Ce = "bump") || i.verdict === void 0 && (Ce = "verdict")) return p.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Ce } }], false;
+    {
+      const Ue = e;
+      for (const n in i) if (!Ze.call(oe.properties, n)) {
+        return p.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
+        break;
+      }
+      if (Ue === e) {
+        if (i.schemaVersion !== void 0) {
+          const n = e;
+          if (i.schemaVersion !== 1) return p.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          var m = n === e;
+        } else var m = true;
+        if (m) {
+          if (i.tool !== void 0) {
+            let n = i.tool;
+            const fe = e;
+            if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
+              let w;
+              if (n.name === void 0 && (w = "name") || n.version === void 0 && (w = "version")) return p.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: w } }], false;
+              {
+                const Oe = e;
+                for (const s in n) if (!(s === "name" || s === "version")) {
+                  return p.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                  break;
+                }
+                if (Oe === e) {
+                  if (n.name !== void 0) {
+                    const s = e;
+                    if (n.name !== "embedding-gate") return p.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
+                    var N = s === e;
+                  } else var N = true;
+                  if (N) if (n.version !== void 0) {
+                    const s = e;
+                    Ne(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+                    var N = s === e;
+                  } else var N = true;
+                }
+              }
+            } else return p.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
+            var m = fe === e;
+          } else var m = true;
+          if (m) {
+            if (i.settings !== void 0) {
+              let n = i.settings;
+              const fe = e;
+              if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
+                let w;
+                if (n.k === void 0 && (w = "k") || n.sample === void 0 && (w = "sample") || n.exactLimit === void 0 && (w = "exactLimit") || n.seed === void 0 && (w = "seed") || n.clusters === void 0 && (w = "clusters") || n.minCoverage === void 0 && (w = "minCoverage") || n.compatThreshold === void 0 && (w = "compatThreshold") || n.equivalenceTolerance === void 0 && (w = "equivalenceTolerance") || n.config === void 0 && (w = "config") || n.kernel === void 0 && (w = "kernel")) return p.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: w } }], false;
+                {
+                  const Oe = e;
+                  for (const s in n) if (!Ze.call(oe.properties.settings.properties, s)) {
+                    return p.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                    break;
+                  }
+                  if (Oe === e) {
+                    if (n.k !== void 0) {
+                      let s = n.k;
+                      const P = e;
+                      if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var k = P === e;
+                    } else var k = true;
+                    if (k) {
+                      if (n.sample !== void 0) {
+                        let s = n.sample;
+                        const P = e;
+                        if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s)) && s !== null) return p.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: oe.properties.settings.properties.sample.type } }], false;
+                        if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var k = P === e;
+                      } else var k = true;
+                      if (k) {
+                        if (n.exactLimit !== void 0) {
+                          let s = n.exactLimit;
+                          const P = e;
+                          if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
+                          if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                          var k = P === e;
+                        } else var k = true;
+                        if (k) {
+                          if (n.seed !== void 0) {
+                            let s = n.seed;
+                            const P = e;
+                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === P && typeof s == "number" && isFinite(s) && (s < 0 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                            var k = P === e;
+                          } else var k = true;
+                          if (k) {
+                            if (n.clusters !== void 0) {
+                              let s = n.clusters;
+                              const P = e;
+                              if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
+                              if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                              var k = P === e;
+                            } else var k = true;
+                            if (k) {
+                              if (n.minCoverage !== void 0) {
+                                let s = n.minCoverage;
+                                const P = e;
+                                if (!(typeof s == "number" && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
+                                var k = P === e;
+                              } else var k = true;
+                              if (k) {
+                                if (n.compatThreshold !== void 0) {
+                                  let s = n.compatThreshold;
+                                  const P = e;
+                                  if (!(typeof s == "number" && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
+                                  var k = P === e;
+                                } else var k = true;
+                                if (k) {
+                                  if (n.equivalenceTolerance !== void 0) {
+                                    let s = n.equivalenceTolerance;
+                                    const P = e;
+                                    if (!(typeof s == "number" && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
+                                    var k = P === e;
+                                  } else var k = true;
+                                  if (k) {
+                                    if (n.config !== void 0) {
+                                      let s = n.config;
+                                      const P = e, ge = e;
+                                      let $ = false;
+                                      const d = e;
+                                      Pe(s, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: f, dynamicAnchors: c }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                      var V = d === e;
+                                      $ = $ || V;
+                                      const a = e;
+                                      if (s !== null) {
+                                        const ce = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                        r === null ? r = [ce] : r.push(ce), e++;
+                                      }
+                                      var V = a === e;
+                                      if ($ = $ || V, $) e = ge, r !== null && (ge ? r.length = ge : r = null);
+                                      else {
+                                        const ce = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
+                                        return r === null ? r = [ce] : r.push(ce), e++, p.errors = r, false;
+                                      }
+                                      var k = P === e;
+                                    } else var k = true;
+                                    if (k) if (n.kernel !== void 0) {
+                                      let s = n.kernel;
+                                      const P = e;
+                                      if (!(s === "relaxed-simd" || s === "simd" || s === "js")) return p.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: oe.properties.settings.properties.kernel.enum } }], false;
+                                      var k = P === e;
+                                    } else var k = true;
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else return p.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
+              var m = fe === e;
+            } else var m = true;
+            if (m) {
+              if (i.reference !== void 0) {
+                const n = e;
+                ie(i.reference, { instancePath: t + "/reference", parentData: i, parentDataProperty: "reference", rootData: f, dynamicAnchors: c }) || (r = r === null ? ie.errors : r.concat(ie.errors), e = r.length);
+                var m = n === e;
+              } else var m = true;
+              if (m) {
+                if (i.candidate !== void 0) {
+                  const n = e;
+                  ie(i.candidate, { instancePath: t + "/candidate", parentData: i, parentDataProperty: "candidate", rootData: f, dynamicAnchors: c }) || (r = r === null ? ie.errors : r.concat(ie.errors), e = r.length);
+                  var m = n === e;
+                } else var m = true;
+                if (m) {
+                  if (i.alignment !== void 0) {
+                    let n = i.alignment;
+                    const fe = e;
+                    if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
+                      let w;
+                      if (n.matched === void 0 && (w = "matched") || n.coverage === void 0 && (w = "coverage") || n.referenceOnly === void 0 && (w = "referenceOnly") || n.candidateOnly === void 0 && (w = "candidateOnly")) return p.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: w } }], false;
+                      {
+                        const Oe = e;
+                        for (const s in n) if (!(s === "matched" || s === "coverage" || s === "referenceOnly" || s === "candidateOnly")) {
+                          return p.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                          break;
+                        }
+                        if (Oe === e) {
+                          if (n.matched !== void 0) {
+                            let s = n.matched;
+                            const P = e;
+                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                            var u = P === e;
+                          } else var u = true;
+                          if (u) {
+                            if (n.coverage !== void 0) {
+                              const s = e;
+                              R(n.coverage, { instancePath: t + "/alignment/coverage", parentData: n, parentDataProperty: "coverage", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+                              var u = s === e;
+                            } else var u = true;
+                            if (u) {
+                              if (n.referenceOnly !== void 0) {
+                                const s = e;
+                                ue(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: f, dynamicAnchors: c }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                var u = s === e;
+                              } else var u = true;
+                              if (u) if (n.candidateOnly !== void 0) {
+                                const s = e;
+                                ue(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: f, dynamicAnchors: c }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                var u = s === e;
+                              } else var u = true;
+                            }
+                          }
+                        }
+                      }
+                    } else return p.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
+                    var m = fe === e;
+                  } else var m = true;
+                  if (m) {
+                    if (i.metrics !== void 0) {
+                      let n = i.metrics;
+                      const fe = e;
+                      if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
+                        let w;
+                        if (n.knnOverlap === void 0 && (w = "knnOverlap") || n.cka === void 0 && (w = "cka") || n.centroid === void 0 && (w = "centroid") || n.paired === void 0 && (w = "paired") || n.crossRetrieval === void 0 && (w = "crossRetrieval") || n.procrustes === void 0 && (w = "procrustes")) return p.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: w } }], false;
+                        {
+                          const Oe = e;
+                          for (const s in n) if (!(s === "knnOverlap" || s === "cka" || s === "centroid" || s === "paired" || s === "crossRetrieval" || s === "procrustes")) {
+                            return p.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                            break;
+                          }
+                          if (Oe === e) {
+                            if (n.knnOverlap !== void 0) {
+                              let s = n.knnOverlap;
+                              const P = e;
+                              if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                let ge;
+                                if (s.k === void 0 && (ge = "k") || s.method === void 0 && (ge = "method") || s.evaluated === void 0 && (ge = "evaluated") || s.mean === void 0 && (ge = "mean") || s.p10 === void 0 && (ge = "p10") || s.p50 === void 0 && (ge = "p50") || s.min === void 0 && (ge = "min") || s.ci95 === void 0 && (ge = "ci95") || s.worst === void 0 && (ge = "worst")) return p.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: ge } }], false;
+                                {
+                                  const $ = e;
+                                  for (const d in s) if (!Ze.call(oe.properties.metrics.properties.knnOverlap.properties, d)) {
+                                    return p.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
+                                    break;
+                                  }
+                                  if ($ === e) {
+                                    if (s.k !== void 0) {
+                                      let d = s.k;
+                                      const a = e;
+                                      if (!(typeof d == "number" && !(d % 1) && !isNaN(d) && isFinite(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === a && typeof d == "number" && isFinite(d) && (d < 1 || isNaN(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                      var v = a === e;
+                                    } else var v = true;
+                                    if (v) {
+                                      if (s.method !== void 0) {
+                                        let d = s.method;
+                                        const a = e;
+                                        if (!(d === "exact" || d === "sampled")) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: oe.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
+                                        var v = a === e;
+                                      } else var v = true;
+                                      if (v) {
+                                        if (s.evaluated !== void 0) {
+                                          let d = s.evaluated;
+                                          const a = e;
+                                          if (!(typeof d == "number" && !(d % 1) && !isNaN(d) && isFinite(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
+                                          if (e === a && typeof d == "number" && isFinite(d) && (d < 1 || isNaN(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                          var v = a === e;
+                                        } else var v = true;
+                                        if (v) {
+                                          if (s.mean !== void 0) {
+                                            const d = e;
+                                            R(s.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: s, parentDataProperty: "mean", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+                                            var v = d === e;
+                                          } else var v = true;
+                                          if (v) {
+                                            if (s.p10 !== void 0) {
+                                              const d = e;
+                                              R(s.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: s, parentDataProperty: "p10", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+                                              var v = d === e;
+                                            } else var v = true;
+                                            if (v) {
+                                              if (s.p50 !== void 0) {
+                                                const d = e;
+                                                R(s.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: s, parentDataProperty: "p50", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+                                                var v = d === e;
+                                              } else var v = true;
+                                              if (v) {
+                                                if (s.min !== void 0) {
+                                                  const d = e;
+                                                  R(s.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: s, parentDataProperty: "min", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+                                                  var v = d === e;
+                                                } else var v = true;
+                                                if (v) {
+                                                  if (s.ci95 !== void 0) {
+                                                    let d = s.ci95;
+                                                    const a = e, S = e;
+                                                    let ce = false;
+                                                    const b = e;
+                                                    _e(d, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: s, parentDataProperty: "ci95", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e.errors : r.concat(_e.errors), e = r.length);
+                                                    var ye = b === e;
+                                                    ce = ce || ye;
+                                                    const _ = e;
+                                                    if (d !== null) {
+                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                      r === null ? r = [A] : r.push(A), e++;
+                                                    }
+                                                    var ye = _ === e;
+                                                    if (ce = ce || ye, ce) e = S, r !== null && (S ? r.length = S : r = null);
+                                                    else {
+                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [A] : r.push(A), e++, p.errors = r, false;
+                                                    }
+                                                    var v = a === e;
+                                                  } else var v = true;
+                                                  if (v) if (s.worst !== void 0) {
+                                                    let d = s.worst;
+                                                    const a = e;
+                                                    if (e === a) if (Array.isArray(d)) {
+                                                      if (d.length > 10) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+                                                      {
+                                                        var de = true;
+                                                        const ce = d.length;
+                                                        for (let b = 0; b < ce; b++) {
+                                                          let _ = d[b];
+                                                          const o = e;
+                                                          if (e === o) if (_ && typeof _ == "object" && !Array.isArray(_)) {
+                                                            let F;
+                                                            if (_.id === void 0 && (F = "id") || _.text === void 0 && (F = "text") || _.overlap === void 0 && (F = "overlap") || _.referenceNeighbours === void 0 && (F = "referenceNeighbours") || _.candidateNeighbours === void 0 && (F = "candidateNeighbours")) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: F } }], false;
+                                                            {
+                                                              const L = e;
+                                                              for (const C in _) if (!(C === "id" || C === "text" || C === "overlap" || C === "referenceNeighbours" || C === "candidateNeighbours")) {
+                                                                return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: C } }], false;
+                                                                break;
+                                                              }
+                                                              if (L === e) {
+                                                                if (_.id !== void 0) {
+                                                                  const C = e;
+                                                                  re(_.id, { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/id", parentData: _, parentDataProperty: "id", rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                                  var M = C === e;
+                                                                } else var M = true;
+                                                                if (M) {
+                                                                  if (_.text !== void 0) {
+                                                                    let C = _.text;
+                                                                    const j = e;
+                                                                    if (typeof C != "string" && C !== null) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: oe.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
+                                                                    if (e === j && typeof C == "string" && me(C) > 1e3) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                                    var M = j === e;
+                                                                  } else var M = true;
+                                                                  if (M) {
+                                                                    if (_.overlap !== void 0) {
+                                                                      const C = e;
+                                                                      R(_.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/overlap", parentData: _, parentDataProperty: "overlap", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+                                                                      var M = C === e;
+                                                                    } else var M = true;
+                                                                    if (M) {
+                                                                      if (_.referenceNeighbours !== void 0) {
+                                                                        let C = _.referenceNeighbours;
+                                                                        const j = e;
+                                                                        if (e === j) if (Array.isArray(C)) {
+                                                                          var z = true;
+                                                                          const U = C.length;
+                                                                          for (let qe = 0; qe < U; qe++) {
+                                                                            const Be = e;
+                                                                            re(C[qe], { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/referenceNeighbours/" + qe, parentData: C, parentDataProperty: qe, rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                                            var z = Be === e;
+                                                                            if (!z) break;
+                                                                          }
+                                                                        } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                        var M = j === e;
+                                                                      } else var M = true;
+                                                                      if (M) if (_.candidateNeighbours !== void 0) {
+                                                                        let C = _.candidateNeighbours;
+                                                                        const j = e;
+                                                                        if (e === j) if (Array.isArray(C)) {
+                                                                          var pe = true;
+                                                                          const U = C.length;
+                                                                          for (let qe = 0; qe < U; qe++) {
+                                                                            const Be = e;
+                                                                            re(C[qe], { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/candidateNeighbours/" + qe, parentData: C, parentDataProperty: qe, rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                                            var pe = Be === e;
+                                                                            if (!pe) break;
+                                                                          }
+                                                                        } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                        var M = j === e;
+                                                                      } else var M = true;
+                                                                    }
+                                                                  }
+                                                                }
+                                                              }
+                                                            }
+                                                          } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                          var de = o === e;
+                                                          if (!de) break;
+                                                        }
+                                                      }
+                                                    } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                                    var v = a === e;
+                                                  } else var v = true;
+                                                }
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
+                              var T = P === e;
+                            } else var T = true;
+                            if (T) {
+                              if (n.cka !== void 0) {
+                                let s = n.cka;
+                                const P = e;
+                                if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                  let $;
+                                  if (s.linear === void 0 && ($ = "linear") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                  {
+                                    const d = e;
+                                    for (const a in s) if (!(a === "linear" || a === "reason")) {
+                                      return p.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                      break;
+                                    }
+                                    if (d === e) {
+                                      if (s.linear !== void 0) {
+                                        const a = e;
+                                        De(s.linear, { instancePath: t + "/metrics/cka/linear", parentData: s, parentDataProperty: "linear", rootData: f, dynamicAnchors: c }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                        var D = a === e;
+                                      } else var D = true;
+                                      if (D) if (s.reason !== void 0) {
+                                        const a = e;
+                                        E(s.reason, { instancePath: t + "/metrics/cka/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                        var D = a === e;
+                                      } else var D = true;
+                                    }
+                                  }
+                                } else return p.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
+                                var T = P === e;
+                              } else var T = true;
+                              if (T) {
+                                if (n.centroid !== void 0) {
+                                  let s = n.centroid;
+                                  const P = e;
+                                  if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                    let $;
+                                    if (s.cosineDistance === void 0 && ($ = "cosineDistance") || s.relativeShift === void 0 && ($ = "relativeShift") || s.reason === void 0 && ($ = "reason") || s.clustering === void 0 && ($ = "clustering") || s.clusters === void 0 && ($ = "clusters") || s.meanInterCentroidDistance === void 0 && ($ = "meanInterCentroidDistance")) return p.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                    {
+                                      const d = e;
+                                      for (const a in s) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
+                                        return p.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                        break;
+                                      }
+                                      if (d === e) {
+                                        if (s.cosineDistance !== void 0) {
+                                          const a = e;
+                                          q(s.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: s, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                          var Z = a === e;
+                                        } else var Z = true;
+                                        if (Z) {
+                                          if (s.relativeShift !== void 0) {
+                                            const a = e;
+                                            q(s.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: s, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                            var Z = a === e;
+                                          } else var Z = true;
+                                          if (Z) {
+                                            if (s.reason !== void 0) {
+                                              const a = e;
+                                              E(s.reason, { instancePath: t + "/metrics/centroid/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                              var Z = a === e;
+                                            } else var Z = true;
+                                            if (Z) {
+                                              if (s.clustering !== void 0) {
+                                                let a = s.clustering;
+                                                const S = e;
+                                                if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                  let b;
+                                                  if (a.source === void 0 && (b = "source") || a.description === void 0 && (b = "description") || a.count === void 0 && (b = "count")) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                  {
+                                                    const _ = e;
+                                                    for (const o in a) if (!(o === "source" || o === "description" || o === "count")) {
+                                                      return p.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                                      break;
+                                                    }
+                                                    if (_ === e) {
+                                                      if (a.source !== void 0) {
+                                                        let o = a.source;
+                                                        const A = e;
+                                                        if (!(o === "label" || o === "kmeans")) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: oe.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
+                                                        var y = A === e;
+                                                      } else var y = true;
+                                                      if (y) {
+                                                        if (a.description !== void 0) {
+                                                          let o = a.description;
+                                                          const A = e;
+                                                          if (e === A) if (typeof o == "string") {
+                                                            if (me(o) > 1e3) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          } else return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
+                                                          var y = A === e;
+                                                        } else var y = true;
+                                                        if (y) if (a.count !== void 0) {
+                                                          let o = a.count;
+                                                          const A = e;
+                                                          if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                                                          if (e === A && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                          var y = A === e;
+                                                        } else var y = true;
+                                                      }
+                                                    }
+                                                  }
+                                                } else return p.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
+                                                var Z = S === e;
+                                              } else var Z = true;
+                                              if (Z) {
+                                                if (s.clusters !== void 0) {
+                                                  let a = s.clusters;
+                                                  const S = e;
+                                                  if (e === S) if (Array.isArray(a)) {
+                                                    var se = true;
+                                                    const b = a.length;
+                                                    for (let _ = 0; _ < b; _++) {
+                                                      let o = a[_];
+                                                      const A = e;
+                                                      if (e === A) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                                        let L;
+                                                        if (o.cluster === void 0 && (L = "cluster") || o.size === void 0 && (L = "size") || o.cosineDistance === void 0 && (L = "cosineDistance") || o.relativeShift === void 0 && (L = "relativeShift") || o.reason === void 0 && (L = "reason")) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: L } }], false;
+                                                        {
+                                                          const C = e;
+                                                          for (const j in o) if (!(j === "cluster" || j === "size" || j === "cosineDistance" || j === "relativeShift" || j === "reason")) {
+                                                            return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: j } }], false;
+                                                            break;
+                                                          }
+                                                          if (C === e) {
+                                                            if (o.cluster !== void 0) {
+                                                              let j = o.cluster;
+                                                              const je = e;
+                                                              if (e === je) if (typeof j == "string") {
+                                                                if (me(j) > 4096) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                              } else return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
+                                                              var be = je === e;
+                                                            } else var be = true;
+                                                            if (be) {
+                                                              if (o.size !== void 0) {
+                                                                let j = o.size;
+                                                                const je = e;
+                                                                if (!(typeof j == "number" && !(j % 1) && !isNaN(j) && isFinite(j))) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
+                                                                if (e === je && typeof j == "number" && isFinite(j) && (j < 1 || isNaN(j))) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                                var be = je === e;
+                                                              } else var be = true;
+                                                              if (be) {
+                                                                if (o.cosineDistance !== void 0) {
+                                                                  const j = e;
+                                                                  q(o.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + _ + "/cosineDistance", parentData: o, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                                  var be = j === e;
+                                                                } else var be = true;
+                                                                if (be) {
+                                                                  if (o.relativeShift !== void 0) {
+                                                                    const j = e;
+                                                                    q(o.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + _ + "/relativeShift", parentData: o, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                                    var be = j === e;
+                                                                  } else var be = true;
+                                                                  if (be) if (o.reason !== void 0) {
+                                                                    const j = e;
+                                                                    E(o.reason, { instancePath: t + "/metrics/centroid/clusters/" + _ + "/reason", parentData: o, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                                    var be = j === e;
+                                                                  } else var be = true;
+                                                                }
+                                                              }
+                                                            }
+                                                          }
+                                                        }
+                                                      } else return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                      var se = A === e;
+                                                      if (!se) break;
+                                                    }
+                                                  } else return p.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var Z = S === e;
+                                                } else var Z = true;
+                                                if (Z) if (s.meanInterCentroidDistance !== void 0) {
+                                                  let a = s.meanInterCentroidDistance;
+                                                  const S = e;
+                                                  if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let b;
+                                                    if (a.reference === void 0 && (b = "reference") || a.candidate === void 0 && (b = "candidate") || a.relativeChange === void 0 && (b = "relativeChange") || a.reason === void 0 && (b = "reason")) return p.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                    {
+                                                      const _ = e;
+                                                      for (const o in a) if (!(o === "reference" || o === "candidate" || o === "relativeChange" || o === "reason")) {
+                                                        return p.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                                        break;
+                                                      }
+                                                      if (_ === e) {
+                                                        if (a.reference !== void 0) {
+                                                          const o = e;
+                                                          q(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                          var W = o === e;
+                                                        } else var W = true;
+                                                        if (W) {
+                                                          if (a.candidate !== void 0) {
+                                                            const o = e;
+                                                            q(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                            var W = o === e;
+                                                          } else var W = true;
+                                                          if (W) {
+                                                            if (a.relativeChange !== void 0) {
+                                                              const o = e;
+                                                              q(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                              var W = o === e;
+                                                            } else var W = true;
+                                                            if (W) if (a.reason !== void 0) {
+                                                              const o = e;
+                                                              E(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                              var W = o === e;
+                                                            } else var W = true;
+                                                          }
+                                                        }
+                                                      }
+                                                    }
+                                                  } else return p.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
+                                                  var Z = S === e;
+                                                } else var Z = true;
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  } else return p.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
+                                  var T = P === e;
+                                } else var T = true;
+                                if (T) {
+                                  if (n.paired !== void 0) {
+                                    let s = n.paired;
+                                    const P = e;
+                                    if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                      let $;
+                                      if (s.cosineMean === void 0 && ($ = "cosineMean") || s.cosineP5 === void 0 && ($ = "cosineP5") || s.cosineMin === void 0 && ($ = "cosineMin") || s.lowest === void 0 && ($ = "lowest") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                      {
+                                        const d = e;
+                                        for (const a in s) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
+                                          return p.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                          break;
+                                        }
+                                        if (d === e) {
+                                          if (s.cosineMean !== void 0) {
+                                            const a = e;
+                                            q(s.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: s, parentDataProperty: "cosineMean", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                            var ae = a === e;
+                                          } else var ae = true;
+                                          if (ae) {
+                                            if (s.cosineP5 !== void 0) {
+                                              const a = e;
+                                              q(s.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: s, parentDataProperty: "cosineP5", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                              var ae = a === e;
+                                            } else var ae = true;
+                                            if (ae) {
+                                              if (s.cosineMin !== void 0) {
+                                                const a = e;
+                                                q(s.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: s, parentDataProperty: "cosineMin", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                var ae = a === e;
+                                              } else var ae = true;
+                                              if (ae) {
+                                                if (s.lowest !== void 0) {
+                                                  let a = s.lowest;
+                                                  const S = e, ce = e;
+                                                  let b = false;
+                                                  const _ = e;
+                                                  if (e === _) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let F;
+                                                    if (a.id === void 0 && (F = "id") || a.cosine === void 0 && (F = "cosine")) {
+                                                      const L = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: F } };
+                                                      r === null ? r = [L] : r.push(L), e++;
+                                                    } else {
+                                                      const L = e;
+                                                      for (const C in a) if (!(C === "id" || C === "cosine")) {
+                                                        const j = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: C } };
+                                                        r === null ? r = [j] : r.push(j), e++;
+                                                        break;
+                                                      }
+                                                      if (L === e) {
+                                                        if (a.id !== void 0) {
+                                                          const C = e;
+                                                          re(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                          var h = C === e;
+                                                        } else var h = true;
+                                                        if (h) if (a.cosine !== void 0) {
+                                                          let C = a.cosine;
+                                                          const j = e;
+                                                          if (!(typeof C == "number" && isFinite(C))) {
+                                                            const U = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
+                                                            r === null ? r = [U] : r.push(U), e++;
+                                                          }
+                                                          var h = j === e;
+                                                        } else var h = true;
+                                                      }
+                                                    }
+                                                  } else {
+                                                    const F = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
+                                                    r === null ? r = [F] : r.push(F), e++;
+                                                  }
+                                                  var X = _ === e;
+                                                  b = b || X;
+                                                  const o = e;
+                                                  if (a !== null) {
+                                                    const F = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [F] : r.push(F), e++;
+                                                  }
+                                                  var X = o === e;
+                                                  if (b = b || X, b) e = ce, r !== null && (ce ? r.length = ce : r = null);
+                                                  else {
+                                                    const F = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [F] : r.push(F), e++, p.errors = r, false;
+                                                  }
+                                                  var ae = S === e;
+                                                } else var ae = true;
+                                                if (ae) if (s.reason !== void 0) {
+                                                  const a = e;
+                                                  E(s.reason, { instancePath: t + "/metrics/paired/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                  var ae = a === e;
+                                                } else var ae = true;
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    } else return p.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
+                                    var T = P === e;
+                                  } else var T = true;
+                                  if (T) {
+                                    if (n.crossRetrieval !== void 0) {
+                                      let s = n.crossRetrieval;
+                                      const P = e;
+                                      if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                        let $;
+                                        if (s.evaluated === void 0 && ($ = "evaluated") || s.top1 === void 0 && ($ = "top1") || s.recallAtK === void 0 && ($ = "recallAtK") || s.k === void 0 && ($ = "k") || s.threshold === void 0 && ($ = "threshold") || s.indexCompatible === void 0 && ($ = "indexCompatible") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                        {
+                                          const d = e;
+                                          for (const a in s) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
+                                            return p.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                            break;
+                                          }
+                                          if (d === e) {
+                                            if (s.evaluated !== void 0) {
+                                              let a = s.evaluated;
+                                              const S = e;
+                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: oe.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
+                                              var Q = S === e;
+                                            } else var Q = true;
+                                            if (Q) {
+                                              if (s.top1 !== void 0) {
+                                                const a = e;
+                                                De(s.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: s, parentDataProperty: "top1", rootData: f, dynamicAnchors: c }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                var Q = a === e;
+                                              } else var Q = true;
+                                              if (Q) {
+                                                if (s.recallAtK !== void 0) {
+                                                  const a = e;
+                                                  De(s.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: s, parentDataProperty: "recallAtK", rootData: f, dynamicAnchors: c }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                  var Q = a === e;
+                                                } else var Q = true;
+                                                if (Q) {
+                                                  if (s.k !== void 0) {
+                                                    let a = s.k;
+                                                    const S = e;
+                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                                    if (e === S && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                    var Q = S === e;
+                                                  } else var Q = true;
+                                                  if (Q) {
+                                                    if (s.threshold !== void 0) {
+                                                      const a = e;
+                                                      R(s.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: s, parentDataProperty: "threshold", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
+                                                      var Q = a === e;
+                                                    } else var Q = true;
+                                                    if (Q) {
+                                                      if (s.indexCompatible !== void 0) {
+                                                        const a = e;
+                                                        if (typeof s.indexCompatible != "boolean") return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+                                                        var Q = a === e;
+                                                      } else var Q = true;
+                                                      if (Q) if (s.reason !== void 0) {
+                                                        const a = e;
+                                                        E(s.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                        var Q = a === e;
+                                                      } else var Q = true;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        }
+                                      } else return p.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
+                                      var T = P === e;
+                                    } else var T = true;
+                                    if (T) if (n.procrustes !== void 0) {
+                                      let s = n.procrustes;
+                                      const P = e;
+                                      if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                        let $;
+                                        if (s.alignedCosineMean === void 0 && ($ = "alignedCosineMean") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                        {
+                                          const d = e;
+                                          for (const a in s) if (!(a === "alignedCosineMean" || a === "reason")) {
+                                            return p.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                            break;
+                                          }
+                                          if (d === e) {
+                                            if (s.alignedCosineMean !== void 0) {
+                                              const a = e;
+                                              q(s.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: s, parentDataProperty: "alignedCosineMean", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                              var G = a === e;
+                                            } else var G = true;
+                                            if (G) if (s.reason !== void 0) {
+                                              const a = e;
+                                              E(s.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                              var G = a === e;
+                                            } else var G = true;
+                                          }
+                                        }
+                                      } else return p.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
+                                      var T = P === e;
+                                    } else var T = true;
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      } else return p.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                      var m = fe === e;
+                    } else var m = true;
+                    if (m) {
+                      if (i.bump !== void 0) {
+                        let n = i.bump;
+                        const fe = e;
+                        if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
+                          let w;
+                          if (n.declared === void 0 && (w = "declared") || n.declaredSource === void 0 && (w = "declaredSource") || n.fromManifests === void 0 && (w = "fromManifests") || n.requiredByVectors === void 0 && (w = "requiredByVectors") || n.required === void 0 && (w = "required") || n.final === void 0 && (w = "final") || n.underDeclared === void 0 && (w = "underDeclared") || n.reasons === void 0 && (w = "reasons") || n.limitations === void 0 && (w = "limitations") || n.changes === void 0 && (w = "changes") || n.referenceVersion === void 0 && (w = "referenceVersion") || n.candidateVersion === void 0 && (w = "candidateVersion") || n.nextVersion === void 0 && (w = "nextVersion") || n.nextVersionReason === void 0 && (w = "nextVersionReason")) return p.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: w } }], false;
+                          {
+                            const Oe = e;
+                            for (const s in n) if (!Ze.call(oe.properties.bump.properties, s)) {
+                              return p.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                              break;
+                            }
+                            if (Oe === e) {
+                              if (n.declared !== void 0) {
+                                const s = e;
+                                Ve(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                var g = s === e;
+                              } else var g = true;
+                              if (g) {
+                                if (n.declaredSource !== void 0) {
+                                  let s = n.declaredSource;
+                                  const P = e;
+                                  if (!(s === "flag" || s === "manifest versions" || s === null)) return p.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: oe.properties.bump.properties.declaredSource.enum } }], false;
+                                  var g = P === e;
+                                } else var g = true;
+                                if (g) {
+                                  if (n.fromManifests !== void 0) {
+                                    const s = e;
+                                    Ve(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                    var g = s === e;
+                                  } else var g = true;
+                                  if (g) {
+                                    if (n.requiredByVectors !== void 0) {
+                                      const s = e;
+                                      ee(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                      var g = s === e;
+                                    } else var g = true;
+                                    if (g) {
+                                      if (n.required !== void 0) {
+                                        const s = e;
+                                        ee(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                        var g = s === e;
+                                      } else var g = true;
+                                      if (g) {
+                                        if (n.final !== void 0) {
+                                          const s = e;
+                                          ee(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                          var g = s === e;
+                                        } else var g = true;
+                                        if (g) {
+                                          if (n.underDeclared !== void 0) {
+                                            const s = e;
+                                            if (typeof n.underDeclared != "boolean") return p.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
+                                            var g = s === e;
+                                          } else var g = true;
+                                          if (g) {
+                                            if (n.reasons !== void 0) {
+                                              let s = n.reasons;
+                                              const P = e;
+                                              if (e === P) if (Array.isArray(s)) {
+                                                if (s.length > 100) return p.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                {
+                                                  var I = true;
+                                                  const $ = s.length;
+                                                  for (let d = 0; d < $; d++) {
+                                                    const a = e;
+                                                    ke(s[d], { instancePath: t + "/bump/reasons/" + d, parentData: s, parentDataProperty: d, rootData: f, dynamicAnchors: c }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                    var I = a === e;
+                                                    if (!I) break;
+                                                  }
+                                                }
+                                              } else return p.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
+                                              var g = P === e;
+                                            } else var g = true;
+                                            if (g) {
+                                              if (n.limitations !== void 0) {
+                                                let s = n.limitations;
+                                                const P = e;
+                                                if (e === P) if (Array.isArray(s)) {
+                                                  if (s.length > 100) return p.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                  {
+                                                    var Ee = true;
+                                                    const $ = s.length;
+                                                    for (let d = 0; d < $; d++) {
+                                                      const a = e;
+                                                      ke(s[d], { instancePath: t + "/bump/limitations/" + d, parentData: s, parentDataProperty: d, rootData: f, dynamicAnchors: c }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                      var Ee = a === e;
+                                                      if (!Ee) break;
+                                                    }
+                                                  }
+                                                } else return p.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
+                                                var g = P === e;
+                                              } else var g = true;
+                                              if (g) {
+                                                if (n.changes !== void 0) {
+                                                  let s = n.changes;
+                                                  const P = e;
+                                                  if (e === P) if (Array.isArray(s)) {
+                                                    var we = true;
+                                                    const $ = s.length;
+                                                    for (let d = 0; d < $; d++) {
+                                                      let a = s[d];
+                                                      const S = e;
+                                                      if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                        let b;
+                                                        if (a.section === void 0 && (b = "section") || a.path === void 0 && (b = "path")) return p.errors = [{ instancePath: t + "/bump/changes/" + d, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                        {
+                                                          const _ = e;
+                                                          for (const o in a) if (!(o === "section" || o === "path" || o === "reference" || o === "candidate")) {
+                                                            return p.errors = [{ instancePath: t + "/bump/changes/" + d, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                                            break;
+                                                          }
+                                                          if (_ === e) {
+                                                            if (a.section !== void 0) {
+                                                              let o = a.section;
+                                                              const A = e;
+                                                              if (!(o === "architecture" || o === "extraction" || o === "training")) return p.errors = [{ instancePath: t + "/bump/changes/" + d + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: oe.properties.bump.properties.changes.items.properties.section.enum } }], false;
+                                                              var H = A === e;
+                                                            } else var H = true;
+                                                            if (H) {
+                                                              if (a.path !== void 0) {
+                                                                let o = a.path;
+                                                                const A = e;
+                                                                if (e === A) if (typeof o == "string") {
+                                                                  if (me(o) > 4096) return p.errors = [{ instancePath: t + "/bump/changes/" + d + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                } else return p.errors = [{ instancePath: t + "/bump/changes/" + d + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                                                                var H = A === e;
+                                                              } else var H = true;
+                                                              if (H) {
+                                                                if (a.reference !== void 0) {
+                                                                  const o = e;
+                                                                  Ie(a.reference, { instancePath: t + "/bump/changes/" + d + "/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                                  var H = o === e;
+                                                                } else var H = true;
+                                                                if (H) if (a.candidate !== void 0) {
+                                                                  const o = e;
+                                                                  Ie(a.candidate, { instancePath: t + "/bump/changes/" + d + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                                  var H = o === e;
+                                                                } else var H = true;
+                                                              }
+                                                            }
+                                                          }
+                                                        }
+                                                      } else return p.errors = [{ instancePath: t + "/bump/changes/" + d, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                      var we = S === e;
+                                                      if (!we) break;
+                                                    }
+                                                  } else return p.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var g = P === e;
+                                                } else var g = true;
+                                                if (g) {
+                                                  if (n.referenceVersion !== void 0) {
+                                                    const s = e;
+                                                    $e(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: f, dynamicAnchors: c }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
+                                                    var g = s === e;
+                                                  } else var g = true;
+                                                  if (g) {
+                                                    if (n.candidateVersion !== void 0) {
+                                                      const s = e;
+                                                      $e(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: f, dynamicAnchors: c }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
+                                                      var g = s === e;
+                                                    } else var g = true;
+                                                    if (g) {
+                                                      if (n.nextVersion !== void 0) {
+                                                        const s = e;
+                                                        $e(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: f, dynamicAnchors: c }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
+                                                        var g = s === e;
+                                                      } else var g = true;
+                                                      if (g) if (n.nextVersionReason !== void 0) {
+                                                        const s = e;
+                                                        E(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                        var g = s === e;
+                                                      } else var g = true;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        } else return p.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
+                        var m = fe === e;
+                      } else var m = true;
+                      if (m) if (i.verdict !== void 0) {
+                        let n = i.verdict;
+                        const fe = e;
+                        if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
+                          let w;
+                          if (n.status === void 0 && (w = "status") || n.policyLevel === void 0 && (w = "policyLevel") || n.breaches === void 0 && (w = "breaches") || n.checks === void 0 && (w = "checks") || n.skipped === void 0 && (w = "skipped")) return p.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: w } }], false;
+                          {
+                            const Oe = e;
+                            for (const s in n) if (!(s === "status" || s === "policyLevel" || s === "breaches" || s === "checks" || s === "skipped")) {
+                              return p.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                              break;
+                            }
+                            if (Oe === e) {
+                              if (n.status !== void 0) {
+                                let s = n.status;
+                                const P = e;
+                                if (!(s === "pass" || s === "warn" || s === "fail")) return p.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.status.enum } }], false;
+                                var J = P === e;
+                              } else var J = true;
+                              if (J) {
+                                if (n.policyLevel !== void 0) {
+                                  const s = e;
+                                  ee(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                  var J = s === e;
+                                } else var J = true;
+                                if (J) {
+                                  if (n.breaches !== void 0) {
+                                    let s = n.breaches;
+                                    const P = e;
+                                    if (e === P) if (Array.isArray(s)) {
+                                      var O = true;
+                                      const $ = s.length;
+                                      for (let d = 0; d < $; d++) {
+                                        let a = s[d];
+                                        const S = e;
+                                        if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                          let b;
+                                          if (a.metric === void 0 && (b = "metric") || a.value === void 0 && (b = "value") || a.limit === void 0 && (b = "limit") || a.level === void 0 && (b = "level") || a.message === void 0 && (b = "message")) return p.errors = [{ instancePath: t + "/verdict/breaches/" + d, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                          {
+                                            const _ = e;
+                                            for (const o in a) if (!(o === "metric" || o === "value" || o === "limit" || o === "level" || o === "message")) {
+                                              return p.errors = [{ instancePath: t + "/verdict/breaches/" + d, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                              break;
+                                            }
+                                            if (_ === e) {
+                                              if (a.metric !== void 0) {
+                                                let o = a.metric;
+                                                const A = e, F = e;
+                                                let L = false;
+                                                const C = e;
+                                                xe(o, { instancePath: t + "/verdict/breaches/" + d + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: c }) || (r = r === null ? xe.errors : r.concat(xe.errors), e = r.length);
+                                                var le = C === e;
+                                                L = L || le;
+                                                const j = e;
+                                                if (!(o === "indexCompatible" || o === "bump")) {
+                                                  const je = { instancePath: t + "/verdict/breaches/" + d + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
+                                                  r === null ? r = [je] : r.push(je), e++;
+                                                }
+                                                var le = j === e;
+                                                if (L = L || le, L) e = F, r !== null && (F ? r.length = F : r = null);
+                                                else {
+                                                  const je = { instancePath: t + "/verdict/breaches/" + d + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
+                                                  return r === null ? r = [je] : r.push(je), e++, p.errors = r, false;
+                                                }
+                                                var ne = A === e;
+                                              } else var ne = true;
+                                              if (ne) {
+                                                if (a.value !== void 0) {
+                                                  let o = a.value;
+                                                  const A = e, F = e;
+                                                  let L = false;
+                                                  const C = e;
+                                                  if (!(typeof o == "number" && isFinite(o)) && typeof o != "boolean") {
+                                                    const U = { instancePath: t + "/verdict/breaches/" + d + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: oe.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
+                                                    r === null ? r = [U] : r.push(U), e++;
+                                                  }
+                                                  var Fe = C === e;
+                                                  L = L || Fe;
+                                                  const j = e;
+                                                  ee(o, { instancePath: t + "/verdict/breaches/" + d + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                  var Fe = j === e;
+                                                  if (L = L || Fe, L) e = F, r !== null && (F ? r.length = F : r = null);
+                                                  else {
+                                                    const U = { instancePath: t + "/verdict/breaches/" + d + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [U] : r.push(U), e++, p.errors = r, false;
+                                                  }
+                                                  var ne = A === e;
+                                                } else var ne = true;
+                                                if (ne) {
+                                                  if (a.limit !== void 0) {
+                                                    let o = a.limit;
+                                                    const A = e, F = e;
+                                                    let L = false;
+                                                    const C = e;
+                                                    if (!(typeof o == "number" && isFinite(o)) && typeof o != "boolean") {
+                                                      const U = { instancePath: t + "/verdict/breaches/" + d + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: oe.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
+                                                      r === null ? r = [U] : r.push(U), e++;
+                                                    }
+                                                    var ve = C === e;
+                                                    L = L || ve;
+                                                    const j = e;
+                                                    ee(o, { instancePath: t + "/verdict/breaches/" + d + "/limit", parentData: a, parentDataProperty: "limit", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                    var ve = j === e;
+                                                    if (L = L || ve, L) e = F, r !== null && (F ? r.length = F : r = null);
+                                                    else {
+                                                      const U = { instancePath: t + "/verdict/breaches/" + d + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [U] : r.push(U), e++, p.errors = r, false;
+                                                    }
+                                                    var ne = A === e;
+                                                  } else var ne = true;
+                                                  if (ne) {
+                                                    if (a.level !== void 0) {
+                                                      let o = a.level;
+                                                      const A = e;
+                                                      if (!(o === "warn" || o === "fail")) return p.errors = [{ instancePath: t + "/verdict/breaches/" + d + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
+                                                      var ne = A === e;
+                                                    } else var ne = true;
+                                                    if (ne) if (a.message !== void 0) {
+                                                      const o = e;
+                                                      ke(a.message, { instancePath: t + "/verdict/breaches/" + d + "/message", parentData: a, parentDataProperty: "message", rootData: f, dynamicAnchors: c }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                      var ne = o === e;
+                                                    } else var ne = true;
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        } else return p.errors = [{ instancePath: t + "/verdict/breaches/" + d, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
+                                        var O = S === e;
+                                        if (!O) break;
+                                      }
+                                    } else return p.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
+                                    var J = P === e;
+                                  } else var J = true;
+                                  if (J) {
+                                    if (n.checks !== void 0) {
+                                      let s = n.checks;
+                                      const P = e;
+                                      if (e === P) if (Array.isArray(s)) {
+                                        var Re = true;
+                                        const $ = s.length;
+                                        for (let d = 0; d < $; d++) {
+                                          let a = s[d];
+                                          const S = e;
+                                          if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                            let b;
+                                            if (a.metric === void 0 && (b = "metric") || a.label === void 0 && (b = "label") || a.direction === void 0 && (b = "direction") || a.value === void 0 && (b = "value") || a.interval === void 0 && (b = "interval") || a.warn === void 0 && (b = "warn") || a.fail === void 0 && (b = "fail") || a.status === void 0 && (b = "status")) return p.errors = [{ instancePath: t + "/verdict/checks/" + d, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                            {
+                                              const _ = e;
+                                              for (const o in a) if (!(o === "metric" || o === "label" || o === "direction" || o === "value" || o === "interval" || o === "warn" || o === "fail" || o === "status")) {
+                                                return p.errors = [{ instancePath: t + "/verdict/checks/" + d, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                                break;
+                                              }
+                                              if (_ === e) {
+                                                if (a.metric !== void 0) {
+                                                  const o = e;
+                                                  xe(a.metric, { instancePath: t + "/verdict/checks/" + d + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: c }) || (r = r === null ? xe.errors : r.concat(xe.errors), e = r.length);
+                                                  var Y = o === e;
+                                                } else var Y = true;
+                                                if (Y) {
+                                                  if (a.label !== void 0) {
+                                                    const o = e;
+                                                    Me(a.label, { instancePath: t + "/verdict/checks/" + d + "/label", parentData: a, parentDataProperty: "label", rootData: f, dynamicAnchors: c }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                    var Y = o === e;
+                                                  } else var Y = true;
+                                                  if (Y) {
+                                                    if (a.direction !== void 0) {
+                                                      let o = a.direction;
+                                                      const A = e;
+                                                      if (!(o === "min" || o === "max")) return p.errors = [{ instancePath: t + "/verdict/checks/" + d + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
+                                                      var Y = A === e;
+                                                    } else var Y = true;
+                                                    if (Y) {
+                                                      if (a.value !== void 0) {
+                                                        const o = e;
+                                                        q(a.value, { instancePath: t + "/verdict/checks/" + d + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                        var Y = o === e;
+                                                      } else var Y = true;
+                                                      if (Y) {
+                                                        if (a.interval !== void 0) {
+                                                          let o = a.interval;
+                                                          const A = e, F = e;
+                                                          let L = false;
+                                                          const C = e;
+                                                          _e(o, { instancePath: t + "/verdict/checks/" + d + "/interval", parentData: a, parentDataProperty: "interval", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e.errors : r.concat(_e.errors), e = r.length);
+                                                          var Ke = C === e;
+                                                          L = L || Ke;
+                                                          const j = e;
+                                                          if (o !== null) {
+                                                            const U = { instancePath: t + "/verdict/checks/" + d + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                            r === null ? r = [U] : r.push(U), e++;
+                                                          }
+                                                          var Ke = j === e;
+                                                          if (L = L || Ke, L) e = F, r !== null && (F ? r.length = F : r = null);
+                                                          else {
+                                                            const U = { instancePath: t + "/verdict/checks/" + d + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
+                                                            return r === null ? r = [U] : r.push(U), e++, p.errors = r, false;
+                                                          }
+                                                          var Y = A === e;
+                                                        } else var Y = true;
+                                                        if (Y) {
+                                                          if (a.warn !== void 0) {
+                                                            const o = e;
+                                                            q(a.warn, { instancePath: t + "/verdict/checks/" + d + "/warn", parentData: a, parentDataProperty: "warn", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                            var Y = o === e;
+                                                          } else var Y = true;
+                                                          if (Y) {
+                                                            if (a.fail !== void 0) {
+                                                              const o = e;
+                                                              q(a.fail, { instancePath: t + "/verdict/checks/" + d + "/fail", parentData: a, parentDataProperty: "fail", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
+                                                              var Y = o === e;
+                                                            } else var Y = true;
+                                                            if (Y) if (a.status !== void 0) {
+                                                              let o = a.status;
+                                                              const A = e;
+                                                              if (!(o === "pass" || o === "warn" || o === "fail" || o === "skipped")) return p.errors = [{ instancePath: t + "/verdict/checks/" + d + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.checks.items.properties.status.enum } }], false;
+                                                              var Y = A === e;
+                                                            } else var Y = true;
+                                                          }
+                                                        }
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          } else return p.errors = [{ instancePath: t + "/verdict/checks/" + d, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
+                                          var Re = S === e;
+                                          if (!Re) break;
+                                        }
+                                      } else return p.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
+                                      var J = P === e;
+                                    } else var J = true;
+                                    if (J) if (n.skipped !== void 0) {
+                                      let s = n.skipped;
+                                      const P = e;
+                                      if (e === P) if (Array.isArray(s)) {
+                                        var Ge = true;
+                                        const $ = s.length;
+                                        for (let d = 0; d < $; d++) {
+                                          let a = s[d];
+                                          const S = e;
+                                          if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                            let b;
+                                            if (a.metric === void 0 && (b = "metric") || a.reason === void 0 && (b = "reason")) return p.errors = [{ instancePath: t + "/verdict/skipped/" + d, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                            {
+                                              const _ = e;
+                                              for (const o in a) if (!(o === "metric" || o === "reason")) {
+                                                return p.errors = [{ instancePath: t + "/verdict/skipped/" + d, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                                break;
+                                              }
+                                              if (_ === e) {
+                                                if (a.metric !== void 0) {
+                                                  const o = e;
+                                                  xe(a.metric, { instancePath: t + "/verdict/skipped/" + d + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: c }) || (r = r === null ? xe.errors : r.concat(xe.errors), e = r.length);
+                                                  var Te = o === e;
+                                                } else var Te = true;
+                                                if (Te) if (a.reason !== void 0) {
+                                                  let o = a.reason;
+                                                  const A = e;
+                                                  if (e === A) if (typeof o == "string") {
+                                                    if (me(o) > 1e3) return p.errors = [{ instancePath: t + "/verdict/skipped/" + d + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                  } else return p.errors = [{ instancePath: t + "/verdict/skipped/" + d + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
+                                                  var Te = A === e;
+                                                } else var Te = true;
+                                              }
+                                            }
+                                          } else return p.errors = [{ instancePath: t + "/verdict/skipped/" + d, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
+                                          var Ge = S === e;
+                                          if (!Ge) break;
+                                        }
+                                      } else return p.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
+                                      var J = P === e;
+                                    } else var J = true;
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        } else return p.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
+                        var m = fe === e;
+                      } else var m = true;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  } else return p.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return p.errors = r, e === 0;
+}
+p.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var gr = x;
+var Qe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
+var ar = new RegExp("^[0-9a-f]{64}$", "u");
+function Se(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Se.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (Se.errors = r, e === 0) : (Se.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Je.enum } }], false);
+}
+Se.evaluated = { dynamicProps: false, dynamicItems: false };
+var nr = { type: ["number", "null"] };
+function Ae(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Ae.evaluated;
+  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (Ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: nr.type } }], false) : (Ae.errors = r, e === 0);
+}
+Ae.evaluated = { dynamicProps: false, dynamicItems: false };
+function Le(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = Le.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let N;
+    if (i.warn === void 0 && (N = "warn") || i.fail === void 0 && (N = "fail")) return Le.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
+    {
+      const k = e;
+      for (const V in i) if (!(V === "warn" || V === "fail")) {
+        return Le.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: V } }], false;
+        break;
+      }
+      if (k === e) {
+        if (i.warn !== void 0) {
+          const V = e;
+          Ae(i.warn, { instancePath: t + "/warn", parentData: i, parentDataProperty: "warn", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+          var m = V === e;
+        } else var m = true;
+        if (m) if (i.fail !== void 0) {
+          const V = e;
+          Ae(i.fail, { instancePath: t + "/fail", parentData: i, parentDataProperty: "fail", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+          var m = V === e;
+        } else var m = true;
+      }
+    }
+  } else return Le.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Le.errors = r, e === 0;
+}
+Le.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function te(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = te.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let V;
+    if (i.limits === void 0 && (V = "limits") || i.requireIndexCompatible === void 0 && (V = "requireIndexCompatible")) return te.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: V } }], false;
+    {
+      const u = e;
+      for (const v in i) if (!(v === "requireIndexCompatible" || v === "limits")) {
+        return te.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+        break;
+      }
+      if (u === e) {
+        if (i.requireIndexCompatible !== void 0) {
+          const v = e;
+          if (typeof i.requireIndexCompatible != "boolean") return te.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+          var m = v === e;
+        } else var m = true;
+        if (m) if (i.limits !== void 0) {
+          let v = i.limits;
+          const ye = e;
+          if (e === ye) if (v && typeof v == "object" && !Array.isArray(v)) {
+            for (const M in v) {
+              const z = e;
+              Se(M, { instancePath: t + "/limits", parentData: v, parentDataProperty: "limits", rootData: f, dynamicAnchors: c }) || (r = r === null ? Se.errors : r.concat(Se.errors), e = r.length);
+              var N = z === e;
+              if (!N) {
+                const pe = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: M } };
+                return r === null ? r = [pe] : r.push(pe), e++, te.errors = r, false;
+                break;
+              }
+            }
+            if (N) for (const M in v) {
+              const z = e;
+              Le(v[M], { instancePath: t + "/limits/" + M.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: v, parentDataProperty: M, rootData: f, dynamicAnchors: c }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+              var k = z === e;
+              if (!k) break;
+            }
+          } else return te.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
+          var m = ye === e;
+        } else var m = true;
+      }
+    }
+  } else return te.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return te.errors = r, e === 0;
+}
+te.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function he(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = he.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
+    if (me(i) > 4096) return he.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (me(i) < 1) return he.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return he.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return he.errors = r, e === 0;
+}
+he.evaluated = { dynamicProps: false, dynamicItems: false };
+function x(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+  let r = null, e = 0;
+  const l = x.evaluated;
+  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let D;
+    if (i.kind === void 0 && (D = "kind") || i.schemaVersion === void 0 && (D = "schemaVersion") || i.shard === void 0 && (D = "shard") || i.fingerprint === void 0 && (D = "fingerprint") || i.totalQueries === void 0 && (D = "totalQueries") || i.sampled === void 0 && (D = "sampled") || i.offset === void 0 && (D = "offset") || i.policy === void 0 && (D = "policy") || i.report === void 0 && (D = "report") || i.items === void 0 && (D = "items")) return x.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: D } }], false;
+    {
+      const Z = e;
+      for (const y in i) if (!Ze.call(Qe.properties, y)) {
+        return x.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: y } }], false;
+        break;
+      }
+      if (Z === e) {
+        if (i.kind !== void 0) {
+          const y = e;
+          if (i.kind !== "embedding-gate-partial") return x.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
+          var m = y === e;
+        } else var m = true;
+        if (m) {
+          if (i.schemaVersion !== void 0) {
+            const y = e;
+            if (i.schemaVersion !== 1) return x.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+            var m = y === e;
+          } else var m = true;
+          if (m) {
+            if (i.shard !== void 0) {
+              let y = i.shard;
+              const se = e;
+              if (e === se) if (y && typeof y == "object" && !Array.isArray(y)) {
+                let W;
+                if (y.index === void 0 && (W = "index") || y.count === void 0 && (W = "count")) return x.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: W } }], false;
+                {
+                  const ae = e;
+                  for (const h in y) if (!(h === "index" || h === "count")) {
+                    return x.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
+                    break;
+                  }
+                  if (ae === e) {
+                    if (y.index !== void 0) {
+                      let h = y.index;
+                      const X = e;
+                      if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return x.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === X && typeof h == "number" && isFinite(h) && (h < 1 || isNaN(h))) return x.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var N = X === e;
+                    } else var N = true;
+                    if (N) if (y.count !== void 0) {
+                      let h = y.count;
+                      const X = e;
+                      if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return x.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === X && typeof h == "number" && isFinite(h) && (h < 1 || isNaN(h))) return x.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var N = X === e;
+                    } else var N = true;
+                  }
+                }
+              } else return x.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
+              var m = se === e;
+            } else var m = true;
+            if (m) {
+              if (i.fingerprint !== void 0) {
+                let y = i.fingerprint;
+                const se = e;
+                if (e === se) if (typeof y == "string") {
+                  if (!ar.test(y)) return x.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
+                } else return x.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
+                var m = se === e;
+              } else var m = true;
+              if (m) {
+                if (i.totalQueries !== void 0) {
+                  let y = i.totalQueries;
+                  const se = e;
+                  if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return x.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
+                  if (e === se && typeof y == "number" && isFinite(y) && (y < 1 || isNaN(y))) return x.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                  var m = se === e;
+                } else var m = true;
+                if (m) {
+                  if (i.sampled !== void 0) {
+                    const y = e;
+                    if (typeof i.sampled != "boolean") return x.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
+                    var m = y === e;
+                  } else var m = true;
+                  if (m) {
+                    if (i.offset !== void 0) {
+                      let y = i.offset;
+                      const se = e;
+                      if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return x.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === se && typeof y == "number" && isFinite(y) && (y < 0 || isNaN(y))) return x.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                      var m = se === e;
+                    } else var m = true;
+                    if (m) {
+                      if (i.policy !== void 0) {
+                        let y = i.policy;
+                        const se = e;
+                        if (e === se) if (y && typeof y == "object" && !Array.isArray(y)) {
+                          let W;
+                          if (y.underDeclared === void 0 && (W = "underDeclared") || y.levels === void 0 && (W = "levels")) return x.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: W } }], false;
+                          {
+                            const ae = e;
+                            for (const h in y) if (!(h === "underDeclared" || h === "levels")) {
+                              return x.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
+                              break;
+                            }
+                            if (ae === e) {
+                              if (y.underDeclared !== void 0) {
+                                let h = y.underDeclared;
+                                const X = e;
+                                if (!(h === "fail" || h === "warn" || h === "off")) return x.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: Qe.properties.policy.properties.underDeclared.enum } }], false;
+                                var k = X === e;
+                              } else var k = true;
+                              if (k) if (y.levels !== void 0) {
+                                let h = y.levels;
+                                const X = e;
+                                if (e === X) if (h && typeof h == "object" && !Array.isArray(h)) {
+                                  let G;
+                                  if (h.none === void 0 && (G = "none") || h.patch === void 0 && (G = "patch") || h.minor === void 0 && (G = "minor") || h.major === void 0 && (G = "major")) return x.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: G } }], false;
+                                  {
+                                    const g = e;
+                                    for (const I in h) if (!(I === "none" || I === "patch" || I === "minor" || I === "major")) {
+                                      return x.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
+                                      break;
+                                    }
+                                    if (g === e) {
+                                      if (h.none !== void 0) {
+                                        const I = e;
+                                        te(h.none, { instancePath: t + "/policy/levels/none", parentData: h, parentDataProperty: "none", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                        var V = I === e;
+                                      } else var V = true;
+                                      if (V) {
+                                        if (h.patch !== void 0) {
+                                          const I = e;
+                                          te(h.patch, { instancePath: t + "/policy/levels/patch", parentData: h, parentDataProperty: "patch", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                          var V = I === e;
+                                        } else var V = true;
+                                        if (V) {
+                                          if (h.minor !== void 0) {
+                                            const I = e;
+                                            te(h.minor, { instancePath: t + "/policy/levels/minor", parentData: h, parentDataProperty: "minor", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                            var V = I === e;
+                                          } else var V = true;
+                                          if (V) if (h.major !== void 0) {
+                                            const I = e;
+                                            te(h.major, { instancePath: t + "/policy/levels/major", parentData: h, parentDataProperty: "major", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                            var V = I === e;
+                                          } else var V = true;
+                                        }
+                                      }
+                                    }
+                                  }
+                                } else return x.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
+                                var k = X === e;
+                              } else var k = true;
+                            }
+                          }
+                        } else return x.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
+                        var m = se === e;
+                      } else var m = true;
+                      if (m) {
+                        if (i.report !== void 0) {
+                          const y = e;
+                          p(i.report, { instancePath: t + "/report", parentData: i, parentDataProperty: "report", rootData: f, dynamicAnchors: c }) || (r = r === null ? p.errors : r.concat(p.errors), e = r.length);
+                          var m = y === e;
+                        } else var m = true;
+                        if (m) if (i.items !== void 0) {
+                          let y = i.items;
+                          const se = e;
+                          if (e === se) if (y && typeof y == "object" && !Array.isArray(y)) {
+                            let W;
+                            if (y.shared === void 0 && (W = "shared") || y.ranks === void 0 && (W = "ranks") || y.worst === void 0 && (W = "worst")) return x.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: W } }], false;
+                            {
+                              const ae = e;
+                              for (const h in y) if (!(h === "shared" || h === "ranks" || h === "worst")) {
+                                return x.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
+                                break;
+                              }
+                              if (ae === e) {
+                                if (y.shared !== void 0) {
+                                  let h = y.shared;
+                                  const X = e;
+                                  if (e === X) if (Array.isArray(h)) {
+                                    var u = true;
+                                    const Q = h.length;
+                                    for (let G = 0; G < Q; G++) {
+                                      let g = h[G];
+                                      const I = e;
+                                      if (!(typeof g == "number" && !(g % 1) && !isNaN(g) && isFinite(g))) return x.errors = [{ instancePath: t + "/items/shared/" + G, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === I && typeof g == "number" && isFinite(g) && (g < 0 || isNaN(g))) return x.errors = [{ instancePath: t + "/items/shared/" + G, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                      var u = I === e;
+                                      if (!u) break;
+                                    }
+                                  } else return x.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
+                                  var v = X === e;
+                                } else var v = true;
+                                if (v) {
+                                  if (y.ranks !== void 0) {
+                                    let h = y.ranks;
+                                    const X = e, Q = e;
+                                    let G = false;
+                                    const g = e;
+                                    if (e === g) if (Array.isArray(h)) {
+                                      var ye = true;
+                                      const we = h.length;
+                                      for (let H = 0; H < we; H++) {
+                                        let J = h[H];
+                                        const O = e;
+                                        if (!(typeof J == "number" && !(J % 1) && !isNaN(J) && isFinite(J))) {
+                                          const ne = { instancePath: t + "/items/ranks/" + H, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
+                                          r === null ? r = [ne] : r.push(ne), e++;
+                                        }
+                                        if (e === O && typeof J == "number" && isFinite(J) && (J < 0 || isNaN(J))) {
+                                          const ne = { instancePath: t + "/items/ranks/" + H, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                          r === null ? r = [ne] : r.push(ne), e++;
+                                        }
+                                        var ye = O === e;
+                                        if (!ye) break;
+                                      }
+                                    } else {
+                                      const we = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
+                                      r === null ? r = [we] : r.push(we), e++;
+                                    }
+                                    var de = g === e;
+                                    G = G || de;
+                                    const I = e;
+                                    if (h !== null) {
+                                      const we = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                      r === null ? r = [we] : r.push(we), e++;
+                                    }
+                                    var de = I === e;
+                                    if (G = G || de, G) e = Q, r !== null && (Q ? r.length = Q : r = null);
+                                    else {
+                                      const we = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
+                                      return r === null ? r = [we] : r.push(we), e++, x.errors = r, false;
+                                    }
+                                    var v = X === e;
+                                  } else var v = true;
+                                  if (v) if (y.worst !== void 0) {
+                                    let h = y.worst;
+                                    const X = e;
+                                    if (e === X) if (Array.isArray(h)) {
+                                      var M = true;
+                                      const G = h.length;
+                                      for (let g = 0; g < G; g++) {
+                                        let I = h[g];
+                                        const Ee = e;
+                                        if (e === Ee) if (I && typeof I == "object" && !Array.isArray(I)) {
+                                          let H;
+                                          if (I.position === void 0 && (H = "position") || I.id === void 0 && (H = "id") || I.text === void 0 && (H = "text") || I.overlap === void 0 && (H = "overlap") || I.referenceNeighbours === void 0 && (H = "referenceNeighbours") || I.candidateNeighbours === void 0 && (H = "candidateNeighbours")) return x.errors = [{ instancePath: t + "/items/worst/" + g, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: H } }], false;
+                                          {
+                                            const J = e;
+                                            for (const O in I) if (!(O === "position" || O === "id" || O === "text" || O === "overlap" || O === "referenceNeighbours" || O === "candidateNeighbours")) {
+                                              return x.errors = [{ instancePath: t + "/items/worst/" + g, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
+                                              break;
+                                            }
+                                            if (J === e) {
+                                              if (I.position !== void 0) {
+                                                let O = I.position;
+                                                const le = e;
+                                                if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
+                                                if (e === le && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                var z = le === e;
+                                              } else var z = true;
+                                              if (z) {
+                                                if (I.id !== void 0) {
+                                                  const O = e;
+                                                  he(I.id, { instancePath: t + "/items/worst/" + g + "/id", parentData: I, parentDataProperty: "id", rootData: f, dynamicAnchors: c }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                  var z = O === e;
+                                                } else var z = true;
+                                                if (z) {
+                                                  if (I.text !== void 0) {
+                                                    let O = I.text;
+                                                    const le = e;
+                                                    if (typeof O != "string" && O !== null) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: Qe.properties.items.properties.worst.items.properties.text.type } }], false;
+                                                    if (e === le && typeof O == "string" && me(O) > 1e3) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    var z = le === e;
+                                                  } else var z = true;
+                                                  if (z) {
+                                                    if (I.overlap !== void 0) {
+                                                      let O = I.overlap;
+                                                      const le = e;
+                                                      if (e === le) if (typeof O == "number" && isFinite(O)) {
+                                                        if (O > 1 || isNaN(O)) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+                                                        if (O < 0 || isNaN(O)) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                      } else return x.errors = [{ instancePath: t + "/items/worst/" + g + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
+                                                      var z = le === e;
+                                                    } else var z = true;
+                                                    if (z) {
+                                                      if (I.referenceNeighbours !== void 0) {
+                                                        let O = I.referenceNeighbours;
+                                                        const le = e;
+                                                        if (e === le) if (Array.isArray(O)) {
+                                                          var pe = true;
+                                                          const Fe = O.length;
+                                                          for (let ve = 0; ve < Fe; ve++) {
+                                                            const Re = e;
+                                                            he(O[ve], { instancePath: t + "/items/worst/" + g + "/referenceNeighbours/" + ve, parentData: O, parentDataProperty: ve, rootData: f, dynamicAnchors: c }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                            var pe = Re === e;
+                                                            if (!pe) break;
+                                                          }
+                                                        } else return x.errors = [{ instancePath: t + "/items/worst/" + g + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var z = le === e;
+                                                      } else var z = true;
+                                                      if (z) if (I.candidateNeighbours !== void 0) {
+                                                        let O = I.candidateNeighbours;
+                                                        const le = e;
+                                                        if (e === le) if (Array.isArray(O)) {
+                                                          var T = true;
+                                                          const Fe = O.length;
+                                                          for (let ve = 0; ve < Fe; ve++) {
+                                                            const Re = e;
+                                                            he(O[ve], { instancePath: t + "/items/worst/" + g + "/candidateNeighbours/" + ve, parentData: O, parentDataProperty: ve, rootData: f, dynamicAnchors: c }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                            var T = Re === e;
+                                                            if (!T) break;
+                                                          }
+                                                        } else return x.errors = [{ instancePath: t + "/items/worst/" + g + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var z = le === e;
+                                                      } else var z = true;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        } else return x.errors = [{ instancePath: t + "/items/worst/" + g, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                        var M = Ee === e;
+                                        if (!M) break;
+                                      }
+                                    } else return x.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                    var v = X === e;
+                                  } else var v = true;
+                                }
+                              }
+                            }
+                          } else return x.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
+                          var m = se === e;
+                        } else var m = true;
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  } else return x.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return x.errors = r, e === 0;
+}
+x.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+
+// src/report/validate-json.ts
+import { statSync as statSync2, readFileSync as readFileSync5 } from "node:fs";
+var MAX_REPORT_BYTES = 64 * 1024 * 1024;
+function fieldName(pointer) {
+  if (pointer === "") return "the top level";
+  return pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((name, part) => /^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part, "");
+}
+function preview(value) {
+  const text = JSON.stringify(value) ?? String(value);
+  const single = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+  return single.length > 40 ? `${single.slice(0, 39)}\u2026` : single;
+}
+function at(root, pointer) {
+  let value = root;
+  for (const part of pointer.split("/").slice(1)) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return value;
+}
+function describeSchemaError(error2, root) {
+  const field = fieldName(error2.instancePath);
+  const got = `got ${preview(at(root, error2.instancePath))}`;
+  const params = error2.params;
+  switch (error2.keyword) {
+    case "required":
+      return `${field} lacks the required field ${preview(params.missingProperty)}`;
+    case "additionalProperties":
+      return `${field} has the unknown field ${preview(params.additionalProperty)}`;
+    case "enum":
+      return `${field} must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(", ")}; ${got}`;
+    case "const":
+      return `${field} must be ${JSON.stringify(params.allowedValue)}; ${got}`;
+    case "type":
+      return `${field} must be of type ${String(params.type)}; ${got}`;
+    case "maxLength":
+      return `${field} is longer than ${String(params.limit)} characters`;
+    case "pattern":
+      return `${field} is not in the expected form; ${got}`;
+    case "maxItems":
+    case "maxProperties":
+      return `${field} has more than ${String(params.limit)} entries`;
+    default:
+      return `${field} ${error2.message ?? `fails the schema's ${error2.keyword} rule`}; ${got}`;
+  }
+}
+function readValidatedJson(path, file, validate, what) {
+  const size = statSync2(path).size;
+  if (size > MAX_REPORT_BYTES) throw new InputError(`${file}: ${size} bytes is too large for ${what} (at most ${MAX_REPORT_BYTES}).`);
+  return parseValidatedJson(readFileSync5(path, "utf8"), file, validate, what);
+}
+function parseValidatedJson(text, file, validate, what) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error2) {
+    throw new InputError(`${file}: not valid JSON (${error2.message}); expected ${what}.`);
+  }
+  if (!validate(value)) {
+    const errors = validate.errors ?? [];
+    const deepest = errors.reduce((best, error2) => best && best.instancePath.length >= error2.instancePath.length ? best : error2, void 0);
+    const reason = deepest ? describeSchemaError(deepest, value) : "it does not match the schema";
+    throw new InputError(`${file}: not ${what}: ${reason}. Only files written by embedding-gate (schemaVersion 1) are accepted.`);
+  }
+  return value;
+}
+
+// src/shard/partial-report.ts
 var PARTIAL_KIND = "embedding-gate-partial";
 function fingerprintOf(report) {
   const { metrics, verdict: _verdict, ...rest } = report;
@@ -51343,11 +53611,7 @@ function buildPartialReport(result) {
 function loadPartialReports(files, what, paths) {
   return files.map((file) => {
     const path = resolveInputFile(file, what, paths);
-    try {
-      return { file, partial: JSON.parse(readFileSync5(path, "utf8")) };
-    } catch (error2) {
-      throw new InputError(`${file}: not valid JSON (${error2.message}).`);
-    }
+    return { file, partial: readValidatedJson(path, file, gr, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
   });
 }
 function mergePartialReports(partials) {
@@ -51404,10 +53668,48 @@ function renderJson(report) {
 }
 
 // src/render/escape-markdown.ts
-function escapeMarkdown(value, maxLength = 120) {
-  const single = value.replace(/[\u0000-\u001f\u007f]+/g, " ");
+function escapeLineStart(escaped) {
+  return escaped.replace(/^(\s*)([#=+-])/, "$1\\$2").replace(/^(\s*\d+)\./, "$1\\.");
+}
+function escapeInline(value, maxLength) {
+  const single = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
   const short = single.length > maxLength ? `${single.slice(0, maxLength - 1)}\u2026` : single;
-  return short.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_~[\]|!])/g, "\\$1").replace(/^(\s*)([#=+-])/, "$1\\$2").replace(/^(\s*\d+)\./, "$1\\.").replace(/@(?=\w)/g, "@\u200D").replace(/#(?=\d)/g, "#\u200D");
+  return short.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_~[\]|!])/g, "\\$1").replace(/:\/\//g, "\\://").replace(/\b(www)\./gi, "$1\\.").replace(/@(?=\w)/g, "@\u200D").replace(/#(?=\d)/g, "#\u200D");
+}
+var Markdown = class {
+  constructor(source, leadsWithData = false) {
+    this.source = source;
+    this.leadsWithData = leadsWithData;
+  }
+  source;
+  leadsWithData;
+  toString() {
+    return this.leadsWithData ? escapeLineStart(this.source) : this.source;
+  }
+};
+var DEFAULT_MAX = 200;
+function cut(value, maxLength) {
+  return new Markdown(escapeInline(value, maxLength), true);
+}
+function markdown(literals, ...values) {
+  let out = literals[0] ?? "";
+  let leadsWithData = false;
+  values.forEach((value, index) => {
+    if (value !== null && value !== void 0) {
+      const fragment = value instanceof Markdown ? value : cut(String(value), DEFAULT_MAX);
+      if (out.length === 0) {
+        leadsWithData = fragment.leadsWithData;
+        out += fragment.source;
+      } else out += out.endsWith("\n") ? fragment.toString() : fragment.source;
+    }
+    out += literals[index + 1] ?? "";
+  });
+  return new Markdown(out, leadsWithData);
+}
+function joinMarkdown(parts, separator) {
+  const newline = separator.includes("\n");
+  const source = parts.map((part, index) => index > 0 && newline ? part.toString() : part.source).join(separator);
+  return new Markdown(source, parts[0]?.leadsWithData ?? false);
 }
 
 // src/render/format-number.ts
@@ -51427,12 +53729,12 @@ function formatChange(value) {
 
 // src/render/interpret.ts
 var ADAPTER_HINT_THRESHOLD = 0.9;
-function indexCompatibilitySentence(report) {
+function indexCompatibility(report) {
   const cross = report.metrics.crossRetrieval;
-  if (cross.top1 === null) return `Re-index required: ${cross.reason ?? "not measurable"}.`;
-  const measured = `cross-model top-1 ${formatPercent2(cross.top1)}, recall@${cross.k} ${formatPercent2(cross.recallAtK)}`;
-  if (cross.indexCompatible) return `Index compatible: new vectors can be searched against the old index (${measured} \u2265 ${formatPercent2(cross.threshold)}).`;
-  return `Re-index required: new vectors cannot be searched against the old index (${measured} < ${formatPercent2(cross.threshold)}).`;
+  if (cross.top1 === null) return { verdict: "Re-index required", detail: `${cross.reason ?? "not measurable"}.` };
+  const top1 = `cross-model top-1 ${formatPercent2(cross.top1)}`;
+  const recall = `recall@${cross.k} ${formatPercent2(cross.recallAtK)}`;
+  return cross.indexCompatible ? { verdict: "Index compatible", detail: `new vectors can be searched against the old index (${top1} \u2265 ${formatPercent2(cross.threshold)}; ${recall}).` } : { verdict: "Re-index required", detail: `new vectors cannot be searched against the old index (${top1} < ${formatPercent2(cross.threshold)}; ${recall}).` };
 }
 function adapterSentence(report) {
   const { procrustes, crossRetrieval: crossRetrieval2 } = report.metrics;
@@ -51447,115 +53749,119 @@ function headline(report) {
 
 // src/render/markdown.ts
 var STATUS_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u2796" };
+var icon = (status) => markdown`${Object.hasOwn(STATUS_ICON, status) ? STATUS_ICON[status] : "?"}`;
 function renderMarkdown(report, options = {}) {
-  const level = "#".repeat(options.headingLevel ?? 2);
+  const level = new Markdown("#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 2))));
   const { metrics, bump, verdict } = report;
   const out = [];
-  const icon = STATUS_ICON[verdict.status];
-  out.push(`${level} ${icon} embedding-gate${options.titleSuffix ? ` (${escapeMarkdown(options.titleSuffix, 64)})` : ""}: ${escapeMarkdown(headline(report), 200)}`);
-  out.push("");
-  out.push(`**${indexCompatibilitySentence(report).replace(/^([^:]+):/, "$1**:")}`);
+  const blank = markdown``;
+  const suffix = options.titleSuffix ? markdown` (${cut(options.titleSuffix, 64)})` : null;
+  out.push(markdown`${level} ${icon(verdict.status)} embedding-gate${suffix}: ${headline(report)}`);
+  out.push(blank);
+  const compatibility = indexCompatibility(report);
+  out.push(markdown`**${compatibility.verdict}**: ${cut(compatibility.detail, 400)}`);
   const adapter = adapterSentence(report);
-  if (adapter) out.push(`${adapter}`);
-  out.push("");
-  out.push("| bump | value |");
-  out.push("| --- | --- |");
-  out.push(`| final | **${bump.final}**${bump.nextVersion ? ` \u2192 next version **${escapeMarkdown(bump.nextVersion, 40)}**` : ""} |`);
-  out.push(`| required | ${bump.required} (manifests: ${bump.fromManifests ?? "n/a"}, vectors: ${bump.requiredByVectors}) |`);
-  out.push(`| declared | ${bump.declared ?? "nothing"}${bump.declaredSource ? ` (${bump.declaredSource})` : ""}${bump.underDeclared ? " \u274C under-declared" : ""} |`);
-  out.push("");
-  for (const reason of bump.reasons) out.push(`- ${escapeMarkdown(reason, 300)}`);
-  for (const limitation of bump.limitations) out.push(`- _${escapeMarkdown(limitation, 400)}_`);
-  out.push("");
-  out.push(`| check (policy: ${verdict.policyLevel}) | value | warn | fail | |`);
-  out.push("| --- | ---: | ---: | ---: | :---: |");
+  if (adapter) out.push(markdown`${adapter}`);
+  out.push(blank);
+  out.push(markdown`| bump | value |`);
+  out.push(markdown`| --- | --- |`);
+  out.push(markdown`| final | **${bump.final}**${bump.nextVersion ? markdown` → next version **${cut(bump.nextVersion, 40)}**` : null} |`);
+  out.push(markdown`| required | ${bump.required} (manifests: ${bump.fromManifests ?? "n/a"}, vectors: ${bump.requiredByVectors}) |`);
+  out.push(markdown`| declared | ${bump.declared ?? "nothing"}${bump.declaredSource ? markdown` (${bump.declaredSource})` : null}${bump.underDeclared ? markdown` ❌ under-declared` : null} |`);
+  out.push(blank);
+  for (const reason of bump.reasons) out.push(markdown`- ${cut(reason, 300)}`);
+  for (const limitation of bump.limitations) out.push(markdown`- _${cut(limitation, 400)}_`);
+  out.push(blank);
+  out.push(markdown`| check (policy: ${verdict.policyLevel}) | value | warn | fail | |`);
+  out.push(markdown`| --- | ---: | ---: | ---: | :---: |`);
   for (const check of verdict.checks) out.push(checkRow(check));
   const byName = new Set(verdict.checks.map((check) => check.metric));
-  const extra = [];
-  if (!byName.has("knnOverlapMean")) extra.push([`kNN overlap@${metrics.knnOverlap.k} (mean)`, formatMetric(metrics.knnOverlap.mean)]);
-  if (!byName.has("ckaLinear")) extra.push(["linear CKA", formatMetric(metrics.cka.linear)]);
-  for (const [label, value] of extra) out.push(`| ${label} | ${value} | | | |`);
+  if (!byName.has("knnOverlapMean")) out.push(markdown`| kNN overlap@${metrics.knnOverlap.k} (mean) | ${formatMetric(metrics.knnOverlap.mean)} | | | |`);
+  if (!byName.has("ckaLinear")) out.push(markdown`| linear CKA | ${formatMetric(metrics.cka.linear)} | | | |`);
   for (const breach of verdict.breaches.filter((b) => !byName.has(b.metric))) {
-    out.push(`| ${escapeMarkdown(breach.metric)} | ${escapeMarkdown(String(breach.value))} | | | ${STATUS_ICON[breach.level]} |`);
+    out.push(markdown`| ${cut(breach.metric, 40)} | ${cut(String(breach.value), 40)} | | | ${icon(breach.level)} |`);
   }
-  out.push("");
+  out.push(blank);
   if (verdict.breaches.length > 0) {
-    for (const breach of verdict.breaches) out.push(`- ${STATUS_ICON[breach.level]} ${escapeMarkdown(breach.message, 400)}`);
-    out.push("");
+    for (const breach of verdict.breaches) out.push(markdown`- ${icon(breach.level)} ${cut(breach.message, 400)}`);
+    out.push(blank);
   }
-  for (const skip of verdict.skipped) out.push(`- \u2796 not checked: ${skip.metric} (${escapeMarkdown(skip.reason, 200)})`);
-  if (verdict.skipped.length > 0) out.push("");
+  for (const skip of verdict.skipped) out.push(markdown`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
+  if (verdict.skipped.length > 0) out.push(blank);
   if (options.allMetrics !== false) out.push(...allMetricsTable(report));
   if (options.clusters) out.push(...clusterTable(report));
   const knn = metrics.knnOverlap;
   const worst = knn.worst.slice(0, options.worstItems ?? knn.worst.length);
   if (worst.length > 0) {
-    out.push(`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
-    out.push("");
-    out.push("| overlap | id | text | neighbours before | neighbours after |");
-    out.push("| ---: | --- | --- | --- | --- |");
+    out.push(markdown`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
+    out.push(blank);
+    out.push(markdown`| overlap | id | text | neighbours before | neighbours after |`);
+    out.push(markdown`| ---: | --- | --- | --- | --- |`);
     for (const item of worst) {
-      const list = (ids) => ids.slice(0, 5).map((id) => escapeMarkdown(id, 30)).join(", ") + (ids.length > 5 ? ", \u2026" : "");
-      out.push(`| ${formatMetric(item.overlap, 2)} | ${escapeMarkdown(item.id, 40)} | ${item.text ? escapeMarkdown(item.text, 80) : ""} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
+      const list = (ids) => markdown`${joinMarkdown(ids.slice(0, 5).map((id) => cut(id, 30)), ", ")}${ids.length > 5 ? markdown`, …` : null}`;
+      out.push(markdown`| ${formatMetric(item.overlap, 2)} | ${cut(item.id, 40)} | ${item.text ? cut(item.text, 80) : null} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
     }
-    out.push("");
-    out.push("</details>");
-    out.push("");
+    out.push(blank);
+    out.push(markdown`</details>`);
+    out.push(blank);
   }
-  return `${out.join("\n")}
+  return `${joinMarkdown(out, "\n").toString()}
 `;
 }
 function allMetricsTable(report) {
   const { metrics, alignment } = report;
-  const out = [];
-  out.push("<details><summary>All metrics</summary>");
-  out.push("");
-  out.push("| metric | value |");
-  out.push("| --- | --- |");
   const knn = metrics.knnOverlap;
-  out.push(
-    `| kNN overlap@${knn.k} | mean ${formatMetric(knn.mean)}, p10 ${formatMetric(knn.p10)}, p50 ${formatMetric(knn.p50)}, min ${formatMetric(knn.min)} (${knn.method}, ${knn.evaluated} items${knn.ci95 ? `, 95% CI ${formatMetric(knn.ci95[0])}\u2013${formatMetric(knn.ci95[1])}` : ""}) |`
-  );
-  out.push(`| linear CKA | ${formatMetric(metrics.cka.linear)}${metrics.cka.reason ? ` (${escapeMarkdown(metrics.cka.reason)})` : ""} |`);
-  out.push(
-    `| centroid shift | ${metrics.centroid.cosineDistance === null && metrics.centroid.relativeShift === null ? `n/a (${escapeMarkdown(metrics.centroid.reason ?? "", 160)})` : `cosine distance ${formatMetric(metrics.centroid.cosineDistance)}, relative shift ${formatMetric(metrics.centroid.relativeShift)}`} |`
-  );
-  const spread = metrics.centroid.meanInterCentroidDistance;
-  out.push(
-    `| mean inter-centroid distance | ${formatMetric(spread.reference)} \u2192 ${formatMetric(spread.candidate)} (${formatChange(spread.relativeChange)}), ${metrics.centroid.clustering.count} clusters from ${escapeMarkdown(metrics.centroid.clustering.description)} |`
-  );
+  const ci = knn.ci95 ? markdown`, 95% CI ${formatMetric(knn.ci95[0])}–${formatMetric(knn.ci95[1])}` : null;
+  const centroid2 = metrics.centroid;
+  const spread = centroid2.meanInterCentroidDistance;
   const paired = metrics.paired;
-  out.push(
-    `| paired cosine | ${paired.cosineMean === null ? "n/a (dimensions differ)" : `mean ${formatMetric(paired.cosineMean)}, p5 ${formatMetric(paired.cosineP5)}, min ${formatMetric(paired.cosineMin)}`} |`
-  );
   const cross = metrics.crossRetrieval;
-  out.push(`| cross-model retrieval | ${cross.top1 === null ? "n/a (dimensions differ)" : `top-1 ${formatPercent2(cross.top1)}, recall@${cross.k} ${formatPercent2(cross.recallAtK)}`} |`);
-  out.push(`| Procrustes-aligned cosine | ${formatMetric(metrics.procrustes.alignedCosineMean)} |`);
-  out.push(
-    `| alignment | ${alignment.matched} matched (${formatPercent2(alignment.coverage)}), ${alignment.referenceOnly.count} reference-only, ${alignment.candidateOnly.count} candidate-only |`
-  );
-  out.push(`| reference | ${escapeMarkdown(report.reference.source, 80)}: ${report.reference.count} \xD7 ${report.reference.dim} |`);
-  out.push(`| candidate | ${escapeMarkdown(report.candidate.source, 80)}: ${report.candidate.count} \xD7 ${report.candidate.dim} |`);
-  out.push("");
-  out.push("</details>");
-  out.push("");
-  return out;
+  return [
+    markdown`<details><summary>All metrics</summary>`,
+    markdown``,
+    markdown`| metric | value |`,
+    markdown`| --- | --- |`,
+    markdown`| kNN overlap@${knn.k} | mean ${formatMetric(knn.mean)}, p10 ${formatMetric(knn.p10)}, p50 ${formatMetric(knn.p50)}, min ${formatMetric(knn.min)} (${knn.method}, ${knn.evaluated} items${ci}) |`,
+    markdown`| linear CKA | ${formatMetric(metrics.cka.linear)}${metrics.cka.reason ? markdown` (${cut(metrics.cka.reason, 160)})` : null} |`,
+    centroid2.cosineDistance === null && centroid2.relativeShift === null ? markdown`| centroid shift | n/a (${cut(centroid2.reason ?? "", 160)}) |` : markdown`| centroid shift | cosine distance ${formatMetric(centroid2.cosineDistance)}, relative shift ${formatMetric(centroid2.relativeShift)} |`,
+    markdown`| mean inter-centroid distance | ${formatMetric(spread.reference)} → ${formatMetric(spread.candidate)} (${formatChange(spread.relativeChange)}), ${centroid2.clustering.count} clusters from ${cut(centroid2.clustering.description, 120)} |`,
+    paired.cosineMean === null ? markdown`| paired cosine | n/a (dimensions differ) |` : markdown`| paired cosine | mean ${formatMetric(paired.cosineMean)}, p5 ${formatMetric(paired.cosineP5)}, min ${formatMetric(paired.cosineMin)} |`,
+    cross.top1 === null ? markdown`| cross-model retrieval | n/a (dimensions differ) |` : markdown`| cross-model retrieval | top-1 ${formatPercent2(cross.top1)}, recall@${cross.k} ${formatPercent2(cross.recallAtK)} |`,
+    markdown`| Procrustes-aligned cosine | ${formatMetric(metrics.procrustes.alignedCosineMean)} |`,
+    markdown`| alignment | ${alignment.matched} matched (${formatPercent2(alignment.coverage)}), ${alignment.referenceOnly.count} reference-only, ${alignment.candidateOnly.count} candidate-only |`,
+    markdown`| reference | ${cut(report.reference.source, 80)}: ${report.reference.count} × ${report.reference.dim} |`,
+    markdown`| candidate | ${cut(report.candidate.source, 80)}: ${report.candidate.count} × ${report.candidate.dim} |`,
+    markdown``,
+    markdown`</details>`,
+    markdown``
+  ];
 }
 function clusterTable(report) {
   const centroid2 = report.metrics.centroid;
-  const out = [`<details><summary>Clusters (${centroid2.clusters.length}, ${escapeMarkdown(centroid2.clustering.description)})</summary>`, ""];
-  out.push("| cluster | size | centroid cosine distance | centroid relative shift |");
-  out.push("| --- | ---: | ---: | ---: |");
+  const out = [markdown`<details><summary>Clusters (${centroid2.clusters.length}, ${cut(centroid2.clustering.description, 120)})</summary>`, markdown``];
+  out.push(markdown`| cluster | size | centroid cosine distance | centroid relative shift |`);
+  out.push(markdown`| --- | ---: | ---: | ---: |`);
   for (const cluster of centroid2.clusters) {
-    out.push(`| ${escapeMarkdown(cluster.cluster, 40)} | ${cluster.size} | ${formatMetric(cluster.cosineDistance)} | ${formatMetric(cluster.relativeShift)} |`);
+    out.push(markdown`| ${cut(cluster.cluster, 40)} | ${cluster.size} | ${formatMetric(cluster.cosineDistance)} | ${formatMetric(cluster.relativeShift)} |`);
   }
-  out.push("", "</details>", "");
+  out.push(markdown``, markdown`</details>`, markdown``);
   return out;
 }
 function checkRow(check) {
-  const value = check.value === null ? "n/a" : `${formatMetric(check.value)}${check.interval ? ` (95% CI ${formatMetric(check.interval[0])}\u2013${formatMetric(check.interval[1])})` : ""}`;
-  const limit = (x) => x === null ? "\u2014" : `${check.direction === "min" ? "\u2265" : "\u2264"} ${formatMetric(x)}`;
-  return `| ${check.label} | ${value} | ${limit(check.warn)} | ${limit(check.fail)} | ${STATUS_ICON[check.status]} |`;
+  const value = check.value === null ? markdown`n/a` : markdown`${formatMetric(check.value)}${check.interval ? markdown` (95% CI ${formatMetric(check.interval[0])}–${formatMetric(check.interval[1])})` : null}`;
+  const limit = (x2) => x2 === null ? markdown`—` : markdown`${check.direction === "min" ? "\u2265" : "\u2264"} ${formatMetric(x2)}`;
+  return markdown`| ${check.label} | ${value} | ${limit(check.warn)} | ${limit(check.fail)} | ${icon(check.status)} |`;
+}
+
+// src/report/load-report.ts
+function loadReport(path, file) {
+  return readValidatedJson(path, file, pr, "an embedding-gate JSON report");
+}
+
+// src/render/single-line.ts
+function singleLine(value, max = 80) {
+  const single = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  return single.length > max ? `${single.slice(0, max - 1)}\u2026` : single;
 }
 
 // src/progress.ts
@@ -51735,7 +54041,7 @@ var COMPARE_INPUTS = [
 var COMMENT_MODES = ["always", "on-change", "on-failure", "never"];
 var FAIL_ON = ["fail", "warn", "never"];
 var inputName = (name) => `input '${name}'`;
-function readActionInputs(read, workspace) {
+function readActionInputs(read, env) {
   const get = (name) => read(name).trim();
   const choice = (name, allowed) => {
     const value = get(name);
@@ -51757,7 +54063,13 @@ function readActionInputs(read, workspace) {
     throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
   }
   const common = {
-    allowOutsideWorkspace: allow === "true",
+    paths: {
+      base: env.workspace,
+      roots: allow === "true" ? null : [
+        { name: "the workspace", path: env.workspace },
+        { name: "the runner's temp folder", path: env.runnerTemp }
+      ]
+    },
     token: get(INPUT.githubToken),
     comment: choice(INPUT.comment, COMMENT_MODES),
     commentId,
@@ -51777,13 +54089,13 @@ function readActionInputs(read, workspace) {
     if (report === "") throw new UsageError(`${inputName(INPUT.report)} is required in comment-from-report mode: the JSON report of the gate run.`);
     return { ...common, mode, report };
   }
-  const raw = { workspace };
+  const raw = {};
   for (const name of COMPARE_INPUTS) raw[name] = get(name);
   const referenceManifestFrom = choice(INPUT.referenceManifestFrom, ["base", "none"]);
   return {
     ...common,
     mode,
-    compare: parseSettings(raw, inputName),
+    compare: parseSettings(raw, inputName, common.paths),
     modelPaths: lines(INPUT.modelPaths),
     referenceManifestFromBase: referenceManifestFrom === "base",
     reportPath: reportPath === "" ? null : reportPath
@@ -51793,16 +54105,16 @@ function readActionInputs(read, workspace) {
 // src/action/pull-request.ts
 function pullRequestFromEvent(eventName, payload) {
   const event = payload ?? {};
-  let pr;
-  if (eventName.startsWith("pull_request")) pr = event.pull_request;
-  else if (eventName === "workflow_run") pr = event.workflow_run?.pull_requests?.[0];
-  if (!pr || typeof pr.number !== "number") return null;
-  const headRepo = pr.head?.repo?.full_name;
-  const baseRepo = pr.base?.repo?.full_name;
+  let pr2;
+  if (eventName.startsWith("pull_request")) pr2 = event.pull_request;
+  else if (eventName === "workflow_run") pr2 = event.workflow_run?.pull_requests?.[0];
+  if (!pr2 || typeof pr2.number !== "number") return null;
+  const headRepo = pr2.head?.repo?.full_name;
+  const baseRepo = pr2.base?.repo?.full_name;
   return {
-    number: pr.number,
-    headSha: pr.head?.sha ?? null,
-    baseSha: pr.base?.sha ?? null,
+    number: pr2.number,
+    headSha: pr2.head?.sha ?? null,
+    baseSha: pr2.base?.sha ?? null,
     fromFork: headRepo !== void 0 && baseRepo !== void 0 && headRepo !== baseRepo
   };
 }
@@ -51812,19 +54124,18 @@ var FORK_ADVICE = "The token cannot write comments here (pull requests from fork
 async function runAction(runtime) {
   const token = runtime.getInput(INPUT.githubToken);
   if (token) runtime.setSecret(token);
-  const inputs = readActionInputs(runtime.getInput, runtime.env.workspace);
-  const pr = pullRequestFromEvent(runtime.env.eventName, runtime.event);
+  const inputs = readActionInputs(runtime.getInput, runtime.env);
+  const pr2 = pullRequestFromEvent(runtime.env.eventName, runtime.event);
   const github = runtime.createGitHub(inputs.token);
-  if (inputs.mode === "comment-from-report") await commentFromReport(inputs, runtime, github, pr);
-  else if (inputs.mode === "merge") await publish(mergeShards(inputs, runtime), inputs, runtime, github, pr);
-  else await gate(inputs, runtime, github, pr);
+  if (inputs.mode === "comment-from-report") await commentFromReport(inputs, runtime, github, pr2);
+  else if (inputs.mode === "merge") await publish(mergeShards(inputs, runtime), inputs, runtime, github, pr2);
+  else await gate(inputs, runtime, github, pr2);
 }
 function mergeShards(inputs, runtime) {
-  const policy = { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace };
-  const files = expandPatterns(inputs.partials, runtime.env.workspace);
+  const files = expandPatterns(inputs.partials, inputs.paths.base);
   if (files.length === 0) throw new InputError(`${inputName(INPUT.partials)}: no file matches ${inputs.partials.join(", ")}.`);
   runtime.info(`Merging ${files.length} partial reports: ${files.join(", ")}`);
-  return mergePartialReports(loadPartialReports(files, inputName(INPUT.partials), policy));
+  return mergePartialReports(loadPartialReports(files, inputName(INPUT.partials), inputs.paths));
 }
 function expandPatterns(patterns, workspace) {
   const found = /* @__PURE__ */ new Set();
@@ -51837,7 +54148,7 @@ function expandPatterns(patterns, workspace) {
     const root = pattern.split("/").slice(0, fixed).join("/");
     const matches = (0, import_picomatch.default)(pattern, { dot: true });
     const walk = (dir) => {
-      const absolute = join2(workspace, dir);
+      const absolute = resolve3(workspace, dir || ".");
       if (!existsSync5(absolute)) return;
       for (const entry of readdirSync(absolute, { withFileTypes: true })) {
         const relative2 = dir ? `${dir}/${entry.name}` : entry.name;
@@ -51849,16 +54160,16 @@ function expandPatterns(patterns, workspace) {
   }
   return [...found].sort();
 }
-async function gate(inputs, runtime, github, pr) {
+async function gate(inputs, runtime, github, pr2) {
   if (inputs.modelPaths.length > 0) {
-    if (!pr) {
+    if (!pr2) {
       runtime.info(`model-paths is set, but ${runtime.env.eventName} is not a pull request event: comparing anyway.`);
     } else {
-      const files = await github.listPullRequestFiles(pr.number);
+      const files = await github.listPullRequestFiles(pr2.number);
       const matches = (0, import_picomatch.default)([...inputs.modelPaths], { dot: true });
       const touched = files.filter((file) => matches(file));
       if (touched.length === 0) {
-        runtime.info(`Pull request #${pr.number} changes ${files.length} files, none matching model-paths: the embeddings were not compared.`);
+        runtime.info(`Pull request #${pr2.number} changes ${files.length} files, none matching model-paths: the embeddings were not compared.`);
         setNoVerdictOutputs(runtime, "skipped", "");
         await runtime.writeSummary(skippedSummary(inputs.modelPaths));
         return;
@@ -51866,7 +54177,7 @@ async function gate(inputs, runtime, github, pr) {
       runtime.info(`${touched.length} changed file(s) match model-paths, e.g. ${touched.slice(0, 3).join(", ")}`);
     }
   }
-  const referenceManifest = await baseManifest(inputs, runtime, github, pr);
+  const referenceManifest = await baseManifest(inputs, runtime, github, pr2);
   const log = {
     info: runtime.info,
     warn: (message) => runtime.warning(message),
@@ -51882,9 +54193,9 @@ async function gate(inputs, runtime, github, pr) {
 `);
     return;
   }
-  await publish(result.report, inputs, runtime, github, pr);
+  await publish(result.report, inputs, runtime, github, pr2);
 }
-async function publish(report, inputs, runtime, github, pr) {
+async function publish(report, inputs, runtime, github, pr2) {
   const reportPath = writeReport(renderJson(report), `embedding-gate-${inputs.commentId}.json`, inputs, runtime);
   const failed = stepFails(report, inputs.failOn);
   setReportOutputs(runtime, report, reportPath, failed);
@@ -51895,47 +54206,39 @@ async function publish(report, inputs, runtime, github, pr) {
 <sub>${runUrl ? `[workflow run](${runUrl}) \xB7 ` : ""}JSON report: \`${reportPath}\`</sub>
 `
   );
-  if (pr) await upsertComment(report, inputs, runtime, github, pr);
+  if (pr2) await upsertComment(report, inputs, runtime, github, pr2);
   else runtime.info("Not a pull request event: no comment.");
   if (failed) {
-    runtime.setFailed(`embedding-gate: ${report.verdict.status.toUpperCase()} \u2014 ${report.verdict.breaches.map((b) => b.message).join("; ") || "see the report"}`);
+    runtime.setFailed(singleLine(`embedding-gate: ${report.verdict.status.toUpperCase()} \u2014 ${report.verdict.breaches.map((b) => b.message).join("; ") || "see the report"}`, 2e3));
   }
 }
-async function commentFromReport(inputs, runtime, github, pr) {
-  const path = resolveInputFile(inputs.report, inputName(INPUT.report), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
-  let report;
-  try {
-    report = JSON.parse(readFileSync6(path, "utf8"));
-  } catch (error2) {
-    throw new InputError(`input 'report': ${inputs.report} is not a JSON report (${error2.message}).`);
-  }
-  if (report?.schemaVersion !== REPORT_SCHEMA_VERSION || !report.verdict || !report.bump) {
-    throw new InputError(`input 'report': ${inputs.report} is not an embedding-gate report of schemaVersion ${REPORT_SCHEMA_VERSION}.`);
-  }
-  const number = inputs.prNumber ?? pr?.number ?? null;
+async function commentFromReport(inputs, runtime, github, pr2) {
+  const path = resolveInputFile(inputs.report, inputName(INPUT.report), inputs.paths);
+  const report = loadReport(path, `${inputName(INPUT.report)}: ${inputs.report}`);
+  const number = inputs.prNumber ?? pr2?.number ?? null;
   setReportOutputs(runtime, report, path, false);
   if (number === null) {
     throw new InputError(`input 'pr-number' is required: ${runtime.env.eventName} events do not name a pull request.`);
   }
   await runtime.writeSummary(renderMarkdown(report, { clusters: true }));
-  await upsertComment(report, inputs, runtime, github, { number, headSha: pr?.number === number ? pr.headSha : null, baseSha: null, fromFork: false });
+  await upsertComment(report, inputs, runtime, github, { number, headSha: pr2?.number === number ? pr2.headSha : null, baseSha: null, fromFork: false });
 }
-async function baseManifest(inputs, runtime, github, pr) {
+async function baseManifest(inputs, runtime, github, pr2) {
   const { reference, candidate } = inputs.compare;
   if (!inputs.referenceManifestFromBase || reference.manifest !== null || candidate.manifest === null) return null;
-  if (!pr?.baseSha) {
+  if (!pr2?.baseSha) {
     runtime.info("reference-manifest-from: base needs a pull request event; comparing without a reference manifest.");
     return null;
   }
   const path = candidate.manifest.replace(/^\.\//, "");
   try {
-    const text = await github.readFileAt(path, pr.baseSha);
+    const text = await github.readFileAt(path, pr2.baseSha);
     if (text === null) {
-      runtime.info(`${path} does not exist at the base commit ${pr.baseSha.slice(0, 7)}: a new manifest, so no reference manifest.`);
+      runtime.info(`${path} does not exist at the base commit ${pr2.baseSha.slice(0, 7)}: a new manifest, so no reference manifest.`);
       return null;
     }
-    runtime.info(`Reference manifest: ${path} at the base commit ${pr.baseSha.slice(0, 7)}.`);
-    return parseManifest(text, `${path} (base ${pr.baseSha.slice(0, 7)})`);
+    runtime.info(`Reference manifest: ${path} at the base commit ${pr2.baseSha.slice(0, 7)}.`);
+    return parseManifest(text, `${path} (base ${pr2.baseSha.slice(0, 7)})`);
   } catch (error2) {
     if (error2 instanceof InputError) throw error2;
     runtime.warning(`Could not read ${path} at the base commit (${describeGitHubError(error2)}); comparing without a reference manifest.`);
@@ -51943,8 +54246,8 @@ async function baseManifest(inputs, runtime, github, pr) {
   }
 }
 function writeReport(text, defaultName, inputs, runtime) {
-  const path = inputs.reportPath === null ? join2(runtime.env.runnerTemp, defaultName) : resolveOutputFile(inputs.reportPath, inputName(INPUT.reportPath), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
-  mkdirSync(dirname2(path), { recursive: true });
+  const path = inputs.reportPath === null ? join3(runtime.env.runnerTemp, defaultName) : resolveOutputFile(inputs.reportPath, inputName(INPUT.reportPath), inputs.paths);
+  mkdirSync(dirname3(path), { recursive: true });
   writeFileSync(path, text);
   return path;
 }
@@ -51952,18 +54255,24 @@ function stepFails(report, failOn) {
   const status = report.verdict.status;
   return failOn === "fail" && status === "fail" || failOn === "warn" && status !== "pass";
 }
-var numberOutput = (value) => value === null ? "" : String(value);
+var numberOutput = (value) => typeof value === "number" && Number.isFinite(value) ? String(value) : "";
+function enumOutput(value, allowed) {
+  if (value === null) return "";
+  if (!allowed.includes(value)) throw new InputError(`the report holds ${JSON.stringify(singleLine(String(value), 40))} where one of ${allowed.join(", ")} belongs.`);
+  return value;
+}
 function setReportOutputs(runtime, report, reportPath, failed) {
   const { bump, metrics, verdict } = report;
-  runtime.setOutput(OUTPUT.status, verdict.status);
+  const nextVersion = bump.nextVersion !== null && import_semver3.default.valid(bump.nextVersion) === bump.nextVersion ? bump.nextVersion : "";
+  runtime.setOutput(OUTPUT.status, enumOutput(verdict.status, ["pass", "warn", "fail"]));
   runtime.setOutput(OUTPUT.passed, String(!failed));
   runtime.setOutput(OUTPUT.skipped, "false");
-  runtime.setOutput(OUTPUT.bump, bump.final);
-  runtime.setOutput(OUTPUT.declaredBump, bump.declared ?? "");
-  runtime.setOutput(OUTPUT.requiredBump, bump.required);
-  runtime.setOutput(OUTPUT.underDeclared, String(bump.underDeclared));
-  runtime.setOutput(OUTPUT.nextVersion, bump.nextVersion ?? "");
-  runtime.setOutput(OUTPUT.reindexRequired, String(!metrics.crossRetrieval.indexCompatible));
+  runtime.setOutput(OUTPUT.bump, enumOutput(bump.final, BUMPS));
+  runtime.setOutput(OUTPUT.declaredBump, enumOutput(bump.declared, BUMPS));
+  runtime.setOutput(OUTPUT.requiredBump, enumOutput(bump.required, BUMPS));
+  runtime.setOutput(OUTPUT.underDeclared, String(bump.underDeclared === true));
+  runtime.setOutput(OUTPUT.nextVersion, nextVersion);
+  runtime.setOutput(OUTPUT.reindexRequired, String(metrics.crossRetrieval.indexCompatible !== true));
   runtime.setOutput(OUTPUT.knnOverlap, numberOutput(metrics.knnOverlap.mean));
   runtime.setOutput(OUTPUT.cka, numberOutput(metrics.cka.linear));
   runtime.setOutput(OUTPUT.centroidShift, numberOutput(metrics.centroid.relativeShift));
@@ -51981,18 +54290,18 @@ function annotate(report, runtime) {
     if (breach.metric === "bump") {
       const file = report.candidate.manifest ?? void 0;
       const annotation = { title: "embedding-gate: under-declared version", file, startLine: file ? versionLine(file, runtime.env.workspace) : void 0 };
-      if (breach.level === "fail") runtime.error(breach.message, annotation);
-      else runtime.warning(breach.message, annotation);
+      if (breach.level === "fail") runtime.error(singleLine(breach.message, 1e3), annotation);
+      else runtime.warning(singleLine(breach.message, 1e3), annotation);
     } else if (breach.level === "warn") {
-      runtime.warning(breach.message, { title: `embedding-gate: ${breach.metric}` });
+      runtime.warning(singleLine(breach.message, 1e3), { title: `embedding-gate: ${singleLine(breach.metric, 60)}` });
     } else {
-      runtime.error(breach.message, { title: `embedding-gate: ${breach.metric}` });
+      runtime.error(singleLine(breach.message, 1e3), { title: `embedding-gate: ${singleLine(breach.metric, 60)}` });
     }
   }
 }
 function versionLine(file, workspace) {
   try {
-    const lines = readFileSync6(join2(workspace, file), "utf8").split("\n");
+    const lines = readFileSync6(resolve3(workspace, file), "utf8").split("\n");
     const index = lines.findIndex((line) => /^\s*"?version"?\s*:/.test(line));
     return index >= 0 ? index + 1 : void 0;
   } catch {
@@ -52015,23 +54324,23 @@ function wantsComment(report, mode) {
       return report.bump.final !== "none" || report.verdict.status !== "pass";
   }
 }
-async function upsertComment(report, inputs, runtime, github, pr) {
+async function upsertComment(report, inputs, runtime, github, pr2) {
   if (inputs.comment === "never") return;
   const marker = commentMarker(inputs.commentId);
   try {
     const login = await github.commenterLogin();
-    const existing = (await github.listComments(pr.number)).find((comment) => comment.author === login && comment.body.includes(marker));
+    const existing = (await github.listComments(pr2.number)).find((comment) => comment.author === login && comment.body.includes(marker));
     if (!existing && !wantsComment(report, inputs.comment)) {
-      runtime.info(`comment: ${inputs.comment} \u2014 nothing to say on #${pr.number}.`);
+      runtime.info(`comment: ${inputs.comment} \u2014 nothing to say on #${pr2.number}.`);
       return;
     }
-    const body = commentBody(report, { commentId: inputs.commentId, runUrl: runLink(runtime), headSha: pr.headSha, toolVersion: TOOL_VERSION });
+    const body = commentBody(report, { commentId: inputs.commentId, runUrl: runLink(runtime), headSha: pr2.headSha, toolVersion: TOOL_VERSION });
     if (existing) {
       await github.updateComment(existing.id, body);
-      runtime.info(`Updated comment ${existing.id} on #${pr.number}.`);
+      runtime.info(`Updated comment ${existing.id} on #${pr2.number}.`);
     } else {
-      const id = await github.createComment(pr.number, body);
-      runtime.info(`Created comment ${id} on #${pr.number}.`);
+      const id = await github.createComment(pr2.number, body);
+      runtime.info(`Created comment ${id} on #${pr2.number}.`);
     }
   } catch (error2) {
     const failure = classifyGitHubError(error2);
@@ -52065,8 +54374,8 @@ async function main() {
       info: (message) => info(message),
       warning: (message, annotation) => warning(message, annotation ?? {}),
       error: (message, annotation) => error(message, annotation ?? {}),
-      writeSummary: async (markdown) => {
-        if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
+      writeSummary: async (markdown2) => {
+        if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown2).write();
       },
       createGitHub: (token) => createOctokitClient({ token, owner, repo, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", log: (message) => info(message) }),
       env: {

@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// 1. The WebAssembly kernels, from their WAT source.
+// 1. The WebAssembly kernels, from their WAT source; the report validators, from the JSON schemas.
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['scripts/build-validators.mjs'], { stdio: 'inherit' });
 
 // 2. The kNN worker, bundled to one script that the engine starts with `new Worker(source, { eval: true })`.
 const worker = await build({

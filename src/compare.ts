@@ -18,7 +18,7 @@ import { dimensionMismatchReason } from './metrics/types.js';
 import { applyInlineLimits, loadPolicy, type Policy } from './policy/policy.js';
 import { createKnnEngine, type KnnEngine } from './kernels/knn-engine.js';
 import { decideVerdict } from './policy/verdict.js';
-import { REPORT_SCHEMA_VERSION, type Report, type SetSummary, type WorstItem } from './report/report.js';
+import { MAX_REPORT_TEXT, REPORT_SCHEMA_VERSION, type Report, type SetSummary, type WorstItem } from './report/report.js';
 import { DEFAULT_SAMPLE, type QueryShard, type Settings, type SideSettings } from './settings.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -78,7 +78,7 @@ export async function compare(settings: Settings, log: Logger, context: CompareC
 /** Like compare, but also returns the per-item results of a query shard (`settings.queryShard`). */
 export async function compareDetailed(settings: Settings, log: Logger, context: CompareContext = {}): Promise<CompareResult> {
   const nameOf = context.nameOf ?? cliName;
-  const paths: PathPolicy = { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace };
+  const paths = settings.paths;
   const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths) ?? context.referenceManifest ?? null;
   const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf('config'), paths);
@@ -200,7 +200,9 @@ async function measure(engine: KnnEngine, pair: AlignedPair, settings: Settings,
   log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
   const text = (row: number): string | null => {
     const value = pair.metadata?.[row]?.text;
-    return typeof value === 'string' ? value : null;
+    if (typeof value !== 'string') return null;
+    // The report keeps at most MAX_REPORT_TEXT characters of an item's text (its schema's bound).
+    return value.length > MAX_REPORT_TEXT ? `${value.slice(0, MAX_REPORT_TEXT - 1)}…` : value;
   };
   const ids = (list: Int32Array): string[] => Array.from(list, (row) => pair.ids[row] as string);
   const worstWithPositions = worstPositions.map((position) => {

@@ -1,4 +1,5 @@
 import { BUMPS, isBump, type Bump } from './classify/bump.js';
+import { anyPath, type PathPolicy } from './io/paths.js';
 import { UsageError } from './core/errors.js';
 import { INPUT_FORMATS, type InputFormat } from './io/read-embedding-set.js';
 import { KERNELS, type KernelChoice } from './kernels/wasm-kernel.js';
@@ -63,9 +64,8 @@ export interface Settings {
   readonly outputFormat: OutputFormat;
   /** Write the report here instead of stdout. */
   readonly output: string | null;
-  /** Directory user paths are resolved against and confined to. */
-  readonly workspace: string;
-  readonly allowOutsideWorkspace: boolean;
+  /** How input and output paths resolve, and where they may point (any path in the CLI). */
+  readonly paths: PathPolicy;
   /** The kNN kernel: auto (fastest available), relaxed-simd, simd (WebAssembly) or js. */
   readonly kernel: KernelChoice;
   /** Worker threads for the WebAssembly kernel, or `null` for all cores. */
@@ -114,8 +114,6 @@ export const SETTING_OPTIONS = {
   config: 'gate policy file (YAML or JSON)',
   format: `report format (${OUTPUT_FORMATS.join('|')}, default text)`,
   output: 'write the report to this file instead of stdout',
-  workspace: 'directory paths are resolved against and confined to (default: current directory)',
-  'allow-outside-workspace': 'allow input and output paths outside the workspace (true|false)',
   kernel: `kNN kernel (${KERNELS.join('|')}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
   threads: 'worker threads for the WebAssembly kernel (default: all cores)',
   'min-knn-overlap': 'fail when the mean kNN overlap is below this, whatever the bump (overrides --config)',
@@ -128,7 +126,7 @@ export const SETTING_OPTIONS = {
  * option (through `nameOf`, so the action can say "input 'k'") and what it accepts; nothing falls
  * back to a default silently.
  */
-export function parseSettings(raw: RawInputs, nameOf: (option: string) => string = (option) => `--${option}`): Settings {
+export function parseSettings(raw: RawInputs, nameOf: (option: string) => string = (option) => `--${option}`, paths: PathPolicy = anyPath(process.cwd())): Settings {
   const text = (option: string): string | null => {
     const value = raw[option];
     if (value === undefined || value === '') return null;
@@ -202,8 +200,7 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     config: text('config'),
     outputFormat: choice('format', OUTPUT_FORMATS) ?? 'text',
     output: text('output'),
-    workspace: text('workspace') ?? process.cwd(),
-    allowOutsideWorkspace: optionalFlag('allow-outside-workspace') ?? false,
+    paths,
     kernel: choice('kernel', KERNELS) ?? 'auto',
     threads: text('threads') === null ? null : number('threads', 1, (v) => v >= 1 && v <= 256, 'a whole number from 1 to 256', true),
     inlineLimits: {

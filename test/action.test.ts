@@ -1,83 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commentBody, commentMarker, GITHUB_COMMENT_LIMIT } from '../src/action/comment.js';
-import { classifyGitHubError, type GateGitHub, type IssueComment } from '../src/action/github-client.js';
+import { classifyGitHubError } from '../src/action/github-client.js';
 import { readActionInputs } from '../src/action/inputs.js';
 import { INPUT, OUTPUT } from '../src/action/names.js';
 import { pullRequestFromEvent } from '../src/action/pull-request.js';
-import { runAction, type ActionRuntime, type Annotation } from '../src/action/run-action.js';
+import { runAction } from '../src/action/run-action.js';
+import { FakeClient, fakeRuntime } from './action-fakes.js';
 import type { Report } from '../src/report/report.js';
 import { actionYaml, exampleWorkspace, pullRequestEvent } from './action-harness.js';
-import { tempDir } from './helpers.js';
-
-/** A hand-written fake of the GitHub client: comments in memory, optional failure on writes. */
-class FakeClient implements GateGitHub {
-  comments: IssueComment[] = [];
-  files: string[] = [];
-  writeError: Error | null = null;
-  writes: string[] = [];
-  private next = 1;
-  async listPullRequestFiles() {
-    return this.files;
-  }
-  async listComments() {
-    return this.comments;
-  }
-  async createComment(_pr: number, body: string) {
-    if (this.writeError) throw this.writeError;
-    this.writes.push('create');
-    this.comments.push({ id: this.next, body, author: 'github-actions[bot]' });
-    return this.next++;
-  }
-  async updateComment(id: number, body: string) {
-    if (this.writeError) throw this.writeError;
-    this.writes.push(`update ${id}`);
-    this.comments = this.comments.map((c) => (c.id === id ? { ...c, body } : c));
-  }
-  async readFileAt() {
-    return null;
-  }
-  async commenterLogin() {
-    return 'github-actions[bot]';
-  }
-}
-
-interface Recorded {
-  inputsRead: Set<string>;
-  outputs: Map<string, string>;
-  failed: string[];
-  warnings: Array<[string, Annotation | undefined]>;
-  errors: Array<[string, Annotation | undefined]>;
-  summaries: string[];
-  secrets: string[];
-}
-
-function fakeRuntime(inputs: Record<string, string>, client: FakeClient, workspace = exampleWorkspace()): { runtime: ActionRuntime; recorded: Recorded } {
-  const defaults = Object.fromEntries(Object.entries(actionYaml().inputs).map(([name, spec]) => [name, spec.default ?? '']));
-  const values: Record<string, string> = { ...defaults, 'github-token': 'secret-token', ...inputs };
-  const recorded: Recorded = { inputsRead: new Set(), outputs: new Map(), failed: [], warnings: [], errors: [], summaries: [], secrets: [] };
-  const temp = join(tempDir(), 'temp');
-  mkdirSync(temp);
-  const runtime: ActionRuntime = {
-    getInput: (name) => {
-      recorded.inputsRead.add(name);
-      return values[name] ?? '';
-    },
-    setOutput: (name, value) => void recorded.outputs.set(name, value),
-    setSecret: (secret) => void recorded.secrets.push(secret),
-    setFailed: (message) => void recorded.failed.push(message),
-    info: () => undefined,
-    warning: (message, annotation) => void recorded.warnings.push([message, annotation]),
-    error: (message, annotation) => void recorded.errors.push([message, annotation]),
-    writeSummary: async (markdown) => void recorded.summaries.push(markdown),
-    createGitHub: () => client,
-    env: { workspace, runnerTemp: temp, eventName: 'pull_request', serverUrl: 'https://github.com', repository: 'o/r', runId: '1' },
-    event: pullRequestEvent(),
-  };
-  return { runtime, recorded };
-}
 
 const patch = {
   reference: 'embeddings/reference.npy',
@@ -118,7 +51,7 @@ describe('action.yml and the code never drift apart', () => {
 
 describe('readActionInputs', () => {
   const defaults = Object.fromEntries(Object.entries(actionYaml().inputs).map(([name, spec]) => [name, spec.default ?? '']));
-  const read = (overrides: Record<string, string>) => readActionInputs((name) => ({ ...defaults, ...patch, ...overrides })[name] ?? '', '/ws');
+  const read = (overrides: Record<string, string>) => readActionInputs((name) => ({ ...defaults, ...patch, ...overrides })[name] ?? '', { workspace: '/ws', runnerTemp: '/runner/_temp' });
 
   it('parses the gate settings once, naming inputs in errors', () => {
     const inputs = read({ 'model-paths': 'model/**\n\n# comment\n training/** ', k: '5' });
@@ -126,7 +59,14 @@ describe('readActionInputs', () => {
     if (inputs.mode !== 'gate') return;
     expect(inputs.modelPaths).toEqual(['model/**', 'training/**']);
     expect(inputs.compare.k).toBe(5);
-    expect(inputs.compare.workspace).toBe('/ws');
+    expect(inputs.compare.paths).toEqual({
+      base: '/ws',
+      roots: [
+        { name: 'the workspace', path: '/ws' },
+        { name: "the runner's temp folder", path: '/runner/_temp' },
+      ],
+    });
+    expect(read({ 'allow-outside-workspace': 'true' }).paths).toEqual({ base: '/ws', roots: null });
     expect(() => read({ comment: 'sometimes' })).toThrow("input 'comment' must be one of always, on-change, on-failure, never, got \"sometimes\".");
     expect(() => read({ 'fail-on': 'error' })).toThrow(/input 'fail-on' must be one of fail, warn, never/);
     expect(() => read({ 'comment-id': 'has space' })).toThrow(/input 'comment-id' must be 1–64 letters/);

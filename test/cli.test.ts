@@ -1,5 +1,5 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/kernels/random.js';
@@ -74,7 +74,7 @@ describe('compare on the bundled examples', () => {
     writeFileSync(join(dir, 'liar.json'), JSON.stringify({ ...manifest, version: '1.0.1' }));
     const run = runCliProcess(
       ['compare', '--reference', join(EXAMPLES, 'reference.npy'), '--candidate', join(EXAMPLES, 'candidate-major.npy'),
-        '--reference-manifest', join(EXAMPLES, 'reference.manifest.json'), '--candidate-manifest', 'liar.json', '--format', 'json', '--allow-outside-workspace'],
+        '--reference-manifest', join(EXAMPLES, 'reference.manifest.json'), '--candidate-manifest', 'liar.json', '--format', 'json'],
       dir,
     );
     expect(run.code).toBe(1);
@@ -221,7 +221,8 @@ describe('bad input: exit 2, one clear line naming the file and the row or id, n
     ['unknown option', { 'ref.jsonl': small }, ['--reference', 'ref.jsonl', '--candidate', 'ref.jsonl', '--kk', '3'], /Unknown option '--kk'/],
     ['bad number', { 'ref.jsonl': small }, ['--reference', 'ref.jsonl', '--candidate', 'ref.jsonl', '--k', 'ten'], /--k must be a whole number ≥ 1, got "ten"/],
     ['bad config key', { 'ref.jsonl': small, 'gate.yml': 'policy:\n  patch:\n    cka: {warn: 1}\n' }, ['--reference', 'ref.jsonl', '--candidate', 'ref.jsonl', '--config', 'gate.yml'], /gate\.yml: unknown key under policy\.patch "cka"/],
-    ['output outside the workspace', { 'ref.jsonl': small }, ['--reference', 'ref.jsonl', '--candidate', 'ref.jsonl', '--output', '../report.txt'], /--output: \.\.\/report\.txt is outside the workspace .*allow-outside-workspace/],
+    ['an option of earlier versions', { 'ref.jsonl': small }, ['--reference', 'ref.jsonl', '--candidate', 'ref.jsonl', '--allow-outside-workspace'], /--allow-outside-workspace is gone: the CLI reads and writes any path it is given\. Drop it from the command\./],
+    ['output into a missing folder behind a file', { 'ref.jsonl': small, 'f': 'x' }, ['--reference', 'ref.jsonl', '--candidate', 'ref.jsonl', '--clusters', '2', '--k', '1', '--output', 'f/report.txt'], /--output: cannot write f\/report\.txt: /],
   ];
 
   it.each(cases)('%s', (_, files, args, pattern) => {
@@ -235,14 +236,17 @@ describe('bad input: exit 2, one clear line naming the file and the row or id, n
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses an input that exists outside the workspace unless allowed', () => {
-    const outside = tempDir();
-    writeFileSync(join(outside, 'cand.jsonl'), small);
-    const dir = workspace({ 'ref.jsonl': small });
-    const refused = runCliProcess(['compare', '--reference', 'ref.jsonl', '--candidate', join(outside, 'cand.jsonl'), '--clusters', '2', '--k', '1'], dir);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/is outside the workspace/);
-    const allowed = runCliProcess(['compare', '--reference', 'ref.jsonl', '--candidate', join(outside, 'cand.jsonl'), '--clusters', '2', '--k', '1', '--allow-outside-workspace'], dir);
-    expect(allowed.code).toBe(0);
+  it('reads and writes the paths it is given, like any command-line tool: absolute paths elsewhere, and ../ from the working directory', () => {
+    const data = tempDir();
+    writeFileSync(join(data, 'cand.jsonl'), small);
+    const results = tempDir();
+    const cwd = workspace({ 'ref.jsonl': small });
+    const absolute = runCliProcess(['compare', '--reference', join(data, 'cand.jsonl'), '--candidate', join(data, 'cand.jsonl'), '--clusters', '2', '--k', '1', '--format', 'json', '--output', join(results, 'deep', 'report.json')], cwd);
+    expect(absolute.stderr).not.toMatch(/error/);
+    expect(absolute.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(results, 'deep', 'report.json'), 'utf8')).reference.source).toBe(join(data, 'cand.jsonl'));
+    const relative = runCliProcess(['compare', '--reference', 'ref.jsonl', '--candidate', `../${basename(data)}/cand.jsonl`, '--clusters', '2', '--k', '1', '--output', `../${basename(results)}/report.txt`], cwd);
+    expect(relative.code).toBe(0);
+    expect(readFileSync(join(results, 'report.txt'), 'utf8')).toMatch(/^embedding-gate: PASS/);
   });
 });

@@ -85,6 +85,47 @@ describe.each(['equal', 'dims', 'rotation'])('engine cross-products: %s', (name)
   });
 });
 
+describe('CKA of a set with no variance', () => {
+  /** n copies of one unit vector (reference) and n varied vectors (candidate), in the engine's memory. */
+  function constantPair(engine: (typeof ENGINES)[number]['engine'], n: number, d: number, spread = 0) {
+    const reference = engine.allocate(n * d);
+    const candidate = engine.allocate(n * d);
+    for (let i = 0; i < n; i++) {
+      let norm = 0;
+      for (let j = 0; j < d; j++) {
+        const value = Math.sin(j + 1) + spread * Math.cos(7 * i + 3 * j);
+        reference[i * d + j] = value;
+        norm += value * value;
+      }
+      for (let j = 0; j < d; j++) reference[i * d + j] = (reference[i * d + j] as number) / Math.sqrt(norm);
+    }
+    for (let i = 0; i < n * d; i++) candidate[i] = Math.sin(i * 0.37);
+    return { count: n, referenceDim: d, candidateDim: d, reference, candidate };
+  }
+  async function productsOf(engine: (typeof ENGINES)[number]['engine'], pair: ReturnType<typeof constantPair>) {
+    const { reference, candidate, count: n, referenceDim: d } = pair;
+    return {
+      referenceGram: await engine.crossProduct(reference, d, reference, d, n),
+      candidateGram: await engine.crossProduct(candidate, d, candidate, d, n),
+      candidateByReference: await engine.crossProduct(candidate, d, reference, d, n),
+    };
+  }
+
+  it.each(ENGINES)('a constant set of 97, 1,000 or 5,000 items says so on the $name engine (float rounding is not variance)', async ({ engine }) => {
+    for (const n of [97, 1000, 5000]) {
+      const pair = constantPair(engine, n, 64);
+      expect(linearCka(pair, await productsOf(engine, pair)), `n = ${n}`).toEqual({ value: null, reason: 'a set has no variance (every item has the same vector)' });
+    }
+  });
+
+  it.each(ENGINES)('a set that varies only a little still gets a value on the $name engine', async ({ engine }) => {
+    const pair = constantPair(engine, 1000, 64, 0.05);
+    const cka = linearCka(pair, await productsOf(engine, pair));
+    expect(cka.reason).toBeNull();
+    expect(cka.value).toBeGreaterThan(0);
+  });
+});
+
 describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (name) => {
   it('centroid shift, paired cosine, cross retrieval and Procrustes match NumPy/SciPy', async () => {
     const { pair, expected } = await loadMetricCase(name);

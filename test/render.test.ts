@@ -6,6 +6,7 @@ import { escapeMarkdown } from '../src/render/escape-markdown.js';
 import { renderJson } from '../src/render/json.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
+import { anyPath } from '../src/io/paths.js';
 import { parseSettings } from '../src/settings.js';
 import { tempDir } from './helpers.js';
 
@@ -17,7 +18,7 @@ describe('escapeMarkdown', () => {
     ['<!-- hidden -->', '&lt;\\!-- hidden --&gt;'],
     ['a | b', 'a \\| b'],
     ['`code` and **bold**', '\\`code\\` and \\*\\*bold\\*\\*'],
-    ['[click](https://evil.example)', '\\[click\\](https://evil.example)'],
+    ['[click](https://evil.example)', '\\[click\\](https\\://evil.example)'],
     ['![x](y)', '\\!\\[x\\](y)'],
     ['# heading', '\\# heading'],
     ['- item', '\\- item'],
@@ -51,7 +52,7 @@ describe('reports built from hostile data files', () => {
         .join('\n');
     writeFileSync(join(dir, 'ref.jsonl'), rows(false));
     writeFileSync(join(dir, 'cand.jsonl'), rows(true));
-    const settings = parseSettings({ reference: 'ref.jsonl', candidate: 'cand.jsonl', k: '2', clusters: '2', workspace: dir });
+    const settings = parseSettings({ reference: 'ref.jsonl', candidate: 'cand.jsonl', k: '2', clusters: '2' }, undefined, anyPath(dir));
     return compare(settings, { info: () => undefined, warn: () => undefined });
   }
 

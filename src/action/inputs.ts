@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import type { PathPolicy } from '../io/paths.js';
 import { parseSettings, type Settings } from '../settings.js';
 import { COMPARE_INPUTS, INPUT } from './names.js';
 
@@ -19,8 +20,8 @@ interface CommonInputs {
   readonly failOn: FailOn;
   /** Explicit pull request number (comment-from-report), else the event's. */
   readonly prNumber: number | null;
-  /** Paths outside the workspace are allowed (allow-outside-workspace: true). */
-  readonly allowOutsideWorkspace: boolean;
+  /** Paths resolve against the workspace and must stay in it or in RUNNER_TEMP, unless allow-outside-workspace. */
+  readonly paths: PathPolicy;
 }
 
 /** The gate mode: compare, report, comment. */
@@ -60,7 +61,7 @@ export const inputName = (name: string): string => `input '${name}'`;
  * Reads every action input once into a typed, validated settings object. Enums are checked and
  * a bad value is an error naming the input; nothing falls back to a default silently.
  */
-export function readActionInputs(read: InputReader, workspace: string): ActionInputs {
+export function readActionInputs(read: InputReader, env: { readonly workspace: string; readonly runnerTemp: string }): ActionInputs {
   const get = (name: string): string => read(name).trim();
   const choice = <T extends string>(name: string, allowed: readonly T[]): T => {
     const value = get(name);
@@ -82,7 +83,16 @@ export function readActionInputs(read: InputReader, workspace: string): ActionIn
     throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
   }
   const common: CommonInputs = {
-    allowOutsideWorkspace: allow === 'true',
+    paths: {
+      base: env.workspace,
+      roots:
+        allow === 'true'
+          ? null
+          : [
+              { name: 'the workspace', path: env.workspace },
+              { name: "the runner's temp folder", path: env.runnerTemp },
+            ],
+    },
     token: get(INPUT.githubToken),
     comment: choice(INPUT.comment, COMMENT_MODES),
     commentId,
@@ -106,13 +116,13 @@ export function readActionInputs(read: InputReader, workspace: string): ActionIn
     if (report === '') throw new UsageError(`${inputName(INPUT.report)} is required in comment-from-report mode: the JSON report of the gate run.`);
     return { ...common, mode, report };
   }
-  const raw: Record<string, string> = { workspace };
+  const raw: Record<string, string> = {};
   for (const name of COMPARE_INPUTS) raw[name] = get(name);
   const referenceManifestFrom = choice(INPUT.referenceManifestFrom, ['base', 'none'] as const);
   return {
     ...common,
     mode,
-    compare: parseSettings(raw, inputName),
+    compare: parseSettings(raw, inputName, common.paths),
     modelPaths: lines(INPUT.modelPaths),
     referenceManifestFromBase: referenceManifestFrom === 'base',
     reportPath: reportPath === '' ? null : reportPath,

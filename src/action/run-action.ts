@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
+import semver from 'semver';
+import { BUMPS } from '../classify/bump.js';
 import { parseManifest, type Manifest } from '../classify/manifest.js';
 import { compareDetailed } from '../compare.js';
 import { buildPartialReport, loadPartialReports, mergePartialReports } from '../shard/partial-report.js';
@@ -8,7 +10,9 @@ import { InputError } from '../core/errors.js';
 import { resolveInputFile, resolveOutputFile } from '../io/paths.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
-import { REPORT_SCHEMA_VERSION, type Report } from '../report/report.js';
+import type { Report } from '../report/report.js';
+import { loadReport } from '../report/load-report.js';
+import { singleLine } from '../render/single-line.js';
 import { progressPrinter } from '../progress.js';
 import { TOOL_VERSION } from '../version.js';
 import { commentBody, commentMarker, skippedSummary } from './comment.js';
@@ -58,7 +62,7 @@ const FORK_ADVICE =
 export async function runAction(runtime: ActionRuntime): Promise<void> {
   const token = runtime.getInput(INPUT.githubToken);
   if (token) runtime.setSecret(token);
-  const inputs = readActionInputs(runtime.getInput, runtime.env.workspace);
+  const inputs = readActionInputs(runtime.getInput, runtime.env);
   const pr = pullRequestFromEvent(runtime.env.eventName, runtime.event);
   const github = runtime.createGitHub(inputs.token);
   if (inputs.mode === 'comment-from-report') await commentFromReport(inputs, runtime, github, pr);
@@ -67,18 +71,17 @@ export async function runAction(runtime: ActionRuntime): Promise<void> {
 }
 
 /** What publishing a report needs from the inputs of either mode that produces one. */
-type PublishInputs = Pick<GateInputs, 'commentId' | 'comment' | 'failOn' | 'reportPath' | 'allowOutsideWorkspace'>;
+type PublishInputs = Pick<GateInputs, 'commentId' | 'comment' | 'failOn' | 'reportPath' | 'paths'>;
 
 /** merge mode: expands the partial-report patterns and merges the shards into one report. */
 function mergeShards(inputs: MergeInputs, runtime: ActionRuntime): Report {
-  const policy = { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace };
-  const files = expandPatterns(inputs.partials, runtime.env.workspace);
+  const files = expandPatterns(inputs.partials, inputs.paths.base);
   if (files.length === 0) throw new InputError(`${inputName(INPUT.partials)}: no file matches ${inputs.partials.join(', ')}.`);
   runtime.info(`Merging ${files.length} partial reports: ${files.join(', ')}`);
-  return mergePartialReports(loadPartialReports(files, inputName(INPUT.partials), policy));
+  return mergePartialReports(loadPartialReports(files, inputName(INPUT.partials), inputs.paths));
 }
 
-/** Paths (relative to the workspace, sorted) matching each line: a literal path, or a glob walked from its fixed prefix. */
+/** Paths (sorted) matching each line: a literal path, or a glob walked from its fixed prefix; relative ones from the workspace. */
 function expandPatterns(patterns: readonly string[], workspace: string): string[] {
   const found = new Set<string>();
   for (const pattern of patterns) {
@@ -90,7 +93,7 @@ function expandPatterns(patterns: readonly string[], workspace: string): string[
     const root = pattern.split('/').slice(0, fixed).join('/');
     const matches = picomatch(pattern, { dot: true });
     const walk = (dir: string): void => {
-      const absolute = join(workspace, dir);
+      const absolute = resolve(workspace, dir || '.');
       if (!existsSync(absolute)) return;
       for (const entry of readdirSync(absolute, { withFileTypes: true })) {
         const relative = dir ? `${dir}/${entry.name}` : entry.name;
@@ -151,21 +154,13 @@ async function publish(report: Report, inputs: PublishInputs, runtime: ActionRun
   if (pr) await upsertComment(report, inputs, runtime, github, pr);
   else runtime.info('Not a pull request event: no comment.');
   if (failed) {
-    runtime.setFailed(`embedding-gate: ${report.verdict.status.toUpperCase()} — ${report.verdict.breaches.map((b) => b.message).join('; ') || 'see the report'}`);
+    runtime.setFailed(singleLine(`embedding-gate: ${report.verdict.status.toUpperCase()} — ${report.verdict.breaches.map((b) => b.message).join('; ') || 'see the report'}`, 2000));
   }
 }
 
 async function commentFromReport(inputs: CommentFromReportInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<void> {
-  const path = resolveInputFile(inputs.report, inputName(INPUT.report), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
-  let report: Report;
-  try {
-    report = JSON.parse(readFileSync(path, 'utf8')) as Report;
-  } catch (error) {
-    throw new InputError(`input 'report': ${inputs.report} is not a JSON report (${(error as Error).message}).`);
-  }
-  if (report?.schemaVersion !== REPORT_SCHEMA_VERSION || !report.verdict || !report.bump) {
-    throw new InputError(`input 'report': ${inputs.report} is not an embedding-gate report of schemaVersion ${REPORT_SCHEMA_VERSION}.`);
-  }
+  const path = resolveInputFile(inputs.report, inputName(INPUT.report), inputs.paths);
+  const report = loadReport(path, `${inputName(INPUT.report)}: ${inputs.report}`);
   const number = inputs.prNumber ?? pr?.number ?? null;
   setReportOutputs(runtime, report, path, false);
   if (number === null) {
@@ -200,11 +195,11 @@ async function baseManifest(inputs: GateInputs, runtime: ActionRuntime, github: 
 }
 
 /** Writes `text` to report-path, or to $RUNNER_TEMP/`defaultName`; returns the path. */
-function writeReport(text: string, defaultName: string, inputs: Pick<PublishInputs, 'reportPath' | 'allowOutsideWorkspace'>, runtime: ActionRuntime): string {
+function writeReport(text: string, defaultName: string, inputs: Pick<PublishInputs, 'reportPath' | 'paths'>, runtime: ActionRuntime): string {
   const path =
     inputs.reportPath === null
       ? join(runtime.env.runnerTemp, defaultName)
-      : resolveOutputFile(inputs.reportPath, inputName(INPUT.reportPath), { workspace: runtime.env.workspace, allowOutsideWorkspace: inputs.allowOutsideWorkspace });
+      : resolveOutputFile(inputs.reportPath, inputName(INPUT.reportPath), inputs.paths);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return path;
@@ -215,19 +210,29 @@ function stepFails(report: Report, failOn: PublishInputs['failOn']): boolean {
   return (failOn === 'fail' && status === 'fail') || (failOn === 'warn' && status !== 'pass');
 }
 
-const numberOutput = (value: number | null): string => (value === null ? '' : String(value));
+/** A number output: the value, or empty when it is null (not applicable). */
+const numberOutput = (value: number | null): string => (typeof value === 'number' && Number.isFinite(value) ? String(value) : '');
 
+/** An enum output: only one of the allowed values ever reaches GITHUB_OUTPUT (the report was validated; this holds regardless). */
+function enumOutput<T extends string>(value: T | null, allowed: readonly T[]): string {
+  if (value === null) return '';
+  if (!allowed.includes(value)) throw new InputError(`the report holds ${JSON.stringify(singleLine(String(value), 40))} where one of ${allowed.join(', ')} belongs.`);
+  return value;
+}
+
+/** Outputs carry only validated enums, booleans, numbers, a semantic version and our own report path. */
 function setReportOutputs(runtime: ActionRuntime, report: Report, reportPath: string, failed: boolean): void {
   const { bump, metrics, verdict } = report;
-  runtime.setOutput(OUTPUT.status, verdict.status);
+  const nextVersion = bump.nextVersion !== null && semver.valid(bump.nextVersion) === bump.nextVersion ? bump.nextVersion : '';
+  runtime.setOutput(OUTPUT.status, enumOutput(verdict.status, ['pass', 'warn', 'fail']));
   runtime.setOutput(OUTPUT.passed, String(!failed));
   runtime.setOutput(OUTPUT.skipped, 'false');
-  runtime.setOutput(OUTPUT.bump, bump.final);
-  runtime.setOutput(OUTPUT.declaredBump, bump.declared ?? '');
-  runtime.setOutput(OUTPUT.requiredBump, bump.required);
-  runtime.setOutput(OUTPUT.underDeclared, String(bump.underDeclared));
-  runtime.setOutput(OUTPUT.nextVersion, bump.nextVersion ?? '');
-  runtime.setOutput(OUTPUT.reindexRequired, String(!metrics.crossRetrieval.indexCompatible));
+  runtime.setOutput(OUTPUT.bump, enumOutput(bump.final, BUMPS));
+  runtime.setOutput(OUTPUT.declaredBump, enumOutput(bump.declared, BUMPS));
+  runtime.setOutput(OUTPUT.requiredBump, enumOutput(bump.required, BUMPS));
+  runtime.setOutput(OUTPUT.underDeclared, String(bump.underDeclared === true));
+  runtime.setOutput(OUTPUT.nextVersion, nextVersion);
+  runtime.setOutput(OUTPUT.reindexRequired, String(metrics.crossRetrieval.indexCompatible !== true));
   runtime.setOutput(OUTPUT.knnOverlap, numberOutput(metrics.knnOverlap.mean));
   runtime.setOutput(OUTPUT.cka, numberOutput(metrics.cka.linear));
   runtime.setOutput(OUTPUT.centroidShift, numberOutput(metrics.centroid.relativeShift));
@@ -249,19 +254,19 @@ function annotate(report: Report, runtime: ActionRuntime): void {
     if (breach.metric === 'bump') {
       const file = report.candidate.manifest ?? undefined;
       const annotation: Annotation = { title: 'embedding-gate: under-declared version', file, startLine: file ? versionLine(file, runtime.env.workspace) : undefined };
-      if (breach.level === 'fail') runtime.error(breach.message, annotation);
-      else runtime.warning(breach.message, annotation);
+      if (breach.level === 'fail') runtime.error(singleLine(breach.message, 1000), annotation);
+      else runtime.warning(singleLine(breach.message, 1000), annotation);
     } else if (breach.level === 'warn') {
-      runtime.warning(breach.message, { title: `embedding-gate: ${breach.metric}` });
+      runtime.warning(singleLine(breach.message, 1000), { title: `embedding-gate: ${singleLine(breach.metric, 60)}` });
     } else {
-      runtime.error(breach.message, { title: `embedding-gate: ${breach.metric}` });
+      runtime.error(singleLine(breach.message, 1000), { title: `embedding-gate: ${singleLine(breach.metric, 60)}` });
     }
   }
 }
 
 function versionLine(file: string, workspace: string): number | undefined {
   try {
-    const lines = readFileSync(join(workspace, file), 'utf8').split('\n');
+    const lines = readFileSync(resolve(workspace, file), 'utf8').split('\n');
     const index = lines.findIndex((line) => /^\s*"?version"?\s*:/.test(line));
     return index >= 0 ? index + 1 : undefined;
   } catch {

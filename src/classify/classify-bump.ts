@@ -73,7 +73,7 @@ export function classifyBump(input: ClassifyInput): BumpClassification {
   if (refManifest && candManifest) {
     for (const section of MANIFEST_SECTIONS) {
       for (const change of deepDiff(refManifest.sections[section], candManifest.sections[section])) {
-        changes.push({ section, path: change.path ? `${section}.${change.path}` : section, reference: change.reference, candidate: change.candidate });
+        changes.push({ section, path: cutText(change.path ? `${section}.${change.path}` : section, 4096), reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
       }
     }
     fromManifests = bumpFromChanges(changes);
@@ -83,7 +83,7 @@ export function classifyBump(input: ClassifyInput): BumpClassification {
       const section: ManifestSection = fromManifests === 'major' ? 'architecture' : fromManifests === 'minor' ? 'extraction' : 'training';
       const listed = first(section)
         .slice(0, 3)
-        .map((change) => `${change.path}: ${show(change.reference)} → ${show(change.candidate)}`)
+        .map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} → ${show(change.candidate)}`)
         .join('; ');
       reasons.push(`manifests: ${section} changed (${listed}) → ${fromManifests}`);
     }
@@ -185,6 +185,23 @@ function versionBump(reference: Manifest, candidate: Manifest): Bump {
 
 function show(value: unknown): string {
   if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  return cutText(JSON.stringify(value), 40);
+}
+
+function cutText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Bounds for manifest values kept in the report (the schema's): strings, and entries of arrays and objects. */
+const MAX_VALUE_TEXT = 65_536;
+const MAX_VALUE_ENTRIES = 10_000;
+
+/** A manifest value as the report keeps it: long strings cut and long arrays/objects truncated, so the report stays within its schema. */
+function boundValue(value: unknown): unknown {
+  if (typeof value === 'string') return cutText(value, MAX_VALUE_TEXT);
+  if (Array.isArray(value)) return value.slice(0, MAX_VALUE_ENTRIES).map(boundValue);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).slice(0, MAX_VALUE_ENTRIES).map(([key, entry]) => [cutText(key, 4096), boundValue(entry)]));
+  }
+  return value;
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareDetailed, type Logger } from '../compare.js';
 import { InputError, UsageError } from '../core/errors.js';
-import { resolveOutputFile } from '../io/paths.js';
+import { anyPath, resolveOutputFile } from '../io/paths.js';
 import { buildPartialReport, loadPartialReports, mergePartialReports } from '../shard/partial-report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -28,7 +28,13 @@ CI matrix) into the report one unsharded run gives.
 Exit codes: 0 pass or warn, 1 the gate failed, 2 usage or input error. */
 export const EXIT = { ok: 0, gateFailed: 1, badInput: 2 } as const;
 
-const BOOLEAN_OPTIONS = new Set(['allow-outside-workspace']);
+const BOOLEAN_OPTIONS = new Set<string>();
+
+/** Options of earlier versions, with what replaces them. */
+const REMOVED_OPTIONS: Record<string, string> = {
+  workspace: 'paths are read as given, relative ones from the current directory',
+  'allow-outside-workspace': 'the CLI reads and writes any path it is given',
+};
 
 /** The usage text of `embedding-gate --help`. */
 export function usage(): string {
@@ -45,6 +51,9 @@ Usage:
 
 Options of compare:
 ${options}
+
+Paths: the CLI reads and writes the paths it is given, like any command-line tool; relative
+paths are relative to the current directory.
 
 Exit codes: 0 pass or warn, 1 the gate failed, 2 usage or input error.
 The report goes to stdout (or --output); progress and warnings go to stderr.
@@ -82,18 +91,15 @@ async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
   try {
     ({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, '')} (see embedding-gate compare --help).`);
+    throw usageErrorOf(error, 'compare --help');
   }
-  const settings = parseSettings({ ...values, workspace: values.workspace ?? io.cwd });
+  const settings = parseSettings(values, undefined, anyPath(io.cwd));
   const log: Logger = {
     info: (message) => io.stderr(`embedding-gate: ${message}\n`),
     warn: (message) => io.stderr(`embedding-gate: warning: ${message}\n`),
     progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false }),
   };
-  const outputPath =
-    settings.output === null
-      ? null
-      : resolveOutputFile(settings.output, '--output', { workspace: settings.workspace, allowOutsideWorkspace: settings.allowOutsideWorkspace });
+  const outputPath = settings.output === null ? null : resolveOutputFile(settings.output, '--output', settings.paths);
   if (settings.queryShard !== null && values.format !== undefined && settings.outputFormat !== 'json') {
     throw new UsageError('--query-shard writes a partial JSON report for embedding-gate merge; --format must be json (or left out).');
   }
@@ -127,8 +133,6 @@ function emit(text: string, outputPath: string | null, given: string | null, io:
 const MERGE_OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string' },
-  workspace: { type: 'string' },
-  'allow-outside-workspace': { type: 'boolean' },
 } as const;
 
 async function runMerge(args: readonly string[], io: CliIo): Promise<number> {
@@ -136,13 +140,13 @@ async function runMerge(args: readonly string[], io: CliIo): Promise<number> {
   try {
     parsed = parseArgs({ args: [...args], options: MERGE_OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, '')} (see embedding-gate --help).`);
+    throw usageErrorOf(error, '--help');
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('merge needs the partial reports: embedding-gate merge partial-1.json partial-2.json …');
   const format = (values.format ?? 'text') as string;
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}.`);
-  const paths = { workspace: (values.workspace as string | undefined) ?? io.cwd, allowOutsideWorkspace: values['allow-outside-workspace'] === true };
+  const paths = anyPath(io.cwd);
   const partials = loadPartialReports(positionals, 'merge', paths);
   const report = mergePartialReports(partials);
   const output = (values.output as string | undefined) ?? null;
@@ -150,6 +154,14 @@ async function runMerge(args: readonly string[], io: CliIo): Promise<number> {
   emit(render(report, format as OutputFormat), outputPath, output, io);
   io.stderr(`embedding-gate: merged ${partials.length} shards: ${report.verdict.status.toUpperCase()}, ${report.bump.final} change\n`);
   return report.verdict.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
+}
+
+/** parseArgs' error as a usage error; an option of earlier versions says what replaced it. */
+function usageErrorOf(error: unknown, help: string): UsageError {
+  const message = (error as Error).message;
+  const removed = Object.keys(REMOVED_OPTIONS).find((name) => message.includes(`'--${name}'`));
+  if (removed) return new UsageError(`--${removed} is gone: ${REMOVED_OPTIONS[removed]}. Drop it from the command.`);
+  return new UsageError(`${message.replace(/\. To specify.*$/s, '')} (see embedding-gate ${help}).`);
 }
 
 /** Renders a report in the requested format. */

@@ -25,10 +25,16 @@ export function validateVectors(set: EmbeddingSet): void {
   }
 }
 
-/** Checks that no id occurs twice in a set; names both rows of the first duplicate. */
+/** Longest item id accepted (the report schema's bound on every id it holds). */
+export const MAX_ID_LENGTH = 4096;
+
+/** Checks that no id occurs twice in a set and none is longer than MAX_ID_LENGTH; names the rows. */
 export function checkUniqueIds(set: EmbeddingSet): Map<string, number> {
   const index = new Map<string, number>();
   set.ids.forEach((id, row) => {
+    if (id.length > MAX_ID_LENGTH) {
+      throw new InputError(`${set.source}: ${describeRow(set, row)} has an id of ${id.length} characters; ids are limited to ${MAX_ID_LENGTH}. Use a shorter key (e.g. a hash of the text).`);
+    }
     const earlier = index.get(id);
     if (earlier !== undefined) {
       throw new InputError(

@@ -8,7 +8,10 @@ import type { AlignedMatrices, Applicable } from './types.js';
  * Range [0, 1]; 1 means the two spaces are the same up to rotation and isotropic scale.
  * Computed in feature space (d × d cross-products, never n × n), centring by
  * XᵀY_c = XᵀY − n·μ_X μ_Yᵀ, in float64. Cost: n·(d_r² + d_c² + d_r·d_c) MACs.
- * Not applicable (null) when a set has no variance (all items identical) or n < 2.
+ * Not applicable (null) when n < 2, or when a set has no variance: its centred Gram norm is at most
+ * NO_VARIANCE_TOLERANCE of its uncentred one. An exact zero test would miss that case, because the
+ * centring XᵀX − n·μμᵀ cancels in floating point: a constant set of 97–5,000 items leaves ‖·‖ about
+ * 1e-7 of ‖XᵀX‖ with the float32 kernel (1e-14 in float64), and CKA would come out near 1e-20.
  * `products` are the uncentred RᵀR, CᵀC and CᵀR (formed by the kNN engine, which may use the
  * WebAssembly kernel; CᵀR also serves Procrustes); by default they are formed here in float64.
  */
@@ -20,11 +23,25 @@ export function linearCka(matrices: AlignedMatrices, products: CrossProducts = c
   const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
   const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
   const normCR = centredFrobenius(products.candidateByReference, meanC, meanR, n);
-  if (normRR === 0 || normCC === 0) {
+  if (normRR <= NO_VARIANCE_TOLERANCE * frobenius(products.referenceGram) || normCC <= NO_VARIANCE_TOLERANCE * frobenius(products.candidateGram)) {
     return { value: null, reason: 'a set has no variance (every item has the same vector)' };
   }
   const cka = (normCR * normCR) / (normRR * normCC);
   return { value: Math.min(1, Math.max(0, cka)), reason: null };
+}
+
+/**
+ * Relative size of a centred Gram norm, against the uncentred one, below which a set counts as having
+ * no variance. Rounding leaves at most about 1e-6 (float32 kernel); a set whose items really vary
+ * (cosines between items below 0.9999) is far above 1e-4.
+ */
+export const NO_VARIANCE_TOLERANCE = 1e-4;
+
+/** ‖M‖_F of a row-major matrix. */
+function frobenius(matrix: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < matrix.length; i++) sum += (matrix[i] as number) ** 2;
+  return Math.sqrt(sum);
 }
 
 /** The uncentred cross-products CKA needs: RᵀR (d_r × d_r), CᵀC (d_c × d_c), CᵀR (d_c × d_r), row-major. */

@@ -1,10 +1,13 @@
 import type { Check } from '../policy/verdict.js';
 import type { Report } from '../report/report.js';
-import { escapeMarkdown as md } from './escape-markdown.js';
+import { cut, joinMarkdown, Markdown, markdown as md } from './escape-markdown.js';
 import { formatChange, formatMetric, formatPercent } from './format-number.js';
-import { adapterSentence, headline, indexCompatibilitySentence } from './interpret.js';
+import { adapterSentence, headline, indexCompatibility } from './interpret.js';
 
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '➖' } as const;
+
+/** The icon of a status; anything else (a forged report) gets none. */
+const icon = (status: string): Markdown => md`${Object.hasOwn(STATUS_ICON, status) ? STATUS_ICON[status as keyof typeof STATUS_ICON] : '?'}`;
 
 /** Options of the markdown report. */
 export interface MarkdownOptions {
@@ -21,47 +24,48 @@ export interface MarkdownOptions {
 }
 
 /**
- * The markdown report (PR comment, job summary, or `--format markdown`). Every string that
- * came from a data file passes through escapeMarkdown.
+ * The markdown report (PR comment, job summary, or `--format markdown`). Every line is built with
+ * the `markdown` tag, so every value taken from the report — data, manifest text, and the tool's
+ * own enums and labels alike — is escaped where it is rendered.
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
-  const level = '#'.repeat(options.headingLevel ?? 2);
+  const level = new Markdown('#'.repeat(Math.min(6, Math.max(1, options.headingLevel ?? 2))));
   const { metrics, bump, verdict } = report;
-  const out: string[] = [];
-  const icon = STATUS_ICON[verdict.status];
-  out.push(`${level} ${icon} embedding-gate${options.titleSuffix ? ` (${md(options.titleSuffix, 64)})` : ''}: ${md(headline(report), 200)}`);
-  out.push('');
-  out.push(`**${indexCompatibilitySentence(report).replace(/^([^:]+):/, '$1**:')}`);
+  const out: Markdown[] = [];
+  const blank = md``;
+  const suffix = options.titleSuffix ? md` (${cut(options.titleSuffix, 64)})` : null;
+  out.push(md`${level} ${icon(verdict.status)} embedding-gate${suffix}: ${headline(report)}`);
+  out.push(blank);
+  const compatibility = indexCompatibility(report);
+  out.push(md`**${compatibility.verdict}**: ${cut(compatibility.detail, 400)}`);
   const adapter = adapterSentence(report);
-  if (adapter) out.push(`${adapter}`);
-  out.push('');
-  out.push('| bump | value |');
-  out.push('| --- | --- |');
-  out.push(`| final | **${bump.final}**${bump.nextVersion ? ` → next version **${md(bump.nextVersion, 40)}**` : ''} |`);
-  out.push(`| required | ${bump.required} (manifests: ${bump.fromManifests ?? 'n/a'}, vectors: ${bump.requiredByVectors}) |`);
-  out.push(`| declared | ${bump.declared ?? 'nothing'}${bump.declaredSource ? ` (${bump.declaredSource})` : ''}${bump.underDeclared ? ' ❌ under-declared' : ''} |`);
-  out.push('');
-  for (const reason of bump.reasons) out.push(`- ${md(reason, 300)}`);
-  for (const limitation of bump.limitations) out.push(`- _${md(limitation, 400)}_`);
-  out.push('');
-  out.push(`| check (policy: ${verdict.policyLevel}) | value | warn | fail | |`);
-  out.push('| --- | ---: | ---: | ---: | :---: |');
+  if (adapter) out.push(md`${adapter}`);
+  out.push(blank);
+  out.push(md`| bump | value |`);
+  out.push(md`| --- | --- |`);
+  out.push(md`| final | **${bump.final}**${bump.nextVersion ? md` → next version **${cut(bump.nextVersion, 40)}**` : null} |`);
+  out.push(md`| required | ${bump.required} (manifests: ${bump.fromManifests ?? 'n/a'}, vectors: ${bump.requiredByVectors}) |`);
+  out.push(md`| declared | ${bump.declared ?? 'nothing'}${bump.declaredSource ? md` (${bump.declaredSource})` : null}${bump.underDeclared ? md` ❌ under-declared` : null} |`);
+  out.push(blank);
+  for (const reason of bump.reasons) out.push(md`- ${cut(reason, 300)}`);
+  for (const limitation of bump.limitations) out.push(md`- _${cut(limitation, 400)}_`);
+  out.push(blank);
+  out.push(md`| check (policy: ${verdict.policyLevel}) | value | warn | fail | |`);
+  out.push(md`| --- | ---: | ---: | ---: | :---: |`);
   for (const check of verdict.checks) out.push(checkRow(check));
   const byName = new Set(verdict.checks.map((check) => check.metric));
-  const extra: Array<[string, string]> = [];
-  if (!byName.has('knnOverlapMean')) extra.push([`kNN overlap@${metrics.knnOverlap.k} (mean)`, formatMetric(metrics.knnOverlap.mean)]);
-  if (!byName.has('ckaLinear')) extra.push(['linear CKA', formatMetric(metrics.cka.linear)]);
-  for (const [label, value] of extra) out.push(`| ${label} | ${value} | | | |`);
+  if (!byName.has('knnOverlapMean')) out.push(md`| kNN overlap@${metrics.knnOverlap.k} (mean) | ${formatMetric(metrics.knnOverlap.mean)} | | | |`);
+  if (!byName.has('ckaLinear')) out.push(md`| linear CKA | ${formatMetric(metrics.cka.linear)} | | | |`);
   for (const breach of verdict.breaches.filter((b) => !byName.has(b.metric))) {
-    out.push(`| ${md(breach.metric)} | ${md(String(breach.value))} | | | ${STATUS_ICON[breach.level]} |`);
+    out.push(md`| ${cut(breach.metric, 40)} | ${cut(String(breach.value), 40)} | | | ${icon(breach.level)} |`);
   }
-  out.push('');
+  out.push(blank);
   if (verdict.breaches.length > 0) {
-    for (const breach of verdict.breaches) out.push(`- ${STATUS_ICON[breach.level]} ${md(breach.message, 400)}`);
-    out.push('');
+    for (const breach of verdict.breaches) out.push(md`- ${icon(breach.level)} ${cut(breach.message, 400)}`);
+    out.push(blank);
   }
-  for (const skip of verdict.skipped) out.push(`- ➖ not checked: ${skip.metric} (${md(skip.reason, 200)})`);
-  if (verdict.skipped.length > 0) out.push('');
+  for (const skip of verdict.skipped) out.push(md`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
+  if (verdict.skipped.length > 0) out.push(blank);
 
   if (options.allMetrics !== false) out.push(...allMetricsTable(report));
   if (options.clusters) out.push(...clusterTable(report));
@@ -69,73 +73,71 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const knn = metrics.knnOverlap;
   const worst = knn.worst.slice(0, options.worstItems ?? knn.worst.length);
   if (worst.length > 0) {
-    out.push(`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
-    out.push('');
-    out.push('| overlap | id | text | neighbours before | neighbours after |');
-    out.push('| ---: | --- | --- | --- | --- |');
+    out.push(md`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
+    out.push(blank);
+    out.push(md`| overlap | id | text | neighbours before | neighbours after |`);
+    out.push(md`| ---: | --- | --- | --- | --- |`);
     for (const item of worst) {
-      const list = (ids: readonly string[]) => ids.slice(0, 5).map((id) => md(id, 30)).join(', ') + (ids.length > 5 ? ', …' : '');
-      out.push(`| ${formatMetric(item.overlap, 2)} | ${md(item.id, 40)} | ${item.text ? md(item.text, 80) : ''} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
+      const list = (ids: readonly string[]) => md`${joinMarkdown(ids.slice(0, 5).map((id) => cut(id, 30)), ', ')}${ids.length > 5 ? md`, …` : null}`;
+      out.push(md`| ${formatMetric(item.overlap, 2)} | ${cut(item.id, 40)} | ${item.text ? cut(item.text, 80) : null} | ${list(item.referenceNeighbours)} | ${list(item.candidateNeighbours)} |`);
     }
-    out.push('');
-    out.push('</details>');
-    out.push('');
+    out.push(blank);
+    out.push(md`</details>`);
+    out.push(blank);
   }
-  return `${out.join('\n')}\n`;
+  return `${joinMarkdown(out, '\n').toString()}\n`;
 }
 
-function allMetricsTable(report: Report): string[] {
+function allMetricsTable(report: Report): Markdown[] {
   const { metrics, alignment } = report;
-  const out: string[] = [];
-  out.push('<details><summary>All metrics</summary>');
-  out.push('');
-  out.push('| metric | value |');
-  out.push('| --- | --- |');
   const knn = metrics.knnOverlap;
-  out.push(
-    `| kNN overlap@${knn.k} | mean ${formatMetric(knn.mean)}, p10 ${formatMetric(knn.p10)}, p50 ${formatMetric(knn.p50)}, min ${formatMetric(knn.min)} (${knn.method}, ${knn.evaluated} items${knn.ci95 ? `, 95% CI ${formatMetric(knn.ci95[0])}–${formatMetric(knn.ci95[1])}` : ''}) |`,
-  );
-  out.push(`| linear CKA | ${formatMetric(metrics.cka.linear)}${metrics.cka.reason ? ` (${md(metrics.cka.reason)})` : ''} |`);
-  out.push(
-    `| centroid shift | ${metrics.centroid.cosineDistance === null && metrics.centroid.relativeShift === null ? `n/a (${md(metrics.centroid.reason ?? '', 160)})` : `cosine distance ${formatMetric(metrics.centroid.cosineDistance)}, relative shift ${formatMetric(metrics.centroid.relativeShift)}`} |`,
-  );
-  const spread = metrics.centroid.meanInterCentroidDistance;
-  out.push(
-    `| mean inter-centroid distance | ${formatMetric(spread.reference)} → ${formatMetric(spread.candidate)} (${formatChange(spread.relativeChange)}), ${metrics.centroid.clustering.count} clusters from ${md(metrics.centroid.clustering.description)} |`,
-  );
+  const ci = knn.ci95 ? md`, 95% CI ${formatMetric(knn.ci95[0])}–${formatMetric(knn.ci95[1])}` : null;
+  const centroid = metrics.centroid;
+  const spread = centroid.meanInterCentroidDistance;
   const paired = metrics.paired;
-  out.push(
-    `| paired cosine | ${paired.cosineMean === null ? 'n/a (dimensions differ)' : `mean ${formatMetric(paired.cosineMean)}, p5 ${formatMetric(paired.cosineP5)}, min ${formatMetric(paired.cosineMin)}`} |`,
-  );
   const cross = metrics.crossRetrieval;
-  out.push(`| cross-model retrieval | ${cross.top1 === null ? 'n/a (dimensions differ)' : `top-1 ${formatPercent(cross.top1)}, recall@${cross.k} ${formatPercent(cross.recallAtK)}`} |`);
-  out.push(`| Procrustes-aligned cosine | ${formatMetric(metrics.procrustes.alignedCosineMean)} |`);
-  out.push(
-    `| alignment | ${alignment.matched} matched (${formatPercent(alignment.coverage)}), ${alignment.referenceOnly.count} reference-only, ${alignment.candidateOnly.count} candidate-only |`,
-  );
-  out.push(`| reference | ${md(report.reference.source, 80)}: ${report.reference.count} × ${report.reference.dim} |`);
-  out.push(`| candidate | ${md(report.candidate.source, 80)}: ${report.candidate.count} × ${report.candidate.dim} |`);
-  out.push('');
-  out.push('</details>');
-  out.push('');
-  return out;
+  return [
+    md`<details><summary>All metrics</summary>`,
+    md``,
+    md`| metric | value |`,
+    md`| --- | --- |`,
+    md`| kNN overlap@${knn.k} | mean ${formatMetric(knn.mean)}, p10 ${formatMetric(knn.p10)}, p50 ${formatMetric(knn.p50)}, min ${formatMetric(knn.min)} (${knn.method}, ${knn.evaluated} items${ci}) |`,
+    md`| linear CKA | ${formatMetric(metrics.cka.linear)}${metrics.cka.reason ? md` (${cut(metrics.cka.reason, 160)})` : null} |`,
+    centroid.cosineDistance === null && centroid.relativeShift === null
+      ? md`| centroid shift | n/a (${cut(centroid.reason ?? '', 160)}) |`
+      : md`| centroid shift | cosine distance ${formatMetric(centroid.cosineDistance)}, relative shift ${formatMetric(centroid.relativeShift)} |`,
+    md`| mean inter-centroid distance | ${formatMetric(spread.reference)} → ${formatMetric(spread.candidate)} (${formatChange(spread.relativeChange)}), ${centroid.clustering.count} clusters from ${cut(centroid.clustering.description, 120)} |`,
+    paired.cosineMean === null
+      ? md`| paired cosine | n/a (dimensions differ) |`
+      : md`| paired cosine | mean ${formatMetric(paired.cosineMean)}, p5 ${formatMetric(paired.cosineP5)}, min ${formatMetric(paired.cosineMin)} |`,
+    cross.top1 === null
+      ? md`| cross-model retrieval | n/a (dimensions differ) |`
+      : md`| cross-model retrieval | top-1 ${formatPercent(cross.top1)}, recall@${cross.k} ${formatPercent(cross.recallAtK)} |`,
+    md`| Procrustes-aligned cosine | ${formatMetric(metrics.procrustes.alignedCosineMean)} |`,
+    md`| alignment | ${alignment.matched} matched (${formatPercent(alignment.coverage)}), ${alignment.referenceOnly.count} reference-only, ${alignment.candidateOnly.count} candidate-only |`,
+    md`| reference | ${cut(report.reference.source, 80)}: ${report.reference.count} × ${report.reference.dim} |`,
+    md`| candidate | ${cut(report.candidate.source, 80)}: ${report.candidate.count} × ${report.candidate.dim} |`,
+    md``,
+    md`</details>`,
+    md``,
+  ];
 }
 
-function clusterTable(report: Report): string[] {
+function clusterTable(report: Report): Markdown[] {
   const centroid = report.metrics.centroid;
-  const out = [`<details><summary>Clusters (${centroid.clusters.length}, ${md(centroid.clustering.description)})</summary>`, ''];
-  out.push('| cluster | size | centroid cosine distance | centroid relative shift |');
-  out.push('| --- | ---: | ---: | ---: |');
+  const out = [md`<details><summary>Clusters (${centroid.clusters.length}, ${cut(centroid.clustering.description, 120)})</summary>`, md``];
+  out.push(md`| cluster | size | centroid cosine distance | centroid relative shift |`);
+  out.push(md`| --- | ---: | ---: | ---: |`);
   for (const cluster of centroid.clusters) {
-    out.push(`| ${md(cluster.cluster, 40)} | ${cluster.size} | ${formatMetric(cluster.cosineDistance)} | ${formatMetric(cluster.relativeShift)} |`);
+    out.push(md`| ${cut(cluster.cluster, 40)} | ${cluster.size} | ${formatMetric(cluster.cosineDistance)} | ${formatMetric(cluster.relativeShift)} |`);
   }
-  out.push('', '</details>', '');
+  out.push(md``, md`</details>`, md``);
   return out;
 }
 
-function checkRow(check: Check): string {
+function checkRow(check: Check): Markdown {
   const value =
-    check.value === null ? 'n/a' : `${formatMetric(check.value)}${check.interval ? ` (95% CI ${formatMetric(check.interval[0])}–${formatMetric(check.interval[1])})` : ''}`;
-  const limit = (x: number | null) => (x === null ? '—' : `${check.direction === 'min' ? '≥' : '≤'} ${formatMetric(x)}`);
-  return `| ${check.label} | ${value} | ${limit(check.warn)} | ${limit(check.fail)} | ${STATUS_ICON[check.status]} |`;
+    check.value === null ? md`n/a` : md`${formatMetric(check.value)}${check.interval ? md` (95% CI ${formatMetric(check.interval[0])}–${formatMetric(check.interval[1])})` : null}`;
+  const limit = (x: number | null) => (x === null ? md`—` : md`${check.direction === 'min' ? '≥' : '≤'} ${formatMetric(x)}`);
+  return md`| ${check.label} | ${value} | ${limit(check.warn)} | ${limit(check.fail)} | ${icon(check.status)} |`;
 }

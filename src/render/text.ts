@@ -1,12 +1,26 @@
 import type { Report } from '../report/report.js';
 import { formatChange, formatMetric, formatPercent } from './format-number.js';
 import { adapterSentence, headline, indexCompatibilitySentence } from './interpret.js';
+import { singleLine as clean } from './single-line.js';
 
-/** A single-line, control-free form of data text for a terminal. */
-function clean(value: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex
-  const single = value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
-  return single.length > max ? `${single.slice(0, max - 1)}…` : single;
+/** A value already cleaned to its own bound by `clean`, interpolated by `line` as it is. */
+class Clean {
+  constructor(readonly text: string) {}
+}
+const bounded = (value: string, max = 80): Clean => new Clean(clean(value, max));
+
+/**
+ * Tagged template for one line of the text report: every interpolated value, whatever its source,
+ * is made single-line and control-free (strings cut to 240 characters unless `bounded` set another).
+ */
+function line(literals: TemplateStringsArray, ...values: Array<Clean | string | number | boolean | null | undefined>): string {
+  let out = literals[0] ?? '';
+  values.forEach((value, index) => {
+    if (value instanceof Clean) out += value.text;
+    else if (value !== null && value !== undefined) out += clean(String(value), 240);
+    out += literals[index + 1] ?? '';
+  });
+  return out;
 }
 
 /** The plain-text report for a terminal or a CI log. */
@@ -14,71 +28,71 @@ export function renderText(report: Report): string {
   const { metrics, bump, verdict, alignment } = report;
   const lines: string[] = [];
   const push = (line = ''): void => void lines.push(line);
-  push(`embedding-gate: ${headline(report)}`);
+  push(line`embedding-gate: ${headline(report)}`);
   push();
   for (const [name, side] of [
     ['reference', report.reference],
     ['candidate', report.candidate],
   ] as const) {
-    push(`${name.padEnd(10)} ${clean(side.source)}  ${side.count} × ${side.dim}  (${side.format}, ids from ${clean(side.idSource)})`);
+    push(line`${name.padEnd(10)} ${bounded(side.source)}  ${side.count} × ${side.dim}  (${side.format}, ids from ${bounded(side.idSource)})`);
   }
   push(
-    `aligned    ${alignment.matched} items (${formatPercent(alignment.coverage)} of reference; ${alignment.referenceOnly.count} reference-only, ${alignment.candidateOnly.count} candidate-only)`,
+    line`aligned    ${alignment.matched} items (${formatPercent(alignment.coverage)} of reference; ${alignment.referenceOnly.count} reference-only, ${alignment.candidateOnly.count} candidate-only)`,
   );
   push();
   push('Bump');
-  push(`  final      ${bump.final}${bump.nextVersion ? `  → next version ${bump.nextVersion}` : ''}`);
-  push(`  required   ${bump.required} (manifests: ${bump.fromManifests ?? 'n/a'}, vectors: ${bump.requiredByVectors})`);
-  push(`  declared   ${bump.declared ?? 'nothing'}${bump.declaredSource ? ` (${bump.declaredSource})` : ''}${bump.underDeclared ? '  ✗ UNDER-DECLARED' : ''}`);
-  for (const reason of bump.reasons) push(`  - ${clean(reason, 200)}`);
-  for (const limitation of bump.limitations) push(`  note: ${limitation}`);
+  push(line`  final      ${bump.final}${bump.nextVersion ? line`  → next version ${bump.nextVersion}` : ''}`);
+  push(line`  required   ${bump.required} (manifests: ${bump.fromManifests ?? 'n/a'}, vectors: ${bump.requiredByVectors})`);
+  push(line`  declared   ${bump.declared ?? 'nothing'}${bump.declaredSource ? line` (${bump.declaredSource})` : ''}${bump.underDeclared ? '  ✗ UNDER-DECLARED' : ''}`);
+  for (const reason of bump.reasons) push(line`  - ${bounded(reason, 200)}`);
+  for (const limitation of bump.limitations) push(line`  note: ${bounded(limitation, 400)}`);
   push();
   push('Metrics');
   const knn = metrics.knnOverlap;
-  const ci = knn.ci95 ? `, 95% CI ${formatMetric(knn.ci95[0])}–${formatMetric(knn.ci95[1])}` : '';
+  const ci = knn.ci95 ? line`, 95% CI ${formatMetric(knn.ci95[0])}–${formatMetric(knn.ci95[1])}` : '';
   push(
-    `  kNN overlap@${knn.k}       mean ${formatMetric(knn.mean)}  p10 ${formatMetric(knn.p10)}  p50 ${formatMetric(knn.p50)}  min ${formatMetric(knn.min)}  (${knn.method}, ${knn.evaluated} items${ci})`,
+    line`  kNN overlap@${knn.k}       mean ${formatMetric(knn.mean)}  p10 ${formatMetric(knn.p10)}  p50 ${formatMetric(knn.p50)}  min ${formatMetric(knn.min)}  (${knn.method}, ${knn.evaluated} items${ci})`,
   );
-  push(`  linear CKA           ${formatMetric(metrics.cka.linear)}${metrics.cka.reason ? `  (${metrics.cka.reason})` : ''}`);
+  push(line`  linear CKA           ${formatMetric(metrics.cka.linear)}${metrics.cka.reason ? line`  (${metrics.cka.reason})` : ''}`);
   const centroid = metrics.centroid;
   push(
     centroid.cosineDistance === null && centroid.relativeShift === null
-      ? `  centroid shift       n/a (${centroid.reason})`
-      : `  centroid shift       cosine distance ${formatMetric(centroid.cosineDistance)}  relative shift ${formatMetric(centroid.relativeShift)}`,
+      ? line`  centroid shift       n/a (${centroid.reason})`
+      : line`  centroid shift       cosine distance ${formatMetric(centroid.cosineDistance)}  relative shift ${formatMetric(centroid.relativeShift)}`,
   );
   const spread = centroid.meanInterCentroidDistance;
   push(
-    `  clusters             ${centroid.clustering.count} (${clean(centroid.clustering.description)}); mean inter-centroid distance ${formatMetric(spread.reference)} → ${formatMetric(spread.candidate)} (${formatChange(spread.relativeChange)})`,
+    line`  clusters             ${centroid.clustering.count} (${bounded(centroid.clustering.description)}); mean inter-centroid distance ${formatMetric(spread.reference)} → ${formatMetric(spread.candidate)} (${formatChange(spread.relativeChange)})`,
   );
   const paired = metrics.paired;
   push(
     paired.cosineMean === null
-      ? `  paired cosine        n/a (${paired.reason})`
-      : `  paired cosine        mean ${formatMetric(paired.cosineMean)}  p5 ${formatMetric(paired.cosineP5)}  min ${formatMetric(paired.cosineMin)}`,
+      ? line`  paired cosine        n/a (${paired.reason})`
+      : line`  paired cosine        mean ${formatMetric(paired.cosineMean)}  p5 ${formatMetric(paired.cosineP5)}  min ${formatMetric(paired.cosineMin)}`,
   );
   const cross = metrics.crossRetrieval;
   push(
     cross.top1 === null
       ? '  cross retrieval      n/a (dimensions differ)'
-      : `  cross retrieval      top-1 ${formatPercent(cross.top1)}  recall@${cross.k} ${formatPercent(cross.recallAtK)}`,
+      : line`  cross retrieval      top-1 ${formatPercent(cross.top1)}  recall@${cross.k} ${formatPercent(cross.recallAtK)}`,
   );
-  push(`  Procrustes           ${metrics.procrustes.alignedCosineMean === null ? 'n/a' : `aligned cosine mean ${formatMetric(metrics.procrustes.alignedCosineMean)}`}`);
+  push(line`  Procrustes           ${metrics.procrustes.alignedCosineMean === null ? 'n/a' : line`aligned cosine mean ${formatMetric(metrics.procrustes.alignedCosineMean)}`}`);
   push();
-  push(indexCompatibilitySentence(report));
+  push(line`${indexCompatibilitySentence(report)}`);
   const adapter = adapterSentence(report);
-  if (adapter) push(adapter);
+  if (adapter) push(line`${adapter}`);
   push();
-  push(`Verdict: ${verdict.status.toUpperCase()} (policy for a ${verdict.policyLevel} change)`);
+  push(line`Verdict: ${verdict.status.toUpperCase()} (policy for a ${verdict.policyLevel} change)`);
   if (verdict.breaches.length === 0) push('  all limits met');
-  for (const breach of verdict.breaches) push(`  ${breach.level === 'fail' ? '✗ fail' : '! warn'}  ${clean(breach.message, 240)}`);
-  for (const skip of verdict.skipped) push(`  - not checked: ${skip.metric} (${clean(skip.reason, 160)})`);
+  for (const breach of verdict.breaches) push(line`  ${breach.level === 'fail' ? '✗ fail' : '! warn'}  ${bounded(breach.message, 240)}`);
+  for (const skip of verdict.skipped) push(line`  - not checked: ${skip.metric} (${bounded(skip.reason, 160)})`);
   if (knn.worst.length > 0) {
     push();
-    push(`Items that lost the most neighbours (lowest kNN overlap, worst ${knn.worst.length})`);
+    push(line`Items that lost the most neighbours (lowest kNN overlap, worst ${knn.worst.length})`);
     for (const item of knn.worst) {
-      push(`  ${formatMetric(item.overlap, 2)}  ${clean(item.id, 40)}${item.text ? `  "${clean(item.text, 60)}"` : ''}`);
-      push(`        before: ${item.referenceNeighbours.slice(0, 5).map((id) => clean(id, 24)).join(', ')}${item.referenceNeighbours.length > 5 ? ', …' : ''}`);
-      push(`        after:  ${item.candidateNeighbours.slice(0, 5).map((id) => clean(id, 24)).join(', ')}${item.candidateNeighbours.length > 5 ? ', …' : ''}`);
+      push(line`  ${formatMetric(item.overlap, 2)}  ${bounded(item.id, 40)}${item.text ? line`  "${bounded(item.text, 60)}"` : ''}`);
+      push(line`        before: ${bounded(item.referenceNeighbours.slice(0, 5).map((id) => clean(id, 24)).join(', '), 200)}${item.referenceNeighbours.length > 5 ? ', …' : ''}`);
+      push(line`        after:  ${bounded(item.candidateNeighbours.slice(0, 5).map((id) => clean(id, 24)).join(', '), 200)}${item.candidateNeighbours.length > 5 ? ', …' : ''}`);
     }
   }
   return `${lines.join('\n')}\n`;

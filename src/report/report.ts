@@ -9,6 +9,9 @@ import type { Settings } from '../settings.js';
 /** Version of the JSON report layout; bump it on any breaking change (documented in schema/report.schema.json). */
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** Characters of an item's text the report keeps (the schema's bound; renderers show far fewer). */
+export const MAX_REPORT_TEXT = 1000;
+
 /** One side of the comparison as read from disk. */
 export interface SetSummary {
   readonly source: string;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { resolveInputFile, type PathPolicy } from '../io/paths.js';
 import { STREAM, type CompareResult } from '../compare.js';
@@ -8,7 +7,9 @@ import { summariseRanks } from '../metrics/cross-retrieval.js';
 import { summariseKnnOverlap } from '../metrics/knn-overlap.js';
 import type { Policy } from '../policy/policy.js';
 import { decideVerdict } from '../policy/verdict.js';
+import { validatePartialReport } from '../report/generated/validators.js';
 import { REPORT_SCHEMA_VERSION, type Report, type WorstItem } from '../report/report.js';
+import { readValidatedJson } from '../report/validate-json.js';
 
 /** Marks a partial report: one query shard's results, for `embedding-gate merge`. */
 export const PARTIAL_KIND = 'embedding-gate-partial';
@@ -59,15 +60,15 @@ export function buildPartialReport(result: CompareResult): PartialReport {
   };
 }
 
-/** Reads partial-report files (paths relative to the workspace); `what` names the option in errors. */
+/**
+ * Reads partial-report files (paths relative to the workspace); `what` names the option in errors.
+ * A partial may come from another job (or a fork), so each is validated strictly against
+ * schema/partial-report.schema.json, report included, before merge reads a field of it.
+ */
 export function loadPartialReports(files: readonly string[], what: string, paths: PathPolicy): Array<{ file: string; partial: PartialReport }> {
   return files.map((file) => {
     const path = resolveInputFile(file, what, paths);
-    try {
-      return { file, partial: JSON.parse(readFileSync(path, 'utf8')) as PartialReport };
-    } catch (error) {
-      throw new InputError(`${file}: not valid JSON (${(error as Error).message}).`);
-    }
+    return { file, partial: readValidatedJson<PartialReport>(path, file, validatePartialReport, 'a partial report of embedding-gate (write one with compare --query-shard i/n)') };
   });
 }
 
