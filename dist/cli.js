@@ -17611,10 +17611,17 @@ var RowBuilder = class {
     };
   }
 };
-function toId(value, file, where, field) {
+function toId(value, file, where, field, exactText) {
   if (typeof value === "string" && value.length > 0) return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === "number" && Number.isFinite(value)) {
+    const exact2 = exactText?.() ?? null;
+    if (exact2 !== null) return exact2;
+    throw new InputError(
+      `${file}: ${where}: the id ${String(value)} is a ${Number.isInteger(value) ? "number beyond 2^53" : "fractional number"}, which a float64 cannot hold exactly, so two different ids could be read as one; write the ids as strings (or as int64 in Parquet).`
+    );
+  }
   throw new InputError(
     `${file}: ${where} has ${value === void 0 ? "no" : "an invalid"} id field ${JSON.stringify(field)}${value === void 0 ? "" : ` (${JSON.stringify(value)})`}; every item needs a non-empty string or number id (or set the id-field option).`
   );
@@ -17747,9 +17754,16 @@ function readIdsFile(path, file) {
       throw new InputError(`${file}: not a valid JSON array of ids (${error.message}).`);
     }
     if (!Array.isArray(parsed)) throw new InputError(`${file}: expected a JSON array of ids.`);
+    let literals = null;
     return parsed.map((value, index) => {
       if (typeof value === "string" && value.length > 0) return value;
-      if (typeof value === "number" && Number.isFinite(value)) return String(value);
+      if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+      if (typeof value === "number" && Number.isFinite(value)) {
+        literals ??= scalarLiterals(text);
+        const literal = literals?.[index];
+        if (literal !== void 0) return literal;
+        throw new InputError(`${file}: element ${index} is the number ${String(value)}, which a float64 cannot hold exactly; write the ids as strings.`);
+      }
       throw new InputError(`${file}: element ${index} is ${JSON.stringify(value)}; ids must be non-empty strings or numbers.`);
     });
   }
@@ -17759,6 +17773,18 @@ function readIdsFile(path, file) {
     if (line2.length === 0) throw new InputError(`${file}: line ${index + 1} is empty; the ids file needs one id per line.`);
   });
   return lines;
+}
+function scalarLiterals(text) {
+  const element = /\s*("(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)\s*([,\]])/y;
+  const start = text.indexOf("[");
+  element.lastIndex = start + 1;
+  const literals = [];
+  for (; ; ) {
+    const match = element.exec(text);
+    if (!match) return /^\s*\]\s*$/.test(text.slice(start + 1)) ? [] : null;
+    literals.push(match[1]);
+    if (match[2] === "]") return literals;
+  }
 }
 
 // src/io/json-lines.ts
@@ -17779,7 +17805,7 @@ async function readJsonRecords(path, file, fields) {
       throw new InputError(`${file}: line ${line2} is not a JSON object; expected {"${fields.idField}": ..., "${fields.vectorField}": [...]}.`);
     }
     const object = record;
-    const id = toId(object[fields.idField], file, `line ${line2}`, fields.idField);
+    const id = toId(object[fields.idField], file, `line ${line2}`, fields.idField, () => numberLiteralOf(text, fields.idField));
     const vector = toVector(object[fields.vectorField], file, `line ${line2} (id ${JSON.stringify(id)})`, fields.vectorField);
     const meta = {};
     for (const [key, value] of Object.entries(object)) {
@@ -17788,6 +17814,13 @@ async function readJsonRecords(path, file, fields) {
     builder.add(id, vector, meta, line2);
   }
   return builder.build(fields.allocate);
+}
+function numberLiteralOf(recordText, key) {
+  const quotedKey = JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`${quotedKey}\\s*:\\s*(-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`, "g");
+  const keyOccurrences = recordText.split(JSON.stringify(key)).length - 1;
+  const matches = [...recordText.matchAll(pattern)];
+  return keyOccurrences === 1 && matches.length === 1 ? matches[0][1] : null;
 }
 async function firstNonSpaceCharacter(path) {
   for await (const chunk of createReadStream2(path, { encoding: "utf8", highWaterMark: 4096 })) {
@@ -22307,11 +22340,17 @@ function linearCka(matrices, products = crossProducts(matrices)) {
   const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
   const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
   const normCR = centredFrobenius(products.candidateByReference, meanC, meanR, n);
-  if (normRR === 0 || normCC === 0) {
+  if (normRR <= NO_VARIANCE_TOLERANCE * frobenius(products.referenceGram) || normCC <= NO_VARIANCE_TOLERANCE * frobenius(products.candidateGram)) {
     return { value: null, reason: "a set has no variance (every item has the same vector)" };
   }
   const cka = normCR * normCR / (normRR * normCC);
   return { value: Math.min(1, Math.max(0, cka)), reason: null };
+}
+var NO_VARIANCE_TOLERANCE = 1e-4;
+function frobenius(matrix2) {
+  let sum = 0;
+  for (let i = 0; i < matrix2.length; i++) sum += matrix2[i] ** 2;
+  return Math.sqrt(sum);
 }
 function crossProducts(matrices) {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;

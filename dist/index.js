@@ -43306,7 +43306,9 @@ function createOctokitClient(options) {
     options.token,
     {
       baseUrl: options.baseUrl,
+      retry: { retryAfterBaseValue: options.retryDelayUnitMs ?? 1e3 },
       throttle: {
+        retryAfterBaseValue: options.retryDelayUnitMs ?? 1e3,
         onRateLimit: (retryAfter, request2, _octokit, retryCount) => {
           log(`GitHub rate limit on ${request2.method} ${request2.url}: retry ${retryCount + 1} after ${retryAfter} s`);
           return retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
@@ -45624,10 +45626,17 @@ var RowBuilder = class {
     };
   }
 };
-function toId(value, file, where, field) {
+function toId(value, file, where, field, exactText) {
   if (typeof value === "string" && value.length > 0) return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === "number" && Number.isFinite(value)) {
+    const exact2 = exactText?.() ?? null;
+    if (exact2 !== null) return exact2;
+    throw new InputError(
+      `${file}: ${where}: the id ${String(value)} is a ${Number.isInteger(value) ? "number beyond 2^53" : "fractional number"}, which a float64 cannot hold exactly, so two different ids could be read as one; write the ids as strings (or as int64 in Parquet).`
+    );
+  }
   throw new InputError(
     `${file}: ${where} has ${value === void 0 ? "no" : "an invalid"} id field ${JSON.stringify(field)}${value === void 0 ? "" : ` (${JSON.stringify(value)})`}; every item needs a non-empty string or number id (or set the id-field option).`
   );
@@ -45760,9 +45769,16 @@ function readIdsFile(path, file) {
       throw new InputError(`${file}: not a valid JSON array of ids (${error2.message}).`);
     }
     if (!Array.isArray(parsed)) throw new InputError(`${file}: expected a JSON array of ids.`);
+    let literals = null;
     return parsed.map((value, index) => {
       if (typeof value === "string" && value.length > 0) return value;
-      if (typeof value === "number" && Number.isFinite(value)) return String(value);
+      if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+      if (typeof value === "number" && Number.isFinite(value)) {
+        literals ??= scalarLiterals(text);
+        const literal = literals?.[index];
+        if (literal !== void 0) return literal;
+        throw new InputError(`${file}: element ${index} is the number ${String(value)}, which a float64 cannot hold exactly; write the ids as strings.`);
+      }
       throw new InputError(`${file}: element ${index} is ${JSON.stringify(value)}; ids must be non-empty strings or numbers.`);
     });
   }
@@ -45772,6 +45788,18 @@ function readIdsFile(path, file) {
     if (line.length === 0) throw new InputError(`${file}: line ${index + 1} is empty; the ids file needs one id per line.`);
   });
   return lines;
+}
+function scalarLiterals(text) {
+  const element = /\s*("(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)\s*([,\]])/y;
+  const start = text.indexOf("[");
+  element.lastIndex = start + 1;
+  const literals = [];
+  for (; ; ) {
+    const match = element.exec(text);
+    if (!match) return /^\s*\]\s*$/.test(text.slice(start + 1)) ? [] : null;
+    literals.push(match[1]);
+    if (match[2] === "]") return literals;
+  }
 }
 
 // src/io/json-lines.ts
@@ -45792,7 +45820,7 @@ async function readJsonRecords(path, file, fields) {
       throw new InputError(`${file}: line ${line} is not a JSON object; expected {"${fields.idField}": ..., "${fields.vectorField}": [...]}.`);
     }
     const object = record;
-    const id = toId(object[fields.idField], file, `line ${line}`, fields.idField);
+    const id = toId(object[fields.idField], file, `line ${line}`, fields.idField, () => numberLiteralOf(text, fields.idField));
     const vector = toVector(object[fields.vectorField], file, `line ${line} (id ${JSON.stringify(id)})`, fields.vectorField);
     const meta = {};
     for (const [key, value] of Object.entries(object)) {
@@ -45801,6 +45829,13 @@ async function readJsonRecords(path, file, fields) {
     builder.add(id, vector, meta, line);
   }
   return builder.build(fields.allocate);
+}
+function numberLiteralOf(recordText, key) {
+  const quotedKey = JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`${quotedKey}\\s*:\\s*(-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`, "g");
+  const keyOccurrences = recordText.split(JSON.stringify(key)).length - 1;
+  const matches = [...recordText.matchAll(pattern)];
+  return keyOccurrences === 1 && matches.length === 1 ? matches[0][1] : null;
 }
 async function firstNonSpaceCharacter(path) {
   for await (const chunk of createReadStream2(path, { encoding: "utf8", highWaterMark: 4096 })) {
@@ -50320,11 +50355,17 @@ function linearCka(matrices, products = crossProducts(matrices)) {
   const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
   const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
   const normCR = centredFrobenius(products.candidateByReference, meanC, meanR, n);
-  if (normRR === 0 || normCC === 0) {
+  if (normRR <= NO_VARIANCE_TOLERANCE * frobenius(products.referenceGram) || normCC <= NO_VARIANCE_TOLERANCE * frobenius(products.candidateGram)) {
     return { value: null, reason: "a set has no variance (every item has the same vector)" };
   }
   const cka = normCR * normCR / (normRR * normCC);
   return { value: Math.min(1, Math.max(0, cka)), reason: null };
+}
+var NO_VARIANCE_TOLERANCE = 1e-4;
+function frobenius(matrix2) {
+  let sum = 0;
+  for (let i = 0; i < matrix2.length; i++) sum += matrix2[i] ** 2;
+  return Math.sqrt(sum);
 }
 function crossProducts(matrices) {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
@@ -54377,7 +54418,14 @@ async function main() {
       writeSummary: async (markdown2) => {
         if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown2).write();
       },
-      createGitHub: (token) => createOctokitClient({ token, owner, repo, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", log: (message) => info(message) }),
+      createGitHub: (token) => createOctokitClient({
+        token,
+        owner,
+        repo,
+        baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+        log: (message) => info(message),
+        retryDelayUnitMs: retryDelayUnit(env.EMBEDDING_GATE_RETRY_DELAY_UNIT_MS)
+      }),
       env: {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         runnerTemp: env.RUNNER_TEMP ?? process.cwd(),
@@ -54392,5 +54440,8 @@ async function main() {
     if (error2 instanceof InputError || error2 instanceof UsageError) setFailed(`embedding-gate: ${error2.message}`);
     else setFailed(`embedding-gate: internal error: ${error2 instanceof Error ? error2.message : String(error2)} (please report this bug)`);
   }
+}
+function retryDelayUnit(value) {
+  return value !== void 0 && /^\d+$/.test(value) ? Number(value) : 1e3;
 }
 await main();

@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { EXAMPLES, ROOT, tempDir } from './helpers.js';
+import { expect } from 'vitest';
+import { ACTION_BUNDLE, EXAMPLES, ROOT, tempDir } from './helpers.js';
 
 /** The token the fake API accepts; tests check it never leaks. */
 export const FAKE_TOKEN = 'ghs_TESTtokenSHOULDneverLEAK0123456789abcd';
@@ -106,6 +107,8 @@ export async function runActionProcess(options: {
     GITHUB_OUTPUT: join(runner, 'output.txt'),
     GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),
     RUNNER_TEMP: join(runner, 'temp'),
+    // Retry waits (retry-after, back-off) take no wall-clock time in tests; the logs still show them.
+    EMBEDDING_GATE_RETRY_DELAY_UNIT_MS: '0',
   };
   mkdirSync(env.RUNNER_TEMP!, { recursive: true });
   const yaml = actionYaml();
@@ -117,7 +120,8 @@ export async function runActionProcess(options: {
   for (const name of Object.keys(options.inputs)) {
     if (!(name in yaml.inputs)) throw new Error(`test passes input ${name}, which action.yml does not declare`);
   }
-  const child = spawn(options.node ?? process.execPath, [join(ROOT, yaml.runs.main)], { cwd: workspace, env });
+  expect(yaml.runs.main).toBe('dist/index.js');
+  const child = spawn(options.node ?? process.execPath, [ACTION_BUNDLE], { cwd: workspace, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -127,3 +127,30 @@ describe('loadManifest', () => {
     expect(() => loadManifest(write(name, text), name)).toThrow(pattern);
   });
 });
+
+describe('classifyBump: the rules each case could otherwise hide', () => {
+  it('final takes the declared bump when it is higher than required (over-declaring is allowed, never lowered)', () => {
+    const result = classifyBump({ referenceManifest: manifest({}), candidateManifest: manifest({ training: { ...base.training, seed: 2 } }), declaredFlag: 'major', vectors: changed });
+    expect(result).toMatchObject({ fromManifests: 'patch', requiredByVectors: 'patch', required: 'patch', declared: 'major', final: 'major', underDeclared: false, nextVersion: '2.0.0' });
+  });
+
+  it('extraction outranks training when both change: minor, and the reason names the extraction setting', () => {
+    const result = classifyBump({
+      referenceManifest: manifest({}),
+      candidateManifest: manifest({ extraction: { ...base.extraction, pooling: 'cls' }, training: { ...base.training, seed: 2 } }),
+      declaredFlag: null,
+      vectors: changed,
+    });
+    expect(result.fromManifests).toBe('minor');
+    expect(result.reasons[0]).toBe('manifests: extraction changed (extraction.pooling: "mean" → "cls") → minor');
+    expect(result.changes.map((change) => change.section)).toEqual(['extraction', 'training']);
+  });
+
+  it('a lowest paired cosine exactly at 1 − ε counts as unchanged (≥), just below it as changed', () => {
+    // 0.75 = 1 − 0.25 exactly in binary floating point.
+    const at = classifyBump({ referenceManifest: null, candidateManifest: null, declaredFlag: null, vectors: { ...changed, minPairedCosine: 0.75, equivalenceTolerance: 0.25 } });
+    expect(at.requiredByVectors).toBe('none');
+    const below = classifyBump({ referenceManifest: null, candidateManifest: null, declaredFlag: null, vectors: { ...changed, minPairedCosine: 0.75 - 2 ** -40, equivalenceTolerance: 0.25 } });
+    expect(below.requiredByVectors).toBe('patch');
+  });
+});

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/kernels/random.js';
+import { kernelSupported } from '../src/kernels/wasm-kernel.js';
 import { EXAMPLES, FIXTURES, ROOT, expectClose, readJson, runCliProcess, tempDir, type CliRun } from './helpers.js';
 
 // End to end: every test runs the committed bundle dist/cli.js as its own node process.
@@ -169,13 +170,21 @@ describe('compare on the bundled examples', () => {
 });
 
 describe('metrics end to end match the NumPy/SciPy/scikit-learn reference values', () => {
-  it('the "equal" fixture through the CLI', () => {
+  // Every kernel runs on every Node: relaxed SIMD is the default of the Actions runtime (Node 24);
+  // on Node 20 it runs behind V8's flag, so a wrong relaxed-SIMD kernel fails here on Node 20 too.
+  it.each(['js', 'simd', 'relaxed-simd'] as const)('the "equal" fixture through the CLI, %s kernel', (kernel) => {
     const expected = readJson(join(FIXTURES, 'metrics', 'equal.json'));
-    const run = runCliProcess([
-      'compare', '--reference', 'test/fixtures/metrics/equal-reference.npy', '--candidate', 'test/fixtures/metrics/equal-candidate.npy',
-      '--k', String(expected.k), '--clusters', '3', '--format', 'json',
-    ]);
-    const { metrics } = json(run);
+    const nodeArgs = kernel === 'relaxed-simd' && !kernelSupported('relaxed-simd') ? ['--experimental-wasm-relaxed-simd'] : [];
+    const run = runCliProcess(
+      [
+        'compare', '--reference', 'test/fixtures/metrics/equal-reference.npy', '--candidate', 'test/fixtures/metrics/equal-candidate.npy',
+        '--k', String(expected.k), '--clusters', '3', '--format', 'json', '--kernel', kernel,
+      ],
+      ROOT,
+      nodeArgs,
+    );
+    const { metrics, settings } = json(run);
+    expect(settings.kernel).toBe(kernel);
     expectClose(metrics.knnOverlap.mean, expected.knnOverlap.mean, 1e-12);
     expectClose(metrics.knnOverlap.p10, expected.knnOverlap.p10, 1e-12);
     expectClose(metrics.cka.linear, expected.ckaLinear, 2e-6);

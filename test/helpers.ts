@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,17 @@ import { kernelSupported } from '../src/kernels/wasm-kernel.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 export const EXAMPLES = join(ROOT, 'examples', 'digits');
-export const CLI = join(ROOT, 'dist', 'cli.js');
+/**
+ * dist/cli.js and dist/index.js copied alone into an empty folder outside the repository, where no
+ * node_modules can be found: every process test runs these copies, so a dependency left out of a
+ * bundle fails the tests instead of resolving from the repository's node_modules.
+ */
+export const BUNDLE_DIR = mkdtempSync(join(tmpdir(), 'embedding-gate-bundle-'));
+for (const name of ['cli.js', 'index.js']) copyFileSync(join(ROOT, 'dist', name), join(BUNDLE_DIR, name));
+process.on('exit', () => rmSync(BUNDLE_DIR, { recursive: true, force: true }));
+
+export const CLI = join(BUNDLE_DIR, 'cli.js');
+export const ACTION_BUNDLE = join(BUNDLE_DIR, 'index.js');
 
 /** Asserts |actual − expected| ≤ tolerance, naming both in the failure. */
 export function expectClose(actual: number | null | undefined, expected: number, tolerance = 1e-6): void {
@@ -71,7 +81,7 @@ export interface CliRun {
 }
 
 /** Runs `node dist/cli.js ARGS` in `cwd`, exactly as a user would. */
-export function runCliProcess(args: readonly string[], cwd = ROOT): CliRun {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, EMBEDDING_GATE_DEBUG: '' } });
+export function runCliProcess(args: readonly string[], cwd = ROOT, nodeArgs: readonly string[] = []): CliRun {
+  const result = spawnSync(process.execPath, [...nodeArgs, CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, EMBEDDING_GATE_DEBUG: '' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -219,6 +219,34 @@ describe('bootstrapMeanInterval', () => {
     expect(high).toBeGreaterThan(0.46);
     expect(high).toBeLessThan(0.49);
   });
+
+  it('takes the 2.5% and 97.5% quantiles: each side is 1.96 standard errors from the mean, not 1.645 (a 90% interval)', () => {
+    // A symmetric sample of 2,000 values with standard deviation σ; the mean of n resampled values
+    // has standard error σ/√n, and 95% of bootstrap means fall within ±1.96 of it.
+    const values = Array.from({ length: 2000 }, (_, i) => Math.sin(i * 0.61803398875) * 2);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    const se = sd / Math.sqrt(values.length);
+    const [low, high] = bootstrapMeanInterval(values, seededRandom(5));
+    expectClose((mean - low) / se, 1.96, 0.2);
+    expectClose((high - mean) / se, 1.96, 0.2);
+    const [low90, high90] = bootstrapMeanInterval(values, seededRandom(5), 0.9);
+    expectClose((mean - low90) / se, 1.645, 0.2);
+    expectClose((high90 - mean) / se, 1.645, 0.2);
+  });
+});
+
+describe('pairedCosine', () => {
+  it('names the row of the lowest cosine (the first on ties), not the highest', () => {
+    const unit = (angle: number) => [Math.cos(angle), Math.sin(angle)];
+    // Rows 0..3 turn by 0.1, 2.5, 0.3 and 2.5 radians: cosines 0.995, −0.801, 0.955, −0.801.
+    const reference = Float32Array.from([unit(0), unit(0), unit(0), unit(0)].flat());
+    const candidate = Float32Array.from([unit(0.1), unit(2.5), unit(0.3), unit(2.5)].flat());
+    const result = pairedCosine(reference, candidate, 4, 2);
+    expect(result.minRow).toBe(1);
+    expectClose(result.cosineMin, Math.cos(2.5), 1e-6);
+    expectClose(result.cosineMean, (Math.cos(0.1) + 2 * Math.cos(2.5) + Math.cos(0.3)) / 4, 1e-6);
+  });
 });
 
 describe('clusters', () => {

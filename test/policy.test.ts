@@ -159,3 +159,23 @@ describe('inline limits', () => {
 });
 
 const BUMP_LEVELS = ['none', 'patch', 'minor', 'major'] as const;
+
+describe('decideVerdict at the limits', () => {
+  it('a value exactly at a floor or a ceiling passes; the next float past it breaches', () => {
+    const atFloor = decideVerdict(metrics({ overlap: 0.25, cka: 0.8 }), bump('patch'), DEFAULT_POLICY);
+    expect(atFloor.breaches.filter((b) => b.level === 'fail')).toEqual([]);
+    expect(atFloor.checks.find((c) => c.metric === 'knnOverlapMean')?.status).toBe('warn');
+    const atWarn = decideVerdict(metrics({ overlap: 0.4, cka: 0.9, icd: 0.1 }), bump('patch'), DEFAULT_POLICY);
+    expect(atWarn.status).toBe('pass');
+    expect(atWarn.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass']);
+    const pastFloor = decideVerdict(metrics({ overlap: 0.25 - 1e-12 }), bump('patch'), DEFAULT_POLICY);
+    expect(pastFloor.breaches).toMatchObject([{ metric: 'knnOverlapMean', level: 'fail' }]);
+    const pastCeiling = decideVerdict(metrics({ icd: 0.25 + 1e-12 }), bump('patch'), DEFAULT_POLICY);
+    expect(pastCeiling.breaches).toMatchObject([{ metric: 'interCentroidDistanceChange', level: 'fail' }]);
+  });
+
+  it('a sampled value whose interval ends exactly at a floor passes', () => {
+    const verdict = decideVerdict(metrics({ overlap: 0.3, ci95: [0.2, 0.25] }), bump('patch'), DEFAULT_POLICY);
+    expect(verdict.breaches.filter((b) => b.level === 'fail')).toEqual([]);
+  });
+});

@@ -29,7 +29,14 @@ async function main(): Promise<void> {
         if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
       },
       createGitHub: (token) =>
-        createOctokitClient({ token, owner, repo, baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', log: (message) => core.info(message) }),
+        createOctokitClient({
+          token,
+          owner,
+          repo,
+          baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+          log: (message) => core.info(message),
+          retryDelayUnitMs: retryDelayUnit(env.EMBEDDING_GATE_RETRY_DELAY_UNIT_MS),
+        }),
       env: {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         runnerTemp: env.RUNNER_TEMP ?? process.cwd(),
@@ -44,6 +51,11 @@ async function main(): Promise<void> {
     if (error instanceof InputError || error instanceof UsageError) core.setFailed(`embedding-gate: ${error.message}`);
     else core.setFailed(`embedding-gate: internal error: ${error instanceof Error ? error.message : String(error)} (please report this bug)`);
   }
+}
+
+/** Milliseconds per second of retry wait: 1000, unless a test sets a whole number (0 never waits). */
+function retryDelayUnit(value: string | undefined): number {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : 1000;
 }
 
 await main();

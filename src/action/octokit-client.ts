@@ -15,6 +15,11 @@ export interface OctokitOptions {
   readonly repo: string;
   readonly baseUrl: string;
   readonly log: (message: string) => void;
+  /**
+   * Milliseconds per second of a retry wait (retry-after, back-off); 1000 in production. The
+   * end-to-end tests set 0 through EMBEDDING_GATE_RETRY_DELAY_UNIT_MS so they never wait on the clock.
+   */
+  readonly retryDelayUnitMs?: number;
 }
 
 /**
@@ -27,7 +32,9 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
     options.token,
     {
       baseUrl: options.baseUrl,
+      retry: { retryAfterBaseValue: options.retryDelayUnitMs ?? 1000 },
       throttle: {
+        retryAfterBaseValue: options.retryDelayUnitMs ?? 1000,
         onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
           log(`GitHub rate limit on ${request.method} ${request.url}: retry ${retryCount + 1} after ${retryAfter} s`);
           return retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;

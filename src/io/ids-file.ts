@@ -15,9 +15,17 @@ export function readIdsFile(path: string, file: string): string[] {
       throw new InputError(`${file}: not a valid JSON array of ids (${(error as Error).message}).`);
     }
     if (!Array.isArray(parsed)) throw new InputError(`${file}: expected a JSON array of ids.`);
+    let literals: string[] | null = null;
     return parsed.map((value: unknown, index) => {
       if (typeof value === 'string' && value.length > 0) return value;
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        // Beyond 2^53 (or fractional) the parsed float64 is not the id: take its text as written.
+        literals ??= scalarLiterals(text);
+        const literal = literals?.[index];
+        if (literal !== undefined) return literal;
+        throw new InputError(`${file}: element ${index} is the number ${String(value)}, which a float64 cannot hold exactly; write the ids as strings.`);
+      }
       throw new InputError(`${file}: element ${index} is ${JSON.stringify(value)}; ids must be non-empty strings or numbers.`);
     });
   }
@@ -27,4 +35,21 @@ export function readIdsFile(path: string, file: string): string[] {
     if (line.length === 0) throw new InputError(`${file}: line ${index + 1} is empty; the ids file needs one id per line.`);
   });
   return lines;
+}
+
+/**
+ * The elements of a JSON array of scalars as written (strings with their quotes, numbers as their
+ * literal), or null when the array holds anything else.
+ */
+function scalarLiterals(text: string): string[] | null {
+  const element = /\s*("(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)\s*([,\]])/y;
+  const start = text.indexOf('[');
+  element.lastIndex = start + 1;
+  const literals: string[] = [];
+  for (;;) {
+    const match = element.exec(text);
+    if (!match) return /^\s*\]\s*$/.test(text.slice(start + 1)) ? [] : null;
+    literals.push(match[1] as string);
+    if (match[2] === ']') return literals;
+  }
 }

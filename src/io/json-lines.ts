@@ -38,7 +38,7 @@ export async function readJsonRecords(path: string, file: string, fields: Record
       throw new InputError(`${file}: line ${line} is not a JSON object; expected {"${fields.idField}": ..., "${fields.vectorField}": [...]}.`);
     }
     const object = record as Record<string, unknown>;
-    const id = toId(object[fields.idField], file, `line ${line}`, fields.idField);
+    const id = toId(object[fields.idField], file, `line ${line}`, fields.idField, () => numberLiteralOf(text, fields.idField));
     const vector = toVector(object[fields.vectorField], file, `line ${line} (id ${JSON.stringify(id)})`, fields.vectorField);
     const meta: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(object)) {
@@ -47,6 +47,19 @@ export async function readJsonRecords(path: string, file: string, fields: Record
     builder.add(id, vector, meta as ItemMetadata, line);
   }
   return builder.build(fields.allocate);
+}
+
+/**
+ * The literal text of the number a record holds under `key`, exactly as written (JSON.parse keeps
+ * only the nearest float64), or null when the key occurs more than once in the record (a nested
+ * object with the same key) and the top-level one cannot be told apart.
+ */
+export function numberLiteralOf(recordText: string, key: string): string | null {
+  const quotedKey = JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`${quotedKey}\\s*:\\s*(-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`, 'g');
+  const keyOccurrences = recordText.split(JSON.stringify(key)).length - 1;
+  const matches = [...recordText.matchAll(pattern)];
+  return keyOccurrences === 1 && matches.length === 1 ? (matches[0]![1] as string) : null;
 }
 
 async function firstNonSpaceCharacter(path: string): Promise<string | undefined> {

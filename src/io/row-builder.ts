@@ -73,11 +73,24 @@ export class RowBuilder {
   }
 }
 
-/** Turns a JSON/CSV/Parquet id value into a string id, or throws naming the position. */
-export function toId(value: unknown, file: string, where: string, field: string): string {
+/**
+ * Turns a JSON/CSV/Parquet id value into a string id, or throws naming the position. An id's text
+ * must stay exact, or two different ids could be paired as one: strings and integers (BigInt from
+ * int64 columns, numbers up to 2^53 − 1) are exact; any other number (beyond 2^53, or with a
+ * fraction) is taken from `exactText`, the literal as written in the file, when the reader can give
+ * it, and refused otherwise.
+ */
+export function toId(value: unknown, file: string, where: string, field: string, exactText?: () => string | null): string {
   if (typeof value === 'string' && value.length > 0) return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const exact = exactText?.() ?? null;
+    if (exact !== null) return exact;
+    throw new InputError(
+      `${file}: ${where}: the id ${String(value)} is a ${Number.isInteger(value) ? 'number beyond 2^53' : 'fractional number'}, which a float64 cannot hold exactly, so two different ids could be read as one; write the ids as strings (or as int64 in Parquet).`,
+    );
+  }
   throw new InputError(
     `${file}: ${where} has ${value === undefined ? 'no' : 'an invalid'} id field ${JSON.stringify(field)}${value === undefined ? '' : ` (${JSON.stringify(value)})`}; every item needs a non-empty string or number id (or set the id-field option).`,
   );
