@@ -20,6 +20,10 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
@@ -42,11 +46,11 @@ var require_constants = __commonJS({
   "node_modules/semver/internal/constants.js"(exports, module) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
+    var MAX_LENGTH2 = 256;
     var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
     9007199254740991;
     var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH2 - 6;
     var WHITESPACE_CHARACTERS = [
       "	",
       "\n",
@@ -84,7 +88,7 @@ var require_constants = __commonJS({
       "prerelease"
     ];
     module.exports = {
-      MAX_LENGTH,
+      MAX_LENGTH: MAX_LENGTH2,
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       MAX_SAFE_INTEGER,
@@ -114,7 +118,7 @@ var require_re = __commonJS({
     var {
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
+      MAX_LENGTH: MAX_LENGTH2
     } = require_constants();
     var debug = require_debug();
     exports = module.exports = {};
@@ -127,7 +131,7 @@ var require_re = __commonJS({
     var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
     var safeRegexReplacements = [
       ["\\s", 1],
-      ["\\d", MAX_LENGTH],
+      ["\\d", MAX_LENGTH2],
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
@@ -201,14 +205,14 @@ var require_parse_options = __commonJS({
     "use strict";
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
-      if (!options) {
+    var parseOptions = (options2) => {
+      if (!options2) {
         return emptyOpts;
       }
-      if (typeof options !== "object") {
+      if (typeof options2 !== "object") {
         return looseOption;
       }
-      return options;
+      return options2;
     };
     module.exports = parseOptions;
   }
@@ -244,7 +248,7 @@ var require_semver = __commonJS({
   "node_modules/semver/classes/semver.js"(exports, module) {
     "use strict";
     var debug = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
+    var { MAX_LENGTH: MAX_LENGTH2, MAX_SAFE_INTEGER } = require_constants();
     var { safeRe: re2, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
@@ -261,10 +265,10 @@ var require_semver = __commonJS({
       return true;
     };
     var SemVer = class _SemVer {
-      constructor(version, options) {
-        options = parseOptions(options);
+      constructor(version, options2) {
+        options2 = parseOptions(options2);
         if (version instanceof _SemVer) {
-          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
+          if (version.loose === !!options2.loose && version.includePrerelease === !!options2.includePrerelease) {
             return version;
           } else {
             version = version.version;
@@ -272,16 +276,16 @@ var require_semver = __commonJS({
         } else if (typeof version !== "string") {
           throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
         }
-        if (version.length > MAX_LENGTH) {
+        if (version.length > MAX_LENGTH2) {
           throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
+            `version is longer than ${MAX_LENGTH2} characters`
           );
         }
-        debug("SemVer", version, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re2[t.LOOSE] : re2[t.FULL]);
+        debug("SemVer", version, options2);
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.includePrerelease = !!options2.includePrerelease;
+        const m = version.trim().match(options2.loose ? re2[t.LOOSE] : re2[t.FULL]);
         if (!m) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
@@ -536,12 +540,12 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse2 = (version, options, throwErrors = false) => {
+    var parse2 = (version, options2, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
       try {
-        return new SemVer(version, options);
+        return new SemVer(version, options2);
       } catch (er2) {
         if (!throwErrors) {
           return null;
@@ -558,8 +562,8 @@ var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
-    var valid = (version, options) => {
-      const v = parse2(version, options);
+    var valid = (version, options2) => {
+      const v = parse2(version, options2);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -571,8 +575,8 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
-    var clean = (version, options) => {
-      const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
+    var clean = (version, options2) => {
+      const s = parse2(version.trim().replace(/^[=v]+/, ""), options2);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -584,16 +588,16 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version, release, options, identifier, identifierBase) => {
-      if (typeof options === "string") {
+    var inc = (version, release, options2, identifier, identifierBase) => {
+      if (typeof options2 === "string") {
         identifierBase = identifier;
-        identifier = options;
-        options = void 0;
+        identifier = options2;
+        options2 = void 0;
       }
       try {
         return new SemVer(
           version instanceof SemVer ? version.version : version,
-          options
+          options2
         ).inc(release, identifier, identifierBase).version;
       } catch (er2) {
         return null;
@@ -631,15 +635,15 @@ var require_diff = __commonJS({
           return "patch";
         }
       }
-      const prefix = highHasPre ? "pre" : "";
+      const prefix2 = highHasPre ? "pre" : "";
       if (v1.major !== v2.major) {
-        return prefix + "major";
+        return prefix2 + "major";
       }
       if (v1.minor !== v2.minor) {
-        return prefix + "minor";
+        return prefix2 + "minor";
       }
       if (v1.patch !== v2.patch) {
-        return prefix + "patch";
+        return prefix2 + "patch";
       }
       return "prerelease";
     };
@@ -682,8 +686,8 @@ var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
     var parse2 = require_parse();
-    var prerelease = (version, options) => {
-      const parsed = parse2(version, options);
+    var prerelease = (version, options2) => {
+      const parsed = parse2(version, options2);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -871,7 +875,7 @@ var require_coerce = __commonJS({
     var SemVer = require_semver();
     var parse2 = require_parse();
     var { safeRe: re2, t } = require_re();
-    var coerce = (version, options) => {
+    var coerce = (version, options2) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -881,12 +885,12 @@ var require_coerce = __commonJS({
       if (typeof version !== "string") {
         return null;
       }
-      options = options || {};
+      options2 = options2 || {};
       let match = null;
-      if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re2[t.COERCEFULL] : re2[t.COERCE]);
+      if (!options2.rtl) {
+        match = version.match(options2.includePrerelease ? re2[t.COERCEFULL] : re2[t.COERCE]);
       } else {
-        const coerceRtlRegex = options.includePrerelease ? re2[t.COERCERTLFULL] : re2[t.COERCERTL];
+        const coerceRtlRegex = options2.includePrerelease ? re2[t.COERCERTLFULL] : re2[t.COERCERTL];
         let next;
         while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
@@ -902,9 +906,9 @@ var require_coerce = __commonJS({
       const major = match[2];
       const minor = match[3] || "0";
       const patch = match[4] || "0";
-      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
     };
     module.exports = coerce;
   }
@@ -917,16 +921,16 @@ var require_truncate = __commonJS({
     var parse2 = require_parse();
     var constants = require_constants();
     var SemVer = require_semver();
-    var truncate = (version, truncation, options) => {
+    var truncate = (version, truncation, options2) => {
       if (!constants.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
-      const clonedVersion = cloneInputVersion(version, options);
+      const clonedVersion = cloneInputVersion(version, options2);
       return clonedVersion && doTruncation(clonedVersion, truncation);
     };
-    var cloneInputVersion = (version, options) => {
+    var cloneInputVersion = (version, options2) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse2(versionStringToParse, options);
+      return parse2(versionStringToParse, options2);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -994,7 +998,7 @@ var require_trim_comparator_whitespace = __commonJS({
   "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
     "use strict";
     var {
-      MAX_LENGTH,
+      MAX_LENGTH: MAX_LENGTH2,
       MAX_SAFE_BUILD_LENGTH,
       WHITESPACE_CHARACTERS
     } = require_constants();
@@ -1032,10 +1036,10 @@ var require_trim_comparator_whitespace = __commonJS({
       if (!loose && range[start] === "0") {
         return start + 1;
       }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH2 : MAX_LENGTH2 + 1, digitRuns);
     };
     var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH2, digitRuns);
       if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
@@ -1186,13 +1190,13 @@ var require_range = __commonJS({
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
-      constructor(range, options) {
-        options = parseOptions(options);
+      constructor(range, options2) {
+        options2 = parseOptions(options2);
         if (range instanceof _Range) {
-          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+          if (range.loose === !!options2.loose && range.includePrerelease === !!options2.includePrerelease) {
             return range;
           } else {
-            return new _Range(range.raw, options);
+            return new _Range(range.raw, options2);
           }
         }
         if (range instanceof Comparator) {
@@ -1201,9 +1205,9 @@ var require_range = __commonJS({
           this.formatted = void 0;
           return this;
         }
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.includePrerelease = !!options2.includePrerelease;
         this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
         this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
         if (!this.set.length) {
@@ -1290,15 +1294,15 @@ var require_range = __commonJS({
         cache.set(memoKey, result);
         return result;
       }
-      intersects(range, options) {
+      intersects(range, options2) {
         if (!(range instanceof _Range)) {
           throw new TypeError("a Range is required");
         }
         return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+          return isSatisfiable(thisComparators, options2) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options2) && thisComparators.every((thisComparator) => {
               return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options);
+                return thisComparator.intersects(rangeComparator, options2);
               });
             });
           });
@@ -1343,39 +1347,39 @@ var require_range = __commonJS({
     var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
     var isNullSet = (c) => c.value === "<0.0.0-0";
     var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options) => {
+    var isSatisfiable = (comparators, options2) => {
       let result = true;
       const remainingComparators = comparators.slice();
       let testComparator = remainingComparators.pop();
       while (result && remainingComparators.length) {
         result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options);
+          return testComparator.intersects(otherComparator, options2);
         });
         testComparator = remainingComparators.pop();
       }
       return result;
     };
-    var parseComparator = (comp, options) => {
+    var parseComparator = (comp, options2) => {
       comp = comp.replace(re2[t.BUILD], "");
-      debug("comp", comp, options);
-      comp = replaceCarets(comp, options);
+      debug("comp", comp, options2);
+      comp = replaceCarets(comp, options2);
       debug("caret", comp);
-      comp = replaceTildes(comp, options);
+      comp = replaceTildes(comp, options2);
       debug("tildes", comp);
-      comp = replaceXRanges(comp, options);
+      comp = replaceXRanges(comp, options2);
       debug("xrange", comp);
-      comp = replaceStars(comp, options);
+      comp = replaceStars(comp, options2);
       debug("stars", comp);
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
     var invalidXRangeOrder = (M, m, p2) => isX(M) && !isX(m) || isX(m) && p2 && !isX(p2);
-    var replaceTildes = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    var replaceTildes = (comp, options2) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
     };
-    var replaceTilde = (comp, options) => {
-      const r = options.loose ? re2[t.TILDELOOSE] : re2[t.TILDE];
-      const z = options.includePrerelease ? "-0" : "";
+    var replaceTilde = (comp, options2) => {
+      const r = options2.loose ? re2[t.TILDELOOSE] : re2[t.TILDE];
+      const z = options2.includePrerelease ? "-0" : "";
       return comp.replace(r, (_, M, m, p2, pr) => {
         debug("tilde", comp, _, M, m, p2, pr);
         let ret;
@@ -1395,13 +1399,13 @@ var require_range = __commonJS({
         return ret;
       });
     };
-    var replaceCarets = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    var replaceCarets = (comp, options2) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options2)).join(" ");
     };
-    var replaceCaret = (comp, options) => {
-      debug("caret", comp, options);
-      const r = options.loose ? re2[t.CARETLOOSE] : re2[t.CARET];
-      const z = options.includePrerelease ? "-0" : "";
+    var replaceCaret = (comp, options2) => {
+      debug("caret", comp, options2);
+      const r = options2.loose ? re2[t.CARETLOOSE] : re2[t.CARET];
+      const z = options2.includePrerelease ? "-0" : "";
       return comp.replace(r, (_, M, m, p2, pr) => {
         debug("caret", comp, _, M, m, p2, pr);
         let ret;
@@ -1442,13 +1446,13 @@ var require_range = __commonJS({
         return ret;
       });
     };
-    var replaceXRanges = (comp, options) => {
-      debug("replaceXRanges", comp, options);
-      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    var replaceXRanges = (comp, options2) => {
+      debug("replaceXRanges", comp, options2);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options2)).join(" ");
     };
-    var replaceXRange = (comp, options) => {
+    var replaceXRange = (comp, options2) => {
       comp = comp.trim();
-      const r = options.loose ? re2[t.XRANGELOOSE] : re2[t.XRANGE];
+      const r = options2.loose ? re2[t.XRANGELOOSE] : re2[t.XRANGE];
       return comp.replace(r, (ret, gtlt, M, m, p2, pr) => {
         debug("xRange", comp, ret, gtlt, M, m, p2, pr);
         if (invalidXRangeOrder(M, m, p2)) {
@@ -1461,7 +1465,7 @@ var require_range = __commonJS({
         if (gtlt === "=" && anyX) {
           gtlt = "";
         }
-        pr = options.includePrerelease ? "-0" : "";
+        pr = options2.includePrerelease ? "-0" : "";
         if (xM) {
           if (gtlt === ">" || gtlt === "<") {
             ret = "<0.0.0-0";
@@ -1504,13 +1508,13 @@ var require_range = __commonJS({
         return ret;
       });
     };
-    var replaceStars = (comp, options) => {
-      debug("replaceStars", comp, options);
+    var replaceStars = (comp, options2) => {
+      debug("replaceStars", comp, options2);
       return comp.trim().replace(re2[t.STAR], "");
     };
-    var replaceGTE0 = (comp, options) => {
-      debug("replaceGTE0", comp, options);
-      return comp.trim().replace(re2[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    var replaceGTE0 = (comp, options2) => {
+      debug("replaceGTE0", comp, options2);
+      return comp.trim().replace(re2[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
     };
     var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
@@ -1539,13 +1543,13 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set, version, options) => {
+    var testSet = (set, version, options2) => {
       for (let i = 0; i < set.length; i++) {
         if (!set[i].test(version)) {
           return false;
         }
       }
-      if (version.prerelease.length && !options.includePrerelease) {
+      if (version.prerelease.length && !options2.includePrerelease) {
         for (let i = 0; i < set.length; i++) {
           debug(set[i].semver);
           if (set[i].semver === Comparator.ANY) {
@@ -1574,19 +1578,19 @@ var require_comparator = __commonJS({
       static get ANY() {
         return ANY;
       }
-      constructor(comp, options) {
-        options = parseOptions(options);
+      constructor(comp, options2) {
+        options2 = parseOptions(options2);
         if (comp instanceof _Comparator) {
-          if (comp.loose === !!options.loose) {
+          if (comp.loose === !!options2.loose) {
             return comp;
           } else {
             comp = comp.value;
           }
         }
         comp = comp.trim().split(/\s+/).join(" ");
-        debug("comparator", comp, options);
-        this.options = options;
-        this.loose = !!options.loose;
+        debug("comparator", comp, options2);
+        this.options = options2;
+        this.loose = !!options2.loose;
         this.parse(comp);
         if (this.semver === ANY) {
           this.value = "";
@@ -1628,7 +1632,7 @@ var require_comparator = __commonJS({
         }
         return cmp(version, this.operator, this.semver, this.options);
       }
-      intersects(comp, options) {
+      intersects(comp, options2) {
         if (!(comp instanceof _Comparator)) {
           throw new TypeError("a Comparator is required");
         }
@@ -1636,18 +1640,18 @@ var require_comparator = __commonJS({
           if (this.value === "") {
             return true;
           }
-          return new Range(comp.value, options).test(this.value);
+          return new Range(comp.value, options2).test(this.value);
         } else if (comp.operator === "") {
           if (comp.value === "") {
             return true;
           }
-          return new Range(this.value, options).test(comp.semver);
+          return new Range(this.value, options2).test(comp.semver);
         }
-        options = parseOptions(options);
-        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+        options2 = parseOptions(options2);
+        if (options2.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
           return false;
         }
-        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+        if (!options2.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
           return false;
         }
         if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
@@ -1659,10 +1663,10 @@ var require_comparator = __commonJS({
         if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
           return true;
         }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+        if (cmp(this.semver, "<", comp.semver, options2) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
           return true;
         }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+        if (cmp(this.semver, ">", comp.semver, options2) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
           return true;
         }
         return false;
@@ -1683,9 +1687,9 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version, range, options) => {
+    var satisfies = (version, range, options2) => {
       try {
-        range = new Range(range, options);
+        range = new Range(range, options2);
       } catch (er2) {
         return false;
       }
@@ -1700,7 +1704,7 @@ var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
     module.exports = toComparators;
   }
 });
@@ -1711,12 +1715,12 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
+    var maxSatisfying = (versions, range, options2) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options);
+        rangeObj = new Range(range, options2);
       } catch (er2) {
         return null;
       }
@@ -1724,7 +1728,7 @@ var require_max_satisfying = __commonJS({
         if (rangeObj.test(v)) {
           if (!max || maxSV.compare(v) === -1) {
             max = v;
-            maxSV = new SemVer(max, options);
+            maxSV = new SemVer(max, options2);
           }
         }
       });
@@ -1740,12 +1744,12 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
+    var minSatisfying = (versions, range, options2) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options);
+        rangeObj = new Range(range, options2);
       } catch (er2) {
         return null;
       }
@@ -1753,7 +1757,7 @@ var require_min_satisfying = __commonJS({
         if (rangeObj.test(v)) {
           if (!min || minSV.compare(v) === 1) {
             min = v;
-            minSV = new SemVer(min, options);
+            minSV = new SemVer(min, options2);
           }
         }
       });
@@ -1827,9 +1831,9 @@ var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var validRange = (range, options) => {
+    var validRange = (range, options2) => {
       try {
-        return new Range(range, options).range || "*";
+        return new Range(range, options2).range || "*";
       } catch (er2) {
         return null;
       }
@@ -1851,9 +1855,9 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
-      version = new SemVer(version, options);
-      range = new Range(range, options);
+    var outside = (version, range, hilo, options2) => {
+      version = new SemVer(version, options2);
+      range = new Range(range, options2);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
         case ">":
@@ -1873,7 +1877,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version, range, options)) {
+      if (satisfies(version, range, options2)) {
         return false;
       }
       for (let i = 0; i < range.set.length; ++i) {
@@ -1886,9 +1890,9 @@ var require_outside = __commonJS({
           }
           high = high || comparator;
           low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
+          if (gtfn(comparator.semver, high.semver, options2)) {
             high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
+          } else if (ltfn(comparator.semver, low.semver, options2)) {
             low = comparator;
           }
         });
@@ -1912,7 +1916,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
+    var gtr = (version, range, options2) => outside(version, range, ">", options2);
     module.exports = gtr;
   }
 });
@@ -1922,7 +1926,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
+    var ltr = (version, range, options2) => outside(version, range, "<", options2);
     module.exports = ltr;
   }
 });
@@ -1932,10 +1936,10 @@ var require_intersects = __commonJS({
   "node_modules/semver/ranges/intersects.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var intersects = (r1, r2, options) => {
-      r1 = new Range(r1, options);
-      r2 = new Range(r2, options);
-      return r1.intersects(r2, options);
+    var intersects = (r1, r2, options2) => {
+      r1 = new Range(r1, options2);
+      r2 = new Range(r2, options2);
+      return r1.intersects(r2, options2);
     };
     module.exports = intersects;
   }
@@ -1947,13 +1951,13 @@ var require_simplify = __commonJS({
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
-    module.exports = (versions, range, options) => {
+    module.exports = (versions, range, options2) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
+      const v = versions.sort((a, b) => compare(a, b, options2));
       for (const version of v) {
-        const included = satisfies(version, range, options);
+        const included = satisfies(version, range, options2);
         if (included) {
           prev = version;
           if (!first) {
@@ -2000,16 +2004,16 @@ var require_subset = __commonJS({
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
     var compare = require_compare();
-    var subset = (sub, dom, options = {}) => {
+    var subset = (sub, dom, options2 = {}) => {
       if (sub === dom) {
         return true;
       }
-      sub = new Range(sub, options);
-      dom = new Range(dom, options);
+      sub = new Range(sub, options2);
+      dom = new Range(dom, options2);
       let sawNonNull = false;
       OUTER: for (const simpleSub of sub.set) {
         for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          const isSub = simpleSubset(simpleSub, simpleDom, options2);
           sawNonNull = sawNonNull || isSub !== null;
           if (isSub) {
             continue OUTER;
@@ -2023,21 +2027,21 @@ var require_subset = __commonJS({
     };
     var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
     var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
+    var simpleSubset = (sub, dom, options2) => {
       if (sub === dom) {
         return true;
       }
       if (sub.length === 1 && sub[0].semver === ANY) {
         if (dom.length === 1 && dom[0].semver === ANY) {
           return true;
-        } else if (options.includePrerelease) {
+        } else if (options2.includePrerelease) {
           sub = minimumVersionWithPreRelease;
         } else {
           sub = minimumVersion;
         }
       }
       if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options.includePrerelease) {
+        if (options2.includePrerelease) {
           return true;
         } else {
           dom = minimumVersion;
@@ -2047,9 +2051,9 @@ var require_subset = __commonJS({
       let gt, lt;
       for (const c of sub) {
         if (c.operator === ">" || c.operator === ">=") {
-          gt = higherGT(gt, c, options);
+          gt = higherGT(gt, c, options2);
         } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options);
+          lt = lowerLT(lt, c, options2);
         } else {
           eqSet.add(c.semver);
         }
@@ -2059,7 +2063,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
+        gtltComp = compare(gt.semver, lt.semver, options2);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -2067,14 +2071,14 @@ var require_subset = __commonJS({
         }
       }
       for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
+        if (gt && !satisfies(eq, String(gt), options2)) {
           return null;
         }
-        if (lt && !satisfies(eq, String(lt), options)) {
+        if (lt && !satisfies(eq, String(lt), options2)) {
           return null;
         }
         for (const c of dom) {
-          if (!satisfies(eq, String(c), options)) {
+          if (!satisfies(eq, String(c), options2)) {
             return false;
           }
         }
@@ -2082,8 +2086,8 @@ var require_subset = __commonJS({
       }
       let higher, lower;
       let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      let needDomLTPre = lt && !options2.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options2.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
       if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
         needDomLTPre = false;
       }
@@ -2097,7 +2101,7 @@ var require_subset = __commonJS({
             }
           }
           if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt, c, options);
+            higher = higherGT(gt, c, options2);
             if (higher === c && higher !== gt) {
               return false;
             }
@@ -2112,7 +2116,7 @@ var require_subset = __commonJS({
             }
           }
           if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options);
+            lower = lowerLT(lt, c, options2);
             if (lower === c && lower !== lt) {
               return false;
             }
@@ -2135,18 +2139,18 @@ var require_subset = __commonJS({
       }
       return true;
     };
-    var higherGT = (a, b, options) => {
+    var higherGT = (a, b, options2) => {
       if (!a) {
         return b;
       }
-      const comp = compare(a.semver, b.semver, options);
+      const comp = compare(a.semver, b.semver, options2);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     };
-    var lowerLT = (a, b, options) => {
+    var lowerLT = (a, b, options2) => {
       if (!a) {
         return b;
       }
-      const comp = compare(a.semver, b.semver, options);
+      const comp = compare(a.semver, b.semver, options2);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     };
     module.exports = subset;
@@ -2532,8 +2536,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
+            const [handle, prefix2] = parts;
+            this.tags[handle] = prefix2;
             return true;
           }
           case "%YAML": {
@@ -2583,10 +2587,10 @@ var require_directives = __commonJS({
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
-        if (prefix) {
+        const prefix2 = this.tags[handle];
+        if (prefix2) {
           try {
-            return prefix + decodeURIComponent(suffix);
+            return prefix2 + decodeURIComponent(suffix);
           } catch (error) {
             onError(String(error));
             return null;
@@ -2602,9 +2606,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+        for (const [handle, prefix2] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix2))
+            return handle + escapeTagName(tag.substring(prefix2.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -2621,11 +2625,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+        for (const [handle, prefix2] of tagEntries) {
+          if (handle === "!!" && prefix2 === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix2)))
+            lines.push(`%TAG ${handle} ${prefix2}`);
         }
         return lines.join("\n");
       }
@@ -2660,14 +2664,14 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
-    function findNewAnchor(prefix, exclude) {
+    function findNewAnchor(prefix2, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
+        const name = `${prefix2}${i}`;
         if (!exclude.has(name))
           return name;
       }
     }
-    function createNodeAnchors(doc, prefix) {
+    function createNodeAnchors(doc, prefix2) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
@@ -2675,7 +2679,7 @@ var require_anchors = __commonJS({
         onAnchor: (source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
-          const anchor = findNewAnchor(prefix, prevAnchors);
+          const anchor = findNewAnchor(prefix2, prevAnchors);
           prevAnchors.add(anchor);
           return anchor;
         },
@@ -3637,7 +3641,7 @@ var require_stringify = __commonJS({
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
-    function createStringifyContext(doc, options) {
+    function createStringifyContext(doc, options2) {
       const opt = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
@@ -3657,7 +3661,7 @@ var require_stringify = __commonJS({
         trailingComma: false,
         trueStr: "true",
         verifyAliasOrder: true
-      }, doc.schema.toStringOptions, options);
+      }, doc.schema.toStringOptions, options2);
       let inFlow;
       switch (opt.collectionStyle) {
         case "block":
@@ -4079,10 +4083,10 @@ var require_stringifyCollection = __commonJS({
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyCollection(collection, ctx, options) {
+    function stringifyCollection(collection, ctx, options2) {
       const flow = ctx.inFlow ?? collection.flow;
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      return stringify2(collection, ctx, options2);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -4336,8 +4340,8 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_, ctx, Type) {
-        const map = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+      toJSON(_, ctx, Type3) {
+        const map = Type3 ? new Type3() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const item of this.items)
@@ -4668,10 +4672,10 @@ var require_int = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
-    function intStringify(node, radix, prefix) {
+    function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+        return prefix2 + value.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
     var intOct = {
@@ -5133,11 +5137,11 @@ var require_int2 = __commonJS({
       const n = parseInt(str, radix);
       return sign === "-" ? -1 * n : n;
     }
-    function intStringify(node, radix, prefix) {
+    function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value)) {
         const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -5508,7 +5512,7 @@ var require_Schema = __commonJS({
     var string = require_string();
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-    var Schema = class _Schema {
+    var Schema3 = class _Schema {
       constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
@@ -5526,7 +5530,7 @@ var require_Schema = __commonJS({
         return copy;
       }
     };
-    exports.Schema = Schema;
+    exports.Schema = Schema3;
   }
 });
 
@@ -5537,10 +5541,10 @@ var require_stringifyDocument = __commonJS({
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyDocument(doc, options) {
+    function stringifyDocument(doc, options2) {
       const lines = [];
-      let hasDirectives = options.directives === true;
-      if (options.directives !== false && doc.directives) {
+      let hasDirectives = options2.directives === true;
+      if (options2.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
           lines.push(dir);
@@ -5550,7 +5554,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify.createStringifyContext(doc, options2);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -5619,14 +5623,14 @@ var require_Document = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
-    var Schema = require_Schema();
+    var Schema3 = require_Schema();
     var stringifyDocument = require_stringifyDocument();
     var anchors = require_anchors();
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value, replacer, options2) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -5635,8 +5639,8 @@ var require_Document = __commonJS({
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
-        } else if (options === void 0 && replacer) {
-          options = replacer;
+        } else if (options2 === void 0 && replacer) {
+          options2 = replacer;
           replacer = void 0;
         }
         const opt = Object.assign({
@@ -5648,17 +5652,17 @@ var require_Document = __commonJS({
           stringKeys: false,
           uniqueKeys: true,
           version: "1.2"
-        }, options);
+        }, options2);
         this.options = opt;
         let { version } = opt;
-        if (options?._directives) {
-          this.directives = options._directives.atDocument();
+        if (options2?._directives) {
+          this.directives = options2._directives.atDocument();
           if (this.directives.yaml.explicit)
             version = this.directives.yaml.version;
         } else
           this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.setSchema(version, options2);
+        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options2);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -5709,7 +5713,7 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value, replacer, options2) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
           value = replacer.call({ "": value }, "", value);
@@ -5720,11 +5724,11 @@ var require_Document = __commonJS({
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
           _replacer = replacer;
-        } else if (options === void 0 && replacer) {
-          options = replacer;
+        } else if (options2 === void 0 && replacer) {
+          options2 = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options2 ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -5749,9 +5753,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+      createPair(key, value, options2 = {}) {
+        const k = this.createNode(key, null, options2);
+        const v = this.createNode(value, null, options2);
         return new Pair.Pair(k, v);
       }
       /**
@@ -5837,7 +5841,7 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version, options = {}) {
+      setSchema(version, options2 = {}) {
         if (typeof version === "number")
           version = String(version);
         let opt;
@@ -5867,10 +5871,10 @@ var require_Document = __commonJS({
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
-        if (options.schema instanceof Object)
-          this.schema = options.schema;
+        if (options2.schema instanceof Object)
+          this.schema = options2.schema;
         else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+          this.schema = new Schema3.Schema(Object.assign(opt, options2));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -5900,14 +5904,14 @@ var require_Document = __commonJS({
         return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
       }
       /** A YAML representation of the document. */
-      toString(options = {}) {
+      toString(options2 = {}) {
         if (this.errors.length > 0)
           throw new Error("Document with errors cannot be stringified");
-        if ("indent" in options && (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
-          const s = JSON.stringify(options.indent);
+        if ("indent" in options2 && (!Number.isInteger(options2.indent) || Number(options2.indent) <= 0)) {
+          const s = JSON.stringify(options2.indent);
           throw new Error(`"indent" option must be a positive integer, not ${s}`);
         }
-        return stringifyDocument.stringifyDocument(this, options);
+        return stringifyDocument.stringifyDocument(this, options2);
       }
     };
     function assertCollection(contents) {
@@ -7258,14 +7262,14 @@ var require_compose_node = __commonJS({
       }
       return node;
     }
-    function composeAlias({ options }, { offset, source, end }, onError) {
+    function composeAlias({ options: options2 }, { offset, source, end }, onError) {
       const alias = new Alias.Alias(source.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
       alias.range = [offset, valueEnd, re2.offset];
       if (re2.comment)
         alias.comment = re2.comment;
@@ -7284,8 +7288,8 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
-      const opts = Object.assign({ _directives: directives }, options);
+    function composeDoc(options2, directives, { offset, start, value, end }, onError) {
+      const opts = Object.assign({ _directives: directives }, options2);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
@@ -7364,7 +7368,7 @@ var require_composer = __commonJS({
       return { comment, afterEmptyLine };
     }
     var Composer = class {
-      constructor(options = {}) {
+      constructor(options2 = {}) {
         this.doc = null;
         this.atDirectives = false;
         this.prelude = [];
@@ -7377,8 +7381,8 @@ var require_composer = __commonJS({
           else
             this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
-        this.directives = new directives.Directives({ version: options.version || "1.2" });
-        this.options = options;
+        this.directives = new directives.Directives({ version: options2.version || "1.2" });
+        this.options = options2;
       }
       decorate(doc, afterDoc) {
         const { comment, afterEmptyLine } = parsePrelude(this.prelude);
@@ -9442,15 +9446,15 @@ var require_public_api = __commonJS({
     var identity = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
-    function parseOptions(options) {
-      const prettyErrors = options.prettyErrors !== false;
-      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
+    function parseOptions(options2) {
+      const prettyErrors = options2.prettyErrors !== false;
+      const lineCounter$1 = options2.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+    function parseAllDocuments(source, options2 = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options2);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
-      const composer$1 = new composer.Composer(options);
+      const composer$1 = new composer.Composer(options2);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
         for (const doc of docs) {
@@ -9461,10 +9465,10 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+    function parseDocument(source, options2 = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options2);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
-      const composer$1 = new composer.Composer(options);
+      const composer$1 = new composer.Composer(options2);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
         if (!doc)
@@ -9480,14 +9484,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse2(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
-      } else if (options === void 0 && reviver && typeof reviver === "object") {
-        options = reviver;
+      } else if (options2 === void 0 && reviver && typeof reviver === "object") {
+        options2 = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument(src, options2);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -9497,29 +9501,29 @@ var require_public_api = __commonJS({
         else
           doc.errors = [];
       }
-      return doc.toJS(Object.assign({ reviver: _reviver }, options));
+      return doc.toJS(Object.assign({ reviver: _reviver }, options2));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value, replacer, options2) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
-      } else if (options === void 0 && replacer) {
-        options = replacer;
+      } else if (options2 === void 0 && replacer) {
+        options2 = replacer;
       }
-      if (typeof options === "string")
-        options = options.length;
-      if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+      if (typeof options2 === "string")
+        options2 = options2.length;
+      if (typeof options2 === "number") {
+        const indent = Math.round(options2);
+        options2 = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
       if (value === void 0) {
-        const { keepUndefined } = options ?? replacer ?? {};
+        const { keepUndefined } = options2 ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
       if (identity.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+        return value.toString(options2);
+      return new Document.Document(value, _replacer, options2).toString(options2);
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
@@ -9534,7 +9538,7 @@ var require_dist = __commonJS({
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
-    var Schema = require_Schema();
+    var Schema3 = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
     var identity = require_identity();
@@ -9550,7 +9554,7 @@ var require_dist = __commonJS({
     var visit = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
-    exports.Schema = Schema.Schema;
+    exports.Schema = Schema3.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
@@ -9580,6 +9584,2671 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/flatbuffers/js/constants.js
+var require_constants2 = __commonJS({
+  "node_modules/flatbuffers/js/constants.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SIZE_PREFIX_LENGTH = exports.FILE_IDENTIFIER_LENGTH = exports.SIZEOF_INT = exports.SIZEOF_SHORT = void 0;
+    exports.SIZEOF_SHORT = 2;
+    exports.SIZEOF_INT = 4;
+    exports.FILE_IDENTIFIER_LENGTH = 4;
+    exports.SIZE_PREFIX_LENGTH = 4;
+  }
+});
+
+// node_modules/flatbuffers/js/utils.js
+var require_utils = __commonJS({
+  "node_modules/flatbuffers/js/utils.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isLittleEndian = exports.float64 = exports.float32 = exports.int32 = void 0;
+    exports.int32 = new Int32Array(2);
+    exports.float32 = new Float32Array(exports.int32.buffer);
+    exports.float64 = new Float64Array(exports.int32.buffer);
+    exports.isLittleEndian = new Uint16Array(new Uint8Array([1, 0]).buffer)[0] === 1;
+  }
+});
+
+// node_modules/flatbuffers/js/encoding.js
+var require_encoding = __commonJS({
+  "node_modules/flatbuffers/js/encoding.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Encoding = void 0;
+    var Encoding;
+    (function(Encoding2) {
+      Encoding2[Encoding2["UTF8_BYTES"] = 1] = "UTF8_BYTES";
+      Encoding2[Encoding2["UTF16_STRING"] = 2] = "UTF16_STRING";
+    })(Encoding || (exports.Encoding = Encoding = {}));
+  }
+});
+
+// node_modules/flatbuffers/js/byte-buffer.js
+var require_byte_buffer = __commonJS({
+  "node_modules/flatbuffers/js/byte-buffer.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ByteBuffer = void 0;
+    var constants_js_1 = require_constants2();
+    var encoding_js_1 = require_encoding();
+    var utils_js_1 = require_utils();
+    var ByteBuffer8 = class _ByteBuffer {
+      /**
+       * Create a new ByteBuffer with a given array of bytes (`Uint8Array`)
+       */
+      constructor(bytes_) {
+        this.bytes_ = bytes_;
+        this.position_ = 0;
+        this.text_decoder_ = new TextDecoder();
+      }
+      /**
+       * Create and allocate a new ByteBuffer with a given size.
+       */
+      static allocate(byte_size) {
+        return new _ByteBuffer(new Uint8Array(byte_size));
+      }
+      clear() {
+        this.position_ = 0;
+      }
+      /**
+       * Get the underlying `Uint8Array`.
+       */
+      bytes() {
+        return this.bytes_;
+      }
+      /**
+       * Get the buffer's position.
+       */
+      position() {
+        return this.position_;
+      }
+      /**
+       * Set the buffer's position.
+       */
+      setPosition(position) {
+        this.position_ = position;
+      }
+      /**
+       * Get the buffer's capacity.
+       */
+      capacity() {
+        return this.bytes_.length;
+      }
+      readInt8(offset) {
+        return this.readUint8(offset) << 24 >> 24;
+      }
+      readUint8(offset) {
+        return this.bytes_[offset];
+      }
+      readInt16(offset) {
+        return this.readUint16(offset) << 16 >> 16;
+      }
+      readUint16(offset) {
+        return this.bytes_[offset] | this.bytes_[offset + 1] << 8;
+      }
+      readInt32(offset) {
+        return this.bytes_[offset] | this.bytes_[offset + 1] << 8 | this.bytes_[offset + 2] << 16 | this.bytes_[offset + 3] << 24;
+      }
+      readUint32(offset) {
+        return this.readInt32(offset) >>> 0;
+      }
+      readInt64(offset) {
+        return BigInt.asIntN(64, BigInt(this.readUint32(offset)) + (BigInt(this.readUint32(offset + 4)) << BigInt(32)));
+      }
+      readUint64(offset) {
+        return BigInt.asUintN(64, BigInt(this.readUint32(offset)) + (BigInt(this.readUint32(offset + 4)) << BigInt(32)));
+      }
+      readFloat32(offset) {
+        utils_js_1.int32[0] = this.readInt32(offset);
+        return utils_js_1.float32[0];
+      }
+      readFloat64(offset) {
+        utils_js_1.int32[utils_js_1.isLittleEndian ? 0 : 1] = this.readInt32(offset);
+        utils_js_1.int32[utils_js_1.isLittleEndian ? 1 : 0] = this.readInt32(offset + 4);
+        return utils_js_1.float64[0];
+      }
+      writeInt8(offset, value) {
+        this.bytes_[offset] = value;
+      }
+      writeUint8(offset, value) {
+        this.bytes_[offset] = value;
+      }
+      writeInt16(offset, value) {
+        this.bytes_[offset] = value;
+        this.bytes_[offset + 1] = value >> 8;
+      }
+      writeUint16(offset, value) {
+        this.bytes_[offset] = value;
+        this.bytes_[offset + 1] = value >> 8;
+      }
+      writeInt32(offset, value) {
+        this.bytes_[offset] = value;
+        this.bytes_[offset + 1] = value >> 8;
+        this.bytes_[offset + 2] = value >> 16;
+        this.bytes_[offset + 3] = value >> 24;
+      }
+      writeUint32(offset, value) {
+        this.bytes_[offset] = value;
+        this.bytes_[offset + 1] = value >> 8;
+        this.bytes_[offset + 2] = value >> 16;
+        this.bytes_[offset + 3] = value >> 24;
+      }
+      writeInt64(offset, value) {
+        this.writeInt32(offset, Number(BigInt.asIntN(32, value)));
+        this.writeInt32(offset + 4, Number(BigInt.asIntN(32, value >> BigInt(32))));
+      }
+      writeUint64(offset, value) {
+        this.writeUint32(offset, Number(BigInt.asUintN(32, value)));
+        this.writeUint32(offset + 4, Number(BigInt.asUintN(32, value >> BigInt(32))));
+      }
+      writeFloat32(offset, value) {
+        utils_js_1.float32[0] = value;
+        this.writeInt32(offset, utils_js_1.int32[0]);
+      }
+      writeFloat64(offset, value) {
+        utils_js_1.float64[0] = value;
+        this.writeInt32(offset, utils_js_1.int32[utils_js_1.isLittleEndian ? 0 : 1]);
+        this.writeInt32(offset + 4, utils_js_1.int32[utils_js_1.isLittleEndian ? 1 : 0]);
+      }
+      /**
+       * Return the file identifier.   Behavior is undefined for FlatBuffers whose
+       * schema does not include a file_identifier (likely points at padding or the
+       * start of a the root vtable).
+       */
+      getBufferIdentifier() {
+        if (this.bytes_.length < this.position_ + constants_js_1.SIZEOF_INT + constants_js_1.FILE_IDENTIFIER_LENGTH) {
+          throw new Error("FlatBuffers: ByteBuffer is too short to contain an identifier.");
+        }
+        let result = "";
+        for (let i = 0; i < constants_js_1.FILE_IDENTIFIER_LENGTH; i++) {
+          result += String.fromCharCode(this.readInt8(this.position_ + constants_js_1.SIZEOF_INT + i));
+        }
+        return result;
+      }
+      /**
+       * Look up a field in the vtable, return an offset into the object, or 0 if the
+       * field is not present.
+       */
+      __offset(bb_pos, vtable_offset) {
+        const vtable = bb_pos - this.readInt32(bb_pos);
+        return vtable_offset < this.readInt16(vtable) ? this.readInt16(vtable + vtable_offset) : 0;
+      }
+      /**
+       * Initialize any Table-derived type to point to the union at the given offset.
+       */
+      __union(t, offset) {
+        t.bb_pos = offset + this.readInt32(offset);
+        t.bb = this;
+        return t;
+      }
+      /**
+       * Create a JavaScript string from UTF-8 data stored inside the FlatBuffer.
+       * This allocates a new string and converts to wide chars upon each access.
+       *
+       * To avoid the conversion to string, pass Encoding.UTF8_BYTES as the
+       * "optionalEncoding" argument. This is useful for avoiding conversion when
+       * the data will just be packaged back up in another FlatBuffer later on.
+       *
+       * @param offset
+       * @param opt_encoding Defaults to UTF16_STRING
+       */
+      __string(offset, opt_encoding) {
+        offset += this.readInt32(offset);
+        const length = this.readInt32(offset);
+        offset += constants_js_1.SIZEOF_INT;
+        const utf8bytes = this.bytes_.subarray(offset, offset + length);
+        if (opt_encoding === encoding_js_1.Encoding.UTF8_BYTES)
+          return utf8bytes;
+        else
+          return this.text_decoder_.decode(utf8bytes);
+      }
+      /**
+       * Handle unions that can contain string as its member, if a Table-derived type then initialize it,
+       * if a string then return a new one
+       *
+       * WARNING: strings are immutable in JS so we can't change the string that the user gave us, this
+       * makes the behaviour of __union_with_string different compared to __union
+       */
+      __union_with_string(o, offset) {
+        if (typeof o === "string") {
+          return this.__string(offset);
+        }
+        return this.__union(o, offset);
+      }
+      /**
+       * Retrieve the relative offset stored at "offset"
+       */
+      __indirect(offset) {
+        return offset + this.readInt32(offset);
+      }
+      /**
+       * Get the start of data of a vector whose offset is stored at "offset" in this object.
+       */
+      __vector(offset) {
+        return offset + this.readInt32(offset) + constants_js_1.SIZEOF_INT;
+      }
+      /**
+       * Get the length of a vector whose offset is stored at "offset" in this object.
+       */
+      __vector_len(offset) {
+        return this.readInt32(offset + this.readInt32(offset));
+      }
+      __has_identifier(ident) {
+        if (ident.length != constants_js_1.FILE_IDENTIFIER_LENGTH) {
+          throw new Error("FlatBuffers: file identifier must be length " + constants_js_1.FILE_IDENTIFIER_LENGTH);
+        }
+        for (let i = 0; i < constants_js_1.FILE_IDENTIFIER_LENGTH; i++) {
+          if (ident.charCodeAt(i) != this.readInt8(this.position() + constants_js_1.SIZEOF_INT + i)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      /**
+       * A helper function for generating list for obj api
+       */
+      createScalarList(listAccessor, listLength) {
+        const ret = [];
+        for (let i = 0; i < listLength; ++i) {
+          const val = listAccessor(i);
+          if (val !== null) {
+            ret.push(val);
+          }
+        }
+        return ret;
+      }
+      /**
+       * A helper function for generating list for obj api
+       * @param listAccessor function that accepts an index and return data at that index
+       * @param listLength listLength
+       * @param res result list
+       */
+      createObjList(listAccessor, listLength) {
+        const ret = [];
+        for (let i = 0; i < listLength; ++i) {
+          const val = listAccessor(i);
+          if (val !== null) {
+            ret.push(val.unpack());
+          }
+        }
+        return ret;
+      }
+    };
+    exports.ByteBuffer = ByteBuffer8;
+  }
+});
+
+// node_modules/flatbuffers/js/builder.js
+var require_builder = __commonJS({
+  "node_modules/flatbuffers/js/builder.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Builder = void 0;
+    var byte_buffer_js_1 = require_byte_buffer();
+    var constants_js_1 = require_constants2();
+    var Builder6 = class _Builder {
+      /**
+       * Create a FlatBufferBuilder.
+       */
+      constructor(opt_initial_size) {
+        this.minalign = 1;
+        this.vtable = null;
+        this.vtable_in_use = 0;
+        this.isNested = false;
+        this.object_start = 0;
+        this.vtables = [];
+        this.vector_num_elems = 0;
+        this.force_defaults = false;
+        this.string_maps = null;
+        this.text_encoder = new TextEncoder();
+        let initial_size;
+        if (!opt_initial_size) {
+          initial_size = 1024;
+        } else {
+          initial_size = opt_initial_size;
+        }
+        this.bb = byte_buffer_js_1.ByteBuffer.allocate(initial_size);
+        this.space = initial_size;
+      }
+      clear() {
+        this.bb.clear();
+        this.space = this.bb.capacity();
+        this.minalign = 1;
+        this.vtable = null;
+        this.vtable_in_use = 0;
+        this.isNested = false;
+        this.object_start = 0;
+        this.vtables = [];
+        this.vector_num_elems = 0;
+        this.force_defaults = false;
+        this.string_maps = null;
+      }
+      /**
+       * In order to save space, fields that are set to their default value
+       * don't get serialized into the buffer. Forcing defaults provides a
+       * way to manually disable this optimization.
+       *
+       * @param forceDefaults true always serializes default values
+       */
+      forceDefaults(forceDefaults) {
+        this.force_defaults = forceDefaults;
+      }
+      /**
+       * Get the ByteBuffer representing the FlatBuffer. Only call this after you've
+       * called finish(). The actual data starts at the ByteBuffer's current position,
+       * not necessarily at 0.
+       */
+      dataBuffer() {
+        return this.bb;
+      }
+      /**
+       * Get the bytes representing the FlatBuffer. Only call this after you've
+       * called finish().
+       */
+      asUint8Array() {
+        return this.bb.bytes().subarray(this.bb.position(), this.bb.position() + this.offset());
+      }
+      /**
+       * Prepare to write an element of `size` after `additional_bytes` have been
+       * written, e.g. if you write a string, you need to align such the int length
+       * field is aligned to 4 bytes, and the string data follows it directly. If all
+       * you need to do is alignment, `additional_bytes` will be 0.
+       *
+       * @param size This is the of the new element to write
+       * @param additional_bytes The padding size
+       */
+      prep(size, additional_bytes) {
+        if (size > this.minalign) {
+          this.minalign = size;
+        }
+        const align_size = ~(this.bb.capacity() - this.space + additional_bytes) + 1 & size - 1;
+        while (this.space < align_size + size + additional_bytes) {
+          const old_buf_size = this.bb.capacity();
+          this.bb = _Builder.growByteBuffer(this.bb);
+          this.space += this.bb.capacity() - old_buf_size;
+        }
+        this.pad(align_size);
+      }
+      pad(byte_size) {
+        for (let i = 0; i < byte_size; i++) {
+          this.bb.writeInt8(--this.space, 0);
+        }
+      }
+      writeInt8(value) {
+        this.bb.writeInt8(this.space -= 1, value);
+      }
+      writeInt16(value) {
+        this.bb.writeInt16(this.space -= 2, value);
+      }
+      writeInt32(value) {
+        this.bb.writeInt32(this.space -= 4, value);
+      }
+      writeInt64(value) {
+        this.bb.writeInt64(this.space -= 8, value);
+      }
+      writeFloat32(value) {
+        this.bb.writeFloat32(this.space -= 4, value);
+      }
+      writeFloat64(value) {
+        this.bb.writeFloat64(this.space -= 8, value);
+      }
+      /**
+       * Add an `int8` to the buffer, properly aligned, and grows the buffer (if necessary).
+       * @param value The `int8` to add the buffer.
+       */
+      addInt8(value) {
+        this.prep(1, 0);
+        this.writeInt8(value);
+      }
+      /**
+       * Add an `int16` to the buffer, properly aligned, and grows the buffer (if necessary).
+       * @param value The `int16` to add the buffer.
+       */
+      addInt16(value) {
+        this.prep(2, 0);
+        this.writeInt16(value);
+      }
+      /**
+       * Add an `int32` to the buffer, properly aligned, and grows the buffer (if necessary).
+       * @param value The `int32` to add the buffer.
+       */
+      addInt32(value) {
+        this.prep(4, 0);
+        this.writeInt32(value);
+      }
+      /**
+       * Add an `int64` to the buffer, properly aligned, and grows the buffer (if necessary).
+       * @param value The `int64` to add the buffer.
+       */
+      addInt64(value) {
+        this.prep(8, 0);
+        this.writeInt64(value);
+      }
+      /**
+       * Add a `float32` to the buffer, properly aligned, and grows the buffer (if necessary).
+       * @param value The `float32` to add the buffer.
+       */
+      addFloat32(value) {
+        this.prep(4, 0);
+        this.writeFloat32(value);
+      }
+      /**
+       * Add a `float64` to the buffer, properly aligned, and grows the buffer (if necessary).
+       * @param value The `float64` to add the buffer.
+       */
+      addFloat64(value) {
+        this.prep(8, 0);
+        this.writeFloat64(value);
+      }
+      addFieldInt8(voffset, value, defaultValue) {
+        if (this.force_defaults || value != defaultValue) {
+          this.addInt8(value);
+          this.slot(voffset);
+        }
+      }
+      addFieldInt16(voffset, value, defaultValue) {
+        if (this.force_defaults || value != defaultValue) {
+          this.addInt16(value);
+          this.slot(voffset);
+        }
+      }
+      addFieldInt32(voffset, value, defaultValue) {
+        if (this.force_defaults || value != defaultValue) {
+          this.addInt32(value);
+          this.slot(voffset);
+        }
+      }
+      addFieldInt64(voffset, value, defaultValue) {
+        if (this.force_defaults || value !== defaultValue) {
+          this.addInt64(value);
+          this.slot(voffset);
+        }
+      }
+      addFieldFloat32(voffset, value, defaultValue) {
+        if (this.force_defaults || value != defaultValue) {
+          this.addFloat32(value);
+          this.slot(voffset);
+        }
+      }
+      addFieldFloat64(voffset, value, defaultValue) {
+        if (this.force_defaults || value != defaultValue) {
+          this.addFloat64(value);
+          this.slot(voffset);
+        }
+      }
+      addFieldOffset(voffset, value, defaultValue) {
+        if (this.force_defaults || value != defaultValue) {
+          this.addOffset(value);
+          this.slot(voffset);
+        }
+      }
+      /**
+       * Structs are stored inline, so nothing additional is being added. `d` is always 0.
+       */
+      addFieldStruct(voffset, value, defaultValue) {
+        if (value != defaultValue) {
+          this.nested(value);
+          this.slot(voffset);
+        }
+      }
+      /**
+       * Structures are always stored inline, they need to be created right
+       * where they're used.  You'll get this assertion failure if you
+       * created it elsewhere.
+       */
+      nested(obj) {
+        if (obj != this.offset()) {
+          throw new TypeError("FlatBuffers: struct must be serialized inline.");
+        }
+      }
+      /**
+       * Should not be creating any other object, string or vector
+       * while an object is being constructed
+       */
+      notNested() {
+        if (this.isNested) {
+          throw new TypeError("FlatBuffers: object serialization must not be nested.");
+        }
+      }
+      /**
+       * Set the current vtable at `voffset` to the current location in the buffer.
+       */
+      slot(voffset) {
+        if (this.vtable !== null)
+          this.vtable[voffset] = this.offset();
+      }
+      /**
+       * @returns Offset relative to the end of the buffer.
+       */
+      offset() {
+        return this.bb.capacity() - this.space;
+      }
+      /**
+       * Doubles the size of the backing ByteBuffer and copies the old data towards
+       * the end of the new buffer (since we build the buffer backwards).
+       *
+       * @param bb The current buffer with the existing data
+       * @returns A new byte buffer with the old data copied
+       * to it. The data is located at the end of the buffer.
+       *
+       * uint8Array.set() formally takes {Array<number>|ArrayBufferView}, so to pass
+       * it a uint8Array we need to suppress the type check:
+       * @suppress {checkTypes}
+       */
+      static growByteBuffer(bb) {
+        const old_buf_size = bb.capacity();
+        if (old_buf_size & 3221225472) {
+          throw new Error("FlatBuffers: cannot grow buffer beyond 2 gigabytes.");
+        }
+        const new_buf_size = old_buf_size << 1;
+        const nbb = byte_buffer_js_1.ByteBuffer.allocate(new_buf_size);
+        nbb.setPosition(new_buf_size - old_buf_size);
+        nbb.bytes().set(bb.bytes(), new_buf_size - old_buf_size);
+        return nbb;
+      }
+      /**
+       * Adds on offset, relative to where it will be written.
+       *
+       * @param offset The offset to add.
+       */
+      addOffset(offset) {
+        this.prep(constants_js_1.SIZEOF_INT, 0);
+        this.writeInt32(this.offset() - offset + constants_js_1.SIZEOF_INT);
+      }
+      /**
+       * Start encoding a new object in the buffer.  Users will not usually need to
+       * call this directly. The FlatBuffers compiler will generate helper methods
+       * that call this method internally.
+       */
+      startObject(numfields) {
+        this.notNested();
+        if (this.vtable == null) {
+          this.vtable = [];
+        }
+        this.vtable_in_use = numfields;
+        for (let i = 0; i < numfields; i++) {
+          this.vtable[i] = 0;
+        }
+        this.isNested = true;
+        this.object_start = this.offset();
+      }
+      /**
+       * Finish off writing the object that is under construction.
+       *
+       * @returns The offset to the object inside `dataBuffer`
+       */
+      endObject() {
+        if (this.vtable == null || !this.isNested) {
+          throw new Error("FlatBuffers: endObject called without startObject");
+        }
+        this.addInt32(0);
+        const vtableloc = this.offset();
+        let i = this.vtable_in_use - 1;
+        for (; i >= 0 && this.vtable[i] == 0; i--) {
+        }
+        const trimmed_size = i + 1;
+        for (; i >= 0; i--) {
+          this.addInt16(this.vtable[i] != 0 ? vtableloc - this.vtable[i] : 0);
+        }
+        const standard_fields = 2;
+        this.addInt16(vtableloc - this.object_start);
+        const len = (trimmed_size + standard_fields) * constants_js_1.SIZEOF_SHORT;
+        this.addInt16(len);
+        let existing_vtable = 0;
+        const vt1 = this.space;
+        outer_loop: for (i = 0; i < this.vtables.length; i++) {
+          const vt2 = this.bb.capacity() - this.vtables[i];
+          if (len == this.bb.readInt16(vt2)) {
+            for (let j = constants_js_1.SIZEOF_SHORT; j < len; j += constants_js_1.SIZEOF_SHORT) {
+              if (this.bb.readInt16(vt1 + j) != this.bb.readInt16(vt2 + j)) {
+                continue outer_loop;
+              }
+            }
+            existing_vtable = this.vtables[i];
+            break;
+          }
+        }
+        if (existing_vtable) {
+          this.space = this.bb.capacity() - vtableloc;
+          this.bb.writeInt32(this.space, existing_vtable - vtableloc);
+        } else {
+          this.vtables.push(this.offset());
+          this.bb.writeInt32(this.bb.capacity() - vtableloc, this.offset() - vtableloc);
+        }
+        this.isNested = false;
+        return vtableloc;
+      }
+      /**
+       * Finalize a buffer, poiting to the given `root_table`.
+       */
+      finish(root_table, opt_file_identifier, opt_size_prefix) {
+        const size_prefix = opt_size_prefix ? constants_js_1.SIZE_PREFIX_LENGTH : 0;
+        if (opt_file_identifier) {
+          const file_identifier = opt_file_identifier;
+          this.prep(this.minalign, constants_js_1.SIZEOF_INT + constants_js_1.FILE_IDENTIFIER_LENGTH + size_prefix);
+          if (file_identifier.length != constants_js_1.FILE_IDENTIFIER_LENGTH) {
+            throw new TypeError("FlatBuffers: file identifier must be length " + constants_js_1.FILE_IDENTIFIER_LENGTH);
+          }
+          for (let i = constants_js_1.FILE_IDENTIFIER_LENGTH - 1; i >= 0; i--) {
+            this.writeInt8(file_identifier.charCodeAt(i));
+          }
+        }
+        this.prep(this.minalign, constants_js_1.SIZEOF_INT + size_prefix);
+        this.addOffset(root_table);
+        if (size_prefix) {
+          this.addInt32(this.bb.capacity() - this.space);
+        }
+        this.bb.setPosition(this.space);
+      }
+      /**
+       * Finalize a size prefixed buffer, pointing to the given `root_table`.
+       */
+      finishSizePrefixed(root_table, opt_file_identifier) {
+        this.finish(root_table, opt_file_identifier, true);
+      }
+      /**
+       * This checks a required field has been set in a given table that has
+       * just been constructed.
+       */
+      requiredField(table2, field) {
+        const table_start = this.bb.capacity() - table2;
+        const vtable_start = table_start - this.bb.readInt32(table_start);
+        const ok = field < this.bb.readInt16(vtable_start) && this.bb.readInt16(vtable_start + field) != 0;
+        if (!ok) {
+          throw new TypeError("FlatBuffers: field " + field + " must be set");
+        }
+      }
+      /**
+       * Start a new array/vector of objects.  Users usually will not call
+       * this directly. The FlatBuffers compiler will create a start/end
+       * method for vector types in generated code.
+       *
+       * @param elem_size The size of each element in the array
+       * @param num_elems The number of elements in the array
+       * @param alignment The alignment of the array
+       */
+      startVector(elem_size, num_elems, alignment) {
+        this.notNested();
+        this.vector_num_elems = num_elems;
+        this.prep(constants_js_1.SIZEOF_INT, elem_size * num_elems);
+        this.prep(alignment, elem_size * num_elems);
+      }
+      /**
+       * Finish off the creation of an array and all its elements. The array must be
+       * created with `startVector`.
+       *
+       * @returns The offset at which the newly created array
+       * starts.
+       */
+      endVector() {
+        this.writeInt32(this.vector_num_elems);
+        return this.offset();
+      }
+      /**
+       * Encode the string `s` in the buffer using UTF-8. If the string passed has
+       * already been seen, we return the offset of the already written string
+       *
+       * @param s The string to encode
+       * @return The offset in the buffer where the encoded string starts
+       */
+      createSharedString(s) {
+        if (!s) {
+          return 0;
+        }
+        if (!this.string_maps) {
+          this.string_maps = /* @__PURE__ */ new Map();
+        }
+        if (this.string_maps.has(s)) {
+          return this.string_maps.get(s);
+        }
+        const offset = this.createString(s);
+        this.string_maps.set(s, offset);
+        return offset;
+      }
+      /**
+       * Encode the string `s` in the buffer using UTF-8. If a Uint8Array is passed
+       * instead of a string, it is assumed to contain valid UTF-8 encoded data.
+       *
+       * @param s The string to encode
+       * @return The offset in the buffer where the encoded string starts
+       */
+      createString(s) {
+        if (s === null || s === void 0) {
+          return 0;
+        }
+        let utf8;
+        if (s instanceof Uint8Array) {
+          utf8 = s;
+        } else {
+          utf8 = this.text_encoder.encode(s);
+        }
+        this.addInt8(0);
+        this.startVector(1, utf8.length, 1);
+        this.bb.setPosition(this.space -= utf8.length);
+        this.bb.bytes().set(utf8, this.space);
+        return this.endVector();
+      }
+      /**
+       * Create a byte vector.
+       *
+       * @param v The bytes to add
+       * @returns The offset in the buffer where the byte vector starts
+       */
+      createByteVector(v) {
+        if (v === null || v === void 0) {
+          return 0;
+        }
+        this.startVector(1, v.length, 1);
+        this.bb.setPosition(this.space -= v.length);
+        this.bb.bytes().set(v, this.space);
+        return this.endVector();
+      }
+      /**
+       * A helper function to pack an object
+       *
+       * @returns offset of obj
+       */
+      createObjectOffset(obj) {
+        if (obj === null) {
+          return 0;
+        }
+        if (typeof obj === "string") {
+          return this.createString(obj);
+        } else {
+          return obj.pack(this);
+        }
+      }
+      /**
+       * A helper function to pack a list of object
+       *
+       * @returns list of offsets of each non null object
+       */
+      createObjectOffsetList(list) {
+        const ret = [];
+        for (let i = 0; i < list.length; ++i) {
+          const val = list[i];
+          if (val !== null) {
+            ret.push(this.createObjectOffset(val));
+          } else {
+            throw new TypeError("FlatBuffers: Argument for createObjectOffsetList cannot contain null.");
+          }
+        }
+        return ret;
+      }
+      createStructOffsetList(list, startFunc) {
+        startFunc(this, list.length);
+        this.createObjectOffsetList(list.slice().reverse());
+        return this.endVector();
+      }
+    };
+    exports.Builder = Builder6;
+  }
+});
+
+// node_modules/flatbuffers/js/flatbuffers.js
+var require_flatbuffers = __commonJS({
+  "node_modules/flatbuffers/js/flatbuffers.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Encoding = exports.ByteBuffer = exports.Builder = exports.isLittleEndian = exports.int32 = exports.float64 = exports.float32 = exports.SIZE_PREFIX_LENGTH = exports.SIZEOF_SHORT = exports.SIZEOF_INT = exports.FILE_IDENTIFIER_LENGTH = void 0;
+    var constants_js_1 = require_constants2();
+    Object.defineProperty(exports, "FILE_IDENTIFIER_LENGTH", { enumerable: true, get: function() {
+      return constants_js_1.FILE_IDENTIFIER_LENGTH;
+    } });
+    Object.defineProperty(exports, "SIZEOF_INT", { enumerable: true, get: function() {
+      return constants_js_1.SIZEOF_INT;
+    } });
+    Object.defineProperty(exports, "SIZEOF_SHORT", { enumerable: true, get: function() {
+      return constants_js_1.SIZEOF_SHORT;
+    } });
+    Object.defineProperty(exports, "SIZE_PREFIX_LENGTH", { enumerable: true, get: function() {
+      return constants_js_1.SIZE_PREFIX_LENGTH;
+    } });
+    var utils_js_1 = require_utils();
+    Object.defineProperty(exports, "float32", { enumerable: true, get: function() {
+      return utils_js_1.float32;
+    } });
+    Object.defineProperty(exports, "float64", { enumerable: true, get: function() {
+      return utils_js_1.float64;
+    } });
+    Object.defineProperty(exports, "int32", { enumerable: true, get: function() {
+      return utils_js_1.int32;
+    } });
+    Object.defineProperty(exports, "isLittleEndian", { enumerable: true, get: function() {
+      return utils_js_1.isLittleEndian;
+    } });
+    var builder_js_1 = require_builder();
+    Object.defineProperty(exports, "Builder", { enumerable: true, get: function() {
+      return builder_js_1.Builder;
+    } });
+    var byte_buffer_js_1 = require_byte_buffer();
+    Object.defineProperty(exports, "ByteBuffer", { enumerable: true, get: function() {
+      return byte_buffer_js_1.ByteBuffer;
+    } });
+    var encoding_js_1 = require_encoding();
+    Object.defineProperty(exports, "Encoding", { enumerable: true, get: function() {
+      return encoding_js_1.Encoding;
+    } });
+  }
+});
+
+// node_modules/lz4js/util.js
+var require_util = __commonJS({
+  "node_modules/lz4js/util.js"(exports) {
+    exports.hashU32 = function hashU32(a) {
+      a = a | 0;
+      a = a + 2127912214 + (a << 12) | 0;
+      a = a ^ -949894596 ^ a >>> 19;
+      a = a + 374761393 + (a << 5) | 0;
+      a = a + -744332180 ^ a << 9;
+      a = a + -42973499 + (a << 3) | 0;
+      return a ^ -1252372727 ^ a >>> 16 | 0;
+    };
+    exports.readU64 = function readU64(b, n) {
+      var x2 = 0;
+      x2 |= b[n++] << 0;
+      x2 |= b[n++] << 8;
+      x2 |= b[n++] << 16;
+      x2 |= b[n++] << 24;
+      x2 |= b[n++] << 32;
+      x2 |= b[n++] << 40;
+      x2 |= b[n++] << 48;
+      x2 |= b[n++] << 56;
+      return x2;
+    };
+    exports.readU32 = function readU32(b, n) {
+      var x2 = 0;
+      x2 |= b[n++] << 0;
+      x2 |= b[n++] << 8;
+      x2 |= b[n++] << 16;
+      x2 |= b[n++] << 24;
+      return x2;
+    };
+    exports.writeU32 = function writeU32(b, n, x2) {
+      b[n++] = x2 >> 0 & 255;
+      b[n++] = x2 >> 8 & 255;
+      b[n++] = x2 >> 16 & 255;
+      b[n++] = x2 >> 24 & 255;
+    };
+    exports.imul = function imul(a, b) {
+      var ah = a >>> 16;
+      var al = a & 65535;
+      var bh = b >>> 16;
+      var bl = b & 65535;
+      return al * bl + (ah * bl + al * bh << 16) | 0;
+    };
+  }
+});
+
+// node_modules/lz4js/xxh32.js
+var require_xxh32 = __commonJS({
+  "node_modules/lz4js/xxh32.js"(exports) {
+    var util2 = require_util();
+    var prime1 = 2654435761;
+    var prime2 = 2246822519;
+    var prime3 = 3266489917;
+    var prime4 = 668265263;
+    var prime5 = 374761393;
+    function rotl32(x2, r) {
+      x2 = x2 | 0;
+      r = r | 0;
+      return x2 >>> (32 - r | 0) | x2 << r | 0;
+    }
+    function rotmul32(h, r, m) {
+      h = h | 0;
+      r = r | 0;
+      m = m | 0;
+      return util2.imul(h >>> (32 - r | 0) | h << r, m) | 0;
+    }
+    function shiftxor32(h, s) {
+      h = h | 0;
+      s = s | 0;
+      return h >>> s ^ h | 0;
+    }
+    function xxhapply(h, src, m0, s, m1) {
+      return rotmul32(util2.imul(src, m0) + h, s, m1);
+    }
+    function xxh1(h, src, index) {
+      return rotmul32(h + util2.imul(src[index], prime5), 11, prime1);
+    }
+    function xxh4(h, src, index) {
+      return xxhapply(h, util2.readU32(src, index), prime3, 17, prime4);
+    }
+    function xxh16(h, src, index) {
+      return [
+        xxhapply(h[0], util2.readU32(src, index + 0), prime2, 13, prime1),
+        xxhapply(h[1], util2.readU32(src, index + 4), prime2, 13, prime1),
+        xxhapply(h[2], util2.readU32(src, index + 8), prime2, 13, prime1),
+        xxhapply(h[3], util2.readU32(src, index + 12), prime2, 13, prime1)
+      ];
+    }
+    function xxh32(seed, src, index, len) {
+      var h, l;
+      l = len;
+      if (len >= 16) {
+        h = [
+          seed + prime1 + prime2,
+          seed + prime2,
+          seed,
+          seed - prime1
+        ];
+        while (len >= 16) {
+          h = xxh16(h, src, index);
+          index += 16;
+          len -= 16;
+        }
+        h = rotl32(h[0], 1) + rotl32(h[1], 7) + rotl32(h[2], 12) + rotl32(h[3], 18) + l;
+      } else {
+        h = seed + prime5 + len >>> 0;
+      }
+      while (len >= 4) {
+        h = xxh4(h, src, index);
+        index += 4;
+        len -= 4;
+      }
+      while (len > 0) {
+        h = xxh1(h, src, index);
+        index++;
+        len--;
+      }
+      h = shiftxor32(util2.imul(shiftxor32(util2.imul(shiftxor32(h, 15), prime2), 13), prime3), 16);
+      return h >>> 0;
+    }
+    exports.hash = xxh32;
+  }
+});
+
+// node_modules/lz4js/lz4.js
+var require_lz4 = __commonJS({
+  "node_modules/lz4js/lz4.js"(exports) {
+    var xxhash = require_xxh32();
+    var util2 = require_util();
+    var minMatch = 4;
+    var minLength = 13;
+    var searchLimit = 5;
+    var skipTrigger = 6;
+    var hashSize = 1 << 16;
+    var mlBits = 4;
+    var mlMask = (1 << mlBits) - 1;
+    var runBits = 4;
+    var runMask = (1 << runBits) - 1;
+    var blockBuf = makeBuffer(5 << 20);
+    var hashTable = makeHashTable();
+    var magicNum = 407708164;
+    var fdContentChksum = 4;
+    var fdContentSize = 8;
+    var fdBlockChksum = 16;
+    var fdVersion = 64;
+    var fdVersionMask = 192;
+    var bsUncompressed = 2147483648;
+    var bsDefault = 7;
+    var bsShift = 4;
+    var bsMask = 7;
+    var bsMap = {
+      4: 65536,
+      5: 262144,
+      6: 1048576,
+      7: 4194304
+    };
+    function makeHashTable() {
+      try {
+        return new Uint32Array(hashSize);
+      } catch (error) {
+        var hashTable2 = new Array(hashSize);
+        for (var i = 0; i < hashSize; i++) {
+          hashTable2[i] = 0;
+        }
+        return hashTable2;
+      }
+    }
+    function clearHashTable(table2) {
+      for (var i = 0; i < hashSize; i++) {
+        hashTable[i] = 0;
+      }
+    }
+    function makeBuffer(size) {
+      try {
+        return new Uint8Array(size);
+      } catch (error) {
+        var buf = new Array(size);
+        for (var i = 0; i < size; i++) {
+          buf[i] = 0;
+        }
+        return buf;
+      }
+    }
+    function sliceArray(array, start, end) {
+      if (typeof array.buffer !== void 0) {
+        if (Uint8Array.prototype.slice) {
+          return array.slice(start, end);
+        } else {
+          var len = array.length;
+          start = start | 0;
+          start = start < 0 ? Math.max(len + start, 0) : Math.min(start, len);
+          end = end === void 0 ? len : end | 0;
+          end = end < 0 ? Math.max(len + end, 0) : Math.min(end, len);
+          var arraySlice = new Uint8Array(end - start);
+          for (var i = start, n = 0; i < end; ) {
+            arraySlice[n++] = array[i++];
+          }
+          return arraySlice;
+        }
+      } else {
+        return array.slice(start, end);
+      }
+    }
+    exports.compressBound = function compressBound(n) {
+      return n + n / 255 + 16 | 0;
+    };
+    exports.decompressBound = function decompressBound(src) {
+      var sIndex = 0;
+      if (util2.readU32(src, sIndex) !== magicNum) {
+        throw new Error("invalid magic number");
+      }
+      sIndex += 4;
+      var descriptor = src[sIndex++];
+      if ((descriptor & fdVersionMask) !== fdVersion) {
+        throw new Error("incompatible descriptor version " + (descriptor & fdVersionMask));
+      }
+      var useBlockSum = (descriptor & fdBlockChksum) !== 0;
+      var useContentSize = (descriptor & fdContentSize) !== 0;
+      var bsIdx = src[sIndex++] >> bsShift & bsMask;
+      if (bsMap[bsIdx] === void 0) {
+        throw new Error("invalid block size " + bsIdx);
+      }
+      var maxBlockSize = bsMap[bsIdx];
+      if (useContentSize) {
+        return util2.readU64(src, sIndex);
+      }
+      sIndex++;
+      var maxSize = 0;
+      while (true) {
+        var blockSize = util2.readU32(src, sIndex);
+        sIndex += 4;
+        if (blockSize & bsUncompressed) {
+          blockSize &= ~bsUncompressed;
+          maxSize += blockSize;
+        } else {
+          maxSize += maxBlockSize;
+        }
+        if (blockSize === 0) {
+          return maxSize;
+        }
+        if (useBlockSum) {
+          sIndex += 4;
+        }
+        sIndex += blockSize;
+      }
+    };
+    exports.makeBuffer = makeBuffer;
+    exports.decompressBlock = function decompressBlock2(src, dst, sIndex, sLength, dIndex) {
+      var mLength, mOffset, sEnd, n, i;
+      sEnd = sIndex + sLength;
+      while (sIndex < sEnd) {
+        var token = src[sIndex++];
+        var literalCount = token >> 4;
+        if (literalCount > 0) {
+          if (literalCount === 15) {
+            while (true) {
+              literalCount += src[sIndex];
+              if (src[sIndex++] !== 255) {
+                break;
+              }
+            }
+          }
+          for (n = sIndex + literalCount; sIndex < n; ) {
+            dst[dIndex++] = src[sIndex++];
+          }
+        }
+        if (sIndex >= sEnd) {
+          break;
+        }
+        mLength = token & 15;
+        mOffset = src[sIndex++] | src[sIndex++] << 8;
+        if (mLength === 15) {
+          while (true) {
+            mLength += src[sIndex];
+            if (src[sIndex++] !== 255) {
+              break;
+            }
+          }
+        }
+        mLength += minMatch;
+        for (i = dIndex - mOffset, n = i + mLength; i < n; ) {
+          dst[dIndex++] = dst[i++] | 0;
+        }
+      }
+      return dIndex;
+    };
+    exports.compressBlock = function compressBlock(src, dst, sIndex, sLength, hashTable2) {
+      var mIndex, mAnchor, mLength, mOffset, mStep;
+      var literalCount, dIndex, sEnd, n;
+      dIndex = 0;
+      sEnd = sLength + sIndex;
+      mAnchor = sIndex;
+      if (sLength >= minLength) {
+        var searchMatchCount = (1 << skipTrigger) + 3;
+        while (sIndex + minMatch < sEnd - searchLimit) {
+          var seq = util2.readU32(src, sIndex);
+          var hash = util2.hashU32(seq) >>> 0;
+          hash = (hash >> 16 ^ hash) >>> 0 & 65535;
+          mIndex = hashTable2[hash] - 1;
+          hashTable2[hash] = sIndex + 1;
+          if (mIndex < 0 || sIndex - mIndex >>> 16 > 0 || util2.readU32(src, mIndex) !== seq) {
+            mStep = searchMatchCount++ >> skipTrigger;
+            sIndex += mStep;
+            continue;
+          }
+          searchMatchCount = (1 << skipTrigger) + 3;
+          literalCount = sIndex - mAnchor;
+          mOffset = sIndex - mIndex;
+          sIndex += minMatch;
+          mIndex += minMatch;
+          mLength = sIndex;
+          while (sIndex < sEnd - searchLimit && src[sIndex] === src[mIndex]) {
+            sIndex++;
+            mIndex++;
+          }
+          mLength = sIndex - mLength;
+          var token = mLength < mlMask ? mLength : mlMask;
+          if (literalCount >= runMask) {
+            dst[dIndex++] = (runMask << mlBits) + token;
+            for (n = literalCount - runMask; n >= 255; n -= 255) {
+              dst[dIndex++] = 255;
+            }
+            dst[dIndex++] = n;
+          } else {
+            dst[dIndex++] = (literalCount << mlBits) + token;
+          }
+          for (var i = 0; i < literalCount; i++) {
+            dst[dIndex++] = src[mAnchor + i];
+          }
+          dst[dIndex++] = mOffset;
+          dst[dIndex++] = mOffset >> 8;
+          if (mLength >= mlMask) {
+            for (n = mLength - mlMask; n >= 255; n -= 255) {
+              dst[dIndex++] = 255;
+            }
+            dst[dIndex++] = n;
+          }
+          mAnchor = sIndex;
+        }
+      }
+      if (mAnchor === 0) {
+        return 0;
+      }
+      literalCount = sEnd - mAnchor;
+      if (literalCount >= runMask) {
+        dst[dIndex++] = runMask << mlBits;
+        for (n = literalCount - runMask; n >= 255; n -= 255) {
+          dst[dIndex++] = 255;
+        }
+        dst[dIndex++] = n;
+      } else {
+        dst[dIndex++] = literalCount << mlBits;
+      }
+      sIndex = mAnchor;
+      while (sIndex < sEnd) {
+        dst[dIndex++] = src[sIndex++];
+      }
+      return dIndex;
+    };
+    exports.decompressFrame = function decompressFrame(src, dst) {
+      var useBlockSum, useContentSum, useContentSize, descriptor;
+      var sIndex = 0;
+      var dIndex = 0;
+      if (util2.readU32(src, sIndex) !== magicNum) {
+        throw new Error("invalid magic number");
+      }
+      sIndex += 4;
+      descriptor = src[sIndex++];
+      if ((descriptor & fdVersionMask) !== fdVersion) {
+        throw new Error("incompatible descriptor version");
+      }
+      useBlockSum = (descriptor & fdBlockChksum) !== 0;
+      useContentSum = (descriptor & fdContentChksum) !== 0;
+      useContentSize = (descriptor & fdContentSize) !== 0;
+      var bsIdx = src[sIndex++] >> bsShift & bsMask;
+      if (bsMap[bsIdx] === void 0) {
+        throw new Error("invalid block size");
+      }
+      if (useContentSize) {
+        sIndex += 8;
+      }
+      sIndex++;
+      while (true) {
+        var compSize;
+        compSize = util2.readU32(src, sIndex);
+        sIndex += 4;
+        if (compSize === 0) {
+          break;
+        }
+        if (useBlockSum) {
+          sIndex += 4;
+        }
+        if ((compSize & bsUncompressed) !== 0) {
+          compSize &= ~bsUncompressed;
+          for (var j = 0; j < compSize; j++) {
+            dst[dIndex++] = src[sIndex++];
+          }
+        } else {
+          dIndex = exports.decompressBlock(src, dst, sIndex, compSize, dIndex);
+          sIndex += compSize;
+        }
+      }
+      if (useContentSum) {
+        sIndex += 4;
+      }
+      return dIndex;
+    };
+    exports.compressFrame = function compressFrame(src, dst) {
+      var dIndex = 0;
+      util2.writeU32(dst, dIndex, magicNum);
+      dIndex += 4;
+      dst[dIndex++] = fdVersion;
+      dst[dIndex++] = bsDefault << bsShift;
+      dst[dIndex] = xxhash.hash(0, dst, 4, dIndex - 4) >> 8;
+      dIndex++;
+      var maxBlockSize = bsMap[bsDefault];
+      var remaining = src.length;
+      var sIndex = 0;
+      clearHashTable(hashTable);
+      while (remaining > 0) {
+        var compSize = 0;
+        var blockSize = remaining > maxBlockSize ? maxBlockSize : remaining;
+        compSize = exports.compressBlock(src, blockBuf, sIndex, blockSize, hashTable);
+        if (compSize > blockSize || compSize === 0) {
+          util2.writeU32(dst, dIndex, 2147483648 | blockSize);
+          dIndex += 4;
+          for (var z = sIndex + blockSize; sIndex < z; ) {
+            dst[dIndex++] = src[sIndex++];
+          }
+          remaining -= blockSize;
+        } else {
+          util2.writeU32(dst, dIndex, compSize);
+          dIndex += 4;
+          for (var j = 0; j < compSize; ) {
+            dst[dIndex++] = blockBuf[j++];
+          }
+          sIndex += blockSize;
+          remaining -= blockSize;
+        }
+      }
+      util2.writeU32(dst, dIndex, 0);
+      dIndex += 4;
+      return dIndex;
+    };
+    exports.decompress = function decompress2(src, maxSize) {
+      var dst, size;
+      if (maxSize === void 0) {
+        maxSize = exports.decompressBound(src);
+      }
+      dst = exports.makeBuffer(maxSize);
+      size = exports.decompressFrame(src, dst);
+      if (size !== maxSize) {
+        dst = sliceArray(dst, 0, size);
+      }
+      return dst;
+    };
+    exports.compress = function compress(src, maxSize) {
+      var dst, size;
+      if (maxSize === void 0) {
+        maxSize = exports.compressBound(src.length);
+      }
+      dst = exports.makeBuffer(maxSize);
+      size = exports.compressFrame(src, dst);
+      if (size !== maxSize) {
+        dst = sliceArray(dst, 0, size);
+      }
+      return dst;
+    };
+  }
+});
+
+// node_modules/pend/index.js
+var require_pend = __commonJS({
+  "node_modules/pend/index.js"(exports, module) {
+    module.exports = Pend;
+    function Pend() {
+      this.pending = 0;
+      this.max = Infinity;
+      this.listeners = [];
+      this.waiting = [];
+      this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      if (this.pending < this.max) {
+        pendGo(this, fn);
+      } else {
+        this.waiting.push(fn);
+      }
+    };
+    Pend.prototype.wait = function(cb) {
+      if (this.pending === 0) {
+        cb(this.error);
+      } else {
+        this.listeners.push(cb);
+      }
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self) {
+      self.pending += 1;
+      var called = false;
+      return onCb;
+      function onCb(err2) {
+        if (called) throw new Error("callback called twice");
+        called = true;
+        self.error = self.error || err2;
+        self.pending -= 1;
+        if (self.waiting.length > 0 && self.pending < self.max) {
+          pendGo(self, self.waiting.shift());
+        } else if (self.pending === 0) {
+          var listeners = self.listeners;
+          self.listeners = [];
+          listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self.error);
+      }
+    }
+    function pendGo(self, fn) {
+      fn(pendHold(self));
+    }
+  }
+});
+
+// node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "node_modules/yauzl/fd-slicer.js"(exports) {
+    var fs2 = __require("fs");
+    var util2 = __require("util");
+    var stream = __require("stream");
+    var Readable = stream.Readable;
+    var PassThrough = stream.PassThrough;
+    var Pend = require_pend();
+    var EventEmitter = __require("events").EventEmitter;
+    exports.BufferSlicer = BufferSlicer;
+    exports.FdSlicer = FdSlicer;
+    util2.inherits(FdSlicer, EventEmitter);
+    function FdSlicer(fd) {
+      EventEmitter.call(this);
+      this.fd = fd;
+      this.pend = new Pend();
+      this.pend.max = 1;
+      this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      var self = this;
+      self.pend.go(function(cb) {
+        fs2.read(self.fd, buffer, offset, length, position, function(err2, bytesRead, buffer2) {
+          cb();
+          callback(err2, bytesRead, buffer2);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      if (self.refCount > 0) return;
+      fs2.close(self.fd, onCloseDone);
+      function onCloseDone(err2) {
+        if (err2) {
+          self.emit("error", err2);
+        } else {
+          self.emit("close");
+        }
+      }
+    };
+    util2.inherits(ReadStream, Readable);
+    function ReadStream(context, options2) {
+      options2 = options2 || {};
+      Readable.call(this, options2);
+      this.context = context;
+      this.context.ref();
+      this.start = options2.start || 0;
+      this.endOffset = options2.end;
+      this.pos = this.start;
+    }
+    ReadStream.prototype._read = function(n) {
+      var self = this;
+      var toRead = Math.min(self._readableState.highWaterMark, n);
+      if (self.endOffset != null) {
+        toRead = Math.min(toRead, self.endOffset - self.pos);
+      }
+      if (toRead <= 0) {
+        self.push(null);
+        this._cleanup();
+        return;
+      }
+      self.context.pend.go(function(cb) {
+        var buffer = Buffer.allocUnsafe(toRead);
+        fs2.read(self.context.fd, buffer, 0, toRead, self.pos, function(err2, bytesRead) {
+          if (err2) {
+            self.destroy(err2);
+          } else if (bytesRead === 0) {
+            self.push(null);
+            self._cleanup();
+          } else {
+            self.pos += bytesRead;
+            self.push(buffer.slice(0, bytesRead));
+          }
+          cb();
+        });
+      });
+    };
+    ReadStream.prototype._destroy = function(err2, cb) {
+      this._cleanup();
+      cb(err2);
+    };
+    ReadStream.prototype._cleanup = function() {
+      if (this.context != null) {
+        this.context.unref();
+        this.context = null;
+      }
+    };
+    util2.inherits(BufferSlicer, EventEmitter);
+    function BufferSlicer(buffer) {
+      EventEmitter.call(this);
+      this.refCount = 0;
+      this.buffer = buffer;
+    }
+    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer.length) {
+        length = buffer.length - offset;
+      }
+      if (position + length > this.buffer.length) {
+        length = this.buffer.length - position;
+      }
+      if (length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer, offset, position, position + length);
+      setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough(options2);
+      readStream.start = options2.start || 0;
+      readStream.endOffset = options2.end;
+      readStream.pos = readStream.endOffset || this.buffer.length;
+      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+      var maxChunkSize = 65536;
+      var offset = 0;
+      while (true) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          if (offset < entireSlice.length) {
+            readStream.write(entireSlice.slice(offset, entireSlice.length));
+          }
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset));
+        offset = nextOffset;
+      }
+      readStream.end();
+      return readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      this.refCount -= 1;
+      if (this.refCount < 0) {
+        throw new Error("invalid unref");
+      }
+    };
+  }
+});
+
+// node_modules/yauzl/crc32.js
+var require_crc32 = __commonJS({
+  "node_modules/yauzl/crc32.js"(exports, module) {
+    var CRC_TABLE = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc32(buf) {
+      let crc = -1;
+      for (let x2 of buf) {
+        crc = CRC_TABLE[(crc ^ x2) & 255] ^ crc >>> 8;
+      }
+      return (crc ^ -1) >>> 0;
+    }
+    module.exports = crc32;
+  }
+});
+
+// node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "node_modules/yauzl/index.js"(exports) {
+    var fs2 = __require("fs");
+    var zlib = __require("zlib");
+    var fd_slicer = require_fd_slicer();
+    var util2 = __require("util");
+    var EventEmitter = __require("events").EventEmitter;
+    var Transform3 = __require("stream").Transform;
+    var PassThrough = __require("stream").PassThrough;
+    var Writable = __require("stream").Writable;
+    var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
+    exports.open = open2;
+    exports.fromFd = fromFd;
+    exports.fromBuffer = fromBuffer;
+    exports.fromRandomAccessReader = fromRandomAccessReader;
+    exports.openPromise = openPromise;
+    exports.fromFdPromise = fromFdPromise;
+    exports.fromBufferPromise = fromBufferPromise;
+    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+    exports.dosDateTimeToDate = dosDateTimeToDate;
+    exports.getFileNameLowLevel = getFileNameLowLevel;
+    exports.validateFileName = validateFileName;
+    exports.parseExtraFields = parseExtraFields;
+    exports.ZipFile = ZipFile;
+    exports.Entry = Entry;
+    exports.LocalFileHeader = LocalFileHeader;
+    exports.RandomAccessReader = RandomAccessReader;
+    function openPromise(path, options2) {
+      return new Promise((resolve3, reject) => {
+        open2(path, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve3, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise(buffer, options2) {
+      return new Promise((resolve3, reject) => {
+        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise(reader, totalSize, options2) {
+      return new Promise((resolve3, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function open2(path, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs2.open(path, "r", function(err2, fd) {
+        if (err2) return callback(err2);
+        fromFd(fd, options2, function(err3, zipfile) {
+          if (err3) fs2.close(fd, defaultCallback);
+          callback(err3, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs2.fstat(fd, function(err2, stats) {
+        if (err2) return callback(err2);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      var reader = new fd_slicer.BufferSlicer(buffer);
+      fromRandomAccessReader(reader, buffer.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      var decodeStrings = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER) {
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      }
+      reader.ref();
+      var eocdrWithoutCommentSize = 22;
+      var zip64EocdlSize = 20;
+      var maxCommentSize = 65535;
+      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+      var buffer = newBuffer(bufferSize);
+      var bufferReadStart = totalSize - buffer.length;
+      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err2) {
+        if (err2) return callback(err2);
+        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+          if (buffer.readUInt32LE(i) !== 101010256) continue;
+          var eocdrBuffer = buffer.subarray(i);
+          var diskNumber = eocdrBuffer.readUInt16LE(4);
+          var entryCount = eocdrBuffer.readUInt16LE(10);
+          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+          var commentLength = eocdrBuffer.readUInt16LE(20);
+          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+          if (commentLength !== expectedCommentLength) {
+            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
+          }
+          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
+            var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+            var zip64EocdrBuffer = newBuffer(56);
+            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err3) {
+              if (err3) return callback(err3);
+              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
+                return callback(new Error("invalid zip64 end of central directory record signature"));
+              }
+              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+              if (diskNumber !== 0) {
+                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+              }
+              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+            });
+          }
+          if (diskNumber !== 0) {
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+        }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util2.inherits(ZipFile, EventEmitter);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+      var self = this;
+      EventEmitter.call(self);
+      self.reader = reader;
+      self.reader.on("error", function(err2) {
+        emitError(self, err2);
+      });
+      self.reader.once("close", function() {
+        self.emit("close");
+      });
+      self.readEntryCursor = centralDirectoryOffset;
+      self.fileSize = fileSize;
+      self.entryCount = entryCount;
+      self.comment = comment;
+      self.entriesRead = 0;
+      self.autoClose = !!autoClose;
+      self.lazyEntries = !!lazyEntries;
+      self.decodeStrings = !!decodeStrings;
+      self.validateEntrySizes = !!validateEntrySizes;
+      self.strictFileNames = !!strictFileNames;
+      self.isOpen = true;
+      self.emittedError = false;
+      self.hasEachEntryBeenCalled = false;
+      if (!self.lazyEntries) self._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      if (!this.isOpen) return;
+      this.isOpen = false;
+      this.reader.unref();
+    };
+    function emitErrorAndAutoClose(self, err2) {
+      if (self.autoClose) self.close();
+      emitError(self, err2);
+    }
+    function emitError(self, err2) {
+      if (self.emittedError) return;
+      self.emittedError = true;
+      self.emit("error", err2);
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self = this;
+      if (self.entryCount === self.entriesRead) {
+        setImmediate(function() {
+          if (self.autoClose) self.close();
+          if (self.emittedError) return;
+          self.emit("end");
+        });
+        return;
+      }
+      if (self.emittedError) return;
+      var buffer = newBuffer(46);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
+        if (err2) return emitErrorAndAutoClose(self, err2);
+        if (self.emittedError) return;
+        var entry = new Entry();
+        var signature = buffer.readUInt32LE(0);
+        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        entry.versionMadeBy = buffer.readUInt16LE(4);
+        entry.versionNeededToExtract = buffer.readUInt16LE(6);
+        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+        entry.compressionMethod = buffer.readUInt16LE(10);
+        entry.lastModFileTime = buffer.readUInt16LE(12);
+        entry.lastModFileDate = buffer.readUInt16LE(14);
+        entry.crc32 = buffer.readUInt32LE(16);
+        entry.compressedSize = buffer.readUInt32LE(20);
+        entry.uncompressedSize = buffer.readUInt32LE(24);
+        entry.fileNameLength = buffer.readUInt16LE(28);
+        entry.extraFieldLength = buffer.readUInt16LE(30);
+        entry.fileCommentLength = buffer.readUInt16LE(32);
+        entry.internalFileAttributes = buffer.readUInt16LE(36);
+        entry.externalFileAttributes = buffer.readUInt32LE(38);
+        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+        self.readEntryCursor += 46;
+        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err3) {
+          if (err3) return emitErrorAndAutoClose(self, err3);
+          if (self.emittedError) return;
+          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+          try {
+            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+          } catch (err4) {
+            return emitErrorAndAutoClose(self, err4);
+          }
+          if (self.decodeStrings) {
+            var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+            entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+            var errorMessage = validateFileName(entry.fileName);
+            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+          } else {
+            entry.fileComment = entry.fileCommentRaw;
+            entry.fileName = entry.fileNameRaw;
+          }
+          entry.comment = entry.fileComment;
+          self.readEntryCursor += buffer.length;
+          self.entriesRead += 1;
+          for (var i = 0; i < entry.extraFields.length; i++) {
+            var extraField = entry.extraFields[i];
+            if (extraField.id !== 1) continue;
+            var zip64EiefBuffer = extraField.data;
+            var index = 0;
+            if (entry.uncompressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+              }
+              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.compressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+              }
+              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+              }
+              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            break;
+          }
+          if (self.validateEntrySizes && entry.compressionMethod === 0) {
+            var expectedCompressedSize = entry.uncompressedSize;
+            if (entry.isEncrypted()) {
+              expectedCompressedSize += 12;
+            }
+            if (entry.compressedSize !== expectedCompressedSize) {
+              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self, new Error(msg));
+            }
+          }
+          self.emit("entry", entry);
+          if (!self.lazyEntries) self._readEntry();
+        });
+      });
+    };
+    ZipFile.prototype.eachEntry = function() {
+      const self = this;
+      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self.hasEachEntryBeenCalled = true;
+      let pendingResolveReject = null;
+      self.on("entry", onEntry);
+      self.on("end", onEnd);
+      self.on("error", onError);
+      function cleanup() {
+        self.removeListener("entry", onEntry);
+        self.removeListener("end", onEnd);
+        self.removeListener("error", onError);
+        if (self.autoClose) self.close();
+      }
+      function onEntry(entry) {
+        let { resolve: resolve3 } = pendingResolveReject;
+        pendingResolveReject = null;
+        resolve3({ value: entry });
+      }
+      function onEnd() {
+        let { resolve: resolve3 } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        resolve3({ done: true });
+      }
+      function onError(err2) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        reject(err2);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          const promise = new Promise((resolve3, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve: resolve3, reject };
+          });
+          self.readEntry();
+          return promise;
+        },
+        return(value) {
+          cleanup();
+          return Promise.resolve({ done: true, value });
+        },
+        throw(value) {
+          cleanup();
+          return Promise.reject(value);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self = this;
+      var relativeStart = 0;
+      var relativeEnd = entry.compressedSize;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) {
+        options2 = {};
+      } else {
+        if (options2.decodeFileData === false) {
+          if (options2.decrypt != null) {
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          }
+          if (options2.decompress != null) {
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+          }
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted()) {
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            }
+            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed()) {
+              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+            }
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed()) {
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            }
+            if (!(options2.decompress === false || options2.decompress === true)) {
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            }
+            decompress2 = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          relativeStart = options2.start;
+          if (relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          relativeEnd = options2.end;
+          if (relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === false);
+      if (options2.start != null || options2.end != null) {
+        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      }
+      if (!self.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode) {
+        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      }
+      var decompress2;
+      if (rawMode) {
+        decompress2 = false;
+      } else if (entry.compressionMethod === 8) {
+        decompress2 = options2.decodeFileData !== true;
+      } else {
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      }
+      self.readLocalFileHeader(entry, { minimal: true }, function(err2, localFileHeader) {
+        if (err2) return callback(err2);
+        self.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress2,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize, callback) {
+      var self = this;
+      var fileDataEnd = fileDataStart + compressedSize;
+      var readStream = self.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      });
+      var endpointStream = readStream;
+      if (decompress2) {
+        var destroyed = false;
+        var inflateFilter = zlib.createInflateRaw();
+        readStream.on("error", function(err2) {
+          setImmediate(function() {
+            if (!destroyed) inflateFilter.emit("error", err2);
+          });
+        });
+        readStream.pipe(inflateFilter);
+        if (self.validateEntrySizes) {
+          endpointStream = new AssertByteCountStream(uncompressedSize);
+          inflateFilter.on("error", function(err2) {
+            setImmediate(function() {
+              if (!destroyed) endpointStream.emit("error", err2);
+            });
+          });
+          inflateFilter.pipe(endpointStream);
+        } else {
+          endpointStream = inflateFilter;
+        }
+        installDestroyFn(endpointStream, function() {
+          destroyed = true;
+          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+          readStream.unpipe(inflateFilter);
+          readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self = this;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      self.reader.ref();
+      var buffer = newBuffer(30);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err2) {
+        try {
+          if (err2) return callback(err2);
+          var signature = buffer.readUInt32LE(0);
+          if (signature !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          }
+          var fileNameLength = buffer.readUInt16LE(26);
+          var extraFieldLength = buffer.readUInt16LE(28);
+          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self.fileSize) {
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+          }
+          if (options2.minimal) {
+            return callback(null, { fileDataStart });
+          }
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart;
+          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+          localFileHeader.crc32 = buffer.readUInt32LE(14);
+          localFileHeader.compressedSize = buffer.readUInt32LE(18);
+          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+          localFileHeader.fileNameLength = fileNameLength;
+          localFileHeader.extraFieldLength = extraFieldLength;
+          buffer = newBuffer(fileNameLength + extraFieldLength);
+          self.reader.ref();
+          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err3) {
+            try {
+              if (err3) return callback(err3);
+              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+              localFileHeader.extraField = buffer.subarray(fileNameLength);
+              return callback(null, localFileHeader);
+            } finally {
+              self.reader.unref();
+            }
+          });
+        } finally {
+          self.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve3, reject) => {
+        this.openReadStream(entry, options2, function(err2, readStream) {
+          if (err2) return reject(err2);
+          resolve3(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize) {
+      return new Promise((resolve3, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize, function(err2, readStream) {
+          if (err2) return reject(err2);
+          resolve3(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve3, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err2, localFileHeader) {
+          if (err2) return reject(err2);
+          resolve3(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null) options2 = {};
+      if (!options2.forceDosFormat) {
+        for (var i = 0; i < this.extraFields.length; i++) {
+          var extraField = this.extraFields[i];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0];
+            var HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32) continue;
+            if (data.readUInt16LE(4) !== 1) continue;
+            if (data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date, time, timezone) {
+      var day = date & 31;
+      var month = (date >> 5 & 15) - 1;
+      var year = (date >> 9 & 127) + 1980;
+      var millisecond = 0;
+      var second = (time & 31) * 2;
+      var minute = time >> 5 & 63;
+      var hour = time >> 11 & 31;
+      if (timezone == null || timezone === "local") {
+        return new Date(year, month, day, hour, minute, second, millisecond);
+      } else if (timezone === "UTC") {
+        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+      } else {
+        throw new Error("unrecognized options.timezone: " + options.timezone);
+      }
+    }
+    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      var fileName = null;
+      for (var i = 0; i < extraFields.length; i++) {
+        var extraField = extraFields[i];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6) {
+            continue;
+          }
+          if (extraField.data.readUInt8(0) !== 1) {
+            continue;
+          }
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc32(fileNameBuffer) !== oldNameCrc32) {
+            continue;
+          }
+          fileName = decodeBuffer(extraField.data.subarray(5), true);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf8);
+      }
+      if (!strictFileNames) {
+        fileName = fileName.replace(/\\/g, "/");
+      }
+      return fileName;
+    }
+    function validateFileName(fileName) {
+      if (fileName.indexOf("\\") !== -1) {
+        return "invalid characters in fileName: " + fileName;
+      }
+      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+        return "absolute path: " + fileName;
+      }
+      if (fileName.split("/").indexOf("..") !== -1) {
+        return "invalid relative path: " + fileName;
+      }
+      return null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      var extraFields = [];
+      var i = 0;
+      while (i < extraFieldBuffer.length - 3) {
+        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+        var dataStart = i + 4;
+        var dataEnd = dataStart + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        });
+        i = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+      if (length === 0) {
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      }
+      reader.read(buffer, offset, length, position, function(err2, bytesRead) {
+        if (err2) return callback(err2);
+        if (bytesRead < length) {
+          return callback(new Error("unexpected EOF"));
+        }
+        callback();
+      });
+    }
+    util2.inherits(AssertByteCountStream, Transform3);
+    function AssertByteCountStream(byteCount) {
+      Transform3.call(this);
+      this.actualByteCount = 0;
+      this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      this.actualByteCount += chunk.length;
+      if (this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util2.inherits(RandomAccessReader, EventEmitter);
+    function RandomAccessReader() {
+      EventEmitter.call(this);
+      this.refCount = 0;
+    }
+    RandomAccessReader.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount > 0) return;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      self.close(onCloseDone);
+      function onCloseDone(err2) {
+        if (err2) return self.emit("error", err2);
+        self.emit("close");
+      }
+    };
+    RandomAccessReader.prototype.createReadStream = function(options2) {
+      if (options2 == null) options2 = {};
+      var start = options2.start;
+      var end = options2.end;
+      if (start === end) {
+        var emptyStream = new PassThrough();
+        setImmediate(function() {
+          emptyStream.end();
+        });
+        return emptyStream;
+      }
+      var stream = this._readStreamForRange(start, end);
+      var destroyed = false;
+      var refUnrefFilter = new RefUnrefFilter(this);
+      stream.on("error", function(err2) {
+        setImmediate(function() {
+          if (!destroyed) refUnrefFilter.emit("error", err2);
+        });
+      });
+      installDestroyFn(refUnrefFilter, function() {
+        stream.unpipe(refUnrefFilter);
+        refUnrefFilter.unref();
+        stream.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end - start);
+      refUnrefFilter.on("error", function(err2) {
+        setImmediate(function() {
+          if (!destroyed) byteCounter.emit("error", err2);
+        });
+      });
+      installDestroyFn(byteCounter, function() {
+        destroyed = true;
+        refUnrefFilter.unpipe(byteCounter);
+        refUnrefFilter.destroy();
+      });
+      return stream.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length });
+      var writeStream = new Writable();
+      var written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer, offset + written, 0, chunk.length);
+        written += chunk.length;
+        cb();
+      };
+      writeStream.on("finish", callback);
+      readStream.on("error", function(error) {
+        callback(error);
+      });
+      readStream.pipe(writeStream);
+    };
+    RandomAccessReader.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util2.inherits(RefUnrefFilter, PassThrough);
+    function RefUnrefFilter(context) {
+      PassThrough.call(this);
+      this.context = context;
+      this.context.ref();
+      this.unreffedYet = false;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref();
+      cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      if (this.unreffedYet) return;
+      this.unreffedYet = true;
+      this.context.unref();
+    };
+    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+    function decodeBuffer(buffer, isUtf8) {
+      if (isUtf8) {
+        return buffer.toString("utf8");
+      } else {
+        var result = "";
+        for (var i = 0; i < buffer.length; i++) {
+          result += cp437[buffer[i]];
+        }
+        return result;
+      }
+    }
+    function readUInt64LE(buffer, offset) {
+      var lower32 = buffer.readUInt32LE(offset);
+      var upper32 = buffer.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    if (typeof Buffer.allocUnsafe === "function") {
+      newBuffer = function(len) {
+        return Buffer.allocUnsafe(len);
+      };
+    } else {
+      newBuffer = function(len) {
+        return new Buffer(len);
+      };
+    }
+    function installDestroyFn(stream, fn) {
+      if (typeof stream.destroy === "function") {
+        stream._destroy = function(err2, cb) {
+          fn();
+          if (cb != null) cb(err2);
+        };
+      } else {
+        stream.destroy = fn;
+      }
+    }
+    function defaultCallback(err2) {
+      if (err2) throw err2;
+    }
+  }
+});
+
 // node_modules/ml-matrix/matrix.js
 var require_matrix = __commonJS({
   "node_modules/ml-matrix/matrix.js"(exports) {
@@ -9590,14 +12259,14 @@ var require_matrix = __commonJS({
       const tag = toString2.call(value);
       return tag.endsWith("Array]") && !tag.includes("Big");
     }
-    function max(input, options = {}) {
+    function max(input, options2 = {}) {
       if (!isAnyArray2(input)) {
         throw new TypeError("input must be an array");
       }
       if (input.length === 0) {
         throw new TypeError("input must not be empty");
       }
-      const { fromIndex = 0, toIndex = input.length } = options;
+      const { fromIndex = 0, toIndex = input.length } = options2;
       if (fromIndex < 0 || fromIndex >= input.length || !Number.isInteger(fromIndex)) {
         throw new Error("fromIndex must be a positive integer smaller than length");
       }
@@ -9611,14 +12280,14 @@ var require_matrix = __commonJS({
       }
       return maxValue;
     }
-    function min(input, options = {}) {
+    function min(input, options2 = {}) {
       if (!isAnyArray2(input)) {
         throw new TypeError("input must be an array");
       }
       if (input.length === 0) {
         throw new TypeError("input must not be empty");
       }
-      const { fromIndex = 0, toIndex = input.length } = options;
+      const { fromIndex = 0, toIndex = input.length } = options2;
       if (fromIndex < 0 || fromIndex >= input.length || !Number.isInteger(fromIndex)) {
         throw new Error("fromIndex must be a positive integer smaller than length");
       }
@@ -9632,18 +12301,18 @@ var require_matrix = __commonJS({
       }
       return minValue;
     }
-    function rescale(input, options = {}) {
+    function rescale(input, options2 = {}) {
       if (!isAnyArray2(input)) {
         throw new TypeError("input must be an array");
       } else if (input.length === 0) {
         throw new TypeError("input must not be empty");
       }
       let output;
-      if (options.output !== void 0) {
-        if (!isAnyArray2(options.output)) {
+      if (options2.output !== void 0) {
+        if (!isAnyArray2(options2.output)) {
           throw new TypeError("output option must be an array if specified");
         }
-        output = options.output;
+        output = options2.output;
       } else {
         output = new Array(input.length);
       }
@@ -9652,7 +12321,7 @@ var require_matrix = __commonJS({
       if (currentMin === currentMax) {
         throw new RangeError("minimum and maximum input values are equal. Cannot rescale a constant array");
       }
-      const { min: minValue = options.autoMinMax ? currentMin : 0, max: maxValue = options.autoMinMax ? currentMax : 1 } = options;
+      const { min: minValue = options2.autoMinMax ? currentMin : 0, max: maxValue = options2.autoMinMax ? currentMax : 1 } = options2;
       if (minValue >= maxValue) {
         throw new RangeError("min option must be smaller than max option");
       }
@@ -9667,13 +12336,13 @@ var require_matrix = __commonJS({
     function inspectMatrix() {
       return inspectMatrixWithOptions(this);
     }
-    function inspectMatrixWithOptions(matrix2, options = {}) {
+    function inspectMatrixWithOptions(matrix2, options2 = {}) {
       const {
         maxRows = 15,
         maxColumns = 10,
         maxNumSize = 8,
         padMinus = "auto"
-      } = options;
+      } = options2;
       return `${matrix2.constructor.name} {
 ${indent}[
 ${indentData}${inspectData(matrix2, maxRows, maxColumns, maxNumSize, padMinus)}
@@ -10744,11 +13413,11 @@ ${indentData}`);
       static ones(rows, columns) {
         return new Matrix3(rows, columns).fill(1);
       }
-      static rand(rows, columns, options = {}) {
-        if (typeof options !== "object") {
+      static rand(rows, columns, options2 = {}) {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { random: random2 = Math.random } = options;
+        const { random: random2 = Math.random } = options2;
         let matrix2 = new Matrix3(rows, columns);
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < columns; j++) {
@@ -10757,11 +13426,11 @@ ${indentData}`);
         }
         return matrix2;
       }
-      static randInt(rows, columns, options = {}) {
-        if (typeof options !== "object") {
+      static randInt(rows, columns, options2 = {}) {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { min: min2 = 0, max: max2 = 1e3, random: random2 = Math.random } = options;
+        const { min: min2 = 0, max: max2 = 1e3, random: random2 = Math.random } = options2;
         if (!Number.isInteger(min2)) throw new TypeError("min must be an integer");
         if (!Number.isInteger(max2)) throw new TypeError("max must be an integer");
         if (min2 >= max2) throw new RangeError("min must be smaller than max");
@@ -10990,9 +13659,9 @@ ${indentData}`);
             k++;
           } else {
             result.swapRows(h, iMax);
-            let tmp = result.get(h, k);
+            let tmp2 = result.get(h, k);
             for (let j = k; j < result.columns; j++) {
-              result.set(h, j, result.get(h, j) / tmp);
+              result.set(h, j, result.get(h, j) / tmp2);
             }
             for (let i = h + 1; i < result.rows; i++) {
               let factor = result.get(i, k) / result.get(h, k);
@@ -11028,8 +13697,8 @@ ${indentData}`);
             for (let i = 0; i < h; i++) {
               let factor = result.get(i, p2);
               for (let j = p2; j < m; j++) {
-                let tmp = result.get(i, j) - factor * result.get(h, j);
-                result.set(i, j, tmp);
+                let tmp2 = result.get(i, j) - factor * result.get(h, j);
+                result.set(i, j, tmp2);
               }
             }
             h--;
@@ -11043,11 +13712,11 @@ ${indentData}`);
       get() {
         throw new Error("get method is unimplemented");
       }
-      repeat(options = {}) {
-        if (typeof options !== "object") {
+      repeat(options2 = {}) {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { rows = 1, columns = 1 } = options;
+        const { rows = 1, columns = 1 } = options2;
         if (!Number.isInteger(rows) || rows <= 0) {
           throw new TypeError("rows must be a positive integer");
         }
@@ -11775,11 +14444,11 @@ ${indentData}`);
         }
         return blockMult(x2, y, r, c);
       }
-      scaleRows(options = {}) {
-        if (typeof options !== "object") {
+      scaleRows(options2 = {}) {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { min: min2 = 0, max: max2 = 1 } = options;
+        const { min: min2 = 0, max: max2 = 1 } = options2;
         if (!Number.isFinite(min2)) throw new TypeError("min must be a number");
         if (!Number.isFinite(max2)) throw new TypeError("max must be a number");
         if (min2 >= max2) throw new RangeError("min must be smaller than max");
@@ -11793,11 +14462,11 @@ ${indentData}`);
         }
         return newMatrix;
       }
-      scaleColumns(options = {}) {
-        if (typeof options !== "object") {
+      scaleColumns(options2 = {}) {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { min: min2 = 0, max: max2 = 1 } = options;
+        const { min: min2 = 0, max: max2 = 1 } = options2;
         if (!Number.isFinite(min2)) throw new TypeError("min must be a number");
         if (!Number.isFinite(max2)) throw new TypeError("max must be a number");
         if (min2 >= max2) throw new RangeError("min must be smaller than max");
@@ -12061,15 +14730,15 @@ ${indentData}`);
             throw new Error(`invalid option: ${by}`);
         }
       }
-      variance(by, options = {}) {
+      variance(by, options2 = {}) {
         if (typeof by === "object") {
-          options = by;
+          options2 = by;
           by = void 0;
         }
-        if (typeof options !== "object") {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { unbiased = true, mean = this.mean(by) } = options;
+        const { unbiased = true, mean = this.mean(by) } = options2;
         if (typeof unbiased !== "boolean") {
           throw new TypeError("unbiased must be a boolean");
         }
@@ -12096,12 +14765,12 @@ ${indentData}`);
             throw new Error(`invalid option: ${by}`);
         }
       }
-      standardDeviation(by, options) {
+      standardDeviation(by, options2) {
         if (typeof by === "object") {
-          options = by;
+          options2 = by;
           by = void 0;
         }
-        const variance = this.variance(by, options);
+        const variance = this.variance(by, options2);
         if (by === void 0) {
           return Math.sqrt(variance);
         } else {
@@ -12111,15 +14780,15 @@ ${indentData}`);
           return variance;
         }
       }
-      center(by, options = {}) {
+      center(by, options2 = {}) {
         if (typeof by === "object") {
-          options = by;
+          options2 = by;
           by = void 0;
         }
-        if (typeof options !== "object") {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { center = this.mean(by) } = options;
+        const { center = this.mean(by) } = options2;
         switch (by) {
           case "row": {
             if (!isAnyArray2(center)) {
@@ -12146,15 +14815,15 @@ ${indentData}`);
             throw new Error(`invalid option: ${by}`);
         }
       }
-      scale(by, options = {}) {
+      scale(by, options2 = {}) {
         if (typeof by === "object") {
-          options = by;
+          options2 = by;
           by = void 0;
         }
-        if (typeof options !== "object") {
+        if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        let scale = options.scale;
+        let scale = options2.scale;
         switch (by) {
           case "row": {
             if (scale === void 0) {
@@ -12187,8 +14856,8 @@ ${indentData}`);
             throw new Error(`invalid option: ${by}`);
         }
       }
-      toString(options) {
-        return inspectMatrixWithOptions(this, options);
+      toString(options2) {
+        return inspectMatrixWithOptions(this, options2);
       }
       [Symbol.iterator]() {
         return this.entries();
@@ -12787,8 +15456,8 @@ ${indentData}`);
       }
     };
     var WrapperMatrix1D2 = class extends AbstractMatrix2 {
-      constructor(data, options = {}) {
-        const { rows = 1 } = options;
+      constructor(data, options2 = {}) {
+        const { rows = 1 } = options2;
         if (data.length % rows !== 0) {
           throw new Error("the data length is not divisible by the number of rows");
         }
@@ -12825,12 +15494,12 @@ ${indentData}`);
         return this.data[rowIndex2][columnIndex];
       }
     };
-    function wrap2(array, options) {
+    function wrap2(array, options2) {
       if (isAnyArray2(array)) {
         if (array[0] && isAnyArray2(array[0])) {
           return new WrapperMatrix2D2(array);
         } else {
-          return new WrapperMatrix1D2(array, options);
+          return new WrapperMatrix1D2(array, options2);
         }
       } else {
         throw new Error("the argument is not an array");
@@ -12989,9 +15658,9 @@ ${indentData}`);
       for (let i = 0; i < n; i++) {
         const rowI = data[i];
         for (let j = i + 1; j < n; j++) {
-          const tmp = rowI[j];
+          const tmp2 = rowI[j];
           rowI[j] = data[j][i];
-          data[j][i] = tmp;
+          data[j][i] = tmp2;
         }
       }
       return matrix2;
@@ -13138,7 +15807,7 @@ ${indentData}`);
       }
     };
     var SingularValueDecomposition3 = class {
-      constructor(value, options = {}) {
+      constructor(value, options2 = {}) {
         value = WrapperMatrix2D2.checkMatrix(value);
         if (value.isEmpty()) {
           throw new Error("Matrix must be non-empty");
@@ -13149,7 +15818,7 @@ ${indentData}`);
           computeLeftSingularVectors = true,
           computeRightSingularVectors = true,
           autoTranspose = false
-        } = options;
+        } = options2;
         let wantu = Boolean(computeLeftSingularVectors);
         let wantv = Boolean(computeRightSingularVectors);
         let swapped = false;
@@ -13508,9 +16177,9 @@ ${indentData}`);
         U = U.isSquare() ? transposeSquareInPlace(U) : U.transpose();
         V = transposeSquareInPlace(V);
         if (swapped) {
-          let tmp = V;
+          let tmp2 = V;
           V = U;
-          U = tmp;
+          U = tmp2;
         }
         this.m = m;
         this.n = n;
@@ -13679,8 +16348,8 @@ ${indentData}`);
         return returnArray.to1DArray();
       }
     }
-    function linearDependencies2(matrix2, options = {}) {
-      const { thresholdValue = 1e-9, thresholdError = 1e-9 } = options;
+    function linearDependencies2(matrix2, options2 = {}) {
+      const { thresholdValue = 1e-9, thresholdError = 1e-9 } = options2;
       matrix2 = Matrix3.checkMatrix(matrix2);
       let n = matrix2.rows;
       let results = new Matrix3(n, n);
@@ -13717,11 +16386,11 @@ ${indentData}`);
       }
       return V.mmul(Matrix3.diag(s).mmul(U.transpose()));
     }
-    function covariance2(xMatrix, yMatrix = xMatrix, options = {}) {
+    function covariance2(xMatrix, yMatrix = xMatrix, options2 = {}) {
       xMatrix = new Matrix3(xMatrix);
       let yIsSame = false;
       if (typeof yMatrix === "object" && !Matrix3.isMatrix(yMatrix) && !isAnyArray2(yMatrix)) {
-        options = yMatrix;
+        options2 = yMatrix;
         yMatrix = xMatrix;
         yIsSame = true;
       } else {
@@ -13730,7 +16399,7 @@ ${indentData}`);
       if (xMatrix.rows !== yMatrix.rows) {
         throw new TypeError("Both matrices must have the same number of rows");
       }
-      const { center = true } = options;
+      const { center = true } = options2;
       if (center) {
         xMatrix = xMatrix.center("column");
         if (!yIsSame) {
@@ -13745,11 +16414,11 @@ ${indentData}`);
       }
       return cov;
     }
-    function correlation2(xMatrix, yMatrix = xMatrix, options = {}) {
+    function correlation2(xMatrix, yMatrix = xMatrix, options2 = {}) {
       xMatrix = new Matrix3(xMatrix);
       let yIsSame = false;
       if (typeof yMatrix === "object" && !Matrix3.isMatrix(yMatrix) && !isAnyArray2(yMatrix)) {
-        options = yMatrix;
+        options2 = yMatrix;
         yMatrix = xMatrix;
         yIsSame = true;
       } else {
@@ -13758,7 +16427,7 @@ ${indentData}`);
       if (xMatrix.rows !== yMatrix.rows) {
         throw new TypeError("Both matrices must have the same number of rows");
       }
-      const { center = true, scale = true } = options;
+      const { center = true, scale = true } = options2;
       if (center) {
         xMatrix.center("column");
         if (!yIsSame) {
@@ -13786,8 +16455,8 @@ ${indentData}`);
       return corr;
     }
     var EigenvalueDecomposition2 = class {
-      constructor(matrix2, options = {}) {
-        const { assumeSymmetric = false } = options;
+      constructor(matrix2, options2 = {}) {
+        const { assumeSymmetric = false } = options2;
         matrix2 = WrapperMatrix2D2.checkMatrix(matrix2);
         if (!matrix2.isSquare()) {
           throw new Error("Matrix is not a square matrix");
@@ -14545,14 +17214,14 @@ ${indentData}`);
       }
     };
     var nipals = class {
-      constructor(X, options = {}) {
+      constructor(X, options2 = {}) {
         X = WrapperMatrix2D2.checkMatrix(X);
-        let { Y } = options;
+        let { Y } = options2;
         const {
           scaleScores = false,
           maxIterations = 1e3,
           terminationCriteria = 1e-10
-        } = options;
+        } = options2;
         let u;
         if (Y) {
           if (isAnyArray2(Y) && typeof Y[0] === "number") {
@@ -15142,8 +17811,8 @@ var require_choice = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var PROB_TOLERANCE = 1e-8;
-    function randomChoice(values, options = {}, random2 = Math.random) {
-      const { size = 1, replace = false, probabilities } = options;
+    function randomChoice(values, options2 = {}, random2 = Math.random) {
+      const { size = 1, replace = false, probabilities } = options2;
       let valuesArr;
       let cumSum;
       if (typeof values === "number") {
@@ -15226,11 +17895,11 @@ var require_Random = __commonJS({
           this.randomGenerator = seedOrRandom;
         }
       }
-      choice(values, options) {
+      choice(values, options2) {
         if (typeof values === "number") {
-          return (0, choice_1.default)(values, options, this.randomGenerator);
+          return (0, choice_1.default)(values, options2, this.randomGenerator);
         }
-        return (0, choice_1.default)(values, options, this.randomGenerator);
+        return (0, choice_1.default)(values, options2, this.randomGenerator);
       }
       /**
        * Draw a random number from a uniform distribution on [0,1)
@@ -15755,7 +18424,7 @@ var is_object = function(obj) {
 
 // node_modules/csv-parse/lib/api/CsvError.js
 var CsvError = class _CsvError extends Error {
-  constructor(code2, message, options, ...contexts) {
+  constructor(code2, message, options2, ...contexts) {
     if (Array.isArray(message)) message = message.join(" ").trim();
     super(message);
     if (Error.captureStackTrace !== void 0) {
@@ -15765,7 +18434,7 @@ var CsvError = class _CsvError extends Error {
     for (const context of contexts) {
       for (const key in context) {
         const value = context[key];
-        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
+        this[key] = Buffer.isBuffer(value) ? value.toString(options2.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
       }
     }
   }
@@ -15865,7 +18534,7 @@ var ResizeableBuffer = class {
 var ResizeableBuffer_default = ResizeableBuffer;
 
 // node_modules/csv-parse/lib/api/init_state.js
-var init_state = function(options) {
+var init_state = function(options2) {
   const timchars = [
     // Basic Latin
     32,
@@ -15924,7 +18593,7 @@ var init_state = function(options) {
   ].reduce((acc, codepoint) => {
     const encoded = Buffer.from(
       String.fromCharCode(codepoint),
-      options.encoding
+      options2.encoding
     );
     if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
       return acc;
@@ -15937,27 +18606,27 @@ var init_state = function(options) {
   return {
     bomSkipped: false,
     bufBytesStart: 0,
-    castField: options.cast_function,
+    castField: options2.cast_function,
     commenting: false,
     delimiterBufPrevious: void 0,
     delimiterDiscovered: false,
     // Current error encountered by a record
     error: void 0,
-    enabled: options.from_line === 1,
+    enabled: options2.from_line === 1,
     escaping: false,
-    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
+    escapeIsQuote: Buffer.isBuffer(options2.escape) && Buffer.isBuffer(options2.quote) && Buffer.compare(options2.escape, options2.quote) === 0,
     // columns can be `false`, `true`, `Array`
-    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
+    expectedRecordLength: Array.isArray(options2.columns) ? options2.columns.length : void 0,
     field: new ResizeableBuffer_default(20),
-    firstLineToHeaders: options.cast_first_line_to_header,
+    firstLineToHeaders: options2.cast_first_line_to_header,
     needMoreDataSize: Math.max(
       // Skip if the remaining buffer smaller than comment
-      options.comment !== null ? options.comment.length : 0,
-      ...options.delimiter ? options.delimiter.map((delimiter) => delimiter.length) : [],
+      options2.comment !== null ? options2.comment.length : 0,
+      ...options2.delimiter ? options2.delimiter.map((delimiter) => delimiter.length) : [],
       // Auto discovery of delimiter is limited to 1 character
-      options.delimiter_auto ? 1 : 0,
+      options2.delimiter_auto ? 1 : 0,
       // Skip if the remaining buffer can be escape sequence
-      options.quote !== null ? options.quote.length : 0,
+      options2.quote !== null ? options2.quote.length : 0,
       ...timchars.map((t) => t.length)
     ),
     previousBuf: void 0,
@@ -15967,10 +18636,10 @@ var init_state = function(options) {
     record: [],
     recordHasError: false,
     record_length: 0,
-    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
+    recordDelimiterMaxLength: options2.record_delimiter.length === 0 ? 0 : Math.max(...options2.record_delimiter.map((v) => v.length)),
     trimChars: [
-      Buffer.from(" ", options.encoding)[0],
-      Buffer.from("	", options.encoding)[0]
+      Buffer.from(" ", options2.encoding)[0],
+      Buffer.from("	", options2.encoding)[0]
     ],
     wasQuoting: false,
     wasRowDelimiter: false,
@@ -15988,165 +18657,165 @@ var underscore = function(str) {
 
 // node_modules/csv-parse/lib/api/normalize_options.js
 var normalize_options = function(opts) {
-  const options = {};
+  const options2 = {};
   for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
+    options2[underscore(opt)] = opts[opt];
   }
-  if (options.encoding === void 0 || options.encoding === true) {
-    options.encoding = "utf8";
-  } else if (options.encoding === null || options.encoding === false) {
-    options.encoding = null;
-  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
+  if (options2.encoding === void 0 || options2.encoding === true) {
+    options2.encoding = "utf8";
+  } else if (options2.encoding === null || options2.encoding === false) {
+    options2.encoding = null;
+  } else if (typeof options2.encoding !== "string" && options2.encoding !== null) {
     throw new CsvError(
       "CSV_INVALID_OPTION_ENCODING",
       [
         "Invalid option encoding:",
         "encoding must be a string or null to return a buffer,",
-        `got ${JSON.stringify(options.encoding)}`
+        `got ${JSON.stringify(options2.encoding)}`
       ],
-      options
+      options2
     );
   }
-  if (options.bom === void 0 || options.bom === null || options.bom === false) {
-    options.bom = false;
-  } else if (options.bom !== true) {
+  if (options2.bom === void 0 || options2.bom === null || options2.bom === false) {
+    options2.bom = false;
+  } else if (options2.bom !== true) {
     throw new CsvError(
       "CSV_INVALID_OPTION_BOM",
       [
         "Invalid option bom:",
         "bom must be true,",
-        `got ${JSON.stringify(options.bom)}`
+        `got ${JSON.stringify(options2.bom)}`
       ],
-      options
+      options2
     );
   }
-  options.cast_function = null;
-  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
-    options.cast = void 0;
-  } else if (typeof options.cast === "function") {
-    options.cast_function = options.cast;
-    options.cast = true;
-  } else if (options.cast !== true) {
+  options2.cast_function = null;
+  if (options2.cast === void 0 || options2.cast === null || options2.cast === false || options2.cast === "") {
+    options2.cast = void 0;
+  } else if (typeof options2.cast === "function") {
+    options2.cast_function = options2.cast;
+    options2.cast = true;
+  } else if (options2.cast !== true) {
     throw new CsvError(
       "CSV_INVALID_OPTION_CAST",
       [
         "Invalid option cast:",
         "cast must be true or a function,",
-        `got ${JSON.stringify(options.cast)}`
+        `got ${JSON.stringify(options2.cast)}`
       ],
-      options
+      options2
     );
   }
-  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
-    options.cast_date = false;
-  } else if (options.cast_date === true) {
-    options.cast_date = function(value) {
+  if (options2.cast_date === void 0 || options2.cast_date === null || options2.cast_date === false || options2.cast_date === "") {
+    options2.cast_date = false;
+  } else if (options2.cast_date === true) {
+    options2.cast_date = function(value) {
       const date = Date.parse(value);
       return !isNaN(date) ? new Date(date) : value;
     };
-  } else if (typeof options.cast_date !== "function") {
+  } else if (typeof options2.cast_date !== "function") {
     throw new CsvError(
       "CSV_INVALID_OPTION_CAST_DATE",
       [
         "Invalid option cast_date:",
         "cast_date must be true or a function,",
-        `got ${JSON.stringify(options.cast_date)}`
+        `got ${JSON.stringify(options2.cast_date)}`
       ],
-      options
+      options2
     );
   }
-  options.cast_first_line_to_header = void 0;
-  if (options.columns === true) {
-    options.cast_first_line_to_header = void 0;
-  } else if (typeof options.columns === "function") {
-    options.cast_first_line_to_header = options.columns;
-    options.columns = true;
-  } else if (Array.isArray(options.columns)) {
-    options.columns = normalize_columns_array(options.columns);
-  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
-    options.columns = false;
+  options2.cast_first_line_to_header = void 0;
+  if (options2.columns === true) {
+    options2.cast_first_line_to_header = void 0;
+  } else if (typeof options2.columns === "function") {
+    options2.cast_first_line_to_header = options2.columns;
+    options2.columns = true;
+  } else if (Array.isArray(options2.columns)) {
+    options2.columns = normalize_columns_array(options2.columns);
+  } else if (options2.columns === void 0 || options2.columns === null || options2.columns === false) {
+    options2.columns = false;
   } else {
     throw new CsvError(
       "CSV_INVALID_OPTION_COLUMNS",
       [
         "Invalid option columns:",
         "expect an array, a function or true,",
-        `got ${JSON.stringify(options.columns)}`
+        `got ${JSON.stringify(options2.columns)}`
       ],
-      options
+      options2
     );
   }
-  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
-    options.group_columns_by_name = false;
-  } else if (options.group_columns_by_name !== true) {
+  if (options2.group_columns_by_name === void 0 || options2.group_columns_by_name === null || options2.group_columns_by_name === false) {
+    options2.group_columns_by_name = false;
+  } else if (options2.group_columns_by_name !== true) {
     throw new CsvError(
       "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
       [
         "Invalid option group_columns_by_name:",
         "expect an boolean,",
-        `got ${JSON.stringify(options.group_columns_by_name)}`
+        `got ${JSON.stringify(options2.group_columns_by_name)}`
       ],
-      options
+      options2
     );
-  } else if (options.columns === false) {
+  } else if (options2.columns === false) {
     throw new CsvError(
       "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
       [
         "Invalid option group_columns_by_name:",
         "the `columns` mode must be activated."
       ],
-      options
+      options2
     );
   }
-  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
-    options.comment = null;
+  if (options2.comment === void 0 || options2.comment === null || options2.comment === false || options2.comment === "") {
+    options2.comment = null;
   } else {
-    if (typeof options.comment === "string") {
-      options.comment = Buffer.from(options.comment, options.encoding);
+    if (typeof options2.comment === "string") {
+      options2.comment = Buffer.from(options2.comment, options2.encoding);
     }
-    if (!Buffer.isBuffer(options.comment)) {
+    if (!Buffer.isBuffer(options2.comment)) {
       throw new CsvError(
         "CSV_INVALID_OPTION_COMMENT",
         [
           "Invalid option comment:",
           "comment must be a buffer or a string,",
-          `got ${JSON.stringify(options.comment)}`
+          `got ${JSON.stringify(options2.comment)}`
         ],
-        options
+        options2
       );
     }
   }
-  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
-    options.comment_no_infix = false;
-  } else if (options.comment_no_infix !== true) {
+  if (options2.comment_no_infix === void 0 || options2.comment_no_infix === null || options2.comment_no_infix === false) {
+    options2.comment_no_infix = false;
+  } else if (options2.comment_no_infix !== true) {
     throw new CsvError(
       "CSV_INVALID_OPTION_COMMENT",
       [
         "Invalid option comment_no_infix:",
         "value must be a boolean,",
-        `got ${JSON.stringify(options.comment_no_infix)}`
+        `got ${JSON.stringify(options2.comment_no_infix)}`
       ],
-      options
+      options2
     );
   }
-  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
-    options.delimiter_auto = false;
-  } else if (options.delimiter_auto === true) {
-    options.delimiter_auto = {};
-  } else if (!is_object(options.delimiter_auto)) {
+  if (options2.delimiter_auto === void 0 || options2.delimiter_auto === null || options2.delimiter_auto === false) {
+    options2.delimiter_auto = false;
+  } else if (options2.delimiter_auto === true) {
+    options2.delimiter_auto = {};
+  } else if (!is_object(options2.delimiter_auto)) {
     throw new CsvError(
       "CSV_INVALID_OPTION_DELIMITER_AUTO",
       [
         "Invalid option delimiter_auto:",
         "delimiter_auto must be a boolean or a configuration object,",
-        `got ${JSON.stringify(options.delimiter_auto)}`
+        `got ${JSON.stringify(options2.delimiter_auto)}`
       ],
-      options
+      options2
     );
   }
-  if (options.delimiter_auto) {
-    if (options.delimiter_auto.preferred === void 0)
-      options.delimiter_auto.preferred = {
+  if (options2.delimiter_auto) {
+    if (options2.delimiter_auto.preferred === void 0)
+      options2.delimiter_auto.preferred = {
         [",".charCodeAt(0)]: 1.8,
         ["	".charCodeAt(0)]: 1.8,
         [";".charCodeAt(0)]: 1.6,
@@ -16155,59 +18824,59 @@ var normalize_options = function(opts) {
         [".".charCodeAt(0)]: 1.4,
         ["/".charCodeAt(0)]: 1.4
       };
-    else if (!is_object(options.delimiter_auto.preferred)) {
+    else if (!is_object(options2.delimiter_auto.preferred)) {
       throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
           "preferred must be an object,",
-          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
+          `got ${JSON.stringify(options2.delimiter_auto.preferred)}`
         ],
-        options
+        options2
       );
     }
-    if (options.delimiter_auto.score === void 0)
-      options.delimiter_auto.score = (info, options2) => {
-        return (info.total - info.std) * (options2.preferred[info.char_code] || 1);
+    if (options2.delimiter_auto.score === void 0)
+      options2.delimiter_auto.score = (info, options3) => {
+        return (info.total - info.std) * (options3.preferred[info.char_code] || 1);
       };
-    else if (typeof options.delimiter_auto.score !== "function") {
+    else if (typeof options2.delimiter_auto.score !== "function") {
       throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
           "score must be a function,",
-          `got ${JSON.stringify(options.delimiter_auto.score)}`
+          `got ${JSON.stringify(options2.delimiter_auto.score)}`
         ],
-        options
+        options2
       );
     }
-    if (options.delimiter_auto.size === void 0)
-      options.delimiter_auto.size = 2048;
-    else if (typeof options.delimiter_auto.size !== "number") {
+    if (options2.delimiter_auto.size === void 0)
+      options2.delimiter_auto.size = 2048;
+    else if (typeof options2.delimiter_auto.size !== "number") {
       throw new CsvError(
         "CSV_INVALID_OPTION_DELIMITER_AUTO",
         [
           "Invalid option delimiter_auto:",
           "size must be a number,",
-          `got ${JSON.stringify(options.delimiter_auto.size)}`
+          `got ${JSON.stringify(options2.delimiter_auto.size)}`
         ],
-        options
+        options2
       );
     }
   }
-  const delimiter_json = JSON.stringify(options.delimiter);
-  if (options.delimiter_auto !== false) {
-    options.delimiter = [];
+  const delimiter_json = JSON.stringify(options2.delimiter);
+  if (options2.delimiter_auto !== false) {
+    options2.delimiter = [];
   }
-  if (!Array.isArray(options.delimiter)) {
-    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
-      options.delimiter = Buffer.from(",", options.encoding);
+  if (!Array.isArray(options2.delimiter)) {
+    if (options2.delimiter === void 0 || options2.delimiter === null || options2.delimiter === false) {
+      options2.delimiter = Buffer.from(",", options2.encoding);
     }
-    options.delimiter = [options.delimiter];
+    options2.delimiter = [options2.delimiter];
   }
-  options.delimiter = options.delimiter.map(function(delimiter) {
+  options2.delimiter = options2.delimiter.map(function(delimiter) {
     if (typeof delimiter === "string") {
-      delimiter = Buffer.from(delimiter, options.encoding);
+      delimiter = Buffer.from(delimiter, options2.encoding);
     }
     if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
       throw new CsvError(
@@ -16217,51 +18886,51 @@ var normalize_options = function(opts) {
           "delimiter must be a non empty string or buffer or array of string|buffer,",
           `got ${delimiter_json}`
         ],
-        options
+        options2
       );
     }
     return delimiter;
   });
-  if (options.escape === void 0 || options.escape === true) {
-    options.escape = Buffer.from('"', options.encoding);
-  } else if (typeof options.escape === "string") {
-    options.escape = Buffer.from(options.escape, options.encoding);
-  } else if (options.escape === null || options.escape === false) {
-    options.escape = null;
+  if (options2.escape === void 0 || options2.escape === true) {
+    options2.escape = Buffer.from('"', options2.encoding);
+  } else if (typeof options2.escape === "string") {
+    options2.escape = Buffer.from(options2.escape, options2.encoding);
+  } else if (options2.escape === null || options2.escape === false) {
+    options2.escape = null;
   }
-  if (options.escape !== null) {
-    if (!Buffer.isBuffer(options.escape)) {
+  if (options2.escape !== null) {
+    if (!Buffer.isBuffer(options2.escape)) {
       throw new Error(
-        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options2.escape)}`
       );
     }
   }
-  if (options.from === void 0 || options.from === null) {
-    options.from = 1;
+  if (options2.from === void 0 || options2.from === null) {
+    options2.from = 1;
   } else {
-    if (typeof options.from === "string" && /\d+/.test(options.from)) {
-      options.from = parseInt(options.from);
+    if (typeof options2.from === "string" && /\d+/.test(options2.from)) {
+      options2.from = parseInt(options2.from);
     }
-    if (Number.isInteger(options.from)) {
-      if (options.from < 0) {
+    if (Number.isInteger(options2.from)) {
+      if (options2.from < 0) {
         throw new Error(
           `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
         );
       }
     } else {
       throw new Error(
-        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options2.from)}`
       );
     }
   }
-  if (options.from_line === void 0 || options.from_line === null) {
-    options.from_line = 1;
+  if (options2.from_line === void 0 || options2.from_line === null) {
+    options2.from_line = 1;
   } else {
-    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
-      options.from_line = parseInt(options.from_line);
+    if (typeof options2.from_line === "string" && /\d+/.test(options2.from_line)) {
+      options2.from_line = parseInt(options2.from_line);
     }
-    if (Number.isInteger(options.from_line)) {
-      if (options.from_line <= 0) {
+    if (Number.isInteger(options2.from_line)) {
+      if (options2.from_line <= 0) {
         throw new Error(
           `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
         );
@@ -16272,152 +18941,152 @@ var normalize_options = function(opts) {
       );
     }
   }
-  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
-    options.ignore_last_delimiters = false;
-  } else if (typeof options.ignore_last_delimiters === "number") {
-    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
-    if (options.ignore_last_delimiters === 0) {
-      options.ignore_last_delimiters = false;
+  if (options2.ignore_last_delimiters === void 0 || options2.ignore_last_delimiters === null) {
+    options2.ignore_last_delimiters = false;
+  } else if (typeof options2.ignore_last_delimiters === "number") {
+    options2.ignore_last_delimiters = Math.floor(options2.ignore_last_delimiters);
+    if (options2.ignore_last_delimiters === 0) {
+      options2.ignore_last_delimiters = false;
     }
-  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+  } else if (typeof options2.ignore_last_delimiters !== "boolean") {
     throw new CsvError(
       "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
       [
         "Invalid option `ignore_last_delimiters`:",
         "the value must be a boolean value or an integer,",
-        `got ${JSON.stringify(options.ignore_last_delimiters)}`
+        `got ${JSON.stringify(options2.ignore_last_delimiters)}`
       ],
-      options
+      options2
     );
   }
-  if (options.ignore_last_delimiters === true && options.columns === false) {
+  if (options2.ignore_last_delimiters === true && options2.columns === false) {
     throw new CsvError(
       "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
       [
         "The option `ignore_last_delimiters`",
         "requires the activation of the `columns` option"
       ],
-      options
+      options2
     );
   }
-  if (options.info === void 0 || options.info === null || options.info === false) {
-    options.info = false;
-  } else if (options.info !== true) {
+  if (options2.info === void 0 || options2.info === null || options2.info === false) {
+    options2.info = false;
+  } else if (options2.info !== true) {
     throw new Error(
-      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
+      `Invalid Option: info must be true, got ${JSON.stringify(options2.info)}`
     );
   }
-  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
-    options.max_record_size = 0;
-  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
-  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
-    options.max_record_size = parseInt(options.max_record_size);
+  if (options2.max_record_size === void 0 || options2.max_record_size === null || options2.max_record_size === false) {
+    options2.max_record_size = 0;
+  } else if (Number.isInteger(options2.max_record_size) && options2.max_record_size >= 0) {
+  } else if (typeof options2.max_record_size === "string" && /\d+/.test(options2.max_record_size)) {
+    options2.max_record_size = parseInt(options2.max_record_size);
   } else {
     throw new Error(
-      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options2.max_record_size)}`
     );
   }
-  if (options.objname === void 0 || options.objname === null || options.objname === false) {
-    options.objname = void 0;
-  } else if (Buffer.isBuffer(options.objname)) {
-    if (options.objname.length === 0) {
+  if (options2.objname === void 0 || options2.objname === null || options2.objname === false) {
+    options2.objname = void 0;
+  } else if (Buffer.isBuffer(options2.objname)) {
+    if (options2.objname.length === 0) {
       throw new Error(`Invalid Option: objname must be a non empty buffer`);
     }
-    if (options.encoding === null) {
+    if (options2.encoding === null) {
     } else {
-      options.objname = options.objname.toString(options.encoding);
+      options2.objname = options2.objname.toString(options2.encoding);
     }
-  } else if (typeof options.objname === "string") {
-    if (options.objname.length === 0) {
+  } else if (typeof options2.objname === "string") {
+    if (options2.objname.length === 0) {
       throw new Error(`Invalid Option: objname must be a non empty string`);
     }
-  } else if (typeof options.objname === "number") {
+  } else if (typeof options2.objname === "number") {
   } else {
     throw new Error(
-      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
+      `Invalid Option: objname must be a string or a buffer, got ${options2.objname}`
     );
   }
-  if (options.objname !== void 0) {
-    if (typeof options.objname === "number") {
-      if (options.columns !== false) {
+  if (options2.objname !== void 0) {
+    if (typeof options2.objname === "number") {
+      if (options2.columns !== false) {
         throw Error(
           "Invalid Option: objname index cannot be combined with columns or be defined as a field"
         );
       }
     } else {
-      if (options.columns === false) {
+      if (options2.columns === false) {
         throw Error(
           "Invalid Option: objname field must be combined with columns or be defined as an index"
         );
       }
     }
   }
-  if (options.on_record === void 0 || options.on_record === null) {
-    options.on_record = void 0;
-  } else if (typeof options.on_record !== "function") {
+  if (options2.on_record === void 0 || options2.on_record === null) {
+    options2.on_record = void 0;
+  } else if (typeof options2.on_record !== "function") {
     throw new CsvError(
       "CSV_INVALID_OPTION_ON_RECORD",
       [
         "Invalid option `on_record`:",
         "expect a function,",
-        `got ${JSON.stringify(options.on_record)}`
+        `got ${JSON.stringify(options2.on_record)}`
       ],
-      options
+      options2
     );
   }
-  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
+  if (options2.on_skip !== void 0 && options2.on_skip !== null && typeof options2.on_skip !== "function") {
     throw new Error(
-      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options2.on_skip)}`
     );
   }
-  if (options.quote === null || options.quote === false || options.quote === "") {
-    options.quote = null;
+  if (options2.quote === null || options2.quote === false || options2.quote === "") {
+    options2.quote = null;
   } else {
-    if (options.quote === void 0 || options.quote === true) {
-      options.quote = Buffer.from('"', options.encoding);
-    } else if (typeof options.quote === "string") {
-      options.quote = Buffer.from(options.quote, options.encoding);
+    if (options2.quote === void 0 || options2.quote === true) {
+      options2.quote = Buffer.from('"', options2.encoding);
+    } else if (typeof options2.quote === "string") {
+      options2.quote = Buffer.from(options2.quote, options2.encoding);
     }
-    if (!Buffer.isBuffer(options.quote)) {
+    if (!Buffer.isBuffer(options2.quote)) {
       throw new Error(
-        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options2.quote)}`
       );
     }
   }
-  if (options.raw === void 0 || options.raw === null || options.raw === false) {
-    options.raw = false;
-  } else if (options.raw !== true) {
+  if (options2.raw === void 0 || options2.raw === null || options2.raw === false) {
+    options2.raw = false;
+  } else if (options2.raw !== true) {
     throw new Error(
-      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
+      `Invalid Option: raw must be true, got ${JSON.stringify(options2.raw)}`
     );
   }
-  if (options.record_delimiter === void 0) {
-    options.record_delimiter = [];
-  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
-    if (options.record_delimiter.length === 0) {
+  if (options2.record_delimiter === void 0) {
+    options2.record_delimiter = [];
+  } else if (typeof options2.record_delimiter === "string" || Buffer.isBuffer(options2.record_delimiter)) {
+    if (options2.record_delimiter.length === 0) {
       throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
         [
           "Invalid option `record_delimiter`:",
           "value must be a non empty string or buffer,",
-          `got ${JSON.stringify(options.record_delimiter)}`
+          `got ${JSON.stringify(options2.record_delimiter)}`
         ],
-        options
+        options2
       );
     }
-    options.record_delimiter = [options.record_delimiter];
-  } else if (!Array.isArray(options.record_delimiter)) {
+    options2.record_delimiter = [options2.record_delimiter];
+  } else if (!Array.isArray(options2.record_delimiter)) {
     throw new CsvError(
       "CSV_INVALID_OPTION_RECORD_DELIMITER",
       [
         "Invalid option `record_delimiter`:",
         "value must be a string, a buffer or array of string|buffer,",
-        `got ${JSON.stringify(options.record_delimiter)}`
+        `got ${JSON.stringify(options2.record_delimiter)}`
       ],
-      options
+      options2
     );
   }
-  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
+  options2.record_delimiter = options2.record_delimiter.map(function(rd, i) {
     if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
       throw new CsvError(
         "CSV_INVALID_OPTION_RECORD_DELIMITER",
@@ -16427,7 +19096,7 @@ var normalize_options = function(opts) {
           `at index ${i},`,
           `got ${JSON.stringify(rd)}`
         ],
-        options
+        options2
       );
     } else if (rd.length === 0) {
       throw new CsvError(
@@ -16438,109 +19107,109 @@ var normalize_options = function(opts) {
           `at index ${i},`,
           `got ${JSON.stringify(rd)}`
         ],
-        options
+        options2
       );
     }
     if (typeof rd === "string") {
-      rd = Buffer.from(rd, options.encoding);
+      rd = Buffer.from(rd, options2.encoding);
     }
     return rd;
   });
-  if (typeof options.relax_column_count === "boolean") {
-  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
-    options.relax_column_count = false;
+  if (typeof options2.relax_column_count === "boolean") {
+  } else if (options2.relax_column_count === void 0 || options2.relax_column_count === null) {
+    options2.relax_column_count = false;
   } else {
     throw new Error(
-      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options2.relax_column_count)}`
     );
   }
-  if (typeof options.relax_column_count_less === "boolean") {
-  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
-    options.relax_column_count_less = false;
+  if (typeof options2.relax_column_count_less === "boolean") {
+  } else if (options2.relax_column_count_less === void 0 || options2.relax_column_count_less === null) {
+    options2.relax_column_count_less = false;
   } else {
     throw new Error(
-      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options2.relax_column_count_less)}`
     );
   }
-  if (typeof options.relax_column_count_more === "boolean") {
-  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
-    options.relax_column_count_more = false;
+  if (typeof options2.relax_column_count_more === "boolean") {
+  } else if (options2.relax_column_count_more === void 0 || options2.relax_column_count_more === null) {
+    options2.relax_column_count_more = false;
   } else {
     throw new Error(
-      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options2.relax_column_count_more)}`
     );
   }
-  if (typeof options.relax_quotes === "boolean") {
-  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
-    options.relax_quotes = false;
+  if (typeof options2.relax_quotes === "boolean") {
+  } else if (options2.relax_quotes === void 0 || options2.relax_quotes === null) {
+    options2.relax_quotes = false;
   } else {
     throw new Error(
-      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options2.relax_quotes)}`
     );
   }
-  if (typeof options.skip_empty_lines === "boolean") {
-  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
-    options.skip_empty_lines = false;
+  if (typeof options2.skip_empty_lines === "boolean") {
+  } else if (options2.skip_empty_lines === void 0 || options2.skip_empty_lines === null) {
+    options2.skip_empty_lines = false;
   } else {
     throw new Error(
-      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options2.skip_empty_lines)}`
     );
   }
-  if (typeof options.skip_records_with_empty_values === "boolean") {
-  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
-    options.skip_records_with_empty_values = false;
+  if (typeof options2.skip_records_with_empty_values === "boolean") {
+  } else if (options2.skip_records_with_empty_values === void 0 || options2.skip_records_with_empty_values === null) {
+    options2.skip_records_with_empty_values = false;
   } else {
     throw new Error(
-      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options2.skip_records_with_empty_values)}`
     );
   }
-  if (typeof options.skip_records_with_error === "boolean") {
-  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
-    options.skip_records_with_error = false;
+  if (typeof options2.skip_records_with_error === "boolean") {
+  } else if (options2.skip_records_with_error === void 0 || options2.skip_records_with_error === null) {
+    options2.skip_records_with_error = false;
   } else {
     throw new Error(
-      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options2.skip_records_with_error)}`
     );
   }
-  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
-    options.rtrim = false;
-  } else if (options.rtrim !== true) {
+  if (options2.rtrim === void 0 || options2.rtrim === null || options2.rtrim === false) {
+    options2.rtrim = false;
+  } else if (options2.rtrim !== true) {
     throw new Error(
-      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options2.rtrim)}`
     );
   }
-  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
-    options.ltrim = false;
-  } else if (options.ltrim !== true) {
+  if (options2.ltrim === void 0 || options2.ltrim === null || options2.ltrim === false) {
+    options2.ltrim = false;
+  } else if (options2.ltrim !== true) {
     throw new Error(
-      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options2.ltrim)}`
     );
   }
-  if (options.trim === void 0 || options.trim === null || options.trim === false) {
-    options.trim = false;
-  } else if (options.trim !== true) {
+  if (options2.trim === void 0 || options2.trim === null || options2.trim === false) {
+    options2.trim = false;
+  } else if (options2.trim !== true) {
     throw new Error(
-      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options2.trim)}`
     );
   }
-  if (options.trim === true && opts.ltrim !== false) {
-    options.ltrim = true;
-  } else if (options.ltrim !== true) {
-    options.ltrim = false;
+  if (options2.trim === true && opts.ltrim !== false) {
+    options2.ltrim = true;
+  } else if (options2.ltrim !== true) {
+    options2.ltrim = false;
   }
-  if (options.trim === true && opts.rtrim !== false) {
-    options.rtrim = true;
-  } else if (options.rtrim !== true) {
-    options.rtrim = false;
+  if (options2.trim === true && opts.rtrim !== false) {
+    options2.rtrim = true;
+  } else if (options2.rtrim !== true) {
+    options2.rtrim = false;
   }
-  if (options.to === void 0 || options.to === null) {
-    options.to = -1;
-  } else if (options.to !== -1) {
-    if (typeof options.to === "string" && /\d+/.test(options.to)) {
-      options.to = parseInt(options.to);
+  if (options2.to === void 0 || options2.to === null) {
+    options2.to = -1;
+  } else if (options2.to !== -1) {
+    if (typeof options2.to === "string" && /\d+/.test(options2.to)) {
+      options2.to = parseInt(options2.to);
     }
-    if (Number.isInteger(options.to)) {
-      if (options.to <= 0) {
+    if (Number.isInteger(options2.to)) {
+      if (options2.to <= 0) {
         throw new Error(
           `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
         );
@@ -16551,14 +19220,14 @@ var normalize_options = function(opts) {
       );
     }
   }
-  if (options.to_line === void 0 || options.to_line === null) {
-    options.to_line = -1;
-  } else if (options.to_line !== -1) {
-    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
-      options.to_line = parseInt(options.to_line);
+  if (options2.to_line === void 0 || options2.to_line === null) {
+    options2.to_line = -1;
+  } else if (options2.to_line !== -1) {
+    if (typeof options2.to_line === "string" && /\d+/.test(options2.to_line)) {
+      options2.to_line = parseInt(options2.to_line);
     }
-    if (Number.isInteger(options.to_line)) {
-      if (options.to_line <= 0) {
+    if (Number.isInteger(options2.to_line)) {
+      if (options2.to_line <= 0) {
         throw new Error(
           `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
         );
@@ -16569,13 +19238,13 @@ var normalize_options = function(opts) {
       );
     }
   }
-  return options;
+  return options2;
 };
 
 // node_modules/csv-parse/lib/utils/delimiter_discover.js
-var delimiter_discover = function(records, options) {
-  if (!options) {
-    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+var delimiter_discover = function(records, options2) {
+  if (!options2) {
+    ({ delimiter_auto: options2 } = normalize_options({ delimiter_auto: true }));
   }
   if (typeof records === "string") {
     records = Buffer.from(records);
@@ -16604,8 +19273,8 @@ var delimiter_discover = function(records, options) {
     info2.char_code = i;
     info2.std = std(info2.lines);
     info2.total = info2.lines.reduce((acc, val) => acc + val, 0);
-    info2.preferred = !!options.preferred[i];
-    info2.score = options.score(info2, options);
+    info2.preferred = !!options2.preferred[i];
+    info2.score = options2.score(info2, options2);
   });
   const result = info.reduce(
     (acc, info2) => acc.score > info2.score ? acc : info2,
@@ -16651,12 +19320,12 @@ var transform = function(original_options = {}) {
     lines: 1,
     records: 0
   };
-  const options = normalize_options(original_options);
+  const options2 = normalize_options(original_options);
   return {
     info,
     original_options,
-    options,
-    state: init_state(options),
+    options: options2,
+    state: init_state(options2),
     __needMoreData: function(i, bufLen, end) {
       if (end) return false;
       const { encoding, escape, quote } = this.options;
@@ -16755,12 +19424,12 @@ var transform = function(original_options = {}) {
               const bomLength = boms[encoding2].length;
               this.state.bufBytesStart += bomLength;
               buf = buf.slice(bomLength);
-              const options2 = normalize_options({
+              const options3 = normalize_options({
                 ...this.original_options,
                 encoding: encoding2
               });
-              for (const key in options2) {
-                this.options[key] = options2[key];
+              for (const key in options3) {
+                this.options[key] = options3[key];
               }
               ({ comment, escape, quote } = this.options);
               break;
@@ -16835,7 +19504,7 @@ var transform = function(original_options = {}) {
                 pos += quote.length - 1;
                 continue;
               } else if (relax_quotes === false) {
-                const err = this.__error(
+                const err2 = this.__error(
                   new CsvError(
                     "CSV_INVALID_CLOSING_QUOTE",
                     [
@@ -16849,7 +19518,7 @@ var transform = function(original_options = {}) {
                     this.__infoField()
                   )
                 );
-                if (err !== void 0) return err;
+                if (err2 !== void 0) return err2;
               } else {
                 this.state.quoting = false;
                 this.state.wasQuoting = true;
@@ -16863,7 +19532,7 @@ var transform = function(original_options = {}) {
                   const bom2 = Object.keys(boms).map(
                     (b) => boms[b].equals(this.state.field.toString()) ? b : false
                   ).filter(Boolean)[0];
-                  const err = this.__error(
+                  const err2 = this.__error(
                     new CsvError(
                       "INVALID_OPENING_QUOTE",
                       [
@@ -16878,7 +19547,7 @@ var transform = function(original_options = {}) {
                       }
                     )
                   );
-                  if (err !== void 0) return err;
+                  if (err2 !== void 0) return err2;
                 }
               } else {
                 this.state.quoting = true;
@@ -16989,7 +19658,7 @@ var transform = function(original_options = {}) {
       }
       if (end === true) {
         if (this.state.quoting === true) {
-          const err = this.__error(
+          const err2 = this.__error(
             new CsvError(
               "CSV_QUOTE_NOT_CLOSED",
               [
@@ -17000,7 +19669,7 @@ var transform = function(original_options = {}) {
               this.__infoField()
             )
           );
-          if (err !== void 0) return err;
+          if (err2 !== void 0) return err2;
         } else {
           if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
             this.info.bytes = this.state.bufBytesStart + pos;
@@ -17052,7 +19721,7 @@ var transform = function(original_options = {}) {
         this.state.expectedRecordLength = recordLength;
       }
       if (recordLength !== this.state.expectedRecordLength) {
-        const err = columns === false ? new CsvError(
+        const err2 = columns === false ? new CsvError(
           "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
           [
             "Invalid Record Length:",
@@ -17080,9 +19749,9 @@ var transform = function(original_options = {}) {
         );
         if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
           this.info.invalid_field_length++;
-          this.state.error = err;
+          this.state.error = err2;
         } else {
-          const finalErr = this.__error(err);
+          const finalErr = this.__error(err2);
           if (finalErr) return finalErr;
         }
       }
@@ -17123,20 +19792,20 @@ var transform = function(original_options = {}) {
               raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
               info2 === true ? { info: this.__infoRecord() } : {}
             );
-            const err = this.__push(
+            const err2 = this.__push(
               objname === void 0 ? extRecord : [obj[objname], extRecord],
               push
             );
-            if (err) {
-              return err;
+            if (err2) {
+              return err2;
             }
           } else {
-            const err = this.__push(
+            const err2 = this.__push(
               objname === void 0 ? obj : [obj[objname], obj],
               push
             );
-            if (err) {
-              return err;
+            if (err2) {
+              return err2;
             }
           }
         } else {
@@ -17146,20 +19815,20 @@ var transform = function(original_options = {}) {
               raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
               info2 === true ? { info: this.__infoRecord() } : {}
             );
-            const err = this.__push(
+            const err2 = this.__push(
               objname === void 0 ? extRecord : [record[objname], extRecord],
               push
             );
-            if (err) {
-              return err;
+            if (err2) {
+              return err2;
             }
           } else {
-            const err = this.__push(
+            const err2 = this.__push(
               objname === void 0 ? record : [record[objname], record],
               push
             );
-            if (err) {
-              return err;
+            if (err2) {
+              return err2;
             }
           }
         }
@@ -17192,8 +19861,8 @@ var transform = function(original_options = {}) {
         this.options.columns = normalizedHeaders;
         this.__resetRecord();
         return;
-      } catch (err) {
-        return err;
+      } catch (err2) {
+        return err2;
       }
     },
     __resetRecord: function() {
@@ -17215,8 +19884,8 @@ var transform = function(original_options = {}) {
         field = field.trimRight();
       }
       if (cast === true) {
-        const [err, f] = this.__cast(field);
-        if (err !== void 0) return err;
+        const [err2, f] = this.__cast(field);
+        if (err2 !== void 0) return err2;
         field = f;
       }
       this.state.record.push(field);
@@ -17235,8 +19904,8 @@ var transform = function(original_options = {}) {
         const info2 = this.__infoRecord();
         try {
           record = on_record.call(null, record, info2);
-        } catch (err) {
-          return err;
+        } catch (err2) {
+          return err2;
         }
         if (record === void 0 || record === null) {
           return;
@@ -17256,8 +19925,8 @@ var transform = function(original_options = {}) {
         try {
           const info2 = this.__infoField();
           return [void 0, this.state.castField.call(null, field, info2)];
-        } catch (err) {
-          return [err];
+        } catch (err2) {
+          return [err2];
         }
       }
       if (this.__isFloat(field)) {
@@ -17383,22 +20052,22 @@ var transform = function(original_options = {}) {
     },
     __error: function(msg) {
       const { encoding, raw, skip_records_with_error } = this.options;
-      const err = typeof msg === "string" ? new Error(msg) : msg;
+      const err2 = typeof msg === "string" ? new Error(msg) : msg;
       if (skip_records_with_error) {
         this.state.recordHasError = true;
         if (this.options.on_skip !== void 0) {
           try {
             this.options.on_skip(
-              err,
+              err2,
               raw ? this.state.rawBuffer.toString(encoding) : void 0
             );
-          } catch (err2) {
-            return err2;
+          } catch (err3) {
+            return err3;
           }
         }
         return void 0;
       } else {
-        return err;
+        return err2;
       }
     },
     __infoDataSet: function() {
@@ -17437,8 +20106,8 @@ var Parser = class extends Transform {
   constructor(opts = {}) {
     super({ ...{ readableObjectMode: true }, ...opts, encoding: null });
     this.api = transform({
-      on_skip: (err, chunk) => {
-        this.emit("skip", err, chunk);
+      on_skip: (err2, chunk) => {
+        this.emit("skip", err2, chunk);
       },
       ...opts
     });
@@ -17451,7 +20120,7 @@ var Parser = class extends Transform {
     if (this.state.stop === true) {
       return;
     }
-    const err = this.api.parse(
+    const err2 = this.api.parse(
       buf,
       false,
       (record) => {
@@ -17463,17 +20132,17 @@ var Parser = class extends Transform {
         this.on("end", this.destroy);
       }
     );
-    if (err !== void 0) {
+    if (err2 !== void 0) {
       this.state.stop = true;
     }
-    callback(err);
+    callback(err2);
   }
   // Implementation of `Transform._flush`
   _flush(callback) {
     if (this.state.stop === true) {
       return;
     }
-    const err = this.api.parse(
+    const err2 = this.api.parse(
       void 0,
       true,
       (record) => {
@@ -17484,35 +20153,35 @@ var Parser = class extends Transform {
         this.on("end", this.destroy);
       }
     );
-    callback(err);
+    callback(err2);
   }
 };
 var parse = function() {
-  let data, options, callback;
+  let data, options2, callback;
   for (const i in arguments) {
     const argument = arguments[i];
     const type = typeof argument;
     if (data === void 0 && (typeof argument === "string" || Buffer.isBuffer(argument))) {
       data = argument;
-    } else if (options === void 0 && is_object(argument)) {
-      options = argument;
+    } else if (options2 === void 0 && is_object(argument)) {
+      options2 = argument;
     } else if (callback === void 0 && type === "function") {
       callback = argument;
     } else {
       throw new CsvError(
         "CSV_INVALID_ARGUMENT",
         ["Invalid argument:", `got ${JSON.stringify(argument)} at index ${i}`],
-        options || {}
+        options2 || {}
       );
     }
   }
-  const parser = new Parser(options);
+  const parser = new Parser(options2);
   if (callback) {
-    const records = options === void 0 || options.objname === void 0 ? [] : /* @__PURE__ */ Object.create(null);
+    const records = options2 === void 0 || options2.objname === void 0 ? [] : /* @__PURE__ */ Object.create(null);
     parser.on("readable", function() {
       let record;
       while ((record = this.read()) !== null) {
-        if (options === void 0 || options.objname === void 0) {
+        if (options2 === void 0 || options2.objname === void 0) {
           records.push(record);
         } else {
           Object.assign(records, {
@@ -17524,8 +20193,8 @@ var parse = function() {
         }
       }
     });
-    parser.on("error", function(err) {
-      callback(err, void 0, parser.api.__infoDataSet());
+    parser.on("error", function(err2) {
+      callback(err2, void 0, parser.api.__infoDataSet());
     });
     parser.on("end", function() {
       callback(void 0, records, parser.api.__infoDataSet());
@@ -17630,6 +20299,9 @@ function toVector(value, file, where, field) {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return value;
   }
+  if (value === null) {
+    throw new InputError(`${file}: ${where} has a null embedding in ${JSON.stringify(field)}; drop that item or fill in its vector.`);
+  }
   if (!Array.isArray(value)) {
     throw new InputError(
       `${file}: ${where} has ${value === void 0 ? "no" : "a non-array"} embedding field ${JSON.stringify(field)}; expected an array of numbers (or set the vector-field option).`
@@ -17638,7 +20310,7 @@ function toVector(value, file, where, field) {
   for (let j = 0; j < value.length; j++) {
     const element = value[j];
     if (typeof element !== "number") {
-      throw new InputError(`${file}: ${where}: ${field}[${j}] is ${JSON.stringify(element)}, not a number.`);
+      throw new InputError(`${file}: ${where}: ${field}[${j}] is ${typeof element === "bigint" ? `the integer ${element}` : JSON.stringify(element)}, not a number.`);
     }
   }
   return value;
@@ -17699,10 +20371,10 @@ function detectLayout(header, idColumn, vectorField, file) {
     if (column === idColumn) return;
     const match = DIMENSION_HEADER.exec(name.trim());
     if (!match) return;
-    const prefix = match[1] ?? "";
-    const list = byPrefix.get(prefix) ?? [];
+    const prefix2 = match[1] ?? "";
+    const list = byPrefix.get(prefix2) ?? [];
     list.push({ column, index: Number(match[2]) });
-    byPrefix.set(prefix, list);
+    byPrefix.set(prefix2, list);
   });
   let best = [];
   for (const list of byPrefix.values()) if (list.length > best.length) best = list;
@@ -17890,14 +20562,12987 @@ async function* jsonArrayElements(path, file) {
   if (!closed) throw new InputError(`${file}: the JSON array is not closed (truncated file?).`);
 }
 
+// src/io/arrow-ipc.ts
+import { open } from "node:fs/promises";
+
+// node_modules/tslib/tslib.es6.mjs
+function __rest(s, e) {
+  var t = {};
+  for (var p2 in s) if (Object.prototype.hasOwnProperty.call(s, p2) && e.indexOf(p2) < 0)
+    t[p2] = s[p2];
+  if (s != null && typeof Object.getOwnPropertySymbols === "function")
+    for (var i = 0, p2 = Object.getOwnPropertySymbols(s); i < p2.length; i++) {
+      if (e.indexOf(p2[i]) < 0 && Object.prototype.propertyIsEnumerable.call(s, p2[i]))
+        t[p2[i]] = s[p2[i]];
+    }
+  return t;
+}
+function __awaiter(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step2(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step2(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step2(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+}
+function __values(o) {
+  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+  if (m) return m.call(o);
+  if (o && typeof o.length === "number") return {
+    next: function() {
+      if (o && i >= o.length) o = void 0;
+      return { value: o && o[i++], done: !o };
+    }
+  };
+  throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
+}
+function __await(v) {
+  return this instanceof __await ? (this.v = v, this) : new __await(v);
+}
+function __asyncGenerator(thisArg, _arguments, generator) {
+  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+  var g = generator.apply(thisArg, _arguments || []), i, q2 = [];
+  return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
+    return this;
+  }, i;
+  function awaitReturn(f) {
+    return function(v) {
+      return Promise.resolve(v).then(f, reject);
+    };
+  }
+  function verb(n, f) {
+    if (g[n]) {
+      i[n] = function(v) {
+        return new Promise(function(a, b) {
+          q2.push([n, v, a, b]) > 1 || resume(n, v);
+        });
+      };
+      if (f) i[n] = f(i[n]);
+    }
+  }
+  function resume(n, v) {
+    try {
+      step2(g[n](v));
+    } catch (e) {
+      settle(q2[0][3], e);
+    }
+  }
+  function step2(r) {
+    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q2[0][2], r);
+  }
+  function fulfill(value) {
+    resume("next", value);
+  }
+  function reject(value) {
+    resume("throw", value);
+  }
+  function settle(f, v) {
+    if (f(v), q2.shift(), q2.length) resume(q2[0][0], q2[0][1]);
+  }
+}
+function __asyncDelegator(o) {
+  var i, p2;
+  return i = {}, verb("next"), verb("throw", function(e) {
+    throw e;
+  }), verb("return"), i[Symbol.iterator] = function() {
+    return this;
+  }, i;
+  function verb(n, f) {
+    i[n] = o[n] ? function(v) {
+      return (p2 = !p2) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
+    } : f;
+  }
+}
+function __asyncValues(o) {
+  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+  var m = o[Symbol.asyncIterator], i;
+  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
+    return this;
+  }, i);
+  function verb(n) {
+    i[n] = o[n] && function(v) {
+      return new Promise(function(resolve3, reject) {
+        v = o[n](v), settle(resolve3, reject, v.done, v.value);
+      });
+    };
+  }
+  function settle(resolve3, reject, d, v) {
+    Promise.resolve(v).then(function(v2) {
+      resolve3({ value: v2, done: d });
+    }, reject);
+  }
+}
+
+// node_modules/apache-arrow/util/buffer.mjs
+var buffer_exports = {};
+__export(buffer_exports, {
+  compareArrayLike: () => compareArrayLike,
+  joinUint8Arrays: () => joinUint8Arrays,
+  memcpy: () => memcpy,
+  rebaseValueOffsets: () => rebaseValueOffsets,
+  toArrayBufferView: () => toArrayBufferView,
+  toArrayBufferViewAsyncIterator: () => toArrayBufferViewAsyncIterator,
+  toArrayBufferViewIterator: () => toArrayBufferViewIterator,
+  toBigInt64Array: () => toBigInt64Array,
+  toBigUint64Array: () => toBigUint64Array,
+  toFloat32Array: () => toFloat32Array,
+  toFloat32ArrayAsyncIterator: () => toFloat32ArrayAsyncIterator,
+  toFloat32ArrayIterator: () => toFloat32ArrayIterator,
+  toFloat64Array: () => toFloat64Array,
+  toFloat64ArrayAsyncIterator: () => toFloat64ArrayAsyncIterator,
+  toFloat64ArrayIterator: () => toFloat64ArrayIterator,
+  toInt16Array: () => toInt16Array,
+  toInt16ArrayAsyncIterator: () => toInt16ArrayAsyncIterator,
+  toInt16ArrayIterator: () => toInt16ArrayIterator,
+  toInt32Array: () => toInt32Array,
+  toInt32ArrayAsyncIterator: () => toInt32ArrayAsyncIterator,
+  toInt32ArrayIterator: () => toInt32ArrayIterator,
+  toInt8Array: () => toInt8Array,
+  toInt8ArrayAsyncIterator: () => toInt8ArrayAsyncIterator,
+  toInt8ArrayIterator: () => toInt8ArrayIterator,
+  toUint16Array: () => toUint16Array,
+  toUint16ArrayAsyncIterator: () => toUint16ArrayAsyncIterator,
+  toUint16ArrayIterator: () => toUint16ArrayIterator,
+  toUint32Array: () => toUint32Array,
+  toUint32ArrayAsyncIterator: () => toUint32ArrayAsyncIterator,
+  toUint32ArrayIterator: () => toUint32ArrayIterator,
+  toUint8Array: () => toUint8Array,
+  toUint8ArrayAsyncIterator: () => toUint8ArrayAsyncIterator,
+  toUint8ArrayIterator: () => toUint8ArrayIterator,
+  toUint8ClampedArray: () => toUint8ClampedArray,
+  toUint8ClampedArrayAsyncIterator: () => toUint8ClampedArrayAsyncIterator,
+  toUint8ClampedArrayIterator: () => toUint8ClampedArrayIterator
+});
+
+// node_modules/apache-arrow/util/utf8.mjs
+var decoder = new TextDecoder("utf-8");
+var decodeUtf8 = decoder.decode.bind(decoder);
+var encoder = new TextEncoder();
+var encodeUtf8 = (value) => encoder.encode(value);
+
+// node_modules/apache-arrow/util/compat.mjs
+var isNumber = (x2) => typeof x2 === "number";
+var isBoolean = (x2) => typeof x2 === "boolean";
+var isFunction = (x2) => typeof x2 === "function";
+var isObject = (x2) => x2 != null && Object(x2) === x2;
+var isPromise = (x2) => {
+  return isObject(x2) && isFunction(x2.then);
+};
+var isIterable = (x2) => {
+  return isObject(x2) && isFunction(x2[Symbol.iterator]);
+};
+var isAsyncIterable = (x2) => {
+  return isObject(x2) && isFunction(x2[Symbol.asyncIterator]);
+};
+var isArrowJSON = (x2) => {
+  return isObject(x2) && isObject(x2["schema"]);
+};
+var isIteratorResult = (x2) => {
+  return isObject(x2) && "done" in x2 && "value" in x2;
+};
+var isFileHandle = (x2) => {
+  return isObject(x2) && isFunction(x2["stat"]) && isNumber(x2["fd"]);
+};
+var isFetchResponse = (x2) => {
+  return isObject(x2) && isReadableDOMStream(x2["body"]);
+};
+var isReadableInterop = (x2) => "_getDOMStream" in x2 && "_getNodeStream" in x2;
+var isWritableDOMStream = (x2) => {
+  return isObject(x2) && isFunction(x2["abort"]) && isFunction(x2["getWriter"]) && !isReadableInterop(x2);
+};
+var isReadableDOMStream = (x2) => {
+  return isObject(x2) && isFunction(x2["cancel"]) && isFunction(x2["getReader"]) && !isReadableInterop(x2);
+};
+var isWritableNodeStream = (x2) => {
+  return isObject(x2) && isFunction(x2["end"]) && isFunction(x2["write"]) && isBoolean(x2["writable"]) && !isReadableInterop(x2);
+};
+var isReadableNodeStream = (x2) => {
+  return isObject(x2) && isFunction(x2["read"]) && isFunction(x2["pipe"]) && isBoolean(x2["readable"]) && !isReadableInterop(x2);
+};
+var isFlatbuffersByteBuffer = (x2) => {
+  return isObject(x2) && isFunction(x2["clear"]) && isFunction(x2["bytes"]) && isFunction(x2["position"]) && isFunction(x2["setPosition"]) && isFunction(x2["capacity"]) && isFunction(x2["getBufferIdentifier"]) && isFunction(x2["createLong"]);
+};
+
+// node_modules/apache-arrow/util/buffer.mjs
+var SharedArrayBuf = typeof SharedArrayBuffer !== "undefined" ? SharedArrayBuffer : ArrayBuffer;
+function collapseContiguousByteRanges(chunks) {
+  const result = chunks[0] ? [chunks[0]] : [];
+  let xOffset, yOffset, xLen, yLen;
+  for (let x2, y, i = 0, j = 0, n = chunks.length; ++i < n; ) {
+    x2 = result[j];
+    y = chunks[i];
+    if (!x2 || !y || x2.buffer !== y.buffer || y.byteOffset < x2.byteOffset) {
+      y && (result[++j] = y);
+      continue;
+    }
+    ({ byteOffset: xOffset, byteLength: xLen } = x2);
+    ({ byteOffset: yOffset, byteLength: yLen } = y);
+    if (xOffset + xLen < yOffset || yOffset + yLen < xOffset) {
+      y && (result[++j] = y);
+      continue;
+    }
+    result[j] = new Uint8Array(x2.buffer, xOffset, yOffset - xOffset + yLen);
+  }
+  return result;
+}
+function memcpy(target, source, targetByteOffset = 0, sourceByteLength = source.byteLength) {
+  const targetByteLength = target.byteLength;
+  const dst = new Uint8Array(target.buffer, target.byteOffset, targetByteLength);
+  const src = new Uint8Array(source.buffer, source.byteOffset, Math.min(sourceByteLength, targetByteLength));
+  dst.set(src, targetByteOffset);
+  return target;
+}
+function joinUint8Arrays(chunks, size) {
+  const result = collapseContiguousByteRanges(chunks);
+  const byteLength = result.reduce((x2, b) => x2 + b.byteLength, 0);
+  let source, sliced, buffer;
+  let offset = 0, index = -1;
+  const length = Math.min(size || Number.POSITIVE_INFINITY, byteLength);
+  for (const n = result.length; ++index < n; ) {
+    source = result[index];
+    sliced = source.subarray(0, Math.min(source.length, length - offset));
+    if (length <= offset + sliced.length) {
+      if (sliced.length < source.length) {
+        result[index] = source.subarray(sliced.length);
+      } else if (sliced.length === source.length) {
+        index++;
+      }
+      buffer ? memcpy(buffer, sliced, offset) : buffer = sliced;
+      break;
+    }
+    memcpy(buffer || (buffer = new Uint8Array(length)), sliced, offset);
+    offset += sliced.length;
+  }
+  return [buffer || new Uint8Array(0), result.slice(index), byteLength - (buffer ? buffer.byteLength : 0)];
+}
+function toArrayBufferView(ArrayBufferViewCtor, input) {
+  let value = isIteratorResult(input) ? input.value : input;
+  if (value instanceof ArrayBufferViewCtor) {
+    if (ArrayBufferViewCtor === Uint8Array) {
+      return new ArrayBufferViewCtor(value.buffer, value.byteOffset, value.byteLength);
+    }
+    return value;
+  }
+  if (!value) {
+    return new ArrayBufferViewCtor(0);
+  }
+  if (typeof value === "string") {
+    value = encodeUtf8(value);
+  }
+  if (value instanceof ArrayBuffer) {
+    return new ArrayBufferViewCtor(value);
+  }
+  if (value instanceof SharedArrayBuf) {
+    return new ArrayBufferViewCtor(value);
+  }
+  if (isFlatbuffersByteBuffer(value)) {
+    return toArrayBufferView(ArrayBufferViewCtor, value.bytes());
+  }
+  return !ArrayBuffer.isView(value) ? ArrayBufferViewCtor.from(value) : value.byteLength <= 0 ? new ArrayBufferViewCtor(0) : new ArrayBufferViewCtor(value.buffer, value.byteOffset, value.byteLength / ArrayBufferViewCtor.BYTES_PER_ELEMENT);
+}
+var toInt8Array = (input) => toArrayBufferView(Int8Array, input);
+var toInt16Array = (input) => toArrayBufferView(Int16Array, input);
+var toInt32Array = (input) => toArrayBufferView(Int32Array, input);
+var toBigInt64Array = (input) => toArrayBufferView(BigInt64Array, input);
+var toUint8Array = (input) => toArrayBufferView(Uint8Array, input);
+var toUint16Array = (input) => toArrayBufferView(Uint16Array, input);
+var toUint32Array = (input) => toArrayBufferView(Uint32Array, input);
+var toBigUint64Array = (input) => toArrayBufferView(BigUint64Array, input);
+var toFloat32Array = (input) => toArrayBufferView(Float32Array, input);
+var toFloat64Array = (input) => toArrayBufferView(Float64Array, input);
+var toUint8ClampedArray = (input) => toArrayBufferView(Uint8ClampedArray, input);
+var pump = (iterator) => {
+  iterator.next();
+  return iterator;
+};
+function* toArrayBufferViewIterator(ArrayCtor, source) {
+  const wrap2 = function* (x2) {
+    yield x2;
+  };
+  const buffers = typeof source === "string" ? wrap2(source) : ArrayBuffer.isView(source) ? wrap2(source) : source instanceof ArrayBuffer ? wrap2(source) : source instanceof SharedArrayBuf ? wrap2(source) : !isIterable(source) ? wrap2(source) : source;
+  yield* pump((function* (it) {
+    let r = null;
+    do {
+      r = it.next(yield toArrayBufferView(ArrayCtor, r));
+    } while (!r.done);
+  })(buffers[Symbol.iterator]()));
+  return new ArrayCtor();
+}
+var toInt8ArrayIterator = (input) => toArrayBufferViewIterator(Int8Array, input);
+var toInt16ArrayIterator = (input) => toArrayBufferViewIterator(Int16Array, input);
+var toInt32ArrayIterator = (input) => toArrayBufferViewIterator(Int32Array, input);
+var toUint8ArrayIterator = (input) => toArrayBufferViewIterator(Uint8Array, input);
+var toUint16ArrayIterator = (input) => toArrayBufferViewIterator(Uint16Array, input);
+var toUint32ArrayIterator = (input) => toArrayBufferViewIterator(Uint32Array, input);
+var toFloat32ArrayIterator = (input) => toArrayBufferViewIterator(Float32Array, input);
+var toFloat64ArrayIterator = (input) => toArrayBufferViewIterator(Float64Array, input);
+var toUint8ClampedArrayIterator = (input) => toArrayBufferViewIterator(Uint8ClampedArray, input);
+function toArrayBufferViewAsyncIterator(ArrayCtor, source) {
+  return __asyncGenerator(this, arguments, function* toArrayBufferViewAsyncIterator_1() {
+    if (isPromise(source)) {
+      return yield __await(yield __await(yield* __asyncDelegator(__asyncValues(toArrayBufferViewAsyncIterator(ArrayCtor, yield __await(source))))));
+    }
+    const wrap2 = function(x2) {
+      return __asyncGenerator(this, arguments, function* () {
+        yield yield __await(yield __await(x2));
+      });
+    };
+    const emit2 = function(source2) {
+      return __asyncGenerator(this, arguments, function* () {
+        yield __await(yield* __asyncDelegator(__asyncValues(pump((function* (it) {
+          let r = null;
+          do {
+            r = it.next(yield r === null || r === void 0 ? void 0 : r.value);
+          } while (!r.done);
+        })(source2[Symbol.iterator]())))));
+      });
+    };
+    const buffers = typeof source === "string" ? wrap2(source) : ArrayBuffer.isView(source) ? wrap2(source) : source instanceof ArrayBuffer ? wrap2(source) : source instanceof SharedArrayBuf ? wrap2(source) : isIterable(source) ? emit2(source) : !isAsyncIterable(source) ? wrap2(source) : source;
+    yield __await(
+      // otherwise if AsyncIterable, use it
+      yield* __asyncDelegator(__asyncValues(pump((function(it) {
+        return __asyncGenerator(this, arguments, function* () {
+          let r = null;
+          do {
+            r = yield __await(it.next(yield yield __await(toArrayBufferView(ArrayCtor, r))));
+          } while (!r.done);
+        });
+      })(buffers[Symbol.asyncIterator]()))))
+    );
+    return yield __await(new ArrayCtor());
+  });
+}
+var toInt8ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Int8Array, input);
+var toInt16ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Int16Array, input);
+var toInt32ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Int32Array, input);
+var toUint8ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Uint8Array, input);
+var toUint16ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Uint16Array, input);
+var toUint32ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Uint32Array, input);
+var toFloat32ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Float32Array, input);
+var toFloat64ArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Float64Array, input);
+var toUint8ClampedArrayAsyncIterator = (input) => toArrayBufferViewAsyncIterator(Uint8ClampedArray, input);
+function rebaseValueOffsets(offset, length, valueOffsets) {
+  if (offset !== 0) {
+    valueOffsets = valueOffsets.slice(0, length);
+    const delta = typeof valueOffsets[0] === "bigint" ? BigInt(offset) : offset;
+    for (let i = -1, n = valueOffsets.length; ++i < n; ) {
+      valueOffsets[i] += delta;
+    }
+  }
+  return valueOffsets.subarray(0, length);
+}
+function compareArrayLike(a, b) {
+  let i = 0;
+  const n = a.length;
+  if (n !== b.length) {
+    return false;
+  }
+  if (n > 0) {
+    do {
+      if (a[i] !== b[i]) {
+        return false;
+      }
+    } while (++i < n);
+  }
+  return true;
+}
+
+// node_modules/apache-arrow/io/adapters.mjs
+var adapters_default = {
+  fromIterable(source) {
+    return pump2(fromIterable(source));
+  },
+  fromAsyncIterable(source) {
+    return pump2(fromAsyncIterable(source));
+  },
+  fromDOMStream(source) {
+    return pump2(fromDOMStream(source));
+  },
+  fromNodeStream(stream) {
+    return pump2(fromNodeStream(stream));
+  },
+  // @ts-ignore
+  toDOMStream(source, options2) {
+    throw new Error(`"toDOMStream" not available in this environment`);
+  },
+  // @ts-ignore
+  toNodeStream(source, options2) {
+    throw new Error(`"toNodeStream" not available in this environment`);
+  }
+};
+var pump2 = (iterator) => {
+  iterator.next();
+  return iterator;
+};
+function* fromIterable(source) {
+  let done, threw = false;
+  let buffers = [], buffer;
+  let cmd, size, bufferLength = 0;
+  function byteRange() {
+    if (cmd === "peek") {
+      return joinUint8Arrays(buffers, size)[0];
+    }
+    [buffer, buffers, bufferLength] = joinUint8Arrays(buffers, size);
+    return buffer;
+  }
+  ({ cmd, size } = (yield /* @__PURE__ */ (() => null)()) || { cmd: "read", size: 0 });
+  const it = toUint8ArrayIterator(source)[Symbol.iterator]();
+  try {
+    do {
+      ({ done, value: buffer } = Number.isNaN(size - bufferLength) ? it.next() : it.next(size - bufferLength));
+      if (!done && buffer.byteLength > 0) {
+        buffers.push(buffer);
+        bufferLength += buffer.byteLength;
+      }
+      if (done || size <= bufferLength) {
+        do {
+          ({ cmd, size } = yield byteRange());
+        } while (size < bufferLength);
+      }
+    } while (!done);
+  } catch (e) {
+    threw = true;
+    typeof it.throw === "function" && it.throw(e);
+  } finally {
+    threw === false && typeof it.return === "function" && it.return(null);
+  }
+  return null;
+}
+function fromAsyncIterable(source) {
+  return __asyncGenerator(this, arguments, function* fromAsyncIterable_1() {
+    let done, threw = false;
+    let buffers = [], buffer;
+    let cmd, size, bufferLength = 0;
+    function byteRange() {
+      if (cmd === "peek") {
+        return joinUint8Arrays(buffers, size)[0];
+      }
+      [buffer, buffers, bufferLength] = joinUint8Arrays(buffers, size);
+      return buffer;
+    }
+    ({ cmd, size } = (yield yield __await(/* @__PURE__ */ (() => null)())) || { cmd: "read", size: 0 });
+    const it = toUint8ArrayAsyncIterator(source)[Symbol.asyncIterator]();
+    try {
+      do {
+        ({ done, value: buffer } = Number.isNaN(size - bufferLength) ? yield __await(it.next()) : yield __await(it.next(size - bufferLength)));
+        if (!done && buffer.byteLength > 0) {
+          buffers.push(buffer);
+          bufferLength += buffer.byteLength;
+        }
+        if (done || size <= bufferLength) {
+          do {
+            ({ cmd, size } = yield yield __await(byteRange()));
+          } while (size < bufferLength);
+        }
+      } while (!done);
+    } catch (e) {
+      threw = true;
+      typeof it.throw === "function" && (yield __await(it.throw(e)));
+    } finally {
+      threw === false && typeof it.return === "function" && (yield __await(it.return(new Uint8Array(0))));
+    }
+    return yield __await(null);
+  });
+}
+function fromDOMStream(source) {
+  return __asyncGenerator(this, arguments, function* fromDOMStream_1() {
+    let done = false, threw = false;
+    let buffers = [], buffer;
+    let cmd, size, bufferLength = 0;
+    function byteRange() {
+      if (cmd === "peek") {
+        return joinUint8Arrays(buffers, size)[0];
+      }
+      [buffer, buffers, bufferLength] = joinUint8Arrays(buffers, size);
+      return buffer;
+    }
+    ({ cmd, size } = (yield yield __await(/* @__PURE__ */ (() => null)())) || { cmd: "read", size: 0 });
+    const it = new AdaptiveByteReader(source);
+    try {
+      do {
+        ({ done, value: buffer } = Number.isNaN(size - bufferLength) ? yield __await(it["read"]()) : yield __await(it["read"](size - bufferLength)));
+        if (!done && buffer.byteLength > 0) {
+          buffers.push(toUint8Array(buffer));
+          bufferLength += buffer.byteLength;
+        }
+        if (done || size <= bufferLength) {
+          do {
+            ({ cmd, size } = yield yield __await(byteRange()));
+          } while (size < bufferLength);
+        }
+      } while (!done);
+    } catch (e) {
+      threw = true;
+      yield __await(it["cancel"](e));
+    } finally {
+      threw === false ? yield __await(it["cancel"]()) : source["locked"] && it.releaseLock();
+    }
+    return yield __await(null);
+  });
+}
+var AdaptiveByteReader = class {
+  constructor(source) {
+    this.source = source;
+    this.reader = null;
+    this.reader = this.source["getReader"]();
+    this.reader["closed"].catch(() => {
+    });
+  }
+  get closed() {
+    return this.reader ? this.reader["closed"].catch(() => {
+    }) : Promise.resolve();
+  }
+  releaseLock() {
+    if (this.reader) {
+      this.reader.releaseLock();
+    }
+    this.reader = null;
+  }
+  cancel(reason) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const { reader, source } = this;
+      reader && (yield reader["cancel"](reason).catch(() => {
+      }));
+      source && (source["locked"] && this.releaseLock());
+    });
+  }
+  read(size) {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (size === 0) {
+        return { done: this.reader == null, value: new Uint8Array(0) };
+      }
+      const result = yield this.reader.read();
+      !result.done && (result.value = toUint8Array(result));
+      return result;
+    });
+  }
+};
+var onEvent = (stream, event) => {
+  const handler = (_) => resolve3([event, _]);
+  let resolve3;
+  return [event, handler, new Promise((r) => (resolve3 = r) && stream["once"](event, handler))];
+};
+function fromNodeStream(stream) {
+  return __asyncGenerator(this, arguments, function* fromNodeStream_1() {
+    const events = [];
+    let event = "error";
+    let done = false, err2 = null;
+    let cmd, size, bufferLength = 0;
+    let buffers = [], buffer;
+    function byteRange() {
+      if (cmd === "peek") {
+        return joinUint8Arrays(buffers, size)[0];
+      }
+      [buffer, buffers, bufferLength] = joinUint8Arrays(buffers, size);
+      return buffer;
+    }
+    ({ cmd, size } = (yield yield __await(/* @__PURE__ */ (() => null)())) || { cmd: "read", size: 0 });
+    if (stream["isTTY"]) {
+      yield yield __await(new Uint8Array(0));
+      return yield __await(null);
+    }
+    try {
+      events[0] = onEvent(stream, "end");
+      events[1] = onEvent(stream, "error");
+      do {
+        events[2] = onEvent(stream, "readable");
+        [event, err2] = yield __await(Promise.race(events.map((x2) => x2[2])));
+        if (event === "error") {
+          break;
+        }
+        if (!(done = event === "end")) {
+          if (!Number.isFinite(size - bufferLength)) {
+            buffer = toUint8Array(stream["read"]());
+          } else {
+            buffer = toUint8Array(stream["read"](size - bufferLength));
+            if (buffer.byteLength < size - bufferLength) {
+              buffer = toUint8Array(stream["read"]());
+            }
+          }
+          if (buffer.byteLength > 0) {
+            buffers.push(buffer);
+            bufferLength += buffer.byteLength;
+          }
+        }
+        if (done || size <= bufferLength) {
+          do {
+            ({ cmd, size } = yield yield __await(byteRange()));
+          } while (size < bufferLength);
+        }
+      } while (!done);
+    } finally {
+      yield __await(cleanup(events, event === "error" ? err2 : null));
+    }
+    return yield __await(null);
+    function cleanup(events2, err3) {
+      buffer = buffers = null;
+      return new Promise((resolve3, reject) => {
+        for (const [evt, fn] of events2) {
+          stream["off"](evt, fn);
+        }
+        try {
+          const destroy = stream["destroy"];
+          destroy && destroy.call(stream, err3);
+          err3 = void 0;
+        } catch (e) {
+          err3 = e || err3;
+        } finally {
+          err3 != null ? reject(err3) : resolve3();
+        }
+      });
+    }
+  });
+}
+
+// node_modules/apache-arrow/fb/metadata-version.mjs
+var MetadataVersion;
+(function(MetadataVersion2) {
+  MetadataVersion2[MetadataVersion2["V1"] = 0] = "V1";
+  MetadataVersion2[MetadataVersion2["V2"] = 1] = "V2";
+  MetadataVersion2[MetadataVersion2["V3"] = 2] = "V3";
+  MetadataVersion2[MetadataVersion2["V4"] = 3] = "V4";
+  MetadataVersion2[MetadataVersion2["V5"] = 4] = "V5";
+})(MetadataVersion || (MetadataVersion = {}));
+
+// node_modules/apache-arrow/fb/union-mode.mjs
+var UnionMode;
+(function(UnionMode2) {
+  UnionMode2[UnionMode2["Sparse"] = 0] = "Sparse";
+  UnionMode2[UnionMode2["Dense"] = 1] = "Dense";
+})(UnionMode || (UnionMode = {}));
+
+// node_modules/apache-arrow/fb/precision.mjs
+var Precision;
+(function(Precision2) {
+  Precision2[Precision2["HALF"] = 0] = "HALF";
+  Precision2[Precision2["SINGLE"] = 1] = "SINGLE";
+  Precision2[Precision2["DOUBLE"] = 2] = "DOUBLE";
+})(Precision || (Precision = {}));
+
+// node_modules/apache-arrow/fb/date-unit.mjs
+var DateUnit;
+(function(DateUnit2) {
+  DateUnit2[DateUnit2["DAY"] = 0] = "DAY";
+  DateUnit2[DateUnit2["MILLISECOND"] = 1] = "MILLISECOND";
+})(DateUnit || (DateUnit = {}));
+
+// node_modules/apache-arrow/fb/time-unit.mjs
+var TimeUnit;
+(function(TimeUnit2) {
+  TimeUnit2[TimeUnit2["SECOND"] = 0] = "SECOND";
+  TimeUnit2[TimeUnit2["MILLISECOND"] = 1] = "MILLISECOND";
+  TimeUnit2[TimeUnit2["MICROSECOND"] = 2] = "MICROSECOND";
+  TimeUnit2[TimeUnit2["NANOSECOND"] = 3] = "NANOSECOND";
+})(TimeUnit || (TimeUnit = {}));
+
+// node_modules/apache-arrow/fb/interval-unit.mjs
+var IntervalUnit;
+(function(IntervalUnit2) {
+  IntervalUnit2[IntervalUnit2["YEAR_MONTH"] = 0] = "YEAR_MONTH";
+  IntervalUnit2[IntervalUnit2["DAY_TIME"] = 1] = "DAY_TIME";
+  IntervalUnit2[IntervalUnit2["MONTH_DAY_NANO"] = 2] = "MONTH_DAY_NANO";
+})(IntervalUnit || (IntervalUnit = {}));
+
+// node_modules/apache-arrow/fb/dictionary-batch.mjs
+var flatbuffers3 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/fb/record-batch.mjs
+var flatbuffers2 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/fb/body-compression.mjs
+var flatbuffers = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/fb/body-compression-method.mjs
+var BodyCompressionMethod;
+(function(BodyCompressionMethod2) {
+  BodyCompressionMethod2[BodyCompressionMethod2["BUFFER"] = 0] = "BUFFER";
+})(BodyCompressionMethod || (BodyCompressionMethod = {}));
+
+// node_modules/apache-arrow/fb/compression-type.mjs
+var CompressionType;
+(function(CompressionType2) {
+  CompressionType2[CompressionType2["LZ4_FRAME"] = 0] = "LZ4_FRAME";
+  CompressionType2[CompressionType2["ZSTD"] = 1] = "ZSTD";
+})(CompressionType || (CompressionType = {}));
+
+// node_modules/apache-arrow/fb/body-compression.mjs
+var BodyCompression = class _BodyCompression {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsBodyCompression(bb, obj) {
+    return (obj || new _BodyCompression()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsBodyCompression(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+    return (obj || new _BodyCompression()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * Compressor library.
+   * For LZ4_FRAME, each compressed buffer must consist of a single frame.
+   */
+  codec() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt8(this.bb_pos + offset) : CompressionType.LZ4_FRAME;
+  }
+  /**
+   * Indicates the way the record batch body was compressed
+   */
+  method() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.readInt8(this.bb_pos + offset) : BodyCompressionMethod.BUFFER;
+  }
+  static startBodyCompression(builder) {
+    builder.startObject(2);
+  }
+  static addCodec(builder, codec) {
+    builder.addFieldInt8(0, codec, CompressionType.LZ4_FRAME);
+  }
+  static addMethod(builder, method) {
+    builder.addFieldInt8(1, method, BodyCompressionMethod.BUFFER);
+  }
+  static endBodyCompression(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createBodyCompression(builder, codec, method) {
+    _BodyCompression.startBodyCompression(builder);
+    _BodyCompression.addCodec(builder, codec);
+    _BodyCompression.addMethod(builder, method);
+    return _BodyCompression.endBodyCompression(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/buffer.mjs
+var Buffer2 = class {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  /**
+   * The relative offset into the shared memory page where the bytes for this
+   * buffer starts
+   */
+  offset() {
+    return this.bb.readInt64(this.bb_pos);
+  }
+  /**
+   * The absolute length (in bytes) of the memory buffer. The memory is found
+   * from offset (inclusive) to offset + length (non-inclusive). When building
+   * messages using the encapsulated IPC message, padding bytes may be written
+   * after a buffer, but such padding bytes do not need to be accounted for in
+   * the size here.
+   */
+  length() {
+    return this.bb.readInt64(this.bb_pos + 8);
+  }
+  static sizeOf() {
+    return 16;
+  }
+  static createBuffer(builder, offset, length) {
+    builder.prep(8, 16);
+    builder.writeInt64(BigInt(length !== null && length !== void 0 ? length : 0));
+    builder.writeInt64(BigInt(offset !== null && offset !== void 0 ? offset : 0));
+    return builder.offset();
+  }
+};
+
+// node_modules/apache-arrow/fb/field-node.mjs
+var FieldNode = class {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  /**
+   * The number of value slots in the Arrow array at this level of a nested
+   * tree
+   */
+  length() {
+    return this.bb.readInt64(this.bb_pos);
+  }
+  /**
+   * The number of observed nulls. Fields with null_count == 0 may choose not
+   * to write their physical validity bitmap out as a materialized buffer,
+   * instead setting the length of the bitmap buffer to 0.
+   */
+  nullCount() {
+    return this.bb.readInt64(this.bb_pos + 8);
+  }
+  static sizeOf() {
+    return 16;
+  }
+  static createFieldNode(builder, length, null_count) {
+    builder.prep(8, 16);
+    builder.writeInt64(BigInt(null_count !== null && null_count !== void 0 ? null_count : 0));
+    builder.writeInt64(BigInt(length !== null && length !== void 0 ? length : 0));
+    return builder.offset();
+  }
+};
+
+// node_modules/apache-arrow/fb/record-batch.mjs
+var RecordBatch = class _RecordBatch {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsRecordBatch(bb, obj) {
+    return (obj || new _RecordBatch()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsRecordBatch(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers2.SIZE_PREFIX_LENGTH);
+    return (obj || new _RecordBatch()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * number of records / rows. The arrays in the batch should all have this
+   * length
+   */
+  length() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt64(this.bb_pos + offset) : BigInt("0");
+  }
+  /**
+   * Nodes correspond to the pre-ordered flattened logical schema
+   */
+  nodes(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? (obj || new FieldNode()).__init(this.bb.__vector(this.bb_pos + offset) + index * 16, this.bb) : null;
+  }
+  nodesLength() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  /**
+   * Buffers correspond to the pre-ordered flattened buffer tree
+   *
+   * The number of buffers appended to this list depends on the schema. For
+   * example, most primitive arrays will have 2 buffers, 1 for the validity
+   * bitmap and 1 for the values. For struct arrays, there will only be a
+   * single buffer for the validity (nulls) bitmap
+   */
+  buffers(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? (obj || new Buffer2()).__init(this.bb.__vector(this.bb_pos + offset) + index * 16, this.bb) : null;
+  }
+  buffersLength() {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  /**
+   * Optional compression of the message body
+   */
+  compression(obj) {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? (obj || new BodyCompression()).__init(this.bb.__indirect(this.bb_pos + offset), this.bb) : null;
+  }
+  /**
+   * Some types such as Utf8View are represented using a variable number of buffers.
+   * For each such Field in the pre-ordered flattened logical schema, there will be
+   * an entry in variadicBufferCounts to indicate the number of number of variadic
+   * buffers which belong to that Field in the current RecordBatch.
+   *
+   * For example, the schema
+   *     col1: Struct<alpha: Int32, beta: BinaryView, gamma: Float64>
+   *     col2: Utf8View
+   * contains two Fields with variadic buffers so variadicBufferCounts will have
+   * two entries, the first counting the variadic buffers of `col1.beta` and the
+   * second counting `col2`'s.
+   *
+   * This field may be omitted if and only if the schema contains no Fields with
+   * a variable number of buffers, such as BinaryView and Utf8View.
+   */
+  variadicBufferCounts(index) {
+    const offset = this.bb.__offset(this.bb_pos, 12);
+    return offset ? this.bb.readInt64(this.bb.__vector(this.bb_pos + offset) + index * 8) : BigInt(0);
+  }
+  variadicBufferCountsLength() {
+    const offset = this.bb.__offset(this.bb_pos, 12);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  static startRecordBatch(builder) {
+    builder.startObject(5);
+  }
+  static addLength(builder, length) {
+    builder.addFieldInt64(0, length, BigInt("0"));
+  }
+  static addNodes(builder, nodesOffset) {
+    builder.addFieldOffset(1, nodesOffset, 0);
+  }
+  static startNodesVector(builder, numElems) {
+    builder.startVector(16, numElems, 8);
+  }
+  static addBuffers(builder, buffersOffset) {
+    builder.addFieldOffset(2, buffersOffset, 0);
+  }
+  static startBuffersVector(builder, numElems) {
+    builder.startVector(16, numElems, 8);
+  }
+  static addCompression(builder, compressionOffset) {
+    builder.addFieldOffset(3, compressionOffset, 0);
+  }
+  static addVariadicBufferCounts(builder, variadicBufferCountsOffset) {
+    builder.addFieldOffset(4, variadicBufferCountsOffset, 0);
+  }
+  static createVariadicBufferCountsVector(builder, data) {
+    builder.startVector(8, data.length, 8);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addInt64(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startVariadicBufferCountsVector(builder, numElems) {
+    builder.startVector(8, numElems, 8);
+  }
+  static endRecordBatch(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+};
+
+// node_modules/apache-arrow/fb/dictionary-batch.mjs
+var DictionaryBatch = class _DictionaryBatch {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsDictionaryBatch(bb, obj) {
+    return (obj || new _DictionaryBatch()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsDictionaryBatch(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers3.SIZE_PREFIX_LENGTH);
+    return (obj || new _DictionaryBatch()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  id() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt64(this.bb_pos + offset) : BigInt("0");
+  }
+  data(obj) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? (obj || new RecordBatch()).__init(this.bb.__indirect(this.bb_pos + offset), this.bb) : null;
+  }
+  /**
+   * If isDelta is true the values in the dictionary are to be appended to a
+   * dictionary with the indicated id. If isDelta is false this dictionary
+   * should replace the existing dictionary.
+   */
+  isDelta() {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? !!this.bb.readInt8(this.bb_pos + offset) : false;
+  }
+  static startDictionaryBatch(builder) {
+    builder.startObject(3);
+  }
+  static addId(builder, id) {
+    builder.addFieldInt64(0, id, BigInt("0"));
+  }
+  static addData(builder, dataOffset) {
+    builder.addFieldOffset(1, dataOffset, 0);
+  }
+  static addIsDelta(builder, isDelta) {
+    builder.addFieldInt8(2, +isDelta, 0);
+  }
+  static endDictionaryBatch(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+};
+
+// node_modules/apache-arrow/fb/schema.mjs
+var flatbuffers30 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/fb/endianness.mjs
+var Endianness;
+(function(Endianness2) {
+  Endianness2[Endianness2["Little"] = 0] = "Little";
+  Endianness2[Endianness2["Big"] = 1] = "Big";
+})(Endianness || (Endianness = {}));
+
+// node_modules/apache-arrow/fb/field.mjs
+var flatbuffers29 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/fb/dictionary-encoding.mjs
+var flatbuffers5 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/fb/dictionary-kind.mjs
+var DictionaryKind;
+(function(DictionaryKind2) {
+  DictionaryKind2[DictionaryKind2["DenseArray"] = 0] = "DenseArray";
+})(DictionaryKind || (DictionaryKind = {}));
+
+// node_modules/apache-arrow/fb/int.mjs
+var flatbuffers4 = __toESM(require_flatbuffers(), 1);
+var Int = class _Int {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsInt(bb, obj) {
+    return (obj || new _Int()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsInt(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers4.SIZE_PREFIX_LENGTH);
+    return (obj || new _Int()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  bitWidth() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt32(this.bb_pos + offset) : 0;
+  }
+  isSigned() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? !!this.bb.readInt8(this.bb_pos + offset) : false;
+  }
+  static startInt(builder) {
+    builder.startObject(2);
+  }
+  static addBitWidth(builder, bitWidth2) {
+    builder.addFieldInt32(0, bitWidth2, 0);
+  }
+  static addIsSigned(builder, isSigned) {
+    builder.addFieldInt8(1, +isSigned, 0);
+  }
+  static endInt(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createInt(builder, bitWidth2, isSigned) {
+    _Int.startInt(builder);
+    _Int.addBitWidth(builder, bitWidth2);
+    _Int.addIsSigned(builder, isSigned);
+    return _Int.endInt(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/dictionary-encoding.mjs
+var DictionaryEncoding = class _DictionaryEncoding {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsDictionaryEncoding(bb, obj) {
+    return (obj || new _DictionaryEncoding()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsDictionaryEncoding(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers5.SIZE_PREFIX_LENGTH);
+    return (obj || new _DictionaryEncoding()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * The known dictionary id in the application where this data is used. In
+   * the file or streaming formats, the dictionary ids are found in the
+   * DictionaryBatch messages
+   */
+  id() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt64(this.bb_pos + offset) : BigInt("0");
+  }
+  /**
+   * The dictionary indices are constrained to be non-negative integers. If
+   * this field is null, the indices must be signed int32. To maximize
+   * cross-language compatibility and performance, implementations are
+   * recommended to prefer signed integer types over unsigned integer types
+   * and to avoid uint64 indices unless they are required by an application.
+   */
+  indexType(obj) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? (obj || new Int()).__init(this.bb.__indirect(this.bb_pos + offset), this.bb) : null;
+  }
+  /**
+   * By default, dictionaries are not ordered, or the order does not have
+   * semantic meaning. In some statistical, applications, dictionary-encoding
+   * is used to represent ordered categorical data, and we provide a way to
+   * preserve that metadata here
+   */
+  isOrdered() {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? !!this.bb.readInt8(this.bb_pos + offset) : false;
+  }
+  dictionaryKind() {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : DictionaryKind.DenseArray;
+  }
+  static startDictionaryEncoding(builder) {
+    builder.startObject(4);
+  }
+  static addId(builder, id) {
+    builder.addFieldInt64(0, id, BigInt("0"));
+  }
+  static addIndexType(builder, indexTypeOffset) {
+    builder.addFieldOffset(1, indexTypeOffset, 0);
+  }
+  static addIsOrdered(builder, isOrdered) {
+    builder.addFieldInt8(2, +isOrdered, 0);
+  }
+  static addDictionaryKind(builder, dictionaryKind) {
+    builder.addFieldInt16(3, dictionaryKind, DictionaryKind.DenseArray);
+  }
+  static endDictionaryEncoding(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+};
+
+// node_modules/apache-arrow/fb/key-value.mjs
+var flatbuffers6 = __toESM(require_flatbuffers(), 1);
+var KeyValue = class _KeyValue {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsKeyValue(bb, obj) {
+    return (obj || new _KeyValue()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsKeyValue(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers6.SIZE_PREFIX_LENGTH);
+    return (obj || new _KeyValue()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  key(optionalEncoding) {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.__string(this.bb_pos + offset, optionalEncoding) : null;
+  }
+  value(optionalEncoding) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.__string(this.bb_pos + offset, optionalEncoding) : null;
+  }
+  static startKeyValue(builder) {
+    builder.startObject(2);
+  }
+  static addKey(builder, keyOffset) {
+    builder.addFieldOffset(0, keyOffset, 0);
+  }
+  static addValue(builder, valueOffset) {
+    builder.addFieldOffset(1, valueOffset, 0);
+  }
+  static endKeyValue(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createKeyValue(builder, keyOffset, valueOffset) {
+    _KeyValue.startKeyValue(builder);
+    _KeyValue.addKey(builder, keyOffset);
+    _KeyValue.addValue(builder, valueOffset);
+    return _KeyValue.endKeyValue(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/binary.mjs
+var flatbuffers7 = __toESM(require_flatbuffers(), 1);
+var Binary = class _Binary {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsBinary(bb, obj) {
+    return (obj || new _Binary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsBinary(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers7.SIZE_PREFIX_LENGTH);
+    return (obj || new _Binary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startBinary(builder) {
+    builder.startObject(0);
+  }
+  static endBinary(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createBinary(builder) {
+    _Binary.startBinary(builder);
+    return _Binary.endBinary(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/binary-view.mjs
+var flatbuffers8 = __toESM(require_flatbuffers(), 1);
+var BinaryView = class _BinaryView {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsBinaryView(bb, obj) {
+    return (obj || new _BinaryView()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsBinaryView(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers8.SIZE_PREFIX_LENGTH);
+    return (obj || new _BinaryView()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startBinaryView(builder) {
+    builder.startObject(0);
+  }
+  static endBinaryView(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createBinaryView(builder) {
+    _BinaryView.startBinaryView(builder);
+    return _BinaryView.endBinaryView(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/bool.mjs
+var flatbuffers9 = __toESM(require_flatbuffers(), 1);
+var Bool = class _Bool {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsBool(bb, obj) {
+    return (obj || new _Bool()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsBool(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers9.SIZE_PREFIX_LENGTH);
+    return (obj || new _Bool()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startBool(builder) {
+    builder.startObject(0);
+  }
+  static endBool(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createBool(builder) {
+    _Bool.startBool(builder);
+    return _Bool.endBool(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/date.mjs
+var flatbuffers10 = __toESM(require_flatbuffers(), 1);
+var Date2 = class _Date {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsDate(bb, obj) {
+    return (obj || new _Date()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsDate(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers10.SIZE_PREFIX_LENGTH);
+    return (obj || new _Date()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  unit() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : DateUnit.MILLISECOND;
+  }
+  static startDate(builder) {
+    builder.startObject(1);
+  }
+  static addUnit(builder, unit) {
+    builder.addFieldInt16(0, unit, DateUnit.MILLISECOND);
+  }
+  static endDate(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createDate(builder, unit) {
+    _Date.startDate(builder);
+    _Date.addUnit(builder, unit);
+    return _Date.endDate(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/decimal.mjs
+var flatbuffers11 = __toESM(require_flatbuffers(), 1);
+var Decimal = class _Decimal {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsDecimal(bb, obj) {
+    return (obj || new _Decimal()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsDecimal(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers11.SIZE_PREFIX_LENGTH);
+    return (obj || new _Decimal()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * Total number of decimal digits
+   */
+  precision() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt32(this.bb_pos + offset) : 0;
+  }
+  /**
+   * Number of digits after the decimal point "."
+   */
+  scale() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.readInt32(this.bb_pos + offset) : 0;
+  }
+  /**
+   * Number of bits per value. The only accepted widths are 128 and 256.
+   * We use bitWidth for consistency with Int::bitWidth.
+   */
+  bitWidth() {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? this.bb.readInt32(this.bb_pos + offset) : 128;
+  }
+  static startDecimal(builder) {
+    builder.startObject(3);
+  }
+  static addPrecision(builder, precision) {
+    builder.addFieldInt32(0, precision, 0);
+  }
+  static addScale(builder, scale) {
+    builder.addFieldInt32(1, scale, 0);
+  }
+  static addBitWidth(builder, bitWidth2) {
+    builder.addFieldInt32(2, bitWidth2, 128);
+  }
+  static endDecimal(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createDecimal(builder, precision, scale, bitWidth2) {
+    _Decimal.startDecimal(builder);
+    _Decimal.addPrecision(builder, precision);
+    _Decimal.addScale(builder, scale);
+    _Decimal.addBitWidth(builder, bitWidth2);
+    return _Decimal.endDecimal(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/duration.mjs
+var flatbuffers12 = __toESM(require_flatbuffers(), 1);
+var Duration = class _Duration {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsDuration(bb, obj) {
+    return (obj || new _Duration()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsDuration(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers12.SIZE_PREFIX_LENGTH);
+    return (obj || new _Duration()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  unit() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : TimeUnit.MILLISECOND;
+  }
+  static startDuration(builder) {
+    builder.startObject(1);
+  }
+  static addUnit(builder, unit) {
+    builder.addFieldInt16(0, unit, TimeUnit.MILLISECOND);
+  }
+  static endDuration(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createDuration(builder, unit) {
+    _Duration.startDuration(builder);
+    _Duration.addUnit(builder, unit);
+    return _Duration.endDuration(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/fixed-size-binary.mjs
+var flatbuffers13 = __toESM(require_flatbuffers(), 1);
+var FixedSizeBinary = class _FixedSizeBinary {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsFixedSizeBinary(bb, obj) {
+    return (obj || new _FixedSizeBinary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsFixedSizeBinary(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers13.SIZE_PREFIX_LENGTH);
+    return (obj || new _FixedSizeBinary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * Number of bytes per value
+   */
+  byteWidth() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt32(this.bb_pos + offset) : 0;
+  }
+  static startFixedSizeBinary(builder) {
+    builder.startObject(1);
+  }
+  static addByteWidth(builder, byteWidth2) {
+    builder.addFieldInt32(0, byteWidth2, 0);
+  }
+  static endFixedSizeBinary(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createFixedSizeBinary(builder, byteWidth2) {
+    _FixedSizeBinary.startFixedSizeBinary(builder);
+    _FixedSizeBinary.addByteWidth(builder, byteWidth2);
+    return _FixedSizeBinary.endFixedSizeBinary(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/fixed-size-list.mjs
+var flatbuffers14 = __toESM(require_flatbuffers(), 1);
+var FixedSizeList = class _FixedSizeList {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsFixedSizeList(bb, obj) {
+    return (obj || new _FixedSizeList()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsFixedSizeList(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers14.SIZE_PREFIX_LENGTH);
+    return (obj || new _FixedSizeList()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * Number of list items per value
+   */
+  listSize() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt32(this.bb_pos + offset) : 0;
+  }
+  static startFixedSizeList(builder) {
+    builder.startObject(1);
+  }
+  static addListSize(builder, listSize) {
+    builder.addFieldInt32(0, listSize, 0);
+  }
+  static endFixedSizeList(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createFixedSizeList(builder, listSize) {
+    _FixedSizeList.startFixedSizeList(builder);
+    _FixedSizeList.addListSize(builder, listSize);
+    return _FixedSizeList.endFixedSizeList(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/floating-point.mjs
+var flatbuffers15 = __toESM(require_flatbuffers(), 1);
+var FloatingPoint = class _FloatingPoint {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsFloatingPoint(bb, obj) {
+    return (obj || new _FloatingPoint()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsFloatingPoint(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers15.SIZE_PREFIX_LENGTH);
+    return (obj || new _FloatingPoint()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  precision() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : Precision.HALF;
+  }
+  static startFloatingPoint(builder) {
+    builder.startObject(1);
+  }
+  static addPrecision(builder, precision) {
+    builder.addFieldInt16(0, precision, Precision.HALF);
+  }
+  static endFloatingPoint(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createFloatingPoint(builder, precision) {
+    _FloatingPoint.startFloatingPoint(builder);
+    _FloatingPoint.addPrecision(builder, precision);
+    return _FloatingPoint.endFloatingPoint(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/interval.mjs
+var flatbuffers16 = __toESM(require_flatbuffers(), 1);
+var Interval = class _Interval {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsInterval(bb, obj) {
+    return (obj || new _Interval()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsInterval(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers16.SIZE_PREFIX_LENGTH);
+    return (obj || new _Interval()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  unit() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : IntervalUnit.YEAR_MONTH;
+  }
+  static startInterval(builder) {
+    builder.startObject(1);
+  }
+  static addUnit(builder, unit) {
+    builder.addFieldInt16(0, unit, IntervalUnit.YEAR_MONTH);
+  }
+  static endInterval(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createInterval(builder, unit) {
+    _Interval.startInterval(builder);
+    _Interval.addUnit(builder, unit);
+    return _Interval.endInterval(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/large-binary.mjs
+var flatbuffers17 = __toESM(require_flatbuffers(), 1);
+var LargeBinary = class _LargeBinary {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsLargeBinary(bb, obj) {
+    return (obj || new _LargeBinary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsLargeBinary(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers17.SIZE_PREFIX_LENGTH);
+    return (obj || new _LargeBinary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startLargeBinary(builder) {
+    builder.startObject(0);
+  }
+  static endLargeBinary(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createLargeBinary(builder) {
+    _LargeBinary.startLargeBinary(builder);
+    return _LargeBinary.endLargeBinary(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/large-list.mjs
+var flatbuffers18 = __toESM(require_flatbuffers(), 1);
+var LargeList = class _LargeList {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsLargeList(bb, obj) {
+    return (obj || new _LargeList()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsLargeList(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers18.SIZE_PREFIX_LENGTH);
+    return (obj || new _LargeList()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startLargeList(builder) {
+    builder.startObject(0);
+  }
+  static endLargeList(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createLargeList(builder) {
+    _LargeList.startLargeList(builder);
+    return _LargeList.endLargeList(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/large-utf8.mjs
+var flatbuffers19 = __toESM(require_flatbuffers(), 1);
+var LargeUtf8 = class _LargeUtf8 {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsLargeUtf8(bb, obj) {
+    return (obj || new _LargeUtf8()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsLargeUtf8(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers19.SIZE_PREFIX_LENGTH);
+    return (obj || new _LargeUtf8()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startLargeUtf8(builder) {
+    builder.startObject(0);
+  }
+  static endLargeUtf8(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createLargeUtf8(builder) {
+    _LargeUtf8.startLargeUtf8(builder);
+    return _LargeUtf8.endLargeUtf8(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/list.mjs
+var flatbuffers20 = __toESM(require_flatbuffers(), 1);
+var List = class _List {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsList(bb, obj) {
+    return (obj || new _List()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsList(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers20.SIZE_PREFIX_LENGTH);
+    return (obj || new _List()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startList(builder) {
+    builder.startObject(0);
+  }
+  static endList(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createList(builder) {
+    _List.startList(builder);
+    return _List.endList(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/map.mjs
+var flatbuffers21 = __toESM(require_flatbuffers(), 1);
+var Map2 = class _Map {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsMap(bb, obj) {
+    return (obj || new _Map()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsMap(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers21.SIZE_PREFIX_LENGTH);
+    return (obj || new _Map()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * Set to true if the keys within each value are sorted
+   */
+  keysSorted() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? !!this.bb.readInt8(this.bb_pos + offset) : false;
+  }
+  static startMap(builder) {
+    builder.startObject(1);
+  }
+  static addKeysSorted(builder, keysSorted) {
+    builder.addFieldInt8(0, +keysSorted, 0);
+  }
+  static endMap(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createMap(builder, keysSorted) {
+    _Map.startMap(builder);
+    _Map.addKeysSorted(builder, keysSorted);
+    return _Map.endMap(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/null.mjs
+var flatbuffers22 = __toESM(require_flatbuffers(), 1);
+var Null = class _Null {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsNull(bb, obj) {
+    return (obj || new _Null()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsNull(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers22.SIZE_PREFIX_LENGTH);
+    return (obj || new _Null()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startNull(builder) {
+    builder.startObject(0);
+  }
+  static endNull(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createNull(builder) {
+    _Null.startNull(builder);
+    return _Null.endNull(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/struct-.mjs
+var flatbuffers23 = __toESM(require_flatbuffers(), 1);
+var Struct_ = class _Struct_ {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsStruct_(bb, obj) {
+    return (obj || new _Struct_()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsStruct_(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers23.SIZE_PREFIX_LENGTH);
+    return (obj || new _Struct_()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startStruct_(builder) {
+    builder.startObject(0);
+  }
+  static endStruct_(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createStruct_(builder) {
+    _Struct_.startStruct_(builder);
+    return _Struct_.endStruct_(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/time.mjs
+var flatbuffers24 = __toESM(require_flatbuffers(), 1);
+var Time = class _Time {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsTime(bb, obj) {
+    return (obj || new _Time()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsTime(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers24.SIZE_PREFIX_LENGTH);
+    return (obj || new _Time()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  unit() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : TimeUnit.MILLISECOND;
+  }
+  bitWidth() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.readInt32(this.bb_pos + offset) : 32;
+  }
+  static startTime(builder) {
+    builder.startObject(2);
+  }
+  static addUnit(builder, unit) {
+    builder.addFieldInt16(0, unit, TimeUnit.MILLISECOND);
+  }
+  static addBitWidth(builder, bitWidth2) {
+    builder.addFieldInt32(1, bitWidth2, 32);
+  }
+  static endTime(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createTime(builder, unit, bitWidth2) {
+    _Time.startTime(builder);
+    _Time.addUnit(builder, unit);
+    _Time.addBitWidth(builder, bitWidth2);
+    return _Time.endTime(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/timestamp.mjs
+var flatbuffers25 = __toESM(require_flatbuffers(), 1);
+var Timestamp = class _Timestamp {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsTimestamp(bb, obj) {
+    return (obj || new _Timestamp()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsTimestamp(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers25.SIZE_PREFIX_LENGTH);
+    return (obj || new _Timestamp()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  unit() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : TimeUnit.SECOND;
+  }
+  timezone(optionalEncoding) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.__string(this.bb_pos + offset, optionalEncoding) : null;
+  }
+  static startTimestamp(builder) {
+    builder.startObject(2);
+  }
+  static addUnit(builder, unit) {
+    builder.addFieldInt16(0, unit, TimeUnit.SECOND);
+  }
+  static addTimezone(builder, timezoneOffset) {
+    builder.addFieldOffset(1, timezoneOffset, 0);
+  }
+  static endTimestamp(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createTimestamp(builder, unit, timezoneOffset) {
+    _Timestamp.startTimestamp(builder);
+    _Timestamp.addUnit(builder, unit);
+    _Timestamp.addTimezone(builder, timezoneOffset);
+    return _Timestamp.endTimestamp(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/union.mjs
+var flatbuffers26 = __toESM(require_flatbuffers(), 1);
+var Union = class _Union {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsUnion(bb, obj) {
+    return (obj || new _Union()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsUnion(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers26.SIZE_PREFIX_LENGTH);
+    return (obj || new _Union()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  mode() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : UnionMode.Sparse;
+  }
+  typeIds(index) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.readInt32(this.bb.__vector(this.bb_pos + offset) + index * 4) : 0;
+  }
+  typeIdsLength() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  typeIdsArray() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? new Int32Array(this.bb.bytes().buffer, this.bb.bytes().byteOffset + this.bb.__vector(this.bb_pos + offset), this.bb.__vector_len(this.bb_pos + offset)) : null;
+  }
+  static startUnion(builder) {
+    builder.startObject(2);
+  }
+  static addMode(builder, mode) {
+    builder.addFieldInt16(0, mode, UnionMode.Sparse);
+  }
+  static addTypeIds(builder, typeIdsOffset) {
+    builder.addFieldOffset(1, typeIdsOffset, 0);
+  }
+  static createTypeIdsVector(builder, data) {
+    builder.startVector(4, data.length, 4);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addInt32(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startTypeIdsVector(builder, numElems) {
+    builder.startVector(4, numElems, 4);
+  }
+  static endUnion(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createUnion(builder, mode, typeIdsOffset) {
+    _Union.startUnion(builder);
+    _Union.addMode(builder, mode);
+    _Union.addTypeIds(builder, typeIdsOffset);
+    return _Union.endUnion(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/utf8.mjs
+var flatbuffers27 = __toESM(require_flatbuffers(), 1);
+var Utf8 = class _Utf8 {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsUtf8(bb, obj) {
+    return (obj || new _Utf8()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsUtf8(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers27.SIZE_PREFIX_LENGTH);
+    return (obj || new _Utf8()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startUtf8(builder) {
+    builder.startObject(0);
+  }
+  static endUtf8(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createUtf8(builder) {
+    _Utf8.startUtf8(builder);
+    return _Utf8.endUtf8(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/utf8-view.mjs
+var flatbuffers28 = __toESM(require_flatbuffers(), 1);
+var Utf8View = class _Utf8View {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsUtf8View(bb, obj) {
+    return (obj || new _Utf8View()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsUtf8View(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers28.SIZE_PREFIX_LENGTH);
+    return (obj || new _Utf8View()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static startUtf8View(builder) {
+    builder.startObject(0);
+  }
+  static endUtf8View(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createUtf8View(builder) {
+    _Utf8View.startUtf8View(builder);
+    return _Utf8View.endUtf8View(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/type.mjs
+var Type;
+(function(Type3) {
+  Type3[Type3["NONE"] = 0] = "NONE";
+  Type3[Type3["Null"] = 1] = "Null";
+  Type3[Type3["Int"] = 2] = "Int";
+  Type3[Type3["FloatingPoint"] = 3] = "FloatingPoint";
+  Type3[Type3["Binary"] = 4] = "Binary";
+  Type3[Type3["Utf8"] = 5] = "Utf8";
+  Type3[Type3["Bool"] = 6] = "Bool";
+  Type3[Type3["Decimal"] = 7] = "Decimal";
+  Type3[Type3["Date"] = 8] = "Date";
+  Type3[Type3["Time"] = 9] = "Time";
+  Type3[Type3["Timestamp"] = 10] = "Timestamp";
+  Type3[Type3["Interval"] = 11] = "Interval";
+  Type3[Type3["List"] = 12] = "List";
+  Type3[Type3["Struct_"] = 13] = "Struct_";
+  Type3[Type3["Union"] = 14] = "Union";
+  Type3[Type3["FixedSizeBinary"] = 15] = "FixedSizeBinary";
+  Type3[Type3["FixedSizeList"] = 16] = "FixedSizeList";
+  Type3[Type3["Map"] = 17] = "Map";
+  Type3[Type3["Duration"] = 18] = "Duration";
+  Type3[Type3["LargeBinary"] = 19] = "LargeBinary";
+  Type3[Type3["LargeUtf8"] = 20] = "LargeUtf8";
+  Type3[Type3["LargeList"] = 21] = "LargeList";
+  Type3[Type3["RunEndEncoded"] = 22] = "RunEndEncoded";
+  Type3[Type3["BinaryView"] = 23] = "BinaryView";
+  Type3[Type3["Utf8View"] = 24] = "Utf8View";
+  Type3[Type3["ListView"] = 25] = "ListView";
+  Type3[Type3["LargeListView"] = 26] = "LargeListView";
+})(Type || (Type = {}));
+
+// node_modules/apache-arrow/fb/field.mjs
+var Field = class _Field {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsField(bb, obj) {
+    return (obj || new _Field()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsField(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers29.SIZE_PREFIX_LENGTH);
+    return (obj || new _Field()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  name(optionalEncoding) {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.__string(this.bb_pos + offset, optionalEncoding) : null;
+  }
+  /**
+   * Whether or not this field can contain nulls. Should be true in general.
+   */
+  nullable() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? !!this.bb.readInt8(this.bb_pos + offset) : false;
+  }
+  typeType() {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? this.bb.readUint8(this.bb_pos + offset) : Type.NONE;
+  }
+  /**
+   * This is the type of the decoded value if the field is dictionary encoded.
+   */
+  type(obj) {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? this.bb.__union(obj, this.bb_pos + offset) : null;
+  }
+  /**
+   * Present only if the field is dictionary encoded.
+   */
+  dictionary(obj) {
+    const offset = this.bb.__offset(this.bb_pos, 12);
+    return offset ? (obj || new DictionaryEncoding()).__init(this.bb.__indirect(this.bb_pos + offset), this.bb) : null;
+  }
+  /**
+   * children apply only to nested data types like Struct, List and Union. For
+   * primitive types children will have length 0.
+   */
+  children(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 14);
+    return offset ? (obj || new _Field()).__init(this.bb.__indirect(this.bb.__vector(this.bb_pos + offset) + index * 4), this.bb) : null;
+  }
+  childrenLength() {
+    const offset = this.bb.__offset(this.bb_pos, 14);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  /**
+   * User-defined metadata
+   */
+  customMetadata(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 16);
+    return offset ? (obj || new KeyValue()).__init(this.bb.__indirect(this.bb.__vector(this.bb_pos + offset) + index * 4), this.bb) : null;
+  }
+  customMetadataLength() {
+    const offset = this.bb.__offset(this.bb_pos, 16);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  static startField(builder) {
+    builder.startObject(7);
+  }
+  static addName(builder, nameOffset) {
+    builder.addFieldOffset(0, nameOffset, 0);
+  }
+  static addNullable(builder, nullable) {
+    builder.addFieldInt8(1, +nullable, 0);
+  }
+  static addTypeType(builder, typeType) {
+    builder.addFieldInt8(2, typeType, Type.NONE);
+  }
+  static addType(builder, typeOffset) {
+    builder.addFieldOffset(3, typeOffset, 0);
+  }
+  static addDictionary(builder, dictionaryOffset) {
+    builder.addFieldOffset(4, dictionaryOffset, 0);
+  }
+  static addChildren(builder, childrenOffset) {
+    builder.addFieldOffset(5, childrenOffset, 0);
+  }
+  static createChildrenVector(builder, data) {
+    builder.startVector(4, data.length, 4);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addOffset(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startChildrenVector(builder, numElems) {
+    builder.startVector(4, numElems, 4);
+  }
+  static addCustomMetadata(builder, customMetadataOffset) {
+    builder.addFieldOffset(6, customMetadataOffset, 0);
+  }
+  static createCustomMetadataVector(builder, data) {
+    builder.startVector(4, data.length, 4);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addOffset(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startCustomMetadataVector(builder, numElems) {
+    builder.startVector(4, numElems, 4);
+  }
+  static endField(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+};
+
+// node_modules/apache-arrow/fb/schema.mjs
+var Schema = class _Schema {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsSchema(bb, obj) {
+    return (obj || new _Schema()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsSchema(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers30.SIZE_PREFIX_LENGTH);
+    return (obj || new _Schema()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  /**
+   * endianness of the buffer
+   * it is Little Endian by default
+   * if endianness doesn't match the underlying system then the vectors need to be converted
+   */
+  endianness() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : Endianness.Little;
+  }
+  fields(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? (obj || new Field()).__init(this.bb.__indirect(this.bb.__vector(this.bb_pos + offset) + index * 4), this.bb) : null;
+  }
+  fieldsLength() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  customMetadata(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? (obj || new KeyValue()).__init(this.bb.__indirect(this.bb.__vector(this.bb_pos + offset) + index * 4), this.bb) : null;
+  }
+  customMetadataLength() {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  /**
+   * Features used in the stream/file.
+   */
+  features(index) {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? this.bb.readInt64(this.bb.__vector(this.bb_pos + offset) + index * 8) : BigInt(0);
+  }
+  featuresLength() {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  static startSchema(builder) {
+    builder.startObject(4);
+  }
+  static addEndianness(builder, endianness) {
+    builder.addFieldInt16(0, endianness, Endianness.Little);
+  }
+  static addFields(builder, fieldsOffset) {
+    builder.addFieldOffset(1, fieldsOffset, 0);
+  }
+  static createFieldsVector(builder, data) {
+    builder.startVector(4, data.length, 4);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addOffset(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startFieldsVector(builder, numElems) {
+    builder.startVector(4, numElems, 4);
+  }
+  static addCustomMetadata(builder, customMetadataOffset) {
+    builder.addFieldOffset(2, customMetadataOffset, 0);
+  }
+  static createCustomMetadataVector(builder, data) {
+    builder.startVector(4, data.length, 4);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addOffset(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startCustomMetadataVector(builder, numElems) {
+    builder.startVector(4, numElems, 4);
+  }
+  static addFeatures(builder, featuresOffset) {
+    builder.addFieldOffset(3, featuresOffset, 0);
+  }
+  static createFeaturesVector(builder, data) {
+    builder.startVector(8, data.length, 8);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addInt64(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startFeaturesVector(builder, numElems) {
+    builder.startVector(8, numElems, 8);
+  }
+  static endSchema(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static createSchema(builder, endianness, fieldsOffset, customMetadataOffset, featuresOffset) {
+    _Schema.startSchema(builder);
+    _Schema.addEndianness(builder, endianness);
+    _Schema.addFields(builder, fieldsOffset);
+    _Schema.addCustomMetadata(builder, customMetadataOffset);
+    _Schema.addFeatures(builder, featuresOffset);
+    return _Schema.endSchema(builder);
+  }
+};
+
+// node_modules/apache-arrow/fb/message-header.mjs
+var MessageHeader;
+(function(MessageHeader2) {
+  MessageHeader2[MessageHeader2["NONE"] = 0] = "NONE";
+  MessageHeader2[MessageHeader2["Schema"] = 1] = "Schema";
+  MessageHeader2[MessageHeader2["DictionaryBatch"] = 2] = "DictionaryBatch";
+  MessageHeader2[MessageHeader2["RecordBatch"] = 3] = "RecordBatch";
+  MessageHeader2[MessageHeader2["Tensor"] = 4] = "Tensor";
+  MessageHeader2[MessageHeader2["SparseTensor"] = 5] = "SparseTensor";
+})(MessageHeader || (MessageHeader = {}));
+
+// node_modules/apache-arrow/enum.mjs
+var Type2;
+(function(Type3) {
+  Type3[Type3["NONE"] = 0] = "NONE";
+  Type3[Type3["Null"] = 1] = "Null";
+  Type3[Type3["Int"] = 2] = "Int";
+  Type3[Type3["Float"] = 3] = "Float";
+  Type3[Type3["Binary"] = 4] = "Binary";
+  Type3[Type3["Utf8"] = 5] = "Utf8";
+  Type3[Type3["Bool"] = 6] = "Bool";
+  Type3[Type3["Decimal"] = 7] = "Decimal";
+  Type3[Type3["Date"] = 8] = "Date";
+  Type3[Type3["Time"] = 9] = "Time";
+  Type3[Type3["Timestamp"] = 10] = "Timestamp";
+  Type3[Type3["Interval"] = 11] = "Interval";
+  Type3[Type3["List"] = 12] = "List";
+  Type3[Type3["Struct"] = 13] = "Struct";
+  Type3[Type3["Union"] = 14] = "Union";
+  Type3[Type3["FixedSizeBinary"] = 15] = "FixedSizeBinary";
+  Type3[Type3["FixedSizeList"] = 16] = "FixedSizeList";
+  Type3[Type3["Map"] = 17] = "Map";
+  Type3[Type3["Duration"] = 18] = "Duration";
+  Type3[Type3["LargeBinary"] = 19] = "LargeBinary";
+  Type3[Type3["LargeUtf8"] = 20] = "LargeUtf8";
+  Type3[Type3["LargeList"] = 21] = "LargeList";
+  Type3[Type3["BinaryView"] = 23] = "BinaryView";
+  Type3[Type3["Utf8View"] = 24] = "Utf8View";
+  Type3[Type3["Dictionary"] = -1] = "Dictionary";
+  Type3[Type3["Int8"] = -2] = "Int8";
+  Type3[Type3["Int16"] = -3] = "Int16";
+  Type3[Type3["Int32"] = -4] = "Int32";
+  Type3[Type3["Int64"] = -5] = "Int64";
+  Type3[Type3["Uint8"] = -6] = "Uint8";
+  Type3[Type3["Uint16"] = -7] = "Uint16";
+  Type3[Type3["Uint32"] = -8] = "Uint32";
+  Type3[Type3["Uint64"] = -9] = "Uint64";
+  Type3[Type3["Float16"] = -10] = "Float16";
+  Type3[Type3["Float32"] = -11] = "Float32";
+  Type3[Type3["Float64"] = -12] = "Float64";
+  Type3[Type3["DateDay"] = -13] = "DateDay";
+  Type3[Type3["DateMillisecond"] = -14] = "DateMillisecond";
+  Type3[Type3["TimestampSecond"] = -15] = "TimestampSecond";
+  Type3[Type3["TimestampMillisecond"] = -16] = "TimestampMillisecond";
+  Type3[Type3["TimestampMicrosecond"] = -17] = "TimestampMicrosecond";
+  Type3[Type3["TimestampNanosecond"] = -18] = "TimestampNanosecond";
+  Type3[Type3["TimeSecond"] = -19] = "TimeSecond";
+  Type3[Type3["TimeMillisecond"] = -20] = "TimeMillisecond";
+  Type3[Type3["TimeMicrosecond"] = -21] = "TimeMicrosecond";
+  Type3[Type3["TimeNanosecond"] = -22] = "TimeNanosecond";
+  Type3[Type3["DenseUnion"] = -23] = "DenseUnion";
+  Type3[Type3["SparseUnion"] = -24] = "SparseUnion";
+  Type3[Type3["IntervalDayTime"] = -25] = "IntervalDayTime";
+  Type3[Type3["IntervalYearMonth"] = -26] = "IntervalYearMonth";
+  Type3[Type3["DurationSecond"] = -27] = "DurationSecond";
+  Type3[Type3["DurationMillisecond"] = -28] = "DurationMillisecond";
+  Type3[Type3["DurationMicrosecond"] = -29] = "DurationMicrosecond";
+  Type3[Type3["DurationNanosecond"] = -30] = "DurationNanosecond";
+  Type3[Type3["IntervalMonthDayNano"] = -31] = "IntervalMonthDayNano";
+})(Type2 || (Type2 = {}));
+var BufferType;
+(function(BufferType2) {
+  BufferType2[BufferType2["OFFSET"] = 0] = "OFFSET";
+  BufferType2[BufferType2["DATA"] = 1] = "DATA";
+  BufferType2[BufferType2["VALIDITY"] = 2] = "VALIDITY";
+  BufferType2[BufferType2["TYPE"] = 3] = "TYPE";
+})(BufferType || (BufferType = {}));
+
+// node_modules/apache-arrow/util/vector.mjs
+var vector_exports = {};
+__export(vector_exports, {
+  clampRange: () => clampRange,
+  createElementComparator: () => createElementComparator,
+  wrapIndex: () => wrapIndex
+});
+
+// node_modules/apache-arrow/util/pretty.mjs
+var pretty_exports = {};
+__export(pretty_exports, {
+  valueToString: () => valueToString
+});
+var undf = void 0;
+function valueToString(x2) {
+  if (x2 === null) {
+    return "null";
+  }
+  if (x2 === undf) {
+    return "undefined";
+  }
+  switch (typeof x2) {
+    case "number":
+      return `${x2}`;
+    case "bigint":
+      return `${x2}`;
+    case "string":
+      return `"${x2}"`;
+  }
+  if (typeof x2[Symbol.toPrimitive] === "function") {
+    return x2[Symbol.toPrimitive]("string");
+  }
+  if (ArrayBuffer.isView(x2)) {
+    if (x2 instanceof BigInt64Array || x2 instanceof BigUint64Array) {
+      return `[${[...x2].map((x3) => valueToString(x3))}]`;
+    }
+    return `[${x2}]`;
+  }
+  return ArrayBuffer.isView(x2) ? `[${x2}]` : JSON.stringify(x2, (_, y) => typeof y === "bigint" ? `${y}` : y);
+}
+
+// node_modules/apache-arrow/util/bn.mjs
+var bn_exports = {};
+__export(bn_exports, {
+  BN: () => BN,
+  bigNumToBigInt: () => bigNumToBigInt,
+  bigNumToNumber: () => bigNumToNumber,
+  bigNumToString: () => bigNumToString,
+  isArrowBigNumSymbol: () => isArrowBigNumSymbol
+});
+
+// node_modules/apache-arrow/util/bigint.mjs
+function bigIntToNumber(number) {
+  if (typeof number === "bigint" && (number < Number.MIN_SAFE_INTEGER || number > Number.MAX_SAFE_INTEGER)) {
+    throw new TypeError(`${number} is not safe to convert to a number.`);
+  }
+  return Number(number);
+}
+function divideBigInts(number, divisor) {
+  return bigIntToNumber(number / divisor) + bigIntToNumber(number % divisor) / bigIntToNumber(divisor);
+}
+
+// node_modules/apache-arrow/util/bn.mjs
+var isArrowBigNumSymbol = /* @__PURE__ */ Symbol.for("isArrowBigNum");
+function BigNum(x2, ...xs) {
+  if (xs.length === 0) {
+    return Object.setPrototypeOf(toArrayBufferView(this["TypedArray"], x2), this.constructor.prototype);
+  }
+  return Object.setPrototypeOf(new this["TypedArray"](x2, ...xs), this.constructor.prototype);
+}
+BigNum.prototype[isArrowBigNumSymbol] = true;
+BigNum.prototype.toJSON = function() {
+  return `"${bigNumToString(this)}"`;
+};
+BigNum.prototype.valueOf = function(scale) {
+  return bigNumToNumber(this, scale);
+};
+BigNum.prototype.toString = function() {
+  return bigNumToString(this);
+};
+BigNum.prototype[Symbol.toPrimitive] = function(hint = "default") {
+  switch (hint) {
+    case "number":
+      return bigNumToNumber(this);
+    case "string":
+      return bigNumToString(this);
+    case "default":
+      return bigNumToBigInt(this);
+  }
+  return bigNumToString(this);
+};
+function SignedBigNum(...args) {
+  return BigNum.apply(this, args);
+}
+function UnsignedBigNum(...args) {
+  return BigNum.apply(this, args);
+}
+function DecimalBigNum(...args) {
+  return BigNum.apply(this, args);
+}
+Object.setPrototypeOf(SignedBigNum.prototype, Object.create(Int32Array.prototype));
+Object.setPrototypeOf(UnsignedBigNum.prototype, Object.create(Uint32Array.prototype));
+Object.setPrototypeOf(DecimalBigNum.prototype, Object.create(Uint32Array.prototype));
+Object.assign(SignedBigNum.prototype, BigNum.prototype, { "constructor": SignedBigNum, "signed": true, "TypedArray": Int32Array, "BigIntArray": BigInt64Array });
+Object.assign(UnsignedBigNum.prototype, BigNum.prototype, { "constructor": UnsignedBigNum, "signed": false, "TypedArray": Uint32Array, "BigIntArray": BigUint64Array });
+Object.assign(DecimalBigNum.prototype, BigNum.prototype, { "constructor": DecimalBigNum, "signed": true, "TypedArray": Uint32Array, "BigIntArray": BigUint64Array });
+var TWO_TO_THE_64 = BigInt(4294967296) * BigInt(4294967296);
+var TWO_TO_THE_64_MINUS_1 = TWO_TO_THE_64 - BigInt(1);
+function bigNumToNumber(bn, scale) {
+  const { buffer, byteOffset, byteLength, "signed": signed } = bn;
+  const words = new BigUint64Array(buffer, byteOffset, byteLength / 8);
+  const negative = signed && words.at(-1) & BigInt(1) << BigInt(63);
+  let number = BigInt(0);
+  let i = 0;
+  if (negative) {
+    for (const word of words) {
+      number |= (word ^ TWO_TO_THE_64_MINUS_1) * (BigInt(1) << BigInt(64 * i++));
+    }
+    number *= BigInt(-1);
+    number -= BigInt(1);
+  } else {
+    for (const word of words) {
+      number |= word * (BigInt(1) << BigInt(64 * i++));
+    }
+  }
+  if (typeof scale === "number" && scale > 0) {
+    const denominator = BigInt("1".padEnd(scale + 1, "0"));
+    const quotient = number / denominator;
+    const remainder = negative ? -(number % denominator) : number % denominator;
+    const integerPart = bigIntToNumber(quotient);
+    const fractionPart = `${remainder}`.padStart(scale, "0");
+    const sign = negative && integerPart === 0 ? "-" : "";
+    return +`${sign}${integerPart}.${fractionPart}`;
+  }
+  return bigIntToNumber(number);
+}
+function bigNumToString(a) {
+  if (a.byteLength === 8) {
+    const bigIntArray = new a["BigIntArray"](a.buffer, a.byteOffset, 1);
+    return `${bigIntArray[0]}`;
+  }
+  if (!a["signed"]) {
+    return unsignedBigNumToString(a);
+  }
+  let array = new Uint16Array(a.buffer, a.byteOffset, a.byteLength / 2);
+  const highOrderWord = new Int16Array([array.at(-1)])[0];
+  if (highOrderWord >= 0) {
+    return unsignedBigNumToString(a);
+  }
+  array = array.slice();
+  let carry = 1;
+  for (let i = 0; i < array.length; i++) {
+    const elem = array[i];
+    const updated = ~elem + carry;
+    array[i] = updated;
+    carry &= elem === 0 ? 1 : 0;
+  }
+  const negated = unsignedBigNumToString(array);
+  return `-${negated}`;
+}
+function bigNumToBigInt(a) {
+  if (a.byteLength === 8) {
+    const bigIntArray = new a["BigIntArray"](a.buffer, a.byteOffset, 1);
+    return bigIntArray[0];
+  } else {
+    return bigNumToString(a);
+  }
+}
+function unsignedBigNumToString(a) {
+  let digits = "";
+  const base64 = new Uint32Array(2);
+  let base32 = new Uint16Array(a.buffer, a.byteOffset, a.byteLength / 2);
+  const checks = new Uint32Array((base32 = new Uint16Array(base32).reverse()).buffer);
+  let i = -1;
+  const n = base32.length - 1;
+  do {
+    for (base64[0] = base32[i = 0]; i < n; ) {
+      base32[i++] = base64[1] = base64[0] / 10;
+      base64[0] = (base64[0] - base64[1] * 10 << 16) + base32[i];
+    }
+    base32[i] = base64[1] = base64[0] / 10;
+    base64[0] = base64[0] - base64[1] * 10;
+    digits = `${base64[0]}${digits}`;
+  } while (checks[0] || checks[1] || checks[2] || checks[3]);
+  return digits !== null && digits !== void 0 ? digits : `0`;
+}
+var BN = class _BN {
+  /** @nocollapse */
+  static new(num, isSigned) {
+    switch (isSigned) {
+      case true:
+        return new SignedBigNum(num);
+      case false:
+        return new UnsignedBigNum(num);
+    }
+    switch (num.constructor) {
+      case Int8Array:
+      case Int16Array:
+      case Int32Array:
+      case BigInt64Array:
+        return new SignedBigNum(num);
+    }
+    if (num.byteLength === 16) {
+      return new DecimalBigNum(num);
+    }
+    return new UnsignedBigNum(num);
+  }
+  /** @nocollapse */
+  static signed(num) {
+    return new SignedBigNum(num);
+  }
+  /** @nocollapse */
+  static unsigned(num) {
+    return new UnsignedBigNum(num);
+  }
+  /** @nocollapse */
+  static decimal(num) {
+    return new DecimalBigNum(num);
+  }
+  constructor(num, isSigned) {
+    return _BN.new(num, isSigned);
+  }
+};
+
+// node_modules/apache-arrow/type.mjs
+var _a;
+var _b;
+var _c;
+var _d;
+var _e;
+var _f;
+var _g;
+var _h;
+var _j;
+var _k;
+var _l;
+var _m;
+var _o;
+var _p;
+var _q;
+var _r;
+var _s;
+var _t;
+var _u;
+var _v;
+var _w;
+var _x;
+var _y;
+var _z;
+var _0;
+var kDataTypeSymbol = /* @__PURE__ */ Symbol.for("apache-arrow/DataType");
+var DataType = class _DataType {
+  /**
+   * Check if an object is an instance of DataType.
+   * This works across different instances of the Arrow library.
+   *
+   * Note: We intentionally do NOT implement Symbol.hasInstance here because
+   * it would break instanceof checks for subclasses like Struct, Dictionary, etc.
+   * Use DataType.isDataType() for cross-library type checking instead.
+   * @nocollapse
+   */
+  static isDataType(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2[kDataTypeSymbol]) === true;
+  }
+  /** @nocollapse */
+  static isNull(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Null;
+  }
+  /** @nocollapse */
+  static isInt(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Int;
+  }
+  /** @nocollapse */
+  static isFloat(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Float;
+  }
+  /** @nocollapse */
+  static isBinary(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Binary;
+  }
+  /** @nocollapse */
+  static isBinaryView(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.BinaryView;
+  }
+  /** @nocollapse */
+  static isLargeBinary(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.LargeBinary;
+  }
+  /** @nocollapse */
+  static isUtf8(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Utf8;
+  }
+  /** @nocollapse */
+  static isUtf8View(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Utf8View;
+  }
+  /** @nocollapse */
+  static isLargeUtf8(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.LargeUtf8;
+  }
+  /** @nocollapse */
+  static isBool(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Bool;
+  }
+  /** @nocollapse */
+  static isDecimal(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Decimal;
+  }
+  /** @nocollapse */
+  static isDate(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Date;
+  }
+  /** @nocollapse */
+  static isTime(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Time;
+  }
+  /** @nocollapse */
+  static isTimestamp(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Timestamp;
+  }
+  /** @nocollapse */
+  static isInterval(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Interval;
+  }
+  /** @nocollapse */
+  static isDuration(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Duration;
+  }
+  /** @nocollapse */
+  static isList(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.List;
+  }
+  /** @nocollapse */
+  static isLargeList(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.LargeList;
+  }
+  // TODO: Implement ListView type
+  //     /** @nocollapse */ static isListView(x: any): x is ListView { return x?.typeId === Type.ListView; }
+  /** @nocollapse */
+  static isStruct(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Struct;
+  }
+  /** @nocollapse */
+  static isUnion(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Union;
+  }
+  /** @nocollapse */
+  static isFixedSizeBinary(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.FixedSizeBinary;
+  }
+  /** @nocollapse */
+  static isFixedSizeList(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.FixedSizeList;
+  }
+  /** @nocollapse */
+  static isMap(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Map;
+  }
+  /** @nocollapse */
+  static isDictionary(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Dictionary;
+  }
+  /** @nocollapse */
+  static isDenseUnion(x2) {
+    return _DataType.isUnion(x2) && x2.mode === UnionMode.Dense;
+  }
+  /** @nocollapse */
+  static isSparseUnion(x2) {
+    return _DataType.isUnion(x2) && x2.mode === UnionMode.Sparse;
+  }
+  constructor(typeId) {
+    this.typeId = typeId;
+  }
+};
+_a = Symbol.toStringTag;
+DataType[_a] = ((proto) => {
+  proto.children = null;
+  proto.ArrayType = Array;
+  proto.OffsetArrayType = Int32Array;
+  proto[kDataTypeSymbol] = true;
+  return proto[Symbol.toStringTag] = "DataType";
+})(DataType.prototype);
+var Null2 = class extends DataType {
+  constructor() {
+    super(Type2.Null);
+  }
+  toString() {
+    return `Null`;
+  }
+};
+_b = Symbol.toStringTag;
+Null2[_b] = ((proto) => proto[Symbol.toStringTag] = "Null")(Null2.prototype);
+var Int_ = class extends DataType {
+  constructor(isSigned, bitWidth2) {
+    super(Type2.Int);
+    this.isSigned = isSigned;
+    this.bitWidth = bitWidth2;
+  }
+  get ArrayType() {
+    switch (this.bitWidth) {
+      case 8:
+        return this.isSigned ? Int8Array : Uint8Array;
+      case 16:
+        return this.isSigned ? Int16Array : Uint16Array;
+      case 32:
+        return this.isSigned ? Int32Array : Uint32Array;
+      case 64:
+        return this.isSigned ? BigInt64Array : BigUint64Array;
+    }
+    throw new Error(`Unrecognized ${this[Symbol.toStringTag]} type`);
+  }
+  toString() {
+    return `${this.isSigned ? `I` : `Ui`}nt${this.bitWidth}`;
+  }
+};
+_c = Symbol.toStringTag;
+Int_[_c] = ((proto) => {
+  proto.isSigned = null;
+  proto.bitWidth = null;
+  return proto[Symbol.toStringTag] = "Int";
+})(Int_.prototype);
+var Int8 = class extends Int_ {
+  constructor() {
+    super(true, 8);
+  }
+  get ArrayType() {
+    return Int8Array;
+  }
+};
+var Int16 = class extends Int_ {
+  constructor() {
+    super(true, 16);
+  }
+  get ArrayType() {
+    return Int16Array;
+  }
+};
+var Int32 = class extends Int_ {
+  constructor() {
+    super(true, 32);
+  }
+  get ArrayType() {
+    return Int32Array;
+  }
+};
+var Int64 = class extends Int_ {
+  constructor() {
+    super(true, 64);
+  }
+  get ArrayType() {
+    return BigInt64Array;
+  }
+};
+var Uint8 = class extends Int_ {
+  constructor() {
+    super(false, 8);
+  }
+  get ArrayType() {
+    return Uint8Array;
+  }
+};
+var Uint16 = class extends Int_ {
+  constructor() {
+    super(false, 16);
+  }
+  get ArrayType() {
+    return Uint16Array;
+  }
+};
+var Uint32 = class extends Int_ {
+  constructor() {
+    super(false, 32);
+  }
+  get ArrayType() {
+    return Uint32Array;
+  }
+};
+var Uint64 = class extends Int_ {
+  constructor() {
+    super(false, 64);
+  }
+  get ArrayType() {
+    return BigUint64Array;
+  }
+};
+Object.defineProperty(Int8.prototype, "ArrayType", { value: Int8Array });
+Object.defineProperty(Int16.prototype, "ArrayType", { value: Int16Array });
+Object.defineProperty(Int32.prototype, "ArrayType", { value: Int32Array });
+Object.defineProperty(Int64.prototype, "ArrayType", { value: BigInt64Array });
+Object.defineProperty(Uint8.prototype, "ArrayType", { value: Uint8Array });
+Object.defineProperty(Uint16.prototype, "ArrayType", { value: Uint16Array });
+Object.defineProperty(Uint32.prototype, "ArrayType", { value: Uint32Array });
+Object.defineProperty(Uint64.prototype, "ArrayType", { value: BigUint64Array });
+var Float = class extends DataType {
+  constructor(precision) {
+    super(Type2.Float);
+    this.precision = precision;
+  }
+  get ArrayType() {
+    switch (this.precision) {
+      case Precision.HALF:
+        return Uint16Array;
+      case Precision.SINGLE:
+        return Float32Array;
+      case Precision.DOUBLE:
+        return Float64Array;
+    }
+    throw new Error(`Unrecognized ${this[Symbol.toStringTag]} type`);
+  }
+  toString() {
+    return `Float${this.precision << 5 || 16}`;
+  }
+};
+_d = Symbol.toStringTag;
+Float[_d] = ((proto) => {
+  proto.precision = null;
+  return proto[Symbol.toStringTag] = "Float";
+})(Float.prototype);
+var Float16 = class extends Float {
+  constructor() {
+    super(Precision.HALF);
+  }
+};
+var Float32 = class extends Float {
+  constructor() {
+    super(Precision.SINGLE);
+  }
+};
+var Float64 = class extends Float {
+  constructor() {
+    super(Precision.DOUBLE);
+  }
+};
+Object.defineProperty(Float16.prototype, "ArrayType", { value: Uint16Array });
+Object.defineProperty(Float32.prototype, "ArrayType", { value: Float32Array });
+Object.defineProperty(Float64.prototype, "ArrayType", { value: Float64Array });
+var Binary2 = class extends DataType {
+  constructor() {
+    super(Type2.Binary);
+  }
+  toString() {
+    return `Binary`;
+  }
+};
+_e = Symbol.toStringTag;
+Binary2[_e] = ((proto) => {
+  proto.ArrayType = Uint8Array;
+  return proto[Symbol.toStringTag] = "Binary";
+})(Binary2.prototype);
+var BinaryView2 = class extends DataType {
+  constructor() {
+    super(Type2.BinaryView);
+  }
+  toString() {
+    return `BinaryView`;
+  }
+};
+_f = Symbol.toStringTag;
+BinaryView2.ELEMENT_WIDTH = 16;
+BinaryView2.INLINE_CAPACITY = 12;
+BinaryView2.LENGTH_OFFSET = 0;
+BinaryView2.INLINE_OFFSET = 4;
+BinaryView2.BUFFER_INDEX_OFFSET = 8;
+BinaryView2.BUFFER_OFFSET_OFFSET = 12;
+BinaryView2[_f] = ((proto) => {
+  proto.ArrayType = Uint8Array;
+  return proto[Symbol.toStringTag] = "BinaryView";
+})(BinaryView2.prototype);
+var LargeBinary2 = class extends DataType {
+  constructor() {
+    super(Type2.LargeBinary);
+  }
+  toString() {
+    return `LargeBinary`;
+  }
+};
+_g = Symbol.toStringTag;
+LargeBinary2[_g] = ((proto) => {
+  proto.ArrayType = Uint8Array;
+  proto.OffsetArrayType = BigInt64Array;
+  return proto[Symbol.toStringTag] = "LargeBinary";
+})(LargeBinary2.prototype);
+var Utf82 = class extends DataType {
+  constructor() {
+    super(Type2.Utf8);
+  }
+  toString() {
+    return `Utf8`;
+  }
+};
+_h = Symbol.toStringTag;
+Utf82[_h] = ((proto) => {
+  proto.ArrayType = Uint8Array;
+  return proto[Symbol.toStringTag] = "Utf8";
+})(Utf82.prototype);
+var Utf8View2 = class extends DataType {
+  constructor() {
+    super(Type2.Utf8View);
+  }
+  toString() {
+    return `Utf8View`;
+  }
+};
+_j = Symbol.toStringTag;
+Utf8View2.ELEMENT_WIDTH = BinaryView2.ELEMENT_WIDTH;
+Utf8View2.INLINE_CAPACITY = BinaryView2.INLINE_CAPACITY;
+Utf8View2[_j] = ((proto) => {
+  proto.ArrayType = Uint8Array;
+  return proto[Symbol.toStringTag] = "Utf8View";
+})(Utf8View2.prototype);
+var LargeUtf82 = class extends DataType {
+  constructor() {
+    super(Type2.LargeUtf8);
+  }
+  toString() {
+    return `LargeUtf8`;
+  }
+};
+_k = Symbol.toStringTag;
+LargeUtf82[_k] = ((proto) => {
+  proto.ArrayType = Uint8Array;
+  proto.OffsetArrayType = BigInt64Array;
+  return proto[Symbol.toStringTag] = "LargeUtf8";
+})(LargeUtf82.prototype);
+var Bool2 = class extends DataType {
+  constructor() {
+    super(Type2.Bool);
+  }
+  toString() {
+    return `Bool`;
+  }
+};
+_l = Symbol.toStringTag;
+Bool2[_l] = ((proto) => {
+  proto.ArrayType = Uint8Array;
+  return proto[Symbol.toStringTag] = "Bool";
+})(Bool2.prototype);
+var Decimal2 = class extends DataType {
+  constructor(scale, precision, bitWidth2 = 128) {
+    super(Type2.Decimal);
+    this.scale = scale;
+    this.precision = precision;
+    this.bitWidth = bitWidth2;
+  }
+  toString() {
+    return `Decimal[${this.precision}e${this.scale > 0 ? `+` : ``}${this.scale}]`;
+  }
+};
+_m = Symbol.toStringTag;
+Decimal2[_m] = ((proto) => {
+  proto.scale = null;
+  proto.precision = null;
+  proto.ArrayType = Uint32Array;
+  return proto[Symbol.toStringTag] = "Decimal";
+})(Decimal2.prototype);
+var Date_ = class extends DataType {
+  constructor(unit) {
+    super(Type2.Date);
+    this.unit = unit;
+  }
+  toString() {
+    return `Date${(this.unit + 1) * 32}<${DateUnit[this.unit]}>`;
+  }
+  get ArrayType() {
+    return this.unit === DateUnit.DAY ? Int32Array : BigInt64Array;
+  }
+};
+_o = Symbol.toStringTag;
+Date_[_o] = ((proto) => {
+  proto.unit = null;
+  return proto[Symbol.toStringTag] = "Date";
+})(Date_.prototype);
+var Time_ = class extends DataType {
+  constructor(unit, bitWidth2) {
+    super(Type2.Time);
+    this.unit = unit;
+    this.bitWidth = bitWidth2;
+  }
+  toString() {
+    return `Time${this.bitWidth}<${TimeUnit[this.unit]}>`;
+  }
+  get ArrayType() {
+    switch (this.bitWidth) {
+      case 32:
+        return Int32Array;
+      case 64:
+        return BigInt64Array;
+    }
+    throw new Error(`Unrecognized ${this[Symbol.toStringTag]} type`);
+  }
+};
+_p = Symbol.toStringTag;
+Time_[_p] = ((proto) => {
+  proto.unit = null;
+  proto.bitWidth = null;
+  return proto[Symbol.toStringTag] = "Time";
+})(Time_.prototype);
+var Timestamp_ = class extends DataType {
+  constructor(unit, timezone) {
+    super(Type2.Timestamp);
+    this.unit = unit;
+    this.timezone = timezone;
+  }
+  toString() {
+    return `Timestamp<${TimeUnit[this.unit]}${this.timezone ? `, ${this.timezone}` : ``}>`;
+  }
+};
+_q = Symbol.toStringTag;
+Timestamp_[_q] = ((proto) => {
+  proto.unit = null;
+  proto.timezone = null;
+  proto.ArrayType = BigInt64Array;
+  return proto[Symbol.toStringTag] = "Timestamp";
+})(Timestamp_.prototype);
+var Interval_ = class extends DataType {
+  constructor(unit) {
+    super(Type2.Interval);
+    this.unit = unit;
+  }
+  toString() {
+    return `Interval<${IntervalUnit[this.unit]}>`;
+  }
+};
+_r = Symbol.toStringTag;
+Interval_[_r] = ((proto) => {
+  proto.unit = null;
+  proto.ArrayType = Int32Array;
+  return proto[Symbol.toStringTag] = "Interval";
+})(Interval_.prototype);
+var Duration2 = class extends DataType {
+  constructor(unit) {
+    super(Type2.Duration);
+    this.unit = unit;
+  }
+  toString() {
+    return `Duration<${TimeUnit[this.unit]}>`;
+  }
+};
+_s = Symbol.toStringTag;
+Duration2[_s] = ((proto) => {
+  proto.unit = null;
+  proto.ArrayType = BigInt64Array;
+  return proto[Symbol.toStringTag] = "Duration";
+})(Duration2.prototype);
+var List2 = class extends DataType {
+  constructor(child) {
+    super(Type2.List);
+    this.children = [child];
+  }
+  toString() {
+    return `List<${this.valueType}>`;
+  }
+  get valueType() {
+    return this.children[0].type;
+  }
+  get valueField() {
+    return this.children[0];
+  }
+  get ArrayType() {
+    return this.valueType.ArrayType;
+  }
+};
+_t = Symbol.toStringTag;
+List2[_t] = ((proto) => {
+  proto.children = null;
+  return proto[Symbol.toStringTag] = "List";
+})(List2.prototype);
+var LargeList2 = class extends DataType {
+  constructor(child) {
+    super(Type2.LargeList);
+    this.children = [child];
+  }
+  toString() {
+    return `LargeList<${this.valueType}>`;
+  }
+  get valueType() {
+    return this.children[0].type;
+  }
+  get valueField() {
+    return this.children[0];
+  }
+  get ArrayType() {
+    return this.valueType.ArrayType;
+  }
+};
+_u = Symbol.toStringTag;
+LargeList2[_u] = ((proto) => {
+  proto.children = null;
+  proto.OffsetArrayType = BigInt64Array;
+  return proto[Symbol.toStringTag] = "LargeList";
+})(LargeList2.prototype);
+var Struct = class extends DataType {
+  constructor(children) {
+    super(Type2.Struct);
+    this.children = children;
+  }
+  toString() {
+    return `Struct<{${this.children.map((f) => `${f.name}:${f.type}`).join(`, `)}}>`;
+  }
+};
+_v = Symbol.toStringTag;
+Struct[_v] = ((proto) => {
+  proto.children = null;
+  return proto[Symbol.toStringTag] = "Struct";
+})(Struct.prototype);
+var Union_ = class extends DataType {
+  constructor(mode, typeIds, children) {
+    super(Type2.Union);
+    this.mode = mode;
+    this.children = children;
+    this.typeIds = typeIds = Int32Array.from(typeIds);
+    this.typeIdToChildIndex = typeIds.reduce((typeIdToChildIndex, typeId, idx) => (typeIdToChildIndex[typeId] = idx) && typeIdToChildIndex || typeIdToChildIndex, /* @__PURE__ */ Object.create(null));
+  }
+  toString() {
+    return `${this[Symbol.toStringTag]}<${this.children.map((x2) => `${x2.type}`).join(` | `)}>`;
+  }
+};
+_w = Symbol.toStringTag;
+Union_[_w] = ((proto) => {
+  proto.mode = null;
+  proto.typeIds = null;
+  proto.children = null;
+  proto.typeIdToChildIndex = null;
+  proto.ArrayType = Int8Array;
+  return proto[Symbol.toStringTag] = "Union";
+})(Union_.prototype);
+var FixedSizeBinary2 = class extends DataType {
+  constructor(byteWidth2) {
+    super(Type2.FixedSizeBinary);
+    this.byteWidth = byteWidth2;
+  }
+  toString() {
+    return `FixedSizeBinary[${this.byteWidth}]`;
+  }
+};
+_x = Symbol.toStringTag;
+FixedSizeBinary2[_x] = ((proto) => {
+  proto.byteWidth = null;
+  proto.ArrayType = Uint8Array;
+  return proto[Symbol.toStringTag] = "FixedSizeBinary";
+})(FixedSizeBinary2.prototype);
+var FixedSizeList2 = class extends DataType {
+  constructor(listSize, child) {
+    super(Type2.FixedSizeList);
+    this.listSize = listSize;
+    this.children = [child];
+  }
+  get valueType() {
+    return this.children[0].type;
+  }
+  get valueField() {
+    return this.children[0];
+  }
+  get ArrayType() {
+    return this.valueType.ArrayType;
+  }
+  toString() {
+    return `FixedSizeList[${this.listSize}]<${this.valueType}>`;
+  }
+};
+_y = Symbol.toStringTag;
+FixedSizeList2[_y] = ((proto) => {
+  proto.children = null;
+  proto.listSize = null;
+  return proto[Symbol.toStringTag] = "FixedSizeList";
+})(FixedSizeList2.prototype);
+var Map_ = class extends DataType {
+  constructor(entries, keysSorted = false) {
+    var _1, _2, _3;
+    super(Type2.Map);
+    this.children = [entries];
+    this.keysSorted = keysSorted;
+    if (entries) {
+      entries["name"] = "entries";
+      if ((_1 = entries === null || entries === void 0 ? void 0 : entries.type) === null || _1 === void 0 ? void 0 : _1.children) {
+        const key = (_2 = entries === null || entries === void 0 ? void 0 : entries.type) === null || _2 === void 0 ? void 0 : _2.children[0];
+        if (key) {
+          key["name"] = "key";
+        }
+        const val = (_3 = entries === null || entries === void 0 ? void 0 : entries.type) === null || _3 === void 0 ? void 0 : _3.children[1];
+        if (val) {
+          val["name"] = "value";
+        }
+      }
+    }
+  }
+  get keyType() {
+    return this.children[0].type.children[0].type;
+  }
+  get valueType() {
+    return this.children[0].type.children[1].type;
+  }
+  get childType() {
+    return this.children[0].type;
+  }
+  toString() {
+    return `Map<{${this.children[0].type.children.map((f) => `${f.name}:${f.type}`).join(`, `)}}>`;
+  }
+};
+_z = Symbol.toStringTag;
+Map_[_z] = ((proto) => {
+  proto.children = null;
+  proto.keysSorted = null;
+  return proto[Symbol.toStringTag] = "Map_";
+})(Map_.prototype);
+var getId = /* @__PURE__ */ ((atomicDictionaryId) => () => ++atomicDictionaryId)(-1);
+var Dictionary = class extends DataType {
+  constructor(dictionary2, indices, id, isOrdered) {
+    super(Type2.Dictionary);
+    this.indices = indices;
+    this.dictionary = dictionary2;
+    this.isOrdered = isOrdered || false;
+    this.id = id == null ? getId() : bigIntToNumber(id);
+  }
+  get children() {
+    return this.dictionary.children;
+  }
+  get valueType() {
+    return this.dictionary;
+  }
+  get ArrayType() {
+    return this.dictionary.ArrayType;
+  }
+  toString() {
+    return `Dictionary<${this.indices}, ${this.dictionary}>`;
+  }
+};
+_0 = Symbol.toStringTag;
+Dictionary[_0] = ((proto) => {
+  proto.id = null;
+  proto.indices = null;
+  proto.isOrdered = null;
+  proto.dictionary = null;
+  return proto[Symbol.toStringTag] = "Dictionary";
+})(Dictionary.prototype);
+function strideForType(type) {
+  const t = type;
+  switch (type.typeId) {
+    case Type2.Decimal:
+      return type.bitWidth / 32;
+    case Type2.Interval: {
+      if (t.unit === IntervalUnit.MONTH_DAY_NANO) {
+        return 4;
+      }
+      return 1 + t.unit;
+    }
+    // case Type.Int: return 1 + +((t as Int_).bitWidth > 32);
+    // case Type.Time: return 1 + +((t as Time_).bitWidth > 32);
+    case Type2.BinaryView:
+    case Type2.Utf8View:
+      return 16;
+    case Type2.FixedSizeList:
+      return t.listSize;
+    case Type2.FixedSizeBinary:
+      return t.byteWidth;
+    default:
+      return 1;
+  }
+}
+
+// node_modules/apache-arrow/visitor.mjs
+var Visitor = class {
+  visitMany(nodes, ...args) {
+    return nodes.map((node, i) => this.visit(node, ...args.map((x2) => x2[i])));
+  }
+  visit(...args) {
+    return this.getVisitFn(args[0], false).apply(this, args);
+  }
+  getVisitFn(node, throwIfNotFound = true) {
+    return getVisitFn(this, node, throwIfNotFound);
+  }
+  getVisitFnByTypeId(typeId, throwIfNotFound = true) {
+    return getVisitFnByTypeId(this, typeId, throwIfNotFound);
+  }
+  visitNull(_node, ..._args) {
+    return null;
+  }
+  visitBool(_node, ..._args) {
+    return null;
+  }
+  visitInt(_node, ..._args) {
+    return null;
+  }
+  visitFloat(_node, ..._args) {
+    return null;
+  }
+  visitUtf8(_node, ..._args) {
+    return null;
+  }
+  visitLargeUtf8(_node, ..._args) {
+    return null;
+  }
+  visitUtf8View(_node, ..._args) {
+    return null;
+  }
+  visitBinary(_node, ..._args) {
+    return null;
+  }
+  visitLargeBinary(_node, ..._args) {
+    return null;
+  }
+  visitBinaryView(_node, ..._args) {
+    return null;
+  }
+  visitFixedSizeBinary(_node, ..._args) {
+    return null;
+  }
+  visitDate(_node, ..._args) {
+    return null;
+  }
+  visitTimestamp(_node, ..._args) {
+    return null;
+  }
+  visitTime(_node, ..._args) {
+    return null;
+  }
+  visitDecimal(_node, ..._args) {
+    return null;
+  }
+  visitList(_node, ..._args) {
+    return null;
+  }
+  visitLargeList(_node, ..._args) {
+    return null;
+  }
+  visitStruct(_node, ..._args) {
+    return null;
+  }
+  visitUnion(_node, ..._args) {
+    return null;
+  }
+  visitDictionary(_node, ..._args) {
+    return null;
+  }
+  visitInterval(_node, ..._args) {
+    return null;
+  }
+  visitDuration(_node, ..._args) {
+    return null;
+  }
+  visitFixedSizeList(_node, ..._args) {
+    return null;
+  }
+  visitMap(_node, ..._args) {
+    return null;
+  }
+};
+function getVisitFn(visitor, node, throwIfNotFound = true) {
+  if (typeof node === "number") {
+    return getVisitFnByTypeId(visitor, node, throwIfNotFound);
+  }
+  if (typeof node === "string" && node in Type2) {
+    return getVisitFnByTypeId(visitor, Type2[node], throwIfNotFound);
+  }
+  if (node && node instanceof DataType) {
+    return getVisitFnByTypeId(visitor, inferDType(node), throwIfNotFound);
+  }
+  if ((node === null || node === void 0 ? void 0 : node.type) && node.type instanceof DataType) {
+    return getVisitFnByTypeId(visitor, inferDType(node.type), throwIfNotFound);
+  }
+  return getVisitFnByTypeId(visitor, Type2.NONE, throwIfNotFound);
+}
+function getVisitFnByTypeId(visitor, dtype, throwIfNotFound = true) {
+  let fn = null;
+  switch (dtype) {
+    case Type2.Null:
+      fn = visitor.visitNull;
+      break;
+    case Type2.Bool:
+      fn = visitor.visitBool;
+      break;
+    case Type2.Int:
+      fn = visitor.visitInt;
+      break;
+    case Type2.Int8:
+      fn = visitor.visitInt8 || visitor.visitInt;
+      break;
+    case Type2.Int16:
+      fn = visitor.visitInt16 || visitor.visitInt;
+      break;
+    case Type2.Int32:
+      fn = visitor.visitInt32 || visitor.visitInt;
+      break;
+    case Type2.Int64:
+      fn = visitor.visitInt64 || visitor.visitInt;
+      break;
+    case Type2.Uint8:
+      fn = visitor.visitUint8 || visitor.visitInt;
+      break;
+    case Type2.Uint16:
+      fn = visitor.visitUint16 || visitor.visitInt;
+      break;
+    case Type2.Uint32:
+      fn = visitor.visitUint32 || visitor.visitInt;
+      break;
+    case Type2.Uint64:
+      fn = visitor.visitUint64 || visitor.visitInt;
+      break;
+    case Type2.Float:
+      fn = visitor.visitFloat;
+      break;
+    case Type2.Float16:
+      fn = visitor.visitFloat16 || visitor.visitFloat;
+      break;
+    case Type2.Float32:
+      fn = visitor.visitFloat32 || visitor.visitFloat;
+      break;
+    case Type2.Float64:
+      fn = visitor.visitFloat64 || visitor.visitFloat;
+      break;
+    case Type2.Utf8:
+      fn = visitor.visitUtf8;
+      break;
+    case Type2.LargeUtf8:
+      fn = visitor.visitLargeUtf8;
+      break;
+    case Type2.Utf8View:
+      fn = visitor.visitUtf8View || visitor.visitUtf8;
+      break;
+    case Type2.Binary:
+      fn = visitor.visitBinary;
+      break;
+    case Type2.LargeBinary:
+      fn = visitor.visitLargeBinary;
+      break;
+    case Type2.BinaryView:
+      fn = visitor.visitBinaryView || visitor.visitBinary;
+      break;
+    case Type2.FixedSizeBinary:
+      fn = visitor.visitFixedSizeBinary;
+      break;
+    case Type2.Date:
+      fn = visitor.visitDate;
+      break;
+    case Type2.DateDay:
+      fn = visitor.visitDateDay || visitor.visitDate;
+      break;
+    case Type2.DateMillisecond:
+      fn = visitor.visitDateMillisecond || visitor.visitDate;
+      break;
+    case Type2.Timestamp:
+      fn = visitor.visitTimestamp;
+      break;
+    case Type2.TimestampSecond:
+      fn = visitor.visitTimestampSecond || visitor.visitTimestamp;
+      break;
+    case Type2.TimestampMillisecond:
+      fn = visitor.visitTimestampMillisecond || visitor.visitTimestamp;
+      break;
+    case Type2.TimestampMicrosecond:
+      fn = visitor.visitTimestampMicrosecond || visitor.visitTimestamp;
+      break;
+    case Type2.TimestampNanosecond:
+      fn = visitor.visitTimestampNanosecond || visitor.visitTimestamp;
+      break;
+    case Type2.Time:
+      fn = visitor.visitTime;
+      break;
+    case Type2.TimeSecond:
+      fn = visitor.visitTimeSecond || visitor.visitTime;
+      break;
+    case Type2.TimeMillisecond:
+      fn = visitor.visitTimeMillisecond || visitor.visitTime;
+      break;
+    case Type2.TimeMicrosecond:
+      fn = visitor.visitTimeMicrosecond || visitor.visitTime;
+      break;
+    case Type2.TimeNanosecond:
+      fn = visitor.visitTimeNanosecond || visitor.visitTime;
+      break;
+    case Type2.Decimal:
+      fn = visitor.visitDecimal;
+      break;
+    case Type2.List:
+      fn = visitor.visitList;
+      break;
+    case Type2.LargeList:
+      fn = visitor.visitLargeList;
+      break;
+    case Type2.Struct:
+      fn = visitor.visitStruct;
+      break;
+    case Type2.Union:
+      fn = visitor.visitUnion;
+      break;
+    case Type2.DenseUnion:
+      fn = visitor.visitDenseUnion || visitor.visitUnion;
+      break;
+    case Type2.SparseUnion:
+      fn = visitor.visitSparseUnion || visitor.visitUnion;
+      break;
+    case Type2.Dictionary:
+      fn = visitor.visitDictionary;
+      break;
+    case Type2.Interval:
+      fn = visitor.visitInterval;
+      break;
+    case Type2.IntervalDayTime:
+      fn = visitor.visitIntervalDayTime || visitor.visitInterval;
+      break;
+    case Type2.IntervalYearMonth:
+      fn = visitor.visitIntervalYearMonth || visitor.visitInterval;
+      break;
+    case Type2.IntervalMonthDayNano:
+      fn = visitor.visitIntervalMonthDayNano || visitor.visitInterval;
+      break;
+    case Type2.Duration:
+      fn = visitor.visitDuration;
+      break;
+    case Type2.DurationSecond:
+      fn = visitor.visitDurationSecond || visitor.visitDuration;
+      break;
+    case Type2.DurationMillisecond:
+      fn = visitor.visitDurationMillisecond || visitor.visitDuration;
+      break;
+    case Type2.DurationMicrosecond:
+      fn = visitor.visitDurationMicrosecond || visitor.visitDuration;
+      break;
+    case Type2.DurationNanosecond:
+      fn = visitor.visitDurationNanosecond || visitor.visitDuration;
+      break;
+    case Type2.FixedSizeList:
+      fn = visitor.visitFixedSizeList;
+      break;
+    case Type2.Map:
+      fn = visitor.visitMap;
+      break;
+  }
+  if (typeof fn === "function")
+    return fn;
+  if (!throwIfNotFound)
+    return () => null;
+  throw new Error(`Unrecognized type '${Type2[dtype]}'`);
+}
+function inferDType(type) {
+  switch (type.typeId) {
+    case Type2.Null:
+      return Type2.Null;
+    case Type2.Int: {
+      const { bitWidth: bitWidth2, isSigned } = type;
+      switch (bitWidth2) {
+        case 8:
+          return isSigned ? Type2.Int8 : Type2.Uint8;
+        case 16:
+          return isSigned ? Type2.Int16 : Type2.Uint16;
+        case 32:
+          return isSigned ? Type2.Int32 : Type2.Uint32;
+        case 64:
+          return isSigned ? Type2.Int64 : Type2.Uint64;
+      }
+      return Type2.Int;
+    }
+    case Type2.Float:
+      switch (type.precision) {
+        case Precision.HALF:
+          return Type2.Float16;
+        case Precision.SINGLE:
+          return Type2.Float32;
+        case Precision.DOUBLE:
+          return Type2.Float64;
+      }
+      return Type2.Float;
+    case Type2.Binary:
+      return Type2.Binary;
+    case Type2.LargeBinary:
+      return Type2.LargeBinary;
+    case Type2.BinaryView:
+      return Type2.BinaryView;
+    case Type2.Utf8:
+      return Type2.Utf8;
+    case Type2.LargeUtf8:
+      return Type2.LargeUtf8;
+    case Type2.Utf8View:
+      return Type2.Utf8View;
+    case Type2.Bool:
+      return Type2.Bool;
+    case Type2.Decimal:
+      return Type2.Decimal;
+    case Type2.Time:
+      switch (type.unit) {
+        case TimeUnit.SECOND:
+          return Type2.TimeSecond;
+        case TimeUnit.MILLISECOND:
+          return Type2.TimeMillisecond;
+        case TimeUnit.MICROSECOND:
+          return Type2.TimeMicrosecond;
+        case TimeUnit.NANOSECOND:
+          return Type2.TimeNanosecond;
+      }
+      return Type2.Time;
+    case Type2.Timestamp:
+      switch (type.unit) {
+        case TimeUnit.SECOND:
+          return Type2.TimestampSecond;
+        case TimeUnit.MILLISECOND:
+          return Type2.TimestampMillisecond;
+        case TimeUnit.MICROSECOND:
+          return Type2.TimestampMicrosecond;
+        case TimeUnit.NANOSECOND:
+          return Type2.TimestampNanosecond;
+      }
+      return Type2.Timestamp;
+    case Type2.Date:
+      switch (type.unit) {
+        case DateUnit.DAY:
+          return Type2.DateDay;
+        case DateUnit.MILLISECOND:
+          return Type2.DateMillisecond;
+      }
+      return Type2.Date;
+    case Type2.Interval:
+      switch (type.unit) {
+        case IntervalUnit.DAY_TIME:
+          return Type2.IntervalDayTime;
+        case IntervalUnit.YEAR_MONTH:
+          return Type2.IntervalYearMonth;
+        case IntervalUnit.MONTH_DAY_NANO:
+          return Type2.IntervalMonthDayNano;
+      }
+      return Type2.Interval;
+    case Type2.Duration:
+      switch (type.unit) {
+        case TimeUnit.SECOND:
+          return Type2.DurationSecond;
+        case TimeUnit.MILLISECOND:
+          return Type2.DurationMillisecond;
+        case TimeUnit.MICROSECOND:
+          return Type2.DurationMicrosecond;
+        case TimeUnit.NANOSECOND:
+          return Type2.DurationNanosecond;
+      }
+      return Type2.Duration;
+    case Type2.Map:
+      return Type2.Map;
+    case Type2.List:
+      return Type2.List;
+    case Type2.LargeList:
+      return Type2.LargeList;
+    case Type2.Struct:
+      return Type2.Struct;
+    case Type2.Union:
+      switch (type.mode) {
+        case UnionMode.Dense:
+          return Type2.DenseUnion;
+        case UnionMode.Sparse:
+          return Type2.SparseUnion;
+      }
+      return Type2.Union;
+    case Type2.FixedSizeBinary:
+      return Type2.FixedSizeBinary;
+    case Type2.FixedSizeList:
+      return Type2.FixedSizeList;
+    case Type2.Dictionary:
+      return Type2.Dictionary;
+  }
+  throw new Error(`Unrecognized type '${Type2[type.typeId]}'`);
+}
+Visitor.prototype.visitInt8 = null;
+Visitor.prototype.visitInt16 = null;
+Visitor.prototype.visitInt32 = null;
+Visitor.prototype.visitInt64 = null;
+Visitor.prototype.visitUint8 = null;
+Visitor.prototype.visitUint16 = null;
+Visitor.prototype.visitUint32 = null;
+Visitor.prototype.visitUint64 = null;
+Visitor.prototype.visitFloat16 = null;
+Visitor.prototype.visitFloat32 = null;
+Visitor.prototype.visitFloat64 = null;
+Visitor.prototype.visitDateDay = null;
+Visitor.prototype.visitDateMillisecond = null;
+Visitor.prototype.visitTimestampSecond = null;
+Visitor.prototype.visitTimestampMillisecond = null;
+Visitor.prototype.visitTimestampMicrosecond = null;
+Visitor.prototype.visitTimestampNanosecond = null;
+Visitor.prototype.visitTimeSecond = null;
+Visitor.prototype.visitTimeMillisecond = null;
+Visitor.prototype.visitTimeMicrosecond = null;
+Visitor.prototype.visitTimeNanosecond = null;
+Visitor.prototype.visitDenseUnion = null;
+Visitor.prototype.visitSparseUnion = null;
+Visitor.prototype.visitIntervalDayTime = null;
+Visitor.prototype.visitIntervalYearMonth = null;
+Visitor.prototype.visitIntervalMonthDayNano = null;
+Visitor.prototype.visitDuration = null;
+Visitor.prototype.visitDurationSecond = null;
+Visitor.prototype.visitDurationMillisecond = null;
+Visitor.prototype.visitDurationMicrosecond = null;
+Visitor.prototype.visitDurationNanosecond = null;
+
+// node_modules/apache-arrow/util/math.mjs
+var math_exports = {};
+__export(math_exports, {
+  float64ToUint16: () => float64ToUint16,
+  uint16ToFloat64: () => uint16ToFloat64
+});
+var f64 = new Float64Array(1);
+var u32 = new Uint32Array(f64.buffer);
+function uint16ToFloat64(h) {
+  const expo = (h & 31744) >> 10;
+  const sigf = (h & 1023) / 1024;
+  const sign = Math.pow(-1, (h & 32768) >> 15);
+  switch (expo) {
+    case 31:
+      return sign * (sigf ? Number.NaN : 1 / 0);
+    case 0:
+      return sign * (sigf ? 6103515625e-14 * sigf : 0);
+  }
+  return sign * Math.pow(2, expo - 15) * (1 + sigf);
+}
+function float64ToUint16(d) {
+  if (d !== d) {
+    return 32256;
+  }
+  f64[0] = d;
+  const sign = (u32[1] & 2147483648) >> 16 & 65535;
+  let expo = u32[1] & 2146435072, sigf = 0;
+  if (expo >= 1089470464) {
+    if (u32[0] > 0) {
+      expo = 31744;
+    } else {
+      expo = (expo & 2080374784) >> 16;
+      sigf = (u32[1] & 1048575) >> 10;
+    }
+  } else if (expo <= 1056964608) {
+    sigf = 1048576 + (u32[1] & 1048575);
+    sigf = 1048576 + (sigf << (expo >> 20) - 998) >> 21;
+    expo = 0;
+  } else {
+    expo = expo - 1056964608 >> 10;
+    sigf = (u32[1] & 1048575) + 512 >> 10;
+  }
+  return sign | expo | sigf & 65535;
+}
+
+// node_modules/apache-arrow/visitor/set.mjs
+var SetVisitor = class extends Visitor {
+};
+function wrapSet(fn) {
+  return (data, _1, _2) => {
+    if (data.setValid(_1, _2 != null)) {
+      return fn(data, _1, _2);
+    }
+  };
+}
+var setEpochMsToDays = (data, index, epochMs) => {
+  data[index] = Math.floor(epochMs / 864e5);
+};
+var setVariableWidthBytes = (values, valueOffsets, index, value) => {
+  if (index + 1 < valueOffsets.length) {
+    const x2 = bigIntToNumber(valueOffsets[index]);
+    const y = bigIntToNumber(valueOffsets[index + 1]);
+    values.set(value.subarray(0, y - x2), x2);
+  }
+};
+var setBool = ({ offset, values }, index, val) => {
+  const idx = offset + index;
+  val ? values[idx >> 3] |= 1 << idx % 8 : values[idx >> 3] &= ~(1 << idx % 8);
+};
+var setInt = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setFloat = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setFloat16 = ({ values }, index, value) => {
+  values[index] = float64ToUint16(value);
+};
+var setAnyFloat = (data, index, value) => {
+  switch (data.type.precision) {
+    case Precision.HALF:
+      return setFloat16(data, index, value);
+    case Precision.SINGLE:
+    case Precision.DOUBLE:
+      return setFloat(data, index, value);
+  }
+};
+var setDateDay = ({ values }, index, value) => {
+  setEpochMsToDays(values, index, value.valueOf());
+};
+var setDateMillisecond = ({ values }, index, value) => {
+  values[index] = BigInt(value);
+};
+var setFixedSizeBinary = ({ stride, values }, index, value) => {
+  values.set(value.subarray(0, stride), stride * index);
+};
+var setBinary = ({ values, valueOffsets }, index, value) => setVariableWidthBytes(values, valueOffsets, index, value);
+var ensureWritableVariadicBuffers = (data) => {
+  let buffers = data.variadicBuffers;
+  if (!Array.isArray(buffers) || Object.isFrozen(buffers)) {
+    buffers = Array.from(buffers);
+    data.variadicBuffers = buffers;
+  }
+  return buffers;
+};
+var setBinaryViewBytes = (data, index, bytes) => {
+  var _a5, _b2, _c2, _d2;
+  const views = data.values;
+  if (!views) {
+    throw new Error("BinaryView data is missing view buffer");
+  }
+  const elementWidth = BinaryView2.ELEMENT_WIDTH;
+  const viewOffset = index * elementWidth;
+  const end = viewOffset + elementWidth;
+  if (viewOffset < 0 || end > views.length) {
+    throw new RangeError(`BinaryView index ${index} out of bounds`);
+  }
+  views.fill(0, viewOffset, end);
+  const view = new DataView(views.buffer, views.byteOffset + viewOffset, elementWidth);
+  const length = bytes.length;
+  view.setInt32(BinaryView2.LENGTH_OFFSET, length, true);
+  if (length <= BinaryView2.INLINE_CAPACITY) {
+    views.set(bytes, viewOffset + BinaryView2.INLINE_OFFSET);
+    return;
+  }
+  const prefix2 = ((_a5 = bytes[0]) !== null && _a5 !== void 0 ? _a5 : 0) | ((_b2 = bytes[1]) !== null && _b2 !== void 0 ? _b2 : 0) << 8 | ((_c2 = bytes[2]) !== null && _c2 !== void 0 ? _c2 : 0) << 16 | ((_d2 = bytes[3]) !== null && _d2 !== void 0 ? _d2 : 0) << 24;
+  view.setUint32(BinaryView2.INLINE_OFFSET, prefix2 >>> 0, true);
+  const buffers = ensureWritableVariadicBuffers(data);
+  const copy = bytes.slice();
+  const bufferIndex = buffers.push(copy) - 1;
+  view.setInt32(BinaryView2.BUFFER_INDEX_OFFSET, bufferIndex, true);
+  view.setInt32(BinaryView2.BUFFER_OFFSET_OFFSET, 0, true);
+};
+var setBinaryView = (data, index, value) => {
+  const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
+  setBinaryViewBytes(data, index, bytes);
+};
+var setUtf8 = ({ values, valueOffsets }, index, value) => setVariableWidthBytes(values, valueOffsets, index, encodeUtf8(value));
+var setUtf8View = (data, index, value) => {
+  const bytes = encodeUtf8(value);
+  setBinaryViewBytes(data, index, bytes);
+};
+var setDate = (data, index, value) => {
+  data.type.unit === DateUnit.DAY ? setDateDay(data, index, value) : setDateMillisecond(data, index, value);
+};
+var setTimestampSecond = ({ values }, index, value) => {
+  values[index] = BigInt(value / 1e3);
+};
+var setTimestampMillisecond = ({ values }, index, value) => {
+  values[index] = BigInt(value);
+};
+var setTimestampMicrosecond = ({ values }, index, value) => {
+  values[index] = BigInt(value * 1e3);
+};
+var setTimestampNanosecond = ({ values }, index, value) => {
+  values[index] = BigInt(value * 1e6);
+};
+var setTimestamp = (data, index, value) => {
+  switch (data.type.unit) {
+    case TimeUnit.SECOND:
+      return setTimestampSecond(data, index, value);
+    case TimeUnit.MILLISECOND:
+      return setTimestampMillisecond(data, index, value);
+    case TimeUnit.MICROSECOND:
+      return setTimestampMicrosecond(data, index, value);
+    case TimeUnit.NANOSECOND:
+      return setTimestampNanosecond(data, index, value);
+  }
+};
+var setTimeSecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setTimeMillisecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setTimeMicrosecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setTimeNanosecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setTime = (data, index, value) => {
+  switch (data.type.unit) {
+    case TimeUnit.SECOND:
+      return setTimeSecond(data, index, value);
+    case TimeUnit.MILLISECOND:
+      return setTimeMillisecond(data, index, value);
+    case TimeUnit.MICROSECOND:
+      return setTimeMicrosecond(data, index, value);
+    case TimeUnit.NANOSECOND:
+      return setTimeNanosecond(data, index, value);
+  }
+};
+var setDecimal = ({ values, stride }, index, value) => {
+  values.set(value.subarray(0, stride), stride * index);
+};
+var setList = (data, index, value) => {
+  const values = data.children[0];
+  const valueOffsets = data.valueOffsets;
+  const set = instance.getVisitFn(values);
+  const begin = bigIntToNumber(valueOffsets[index]);
+  const end = bigIntToNumber(valueOffsets[index + 1]);
+  if (Array.isArray(value)) {
+    for (let idx = -1, itr = begin; itr < end; ) {
+      set(values, itr++, value[++idx]);
+    }
+  } else {
+    for (let idx = -1, itr = begin; itr < end; ) {
+      set(values, itr++, value.get(++idx));
+    }
+  }
+};
+var setMap = (data, index, value) => {
+  const values = data.children[0];
+  const { valueOffsets } = data;
+  const set = instance.getVisitFn(values);
+  let { [index]: idx, [index + 1]: end } = valueOffsets;
+  const entries = value instanceof Map ? value.entries() : Object.entries(value);
+  for (const val of entries) {
+    set(values, idx, val);
+    if (++idx >= end)
+      break;
+  }
+};
+var _setStructArrayValue = (o, v) => (set, c, _, i) => c && set(c, o, v[i]);
+var _setStructVectorValue = (o, v) => (set, c, _, i) => c && set(c, o, v.get(i));
+var _setStructMapValue = (o, v) => (set, c, f, _) => c && set(c, o, v.get(f.name));
+var _setStructObjectValue = (o, v) => (set, c, f, _) => c && set(c, o, v[f.name]);
+var setStruct = (data, index, value) => {
+  const childSetters = data.type.children.map((f) => instance.getVisitFn(f.type));
+  const set = value instanceof Map ? _setStructMapValue(index, value) : value instanceof Vector ? _setStructVectorValue(index, value) : Array.isArray(value) ? _setStructArrayValue(index, value) : _setStructObjectValue(index, value);
+  data.type.children.forEach((f, i) => set(childSetters[i], data.children[i], f, i));
+};
+var setUnion = (data, index, value) => {
+  data.type.mode === UnionMode.Dense ? setDenseUnion(data, index, value) : setSparseUnion(data, index, value);
+};
+var setDenseUnion = (data, index, value) => {
+  const childIndex = data.type.typeIdToChildIndex[data.typeIds[index]];
+  const child = data.children[childIndex];
+  instance.visit(child, data.valueOffsets[index], value);
+};
+var setSparseUnion = (data, index, value) => {
+  const childIndex = data.type.typeIdToChildIndex[data.typeIds[index]];
+  const child = data.children[childIndex];
+  instance.visit(child, index, value);
+};
+var setDictionary = (data, index, value) => {
+  var _a5;
+  (_a5 = data.dictionary) === null || _a5 === void 0 ? void 0 : _a5.set(data.values[index], value);
+};
+var setIntervalValue = (data, index, value) => {
+  switch (data.type.unit) {
+    case IntervalUnit.YEAR_MONTH:
+      return setIntervalYearMonth(data, index, value);
+    case IntervalUnit.DAY_TIME:
+      return setIntervalDayTime(data, index, value);
+    case IntervalUnit.MONTH_DAY_NANO:
+      return setIntervalMonthDayNano(data, index, value);
+  }
+};
+var setIntervalDayTime = ({ values }, index, value) => {
+  values.set(value.subarray(0, 2), 2 * index);
+};
+var setIntervalYearMonth = ({ values }, index, value) => {
+  values[index] = value[0] * 12 + value[1] % 12;
+};
+var setIntervalMonthDayNano = ({ values, stride }, index, value) => {
+  values.set(value.subarray(0, stride), stride * index);
+};
+var setDurationSecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setDurationMillisecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setDurationMicrosecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setDurationNanosecond = ({ values }, index, value) => {
+  values[index] = value;
+};
+var setDuration = (data, index, value) => {
+  switch (data.type.unit) {
+    case TimeUnit.SECOND:
+      return setDurationSecond(data, index, value);
+    case TimeUnit.MILLISECOND:
+      return setDurationMillisecond(data, index, value);
+    case TimeUnit.MICROSECOND:
+      return setDurationMicrosecond(data, index, value);
+    case TimeUnit.NANOSECOND:
+      return setDurationNanosecond(data, index, value);
+  }
+};
+var setFixedSizeList = (data, index, value) => {
+  const { stride } = data;
+  const child = data.children[0];
+  const set = instance.getVisitFn(child);
+  if (Array.isArray(value)) {
+    for (let idx = -1, offset = index * stride; ++idx < stride; ) {
+      set(child, offset + idx, value[idx]);
+    }
+  } else {
+    for (let idx = -1, offset = index * stride; ++idx < stride; ) {
+      set(child, offset + idx, value.get(idx));
+    }
+  }
+};
+SetVisitor.prototype.visitBool = wrapSet(setBool);
+SetVisitor.prototype.visitInt = wrapSet(setInt);
+SetVisitor.prototype.visitInt8 = wrapSet(setInt);
+SetVisitor.prototype.visitInt16 = wrapSet(setInt);
+SetVisitor.prototype.visitInt32 = wrapSet(setInt);
+SetVisitor.prototype.visitInt64 = wrapSet(setInt);
+SetVisitor.prototype.visitUint8 = wrapSet(setInt);
+SetVisitor.prototype.visitUint16 = wrapSet(setInt);
+SetVisitor.prototype.visitUint32 = wrapSet(setInt);
+SetVisitor.prototype.visitUint64 = wrapSet(setInt);
+SetVisitor.prototype.visitFloat = wrapSet(setAnyFloat);
+SetVisitor.prototype.visitFloat16 = wrapSet(setFloat16);
+SetVisitor.prototype.visitFloat32 = wrapSet(setFloat);
+SetVisitor.prototype.visitFloat64 = wrapSet(setFloat);
+SetVisitor.prototype.visitUtf8 = wrapSet(setUtf8);
+SetVisitor.prototype.visitLargeUtf8 = wrapSet(setUtf8);
+SetVisitor.prototype.visitUtf8View = wrapSet(setUtf8View);
+SetVisitor.prototype.visitBinary = wrapSet(setBinary);
+SetVisitor.prototype.visitLargeBinary = wrapSet(setBinary);
+SetVisitor.prototype.visitBinaryView = wrapSet(setBinaryView);
+SetVisitor.prototype.visitFixedSizeBinary = wrapSet(setFixedSizeBinary);
+SetVisitor.prototype.visitDate = wrapSet(setDate);
+SetVisitor.prototype.visitDateDay = wrapSet(setDateDay);
+SetVisitor.prototype.visitDateMillisecond = wrapSet(setDateMillisecond);
+SetVisitor.prototype.visitTimestamp = wrapSet(setTimestamp);
+SetVisitor.prototype.visitTimestampSecond = wrapSet(setTimestampSecond);
+SetVisitor.prototype.visitTimestampMillisecond = wrapSet(setTimestampMillisecond);
+SetVisitor.prototype.visitTimestampMicrosecond = wrapSet(setTimestampMicrosecond);
+SetVisitor.prototype.visitTimestampNanosecond = wrapSet(setTimestampNanosecond);
+SetVisitor.prototype.visitTime = wrapSet(setTime);
+SetVisitor.prototype.visitTimeSecond = wrapSet(setTimeSecond);
+SetVisitor.prototype.visitTimeMillisecond = wrapSet(setTimeMillisecond);
+SetVisitor.prototype.visitTimeMicrosecond = wrapSet(setTimeMicrosecond);
+SetVisitor.prototype.visitTimeNanosecond = wrapSet(setTimeNanosecond);
+SetVisitor.prototype.visitDecimal = wrapSet(setDecimal);
+SetVisitor.prototype.visitList = wrapSet(setList);
+SetVisitor.prototype.visitLargeList = wrapSet(setList);
+SetVisitor.prototype.visitStruct = wrapSet(setStruct);
+SetVisitor.prototype.visitUnion = wrapSet(setUnion);
+SetVisitor.prototype.visitDenseUnion = wrapSet(setDenseUnion);
+SetVisitor.prototype.visitSparseUnion = wrapSet(setSparseUnion);
+SetVisitor.prototype.visitDictionary = wrapSet(setDictionary);
+SetVisitor.prototype.visitInterval = wrapSet(setIntervalValue);
+SetVisitor.prototype.visitIntervalDayTime = wrapSet(setIntervalDayTime);
+SetVisitor.prototype.visitIntervalYearMonth = wrapSet(setIntervalYearMonth);
+SetVisitor.prototype.visitIntervalMonthDayNano = wrapSet(setIntervalMonthDayNano);
+SetVisitor.prototype.visitDuration = wrapSet(setDuration);
+SetVisitor.prototype.visitDurationSecond = wrapSet(setDurationSecond);
+SetVisitor.prototype.visitDurationMillisecond = wrapSet(setDurationMillisecond);
+SetVisitor.prototype.visitDurationMicrosecond = wrapSet(setDurationMicrosecond);
+SetVisitor.prototype.visitDurationNanosecond = wrapSet(setDurationNanosecond);
+SetVisitor.prototype.visitFixedSizeList = wrapSet(setFixedSizeList);
+SetVisitor.prototype.visitMap = wrapSet(setMap);
+var instance = new SetVisitor();
+
+// node_modules/apache-arrow/row/struct.mjs
+var kParent = /* @__PURE__ */ Symbol.for("parent");
+var kRowIndex = /* @__PURE__ */ Symbol.for("rowIndex");
+var StructRow = class {
+  constructor(parent, rowIndex2) {
+    this[kParent] = parent;
+    this[kRowIndex] = rowIndex2;
+    return new Proxy(this, structRowProxyHandler);
+  }
+  toArray() {
+    return Object.values(this.toJSON());
+  }
+  toJSON() {
+    const i = this[kRowIndex];
+    const parent = this[kParent];
+    const keys = parent.type.children;
+    const json = {};
+    for (let j = -1, n = keys.length; ++j < n; ) {
+      json[keys[j].name] = instance2.visit(parent.children[j], i);
+    }
+    return json;
+  }
+  toString() {
+    return `{${[...this].map(([key, val]) => `${valueToString(key)}: ${valueToString(val)}`).join(", ")}}`;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return this.toString();
+  }
+  [Symbol.iterator]() {
+    return new StructRowIterator(this[kParent], this[kRowIndex]);
+  }
+};
+var StructRowIterator = class {
+  constructor(data, rowIndex2) {
+    this.childIndex = 0;
+    this.children = data.children;
+    this.rowIndex = rowIndex2;
+    this.childFields = data.type.children;
+    this.numChildren = this.childFields.length;
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+  next() {
+    const i = this.childIndex;
+    if (i < this.numChildren) {
+      this.childIndex = i + 1;
+      return {
+        done: false,
+        value: [
+          this.childFields[i].name,
+          instance2.visit(this.children[i], this.rowIndex)
+        ]
+      };
+    }
+    return { done: true, value: null };
+  }
+};
+Object.defineProperties(StructRow.prototype, {
+  [Symbol.toStringTag]: { enumerable: false, configurable: false, value: "Row" },
+  [kParent]: { writable: true, enumerable: false, configurable: false, value: null },
+  [kRowIndex]: { writable: true, enumerable: false, configurable: false, value: -1 }
+});
+var StructRowProxyHandler = class {
+  isExtensible() {
+    return false;
+  }
+  deleteProperty() {
+    return false;
+  }
+  preventExtensions() {
+    return true;
+  }
+  ownKeys(row) {
+    return row[kParent].type.children.map((f) => f.name);
+  }
+  has(row, key) {
+    return row[kParent].type.children.some((f) => f.name === key);
+  }
+  getOwnPropertyDescriptor(row, key) {
+    if (row[kParent].type.children.some((f) => f.name === key)) {
+      return { writable: true, enumerable: true, configurable: true };
+    }
+    return;
+  }
+  get(row, key) {
+    if (Reflect.has(row, key)) {
+      return row[key];
+    }
+    const idx = row[kParent].type.children.findIndex((f) => f.name === key);
+    if (idx !== -1) {
+      const val = instance2.visit(row[kParent].children[idx], row[kRowIndex]);
+      Reflect.set(row, key, val);
+      return val;
+    }
+  }
+  set(row, key, val) {
+    const idx = row[kParent].type.children.findIndex((f) => f.name === key);
+    if (idx !== -1) {
+      instance.visit(row[kParent].children[idx], row[kRowIndex], val);
+      return Reflect.set(row, key, val);
+    } else if (Reflect.has(row, key) || typeof key === "symbol") {
+      return Reflect.set(row, key, val);
+    }
+    return false;
+  }
+};
+var structRowProxyHandler = new StructRowProxyHandler();
+
+// node_modules/apache-arrow/visitor/get.mjs
+var GetVisitor = class extends Visitor {
+};
+function wrapGet(fn) {
+  return (data, _1) => data.getValid(_1) ? fn(data, _1) : null;
+}
+var epochDaysToMs = (data, index) => 864e5 * data[index];
+var BINARY_VIEW_SIZE = 16;
+var BINARY_VIEW_INLINE_CAPACITY = 12;
+var getNull = (_data, _index) => null;
+var getVariableWidthBytes = (values, valueOffsets, index) => {
+  if (index + 1 >= valueOffsets.length) {
+    return null;
+  }
+  const x2 = bigIntToNumber(valueOffsets[index]);
+  const y = bigIntToNumber(valueOffsets[index + 1]);
+  return values.subarray(x2, y);
+};
+var getBool = ({ offset, values }, index) => {
+  const idx = offset + index;
+  const byte = values[idx >> 3];
+  return (byte & 1 << idx % 8) !== 0;
+};
+var getDateDay = ({ values }, index) => epochDaysToMs(values, index);
+var getDateMillisecond = ({ values }, index) => bigIntToNumber(values[index]);
+var getNumeric = ({ stride, values }, index) => values[stride * index];
+var getFloat16 = ({ stride, values }, index) => uint16ToFloat64(values[stride * index]);
+var getBigInts = ({ values }, index) => values[index];
+var getFixedSizeBinary = ({ stride, values }, index) => values.subarray(stride * index, stride * (index + 1));
+var getBinary = ({ values, valueOffsets }, index) => getVariableWidthBytes(values, valueOffsets, index);
+var getBinaryViewBytes = (data, index) => {
+  var _a5;
+  const values = data.values;
+  if (!values) {
+    throw new Error("BinaryView data is missing view buffer");
+  }
+  const viewOffset = index * BINARY_VIEW_SIZE;
+  const end = viewOffset + BINARY_VIEW_SIZE;
+  if (viewOffset < 0 || end > values.length) {
+    throw new Error(`BinaryView data buffer is too short: expected ${BINARY_VIEW_SIZE} bytes, got ${Math.max(0, values.length - viewOffset)}`);
+  }
+  const viewStruct = values.subarray(viewOffset, end);
+  if (viewStruct.length < BINARY_VIEW_SIZE) {
+    throw new Error(`BinaryView data buffer is too short: expected ${BINARY_VIEW_SIZE} bytes, got ${viewStruct.length}`);
+  }
+  const view = new DataView(values.buffer, viewStruct.byteOffset, BINARY_VIEW_SIZE);
+  const size = view.getInt32(0, true);
+  if (size <= 0) {
+    return new Uint8Array(0);
+  }
+  if (size <= BINARY_VIEW_INLINE_CAPACITY) {
+    return viewStruct.subarray(4, 4 + size);
+  }
+  const bufferIndex = view.getInt32(8, true);
+  const offset = view.getInt32(12, true);
+  const variadicBuffer = (_a5 = data.variadicBuffers) === null || _a5 === void 0 ? void 0 : _a5[bufferIndex];
+  if (!variadicBuffer) {
+    throw new Error(`BinaryView variadic buffer ${bufferIndex} is missing`);
+  }
+  return variadicBuffer.subarray(offset, offset + size);
+};
+var getBinaryViewValue = (data, index) => {
+  return getBinaryViewBytes(data, index);
+};
+var getUtf8 = ({ values, valueOffsets }, index) => {
+  const bytes = getVariableWidthBytes(values, valueOffsets, index);
+  return bytes !== null ? decodeUtf8(bytes) : null;
+};
+var getUtf8ViewValue = (data, index) => {
+  const bytes = getBinaryViewBytes(data, index);
+  return decodeUtf8(bytes);
+};
+var getInt = ({ values }, index) => values[index];
+var getFloat = ({ type, values }, index) => type.precision !== Precision.HALF ? values[index] : uint16ToFloat64(values[index]);
+var getDate = (data, index) => data.type.unit === DateUnit.DAY ? getDateDay(data, index) : getDateMillisecond(data, index);
+var getTimestampSecond = ({ values }, index) => 1e3 * bigIntToNumber(values[index]);
+var getTimestampMillisecond = ({ values }, index) => bigIntToNumber(values[index]);
+var getTimestampMicrosecond = ({ values }, index) => divideBigInts(values[index], BigInt(1e3));
+var getTimestampNanosecond = ({ values }, index) => divideBigInts(values[index], BigInt(1e6));
+var getTimestamp = (data, index) => {
+  switch (data.type.unit) {
+    case TimeUnit.SECOND:
+      return getTimestampSecond(data, index);
+    case TimeUnit.MILLISECOND:
+      return getTimestampMillisecond(data, index);
+    case TimeUnit.MICROSECOND:
+      return getTimestampMicrosecond(data, index);
+    case TimeUnit.NANOSECOND:
+      return getTimestampNanosecond(data, index);
+  }
+};
+var getTimeSecond = ({ values }, index) => values[index];
+var getTimeMillisecond = ({ values }, index) => values[index];
+var getTimeMicrosecond = ({ values }, index) => values[index];
+var getTimeNanosecond = ({ values }, index) => values[index];
+var getTime = (data, index) => {
+  switch (data.type.unit) {
+    case TimeUnit.SECOND:
+      return getTimeSecond(data, index);
+    case TimeUnit.MILLISECOND:
+      return getTimeMillisecond(data, index);
+    case TimeUnit.MICROSECOND:
+      return getTimeMicrosecond(data, index);
+    case TimeUnit.NANOSECOND:
+      return getTimeNanosecond(data, index);
+  }
+};
+var getDecimal = ({ values, stride }, index) => BN.decimal(values.subarray(stride * index, stride * (index + 1)));
+var getList = (data, index) => {
+  const { valueOffsets, stride, children } = data;
+  const begin = bigIntToNumber(valueOffsets[index * stride]);
+  const end = bigIntToNumber(valueOffsets[index * stride + 1]);
+  const child = children[0];
+  const slice = child.slice(begin, end - begin);
+  return new Vector([slice]);
+};
+var getMap = (data, index) => {
+  const { valueOffsets, children } = data;
+  const { [index]: begin, [index + 1]: end } = valueOffsets;
+  const child = children[0];
+  return new MapRow(child.slice(begin, end - begin));
+};
+var getStruct = (data, index) => {
+  return new StructRow(data, index);
+};
+var getUnion = (data, index) => {
+  return data.type.mode === UnionMode.Dense ? getDenseUnion(data, index) : getSparseUnion(data, index);
+};
+var getDenseUnion = (data, index) => {
+  const childIndex = data.type.typeIdToChildIndex[data.typeIds[index]];
+  const child = data.children[childIndex];
+  return instance2.visit(child, data.valueOffsets[index]);
+};
+var getSparseUnion = (data, index) => {
+  const childIndex = data.type.typeIdToChildIndex[data.typeIds[index]];
+  const child = data.children[childIndex];
+  return instance2.visit(child, index);
+};
+var getDictionary = (data, index) => {
+  var _a5;
+  return (_a5 = data.dictionary) === null || _a5 === void 0 ? void 0 : _a5.get(data.values[index]);
+};
+var getInterval = (data, index) => data.type.unit === IntervalUnit.MONTH_DAY_NANO ? getIntervalMonthDayNano(data, index) : data.type.unit === IntervalUnit.DAY_TIME ? getIntervalDayTime(data, index) : getIntervalYearMonth(data, index);
+var getIntervalDayTime = ({ values }, index) => values.subarray(2 * index, 2 * (index + 1));
+var getIntervalYearMonth = ({ values }, index) => {
+  const interval = values[index];
+  const int32s = new Int32Array(2);
+  int32s[0] = Math.trunc(interval / 12);
+  int32s[1] = Math.trunc(interval % 12);
+  return int32s;
+};
+var getIntervalMonthDayNano = ({ values }, index) => values.subarray(4 * index, 4 * (index + 1));
+var getDurationSecond = ({ values }, index) => values[index];
+var getDurationMillisecond = ({ values }, index) => values[index];
+var getDurationMicrosecond = ({ values }, index) => values[index];
+var getDurationNanosecond = ({ values }, index) => values[index];
+var getDuration = (data, index) => {
+  switch (data.type.unit) {
+    case TimeUnit.SECOND:
+      return getDurationSecond(data, index);
+    case TimeUnit.MILLISECOND:
+      return getDurationMillisecond(data, index);
+    case TimeUnit.MICROSECOND:
+      return getDurationMicrosecond(data, index);
+    case TimeUnit.NANOSECOND:
+      return getDurationNanosecond(data, index);
+  }
+};
+var getFixedSizeList = (data, index) => {
+  const { stride, children } = data;
+  const child = children[0];
+  const slice = child.slice(index * stride, stride);
+  return new Vector([slice]);
+};
+GetVisitor.prototype.visitNull = wrapGet(getNull);
+GetVisitor.prototype.visitBool = wrapGet(getBool);
+GetVisitor.prototype.visitInt = wrapGet(getInt);
+GetVisitor.prototype.visitInt8 = wrapGet(getNumeric);
+GetVisitor.prototype.visitInt16 = wrapGet(getNumeric);
+GetVisitor.prototype.visitInt32 = wrapGet(getNumeric);
+GetVisitor.prototype.visitInt64 = wrapGet(getBigInts);
+GetVisitor.prototype.visitUint8 = wrapGet(getNumeric);
+GetVisitor.prototype.visitUint16 = wrapGet(getNumeric);
+GetVisitor.prototype.visitUint32 = wrapGet(getNumeric);
+GetVisitor.prototype.visitUint64 = wrapGet(getBigInts);
+GetVisitor.prototype.visitFloat = wrapGet(getFloat);
+GetVisitor.prototype.visitFloat16 = wrapGet(getFloat16);
+GetVisitor.prototype.visitFloat32 = wrapGet(getNumeric);
+GetVisitor.prototype.visitFloat64 = wrapGet(getNumeric);
+GetVisitor.prototype.visitUtf8 = wrapGet(getUtf8);
+GetVisitor.prototype.visitLargeUtf8 = wrapGet(getUtf8);
+GetVisitor.prototype.visitUtf8View = wrapGet(getUtf8ViewValue);
+GetVisitor.prototype.visitBinary = wrapGet(getBinary);
+GetVisitor.prototype.visitLargeBinary = wrapGet(getBinary);
+GetVisitor.prototype.visitBinaryView = wrapGet(getBinaryViewValue);
+GetVisitor.prototype.visitFixedSizeBinary = wrapGet(getFixedSizeBinary);
+GetVisitor.prototype.visitDate = wrapGet(getDate);
+GetVisitor.prototype.visitDateDay = wrapGet(getDateDay);
+GetVisitor.prototype.visitDateMillisecond = wrapGet(getDateMillisecond);
+GetVisitor.prototype.visitTimestamp = wrapGet(getTimestamp);
+GetVisitor.prototype.visitTimestampSecond = wrapGet(getTimestampSecond);
+GetVisitor.prototype.visitTimestampMillisecond = wrapGet(getTimestampMillisecond);
+GetVisitor.prototype.visitTimestampMicrosecond = wrapGet(getTimestampMicrosecond);
+GetVisitor.prototype.visitTimestampNanosecond = wrapGet(getTimestampNanosecond);
+GetVisitor.prototype.visitTime = wrapGet(getTime);
+GetVisitor.prototype.visitTimeSecond = wrapGet(getTimeSecond);
+GetVisitor.prototype.visitTimeMillisecond = wrapGet(getTimeMillisecond);
+GetVisitor.prototype.visitTimeMicrosecond = wrapGet(getTimeMicrosecond);
+GetVisitor.prototype.visitTimeNanosecond = wrapGet(getTimeNanosecond);
+GetVisitor.prototype.visitDecimal = wrapGet(getDecimal);
+GetVisitor.prototype.visitList = wrapGet(getList);
+GetVisitor.prototype.visitLargeList = wrapGet(getList);
+GetVisitor.prototype.visitStruct = wrapGet(getStruct);
+GetVisitor.prototype.visitUnion = wrapGet(getUnion);
+GetVisitor.prototype.visitDenseUnion = wrapGet(getDenseUnion);
+GetVisitor.prototype.visitSparseUnion = wrapGet(getSparseUnion);
+GetVisitor.prototype.visitDictionary = wrapGet(getDictionary);
+GetVisitor.prototype.visitInterval = wrapGet(getInterval);
+GetVisitor.prototype.visitIntervalDayTime = wrapGet(getIntervalDayTime);
+GetVisitor.prototype.visitIntervalYearMonth = wrapGet(getIntervalYearMonth);
+GetVisitor.prototype.visitIntervalMonthDayNano = wrapGet(getIntervalMonthDayNano);
+GetVisitor.prototype.visitDuration = wrapGet(getDuration);
+GetVisitor.prototype.visitDurationSecond = wrapGet(getDurationSecond);
+GetVisitor.prototype.visitDurationMillisecond = wrapGet(getDurationMillisecond);
+GetVisitor.prototype.visitDurationMicrosecond = wrapGet(getDurationMicrosecond);
+GetVisitor.prototype.visitDurationNanosecond = wrapGet(getDurationNanosecond);
+GetVisitor.prototype.visitFixedSizeList = wrapGet(getFixedSizeList);
+GetVisitor.prototype.visitMap = wrapGet(getMap);
+var instance2 = new GetVisitor();
+
+// node_modules/apache-arrow/row/map.mjs
+var kKeys = /* @__PURE__ */ Symbol.for("keys");
+var kVals = /* @__PURE__ */ Symbol.for("vals");
+var kKeysAsStrings = /* @__PURE__ */ Symbol.for("kKeysAsStrings");
+var _kKeysAsStrings = /* @__PURE__ */ Symbol.for("_kKeysAsStrings");
+var MapRow = class {
+  constructor(slice) {
+    this[kKeys] = new Vector([slice.children[0]]).memoize();
+    this[kVals] = slice.children[1];
+    return new Proxy(this, new MapRowProxyHandler());
+  }
+  /** @ignore */
+  get [kKeysAsStrings]() {
+    return this[_kKeysAsStrings] || (this[_kKeysAsStrings] = Array.from(this[kKeys].toArray(), String));
+  }
+  [Symbol.iterator]() {
+    return new MapRowIterator(this[kKeys], this[kVals]);
+  }
+  get size() {
+    return this[kKeys].length;
+  }
+  toArray() {
+    return Object.values(this.toJSON());
+  }
+  toJSON() {
+    const keys = this[kKeys];
+    const vals = this[kVals];
+    const json = {};
+    for (let i = -1, n = keys.length; ++i < n; ) {
+      json[keys.get(i)] = instance2.visit(vals, i);
+    }
+    return json;
+  }
+  toString() {
+    return `{${[...this].map(([key, val]) => `${valueToString(key)}: ${valueToString(val)}`).join(", ")}}`;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return this.toString();
+  }
+};
+var MapRowIterator = class {
+  constructor(keys, vals) {
+    this.keys = keys;
+    this.vals = vals;
+    this.keyIndex = 0;
+    this.numKeys = keys.length;
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+  next() {
+    const i = this.keyIndex;
+    if (i === this.numKeys) {
+      return { done: true, value: null };
+    }
+    this.keyIndex++;
+    return {
+      done: false,
+      value: [
+        this.keys.get(i),
+        instance2.visit(this.vals, i)
+      ]
+    };
+  }
+};
+var MapRowProxyHandler = class {
+  isExtensible() {
+    return false;
+  }
+  deleteProperty() {
+    return false;
+  }
+  preventExtensions() {
+    return true;
+  }
+  ownKeys(row) {
+    return row[kKeysAsStrings];
+  }
+  has(row, key) {
+    return row[kKeysAsStrings].includes(key);
+  }
+  getOwnPropertyDescriptor(row, key) {
+    const idx = row[kKeysAsStrings].indexOf(key);
+    if (idx !== -1) {
+      return { writable: true, enumerable: true, configurable: true };
+    }
+    return;
+  }
+  get(row, key) {
+    if (Reflect.has(row, key)) {
+      return row[key];
+    }
+    const idx = row[kKeysAsStrings].indexOf(key);
+    if (idx !== -1) {
+      const val = instance2.visit(Reflect.get(row, kVals), idx);
+      Reflect.set(row, key, val);
+      return val;
+    }
+  }
+  set(row, key, val) {
+    const idx = row[kKeysAsStrings].indexOf(key);
+    if (idx !== -1) {
+      instance.visit(Reflect.get(row, kVals), idx, val);
+      return Reflect.set(row, key, val);
+    } else if (Reflect.has(row, key)) {
+      return Reflect.set(row, key, val);
+    }
+    return false;
+  }
+};
+Object.defineProperties(MapRow.prototype, {
+  [Symbol.toStringTag]: { enumerable: false, configurable: false, value: "Row" },
+  [kKeys]: { writable: true, enumerable: false, configurable: false, value: null },
+  [kVals]: { writable: true, enumerable: false, configurable: false, value: null },
+  [_kKeysAsStrings]: { writable: true, enumerable: false, configurable: false, value: null }
+});
+
+// node_modules/apache-arrow/util/vector.mjs
+var tmp;
+function clampRange(source, begin, end, then) {
+  const { length: len = 0 } = source;
+  let lhs = typeof begin !== "number" ? 0 : begin;
+  let rhs = typeof end !== "number" ? len : end;
+  lhs < 0 && (lhs = (lhs % len + len) % len);
+  rhs < 0 && (rhs = (rhs % len + len) % len);
+  rhs < lhs && (tmp = lhs, lhs = rhs, rhs = tmp);
+  rhs > len && (rhs = len);
+  return then ? then(source, lhs, rhs) : [lhs, rhs];
+}
+var wrapIndex = (index, len) => index < 0 ? len + index : index;
+var isNaNFast = (value) => value !== value;
+function createElementComparator(search) {
+  const typeofSearch = typeof search;
+  if (typeofSearch !== "object" || search === null) {
+    if (isNaNFast(search)) {
+      return isNaNFast;
+    }
+    return (value) => value === search;
+  }
+  if (search instanceof Date) {
+    const valueOfSearch = search.valueOf();
+    return (value) => value instanceof Date ? value.valueOf() === valueOfSearch : false;
+  }
+  if (ArrayBuffer.isView(search)) {
+    return (value) => value ? compareArrayLike(search, value) : false;
+  }
+  if (search instanceof Map) {
+    return createMapComparator(search);
+  }
+  if (Array.isArray(search)) {
+    return createArrayLikeComparator(search);
+  }
+  if (search instanceof Vector) {
+    return createVectorComparator(search);
+  }
+  return createObjectComparator(search, true);
+}
+function createArrayLikeComparator(lhs) {
+  const comparators = [];
+  for (let i = -1, n = lhs.length; ++i < n; ) {
+    comparators[i] = createElementComparator(lhs[i]);
+  }
+  return createSubElementsComparator(comparators);
+}
+function createMapComparator(lhs) {
+  let i = -1;
+  const comparators = [];
+  for (const v of lhs.values())
+    comparators[++i] = createElementComparator(v);
+  return createSubElementsComparator(comparators);
+}
+function createVectorComparator(lhs) {
+  const comparators = [];
+  for (let i = -1, n = lhs.length; ++i < n; ) {
+    comparators[i] = createElementComparator(lhs.get(i));
+  }
+  return createSubElementsComparator(comparators);
+}
+function createObjectComparator(lhs, allowEmpty = false) {
+  const keys = Object.keys(lhs);
+  if (!allowEmpty && keys.length === 0) {
+    return () => false;
+  }
+  const comparators = [];
+  for (let i = -1, n = keys.length; ++i < n; ) {
+    comparators[i] = createElementComparator(lhs[keys[i]]);
+  }
+  return createSubElementsComparator(comparators, keys);
+}
+function createSubElementsComparator(comparators, keys) {
+  return (rhs) => {
+    if (!rhs || typeof rhs !== "object") {
+      return false;
+    }
+    switch (rhs.constructor) {
+      case Array:
+        return compareArray(comparators, rhs);
+      case Map:
+        return compareObject(comparators, rhs, rhs.keys());
+      case MapRow:
+      case StructRow:
+      case Object:
+      case void 0:
+        return compareObject(comparators, rhs, keys || Object.keys(rhs));
+    }
+    return rhs instanceof Vector ? compareVector(comparators, rhs) : false;
+  };
+}
+function compareArray(comparators, arr) {
+  const n = comparators.length;
+  if (arr.length !== n) {
+    return false;
+  }
+  for (let i = -1; ++i < n; ) {
+    if (!comparators[i](arr[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+function compareVector(comparators, vec) {
+  const n = comparators.length;
+  if (vec.length !== n) {
+    return false;
+  }
+  for (let i = -1; ++i < n; ) {
+    if (!comparators[i](vec.get(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+function compareObject(comparators, obj, keys) {
+  const lKeyItr = keys[Symbol.iterator]();
+  const rKeyItr = obj instanceof Map ? obj.keys() : Object.keys(obj)[Symbol.iterator]();
+  const rValItr = obj instanceof Map ? obj.values() : Object.values(obj)[Symbol.iterator]();
+  let i = 0;
+  const n = comparators.length;
+  let rVal = rValItr.next();
+  let lKey = lKeyItr.next();
+  let rKey = rKeyItr.next();
+  for (; i < n && !lKey.done && !rKey.done && !rVal.done; ++i, lKey = lKeyItr.next(), rKey = rKeyItr.next(), rVal = rValItr.next()) {
+    if (lKey.value !== rKey.value || !comparators[i](rVal.value)) {
+      break;
+    }
+  }
+  if (i === n && lKey.done && rKey.done && rVal.done) {
+    return true;
+  }
+  lKeyItr.return && lKeyItr.return();
+  rKeyItr.return && rKeyItr.return();
+  rValItr.return && rValItr.return();
+  return false;
+}
+
+// node_modules/apache-arrow/util/bit.mjs
+var bit_exports = {};
+__export(bit_exports, {
+  BitIterator: () => BitIterator,
+  getBit: () => getBit,
+  getBool: () => getBool2,
+  packBools: () => packBools,
+  popcnt_array: () => popcnt_array,
+  popcnt_bit_range: () => popcnt_bit_range,
+  popcnt_uint32: () => popcnt_uint32,
+  setBool: () => setBool2,
+  truncateBitmap: () => truncateBitmap
+});
+function getBool2(_data, _index, byte, bit) {
+  return (byte & 1 << bit) !== 0;
+}
+function getBit(_data, _index, byte, bit) {
+  return (byte & 1 << bit) >> bit;
+}
+function setBool2(bytes, index, value) {
+  return value ? !!(bytes[index >> 3] |= 1 << index % 8) || true : !(bytes[index >> 3] &= ~(1 << index % 8)) && false;
+}
+function truncateBitmap(offset, length, bitmap) {
+  const alignedSize = bitmap.byteLength + 7 & ~7;
+  if (offset > 0 || bitmap.byteLength < alignedSize) {
+    const bytes = new Uint8Array(alignedSize);
+    bytes.set(offset % 8 === 0 ? bitmap.subarray(offset >> 3) : (
+      // Otherwise iterate each bit from the offset and return a new one
+      packBools(new BitIterator(bitmap, offset, length, null, getBool2)).subarray(0, alignedSize)
+    ));
+    return bytes;
+  }
+  return bitmap;
+}
+function packBools(values) {
+  const xs = [];
+  let i = 0, bit = 0, byte = 0;
+  for (const value of values) {
+    value && (byte |= 1 << bit);
+    if (++bit === 8) {
+      xs[i++] = byte;
+      byte = bit = 0;
+    }
+  }
+  if (i === 0 || bit > 0) {
+    xs[i++] = byte;
+  }
+  const b = new Uint8Array(xs.length + 7 & ~7);
+  b.set(xs);
+  return b;
+}
+var BitIterator = class {
+  constructor(bytes, begin, length, context, get) {
+    this.bytes = bytes;
+    this.length = length;
+    this.context = context;
+    this.get = get;
+    this.bit = begin % 8;
+    this.byteIndex = begin >> 3;
+    this.byte = bytes[this.byteIndex++];
+    this.index = 0;
+  }
+  next() {
+    if (this.index < this.length) {
+      if (this.bit === 8) {
+        this.bit = 0;
+        this.byte = this.bytes[this.byteIndex++];
+      }
+      return {
+        value: this.get(this.context, this.index++, this.byte, this.bit++)
+      };
+    }
+    return { done: true, value: null };
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+};
+function popcnt_bit_range(data, lhs, rhs) {
+  if (rhs - lhs <= 0) {
+    return 0;
+  }
+  if (rhs - lhs < 8) {
+    let sum = 0;
+    for (const bit of new BitIterator(data, lhs, rhs - lhs, data, getBit)) {
+      sum += bit;
+    }
+    return sum;
+  }
+  const rhsInside = rhs >> 3 << 3;
+  const lhsInside = lhs + (lhs % 8 === 0 ? 0 : 8 - lhs % 8);
+  return (
+    // Get the popcnt of bits between the left hand side, and the next highest multiple of 8
+    popcnt_bit_range(data, lhs, lhsInside) + // Get the popcnt of bits between the right hand side, and the next lowest multiple of 8
+    popcnt_bit_range(data, rhsInside, rhs) + // Get the popcnt of all bits between the left and right hand sides' multiples of 8
+    popcnt_array(data, lhsInside >> 3, rhsInside - lhsInside >> 3)
+  );
+}
+function popcnt_array(arr, byteOffset, byteLength) {
+  let cnt = 0, pos = Math.trunc(byteOffset);
+  const view = new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+  const len = byteLength === void 0 ? arr.byteLength : pos + byteLength;
+  while (len - pos >= 4) {
+    cnt += popcnt_uint32(view.getUint32(pos));
+    pos += 4;
+  }
+  while (len - pos >= 2) {
+    cnt += popcnt_uint32(view.getUint16(pos));
+    pos += 2;
+  }
+  while (len - pos >= 1) {
+    cnt += popcnt_uint32(view.getUint8(pos));
+    pos += 1;
+  }
+  return cnt;
+}
+function popcnt_uint32(uint32) {
+  let i = Math.trunc(uint32);
+  i = i - (i >>> 1 & 1431655765);
+  i = (i & 858993459) + (i >>> 2 & 858993459);
+  return (i + (i >>> 4) & 252645135) * 16843009 >>> 24;
+}
+
+// node_modules/apache-arrow/data.mjs
+var kUnknownNullCount = -1;
+var kDataSymbol = /* @__PURE__ */ Symbol.for("apache-arrow/Data");
+var Data = class _Data {
+  /**
+   * Check if an object is an instance of Data.
+   * This works across different instances of the Arrow library.
+   */
+  /** @nocollapse */
+  static isData(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2[kDataSymbol]) === true;
+  }
+  get typeId() {
+    return this.type.typeId;
+  }
+  get ArrayType() {
+    return this.type.ArrayType;
+  }
+  get buffers() {
+    return [this.valueOffsets, this.values, this.nullBitmap, this.typeIds];
+  }
+  get nullable() {
+    if (this._nullCount !== 0) {
+      const { type } = this;
+      if (DataType.isSparseUnion(type)) {
+        return this.children.some((child) => child.nullable);
+      } else if (DataType.isDenseUnion(type)) {
+        return this.children.some((child) => child.nullable);
+      }
+      return this.nullBitmap && this.nullBitmap.byteLength > 0;
+    }
+    return true;
+  }
+  get byteLength() {
+    let byteLength = 0;
+    const { valueOffsets, values, nullBitmap, typeIds } = this;
+    valueOffsets && (byteLength += valueOffsets.byteLength);
+    values && (byteLength += values.byteLength);
+    nullBitmap && (byteLength += nullBitmap.byteLength);
+    typeIds && (byteLength += typeIds.byteLength);
+    byteLength += this.variadicBuffers.reduce((size, data) => {
+      var _a5;
+      return size + ((_a5 = data === null || data === void 0 ? void 0 : data.byteLength) !== null && _a5 !== void 0 ? _a5 : 0);
+    }, 0);
+    return this.children.reduce((byteLength2, child) => byteLength2 + child.byteLength, byteLength);
+  }
+  get nullCount() {
+    if (DataType.isUnion(this.type)) {
+      return this.children.reduce((nullCount2, child) => nullCount2 + child.nullCount, 0);
+    }
+    let nullCount = this._nullCount;
+    let nullBitmap;
+    if (nullCount <= kUnknownNullCount && (nullBitmap = this.nullBitmap)) {
+      this._nullCount = nullCount = nullBitmap.length === 0 ? (
+        // no null bitmap, so all values are valid
+        0
+      ) : this.length - popcnt_bit_range(nullBitmap, this.offset, this.offset + this.length);
+    }
+    return nullCount;
+  }
+  constructor(type, offset, length, nullCount, buffers, children = [], dictionary2, variadicBuffers = []) {
+    var _a5;
+    this.type = type;
+    this.children = children;
+    this.dictionary = dictionary2;
+    this.offset = Math.floor(Math.max(offset || 0, 0));
+    this.length = Math.floor(Math.max(length || 0, 0));
+    this._nullCount = Math.floor(Math.max(nullCount || 0, -1));
+    let buffer;
+    if (buffers instanceof _Data) {
+      this.stride = buffers.stride;
+      this.values = buffers.values;
+      this.typeIds = buffers.typeIds;
+      this.nullBitmap = buffers.nullBitmap;
+      this.valueOffsets = buffers.valueOffsets;
+      this.variadicBuffers = buffers.variadicBuffers;
+    } else {
+      this.stride = strideForType(type);
+      if (buffers) {
+        (buffer = buffers[0]) && (this.valueOffsets = buffer);
+        (buffer = buffers[1]) && (this.values = buffer);
+        (buffer = buffers[2]) && (this.nullBitmap = buffer);
+        (buffer = buffers[3]) && (this.typeIds = buffer);
+      }
+      this.variadicBuffers = variadicBuffers;
+    }
+    (_a5 = this.variadicBuffers) !== null && _a5 !== void 0 ? _a5 : this.variadicBuffers = [];
+  }
+  getValid(index) {
+    const { type } = this;
+    if (DataType.isUnion(type)) {
+      const union = type;
+      const typeId = this.typeIds[index];
+      const childIndex = union.typeIdToChildIndex[typeId];
+      const child = this.children[childIndex];
+      const valueOffsets = this.valueOffsets;
+      const indexInChild = union.mode === UnionMode.Dense && valueOffsets ? Number(valueOffsets[index]) : index;
+      return child.getValid(indexInChild);
+    }
+    if (this.nullable && this.nullCount > 0) {
+      const pos = this.offset + index;
+      const val = this.nullBitmap[pos >> 3];
+      return (val & 1 << pos % 8) !== 0;
+    }
+    return true;
+  }
+  setValid(index, value) {
+    let prev;
+    const { type } = this;
+    if (DataType.isUnion(type)) {
+      const union = type;
+      const typeId = this.typeIds[index];
+      const childIndex = union.typeIdToChildIndex[typeId];
+      const child = this.children[childIndex];
+      const valueOffsets = this.valueOffsets;
+      const indexInChild = union.mode === UnionMode.Dense && valueOffsets ? Number(valueOffsets[index]) : index;
+      prev = child.getValid(indexInChild);
+      child.setValid(indexInChild, value);
+    } else {
+      let { nullBitmap } = this;
+      const { offset, length } = this;
+      const idx = offset + index;
+      const mask = 1 << idx % 8;
+      const byteOffset = idx >> 3;
+      if (!nullBitmap || nullBitmap.byteLength <= byteOffset) {
+        nullBitmap = new Uint8Array((offset + length + 63 & ~63) >> 3).fill(255);
+        if (this.nullCount > 0) {
+          nullBitmap.set(truncateBitmap(offset, length, this.nullBitmap), 0);
+          Object.assign(this, { nullBitmap });
+        } else {
+          Object.assign(this, { nullBitmap, _nullCount: 0 });
+        }
+      }
+      const byte = nullBitmap[byteOffset];
+      prev = (byte & mask) !== 0;
+      nullBitmap[byteOffset] = value ? byte | mask : byte & ~mask;
+    }
+    if (prev !== !!value) {
+      this._nullCount = this.nullCount + (value ? -1 : 1);
+    }
+    return value;
+  }
+  clone(type = this.type, offset = this.offset, length = this.length, nullCount = this._nullCount, buffers = this, children = this.children, variadicBuffers = this.variadicBuffers) {
+    return new _Data(type, offset, length, nullCount, buffers, children, this.dictionary, variadicBuffers);
+  }
+  slice(offset, length) {
+    const { stride, typeId, children } = this;
+    const nullCount = +(this._nullCount === 0) - 1;
+    const childStride = typeId === 16 ? stride : 1;
+    const buffers = this._sliceBuffers(offset, length, stride, typeId);
+    return this.clone(
+      this.type,
+      this.offset + offset,
+      length,
+      nullCount,
+      buffers,
+      // Don't slice children if we have value offsets (the variable-width types)
+      children.length === 0 || this.valueOffsets ? children : this._sliceChildren(children, childStride * offset, childStride * length),
+      this.variadicBuffers
+    );
+  }
+  _changeLengthAndBackfillNullBitmap(newLength) {
+    if (this.typeId === Type2.Null) {
+      return this.clone(this.type, 0, newLength, 0, this.buffers, this.children, this.variadicBuffers);
+    }
+    const { length, nullCount } = this;
+    const bitmap = new Uint8Array((newLength + 63 & ~63) >> 3).fill(255, 0, length >> 3);
+    bitmap[length >> 3] = (1 << length - (length & ~7)) - 1;
+    if (nullCount > 0) {
+      bitmap.set(truncateBitmap(this.offset, length, this.nullBitmap), 0);
+    }
+    const buffers = this.buffers;
+    buffers[BufferType.VALIDITY] = bitmap;
+    return this.clone(this.type, 0, newLength, nullCount + (newLength - length), buffers, this.children, this.variadicBuffers);
+  }
+  _sliceBuffers(offset, length, stride, typeId) {
+    let arr;
+    const { buffers } = this;
+    (arr = buffers[BufferType.TYPE]) && (buffers[BufferType.TYPE] = arr.subarray(offset, offset + length));
+    if (DataType.isBinaryView(this.type) || DataType.isUtf8View(this.type)) {
+      const width = BinaryView2.ELEMENT_WIDTH;
+      (arr = buffers[BufferType.DATA]) && (buffers[BufferType.DATA] = arr.subarray(offset * width, (offset + length) * width));
+    } else {
+      (arr = buffers[BufferType.OFFSET]) && (buffers[BufferType.OFFSET] = arr.subarray(offset, offset + length + 1)) || // Otherwise if no offsets, slice the data buffer. Don't slice the data vector for Booleans, since the offset goes by bits not bytes
+      (arr = buffers[BufferType.DATA]) && (buffers[BufferType.DATA] = typeId === 6 ? arr : arr.subarray(stride * offset, stride * (offset + length)));
+    }
+    return buffers;
+  }
+  _sliceChildren(children, offset, length) {
+    return children.map((child) => child.slice(offset, length));
+  }
+};
+Data.prototype.children = Object.freeze([]);
+Data.prototype[kDataSymbol] = true;
+Object.defineProperty(Data, Symbol.hasInstance, {
+  value: function isDataInstance(instance8) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Data && Data.isData(instance8);
+  }
+});
+var MakeDataVisitor = class _MakeDataVisitor extends Visitor {
+  visit(props) {
+    return this.getVisitFn(props["type"]).call(this, props);
+  }
+  visitNull(props) {
+    const { ["type"]: type, ["offset"]: offset = 0, ["length"]: length = 0 } = props;
+    return new Data(type, offset, length, length);
+  }
+  visitBool(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length >> 3, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitInt(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitFloat(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitUtf8(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const data = toUint8Array(props["data"]);
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const valueOffsets = toInt32Array(props["valueOffsets"]);
+    const { ["length"]: length = valueOffsets.length - 1, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [valueOffsets, data, nullBitmap]);
+  }
+  visitUtf8View(props) {
+    var _a5;
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const views = toArrayBufferView(type.ArrayType, props["views"]);
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const variadicBuffers = (props["variadicBuffers"] || []).map((buffer) => toUint8Array(buffer));
+    const length = (_a5 = props["length"]) !== null && _a5 !== void 0 ? _a5 : Math.trunc(views.length / Utf8View2.ELEMENT_WIDTH);
+    const nullCount = props["nullBitmap"] ? -1 : 0;
+    return new Data(type, offset, length, nullCount, [void 0, views, nullBitmap], [], void 0, variadicBuffers);
+  }
+  visitLargeUtf8(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const data = toUint8Array(props["data"]);
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const valueOffsets = toBigInt64Array(props["valueOffsets"]);
+    const { ["length"]: length = valueOffsets.length - 1, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [valueOffsets, data, nullBitmap]);
+  }
+  visitBinary(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const data = toUint8Array(props["data"]);
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const valueOffsets = toInt32Array(props["valueOffsets"]);
+    const { ["length"]: length = valueOffsets.length - 1, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [valueOffsets, data, nullBitmap]);
+  }
+  visitBinaryView(props) {
+    var _a5;
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const views = toArrayBufferView(type.ArrayType, props["views"]);
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const variadicBuffers = (props["variadicBuffers"] || []).map((buffer) => toUint8Array(buffer));
+    const length = (_a5 = props["length"]) !== null && _a5 !== void 0 ? _a5 : Math.trunc(views.length / BinaryView2.ELEMENT_WIDTH);
+    const nullCount = props["nullBitmap"] ? -1 : 0;
+    return new Data(type, offset, length, nullCount, [void 0, views, nullBitmap], [], void 0, variadicBuffers);
+  }
+  visitLargeBinary(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const data = toUint8Array(props["data"]);
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const valueOffsets = toBigInt64Array(props["valueOffsets"]);
+    const { ["length"]: length = valueOffsets.length - 1, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [valueOffsets, data, nullBitmap]);
+  }
+  visitFixedSizeBinary(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length / strideForType(type), ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitDate(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length / strideForType(type), ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitTimestamp(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length / strideForType(type), ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitTime(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length / strideForType(type), ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitDecimal(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length / strideForType(type), ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitList(props) {
+    const { ["type"]: type, ["offset"]: offset = 0, ["child"]: child } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const valueOffsets = toInt32Array(props["valueOffsets"]);
+    const { ["length"]: length = valueOffsets.length - 1, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [valueOffsets, void 0, nullBitmap], [child]);
+  }
+  visitLargeList(props) {
+    const { ["type"]: type, ["offset"]: offset = 0, ["child"]: child } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const valueOffsets = toBigInt64Array(props["valueOffsets"]);
+    const { ["length"]: length = valueOffsets.length - 1, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [valueOffsets, void 0, nullBitmap], [child]);
+  }
+  visitStruct(props) {
+    const { ["type"]: type, ["offset"]: offset = 0, ["children"]: children = [] } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const { length = children.reduce((len, { length: length2 }) => Math.max(len, length2), 0), nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, void 0, nullBitmap], children);
+  }
+  visitUnion(props) {
+    const { ["type"]: type, ["offset"]: offset = 0, ["children"]: children = [] } = props;
+    const typeIds = toArrayBufferView(type.ArrayType, props["typeIds"]);
+    const { ["length"]: length = typeIds.length, ["nullCount"]: nullCount = -1 } = props;
+    if (DataType.isSparseUnion(type)) {
+      return new Data(type, offset, length, nullCount, [void 0, void 0, void 0, typeIds], children);
+    }
+    const valueOffsets = toInt32Array(props["valueOffsets"]);
+    return new Data(type, offset, length, nullCount, [valueOffsets, void 0, void 0, typeIds], children);
+  }
+  visitDictionary(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.indices.ArrayType, props["data"]);
+    const { ["dictionary"]: dictionary2 = new Vector([new _MakeDataVisitor().visit({ type: type.dictionary })]) } = props;
+    const { ["length"]: length = data.length, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap], [], dictionary2);
+  }
+  visitInterval(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length / strideForType(type), ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitDuration(props) {
+    const { ["type"]: type, ["offset"]: offset = 0 } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const data = toArrayBufferView(type.ArrayType, props["data"]);
+    const { ["length"]: length = data.length, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, data, nullBitmap]);
+  }
+  visitFixedSizeList(props) {
+    const { ["type"]: type, ["offset"]: offset = 0, ["child"]: child = new _MakeDataVisitor().visit({ type: type.valueType }) } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const { ["length"]: length = child.length / strideForType(type), ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [void 0, void 0, nullBitmap], [child]);
+  }
+  visitMap(props) {
+    const { ["type"]: type, ["offset"]: offset = 0, ["child"]: child = new _MakeDataVisitor().visit({ type: type.childType }) } = props;
+    const nullBitmap = toUint8Array(props["nullBitmap"]);
+    const valueOffsets = toInt32Array(props["valueOffsets"]);
+    const { ["length"]: length = valueOffsets.length - 1, ["nullCount"]: nullCount = props["nullBitmap"] ? -1 : 0 } = props;
+    return new Data(type, offset, length, nullCount, [valueOffsets, void 0, nullBitmap], [child]);
+  }
+};
+var makeDataVisitor = new MakeDataVisitor();
+function makeData(props) {
+  return makeDataVisitor.visit(props);
+}
+
+// node_modules/apache-arrow/util/chunk.mjs
+var ChunkedIterator = class {
+  constructor(numChunks = 0, getChunkIterator) {
+    this.numChunks = numChunks;
+    this.getChunkIterator = getChunkIterator;
+    this.chunkIndex = 0;
+    this.chunkIterator = this.getChunkIterator(0);
+  }
+  next() {
+    while (this.chunkIndex < this.numChunks) {
+      const next = this.chunkIterator.next();
+      if (!next.done) {
+        return next;
+      }
+      if (++this.chunkIndex < this.numChunks) {
+        this.chunkIterator = this.getChunkIterator(this.chunkIndex);
+      }
+    }
+    return { done: true, value: null };
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+};
+function computeChunkNullable(chunks) {
+  return chunks.some((chunk) => chunk.nullable);
+}
+function computeChunkNullCounts(chunks) {
+  return chunks.reduce((nullCount, chunk) => nullCount + chunk.nullCount, 0);
+}
+function computeChunkOffsets(chunks) {
+  return chunks.reduce((offsets, chunk, index) => {
+    offsets[index + 1] = offsets[index] + chunk.length;
+    return offsets;
+  }, new Uint32Array(chunks.length + 1));
+}
+function sliceChunks(chunks, offsets, begin, end) {
+  const slices = [];
+  for (let i = -1, n = chunks.length; ++i < n; ) {
+    const chunk = chunks[i];
+    const offset = offsets[i];
+    const { length } = chunk;
+    if (offset >= end) {
+      break;
+    }
+    if (begin >= offset + length) {
+      continue;
+    }
+    if (offset >= begin && offset + length <= end) {
+      slices.push(chunk);
+      continue;
+    }
+    const from = Math.max(0, begin - offset);
+    const to = Math.min(end - offset, length);
+    slices.push(chunk.slice(from, to - from));
+  }
+  if (slices.length === 0) {
+    slices.push(chunks[0].slice(0, 0));
+  }
+  return slices;
+}
+function binarySearch(chunks, offsets, idx, fn) {
+  let lhs = 0, mid = 0, rhs = offsets.length - 1;
+  do {
+    if (lhs >= rhs - 1) {
+      return idx < offsets[rhs] ? fn(chunks, lhs, idx - offsets[lhs]) : null;
+    }
+    mid = lhs + Math.trunc((rhs - lhs) * 0.5);
+    idx < offsets[mid] ? rhs = mid : lhs = mid;
+  } while (lhs < rhs);
+}
+function isChunkedValid(data, index) {
+  return data.getValid(index);
+}
+function wrapChunkedCall1(fn) {
+  function chunkedFn(chunks, i, j) {
+    return fn(chunks[i], j);
+  }
+  return function(index) {
+    const data = this.data;
+    return binarySearch(data, this._offsets, index, chunkedFn);
+  };
+}
+function wrapChunkedCall2(fn) {
+  let _2;
+  function chunkedFn(chunks, i, j) {
+    return fn(chunks[i], j, _2);
+  }
+  return function(index, value) {
+    const data = this.data;
+    _2 = value;
+    const result = binarySearch(data, this._offsets, index, chunkedFn);
+    _2 = void 0;
+    return result;
+  };
+}
+function wrapChunkedIndexOf(indexOf) {
+  let _1;
+  function chunkedIndexOf(data, chunkIndex, fromIndex) {
+    let begin = fromIndex, index = 0, total = 0;
+    for (let i = chunkIndex - 1, n = data.length; ++i < n; ) {
+      const chunk = data[i];
+      if (~(index = indexOf(chunk, _1, begin))) {
+        return total + index;
+      }
+      begin = 0;
+      total += chunk.length;
+    }
+    return -1;
+  }
+  return function(element, offset) {
+    _1 = element;
+    const data = this.data;
+    const result = typeof offset !== "number" ? chunkedIndexOf(data, 0, 0) : binarySearch(data, this._offsets, offset, chunkedIndexOf);
+    _1 = void 0;
+    return result;
+  };
+}
+
+// node_modules/apache-arrow/visitor/indexof.mjs
+var IndexOfVisitor = class extends Visitor {
+};
+function nullIndexOf(data, searchElement) {
+  return searchElement === null && data.length > 0 ? 0 : -1;
+}
+function indexOfNull(data, fromIndex) {
+  const { nullBitmap } = data;
+  if (!nullBitmap || data.nullCount <= 0) {
+    return -1;
+  }
+  let i = 0;
+  for (const isValid of new BitIterator(nullBitmap, data.offset + (fromIndex || 0), data.length, nullBitmap, getBool2)) {
+    if (!isValid) {
+      return i;
+    }
+    ++i;
+  }
+  return -1;
+}
+function indexOfValue(data, searchElement, fromIndex) {
+  if (searchElement === void 0) {
+    return -1;
+  }
+  if (searchElement === null) {
+    switch (data.typeId) {
+      // Unions don't have a nullBitmap of its own, so compare the `searchElement` to `get()`.
+      case Type2.Union:
+        break;
+      // Dictionaries do have a nullBitmap, but their dictionary could also have null elements.
+      case Type2.Dictionary:
+        break;
+      // All other types can iterate the null bitmap
+      default:
+        return indexOfNull(data, fromIndex);
+    }
+  }
+  const get = instance2.getVisitFn(data);
+  const compare = createElementComparator(searchElement);
+  for (let i = (fromIndex || 0) - 1, n = data.length; ++i < n; ) {
+    if (compare(get(data, i))) {
+      return i;
+    }
+  }
+  return -1;
+}
+function indexOfUnion(data, searchElement, fromIndex) {
+  const get = instance2.getVisitFn(data);
+  const compare = createElementComparator(searchElement);
+  for (let i = (fromIndex || 0) - 1, n = data.length; ++i < n; ) {
+    if (compare(get(data, i))) {
+      return i;
+    }
+  }
+  return -1;
+}
+IndexOfVisitor.prototype.visitNull = nullIndexOf;
+IndexOfVisitor.prototype.visitBool = indexOfValue;
+IndexOfVisitor.prototype.visitInt = indexOfValue;
+IndexOfVisitor.prototype.visitInt8 = indexOfValue;
+IndexOfVisitor.prototype.visitInt16 = indexOfValue;
+IndexOfVisitor.prototype.visitInt32 = indexOfValue;
+IndexOfVisitor.prototype.visitInt64 = indexOfValue;
+IndexOfVisitor.prototype.visitUint8 = indexOfValue;
+IndexOfVisitor.prototype.visitUint16 = indexOfValue;
+IndexOfVisitor.prototype.visitUint32 = indexOfValue;
+IndexOfVisitor.prototype.visitUint64 = indexOfValue;
+IndexOfVisitor.prototype.visitFloat = indexOfValue;
+IndexOfVisitor.prototype.visitFloat16 = indexOfValue;
+IndexOfVisitor.prototype.visitFloat32 = indexOfValue;
+IndexOfVisitor.prototype.visitFloat64 = indexOfValue;
+IndexOfVisitor.prototype.visitUtf8 = indexOfValue;
+IndexOfVisitor.prototype.visitLargeUtf8 = indexOfValue;
+IndexOfVisitor.prototype.visitUtf8View = indexOfValue;
+IndexOfVisitor.prototype.visitBinary = indexOfValue;
+IndexOfVisitor.prototype.visitLargeBinary = indexOfValue;
+IndexOfVisitor.prototype.visitBinaryView = indexOfValue;
+IndexOfVisitor.prototype.visitFixedSizeBinary = indexOfValue;
+IndexOfVisitor.prototype.visitDate = indexOfValue;
+IndexOfVisitor.prototype.visitDateDay = indexOfValue;
+IndexOfVisitor.prototype.visitDateMillisecond = indexOfValue;
+IndexOfVisitor.prototype.visitTimestamp = indexOfValue;
+IndexOfVisitor.prototype.visitTimestampSecond = indexOfValue;
+IndexOfVisitor.prototype.visitTimestampMillisecond = indexOfValue;
+IndexOfVisitor.prototype.visitTimestampMicrosecond = indexOfValue;
+IndexOfVisitor.prototype.visitTimestampNanosecond = indexOfValue;
+IndexOfVisitor.prototype.visitTime = indexOfValue;
+IndexOfVisitor.prototype.visitTimeSecond = indexOfValue;
+IndexOfVisitor.prototype.visitTimeMillisecond = indexOfValue;
+IndexOfVisitor.prototype.visitTimeMicrosecond = indexOfValue;
+IndexOfVisitor.prototype.visitTimeNanosecond = indexOfValue;
+IndexOfVisitor.prototype.visitDecimal = indexOfValue;
+IndexOfVisitor.prototype.visitList = indexOfValue;
+IndexOfVisitor.prototype.visitLargeList = indexOfValue;
+IndexOfVisitor.prototype.visitStruct = indexOfValue;
+IndexOfVisitor.prototype.visitUnion = indexOfValue;
+IndexOfVisitor.prototype.visitDenseUnion = indexOfUnion;
+IndexOfVisitor.prototype.visitSparseUnion = indexOfUnion;
+IndexOfVisitor.prototype.visitDictionary = indexOfValue;
+IndexOfVisitor.prototype.visitInterval = indexOfValue;
+IndexOfVisitor.prototype.visitIntervalDayTime = indexOfValue;
+IndexOfVisitor.prototype.visitIntervalYearMonth = indexOfValue;
+IndexOfVisitor.prototype.visitIntervalMonthDayNano = indexOfValue;
+IndexOfVisitor.prototype.visitDuration = indexOfValue;
+IndexOfVisitor.prototype.visitDurationSecond = indexOfValue;
+IndexOfVisitor.prototype.visitDurationMillisecond = indexOfValue;
+IndexOfVisitor.prototype.visitDurationMicrosecond = indexOfValue;
+IndexOfVisitor.prototype.visitDurationNanosecond = indexOfValue;
+IndexOfVisitor.prototype.visitFixedSizeList = indexOfValue;
+IndexOfVisitor.prototype.visitMap = indexOfValue;
+var instance3 = new IndexOfVisitor();
+
+// node_modules/apache-arrow/visitor/iterator.mjs
+var IteratorVisitor = class extends Visitor {
+};
+function vectorIterator(vector) {
+  const { type } = vector;
+  if (vector.nullCount === 0 && vector.stride === 1 && // Don't defer to native iterator for timestamps since Numbers are expected
+  // (DataType.isTimestamp(type)) && type.unit === TimeUnit.MILLISECOND ||
+  (DataType.isInt(type) && type.bitWidth !== 64 || DataType.isTime(type) && type.bitWidth !== 64 || DataType.isFloat(type) && type.precision !== Precision.HALF)) {
+    return new ChunkedIterator(vector.data.length, (chunkIndex) => {
+      const data = vector.data[chunkIndex];
+      return data.values.subarray(0, data.length)[Symbol.iterator]();
+    });
+  }
+  let offset = 0;
+  return new ChunkedIterator(vector.data.length, (chunkIndex) => {
+    const data = vector.data[chunkIndex];
+    const length = data.length;
+    const inner = vector.slice(offset, offset + length);
+    offset += length;
+    return new VectorIterator(inner);
+  });
+}
+var VectorIterator = class {
+  constructor(vector) {
+    this.vector = vector;
+    this.index = 0;
+  }
+  next() {
+    if (this.index < this.vector.length) {
+      return {
+        value: this.vector.get(this.index++)
+      };
+    }
+    return { done: true, value: null };
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+};
+IteratorVisitor.prototype.visitNull = vectorIterator;
+IteratorVisitor.prototype.visitBool = vectorIterator;
+IteratorVisitor.prototype.visitInt = vectorIterator;
+IteratorVisitor.prototype.visitInt8 = vectorIterator;
+IteratorVisitor.prototype.visitInt16 = vectorIterator;
+IteratorVisitor.prototype.visitInt32 = vectorIterator;
+IteratorVisitor.prototype.visitInt64 = vectorIterator;
+IteratorVisitor.prototype.visitUint8 = vectorIterator;
+IteratorVisitor.prototype.visitUint16 = vectorIterator;
+IteratorVisitor.prototype.visitUint32 = vectorIterator;
+IteratorVisitor.prototype.visitUint64 = vectorIterator;
+IteratorVisitor.prototype.visitFloat = vectorIterator;
+IteratorVisitor.prototype.visitFloat16 = vectorIterator;
+IteratorVisitor.prototype.visitFloat32 = vectorIterator;
+IteratorVisitor.prototype.visitFloat64 = vectorIterator;
+IteratorVisitor.prototype.visitUtf8 = vectorIterator;
+IteratorVisitor.prototype.visitLargeUtf8 = vectorIterator;
+IteratorVisitor.prototype.visitUtf8View = vectorIterator;
+IteratorVisitor.prototype.visitBinary = vectorIterator;
+IteratorVisitor.prototype.visitLargeBinary = vectorIterator;
+IteratorVisitor.prototype.visitBinaryView = vectorIterator;
+IteratorVisitor.prototype.visitFixedSizeBinary = vectorIterator;
+IteratorVisitor.prototype.visitDate = vectorIterator;
+IteratorVisitor.prototype.visitDateDay = vectorIterator;
+IteratorVisitor.prototype.visitDateMillisecond = vectorIterator;
+IteratorVisitor.prototype.visitTimestamp = vectorIterator;
+IteratorVisitor.prototype.visitTimestampSecond = vectorIterator;
+IteratorVisitor.prototype.visitTimestampMillisecond = vectorIterator;
+IteratorVisitor.prototype.visitTimestampMicrosecond = vectorIterator;
+IteratorVisitor.prototype.visitTimestampNanosecond = vectorIterator;
+IteratorVisitor.prototype.visitTime = vectorIterator;
+IteratorVisitor.prototype.visitTimeSecond = vectorIterator;
+IteratorVisitor.prototype.visitTimeMillisecond = vectorIterator;
+IteratorVisitor.prototype.visitTimeMicrosecond = vectorIterator;
+IteratorVisitor.prototype.visitTimeNanosecond = vectorIterator;
+IteratorVisitor.prototype.visitDecimal = vectorIterator;
+IteratorVisitor.prototype.visitList = vectorIterator;
+IteratorVisitor.prototype.visitLargeList = vectorIterator;
+IteratorVisitor.prototype.visitStruct = vectorIterator;
+IteratorVisitor.prototype.visitUnion = vectorIterator;
+IteratorVisitor.prototype.visitDenseUnion = vectorIterator;
+IteratorVisitor.prototype.visitSparseUnion = vectorIterator;
+IteratorVisitor.prototype.visitDictionary = vectorIterator;
+IteratorVisitor.prototype.visitInterval = vectorIterator;
+IteratorVisitor.prototype.visitIntervalDayTime = vectorIterator;
+IteratorVisitor.prototype.visitIntervalYearMonth = vectorIterator;
+IteratorVisitor.prototype.visitIntervalMonthDayNano = vectorIterator;
+IteratorVisitor.prototype.visitDuration = vectorIterator;
+IteratorVisitor.prototype.visitDurationSecond = vectorIterator;
+IteratorVisitor.prototype.visitDurationMillisecond = vectorIterator;
+IteratorVisitor.prototype.visitDurationMicrosecond = vectorIterator;
+IteratorVisitor.prototype.visitDurationNanosecond = vectorIterator;
+IteratorVisitor.prototype.visitFixedSizeList = vectorIterator;
+IteratorVisitor.prototype.visitMap = vectorIterator;
+var instance4 = new IteratorVisitor();
+
+// node_modules/apache-arrow/vector.mjs
+var _a2;
+var kVectorSymbol = /* @__PURE__ */ Symbol.for("apache-arrow/Vector");
+var visitorsByTypeId = {};
+var vectorPrototypesByTypeId = {};
+var Vector = class _Vector {
+  /**
+   * Check if an object is an instance of Vector.
+   * This works across different instances of the Arrow library.
+   */
+  /** @nocollapse */
+  static isVector(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2[kVectorSymbol]) === true;
+  }
+  constructor(input) {
+    var _b2, _c2, _d2;
+    const data = input[0] instanceof _Vector ? input.flatMap((x2) => x2.data) : input;
+    if (data.length === 0 || data.some((x2) => !(x2 instanceof Data))) {
+      throw new TypeError("Vector constructor expects an Array of Data instances.");
+    }
+    const type = (_b2 = data[0]) === null || _b2 === void 0 ? void 0 : _b2.type;
+    switch (data.length) {
+      case 0:
+        this._offsets = [0];
+        break;
+      case 1: {
+        const { get, set, indexOf } = visitorsByTypeId[type.typeId];
+        const unchunkedData = data[0];
+        this.isValid = (index) => isChunkedValid(unchunkedData, index);
+        this.get = (index) => get(unchunkedData, index);
+        this.set = (index, value) => set(unchunkedData, index, value);
+        this.indexOf = (index) => indexOf(unchunkedData, index);
+        this._offsets = [0, unchunkedData.length];
+        break;
+      }
+      default:
+        Object.setPrototypeOf(this, vectorPrototypesByTypeId[type.typeId]);
+        this._offsets = computeChunkOffsets(data);
+        break;
+    }
+    this.data = data;
+    this.type = type;
+    this.stride = strideForType(type);
+    this.numChildren = (_d2 = (_c2 = type.children) === null || _c2 === void 0 ? void 0 : _c2.length) !== null && _d2 !== void 0 ? _d2 : 0;
+    this.length = this._offsets.at(-1);
+  }
+  /**
+   * The aggregate size (in bytes) of this Vector's buffers and/or child Vectors.
+   */
+  get byteLength() {
+    return this.data.reduce((byteLength, data) => byteLength + data.byteLength, 0);
+  }
+  /**
+   * Whether this Vector's elements can contain null values.
+   */
+  get nullable() {
+    return computeChunkNullable(this.data);
+  }
+  /**
+   * The number of null elements in this Vector.
+   */
+  get nullCount() {
+    return computeChunkNullCounts(this.data);
+  }
+  /**
+   * The Array or TypedArray constructor used for the JS representation
+   *  of the element's values in {@link Vector.prototype.toArray `toArray()`}.
+   */
+  get ArrayType() {
+    return this.type.ArrayType;
+  }
+  /**
+   * The name that should be printed when the Vector is logged in a message.
+   */
+  get [Symbol.toStringTag]() {
+    return `${this.VectorName}<${this.type[Symbol.toStringTag]}>`;
+  }
+  /**
+   * The name of this Vector.
+   */
+  get VectorName() {
+    return `${Type2[this.type.typeId]}Vector`;
+  }
+  /**
+   * Check whether an element is null.
+   * @param index The index at which to read the validity bitmap.
+   */
+  // @ts-ignore
+  isValid(index) {
+    return false;
+  }
+  /**
+   * Get an element value by position.
+   * @param index The index of the element to read.
+   */
+  // @ts-ignore
+  get(index) {
+    return null;
+  }
+  /**
+   * Get an element value by position.
+   * @param index The index of the element to read. A negative index will count back from the last element.
+   */
+  at(index) {
+    return this.get(wrapIndex(index, this.length));
+  }
+  /**
+   * Set an element value by position.
+   * @param index The index of the element to write.
+   * @param value The value to set.
+   */
+  // @ts-ignore
+  set(index, value) {
+    return;
+  }
+  /**
+   * Retrieve the index of the first occurrence of a value in an Vector.
+   * @param element The value to locate in the Vector.
+   * @param offset The index at which to begin the search. If offset is omitted, the search starts at index 0.
+   */
+  // @ts-ignore
+  indexOf(element, offset) {
+    return -1;
+  }
+  includes(element, offset) {
+    return this.indexOf(element, offset) > -1;
+  }
+  /**
+   * Iterator for the Vector's elements.
+   */
+  [Symbol.iterator]() {
+    return instance4.visit(this);
+  }
+  /**
+   * Combines two or more Vectors of the same type.
+   * @param others Additional Vectors to add to the end of this Vector.
+   */
+  concat(...others) {
+    return new _Vector(this.data.concat(others.flatMap((x2) => x2.data).flat(Number.POSITIVE_INFINITY)));
+  }
+  /**
+   * Return a zero-copy sub-section of this Vector.
+   * @param start The beginning of the specified portion of the Vector.
+   * @param end The end of the specified portion of the Vector. This is exclusive of the element at the index 'end'.
+   */
+  slice(begin, end) {
+    return new _Vector(clampRange(this, begin, end, ({ data, _offsets }, begin2, end2) => sliceChunks(data, _offsets, begin2, end2)));
+  }
+  toJSON() {
+    return [...this];
+  }
+  /**
+   * Return a JavaScript Array or TypedArray of the Vector's elements.
+   *
+   * @note If this Vector contains a single Data chunk and the Vector's type is a
+   *  primitive numeric type corresponding to one of the JavaScript TypedArrays, this
+   *  method returns a zero-copy slice of the underlying TypedArray values. If there's
+   *  more than one chunk, the resulting TypedArray will be a copy of the data from each
+   *  chunk's underlying TypedArray values.
+   *
+   * @returns An Array or TypedArray of the Vector's elements, based on the Vector's DataType.
+   */
+  toArray() {
+    const { type, data, length, stride, ArrayType } = this;
+    switch (type.typeId) {
+      case Type2.Int:
+      case Type2.Float:
+      case Type2.Decimal:
+      case Type2.Time:
+      case Type2.Timestamp:
+        switch (data.length) {
+          case 0:
+            return new ArrayType();
+          case 1:
+            return data[0].values.subarray(0, length * stride);
+          default:
+            return data.reduce((memo, { values, length: chunk_length }) => {
+              memo.array.set(values.subarray(0, chunk_length * stride), memo.offset);
+              memo.offset += chunk_length * stride;
+              return memo;
+            }, { array: new ArrayType(length * stride), offset: 0 }).array;
+        }
+    }
+    return [...this];
+  }
+  /**
+   * Returns a string representation of the Vector.
+   *
+   * @returns A string representation of the Vector.
+   */
+  toString() {
+    return `[${[...this].join(",")}]`;
+  }
+  /**
+   * Returns a child Vector by name, or null if this Vector has no child with the given name.
+   * @param name The name of the child to retrieve.
+   */
+  getChild(name) {
+    var _b2;
+    return this.getChildAt((_b2 = this.type.children) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name));
+  }
+  /**
+   * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
+   * @param index The index of the child to retrieve.
+   */
+  getChildAt(index) {
+    if (index > -1 && index < this.numChildren) {
+      return new _Vector(this.data.map(({ children }) => children[index]));
+    }
+    return null;
+  }
+  get isMemoized() {
+    if (DataType.isDictionary(this.type)) {
+      return this.data[0].dictionary.isMemoized;
+    }
+    return false;
+  }
+  /**
+   * Adds memoization to the Vector's {@link get} method. For dictionary
+   * vectors, this method return a vector that memoizes only the dictionary
+   * values.
+   *
+   * Memoization is very useful when decoding a value is expensive such as
+   * Utf8. The memoization creates a cache of the size of the Vector and
+   * therefore increases memory usage.
+   *
+   * @returns A new vector that memoizes calls to {@link get}.
+   */
+  memoize() {
+    if (DataType.isDictionary(this.type)) {
+      const dictionary2 = new MemoizedVector(this.data[0].dictionary);
+      const newData = this.data.map((data) => {
+        const cloned = data.clone();
+        cloned.dictionary = dictionary2;
+        return cloned;
+      });
+      return new _Vector(newData);
+    }
+    return new MemoizedVector(this);
+  }
+  /**
+   * Returns a vector without memoization of the {@link get} method. If this
+   * vector is not memoized, this method returns this vector.
+   *
+   * @returns A new vector without memoization.
+   */
+  unmemoize() {
+    if (DataType.isDictionary(this.type) && this.isMemoized) {
+      const dictionary2 = this.data[0].dictionary.unmemoize();
+      const newData = this.data.map((data) => {
+        const newData2 = data.clone();
+        newData2.dictionary = dictionary2;
+        return newData2;
+      });
+      return new _Vector(newData);
+    }
+    return this;
+  }
+};
+_a2 = Symbol.toStringTag;
+Vector[_a2] = ((proto) => {
+  proto.type = DataType.prototype;
+  proto.data = [];
+  proto.length = 0;
+  proto.stride = 1;
+  proto.numChildren = 0;
+  proto._offsets = new Uint32Array([0]);
+  proto[Symbol.isConcatSpreadable] = true;
+  proto[kVectorSymbol] = true;
+  const typeIds = Object.keys(Type2).map((T) => Type2[T]).filter((T) => typeof T === "number" && T !== Type2.NONE);
+  for (const typeId of typeIds) {
+    const get = instance2.getVisitFnByTypeId(typeId);
+    const set = instance.getVisitFnByTypeId(typeId);
+    const indexOf = instance3.getVisitFnByTypeId(typeId);
+    visitorsByTypeId[typeId] = { get, set, indexOf };
+    vectorPrototypesByTypeId[typeId] = Object.create(proto, {
+      ["isValid"]: { value: wrapChunkedCall1(isChunkedValid) },
+      ["get"]: { value: wrapChunkedCall1(instance2.getVisitFnByTypeId(typeId)) },
+      ["set"]: { value: wrapChunkedCall2(instance.getVisitFnByTypeId(typeId)) },
+      ["indexOf"]: { value: wrapChunkedIndexOf(instance3.getVisitFnByTypeId(typeId)) }
+    });
+  }
+  return "Vector";
+})(Vector.prototype);
+Object.defineProperty(Vector, Symbol.hasInstance, {
+  value: function isVectorInstance(instance8) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Vector && Vector.isVector(instance8);
+  }
+});
+var MemoizedVector = class _MemoizedVector extends Vector {
+  constructor(vector) {
+    super(vector.data);
+    const get = this.get;
+    const set = this.set;
+    const slice = this.slice;
+    const cache = new Array(this.length);
+    Object.defineProperty(this, "get", {
+      value(index) {
+        const cachedValue = cache[index];
+        if (cachedValue !== void 0) {
+          return cachedValue;
+        }
+        const value = get.call(this, index);
+        cache[index] = value;
+        return value;
+      }
+    });
+    Object.defineProperty(this, "set", {
+      value(index, value) {
+        set.call(this, index, value);
+        cache[index] = value;
+      }
+    });
+    Object.defineProperty(this, "slice", {
+      value: (begin, end) => new _MemoizedVector(slice.call(this, begin, end))
+    });
+    Object.defineProperty(this, "isMemoized", { value: true });
+    Object.defineProperty(this, "unmemoize", {
+      value: () => new Vector(this.data)
+    });
+    Object.defineProperty(this, "memoize", {
+      value: () => this
+    });
+  }
+};
+
+// node_modules/apache-arrow/builder/valid.mjs
+function createIsValidFunction(nullValues) {
+  if (!nullValues || nullValues.length <= 0) {
+    return function isValid(value) {
+      return true;
+    };
+  }
+  let fnBody = "";
+  const noNaNs = nullValues.filter((x2) => x2 === x2);
+  if (noNaNs.length > 0) {
+    fnBody = `
+    switch (x) {${noNaNs.map((x2) => `
+        case ${valueToCase(x2)}:`).join("")}
+            return false;
+    }`;
+  }
+  if (nullValues.length !== noNaNs.length) {
+    fnBody = `if (x !== x) return false;
+${fnBody}`;
+  }
+  return new Function(`x`, `${fnBody}
+return true;`);
+}
+function valueToCase(x2) {
+  if (typeof x2 !== "bigint") {
+    return valueToString(x2);
+  }
+  return `${valueToString(x2)}n`;
+}
+
+// node_modules/apache-arrow/builder/buffer.mjs
+function roundLengthUpToNearest64Bytes(len, BPE) {
+  const bytesMinus1 = Math.ceil(len) * BPE - 1;
+  return (bytesMinus1 - bytesMinus1 % 64 + 64 || 64) / BPE;
+}
+function resizeArray(arr, len = 0) {
+  return arr.length >= len ? arr.subarray(0, len) : memcpy(new arr.constructor(len), arr, 0);
+}
+var BufferBuilder = class {
+  constructor(bufferType, initialSize = 0, stride = 1) {
+    this.length = Math.ceil(initialSize / stride);
+    this.buffer = new bufferType(this.length);
+    this.stride = stride;
+    this.BYTES_PER_ELEMENT = bufferType.BYTES_PER_ELEMENT;
+    this.ArrayType = bufferType;
+  }
+  get byteLength() {
+    return Math.ceil(this.length * this.stride) * this.BYTES_PER_ELEMENT;
+  }
+  get reservedLength() {
+    return this.buffer.length / this.stride;
+  }
+  get reservedByteLength() {
+    return this.buffer.byteLength;
+  }
+  // @ts-ignore
+  set(index, value) {
+    return this;
+  }
+  append(value) {
+    return this.set(this.length, value);
+  }
+  reserve(extra) {
+    if (extra > 0) {
+      this.length += extra;
+      const stride = this.stride;
+      const length = this.length * stride;
+      const reserved = this.buffer.length;
+      if (length >= reserved) {
+        this._resize(reserved === 0 ? roundLengthUpToNearest64Bytes(length * 1, this.BYTES_PER_ELEMENT) : roundLengthUpToNearest64Bytes(length * 2, this.BYTES_PER_ELEMENT));
+      }
+    }
+    return this;
+  }
+  flush(length = this.length) {
+    length = roundLengthUpToNearest64Bytes(length * this.stride, this.BYTES_PER_ELEMENT);
+    const array = resizeArray(this.buffer, length);
+    this.clear();
+    return array;
+  }
+  clear() {
+    this.length = 0;
+    this.buffer = new this.ArrayType();
+    return this;
+  }
+  _resize(newLength) {
+    return this.buffer = resizeArray(this.buffer, newLength);
+  }
+};
+var DataBufferBuilder = class extends BufferBuilder {
+  last() {
+    return this.get(this.length - 1);
+  }
+  get(index) {
+    return this.buffer[index];
+  }
+  set(index, value) {
+    this.reserve(index - this.length + 1);
+    this.buffer[index * this.stride] = value;
+    return this;
+  }
+};
+var BitmapBufferBuilder = class extends DataBufferBuilder {
+  constructor() {
+    super(Uint8Array, 0, 1 / 8);
+    this.numValid = 0;
+  }
+  get numInvalid() {
+    return this.length - this.numValid;
+  }
+  get(idx) {
+    return this.buffer[idx >> 3] >> idx % 8 & 1;
+  }
+  set(idx, val) {
+    const { buffer } = this.reserve(idx - this.length + 1);
+    const byte = idx >> 3, bit = idx % 8, cur = buffer[byte] >> bit & 1;
+    val ? cur === 0 && (buffer[byte] |= 1 << bit, ++this.numValid) : cur === 1 && (buffer[byte] &= ~(1 << bit), --this.numValid);
+    return this;
+  }
+  clear() {
+    this.numValid = 0;
+    return super.clear();
+  }
+};
+var OffsetsBufferBuilder = class extends DataBufferBuilder {
+  constructor(type) {
+    super(type.OffsetArrayType, 1, 1);
+  }
+  append(value) {
+    return this.set(this.length - 1, value);
+  }
+  set(index, value) {
+    const offset = this.length - 1;
+    const buffer = this.reserve(index - offset + 1).buffer;
+    if (offset < index++ && offset >= 0) {
+      buffer.fill(buffer[offset], offset, index);
+    }
+    buffer[index] = buffer[index - 1] + value;
+    return this;
+  }
+  flush(length = this.length - 1) {
+    if (length > this.length) {
+      this.set(length - 1, this.BYTES_PER_ELEMENT > 4 ? BigInt(0) : 0);
+    }
+    return super.flush(length + 1);
+  }
+};
+
+// node_modules/apache-arrow/builder.mjs
+var Builder = class {
+  /** @nocollapse */
+  // @ts-ignore
+  static throughNode(options2) {
+    throw new Error(`"throughNode" not available in this environment`);
+  }
+  /** @nocollapse */
+  // @ts-ignore
+  static throughDOM(options2) {
+    throw new Error(`"throughDOM" not available in this environment`);
+  }
+  /**
+   * Construct a builder with the given Arrow DataType with optional null values,
+   * which will be interpreted as "null" when set or appended to the `Builder`.
+   * @param {{ type: T, nullValues?: any[] }} options A `BuilderOptions` object used to create this `Builder`.
+   */
+  constructor({ "type": type, "nullValues": nulls }) {
+    this.length = 0;
+    this.finished = false;
+    this.type = type;
+    this.children = [];
+    this.nullValues = nulls;
+    this.stride = strideForType(type);
+    this._nulls = new BitmapBufferBuilder();
+    if (nulls && nulls.length > 0) {
+      this._isValid = createIsValidFunction(nulls);
+    }
+  }
+  /**
+   * Flush the `Builder` and return a `Vector<T>`.
+   * @returns {Vector<T>} A `Vector<T>` of the flushed values.
+   */
+  toVector() {
+    return new Vector([this.flush()]);
+  }
+  get ArrayType() {
+    return this.type.ArrayType;
+  }
+  get nullCount() {
+    return this._nulls.numInvalid;
+  }
+  get numChildren() {
+    return this.children.length;
+  }
+  /**
+   * @returns The aggregate length (in bytes) of the values that have been written.
+   */
+  get byteLength() {
+    let size = 0;
+    const { _offsets, _values, _nulls, _typeIds, children } = this;
+    _offsets && (size += _offsets.byteLength);
+    _values && (size += _values.byteLength);
+    _nulls && (size += _nulls.byteLength);
+    _typeIds && (size += _typeIds.byteLength);
+    return children.reduce((size2, child) => size2 + child.byteLength, size);
+  }
+  /**
+   * @returns The aggregate number of rows that have been reserved to write new values.
+   */
+  get reservedLength() {
+    return this._nulls.reservedLength;
+  }
+  /**
+   * @returns The aggregate length (in bytes) that has been reserved to write new values.
+   */
+  get reservedByteLength() {
+    let size = 0;
+    this._offsets && (size += this._offsets.reservedByteLength);
+    this._values && (size += this._values.reservedByteLength);
+    this._nulls && (size += this._nulls.reservedByteLength);
+    this._typeIds && (size += this._typeIds.reservedByteLength);
+    return this.children.reduce((size2, child) => size2 + child.reservedByteLength, size);
+  }
+  get valueOffsets() {
+    return this._offsets ? this._offsets.buffer : null;
+  }
+  get values() {
+    return this._values ? this._values.buffer : null;
+  }
+  get nullBitmap() {
+    return this._nulls ? this._nulls.buffer : null;
+  }
+  get typeIds() {
+    return this._typeIds ? this._typeIds.buffer : null;
+  }
+  /**
+   * Appends a value (or null) to this `Builder`.
+   * This is equivalent to `builder.set(builder.length, value)`.
+   * @param {T['TValue'] | TNull } value The value to append.
+   */
+  append(value) {
+    return this.set(this.length, value);
+  }
+  /**
+   * Validates whether a value is valid (true), or null (false)
+   * @param {T['TValue'] | TNull } value The value to compare against null the value representations
+   */
+  isValid(value) {
+    return this._isValid(value);
+  }
+  /**
+   * Write a value (or null-value sentinel) at the supplied index.
+   * If the value matches one of the null-value representations, a 1-bit is
+   * written to the null `BitmapBufferBuilder`. Otherwise, a 0 is written to
+   * the null `BitmapBufferBuilder`, and the value is passed to
+   * `Builder.prototype.setValue()`.
+   * @param {number} index The index of the value to write.
+   * @param {T['TValue'] | TNull } value The value to write at the supplied index.
+   * @returns {this} The updated `Builder` instance.
+   */
+  set(index, value) {
+    if (this.setValid(index, this.isValid(value))) {
+      this.setValue(index, value);
+    }
+    return this;
+  }
+  /**
+   * Write a value to the underlying buffers at the supplied index, bypassing
+   * the null-value check. This is a low-level method that
+   * @param {number} index
+   * @param {T['TValue'] | TNull } value
+   */
+  setValue(index, value) {
+    this._setValue(this, index, value);
+  }
+  setValid(index, valid) {
+    this.length = this._nulls.set(index, +valid).length;
+    return valid;
+  }
+  // @ts-ignore
+  addChild(child, name = `${this.numChildren}`) {
+    throw new Error(`Cannot append children to non-nested type "${this.type}"`);
+  }
+  /**
+   * Retrieve the child `Builder` at the supplied `index`, or null if no child
+   * exists at that index.
+   * @param {number} index The index of the child `Builder` to retrieve.
+   * @returns {Builder | null} The child Builder at the supplied index or null.
+   */
+  getChildAt(index) {
+    return this.children[index] || null;
+  }
+  /**
+   * Commit all the values that have been written to their underlying
+   * ArrayBuffers, including any child Builders if applicable, and reset
+   * the internal `Builder` state.
+   * @returns A `Data<T>` of the buffers and children representing the values written.
+   */
+  flush() {
+    let data;
+    let typeIds;
+    let nullBitmap;
+    let valueOffsets;
+    const { type, length, nullCount, _typeIds, _offsets, _values, _nulls } = this;
+    if (typeIds = _typeIds === null || _typeIds === void 0 ? void 0 : _typeIds.flush(length)) {
+      valueOffsets = _offsets === null || _offsets === void 0 ? void 0 : _offsets.flush(length);
+    } else if (valueOffsets = _offsets === null || _offsets === void 0 ? void 0 : _offsets.flush(length)) {
+      data = _values === null || _values === void 0 ? void 0 : _values.flush(_offsets.last());
+    } else {
+      data = _values === null || _values === void 0 ? void 0 : _values.flush(length);
+    }
+    if (nullCount > 0) {
+      nullBitmap = _nulls === null || _nulls === void 0 ? void 0 : _nulls.flush(length);
+    }
+    const children = this.children.map((child) => child.flush());
+    this.clear();
+    return makeData({
+      type,
+      length,
+      nullCount,
+      children,
+      "child": children[0],
+      data,
+      typeIds,
+      nullBitmap,
+      valueOffsets
+    });
+  }
+  /**
+   * Finalize this `Builder`, and child builders if applicable.
+   * @returns {this} The finalized `Builder` instance.
+   */
+  finish() {
+    this.finished = true;
+    for (const child of this.children)
+      child.finish();
+    return this;
+  }
+  /**
+   * Clear this Builder's internal state, including child Builders if applicable, and reset the length to 0.
+   * @returns {this} The cleared `Builder` instance.
+   */
+  clear() {
+    var _a5, _b2, _c2, _d2;
+    this.length = 0;
+    (_a5 = this._nulls) === null || _a5 === void 0 ? void 0 : _a5.clear();
+    (_b2 = this._values) === null || _b2 === void 0 ? void 0 : _b2.clear();
+    (_c2 = this._offsets) === null || _c2 === void 0 ? void 0 : _c2.clear();
+    (_d2 = this._typeIds) === null || _d2 === void 0 ? void 0 : _d2.clear();
+    for (const child of this.children)
+      child.clear();
+    return this;
+  }
+};
+Builder.prototype.length = 1;
+Builder.prototype.stride = 1;
+Builder.prototype.children = null;
+Builder.prototype.finished = false;
+Builder.prototype.nullValues = null;
+Builder.prototype._isValid = () => true;
+var FixedWidthBuilder = class extends Builder {
+  constructor(opts) {
+    super(opts);
+    this._values = new DataBufferBuilder(this.ArrayType, 0, this.stride);
+  }
+  setValue(index, value) {
+    const values = this._values;
+    values.reserve(index - values.length + 1);
+    return super.setValue(index, value);
+  }
+};
+var VariableWidthBuilder = class extends Builder {
+  constructor(opts) {
+    super(opts);
+    this._pendingLength = 0;
+    this._offsets = new OffsetsBufferBuilder(opts.type);
+  }
+  setValue(index, value) {
+    const pending = this._pending || (this._pending = /* @__PURE__ */ new Map());
+    const current = pending.get(index);
+    current && (this._pendingLength -= current.length);
+    this._pendingLength += value instanceof MapRow ? value[kKeys].length : value.length;
+    pending.set(index, value);
+  }
+  setValid(index, isValid) {
+    if (!super.setValid(index, isValid)) {
+      (this._pending || (this._pending = /* @__PURE__ */ new Map())).set(index, void 0);
+      return false;
+    }
+    return true;
+  }
+  clear() {
+    this._pendingLength = 0;
+    this._pending = void 0;
+    return super.clear();
+  }
+  flush() {
+    this._flush();
+    return super.flush();
+  }
+  finish() {
+    this._flush();
+    return super.finish();
+  }
+  _flush() {
+    const pending = this._pending;
+    const pendingLength = this._pendingLength;
+    this._pendingLength = 0;
+    this._pending = void 0;
+    if (pending && pending.size > 0) {
+      this._flushPending(pending, pendingLength);
+    }
+    return this;
+  }
+};
+
+// node_modules/apache-arrow/fb/block.mjs
+var Block = class {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  /**
+   * Index to the start of the RecordBlock (note this is past the Message header)
+   */
+  offset() {
+    return this.bb.readInt64(this.bb_pos);
+  }
+  /**
+   * Length of the metadata
+   */
+  metaDataLength() {
+    return this.bb.readInt32(this.bb_pos + 8);
+  }
+  /**
+   * Length of the data (this is aligned so there can be a gap between this and
+   * the metadata).
+   */
+  bodyLength() {
+    return this.bb.readInt64(this.bb_pos + 16);
+  }
+  static sizeOf() {
+    return 24;
+  }
+  static createBlock(builder, offset, metaDataLength, bodyLength) {
+    builder.prep(8, 24);
+    builder.writeInt64(BigInt(bodyLength !== null && bodyLength !== void 0 ? bodyLength : 0));
+    builder.pad(4);
+    builder.writeInt32(metaDataLength);
+    builder.writeInt64(BigInt(offset !== null && offset !== void 0 ? offset : 0));
+    return builder.offset();
+  }
+};
+
+// node_modules/apache-arrow/fb/footer.mjs
+var flatbuffers31 = __toESM(require_flatbuffers(), 1);
+var Footer = class _Footer {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsFooter(bb, obj) {
+    return (obj || new _Footer()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsFooter(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers31.SIZE_PREFIX_LENGTH);
+    return (obj || new _Footer()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  version() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : MetadataVersion.V1;
+  }
+  schema(obj) {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? (obj || new Schema()).__init(this.bb.__indirect(this.bb_pos + offset), this.bb) : null;
+  }
+  dictionaries(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? (obj || new Block()).__init(this.bb.__vector(this.bb_pos + offset) + index * 24, this.bb) : null;
+  }
+  dictionariesLength() {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  recordBatches(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? (obj || new Block()).__init(this.bb.__vector(this.bb_pos + offset) + index * 24, this.bb) : null;
+  }
+  recordBatchesLength() {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  /**
+   * User-defined metadata
+   */
+  customMetadata(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 12);
+    return offset ? (obj || new KeyValue()).__init(this.bb.__indirect(this.bb.__vector(this.bb_pos + offset) + index * 4), this.bb) : null;
+  }
+  customMetadataLength() {
+    const offset = this.bb.__offset(this.bb_pos, 12);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  static startFooter(builder) {
+    builder.startObject(5);
+  }
+  static addVersion(builder, version) {
+    builder.addFieldInt16(0, version, MetadataVersion.V1);
+  }
+  static addSchema(builder, schemaOffset) {
+    builder.addFieldOffset(1, schemaOffset, 0);
+  }
+  static addDictionaries(builder, dictionariesOffset) {
+    builder.addFieldOffset(2, dictionariesOffset, 0);
+  }
+  static startDictionariesVector(builder, numElems) {
+    builder.startVector(24, numElems, 8);
+  }
+  static addRecordBatches(builder, recordBatchesOffset) {
+    builder.addFieldOffset(3, recordBatchesOffset, 0);
+  }
+  static startRecordBatchesVector(builder, numElems) {
+    builder.startVector(24, numElems, 8);
+  }
+  static addCustomMetadata(builder, customMetadataOffset) {
+    builder.addFieldOffset(4, customMetadataOffset, 0);
+  }
+  static createCustomMetadataVector(builder, data) {
+    builder.startVector(4, data.length, 4);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addOffset(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startCustomMetadataVector(builder, numElems) {
+    builder.startVector(4, numElems, 4);
+  }
+  static endFooter(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static finishFooterBuffer(builder, offset) {
+    builder.finish(offset);
+  }
+  static finishSizePrefixedFooterBuffer(builder, offset) {
+    builder.finish(offset, void 0, true);
+  }
+};
+
+// node_modules/apache-arrow/ipc/metadata/file.mjs
+var flatbuffers32 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/schema.mjs
+var kSchemaSymbol = /* @__PURE__ */ Symbol.for("apache-arrow/Schema");
+var kFieldSymbol = /* @__PURE__ */ Symbol.for("apache-arrow/Field");
+var Schema2 = class _Schema {
+  /**
+   * Check if an object is an instance of Schema.
+   * This works across different instances of the Arrow library.
+   */
+  /** @nocollapse */
+  static isSchema(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2[kSchemaSymbol]) === true;
+  }
+  constructor(fields = [], metadata, dictionaries, metadataVersion = MetadataVersion.V5) {
+    this.fields = fields || [];
+    this.metadata = metadata || /* @__PURE__ */ new Map();
+    if (!dictionaries) {
+      dictionaries = generateDictionaryMap(this.fields);
+    }
+    this.dictionaries = dictionaries;
+    this.metadataVersion = metadataVersion;
+  }
+  get [Symbol.toStringTag]() {
+    return "Schema";
+  }
+  get names() {
+    return this.fields.map((f) => f.name);
+  }
+  toString() {
+    return `Schema<{ ${this.fields.map((f, i) => `${i}: ${f}`).join(", ")} }>`;
+  }
+  /**
+   * Construct a new Schema containing only specified fields.
+   *
+   * @param fieldNames Names of fields to keep.
+   * @returns A new Schema of fields matching the specified names.
+   */
+  select(fieldNames) {
+    const names = new Set(fieldNames);
+    const fields = this.fields.filter((f) => names.has(f.name));
+    return new _Schema(fields, this.metadata);
+  }
+  /**
+   * Construct a new Schema containing only fields at the specified indices.
+   *
+   * @param fieldIndices Indices of fields to keep.
+   * @returns A new Schema of fields at the specified indices.
+   */
+  selectAt(fieldIndices) {
+    const fields = fieldIndices.map((i) => this.fields[i]).filter(Boolean);
+    return new _Schema(fields, this.metadata);
+  }
+  assign(...args) {
+    const other = args[0] instanceof _Schema ? args[0] : Array.isArray(args[0]) ? new _Schema(args[0]) : new _Schema(args);
+    const curFields = [...this.fields];
+    const metadata = mergeMaps(mergeMaps(/* @__PURE__ */ new Map(), this.metadata), other.metadata);
+    const newFields = other.fields.filter((f2) => {
+      const i = curFields.findIndex((f) => f.name === f2.name);
+      return ~i ? (curFields[i] = f2.clone({
+        metadata: mergeMaps(mergeMaps(/* @__PURE__ */ new Map(), curFields[i].metadata), f2.metadata)
+      })) && false : true;
+    });
+    const newDictionaries = generateDictionaryMap(newFields, /* @__PURE__ */ new Map());
+    return new _Schema([...curFields, ...newFields], metadata, new Map([...this.dictionaries, ...newDictionaries]));
+  }
+};
+Schema2.prototype.fields = null;
+Schema2.prototype.metadata = null;
+Schema2.prototype.dictionaries = null;
+Schema2.prototype[kSchemaSymbol] = true;
+Object.defineProperty(Schema2, Symbol.hasInstance, {
+  value: function isSchemaInstance(instance8) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Schema2 && Schema2.isSchema(instance8);
+  }
+});
+var Field2 = class _Field {
+  /**
+   * Check if an object is an instance of Field.
+   * This works across different instances of the Arrow library.
+   */
+  /** @nocollapse */
+  static isField(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2[kFieldSymbol]) === true;
+  }
+  /** @nocollapse */
+  static new(...args) {
+    let [name, type, nullable, metadata] = args;
+    if (args[0] && typeof args[0] === "object") {
+      ({ name } = args[0]);
+      type === void 0 && (type = args[0].type);
+      nullable === void 0 && (nullable = args[0].nullable);
+      metadata === void 0 && (metadata = args[0].metadata);
+    }
+    return new _Field(`${name}`, type, nullable, metadata);
+  }
+  constructor(name, type, nullable = false, metadata) {
+    this.name = name;
+    this.type = type;
+    this.nullable = nullable;
+    this.metadata = metadata || /* @__PURE__ */ new Map();
+  }
+  get typeId() {
+    return this.type.typeId;
+  }
+  get [Symbol.toStringTag]() {
+    return "Field";
+  }
+  toString() {
+    return `${this.name}: ${this.type}`;
+  }
+  clone(...args) {
+    let [name, type, nullable, metadata] = args;
+    !args[0] || typeof args[0] !== "object" ? [name = this.name, type = this.type, nullable = this.nullable, metadata = this.metadata] = args : { name = this.name, type = this.type, nullable = this.nullable, metadata = this.metadata } = args[0];
+    return _Field.new(name, type, nullable, metadata);
+  }
+};
+Field2.prototype.type = null;
+Field2.prototype.name = null;
+Field2.prototype.nullable = null;
+Field2.prototype.metadata = null;
+Field2.prototype[kFieldSymbol] = true;
+Object.defineProperty(Field2, Symbol.hasInstance, {
+  value: function isFieldInstance(instance8) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Field2 && Field2.isField(instance8);
+  }
+});
+function mergeMaps(m1, m2) {
+  return new Map([...m1 || /* @__PURE__ */ new Map(), ...m2 || /* @__PURE__ */ new Map()]);
+}
+function generateDictionaryMap(fields, dictionaries = /* @__PURE__ */ new Map()) {
+  for (let i = -1, n = fields.length; ++i < n; ) {
+    const field = fields[i];
+    const type = field.type;
+    if (DataType.isDictionary(type)) {
+      if (!dictionaries.has(type.id)) {
+        dictionaries.set(type.id, type.dictionary);
+      } else if (dictionaries.get(type.id) !== type.dictionary) {
+        throw new Error(`Cannot create Schema containing two different dictionaries with the same Id`);
+      }
+    }
+    if (type.children && type.children.length > 0) {
+      generateDictionaryMap(type.children, dictionaries);
+    }
+  }
+  return dictionaries;
+}
+
+// node_modules/apache-arrow/ipc/metadata/file.mjs
+var Builder3 = flatbuffers32.Builder;
+var ByteBuffer2 = flatbuffers32.ByteBuffer;
+var Footer_ = class {
+  /** @nocollapse */
+  static decode(buf) {
+    buf = new ByteBuffer2(toUint8Array(buf));
+    const footer = Footer.getRootAsFooter(buf);
+    const schema = Schema2.decode(footer.schema(), /* @__PURE__ */ new Map(), footer.version());
+    return new OffHeapFooter(schema, footer);
+  }
+  /** @nocollapse */
+  static encode(footer) {
+    const b = new Builder3();
+    const schemaOffset = Schema2.encode(b, footer.schema);
+    Footer.startRecordBatchesVector(b, footer.numRecordBatches);
+    for (const rb2 of [...footer.recordBatches()].slice().reverse()) {
+      FileBlock.encode(b, rb2);
+    }
+    const recordBatchesOffset = b.endVector();
+    Footer.startDictionariesVector(b, footer.numDictionaries);
+    for (const db of [...footer.dictionaryBatches()].slice().reverse()) {
+      FileBlock.encode(b, db);
+    }
+    const dictionaryBatchesOffset = b.endVector();
+    Footer.startFooter(b);
+    Footer.addSchema(b, schemaOffset);
+    Footer.addVersion(b, MetadataVersion.V5);
+    Footer.addRecordBatches(b, recordBatchesOffset);
+    Footer.addDictionaries(b, dictionaryBatchesOffset);
+    Footer.finishFooterBuffer(b, Footer.endFooter(b));
+    return b.asUint8Array();
+  }
+  get numRecordBatches() {
+    return this._recordBatches.length;
+  }
+  get numDictionaries() {
+    return this._dictionaryBatches.length;
+  }
+  constructor(schema, version = MetadataVersion.V5, recordBatches, dictionaryBatches) {
+    this.schema = schema;
+    this.version = version;
+    recordBatches && (this._recordBatches = recordBatches);
+    dictionaryBatches && (this._dictionaryBatches = dictionaryBatches);
+  }
+  *recordBatches() {
+    for (let block, i = -1, n = this.numRecordBatches; ++i < n; ) {
+      if (block = this.getRecordBatch(i)) {
+        yield block;
+      }
+    }
+  }
+  *dictionaryBatches() {
+    for (let block, i = -1, n = this.numDictionaries; ++i < n; ) {
+      if (block = this.getDictionaryBatch(i)) {
+        yield block;
+      }
+    }
+  }
+  getRecordBatch(index) {
+    return index >= 0 && index < this.numRecordBatches && this._recordBatches[index] || null;
+  }
+  getDictionaryBatch(index) {
+    return index >= 0 && index < this.numDictionaries && this._dictionaryBatches[index] || null;
+  }
+};
+var OffHeapFooter = class extends Footer_ {
+  get numRecordBatches() {
+    return this._footer.recordBatchesLength();
+  }
+  get numDictionaries() {
+    return this._footer.dictionariesLength();
+  }
+  constructor(schema, _footer) {
+    super(schema, _footer.version());
+    this._footer = _footer;
+  }
+  getRecordBatch(index) {
+    if (index >= 0 && index < this.numRecordBatches) {
+      const fileBlock = this._footer.recordBatches(index);
+      if (fileBlock) {
+        return FileBlock.decode(fileBlock);
+      }
+    }
+    return null;
+  }
+  getDictionaryBatch(index) {
+    if (index >= 0 && index < this.numDictionaries) {
+      const fileBlock = this._footer.dictionaries(index);
+      if (fileBlock) {
+        return FileBlock.decode(fileBlock);
+      }
+    }
+    return null;
+  }
+};
+var FileBlock = class _FileBlock {
+  /** @nocollapse */
+  static decode(block) {
+    return new _FileBlock(block.metaDataLength(), block.bodyLength(), block.offset());
+  }
+  /** @nocollapse */
+  static encode(b, fileBlock) {
+    const { metaDataLength } = fileBlock;
+    const offset = BigInt(fileBlock.offset);
+    const bodyLength = BigInt(fileBlock.bodyLength);
+    return Block.createBlock(b, offset, metaDataLength, bodyLength);
+  }
+  constructor(metaDataLength, bodyLength, offset) {
+    this.metaDataLength = metaDataLength;
+    this.offset = bigIntToNumber(offset);
+    this.bodyLength = bigIntToNumber(bodyLength);
+  }
+};
+
+// node_modules/apache-arrow/ipc/metadata/message.mjs
+var flatbuffers34 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/fb/message.mjs
+var flatbuffers33 = __toESM(require_flatbuffers(), 1);
+var Message = class _Message {
+  constructor() {
+    this.bb = null;
+    this.bb_pos = 0;
+  }
+  __init(i, bb) {
+    this.bb_pos = i;
+    this.bb = bb;
+    return this;
+  }
+  static getRootAsMessage(bb, obj) {
+    return (obj || new _Message()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  static getSizePrefixedRootAsMessage(bb, obj) {
+    bb.setPosition(bb.position() + flatbuffers33.SIZE_PREFIX_LENGTH);
+    return (obj || new _Message()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  }
+  version() {
+    const offset = this.bb.__offset(this.bb_pos, 4);
+    return offset ? this.bb.readInt16(this.bb_pos + offset) : MetadataVersion.V1;
+  }
+  headerType() {
+    const offset = this.bb.__offset(this.bb_pos, 6);
+    return offset ? this.bb.readUint8(this.bb_pos + offset) : MessageHeader.NONE;
+  }
+  header(obj) {
+    const offset = this.bb.__offset(this.bb_pos, 8);
+    return offset ? this.bb.__union(obj, this.bb_pos + offset) : null;
+  }
+  bodyLength() {
+    const offset = this.bb.__offset(this.bb_pos, 10);
+    return offset ? this.bb.readInt64(this.bb_pos + offset) : BigInt("0");
+  }
+  customMetadata(index, obj) {
+    const offset = this.bb.__offset(this.bb_pos, 12);
+    return offset ? (obj || new KeyValue()).__init(this.bb.__indirect(this.bb.__vector(this.bb_pos + offset) + index * 4), this.bb) : null;
+  }
+  customMetadataLength() {
+    const offset = this.bb.__offset(this.bb_pos, 12);
+    return offset ? this.bb.__vector_len(this.bb_pos + offset) : 0;
+  }
+  static startMessage(builder) {
+    builder.startObject(5);
+  }
+  static addVersion(builder, version) {
+    builder.addFieldInt16(0, version, MetadataVersion.V1);
+  }
+  static addHeaderType(builder, headerType) {
+    builder.addFieldInt8(1, headerType, MessageHeader.NONE);
+  }
+  static addHeader(builder, headerOffset) {
+    builder.addFieldOffset(2, headerOffset, 0);
+  }
+  static addBodyLength(builder, bodyLength) {
+    builder.addFieldInt64(3, bodyLength, BigInt("0"));
+  }
+  static addCustomMetadata(builder, customMetadataOffset) {
+    builder.addFieldOffset(4, customMetadataOffset, 0);
+  }
+  static createCustomMetadataVector(builder, data) {
+    builder.startVector(4, data.length, 4);
+    for (let i = data.length - 1; i >= 0; i--) {
+      builder.addOffset(data[i]);
+    }
+    return builder.endVector();
+  }
+  static startCustomMetadataVector(builder, numElems) {
+    builder.startVector(4, numElems, 4);
+  }
+  static endMessage(builder) {
+    const offset = builder.endObject();
+    return offset;
+  }
+  static finishMessageBuffer(builder, offset) {
+    builder.finish(offset);
+  }
+  static finishSizePrefixedMessageBuffer(builder, offset) {
+    builder.finish(offset, void 0, true);
+  }
+  static createMessage(builder, version, headerType, headerOffset, bodyLength, customMetadataOffset) {
+    _Message.startMessage(builder);
+    _Message.addVersion(builder, version);
+    _Message.addHeaderType(builder, headerType);
+    _Message.addHeader(builder, headerOffset);
+    _Message.addBodyLength(builder, bodyLength);
+    _Message.addCustomMetadata(builder, customMetadataOffset);
+    return _Message.endMessage(builder);
+  }
+};
+
+// node_modules/apache-arrow/visitor/typeassembler.mjs
+var TypeAssembler = class extends Visitor {
+  visit(node, builder) {
+    return node == null || builder == null ? void 0 : super.visit(node, builder);
+  }
+  visitNull(_node, b) {
+    Null.startNull(b);
+    return Null.endNull(b);
+  }
+  visitInt(node, b) {
+    Int.startInt(b);
+    Int.addBitWidth(b, node.bitWidth);
+    Int.addIsSigned(b, node.isSigned);
+    return Int.endInt(b);
+  }
+  visitFloat(node, b) {
+    FloatingPoint.startFloatingPoint(b);
+    FloatingPoint.addPrecision(b, node.precision);
+    return FloatingPoint.endFloatingPoint(b);
+  }
+  visitBinary(_node, b) {
+    Binary.startBinary(b);
+    return Binary.endBinary(b);
+  }
+  visitBinaryView(_node, b) {
+    BinaryView.startBinaryView(b);
+    return BinaryView.endBinaryView(b);
+  }
+  visitLargeBinary(_node, b) {
+    LargeBinary.startLargeBinary(b);
+    return LargeBinary.endLargeBinary(b);
+  }
+  visitBool(_node, b) {
+    Bool.startBool(b);
+    return Bool.endBool(b);
+  }
+  visitUtf8(_node, b) {
+    Utf8.startUtf8(b);
+    return Utf8.endUtf8(b);
+  }
+  visitUtf8View(_node, b) {
+    Utf8View.startUtf8View(b);
+    return Utf8View.endUtf8View(b);
+  }
+  visitLargeUtf8(_node, b) {
+    LargeUtf8.startLargeUtf8(b);
+    return LargeUtf8.endLargeUtf8(b);
+  }
+  visitDecimal(node, b) {
+    Decimal.startDecimal(b);
+    Decimal.addScale(b, node.scale);
+    Decimal.addPrecision(b, node.precision);
+    Decimal.addBitWidth(b, node.bitWidth);
+    return Decimal.endDecimal(b);
+  }
+  visitDate(node, b) {
+    Date2.startDate(b);
+    Date2.addUnit(b, node.unit);
+    return Date2.endDate(b);
+  }
+  visitTime(node, b) {
+    Time.startTime(b);
+    Time.addUnit(b, node.unit);
+    Time.addBitWidth(b, node.bitWidth);
+    return Time.endTime(b);
+  }
+  visitTimestamp(node, b) {
+    const timezone = node.timezone && b.createString(node.timezone) || void 0;
+    Timestamp.startTimestamp(b);
+    Timestamp.addUnit(b, node.unit);
+    if (timezone !== void 0) {
+      Timestamp.addTimezone(b, timezone);
+    }
+    return Timestamp.endTimestamp(b);
+  }
+  visitInterval(node, b) {
+    Interval.startInterval(b);
+    Interval.addUnit(b, node.unit);
+    return Interval.endInterval(b);
+  }
+  visitDuration(node, b) {
+    Duration.startDuration(b);
+    Duration.addUnit(b, node.unit);
+    return Duration.endDuration(b);
+  }
+  visitList(_node, b) {
+    List.startList(b);
+    return List.endList(b);
+  }
+  visitLargeList(_node, b) {
+    LargeList.startLargeList(b);
+    return LargeList.endLargeList(b);
+  }
+  visitStruct(_node, b) {
+    Struct_.startStruct_(b);
+    return Struct_.endStruct_(b);
+  }
+  visitUnion(node, b) {
+    Union.startTypeIdsVector(b, node.typeIds.length);
+    const typeIds = Union.createTypeIdsVector(b, node.typeIds);
+    Union.startUnion(b);
+    Union.addMode(b, node.mode);
+    Union.addTypeIds(b, typeIds);
+    return Union.endUnion(b);
+  }
+  visitDictionary(node, b) {
+    const indexType = this.visit(node.indices, b);
+    DictionaryEncoding.startDictionaryEncoding(b);
+    DictionaryEncoding.addId(b, BigInt(node.id));
+    DictionaryEncoding.addIsOrdered(b, node.isOrdered);
+    if (indexType !== void 0) {
+      DictionaryEncoding.addIndexType(b, indexType);
+    }
+    return DictionaryEncoding.endDictionaryEncoding(b);
+  }
+  visitFixedSizeBinary(node, b) {
+    FixedSizeBinary.startFixedSizeBinary(b);
+    FixedSizeBinary.addByteWidth(b, node.byteWidth);
+    return FixedSizeBinary.endFixedSizeBinary(b);
+  }
+  visitFixedSizeList(node, b) {
+    FixedSizeList.startFixedSizeList(b);
+    FixedSizeList.addListSize(b, node.listSize);
+    return FixedSizeList.endFixedSizeList(b);
+  }
+  visitMap(node, b) {
+    Map2.startMap(b);
+    Map2.addKeysSorted(b, node.keysSorted);
+    return Map2.endMap(b);
+  }
+};
+var instance5 = new TypeAssembler();
+
+// node_modules/apache-arrow/ipc/metadata/json.mjs
+function schemaFromJSON(_schema, dictionaries = /* @__PURE__ */ new Map()) {
+  return new Schema2(schemaFieldsFromJSON(_schema, dictionaries), customMetadataFromJSON(_schema["metadata"]), dictionaries);
+}
+function recordBatchFromJSON(b) {
+  return new RecordBatch2(b["count"], fieldNodesFromJSON(b["columns"]), buffersFromJSON(b["columns"]), null, variadicBufferCountsFromJSON(b["columns"]));
+}
+function dictionaryBatchFromJSON(b) {
+  return new DictionaryBatch2(recordBatchFromJSON(b["data"]), b["id"], b["isDelta"]);
+}
+function schemaFieldsFromJSON(_schema, dictionaries) {
+  return (_schema["fields"] || []).filter(Boolean).map((f) => Field2.fromJSON(f, dictionaries));
+}
+function fieldChildrenFromJSON(_field, dictionaries) {
+  return (_field["children"] || []).filter(Boolean).map((f) => Field2.fromJSON(f, dictionaries));
+}
+function fieldNodesFromJSON(xs) {
+  return (xs || []).reduce((fieldNodes, column) => [
+    ...fieldNodes,
+    new FieldNode2(column["count"], nullCountFromJSON(column["VALIDITY"])),
+    ...fieldNodesFromJSON(column["children"])
+  ], []);
+}
+function buffersFromJSON(xs, buffers = []) {
+  for (let i = -1, n = (xs || []).length; ++i < n; ) {
+    const column = xs[i];
+    column["VALIDITY"] && buffers.push(new BufferRegion(buffers.length, column["VALIDITY"].length));
+    column["TYPE_ID"] && buffers.push(new BufferRegion(buffers.length, column["TYPE_ID"].length));
+    column["OFFSET"] && buffers.push(new BufferRegion(buffers.length, column["OFFSET"].length));
+    column["DATA"] && buffers.push(new BufferRegion(buffers.length, column["DATA"].length));
+    column["VIEWS"] && buffers.push(new BufferRegion(buffers.length, column["VIEWS"].length));
+    if (column["VARIADIC_DATA_BUFFERS"]) {
+      for (const buf of column["VARIADIC_DATA_BUFFERS"]) {
+        buffers.push(new BufferRegion(buffers.length, buf.length));
+      }
+    }
+    buffers = buffersFromJSON(column["children"], buffers);
+  }
+  return buffers;
+}
+function nullCountFromJSON(validity) {
+  return (validity || []).reduce((sum, val) => sum + +(val === 0), 0);
+}
+function variadicBufferCountsFromJSON(xs) {
+  return (xs || []).reduce((counts, column) => [
+    ...counts,
+    ...column["VARIADIC_DATA_BUFFERS"] ? [column["VARIADIC_DATA_BUFFERS"].length] : [],
+    ...variadicBufferCountsFromJSON(column["children"])
+  ], []);
+}
+function fieldFromJSON(_field, dictionaries) {
+  let id;
+  let keys;
+  let field;
+  let dictMeta;
+  let type;
+  let dictType;
+  if (!dictionaries || !(dictMeta = _field["dictionary"])) {
+    type = typeFromJSON(_field, fieldChildrenFromJSON(_field, dictionaries));
+    field = new Field2(_field["name"], type, _field["nullable"], customMetadataFromJSON(_field["metadata"]));
+  } else if (!dictionaries.has(id = dictMeta["id"])) {
+    keys = (keys = dictMeta["indexType"]) ? indexTypeFromJSON(keys) : new Int32();
+    dictionaries.set(id, type = typeFromJSON(_field, fieldChildrenFromJSON(_field, dictionaries)));
+    dictType = new Dictionary(type, keys, id, dictMeta["isOrdered"]);
+    field = new Field2(_field["name"], dictType, _field["nullable"], customMetadataFromJSON(_field["metadata"]));
+  } else {
+    keys = (keys = dictMeta["indexType"]) ? indexTypeFromJSON(keys) : new Int32();
+    dictType = new Dictionary(dictionaries.get(id), keys, id, dictMeta["isOrdered"]);
+    field = new Field2(_field["name"], dictType, _field["nullable"], customMetadataFromJSON(_field["metadata"]));
+  }
+  return field || null;
+}
+function customMetadataFromJSON(metadata = []) {
+  return new Map(metadata.map(({ key, value }) => [key, value]));
+}
+function indexTypeFromJSON(_type) {
+  return new Int_(_type["isSigned"], _type["bitWidth"]);
+}
+function typeFromJSON(f, children) {
+  const typeId = f["type"]["name"];
+  switch (typeId) {
+    case "NONE":
+      return new Null2();
+    case "null":
+      return new Null2();
+    case "binary":
+      return new Binary2();
+    case "largebinary":
+      return new LargeBinary2();
+    case "binaryview":
+      return new BinaryView2();
+    case "utf8":
+      return new Utf82();
+    case "largeutf8":
+      return new LargeUtf82();
+    case "utf8view":
+      return new Utf8View2();
+    case "bool":
+      return new Bool2();
+    case "list":
+      return new List2((children || [])[0]);
+    case "largelist":
+      return new LargeList2((children || [])[0]);
+    case "struct":
+      return new Struct(children || []);
+    case "struct_":
+      return new Struct(children || []);
+  }
+  switch (typeId) {
+    case "int": {
+      const t = f["type"];
+      return new Int_(t["isSigned"], t["bitWidth"]);
+    }
+    case "floatingpoint": {
+      const t = f["type"];
+      return new Float(Precision[t["precision"]]);
+    }
+    case "decimal": {
+      const t = f["type"];
+      return new Decimal2(t["scale"], t["precision"], t["bitWidth"]);
+    }
+    case "date": {
+      const t = f["type"];
+      return new Date_(DateUnit[t["unit"]]);
+    }
+    case "time": {
+      const t = f["type"];
+      return new Time_(TimeUnit[t["unit"]], t["bitWidth"]);
+    }
+    case "timestamp": {
+      const t = f["type"];
+      return new Timestamp_(TimeUnit[t["unit"]], t["timezone"]);
+    }
+    case "interval": {
+      const t = f["type"];
+      return new Interval_(IntervalUnit[t["unit"]]);
+    }
+    case "duration": {
+      const t = f["type"];
+      return new Duration2(TimeUnit[t["unit"]]);
+    }
+    case "union": {
+      const t = f["type"];
+      const [m, ...ms] = (t["mode"] + "").toLowerCase();
+      const mode = m.toUpperCase() + ms.join("");
+      return new Union_(UnionMode[mode], t["typeIds"] || [], children || []);
+    }
+    case "fixedsizebinary": {
+      const t = f["type"];
+      return new FixedSizeBinary2(t["byteWidth"]);
+    }
+    case "fixedsizelist": {
+      const t = f["type"];
+      return new FixedSizeList2(t["listSize"], (children || [])[0]);
+    }
+    case "map": {
+      const t = f["type"];
+      return new Map_((children || [])[0], t["keysSorted"]);
+    }
+  }
+  throw new Error(`Unrecognized type: "${typeId}"`);
+}
+
+// node_modules/apache-arrow/ipc/metadata/message.mjs
+var Builder5 = flatbuffers34.Builder;
+var ByteBuffer4 = flatbuffers34.ByteBuffer;
+var Message2 = class _Message {
+  /** @nocollapse */
+  static fromJSON(msg, headerType) {
+    const message = new _Message(0, MetadataVersion.V5, headerType);
+    message._createHeader = messageHeaderFromJSON(msg, headerType);
+    return message;
+  }
+  /** @nocollapse */
+  static decode(buf) {
+    buf = new ByteBuffer4(toUint8Array(buf));
+    const _message = Message.getRootAsMessage(buf);
+    const bodyLength = _message.bodyLength();
+    const version = _message.version();
+    const headerType = _message.headerType();
+    const metadata = decodeMessageCustomMetadata(_message);
+    const message = new _Message(bodyLength, version, headerType, void 0, metadata);
+    message._createHeader = decodeMessageHeader(_message, headerType);
+    return message;
+  }
+  /** @nocollapse */
+  static encode(message) {
+    const b = new Builder5();
+    let headerOffset = -1;
+    if (message.isSchema()) {
+      headerOffset = Schema2.encode(b, message.header());
+    } else if (message.isRecordBatch()) {
+      headerOffset = RecordBatch2.encode(b, message.header());
+    } else if (message.isDictionaryBatch()) {
+      headerOffset = DictionaryBatch2.encode(b, message.header());
+    }
+    const customMetadataOffset = !(message.metadata && message.metadata.size > 0) ? -1 : Message.createCustomMetadataVector(b, [...message.metadata].map(([k, v]) => {
+      const key = b.createString(`${k}`);
+      const val = b.createString(`${v}`);
+      KeyValue.startKeyValue(b);
+      KeyValue.addKey(b, key);
+      KeyValue.addValue(b, val);
+      return KeyValue.endKeyValue(b);
+    }));
+    Message.startMessage(b);
+    Message.addVersion(b, MetadataVersion.V5);
+    Message.addHeader(b, headerOffset);
+    Message.addHeaderType(b, message.headerType);
+    Message.addBodyLength(b, BigInt(message.bodyLength));
+    if (customMetadataOffset !== -1) {
+      Message.addCustomMetadata(b, customMetadataOffset);
+    }
+    Message.finishMessageBuffer(b, Message.endMessage(b));
+    return b.asUint8Array();
+  }
+  /** @nocollapse */
+  static from(header, bodyLength = 0) {
+    if (header instanceof Schema2) {
+      return new _Message(0, MetadataVersion.V5, MessageHeader.Schema, header);
+    }
+    if (header instanceof RecordBatch2) {
+      return new _Message(bodyLength, MetadataVersion.V5, MessageHeader.RecordBatch, header, header.metadata);
+    }
+    if (header instanceof DictionaryBatch2) {
+      return new _Message(bodyLength, MetadataVersion.V5, MessageHeader.DictionaryBatch, header);
+    }
+    throw new Error(`Unrecognized Message header: ${header}`);
+  }
+  get type() {
+    return this.headerType;
+  }
+  get version() {
+    return this._version;
+  }
+  get headerType() {
+    return this._headerType;
+  }
+  get compression() {
+    return this._compression;
+  }
+  get bodyLength() {
+    return this._bodyLength;
+  }
+  get metadata() {
+    return this._metadata;
+  }
+  header() {
+    return this._createHeader();
+  }
+  isSchema() {
+    return this.headerType === MessageHeader.Schema;
+  }
+  isRecordBatch() {
+    return this.headerType === MessageHeader.RecordBatch;
+  }
+  isDictionaryBatch() {
+    return this.headerType === MessageHeader.DictionaryBatch;
+  }
+  constructor(bodyLength, version, headerType, header, metadata) {
+    this._version = version;
+    this._headerType = headerType;
+    this.body = new Uint8Array(0);
+    this._compression = header === null || header === void 0 ? void 0 : header.compression;
+    header && (this._createHeader = () => header);
+    this._bodyLength = bigIntToNumber(bodyLength);
+    this._metadata = metadata || /* @__PURE__ */ new Map();
+  }
+};
+var RecordBatch2 = class {
+  get nodes() {
+    return this._nodes;
+  }
+  get length() {
+    return this._length;
+  }
+  get buffers() {
+    return this._buffers;
+  }
+  get compression() {
+    return this._compression;
+  }
+  get variadicBufferCounts() {
+    return this._variadicBufferCounts;
+  }
+  get metadata() {
+    return this._metadata;
+  }
+  constructor(length, nodes, buffers, compression, variadicBufferCounts = [], metadata) {
+    this._nodes = nodes;
+    this._buffers = buffers;
+    this._length = bigIntToNumber(length);
+    this._compression = compression;
+    this._variadicBufferCounts = variadicBufferCounts;
+    this._metadata = metadata || /* @__PURE__ */ new Map();
+  }
+};
+var DictionaryBatch2 = class {
+  get id() {
+    return this._id;
+  }
+  get data() {
+    return this._data;
+  }
+  get isDelta() {
+    return this._isDelta;
+  }
+  get length() {
+    return this.data.length;
+  }
+  get nodes() {
+    return this.data.nodes;
+  }
+  get buffers() {
+    return this.data.buffers;
+  }
+  constructor(data, id, isDelta = false) {
+    this._data = data;
+    this._isDelta = isDelta;
+    this._id = bigIntToNumber(id);
+  }
+};
+var BufferRegion = class {
+  constructor(offset, length) {
+    this.offset = bigIntToNumber(offset);
+    this.length = bigIntToNumber(length);
+  }
+};
+var FieldNode2 = class {
+  constructor(length, nullCount) {
+    this.length = bigIntToNumber(length);
+    this.nullCount = bigIntToNumber(nullCount);
+  }
+};
+var BodyCompression2 = class {
+  constructor(type, method = BodyCompressionMethod.BUFFER) {
+    this.type = type;
+    this.method = method;
+  }
+};
+function messageHeaderFromJSON(message, type) {
+  return (() => {
+    switch (type) {
+      case MessageHeader.Schema:
+        return Schema2.fromJSON(message);
+      case MessageHeader.RecordBatch:
+        return RecordBatch2.fromJSON(message);
+      case MessageHeader.DictionaryBatch:
+        return DictionaryBatch2.fromJSON(message);
+    }
+    throw new Error(`Unrecognized Message type: { name: ${MessageHeader[type]}, type: ${type} }`);
+  });
+}
+function decodeMessageHeader(message, type) {
+  return (() => {
+    switch (type) {
+      case MessageHeader.Schema:
+        return Schema2.decode(message.header(new Schema()), /* @__PURE__ */ new Map(), message.version());
+      case MessageHeader.RecordBatch:
+        return RecordBatch2.decode(message.header(new RecordBatch()), message.version());
+      case MessageHeader.DictionaryBatch:
+        return DictionaryBatch2.decode(message.header(new DictionaryBatch()), message.version());
+    }
+    throw new Error(`Unrecognized Message type: { name: ${MessageHeader[type]}, type: ${type} }`);
+  });
+}
+Field2["encode"] = encodeField;
+Field2["decode"] = decodeField;
+Field2["fromJSON"] = fieldFromJSON;
+Schema2["encode"] = encodeSchema;
+Schema2["decode"] = decodeSchema;
+Schema2["fromJSON"] = schemaFromJSON;
+RecordBatch2["encode"] = encodeRecordBatch;
+RecordBatch2["decode"] = decodeRecordBatch;
+RecordBatch2["fromJSON"] = recordBatchFromJSON;
+DictionaryBatch2["encode"] = encodeDictionaryBatch;
+DictionaryBatch2["decode"] = decodeDictionaryBatch;
+DictionaryBatch2["fromJSON"] = dictionaryBatchFromJSON;
+FieldNode2["encode"] = encodeFieldNode;
+FieldNode2["decode"] = decodeFieldNode;
+BufferRegion["encode"] = encodeBufferRegion;
+BufferRegion["decode"] = decodeBufferRegion;
+BodyCompression2["encode"] = encodeBodyCompression;
+BodyCompression2["decode"] = decodeBodyCompression;
+function decodeSchema(_schema, dictionaries = /* @__PURE__ */ new Map(), version = MetadataVersion.V5) {
+  const fields = decodeSchemaFields(_schema, dictionaries);
+  return new Schema2(fields, decodeCustomMetadata(_schema), dictionaries, version);
+}
+function decodeRecordBatch(batch, version = MetadataVersion.V5) {
+  const recordBatch = new RecordBatch2(batch.length(), decodeFieldNodes(batch), decodeBuffers(batch, version), decodeBodyCompression(batch.compression()), decodeVariadicBufferCounts(batch));
+  return recordBatch;
+}
+function decodeDictionaryBatch(batch, version = MetadataVersion.V5) {
+  return new DictionaryBatch2(RecordBatch2.decode(batch.data(), version), batch.id(), batch.isDelta());
+}
+function decodeBufferRegion(b) {
+  return new BufferRegion(b.offset(), b.length());
+}
+function decodeFieldNode(f) {
+  return new FieldNode2(f.length(), f.nullCount());
+}
+function decodeFieldNodes(batch) {
+  const nodes = [];
+  for (let f, i = -1, j = -1, n = batch.nodesLength(); ++i < n; ) {
+    if (f = batch.nodes(i)) {
+      nodes[++j] = FieldNode2.decode(f);
+    }
+  }
+  return nodes;
+}
+function decodeBuffers(batch, version) {
+  const bufferRegions = [];
+  for (let b, i = -1, j = -1, n = batch.buffersLength(); ++i < n; ) {
+    if (b = batch.buffers(i)) {
+      if (version < MetadataVersion.V4) {
+        b.bb_pos += 8 * (i + 1);
+      }
+      bufferRegions[++j] = BufferRegion.decode(b);
+    }
+  }
+  return bufferRegions;
+}
+function decodeVariadicBufferCounts(batch) {
+  const counts = [];
+  const length = Math.trunc(batch.variadicBufferCountsLength());
+  for (let i = 0; i < length; ++i) {
+    counts.push(bigIntToNumber(batch.variadicBufferCounts(i)));
+  }
+  return counts;
+}
+function decodeSchemaFields(schema, dictionaries) {
+  const fields = [];
+  for (let f, i = -1, j = -1, n = schema.fieldsLength(); ++i < n; ) {
+    if (f = schema.fields(i)) {
+      fields[++j] = Field2.decode(f, dictionaries);
+    }
+  }
+  return fields;
+}
+function decodeFieldChildren(field, dictionaries) {
+  const children = [];
+  for (let f, i = -1, j = -1, n = field.childrenLength(); ++i < n; ) {
+    if (f = field.children(i)) {
+      children[++j] = Field2.decode(f, dictionaries);
+    }
+  }
+  return children;
+}
+function decodeField(f, dictionaries) {
+  let id;
+  let field;
+  let type;
+  let keys;
+  let dictType;
+  let dictMeta;
+  if (!dictionaries || !(dictMeta = f.dictionary())) {
+    type = decodeFieldType(f, decodeFieldChildren(f, dictionaries));
+    field = new Field2(f.name(), type, f.nullable(), decodeCustomMetadata(f));
+  } else if (!dictionaries.has(id = bigIntToNumber(dictMeta.id()))) {
+    keys = (keys = dictMeta.indexType()) ? decodeIndexType(keys) : new Int32();
+    dictionaries.set(id, type = decodeFieldType(f, decodeFieldChildren(f, dictionaries)));
+    dictType = new Dictionary(type, keys, id, dictMeta.isOrdered());
+    field = new Field2(f.name(), dictType, f.nullable(), decodeCustomMetadata(f));
+  } else {
+    keys = (keys = dictMeta.indexType()) ? decodeIndexType(keys) : new Int32();
+    dictType = new Dictionary(dictionaries.get(id), keys, id, dictMeta.isOrdered());
+    field = new Field2(f.name(), dictType, f.nullable(), decodeCustomMetadata(f));
+  }
+  return field || null;
+}
+function decodeCustomMetadata(parent) {
+  const data = /* @__PURE__ */ new Map();
+  if (parent) {
+    for (let entry, key, i = -1, n = Math.trunc(parent.customMetadataLength()); ++i < n; ) {
+      if ((entry = parent.customMetadata(i)) && (key = entry.key()) != null) {
+        data.set(key, entry.value());
+      }
+    }
+  }
+  return data;
+}
+function decodeMessageCustomMetadata(message) {
+  const data = /* @__PURE__ */ new Map();
+  for (let entry, key, i = -1, n = Math.trunc(message.customMetadataLength()); ++i < n; ) {
+    if ((entry = message.customMetadata(i)) && (key = entry.key()) != null) {
+      data.set(key, entry.value());
+    }
+  }
+  return data;
+}
+function decodeIndexType(_type) {
+  return new Int_(_type.isSigned(), _type.bitWidth());
+}
+function decodeFieldType(f, children) {
+  const typeId = f.typeType();
+  switch (typeId) {
+    case Type["NONE"]:
+      return new Null2();
+    case Type["Null"]:
+      return new Null2();
+    case Type["Binary"]:
+      return new Binary2();
+    case Type["LargeBinary"]:
+      return new LargeBinary2();
+    case Type["BinaryView"]:
+      return new BinaryView2();
+    case Type["Utf8"]:
+      return new Utf82();
+    case Type["LargeUtf8"]:
+      return new LargeUtf82();
+    case Type["Utf8View"]:
+      return new Utf8View2();
+    case Type["Bool"]:
+      return new Bool2();
+    case Type["List"]:
+      return new List2((children || [])[0]);
+    case Type["LargeList"]:
+      return new LargeList2((children || [])[0]);
+    case Type["Struct_"]:
+      return new Struct(children || []);
+  }
+  switch (typeId) {
+    case Type["Int"]: {
+      const t = f.type(new Int());
+      return new Int_(t.isSigned(), t.bitWidth());
+    }
+    case Type["FloatingPoint"]: {
+      const t = f.type(new FloatingPoint());
+      return new Float(t.precision());
+    }
+    case Type["Decimal"]: {
+      const t = f.type(new Decimal());
+      return new Decimal2(t.scale(), t.precision(), t.bitWidth());
+    }
+    case Type["Date"]: {
+      const t = f.type(new Date2());
+      return new Date_(t.unit());
+    }
+    case Type["Time"]: {
+      const t = f.type(new Time());
+      return new Time_(t.unit(), t.bitWidth());
+    }
+    case Type["Timestamp"]: {
+      const t = f.type(new Timestamp());
+      return new Timestamp_(t.unit(), t.timezone());
+    }
+    case Type["Interval"]: {
+      const t = f.type(new Interval());
+      return new Interval_(t.unit());
+    }
+    case Type["Duration"]: {
+      const t = f.type(new Duration());
+      return new Duration2(t.unit());
+    }
+    case Type["Union"]: {
+      const t = f.type(new Union());
+      return new Union_(t.mode(), t.typeIdsArray() || [], children || []);
+    }
+    case Type["FixedSizeBinary"]: {
+      const t = f.type(new FixedSizeBinary());
+      return new FixedSizeBinary2(t.byteWidth());
+    }
+    case Type["FixedSizeList"]: {
+      const t = f.type(new FixedSizeList());
+      return new FixedSizeList2(t.listSize(), (children || [])[0]);
+    }
+    case Type["Map"]: {
+      const t = f.type(new Map2());
+      return new Map_((children || [])[0], t.keysSorted());
+    }
+  }
+  throw new Error(`Unrecognized type: "${Type[typeId]}" (${typeId})`);
+}
+function decodeBodyCompression(b) {
+  return b ? new BodyCompression2(b.codec(), b.method()) : null;
+}
+function encodeSchema(b, schema) {
+  const fieldOffsets = schema.fields.map((f) => Field2.encode(b, f));
+  Schema.startFieldsVector(b, fieldOffsets.length);
+  const fieldsVectorOffset = Schema.createFieldsVector(b, fieldOffsets);
+  const metadataOffset = !(schema.metadata && schema.metadata.size > 0) ? -1 : Schema.createCustomMetadataVector(b, [...schema.metadata].map(([k, v]) => {
+    const key = b.createString(`${k}`);
+    const val = b.createString(`${v}`);
+    KeyValue.startKeyValue(b);
+    KeyValue.addKey(b, key);
+    KeyValue.addValue(b, val);
+    return KeyValue.endKeyValue(b);
+  }));
+  Schema.startSchema(b);
+  Schema.addFields(b, fieldsVectorOffset);
+  Schema.addEndianness(b, platformIsLittleEndian ? Endianness.Little : Endianness.Big);
+  if (metadataOffset !== -1) {
+    Schema.addCustomMetadata(b, metadataOffset);
+  }
+  return Schema.endSchema(b);
+}
+function encodeField(b, field) {
+  let nameOffset = -1;
+  let typeOffset = -1;
+  let dictionaryOffset = -1;
+  const type = field.type;
+  let typeId = field.typeId;
+  if (!DataType.isDictionary(type)) {
+    typeOffset = instance5.visit(type, b);
+  } else {
+    typeId = type.dictionary.typeId;
+    dictionaryOffset = instance5.visit(type, b);
+    typeOffset = instance5.visit(type.dictionary, b);
+  }
+  const childOffsets = (type.children || []).map((f) => Field2.encode(b, f));
+  const childrenVectorOffset = Field.createChildrenVector(b, childOffsets);
+  const metadataOffset = !(field.metadata && field.metadata.size > 0) ? -1 : Field.createCustomMetadataVector(b, [...field.metadata].map(([k, v]) => {
+    const key = b.createString(`${k}`);
+    const val = b.createString(`${v}`);
+    KeyValue.startKeyValue(b);
+    KeyValue.addKey(b, key);
+    KeyValue.addValue(b, val);
+    return KeyValue.endKeyValue(b);
+  }));
+  if (field.name) {
+    nameOffset = b.createString(field.name);
+  }
+  Field.startField(b);
+  Field.addType(b, typeOffset);
+  Field.addTypeType(b, typeId);
+  Field.addChildren(b, childrenVectorOffset);
+  Field.addNullable(b, !!field.nullable);
+  if (nameOffset !== -1) {
+    Field.addName(b, nameOffset);
+  }
+  if (dictionaryOffset !== -1) {
+    Field.addDictionary(b, dictionaryOffset);
+  }
+  if (metadataOffset !== -1) {
+    Field.addCustomMetadata(b, metadataOffset);
+  }
+  return Field.endField(b);
+}
+function encodeRecordBatch(b, recordBatch) {
+  const nodes = recordBatch.nodes || [];
+  const buffers = recordBatch.buffers || [];
+  const variadicBufferCounts = recordBatch.variadicBufferCounts || [];
+  RecordBatch.startNodesVector(b, nodes.length);
+  for (const n of nodes.slice().reverse())
+    FieldNode2.encode(b, n);
+  const nodesVectorOffset = b.endVector();
+  RecordBatch.startBuffersVector(b, buffers.length);
+  for (const b_ of buffers.slice().reverse())
+    BufferRegion.encode(b, b_);
+  const buffersVectorOffset = b.endVector();
+  let bodyCompressionOffset = null;
+  if (recordBatch.compression !== null) {
+    bodyCompressionOffset = encodeBodyCompression(b, recordBatch.compression);
+  }
+  let variadicBufferCountsOffset = -1;
+  if (variadicBufferCounts.length > 0) {
+    variadicBufferCountsOffset = RecordBatch.createVariadicBufferCountsVector(b, variadicBufferCounts.map(BigInt));
+  }
+  RecordBatch.startRecordBatch(b);
+  RecordBatch.addLength(b, BigInt(recordBatch.length));
+  RecordBatch.addNodes(b, nodesVectorOffset);
+  RecordBatch.addBuffers(b, buffersVectorOffset);
+  if (recordBatch.compression !== null && bodyCompressionOffset) {
+    RecordBatch.addCompression(b, bodyCompressionOffset);
+  }
+  if (variadicBufferCountsOffset !== -1) {
+    RecordBatch.addVariadicBufferCounts(b, variadicBufferCountsOffset);
+  }
+  return RecordBatch.endRecordBatch(b);
+}
+function encodeBodyCompression(b, node) {
+  BodyCompression.startBodyCompression(b);
+  BodyCompression.addCodec(b, node.type);
+  BodyCompression.addMethod(b, node.method);
+  return BodyCompression.endBodyCompression(b);
+}
+function encodeDictionaryBatch(b, dictionaryBatch) {
+  const dataOffset = RecordBatch2.encode(b, dictionaryBatch.data);
+  DictionaryBatch.startDictionaryBatch(b);
+  DictionaryBatch.addId(b, BigInt(dictionaryBatch.id));
+  DictionaryBatch.addIsDelta(b, dictionaryBatch.isDelta);
+  DictionaryBatch.addData(b, dataOffset);
+  return DictionaryBatch.endDictionaryBatch(b);
+}
+function encodeFieldNode(b, node) {
+  return FieldNode.createFieldNode(b, BigInt(node.length), BigInt(node.nullCount));
+}
+function encodeBufferRegion(b, node) {
+  return Buffer2.createBuffer(b, BigInt(node.offset), BigInt(node.length));
+}
+var platformIsLittleEndian = (() => {
+  const buffer = new ArrayBuffer(2);
+  new DataView(buffer).setInt16(
+    0,
+    256,
+    true
+    /* littleEndian */
+  );
+  return new Int16Array(buffer)[0] === 256;
+})();
+
+// node_modules/apache-arrow/io/interfaces.mjs
+var ITERATOR_DONE = Object.freeze({ done: true, value: void 0 });
+var ArrowJSON = class {
+  constructor(_json) {
+    this._json = _json;
+  }
+  get schema() {
+    return this._json["schema"];
+  }
+  get batches() {
+    return this._json["batches"] || [];
+  }
+  get dictionaries() {
+    return this._json["dictionaries"] || [];
+  }
+};
+var ReadableInterop = class {
+  tee() {
+    return this._getDOMStream().tee();
+  }
+  pipe(writable, options2) {
+    return this._getNodeStream().pipe(writable, options2);
+  }
+  pipeTo(writable, options2) {
+    return this._getDOMStream().pipeTo(writable, options2);
+  }
+  pipeThrough(duplex, options2) {
+    return this._getDOMStream().pipeThrough(duplex, options2);
+  }
+  _getDOMStream() {
+    return this._DOMStream || (this._DOMStream = this.toDOMStream());
+  }
+  _getNodeStream() {
+    return this._nodeStream || (this._nodeStream = this.toNodeStream());
+  }
+};
+var AsyncQueue = class extends ReadableInterop {
+  constructor() {
+    super();
+    this._values = [];
+    this.resolvers = [];
+    this._closedPromise = new Promise((r) => this._closedPromiseResolve = r);
+  }
+  get closed() {
+    return this._closedPromise;
+  }
+  cancel(reason) {
+    return __awaiter(this, void 0, void 0, function* () {
+      yield this.return(reason);
+    });
+  }
+  write(value) {
+    if (this._ensureOpen()) {
+      this.resolvers.length <= 0 ? this._values.push(value) : this.resolvers.shift().resolve({ done: false, value });
+    }
+  }
+  abort(value) {
+    if (this._closedPromiseResolve) {
+      this.resolvers.length <= 0 ? this._error = { error: value } : this.resolvers.shift().reject({ done: true, value });
+    }
+  }
+  close() {
+    if (this._closedPromiseResolve) {
+      const { resolvers } = this;
+      while (resolvers.length > 0) {
+        resolvers.shift().resolve(ITERATOR_DONE);
+      }
+      this._closedPromiseResolve();
+      this._closedPromiseResolve = void 0;
+    }
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+  toDOMStream(options2) {
+    return adapters_default.toDOMStream(this._closedPromiseResolve || this._error ? this : this._values, options2);
+  }
+  toNodeStream(options2) {
+    return adapters_default.toNodeStream(this._closedPromiseResolve || this._error ? this : this._values, options2);
+  }
+  throw(_) {
+    return __awaiter(this, void 0, void 0, function* () {
+      yield this.abort(_);
+      return ITERATOR_DONE;
+    });
+  }
+  return(_) {
+    return __awaiter(this, void 0, void 0, function* () {
+      yield this.close();
+      return ITERATOR_DONE;
+    });
+  }
+  read(size) {
+    return __awaiter(this, void 0, void 0, function* () {
+      return (yield this.next(size, "read")).value;
+    });
+  }
+  peek(size) {
+    return __awaiter(this, void 0, void 0, function* () {
+      return (yield this.next(size, "peek")).value;
+    });
+  }
+  next(..._args) {
+    if (this._values.length > 0) {
+      return Promise.resolve({ done: false, value: this._values.shift() });
+    } else if (this._error) {
+      return Promise.reject({ done: true, value: this._error.error });
+    } else if (!this._closedPromiseResolve) {
+      return Promise.resolve(ITERATOR_DONE);
+    } else {
+      return new Promise((resolve3, reject) => {
+        this.resolvers.push({ resolve: resolve3, reject });
+      });
+    }
+  }
+  _ensureOpen() {
+    if (this._closedPromiseResolve) {
+      return true;
+    }
+    throw new Error(`AsyncQueue is closed`);
+  }
+};
+
+// node_modules/apache-arrow/io/stream.mjs
+var AsyncByteQueue = class extends AsyncQueue {
+  write(value) {
+    if ((value = toUint8Array(value)).byteLength > 0) {
+      return super.write(value);
+    }
+  }
+  toString(sync = false) {
+    return sync ? decodeUtf8(this.toUint8Array(true)) : this.toUint8Array(false).then(decodeUtf8);
+  }
+  toUint8Array(sync = false) {
+    return sync ? joinUint8Arrays(this._values)[0] : (() => __awaiter(this, void 0, void 0, function* () {
+      var _a5, e_1, _b2, _c2;
+      const buffers = [];
+      let byteLength = 0;
+      try {
+        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+          _c2 = _f2.value;
+          _d2 = false;
+          const chunk = _c2;
+          buffers.push(chunk);
+          byteLength += chunk.byteLength;
+        }
+      } catch (e_1_1) {
+        e_1 = { error: e_1_1 };
+      } finally {
+        try {
+          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
+        } finally {
+          if (e_1) throw e_1.error;
+        }
+      }
+      return joinUint8Arrays(buffers, byteLength)[0];
+    }))();
+  }
+};
+var ByteStream = class {
+  constructor(source) {
+    if (source) {
+      this.source = new ByteStreamSource(adapters_default.fromIterable(source));
+    }
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+  next(value) {
+    return this.source.next(value);
+  }
+  throw(value) {
+    return this.source.throw(value);
+  }
+  return(value) {
+    return this.source.return(value);
+  }
+  peek(size) {
+    return this.source.peek(size);
+  }
+  read(size) {
+    return this.source.read(size);
+  }
+};
+var AsyncByteStream = class _AsyncByteStream {
+  constructor(source) {
+    if (source instanceof _AsyncByteStream) {
+      this.source = source.source;
+    } else if (source instanceof AsyncByteQueue) {
+      this.source = new AsyncByteStreamSource(adapters_default.fromAsyncIterable(source));
+    } else if (isReadableNodeStream(source)) {
+      this.source = new AsyncByteStreamSource(adapters_default.fromNodeStream(source));
+    } else if (isReadableDOMStream(source)) {
+      this.source = new AsyncByteStreamSource(adapters_default.fromDOMStream(source));
+    } else if (isFetchResponse(source)) {
+      this.source = new AsyncByteStreamSource(adapters_default.fromDOMStream(source.body));
+    } else if (isIterable(source)) {
+      this.source = new AsyncByteStreamSource(adapters_default.fromIterable(source));
+    } else if (isPromise(source)) {
+      this.source = new AsyncByteStreamSource(adapters_default.fromAsyncIterable(source));
+    } else if (isAsyncIterable(source)) {
+      this.source = new AsyncByteStreamSource(adapters_default.fromAsyncIterable(source));
+    }
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+  next(value) {
+    return this.source.next(value);
+  }
+  throw(value) {
+    return this.source.throw(value);
+  }
+  return(value) {
+    return this.source.return(value);
+  }
+  get closed() {
+    return this.source.closed;
+  }
+  cancel(reason) {
+    return this.source.cancel(reason);
+  }
+  peek(size) {
+    return this.source.peek(size);
+  }
+  read(size) {
+    return this.source.read(size);
+  }
+};
+var ByteStreamSource = class {
+  constructor(source) {
+    this.source = source;
+  }
+  cancel(reason) {
+    this.return(reason);
+  }
+  peek(size) {
+    return this.next(size, "peek").value;
+  }
+  read(size) {
+    return this.next(size, "read").value;
+  }
+  next(size, cmd = "read") {
+    return this.source.next({ cmd, size });
+  }
+  throw(value) {
+    return Object.create(this.source.throw && this.source.throw(value) || ITERATOR_DONE);
+  }
+  return(value) {
+    return Object.create(this.source.return && this.source.return(value) || ITERATOR_DONE);
+  }
+};
+var AsyncByteStreamSource = class {
+  constructor(source) {
+    this.source = source;
+    this._closedPromise = new Promise((r) => this._closedPromiseResolve = r);
+  }
+  cancel(reason) {
+    return __awaiter(this, void 0, void 0, function* () {
+      yield this.return(reason);
+    });
+  }
+  get closed() {
+    return this._closedPromise;
+  }
+  read(size) {
+    return __awaiter(this, void 0, void 0, function* () {
+      return (yield this.next(size, "read")).value;
+    });
+  }
+  peek(size) {
+    return __awaiter(this, void 0, void 0, function* () {
+      return (yield this.next(size, "peek")).value;
+    });
+  }
+  next(size_1) {
+    return __awaiter(this, arguments, void 0, function* (size, cmd = "read") {
+      return yield this.source.next({ cmd, size });
+    });
+  }
+  throw(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const result = this.source.throw && (yield this.source.throw(value)) || ITERATOR_DONE;
+      this._closedPromiseResolve && this._closedPromiseResolve();
+      this._closedPromiseResolve = void 0;
+      return Object.create(result);
+    });
+  }
+  return(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const result = this.source.return && (yield this.source.return(value)) || ITERATOR_DONE;
+      this._closedPromiseResolve && this._closedPromiseResolve();
+      this._closedPromiseResolve = void 0;
+      return Object.create(result);
+    });
+  }
+};
+
+// node_modules/apache-arrow/io/file.mjs
+var RandomAccessFile = class extends ByteStream {
+  constructor(buffer, byteLength) {
+    super();
+    this.position = 0;
+    this.buffer = toUint8Array(buffer);
+    this.size = byteLength === void 0 ? this.buffer.byteLength : byteLength;
+  }
+  readInt32(position) {
+    const { buffer, byteOffset } = this.readAt(position, 4);
+    return new DataView(buffer, byteOffset).getInt32(0, true);
+  }
+  seek(position) {
+    this.position = Math.min(position, this.size);
+    return position < this.size;
+  }
+  read(nBytes) {
+    const { buffer, size, position } = this;
+    if (buffer && position < size) {
+      if (typeof nBytes !== "number") {
+        nBytes = Number.POSITIVE_INFINITY;
+      }
+      this.position = Math.min(size, position + Math.min(size - position, nBytes));
+      return buffer.subarray(position, this.position);
+    }
+    return null;
+  }
+  readAt(position, nBytes) {
+    const buf = this.buffer;
+    const end = Math.min(this.size, position + nBytes);
+    return buf ? buf.subarray(position, end) : new Uint8Array(nBytes);
+  }
+  close() {
+    this.buffer && (this.buffer = null);
+  }
+  throw(value) {
+    this.close();
+    return { done: true, value };
+  }
+  return(value) {
+    this.close();
+    return { done: true, value };
+  }
+};
+var AsyncRandomAccessFile = class extends AsyncByteStream {
+  constructor(file, byteLength) {
+    super();
+    this.position = 0;
+    this._handle = file;
+    if (typeof byteLength === "number") {
+      this.size = byteLength;
+    } else {
+      this._pending = (() => __awaiter(this, void 0, void 0, function* () {
+        this.size = (yield file.stat()).size;
+        delete this._pending;
+      }))();
+    }
+  }
+  readInt32(position) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const { buffer, byteOffset } = yield this.readAt(position, 4);
+      return new DataView(buffer, byteOffset).getInt32(0, true);
+    });
+  }
+  seek(position) {
+    return __awaiter(this, void 0, void 0, function* () {
+      this._pending && (yield this._pending);
+      this.position = Math.min(position, this.size);
+      return position < this.size;
+    });
+  }
+  read(nBytes) {
+    return __awaiter(this, void 0, void 0, function* () {
+      this._pending && (yield this._pending);
+      const { _handle: file, size, position } = this;
+      if (file && position < size) {
+        if (typeof nBytes !== "number") {
+          nBytes = Number.POSITIVE_INFINITY;
+        }
+        let pos = position, offset = 0, bytesRead = 0;
+        const end = Math.min(size, pos + Math.min(size - pos, nBytes));
+        const buffer = new Uint8Array(Math.max(0, (this.position = end) - pos));
+        while ((pos += bytesRead) < end && (offset += bytesRead) < buffer.byteLength) {
+          ({ bytesRead } = yield file.read(buffer, offset, buffer.byteLength - offset, pos));
+        }
+        return buffer;
+      }
+      return null;
+    });
+  }
+  readAt(position, nBytes) {
+    return __awaiter(this, void 0, void 0, function* () {
+      this._pending && (yield this._pending);
+      const { _handle: file, size } = this;
+      if (file && position + nBytes < size) {
+        const end = Math.min(size, position + nBytes);
+        const buffer = new Uint8Array(end - position);
+        return (yield file.read(buffer, 0, nBytes, position)).buffer;
+      }
+      return new Uint8Array(nBytes);
+    });
+  }
+  close() {
+    return __awaiter(this, void 0, void 0, function* () {
+      const f = this._handle;
+      this._handle = null;
+      f && (yield f.close());
+    });
+  }
+  throw(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      yield this.close();
+      return { done: true, value };
+    });
+  }
+  return(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      yield this.close();
+      return { done: true, value };
+    });
+  }
+};
+
+// node_modules/apache-arrow/util/int.mjs
+var int_exports = {};
+__export(int_exports, {
+  BaseInt64: () => BaseInt64,
+  Int128: () => Int128,
+  Int64: () => Int642,
+  Uint64: () => Uint642
+});
+var carryBit16 = 1 << 16;
+function intAsHex(value) {
+  if (value < 0) {
+    value = 4294967295 + value + 1;
+  }
+  return `0x${value.toString(16)}`;
+}
+var kInt32DecimalDigits = 8;
+var kPowersOfTen = [
+  1,
+  10,
+  100,
+  1e3,
+  1e4,
+  1e5,
+  1e6,
+  1e7,
+  1e8
+];
+var BaseInt64 = class {
+  constructor(buffer) {
+    this.buffer = buffer;
+  }
+  high() {
+    return this.buffer[1];
+  }
+  low() {
+    return this.buffer[0];
+  }
+  _times(other) {
+    const L = new Uint32Array([
+      this.buffer[1] >>> 16,
+      this.buffer[1] & 65535,
+      this.buffer[0] >>> 16,
+      this.buffer[0] & 65535
+    ]);
+    const R2 = new Uint32Array([
+      other.buffer[1] >>> 16,
+      other.buffer[1] & 65535,
+      other.buffer[0] >>> 16,
+      other.buffer[0] & 65535
+    ]);
+    let product = L[3] * R2[3];
+    this.buffer[0] = product & 65535;
+    let sum = product >>> 16;
+    product = L[2] * R2[3];
+    sum += product;
+    product = L[3] * R2[2] >>> 0;
+    sum += product;
+    this.buffer[0] += sum << 16;
+    this.buffer[1] = sum >>> 0 < product ? carryBit16 : 0;
+    this.buffer[1] += sum >>> 16;
+    this.buffer[1] += L[1] * R2[3] + L[2] * R2[2] + L[3] * R2[1];
+    this.buffer[1] += L[0] * R2[3] + L[1] * R2[2] + L[2] * R2[1] + L[3] * R2[0] << 16;
+    return this;
+  }
+  _plus(other) {
+    const sum = this.buffer[0] + other.buffer[0] >>> 0;
+    this.buffer[1] += other.buffer[1];
+    if (sum < this.buffer[0] >>> 0) {
+      ++this.buffer[1];
+    }
+    this.buffer[0] = sum;
+  }
+  lessThan(other) {
+    return this.buffer[1] < other.buffer[1] || this.buffer[1] === other.buffer[1] && this.buffer[0] < other.buffer[0];
+  }
+  equals(other) {
+    return this.buffer[1] === other.buffer[1] && this.buffer[0] == other.buffer[0];
+  }
+  greaterThan(other) {
+    return other.lessThan(this);
+  }
+  hex() {
+    return `${intAsHex(this.buffer[1])} ${intAsHex(this.buffer[0])}`;
+  }
+};
+var Uint642 = class _Uint64 extends BaseInt64 {
+  times(other) {
+    this._times(other);
+    return this;
+  }
+  plus(other) {
+    this._plus(other);
+    return this;
+  }
+  /** @nocollapse */
+  static from(val, out_buffer = new Uint32Array(2)) {
+    return _Uint64.fromString(typeof val === "string" ? val : val.toString(), out_buffer);
+  }
+  /** @nocollapse */
+  static fromNumber(num, out_buffer = new Uint32Array(2)) {
+    return _Uint64.fromString(num.toString(), out_buffer);
+  }
+  /** @nocollapse */
+  static fromString(str, out_buffer = new Uint32Array(2)) {
+    const length = str.length;
+    const out = new _Uint64(out_buffer);
+    for (let posn = 0; posn < length; ) {
+      const group = kInt32DecimalDigits < length - posn ? kInt32DecimalDigits : length - posn;
+      const chunk = new _Uint64(new Uint32Array([Number.parseInt(str.slice(posn, posn + group), 10), 0]));
+      const multiple = new _Uint64(new Uint32Array([kPowersOfTen[group], 0]));
+      out.times(multiple);
+      out.plus(chunk);
+      posn += group;
+    }
+    return out;
+  }
+  /** @nocollapse */
+  static convertArray(values) {
+    const data = new Uint32Array(values.length * 2);
+    for (let i = -1, n = values.length; ++i < n; ) {
+      _Uint64.from(values[i], new Uint32Array(data.buffer, data.byteOffset + 2 * i * 4, 2));
+    }
+    return data;
+  }
+  /** @nocollapse */
+  static multiply(left, right) {
+    const rtrn = new _Uint64(new Uint32Array(left.buffer));
+    return rtrn.times(right);
+  }
+  /** @nocollapse */
+  static add(left, right) {
+    const rtrn = new _Uint64(new Uint32Array(left.buffer));
+    return rtrn.plus(right);
+  }
+};
+var Int642 = class _Int64 extends BaseInt64 {
+  negate() {
+    this.buffer[0] = ~this.buffer[0] + 1;
+    this.buffer[1] = ~this.buffer[1];
+    if (this.buffer[0] == 0) {
+      ++this.buffer[1];
+    }
+    return this;
+  }
+  times(other) {
+    this._times(other);
+    return this;
+  }
+  plus(other) {
+    this._plus(other);
+    return this;
+  }
+  lessThan(other) {
+    const this_high = this.buffer[1] << 0;
+    const other_high = other.buffer[1] << 0;
+    return this_high < other_high || this_high === other_high && this.buffer[0] < other.buffer[0];
+  }
+  /** @nocollapse */
+  static from(val, out_buffer = new Uint32Array(2)) {
+    return _Int64.fromString(typeof val === "string" ? val : val.toString(), out_buffer);
+  }
+  /** @nocollapse */
+  static fromNumber(num, out_buffer = new Uint32Array(2)) {
+    return _Int64.fromString(num.toString(), out_buffer);
+  }
+  /** @nocollapse */
+  static fromString(str, out_buffer = new Uint32Array(2)) {
+    const negate = str.startsWith("-");
+    const length = str.length;
+    const out = new _Int64(out_buffer);
+    for (let posn = negate ? 1 : 0; posn < length; ) {
+      const group = kInt32DecimalDigits < length - posn ? kInt32DecimalDigits : length - posn;
+      const chunk = new _Int64(new Uint32Array([Number.parseInt(str.slice(posn, posn + group), 10), 0]));
+      const multiple = new _Int64(new Uint32Array([kPowersOfTen[group], 0]));
+      out.times(multiple);
+      out.plus(chunk);
+      posn += group;
+    }
+    return negate ? out.negate() : out;
+  }
+  /** @nocollapse */
+  static convertArray(values) {
+    const data = new Uint32Array(values.length * 2);
+    for (let i = -1, n = values.length; ++i < n; ) {
+      _Int64.from(values[i], new Uint32Array(data.buffer, data.byteOffset + 2 * i * 4, 2));
+    }
+    return data;
+  }
+  /** @nocollapse */
+  static multiply(left, right) {
+    const rtrn = new _Int64(new Uint32Array(left.buffer));
+    return rtrn.times(right);
+  }
+  /** @nocollapse */
+  static add(left, right) {
+    const rtrn = new _Int64(new Uint32Array(left.buffer));
+    return rtrn.plus(right);
+  }
+};
+var Int128 = class _Int128 {
+  constructor(buffer) {
+    this.buffer = buffer;
+  }
+  high() {
+    return new Int642(new Uint32Array(this.buffer.buffer, this.buffer.byteOffset + 8, 2));
+  }
+  low() {
+    return new Int642(new Uint32Array(this.buffer.buffer, this.buffer.byteOffset, 2));
+  }
+  negate() {
+    this.buffer[0] = ~this.buffer[0] + 1;
+    this.buffer[1] = ~this.buffer[1];
+    this.buffer[2] = ~this.buffer[2];
+    this.buffer[3] = ~this.buffer[3];
+    if (this.buffer[0] == 0) {
+      ++this.buffer[1];
+    }
+    if (this.buffer[1] == 0) {
+      ++this.buffer[2];
+    }
+    if (this.buffer[2] == 0) {
+      ++this.buffer[3];
+    }
+    return this;
+  }
+  times(other) {
+    const L0 = new Uint642(new Uint32Array([this.buffer[3], 0]));
+    const L1 = new Uint642(new Uint32Array([this.buffer[2], 0]));
+    const L2 = new Uint642(new Uint32Array([this.buffer[1], 0]));
+    const L3 = new Uint642(new Uint32Array([this.buffer[0], 0]));
+    const R0 = new Uint642(new Uint32Array([other.buffer[3], 0]));
+    const R1 = new Uint642(new Uint32Array([other.buffer[2], 0]));
+    const R2 = new Uint642(new Uint32Array([other.buffer[1], 0]));
+    const R3 = new Uint642(new Uint32Array([other.buffer[0], 0]));
+    let product = Uint642.multiply(L3, R3);
+    this.buffer[0] = product.low();
+    const sum = new Uint642(new Uint32Array([product.high(), 0]));
+    product = Uint642.multiply(L2, R3);
+    sum.plus(product);
+    product = Uint642.multiply(L3, R2);
+    sum.plus(product);
+    this.buffer[1] = sum.low();
+    this.buffer[3] = sum.lessThan(product) ? 1 : 0;
+    this.buffer[2] = sum.high();
+    const high = new Uint642(new Uint32Array(this.buffer.buffer, this.buffer.byteOffset + 8, 2));
+    high.plus(Uint642.multiply(L1, R3)).plus(Uint642.multiply(L2, R2)).plus(Uint642.multiply(L3, R1));
+    this.buffer[3] += Uint642.multiply(L0, R3).plus(Uint642.multiply(L1, R2)).plus(Uint642.multiply(L2, R1)).plus(Uint642.multiply(L3, R0)).low();
+    return this;
+  }
+  plus(other) {
+    const sums = new Uint32Array(4);
+    sums[3] = this.buffer[3] + other.buffer[3] >>> 0;
+    sums[2] = this.buffer[2] + other.buffer[2] >>> 0;
+    sums[1] = this.buffer[1] + other.buffer[1] >>> 0;
+    sums[0] = this.buffer[0] + other.buffer[0] >>> 0;
+    if (sums[0] < this.buffer[0] >>> 0) {
+      ++sums[1];
+    }
+    if (sums[1] < this.buffer[1] >>> 0) {
+      ++sums[2];
+    }
+    if (sums[2] < this.buffer[2] >>> 0) {
+      ++sums[3];
+    }
+    this.buffer[3] = sums[3];
+    this.buffer[2] = sums[2];
+    this.buffer[1] = sums[1];
+    this.buffer[0] = sums[0];
+    return this;
+  }
+  hex() {
+    return `${intAsHex(this.buffer[3])} ${intAsHex(this.buffer[2])} ${intAsHex(this.buffer[1])} ${intAsHex(this.buffer[0])}`;
+  }
+  /** @nocollapse */
+  static multiply(left, right) {
+    const rtrn = new _Int128(new Uint32Array(left.buffer));
+    return rtrn.times(right);
+  }
+  /** @nocollapse */
+  static add(left, right) {
+    const rtrn = new _Int128(new Uint32Array(left.buffer));
+    return rtrn.plus(right);
+  }
+  /** @nocollapse */
+  static from(val, out_buffer = new Uint32Array(4)) {
+    return _Int128.fromString(typeof val === "string" ? val : val.toString(), out_buffer);
+  }
+  /** @nocollapse */
+  static fromNumber(num, out_buffer = new Uint32Array(4)) {
+    return _Int128.fromString(num.toString(), out_buffer);
+  }
+  /** @nocollapse */
+  static fromString(str, out_buffer = new Uint32Array(4)) {
+    const negate = str.startsWith("-");
+    const length = str.length;
+    const out = new _Int128(out_buffer);
+    for (let posn = negate ? 1 : 0; posn < length; ) {
+      const group = kInt32DecimalDigits < length - posn ? kInt32DecimalDigits : length - posn;
+      const chunk = new _Int128(new Uint32Array([Number.parseInt(str.slice(posn, posn + group), 10), 0, 0, 0]));
+      const multiple = new _Int128(new Uint32Array([kPowersOfTen[group], 0, 0, 0]));
+      out.times(multiple);
+      out.plus(chunk);
+      posn += group;
+    }
+    return negate ? out.negate() : out;
+  }
+  /** @nocollapse */
+  static convertArray(values) {
+    const data = new Uint32Array(values.length * 4);
+    for (let i = -1, n = values.length; ++i < n; ) {
+      _Int128.from(values[i], new Uint32Array(data.buffer, data.byteOffset + 4 * 4 * i, 4));
+    }
+    return data;
+  }
+};
+
+// node_modules/apache-arrow/util/interval.mjs
+var interval_exports = {};
+__export(interval_exports, {
+  toIntervalDayTimeInt32Array: () => toIntervalDayTimeInt32Array,
+  toIntervalDayTimeObjects: () => toIntervalDayTimeObjects,
+  toIntervalMonthDayNanoInt32Array: () => toIntervalMonthDayNanoInt32Array,
+  toIntervalMonthDayNanoObjects: () => toIntervalMonthDayNanoObjects
+});
+function toIntervalDayTimeInt32Array(objects) {
+  var _a5, _b2;
+  const length = objects.length;
+  const array = new Int32Array(length * 2);
+  for (let oi = 0, ai = 0; oi < length; oi++) {
+    const interval = objects[oi];
+    array[ai++] = (_a5 = interval["days"]) !== null && _a5 !== void 0 ? _a5 : 0;
+    array[ai++] = (_b2 = interval["milliseconds"]) !== null && _b2 !== void 0 ? _b2 : 0;
+  }
+  return array;
+}
+function toIntervalMonthDayNanoInt32Array(objects) {
+  var _a5, _b2;
+  const length = objects.length;
+  const data = new Int32Array(length * 4);
+  for (let oi = 0, ai = 0; oi < length; oi++) {
+    const interval = objects[oi];
+    data[ai++] = (_a5 = interval["months"]) !== null && _a5 !== void 0 ? _a5 : 0;
+    data[ai++] = (_b2 = interval["days"]) !== null && _b2 !== void 0 ? _b2 : 0;
+    const nanoseconds = interval["nanoseconds"];
+    if (nanoseconds) {
+      const ns = BigInt(nanoseconds);
+      data[ai++] = Number(ns & BigInt(4294967295)) >>> 0;
+      data[ai++] = Number(ns >> BigInt(32)) >>> 0;
+    } else {
+      ai += 2;
+    }
+  }
+  return data;
+}
+function toIntervalDayTimeObjects(array) {
+  const length = array.length;
+  const objects = new Array(length / 2);
+  for (let ai = 0, oi = 0; ai < length; ai += 2) {
+    objects[oi++] = {
+      "days": array[ai],
+      "milliseconds": array[ai + 1]
+    };
+  }
+  return objects;
+}
+function toIntervalMonthDayNanoObjects(array, stringifyNano) {
+  const length = array.length;
+  const objects = new Array(length / 4);
+  for (let ai = 0, oi = 0; ai < length; ai += 4) {
+    const nanoseconds = BigInt(array[ai + 3]) << BigInt(32) | BigInt(array[ai + 2] >>> 0);
+    objects[oi++] = {
+      "months": array[ai],
+      "days": array[ai + 1],
+      "nanoseconds": stringifyNano ? `${nanoseconds}` : nanoseconds
+    };
+  }
+  return objects;
+}
+
+// node_modules/apache-arrow/visitor/vectorloader.mjs
+var VectorLoader = class extends Visitor {
+  constructor(bytes, nodes, buffers, dictionaries, metadataVersion = MetadataVersion.V5, variadicBufferCounts = []) {
+    super();
+    this.nodesIndex = -1;
+    this.buffersIndex = -1;
+    this.variadicBufferIndex = -1;
+    this.bytes = bytes;
+    this.nodes = nodes;
+    this.buffers = buffers;
+    this.dictionaries = dictionaries;
+    this.metadataVersion = metadataVersion;
+    this.variadicBufferCounts = variadicBufferCounts;
+  }
+  visit(node) {
+    return super.visit(node instanceof Field2 ? node.type : node);
+  }
+  visitNull(type, { length } = this.nextFieldNode()) {
+    return makeData({ type, length });
+  }
+  visitBool(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitInt(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitFloat(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitUtf8(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), valueOffsets: this.readOffsets(type), data: this.readData(type) });
+  }
+  visitLargeUtf8(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), valueOffsets: this.readOffsets(type), data: this.readData(type) });
+  }
+  visitUtf8View(type, { length, nullCount } = this.nextFieldNode()) {
+    const nullBitmap = this.readNullBitmap(type, nullCount);
+    const views = this.readData(type);
+    const variadicBuffers = this.readVariadicBuffers(this.nextVariadicBufferCount());
+    return makeData({
+      type,
+      length,
+      nullCount,
+      nullBitmap,
+      ["views"]: views,
+      ["variadicBuffers"]: variadicBuffers
+    });
+  }
+  visitBinary(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), valueOffsets: this.readOffsets(type), data: this.readData(type) });
+  }
+  visitLargeBinary(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), valueOffsets: this.readOffsets(type), data: this.readData(type) });
+  }
+  visitBinaryView(type, { length, nullCount } = this.nextFieldNode()) {
+    const nullBitmap = this.readNullBitmap(type, nullCount);
+    const views = this.readData(type);
+    const variadicBuffers = this.readVariadicBuffers(this.nextVariadicBufferCount());
+    return makeData({
+      type,
+      length,
+      nullCount,
+      nullBitmap,
+      ["views"]: views,
+      ["variadicBuffers"]: variadicBuffers
+    });
+  }
+  visitFixedSizeBinary(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitDate(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitTimestamp(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitTime(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitDecimal(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitList(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), valueOffsets: this.readOffsets(type), "child": this.visit(type.children[0]) });
+  }
+  visitLargeList(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), valueOffsets: this.readOffsets(type), "child": this.visit(type.children[0]) });
+  }
+  visitStruct(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), children: this.visitMany(type.children) });
+  }
+  visitUnion(type, { length, nullCount } = this.nextFieldNode()) {
+    if (this.metadataVersion < MetadataVersion.V5) {
+      this.readNullBitmap(type, nullCount);
+    }
+    return type.mode === UnionMode.Sparse ? this.visitSparseUnion(type, { length, nullCount }) : this.visitDenseUnion(type, { length, nullCount });
+  }
+  visitDenseUnion(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, typeIds: this.readTypeIds(type), valueOffsets: this.readOffsets(type), children: this.visitMany(type.children) });
+  }
+  visitSparseUnion(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, typeIds: this.readTypeIds(type), children: this.visitMany(type.children) });
+  }
+  visitDictionary(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type.indices), dictionary: this.readDictionary(type) });
+  }
+  visitInterval(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitDuration(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), data: this.readData(type) });
+  }
+  visitFixedSizeList(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), "child": this.visit(type.children[0]) });
+  }
+  visitMap(type, { length, nullCount } = this.nextFieldNode()) {
+    return makeData({ type, length, nullCount, nullBitmap: this.readNullBitmap(type, nullCount), valueOffsets: this.readOffsets(type), "child": this.visit(type.children[0]) });
+  }
+  nextFieldNode() {
+    return this.nodes[++this.nodesIndex];
+  }
+  nextBufferRange() {
+    return this.buffers[++this.buffersIndex];
+  }
+  readNullBitmap(type, nullCount, buffer = this.nextBufferRange()) {
+    return nullCount > 0 && this.readData(type, buffer) || new Uint8Array(0);
+  }
+  readOffsets(type, buffer) {
+    return this.readData(type, buffer);
+  }
+  readTypeIds(type, buffer) {
+    return this.readData(type, buffer);
+  }
+  readData(_type, { length, offset } = this.nextBufferRange()) {
+    return this.bytes.subarray(offset, offset + length);
+  }
+  readVariadicBuffers(length) {
+    return Array.from({ length }, () => this.readData(null));
+  }
+  nextVariadicBufferCount() {
+    var _a5;
+    return (_a5 = this.variadicBufferCounts[++this.variadicBufferIndex]) !== null && _a5 !== void 0 ? _a5 : 0;
+  }
+  readDictionary(type) {
+    return this.dictionaries.get(type.id);
+  }
+};
+var JSONVectorLoader = class extends VectorLoader {
+  constructor(sources, nodes, buffers, dictionaries, metadataVersion, variadicBufferCounts = []) {
+    super(new Uint8Array(0), nodes, buffers, dictionaries, metadataVersion, variadicBufferCounts);
+    this.sources = sources;
+  }
+  readNullBitmap(_type, nullCount, { offset } = this.nextBufferRange()) {
+    return nullCount <= 0 ? new Uint8Array(0) : packBools(this.sources[offset]);
+  }
+  readOffsets(_type, { offset } = this.nextBufferRange()) {
+    return toArrayBufferView(Uint8Array, toArrayBufferView(_type.OffsetArrayType, this.sources[offset]));
+  }
+  readTypeIds(type, { offset } = this.nextBufferRange()) {
+    return toArrayBufferView(Uint8Array, toArrayBufferView(type.ArrayType, this.sources[offset]));
+  }
+  readData(type, { offset } = this.nextBufferRange()) {
+    const { sources } = this;
+    if (DataType.isTimestamp(type)) {
+      return toArrayBufferView(Uint8Array, Int642.convertArray(sources[offset]));
+    } else if ((DataType.isInt(type) || DataType.isTime(type)) && type.bitWidth === 64 || DataType.isDuration(type)) {
+      return toArrayBufferView(Uint8Array, Int642.convertArray(sources[offset]));
+    } else if (DataType.isDate(type) && type.unit === DateUnit.MILLISECOND) {
+      return toArrayBufferView(Uint8Array, Int642.convertArray(sources[offset]));
+    } else if (DataType.isDecimal(type)) {
+      return toArrayBufferView(Uint8Array, Int128.convertArray(sources[offset]));
+    } else if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type)) {
+      return binaryDataFromJSON(sources[offset]);
+    } else if (DataType.isBinaryView(type)) {
+      return binaryViewDataFromJSON(sources[offset]);
+    } else if (DataType.isUtf8View(type)) {
+      return utf8ViewDataFromJSON(sources[offset]);
+    } else if (DataType.isBool(type)) {
+      return packBools(sources[offset]);
+    } else if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) {
+      return encodeUtf8(sources[offset].join(""));
+    } else if (DataType.isInterval(type)) {
+      switch (type.unit) {
+        case IntervalUnit.DAY_TIME:
+          return toIntervalDayTimeInt32Array(sources[offset]);
+        case IntervalUnit.MONTH_DAY_NANO:
+          return toIntervalMonthDayNanoInt32Array(sources[offset]);
+        default:
+          break;
+      }
+    }
+    return toArrayBufferView(Uint8Array, toArrayBufferView(type.ArrayType, sources[offset].map((x2) => +x2)));
+  }
+  readVariadicBuffers(length) {
+    const buffers = [];
+    for (let i = 0; i < length; i++) {
+      const { offset } = this.nextBufferRange();
+      const hexString = this.sources[offset];
+      buffers.push(hexStringToBytes(hexString));
+    }
+    return buffers;
+  }
+};
+function hexStringToBytes(hexString) {
+  const data = new Uint8Array(hexString.length / 2);
+  for (let i = 0; i < hexString.length; i += 2) {
+    data[i >> 1] = Number.parseInt(hexString.slice(i, i + 2), 16);
+  }
+  return data;
+}
+function binaryDataFromJSON(values) {
+  return hexStringToBytes(values.join(""));
+}
+function parseViewDataFromJSON(views, parseInlined) {
+  const data = new Uint8Array(views.length * 16);
+  const dataView = new DataView(data.buffer);
+  for (const [i, view] of views.entries()) {
+    const offset = i * 16;
+    const size = view["SIZE"];
+    dataView.setInt32(offset, size, true);
+    if (view["INLINED"] !== void 0) {
+      const bytes = parseInlined(view["INLINED"]);
+      for (let j = 0; j < bytes.length && j < 12; j++) {
+        data[offset + 4 + j] = bytes[j];
+      }
+    } else {
+      const prefix2 = view["PREFIX_HEX"];
+      for (let j = 0; j < 8 && j < prefix2.length; j += 2) {
+        data[offset + 4 + (j >> 1)] = Number.parseInt(prefix2.slice(j, j + 2), 16);
+      }
+      dataView.setInt32(offset + 8, view["BUFFER_INDEX"], true);
+      dataView.setInt32(offset + 12, view["OFFSET"], true);
+    }
+  }
+  return data;
+}
+function binaryViewDataFromJSON(views) {
+  return parseViewDataFromJSON(views, (inlined) => {
+    const bytes = new Uint8Array(inlined.length / 2);
+    for (let i = 0; i < inlined.length; i += 2) {
+      bytes[i >> 1] = Number.parseInt(inlined.slice(i, i + 2), 16);
+    }
+    return bytes;
+  });
+}
+function utf8ViewDataFromJSON(views) {
+  return parseViewDataFromJSON(views, (inlined) => {
+    const encoder3 = new TextEncoder();
+    return encoder3.encode(inlined);
+  });
+}
+var CompressedVectorLoader = class extends VectorLoader {
+  constructor(bodyChunks, nodes, buffers, dictionaries, metadataVersion, variadicBufferCounts = []) {
+    super(new Uint8Array(0), nodes, buffers, dictionaries, metadataVersion, variadicBufferCounts);
+    this.bodyChunks = bodyChunks;
+  }
+  readData(_type, _buffer = this.nextBufferRange()) {
+    return this.bodyChunks[this.buffersIndex];
+  }
+};
+
+// node_modules/apache-arrow/builder/binary.mjs
+var BinaryBuilder = class extends VariableWidthBuilder {
+  constructor(opts) {
+    super(opts);
+    this._values = new BufferBuilder(Uint8Array);
+  }
+  get byteLength() {
+    let size = this._pendingLength + this.length * 4;
+    this._offsets && (size += this._offsets.byteLength);
+    this._values && (size += this._values.byteLength);
+    this._nulls && (size += this._nulls.byteLength);
+    return size;
+  }
+  setValue(index, value) {
+    return super.setValue(index, toUint8Array(value));
+  }
+  _flushPending(pending, pendingLength) {
+    const offsets = this._offsets;
+    const data = this._values.reserve(pendingLength).buffer;
+    let offset = 0;
+    for (const [index, value] of pending) {
+      if (value === void 0) {
+        offsets.set(index, 0);
+      } else {
+        const length = value.length;
+        data.set(value, offset);
+        offsets.set(index, length);
+        offset += length;
+      }
+    }
+  }
+};
+
+// node_modules/apache-arrow/builder/largebinary.mjs
+var LargeBinaryBuilder = class extends VariableWidthBuilder {
+  constructor(opts) {
+    super(opts);
+    this._values = new BufferBuilder(Uint8Array);
+  }
+  get byteLength() {
+    let size = this._pendingLength + this.length * 4;
+    this._offsets && (size += this._offsets.byteLength);
+    this._values && (size += this._values.byteLength);
+    this._nulls && (size += this._nulls.byteLength);
+    return size;
+  }
+  setValue(index, value) {
+    return super.setValue(index, toUint8Array(value));
+  }
+  _flushPending(pending, pendingLength) {
+    const offsets = this._offsets;
+    const data = this._values.reserve(pendingLength).buffer;
+    let offset = 0;
+    for (const [index, value] of pending) {
+      if (value === void 0) {
+        offsets.set(index, BigInt(0));
+      } else {
+        const length = value.length;
+        data.set(value, offset);
+        offsets.set(index, BigInt(length));
+        offset += length;
+      }
+    }
+  }
+};
+
+// node_modules/apache-arrow/builder/bool.mjs
+var BoolBuilder = class extends Builder {
+  constructor(options2) {
+    super(options2);
+    this._values = new BitmapBufferBuilder();
+  }
+  setValue(index, value) {
+    this._values.set(index, +value);
+  }
+};
+
+// node_modules/apache-arrow/builder/date.mjs
+var DateBuilder = class extends FixedWidthBuilder {
+};
+DateBuilder.prototype._setValue = setDate;
+var DateDayBuilder = class extends DateBuilder {
+};
+DateDayBuilder.prototype._setValue = setDateDay;
+var DateMillisecondBuilder = class extends DateBuilder {
+};
+DateMillisecondBuilder.prototype._setValue = setDateMillisecond;
+
+// node_modules/apache-arrow/builder/decimal.mjs
+var DecimalBuilder = class extends FixedWidthBuilder {
+};
+DecimalBuilder.prototype._setValue = setDecimal;
+
+// node_modules/apache-arrow/builder/dictionary.mjs
+var DictionaryBuilder = class extends Builder {
+  constructor({ "type": type, "nullValues": nulls, "dictionaryHashFunction": hashFn }) {
+    super({ type: new Dictionary(type.dictionary, type.indices, type.id, type.isOrdered) });
+    this._nulls = null;
+    this._dictionaryOffset = 0;
+    this._keysToIndices = /* @__PURE__ */ Object.create(null);
+    this.indices = makeBuilder({ "type": this.type.indices, "nullValues": nulls });
+    this.dictionary = makeBuilder({ "type": this.type.dictionary, "nullValues": null });
+    if (typeof hashFn === "function") {
+      this.valueToKey = hashFn;
+    }
+  }
+  get values() {
+    return this.indices.values;
+  }
+  get nullCount() {
+    return this.indices.nullCount;
+  }
+  get nullBitmap() {
+    return this.indices.nullBitmap;
+  }
+  get byteLength() {
+    return this.indices.byteLength + this.dictionary.byteLength;
+  }
+  get reservedLength() {
+    return this.indices.reservedLength + this.dictionary.reservedLength;
+  }
+  get reservedByteLength() {
+    return this.indices.reservedByteLength + this.dictionary.reservedByteLength;
+  }
+  isValid(value) {
+    return this.indices.isValid(value);
+  }
+  setValid(index, valid) {
+    const indices = this.indices;
+    valid = indices.setValid(index, valid);
+    this.length = indices.length;
+    return valid;
+  }
+  setValue(index, value) {
+    const keysToIndices = this._keysToIndices;
+    const key = this.valueToKey(value);
+    let idx = keysToIndices[key];
+    if (idx === void 0) {
+      keysToIndices[key] = idx = this._dictionaryOffset + this.dictionary.append(value).length - 1;
+    }
+    return this.indices.setValue(index, idx);
+  }
+  flush() {
+    const type = this.type;
+    const prev = this._dictionary;
+    const curr = this.dictionary.toVector();
+    const data = this.indices.flush().clone(type);
+    data.dictionary = prev ? prev.concat(curr) : curr;
+    this.finished || (this._dictionaryOffset += curr.length);
+    this._dictionary = data.dictionary;
+    this.clear();
+    return data;
+  }
+  finish() {
+    this.indices.finish();
+    this.dictionary.finish();
+    this._dictionaryOffset = 0;
+    this._keysToIndices = /* @__PURE__ */ Object.create(null);
+    return super.finish();
+  }
+  clear() {
+    this.indices.clear();
+    this.dictionary.clear();
+    return super.clear();
+  }
+  valueToKey(val) {
+    return typeof val === "string" ? val : `${val}`;
+  }
+};
+
+// node_modules/apache-arrow/builder/fixedsizebinary.mjs
+var FixedSizeBinaryBuilder = class extends FixedWidthBuilder {
+};
+FixedSizeBinaryBuilder.prototype._setValue = setFixedSizeBinary;
+
+// node_modules/apache-arrow/builder/fixedsizelist.mjs
+var FixedSizeListBuilder = class extends Builder {
+  setValue(index, value) {
+    const [child] = this.children;
+    const start = index * this.stride;
+    for (let i = -1, n = this.stride; ++i < n; ) {
+      child.set(start + i, value[i]);
+    }
+  }
+  setValid(index, valid) {
+    if (!super.setValid(index, valid)) {
+      this.children[0].setValid((index + 1) * this.stride - 1, false);
+    }
+    return valid;
+  }
+  addChild(child, name = "0") {
+    if (this.numChildren > 0) {
+      throw new Error("FixedSizeListBuilder can only have one child.");
+    }
+    const childIndex = this.children.push(child);
+    this.type = new FixedSizeList2(this.type.listSize, new Field2(name, child.type, true));
+    return childIndex;
+  }
+};
+
+// node_modules/apache-arrow/builder/float.mjs
+var FloatBuilder = class extends FixedWidthBuilder {
+  setValue(index, value) {
+    this._values.set(index, value);
+  }
+};
+var Float16Builder = class extends FloatBuilder {
+  setValue(index, value) {
+    super.setValue(index, float64ToUint16(value));
+  }
+};
+var Float32Builder = class extends FloatBuilder {
+};
+var Float64Builder = class extends FloatBuilder {
+};
+
+// node_modules/apache-arrow/builder/interval.mjs
+var IntervalBuilder = class extends FixedWidthBuilder {
+};
+IntervalBuilder.prototype._setValue = setIntervalValue;
+var IntervalDayTimeBuilder = class extends IntervalBuilder {
+};
+IntervalDayTimeBuilder.prototype._setValue = setIntervalDayTime;
+var IntervalYearMonthBuilder = class extends IntervalBuilder {
+};
+IntervalYearMonthBuilder.prototype._setValue = setIntervalYearMonth;
+var IntervalMonthDayNanoBuilder = class extends IntervalBuilder {
+};
+IntervalMonthDayNanoBuilder.prototype._setValue = setIntervalMonthDayNano;
+
+// node_modules/apache-arrow/builder/duration.mjs
+var DurationBuilder = class extends FixedWidthBuilder {
+};
+DurationBuilder.prototype._setValue = setDuration;
+var DurationSecondBuilder = class extends DurationBuilder {
+};
+DurationSecondBuilder.prototype._setValue = setDurationSecond;
+var DurationMillisecondBuilder = class extends DurationBuilder {
+};
+DurationMillisecondBuilder.prototype._setValue = setDurationMillisecond;
+var DurationMicrosecondBuilder = class extends DurationBuilder {
+};
+DurationMicrosecondBuilder.prototype._setValue = setDurationMicrosecond;
+var DurationNanosecondBuilder = class extends DurationBuilder {
+};
+DurationNanosecondBuilder.prototype._setValue = setDurationNanosecond;
+
+// node_modules/apache-arrow/builder/int.mjs
+var IntBuilder = class extends FixedWidthBuilder {
+  setValue(index, value) {
+    this._values.set(index, value);
+  }
+};
+var Int8Builder = class extends IntBuilder {
+};
+var Int16Builder = class extends IntBuilder {
+};
+var Int32Builder = class extends IntBuilder {
+};
+var Int64Builder = class extends IntBuilder {
+};
+var Uint8Builder = class extends IntBuilder {
+};
+var Uint16Builder = class extends IntBuilder {
+};
+var Uint32Builder = class extends IntBuilder {
+};
+var Uint64Builder = class extends IntBuilder {
+};
+
+// node_modules/apache-arrow/builder/list.mjs
+var ListBuilder = class extends VariableWidthBuilder {
+  constructor(opts) {
+    super(opts);
+    this._offsets = new OffsetsBufferBuilder(opts.type);
+  }
+  addChild(child, name = "0") {
+    if (this.numChildren > 0) {
+      throw new Error("ListBuilder can only have one child.");
+    }
+    this.children[this.numChildren] = child;
+    this.type = new List2(new Field2(name, child.type, true));
+    return this.numChildren - 1;
+  }
+  _flushPending(pending) {
+    const offsets = this._offsets;
+    const [child] = this.children;
+    for (const [index, value] of pending) {
+      if (typeof value === "undefined") {
+        offsets.set(index, 0);
+      } else {
+        const v = value;
+        const n = v.length;
+        const start = offsets.set(index, n).buffer[index];
+        for (let i = -1; ++i < n; ) {
+          child.set(start + i, v[i]);
+        }
+      }
+    }
+  }
+};
+
+// node_modules/apache-arrow/builder/largelist.mjs
+var LargeListBuilder = class extends VariableWidthBuilder {
+  constructor(opts) {
+    super(opts);
+    this._offsets = new OffsetsBufferBuilder(opts.type);
+  }
+  addChild(child, name = "0") {
+    if (this.numChildren > 0) {
+      throw new Error("LargeListBuilder can only have one child.");
+    }
+    this.children[this.numChildren] = child;
+    this.type = new LargeList2(new Field2(name, child.type, true));
+    return this.numChildren - 1;
+  }
+  _flushPending(pending) {
+    const offsets = this._offsets;
+    const [child] = this.children;
+    for (const [index, value] of pending) {
+      if (typeof value === "undefined") {
+        offsets.set(index, BigInt(0));
+      } else {
+        const v = value;
+        const n = v.length;
+        const start = bigIntToNumber(offsets.set(index, BigInt(n)).buffer[index]);
+        for (let i = -1; ++i < n; ) {
+          child.set(start + i, v[i]);
+        }
+      }
+    }
+  }
+};
+
+// node_modules/apache-arrow/builder/map.mjs
+var MapBuilder = class extends VariableWidthBuilder {
+  set(index, value) {
+    return super.set(index, value);
+  }
+  setValue(index, value) {
+    const row = value instanceof Map ? value : new Map(Object.entries(value));
+    const pending = this._pending || (this._pending = /* @__PURE__ */ new Map());
+    const current = pending.get(index);
+    current && (this._pendingLength -= current.size);
+    this._pendingLength += row.size;
+    pending.set(index, row);
+  }
+  addChild(child, name = `${this.numChildren}`) {
+    if (this.numChildren > 0) {
+      throw new Error("ListBuilder can only have one child.");
+    }
+    this.children[this.numChildren] = child;
+    this.type = new Map_(new Field2(name, child.type, true), this.type.keysSorted);
+    return this.numChildren - 1;
+  }
+  _flushPending(pending) {
+    const offsets = this._offsets;
+    const [child] = this.children;
+    for (const [index, value] of pending) {
+      if (value === void 0) {
+        offsets.set(index, 0);
+      } else {
+        let { [index]: idx, [index + 1]: end } = offsets.set(index, value.size).buffer;
+        for (const val of value.entries()) {
+          child.set(idx, val);
+          if (++idx >= end)
+            break;
+        }
+      }
+    }
+  }
+};
+
+// node_modules/apache-arrow/builder/null.mjs
+var NullBuilder = class extends Builder {
+  // @ts-ignore
+  setValue(index, value) {
+  }
+  setValid(index, valid) {
+    this.length = Math.max(index + 1, this.length);
+    return valid;
+  }
+};
+
+// node_modules/apache-arrow/builder/struct.mjs
+var StructBuilder = class extends Builder {
+  setValue(index, value) {
+    const { children, type } = this;
+    switch (Array.isArray(value) || value.constructor) {
+      case true:
+        return type.children.forEach((_, i) => children[i].set(index, value[i]));
+      case Map:
+        return type.children.forEach((f, i) => children[i].set(index, value.get(f.name)));
+      default:
+        return type.children.forEach((f, i) => children[i].set(index, value[f.name]));
+    }
+  }
+  /** @inheritdoc */
+  setValid(index, valid) {
+    if (!super.setValid(index, valid)) {
+      this.children.forEach((child) => child.setValid(index, valid));
+    }
+    return valid;
+  }
+  addChild(child, name = `${this.numChildren}`) {
+    const childIndex = this.children.push(child);
+    this.type = new Struct([...this.type.children, new Field2(name, child.type, true)]);
+    return childIndex;
+  }
+};
+
+// node_modules/apache-arrow/builder/timestamp.mjs
+var TimestampBuilder = class extends FixedWidthBuilder {
+};
+TimestampBuilder.prototype._setValue = setTimestamp;
+var TimestampSecondBuilder = class extends TimestampBuilder {
+};
+TimestampSecondBuilder.prototype._setValue = setTimestampSecond;
+var TimestampMillisecondBuilder = class extends TimestampBuilder {
+};
+TimestampMillisecondBuilder.prototype._setValue = setTimestampMillisecond;
+var TimestampMicrosecondBuilder = class extends TimestampBuilder {
+};
+TimestampMicrosecondBuilder.prototype._setValue = setTimestampMicrosecond;
+var TimestampNanosecondBuilder = class extends TimestampBuilder {
+};
+TimestampNanosecondBuilder.prototype._setValue = setTimestampNanosecond;
+
+// node_modules/apache-arrow/builder/time.mjs
+var TimeBuilder = class extends FixedWidthBuilder {
+};
+TimeBuilder.prototype._setValue = setTime;
+var TimeSecondBuilder = class extends TimeBuilder {
+};
+TimeSecondBuilder.prototype._setValue = setTimeSecond;
+var TimeMillisecondBuilder = class extends TimeBuilder {
+};
+TimeMillisecondBuilder.prototype._setValue = setTimeMillisecond;
+var TimeMicrosecondBuilder = class extends TimeBuilder {
+};
+TimeMicrosecondBuilder.prototype._setValue = setTimeMicrosecond;
+var TimeNanosecondBuilder = class extends TimeBuilder {
+};
+TimeNanosecondBuilder.prototype._setValue = setTimeNanosecond;
+
+// node_modules/apache-arrow/builder/union.mjs
+var UnionBuilder = class extends Builder {
+  constructor(options2) {
+    super(options2);
+    this._typeIds = new DataBufferBuilder(Int8Array, 0, 1);
+    if (typeof options2["valueToChildTypeId"] === "function") {
+      this._valueToChildTypeId = options2["valueToChildTypeId"];
+    }
+  }
+  get typeIdToChildIndex() {
+    return this.type.typeIdToChildIndex;
+  }
+  append(value, childTypeId) {
+    return this.set(this.length, value, childTypeId);
+  }
+  set(index, value, childTypeId) {
+    if (childTypeId === void 0) {
+      childTypeId = this._valueToChildTypeId(this, value, index);
+    }
+    this.setValue(index, value, childTypeId);
+    return this;
+  }
+  setValue(index, value, childTypeId) {
+    this._typeIds.set(index, childTypeId);
+    const childIndex = this.type.typeIdToChildIndex[childTypeId];
+    const child = this.children[childIndex];
+    child === null || child === void 0 ? void 0 : child.set(index, value);
+    this.length = Math.max(index + 1, this.length);
+  }
+  addChild(child, name = `${this.children.length}`) {
+    const childTypeId = this.children.push(child);
+    const { type: { children, mode, typeIds } } = this;
+    const fields = [...children, new Field2(name, child.type)];
+    this.type = new Union_(mode, [...typeIds, childTypeId], fields);
+    return childTypeId;
+  }
+  /** @ignore */
+  // @ts-ignore
+  _valueToChildTypeId(builder, value, offset) {
+    throw new Error(`Cannot map UnionBuilder value to child typeId. Pass the \`childTypeId\` as the second argument to unionBuilder.append(), or supply a \`valueToChildTypeId\` function as part of the UnionBuilder constructor options.`);
+  }
+};
+var SparseUnionBuilder = class extends UnionBuilder {
+};
+var DenseUnionBuilder = class extends UnionBuilder {
+  constructor(options2) {
+    super(options2);
+    this._offsets = new DataBufferBuilder(Int32Array);
+  }
+  /** @ignore */
+  setValue(index, value, childTypeId) {
+    const id = this._typeIds.set(index, childTypeId).buffer[index];
+    const child = this.getChildAt(this.type.typeIdToChildIndex[id]);
+    const denseIndex = this._offsets.set(index, child.length).buffer[index];
+    child === null || child === void 0 ? void 0 : child.set(denseIndex, value);
+    this.length = Math.max(index + 1, this.length);
+  }
+};
+
+// node_modules/apache-arrow/builder/utf8.mjs
+var Utf8Builder = class extends VariableWidthBuilder {
+  constructor(opts) {
+    super(opts);
+    this._values = new BufferBuilder(Uint8Array);
+  }
+  get byteLength() {
+    let size = this._pendingLength + this.length * 4;
+    this._offsets && (size += this._offsets.byteLength);
+    this._values && (size += this._values.byteLength);
+    this._nulls && (size += this._nulls.byteLength);
+    return size;
+  }
+  setValue(index, value) {
+    return super.setValue(index, encodeUtf8(value));
+  }
+  // @ts-ignore
+  _flushPending(pending, pendingLength) {
+  }
+};
+Utf8Builder.prototype._flushPending = BinaryBuilder.prototype._flushPending;
+
+// node_modules/apache-arrow/builder/largeutf8.mjs
+var LargeUtf8Builder = class extends VariableWidthBuilder {
+  constructor(opts) {
+    super(opts);
+    this._values = new BufferBuilder(Uint8Array);
+  }
+  get byteLength() {
+    let size = this._pendingLength + this.length * 4;
+    this._offsets && (size += this._offsets.byteLength);
+    this._values && (size += this._values.byteLength);
+    this._nulls && (size += this._nulls.byteLength);
+    return size;
+  }
+  setValue(index, value) {
+    return super.setValue(index, encodeUtf8(value));
+  }
+  // @ts-ignore
+  _flushPending(pending, pendingLength) {
+  }
+};
+LargeUtf8Builder.prototype._flushPending = LargeBinaryBuilder.prototype._flushPending;
+
+// node_modules/apache-arrow/builder/binaryview.mjs
+var BinaryViewBuilder = class extends Builder {
+  constructor(opts) {
+    super(opts);
+    this._variadicBuffers = [];
+    this._currentBuffer = null;
+    this._currentBufferIndex = 0;
+    this._currentBufferOffset = 0;
+    this._bufferSize = 32 * 1024 * 1024;
+    this._views = new BufferBuilder(Uint8Array);
+  }
+  get byteLength() {
+    let size = 0;
+    this._views && (size += this._views.byteLength);
+    this._nulls && (size += this._nulls.byteLength);
+    for (const buffer of this._variadicBuffers) {
+      size += buffer.byteLength;
+    }
+    this._currentBuffer && (size += this._currentBuffer.byteLength);
+    return size;
+  }
+  setValue(index, value) {
+    return this.writeBinaryValue(index, this.encodeValue(value));
+  }
+  writeBinaryValue(index, data) {
+    const length = data.length;
+    const bytesNeeded = (index + 1) * BinaryView2.ELEMENT_WIDTH;
+    const currentBytes = this._views.length;
+    if (bytesNeeded > currentBytes) {
+      this._views.reserve(bytesNeeded - currentBytes);
+    }
+    const viewBuffer = this._views.buffer;
+    const viewOffset = index * BinaryView2.ELEMENT_WIDTH;
+    const view = new DataView(viewBuffer.buffer, viewBuffer.byteOffset + viewOffset, BinaryView2.ELEMENT_WIDTH);
+    view.setInt32(BinaryView2.LENGTH_OFFSET, length, true);
+    if (length <= BinaryView2.INLINE_CAPACITY) {
+      viewBuffer.set(data, viewOffset + BinaryView2.INLINE_OFFSET);
+      for (let i = length; i < BinaryView2.INLINE_CAPACITY; i++) {
+        viewBuffer[viewOffset + BinaryView2.INLINE_OFFSET + i] = 0;
+      }
+    } else {
+      const prefix2 = new DataView(data.buffer, data.byteOffset, Math.min(4, length));
+      view.setUint32(BinaryView2.INLINE_OFFSET, prefix2.getUint32(0, true), true);
+      if (!this._currentBuffer || this._currentBufferOffset + length > this._bufferSize) {
+        if (this._currentBuffer) {
+          this._variadicBuffers.push(this._currentBuffer.buffer.slice(0, this._currentBufferOffset));
+        }
+        this._currentBuffer = new BufferBuilder(Uint8Array);
+        this._currentBufferIndex = this._variadicBuffers.length;
+        this._currentBufferOffset = 0;
+      }
+      const bufferData = this._currentBuffer.reserve(length).buffer;
+      bufferData.set(data, this._currentBufferOffset);
+      view.setInt32(BinaryView2.BUFFER_INDEX_OFFSET, this._currentBufferIndex, true);
+      view.setInt32(BinaryView2.BUFFER_OFFSET_OFFSET, this._currentBufferOffset, true);
+      this._currentBufferOffset += length;
+    }
+    return this;
+  }
+  encodeValue(value) {
+    return toUint8Array(value);
+  }
+  setValid(index, isValid) {
+    const bytesNeeded = (index + 1) * BinaryView2.ELEMENT_WIDTH;
+    const currentBytes = this._views.length;
+    if (bytesNeeded > currentBytes) {
+      this._views.reserve(bytesNeeded - currentBytes);
+    }
+    const result = super.setValid(index, isValid);
+    if (!result) {
+      const viewBuffer = this._views.buffer;
+      const viewOffset = index * BinaryView2.ELEMENT_WIDTH;
+      for (let i = 0; i < BinaryView2.ELEMENT_WIDTH; i++) {
+        viewBuffer[viewOffset + i] = 0;
+      }
+    }
+    return result;
+  }
+  clear() {
+    this._variadicBuffers = [];
+    this._currentBuffer = null;
+    this._currentBufferIndex = 0;
+    this._currentBufferOffset = 0;
+    this._views.clear();
+    return super.clear();
+  }
+  flush() {
+    const { type, length, nullCount, _views, _nulls } = this;
+    if (this._currentBuffer && this._currentBufferOffset > 0) {
+      this._variadicBuffers.push(this._currentBuffer.buffer.slice(0, this._currentBufferOffset));
+      this._currentBuffer = null;
+      this._currentBufferOffset = 0;
+    }
+    const views = _views.flush(length * BinaryView2.ELEMENT_WIDTH);
+    const nullBitmap = nullCount > 0 ? _nulls.flush(length) : void 0;
+    const variadicBuffers = this._variadicBuffers.slice();
+    this._variadicBuffers = [];
+    this._currentBufferIndex = 0;
+    this.clear();
+    const props = {
+      type,
+      length,
+      nullCount,
+      nullBitmap,
+      ["views"]: views,
+      ["variadicBuffers"]: variadicBuffers
+    };
+    return makeData(props);
+  }
+  finish() {
+    this.finished = true;
+    return this;
+  }
+};
+
+// node_modules/apache-arrow/builder/utf8view.mjs
+var Utf8ViewBuilder = class extends BinaryViewBuilder {
+  constructor(opts) {
+    super(opts);
+  }
+  setValue(index, value) {
+    return this.writeBinaryValue(index, encodeUtf8(value));
+  }
+};
+
+// node_modules/apache-arrow/visitor/builderctor.mjs
+var GetBuilderCtor = class extends Visitor {
+  visitNull() {
+    return NullBuilder;
+  }
+  visitBool() {
+    return BoolBuilder;
+  }
+  visitInt() {
+    return IntBuilder;
+  }
+  visitInt8() {
+    return Int8Builder;
+  }
+  visitInt16() {
+    return Int16Builder;
+  }
+  visitInt32() {
+    return Int32Builder;
+  }
+  visitInt64() {
+    return Int64Builder;
+  }
+  visitUint8() {
+    return Uint8Builder;
+  }
+  visitUint16() {
+    return Uint16Builder;
+  }
+  visitUint32() {
+    return Uint32Builder;
+  }
+  visitUint64() {
+    return Uint64Builder;
+  }
+  visitFloat() {
+    return FloatBuilder;
+  }
+  visitFloat16() {
+    return Float16Builder;
+  }
+  visitFloat32() {
+    return Float32Builder;
+  }
+  visitFloat64() {
+    return Float64Builder;
+  }
+  visitUtf8() {
+    return Utf8Builder;
+  }
+  visitLargeUtf8() {
+    return LargeUtf8Builder;
+  }
+  visitBinary() {
+    return BinaryBuilder;
+  }
+  visitLargeBinary() {
+    return LargeBinaryBuilder;
+  }
+  visitFixedSizeBinary() {
+    return FixedSizeBinaryBuilder;
+  }
+  visitDate() {
+    return DateBuilder;
+  }
+  visitDateDay() {
+    return DateDayBuilder;
+  }
+  visitDateMillisecond() {
+    return DateMillisecondBuilder;
+  }
+  visitTimestamp() {
+    return TimestampBuilder;
+  }
+  visitTimestampSecond() {
+    return TimestampSecondBuilder;
+  }
+  visitTimestampMillisecond() {
+    return TimestampMillisecondBuilder;
+  }
+  visitTimestampMicrosecond() {
+    return TimestampMicrosecondBuilder;
+  }
+  visitTimestampNanosecond() {
+    return TimestampNanosecondBuilder;
+  }
+  visitTime() {
+    return TimeBuilder;
+  }
+  visitTimeSecond() {
+    return TimeSecondBuilder;
+  }
+  visitTimeMillisecond() {
+    return TimeMillisecondBuilder;
+  }
+  visitTimeMicrosecond() {
+    return TimeMicrosecondBuilder;
+  }
+  visitTimeNanosecond() {
+    return TimeNanosecondBuilder;
+  }
+  visitDecimal() {
+    return DecimalBuilder;
+  }
+  visitList() {
+    return ListBuilder;
+  }
+  visitLargeList() {
+    return LargeListBuilder;
+  }
+  visitStruct() {
+    return StructBuilder;
+  }
+  visitUnion() {
+    return UnionBuilder;
+  }
+  visitDenseUnion() {
+    return DenseUnionBuilder;
+  }
+  visitSparseUnion() {
+    return SparseUnionBuilder;
+  }
+  visitDictionary() {
+    return DictionaryBuilder;
+  }
+  visitInterval() {
+    return IntervalBuilder;
+  }
+  visitIntervalDayTime() {
+    return IntervalDayTimeBuilder;
+  }
+  visitIntervalYearMonth() {
+    return IntervalYearMonthBuilder;
+  }
+  visitIntervalMonthDayNano() {
+    return IntervalMonthDayNanoBuilder;
+  }
+  visitDuration() {
+    return DurationBuilder;
+  }
+  visitDurationSecond() {
+    return DurationSecondBuilder;
+  }
+  visitDurationMillisecond() {
+    return DurationMillisecondBuilder;
+  }
+  visitDurationMicrosecond() {
+    return DurationMicrosecondBuilder;
+  }
+  visitDurationNanosecond() {
+    return DurationNanosecondBuilder;
+  }
+  visitFixedSizeList() {
+    return FixedSizeListBuilder;
+  }
+  visitMap() {
+    return MapBuilder;
+  }
+  visitBinaryView() {
+    return BinaryViewBuilder;
+  }
+  visitUtf8View() {
+    return Utf8ViewBuilder;
+  }
+};
+var instance6 = new GetBuilderCtor();
+
+// node_modules/apache-arrow/visitor/typecomparator.mjs
+var TypeComparator = class extends Visitor {
+  compareSchemas(schema, other) {
+    return schema === other || other instanceof schema.constructor && this.compareManyFields(schema.fields, other.fields);
+  }
+  compareManyFields(fields, others) {
+    return fields === others || Array.isArray(fields) && Array.isArray(others) && fields.length === others.length && fields.every((f, i) => this.compareFields(f, others[i]));
+  }
+  compareFields(field, other) {
+    return field === other || other instanceof field.constructor && field.name === other.name && field.nullable === other.nullable && this.visit(field.type, other.type);
+  }
+};
+function compareConstructor(type, other) {
+  return other instanceof type.constructor;
+}
+function compareAny(type, other) {
+  return type === other || compareConstructor(type, other);
+}
+function compareInt(type, other) {
+  return type === other || compareConstructor(type, other) && type.bitWidth === other.bitWidth && type.isSigned === other.isSigned;
+}
+function compareFloat(type, other) {
+  return type === other || compareConstructor(type, other) && type.precision === other.precision;
+}
+function compareFixedSizeBinary(type, other) {
+  return type === other || compareConstructor(type, other) && type.byteWidth === other.byteWidth;
+}
+function compareDate(type, other) {
+  return type === other || compareConstructor(type, other) && type.unit === other.unit;
+}
+function compareTimestamp(type, other) {
+  return type === other || compareConstructor(type, other) && type.unit === other.unit && type.timezone === other.timezone;
+}
+function compareTime(type, other) {
+  return type === other || compareConstructor(type, other) && type.unit === other.unit && type.bitWidth === other.bitWidth;
+}
+function compareList(type, other) {
+  return type === other || compareConstructor(type, other) && type.children.length === other.children.length && instance7.compareManyFields(type.children, other.children);
+}
+function compareStruct(type, other) {
+  return type === other || compareConstructor(type, other) && type.children.length === other.children.length && instance7.compareManyFields(type.children, other.children);
+}
+function compareUnion(type, other) {
+  return type === other || compareConstructor(type, other) && type.mode === other.mode && type.typeIds.every((x2, i) => x2 === other.typeIds[i]) && instance7.compareManyFields(type.children, other.children);
+}
+function compareDictionary(type, other) {
+  return type === other || compareConstructor(type, other) && type.id === other.id && type.isOrdered === other.isOrdered && instance7.visit(type.indices, other.indices) && instance7.visit(type.dictionary, other.dictionary);
+}
+function compareInterval(type, other) {
+  return type === other || compareConstructor(type, other) && type.unit === other.unit;
+}
+function compareDuration(type, other) {
+  return type === other || compareConstructor(type, other) && type.unit === other.unit;
+}
+function compareFixedSizeList(type, other) {
+  return type === other || compareConstructor(type, other) && type.listSize === other.listSize && type.children.length === other.children.length && instance7.compareManyFields(type.children, other.children);
+}
+function compareMap(type, other) {
+  return type === other || compareConstructor(type, other) && type.keysSorted === other.keysSorted && type.children.length === other.children.length && instance7.compareManyFields(type.children, other.children);
+}
+TypeComparator.prototype.visitNull = compareAny;
+TypeComparator.prototype.visitBool = compareAny;
+TypeComparator.prototype.visitInt = compareInt;
+TypeComparator.prototype.visitInt8 = compareInt;
+TypeComparator.prototype.visitInt16 = compareInt;
+TypeComparator.prototype.visitInt32 = compareInt;
+TypeComparator.prototype.visitInt64 = compareInt;
+TypeComparator.prototype.visitUint8 = compareInt;
+TypeComparator.prototype.visitUint16 = compareInt;
+TypeComparator.prototype.visitUint32 = compareInt;
+TypeComparator.prototype.visitUint64 = compareInt;
+TypeComparator.prototype.visitFloat = compareFloat;
+TypeComparator.prototype.visitFloat16 = compareFloat;
+TypeComparator.prototype.visitFloat32 = compareFloat;
+TypeComparator.prototype.visitFloat64 = compareFloat;
+TypeComparator.prototype.visitUtf8 = compareAny;
+TypeComparator.prototype.visitLargeUtf8 = compareAny;
+TypeComparator.prototype.visitUtf8View = compareAny;
+TypeComparator.prototype.visitBinary = compareAny;
+TypeComparator.prototype.visitLargeBinary = compareAny;
+TypeComparator.prototype.visitBinaryView = compareAny;
+TypeComparator.prototype.visitFixedSizeBinary = compareFixedSizeBinary;
+TypeComparator.prototype.visitDate = compareDate;
+TypeComparator.prototype.visitDateDay = compareDate;
+TypeComparator.prototype.visitDateMillisecond = compareDate;
+TypeComparator.prototype.visitTimestamp = compareTimestamp;
+TypeComparator.prototype.visitTimestampSecond = compareTimestamp;
+TypeComparator.prototype.visitTimestampMillisecond = compareTimestamp;
+TypeComparator.prototype.visitTimestampMicrosecond = compareTimestamp;
+TypeComparator.prototype.visitTimestampNanosecond = compareTimestamp;
+TypeComparator.prototype.visitTime = compareTime;
+TypeComparator.prototype.visitTimeSecond = compareTime;
+TypeComparator.prototype.visitTimeMillisecond = compareTime;
+TypeComparator.prototype.visitTimeMicrosecond = compareTime;
+TypeComparator.prototype.visitTimeNanosecond = compareTime;
+TypeComparator.prototype.visitDecimal = compareAny;
+TypeComparator.prototype.visitList = compareList;
+TypeComparator.prototype.visitLargeList = compareList;
+TypeComparator.prototype.visitStruct = compareStruct;
+TypeComparator.prototype.visitUnion = compareUnion;
+TypeComparator.prototype.visitDenseUnion = compareUnion;
+TypeComparator.prototype.visitSparseUnion = compareUnion;
+TypeComparator.prototype.visitDictionary = compareDictionary;
+TypeComparator.prototype.visitInterval = compareInterval;
+TypeComparator.prototype.visitIntervalDayTime = compareInterval;
+TypeComparator.prototype.visitIntervalYearMonth = compareInterval;
+TypeComparator.prototype.visitIntervalMonthDayNano = compareInterval;
+TypeComparator.prototype.visitDuration = compareDuration;
+TypeComparator.prototype.visitDurationSecond = compareDuration;
+TypeComparator.prototype.visitDurationMillisecond = compareDuration;
+TypeComparator.prototype.visitDurationMicrosecond = compareDuration;
+TypeComparator.prototype.visitDurationNanosecond = compareDuration;
+TypeComparator.prototype.visitFixedSizeList = compareFixedSizeList;
+TypeComparator.prototype.visitMap = compareMap;
+var instance7 = new TypeComparator();
+function compareSchemas(schema, other) {
+  return instance7.compareSchemas(schema, other);
+}
+function compareFields(field, other) {
+  return instance7.compareFields(field, other);
+}
+function compareTypes(type, other) {
+  return instance7.visit(type, other);
+}
+
+// node_modules/apache-arrow/factories.mjs
+function makeBuilder(options2) {
+  const type = options2.type;
+  const builder = new (instance6.getVisitFn(type)())(options2);
+  if (type.children && type.children.length > 0) {
+    const children = options2["children"] || [];
+    const defaultOptions3 = { "nullValues": options2["nullValues"] };
+    const getChildOptions = Array.isArray(children) ? ((_, i) => children[i] || defaultOptions3) : (({ name }) => children[name] || defaultOptions3);
+    for (const [index, field] of type.children.entries()) {
+      const { type: type2 } = field;
+      const opts = getChildOptions(field, index);
+      builder.children.push(makeBuilder(Object.assign(Object.assign({}, opts), { type: type2 })));
+    }
+  }
+  return builder;
+}
+
+// node_modules/apache-arrow/util/recordbatch.mjs
+function distributeVectorsIntoRecordBatches(schema, vecs) {
+  return uniformlyDistributeChunksAcrossRecordBatches(schema, vecs.map((v) => v.data.concat()));
+}
+function uniformlyDistributeChunksAcrossRecordBatches(schema, cols) {
+  const fields = [...schema.fields];
+  const batches = [];
+  const memo = { numBatches: cols.reduce((n, c) => Math.max(n, c.length), 0) };
+  let numBatches = 0, batchLength = 0;
+  let i = -1;
+  const numColumns = cols.length;
+  let child, children = [];
+  while (memo.numBatches-- > 0) {
+    for (batchLength = Number.POSITIVE_INFINITY, i = -1; ++i < numColumns; ) {
+      children[i] = child = cols[i].shift();
+      batchLength = Math.min(batchLength, child ? child.length : batchLength);
+    }
+    if (Number.isFinite(batchLength)) {
+      children = distributeChildren(fields, batchLength, children, cols, memo);
+      if (batchLength > 0) {
+        batches[numBatches++] = makeData({
+          type: new Struct(fields),
+          length: batchLength,
+          nullCount: 0,
+          children: children.slice()
+        });
+      }
+    }
+  }
+  return [
+    schema = schema.assign(fields),
+    batches.map((data) => new RecordBatch3(schema, data))
+  ];
+}
+function distributeChildren(fields, batchLength, children, columns, memo) {
+  var _a5;
+  const nullBitmapSize = (batchLength + 63 & ~63) >> 3;
+  for (let i = -1, n = columns.length; ++i < n; ) {
+    const child = children[i];
+    const length = child === null || child === void 0 ? void 0 : child.length;
+    if (length >= batchLength) {
+      if (length === batchLength) {
+        children[i] = child;
+      } else {
+        children[i] = child.slice(0, batchLength);
+        memo.numBatches = Math.max(memo.numBatches, columns[i].unshift(child.slice(batchLength, length - batchLength)));
+      }
+    } else {
+      const field = fields[i];
+      fields[i] = field.clone({ nullable: true });
+      children[i] = (_a5 = child === null || child === void 0 ? void 0 : child._changeLengthAndBackfillNullBitmap(batchLength)) !== null && _a5 !== void 0 ? _a5 : makeData({
+        type: field.type,
+        length: batchLength,
+        nullCount: batchLength,
+        nullBitmap: new Uint8Array(nullBitmapSize)
+      });
+    }
+  }
+  return children;
+}
+
+// node_modules/apache-arrow/table.mjs
+var _a3;
+var kTableSymbol = /* @__PURE__ */ Symbol.for("apache-arrow/Table");
+var Table = class _Table {
+  /**
+   * Check if an object is an instance of Table.
+   * This works across different instances of the Arrow library.
+   */
+  /** @nocollapse */
+  static isTable(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2[kTableSymbol]) === true;
+  }
+  constructor(...args) {
+    var _b2, _c2;
+    if (args.length === 0) {
+      this.batches = [];
+      this.schema = new Schema2([]);
+      this._offsets = [0];
+      return this;
+    }
+    let schema;
+    let offsets;
+    if (args[0] instanceof Schema2) {
+      schema = args.shift();
+    }
+    if (args.at(-1) instanceof Uint32Array) {
+      offsets = args.pop();
+    }
+    const unwrap = (x2) => {
+      if (x2) {
+        if (x2 instanceof RecordBatch3) {
+          return [x2];
+        } else if (x2 instanceof _Table) {
+          return x2.batches;
+        } else if (x2 instanceof Data) {
+          if (x2.type instanceof Struct) {
+            return [new RecordBatch3(new Schema2(x2.type.children), x2)];
+          }
+        } else if (Array.isArray(x2)) {
+          return x2.flatMap((v) => unwrap(v));
+        } else if (typeof x2[Symbol.iterator] === "function") {
+          return [...x2].flatMap((v) => unwrap(v));
+        } else if (typeof x2 === "object") {
+          const keys = Object.keys(x2);
+          const vecs = keys.map((k) => new Vector([x2[k]]));
+          const batchSchema = schema !== null && schema !== void 0 ? schema : new Schema2(keys.map((k, i) => new Field2(String(k), vecs[i].type, vecs[i].nullable)));
+          const [, batches2] = distributeVectorsIntoRecordBatches(batchSchema, vecs);
+          return batches2.length === 0 ? [new RecordBatch3(x2)] : batches2;
+        }
+      }
+      return [];
+    };
+    const batches = args.flatMap((v) => unwrap(v));
+    schema = (_c2 = schema !== null && schema !== void 0 ? schema : (_b2 = batches[0]) === null || _b2 === void 0 ? void 0 : _b2.schema) !== null && _c2 !== void 0 ? _c2 : new Schema2([]);
+    if (!(schema instanceof Schema2)) {
+      throw new TypeError("Table constructor expects a [Schema, RecordBatch[]] pair.");
+    }
+    for (const batch of batches) {
+      if (!(batch instanceof RecordBatch3)) {
+        throw new TypeError("Table constructor expects a [Schema, RecordBatch[]] pair.");
+      }
+      if (!compareSchemas(schema, batch.schema)) {
+        throw new TypeError("Table and inner RecordBatch schemas must be equivalent.");
+      }
+    }
+    this.schema = schema;
+    this.batches = batches;
+    this._offsets = offsets !== null && offsets !== void 0 ? offsets : computeChunkOffsets(this.data);
+  }
+  /**
+   * The contiguous {@link RecordBatch `RecordBatch`} chunks of the Table rows.
+   */
+  get data() {
+    return this.batches.map(({ data }) => data);
+  }
+  /**
+   * The number of columns in this Table.
+   */
+  get numCols() {
+    return this.schema.fields.length;
+  }
+  /**
+   * The number of rows in this Table.
+   */
+  get numRows() {
+    return this.data.reduce((numRows, data) => numRows + data.length, 0);
+  }
+  /**
+   * The number of null rows in this Table.
+   */
+  get nullCount() {
+    if (this._nullCount === -1) {
+      this._nullCount = computeChunkNullCounts(this.data);
+    }
+    return this._nullCount;
+  }
+  /**
+   * Check whether an element is null.
+   *
+   * @param index The index at which to read the validity bitmap.
+   */
+  // @ts-ignore
+  isValid(index) {
+    return false;
+  }
+  /**
+   * Get an element value by position.
+   *
+   * @param index The index of the element to read.
+   */
+  // @ts-ignore
+  get(index) {
+    return null;
+  }
+  /**
+    * Get an element value by position.
+    * @param index The index of the element to read. A negative index will count back from the last element.
+    */
+  // @ts-ignore
+  at(index) {
+    return this.get(wrapIndex(index, this.numRows));
+  }
+  /**
+   * Set an element value by position.
+   *
+   * @param index The index of the element to write.
+   * @param value The value to set.
+   */
+  // @ts-ignore
+  set(index, value) {
+    return;
+  }
+  /**
+   * Retrieve the index of the first occurrence of a value in an Vector.
+   *
+   * @param element The value to locate in the Vector.
+   * @param offset The index at which to begin the search. If offset is omitted, the search starts at index 0.
+   */
+  // @ts-ignore
+  indexOf(element, offset) {
+    return -1;
+  }
+  /**
+   * Iterator for rows in this Table.
+   */
+  [Symbol.iterator]() {
+    if (this.batches.length > 0) {
+      return instance4.visit(new Vector(this.data));
+    }
+    return new Array(0)[Symbol.iterator]();
+  }
+  /**
+   * Return a JavaScript Array of the Table rows.
+   *
+   * @returns An Array of Table rows.
+   */
+  toArray() {
+    return [...this];
+  }
+  /**
+   * Returns a string representation of the Table rows.
+   *
+   * @returns A string representation of the Table rows.
+   */
+  toString() {
+    return `[
+  ${this.toArray().join(",\n  ")}
+]`;
+  }
+  /**
+   * Combines two or more Tables of the same schema.
+   *
+   * @param others Additional Tables to add to the end of this Tables.
+   */
+  concat(...others) {
+    const schema = this.schema;
+    const data = this.data.concat(others.flatMap(({ data: data2 }) => data2));
+    return new _Table(schema, data.map((data2) => new RecordBatch3(schema, data2)));
+  }
+  /**
+   * Return a zero-copy sub-section of this Table.
+   *
+   * @param begin The beginning of the specified portion of the Table.
+   * @param end The end of the specified portion of the Table. This is exclusive of the element at the index 'end'.
+   */
+  slice(begin, end) {
+    const schema = this.schema;
+    [begin, end] = clampRange({ length: this.numRows }, begin, end);
+    const data = sliceChunks(this.data, this._offsets, begin, end);
+    return new _Table(schema, data.map((chunk) => new RecordBatch3(schema, chunk)));
+  }
+  /**
+   * Returns a child Vector by name, or null if this Vector has no child with the given name.
+   *
+   * @param name The name of the child to retrieve.
+   */
+  getChild(name) {
+    return this.getChildAt(this.schema.fields.findIndex((f) => f.name === name));
+  }
+  /**
+   * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
+   *
+   * @param index The index of the child to retrieve.
+   */
+  getChildAt(index) {
+    if (index > -1 && index < this.schema.fields.length) {
+      const data = this.data.map((data2) => data2.children[index]);
+      if (data.length === 0) {
+        const { type } = this.schema.fields[index];
+        const empty = makeData({ type, length: 0, nullCount: 0 });
+        data.push(empty._changeLengthAndBackfillNullBitmap(this.numRows));
+      }
+      return new Vector(data);
+    }
+    return null;
+  }
+  /**
+   * Sets a child Vector by name.
+   *
+   * @param name The name of the child to overwrite.
+   * @returns A new Table with the supplied child for the specified name.
+   */
+  setChild(name, child) {
+    var _b2;
+    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name), child);
+  }
+  setChildAt(index, child) {
+    let schema = this.schema;
+    let batches = [...this.batches];
+    if (index > -1 && index < this.numCols) {
+      if (!child) {
+        child = new Vector([makeData({ type: new Null2(), length: this.numRows })]);
+      }
+      const fields = schema.fields.slice();
+      const field = fields[index].clone({ type: child.type });
+      const children = this.schema.fields.map((_, i) => this.getChildAt(i));
+      [fields[index], children[index]] = [field, child];
+      [schema, batches] = distributeVectorsIntoRecordBatches(schema, children);
+    }
+    return new _Table(schema, batches);
+  }
+  /**
+   * Construct a new Table containing only specified columns.
+   *
+   * @param columnNames Names of columns to keep.
+   * @returns A new Table of columns matching the specified names.
+   */
+  select(columnNames) {
+    const nameToIndex = this.schema.fields.reduce((m, f, i) => m.set(f.name, i), /* @__PURE__ */ new Map());
+    return this.selectAt(columnNames.map((columnName) => nameToIndex.get(columnName)).filter((x2) => x2 > -1));
+  }
+  /**
+   * Construct a new Table containing only columns at the specified indices.
+   *
+   * @param columnIndices Indices of columns to keep.
+   * @returns A new Table of columns at the specified indices.
+   */
+  selectAt(columnIndices) {
+    const schema = this.schema.selectAt(columnIndices);
+    const data = this.batches.map((batch) => batch.selectAt(columnIndices));
+    return new _Table(schema, data);
+  }
+  assign(other) {
+    const fields = this.schema.fields;
+    const [indices, oldToNew] = other.schema.fields.reduce((memo, f2, newIdx) => {
+      const [indices2, oldToNew2] = memo;
+      const i = fields.findIndex((f) => f.name === f2.name);
+      ~i ? oldToNew2[i] = newIdx : indices2.push(newIdx);
+      return memo;
+    }, [[], []]);
+    const schema = this.schema.assign(other.schema);
+    const columns = [
+      ...fields.map((_, i) => [i, oldToNew[i]]).map(([i, j]) => j === void 0 ? this.getChildAt(i) : other.getChildAt(j)),
+      ...indices.map((i) => other.getChildAt(i))
+    ].filter(Boolean);
+    return new _Table(...distributeVectorsIntoRecordBatches(schema, columns));
+  }
+};
+_a3 = Symbol.toStringTag;
+Table[_a3] = ((proto) => {
+  proto.schema = null;
+  proto.batches = [];
+  proto._offsets = new Uint32Array([0]);
+  proto._nullCount = -1;
+  proto[Symbol.isConcatSpreadable] = true;
+  proto[kTableSymbol] = true;
+  proto["isValid"] = wrapChunkedCall1(isChunkedValid);
+  proto["get"] = wrapChunkedCall1(instance2.getVisitFn(Type2.Struct));
+  proto["set"] = wrapChunkedCall2(instance.getVisitFn(Type2.Struct));
+  proto["indexOf"] = wrapChunkedIndexOf(instance3.getVisitFn(Type2.Struct));
+  return "Table";
+})(Table.prototype);
+Object.defineProperty(Table, Symbol.hasInstance, {
+  value: function isTableInstance(instance8) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Table && Table.isTable(instance8);
+  }
+});
+
+// node_modules/apache-arrow/recordbatch.mjs
+var _a4;
+var kRecordBatchSymbol = /* @__PURE__ */ Symbol.for("apache-arrow/RecordBatch");
+var RecordBatch3 = class _RecordBatch {
+  /**
+   * Check if an object is an instance of RecordBatch.
+   * This works across different instances of the Arrow library.
+   */
+  /** @nocollapse */
+  static isRecordBatch(x2) {
+    return (x2 === null || x2 === void 0 ? void 0 : x2[kRecordBatchSymbol]) === true;
+  }
+  constructor(...args) {
+    switch (args.length) {
+      case 3:
+      case 2: {
+        [this.schema] = args;
+        if (!(this.schema instanceof Schema2)) {
+          throw new TypeError("RecordBatch constructor expects a [Schema, Data] pair.");
+        }
+        [
+          ,
+          this.data = makeData({
+            nullCount: 0,
+            type: new Struct(this.schema.fields),
+            children: this.schema.fields.map((f) => makeData({ type: f.type, nullCount: 0 }))
+          }),
+          this._metadata = /* @__PURE__ */ new Map()
+        ] = args;
+        if (!(this.data instanceof Data)) {
+          throw new TypeError("RecordBatch constructor expects a [Schema, Data] pair.");
+        }
+        [this.schema, this.data] = ensureSameLengthData(this.schema, this.data.children, this.data.length);
+        break;
+      }
+      case 1: {
+        const [obj] = args;
+        const { fields, children, length } = Object.keys(obj).reduce((memo, name, i) => {
+          memo.children[i] = obj[name];
+          memo.length = Math.max(memo.length, obj[name].length);
+          memo.fields[i] = Field2.new({ name, type: obj[name].type, nullable: true });
+          return memo;
+        }, {
+          length: 0,
+          fields: new Array(),
+          children: new Array()
+        });
+        const schema = new Schema2(fields);
+        const data = makeData({ type: new Struct(fields), length, children, nullCount: 0 });
+        [this.schema, this.data] = ensureSameLengthData(schema, data.children, length);
+        this._metadata = /* @__PURE__ */ new Map();
+        break;
+      }
+      default:
+        throw new TypeError("RecordBatch constructor expects an Object mapping names to child Data, or a [Schema, Data] pair.");
+    }
+  }
+  /**
+   * Custom metadata for this RecordBatch.
+   */
+  get metadata() {
+    return this._metadata;
+  }
+  get dictionaries() {
+    return this._dictionaries || (this._dictionaries = collectDictionaries(this.schema.fields, this.data.children));
+  }
+  /**
+   * The number of columns in this RecordBatch.
+   */
+  get numCols() {
+    return this.schema.fields.length;
+  }
+  /**
+   * The number of rows in this RecordBatch.
+   */
+  get numRows() {
+    return this.data.length;
+  }
+  /**
+   * The number of null rows in this RecordBatch.
+   */
+  get nullCount() {
+    return this.data.nullCount;
+  }
+  /**
+   * Check whether an row is null.
+   * @param index The index at which to read the validity bitmap.
+   */
+  isValid(index) {
+    return this.data.getValid(index);
+  }
+  /**
+   * Get a row by position.
+   * @param index The index of the row to read.
+   */
+  get(index) {
+    return instance2.visit(this.data, index);
+  }
+  /**
+    * Get a row value by position.
+    * @param index The index of the row to read. A negative index will count back from the last row.
+    */
+  at(index) {
+    return this.get(wrapIndex(index, this.numRows));
+  }
+  /**
+   * Set a row by position.
+   * @param index The index of the row to write.
+   * @param value The value to set.
+   */
+  set(index, value) {
+    return instance.visit(this.data, index, value);
+  }
+  /**
+   * Retrieve the index of the first occurrence of a row in an RecordBatch.
+   * @param element The row to locate in the RecordBatch.
+   * @param offset The index at which to begin the search. If offset is omitted, the search starts at index 0.
+   */
+  indexOf(element, offset) {
+    return instance3.visit(this.data, element, offset);
+  }
+  /**
+   * Iterator for rows in this RecordBatch.
+   */
+  [Symbol.iterator]() {
+    return instance4.visit(new Vector([this.data]));
+  }
+  /**
+   * Return a JavaScript Array of the RecordBatch rows.
+   * @returns An Array of RecordBatch rows.
+   */
+  toArray() {
+    return [...this];
+  }
+  /**
+   * Combines two or more RecordBatch of the same schema.
+   * @param others Additional RecordBatch to add to the end of this RecordBatch.
+   */
+  concat(...others) {
+    return new Table(this.schema, [this, ...others]);
+  }
+  /**
+   * Return a zero-copy sub-section of this RecordBatch.
+   * @param start The beginning of the specified portion of the RecordBatch.
+   * @param end The end of the specified portion of the RecordBatch. This is exclusive of the row at the index 'end'.
+   */
+  slice(begin, end) {
+    const [slice] = new Vector([this.data]).slice(begin, end).data;
+    return new _RecordBatch(this.schema, slice, this._metadata);
+  }
+  /**
+   * Returns a child Vector by name, or null if this Vector has no child with the given name.
+   * @param name The name of the child to retrieve.
+   */
+  getChild(name) {
+    var _b2;
+    return this.getChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name));
+  }
+  /**
+   * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
+   * @param index The index of the child to retrieve.
+   */
+  getChildAt(index) {
+    if (index > -1 && index < this.schema.fields.length) {
+      return new Vector([this.data.children[index]]);
+    }
+    return null;
+  }
+  /**
+   * Sets a child Vector by name.
+   * @param name The name of the child to overwrite.
+   * @returns A new RecordBatch with the new child for the specified name.
+   */
+  setChild(name, child) {
+    var _b2;
+    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name), child);
+  }
+  setChildAt(index, child) {
+    let schema = this.schema;
+    let data = this.data;
+    if (index > -1 && index < this.numCols) {
+      if (!child) {
+        child = new Vector([makeData({ type: new Null2(), length: this.numRows })]);
+      }
+      const fields = schema.fields.slice();
+      const children = data.children.slice();
+      const field = fields[index].clone({ type: child.type });
+      [fields[index], children[index]] = [field, child.data[0]];
+      schema = new Schema2(fields, new Map(this.schema.metadata));
+      data = makeData({ type: new Struct(fields), length: data.length, children });
+    }
+    return new _RecordBatch(schema, data, this._metadata);
+  }
+  /**
+   * Construct a new RecordBatch containing only specified columns.
+   *
+   * @param columnNames Names of columns to keep.
+   * @returns A new RecordBatch of columns matching the specified names.
+   */
+  select(columnNames) {
+    const schema = this.schema.select(columnNames);
+    const type = new Struct(schema.fields);
+    const children = [];
+    for (const name of columnNames) {
+      const index = this.schema.fields.findIndex((f) => f.name === name);
+      if (~index) {
+        children[index] = this.data.children[index];
+      }
+    }
+    return new _RecordBatch(schema, makeData({ type, length: this.numRows, children }), this._metadata);
+  }
+  /**
+   * Construct a new RecordBatch containing only columns at the specified indices.
+   *
+   * @param columnIndices Indices of columns to keep.
+   * @returns A new RecordBatch of columns matching at the specified indices.
+   */
+  selectAt(columnIndices) {
+    const schema = this.schema.selectAt(columnIndices);
+    const children = columnIndices.map((i) => this.data.children[i]).filter(Boolean);
+    const subset = makeData({ type: new Struct(schema.fields), length: this.numRows, children });
+    return new _RecordBatch(schema, subset, this._metadata);
+  }
+};
+_a4 = Symbol.toStringTag;
+RecordBatch3[_a4] = ((proto) => {
+  proto._nullCount = -1;
+  proto[Symbol.isConcatSpreadable] = true;
+  proto[kRecordBatchSymbol] = true;
+  return "RecordBatch";
+})(RecordBatch3.prototype);
+Object.defineProperty(RecordBatch3, Symbol.hasInstance, {
+  value: function isRecordBatchInstance(instance8) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === RecordBatch3 && RecordBatch3.isRecordBatch(instance8);
+  }
+});
+function ensureSameLengthData(schema, chunks, maxLength = chunks.reduce((max, col) => Math.max(max, col.length), 0)) {
+  var _b2;
+  const fields = [...schema.fields];
+  const children = [...chunks];
+  const nullBitmapSize = (maxLength + 63 & ~63) >> 3;
+  for (const [idx, field] of schema.fields.entries()) {
+    const chunk = chunks[idx];
+    if (!chunk || chunk.length !== maxLength) {
+      fields[idx] = field.clone({ nullable: true });
+      children[idx] = (_b2 = chunk === null || chunk === void 0 ? void 0 : chunk._changeLengthAndBackfillNullBitmap(maxLength)) !== null && _b2 !== void 0 ? _b2 : makeData({
+        type: field.type,
+        length: maxLength,
+        nullCount: maxLength,
+        nullBitmap: new Uint8Array(nullBitmapSize)
+      });
+    }
+  }
+  return [
+    schema.assign(fields),
+    makeData({ type: new Struct(fields), length: maxLength, children })
+  ];
+}
+function collectDictionaries(fields, children, dictionaries = /* @__PURE__ */ new Map()) {
+  var _b2, _c2;
+  if (((_b2 = fields === null || fields === void 0 ? void 0 : fields.length) !== null && _b2 !== void 0 ? _b2 : 0) > 0 && (fields === null || fields === void 0 ? void 0 : fields.length) === (children === null || children === void 0 ? void 0 : children.length)) {
+    for (let i = -1, n = fields.length; ++i < n; ) {
+      const { type } = fields[i];
+      const data = children[i];
+      for (const next of [data, ...((_c2 = data === null || data === void 0 ? void 0 : data.dictionary) === null || _c2 === void 0 ? void 0 : _c2.data) || []]) {
+        collectDictionaries(type.children, next === null || next === void 0 ? void 0 : next.children, dictionaries);
+      }
+      if (DataType.isDictionary(type)) {
+        const { id } = type;
+        if (!dictionaries.has(id)) {
+          if (data === null || data === void 0 ? void 0 : data.dictionary) {
+            dictionaries.set(id, data.dictionary);
+          }
+        } else if (dictionaries.get(id) !== data.dictionary) {
+          throw new Error(`Cannot create Schema containing two different dictionaries with the same Id`);
+        }
+      }
+    }
+  }
+  return dictionaries;
+}
+var _InternalEmptyPlaceholderRecordBatch = class extends RecordBatch3 {
+  constructor(schema, metadata) {
+    const children = schema.fields.map((f) => makeData({ type: f.type }));
+    const data = makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children });
+    super(schema, data, metadata || /* @__PURE__ */ new Map());
+  }
+};
+
+// node_modules/apache-arrow/ipc/message.mjs
+var import_flatbuffers = __toESM(require_flatbuffers(), 1);
+var invalidMessageType = (type) => `Expected ${MessageHeader[type]} Message in stream, but was null or length 0.`;
+var nullMessage = (type) => `Header pointer of flatbuffer-encoded ${MessageHeader[type]} Message is null or length 0.`;
+var invalidMessageMetadata = (expected, actual) => `Expected to read ${expected} metadata bytes, but only read ${actual}.`;
+var invalidMessageBodyLength = (expected, actual) => `Expected to read ${expected} bytes for message body, but only read ${actual}.`;
+var MessageReader = class {
+  constructor(source) {
+    this.source = source instanceof ByteStream ? source : new ByteStream(source);
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+  next() {
+    let r;
+    if ((r = this.readMetadataLength()).done) {
+      return ITERATOR_DONE;
+    }
+    if (r.value === -1 && (r = this.readMetadataLength()).done) {
+      return ITERATOR_DONE;
+    }
+    if ((r = this.readMetadata(r.value)).done) {
+      return ITERATOR_DONE;
+    }
+    return r;
+  }
+  throw(value) {
+    return this.source.throw(value);
+  }
+  return(value) {
+    return this.source.return(value);
+  }
+  readMessage(type) {
+    let r;
+    if ((r = this.next()).done) {
+      return null;
+    }
+    if (type != null && r.value.headerType !== type) {
+      throw new Error(invalidMessageType(type));
+    }
+    return r.value;
+  }
+  readMessageBody(bodyLength) {
+    if (bodyLength <= 0) {
+      return new Uint8Array(0);
+    }
+    const buf = toUint8Array(this.source.read(bodyLength));
+    if (buf.byteLength < bodyLength) {
+      throw new Error(invalidMessageBodyLength(bodyLength, buf.byteLength));
+    }
+    return (
+      /* 1. */
+      buf.byteOffset % 8 === 0 && /* 2. */
+      buf.byteOffset + buf.byteLength <= buf.buffer.byteLength ? buf : buf.slice()
+    );
+  }
+  readSchema(throwIfNull = false) {
+    const type = MessageHeader.Schema;
+    const message = this.readMessage(type);
+    const schema = message === null || message === void 0 ? void 0 : message.header();
+    if (throwIfNull && !schema) {
+      throw new Error(nullMessage(type));
+    }
+    return schema;
+  }
+  readMetadataLength() {
+    const buf = this.source.read(PADDING);
+    const bb = buf && new import_flatbuffers.ByteBuffer(buf);
+    const len = (bb === null || bb === void 0 ? void 0 : bb.readInt32(0)) || 0;
+    return { done: len === 0, value: len };
+  }
+  readMetadata(metadataLength) {
+    const buf = this.source.read(metadataLength);
+    if (!buf) {
+      return ITERATOR_DONE;
+    }
+    if (buf.byteLength < metadataLength) {
+      throw new Error(invalidMessageMetadata(metadataLength, buf.byteLength));
+    }
+    return { done: false, value: Message2.decode(buf) };
+  }
+};
+var AsyncMessageReader = class {
+  constructor(source, byteLength) {
+    this.source = source instanceof AsyncByteStream ? source : isFileHandle(source) ? new AsyncRandomAccessFile(source, byteLength) : new AsyncByteStream(source);
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+  next() {
+    return __awaiter(this, void 0, void 0, function* () {
+      let r;
+      if ((r = yield this.readMetadataLength()).done) {
+        return ITERATOR_DONE;
+      }
+      if (r.value === -1 && (r = yield this.readMetadataLength()).done) {
+        return ITERATOR_DONE;
+      }
+      if ((r = yield this.readMetadata(r.value)).done) {
+        return ITERATOR_DONE;
+      }
+      return r;
+    });
+  }
+  throw(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      return yield this.source.throw(value);
+    });
+  }
+  return(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      return yield this.source.return(value);
+    });
+  }
+  readMessage(type) {
+    return __awaiter(this, void 0, void 0, function* () {
+      let r;
+      if ((r = yield this.next()).done) {
+        return null;
+      }
+      if (type != null && r.value.headerType !== type) {
+        throw new Error(invalidMessageType(type));
+      }
+      return r.value;
+    });
+  }
+  readMessageBody(bodyLength) {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (bodyLength <= 0) {
+        return new Uint8Array(0);
+      }
+      const buf = toUint8Array(yield this.source.read(bodyLength));
+      if (buf.byteLength < bodyLength) {
+        throw new Error(invalidMessageBodyLength(bodyLength, buf.byteLength));
+      }
+      return (
+        /* 1. */
+        buf.byteOffset % 8 === 0 && /* 2. */
+        buf.byteOffset + buf.byteLength <= buf.buffer.byteLength ? buf : buf.slice()
+      );
+    });
+  }
+  readSchema() {
+    return __awaiter(this, arguments, void 0, function* (throwIfNull = false) {
+      const type = MessageHeader.Schema;
+      const message = yield this.readMessage(type);
+      const schema = message === null || message === void 0 ? void 0 : message.header();
+      if (throwIfNull && !schema) {
+        throw new Error(nullMessage(type));
+      }
+      return schema;
+    });
+  }
+  readMetadataLength() {
+    return __awaiter(this, void 0, void 0, function* () {
+      const buf = yield this.source.read(PADDING);
+      const bb = buf && new import_flatbuffers.ByteBuffer(buf);
+      const len = (bb === null || bb === void 0 ? void 0 : bb.readInt32(0)) || 0;
+      return { done: len === 0, value: len };
+    });
+  }
+  readMetadata(metadataLength) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const buf = yield this.source.read(metadataLength);
+      if (!buf) {
+        return ITERATOR_DONE;
+      }
+      if (buf.byteLength < metadataLength) {
+        throw new Error(invalidMessageMetadata(metadataLength, buf.byteLength));
+      }
+      return { done: false, value: Message2.decode(buf) };
+    });
+  }
+};
+var JSONMessageReader = class extends MessageReader {
+  constructor(source) {
+    super(new Uint8Array(0));
+    this._schema = false;
+    this._body = [];
+    this._batchIndex = 0;
+    this._dictionaryIndex = 0;
+    this._json = source instanceof ArrowJSON ? source : new ArrowJSON(source);
+  }
+  next() {
+    const { _json } = this;
+    if (!this._schema) {
+      this._schema = true;
+      const message = Message2.fromJSON(_json.schema, MessageHeader.Schema);
+      return { done: false, value: message };
+    }
+    if (this._dictionaryIndex < _json.dictionaries.length) {
+      const batch = _json.dictionaries[this._dictionaryIndex++];
+      this._body = batch["data"]["columns"];
+      const message = Message2.fromJSON(batch, MessageHeader.DictionaryBatch);
+      return { done: false, value: message };
+    }
+    if (this._batchIndex < _json.batches.length) {
+      const batch = _json.batches[this._batchIndex++];
+      this._body = batch["columns"];
+      const message = Message2.fromJSON(batch, MessageHeader.RecordBatch);
+      return { done: false, value: message };
+    }
+    this._body = [];
+    return ITERATOR_DONE;
+  }
+  readMessageBody(_bodyLength) {
+    return flattenDataSources(this._body);
+    function flattenDataSources(xs) {
+      return (xs || []).reduce((buffers, column) => [
+        ...buffers,
+        ...column["VALIDITY"] && [column["VALIDITY"]] || [],
+        ...column["TYPE_ID"] && [column["TYPE_ID"]] || [],
+        ...column["OFFSET"] && [column["OFFSET"]] || [],
+        ...column["DATA"] && [column["DATA"]] || [],
+        ...column["VIEWS"] && [column["VIEWS"]] || [],
+        ...column["VARIADIC_DATA_BUFFERS"] || [],
+        ...flattenDataSources(column["children"])
+      ], []);
+    }
+  }
+  readMessage(type) {
+    let r;
+    if ((r = this.next()).done) {
+      return null;
+    }
+    if (type != null && r.value.headerType !== type) {
+      throw new Error(invalidMessageType(type));
+    }
+    return r.value;
+  }
+  readSchema() {
+    const type = MessageHeader.Schema;
+    const message = this.readMessage(type);
+    const schema = message === null || message === void 0 ? void 0 : message.header();
+    if (!message || !schema) {
+      throw new Error(nullMessage(type));
+    }
+    return schema;
+  }
+};
+var PADDING = 4;
+var MAGIC_STR = "ARROW1";
+var MAGIC = new Uint8Array(MAGIC_STR.length);
+for (let i = 0; i < MAGIC_STR.length; i += 1) {
+  MAGIC[i] = MAGIC_STR.codePointAt(i);
+}
+function checkForMagicArrowString(buffer, index = 0) {
+  for (let i = -1, n = MAGIC.length; ++i < n; ) {
+    if (MAGIC[i] !== buffer[index + i]) {
+      return false;
+    }
+  }
+  return true;
+}
+var magicLength = MAGIC.length;
+var magicAndPadding = magicLength + PADDING;
+var magicX2AndPadding = magicLength * 2 + PADDING;
+
+// node_modules/apache-arrow/ipc/compression/validators.mjs
+var Lz4FrameValidator = class {
+  constructor() {
+    this.LZ4_FRAME_MAGIC = new Uint8Array([4, 34, 77, 24]);
+    this.MIN_HEADER_LENGTH = 7;
+  }
+  isValidCodecEncode(codec) {
+    const testData = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    const compressed = codec.encode(testData);
+    return this._isValidCompressed(compressed);
+  }
+  _isValidCompressed(buffer) {
+    return this._hasMinimumLength(buffer) && this._hasValidMagicNumber(buffer) && this._hasValidVersion(buffer);
+  }
+  _hasMinimumLength(buffer) {
+    return buffer.length >= this.MIN_HEADER_LENGTH;
+  }
+  _hasValidMagicNumber(buffer) {
+    return this.LZ4_FRAME_MAGIC.every((byte, i) => buffer[i] === byte);
+  }
+  _hasValidVersion(buffer) {
+    const flg = buffer[4];
+    const versionBits = (flg & 192) >> 6;
+    return versionBits === 1;
+  }
+};
+var ZstdValidator = class {
+  constructor() {
+    this.ZSTD_MAGIC = new Uint8Array([40, 181, 47, 253]);
+    this.MIN_HEADER_LENGTH = 6;
+  }
+  isValidCodecEncode(codec) {
+    const testData = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    const compressed = codec.encode(testData);
+    return this._isValidCompressed(compressed);
+  }
+  _isValidCompressed(buffer) {
+    return this._hasMinimumLength(buffer) && this._hasValidMagicNumber(buffer);
+  }
+  _hasMinimumLength(buffer) {
+    return buffer.length >= this.MIN_HEADER_LENGTH;
+  }
+  _hasValidMagicNumber(buffer) {
+    return this.ZSTD_MAGIC.every((byte, i) => buffer[i] === byte);
+  }
+};
+var compressionValidators = {
+  [CompressionType.LZ4_FRAME]: new Lz4FrameValidator(),
+  [CompressionType.ZSTD]: new ZstdValidator()
+};
+
+// node_modules/apache-arrow/ipc/compression/registry.mjs
+var _CompressionRegistry = class {
+  constructor() {
+    this.registry = {};
+  }
+  set(compression, codec) {
+    if ((codec === null || codec === void 0 ? void 0 : codec.encode) && typeof codec.encode === "function" && !compressionValidators[compression].isValidCodecEncode(codec)) {
+      throw new Error(`Encoder for ${CompressionType[compression]} is not valid.`);
+    }
+    this.registry[compression] = codec;
+  }
+  get(compression) {
+    var _a5;
+    return ((_a5 = this.registry) === null || _a5 === void 0 ? void 0 : _a5[compression]) || null;
+  }
+};
+var compressionRegistry = new _CompressionRegistry();
+
+// node_modules/apache-arrow/ipc/reader.mjs
+var flatbuffers35 = __toESM(require_flatbuffers(), 1);
+
+// node_modules/apache-arrow/ipc/compression/constants.mjs
+var LENGTH_NO_COMPRESSED_DATA = -1;
+var COMPRESS_LENGTH_PREFIX = 8;
+
+// node_modules/apache-arrow/ipc/reader.mjs
+var RecordBatchReader = class _RecordBatchReader extends ReadableInterop {
+  constructor(impl) {
+    super();
+    this._impl = impl;
+  }
+  get closed() {
+    return this._impl.closed;
+  }
+  get schema() {
+    return this._impl.schema;
+  }
+  get autoDestroy() {
+    return this._impl.autoDestroy;
+  }
+  get dictionaries() {
+    return this._impl.dictionaries;
+  }
+  get numDictionaries() {
+    return this._impl.numDictionaries;
+  }
+  get numRecordBatches() {
+    return this._impl.numRecordBatches;
+  }
+  get footer() {
+    return this._impl.isFile() ? this._impl.footer : null;
+  }
+  isSync() {
+    return this._impl.isSync();
+  }
+  isAsync() {
+    return this._impl.isAsync();
+  }
+  isFile() {
+    return this._impl.isFile();
+  }
+  isStream() {
+    return this._impl.isStream();
+  }
+  next() {
+    return this._impl.next();
+  }
+  throw(value) {
+    return this._impl.throw(value);
+  }
+  return(value) {
+    return this._impl.return(value);
+  }
+  cancel() {
+    return this._impl.cancel();
+  }
+  reset(schema) {
+    this._impl.reset(schema);
+    this._DOMStream = void 0;
+    this._nodeStream = void 0;
+    return this;
+  }
+  open(options2) {
+    const opening = this._impl.open(options2);
+    return isPromise(opening) ? opening.then(() => this) : this;
+  }
+  readRecordBatch(index) {
+    return this._impl.isFile() ? this._impl.readRecordBatch(index) : null;
+  }
+  [Symbol.iterator]() {
+    return this._impl[Symbol.iterator]();
+  }
+  [Symbol.asyncIterator]() {
+    return this._impl[Symbol.asyncIterator]();
+  }
+  toDOMStream() {
+    return adapters_default.toDOMStream(this.isSync() ? { [Symbol.iterator]: () => this } : { [Symbol.asyncIterator]: () => this });
+  }
+  toNodeStream() {
+    return adapters_default.toNodeStream(this.isSync() ? { [Symbol.iterator]: () => this } : { [Symbol.asyncIterator]: () => this }, { objectMode: true });
+  }
+  /** @nocollapse */
+  // @ts-ignore
+  static throughNode(options2) {
+    throw new Error(`"throughNode" not available in this environment`);
+  }
+  /** @nocollapse */
+  static throughDOM(writableStrategy, readableStrategy) {
+    throw new Error(`"throughDOM" not available in this environment`);
+  }
+  /** @nocollapse */
+  static from(source) {
+    if (source instanceof _RecordBatchReader) {
+      return source;
+    } else if (isArrowJSON(source)) {
+      return fromArrowJSON(source);
+    } else if (isFileHandle(source)) {
+      return fromFileHandle(source);
+    } else if (isPromise(source)) {
+      return (() => __awaiter(this, void 0, void 0, function* () {
+        return yield _RecordBatchReader.from(yield source);
+      }))();
+    } else if (isFetchResponse(source) || isReadableDOMStream(source) || isReadableNodeStream(source) || isAsyncIterable(source)) {
+      return fromAsyncByteStream(new AsyncByteStream(source));
+    }
+    return fromByteStream(new ByteStream(source));
+  }
+  /** @nocollapse */
+  static readAll(source) {
+    if (source instanceof _RecordBatchReader) {
+      return source.isSync() ? readAllSync(source) : readAllAsync(source);
+    } else if (isArrowJSON(source) || ArrayBuffer.isView(source) || isIterable(source) || isIteratorResult(source)) {
+      return readAllSync(source);
+    }
+    return readAllAsync(source);
+  }
+};
+var RecordBatchStreamReader = class extends RecordBatchReader {
+  constructor(_impl) {
+    super(_impl);
+    this._impl = _impl;
+  }
+  readAll() {
+    return [...this];
+  }
+  [Symbol.iterator]() {
+    return this._impl[Symbol.iterator]();
+  }
+  [Symbol.asyncIterator]() {
+    return __asyncGenerator(this, arguments, function* _a5() {
+      yield __await(yield* __asyncDelegator(__asyncValues(this[Symbol.iterator]())));
+    });
+  }
+};
+var AsyncRecordBatchStreamReader = class extends RecordBatchReader {
+  constructor(_impl) {
+    super(_impl);
+    this._impl = _impl;
+  }
+  readAll() {
+    return __awaiter(this, void 0, void 0, function* () {
+      var _a5, e_1, _b2, _c2;
+      const batches = new Array();
+      try {
+        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+          _c2 = _f2.value;
+          _d2 = false;
+          const batch = _c2;
+          batches.push(batch);
+        }
+      } catch (e_1_1) {
+        e_1 = { error: e_1_1 };
+      } finally {
+        try {
+          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
+        } finally {
+          if (e_1) throw e_1.error;
+        }
+      }
+      return batches;
+    });
+  }
+  [Symbol.iterator]() {
+    throw new Error(`AsyncRecordBatchStreamReader is not Iterable`);
+  }
+  [Symbol.asyncIterator]() {
+    return this._impl[Symbol.asyncIterator]();
+  }
+};
+var RecordBatchFileReader = class extends RecordBatchStreamReader {
+  constructor(_impl) {
+    super(_impl);
+    this._impl = _impl;
+  }
+};
+var AsyncRecordBatchFileReader = class extends AsyncRecordBatchStreamReader {
+  constructor(_impl) {
+    super(_impl);
+    this._impl = _impl;
+  }
+};
+var RecordBatchReaderImpl = class {
+  get numDictionaries() {
+    return this._dictionaryIndex;
+  }
+  get numRecordBatches() {
+    return this._recordBatchIndex;
+  }
+  constructor(dictionaries = /* @__PURE__ */ new Map()) {
+    this.closed = false;
+    this.autoDestroy = true;
+    this._dictionaryIndex = 0;
+    this._recordBatchIndex = 0;
+    this.dictionaries = dictionaries;
+  }
+  isSync() {
+    return false;
+  }
+  isAsync() {
+    return false;
+  }
+  isFile() {
+    return false;
+  }
+  isStream() {
+    return false;
+  }
+  reset(schema) {
+    this._dictionaryIndex = 0;
+    this._recordBatchIndex = 0;
+    this.schema = schema;
+    this.dictionaries = /* @__PURE__ */ new Map();
+    return this;
+  }
+  _loadRecordBatch(header, body, messageMetadata) {
+    let children;
+    if (header.compression != null) {
+      const codec = compressionRegistry.get(header.compression.type);
+      if ((codec === null || codec === void 0 ? void 0 : codec.decode) && typeof codec.decode === "function") {
+        const { decommpressedBody, buffers } = this._decompressBuffers(header, body, codec);
+        children = this._loadCompressedVectors(header, decommpressedBody, this.schema.fields);
+        header = new RecordBatch2(header.length, header.nodes, buffers, null);
+      } else {
+        throw new Error("Record batch is compressed but codec not found");
+      }
+    } else {
+      children = this._loadVectors(header, body, this.schema.fields);
+    }
+    const data = makeData({ type: new Struct(this.schema.fields), length: header.length, children });
+    return new RecordBatch3(this.schema, data, messageMetadata);
+  }
+  _loadDictionaryBatch(header, body) {
+    const { id, isDelta } = header;
+    const { dictionaries, schema } = this;
+    const dictionary2 = dictionaries.get(id);
+    const type = schema.dictionaries.get(id);
+    let data;
+    if (header.data.compression != null) {
+      const codec = compressionRegistry.get(header.data.compression.type);
+      if ((codec === null || codec === void 0 ? void 0 : codec.decode) && typeof codec.decode === "function") {
+        const { decommpressedBody, buffers } = this._decompressBuffers(header.data, body, codec);
+        data = this._loadCompressedVectors(header.data, decommpressedBody, [type]);
+        header = new DictionaryBatch2(new RecordBatch2(header.data.length, header.data.nodes, buffers, null, header.data.variadicBufferCounts), id, isDelta);
+      } else {
+        throw new Error("Dictionary batch is compressed but codec not found");
+      }
+    } else {
+      data = this._loadVectors(header.data, body, [type]);
+    }
+    return (dictionary2 && isDelta ? dictionary2.concat(new Vector(data)) : new Vector(data)).memoize();
+  }
+  _loadVectors(header, body, types) {
+    return new VectorLoader(body, header.nodes, header.buffers, this.dictionaries, this.schema.metadataVersion, header.variadicBufferCounts).visitMany(types);
+  }
+  _loadCompressedVectors(header, body, types) {
+    return new CompressedVectorLoader(body, header.nodes, header.buffers, this.dictionaries, this.schema.metadataVersion, header.variadicBufferCounts).visitMany(types);
+  }
+  _decompressBuffers(header, body, codec) {
+    const decompressedBuffers = [];
+    const newBufferRegions = [];
+    let currentOffset = 0;
+    for (const { offset, length } of header.buffers) {
+      if (length === 0) {
+        decompressedBuffers.push(new Uint8Array(0));
+        newBufferRegions.push(new BufferRegion(currentOffset, 0));
+        continue;
+      }
+      const byteBuf = new flatbuffers35.ByteBuffer(body.subarray(offset, offset + length));
+      const uncompressedLenth = bigIntToNumber(byteBuf.readInt64(0));
+      const bytes = byteBuf.bytes().subarray(COMPRESS_LENGTH_PREFIX);
+      const decompressed = uncompressedLenth === LENGTH_NO_COMPRESSED_DATA ? bytes : codec.decode(bytes);
+      decompressedBuffers.push(decompressed);
+      const padding = (currentOffset + 7 & ~7) - currentOffset;
+      currentOffset += padding;
+      newBufferRegions.push(new BufferRegion(currentOffset, decompressed.length));
+      currentOffset += decompressed.length;
+    }
+    return {
+      decommpressedBody: decompressedBuffers,
+      buffers: newBufferRegions
+    };
+  }
+};
+var RecordBatchStreamReaderImpl = class extends RecordBatchReaderImpl {
+  constructor(source, dictionaries) {
+    super(dictionaries);
+    this._reader = !isArrowJSON(source) ? new MessageReader(this._handle = source) : new JSONMessageReader(this._handle = source);
+  }
+  isSync() {
+    return true;
+  }
+  isStream() {
+    return true;
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+  cancel() {
+    if (!this.closed && (this.closed = true)) {
+      this.reset()._reader.return();
+      this._reader = null;
+      this.dictionaries = null;
+    }
+  }
+  open(options2) {
+    if (!this.closed) {
+      this.autoDestroy = shouldAutoDestroy(this, options2);
+      if (!(this.schema || (this.schema = this._reader.readSchema()))) {
+        this.cancel();
+      }
+    }
+    return this;
+  }
+  throw(value) {
+    if (!this.closed && this.autoDestroy && (this.closed = true)) {
+      return this.reset()._reader.throw(value);
+    }
+    return ITERATOR_DONE;
+  }
+  return(value) {
+    if (!this.closed && this.autoDestroy && (this.closed = true)) {
+      return this.reset()._reader.return(value);
+    }
+    return ITERATOR_DONE;
+  }
+  next() {
+    if (this.closed) {
+      return ITERATOR_DONE;
+    }
+    let message;
+    const { _reader: reader } = this;
+    while (message = this._readNextMessageAndValidate()) {
+      if (message.isSchema()) {
+        this.reset(message.header());
+      } else if (message.isRecordBatch()) {
+        this._recordBatchIndex++;
+        const header = message.header();
+        const buffer = reader.readMessageBody(message.bodyLength);
+        const recordBatch = this._loadRecordBatch(header, buffer, message.metadata);
+        return { done: false, value: recordBatch };
+      } else if (message.isDictionaryBatch()) {
+        this._dictionaryIndex++;
+        const header = message.header();
+        const buffer = reader.readMessageBody(message.bodyLength);
+        const vector = this._loadDictionaryBatch(header, buffer);
+        this.dictionaries.set(header.id, vector);
+      }
+    }
+    if (this.schema && this._recordBatchIndex === 0) {
+      this._recordBatchIndex++;
+      return { done: false, value: new _InternalEmptyPlaceholderRecordBatch(this.schema) };
+    }
+    return this.return();
+  }
+  _readNextMessageAndValidate(type) {
+    return this._reader.readMessage(type);
+  }
+};
+var AsyncRecordBatchStreamReaderImpl = class extends RecordBatchReaderImpl {
+  constructor(source, dictionaries) {
+    super(dictionaries);
+    this._reader = new AsyncMessageReader(this._handle = source);
+  }
+  isAsync() {
+    return true;
+  }
+  isStream() {
+    return true;
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+  cancel() {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (!this.closed && (this.closed = true)) {
+        yield this.reset()._reader.return();
+        this._reader = null;
+        this.dictionaries = null;
+      }
+    });
+  }
+  open(options2) {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (!this.closed) {
+        this.autoDestroy = shouldAutoDestroy(this, options2);
+        if (!(this.schema || (this.schema = yield this._reader.readSchema()))) {
+          yield this.cancel();
+        }
+      }
+      return this;
+    });
+  }
+  throw(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (!this.closed && this.autoDestroy && (this.closed = true)) {
+        return yield this.reset()._reader.throw(value);
+      }
+      return ITERATOR_DONE;
+    });
+  }
+  return(value) {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (!this.closed && this.autoDestroy && (this.closed = true)) {
+        return yield this.reset()._reader.return(value);
+      }
+      return ITERATOR_DONE;
+    });
+  }
+  next() {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (this.closed) {
+        return ITERATOR_DONE;
+      }
+      let message;
+      const { _reader: reader } = this;
+      while (message = yield this._readNextMessageAndValidate()) {
+        if (message.isSchema()) {
+          yield this.reset(message.header());
+        } else if (message.isRecordBatch()) {
+          this._recordBatchIndex++;
+          const header = message.header();
+          const buffer = yield reader.readMessageBody(message.bodyLength);
+          const recordBatch = this._loadRecordBatch(header, buffer, message.metadata);
+          return { done: false, value: recordBatch };
+        } else if (message.isDictionaryBatch()) {
+          this._dictionaryIndex++;
+          const header = message.header();
+          const buffer = yield reader.readMessageBody(message.bodyLength);
+          const vector = this._loadDictionaryBatch(header, buffer);
+          this.dictionaries.set(header.id, vector);
+        }
+      }
+      if (this.schema && this._recordBatchIndex === 0) {
+        this._recordBatchIndex++;
+        return { done: false, value: new _InternalEmptyPlaceholderRecordBatch(this.schema) };
+      }
+      return yield this.return();
+    });
+  }
+  _readNextMessageAndValidate(type) {
+    return __awaiter(this, void 0, void 0, function* () {
+      return yield this._reader.readMessage(type);
+    });
+  }
+};
+var RecordBatchFileReaderImpl = class extends RecordBatchStreamReaderImpl {
+  get footer() {
+    return this._footer;
+  }
+  get numDictionaries() {
+    return this._footer ? this._footer.numDictionaries : 0;
+  }
+  get numRecordBatches() {
+    return this._footer ? this._footer.numRecordBatches : 0;
+  }
+  constructor(source, dictionaries) {
+    super(source instanceof RandomAccessFile ? source : new RandomAccessFile(source), dictionaries);
+  }
+  isSync() {
+    return true;
+  }
+  isFile() {
+    return true;
+  }
+  open(options2) {
+    if (!this.closed && !this._footer) {
+      this.schema = (this._footer = this._readFooter()).schema;
+      for (const block of this._footer.dictionaryBatches()) {
+        block && this._readDictionaryBatch(this._dictionaryIndex++);
+      }
+    }
+    return super.open(options2);
+  }
+  readRecordBatch(index) {
+    var _a5;
+    if (this.closed) {
+      return null;
+    }
+    if (!this._footer) {
+      this.open();
+    }
+    const block = (_a5 = this._footer) === null || _a5 === void 0 ? void 0 : _a5.getRecordBatch(index);
+    if (block && this._handle.seek(block.offset)) {
+      const message = this._reader.readMessage(MessageHeader.RecordBatch);
+      if (message === null || message === void 0 ? void 0 : message.isRecordBatch()) {
+        const header = message.header();
+        const buffer = this._reader.readMessageBody(message.bodyLength);
+        const recordBatch = this._loadRecordBatch(header, buffer, message.metadata);
+        return recordBatch;
+      }
+    }
+    return null;
+  }
+  _readDictionaryBatch(index) {
+    var _a5;
+    const block = (_a5 = this._footer) === null || _a5 === void 0 ? void 0 : _a5.getDictionaryBatch(index);
+    if (block && this._handle.seek(block.offset)) {
+      const message = this._reader.readMessage(MessageHeader.DictionaryBatch);
+      if (message === null || message === void 0 ? void 0 : message.isDictionaryBatch()) {
+        const header = message.header();
+        const buffer = this._reader.readMessageBody(message.bodyLength);
+        const vector = this._loadDictionaryBatch(header, buffer);
+        this.dictionaries.set(header.id, vector);
+      }
+    }
+  }
+  _readFooter() {
+    const { _handle } = this;
+    const offset = _handle.size - magicAndPadding;
+    const length = _handle.readInt32(offset);
+    const buffer = _handle.readAt(offset - length, length);
+    return Footer_.decode(buffer);
+  }
+  _readNextMessageAndValidate(type) {
+    var _a5;
+    if (!this._footer) {
+      this.open();
+    }
+    if (this._footer && this._recordBatchIndex < this.numRecordBatches) {
+      const block = (_a5 = this._footer) === null || _a5 === void 0 ? void 0 : _a5.getRecordBatch(this._recordBatchIndex);
+      if (block && this._handle.seek(block.offset)) {
+        return this._reader.readMessage(type);
+      }
+    }
+    return null;
+  }
+};
+var AsyncRecordBatchFileReaderImpl = class extends AsyncRecordBatchStreamReaderImpl {
+  get footer() {
+    return this._footer;
+  }
+  get numDictionaries() {
+    return this._footer ? this._footer.numDictionaries : 0;
+  }
+  get numRecordBatches() {
+    return this._footer ? this._footer.numRecordBatches : 0;
+  }
+  constructor(source, ...rest) {
+    const byteLength = typeof rest[0] !== "number" ? rest.shift() : void 0;
+    const dictionaries = rest[0] instanceof Map ? rest.shift() : void 0;
+    super(source instanceof AsyncRandomAccessFile ? source : new AsyncRandomAccessFile(source, byteLength), dictionaries);
+  }
+  isFile() {
+    return true;
+  }
+  isAsync() {
+    return true;
+  }
+  open(options2) {
+    const _super = Object.create(null, {
+      open: { get: () => super.open }
+    });
+    return __awaiter(this, void 0, void 0, function* () {
+      if (!this.closed && !this._footer) {
+        this.schema = (this._footer = yield this._readFooter()).schema;
+        for (const block of this._footer.dictionaryBatches()) {
+          block && (yield this._readDictionaryBatch(this._dictionaryIndex++));
+        }
+      }
+      return yield _super.open.call(this, options2);
+    });
+  }
+  readRecordBatch(index) {
+    return __awaiter(this, void 0, void 0, function* () {
+      var _a5;
+      if (this.closed) {
+        return null;
+      }
+      if (!this._footer) {
+        yield this.open();
+      }
+      const block = (_a5 = this._footer) === null || _a5 === void 0 ? void 0 : _a5.getRecordBatch(index);
+      if (block && (yield this._handle.seek(block.offset))) {
+        const message = yield this._reader.readMessage(MessageHeader.RecordBatch);
+        if (message === null || message === void 0 ? void 0 : message.isRecordBatch()) {
+          const header = message.header();
+          const buffer = yield this._reader.readMessageBody(message.bodyLength);
+          const recordBatch = this._loadRecordBatch(header, buffer, message.metadata);
+          return recordBatch;
+        }
+      }
+      return null;
+    });
+  }
+  _readDictionaryBatch(index) {
+    return __awaiter(this, void 0, void 0, function* () {
+      var _a5;
+      const block = (_a5 = this._footer) === null || _a5 === void 0 ? void 0 : _a5.getDictionaryBatch(index);
+      if (block && (yield this._handle.seek(block.offset))) {
+        const message = yield this._reader.readMessage(MessageHeader.DictionaryBatch);
+        if (message === null || message === void 0 ? void 0 : message.isDictionaryBatch()) {
+          const header = message.header();
+          const buffer = yield this._reader.readMessageBody(message.bodyLength);
+          const vector = this._loadDictionaryBatch(header, buffer);
+          this.dictionaries.set(header.id, vector);
+        }
+      }
+    });
+  }
+  _readFooter() {
+    return __awaiter(this, void 0, void 0, function* () {
+      const { _handle } = this;
+      _handle._pending && (yield _handle._pending);
+      const offset = _handle.size - magicAndPadding;
+      const length = yield _handle.readInt32(offset);
+      const buffer = yield _handle.readAt(offset - length, length);
+      return Footer_.decode(buffer);
+    });
+  }
+  _readNextMessageAndValidate(type) {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (!this._footer) {
+        yield this.open();
+      }
+      if (this._footer && this._recordBatchIndex < this.numRecordBatches) {
+        const block = this._footer.getRecordBatch(this._recordBatchIndex);
+        if (block && (yield this._handle.seek(block.offset))) {
+          return yield this._reader.readMessage(type);
+        }
+      }
+      return null;
+    });
+  }
+};
+var RecordBatchJSONReaderImpl = class extends RecordBatchStreamReaderImpl {
+  constructor(source, dictionaries) {
+    super(source, dictionaries);
+  }
+  _loadVectors(header, body, types) {
+    return new JSONVectorLoader(body, header.nodes, header.buffers, this.dictionaries, this.schema.metadataVersion, header.variadicBufferCounts).visitMany(types);
+  }
+};
+function shouldAutoDestroy(self, options2) {
+  return options2 && typeof options2["autoDestroy"] === "boolean" ? options2["autoDestroy"] : self["autoDestroy"];
+}
+function* readAllSync(source) {
+  const reader = RecordBatchReader.from(source);
+  try {
+    if (!reader.open({ autoDestroy: false }).closed) {
+      do {
+        yield reader;
+      } while (!reader.reset().open().closed);
+    }
+  } finally {
+    reader.cancel();
+  }
+}
+function readAllAsync(source) {
+  return __asyncGenerator(this, arguments, function* readAllAsync_1() {
+    const reader = yield __await(RecordBatchReader.from(source));
+    try {
+      if (!(yield __await(reader.open({ autoDestroy: false }))).closed) {
+        do {
+          yield yield __await(reader);
+        } while (!(yield __await(reader.reset().open())).closed);
+      }
+    } finally {
+      yield __await(reader.cancel());
+    }
+  });
+}
+function fromArrowJSON(source) {
+  return new RecordBatchStreamReader(new RecordBatchJSONReaderImpl(source));
+}
+function fromByteStream(source) {
+  const bytes = source.peek(magicLength + 7 & ~7);
+  return bytes && bytes.byteLength >= 4 ? !checkForMagicArrowString(bytes) ? new RecordBatchStreamReader(new RecordBatchStreamReaderImpl(source)) : new RecordBatchFileReader(new RecordBatchFileReaderImpl(source.read())) : new RecordBatchStreamReader(new RecordBatchStreamReaderImpl((function* () {
+  })()));
+}
+function fromAsyncByteStream(source) {
+  return __awaiter(this, void 0, void 0, function* () {
+    const bytes = yield source.peek(magicLength + 7 & ~7);
+    return bytes && bytes.byteLength >= 4 ? !checkForMagicArrowString(bytes) ? new AsyncRecordBatchStreamReader(new AsyncRecordBatchStreamReaderImpl(source)) : new RecordBatchFileReader(new RecordBatchFileReaderImpl(yield source.read())) : new AsyncRecordBatchStreamReader(new AsyncRecordBatchStreamReaderImpl((function() {
+      return __asyncGenerator(this, arguments, function* () {
+      });
+    })()));
+  });
+}
+function fromFileHandle(source) {
+  return __awaiter(this, void 0, void 0, function* () {
+    const { size } = yield source.stat();
+    const file = new AsyncRandomAccessFile(source, size);
+    if (size >= magicX2AndPadding && checkForMagicArrowString(yield file.readAt(0, magicLength + 7 & ~7))) {
+      return new AsyncRecordBatchFileReader(new AsyncRecordBatchFileReaderImpl(file));
+    }
+    return new AsyncRecordBatchStreamReader(new AsyncRecordBatchStreamReaderImpl(file));
+  });
+}
+
+// node_modules/apache-arrow/visitor/vectorassembler.mjs
+var VectorAssembler = class _VectorAssembler extends Visitor {
+  /** @nocollapse */
+  static assemble(...args) {
+    const unwrap = (nodes) => nodes.flatMap((node) => Array.isArray(node) ? unwrap(node) : node instanceof RecordBatch3 ? node.data.children : node.data);
+    const assembler = new _VectorAssembler();
+    assembler.visitMany(unwrap(args));
+    return assembler;
+  }
+  constructor() {
+    super();
+    this._byteLength = 0;
+    this._nodes = [];
+    this._buffers = [];
+    this._bufferRegions = [];
+    this._variadicBufferCounts = [];
+  }
+  visit(data) {
+    if (data instanceof Vector) {
+      this.visitMany(data.data);
+      return this;
+    }
+    const { type } = data;
+    if (!DataType.isDictionary(type)) {
+      const { length } = data;
+      if (length > 2147483647) {
+        throw new RangeError("Cannot write arrays larger than 2^31 - 1 in length");
+      }
+      if (DataType.isUnion(type)) {
+        this.nodes.push(new FieldNode2(length, 0));
+      } else {
+        const { nullCount } = data;
+        if (!DataType.isNull(type)) {
+          addBuffer.call(this, nullCount <= 0 ? new Uint8Array(0) : truncateBitmap(data.offset, length, data.nullBitmap));
+        }
+        this.nodes.push(new FieldNode2(length, nullCount));
+      }
+    }
+    return super.visit(data);
+  }
+  visitNull(_null) {
+    return this;
+  }
+  visitDictionary(data) {
+    return this.visit(data.clone(data.type.indices));
+  }
+  get nodes() {
+    return this._nodes;
+  }
+  get buffers() {
+    return this._buffers;
+  }
+  get byteLength() {
+    return this._byteLength;
+  }
+  get bufferRegions() {
+    return this._bufferRegions;
+  }
+  get variadicBufferCounts() {
+    return this._variadicBufferCounts;
+  }
+};
+function addBuffer(values) {
+  const byteLength = values.byteLength + 7 & ~7;
+  this.buffers.push(values);
+  this.bufferRegions.push(new BufferRegion(this._byteLength, byteLength));
+  this._byteLength += byteLength;
+  return this;
+}
+function assembleUnion(data) {
+  var _a5;
+  const { type, length, typeIds, valueOffsets } = data;
+  addBuffer.call(this, typeIds);
+  if (type.mode === UnionMode.Sparse) {
+    return assembleNestedVector.call(this, data);
+  } else if (type.mode === UnionMode.Dense) {
+    if (data.offset <= 0) {
+      addBuffer.call(this, valueOffsets);
+      return assembleNestedVector.call(this, data);
+    } else {
+      const shiftedOffsets = new Int32Array(length);
+      const childOffsets = /* @__PURE__ */ Object.create(null);
+      const childLengths = /* @__PURE__ */ Object.create(null);
+      for (let typeId, shift, index = -1; ++index < length; ) {
+        if ((typeId = typeIds[index]) === void 0) {
+          continue;
+        }
+        if ((shift = childOffsets[typeId]) === void 0) {
+          shift = childOffsets[typeId] = valueOffsets[index];
+        }
+        shiftedOffsets[index] = valueOffsets[index] - shift;
+        childLengths[typeId] = ((_a5 = childLengths[typeId]) !== null && _a5 !== void 0 ? _a5 : 0) + 1;
+      }
+      addBuffer.call(this, shiftedOffsets);
+      this.visitMany(data.children.map((child, childIndex) => {
+        const typeId = type.typeIds[childIndex];
+        const childOffset = childOffsets[typeId];
+        const childLength = childLengths[typeId];
+        return child.slice(childOffset, Math.min(length, childLength));
+      }));
+    }
+  }
+  return this;
+}
+function assembleBoolVector(data) {
+  let values;
+  if (data.nullCount >= data.length) {
+    return addBuffer.call(this, new Uint8Array(data.length + 7 >> 3));
+  } else if ((values = data.values) instanceof Uint8Array) {
+    return addBuffer.call(this, truncateBitmap(data.offset, data.length, values));
+  }
+  return addBuffer.call(this, packBools(data.values));
+}
+function assembleFlatVector(data) {
+  return addBuffer.call(this, data.values.subarray(0, data.length * data.stride));
+}
+function assembleFlatListVector(data) {
+  const { length, values, valueOffsets } = data;
+  const begin = bigIntToNumber(valueOffsets[0]);
+  const end = bigIntToNumber(valueOffsets[length]);
+  const byteLength = Math.min(end - begin, values.byteLength - begin);
+  addBuffer.call(this, rebaseValueOffsets(-begin, length + 1, valueOffsets));
+  addBuffer.call(this, values.subarray(begin, begin + byteLength));
+  return this;
+}
+function assembleBinaryViewVector(data) {
+  const { offset, length, stride, values, variadicBuffers = [] } = data;
+  if (!values) {
+    throw new Error("BinaryView data is missing view buffer");
+  }
+  const start = offset * stride;
+  const end = start + length * stride;
+  addBuffer.call(this, values.subarray(start, end));
+  for (const buffer of variadicBuffers) {
+    addBuffer.call(this, buffer);
+  }
+  this._variadicBufferCounts.push(variadicBuffers.length);
+  return this;
+}
+function assembleListVector(data) {
+  const { length, valueOffsets } = data;
+  if (valueOffsets) {
+    const begin = bigIntToNumber(valueOffsets[0]);
+    const end = bigIntToNumber(valueOffsets[length]);
+    addBuffer.call(this, rebaseValueOffsets(-begin, length + 1, valueOffsets));
+    return this.visit(data.children[0].slice(begin, end - begin));
+  }
+  return this.visit(data.children[0]);
+}
+function assembleNestedVector(data) {
+  return this.visitMany(data.type.children.map((_, i) => data.children[i]).filter(Boolean))[0];
+}
+VectorAssembler.prototype.visitBool = assembleBoolVector;
+VectorAssembler.prototype.visitInt = assembleFlatVector;
+VectorAssembler.prototype.visitFloat = assembleFlatVector;
+VectorAssembler.prototype.visitUtf8 = assembleFlatListVector;
+VectorAssembler.prototype.visitLargeUtf8 = assembleFlatListVector;
+VectorAssembler.prototype.visitUtf8View = assembleBinaryViewVector;
+VectorAssembler.prototype.visitBinary = assembleFlatListVector;
+VectorAssembler.prototype.visitLargeBinary = assembleFlatListVector;
+VectorAssembler.prototype.visitBinaryView = assembleBinaryViewVector;
+VectorAssembler.prototype.visitFixedSizeBinary = assembleFlatVector;
+VectorAssembler.prototype.visitDate = assembleFlatVector;
+VectorAssembler.prototype.visitTimestamp = assembleFlatVector;
+VectorAssembler.prototype.visitTime = assembleFlatVector;
+VectorAssembler.prototype.visitDecimal = assembleFlatVector;
+VectorAssembler.prototype.visitList = assembleListVector;
+VectorAssembler.prototype.visitLargeList = assembleListVector;
+VectorAssembler.prototype.visitStruct = assembleNestedVector;
+VectorAssembler.prototype.visitUnion = assembleUnion;
+VectorAssembler.prototype.visitInterval = assembleFlatVector;
+VectorAssembler.prototype.visitDuration = assembleFlatVector;
+VectorAssembler.prototype.visitFixedSizeList = assembleListVector;
+VectorAssembler.prototype.visitMap = assembleListVector;
+
+// node_modules/apache-arrow/ipc/writer.mjs
+var flatbuffers36 = __toESM(require_flatbuffers(), 1);
+var RecordBatchWriter = class extends ReadableInterop {
+  /** @nocollapse */
+  // @ts-ignore
+  static throughNode(options2) {
+    throw new Error(`"throughNode" not available in this environment`);
+  }
+  /** @nocollapse */
+  static throughDOM(writableStrategy, readableStrategy) {
+    throw new Error(`"throughDOM" not available in this environment`);
+  }
+  constructor(options2) {
+    super();
+    this._position = 0;
+    this._started = false;
+    this._compression = null;
+    this._sink = new AsyncByteQueue();
+    this._schema = null;
+    this._dictionaryBlocks = [];
+    this._recordBatchBlocks = [];
+    this._seenDictionaries = /* @__PURE__ */ new Map();
+    this._dictionaryDeltaOffsets = /* @__PURE__ */ new Map();
+    isObject(options2) || (options2 = { autoDestroy: true, writeLegacyIpcFormat: false, compressionType: null });
+    this._autoDestroy = typeof options2.autoDestroy === "boolean" ? options2.autoDestroy : true;
+    this._writeLegacyIpcFormat = typeof options2.writeLegacyIpcFormat === "boolean" ? options2.writeLegacyIpcFormat : false;
+    if (options2.compressionType != null) {
+      if (this._writeLegacyIpcFormat) {
+        throw new Error("Legacy IPC format does not support columnar compression. Use modern IPC format (writeLegacyIpcFormat=false).");
+      }
+      if (Object.values(CompressionType).includes(options2.compressionType)) {
+        this._compression = new BodyCompression2(options2.compressionType);
+      } else {
+        const validCompressionTypes = Object.values(CompressionType).filter((v) => typeof v === "string");
+        throw new Error(`Unsupported compressionType: ${options2.compressionType} Available types: ${validCompressionTypes.join(", ")}`);
+      }
+    } else {
+      this._compression = null;
+    }
+  }
+  toString(sync = false) {
+    return this._sink.toString(sync);
+  }
+  toUint8Array(sync = false) {
+    return this._sink.toUint8Array(sync);
+  }
+  writeAll(input) {
+    if (isPromise(input)) {
+      return input.then((x2) => this.writeAll(x2));
+    } else if (isAsyncIterable(input)) {
+      return writeAllAsync(this, input);
+    }
+    return writeAll(this, input);
+  }
+  get closed() {
+    return this._sink.closed;
+  }
+  [Symbol.asyncIterator]() {
+    return this._sink[Symbol.asyncIterator]();
+  }
+  toDOMStream(options2) {
+    return this._sink.toDOMStream(options2);
+  }
+  toNodeStream(options2) {
+    return this._sink.toNodeStream(options2);
+  }
+  close() {
+    return this.reset()._sink.close();
+  }
+  abort(reason) {
+    return this.reset()._sink.abort(reason);
+  }
+  finish() {
+    this._autoDestroy ? this.close() : this.reset(this._sink, this._schema);
+    return this;
+  }
+  reset(sink = this._sink, schema = null) {
+    if (sink === this._sink || sink instanceof AsyncByteQueue) {
+      this._sink = sink;
+    } else {
+      this._sink = new AsyncByteQueue();
+      if (sink && isWritableDOMStream(sink)) {
+        this.toDOMStream({ type: "bytes" }).pipeTo(sink);
+      } else if (sink && isWritableNodeStream(sink)) {
+        this.toNodeStream({ objectMode: false }).pipe(sink);
+      }
+    }
+    if (this._started && this._schema) {
+      this._writeFooter(this._schema);
+    }
+    this._started = false;
+    this._dictionaryBlocks = [];
+    this._recordBatchBlocks = [];
+    this._seenDictionaries = /* @__PURE__ */ new Map();
+    this._dictionaryDeltaOffsets = /* @__PURE__ */ new Map();
+    if (!schema || !compareSchemas(schema, this._schema)) {
+      if (schema == null) {
+        this._position = 0;
+        this._schema = null;
+      } else {
+        this._started = true;
+        this._schema = schema;
+        this._writeSchema(schema);
+      }
+    }
+    return this;
+  }
+  write(payload) {
+    let schema = null;
+    if (!this._sink) {
+      throw new Error(`RecordBatchWriter is closed`);
+    } else if (payload == null) {
+      return this.finish() && void 0;
+    } else if (payload instanceof Table && !(schema = payload.schema)) {
+      return this.finish() && void 0;
+    } else if (payload instanceof RecordBatch3 && !(schema = payload.schema)) {
+      return this.finish() && void 0;
+    }
+    if (schema && !compareSchemas(schema, this._schema)) {
+      if (this._started && this._autoDestroy) {
+        return this.close();
+      }
+      this.reset(this._sink, schema);
+    }
+    if (payload instanceof RecordBatch3) {
+      if (!(payload instanceof _InternalEmptyPlaceholderRecordBatch)) {
+        this._writeRecordBatch(payload);
+      }
+    } else if (payload instanceof Table) {
+      this.writeAll(payload.batches);
+    } else if (isIterable(payload)) {
+      this.writeAll(payload);
+    }
+  }
+  _writeMessage(message, alignment = 8) {
+    const a = alignment - 1;
+    const buffer = Message2.encode(message);
+    const flatbufferSize = buffer.byteLength;
+    const prefixSize = !this._writeLegacyIpcFormat ? 8 : 4;
+    const alignedSize = flatbufferSize + prefixSize + a & ~a;
+    const nPaddingBytes = alignedSize - flatbufferSize - prefixSize;
+    if (message.headerType === MessageHeader.RecordBatch) {
+      this._recordBatchBlocks.push(new FileBlock(alignedSize, message.bodyLength, this._position));
+    } else if (message.headerType === MessageHeader.DictionaryBatch) {
+      this._dictionaryBlocks.push(new FileBlock(alignedSize, message.bodyLength, this._position));
+    }
+    if (!this._writeLegacyIpcFormat) {
+      this._write(Int32Array.of(-1));
+    }
+    this._write(Int32Array.of(alignedSize - prefixSize));
+    if (flatbufferSize > 0) {
+      this._write(buffer);
+    }
+    return this._writePadding(nPaddingBytes);
+  }
+  _write(chunk) {
+    if (this._started) {
+      const buffer = toUint8Array(chunk);
+      if (buffer && buffer.byteLength > 0) {
+        this._sink.write(buffer);
+        this._position += buffer.byteLength;
+      }
+    }
+    return this;
+  }
+  _writeSchema(schema) {
+    return this._writeMessage(Message2.from(schema));
+  }
+  // @ts-ignore
+  _writeFooter(schema) {
+    return this._writeLegacyIpcFormat ? this._write(Int32Array.of(0)) : this._write(Int32Array.of(-1, 0));
+  }
+  _writeMagic() {
+    return this._write(MAGIC);
+  }
+  _writePadding(nBytes) {
+    return nBytes > 0 ? this._write(new Uint8Array(nBytes)) : this;
+  }
+  _writeRecordBatch(batch) {
+    const { byteLength, nodes, bufferRegions, buffers, variadicBufferCounts } = this._assembleRecordBatch(batch);
+    const recordBatch = new RecordBatch2(batch.numRows, nodes, bufferRegions, this._compression, variadicBufferCounts, batch.metadata);
+    const message = Message2.from(recordBatch, byteLength);
+    return this._writeDictionaries(batch)._writeMessage(message)._writeBodyBuffers(buffers);
+  }
+  _assembleRecordBatch(batch) {
+    let { byteLength, nodes, bufferRegions, buffers, variadicBufferCounts } = VectorAssembler.assemble(batch);
+    if (this._compression != null) {
+      ({ byteLength, bufferRegions, buffers } = this._compressBodyBuffers(buffers));
+    }
+    return { byteLength, nodes, bufferRegions, buffers, variadicBufferCounts };
+  }
+  _compressBodyBuffers(buffers) {
+    const codec = compressionRegistry.get(this._compression.type);
+    if (!(codec === null || codec === void 0 ? void 0 : codec.encode) || typeof codec.encode !== "function") {
+      throw new Error(`Codec for compression type "${CompressionType[this._compression.type]}" has invalid encode method`);
+    }
+    let currentOffset = 0;
+    const compressedBuffers = [];
+    const bufferRegions = [];
+    for (const buffer of buffers) {
+      const byteBuf = toUint8Array(buffer);
+      if (byteBuf.length === 0) {
+        compressedBuffers.push(new Uint8Array(0), new Uint8Array(0));
+        bufferRegions.push(new BufferRegion(currentOffset, 0));
+        continue;
+      }
+      const compressed = codec.encode(byteBuf);
+      const isCompressionEffective = compressed.length < byteBuf.length;
+      const finalBuffer = isCompressionEffective ? compressed : byteBuf;
+      const byteLength = isCompressionEffective ? finalBuffer.length : LENGTH_NO_COMPRESSED_DATA;
+      const lengthPrefix = new flatbuffers36.ByteBuffer(new Uint8Array(COMPRESS_LENGTH_PREFIX));
+      lengthPrefix.writeInt64(0, BigInt(byteLength));
+      compressedBuffers.push(lengthPrefix.bytes(), new Uint8Array(finalBuffer));
+      const padding = (currentOffset + 7 & ~7) - currentOffset;
+      currentOffset += padding;
+      const fullBodyLength = COMPRESS_LENGTH_PREFIX + finalBuffer.length;
+      bufferRegions.push(new BufferRegion(currentOffset, fullBodyLength));
+      currentOffset += fullBodyLength;
+    }
+    const finalPadding = (currentOffset + 7 & ~7) - currentOffset;
+    currentOffset += finalPadding;
+    return { byteLength: currentOffset, bufferRegions, buffers: compressedBuffers };
+  }
+  _writeDictionaryBatch(dictionary2, id, isDelta = false) {
+    const { byteLength, nodes, bufferRegions, buffers, variadicBufferCounts } = this._assembleRecordBatch(new Vector([dictionary2]));
+    const recordBatch = new RecordBatch2(dictionary2.length, nodes, bufferRegions, this._compression, variadicBufferCounts);
+    const dictionaryBatch = new DictionaryBatch2(recordBatch, id, isDelta);
+    const message = Message2.from(dictionaryBatch, byteLength);
+    return this._writeMessage(message)._writeBodyBuffers(buffers);
+  }
+  _writeBodyBuffers(buffers) {
+    const bufGroupSize = this._compression != null ? 2 : 1;
+    const bufs = new Array(bufGroupSize);
+    for (let i = 0; i < buffers.length; i += bufGroupSize) {
+      let size = 0;
+      for (let j = -1; ++j < bufGroupSize; ) {
+        bufs[j] = buffers[i + j];
+        size += bufs[j].byteLength;
+      }
+      if (size === 0) {
+        continue;
+      }
+      for (const buf of bufs)
+        this._write(buf);
+      const padding = (size + 7 & ~7) - size;
+      if (padding > 0) {
+        this._writePadding(padding);
+      }
+    }
+    return this;
+  }
+  _writeDictionaries(batch) {
+    var _a5, _b2;
+    for (const [id, dictionary2] of batch.dictionaries) {
+      const chunks = (_a5 = dictionary2 === null || dictionary2 === void 0 ? void 0 : dictionary2.data) !== null && _a5 !== void 0 ? _a5 : [];
+      const prevDictionary = this._seenDictionaries.get(id);
+      const offset = (_b2 = this._dictionaryDeltaOffsets.get(id)) !== null && _b2 !== void 0 ? _b2 : 0;
+      if (!prevDictionary || prevDictionary.data[0] !== chunks[0]) {
+        for (const [index, chunk] of chunks.entries())
+          this._writeDictionaryBatch(chunk, id, index > 0);
+      } else if (offset < chunks.length) {
+        for (const chunk of chunks.slice(offset))
+          this._writeDictionaryBatch(chunk, id, true);
+      }
+      this._seenDictionaries.set(id, dictionary2);
+      this._dictionaryDeltaOffsets.set(id, chunks.length);
+    }
+    return this;
+  }
+};
+var RecordBatchStreamWriter = class _RecordBatchStreamWriter extends RecordBatchWriter {
+  /** @nocollapse */
+  static writeAll(input, options2) {
+    const writer = new _RecordBatchStreamWriter(options2);
+    if (isPromise(input)) {
+      return input.then((x2) => writer.writeAll(x2));
+    } else if (isAsyncIterable(input)) {
+      return writeAllAsync(writer, input);
+    }
+    return writeAll(writer, input);
+  }
+};
+var RecordBatchFileWriter = class _RecordBatchFileWriter extends RecordBatchWriter {
+  /** @nocollapse */
+  static writeAll(input, options2) {
+    const writer = new _RecordBatchFileWriter(options2);
+    if (isPromise(input)) {
+      return input.then((x2) => writer.writeAll(x2));
+    } else if (isAsyncIterable(input)) {
+      return writeAllAsync(writer, input);
+    }
+    return writeAll(writer, input);
+  }
+  constructor(options2) {
+    super(options2);
+    this._autoDestroy = true;
+    this._writeLegacyIpcFormat = false;
+  }
+  // @ts-ignore
+  _writeSchema(schema) {
+    return this._writeMagic()._writePadding(2);
+  }
+  _writeDictionaryBatch(dictionary2, id, isDelta = false) {
+    if (!isDelta && this._seenDictionaries.has(id)) {
+      throw new Error("The Arrow File format does not support replacement dictionaries. ");
+    }
+    return super._writeDictionaryBatch(dictionary2, id, isDelta);
+  }
+  _writeFooter(schema) {
+    const buffer = Footer_.encode(new Footer_(schema, MetadataVersion.V5, this._recordBatchBlocks, this._dictionaryBlocks));
+    return super._writeFooter(schema)._write(buffer)._write(Int32Array.of(buffer.byteLength))._writeMagic();
+  }
+};
+function writeAll(writer, input) {
+  let chunks = input;
+  if (input instanceof Table) {
+    chunks = input.batches;
+    writer.reset(void 0, input.schema);
+  }
+  for (const batch of chunks) {
+    writer.write(batch);
+  }
+  return writer.finish();
+}
+function writeAllAsync(writer, batches) {
+  return __awaiter(this, void 0, void 0, function* () {
+    var _a5, batches_1, batches_1_1;
+    var _b2, e_1, _c2, _d2;
+    try {
+      for (_a5 = true, batches_1 = __asyncValues(batches); batches_1_1 = yield batches_1.next(), _b2 = batches_1_1.done, !_b2; _a5 = true) {
+        _d2 = batches_1_1.value;
+        _a5 = false;
+        const batch = _d2;
+        writer.write(batch);
+      }
+    } catch (e_1_1) {
+      e_1 = { error: e_1_1 };
+    } finally {
+      try {
+        if (!_a5 && !_b2 && (_c2 = batches_1.return)) yield _c2.call(batches_1);
+      } finally {
+        if (e_1) throw e_1.error;
+      }
+    }
+    return writer.finish();
+  });
+}
+
+// node_modules/apache-arrow/io/whatwg/iterable.mjs
+function toDOMStream(source, options2) {
+  if (isAsyncIterable(source)) {
+    return asyncIterableAsReadableDOMStream(source, options2);
+  }
+  if (isIterable(source)) {
+    return iterableAsReadableDOMStream(source, options2);
+  }
+  throw new Error(`toDOMStream() must be called with an Iterable or AsyncIterable`);
+}
+function iterableAsReadableDOMStream(source, options2) {
+  let it = null;
+  const bm = (options2 === null || options2 === void 0 ? void 0 : options2.type) === "bytes" || false;
+  const hwm = (options2 === null || options2 === void 0 ? void 0 : options2.highWaterMark) || Math.pow(2, 24);
+  return new ReadableStream(Object.assign(Object.assign({}, options2), {
+    start(controller) {
+      next(controller, it || (it = source[Symbol.iterator]()));
+    },
+    pull(controller) {
+      it ? next(controller, it) : controller.close();
+    },
+    cancel() {
+      (it === null || it === void 0 ? void 0 : it.return) && it.return();
+      it = null;
+    }
+  }), Object.assign({ highWaterMark: bm ? hwm : void 0 }, options2));
+  function next(controller, it2) {
+    let buf;
+    let r = null;
+    let size = controller.desiredSize || null;
+    while (!(r = it2.next(bm ? size : null)).done) {
+      if (ArrayBuffer.isView(r.value) && (buf = toUint8Array(r.value))) {
+        size != null && bm && (size = size - buf.byteLength + 1);
+        r.value = buf;
+      }
+      controller.enqueue(r.value);
+      if (size != null && --size <= 0) {
+        return;
+      }
+    }
+    controller.close();
+  }
+}
+function asyncIterableAsReadableDOMStream(source, options2) {
+  let it = null;
+  const bm = (options2 === null || options2 === void 0 ? void 0 : options2.type) === "bytes" || false;
+  const hwm = (options2 === null || options2 === void 0 ? void 0 : options2.highWaterMark) || Math.pow(2, 24);
+  return new ReadableStream(Object.assign(Object.assign({}, options2), {
+    start(controller) {
+      return __awaiter(this, void 0, void 0, function* () {
+        yield next(controller, it || (it = source[Symbol.asyncIterator]()));
+      });
+    },
+    pull(controller) {
+      return __awaiter(this, void 0, void 0, function* () {
+        it ? yield next(controller, it) : controller.close();
+      });
+    },
+    cancel() {
+      return __awaiter(this, void 0, void 0, function* () {
+        (it === null || it === void 0 ? void 0 : it.return) && (yield it.return());
+        it = null;
+      });
+    }
+  }), Object.assign({ highWaterMark: bm ? hwm : void 0 }, options2));
+  function next(controller, it2) {
+    return __awaiter(this, void 0, void 0, function* () {
+      let buf;
+      let r = null;
+      let size = controller.desiredSize || null;
+      while (!(r = yield it2.next(bm ? size : null)).done) {
+        if (ArrayBuffer.isView(r.value) && (buf = toUint8Array(r.value))) {
+          size != null && bm && (size = size - buf.byteLength + 1);
+          r.value = buf;
+        }
+        controller.enqueue(r.value);
+        if (size != null && --size <= 0) {
+          return;
+        }
+      }
+      controller.close();
+    });
+  }
+}
+
+// node_modules/apache-arrow/io/whatwg/builder.mjs
+function builderThroughDOMStream(options2) {
+  return new BuilderTransform(options2);
+}
+var BuilderTransform = class {
+  constructor(options2) {
+    this._numChunks = 0;
+    this._finished = false;
+    this._bufferedSize = 0;
+    const { ["readableStrategy"]: readableStrategy, ["writableStrategy"]: writableStrategy, ["queueingStrategy"]: queueingStrategy = "count" } = options2, builderOptions = __rest(options2, ["readableStrategy", "writableStrategy", "queueingStrategy"]);
+    this._controller = null;
+    this._builder = makeBuilder(builderOptions);
+    this._getSize = queueingStrategy !== "bytes" ? chunkLength : chunkByteLength;
+    const { ["highWaterMark"]: readableHighWaterMark = queueingStrategy === "bytes" ? Math.pow(2, 14) : 1e3 } = Object.assign({}, readableStrategy);
+    const { ["highWaterMark"]: writableHighWaterMark = queueingStrategy === "bytes" ? Math.pow(2, 14) : 1e3 } = Object.assign({}, writableStrategy);
+    this["readable"] = new ReadableStream({
+      ["cancel"]: () => {
+        this._builder.clear();
+      },
+      ["pull"]: (c) => {
+        this._maybeFlush(this._builder, this._controller = c);
+      },
+      ["start"]: (c) => {
+        this._maybeFlush(this._builder, this._controller = c);
+      }
+    }, {
+      "highWaterMark": readableHighWaterMark,
+      "size": queueingStrategy !== "bytes" ? chunkLength : chunkByteLength
+    });
+    this["writable"] = new WritableStream({
+      ["abort"]: () => {
+        this._builder.clear();
+      },
+      ["write"]: () => {
+        this._maybeFlush(this._builder, this._controller);
+      },
+      ["close"]: () => {
+        this._maybeFlush(this._builder.finish(), this._controller);
+      }
+    }, {
+      "highWaterMark": writableHighWaterMark,
+      "size": (value) => this._writeValueAndReturnChunkSize(value)
+    });
+  }
+  _writeValueAndReturnChunkSize(value) {
+    const bufferedSize = this._bufferedSize;
+    this._bufferedSize = this._getSize(this._builder.append(value));
+    return this._bufferedSize - bufferedSize;
+  }
+  _maybeFlush(builder, controller) {
+    if (controller == null) {
+      return;
+    }
+    if (this._bufferedSize >= controller.desiredSize) {
+      ++this._numChunks && this._enqueue(controller, builder.toVector());
+    }
+    if (builder.finished) {
+      if (builder.length > 0 || this._numChunks === 0) {
+        ++this._numChunks && this._enqueue(controller, builder.toVector());
+      }
+      if (!this._finished && (this._finished = true)) {
+        this._enqueue(controller, null);
+      }
+    }
+  }
+  _enqueue(controller, chunk) {
+    this._bufferedSize = 0;
+    this._controller = null;
+    chunk == null ? controller.close() : controller.enqueue(chunk);
+  }
+};
+var chunkLength = (chunk) => {
+  var _a5;
+  return (_a5 = chunk === null || chunk === void 0 ? void 0 : chunk.length) !== null && _a5 !== void 0 ? _a5 : 0;
+};
+var chunkByteLength = (chunk) => {
+  var _a5;
+  return (_a5 = chunk === null || chunk === void 0 ? void 0 : chunk.byteLength) !== null && _a5 !== void 0 ? _a5 : 0;
+};
+
+// node_modules/apache-arrow/io/whatwg/reader.mjs
+function recordBatchReaderThroughDOMStream(writableStrategy, readableStrategy) {
+  const queue = new AsyncByteQueue();
+  let reader = null;
+  const readable = new ReadableStream({
+    cancel() {
+      return __awaiter(this, void 0, void 0, function* () {
+        yield queue.close();
+      });
+    },
+    start(controller) {
+      return __awaiter(this, void 0, void 0, function* () {
+        yield next(controller, reader || (reader = yield open2()));
+      });
+    },
+    pull(controller) {
+      return __awaiter(this, void 0, void 0, function* () {
+        reader ? yield next(controller, reader) : controller.close();
+      });
+    }
+  });
+  return { writable: new WritableStream(queue, Object.assign({ "highWaterMark": Math.pow(2, 14) }, writableStrategy)), readable };
+  function open2() {
+    return __awaiter(this, void 0, void 0, function* () {
+      return yield (yield RecordBatchReader.from(queue)).open(readableStrategy);
+    });
+  }
+  function next(controller, reader2) {
+    return __awaiter(this, void 0, void 0, function* () {
+      let size = controller.desiredSize;
+      let r = null;
+      while (!(r = yield reader2.next()).done) {
+        controller.enqueue(r.value);
+        if (size != null && --size <= 0) {
+          return;
+        }
+      }
+      controller.close();
+    });
+  }
+}
+
+// node_modules/apache-arrow/io/whatwg/writer.mjs
+function recordBatchWriterThroughDOMStream(writableStrategy, readableStrategy) {
+  const writer = new this(writableStrategy);
+  const reader = new AsyncByteStream(writer);
+  const readable = new ReadableStream({
+    // type: 'bytes',
+    cancel() {
+      return __awaiter(this, void 0, void 0, function* () {
+        yield reader.cancel();
+      });
+    },
+    pull(controller) {
+      return __awaiter(this, void 0, void 0, function* () {
+        yield next(controller);
+      });
+    },
+    start(controller) {
+      return __awaiter(this, void 0, void 0, function* () {
+        yield next(controller);
+      });
+    }
+  }, Object.assign({ "highWaterMark": Math.pow(2, 14) }, readableStrategy));
+  return { writable: new WritableStream(writer, writableStrategy), readable };
+  function next(controller) {
+    return __awaiter(this, void 0, void 0, function* () {
+      let buf = null;
+      let size = controller.desiredSize;
+      while (buf = yield reader.read(size || null)) {
+        controller.enqueue(buf);
+        if (size != null && (size -= buf.byteLength) <= 0) {
+          return;
+        }
+      }
+      controller.close();
+    });
+  }
+}
+
+// node_modules/apache-arrow/util/typecheck.mjs
+var typecheck_exports = {};
+__export(typecheck_exports, {
+  isArrowData: () => isArrowData,
+  isArrowDataType: () => isArrowDataType,
+  isArrowField: () => isArrowField,
+  isArrowRecordBatch: () => isArrowRecordBatch,
+  isArrowSchema: () => isArrowSchema,
+  isArrowTable: () => isArrowTable,
+  isArrowVector: () => isArrowVector
+});
+function isArrowSchema(x2) {
+  return Schema2.isSchema(x2);
+}
+function isArrowField(x2) {
+  return Field2.isField(x2);
+}
+function isArrowDataType(x2) {
+  return DataType.isDataType(x2);
+}
+function isArrowData(x2) {
+  return Data.isData(x2);
+}
+function isArrowVector(x2) {
+  return Vector.isVector(x2);
+}
+function isArrowRecordBatch(x2) {
+  return RecordBatch3.isRecordBatch(x2);
+}
+function isArrowTable(x2) {
+  return Table.isTable(x2);
+}
+
+// node_modules/apache-arrow/Arrow.mjs
+var util = Object.assign(Object.assign(Object.assign(Object.assign(Object.assign(Object.assign(Object.assign(Object.assign(Object.assign(Object.assign({}, bn_exports), int_exports), bit_exports), math_exports), buffer_exports), vector_exports), pretty_exports), interval_exports), typecheck_exports), {
+  compareSchemas,
+  compareFields,
+  compareTypes
+});
+
+// node_modules/apache-arrow/Arrow.dom.mjs
+adapters_default.toDOMStream = toDOMStream;
+Builder["throughDOM"] = builderThroughDOMStream;
+RecordBatchReader["throughDOM"] = recordBatchReaderThroughDOMStream;
+RecordBatchFileReader["throughDOM"] = recordBatchReaderThroughDOMStream;
+RecordBatchStreamReader["throughDOM"] = recordBatchReaderThroughDOMStream;
+RecordBatchWriter["throughDOM"] = recordBatchWriterThroughDOMStream;
+RecordBatchFileWriter["throughDOM"] = recordBatchWriterThroughDOMStream;
+RecordBatchStreamWriter["throughDOM"] = recordBatchWriterThroughDOMStream;
+
+// node_modules/fzstd/esm/index.mjs
+var ab = ArrayBuffer;
+var u8 = Uint8Array;
+var u16 = Uint16Array;
+var i16 = Int16Array;
+var i32 = Int32Array;
+var slc = function(v, s, e) {
+  if (u8.prototype.slice)
+    return u8.prototype.slice.call(v, s, e);
+  if (s == null || s < 0)
+    s = 0;
+  if (e == null || e > v.length)
+    e = v.length;
+  var n = new u8(e - s);
+  n.set(v.subarray(s, e));
+  return n;
+};
+var fill = function(v, n, s, e) {
+  if (u8.prototype.fill)
+    return u8.prototype.fill.call(v, n, s, e);
+  if (s == null || s < 0)
+    s = 0;
+  if (e == null || e > v.length)
+    e = v.length;
+  for (; s < e; ++s)
+    v[s] = n;
+  return v;
+};
+var cpw = function(v, t, s, e) {
+  if (u8.prototype.copyWithin)
+    return u8.prototype.copyWithin.call(v, t, s, e);
+  if (s == null || s < 0)
+    s = 0;
+  if (e == null || e > v.length)
+    e = v.length;
+  while (s < e) {
+    v[t++] = v[s++];
+  }
+};
+var ec = [
+  "invalid zstd data",
+  "window size too large (>2046MB)",
+  "invalid block type",
+  "FSE accuracy too high",
+  "match distance too far back",
+  "unexpected EOF"
+];
+var err = function(ind, msg, nt) {
+  var e = new Error(msg || ec[ind]);
+  e.code = ind;
+  if (Error.captureStackTrace)
+    Error.captureStackTrace(e, err);
+  if (!nt)
+    throw e;
+  return e;
+};
+var rb = function(d, b, n) {
+  var i = 0, o = 0;
+  for (; i < n; ++i)
+    o |= d[b++] << (i << 3);
+  return o;
+};
+var b4 = function(d, b) {
+  return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
+};
+var rzfh = function(dat, w) {
+  var n3 = dat[0] | dat[1] << 8 | dat[2] << 16;
+  if (n3 == 3126568 && dat[3] == 253) {
+    var flg = dat[4];
+    var ss = flg >> 5 & 1, cc = flg >> 2 & 1, df = flg & 3, fcf = flg >> 6;
+    if (flg & 8)
+      err(0);
+    var bt = 6 - ss;
+    var db = df == 3 ? 4 : df;
+    var di = rb(dat, bt, db);
+    bt += db;
+    var fsb = fcf ? 1 << fcf : ss;
+    var fss = rb(dat, bt, fsb) + (fcf == 1 && 256);
+    var ws = fss;
+    if (!ss) {
+      var wb = 1 << 10 + (dat[5] >> 3);
+      ws = wb + (wb >> 3) * (dat[5] & 7);
+    }
+    if (ws > 2145386496)
+      err(1);
+    var buf = new u8((w == 1 ? fss || ws : w ? 0 : ws) + 12);
+    buf[0] = 1, buf[4] = 4, buf[8] = 8;
+    return {
+      b: bt + fsb,
+      y: 0,
+      l: 0,
+      d: di,
+      w: w && w != 1 ? w : buf.subarray(12),
+      e: ws,
+      o: new i32(buf.buffer, 0, 3),
+      u: fss,
+      c: cc,
+      m: Math.min(131072, ws)
+    };
+  } else if ((n3 >> 4 | dat[3] << 20) == 25481893) {
+    return b4(dat, 4) + 8;
+  }
+  err(0);
+};
+var msb = function(val) {
+  var bits2 = 0;
+  for (; 1 << bits2 <= val; ++bits2)
+    ;
+  return bits2 - 1;
+};
+var rfse = function(dat, bt, mal) {
+  var tpos = (bt << 3) + 4;
+  var al = (dat[bt] & 15) + 5;
+  if (al > mal)
+    err(3);
+  var sz = 1 << al;
+  var probs = sz, sym = -1, re2 = -1, i = -1, ht = sz;
+  var buf = new ab(512 + (sz << 2));
+  var freq = new i16(buf, 0, 256);
+  var dstate = new u16(buf, 0, 256);
+  var nstate = new u16(buf, 512, sz);
+  var bb1 = 512 + (sz << 1);
+  var syms = new u8(buf, bb1, sz);
+  var nbits = new u8(buf, bb1 + sz);
+  while (sym < 255 && probs > 0) {
+    var bits2 = msb(probs + 1);
+    var cbt = tpos >> 3;
+    var msk = (1 << bits2 + 1) - 1;
+    var val = (dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (tpos & 7) & msk;
+    var msk1fb = (1 << bits2) - 1;
+    var msv = msk - probs - 1;
+    var sval = val & msk1fb;
+    if (sval < msv)
+      tpos += bits2, val = sval;
+    else {
+      tpos += bits2 + 1;
+      if (val > msk1fb)
+        val -= msv;
+    }
+    freq[++sym] = --val;
+    if (val == -1) {
+      probs += val;
+      syms[--ht] = sym;
+    } else
+      probs -= val;
+    if (!val) {
+      do {
+        var rbt = tpos >> 3;
+        re2 = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
+        tpos += 2;
+        sym += re2;
+      } while (re2 == 3);
+    }
+  }
+  if (sym > 255 || probs)
+    err(0);
+  var sympos = 0;
+  var sstep = (sz >> 1) + (sz >> 3) + 3;
+  var smask = sz - 1;
+  for (var s = 0; s <= sym; ++s) {
+    var sf = freq[s];
+    if (sf < 1) {
+      dstate[s] = -sf;
+      continue;
+    }
+    for (i = 0; i < sf; ++i) {
+      syms[sympos] = s;
+      do {
+        sympos = sympos + sstep & smask;
+      } while (sympos >= ht);
+    }
+  }
+  if (sympos)
+    err(0);
+  for (i = 0; i < sz; ++i) {
+    var ns = dstate[syms[i]]++;
+    var nb = nbits[i] = al - msb(ns);
+    nstate[i] = (ns << nb) - sz;
+  }
+  return [tpos + 7 >> 3, {
+    b: al,
+    s: syms,
+    n: nbits,
+    t: nstate
+  }];
+};
+var rhu = function(dat, bt) {
+  var i = 0, wc = -1;
+  var buf = new u8(292), hb = dat[bt];
+  var hw = buf.subarray(0, 256);
+  var rc = buf.subarray(256, 268);
+  var ri = new u16(buf.buffer, 268);
+  if (hb < 128) {
+    var _a5 = rfse(dat, bt + 1, 6), ebt = _a5[0], fdt = _a5[1];
+    bt += hb;
+    var epos = ebt << 3;
+    var lb = dat[bt];
+    if (!lb)
+      err(0);
+    var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
+    var fpos = (++bt << 3) - 8 + msb(lb);
+    for (; ; ) {
+      fpos -= btr1;
+      if (fpos < epos)
+        break;
+      var cbt = fpos >> 3;
+      st1 += (dat[cbt] | dat[cbt + 1] << 8) >> (fpos & 7) & (1 << btr1) - 1;
+      hw[++wc] = fdt.s[st1];
+      fpos -= btr2;
+      if (fpos < epos)
+        break;
+      cbt = fpos >> 3;
+      st2 += (dat[cbt] | dat[cbt + 1] << 8) >> (fpos & 7) & (1 << btr2) - 1;
+      hw[++wc] = fdt.s[st2];
+      btr1 = fdt.n[st1];
+      st1 = fdt.t[st1];
+      btr2 = fdt.n[st2];
+      st2 = fdt.t[st2];
+    }
+    if (++wc > 255)
+      err(0);
+  } else {
+    wc = hb - 127;
+    for (; i < wc; i += 2) {
+      var byte = dat[++bt];
+      hw[i] = byte >> 4;
+      hw[i + 1] = byte & 15;
+    }
+    ++bt;
+  }
+  var wes = 0;
+  for (i = 0; i < wc; ++i) {
+    var wt = hw[i];
+    if (wt > 11)
+      err(0);
+    wes += wt && 1 << wt - 1;
+  }
+  var mb = msb(wes) + 1;
+  var ts = 1 << mb;
+  var rem = ts - wes;
+  if (rem & rem - 1)
+    err(0);
+  hw[wc++] = msb(rem) + 1;
+  for (i = 0; i < wc; ++i) {
+    var wt = hw[i];
+    ++rc[hw[i] = wt && mb + 1 - wt];
+  }
+  var hbuf = new u8(ts << 1);
+  var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
+  ri[mb] = 0;
+  for (i = mb; i > 0; --i) {
+    var pv = ri[i];
+    fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << mb - i));
+  }
+  if (ri[0] != ts)
+    err(0);
+  for (i = 0; i < wc; ++i) {
+    var bits2 = hw[i];
+    if (bits2) {
+      var code2 = ri[bits2];
+      fill(syms, i, code2, ri[bits2] = code2 + (1 << mb - bits2));
+    }
+  }
+  return [bt, {
+    n: nb,
+    b: mb,
+    s: syms
+  }];
+};
+var dllt = rfse(/* @__PURE__ */ new u8([
+  81,
+  16,
+  99,
+  140,
+  49,
+  198,
+  24,
+  99,
+  12,
+  33,
+  196,
+  24,
+  99,
+  102,
+  102,
+  134,
+  70,
+  146,
+  4
+]), 0, 6)[1];
+var dmlt = rfse(/* @__PURE__ */ new u8([
+  33,
+  20,
+  196,
+  24,
+  99,
+  140,
+  33,
+  132,
+  16,
+  66,
+  8,
+  33,
+  132,
+  16,
+  66,
+  8,
+  33,
+  68,
+  68,
+  68,
+  68,
+  68,
+  68,
+  68,
+  68,
+  36,
+  9
+]), 0, 6)[1];
+var doct = rfse(/* @__PURE__ */ new u8([
+  32,
+  132,
+  16,
+  66,
+  102,
+  70,
+  68,
+  68,
+  68,
+  68,
+  36,
+  73,
+  2
+]), 0, 5)[1];
+var b2bl = function(b, s) {
+  var len = b.length, bl = new i32(len);
+  for (var i = 0; i < len; ++i) {
+    bl[i] = s;
+    s += 1 << b[i];
+  }
+  return bl;
+};
+var llb = /* @__PURE__ */ new u8((/* @__PURE__ */ new i32([
+  0,
+  0,
+  0,
+  0,
+  16843009,
+  50528770,
+  134678020,
+  202050057,
+  269422093
+])).buffer, 0, 36);
+var llbl = /* @__PURE__ */ b2bl(llb, 0);
+var mlb = /* @__PURE__ */ new u8((/* @__PURE__ */ new i32([
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  16843009,
+  50528770,
+  117769220,
+  185207048,
+  252579084,
+  16
+])).buffer, 0, 53);
+var mlbl = /* @__PURE__ */ b2bl(mlb, 3);
+var dhu = function(dat, out, hu) {
+  var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
+  if (!lb)
+    err(0);
+  var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
+  for (; pos > eb && i < ss; ) {
+    var cbt = pos >> 3;
+    var val = (dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (pos & 7);
+    st = (st << btr | val) & msk;
+    out[++i] = hu.s[st];
+    pos -= btr = hu.n[st];
+  }
+  if (pos != eb || i + 1 != ss)
+    err(0);
+};
+var dhu4 = function(dat, out, hu) {
+  var bt = 6;
+  var ss = out.length, sz1 = ss + 3 >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
+  dhu(dat.subarray(bt, bt += dat[0] | dat[1] << 8), out.subarray(0, sz1), hu);
+  dhu(dat.subarray(bt, bt += dat[2] | dat[3] << 8), out.subarray(sz1, sz2), hu);
+  dhu(dat.subarray(bt, bt += dat[4] | dat[5] << 8), out.subarray(sz2, sz3), hu);
+  dhu(dat.subarray(bt), out.subarray(sz3), hu);
+};
+var rzb = function(dat, st, out) {
+  var _a5;
+  var bt = st.b;
+  var b0 = dat[bt], btype = b0 >> 1 & 3;
+  st.l = b0 & 1;
+  var sz = b0 >> 3 | dat[bt + 1] << 5 | dat[bt + 2] << 13;
+  var ebt = (bt += 3) + sz;
+  if (btype == 1) {
+    if (bt >= dat.length)
+      return;
+    st.b = bt + 1;
+    if (out) {
+      fill(out, dat[bt], st.y, st.y += sz);
+      return out;
+    }
+    return fill(new u8(sz), dat[bt]);
+  }
+  if (ebt > dat.length)
+    return;
+  if (btype == 0) {
+    st.b = ebt;
+    if (out) {
+      out.set(dat.subarray(bt, ebt), st.y);
+      st.y += sz;
+      return out;
+    }
+    return slc(dat, bt, ebt);
+  }
+  if (btype == 2) {
+    var b3 = dat[bt], lbt = b3 & 3, sf = b3 >> 2 & 3;
+    var lss = b3 >> 4, lcs = 0, s4 = 0;
+    if (lbt < 2) {
+      if (sf & 1)
+        lss |= dat[++bt] << 4 | (sf & 2 && dat[++bt] << 12);
+      else
+        lss = b3 >> 3;
+    } else {
+      s4 = sf;
+      if (sf < 2)
+        lss |= (dat[++bt] & 63) << 4, lcs = dat[bt] >> 6 | dat[++bt] << 2;
+      else if (sf == 2)
+        lss |= dat[++bt] << 4 | (dat[++bt] & 3) << 12, lcs = dat[bt] >> 2 | dat[++bt] << 6;
+      else
+        lss |= dat[++bt] << 4 | (dat[++bt] & 63) << 12, lcs = dat[bt] >> 6 | dat[++bt] << 2 | dat[++bt] << 10;
+    }
+    ++bt;
+    var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
+    var spl = buf.length - lss;
+    if (lbt == 0)
+      buf.set(dat.subarray(bt, bt += lss), spl);
+    else if (lbt == 1)
+      fill(buf, dat[bt++], spl);
+    else {
+      var hu = st.h;
+      if (lbt == 2) {
+        var hud = rhu(dat, bt);
+        lcs += bt - (bt = hud[0]);
+        st.h = hu = hud[1];
+      } else if (!hu)
+        err(0);
+      (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
+    }
+    var ns = dat[bt++];
+    if (ns) {
+      if (ns == 255)
+        ns = (dat[bt++] | dat[bt++] << 8) + 32512;
+      else if (ns > 127)
+        ns = ns - 128 << 8 | dat[bt++];
+      var scm = dat[bt++];
+      if (scm & 3)
+        err(0);
+      var dts = [dmlt, doct, dllt];
+      for (var i = 2; i > -1; --i) {
+        var md = scm >> (i << 1) + 2 & 3;
+        if (md == 1) {
+          var rbuf = new u8([0, 0, dat[bt++]]);
+          dts[i] = {
+            s: rbuf.subarray(2, 3),
+            n: rbuf.subarray(0, 1),
+            t: new u16(rbuf.buffer, 0, 1),
+            b: 0
+          };
+        } else if (md == 2) {
+          _a5 = rfse(dat, bt, 9 - (i & 1)), bt = _a5[0], dts[i] = _a5[1];
+        } else if (md == 3) {
+          if (!st.t)
+            err(0);
+          dts[i] = st.t[i];
+        }
+      }
+      var _b2 = st.t = dts, mlt = _b2[0], oct = _b2[1], llt = _b2[2];
+      var lb = dat[ebt - 1];
+      if (!lb)
+        err(0);
+      var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
+      var lst = (dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << llt.b) - 1;
+      cbt = (spos -= oct.b) >> 3;
+      var ost = (dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << oct.b) - 1;
+      cbt = (spos -= mlt.b) >> 3;
+      var mst = (dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << mlt.b) - 1;
+      for (++ns; --ns; ) {
+        var llc = llt.s[lst];
+        var lbtr = llt.n[lst];
+        var mlc = mlt.s[mst];
+        var mbtr = mlt.n[mst];
+        var ofc = oct.s[ost];
+        var obtr = oct.n[ost];
+        cbt = (spos -= ofc) >> 3;
+        var ofp = 1 << ofc;
+        var off = ofp + ((dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16 | dat[cbt + 3] << 24) >>> (spos & 7) & ofp - 1);
+        cbt = (spos -= mlb[mlc]) >> 3;
+        var ml = mlbl[mlc] + ((dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (spos & 7) & (1 << mlb[mlc]) - 1);
+        cbt = (spos -= llb[llc]) >> 3;
+        var ll = llbl[llc] + ((dat[cbt] | dat[cbt + 1] << 8 | dat[cbt + 2] << 16) >> (spos & 7) & (1 << llb[llc]) - 1);
+        cbt = (spos -= lbtr) >> 3;
+        lst = llt.t[lst] + ((dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << lbtr) - 1);
+        cbt = (spos -= mbtr) >> 3;
+        mst = mlt.t[mst] + ((dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << mbtr) - 1);
+        cbt = (spos -= obtr) >> 3;
+        ost = oct.t[ost] + ((dat[cbt] | dat[cbt + 1] << 8) >> (spos & 7) & (1 << obtr) - 1);
+        if (off > 3) {
+          st.o[2] = st.o[1];
+          st.o[1] = st.o[0];
+          st.o[0] = off -= 3;
+        } else {
+          var idx = off - (ll != 0);
+          if (idx) {
+            off = idx == 3 ? st.o[0] - 1 : st.o[idx];
+            if (idx > 1)
+              st.o[2] = st.o[1];
+            st.o[1] = st.o[0];
+            st.o[0] = off;
+          } else
+            off = st.o[0];
+        }
+        for (var i = 0; i < ll; ++i) {
+          buf[oubt + i] = buf[spl + i];
+        }
+        oubt += ll, spl += ll;
+        var stin = oubt - off;
+        if (stin < 0) {
+          var len = -stin;
+          var bs = st.e + stin;
+          if (len > ml)
+            len = ml;
+          for (var i = 0; i < len; ++i) {
+            buf[oubt + i] = st.w[bs + i];
+          }
+          oubt += len, ml -= len, stin = 0;
+        }
+        for (var i = 0; i < ml; ++i) {
+          buf[oubt + i] = buf[stin + i];
+        }
+        oubt += ml;
+      }
+      if (oubt != spl) {
+        while (spl < buf.length) {
+          buf[oubt++] = buf[spl++];
+        }
+      } else
+        oubt = buf.length;
+      if (out)
+        st.y += oubt;
+      else
+        buf = slc(buf, 0, oubt);
+    } else if (out) {
+      st.y += lss;
+      if (spl) {
+        for (var i = 0; i < lss; ++i) {
+          buf[i] = buf[spl + i];
+        }
+      }
+    } else if (spl)
+      buf = slc(buf, spl);
+    st.b = ebt;
+    return buf;
+  }
+  err(2);
+};
+var cct = function(bufs, ol) {
+  if (bufs.length == 1)
+    return bufs[0];
+  var buf = new u8(ol);
+  for (var i = 0, b = 0; i < bufs.length; ++i) {
+    var chk = bufs[i];
+    buf.set(chk, b);
+    b += chk.length;
+  }
+  return buf;
+};
+function decompress(dat, buf) {
+  var bufs = [], nb = +!buf;
+  var bt = 0, ol = 0;
+  for (; dat.length; ) {
+    var st = rzfh(dat, nb || buf);
+    if (typeof st == "object") {
+      if (nb) {
+        buf = null;
+        if (st.w.length == st.u) {
+          bufs.push(buf = st.w);
+          ol += st.u;
+        }
+      } else {
+        bufs.push(buf);
+        st.e = 0;
+      }
+      for (; !st.l; ) {
+        var blk = rzb(dat, st, buf);
+        if (!blk)
+          err(5);
+        if (buf)
+          st.e = st.y;
+        else {
+          bufs.push(blk);
+          ol += blk.length;
+          cpw(st.w, 0, blk.length);
+          st.w.set(blk, st.w.length - blk.length);
+        }
+      }
+      bt = st.b + st.c * 4;
+    } else
+      bt = st;
+    dat = dat.subarray(bt);
+  }
+  return cct(bufs, ol);
+}
+
+// src/io/lz4-frame.ts
+var import_lz4js = __toESM(require_lz4(), 1);
+var MAGIC2 = 407708164;
+var MAX_BLOCK = /* @__PURE__ */ new Map([
+  [4, 64 << 10],
+  [5, 256 << 10],
+  [6, 1 << 20],
+  [7, 4 << 20]
+]);
+function decompressLz4Frame(source) {
+  const view = new DataView(source.buffer, source.byteOffset, source.byteLength);
+  if (source.length < 7 || view.getUint32(0, true) !== MAGIC2) throw new Error("not an LZ4 frame (bad magic number)");
+  const flags = source[4];
+  if (flags >> 6 !== 1) throw new Error(`unsupported LZ4 frame version ${flags >> 6}`);
+  const blockChecksums = (flags & 16) !== 0;
+  const hasContentSize = (flags & 8) !== 0;
+  const hasDictionary = (flags & 1) !== 0;
+  const maxBlock = MAX_BLOCK.get(source[5] >> 4 & 7);
+  if (maxBlock === void 0) throw new Error("invalid LZ4 frame block size");
+  let position = 6 + (hasContentSize ? 8 : 0) + (hasDictionary ? 4 : 0) + 1;
+  const blocks = [];
+  for (; ; ) {
+    if (position + 4 > source.length) throw new Error("truncated LZ4 frame");
+    const word = view.getUint32(position, true);
+    position += 4;
+    if (word === 0) break;
+    const size = word & 2147483647;
+    if (position + size > source.length) throw new Error("truncated LZ4 frame");
+    blocks.push({ start: position, size, stored: (word & 2147483648) !== 0 });
+    position += size + (blockChecksums ? 4 : 0);
+  }
+  const output = new Uint8Array(blocks.reduce((total, block) => total + (block.stored ? block.size : maxBlock), 0));
+  let written = 0;
+  for (const block of blocks) {
+    if (block.stored) {
+      output.set(source.subarray(block.start, block.start + block.size), written);
+      written += block.size;
+    } else {
+      written = (0, import_lz4js.decompressBlock)(source, output, block.start, block.size, written);
+    }
+  }
+  return output.slice(0, written);
+}
+
+// src/io/arrow-ipc.ts
+compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => decompressLz4Frame(data) });
+compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => decompress(data) });
+async function readArrowIpc(path, file, fields) {
+  const handle = await open(path, "r");
+  try {
+    const builder = new RowBuilder(file, "row", `column ${JSON.stringify(fields.idField)}`);
+    let reader;
+    try {
+      reader = await RecordBatchReader.from(handle);
+      await reader.open();
+      alignDecompressedBuffers(reader);
+    } catch (error) {
+      throw new InputError(`${file}: not a readable Arrow IPC (Feather v2) file (${describe(error)}); write it with pyarrow.feather.write_feather or polars' write_ipc.`);
+    }
+    let row = 0;
+    let checked = false;
+    try {
+      for await (const batch of reader) {
+        if (!checked) {
+          checkColumns(batch, file, fields);
+          checked = true;
+        }
+        row = addBatch(batch, builder, file, fields, row);
+      }
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`${file}: could not decode the Arrow record batch after row ${row} (${describe(error)}); the file may be corrupt or truncated.`);
+    }
+    if (!checked && reader.schema) checkColumnNames(reader.schema.fields.map((field) => field.name), file, fields);
+    return builder.build(fields.allocate);
+  } finally {
+    await handle.close();
+  }
+}
+var alignmentPatched = false;
+function alignDecompressedBuffers(reader) {
+  if (alignmentPatched) return;
+  let prototype = Object.getPrototypeOf(reader._impl ?? {});
+  while (prototype && !Object.prototype.hasOwnProperty.call(prototype, "_decompressBuffers")) prototype = Object.getPrototypeOf(prototype);
+  if (!prototype) return;
+  const impl = prototype;
+  const original = impl._decompressBuffers;
+  impl._decompressBuffers = function(...args) {
+    const result = original.apply(this, args);
+    result.decommpressedBody = result.decommpressedBody.map((buffer) => buffer.byteOffset % 8 === 0 ? buffer : buffer.slice());
+    return result;
+  };
+  alignmentPatched = true;
+}
+function describe(error) {
+  return error instanceof Error ? error.message.split("\n")[0] : String(error);
+}
+function checkColumnNames(names, file, fields) {
+  for (const [option, name] of [
+    ["id-field", fields.idField],
+    ["vector-field", fields.vectorField]
+  ]) {
+    if (!names.includes(name)) throw new InputError(`${file}: no column ${JSON.stringify(name)} (columns: ${names.join(", ")}); set the ${option} option.`);
+  }
+}
+function checkColumns(batch, file, fields) {
+  checkColumnNames(batch.schema.fields.map((field) => field.name), file, fields);
+  const type = batch.schema.fields.find((field) => field.name === fields.vectorField).type;
+  const child = type.children?.[0]?.type;
+  const isList = DataType.isList(type) || DataType.isLargeList(type) || DataType.isFixedSizeList(type);
+  if (!isList || !DataType.isFloat(child)) {
+    throw new InputError(
+      `${file}: column ${JSON.stringify(fields.vectorField)} has the Arrow type ${String(type)}; embeddings must be a list, large_list or fixed_size_list of float32 or float64.`
+    );
+  }
+}
+function addBatch(batch, builder, file, fields, firstRow) {
+  const ids = batch.getChild(fields.idField);
+  const vectors = batch.getChild(fields.vectorField);
+  const others = batch.schema.fields.map((field) => field.name).filter((name) => name !== fields.idField && name !== fields.vectorField);
+  const columns = others.map((name) => [name, batch.getChild(name)]);
+  for (let i = 0; i < batch.numRows; i++) {
+    const index = firstRow + i;
+    const id = toId(ids.get(i), file, `row ${index}`, fields.idField);
+    const value = vectors.get(i);
+    const vector = toVector(value === null ? null : value.toArray(), file, `row ${index} (id ${JSON.stringify(id)})`, fields.vectorField);
+    const meta = {};
+    for (const [name, column] of columns) {
+      const cell = column.get(i);
+      if (typeof cell === "bigint") meta[name] = cell.toString();
+      else if (cell === null || ["string", "number", "boolean"].includes(typeof cell)) meta[name] = cell;
+    }
+    builder.add(id, vector, meta, index);
+  }
+  return firstRow + batch.numRows;
+}
+
 // src/io/npy.ts
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 // src/io/float16.ts
-function float16BitsToNumber(bits) {
-  const sign = bits & 32768 ? -1 : 1;
-  const exponent = bits >> 10 & 31;
-  const fraction = bits & 1023;
+function float16BitsToNumber(bits2) {
+  const sign = bits2 & 32768 ? -1 : 1;
+  const exponent = bits2 >> 10 & 31;
+  const fraction = bits2 & 1023;
   if (exponent === 0) return sign * fraction * 2 ** -24;
   if (exponent === 31) return fraction === 0 ? sign * Infinity : Number.NaN;
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
@@ -17906,17 +33551,17 @@ var table = null;
 function float16Table() {
   if (!table) {
     table = new Float32Array(65536);
-    for (let bits = 0; bits < 65536; bits++) table[bits] = float16BitsToNumber(bits);
+    for (let bits2 = 0; bits2 < 65536; bits2++) table[bits2] = float16BitsToNumber(bits2);
   }
   return table;
 }
 
 // src/io/npy.ts
-var MAGIC = [147, 78, 85, 77, 80, 89];
+var MAGIC3 = [147, 78, 85, 77, 80, 89];
 var CHUNK_BYTES = 8 * 1024 * 1024;
 var HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-function parseNpyHeader(bytes, file) {
-  if (bytes.length < 10 || MAGIC.some((byte, i) => bytes[i] !== byte)) {
+function parseNpyDescriptor(bytes, file) {
+  if (bytes.length < 10 || MAGIC3.some((byte, i) => bytes[i] !== byte)) {
     throw new InputError(`${file}: not a .npy file (the magic string \\x93NUMPY is missing); save it with numpy.save().`);
   }
   const major = bytes[6] ?? 0;
@@ -17946,16 +33591,21 @@ function parseNpyHeader(bytes, file) {
     }
     return value;
   });
+  return { version: `${major}.0`, descr, fortranOrder: fortran === "True", shape, dataOffset };
+}
+function parseNpyHeader(bytes, file) {
+  const descriptor = parseNpyDescriptor(bytes, file);
+  return { ...descriptor, ...floatLayout(descriptor.descr, file) };
+}
+function floatLayout(descr, file) {
   const dtype = /^([<>=|])f([248])$/.exec(descr);
   if (!dtype) {
     throw new InputError(
       `${file}: unsupported dtype ${JSON.stringify(descr)}; embeddings must be float16, float32 or float64 (e.g. numpy.save(path, vectors.astype("float32"))).`
     );
   }
-  const itemSize = Number(dtype[2]);
   const order = dtype[1];
-  const littleEndian = order === "<" || (order === "=" || order === "|") && HOST_LITTLE_ENDIAN;
-  return { version: `${major}.0`, descr, fortranOrder: fortran === "True", shape, dataOffset, itemSize, littleEndian };
+  return { itemSize: Number(dtype[2]), littleEndian: order === "<" || (order === "=" || order === "|") && HOST_LITTLE_ENDIAN };
 }
 function truncatedHeader(file) {
   return new InputError(`${file}: truncated .npy header; the file is incomplete (re-create it with numpy.save()).`);
@@ -18023,8 +33673,7 @@ function readData(fd, header, rows, cols, target) {
   }
   const chunkElements = Math.max(1, Math.floor(CHUNK_BYTES / itemSize));
   const chunk = new Uint8Array(chunkElements * itemSize);
-  const view = new DataView(chunk.buffer);
-  const half = itemSize === 2 ? float16Table() : null;
+  const store = elementWriter(header, rows, cols, target);
   let element = 0;
   while (element < elements) {
     const count = Math.min(chunkElements, elements - element);
@@ -18035,19 +33684,273 @@ function readData(fd, header, rows, cols, target) {
       if (n <= 0) break;
       done += n;
     }
+    store(chunk, count, element);
+    element += count;
+  }
+}
+function elementWriter(header, rows, cols, target) {
+  const { itemSize, littleEndian, fortranOrder } = header;
+  const half = itemSize === 2 ? float16Table() : null;
+  return (bytes, count, first) => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < count; i++) {
       const offset = i * itemSize;
       const value = itemSize === 4 ? view.getFloat32(offset, littleEndian) : itemSize === 8 ? view.getFloat64(offset, littleEndian) : half[view.getUint16(offset, littleEndian)];
-      const e = element + i;
+      const e = first + i;
       if (fortranOrder) {
         const col = Math.floor(e / rows);
-        const row = e - col * rows;
-        target[row * cols + col] = value;
+        target[(e - col * rows) * cols + col] = value;
       } else {
         target[e] = value;
       }
     }
-    element += count;
+  };
+}
+var NpyStreamDecoder = class {
+  constructor(file, allocate) {
+    this.file = file;
+    this.allocate = allocate;
+  }
+  file;
+  allocate;
+  head = new Uint8Array(0);
+  header = null;
+  carry = new Uint8Array(0);
+  written = 0;
+  store = null;
+  rows = 0;
+  cols = 0;
+  values = null;
+  /** Takes the next piece of the file. */
+  push(piece) {
+    if (this.header === null) {
+      this.head = concat(this.head, piece);
+      const header = this.tryHeader();
+      if (header === null) return;
+      this.begin(header);
+      piece = this.head.subarray(header.dataOffset);
+      this.head = new Uint8Array(0);
+    }
+    const bytes = this.carry.length > 0 ? concat(this.carry, piece) : piece;
+    const itemSize = this.header.itemSize;
+    const remaining = this.rows * this.cols - this.written;
+    const count = Math.min(Math.floor(bytes.length / itemSize), remaining);
+    this.store(bytes, count, this.written);
+    this.written += count;
+    const rest = bytes.subarray(count * itemSize);
+    if (this.written === this.rows * this.cols && rest.length > 0) {
+      throw new InputError(`${this.file}: unexpected bytes after the data of shape (${this.rows}, ${this.cols}); the header does not match the data (corrupt file?).`);
+    }
+    this.carry = rest.slice();
+  }
+  /** The matrix, once every element arrived; a short array is an error. */
+  finish() {
+    if (this.header === null) {
+      if (this.tryHeader() === null) throw truncatedHeader(this.file);
+    }
+    const header = this.header;
+    const expected = this.rows * this.cols;
+    if (this.written < expected) {
+      throw new InputError(
+        `${this.file}: truncated .npy data: shape (${this.rows}, ${this.cols}) of ${header.descr} needs ${expected * header.itemSize} bytes, the file has ${this.written * header.itemSize + this.carry.length}; re-create it.`
+      );
+    }
+    return { header, rows: this.rows, cols: this.cols, values: this.values };
+  }
+  tryHeader() {
+    const bytes = this.head;
+    if (bytes.length < 12) return null;
+    const lengthBytes = bytes[6] === 1 ? 2 : 4;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const declared = 8 + lengthBytes + (lengthBytes === 2 ? view.getUint16(8, true) : view.getUint32(8, true));
+    if (bytes.length < declared && MAGIC3.every((byte, i) => bytes[i] === byte)) return null;
+    return parseNpyHeader(bytes, this.file);
+  }
+  begin(header) {
+    if (header.shape.length !== 2) {
+      throw new InputError(`${this.file}: expected a 2-D array (items \xD7 dimensions), found shape (${header.shape.join(", ")}).`);
+    }
+    this.header = header;
+    [this.rows, this.cols] = header.shape;
+    this.values = this.allocate(this.rows * this.cols);
+    this.store = elementWriter(header, this.rows, this.cols, this.values);
+  }
+};
+function concat(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+// src/io/npz.ts
+var import_yauzl = __toESM(require_yauzl(), 1);
+var VECTOR_NAMES = ["embeddings", "vectors"];
+var ID_NAMES = ["ids"];
+async function readNpz(path, file, fields, allocate) {
+  const zip = await openZip(path, file);
+  try {
+    const members = await listMembers(zip, file);
+    const vectors = pickVectors(members, file, fields.vectorField);
+    const idMember = [fields.idField, ...ID_NAMES].map((name) => members.find((member) => member.name === name)).find((member) => member !== void 0) ?? null;
+    const decoder5 = new NpyStreamDecoder(`${file} (array ${JSON.stringify(vectors.name)})`, allocate);
+    await forEachPiece(zip, vectors.entry, file, (piece) => decoder5.push(piece));
+    const matrix2 = decoder5.finish();
+    const ids = idMember === null ? null : { values: await readIds(zip, idMember, file, matrix2.rows), name: idMember.name };
+    return { matrix: matrix2, vectorName: vectors.name, ids };
+  } finally {
+    zip.close();
+  }
+}
+function openZip(path, file) {
+  return new Promise((resolve3, reject) => {
+    import_yauzl.default.open(path, { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true }, (error, zip) => {
+      if (error || !zip) reject(new InputError(`${file}: not a readable .npz (zip) archive (${error?.message ?? "unknown error"}); write it with numpy.savez or numpy.savez_compressed.`));
+      else resolve3(zip);
+    });
+  });
+}
+async function listMembers(zip, file) {
+  const entries = await new Promise((resolve3, reject) => {
+    const found = [];
+    zip.on("entry", (entry) => {
+      found.push(entry);
+      zip.readEntry();
+    });
+    zip.on("end", () => resolve3(found));
+    zip.on("error", (error) => reject(new InputError(`${file}: corrupt .npz archive (${error.message}).`)));
+    zip.readEntry();
+  });
+  const members = [];
+  for (const entry of entries) {
+    if (!entry.fileName.endsWith(".npy")) continue;
+    const name = entry.fileName.slice(0, -".npy".length);
+    members.push({ name, entry, descriptor: await readDescriptor(zip, entry, `${file} (array ${JSON.stringify(name)})`) });
+  }
+  if (members.length === 0) throw new InputError(`${file}: the archive holds no .npy arrays; write it with numpy.savez(path, embeddings=vectors, ids=ids).`);
+  return members;
+}
+async function readDescriptor(zip, entry, where) {
+  let head = new Uint8Array(0);
+  const stream = await openStream(zip, entry, where);
+  try {
+    for await (const chunk of stream) {
+      const next = new Uint8Array(head.length + chunk.length);
+      next.set(head);
+      next.set(chunk, head.length);
+      head = next;
+      if (head.length >= 12) {
+        const view = new DataView(head.buffer);
+        const declared = head[6] === 1 ? 10 + view.getUint16(8, true) : 12 + view.getUint32(8, true);
+        if (head.length >= declared) break;
+      }
+    }
+  } catch (error) {
+    throw new InputError(`${where}: corrupt compressed data (${error.message}).`);
+  } finally {
+    stream.destroy();
+  }
+  return parseNpyDescriptor(head, where);
+}
+function openStream(zip, entry, where) {
+  return new Promise((resolve3, reject) => {
+    zip.openReadStream(entry, (error, stream) => {
+      if (error || !stream) reject(new InputError(`${where}: cannot read the archive member (${error?.message ?? "unknown error"}).`));
+      else resolve3(stream);
+    });
+  });
+}
+async function forEachPiece(zip, entry, file, take) {
+  const stream = await openStream(zip, entry, file);
+  try {
+    for await (const chunk of stream) take(chunk);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${file}: corrupt or truncated archive member ${entry.fileName} (${error.message}).`);
+  }
+}
+var isPickled = (descr) => /^[|<>=]?O/.test(descr);
+var isFloatMatrix = (member) => member.descriptor.shape.length === 2 && /^[<>=|]f[248]$/.test(member.descriptor.descr);
+var describeMember = (member) => `${member.name} (${member.descriptor.shape.length}-D ${member.descriptor.descr})`;
+function refusePickled(member, file) {
+  if (isPickled(member.descriptor.descr)) {
+    throw new InputError(
+      `${file}: array ${JSON.stringify(member.name)} is an object array, which NumPy stores with pickle; embedding-gate never unpickles. Save it with a plain dtype, e.g. np.array(ids, dtype=str) or vectors.astype("float32").`
+    );
+  }
+}
+function pickVectors(members, file, vectorField) {
+  const named = [vectorField, ...VECTOR_NAMES].map((name) => members.find((member) => member.name === name)).find((member) => member !== void 0);
+  if (named) {
+    refusePickled(named, file);
+    if (!isFloatMatrix(named)) {
+      throw new InputError(`${file}: array ${JSON.stringify(named.name)} is ${describeMember(named)}, not a 2-D float array (items \xD7 dimensions).`);
+    }
+    return named;
+  }
+  const matrices = members.filter(isFloatMatrix);
+  if (matrices.length === 1) return matrices[0];
+  const listing = members.map(describeMember).join(", ");
+  if (matrices.length === 0) {
+    throw new InputError(`${file}: no 2-D float array (items \xD7 dimensions) in the archive (arrays: ${listing}); save the vectors with numpy.savez(path, embeddings=vectors).`);
+  }
+  throw new InputError(`${file}: ${matrices.length} 2-D float arrays (${matrices.map((member) => member.name).join(", ")}); name the vectors with the vector-field option.`);
+}
+async function readIds(zip, member, file, rows) {
+  refusePickled(member, file);
+  const { descriptor } = member;
+  const where = `${file}: ids array ${JSON.stringify(member.name)}`;
+  if (descriptor.shape.length !== 1 || descriptor.shape[0] !== rows) {
+    throw new InputError(`${where} has shape (${descriptor.shape.join(", ")}), but there are ${rows} vectors; it needs exactly one id per row.`);
+  }
+  const pieces = [];
+  await forEachPiece(zip, member.entry, file, (piece) => pieces.push(piece));
+  const bytes = Buffer.concat(pieces);
+  const data = bytes.subarray(descriptor.dataOffset);
+  const dtype = /^([<>=|])([USiu])(\d+)$/.exec(descriptor.descr);
+  if (!dtype) throw new InputError(`${where} has dtype ${JSON.stringify(descriptor.descr)}; ids must be strings or integers.`);
+  const [, order, kind, sizeText] = dtype;
+  const size = Number(sizeText);
+  const width = kind === "U" ? size * 4 : size;
+  if (data.length !== width * rows) throw new InputError(`${where} is truncated or corrupt: ${data.length} bytes for ${rows} ids of ${descriptor.descr}.`);
+  const littleEndian = order !== ">";
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const ids = [];
+  for (let i = 0; i < rows; i++) {
+    const offset = i * width;
+    let id;
+    if (kind === "U") {
+      let text = "";
+      for (let c = 0; c < size; c++) {
+        const code2 = view.getUint32(offset + 4 * c, littleEndian);
+        if (code2 === 0) break;
+        text += String.fromCodePoint(code2);
+      }
+      id = text;
+    } else if (kind === "S") {
+      const raw = data.subarray(offset, offset + size);
+      const end = raw.indexOf(0);
+      id = new TextDecoder().decode(end >= 0 ? raw.subarray(0, end) : raw);
+    } else {
+      id = integerAt(view, offset, size, kind === "i", littleEndian, where);
+    }
+    if (id.length === 0) throw new InputError(`${where}: id ${i} is empty; every item needs a non-empty id.`);
+    ids.push(id);
+  }
+  return ids;
+}
+function integerAt(view, offset, size, signed, littleEndian, where) {
+  switch (size) {
+    case 1:
+      return String(signed ? view.getInt8(offset) : view.getUint8(offset));
+    case 2:
+      return String(signed ? view.getInt16(offset, littleEndian) : view.getUint16(offset, littleEndian));
+    case 4:
+      return String(signed ? view.getInt32(offset, littleEndian) : view.getUint32(offset, littleEndian));
+    case 8:
+      return (signed ? view.getBigInt64(offset, littleEndian) : view.getBigUint64(offset, littleEndian)).toString();
+    default:
+      throw new InputError(`${where} has integers of ${size} bytes; use int32 or int64.`);
   }
 }
 
@@ -18221,7 +34124,7 @@ function readPolygon(reader, flags) {
 }
 
 // node_modules/hyparquet/src/convert.js
-var decoder = new TextDecoder();
+var decoder2 = new TextDecoder();
 var DEFAULT_PARSERS = {
   timestampFromMilliseconds(millis) {
     return new Date(Number(millis));
@@ -18236,10 +34139,10 @@ var DEFAULT_PARSERS = {
     return new Date(days * 864e5);
   },
   stringFromBytes(bytes) {
-    return bytes && decoder.decode(bytes);
+    return bytes && decoder2.decode(bytes);
   },
   jsonFromBytes(bytes) {
-    return bytes && JSON.parse(decoder.decode(bytes));
+    return bytes && JSON.parse(decoder2.decode(bytes));
   },
   geometryFromBytes(bytes) {
     return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 });
@@ -18253,14 +34156,14 @@ var DEFAULT_PARSERS = {
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20, 32);
   }
 };
-function convertWithDictionary(data, dictionary, encoding, columnDecoder) {
-  if (dictionary && encoding.endsWith("_DICTIONARY")) {
+function convertWithDictionary(data, dictionary2, encoding, columnDecoder) {
+  if (dictionary2 && encoding.endsWith("_DICTIONARY")) {
     let output = data;
-    if (data instanceof Uint8Array && !(dictionary instanceof Uint8Array)) {
-      output = new dictionary.constructor(data.length);
+    if (data instanceof Uint8Array && !(dictionary2 instanceof Uint8Array)) {
+      output = new dictionary2.constructor(data.length);
     }
     for (let i = 0; i < data.length; i++) {
-      output[i] = dictionary[data[i]];
+      output[i] = dictionary2[data[i]];
     }
     return output;
   } else {
@@ -18360,9 +34263,9 @@ function parseDecimal(bytes) {
   for (const byte of bytes) {
     value = value * 256n + BigInt(byte);
   }
-  const bits = bytes.length * 8;
-  if (value >= 2n ** BigInt(bits - 1)) {
-    value -= 2n ** BigInt(bits);
+  const bits2 = bytes.length * 8;
+  if (value >= 2n ** BigInt(bits2 - 1)) {
+    value -= 2n ** BigInt(bits2);
   }
   return Number(value);
 }
@@ -18604,9 +34507,9 @@ function markGeoColumns(schema, key_value_metadata) {
 
 // node_modules/hyparquet/src/metadata.js
 var defaultInitialFetchSize = 1 << 19;
-var decoder2 = new TextDecoder();
+var decoder3 = new TextDecoder();
 function decode(value) {
-  return value && decoder2.decode(value);
+  return value && decoder3.decode(value);
 }
 async function parquetMetadataAsync(asyncBuffer, { parsers, initialFetchSize = defaultInitialFetchSize, geoparquet = true } = {}) {
   if (!asyncBuffer || !(asyncBuffer.byteLength >= 0)) throw new Error("parquet expected AsyncBuffer");
@@ -19086,7 +34989,7 @@ function walkBloomEligible(filter, out) {
 }
 
 // node_modules/hyparquet/src/utils.js
-function concat(aaa, bbb) {
+function concat2(aaa, bbb) {
   const chunk = 1e4;
   for (let i = 0; i < bbb.length; i += chunk) {
     aaa.push(...bbb.slice(i, i + chunk));
@@ -19124,13 +35027,13 @@ function flatten(chunks) {
   if (chunks.length === 1) return chunks[0];
   const output = [];
   for (const chunk of chunks) {
-    concat(output, chunk);
+    concat2(output, chunk);
   }
   return output;
 }
 
 // node_modules/hyparquet/src/filter.js
-var encoder = new TextEncoder();
+var encoder2 = new TextEncoder();
 function pathsNeededForFilter(filter) {
   if (!filter) return [];
   const paths = [];
@@ -19257,7 +35160,7 @@ function canSkipStats(condition, minVal, maxVal, strict, element) {
 function compareParquetValues(a, b, strict, element) {
   if (element?.type === "BYTE_ARRAY") {
     if (typeof a !== "string" || typeof b !== "string") return void 0;
-    return compareBytes(encoder.encode(a), encoder.encode(b));
+    return compareBytes(encoder2.encode(a), encoder2.encode(b));
   }
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
     if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) return void 0;
@@ -19362,13 +35265,13 @@ function resolve2(record, path) {
 // node_modules/hyparquet/src/plan.js
 var runLimit = 1 << 21;
 var columnGapLimit = 1 << 13;
-function parquetPlan(options) {
-  const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options;
+function parquetPlan(options2) {
+  const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options2;
   if (!metadata) throw new Error("parquetPlan requires metadata");
   const groups = [];
   const fetches = [];
   const indexes = [];
-  const scanPlan = parquetPlanGroups(options);
+  const scanPlan = parquetPlanGroups(options2);
   for (const group of scanPlan.groups) {
     const groupPlan = parquetPlanGroup({ ...group, columns, useOffsetIndex });
     groups.push(...groupPlan.groups);
@@ -19691,7 +35594,7 @@ function prefetchAsyncBuffer(file, { fetches }) {
 }
 
 // node_modules/hyparquet/src/variant.js
-var decoder3 = new TextDecoder();
+var decoder4 = new TextDecoder();
 var metadataCache = /* @__PURE__ */ new WeakMap();
 function decodeVariantColumn(value, parsers = DEFAULT_PARSERS) {
   if (Array.isArray(value)) {
@@ -19760,14 +35663,14 @@ function parseVariantMetadata(bytes) {
     offsets[i] = readUnsigned(reader, offsetSize);
   }
   const base = reader.offset;
-  const dictionary = new Array(dictionarySize);
+  const dictionary2 = new Array(dictionarySize);
   for (let i = 0; i < dictionarySize; i++) {
     const start = offsets[i];
     const end = offsets[i + 1];
     const strBytes = new Uint8Array(bytes.buffer, bytes.byteOffset + base + start, end - start);
-    dictionary[i] = decoder3.decode(strBytes);
+    dictionary2[i] = decoder4.decode(strBytes);
   }
-  const metadata = { dictionary, sorted };
+  const metadata = { dictionary: dictionary2, sorted };
   bufferCache.set(key, metadata);
   return metadata;
 }
@@ -19788,7 +35691,7 @@ function readVariant(reader, metadata, parsers) {
   if (basicType === 3) return readVariantArray(reader, header, metadata, parsers);
   const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header);
   reader.offset += header;
-  return decoder3.decode(bytes);
+  return decoder4.decode(bytes);
 }
 function readVariantPrimitive(reader, typeId, parsers) {
   switch (typeId) {
@@ -19850,7 +35753,7 @@ function readVariantPrimitive(reader, typeId, parsers) {
       return readVariantBinary(reader);
     case 16: {
       const bytes = readVariantBinary(reader);
-      return decoder3.decode(bytes);
+      return decoder4.decode(bytes);
     }
     case 17: {
       const value = reader.view.getBigInt64(reader.offset, true);
@@ -20286,10 +36189,10 @@ function unpackBits(reader, count, bitWidth2) {
     let byteIndex = start + (bitPos >>> 3);
     const shift = bitPos & 7;
     let value = view.getUint8(byteIndex++) >>> shift;
-    let bits = 8 - shift;
-    while (bits < bitWidth2) {
-      value += view.getUint8(byteIndex++) * 2 ** bits;
-      bits += 8;
+    let bits2 = 8 - shift;
+    while (bits2 < bitWidth2) {
+      value += view.getUint8(byteIndex++) * 2 ** bits2;
+      bits2 += 8;
     }
     output[i] = value % modulus;
     bitPos += bitWidth2;
@@ -20345,16 +36248,16 @@ function deltaBinaryUnpack(reader, count, output) {
         let miniblockCount = valuesPerMiniblock;
         const mask = (1n << BigInt(bitWidth2)) - 1n;
         while (miniblockCount && outputIndex < count) {
-          let bits = BigInt(reader.view.getUint32(reader.offset, true) >>> bitpackPos) & mask;
+          let bits2 = BigInt(reader.view.getUint32(reader.offset, true) >>> bitpackPos) & mask;
           bitpackPos += bitWidth2;
           while (bitpackPos >= 32) {
             bitpackPos -= 32;
             reader.offset += 4;
             if (bitpackPos) {
-              bits |= BigInt(reader.view.getUint32(reader.offset, true)) << BigInt(bitWidth2 - bitpackPos) & mask;
+              bits2 |= BigInt(reader.view.getUint32(reader.offset, true)) << BigInt(bitWidth2 - bitpackPos) & mask;
             }
           }
-          const delta = minDelta + bits;
+          const delta = minDelta + bits2;
           value += delta;
           output[outputIndex++] = value;
           miniblockCount--;
@@ -20541,7 +36444,7 @@ function byteWidth(type, typeLength) {
 }
 
 // node_modules/hyparquet/src/plain.js
-function readPlain(reader, type, count, fixedLength) {
+function readPlain(reader, type, count, fixedLength2) {
   if (count === 0) return [];
   if (type === "BOOLEAN") {
     return readPlainBoolean(reader, count);
@@ -20558,8 +36461,8 @@ function readPlain(reader, type, count, fixedLength) {
   } else if (type === "BYTE_ARRAY") {
     return readPlainByteArray(reader, count);
   } else if (type === "FIXED_LEN_BYTE_ARRAY") {
-    if (!fixedLength) throw new Error("parquet missing fixed length");
-    return readPlainByteArrayFixed(reader, count, fixedLength);
+    if (!fixedLength2) throw new Error("parquet missing fixed length");
+    return readPlainByteArrayFixed(reader, count, fixedLength2);
   } else {
     throw new Error(`parquet unhandled type: ${type}`);
   }
@@ -20615,11 +36518,11 @@ function readPlainByteArray(reader, count) {
   }
   return values;
 }
-function readPlainByteArrayFixed(reader, count, fixedLength) {
+function readPlainByteArrayFixed(reader, count, fixedLength2) {
   const values = new Array(count);
   for (let i = 0; i < count; i++) {
-    values[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, fixedLength);
-    reader.offset += fixedLength;
+    values[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, fixedLength2);
+    reader.offset += fixedLength2;
   }
   return values;
 }
@@ -20780,9 +36683,9 @@ function readDefinitionLevels(reader, daph, schemaPath) {
   if (numNulls === 0) definitionLevels.length = 0;
   return { definitionLevels, numNulls };
 }
-function decompressPage(compressedBytes, uncompressed_page_size, codec, compressors) {
+function decompressPage(compressedBytes, uncompressed_page_size, codec, compressors2) {
   let page;
-  const customDecompressor = compressors?.[codec];
+  const customDecompressor = compressors2?.[codec];
   if (codec === "UNCOMPRESSED") {
     page = compressedBytes;
   } else if (customDecompressor) {
@@ -20801,7 +36704,7 @@ function decompressPage(compressedBytes, uncompressed_page_size, codec, compress
 function readDataPageV2(compressedBytes, ph, columnDecoder) {
   const view = new DataView(compressedBytes.buffer, compressedBytes.byteOffset, compressedBytes.byteLength);
   const reader = { view, offset: 0 };
-  const { type, element, schemaPath, codec, compressors } = columnDecoder;
+  const { type, element, schemaPath, codec, compressors: compressors2 } = columnDecoder;
   const daph2 = ph.data_page_header_v2;
   if (!daph2) throw new Error("parquet data page header v2 is undefined");
   const repetitionLevels = readRepetitionLevelsV2(reader, daph2, schemaPath);
@@ -20810,7 +36713,7 @@ function readDataPageV2(compressedBytes, ph, columnDecoder) {
   const uncompressedPageSize = ph.uncompressed_page_size - daph2.definition_levels_byte_length - daph2.repetition_levels_byte_length;
   let page = compressedBytes.subarray(reader.offset);
   if (daph2.is_compressed !== false && uncompressedPageSize) {
-    page = decompressPage(page, uncompressedPageSize, codec, compressors);
+    page = decompressPage(page, uncompressedPageSize, codec, compressors2);
   }
   const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const pageReader = { view: pageView, offset: 0 };
@@ -20869,7 +36772,7 @@ function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecode
   const { pathInSchema, schemaPath } = columnDecoder;
   const isFlat = isFlatColumn(schemaPath);
   const chunks = [];
-  let dictionary = void 0;
+  let dictionary2 = void 0;
   let lastChunk = void 0;
   let rowCount = 0;
   let skipped = 0;
@@ -20885,11 +36788,11 @@ function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecode
     if (reader.offset >= reader.view.byteLength - 1) break;
     const header = parquetHeader(reader);
     if (header.type === "DICTIONARY_PAGE") {
-      const { data } = readPage(reader, header, columnDecoder, dictionary, void 0, 0);
-      if (data) dictionary = convert(data, columnDecoder);
+      const { data } = readPage(reader, header, columnDecoder, dictionary2, void 0, 0);
+      if (data) dictionary2 = convert(data, columnDecoder);
     } else {
       const lastChunkLength = lastChunk?.length || 0;
-      const result = readPage(reader, header, columnDecoder, dictionary, lastChunk, selectStart - rowCount);
+      const result = readPage(reader, header, columnDecoder, dictionary2, lastChunk, selectStart - rowCount);
       if (result.skipped) {
         if (!chunks.length) {
           skipped += result.skipped;
@@ -20908,8 +36811,8 @@ function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecode
   emitLastChunk?.();
   return { data: chunks, skipped };
 }
-function readPage(reader, header, columnDecoder, dictionary, previousChunk, pageStart) {
-  const { type, element, schemaPath, codec, compressors } = columnDecoder;
+function readPage(reader, header, columnDecoder, dictionary2, previousChunk, pageStart) {
+  const { type, element, schemaPath, codec, compressors: compressors2 } = columnDecoder;
   const compressedBytes = new Uint8Array(
     reader.view.buffer,
     reader.view.byteOffset + reader.offset,
@@ -20922,9 +36825,9 @@ function readPage(reader, header, columnDecoder, dictionary, previousChunk, page
     if (pageStart > daph.num_values && isFlatColumn(schemaPath)) {
       return { skipped: daph.num_values };
     }
-    const page = decompressPage(compressedBytes, Number(header.uncompressed_page_size), codec, compressors);
+    const page = decompressPage(compressedBytes, Number(header.uncompressed_page_size), codec, compressors2);
     const { definitionLevels, repetitionLevels, dataPage } = readDataPage(page, daph, columnDecoder);
-    const values = convertWithDictionary(dataPage, dictionary, daph.encoding, columnDecoder);
+    const values = convertWithDictionary(dataPage, dictionary2, daph.encoding, columnDecoder);
     const output = Array.isArray(previousChunk) ? previousChunk : [];
     const assembled = assembleLists(output, definitionLevels, repetitionLevels, values, schemaPath);
     return { skipped: 0, data: assembled };
@@ -20935,7 +36838,7 @@ function readPage(reader, header, columnDecoder, dictionary, previousChunk, page
       return { skipped: daph2.num_rows };
     }
     const { definitionLevels, repetitionLevels, dataPage } = readDataPageV2(compressedBytes, header, columnDecoder);
-    const values = convertWithDictionary(dataPage, dictionary, daph2.encoding, columnDecoder);
+    const values = convertWithDictionary(dataPage, dictionary2, daph2.encoding, columnDecoder);
     const output = Array.isArray(previousChunk) ? previousChunk : [];
     const assembled = assembleLists(output, definitionLevels, repetitionLevels, values, schemaPath);
     return { skipped: 0, data: assembled };
@@ -20946,7 +36849,7 @@ function readPage(reader, header, columnDecoder, dictionary, previousChunk, page
       compressedBytes,
       Number(header.uncompressed_page_size),
       codec,
-      compressors
+      compressors2
     );
     const reader2 = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
     const dictArray = readPlain(reader2, type, diph.num_values, element.type_length);
@@ -21010,7 +36913,7 @@ function pageStatistics(stats) {
 }
 
 // node_modules/hyparquet/src/rowgroup.js
-function readRowGroup(options, { metadata }, groupPlan) {
+function readRowGroup(options2, { metadata }, groupPlan) {
   const asyncColumns = [];
   const schemaTree2 = parquetSchema(metadata);
   for (const chunk of groupPlan.chunks) {
@@ -21020,32 +36923,32 @@ function readRowGroup(options, { metadata }, groupPlan) {
       pathInSchema,
       element: schemaPath[schemaPath.length - 1].element,
       schemaPath,
-      ...options,
+      ...options2,
       ...chunk.columnMetadata,
       // merge after options, so a partial parsers object keeps the defaults
-      parsers: { ...DEFAULT_PARSERS, ...options.parsers }
+      parsers: { ...DEFAULT_PARSERS, ...options2.parsers }
     };
     const { startByte, endByte } = chunk.range;
     if ("pageLocations" in chunk) {
       asyncColumns.push({
         pathInSchema,
-        data: readSelectedPages(options, groupPlan, chunk, chunk.pageLocations, columnDecoder)
+        data: readSelectedPages(options2, groupPlan, chunk, chunk.pageLocations, columnDecoder)
       });
     } else if ("offsetIndex" in chunk) {
       asyncColumns.push({
         pathInSchema,
         // fetch offset index
-        data: Promise.resolve(options.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
+        data: Promise.resolve(options2.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
           const pages = readOffsetIndex({ view: new DataView(arrayBuffer), offset: 0 }).page_locations;
-          return readSelectedPages(options, groupPlan, chunk, pages, columnDecoder);
+          return readSelectedPages(options2, groupPlan, chunk, pages, columnDecoder);
         })
       });
     } else {
       asyncColumns.push({
         pathInSchema,
-        data: Promise.resolve(options.file.slice(startByte, endByte)).then((buffer) => {
+        data: Promise.resolve(options2.file.slice(startByte, endByte)).then((buffer) => {
           const reader = { view: new DataView(buffer), offset: 0 };
-          return readColumn(reader, groupPlan, columnDecoder, options.onPage);
+          return readColumn(reader, groupPlan, columnDecoder, options2.onPage);
         })
       });
     }
@@ -21058,7 +36961,7 @@ function readRowGroup(options, { metadata }, groupPlan) {
     asyncColumns
   };
 }
-async function readSelectedPages(options, groupPlan, chunk, pages, columnDecoder) {
+async function readSelectedPages(options2, groupPlan, chunk, pages, columnDecoder) {
   const { data_page_offset, dictionary_page_offset } = chunk.columnMetadata;
   const { selectStart, selectEnd } = groupPlan;
   let { startByte, endByte } = chunk.range;
@@ -21081,17 +36984,17 @@ async function readSelectedPages(options, groupPlan, chunk, pages, columnDecoder
   if (hasDict && skipped) {
     const dictLength = Number(pages[0].offset) - chunk.range.startByte;
     const [dictBuffer, dataBuffer] = await Promise.all([
-      options.file.slice(chunk.range.startByte, Number(pages[0].offset)),
-      options.file.slice(startByte, endByte)
+      options2.file.slice(chunk.range.startByte, Number(pages[0].offset)),
+      options2.file.slice(startByte, endByte)
     ]);
     const combined = new Uint8Array(dictLength + dataBuffer.byteLength);
     combined.set(new Uint8Array(dictBuffer, 0, dictLength));
     combined.set(new Uint8Array(dataBuffer), dictLength);
     view = new DataView(combined.buffer);
   } else if (hasDict) {
-    view = new DataView(await options.file.slice(chunk.range.startByte, endByte));
+    view = new DataView(await options2.file.slice(chunk.range.startByte, endByte));
   } else {
-    view = new DataView(await options.file.slice(startByte, endByte));
+    view = new DataView(await options2.file.slice(startByte, endByte));
   }
   const reader = { view, offset: 0 };
   const adjustedGroupPlan = skipped ? {
@@ -21100,7 +37003,7 @@ async function readSelectedPages(options, groupPlan, chunk, pages, columnDecoder
     selectStart: groupPlan.selectStart - skipped,
     selectEnd: groupPlan.selectEnd - skipped
   } : groupPlan;
-  const { data, skipped: columnSkipped } = readColumn(reader, adjustedGroupPlan, columnDecoder, options.onPage);
+  const { data, skipped: columnSkipped } = readColumn(reader, adjustedGroupPlan, columnDecoder, options2.onPage);
   return {
     data,
     skipped: skipped + columnSkipped
@@ -21178,62 +37081,62 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
 }
 
 // node_modules/hyparquet/src/scan.js
-async function prepareParquetRead(options) {
-  const prepared = await prepareParquetOptions(options);
+async function prepareParquetRead(options2) {
+  const prepared = await prepareParquetOptions(options2);
   return {
     options: prepared,
     plan: parquetPlan(prepared)
   };
 }
-async function prepareParquetOptions(options) {
-  const metadata = options.metadata ?? await parquetMetadataAsync(options.file, options);
+async function prepareParquetOptions(options2) {
+  const metadata = options2.metadata ?? await parquetMetadataAsync(options2.file, options2);
   const schemaColumns = parquetSchema(metadata).children.map((child) => child.element.name);
-  const filterColumns = columnsNeededForFilter(options.filter);
+  const filterColumns = columnsNeededForFilter(options2.filter);
   const missingFilterColumns = filterColumns.filter((column) => !schemaColumns.includes(column));
   if (missingFilterColumns.length) {
     throw new Error(`parquet filter columns not found: ${missingFilterColumns.join(", ")}`);
   }
-  if (options.columns) {
-    const missingColumns = options.columns.filter((column) => !schemaColumns.includes(column));
+  if (options2.columns) {
+    const missingColumns = options2.columns.filter((column) => !schemaColumns.includes(column));
     if (missingColumns.length) throw new Error(`parquet column not found: ${missingColumns[0]}`);
   }
-  let prepared = { ...options, metadata };
+  let prepared = { ...options2, metadata };
   prepared = await withBloomFilters(prepared);
   prepared = await withPageIndexes(prepared);
   return prepared;
 }
-function readParquetPlan(options, plan) {
-  const readOptions = { ...options, file: prefetchAsyncBuffer(options.file, plan) };
+function readParquetPlan(options2, plan) {
+  const readOptions = { ...options2, file: prefetchAsyncBuffer(options2.file, plan) };
   return plan.groups.map((group) => readRowGroup(readOptions, plan, group));
 }
-async function withBloomFilters(options) {
-  if (!options.useBloomFilters || !options.filter || !options.metadata) return options;
-  const schemaTree2 = parquetSchema(options.metadata);
+async function withBloomFilters(options2) {
+  if (!options2.useBloomFilters || !options2.filter || !options2.metadata) return options2;
+  const schemaTree2 = parquetSchema(options2.metadata);
   const schemaElements = {};
   for (const child of schemaTree2.children) schemaElements[child.element.name] = child.element;
   const bloomFiltersByGroup = await prefetchBloomFilters({
-    file: options.file,
-    metadata: options.metadata,
-    filter: options.filter,
-    filterStrict: options.filterStrict
+    file: options2.file,
+    metadata: options2.metadata,
+    filter: options2.filter,
+    filterStrict: options2.filterStrict
   });
-  return { ...options, bloomFiltersByGroup, schemaElements };
+  return { ...options2, bloomFiltersByGroup, schemaElements };
 }
-async function withPageIndexes(options) {
-  if (!options.usePageIndex || !options.filter || !options.metadata) return options;
+async function withPageIndexes(options2) {
+  if (!options2.usePageIndex || !options2.filter || !options2.metadata) return options2;
   const { pageRangesByGroup, pageLocationsByGroup } = await prefetchPageIndexes({
-    file: options.file,
-    metadata: options.metadata,
-    filter: options.filter,
-    filterStrict: options.filterStrict,
-    rowStart: options.rowStart,
-    rowEnd: options.rowEnd,
-    columns: options.columns,
-    bloomFiltersByGroup: options.bloomFiltersByGroup,
-    schemaElements: options.schemaElements,
-    parsers: options.parsers
+    file: options2.file,
+    metadata: options2.metadata,
+    filter: options2.filter,
+    filterStrict: options2.filterStrict,
+    rowStart: options2.rowStart,
+    rowEnd: options2.rowEnd,
+    columns: options2.columns,
+    bloomFiltersByGroup: options2.bloomFiltersByGroup,
+    schemaElements: options2.schemaElements,
+    parsers: options2.parsers
   });
-  return { ...options, pageRangesByGroup, pageLocationsByGroup };
+  return { ...options2, pageRangesByGroup, pageLocationsByGroup };
 }
 
 // node_modules/hyparquet/src/read.js
@@ -21241,13 +37144,13 @@ var rowIndex = (
   /** @type {typeof import('../src/types.js').rowIndex} */
   /* @__PURE__ */ Symbol("rowIndex")
 );
-async function parquetRead(options) {
-  options.metadata ??= await parquetMetadataAsync(options.file, options);
-  const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options;
+async function parquetRead(options2) {
+  options2.metadata ??= await parquetMetadataAsync(options2.file, options2);
+  const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options2;
   if (filter && rowFormat !== "object") {
     throw new Error('parquet filter requires rowFormat: "object"');
   }
-  if (options.includeRowIndex && rowFormat !== "object") {
+  if (options2.includeRowIndex && rowFormat !== "object") {
     throw new Error('parquet includeRowIndex requires rowFormat: "object"');
   }
   const filterColumns = columnsNeededForFilter(filter);
@@ -21257,7 +37160,7 @@ async function parquetRead(options) {
     const extraColumns = filterColumns.filter((column) => !selectedColumns.has(column));
     if (extraColumns.length) readColumns = [...columns, ...extraColumns];
   }
-  const readOptions = readColumns === columns ? options : { ...options, columns: readColumns };
+  const readOptions = readColumns === columns ? options2 : { ...options2, columns: readColumns };
   const prepared = await prepareParquetRead(readOptions);
   const preparedOptions = prepared.options;
   const requiresProjection = readColumns !== columns;
@@ -21268,7 +37171,7 @@ async function parquetRead(options) {
   }
   if (!preparedOptions.metadata) throw new Error("parquet requires metadata");
   const schemaTree2 = parquetSchema(preparedOptions.metadata);
-  const assembled = asyncGroups.map((arg) => assembleAsync(arg, schemaTree2, options.parsers));
+  const assembled = asyncGroups.map((arg) => assembleAsync(arg, schemaTree2, options2.parsers));
   if (onChunk) {
     for (const asyncGroup of assembled) {
       for (const asyncColumn of asyncGroup.asyncColumns) {
@@ -21295,7 +37198,7 @@ async function parquetRead(options) {
       const selectStart = asyncGroup.selectStart ?? Math.max(rowStart - asyncGroup.groupStart, 0);
       const selectEnd = asyncGroup.selectEnd ?? Math.min((rowEnd ?? Infinity) - asyncGroup.groupStart, asyncGroup.groupRows);
       const groupData = rowFormat === "object" ? await asyncGroupToRows(asyncGroup, selectStart, selectEnd, readColumns, "object") : await asyncGroupToRows(asyncGroup, selectStart, selectEnd, columns, "array");
-      if (options.includeRowIndex) {
+      if (options2.includeRowIndex) {
         for (let i = 0; i < groupData.length; i++) {
           Object.defineProperty(groupData[i], rowIndex, {
             value: asyncGroup.groupStart + selectStart + i
@@ -21318,7 +37221,7 @@ async function parquetRead(options) {
           }
         }
       } else {
-        concat(rows, groupData);
+        concat2(rows, groupData);
       }
     }
     onComplete(rows);
@@ -21332,10 +37235,10 @@ async function awaitAllColumns(asyncGroups) {
   const failed = results.find((r) => r.status === "rejected");
   if (failed) throw failed.reason;
 }
-function parquetReadObjects(options) {
+function parquetReadObjects(options2) {
   return new Promise((onComplete, reject) => {
     parquetRead({
-      ...options,
+      ...options2,
       rowFormat: "object",
       // force object output
       onComplete
@@ -21368,7 +37271,4586 @@ async function asyncBufferFromFile(filename) {
   };
 }
 
+// node_modules/hysnappy/js/uncompress.js
+function snappyUncompressor() {
+  const wasm = instantiateWasm();
+  return (input, outputLength) => {
+    const { memory, uncompress } = wasm.exports;
+    const inputStart = 68e3;
+    const outputStart = inputStart + input.byteLength;
+    const totalSize = inputStart + input.byteLength + outputLength;
+    if (memory.buffer.byteLength < totalSize) {
+      const pageSize = 64 * 1024;
+      const currentPages = memory.buffer.byteLength / pageSize;
+      const requiredPages = Math.ceil(totalSize / pageSize);
+      const pagesToGrow = requiredPages - currentPages;
+      memory.grow(pagesToGrow);
+    }
+    const byteArray = new Uint8Array(memory.buffer);
+    byteArray.set(input, inputStart);
+    const result = uncompress(inputStart, input.byteLength, outputStart);
+    if (result === -1) throw new Error("invalid snappy length header");
+    if (result === -2) throw new Error("missing eof marker");
+    if (result === -3) throw new Error("premature end of input");
+    if (result) throw new Error(`failed to uncompress data ${result}`);
+    return byteArray.slice(outputStart, outputStart + outputLength);
+  };
+}
+function instantiateWasm() {
+  const binaryString = atob(wasm64);
+  const byteArray = new Uint8Array(binaryString.length);
+  for (let i = 0; i < binaryString.length; i += 1) {
+    byteArray[i] = binaryString.charCodeAt(i);
+  }
+  const mod = new WebAssembly.Module(byteArray);
+  return new WebAssembly.Instance(mod);
+}
+var wasm64 = "AGFzbQEAAAABEANgAABgA39/fwF/YAF/AX8DBgUAAQEBAgUDAQACBj8KfwFBoIwEC38AQYAIC38AQaAMC38AQaAMC38AQaCMBAt/AEGACAt/AEGgjAQLfwBBgIAIC38AQQALfwBBAQsHwQEOBm1lbW9yeQIAEV9fd2FzbV9jYWxsX2N0b3JzAAAGbWVtY3B5AAEHbWVtbW92ZQACCnVuY29tcHJlc3MAAwxfX2Rzb19oYW5kbGUDAQpfX2RhdGFfZW5kAwILX19zdGFja19sb3cDAwxfX3N0YWNrX2hpZ2gDBA1fX2dsb2JhbF9iYXNlAwULX19oZWFwX2Jhc2UDBgpfX2hlYXBfZW5kAwcNX19tZW1vcnlfYmFzZQMIDF9fdGFibGVfYmFzZQMJCuASBQIAC8sBAQN/AkAgAkUNAAJAAkAgAkEHcSIDDQAgACEEIAIhBQwBCyAAIQQgAiEFA0AgBCABLQAAOgAAIARBAWohBCABQQFqIQEgBUF/aiEFIANBf2oiAw0ACwsgAkEISQ0AA0AgBCABLQAAOgAAIAQgAS0AAToAASAEIAEtAAI6AAIgBCABLQADOgADIAQgAS0ABDoABCAEIAEtAAU6AAUgBCABLQAGOgAGIAQgAS0ABzoAByAEQQhqIQQgAUEIaiEBIAVBeGoiBQ0ACwsgAAugAwEEfwJAIAAgAUYNAAJAAkAgACABSQ0AIAEgAmoiAyAASw0BCyACRQ0BAkACQCACQQdxIgMNACAAIQQgAiEFDAELIAAhBCACIQUDQCAEIAEtAAA6AAAgBEEBaiEEIAFBAWohASAFQX9qIQUgA0F/aiIDDQALCyACQQhJDQEDQCAEIAEtAAA6AAAgBCABLQABOgABIAQgAS0AAjoAAiAEIAEtAAM6AAMgBCABLQAEOgAEIAQgAS0ABToABSAEIAEtAAY6AAYgBCABLQAHOgAHIARBCGohBCABQQhqIQEgBUF4aiIFDQAMAgsLIAJFDQACQAJAIAJBA3EiBA0AIAAgAmohBiACIQUMAQsgAiEFA0AgBUF/aiIFIABqIgYgBSABaiIDLQAAOgAAIARBf2oiBA0ACwsgAkEESQ0AIAZBfGohASADQXxqIQQDQCABQQNqIARBA2otAAA6AAAgAUECaiAEQQJqLQAAOgAAIAFBAWogBEEBai0AADoAACABIAQtAAA6AAAgAUF8aiEBIARBfGohBCAFQXxqIgUNAAsLIAALswoBCX8jgICAgABBIGsiAySAgICAACADQQlqQgA3AAAgA0IANwIEIAMgA0EYajYCAEF/IQQCQCABRQ0AIAMgAUF/aiIFNgIcIAMgAEEBajYCGCAALAAAIgZB/wBxIQcCQCAGQX9KDQAgBUUNASADIAFBfmoiBTYCHCADIABBAmo2AhggACwAASIGQf8AcUEHdCAHciEHQX8hBCAGQX9KDQAgBUUNASADIAFBfWoiBTYCHCADIABBA2o2AhggACwAAiIGQf8AcUEOdCAHciEHQX8hBCAGQX9KDQAgBUUNASADIAFBfGoiBTYCHCADIABBBGo2AhggACwAAyIGQf8AcUEVdCAHciEHQX8hBCAGQX9KDQAgBUUNASADIAFBe2o2AhwgAyAAQQVqNgIYIAAsAAQiAUEASA0BIAFBHHQgB3IhBwsgAiAHaiEIAkACQCADEISAgIAADQAgAiEADAELIAMoAgQhASACIQADQAJAIAMoAgggAWtBBEoNACADIAE2AgQgAxCEgICAAEUNAiADKAIEIQELIAFBAWohBQJAAkAgAS0AACIGQQNxDQAgCCAAayEJIAMoAggiCiAFayEEIAZBAnYiC0EBaiEHAkAgBkE/Sw0AIARBEEkNACAJQRBIDQAgACABKAIBNgIAIAAgASgCBTYCBCAAIAEoAgk2AgggACABKAINNgIMIAAgB2ohACADKAIIIAUgB2oiAWtBBEoNAyADIAE2AgQgAxCEgICAAEUNBAwCCwJAAkAgBkHwAU8NACAFIQYMAQsgCiAFIAtBRWoiAWoiBmshBCABQQJ0QYCIgIAAaigCACAFKAIAcUEBaiEHCwJAIAcgBE0NAANAIAggAGsgBEkNBSAAIAYgBBCBgICAACEAIAMoAgAiASABKAIAIgkgAygCDCIFaiIGNgIAIAFBBGoiASABKAIAIgogBWsiATYCACADIAE2AgwgACAEaiEAIAFFDQUgAyAJIApqNgIIIAcgBGshByABIQQgByABSw0ACyAIIABrIQkLIAkgB0kNAyAAIAYgBxCBgICAACAHaiEAIAMoAgggBiAHaiIBa0EESg0CIAMgATYCBCADEISAgIAADQEMAwsgACACayAGQQF0QaCIgIAAai8BACIBQQt2IgpBAnRBgIiAgABqKAIAIAUoAgBxIAFBgA5xaiIHQX9qTQ0CIAggAGshBAJAAkAgAUH/AXEiCUEQSw0AIAdBCEkNACAEQRBJDQAgACAAIAdrIgEoAgA2AgAgACABKAIENgIEIAAgASgCCDYCCCAAIAFBDGooAgA2AgwMAQsCQAJAAkAgBCAJQQpqSQ0AIAAgB2shBCAAIQEgCSEGIAdBB0wNAQwCCyAEIAlJDQUgCUEBaiEEQQAgB2shByAAIQEDQCABIAEgB2otAAA6AAAgAUEBaiEBIARBf2oiBEEBSw0ADAMLCwNAIAEgBCgCADYCACABIAQoAgQ2AgQgBiAHayEGIAEgB2oiASAEayIHQQhIDQALCyAGQQFIDQAgBkEIaiEHA0AgASAEKAIANgIAIAEgBCgCBDYCBCABQQhqIQEgBEEIaiEEIAdBeGoiB0EISw0ACwsgACAJaiEAIAMoAgggBSAKaiIBa0EESg0BIAMgATYCBCADEISAgIAARQ0CCyADKAIEIQEMAAsLIAMoAgAiASABKAIEIAMoAgwiBGs2AgQgASAEIAEoAgBqNgIAAkAgAy0AEA0AQX4hBAwBC0EAQX0gCCAARhshBAsgA0EgaiSAgICAACAEC7YDAQd/AkAgACgCBCIBIAAoAggiAkcNACAAKAIAIgIgAigCACIDIAAoAgwiBGoiATYCACACQQRqIgIgAigCACICIARrIgU2AgAgACAFNgIMAkAgAiAERw0AIABBAToAEEEADwsgACADIAJqIgI2AggLAkACQAJAIAIgAWsiAiABLQAAQQF0QaCIgIAAai8BAEELdkEBaiIFTw0AIABBEWogASACEIKAgIAAIQYgACgCDCEEQQAhByAAQQA2AgwgACgCACIBIAEoAgQgBGs2AgQgASAEIAEoAgBqIgM2AgADQCABQQRqKAIAIgFFDQMgBiACaiADIAUgAmsiBCABIAQgAUkbIgQQgYCAgAAaIAAoAgAiASABKAIEIARrNgIEIAEgASgCACAEaiIDNgIAIAQgAmoiAiAFSQ0ACyAAIAY2AgQgACAGIAVqNgIIDAELAkAgAkEESw0AIAAgAEERaiABIAIQgoCAgAAiASACajYCCCAAIAE2AgQgACgCDCECIABBADYCDCAAKAIAIgEgASgCBCACazYCBCABIAIgASgCAGo2AgAMAQsgACABNgIEC0EBIQcLIAcLC6gEAQBBgAgLoAQAAAAA/wAAAP//AAD///8A/////wAAAAAAAAAAAAAAAAEABAgBEAEgAgAFCAIQAiADAAYIAxADIAQABwgEEAQgBQAICAUQBSAGAAkIBhAGIAcACggHEAcgCAALCAgQCCAJAAQJCRAJIAoABQkKEAogCwAGCQsQCyAMAAcJDBAMIA0ACAkNEA0gDgAJCQ4QDiAPAAoJDxAPIBAACwkQEBAgEQAEChEQESASAAUKEhASIBMABgoTEBMgFAAHChQQFCAVAAgKFRAVIBYACQoWEBYgFwAKChcQFyAYAAsKGBAYIBkABAsZEBkgGgAFCxoQGiAbAAYLGxAbIBwABwscEBwgHQAICx0QHSAeAAkLHhAeIB8ACgsfEB8gIAALCyAQICAhAAQMIRAhICIABQwiECIgIwAGDCMQIyAkAAcMJBAkICUACAwlECUgJgAJDCYQJiAnAAoMJxAnICgACwwoECggKQAEDSkQKSAqAAUNKhAqICsABg0rECsgLAAHDSwQLCAtAAgNLRAtIC4ACQ0uEC4gLwAKDS8QLyAwAAsNMBAwIDEABA4xEDEgMgAFDjIQMiAzAAYOMxAzIDQABw40EDQgNQAIDjUQNSA2AAkONhA2IDcACg43EDcgOAALDjgQOCA5AAQPORA5IDoABQ86EDogOwAGDzsQOyA8AAcPPBA8IAEICA89ED0gARAJDz4QPiABGAoPPxA/IAEgCw9AEEAgAGQEbmFtZQE9BQARX193YXNtX2NhbGxfY3RvcnMBBm1lbWNweQIHbWVtbW92ZQMKdW5jb21wcmVzcwQKcmVmaWxsX3RhZwcSAQAPX19zdGFja19wb2ludGVyCQoBAAcucm9kYXRhADIJcHJvZHVjZXJzAQxwcm9jZXNzZWQtYnkBDFVidW50dSBjbGFuZwsxNi4wLjYgKDE1KQAsD3RhcmdldF9mZWF0dXJlcwIrD211dGFibGUtZ2xvYmFscysIc2lnbi1leHQ=";
+
+// node_modules/hyparquet-compressors/src/brotli.bitreader.js
+var BROTLI_READ_SIZE = 4096;
+var BROTLI_IBUF_SIZE = 2 * BROTLI_READ_SIZE + 32;
+var BROTLI_IBUF_MASK = 2 * BROTLI_READ_SIZE - 1;
+var kBitMask = new Uint32Array([
+  0,
+  1,
+  3,
+  7,
+  15,
+  31,
+  63,
+  127,
+  255,
+  511,
+  1023,
+  2047,
+  4095,
+  8191,
+  16383,
+  32767,
+  65535,
+  131071,
+  262143,
+  524287,
+  1048575,
+  2097151,
+  4194303,
+  8388607,
+  16777215
+]);
+var BrotliBitReader = class {
+  /**
+   * Input byte buffer, consist of a ringbuffer and a "slack" region where
+   * bytes from the start of the ringbuffer are copied.
+   *
+   * @typedef {import('./brotli.streams.js').BrotliInput} BrotliInput
+   * @param {BrotliInput} input
+   */
+  constructor(input) {
+    this.buf_ = new Uint8Array(BROTLI_IBUF_SIZE);
+    this.input_ = input;
+    this.buf_ptr_ = 0;
+    this.val_ = 0;
+    this.pos_ = 0;
+    this.bit_pos_ = 0;
+    this.bit_end_pos_ = 0;
+    this.eos_ = 0;
+    this.reset();
+  }
+  static READ_SIZE = BROTLI_READ_SIZE;
+  static IBUF_MASK = BROTLI_IBUF_MASK;
+  reset() {
+    this.buf_ptr_ = 0;
+    this.val_ = 0;
+    this.pos_ = 0;
+    this.bit_pos_ = 0;
+    this.bit_end_pos_ = 0;
+    this.eos_ = 0;
+    this.readMoreInput();
+    for (let i = 0; i < 4; i++) {
+      this.val_ |= this.buf_[this.pos_] << 8 * i;
+      this.pos_++;
+    }
+    return this.bit_end_pos_ > 0;
+  }
+  /**
+   * Fills up the input ringbuffer by calling the input callback.
+   *
+   * Does nothing if there are at least 32 bytes present after current position.
+   *
+   * Returns 0 if either:
+   *  - the input callback returned an error, or
+   *  - there is no more input and the position is past the end of the stream.
+   *
+   * After encountering the end of the input stream, 32 additional zero bytes are
+   * copied to the ringbuffer, therefore it is safe to call this function after
+   * every 32 bytes of input is read.
+   */
+  readMoreInput() {
+    if (this.bit_end_pos_ > 256) {
+    } else if (this.eos_) {
+      if (this.bit_pos_ > this.bit_end_pos_)
+        throw new Error("Unexpected end of input " + this.bit_pos_ + " " + this.bit_end_pos_);
+    } else {
+      const dst = this.buf_ptr_;
+      const bytes_read = this.input_.read(this.buf_, dst, BROTLI_READ_SIZE);
+      if (bytes_read < 0) {
+        throw new Error("Unexpected end of input");
+      }
+      if (bytes_read < BROTLI_READ_SIZE) {
+        this.eos_ = 1;
+        for (let p2 = 0; p2 < 32; p2++)
+          this.buf_[dst + bytes_read + p2] = 0;
+      }
+      if (dst === 0) {
+        for (let p2 = 0; p2 < 32; p2++)
+          this.buf_[(BROTLI_READ_SIZE << 1) + p2] = this.buf_[p2];
+        this.buf_ptr_ = BROTLI_READ_SIZE;
+      } else {
+        this.buf_ptr_ = 0;
+      }
+      this.bit_end_pos_ += bytes_read << 3;
+    }
+  }
+  /* Guarantees that there are at least 24 bits in the buffer. */
+  fillBitWindow() {
+    while (this.bit_pos_ >= 8) {
+      this.val_ >>>= 8;
+      this.val_ |= this.buf_[this.pos_ & BROTLI_IBUF_MASK] << 24;
+      this.pos_++;
+      this.bit_pos_ = this.bit_pos_ - 8 >>> 0;
+      this.bit_end_pos_ = this.bit_end_pos_ - 8 >>> 0;
+    }
+  }
+  /**
+   * Reads the specified number of bits from Read Buffer.
+   *
+   * @param {number} n_bits
+   * @returns {number}
+   */
+  readBits(n_bits) {
+    if (32 - this.bit_pos_ < n_bits) this.fillBitWindow();
+    const val = this.val_ >>> this.bit_pos_ & kBitMask[n_bits];
+    this.bit_pos_ += n_bits;
+    return val;
+  }
+};
+
+// node_modules/hyparquet-compressors/src/brotli.huffman.js
+var kDefaultCodeLength = 8;
+var HUFFMAN_TABLE_BITS = 8;
+var HUFFMAN_TABLE_MASK = 255;
+var CODE_LENGTH_CODES = 18;
+var kCodeLengthCodeOrder = new Uint8Array([
+  1,
+  2,
+  3,
+  4,
+  0,
+  5,
+  17,
+  6,
+  16,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15
+]);
+var kMaxHuffmanTableSize = new Uint16Array([
+  256,
+  402,
+  436,
+  468,
+  500,
+  534,
+  566,
+  598,
+  630,
+  662,
+  694,
+  726,
+  758,
+  790,
+  822,
+  854,
+  886,
+  920,
+  952,
+  984,
+  1016,
+  1048,
+  1080
+]);
+var HuffmanCode = class {
+  /**
+   * @param {number} bits
+   * @param {number} value
+   */
+  constructor(bits2, value) {
+    this.bits = bits2;
+    this.value = value;
+  }
+};
+var kCodeLengthRepeatCode = 16;
+var MAX_LENGTH = 15;
+function getNextKey(key, len) {
+  let step2 = 1 << len - 1;
+  while (key & step2) {
+    step2 >>= 1;
+  }
+  return (key & step2 - 1) + step2;
+}
+function replicateValue(table2, i, step2, end, code2) {
+  do {
+    end -= step2;
+    table2[i + end] = new HuffmanCode(code2.bits, code2.value);
+  } while (end > 0);
+}
+function nextTableBitSize(count, len, root_bits) {
+  let left = 1 << len - root_bits;
+  while (len < MAX_LENGTH) {
+    left -= count[len];
+    if (left <= 0) break;
+    ++len;
+    left <<= 1;
+  }
+  return len - root_bits;
+}
+function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_lengths_size) {
+  const start_table = table2;
+  const count = new Int32Array(MAX_LENGTH + 1);
+  const offset = new Int32Array(MAX_LENGTH + 1);
+  const sorted = new Int32Array(code_lengths_size);
+  for (let i = 0; i < code_lengths_size; i++) {
+    count[code_lengths[i]]++;
+  }
+  offset[1] = 0;
+  for (let i = 1; i < MAX_LENGTH; i++) {
+    offset[i + 1] = offset[i] + count[i];
+  }
+  for (let i = 0; i < code_lengths_size; i++) {
+    if (code_lengths[i] !== 0) {
+      sorted[offset[code_lengths[i]]++] = i;
+    }
+  }
+  let table_bits = root_bits;
+  let table_size = 1 << table_bits;
+  let total_size = table_size;
+  if (offset[MAX_LENGTH] === 1) {
+    for (let key2 = 0; key2 < total_size; ++key2) {
+      root_table[table2 + key2] = new HuffmanCode(0, sorted[0] & 65535);
+    }
+    return total_size;
+  }
+  let key = 0;
+  let symbol = 0;
+  for (let len = 1, step2 = 2; len <= root_bits; ++len, step2 <<= 1) {
+    for (; count[len] > 0; --count[len]) {
+      const code2 = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + key, step2, table_size, code2);
+      key = getNextKey(key, len);
+    }
+  }
+  const mask = total_size - 1;
+  let low = -1;
+  for (let len = root_bits + 1, step2 = 2; len <= MAX_LENGTH; ++len, step2 <<= 1) {
+    for (; count[len] > 0; --count[len]) {
+      if ((key & mask) !== low) {
+        table2 += table_size;
+        table_bits = nextTableBitSize(count, len, root_bits);
+        table_size = 1 << table_bits;
+        total_size += table_size;
+        low = key & mask;
+        root_table[start_table + low] = new HuffmanCode(table_bits + root_bits & 255, table2 - start_table - low & 65535);
+      }
+      const code2 = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + (key >> root_bits), step2, table_size, code2);
+      key = getNextKey(key, len);
+    }
+  }
+  return total_size;
+}
+function readHuffmanCode(alphabet_size, tables, table2, br) {
+  const code_lengths = new Uint8Array(alphabet_size);
+  br.readMoreInput();
+  const simple_code_or_skip = br.readBits(2);
+  if (simple_code_or_skip === 1) {
+    let max_bits_counter = alphabet_size - 1;
+    let max_bits = 0;
+    const symbols = new Int32Array(4);
+    const num_symbols = br.readBits(2) + 1;
+    while (max_bits_counter) {
+      max_bits_counter >>= 1;
+      max_bits++;
+    }
+    for (let i = 0; i < num_symbols; i++) {
+      symbols[i] = br.readBits(max_bits) % alphabet_size;
+      code_lengths[symbols[i]] = 2;
+    }
+    code_lengths[symbols[0]] = 1;
+    switch (num_symbols) {
+      case 1:
+        break;
+      case 3:
+        if (symbols[0] === symbols[1] || symbols[0] === symbols[2] || symbols[1] === symbols[2]) {
+          throw new Error("[ReadHuffmanCode] invalid symbols");
+        }
+        break;
+      case 2:
+        if (symbols[0] === symbols[1]) {
+          throw new Error("[ReadHuffmanCode] invalid symbols");
+        }
+        code_lengths[symbols[1]] = 1;
+        break;
+      case 4:
+        if (symbols[0] === symbols[1] || symbols[0] === symbols[2] || symbols[0] === symbols[3] || symbols[1] === symbols[2] || symbols[1] === symbols[3] || symbols[2] === symbols[3]) {
+          throw new Error("[ReadHuffmanCode] invalid symbols");
+        }
+        if (br.readBits(1)) {
+          code_lengths[symbols[2]] = 3;
+          code_lengths[symbols[3]] = 3;
+        } else {
+          code_lengths[symbols[0]] = 2;
+        }
+        break;
+    }
+  } else {
+    const code_length_code_lengths = new Uint8Array(CODE_LENGTH_CODES);
+    let space = 32;
+    let num_codes = 0;
+    const huff = [
+      new HuffmanCode(2, 0),
+      new HuffmanCode(2, 4),
+      new HuffmanCode(2, 3),
+      new HuffmanCode(3, 2),
+      new HuffmanCode(2, 0),
+      new HuffmanCode(2, 4),
+      new HuffmanCode(2, 3),
+      new HuffmanCode(4, 1),
+      new HuffmanCode(2, 0),
+      new HuffmanCode(2, 4),
+      new HuffmanCode(2, 3),
+      new HuffmanCode(3, 2),
+      new HuffmanCode(2, 0),
+      new HuffmanCode(2, 4),
+      new HuffmanCode(2, 3),
+      new HuffmanCode(4, 5)
+    ];
+    for (let i = simple_code_or_skip; i < CODE_LENGTH_CODES && space > 0; i++) {
+      const code_len_idx = kCodeLengthCodeOrder[i];
+      let p2 = 0;
+      br.fillBitWindow();
+      p2 += br.val_ >>> br.bit_pos_ & 15;
+      br.bit_pos_ += huff[p2].bits;
+      const v = huff[p2].value;
+      code_length_code_lengths[code_len_idx] = v;
+      if (v !== 0) {
+        space -= 32 >> v;
+        num_codes++;
+      }
+    }
+    if (!(num_codes === 1 || space === 0))
+      throw new Error("[ReadHuffmanCode] invalid num_codes or space");
+    readHuffmanCodeLengths(code_length_code_lengths, alphabet_size, code_lengths, br);
+  }
+  const table_size = buildHuffmanTable(tables, table2, HUFFMAN_TABLE_BITS, code_lengths, alphabet_size);
+  if (!table_size) throw new Error("brotli BuildHuffmanTable failed");
+  return table_size;
+}
+function readSymbol(table2, index, br) {
+  br.fillBitWindow();
+  index += br.val_ >>> br.bit_pos_ & HUFFMAN_TABLE_MASK;
+  const nbits = table2[index].bits - HUFFMAN_TABLE_BITS;
+  if (nbits > 0) {
+    br.bit_pos_ += HUFFMAN_TABLE_BITS;
+    index += table2[index].value;
+    index += br.val_ >>> br.bit_pos_ & (1 << nbits) - 1;
+  }
+  br.bit_pos_ += table2[index].bits;
+  return table2[index].value;
+}
+function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_lengths, br) {
+  let symbol = 0;
+  let prev_code_len = kDefaultCodeLength;
+  let repeat = 0;
+  let repeat_code_len = 0;
+  let space = 32768;
+  const table2 = [];
+  for (let i = 0; i < 32; i++)
+    table2.push(new HuffmanCode(0, 0));
+  buildHuffmanTable(table2, 0, 5, code_length_code_lengths, CODE_LENGTH_CODES);
+  while (symbol < num_symbols && space > 0) {
+    let p2 = 0;
+    br.readMoreInput();
+    br.fillBitWindow();
+    p2 += br.val_ >>> br.bit_pos_ & 31;
+    br.bit_pos_ += table2[p2].bits;
+    const code_len = table2[p2].value & 255;
+    if (code_len < kCodeLengthRepeatCode) {
+      repeat = 0;
+      code_lengths[symbol++] = code_len;
+      if (code_len !== 0) {
+        prev_code_len = code_len;
+        space -= 32768 >> code_len;
+      }
+    } else {
+      const extra_bits = code_len - 14;
+      let new_len = 0;
+      if (code_len === kCodeLengthRepeatCode) {
+        new_len = prev_code_len;
+      }
+      if (repeat_code_len !== new_len) {
+        repeat = 0;
+        repeat_code_len = new_len;
+      }
+      const old_repeat = repeat;
+      if (repeat > 0) {
+        repeat -= 2;
+        repeat <<= extra_bits;
+      }
+      repeat += br.readBits(extra_bits) + 3;
+      const repeat_delta = repeat - old_repeat;
+      if (symbol + repeat_delta > num_symbols) {
+        throw new Error("[ReadHuffmanCodeLengths] symbol + repeat_delta > num_symbols");
+      }
+      for (let x2 = 0; x2 < repeat_delta; x2++)
+        code_lengths[symbol + x2] = repeat_code_len;
+      symbol += repeat_delta;
+      if (repeat_code_len !== 0) {
+        space -= repeat_delta << 15 - repeat_code_len;
+      }
+    }
+  }
+  if (space !== 0) {
+    throw new Error("[ReadHuffmanCodeLengths] space = " + space);
+  }
+  for (; symbol < num_symbols; symbol++)
+    code_lengths[symbol] = 0;
+}
+var HuffmanTreeGroup = class {
+  /**
+   * Contains a collection of huffman trees with the same alphabet size.
+   *
+   * @param {number} alphabet_size
+   * @param {number} num_htrees
+   */
+  constructor(alphabet_size, num_htrees) {
+    this.alphabet_size = alphabet_size;
+    this.num_htrees = num_htrees;
+    this.codes = new Array(num_htrees + num_htrees * kMaxHuffmanTableSize[alphabet_size + 31 >>> 5]);
+    this.htrees = new Uint32Array(num_htrees);
+  }
+  /**
+   * @param {BrotliBitReader} br
+   */
+  decode(br) {
+    let next = 0;
+    for (let i = 0; i < this.num_htrees; i++) {
+      this.htrees[i] = next;
+      next += readHuffmanCode(this.alphabet_size, this.codes, next, br);
+    }
+  }
+};
+
+// node_modules/hyparquet-compressors/src/brotli.prefix.js
+function prefix([offset, nbits]) {
+  return { offset, nbits };
+}
+var kBlockLengthPrefixCode = [
+  [1, 2],
+  [5, 2],
+  [9, 2],
+  [13, 2],
+  [17, 3],
+  [25, 3],
+  [33, 3],
+  [41, 3],
+  [49, 4],
+  [65, 4],
+  [81, 4],
+  [97, 4],
+  [113, 5],
+  [145, 5],
+  [177, 5],
+  [209, 5],
+  [241, 6],
+  [305, 6],
+  [369, 7],
+  [497, 8],
+  [753, 9],
+  [1265, 10],
+  [2289, 11],
+  [4337, 12],
+  [8433, 13],
+  [16625, 24]
+].map(prefix);
+var kInsertLengthPrefixCode = [
+  [0, 0],
+  [1, 0],
+  [2, 0],
+  [3, 0],
+  [4, 0],
+  [5, 0],
+  [6, 1],
+  [8, 1],
+  [10, 2],
+  [14, 2],
+  [18, 3],
+  [26, 3],
+  [34, 4],
+  [50, 4],
+  [66, 5],
+  [98, 5],
+  [130, 6],
+  [194, 7],
+  [322, 8],
+  [578, 9],
+  [1090, 10],
+  [2114, 12],
+  [6210, 14],
+  [22594, 24]
+].map(prefix);
+var kCopyLengthPrefixCode = [
+  [2, 0],
+  [3, 0],
+  [4, 0],
+  [5, 0],
+  [6, 0],
+  [7, 0],
+  [8, 0],
+  [9, 0],
+  [10, 1],
+  [12, 1],
+  [14, 2],
+  [18, 2],
+  [22, 3],
+  [30, 3],
+  [38, 4],
+  [54, 4],
+  [70, 5],
+  [102, 5],
+  [134, 6],
+  [198, 7],
+  [326, 8],
+  [582, 9],
+  [1094, 10],
+  [2118, 24]
+].map(prefix);
+var kInsertRangeLut = [
+  0,
+  0,
+  8,
+  8,
+  0,
+  16,
+  8,
+  16,
+  16
+];
+var kCopyRangeLut = [
+  0,
+  8,
+  0,
+  8,
+  16,
+  0,
+  16,
+  8,
+  16
+];
+
+// node_modules/hyparquet-compressors/src/gzip.huffman.js
+var HUFFMAN_MAX_TABLE_SIZE = 1080;
+var fixedLengthExtraBits = new Uint8Array([
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  0,
+  /* unused */
+  0,
+  0,
+  /* impossible */
+  0
+]);
+var fixedDistanceExtraBits = new Uint8Array([
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  4,
+  5,
+  5,
+  6,
+  6,
+  7,
+  7,
+  8,
+  8,
+  9,
+  9,
+  10,
+  10,
+  11,
+  11,
+  12,
+  12,
+  13,
+  13,
+  /* unused */
+  0,
+  0
+]);
+function freb(eb, start) {
+  const base = new Uint16Array(31);
+  for (let i = 0; i < 31; i++) {
+    base[i] = start += 1 << eb[i - 1];
+  }
+  const rev2 = new Int32Array(base[30]);
+  for (let i = 1; i < 30; i++) {
+    for (let j = base[i]; j < base[i + 1]; ++j) {
+      rev2[j] = j - base[i] << 5 | i;
+    }
+  }
+  return { base, rev: rev2 };
+}
+var { base: fixedLength, rev: revfl } = freb(fixedLengthExtraBits, 2);
+fixedLength[28] = 258;
+revfl[258] = 28;
+var { base: fixedDistance } = freb(fixedDistanceExtraBits, 0);
+var rev = new Uint16Array(32768);
+for (let i = 0; i < 32768; i++) {
+  let x2 = (i & 43690) >> 1 | (i & 21845) << 1;
+  x2 = (x2 & 52428) >> 2 | (x2 & 13107) << 2;
+  x2 = (x2 & 61680) >> 4 | (x2 & 3855) << 4;
+  rev[i] = ((x2 & 65280) >> 8 | (x2 & 255) << 8) >> 1;
+}
+function huffMap(cd, maxBits, r) {
+  const l = new Uint16Array(maxBits);
+  for (let i = 0; i < cd.length; i++) {
+    if (cd[i]) ++l[cd[i] - 1];
+  }
+  const le = new Uint16Array(maxBits);
+  for (let i = 1; i < maxBits; i++) {
+    le[i] = le[i - 1] + l[i - 1] << 1;
+  }
+  let co;
+  if (r) {
+    co = new Uint16Array(1 << maxBits);
+    const rvb = 15 - maxBits;
+    for (let i = 0; i < cd.length; i++) {
+      if (cd[i]) {
+        const sv = i << 4 | cd[i];
+        const freeBits = maxBits - cd[i];
+        let startValue = le[cd[i] - 1]++ << freeBits;
+        for (const endValue = startValue | (1 << freeBits) - 1; startValue <= endValue; startValue++) {
+          co[rev[startValue] >> rvb] = sv;
+        }
+      }
+    }
+  } else {
+    co = new Uint16Array(cd.length);
+    for (let i = 0; i < cd.length; i++) {
+      if (cd[i]) {
+        co[i] = rev[le[cd[i] - 1]++] >> 15 - cd[i];
+      }
+    }
+  }
+  return co;
+}
+var fixedLengthTree = new Uint8Array(288);
+for (let i = 0; i < 144; i++) fixedLengthTree[i] = 8;
+for (let i = 144; i < 256; i++) fixedLengthTree[i] = 9;
+for (let i = 256; i < 280; i++) fixedLengthTree[i] = 7;
+for (let i = 280; i < 288; i++) fixedLengthTree[i] = 8;
+var fixedDistanceTree = new Uint8Array(32);
+for (let i = 0; i < 32; i++) fixedDistanceTree[i] = 5;
+var fixedLengthMap = /* @__PURE__ */ huffMap(fixedLengthTree, 9, 1);
+var fixedDistanceMap = /* @__PURE__ */ huffMap(fixedDistanceTree, 5, 1);
+
+// node_modules/hyparquet-compressors/src/brotli.blocks.js
+function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuffers, indexes, br) {
+  const ringbuffer = tree_type * 2;
+  const index = tree_type;
+  const type_code = readSymbol(trees, tree_type * HUFFMAN_MAX_TABLE_SIZE, br);
+  let block_type;
+  if (type_code === 0) {
+    block_type = ringbuffers[ringbuffer + (indexes[index] & 1)];
+  } else if (type_code === 1) {
+    block_type = ringbuffers[ringbuffer + (indexes[index] - 1 & 1)] + 1;
+  } else {
+    block_type = type_code - 2;
+  }
+  if (block_type >= max_block_type) {
+    block_type -= max_block_type;
+  }
+  block_types[tree_type] = block_type;
+  ringbuffers[ringbuffer + (indexes[index] & 1)] = block_type;
+  indexes[index]++;
+}
+function decodeMetaBlockLength(br) {
+  const out = {
+    meta_block_length: 0,
+    input_end: 0,
+    is_uncompressed: 0,
+    is_metadata: false
+  };
+  out.input_end = br.readBits(1);
+  if (out.input_end && br.readBits(1)) {
+    return out;
+  }
+  const size_nibbles = br.readBits(2) + 4;
+  if (size_nibbles === 7) {
+    out.is_metadata = true;
+    if (br.readBits(1) !== 0)
+      throw new Error("Invalid reserved bit");
+    const size_bytes = br.readBits(2);
+    if (size_bytes === 0)
+      return out;
+    for (let i = 0; i < size_bytes; i++) {
+      const next_byte = br.readBits(8);
+      if (i + 1 === size_bytes && size_bytes > 1 && next_byte === 0)
+        throw new Error("Invalid size byte");
+      out.meta_block_length |= next_byte << i * 8;
+    }
+  } else {
+    for (let i = 0; i < size_nibbles; i++) {
+      const next_nibble = br.readBits(4);
+      if (i + 1 === size_nibbles && size_nibbles > 4 && next_nibble === 0)
+        throw new Error("Invalid size nibble");
+      out.meta_block_length |= next_nibble << i * 4;
+    }
+  }
+  out.meta_block_length++;
+  if (!out.input_end && !out.is_metadata) {
+    out.is_uncompressed = br.readBits(1);
+  }
+  return out;
+}
+function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_mask, br) {
+  const rb_size = ringbuffer_mask + 1;
+  let rb_pos = pos & ringbuffer_mask;
+  let br_pos = br.pos_ & BrotliBitReader.IBUF_MASK;
+  if (len < 8 || br.bit_pos_ + (len << 3) < br.bit_end_pos_) {
+    while (len-- > 0) {
+      br.readMoreInput();
+      ringbuffer[rb_pos++] = br.readBits(8);
+      if (rb_pos === rb_size) {
+        output.write(ringbuffer, rb_size);
+        rb_pos = 0;
+      }
+    }
+    return;
+  }
+  if (br.bit_end_pos_ < 32) {
+    throw new Error("copyUncompressedBlockToOutput: br.bit_end_pos_ < 32");
+  }
+  while (br.bit_pos_ < 32) {
+    ringbuffer[rb_pos] = br.val_ >>> br.bit_pos_;
+    br.bit_pos_ += 8;
+    rb_pos++;
+    len--;
+  }
+  let nbytes = br.bit_end_pos_ - br.bit_pos_ >> 3;
+  if (br_pos + nbytes > BrotliBitReader.IBUF_MASK) {
+    const tail = BrotliBitReader.IBUF_MASK + 1 - br_pos;
+    for (let x2 = 0; x2 < tail; x2++)
+      ringbuffer[rb_pos + x2] = br.buf_[br_pos + x2];
+    nbytes -= tail;
+    rb_pos += tail;
+    len -= tail;
+    br_pos = 0;
+  }
+  for (let x2 = 0; x2 < nbytes; x2++)
+    ringbuffer[rb_pos + x2] = br.buf_[br_pos + x2];
+  rb_pos += nbytes;
+  len -= nbytes;
+  if (rb_pos >= rb_size) {
+    output.write(ringbuffer, rb_size);
+    rb_pos -= rb_size;
+    for (let x2 = 0; x2 < rb_pos; x2++)
+      ringbuffer[x2] = ringbuffer[rb_size + x2];
+  }
+  while (rb_pos + len >= rb_size) {
+    nbytes = rb_size - rb_pos;
+    if (br.input_.read(ringbuffer, rb_pos, nbytes) < nbytes) {
+      throw new Error("copyUncompressedBlockToOutput: not enough bytes");
+    }
+    output.write(ringbuffer, rb_size);
+    len -= nbytes;
+    rb_pos = 0;
+  }
+  if (br.input_.read(ringbuffer, rb_pos, len) < len) {
+    throw new Error("copyUncompressedBlockToOutput: not enough bytes");
+  }
+  br.reset();
+}
+function decodeVarLenUint8(br) {
+  if (br.readBits(1)) {
+    const nbits = br.readBits(3);
+    if (nbits === 0) {
+      return 1;
+    } else {
+      return br.readBits(nbits) + (1 << nbits);
+    }
+  }
+  return 0;
+}
+function decodeWindowBits(br) {
+  if (br.readBits(1) === 0) return 16;
+  let n = br.readBits(3);
+  if (n > 0) return 17 + n;
+  n = br.readBits(3);
+  if (n > 0) return 8 + n;
+  return 17;
+}
+function jumpToByteBoundary(br) {
+  const new_bit_pos = br.bit_pos_ + 7 & ~7;
+  return !br.readBits(new_bit_pos - br.bit_pos_);
+}
+function readBlockLength(table2, index, br) {
+  const code2 = readSymbol(table2, index, br);
+  const { offset, nbits } = kBlockLengthPrefixCode[code2];
+  return offset + br.readBits(nbits);
+}
+
+// node_modules/hyparquet-compressors/src/brotli.context.js
+var lookup = new Uint8Array([
+  /* CONTEXT_UTF8, last byte. */
+  /* ASCII range. */
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  4,
+  4,
+  0,
+  0,
+  4,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  8,
+  12,
+  16,
+  12,
+  12,
+  20,
+  12,
+  16,
+  24,
+  28,
+  12,
+  12,
+  32,
+  12,
+  36,
+  12,
+  44,
+  44,
+  44,
+  44,
+  44,
+  44,
+  44,
+  44,
+  44,
+  44,
+  32,
+  32,
+  24,
+  40,
+  28,
+  12,
+  12,
+  48,
+  52,
+  52,
+  52,
+  48,
+  52,
+  52,
+  52,
+  48,
+  52,
+  52,
+  52,
+  52,
+  52,
+  48,
+  52,
+  52,
+  52,
+  52,
+  52,
+  48,
+  52,
+  52,
+  52,
+  52,
+  52,
+  24,
+  12,
+  28,
+  12,
+  12,
+  12,
+  56,
+  60,
+  60,
+  60,
+  56,
+  60,
+  60,
+  60,
+  56,
+  60,
+  60,
+  60,
+  60,
+  60,
+  56,
+  60,
+  60,
+  60,
+  60,
+  60,
+  56,
+  60,
+  60,
+  60,
+  60,
+  60,
+  24,
+  12,
+  28,
+  12,
+  0,
+  /* UTF8 continuation byte range. */
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  0,
+  1,
+  /* UTF8 lead byte range. */
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  2,
+  3,
+  /* CONTEXT_UTF8 second last byte. */
+  /* ASCII range. */
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  1,
+  1,
+  1,
+  1,
+  0,
+  /* UTF8 continuation byte range. */
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  /* UTF8 lead byte range. */
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  /* CONTEXT_SIGNED, second last byte. */
+  0,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  5,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  6,
+  7,
+  /* CONTEXT_SIGNED, last byte, same as the above values shifted by 3 bits. */
+  0,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  8,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  16,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  24,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  32,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  40,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  48,
+  56,
+  /* CONTEXT_LSB6, last byte. */
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  23,
+  24,
+  25,
+  26,
+  27,
+  28,
+  29,
+  30,
+  31,
+  32,
+  33,
+  34,
+  35,
+  36,
+  37,
+  38,
+  39,
+  40,
+  41,
+  42,
+  43,
+  44,
+  45,
+  46,
+  47,
+  48,
+  49,
+  50,
+  51,
+  52,
+  53,
+  54,
+  55,
+  56,
+  57,
+  58,
+  59,
+  60,
+  61,
+  62,
+  63,
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  23,
+  24,
+  25,
+  26,
+  27,
+  28,
+  29,
+  30,
+  31,
+  32,
+  33,
+  34,
+  35,
+  36,
+  37,
+  38,
+  39,
+  40,
+  41,
+  42,
+  43,
+  44,
+  45,
+  46,
+  47,
+  48,
+  49,
+  50,
+  51,
+  52,
+  53,
+  54,
+  55,
+  56,
+  57,
+  58,
+  59,
+  60,
+  61,
+  62,
+  63,
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  23,
+  24,
+  25,
+  26,
+  27,
+  28,
+  29,
+  30,
+  31,
+  32,
+  33,
+  34,
+  35,
+  36,
+  37,
+  38,
+  39,
+  40,
+  41,
+  42,
+  43,
+  44,
+  45,
+  46,
+  47,
+  48,
+  49,
+  50,
+  51,
+  52,
+  53,
+  54,
+  55,
+  56,
+  57,
+  58,
+  59,
+  60,
+  61,
+  62,
+  63,
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  12,
+  13,
+  14,
+  15,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  23,
+  24,
+  25,
+  26,
+  27,
+  28,
+  29,
+  30,
+  31,
+  32,
+  33,
+  34,
+  35,
+  36,
+  37,
+  38,
+  39,
+  40,
+  41,
+  42,
+  43,
+  44,
+  45,
+  46,
+  47,
+  48,
+  49,
+  50,
+  51,
+  52,
+  53,
+  54,
+  55,
+  56,
+  57,
+  58,
+  59,
+  60,
+  61,
+  62,
+  63,
+  /* CONTEXT_MSB6, last byte. */
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  6,
+  6,
+  6,
+  6,
+  7,
+  7,
+  7,
+  7,
+  8,
+  8,
+  8,
+  8,
+  9,
+  9,
+  9,
+  9,
+  10,
+  10,
+  10,
+  10,
+  11,
+  11,
+  11,
+  11,
+  12,
+  12,
+  12,
+  12,
+  13,
+  13,
+  13,
+  13,
+  14,
+  14,
+  14,
+  14,
+  15,
+  15,
+  15,
+  15,
+  16,
+  16,
+  16,
+  16,
+  17,
+  17,
+  17,
+  17,
+  18,
+  18,
+  18,
+  18,
+  19,
+  19,
+  19,
+  19,
+  20,
+  20,
+  20,
+  20,
+  21,
+  21,
+  21,
+  21,
+  22,
+  22,
+  22,
+  22,
+  23,
+  23,
+  23,
+  23,
+  24,
+  24,
+  24,
+  24,
+  25,
+  25,
+  25,
+  25,
+  26,
+  26,
+  26,
+  26,
+  27,
+  27,
+  27,
+  27,
+  28,
+  28,
+  28,
+  28,
+  29,
+  29,
+  29,
+  29,
+  30,
+  30,
+  30,
+  30,
+  31,
+  31,
+  31,
+  31,
+  32,
+  32,
+  32,
+  32,
+  33,
+  33,
+  33,
+  33,
+  34,
+  34,
+  34,
+  34,
+  35,
+  35,
+  35,
+  35,
+  36,
+  36,
+  36,
+  36,
+  37,
+  37,
+  37,
+  37,
+  38,
+  38,
+  38,
+  38,
+  39,
+  39,
+  39,
+  39,
+  40,
+  40,
+  40,
+  40,
+  41,
+  41,
+  41,
+  41,
+  42,
+  42,
+  42,
+  42,
+  43,
+  43,
+  43,
+  43,
+  44,
+  44,
+  44,
+  44,
+  45,
+  45,
+  45,
+  45,
+  46,
+  46,
+  46,
+  46,
+  47,
+  47,
+  47,
+  47,
+  48,
+  48,
+  48,
+  48,
+  49,
+  49,
+  49,
+  49,
+  50,
+  50,
+  50,
+  50,
+  51,
+  51,
+  51,
+  51,
+  52,
+  52,
+  52,
+  52,
+  53,
+  53,
+  53,
+  53,
+  54,
+  54,
+  54,
+  54,
+  55,
+  55,
+  55,
+  55,
+  56,
+  56,
+  56,
+  56,
+  57,
+  57,
+  57,
+  57,
+  58,
+  58,
+  58,
+  58,
+  59,
+  59,
+  59,
+  59,
+  60,
+  60,
+  60,
+  60,
+  61,
+  61,
+  61,
+  61,
+  62,
+  62,
+  62,
+  62,
+  63,
+  63,
+  63,
+  63,
+  /* CONTEXT_{M,L}SB6, second last byte, */
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0
+]);
+var lookupOffsets = new Uint16Array([
+  /* CONTEXT_LSB6 */
+  1024,
+  1536,
+  /* CONTEXT_MSB6 */
+  1280,
+  1536,
+  /* CONTEXT_UTF8 */
+  0,
+  256,
+  /* CONTEXT_SIGNED */
+  768,
+  512
+]);
+
+// node_modules/hyparquet-compressors/src/brotli.contextmap.js
+function decodeContextMap(context_map_size, br) {
+  let max_run_length_prefix = 0;
+  br.readMoreInput();
+  const num_htrees = decodeVarLenUint8(br) + 1;
+  const context_map = new Uint8Array(context_map_size);
+  if (num_htrees <= 1) {
+    return [num_htrees, context_map];
+  }
+  const use_rle_for_zeros = br.readBits(1);
+  if (use_rle_for_zeros) {
+    max_run_length_prefix = br.readBits(4) + 1;
+  }
+  const table2 = [];
+  for (let i = 0; i < HUFFMAN_MAX_TABLE_SIZE; i++) {
+    table2[i] = new HuffmanCode(0, 0);
+  }
+  readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br);
+  for (let i = 0; i < context_map_size; ) {
+    br.readMoreInput();
+    const code2 = readSymbol(table2, 0, br);
+    if (code2 === 0) {
+      context_map[i] = 0;
+      i++;
+    } else if (code2 <= max_run_length_prefix) {
+      let reps = 1 + (1 << code2) + br.readBits(code2);
+      while (--reps) {
+        if (i >= context_map_size) {
+          throw new Error("[DecodeContextMap] i >= context_map_size");
+        }
+        context_map[i] = 0;
+        i++;
+      }
+    } else {
+      context_map[i] = code2 - max_run_length_prefix;
+      i++;
+    }
+  }
+  if (br.readBits(1)) {
+    inverseMoveToFrontTransform(context_map, context_map_size);
+  }
+  return [num_htrees, context_map];
+}
+function moveToFront(v, index) {
+  const value = v[index];
+  for (let i = index; i; i--) v[i] = v[i - 1];
+  v[0] = value;
+}
+function inverseMoveToFrontTransform(v, v_len) {
+  const mtf = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    mtf[i] = i;
+  }
+  for (let i = 0; i < v_len; i++) {
+    const index = v[i];
+    v[i] = mtf[index];
+    if (index) moveToFront(mtf, index);
+  }
+}
+
+// node_modules/hyparquet-compressors/src/brotli.streams.js
+var BrotliInput = class {
+  /**
+   * @param {Uint8Array} buffer
+   */
+  constructor(buffer) {
+    this.buffer = buffer;
+    this.pos = 0;
+  }
+  /**
+   * @param {Uint8Array} buf
+   * @param {number} i
+   * @param {number} count
+   * @returns {number}
+   */
+  read(buf, i, count) {
+    if (this.pos + count > this.buffer.length) {
+      count = this.buffer.length - this.pos;
+    }
+    for (let p2 = 0; p2 < count; p2++)
+      buf[i + p2] = this.buffer[this.pos + p2];
+    this.pos += count;
+    return count;
+  }
+};
+var BrotliOutput = class {
+  /**
+   * @param {Uint8Array} buf
+   */
+  constructor(buf) {
+    this.buffer = buf;
+    this.pos = 0;
+  }
+  /**
+   * @param {Uint8Array} buf
+   * @param {number} count
+   * @returns {number}
+   */
+  write(buf, count) {
+    if (this.pos + count > this.buffer.length) throw new Error("brotli output buffer is not large enough");
+    this.buffer.set(buf.subarray(0, count), this.pos);
+    this.pos += count;
+    return count;
+  }
+};
+
+// node_modules/hyparquet-compressors/src/gzip.js
+var codeLengthIndexMap = new Uint8Array([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+function bits(input, pos, mask) {
+  const o = pos / 8 | 0;
+  return (input[o] | input[o + 1] << 8) >> (pos & 7) & mask;
+}
+function bits16(d, p2) {
+  const o = p2 / 8 | 0;
+  return (d[o] | d[o + 1] << 8 | d[o + 2] << 16) >> (p2 & 7);
+}
+function shft(p2) {
+  return (p2 + 7) / 8 | 0;
+}
+function gzipStart(input, i) {
+  if (input[i++] !== 31 || input[i++] !== 139 || input[i++] !== 8) return 0;
+  const flag = input[i++];
+  i += 6;
+  if (flag & 4) i += (input[i + 10] | input[i + 11] << 8) + 2;
+  for (let zs = (flag >> 3 & 1) + (flag >> 4 & 1); zs > 0; zs -= Number(!input[i++])) ;
+  return i + (flag & 2);
+}
+function gunzip(input, output, inputIndex = 0, outputIndex = 0) {
+  let out = output ?? new Uint8Array(1024);
+  if (!(input.length - inputIndex)) return out;
+  const payloadStart = gzipStart(input, inputIndex);
+  if (payloadStart === input.length - 8) return out;
+  if (payloadStart > input.length - 8) throw new Error("unexpected EOF");
+  let pos = payloadStart * 8;
+  let final = 0;
+  let lengthBits = 0;
+  let distBits = 0;
+  let lengthMap;
+  let distMap;
+  const totalBits = input.length * 8;
+  function ensureSize(length) {
+    if (!output && length > out.length) {
+      const old = out;
+      out = new Uint8Array(Math.max(old.length * 2, length));
+      out.set(old);
+    }
+  }
+  do {
+    if (!lengthMap) {
+      final = bits(input, pos, 1);
+      const type = bits(input, pos + 1, 3);
+      pos += 3;
+      if (!type) {
+        const s = shft(pos) + 4;
+        const l = input[s - 4] | input[s - 3] << 8;
+        const t = s + l;
+        if (t > input.length) throw new Error("unexpected EOF");
+        ensureSize(outputIndex + l);
+        out.set(input.subarray(s, t), outputIndex);
+        outputIndex += l;
+        pos = t * 8;
+        continue;
+      } else if (type === 1) {
+        lengthMap = fixedLengthMap;
+        distMap = fixedDistanceMap;
+        lengthBits = 9;
+        distBits = 5;
+      } else if (type === 2) {
+        const hLiteral = bits(input, pos, 31) + 257;
+        const hcLengths = bits(input, pos + 10, 15) + 4;
+        const tl = hLiteral + bits(input, pos + 5, 31) + 1;
+        pos += 14;
+        const lengthDistanceTree = new Uint8Array(tl);
+        const codeLengthTree = new Uint8Array(19);
+        for (let i = 0; i < hcLengths; ++i) {
+          codeLengthTree[codeLengthIndexMap[i]] = bits(input, pos + i * 3, 7);
+        }
+        pos += hcLengths * 3;
+        const codeLengthBits = Math.max(...codeLengthTree);
+        const clbMask = (1 << codeLengthBits) - 1;
+        const codeLengthMap = huffMap(codeLengthTree, codeLengthBits, 1);
+        for (let i = 0; i < tl; ) {
+          const r = codeLengthMap[bits(input, pos, clbMask)];
+          pos += r & 15;
+          const symbol = r >> 4;
+          if (symbol < 16) {
+            lengthDistanceTree[i++] = symbol;
+          } else {
+            let copy = 0;
+            let n = 0;
+            if (symbol === 16) {
+              n = 3 + bits(input, pos, 3);
+              pos += 2;
+              copy = lengthDistanceTree[i - 1];
+            } else if (symbol === 17) {
+              n = 3 + bits(input, pos, 7);
+              pos += 3;
+            } else if (symbol === 18) {
+              n = 11 + bits(input, pos, 127);
+              pos += 7;
+            }
+            while (n--) lengthDistanceTree[i++] = copy;
+          }
+        }
+        const lengthTree = lengthDistanceTree.subarray(0, hLiteral);
+        const distanceTree = lengthDistanceTree.subarray(hLiteral);
+        lengthBits = Math.max(...lengthTree);
+        distBits = Math.max(...distanceTree);
+        lengthMap = huffMap(lengthTree, lengthBits, 1);
+        distMap = huffMap(distanceTree, distBits, 1);
+      } else throw new Error("invalid block type");
+      if (pos > totalBits) throw new Error("unexpected EOF");
+    }
+    ensureSize(outputIndex + 131072);
+    const lms = (1 << lengthBits) - 1;
+    const dms = (1 << distBits) - 1;
+    for (; ; ) {
+      const code2 = lengthMap[bits16(input, pos) & lms];
+      const sym = code2 >> 4;
+      pos += code2 & 15;
+      if (pos > totalBits) throw new Error("unexpected EOF");
+      if (!code2) throw new Error("invalid length/literal");
+      if (sym < 256) out[outputIndex++] = sym;
+      else if (sym === 256) {
+        lengthMap = void 0;
+        break;
+      } else {
+        let add = sym - 254;
+        if (sym > 264) {
+          const index = sym - 257;
+          const b = fixedLengthExtraBits[index];
+          add = bits(input, pos, (1 << b) - 1) + fixedLength[index];
+          pos += b;
+        }
+        if (!distMap) throw new Error("invalid distance map");
+        const d = distMap[bits16(input, pos) & dms];
+        const dsym = d >> 4;
+        if (!d) throw new Error("invalid distance");
+        pos += d & 15;
+        let dt = fixedDistance[dsym];
+        if (dsym > 3) {
+          const b = fixedDistanceExtraBits[dsym];
+          dt += bits16(input, pos) & (1 << b) - 1;
+          pos += b;
+        }
+        if (pos > totalBits) throw new Error("unexpected EOF");
+        const end = outputIndex + add;
+        if (outputIndex < dt) throw new Error("unexpected dictionary case");
+        ensureSize(end);
+        for (; outputIndex < end; outputIndex++) out[outputIndex] = out[outputIndex - dt];
+      }
+    }
+    if (lengthMap) final = 1;
+  } while (!final);
+  if (outputIndex < out.length) {
+    const nextBlock = Math.ceil(pos / 8) + 8;
+    gunzip(input, out, nextBlock, outputIndex);
+  }
+  if (!output) return out.subarray(0, outputIndex);
+  return out;
+}
+
+// node_modules/hyparquet-compressors/src/brotli.dictionary.js
+var dictionaryGz64 = `
+H4sIAAAAAAAAAzy96XIcx7Uu+tuI4DuU2meLxDbRAElNJgYHR0neGrgFyr7bPg5FdlV2dwHVVa3KKoBN
+SRHggIHgAFKcBc4zJQIgOGIggYjDF6D+kf8U56K6GxH3Ie73rYRsGRLQnZWVwxq+tXKtlYlf0V40GAZ+
+UQe6mBSU2+9GnvZUokw5GozCoGb8RLt+UouqOuxLTRL4/boYaz0Yxf2J3pfUtIqjAR0XIq8W4JdiFFcK
+UdRfDVQt8Ad04Ie6rINqOapo43u6EsV81guisJSUdWXA14NFP/SqqoT31kwxDYKyVl6i44pWblnFWhXj
+qJLEqa6ouF8VAp1Wo7Dsl8oYpw5U6IV60OgBHYYYj6uMLkRJuRqZJDXaqyhPl9GmrPHeskpCVdGf+WF/
+IYhKxt+vC2iP8aFdP/r3QzwTr291/lSOAk+Hnhn0k/IX6B/D8AbRh/FLYYK2ZTWgS+jLaB26KgiqKikP
+avw3SE1Fh2nRDypVFSd9kR8mZd8EvklKUYSxam8Q8xzUBt8VTAVzV4GJMJwo9t0y3m8CZZJEK0y3Uivi
+mX4/LA36QaDx+aCKvQKeLfqx3oM16w+jQYUO89WwVMH6J5hsECmvhLU3OiiGUaIrqVsuaq5FWIsjt993
+ozAKXR1gn8rYE8/X3ifYnzgNdBnrpvrUPj8sRm6QFgI1aAJtTFkFRcM9RF/7o1Bv6uj4D/zHuNigvaCj
+WLm6EKTY/zQe1Lq/iL/LIJoS1gmbiP3G2Ms6xJr09+tqUlUGnfrVOIoqn+z9/DPQS7i3VgU9olM80691
+tRioEuinH6vjFTGfBOONsecJaLYvrVQTrJaH/jAGfA8KBi1i9LV+rBXWISliX1SaRKCNOO+ChlTQD7qu
+DmBNPPRfAa1jR5MkjcNChB/QCTghiCOj0zjYYLDwcRRoPApSTAyWG3ursY+Bl++rlsAalQEV1/BMAloO
+DQjGi6Pq30DTblStbcp35LraVY9JsBABdsPHy7A+VfBZvuQXsQaJa8xfSrGq4Q3hu6WkM8Z+YIxJgHka
+5aM75eEdDvYv6IvKIWikvxrFmJtJ1n+9rc0DXXa1F3qqURQXOG+s4df53vwg6KYCft1c3df5KfYyVmH/
+IPoeVCFoKCAxef/s+FdnVaXBINbbpLH+XxvW/3FQ+UkFewPaM6VImxJ4AltTqmIs77S1OQHoJw39BPvG
+fvpBh5VByI99lSBnyNOY4uaO6j4sHcY+iPlGQTEK0acfGFXEt+hZVY0LORCj72IQDRZUoWaqKjTgi/cw
+3g/wA9YxoP0EfBcM+v0+ZEJiEhBO7GP6pfYAPDioVX+CvdgNmQO+x5qEBnvYj+2uxWlo+tKgBknWvwn9
+lSIVlCACDN6nvZL2ve6c0Yl5H9/l+8xf3sOY/aKzwUQR9hFyAnSYpAW9X5MaQoxDe6DpBNwcYetAXnFl
+00fVfS5kQBnrXsA49oOWByIssjK1GDwLmgyqGKOP9XJB/1vwrj7sfaJKpuAnBrQVgPmSfgiwELTbhQUu
+YdH+2vvlF16a1L6gfFGBrkUp1j3BEvlhn9q/36VsqmlT9E15cHAwH/sGfRZMNdYDmzAP/K03Y2LbwY8e
+xrGlo2NjAXsOKsDY4hCyxCtE+/JF5ccBxoP1Yt9xX4o5a7fsFze8UwWd6QE/+F8bcqCJuBLgWQ/0UIV8
+3tjR0cFZerEaLKdgimqUFNPQK4CPyrEuQrIE/bpmEvRRBr2D9yHXdbAJxGhSP8GjwVe9vTmKfOxJ7eNd
+e3NYM6180ByH5HsGS9sZqoFaCQyR+FXzxz//+c8YB2SjVwO/m9ZO54dqufoXyO4AfB0MQsHsL2/N/rN9
+XYsD4QR5FeRbWrZ9iH6qqSlDkyRYmk4XNPCf7V3tZWi4D7FGkDFJDBnmvPuuA20SYD+hXUBVGETFh4zq
+96sJ9h86Cvoh0CXQTBWb8R7WdF3LuhaX9A2ZkMdgugpxjwaDVrDXpdSHnA6wUQavBpMoSqSo0u5XSu/+
+8aPNQQpdi36xlJ0gqloJ9FZOKpQSgRenpd1f7doVQj6FWMO/gFgDUiHWfoA6ALyF9XNA/3Gsg1oBOsiA
+Vry0X4fKKFdV9SBoo5QGxb2bt2wtg9ZA90kJMgXCH7ovjSGvapsw//XrWztbO3M9FQOh5YN//NgzkC8F
+Dc6BHN+76aOt2HpDBsD8gw+wiEXQw/8dumgKUc1AhuTRRW7Pl717CxhPP/autfOHH6C8alg3b8PX/9X6
+bao87E29DQq3Df+D0K/imXXAHcneTX/eOuC7kH5ezdOFpAcTgywLQs1xRoN7N32w1YNs0wMq2Lvpw60B
+1h90C3JUQRX8E0YDCvxgSjrUzv8dOmOiImRTRSe+yHHTVd4C2ZjGReCAKnRJVxL3QOf6rd+/swH/1RhX
+swB6gnyJOzpaOyt+0O+0tfX4cRQC53geeGsQ+2QiP6imiWnvM+3ABrW9mzdv/bR3+xd7N3dsVZ6qYK3w
+rs09fRCC6zc666Fik72bN211MB/oWYh6X1UgW7raqz0mSoPPPv1iF/gReCXGGry3tau8qecjrC1EQNef
+Qad7O97bWgHW2vreB/8ADWg/dMv/A8wF8uKYV9a3toKuY+xJSUOngrRC4J7Q27rlw398ExW/Wf+v1k7Q
+1ka0bSSQiTXihmgwKIAXtr7/wT/+qgbUFryv5fsfWv5jx5b/2LrlvX/06WJx1/+z51PI0vKAD3UH0jbA
+F+hj9duUOhT8APqBrkqwdvkC6NADvZaBRSAvgJHCZOuWD/7xyd69e9o2d2wqRtDU6GPXFzudfRA4W99/
+7x/bv9z5Px766Gz5oUXv89H+/X9AvxnQTrL+h9ZOYJEErN6pgOZ++KGr/Z/+v/KfQf/0V/7Po0G8JwHN
+Kc8zkBYB2HFfZ8sffoDIikLsZR6KoaPj/VasRa0Pot6AqMCxkLNREWvR6mzu6ACNg4exGIB/wKngibjm
+Yl+TGihLA1P4UZiHMnOh50p4L3Ri/n2s055yfifkAaCe4KsQfN0PWoGmUSH04T7QiQu6b/Ggc93Ar7ZC
++HyI57AOHTv/ttN8+K+ergR8SQTs/+lPrYPYN4CMqArlEVUTqPxA79723wZ0ErZt/mBvQHkOWv/6q8+c
+QhoAl0f9nT+sa/lk17ad4LlWVShAXqtww6Y/fwR8VqZQ6Gr3QVuQJSlxNHCCX9Xft7W809GxuTUE0P/n
+pn91/vNfnS2fRSUHeiVZ1/KHP0BflqBTKwXIp9bv1rV0kCawD/3R1v8Pcg1r3bPObG1vd/AgpCLxbWlD
+63ctaOpAb67H9KpeqqD/VJL/656PW7Gx36ZRgv+2gMchIX9YB1J4Dz/v4+cD/HyIn4/w8+fNHfLPJvxs
+xs8W/KDdZrTbjHab0W4z2m1Guy1otwXttqDdFrTbgnZb0G4L2m1hf/hsE77bhDab0LYDz3Tg2Q5814E2
+HWjbgWfQARYDP2iHf4HQ8PMRfj7Ezwf4eR8/7+FnC34242cTftDuI7T7CO0+QruP0O4jtPsI7T5Cu4/Q
+7iO0+wjtPkS7D9HuQ7T7EO0+RLsP0e5DtPsQ7T5Euw/R7gO0+wDtPkC7D9DuA7T7AO0+QLsP0O4DtPsA
+7d5Hu/fR7n20ex/t3ke799HufbR7H+3eR7v3MeMOzvq9TVv+DLWEyeN/wKxR5dV1WBOJJuiqAsckkReV
+gctdCCz1ajYq+BDQr6aUMq+mBnwPesMQcUWQSxEtEvyuXOyt5/dFsN0i4NQQupgWBaQpODYoRd+mr+4T
+1YboEzoCUACcAx1UUH18H8k5UqVUVVNAzDACSwJ7Q4YFqU9VByOnFsGeUBCOcdXH+wt4Z8AGQeT5Efgi
+5rj8189fP3z9Ej9Lr1/8OvT64a9Dvx769aB89vT1Mj5dwl9zaPUSvz+Rv5ZeP8N3S/hk7tfh15fR9in+
+mf31KHo4+vrHX4/+egDfPsLvj/Dfy+zj9ezrq/j3InrCU6+vvb6Fz5++voS2B9Huinz6Av0/fH0eP2fw
+c/nXQ/h8Fu97+voC3v/09fzrl/jsBf65gecOvX729sDb8Tc33468HX5zFz/zbw+9PYy/x97MvpnBN3fx
+/ZG3o2/H3h5+O4yfQ/iEv4++uffmMX4//OY2nh2VPsbfHsQzo/jsF/R0j79J23H8fhht+d9Db55Ir8No
+P/x25M3P+GwcbUbeTMkTw/jmCd7+BNjdJNh4HQWwphOY5bCDsTtAdbT6CTkKxIcxvzXU/rTsAX9AQ7At
+fLfow3ImqIyrNHOhooHyYG0BkcFMh0iIPeA/owFq0yo9BobuAgNypBEHc38Qv9Bki60ABjCk5Q47uwqJ
+DuyD9+o4hmEcQveqQpQm9AsAWCYBrcFAzP4ENgmkGYxQoMO4JO4FI7Y5qYew2YVZ6qbGhdET0+gLCjRj
+CNFggwiVKXolYLcr2jsVvLvmU7PSW2AAv0PaoewerwfagJ4BHAI+gJJ/F4CxE/OAiR3Frq5SQdOQhkYr
++aEq4gnoUj8Blkw1vRn4ArgGqlPvSyJAVyJk9IxP8WyYAMQbU0j9IBHTF0pAA32lXg3M6NG8Dj1DUxP/
+xdKVYQrT5WLAmlBrUMdoDOhDV4BHP0WIVRvQQLmmXPT3wbzGgMII6C+m5wXYFDgLOlIFMQzsmBat+TaF
+fsaSVHU5ragQWpquC1/8C9DO0PZeARzpwrRxKVqw4sDo5QB2USjGzyBEjaZDx9CbYjx2DRER6wKmD2s+
+Tcowk/AsXmew2El5kO4ZTtoD6bnEYgmXM60ksCcoVOKEzpTaDkiGflpwMX1L2FBYqoGqaSKPuMZ31FIx
+07lMLhY2webFDkAt6aqaVmkeG1WtBrVPub8F4KpSWoVwpJ+E1IResKaG5rjBBsUQUNhaCsJ+ulpophFw
+AxqYFI9VlTyL7klbIb0uIYmGviPt7SWxcuDmY3IARFsIfEBvToSFLSrQL/1KNZWCCLlbBtMPNH0V7Zyg
+R2+W8QB3a7DKAhpLKulLYb4mZfooYFeakIMu0E3gRvQn0BnHCWp6RIxbc/lvgGM6WAwla/8gtxl4TodV
+X7uE9X5QxEQ1zUpyHvS8X4HJqkgdPoxAwh40BynTZadJPWC/1C0XuM5xVAMqMv0amwcUg/mRLMBgDlcC
+YD0py44SXdWiYhEk4UZVzcWEiQUWB3rgTluvHMRCTH8I9EecxERTCrY4phqF2FARMjAxCHd7KTI+I9WB
+Vqu1yHVhaupishW43ZRBxQnXACYlGYd+N5PGgDtFvpIEjI3mWqVJ1IndSXSe9leFTAJjTwX/Q8oxeBmm
+CnSLJR7Ep3gvzd4QUtCnc8Itf8X+6IqEhIzdMsGPpqfP0M1ovCgtwJKqhW4CbqIVHg1iL3WxRjaA9QKz
+mHYpKGEAGwrepbfS7CBf9lJyEXjX+sTTCDsqAM5zdQct8F6KzSr4M6DfBSCXEkEkNQx4CnPrBDX09Bi6
+5IyicwKbZzSRK+V4KIPGBlSxhPgzoYvV0MfGb2tkMNjk2HxDXy8Fd0zuDkswoLf0cMtKBN3tlRTyl5vs
+7SFzol3oJRGkD2CE722gA7RAjwg9fuylCCPNJ3kHgXh8a8U1/xqMJrR12tthgimPBlqpVk12UcrTWu3c
+RWKlLzjn0rqDdAwTceXCvMj1kImB+NUAnRiwhP392pQAPBIM972eOKJjGN/W2MFG0R2ENJ4bU3f4JRjR
+g5DQngIBY0GM7qFHRofffN377h+3/LmTWHffNyRqKAIMLewD5fepfXlFq8GAZcp0vTn0HRO8Q56G0Kah
+Gsj10AkQiteL3kSQBVYD8j6Ke6l7iDKxgxAK9BObPlUV8RDA7PZBc+CUWFHlYB6bexRsOGAvMCO4KFa5
+tvb2v9MFauiHMnQcmz1kYswyKVPnhXRO/MVgAAmYlyQI8EUJl9D9WsTOaKiywVwP1h+MHaeUsVD0f6M+
+303JkA91wi1pgflcc75roUeSHnNDtxZJBavtgQa+5WInsfgMC1FMxz9kB4YLYUu/SEKq1H68mSaV+LPp
+0zM7yNjgbkg4SnSeExg6lOgIxVrT510hu1CrUZ76RtzbXkrRrPcpU4zB7XSPbPz+ezFUqjmMFZtHt0Qu
+onuhqxC39xQxr9jQJ+fpalJ27AkA2NSllOdpgzgvOyFjSiHdVGaQo+JoOyFcunN0X0NlYUafY+ZOPp/v
+agd0DUsFTpqHIA49h508VgB5x3EN0gLErovUFSX9Dc9B8hXSBmCIwrfYripPUOSgoKs9iXvo/jEcvKNA
+IRRANHUDiLB94BI6Dco8pTFUuC59zY6BEDeAaqG4ho2zAZRKJ7r3DTEEXZ9GsDtJqF9OYoQZyecenQCd
+g1QnmJvRG1o7c852wiM8mu7rozu+CpkY0MnT09rpFze0Uch6CsAR8Mro3YRWmD3PXfZps5eqEkqCk9GV
+noKKcz15E7vdCSUDBFh3ziU6LIPWapvfE9GXpFUfdFkjDquC6TEJkIb4qg1lRx4CXfP4QAf0D5p215h2
+nkB08ogCAiUtFgs+OqVn39D919EPTlOwY9e10KsPTKNT3e1890PnR+IF5JHKd7R/FQ+bXM7XB1mVebzl
+xORnglRDz3KupspR1Epn+TYiUJ5WGTDiph7YQGmJDmax0rtps5gfWrGCdHR2VilV6FI0PF8wHfs+6Ojg
+qUFO/LgFqo5EYcEqPkQZ0VsAButqp3MZM4JwauPmkaTymEfLHypkEgf2/p93b/vvrvY4Kum4SLf+DvLM
+ZjpMechj6EnqAmMmCX3xZjPHAggW9rc633/vBPQM8jQn+GMHRJoDcnJ4bucNcsUp4Dr71Nb/96DxQdVd
+9NzHgA41HnvAfiP8xYJVE+qZ7ZSdrc473Y5HzEqvB10tFaijfl2rwLwMeKKWpxvbqRI7g6fDGj2Jhggn
+t4nLMUhATg9WpXfvtq/2krYcHzg23OjAlqc7oYUANz/gAwyIKxXyJQRfQsvwAIzQOgqr5F/yTEvUBtzC
+Uwk5ajHUlA6dbyG9Lt8pLyro9dxM3+ve1EGF0MnjOie/OV/xeYiWo9sbUAPbs4OYqwBxqDdzpNjk1j/x
+l+/pxAb/QROXyeKbNnfkHKpYiL6edS1UEN2eDxBAjscXWHDKzpY/FotFMBEgCxFejvAByhqPtdL7vEl4
+ATirGlqHM+whbsUhHlW4XMQcJy2nQ6YNvNbm0dBqeTdIOul5NVvf++gfXTy7bYtTMBpPnhwqSKD1fjEV
+qqbbyeU6oQygj7hqm3giAfGvQrrRI0rD7qj7PzbvdiiNYJoXdJdfKTn4yfVsdIp9hr85Oa7f53uj6nae
+2OVCPRjUdmJP+t39WrCyHxArk0ne7ymqb3M9+8ttbripA7vZtinX2kkU3s3TQui3NKhRlhg6kzqxel3v
+0GMRODz0gLJbJ7vv9NGWIMc73K08OHddyyBxCc8+TEpx4/GoowCm6U/IW+CjnMMzWuBnDI1OEPD3t6DR
+NKr4JoItAhnqaTnboWfEVFMaoK9mIzpNXl1PfEhcoIBE0SciMJ6nk6DMFHKGfpSYQ1PorAKRCrhagcqK
+1Lfpqyl6VYx59TiIVC31VFHz+IHeEACjhHZmhFElkaGHxQgF84w2UvR2BGmJR2S1iEeT1gGCFSECAF0Y
++lQ5PoUBvZoyHIsCQEs9cdrQeo+AfHVIvAi7ySPDEuzp+NV1wCLO2PXjvsiI20bFRFaAFmk1KtONKmSA
+t0FnAJpHUO/KhDzGJzTTnKoCB2oerfniB4IocX1VBLTk8ZEPuIeFrUJSRIUU0yS6jhVILOCfiigSKCfe
+j34LNOIwBJABXvTqcSXiJKM+/glc82qhzCZcgxrgv6sqaR8wMtBQXEypSPCiqAT7QPkl4OIBrgsdWAB8
+WHzuJZa3gveAtqCvsXd0WYVhBAEGAOVizOAeumANFsenU6oMTRabCKAXK4VVBTO+ehxCcu2P6FgQ35QZ
+4JhVNaphpCFBFhiOn0Uu2DmW4yPYSBgLhYjLx+jWMvSShCSa8NV12ny+2ECwnUBGrgxX0ZYMSBuYO+wA
+DAOrAXStCZN1FZoYapHd4GnGQtAtBnRLLxpoqBTQ88ZXYyEqCiKZ1rFdwNAHVX9r32EUjSA3KtOpN+Cr
+PghfIOhX96lzSPIxbGLQTZ8CeYOeYX6pgBpZB5pmMNCckj0EWI1MkPK4HpuMrgKuG56ghR3TTyiExDAG
+lwedA3g5RgUi8aIBYCZDt59RlULEQ1uP7XxFbCu8oEwKqx0AuQ+rC9lPIw7T812FxXg11RfxVdgypYWn
+KArABn5sUh1wBJEpiseGHkZut0yQ6wjLnf4o7qqCRRYRlinSbkLdEGif4ReFKKALE6sGIgT44oBeHZB9
+cxkHgydga4AY2CMHdJ07jQ54LkXXJyXIfVInmZ18gplQKSkCZvzmir2VgOHRFSULaK2GdcMmBRWgy4gA
+UpypNCuAUHxMi9OH7AJlYxIQ+JQlwPNVccaKwaZEqBmfx7jcMtobAOYQPPhY033TR+SoFV2y5l3aqp1e
+RC2NjqHwCXpS61QDDRk652qGwxd1UeChTBxrgeEuT6/TKg1fkB4MW8qetAK1hadCmLqUPIQ1oEBYBtW0
+AH2JpxgvAzxlSOcVsGCsGCRE55gBn8YuJhTLIWssHidYFVqghGYojlsW9wT2h07HWJcwKj9hnAvYFpYS
+xwnejYK0EtLSiiEWaXGLw7BH+/RcAEiXknIR8g1mZ0wXOBYOuA5UDFlLLsYEtHjH0koFK0DLPObqaq9q
+nU37YJ55Vcg6tyYqIKGVTxYFhLfSBHoXkgTWHLBEyRPjUhxdRpyEQFI+dnpQzPWqBjFqMl6pBgmZEuvS
+kVAEc8eMM0IPrlBSVCwCBoMNMUA6EKFi00KFbgj6AsXJatIqo3+A0QKYS3QTeeLgBTwr86Q6lf7LoNRB
+EA1mKj5b82WhT7uJuAWN9faCrCFb3HIscVsVjBAET59dWWgspLLFODFHiHuQGucKfvs2VXTkJZQ5dLAZ
+OiC5g5yFxLTwoArjh1lJKxtrFfFwGRYU+sHSf0aZg+kkdEphbSm2K0TwGrJZM2pIe0lUKgVa3NCga54e
+k25914UiBRURV1Vq1GSDKklgjcjhdVIUJ3dZsCWjm3I9jGnTHui9mAbCyTWxVcVjwn0HLYC2XAyH0qlk
+/ZBG73MZhkIPQIn7ivGUZTGKUPOJuMSth9tgvzA2KAfoJ8Z5RPEAKVN/JStGNgeBkSkJLqiHXczEMHoA
+gFs2I+cQ/NEpo5OSeHjIUyQg0CTQWZEgoQYRGlRE0NBb7MJMJrf6ocTbKVLLDnHeRbLL4s+FVPG8QO/i
+CSTF4SAdmCXl1irC49jstFRmbJcWsK3pgy/5IcetoJl8vgsKwSUWhwCRswJP/GSE9ox9URx/JOepQj81
+MREZDgE159LehBwAv5c9TUkdCy2BY4kBUoiLpMJYwZovnknhNS2ue/OFyBYvpXyw3kQ5OzCM+tIeIYV1
+LMEU8gNwLlavRG87z3cLwjt05TEaC6xjPhbZRZ8sLSN6Vl1Zq4J4WYFiY1UFHWD3rC8MwoN0DkiX1DAL
+0l4VlmPSZgdRpbytMOSnRI8jFHwKcQxZz/gWgB/03evGfjXBGOicJ5HSqoHI83xyKh1hJHvOsU28CFhH
+rAOoEAJBCQ3wJEV7dK5ob4esIRaYDrQynRUqYHwh4wlzDuwbyA2uCWz37+i1wQCL/r5Ijgs+ETrPMzxm
+gwvhQQogvgBcw+QDBdRV/kokYSIz4jkG+TyBDPKE/rcLp8P6SJOauIYp30pR0isSTFHSA6kJRUMqcbRW
+I4hFnHAHY81vPhcJL1oItE33fK/oAhHzhiPQ3rthwVQ76dQ3Wgxxh6o69LrotnV4Pu7LeU13DswKbCHR
+fcBKAxI9QWtoq7O3rB2PHrWSnEuZ7bs+/vQL53OwBPUyHfWu2ANlkcxKTIpP5S0UPInZVcFm616RpeB3
+cIOHv93EHguAd8DpvcIX+ZaWL0Nx6miPJkuuZw9wuF8VZ5YpS2QCdg09fClSIpa1FyI2ofgTe0XaeJpO
+G7pvg5qzQedL+YIuM+4iIp1gIiAcngNoiQLED0+dxLWbGMJCmZVv7PGTt4UG/veEdJ6it9Wt8QQISk5i
+X2HQ72eUHqW90E9PQdcg/drE/0/pVE1EG3rEM6HeHUV0CChGf4pDpOUbiuyceGBFDhuTc9phw+XFGosk
+MlUoIf5yH6PROD5sMKSZPyCcGxYlymqndcfSHs2papXaDMyT65HDRcMY137DCGAxwVx6bKFtMGeMVm+D
+UgdK5LIRBGM/94iG7SrEGMsglUssp3Til9He99/TLcT553p8q8XAY6pGzs/1MNYI8kSHsD8h11LKEIC4
+UNz8ZhM9g9+L+uEa4iM5TcnRc4O3k4g6ORMlukwFm+SMgZ+AyGMelBSxHMlWcTw4cuKV3yZaQA6WjLHH
+fZQb3ifWuU9/YPz13t1tH+Xk6NHZLlog7/wd6IYHhX4k/mLgt5CxQTHQZtL336lEqpA+xdcCBAUBnwAF
+gQ9g2ZS442RNekmc73wTKyy0qgl6cfFKeg1zPWWRGFwMHuaRv+UIych5aqcsgyfO1y5YCsLd3MO2Nka2
+QkL5SQ2TYbQInlepeMOcTXKaERUS+qeJ04wSV9dG59PQpaNEezXhIAc6BPpFDo7zlOjakxOh2jck1vxu
+QXR0XGvvc9GYgdGOX9wjmA173a9rrZ0SSyumdUmwmRwvm52CgX9gkO53YB80344+u9qLQuFyspkvCh6W
+MwrTJZ5eHtw4HVV8VlEgOgxLTOAYZgBsN8EnnpzHGUbN+OH74oyiUwicRTsgzBMQbVADKhEbAKv3jUxJ
+KMEIbyo5Kd5YFO0m6Eti0WkBY5gbhDviXsGBpF327NVyPS3/SWG3t8xthubBTPsIaWqMZe9q51FvsQYc
+iy582DNxTY5wu3eIFBVHnKPkhOUbgXE8hlUe5dIAdLGLtZXzlpZesQ6cnXQGuwQmsZz8G/Foe9vovnYY
+wRvUvH+fL+d6mAPAcVLgyWm6odmcGolHoJPyn//qlDiEfCmF8RMDHzDSlSPcytNZ7X1JcOHwWCPnQMql
+PJHBJsNE4GGYnDVjlQBTisAu0Gg7rCUGgxlSVI6Ee0X7tLT8HVI5USCbWKIDtuJBRlfHRCeJrF6u1fmT
+k5Md7ymk5Ag5xzWfi46mxiGSrAoEpEzmMVWuZ0DCDsQGjuUsExoKYIWWYELXWiLYHpsHzRSqgZ5+hj8b
+yo1cjxxNm245H5YDYacsvXVYhm9p+TR0HAmT2AM7td9vk0XEOyAHt4vGl7NBp01oabPIHOZI5Ho6xOX6
+pUi5NhFPFdIVCIN0y3hGp0PY0ZHgCCPWQasW64/o248ZG5dzHGskSM9twvzQX7v2VbfKkSpzJvyQRjsQ
+IwM5jJxrrJOjb6flD+TBHgaH/QGfez0t8m1LQZUZNxRzk0qMtAVPlmDRVmWOJq7i3xIxM7YyN1U/N9qY
+Hlp5eboxf2D1lzMry9frB2bweTb5sj52amXxwcrc0Mrcz9nwg2xirjF9vXFypDm9kF2ezCZmVhZv1y8d
+z8av188/Wz3/BM1WFhZWFu5mpw80R3/Ons+uvDiwMvdT/ertxqWj2fPbKy8vNQ+caTxerD+6Xr90pPHy
+VOOXi/UjQ/i9OXMY3fK9y4c4pF+uNc7cq489X71zbvX6Uz44NFwfR8uZ1fPTqzcuNCbnsuHHK3NHmy9f
+1k9eajy5sfJyGY80X2JUz7JL9xoLyytzi2jZfHq4fu5i8+7I6o1T2eSV7Nbx+uN72cgxvn3xUv3Ms+b5
+iWxkOJuer5+41zx+Mps7mF1aqD8bwzo07i9gXtnEqWzu0Mri0Mr8WHb7ZTZxtHHmav3JYja51Dgyym9n
+z2Z3DtavXKofOVrHs+cerp5frF8awi/1c/PZi4ns2PmVhQf1iZMrS5Mc9sKJ+uST7NZPzeWLWDQsSGPx
+auPq7dUDp+tzc/WxiWx+OTs1ng0/W1k8h/6b1+9l00ey4XuNB7IdL37KTl1oLk82rx9rHJzPRhcbR8bq
+lw81zjzNpk6uzJ1rnD3WnF5qTl/Pho83n8zXz15sHnyUjV/Lhm9z2OP30C12Njs7gp3Kjv+UTd9onHiI
+RVuZG68/fY65rLw8mz1/1FicaODZe0PNmTuNxZHGraXs2ELj4mL28mz90gPs3eqloeadAyuLz+vXXtTP
+zNSPHQDZrF4cXj29VD9xG79n08+yxQUMpg4CmDi6emG4ObNYf3w2Wzq68vJ44+U0XlF/emJ16Ej96H2s
+Rv3a8+zl6ezI8WxspDG7WD/xI+aYTV5bmQNd3apfOI1VzU6eWL36eGUeMz3ePPRydQjLOIpmoLTG3VMg
+ElAmPsdLs1uj2ckxEE926y5GgvFj6RrXzjTuP1uZO432WNLVQ/dWr883Jqfx9tXRY83lC/ULM9mLoezu
+0fqh4WzkKVa1efgUaJJ0dfpA48ixbG46G7+PT7Jj50hdCyfZ/9Qd/H9l/lp26WF2eaj+dKJ5d6w+fhYN
+QPmNe0exUPXZg/WhE6Ai8Es2dDEbv4pxgkrxFQaAWaNxc3omu3oCRAjKwUJxT1/O1o9ONg9cyG4+rF84
+sbK4yN05cDtbeF4/+7B+fLqxdILcOvuy+fLOyuLRxuLxlZcjmAVX7OkB0CpYElwGbuVcZi7XLyw1bi2Q
+kBYms+NnsRFgW1AU1rx+5STHP7lUPz8MUsTIs+HnmBc6AZVmY+fBNdjHbO4cKC2bGWlcOwC2It2euJuN
+PeOzxxayqwsgD6wtRoX2IKrV0eOcI6h34Vh27lL9wQ1QL6gRXWGRyQULk82hQ82Zs6B2kuLV+eb0FAZM
+gjyznC1cqo9huxcaJ2ayG4dW71ysz81kJ49xGe/NghLw1OoQRM1QNv0T927iFDf99IH6tdFsdERed6J5
+92Y28hgjxMKKTDuK/rOJ8eaTm1jS+tg5SBgwAmTOyuJNcFzj7gwWJLsNbl3AOnOmZ4ayM9PZKIbxsHFn
+ERImWzgDmYNlQXtQI4bUeHGuuQTBchXcB7nXnLlBKsXWXwL/PqZwuHI4WxoD79d/nKqfWWosHm4sjmKO
+jalzjckn4BqQRDY+Wb98G3RVv3hw9dxpCs+xh41DU6vn76GT1TPToF6s8+rlK9ncXPPobHNmqnFxKVu4
+k80dq1+aJD3cflyfOdNcOtTgGEaadw9zZciJ0yT48/fqh0GfBxqPlrKX9+vnIcYpnVZ/uUBpcw+Ca371
+8g3s4+roqezWYch8iJfViydBipB4q6efgd3IKZjU2MjKwi+NI/fJGosTzZO3688hYa5xhNPPsLONu8dB
+ciKHn2NSZLrx69Qmp8ab0w8hSah9Fo82n9xbHZ1onHlOUnw5m50+nr04SxUwfhstMWbuxfIvq0NXsx/v
+YVW59Q9/giTHRBpnHjdnSKX1a9exI82Z29mJkWziUTbxM7iguXwGYr/5ZGpl/mF28njj7kMRJiOgKDLg
+zBPyFMTywpls6r7Iz9PUL/eOZgsToJPm2IP6pUPZ6evsjZv4LJs+tLJ8uT5+qzkEmXNmZXE8u3W/8fP5
+bOImRGt96EBj/Bn/fWQ+G/ulOX0Lr8uWh1evL0LmQyNkDyf40rFT2RCplN/+/CP0b3ZsuH70werBm5AP
+eC8lIeTnyDDF0UlMbZ6cDv69O4KZrl68Acak3lwexVAbZ2ahU0iokJyjC7LOx/FVfeompDomWL9wtX52
+eGXhKOiH+vfaKOZI+T9+vbl0GpyIN4L8sOON60PQFxRlCyNkmcWFxhTo+TS0GxXQyUOQtyQqKJexH7OZ
+eby3eQT8PkONPHKM/AtZcelq46fDfPaXo42pI42FuxDm2RWIponVn49l01fI42PPMH0MFVAB42lMLQm/
+H81OXM3GJuvnr1FNQAMCEgwdJa4Ad4+N1o+NZsfPkwvOT61OjmSTN0QnCnNBrU9eq0/dagzfBZXWn89m
+lx5jjiQ56NPnV4TOr4LIMR7okeYy5vUCCoLMTnl4GpwreoS6hmpl5jBUW/PukWzpPDnl+Amqs4WpbPoY
+iKd++Cq/mj7SvDmMBuDQ1YPT1BEQgwt3Vm9eJQq6+LJx+Fnz5QOilPHb7G36IZEMZPt1vPcYGJ+79vAU
+xchpSLBLzdvL4ERs4urwj9nCeTwOfbeyeKH+YAkSAOqeUgu7PH2MApbI5Bw0HTTp6o2RbOYFURbme2wR
+FAK5wf8vTmTDc1zVyWvZ/ONsAlxwGFyZ3bgCPq1fPgl0RLK8cWVl/ije1TxATVo/O4YdJ23PPwEwg7Ij
+xYIgwbYzR4A3oLZWlqfrZ+aziYMrcyfqR05nxx+CQyGNKeVuPGzePUhwMnWBYOzRUuP2leaJ57JQ9zHZ
+xuLdxuLUystrwCGU/9CJ964DKUGUEW9ABt66ujo53Lx4on4a6uzS6s0TwBjkx6fPoeVJny9PA9U0rk4R
+sl6+jpWvP1psnDvfXD5JhLNwF7OAuofEw7I0x4Bgx0CZxJ+TV4EQyFZnJ1aBoEjbh/EKoseHhyi0H48S
+MQLBjt9rPrkKBZGNgE/R1TLAJ6i3fu4l4c3E+eb0PSwOeRYIeeL46p0xoqwXCxS/Q3ebxw5lYHkg5KMX
+V16cWj3/COsJIqSWuXS8eXeIgn3iIB4Bs0BIkgexv8uXmzPAUUsr83fA4NyIp0ehGRt3idzA4FwcKLLp
+n5oHrzduU+/Uz00BiQFdUAdhhcevgHewm8Cuq6OjnNfJ21BeRCPYu8lpstvYLDRv/dRhootLR6h/b402
+b74kqoEgvbSApYPWy6bOg7yx0ZCfFPIjYNhTRE2Xb5AjgB4pD69AsLC3h09AYKBe4aZxYJjmwxv4f/3i
+NLiJUmUOZDO+8uIapcHYL/WpY/XJR/Wjt0WPTBI2Dx8nB038TI15/hkV8ePR5r3x5tIS+Aucwh2cvkEY
+OXQAvQF4410wGWiVPHkC6d149gi4lMgfGmr0Z7APmB3vgpYB1AG5rl6+z/1aoIalHAbdvoACugn9no1d
+W714i4s/NtccP4iFAm7BjtQfXK+fnYPKzh6eoiYd+xE4DZqxfkRGBX48eYIIcPievPcpZMvKy8dQOo2p
+M1ANRBrLl1d/ugShhxfVbw6BxrAX2DvoAkyz/uhHbjRk9dxc48xPzdHHHM/JEWJCID3oSkCaW4DEz/DS
+5pXj2fxc484EMT9Q1ssbVGSjI8C6lCeArLBxxh7Why7XD4EIT1CPHJ8AF0ATYWrEz7dfgjtowhw7AlFJ
+UoQEm4e5dIkE9uIX0Ay2m8bLEUiPwyBFbHf98jJoFSANIguMRnPpwmnMjpBvHJwySRENm+L4KBacanrh
+DvfryH3y1NknAKIY3urQNUpO0tj51av3IU+aT+bYDyaIrZycWz1/idIY2uHlLDUdrCrIc+CZ6XmuMJZr
+XKyky9chD2kqAj1Oc2tA8AJynmWzw2AcSM7m8hUwKRRQdhx24hIepGnw/G52+zZEBK0YaD0YsJdvW5MW
+NAzaI81AmULpQNqPX+Hig6nvjEGjYYPAX6tnLmKjOYWTY8B7EOnZ0AsQGCc7eapx+Sb0MkQTrbCFn6Ge
+Vi9QnVGiHlmuHx2GmF09uywct0AUAYsJWhi2yeITcBmEc31+KXt+J5t4DO5eWXwJEoKmAIvBqoL2h6yj
+UQbaOHM1OwXz6ia4CfCVNjjo5wWoYr555BFIDvPCvtNUBDdBYsDAPwz6OU5RP3yX2wdNCsG4fJJkA6G0
+fL75+CYx2zMA8tHs0lVC5acX67NXYdlRAZ24R+gLow/jvzxFfXrkLq0zkOXQNUgbgha0mV8WW3KhPjHR
+XH6YTVyAlUSWX7xKfj8ivHDxfnNmiRDrGCU2cSMsOLz0xCJ10JHjsMppHcw/ARXVLx/E2EADK3MvQb1U
+3xeh3Ubql37mHCFvaaTAzr0JCUMsdGQsu3y+ufALdgHzzRZGMGzgdhKe8Avt8UtXm7Py+SHYApcIdw9O
+N6ZnAS1op88ehBLMJs5BllIbwlCdnMPKg7WJisdGVn+8CrsGfzauTxNXQ1YvHaVldHkIVkP9CiyFi80Z
+IKJpoqDpy80nlyFRCVpunsDc6yfEWoeFNfNjNn0NPAKxQ7h1/2zzl3ONc0v4CoYJJQNGAsH7y0Vq0sPL
+jV9u12cmRKRMZbcsR4/gE2qfW/frT26DrYgkJx42DtwERQGjYsr0n8z9DH2UTV+gOwImA5D/5BzV9NiF
+xtnbhL54aglm3RiNo6VlAunJKVAg7dCx5Wz2aP3aBMURjESsNshm9Enj5wOkqAOnBYg+EHfKaTBF/fpN
+Uuz4YwiTbOJOdusc+Xf4EPA8TQAChgvAbNnkpGjn682fgdJPrP50snH3ANaKy3X3MFRn/dlY88l8NjwL
+LsuWLwA40UkFI3TuDvf95HFMtnHxBX0jL4ZgSVGNUrOfF01BSoPEgE1By1EsOPyO3mCtiIl6FTqagJ9o
+kz4oohQggctXoaqw1+ACyrFh+iiwOFRGLy407g5hGQH8sCYQoasHxutjj0hFEzfp21m4lT2cJepYvgzz
+XCwIMPJBvJqyhZiKLrJsdpYkB3V5+Cq4tT49Toq6fqV+8lL28Gg2C2V6ggba2PPmkxu0lW4+XL0K2EZ3
+ED4hnLv8E+XG/COYRZgdRRww1eQ4LeiLp/DJKvj92DCkuvjQntESfDpJCAdD4OikCJxjGAxl2oWZxqUX
+jcvYC0CUJ9k9KIhJIkmsz/Ff6Dp4caF+6BrIMrs5SmE4PNs8MkMn2PAwXTQP7mDHVy8CJz/DXIhegEAm
+ZmCT4nXQkvQ8wHKBdUkbZIkegxsv0M/Ki/MAvfXzE/SDwVrEpmDjsNFT6HAGlLM6dJAC9sRV7DVAF8Ug
+Ojk3CloCtG4sLkPKNe4RBTUWx7BiNDqO3IcdRx/LyUuNowCBk9jxlbnbFHoP55rLl7KRi5zypSOwZBu/
+YJ2PwH5pzl4HmWGhOPLbLxuLl/FhdvwADdvlQ83lSUwKhgD0EZ1OLy5k48tsicE/uNl8OpHNw0I5Q2cm
+cAKY6+Qp0Q4PKaiBu6aXgBUhc/iWp4eBYMk1156s/jTRuDxE6XTrLp2BF2bqM2dJIRcXKKuPnSOXTR8j
+42Czrp6A8KT5A/ELpX/kNORt48wN+jfuHBQP1T1af8uXG4BYk9caT65RPgBbAnsfvEdcNLlEb+ThSVE9
+4JGbUFsCmWjjU4NPH6mf+LEO4Dd7ZHX0mEi5SZhvNGzvL6zeOQfwTIvj3OHV+7NE13NH0YbrMALrnvwC
+M3xl/sjqhcfZ8BHsPv1RLw6uLExnIwAGRxsn7lPHLd3CvhNDPjwFpQw6oT1+b5Zae/g5um2cWQRoIXp5
+TKMV6p5YFED60EvQNh131x9QR8OyuHS0Pjdcv/1T/eSVxoNT9BJfO7C6SFQGyiHZz15tHp3AdhOdzi02
+pq+vXnhWn37avLeYjYw3lhebM6cghME42YGfiIhevFiZP0Gjb3qGW/b8duPoUH346Mo8AOdc48QMmfoq
+xNEi13z5KdHIFTp7geK4krCUjy1jOm7KMA4dDviM6/Ni35MQydgPfdePEl9XqlE1ir9NtZsyUIUnnl4k
+AbOhBGwa1juIlQTOhmFUKcRa4mfDqo6ZhKUYvyohpcb1U095cs4eqTREn9KP8eQTiZqPq7HGe40uvVoI
+JY7UDESM5ZDAUsN0klCVVYG5yyU5SGNIrpHQQg6b0Sjfpn7VBj4aia01KiiloXKjONaRTe5kSK8fqzj2
+C4w+RG9lGbnmATgPMjhOVSn4axGJjDtlqLlhoN+rqVArxu242gbhSuyohOYWFENwY4mFxXhSxulJbE9U
+YcBmMMBoQH6O+coqGQnANRKkG0pVACWRvIbnUIxm5im7p5nPHRV5xiaRnkbiYSJmTvhKgjM5R6yYG1Wq
+NnNbG4n24a7FeIEv4Zk8v7WRkLHEfxqP8TeYY+z6qhp5GASztZPI8zlQ/F4IJKiYUQKYa8D6HX7kxr7x
+sZvMQ8JOpewBv+siKQSrEmNlJb1KawZGRRJALRHKnpIeVFTk6mEF0FS38eCcK6OMnJUbiVWLGLNk+2c0
+KFYqkrhBI1HXBpP1GWXLnBEJozax2v/qMd5Z8DnTlDFuUaC9KNEh9heTfbVgJDqP0bJ+qBjXhPFyZZTL
+sKbIfXXd8/dL3Cdj//CUZHsp7v5+UrgfRNhFjpkkH7+6v8/HO149rur9pCpPDbya8nSkB3h2WVXMAq5o
+hpAzlJVpQEyXKL667vqBqwp4SCKCJXzVQ594OupTVcxCgmFNQShEIqeNhNHGEi0cFmW1sdfccYb6GknX
+5Uwx94IfFFREjgDhkCsNY5iUxDd60esnrxd/nfh1VLLkF14/xM8cs95/PS6fPPr1gOTKP8bvy78O4fOD
+0ubpr0fwc0jy6n+ST2bx23PJqV+0mfavf5RnlyULf4q9SY8vfh3Fpy+YrY+/F/lvZvHj2SXJ6n+M1mvf
+vz7Dsb2+yvfyO/QnGfySYf/i9YL091j6f8TeZWwvXl9/fe/1Sfz3IZ69a2chzz6Sb/Ekxn1DxvxEPuNb
+X8h8Zdb49kf5BG/5dVhmzb5ZY4Atn+Cfl+j5R/vGtbEx1//H30eIZw+s9cA2Q+hx9t8VA+bwxEtZ0yvy
+D9d6RN7+UNrYOgasLLAklQOW0DPHaesXLP16AL09+e3W2d9uj/52a/6322Py+9Bvt+bkk7O/3VqST47+
+duvMb7ce/nbrZ/n3Pfl2Qhrg/8u/3ZqSp0b5ID9Bm1vy1Lz8e0QenJc2M/yF/15iGza+jd/7FHlaWl7i
+//nU8G+3Hvx26478fv63W2Py1ZL8PiGdTMsb7/126+lanxzV7d//jXddkJFc+r2fIXmd9MPfn0rLe/LJ
+vd/7RPsjMovp31dgWlpiDI/kkznpbVqeuiOfnJanRuTDB9JgSj55IN3+xAf51T1pc17Wdkh6G3oz//bw
+2yNvbvPfb0ffPHxz982NN9NvZt/Mv5nBP3d//xw/T6Wuw8Lb8TezUslhhPUZ0J41GEbQfvbNM7Q7/PbQ
+21H8fRefjr0dfntQ6jzMSyWHu/I5W7Biw8/o+SCrO6DfqTf30RPe+/YAPnuO3u7h7bPS8jZHhd+G0eIu
+Ws5wtFJbYlwqScy/eYZvx98ewO9Tb36Rt3Jso+j3Jt/45sHaTEbx+2PWosB4Rt7MyJgey7tmMTvOlFUl
+HrKWBFrelNoUw+jRjvhnmQlGgKdYo+IpnnqCnyl8MibVKlgN466Mlk/wPbOc1+/PYoQ30fcY5nkXT99c
++3yEb5OxcCZj+Ocgx4uWI2+mudry28/S5zDeePfNdZnduLRh66fcG1mf2bcHWR2Dq8Q1ln2ZkXHclPZY
+Z+zdz1xdPDGCzx6gj2EZw8/ckzcP8Nt9rNIIWo7jrcNoz1ksvHmET0Ywh8fccRnPYanSwRW2ozuI9bkn
+877LFUZPN4VGWLXjOvdExjG8tneHWNED35LmfsY3HNW9f6/6Y1mZQ/KueaGKGYwP45K3ch3mpbdR6X+U
+MwfdzL55zjFIbJjkBjFGkrGnaZCUGeQaFG0EtsA6BjylVYlGlDAlj5U1pLqDRKoVlSn7UdhlY+wl5CSu
+Ae5ITq9E0zNdn7rbZgKYOA1DyX6O+DirETCSV2KTmV3DPM5BHUjRReAzN9BpKKUXQs2s9n6iGxXWvBrU
+qk3LNxLQN6DcGvpktHmvnRHL0aBTz5fciFhLdnIs88UbCiw/UfalaITNAzBr4cp8C8Nddcx4V0bIsPhA
+mZHRgY27zytPch6lsof2BrVEOwu2dJlU7aUuy9zwL4AZhnwync1VoU2e8Ewq0xXQzNwit8y0hTSWOhbM
+MmHBkQLARU2ilKV0p2K+pxRui5mYgO8qimnu2oYlGlkCAoKQWAGDKDHODyBHJzWbjyFrzVQyicn3EkCf
+EtMUGGlrGJbJeLhAcncJ1kJCd4Yo1wjiMVymjDPMSYK+mFJXldSEgLFMNpdkYx86wyN4u2wn666hb/ul
+3sfgWbOWW1FgvKard3GmprzD0llSjhlytUfCpR1gRFv2gaHxiRqQ6DsaCJi7pBuVdC9IgZXuiGfjmqdd
+RjYxWZXJI77h/rHuB5aYxRP8hHU2GbxYkoS6gPTBlAEtLY0NdJL6GKxRIfmuLN4IeG2zHIxNyjA2PptF
+u7hmJDDsAGOAfckOIWl4fonIvOq7XJ5ttuZKhcYGV14x6DewO23TZKxFpAIQLinSZk+027B4I3GdAI1a
+4sYYKcv5pSZxCtpmdpi/WWpNmWwQ1DSTzjzmSDBgjQH+wmMDfgRIiYXE5xylJB0IzXe1p0HPuhYGvbKo
+QCB1SSSezw8ZwcfQTabylbSyU2EBNIB6icDXXlXSDMLUvn+nnburJK3775bVGEmbMikHbOSCysEj2tvG
+8iFMyaB9A9IocascG+dmg3oZx0dq2JYy6ywp6UTmLqkthkPBX3vsFrtK+NcmyDDPQJJdiOpdzfwBbrCs
+tSHVwTLp3iRv+sQKAafbCfWgs8Pug01t8npJISr4wsoeyhBfSjiQScDX5IcdzG4rST2iAgsyMmTTFLTk
+kkgsuPZ26jQxTOkJSfMSvx/bOjssJpMM6rXk/qBm7PxAUpx0r2VfyJcqyXNf2S/4CRN+32lr22GFh9TA
+YUL1APchSiUKdC3vZS05ZoMVWtWUNqAWOd2dsyH3DgPOpTCHUMinYktyT0AFzCICm9VsYotp28Sagi2S
+iBBXdlhhxeK0oc0KIoFVmVpTYoEUhklawSkx/Nr7mNQfQgozC8hjaG1c6fFhuaSeHixrS1LMBPF67Y65
+KmGg/jarA2xOkS3wBG4IfT4v0kbXmOeCld/B7MBSVGbJEVX72HI4M4ZAtButCBKSAilq1qUukRkHSLuG
+gYmSewXCpwAKavmWFiYL4LUOiMwD7YADtkMyYHN3UOpCSWKJHZab9NFKfxpLLeqcIxnYNo3D0L71pSgz
+sxU+syK9nErCox86bAVJoPzY7MAKMp2ZGYYqKMQ2PNuXPKtAWpe2sg5vd85mTzhrSUqM9MeagZkrfsos
+kH7MdluFZUjVLk9y4/9l5/651dpMS3GSSCI7u3NUpoHex6hpUkEimQcFRs4OaKn4peM2m35n0+kMazLg
+cZb3xdx3gxmK0T4qNwYmQ1fRaBZhBZW1z6+klbIVcpArvhfUIJ8rUoUUVAIFj3Gy7LfEexupbYWpYATa
+5lanrPYaKpPUQJ54q9NrcUjMDMVUU5ZEldpXFlZgzUQ3UiZTwKFnvE8JeeftEmyzqGSXR43sGF0iF38V
+QZQnjk3nMHuU61vRzNyAtOoMSvkihrtuHdQOy35vEy25lqVhvrHZeiy5hEkrVwQEKyhj36Xohva2OhLK
+m1gwVKDWNUkBO1H0E8ZFY4C9VsCzMinWDBIYHZpKJPKFdfLwH984LGjOucdGi6cEW8H61N05UXUgaFYW
+GmDMP1MRuA9SubSiuaL78P6KzQeOtU0M2qrFreZhkRzWBWJ4tgIPi0oeVDUuubMtZR6rzTIzOyz4slll
+RorAQY+zaJqR1BAMQipgrGupsqY1NHosqZEu641XE8FuDCSOJVnNBm3bNE4WAmOKnLN+PRkPAoRzhzIN
+JIcVwhwyxKp5C7C0AlmCKZlWLeKCyWqmNS9JPpJx7K7lIUGTiGvH+sI8G9Tv2BycWIquMU6ftYr0Lgny
+hzAWbb+WZLnDQj9ffGZBCFlO6JDKNn5jUyKY0kE6Y0B0rodCPCAslM6oCPBdGyBn/1oamfb+mrI8MvVR
+VSrEQQtXzN4yVJxxKtF+ohtuoy9lWZjWqC0zQ8BT3G0VitpYZvkt7X0Z1CoAGt9YIWkTWY0Up8LEAKlC
+313LorTpjIzPB1IUH24iwkN2xObHSpGxoFayibBSIgv0Z4vUUPGxG6sULeXnWZWi7FdZsMdnaq2ILsnO
+IUxhQSIvTWSrmB3KbEQLGRP5viS8FjAZgTmE2y2eB/rle39wpDDPHgsnoSIprViyHiS2G4QBQW/TE41k
+0mlvF3mHGqdIbc9UXAAe3lcAadOrZS5tdpV2WyjNPLKoyCImLB8kpYuorkPmXLJc1oaO1naWku6T6toU
+F9aM6E10taxDJhDo0IkKYlRIeaZ1LZ9L5pnDFcNQc44UvbEpywZ6ZTeIvKXlc7CRY3OzjMTyYx+s1Cv6
+AslYJANDo8NUyhsy6wIWiqwSCya5PowRgHRj+iwtfaxZLMDZziI5acWWJupJBn1BZhETM2qs7s7ycwq4
+PNaOTaNgDRnaY+WYTkQyLdlRcrIEXEKUsmrxuhZnhzXuQOvgSZb0Nxgg3+4oI2/3wT6SWthFtujpYuV7
+AAlBDutabL6esWPRdkG2EsyiF9ci4002/UDKi7U4xu5YwdbMsgmnzqCWtLyODluvDfQOIgQMpQSTyh8Q
+nj5VuFPwea1CjddbOCxq6nADWRwdf70bK6iETl7XwMrbrLwWljZY4t2JfwFVMXmP9OkzNYSlgPiGbVaU
+/A2wDPbnAIiRX6YUMsZlCUIViGp1uv9uhYdUCYOIdUSd2mQVr0tJYi8TkbCYzjbI39gXHVfWO383VxMo
+Eo/pLgOcEdOWOwuKgsWwMDdHBglIoxgiA2tKHe4o2pS0PoFH2dlfmZIIyCGZJpLwRjVh0zRsGoizW3Jd
+HKIZsm+tSnKT0ocubcWKL3URQ8cvWqMpsQlhHgkIr223UqBgs23axG7ZyoqcYvczLTsv+VO5HowMb01g
+gwRarD3SvOT84Dsscuonu+WyAY95T+QL6gFlpD5ergez5DrbNFkASN4Y0MNrMZyC3DKCTVWOSK0KDdS4
+1i6ZU/mihQAe9gTqjMVpoNlci9ml5IHYMrS+/ES0fZiKSPqr1FB3RFSahNAPfxal+CRlAbiSZb1Ye9MK
+FGewHHG4JNKURTSkMIUByMd4ZelYMlPy3W1Ct+mVmgUOy/hzN6MKt5NICURF/YcX2aTFrkKNm+l8YSHq
+HuvssCmvLKdJ9mDiEnR5L9gD/UlNt6C2h5oJEjJyeIJFyyallUyj1NgqCcwZpnYykpVseIUKlon1hGhl
+KclrosUOoWOTCDe02UQsMSNyPbR6Er/aa01nW+nA7E3jfgxCCqfqOC8lNDcILmhpKVgalNJ1vIaDeZpr
+lR+6v2JdjNiTbPKgVuU9KL6Yxf7vKUQtkuq09Y9pIAwkh2ZGLlIQCQZTwJXy8AIdtJuu+UOMFFPFxHZa
+J5dd1patjlQClLpvPMZKIRwqYlBhq+iewvj2SXU7SW9d12KrHOT/sq8SOANyr43YaqwAxzoC3CTeqYA2
+Gvi4ra2nNQ+OjTfYjD3Dy1XwAOtA4X9iVu/Xf2MaKAhF0kRB47HbnWvfY31IHrPL6UkSzJdYILhHSmk4
+vLXG8cO/snJbWd5MgGlttS7JRu9RjsBg3tsQrpcrReKNzi7r4SnCtiMqI8NE8ScpzaHaNj+2NQ5kKiAb
+Wi6fS5mVwOb6mT1rjqWNQFWe49i8wTX3D0vUSiZ9ESzdYktgmI/lJh1nm7Vz+GxFiZ6zlTEAEGsscSc6
+QEQz2xtKLyBe37B2HCxz1smPmIQGHJzEO2y1ks9TA2Ri/m7NKxhUFcGm4r2jtsZ6fip5ohuldmZQa6ed
++40Cy8idAlKLYMO2VMoskkVBbta7tfHTUDgOkJg79ol2eEmPTQU32+Qwttbyhz+w4thOGJUaQsjaapIM
+l+thajdYRnDPfr0Ndl9ZVTbY0hHfWQaqptJ1q6ixDTbrsWXntr3b/un8J3EicIXYRTQqEoxeEtfphWN1
+xZrzjdT7Wy9iBrJMUjmNX9xA2PBpIsN9l5fQdDq5HqlDyxtuQC9fWh+ntkCXV+KI7GHuZlgS9ONEoZT7
+FVhRrLmUfOQq65dKoPMHQ1rVrPkZDpA8hVHDEjcM3/EKEJBwzoFF3J3zmLIdVe0bEsyBFGAzZA2Mf46C
+1SnBzSpwaby3doqksMmCChiCcn5A1L/4DqFet1nvK2vz6jRW1ockR9pglSAgJhpcm5ioGSPOv2JNBJFU
+Xyn6ZG0M2k12WqxIkxXL0yJ76tiCK5KPiV4+k5IHznZq2KhIbSjuxZAXx1ANglL66aTsTyQ5eb1NjMw5
+tpRN96CVptTyX/mlzhaZH8thcIbbsFEbHTdOpX4N6xrkeujHRL9ScNOwmB2NbBoG6e+GprFZwQ7YkC4K
+wYrdTss6KXqZRFJk4Ctrse+xfuHdFmvsoaOApXmkdMXf/JiktVaQYYd1a+2xaNTmwndWCRVY60LR5fmZ
+WKuOrWNitoUATGHN6nfnK+va2WWtcmt+GNdSOTYdlGKhGB0oYvW02UI0X1g8KLmgAJm/V4dQLCdkS3IY
+3rJEcCLFgoxIvkKN+lbqdsf96BP0CYKsAXzSFcjv0Lmy8owXRmHjWlp6oSid9VIFeb2tumH6dY0Fw0X3
+BwFT1NFSKta2dtI7qQcdW63HkVrZEKaxwwRmKaXQuTbaTvG9Qh9JnrexCbAOvRE6KPZar8puLUnbA6KE
+tdRDMmV6YKGWEvqXgGRdqZlAde6wShS1p9mZ9lMq2jJBG8Ug9pNBK/J4CxE2QDmSYpzbmisnSZVvBifa
+qhMtUnYoqNlaNLFrDQcyOnsXXBf22uME+jvxooDlnJNa0doWFPIANdraVSalo0n3ihXplC1dfyUlTkKp
+H2CSbQHdKUqUjXg9aF4J9s315AWGel4kOKtoF4T1V9GG/hCVlHdajbfDuo5tzRvTapUNhrAG03gjHFGC
+FV30yX1qDc2iX0w0L8FxeBlbXkp35uVagtAr2nLysNVYSgg8FUi+dgny2+12PsfL82JkQ/pZZFy1BUCU
+I3WtWX8NS8AK9hQC4v9yCmK2xLzZzKH1TDXvsFaCw+AWwfqxVCVZK3LECgqJaKdE6gEHUeoVY7pa0Nnn
+4qzYxMMu+ntgQULpbbfuYaL+SB5giNGA5VupEA/wLDXsPF6zApFhazo4UmhEe59Zv/cnUhDKkRufarw4
+CH/VxNsEaSoFMyRqiBCDlehzPUZGUOJVP6DB7ZKV3cqqddjs2NZe+hjKmGdn2AAHmiZl7TXP1iMwLA7s
+gFisS49lNrnF1I1YCSV2jqVIKQCAR6G5vMhNZSHLrK0vxfRZmaaYWg+UY4te9OxmuTdTo7YXONWHzfS+
+tsceHK64FCIe8tgzRUecAa5OBVw4n1t72ubzt2gaE2FS0OJbgyzYwfpo/j4SEbV9xXf/2CH/I+HF9Et5
+gKaOLTTmiLYFYgGxyAoCmzrdUl+Y50Cs2mH2WFDKewyIIxN5bzEV5/SA3LlUsrWYoAPExmdsFCxZqeKt
+1+q8GPKYppdONIq40VzyB6tw2NJnbbwlhv4CFZJZbGY9ltIhGmvNQ2tuaBWnUWunFA62jEetbaUNT1Op
+jmKfdflsySPD8qv4sZ5Z8LpDYbdD0Lax1aec7akYmms1jPZaqwDsK/Rd1axaUYo8VqXbq0qkz23CVFup
+tiBYvpIKLaB0hmDJDZQQSLb0wbufsSBQEA5qhyyxw57H/TWFVDcVa6/QtUJdJScTDiS+4Vgg4mjASdXw
+9RuF+GBNRWwdtIiGZDla1iehtUGrcA0mQFUQhtryVrZqmNnOGg+x1P/hATj5HqLZ0iAvz3RYfj6G3o53
+WzdTH0+vYX2KLs/nrXlMaBKy3I3Dq1NsaSLWwwHfh/KfxMYk5hw5vokd1gimBMXrwkhuKBOqgwypVUCB
+YhDwdgsdd9iyEIQHQL8Wj+fa/9PpeuefO8RIc7ojcY44tF3BR3K1m+dY9EuzxfxbvRjHGhcQhnhgUA4H
+XWOrn/HaSpZO4Y2QFICYP5duzUcq0s1xbKm4H8Rrt8EWEiyz2Foh2jdoVZ2dmMdabfvBY44XwTSJrXM8
+74iCHhzM57CfBTGIS1LxPdrKdcNa5x1xnFl3kfn+++9+6Bz0BQJERVML7fLwnNRITVJNDyeJnVVX9sYq
+FUHqGFvAzhoqXWCnXkClbdYLbs3cvLUGkx3WGhSCzDl/9wOAj4pJYcUWeOdYit0q+FJbNy9XAmywxRAd
+W3fQSJ2YqBiyJpoKdtiTbNayC5TcVYAFkdsAglqbdfG02SKLXe2B39PSknfEvQjGIxVD/NLRv2vNJy51
+vpwBX4mtVmW1ygCkR89enAaCnmNxxrmWGwkKWK8vDSgIy2T6qN9WT9zYbYlow1rhNPGzAgFLkXfWasby
+fS6VS5z/4j2rXm2tGhSL97Mz8aV72+WKVyPV+7vaCeqIbWw9RwJ4SOGyXyHV0IwoYBvFjsuzzj9Lg8Pe
+5LWOnFYSmby959ET50OVxdKSmqWvrb4QdO0ze9KrHGGFT3RcEB6N/X5Qsq2HmF8r9yjF/9aOvqu8BBLs
+JJ602LHy06GPEyYd0AXveKRTFEwSW0wkZ+OOw1OPCu8u9WORtNBxfvJfFvkDC0ehH9l6jc5aecA1PWFL
+EtI1Sm9orpUXqW0QZ0DAw21KFFtVbW3QG/fYqAEsI+8YdOgT7845Vp/5oTgDuuwxhq1s87eerv/dDpFI
+FxBPpC1YNyzIGgPeihKWO1aUeafbWY+/6Q6Va2vjBCtha8Fs3RarApAcpTDm7lp3EauLcbZyCthmKwZu
+BClRb7D6Mr6jygSr7Qi4ciFLqdEZVxJ9a523UhWfYmbtLNJqPEydtbh3WAvTFq8yPdZslZWg1w/YsxDY
+knqORFZgKmIV5Ktma875i2NvjklATjzqYsl2bKqtt2ikyD5GxjtE6MbwSDeEFYIS0Hl3jorInkkxzmO7
+KsCeCe352JqYEXcDz2ATOYLbZgS+2kp0htznx2Rd+glpdoN+PmHF4SjcvOa5dF2iC1sk1GE5fh6dWpjW
+KrfobahSmqF765MFm/01DWpYxj85OSJcHnDS7Qq0RqcT6FEsYbr6HLntdP2f1kMdWkTs2BpqVDYcjq2z
+Z3i5MneFZ95qrRCo02VJimBLDiHZcgNLtoERSC4wMcC0vBI678i5mlxgIiU68Xut3fJvoSTIB4qBG/6p
+vfNCLhsB9LPwYHN1n7Oluq9PbjPJy61IjrIVVPMwVIhYLD23dYtPrpP0SdUkBWPztk9HVKTTbWu3bqSt
+w5vpbGFAW2CKTjIGIPE6TEcZW7PUkwKCsa3N3+JQCUdSZZWIumjphfoxpMfXoduDS051Zc8PBy2sGCyL
+F5ZnXeDiQtzD+z6tL8exJ8TdoqSAIFLa9to34j9TskXONq/ix+Lu3ae9Tlv91vncxijtIV1vdChJYj8i
+luIRYiwKFvzO0ondObn2hIWg7GEw0a+SmYiQFfQrwlhuPXCwWBUif96L5bCmGXgyTQzkkinW0G1RiggC
+v0D2RGKk2UJpRogvpMMM7F8hbOLBii8g0fPFqb2bh7MwXsUzt8EWz6Q/sopubJyHQ2KgUqA1wSNXnjsb
+dy3MgMWsfi8m10ZDDVsFKxm6uWZrT5p2q0Z3xBEGrBxb75FXMHBiiZiDIiCwD1o0Xet3jB2DjBOAFVhT
+j5dVQaPtlv/lLE/n5IoH5TDJI6oZIimHd8XwEo3QHgbHFSvB0oJcwRBriWUjFANFWpjWI8GPmJiWG3a/
+sEcGfmjLAUeyGH9nSdb15gt7rCpFJlUoxwm0A0Q7QmYRtNlyvTUiK7keVzSercv5HWE/KwFKDVXwoESG
+5K3v35FKYRvk3qZcT8oa+rkep5cOZTotBkQFQPtCW0F/Yv8IfVnwGMIGk7anco5jjyPoMgFZbcjt/PLz
+HZENOBQ+Z1yEmDnOf9mwDVtTkIfIEk8UUf0OWgjdaWFa4q0JapEhYQUGFX0ezOohHhbPl6We9aJFocGl
+vq+3nSFcsG+jxJYKk1ph1i7eXBJfTHWHDSHJr9WhtmVfJVihzANYnjsy6JCyzpVeRLfxpMKxIVyMHTA0
+FcpSzJDxWZwAZIONhesuWD8fDSlozO5uh26VLkuuLVJulGdZclQrzLhWfDQvGD0KqdihPvPWh8gzLFo2
+oN9iFNsCsY6tVYhpyz1jkZWRtuhfnnJQSEwitHZYb72xlYA5aMyGRAqOJsrCjlpxz70jCZNOfMzInv9h
+YVmUkbQL+CclDBl6IjDNHlt9U7DwADiYVz18asG6LQG+UTlyhsPHsRRfSP0/R24A0TFvfWfZbHatfq+L
+OxiJ33yDLWJsUYWIGsy1zTLgHql7KUsrsCLmVlkr6Rtb/3qjxFlI2KkfeRvpc7fnt9avJoGDcri+FuPJ
+2pUErrVtNhAlkXPDWr/FGqKC17WQm7AriqFXURimLFoa7LABjuLsZ0KRUGsUC5Cg1waLiuYb8aEby31l
+tkRem41rNl+6PCrjZQ000iwHOPR84YGd1uug6dQjYjFlnqvxnraAJ3eBdTPhz24/kZgVBlgNUE7Y0FJR
+KGvFDY0luhZrpOV9mo7Qg9b0snrzG+Xw0jGAoX6WvLehUBuJqDGxbyyBymVhvH+EK7DRRttBwcrCFITx
+KnKHHNSn1IF37BmfQz4TNWGIjW0NZcfSmRE0EddskXTj2EOiPTZ+CUKGW2djyL2i3HrIg3VyhxzD+yGj
+9ABUqKDpMbMucV5nxMViiV9YPvZgWmKCgkBu2HOULd7p2IrfeXZNDfaZElzBI+E0+QQLCCoQ67pQ4/Ga
+tXp4Gub5Uji6IGFMNTF9AmX1mJFal4khj5VIHvS+hrEupub3utJO99e9fKbXHpPZsphGzmhBjrICeUoL
+vM+etG/kdZA8h02lXqSwUxBY8NRu5co339i6rJ+oGCLPa5c7l6yME0xJ7ypjvRhwwTLzQIf9NWye+poZ
+cJ6WA811LdsSVv5VcoSd2nu1aht5T3RAYwt/5XrWqmDKbYuOAlynNxzUw4WVCvbYvLWAbRECDquiOt+1
+2Pgj3gfNSW8UZqT2oneUltrfef+05o67SmjiE9ZapiSSoIW1upLfWaJlHB19HkWJTeWC8I5yzA8jq9i3
+MyBpkLE4ScwcR16yhZUVXcoBVOi45tpH8deGkS5d1E4E1qxL65s2GyVWtp49lsPEW2h9yh2MmgcIvI6N
+/t1EbBlqbdpLcophfBtcVrQqYXtaBLiKbHnOLnG+Q17H3P9ohz0yECvHD20N0LXgcVGfAN6wbgcA9m11
+fOcHXqLFEzaHHcmNOirg0VnI8F/KwfYk5bWPLGbLg/BesF5F4n95DNjmdCmnHNvrFqCsnS++3OvYcvob
+ZU8UhF/s2Jr5dNMnVsOKKbmuxSr7fNlyh4yQp2A+j2dyZM5cT1QAfmL5Yp5oRzmqh6Ivih1rtIvBWjDE
+pJq7H4olT9kM0lcsIp/ov/I2Lx3/D33v7ziEU1hthiBI+C/ltGNslB5GSqDxFxuMavMl1tS1U/Dl7kpR
+sN05LIbMKBG7+itJt9hoK0A7toC2Y+NRBuUeWFAn/SbKqVqfVWQFfJvdwE4bemSLqTu2KrKNr9CDVauL
+5YImR8qeY9LKkXiKDb4otzXHQqc9+9bh/hqDk8QxQXlF8vnOHgtxlKpawzDIV/TsiFedPvsWuWiNOlB8
+6f877ejYskOJz9BREunwhz/YaFXhTEjSrt4dX326Z+9XNoDFVltvl6DzaN/22qfehtw+SQA1GwftMSfG
+YoQoiw64zJbldyxANc7XdOjK2WFZSTly7JFscaHG8to8ULMHHdaw9dptIX57PVc4EAXEKHgDT/mUZdiC
+Pb7/1B7Di8e4FPHAHgO1bOTYOLIu67NQnSwL3dVuy6Abia9SiUUONgUg1o6tAS783V5WjtjsVRtd+wn1
+UTc9ZFxn5kUDCfxNSchf9z//1bmhmNra5Ka9R9zhdL1Bo35q10X4oesdewBkHBsSsl37fRJZBSX46ppn
+w/YlI1unEKj9kNElpf0AJgqEI/62jjdFU0v1aWY/4P2JvQSmwtRgN6q+ul6S2yhhcjBIWi5Uidwk5RVU
+qYQIswuSvzRQ9i4HJrWbf2fEK559vrrP+AnXV8Z+p2wOVWTT8Vmlnem+Nu5Cha8W8FykmPvtMUuYsboV
+DKLASx+p2WxKfGRvkoI93Cc2kWDicrSWby5ZRV7EcuolxojKpRtMJecVfrydkTh/wIarcpzRqwVexRyJ
+7oiMTW2KbJKQvcJJsk5iFqDntU5+hAHxlqSK5LhHNmPcaOsMkmu1mPeCpYppfepXs1EiYTq8MsrzS5Fc
+SeHJPqAzcQ34SllnHFaC2VOllA782BYAMGu1BfiXr8XM54VETOSC8Hs1laS8SCnkvUzMOucNSBS9fVFR
+9IqSbCuet/E7JRFyENKS4W6wYAyGxuj9V49DCZtKJF8WA7RJ+fbKA8Nbf1xWL3BdtoTtg6nHcnGX3J/L
+qERe6hO/uk5bJ/bXKhOYytq+M0t/CjgPdBMqu+RSlAFj4e1CPu+2qjBznBLn1UIoV4RFciFYhdeEYVmV
+VASQeH/GWsht2RV7bTNtMZ7W8zCdfxPkMy4LPKmAo9bSkHhpppwA8qSLThe5ozjmHaL2loDfb7LR+2za
+jXjksR90olJKcqsSOdn3GIJTW0tENGtTDtYS6cz+Nol22LqWdgOcUGTujbbJCwnvx2LaPSuuJyLfbMqI
+WcvW8Yhf+aAE7sp8fcnbov+JjkdGkZGemVnFUHQbR6YCGvdEnzboSMdruVxAj0YS6GjLgzoCXt9MrL+W
+uyPCjup0LZfOSDIBgUZYk3QlVTASXSk5ejzXHbC3ccOYV/sZOyYRFIwvtMf04vXEiwesbHO61s6SaYAz
+NoPHDwxES6KSiMK1pByvILcHsR79oFgaa/smnjY68sxadtJna/tsvTvMm7T5bXLrNd8PecsYiQo4kIEz
+vycWWIUd1ORgnRk0crtrTLZQVAZFLvcAs1m0uG8lKlRuppEY+4RpRv8/W2/aJNd5XgnKu1Hd6H1fr1Pt
+ZmFcqALk6Qk3qlAOECRFyNxCgKye8fQoblXeqrpEVmZ13kwASUkRAEhwEynKtkjJMm2KIkhCEAGCAAEC
+IAl+gP2d/GQw5os7goSoiZnfMPOcc57nvW+yRwuqKpd73/uuz3LOedA2iFUgTqdk7CrKRPK4IFuuZAUp
+0p+c3dn0bSuiEr1D0VChzEYsmGJdpVA6y1sojWIvMM5I/ilG1+YpDHz7vm07rBwIfx9mEau0DlnichPj
+D6gponOw+jEPiMW3uRnsRgQB7MojZBExH/lc9syen5sQvmVDqNoGVXeveCCIbc4irqEcCrwK1UbAfB5j
+6neJcpiU9XAV1WMVquJ8I6oMzBkgI5091TjQvLsxaIiaAGAH7QfIFW5YubWFc2DDSZ2qDbO8ZJvSmGEy
+EQY6he/SPW2iZl04CdFj8BPC1NfsQxWJp+vS5QccGzHm1ZGQYnbf9XrnSt1fcMJZrENNN/KLZIx4u229
+4LCxCXDM+h4BIuLdUHS0i4fEclCRt9VVds39vk4AGOACY42T/roH+JYdjd/dUwTxdMRy7EDwYwEdjP1D
+VQGGiKyT/4lKWuujDXGfbZ4zjEggKvdR8GoRthBRd3XCcvGQt8dCtU+yMOla5fsq5ydjFRsofICeRORY
+63/Qw0CLHdbFvLUVO1JAplMIIY2ixRMmbZwq1KgiT1Q16U0AAMF6Va7R9jkg8rbAlTMvdYStg/Ojy8ro
+RHRpn/4PgjfNOwppdXnJDM6lETgw3I9E9apQ0JmhNrYWFG9H3bJ4oT37vdZ5sMycS904QbtBMBNRSkEm
+MI6bA+znwRtHQMBO0UrJsc4yrDG4QqK+1uXXxZspCqcq3uf7hjSGVkc8rFm1Q/savB7YzR7om3GOb0P7
+3CxEcqVQ2q8vupMqE1jXMQbfc3Q8cJY0uBued2IEcr/4auz/4sl0nbbdIK+D/WCltn0P+RVUBavWhbWq
+gV4ilBtQBaZ//ZyZMKFj8+4hGWo9AkbsfixtX2p12dzqqj7KwrLzvBvSS2aKwiFrjVevmwTzzRHkXdXq
+wvoXChXgUOzztsrMA7X9y+6GZ9S8sflmxoEQeAzXL9MFtpFhyXb+DzumWTwYdOs0R7kt3CfqRqE6Up3l
+TqH6S8Ws1h1qNuJ+HpWd4fk9XEW40jqrLnV+YBBq7pOLzrODyY26f7QasK6BCgFKw9w+bOVONlbtkD3F
+F0VVaqhSwJiU7b96nnEPmawlZ4445gAgKp7D9JPs51Kv5rwmrcmGjnW7SbxD4Gq1WlJkb1nzD/FFwUKF
+cqh2IICLc8+B0sWmSh+OVuFh2r0dR7aH68/OY0cKdHr1I5xhHkYsdrjb6GSrrurmzMxwsdnCYfXjTZRz
+73NeuIpA47B5hhOwJ+GcBNvHI4oTnMU47x8ed8l4dAr2PNLQuE7hC1gcd1TcI0i+A7epNDdJhd5Y2m1E
+egbPT9RAKnlOzRcKi3ZrglUKUR9Wq50y/3Z2CjFXHRhFEiG2P4fuuZMg9iOBUpXcRe4ztiCdlQzFKRqG
+Mn96kz3FHcwB3iEw0B182tqrwmGfJRYNnDJyNwqdq2uTe8yHwZnPILCNULB4HAXdOH22T1QDAf5HOD++
+DkJzuRnEruE3XB1D+8DqxPUDEKjgyl7rVcdgV+53O7lXHh1yPqm9y6o7yQpXHO8io8xiPZnTimm87HIW
+5qZvAgrTd6GIgnW8cAKIn9gseFBgwQ1gyVlg3xmOxutOTNrb6XAe2h9HsTsTl8GNtsuKYLZ+lPXsFL6P
+drG7NqL9cV/8j6gWXW8tgi1/lz1bx710+A6oUy08W6fA3MIMErIFtEizwFX1kfsehguhW9d5aEhFH9SN
+wxpntrmmiAtx2OFhq8P2WYSUsL+BrkobmLkHVmxkiFIsFK6DLTh6ezuC79ztIBm3ExtVz+wU1dDZ4V2P
+cU42t4D+hmgJonhw2MBP8fNlidX8cMAI2Nu4iMg86p4hxlIovrQ3xFO0fXSW5x2ArH0PKiC1mHDj3jqO
+qHlPQ3n7u05hL5w829wt/iOqHGEeNg/6Pt9xkLyWG+taDhEXdcWTpnQ7iBxJa+BdbjfRQbUHmC9Edp8Q
+0dBbc5hSYSbZRm1ei2t0FGQMrdTw9OHHTZgtxfoYaj9ENgxBU+1iYCny+QvHHjcOFC6cR1bt/L3f+0//
+eefuDpgT8CXdeR8WodXByo17dnkGYQQfCXPZBUGanc5BYgjA+tGxPgXduPa8t2mDoDjYLsy3dHx/m/fz
+outU5WYdjEbzR2dm9hGggBpI2McYPFqCCMDqoJvwmp1lRJdwLrnADIDbI2w0D9vkRhCNoGx7Dgexz0Oc
+hFxO28exjzpbsRFZcmabyDuYF1Lb8Wj84mggZMbSAnHUy4PDPcQDSie/IR5HVvcup5q6AkLzVZ+3rn3R
+LWaP2ka3UcwXej7YIdjHaE/ViWw9dImVwudT4QSLjgtWFK6vgiAN7cNFlyRYdHJWoCG0r5W9OZ9/gaCf
+F3WiY94FKTfLHt4DSmDVdneg3qBNMdqw+WgP0qVD01T/Eaa33c58OsLyWLzW7s/VxvZLGMXBpIGmKdis
+sjtw6ksHcQyzc3pLng53LuHSkidRvgHJmK3mWy4d0rh4REzLwpmdBctu92HfK8+5tKL4ZM/pUIVvuIWz
+5p2/3CwpllqEzoIrsYAWaHu8QFmwq+Tf9yY7XIxiVB4jtQI0ELzv7Z5xzYkGu/z45tlGtZkPDQp3VDW/
+ts+Y2YT6qhPbNa0L64ZetdnRazbJJ0BoDoa97h1AN/W6YGr4cO0NeRz3tze3ji0C9L2zcF62i/40/jzd
+I6XsdTs3NrdYBVnxAaR5SKoSfTy2yV28D+e30NFLTqjcH/EdBFDW6mMzvlD8eCuWfMN3mYyG+THA5iUH
+UxRuWLl5U5Bibvs20z+QNnA1mOAiMhOGeSTdn/VguwvWYd9xGaXCet5sgmXZQcjjqv4eFg3tI5FLFZdA
+UzUtG9+35lW18wBrk1r/T+AUxPt2747rJe1glqRuClf1aNhPNk4uPYB5Yz5KH06vbfY2I4UN2oudDjbi
+wyUyvsgCQR+lcQ2VzvJ6uakbirZcIFuC9ebzqUBSnehX7EKMK23t2b11rJj3DzhbpXGs8Zd65SMT7Kx9
+xNmsg9i/5L9wG+jQ2rHzXECtpQV3N/39PV9a8ECfa4cV7rcWymx3Che88XS07RQOI3MRmZlZlYLbMati
+cDs2zLgZNYfr2u3G4WDz5k/6f/Xo6OZ7w8M3X6+gAAdlN4ZIb/60T5SYmZUexPfa3aiZzkh400dkGROc
+dlg98HEceLQ/1kW5Plip4SB5GL/xADeq6MGwKrEP4fxEyGZ886d2fdrb+P6ECqnqhsHWzetwy22tNwPo
+hsq+wLnLfQJx0x7CDqyR2Ec8CsHoEaLe9C8Q2YAWrcfL0JBRba3zhEJDe+vmJfoZ5pmaMcWIfFNu3vwp
+DN8jjJbYxgD1oS7lSrfoqJGwWg6dhDnYAmENzBDc156HSQuEQX2Be7Kh4fegpXvz0rBrrskjyKIMHikj
+MSIALquI2sBK4QftK3t24gD8pJSJtmMbJ4/7srImPud/l540aLz/SmrH1kcGJf6wNlLT2J4Lf1AXVXkI
++PHQnIlkhdmFRJ4A1zFAmL1EJ/brEnFJ3M9THLZXr1JRt7RW91gBu+b7a4iy4HVG4GHXhL/BUFEjggHH
+HdmbZqVkeKsKRS75YeXQ4zEDRWnwNzxLzT8YeA/fvHQECQPF30aD0c2frsLAsPcfhlAya8pb+5WOKuG6
+juE+IQGCBoidCvKC9d7Nc0gSHGH/SMfOv4d5xMwO4q4DzGeKc6A6ckXqKfYE/GLz8+Ylc2AGiPSw30gv
+QlF4rDL4V1LntR2J/cTxsH4abKn/mUeocX/auwOQKY/YdVANEtcDWKVeqYceFyxp13BdESBblpqm9qmb
+5xCI7N68BBql62Ng3TGjAk3qm+cGSH2vQvPGVi72XbN7YC+bg4D+WUEkBspOgJ2TvG/nYanxh9+FfmQx
+8+F6KXr2gMYZZhfjnUAfajw8k3POnIMj1BmmDNgjkJGGZNSI8W6y/5RoAjrl5jmoA1Mpu+LyXR/b54/g
+a9YuW6ZQPA5138aeyc6GR5ifuflWifwI4M6egFK8reJJwMqonl9sRJm0dWmLF3BpPQcgR9J/FuW38lyX
+zQP1T+nquxc+vPzRCSjZ4udHJz96JukA20/87WrC7334vD6XlHuhxws1XeoMf3TKP3eN14S2sK5zVfeB
+8i0/79ez/+v9C1Qafsuug9ZctU/wb3yWir03qMd7zVrymKsQvy9NY6oC37D26Oc13Omj42iz/YX7S//4
+Pb3/0XfZ9if9/lehDuyqyW+7BrBUey+4zu8Ftv0t3pO6w/YNKAI/B0Vf/MWnPgnFZbs2Wo7ne5fXwPcv
+83v2XN4+a48+Qw1ltJ/tQPvwChWQcZ/vfPQ4++k7GA22AvrBb1u7pZx8mVd7m8+pfrpovz/p/fUex+eq
+PdsFV2x+lCrIF+xbVCu2327wiS/4uHznw3eoz/xd6hVfwjhR9fiS9981b/VJqku/b5/R92/4817wn5g9
+x9mjV+1anBd87RnMG84jKUVTs9nae5U6sI9JD/bWWaizfnyKurBSjP0pX79ARdTHqH77hp32T0vd9tZP
+pK4LCwBarlSLvfzxCdd8bVVo8c2n7d0n7ZW3ocFq70tLV5qzr/PbT0Jn9tYr9u7P7Irnqbir/5+jeiyu
+8hg1ep+EVuutK7eu33rH2szrugLwo3wH98dV36QC8GP2qTPe/kdvvU11WWgFn4LGrivRvg5dXbTL3nsN
+Gr1oqf18h8qy0Iulmq7aj1Zbi6Xi+5a1/JQ/7wko2H58ktq8p3i9i67K+1Mo5NrPN12x9mn2KNRwpXH8
+UyjJ4rtU28U330B/2GdfoUbxU64g/Drvfc566Br74Yr99bbf45J95zH1J3R8+e03qb37unRv7W4/DR1e
+qvNekWYyx/SE7u9avWft/RO3rvC66L3z7FuMyxlv3+t6n+rE0DGmTi/1d9Hnp2QV2mi94v37JjWbX/cx
+fRzPQ/3msxyZU9QfPo/fNC5f8P/8kv/3l/2/v+r//cIv/fKv/Oqv/fpv/Mav/9qv/sov/9IXfnPbzN/5
+u9v/3t//+39v+9/9OzPbfvMf/MN/9I//yT/9Z//8n/+zf/pP/vE/+of/4F/8y3/1r//Nv/13//7f/7t/
++2/+9b/6l//i/7X/xD3w+y/Zz1/2//+S//9X+F786b/9pv/3C2zUr1hTfu0Lv/6F34i4lqKsYKBEhlzl
+ExQr3twEA2hih0/dQ5SF4kow3O86dNfCMWowEVJmjgJomuB7otJBNdpo2dnVUDEvCkut8Bg3T87degSv
+AZIddsJhNj+DMedlSnPAiO8Uztax83qstAyTloDoDTyspbBF3ZvIn5Nmbw8xocpFKCCbD4YgNME8x1zE
+L410haEGOxqOmegH6IUZ/E5korbA1AdNCCByNcNzyK6sZh4g2EuMFCb4RHUMgA4o/CKmzUyaPJftM0Rn
+4/tIaVB46856wLzR5NsBvIz0W0NMGxzofe5YNoGkaLpwZBHLbkqqxIza5KgrDZgFQ5yVGRPELQDSb45t
+jxFZV8NaWpDWJ6QLFXu02zCpaa21EbNmIP2LV3ApQaceqbpxiy4l6/rgjdmzEFM32jCfuW9T5wFPphXz
+a9ayZnbHIux3Ps5mva7xKvswalZDos9cRimmUNS1IZsG0nxwP49UQrLB/UcwBYlHpA6QGJwonlinSDl0
+J232IDatHHXdbFKrBp+pWGXdzLV9veoYQ/flliJv3QCiNMRtIzTl6mg2kdbWEKtEckth9mUyWPG+wMX2
+y0IEGkHvYfLB0bZ7OysxyszcHYXMH3kz9hlAOW++XtbNvTaxJ0cHA+TvSnncDsRpbIFQ4GeGbAbc/i6z
+ZeF7gyJHFEN3v7kfJNNAMw4Xbu50nA8Cf2tjXHB5xkPs4VqG3hFABhVlxQpGhUB7p5u3pqr2jgWuEHPY
+Al1VmYqZgDw0ZNlgcD2/UPYkfkvZQMcBON2is+Cg/Kp7dyyrLTCgDvRHsyinwqDyuO98UrsXmzyjNKU1
+4wGbLMQOVky8Qr5aSnpVd3R0UECxoREpZiSsIJnrLnXcWSaHvF+ClqM8Z/dOIpbJih4qRT9iQhA0efgM
+CBJThxTcwnia5m44Uyt2gyUHSy5Hoty+24yJ0A0+6qII4XadL1c+E+AKMf1rbpJdnHn3TRKvmgBGzdd9
+YgkofyYM0P7Ynx28NG4CZUM5F4j/VYF3akiMwHD2BSgHYXZdQpucNZLdJVV+BfBmpmsmLgnXm4DdyTGN
+BPGikAIOUVJ6TXLZtm/Yvk7dFHyBs7xmxsquLB1OSDJgtSFES60nPCoAhVsbA0hRVpvWeVtVgIMaopoA
+o9gR8WZI8vHKSshRT2pzsIpUHEn/nH7HRtoumrFnBT26jjS+0pBNOgP8XqAP1l3OKGsz2B0roVNuG7dt
+cYpiepa6G/CqJvLnM824UcbdMxjFrmarHuLk6kUufGazhmyHeWrKkluPuboG4slgzdoEkoSZNd4DXg9T
+ra2C7LjLMGPvFcipi02fO7aLalG9VgNGAAQeUOLUSOlDPSZIK2Mc/V/xYGFBpD0lHTz82i176zhpNzYD
+4NQAk0JxZ2HD+xVzI+OhwFpYBpF9URpdeBinpBHYp8zTbEBFBE2TwSDx/B2MSq5uFIEW6e6MvOg91coQ
+qoZFJHCLyCTuIeQBm50tQOa6cfiCQQdLpodIxd6OZuYqlFxLHUD7HDBXyB6CusExpxrfi874A/wTWeNA
+2RSbBCjYUUL4DsVZ19Y02SIyuc1D7NTx4HE8b3PWxdJIsC1BUhxYtx/dGARO0QNDjXgqNZx0pSqZixQK
+EhPgCPa0rtR+a0ACPCA77wItsy5lByQIMhfWQqwzSi4mzBM+wfBTZOG6EAWmwbEztsiqjzECEL7nc8Mh
+bsAoLEt0KpLmhWvLVt0HPBxcxGm1tAZwAyyrA44ALIpBf6U3HppdN2Z2mQ9Yb0kLpKEWWXG/9R9ZNOXK
+QGaGq/s6vxCw9QpdAPNCktK2a/UhfkCUX/cI1SibrWMO/F/1jbFrRunejtkzHUfYsUSFRG2LAEd6lYvB
+MNBijaf7qu5BoPfwhGW3y4TUbMyRwkP0Fakt1EJyoxTa0fYc2N4PxvYO7SLrFhbNGlHdLVTdug7tGjZf
+QVgdjwfdAxJVtH1BW8vTqc6Js9YC8IzAkj3KSg3xEEJB1mGrHaUiNXQ4ji26kONGBfF7KDARLjoeRvat
+igRf146Jsi/dBt+akLurgQNlFQK0R0xkWxF3Oaxn4nsvCytA8MgMMwlYmolOSBoxT8JmNSJ2gZ3vKN75
+2E6X1ojGg1QGVjcEoSA/3lBYigL5NYj34AfZEVQEaoaoHAie8MSCQQ6LrxSwVF1YjPuuAWjr9DCFNjqF
+y9dFsquSPAs1pTcrKk8Fbmmygp0TqY6ycO1zjg5mJXaA/mh5aeGBwfCoHbIwmYku4jDZFue4Wngnw9lA
+UsCeBzJ74hrAEGcayUomdIvoBj9u5r1aAjZ8eTdDm1hHOHBAUGiUzWUgl1FcSsjVS7ATDOYVwXRKVVaw
+xctTyz6zrz0CiBRCeT6HAu6rhzh3bZKR5wZeplQpjlQgnKODKxdrqEfUevHMFk4wicZC9qLHLa6LShzD
+wVGqQ3F3By1LEhM23wJ/22wOepBMqRpi8G0Poy1KSxzymmRYEny+YdYy6XLUW6h8Q6M0+hZ2YaqNAo9A
+AhFZW4LwikEGBRAm9THK3FtwnX6Yl8Jr2sXujnOZAmqY+Czv12iKbtKJeEjg8rJHkXSMP/bMVVho5qhC
+dHgIk0b4CElbAS7zW3+0nxqQnWVHYRx0cFnhKgu2VVY4r+1b88UBaigh16ZOE+FhhBSsoITzwkAJFEVQ
+YuOi2L3JznBQZbPR+B+5MI6N/07BbNbcyEauEJ2wXo32k01Krx/jtbSgxOIyKVCbTnauJckpi7qR0gBN
+R2CBaapxv++PqHKI9J5gSXV19Ou1G29m/+lJpcdgZwSelmoff2ib3iNj20tnJeDQm9Amgzut9B38OuEx
+od5zxLa1Aop6RzRtvl4frrcwW2VdEFwiSbWJrI6jIIpY83HSRx7aAWSwD6XVXI6YQOMpQ3WkISidPcn7
+ONuddh2lebviXMEeq1wvcDlSogdoj+ERDkn2lGRXblJOUNpsSObCgXEPdh07bClMwdOcNjb2KYTs2TD0
+iiRyMWsxpofC7BG9ATlFbMKYPX3b99eBGPKEum0OW+CAARNJNXdKAvfE/JQyuF3w23Guo8VdiPdpKmLf
+KJ1i6aoqkHdXEryQrifkNOzT3PTLwjXAe9jHGsolMTQzWHvQJ23h0ke2lunf1arjtImDw8zcHtc54SsN
+zRKvhkI9DGras3CAzaVvBhZTVGqq9K3rXl7SCYlbJiTNH9xcF6CGWnOQ7IL9De3JSvVn+PVIkuMkH5Wb
+Wyiwwb0Xg/LlIWV510t6SSA2q/oGBEm6RQnWIEZs0KcELgYO3/o6fDRngNMWFR750Abt82FUigICCcRk
+QOUdQttIh82+tT9sv3iurotWV1iLFSX7lwLZ6Mi27TPuxq0CIaejJEAJyyWJ+vZ7UUSJB8eZAgeyRhtp
+Z0DYXXIRUlITqaBQe2dgXUfTFIemNIexM4ptDhWAIamOzdfCU3APyPb5dTLQRhV1ALBEwVDUIYlNHRd3
+rfS5AIB0lv1ehI4rrFdJ9NGWMAtacE8A2oAuML1Ks3KRB4YNu38DEmA1VDvEHLCZSoQfNNqaGosZSXs9
++0zAFBRDo4CEh+koIFOagcE4E6MQlJg4Agccuul2QagwHkY1A6xpkEOi4IBZuZA3A8i9DOjMktkRPWg8
+qIWb0NFDANc2mZkZly52Lb3RQLQcBK+cN9EsB4MoLGGHdtcsFTXe4lgg9YdhYkVb2N2lA/d6pPz6tgMl
+rKNeY4vmrqtU7beRXVmp0AW+bwRLpDmKqIjZhf2IVASVdg+19FYQ35A0un3DBeyL3TCoEBRcdkurN5GG
+LeYkdn4c2wHgLoLRRpYxmxpxl0JaVdCyqWxfQa82ERqyPWu4b10AaYV9pCC/tWGWWnBJbM6uA2UUJIy5
+NbPdGGKiwQDrI3BKSxCh4jaItcMadhIsgMVIg+FwBTKAGdGIKMJuwYYf0Z456RzZAx5kiS+dgwiam01C
+Jhcs4DjEAzxtloxGYHnkCk6gQWtBBAC3CZ+oeyjsVYjqcauMQdkrNQtAinH0w8hxyVSorTSE+iemgd3C
+o0QRo54kUO4qt0yIGHqIyDqq2ye/HQNH9awiqH4x3F8ixx7XKYu2CpnibO4dD4aSkQI6BuKGNsGLSDdA
+zYQQrRnZdaPusuyNgtLXRMnOmG2x6tYFlE/BK48g2AgidyizIGMAB1uc2QGSWlpy5YZl8bOtDYHT6QfQ
+ejlOm10UuOD27hy9OQa+wWDmIU6vxgxyyuWqehd2LSdUzjEeLZlGQaeLiMHucdnr3mQ/j087KXBBye+C
+3Y4+wvTjUYu3aH4LIkgzzJUxoMPTpOFGuD08etQskRviYtMb1f22VMabFAuG1JWt8tmIi22icEEzGJVb
+QcMsCx+xu5AcwBUlH83T00tSqGCLNRGqyt/CcUQyugwquxm2p05Bc8NsElh56A3Hs9aJUdS4+MPqIGKe
+RZCDSmojiGoEJSCblCXZ8Kwb4ZBL1zStR1yswMYVAb6PdVFIjcZmiODxjmukuctYOPZdTgC0cHsE2Pe6
+UOZ8t5JdXQXqvFAwAbuEXYe1cJYWnHHinaoZDmGSihw8tMGWvr7PQhH3Hrr/PspCwHed7HHt7v0bCA76
+DsnDhEpkyOCFO1DsDPSqH/Tm+gZ/D5QbUmvKOJuIjQO5ei2SFD3Qtqq/fnlsx9hofKT+60t/9Yz9iYLZ
+f/Ws//K31x7726s/+NurP7n9g1dvv/jGZ2f/UoC9T8/9QIg9++X/ef7F/+vyuf/7hbc/uXr9k3ePf3Lt
+yc/Ov/zz8z9Arfo3vv/Z+Qv44pnvfvazFz599vjtF5/99OmXP/2zM59c/5PPTnz/5+//8e0nP/j0xQuf
+XH/9kw/e+uTa937x6JlPn7j+86ee/PnpG7e/+yefvfzM7ddetBc/+977t3/83mcf/PknV4/fPvfq7e+/
++cm7P/z0/F/84uwzn7154uc/PvHp69//9I9/+Ml7P7r9/IXbz57/9Pqf3r7y5GdvX/vs+KlPn/7LT0+9
+8en505+dP/PZ+eufPnP99jtvffripU+vnrz9J+duf/+GtefTZ37wyfU37JVPT7/+6bnXfv79lz678vTt
+v3jV/v25Pc73HsfFP3j59ok3rc0BJ2xs7t08Zz7DAKYbJnK5UgK2jQzJmCC4augYsG4CCZp91RPMCbYW
+8rY2w92psSU9JsJr5eZ15HTJPhdaiJXaqRIg7wbBWKEHHX5adwdhvA2PhJOVkIQAXgHUR5kUgqH6MGbJ
+Tde53MIZEy6yqT3ANRAzmtC71THhd+I63zxX1ps3X4Z9ESjZchjwqiFzLkBagm7Pm5oZd/Ona2Dpo0SW
+Y7IEIhOZVrcgTg4z9eUeatU7/9w2XQdQNR4xq0vb/pGqKBvnbA8aB2VF1VrreWvMzZdXR+KVEBjpfVg7
+ksxeQS+zV7Fw2NR4Ckd5E65GGF/Zc94LlRfsBWghULUSXnoJFac+6hn2H7HmV49EANm8/B5nSxkwvsbN
+MkyBIZCVfSDxXmYmA5BcYsTQZk6SrdK/FWjBJmCS0fODJopqn2RJ7A+85DaKjp9kYWwVBb/Kf1/lu5f5
+1gV+7ImoRK4i5Sf+9vSf+1v4/Bv89zVW7L4W11FV8mv88HNxneNshm76GptxJr5+ultDqWKw2ngJcDTp
+wt++epL1y8/wM+f5+2n+/jN+/QKLo1/li6ejSRejbLnu/njc4kJUDb8Sb1lLXuArF3k7Nen5uJeKlL/B
+eurHvan45Ud8imd4R/XYxahQ/gILnD8Vdcpf4/9Oq846r6BOuBL1zk/xuz/gTc/FXX4Q5d7Vkxeyeu0a
+uKeiSDwHzvvZOuqElznHWy95b+MBv8NC7M9HJ5yKe/0gCrefZm+kausvRUed5IfVnu/FTc9Hj6nlN2LQ
+7c+no0r9j+Je34su0gVVEv4Dvqjevsi+0nx4IwZaj6O5eiN69Tg74Q027wxbq68/EQ17HK97XXnNZ81V
+jc5TbO25KGN/IZ7iRZ8q3s/n/bnw7ln++2I84Ktxr+Ns/7Woaq9G/jj+1IdP8JG1gk7zxTRbTkfzXmOb
+9ftZbzDa/Awf4Uq057WYWm/GTdXUNzm4vJG3+bjrd6DAF8rHkOwS2fXtM/sDx1I8XB4pRVlMABZWZpOa
+xdJWYHOYWGPJNdhAqt2wVMa7UpTEFuZ1ab60azeufFBXDhBQA7WI7upwvLkCa9I2ZLOugfR5BLtTT44q
+rrIfJV1QIbN0vY2aSGgP/TygkFbNI6AvW9mj2fZbP72r+GiZPfnSZvAsOkVKYkfFRH2jFKjEq0yYmTiG
+0Hxxx9f27RwmtnxCITUIOiiSzbbQUf56SQ3i0aANvs0XyUisySDANxBUWBkio6H8LnU05W3XSXl3b+eL
+gbmnzpsbcm4q4Hmro43KIrtmCPoKidta2BpVp6q3DqURfAjFrEtHgG2VjFiPezGW83SMH1yb7cBV7hFL
+4ulr9rMnYRtV4INf+NWUVfxGwoQx/W8u06DbHzgldokRbF4F5Di5pBSF2qI3C9lNu8vezlIW4KRzgc40
+Q3meprenxOwq+wd99+noXsH/HWHQdtLCT4lx1LQYi84ZKRM9kZ0z1lQoZoh1PRvn8Bx1M0tfPcOoIA7g
+CN6+M60ArzCJFE6fA1A31SwLtUC+OmWgOqGy0ikcxWDndzLpFxJaZSZqj7NlZucB2751bNFdzS1zGcHw
+2JhEYnc18u6SswOYhhx5Twh2txL0A0JhUnqNcGLFOMEKjI3JxmQLo9GgJBez0bM7FqnSxRA2USNePRga
+nXjee9hD7NPAoHUoaLnlKjCujwG+wVjcvIjuok+RLRkpFyoxxW696flEmwf7BaQKDiPSPXDiaCKtro63
+NKwDOGxrpHOBI8nS9sOBo8ycD15LIQEkB2iLxC617sCcerWTmEysIseyVinHvtCtYvRX01zbGkMZBVep
+etR+EIvYx4PVbAUY2Ao/nhsJ5yRZqWxBchW7G7tj5UFRXKgShx+sSq2T06BB3HaFueAvp31yZuYueqnF
+KOUJ4XHU8v+QjiE/aeSxnBF4u5u+BhmJ4HMspYyAwkqIGT2AAj6siLZSTQYa89BKqrrOCrS/HEkkxRJf
+C1IEqPqdhA7YPhO6KIuFY3TI6WTZYrBOqe0KIf0Efoq4FrSWmMFnSx2Ltn2mSJCPwGMUhSJofLYV192l
+Kp3CRRT9ZP+FZkHVf4js+TFoTciYMlEPrIT5MeCDboZ6FHEhzICWPQZ2wOQ8VjQg4xZfZDiE8QxXbYD6
+Zb9wWJGjEh/BTATgEYEJsI9Z2LKJKBsUHZB1w+Mx5klA6caXYm7YbuE41dkU1KaqKOYRTjCWj4cOUce1
+07ueZh5OiHTbEkYoduq1dv0eS9ocgkOsjXuBoxo24KNBaWy8SXgJc6ton+IT/YEdinbIjhZd/wOBXSl+
+1STGCTfkVcAxPcb9iE4EoG91kkJzEBFHMgWDZPszqykPsX5lmPgcpzpHb1VBaWozcp33bHZ6IhtjSbn7
+XQlbHIAn23N6vbGyh2tQPGZ4l7OPW/9D2s3sy7vTd7caxKNxchKZxRyK6KJ4IpvZeAGZ5wFrAdgGBhnX
+imsmAY6byDP0JssJRDigWjKUjRF8G7J3601iZlHce61QIYK5UsUj7B73JUvha/3AYSIOqmTjTII+1wo+
+2rv7B5EYJRiApR4eUuFTYu4oC4QsZ6ARioMRhZ+TygP5sILl2FW2p5vA7hGAcyQpVmsf5hfQKbYPKXvv
+QDJdWfq70OP5n1I2PKDLq5CcdHdXQV/YNLG6lxaSXXJHbcbUrsWiLpYCjrtKZJPALwn82ygajPUWake9
+yWggnV6issEBGyHcvNPFf789EzuW889hq4hR/Qg1hCrtBwCx89GWfc0QzzHwkOT9Vdkn63Yu1kIlDAI5
+6Ag4q3CGMBkIJR5KViSgjMK5rpTN4YpabgQ8UtbbY6GMSxYeg11KqUxBDjDXWCOO9hUCDRuVFI485d0o
+eovN1VX3bI9QYquhKChLAEMdNuWS0hnffEU7P09sx6+F5UF1I2w0xPygFylCs62dkwgosU+XkwOSMP8N
+w7ZMkkSGp2ruSntYAtM3ylOOWTdG9FH0SeHZBUoxUmo6YYm3MaBAFIybp9g7q6hT2iKZXOubo0OWIpZ3
+gnUrjY9MTkI7F46GsY6+b3zMbDfrnPVQGikRxSk0sZRZQsatI2O4s2PRgRRHS6HRWMmdFAozv/Z2BJu4
+G1FjV+ix+eU7Z2/iEDR4HYMtP3XHaT9IzIr+g9npEnvsjMNUkRCmnUitXyJ7bZLDpNE6csi8beQqV43O
+35dm2BpAF9w7Z1Jy1BEhDPmDD0pQ4u/GLqqTriGqqOcemmBO9N+Y0sY+PhvzZTahghsVgsCukPIwzRI1
+aWFC6whCnoTqKcRyy7OhlCOzIHhflZp4+vktcFoRWEbr5oiDzr3+H3Zvyh/jvk5JeQS23pqLDFB8mZYi
+dla7uu3unH8IXFZbARIqqCZDMVhA1nXlhHP9UihPDNaaow64mnfvybq/z6QB7I2jQ2Rz+8XKJIFpmgQL
+3Y19pzssj5a9td6gHO2BmG+NkjbEvST8eQvrb1RJGyfSXcm6XkENMVqqW8lHhC0gkAHtqz4J5a4iCZil
+EyIKgcawyrDDCdQHj7REDqV0XbUe5poTUxqqUdq0J2hYp333oeSL9+qYOQflOUC9Sy+Y2YFdngZTk7CJ
+rN+nIgz3gcWsCAGS8YIKqBAj0+VEyAuiIbxWd19atSnDu3mfwJyD4STBXb+USCuoPux2DjzNiiOovkdZ
+vrDLcTdobKAnCUtcMVcRiJqeKg0dTPa9K/lZx0DazE9dV8foIOFbKE8AAWZPSgvNVAlCS/jQnNdJ40x0
+cMfMFqtVAs0hGw6Z55QPt7kWGnLJsCxaclVZIJg+JEnD4eAdwIVQAEsroE/L13ZgV+RI2ctCSHvgQhKB
+oVClVB4HUrUwC57oprJYq45CP18YJ80f9J9QyECzJGTE8j5UpWdptiJNCe0RFIR3TcyKCsc19TpSFGJG
+MX/k6YX+xz3uZsXkolpfT8BvKBsgHWs7yEMpJrM/WUEBIe4spytvX2ghBarEZDNi58NN0z18x44di151
+hb5Bq26L9Qmf3V/BPQKY0iQMclESog89nYStNMsc8TvMqYdSLMjOEy/S+VCKFUhJkDGFiiW8rQVeYoFg
+laOsk7hRJWBxwrMTjA3Rn127dkEUbVCsg2WVPEjHDMAep9iKz3YBrLqNPcFOABLXBv3D1YR7yGLUXd1z
+bxX2qYgiLAEcZJRCNWHpBw1Xvah5WFpHqgTqKBJmq3B9SlhGUnpE/ERVQeGRMrOKTQLoPoGWQmFn2zb2
+PaIiYV/ZRHX9O6CPaQMhr4MCE5LB644rr3Snks0YVVhk0vIzWwoSTw4TUzkuLy9nrx0KktIc0lmyn7/q
+ap1lX4gBkD/uTlbBYRtK+XlpXQbzj5GxSt8YwnNdB56/aRmZ8IVq81uHVKbcqkGgkQYqK4b1u47qK9Hm
+Li23wA77CsDFV5MPAe4O4khmbbpHD2tki1qU8mHp+ZRh/R+pVNiZmjSusdubyFNCqMdzctY+9uQqWkDf
+lGNEK9Lszmpkq2esdcZjUQdzcj9nE51qf+aHFo5y4AzjVoUiDSO6bTZaLtkUsAtMQV++v59grzNel9hG
+FWejIouhDVSUnSJoBvfVlfUFFHtmEvJOgHGiETTMhGJ0UTxXQMhKT8ldXuXEhuvjyrEktgRowQdQ5I7G
+NXfpaQ435f+KSTHegiITELjr9CEUhRisJRQ6dbDlp8wnFNmdQkRw9K1XWFg8sSpZkJS8zKppz99gpM2v
+qogzoJv9QnXBZNDvPOpzUvbAQYL48eRuD9UwRXx27mHdUBRwGHg1FKzXB6qjxf8KWFwZZklTJ9ZnN52r
+4+CNBjbHtg4AEXnAlhEBP1IR/QcRb/Fwqfq2XwAoe/xgtcIWKbuTg4SfOLaYZZRifTSBIyHcUJQOmCw6
+rZKlQLtzBB8RzAbhuOaKUGMS1wLnfoLKYh9x0UnX8Mb4AhvC430hRSHWq4i3M0EjH6zqydKpEgG4AINM
+OxzkHJNYmdnAe80gI3CVw4WKcTVL2kH7RSBx2AcAHUBvkWsVKx5I4VQrT/6M9pzxEP58KIZysnKPdXAj
+Ip/BNikSqXouMjXcqcfaDwivI/Yb91DZr8TQbhJIrbhL+y4QxgIV7t61i9Bp3txLmAUmhgrFXjEbG/Kg
+8FsnVgOhN/fA5tpwzDBqFbqSemcZVbdkwkQUp+y5H9Udb3ohOSz6InY2wN21+osEb04c23kkJHaS90Jr
+rlfaoeX4InvsbqLI91RKryhHUofGZUqWryIIC5vwQMUGRHYUPl4oZj8Ei4HAmTyZEjI1eeBHKmHnYGM2
+2G0pB69RRpFNL4VcwKZC1RTMAWhx8soofk60J9AHgy1HQQqJrLXPiVr2BaTGOcNcDAOAybpR4USWsFNc
+iqrEE+JjmRiCQYF1wOLjLFMqwhTeXRkGdN3jrHAxyP/gLrrqcTgW7ml0FZ+TUnwV2AyzHdVtoIaPmdaF
+doAKPWudrwo3u6vYXW3i/4t3ppjMQgpw4CSBs0QH0jMSC0lVAMVmZBeOUqzAds6RbS3D9Y1ko28P3djZ
+NelroqCj15tlhI+2yvaZwryEUtGmFSHxYYRAI90pQapuwBgjMZKFw7wwRvtjb59rCSegYKN1VP6mqTNu
+kgRB4bhV+2U5nWqJn77kQTOUvkMchdC1eZX+6ywsQOncc6QUugPMMdTe7ayFD7ZaOutRCPpuEUDDfso+
+SN8Wyod/85O/+eO/OfM3f/Y3Zz8+QZW3S//nMxBQGsKthL9fqcImdxrCcxp4ao5ooqqZTVeePXx3vFL7
+52R71a6GRiRNiwxq0s5aqfYFXkuoLrA46f5i7jswC/lGVyljdIv3CAhvPWDVFd4tuGb1gHoHastgxcFX
+iXZdJfBWwwgkvtAoH48dOuyXVLODalrKGDNrbrYBziMp7+spFQuqUcurZ89jr65ApxCudyn0l+BWqr1h
+bQ48WhM6dKD9OGipceZf9UgZogpV9AvgV9b8m5dQdCGJS6DeizXTbJ1HFIusmXZ32Jhnm1k8JW28a0hX
+SIENHAlprIWsQsUiqXRZqFd0hUpEb0ld6qOT/hp+uwgNpg/f++g5qihd56tPUBMJulNv2c937f3LH96g
+HlPSpaIq0nX+hI7VB9SZejepSV1q9aik5MS7vBPaSR+dTO9CA+sqtZWuUrXpCjWw2FJ87sOXXLvqun3m
+bVdKcoUoaVt99Jy9Az2sR/WUSUfqmitO4Te07zj74D3+K00vaU9dSwpZp5IG1AXvDehlvSfFL3yCLcS3
+vM3WllB5wt0etZ6DwtQH/rxv25Nf4Hevxm+u7yS9LHwPqlTtfdH6G+x1tVmKYlQQ452fYF+8y7/5XXvt
+UbxCJSqNyLvU/pKG1NvpOS77qMVoPUH9q5di3PxzV7MrX4unpuYW34Wal/Sp7H4vU6PquiuOQQvrvQ9/
+lO5xnSN6ydt7A33qilYYj/d99EOV7Kr0xzCW1qcYN/ZB6r8bvO9l6of9iPpZ6JPTcV/omaEtPlLSJPsg
+Zo61ECphz9nVNJbPffS4q4edtG+e5DXepsLaBSqLnUrXu/DhX6TeYFv4JDEjLtiTQ9fsGY7RBVzLR/k4
+nzY+p3l2nb+7qpeN+XuatVI3Y79f1W8ffdfnxnucR5c4d6FBxvZRrezZpFqGsX0fT5Pm/Xtst+bu96xN
+p+yqF6GidevsrTc/furWqzgpXBVMP6Uhdg2qUFKXku4XVbhO3XqDylpPf/wklLbsc9LDCpWx+O4Ve/VV
+6lWd0Gsfn7x1yb9xzfW4zkG5jApSj/HEOovf7N+T1iqodb1J/TB8421qT0FZi2pW9u47dv+n7TdXCbMr
+23PgKnafd6CqRY0yapndum4tOItv2TfO8DXoWulZoRl2PvXG096+t/xzJ29dtv/aM7Adp5KmGvXP+Pmf
+hR5bPBufxvuN6mJSLXtUuma4EpTU+GzooTf5PD+l5tdbaIv6FIpo9hoUwrwP7HlPUnvrcfvuKbZGCl34
+3GX25CnrobfwROwHqsDZ+3waKYlRse0MtM3SKOBzl6gldgpKZlAdY9/jjk9JzwzqaP453O0N9YSPtLXU
+78bWuLKZ971r0r2exvgVzAyoxoXKmV/lPMeS8+/Wa/68JzWKVFR709p+yp7/9VvvoIcxE601j3Hc3rHX
+NcPU55rJb1Dp7G2Mu/rePvWmK+W9gxnT3Dk5VK5DFWlWpUaYIdzdghbm1+s1f1XnMoFvUeVaWLieO92d
+NguWGGMw/iXyZaab8FO8WNU/Ug8HRKd4jo2wGIRktwDIqogr2uyWzcZiYpWDFuGpxqUFpcHpSSJm5ulu
+T/4Haq0aMcjMyP4Gi2S32eg9Saars7yrBfhUEiGA5+AAHwFxwF316K7EeWqVw3G/e59HNAlrCmgIdYS3
+3IusRl4veXY87M06/GITT8F0SCNMz05ILdMJYUoGZDWa/HbdHW0kq82zN/NfeejL36LG1reSlTSqlLxb
+gph2m+lZXGqzJRtmKVl3we2ambk3aJOqFyOoJMJNe5BUXlwdJCSj6i8Xyrybiwqzfm9HohpsOsIy/1tV
+wipPQiVVd2tjMHKRo1CQQdihN1psxluANirxA1zO5AGyo2jWhy6Tdd9meUz8vb2dxhrxiD5xVzvcSWWq
+B/V+F5UplhaiZNPyaIMRvpV62B1WSe1K+DXOM4xU5Bk9glVXDQAjjWf8Uqy1mdmWPJ0WKdINxhv8W1ci
+Q2jYderq0OkFnKD7v7RTro2BLzLYS1YyCM9RvoR9pjhpeP1ruKLChuZ/71tbZz5ipNCwO3P32+RCZeTB
+cLYxpw4ePFExfXlsK5XKZLkgBgUVShasVu1au/FSCy1iZEWUx5olQxlCq/tH6Ghag3fMr2uKz+6gGU5P
+q3dXhYpkjCt0Wu+wVpCZnXqsjHyrqiv5qwh8aJG1wQWFI+jkRkUQ0ncDltOspFhlgcryvsjuatdQ6FbZ
+yppvAUACmgqhmXCAjacgmfJ2VBg7qj8pFAfqpjhTocJLij0OCA9AyuV+lokokDdaagGu7b5j12GZbFwi
+GDLcQIoQcwOdoy80IiNJClSFM4eKcR5XAxMPSXn50klvsDdhbUGbaP3RZGeb7IP4ug+syrRydqD3bWPp
+gRs7AJygj5lIMGXN2IDQiAQ5fdUmS424hm3bRcI5OSQM01O1JDyBTwiBj3G3EnmTkJRmuLq3s7DUwhs9
+xREiLT5T3VNFZn1pISX4onwi9oeaalTiLZMcSDk4HFSrnjvwfEFVqEg1g4HzOtAeABd4fVir/l21r913
+UgVLwJQZ+yb7UVE9BtoSb7aYbSHY6F9PurvIzu5du34bMRTXvFhqIQ+keWKU93Z2zCchobTmB/0H+5Gh
+KqJgH3ITrkqEAPRQ+B3RDbPEgiJn1HrqlTEWAaZoDrTHeMDSOX/lsbMsZ8GdnSiflPFuN67dbfS/UKkc
+XmHHoi1STfYkCIIah1B+Q2n3vgNIETEC0rmv7TOhwjvLLU6fwVcv34QvOL7ht1K8ZXHr2GLhZ2eUwUOk
+0XMpjOduuj5Et80LFA6gUza/GXjIemnjf45h6VKuYlV95jICK5OWfdDyQbEFFZH8PyqBQcXjtgBJQ4St
+XP1v49oPVsXDGNxlxaKxUIvCn9iv32RpDWDJ9sQBUACNhEg0EDFVy9XoclMAogeoli62NereJCB+cM44
+gRJyfT5p4vUmB7LNfFSE5qMT5yaMnZKRD6ihlyXj0wPrWBKErmJ2juhWKIbQ0WHkzrDe7C+cIBgsT+5y
+21SsEaFxV7QpKblD2yeKeSAWmlCRBQq9KDjdRLVQKWR4l6gmHKT5qMaRsmeVAM/U6yxT3DMS9GYQ2ZSG
+ot8A1aFUbVQAoTWvLcQotoabPFyhK7T5s2qFNTXwOs2AN2XTlTIA5TiqdEIxh6hcUuij5g8hOyyWzn6Q
+Aim6+sDBB6NOEsVvBkOA5Np0ViF1EaqJeMEuipTaR0NAjYxlTss9SepwFhOOXWK2sqPGYyeQhNDCw00U
+2rCLBSEakXtgvXDnNi4MaUc3RtqjbsZj05hc22eiCM2Sw4IP6dzcqrXvALblibkomwn5mEAosFicK3jQ
+IOoLfiixQuVAieYS6GpQNOWEg3B3a5SVRQIihUYqjroED21ci4O6PslkbaJqnF3hXhX6wmqKbDxTY5IE
+rXsTKaII7hpyO71J1AVDmhT+QElc5Zrv75i/Dt+zr22I6iCwWUDCmqjcaustivfYwHL5yyhrNrB0RHEv
+JVUKESAmyfhy1BTDkiZIkVmpTgszJqYAG2izhxJ6+prNdUn/bVQtertweVzkHwY88ZnvpcZBNJ0VX6WG
+K9AqsrsuqWbN25A1CY0NO8oPeEG6Tth31qp+yvG2YElOGCdbzMxk9mSSTG3PniVxF+4+QsiaSnXZXTsF
+EuiVHV/fQJnHWk/BsmwO51PRJywaZl5rvrO/PZ2CG2NPoUQVp+f942RE4pBCqsL+bA/LL2FH9w+49Yq/
+NutjIeSxUo2OVhLPiEJvmBpJaLqXXNojMGICBBoJAqJt/cw6Ui3cdeiu4r9AFcDFWgnp4bLpr06EuqNW
+oH3NIWJYv93WXm8T+kU4QdbQ+aQ2UFB4QqbEvtZ4wh7l9X8CYsVThKrUwJJx35Q+xVzr+gTVxdr50FRE
+wMl5TaiB1i6WoRuXKys4G5SWXo+IQJNyREXrjRdRDTXsVOEzmZ+XuRhgbx5fcQbvjiLe9rV7200X2Sov
+u6qNnhMFZYKpWzR0S4GbGAdAULUWY54BnRstSOpywEwi1G2lavl5dtcv339INeD2tdY2DGi3Vu5OIYM5
+eoA0KFPdX9wL03CFGWHNEhDHNijWskFbLNhY7rxWQi3eT/NWgEjATryjEmqmL2E/msMtspJwQ8/Q22ok
+1sKOoAOtPRloQsrwoD5iF7sctjBP+CW/+0jG5WuKllfKvU+nq2YUc6qjkLyhfU+hiyrnH1FRppCPxgdy
+CNGGsuAUdENqt2ZZrY2EpliZpDEOwhlWuDn2o50QQk0l5My4cEsXi0Dp6xqcwEFrxeOcA0ig7CocYreU
+GjHFA8A5EboAU641OOeWFtLJWsk/p1uddpjfPdD6Fy1DtKEPsJN5uvkiRUaiRNdog9qObrWJysTjK2pq
+Q0EKgGQZcBnT0faf4OHwFlp6XgoT452E0UEldpE9a4Tz4ezSVLgTlj5EnmVM2+olDoBF24I6CcMmUE+K
+cBQlMYb2v62tOinz91BTNSo4r5DzypZRUIgz46j4BOyAzcrMT1UtPhScEHMIEnS+OdS6RgGio0KPM1KR
+Ek6zpOV3NkE+Qs67TN6inYiYWBTyUQ1llExtIaG/n7BxdT/p7lddx0HCUdFPzp3E+iOMjdoWdt37mUOm
+jRJywhkWDEZ64xqMNmlbOmOoDpIOl0inQa97BDaXamdjX3ddTOIZu4UjjQha0zqBzF0jaIicE47bQ1So
+YN1takc5L3OU7D4uaSwDILILmmjQHSRJj62jCqSEN0Mo1WyuA4kRNNdCEJsR5YzouNlMDSMkxeXKXgpq
+lr2UIzY3itpJNp05jUBFP6w5SYfNRjJVmyjK4thmr9/sGazvNbsl0dwTF/7YaH/iGrqIOLsNKEXINALw
+SToVQcktinsminBgT7XmuI/C7qQEbRmoDurfbla+DSqqxhOnJelBmAsWDHZ6xvDUvzSbGx5cOHAchtSG
+KhZbKv+cHHVieKwNh6tqS2McTOcGG2DBGuiNZjJqgnT2uxNv4xV1Mm00GXAlCHPRMbhYUkKeMSrm4TSU
+y7QGQTwQUyMqytKU4EQkx9r7ARBlwkeocRtVyP9bh3UORLIblIXQGgQaSZ2rWAB6S5CH3uTuNiexvaW/
++BDadJhbbg3OXS2nArd1GUSH7mOMgsngjq7L50T98SmgIxC0UJJ3AKFTOZo9fTsxFikRuEQHtICMOWVd
+BRKV3Ye1NYAngJllHppgXDQoeLgLNuaUcUyYKJqALiFUc8CK84mXVhyI+P6IHFMnqCbtWrAMtFXYzq1n
+Yyy9XtPZimC7bQprYhSVNvFHClhtn9kmt3v7DPrXT7I1gerzarnYXrkuaPA5R4drflAk21uhCPbZUXm/
+OCSGCQhJn0aJiSFr43puRohw+N3ALzXyg6hiSJXAlpFRrLZnVsjmYaGE+7wji9MUFGgc9B2F5d7vEmsr
+iMHRKmjsCWgodAhC+c3OYFQ6rFeG9XiTDHkddbUrpNqShqqo76ktAZbxB+DmUJ97WAX6lAaknjVKYmMT
+gxCgb69w4hVxCcWMutU9RQC+u578IXOWWVUZk1YxLLu2j/rObjlJqv4gTuqABPpurDrw0PJoU2byybSO
+G28MEOHAkAuunbTxvVYE1d25Ban6h7wAjB+Bt461H/Tvxwp4ECcRYGRiYEZdV+s+6EQhb2J+gSYtKxyH
+Z6kTMk4ynbyMD5RF0s1G/3obks5oPXJyAfXPqZtHUwhT3adBoB8ZxqL0Rrt42bJUcUeHj6MWA9Btn32o
+9ZpVs8NXS8K6H4Va6DrZ8SsTdY3D9h1+6spcjiLeAhHJHj74/l69YyTyDW9FMfBeG1Wb59ITcdAlp2GM
+hC9WiKwC35QwP66fr80fDI2EKTQmxIF7kWlbawUB8B0/x1MZDsDtiw0ImBJRyqrtXWpvelSGmUYdgoM1
+YVrd0PLYymiw27rgbttUgdaUiwrjNKmfIavsHNBCO5jmHdVTld7xy8PniwrCFImtQvTdjULuRt3uPVIZ
+q2K336i3uC49lukBQWVSw+4V7pgShkp92292QrJ+NmcJu5RbVJEwuxvaaUU+jI0Jo9mLCFDSosGkdTfB
+zi50KvxXFLNIxLjSoz8cIYeDKvaqCHLdD63qUXe575ZTLelpihdDRjGp+NADZPYlZZpWRn0UJfeOCgQ1
+NokNGVRMgyk9zIi3rDds0JDlbWeJh8jus13QX000ShzCDZYlRGnvbkMnUYkci6EN9bQKM3Ne+2DoC8ct
+LApoKlWUYvHKZ/HIqfvAYR7WlgULzwsXj6LMzh2ob1ogeEz2whrOYJA2vPA1xqJ18KD90/d+kK0iF63F
+x7eaQVQPdQoHooY+uZbjhN22zXlX7DNPgpjR7IEwirmatyM9Prvbw7EbJbXM/qTVcpiLQixj1J3ZiogA
+yE1eMwQKsz4EbtaFartYEBC2OewhRfD1EYLv1ctaVAVqjdMYYf21rsrjfh0GliOycbf72ohACuPixJGc
+KpWDm9jBsSZ83GCHx5TTUcuRl63DuevxKkxWhU1IHFESgpOLs5CGFf8RI225dZNo/evXUVKsmovKNgUm
+bRmlj0atk8kERyKbhn1Kjku1H9t/CtnasFTJhzzYWvytvtOcszSEiw6tp8ZF2OnlU4Cf+5kI+HyHpruT
+V0Q+wwQN1gf6zItAmXmQYCI4/b02BhQcML+5YrnIjjG+lR6+ppHjdgmWk1srkqfhesMguEyBG/kQrW77
+dAEfkEzkxD1UnGvSzmXWSziIJHnraXX44f7ELnQPi1g6E25ahpjZPFcsFRBkG03C/IpcBA0SGadaklAF
+hqPb9+7jBwhN7iXpWTC5FD+zWQ7D2EfInwKmz+bnU8lpl/u6mnOojWipOgONp4Ot7x8aN18qvsV4VMEA
+TJhATIZsRYBCMjPcBoMXQtcoES6iKpDsM5Qc6SlWDPeFIhRi//Qpgc8FYwYkNdn9SfqDIhJzrsjSKMGh
+IKqdItwtUdm+Iu1hE9z9BTfr4LS7wwQHVuEQ9larfjZHQ1YuDT+rIAWnUV/V36K9qD6SdntxpzjtAYyK
+pVck/e7NNoTvOzh8/1Zmbo7y9MizmbmVtu1514Fo8ohL3d+WQYRGLWvHxbqxGJrkMKWEF2I3KXXolfjY
+dNvUPWfpq5BdonMFv27LhMJQVoEk3a7bGioWROuC9S24TyIm22C1eHQaT+w7EmzEgXYOj1iC1tgelvP7
+naFh7pHfQlVxyp7LgzB8o4gL7mZbNQI+ZVteS6F5VYorx326BNxWjvi+48AarMnETJJn6TZXypYcHbji
+BhMn8lZh4bWre4496jIafRp7Xp7B9+p5J/JiTiSY4+okXEVkPQcF5HqUBmO6V/mhFDTjuuj5cko6JMqj
+I84ygDz5AYnTRE5tA5q0RezyjC9X0LRrtO8wWeyyg9zX19O5eahNnrORipM6KZflSZPpPufm+NdVCGni
+dOimZ1O1/1fPQog+sWKaEIrrluo+UTxa0d5WJxIpl1UGiG6eKzV/nSbTDzZLSdiFCqarH1A7vOWfNEG4
+AY+QRRR4LAIMUm7WFCSr7OpCh0QFKd7NTfcQZeQtWgZOIuNYI+GxIp7dLbtuWuITq1DO1S2ScK/tNmMv
+L9/AHYVOL+V7EzemkdzPqnNOxt26FJGHcAG4htJ+5AdslXfNFnq4hPZ68IqagedK2b+eTIVMClPNa/Zs
+YLkN1RxEjs0awhOHfiR7En4WB4DerUZIgFto8pCK5JgbRbb4a9+2gPU0FhS1sZtAXCzkvxnNkOzDnk6x
+JymEZQjfBuHiqI8VpRawoywsJKGmmQdVE1ZYosA72u/QrfNUxZ5UuNNco24FdfWdDKdxxwwtswxgGj1I
+PGCbBZlZyMKNLpwJAuJskeGDsvYvtACs1Wph4ejRo/Prg8F6zyvsqM0YgbCWsyy2Ys9D50XS4VOUUZnN
+Sl0tHBLAtnt2/57ZlyquOIFwXjQoA/q12UviHNtsnlf8ERYV4hTett3/Obtm1CixEzHLf3e/tKv9zM4M
+U8XjGVmvFRuv5RYEg1I7a95BdyT5jjt23DNmMg2ewhxxEUc8JJXyv3sRRRkM/QTqQujbfTChK2qvlyre
+MIfbDixn1zcsa1Wg6Am4923A+qGq328mvSPWAeW+1iyeW8IouyYfkMMLDh2GSkrI/AMtYkunZz/LFiDT
+m2SItBmHHwlondCeZc/ciH0h9pXhmJoUCK+liRVJvL1ZJNBLWqtO8Xx31EUlHWtwqyBZ9vYP2oG/Yy6D
+4UQ1UqDWUhodZl3biAwU2WRRx91l0arKLLWU1c7ddnitstx1XQrdIaBlhrbryt8SSD/pg9oz3mWf8UY3
+Wb8tpWJqNqapzDcOHRiia4q2tJphiKq0RkucyrNfO7gDfnS/S/9m1sFGyifOF5mDEWiB1aqToYyEZWea
+YHE/Y4dH6WkAJBvRvWSd06Vx3wTF1jJvqcr6ZzFL9T88NjM4JBFHbojZ/MjTOwegGyDDYi5D5/+O60o6
+fpw66gryNEUqpT3stNq8CYTuSHhQATCf/VWx5ROP1/oT+4MnHVr1YmAlN1EPW/fdKDe3fF8laWJvx75q
+xmewbGn3O9qJEQkVPBqOq8WDZGsvLNz9gPU4xsWLrUhHSkk1hIljr8jQo0VSebP5sz9rQ9Iugbbdb/0R
+Ssut/dedO5e/3cb/Z5LrwUruCTQ45yWl5Ck7l1xpZ6ZmOTiyLRUVnA35BBqK9KEJpB33W2VQrNtU1CQ0
+F61PsnOkSKXMC2Zn+zHumZO/EFgJNEg6R64nJnkqto3nhVfbWcqyzF8e08KVW3qEgNEeQrsewI3Ug1xJ
+W25zM/N95EPpm7SAfWoFOrp0Jsd2KrRkm8PWsSJLUexO1cnteTO+y+5NAODSmLbnI2Ez7ouvMxyouLN5
+ATgLVFo3eD7W/q8kJe9O0ccypoPSNC3McLW6M6qo2+eXs2hidkzNZMNYJBWwIkq0aHfBZhbo/mwtmKPT
+W4v9OTOGi7gVobihF5flPiZK7ARpwXzLEVygHmGvcNSl0mt70bHN3h6dQa2qBlRtkb5UyZYknkpHqkoD
+loNnU9Fte8Kv2PHWuAP+ULbPg/8R4haIYe3kTfYMs6Njh7tCXF9waW27xRxGVjNJtKDcH4qSEybQFEkD
+R/o89L4XsshDwSrKG3XXJsGiDaldf4U4XO11UsJK9bsxLgjgu0OK70dl320ZO8qr2fLBAojESp0ANyhK
+3LCQfZ2qjqqaj62TBwaoDs6pNJcxvZqZba3Pa3t5CvVULXSOUowh8jtrLm/BGoY75jtFq1eyle0z+Hw8
+Msfd8+Lb2nTOzEzm2COQ1gsNuRYoWdzrWY174PW2Z0STwey1r6atGINxB4Z5QXDOUJwtUiiZ09RDHd9s
+YVB7soBikYW2Q8aE5zW5GE4OifrIVR6ftdf3FS24NYMGFxlaoSvUltq/nFNalKljfHWlzckTWS58TxXj
+zvxqBJkZsul2qzaK0TLUWlpP2TuIEjOj4msolmJPHtZH18PSvHufZVuVC6GGTyS527BmkdEDmwN91sqc
+Y862vW1Zb7b+DiRFOP0Jn0nBIchKD8Jf2MpyUdzkeneOV/Cd7IDMgnyFPH4upe6wjepKusaa36NASpFk
+3Q5kthCNON/3MneqnbQFCvmm8RpujO0vlT6m7xbnl3+eOC8Ge4aaQFnctwhFMyom8TqEqTTsZ29zOaxS
+AhC/B+C82WS5TZ0XhehKgMCzkKUjX4G+C5iyDWjClzv8gDAIrhFnfxL4X0n94yClKrHzl/3Wk9k+E9A8
+h7Wk6tW44AOeCUqLdwvbK1wL7cOtYh2KGJYQ/B83nuYLvBQ0F+PMZa7WnzcyRggV6azRv23cr1NIF2mL
+66g/KFLebVgFRbQ3iX0Pc3U5Q8wzmeY5OX4x6jBmNljkMJRFS0BAduYBbJu1AMSsy6AQHd5ibUhPW/GF
+/ZnfkSUVnGuo1YzbcE+nHrMbhwx/CmBk+++x4KjiubLtqsjOMuXpXH0WdkbhuSOBeRQCpgab01VS3l1n
+DWOnKizo+SumLomraZCQdb4Pt4lUq3TkYCFPOcxmftyBUSsWiIxonL/WLC5x2OHKPQlhvC/zwR1pyGmc
+0faazIbpS1tM7UylhKEcRV/YU5klGVU8TMzaSBpBR7XWVwa97mLSlmNomMXoCRdKRCXsaS29rlatCUU8
+WFq2+Ho5LA4cGHGFUFy1iXUs+1nznblKV9ljDr9FqHM+R+iS665h5LeINYi+bm3pFQZTI/q9P8VSVJgV
+1kQ3fBM/C7L8ewGF6MIdmofagHO27w36niknQCaDb5IzE3uLvGXhXgKY6Kg6ojYTNHw48vPLq8wr7LsV
+XAo/W9k3bm8TrZVx2YOLyk2TmSnfITLwg6tUixGWimNiHdnsi71xOTucEuPJ+ZVOkW0yOn3TyWI7Oh+J
+F7B9tfVZog4EYw7MoRWcsANs8m5EuxpcZzTY6iRVcCJf2TXUkc1icdtDxxXJBrdbCFdQ9pp5g8YriIxU
+hDoxexrVNIx+9sIjyAeoP50c1XL6uB86FZA+msc9RBWWn4UGBJAy8YXsatortF/xrK9CB0+1dsOOJYK4
+HLKYZuwdPEN9EaSyv8wIJrJmwxyyr03zpyBi9uBq1fqRyAOE/hrmUvgxWJsCsmvmMKFwNPzZ4Pk6xtiv
+n9G9fJ9UqQweOgm+1QatMrd7Bp+nBKm0ZlmlPUu8cEtqUCsOzs6uznKrOS8lOdWbJwFAFWnp/9oDuMyB
+A7Mi+dQEAj+0svvY1UNVHRnCVVkbWFQpe4xzfFilJCzWW+Tt60wFPzBy/ryjWDuwV5EEgr+QAfRndHXF
+EAZRLNl2ISAsPT64l55RQhN5lVL2VTpz50LRj+uoAX5OZSmaLM4T9P8Jc6N22HqaOcrTwhzpJAuG9Uko
+Kqa90ZU0PWOWUDfZOZVUH7B1+JpFABqfl9+OYjq9NOdtfyO5GTHG1kogLHxTBznLpidEzlHWdNfaCIwG
+0EWOtyURvd2HocY6TrlV71su/lTI2967l/bkV2mXBuNRMIgEQGyCeY35wOhwJepkyuKOHP7kTB8vTEub
+AP1WMs/vdHC/vtYXynGs+xpXWzNXtRHaQzuYMo867LJteI3P48aH9ljt7SG/jSPPmRIeQWljkpmdOWR4
+xg/2QKajPW21gc7yV2HRF3dvAtod+XjtLUVkF+eSXcRsfJEkktE/3EbqtWo2ozkvZw+cwQ+LKkH8zSYx
+0yf288S80t7o5O3+gHsOFo1so9hxquTg2HgdaEFucytZ/Ed16rWeU11pWJUCNXE/2WTFCM+1al8S83A1
+PJPeBMIqJPQhhoZRcTj3kXpVvWkdM5sFslv1ZuQp3M7Bhhtxm5L5mtQtXLP+ZMFBI27XOSqc50PN8aNg
+fgw2E0sExIbwf53F5GdZ2kPmWe9sNArNb9jhjdAKyVedC7oPxmUkyDX50GE7Mc4TFcbF0S2oksB9QzMC
+a0D7pHpSh/io53GAUeAswq6XtEbrI7RqFzXLSbe2XwL3qsy924ot36mp6BdECfK0lut+kotQ3D7BukTA
+Gvl6dxCUdZk9nTiwjiVykMskzmpVXhB7+5AtIu1dOvuDber7zDjitCUBXW57ExVcEzydDoW2H8zOaqoE
+b4MUNuLSA6/dHLkGO91lG0NzAf3T+k0HPYlNiDvxhLI/M+2f3Qv/x//e/M637P//YWG92vFNeAJHi+rb
+i26T8CwHISvpZAeiBIW/NwaJTJPoLfCDbMfcSGeZbSGiEDbbMgJQYqcn+0d7UaajBJVoz+P8wY4qy+l8
++CL19S5Rae/lj45/+AHVCa9Soe5//P1G6ItBkev2uVd+8bPvf3L13O0XnlBVaP/92on0++0Xn/rFn30P
+xZefu/rJ9eu3L/zx7e9/8On1F3/xww9+8cQzn77ztv3v56dvfPLejz65+u4n1566/afPfvL+iz+/9O7P
+333JPvnzcy/cvvT8Z68/5uuOaXDriaFgBlFbBSCC1YHH65Qqty2ScbAua+MOAjTg+Th+JpQwyy44lLj+
+zZdVlDleHzSqTMfoMioPrZQPlyyyLBR4qWT9BDWYdX0gA+wT99UrQ9rDrDpspraUGFx3cwzjNXASQRR3
+Lc+mjlR/Qx1MKGy2z1gGMgPXUcEgNKM7UJw2ngt6K/rd9sX0Oy4WubMK5e42K4crRLxukKNEovSzwCEp
+gg+0xUqUHy2p3AfNQCj0/ZjKhieg/NfqQobu5kfPSE0S6n+uxdjqdkJd8jhVH6nKKPVJu8Jl6m+GWmGo
+cUKRMd3ro+cwhzk7L+bXcd1Oag1KjTLuzb/f//B9alW+zZl/BX8l5UKoFaZr2qdwxbeoU3ktu1emjUh9
+xavUFNU9QxPzcrr+ZaojhrblVb5HZU3ru7+k6qZUDpNOpn267cNHoXNJzch37XnxLFA0fQqqoa7YeSnT
+Cr3kPXwBCp1QF/U+gQZlq2552Z6e/WPjEn0D9caL6Fd7onddefECVUy/Y89+0V5zBdAPL/EqH9j3vpNp
+SF7Onv0C+0nKne+6iii1J6li+q637m3psHLE9JmrfKa3XEcVMwBPRh1P6kFKLfN9u8N1tuCqX8fHEcqV
+VJa0e9sT4u8n2ALMz9S2D3/SzlvpYHJuvWc/T/qsuZZ9F8/yAfU3b0D5kqN4BZqynIF8cvvuB9Q0vcD+
+UXulzfqB5rqN19WkFIt3P3Ad2vf4HP6ZqWe5kY3FVd2Pc+5GO4d5Z82Aq7G+qM958sOXs7XznjRioSWa
+VFQvcR69j+fj07br5TL62kaY6yvTAL3caoRaWx7lpy9aK56TjqqvKSncanzf5xrAvP2uzdz3uW6O22/v
+uf7uk3n7uR4v+Aq8xvG/QJXYk7wO7vuO3audwxjHdh0lPVTNOvY39p8/dy1b65+sNvdJVmG+ELWkT3n9
+cdVAR8npKC3tJaRVI9s+8Czfej5+uRHVse0zL7clyNvrqJD0a9k1z0b5cpaZxusn+cq5qKZ9OmvPcZZo
+v9F+Hv9ebtuGot6pWrfue43Vvc/E9Z+Pz7wR9dBTiWoWEPfP6yle9ArmuqaXbn+pvVd7X5Xwfoq/PM/P
+v5kVxb7K26m1eq53+O/jfK7noyr3B1Ga/AobpkLw0Wy8/kN2zkvTz3i8fS7Vzvaa46mXno8C6K9HqfdT
+WX151Z3Xw57nff8ivqX+fyX6JD2vjex7vG96xpPxmZf4IFdYNf7ZKNKdxvrFGMEz0bdxzVefzAqan427
+p7E+HgXBz0SN8pPx7GdjjI57jXjvqxhHvP4Gr/9jXjb1uVpyge18J0b8JF9Mn/lOlG6/ODUfvN+usetO
++y++LtIcOB5PrcLur8W9XuSTnkS9eG//1agFf7V95DRv/Qrsf3z+xayvLscKusrLnon+POMF7ts2q69+
+GCXUL7bP5b16nO15Ij7P5uHKp9nmC+zJk+yli+3Y+Tq6EaXkH8/2jcvx+pl2DqvfMMfeiK9ci8/rM1dj
+nV5j807zk5pvmv8vRZ+cjkG5EnNAbb7iDda4t3M19eETsd6f5NWuRJ+8lu0Px7NnzPYcf6LoUtw3tecC
+q9WnfYb3xdXOZ/Mnzc/jMUsv8y0WsvfxeiGbY6dizrzKm6a1prXwwvT+eZzf0lo7z2f/IK6j+a9N/vnp
+Pf9afOa1bM5oYl/M9oGfRZ+8ETv5ad+j8JXz0bAf8InS9S/ECnqv7Qe89Xi8dTZG/EyMAluibmnX+wtT
+e0U7uLHWfJ5f9odN+4P/qbHQ3HuG1+e08V36QnvG+fOmfj7FP6/yM29EI5/zZ/TPXI0Bupg94xPx7wu8
+wmW+/k52Vl7w72Lf0Hn3ahp3qkVDF/tpKiS/TT3pR5Pq86Vb74Ri88cnoC798Sm+foWKyK1Ws5SUT926
+SDXvpAOeFJZfzzSW37QrvAldcOhphzI4Xp3SEH9Myti438cn/V7hAVNVmrrXev0NtMnVpi+46jh+P4fP
++jXPfXySV1J73qLudVzzdXvvFBSp7TpX/fNQ6H6cn4K+9ROhUU4V6VeSNvlbt37Cp4DW+Jnsvk9Sn5tt
+c4VzKVJfomq3FL+hzX0Kz88+DWXst6hv/rj0xqVdTR3xS9Sf1uuPUsX8rPfb43zKM1KsvnUWz4/r8NUr
+1Et/mq9Dxfws+iB9lxrdrtd9ht94068v3XK1B9d+x5/xvM2Dp29d4hXfSnrdP8v+vUwFbe/zVuvcZkbb
+J+ehh+7j/oara7fa8U/E62lMoe99DXMvxiKe8dZraI36wa7qiuPWX49TuTzUvWNcMPPe8vnzpv32JK+M
++X/d/oJO+mW2IObGGSq+n/W2XcXrjCsi8ge3vS0nisj/3gxmJm1wx55SUmN9PPToZb99h3LTEVam+DDY
+eIPN2R1MhkivZQIUDyJ7KqK1Wg9Xx5secZzPscE5Jr9Z+hwSs81tZ2JWwHlAB8Fztq2eUu1y1p1U5D20
+NMlAP4KSuvP2TyeERIdKtYd8IsJh9yO/s7oxhuyJyBae+d3L5F9kZhhkjzDs1hBlrT2hkWEgvrgWIHQy
+Be7JUK/FprJQZb+yRyHOPQGDo8C4C/5kwRTkSToCkXUYelZRpb0dRDaT0tnB8RbSg8V+1OTKocVFW9e0
+N5l7gAFvh8luHVtsG95K/dVVc3c+d+ZHg/uQld1vXTbbIpCoLNDC61wm2YP+92QgkjmPZIs0iXFIct+O
+UV6DCgd0whuqkKDy8/3gFyKK169KZBOHpWQxhlkurqZOXko+FqrY513F2HaIqY0kYkssissMbgh10vK2
+AavIMUAph81UhOvBziOdwaxxpIIO2ty9Byp2gJvmeJNWUIY0R1yInE7AfJIyvDUnxGi4whzcoEh7Uut1
+KIXDhuuQuhYOm0WrU2HZ2RxmfSiDwiDrxfSFTQ2RHSIwXrRadPbKl5FWpCov6Il50hT5lCPMUYM12sru
+7+0sFhlx4eFx05JOnFziQmxjpgCU1nPonlAdIDu2IAHhjLUFZD1afJMpoEhHzuQB7iJHDYfOQCXtisAw
+WV97hQIVtS9brJWUBVyP2rWqPKVh02WotAMF1oecly6fSVyCY0Qy/fKlBZVWiK0zZ2m42k/AIEnSWrHZ
+dZiKSUOvzlok5jvuk1Gve5O2LLOtBeZepAUynAILLWbIUQiXJtm73kTotW/lUDZvN0c7YAFLOd5ikJMb
+Wj1/1W2m7Il9Zn3PwrGdzYY9y1GbjTtbPgrXqTTqmU15IEOQzzkKQniSDF9UtXJ2jsr0Eouc9lnepcU4
+ItmbI0Ziq1Z+B/RpiC9BfSjHuM21CU376IILYfO4SzJ5EvSI2uY9F+woV4UyaCWZAe+RLrznvPuZRmUi
+UlCqBalOfAq6qhuDTcTVVQZcBP5SIN40o7Al5ejPRttZwtVIa4dAwcSQJAq+amueNzlU74u9EP5RQlIK
+nTrpigwj3ClaPYvlqURqAg65/lAMXtVVisxhSAfsbNkZgJIj417fh1e1wYlYDHHohF8n5jvAYqka6H6A
+JTQhBR8ITU/hU+zkS+V+2x22LvsusKKi7g5x0h/5wxUtGcy25fmcZiIN9tAVCZwWhj7jvWyfORCCGISn
+E/JYcL5UOQ503gsbqwSwr586OtEVMjE7He/NrPShEArAHhVIUkH4kooqPpyVvEhI5MaRV1pZToPcGMR2
+m+FJexPs8VtboSrsguE8Xbi/JUy+mVbEpOJjS1PoYwd+iwWvNKgyrIeQLA4RFclas3wrspBewpmX1OKV
+kEDUOeWkSKQqIkLAiJhxSkSC/GD7btUxC4paueZlzWpxXsm3CIn9EM2wbSKVZ26pZPYxaWS7VDZSsymP
+LW5QEBOCLLNJ/WmcjgHhbCkCnSKWmbTNErDGJsK+fPdvQXvWgm05cTZT+etNciZpE+ck9xDikZ3n2i2y
+ejtFW0emluZlEvUpW+4bJXUIp2GPpo0uoNcyL6a5BNYcCdXhZLBTsWUKQPBu0kdNSHLRkn4D5k4Sk8QU
+G1E32nX8ihwPT+pyXeo4bAsZF61kWwH7YDQYHC4C4xPaUZw7GWGoN1nyPZU/QixbWye0bGMqEGBVgIJq
+n8gEBKEgGoRW23Ltda/nY//kBN253DxuQkd8Iq6CzwNXL2PBYAIg25qettrvcraiC362XK7mENVKHckF
+AzDQtXv2Z3C8uQPT7oufp+wVDGeUmHE5Iz+DMdPsTjwPVwZmUof81WxOAc3QaJ0iE/cEILypm6RcleSc
+HYoSlPEm5EcJgBO9KvQ5IDABTCD+yGmbTWsJ8YI+4cZmlOCQOIRVKGWGXouJy7CBFB7HLJObulb3NotQ
+2N4pFqIIvlE1gZMiiJTaKVqjpG686H2I8XlNZuztDlgTkGwMHslqxUqegHC1im1tURG7iGPFCqLA6yi0
+7Me72WKBD3RVJq7IthCvXW1bTkXEeZqwYtive7WTVu/NgPbFvnw5J5F9fMxlM3QyZRW5ipLMoipRvmJe
+E38bujMw90NEgEyaUJCCuTpleybOaiPZDqlyAM335VY9a7DWCkUTe3WkSuCr6HgCAInAExXSOiTnqR2p
+ofr0/0O2nxOEjehIFH2whRGUCOwh6bRlrZxUFaQpnE1vq4SOWZgePP42KX46WFvOmduZAwV6op8j4L+E
+fh4JbbnQQMHKyEG9j3MOIMcmV7WvZvJDQpa7/5FoA85XbqFbSXyeyMJgMkjTPKab3WdmalYlVdF6kFCu
+/EFtxNCCai0hgJCJON7p0zmnwpIOxJneVFKi3fLiA4lsi/Mnm7C2J1ZRE979eskIQVCDqD6P6eRblfbw
+wBbP5ENS9rh1SYwWSyZRK1sxbJgREQsgmdTlsrkacgWHxsNJUDLrd6P8CHVhQGPzo63uZ8ShhWXBsYKu
+nIs3ZPLsjU6FkPtyv127WB4923SyHop5c6tp1emdwqThx/6cZNN79RGxpHz2RgWQ3uSeQYYV/mpu+2fC
+dpQ1ag804Th9sQeX2gGBAel2Yfgwi5ZbaasaqNooFFZIRwn4WjrD8ufou40awf8kMjQJ15eeNKzktKsJ
+UemaMjmVpfTCVY9wBS/kDNsy5xcTpBW1SaJ+B3HHIHXIhbQ2eqWtsgvt8UMJQmwWo714pI7N28GV8jeJ
+XgwfvZWfwobvhfwYFnGCshiPGZPZHjtBKR0vnQDZ9m7NlmHWS4mWao2EkyVXZE44yzRYRWA2bcaLiaNJ
+kVs1dF9S9Ks3KLv7zYI0a5ja7W2cWRJe6qmcw1L2JHTpTBQJLuGQIcozUa5Q3TzzKJOVivFivDeqigQE
+n9ot91Td9pCgFFYAUpPTRQ3jIiPwo88eCoIOQ0Duo3RRCb4Aj+coMG2y+QJzGRwbB9EnsGhpG0mCrS9m
+nIylnPcwyapZ4bAggvZoNTSLMheHLL8W2h3YCNI2CEa3I4XV6vQOLDsiucMfss6te+Hwcoft9+1F0C3g
+T4ZuTf7YzbKHfhhHHbnynYyzux4sHnjwULHvvkN3f9VF4mV5jliSaeH3G7veXh2hDlVtobY2BTfywEAA
+b8esPNMqQfcmbUQGe1/SDBg0mYtguxL0uTZDC8+lBzX9c/2ZPo2FMCxa6LeouMEybqrFnL3Y7sg2cRaz
+yhR75LmGAmvSdxlR+K/NEPj5orNcPevfWSmtF8riftuZJ+P+YNgcNovv8ObNV3v6oz/hT2l4/fXLVPHy
+NAQhpz0s1bVWfEt5kAQJRcP5h5dkbCuelZsr9fqYq+OuAc5M1Ia9Y664o+yqNr0H1+pNUFSYozCTIyq2
+u4ZE5k9EQkU+wh7HZrsfkyuC2CpYzo2IJGLlst1r4Dl4fycnX+FjFR/1OyzlwbnlvfANf/t39/32l+6x
+/y1NpUbip00O804WptJA396RL8v5JpMGmt031RN7i755FfuGw3ICksFUrGfqxFn8GrDBozHLZUzmOsu5
+JsXU3Zf33sGZYXtnNbqj8OpTbiPPFXnwfqlXZ6okLOyZKhdmkqLYq0csreRPpPSHCgh1ipmpAHoq26rs
+GLpMzDYIcUZJCs8w5BpF82z0vD90MRWskJxE6PJnWvMIfrTCJd3J/FQcu9ifp/AajVQ0JjiSigLt3Jn3
+/UMQdSpUCYMilX4wILkC46lIcj5Y8xttUa+p+ATea40YdXJi0pYtc1mKiq0dE97xqvdSO1uPkM3WHllT
+K2BGMbbGrdOpfR07faYlWEylVnyTxAYVXMS0/nKFB9t58nTEzqwWnI37nW1NCbvalKs7szSVksiUesF7
+8CoO+t6SpphnZkgzSwxynkfJZqjbWBIY0DsWi4eb+bpb7LUZ31ZX2LXrtztT22khPtR+czYHALEzeh7B
+ybXcGC2mMiy7R3k4BNV1raEpmo05kqq4bHH2bPrsmX+4yZZOVugVj6XtLTLjZNvdrX1r9uh8Vn9sVib7
+qIt/hsspboWpVB7Ic7lzxVTUZP8jlZ09UWvOU+d/gCJOg8026wQbBck/miR0rKWJF9zx2akQGJQH2wpZ
+mT5eSo4EF65NzTHpxee6Qz1xh+sP2Q40swQVYVtAyV9dnrqM1010h2Z2KkW+bWoLW57KKLXsSrQ1q9iH
+oz6nJy9L2DliQx6b871ntRyuUKLKtpVuNTPlBcdzMlOwc2EqYJzVtVMhyGwnWppKyIajqOoph+r/fv0D
+u/Uf1v/93SdGCv80biT7wmOJyj1f3DWVWphK4yzRYHR1oqobuX1YH51i6nCamXJ2i2rVLN+mLiUNLGs2
+IlWt2gX6c2nKn6FSC3VlwyCTCY7IaE2/NEpiTkUbCvfvPZGtmHLsbh5L91HpTDmuU+G3wkuA+Ug37Ruj
+EKveiU0c2AtMxCJyC+5A+P4SoAqhNzKtndgVUWdLL3C6Jea1l2y1g7U/GLWOGSZq8gdoUZvXB2UTBw2o
+omakyVszE7Muad4Tb9BmbNDQTOjOfbK24Pu+PPVUZHV+zJ1NJwn9v6Wpo7mYMmdUTy7aQ98hyR1wx3S6
+dy3DNyW12x2FyifhB4gnp/WmytXLVIxKjhnDHXiF8TVIt9RQtuEiz6LVNj2m7JDtU6u4yCrNMoQSezUu
+un1q3Xq1Zz9NppLN0k4bho4+a7ylxEQWkoArWeRaeFnRjxR7WImjxFe4Fm7upUH3I54UplnYVNrBYCXX
+aXttSy0gwpIVxS5QXhJAoWDQVqkqCe9e5JbxFO6mmPIli8Up/FKm1MAVkIGemlYdiugBwANSIetMu92m
+UatVRottamfPSvd9/uyoi6kJM2WXAxrlQtFoIXX7WYoSczDSwFJ7GlY8h30fYQ+mHPkfol5ccstV3TH6
+DSoqnLiMmvJ7yZPNRPF2bx3LdDQ8Wuh63ggPSGLC1+226QfM46TYIG0v6nmkx4N8cgebKJ4gju2Uo5cC
+xAraZTqfhVRAMj6tazN5tC9FYbgXTIVzp5o5mp1C4gm2QroteLZthI1zMFS9saqosZGCOPnqa6pI/alf
+dmdqgp7nSX3tzHEPG7hsvrv9Wd1B7/k2LzszldLMyhIWKuDBjB1TLy2PFnuZh2BS3joJ5hMFotSw52J8
+SSNQtGclq0gFvaW2LhMLkSCMhNq2WAHfgHnaAl3KrXpUxrrdPpPhjRpXpgxusdAcY6VJj91/3712+ny1
+okQJ85AJptZgR+tG7XZaVqk/pxImTTMerqlCSrLkkpYakAO2ABm7W518w87O1qNPqeiQnM8MvQNTdnl4
+WaluQVa5T9WEQp2ckWTv4qp7V1txPtZtFaHd/VP+kU5RHGYYNS6lVOptaiavZuo69skpp3V7vaYi1yx8
+tQa9aNUdQMuAHKtTGj7h4jiablE/4P2pOeGyaoM2n4V43FaVjfu+VqnC7jIztb3Faa9dgP2SzpXZqeU/
+Bdgja7+FAqmw9WhDxS6UVYsdemE5n2jFFESS62g8BOjTV1Wrm7Polufa2tq3Z+ZnpjeKjVRQhtHLVHsW
+Kaqpic3ES9qXaEGkgJ17iuERtXXF7SpTqQKmuFvs7lRTVrLajdYjsu1H1D+xQ28QyUO8tDzlQk9F1HZ6
+9bF2L4g8g2fgXGCMZ2PgthiRaAuC292TiBzvmWVj7ZOy1QPDyVqNyZLzowcLHgGGjarIrsvseqjU5FAD
++5HjJYrMWJrZPjMVI1c1r1QeJ8E7uStm7bQ104bcfUYiheJIh6NeXEEGv1cm8b2nvSaKsHWm8BZZ5doC
+hy33rIjYe+nDvZ3+oFOo0FuUXj5wYM7sX2sXHXm0pS0FHGHYeojyTW3ylCOWoxUFZk3+ZskgQyA0rF+y
+arFJxC2Uu7x0t6zDKkty5Wp6drR7yrt2BaZWKbAoUx0GooGTLMxg4AVo2t6X3yYvIPPx+GPqbMTmkVl5
+rRfFfaItVG6WQiuTLfuMSTvPqtJXSwUeA5+aVahJ5xUjWK5varPAT+Ym+X+tGmgWVIRlHJ2uWnqDIhNM
+c2iyr5UomurLrMhPdEVjAveR+TkbrPK6qtLZKkBfFUmffNKi2dMTYUtmiaepPWRLvnJUAt227fN3b8ub
+Z8eW9e4ULDAStG6fedbCF8VU8Hw1dgEl5Kbw+XOtRhYgf1P++9IUhtxW2FZzeLABbbzmsE33PJbw4Y/B
+/ZeaxofXwF1u/0rWfaazUG/pL7LTyUcnz/sGVQiCgZ+/d4088nedI389Z6Xbu38hLvr/+D0oALTX/OiZ
+Dy9SY0AqCNkn7f3nXHuBegP867rY8c7yzu/wirUAfPCr5Kdnygv2V3tNqBGcmNICyDjwH32XqiPQc8A1
+L1LvQBxzaCOcSNd4nzz0J1KvUE2CvfE++fB/Snb7RTLJn/NeuUGVgatT3H2oBlwmG/19akq8PPV8YOo/
+m3QZTlAL4u2PHsXdWpUDfNKZ/RecGX+d/Hq0533eNd0Bo5T1xGX+vETuu38vvffehz/mp9+lqsEFZ6M9
+fuvsrTc/fir99nQwhMjiukIml/OpWnabWHOJx/YWeUevkU0WjLvgGb1in7lif708xeISn+rsrcsZO+n1
+/JNsjV3TWVWviE3lvCdw/N6w7z3m750kZ0pXuXLrOthd/gwnwAGzTz7p33uL7LEzU0y2aAsYbNGWV26d
+J//tLedsncgYZK9M/XWWz/s0eIP46+OTLVcrOGB+v/NkjL2ja7Inz9q/15zJ9TRYcH4/8dHO2VWu2XfF
+YXvMOWJnQzXH+/PJjM/2CniI7d3zZ7A7nQV/Lb13XXxAFEUze1CAmuFiKoSpkygqvfiB35mO6mYlhbGd
+evmVIMFgu8OG5rlS5Fy+1RbMW/qt7mCVmlQMPrqyp22JFbJES9MB46nMnFm+01v5dHKnaQNh6xXSelMh
+3RmCSFZRmHaVUNtIPcHPB3RR8cOUrMwTN01EdrxVHt1Q3rtTZNZeOlyg0ylQ4sz04ReXivh4G0ag8zwV
+2qYvmvlrOxanXNUp07+zvGM6C7cyldNpn3d1MDhcfy6CuPBt9NU3ZTvv2bWY1xCxC0Qdc7/U/HSyA8ds
+5h1Nob5mZvLksZ2dS9OjkqXfcOXOFLag0/I2+G5bS5B/ehI15pU8thSW7CxPRQ2nra8lc3T1+aODYbeZ
+i2xtoXStF/COG+UVH+y1hWlrzVp1tOr12rIFRa7ivn06mOG94sWwZ7Kq7WHSePRX1o2Av14x1o29xFqZ
+cnj2TKeqlorpVHwkA9x6+TJr3idJ3ukQ5xc982qz8SHr7kkrNKdmtGkL8IE8DRZBIE7ktpZ3p5haKy3c
+TDMeTm1rUz44xOodHCv2b4yHqxtZ4WJ8eNrvJb4rWzwCsmwQamZG3Ld3zOaWlsY6HrdJOFZd2qdZbGe4
+3APMChCml5am8MsZ1GM87M0yxty6pM3nvJ9Iy8kcnmJX9pNXmwWs2jQF75v5PZkkID7fei4KhBVTSRXG
+jdr+C3aVez4toLcAYnJ6N1s+mmpac6pQCvUbEC/HpfdmNbwzoz+82dD+9ZLIZpiGpqT7nrmQexZNwru5
+RrFwaKnsC6IpU3m2KA8+bt2BIlRyGXLKw5BF7tvZiOYIKsZher1yK22U5ES20ddUu1LvquiMI2ZXJlkd
+eY0glrNuRLTzuqrTa2tgq1pqQFrHAjGU07zTe6c3RonAJ78wC5OFK5vFmb7WV6lFe0IM3vL0FpSDHBkK
+HWw9NBxsleuOtkk1mHnlrFhAEYSdRMiQrJy58ut9QEKrPuI/BxEvtWds88660QHmpdKotFsVt8KMGHvE
+5qz82COhOjmNZ5Fn2cb7pzjU1u5pdI/iuQlOl5NdfLFnWfCpTXT7jDn4eSmrNFe1yTAn4nhJrDLNULck
+9tRNkYOM44gRp3OxmIbhYGlkNXekfFjMShNxR6oyqGKG7ZGq4oc5+AubW+KjYkVT7uMsZTok0JRUgJ4N
+RY7zmd7UxdD/+Y4rw0Cu5EzICiVtE2mkXA0ZkNB1wYcvumLV6RdcxsQVfn4UGikfUAzknMvm+LtXXIXJ
+VV/yViVVmR+EsFISFQmtLdw3Pu8aStbUp/iV86FC80EIy1zLtGWszY9CYwRf+TGv/BPKnpzOVKdeDKmc
+5/3KfqmXQjNHSiwvZJf9GZVhngk1lTPRjKQPIwWk1+LdN6ZEh1z5JJR/klBYGhTvydMu6+SSXCf41hsh
++fJmfP1kaLy8lmnghCQUbvTn0SrdVxov70TjXwyZsqdC1+g035Ls1Une8UleWYph3wlBp7MhovUKf/9J
+6BHl8i9SK/pZKMA8y57RlV+I+57iPHyW7byBf1+lnJerDF11CR38fjr68LlQptITnYv580M0BpeSGthr
+vNTVGMTXfGL7I1yL542e9Mn2LL+SlK9eD7GjD0JG6XJ03el43tcoJfRSfPdMXOdKjJHmRtKRey0m7emQ
+JHoxVIDOZipn78Rk1i2OxwpK8lNJRed0rKYTsRs8kY3CjVAEkr7Qyy49hA8/HyP+ZqgSnYm18KhfytfR
+d+KCL7Gf035yst0ivDPVpB/FbA9dL7+ytH0uxodjxnpPJtGw6Dp87Hn/Ct6SZFNoeeHPN+NGL8bWBBWp
+YdP8Tl5jY+doOsvDl3Mtd/fuYLAhAzltcM8sfQ6GUUzxynr18ue84pFzRudtL+el5lftEDrcZraK6fNk
+5+dM2pm4fvKry2mXfcfi53JDQC93zdyRgbKn+Jyt2uKTaA7tCT12D8UWdwqXDLp2HyijqOsYVvUSI7Go
+kQaJgGqvEHitt/A5z28GcIy83liSdYnas90u4XP30feohgk/LEJs0XxuABY+FytwDWSzTJuJXWGzM21C
+7h5ROHxv5xvI3B/uLFOTpmiRlxnaG3C8xZnPRQzmiulsfkkTW9Ya+JKfc9aX0v09w7j4uQ4QTqE1VYnV
+yemZxTTiKXN+xMvM6nDBCgpXM3zN5ONS/6Gz3PmcRzVTFFNpVVx493/KiB2eb7qrWivNDpsVoStJqBR3
+Th5RVXDXq4dw0LdGG/b+t9B/3zoC+GrmGma/CujyOT8kw8AC59HkuuD4wkFlnVJJm7zesDg4Wj5uJ+5x
+pEYyIKcoI7gme6E/kK3YWZar0mIlc4ojx7uYxoNOz65du3x97DTzsETBD5E0QXlRfCjzoyk6Quc/q62H
+WqyrmMGrcsM70w7/zntIoGWGuWwG/bnPLYdtzZ2TQ+U6Mv6zzY4/2vVfP2faLs1/7oV2JihAdgeb9f/V
+dXW/TZ5X/LqW+B/euqqSaHEMo5pW4rgKga5MbUFdUDvtYnJsJxicOPPrkETVpIUApe0orVRGhaaWrrSk
+GdAUmuFQQqTtHpE7LuFm0v6LPefrec7zgZBCYr+fz+c5v/M7vzMwwH7DgIqPYQMyKGRBQMfvY177PPoe
+WVahXwIfpMdwhh2/U8H6YjXGqaj10KPLj342/+492n609ej+o5u750ANGDFzioPcR6R7BxHwPiLwd1Dr
+GBF28//nGKkAJB/1fv14B2v+3qNv8ewvUCEY9IS3MSbwJUYRNvFbiliQojJqPuP//vEagWc9ZdbA7e+e
+xzgGRAc2OTqxyVGBh/gEl3bPsQ4vqUZDDGYH9YZXSc3WPD+/3+4n/H7bGC9BpWxzxqbfHnj0Nj4rtc9m
+EB2RqICvice6ZArXPg9IN+PKCvGHnxa//lFFElZBqe3JGp9/98kWaObR9Z7cApUyvIPTJqOzPrJafRdQ
+702+x/uj3t66xBE8nbNvzROcpU+CZ3Sad3y/bmeq09PFWmwsn2K5RUy99ATLKuEehWscktx4pQsnVcUK
+QwFbpmM2V9T6UXM/p3VYAYrhRKroSiGY/E2IAZJe6FciwSNXZ46RNUZyxRstBsub485Zhv4ihESbbsHH
+qvOdOZzCOJmlumd2GEpKds2KOOIpN+wpeEgL5CpX/Mgo7DqCOXMTemYLUOLtKdwxRSmPY//XIBItPdIv
+wur1tZLMEYXQ+uC11NEBOXdBrJmx4jgUzRvO3mi2T2O+6zD2i46COAiDT3ZJ7Oj5m82GOf/mB0Aj1Ypn
+oUHVp4CbDGXQAN20OUBRoGKgwmzoseJCb7r062K14FialpB4ullrK1gSYCzqzSxvIjoe7nZZaA4h0Udw
+PeSY6HQqeHRgcExTySXaBvzMGyQkqKRxxNqEet+sdadbS8Vq0LV7CpBq0yw1oC47CWMQFgxvBhsqMBmn
+M8JRJ4zFZTatWg5V5ZvZqVYbmDVdkBIMTEfiGtV7dsRYPSQB4Y6d6CCElY1zxVyp4GFfn2MCbfsuB5tz
+J2tQuQTU3U6ZBzHfNktgYkGrzdRmm7x+uEwec/C7VACKK2hJDaVMjINj3Q6SsH5j/pibgoxhLYRDVB+W
+nkB1JGS8KCkwokUhO0VXU2VlN4mNiMvh8HHB1ISCKeQQZ93bpQ8xxbwsqWm2PbisFNhYiD7mfioUMIPI
+QnUwJkpILEBaHqRKtOq5p/yFmCmTval4U22mw/N4j0zkPaFZUAD+WKYLPZsxM5zpFcGThYK7vNUyrhAk
+8mbvYiQzt0aJrIWOhsbjQBkztLR5+mHYHh2iw0GRJATPoawTdSILVYowhaIy+S7EiDHt6kgVk2JIrbzT
+tlkxcKCX/C2A5lFjEVuxE85ydbXPW1B/UfgoCAFzro29qC6BjfnQs8jJa/VsWoEuxEtMq64ZJlxhk0iL
+NmmlDBUcoe5a0w9KjYeLtHcC7Ip1KIoEvGcZ2r3FTsnYvF1bmPHQApfDA6YWVCVsyAdwuW6r0/ATGTJq
+IN+xYn08jtu1lz1RQp77TnkStl0sTNhV64enXwen0OghvByb2tPchLiFdUxqUzkIJxifLFyELch9QPDw
+UeWVkqM0erK2ZOb7VM54QnnfiAtRSbYRdYbCucs8rbX5gyYIrPIlFCIZK5r1/HStbtwvZBHD9tccLL68
+f0Kl+Q1Ez1w9quq+YRHNYeUJkq30y4ojT8peqkQ3jFNc6x0wG5rZt4CPJpMwmvuFyCDL4wbS1hNp52TR
+yHPsTKnwWMxCQ60YeZRK14xvD4/1SrndMesyZ0821AClAekyAcUqQDW79rIS45A6iS4PazQyAnWgnPhu
+nrghHg85FLXGMoosUDaaHwqCfdjaF9ZUzbyACvm6KDlGJVTRY6+8eOjoxOTvjx3OpCu0aA/9LFZDTMrr
+YERVfL4f3GwsMjSATydimwttyCoNFhezVvhZT9Cvb9S65nkbGtFxRhVnTZOpDPm1AgYcXYLSXnrbZqv8
+VHMZuQJmxvBbqJGmPAXOz5xGpYm2yiHWI5zM8ywy2/2cDPioEm00I9Hu7edS4IrehnHSVsF1YK7iqLeq
+H2AT+pmNohzl8k5kU0P6AO5sniIVPrPN2bHmhc5wowQ6b4qCwVj32aJwpM8whn6vZSHGNBk9c+TX9By/
+GICoZrfTZREfsxG3F3IUkPCSLxF90dXZyNszQ41ShK32zcSRcYabXjdjZarTOWW5AU4pY45GTs3GbiXv
+2i3KmPbanFXZ+3Cd8V4b8LM6VYyl4Ld5E4GPhqUvuLZwz3HVaRXImfF/tNdTVSOr0RI5PpcFoXYldpKJ
+3Cc4MAtdZxJMdOZoSBszgZxhGC0zxspZyDkVLz8GZF/Q7ZhxAXHNqmbzBFV8FMGASAKzLjtHR0IzdAhq
+jZM15NTYMYa4lwcIGyM/ZwGiTFRPlSYsKd2Y6+JCawPzJ0iYVBTKMZ+RmRIWbj0EyCPaUJKLbWWBM8pQ
+FVkjnakkWaROkZiMSK2bAHhkp6tRNbgOX50SsOooG0ID2AyPLkr8gsCh0M48p8BOK4s2gnUDzdkhzo8Z
+X5YGk0Vuss/v1isATv5F02p5oIVg5inznRRD5WAHVl4QhGH1vDzIITMunaIE8sgMcuHBMKccSujfTg+S
+P3KptikSTKDPo3Tf0U/ws39xFY38THtvUBBYGpk/MR9w7czoixbaglPHFOmjGohzdXCJYF/XR2mhrKPP
+MYezRAjK2fGTOsMB313odUW6eXFo1Mn4tEhftulR7bCJcVPNtEQcp2khJEPaantHsyAY5euT4DjEHRZ9
+vfJSCRBhdRPuxyxy5/W3hKLZ8IP9hdZMfJ75Fmq6PP5s96PHPwN3GeuFUZ2y8JPrVAUMmeTnAd/lym73
+gypsUtWOMU7/k91LjKre5QpvgKsCrruDfzMy/PhHPHOHWOXIp36AvxHKu2HuR2jsPWSVM8aMDG/mdfPd
+CVH+Gev6UV0zujvwvu/zWwTPA5gyIrjbjBj/dfcTZJ6fQ958n7FeqGz3I6PJ28j+3sYabZt4f3pTOIZ4
++PLJfXoLrtIGd/8Uj7+PNeW2ocofxlsvCmFgQwKyFzCiuoKx6TsY7aX4siUwqLpjXMLpnJzynYRrtyS8
+flGi1RTS/VrVuvpOMQEo3q0rcAk7Aj6XsyDufBV//4pZHFxLiBgXV1Xw94wKu6/hM6yo6j8P1XtZtox9
+i75c5zM85Y7UPlsTcsiG8Ar+gtff4Lg5cwmIV0NlcW4JReSBvOYFPEWfRS2j2pnbcF1OUVV4HMfgosTT
+NbliRzE31qWRP5SO2FL8HNWGjkBiuQSaCvJQul7YCI6N83dHIfBq3q0oFoqtNvUB8jGoxXakd+4JKUKR
+izymx0WpgbWOv+wgw+Qh129yT3tGqukRe+SqT025IwffwBPPuDd191qXHrmMZ91mggoX46MBdkPa5LZU
+4KKmuy5ltqSmG9/9tjd64ZjzyJ9Zx88vCY3hYyEFUZE7ep6/qfY/L4/3gYxn2843mZfiaEUPZPSuyfRZ
+kxJUdowJ68Z9Qt20ptp5012HyCE8L9ZkxtnCW2v4hD+oYnBYMRD+vG2vE8eRvNwUl5Gyao5aw2yOdZvV
+INWM4Jgt8/8PXnUe94nUaQrjQ99znsgFjFD9hFEqujLktKxhxSJ+HqlxpD65i9GuszYydROfawWyObiO
+z43wXnjspvymHEqBYBb3j3S6M+V9r776ankJRXzARwhBIXR74dvRzIYCIhRGVJtUfY4iqLeI6vdYsTM9
+XdSSdizjNwrlNiBUL6R/Y7FEgFL2UpAfAmagDllxDMdaWS9ZY6EYeyS6oAd/VKhE8Zhy+fDbxUzfcBFE
+SxrN4+8cmYAU0zm0lviGJ43VTZc4EAaeQfsgjKnkdYvqZBaP03JWfNsstu5if9wzyPjGcddmYIUGiJYE
+KrDdCYgqJ/o2Bp6wJbCTKSj0WrWwGIVBXgtCb4itYKzfu1YWeawHYrylgGihV92jV4khqSyNlQRkdgXM
+yMn++MaX8kpIkKqDl3COemGZL2HgIHsP8Nfp2NLQ4TMBXO1TluFkJb4kQzSLYon7bJ4JInJmIsxMQT1v
+BgWMLz0DjJZoIrRmhVSlXJjxeq3RnCVcgpgjuUKShNWjvUp+/BEzaNiJOLh8pDHYagyRktxJIWaDSyxu
+hkh7DY2y4ozXt7GJXvD6mTCyaowYC1e56bJcmCaOhS9YA0PXdODQtRcBp5/xytHyqkEQrBhohWFouwNp
+z17hBwjFgfc/N9MDYcVDIxMj8bgvkQ6DaEEAsDGsS5OJuofzChsq3TpIG1IBM4E6OUMM4n+CP2YxADnb
+yv3ybJ3pSQHWhrMT7BTmMbo5YZax2alWTV2suWQGJIuicHLKQk7VCVS7MRDoRX8BrvFBu9r0NBRd6KkX
+Qu45tzFPKwfeKYW4CAIXYAWOOwKXmGtoqiPPNBeFs962LhnAk/uoxC4Xm1PmnZuoLFKDYGO355IWabcD
+DMgG3YBnJLiijbaKCIJVuXidkV31yExl0hWAWBVeD5O3jT/s+gub0EtxquG6U6/N16QgiWi7+MCtN+Qg
+NYWG3PRCF8epWsdce1EVA8jvkHIWbikFCGzZtMEMCMCRsFncQRU/NPRe6fh4af7Eck5sB1ukBniAZkuF
+JUxGn8Wm6vBFHdh2g/IaLjiKywA2PPJG6B1zVuWwOBfnnFmLBqryaPiHgEgoddVFjSmYJhjOwH6sQ23B
+LghFQLu8vP/wy/sneIyZP4pDQ6MhIgU7pCdSKBi2GVZ/DPIeQ34t0CyDRRqpl3Gc7b0S6MgeMjNpcAgW
+7cnWrPktiyGYoretsGXhLCRn8wQJuViVzr6DMo1QqlZmF6/nctyAagM/dZb5xpaOo6J4CZOJEXq9PvXE
+QNJ3ZmlW3xSBynqLk6gxXIPtepmH3oRNjcQe0PXuZOHxyLd8I1+7g5N6Ap5zj2QrZrq1WeS/WAaELnAk
+5CV7Pce28BJr5bjEjh1vn38qVhIGjdqOrI3qxS/4aGrloKd+Va3Ai+ohLIpyegSiURdkYod8a2gXsc90
+JLmY2DcT1luR+rLn9WWesPz2FOLnq6YGPi8GUpAO6o+NJjYNpxjmCqbYylVSnaQFxQy4bIPmYBPn3yNY
+BZHPCvz0qklwXIzex1c/VlPvdKfVGNw7NFr0FMdtqnPsqrmYg1u6qwmT2+cf0m9BhjqSS4gDhTVHSfMO
+3lcpW8lkqMQgc52j2rBztFvT2LzDXh1EIaPES1jmNCjhODIPGq35NgmLWgWb3On6uPfFgRHw37JEG3Dw
+OhcbB+OLCfPRq3alTDevXBdpfEUeHZVSw2i3/U2XbpKqFGYE98LIirFxT9FIdGOrIcUieP2ypDMpiMRt
+amv1qOM4ruW5R0GCNFIJsE9PA48IZJCboI6Uk2U3D/FOq3Q1aB1k50OotrIRUaeC7eyjRBdVs4QDiRwc
+IiUgcQiejcqX+XQIHJFYFsjxK1V1KrRXFls5cOkwmo7TUNKTYX0Jbu4nXtK8pPphTYwpthr0fvxC8IeN
+OtqomtogoEM6s2bkKsPLK5fIPTCdWF+Qj8lloZgfhGL6CzML/1nPs0GKrS8MiR7O7pXH27srGO3YwBhC
+8Nnjaxg1WEGNIIqNbIWxC2KYm3POYhTggcRTzPUkCuJiCNukGSTRB9DWic9lrnz42TWKopjrAoe9bzn6
+FA/ZtKo88fU+oeeFJ3ZaO+b+pA60gZ+hHo7omyDmdxMrr59nfO0nRgpXFXf8DH325BZ85u9Rxydfh7Uk
+J+vLLJQqF8ZP3eVyrN6qI6MJZU3GsgEca7LYR8sOWFQBkkXoULh7435dTG0GiiPuliRrjRSUOYLTLZx+
+lZSRIl96Fo7LChElMGNxRTYjXDgDDfJW/ZS3yw2KZasM2z8rwVCxdIrZMTTdB3LtV2WRQQiNFRraaM1H
+23QPU1K8rYv+C9d2dWTw8yXQ/YTp+L6ZyiVO2yqkbFwSran64jW0eQVwhBxa0McGJkWh8mKp9AdfwGO8
+1YUnqRYSLZKyTBef9q897d952v8efm6dfdq/8rT/j2er3z5b/fTZ6rVnq1eerX7zbPXqs9Uv/nvrm//9
+83Obcr61Yv4akrjYhgQvKMrwNeL2H3IIjAM9ErXhjMuLEm6zWaVBBMeGJ2xQwGahrksSaJ+jkHCWDfz1
+Ve6wzSy2ybNXVPgmCAh+LEnQOxLD+lIe75zkk26oIKPNGrbxyjVJ+NWBm5UoNfsyZ5hyUEzHs4I07euS
+zHuRk9a5TdYwf3ZHvlqXANllOXJHQn5fqdOpfc7gM+sP1yV718+C56fdUFHI6ypCZPudzvpGTrwtrWru
+/rVXuNR6wTGbEPgHyoxQaWnRsIf/2DsJLQgQW1G3kfwbXLBC/zK16xer4RpI0yWByy/NttWxbjEL5KVk
+9VSaNMqbMbtAwoZK2cPlaghpkFczkl65lcfpJr1eSN3qGvMvYfkM3FDOBlWru3LxSuXyu/snyuVDk4ey
+996YfOvNbN/I3sx3ugSRCRwelsoyj8s6Tei6QY6EaaiCt3vKKQ7J+K1p9N9xo6faMT84k/L/sqCx2KPF
+uwwEvTkQY1BIIPKvwP2aJbessYFfJCJQleSWWYBAz3DWA+VOePVhDL2prC+Vjubnkcs4Sy796Qngb2fW
+QEghRabnu61aibrAvHl3wThK/75XobYP50F7bO8o5aEr8+h95fjj0D6QgTJScqCeeOGFFJ5W60EF+fBJ
+YjwI3jj5Ful9tZlshrFu8nbNsZSxoq3xRic72DVGentIaS32UbeRuDx3kBMENvK/HH/H0528I9mYmHt5
+l9QjFacpcQXzKVzhEulDAsOHck/91TM7dvzgm0cmsuJcrzQZCBlA98WYygR8D2gM0850fJVWYrMQzuW6
+7dPLwaT5k9bOfaWed0Fl2k6+w4eUExaymY2jOgNSbS0IFfXeNpNshPJWDiL9Nbl+zNVO5vGYNVey7uzQ
+CPLhefDGNiyegGM43mti1BG/TiFdxrtVu4I26ivp3SJGrfCh1B6iJfcSnACcJemVMkZHsJFrI0lnJdms
+s6lwLLwmV4gKR4seJzhMXhnZuy+b9Hd/G3B8zj0TLgY+ZDEEUnkHS7w8hj3Hkm3YGxzI0vvCc9qr2Egb
+MTkwg9sJOkT8/jQ3KmnzBOLJyS9wLo3ELR3NZZ75gRlhN8fndGHhOc1ZSa3T8F7PabYqsjMvqRWKVy/i
+YEruPHv9jvnYZxalzUMH9iWulTvIaLTXEa5ZX8xVa61fFraX9QCIAKg5bh8rVRiy7m8o4pJl5O0ogZ8d
+vmbCnCfH5TJKTBFva0O4Wl+l/Ix13xO6KCJPD5H51fete+aO/R8EyzZRoN8BAA==`;
+var dictionary;
+function getDictionary2() {
+  if (!dictionary) {
+    dictionary = new Uint8Array(122784);
+    const gzipString = atob(dictionaryGz64);
+    const gzipBytes = new Uint8Array(gzipString.length);
+    for (let i = 0; i < gzipString.length; i++) {
+      gzipBytes[i] = gzipString.charCodeAt(i);
+    }
+    gunzip(gzipBytes, dictionary);
+  }
+  return dictionary;
+}
+
+// node_modules/hyparquet-compressors/src/brotli.transform.js
+var kIdentity = 0;
+var kOmitLast1 = 1;
+var kOmitLast2 = 2;
+var kOmitLast3 = 3;
+var kOmitLast4 = 4;
+var kOmitLast5 = 5;
+var kOmitLast6 = 6;
+var kOmitLast7 = 7;
+var kOmitLast8 = 8;
+var kOmitLast9 = 9;
+var kUppercaseFirst = 10;
+var kUppercaseAll = 11;
+var kOmitFirst1 = 12;
+var kOmitFirst2 = 13;
+var kOmitFirst3 = 14;
+var kOmitFirst4 = 15;
+var kOmitFirst5 = 16;
+var kOmitFirst6 = 17;
+var kOmitFirst7 = 18;
+var kOmitFirst9 = 20;
+var Transform2 = class {
+  /**
+   * @param {string} prefix
+   * @param {number} transform
+   * @param {string} suffix
+   */
+  constructor(prefix2, transform2, suffix) {
+    this.prefix = new Uint8Array(prefix2.length);
+    this.transform = transform2;
+    this.suffix = new Uint8Array(suffix.length);
+    for (let i = 0; i < prefix2.length; i++) this.prefix[i] = prefix2.charCodeAt(i);
+    for (let i = 0; i < suffix.length; i++) this.suffix[i] = suffix.charCodeAt(i);
+  }
+};
+var kTransforms = [
+  new Transform2("", kIdentity, ""),
+  new Transform2("", kIdentity, " "),
+  new Transform2(" ", kIdentity, " "),
+  new Transform2("", kOmitFirst1, ""),
+  new Transform2("", kUppercaseFirst, " "),
+  new Transform2("", kIdentity, " the "),
+  new Transform2(" ", kIdentity, ""),
+  new Transform2("s ", kIdentity, " "),
+  new Transform2("", kIdentity, " of "),
+  new Transform2("", kUppercaseFirst, ""),
+  new Transform2("", kIdentity, " and "),
+  new Transform2("", kOmitFirst2, ""),
+  new Transform2("", kOmitLast1, ""),
+  new Transform2(", ", kIdentity, " "),
+  new Transform2("", kIdentity, ", "),
+  new Transform2(" ", kUppercaseFirst, " "),
+  new Transform2("", kIdentity, " in "),
+  new Transform2("", kIdentity, " to "),
+  new Transform2("e ", kIdentity, " "),
+  new Transform2("", kIdentity, '"'),
+  new Transform2("", kIdentity, "."),
+  new Transform2("", kIdentity, '">'),
+  new Transform2("", kIdentity, "\n"),
+  new Transform2("", kOmitLast3, ""),
+  new Transform2("", kIdentity, "]"),
+  new Transform2("", kIdentity, " for "),
+  new Transform2("", kOmitFirst3, ""),
+  new Transform2("", kOmitLast2, ""),
+  new Transform2("", kIdentity, " a "),
+  new Transform2("", kIdentity, " that "),
+  new Transform2(" ", kUppercaseFirst, ""),
+  new Transform2("", kIdentity, ". "),
+  new Transform2(".", kIdentity, ""),
+  new Transform2(" ", kIdentity, ", "),
+  new Transform2("", kOmitFirst4, ""),
+  new Transform2("", kIdentity, " with "),
+  new Transform2("", kIdentity, "'"),
+  new Transform2("", kIdentity, " from "),
+  new Transform2("", kIdentity, " by "),
+  new Transform2("", kOmitFirst5, ""),
+  new Transform2("", kOmitFirst6, ""),
+  new Transform2(" the ", kIdentity, ""),
+  new Transform2("", kOmitLast4, ""),
+  new Transform2("", kIdentity, ". The "),
+  new Transform2("", kUppercaseAll, ""),
+  new Transform2("", kIdentity, " on "),
+  new Transform2("", kIdentity, " as "),
+  new Transform2("", kIdentity, " is "),
+  new Transform2("", kOmitLast7, ""),
+  new Transform2("", kOmitLast1, "ing "),
+  new Transform2("", kIdentity, "\n	"),
+  new Transform2("", kIdentity, ":"),
+  new Transform2(" ", kIdentity, ". "),
+  new Transform2("", kIdentity, "ed "),
+  new Transform2("", kOmitFirst9, ""),
+  new Transform2("", kOmitFirst7, ""),
+  new Transform2("", kOmitLast6, ""),
+  new Transform2("", kIdentity, "("),
+  new Transform2("", kUppercaseFirst, ", "),
+  new Transform2("", kOmitLast8, ""),
+  new Transform2("", kIdentity, " at "),
+  new Transform2("", kIdentity, "ly "),
+  new Transform2(" the ", kIdentity, " of "),
+  new Transform2("", kOmitLast5, ""),
+  new Transform2("", kOmitLast9, ""),
+  new Transform2(" ", kUppercaseFirst, ", "),
+  new Transform2("", kUppercaseFirst, '"'),
+  new Transform2(".", kIdentity, "("),
+  new Transform2("", kUppercaseAll, " "),
+  new Transform2("", kUppercaseFirst, '">'),
+  new Transform2("", kIdentity, '="'),
+  new Transform2(" ", kIdentity, "."),
+  new Transform2(".com/", kIdentity, ""),
+  new Transform2(" the ", kIdentity, " of the "),
+  new Transform2("", kUppercaseFirst, "'"),
+  new Transform2("", kIdentity, ". This "),
+  new Transform2("", kIdentity, ","),
+  new Transform2(".", kIdentity, " "),
+  new Transform2("", kUppercaseFirst, "("),
+  new Transform2("", kUppercaseFirst, "."),
+  new Transform2("", kIdentity, " not "),
+  new Transform2(" ", kIdentity, '="'),
+  new Transform2("", kIdentity, "er "),
+  new Transform2(" ", kUppercaseAll, " "),
+  new Transform2("", kIdentity, "al "),
+  new Transform2(" ", kUppercaseAll, ""),
+  new Transform2("", kIdentity, "='"),
+  new Transform2("", kUppercaseAll, '"'),
+  new Transform2("", kUppercaseFirst, ". "),
+  new Transform2(" ", kIdentity, "("),
+  new Transform2("", kIdentity, "ful "),
+  new Transform2(" ", kUppercaseFirst, ". "),
+  new Transform2("", kIdentity, "ive "),
+  new Transform2("", kIdentity, "less "),
+  new Transform2("", kUppercaseAll, "'"),
+  new Transform2("", kIdentity, "est "),
+  new Transform2(" ", kUppercaseFirst, "."),
+  new Transform2("", kUppercaseAll, '">'),
+  new Transform2(" ", kIdentity, "='"),
+  new Transform2("", kUppercaseFirst, ","),
+  new Transform2("", kIdentity, "ize "),
+  new Transform2("", kUppercaseAll, "."),
+  new Transform2("\xC2\xA0", kIdentity, ""),
+  new Transform2(" ", kIdentity, ","),
+  new Transform2("", kUppercaseFirst, '="'),
+  new Transform2("", kUppercaseAll, '="'),
+  new Transform2("", kIdentity, "ous "),
+  new Transform2("", kUppercaseAll, ", "),
+  new Transform2("", kUppercaseFirst, "='"),
+  new Transform2(" ", kUppercaseFirst, ","),
+  new Transform2(" ", kUppercaseAll, '="'),
+  new Transform2(" ", kUppercaseAll, ", "),
+  new Transform2("", kUppercaseAll, ","),
+  new Transform2("", kUppercaseAll, "("),
+  new Transform2("", kUppercaseAll, ". "),
+  new Transform2(" ", kUppercaseAll, "."),
+  new Transform2("", kUppercaseAll, "='"),
+  new Transform2(" ", kUppercaseAll, ". "),
+  new Transform2(" ", kUppercaseFirst, '="'),
+  new Transform2(" ", kUppercaseAll, "='"),
+  new Transform2(" ", kUppercaseFirst, "='")
+];
+var kNumTransforms = kTransforms.length;
+function ToUpperCase(p2, i) {
+  if (p2[i] < 192) {
+    if (p2[i] >= 97 && p2[i] <= 122) {
+      p2[i] ^= 32;
+    }
+    return 1;
+  }
+  if (p2[i] < 224) {
+    p2[i + 1] ^= 32;
+    return 2;
+  }
+  p2[i + 2] ^= 5;
+  return 3;
+}
+function transformDictionaryWord(dst, idx, word, len, transform2) {
+  const dictionary2 = getDictionary2();
+  const { prefix: prefix2 } = kTransforms[transform2];
+  const { suffix } = kTransforms[transform2];
+  const t = kTransforms[transform2].transform;
+  let skip = t < kOmitFirst1 ? 0 : t - (kOmitFirst1 - 1);
+  const start_idx = idx;
+  if (skip > len) skip = len;
+  let prefix_pos = 0;
+  while (prefix_pos < prefix2.length) {
+    dst[idx++] = prefix2[prefix_pos++];
+  }
+  word += skip;
+  len -= skip;
+  if (t <= kOmitLast9) len -= t;
+  for (let i = 0; i < len; i++) {
+    dst[idx++] = dictionary2[word + i];
+  }
+  let uppercase = idx - len;
+  if (t === kUppercaseFirst) {
+    ToUpperCase(dst, uppercase);
+  } else if (t === kUppercaseAll) {
+    while (len > 0) {
+      const step2 = ToUpperCase(dst, uppercase);
+      uppercase += step2;
+      len -= step2;
+    }
+  }
+  let suffix_pos = 0;
+  while (suffix_pos < suffix.length) {
+    dst[idx++] = suffix[suffix_pos++];
+  }
+  return idx - start_idx;
+}
+
+// node_modules/hyparquet-compressors/src/brotli.js
+var kNumLiteralCodes = 256;
+var kNumInsertAndCopyCodes = 704;
+var kNumBlockLengthCodes = 26;
+var kLiteralContextBits = 6;
+var kDistanceContextBits = 2;
+var NUM_DISTANCE_SHORT_CODES = 16;
+var kDistanceShortCodeIndexOffset = new Uint8Array([
+  3,
+  2,
+  1,
+  0,
+  3,
+  3,
+  3,
+  3,
+  3,
+  3,
+  2,
+  2,
+  2,
+  2,
+  2,
+  2
+]);
+var kDistanceShortCodeValueOffset = new Int8Array([
+  0,
+  0,
+  0,
+  0,
+  -1,
+  1,
+  -2,
+  2,
+  -3,
+  3,
+  -1,
+  1,
+  -2,
+  2,
+  -3,
+  3
+]);
+var offsetsByLength = new Uint32Array([
+  0,
+  0,
+  0,
+  0,
+  0,
+  4096,
+  9216,
+  21504,
+  35840,
+  44032,
+  53248,
+  63488,
+  74752,
+  87040,
+  93696,
+  100864,
+  104704,
+  106752,
+  108928,
+  113536,
+  115968,
+  118528,
+  119872,
+  121280,
+  122016
+]);
+var sizeBitsByLength = new Uint8Array([
+  0,
+  0,
+  0,
+  0,
+  10,
+  10,
+  11,
+  11,
+  10,
+  10,
+  10,
+  10,
+  10,
+  9,
+  9,
+  8,
+  7,
+  7,
+  8,
+  7,
+  7,
+  6,
+  6,
+  5,
+  5
+]);
+var minDictionaryWordLength = 4;
+var maxDictionaryWordLength = 24;
+function decompressBrotli(input, outputLength) {
+  const output = new Uint8Array(outputLength);
+  const brotliInput = new BrotliInput(input);
+  const brotliOutput = new BrotliOutput(output);
+  brotli(brotliInput, brotliOutput);
+  return output;
+}
+function brotli(input, output) {
+  let pos = 0;
+  let input_end = 0;
+  let max_distance = 0;
+  const dist_rb = [16, 15, 11, 4];
+  let dist_rb_idx = 0;
+  const hgroup = [new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0)];
+  const kRingBufferWriteAheadSlack = 128 + BrotliBitReader.READ_SIZE;
+  const br = new BrotliBitReader(input);
+  const window_bits = decodeWindowBits(br);
+  const max_backward_distance = (1 << window_bits) - 16;
+  const ringbuffer_size = 1 << window_bits;
+  const ringbuffer_mask = ringbuffer_size - 1;
+  const ringbuffer = new Uint8Array(ringbuffer_size + kRingBufferWriteAheadSlack + maxDictionaryWordLength);
+  const ringbuffer_end = ringbuffer_size;
+  const block_type_trees = [];
+  const block_len_trees = [];
+  for (let x2 = 0; x2 < 3 * HUFFMAN_MAX_TABLE_SIZE; x2++) {
+    block_type_trees[x2] = new HuffmanCode(0, 0);
+    block_len_trees[x2] = new HuffmanCode(0, 0);
+  }
+  while (!input_end) {
+    const block_length = [1 << 28, 1 << 28, 1 << 28];
+    const block_type = [0];
+    const num_block_types = [1, 1, 1];
+    const block_type_rb = [0, 1, 0, 1, 0, 1];
+    const block_type_rb_index = [0];
+    for (let i = 0; i < 3; i++) {
+      hgroup[i].codes = [];
+      hgroup[i].htrees = new Uint32Array();
+    }
+    br.readMoreInput();
+    const _out = decodeMetaBlockLength(br);
+    let meta_block_remaining_len = _out.meta_block_length;
+    if (pos + meta_block_remaining_len > output.buffer.length) {
+      const tmp2 = new Uint8Array(pos + meta_block_remaining_len);
+      tmp2.set(output.buffer);
+      output.buffer = tmp2;
+    }
+    input_end = _out.input_end;
+    if (_out.is_metadata) {
+      jumpToByteBoundary(br);
+      for (; meta_block_remaining_len > 0; --meta_block_remaining_len) {
+        br.readMoreInput();
+        br.readBits(8);
+      }
+      continue;
+    }
+    if (meta_block_remaining_len === 0) continue;
+    if (_out.is_uncompressed) {
+      br.bit_pos_ = br.bit_pos_ + 7 & ~7;
+      copyUncompressedBlockToOutput(output, meta_block_remaining_len, pos, ringbuffer, ringbuffer_mask, br);
+      pos += meta_block_remaining_len;
+      continue;
+    }
+    for (let i = 0; i < 3; i++) {
+      num_block_types[i] = decodeVarLenUint8(br) + 1;
+      if (num_block_types[i] >= 2) {
+        readHuffmanCode(num_block_types[i] + 2, block_type_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
+        readHuffmanCode(kNumBlockLengthCodes, block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
+        block_length[i] = readBlockLength(block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
+        block_type_rb_index[i] = 1;
+      }
+    }
+    br.readMoreInput();
+    const distance_postfix_bits = br.readBits(2);
+    const num_direct_distance_codes = NUM_DISTANCE_SHORT_CODES + (br.readBits(4) << distance_postfix_bits);
+    const distance_postfix_mask = (1 << distance_postfix_bits) - 1;
+    const num_distance_codes = num_direct_distance_codes + (48 << distance_postfix_bits);
+    const context_modes = new Uint8Array(num_block_types[0]);
+    for (let i = 0; i < num_block_types[0]; i++) {
+      br.readMoreInput();
+      context_modes[i] = br.readBits(2) << 1;
+    }
+    const [num_literal_htrees, context_map] = decodeContextMap(num_block_types[0] << kLiteralContextBits, br);
+    const [num_dist_htrees, dist_context_map] = decodeContextMap(num_block_types[2] << kDistanceContextBits, br);
+    hgroup[0] = new HuffmanTreeGroup(kNumLiteralCodes, num_literal_htrees);
+    hgroup[1] = new HuffmanTreeGroup(kNumInsertAndCopyCodes, num_block_types[1]);
+    hgroup[2] = new HuffmanTreeGroup(num_distance_codes, num_dist_htrees);
+    for (let i = 0; i < 3; ++i) {
+      hgroup[i].decode(br);
+    }
+    let context_map_slice = 0;
+    let dist_context_map_slice = 0;
+    let context_mode = context_modes[block_type[0]];
+    let context_lookup_offset1 = lookupOffsets[context_mode];
+    let context_lookup_offset2 = lookupOffsets[context_mode + 1];
+    let htree_command = hgroup[1].htrees[0];
+    while (meta_block_remaining_len > 0) {
+      let distance_code;
+      br.readMoreInput();
+      if (block_length[1] === 0) {
+        decodeBlockType(
+          num_block_types[1],
+          block_type_trees,
+          1,
+          block_type,
+          block_type_rb,
+          block_type_rb_index,
+          br
+        );
+        block_length[1] = readBlockLength(block_len_trees, HUFFMAN_MAX_TABLE_SIZE, br);
+        htree_command = hgroup[1].htrees[block_type[1]];
+      }
+      block_length[1]--;
+      const cmd_code = readSymbol(hgroup[1].codes, htree_command, br);
+      let range_idx = cmd_code >> 6;
+      if (range_idx >= 2) {
+        range_idx -= 2;
+        distance_code = -1;
+      } else {
+        distance_code = 0;
+      }
+      const insertIndex = kInsertRangeLut[range_idx] + (cmd_code >> 3 & 7);
+      const insertPrefix = kInsertLengthPrefixCode[insertIndex];
+      const insertLength = insertPrefix.offset + br.readBits(insertPrefix.nbits);
+      const copyIndex = kCopyRangeLut[range_idx] + (cmd_code & 7);
+      const copyCode = kCopyLengthPrefixCode[copyIndex];
+      const copyLength = copyCode.offset + br.readBits(copyCode.nbits);
+      let prev_byte1 = ringbuffer[pos - 1 & ringbuffer_mask];
+      let prev_byte2 = ringbuffer[pos - 2 & ringbuffer_mask];
+      for (let j = 0; j < insertLength; j++) {
+        br.readMoreInput();
+        if (block_length[0] === 0) {
+          decodeBlockType(
+            num_block_types[0],
+            block_type_trees,
+            0,
+            block_type,
+            block_type_rb,
+            block_type_rb_index,
+            br
+          );
+          block_length[0] = readBlockLength(block_len_trees, 0, br);
+          const context_offset = block_type[0] << kLiteralContextBits;
+          context_map_slice = context_offset;
+          context_mode = context_modes[block_type[0]];
+          context_lookup_offset1 = lookupOffsets[context_mode];
+          context_lookup_offset2 = lookupOffsets[context_mode + 1];
+        }
+        const context = lookup[context_lookup_offset1 + prev_byte1] | lookup[context_lookup_offset2 + prev_byte2];
+        const literal_htree_index = context_map[context_map_slice + context];
+        block_length[0]--;
+        prev_byte2 = prev_byte1;
+        prev_byte1 = readSymbol(hgroup[0].codes, hgroup[0].htrees[literal_htree_index], br);
+        ringbuffer[pos & ringbuffer_mask] = prev_byte1;
+        if ((pos & ringbuffer_mask) === ringbuffer_mask) {
+          output.write(ringbuffer, ringbuffer_size);
+        }
+        pos++;
+      }
+      meta_block_remaining_len -= insertLength;
+      if (meta_block_remaining_len <= 0) break;
+      if (distance_code < 0) {
+        br.readMoreInput();
+        if (block_length[2] === 0) {
+          decodeBlockType(
+            num_block_types[2],
+            block_type_trees,
+            2,
+            block_type,
+            block_type_rb,
+            block_type_rb_index,
+            br
+          );
+          block_length[2] = readBlockLength(block_len_trees, 2 * HUFFMAN_MAX_TABLE_SIZE, br);
+          dist_context_map_slice = block_type[2] << kDistanceContextBits;
+        }
+        block_length[2]--;
+        const context = (copyLength > 4 ? 3 : copyLength - 2) & 255;
+        const dist_htree_index = dist_context_map[dist_context_map_slice + context];
+        distance_code = readSymbol(hgroup[2].codes, hgroup[2].htrees[dist_htree_index], br);
+        if (distance_code >= num_direct_distance_codes) {
+          distance_code -= num_direct_distance_codes;
+          const postfix = distance_code & distance_postfix_mask;
+          distance_code >>= distance_postfix_bits;
+          const nbits = (distance_code >> 1) + 1;
+          const offset = (2 + (distance_code & 1) << nbits) - 4;
+          distance_code = num_direct_distance_codes + (offset + br.readBits(nbits) << distance_postfix_bits) + postfix;
+        }
+      }
+      const distance = translateShortCodes(distance_code, dist_rb, dist_rb_idx);
+      if (distance < 0) throw new Error("[BrotliDecompress] invalid distance");
+      if (pos < max_backward_distance && max_distance !== max_backward_distance) {
+        max_distance = pos;
+      } else {
+        max_distance = max_backward_distance;
+      }
+      let copy_dst = pos & ringbuffer_mask;
+      if (distance > max_distance) {
+        if (copyLength >= minDictionaryWordLength && copyLength <= maxDictionaryWordLength) {
+          let offset = offsetsByLength[copyLength];
+          const word_id = distance - max_distance - 1;
+          const shift = sizeBitsByLength[copyLength];
+          const mask = (1 << shift) - 1;
+          const word_idx = word_id & mask;
+          const transform_idx = word_id >> shift;
+          offset += word_idx * copyLength;
+          if (transform_idx < kNumTransforms) {
+            const len = transformDictionaryWord(ringbuffer, copy_dst, offset, copyLength, transform_idx);
+            copy_dst += len;
+            pos += len;
+            meta_block_remaining_len -= len;
+            if (copy_dst >= ringbuffer_end) {
+              output.write(ringbuffer, ringbuffer_size);
+              for (let _x2 = 0; _x2 < copy_dst - ringbuffer_end; _x2++)
+                ringbuffer[_x2] = ringbuffer[ringbuffer_end + _x2];
+            }
+          } else {
+            throw new Error("Invalid backward reference");
+          }
+        } else {
+          throw new Error("Invalid backward reference");
+        }
+      } else {
+        if (distance_code > 0) {
+          dist_rb[dist_rb_idx & 3] = distance;
+          dist_rb_idx++;
+        }
+        if (copyLength > meta_block_remaining_len) {
+          throw new Error("Invalid backward reference");
+        }
+        for (let j = 0; j < copyLength; j++) {
+          ringbuffer[pos & ringbuffer_mask] = ringbuffer[pos - distance & ringbuffer_mask];
+          if ((pos & ringbuffer_mask) === ringbuffer_mask) {
+            output.write(ringbuffer, ringbuffer_size);
+          }
+          pos++;
+          meta_block_remaining_len--;
+        }
+      }
+    }
+    pos &= 1073741823;
+  }
+  output.write(ringbuffer, pos & ringbuffer_mask);
+}
+function translateShortCodes(code2, ringbuffer, index) {
+  if (code2 < NUM_DISTANCE_SHORT_CODES) {
+    index += kDistanceShortCodeIndexOffset[code2];
+    index &= 3;
+    return ringbuffer[index] + kDistanceShortCodeValueOffset[code2];
+  } else {
+    return code2 - NUM_DISTANCE_SHORT_CODES + 1;
+  }
+}
+
+// node_modules/hyparquet-compressors/src/lz4.js
+function decompressLz4(input, outputLength) {
+  const output = new Uint8Array(outputLength);
+  try {
+    let i = 0;
+    let o = 0;
+    while (i < input.length - 8) {
+      const expectedOutputLength = input[i++] << 24 | input[i++] << 16 | input[i++] << 8 | input[i++];
+      const expectedInputLength = input[i++] << 24 | input[i++] << 16 | input[i++] << 8 | input[i++];
+      if (input.length - i < expectedInputLength) throw new Error("lz4 not hadoop");
+      if (output.length < expectedOutputLength) throw new Error("lz4 not hadoop");
+      const chunk = lz4basic(input.subarray(i, i + expectedInputLength), output, o);
+      if (chunk !== expectedOutputLength) throw new Error("lz4 not hadoop");
+      i += expectedInputLength;
+      o += expectedOutputLength;
+      if (i === input.length) return output;
+    }
+    if (i < input.length) throw new Error("lz4 not hadoop");
+  } catch (error) {
+    if (error instanceof Error && error.message !== "lz4 not hadoop") throw error;
+    lz4basic(input, output, 0);
+  }
+  return output;
+}
+function decompressLz4Raw(input, outputLength) {
+  const output = new Uint8Array(outputLength);
+  lz4basic(input, output, 0);
+  return output;
+}
+function lz4basic(input, output, outputIndex) {
+  let len = outputIndex;
+  for (let i = 0; i < input.length; ) {
+    const token = input[i++];
+    let literals = token >> 4;
+    if (literals) {
+      let byte2 = literals + 240;
+      while (byte2 === 255) literals += byte2 = input[i++];
+      output.set(input.subarray(i, i + literals), len);
+      len += literals;
+      i += literals;
+      if (i >= input.length) return len - outputIndex;
+    }
+    const offset = input[i++] | input[i++] << 8;
+    if (!offset || offset > len) {
+      throw new Error(`lz4 offset out of range ${offset}`);
+    }
+    let matchLength = token & 15;
+    let byte = matchLength + 240;
+    while (byte === 255) matchLength += byte = input[i++];
+    matchLength += 4;
+    let pos = len - offset;
+    const end = len + matchLength;
+    while (len < end) output[len++] = output[pos++];
+  }
+  return len - outputIndex;
+}
+
+// node_modules/hyparquet-compressors/src/compressors.js
+var compressors = {
+  SNAPPY: snappyUncompressor(),
+  // loads wasm
+  GZIP: (input, length) => gunzip(input, new Uint8Array(length)),
+  BROTLI: decompressBrotli,
+  ZSTD: (input) => decompress(input),
+  LZ4: decompressLz4,
+  LZ4_RAW: decompressLz4Raw
+};
+
 // src/io/parquet.ts
+var PARQUET_CODECS = [.../* @__PURE__ */ new Set(["UNCOMPRESSED", "SNAPPY", ...Object.keys(compressors)])];
 async function readParquet(path, file, fields) {
   let metadata;
   let buffer;
@@ -21376,9 +41858,10 @@ async function readParquet(path, file, fields) {
     buffer = await asyncBufferFromFile(path);
     metadata = await parquetMetadataAsync(buffer);
   } catch (error) {
-    throw new InputError(`${file}: not a readable Parquet file (${error.message}).`);
+    throw new InputError(`${file}: not a readable Parquet file (${error.message}); was it written completely?`);
   }
-  const columns = parquetSchema(metadata).children.map((child) => child.element.name);
+  const schema = parquetSchema(metadata);
+  const columns = schema.children.map((child) => child.element.name);
   for (const [option, name] of [
     ["id-field", fields.idField],
     ["vector-field", fields.vectorField]
@@ -21387,15 +41870,17 @@ async function readParquet(path, file, fields) {
       throw new InputError(`${file}: no column ${JSON.stringify(name)} (columns: ${columns.join(", ")}); set the ${option} option.`);
     }
   }
+  checkCodecs(metadata, file);
+  checkVectorType(schema.children.find((child) => child.element.name === fields.vectorField), file);
   const builder = new RowBuilder(file, "row", `column ${JSON.stringify(fields.idField)}`);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     let rows;
     try {
-      rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
+      rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, compressors });
     } catch (error) {
-      throw new InputError(`${file}: could not decode rows ${rowStart}\u2013${rowEnd - 1} (${error.message}).`);
+      throw new InputError(`${file}: could not decode rows ${rowStart}\u2013${rowEnd - 1} (${error.message}); the file may be corrupt or truncated.`);
     }
     rows.forEach((row, offset) => {
       const index = rowStart + offset;
@@ -21411,15 +41896,47 @@ async function readParquet(path, file, fields) {
   }
   return builder.build(fields.allocate);
 }
+function checkVectorType(column, file) {
+  let node = column;
+  let depth = 0;
+  while (node.children.length === 1) {
+    node = node.children[0];
+    depth += 1;
+  }
+  const leaf = node.element;
+  const floating = leaf.type === "FLOAT" || leaf.type === "DOUBLE" || leaf.logical_type?.type === "FLOAT16";
+  const repeated = depth > 0 || column.element.repetition_type === "REPEATED";
+  if (node.children.length === 0 && floating && repeated) return;
+  const held = node.children.length > 0 ? `a group of ${node.children.length} fields` : `${repeated ? "a list of " : ""}${leaf.logical_type?.type ?? leaf.converted_type ?? leaf.type ?? "unknown"}`;
+  throw new InputError(`${file}: column ${JSON.stringify(column.element.name)} holds ${held}; embeddings must be a list of float32 or float64 (pyarrow list, large_list or fixed_size_list; polars List or Array).`);
+}
+function checkCodecs(metadata, file) {
+  for (const group of metadata.row_groups) {
+    for (const chunk of group.columns) {
+      const codec = chunk.meta_data?.codec;
+      const column = chunk.meta_data?.path_in_schema.join(".") ?? "?";
+      if (codec === void 0 || PARQUET_CODECS.includes(codec)) continue;
+      throw new InputError(
+        `${file}: column ${JSON.stringify(column)} is compressed with the Parquet codec ${codec}, which embedding-gate cannot read (it reads ${PARQUET_CODECS.join(", ")}); rewrite the file with e.g. pyarrow.parquet.write_table(table, path, compression="zstd").`
+      );
+    }
+  }
+}
 
 // src/io/read-embedding-set.ts
-var INPUT_FORMATS = ["npy", "jsonl", "json", "csv", "tsv", "parquet"];
+var INPUT_FORMATS = ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"];
+var FORMAT_ALIASES = { ndjson: "jsonl", feather: "arrow", ipc: "arrow", arrows: "arrow" };
+var FORMAT_NAMES = [...INPUT_FORMATS, ...Object.keys(FORMAT_ALIASES)];
+function formatNamed(name) {
+  const lower = name.toLowerCase();
+  if (INPUT_FORMATS.includes(lower)) return lower;
+  return FORMAT_ALIASES[lower] ?? null;
+}
 function detectFormat(display) {
-  const extension = extname2(display).slice(1).toLowerCase();
-  if (INPUT_FORMATS.includes(extension)) return extension;
-  if (extension === "ndjson") return "jsonl";
+  const format2 = formatNamed(extname2(display).slice(1));
+  if (format2 !== null) return format2;
   throw new InputError(
-    `${display}: unknown file extension ${JSON.stringify(extname2(display) || "(none)")}; use .npy, .jsonl, .json, .csv, .tsv or .parquet, or set the format-in option.`
+    `${display}: unknown file extension ${JSON.stringify(extname2(display) || "(none)")}; use .npy, .npz, .jsonl, .json, .csv, .tsv, .parquet, .arrow, .feather or .ipc, or set the format-in option.`
   );
 }
 async function readEmbeddingSet(request) {
@@ -21438,17 +41955,29 @@ async function readEmbeddingSet(request) {
       return readDelimited(request.path, request.display, fields, "	");
     case "parquet":
       return readParquet(request.path, request.display, fields);
+    case "arrow":
+      return readArrowIpc(request.path, request.display, fields);
+    case "npz":
+      return readNpzSet(request, allocate);
   }
 }
 function readNpySet(request) {
-  const matrix2 = readNpyMatrix(request.path, request.display, request.allocate);
+  return matrixSet(request, readNpyMatrix(request.path, request.display, request.allocate), null);
+}
+async function readNpzSet(request, allocate) {
+  const content = await readNpz(request.path, request.display, request, allocate);
+  return matrixSet(request, content.matrix, content.ids && { ids: content.ids.values, idSource: `array ${JSON.stringify(content.ids.name)}` });
+}
+function matrixSet(request, matrix2, own) {
   if (matrix2.rows === 0 || matrix2.cols === 0) {
     throw new InputError(`${request.display}: the array has shape (${matrix2.rows}, ${matrix2.cols}): an empty set.`);
   }
   const sidecar = join2(dirname2(request.path), `${basename2(request.path, extname2(request.path))}.ids.txt`);
   let ids;
   let idSource;
-  if (request.idsFile) {
+  if (own) {
+    ({ ids, idSource } = own);
+  } else if (request.idsFile) {
     ids = readIdsFile(request.idsFile, request.idsDisplay ?? request.idsFile);
     idSource = `ids file ${request.idsDisplay}`;
   } else if (existsSync2(sidecar)) {
@@ -21516,8 +42045,8 @@ function isAnyArray(value) {
 }
 
 // node_modules/ml-spectra-processing/lib/x/xCheck.js
-function xCheck(input, options = {}) {
-  const { minLength = 1 } = options;
+function xCheck(input, options2 = {}) {
+  const { minLength = 1 } = options2;
   if (!isAnyArray(input)) {
     throw new TypeError("input must be an array");
   }
@@ -21533,8 +42062,8 @@ function xCheck(input, options = {}) {
 }
 
 // node_modules/ml-spectra-processing/lib/x/xFindClosestIndex.js
-function xFindClosestIndex(array, target, options = {}) {
-  const { sorted = true } = options;
+function xFindClosestIndex(array, target, options2 = {}) {
+  const { sorted = true } = options2;
   if (sorted) {
     let low = 0;
     let high = array.length - 1;
@@ -21573,9 +42102,9 @@ function xFindClosestIndex(array, target, options = {}) {
 }
 
 // node_modules/ml-spectra-processing/lib/x/xGetFromToIndex.js
-function xGetFromToIndex(x2, options = {}) {
-  let { fromIndex, toIndex } = options;
-  const { from, to } = options;
+function xGetFromToIndex(x2, options2 = {}) {
+  let { fromIndex, toIndex } = options2;
+  const { from, to } = options2;
   if (fromIndex === void 0) {
     if (from !== void 0) {
       fromIndex = xFindClosestIndex(x2, from);
@@ -21610,9 +42139,9 @@ var SingularValueDecomposition2 = matrix.SingularValueDecomposition;
 var matrix_default = matrix.default.Matrix ? matrix.default.Matrix : matrix.Matrix;
 
 // node_modules/ml-spectra-processing/lib/x/xMean.js
-function xMean(array, options = {}) {
+function xMean(array, options2 = {}) {
   xCheck(array);
-  const { fromIndex, toIndex } = xGetFromToIndex(array, options);
+  const { fromIndex, toIndex } = xGetFromToIndex(array, options2);
   let sumValue = array[fromIndex];
   for (let i = fromIndex + 1; i <= toIndex; i++) {
     sumValue += array[i];
@@ -21668,9 +42197,9 @@ var fftCache = new FFTCache();
 var import_ml_xsadd = __toESM(require_lib(), 1);
 
 // node_modules/ml-spectra-processing/lib/x/xSum.js
-function xSum(array, options = {}) {
+function xSum(array, options2 = {}) {
   xCheck(array);
-  const { fromIndex, toIndex } = xGetFromToIndex(array, options);
+  const { fromIndex, toIndex } = xGetFromToIndex(array, options2);
   let sumValue = array[fromIndex];
   for (let i = fromIndex + 1; i <= toIndex; i++) {
     sumValue += array[i];
@@ -21682,9 +42211,9 @@ function xSum(array, options = {}) {
 var defaultOptions = {
   distanceFunction: squaredEuclidean
 };
-function nearestVector(listVectors, vector, options = defaultOptions) {
-  const distanceFunction = options.distanceFunction || defaultOptions.distanceFunction;
-  const similarityFunction = options.similarityFunction || defaultOptions.similarityFunction;
+function nearestVector(listVectors, vector, options2 = defaultOptions) {
+  const distanceFunction = options2.distanceFunction || defaultOptions.distanceFunction;
+  const similarityFunction = options2.similarityFunction || defaultOptions.similarityFunction;
   let vectorIndex = -1;
   if (typeof similarityFunction === "function") {
     let maxSim = Number.MIN_VALUE;
@@ -21726,9 +42255,9 @@ function calculateDistanceMatrix(data, distance) {
   return distanceMatrix;
 }
 function updateClusterID(data, centers, clusterID, distance) {
-  const options = { distanceFunction: distance };
+  const options2 = { distanceFunction: distance };
   for (let i = 0; i < data.length; i++) {
-    clusterID[i] = nearestVector(centers, data[i], options);
+    clusterID[i] = nearestVector(centers, data[i], options2);
   }
   return clusterID;
 }
@@ -21879,12 +42408,12 @@ function mostDistant(data, K, distanceMatrix, seed) {
   }
   return ans.map((index) => data[index]);
 }
-function kmeanspp(X, K, options = {}) {
+function kmeanspp(X, K, options2 = {}) {
   const m = new Matrix2(X);
   const nSamples = m.rows;
-  const random2 = new import_ml_random.Random(options.seed);
+  const random2 = new import_ml_random.Random(options2.seed);
   const centers = [];
-  const localTrials = options.localTrials || 2 + Math.floor(Math.log(K));
+  const localTrials = options2.localTrials || 2 + Math.floor(Math.log(K));
   const firstCenterIdx = random2.randInt(nSamples);
   centers.push(m.getRow(firstCenterIdx));
   let closestDistSquared = new Matrix2(1, m.rows);
@@ -21937,14 +42466,14 @@ var defaultOptions2 = {
   initialization: "kmeans++",
   distanceFunction: squaredEuclidean
 };
-function step(centers, data, clusterID, K, options, iterations) {
-  clusterID = updateClusterID(data, centers, clusterID, options.distanceFunction);
+function step(centers, data, clusterID, K, options2, iterations) {
+  clusterID = updateClusterID(data, centers, clusterID, options2.distanceFunction);
   const newCenters = updateCenters(centers, data, clusterID, K);
-  const converged = hasConverged(newCenters, centers, options.distanceFunction, options.tolerance);
-  return new KMeansResult(clusterID, newCenters, converged, iterations, options.distanceFunction);
+  const converged = hasConverged(newCenters, centers, options2.distanceFunction, options2.tolerance);
+  return new KMeansResult(clusterID, newCenters, converged, iterations, options2.distanceFunction);
 }
-function kmeans(data, K, options) {
-  const definedOptions = getDefinedOptions(options);
+function kmeans(data, K, options2) {
+  const definedOptions = getDefinedOptions(options2);
   validateKmeansInput(data, K);
   let centers = initializeCenters(data, K, definedOptions);
   if (definedOptions.maxIterations === 0) {
@@ -21964,33 +42493,33 @@ function kmeans(data, K, options) {
   }
   return stepResult;
 }
-function initializeCenters(data, K, options) {
+function initializeCenters(data, K, options2) {
   let centers;
-  if (Array.isArray(options.initialization)) {
-    if (options.initialization.length !== K) {
+  if (Array.isArray(options2.initialization)) {
+    if (options2.initialization.length !== K) {
       throw new Error("The initial centers should have the same length as K");
     } else {
-      centers = options.initialization;
+      centers = options2.initialization;
     }
   } else {
-    switch (options.initialization) {
+    switch (options2.initialization) {
       case "kmeans++":
-        centers = kmeanspp(data, K, options);
+        centers = kmeanspp(data, K, options2);
         break;
       case "random":
-        centers = random(data, K, options.seed);
+        centers = random(data, K, options2.seed);
         break;
       case "mostDistant":
-        centers = mostDistant(data, K, calculateDistanceMatrix(data, options.distanceFunction), options.seed);
+        centers = mostDistant(data, K, calculateDistanceMatrix(data, options2.distanceFunction), options2.seed);
         break;
       default:
-        assertUnreachable(options.initialization, "Unknown initialization method");
+        assertUnreachable(options2.initialization, "Unknown initialization method");
     }
   }
   return centers;
 }
-function getDefinedOptions(options) {
-  return { ...defaultOptions2, ...options };
+function getDefinedOptions(options2) {
+  return { ...defaultOptions2, ...options2 };
 }
 
 // src/metrics/cluster-assignment.ts
@@ -22797,10 +43326,10 @@ var KernelArena = class {
 };
 
 // src/kernels/knn-engine.ts
-function createKnnEngine(options) {
-  const wasm = loadWasmKernel(options.kernel);
-  if (wasm === null) return options.kernel === "auto" || options.kernel === "js" ? new JsEngine(options.progress) : null;
-  return new WasmEngine(wasm, options.threads ?? availableParallelism(), options.progress);
+function createKnnEngine(options2) {
+  const wasm = loadWasmKernel(options2.kernel);
+  if (wasm === null) return options2.kernel === "auto" || options2.kernel === "js" ? new JsEngine(options2.progress) : null;
+  return new WasmEngine(wasm, options2.threads ?? availableParallelism(), options2.progress);
 }
 var JsEngine = class {
   constructor(progress) {
@@ -22924,7 +43453,7 @@ var WasmEngine = class {
     const parts = await Promise.all(
       slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix: matrix2, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
     );
-    return concat2(parts.map((result) => result.indices));
+    return concat3(parts.map((result) => result.indices));
   }
   async partnerRanks(queries, items, count, dim, queryRows, label) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
@@ -22936,7 +43465,7 @@ var WasmEngine = class {
     const parts = await Promise.all(
       slices.map((slice, w) => this.run(workers[w], { kind: "ranks", queries: queryRef, items: itemRef, queryRows: slice }, onProgress))
     );
-    return concat2(parts.map((result) => result.ranks));
+    return concat3(parts.map((result) => result.ranks));
   }
   async crossProduct(a, da, b, db, count) {
     const workers = this.start();
@@ -22979,7 +43508,7 @@ function split(rows, parts) {
   }
   return slices;
 }
-function concat2(parts) {
+function concat3(parts) {
   const out = new Int32Array(parts.reduce((total, part) => total + part.length, 0));
   let offset = 0;
   for (const part of parts) {
@@ -23060,13 +43589,13 @@ var MAX_REPORT_TEXT = 1e3;
 var DEFAULT_SAMPLE = 5e3;
 var OUTPUT_FORMATS = ["text", "json", "markdown"];
 var SETTING_OPTIONS = {
-  reference: "reference embeddings (.npy, .jsonl, .json, .csv, .tsv, .parquet)",
+  reference: "reference embeddings (.npy, .npz, .jsonl, .json, .csv, .tsv, .parquet, .arrow/.feather/.ipc)",
   candidate: "candidate embeddings, same probe items under the same ids",
   "reference-ids": "ids for a reference .npy: one per line or a JSON array (default: <stem>.ids.txt, else row index)",
   "candidate-ids": "ids for a candidate .npy",
   "reference-manifest": "reference model manifest (JSON or YAML)",
   "candidate-manifest": "candidate model manifest (JSON or YAML)",
-  "format-in": `input format for both files when the extension is not enough (${INPUT_FORMATS.join("|")})`,
+  "format-in": `input format for both files when the extension is not enough (${FORMAT_NAMES.join("|")})`,
   "reference-format-in": "input format of the reference file only",
   "candidate-format-in": "input format of the candidate file only",
   "id-field": "record field / column with the item id (default id)",
@@ -23128,7 +43657,11 @@ function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(
     throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
   };
   const fraction = (option) => text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, "a number in [0, 1]");
-  const sharedFormat = choice("format-in", INPUT_FORMATS);
+  const format2 = (option) => {
+    const name = choice(option, FORMAT_NAMES);
+    return name === null ? null : formatNamed(name);
+  };
+  const sharedFormat = format2("format-in");
   const sampleText = text("sample");
   const declared = text("declared-bump");
   if (declared !== null && !isBump(declared)) {
@@ -23137,13 +43670,13 @@ function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(
   return {
     reference: {
       path: required("reference"),
-      format: choice("reference-format-in", INPUT_FORMATS) ?? sharedFormat,
+      format: format2("reference-format-in") ?? sharedFormat,
       ids: text("reference-ids"),
       manifest: text("reference-manifest")
     },
     candidate: {
       path: required("candidate"),
-      format: choice("candidate-format-in", INPUT_FORMATS) ?? sharedFormat,
+      format: format2("candidate-format-in") ?? sharedFormat,
       ids: text("candidate-ids"),
       manifest: text("candidate-manifest")
     },
@@ -23401,7 +43934,7 @@ import { createHash } from "node:crypto";
 
 // src/report/generated/validators.js
 var import_ucs2length = __toESM(require_ucs2length(), 1);
-var oe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "jsonl", "json", "csv", "tsv", "parquet"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var oe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
 var Ze = Object.prototype.hasOwnProperty;
 var me = import_ucs2length.default.default ?? import_ucs2length.default;
 var We = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
@@ -23424,7 +43957,7 @@ function Pe(i, { instancePath: t = "", parentData: K, parentDataProperty: B, roo
   return Pe.errors = r, e === 0;
 }
 Pe.evaluated = { dynamicProps: false, dynamicItems: false };
-var Xe = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "jsonl", "json", "csv", "tsv", "parquet"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
+var Xe = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
 function ie(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
   let r = null, e = 0;
   const l = ie.evaluated;
@@ -23447,7 +43980,7 @@ function ie(i, { instancePath: t = "", parentData: K, parentDataProperty: B, roo
           if (i.format !== void 0) {
             let u = i.format;
             const v = e;
-            if (!(u === "npy" || u === "jsonl" || u === "json" || u === "csv" || u === "tsv" || u === "parquet")) return ie.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Xe.properties.format.enum } }], false;
+            if (!(u === "npy" || u === "npz" || u === "jsonl" || u === "json" || u === "csv" || u === "tsv" || u === "parquet" || u === "arrow")) return ie.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Xe.properties.format.enum } }], false;
             var m = v === e;
           } else var m = true;
           if (m) {
@@ -23570,27 +44103,27 @@ function ue(i, { instancePath: t = "", parentData: K, parentDataProperty: B, roo
   return ue.errors = r, e === 0;
 }
 ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function _e(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+function _e2(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
   let r = null, e = 0;
-  const l = _e.evaluated;
+  const l = _e2.evaluated;
   if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (Array.isArray(i)) {
-    if (i.length > 2) return _e.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
-    if (i.length < 2) return _e.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+    if (i.length > 2) return _e2.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (i.length < 2) return _e2.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
     {
       var m = true;
       const N = i.length;
       for (let k = 0; k < N; k++) {
         let V = i[k];
         const u = e;
-        if (!(typeof V == "number" && isFinite(V))) return _e.errors = [{ instancePath: t + "/" + k, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        if (!(typeof V == "number" && isFinite(V))) return _e2.errors = [{ instancePath: t + "/" + k, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
         var m = u === e;
         if (!m) break;
       }
     }
-  } else return _e.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return _e.errors = r, e === 0;
+  } else return _e2.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return _e2.errors = r, e === 0;
 }
-_e.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+_e2.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
 function De(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
   let r = null, e = 0;
   const l = De.evaluated;
@@ -24074,7 +44607,7 @@ function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
                                                     const a = e, S = e;
                                                     let ce = false;
                                                     const b = e;
-                                                    _e(d, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: s, parentDataProperty: "ci95", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e.errors : r.concat(_e.errors), e = r.length);
+                                                    _e2(d, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: s, parentDataProperty: "ci95", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
                                                     var ye = b === e;
                                                     ce = ce || ye;
                                                     const _ = e;
@@ -24981,7 +45514,7 @@ function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
                                                           const A = e, F = e;
                                                           let L = false;
                                                           const C = e;
-                                                          _e(o, { instancePath: t + "/verdict/checks/" + d + "/interval", parentData: a, parentDataProperty: "interval", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e.errors : r.concat(_e.errors), e = r.length);
+                                                          _e2(o, { instancePath: t + "/verdict/checks/" + d + "/interval", parentData: a, parentDataProperty: "interval", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
                                                           var Ke = C === e;
                                                           L = L || Ke;
                                                           const j = e;
@@ -25779,12 +46312,12 @@ function headline(report) {
 // src/render/markdown.ts
 var STATUS_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u2796" };
 var icon = (status) => markdown`${Object.hasOwn(STATUS_ICON, status) ? STATUS_ICON[status] : "?"}`;
-function renderMarkdown(report, options = {}) {
-  const level = new Markdown("#".repeat(Math.min(6, Math.max(1, options.headingLevel ?? 2))));
+function renderMarkdown(report, options2 = {}) {
+  const level = new Markdown("#".repeat(Math.min(6, Math.max(1, options2.headingLevel ?? 2))));
   const { metrics, bump, verdict } = report;
   const out = [];
   const blank = markdown``;
-  const suffix = options.titleSuffix ? markdown` (${cut(options.titleSuffix, 64)})` : null;
+  const suffix = options2.titleSuffix ? markdown` (${cut(options2.titleSuffix, 64)})` : null;
   out.push(markdown`${level} ${icon(verdict.status)} embedding-gate${suffix}: ${headline(report)}`);
   out.push(blank);
   const compatibility = indexCompatibility(report);
@@ -25817,10 +46350,10 @@ function renderMarkdown(report, options = {}) {
   }
   for (const skip of verdict.skipped) out.push(markdown`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push(blank);
-  if (options.allMetrics !== false) out.push(...allMetricsTable(report));
-  if (options.clusters) out.push(...clusterTable(report));
+  if (options2.allMetrics !== false) out.push(...allMetricsTable(report));
+  if (options2.clusters) out.push(...clusterTable(report));
   const knn = metrics.knnOverlap;
-  const worst = knn.worst.slice(0, options.worstItems ?? knn.worst.length);
+  const worst = knn.worst.slice(0, options2.worstItems ?? knn.worst.length);
   if (worst.length > 0) {
     out.push(markdown`<details><summary>Items that lost the most neighbours (${worst.length})</summary>`);
     out.push(blank);
@@ -25976,9 +46509,9 @@ function renderText(report) {
 
 // src/progress.ts
 var BAR_WIDTH = 30;
-function progressPrinter(options) {
-  const now = options.now ?? Date.now;
-  const every = options.logEveryMs ?? 15e3;
+function progressPrinter(options2) {
+  const now = options2.now ?? Date.now;
+  const every = options2.logEveryMs ?? 15e3;
   let current = "";
   let started = 0;
   let lastDraw = 0;
@@ -25993,17 +46526,17 @@ function progressPrinter(options) {
     }
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const percent = Math.floor(fraction * 100);
-    if (options.interactive) {
+    if (options2.interactive) {
       if (fraction < 1 && time - lastDraw < 100) return;
       lastDraw = time;
       const filled = Math.round(fraction * BAR_WIDTH);
-      options.write(`\r[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${label}${fraction >= 1 ? "\n" : ""}`);
+      options2.write(`\r[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${label}${fraction >= 1 ? "\n" : ""}`);
       return;
     }
     const finished = fraction >= 1 && time - started >= every;
     if (fraction < 1 && time - lastLog >= every || finished) {
       lastLog = time;
-      options.write(`${label}: ${percent}% (${Math.round(done)} / ${Math.round(total)}, ${Math.round((time - started) / 1e3)} s)
+      options2.write(`${label}: ${percent}% (${Math.round(done)} / ${Math.round(total)}, ${Math.round((time - started) / 1e3)} s)
 `);
     }
   };
@@ -26018,7 +46551,7 @@ var REMOVED_OPTIONS = {
 };
 function usage() {
   const width = Math.max(...Object.keys(SETTING_OPTIONS).map((name) => name.length)) + 4;
-  const options = Object.entries(SETTING_OPTIONS).map(([name, help]) => `  --${`${name}${BOOLEAN_OPTIONS.has(name) ? "" : " X"}`.padEnd(width)} ${help}`).join("\n");
+  const options2 = Object.entries(SETTING_OPTIONS).map(([name, help]) => `  --${`${name}${BOOLEAN_OPTIONS.has(name) ? "" : " X"}`.padEnd(width)} ${help}`).join("\n");
   return `embedding-gate ${TOOL_VERSION}: is the new embedding space compatible with the old one, how far did it move, and what version does it deserve?
 
 Usage:
@@ -26027,7 +46560,7 @@ Usage:
   embedding-gate --help | --version
 
 Options of compare:
-${options}
+${options2}
 
 Paths: the CLI reads and writes the paths it is given, like any command-line tool; relative
 paths are relative to the current directory.
@@ -26059,12 +46592,12 @@ async function runCli(argv, io) {
   }
 }
 async function runCompare(args, io) {
-  const options = Object.fromEntries(
+  const options2 = Object.fromEntries(
     Object.keys(SETTING_OPTIONS).map((name) => [name, { type: BOOLEAN_OPTIONS.has(name) ? "boolean" : "string" }])
   );
   let values;
   try {
-    ({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: [...args], options: options2, strict: true, allowPositionals: false }));
   } catch (error) {
     throw usageErrorOf(error, "compare --help");
   }

@@ -1,7 +1,7 @@
 import { BUMPS, isBump, type Bump } from './classify/bump.js';
 import { anyPath, type PathPolicy } from './io/paths.js';
 import { UsageError } from './core/errors.js';
-import { INPUT_FORMATS, type InputFormat } from './io/read-embedding-set.js';
+import { FORMAT_NAMES, formatNamed, type InputFormat } from './io/read-embedding-set.js';
 import { KERNELS, type KernelChoice } from './kernels/wasm-kernel.js';
 
 /** Query items sampled when the probe set exceeds the exact limit and no sample size is given. */
@@ -89,13 +89,13 @@ export type RawInputs = Readonly<Record<string, string | boolean | undefined>>;
 
 /** The option names parseSettings reads, with one-line help; the CLI and the action list these. */
 export const SETTING_OPTIONS = {
-  reference: 'reference embeddings (.npy, .jsonl, .json, .csv, .tsv, .parquet)',
+  reference: 'reference embeddings (.npy, .npz, .jsonl, .json, .csv, .tsv, .parquet, .arrow/.feather/.ipc)',
   candidate: 'candidate embeddings, same probe items under the same ids',
   'reference-ids': 'ids for a reference .npy: one per line or a JSON array (default: <stem>.ids.txt, else row index)',
   'candidate-ids': 'ids for a candidate .npy',
   'reference-manifest': 'reference model manifest (JSON or YAML)',
   'candidate-manifest': 'candidate model manifest (JSON or YAML)',
-  'format-in': `input format for both files when the extension is not enough (${INPUT_FORMATS.join('|')})`,
+  'format-in': `input format for both files when the extension is not enough (${FORMAT_NAMES.join('|')})`,
   'reference-format-in': 'input format of the reference file only',
   'candidate-format-in': 'input format of the candidate file only',
   'id-field': 'record field / column with the item id (default id)',
@@ -165,7 +165,11 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
   const fraction = (option: string): number | null =>
     text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
 
-  const sharedFormat = choice('format-in', INPUT_FORMATS);
+  const format = (option: string): InputFormat | null => {
+    const name = choice(option, FORMAT_NAMES);
+    return name === null ? null : formatNamed(name);
+  };
+  const sharedFormat = format('format-in');
   const sampleText = text('sample');
   const declared = text('declared-bump');
   if (declared !== null && !isBump(declared)) {
@@ -174,13 +178,13 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
   return {
     reference: {
       path: required('reference'),
-      format: choice('reference-format-in', INPUT_FORMATS) ?? sharedFormat,
+      format: format('reference-format-in') ?? sharedFormat,
       ids: text('reference-ids'),
       manifest: text('reference-manifest'),
     },
     candidate: {
       path: required('candidate'),
-      format: choice('candidate-format-in', INPUT_FORMATS) ?? sharedFormat,
+      format: format('candidate-format-in') ?? sharedFormat,
       ids: text('candidate-ids'),
       manifest: text('candidate-manifest'),
     },

@@ -18,13 +18,24 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** A `.npy` header before any dtype check: what `.npz` members need to be told apart. */
+export interface NpyDescriptor {
+  readonly version: string;
+  /** The NumPy dtype string, e.g. `<f4`, `<U12`, `|O`. */
+  readonly descr: string;
+  readonly fortranOrder: boolean;
+  readonly shape: readonly number[];
+  /** Byte offset of the first data byte. */
+  readonly dataOffset: number;
+}
+
 /**
- * Parses the header of a `.npy` file from its first bytes.
+ * Parses the header of a `.npy` file from its first bytes, whatever its dtype.
  * Layout (numpy.lib.format): magic `\x93NUMPY`, major and minor version bytes, header length
  * (uint16 LE for 1.0, uint32 LE for 2.0/3.0), then a Python dict literal with
  * `descr`, `fortran_order` and `shape`.
  */
-export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
+export function parseNpyDescriptor(bytes: Uint8Array, file: string): NpyDescriptor {
   if (bytes.length < 10 || MAGIC.some((byte, i) => bytes[i] !== byte)) {
     throw new InputError(`${file}: not a .npy file (the magic string \\x93NUMPY is missing); save it with numpy.save().`);
   }
@@ -60,17 +71,28 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
       }
       return value;
     });
+  return { version: `${major}.0`, descr, fortranOrder: fortran === 'True', shape, dataOffset };
+}
 
+/**
+ * Parses the header of a `.npy` file of embeddings: parseNpyDescriptor, then the dtype must be
+ * float16, float32 or float64 in either byte order.
+ */
+export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
+  const descriptor = parseNpyDescriptor(bytes, file);
+  return { ...descriptor, ...floatLayout(descriptor.descr, file) };
+}
+
+/** Item size and byte order of a float dtype; any other dtype is an error naming it. */
+export function floatLayout(descr: string, file: string): { readonly itemSize: 2 | 4 | 8; readonly littleEndian: boolean } {
   const dtype = /^([<>=|])f([248])$/.exec(descr);
   if (!dtype) {
     throw new InputError(
       `${file}: unsupported dtype ${JSON.stringify(descr)}; embeddings must be float16, float32 or float64 (e.g. numpy.save(path, vectors.astype("float32"))).`,
     );
   }
-  const itemSize = Number(dtype[2]) as 2 | 4 | 8;
   const order = dtype[1];
-  const littleEndian = order === '<' || ((order === '=' || order === '|') && HOST_LITTLE_ENDIAN);
-  return { version: `${major}.0`, descr, fortranOrder: fortran === 'True', shape, dataOffset, itemSize, littleEndian };
+  return { itemSize: Number(dtype[2]) as 2 | 4 | 8, littleEndian: order === '<' || ((order === '=' || order === '|') && HOST_LITTLE_ENDIAN) };
 }
 
 function truncatedHeader(file: string): InputError {
@@ -157,8 +179,7 @@ function readData(fd: number, header: NpyHeader, rows: number, cols: number, tar
   }
   const chunkElements = Math.max(1, Math.floor(CHUNK_BYTES / itemSize));
   const chunk = new Uint8Array(chunkElements * itemSize);
-  const view = new DataView(chunk.buffer);
-  const half = itemSize === 2 ? float16Table() : null;
+  const store = elementWriter(header, rows, cols, target);
   let element = 0;
   while (element < elements) {
     const count = Math.min(chunkElements, elements - element);
@@ -169,6 +190,21 @@ function readData(fd: number, header: NpyHeader, rows: number, cols: number, tar
       if (n <= 0) break;
       done += n;
     }
+    store(chunk, count, element);
+    element += count;
+  }
+}
+
+/**
+ * Converts whole elements of `.npy` data (float16/32/64, either byte order) to float32 and stores
+ * them row-major, transposing Fortran order: `store(bytes, count, first)` writes elements
+ * first … first + count − 1 from the start of `bytes`.
+ */
+function elementWriter(header: Pick<NpyHeader, 'itemSize' | 'littleEndian' | 'fortranOrder'>, rows: number, cols: number, target: Float32Array) {
+  const { itemSize, littleEndian, fortranOrder } = header;
+  const half = itemSize === 2 ? float16Table() : null;
+  return (bytes: Uint8Array, count: number, first: number): void => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < count; i++) {
       const offset = i * itemSize;
       const value =
@@ -177,15 +213,99 @@ function readData(fd: number, header: NpyHeader, rows: number, cols: number, tar
           : itemSize === 8
             ? view.getFloat64(offset, littleEndian)
             : (half as Float32Array)[view.getUint16(offset, littleEndian)]!;
-      const e = element + i;
+      const e = first + i;
       if (fortranOrder) {
         const col = Math.floor(e / rows);
-        const row = e - col * rows;
-        target[row * cols + col] = value;
+        target[(e - col * rows) * cols + col] = value;
       } else {
         target[e] = value;
       }
     }
-    element += count;
+  };
+}
+
+/**
+ * Decodes a 2-D float `.npy` arriving in pieces (e.g. a `.npz` member inflated as a stream) into
+ * a row-major Float32Array, never holding the array twice: `push` each piece in order, then
+ * `finish`. The header comes first; elements split across pieces are carried over.
+ */
+export class NpyStreamDecoder {
+  private head: Uint8Array = new Uint8Array(0);
+  private header: NpyHeader | null = null;
+  private carry: Uint8Array = new Uint8Array(0);
+  private written = 0;
+  private store: ((bytes: Uint8Array, count: number, first: number) => void) | null = null;
+  private rows = 0;
+  private cols = 0;
+  private values: Float32Array | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly allocate: (length: number) => Float32Array,
+  ) {}
+
+  /** Takes the next piece of the file. */
+  push(piece: Uint8Array): void {
+    if (this.header === null) {
+      this.head = concat(this.head, piece);
+      const header = this.tryHeader();
+      if (header === null) return;
+      this.begin(header);
+      piece = this.head.subarray(header.dataOffset);
+      this.head = new Uint8Array(0);
+    }
+    const bytes = this.carry.length > 0 ? concat(this.carry, piece) : piece;
+    const itemSize = this.header!.itemSize;
+    const remaining = this.rows * this.cols - this.written;
+    const count = Math.min(Math.floor(bytes.length / itemSize), remaining);
+    this.store!(bytes, count, this.written);
+    this.written += count;
+    const rest = bytes.subarray(count * itemSize);
+    if (this.written === this.rows * this.cols && rest.length > 0) {
+      throw new InputError(`${this.file}: unexpected bytes after the data of shape (${this.rows}, ${this.cols}); the header does not match the data (corrupt file?).`);
+    }
+    this.carry = rest.slice();
   }
+
+  /** The matrix, once every element arrived; a short array is an error. */
+  finish(): NpyMatrix {
+    if (this.header === null) {
+      if (this.tryHeader() === null) throw truncatedHeader(this.file);
+    }
+    const header = this.header!;
+    const expected = this.rows * this.cols;
+    if (this.written < expected) {
+      throw new InputError(
+        `${this.file}: truncated .npy data: shape (${this.rows}, ${this.cols}) of ${header.descr} needs ${expected * header.itemSize} bytes, the file has ${this.written * header.itemSize + this.carry.length}; re-create it.`,
+      );
+    }
+    return { header, rows: this.rows, cols: this.cols, values: this.values! };
+  }
+
+  private tryHeader(): NpyHeader | null {
+    const bytes = this.head;
+    if (bytes.length < 12) return null;
+    const lengthBytes = bytes[6] === 1 ? 2 : 4;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const declared = 8 + lengthBytes + (lengthBytes === 2 ? view.getUint16(8, true) : view.getUint32(8, true));
+    if (bytes.length < declared && MAGIC.every((byte, i) => bytes[i] === byte)) return null;
+    return parseNpyHeader(bytes, this.file);
+  }
+
+  private begin(header: NpyHeader): void {
+    if (header.shape.length !== 2) {
+      throw new InputError(`${this.file}: expected a 2-D array (items × dimensions), found shape (${header.shape.join(', ')}).`);
+    }
+    this.header = header;
+    [this.rows, this.cols] = header.shape as [number, number];
+    this.values = this.allocate(this.rows * this.cols);
+    this.store = elementWriter(header, this.rows, this.cols, this.values);
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

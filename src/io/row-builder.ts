@@ -101,6 +101,9 @@ export function toVector(value: unknown, file: string, where: string, field: str
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return value as unknown as ArrayLike<number>;
   }
+  if (value === null) {
+    throw new InputError(`${file}: ${where} has a null embedding in ${JSON.stringify(field)}; drop that item or fill in its vector.`);
+  }
   if (!Array.isArray(value)) {
     throw new InputError(
       `${file}: ${where} has ${value === undefined ? 'no' : 'a non-array'} embedding field ${JSON.stringify(field)}; expected an array of numbers (or set the vector-field option).`,
@@ -109,7 +112,7 @@ export function toVector(value: unknown, file: string, where: string, field: str
   for (let j = 0; j < value.length; j++) {
     const element: unknown = value[j];
     if (typeof element !== 'number') {
-      throw new InputError(`${file}: ${where}: ${field}[${j}] is ${JSON.stringify(element)}, not a number.`);
+      throw new InputError(`${file}: ${where}: ${field}[${j}] is ${typeof element === 'bigint' ? `the integer ${element}` : JSON.stringify(element)}, not a number.`);
     }
   }
   return value as number[];
