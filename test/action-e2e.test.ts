@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TOKEN, exampleWorkspace, forkPullRequestEvent, pullRequestEvent, runActionProcess, type ActionRun } from './action-harness.js';
 import { FakeGitHub } from './github-api-fake.js';
-import { expectClose, FIXTURES, readJson } from './helpers.js';
+import { EXAMPLES, expectClose, FIXTURES, readJson, tempDir } from './helpers.js';
 
 // End to end: dist/index.js runs as the runner runs it, against a local fake of the GitHub REST
 // API that validates every request against GitHub's OpenAPI description.
@@ -259,6 +259,20 @@ describe('the action, run as the runner runs it', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/::error::embedding-gate: partials\/p3\.json: shard 3\/3 follows a gap: shard 2\/3 is missing/);
   }, 60_000);
+
+  it('reads a candidate an earlier step left in RUNNER_TEMP by its absolute path; refuses one elsewhere', async () => {
+    const runnerTemp = tempDir();
+    copyFileSync(join(EXAMPLES, 'candidate-patch.jsonl'), join(runnerTemp, 'candidate.jsonl'));
+    const run = await runActionProcess({ inputs: { ...patchInputs, comment: 'never', candidate: join(runnerTemp, 'candidate.jsonl') }, apiUrl: api, runnerTemp });
+    expect(run.stdout).not.toMatch(/::error::/);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'pass', bump: 'patch' });
+    const elsewhere = tempDir();
+    copyFileSync(join(EXAMPLES, 'candidate-patch.jsonl'), join(elsewhere, 'candidate.jsonl'));
+    const refused = await runActionProcess({ inputs: { ...patchInputs, comment: 'never', candidate: join(elsewhere, 'candidate.jsonl') }, apiUrl: api });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/::error::embedding-gate: input 'candidate': .*candidate\.jsonl resolves to .*, outside the workspace .* or the runner's temp folder .*; move it there, or set allow-outside-workspace: true/);
+  });
 
   it('bad input fails the step with one clear message', async () => {
     const run = await runActionProcess({ inputs: { ...patchInputs, k: 'ten' }, apiUrl: api });

@@ -84,6 +84,8 @@ export async function runActionProcess(options: {
   eventName?: string;
   workspace?: string;
   node?: string;
+  /** RUNNER_TEMP, e.g. holding a file an earlier step wrote (default: a fresh folder). */
+  runnerTemp?: string;
 }): Promise<ActionRun> {
   const workspace = options.workspace ?? exampleWorkspace();
   const runner = tempDir();
@@ -106,7 +108,7 @@ export async function runActionProcess(options: {
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: join(runner, 'output.txt'),
     GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),
-    RUNNER_TEMP: join(runner, 'temp'),
+    RUNNER_TEMP: options.runnerTemp ?? join(runner, 'temp'),
     // Retry waits (retry-after, back-off) take no wall-clock time in tests; the logs still show them.
     EMBEDDING_GATE_RETRY_DELAY_UNIT_MS: '0',
   };

@@ -54,7 +54,8 @@ describe('compare on the bundled examples', () => {
     const run = runCliProcess(patchArgs);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe('embedding-gate: PASS — patch change (declared patch)');
-    expect(run.stdout).toMatch(/Re-index required: new vectors cannot be searched against the old index/);
+    // The rule is top-1 ≥ threshold: the sentence compares top-1 with it, and gives recall@k beside it.
+    expect(run.stdout).toMatch(/Re-index required: new vectors cannot be searched against the old index \(cross-model top-1 \d+\.\d% < 95\.0%; recall@10 \d+\.\d%\)\./);
     expect(run.stdout).toMatch(/a linear adapter may avoid the re-index/);
   });
 

@@ -205,3 +205,22 @@ describe('end to end: the same probe set in every format gives the same report',
     expect(JSON.parse(npz.stdout).reference.format).toBe('npz');
   });
 });
+
+describe('--format-in names the new formats when the extension does not', () => {
+  it('feather, ipc, arrow and npz', () => {
+    const dir = tempDir();
+    for (const [from, to] of [
+      ['feather-default.feather', 'reference.bin'],
+      ['polars-stream.ipc', 'stream.data'],
+      ['savez-string-ids.npz', 'vectors.zip'],
+    ]) writeFileSync(join(dir, to), readFileSync(at(from)));
+    const run = runCliProcess(['compare', '--reference', 'reference.bin', '--reference-format-in', 'feather', '--candidate', 'vectors.zip', '--candidate-format-in', 'npz', '--k', '5', '--clusters', '3', '--format', 'json'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ reference: { format: 'arrow' }, candidate: { format: 'npz' }, metrics: { knnOverlap: { mean: 1 } } });
+    const stream = runCliProcess(['compare', '--reference', 'stream.data', '--candidate', 'stream.data', '--format-in', 'ipc', '--k', '5', '--clusters', '3'], dir);
+    expect(stream.code, stream.stderr).toBe(0);
+    const bad = runCliProcess(['compare', '--reference', 'stream.data', '--candidate', 'stream.data', '--format-in', 'hdf5'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format-in must be one of npy, npz, jsonl, json, csv, tsv, parquet, arrow, ndjson, feather, ipc, arrows, got "hdf5"\./);
+  });
+});
