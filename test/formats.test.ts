@@ -86,6 +86,9 @@ describe('Parquet from pyarrow, polars and pandas: every codec and list type', (
     parquetWriteFile({ filename: path, codec: 'LZO', compressors: { LZO: (bytes: Uint8Array) => bytes }, columnData: [{ name: 'id', data: ['a', 'b'], type: 'STRING' }, { name: 'embedding', data: [[1, 2], [3, 4]] }] } as any);
     const message = await refusal(readEmbeddingSet({ path, display: 'lzo.parquet', format: null, idField: 'id', vectorField: 'embedding', idsFile: null, idsDisplay: null }));
     expect(message).toMatch(/^lzo\.parquet: column "id" is compressed with the Parquet codec LZO, which embedding-gate cannot read \(it reads UNCOMPRESSED, SNAPPY, GZIP, BROTLI, ZSTD, LZ4, LZ4_RAW\)/);
+    const run = runCliProcess(['compare', '--reference', path, '--candidate', path], tempDir());
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n').filter((line) => line.includes('error'))).toEqual([expect.stringMatching(/^embedding-gate: error: .*lzo\.parquet: column "id" is compressed with the Parquet codec LZO/)]);
   });
 });
 
@@ -213,7 +216,7 @@ describe('--format-in names the new formats when the extension does not', () => 
       ['feather-default.feather', 'reference.bin'],
       ['polars-stream.ipc', 'stream.data'],
       ['savez-string-ids.npz', 'vectors.zip'],
-    ]) writeFileSync(join(dir, to), readFileSync(at(from)));
+    ] as const) writeFileSync(join(dir, to), readFileSync(at(from)));
     const run = runCliProcess(['compare', '--reference', 'reference.bin', '--reference-format-in', 'feather', '--candidate', 'vectors.zip', '--candidate-format-in', 'npz', '--k', '5', '--clusters', '3', '--format', 'json'], dir);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ reference: { format: 'arrow' }, candidate: { format: 'npz' }, metrics: { knnOverlap: { mean: 1 } } });
