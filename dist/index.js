@@ -70020,7 +70020,516 @@ function matrixSet(request2, matrix2, own) {
   };
 }
 
-// src/kernels/random.ts
+// src/kernels/knn-engine.ts
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+// src/kernels/score-block.ts
+var QUERY_GROUP = 4;
+function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out, stride) {
+  const o0 = q0 * dim;
+  const o1 = q1 * dim;
+  const o2 = q2 * dim;
+  const o3 = q3 * dim;
+  let j = itemStart;
+  for (; j + 1 < itemEnd; j += 2) {
+    const ox = j * dim;
+    const oy = ox + dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    for (let t = 0; t < dim; t++) {
+      const x2 = items[ox + t];
+      const y = items[oy + t];
+      const a = queries[o0 + t];
+      const b = queries[o1 + t];
+      const c = queries[o2 + t];
+      const e = queries[o3 + t];
+      s0 += a * x2;
+      s1 += b * x2;
+      s2 += c * x2;
+      s3 += e * x2;
+      r0 += a * y;
+      r1 += b * y;
+      r2 += c * y;
+      r3 += e * y;
+    }
+    const p2 = j - itemStart;
+    out[p2] = s0;
+    out[stride + p2] = s1;
+    out[2 * stride + p2] = s2;
+    out[3 * stride + p2] = s3;
+    out[p2 + 1] = r0;
+    out[stride + p2 + 1] = r1;
+    out[2 * stride + p2 + 1] = r2;
+    out[3 * stride + p2 + 1] = r3;
+  }
+  if (j < itemEnd) {
+    const ox = j * dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let t = 0; t < dim; t++) {
+      const x2 = items[ox + t];
+      s0 += queries[o0 + t] * x2;
+      s1 += queries[o1 + t] * x2;
+      s2 += queries[o2 + t] * x2;
+      s3 += queries[o3 + t] * x2;
+    }
+    const p2 = j - itemStart;
+    out[p2] = s0;
+    out[stride + p2] = s1;
+    out[2 * stride + p2] = s2;
+    out[3 * stride + p2] = s3;
+  }
+}
+function rowDot(a, ia, b, ib, dim) {
+  const oa = ia * dim;
+  const ob = ib * dim;
+  let sum = 0;
+  for (let t = 0; t < dim; t++) sum += a[oa + t] * b[ob + t];
+  return sum;
+}
+
+// src/kernels/cross-rank.ts
+var ITEM_BLOCK = 1024;
+function partnerRanks(queries, items, count, dim, queryRows) {
+  const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+  const ranks = new Int32Array(rows.length);
+  const target = new Float64Array(QUERY_GROUP);
+  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK);
+  for (let g = 0; g < rows.length; g += QUERY_GROUP) {
+    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;
+    const pick = (slot) => rows[Math.min(g + slot, last)];
+    for (let slot = 0; g + slot <= last; slot++) target[slot] = rowDot(queries, pick(slot), items, pick(slot), dim);
+    for (let start = 0; start < count; start += ITEM_BLOCK) {
+      const end = Math.min(start + ITEM_BLOCK, count);
+      scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
+      for (let slot = 0; g + slot <= last; slot++) {
+        const own = pick(slot);
+        const bar = target[slot];
+        const offset = slot * ITEM_BLOCK - start;
+        let above = 0;
+        for (let j = start; j < end; j++) {
+          const score = tile[offset + j];
+          if (score > bar || score === bar && j < own) above += 1;
+        }
+        ranks[g + slot] = ranks[g + slot] + above;
+      }
+    }
+  }
+  return ranks;
+}
+
+// src/kernels/matrix-products.ts
+function columnMeans(values, count, dim) {
+  const means = new Float64Array(dim);
+  for (let i = 0; i < count; i++) {
+    const offset = i * dim;
+    for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
+  }
+  for (let j = 0; j < dim; j++) means[j] = means[j] / count;
+  return means;
+}
+var ROW_CHUNK = 2048;
+function crossProduct(a, da, b, db, count) {
+  const out = new Float64Array(da * db);
+  const chunk = Math.min(ROW_CHUNK, count);
+  const at2 = new Float32Array(da * chunk);
+  const bt = new Float32Array(db * chunk);
+  const tile = new Float64Array(QUERY_GROUP * db);
+  for (let start = 0; start < count; start += chunk) {
+    const rows = Math.min(chunk, count - start);
+    transposeRows(a, da, start, rows, at2);
+    transposeRows(b, db, start, rows, bt);
+    for (let p2 = 0; p2 < da; p2 += QUERY_GROUP) {
+      const last = Math.min(p2 + QUERY_GROUP, da) - 1;
+      const pick = (slot) => Math.min(p2 + slot, last);
+      scoreBlock(at2, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
+      for (let slot = 0; p2 + slot <= last; slot++) {
+        const base = (p2 + slot) * db;
+        const from = slot * db;
+        for (let q2 = 0; q2 < db; q2++) out[base + q2] = out[base + q2] + tile[from + q2];
+      }
+    }
+  }
+  return out;
+}
+function transposeRows(values, dim, start, rows, out) {
+  for (let i = 0; i < rows; i++) {
+    const offset = (start + i) * dim;
+    for (let j = 0; j < dim; j++) out[j * rows + i] = values[offset + j];
+  }
+}
+function euclideanDistance(a, b) {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) {
+    const diff = a[j] - b[j];
+    sum += diff * diff;
+  }
+  return Math.sqrt(sum);
+}
+function cosine(a, b) {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let j = 0; j < a.length; j++) {
+    const x2 = a[j];
+    const y = b[j];
+    dot += x2 * y;
+    na += x2 * x2;
+    nb += y * y;
+  }
+  if (na === 0 || nb === 0) return null;
+  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
+}
+
+// src/kernels/generated/knn-worker-source.ts
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    score2(q, q, q, q, items.address, i, i + 1, dim, tileAddress, block);\n    own[position] = tile[0];\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => queryAddress(Math.min(g + slot, last));\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const i = rowOf(g + slot);\n          const bar = own[g + slot];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[g + slot] = ranks[g + slot] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      score2(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db;\n        const from = tileOffset + slot * db;\n        for (let q = 0; q < db; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+
+// src/kernels/top-k.ts
+var TopKLists = class {
+  constructor(lists, k) {
+    this.lists = lists;
+    this.k = k;
+    this.scores = new Float64Array(lists * k).fill(-Infinity);
+    this.indices = new Int32Array(lists * k).fill(2147483647);
+    this.worst = new Float64Array(lists).fill(-Infinity);
+  }
+  lists;
+  k;
+  scores;
+  indices;
+  /**
+   * The k-th best score of each list (−∞ until it is full): a candidate scoring below it can be
+   * skipped without calling offer, which the hot loops check inline.
+   */
+  worst;
+  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
+  offer(list, score, index) {
+    const { scores, indices } = this;
+    const base = list * this.k;
+    let p2 = base + this.k - 1;
+    const worst = scores[p2];
+    if (score < worst || score === worst && index > indices[p2]) return;
+    while (p2 > base) {
+      const above = scores[p2 - 1];
+      if (above > score || above === score && indices[p2 - 1] < index) break;
+      scores[p2] = above;
+      indices[p2] = indices[p2 - 1];
+      p2 -= 1;
+    }
+    scores[p2] = score;
+    indices[p2] = index;
+    this.worst[list] = scores[base + this.k - 1];
+  }
+  /** The best-first indices of list `list` (a view, not a copy). */
+  neighbours(list) {
+    return this.indices.subarray(list * this.k, (list + 1) * this.k);
+  }
+};
+
+// src/kernels/knn-tasks.ts
+var ITEM_BLOCK2 = 1024;
+var QUERY_CHUNK = 256;
+var CROSS_CHUNK = 256;
+function crossScratchFloats(rows, db) {
+  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;
+}
+
+// src/kernels/nearest-neighbours.ts
+var ITEM_BLOCK3 = 1024;
+function nearestNeighbours(vectors, count, dim, k, queryRows) {
+  if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
+  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK3);
+  if (queryRows === null) {
+    const lists2 = new TopKLists(count, k);
+    for (let g = 0; g < count; g += QUERY_GROUP) {
+      const rows = groupRows(g, Math.min(g + QUERY_GROUP, count));
+      for (let start = g; start < count; start += ITEM_BLOCK3) {
+        const end = Math.min(start + ITEM_BLOCK3, count);
+        scoreBlock(vectors, rows[0], rows[1], rows[2], rows[3], vectors, start, end, dim, tile, ITEM_BLOCK3);
+        for (let slot = 0; slot < QUERY_GROUP && g + slot < count; slot++) {
+          const query = g + slot;
+          const from = Math.max(start, query + 1);
+          const offset = slot * ITEM_BLOCK3 - start;
+          for (let j = from; j < end; j++) {
+            const score = tile[offset + j];
+            lists2.offer(query, score, j);
+            lists2.offer(j, score, query);
+          }
+        }
+      }
+    }
+    return lists2.indices;
+  }
+  const lists = new TopKLists(queryRows.length, k);
+  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {
+    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;
+    const pick = (slot) => queryRows[Math.min(g + slot, last)];
+    for (let start = 0; start < count; start += ITEM_BLOCK3) {
+      const end = Math.min(start + ITEM_BLOCK3, count);
+      scoreBlock(vectors, pick(0), pick(1), pick(2), pick(3), vectors, start, end, dim, tile, ITEM_BLOCK3);
+      for (let slot = 0; g + slot <= last; slot++) {
+        const list = g + slot;
+        const query = queryRows[list];
+        const offset = slot * ITEM_BLOCK3 - start;
+        for (let j = start; j < end; j++) {
+          if (j !== query) lists.offer(list, tile[offset + j], j);
+        }
+      }
+    }
+  }
+  return lists.indices;
+}
+function groupRows(start, end) {
+  const at2 = (slot) => Math.min(start + slot, end - 1);
+  return [at2(0), at2(1), at2(2), at2(3)];
+}
+
+// src/kernels/generated/score-kernel-wasm.ts
+var SCORE_KERNEL_RELAXED_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCoUIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC6sHAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgFyAZ/YUCIRkgFCAXIBr9hQIhGiAVIBcgG/2FAiEbIBYgFyAc/YUCIRwgEyAYIB39hQIhHSAUIBggHv2FAiEeIBUgGCAf/YUCIR8gFiAYICD9hQIhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBcgGf2FAiEZIBQgFyAa/YUCIRogFSAXIBv9hQIhGyAWIBcgHP2FAiEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
+var SCORE_KERNEL_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCqkIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC88HAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgF/3mASAZ/eQBIRkgFCAX/eYBIBr95AEhGiAVIBf95gEgG/3kASEbIBYgF/3mASAc/eQBIRwgEyAY/eYBIB395AEhHSAUIBj95gEgHv3kASEeIBUgGP3mASAf/eQBIR8gFiAY/eYBICD95AEhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBf95gEgGf3kASEZIBQgF/3mASAa/eQBIRogFSAX/eYBIBv95AEhGyAWIBf95gEgHP3kASEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
+
+// src/kernels/wasm-kernel.ts
+var KERNELS = ["auto", "relaxed-simd", "simd", "js"];
+var PAGE = 65536;
+var MAX_BYTES = 2 ** 32 - PAGE;
+var BYTES = { "relaxed-simd": SCORE_KERNEL_RELAXED_SIMD, simd: SCORE_KERNEL_SIMD };
+function kernelSupported(name) {
+  try {
+    return WebAssembly.validate(Buffer.from(BYTES[name], "base64"));
+  } catch {
+    return false;
+  }
+}
+function loadWasmKernel(choice) {
+  const order = choice === "auto" ? ["relaxed-simd", "simd"] : choice === "js" ? [] : [choice];
+  for (const name of order) {
+    if (kernelSupported(name)) return { name, module: new WebAssembly.Module(Buffer.from(BYTES[name], "base64")) };
+  }
+  return null;
+}
+var KernelArena = class {
+  memory;
+  top = 0;
+  offsets = /* @__PURE__ */ new WeakMap();
+  constructor(initialBytes = 16 * PAGE) {
+    const pages = Math.max(1, Math.ceil(initialBytes / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  }
+  /** A zeroed Float32Array of `length` values inside the shared memory. */
+  allocate(length) {
+    const offset = this.top + 15 & ~15;
+    const end = offset + length * 4;
+    if (end > MAX_BYTES) {
+      throw new InputError(
+        `the vectors need ${Math.round(end / 2 ** 20)} MiB, more than the 4 GiB the WebAssembly kNN kernel can address; run with the JavaScript kernel (kernel: js), which has no such limit but is much slower.`
+      );
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    const view = new Float32Array(this.memory.buffer, offset, length);
+    this.offsets.set(view, offset);
+    return view;
+  }
+  /** The byte address of an array allocated here, or `null` for any other array. */
+  addressOf(view) {
+    return this.offsets.get(view) ?? null;
+  }
+};
+
+// src/kernels/knn-engine.ts
+function createKnnEngine(options2) {
+  const wasm = loadWasmKernel(options2.kernel);
+  if (wasm === null) return options2.kernel === "auto" || options2.kernel === "js" ? new JsEngine(options2.progress) : null;
+  return new WasmEngine(wasm, options2.threads ?? availableParallelism(), options2.progress);
+}
+var JsEngine = class {
+  constructor(progress) {
+    this.progress = progress;
+  }
+  progress;
+  kernel = "js";
+  threads = 1;
+  allocate(length) {
+    return new Float32Array(length);
+  }
+  async nearestNeighbours(values, count, dim, k, queryRows, label) {
+    this.progress?.(label, 0, 1);
+    const result = nearestNeighbours(values, count, dim, k, queryRows);
+    this.progress?.(label, 1, 1);
+    return result;
+  }
+  async partnerRanks(queries, items, count, dim, queryRows, label) {
+    this.progress?.(label, 0, 1);
+    const result = partnerRanks(queries, items, count, dim, queryRows);
+    this.progress?.(label, 1, 1);
+    return result;
+  }
+  async crossProduct(a, da, b, db, count) {
+    return crossProduct(a, da, b, db, count);
+  }
+  async close() {
+  }
+};
+var WasmEngine = class {
+  constructor(wasm, threads, progress) {
+    this.wasm = wasm;
+    this.threads = threads;
+    this.progress = progress;
+    this.kernel = wasm.name;
+  }
+  wasm;
+  threads;
+  progress;
+  kernel;
+  arena = new KernelArena();
+  workers = [];
+  scratch = [];
+  pending = /* @__PURE__ */ new Map();
+  nextId = 1;
+  allocate(length) {
+    return this.arena.allocate(length);
+  }
+  start() {
+    if (this.workers.length > 0) return this.workers;
+    for (let w = 0; w < this.threads; w++) {
+      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK2);
+      const worker = new Worker(KNN_WORKER_SOURCE, {
+        eval: true,
+        workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) }
+      });
+      worker.on("message", (message) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        if (typeof message.progress === "number" && message.progress > 0) pending.onProgress(message.progress);
+        if (typeof message.error === "string") {
+          this.pending.delete(message.id);
+          pending.reject(new Error(`kNN worker failed: ${message.error}`));
+        } else if ("indices" in message || "ranks" in message || "product" in message) {
+          this.pending.delete(message.id);
+          pending.resolve(message);
+        }
+      });
+      worker.on("error", (error2) => {
+        for (const pending of this.pending.values()) pending.reject(error2);
+        this.pending.clear();
+      });
+      this.workers.push(worker);
+    }
+    return this.workers;
+  }
+  run(worker, request2, onProgress) {
+    const id = this.nextId++;
+    return new Promise((resolve4, reject) => {
+      this.pending.set(id, { resolve: resolve4, reject, onProgress });
+      worker.postMessage({ ...request2, id });
+    });
+  }
+  ref(values, count, dim) {
+    const address = this.arena.addressOf(values);
+    if (address === null) throw new Error("the matrix was not allocated by this engine");
+    return { address, count, dim };
+  }
+  reporter(label, total) {
+    let done = 0;
+    this.progress?.(label, 0, total);
+    return (units) => {
+      done += units;
+      this.progress?.(label, Math.min(done, total), total);
+    };
+  }
+  async nearestNeighbours(values, count, dim, k, queryRows, label) {
+    if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
+    const matrix2 = this.ref(values, count, dim);
+    const workers = this.start();
+    if (queryRows === null) {
+      let total = 0;
+      for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
+      const onProgress2 = this.reporter(label, total);
+      const parts2 = await Promise.all(
+        workers.map((worker, part) => this.run(worker, { kind: "topk", matrix: matrix2, k, queryRows: null, part, parts: workers.length }, onProgress2))
+      );
+      const merged = new TopKLists(count, k);
+      for (const result of parts2) {
+        const indices = result.indices;
+        const scores = result.scores;
+        for (let p2 = 0; p2 < indices.length; p2++) {
+          const index = indices[p2];
+          if (index !== 2147483647) merged.offer(Math.floor(p2 / k), scores[p2], index);
+        }
+      }
+      return merged.indices;
+    }
+    const onProgress = this.reporter(label, queryRows.length * count);
+    const slices = split(queryRows, workers.length);
+    const parts = await Promise.all(
+      slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix: matrix2, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
+    );
+    return concat3(parts.map((result) => result.indices));
+  }
+  async partnerRanks(queries, items, count, dim, queryRows, label) {
+    const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+    const workers = this.start();
+    const onProgress = this.reporter(label, rows.length * count);
+    const slices = split(rows, workers.length);
+    const queryRef = this.ref(queries, count, dim);
+    const itemRef = this.ref(items, count, dim);
+    const parts = await Promise.all(
+      slices.map((slice, w) => this.run(workers[w], { kind: "ranks", queries: queryRef, items: itemRef, queryRows: slice }, onProgress))
+    );
+    return concat3(parts.map((result) => result.ranks));
+  }
+  async crossProduct(a, da, b, db, count) {
+    const workers = this.start();
+    const aRef = this.ref(a, count, da);
+    const bRef = this.ref(b, count, db);
+    const parts = Math.min(workers.length, Math.ceil(da / QUERY_GROUP));
+    const ranges = Array.from({ length: parts }, (_, w) => {
+      const groups2 = Math.ceil(da / QUERY_GROUP);
+      return { pStart: Math.min(da, Math.round(groups2 * w / parts) * QUERY_GROUP), pEnd: Math.min(da, Math.round(groups2 * (w + 1) / parts) * QUERY_GROUP) };
+    }).filter(({ pStart, pEnd }) => pEnd > pStart);
+    const results = await Promise.all(
+      ranges.map(({ pStart, pEnd }, w) => {
+        const scratch = this.scratchFor(w, crossScratchFloats(pEnd - pStart, db));
+        return this.run(workers[w], { kind: "cross", a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch }, () => void 0);
+      })
+    );
+    const out = new Float64Array(da * db);
+    ranges.forEach(({ pStart }, w) => out.set(results[w].product, pStart * db));
+    return out;
+  }
+  /** A per-worker scratch area of at least `floats` values in the shared memory (grown on demand). */
+  scratchFor(worker, floats) {
+    const current = this.scratch[worker];
+    if (!current || current.length < floats) this.scratch[worker] = this.arena.allocate(floats);
+    return this.arena.addressOf(this.scratch[worker]);
+  }
+  async close() {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers = [];
+  }
+};
+function split(rows, parts) {
+  const groups2 = Math.ceil(rows.length / QUERY_GROUP);
+  const slices = [];
+  let start = 0;
+  for (let p2 = 0; p2 < parts; p2++) {
+    const end = Math.min(rows.length, Math.round(groups2 * (p2 + 1) / parts) * QUERY_GROUP);
+    if (end > start) slices.push(rows.slice(start, end));
+    start = end;
+  }
+  return slices;
+}
+function concat3(parts) {
+  const out = new Int32Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+// src/stats/random.ts
 function seededRandom(seed) {
   let state = seed >>> 0;
   return () => {
@@ -70041,6 +70550,158 @@ function sampleIndices(population, size, random2) {
     pool[j] = swap;
   }
   return pool.subarray(0, take).sort();
+}
+
+// src/metrics/types.ts
+function dimensionMismatchReason(matrices) {
+  return matrices.referenceDim === matrices.candidateDim ? null : `dimensions differ (${matrices.referenceDim} \u2192 ${matrices.candidateDim}): the coordinates are not comparable one to one`;
+}
+
+// src/report/report.ts
+var REPORT_SCHEMA_VERSION = 1;
+var MAX_REPORT_TEXT = 1e3;
+
+// src/settings.ts
+var DEFAULT_SAMPLE = 5e3;
+var OUTPUT_FORMATS = ["text", "json", "markdown"];
+var SETTING_OPTIONS = {
+  reference: "reference embeddings (.npy, .npz, .jsonl, .json, .csv, .tsv, .parquet, .arrow/.feather/.ipc)",
+  candidate: "candidate embeddings, same probe items under the same ids",
+  "reference-ids": "ids for a reference .npy: one per line or a JSON array (default: <stem>.ids.txt, else row index)",
+  "candidate-ids": "ids for a candidate .npy",
+  "reference-manifest": "reference model manifest (JSON or YAML)",
+  "candidate-manifest": "candidate model manifest (JSON or YAML)",
+  "format-in": `input format for both files when the extension is not enough (${FORMAT_NAMES.join("|")})`,
+  "reference-format-in": "input format of the reference file only",
+  "candidate-format-in": "input format of the candidate file only",
+  "id-field": "record field / column with the item id (default id)",
+  "vector-field": "record field / column with the vector (default embedding)",
+  "cluster-field": "metadata field whose values are clusters (default label; else k-means)",
+  k: "neighbours per item (default 10)",
+  sample: "evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)",
+  "exact-limit": `evaluate every item exactly up to this many items; beyond it, a seeded sample of ${DEFAULT_SAMPLE} queries with a 95% interval (default 25000)`,
+  "query-shard": "compute shard i of n of the queries (e.g. 2/4) and write a partial report for `embedding-gate merge`",
+  seed: "seed for sampling, bootstrap and k-means (default 42)",
+  clusters: "k-means clusters when no label field is present (default 8)",
+  "min-coverage": "minimum fraction of reference ids found in the candidate (default 0.95)",
+  "compat-threshold": "cross-model top-1 needed to call the old index compatible (default 0.95)",
+  "equivalence-tolerance": "paired cosine \u2265 1 \u2212 \u03B5 counts as unchanged (default 1e-4)",
+  "declared-bump": `the bump you declare (${BUMPS.join("|")}); overrides manifest versions`,
+  config: "gate policy file (YAML or JSON)",
+  format: `report format (${OUTPUT_FORMATS.join("|")}, default text)`,
+  output: "write the report to this file instead of stdout",
+  kernel: `kNN kernel (${KERNELS.join("|")}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
+  threads: "worker threads for the WebAssembly kernel (default: all cores)",
+  "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
+  "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
+  "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
+};
+function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(process.cwd())) {
+  const text = (option) => {
+    const value = raw[option];
+    if (value === void 0 || value === "") return null;
+    if (typeof value !== "string") throw new UsageError(`${nameOf(option)} needs a value.`);
+    return value.trim() === "" ? null : value.trim();
+  };
+  const required = (option) => {
+    const value = text(option);
+    if (value === null) throw new UsageError(`${nameOf(option)} is required: the path of the ${option} embeddings.`);
+    return value;
+  };
+  const number = (option, fallback, check, accepts, integer = false) => {
+    const value = text(option);
+    if (value === null) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || integer && !Number.isInteger(parsed) || !check(parsed)) {
+      throw new UsageError(`${nameOf(option)} must be ${accepts}, got ${JSON.stringify(value)}.`);
+    }
+    return parsed;
+  };
+  const choice = (option, allowed) => {
+    const value = text(option);
+    if (value === null) return null;
+    if (!allowed.includes(value)) {
+      throw new UsageError(`${nameOf(option)} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+  };
+  const optionalFlag = (option) => {
+    const value = raw[option];
+    if (value === void 0 || value === "") return null;
+    if (value === true || value === "true") return true;
+    if (value === false || value === "false") return false;
+    throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
+  };
+  const fraction = (option) => text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, "a number in [0, 1]");
+  const format2 = (option) => {
+    const name = choice(option, FORMAT_NAMES);
+    return name === null ? null : formatNamed(name);
+  };
+  const sharedFormat = format2("format-in");
+  const sampleText = text("sample");
+  const declared = text("declared-bump");
+  if (declared !== null && !isBump(declared)) {
+    throw new UsageError(`${nameOf("declared-bump")} must be one of ${BUMPS.join(", ")}, got ${JSON.stringify(declared)}.`);
+  }
+  return {
+    reference: {
+      path: required("reference"),
+      format: format2("reference-format-in") ?? sharedFormat,
+      ids: text("reference-ids"),
+      manifest: text("reference-manifest")
+    },
+    candidate: {
+      path: required("candidate"),
+      format: format2("candidate-format-in") ?? sharedFormat,
+      ids: text("candidate-ids"),
+      manifest: text("candidate-manifest")
+    },
+    idField: text("id-field") ?? "id",
+    vectorField: text("vector-field") ?? "embedding",
+    clusterField: text("cluster-field") ?? "label",
+    k: number("k", 10, (v) => v >= 1, "a whole number \u2265 1", true),
+    sample: sampleText === null ? null : number("sample", 0, (v) => v >= 1, "a whole number \u2265 1", true),
+    queryShard: parseShard(text("query-shard"), nameOf("query-shard")),
+    exactLimit: number("exact-limit", 25e3, (v) => v >= 1, "a whole number \u2265 1", true),
+    seed: number("seed", 42, (v) => v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295", true),
+    clusters: number("clusters", 8, (v) => v >= 1, "a whole number \u2265 1", true),
+    minCoverage: number("min-coverage", 0.95, (v) => v > 0 && v <= 1, "a fraction in (0, 1]"),
+    compatThreshold: number("compat-threshold", 0.95, (v) => v >= 0 && v <= 1, "a fraction in [0, 1]"),
+    equivalenceTolerance: number("equivalence-tolerance", 1e-4, (v) => v >= 0 && v < 1, "a number in [0, 1)"),
+    declaredBump: declared,
+    config: text("config"),
+    outputFormat: choice("format", OUTPUT_FORMATS) ?? "text",
+    output: text("output"),
+    paths,
+    kernel: choice("kernel", KERNELS) ?? "auto",
+    threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
+    inlineLimits: {
+      minKnnOverlap: fraction("min-knn-overlap"),
+      minCka: fraction("min-cka"),
+      requireIndexCompatible: optionalFlag("require-index-compatible")
+    }
+  };
+}
+function parseShard(value, name) {
+  if (value === null) return null;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || index < 1 || count < 1 || index > count || count > 1e4) {
+    throw new UsageError(`${name} must be i/n with 1 \u2264 i \u2264 n (e.g. 2/4), got ${JSON.stringify(value)}.`);
+  }
+  return { index, count };
+}
+
+// src/measure/measure-step.ts
+async function runMeasureSteps(steps, input, log) {
+  let done = {};
+  for (const step2 of steps) {
+    const started = Date.now();
+    done = { ...done, ...await step2.run(input, done) };
+    log.info(`${step2.describe(input, done)} in ${Date.now() - started} ms`);
+  }
+  return done;
 }
 
 // node_modules/ml-distance-euclidean/lib/euclidean.js
@@ -70598,132 +71259,6 @@ function clustersFromKmeans(vectors, count, dim, clusterCount, seed, random2) {
   };
 }
 
-// src/kernels/score-block.ts
-var QUERY_GROUP = 4;
-function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out, stride) {
-  const o0 = q0 * dim;
-  const o1 = q1 * dim;
-  const o2 = q2 * dim;
-  const o3 = q3 * dim;
-  let j = itemStart;
-  for (; j + 1 < itemEnd; j += 2) {
-    const ox = j * dim;
-    const oy = ox + dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-    for (let t = 0; t < dim; t++) {
-      const x2 = items[ox + t];
-      const y = items[oy + t];
-      const a = queries[o0 + t];
-      const b = queries[o1 + t];
-      const c = queries[o2 + t];
-      const e = queries[o3 + t];
-      s0 += a * x2;
-      s1 += b * x2;
-      s2 += c * x2;
-      s3 += e * x2;
-      r0 += a * y;
-      r1 += b * y;
-      r2 += c * y;
-      r3 += e * y;
-    }
-    const p2 = j - itemStart;
-    out[p2] = s0;
-    out[stride + p2] = s1;
-    out[2 * stride + p2] = s2;
-    out[3 * stride + p2] = s3;
-    out[p2 + 1] = r0;
-    out[stride + p2 + 1] = r1;
-    out[2 * stride + p2 + 1] = r2;
-    out[3 * stride + p2 + 1] = r3;
-  }
-  if (j < itemEnd) {
-    const ox = j * dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let t = 0; t < dim; t++) {
-      const x2 = items[ox + t];
-      s0 += queries[o0 + t] * x2;
-      s1 += queries[o1 + t] * x2;
-      s2 += queries[o2 + t] * x2;
-      s3 += queries[o3 + t] * x2;
-    }
-    const p2 = j - itemStart;
-    out[p2] = s0;
-    out[stride + p2] = s1;
-    out[2 * stride + p2] = s2;
-    out[3 * stride + p2] = s3;
-  }
-}
-function rowDot(a, ia, b, ib, dim) {
-  const oa = ia * dim;
-  const ob = ib * dim;
-  let sum = 0;
-  for (let t = 0; t < dim; t++) sum += a[oa + t] * b[ob + t];
-  return sum;
-}
-
-// src/kernels/matrix-products.ts
-function columnMeans(values, count, dim) {
-  const means = new Float64Array(dim);
-  for (let i = 0; i < count; i++) {
-    const offset = i * dim;
-    for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
-  }
-  for (let j = 0; j < dim; j++) means[j] = means[j] / count;
-  return means;
-}
-var ROW_CHUNK = 2048;
-function crossProduct(a, da, b, db, count) {
-  const out = new Float64Array(da * db);
-  const chunk = Math.min(ROW_CHUNK, count);
-  const at2 = new Float32Array(da * chunk);
-  const bt = new Float32Array(db * chunk);
-  const tile = new Float64Array(QUERY_GROUP * db);
-  for (let start = 0; start < count; start += chunk) {
-    const rows = Math.min(chunk, count - start);
-    transposeRows(a, da, start, rows, at2);
-    transposeRows(b, db, start, rows, bt);
-    for (let p2 = 0; p2 < da; p2 += QUERY_GROUP) {
-      const last = Math.min(p2 + QUERY_GROUP, da) - 1;
-      const pick = (slot) => Math.min(p2 + slot, last);
-      scoreBlock(at2, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
-      for (let slot = 0; p2 + slot <= last; slot++) {
-        const base = (p2 + slot) * db;
-        const from = slot * db;
-        for (let q2 = 0; q2 < db; q2++) out[base + q2] = out[base + q2] + tile[from + q2];
-      }
-    }
-  }
-  return out;
-}
-function transposeRows(values, dim, start, rows, out) {
-  for (let i = 0; i < rows; i++) {
-    const offset = (start + i) * dim;
-    for (let j = 0; j < dim; j++) out[j * rows + i] = values[offset + j];
-  }
-}
-function euclideanDistance(a, b) {
-  let sum = 0;
-  for (let j = 0; j < a.length; j++) {
-    const diff = a[j] - b[j];
-    sum += diff * diff;
-  }
-  return Math.sqrt(sum);
-}
-function cosine(a, b) {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let j = 0; j < a.length; j++) {
-    const x2 = a[j];
-    const y = b[j];
-    dot += x2 * y;
-    na += x2 * x2;
-    nb += y * y;
-  }
-  if (na === 0 || nb === 0) return null;
-  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
-}
-
 // src/metrics/centroid-shift.ts
 function centroid(values, dim, rows) {
   const mean = new Float64Array(dim);
@@ -70808,7 +71343,7 @@ function summariseRanks(ranks, k, threshold) {
   return { evaluated: ranks.length, top1: fraction, recallAtK: withinK / ranks.length, k, indexCompatible: fraction >= threshold, threshold };
 }
 
-// src/kernels/quantile.ts
+// src/stats/quantile.ts
 function quantileSorted(sorted, p2) {
   const n = sorted.length;
   if (n === 0) throw new RangeError("quantile of an empty array");
@@ -70954,9 +71489,151 @@ function procrustesAlignedCosine(candidateByReference, n, d) {
   return Math.max(-1, Math.min(1, nuclear / n));
 }
 
-// src/metrics/types.ts
-function dimensionMismatchReason(matrices) {
-  return matrices.referenceDim === matrices.candidateDim ? null : `dimensions differ (${matrices.referenceDim} \u2192 ${matrices.candidateDim}): the coordinates are not comparable one to one`;
+// src/measure/streams.ts
+var STREAM = { sample: 1, bootstrap: 2, kmeans: 3, map: 4 };
+
+// src/measure/steps.ts
+var knnOverlapStep = {
+  name: "knnOverlap",
+  describe: ({ settings }, { knnSummary }) => `kNN overlap (k=${settings.k}, ${knnSummary.evaluated} queries, ${knnSummary.method})`,
+  run: async ({ engine, pair, settings, queryRows, sampled }) => {
+    const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
+    return { knnDetail, knnSummary: summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap)) };
+  }
+};
+var ckaStep = {
+  name: "cka",
+  describe: () => "linear CKA",
+  run: async ({ engine, pair }) => {
+    const { reference, candidate, referenceDim: dr, candidateDim: dc, count } = pair;
+    const products = {
+      referenceGram: await engine.crossProduct(reference, dr, reference, dr, count),
+      candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, count),
+      // CᵀR (uncentred) serves both CKA and Procrustes.
+      candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, count)
+    };
+    return { products, cka: linearCka(pair, products) };
+  }
+};
+var clustersStep = {
+  name: "clusters",
+  describe: (_, { clusters }) => `clusters (${clusters.description})`,
+  run: ({ pair, settings, dimensionReason }) => {
+    const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
+    const allRows = Array.from({ length: pair.count }, (_, i) => i);
+    return {
+      assignment,
+      clusters: clusterCentroids(pair, assignment, dimensionReason),
+      globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null
+    };
+  }
+};
+var pairedStep = {
+  name: "paired",
+  describe: () => "paired cosine",
+  run: ({ pair, dimensionReason }) => ({ paired: dimensionReason === null ? pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim) : null })
+};
+var crossRetrievalStep = {
+  name: "crossRetrieval",
+  describe: () => "cross-model retrieval",
+  run: async ({ engine, pair, settings, queryRows, dimensionReason }) => ({
+    cross: dimensionReason === null ? await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows) : null
+  })
+};
+var procrustesStep = {
+  name: "procrustes",
+  describe: () => "Procrustes",
+  run: ({ pair, dimensionReason }, { products }) => ({
+    procrustes: dimensionReason === null ? procrustesAlignedCosine(products.candidateByReference, pair.count, pair.referenceDim) : null
+  })
+};
+var MEASURE_STEPS = [knnOverlapStep, ckaStep, clustersStep, pairedStep, crossRetrievalStep, procrustesStep];
+
+// src/measure/measure.ts
+function shardRange(queries, shard) {
+  return { start: Math.floor((shard.index - 1) * queries / shard.count), end: Math.floor(shard.index * queries / shard.count) };
+}
+async function measure(engine, pair, settings, log, steps = MEASURE_STEPS) {
+  const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
+  const sampled = sampleSize !== null && sampleSize < pair.count;
+  if (settings.sample === null && sampled) {
+    log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
+  }
+  if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
+  const allQueries = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
+  const shard = settings.queryShard;
+  const totalQueries = allQueries?.length ?? pair.count;
+  const slice = shard ? shardRange(totalQueries, shard) : null;
+  const queryRows = slice ? (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).slice(slice.start, slice.end) : allQueries;
+  if (shard && slice) log.info(`query shard ${shard.index}/${shard.count}: queries ${slice.start}\u2013${slice.end - 1} of ${totalQueries}`);
+  const input = { engine, pair, settings, queryRows, sampled, dimensionReason: dimensionMismatchReason(pair) };
+  const done = await runMeasureSteps(steps, input, log);
+  const worst = worstItems(pair, done);
+  const metrics = shapeMetrics(input, done, worst.map(({ position: _position, ...item }) => item));
+  const shardItems = shard && slice ? {
+    shard,
+    totalQueries,
+    sampled,
+    offset: slice.start,
+    shared: Int32Array.from(done.knnDetail.overlaps, (overlap) => Math.round(overlap * settings.k)),
+    ranks: done.cross?.ranks ?? null,
+    worst: worst.map((item) => ({ ...item, position: item.position + slice.start }))
+  } : null;
+  return { metrics, shardItems };
+}
+function worstItems(pair, done) {
+  const detail = done.knnDetail;
+  const text = (row) => {
+    const value = pair.metadata?.[row]?.text;
+    if (typeof value !== "string") return null;
+    return value.length > MAX_REPORT_TEXT ? `${value.slice(0, MAX_REPORT_TEXT - 1)}\u2026` : value;
+  };
+  const ids = (list) => Array.from(list, (row) => pair.ids[row]);
+  return done.knnSummary.worstPositions.map((position) => {
+    const row = detail.queryRows[position];
+    const from = position * detail.k;
+    return {
+      id: pair.ids[row],
+      text: text(row),
+      overlap: detail.overlaps[position],
+      referenceNeighbours: ids(detail.referenceNeighbours.subarray(from, from + detail.k)),
+      candidateNeighbours: ids(detail.candidateNeighbours.subarray(from, from + detail.k)),
+      position
+    };
+  });
+}
+function withoutRanks({ ranks: _ranks, ...rest }) {
+  return rest;
+}
+function shapeMetrics({ pair, settings, dimensionReason }, done, worst) {
+  const { worstPositions: _positions, ...knn } = done.knnSummary;
+  const clusters = done.clusters;
+  const paired = done.paired ?? null;
+  const cross = done.cross ?? null;
+  const reason = dimensionReason ?? "";
+  return {
+    knnOverlap: { ...knn, worst },
+    cka: { linear: done.cka.value, reason: done.cka.reason },
+    centroid: {
+      cosineDistance: done.globalShift?.cosineDistance ?? null,
+      relativeShift: done.globalShift?.relativeShift ?? null,
+      reason: dimensionReason ?? done.globalShift?.reason ?? null,
+      clustering: { source: clusters.source, description: clusters.description, count: clusters.clusters.length },
+      clusters: clusters.clusters,
+      meanInterCentroidDistance: clusters.meanInterCentroidDistance
+    },
+    paired: paired === null ? { cosineMean: null, cosineP5: null, cosineMin: null, lowest: null, reason } : { cosineMean: paired.cosineMean, cosineP5: paired.cosineP5, cosineMin: paired.cosineMin, lowest: { id: pair.ids[paired.minRow], cosine: paired.cosineMin }, reason: null },
+    crossRetrieval: cross === null ? {
+      evaluated: null,
+      top1: null,
+      recallAtK: null,
+      k: settings.k,
+      threshold: settings.compatThreshold,
+      indexCompatible: false,
+      reason: `${reason}; an index built from the old vectors cannot hold the new ones, so a re-index is required`
+    } : { ...withoutRanks(cross), reason: null },
+    procrustes: { alignedCosineMean: done.procrustes ?? null, reason: dimensionReason }
+  };
 }
 
 // src/policy/policy.ts
@@ -71150,389 +71827,6 @@ function applyInlineLimits(policy, inline) {
   return { underDeclared: policy.underDeclared, levels };
 }
 
-// src/kernels/knn-engine.ts
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-
-// src/kernels/cross-rank.ts
-var ITEM_BLOCK = 1024;
-function partnerRanks(queries, items, count, dim, queryRows) {
-  const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
-  const ranks = new Int32Array(rows.length);
-  const target = new Float64Array(QUERY_GROUP);
-  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK);
-  for (let g = 0; g < rows.length; g += QUERY_GROUP) {
-    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;
-    const pick = (slot) => rows[Math.min(g + slot, last)];
-    for (let slot = 0; g + slot <= last; slot++) target[slot] = rowDot(queries, pick(slot), items, pick(slot), dim);
-    for (let start = 0; start < count; start += ITEM_BLOCK) {
-      const end = Math.min(start + ITEM_BLOCK, count);
-      scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
-      for (let slot = 0; g + slot <= last; slot++) {
-        const own = pick(slot);
-        const bar = target[slot];
-        const offset = slot * ITEM_BLOCK - start;
-        let above = 0;
-        for (let j = start; j < end; j++) {
-          const score = tile[offset + j];
-          if (score > bar || score === bar && j < own) above += 1;
-        }
-        ranks[g + slot] = ranks[g + slot] + above;
-      }
-    }
-  }
-  return ranks;
-}
-
-// src/kernels/generated/knn-worker-source.ts
-var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    score2(q, q, q, q, items.address, i, i + 1, dim, tileAddress, block);\n    own[position] = tile[0];\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => queryAddress(Math.min(g + slot, last));\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const i = rowOf(g + slot);\n          const bar = own[g + slot];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[g + slot] = ranks[g + slot] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      score2(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db;\n        const from = tileOffset + slot * db;\n        for (let q = 0; q < db; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
-
-// src/kernels/top-k.ts
-var TopKLists = class {
-  constructor(lists, k) {
-    this.lists = lists;
-    this.k = k;
-    this.scores = new Float64Array(lists * k).fill(-Infinity);
-    this.indices = new Int32Array(lists * k).fill(2147483647);
-    this.worst = new Float64Array(lists).fill(-Infinity);
-  }
-  lists;
-  k;
-  scores;
-  indices;
-  /**
-   * The k-th best score of each list (−∞ until it is full): a candidate scoring below it can be
-   * skipped without calling offer, which the hot loops check inline.
-   */
-  worst;
-  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
-  offer(list, score, index) {
-    const { scores, indices } = this;
-    const base = list * this.k;
-    let p2 = base + this.k - 1;
-    const worst = scores[p2];
-    if (score < worst || score === worst && index > indices[p2]) return;
-    while (p2 > base) {
-      const above = scores[p2 - 1];
-      if (above > score || above === score && indices[p2 - 1] < index) break;
-      scores[p2] = above;
-      indices[p2] = indices[p2 - 1];
-      p2 -= 1;
-    }
-    scores[p2] = score;
-    indices[p2] = index;
-    this.worst[list] = scores[base + this.k - 1];
-  }
-  /** The best-first indices of list `list` (a view, not a copy). */
-  neighbours(list) {
-    return this.indices.subarray(list * this.k, (list + 1) * this.k);
-  }
-};
-
-// src/kernels/knn-tasks.ts
-var ITEM_BLOCK2 = 1024;
-var QUERY_CHUNK = 256;
-var CROSS_CHUNK = 256;
-function crossScratchFloats(rows, db) {
-  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;
-}
-
-// src/kernels/nearest-neighbours.ts
-var ITEM_BLOCK3 = 1024;
-function nearestNeighbours(vectors, count, dim, k, queryRows) {
-  if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
-  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK3);
-  if (queryRows === null) {
-    const lists2 = new TopKLists(count, k);
-    for (let g = 0; g < count; g += QUERY_GROUP) {
-      const rows = groupRows(g, Math.min(g + QUERY_GROUP, count));
-      for (let start = g; start < count; start += ITEM_BLOCK3) {
-        const end = Math.min(start + ITEM_BLOCK3, count);
-        scoreBlock(vectors, rows[0], rows[1], rows[2], rows[3], vectors, start, end, dim, tile, ITEM_BLOCK3);
-        for (let slot = 0; slot < QUERY_GROUP && g + slot < count; slot++) {
-          const query = g + slot;
-          const from = Math.max(start, query + 1);
-          const offset = slot * ITEM_BLOCK3 - start;
-          for (let j = from; j < end; j++) {
-            const score = tile[offset + j];
-            lists2.offer(query, score, j);
-            lists2.offer(j, score, query);
-          }
-        }
-      }
-    }
-    return lists2.indices;
-  }
-  const lists = new TopKLists(queryRows.length, k);
-  for (let g = 0; g < queryRows.length; g += QUERY_GROUP) {
-    const last = Math.min(g + QUERY_GROUP, queryRows.length) - 1;
-    const pick = (slot) => queryRows[Math.min(g + slot, last)];
-    for (let start = 0; start < count; start += ITEM_BLOCK3) {
-      const end = Math.min(start + ITEM_BLOCK3, count);
-      scoreBlock(vectors, pick(0), pick(1), pick(2), pick(3), vectors, start, end, dim, tile, ITEM_BLOCK3);
-      for (let slot = 0; g + slot <= last; slot++) {
-        const list = g + slot;
-        const query = queryRows[list];
-        const offset = slot * ITEM_BLOCK3 - start;
-        for (let j = start; j < end; j++) {
-          if (j !== query) lists.offer(list, tile[offset + j], j);
-        }
-      }
-    }
-  }
-  return lists.indices;
-}
-function groupRows(start, end) {
-  const at2 = (slot) => Math.min(start + slot, end - 1);
-  return [at2(0), at2(1), at2(2), at2(3)];
-}
-
-// src/kernels/generated/score-kernel-wasm.ts
-var SCORE_KERNEL_RELAXED_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCoUIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC6sHAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgFyAZ/YUCIRkgFCAXIBr9hQIhGiAVIBcgG/2FAiEbIBYgFyAc/YUCIRwgEyAYIB39hQIhHSAUIBggHv2FAiEeIBUgGCAf/YUCIR8gFiAYICD9hQIhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBcgGf2FAiEZIBQgFyAa/YUCIRogFSAXIBv9hQIhGyAWIBcgHP2FAiEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
-var SCORE_KERNEL_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCqkIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC88HAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgF/3mASAZ/eQBIRkgFCAX/eYBIBr95AEhGiAVIBf95gEgG/3kASEbIBYgF/3mASAc/eQBIRwgEyAY/eYBIB395AEhHSAUIBj95gEgHv3kASEeIBUgGP3mASAf/eQBIR8gFiAY/eYBICD95AEhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBf95gEgGf3kASEZIBQgF/3mASAa/eQBIRogFSAX/eYBIBv95AEhGyAWIBf95gEgHP3kASEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
-
-// src/kernels/wasm-kernel.ts
-var KERNELS = ["auto", "relaxed-simd", "simd", "js"];
-var PAGE = 65536;
-var MAX_BYTES = 2 ** 32 - PAGE;
-var BYTES = { "relaxed-simd": SCORE_KERNEL_RELAXED_SIMD, simd: SCORE_KERNEL_SIMD };
-function kernelSupported(name) {
-  try {
-    return WebAssembly.validate(Buffer.from(BYTES[name], "base64"));
-  } catch {
-    return false;
-  }
-}
-function loadWasmKernel(choice) {
-  const order = choice === "auto" ? ["relaxed-simd", "simd"] : choice === "js" ? [] : [choice];
-  for (const name of order) {
-    if (kernelSupported(name)) return { name, module: new WebAssembly.Module(Buffer.from(BYTES[name], "base64")) };
-  }
-  return null;
-}
-var KernelArena = class {
-  memory;
-  top = 0;
-  offsets = /* @__PURE__ */ new WeakMap();
-  constructor(initialBytes = 16 * PAGE) {
-    const pages = Math.max(1, Math.ceil(initialBytes / PAGE));
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
-  }
-  /** A zeroed Float32Array of `length` values inside the shared memory. */
-  allocate(length) {
-    const offset = this.top + 15 & ~15;
-    const end = offset + length * 4;
-    if (end > MAX_BYTES) {
-      throw new InputError(
-        `the vectors need ${Math.round(end / 2 ** 20)} MiB, more than the 4 GiB the WebAssembly kNN kernel can address; run with the JavaScript kernel (kernel: js), which has no such limit but is much slower.`
-      );
-    }
-    const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    this.top = end;
-    const view = new Float32Array(this.memory.buffer, offset, length);
-    this.offsets.set(view, offset);
-    return view;
-  }
-  /** The byte address of an array allocated here, or `null` for any other array. */
-  addressOf(view) {
-    return this.offsets.get(view) ?? null;
-  }
-};
-
-// src/kernels/knn-engine.ts
-function createKnnEngine(options2) {
-  const wasm = loadWasmKernel(options2.kernel);
-  if (wasm === null) return options2.kernel === "auto" || options2.kernel === "js" ? new JsEngine(options2.progress) : null;
-  return new WasmEngine(wasm, options2.threads ?? availableParallelism(), options2.progress);
-}
-var JsEngine = class {
-  constructor(progress) {
-    this.progress = progress;
-  }
-  progress;
-  kernel = "js";
-  threads = 1;
-  allocate(length) {
-    return new Float32Array(length);
-  }
-  async nearestNeighbours(values, count, dim, k, queryRows, label) {
-    this.progress?.(label, 0, 1);
-    const result = nearestNeighbours(values, count, dim, k, queryRows);
-    this.progress?.(label, 1, 1);
-    return result;
-  }
-  async partnerRanks(queries, items, count, dim, queryRows, label) {
-    this.progress?.(label, 0, 1);
-    const result = partnerRanks(queries, items, count, dim, queryRows);
-    this.progress?.(label, 1, 1);
-    return result;
-  }
-  async crossProduct(a, da, b, db, count) {
-    return crossProduct(a, da, b, db, count);
-  }
-  async close() {
-  }
-};
-var WasmEngine = class {
-  constructor(wasm, threads, progress) {
-    this.wasm = wasm;
-    this.threads = threads;
-    this.progress = progress;
-    this.kernel = wasm.name;
-  }
-  wasm;
-  threads;
-  progress;
-  kernel;
-  arena = new KernelArena();
-  workers = [];
-  scratch = [];
-  pending = /* @__PURE__ */ new Map();
-  nextId = 1;
-  allocate(length) {
-    return this.arena.allocate(length);
-  }
-  start() {
-    if (this.workers.length > 0) return this.workers;
-    for (let w = 0; w < this.threads; w++) {
-      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK2);
-      const worker = new Worker(KNN_WORKER_SOURCE, {
-        eval: true,
-        workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) }
-      });
-      worker.on("message", (message) => {
-        const pending = this.pending.get(message.id);
-        if (!pending) return;
-        if (typeof message.progress === "number" && message.progress > 0) pending.onProgress(message.progress);
-        if (typeof message.error === "string") {
-          this.pending.delete(message.id);
-          pending.reject(new Error(`kNN worker failed: ${message.error}`));
-        } else if ("indices" in message || "ranks" in message || "product" in message) {
-          this.pending.delete(message.id);
-          pending.resolve(message);
-        }
-      });
-      worker.on("error", (error2) => {
-        for (const pending of this.pending.values()) pending.reject(error2);
-        this.pending.clear();
-      });
-      this.workers.push(worker);
-    }
-    return this.workers;
-  }
-  run(worker, request2, onProgress) {
-    const id = this.nextId++;
-    return new Promise((resolve4, reject) => {
-      this.pending.set(id, { resolve: resolve4, reject, onProgress });
-      worker.postMessage({ ...request2, id });
-    });
-  }
-  ref(values, count, dim) {
-    const address = this.arena.addressOf(values);
-    if (address === null) throw new Error("the matrix was not allocated by this engine");
-    return { address, count, dim };
-  }
-  reporter(label, total) {
-    let done = 0;
-    this.progress?.(label, 0, total);
-    return (units) => {
-      done += units;
-      this.progress?.(label, Math.min(done, total), total);
-    };
-  }
-  async nearestNeighbours(values, count, dim, k, queryRows, label) {
-    if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
-    const matrix2 = this.ref(values, count, dim);
-    const workers = this.start();
-    if (queryRows === null) {
-      let total = 0;
-      for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
-      const onProgress2 = this.reporter(label, total);
-      const parts2 = await Promise.all(
-        workers.map((worker, part) => this.run(worker, { kind: "topk", matrix: matrix2, k, queryRows: null, part, parts: workers.length }, onProgress2))
-      );
-      const merged = new TopKLists(count, k);
-      for (const result of parts2) {
-        const indices = result.indices;
-        const scores = result.scores;
-        for (let p2 = 0; p2 < indices.length; p2++) {
-          const index = indices[p2];
-          if (index !== 2147483647) merged.offer(Math.floor(p2 / k), scores[p2], index);
-        }
-      }
-      return merged.indices;
-    }
-    const onProgress = this.reporter(label, queryRows.length * count);
-    const slices = split(queryRows, workers.length);
-    const parts = await Promise.all(
-      slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix: matrix2, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
-    );
-    return concat3(parts.map((result) => result.indices));
-  }
-  async partnerRanks(queries, items, count, dim, queryRows, label) {
-    const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
-    const workers = this.start();
-    const onProgress = this.reporter(label, rows.length * count);
-    const slices = split(rows, workers.length);
-    const queryRef = this.ref(queries, count, dim);
-    const itemRef = this.ref(items, count, dim);
-    const parts = await Promise.all(
-      slices.map((slice, w) => this.run(workers[w], { kind: "ranks", queries: queryRef, items: itemRef, queryRows: slice }, onProgress))
-    );
-    return concat3(parts.map((result) => result.ranks));
-  }
-  async crossProduct(a, da, b, db, count) {
-    const workers = this.start();
-    const aRef = this.ref(a, count, da);
-    const bRef = this.ref(b, count, db);
-    const parts = Math.min(workers.length, Math.ceil(da / QUERY_GROUP));
-    const ranges = Array.from({ length: parts }, (_, w) => {
-      const groups2 = Math.ceil(da / QUERY_GROUP);
-      return { pStart: Math.min(da, Math.round(groups2 * w / parts) * QUERY_GROUP), pEnd: Math.min(da, Math.round(groups2 * (w + 1) / parts) * QUERY_GROUP) };
-    }).filter(({ pStart, pEnd }) => pEnd > pStart);
-    const results = await Promise.all(
-      ranges.map(({ pStart, pEnd }, w) => {
-        const scratch = this.scratchFor(w, crossScratchFloats(pEnd - pStart, db));
-        return this.run(workers[w], { kind: "cross", a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch }, () => void 0);
-      })
-    );
-    const out = new Float64Array(da * db);
-    ranges.forEach(({ pStart }, w) => out.set(results[w].product, pStart * db));
-    return out;
-  }
-  /** A per-worker scratch area of at least `floats` values in the shared memory (grown on demand). */
-  scratchFor(worker, floats) {
-    const current = this.scratch[worker];
-    if (!current || current.length < floats) this.scratch[worker] = this.arena.allocate(floats);
-    return this.arena.addressOf(this.scratch[worker]);
-  }
-  async close() {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
-    this.workers = [];
-  }
-};
-function split(rows, parts) {
-  const groups2 = Math.ceil(rows.length / QUERY_GROUP);
-  const slices = [];
-  let start = 0;
-  for (let p2 = 0; p2 < parts; p2++) {
-    const end = Math.min(rows.length, Math.round(groups2 * (p2 + 1) / parts) * QUERY_GROUP);
-    if (end > start) slices.push(rows.slice(start, end));
-    start = end;
-  }
-  return slices;
-}
-function concat3(parts) {
-  const out = new Int32Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 // src/policy/verdict.ts
 function decideVerdict(metrics, bump, policy) {
   const level = policy.levels[bump.final];
@@ -71596,147 +71890,10 @@ function format(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(4);
 }
 
-// src/report/report.ts
-var REPORT_SCHEMA_VERSION = 1;
-var MAX_REPORT_TEXT = 1e3;
-
-// src/settings.ts
-var DEFAULT_SAMPLE = 5e3;
-var OUTPUT_FORMATS = ["text", "json", "markdown"];
-var SETTING_OPTIONS = {
-  reference: "reference embeddings (.npy, .npz, .jsonl, .json, .csv, .tsv, .parquet, .arrow/.feather/.ipc)",
-  candidate: "candidate embeddings, same probe items under the same ids",
-  "reference-ids": "ids for a reference .npy: one per line or a JSON array (default: <stem>.ids.txt, else row index)",
-  "candidate-ids": "ids for a candidate .npy",
-  "reference-manifest": "reference model manifest (JSON or YAML)",
-  "candidate-manifest": "candidate model manifest (JSON or YAML)",
-  "format-in": `input format for both files when the extension is not enough (${FORMAT_NAMES.join("|")})`,
-  "reference-format-in": "input format of the reference file only",
-  "candidate-format-in": "input format of the candidate file only",
-  "id-field": "record field / column with the item id (default id)",
-  "vector-field": "record field / column with the vector (default embedding)",
-  "cluster-field": "metadata field whose values are clusters (default label; else k-means)",
-  k: "neighbours per item (default 10)",
-  sample: "evaluate a seeded sample of N query items and report a 95% bootstrap interval (default: all)",
-  "exact-limit": `evaluate every item exactly up to this many items; beyond it, a seeded sample of ${DEFAULT_SAMPLE} queries with a 95% interval (default 25000)`,
-  "query-shard": "compute shard i of n of the queries (e.g. 2/4) and write a partial report for `embedding-gate merge`",
-  seed: "seed for sampling, bootstrap and k-means (default 42)",
-  clusters: "k-means clusters when no label field is present (default 8)",
-  "min-coverage": "minimum fraction of reference ids found in the candidate (default 0.95)",
-  "compat-threshold": "cross-model top-1 needed to call the old index compatible (default 0.95)",
-  "equivalence-tolerance": "paired cosine \u2265 1 \u2212 \u03B5 counts as unchanged (default 1e-4)",
-  "declared-bump": `the bump you declare (${BUMPS.join("|")}); overrides manifest versions`,
-  config: "gate policy file (YAML or JSON)",
-  format: `report format (${OUTPUT_FORMATS.join("|")}, default text)`,
-  output: "write the report to this file instead of stdout",
-  kernel: `kNN kernel (${KERNELS.join("|")}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
-  threads: "worker threads for the WebAssembly kernel (default: all cores)",
-  "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
-  "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
-  "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
-};
-function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(process.cwd())) {
-  const text = (option) => {
-    const value = raw[option];
-    if (value === void 0 || value === "") return null;
-    if (typeof value !== "string") throw new UsageError(`${nameOf(option)} needs a value.`);
-    return value.trim() === "" ? null : value.trim();
-  };
-  const required = (option) => {
-    const value = text(option);
-    if (value === null) throw new UsageError(`${nameOf(option)} is required: the path of the ${option} embeddings.`);
-    return value;
-  };
-  const number = (option, fallback, check, accepts, integer = false) => {
-    const value = text(option);
-    if (value === null) return fallback;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || integer && !Number.isInteger(parsed) || !check(parsed)) {
-      throw new UsageError(`${nameOf(option)} must be ${accepts}, got ${JSON.stringify(value)}.`);
-    }
-    return parsed;
-  };
-  const choice = (option, allowed) => {
-    const value = text(option);
-    if (value === null) return null;
-    if (!allowed.includes(value)) {
-      throw new UsageError(`${nameOf(option)} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}.`);
-    }
-    return value;
-  };
-  const optionalFlag = (option) => {
-    const value = raw[option];
-    if (value === void 0 || value === "") return null;
-    if (value === true || value === "true") return true;
-    if (value === false || value === "false") return false;
-    throw new UsageError(`${nameOf(option)} must be true or false, got ${JSON.stringify(value)}.`);
-  };
-  const fraction = (option) => text(option) === null ? null : number(option, 0, (v) => v >= 0 && v <= 1, "a number in [0, 1]");
-  const format2 = (option) => {
-    const name = choice(option, FORMAT_NAMES);
-    return name === null ? null : formatNamed(name);
-  };
-  const sharedFormat = format2("format-in");
-  const sampleText = text("sample");
-  const declared = text("declared-bump");
-  if (declared !== null && !isBump(declared)) {
-    throw new UsageError(`${nameOf("declared-bump")} must be one of ${BUMPS.join(", ")}, got ${JSON.stringify(declared)}.`);
-  }
-  return {
-    reference: {
-      path: required("reference"),
-      format: format2("reference-format-in") ?? sharedFormat,
-      ids: text("reference-ids"),
-      manifest: text("reference-manifest")
-    },
-    candidate: {
-      path: required("candidate"),
-      format: format2("candidate-format-in") ?? sharedFormat,
-      ids: text("candidate-ids"),
-      manifest: text("candidate-manifest")
-    },
-    idField: text("id-field") ?? "id",
-    vectorField: text("vector-field") ?? "embedding",
-    clusterField: text("cluster-field") ?? "label",
-    k: number("k", 10, (v) => v >= 1, "a whole number \u2265 1", true),
-    sample: sampleText === null ? null : number("sample", 0, (v) => v >= 1, "a whole number \u2265 1", true),
-    queryShard: parseShard(text("query-shard"), nameOf("query-shard")),
-    exactLimit: number("exact-limit", 25e3, (v) => v >= 1, "a whole number \u2265 1", true),
-    seed: number("seed", 42, (v) => v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295", true),
-    clusters: number("clusters", 8, (v) => v >= 1, "a whole number \u2265 1", true),
-    minCoverage: number("min-coverage", 0.95, (v) => v > 0 && v <= 1, "a fraction in (0, 1]"),
-    compatThreshold: number("compat-threshold", 0.95, (v) => v >= 0 && v <= 1, "a fraction in [0, 1]"),
-    equivalenceTolerance: number("equivalence-tolerance", 1e-4, (v) => v >= 0 && v < 1, "a number in [0, 1)"),
-    declaredBump: declared,
-    config: text("config"),
-    outputFormat: choice("format", OUTPUT_FORMATS) ?? "text",
-    output: text("output"),
-    paths,
-    kernel: choice("kernel", KERNELS) ?? "auto",
-    threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
-    inlineLimits: {
-      minKnnOverlap: fraction("min-knn-overlap"),
-      minCka: fraction("min-cka"),
-      requireIndexCompatible: optionalFlag("require-index-compatible")
-    }
-  };
-}
-function parseShard(value, name) {
-  if (value === null) return null;
-  const match = /^(\d+)\/(\d+)$/.exec(value);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (!match || index < 1 || count < 1 || index > count || count > 1e4) {
-    throw new UsageError(`${name} must be i/n with 1 \u2264 i \u2264 n (e.g. 2/4), got ${JSON.stringify(value)}.`);
-  }
-  return { index, count };
-}
-
 // src/version.ts
 var TOOL_VERSION = "0.1.0";
 
 // src/compare.ts
-var STREAM = { sample: 1, bootstrap: 2, kmeans: 3 };
 var cliName = (option) => `--${option}`;
 async function compareDetailed(settings, log, context3 = {}) {
   const nameOf = context3.nameOf ?? cliName;
@@ -71827,121 +71984,6 @@ async function readSide(side, name, settings, paths, log, nameOf, allocate) {
 function loadOptionalManifest(path, option, paths) {
   if (path === null) return null;
   return loadManifest(resolveInputFile(path, option, paths), path);
-}
-async function measure(engine, pair, settings, log) {
-  const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
-  const sampled = sampleSize !== null && sampleSize < pair.count;
-  if (settings.sample === null && sampled) {
-    log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
-  }
-  if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
-  const allQueries = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
-  const shard = settings.queryShard;
-  const totalQueries = allQueries?.length ?? pair.count;
-  const slice = shard ? shardRange(totalQueries, shard) : null;
-  const queryRows = slice ? (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).slice(slice.start, slice.end) : allQueries;
-  if (shard && slice) log.info(`query shard ${shard.index}/${shard.count}: queries ${slice.start}\u2013${slice.end - 1} of ${totalQueries}`);
-  const dimensionReason = dimensionMismatchReason(pair);
-  let started = Date.now();
-  const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
-  const { worstPositions, ...knn } = summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap));
-  log.info(`kNN overlap (k=${settings.k}, ${knn.evaluated} queries, ${knn.method}) in ${Date.now() - started} ms`);
-  const text = (row) => {
-    const value = pair.metadata?.[row]?.text;
-    if (typeof value !== "string") return null;
-    return value.length > MAX_REPORT_TEXT ? `${value.slice(0, MAX_REPORT_TEXT - 1)}\u2026` : value;
-  };
-  const ids = (list) => Array.from(list, (row) => pair.ids[row]);
-  const worstWithPositions = worstPositions.map((position) => {
-    const row = knnDetail.queryRows[position];
-    const from = position * knnDetail.k;
-    return {
-      id: pair.ids[row],
-      text: text(row),
-      overlap: knnDetail.overlaps[position],
-      referenceNeighbours: ids(knnDetail.referenceNeighbours.subarray(from, from + knnDetail.k)),
-      candidateNeighbours: ids(knnDetail.candidateNeighbours.subarray(from, from + knnDetail.k)),
-      position
-    };
-  });
-  const worst = worstWithPositions.map(({ position: _position, ...item }) => item);
-  started = Date.now();
-  const [referenceGram, candidateGram, candidateByReference] = [
-    await engine.crossProduct(pair.reference, pair.referenceDim, pair.reference, pair.referenceDim, pair.count),
-    await engine.crossProduct(pair.candidate, pair.candidateDim, pair.candidate, pair.candidateDim, pair.count),
-    // CᵀR (uncentred) serves both CKA and Procrustes.
-    await engine.crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count)
-  ];
-  const cka = linearCka(pair, { referenceGram, candidateGram, candidateByReference });
-  log.info(`linear CKA in ${Date.now() - started} ms`);
-  started = Date.now();
-  const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
-  const clusters = clusterCentroids(pair, assignment, dimensionReason);
-  log.info(`clusters (${assignment.description}) in ${Date.now() - started} ms`);
-  const allRows = Array.from({ length: pair.count }, (_, i) => i);
-  const globalShift = dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null;
-  let paired;
-  let cross;
-  let ranks = null;
-  let procrustes;
-  if (dimensionReason === null) {
-    const values = pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim);
-    paired = {
-      cosineMean: values.cosineMean,
-      cosineP5: values.cosineP5,
-      cosineMin: values.cosineMin,
-      lowest: { id: pair.ids[values.minRow], cosine: values.cosineMin },
-      reason: null
-    };
-    started = Date.now();
-    const { ranks: partnerRanks2, ...retrieval } = await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows);
-    log.info(`cross-model retrieval in ${Date.now() - started} ms`);
-    cross = { ...retrieval, reason: null };
-    ranks = partnerRanks2;
-    started = Date.now();
-    procrustes = { alignedCosineMean: procrustesAlignedCosine(candidateByReference, pair.count, pair.referenceDim), reason: null };
-    log.info(`Procrustes in ${Date.now() - started} ms`);
-  } else {
-    paired = { cosineMean: null, cosineP5: null, cosineMin: null, lowest: null, reason: dimensionReason };
-    cross = {
-      evaluated: null,
-      top1: null,
-      recallAtK: null,
-      k: settings.k,
-      threshold: settings.compatThreshold,
-      indexCompatible: false,
-      reason: `${dimensionReason}; an index built from the old vectors cannot hold the new ones, so a re-index is required`
-    };
-    procrustes = { alignedCosineMean: null, reason: dimensionReason };
-  }
-  const shardItems = shard && slice ? {
-    shard,
-    totalQueries,
-    sampled,
-    offset: slice.start,
-    shared: Int32Array.from(knnDetail.overlaps, (overlap) => Math.round(overlap * settings.k)),
-    ranks,
-    worst: worstWithPositions.map((item) => ({ ...item, position: item.position + slice.start }))
-  } : null;
-  const metrics = {
-    knnOverlap: { ...knn, worst },
-    cka: { linear: cka.value, reason: cka.reason },
-    centroid: {
-      cosineDistance: globalShift?.cosineDistance ?? null,
-      relativeShift: globalShift?.relativeShift ?? null,
-      reason: dimensionReason ?? globalShift?.reason ?? null,
-      clustering: { source: clusters.source, description: clusters.description, count: clusters.clusters.length },
-      clusters: clusters.clusters,
-      meanInterCentroidDistance: clusters.meanInterCentroidDistance
-    },
-    paired,
-    crossRetrieval: cross,
-    procrustes
-  };
-  return { metrics, shardItems };
-}
-function shardRange(queries, shard) {
-  return { start: Math.floor((shard.index - 1) * queries / shard.count), end: Math.floor(shard.index * queries / shard.count) };
 }
 
 // src/shard/partial-report.ts

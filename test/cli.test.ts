@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/kernels/random.js';
+import { seededRandom } from '../src/stats/random.js';
 import { kernelSupported } from '../src/kernels/wasm-kernel.js';
 import { EXAMPLES, FIXTURES, ROOT, expectClose, readJson, runCliProcess, tempDir, type CliRun } from './helpers.js';
 

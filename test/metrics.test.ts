@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alignById, type AlignedPair } from '../src/core/align.js';
 import { crossProduct } from '../src/kernels/matrix-products.js';
 import type { EmbeddingSet } from '../src/core/embedding-set.js';
-import { seededRandom } from '../src/kernels/random.js';
+import { seededRandom } from '../src/stats/random.js';
 import { bootstrapMeanInterval } from '../src/metrics/bootstrap.js';
 import { centroidShift } from '../src/metrics/centroid-shift.js';
 import { clustersFromKmeans, clustersFromLabels } from '../src/metrics/cluster-assignment.js';

@@ -1,5 +1,5 @@
-import { quantileSorted } from '../kernels/quantile.js';
-import type { RandomSource } from '../kernels/random.js';
+import { quantileSorted } from '../stats/quantile.js';
+import type { RandomSource } from '../stats/random.js';
 
 /** Resamples used for bootstrap intervals: enough for stable 2.5%/97.5% percentiles. */
 export const BOOTSTRAP_RESAMPLES = 1000;

@@ -1,7 +1,7 @@
 import { kmeans } from 'ml-kmeans';
 import { InputError } from '../core/errors.js';
 import type { ItemMetadata } from '../core/embedding-set.js';
-import { sampleIndices } from '../kernels/random.js';
+import { sampleIndices } from '../stats/random.js';
 
 /** Items per k-means fit: beyond this the centres are fitted on a seeded sample, then every item is assigned. */
 export const KMEANS_FIT_LIMIT = 10_000;

@@ -1,6 +1,6 @@
 import type { KnnEngine } from '../kernels/knn-engine.js';
-import { quantileSorted, sortedCopy } from '../kernels/quantile.js';
-import type { RandomSource } from '../kernels/random.js';
+import { quantileSorted, sortedCopy } from '../stats/quantile.js';
+import type { RandomSource } from '../stats/random.js';
 import { bootstrapMeanInterval } from './bootstrap.js';
 import type { AlignedMatrices } from './types.js';
 

@@ -1,5 +1,5 @@
 import { rowDot } from '../kernels/score-block.js';
-import { quantileSorted, sortedCopy } from '../kernels/quantile.js';
+import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 
 /** Statistics of cos(R_i, C_i) over all aligned items. */
 export interface PairedCosine {

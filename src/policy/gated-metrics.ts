@@ -1,4 +1,4 @@
-import type { Report } from '../report/report.js';
+import type { ReportMetrics } from '../report/report-metrics.js';
 
 /** Whether a limit is a floor (value must stay at or above it) or a ceiling. */
 export type Direction = 'min' | 'max';
@@ -15,7 +15,7 @@ export interface MetricReading {
 export interface GatedMetric {
   readonly label: string;
   readonly direction: Direction;
-  readonly read: (metrics: Report['metrics']) => MetricReading;
+  readonly read: (metrics: ReportMetrics) => MetricReading;
 }
 
 const exact = (value: number | null, reason: string | null): MetricReading => ({ value, interval: null, reason });

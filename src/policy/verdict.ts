@@ -1,6 +1,6 @@
 import type { Bump } from '../classify/bump.js';
 import type { BumpClassification } from '../classify/classify-bump.js';
-import type { Report } from '../report/report.js';
+import type { ReportMetrics } from '../report/report-metrics.js';
 import { GATED_METRICS, GATED_METRIC_NAMES } from './gated-metrics.js';
 import type { Policy } from './policy.js';
 
@@ -51,7 +51,7 @@ export interface Verdict {
  * a limit is breached only when the whole interval is past it, so sampling noise alone never fails
  * the gate. An under-declared bump adds a breach at the configured level.
  */
-export function decideVerdict(metrics: Report['metrics'], bump: BumpClassification, policy: Policy): Verdict {
+export function decideVerdict(metrics: ReportMetrics, bump: BumpClassification, policy: Policy): Verdict {
   const level = policy.levels[bump.final];
   const breaches: Breach[] = [];
   const skipped: SkippedCheck[] = [];

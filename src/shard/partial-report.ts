@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import { resolveInputFile, type PathPolicy } from '../io/paths.js';
 import { STREAM, type CompareResult } from '../compare.js';
-import { seededRandom } from '../kernels/random.js';
+import { seededRandom } from '../stats/random.js';
 import { summariseRanks } from '../metrics/cross-retrieval.js';
 import { summariseKnnOverlap } from '../metrics/knn-overlap.js';
 import type { Policy } from '../policy/policy.js';

@@ -1,0 +1,82 @@
+import { seededRandom } from '../stats/random.js';
+import { clustersFromKmeans, clustersFromLabels } from '../metrics/cluster-assignment.js';
+import { clusterCentroids } from '../metrics/cluster-centroids.js';
+import { centroidShift } from '../metrics/centroid-shift.js';
+import { crossRetrieval } from '../metrics/cross-retrieval.js';
+import { knnOverlap, summariseKnnOverlap } from '../metrics/knn-overlap.js';
+import { linearCka } from '../metrics/linear-cka.js';
+import { pairedCosine } from '../metrics/paired-cosine.js';
+import { procrustesAlignedCosine } from '../metrics/procrustes.js';
+import type { MeasureStep } from './measure-step.js';
+import { STREAM } from './streams.js';
+
+/** kNN in both spaces for the evaluated queries, and the overlap summary (bootstrap interval when sampled). */
+const knnOverlapStep: MeasureStep = {
+  name: 'knnOverlap',
+  describe: ({ settings }, { knnSummary }) => `kNN overlap (k=${settings.k}, ${knnSummary!.evaluated} queries, ${knnSummary!.method})`,
+  run: async ({ engine, pair, settings, queryRows, sampled }) => {
+    const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
+    return { knnDetail, knnSummary: summariseKnnOverlap(knnDetail, sampled, seededRandom(settings.seed ^ STREAM.bootstrap)) };
+  },
+};
+
+/** The cross-products RᵀR, CᵀC and CᵀR on the engine, then linear CKA from them. */
+const ckaStep: MeasureStep = {
+  name: 'cka',
+  describe: () => 'linear CKA',
+  run: async ({ engine, pair }) => {
+    const { reference, candidate, referenceDim: dr, candidateDim: dc, count } = pair;
+    const products = {
+      referenceGram: await engine.crossProduct(reference, dr, reference, dr, count),
+      candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, count),
+      // CᵀR (uncentred) serves both CKA and Procrustes.
+      candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, count),
+    };
+    return { products, cka: linearCka(pair, products) };
+  },
+};
+
+/** Clusters (the label field, else seeded k-means), per-cluster and global centroid shifts. */
+const clustersStep: MeasureStep = {
+  name: 'clusters',
+  describe: (_, { clusters }) => `clusters (${clusters!.description})`,
+  run: ({ pair, settings, dimensionReason }) => {
+    const assignment =
+      clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ??
+      clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
+    const allRows = Array.from({ length: pair.count }, (_, i) => i);
+    return {
+      assignment,
+      clusters: clusterCentroids(pair, assignment, dimensionReason),
+      globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null,
+    };
+  },
+};
+
+/** Paired cosine cos(R_i, C_i) (equal dimensions only). */
+const pairedStep: MeasureStep = {
+  name: 'paired',
+  describe: () => 'paired cosine',
+  run: ({ pair, dimensionReason }) => ({ paired: dimensionReason === null ? pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim) : null }),
+};
+
+/** Cross-model retrieval: each C_i searched against the reference index (equal dimensions only). */
+const crossRetrievalStep: MeasureStep = {
+  name: 'crossRetrieval',
+  describe: () => 'cross-model retrieval',
+  run: async ({ engine, pair, settings, queryRows, dimensionReason }) => ({
+    cross: dimensionReason === null ? await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows) : null,
+  }),
+};
+
+/** Procrustes: mean cosine after the best orthogonal map of C onto R, from CᵀR (equal dimensions only). */
+const procrustesStep: MeasureStep = {
+  name: 'procrustes',
+  describe: () => 'Procrustes',
+  run: ({ pair, dimensionReason }, { products }) => ({
+    procrustes: dimensionReason === null ? procrustesAlignedCosine(products!.candidateByReference, pair.count, pair.referenceDim) : null,
+  }),
+};
+
+/** Every measurement of a comparison, in the order they run (later steps read earlier ones' results). */
+export const MEASURE_STEPS: readonly MeasureStep[] = [knnOverlapStep, ckaStep, clustersStep, pairedStep, crossRetrievalStep, procrustesStep];
