@@ -7,11 +7,11 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
   get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
-}) : x2)(function(x2) {
+}) : x)(function(x) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x2 + '" is not supported');
+  throw Error('Dynamic require of "' + x + '" is not supported');
 });
 var __commonJS = (cb, mod) => function __require2() {
   try {
@@ -1192,7 +1192,7 @@ var require_util = __commonJS({
           if (typeof headersValue === "string") {
             obj[key] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x2) => x2.toString("utf8")) : headersValue.toString("utf8");
+            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -3758,44 +3758,44 @@ var require_webidl = __commonJS({
         lowerBound = Math.pow(-2, bitLength) - 1;
         upperBound = Math.pow(2, bitLength - 1) - 1;
       }
-      let x2 = Number(V);
-      if (x2 === 0) {
-        x2 = 0;
+      let x = Number(V);
+      if (x === 0) {
+        x = 0;
       }
       if (opts?.enforceRange === true) {
-        if (Number.isNaN(x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
+        if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
             message: `Could not convert ${webidl.util.Stringify(V)} to an integer.`
           });
         }
-        x2 = webidl.util.IntegerPart(x2);
-        if (x2 < lowerBound || x2 > upperBound) {
+        x = webidl.util.IntegerPart(x);
+        if (x < lowerBound || x > upperBound) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Value must be between ${lowerBound}-${upperBound}, got ${x2}.`
+            message: `Value must be between ${lowerBound}-${upperBound}, got ${x}.`
           });
         }
-        return x2;
+        return x;
       }
-      if (!Number.isNaN(x2) && opts?.clamp === true) {
-        x2 = Math.min(Math.max(x2, lowerBound), upperBound);
-        if (Math.floor(x2) % 2 === 0) {
-          x2 = Math.floor(x2);
+      if (!Number.isNaN(x) && opts?.clamp === true) {
+        x = Math.min(Math.max(x, lowerBound), upperBound);
+        if (Math.floor(x) % 2 === 0) {
+          x = Math.floor(x);
         } else {
-          x2 = Math.ceil(x2);
+          x = Math.ceil(x);
         }
-        return x2;
+        return x;
       }
-      if (Number.isNaN(x2) || x2 === 0 && Object.is(0, x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
+      if (Number.isNaN(x) || x === 0 && Object.is(0, x) || x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
         return 0;
       }
-      x2 = webidl.util.IntegerPart(x2);
-      x2 = x2 % Math.pow(2, bitLength);
-      if (signedness === "signed" && x2 >= Math.pow(2, bitLength) - 1) {
-        return x2 - Math.pow(2, bitLength);
+      x = webidl.util.IntegerPart(x);
+      x = x % Math.pow(2, bitLength);
+      if (signedness === "signed" && x >= Math.pow(2, bitLength) - 1) {
+        return x - Math.pow(2, bitLength);
       }
-      return x2;
+      return x;
     };
     webidl.util.IntegerPart = function(n) {
       const r = Math.floor(Math.abs(n));
@@ -3947,39 +3947,39 @@ var require_webidl = __commonJS({
       return String(V);
     };
     webidl.converters.ByteString = function(V, prefix2, argument) {
-      const x2 = webidl.converters.DOMString(V, prefix2, argument);
-      for (let index = 0; index < x2.length; index++) {
-        if (x2.charCodeAt(index) > 255) {
+      const x = webidl.converters.DOMString(V, prefix2, argument);
+      for (let index = 0; index < x.length; index++) {
+        if (x.charCodeAt(index) > 255) {
           throw new TypeError(
-            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x2.charCodeAt(index)} which is greater than 255.`
+            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x.charCodeAt(index)} which is greater than 255.`
           );
         }
       }
-      return x2;
+      return x;
     };
     webidl.converters.USVString = toUSVString;
     webidl.converters.boolean = function(V) {
-      const x2 = Boolean(V);
-      return x2;
+      const x = Boolean(V);
+      return x;
     };
     webidl.converters.any = function(V) {
       return V;
     };
     webidl.converters["long long"] = function(V, prefix2, argument) {
-      const x2 = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix2, argument);
-      return x2;
+      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix2, argument);
+      return x;
     };
     webidl.converters["unsigned long long"] = function(V, prefix2, argument) {
-      const x2 = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix2, argument);
-      return x2;
+      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix2, argument);
+      return x;
     };
     webidl.converters["unsigned long"] = function(V, prefix2, argument) {
-      const x2 = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix2, argument);
-      return x2;
+      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix2, argument);
+      return x;
     };
     webidl.converters["unsigned short"] = function(V, prefix2, argument, opts) {
-      const x2 = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix2, argument);
-      return x2;
+      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix2, argument);
+      return x;
     };
     webidl.converters.ArrayBuffer = function(V, prefix2, argument, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
@@ -5811,39 +5811,39 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p2, at2, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_status: (p, at2, len) => {
+            assert(currentParser.ptr === p);
             const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_begin: (p2) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_message_begin: (p) => {
+            assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_header_field: (p, at2, len) => {
+            assert(currentParser.ptr === p);
             const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_header_value: (p, at2, len) => {
+            assert(currentParser.ptr === p);
             const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_headers_complete: (p2, statusCode, upgrade, shouldKeepAlive) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
+            assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_body: (p, at2, len) => {
+            assert(currentParser.ptr === p);
             const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_complete: (p2) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_message_complete: (p) => {
+            assert(currentParser.ptr === p);
             return currentParser.onMessageComplete() || 0;
           }
           /* eslint-enable camelcase */
@@ -6641,8 +6641,8 @@ upgrade: ${upgrade}\r
         if (!err2) {
           try {
             writer.end();
-          } catch (er2) {
-            err2 = er2;
+          } catch (er) {
+            err2 = er;
           }
         }
         writer.destroy(err2);
@@ -8562,7 +8562,7 @@ var require_balanced_pool = __commonJS({
         return this;
       }
       get upstreams() {
-        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p2) => p2[kUrl].origin);
+        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p) => p[kUrl].origin);
       }
       [kGetDispatcher]() {
         if (this[kClients].length === 0) {
@@ -12134,15 +12134,15 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x2, value; i < size; ++i) {
+          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
             value = iterator2.next().value;
-            x2 = array[i] = [value[0], value[1].value];
-            assert(x2[1] !== null);
+            x = array[i] = [value[0], value[1].value];
+            assert(x[1] !== null);
             left = 0;
             right = i;
             while (left < right) {
               pivot = left + (right - left >> 1);
-              if (array[pivot][0] <= x2[0]) {
+              if (array[pivot][0] <= x[0]) {
                 left = pivot + 1;
               } else {
                 right = pivot;
@@ -12153,7 +12153,7 @@ var require_headers = __commonJS({
               while (j > left) {
                 array[j] = array[--j];
               }
-              array[left] = x2;
+              array[left] = x;
             }
           }
           if (!iterator2.next().done) {
@@ -12622,12 +12622,12 @@ var require_response = __commonJS({
         ...state
       };
       return new Proxy(response, {
-        get(target, p2) {
-          return p2 in state ? state[p2] : target[p2];
+        get(target, p) {
+          return p in state ? state[p] : target[p];
         },
-        set(target, p2, value) {
-          assert(!(p2 in state));
-          target[p2] = value;
+        set(target, p, value) {
+          assert(!(p in state));
+          target[p] = value;
           return true;
         }
       });
@@ -13615,18 +13615,18 @@ var require_fetch = __commonJS({
     }
     function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
-      let p2 = createDeferredPromise();
+      let p = createDeferredPromise();
       let requestObject;
       try {
         requestObject = new Request(input, init);
       } catch (e) {
-        p2.reject(e);
-        return p2.promise;
+        p.reject(e);
+        return p.promise;
       }
       const request2 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p2, request2, null, requestObject.signal.reason);
-        return p2.promise;
+        abortFetch(p, request2, null, requestObject.signal.reason);
+        return p.promise;
       }
       const globalObject = request2.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
@@ -13642,7 +13642,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p2, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p, request2, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13650,16 +13650,16 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p2, request2, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
-          p2.reject(new TypeError("fetch failed", { cause: response.error }));
+          p.reject(new TypeError("fetch failed", { cause: response.error }));
           return;
         }
         responseObject = new WeakRef(fromInnerResponse(response, "immutable"));
-        p2.resolve(responseObject.deref());
-        p2 = null;
+        p.resolve(responseObject.deref());
+        p = null;
       };
       controller = fetching({
         request: request2,
@@ -13668,7 +13668,7 @@ var require_fetch = __commonJS({
         dispatcher: requestObject[kDispatcher]
         // undici
       });
-      return p2.promise;
+      return p.promise;
     }
     function finalizeAndReportTiming(response, initiatorType = "other") {
       if (response.type === "error" && response.aborted) {
@@ -13703,9 +13703,9 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p2, request2, responseObject, error2) {
-      if (p2) {
-        p2.reject(error2);
+    function abortFetch(p, request2, responseObject, error2) {
+      if (p) {
+        p.reject(error2);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
         request2.body.stream.cancel(error2).catch((err2) => {
@@ -15462,11 +15462,11 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
         options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
-        const p2 = this.#internalMatchAll(request2, options2, 1);
-        if (p2.length === 0) {
+        const p = this.#internalMatchAll(request2, options2, 1);
+        if (p.length === 0) {
           return;
         }
-        return p2[0];
+        return p[0];
       }
       async matchAll(request2 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
@@ -15557,8 +15557,8 @@ var require_cache = __commonJS({
           }));
           responsePromises.push(responsePromise.promise);
         }
-        const p2 = Promise.all(responsePromises);
-        const responses = await p2;
+        const p = Promise.all(responsePromises);
+        const responses = await p;
         const operations = [];
         let index = 0;
         for (const response of responses) {
@@ -17970,10 +17970,10 @@ var require_websocket = __commonJS({
         if (typeof protocols === "string") {
           protocols = [protocols];
         }
-        if (protocols.length !== new Set(protocols.map((p2) => p2.toLowerCase())).size) {
+        if (protocols.length !== new Set(protocols.map((p) => p.toLowerCase())).size) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
-        if (protocols.length > 0 && !protocols.every((p2) => isValidSubprotocol(p2))) {
+        if (protocols.length > 0 && !protocols.every((p) => isValidSubprotocol(p))) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
         this[kWebSocketURL] = new URL(urlRecord.href);
@@ -19209,8 +19209,8 @@ var require_proxy = __commonJS({
       if (typeof reqPort === "number") {
         upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
       }
-      for (const upperNoProxyItem of noProxy.split(",").map((x2) => x2.trim().toUpperCase()).filter((x2) => x2)) {
-        if (upperNoProxyItem === "*" || upperReqHosts.some((x2) => x2 === upperNoProxyItem || x2.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x2.endsWith(`${upperNoProxyItem}`))) {
+      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
+        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
           return true;
         }
       }
@@ -19261,9 +19261,9 @@ var require_lib = __commonJS({
     var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
       var ownKeys = function(o) {
         ownKeys = Object.getOwnPropertyNames || function(o2) {
-          var ar2 = [];
-          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar2[ar2.length] = k;
-          return ar2;
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
         };
         return ownKeys(o);
       };
@@ -20115,8 +20115,8 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises3)).find(function(x2) {
-              return x2 != null;
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
             });
           } catch (error2) {
             e = error2;
@@ -22957,7 +22957,7 @@ var require_picomatch = __commonJS({
     };
     picomatch2.isMatch = (str, patterns, options2) => picomatch2(patterns, options2)(str);
     picomatch2.parse = (pattern, options2) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch2.parse(p2, options2));
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options2));
       return parse4(pattern, { ...options2, fastpaths: false });
     };
     picomatch2.scan = (input, options2) => scan(input, options2);
@@ -23103,12 +23103,12 @@ var require_re = __commonJS({
     } = require_constants7();
     var debug2 = require_debug();
     exports = module.exports = {};
-    var re2 = exports.re = [];
+    var re = exports.re = [];
     var safeRe = exports.safeRe = [];
     var src = exports.src = [];
     var safeSrc = exports.safeSrc = [];
     var t = exports.t = {};
-    var R2 = 0;
+    var R = 0;
     var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
     var safeRegexReplacements = [
       ["\\s", 1],
@@ -23123,12 +23123,12 @@ var require_re = __commonJS({
     };
     var createToken = (name, value, isGlobal) => {
       const safe = makeSafeRegex(value);
-      const index = R2++;
+      const index = R++;
       debug2(name, index, value);
       t[name] = index;
       src[index] = value;
       safeSrc[index] = safe;
-      re2[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
@@ -23230,7 +23230,7 @@ var require_semver = __commonJS({
     "use strict";
     var debug2 = require_debug();
     var { MAX_LENGTH: MAX_LENGTH2, MAX_SAFE_INTEGER } = require_constants7();
-    var { safeRe: re2, t } = require_re();
+    var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = (prerelease, identifier) => {
@@ -23266,7 +23266,7 @@ var require_semver = __commonJS({
         this.options = options2;
         this.loose = !!options2.loose;
         this.includePrerelease = !!options2.includePrerelease;
-        const m = version.trim().match(options2.loose ? re2[t.LOOSE] : re2[t.FULL]);
+        const m = version.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
         if (!m) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
@@ -23405,7 +23405,7 @@ var require_semver = __commonJS({
             throw new Error("invalid increment argument: identifier is empty");
           }
           if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re2[t.PRERELEASELOOSE] : re2[t.PRERELEASE]);
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
             if (!match || match[1] !== identifier) {
               throw new Error(`invalid identifier: ${identifier}`);
             }
@@ -23527,11 +23527,11 @@ var require_parse3 = __commonJS({
       }
       try {
         return new SemVer(version, options2);
-      } catch (er2) {
+      } catch (er) {
         if (!throwErrors) {
           return null;
         }
-        throw er2;
+        throw er;
       }
     };
     module.exports = parse4;
@@ -23580,7 +23580,7 @@ var require_inc = __commonJS({
           version instanceof SemVer ? version.version : version,
           options2
         ).inc(release, identifier, identifierBase).version;
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
     };
@@ -23855,7 +23855,7 @@ var require_coerce = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var parse4 = require_parse3();
-    var { safeRe: re2, t } = require_re();
+    var { safeRe: re, t } = require_re();
     var coerce = (version, options2) => {
       if (version instanceof SemVer) {
         return version;
@@ -23869,9 +23869,9 @@ var require_coerce = __commonJS({
       options2 = options2 || {};
       let match = null;
       if (!options2.rtl) {
-        match = version.match(options2.includePrerelease ? re2[t.COERCEFULL] : re2[t.COERCE]);
+        match = version.match(options2.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
-        const coerceRtlRegex = options2.includePrerelease ? re2[t.COERCERTLFULL] : re2[t.COERCERTL];
+        const coerceRtlRegex = options2.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
         let next;
         while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
@@ -24243,20 +24243,20 @@ var require_range = __commonJS({
           return cached;
         }
         const loose = this.options.loose;
-        const hr = loose ? re2[t.HYPHENRANGELOOSE] : re2[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        const hr2 = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr2, hyphenReplace(this.options.includePrerelease));
         debug2("hyphen replace", range);
         range = trimComparatorWhitespace(range);
         debug2("comparator trim", range);
-        range = range.replace(re2[t.TILDETRIM], tildeTrimReplace);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
         debug2("tilde trim", range);
-        range = range.replace(re2[t.CARETTRIM], caretTrimReplace);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
         debug2("caret trim", range);
         let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
             debug2("loose invalid filter", comp, this.options);
-            return !!comp.match(re2[t.COMPARATORLOOSE]);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
           });
         }
         debug2("range list", rangeList);
@@ -24297,7 +24297,7 @@ var require_range = __commonJS({
         if (typeof version === "string") {
           try {
             version = new SemVer(version, this.options);
-          } catch (er2) {
+          } catch (er) {
             return false;
           }
         }
@@ -24318,7 +24318,7 @@ var require_range = __commonJS({
     var SemVer = require_semver();
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
-      safeRe: re2,
+      safeRe: re,
       src,
       t,
       tildeTrimReplace,
@@ -24341,7 +24341,7 @@ var require_range = __commonJS({
       return result;
     };
     var parseComparator = (comp, options2) => {
-      comp = comp.replace(re2[t.BUILD], "");
+      comp = comp.replace(re[t.BUILD], "");
       debug2("comp", comp, options2);
       comp = replaceCarets(comp, options2);
       debug2("caret", comp);
@@ -24354,27 +24354,27 @@ var require_range = __commonJS({
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p2) => isX(M) && !isX(m) || isX(m) && p2 && !isX(p2);
+    var invalidXRangeOrder = (M2, m, p) => isX(M2) && !isX(m) || isX(m) && p && !isX(p);
     var replaceTildes = (comp, options2) => {
       return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
     };
     var replaceTilde = (comp, options2) => {
-      const r = options2.loose ? re2[t.TILDELOOSE] : re2[t.TILDE];
+      const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
       const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p2, pr2) => {
-        debug2("tilde", comp, _, M, m, p2, pr2);
+      return comp.replace(r, (_, M2, m, p, pr) => {
+        debug2("tilde", comp, _, M2, m, p, pr);
         let ret;
-        if (isX(M)) {
+        if (isX(M2)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p2)) {
-          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
-        } else if (pr2) {
-          debug2("replaceTilde pr", pr2);
-          ret = `>=${M}.${m}.${p2}-${pr2} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.0.0${z} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M2}.${m}.0${z} <${M2}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
         } else {
-          ret = `>=${M}.${m}.${p2} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
         }
         debug2("tilde return", ret);
         return ret;
@@ -24385,42 +24385,42 @@ var require_range = __commonJS({
     };
     var replaceCaret = (comp, options2) => {
       debug2("caret", comp, options2);
-      const r = options2.loose ? re2[t.CARETLOOSE] : re2[t.CARET];
+      const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
       const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p2, pr2) => {
-        debug2("caret", comp, _, M, m, p2, pr2);
+      return comp.replace(r, (_, M2, m, p, pr) => {
+        debug2("caret", comp, _, M2, m, p, pr);
         let ret;
-        if (isX(M)) {
+        if (isX(M2)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p2)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.0.0${z} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M2 === "0") {
+            ret = `>=${M2}.${m}.0${z} <${M2}.${+m + 1}.0-0`;
           } else {
-            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.0${z} <${+M2 + 1}.0.0-0`;
           }
-        } else if (pr2) {
-          debug2("replaceCaret pr", pr2);
-          if (M === "0") {
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M2 === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p2}-${pr2} <${M}.${m}.${+p2 + 1}-0`;
+              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${m}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p2}-${pr2} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p2}-${pr2} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.${p}-${pr} <${+M2 + 1}.0.0-0`;
           }
         } else {
           debug2("no pr");
-          if (M === "0") {
+          if (M2 === "0") {
             if (m === "0") {
-              ret = `>=${M}.${m}.${p2} <${M}.${m}.${+p2 + 1}-0`;
+              ret = `>=${M2}.${m}.${p} <${M2}.${m}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p2} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p2} <${+M + 1}.0.0-0`;
+            ret = `>=${M2}.${m}.${p} <${+M2 + 1}.0.0-0`;
           }
         }
         debug2("caret return", ret);
@@ -24433,20 +24433,20 @@ var require_range = __commonJS({
     };
     var replaceXRange = (comp, options2) => {
       comp = comp.trim();
-      const r = options2.loose ? re2[t.XRANGELOOSE] : re2[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p2, pr2) => {
-        debug2("xRange", comp, ret, gtlt, M, m, p2, pr2);
-        if (invalidXRangeOrder(M, m, p2)) {
+      const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M2, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M2, m, p, pr);
+        if (invalidXRangeOrder(M2, m, p)) {
           return comp;
         }
-        const xM = isX(M);
+        const xM = isX(M2);
         const xm = xM || isX(m);
-        const xp = xm || isX(p2);
+        const xp = xm || isX(p);
         const anyX = xp;
         if (gtlt === "=" && anyX) {
           gtlt = "";
         }
-        pr2 = options2.includePrerelease ? "-0" : "";
+        pr = options2.includePrerelease ? "-0" : "";
         if (xM) {
           if (gtlt === ">" || gtlt === "<") {
             ret = "<0.0.0-0";
@@ -24457,33 +24457,33 @@ var require_range = __commonJS({
           if (xm) {
             m = 0;
           }
-          p2 = 0;
+          p = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
-              M = +M + 1;
+              M2 = +M2 + 1;
               m = 0;
-              p2 = 0;
+              p = 0;
             } else {
               m = +m + 1;
-              p2 = 0;
+              p = 0;
             }
           } else if (gtlt === "<=") {
             gtlt = "<";
             if (xm) {
-              M = +M + 1;
+              M2 = +M2 + 1;
             } else {
               m = +m + 1;
             }
           }
           if (gtlt === "<") {
-            pr2 = "-0";
+            pr = "-0";
           }
-          ret = `${gtlt + M}.${m}.${p2}${pr2}`;
+          ret = `${gtlt + M2}.${m}.${p}${pr}`;
         } else if (xm) {
-          ret = `>=${M}.0.0${pr2} <${+M + 1}.0.0-0`;
+          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M}.${m}.0${pr2} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M2}.${m}.0${pr} <${M2}.${+m + 1}.0-0`;
         }
         debug2("xRange return", ret);
         return ret;
@@ -24491,11 +24491,11 @@ var require_range = __commonJS({
     };
     var replaceStars = (comp, options2) => {
       debug2("replaceStars", comp, options2);
-      return comp.trim().replace(re2[t.STAR], "");
+      return comp.trim().replace(re[t.STAR], "");
     };
     var replaceGTE0 = (comp, options2) => {
       debug2("replaceGTE0", comp, options2);
-      return comp.trim().replace(re2[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+      return comp.trim().replace(re[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
     };
     var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
@@ -24581,7 +24581,7 @@ var require_comparator = __commonJS({
         debug2("comp", this);
       }
       parse(comp) {
-        const r = this.options.loose ? re2[t.COMPARATORLOOSE] : re2[t.COMPARATOR];
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
         const m = comp.match(r);
         if (!m) {
           throw new TypeError(`Invalid comparator: ${comp}`);
@@ -24607,7 +24607,7 @@ var require_comparator = __commonJS({
         if (typeof version === "string") {
           try {
             version = new SemVer(version, this.options);
-          } catch (er2) {
+          } catch (er) {
             return false;
           }
         }
@@ -24655,7 +24655,7 @@ var require_comparator = __commonJS({
     };
     module.exports = Comparator;
     var parseOptions = require_parse_options();
-    var { safeRe: re2, t } = require_re();
+    var { safeRe: re, t } = require_re();
     var cmp = require_cmp();
     var debug2 = require_debug();
     var SemVer = require_semver();
@@ -24671,7 +24671,7 @@ var require_satisfies = __commonJS({
     var satisfies = (version, range, options2) => {
       try {
         range = new Range(range, options2);
-      } catch (er2) {
+      } catch (er) {
         return false;
       }
       return range.test(version);
@@ -24702,7 +24702,7 @@ var require_max_satisfying = __commonJS({
       let rangeObj = null;
       try {
         rangeObj = new Range(range, options2);
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
       versions.forEach((v) => {
@@ -24731,7 +24731,7 @@ var require_min_satisfying = __commonJS({
       let rangeObj = null;
       try {
         rangeObj = new Range(range, options2);
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
       versions.forEach((v) => {
@@ -24815,7 +24815,7 @@ var require_valid2 = __commonJS({
     var validRange = (range, options2) => {
       try {
         return new Range(range, options2).range || "*";
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
     };
@@ -28266,7 +28266,7 @@ var require_timestamp = __commonJS({
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num(60) + num(p2), num(0));
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -29546,7 +29546,7 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap ? "}" : "]";
-      const [ce, ...ee2] = fc.end;
+      const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
@@ -29555,10 +29555,10 @@ var require_resolve_flow_collection = __commonJS({
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
-          ee2.unshift(ce);
+          ee.unshift(ce);
       }
-      if (ee2.length > 0) {
-        const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError);
+      if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -29858,12 +29858,12 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
-        comment: re2.comment,
-        range: [offset, valueEnd, re2.offset]
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
       };
     }
     function plainValue(source, onError) {
@@ -30250,10 +30250,10 @@ var require_compose_node = __commonJS({
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
-      alias.range = [offset, valueEnd, re2.offset];
-      if (re2.comment)
-        alias.comment = re2.comment;
+      const re = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
+      alias.range = [offset, valueEnd, re.offset];
+      if (re.comment)
+        alias.comment = re.comment;
       return alias;
     }
     exports.composeEmptyNode = composeEmptyNode;
@@ -30294,10 +30294,10 @@ var require_compose_doc = __commonJS({
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
-      const re2 = resolveEnd.resolveEnd(end, contentEnd, false, onError);
-      if (re2.comment)
-        doc.comment = re2.comment;
-      doc.range = [offset, contentEnd, re2.offset];
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re.comment)
+        doc.comment = re.comment;
+      doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -33427,30 +33427,30 @@ var require_util9 = __commonJS({
       return a ^ -1252372727 ^ a >>> 16 | 0;
     };
     exports.readU64 = function readU64(b, n) {
-      var x2 = 0;
-      x2 |= b[n++] << 0;
-      x2 |= b[n++] << 8;
-      x2 |= b[n++] << 16;
-      x2 |= b[n++] << 24;
-      x2 |= b[n++] << 32;
-      x2 |= b[n++] << 40;
-      x2 |= b[n++] << 48;
-      x2 |= b[n++] << 56;
-      return x2;
+      var x = 0;
+      x |= b[n++] << 0;
+      x |= b[n++] << 8;
+      x |= b[n++] << 16;
+      x |= b[n++] << 24;
+      x |= b[n++] << 32;
+      x |= b[n++] << 40;
+      x |= b[n++] << 48;
+      x |= b[n++] << 56;
+      return x;
     };
     exports.readU32 = function readU32(b, n) {
-      var x2 = 0;
-      x2 |= b[n++] << 0;
-      x2 |= b[n++] << 8;
-      x2 |= b[n++] << 16;
-      x2 |= b[n++] << 24;
-      return x2;
+      var x = 0;
+      x |= b[n++] << 0;
+      x |= b[n++] << 8;
+      x |= b[n++] << 16;
+      x |= b[n++] << 24;
+      return x;
     };
-    exports.writeU32 = function writeU32(b, n, x2) {
-      b[n++] = x2 >> 0 & 255;
-      b[n++] = x2 >> 8 & 255;
-      b[n++] = x2 >> 16 & 255;
-      b[n++] = x2 >> 24 & 255;
+    exports.writeU32 = function writeU32(b, n, x) {
+      b[n++] = x >> 0 & 255;
+      b[n++] = x >> 8 & 255;
+      b[n++] = x >> 16 & 255;
+      b[n++] = x >> 24 & 255;
     };
     exports.imul = function imul(a, b) {
       var ah = a >>> 16;
@@ -33471,10 +33471,10 @@ var require_xxh32 = __commonJS({
     var prime3 = 3266489917;
     var prime4 = 668265263;
     var prime5 = 374761393;
-    function rotl32(x2, r) {
-      x2 = x2 | 0;
+    function rotl32(x, r) {
+      x = x | 0;
       r = r | 0;
-      return x2 >>> (32 - r | 0) | x2 << r | 0;
+      return x >>> (32 - r | 0) | x << r | 0;
     }
     function rotmul32(h, r, m) {
       h = h | 0;
@@ -33505,8 +33505,8 @@ var require_xxh32 = __commonJS({
       ];
     }
     function xxh32(seed, src, index, len) {
-      var h, l;
-      l = len;
+      var h, l2;
+      l2 = len;
       if (len >= 16) {
         h = [
           seed + prime1 + prime2,
@@ -33519,7 +33519,7 @@ var require_xxh32 = __commonJS({
           index += 16;
           len -= 16;
         }
-        h = rotl32(h[0], 1) + rotl32(h[1], 7) + rotl32(h[2], 12) + rotl32(h[3], 18) + l;
+        h = rotl32(h[0], 1) + rotl32(h[1], 7) + rotl32(h[2], 12) + rotl32(h[3], 18) + l2;
       } else {
         h = seed + prime5 + len >>> 0;
       }
@@ -34362,8 +34362,8 @@ var require_crc32 = __commonJS({
     ]);
     function crc32(buf) {
       let crc = -1;
-      for (let x2 of buf) {
-        crc = CRC_TABLE[(crc ^ x2) & 255] ^ crc >>> 8;
+      for (let x of buf) {
+        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
       }
       return (crc ^ -1) >>> 0;
     }
@@ -35230,8 +35230,1245 @@ var require_yauzl = __commonJS({
   }
 });
 
-// node_modules/ml-matrix/matrix.js
+// node_modules/umap-js/dist/utils.js
+var require_utils4 = __commonJS({
+  "node_modules/umap-js/dist/utils.js"(exports) {
+    "use strict";
+    var __values2 = exports && exports.__values || function(o) {
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
+      if (o && typeof o.length === "number") return {
+        next: function() {
+          if (o && i >= o.length) o = void 0;
+          return { value: o && o[i++], done: !o };
+        }
+      };
+      throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.reshape2d = exports.rejectionSample = exports.max2d = exports.max = exports.mean = exports.sum = exports.linear = exports.ones = exports.zeros = exports.filled = exports.range = exports.empty = exports.norm = exports.tauRand = exports.tauRandInt = void 0;
+    function tauRandInt(n, random2) {
+      return Math.floor(random2() * n);
+    }
+    exports.tauRandInt = tauRandInt;
+    function tauRand(random2) {
+      return random2();
+    }
+    exports.tauRand = tauRand;
+    function norm(vec) {
+      var e_1, _a5;
+      var result = 0;
+      try {
+        for (var vec_1 = __values2(vec), vec_1_1 = vec_1.next(); !vec_1_1.done; vec_1_1 = vec_1.next()) {
+          var item = vec_1_1.value;
+          result += Math.pow(item, 2);
+        }
+      } catch (e_1_1) {
+        e_1 = { error: e_1_1 };
+      } finally {
+        try {
+          if (vec_1_1 && !vec_1_1.done && (_a5 = vec_1.return)) _a5.call(vec_1);
+        } finally {
+          if (e_1) throw e_1.error;
+        }
+      }
+      return Math.sqrt(result);
+    }
+    exports.norm = norm;
+    function empty(n) {
+      var output = [];
+      for (var i = 0; i < n; i++) {
+        output.push(void 0);
+      }
+      return output;
+    }
+    exports.empty = empty;
+    function range(n) {
+      return empty(n).map(function(_, i) {
+        return i;
+      });
+    }
+    exports.range = range;
+    function filled(n, v) {
+      return empty(n).map(function() {
+        return v;
+      });
+    }
+    exports.filled = filled;
+    function zeros(n) {
+      return filled(n, 0);
+    }
+    exports.zeros = zeros;
+    function ones(n) {
+      return filled(n, 1);
+    }
+    exports.ones = ones;
+    function linear(a, b, len) {
+      return empty(len).map(function(_, i) {
+        return a + i * ((b - a) / (len - 1));
+      });
+    }
+    exports.linear = linear;
+    function sum(input) {
+      return input.reduce(function(sum2, val) {
+        return sum2 + val;
+      });
+    }
+    exports.sum = sum;
+    function mean(input) {
+      return sum(input) / input.length;
+    }
+    exports.mean = mean;
+    function max(input) {
+      var max2 = 0;
+      for (var i = 0; i < input.length; i++) {
+        max2 = input[i] > max2 ? input[i] : max2;
+      }
+      return max2;
+    }
+    exports.max = max;
+    function max2d(input) {
+      var max2 = 0;
+      for (var i = 0; i < input.length; i++) {
+        for (var j = 0; j < input[i].length; j++) {
+          max2 = input[i][j] > max2 ? input[i][j] : max2;
+        }
+      }
+      return max2;
+    }
+    exports.max2d = max2d;
+    function rejectionSample(nSamples, poolSize, random2) {
+      var result = zeros(nSamples);
+      for (var i = 0; i < nSamples; i++) {
+        var rejectSample = true;
+        while (rejectSample) {
+          var j = tauRandInt(poolSize, random2);
+          var broken = false;
+          for (var k = 0; k < i; k++) {
+            if (j === result[k]) {
+              broken = true;
+              break;
+            }
+          }
+          if (!broken) {
+            rejectSample = false;
+          }
+          result[i] = j;
+        }
+      }
+      return result;
+    }
+    exports.rejectionSample = rejectionSample;
+    function reshape2d(x, a, b) {
+      var rows = [];
+      var count = 0;
+      var index = 0;
+      if (x.length !== a * b) {
+        throw new Error("Array dimensions must match input length.");
+      }
+      for (var i = 0; i < a; i++) {
+        var col = [];
+        for (var j = 0; j < b; j++) {
+          col.push(x[index]);
+          index += 1;
+        }
+        rows.push(col);
+        count += 1;
+      }
+      return rows;
+    }
+    exports.reshape2d = reshape2d;
+  }
+});
+
+// node_modules/umap-js/dist/heap.js
+var require_heap = __commonJS({
+  "node_modules/umap-js/dist/heap.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      Object.defineProperty(o, k2, { enumerable: true, get: function() {
+        return m[k];
+      } });
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || function(mod) {
+      if (mod && mod.__esModule) return mod;
+      var result = {};
+      if (mod != null) {
+        for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+      }
+      __setModuleDefault(result, mod);
+      return result;
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.smallestFlagged = exports.deheapSort = exports.buildCandidates = exports.uncheckedHeapPush = exports.heapPush = exports.rejectionSample = exports.makeHeap = void 0;
+    var utils = __importStar(require_utils4());
+    function makeHeap(nPoints, size) {
+      var makeArrays = function(fillValue) {
+        return utils.empty(nPoints).map(function() {
+          return utils.filled(size, fillValue);
+        });
+      };
+      var heap = [];
+      heap.push(makeArrays(-1));
+      heap.push(makeArrays(Infinity));
+      heap.push(makeArrays(0));
+      return heap;
+    }
+    exports.makeHeap = makeHeap;
+    function rejectionSample(nSamples, poolSize, random2) {
+      var result = utils.zeros(nSamples);
+      for (var i = 0; i < nSamples; i++) {
+        var rejectSample = true;
+        var j = 0;
+        while (rejectSample) {
+          j = utils.tauRandInt(poolSize, random2);
+          var broken = false;
+          for (var k = 0; k < i; k++) {
+            if (j === result[k]) {
+              broken = true;
+              break;
+            }
+          }
+          if (!broken)
+            rejectSample = false;
+        }
+        result[i] = j;
+      }
+      return result;
+    }
+    exports.rejectionSample = rejectionSample;
+    function heapPush(heap, row, weight, index, flag) {
+      row = Math.floor(row);
+      var indices = heap[0][row];
+      var weights = heap[1][row];
+      var isNew = heap[2][row];
+      if (weight >= weights[0]) {
+        return 0;
+      }
+      for (var i = 0; i < indices.length; i++) {
+        if (index === indices[i]) {
+          return 0;
+        }
+      }
+      return uncheckedHeapPush(heap, row, weight, index, flag);
+    }
+    exports.heapPush = heapPush;
+    function uncheckedHeapPush(heap, row, weight, index, flag) {
+      var indices = heap[0][row];
+      var weights = heap[1][row];
+      var isNew = heap[2][row];
+      if (weight >= weights[0]) {
+        return 0;
+      }
+      weights[0] = weight;
+      indices[0] = index;
+      isNew[0] = flag;
+      var i = 0;
+      var iSwap = 0;
+      while (true) {
+        var ic1 = 2 * i + 1;
+        var ic2 = ic1 + 1;
+        var heapShape2 = heap[0][0].length;
+        if (ic1 >= heapShape2) {
+          break;
+        } else if (ic2 >= heapShape2) {
+          if (weights[ic1] > weight) {
+            iSwap = ic1;
+          } else {
+            break;
+          }
+        } else if (weights[ic1] >= weights[ic2]) {
+          if (weight < weights[ic1]) {
+            iSwap = ic1;
+          } else {
+            break;
+          }
+        } else {
+          if (weight < weights[ic2]) {
+            iSwap = ic2;
+          } else {
+            break;
+          }
+        }
+        weights[i] = weights[iSwap];
+        indices[i] = indices[iSwap];
+        isNew[i] = isNew[iSwap];
+        i = iSwap;
+      }
+      weights[i] = weight;
+      indices[i] = index;
+      isNew[i] = flag;
+      return 1;
+    }
+    exports.uncheckedHeapPush = uncheckedHeapPush;
+    function buildCandidates(currentGraph, nVertices, nNeighbors, maxCandidates, random2) {
+      var candidateNeighbors = makeHeap(nVertices, maxCandidates);
+      for (var i = 0; i < nVertices; i++) {
+        for (var j = 0; j < nNeighbors; j++) {
+          if (currentGraph[0][i][j] < 0) {
+            continue;
+          }
+          var idx = currentGraph[0][i][j];
+          var isn = currentGraph[2][i][j];
+          var d = utils.tauRand(random2);
+          heapPush(candidateNeighbors, i, d, idx, isn);
+          heapPush(candidateNeighbors, idx, d, i, isn);
+          currentGraph[2][i][j] = 0;
+        }
+      }
+      return candidateNeighbors;
+    }
+    exports.buildCandidates = buildCandidates;
+    function deheapSort(heap) {
+      var indices = heap[0];
+      var weights = heap[1];
+      for (var i = 0; i < indices.length; i++) {
+        var indHeap = indices[i];
+        var distHeap = weights[i];
+        for (var j = 0; j < indHeap.length - 1; j++) {
+          var indHeapIndex = indHeap.length - j - 1;
+          var distHeapIndex = distHeap.length - j - 1;
+          var temp1 = indHeap[0];
+          indHeap[0] = indHeap[indHeapIndex];
+          indHeap[indHeapIndex] = temp1;
+          var temp2 = distHeap[0];
+          distHeap[0] = distHeap[distHeapIndex];
+          distHeap[distHeapIndex] = temp2;
+          siftDown(distHeap, indHeap, distHeapIndex, 0);
+        }
+      }
+      return { indices, weights };
+    }
+    exports.deheapSort = deheapSort;
+    function siftDown(heap1, heap2, ceiling, elt) {
+      while (elt * 2 + 1 < ceiling) {
+        var leftChild = elt * 2 + 1;
+        var rightChild = leftChild + 1;
+        var swap = elt;
+        if (heap1[swap] < heap1[leftChild]) {
+          swap = leftChild;
+        }
+        if (rightChild < ceiling && heap1[swap] < heap1[rightChild]) {
+          swap = rightChild;
+        }
+        if (swap === elt) {
+          break;
+        } else {
+          var temp1 = heap1[elt];
+          heap1[elt] = heap1[swap];
+          heap1[swap] = temp1;
+          var temp2 = heap2[elt];
+          heap2[elt] = heap2[swap];
+          heap2[swap] = temp2;
+          elt = swap;
+        }
+      }
+    }
+    function smallestFlagged(heap, row) {
+      var ind = heap[0][row];
+      var dist = heap[1][row];
+      var flag = heap[2][row];
+      var minDist = Infinity;
+      var resultIndex = -1;
+      for (var i = 0; i > ind.length; i++) {
+        if (flag[i] === 1 && dist[i] < minDist) {
+          minDist = dist[i];
+          resultIndex = i;
+        }
+      }
+      if (resultIndex >= 0) {
+        flag[resultIndex] = 0;
+        return Math.floor(ind[resultIndex]);
+      } else {
+        return -1;
+      }
+    }
+    exports.smallestFlagged = smallestFlagged;
+  }
+});
+
+// node_modules/umap-js/dist/matrix.js
 var require_matrix = __commonJS({
+  "node_modules/umap-js/dist/matrix.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      Object.defineProperty(o, k2, { enumerable: true, get: function() {
+        return m[k];
+      } });
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || function(mod) {
+      if (mod && mod.__esModule) return mod;
+      var result = {};
+      if (mod != null) {
+        for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+      }
+      __setModuleDefault(result, mod);
+      return result;
+    };
+    var __read = exports && exports.__read || function(o, n) {
+      var m = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m) return o;
+      var i = m.call(o), r, ar = [], e;
+      try {
+        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+      } catch (error2) {
+        e = { error: error2 };
+      } finally {
+        try {
+          if (r && !r.done && (m = i["return"])) m.call(i);
+        } finally {
+          if (e) throw e.error;
+        }
+      }
+      return ar;
+    };
+    var __values2 = exports && exports.__values || function(o) {
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
+      if (o && typeof o.length === "number") return {
+        next: function() {
+          if (o && i >= o.length) o = void 0;
+          return { value: o && o[i++], done: !o };
+        }
+      };
+      throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
+    };
+    var _a5;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getCSR = exports.normalize = exports.eliminateZeros = exports.multiplyScalar = exports.maximum = exports.subtract = exports.add = exports.pairwiseMultiply = exports.identity = exports.transpose = exports.SparseMatrix = void 0;
+    var utils = __importStar(require_utils4());
+    var SparseMatrix = (function() {
+      function SparseMatrix2(rows, cols, values, dims) {
+        this.entries = /* @__PURE__ */ new Map();
+        this.nRows = 0;
+        this.nCols = 0;
+        if (rows.length !== cols.length || rows.length !== values.length) {
+          throw new Error("rows, cols and values arrays must all have the same length");
+        }
+        this.nRows = dims[0];
+        this.nCols = dims[1];
+        for (var i = 0; i < values.length; i++) {
+          var row = rows[i];
+          var col = cols[i];
+          this.checkDims(row, col);
+          var key = this.makeKey(row, col);
+          this.entries.set(key, { value: values[i], row, col });
+        }
+      }
+      SparseMatrix2.prototype.makeKey = function(row, col) {
+        return row + ":" + col;
+      };
+      SparseMatrix2.prototype.checkDims = function(row, col) {
+        var withinBounds = row < this.nRows && col < this.nCols;
+        if (!withinBounds) {
+          throw new Error("row and/or col specified outside of matrix dimensions");
+        }
+      };
+      SparseMatrix2.prototype.set = function(row, col, value) {
+        this.checkDims(row, col);
+        var key = this.makeKey(row, col);
+        if (!this.entries.has(key)) {
+          this.entries.set(key, { value, row, col });
+        } else {
+          this.entries.get(key).value = value;
+        }
+      };
+      SparseMatrix2.prototype.get = function(row, col, defaultValue) {
+        if (defaultValue === void 0) {
+          defaultValue = 0;
+        }
+        this.checkDims(row, col);
+        var key = this.makeKey(row, col);
+        if (this.entries.has(key)) {
+          return this.entries.get(key).value;
+        } else {
+          return defaultValue;
+        }
+      };
+      SparseMatrix2.prototype.getAll = function(ordered) {
+        if (ordered === void 0) {
+          ordered = true;
+        }
+        var rowColValues = [];
+        this.entries.forEach(function(value) {
+          rowColValues.push(value);
+        });
+        if (ordered) {
+          rowColValues.sort(function(a, b) {
+            if (a.row === b.row) {
+              return a.col - b.col;
+            } else {
+              return a.row - b.row;
+            }
+          });
+        }
+        return rowColValues;
+      };
+      SparseMatrix2.prototype.getDims = function() {
+        return [this.nRows, this.nCols];
+      };
+      SparseMatrix2.prototype.getRows = function() {
+        return Array.from(this.entries, function(_a6) {
+          var _b2 = __read(_a6, 2), key = _b2[0], value = _b2[1];
+          return value.row;
+        });
+      };
+      SparseMatrix2.prototype.getCols = function() {
+        return Array.from(this.entries, function(_a6) {
+          var _b2 = __read(_a6, 2), key = _b2[0], value = _b2[1];
+          return value.col;
+        });
+      };
+      SparseMatrix2.prototype.getValues = function() {
+        return Array.from(this.entries, function(_a6) {
+          var _b2 = __read(_a6, 2), key = _b2[0], value = _b2[1];
+          return value.value;
+        });
+      };
+      SparseMatrix2.prototype.forEach = function(fn) {
+        this.entries.forEach(function(value) {
+          return fn(value.value, value.row, value.col);
+        });
+      };
+      SparseMatrix2.prototype.map = function(fn) {
+        var vals = [];
+        this.entries.forEach(function(value) {
+          vals.push(fn(value.value, value.row, value.col));
+        });
+        var dims = [this.nRows, this.nCols];
+        return new SparseMatrix2(this.getRows(), this.getCols(), vals, dims);
+      };
+      SparseMatrix2.prototype.toArray = function() {
+        var _this = this;
+        var rows = utils.empty(this.nRows);
+        var output = rows.map(function() {
+          return utils.zeros(_this.nCols);
+        });
+        this.entries.forEach(function(value) {
+          output[value.row][value.col] = value.value;
+        });
+        return output;
+      };
+      return SparseMatrix2;
+    })();
+    exports.SparseMatrix = SparseMatrix;
+    function transpose(matrix2) {
+      var cols = [];
+      var rows = [];
+      var vals = [];
+      matrix2.forEach(function(value, row, col) {
+        cols.push(row);
+        rows.push(col);
+        vals.push(value);
+      });
+      var dims = [matrix2.nCols, matrix2.nRows];
+      return new SparseMatrix(rows, cols, vals, dims);
+    }
+    exports.transpose = transpose;
+    function identity(size) {
+      var _a6 = __read(size, 1), rows = _a6[0];
+      var matrix2 = new SparseMatrix([], [], [], size);
+      for (var i = 0; i < rows; i++) {
+        matrix2.set(i, i, 1);
+      }
+      return matrix2;
+    }
+    exports.identity = identity;
+    function pairwiseMultiply(a, b) {
+      return elementWise(a, b, function(x, y) {
+        return x * y;
+      });
+    }
+    exports.pairwiseMultiply = pairwiseMultiply;
+    function add(a, b) {
+      return elementWise(a, b, function(x, y) {
+        return x + y;
+      });
+    }
+    exports.add = add;
+    function subtract(a, b) {
+      return elementWise(a, b, function(x, y) {
+        return x - y;
+      });
+    }
+    exports.subtract = subtract;
+    function maximum(a, b) {
+      return elementWise(a, b, function(x, y) {
+        return x > y ? x : y;
+      });
+    }
+    exports.maximum = maximum;
+    function multiplyScalar(a, scalar) {
+      return a.map(function(value) {
+        return value * scalar;
+      });
+    }
+    exports.multiplyScalar = multiplyScalar;
+    function eliminateZeros(m) {
+      var zeroIndices = /* @__PURE__ */ new Set();
+      var values = m.getValues();
+      var rows = m.getRows();
+      var cols = m.getCols();
+      for (var i = 0; i < values.length; i++) {
+        if (values[i] === 0) {
+          zeroIndices.add(i);
+        }
+      }
+      var removeByZeroIndex = function(_, index) {
+        return !zeroIndices.has(index);
+      };
+      var nextValues = values.filter(removeByZeroIndex);
+      var nextRows = rows.filter(removeByZeroIndex);
+      var nextCols = cols.filter(removeByZeroIndex);
+      return new SparseMatrix(nextRows, nextCols, nextValues, m.getDims());
+    }
+    exports.eliminateZeros = eliminateZeros;
+    function normalize(m, normType) {
+      var e_1, _a6;
+      if (normType === void 0) {
+        normType = "l2";
+      }
+      var normFn = normFns[normType];
+      var colsByRow = /* @__PURE__ */ new Map();
+      m.forEach(function(_, row2, col) {
+        var cols = colsByRow.get(row2) || [];
+        cols.push(col);
+        colsByRow.set(row2, cols);
+      });
+      var nextMatrix = new SparseMatrix([], [], [], m.getDims());
+      var _loop_1 = function(row2) {
+        var cols = colsByRow.get(row2).sort();
+        var vals = cols.map(function(col) {
+          return m.get(row2, col);
+        });
+        var norm = normFn(vals);
+        for (var i = 0; i < norm.length; i++) {
+          nextMatrix.set(row2, cols[i], norm[i]);
+        }
+      };
+      try {
+        for (var _b2 = __values2(colsByRow.keys()), _c2 = _b2.next(); !_c2.done; _c2 = _b2.next()) {
+          var row = _c2.value;
+          _loop_1(row);
+        }
+      } catch (e_1_1) {
+        e_1 = { error: e_1_1 };
+      } finally {
+        try {
+          if (_c2 && !_c2.done && (_a6 = _b2.return)) _a6.call(_b2);
+        } finally {
+          if (e_1) throw e_1.error;
+        }
+      }
+      return nextMatrix;
+    }
+    exports.normalize = normalize;
+    var normFns = (_a5 = {}, _a5["max"] = function(xs) {
+      var max = -Infinity;
+      for (var i = 0; i < xs.length; i++) {
+        max = xs[i] > max ? xs[i] : max;
+      }
+      return xs.map(function(x) {
+        return x / max;
+      });
+    }, _a5["l1"] = function(xs) {
+      var sum = 0;
+      for (var i = 0; i < xs.length; i++) {
+        sum += xs[i];
+      }
+      return xs.map(function(x) {
+        return x / sum;
+      });
+    }, _a5["l2"] = function(xs) {
+      var sum = 0;
+      for (var i = 0; i < xs.length; i++) {
+        sum += Math.pow(xs[i], 2);
+      }
+      return xs.map(function(x) {
+        return Math.sqrt(Math.pow(x, 2) / sum);
+      });
+    }, _a5);
+    function elementWise(a, b, op) {
+      var visited = /* @__PURE__ */ new Set();
+      var rows = [];
+      var cols = [];
+      var vals = [];
+      var operate = function(row2, col2) {
+        rows.push(row2);
+        cols.push(col2);
+        var nextValue = op(a.get(row2, col2), b.get(row2, col2));
+        vals.push(nextValue);
+      };
+      var valuesA = a.getValues();
+      var rowsA = a.getRows();
+      var colsA = a.getCols();
+      for (var i = 0; i < valuesA.length; i++) {
+        var row = rowsA[i];
+        var col = colsA[i];
+        var key = row + ":" + col;
+        visited.add(key);
+        operate(row, col);
+      }
+      var valuesB = b.getValues();
+      var rowsB = b.getRows();
+      var colsB = b.getCols();
+      for (var i = 0; i < valuesB.length; i++) {
+        var row = rowsB[i];
+        var col = colsB[i];
+        var key = row + ":" + col;
+        if (visited.has(key))
+          continue;
+        operate(row, col);
+      }
+      var dims = [a.nRows, a.nCols];
+      return new SparseMatrix(rows, cols, vals, dims);
+    }
+    function getCSR(x) {
+      var entries = [];
+      x.forEach(function(value2, row2, col2) {
+        entries.push({ value: value2, row: row2, col: col2 });
+      });
+      entries.sort(function(a, b) {
+        if (a.row === b.row) {
+          return a.col - b.col;
+        } else {
+          return a.row - b.row;
+        }
+      });
+      var indices = [];
+      var values = [];
+      var indptr = [];
+      var currentRow = -1;
+      for (var i = 0; i < entries.length; i++) {
+        var _a6 = entries[i], row = _a6.row, col = _a6.col, value = _a6.value;
+        if (row !== currentRow) {
+          currentRow = row;
+          indptr.push(i);
+        }
+        indices.push(col);
+        values.push(value);
+      }
+      return { indices, values, indptr };
+    }
+    exports.getCSR = getCSR;
+  }
+});
+
+// node_modules/umap-js/dist/tree.js
+var require_tree2 = __commonJS({
+  "node_modules/umap-js/dist/tree.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      Object.defineProperty(o, k2, { enumerable: true, get: function() {
+        return m[k];
+      } });
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || function(mod) {
+      if (mod && mod.__esModule) return mod;
+      var result = {};
+      if (mod != null) {
+        for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+      }
+      __setModuleDefault(result, mod);
+      return result;
+    };
+    var __read = exports && exports.__read || function(o, n) {
+      var m = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m) return o;
+      var i = m.call(o), r, ar = [], e;
+      try {
+        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+      } catch (error2) {
+        e = { error: error2 };
+      } finally {
+        try {
+          if (r && !r.done && (m = i["return"])) m.call(i);
+        } finally {
+          if (e) throw e.error;
+        }
+      }
+      return ar;
+    };
+    var __spread = exports && exports.__spread || function() {
+      for (var ar = [], i = 0; i < arguments.length; i++) ar = ar.concat(__read(arguments[i]));
+      return ar;
+    };
+    var __values2 = exports && exports.__values || function(o) {
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
+      if (o && typeof o.length === "number") return {
+        next: function() {
+          if (o && i >= o.length) o = void 0;
+          return { value: o && o[i++], done: !o };
+        }
+      };
+      throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.searchFlatTree = exports.makeLeafArray = exports.makeForest = exports.FlatTree = void 0;
+    var utils = __importStar(require_utils4());
+    var FlatTree = /* @__PURE__ */ (function() {
+      function FlatTree2(hyperplanes, offsets, children, indices) {
+        this.hyperplanes = hyperplanes;
+        this.offsets = offsets;
+        this.children = children;
+        this.indices = indices;
+      }
+      return FlatTree2;
+    })();
+    exports.FlatTree = FlatTree;
+    function makeForest(data, nNeighbors, nTrees, random2) {
+      var leafSize = Math.max(10, nNeighbors);
+      var trees = utils.range(nTrees).map(function(_, i) {
+        return makeTree(data, leafSize, i, random2);
+      });
+      var forest = trees.map(function(tree) {
+        return flattenTree(tree, leafSize);
+      });
+      return forest;
+    }
+    exports.makeForest = makeForest;
+    function makeTree(data, leafSize, n, random2) {
+      if (leafSize === void 0) {
+        leafSize = 30;
+      }
+      var indices = utils.range(data.length);
+      var tree = makeEuclideanTree(data, indices, leafSize, n, random2);
+      return tree;
+    }
+    function makeEuclideanTree(data, indices, leafSize, q, random2) {
+      if (leafSize === void 0) {
+        leafSize = 30;
+      }
+      if (indices.length > leafSize) {
+        var splitResults = euclideanRandomProjectionSplit(data, indices, random2);
+        var indicesLeft = splitResults.indicesLeft, indicesRight = splitResults.indicesRight, hyperplane = splitResults.hyperplane, offset = splitResults.offset;
+        var leftChild = makeEuclideanTree(data, indicesLeft, leafSize, q + 1, random2);
+        var rightChild = makeEuclideanTree(data, indicesRight, leafSize, q + 1, random2);
+        var node = { leftChild, rightChild, isLeaf: false, hyperplane, offset };
+        return node;
+      } else {
+        var node = { indices, isLeaf: true };
+        return node;
+      }
+    }
+    function euclideanRandomProjectionSplit(data, indices, random2) {
+      var dim = data[0].length;
+      var leftIndex = utils.tauRandInt(indices.length, random2);
+      var rightIndex = utils.tauRandInt(indices.length, random2);
+      rightIndex += leftIndex === rightIndex ? 1 : 0;
+      rightIndex = rightIndex % indices.length;
+      var left = indices[leftIndex];
+      var right = indices[rightIndex];
+      var hyperplaneOffset = 0;
+      var hyperplaneVector = utils.zeros(dim);
+      for (var i = 0; i < hyperplaneVector.length; i++) {
+        hyperplaneVector[i] = data[left][i] - data[right][i];
+        hyperplaneOffset -= hyperplaneVector[i] * (data[left][i] + data[right][i]) / 2;
+      }
+      var nLeft = 0;
+      var nRight = 0;
+      var side = utils.zeros(indices.length);
+      for (var i = 0; i < indices.length; i++) {
+        var margin = hyperplaneOffset;
+        for (var d = 0; d < dim; d++) {
+          margin += hyperplaneVector[d] * data[indices[i]][d];
+        }
+        if (margin === 0) {
+          side[i] = utils.tauRandInt(2, random2);
+          if (side[i] === 0) {
+            nLeft += 1;
+          } else {
+            nRight += 1;
+          }
+        } else if (margin > 0) {
+          side[i] = 0;
+          nLeft += 1;
+        } else {
+          side[i] = 1;
+          nRight += 1;
+        }
+      }
+      var indicesLeft = utils.zeros(nLeft);
+      var indicesRight = utils.zeros(nRight);
+      nLeft = 0;
+      nRight = 0;
+      for (var i = 0; i < side.length; i++) {
+        if (side[i] === 0) {
+          indicesLeft[nLeft] = indices[i];
+          nLeft += 1;
+        } else {
+          indicesRight[nRight] = indices[i];
+          nRight += 1;
+        }
+      }
+      return {
+        indicesLeft,
+        indicesRight,
+        hyperplane: hyperplaneVector,
+        offset: hyperplaneOffset
+      };
+    }
+    function flattenTree(tree, leafSize) {
+      var nNodes = numNodes(tree);
+      var nLeaves = numLeaves(tree);
+      var hyperplanes = utils.range(nNodes).map(function() {
+        return utils.zeros(tree.hyperplane ? tree.hyperplane.length : 0);
+      });
+      var offsets = utils.zeros(nNodes);
+      var children = utils.range(nNodes).map(function() {
+        return [-1, -1];
+      });
+      var indices = utils.range(nLeaves).map(function() {
+        return utils.range(leafSize).map(function() {
+          return -1;
+        });
+      });
+      recursiveFlatten(tree, hyperplanes, offsets, children, indices, 0, 0);
+      return new FlatTree(hyperplanes, offsets, children, indices);
+    }
+    function recursiveFlatten(tree, hyperplanes, offsets, children, indices, nodeNum, leafNum) {
+      var _a5;
+      if (tree.isLeaf) {
+        children[nodeNum][0] = -leafNum;
+        (_a5 = indices[leafNum]).splice.apply(_a5, __spread([0, tree.indices.length], tree.indices));
+        leafNum += 1;
+        return { nodeNum, leafNum };
+      } else {
+        hyperplanes[nodeNum] = tree.hyperplane;
+        offsets[nodeNum] = tree.offset;
+        children[nodeNum][0] = nodeNum + 1;
+        var oldNodeNum = nodeNum;
+        var res = recursiveFlatten(tree.leftChild, hyperplanes, offsets, children, indices, nodeNum + 1, leafNum);
+        nodeNum = res.nodeNum;
+        leafNum = res.leafNum;
+        children[oldNodeNum][1] = nodeNum + 1;
+        res = recursiveFlatten(tree.rightChild, hyperplanes, offsets, children, indices, nodeNum + 1, leafNum);
+        return { nodeNum: res.nodeNum, leafNum: res.leafNum };
+      }
+    }
+    function numNodes(tree) {
+      if (tree.isLeaf) {
+        return 1;
+      } else {
+        return 1 + numNodes(tree.leftChild) + numNodes(tree.rightChild);
+      }
+    }
+    function numLeaves(tree) {
+      if (tree.isLeaf) {
+        return 1;
+      } else {
+        return numLeaves(tree.leftChild) + numLeaves(tree.rightChild);
+      }
+    }
+    function makeLeafArray(rpForest) {
+      var e_1, _a5;
+      if (rpForest.length > 0) {
+        var output = [];
+        try {
+          for (var rpForest_1 = __values2(rpForest), rpForest_1_1 = rpForest_1.next(); !rpForest_1_1.done; rpForest_1_1 = rpForest_1.next()) {
+            var tree = rpForest_1_1.value;
+            output.push.apply(output, __spread(tree.indices));
+          }
+        } catch (e_1_1) {
+          e_1 = { error: e_1_1 };
+        } finally {
+          try {
+            if (rpForest_1_1 && !rpForest_1_1.done && (_a5 = rpForest_1.return)) _a5.call(rpForest_1);
+          } finally {
+            if (e_1) throw e_1.error;
+          }
+        }
+        return output;
+      } else {
+        return [[-1]];
+      }
+    }
+    exports.makeLeafArray = makeLeafArray;
+    function selectSide(hyperplane, offset, point, random2) {
+      var margin = offset;
+      for (var d = 0; d < point.length; d++) {
+        margin += hyperplane[d] * point[d];
+      }
+      if (margin === 0) {
+        var side = utils.tauRandInt(2, random2);
+        return side;
+      } else if (margin > 0) {
+        return 0;
+      } else {
+        return 1;
+      }
+    }
+    function searchFlatTree(point, tree, random2) {
+      var node = 0;
+      while (tree.children[node][0] > 0) {
+        var side = selectSide(tree.hyperplanes[node], tree.offsets[node], point, random2);
+        if (side === 0) {
+          node = tree.children[node][0];
+        } else {
+          node = tree.children[node][1];
+        }
+      }
+      var index = -1 * tree.children[node][0];
+      return tree.indices[index];
+    }
+    exports.searchFlatTree = searchFlatTree;
+  }
+});
+
+// node_modules/umap-js/dist/nn_descent.js
+var require_nn_descent = __commonJS({
+  "node_modules/umap-js/dist/nn_descent.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      Object.defineProperty(o, k2, { enumerable: true, get: function() {
+        return m[k];
+      } });
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || function(mod) {
+      if (mod && mod.__esModule) return mod;
+      var result = {};
+      if (mod != null) {
+        for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+      }
+      __setModuleDefault(result, mod);
+      return result;
+    };
+    var __values2 = exports && exports.__values || function(o) {
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
+      if (o && typeof o.length === "number") return {
+        next: function() {
+          if (o && i >= o.length) o = void 0;
+          return { value: o && o[i++], done: !o };
+        }
+      };
+      throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.initializeSearch = exports.makeInitializedNNSearch = exports.makeInitializations = exports.makeNNDescent = void 0;
+    var heap = __importStar(require_heap());
+    var matrix2 = __importStar(require_matrix());
+    var tree = __importStar(require_tree2());
+    var utils = __importStar(require_utils4());
+    function makeNNDescent(distanceFn, random2) {
+      return function nNDescent(data, leafArray, nNeighbors, nIters, maxCandidates, delta, rho, rpTreeInit) {
+        if (nIters === void 0) {
+          nIters = 10;
+        }
+        if (maxCandidates === void 0) {
+          maxCandidates = 50;
+        }
+        if (delta === void 0) {
+          delta = 1e-3;
+        }
+        if (rho === void 0) {
+          rho = 0.5;
+        }
+        if (rpTreeInit === void 0) {
+          rpTreeInit = true;
+        }
+        var nVertices = data.length;
+        var currentGraph = heap.makeHeap(data.length, nNeighbors);
+        for (var i = 0; i < data.length; i++) {
+          var indices = heap.rejectionSample(nNeighbors, data.length, random2);
+          for (var j = 0; j < indices.length; j++) {
+            var d = distanceFn(data[i], data[indices[j]]);
+            heap.heapPush(currentGraph, i, d, indices[j], 1);
+            heap.heapPush(currentGraph, indices[j], d, i, 1);
+          }
+        }
+        if (rpTreeInit) {
+          for (var n = 0; n < leafArray.length; n++) {
+            for (var i = 0; i < leafArray[n].length; i++) {
+              if (leafArray[n][i] < 0) {
+                break;
+              }
+              for (var j = i + 1; j < leafArray[n].length; j++) {
+                if (leafArray[n][j] < 0) {
+                  break;
+                }
+                var d = distanceFn(data[leafArray[n][i]], data[leafArray[n][j]]);
+                heap.heapPush(currentGraph, leafArray[n][i], d, leafArray[n][j], 1);
+                heap.heapPush(currentGraph, leafArray[n][j], d, leafArray[n][i], 1);
+              }
+            }
+          }
+        }
+        for (var n = 0; n < nIters; n++) {
+          var candidateNeighbors = heap.buildCandidates(currentGraph, nVertices, nNeighbors, maxCandidates, random2);
+          var c = 0;
+          for (var i = 0; i < nVertices; i++) {
+            for (var j = 0; j < maxCandidates; j++) {
+              var p = Math.floor(candidateNeighbors[0][i][j]);
+              if (p < 0 || utils.tauRand(random2) < rho) {
+                continue;
+              }
+              for (var k = 0; k < maxCandidates; k++) {
+                var q = Math.floor(candidateNeighbors[0][i][k]);
+                var cj = candidateNeighbors[2][i][j];
+                var ck = candidateNeighbors[2][i][k];
+                if (q < 0 || !cj && !ck) {
+                  continue;
+                }
+                var d = distanceFn(data[p], data[q]);
+                c += heap.heapPush(currentGraph, p, d, q, 1);
+                c += heap.heapPush(currentGraph, q, d, p, 1);
+              }
+            }
+          }
+          if (c <= delta * nNeighbors * data.length) {
+            break;
+          }
+        }
+        var sorted = heap.deheapSort(currentGraph);
+        return sorted;
+      };
+    }
+    exports.makeNNDescent = makeNNDescent;
+    function makeInitializations(distanceFn) {
+      function initFromRandom(nNeighbors, data, queryPoints, _heap, random2) {
+        for (var i = 0; i < queryPoints.length; i++) {
+          var indices = utils.rejectionSample(nNeighbors, data.length, random2);
+          for (var j = 0; j < indices.length; j++) {
+            if (indices[j] < 0) {
+              continue;
+            }
+            var d = distanceFn(data[indices[j]], queryPoints[i]);
+            heap.heapPush(_heap, i, d, indices[j], 1);
+          }
+        }
+      }
+      function initFromTree(_tree, data, queryPoints, _heap, random2) {
+        for (var i = 0; i < queryPoints.length; i++) {
+          var indices = tree.searchFlatTree(queryPoints[i], _tree, random2);
+          for (var j = 0; j < indices.length; j++) {
+            if (indices[j] < 0) {
+              return;
+            }
+            var d = distanceFn(data[indices[j]], queryPoints[i]);
+            heap.heapPush(_heap, i, d, indices[j], 1);
+          }
+        }
+        return;
+      }
+      return { initFromRandom, initFromTree };
+    }
+    exports.makeInitializations = makeInitializations;
+    function makeInitializedNNSearch(distanceFn) {
+      return function nnSearchFn(data, graph, initialization, queryPoints) {
+        var e_1, _a5;
+        var _b2 = matrix2.getCSR(graph), indices = _b2.indices, indptr = _b2.indptr;
+        for (var i = 0; i < queryPoints.length; i++) {
+          var tried = new Set(initialization[0][i]);
+          while (true) {
+            var vertex = heap.smallestFlagged(initialization, i);
+            if (vertex === -1) {
+              break;
+            }
+            var candidates = indices.slice(indptr[vertex], indptr[vertex + 1]);
+            try {
+              for (var candidates_1 = (e_1 = void 0, __values2(candidates)), candidates_1_1 = candidates_1.next(); !candidates_1_1.done; candidates_1_1 = candidates_1.next()) {
+                var candidate = candidates_1_1.value;
+                if (candidate === vertex || candidate === -1 || tried.has(candidate)) {
+                  continue;
+                }
+                var d = distanceFn(data[candidate], queryPoints[i]);
+                heap.uncheckedHeapPush(initialization, i, d, candidate, 1);
+                tried.add(candidate);
+              }
+            } catch (e_1_1) {
+              e_1 = { error: e_1_1 };
+            } finally {
+              try {
+                if (candidates_1_1 && !candidates_1_1.done && (_a5 = candidates_1.return)) _a5.call(candidates_1);
+              } finally {
+                if (e_1) throw e_1.error;
+              }
+            }
+          }
+        }
+        return initialization;
+      };
+    }
+    exports.makeInitializedNNSearch = makeInitializedNNSearch;
+    function initializeSearch(forest, data, queryPoints, nNeighbors, initFromRandom, initFromTree, random2) {
+      var e_2, _a5;
+      var results = heap.makeHeap(queryPoints.length, nNeighbors);
+      initFromRandom(nNeighbors, data, queryPoints, results, random2);
+      if (forest) {
+        try {
+          for (var forest_1 = __values2(forest), forest_1_1 = forest_1.next(); !forest_1_1.done; forest_1_1 = forest_1.next()) {
+            var tree_1 = forest_1_1.value;
+            initFromTree(tree_1, data, queryPoints, results, random2);
+          }
+        } catch (e_2_1) {
+          e_2 = { error: e_2_1 };
+        } finally {
+          try {
+            if (forest_1_1 && !forest_1_1.done && (_a5 = forest_1.return)) _a5.call(forest_1);
+          } finally {
+            if (e_2) throw e_2.error;
+          }
+        }
+      }
+      return results;
+    }
+    exports.initializeSearch = initializeSearch;
+  }
+});
+
+// node_modules/ml-levenberg-marquardt/node_modules/is-any-array/lib/index.js
+var require_lib2 = __commonJS({
+  "node_modules/ml-levenberg-marquardt/node_modules/is-any-array/lib/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var toString2 = Object.prototype.toString;
+    function isAnyArray2(object) {
+      return toString2.call(object).endsWith("Array]");
+    }
+    exports.default = isAnyArray2;
+  }
+});
+
+// node_modules/ml-matrix/matrix.js
+var require_matrix2 = __commonJS({
   "node_modules/ml-matrix/matrix.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -36231,11 +37468,11 @@ ${indentData}`);
       for (let i = 0; i < rows; i++) {
         let sum1 = 0;
         let sum2 = 0;
-        let x2 = 0;
+        let x = 0;
         for (let j = 0; j < cols; j++) {
-          x2 = matrix2.get(i, j) - mean[i];
-          sum1 += x2;
-          sum2 += x2 * x2;
+          x = matrix2.get(i, j) - mean[i];
+          sum1 += x;
+          sum2 += x * x;
         }
         if (unbiased) {
           variance.push((sum2 - sum1 * sum1 / cols) / (cols - 1));
@@ -36252,11 +37489,11 @@ ${indentData}`);
       for (let j = 0; j < cols; j++) {
         let sum1 = 0;
         let sum2 = 0;
-        let x2 = 0;
+        let x = 0;
         for (let i = 0; i < rows; i++) {
-          x2 = matrix2.get(i, j) - mean[j];
-          sum1 += x2;
-          sum2 += x2 * x2;
+          x = matrix2.get(i, j) - mean[j];
+          sum1 += x;
+          sum2 += x * x;
         }
         if (unbiased) {
           variance.push((sum2 - sum1 * sum1 / rows) / (rows - 1));
@@ -36272,12 +37509,12 @@ ${indentData}`);
       const size = rows * cols;
       let sum1 = 0;
       let sum2 = 0;
-      let x2 = 0;
+      let x = 0;
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
-          x2 = matrix2.get(i, j) - mean;
-          sum1 += x2;
-          sum2 += x2 * x2;
+          x = matrix2.get(i, j) - mean;
+          sum1 += x;
+          sum2 += x * x;
         }
       }
       if (unbiased) {
@@ -36436,10 +37673,10 @@ ${indentData}`);
         return matrix2;
       }
       static diag(data, rows, columns) {
-        let l = data.length;
-        if (rows === void 0) rows = l;
+        let l2 = data.length;
+        if (rows === void 0) rows = l2;
         if (columns === void 0) columns = rows;
-        let min2 = Math.min(l, rows, columns);
+        let min2 = Math.min(l2, rows, columns);
         let matrix2 = this.zeros(rows, columns);
         for (let i = 0; i < min2; i++) {
           matrix2.set(i, i, data[i]);
@@ -36666,18 +37903,18 @@ ${indentData}`);
           if (result.maxRow(h) === 0) {
             h--;
           } else {
-            let p2 = 0;
+            let p = 0;
             let pivot = false;
-            while (p2 < n && pivot === false) {
-              if (result.get(h, p2) === 1) {
+            while (p < n && pivot === false) {
+              if (result.get(h, p) === 1) {
                 pivot = true;
               } else {
-                p2++;
+                p++;
               }
             }
             for (let i = 0; i < h; i++) {
-              let factor = result.get(i, p2);
-              for (let j = p2; j < m; j++) {
+              let factor = result.get(i, p);
+              for (let j = p; j < m; j++) {
                 let tmp2 = result.get(i, j) - factor * result.get(h, j);
                 result.set(i, j, tmp2);
               }
@@ -37129,10 +38366,10 @@ ${indentData}`);
         other = Matrix3.checkMatrix(other);
         let m = this.rows;
         let n = this.columns;
-        let p2 = other.columns;
-        let result = new Matrix3(m, p2);
+        let p = other.columns;
+        let result = new Matrix3(m, p);
         let Bcolj = new Float64Array(n);
-        for (let j = 0; j < p2; j++) {
+        for (let j = 0; j < p; j++) {
           for (let k = 0; k < n; k++) {
             Bcolj[k] = other.get(k, j);
           }
@@ -37179,18 +38416,18 @@ ${indentData}`);
           );
         }
         const n = this.columns;
-        const p2 = other.columns;
-        const result = new Matrix3(n, p2);
-        const otherRow = new Float64Array(p2);
+        const p = other.columns;
+        const result = new Matrix3(n, p);
+        const otherRow = new Float64Array(p);
         for (let r = 0; r < this.rows; r++) {
-          for (let j = 0; j < p2; j++) {
+          for (let j = 0; j < p; j++) {
             otherRow[j] = other.get(r, j);
           }
           for (let i = 0; i < n; i++) {
             const value = this.get(r, i);
             if (value === 0) continue;
             const resultRow = result.data[i];
-            for (let j = 0; j < p2; j++) {
+            for (let j = 0; j < p; j++) {
               resultRow[j] += value * otherRow[j];
             }
           }
@@ -37337,9 +38574,9 @@ ${indentData}`);
       }
       mmulStrassen(y) {
         y = Matrix3.checkMatrix(y);
-        let x2 = this.clone();
-        let r1 = x2.rows;
-        let c1 = x2.columns;
+        let x = this.clone();
+        let r1 = x.rows;
+        let c1 = x.columns;
         let r2 = y.rows;
         let c2 = y.columns;
         if (c1 !== r2) {
@@ -37360,7 +38597,7 @@ ${indentData}`);
         }
         let r = Math.max(r1, r2);
         let c = Math.max(c1, c2);
-        x2 = embed(x2, r, c);
+        x = embed(x, r, c);
         y = embed(y, r, c);
         function blockMult(a, b, rows, cols) {
           if (rows <= 512 || cols <= 512) {
@@ -37423,7 +38660,7 @@ ${indentData}`);
           result = result.setSubMatrix(c22, c11.rows, c11.columns);
           return result.subMatrix(0, rows - 1, 0, cols - 1);
         }
-        return blockMult(x2, y, r, c);
+        return blockMult(x, y, r, c);
       }
       scaleRows(options2 = {}) {
         if (typeof options2 !== "object") {
@@ -37493,14 +38730,14 @@ ${indentData}`);
         other = Matrix3.checkMatrix(other);
         let m = this.rows;
         let n = this.columns;
-        let p2 = other.rows;
-        let q2 = other.columns;
-        let result = new Matrix3(m * p2, n * q2);
+        let p = other.rows;
+        let q = other.columns;
+        let result = new Matrix3(m * p, n * q);
         for (let i = 0; i < m; i++) {
           for (let j = 0; j < n; j++) {
-            for (let k = 0; k < p2; k++) {
-              for (let l = 0; l < q2; l++) {
-                result.set(p2 * i + k, q2 * j + l, this.get(i, j) * other.get(k, l));
+            for (let k = 0; k < p; k++) {
+              for (let l2 = 0; l2 < q; l2++) {
+                result.set(p * i + k, q * j + l2, this.get(i, j) * other.get(k, l2));
               }
             }
           }
@@ -38494,7 +39731,7 @@ ${indentData}`);
         let columns = lu.columns;
         let pivotVector = new Float64Array(rows);
         let pivotSign = 1;
-        let i, j, k, p2, s, t, v;
+        let i, j, k, p, s, t, v;
         let LUcolj, kmax;
         for (i = 0; i < rows; i++) {
           pivotVector[i] = i;
@@ -38513,20 +39750,20 @@ ${indentData}`);
             LUcolj[i] -= s;
             lu.set(i, j, LUcolj[i]);
           }
-          p2 = j;
+          p = j;
           for (i = j + 1; i < rows; i++) {
-            if (Math.abs(LUcolj[i]) > Math.abs(LUcolj[p2])) {
-              p2 = i;
+            if (Math.abs(LUcolj[i]) > Math.abs(LUcolj[p])) {
+              p = i;
             }
           }
-          if (p2 !== j) {
+          if (p !== j) {
             for (k = 0; k < columns; k++) {
-              t = lu.get(p2, k);
-              lu.set(p2, k, lu.get(j, k));
+              t = lu.get(p, k);
+              lu.set(p, k, lu.get(j, k));
               lu.set(j, k, t);
             }
-            v = pivotVector[p2];
-            pivotVector[p2] = pivotVector[j];
+            v = pivotVector[p];
+            pivotVector[p] = pivotVector[j];
             pivotVector[j] = v;
             pivotSign = -pivotSign;
           }
@@ -38907,17 +40144,17 @@ ${indentData}`);
             }
           }
         }
-        let p2 = Math.min(n, m + 1);
+        let p = Math.min(n, m + 1);
         if (nct < n) {
           s[nct] = at2.get(nct, nct);
         }
-        if (m < p2) {
-          s[p2 - 1] = 0;
+        if (m < p) {
+          s[p - 1] = 0;
         }
-        if (nrt + 1 < p2) {
-          e[nrt] = at2.get(p2 - 1, nrt);
+        if (nrt + 1 < p) {
+          e[nrt] = at2.get(p - 1, nrt);
         }
-        e[p2 - 1] = 0;
+        e[p - 1] = 0;
         if (wantu) {
           for (let j = nct; j < nu; j++) {
             for (let i = 0; i < m; i++) {
@@ -38972,11 +40209,11 @@ ${indentData}`);
             V.set(k, k, 1);
           }
         }
-        let pp = p2 - 1;
+        let pp = p - 1;
         let eps = Number.EPSILON;
-        while (p2 > 0) {
+        while (p > 0) {
           let k, kase;
-          for (k = p2 - 2; k >= -1; k--) {
+          for (k = p - 2; k >= -1; k--) {
             if (k === -1) {
               break;
             }
@@ -38986,15 +40223,15 @@ ${indentData}`);
               break;
             }
           }
-          if (k === p2 - 2) {
+          if (k === p - 2) {
             kase = 4;
           } else {
             let ks;
-            for (ks = p2 - 1; ks >= k; ks--) {
+            for (ks = p - 1; ks >= k; ks--) {
               if (ks === k) {
                 break;
               }
-              let t = (ks !== p2 ? Math.abs(e[ks]) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]) : 0);
+              let t = (ks !== p ? Math.abs(e[ks]) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]) : 0);
               if (Math.abs(s[ks]) <= eps * t) {
                 s[ks] = 0;
                 break;
@@ -39002,7 +40239,7 @@ ${indentData}`);
             }
             if (ks === k) {
               kase = 3;
-            } else if (ks === p2 - 1) {
+            } else if (ks === p - 1) {
               kase = 1;
             } else {
               kase = 2;
@@ -39012,9 +40249,9 @@ ${indentData}`);
           k++;
           switch (kase) {
             case 1: {
-              let f = e[p2 - 2];
-              e[p2 - 2] = 0;
-              for (let j = p2 - 2; j >= k; j--) {
+              let f = e[p - 2];
+              e[p - 2] = 0;
+              for (let j = p - 2; j >= k; j--) {
                 let t = hypotenuse(s[j], f);
                 let cs = s[j] / t;
                 let sn = f / t;
@@ -39025,8 +40262,8 @@ ${indentData}`);
                 }
                 if (wantv) {
                   for (let i = 0; i < n; i++) {
-                    t = cs * V.get(j, i) + sn * V.get(p2 - 1, i);
-                    V.set(p2 - 1, i, -sn * V.get(j, i) + cs * V.get(p2 - 1, i));
+                    t = cs * V.get(j, i) + sn * V.get(p - 1, i);
+                    V.set(p - 1, i, -sn * V.get(j, i) + cs * V.get(p - 1, i));
                     V.set(j, i, t);
                   }
                 }
@@ -39036,7 +40273,7 @@ ${indentData}`);
             case 2: {
               let f = e[k - 1];
               e[k - 1] = 0;
-              for (let j = k; j < p2; j++) {
+              for (let j = k; j < p; j++) {
                 let t = hypotenuse(s[j], f);
                 let cs = s[j] / t;
                 let sn = f / t;
@@ -39055,15 +40292,15 @@ ${indentData}`);
             }
             case 3: {
               const scale = Math.max(
-                Math.abs(s[p2 - 1]),
-                Math.abs(s[p2 - 2]),
-                Math.abs(e[p2 - 2]),
+                Math.abs(s[p - 1]),
+                Math.abs(s[p - 2]),
+                Math.abs(e[p - 2]),
                 Math.abs(s[k]),
                 Math.abs(e[k])
               );
-              const sp = s[p2 - 1] / scale;
-              const spm1 = s[p2 - 2] / scale;
-              const epm1 = e[p2 - 2] / scale;
+              const sp = s[p - 1] / scale;
+              const spm1 = s[p - 2] / scale;
+              const epm1 = e[p - 2] / scale;
               const sk = s[k] / scale;
               const ek = e[k] / scale;
               const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
@@ -39079,7 +40316,7 @@ ${indentData}`);
               }
               let f = (sk + sp) * (sk - sp) + shift;
               let g = sk * ek;
-              for (let j = k; j < p2 - 1; j++) {
+              for (let j = k; j < p - 1; j++) {
                 let t = hypotenuse(f, g);
                 if (t === 0) t = Number.MIN_VALUE;
                 let cs = f / t;
@@ -39115,7 +40352,7 @@ ${indentData}`);
                   }
                 }
               }
-              e[p2 - 2] = f;
+              e[p - 2] = f;
               break;
             }
             case 4: {
@@ -39150,7 +40387,7 @@ ${indentData}`);
                 }
                 k++;
               }
-              p2--;
+              p--;
               break;
             }
           }
@@ -39169,7 +40406,7 @@ ${indentData}`);
         this.V = V;
       }
       solve(value) {
-        let Y = value;
+        let Y2 = value;
         let e = this.threshold;
         let scols = this.s.length;
         let Ls = Matrix3.zeros(scols, scols);
@@ -39195,7 +40432,7 @@ ${indentData}`);
             VLU.set(i, j, sum);
           }
         }
-        return VLU.mmul(Y);
+        return VLU.mmul(Y2);
       }
       solveForDiagonal(value) {
         return this.solve(Matrix3.diag(value));
@@ -39216,17 +40453,17 @@ ${indentData}`);
         let U = this.U;
         let urows = U.rows;
         let ucols = U.columns;
-        let Y = new Matrix3(vrows, urows);
+        let Y2 = new Matrix3(vrows, urows);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < urows; j++) {
             let sum = 0;
             for (let k = 0; k < ucols; k++) {
               sum += X.get(i, k) * U.get(j, k);
             }
-            Y.set(i, j, sum);
+            Y2.set(i, j, sum);
           }
         }
-        return Y;
+        return Y2;
       }
       get condition() {
         return this.s[0] / this.s[Math.min(this.m, this.n) - 1];
@@ -39338,12 +40575,12 @@ ${indentData}`);
         let b = Matrix3.columnVector(matrix2.getRow(i));
         let Abis = matrix2.subMatrixRow(xrange(n, i)).transpose();
         let svd = new SingularValueDecomposition3(Abis);
-        let x2 = svd.solve(b);
+        let x = svd.solve(b);
         let scale = Matrix3.abs(b).max() || 1;
-        let error2 = Matrix3.sub(b, Abis.mmul(x2)).abs().max() / scale;
+        let error2 = Matrix3.sub(b, Abis.mmul(x)).abs().max() / scale;
         results.setRow(
           i,
-          dependenciesOneRow(error2, x2, i, thresholdValue, thresholdError)
+          dependenciesOneRow(error2, x, i, thresholdValue, thresholdError)
         );
       }
       return results;
@@ -39606,7 +40843,7 @@ ${indentData}`);
       e[0] = 0;
     }
     function tql2(n, e, d, V) {
-      let g, h, i, j, k, l, m, p2, r, dl1, c, c2, c3, el1, s, s2;
+      let g, h, i, j, k, l2, m, p, r, dl1, c, c2, c3, el1, s, s2;
       for (i = 1; i < n; i++) {
         e[i - 1] = e[i];
       }
@@ -39614,49 +40851,49 @@ ${indentData}`);
       let f = 0;
       let tst1 = 0;
       let eps = Number.EPSILON;
-      for (l = 0; l < n; l++) {
-        tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
-        m = l;
+      for (l2 = 0; l2 < n; l2++) {
+        tst1 = Math.max(tst1, Math.abs(d[l2]) + Math.abs(e[l2]));
+        m = l2;
         while (m < n) {
           if (Math.abs(e[m]) <= eps * tst1) {
             break;
           }
           m++;
         }
-        if (m > l) {
+        if (m > l2) {
           do {
-            g = d[l];
-            p2 = (d[l + 1] - g) / (2 * e[l]);
-            r = hypotenuse(p2, 1);
-            if (p2 < 0) {
+            g = d[l2];
+            p = (d[l2 + 1] - g) / (2 * e[l2]);
+            r = hypotenuse(p, 1);
+            if (p < 0) {
               r = -r;
             }
-            d[l] = e[l] / (p2 + r);
-            d[l + 1] = e[l] * (p2 + r);
-            dl1 = d[l + 1];
-            h = g - d[l];
-            for (i = l + 2; i < n; i++) {
+            d[l2] = e[l2] / (p + r);
+            d[l2 + 1] = e[l2] * (p + r);
+            dl1 = d[l2 + 1];
+            h = g - d[l2];
+            for (i = l2 + 2; i < n; i++) {
               d[i] -= h;
             }
             f = f + h;
-            p2 = d[m];
+            p = d[m];
             c = 1;
             c2 = c;
             c3 = c;
-            el1 = e[l + 1];
+            el1 = e[l2 + 1];
             s = 0;
             s2 = 0;
-            for (i = m - 1; i >= l; i--) {
+            for (i = m - 1; i >= l2; i--) {
               c3 = c2;
               c2 = c;
               s2 = s;
               g = c * e[i];
-              h = c * p2;
-              r = hypotenuse(p2, e[i]);
+              h = c * p;
+              r = hypotenuse(p, e[i]);
               e[i + 1] = s * r;
               s = e[i] / r;
-              c = p2 / r;
-              p2 = c * d[i] - s * g;
+              c = p / r;
+              p = c * d[i] - s * g;
               d[i + 1] = h + s * (c * g + s * d[i]);
               for (k = 0; k < n; k++) {
                 h = V.get(i + 1, k);
@@ -39664,30 +40901,30 @@ ${indentData}`);
                 V.set(i, k, c * V.get(i, k) - s * h);
               }
             }
-            p2 = -s * s2 * c3 * el1 * e[l] / dl1;
-            e[l] = s * p2;
-            d[l] = c * p2;
-          } while (Math.abs(e[l]) > eps * tst1);
+            p = -s * s2 * c3 * el1 * e[l2] / dl1;
+            e[l2] = s * p;
+            d[l2] = c * p;
+          } while (Math.abs(e[l2]) > eps * tst1);
         }
-        d[l] = d[l] + f;
-        e[l] = 0;
+        d[l2] = d[l2] + f;
+        e[l2] = 0;
       }
       for (i = 0; i < n - 1; i++) {
         k = i;
-        p2 = d[i];
+        p = d[i];
         for (j = i + 1; j < n; j++) {
-          if (d[j] < p2) {
+          if (d[j] < p) {
             k = j;
-            p2 = d[j];
+            p = d[j];
           }
         }
         if (k !== i) {
           d[k] = d[i];
-          d[i] = p2;
+          d[i] = p;
           for (j = 0; j < n; j++) {
-            p2 = V.get(i, j);
+            p = V.get(i, j);
             V.set(i, j, V.get(k, j));
-            V.set(k, j, p2);
+            V.set(k, j, p);
           }
         }
       }
@@ -39768,14 +41005,14 @@ ${indentData}`);
       let eps = Number.EPSILON;
       let exshift = 0;
       let norm = 0;
-      let p2 = 0;
-      let q2 = 0;
+      let p = 0;
+      let q = 0;
       let r = 0;
       let s = 0;
       let z = 0;
       let iter = 0;
-      let i, j, k, l, m, t, w, x2, y;
-      let ra, sa, vr, vi;
+      let i, j, k, l2, m, t, w, x, y;
+      let ra, sa, vr2, vi;
       let notlast, cdivres;
       for (i = 0; i < nn; i++) {
         if (i < low || i > high) {
@@ -39787,120 +41024,120 @@ ${indentData}`);
         }
       }
       while (n >= low) {
-        l = n;
-        while (l > low) {
-          s = Math.abs(H.get(l - 1, l - 1)) + Math.abs(H.get(l, l));
+        l2 = n;
+        while (l2 > low) {
+          s = Math.abs(H.get(l2 - 1, l2 - 1)) + Math.abs(H.get(l2, l2));
           if (s === 0) {
             s = norm;
           }
-          if (Math.abs(H.get(l, l - 1)) < eps * s) {
+          if (Math.abs(H.get(l2, l2 - 1)) < eps * s) {
             break;
           }
-          l--;
+          l2--;
         }
-        if (l === n) {
+        if (l2 === n) {
           H.set(n, n, H.get(n, n) + exshift);
           d[n] = H.get(n, n);
           e[n] = 0;
           n--;
           iter = 0;
-        } else if (l === n - 1) {
+        } else if (l2 === n - 1) {
           w = H.get(n, n - 1) * H.get(n - 1, n);
-          p2 = (H.get(n - 1, n - 1) - H.get(n, n)) / 2;
-          q2 = p2 * p2 + w;
-          z = Math.sqrt(Math.abs(q2));
+          p = (H.get(n - 1, n - 1) - H.get(n, n)) / 2;
+          q = p * p + w;
+          z = Math.sqrt(Math.abs(q));
           H.set(n, n, H.get(n, n) + exshift);
           H.set(n - 1, n - 1, H.get(n - 1, n - 1) + exshift);
-          x2 = H.get(n, n);
-          if (q2 >= 0) {
-            z = p2 >= 0 ? p2 + z : p2 - z;
-            d[n - 1] = x2 + z;
+          x = H.get(n, n);
+          if (q >= 0) {
+            z = p >= 0 ? p + z : p - z;
+            d[n - 1] = x + z;
             d[n] = d[n - 1];
             if (z !== 0) {
-              d[n] = x2 - w / z;
+              d[n] = x - w / z;
             }
             e[n - 1] = 0;
             e[n] = 0;
-            x2 = H.get(n, n - 1);
-            s = Math.abs(x2) + Math.abs(z);
-            p2 = x2 / s;
-            q2 = z / s;
-            r = Math.sqrt(p2 * p2 + q2 * q2);
-            p2 = p2 / r;
-            q2 = q2 / r;
+            x = H.get(n, n - 1);
+            s = Math.abs(x) + Math.abs(z);
+            p = x / s;
+            q = z / s;
+            r = Math.sqrt(p * p + q * q);
+            p = p / r;
+            q = q / r;
             for (j = n - 1; j < nn; j++) {
               z = H.get(n - 1, j);
-              H.set(n - 1, j, q2 * z + p2 * H.get(n, j));
-              H.set(n, j, q2 * H.get(n, j) - p2 * z);
+              H.set(n - 1, j, q * z + p * H.get(n, j));
+              H.set(n, j, q * H.get(n, j) - p * z);
             }
             for (i = 0; i <= n; i++) {
               z = H.get(i, n - 1);
-              H.set(i, n - 1, q2 * z + p2 * H.get(i, n));
-              H.set(i, n, q2 * H.get(i, n) - p2 * z);
+              H.set(i, n - 1, q * z + p * H.get(i, n));
+              H.set(i, n, q * H.get(i, n) - p * z);
             }
             for (i = low; i <= high; i++) {
               z = V.get(i, n - 1);
-              V.set(i, n - 1, q2 * z + p2 * V.get(i, n));
-              V.set(i, n, q2 * V.get(i, n) - p2 * z);
+              V.set(i, n - 1, q * z + p * V.get(i, n));
+              V.set(i, n, q * V.get(i, n) - p * z);
             }
           } else {
-            d[n - 1] = x2 + p2;
-            d[n] = x2 + p2;
+            d[n - 1] = x + p;
+            d[n] = x + p;
             e[n - 1] = z;
             e[n] = -z;
           }
           n = n - 2;
           iter = 0;
         } else {
-          x2 = H.get(n, n);
+          x = H.get(n, n);
           y = 0;
           w = 0;
-          if (l < n) {
+          if (l2 < n) {
             y = H.get(n - 1, n - 1);
             w = H.get(n, n - 1) * H.get(n - 1, n);
           }
           if (iter === 10) {
-            exshift += x2;
+            exshift += x;
             for (i = low; i <= n; i++) {
-              H.set(i, i, H.get(i, i) - x2);
+              H.set(i, i, H.get(i, i) - x);
             }
             s = Math.abs(H.get(n, n - 1)) + Math.abs(H.get(n - 1, n - 2));
-            x2 = y = 0.75 * s;
+            x = y = 0.75 * s;
             w = -0.4375 * s * s;
           }
           if (iter === 30) {
-            s = (y - x2) / 2;
+            s = (y - x) / 2;
             s = s * s + w;
             if (s > 0) {
               s = Math.sqrt(s);
-              if (y < x2) {
+              if (y < x) {
                 s = -s;
               }
-              s = x2 - w / ((y - x2) / 2 + s);
+              s = x - w / ((y - x) / 2 + s);
               for (i = low; i <= n; i++) {
                 H.set(i, i, H.get(i, i) - s);
               }
               exshift += s;
-              x2 = y = w = 0.964;
+              x = y = w = 0.964;
             }
           }
           iter = iter + 1;
           m = n - 2;
-          while (m >= l) {
+          while (m >= l2) {
             z = H.get(m, m);
-            r = x2 - z;
+            r = x - z;
             s = y - z;
-            p2 = (r * s - w) / H.get(m + 1, m) + H.get(m, m + 1);
-            q2 = H.get(m + 1, m + 1) - z - r - s;
+            p = (r * s - w) / H.get(m + 1, m) + H.get(m, m + 1);
+            q = H.get(m + 1, m + 1) - z - r - s;
             r = H.get(m + 2, m + 1);
-            s = Math.abs(p2) + Math.abs(q2) + Math.abs(r);
-            p2 = p2 / s;
-            q2 = q2 / s;
+            s = Math.abs(p) + Math.abs(q) + Math.abs(r);
+            p = p / s;
+            q = q / s;
             r = r / s;
-            if (m === l) {
+            if (m === l2) {
               break;
             }
-            if (Math.abs(H.get(m, m - 1)) * (Math.abs(q2) + Math.abs(r)) < eps * (Math.abs(p2) * (Math.abs(H.get(m - 1, m - 1)) + Math.abs(z) + Math.abs(H.get(m + 1, m + 1))))) {
+            if (Math.abs(H.get(m, m - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H.get(m - 1, m - 1)) + Math.abs(z) + Math.abs(H.get(m + 1, m + 1))))) {
               break;
             }
             m--;
@@ -39914,61 +41151,61 @@ ${indentData}`);
           for (k = m; k <= n - 1; k++) {
             notlast = k !== n - 1;
             if (k !== m) {
-              p2 = H.get(k, k - 1);
-              q2 = H.get(k + 1, k - 1);
+              p = H.get(k, k - 1);
+              q = H.get(k + 1, k - 1);
               r = notlast ? H.get(k + 2, k - 1) : 0;
-              x2 = Math.abs(p2) + Math.abs(q2) + Math.abs(r);
-              if (x2 !== 0) {
-                p2 = p2 / x2;
-                q2 = q2 / x2;
-                r = r / x2;
+              x = Math.abs(p) + Math.abs(q) + Math.abs(r);
+              if (x !== 0) {
+                p = p / x;
+                q = q / x;
+                r = r / x;
               }
             }
-            if (x2 === 0) {
+            if (x === 0) {
               break;
             }
-            s = Math.sqrt(p2 * p2 + q2 * q2 + r * r);
-            if (p2 < 0) {
+            s = Math.sqrt(p * p + q * q + r * r);
+            if (p < 0) {
               s = -s;
             }
             if (s !== 0) {
               if (k !== m) {
-                H.set(k, k - 1, -s * x2);
-              } else if (l !== m) {
+                H.set(k, k - 1, -s * x);
+              } else if (l2 !== m) {
                 H.set(k, k - 1, -H.get(k, k - 1));
               }
-              p2 = p2 + s;
-              x2 = p2 / s;
-              y = q2 / s;
+              p = p + s;
+              x = p / s;
+              y = q / s;
               z = r / s;
-              q2 = q2 / p2;
-              r = r / p2;
+              q = q / p;
+              r = r / p;
               for (j = k; j < nn; j++) {
-                p2 = H.get(k, j) + q2 * H.get(k + 1, j);
+                p = H.get(k, j) + q * H.get(k + 1, j);
                 if (notlast) {
-                  p2 = p2 + r * H.get(k + 2, j);
-                  H.set(k + 2, j, H.get(k + 2, j) - p2 * z);
+                  p = p + r * H.get(k + 2, j);
+                  H.set(k + 2, j, H.get(k + 2, j) - p * z);
                 }
-                H.set(k, j, H.get(k, j) - p2 * x2);
-                H.set(k + 1, j, H.get(k + 1, j) - p2 * y);
+                H.set(k, j, H.get(k, j) - p * x);
+                H.set(k + 1, j, H.get(k + 1, j) - p * y);
               }
               for (i = 0; i <= Math.min(n, k + 3); i++) {
-                p2 = x2 * H.get(i, k) + y * H.get(i, k + 1);
+                p = x * H.get(i, k) + y * H.get(i, k + 1);
                 if (notlast) {
-                  p2 = p2 + z * H.get(i, k + 2);
-                  H.set(i, k + 2, H.get(i, k + 2) - p2 * r);
+                  p = p + z * H.get(i, k + 2);
+                  H.set(i, k + 2, H.get(i, k + 2) - p * r);
                 }
-                H.set(i, k, H.get(i, k) - p2);
-                H.set(i, k + 1, H.get(i, k + 1) - p2 * q2);
+                H.set(i, k, H.get(i, k) - p);
+                H.set(i, k + 1, H.get(i, k + 1) - p * q);
               }
               for (i = low; i <= high; i++) {
-                p2 = x2 * V.get(i, k) + y * V.get(i, k + 1);
+                p = x * V.get(i, k) + y * V.get(i, k + 1);
                 if (notlast) {
-                  p2 = p2 + z * V.get(i, k + 2);
-                  V.set(i, k + 2, V.get(i, k + 2) - p2 * r);
+                  p = p + z * V.get(i, k + 2);
+                  V.set(i, k + 2, V.get(i, k + 2) - p * r);
                 }
-                V.set(i, k, V.get(i, k) - p2);
-                V.set(i, k + 1, V.get(i, k + 1) - p2 * q2);
+                V.set(i, k, V.get(i, k) - p);
+                V.set(i, k + 1, V.get(i, k + 1) - p * q);
               }
             }
           }
@@ -39978,34 +41215,34 @@ ${indentData}`);
         return;
       }
       for (n = nn - 1; n >= 0; n--) {
-        p2 = d[n];
-        q2 = e[n];
-        if (q2 === 0) {
-          l = n;
+        p = d[n];
+        q = e[n];
+        if (q === 0) {
+          l2 = n;
           H.set(n, n, 1);
           for (i = n - 1; i >= 0; i--) {
-            w = H.get(i, i) - p2;
+            w = H.get(i, i) - p;
             r = 0;
-            for (j = l; j <= n; j++) {
+            for (j = l2; j <= n; j++) {
               r = r + H.get(i, j) * H.get(j, n);
             }
             if (e[i] < 0) {
               z = w;
               s = r;
             } else {
-              l = i;
+              l2 = i;
               if (e[i] === 0) {
                 H.set(i, n, w !== 0 ? -r / w : -r / (eps * norm));
               } else {
-                x2 = H.get(i, i + 1);
+                x = H.get(i, i + 1);
                 y = H.get(i + 1, i);
-                q2 = (d[i] - p2) * (d[i] - p2) + e[i] * e[i];
-                t = (x2 * s - z * r) / q2;
+                q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
+                t = (x * s - z * r) / q;
                 H.set(i, n, t);
                 H.set(
                   i + 1,
                   n,
-                  Math.abs(x2) > Math.abs(z) ? (-r - w * t) / x2 : (-s - y * t) / z
+                  Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z
                 );
               }
               t = Math.abs(H.get(i, n));
@@ -40016,13 +41253,13 @@ ${indentData}`);
               }
             }
           }
-        } else if (q2 < 0) {
-          l = n - 1;
+        } else if (q < 0) {
+          l2 = n - 1;
           if (Math.abs(H.get(n, n - 1)) > Math.abs(H.get(n - 1, n))) {
-            H.set(n - 1, n - 1, q2 / H.get(n, n - 1));
-            H.set(n - 1, n, -(H.get(n, n) - p2) / H.get(n, n - 1));
+            H.set(n - 1, n - 1, q / H.get(n, n - 1));
+            H.set(n - 1, n, -(H.get(n, n) - p) / H.get(n, n - 1));
           } else {
-            cdivres = cdiv(0, -H.get(n - 1, n), H.get(n - 1, n - 1) - p2, q2);
+            cdivres = cdiv(0, -H.get(n - 1, n), H.get(n - 1, n - 1) - p, q);
             H.set(n - 1, n - 1, cdivres[0]);
             H.set(n - 1, n, cdivres[1]);
           }
@@ -40031,54 +41268,54 @@ ${indentData}`);
           for (i = n - 2; i >= 0; i--) {
             ra = 0;
             sa = 0;
-            for (j = l; j <= n; j++) {
+            for (j = l2; j <= n; j++) {
               ra = ra + H.get(i, j) * H.get(j, n - 1);
               sa = sa + H.get(i, j) * H.get(j, n);
             }
-            w = H.get(i, i) - p2;
+            w = H.get(i, i) - p;
             if (e[i] < 0) {
               z = w;
               r = ra;
               s = sa;
             } else {
-              l = i;
+              l2 = i;
               if (e[i] === 0) {
-                cdivres = cdiv(-ra, -sa, w, q2);
+                cdivres = cdiv(-ra, -sa, w, q);
                 H.set(i, n - 1, cdivres[0]);
                 H.set(i, n, cdivres[1]);
               } else {
-                x2 = H.get(i, i + 1);
+                x = H.get(i, i + 1);
                 y = H.get(i + 1, i);
-                vr = (d[i] - p2) * (d[i] - p2) + e[i] * e[i] - q2 * q2;
-                vi = (d[i] - p2) * 2 * q2;
-                if (vr === 0 && vi === 0) {
-                  vr = eps * norm * (Math.abs(w) + Math.abs(q2) + Math.abs(x2) + Math.abs(y) + Math.abs(z));
+                vr2 = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
+                vi = (d[i] - p) * 2 * q;
+                if (vr2 === 0 && vi === 0) {
+                  vr2 = eps * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
                 }
                 cdivres = cdiv(
-                  x2 * r - z * ra + q2 * sa,
-                  x2 * s - z * sa - q2 * ra,
-                  vr,
+                  x * r - z * ra + q * sa,
+                  x * s - z * sa - q * ra,
+                  vr2,
                   vi
                 );
                 H.set(i, n - 1, cdivres[0]);
                 H.set(i, n, cdivres[1]);
-                if (Math.abs(x2) > Math.abs(z) + Math.abs(q2)) {
+                if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
                   H.set(
                     i + 1,
                     n - 1,
-                    (-ra - w * H.get(i, n - 1) + q2 * H.get(i, n)) / x2
+                    (-ra - w * H.get(i, n - 1) + q * H.get(i, n)) / x
                   );
                   H.set(
                     i + 1,
                     n,
-                    (-sa - w * H.get(i, n) - q2 * H.get(i, n - 1)) / x2
+                    (-sa - w * H.get(i, n) - q * H.get(i, n - 1)) / x
                   );
                 } else {
                   cdivres = cdiv(
                     -r - y * H.get(i, n - 1),
                     -s - y * H.get(i, n),
                     z,
-                    q2
+                    q
                   );
                   H.set(i + 1, n - 1, cdivres[0]);
                   H.set(i + 1, n, cdivres[1]);
@@ -40112,16 +41349,16 @@ ${indentData}`);
         }
       }
     }
-    function cdiv(xr, xi, yr, yi) {
+    function cdiv(xr2, xi, yr, yi) {
       let r, d;
       if (Math.abs(yr) > Math.abs(yi)) {
         r = yi / yr;
         d = yr + r * yi;
-        return [(xr + r * xi) / d, (xi - r * xr) / d];
+        return [(xr2 + r * xi) / d, (xi - r * xr2) / d];
       } else {
         r = yr / yi;
         d = yi + r * yr;
-        return [(r * xr + xi) / d, (r * xi - xr) / d];
+        return [(r * xr2 + xi) / d, (r * xi - xr2) / d];
       }
     }
     var CholeskyDecomposition2 = class {
@@ -40132,7 +41369,7 @@ ${indentData}`);
         }
         let a = value;
         let dimension = a.rows;
-        let l = new Matrix3(dimension, dimension);
+        let l2 = new Matrix3(dimension, dimension);
         let positiveDefinite = true;
         let i, j, k;
         for (j = 0; j < dimension; j++) {
@@ -40140,20 +41377,20 @@ ${indentData}`);
           for (k = 0; k < j; k++) {
             let s = 0;
             for (i = 0; i < k; i++) {
-              s += l.get(k, i) * l.get(j, i);
+              s += l2.get(k, i) * l2.get(j, i);
             }
-            s = (a.get(j, k) - s) / l.get(k, k);
-            l.set(j, k, s);
+            s = (a.get(j, k) - s) / l2.get(k, k);
+            l2.set(j, k, s);
             d = d + s * s;
           }
           d = a.get(j, j) - d;
           positiveDefinite &&= d > 0;
-          l.set(j, j, Math.sqrt(Math.max(d, 0)));
+          l2.set(j, j, Math.sqrt(Math.max(d, 0)));
           for (k = j + 1; k < dimension; k++) {
-            l.set(j, k, 0);
+            l2.set(j, k, 0);
           }
         }
-        this.L = l;
+        this.L = l2;
         this.positiveDefinite = positiveDefinite;
       }
       isPositiveDefinite() {
@@ -40161,8 +41398,8 @@ ${indentData}`);
       }
       solve(value) {
         value = WrapperMatrix2D2.checkMatrix(value);
-        let l = this.L;
-        let dimension = l.rows;
+        let l2 = this.L;
+        let dimension = l2.rows;
         if (value.rows !== dimension) {
           throw new Error("Matrix dimensions do not match");
         }
@@ -40175,17 +41412,17 @@ ${indentData}`);
         for (k = 0; k < dimension; k++) {
           for (j = 0; j < count; j++) {
             for (i = 0; i < k; i++) {
-              B.set(k, j, B.get(k, j) - B.get(i, j) * l.get(k, i));
+              B.set(k, j, B.get(k, j) - B.get(i, j) * l2.get(k, i));
             }
-            B.set(k, j, B.get(k, j) / l.get(k, k));
+            B.set(k, j, B.get(k, j) / l2.get(k, k));
           }
         }
         for (k = dimension - 1; k >= 0; k--) {
           for (j = 0; j < count; j++) {
             for (i = k + 1; i < dimension; i++) {
-              B.set(k, j, B.get(k, j) - B.get(i, j) * l.get(i, k));
+              B.set(k, j, B.get(k, j) - B.get(i, j) * l2.get(i, k));
             }
-            B.set(k, j, B.get(k, j) / l.get(k, k));
+            B.set(k, j, B.get(k, j) / l2.get(k, k));
           }
         }
         return B;
@@ -40197,28 +41434,28 @@ ${indentData}`);
     var nipals = class {
       constructor(X, options2 = {}) {
         X = WrapperMatrix2D2.checkMatrix(X);
-        let { Y } = options2;
+        let { Y: Y2 } = options2;
         const {
           scaleScores = false,
           maxIterations = 1e3,
           terminationCriteria = 1e-10
         } = options2;
         let u;
-        if (Y) {
-          if (isAnyArray2(Y) && typeof Y[0] === "number") {
-            Y = Matrix3.columnVector(Y);
+        if (Y2) {
+          if (isAnyArray2(Y2) && typeof Y2[0] === "number") {
+            Y2 = Matrix3.columnVector(Y2);
           } else {
-            Y = WrapperMatrix2D2.checkMatrix(Y);
+            Y2 = WrapperMatrix2D2.checkMatrix(Y2);
           }
-          if (Y.rows !== X.rows) {
+          if (Y2.rows !== X.rows) {
             throw new Error("Y should have the same number of rows as X");
           }
-          u = Y.getColumnVector(0);
+          u = Y2.getColumnVector(0);
         } else {
           u = X.getColumnVector(0);
         }
         let diff = 1;
-        let t, q2, w, tOld;
+        let t, q, w, tOld;
         for (let counter = 0; counter < maxIterations && diff > terminationCriteria; counter++) {
           w = X.transpose().mmul(u).div(u.transpose().mmul(u).get(0, 0));
           w = w.div(w.norm());
@@ -40227,26 +41464,26 @@ ${indentData}`);
             diff = t.clone().sub(tOld).pow(2).sum();
           }
           tOld = t.clone();
-          if (Y) {
-            q2 = Y.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-            q2 = q2.div(q2.norm());
-            u = Y.mmul(q2).div(q2.transpose().mmul(q2).get(0, 0));
+          if (Y2) {
+            q = Y2.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
+            q = q.div(q.norm());
+            u = Y2.mmul(q).div(q.transpose().mmul(q).get(0, 0));
           } else {
             u = t;
           }
         }
-        if (Y) {
-          let p2 = X.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-          p2 = p2.div(p2.norm());
-          let xResidual = X.clone().sub(t.clone().mmul(p2.transpose()));
+        if (Y2) {
+          let p = X.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
+          p = p.div(p.norm());
+          let xResidual = X.clone().sub(t.clone().mmul(p.transpose()));
           let residual = u.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-          let yResidual = Y.clone().sub(
-            t.clone().mulS(residual.get(0, 0)).mmul(q2.transpose())
+          let yResidual = Y2.clone().sub(
+            t.clone().mulS(residual.get(0, 0)).mmul(q.transpose())
           );
           this.t = t;
-          this.p = p2.transpose();
+          this.p = p.transpose();
           this.w = w.transpose();
-          this.q = q2;
+          this.q = q;
           this.u = u;
           this.s = t.transpose().mmul(t);
           this.xResidual = xResidual;
@@ -40300,6 +41537,1006 @@ ${indentData}`);
     exports.pseudoInverse = pseudoInverse2;
     exports.solve = solve2;
     exports.wrap = wrap2;
+  }
+});
+
+// node_modules/ml-levenberg-marquardt/lib/index.js
+var require_lib3 = __commonJS({
+  "node_modules/ml-levenberg-marquardt/lib/index.js"(exports, module) {
+    "use strict";
+    function _interopDefault(ex) {
+      return ex && typeof ex === "object" && "default" in ex ? ex["default"] : ex;
+    }
+    var isArray = _interopDefault(require_lib2());
+    var mlMatrix = require_matrix2();
+    function errorCalculation(data, parameters, parameterizedFunction) {
+      let error2 = 0;
+      const func = parameterizedFunction(parameters);
+      for (let i = 0; i < data.x.length; i++) {
+        error2 += Math.abs(data.y[i] - func(data.x[i]));
+      }
+      return error2;
+    }
+    function gradientFunction(data, evaluatedData, params, gradientDifference, paramFunction) {
+      const n = params.length;
+      const m = data.x.length;
+      let ans = new Array(n);
+      for (let param = 0; param < n; param++) {
+        ans[param] = new Array(m);
+        let auxParams = params.slice();
+        auxParams[param] += gradientDifference;
+        let funcParam = paramFunction(auxParams);
+        for (let point = 0; point < m; point++) {
+          ans[param][point] = evaluatedData[point] - funcParam(data.x[point]);
+        }
+      }
+      return new mlMatrix.Matrix(ans);
+    }
+    function matrixFunction(data, evaluatedData) {
+      const m = data.x.length;
+      let ans = new Array(m);
+      for (let point = 0; point < m; point++) {
+        ans[point] = [data.y[point] - evaluatedData[point]];
+      }
+      return new mlMatrix.Matrix(ans);
+    }
+    function step2(data, params, damping, gradientDifference, parameterizedFunction) {
+      let value = damping * gradientDifference * gradientDifference;
+      let identity = mlMatrix.Matrix.eye(params.length, params.length, value);
+      const func = parameterizedFunction(params);
+      let evaluatedData = new Float64Array(data.x.length);
+      for (let i = 0; i < data.x.length; i++) {
+        evaluatedData[i] = func(data.x[i]);
+      }
+      let gradientFunc = gradientFunction(
+        data,
+        evaluatedData,
+        params,
+        gradientDifference,
+        parameterizedFunction
+      );
+      let matrixFunc = matrixFunction(data, evaluatedData);
+      let inverseMatrix = mlMatrix.inverse(
+        identity.add(gradientFunc.mmul(gradientFunc.transpose()))
+      );
+      params = new mlMatrix.Matrix([params]);
+      params = params.sub(
+        inverseMatrix.mmul(gradientFunc).mmul(matrixFunc).mul(gradientDifference).transpose()
+      );
+      return params.to1DArray();
+    }
+    function levenbergMarquardt(data, parameterizedFunction, options2 = {}) {
+      let {
+        maxIterations = 100,
+        gradientDifference = 0.1,
+        damping = 0,
+        errorTolerance = 0.01,
+        minValues,
+        maxValues,
+        initialValues
+      } = options2;
+      if (damping <= 0) {
+        throw new Error("The damping option must be a positive number");
+      } else if (!data.x || !data.y) {
+        throw new Error("The data parameter must have x and y elements");
+      } else if (!isArray(data.x) || data.x.length < 2 || !isArray(data.y) || data.y.length < 2) {
+        throw new Error(
+          "The data parameter elements must be an array with more than 2 points"
+        );
+      } else if (data.x.length !== data.y.length) {
+        throw new Error("The data parameter elements must have the same size");
+      }
+      let parameters = initialValues || new Array(parameterizedFunction.length).fill(1);
+      let parLen = parameters.length;
+      maxValues = maxValues || new Array(parLen).fill(Number.MAX_SAFE_INTEGER);
+      minValues = minValues || new Array(parLen).fill(Number.MIN_SAFE_INTEGER);
+      if (maxValues.length !== minValues.length) {
+        throw new Error("minValues and maxValues must be the same size");
+      }
+      if (!isArray(parameters)) {
+        throw new Error("initialValues must be an array");
+      }
+      let error2 = errorCalculation(data, parameters, parameterizedFunction);
+      let converged = error2 <= errorTolerance;
+      let iteration;
+      for (iteration = 0; iteration < maxIterations && !converged; iteration++) {
+        parameters = step2(
+          data,
+          parameters,
+          damping,
+          gradientDifference,
+          parameterizedFunction
+        );
+        for (let k = 0; k < parLen; k++) {
+          parameters[k] = Math.min(
+            Math.max(minValues[k], parameters[k]),
+            maxValues[k]
+          );
+        }
+        error2 = errorCalculation(data, parameters, parameterizedFunction);
+        if (isNaN(error2)) break;
+        converged = error2 <= errorTolerance;
+      }
+      return {
+        parameterValues: parameters,
+        parameterError: error2,
+        iterations: iteration
+      };
+    }
+    module.exports = levenbergMarquardt;
+  }
+});
+
+// node_modules/umap-js/dist/umap.js
+var require_umap = __commonJS({
+  "node_modules/umap-js/dist/umap.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      Object.defineProperty(o, k2, { enumerable: true, get: function() {
+        return m[k];
+      } });
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || function(mod) {
+      if (mod && mod.__esModule) return mod;
+      var result = {};
+      if (mod != null) {
+        for (var k in mod) if (k !== "default" && Object.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+      }
+      __setModuleDefault(result, mod);
+      return result;
+    };
+    var __awaiter4 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve4) {
+          resolve4(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve4, reject) {
+        function fulfilled(value) {
+          try {
+            step2(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step2(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step2(result) {
+          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __generator = exports && exports.__generator || function(thisArg, body) {
+      var _ = { label: 0, sent: function() {
+        if (t[0] & 1) throw t[1];
+        return t[1];
+      }, trys: [], ops: [] }, f, y, t, g;
+      return g = { next: verb(0), "throw": verb(1), "return": verb(2) }, typeof Symbol === "function" && (g[Symbol.iterator] = function() {
+        return this;
+      }), g;
+      function verb(n) {
+        return function(v) {
+          return step2([n, v]);
+        };
+      }
+      function step2(op) {
+        if (f) throw new TypeError("Generator is already executing.");
+        while (_) try {
+          if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
+          if (y = 0, t) op = [op[0] & 2, t.value];
+          switch (op[0]) {
+            case 0:
+            case 1:
+              t = op;
+              break;
+            case 4:
+              _.label++;
+              return { value: op[1], done: false };
+            case 5:
+              _.label++;
+              y = op[1];
+              op = [0];
+              continue;
+            case 7:
+              op = _.ops.pop();
+              _.trys.pop();
+              continue;
+            default:
+              if (!(t = _.trys, t = t.length > 0 && t[t.length - 1]) && (op[0] === 6 || op[0] === 2)) {
+                _ = 0;
+                continue;
+              }
+              if (op[0] === 3 && (!t || op[1] > t[0] && op[1] < t[3])) {
+                _.label = op[1];
+                break;
+              }
+              if (op[0] === 6 && _.label < t[1]) {
+                _.label = t[1];
+                t = op;
+                break;
+              }
+              if (t && _.label < t[2]) {
+                _.label = t[2];
+                _.ops.push(op);
+                break;
+              }
+              if (t[2]) _.ops.pop();
+              _.trys.pop();
+              continue;
+          }
+          op = body.call(thisArg, _);
+        } catch (e) {
+          op = [6, e];
+          y = 0;
+        } finally {
+          f = t = 0;
+        }
+        if (op[0] & 5) throw op[1];
+        return { value: op[0] ? op[1] : void 0, done: true };
+      }
+    };
+    var __read = exports && exports.__read || function(o, n) {
+      var m = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m) return o;
+      var i = m.call(o), r, ar = [], e;
+      try {
+        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+      } catch (error2) {
+        e = { error: error2 };
+      } finally {
+        try {
+          if (r && !r.done && (m = i["return"])) m.call(i);
+        } finally {
+          if (e) throw e.error;
+        }
+      }
+      return ar;
+    };
+    var __spread = exports && exports.__spread || function() {
+      for (var ar = [], i = 0; i < arguments.length; i++) ar = ar.concat(__read(arguments[i]));
+      return ar;
+    };
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.initTransform = exports.resetLocalConnectivity = exports.fastIntersection = exports.findABParams = exports.cosine = exports.euclidean = exports.UMAP = void 0;
+    var heap = __importStar(require_heap());
+    var matrix2 = __importStar(require_matrix());
+    var nnDescent = __importStar(require_nn_descent());
+    var tree = __importStar(require_tree2());
+    var utils = __importStar(require_utils4());
+    var ml_levenberg_marquardt_1 = __importDefault(require_lib3());
+    var SMOOTH_K_TOLERANCE = 1e-5;
+    var MIN_K_DIST_SCALE = 1e-3;
+    var UMAP2 = (function() {
+      function UMAP3(params) {
+        var _this = this;
+        if (params === void 0) {
+          params = {};
+        }
+        this.learningRate = 1;
+        this.localConnectivity = 1;
+        this.minDist = 0.1;
+        this.nComponents = 2;
+        this.nEpochs = 0;
+        this.nNeighbors = 15;
+        this.negativeSampleRate = 5;
+        this.random = Math.random;
+        this.repulsionStrength = 1;
+        this.setOpMixRatio = 1;
+        this.spread = 1;
+        this.transformQueueSize = 4;
+        this.targetMetric = "categorical";
+        this.targetWeight = 0.5;
+        this.targetNNeighbors = this.nNeighbors;
+        this.distanceFn = euclidean;
+        this.isInitialized = false;
+        this.rpForest = [];
+        this.embedding = [];
+        this.optimizationState = new OptimizationState();
+        var setParam = function(key) {
+          if (params[key] !== void 0)
+            _this[key] = params[key];
+        };
+        setParam("distanceFn");
+        setParam("learningRate");
+        setParam("localConnectivity");
+        setParam("minDist");
+        setParam("nComponents");
+        setParam("nEpochs");
+        setParam("nNeighbors");
+        setParam("negativeSampleRate");
+        setParam("random");
+        setParam("repulsionStrength");
+        setParam("setOpMixRatio");
+        setParam("spread");
+        setParam("transformQueueSize");
+      }
+      UMAP3.prototype.fit = function(X) {
+        this.initializeFit(X);
+        this.optimizeLayout();
+        return this.embedding;
+      };
+      UMAP3.prototype.fitAsync = function(X, callback) {
+        if (callback === void 0) {
+          callback = function() {
+            return true;
+          };
+        }
+        return __awaiter4(this, void 0, void 0, function() {
+          return __generator(this, function(_a5) {
+            switch (_a5.label) {
+              case 0:
+                this.initializeFit(X);
+                return [4, this.optimizeLayoutAsync(callback)];
+              case 1:
+                _a5.sent();
+                return [2, this.embedding];
+            }
+          });
+        });
+      };
+      UMAP3.prototype.setSupervisedProjection = function(Y2, params) {
+        if (params === void 0) {
+          params = {};
+        }
+        this.Y = Y2;
+        this.targetMetric = params.targetMetric || this.targetMetric;
+        this.targetWeight = params.targetWeight || this.targetWeight;
+        this.targetNNeighbors = params.targetNNeighbors || this.targetNNeighbors;
+      };
+      UMAP3.prototype.setPrecomputedKNN = function(knnIndices, knnDistances) {
+        this.knnIndices = knnIndices;
+        this.knnDistances = knnDistances;
+      };
+      UMAP3.prototype.initializeFit = function(X) {
+        if (X.length <= this.nNeighbors) {
+          throw new Error("Not enough data points (" + X.length + ") to create nNeighbors: " + this.nNeighbors + ".  Add more data points or adjust the configuration.");
+        }
+        if (this.X === X && this.isInitialized) {
+          return this.getNEpochs();
+        }
+        this.X = X;
+        if (!this.knnIndices && !this.knnDistances) {
+          var knnResults = this.nearestNeighbors(X);
+          this.knnIndices = knnResults.knnIndices;
+          this.knnDistances = knnResults.knnDistances;
+        }
+        this.graph = this.fuzzySimplicialSet(X, this.nNeighbors, this.setOpMixRatio);
+        this.makeSearchFns();
+        this.searchGraph = this.makeSearchGraph(X);
+        this.processGraphForSupervisedProjection();
+        var _a5 = this.initializeSimplicialSetEmbedding(), head = _a5.head, tail = _a5.tail, epochsPerSample = _a5.epochsPerSample;
+        this.optimizationState.head = head;
+        this.optimizationState.tail = tail;
+        this.optimizationState.epochsPerSample = epochsPerSample;
+        this.initializeOptimization();
+        this.prepareForOptimizationLoop();
+        this.isInitialized = true;
+        return this.getNEpochs();
+      };
+      UMAP3.prototype.makeSearchFns = function() {
+        var _a5 = nnDescent.makeInitializations(this.distanceFn), initFromTree = _a5.initFromTree, initFromRandom = _a5.initFromRandom;
+        this.initFromTree = initFromTree;
+        this.initFromRandom = initFromRandom;
+        this.search = nnDescent.makeInitializedNNSearch(this.distanceFn);
+      };
+      UMAP3.prototype.makeSearchGraph = function(X) {
+        var knnIndices = this.knnIndices;
+        var knnDistances = this.knnDistances;
+        var dims = [X.length, X.length];
+        var searchGraph = new matrix2.SparseMatrix([], [], [], dims);
+        for (var i = 0; i < knnIndices.length; i++) {
+          var knn = knnIndices[i];
+          var distances = knnDistances[i];
+          for (var j = 0; j < knn.length; j++) {
+            var neighbor = knn[j];
+            var distance = distances[j];
+            if (distance > 0) {
+              searchGraph.set(i, neighbor, distance);
+            }
+          }
+        }
+        var transpose = matrix2.transpose(searchGraph);
+        return matrix2.maximum(searchGraph, transpose);
+      };
+      UMAP3.prototype.transform = function(toTransform) {
+        var _this = this;
+        var rawData = this.X;
+        if (rawData === void 0 || rawData.length === 0) {
+          throw new Error("No data has been fit.");
+        }
+        var nNeighbors = Math.floor(this.nNeighbors * this.transformQueueSize);
+        nNeighbors = Math.min(rawData.length, nNeighbors);
+        var init = nnDescent.initializeSearch(this.rpForest, rawData, toTransform, nNeighbors, this.initFromRandom, this.initFromTree, this.random);
+        var result = this.search(rawData, this.searchGraph, init, toTransform);
+        var _a5 = heap.deheapSort(result), indices = _a5.indices, distances = _a5.weights;
+        indices = indices.map(function(x) {
+          return x.slice(0, _this.nNeighbors);
+        });
+        distances = distances.map(function(x) {
+          return x.slice(0, _this.nNeighbors);
+        });
+        var adjustedLocalConnectivity = Math.max(0, this.localConnectivity - 1);
+        var _b2 = this.smoothKNNDistance(distances, this.nNeighbors, adjustedLocalConnectivity), sigmas = _b2.sigmas, rhos = _b2.rhos;
+        var _c2 = this.computeMembershipStrengths(indices, distances, sigmas, rhos), rows = _c2.rows, cols = _c2.cols, vals = _c2.vals;
+        var size = [toTransform.length, rawData.length];
+        var graph = new matrix2.SparseMatrix(rows, cols, vals, size);
+        var normed = matrix2.normalize(graph, "l1");
+        var csrMatrix = matrix2.getCSR(normed);
+        var nPoints = toTransform.length;
+        var eIndices = utils.reshape2d(csrMatrix.indices, nPoints, this.nNeighbors);
+        var eWeights = utils.reshape2d(csrMatrix.values, nPoints, this.nNeighbors);
+        var embedding = initTransform(eIndices, eWeights, this.embedding);
+        var nEpochs = this.nEpochs ? this.nEpochs / 3 : graph.nRows <= 1e4 ? 100 : 30;
+        var graphMax = graph.getValues().reduce(function(max, val) {
+          return val > max ? val : max;
+        }, 0);
+        graph = graph.map(function(value) {
+          return value < graphMax / nEpochs ? 0 : value;
+        });
+        graph = matrix2.eliminateZeros(graph);
+        var epochsPerSample = this.makeEpochsPerSample(graph.getValues(), nEpochs);
+        var head = graph.getRows();
+        var tail = graph.getCols();
+        this.assignOptimizationStateParameters({
+          headEmbedding: embedding,
+          tailEmbedding: this.embedding,
+          head,
+          tail,
+          currentEpoch: 0,
+          nEpochs,
+          nVertices: graph.getDims()[1],
+          epochsPerSample
+        });
+        this.prepareForOptimizationLoop();
+        return this.optimizeLayout();
+      };
+      UMAP3.prototype.processGraphForSupervisedProjection = function() {
+        var _a5 = this, Y2 = _a5.Y, X = _a5.X;
+        if (Y2) {
+          if (Y2.length !== X.length) {
+            throw new Error("Length of X and y must be equal");
+          }
+          if (this.targetMetric === "categorical") {
+            var lt = this.targetWeight < 1;
+            var farDist = lt ? 2.5 * (1 / (1 - this.targetWeight)) : 1e12;
+            this.graph = this.categoricalSimplicialSetIntersection(this.graph, Y2, farDist);
+          }
+        }
+      };
+      UMAP3.prototype.step = function() {
+        var currentEpoch = this.optimizationState.currentEpoch;
+        if (currentEpoch < this.getNEpochs()) {
+          this.optimizeLayoutStep(currentEpoch);
+        }
+        return this.optimizationState.currentEpoch;
+      };
+      UMAP3.prototype.getEmbedding = function() {
+        return this.embedding;
+      };
+      UMAP3.prototype.nearestNeighbors = function(X) {
+        var _a5 = this, distanceFn = _a5.distanceFn, nNeighbors = _a5.nNeighbors;
+        var log2 = function(n) {
+          return Math.log(n) / Math.log(2);
+        };
+        var metricNNDescent = nnDescent.makeNNDescent(distanceFn, this.random);
+        var round2 = function(n) {
+          return n === 0.5 ? 0 : Math.round(n);
+        };
+        var nTrees = 5 + Math.floor(round2(Math.pow(X.length, 0.5) / 20));
+        var nIters = Math.max(5, Math.floor(Math.round(log2(X.length))));
+        this.rpForest = tree.makeForest(X, nNeighbors, nTrees, this.random);
+        var leafArray = tree.makeLeafArray(this.rpForest);
+        var _b2 = metricNNDescent(X, leafArray, nNeighbors, nIters), indices = _b2.indices, weights = _b2.weights;
+        return { knnIndices: indices, knnDistances: weights };
+      };
+      UMAP3.prototype.fuzzySimplicialSet = function(X, nNeighbors, setOpMixRatio) {
+        if (setOpMixRatio === void 0) {
+          setOpMixRatio = 1;
+        }
+        var _a5 = this, _b2 = _a5.knnIndices, knnIndices = _b2 === void 0 ? [] : _b2, _c2 = _a5.knnDistances, knnDistances = _c2 === void 0 ? [] : _c2, localConnectivity = _a5.localConnectivity;
+        var _d2 = this.smoothKNNDistance(knnDistances, nNeighbors, localConnectivity), sigmas = _d2.sigmas, rhos = _d2.rhos;
+        var _e2 = this.computeMembershipStrengths(knnIndices, knnDistances, sigmas, rhos), rows = _e2.rows, cols = _e2.cols, vals = _e2.vals;
+        var size = [X.length, X.length];
+        var sparseMatrix = new matrix2.SparseMatrix(rows, cols, vals, size);
+        var transpose = matrix2.transpose(sparseMatrix);
+        var prodMatrix = matrix2.pairwiseMultiply(sparseMatrix, transpose);
+        var a = matrix2.subtract(matrix2.add(sparseMatrix, transpose), prodMatrix);
+        var b = matrix2.multiplyScalar(a, setOpMixRatio);
+        var c = matrix2.multiplyScalar(prodMatrix, 1 - setOpMixRatio);
+        var result = matrix2.add(b, c);
+        return result;
+      };
+      UMAP3.prototype.categoricalSimplicialSetIntersection = function(simplicialSet, target, farDist, unknownDist) {
+        if (unknownDist === void 0) {
+          unknownDist = 1;
+        }
+        var intersection = fastIntersection(simplicialSet, target, unknownDist, farDist);
+        intersection = matrix2.eliminateZeros(intersection);
+        return resetLocalConnectivity(intersection);
+      };
+      UMAP3.prototype.smoothKNNDistance = function(distances, k, localConnectivity, nIter, bandwidth) {
+        if (localConnectivity === void 0) {
+          localConnectivity = 1;
+        }
+        if (nIter === void 0) {
+          nIter = 64;
+        }
+        if (bandwidth === void 0) {
+          bandwidth = 1;
+        }
+        var target = Math.log(k) / Math.log(2) * bandwidth;
+        var rho = utils.zeros(distances.length);
+        var result = utils.zeros(distances.length);
+        for (var i = 0; i < distances.length; i++) {
+          var lo = 0;
+          var hi = Infinity;
+          var mid = 1;
+          var ithDistances = distances[i];
+          var nonZeroDists = ithDistances.filter(function(d2) {
+            return d2 > 0;
+          });
+          if (nonZeroDists.length >= localConnectivity) {
+            var index = Math.floor(localConnectivity);
+            var interpolation = localConnectivity - index;
+            if (index > 0) {
+              rho[i] = nonZeroDists[index - 1];
+              if (interpolation > SMOOTH_K_TOLERANCE) {
+                rho[i] += interpolation * (nonZeroDists[index] - nonZeroDists[index - 1]);
+              }
+            } else {
+              rho[i] = interpolation * nonZeroDists[0];
+            }
+          } else if (nonZeroDists.length > 0) {
+            rho[i] = utils.max(nonZeroDists);
+          }
+          for (var n = 0; n < nIter; n++) {
+            var psum = 0;
+            for (var j = 1; j < distances[i].length; j++) {
+              var d = distances[i][j] - rho[i];
+              if (d > 0) {
+                psum += Math.exp(-(d / mid));
+              } else {
+                psum += 1;
+              }
+            }
+            if (Math.abs(psum - target) < SMOOTH_K_TOLERANCE) {
+              break;
+            }
+            if (psum > target) {
+              hi = mid;
+              mid = (lo + hi) / 2;
+            } else {
+              lo = mid;
+              if (hi === Infinity) {
+                mid *= 2;
+              } else {
+                mid = (lo + hi) / 2;
+              }
+            }
+          }
+          result[i] = mid;
+          if (rho[i] > 0) {
+            var meanIthDistances = utils.mean(ithDistances);
+            if (result[i] < MIN_K_DIST_SCALE * meanIthDistances) {
+              result[i] = MIN_K_DIST_SCALE * meanIthDistances;
+            }
+          } else {
+            var meanDistances = utils.mean(distances.map(utils.mean));
+            if (result[i] < MIN_K_DIST_SCALE * meanDistances) {
+              result[i] = MIN_K_DIST_SCALE * meanDistances;
+            }
+          }
+        }
+        return { sigmas: result, rhos: rho };
+      };
+      UMAP3.prototype.computeMembershipStrengths = function(knnIndices, knnDistances, sigmas, rhos) {
+        var nSamples = knnIndices.length;
+        var nNeighbors = knnIndices[0].length;
+        var rows = utils.zeros(nSamples * nNeighbors);
+        var cols = utils.zeros(nSamples * nNeighbors);
+        var vals = utils.zeros(nSamples * nNeighbors);
+        for (var i = 0; i < nSamples; i++) {
+          for (var j = 0; j < nNeighbors; j++) {
+            var val = 0;
+            if (knnIndices[i][j] === -1) {
+              continue;
+            }
+            if (knnIndices[i][j] === i) {
+              val = 0;
+            } else if (knnDistances[i][j] - rhos[i] <= 0) {
+              val = 1;
+            } else {
+              val = Math.exp(-((knnDistances[i][j] - rhos[i]) / sigmas[i]));
+            }
+            rows[i * nNeighbors + j] = i;
+            cols[i * nNeighbors + j] = knnIndices[i][j];
+            vals[i * nNeighbors + j] = val;
+          }
+        }
+        return { rows, cols, vals };
+      };
+      UMAP3.prototype.initializeSimplicialSetEmbedding = function() {
+        var _this = this;
+        var nEpochs = this.getNEpochs();
+        var nComponents = this.nComponents;
+        var graphValues = this.graph.getValues();
+        var graphMax = 0;
+        for (var i = 0; i < graphValues.length; i++) {
+          var value = graphValues[i];
+          if (graphMax < graphValues[i]) {
+            graphMax = value;
+          }
+        }
+        var graph = this.graph.map(function(value2) {
+          if (value2 < graphMax / nEpochs) {
+            return 0;
+          } else {
+            return value2;
+          }
+        });
+        this.embedding = utils.zeros(graph.nRows).map(function() {
+          return utils.zeros(nComponents).map(function() {
+            return utils.tauRand(_this.random) * 20 + -10;
+          });
+        });
+        var weights = [];
+        var head = [];
+        var tail = [];
+        var rowColValues = graph.getAll();
+        for (var i = 0; i < rowColValues.length; i++) {
+          var entry = rowColValues[i];
+          if (entry.value) {
+            weights.push(entry.value);
+            tail.push(entry.row);
+            head.push(entry.col);
+          }
+        }
+        var epochsPerSample = this.makeEpochsPerSample(weights, nEpochs);
+        return { head, tail, epochsPerSample };
+      };
+      UMAP3.prototype.makeEpochsPerSample = function(weights, nEpochs) {
+        var result = utils.filled(weights.length, -1);
+        var max = utils.max(weights);
+        var nSamples = weights.map(function(w) {
+          return w / max * nEpochs;
+        });
+        nSamples.forEach(function(n, i) {
+          if (n > 0)
+            result[i] = nEpochs / nSamples[i];
+        });
+        return result;
+      };
+      UMAP3.prototype.assignOptimizationStateParameters = function(state) {
+        Object.assign(this.optimizationState, state);
+      };
+      UMAP3.prototype.prepareForOptimizationLoop = function() {
+        var _a5 = this, repulsionStrength = _a5.repulsionStrength, learningRate = _a5.learningRate, negativeSampleRate = _a5.negativeSampleRate;
+        var _b2 = this.optimizationState, epochsPerSample = _b2.epochsPerSample, headEmbedding = _b2.headEmbedding, tailEmbedding = _b2.tailEmbedding;
+        var dim = headEmbedding[0].length;
+        var moveOther = headEmbedding.length === tailEmbedding.length;
+        var epochsPerNegativeSample = epochsPerSample.map(function(e) {
+          return e / negativeSampleRate;
+        });
+        var epochOfNextNegativeSample = __spread(epochsPerNegativeSample);
+        var epochOfNextSample = __spread(epochsPerSample);
+        this.assignOptimizationStateParameters({
+          epochOfNextSample,
+          epochOfNextNegativeSample,
+          epochsPerNegativeSample,
+          moveOther,
+          initialAlpha: learningRate,
+          alpha: learningRate,
+          gamma: repulsionStrength,
+          dim
+        });
+      };
+      UMAP3.prototype.initializeOptimization = function() {
+        var headEmbedding = this.embedding;
+        var tailEmbedding = this.embedding;
+        var _a5 = this.optimizationState, head = _a5.head, tail = _a5.tail, epochsPerSample = _a5.epochsPerSample;
+        var nEpochs = this.getNEpochs();
+        var nVertices = this.graph.nCols;
+        var _b2 = findABParams(this.spread, this.minDist), a = _b2.a, b = _b2.b;
+        this.assignOptimizationStateParameters({
+          headEmbedding,
+          tailEmbedding,
+          head,
+          tail,
+          epochsPerSample,
+          a,
+          b,
+          nEpochs,
+          nVertices
+        });
+      };
+      UMAP3.prototype.optimizeLayoutStep = function(n) {
+        var optimizationState = this.optimizationState;
+        var head = optimizationState.head, tail = optimizationState.tail, headEmbedding = optimizationState.headEmbedding, tailEmbedding = optimizationState.tailEmbedding, epochsPerSample = optimizationState.epochsPerSample, epochOfNextSample = optimizationState.epochOfNextSample, epochOfNextNegativeSample = optimizationState.epochOfNextNegativeSample, epochsPerNegativeSample = optimizationState.epochsPerNegativeSample, moveOther = optimizationState.moveOther, initialAlpha = optimizationState.initialAlpha, alpha = optimizationState.alpha, gamma = optimizationState.gamma, a = optimizationState.a, b = optimizationState.b, dim = optimizationState.dim, nEpochs = optimizationState.nEpochs, nVertices = optimizationState.nVertices;
+        var clipValue = 4;
+        for (var i = 0; i < epochsPerSample.length; i++) {
+          if (epochOfNextSample[i] > n) {
+            continue;
+          }
+          var j = head[i];
+          var k = tail[i];
+          var current = headEmbedding[j];
+          var other = tailEmbedding[k];
+          var distSquared = rDist(current, other);
+          var gradCoeff = 0;
+          if (distSquared > 0) {
+            gradCoeff = -2 * a * b * Math.pow(distSquared, b - 1);
+            gradCoeff /= a * Math.pow(distSquared, b) + 1;
+          }
+          for (var d = 0; d < dim; d++) {
+            var gradD = clip(gradCoeff * (current[d] - other[d]), clipValue);
+            current[d] += gradD * alpha;
+            if (moveOther) {
+              other[d] += -gradD * alpha;
+            }
+          }
+          epochOfNextSample[i] += epochsPerSample[i];
+          var nNegSamples = Math.floor((n - epochOfNextNegativeSample[i]) / epochsPerNegativeSample[i]);
+          for (var p = 0; p < nNegSamples; p++) {
+            var k_1 = utils.tauRandInt(nVertices, this.random);
+            var other_1 = tailEmbedding[k_1];
+            var distSquared_1 = rDist(current, other_1);
+            var gradCoeff_1 = 0;
+            if (distSquared_1 > 0) {
+              gradCoeff_1 = 2 * gamma * b;
+              gradCoeff_1 /= (1e-3 + distSquared_1) * (a * Math.pow(distSquared_1, b) + 1);
+            } else if (j === k_1) {
+              continue;
+            }
+            for (var d = 0; d < dim; d++) {
+              var gradD = 4;
+              if (gradCoeff_1 > 0) {
+                gradD = clip(gradCoeff_1 * (current[d] - other_1[d]), clipValue);
+              }
+              current[d] += gradD * alpha;
+            }
+          }
+          epochOfNextNegativeSample[i] += nNegSamples * epochsPerNegativeSample[i];
+        }
+        optimizationState.alpha = initialAlpha * (1 - n / nEpochs);
+        optimizationState.currentEpoch += 1;
+        return headEmbedding;
+      };
+      UMAP3.prototype.optimizeLayoutAsync = function(epochCallback) {
+        var _this = this;
+        if (epochCallback === void 0) {
+          epochCallback = function() {
+            return true;
+          };
+        }
+        return new Promise(function(resolve4, reject) {
+          var step2 = function() {
+            return __awaiter4(_this, void 0, void 0, function() {
+              var _a5, nEpochs, currentEpoch, epochCompleted, shouldStop, isFinished;
+              return __generator(this, function(_b2) {
+                try {
+                  _a5 = this.optimizationState, nEpochs = _a5.nEpochs, currentEpoch = _a5.currentEpoch;
+                  this.embedding = this.optimizeLayoutStep(currentEpoch);
+                  epochCompleted = this.optimizationState.currentEpoch;
+                  shouldStop = epochCallback(epochCompleted) === false;
+                  isFinished = epochCompleted === nEpochs;
+                  if (!shouldStop && !isFinished) {
+                    setTimeout(function() {
+                      return step2();
+                    }, 0);
+                  } else {
+                    return [2, resolve4(isFinished)];
+                  }
+                } catch (err2) {
+                  reject(err2);
+                }
+                return [2];
+              });
+            });
+          };
+          setTimeout(function() {
+            return step2();
+          }, 0);
+        });
+      };
+      UMAP3.prototype.optimizeLayout = function(epochCallback) {
+        if (epochCallback === void 0) {
+          epochCallback = function() {
+            return true;
+          };
+        }
+        var isFinished = false;
+        var embedding = [];
+        while (!isFinished) {
+          var _a5 = this.optimizationState, nEpochs = _a5.nEpochs, currentEpoch = _a5.currentEpoch;
+          embedding = this.optimizeLayoutStep(currentEpoch);
+          var epochCompleted = this.optimizationState.currentEpoch;
+          var shouldStop = epochCallback(epochCompleted) === false;
+          isFinished = epochCompleted === nEpochs || shouldStop;
+        }
+        return embedding;
+      };
+      UMAP3.prototype.getNEpochs = function() {
+        var graph = this.graph;
+        if (this.nEpochs > 0) {
+          return this.nEpochs;
+        }
+        var length = graph.nRows;
+        if (length <= 2500) {
+          return 500;
+        } else if (length <= 5e3) {
+          return 400;
+        } else if (length <= 7500) {
+          return 300;
+        } else {
+          return 200;
+        }
+      };
+      return UMAP3;
+    })();
+    exports.UMAP = UMAP2;
+    function euclidean(x, y) {
+      var result = 0;
+      for (var i = 0; i < x.length; i++) {
+        result += Math.pow(x[i] - y[i], 2);
+      }
+      return Math.sqrt(result);
+    }
+    exports.euclidean = euclidean;
+    function cosine2(x, y) {
+      var result = 0;
+      var normX = 0;
+      var normY = 0;
+      for (var i = 0; i < x.length; i++) {
+        result += x[i] * y[i];
+        normX += Math.pow(x[i], 2);
+        normY += Math.pow(y[i], 2);
+      }
+      if (normX === 0 && normY === 0) {
+        return 0;
+      } else if (normX === 0 || normY === 0) {
+        return 1;
+      } else {
+        return 1 - result / Math.sqrt(normX * normY);
+      }
+    }
+    exports.cosine = cosine2;
+    var OptimizationState = /* @__PURE__ */ (function() {
+      function OptimizationState2() {
+        this.currentEpoch = 0;
+        this.headEmbedding = [];
+        this.tailEmbedding = [];
+        this.head = [];
+        this.tail = [];
+        this.epochsPerSample = [];
+        this.epochOfNextSample = [];
+        this.epochOfNextNegativeSample = [];
+        this.epochsPerNegativeSample = [];
+        this.moveOther = true;
+        this.initialAlpha = 1;
+        this.alpha = 1;
+        this.gamma = 1;
+        this.a = 1.5769434603113077;
+        this.b = 0.8950608779109733;
+        this.dim = 2;
+        this.nEpochs = 500;
+        this.nVertices = 0;
+      }
+      return OptimizationState2;
+    })();
+    function clip(x, clipValue) {
+      if (x > clipValue)
+        return clipValue;
+      else if (x < -clipValue)
+        return -clipValue;
+      else
+        return x;
+    }
+    function rDist(x, y) {
+      var result = 0;
+      for (var i = 0; i < x.length; i++) {
+        result += Math.pow(x[i] - y[i], 2);
+      }
+      return result;
+    }
+    function findABParams(spread, minDist) {
+      var curve = function(_a6) {
+        var _b2 = __read(_a6, 2), a2 = _b2[0], b2 = _b2[1];
+        return function(x) {
+          return 1 / (1 + a2 * Math.pow(x, 2 * b2));
+        };
+      };
+      var xv = utils.linear(0, spread * 3, 300).map(function(val) {
+        return val < minDist ? 1 : val;
+      });
+      var yv = utils.zeros(xv.length).map(function(val, index) {
+        var gte = xv[index] >= minDist;
+        return gte ? Math.exp(-(xv[index] - minDist) / spread) : val;
+      });
+      var initialValues = [0.5, 0.5];
+      var data = { x: xv, y: yv };
+      var options2 = {
+        damping: 1.5,
+        initialValues,
+        gradientDifference: 0.1,
+        maxIterations: 100,
+        errorTolerance: 0.01
+      };
+      var parameterValues = ml_levenberg_marquardt_1.default(data, curve, options2).parameterValues;
+      var _a5 = __read(parameterValues, 2), a = _a5[0], b = _a5[1];
+      return { a, b };
+    }
+    exports.findABParams = findABParams;
+    function fastIntersection(graph, target, unknownDist, farDist) {
+      if (unknownDist === void 0) {
+        unknownDist = 1;
+      }
+      if (farDist === void 0) {
+        farDist = 5;
+      }
+      return graph.map(function(value, row, col) {
+        if (target[row] === -1 || target[col] === -1) {
+          return value * Math.exp(-unknownDist);
+        } else if (target[row] !== target[col]) {
+          return value * Math.exp(-farDist);
+        } else {
+          return value;
+        }
+      });
+    }
+    exports.fastIntersection = fastIntersection;
+    function resetLocalConnectivity(simplicialSet) {
+      simplicialSet = matrix2.normalize(simplicialSet, "max");
+      var transpose = matrix2.transpose(simplicialSet);
+      var prodMatrix = matrix2.pairwiseMultiply(transpose, simplicialSet);
+      simplicialSet = matrix2.add(simplicialSet, matrix2.subtract(transpose, prodMatrix));
+      return matrix2.eliminateZeros(simplicialSet);
+    }
+    exports.resetLocalConnectivity = resetLocalConnectivity;
+    function initTransform(indices, weights, embedding) {
+      var result = utils.zeros(indices.length).map(function(z) {
+        return utils.zeros(embedding[0].length);
+      });
+      for (var i = 0; i < indices.length; i++) {
+        for (var j = 0; j < indices[0].length; j++) {
+          for (var d = 0; d < embedding[0].length; d++) {
+            var a = indices[i][j];
+            result[i][d] += weights[i][j] * embedding[a][d];
+          }
+        }
+      }
+      return result;
+    }
+    exports.initTransform = initTransform;
+  }
+});
+
+// node_modules/umap-js/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/umap-js/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var umap_1 = require_umap();
+    Object.defineProperty(exports, "UMAP", { enumerable: true, get: function() {
+      return umap_1.UMAP;
+    } });
   }
 });
 
@@ -40762,7 +42999,7 @@ var require_XSadd = __commonJS({
 });
 
 // node_modules/ml-xsadd/lib/index.js
-var require_lib2 = __commonJS({
+var require_lib4 = __commonJS({
   "node_modules/ml-xsadd/lib/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -40779,7 +43016,7 @@ var require_lib2 = __commonJS({
       o[k2] = m[k];
     }));
     var __exportStar = exports && exports.__exportStar || function(m, exports2) {
-      for (var p2 in m) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p2)) __createBinding(exports2, m, p2);
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     __exportStar(require_XSadd(), exports);
@@ -40861,7 +43098,7 @@ var require_Random = __commonJS({
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Random = void 0;
-    var ml_xsadd_1 = require_lib2();
+    var ml_xsadd_1 = require_lib4();
     var choice_1 = __importDefault(require_choice());
     var Random2 = class {
       randomGenerator;
@@ -40935,7 +43172,7 @@ var require_RandomNumberGenerator = __commonJS({
 });
 
 // node_modules/ml-random/lib/index.js
-var require_lib3 = __commonJS({
+var require_lib5 = __commonJS({
   "node_modules/ml-random/lib/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -40952,7 +43189,7 @@ var require_lib3 = __commonJS({
       o[k2] = m[k];
     }));
     var __exportStar = exports && exports.__exportStar || function(m, exports2) {
-      for (var p2 in m) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p2)) __createBinding(exports2, m, p2);
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     __exportStar(require_Random(), exports);
@@ -46458,7 +48695,7 @@ var CsvError = class _CsvError extends Error {
 // node_modules/csv-parse/lib/api/normalize_columns_array.js
 var normalize_columns_array = function(columns) {
   const normalizedColumns = [];
-  for (let i = 0, l = columns.length; i < l; i++) {
+  for (let i = 0, l2 = columns.length; i < l2; i++) {
     const column = columns[i];
     if (column === void 0 || column === null || column === false) {
       normalizedColumns[i] = { disabled: true };
@@ -47278,7 +49515,7 @@ var delimiter_discover = function(records, options2) {
   }
   const info2 = Array(127).fill().map(() => ({ lines: [] }));
   records.map(([record], line) => {
-    for (let i = 0, l = record.length; i < l; i++) {
+    for (let i = 0, l2 = record.length; i < l2; i++) {
       const code = record.charCodeAt(i);
       if (info2[code].lines[line] === void 0) info2[code].lines[line] = 0;
       info2[code].lines[line]++;
@@ -47302,7 +49539,7 @@ var std = function(array) {
   if (n === 0) return 0;
   const mean = array.reduce((a, b) => a + b) / n;
   return Math.sqrt(
-    array.map((x2) => Math.pow(x2 - mean, 2)).reduce((a, b) => a + b) / n
+    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n
   );
 };
 
@@ -47784,7 +50021,7 @@ var transform = function(original_options = {}) {
         const { objname } = this.options;
         if (columns !== false) {
           const obj = {};
-          for (let i = 0, l = record.length; i < l; i++) {
+          for (let i = 0, l2 = record.length; i < l2; i++) {
             if (columns[i] === void 0 || columns[i].disabled) continue;
             if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
               if (Array.isArray(obj[columns[i].name])) {
@@ -47995,9 +50232,9 @@ var transform = function(original_options = {}) {
     __isEscape: function(buf, pos, chr) {
       const { escape } = this.options;
       if (escape === null) return false;
-      const l = escape.length;
+      const l2 = escape.length;
       if (escape[0] === chr) {
-        for (let i = 0; i < l; i++) {
+        for (let i = 0; i < l2; i++) {
           if (escape[i] !== buf[pos + i]) {
             return false;
           }
@@ -48018,8 +50255,8 @@ var transform = function(original_options = {}) {
     __isQuote: function(buf, pos) {
       const { quote } = this.options;
       if (quote === null) return false;
-      const l = quote.length;
-      for (let i = 0; i < l; i++) {
+      const l2 = quote.length;
+      for (let i = 0; i < l2; i++) {
         if (quote[i] !== buf[pos + i]) {
           return false;
         }
@@ -48053,8 +50290,8 @@ var transform = function(original_options = {}) {
         Buffer.from("\r", encoding)
       ];
       loop: for (let i = 0; i < rds.length; i++) {
-        const l = rds[i].length;
-        for (let j = 0; j < l; j++) {
+        const l2 = rds[i].length;
+        for (let j = 0; j < l2; j++) {
           if (rds[i][j] !== buf[pos + j]) {
             continue loop;
           }
@@ -48583,12 +50820,12 @@ import { open as open2 } from "node:fs/promises";
 // node_modules/tslib/tslib.es6.mjs
 function __rest(s, e) {
   var t = {};
-  for (var p2 in s) if (Object.prototype.hasOwnProperty.call(s, p2) && e.indexOf(p2) < 0)
-    t[p2] = s[p2];
+  for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p) && e.indexOf(p) < 0)
+    t[p] = s[p];
   if (s != null && typeof Object.getOwnPropertySymbols === "function")
-    for (var i = 0, p2 = Object.getOwnPropertySymbols(s); i < p2.length; i++) {
-      if (e.indexOf(p2[i]) < 0 && Object.prototype.propertyIsEnumerable.call(s, p2[i]))
-        t[p2[i]] = s[p2[i]];
+    for (var i = 0, p = Object.getOwnPropertySymbols(s); i < p.length; i++) {
+      if (e.indexOf(p[i]) < 0 && Object.prototype.propertyIsEnumerable.call(s, p[i]))
+        t[p[i]] = s[p[i]];
     }
   return t;
 }
@@ -48635,7 +50872,7 @@ function __await(v) {
 }
 function __asyncGenerator(thisArg, _arguments, generator) {
   if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var g = generator.apply(thisArg, _arguments || []), i, q2 = [];
+  var g = generator.apply(thisArg, _arguments || []), i, q = [];
   return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
     return this;
   }, i;
@@ -48648,7 +50885,7 @@ function __asyncGenerator(thisArg, _arguments, generator) {
     if (g[n]) {
       i[n] = function(v) {
         return new Promise(function(a, b) {
-          q2.push([n, v, a, b]) > 1 || resume(n, v);
+          q.push([n, v, a, b]) > 1 || resume(n, v);
         });
       };
       if (f) i[n] = f(i[n]);
@@ -48658,11 +50895,11 @@ function __asyncGenerator(thisArg, _arguments, generator) {
     try {
       step2(g[n](v));
     } catch (e) {
-      settle(q2[0][3], e);
+      settle(q[0][3], e);
     }
   }
   function step2(r) {
-    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q2[0][2], r);
+    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
   }
   function fulfill(value) {
     resume("next", value);
@@ -48671,11 +50908,11 @@ function __asyncGenerator(thisArg, _arguments, generator) {
     resume("throw", value);
   }
   function settle(f, v) {
-    if (f(v), q2.shift(), q2.length) resume(q2[0][0], q2[0][1]);
+    if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
   }
 }
 function __asyncDelegator(o) {
-  var i, p2;
+  var i, p;
   return i = {}, verb("next"), verb("throw", function(e) {
     throw e;
   }), verb("return"), i[Symbol.iterator] = function() {
@@ -48683,7 +50920,7 @@ function __asyncDelegator(o) {
   }, i;
   function verb(n, f) {
     i[n] = o[n] ? function(v) {
-      return (p2 = !p2) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
+      return (p = !p) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
     } : f;
   }
 }
@@ -48755,46 +50992,46 @@ var encoder = new TextEncoder();
 var encodeUtf8 = (value) => encoder.encode(value);
 
 // node_modules/apache-arrow/util/compat.mjs
-var isNumber = (x2) => typeof x2 === "number";
-var isBoolean = (x2) => typeof x2 === "boolean";
-var isFunction = (x2) => typeof x2 === "function";
-var isObject = (x2) => x2 != null && Object(x2) === x2;
-var isPromise = (x2) => {
-  return isObject(x2) && isFunction(x2.then);
+var isNumber = (x) => typeof x === "number";
+var isBoolean = (x) => typeof x === "boolean";
+var isFunction = (x) => typeof x === "function";
+var isObject = (x) => x != null && Object(x) === x;
+var isPromise = (x) => {
+  return isObject(x) && isFunction(x.then);
 };
-var isIterable = (x2) => {
-  return isObject(x2) && isFunction(x2[Symbol.iterator]);
+var isIterable = (x) => {
+  return isObject(x) && isFunction(x[Symbol.iterator]);
 };
-var isAsyncIterable = (x2) => {
-  return isObject(x2) && isFunction(x2[Symbol.asyncIterator]);
+var isAsyncIterable = (x) => {
+  return isObject(x) && isFunction(x[Symbol.asyncIterator]);
 };
-var isArrowJSON = (x2) => {
-  return isObject(x2) && isObject(x2["schema"]);
+var isArrowJSON = (x) => {
+  return isObject(x) && isObject(x["schema"]);
 };
-var isIteratorResult = (x2) => {
-  return isObject(x2) && "done" in x2 && "value" in x2;
+var isIteratorResult = (x) => {
+  return isObject(x) && "done" in x && "value" in x;
 };
-var isFileHandle = (x2) => {
-  return isObject(x2) && isFunction(x2["stat"]) && isNumber(x2["fd"]);
+var isFileHandle = (x) => {
+  return isObject(x) && isFunction(x["stat"]) && isNumber(x["fd"]);
 };
-var isFetchResponse = (x2) => {
-  return isObject(x2) && isReadableDOMStream(x2["body"]);
+var isFetchResponse = (x) => {
+  return isObject(x) && isReadableDOMStream(x["body"]);
 };
-var isReadableInterop = (x2) => "_getDOMStream" in x2 && "_getNodeStream" in x2;
-var isWritableDOMStream = (x2) => {
-  return isObject(x2) && isFunction(x2["abort"]) && isFunction(x2["getWriter"]) && !isReadableInterop(x2);
+var isReadableInterop = (x) => "_getDOMStream" in x && "_getNodeStream" in x;
+var isWritableDOMStream = (x) => {
+  return isObject(x) && isFunction(x["abort"]) && isFunction(x["getWriter"]) && !isReadableInterop(x);
 };
-var isReadableDOMStream = (x2) => {
-  return isObject(x2) && isFunction(x2["cancel"]) && isFunction(x2["getReader"]) && !isReadableInterop(x2);
+var isReadableDOMStream = (x) => {
+  return isObject(x) && isFunction(x["cancel"]) && isFunction(x["getReader"]) && !isReadableInterop(x);
 };
-var isWritableNodeStream = (x2) => {
-  return isObject(x2) && isFunction(x2["end"]) && isFunction(x2["write"]) && isBoolean(x2["writable"]) && !isReadableInterop(x2);
+var isWritableNodeStream = (x) => {
+  return isObject(x) && isFunction(x["end"]) && isFunction(x["write"]) && isBoolean(x["writable"]) && !isReadableInterop(x);
 };
-var isReadableNodeStream = (x2) => {
-  return isObject(x2) && isFunction(x2["read"]) && isFunction(x2["pipe"]) && isBoolean(x2["readable"]) && !isReadableInterop(x2);
+var isReadableNodeStream = (x) => {
+  return isObject(x) && isFunction(x["read"]) && isFunction(x["pipe"]) && isBoolean(x["readable"]) && !isReadableInterop(x);
 };
-var isFlatbuffersByteBuffer = (x2) => {
-  return isObject(x2) && isFunction(x2["clear"]) && isFunction(x2["bytes"]) && isFunction(x2["position"]) && isFunction(x2["setPosition"]) && isFunction(x2["capacity"]) && isFunction(x2["getBufferIdentifier"]) && isFunction(x2["createLong"]);
+var isFlatbuffersByteBuffer = (x) => {
+  return isObject(x) && isFunction(x["clear"]) && isFunction(x["bytes"]) && isFunction(x["position"]) && isFunction(x["setPosition"]) && isFunction(x["capacity"]) && isFunction(x["getBufferIdentifier"]) && isFunction(x["createLong"]);
 };
 
 // node_modules/apache-arrow/util/buffer.mjs
@@ -48802,20 +51039,20 @@ var SharedArrayBuf = typeof SharedArrayBuffer !== "undefined" ? SharedArrayBuffe
 function collapseContiguousByteRanges(chunks) {
   const result = chunks[0] ? [chunks[0]] : [];
   let xOffset, yOffset, xLen, yLen;
-  for (let x2, y, i = 0, j = 0, n = chunks.length; ++i < n; ) {
-    x2 = result[j];
+  for (let x, y, i = 0, j = 0, n = chunks.length; ++i < n; ) {
+    x = result[j];
     y = chunks[i];
-    if (!x2 || !y || x2.buffer !== y.buffer || y.byteOffset < x2.byteOffset) {
+    if (!x || !y || x.buffer !== y.buffer || y.byteOffset < x.byteOffset) {
       y && (result[++j] = y);
       continue;
     }
-    ({ byteOffset: xOffset, byteLength: xLen } = x2);
+    ({ byteOffset: xOffset, byteLength: xLen } = x);
     ({ byteOffset: yOffset, byteLength: yLen } = y);
     if (xOffset + xLen < yOffset || yOffset + yLen < xOffset) {
       y && (result[++j] = y);
       continue;
     }
-    result[j] = new Uint8Array(x2.buffer, xOffset, yOffset - xOffset + yLen);
+    result[j] = new Uint8Array(x.buffer, xOffset, yOffset - xOffset + yLen);
   }
   return result;
 }
@@ -48828,7 +51065,7 @@ function memcpy(target, source, targetByteOffset = 0, sourceByteLength = source.
 }
 function joinUint8Arrays(chunks, size) {
   const result = collapseContiguousByteRanges(chunks);
-  const byteLength = result.reduce((x2, b) => x2 + b.byteLength, 0);
+  const byteLength = result.reduce((x, b) => x + b.byteLength, 0);
   let source, sliced, buffer;
   let offset = 0, index = -1;
   const length = Math.min(size || Number.POSITIVE_INFINITY, byteLength);
@@ -48890,8 +51127,8 @@ var pump = (iterator2) => {
   return iterator2;
 };
 function* toArrayBufferViewIterator(ArrayCtor, source) {
-  const wrap2 = function* (x2) {
-    yield x2;
+  const wrap2 = function* (x) {
+    yield x;
   };
   const buffers = typeof source === "string" ? wrap2(source) : ArrayBuffer.isView(source) ? wrap2(source) : source instanceof ArrayBuffer ? wrap2(source) : source instanceof SharedArrayBuf ? wrap2(source) : !isIterable(source) ? wrap2(source) : source;
   yield* pump((function* (it) {
@@ -48916,9 +51153,9 @@ function toArrayBufferViewAsyncIterator(ArrayCtor, source) {
     if (isPromise(source)) {
       return yield __await(yield __await(yield* __asyncDelegator(__asyncValues(toArrayBufferViewAsyncIterator(ArrayCtor, yield __await(source))))));
     }
-    const wrap2 = function(x2) {
+    const wrap2 = function(x) {
       return __asyncGenerator(this, arguments, function* () {
-        yield yield __await(yield __await(x2));
+        yield yield __await(yield __await(x));
       });
     };
     const emit = function(source2) {
@@ -49180,7 +51417,7 @@ function fromNodeStream(stream) {
       events[1] = onEvent(stream, "error");
       do {
         events[2] = onEvent(stream, "readable");
-        [event, err2] = yield __await(Promise.race(events.map((x2) => x2[2])));
+        [event, err2] = yield __await(Promise.race(events.map((x) => x[2])));
         if (event === "error") {
           break;
         }
@@ -51023,31 +53260,31 @@ __export(pretty_exports, {
   valueToString: () => valueToString
 });
 var undf = void 0;
-function valueToString(x2) {
-  if (x2 === null) {
+function valueToString(x) {
+  if (x === null) {
     return "null";
   }
-  if (x2 === undf) {
+  if (x === undf) {
     return "undefined";
   }
-  switch (typeof x2) {
+  switch (typeof x) {
     case "number":
-      return `${x2}`;
+      return `${x}`;
     case "bigint":
-      return `${x2}`;
+      return `${x}`;
     case "string":
-      return `"${x2}"`;
+      return `"${x}"`;
   }
-  if (typeof x2[Symbol.toPrimitive] === "function") {
-    return x2[Symbol.toPrimitive]("string");
+  if (typeof x[Symbol.toPrimitive] === "function") {
+    return x[Symbol.toPrimitive]("string");
   }
-  if (ArrayBuffer.isView(x2)) {
-    if (x2 instanceof BigInt64Array || x2 instanceof BigUint64Array) {
-      return `[${[...x2].map((x3) => valueToString(x3))}]`;
+  if (ArrayBuffer.isView(x)) {
+    if (x instanceof BigInt64Array || x instanceof BigUint64Array) {
+      return `[${[...x].map((x2) => valueToString(x2))}]`;
     }
-    return `[${x2}]`;
+    return `[${x}]`;
   }
-  return ArrayBuffer.isView(x2) ? `[${x2}]` : JSON.stringify(x2, (_, y) => typeof y === "bigint" ? `${y}` : y);
+  return ArrayBuffer.isView(x) ? `[${x}]` : JSON.stringify(x, (_, y) => typeof y === "bigint" ? `${y}` : y);
 }
 
 // node_modules/apache-arrow/util/bn.mjs
@@ -51073,11 +53310,11 @@ function divideBigInts(number, divisor) {
 
 // node_modules/apache-arrow/util/bn.mjs
 var isArrowBigNumSymbol = /* @__PURE__ */ Symbol.for("isArrowBigNum");
-function BigNum(x2, ...xs) {
+function BigNum(x, ...xs) {
   if (xs.length === 0) {
-    return Object.setPrototypeOf(toArrayBufferView(this["TypedArray"], x2), this.constructor.prototype);
+    return Object.setPrototypeOf(toArrayBufferView(this["TypedArray"], x), this.constructor.prototype);
   }
-  return Object.setPrototypeOf(new this["TypedArray"](x2, ...xs), this.constructor.prototype);
+  return Object.setPrototypeOf(new this["TypedArray"](x, ...xs), this.constructor.prototype);
 }
 BigNum.prototype[isArrowBigNumSymbol] = true;
 BigNum.prototype.toJSON = function() {
@@ -51270,114 +53507,114 @@ var DataType = class _DataType {
    * Use DataType.isDataType() for cross-library type checking instead.
    * @nocollapse
    */
-  static isDataType(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2[kDataTypeSymbol]) === true;
+  static isDataType(x) {
+    return (x === null || x === void 0 ? void 0 : x[kDataTypeSymbol]) === true;
   }
   /** @nocollapse */
-  static isNull(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Null;
+  static isNull(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Null;
   }
   /** @nocollapse */
-  static isInt(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Int;
+  static isInt(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Int;
   }
   /** @nocollapse */
-  static isFloat(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Float;
+  static isFloat(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Float;
   }
   /** @nocollapse */
-  static isBinary(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Binary;
+  static isBinary(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Binary;
   }
   /** @nocollapse */
-  static isBinaryView(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.BinaryView;
+  static isBinaryView(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.BinaryView;
   }
   /** @nocollapse */
-  static isLargeBinary(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.LargeBinary;
+  static isLargeBinary(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.LargeBinary;
   }
   /** @nocollapse */
-  static isUtf8(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Utf8;
+  static isUtf8(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Utf8;
   }
   /** @nocollapse */
-  static isUtf8View(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Utf8View;
+  static isUtf8View(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Utf8View;
   }
   /** @nocollapse */
-  static isLargeUtf8(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.LargeUtf8;
+  static isLargeUtf8(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.LargeUtf8;
   }
   /** @nocollapse */
-  static isBool(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Bool;
+  static isBool(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Bool;
   }
   /** @nocollapse */
-  static isDecimal(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Decimal;
+  static isDecimal(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Decimal;
   }
   /** @nocollapse */
-  static isDate(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Date;
+  static isDate(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Date;
   }
   /** @nocollapse */
-  static isTime(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Time;
+  static isTime(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Time;
   }
   /** @nocollapse */
-  static isTimestamp(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Timestamp;
+  static isTimestamp(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Timestamp;
   }
   /** @nocollapse */
-  static isInterval(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Interval;
+  static isInterval(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Interval;
   }
   /** @nocollapse */
-  static isDuration(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Duration;
+  static isDuration(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Duration;
   }
   /** @nocollapse */
-  static isList(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.List;
+  static isList(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.List;
   }
   /** @nocollapse */
-  static isLargeList(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.LargeList;
+  static isLargeList(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.LargeList;
   }
   // TODO: Implement ListView type
   //     /** @nocollapse */ static isListView(x: any): x is ListView { return x?.typeId === Type.ListView; }
   /** @nocollapse */
-  static isStruct(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Struct;
+  static isStruct(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Struct;
   }
   /** @nocollapse */
-  static isUnion(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Union;
+  static isUnion(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Union;
   }
   /** @nocollapse */
-  static isFixedSizeBinary(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.FixedSizeBinary;
+  static isFixedSizeBinary(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.FixedSizeBinary;
   }
   /** @nocollapse */
-  static isFixedSizeList(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.FixedSizeList;
+  static isFixedSizeList(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.FixedSizeList;
   }
   /** @nocollapse */
-  static isMap(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Map;
+  static isMap(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Map;
   }
   /** @nocollapse */
-  static isDictionary(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2.typeId) === Type2.Dictionary;
+  static isDictionary(x) {
+    return (x === null || x === void 0 ? void 0 : x.typeId) === Type2.Dictionary;
   }
   /** @nocollapse */
-  static isDenseUnion(x2) {
-    return _DataType.isUnion(x2) && x2.mode === UnionMode.Dense;
+  static isDenseUnion(x) {
+    return _DataType.isUnion(x) && x.mode === UnionMode.Dense;
   }
   /** @nocollapse */
-  static isSparseUnion(x2) {
-    return _DataType.isUnion(x2) && x2.mode === UnionMode.Sparse;
+  static isSparseUnion(x) {
+    return _DataType.isUnion(x) && x.mode === UnionMode.Sparse;
   }
   constructor(typeId) {
     this.typeId = typeId;
@@ -51823,7 +54060,7 @@ var Union_ = class extends DataType {
     this.typeIdToChildIndex = typeIds.reduce((typeIdToChildIndex, typeId, idx) => (typeIdToChildIndex[typeId] = idx) && typeIdToChildIndex || typeIdToChildIndex, /* @__PURE__ */ Object.create(null));
   }
   toString() {
-    return `${this[Symbol.toStringTag]}<${this.children.map((x2) => `${x2.type}`).join(` | `)}>`;
+    return `${this[Symbol.toStringTag]}<${this.children.map((x) => `${x.type}`).join(` | `)}>`;
   }
 };
 _w = Symbol.toStringTag;
@@ -51972,7 +54209,7 @@ function strideForType(type) {
 // node_modules/apache-arrow/visitor.mjs
 var Visitor = class {
   visitMany(nodes, ...args) {
-    return nodes.map((node, i) => this.visit(node, ...args.map((x2) => x2[i])));
+    return nodes.map((node, i) => this.visit(node, ...args.map((x) => x[i])));
   }
   visit(...args) {
     return this.getVisitFn(args[0], false).apply(this, args);
@@ -52458,9 +54695,9 @@ var setEpochMsToDays = (data, index, epochMs) => {
 };
 var setVariableWidthBytes = (values, valueOffsets, index, value) => {
   if (index + 1 < valueOffsets.length) {
-    const x2 = bigIntToNumber(valueOffsets[index]);
+    const x = bigIntToNumber(valueOffsets[index]);
     const y = bigIntToNumber(valueOffsets[index + 1]);
-    values.set(value.subarray(0, y - x2), x2);
+    values.set(value.subarray(0, y - x), x);
   }
 };
 var setBool = ({ offset, values }, index, val) => {
@@ -52883,9 +55120,9 @@ var getVariableWidthBytes = (values, valueOffsets, index) => {
   if (index + 1 >= valueOffsets.length) {
     return null;
   }
-  const x2 = bigIntToNumber(valueOffsets[index]);
+  const x = bigIntToNumber(valueOffsets[index]);
   const y = bigIntToNumber(valueOffsets[index + 1]);
-  return values.subarray(x2, y);
+  return values.subarray(x, y);
 };
 var getBool = ({ offset, values }, index) => {
   const idx = offset + index;
@@ -53486,8 +55723,8 @@ var Data = class _Data {
    * This works across different instances of the Arrow library.
    */
   /** @nocollapse */
-  static isData(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2[kDataSymbol]) === true;
+  static isData(x) {
+    return (x === null || x === void 0 ? void 0 : x[kDataSymbol]) === true;
   }
   get typeId() {
     return this.type.typeId;
@@ -54200,13 +56437,13 @@ var Vector = class _Vector {
    * This works across different instances of the Arrow library.
    */
   /** @nocollapse */
-  static isVector(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2[kVectorSymbol]) === true;
+  static isVector(x) {
+    return (x === null || x === void 0 ? void 0 : x[kVectorSymbol]) === true;
   }
   constructor(input) {
     var _b2, _c2, _d2;
-    const data = input[0] instanceof _Vector ? input.flatMap((x2) => x2.data) : input;
-    if (data.length === 0 || data.some((x2) => !(x2 instanceof Data))) {
+    const data = input[0] instanceof _Vector ? input.flatMap((x) => x.data) : input;
+    if (data.length === 0 || data.some((x) => !(x instanceof Data))) {
       throw new TypeError("Vector constructor expects an Array of Data instances.");
     }
     const type = (_b2 = data[0]) === null || _b2 === void 0 ? void 0 : _b2.type;
@@ -54327,7 +56564,7 @@ var Vector = class _Vector {
    * @param others Additional Vectors to add to the end of this Vector.
    */
   concat(...others) {
-    return new _Vector(this.data.concat(others.flatMap((x2) => x2.data).flat(Number.POSITIVE_INFINITY)));
+    return new _Vector(this.data.concat(others.flatMap((x) => x.data).flat(Number.POSITIVE_INFINITY)));
   }
   /**
    * Return a zero-copy sub-section of this Vector.
@@ -54523,11 +56760,11 @@ function createIsValidFunction(nullValues) {
     };
   }
   let fnBody = "";
-  const noNaNs = nullValues.filter((x2) => x2 === x2);
+  const noNaNs = nullValues.filter((x) => x === x);
   if (noNaNs.length > 0) {
     fnBody = `
-    switch (x) {${noNaNs.map((x2) => `
-        case ${valueToCase(x2)}:`).join("")}
+    switch (x) {${noNaNs.map((x) => `
+        case ${valueToCase(x)}:`).join("")}
             return false;
     }`;
   }
@@ -54538,11 +56775,11 @@ ${fnBody}`;
   return new Function(`x`, `${fnBody}
 return true;`);
 }
-function valueToCase(x2) {
-  if (typeof x2 !== "bigint") {
-    return valueToString(x2);
+function valueToCase(x) {
+  if (typeof x !== "bigint") {
+    return valueToString(x);
   }
-  return `${valueToString(x2)}n`;
+  return `${valueToString(x)}n`;
 }
 
 // node_modules/apache-arrow/builder/buffer.mjs
@@ -55085,8 +57322,8 @@ var Schema2 = class _Schema {
    * This works across different instances of the Arrow library.
    */
   /** @nocollapse */
-  static isSchema(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2[kSchemaSymbol]) === true;
+  static isSchema(x) {
+    return (x === null || x === void 0 ? void 0 : x[kSchemaSymbol]) === true;
   }
   constructor(fields = [], metadata, dictionaries, metadataVersion = MetadataVersion.V5) {
     this.fields = fields || [];
@@ -55156,8 +57393,8 @@ var Field2 = class _Field {
    * This works across different instances of the Arrow library.
    */
   /** @nocollapse */
-  static isField(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2[kFieldSymbol]) === true;
+  static isField(x) {
+    return (x === null || x === void 0 ? void 0 : x[kFieldSymbol]) === true;
   }
   /** @nocollapse */
   static new(...args) {
@@ -56404,7 +58641,7 @@ var AsyncByteQueue = class extends AsyncQueue {
       const buffers = [];
       let byteLength = 0;
       try {
-        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+        for (var _d2 = true, _e2 = __asyncValues(this), _f2; _f2 = yield _e2.next(), _a5 = _f2.done, !_a5; _d2 = true) {
           _c2 = _f2.value;
           _d2 = false;
           const chunk = _c2;
@@ -56415,7 +58652,7 @@ var AsyncByteQueue = class extends AsyncQueue {
         e_1 = { error: e_1_1 };
       } finally {
         try {
-          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
+          if (!_d2 && !_a5 && (_b2 = _e2.return)) yield _b2.call(_e2);
         } finally {
           if (e_1) throw e_1.error;
         }
@@ -56724,30 +58961,30 @@ var BaseInt64 = class {
     return this.buffer[0];
   }
   _times(other) {
-    const L = new Uint32Array([
+    const L2 = new Uint32Array([
       this.buffer[1] >>> 16,
       this.buffer[1] & 65535,
       this.buffer[0] >>> 16,
       this.buffer[0] & 65535
     ]);
-    const R2 = new Uint32Array([
+    const R = new Uint32Array([
       other.buffer[1] >>> 16,
       other.buffer[1] & 65535,
       other.buffer[0] >>> 16,
       other.buffer[0] & 65535
     ]);
-    let product = L[3] * R2[3];
+    let product = L2[3] * R[3];
     this.buffer[0] = product & 65535;
     let sum = product >>> 16;
-    product = L[2] * R2[3];
+    product = L2[2] * R[3];
     sum += product;
-    product = L[3] * R2[2] >>> 0;
+    product = L2[3] * R[2] >>> 0;
     sum += product;
     this.buffer[0] += sum << 16;
     this.buffer[1] = sum >>> 0 < product ? carryBit16 : 0;
     this.buffer[1] += sum >>> 16;
-    this.buffer[1] += L[1] * R2[3] + L[2] * R2[2] + L[3] * R2[1];
-    this.buffer[1] += L[0] * R2[3] + L[1] * R2[2] + L[2] * R2[1] + L[3] * R2[0] << 16;
+    this.buffer[1] += L2[1] * R[3] + L2[2] * R[2] + L2[3] * R[1];
+    this.buffer[1] += L2[0] * R[3] + L2[1] * R[2] + L2[2] * R[1] + L2[3] * R[0] << 16;
     return this;
   }
   _plus(other) {
@@ -57256,7 +59493,7 @@ var JSONVectorLoader = class extends VectorLoader {
           break;
       }
     }
-    return toArrayBufferView(Uint8Array, toArrayBufferView(type.ArrayType, sources[offset].map((x2) => +x2)));
+    return toArrayBufferView(Uint8Array, toArrayBufferView(type.ArrayType, sources[offset].map((x) => +x)));
   }
   readVariadicBuffers(length) {
     const buffers = [];
@@ -58209,7 +60446,7 @@ function compareStruct(type, other) {
   return type === other || compareConstructor(type, other) && type.children.length === other.children.length && instance7.compareManyFields(type.children, other.children);
 }
 function compareUnion(type, other) {
-  return type === other || compareConstructor(type, other) && type.mode === other.mode && type.typeIds.every((x2, i) => x2 === other.typeIds[i]) && instance7.compareManyFields(type.children, other.children);
+  return type === other || compareConstructor(type, other) && type.mode === other.mode && type.typeIds.every((x, i) => x === other.typeIds[i]) && instance7.compareManyFields(type.children, other.children);
 }
 function compareDictionary(type, other) {
   return type === other || compareConstructor(type, other) && type.id === other.id && type.isOrdered === other.isOrdered && instance7.visit(type.indices, other.indices) && instance7.visit(type.dictionary, other.dictionary);
@@ -58378,8 +60615,8 @@ var Table = class _Table {
    * This works across different instances of the Arrow library.
    */
   /** @nocollapse */
-  static isTable(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2[kTableSymbol]) === true;
+  static isTable(x) {
+    return (x === null || x === void 0 ? void 0 : x[kTableSymbol]) === true;
   }
   constructor(...args) {
     var _b2, _c2;
@@ -58397,26 +60634,26 @@ var Table = class _Table {
     if (args.at(-1) instanceof Uint32Array) {
       offsets = args.pop();
     }
-    const unwrap = (x2) => {
-      if (x2) {
-        if (x2 instanceof RecordBatch3) {
-          return [x2];
-        } else if (x2 instanceof _Table) {
-          return x2.batches;
-        } else if (x2 instanceof Data) {
-          if (x2.type instanceof Struct) {
-            return [new RecordBatch3(new Schema2(x2.type.children), x2)];
+    const unwrap = (x) => {
+      if (x) {
+        if (x instanceof RecordBatch3) {
+          return [x];
+        } else if (x instanceof _Table) {
+          return x.batches;
+        } else if (x instanceof Data) {
+          if (x.type instanceof Struct) {
+            return [new RecordBatch3(new Schema2(x.type.children), x)];
           }
-        } else if (Array.isArray(x2)) {
-          return x2.flatMap((v) => unwrap(v));
-        } else if (typeof x2[Symbol.iterator] === "function") {
-          return [...x2].flatMap((v) => unwrap(v));
-        } else if (typeof x2 === "object") {
-          const keys = Object.keys(x2);
-          const vecs = keys.map((k) => new Vector([x2[k]]));
+        } else if (Array.isArray(x)) {
+          return x.flatMap((v) => unwrap(v));
+        } else if (typeof x[Symbol.iterator] === "function") {
+          return [...x].flatMap((v) => unwrap(v));
+        } else if (typeof x === "object") {
+          const keys = Object.keys(x);
+          const vecs = keys.map((k) => new Vector([x[k]]));
           const batchSchema = schema !== null && schema !== void 0 ? schema : new Schema2(keys.map((k, i) => new Field2(String(k), vecs[i].type, vecs[i].nullable)));
           const [, batches2] = distributeVectorsIntoRecordBatches(batchSchema, vecs);
-          return batches2.length === 0 ? [new RecordBatch3(x2)] : batches2;
+          return batches2.length === 0 ? [new RecordBatch3(x)] : batches2;
         }
       }
       return [];
@@ -58618,7 +60855,7 @@ var Table = class _Table {
    */
   select(columnNames) {
     const nameToIndex = this.schema.fields.reduce((m, f, i) => m.set(f.name, i), /* @__PURE__ */ new Map());
-    return this.selectAt(columnNames.map((columnName) => nameToIndex.get(columnName)).filter((x2) => x2 > -1));
+    return this.selectAt(columnNames.map((columnName) => nameToIndex.get(columnName)).filter((x) => x > -1));
   }
   /**
    * Construct a new Table containing only columns at the specified indices.
@@ -58676,8 +60913,8 @@ var RecordBatch3 = class _RecordBatch {
    * This works across different instances of the Arrow library.
    */
   /** @nocollapse */
-  static isRecordBatch(x2) {
-    return (x2 === null || x2 === void 0 ? void 0 : x2[kRecordBatchSymbol]) === true;
+  static isRecordBatch(x) {
+    return (x === null || x === void 0 ? void 0 : x[kRecordBatchSymbol]) === true;
   }
   constructor(...args) {
     switch (args.length) {
@@ -59429,7 +61666,7 @@ var AsyncRecordBatchStreamReader = class extends RecordBatchReader {
       var _a5, e_1, _b2, _c2;
       const batches = new Array();
       try {
-        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+        for (var _d2 = true, _e2 = __asyncValues(this), _f2; _f2 = yield _e2.next(), _a5 = _f2.done, !_a5; _d2 = true) {
           _c2 = _f2.value;
           _d2 = false;
           const batch = _c2;
@@ -59439,7 +61676,7 @@ var AsyncRecordBatchStreamReader = class extends RecordBatchReader {
         e_1 = { error: e_1_1 };
       } finally {
         try {
-          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
+          if (!_d2 && !_a5 && (_b2 = _e2.return)) yield _b2.call(_e2);
         } finally {
           if (e_1) throw e_1.error;
         }
@@ -60197,7 +62434,7 @@ var RecordBatchWriter = class extends ReadableInterop {
   }
   writeAll(input) {
     if (isPromise(input)) {
-      return input.then((x2) => this.writeAll(x2));
+      return input.then((x) => this.writeAll(x));
     } else if (isAsyncIterable(input)) {
       return writeAllAsync(this, input);
     }
@@ -60424,7 +62661,7 @@ var RecordBatchStreamWriter = class _RecordBatchStreamWriter extends RecordBatch
   static writeAll(input, options2) {
     const writer = new _RecordBatchStreamWriter(options2);
     if (isPromise(input)) {
-      return input.then((x2) => writer.writeAll(x2));
+      return input.then((x) => writer.writeAll(x));
     } else if (isAsyncIterable(input)) {
       return writeAllAsync(writer, input);
     }
@@ -60436,7 +62673,7 @@ var RecordBatchFileWriter = class _RecordBatchFileWriter extends RecordBatchWrit
   static writeAll(input, options2) {
     const writer = new _RecordBatchFileWriter(options2);
     if (isPromise(input)) {
-      return input.then((x2) => writer.writeAll(x2));
+      return input.then((x) => writer.writeAll(x));
     } else if (isAsyncIterable(input)) {
       return writeAllAsync(writer, input);
     }
@@ -60753,26 +62990,26 @@ __export(typecheck_exports, {
   isArrowTable: () => isArrowTable,
   isArrowVector: () => isArrowVector
 });
-function isArrowSchema(x2) {
-  return Schema2.isSchema(x2);
+function isArrowSchema(x) {
+  return Schema2.isSchema(x);
 }
-function isArrowField(x2) {
-  return Field2.isField(x2);
+function isArrowField(x) {
+  return Field2.isField(x);
 }
-function isArrowDataType(x2) {
-  return DataType.isDataType(x2);
+function isArrowDataType(x) {
+  return DataType.isDataType(x);
 }
-function isArrowData(x2) {
-  return Data.isData(x2);
+function isArrowData(x) {
+  return Data.isData(x);
 }
-function isArrowVector(x2) {
-  return Vector.isVector(x2);
+function isArrowVector(x) {
+  return Vector.isVector(x);
 }
-function isArrowRecordBatch(x2) {
-  return RecordBatch3.isRecordBatch(x2);
+function isArrowRecordBatch(x) {
+  return RecordBatch3.isRecordBatch(x);
 }
-function isArrowTable(x2) {
-  return Table.isTable(x2);
+function isArrowTable(x) {
+  return Table.isTable(x);
 }
 
 // node_modules/apache-arrow/Arrow.mjs
@@ -60908,7 +63145,7 @@ var rfse = function(dat, bt, mal) {
   if (al > mal)
     err(3);
   var sz = 1 << al;
-  var probs = sz, sym = -1, re2 = -1, i = -1, ht = sz;
+  var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
   var buf = new ab(512 + (sz << 2));
   var freq = new i16(buf, 0, 256);
   var dstate = new u16(buf, 0, 256);
@@ -60940,10 +63177,10 @@ var rfse = function(dat, bt, mal) {
     if (!val) {
       do {
         var rbt = tpos >> 3;
-        re2 = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
+        re = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
         tpos += 2;
-        sym += re2;
-      } while (re2 == 3);
+        sym += re;
+      } while (re == 3);
     }
   }
   if (sym > 255 || probs)
@@ -62808,8 +65045,8 @@ var PRIME2 = 0xc2b2ae3d27d4eb4fn;
 var PRIME3 = 0x165667b19e3779f9n;
 var PRIME4 = 0x85ebca77c2b2ae63n;
 var PRIME5 = 0x27d4eb2f165667c5n;
-function rotl64(x2, r) {
-  return (x2 << r | x2 >> 64n - r) & MASK;
+function rotl64(x, r) {
+  return (x << r | x >> 64n - r) & MASK;
 }
 function round(acc, val) {
   acc = acc + val * PRIME2 & MASK;
@@ -64649,7 +66886,7 @@ function readDataPage(bytes, daph, { type, element, schemaPath }) {
       dataPage = new Array(nValues);
       if (type === "BOOLEAN") {
         readRleBitPackedHybrid(reader, bitWidth2, dataPage);
-        dataPage = dataPage.map((x2) => !!x2);
+        dataPage = dataPage.map((x) => !!x);
       } else {
         readRleBitPackedHybrid(reader, bitWidth2, dataPage, view.byteLength - reader.offset);
       }
@@ -64739,7 +66976,7 @@ function readDataPageV2(compressedBytes, ph, columnDecoder) {
   } else if (daph2.encoding === "RLE") {
     dataPage = new Array(nValues);
     readRleBitPackedHybrid(pageReader, 1, dataPage);
-    dataPage = dataPage.map((x2) => !!x2);
+    dataPage = dataPage.map((x) => !!x);
   } else if (daph2.encoding === "PLAIN_DICTIONARY" || daph2.encoding === "RLE_DICTIONARY") {
     const bitWidth2 = pageView.getUint8(pageReader.offset++);
     dataPage = new Array(nValues);
@@ -65414,12 +67651,12 @@ var BrotliBitReader = class {
       }
       if (bytes_read < BROTLI_READ_SIZE) {
         this.eos_ = 1;
-        for (let p2 = 0; p2 < 32; p2++)
-          this.buf_[dst + bytes_read + p2] = 0;
+        for (let p = 0; p < 32; p++)
+          this.buf_[dst + bytes_read + p] = 0;
       }
       if (dst === 0) {
-        for (let p2 = 0; p2 < 32; p2++)
-          this.buf_[(BROTLI_READ_SIZE << 1) + p2] = this.buf_[p2];
+        for (let p = 0; p < 32; p++)
+          this.buf_[(BROTLI_READ_SIZE << 1) + p] = this.buf_[p];
         this.buf_ptr_ = BROTLI_READ_SIZE;
       } else {
         this.buf_ptr_ = 0;
@@ -65590,21 +67827,21 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
   }
   return total_size;
 }
-function readHuffmanCode(alphabet_size, tables, table2, br) {
+function readHuffmanCode(alphabet_size, tables, table2, br2) {
   const code_lengths = new Uint8Array(alphabet_size);
-  br.readMoreInput();
-  const simple_code_or_skip = br.readBits(2);
+  br2.readMoreInput();
+  const simple_code_or_skip = br2.readBits(2);
   if (simple_code_or_skip === 1) {
     let max_bits_counter = alphabet_size - 1;
     let max_bits = 0;
     const symbols = new Int32Array(4);
-    const num_symbols = br.readBits(2) + 1;
+    const num_symbols = br2.readBits(2) + 1;
     while (max_bits_counter) {
       max_bits_counter >>= 1;
       max_bits++;
     }
     for (let i = 0; i < num_symbols; i++) {
-      symbols[i] = br.readBits(max_bits) % alphabet_size;
+      symbols[i] = br2.readBits(max_bits) % alphabet_size;
       code_lengths[symbols[i]] = 2;
     }
     code_lengths[symbols[0]] = 1;
@@ -65626,7 +67863,7 @@ function readHuffmanCode(alphabet_size, tables, table2, br) {
         if (symbols[0] === symbols[1] || symbols[0] === symbols[2] || symbols[0] === symbols[3] || symbols[1] === symbols[2] || symbols[1] === symbols[3] || symbols[2] === symbols[3]) {
           throw new Error("[ReadHuffmanCode] invalid symbols");
         }
-        if (br.readBits(1)) {
+        if (br2.readBits(1)) {
           code_lengths[symbols[2]] = 3;
           code_lengths[symbols[3]] = 3;
         } else {
@@ -65658,11 +67895,11 @@ function readHuffmanCode(alphabet_size, tables, table2, br) {
     ];
     for (let i = simple_code_or_skip; i < CODE_LENGTH_CODES && space > 0; i++) {
       const code_len_idx = kCodeLengthCodeOrder[i];
-      let p2 = 0;
-      br.fillBitWindow();
-      p2 += br.val_ >>> br.bit_pos_ & 15;
-      br.bit_pos_ += huff[p2].bits;
-      const v = huff[p2].value;
+      let p = 0;
+      br2.fillBitWindow();
+      p += br2.val_ >>> br2.bit_pos_ & 15;
+      br2.bit_pos_ += huff[p].bits;
+      const v = huff[p].value;
       code_length_code_lengths[code_len_idx] = v;
       if (v !== 0) {
         space -= 32 >> v;
@@ -65671,25 +67908,25 @@ function readHuffmanCode(alphabet_size, tables, table2, br) {
     }
     if (!(num_codes === 1 || space === 0))
       throw new Error("[ReadHuffmanCode] invalid num_codes or space");
-    readHuffmanCodeLengths(code_length_code_lengths, alphabet_size, code_lengths, br);
+    readHuffmanCodeLengths(code_length_code_lengths, alphabet_size, code_lengths, br2);
   }
   const table_size = buildHuffmanTable(tables, table2, HUFFMAN_TABLE_BITS, code_lengths, alphabet_size);
   if (!table_size) throw new Error("brotli BuildHuffmanTable failed");
   return table_size;
 }
-function readSymbol(table2, index, br) {
-  br.fillBitWindow();
-  index += br.val_ >>> br.bit_pos_ & HUFFMAN_TABLE_MASK;
+function readSymbol(table2, index, br2) {
+  br2.fillBitWindow();
+  index += br2.val_ >>> br2.bit_pos_ & HUFFMAN_TABLE_MASK;
   const nbits = table2[index].bits - HUFFMAN_TABLE_BITS;
   if (nbits > 0) {
-    br.bit_pos_ += HUFFMAN_TABLE_BITS;
+    br2.bit_pos_ += HUFFMAN_TABLE_BITS;
     index += table2[index].value;
-    index += br.val_ >>> br.bit_pos_ & (1 << nbits) - 1;
+    index += br2.val_ >>> br2.bit_pos_ & (1 << nbits) - 1;
   }
-  br.bit_pos_ += table2[index].bits;
+  br2.bit_pos_ += table2[index].bits;
   return table2[index].value;
 }
-function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_lengths, br) {
+function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_lengths, br2) {
   let symbol = 0;
   let prev_code_len = kDefaultCodeLength;
   let repeat = 0;
@@ -65700,12 +67937,12 @@ function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_leng
     table2.push(new HuffmanCode(0, 0));
   buildHuffmanTable(table2, 0, 5, code_length_code_lengths, CODE_LENGTH_CODES);
   while (symbol < num_symbols && space > 0) {
-    let p2 = 0;
-    br.readMoreInput();
-    br.fillBitWindow();
-    p2 += br.val_ >>> br.bit_pos_ & 31;
-    br.bit_pos_ += table2[p2].bits;
-    const code_len = table2[p2].value & 255;
+    let p = 0;
+    br2.readMoreInput();
+    br2.fillBitWindow();
+    p += br2.val_ >>> br2.bit_pos_ & 31;
+    br2.bit_pos_ += table2[p].bits;
+    const code_len = table2[p].value & 255;
     if (code_len < kCodeLengthRepeatCode) {
       repeat = 0;
       code_lengths[symbol++] = code_len;
@@ -65728,13 +67965,13 @@ function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_leng
         repeat -= 2;
         repeat <<= extra_bits;
       }
-      repeat += br.readBits(extra_bits) + 3;
+      repeat += br2.readBits(extra_bits) + 3;
       const repeat_delta = repeat - old_repeat;
       if (symbol + repeat_delta > num_symbols) {
         throw new Error("[ReadHuffmanCodeLengths] symbol + repeat_delta > num_symbols");
       }
-      for (let x2 = 0; x2 < repeat_delta; x2++)
-        code_lengths[symbol + x2] = repeat_code_len;
+      for (let x = 0; x < repeat_delta; x++)
+        code_lengths[symbol + x] = repeat_code_len;
       symbol += repeat_delta;
       if (repeat_code_len !== 0) {
         space -= repeat_delta << 15 - repeat_code_len;
@@ -65763,11 +68000,11 @@ var HuffmanTreeGroup = class {
   /**
    * @param {BrotliBitReader} br
    */
-  decode(br) {
+  decode(br2) {
     let next = 0;
     for (let i = 0; i < this.num_htrees; i++) {
       this.htrees[i] = next;
-      next += readHuffmanCode(this.alphabet_size, this.codes, next, br);
+      next += readHuffmanCode(this.alphabet_size, this.codes, next, br2);
     }
   }
 };
@@ -65971,19 +68208,19 @@ revfl[258] = 28;
 var { base: fixedDistance } = freb(fixedDistanceExtraBits, 0);
 var rev = new Uint16Array(32768);
 for (let i = 0; i < 32768; i++) {
-  let x2 = (i & 43690) >> 1 | (i & 21845) << 1;
-  x2 = (x2 & 52428) >> 2 | (x2 & 13107) << 2;
-  x2 = (x2 & 61680) >> 4 | (x2 & 3855) << 4;
-  rev[i] = ((x2 & 65280) >> 8 | (x2 & 255) << 8) >> 1;
+  let x = (i & 43690) >> 1 | (i & 21845) << 1;
+  x = (x & 52428) >> 2 | (x & 13107) << 2;
+  x = (x & 61680) >> 4 | (x & 3855) << 4;
+  rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
 }
 function huffMap(cd, maxBits, r) {
-  const l = new Uint16Array(maxBits);
+  const l2 = new Uint16Array(maxBits);
   for (let i = 0; i < cd.length; i++) {
-    if (cd[i]) ++l[cd[i] - 1];
+    if (cd[i]) ++l2[cd[i] - 1];
   }
   const le = new Uint16Array(maxBits);
   for (let i = 1; i < maxBits; i++) {
-    le[i] = le[i - 1] + l[i - 1] << 1;
+    le[i] = le[i - 1] + l2[i - 1] << 1;
   }
   let co;
   if (r) {
@@ -66020,10 +68257,10 @@ var fixedLengthMap = /* @__PURE__ */ huffMap(fixedLengthTree, 9, 1);
 var fixedDistanceMap = /* @__PURE__ */ huffMap(fixedDistanceTree, 5, 1);
 
 // node_modules/hyparquet-compressors/src/brotli.blocks.js
-function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuffers, indexes, br) {
+function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuffers, indexes, br2) {
   const ringbuffer = tree_type * 2;
   const index = tree_type;
-  const type_code = readSymbol(trees, tree_type * HUFFMAN_MAX_TABLE_SIZE, br);
+  const type_code = readSymbol(trees, tree_type * HUFFMAN_MAX_TABLE_SIZE, br2);
   let block_type;
   if (type_code === 0) {
     block_type = ringbuffers[ringbuffer + (indexes[index] & 1)];
@@ -66039,34 +68276,34 @@ function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuff
   ringbuffers[ringbuffer + (indexes[index] & 1)] = block_type;
   indexes[index]++;
 }
-function decodeMetaBlockLength(br) {
+function decodeMetaBlockLength(br2) {
   const out = {
     meta_block_length: 0,
     input_end: 0,
     is_uncompressed: 0,
     is_metadata: false
   };
-  out.input_end = br.readBits(1);
-  if (out.input_end && br.readBits(1)) {
+  out.input_end = br2.readBits(1);
+  if (out.input_end && br2.readBits(1)) {
     return out;
   }
-  const size_nibbles = br.readBits(2) + 4;
+  const size_nibbles = br2.readBits(2) + 4;
   if (size_nibbles === 7) {
     out.is_metadata = true;
-    if (br.readBits(1) !== 0)
+    if (br2.readBits(1) !== 0)
       throw new Error("Invalid reserved bit");
-    const size_bytes = br.readBits(2);
+    const size_bytes = br2.readBits(2);
     if (size_bytes === 0)
       return out;
     for (let i = 0; i < size_bytes; i++) {
-      const next_byte = br.readBits(8);
+      const next_byte = br2.readBits(8);
       if (i + 1 === size_bytes && size_bytes > 1 && next_byte === 0)
         throw new Error("Invalid size byte");
       out.meta_block_length |= next_byte << i * 8;
     }
   } else {
     for (let i = 0; i < size_nibbles; i++) {
-      const next_nibble = br.readBits(4);
+      const next_nibble = br2.readBits(4);
       if (i + 1 === size_nibbles && size_nibbles > 4 && next_nibble === 0)
         throw new Error("Invalid size nibble");
       out.meta_block_length |= next_nibble << i * 4;
@@ -66074,18 +68311,18 @@ function decodeMetaBlockLength(br) {
   }
   out.meta_block_length++;
   if (!out.input_end && !out.is_metadata) {
-    out.is_uncompressed = br.readBits(1);
+    out.is_uncompressed = br2.readBits(1);
   }
   return out;
 }
-function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_mask, br) {
+function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_mask, br2) {
   const rb_size = ringbuffer_mask + 1;
   let rb_pos = pos & ringbuffer_mask;
-  let br_pos = br.pos_ & BrotliBitReader.IBUF_MASK;
-  if (len < 8 || br.bit_pos_ + (len << 3) < br.bit_end_pos_) {
+  let br_pos = br2.pos_ & BrotliBitReader.IBUF_MASK;
+  if (len < 8 || br2.bit_pos_ + (len << 3) < br2.bit_end_pos_) {
     while (len-- > 0) {
-      br.readMoreInput();
-      ringbuffer[rb_pos++] = br.readBits(8);
+      br2.readMoreInput();
+      ringbuffer[rb_pos++] = br2.readBits(8);
       if (rb_pos === rb_size) {
         output.write(ringbuffer, rb_size);
         rb_pos = 0;
@@ -66093,76 +68330,76 @@ function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_
     }
     return;
   }
-  if (br.bit_end_pos_ < 32) {
+  if (br2.bit_end_pos_ < 32) {
     throw new Error("copyUncompressedBlockToOutput: br.bit_end_pos_ < 32");
   }
-  while (br.bit_pos_ < 32) {
-    ringbuffer[rb_pos] = br.val_ >>> br.bit_pos_;
-    br.bit_pos_ += 8;
+  while (br2.bit_pos_ < 32) {
+    ringbuffer[rb_pos] = br2.val_ >>> br2.bit_pos_;
+    br2.bit_pos_ += 8;
     rb_pos++;
     len--;
   }
-  let nbytes = br.bit_end_pos_ - br.bit_pos_ >> 3;
+  let nbytes = br2.bit_end_pos_ - br2.bit_pos_ >> 3;
   if (br_pos + nbytes > BrotliBitReader.IBUF_MASK) {
     const tail = BrotliBitReader.IBUF_MASK + 1 - br_pos;
-    for (let x2 = 0; x2 < tail; x2++)
-      ringbuffer[rb_pos + x2] = br.buf_[br_pos + x2];
+    for (let x = 0; x < tail; x++)
+      ringbuffer[rb_pos + x] = br2.buf_[br_pos + x];
     nbytes -= tail;
     rb_pos += tail;
     len -= tail;
     br_pos = 0;
   }
-  for (let x2 = 0; x2 < nbytes; x2++)
-    ringbuffer[rb_pos + x2] = br.buf_[br_pos + x2];
+  for (let x = 0; x < nbytes; x++)
+    ringbuffer[rb_pos + x] = br2.buf_[br_pos + x];
   rb_pos += nbytes;
   len -= nbytes;
   if (rb_pos >= rb_size) {
     output.write(ringbuffer, rb_size);
     rb_pos -= rb_size;
-    for (let x2 = 0; x2 < rb_pos; x2++)
-      ringbuffer[x2] = ringbuffer[rb_size + x2];
+    for (let x = 0; x < rb_pos; x++)
+      ringbuffer[x] = ringbuffer[rb_size + x];
   }
   while (rb_pos + len >= rb_size) {
     nbytes = rb_size - rb_pos;
-    if (br.input_.read(ringbuffer, rb_pos, nbytes) < nbytes) {
+    if (br2.input_.read(ringbuffer, rb_pos, nbytes) < nbytes) {
       throw new Error("copyUncompressedBlockToOutput: not enough bytes");
     }
     output.write(ringbuffer, rb_size);
     len -= nbytes;
     rb_pos = 0;
   }
-  if (br.input_.read(ringbuffer, rb_pos, len) < len) {
+  if (br2.input_.read(ringbuffer, rb_pos, len) < len) {
     throw new Error("copyUncompressedBlockToOutput: not enough bytes");
   }
-  br.reset();
+  br2.reset();
 }
-function decodeVarLenUint8(br) {
-  if (br.readBits(1)) {
-    const nbits = br.readBits(3);
+function decodeVarLenUint8(br2) {
+  if (br2.readBits(1)) {
+    const nbits = br2.readBits(3);
     if (nbits === 0) {
       return 1;
     } else {
-      return br.readBits(nbits) + (1 << nbits);
+      return br2.readBits(nbits) + (1 << nbits);
     }
   }
   return 0;
 }
-function decodeWindowBits(br) {
-  if (br.readBits(1) === 0) return 16;
-  let n = br.readBits(3);
+function decodeWindowBits(br2) {
+  if (br2.readBits(1) === 0) return 16;
+  let n = br2.readBits(3);
   if (n > 0) return 17 + n;
-  n = br.readBits(3);
+  n = br2.readBits(3);
   if (n > 0) return 8 + n;
   return 17;
 }
-function jumpToByteBoundary(br) {
-  const new_bit_pos = br.bit_pos_ + 7 & ~7;
-  return !br.readBits(new_bit_pos - br.bit_pos_);
+function jumpToByteBoundary(br2) {
+  const new_bit_pos = br2.bit_pos_ + 7 & ~7;
+  return !br2.readBits(new_bit_pos - br2.bit_pos_);
 }
-function readBlockLength(table2, index, br) {
-  const code = readSymbol(table2, index, br);
+function readBlockLength(table2, index, br2) {
+  const code = readSymbol(table2, index, br2);
   const { offset, nbits } = kBlockLengthPrefixCode[code];
-  return offset + br.readBits(nbits);
+  return offset + br2.readBits(nbits);
 }
 
 // node_modules/hyparquet-compressors/src/brotli.context.js
@@ -67989,31 +70226,31 @@ var lookupOffsets = new Uint16Array([
 ]);
 
 // node_modules/hyparquet-compressors/src/brotli.contextmap.js
-function decodeContextMap(context_map_size, br) {
+function decodeContextMap(context_map_size, br2) {
   let max_run_length_prefix = 0;
-  br.readMoreInput();
-  const num_htrees = decodeVarLenUint8(br) + 1;
+  br2.readMoreInput();
+  const num_htrees = decodeVarLenUint8(br2) + 1;
   const context_map = new Uint8Array(context_map_size);
   if (num_htrees <= 1) {
     return [num_htrees, context_map];
   }
-  const use_rle_for_zeros = br.readBits(1);
+  const use_rle_for_zeros = br2.readBits(1);
   if (use_rle_for_zeros) {
-    max_run_length_prefix = br.readBits(4) + 1;
+    max_run_length_prefix = br2.readBits(4) + 1;
   }
   const table2 = [];
   for (let i = 0; i < HUFFMAN_MAX_TABLE_SIZE; i++) {
     table2[i] = new HuffmanCode(0, 0);
   }
-  readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br);
+  readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br2);
   for (let i = 0; i < context_map_size; ) {
-    br.readMoreInput();
-    const code = readSymbol(table2, 0, br);
+    br2.readMoreInput();
+    const code = readSymbol(table2, 0, br2);
     if (code === 0) {
       context_map[i] = 0;
       i++;
     } else if (code <= max_run_length_prefix) {
-      let reps = 1 + (1 << code) + br.readBits(code);
+      let reps = 1 + (1 << code) + br2.readBits(code);
       while (--reps) {
         if (i >= context_map_size) {
           throw new Error("[DecodeContextMap] i >= context_map_size");
@@ -68026,7 +70263,7 @@ function decodeContextMap(context_map_size, br) {
       i++;
     }
   }
-  if (br.readBits(1)) {
+  if (br2.readBits(1)) {
     inverseMoveToFrontTransform(context_map, context_map_size);
   }
   return [num_htrees, context_map];
@@ -68067,8 +70304,8 @@ var BrotliInput = class {
     if (this.pos + count > this.buffer.length) {
       count = this.buffer.length - this.pos;
     }
-    for (let p2 = 0; p2 < count; p2++)
-      buf[i + p2] = this.buffer[this.pos + p2];
+    for (let p = 0; p < count; p++)
+      buf[i + p] = this.buffer[this.pos + p];
     this.pos += count;
     return count;
   }
@@ -68100,12 +70337,12 @@ function bits(input, pos, mask) {
   const o = pos / 8 | 0;
   return (input[o] | input[o + 1] << 8) >> (pos & 7) & mask;
 }
-function bits16(d, p2) {
-  const o = p2 / 8 | 0;
-  return (d[o] | d[o + 1] << 8 | d[o + 2] << 16) >> (p2 & 7);
+function bits16(d, p) {
+  const o = p / 8 | 0;
+  return (d[o] | d[o + 1] << 8 | d[o + 2] << 16) >> (p & 7);
 }
-function shft(p2) {
-  return (p2 + 7) / 8 | 0;
+function shft(p) {
+  return (p + 7) / 8 | 0;
 }
 function gzipStart(input, i) {
   if (input[i++] !== 31 || input[i++] !== 139 || input[i++] !== 8) return 0;
@@ -68142,12 +70379,12 @@ function gunzip(input, output, inputIndex = 0, outputIndex = 0) {
       pos += 3;
       if (!type) {
         const s = shft(pos) + 4;
-        const l = input[s - 4] | input[s - 3] << 8;
-        const t = s + l;
+        const l2 = input[s - 4] | input[s - 3] << 8;
+        const t = s + l2;
         if (t > input.length) throw new Error("unexpected EOF");
-        ensureSize(outputIndex + l);
+        ensureSize(outputIndex + l2);
         out.set(input.subarray(s, t), outputIndex);
-        outputIndex += l;
+        outputIndex += l2;
         pos = t * 8;
         continue;
       } else if (type === 1) {
@@ -69395,18 +71632,18 @@ var kTransforms = [
   new Transform2(" ", kUppercaseFirst, "='")
 ];
 var kNumTransforms = kTransforms.length;
-function ToUpperCase(p2, i) {
-  if (p2[i] < 192) {
-    if (p2[i] >= 97 && p2[i] <= 122) {
-      p2[i] ^= 32;
+function ToUpperCase(p, i) {
+  if (p[i] < 192) {
+    if (p[i] >= 97 && p[i] <= 122) {
+      p[i] ^= 32;
     }
     return 1;
   }
-  if (p2[i] < 224) {
-    p2[i + 1] ^= 32;
+  if (p[i] < 224) {
+    p[i + 1] ^= 32;
     return 2;
   }
-  p2[i + 2] ^= 5;
+  p[i + 2] ^= 5;
   return 3;
 }
 function transformDictionaryWord(dst, idx, word, len, transform2) {
@@ -69558,8 +71795,8 @@ function brotli(input, output) {
   let dist_rb_idx = 0;
   const hgroup = [new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0)];
   const kRingBufferWriteAheadSlack = 128 + BrotliBitReader.READ_SIZE;
-  const br = new BrotliBitReader(input);
-  const window_bits = decodeWindowBits(br);
+  const br2 = new BrotliBitReader(input);
+  const window_bits = decodeWindowBits(br2);
   const max_backward_distance = (1 << window_bits) - 16;
   const ringbuffer_size = 1 << window_bits;
   const ringbuffer_mask = ringbuffer_size - 1;
@@ -69567,9 +71804,9 @@ function brotli(input, output) {
   const ringbuffer_end = ringbuffer_size;
   const block_type_trees = [];
   const block_len_trees = [];
-  for (let x2 = 0; x2 < 3 * HUFFMAN_MAX_TABLE_SIZE; x2++) {
-    block_type_trees[x2] = new HuffmanCode(0, 0);
-    block_len_trees[x2] = new HuffmanCode(0, 0);
+  for (let x = 0; x < 3 * HUFFMAN_MAX_TABLE_SIZE; x++) {
+    block_type_trees[x] = new HuffmanCode(0, 0);
+    block_len_trees[x] = new HuffmanCode(0, 0);
   }
   while (!input_end) {
     const block_length = [1 << 28, 1 << 28, 1 << 28];
@@ -69581,8 +71818,8 @@ function brotli(input, output) {
       hgroup[i].codes = [];
       hgroup[i].htrees = new Uint32Array();
     }
-    br.readMoreInput();
-    const _out = decodeMetaBlockLength(br);
+    br2.readMoreInput();
+    const _out = decodeMetaBlockLength(br2);
     let meta_block_remaining_len = _out.meta_block_length;
     if (pos + meta_block_remaining_len > output.buffer.length) {
       const tmp2 = new Uint8Array(pos + meta_block_remaining_len);
@@ -69591,46 +71828,46 @@ function brotli(input, output) {
     }
     input_end = _out.input_end;
     if (_out.is_metadata) {
-      jumpToByteBoundary(br);
+      jumpToByteBoundary(br2);
       for (; meta_block_remaining_len > 0; --meta_block_remaining_len) {
-        br.readMoreInput();
-        br.readBits(8);
+        br2.readMoreInput();
+        br2.readBits(8);
       }
       continue;
     }
     if (meta_block_remaining_len === 0) continue;
     if (_out.is_uncompressed) {
-      br.bit_pos_ = br.bit_pos_ + 7 & ~7;
-      copyUncompressedBlockToOutput(output, meta_block_remaining_len, pos, ringbuffer, ringbuffer_mask, br);
+      br2.bit_pos_ = br2.bit_pos_ + 7 & ~7;
+      copyUncompressedBlockToOutput(output, meta_block_remaining_len, pos, ringbuffer, ringbuffer_mask, br2);
       pos += meta_block_remaining_len;
       continue;
     }
     for (let i = 0; i < 3; i++) {
-      num_block_types[i] = decodeVarLenUint8(br) + 1;
+      num_block_types[i] = decodeVarLenUint8(br2) + 1;
       if (num_block_types[i] >= 2) {
-        readHuffmanCode(num_block_types[i] + 2, block_type_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
-        readHuffmanCode(kNumBlockLengthCodes, block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
-        block_length[i] = readBlockLength(block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
+        readHuffmanCode(num_block_types[i] + 2, block_type_trees, i * HUFFMAN_MAX_TABLE_SIZE, br2);
+        readHuffmanCode(kNumBlockLengthCodes, block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br2);
+        block_length[i] = readBlockLength(block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br2);
         block_type_rb_index[i] = 1;
       }
     }
-    br.readMoreInput();
-    const distance_postfix_bits = br.readBits(2);
-    const num_direct_distance_codes = NUM_DISTANCE_SHORT_CODES + (br.readBits(4) << distance_postfix_bits);
+    br2.readMoreInput();
+    const distance_postfix_bits = br2.readBits(2);
+    const num_direct_distance_codes = NUM_DISTANCE_SHORT_CODES + (br2.readBits(4) << distance_postfix_bits);
     const distance_postfix_mask = (1 << distance_postfix_bits) - 1;
     const num_distance_codes = num_direct_distance_codes + (48 << distance_postfix_bits);
     const context_modes = new Uint8Array(num_block_types[0]);
     for (let i = 0; i < num_block_types[0]; i++) {
-      br.readMoreInput();
-      context_modes[i] = br.readBits(2) << 1;
+      br2.readMoreInput();
+      context_modes[i] = br2.readBits(2) << 1;
     }
-    const [num_literal_htrees, context_map] = decodeContextMap(num_block_types[0] << kLiteralContextBits, br);
-    const [num_dist_htrees, dist_context_map] = decodeContextMap(num_block_types[2] << kDistanceContextBits, br);
+    const [num_literal_htrees, context_map] = decodeContextMap(num_block_types[0] << kLiteralContextBits, br2);
+    const [num_dist_htrees, dist_context_map] = decodeContextMap(num_block_types[2] << kDistanceContextBits, br2);
     hgroup[0] = new HuffmanTreeGroup(kNumLiteralCodes, num_literal_htrees);
     hgroup[1] = new HuffmanTreeGroup(kNumInsertAndCopyCodes, num_block_types[1]);
     hgroup[2] = new HuffmanTreeGroup(num_distance_codes, num_dist_htrees);
     for (let i = 0; i < 3; ++i) {
-      hgroup[i].decode(br);
+      hgroup[i].decode(br2);
     }
     let context_map_slice = 0;
     let dist_context_map_slice = 0;
@@ -69640,7 +71877,7 @@ function brotli(input, output) {
     let htree_command = hgroup[1].htrees[0];
     while (meta_block_remaining_len > 0) {
       let distance_code;
-      br.readMoreInput();
+      br2.readMoreInput();
       if (block_length[1] === 0) {
         decodeBlockType(
           num_block_types[1],
@@ -69649,13 +71886,13 @@ function brotli(input, output) {
           block_type,
           block_type_rb,
           block_type_rb_index,
-          br
+          br2
         );
-        block_length[1] = readBlockLength(block_len_trees, HUFFMAN_MAX_TABLE_SIZE, br);
+        block_length[1] = readBlockLength(block_len_trees, HUFFMAN_MAX_TABLE_SIZE, br2);
         htree_command = hgroup[1].htrees[block_type[1]];
       }
       block_length[1]--;
-      const cmd_code = readSymbol(hgroup[1].codes, htree_command, br);
+      const cmd_code = readSymbol(hgroup[1].codes, htree_command, br2);
       let range_idx = cmd_code >> 6;
       if (range_idx >= 2) {
         range_idx -= 2;
@@ -69665,14 +71902,14 @@ function brotli(input, output) {
       }
       const insertIndex = kInsertRangeLut[range_idx] + (cmd_code >> 3 & 7);
       const insertPrefix = kInsertLengthPrefixCode[insertIndex];
-      const insertLength = insertPrefix.offset + br.readBits(insertPrefix.nbits);
+      const insertLength = insertPrefix.offset + br2.readBits(insertPrefix.nbits);
       const copyIndex = kCopyRangeLut[range_idx] + (cmd_code & 7);
       const copyCode = kCopyLengthPrefixCode[copyIndex];
-      const copyLength = copyCode.offset + br.readBits(copyCode.nbits);
+      const copyLength = copyCode.offset + br2.readBits(copyCode.nbits);
       let prev_byte1 = ringbuffer[pos - 1 & ringbuffer_mask];
       let prev_byte2 = ringbuffer[pos - 2 & ringbuffer_mask];
       for (let j = 0; j < insertLength; j++) {
-        br.readMoreInput();
+        br2.readMoreInput();
         if (block_length[0] === 0) {
           decodeBlockType(
             num_block_types[0],
@@ -69681,9 +71918,9 @@ function brotli(input, output) {
             block_type,
             block_type_rb,
             block_type_rb_index,
-            br
+            br2
           );
-          block_length[0] = readBlockLength(block_len_trees, 0, br);
+          block_length[0] = readBlockLength(block_len_trees, 0, br2);
           const context_offset = block_type[0] << kLiteralContextBits;
           context_map_slice = context_offset;
           context_mode = context_modes[block_type[0]];
@@ -69694,7 +71931,7 @@ function brotli(input, output) {
         const literal_htree_index = context_map[context_map_slice + context3];
         block_length[0]--;
         prev_byte2 = prev_byte1;
-        prev_byte1 = readSymbol(hgroup[0].codes, hgroup[0].htrees[literal_htree_index], br);
+        prev_byte1 = readSymbol(hgroup[0].codes, hgroup[0].htrees[literal_htree_index], br2);
         ringbuffer[pos & ringbuffer_mask] = prev_byte1;
         if ((pos & ringbuffer_mask) === ringbuffer_mask) {
           output.write(ringbuffer, ringbuffer_size);
@@ -69704,7 +71941,7 @@ function brotli(input, output) {
       meta_block_remaining_len -= insertLength;
       if (meta_block_remaining_len <= 0) break;
       if (distance_code < 0) {
-        br.readMoreInput();
+        br2.readMoreInput();
         if (block_length[2] === 0) {
           decodeBlockType(
             num_block_types[2],
@@ -69713,22 +71950,22 @@ function brotli(input, output) {
             block_type,
             block_type_rb,
             block_type_rb_index,
-            br
+            br2
           );
-          block_length[2] = readBlockLength(block_len_trees, 2 * HUFFMAN_MAX_TABLE_SIZE, br);
+          block_length[2] = readBlockLength(block_len_trees, 2 * HUFFMAN_MAX_TABLE_SIZE, br2);
           dist_context_map_slice = block_type[2] << kDistanceContextBits;
         }
         block_length[2]--;
         const context3 = (copyLength > 4 ? 3 : copyLength - 2) & 255;
         const dist_htree_index = dist_context_map[dist_context_map_slice + context3];
-        distance_code = readSymbol(hgroup[2].codes, hgroup[2].htrees[dist_htree_index], br);
+        distance_code = readSymbol(hgroup[2].codes, hgroup[2].htrees[dist_htree_index], br2);
         if (distance_code >= num_direct_distance_codes) {
           distance_code -= num_direct_distance_codes;
           const postfix = distance_code & distance_postfix_mask;
           distance_code >>= distance_postfix_bits;
           const nbits = (distance_code >> 1) + 1;
           const offset = (2 + (distance_code & 1) << nbits) - 4;
-          distance_code = num_direct_distance_codes + (offset + br.readBits(nbits) << distance_postfix_bits) + postfix;
+          distance_code = num_direct_distance_codes + (offset + br2.readBits(nbits) << distance_postfix_bits) + postfix;
         }
       }
       const distance = translateShortCodes(distance_code, dist_rb, dist_rb_idx);
@@ -70037,46 +72274,46 @@ function scoreBlock(queries, q0, q1, q2, q3, items, itemStart, itemEnd, dim, out
     const oy = ox + dim;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
     for (let t = 0; t < dim; t++) {
-      const x2 = items[ox + t];
+      const x = items[ox + t];
       const y = items[oy + t];
       const a = queries[o0 + t];
       const b = queries[o1 + t];
       const c = queries[o2 + t];
       const e = queries[o3 + t];
-      s0 += a * x2;
-      s1 += b * x2;
-      s2 += c * x2;
-      s3 += e * x2;
+      s0 += a * x;
+      s1 += b * x;
+      s2 += c * x;
+      s3 += e * x;
       r0 += a * y;
       r1 += b * y;
       r2 += c * y;
       r3 += e * y;
     }
-    const p2 = j - itemStart;
-    out[p2] = s0;
-    out[stride + p2] = s1;
-    out[2 * stride + p2] = s2;
-    out[3 * stride + p2] = s3;
-    out[p2 + 1] = r0;
-    out[stride + p2 + 1] = r1;
-    out[2 * stride + p2 + 1] = r2;
-    out[3 * stride + p2 + 1] = r3;
+    const p = j - itemStart;
+    out[p] = s0;
+    out[stride + p] = s1;
+    out[2 * stride + p] = s2;
+    out[3 * stride + p] = s3;
+    out[p + 1] = r0;
+    out[stride + p + 1] = r1;
+    out[2 * stride + p + 1] = r2;
+    out[3 * stride + p + 1] = r3;
   }
   if (j < itemEnd) {
     const ox = j * dim;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let t = 0; t < dim; t++) {
-      const x2 = items[ox + t];
-      s0 += queries[o0 + t] * x2;
-      s1 += queries[o1 + t] * x2;
-      s2 += queries[o2 + t] * x2;
-      s3 += queries[o3 + t] * x2;
+      const x = items[ox + t];
+      s0 += queries[o0 + t] * x;
+      s1 += queries[o1 + t] * x;
+      s2 += queries[o2 + t] * x;
+      s3 += queries[o3 + t] * x;
     }
-    const p2 = j - itemStart;
-    out[p2] = s0;
-    out[stride + p2] = s1;
-    out[2 * stride + p2] = s2;
-    out[3 * stride + p2] = s3;
+    const p = j - itemStart;
+    out[p] = s0;
+    out[stride + p] = s1;
+    out[2 * stride + p] = s2;
+    out[3 * stride + p] = s3;
   }
 }
 function rowDot(a, ia, b, ib, dim) {
@@ -70138,14 +72375,14 @@ function crossProduct(a, da, b, db, count) {
     const rows = Math.min(chunk, count - start);
     transposeRows(a, da, start, rows, at2);
     transposeRows(b, db, start, rows, bt);
-    for (let p2 = 0; p2 < da; p2 += QUERY_GROUP) {
-      const last = Math.min(p2 + QUERY_GROUP, da) - 1;
-      const pick = (slot) => Math.min(p2 + slot, last);
+    for (let p = 0; p < da; p += QUERY_GROUP) {
+      const last = Math.min(p + QUERY_GROUP, da) - 1;
+      const pick = (slot) => Math.min(p + slot, last);
       scoreBlock(at2, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
-      for (let slot = 0; p2 + slot <= last; slot++) {
-        const base = (p2 + slot) * db;
+      for (let slot = 0; p + slot <= last; slot++) {
+        const base = (p + slot) * db;
         const from = slot * db;
-        for (let q2 = 0; q2 < db; q2++) out[base + q2] = out[base + q2] + tile[from + q2];
+        for (let q = 0; q < db; q++) out[base + q] = out[base + q] + tile[from + q];
       }
     }
   }
@@ -70170,10 +72407,10 @@ function cosine(a, b) {
   let na = 0;
   let nb = 0;
   for (let j = 0; j < a.length; j++) {
-    const x2 = a[j];
+    const x = a[j];
     const y = b[j];
-    dot += x2 * y;
-    na += x2 * x2;
+    dot += x * y;
+    na += x * x;
     nb += y * y;
   }
   if (na === 0 || nb === 0) return null;
@@ -70205,18 +72442,18 @@ var TopKLists = class {
   offer(list, score, index) {
     const { scores, indices } = this;
     const base = list * this.k;
-    let p2 = base + this.k - 1;
-    const worst = scores[p2];
-    if (score < worst || score === worst && index > indices[p2]) return;
-    while (p2 > base) {
-      const above = scores[p2 - 1];
-      if (above > score || above === score && indices[p2 - 1] < index) break;
-      scores[p2] = above;
-      indices[p2] = indices[p2 - 1];
-      p2 -= 1;
+    let p = base + this.k - 1;
+    const worst = scores[p];
+    if (score < worst || score === worst && index > indices[p]) return;
+    while (p > base) {
+      const above = scores[p - 1];
+      if (above > score || above === score && indices[p - 1] < index) break;
+      scores[p] = above;
+      indices[p] = indices[p - 1];
+      p -= 1;
     }
-    scores[p2] = score;
-    indices[p2] = index;
+    scores[p] = score;
+    indices[p] = index;
     this.worst[list] = scores[base + this.k - 1];
   }
   /** The best-first indices of list `list` (a view, not a copy). */
@@ -70452,9 +72689,9 @@ var WasmEngine = class {
       for (const result of parts2) {
         const indices = result.indices;
         const scores = result.scores;
-        for (let p2 = 0; p2 < indices.length; p2++) {
-          const index = indices[p2];
-          if (index !== 2147483647) merged.offer(Math.floor(p2 / k), scores[p2], index);
+        for (let p = 0; p < indices.length; p++) {
+          const index = indices[p];
+          if (index !== 2147483647) merged.offer(Math.floor(p / k), scores[p], index);
         }
       }
       return merged.indices;
@@ -70512,8 +72749,8 @@ function split(rows, parts) {
   const groups2 = Math.ceil(rows.length / QUERY_GROUP);
   const slices = [];
   let start = 0;
-  for (let p2 = 0; p2 < parts; p2++) {
-    const end = Math.min(rows.length, Math.round(groups2 * (p2 + 1) / parts) * QUERY_GROUP);
+  for (let p = 0; p < parts; p++) {
+    const end = Math.min(rows.length, Math.round(groups2 * (p + 1) / parts) * QUERY_GROUP);
     if (end > start) slices.push(rows.slice(start, end));
     start = end;
   }
@@ -70528,6 +72765,9 @@ function concat3(parts) {
   }
   return out;
 }
+
+// src/measure/streams.ts
+var STREAM = { sample: 1, bootstrap: 2, kmeans: 3, map: 4 };
 
 // src/stats/random.ts
 function seededRandom(seed) {
@@ -70552,6 +72792,121 @@ function sampleIndices(population, size, random2) {
   return pool.subarray(0, take).sort();
 }
 
+// src/maps/umap-layout.ts
+var import_umap_js = __toESM(require_dist2(), 1);
+var MAP_EPOCHS = 80;
+async function umapLayout(engine, values, count, dim, k, seed, label) {
+  const neighbourCount = Math.min(k, count - 1);
+  const neighbours = await engine.nearestNeighbours(values, count, dim, neighbourCount, null, label);
+  const indices = [];
+  const distances = [];
+  for (let i = 0; i < count; i++) {
+    const row = [i];
+    const distance = [0];
+    for (let t = 0; t < neighbourCount; t++) {
+      const j = neighbours[i * neighbourCount + t];
+      let dot = 0;
+      for (let c = 0; c < dim; c++) dot += values[i * dim + c] * values[j * dim + c];
+      row.push(j);
+      distance.push(Math.max(0, 1 - dot));
+    }
+    indices.push(row);
+    distances.push(distance);
+  }
+  const umap = new import_umap_js.UMAP({ nComponents: 2, nNeighbors: neighbourCount + 1, minDist: 0.1, nEpochs: MAP_EPOCHS, random: seededRandom(seed) });
+  umap.setPrecomputedKNN(indices, distances);
+  const embedding = count > 2 ? umap.fit(Array.from({ length: count }, () => [0])) : Array.from({ length: count }, (_, i) => [i, i]);
+  return { coordinates: scaleToGrid(embedding), neighbours };
+}
+function scaleToGrid(points) {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const [x = 0, y = 0] of points) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  const span = Math.max(maxX - minX, maxY - minY) || 1;
+  const out = new Int32Array(points.length * 2);
+  points.forEach(([x = 0, y = 0], i) => {
+    out[2 * i] = Math.round((x - minX) / span * 1e4);
+    out[2 * i + 1] = Math.round((y - minY) / span * 1e4);
+  });
+  return out;
+}
+
+// src/maps/maps-step.ts
+var MAP_POINTS = 1e3;
+var JOINT_POINTS = 500;
+var MOVED_LINES = 40;
+var MAP_TEXT = 200;
+var mapsStep = {
+  name: "maps",
+  describe: (_, { maps }) => `maps (UMAP of ${maps.points.ids.length} of ${maps.total} items${maps.joint ? ", and a joint view" : ""})`,
+  run: async (input, done) => ({ maps: await buildMaps(input, done) })
+};
+function gather2(values, dim, rows, allocate) {
+  const out = allocate(rows.length * dim);
+  rows.forEach((row, i) => out.set(values.subarray(row * dim, (row + 1) * dim), i * dim));
+  return out;
+}
+async function buildMaps({ engine, pair, settings, allQueries }, done) {
+  const random2 = seededRandom(settings.seed ^ STREAM.map);
+  const sampled = pair.count > MAP_POINTS;
+  const rows = sampled ? Array.from(sampleIndices(pair.count, MAP_POINTS, random2)).sort((a, b) => a - b) : Array.from({ length: pair.count }, (_, i) => i);
+  const allocate = (length) => engine.allocate(length);
+  const k = settings.k;
+  const reference = await umapLayout(engine, gather2(pair.reference, pair.referenceDim, rows, allocate), rows.length, pair.referenceDim, k, settings.seed, "map of the reference space");
+  const candidate = await umapLayout(engine, gather2(pair.candidate, pair.candidateDim, rows, allocate), rows.length, pair.candidateDim, k, settings.seed, "map of the candidate space");
+  const assignment = done.assignment;
+  const clusterOf = new Int32Array(pair.count);
+  assignment.clusters.forEach((cluster, index) => cluster.rows.forEach((row) => clusterOf[row] = index));
+  const detail = done.knnDetail;
+  const overlapOfRow = /* @__PURE__ */ new Map();
+  detail.queryRows.forEach((row, position) => overlapOfRow.set(row, detail.overlaps[position]));
+  const positionOfRow = /* @__PURE__ */ new Map();
+  (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).forEach((row, position) => positionOfRow.set(row, position));
+  const text = (row) => {
+    const value = pair.metadata?.[row]?.text;
+    if (typeof value !== "string") return null;
+    return value.length > MAP_TEXT ? `${value.slice(0, MAP_TEXT - 1)}\u2026` : value;
+  };
+  const shardRun = settings.queryShard !== null;
+  let joint = null;
+  const paired = done.paired ?? null;
+  if (paired !== null) {
+    const subset = rows.length > JOINT_POINTS ? Array.from(sampleIndices(rows.length, JOINT_POINTS, random2)).sort((a, b) => a - b) : rows.map((_, i) => i);
+    const subsetRows = subset.map((point) => rows[point]);
+    const dim = pair.referenceDim;
+    const both = allocate(2 * subsetRows.length * dim);
+    both.set(gather2(pair.reference, dim, subsetRows, (length) => new Float32Array(length)));
+    both.set(gather2(pair.candidate, dim, subsetRows, (length) => new Float32Array(length)), subsetRows.length * dim);
+    const layout = await umapLayout(engine, both, 2 * subsetRows.length, dim, k, settings.seed, "joint map");
+    const half = subsetRows.length * 2;
+    const moved = subset.map((_, i) => i).sort((a, b) => paired.values[subsetRows[a]] - paired.values[subsetRows[b]] || a - b).slice(0, MOVED_LINES);
+    joint = { points: subset, reference: Array.from(layout.coordinates.subarray(0, half)), candidate: Array.from(layout.coordinates.subarray(half)), moved };
+  }
+  return {
+    method: `UMAP (umap-js, ${MAP_EPOCHS} epochs, seed ${settings.seed}) of the engine's exact cosine ${k}-NN graph`,
+    total: pair.count,
+    sampled,
+    clusters: assignment.clusters.map((cluster) => cluster.name),
+    points: {
+      ids: rows.map((row) => pair.ids[row]),
+      text: rows.map(text),
+      cluster: rows.map((row) => clusterOf[row]),
+      overlap: rows.map((row) => shardRun ? null : overlapOfRow.get(row) ?? null),
+      query: rows.map((row) => positionOfRow.get(row) ?? null)
+    },
+    reference: Array.from(reference.coordinates),
+    candidate: Array.from(candidate.coordinates),
+    joint
+  };
+}
+
 // src/metrics/types.ts
 function dimensionMismatchReason(matrices) {
   return matrices.referenceDim === matrices.candidateDim ? null : `dimensions differ (${matrices.referenceDim} \u2192 ${matrices.candidateDim}): the coordinates are not comparable one to one`;
@@ -70563,7 +72918,7 @@ var MAX_REPORT_TEXT = 1e3;
 
 // src/settings.ts
 var DEFAULT_SAMPLE = 5e3;
-var OUTPUT_FORMATS = ["text", "json", "markdown"];
+var OUTPUT_FORMATS = ["text", "json", "markdown", "html"];
 var SETTING_OPTIONS = {
   reference: "reference embeddings (.npy, .npz, .jsonl, .json, .csv, .tsv, .parquet, .arrow/.feather/.ipc)",
   candidate: "candidate embeddings, same probe items under the same ids",
@@ -70590,6 +72945,7 @@ var SETTING_OPTIONS = {
   config: "gate policy file (YAML or JSON)",
   format: `report format (${OUTPUT_FORMATS.join("|")}, default text)`,
   output: "write the report to this file instead of stdout",
+  html: "also write a self-contained HTML report (UMAP maps, charts, tables) to this file",
   kernel: `kNN kernel (${KERNELS.join("|")}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
   threads: "worker threads for the WebAssembly kernel (default: all cores)",
   "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
@@ -70672,6 +73028,8 @@ function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(
     config: text("config"),
     outputFormat: choice("format", OUTPUT_FORMATS) ?? "text",
     output: text("output"),
+    html: text("html"),
+    maps: text("html") !== null || raw.format === "html",
     paths,
     kernel: choice("kernel", KERNELS) ?? "auto",
     threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
@@ -70705,10 +73063,10 @@ async function runMeasureSteps(steps, input, log) {
 }
 
 // node_modules/ml-distance-euclidean/lib/euclidean.js
-function squaredEuclidean(p2, q2) {
+function squaredEuclidean(p, q) {
   let d = 0;
-  for (let i = 0; i < p2.length; i++) {
-    d += (p2[i] - q2[i]) * (p2[i] - q2[i]);
+  for (let i = 0; i < p.length; i++) {
+    d += (p[i] - q[i]) * (p[i] - q[i]);
   }
   return d;
 }
@@ -70778,38 +73136,38 @@ function xFindClosestIndex(array, target, options2 = {}) {
 }
 
 // node_modules/ml-spectra-processing/lib/x/xGetFromToIndex.js
-function xGetFromToIndex(x2, options2 = {}) {
+function xGetFromToIndex(x, options2 = {}) {
   let { fromIndex, toIndex } = options2;
   const { from, to } = options2;
   if (fromIndex === void 0) {
     if (from !== void 0) {
-      fromIndex = xFindClosestIndex(x2, from);
+      fromIndex = xFindClosestIndex(x, from);
     } else {
       fromIndex = 0;
     }
   }
   if (toIndex === void 0) {
     if (to !== void 0) {
-      toIndex = xFindClosestIndex(x2, to);
+      toIndex = xFindClosestIndex(x, to);
     } else {
-      toIndex = x2.length - 1;
+      toIndex = x.length - 1;
     }
   }
   if (fromIndex < 0)
     fromIndex = 0;
   if (toIndex < 0)
     toIndex = 0;
-  if (fromIndex >= x2.length)
-    fromIndex = x2.length - 1;
-  if (toIndex >= x2.length)
-    toIndex = x2.length - 1;
+  if (fromIndex >= x.length)
+    fromIndex = x.length - 1;
+  if (toIndex >= x.length)
+    toIndex = x.length - 1;
   if (fromIndex > toIndex)
     [fromIndex, toIndex] = [toIndex, fromIndex];
   return { fromIndex, toIndex };
 }
 
 // node_modules/ml-matrix/matrix.mjs
-var matrix = __toESM(require_matrix(), 1);
+var matrix = __toESM(require_matrix2(), 1);
 var Matrix2 = matrix.Matrix;
 var SingularValueDecomposition2 = matrix.SingularValueDecomposition;
 var matrix_default = matrix.default.Matrix ? matrix.default.Matrix : matrix.Matrix;
@@ -70870,7 +73228,7 @@ var FFTCache = class {
 var fftCache = new FFTCache();
 
 // node_modules/ml-spectra-processing/lib/utils/createRandomArray.js
-var import_ml_xsadd = __toESM(require_lib2(), 1);
+var import_ml_xsadd = __toESM(require_lib4(), 1);
 
 // node_modules/ml-spectra-processing/lib/x/xSum.js
 function xSum(array, options2 = {}) {
@@ -70937,24 +73295,24 @@ function updateClusterID(data, centers, clusterID, distance) {
   }
   return clusterID;
 }
-function updateCenters(prevCenters, data, clusterID, K) {
+function updateCenters(prevCenters, data, clusterID, K2) {
   const nDim = data[0].length;
-  const centers = new Array(K);
-  const centersLen = new Array(K);
-  for (let i = 0; i < K; i++) {
+  const centers = new Array(K2);
+  const centersLen = new Array(K2);
+  for (let i = 0; i < K2; i++) {
     centers[i] = new Array(nDim);
     centersLen[i] = 0;
     for (let j = 0; j < nDim; j++) {
       centers[i][j] = 0;
     }
   }
-  for (let l = 0; l < data.length; l++) {
-    centersLen[clusterID[l]]++;
+  for (let l2 = 0; l2 < data.length; l2++) {
+    centersLen[clusterID[l2]]++;
     for (let dim = 0; dim < nDim; dim++) {
-      centers[clusterID[l]][dim] += data[l][dim];
+      centers[clusterID[l2]][dim] += data[l2][dim];
     }
   }
-  for (let id = 0; id < K; id++) {
+  for (let id = 0; id < K2; id++) {
     for (let d = 0; d < nDim; d++) {
       if (centersLen[id]) {
         centers[id][d] /= centersLen[id];
@@ -71031,36 +73389,36 @@ var KMeansResult = class {
 };
 
 // node_modules/ml-kmeans/lib/assert.js
-function assertUnreachable(x2, message) {
-  throw new Error(`${message}: "${String(x2)}"`);
+function assertUnreachable(x, message) {
+  throw new Error(`${message}: "${String(x)}"`);
 }
-function validateKmeansInput(data, K) {
-  if (K <= 0 || K > data.length || !Number.isInteger(K)) {
+function validateKmeansInput(data, K2) {
+  if (K2 <= 0 || K2 > data.length || !Number.isInteger(K2)) {
     throw new Error("K should be a positive integer smaller than the number of points");
   }
 }
 
 // node_modules/ml-kmeans/lib/initialization.js
-var import_ml_random = __toESM(require_lib3(), 1);
-function random(data, K, seed) {
+var import_ml_random = __toESM(require_lib5(), 1);
+function random(data, K2, seed) {
   const random2 = new import_ml_random.Random(seed);
-  return random2.choice(data, { size: K });
+  return random2.choice(data, { size: K2 });
 }
-function mostDistant(data, K, distanceMatrix, seed) {
+function mostDistant(data, K2, distanceMatrix, seed) {
   const random2 = new import_ml_random.Random(seed);
-  const ans = new Array(K);
+  const ans = new Array(K2);
   ans[0] = Math.floor(random2.random() * data.length);
-  if (K > 1) {
+  if (K2 > 1) {
     const maxDist = { dist: -1, index: -1 };
-    for (let l = 0; l < data.length; ++l) {
-      if (distanceMatrix[ans[0]][l] > maxDist.dist) {
-        maxDist.dist = distanceMatrix[ans[0]][l];
-        maxDist.index = l;
+    for (let l2 = 0; l2 < data.length; ++l2) {
+      if (distanceMatrix[ans[0]][l2] > maxDist.dist) {
+        maxDist.dist = distanceMatrix[ans[0]][l2];
+        maxDist.index = l2;
       }
     }
     ans[1] = maxDist.index;
-    if (K > 2) {
-      for (let k = 2; k < K; ++k) {
+    if (K2 > 2) {
+      for (let k = 2; k < K2; ++k) {
         let center = { dist: -1, index: -1 };
         for (let m = 0; m < data.length; ++m) {
           let minDistCent = { dist: Number.MAX_VALUE, index: -1 };
@@ -71084,12 +73442,12 @@ function mostDistant(data, K, distanceMatrix, seed) {
   }
   return ans.map((index) => data[index]);
 }
-function kmeanspp(X, K, options2 = {}) {
+function kmeanspp(X, K2, options2 = {}) {
   const m = new Matrix2(X);
   const nSamples = m.rows;
   const random2 = new import_ml_random.Random(options2.seed);
   const centers = [];
-  const localTrials = options2.localTrials || 2 + Math.floor(Math.log(K));
+  const localTrials = options2.localTrials || 2 + Math.floor(Math.log(K2));
   const firstCenterIdx = random2.randInt(nSamples);
   centers.push(m.getRow(firstCenterIdx));
   let closestDistSquared = new Matrix2(1, m.rows);
@@ -71097,7 +73455,7 @@ function kmeanspp(X, K, options2 = {}) {
     closestDistSquared.set(0, i, squaredEuclidean(m.getRow(i), centers[0]));
   }
   let probabilities = Matrix2.mul(closestDistSquared, 1 / xSum(closestDistSquared.getRow(0)));
-  for (let i = 1; i < K; i++) {
+  for (let i = 1; i < K2; i++) {
     const candidateIdx = random2.choice(nSamples, {
       replace: true,
       size: localTrials,
@@ -71142,16 +73500,16 @@ var defaultOptions2 = {
   initialization: "kmeans++",
   distanceFunction: squaredEuclidean
 };
-function step(centers, data, clusterID, K, options2, iterations) {
+function step(centers, data, clusterID, K2, options2, iterations) {
   clusterID = updateClusterID(data, centers, clusterID, options2.distanceFunction);
-  const newCenters = updateCenters(centers, data, clusterID, K);
+  const newCenters = updateCenters(centers, data, clusterID, K2);
   const converged = hasConverged(newCenters, centers, options2.distanceFunction, options2.tolerance);
   return new KMeansResult(clusterID, newCenters, converged, iterations, options2.distanceFunction);
 }
-function kmeans(data, K, options2) {
+function kmeans(data, K2, options2) {
   const definedOptions = getDefinedOptions(options2);
-  validateKmeansInput(data, K);
-  let centers = initializeCenters(data, K, definedOptions);
+  validateKmeansInput(data, K2);
+  let centers = initializeCenters(data, K2, definedOptions);
   if (definedOptions.maxIterations === 0) {
     definedOptions.maxIterations = Number.MAX_VALUE;
   }
@@ -71160,7 +73518,7 @@ function kmeans(data, K, options2) {
   let stepNumber = 0;
   let stepResult;
   while (!converged && stepNumber < definedOptions.maxIterations) {
-    stepResult = step(centers, data, clusterID, K, definedOptions, ++stepNumber);
+    stepResult = step(centers, data, clusterID, K2, definedOptions, ++stepNumber);
     converged = stepResult.converged;
     centers = stepResult.centroids;
   }
@@ -71169,10 +73527,10 @@ function kmeans(data, K, options2) {
   }
   return stepResult;
 }
-function initializeCenters(data, K, options2) {
+function initializeCenters(data, K2, options2) {
   let centers;
   if (Array.isArray(options2.initialization)) {
-    if (options2.initialization.length !== K) {
+    if (options2.initialization.length !== K2) {
       throw new Error("The initial centers should have the same length as K");
     } else {
       centers = options2.initialization;
@@ -71180,13 +73538,13 @@ function initializeCenters(data, K, options2) {
   } else {
     switch (options2.initialization) {
       case "kmeans++":
-        centers = kmeanspp(data, K, options2);
+        centers = kmeanspp(data, K2, options2);
         break;
       case "random":
-        centers = random(data, K, options2.seed);
+        centers = random(data, K2, options2.seed);
         break;
       case "mostDistant":
-        centers = mostDistant(data, K, calculateDistanceMatrix(data, options2.distanceFunction), options2.seed);
+        centers = mostDistant(data, K2, calculateDistanceMatrix(data, options2.distanceFunction), options2.seed);
         break;
       default:
         assertUnreachable(options2.initialization, "Unknown initialization method");
@@ -71344,10 +73702,10 @@ function summariseRanks(ranks, k, threshold) {
 }
 
 // src/stats/quantile.ts
-function quantileSorted(sorted, p2) {
+function quantileSorted(sorted, p) {
   const n = sorted.length;
   if (n === 0) throw new RangeError("quantile of an empty array");
-  const h = (n - 1) * p2;
+  const h = (n - 1) * p;
   const lower = Math.floor(h);
   const upper = Math.min(lower + 1, n - 1);
   const a = sorted[lower];
@@ -71382,12 +73740,12 @@ async function knnOverlap(engine, matrices, k, queryRows) {
   const candidateNeighbours = await engine.nearestNeighbours(matrices.candidate, count, matrices.candidateDim, k, queryRows, "kNN in the candidate space");
   const overlaps = new Float64Array(rows.length);
   const mark = new Int32Array(count).fill(-1);
-  for (let q2 = 0; q2 < rows.length; q2++) {
-    const base = q2 * k;
-    for (let t = 0; t < k; t++) mark[referenceNeighbours[base + t]] = q2;
+  for (let q = 0; q < rows.length; q++) {
+    const base = q * k;
+    for (let t = 0; t < k; t++) mark[referenceNeighbours[base + t]] = q;
     let shared = 0;
-    for (let t = 0; t < k; t++) if (mark[candidateNeighbours[base + t]] === q2) shared += 1;
-    overlaps[q2] = shared / k;
+    for (let t = 0; t < k; t++) if (mark[candidateNeighbours[base + t]] === q) shared += 1;
+    overlaps[q] = shared / k;
   }
   return { k, queryRows: rows, overlaps, referenceNeighbours, candidateNeighbours };
 }
@@ -71406,8 +73764,17 @@ function summariseKnnOverlap(detail, sampled, random2) {
     p50: quantileSorted(sorted, 0.5),
     min: sorted[0],
     ci95: sampled ? bootstrapMeanInterval(detail.overlaps, random2) : null,
+    histogram: overlapHistogram(detail.overlaps, detail.k),
     worstPositions: positions.slice(0, WORST_ITEMS)
   };
+}
+function overlapHistogram(overlaps, k) {
+  const counts = new Array(k + 1).fill(0);
+  for (let i = 0; i < overlaps.length; i++) {
+    const shared = Math.round(overlaps[i] * k);
+    counts[shared] = (counts[shared] ?? 0) + 1;
+  }
+  return counts;
 }
 
 // src/metrics/linear-cka.ts
@@ -71442,11 +73809,11 @@ function crossProducts(matrices) {
 function centredFrobenius(product, meanX, meanY, n) {
   const dy = meanY.length;
   let sum = 0;
-  for (let p2 = 0; p2 < meanX.length; p2++) {
-    const scaled = n * meanX[p2];
-    const base = p2 * dy;
-    for (let q2 = 0; q2 < dy; q2++) {
-      const value = product[base + q2] - scaled * meanY[q2];
+  for (let p = 0; p < meanX.length; p++) {
+    const scaled = n * meanX[p];
+    const base = p * dy;
+    for (let q = 0; q < dy; q++) {
+      const value = product[base + q] - scaled * meanY[q];
       sum += value * value;
     }
   }
@@ -71478,7 +73845,7 @@ function pairedCosine(reference, candidate, count, dim) {
 function procrustesAlignedCosine(candidateByReference, n, d) {
   const product = candidateByReference;
   const rows = [];
-  for (let p2 = 0; p2 < d; p2++) rows.push(Array.from(product.subarray(p2 * d, (p2 + 1) * d)));
+  for (let p = 0; p < d; p++) rows.push(Array.from(product.subarray(p * d, (p + 1) * d)));
   const svd = new SingularValueDecomposition2(new Matrix2(rows), {
     computeLeftSingularVectors: false,
     computeRightSingularVectors: false,
@@ -71488,9 +73855,6 @@ function procrustesAlignedCosine(candidateByReference, n, d) {
   for (const sigma of svd.diagonal) nuclear += sigma;
   return Math.max(-1, Math.min(1, nuclear / n));
 }
-
-// src/measure/streams.ts
-var STREAM = { sample: 1, bootstrap: 2, kmeans: 3, map: 4 };
 
 // src/measure/steps.ts
 var knnOverlapStep = {
@@ -71566,7 +73930,7 @@ async function measure(engine, pair, settings, log, steps = MEASURE_STEPS) {
   const slice = shard ? shardRange(totalQueries, shard) : null;
   const queryRows = slice ? (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).slice(slice.start, slice.end) : allQueries;
   if (shard && slice) log.info(`query shard ${shard.index}/${shard.count}: queries ${slice.start}\u2013${slice.end - 1} of ${totalQueries}`);
-  const input = { engine, pair, settings, queryRows, sampled, dimensionReason: dimensionMismatchReason(pair) };
+  const input = { engine, pair, settings, queryRows, allQueries, sampled, dimensionReason: dimensionMismatchReason(pair) };
   const done = await runMeasureSteps(steps, input, log);
   const worst = worstItems(pair, done);
   const metrics = shapeMetrics(input, done, worst.map(({ position: _position, ...item }) => item));
@@ -71579,7 +73943,7 @@ async function measure(engine, pair, settings, log, steps = MEASURE_STEPS) {
     ranks: done.cross?.ranks ?? null,
     worst: worst.map((item) => ({ ...item, position: item.position + slice.start }))
   } : null;
-  return { metrics, shardItems };
+  return { metrics, maps: done.maps ?? null, shardItems };
 }
 function worstItems(pair, done) {
   const detail = done.knnDetail;
@@ -71920,7 +74284,7 @@ async function compareDetailed(settings, log, context3 = {}) {
         `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
       );
     }
-    const { metrics, shardItems } = await measure(engine, pair, settings, log);
+    const { metrics, maps, shardItems } = await measure(engine, pair, settings, log, settings.maps ? [...MEASURE_STEPS, mapsStep] : MEASURE_STEPS);
     const bump = classifyBump({
       referenceManifest,
       candidateManifest,
@@ -71952,6 +74316,7 @@ async function compareDetailed(settings, log, context3 = {}) {
       candidate: candidate.summary,
       alignment: pair.summary,
       metrics,
+      maps,
       bump,
       verdict
     };
@@ -71991,531 +74356,555 @@ import { createHash } from "node:crypto";
 
 // src/report/generated/validators.js
 var import_ucs2length = __toESM(require_ucs2length(), 1);
-var pr = p;
-var oe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
-var Ze = Object.prototype.hasOwnProperty;
-var me = import_ucs2length.default.default ?? import_ucs2length.default;
-var We = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
-function Ne(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+var $r = l;
+var ie = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var Je = Object.prototype.hasOwnProperty;
+var ne = import_ucs2length.default.default ?? import_ucs2length.default;
+var vr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
+function Ae(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
   let r = null, e = 0;
-  const l = Ne.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
-    if (me(i) > 256) return Ne.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
-    if (!We.test(i)) return Ne.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
-  } else return Ne.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Ne.errors = r, e === 0;
+  const d = Ae.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 256) return Ae.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
+    if (!vr.test(i)) return Ae.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
+  } else return Ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Ae.errors = r, e === 0;
 }
-Ne.evaluated = { dynamicProps: false, dynamicItems: false };
-function Pe(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+Ae.evaluated = { dynamicProps: false, dynamicItems: false };
+function ke(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
   let r = null, e = 0;
-  const l = Pe.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
-    if (me(i) > 4096) return Pe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return Pe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Pe.errors = r, e === 0;
-}
-Pe.evaluated = { dynamicProps: false, dynamicItems: false };
-var Xe = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
-function ie(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = ie.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let k;
-    if (i.source === void 0 && (k = "source") || i.format === void 0 && (k = "format") || i.count === void 0 && (k = "count") || i.dim === void 0 && (k = "dim") || i.idSource === void 0 && (k = "idSource") || i.manifest === void 0 && (k = "manifest")) return ie.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: k } }], false;
-    {
-      const V = e;
-      for (const u in i) if (!(u === "source" || u === "format" || u === "count" || u === "dim" || u === "idSource" || u === "manifest")) {
-        return ie.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
-        break;
-      }
-      if (V === e) {
-        if (i.source !== void 0) {
-          const u = e;
-          Pe(i.source, { instancePath: t + "/source", parentData: i, parentDataProperty: "source", rootData: f, dynamicAnchors: c }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
-          var m = u === e;
-        } else var m = true;
-        if (m) {
-          if (i.format !== void 0) {
-            let u = i.format;
-            const v = e;
-            if (!(u === "npy" || u === "npz" || u === "jsonl" || u === "json" || u === "csv" || u === "tsv" || u === "parquet" || u === "arrow")) return ie.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Xe.properties.format.enum } }], false;
-            var m = v === e;
-          } else var m = true;
-          if (m) {
-            if (i.count !== void 0) {
-              let u = i.count;
-              const v = e;
-              if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-              if (e === v && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-              var m = v === e;
-            } else var m = true;
-            if (m) {
-              if (i.dim !== void 0) {
-                let u = i.dim;
-                const v = e;
-                if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return ie.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
-                if (e === v && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return ie.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                var m = v === e;
-              } else var m = true;
-              if (m) {
-                if (i.idSource !== void 0) {
-                  let u = i.idSource;
-                  const v = e;
-                  if (e === v) if (typeof u == "string") {
-                    if (me(u) > 5e3) return ie.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
-                  } else return ie.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
-                  var m = v === e;
-                } else var m = true;
-                if (m) if (i.manifest !== void 0) {
-                  let u = i.manifest;
-                  const v = e, ye = e;
-                  let de = false;
-                  const M = e;
-                  Pe(u, { instancePath: t + "/manifest", parentData: i, parentDataProperty: "manifest", rootData: f, dynamicAnchors: c }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
-                  var N = M === e;
-                  de = de || N;
-                  const z = e;
-                  if (u !== null) {
-                    const T = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                    r === null ? r = [T] : r.push(T), e++;
-                  }
-                  var N = z === e;
-                  if (de = de || N, de) e = ye, r !== null && (ye ? r.length = ye : r = null);
-                  else {
-                    const T = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
-                    return r === null ? r = [T] : r.push(T), e++, ie.errors = r, false;
-                  }
-                  var m = v === e;
-                } else var m = true;
-              }
-            }
-          }
-        }
-      }
-    }
-  } else return ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return ie.errors = r, e === 0;
-}
-ie.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function R(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = R.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "number" && isFinite(i)) {
-    if (i > 1 || isNaN(i)) return R.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-    if (i < 0 || isNaN(i)) return R.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-  } else return R.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
-  return R.errors = r, e === 0;
-}
-R.evaluated = { dynamicProps: false, dynamicItems: false };
-function re(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = re.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
-    if (me(i) > 4096) return re.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (me(i) < 1) return re.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return re.errors = r, e === 0;
-}
-re.evaluated = { dynamicProps: false, dynamicItems: false };
-function ue(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = ue.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let k;
-    if (i.count === void 0 && (k = "count") || i.examples === void 0 && (k = "examples")) return ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: k } }], false;
-    {
-      const V = e;
-      for (const u in i) if (!(u === "count" || u === "examples")) {
-        return ue.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
-        break;
-      }
-      if (V === e) {
-        if (i.count !== void 0) {
-          let u = i.count;
-          const v = e;
-          if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return ue.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-          if (e === v && typeof u == "number" && isFinite(u) && (u < 0 || isNaN(u))) return ue.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-          var m = v === e;
-        } else var m = true;
-        if (m) if (i.examples !== void 0) {
-          let u = i.examples;
-          const v = e;
-          if (e === v) if (Array.isArray(u)) {
-            if (u.length > 10) return ue.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
-            {
-              var N = true;
-              const de = u.length;
-              for (let M = 0; M < de; M++) {
-                const z = e;
-                re(u[M], { instancePath: t + "/examples/" + M, parentData: u, parentDataProperty: M, rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                var N = z === e;
-                if (!N) break;
-              }
-            }
-          } else return ue.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
-          var m = v === e;
-        } else var m = true;
-      }
-    }
-  } else return ue.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return ue.errors = r, e === 0;
-}
-ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function _e2(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = _e2.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (Array.isArray(i)) {
-    if (i.length > 2) return _e2.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
-    if (i.length < 2) return _e2.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
-    {
-      var m = true;
-      const N = i.length;
-      for (let k = 0; k < N; k++) {
-        let V = i[k];
-        const u = e;
-        if (!(typeof V == "number" && isFinite(V))) return _e2.errors = [{ instancePath: t + "/" + k, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
-        var m = u === e;
-        if (!m) break;
-      }
-    }
-  } else return _e2.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return _e2.errors = r, e === 0;
-}
-_e2.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-function De(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = De.evaluated;
-  l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0);
-  const m = e;
-  let N = false;
-  const k = e;
-  R(i, { instancePath: t, parentData: K, parentDataProperty: B, rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-  var u = k === e;
-  N = N || u;
-  const V = e;
-  if (i !== null) {
-    const v = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [v] : r.push(v), e++;
-  }
-  var u = V === e;
-  if (N = N || u, N) e = m, r !== null && (m ? r.length = m : r = null);
-  else {
-    const v = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [v] : r.push(v), e++, De.errors = r, false;
-  }
-  return De.errors = r, e === 0;
-}
-De.evaluated = { dynamicProps: false, dynamicItems: false };
-var Ye = { type: ["string", "null"], maxLength: 1e3 };
-function E(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = E.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), typeof i != "string" && i !== null ? (E.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Ye.type } }], false) : e === 0 && typeof i == "string" && me(i) > 1e3 ? (E.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (E.errors = r, e === 0);
-}
-E.evaluated = { dynamicProps: false, dynamicItems: false };
-var er = { type: ["number", "null"] };
-function q(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = q.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (q.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: er.type } }], false) : (q.errors = r, e === 0);
-}
-q.evaluated = { dynamicProps: false, dynamicItems: false };
-var rr = { enum: ["none", "patch", "minor", "major", null] };
-function Ve(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = Ve.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" || i === null ? (Ve.errors = r, e === 0) : (Ve.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: rr.enum } }], false);
-}
-Ve.evaluated = { dynamicProps: false, dynamicItems: false };
-var tr = { enum: ["none", "patch", "minor", "major"] };
-function ee(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = ee.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" ? (ee.errors = r, e === 0) : (ee.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: tr.enum } }], false);
-}
-ee.evaluated = { dynamicProps: false, dynamicItems: false };
-function ke(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = ke.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
-    if (me(i) > 4096) return ke.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  const d = ke.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return ke.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
   } else return ke.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
   return ke.errors = r, e === 0;
 }
 ke.evaluated = { dynamicProps: false, dynamicItems: false };
-var sr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
-var ze = { validate: Ie };
-function Ie(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+var hr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
+function oe(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
   let r = null, e = 0;
-  const l = Ie.evaluated;
-  l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0);
-  const m = e;
-  let N = false;
-  const k = e;
-  if (!(typeof i == "number" && isFinite(i)) && typeof i != "boolean" && i !== null) {
-    const D = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: sr.anyOf[0].type } };
-    r === null ? r = [D] : r.push(D), e++;
-  }
-  var pe = k === e;
-  N = N || pe;
-  const V = e;
-  if (e === V) if (typeof i == "string") {
-    if (me(i) > 65536) {
-      const D = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
-      r === null ? r = [D] : r.push(D), e++;
-    }
-  } else {
-    const D = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
-    r === null ? r = [D] : r.push(D), e++;
-  }
-  var pe = V === e;
-  N = N || pe;
-  const u = e;
-  if (e === u) if (Array.isArray(i)) if (i.length > 1e4) {
-    const D = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-    r === null ? r = [D] : r.push(D), e++;
-  } else {
-    var v = true;
-    const D = i.length;
-    for (let Z = 0; Z < D; Z++) {
-      const y = e;
-      ze.validate(i[Z], { instancePath: t + "/" + Z, parentData: i, parentDataProperty: Z, rootData: f, dynamicAnchors: c }) || (r = r === null ? ze.validate.errors : r.concat(ze.validate.errors), e = r.length);
-      var v = y === e;
-      if (!v) break;
-    }
-  }
-  else {
-    const D = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
-    r === null ? r = [D] : r.push(D), e++;
-  }
-  var pe = u === e;
-  if (N = N || pe, pe) var ye = true;
-  const de = e;
-  if (e === de) if (i && typeof i == "object" && !Array.isArray(i)) if (Object.keys(i).length > 1e4) {
-    const D = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
-    r === null ? r = [D] : r.push(D), e++;
-  } else {
-    for (const D in i) {
-      const Z = e;
-      if (typeof D == "string" && me(D) > 4096) {
-        const y = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: D };
-        r === null ? r = [y] : r.push(y), e++;
-      }
-      var M = Z === e;
-      if (!M) {
-        const y = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: D } };
-        r === null ? r = [y] : r.push(y), e++;
+  const d = oe.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let _;
+    if (i.source === void 0 && (_ = "source") || i.format === void 0 && (_ = "format") || i.count === void 0 && (_ = "count") || i.dim === void 0 && (_ = "dim") || i.idSource === void 0 && (_ = "idSource") || i.manifest === void 0 && (_ = "manifest")) return oe.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
+    {
+      const A = e;
+      for (const y in i) if (!(y === "source" || y === "format" || y === "count" || y === "dim" || y === "idSource" || y === "manifest")) {
+        return oe.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: y } }], false;
         break;
       }
+      if (A === e) {
+        if (i.source !== void 0) {
+          const y = e;
+          ke(i.source, { instancePath: t + "/source", parentData: i, parentDataProperty: "source", rootData: f, dynamicAnchors: m }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+          var c = y === e;
+        } else var c = true;
+        if (c) {
+          if (i.format !== void 0) {
+            let y = i.format;
+            const h = e;
+            if (!(y === "npy" || y === "npz" || y === "jsonl" || y === "json" || y === "csv" || y === "tsv" || y === "parquet" || y === "arrow")) return oe.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: hr.properties.format.enum } }], false;
+            var c = h === e;
+          } else var c = true;
+          if (c) {
+            if (i.count !== void 0) {
+              let y = i.count;
+              const h = e;
+              if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return oe.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+              if (e === h && typeof y == "number" && isFinite(y) && (y < 1 || isNaN(y))) return oe.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+              var c = h === e;
+            } else var c = true;
+            if (c) {
+              if (i.dim !== void 0) {
+                let y = i.dim;
+                const h = e;
+                if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return oe.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
+                if (e === h && typeof y == "number" && isFinite(y) && (y < 1 || isNaN(y))) return oe.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                var c = h === e;
+              } else var c = true;
+              if (c) {
+                if (i.idSource !== void 0) {
+                  let y = i.idSource;
+                  const h = e;
+                  if (e === h) if (typeof y == "string") {
+                    if (ne(y) > 5e3) return oe.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
+                  } else return oe.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
+                  var c = h === e;
+                } else var c = true;
+                if (c) if (i.manifest !== void 0) {
+                  let y = i.manifest;
+                  const h = e, ve = e;
+                  let fe = false;
+                  const ee = e;
+                  ke(y, { instancePath: t + "/manifest", parentData: i, parentDataProperty: "manifest", rootData: f, dynamicAnchors: m }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                  var C = ee === e;
+                  fe = fe || C;
+                  const R = e;
+                  if (y !== null) {
+                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                    r === null ? r = [we] : r.push(we), e++;
+                  }
+                  var C = R === e;
+                  if (fe = fe || C, fe) e = ve, r !== null && (ve ? r.length = ve : r = null);
+                  else {
+                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
+                    return r === null ? r = [we] : r.push(we), e++, oe.errors = r, false;
+                  }
+                  var c = h === e;
+                } else var c = true;
+              }
+            }
+          }
+        }
+      }
     }
-    if (M) for (const D in i) {
-      const Z = e;
-      ze.validate(i[D], { instancePath: t + "/" + D.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: i, parentDataProperty: D, rootData: f, dynamicAnchors: c }) || (r = r === null ? ze.validate.errors : r.concat(ze.validate.errors), e = r.length);
-      var z = Z === e;
-      if (!z) break;
-    }
-  }
-  else {
-    const D = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
-    r === null ? r = [D] : r.push(D), e++;
-  }
-  var pe = de === e;
-  if (N = N || pe, pe) var T = true;
-  if (N) e = m, r !== null && (m ? r.length = m : r = null);
-  else {
-    const D = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [D] : r.push(D), e++, Ie.errors = r, false;
-  }
-  return Ie.errors = r, l.props = T, l.items = ye, e === 0;
+  } else return oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return oe.errors = r, e === 0;
 }
-Ie.evaluated = { dynamicProps: true, dynamicItems: true };
-function $e(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+oe.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function K(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
   let r = null, e = 0;
-  const l = $e.evaluated;
-  l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0);
-  const m = e;
-  let N = false;
-  const k = e;
-  Ne(i, { instancePath: t, parentData: K, parentDataProperty: B, rootData: f, dynamicAnchors: c }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
-  var u = k === e;
-  N = N || u;
-  const V = e;
+  const d = K.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "number" && isFinite(i)) {
+    if (i > 1 || isNaN(i)) return K.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+    if (i < 0 || isNaN(i)) return K.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+  } else return K.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
+  return K.errors = r, e === 0;
+}
+K.evaluated = { dynamicProps: false, dynamicItems: false };
+function Y(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Y.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return Y.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ne(i) < 1) return Y.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return Y.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Y.errors = r, e === 0;
+}
+Y.evaluated = { dynamicProps: false, dynamicItems: false };
+function ye(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = ye.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let _;
+    if (i.count === void 0 && (_ = "count") || i.examples === void 0 && (_ = "examples")) return ye.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
+    {
+      const A = e;
+      for (const y in i) if (!(y === "count" || y === "examples")) {
+        return ye.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: y } }], false;
+        break;
+      }
+      if (A === e) {
+        if (i.count !== void 0) {
+          let y = i.count;
+          const h = e;
+          if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+          if (e === h && typeof y == "number" && isFinite(y) && (y < 0 || isNaN(y))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+          var c = h === e;
+        } else var c = true;
+        if (c) if (i.examples !== void 0) {
+          let y = i.examples;
+          const h = e;
+          if (e === h) if (Array.isArray(y)) {
+            if (y.length > 10) return ye.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+            {
+              var C = true;
+              const fe = y.length;
+              for (let ee = 0; ee < fe; ee++) {
+                const R = e;
+                Y(y[ee], { instancePath: t + "/examples/" + ee, parentData: y, parentDataProperty: ee, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
+                var C = R === e;
+                if (!C) break;
+              }
+            }
+          } else return ye.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
+          var c = h === e;
+        } else var c = true;
+      }
+    }
+  } else return ye.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ye.errors = r, e === 0;
+}
+ye.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Ne(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Ne.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (Array.isArray(i)) {
+    if (i.length > 2) return Ne.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (i.length < 2) return Ne.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+    {
+      var c = true;
+      const C = i.length;
+      for (let _ = 0; _ < C; _++) {
+        let A = i[_];
+        const y = e;
+        if (!(typeof A == "number" && isFinite(A))) return Ne.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        var c = y === e;
+        if (!c) break;
+      }
+    }
+  } else return Ne.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Ne.errors = r, e === 0;
+}
+Ne.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+function je(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = je.evaluated;
+  d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0);
+  const c = e;
+  let C = false;
+  const _ = e;
+  K(i, { instancePath: t, parentData: H, parentDataProperty: J, rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+  var y = _ === e;
+  C = C || y;
+  const A = e;
   if (i !== null) {
-    const v = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [v] : r.push(v), e++;
+    const h = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [h] : r.push(h), e++;
   }
-  var u = V === e;
-  if (N = N || u, N) e = m, r !== null && (m ? r.length = m : r = null);
+  var y = A === e;
+  if (C = C || y, C) e = c, r !== null && (c ? r.length = c : r = null);
   else {
-    const v = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [v] : r.push(v), e++, $e.errors = r, false;
+    const h = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [h] : r.push(h), e++, je.errors = r, false;
   }
-  return $e.errors = r, e === 0;
+  return je.errors = r, e === 0;
 }
-$e.evaluated = { dynamicProps: false, dynamicItems: false };
-var Je = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
-function xe(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+je.evaluated = { dynamicProps: false, dynamicItems: false };
+var gr = { type: ["string", "null"], maxLength: 1e3 };
+function Q(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
   let r = null, e = 0;
-  const l = xe.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (xe.errors = r, e === 0) : (xe.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Je.enum } }], false);
+  const d = Q.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), typeof i != "string" && i !== null ? (Q.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: gr.type } }], false) : e === 0 && typeof i == "string" && ne(i) > 1e3 ? (Q.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (Q.errors = r, e === 0);
 }
-xe.evaluated = { dynamicProps: false, dynamicItems: false };
-var ir = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
-function Me(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+Q.evaluated = { dynamicProps: false, dynamicItems: false };
+var Pr = { type: ["number", "null"] };
+function M(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
   let r = null, e = 0;
-  const l = Me.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "kNN overlap (mean)" || i === "kNN overlap (p10)" || i === "linear CKA" || i === "paired cosine (mean)" || i === "centroid cosine distance" || i === "centroid relative shift" || i === "inter-centroid distance change (absolute)" || i === "cross-model top-1" || i === "Procrustes-aligned cosine (mean)" ? (Me.errors = r, e === 0) : (Me.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: ir.enum } }], false);
+  const d = M.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (M.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Pr.type } }], false) : (M.errors = r, e === 0);
+}
+M.evaluated = { dynamicProps: false, dynamicItems: false };
+function pe(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = pe.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (Array.isArray(i)) {
+    if (i.length > 1e4) return pe.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
+    {
+      var c = true;
+      const C = i.length;
+      for (let _ = 0; _ < C; _++) {
+        let A = i[_];
+        const y = e;
+        if (!(typeof A == "number" && !(A % 1) && !isNaN(A) && isFinite(A))) return pe.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
+        if (e === y && typeof A == "number" && isFinite(A)) {
+          if (A > 1e4 || isNaN(A)) return pe.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
+          if (A < 0 || isNaN(A)) return pe.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+        }
+        var c = y === e;
+        if (!c) break;
+      }
+    }
+  } else return pe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return pe.errors = r, e === 0;
+}
+pe.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+var kr = { enum: ["none", "patch", "minor", "major", null] };
+function Me(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Me.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" || i === null ? (Me.errors = r, e === 0) : (Me.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: kr.enum } }], false);
 }
 Me.evaluated = { dynamicProps: false, dynamicItems: false };
-function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
+var br = { enum: ["none", "patch", "minor", "major"] };
+function se(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
   let r = null, e = 0;
-  const l = p.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let Ce;
-    if (i.schemaVersion === void 0 && (Ce = "schemaVersion") || i.tool === void 0 && (Ce = "tool") || i.settings === void 0 && (Ce = "settings") || i.reference === void 0 && (Ce = "reference") || i.candidate === void 0 && (Ce = "candidate") || i.alignment === void 0 && (Ce = "alignment") || i.metrics === void 0 && (Ce = "metrics") || i.bump === void 0 && (Ce = "bump") || i.verdict === void 0 && (Ce = "verdict")) return p.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Ce } }], false;
-    {
-      const Ue = e;
-      for (const n in i) if (!Ze.call(oe.properties, n)) {
-        return p.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
+  const d = se.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" ? (se.errors = r, e === 0) : (se.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: br.enum } }], false);
+}
+se.evaluated = { dynamicProps: false, dynamicItems: false };
+function be(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = be.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return be.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return be.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return be.errors = r, e === 0;
+}
+be.evaluated = { dynamicProps: false, dynamicItems: false };
+var wr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
+var Qe = { validate: Ce };
+function Ce(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Ce.evaluated;
+  d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0);
+  const c = e;
+  let C = false;
+  const _ = e;
+  if (!(typeof i == "number" && isFinite(i)) && typeof i != "boolean" && i !== null) {
+    const $ = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: wr.anyOf[0].type } };
+    r === null ? r = [$] : r.push($), e++;
+  }
+  var de = _ === e;
+  C = C || de;
+  const A = e;
+  if (e === A) if (typeof i == "string") {
+    if (ne(i) > 65536) {
+      const $ = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
+      r === null ? r = [$] : r.push($), e++;
+    }
+  } else {
+    const $ = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
+    r === null ? r = [$] : r.push($), e++;
+  }
+  var de = A === e;
+  C = C || de;
+  const y = e;
+  if (e === y) if (Array.isArray(i)) if (i.length > 1e4) {
+    const $ = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+    r === null ? r = [$] : r.push($), e++;
+  } else {
+    var h = true;
+    const $ = i.length;
+    for (let ce = 0; ce < $; ce++) {
+      const v = e;
+      Qe.validate(i[ce], { instancePath: t + "/" + ce, parentData: i, parentDataProperty: ce, rootData: f, dynamicAnchors: m }) || (r = r === null ? Qe.validate.errors : r.concat(Qe.validate.errors), e = r.length);
+      var h = v === e;
+      if (!h) break;
+    }
+  }
+  else {
+    const $ = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
+    r === null ? r = [$] : r.push($), e++;
+  }
+  var de = y === e;
+  if (C = C || de, de) var ve = true;
+  const fe = e;
+  if (e === fe) if (i && typeof i == "object" && !Array.isArray(i)) if (Object.keys(i).length > 1e4) {
+    const $ = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
+    r === null ? r = [$] : r.push($), e++;
+  } else {
+    for (const $ in i) {
+      const ce = e;
+      if (typeof $ == "string" && ne($) > 4096) {
+        const v = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: $ };
+        r === null ? r = [v] : r.push(v), e++;
+      }
+      var ee = ce === e;
+      if (!ee) {
+        const v = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: $ } };
+        r === null ? r = [v] : r.push(v), e++;
         break;
       }
-      if (Ue === e) {
+    }
+    if (ee) for (const $ in i) {
+      const ce = e;
+      Qe.validate(i[$], { instancePath: t + "/" + $.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: i, parentDataProperty: $, rootData: f, dynamicAnchors: m }) || (r = r === null ? Qe.validate.errors : r.concat(Qe.validate.errors), e = r.length);
+      var R = ce === e;
+      if (!R) break;
+    }
+  }
+  else {
+    const $ = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
+    r === null ? r = [$] : r.push($), e++;
+  }
+  var de = fe === e;
+  if (C = C || de, de) var we = true;
+  if (C) e = c, r !== null && (c ? r.length = c : r = null);
+  else {
+    const $ = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [$] : r.push($), e++, Ce.errors = r, false;
+  }
+  return Ce.errors = r, d.props = we, d.items = ve, e === 0;
+}
+Ce.evaluated = { dynamicProps: true, dynamicItems: true };
+function qe(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = qe.evaluated;
+  d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0);
+  const c = e;
+  let C = false;
+  const _ = e;
+  Ae(i, { instancePath: t, parentData: H, parentDataProperty: J, rootData: f, dynamicAnchors: m }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+  var y = _ === e;
+  C = C || y;
+  const A = e;
+  if (i !== null) {
+    const h = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [h] : r.push(h), e++;
+  }
+  var y = A === e;
+  if (C = C || y, C) e = c, r !== null && (c ? r.length = c : r = null);
+  else {
+    const h = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [h] : r.push(h), e++, qe.errors = r, false;
+  }
+  return qe.errors = r, e === 0;
+}
+qe.evaluated = { dynamicProps: false, dynamicItems: false };
+var ur = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
+function Ie(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Ie.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (Ie.errors = r, e === 0) : (Ie.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: ur.enum } }], false);
+}
+Ie.evaluated = { dynamicProps: false, dynamicItems: false };
+var _r2 = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
+function Te(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Te.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "kNN overlap (mean)" || i === "kNN overlap (p10)" || i === "linear CKA" || i === "paired cosine (mean)" || i === "centroid cosine distance" || i === "centroid relative shift" || i === "inter-centroid distance change (absolute)" || i === "cross-model top-1" || i === "Procrustes-aligned cosine (mean)" ? (Te.errors = r, e === 0) : (Te.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: _r2.enum } }], false);
+}
+Te.evaluated = { dynamicProps: false, dynamicItems: false };
+function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = l.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let Fe;
+    if (i.schemaVersion === void 0 && (Fe = "schemaVersion") || i.tool === void 0 && (Fe = "tool") || i.settings === void 0 && (Fe = "settings") || i.reference === void 0 && (Fe = "reference") || i.candidate === void 0 && (Fe = "candidate") || i.alignment === void 0 && (Fe = "alignment") || i.metrics === void 0 && (Fe = "metrics") || i.bump === void 0 && (Fe = "bump") || i.verdict === void 0 && (Fe = "verdict")) return l.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Fe } }], false;
+    {
+      const yr = e;
+      for (const n in i) if (!Je.call(ie.properties, n)) {
+        return l.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
+        break;
+      }
+      if (yr === e) {
         if (i.schemaVersion !== void 0) {
           const n = e;
-          if (i.schemaVersion !== 1) return p.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-          var m = n === e;
-        } else var m = true;
-        if (m) {
+          if (i.schemaVersion !== 1) return l.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          var c = n === e;
+        } else var c = true;
+        if (c) {
           if (i.tool !== void 0) {
             let n = i.tool;
-            const fe = e;
-            if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
-              let w;
-              if (n.name === void 0 && (w = "name") || n.version === void 0 && (w = "version")) return p.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: w } }], false;
+            const le = e;
+            if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
+              let q;
+              if (n.name === void 0 && (q = "name") || n.version === void 0 && (q = "version")) return l.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: q } }], false;
               {
-                const Oe = e;
+                const $e = e;
                 for (const s in n) if (!(s === "name" || s === "version")) {
-                  return p.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                  return l.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                   break;
                 }
-                if (Oe === e) {
+                if ($e === e) {
                   if (n.name !== void 0) {
                     const s = e;
-                    if (n.name !== "embedding-gate") return p.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
-                    var N = s === e;
-                  } else var N = true;
-                  if (N) if (n.version !== void 0) {
+                    if (n.name !== "embedding-gate") return l.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
+                    var C = s === e;
+                  } else var C = true;
+                  if (C) if (n.version !== void 0) {
                     const s = e;
-                    Ne(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
-                    var N = s === e;
-                  } else var N = true;
+                    Ae(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                    var C = s === e;
+                  } else var C = true;
                 }
               }
-            } else return p.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
-            var m = fe === e;
-          } else var m = true;
-          if (m) {
+            } else return l.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
+            var c = le === e;
+          } else var c = true;
+          if (c) {
             if (i.settings !== void 0) {
               let n = i.settings;
-              const fe = e;
-              if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
-                let w;
-                if (n.k === void 0 && (w = "k") || n.sample === void 0 && (w = "sample") || n.exactLimit === void 0 && (w = "exactLimit") || n.seed === void 0 && (w = "seed") || n.clusters === void 0 && (w = "clusters") || n.minCoverage === void 0 && (w = "minCoverage") || n.compatThreshold === void 0 && (w = "compatThreshold") || n.equivalenceTolerance === void 0 && (w = "equivalenceTolerance") || n.config === void 0 && (w = "config") || n.kernel === void 0 && (w = "kernel")) return p.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: w } }], false;
+              const le = e;
+              if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
+                let q;
+                if (n.k === void 0 && (q = "k") || n.sample === void 0 && (q = "sample") || n.exactLimit === void 0 && (q = "exactLimit") || n.seed === void 0 && (q = "seed") || n.clusters === void 0 && (q = "clusters") || n.minCoverage === void 0 && (q = "minCoverage") || n.compatThreshold === void 0 && (q = "compatThreshold") || n.equivalenceTolerance === void 0 && (q = "equivalenceTolerance") || n.config === void 0 && (q = "config") || n.kernel === void 0 && (q = "kernel")) return l.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: q } }], false;
                 {
-                  const Oe = e;
-                  for (const s in n) if (!Ze.call(oe.properties.settings.properties, s)) {
-                    return p.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                  const $e = e;
+                  for (const s in n) if (!Je.call(ie.properties.settings.properties, s)) {
+                    return l.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                     break;
                   }
-                  if (Oe === e) {
+                  if ($e === e) {
                     if (n.k !== void 0) {
                       let s = n.k;
-                      const P = e;
-                      if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var k = P === e;
-                    } else var k = true;
-                    if (k) {
+                      const x = e;
+                      if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var _ = x === e;
+                    } else var _ = true;
+                    if (_) {
                       if (n.sample !== void 0) {
                         let s = n.sample;
-                        const P = e;
-                        if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s)) && s !== null) return p.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: oe.properties.settings.properties.sample.type } }], false;
-                        if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var k = P === e;
-                      } else var k = true;
-                      if (k) {
+                        const x = e;
+                        if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s)) && s !== null) return l.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: ie.properties.settings.properties.sample.type } }], false;
+                        if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var _ = x === e;
+                      } else var _ = true;
+                      if (_) {
                         if (n.exactLimit !== void 0) {
                           let s = n.exactLimit;
-                          const P = e;
-                          if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
-                          if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                          var k = P === e;
-                        } else var k = true;
-                        if (k) {
+                          const x = e;
+                          if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
+                          if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                          var _ = x === e;
+                        } else var _ = true;
+                        if (_) {
                           if (n.seed !== void 0) {
                             let s = n.seed;
-                            const P = e;
-                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === P && typeof s == "number" && isFinite(s) && (s < 0 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                            var k = P === e;
-                          } else var k = true;
-                          if (k) {
+                            const x = e;
+                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === x && typeof s == "number" && isFinite(s) && (s < 0 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                            var _ = x === e;
+                          } else var _ = true;
+                          if (_) {
                             if (n.clusters !== void 0) {
                               let s = n.clusters;
-                              const P = e;
-                              if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
-                              if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                              var k = P === e;
-                            } else var k = true;
-                            if (k) {
+                              const x = e;
+                              if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
+                              if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                              var _ = x === e;
+                            } else var _ = true;
+                            if (_) {
                               if (n.minCoverage !== void 0) {
                                 let s = n.minCoverage;
-                                const P = e;
-                                if (!(typeof s == "number" && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
-                                var k = P === e;
-                              } else var k = true;
-                              if (k) {
+                                const x = e;
+                                if (!(typeof s == "number" && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
+                                var _ = x === e;
+                              } else var _ = true;
+                              if (_) {
                                 if (n.compatThreshold !== void 0) {
                                   let s = n.compatThreshold;
-                                  const P = e;
-                                  if (!(typeof s == "number" && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
-                                  var k = P === e;
-                                } else var k = true;
-                                if (k) {
+                                  const x = e;
+                                  if (!(typeof s == "number" && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
+                                  var _ = x === e;
+                                } else var _ = true;
+                                if (_) {
                                   if (n.equivalenceTolerance !== void 0) {
                                     let s = n.equivalenceTolerance;
-                                    const P = e;
-                                    if (!(typeof s == "number" && isFinite(s))) return p.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
-                                    var k = P === e;
-                                  } else var k = true;
-                                  if (k) {
+                                    const x = e;
+                                    if (!(typeof s == "number" && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
+                                    var _ = x === e;
+                                  } else var _ = true;
+                                  if (_) {
                                     if (n.config !== void 0) {
                                       let s = n.config;
-                                      const P = e, ge = e;
-                                      let $ = false;
-                                      const d = e;
-                                      Pe(s, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: f, dynamicAnchors: c }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
-                                      var V = d === e;
-                                      $ = $ || V;
+                                      const x = e, T = e;
+                                      let I = false;
+                                      const o = e;
+                                      ke(s, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: f, dynamicAnchors: m }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                      var A = o === e;
+                                      I = I || A;
                                       const a = e;
                                       if (s !== null) {
-                                        const ce = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                        r === null ? r = [ce] : r.push(ce), e++;
+                                        const V = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                        r === null ? r = [V] : r.push(V), e++;
                                       }
-                                      var V = a === e;
-                                      if ($ = $ || V, $) e = ge, r !== null && (ge ? r.length = ge : r = null);
+                                      var A = a === e;
+                                      if (I = I || A, I) e = T, r !== null && (T ? r.length = T : r = null);
                                       else {
-                                        const ce = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
-                                        return r === null ? r = [ce] : r.push(ce), e++, p.errors = r, false;
+                                        const V = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
+                                        return r === null ? r = [V] : r.push(V), e++, l.errors = r, false;
                                       }
-                                      var k = P === e;
-                                    } else var k = true;
-                                    if (k) if (n.kernel !== void 0) {
+                                      var _ = x === e;
+                                    } else var _ = true;
+                                    if (_) if (n.kernel !== void 0) {
                                       let s = n.kernel;
-                                      const P = e;
-                                      if (!(s === "relaxed-simd" || s === "simd" || s === "js")) return p.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: oe.properties.settings.properties.kernel.enum } }], false;
-                                      var k = P === e;
-                                    } else var k = true;
+                                      const x = e;
+                                      if (!(s === "relaxed-simd" || s === "simd" || s === "js")) return l.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: ie.properties.settings.properties.kernel.enum } }], false;
+                                      var _ = x === e;
+                                    } else var _ = true;
                                   }
                                 }
                               }
@@ -72526,245 +74915,268 @@ function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
                     }
                   }
                 }
-              } else return p.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
-              var m = fe === e;
-            } else var m = true;
-            if (m) {
+              } else return l.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
+              var c = le === e;
+            } else var c = true;
+            if (c) {
               if (i.reference !== void 0) {
                 const n = e;
-                ie(i.reference, { instancePath: t + "/reference", parentData: i, parentDataProperty: "reference", rootData: f, dynamicAnchors: c }) || (r = r === null ? ie.errors : r.concat(ie.errors), e = r.length);
-                var m = n === e;
-              } else var m = true;
-              if (m) {
+                oe(i.reference, { instancePath: t + "/reference", parentData: i, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                var c = n === e;
+              } else var c = true;
+              if (c) {
                 if (i.candidate !== void 0) {
                   const n = e;
-                  ie(i.candidate, { instancePath: t + "/candidate", parentData: i, parentDataProperty: "candidate", rootData: f, dynamicAnchors: c }) || (r = r === null ? ie.errors : r.concat(ie.errors), e = r.length);
-                  var m = n === e;
-                } else var m = true;
-                if (m) {
+                  oe(i.candidate, { instancePath: t + "/candidate", parentData: i, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                  var c = n === e;
+                } else var c = true;
+                if (c) {
                   if (i.alignment !== void 0) {
                     let n = i.alignment;
-                    const fe = e;
-                    if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
-                      let w;
-                      if (n.matched === void 0 && (w = "matched") || n.coverage === void 0 && (w = "coverage") || n.referenceOnly === void 0 && (w = "referenceOnly") || n.candidateOnly === void 0 && (w = "candidateOnly")) return p.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: w } }], false;
+                    const le = e;
+                    if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
+                      let q;
+                      if (n.matched === void 0 && (q = "matched") || n.coverage === void 0 && (q = "coverage") || n.referenceOnly === void 0 && (q = "referenceOnly") || n.candidateOnly === void 0 && (q = "candidateOnly")) return l.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: q } }], false;
                       {
-                        const Oe = e;
+                        const $e = e;
                         for (const s in n) if (!(s === "matched" || s === "coverage" || s === "referenceOnly" || s === "candidateOnly")) {
-                          return p.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                          return l.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                           break;
                         }
-                        if (Oe === e) {
+                        if ($e === e) {
                           if (n.matched !== void 0) {
                             let s = n.matched;
-                            const P = e;
-                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return p.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === P && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return p.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                            var u = P === e;
-                          } else var u = true;
-                          if (u) {
+                            const x = e;
+                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                            var y = x === e;
+                          } else var y = true;
+                          if (y) {
                             if (n.coverage !== void 0) {
                               const s = e;
-                              R(n.coverage, { instancePath: t + "/alignment/coverage", parentData: n, parentDataProperty: "coverage", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-                              var u = s === e;
-                            } else var u = true;
-                            if (u) {
+                              K(n.coverage, { instancePath: t + "/alignment/coverage", parentData: n, parentDataProperty: "coverage", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                              var y = s === e;
+                            } else var y = true;
+                            if (y) {
                               if (n.referenceOnly !== void 0) {
                                 const s = e;
-                                ue(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: f, dynamicAnchors: c }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                var u = s === e;
-                              } else var u = true;
-                              if (u) if (n.candidateOnly !== void 0) {
+                                ye(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: f, dynamicAnchors: m }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
+                                var y = s === e;
+                              } else var y = true;
+                              if (y) if (n.candidateOnly !== void 0) {
                                 const s = e;
-                                ue(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: f, dynamicAnchors: c }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                var u = s === e;
-                              } else var u = true;
+                                ye(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: f, dynamicAnchors: m }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
+                                var y = s === e;
+                              } else var y = true;
                             }
                           }
                         }
                       }
-                    } else return p.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
-                    var m = fe === e;
-                  } else var m = true;
-                  if (m) {
+                    } else return l.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
+                    var c = le === e;
+                  } else var c = true;
+                  if (c) {
                     if (i.metrics !== void 0) {
                       let n = i.metrics;
-                      const fe = e;
-                      if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
-                        let w;
-                        if (n.knnOverlap === void 0 && (w = "knnOverlap") || n.cka === void 0 && (w = "cka") || n.centroid === void 0 && (w = "centroid") || n.paired === void 0 && (w = "paired") || n.crossRetrieval === void 0 && (w = "crossRetrieval") || n.procrustes === void 0 && (w = "procrustes")) return p.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: w } }], false;
+                      const le = e;
+                      if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
+                        let q;
+                        if (n.knnOverlap === void 0 && (q = "knnOverlap") || n.cka === void 0 && (q = "cka") || n.centroid === void 0 && (q = "centroid") || n.paired === void 0 && (q = "paired") || n.crossRetrieval === void 0 && (q = "crossRetrieval") || n.procrustes === void 0 && (q = "procrustes")) return l.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: q } }], false;
                         {
-                          const Oe = e;
+                          const $e = e;
                           for (const s in n) if (!(s === "knnOverlap" || s === "cka" || s === "centroid" || s === "paired" || s === "crossRetrieval" || s === "procrustes")) {
-                            return p.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                            return l.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                             break;
                           }
-                          if (Oe === e) {
+                          if ($e === e) {
                             if (n.knnOverlap !== void 0) {
                               let s = n.knnOverlap;
-                              const P = e;
-                              if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                let ge;
-                                if (s.k === void 0 && (ge = "k") || s.method === void 0 && (ge = "method") || s.evaluated === void 0 && (ge = "evaluated") || s.mean === void 0 && (ge = "mean") || s.p10 === void 0 && (ge = "p10") || s.p50 === void 0 && (ge = "p50") || s.min === void 0 && (ge = "min") || s.ci95 === void 0 && (ge = "ci95") || s.worst === void 0 && (ge = "worst")) return p.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: ge } }], false;
+                              const x = e;
+                              if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                let T;
+                                if (s.k === void 0 && (T = "k") || s.method === void 0 && (T = "method") || s.evaluated === void 0 && (T = "evaluated") || s.mean === void 0 && (T = "mean") || s.p10 === void 0 && (T = "p10") || s.p50 === void 0 && (T = "p50") || s.min === void 0 && (T = "min") || s.ci95 === void 0 && (T = "ci95") || s.histogram === void 0 && (T = "histogram") || s.worst === void 0 && (T = "worst")) return l.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: T } }], false;
                                 {
-                                  const $ = e;
-                                  for (const d in s) if (!Ze.call(oe.properties.metrics.properties.knnOverlap.properties, d)) {
-                                    return p.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
+                                  const I = e;
+                                  for (const o in s) if (!Je.call(ie.properties.metrics.properties.knnOverlap.properties, o)) {
+                                    return l.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
                                     break;
                                   }
-                                  if ($ === e) {
+                                  if (I === e) {
                                     if (s.k !== void 0) {
-                                      let d = s.k;
+                                      let o = s.k;
                                       const a = e;
-                                      if (!(typeof d == "number" && !(d % 1) && !isNaN(d) && isFinite(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === a && typeof d == "number" && isFinite(d) && (d < 1 || isNaN(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                      var v = a === e;
-                                    } else var v = true;
-                                    if (v) {
+                                      if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                      var h = a === e;
+                                    } else var h = true;
+                                    if (h) {
                                       if (s.method !== void 0) {
-                                        let d = s.method;
+                                        let o = s.method;
                                         const a = e;
-                                        if (!(d === "exact" || d === "sampled")) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: oe.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
-                                        var v = a === e;
-                                      } else var v = true;
-                                      if (v) {
+                                        if (!(o === "exact" || o === "sampled")) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: ie.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
+                                        var h = a === e;
+                                      } else var h = true;
+                                      if (h) {
                                         if (s.evaluated !== void 0) {
-                                          let d = s.evaluated;
+                                          let o = s.evaluated;
                                           const a = e;
-                                          if (!(typeof d == "number" && !(d % 1) && !isNaN(d) && isFinite(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
-                                          if (e === a && typeof d == "number" && isFinite(d) && (d < 1 || isNaN(d))) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                          var v = a === e;
-                                        } else var v = true;
-                                        if (v) {
+                                          if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
+                                          if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                          var h = a === e;
+                                        } else var h = true;
+                                        if (h) {
                                           if (s.mean !== void 0) {
-                                            const d = e;
-                                            R(s.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: s, parentDataProperty: "mean", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-                                            var v = d === e;
-                                          } else var v = true;
-                                          if (v) {
+                                            const o = e;
+                                            K(s.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: s, parentDataProperty: "mean", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                                            var h = o === e;
+                                          } else var h = true;
+                                          if (h) {
                                             if (s.p10 !== void 0) {
-                                              const d = e;
-                                              R(s.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: s, parentDataProperty: "p10", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-                                              var v = d === e;
-                                            } else var v = true;
-                                            if (v) {
+                                              const o = e;
+                                              K(s.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: s, parentDataProperty: "p10", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                                              var h = o === e;
+                                            } else var h = true;
+                                            if (h) {
                                               if (s.p50 !== void 0) {
-                                                const d = e;
-                                                R(s.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: s, parentDataProperty: "p50", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-                                                var v = d === e;
-                                              } else var v = true;
-                                              if (v) {
+                                                const o = e;
+                                                K(s.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: s, parentDataProperty: "p50", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                                                var h = o === e;
+                                              } else var h = true;
+                                              if (h) {
                                                 if (s.min !== void 0) {
-                                                  const d = e;
-                                                  R(s.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: s, parentDataProperty: "min", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-                                                  var v = d === e;
-                                                } else var v = true;
-                                                if (v) {
+                                                  const o = e;
+                                                  K(s.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: s, parentDataProperty: "min", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                                                  var h = o === e;
+                                                } else var h = true;
+                                                if (h) {
                                                   if (s.ci95 !== void 0) {
-                                                    let d = s.ci95;
+                                                    let o = s.ci95;
                                                     const a = e, S = e;
-                                                    let ce = false;
-                                                    const b = e;
-                                                    _e2(d, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: s, parentDataProperty: "ci95", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
-                                                    var ye = b === e;
-                                                    ce = ce || ye;
-                                                    const _ = e;
-                                                    if (d !== null) {
-                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                      r === null ? r = [A] : r.push(A), e++;
+                                                    let V = false;
+                                                    const w = e;
+                                                    Ne(o, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: s, parentDataProperty: "ci95", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+                                                    var ve = w === e;
+                                                    V = V || ve;
+                                                    const u = e;
+                                                    if (o !== null) {
+                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                      r === null ? r = [j] : r.push(j), e++;
                                                     }
-                                                    var ye = _ === e;
-                                                    if (ce = ce || ye, ce) e = S, r !== null && (S ? r.length = S : r = null);
+                                                    var ve = u === e;
+                                                    if (V = V || ve, V) e = S, r !== null && (S ? r.length = S : r = null);
                                                     else {
-                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [A] : r.push(A), e++, p.errors = r, false;
+                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [j] : r.push(j), e++, l.errors = r, false;
                                                     }
-                                                    var v = a === e;
-                                                  } else var v = true;
-                                                  if (v) if (s.worst !== void 0) {
-                                                    let d = s.worst;
-                                                    const a = e;
-                                                    if (e === a) if (Array.isArray(d)) {
-                                                      if (d.length > 10) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
-                                                      {
-                                                        var de = true;
-                                                        const ce = d.length;
-                                                        for (let b = 0; b < ce; b++) {
-                                                          let _ = d[b];
-                                                          const o = e;
-                                                          if (e === o) if (_ && typeof _ == "object" && !Array.isArray(_)) {
-                                                            let F;
-                                                            if (_.id === void 0 && (F = "id") || _.text === void 0 && (F = "text") || _.overlap === void 0 && (F = "overlap") || _.referenceNeighbours === void 0 && (F = "referenceNeighbours") || _.candidateNeighbours === void 0 && (F = "candidateNeighbours")) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: F } }], false;
-                                                            {
-                                                              const L = e;
-                                                              for (const C in _) if (!(C === "id" || C === "text" || C === "overlap" || C === "referenceNeighbours" || C === "candidateNeighbours")) {
-                                                                return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: C } }], false;
-                                                                break;
-                                                              }
-                                                              if (L === e) {
-                                                                if (_.id !== void 0) {
-                                                                  const C = e;
-                                                                  re(_.id, { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/id", parentData: _, parentDataProperty: "id", rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                                  var M = C === e;
-                                                                } else var M = true;
-                                                                if (M) {
-                                                                  if (_.text !== void 0) {
-                                                                    let C = _.text;
-                                                                    const j = e;
-                                                                    if (typeof C != "string" && C !== null) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: oe.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
-                                                                    if (e === j && typeof C == "string" && me(C) > 1e3) return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                                    var M = j === e;
-                                                                  } else var M = true;
-                                                                  if (M) {
-                                                                    if (_.overlap !== void 0) {
-                                                                      const C = e;
-                                                                      R(_.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/overlap", parentData: _, parentDataProperty: "overlap", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-                                                                      var M = C === e;
-                                                                    } else var M = true;
-                                                                    if (M) {
-                                                                      if (_.referenceNeighbours !== void 0) {
-                                                                        let C = _.referenceNeighbours;
-                                                                        const j = e;
-                                                                        if (e === j) if (Array.isArray(C)) {
-                                                                          var z = true;
-                                                                          const U = C.length;
-                                                                          for (let qe = 0; qe < U; qe++) {
-                                                                            const Be = e;
-                                                                            re(C[qe], { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/referenceNeighbours/" + qe, parentData: C, parentDataProperty: qe, rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                                            var z = Be === e;
-                                                                            if (!z) break;
-                                                                          }
-                                                                        } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                        var M = j === e;
-                                                                      } else var M = true;
-                                                                      if (M) if (_.candidateNeighbours !== void 0) {
-                                                                        let C = _.candidateNeighbours;
-                                                                        const j = e;
-                                                                        if (e === j) if (Array.isArray(C)) {
-                                                                          var pe = true;
-                                                                          const U = C.length;
-                                                                          for (let qe = 0; qe < U; qe++) {
-                                                                            const Be = e;
-                                                                            re(C[qe], { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/candidateNeighbours/" + qe, parentData: C, parentDataProperty: qe, rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                                            var pe = Be === e;
-                                                                            if (!pe) break;
-                                                                          }
-                                                                        } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                        var M = j === e;
-                                                                      } else var M = true;
+                                                    var h = a === e;
+                                                  } else var h = true;
+                                                  if (h) {
+                                                    if (s.histogram !== void 0) {
+                                                      let o = s.histogram;
+                                                      const a = e;
+                                                      if (e === a) if (Array.isArray(o)) {
+                                                        if (o.length > 100001) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
+                                                        if (o.length < 2) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+                                                        {
+                                                          var fe = true;
+                                                          const V = o.length;
+                                                          for (let w = 0; w < V; w++) {
+                                                            let u = o[w];
+                                                            const p = e;
+                                                            if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                                            if (e === p && typeof u == "number" && isFinite(u) && (u < 0 || isNaN(u))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                            var fe = p === e;
+                                                            if (!fe) break;
+                                                          }
+                                                        }
+                                                      } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
+                                                      var h = a === e;
+                                                    } else var h = true;
+                                                    if (h) if (s.worst !== void 0) {
+                                                      let o = s.worst;
+                                                      const a = e;
+                                                      if (e === a) if (Array.isArray(o)) {
+                                                        if (o.length > 10) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+                                                        {
+                                                          var ee = true;
+                                                          const V = o.length;
+                                                          for (let w = 0; w < V; w++) {
+                                                            let u = o[w];
+                                                            const p = e;
+                                                            if (e === p) if (u && typeof u == "object" && !Array.isArray(u)) {
+                                                              let P;
+                                                              if (u.id === void 0 && (P = "id") || u.text === void 0 && (P = "text") || u.overlap === void 0 && (P = "overlap") || u.referenceNeighbours === void 0 && (P = "referenceNeighbours") || u.candidateNeighbours === void 0 && (P = "candidateNeighbours")) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: P } }], false;
+                                                              {
+                                                                const g = e;
+                                                                for (const b in u) if (!(b === "id" || b === "text" || b === "overlap" || b === "referenceNeighbours" || b === "candidateNeighbours")) {
+                                                                  return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } }], false;
+                                                                  break;
+                                                                }
+                                                                if (g === e) {
+                                                                  if (u.id !== void 0) {
+                                                                    const b = e;
+                                                                    Y(u.id, { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/id", parentData: u, parentDataProperty: "id", rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
+                                                                    var R = b === e;
+                                                                  } else var R = true;
+                                                                  if (R) {
+                                                                    if (u.text !== void 0) {
+                                                                      let b = u.text;
+                                                                      const D = e;
+                                                                      if (typeof b != "string" && b !== null) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: ie.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
+                                                                      if (e === D && typeof b == "string" && ne(b) > 1e3) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                                      var R = D === e;
+                                                                    } else var R = true;
+                                                                    if (R) {
+                                                                      if (u.overlap !== void 0) {
+                                                                        const b = e;
+                                                                        K(u.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/overlap", parentData: u, parentDataProperty: "overlap", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                                                                        var R = b === e;
+                                                                      } else var R = true;
+                                                                      if (R) {
+                                                                        if (u.referenceNeighbours !== void 0) {
+                                                                          let b = u.referenceNeighbours;
+                                                                          const D = e;
+                                                                          if (e === D) if (Array.isArray(b)) {
+                                                                            var de = true;
+                                                                            const N = b.length;
+                                                                            for (let X = 0; X < N; X++) {
+                                                                              const Ze = e;
+                                                                              Y(b[X], { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/referenceNeighbours/" + X, parentData: b, parentDataProperty: X, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
+                                                                              var de = Ze === e;
+                                                                              if (!de) break;
+                                                                            }
+                                                                          } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var R = D === e;
+                                                                        } else var R = true;
+                                                                        if (R) if (u.candidateNeighbours !== void 0) {
+                                                                          let b = u.candidateNeighbours;
+                                                                          const D = e;
+                                                                          if (e === D) if (Array.isArray(b)) {
+                                                                            var we = true;
+                                                                            const N = b.length;
+                                                                            for (let X = 0; X < N; X++) {
+                                                                              const Ze = e;
+                                                                              Y(b[X], { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/candidateNeighbours/" + X, parentData: b, parentDataProperty: X, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
+                                                                              var we = Ze === e;
+                                                                              if (!we) break;
+                                                                            }
+                                                                          } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var R = D === e;
+                                                                        } else var R = true;
+                                                                      }
                                                                     }
                                                                   }
                                                                 }
                                                               }
-                                                            }
-                                                          } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                          var de = o === e;
-                                                          if (!de) break;
+                                                            } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                            var ee = p === e;
+                                                            if (!ee) break;
+                                                          }
                                                         }
-                                                      }
-                                                    } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                                    var v = a === e;
-                                                  } else var v = true;
+                                                      } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                                      var h = a === e;
+                                                    } else var h = true;
+                                                  }
                                                 }
                                               }
                                             }
@@ -72774,382 +75186,382 @@ function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
                                     }
                                   }
                                 }
-                              } else return p.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
-                              var T = P === e;
-                            } else var T = true;
-                            if (T) {
+                              } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
+                              var $ = x === e;
+                            } else var $ = true;
+                            if ($) {
                               if (n.cka !== void 0) {
                                 let s = n.cka;
-                                const P = e;
-                                if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                  let $;
-                                  if (s.linear === void 0 && ($ = "linear") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                const x = e;
+                                if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                  let I;
+                                  if (s.linear === void 0 && (I = "linear") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: I } }], false;
                                   {
-                                    const d = e;
+                                    const o = e;
                                     for (const a in s) if (!(a === "linear" || a === "reason")) {
-                                      return p.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                      return l.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                       break;
                                     }
-                                    if (d === e) {
+                                    if (o === e) {
                                       if (s.linear !== void 0) {
                                         const a = e;
-                                        De(s.linear, { instancePath: t + "/metrics/cka/linear", parentData: s, parentDataProperty: "linear", rootData: f, dynamicAnchors: c }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                        var D = a === e;
-                                      } else var D = true;
-                                      if (D) if (s.reason !== void 0) {
+                                        je(s.linear, { instancePath: t + "/metrics/cka/linear", parentData: s, parentDataProperty: "linear", rootData: f, dynamicAnchors: m }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                                        var ce = a === e;
+                                      } else var ce = true;
+                                      if (ce) if (s.reason !== void 0) {
                                         const a = e;
-                                        E(s.reason, { instancePath: t + "/metrics/cka/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                        var D = a === e;
-                                      } else var D = true;
+                                        Q(s.reason, { instancePath: t + "/metrics/cka/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                        var ce = a === e;
+                                      } else var ce = true;
                                     }
                                   }
-                                } else return p.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
-                                var T = P === e;
-                              } else var T = true;
-                              if (T) {
+                                } else return l.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
+                                var $ = x === e;
+                              } else var $ = true;
+                              if ($) {
                                 if (n.centroid !== void 0) {
                                   let s = n.centroid;
-                                  const P = e;
-                                  if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                    let $;
-                                    if (s.cosineDistance === void 0 && ($ = "cosineDistance") || s.relativeShift === void 0 && ($ = "relativeShift") || s.reason === void 0 && ($ = "reason") || s.clustering === void 0 && ($ = "clustering") || s.clusters === void 0 && ($ = "clusters") || s.meanInterCentroidDistance === void 0 && ($ = "meanInterCentroidDistance")) return p.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                  const x = e;
+                                  if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                    let I;
+                                    if (s.cosineDistance === void 0 && (I = "cosineDistance") || s.relativeShift === void 0 && (I = "relativeShift") || s.reason === void 0 && (I = "reason") || s.clustering === void 0 && (I = "clustering") || s.clusters === void 0 && (I = "clusters") || s.meanInterCentroidDistance === void 0 && (I = "meanInterCentroidDistance")) return l.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: I } }], false;
                                     {
-                                      const d = e;
+                                      const o = e;
                                       for (const a in s) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
-                                        return p.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                        return l.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                         break;
                                       }
-                                      if (d === e) {
+                                      if (o === e) {
                                         if (s.cosineDistance !== void 0) {
                                           const a = e;
-                                          q(s.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: s, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                          var Z = a === e;
-                                        } else var Z = true;
-                                        if (Z) {
+                                          M(s.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: s, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                          var v = a === e;
+                                        } else var v = true;
+                                        if (v) {
                                           if (s.relativeShift !== void 0) {
                                             const a = e;
-                                            q(s.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: s, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                            var Z = a === e;
-                                          } else var Z = true;
-                                          if (Z) {
+                                            M(s.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: s, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                            var v = a === e;
+                                          } else var v = true;
+                                          if (v) {
                                             if (s.reason !== void 0) {
                                               const a = e;
-                                              E(s.reason, { instancePath: t + "/metrics/centroid/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                              var Z = a === e;
-                                            } else var Z = true;
-                                            if (Z) {
+                                              Q(s.reason, { instancePath: t + "/metrics/centroid/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                              var v = a === e;
+                                            } else var v = true;
+                                            if (v) {
                                               if (s.clustering !== void 0) {
                                                 let a = s.clustering;
                                                 const S = e;
                                                 if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                  let b;
-                                                  if (a.source === void 0 && (b = "source") || a.description === void 0 && (b = "description") || a.count === void 0 && (b = "count")) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                  let w;
+                                                  if (a.source === void 0 && (w = "source") || a.description === void 0 && (w = "description") || a.count === void 0 && (w = "count")) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: w } }], false;
                                                   {
-                                                    const _ = e;
-                                                    for (const o in a) if (!(o === "source" || o === "description" || o === "count")) {
-                                                      return p.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                                    const u = e;
+                                                    for (const p in a) if (!(p === "source" || p === "description" || p === "count")) {
+                                                      return l.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
                                                       break;
                                                     }
-                                                    if (_ === e) {
+                                                    if (u === e) {
                                                       if (a.source !== void 0) {
-                                                        let o = a.source;
-                                                        const A = e;
-                                                        if (!(o === "label" || o === "kmeans")) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: oe.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
-                                                        var y = A === e;
-                                                      } else var y = true;
-                                                      if (y) {
+                                                        let p = a.source;
+                                                        const j = e;
+                                                        if (!(p === "label" || p === "kmeans")) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: ie.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
+                                                        var W = j === e;
+                                                      } else var W = true;
+                                                      if (W) {
                                                         if (a.description !== void 0) {
-                                                          let o = a.description;
-                                                          const A = e;
-                                                          if (e === A) if (typeof o == "string") {
-                                                            if (me(o) > 1e3) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                          } else return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
-                                                          var y = A === e;
-                                                        } else var y = true;
-                                                        if (y) if (a.count !== void 0) {
-                                                          let o = a.count;
-                                                          const A = e;
-                                                          if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                                                          if (e === A && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return p.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                          var y = A === e;
-                                                        } else var y = true;
+                                                          let p = a.description;
+                                                          const j = e;
+                                                          if (e === j) if (typeof p == "string") {
+                                                            if (ne(p) > 1e3) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          } else return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
+                                                          var W = j === e;
+                                                        } else var W = true;
+                                                        if (W) if (a.count !== void 0) {
+                                                          let p = a.count;
+                                                          const j = e;
+                                                          if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                                                          if (e === j && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                          var W = j === e;
+                                                        } else var W = true;
                                                       }
                                                     }
                                                   }
-                                                } else return p.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
-                                                var Z = S === e;
-                                              } else var Z = true;
-                                              if (Z) {
+                                                } else return l.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
+                                                var v = S === e;
+                                              } else var v = true;
+                                              if (v) {
                                                 if (s.clusters !== void 0) {
                                                   let a = s.clusters;
                                                   const S = e;
                                                   if (e === S) if (Array.isArray(a)) {
-                                                    var se = true;
-                                                    const b = a.length;
-                                                    for (let _ = 0; _ < b; _++) {
-                                                      let o = a[_];
-                                                      const A = e;
-                                                      if (e === A) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                                        let L;
-                                                        if (o.cluster === void 0 && (L = "cluster") || o.size === void 0 && (L = "size") || o.cosineDistance === void 0 && (L = "cosineDistance") || o.relativeShift === void 0 && (L = "relativeShift") || o.reason === void 0 && (L = "reason")) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: L } }], false;
+                                                    var ar = true;
+                                                    const w = a.length;
+                                                    for (let u = 0; u < w; u++) {
+                                                      let p = a[u];
+                                                      const j = e;
+                                                      if (e === j) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                                        let g;
+                                                        if (p.cluster === void 0 && (g = "cluster") || p.size === void 0 && (g = "size") || p.cosineDistance === void 0 && (g = "cosineDistance") || p.relativeShift === void 0 && (g = "relativeShift") || p.reason === void 0 && (g = "reason")) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: g } }], false;
                                                         {
-                                                          const C = e;
-                                                          for (const j in o) if (!(j === "cluster" || j === "size" || j === "cosineDistance" || j === "relativeShift" || j === "reason")) {
-                                                            return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: j } }], false;
+                                                          const b = e;
+                                                          for (const D in p) if (!(D === "cluster" || D === "size" || D === "cosineDistance" || D === "relativeShift" || D === "reason")) {
+                                                            return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: D } }], false;
                                                             break;
                                                           }
-                                                          if (C === e) {
-                                                            if (o.cluster !== void 0) {
-                                                              let j = o.cluster;
-                                                              const je = e;
-                                                              if (e === je) if (typeof j == "string") {
-                                                                if (me(j) > 4096) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                              } else return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
-                                                              var be = je === e;
-                                                            } else var be = true;
-                                                            if (be) {
-                                                              if (o.size !== void 0) {
-                                                                let j = o.size;
-                                                                const je = e;
-                                                                if (!(typeof j == "number" && !(j % 1) && !isNaN(j) && isFinite(j))) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
-                                                                if (e === je && typeof j == "number" && isFinite(j) && (j < 1 || isNaN(j))) return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _ + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                                var be = je === e;
-                                                              } else var be = true;
-                                                              if (be) {
-                                                                if (o.cosineDistance !== void 0) {
-                                                                  const j = e;
-                                                                  q(o.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + _ + "/cosineDistance", parentData: o, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                                  var be = j === e;
-                                                                } else var be = true;
-                                                                if (be) {
-                                                                  if (o.relativeShift !== void 0) {
-                                                                    const j = e;
-                                                                    q(o.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + _ + "/relativeShift", parentData: o, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                                    var be = j === e;
-                                                                  } else var be = true;
-                                                                  if (be) if (o.reason !== void 0) {
-                                                                    const j = e;
-                                                                    E(o.reason, { instancePath: t + "/metrics/centroid/clusters/" + _ + "/reason", parentData: o, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                                    var be = j === e;
-                                                                  } else var be = true;
+                                                          if (b === e) {
+                                                            if (p.cluster !== void 0) {
+                                                              let D = p.cluster;
+                                                              const B = e;
+                                                              if (e === B) if (typeof D == "string") {
+                                                                if (ne(D) > 4096) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                              } else return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
+                                                              var U = B === e;
+                                                            } else var U = true;
+                                                            if (U) {
+                                                              if (p.size !== void 0) {
+                                                                let D = p.size;
+                                                                const B = e;
+                                                                if (!(typeof D == "number" && !(D % 1) && !isNaN(D) && isFinite(D))) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
+                                                                if (e === B && typeof D == "number" && isFinite(D) && (D < 1 || isNaN(D))) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                                var U = B === e;
+                                                              } else var U = true;
+                                                              if (U) {
+                                                                if (p.cosineDistance !== void 0) {
+                                                                  const D = e;
+                                                                  M(p.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + u + "/cosineDistance", parentData: p, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                                  var U = D === e;
+                                                                } else var U = true;
+                                                                if (U) {
+                                                                  if (p.relativeShift !== void 0) {
+                                                                    const D = e;
+                                                                    M(p.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + u + "/relativeShift", parentData: p, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                                    var U = D === e;
+                                                                  } else var U = true;
+                                                                  if (U) if (p.reason !== void 0) {
+                                                                    const D = e;
+                                                                    Q(p.reason, { instancePath: t + "/metrics/centroid/clusters/" + u + "/reason", parentData: p, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                                                    var U = D === e;
+                                                                  } else var U = true;
                                                                 }
                                                               }
                                                             }
                                                           }
                                                         }
-                                                      } else return p.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + _, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                      var se = A === e;
-                                                      if (!se) break;
+                                                      } else return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                      var ar = j === e;
+                                                      if (!ar) break;
                                                     }
-                                                  } else return p.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var Z = S === e;
-                                                } else var Z = true;
-                                                if (Z) if (s.meanInterCentroidDistance !== void 0) {
+                                                  } else return l.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var v = S === e;
+                                                } else var v = true;
+                                                if (v) if (s.meanInterCentroidDistance !== void 0) {
                                                   let a = s.meanInterCentroidDistance;
                                                   const S = e;
                                                   if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let b;
-                                                    if (a.reference === void 0 && (b = "reference") || a.candidate === void 0 && (b = "candidate") || a.relativeChange === void 0 && (b = "relativeChange") || a.reason === void 0 && (b = "reason")) return p.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                    let w;
+                                                    if (a.reference === void 0 && (w = "reference") || a.candidate === void 0 && (w = "candidate") || a.relativeChange === void 0 && (w = "relativeChange") || a.reason === void 0 && (w = "reason")) return l.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: w } }], false;
                                                     {
-                                                      const _ = e;
-                                                      for (const o in a) if (!(o === "reference" || o === "candidate" || o === "relativeChange" || o === "reason")) {
-                                                        return p.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                                      const u = e;
+                                                      for (const p in a) if (!(p === "reference" || p === "candidate" || p === "relativeChange" || p === "reason")) {
+                                                        return l.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
                                                         break;
                                                       }
-                                                      if (_ === e) {
+                                                      if (u === e) {
                                                         if (a.reference !== void 0) {
-                                                          const o = e;
-                                                          q(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                          var W = o === e;
-                                                        } else var W = true;
-                                                        if (W) {
+                                                          const p = e;
+                                                          M(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                          var ue = p === e;
+                                                        } else var ue = true;
+                                                        if (ue) {
                                                           if (a.candidate !== void 0) {
-                                                            const o = e;
-                                                            q(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                            var W = o === e;
-                                                          } else var W = true;
-                                                          if (W) {
+                                                            const p = e;
+                                                            M(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                            var ue = p === e;
+                                                          } else var ue = true;
+                                                          if (ue) {
                                                             if (a.relativeChange !== void 0) {
-                                                              const o = e;
-                                                              q(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                              var W = o === e;
-                                                            } else var W = true;
-                                                            if (W) if (a.reason !== void 0) {
-                                                              const o = e;
-                                                              E(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                              var W = o === e;
-                                                            } else var W = true;
+                                                              const p = e;
+                                                              M(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                              var ue = p === e;
+                                                            } else var ue = true;
+                                                            if (ue) if (a.reason !== void 0) {
+                                                              const p = e;
+                                                              Q(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                                              var ue = p === e;
+                                                            } else var ue = true;
                                                           }
                                                         }
                                                       }
                                                     }
-                                                  } else return p.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
-                                                  var Z = S === e;
-                                                } else var Z = true;
+                                                  } else return l.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
+                                                  var v = S === e;
+                                                } else var v = true;
                                               }
                                             }
                                           }
                                         }
                                       }
                                     }
-                                  } else return p.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
-                                  var T = P === e;
-                                } else var T = true;
-                                if (T) {
+                                  } else return l.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
+                                  var $ = x === e;
+                                } else var $ = true;
+                                if ($) {
                                   if (n.paired !== void 0) {
                                     let s = n.paired;
-                                    const P = e;
-                                    if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                      let $;
-                                      if (s.cosineMean === void 0 && ($ = "cosineMean") || s.cosineP5 === void 0 && ($ = "cosineP5") || s.cosineMin === void 0 && ($ = "cosineMin") || s.lowest === void 0 && ($ = "lowest") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                    const x = e;
+                                    if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                      let I;
+                                      if (s.cosineMean === void 0 && (I = "cosineMean") || s.cosineP5 === void 0 && (I = "cosineP5") || s.cosineMin === void 0 && (I = "cosineMin") || s.lowest === void 0 && (I = "lowest") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: I } }], false;
                                       {
-                                        const d = e;
+                                        const o = e;
                                         for (const a in s) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
-                                          return p.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                          return l.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                           break;
                                         }
-                                        if (d === e) {
+                                        if (o === e) {
                                           if (s.cosineMean !== void 0) {
                                             const a = e;
-                                            q(s.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: s, parentDataProperty: "cosineMean", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                            var ae = a === e;
-                                          } else var ae = true;
-                                          if (ae) {
+                                            M(s.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: s, parentDataProperty: "cosineMean", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                            var k = a === e;
+                                          } else var k = true;
+                                          if (k) {
                                             if (s.cosineP5 !== void 0) {
                                               const a = e;
-                                              q(s.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: s, parentDataProperty: "cosineP5", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                              var ae = a === e;
-                                            } else var ae = true;
-                                            if (ae) {
+                                              M(s.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: s, parentDataProperty: "cosineP5", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                              var k = a === e;
+                                            } else var k = true;
+                                            if (k) {
                                               if (s.cosineMin !== void 0) {
                                                 const a = e;
-                                                q(s.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: s, parentDataProperty: "cosineMin", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                var ae = a === e;
-                                              } else var ae = true;
-                                              if (ae) {
+                                                M(s.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: s, parentDataProperty: "cosineMin", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                var k = a === e;
+                                              } else var k = true;
+                                              if (k) {
                                                 if (s.lowest !== void 0) {
                                                   let a = s.lowest;
-                                                  const S = e, ce = e;
-                                                  let b = false;
-                                                  const _ = e;
-                                                  if (e === _) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let F;
-                                                    if (a.id === void 0 && (F = "id") || a.cosine === void 0 && (F = "cosine")) {
-                                                      const L = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: F } };
-                                                      r === null ? r = [L] : r.push(L), e++;
+                                                  const S = e, V = e;
+                                                  let w = false;
+                                                  const u = e;
+                                                  if (e === u) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let P;
+                                                    if (a.id === void 0 && (P = "id") || a.cosine === void 0 && (P = "cosine")) {
+                                                      const g = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: P } };
+                                                      r === null ? r = [g] : r.push(g), e++;
                                                     } else {
-                                                      const L = e;
-                                                      for (const C in a) if (!(C === "id" || C === "cosine")) {
-                                                        const j = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: C } };
-                                                        r === null ? r = [j] : r.push(j), e++;
+                                                      const g = e;
+                                                      for (const b in a) if (!(b === "id" || b === "cosine")) {
+                                                        const D = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } };
+                                                        r === null ? r = [D] : r.push(D), e++;
                                                         break;
                                                       }
-                                                      if (L === e) {
+                                                      if (g === e) {
                                                         if (a.id !== void 0) {
-                                                          const C = e;
-                                                          re(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: f, dynamicAnchors: c }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                          var h = C === e;
-                                                        } else var h = true;
-                                                        if (h) if (a.cosine !== void 0) {
-                                                          let C = a.cosine;
-                                                          const j = e;
-                                                          if (!(typeof C == "number" && isFinite(C))) {
-                                                            const U = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
-                                                            r === null ? r = [U] : r.push(U), e++;
+                                                          const b = e;
+                                                          Y(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
+                                                          var re = b === e;
+                                                        } else var re = true;
+                                                        if (re) if (a.cosine !== void 0) {
+                                                          let b = a.cosine;
+                                                          const D = e;
+                                                          if (!(typeof b == "number" && isFinite(b))) {
+                                                            const N = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
+                                                            r === null ? r = [N] : r.push(N), e++;
                                                           }
-                                                          var h = j === e;
-                                                        } else var h = true;
+                                                          var re = D === e;
+                                                        } else var re = true;
                                                       }
                                                     }
                                                   } else {
-                                                    const F = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
-                                                    r === null ? r = [F] : r.push(F), e++;
+                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
                                                   }
-                                                  var X = _ === e;
-                                                  b = b || X;
-                                                  const o = e;
+                                                  var Re = u === e;
+                                                  w = w || Re;
+                                                  const p = e;
                                                   if (a !== null) {
-                                                    const F = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                    r === null ? r = [F] : r.push(F), e++;
+                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
                                                   }
-                                                  var X = o === e;
-                                                  if (b = b || X, b) e = ce, r !== null && (ce ? r.length = ce : r = null);
+                                                  var Re = p === e;
+                                                  if (w = w || Re, w) e = V, r !== null && (V ? r.length = V : r = null);
                                                   else {
-                                                    const F = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [F] : r.push(F), e++, p.errors = r, false;
+                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [P] : r.push(P), e++, l.errors = r, false;
                                                   }
-                                                  var ae = S === e;
-                                                } else var ae = true;
-                                                if (ae) if (s.reason !== void 0) {
+                                                  var k = S === e;
+                                                } else var k = true;
+                                                if (k) if (s.reason !== void 0) {
                                                   const a = e;
-                                                  E(s.reason, { instancePath: t + "/metrics/paired/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                  var ae = a === e;
-                                                } else var ae = true;
+                                                  Q(s.reason, { instancePath: t + "/metrics/paired/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                                  var k = a === e;
+                                                } else var k = true;
                                               }
                                             }
                                           }
                                         }
                                       }
-                                    } else return p.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
-                                    var T = P === e;
-                                  } else var T = true;
-                                  if (T) {
+                                    } else return l.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
+                                    var $ = x === e;
+                                  } else var $ = true;
+                                  if ($) {
                                     if (n.crossRetrieval !== void 0) {
                                       let s = n.crossRetrieval;
-                                      const P = e;
-                                      if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                        let $;
-                                        if (s.evaluated === void 0 && ($ = "evaluated") || s.top1 === void 0 && ($ = "top1") || s.recallAtK === void 0 && ($ = "recallAtK") || s.k === void 0 && ($ = "k") || s.threshold === void 0 && ($ = "threshold") || s.indexCompatible === void 0 && ($ = "indexCompatible") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                      const x = e;
+                                      if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                        let I;
+                                        if (s.evaluated === void 0 && (I = "evaluated") || s.top1 === void 0 && (I = "top1") || s.recallAtK === void 0 && (I = "recallAtK") || s.k === void 0 && (I = "k") || s.threshold === void 0 && (I = "threshold") || s.indexCompatible === void 0 && (I = "indexCompatible") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: I } }], false;
                                         {
-                                          const d = e;
+                                          const o = e;
                                           for (const a in s) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
-                                            return p.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                            return l.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (d === e) {
+                                          if (o === e) {
                                             if (s.evaluated !== void 0) {
                                               let a = s.evaluated;
                                               const S = e;
-                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: oe.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
-                                              var Q = S === e;
-                                            } else var Q = true;
-                                            if (Q) {
+                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: ie.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
+                                              var E = S === e;
+                                            } else var E = true;
+                                            if (E) {
                                               if (s.top1 !== void 0) {
                                                 const a = e;
-                                                De(s.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: s, parentDataProperty: "top1", rootData: f, dynamicAnchors: c }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                var Q = a === e;
-                                              } else var Q = true;
-                                              if (Q) {
+                                                je(s.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: s, parentDataProperty: "top1", rootData: f, dynamicAnchors: m }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                                                var E = a === e;
+                                              } else var E = true;
+                                              if (E) {
                                                 if (s.recallAtK !== void 0) {
                                                   const a = e;
-                                                  De(s.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: s, parentDataProperty: "recallAtK", rootData: f, dynamicAnchors: c }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                  var Q = a === e;
-                                                } else var Q = true;
-                                                if (Q) {
+                                                  je(s.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: s, parentDataProperty: "recallAtK", rootData: f, dynamicAnchors: m }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                                                  var E = a === e;
+                                                } else var E = true;
+                                                if (E) {
                                                   if (s.k !== void 0) {
                                                     let a = s.k;
                                                     const S = e;
-                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                                    if (e === S && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                    var Q = S === e;
-                                                  } else var Q = true;
-                                                  if (Q) {
+                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                                    if (e === S && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                    var E = S === e;
+                                                  } else var E = true;
+                                                  if (E) {
                                                     if (s.threshold !== void 0) {
                                                       const a = e;
-                                                      R(s.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: s, parentDataProperty: "threshold", rootData: f, dynamicAnchors: c }) || (r = r === null ? R.errors : r.concat(R.errors), e = r.length);
-                                                      var Q = a === e;
-                                                    } else var Q = true;
-                                                    if (Q) {
+                                                      K(s.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: s, parentDataProperty: "threshold", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                                                      var E = a === e;
+                                                    } else var E = true;
+                                                    if (E) {
                                                       if (s.indexCompatible !== void 0) {
                                                         const a = e;
-                                                        if (typeof s.indexCompatible != "boolean") return p.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-                                                        var Q = a === e;
-                                                      } else var Q = true;
-                                                      if (Q) if (s.reason !== void 0) {
+                                                        if (typeof s.indexCompatible != "boolean") return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+                                                        var E = a === e;
+                                                      } else var E = true;
+                                                      if (E) if (s.reason !== void 0) {
                                                         const a = e;
-                                                        E(s.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                        var Q = a === e;
-                                                      } else var Q = true;
+                                                        Q(s.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                                        var E = a === e;
+                                                      } else var E = true;
                                                     }
                                                   }
                                                 }
@@ -73157,220 +75569,642 @@ function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
                                             }
                                           }
                                         }
-                                      } else return p.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
-                                      var T = P === e;
-                                    } else var T = true;
-                                    if (T) if (n.procrustes !== void 0) {
+                                      } else return l.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
+                                      var $ = x === e;
+                                    } else var $ = true;
+                                    if ($) if (n.procrustes !== void 0) {
                                       let s = n.procrustes;
-                                      const P = e;
-                                      if (e === P) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                        let $;
-                                        if (s.alignedCosineMean === void 0 && ($ = "alignedCosineMean") || s.reason === void 0 && ($ = "reason")) return p.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                      const x = e;
+                                      if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                        let I;
+                                        if (s.alignedCosineMean === void 0 && (I = "alignedCosineMean") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: I } }], false;
                                         {
-                                          const d = e;
+                                          const o = e;
                                           for (const a in s) if (!(a === "alignedCosineMean" || a === "reason")) {
-                                            return p.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                            return l.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (d === e) {
+                                          if (o === e) {
                                             if (s.alignedCosineMean !== void 0) {
                                               const a = e;
-                                              q(s.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: s, parentDataProperty: "alignedCosineMean", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                              var G = a === e;
-                                            } else var G = true;
-                                            if (G) if (s.reason !== void 0) {
+                                              M(s.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: s, parentDataProperty: "alignedCosineMean", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                              var Z = a === e;
+                                            } else var Z = true;
+                                            if (Z) if (s.reason !== void 0) {
                                               const a = e;
-                                              E(s.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                              var G = a === e;
-                                            } else var G = true;
+                                              Q(s.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                              var Z = a === e;
+                                            } else var Z = true;
                                           }
                                         }
-                                      } else return p.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
-                                      var T = P === e;
-                                    } else var T = true;
+                                      } else return l.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
+                                      var $ = x === e;
+                                    } else var $ = true;
                                   }
                                 }
                               }
                             }
                           }
                         }
-                      } else return p.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                      var m = fe === e;
-                    } else var m = true;
-                    if (m) {
-                      if (i.bump !== void 0) {
-                        let n = i.bump;
-                        const fe = e;
-                        if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
-                          let w;
-                          if (n.declared === void 0 && (w = "declared") || n.declaredSource === void 0 && (w = "declaredSource") || n.fromManifests === void 0 && (w = "fromManifests") || n.requiredByVectors === void 0 && (w = "requiredByVectors") || n.required === void 0 && (w = "required") || n.final === void 0 && (w = "final") || n.underDeclared === void 0 && (w = "underDeclared") || n.reasons === void 0 && (w = "reasons") || n.limitations === void 0 && (w = "limitations") || n.changes === void 0 && (w = "changes") || n.referenceVersion === void 0 && (w = "referenceVersion") || n.candidateVersion === void 0 && (w = "candidateVersion") || n.nextVersion === void 0 && (w = "nextVersion") || n.nextVersionReason === void 0 && (w = "nextVersionReason")) return p.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: w } }], false;
-                          {
-                            const Oe = e;
-                            for (const s in n) if (!Ze.call(oe.properties.bump.properties, s)) {
-                              return p.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                      } else return l.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                      var c = le === e;
+                    } else var c = true;
+                    if (c) {
+                      if (i.maps !== void 0) {
+                        let n = i.maps;
+                        const le = e, sr = e;
+                        let q = false;
+                        const $e = e;
+                        if (n !== null) {
+                          const T = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                          r === null ? r = [T] : r.push(T), e++;
+                        }
+                        var Xe = $e === e;
+                        q = q || Xe;
+                        const s = e;
+                        if (e === s) if (n && typeof n == "object" && !Array.isArray(n)) {
+                          let T;
+                          if (n.method === void 0 && (T = "method") || n.total === void 0 && (T = "total") || n.sampled === void 0 && (T = "sampled") || n.clusters === void 0 && (T = "clusters") || n.points === void 0 && (T = "points") || n.reference === void 0 && (T = "reference") || n.candidate === void 0 && (T = "candidate") || n.joint === void 0 && (T = "joint")) {
+                            const I = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: T } };
+                            r === null ? r = [I] : r.push(I), e++;
+                          } else {
+                            const I = e;
+                            for (const o in n) if (!(o === "method" || o === "total" || o === "sampled" || o === "clusters" || o === "points" || o === "reference" || o === "candidate" || o === "joint")) {
+                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
+                              r === null ? r = [a] : r.push(a), e++;
                               break;
                             }
-                            if (Oe === e) {
-                              if (n.declared !== void 0) {
-                                const s = e;
-                                Ve(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
-                                var g = s === e;
-                              } else var g = true;
-                              if (g) {
-                                if (n.declaredSource !== void 0) {
-                                  let s = n.declaredSource;
-                                  const P = e;
-                                  if (!(s === "flag" || s === "manifest versions" || s === null)) return p.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: oe.properties.bump.properties.declaredSource.enum } }], false;
-                                  var g = P === e;
-                                } else var g = true;
-                                if (g) {
-                                  if (n.fromManifests !== void 0) {
-                                    const s = e;
-                                    Ve(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
-                                    var g = s === e;
-                                  } else var g = true;
-                                  if (g) {
-                                    if (n.requiredByVectors !== void 0) {
-                                      const s = e;
-                                      ee(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                      var g = s === e;
-                                    } else var g = true;
-                                    if (g) {
-                                      if (n.required !== void 0) {
-                                        const s = e;
-                                        ee(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                        var g = s === e;
-                                      } else var g = true;
-                                      if (g) {
-                                        if (n.final !== void 0) {
-                                          const s = e;
-                                          ee(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                          var g = s === e;
-                                        } else var g = true;
-                                        if (g) {
-                                          if (n.underDeclared !== void 0) {
-                                            const s = e;
-                                            if (typeof n.underDeclared != "boolean") return p.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
-                                            var g = s === e;
-                                          } else var g = true;
-                                          if (g) {
-                                            if (n.reasons !== void 0) {
-                                              let s = n.reasons;
-                                              const P = e;
-                                              if (e === P) if (Array.isArray(s)) {
-                                                if (s.length > 100) return p.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
-                                                {
-                                                  var I = true;
-                                                  const $ = s.length;
-                                                  for (let d = 0; d < $; d++) {
-                                                    const a = e;
-                                                    ke(s[d], { instancePath: t + "/bump/reasons/" + d, parentData: s, parentDataProperty: d, rootData: f, dynamicAnchors: c }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                                    var I = a === e;
-                                                    if (!I) break;
+                            if (I === e) {
+                              if (n.method !== void 0) {
+                                let o = n.method;
+                                const a = e;
+                                if (e === a) if (typeof o == "string") {
+                                  if (ne(o) > 300) {
+                                    const S = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
+                                    r === null ? r = [S] : r.push(S), e++;
+                                  }
+                                } else {
+                                  const S = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
+                                  r === null ? r = [S] : r.push(S), e++;
+                                }
+                                var O = a === e;
+                              } else var O = true;
+                              if (O) {
+                                if (n.total !== void 0) {
+                                  let o = n.total;
+                                  const a = e;
+                                  if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) {
+                                    const V = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
+                                    r === null ? r = [V] : r.push(V), e++;
+                                  }
+                                  if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) {
+                                    const V = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+                                    r === null ? r = [V] : r.push(V), e++;
+                                  }
+                                  var O = a === e;
+                                } else var O = true;
+                                if (O) {
+                                  if (n.sampled !== void 0) {
+                                    const o = e;
+                                    if (typeof n.sampled != "boolean") {
+                                      const S = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
+                                      r === null ? r = [S] : r.push(S), e++;
+                                    }
+                                    var O = o === e;
+                                  } else var O = true;
+                                  if (O) {
+                                    if (n.clusters !== void 0) {
+                                      let o = n.clusters;
+                                      const a = e;
+                                      if (e === a) if (Array.isArray(o)) if (o.length > 1e4) {
+                                        const V = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+                                        r === null ? r = [V] : r.push(V), e++;
+                                      } else {
+                                        var Ge = true;
+                                        const V = o.length;
+                                        for (let w = 0; w < V; w++) {
+                                          let u = o[w];
+                                          const p = e;
+                                          if (e === p) if (typeof u == "string") {
+                                            if (ne(u) > 4096) {
+                                              const P = { instancePath: t + "/maps/clusters/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
+                                              r === null ? r = [P] : r.push(P), e++;
+                                            }
+                                          } else {
+                                            const P = { instancePath: t + "/maps/clusters/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [P] : r.push(P), e++;
+                                          }
+                                          var Ge = p === e;
+                                          if (!Ge) break;
+                                        }
+                                      }
+                                      else {
+                                        const V = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
+                                        r === null ? r = [V] : r.push(V), e++;
+                                      }
+                                      var O = a === e;
+                                    } else var O = true;
+                                    if (O) {
+                                      if (n.points !== void 0) {
+                                        let o = n.points;
+                                        const a = e;
+                                        if (e === a) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                          let V;
+                                          if (o.ids === void 0 && (V = "ids") || o.text === void 0 && (V = "text") || o.cluster === void 0 && (V = "cluster") || o.overlap === void 0 && (V = "overlap") || o.query === void 0 && (V = "query")) {
+                                            const w = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: V } };
+                                            r === null ? r = [w] : r.push(w), e++;
+                                          } else {
+                                            const w = e;
+                                            for (const u in o) if (!(u === "ids" || u === "text" || u === "cluster" || u === "overlap" || u === "query")) {
+                                              const p = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } };
+                                              r === null ? r = [p] : r.push(p), e++;
+                                              break;
+                                            }
+                                            if (w === e) {
+                                              if (o.ids !== void 0) {
+                                                let u = o.ids;
+                                                const p = e;
+                                                if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
+                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                  r === null ? r = [j] : r.push(j), e++;
+                                                } else {
+                                                  var _e2 = true;
+                                                  const j = u.length;
+                                                  for (let P = 0; P < j; P++) {
+                                                    const g = e;
+                                                    Y(u[P], { instancePath: t + "/maps/points/ids/" + P, parentData: u, parentDataProperty: P, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
+                                                    var _e2 = g === e;
+                                                    if (!_e2) break;
                                                   }
                                                 }
-                                              } else return p.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
-                                              var g = P === e;
-                                            } else var g = true;
-                                            if (g) {
-                                              if (n.limitations !== void 0) {
-                                                let s = n.limitations;
-                                                const P = e;
-                                                if (e === P) if (Array.isArray(s)) {
-                                                  if (s.length > 100) return p.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
-                                                  {
-                                                    var Ee = true;
-                                                    const $ = s.length;
-                                                    for (let d = 0; d < $; d++) {
-                                                      const a = e;
-                                                      ke(s[d], { instancePath: t + "/bump/limitations/" + d, parentData: s, parentDataProperty: d, rootData: f, dynamicAnchors: c }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                                      var Ee = a === e;
-                                                      if (!Ee) break;
+                                                else {
+                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
+                                                  r === null ? r = [j] : r.push(j), e++;
+                                                }
+                                                var G = p === e;
+                                              } else var G = true;
+                                              if (G) {
+                                                if (o.text !== void 0) {
+                                                  let u = o.text;
+                                                  const p = e;
+                                                  if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
+                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  } else {
+                                                    var xe = true;
+                                                    const P = u.length;
+                                                    for (let g = 0; g < P; g++) {
+                                                      let b = u[g];
+                                                      const D = e;
+                                                      if (typeof b != "string" && b !== null) {
+                                                        const N = { instancePath: t + "/maps/points/text/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: ie.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
+                                                        r === null ? r = [N] : r.push(N), e++;
+                                                      }
+                                                      if (e === D && typeof b == "string" && ne(b) > 200) {
+                                                        const N = { instancePath: t + "/maps/points/text/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                                        r === null ? r = [N] : r.push(N), e++;
+                                                      }
+                                                      var xe = D === e;
+                                                      if (!xe) break;
                                                     }
                                                   }
-                                                } else return p.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
-                                                var g = P === e;
-                                              } else var g = true;
-                                              if (g) {
-                                                if (n.changes !== void 0) {
-                                                  let s = n.changes;
-                                                  const P = e;
-                                                  if (e === P) if (Array.isArray(s)) {
-                                                    var we = true;
-                                                    const $ = s.length;
-                                                    for (let d = 0; d < $; d++) {
-                                                      let a = s[d];
-                                                      const S = e;
-                                                      if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                        let b;
-                                                        if (a.section === void 0 && (b = "section") || a.path === void 0 && (b = "path")) return p.errors = [{ instancePath: t + "/bump/changes/" + d, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: b } }], false;
-                                                        {
-                                                          const _ = e;
-                                                          for (const o in a) if (!(o === "section" || o === "path" || o === "reference" || o === "candidate")) {
-                                                            return p.errors = [{ instancePath: t + "/bump/changes/" + d, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
-                                                            break;
+                                                  else {
+                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/type", keyword: "type", params: { type: "array" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  }
+                                                  var G = p === e;
+                                                } else var G = true;
+                                                if (G) {
+                                                  if (o.cluster !== void 0) {
+                                                    let u = o.cluster;
+                                                    const p = e;
+                                                    if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
+                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [P] : r.push(P), e++;
+                                                    } else {
+                                                      var F = true;
+                                                      const P = u.length;
+                                                      for (let g = 0; g < P; g++) {
+                                                        let b = u[g];
+                                                        const D = e;
+                                                        if (!(typeof b == "number" && !(b % 1) && !isNaN(b) && isFinite(b))) {
+                                                          const N = { instancePath: t + "/maps/points/cluster/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [N] : r.push(N), e++;
+                                                        }
+                                                        if (e === D && typeof b == "number" && isFinite(b) && (b < 0 || isNaN(b))) {
+                                                          const N = { instancePath: t + "/maps/points/cluster/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [N] : r.push(N), e++;
+                                                        }
+                                                        var F = D === e;
+                                                        if (!F) break;
+                                                      }
+                                                    }
+                                                    else {
+                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [P] : r.push(P), e++;
+                                                    }
+                                                    var G = p === e;
+                                                  } else var G = true;
+                                                  if (G) {
+                                                    if (o.overlap !== void 0) {
+                                                      let u = o.overlap;
+                                                      const p = e;
+                                                      if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
+                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [P] : r.push(P), e++;
+                                                      } else {
+                                                        var me = true;
+                                                        const P = u.length;
+                                                        for (let g = 0; g < P; g++) {
+                                                          let b = u[g];
+                                                          const D = e, B = e;
+                                                          let N = false;
+                                                          const X = e;
+                                                          K(b, { instancePath: t + "/maps/points/overlap/" + g, parentData: u, parentDataProperty: g, rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
+                                                          var ze = X === e;
+                                                          N = N || ze;
+                                                          const Ze = e;
+                                                          if (b !== null) {
+                                                            const Le = { instancePath: t + "/maps/points/overlap/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                            r === null ? r = [Le] : r.push(Le), e++;
                                                           }
-                                                          if (_ === e) {
-                                                            if (a.section !== void 0) {
-                                                              let o = a.section;
-                                                              const A = e;
-                                                              if (!(o === "architecture" || o === "extraction" || o === "training")) return p.errors = [{ instancePath: t + "/bump/changes/" + d + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: oe.properties.bump.properties.changes.items.properties.section.enum } }], false;
-                                                              var H = A === e;
-                                                            } else var H = true;
-                                                            if (H) {
-                                                              if (a.path !== void 0) {
-                                                                let o = a.path;
-                                                                const A = e;
-                                                                if (e === A) if (typeof o == "string") {
-                                                                  if (me(o) > 4096) return p.errors = [{ instancePath: t + "/bump/changes/" + d + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                                } else return p.errors = [{ instancePath: t + "/bump/changes/" + d + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
-                                                                var H = A === e;
-                                                              } else var H = true;
-                                                              if (H) {
-                                                                if (a.reference !== void 0) {
-                                                                  const o = e;
-                                                                  Ie(a.reference, { instancePath: t + "/bump/changes/" + d + "/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                                  var H = o === e;
-                                                                } else var H = true;
-                                                                if (H) if (a.candidate !== void 0) {
-                                                                  const o = e;
-                                                                  Ie(a.candidate, { instancePath: t + "/bump/changes/" + d + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                                  var H = o === e;
-                                                                } else var H = true;
+                                                          var ze = Ze === e;
+                                                          if (N = N || ze, N) e = B, r !== null && (B ? r.length = B : r = null);
+                                                          else {
+                                                            const Le = { instancePath: t + "/maps/points/overlap/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
+                                                            r === null ? r = [Le] : r.push(Le), e++;
+                                                          }
+                                                          var me = D === e;
+                                                          if (!me) break;
+                                                        }
+                                                      }
+                                                      else {
+                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [P] : r.push(P), e++;
+                                                      }
+                                                      var G = p === e;
+                                                    } else var G = true;
+                                                    if (G) if (o.query !== void 0) {
+                                                      let u = o.query;
+                                                      const p = e;
+                                                      if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
+                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [P] : r.push(P), e++;
+                                                      } else {
+                                                        var Be = true;
+                                                        const P = u.length;
+                                                        for (let g = 0; g < P; g++) {
+                                                          let b = u[g];
+                                                          const D = e;
+                                                          if (!(typeof b == "number" && !(b % 1) && !isNaN(b) && isFinite(b)) && b !== null) {
+                                                            const N = { instancePath: t + "/maps/points/query/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: ie.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
+                                                            r === null ? r = [N] : r.push(N), e++;
+                                                          }
+                                                          if (e === D && typeof b == "number" && isFinite(b) && (b < 0 || isNaN(b))) {
+                                                            const N = { instancePath: t + "/maps/points/query/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            r === null ? r = [N] : r.push(N), e++;
+                                                          }
+                                                          var Be = D === e;
+                                                          if (!Be) break;
+                                                        }
+                                                      }
+                                                      else {
+                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [P] : r.push(P), e++;
+                                                      }
+                                                      var G = p === e;
+                                                    } else var G = true;
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        } else {
+                                          const V = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
+                                          r === null ? r = [V] : r.push(V), e++;
+                                        }
+                                        var O = a === e;
+                                      } else var O = true;
+                                      if (O) {
+                                        if (n.reference !== void 0) {
+                                          const o = e;
+                                          pe(n.reference, { instancePath: t + "/maps/reference", parentData: n, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
+                                          var O = o === e;
+                                        } else var O = true;
+                                        if (O) {
+                                          if (n.candidate !== void 0) {
+                                            const o = e;
+                                            pe(n.candidate, { instancePath: t + "/maps/candidate", parentData: n, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
+                                            var O = o === e;
+                                          } else var O = true;
+                                          if (O) if (n.joint !== void 0) {
+                                            let o = n.joint;
+                                            const a = e, S = e;
+                                            let V = false;
+                                            const w = e;
+                                            if (o !== null) {
+                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [j] : r.push(j), e++;
+                                            }
+                                            var We = w === e;
+                                            V = V || We;
+                                            const u = e;
+                                            if (e === u) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                              let j;
+                                              if (o.points === void 0 && (j = "points") || o.reference === void 0 && (j = "reference") || o.candidate === void 0 && (j = "candidate") || o.moved === void 0 && (j = "moved")) {
+                                                const P = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: j } };
+                                                r === null ? r = [P] : r.push(P), e++;
+                                              } else {
+                                                const P = e;
+                                                for (const g in o) if (!(g === "points" || g === "reference" || g === "candidate" || g === "moved")) {
+                                                  const b = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: g } };
+                                                  r === null ? r = [b] : r.push(b), e++;
+                                                  break;
+                                                }
+                                                if (P === e) {
+                                                  if (o.points !== void 0) {
+                                                    let g = o.points;
+                                                    const b = e;
+                                                    if (e === b) if (Array.isArray(g)) if (g.length > 5e3) {
+                                                      const D = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [D] : r.push(D), e++;
+                                                    } else {
+                                                      var ge = true;
+                                                      const D = g.length;
+                                                      for (let B = 0; B < D; B++) {
+                                                        let N = g[B];
+                                                        const X = e;
+                                                        if (!(typeof N == "number" && !(N % 1) && !isNaN(N) && isFinite(N))) {
+                                                          const He = { instancePath: t + "/maps/joint/points/" + B, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [He] : r.push(He), e++;
+                                                        }
+                                                        if (e === X && typeof N == "number" && isFinite(N) && (N < 0 || isNaN(N))) {
+                                                          const He = { instancePath: t + "/maps/joint/points/" + B, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [He] : r.push(He), e++;
+                                                        }
+                                                        var ge = X === e;
+                                                        if (!ge) break;
+                                                      }
+                                                    }
+                                                    else {
+                                                      const D = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [D] : r.push(D), e++;
+                                                    }
+                                                    var Pe = b === e;
+                                                  } else var Pe = true;
+                                                  if (Pe) {
+                                                    if (o.reference !== void 0) {
+                                                      const g = e;
+                                                      pe(o.reference, { instancePath: t + "/maps/joint/reference", parentData: o, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
+                                                      var Pe = g === e;
+                                                    } else var Pe = true;
+                                                    if (Pe) {
+                                                      if (o.candidate !== void 0) {
+                                                        const g = e;
+                                                        pe(o.candidate, { instancePath: t + "/maps/joint/candidate", parentData: o, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
+                                                        var Pe = g === e;
+                                                      } else var Pe = true;
+                                                      if (Pe) if (o.moved !== void 0) {
+                                                        let g = o.moved;
+                                                        const b = e;
+                                                        if (e === b) if (Array.isArray(g)) if (g.length > 5e3) {
+                                                          const B = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                          r === null ? r = [B] : r.push(B), e++;
+                                                        } else {
+                                                          var nr = true;
+                                                          const B = g.length;
+                                                          for (let N = 0; N < B; N++) {
+                                                            let X = g[N];
+                                                            const Ze = e;
+                                                            if (!(typeof X == "number" && !(X % 1) && !isNaN(X) && isFinite(X))) {
+                                                              const Le = { instancePath: t + "/maps/joint/moved/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
+                                                              r === null ? r = [Le] : r.push(Le), e++;
+                                                            }
+                                                            if (e === Ze && typeof X == "number" && isFinite(X) && (X < 0 || isNaN(X))) {
+                                                              const Le = { instancePath: t + "/maps/joint/moved/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                              r === null ? r = [Le] : r.push(Le), e++;
+                                                            }
+                                                            var nr = Ze === e;
+                                                            if (!nr) break;
+                                                          }
+                                                        }
+                                                        else {
+                                                          const B = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
+                                                          r === null ? r = [B] : r.push(B), e++;
+                                                        }
+                                                        var Pe = b === e;
+                                                      } else var Pe = true;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            } else {
+                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                              r === null ? r = [j] : r.push(j), e++;
+                                            }
+                                            var We = u === e;
+                                            if (V = V || We, V) e = S, r !== null && (S ? r.length = S : r = null);
+                                            else {
+                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [j] : r.push(j), e++;
+                                            }
+                                            var O = a === e;
+                                          } else var O = true;
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        } else {
+                          const T = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                          r === null ? r = [T] : r.push(T), e++;
+                        }
+                        var Xe = s === e;
+                        if (q = q || Xe, q) e = sr, r !== null && (sr ? r.length = sr : r = null);
+                        else {
+                          const T = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
+                          return r === null ? r = [T] : r.push(T), e++, l.errors = r, false;
+                        }
+                        var c = le === e;
+                      } else var c = true;
+                      if (c) {
+                        if (i.bump !== void 0) {
+                          let n = i.bump;
+                          const le = e;
+                          if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
+                            let q;
+                            if (n.declared === void 0 && (q = "declared") || n.declaredSource === void 0 && (q = "declaredSource") || n.fromManifests === void 0 && (q = "fromManifests") || n.requiredByVectors === void 0 && (q = "requiredByVectors") || n.required === void 0 && (q = "required") || n.final === void 0 && (q = "final") || n.underDeclared === void 0 && (q = "underDeclared") || n.reasons === void 0 && (q = "reasons") || n.limitations === void 0 && (q = "limitations") || n.changes === void 0 && (q = "changes") || n.referenceVersion === void 0 && (q = "referenceVersion") || n.candidateVersion === void 0 && (q = "candidateVersion") || n.nextVersion === void 0 && (q = "nextVersion") || n.nextVersionReason === void 0 && (q = "nextVersionReason")) return l.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: q } }], false;
+                            {
+                              const $e = e;
+                              for (const s in n) if (!Je.call(ie.properties.bump.properties, s)) {
+                                return l.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                                break;
+                              }
+                              if ($e === e) {
+                                if (n.declared !== void 0) {
+                                  const s = e;
+                                  Me(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: f, dynamicAnchors: m }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                  var z = s === e;
+                                } else var z = true;
+                                if (z) {
+                                  if (n.declaredSource !== void 0) {
+                                    let s = n.declaredSource;
+                                    const x = e;
+                                    if (!(s === "flag" || s === "manifest versions" || s === null)) return l.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: ie.properties.bump.properties.declaredSource.enum } }], false;
+                                    var z = x === e;
+                                  } else var z = true;
+                                  if (z) {
+                                    if (n.fromManifests !== void 0) {
+                                      const s = e;
+                                      Me(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: f, dynamicAnchors: m }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                      var z = s === e;
+                                    } else var z = true;
+                                    if (z) {
+                                      if (n.requiredByVectors !== void 0) {
+                                        const s = e;
+                                        se(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
+                                        var z = s === e;
+                                      } else var z = true;
+                                      if (z) {
+                                        if (n.required !== void 0) {
+                                          const s = e;
+                                          se(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
+                                          var z = s === e;
+                                        } else var z = true;
+                                        if (z) {
+                                          if (n.final !== void 0) {
+                                            const s = e;
+                                            se(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
+                                            var z = s === e;
+                                          } else var z = true;
+                                          if (z) {
+                                            if (n.underDeclared !== void 0) {
+                                              const s = e;
+                                              if (typeof n.underDeclared != "boolean") return l.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
+                                              var z = s === e;
+                                            } else var z = true;
+                                            if (z) {
+                                              if (n.reasons !== void 0) {
+                                                let s = n.reasons;
+                                                const x = e;
+                                                if (e === x) if (Array.isArray(s)) {
+                                                  if (s.length > 100) return l.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                  {
+                                                    var or = true;
+                                                    const I = s.length;
+                                                    for (let o = 0; o < I; o++) {
+                                                      const a = e;
+                                                      be(s[o], { instancePath: t + "/bump/reasons/" + o, parentData: s, parentDataProperty: o, rootData: f, dynamicAnchors: m }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
+                                                      var or = a === e;
+                                                      if (!or) break;
+                                                    }
+                                                  }
+                                                } else return l.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
+                                                var z = x === e;
+                                              } else var z = true;
+                                              if (z) {
+                                                if (n.limitations !== void 0) {
+                                                  let s = n.limitations;
+                                                  const x = e;
+                                                  if (e === x) if (Array.isArray(s)) {
+                                                    if (s.length > 100) return l.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                    {
+                                                      var pr = true;
+                                                      const I = s.length;
+                                                      for (let o = 0; o < I; o++) {
+                                                        const a = e;
+                                                        be(s[o], { instancePath: t + "/bump/limitations/" + o, parentData: s, parentDataProperty: o, rootData: f, dynamicAnchors: m }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
+                                                        var pr = a === e;
+                                                        if (!pr) break;
+                                                      }
+                                                    }
+                                                  } else return l.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var z = x === e;
+                                                } else var z = true;
+                                                if (z) {
+                                                  if (n.changes !== void 0) {
+                                                    let s = n.changes;
+                                                    const x = e;
+                                                    if (e === x) if (Array.isArray(s)) {
+                                                      var lr = true;
+                                                      const I = s.length;
+                                                      for (let o = 0; o < I; o++) {
+                                                        let a = s[o];
+                                                        const S = e;
+                                                        if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                          let w;
+                                                          if (a.section === void 0 && (w = "section") || a.path === void 0 && (w = "path")) return l.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                                          {
+                                                            const u = e;
+                                                            for (const p in a) if (!(p === "section" || p === "path" || p === "reference" || p === "candidate")) {
+                                                              return l.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                              break;
+                                                            }
+                                                            if (u === e) {
+                                                              if (a.section !== void 0) {
+                                                                let p = a.section;
+                                                                const j = e;
+                                                                if (!(p === "architecture" || p === "extraction" || p === "training")) return l.errors = [{ instancePath: t + "/bump/changes/" + o + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: ie.properties.bump.properties.changes.items.properties.section.enum } }], false;
+                                                                var Ve = j === e;
+                                                              } else var Ve = true;
+                                                              if (Ve) {
+                                                                if (a.path !== void 0) {
+                                                                  let p = a.path;
+                                                                  const j = e;
+                                                                  if (e === j) if (typeof p == "string") {
+                                                                    if (ne(p) > 4096) return l.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                  } else return l.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                                                                  var Ve = j === e;
+                                                                } else var Ve = true;
+                                                                if (Ve) {
+                                                                  if (a.reference !== void 0) {
+                                                                    const p = e;
+                                                                    Ce(a.reference, { instancePath: t + "/bump/changes/" + o + "/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                                                    var Ve = p === e;
+                                                                  } else var Ve = true;
+                                                                  if (Ve) if (a.candidate !== void 0) {
+                                                                    const p = e;
+                                                                    Ce(a.candidate, { instancePath: t + "/bump/changes/" + o + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                                                    var Ve = p === e;
+                                                                  } else var Ve = true;
+                                                                }
                                                               }
                                                             }
                                                           }
-                                                        }
-                                                      } else return p.errors = [{ instancePath: t + "/bump/changes/" + d, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                      var we = S === e;
-                                                      if (!we) break;
-                                                    }
-                                                  } else return p.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var g = P === e;
-                                                } else var g = true;
-                                                if (g) {
-                                                  if (n.referenceVersion !== void 0) {
-                                                    const s = e;
-                                                    $e(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: f, dynamicAnchors: c }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
-                                                    var g = s === e;
-                                                  } else var g = true;
-                                                  if (g) {
-                                                    if (n.candidateVersion !== void 0) {
+                                                        } else return l.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                        var lr = S === e;
+                                                        if (!lr) break;
+                                                      }
+                                                    } else return l.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
+                                                    var z = x === e;
+                                                  } else var z = true;
+                                                  if (z) {
+                                                    if (n.referenceVersion !== void 0) {
                                                       const s = e;
-                                                      $e(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: f, dynamicAnchors: c }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
-                                                      var g = s === e;
-                                                    } else var g = true;
-                                                    if (g) {
-                                                      if (n.nextVersion !== void 0) {
+                                                      qe(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: f, dynamicAnchors: m }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                                                      var z = s === e;
+                                                    } else var z = true;
+                                                    if (z) {
+                                                      if (n.candidateVersion !== void 0) {
                                                         const s = e;
-                                                        $e(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: f, dynamicAnchors: c }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
-                                                        var g = s === e;
-                                                      } else var g = true;
-                                                      if (g) if (n.nextVersionReason !== void 0) {
-                                                        const s = e;
-                                                        E(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: f, dynamicAnchors: c }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                        var g = s === e;
-                                                      } else var g = true;
+                                                        qe(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: f, dynamicAnchors: m }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                                                        var z = s === e;
+                                                      } else var z = true;
+                                                      if (z) {
+                                                        if (n.nextVersion !== void 0) {
+                                                          const s = e;
+                                                          qe(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: f, dynamicAnchors: m }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                                                          var z = s === e;
+                                                        } else var z = true;
+                                                        if (z) if (n.nextVersionReason !== void 0) {
+                                                          const s = e;
+                                                          Q(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
+                                                          var z = s === e;
+                                                        } else var z = true;
+                                                      }
                                                     }
                                                   }
                                                 }
@@ -73384,228 +76218,228 @@ function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
                                 }
                               }
                             }
-                          }
-                        } else return p.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
-                        var m = fe === e;
-                      } else var m = true;
-                      if (m) if (i.verdict !== void 0) {
-                        let n = i.verdict;
-                        const fe = e;
-                        if (e === fe) if (n && typeof n == "object" && !Array.isArray(n)) {
-                          let w;
-                          if (n.status === void 0 && (w = "status") || n.policyLevel === void 0 && (w = "policyLevel") || n.breaches === void 0 && (w = "breaches") || n.checks === void 0 && (w = "checks") || n.skipped === void 0 && (w = "skipped")) return p.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: w } }], false;
-                          {
-                            const Oe = e;
-                            for (const s in n) if (!(s === "status" || s === "policyLevel" || s === "breaches" || s === "checks" || s === "skipped")) {
-                              return p.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
-                              break;
-                            }
-                            if (Oe === e) {
-                              if (n.status !== void 0) {
-                                let s = n.status;
-                                const P = e;
-                                if (!(s === "pass" || s === "warn" || s === "fail")) return p.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.status.enum } }], false;
-                                var J = P === e;
-                              } else var J = true;
-                              if (J) {
-                                if (n.policyLevel !== void 0) {
-                                  const s = e;
-                                  ee(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                  var J = s === e;
-                                } else var J = true;
-                                if (J) {
-                                  if (n.breaches !== void 0) {
-                                    let s = n.breaches;
-                                    const P = e;
-                                    if (e === P) if (Array.isArray(s)) {
-                                      var O = true;
-                                      const $ = s.length;
-                                      for (let d = 0; d < $; d++) {
-                                        let a = s[d];
-                                        const S = e;
-                                        if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                          let b;
-                                          if (a.metric === void 0 && (b = "metric") || a.value === void 0 && (b = "value") || a.limit === void 0 && (b = "limit") || a.level === void 0 && (b = "level") || a.message === void 0 && (b = "message")) return p.errors = [{ instancePath: t + "/verdict/breaches/" + d, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: b } }], false;
-                                          {
-                                            const _ = e;
-                                            for (const o in a) if (!(o === "metric" || o === "value" || o === "limit" || o === "level" || o === "message")) {
-                                              return p.errors = [{ instancePath: t + "/verdict/breaches/" + d, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
-                                              break;
-                                            }
-                                            if (_ === e) {
-                                              if (a.metric !== void 0) {
-                                                let o = a.metric;
-                                                const A = e, F = e;
-                                                let L = false;
-                                                const C = e;
-                                                xe(o, { instancePath: t + "/verdict/breaches/" + d + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: c }) || (r = r === null ? xe.errors : r.concat(xe.errors), e = r.length);
-                                                var le = C === e;
-                                                L = L || le;
-                                                const j = e;
-                                                if (!(o === "indexCompatible" || o === "bump")) {
-                                                  const je = { instancePath: t + "/verdict/breaches/" + d + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
-                                                  r === null ? r = [je] : r.push(je), e++;
-                                                }
-                                                var le = j === e;
-                                                if (L = L || le, L) e = F, r !== null && (F ? r.length = F : r = null);
-                                                else {
-                                                  const je = { instancePath: t + "/verdict/breaches/" + d + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
-                                                  return r === null ? r = [je] : r.push(je), e++, p.errors = r, false;
-                                                }
-                                                var ne = A === e;
-                                              } else var ne = true;
-                                              if (ne) {
-                                                if (a.value !== void 0) {
-                                                  let o = a.value;
-                                                  const A = e, F = e;
-                                                  let L = false;
-                                                  const C = e;
-                                                  if (!(typeof o == "number" && isFinite(o)) && typeof o != "boolean") {
-                                                    const U = { instancePath: t + "/verdict/breaches/" + d + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: oe.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
-                                                    r === null ? r = [U] : r.push(U), e++;
-                                                  }
-                                                  var Fe = C === e;
-                                                  L = L || Fe;
-                                                  const j = e;
-                                                  ee(o, { instancePath: t + "/verdict/breaches/" + d + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                  var Fe = j === e;
-                                                  if (L = L || Fe, L) e = F, r !== null && (F ? r.length = F : r = null);
-                                                  else {
-                                                    const U = { instancePath: t + "/verdict/breaches/" + d + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [U] : r.push(U), e++, p.errors = r, false;
-                                                  }
-                                                  var ne = A === e;
-                                                } else var ne = true;
-                                                if (ne) {
-                                                  if (a.limit !== void 0) {
-                                                    let o = a.limit;
-                                                    const A = e, F = e;
-                                                    let L = false;
-                                                    const C = e;
-                                                    if (!(typeof o == "number" && isFinite(o)) && typeof o != "boolean") {
-                                                      const U = { instancePath: t + "/verdict/breaches/" + d + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: oe.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
-                                                      r === null ? r = [U] : r.push(U), e++;
-                                                    }
-                                                    var ve = C === e;
-                                                    L = L || ve;
-                                                    const j = e;
-                                                    ee(o, { instancePath: t + "/verdict/breaches/" + d + "/limit", parentData: a, parentDataProperty: "limit", rootData: f, dynamicAnchors: c }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                    var ve = j === e;
-                                                    if (L = L || ve, L) e = F, r !== null && (F ? r.length = F : r = null);
-                                                    else {
-                                                      const U = { instancePath: t + "/verdict/breaches/" + d + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [U] : r.push(U), e++, p.errors = r, false;
-                                                    }
-                                                    var ne = A === e;
-                                                  } else var ne = true;
-                                                  if (ne) {
-                                                    if (a.level !== void 0) {
-                                                      let o = a.level;
-                                                      const A = e;
-                                                      if (!(o === "warn" || o === "fail")) return p.errors = [{ instancePath: t + "/verdict/breaches/" + d + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
-                                                      var ne = A === e;
-                                                    } else var ne = true;
-                                                    if (ne) if (a.message !== void 0) {
-                                                      const o = e;
-                                                      ke(a.message, { instancePath: t + "/verdict/breaches/" + d + "/message", parentData: a, parentDataProperty: "message", rootData: f, dynamicAnchors: c }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                                      var ne = o === e;
-                                                    } else var ne = true;
-                                                  }
-                                                }
-                                              }
-                                            }
-                                          }
-                                        } else return p.errors = [{ instancePath: t + "/verdict/breaches/" + d, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
-                                        var O = S === e;
-                                        if (!O) break;
-                                      }
-                                    } else return p.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
-                                    var J = P === e;
-                                  } else var J = true;
-                                  if (J) {
-                                    if (n.checks !== void 0) {
-                                      let s = n.checks;
-                                      const P = e;
-                                      if (e === P) if (Array.isArray(s)) {
-                                        var Re = true;
-                                        const $ = s.length;
-                                        for (let d = 0; d < $; d++) {
-                                          let a = s[d];
+                          } else return l.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
+                          var c = le === e;
+                        } else var c = true;
+                        if (c) if (i.verdict !== void 0) {
+                          let n = i.verdict;
+                          const le = e;
+                          if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
+                            let q;
+                            if (n.status === void 0 && (q = "status") || n.policyLevel === void 0 && (q = "policyLevel") || n.breaches === void 0 && (q = "breaches") || n.checks === void 0 && (q = "checks") || n.skipped === void 0 && (q = "skipped")) return l.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: q } }], false;
+                            {
+                              const $e = e;
+                              for (const s in n) if (!(s === "status" || s === "policyLevel" || s === "breaches" || s === "checks" || s === "skipped")) {
+                                return l.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                                break;
+                              }
+                              if ($e === e) {
+                                if (n.status !== void 0) {
+                                  let s = n.status;
+                                  const x = e;
+                                  if (!(s === "pass" || s === "warn" || s === "fail")) return l.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.status.enum } }], false;
+                                  var Oe = x === e;
+                                } else var Oe = true;
+                                if (Oe) {
+                                  if (n.policyLevel !== void 0) {
+                                    const s = e;
+                                    se(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
+                                    var Oe = s === e;
+                                  } else var Oe = true;
+                                  if (Oe) {
+                                    if (n.breaches !== void 0) {
+                                      let s = n.breaches;
+                                      const x = e;
+                                      if (e === x) if (Array.isArray(s)) {
+                                        var dr = true;
+                                        const I = s.length;
+                                        for (let o = 0; o < I; o++) {
+                                          let a = s[o];
                                           const S = e;
                                           if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                            let b;
-                                            if (a.metric === void 0 && (b = "metric") || a.label === void 0 && (b = "label") || a.direction === void 0 && (b = "direction") || a.value === void 0 && (b = "value") || a.interval === void 0 && (b = "interval") || a.warn === void 0 && (b = "warn") || a.fail === void 0 && (b = "fail") || a.status === void 0 && (b = "status")) return p.errors = [{ instancePath: t + "/verdict/checks/" + d, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                            let w;
+                                            if (a.metric === void 0 && (w = "metric") || a.value === void 0 && (w = "value") || a.limit === void 0 && (w = "limit") || a.level === void 0 && (w = "level") || a.message === void 0 && (w = "message")) return l.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: w } }], false;
                                             {
-                                              const _ = e;
-                                              for (const o in a) if (!(o === "metric" || o === "label" || o === "direction" || o === "value" || o === "interval" || o === "warn" || o === "fail" || o === "status")) {
-                                                return p.errors = [{ instancePath: t + "/verdict/checks/" + d, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                              const u = e;
+                                              for (const p in a) if (!(p === "metric" || p === "value" || p === "limit" || p === "level" || p === "message")) {
+                                                return l.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
                                                 break;
                                               }
-                                              if (_ === e) {
+                                              if (u === e) {
                                                 if (a.metric !== void 0) {
-                                                  const o = e;
-                                                  xe(a.metric, { instancePath: t + "/verdict/checks/" + d + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: c }) || (r = r === null ? xe.errors : r.concat(xe.errors), e = r.length);
-                                                  var Y = o === e;
-                                                } else var Y = true;
-                                                if (Y) {
-                                                  if (a.label !== void 0) {
-                                                    const o = e;
-                                                    Me(a.label, { instancePath: t + "/verdict/checks/" + d + "/label", parentData: a, parentDataProperty: "label", rootData: f, dynamicAnchors: c }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                                    var Y = o === e;
-                                                  } else var Y = true;
-                                                  if (Y) {
-                                                    if (a.direction !== void 0) {
-                                                      let o = a.direction;
-                                                      const A = e;
-                                                      if (!(o === "min" || o === "max")) return p.errors = [{ instancePath: t + "/verdict/checks/" + d + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
-                                                      var Y = A === e;
-                                                    } else var Y = true;
-                                                    if (Y) {
-                                                      if (a.value !== void 0) {
-                                                        const o = e;
-                                                        q(a.value, { instancePath: t + "/verdict/checks/" + d + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                        var Y = o === e;
-                                                      } else var Y = true;
-                                                      if (Y) {
-                                                        if (a.interval !== void 0) {
-                                                          let o = a.interval;
-                                                          const A = e, F = e;
-                                                          let L = false;
-                                                          const C = e;
-                                                          _e2(o, { instancePath: t + "/verdict/checks/" + d + "/interval", parentData: a, parentDataProperty: "interval", rootData: f, dynamicAnchors: c }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
-                                                          var Ke = C === e;
-                                                          L = L || Ke;
-                                                          const j = e;
-                                                          if (o !== null) {
-                                                            const U = { instancePath: t + "/verdict/checks/" + d + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                            r === null ? r = [U] : r.push(U), e++;
-                                                          }
-                                                          var Ke = j === e;
-                                                          if (L = L || Ke, L) e = F, r !== null && (F ? r.length = F : r = null);
-                                                          else {
-                                                            const U = { instancePath: t + "/verdict/checks/" + d + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
-                                                            return r === null ? r = [U] : r.push(U), e++, p.errors = r, false;
-                                                          }
-                                                          var Y = A === e;
-                                                        } else var Y = true;
-                                                        if (Y) {
-                                                          if (a.warn !== void 0) {
-                                                            const o = e;
-                                                            q(a.warn, { instancePath: t + "/verdict/checks/" + d + "/warn", parentData: a, parentDataProperty: "warn", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                            var Y = o === e;
-                                                          } else var Y = true;
-                                                          if (Y) {
-                                                            if (a.fail !== void 0) {
-                                                              const o = e;
-                                                              q(a.fail, { instancePath: t + "/verdict/checks/" + d + "/fail", parentData: a, parentDataProperty: "fail", rootData: f, dynamicAnchors: c }) || (r = r === null ? q.errors : r.concat(q.errors), e = r.length);
-                                                              var Y = o === e;
-                                                            } else var Y = true;
-                                                            if (Y) if (a.status !== void 0) {
-                                                              let o = a.status;
-                                                              const A = e;
-                                                              if (!(o === "pass" || o === "warn" || o === "fail" || o === "skipped")) return p.errors = [{ instancePath: t + "/verdict/checks/" + d + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: oe.properties.verdict.properties.checks.items.properties.status.enum } }], false;
-                                                              var Y = A === e;
-                                                            } else var Y = true;
+                                                  let p = a.metric;
+                                                  const j = e, P = e;
+                                                  let g = false;
+                                                  const b = e;
+                                                  Ie(p, { instancePath: t + "/verdict/breaches/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                  var Ye = b === e;
+                                                  g = g || Ye;
+                                                  const D = e;
+                                                  if (!(p === "indexCompatible" || p === "bump")) {
+                                                    const B = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
+                                                    r === null ? r = [B] : r.push(B), e++;
+                                                  }
+                                                  var Ye = D === e;
+                                                  if (g = g || Ye, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                  else {
+                                                    const B = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [B] : r.push(B), e++, l.errors = r, false;
+                                                  }
+                                                  var De = j === e;
+                                                } else var De = true;
+                                                if (De) {
+                                                  if (a.value !== void 0) {
+                                                    let p = a.value;
+                                                    const j = e, P = e;
+                                                    let g = false;
+                                                    const b = e;
+                                                    if (!(typeof p == "number" && isFinite(p)) && typeof p != "boolean") {
+                                                      const N = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: ie.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
+                                                      r === null ? r = [N] : r.push(N), e++;
+                                                    }
+                                                    var er = b === e;
+                                                    g = g || er;
+                                                    const D = e;
+                                                    se(p, { instancePath: t + "/verdict/breaches/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
+                                                    var er = D === e;
+                                                    if (g = g || er, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                    else {
+                                                      const N = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [N] : r.push(N), e++, l.errors = r, false;
+                                                    }
+                                                    var De = j === e;
+                                                  } else var De = true;
+                                                  if (De) {
+                                                    if (a.limit !== void 0) {
+                                                      let p = a.limit;
+                                                      const j = e, P = e;
+                                                      let g = false;
+                                                      const b = e;
+                                                      if (!(typeof p == "number" && isFinite(p)) && typeof p != "boolean") {
+                                                        const N = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: ie.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
+                                                        r === null ? r = [N] : r.push(N), e++;
+                                                      }
+                                                      var rr = b === e;
+                                                      g = g || rr;
+                                                      const D = e;
+                                                      se(p, { instancePath: t + "/verdict/breaches/" + o + "/limit", parentData: a, parentDataProperty: "limit", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
+                                                      var rr = D === e;
+                                                      if (g = g || rr, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                      else {
+                                                        const N = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
+                                                        return r === null ? r = [N] : r.push(N), e++, l.errors = r, false;
+                                                      }
+                                                      var De = j === e;
+                                                    } else var De = true;
+                                                    if (De) {
+                                                      if (a.level !== void 0) {
+                                                        let p = a.level;
+                                                        const j = e;
+                                                        if (!(p === "warn" || p === "fail")) return l.errors = [{ instancePath: t + "/verdict/breaches/" + o + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
+                                                        var De = j === e;
+                                                      } else var De = true;
+                                                      if (De) if (a.message !== void 0) {
+                                                        const p = e;
+                                                        be(a.message, { instancePath: t + "/verdict/breaches/" + o + "/message", parentData: a, parentDataProperty: "message", rootData: f, dynamicAnchors: m }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
+                                                        var De = p === e;
+                                                      } else var De = true;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          } else return l.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
+                                          var dr = S === e;
+                                          if (!dr) break;
+                                        }
+                                      } else return l.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
+                                      var Oe = x === e;
+                                    } else var Oe = true;
+                                    if (Oe) {
+                                      if (n.checks !== void 0) {
+                                        let s = n.checks;
+                                        const x = e;
+                                        if (e === x) if (Array.isArray(s)) {
+                                          var fr = true;
+                                          const I = s.length;
+                                          for (let o = 0; o < I; o++) {
+                                            let a = s[o];
+                                            const S = e;
+                                            if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                              let w;
+                                              if (a.metric === void 0 && (w = "metric") || a.label === void 0 && (w = "label") || a.direction === void 0 && (w = "direction") || a.value === void 0 && (w = "value") || a.interval === void 0 && (w = "interval") || a.warn === void 0 && (w = "warn") || a.fail === void 0 && (w = "fail") || a.status === void 0 && (w = "status")) return l.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                              {
+                                                const u = e;
+                                                for (const p in a) if (!(p === "metric" || p === "label" || p === "direction" || p === "value" || p === "interval" || p === "warn" || p === "fail" || p === "status")) {
+                                                  return l.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                  break;
+                                                }
+                                                if (u === e) {
+                                                  if (a.metric !== void 0) {
+                                                    const p = e;
+                                                    Ie(a.metric, { instancePath: t + "/verdict/checks/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                    var te = p === e;
+                                                  } else var te = true;
+                                                  if (te) {
+                                                    if (a.label !== void 0) {
+                                                      const p = e;
+                                                      Te(a.label, { instancePath: t + "/verdict/checks/" + o + "/label", parentData: a, parentDataProperty: "label", rootData: f, dynamicAnchors: m }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                                      var te = p === e;
+                                                    } else var te = true;
+                                                    if (te) {
+                                                      if (a.direction !== void 0) {
+                                                        let p = a.direction;
+                                                        const j = e;
+                                                        if (!(p === "min" || p === "max")) return l.errors = [{ instancePath: t + "/verdict/checks/" + o + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
+                                                        var te = j === e;
+                                                      } else var te = true;
+                                                      if (te) {
+                                                        if (a.value !== void 0) {
+                                                          const p = e;
+                                                          M(a.value, { instancePath: t + "/verdict/checks/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                          var te = p === e;
+                                                        } else var te = true;
+                                                        if (te) {
+                                                          if (a.interval !== void 0) {
+                                                            let p = a.interval;
+                                                            const j = e, P = e;
+                                                            let g = false;
+                                                            const b = e;
+                                                            Ne(p, { instancePath: t + "/verdict/checks/" + o + "/interval", parentData: a, parentDataProperty: "interval", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+                                                            var tr = b === e;
+                                                            g = g || tr;
+                                                            const D = e;
+                                                            if (p !== null) {
+                                                              const N = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                              r === null ? r = [N] : r.push(N), e++;
+                                                            }
+                                                            var tr = D === e;
+                                                            if (g = g || tr, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                            else {
+                                                              const N = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
+                                                              return r === null ? r = [N] : r.push(N), e++, l.errors = r, false;
+                                                            }
+                                                            var te = j === e;
+                                                          } else var te = true;
+                                                          if (te) {
+                                                            if (a.warn !== void 0) {
+                                                              const p = e;
+                                                              M(a.warn, { instancePath: t + "/verdict/checks/" + o + "/warn", parentData: a, parentDataProperty: "warn", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                              var te = p === e;
+                                                            } else var te = true;
+                                                            if (te) {
+                                                              if (a.fail !== void 0) {
+                                                                const p = e;
+                                                                M(a.fail, { instancePath: t + "/verdict/checks/" + o + "/fail", parentData: a, parentDataProperty: "fail", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
+                                                                var te = p === e;
+                                                              } else var te = true;
+                                                              if (te) if (a.status !== void 0) {
+                                                                let p = a.status;
+                                                                const j = e;
+                                                                if (!(p === "pass" || p === "warn" || p === "fail" || p === "skipped")) return l.errors = [{ instancePath: t + "/verdict/checks/" + o + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.checks.items.properties.status.enum } }], false;
+                                                                var te = j === e;
+                                                              } else var te = true;
+                                                            }
                                                           }
                                                         }
                                                       }
@@ -73613,511 +76447,62 @@ function p(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
                                                   }
                                                 }
                                               }
-                                            }
-                                          } else return p.errors = [{ instancePath: t + "/verdict/checks/" + d, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
-                                          var Re = S === e;
-                                          if (!Re) break;
-                                        }
-                                      } else return p.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
-                                      var J = P === e;
-                                    } else var J = true;
-                                    if (J) if (n.skipped !== void 0) {
-                                      let s = n.skipped;
-                                      const P = e;
-                                      if (e === P) if (Array.isArray(s)) {
-                                        var Ge = true;
-                                        const $ = s.length;
-                                        for (let d = 0; d < $; d++) {
-                                          let a = s[d];
-                                          const S = e;
-                                          if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                            let b;
-                                            if (a.metric === void 0 && (b = "metric") || a.reason === void 0 && (b = "reason")) return p.errors = [{ instancePath: t + "/verdict/skipped/" + d, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: b } }], false;
-                                            {
-                                              const _ = e;
-                                              for (const o in a) if (!(o === "metric" || o === "reason")) {
-                                                return p.errors = [{ instancePath: t + "/verdict/skipped/" + d, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
-                                                break;
-                                              }
-                                              if (_ === e) {
-                                                if (a.metric !== void 0) {
-                                                  const o = e;
-                                                  xe(a.metric, { instancePath: t + "/verdict/skipped/" + d + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: c }) || (r = r === null ? xe.errors : r.concat(xe.errors), e = r.length);
-                                                  var Te = o === e;
-                                                } else var Te = true;
-                                                if (Te) if (a.reason !== void 0) {
-                                                  let o = a.reason;
-                                                  const A = e;
-                                                  if (e === A) if (typeof o == "string") {
-                                                    if (me(o) > 1e3) return p.errors = [{ instancePath: t + "/verdict/skipped/" + d + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                  } else return p.errors = [{ instancePath: t + "/verdict/skipped/" + d + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
-                                                  var Te = A === e;
-                                                } else var Te = true;
-                                              }
-                                            }
-                                          } else return p.errors = [{ instancePath: t + "/verdict/skipped/" + d, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
-                                          var Ge = S === e;
-                                          if (!Ge) break;
-                                        }
-                                      } else return p.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
-                                      var J = P === e;
-                                    } else var J = true;
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        } else return p.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
-                        var m = fe === e;
-                      } else var m = true;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  } else return p.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return p.errors = r, e === 0;
-}
-p.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var gr = x;
-var Qe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
-var ar = new RegExp("^[0-9a-f]{64}$", "u");
-function Se(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = Se.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (Se.errors = r, e === 0) : (Se.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Je.enum } }], false);
-}
-Se.evaluated = { dynamicProps: false, dynamicItems: false };
-var nr = { type: ["number", "null"] };
-function Ae(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = Ae.evaluated;
-  return l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (Ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: nr.type } }], false) : (Ae.errors = r, e === 0);
-}
-Ae.evaluated = { dynamicProps: false, dynamicItems: false };
-function Le(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = Le.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let N;
-    if (i.warn === void 0 && (N = "warn") || i.fail === void 0 && (N = "fail")) return Le.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
-    {
-      const k = e;
-      for (const V in i) if (!(V === "warn" || V === "fail")) {
-        return Le.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: V } }], false;
-        break;
-      }
-      if (k === e) {
-        if (i.warn !== void 0) {
-          const V = e;
-          Ae(i.warn, { instancePath: t + "/warn", parentData: i, parentDataProperty: "warn", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-          var m = V === e;
-        } else var m = true;
-        if (m) if (i.fail !== void 0) {
-          const V = e;
-          Ae(i.fail, { instancePath: t + "/fail", parentData: i, parentDataProperty: "fail", rootData: f, dynamicAnchors: c }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-          var m = V === e;
-        } else var m = true;
-      }
-    }
-  } else return Le.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return Le.errors = r, e === 0;
-}
-Le.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function te(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = te.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let V;
-    if (i.limits === void 0 && (V = "limits") || i.requireIndexCompatible === void 0 && (V = "requireIndexCompatible")) return te.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: V } }], false;
-    {
-      const u = e;
-      for (const v in i) if (!(v === "requireIndexCompatible" || v === "limits")) {
-        return te.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
-        break;
-      }
-      if (u === e) {
-        if (i.requireIndexCompatible !== void 0) {
-          const v = e;
-          if (typeof i.requireIndexCompatible != "boolean") return te.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-          var m = v === e;
-        } else var m = true;
-        if (m) if (i.limits !== void 0) {
-          let v = i.limits;
-          const ye = e;
-          if (e === ye) if (v && typeof v == "object" && !Array.isArray(v)) {
-            for (const M in v) {
-              const z = e;
-              Se(M, { instancePath: t + "/limits", parentData: v, parentDataProperty: "limits", rootData: f, dynamicAnchors: c }) || (r = r === null ? Se.errors : r.concat(Se.errors), e = r.length);
-              var N = z === e;
-              if (!N) {
-                const pe = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: M } };
-                return r === null ? r = [pe] : r.push(pe), e++, te.errors = r, false;
-                break;
-              }
-            }
-            if (N) for (const M in v) {
-              const z = e;
-              Le(v[M], { instancePath: t + "/limits/" + M.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: v, parentDataProperty: M, rootData: f, dynamicAnchors: c }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
-              var k = z === e;
-              if (!k) break;
-            }
-          } else return te.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
-          var m = ye === e;
-        } else var m = true;
-      }
-    }
-  } else return te.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return te.errors = r, e === 0;
-}
-te.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function he(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = he.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (typeof i == "string") {
-    if (me(i) > 4096) return he.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (me(i) < 1) return he.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return he.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return he.errors = r, e === 0;
-}
-he.evaluated = { dynamicProps: false, dynamicItems: false };
-function x(i, { instancePath: t = "", parentData: K, parentDataProperty: B, rootData: f = i, dynamicAnchors: c = {} } = {}) {
-  let r = null, e = 0;
-  const l = x.evaluated;
-  if (l.dynamicProps && (l.props = void 0), l.dynamicItems && (l.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let D;
-    if (i.kind === void 0 && (D = "kind") || i.schemaVersion === void 0 && (D = "schemaVersion") || i.shard === void 0 && (D = "shard") || i.fingerprint === void 0 && (D = "fingerprint") || i.totalQueries === void 0 && (D = "totalQueries") || i.sampled === void 0 && (D = "sampled") || i.offset === void 0 && (D = "offset") || i.policy === void 0 && (D = "policy") || i.report === void 0 && (D = "report") || i.items === void 0 && (D = "items")) return x.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: D } }], false;
-    {
-      const Z = e;
-      for (const y in i) if (!Ze.call(Qe.properties, y)) {
-        return x.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: y } }], false;
-        break;
-      }
-      if (Z === e) {
-        if (i.kind !== void 0) {
-          const y = e;
-          if (i.kind !== "embedding-gate-partial") return x.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
-          var m = y === e;
-        } else var m = true;
-        if (m) {
-          if (i.schemaVersion !== void 0) {
-            const y = e;
-            if (i.schemaVersion !== 1) return x.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-            var m = y === e;
-          } else var m = true;
-          if (m) {
-            if (i.shard !== void 0) {
-              let y = i.shard;
-              const se = e;
-              if (e === se) if (y && typeof y == "object" && !Array.isArray(y)) {
-                let W;
-                if (y.index === void 0 && (W = "index") || y.count === void 0 && (W = "count")) return x.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: W } }], false;
-                {
-                  const ae = e;
-                  for (const h in y) if (!(h === "index" || h === "count")) {
-                    return x.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
-                    break;
-                  }
-                  if (ae === e) {
-                    if (y.index !== void 0) {
-                      let h = y.index;
-                      const X = e;
-                      if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return x.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === X && typeof h == "number" && isFinite(h) && (h < 1 || isNaN(h))) return x.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var N = X === e;
-                    } else var N = true;
-                    if (N) if (y.count !== void 0) {
-                      let h = y.count;
-                      const X = e;
-                      if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return x.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === X && typeof h == "number" && isFinite(h) && (h < 1 || isNaN(h))) return x.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var N = X === e;
-                    } else var N = true;
-                  }
-                }
-              } else return x.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
-              var m = se === e;
-            } else var m = true;
-            if (m) {
-              if (i.fingerprint !== void 0) {
-                let y = i.fingerprint;
-                const se = e;
-                if (e === se) if (typeof y == "string") {
-                  if (!ar.test(y)) return x.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
-                } else return x.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
-                var m = se === e;
-              } else var m = true;
-              if (m) {
-                if (i.totalQueries !== void 0) {
-                  let y = i.totalQueries;
-                  const se = e;
-                  if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return x.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
-                  if (e === se && typeof y == "number" && isFinite(y) && (y < 1 || isNaN(y))) return x.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                  var m = se === e;
-                } else var m = true;
-                if (m) {
-                  if (i.sampled !== void 0) {
-                    const y = e;
-                    if (typeof i.sampled != "boolean") return x.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
-                    var m = y === e;
-                  } else var m = true;
-                  if (m) {
-                    if (i.offset !== void 0) {
-                      let y = i.offset;
-                      const se = e;
-                      if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return x.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === se && typeof y == "number" && isFinite(y) && (y < 0 || isNaN(y))) return x.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                      var m = se === e;
-                    } else var m = true;
-                    if (m) {
-                      if (i.policy !== void 0) {
-                        let y = i.policy;
-                        const se = e;
-                        if (e === se) if (y && typeof y == "object" && !Array.isArray(y)) {
-                          let W;
-                          if (y.underDeclared === void 0 && (W = "underDeclared") || y.levels === void 0 && (W = "levels")) return x.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: W } }], false;
-                          {
-                            const ae = e;
-                            for (const h in y) if (!(h === "underDeclared" || h === "levels")) {
-                              return x.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
-                              break;
-                            }
-                            if (ae === e) {
-                              if (y.underDeclared !== void 0) {
-                                let h = y.underDeclared;
-                                const X = e;
-                                if (!(h === "fail" || h === "warn" || h === "off")) return x.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: Qe.properties.policy.properties.underDeclared.enum } }], false;
-                                var k = X === e;
-                              } else var k = true;
-                              if (k) if (y.levels !== void 0) {
-                                let h = y.levels;
-                                const X = e;
-                                if (e === X) if (h && typeof h == "object" && !Array.isArray(h)) {
-                                  let G;
-                                  if (h.none === void 0 && (G = "none") || h.patch === void 0 && (G = "patch") || h.minor === void 0 && (G = "minor") || h.major === void 0 && (G = "major")) return x.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: G } }], false;
-                                  {
-                                    const g = e;
-                                    for (const I in h) if (!(I === "none" || I === "patch" || I === "minor" || I === "major")) {
-                                      return x.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
-                                      break;
-                                    }
-                                    if (g === e) {
-                                      if (h.none !== void 0) {
-                                        const I = e;
-                                        te(h.none, { instancePath: t + "/policy/levels/none", parentData: h, parentDataProperty: "none", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                        var V = I === e;
-                                      } else var V = true;
-                                      if (V) {
-                                        if (h.patch !== void 0) {
-                                          const I = e;
-                                          te(h.patch, { instancePath: t + "/policy/levels/patch", parentData: h, parentDataProperty: "patch", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                          var V = I === e;
-                                        } else var V = true;
-                                        if (V) {
-                                          if (h.minor !== void 0) {
-                                            const I = e;
-                                            te(h.minor, { instancePath: t + "/policy/levels/minor", parentData: h, parentDataProperty: "minor", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                            var V = I === e;
-                                          } else var V = true;
-                                          if (V) if (h.major !== void 0) {
-                                            const I = e;
-                                            te(h.major, { instancePath: t + "/policy/levels/major", parentData: h, parentDataProperty: "major", rootData: f, dynamicAnchors: c }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                            var V = I === e;
-                                          } else var V = true;
-                                        }
-                                      }
-                                    }
-                                  }
-                                } else return x.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
-                                var k = X === e;
-                              } else var k = true;
-                            }
-                          }
-                        } else return x.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
-                        var m = se === e;
-                      } else var m = true;
-                      if (m) {
-                        if (i.report !== void 0) {
-                          const y = e;
-                          p(i.report, { instancePath: t + "/report", parentData: i, parentDataProperty: "report", rootData: f, dynamicAnchors: c }) || (r = r === null ? p.errors : r.concat(p.errors), e = r.length);
-                          var m = y === e;
-                        } else var m = true;
-                        if (m) if (i.items !== void 0) {
-                          let y = i.items;
-                          const se = e;
-                          if (e === se) if (y && typeof y == "object" && !Array.isArray(y)) {
-                            let W;
-                            if (y.shared === void 0 && (W = "shared") || y.ranks === void 0 && (W = "ranks") || y.worst === void 0 && (W = "worst")) return x.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: W } }], false;
-                            {
-                              const ae = e;
-                              for (const h in y) if (!(h === "shared" || h === "ranks" || h === "worst")) {
-                                return x.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
-                                break;
-                              }
-                              if (ae === e) {
-                                if (y.shared !== void 0) {
-                                  let h = y.shared;
-                                  const X = e;
-                                  if (e === X) if (Array.isArray(h)) {
-                                    var u = true;
-                                    const Q = h.length;
-                                    for (let G = 0; G < Q; G++) {
-                                      let g = h[G];
-                                      const I = e;
-                                      if (!(typeof g == "number" && !(g % 1) && !isNaN(g) && isFinite(g))) return x.errors = [{ instancePath: t + "/items/shared/" + G, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === I && typeof g == "number" && isFinite(g) && (g < 0 || isNaN(g))) return x.errors = [{ instancePath: t + "/items/shared/" + G, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                      var u = I === e;
-                                      if (!u) break;
-                                    }
-                                  } else return x.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
-                                  var v = X === e;
-                                } else var v = true;
-                                if (v) {
-                                  if (y.ranks !== void 0) {
-                                    let h = y.ranks;
-                                    const X = e, Q = e;
-                                    let G = false;
-                                    const g = e;
-                                    if (e === g) if (Array.isArray(h)) {
-                                      var ye = true;
-                                      const we = h.length;
-                                      for (let H = 0; H < we; H++) {
-                                        let J = h[H];
-                                        const O = e;
-                                        if (!(typeof J == "number" && !(J % 1) && !isNaN(J) && isFinite(J))) {
-                                          const ne = { instancePath: t + "/items/ranks/" + H, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
-                                          r === null ? r = [ne] : r.push(ne), e++;
-                                        }
-                                        if (e === O && typeof J == "number" && isFinite(J) && (J < 0 || isNaN(J))) {
-                                          const ne = { instancePath: t + "/items/ranks/" + H, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                          r === null ? r = [ne] : r.push(ne), e++;
-                                        }
-                                        var ye = O === e;
-                                        if (!ye) break;
-                                      }
-                                    } else {
-                                      const we = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
-                                      r === null ? r = [we] : r.push(we), e++;
-                                    }
-                                    var de = g === e;
-                                    G = G || de;
-                                    const I = e;
-                                    if (h !== null) {
-                                      const we = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                      r === null ? r = [we] : r.push(we), e++;
-                                    }
-                                    var de = I === e;
-                                    if (G = G || de, G) e = Q, r !== null && (Q ? r.length = Q : r = null);
-                                    else {
-                                      const we = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
-                                      return r === null ? r = [we] : r.push(we), e++, x.errors = r, false;
-                                    }
-                                    var v = X === e;
-                                  } else var v = true;
-                                  if (v) if (y.worst !== void 0) {
-                                    let h = y.worst;
-                                    const X = e;
-                                    if (e === X) if (Array.isArray(h)) {
-                                      var M = true;
-                                      const G = h.length;
-                                      for (let g = 0; g < G; g++) {
-                                        let I = h[g];
-                                        const Ee = e;
-                                        if (e === Ee) if (I && typeof I == "object" && !Array.isArray(I)) {
-                                          let H;
-                                          if (I.position === void 0 && (H = "position") || I.id === void 0 && (H = "id") || I.text === void 0 && (H = "text") || I.overlap === void 0 && (H = "overlap") || I.referenceNeighbours === void 0 && (H = "referenceNeighbours") || I.candidateNeighbours === void 0 && (H = "candidateNeighbours")) return x.errors = [{ instancePath: t + "/items/worst/" + g, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: H } }], false;
-                                          {
-                                            const J = e;
-                                            for (const O in I) if (!(O === "position" || O === "id" || O === "text" || O === "overlap" || O === "referenceNeighbours" || O === "candidateNeighbours")) {
-                                              return x.errors = [{ instancePath: t + "/items/worst/" + g, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
-                                              break;
-                                            }
-                                            if (J === e) {
-                                              if (I.position !== void 0) {
-                                                let O = I.position;
-                                                const le = e;
-                                                if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
-                                                if (e === le && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                var z = le === e;
-                                              } else var z = true;
-                                              if (z) {
-                                                if (I.id !== void 0) {
-                                                  const O = e;
-                                                  he(I.id, { instancePath: t + "/items/worst/" + g + "/id", parentData: I, parentDataProperty: "id", rootData: f, dynamicAnchors: c }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                  var z = O === e;
-                                                } else var z = true;
-                                                if (z) {
-                                                  if (I.text !== void 0) {
-                                                    let O = I.text;
-                                                    const le = e;
-                                                    if (typeof O != "string" && O !== null) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: Qe.properties.items.properties.worst.items.properties.text.type } }], false;
-                                                    if (e === le && typeof O == "string" && me(O) > 1e3) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                    var z = le === e;
-                                                  } else var z = true;
-                                                  if (z) {
-                                                    if (I.overlap !== void 0) {
-                                                      let O = I.overlap;
-                                                      const le = e;
-                                                      if (e === le) if (typeof O == "number" && isFinite(O)) {
-                                                        if (O > 1 || isNaN(O)) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-                                                        if (O < 0 || isNaN(O)) return x.errors = [{ instancePath: t + "/items/worst/" + g + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                      } else return x.errors = [{ instancePath: t + "/items/worst/" + g + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
-                                                      var z = le === e;
-                                                    } else var z = true;
-                                                    if (z) {
-                                                      if (I.referenceNeighbours !== void 0) {
-                                                        let O = I.referenceNeighbours;
-                                                        const le = e;
-                                                        if (e === le) if (Array.isArray(O)) {
-                                                          var pe = true;
-                                                          const Fe = O.length;
-                                                          for (let ve = 0; ve < Fe; ve++) {
-                                                            const Re = e;
-                                                            he(O[ve], { instancePath: t + "/items/worst/" + g + "/referenceNeighbours/" + ve, parentData: O, parentDataProperty: ve, rootData: f, dynamicAnchors: c }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                            var pe = Re === e;
-                                                            if (!pe) break;
-                                                          }
-                                                        } else return x.errors = [{ instancePath: t + "/items/worst/" + g + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var z = le === e;
-                                                      } else var z = true;
-                                                      if (z) if (I.candidateNeighbours !== void 0) {
-                                                        let O = I.candidateNeighbours;
-                                                        const le = e;
-                                                        if (e === le) if (Array.isArray(O)) {
-                                                          var T = true;
-                                                          const Fe = O.length;
-                                                          for (let ve = 0; ve < Fe; ve++) {
-                                                            const Re = e;
-                                                            he(O[ve], { instancePath: t + "/items/worst/" + g + "/candidateNeighbours/" + ve, parentData: O, parentDataProperty: ve, rootData: f, dynamicAnchors: c }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                            var T = Re === e;
-                                                            if (!T) break;
-                                                          }
-                                                        } else return x.errors = [{ instancePath: t + "/items/worst/" + g + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var z = le === e;
-                                                      } else var z = true;
-                                                    }
-                                                  }
+                                            } else return l.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
+                                            var fr = S === e;
+                                            if (!fr) break;
+                                          }
+                                        } else return l.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
+                                        var Oe = x === e;
+                                      } else var Oe = true;
+                                      if (Oe) if (n.skipped !== void 0) {
+                                        let s = n.skipped;
+                                        const x = e;
+                                        if (e === x) if (Array.isArray(s)) {
+                                          var mr = true;
+                                          const I = s.length;
+                                          for (let o = 0; o < I; o++) {
+                                            let a = s[o];
+                                            const S = e;
+                                            if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                              let w;
+                                              if (a.metric === void 0 && (w = "metric") || a.reason === void 0 && (w = "reason")) return l.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                              {
+                                                const u = e;
+                                                for (const p in a) if (!(p === "metric" || p === "reason")) {
+                                                  return l.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                  break;
+                                                }
+                                                if (u === e) {
+                                                  if (a.metric !== void 0) {
+                                                    const p = e;
+                                                    Ie(a.metric, { instancePath: t + "/verdict/skipped/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                    var Ue = p === e;
+                                                  } else var Ue = true;
+                                                  if (Ue) if (a.reason !== void 0) {
+                                                    let p = a.reason;
+                                                    const j = e;
+                                                    if (e === j) if (typeof p == "string") {
+                                                      if (ne(p) > 1e3) return l.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    } else return l.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
+                                                    var Ue = j === e;
+                                                  } else var Ue = true;
                                                 }
                                               }
-                                            }
+                                            } else return l.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
+                                            var mr = S === e;
+                                            if (!mr) break;
                                           }
-                                        } else return x.errors = [{ instancePath: t + "/items/worst/" + g, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                        var M = Ee === e;
-                                        if (!M) break;
-                                      }
-                                    } else return x.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                    var v = X === e;
-                                  } else var v = true;
+                                        } else return l.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
+                                        var Oe = x === e;
+                                      } else var Oe = true;
+                                    }
+                                  }
                                 }
                               }
                             }
-                          } else return x.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
-                          var m = se === e;
-                        } else var m = true;
+                          } else return l.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
+                          var c = le === e;
+                        } else var c = true;
                       }
                     }
                   }
@@ -74128,10 +76513,459 @@ function x(i, { instancePath: t = "", parentData: K, parentDataProperty: B, root
         }
       }
     }
-  } else return x.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return x.errors = r, e === 0;
+  } else return l.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return l.errors = r, e === 0;
 }
-x.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+l.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var Sr = L;
+var ir = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
+var xr = new RegExp("^[0-9a-f]{64}$", "u");
+function Ke(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Ke.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (Ke.errors = r, e === 0) : (Ke.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: ur.enum } }], false);
+}
+Ke.evaluated = { dynamicProps: false, dynamicItems: false };
+var Or = { type: ["number", "null"] };
+function Se(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Se.evaluated;
+  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (Se.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Or.type } }], false) : (Se.errors = r, e === 0);
+}
+Se.evaluated = { dynamicProps: false, dynamicItems: false };
+function Ee(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = Ee.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let C;
+    if (i.warn === void 0 && (C = "warn") || i.fail === void 0 && (C = "fail")) return Ee.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: C } }], false;
+    {
+      const _ = e;
+      for (const A in i) if (!(A === "warn" || A === "fail")) {
+        return Ee.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: A } }], false;
+        break;
+      }
+      if (_ === e) {
+        if (i.warn !== void 0) {
+          const A = e;
+          Se(i.warn, { instancePath: t + "/warn", parentData: i, parentDataProperty: "warn", rootData: f, dynamicAnchors: m }) || (r = r === null ? Se.errors : r.concat(Se.errors), e = r.length);
+          var c = A === e;
+        } else var c = true;
+        if (c) if (i.fail !== void 0) {
+          const A = e;
+          Se(i.fail, { instancePath: t + "/fail", parentData: i, parentDataProperty: "fail", rootData: f, dynamicAnchors: m }) || (r = r === null ? Se.errors : r.concat(Se.errors), e = r.length);
+          var c = A === e;
+        } else var c = true;
+      }
+    }
+  } else return Ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Ee.errors = r, e === 0;
+}
+Ee.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function ae(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = ae.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let A;
+    if (i.limits === void 0 && (A = "limits") || i.requireIndexCompatible === void 0 && (A = "requireIndexCompatible")) return ae.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: A } }], false;
+    {
+      const y = e;
+      for (const h in i) if (!(h === "requireIndexCompatible" || h === "limits")) {
+        return ae.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
+        break;
+      }
+      if (y === e) {
+        if (i.requireIndexCompatible !== void 0) {
+          const h = e;
+          if (typeof i.requireIndexCompatible != "boolean") return ae.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+          var c = h === e;
+        } else var c = true;
+        if (c) if (i.limits !== void 0) {
+          let h = i.limits;
+          const ve = e;
+          if (e === ve) if (h && typeof h == "object" && !Array.isArray(h)) {
+            for (const ee in h) {
+              const R = e;
+              Ke(ee, { instancePath: t + "/limits", parentData: h, parentDataProperty: "limits", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ke.errors : r.concat(Ke.errors), e = r.length);
+              var C = R === e;
+              if (!C) {
+                const de = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: ee } };
+                return r === null ? r = [de] : r.push(de), e++, ae.errors = r, false;
+                break;
+              }
+            }
+            if (C) for (const ee in h) {
+              const R = e;
+              Ee(h[ee], { instancePath: t + "/limits/" + ee.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: h, parentDataProperty: ee, rootData: f, dynamicAnchors: m }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
+              var _ = R === e;
+              if (!_) break;
+            }
+          } else return ae.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
+          var c = ve === e;
+        } else var c = true;
+      }
+    }
+  } else return ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ae.errors = r, e === 0;
+}
+ae.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function he(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = he.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return he.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ne(i) < 1) return he.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return he.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return he.errors = r, e === 0;
+}
+he.evaluated = { dynamicProps: false, dynamicItems: false };
+function L(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+  let r = null, e = 0;
+  const d = L.evaluated;
+  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let $;
+    if (i.kind === void 0 && ($ = "kind") || i.schemaVersion === void 0 && ($ = "schemaVersion") || i.shard === void 0 && ($ = "shard") || i.fingerprint === void 0 && ($ = "fingerprint") || i.totalQueries === void 0 && ($ = "totalQueries") || i.sampled === void 0 && ($ = "sampled") || i.offset === void 0 && ($ = "offset") || i.policy === void 0 && ($ = "policy") || i.report === void 0 && ($ = "report") || i.items === void 0 && ($ = "items")) return L.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: $ } }], false;
+    {
+      const ce = e;
+      for (const v in i) if (!Je.call(ir.properties, v)) {
+        return L.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+        break;
+      }
+      if (ce === e) {
+        if (i.kind !== void 0) {
+          const v = e;
+          if (i.kind !== "embedding-gate-partial") return L.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
+          var c = v === e;
+        } else var c = true;
+        if (c) {
+          if (i.schemaVersion !== void 0) {
+            const v = e;
+            if (i.schemaVersion !== 1) return L.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+            var c = v === e;
+          } else var c = true;
+          if (c) {
+            if (i.shard !== void 0) {
+              let v = i.shard;
+              const W = e;
+              if (e === W) if (v && typeof v == "object" && !Array.isArray(v)) {
+                let U;
+                if (v.index === void 0 && (U = "index") || v.count === void 0 && (U = "count")) return L.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: U } }], false;
+                {
+                  const ue = e;
+                  for (const k in v) if (!(k === "index" || k === "count")) {
+                    return L.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                    break;
+                  }
+                  if (ue === e) {
+                    if (v.index !== void 0) {
+                      let k = v.index;
+                      const re = e;
+                      if (!(typeof k == "number" && !(k % 1) && !isNaN(k) && isFinite(k))) return L.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === re && typeof k == "number" && isFinite(k) && (k < 1 || isNaN(k))) return L.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var C = re === e;
+                    } else var C = true;
+                    if (C) if (v.count !== void 0) {
+                      let k = v.count;
+                      const re = e;
+                      if (!(typeof k == "number" && !(k % 1) && !isNaN(k) && isFinite(k))) return L.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === re && typeof k == "number" && isFinite(k) && (k < 1 || isNaN(k))) return L.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var C = re === e;
+                    } else var C = true;
+                  }
+                }
+              } else return L.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
+              var c = W === e;
+            } else var c = true;
+            if (c) {
+              if (i.fingerprint !== void 0) {
+                let v = i.fingerprint;
+                const W = e;
+                if (e === W) if (typeof v == "string") {
+                  if (!xr.test(v)) return L.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
+                } else return L.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
+                var c = W === e;
+              } else var c = true;
+              if (c) {
+                if (i.totalQueries !== void 0) {
+                  let v = i.totalQueries;
+                  const W = e;
+                  if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return L.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
+                  if (e === W && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return L.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                  var c = W === e;
+                } else var c = true;
+                if (c) {
+                  if (i.sampled !== void 0) {
+                    const v = e;
+                    if (typeof i.sampled != "boolean") return L.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
+                    var c = v === e;
+                  } else var c = true;
+                  if (c) {
+                    if (i.offset !== void 0) {
+                      let v = i.offset;
+                      const W = e;
+                      if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return L.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === W && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return L.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                      var c = W === e;
+                    } else var c = true;
+                    if (c) {
+                      if (i.policy !== void 0) {
+                        let v = i.policy;
+                        const W = e;
+                        if (e === W) if (v && typeof v == "object" && !Array.isArray(v)) {
+                          let U;
+                          if (v.underDeclared === void 0 && (U = "underDeclared") || v.levels === void 0 && (U = "levels")) return L.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: U } }], false;
+                          {
+                            const ue = e;
+                            for (const k in v) if (!(k === "underDeclared" || k === "levels")) {
+                              return L.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                              break;
+                            }
+                            if (ue === e) {
+                              if (v.underDeclared !== void 0) {
+                                let k = v.underDeclared;
+                                const re = e;
+                                if (!(k === "fail" || k === "warn" || k === "off")) return L.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: ir.properties.policy.properties.underDeclared.enum } }], false;
+                                var _ = re === e;
+                              } else var _ = true;
+                              if (_) if (v.levels !== void 0) {
+                                let k = v.levels;
+                                const re = e;
+                                if (e === re) if (k && typeof k == "object" && !Array.isArray(k)) {
+                                  let E;
+                                  if (k.none === void 0 && (E = "none") || k.patch === void 0 && (E = "patch") || k.minor === void 0 && (E = "minor") || k.major === void 0 && (E = "major")) return L.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: E } }], false;
+                                  {
+                                    const Z = e;
+                                    for (const O in k) if (!(O === "none" || O === "patch" || O === "minor" || O === "major")) {
+                                      return L.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
+                                      break;
+                                    }
+                                    if (Z === e) {
+                                      if (k.none !== void 0) {
+                                        const O = e;
+                                        ae(k.none, { instancePath: t + "/policy/levels/none", parentData: k, parentDataProperty: "none", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
+                                        var A = O === e;
+                                      } else var A = true;
+                                      if (A) {
+                                        if (k.patch !== void 0) {
+                                          const O = e;
+                                          ae(k.patch, { instancePath: t + "/policy/levels/patch", parentData: k, parentDataProperty: "patch", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
+                                          var A = O === e;
+                                        } else var A = true;
+                                        if (A) {
+                                          if (k.minor !== void 0) {
+                                            const O = e;
+                                            ae(k.minor, { instancePath: t + "/policy/levels/minor", parentData: k, parentDataProperty: "minor", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
+                                            var A = O === e;
+                                          } else var A = true;
+                                          if (A) if (k.major !== void 0) {
+                                            const O = e;
+                                            ae(k.major, { instancePath: t + "/policy/levels/major", parentData: k, parentDataProperty: "major", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
+                                            var A = O === e;
+                                          } else var A = true;
+                                        }
+                                      }
+                                    }
+                                  }
+                                } else return L.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
+                                var _ = re === e;
+                              } else var _ = true;
+                            }
+                          }
+                        } else return L.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
+                        var c = W === e;
+                      } else var c = true;
+                      if (c) {
+                        if (i.report !== void 0) {
+                          const v = e;
+                          l(i.report, { instancePath: t + "/report", parentData: i, parentDataProperty: "report", rootData: f, dynamicAnchors: m }) || (r = r === null ? l.errors : r.concat(l.errors), e = r.length);
+                          var c = v === e;
+                        } else var c = true;
+                        if (c) if (i.items !== void 0) {
+                          let v = i.items;
+                          const W = e;
+                          if (e === W) if (v && typeof v == "object" && !Array.isArray(v)) {
+                            let U;
+                            if (v.shared === void 0 && (U = "shared") || v.ranks === void 0 && (U = "ranks") || v.worst === void 0 && (U = "worst")) return L.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: U } }], false;
+                            {
+                              const ue = e;
+                              for (const k in v) if (!(k === "shared" || k === "ranks" || k === "worst")) {
+                                return L.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                                break;
+                              }
+                              if (ue === e) {
+                                if (v.shared !== void 0) {
+                                  let k = v.shared;
+                                  const re = e;
+                                  if (e === re) if (Array.isArray(k)) {
+                                    var y = true;
+                                    const Re = k.length;
+                                    for (let E = 0; E < Re; E++) {
+                                      let Z = k[E];
+                                      const O = e;
+                                      if (!(typeof Z == "number" && !(Z % 1) && !isNaN(Z) && isFinite(Z))) return L.errors = [{ instancePath: t + "/items/shared/" + E, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === O && typeof Z == "number" && isFinite(Z) && (Z < 0 || isNaN(Z))) return L.errors = [{ instancePath: t + "/items/shared/" + E, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                      var y = O === e;
+                                      if (!y) break;
+                                    }
+                                  } else return L.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
+                                  var h = re === e;
+                                } else var h = true;
+                                if (h) {
+                                  if (v.ranks !== void 0) {
+                                    let k = v.ranks;
+                                    const re = e, Re = e;
+                                    let E = false;
+                                    const Z = e;
+                                    if (e === Z) if (Array.isArray(k)) {
+                                      var ve = true;
+                                      const _e2 = k.length;
+                                      for (let G = 0; G < _e2; G++) {
+                                        let xe = k[G];
+                                        const F = e;
+                                        if (!(typeof xe == "number" && !(xe % 1) && !isNaN(xe) && isFinite(xe))) {
+                                          const ze = { instancePath: t + "/items/ranks/" + G, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
+                                          r === null ? r = [ze] : r.push(ze), e++;
+                                        }
+                                        if (e === F && typeof xe == "number" && isFinite(xe) && (xe < 0 || isNaN(xe))) {
+                                          const ze = { instancePath: t + "/items/ranks/" + G, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                          r === null ? r = [ze] : r.push(ze), e++;
+                                        }
+                                        var ve = F === e;
+                                        if (!ve) break;
+                                      }
+                                    } else {
+                                      const _e2 = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
+                                      r === null ? r = [_e2] : r.push(_e2), e++;
+                                    }
+                                    var fe = Z === e;
+                                    E = E || fe;
+                                    const O = e;
+                                    if (k !== null) {
+                                      const _e2 = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                      r === null ? r = [_e2] : r.push(_e2), e++;
+                                    }
+                                    var fe = O === e;
+                                    if (E = E || fe, E) e = Re, r !== null && (Re ? r.length = Re : r = null);
+                                    else {
+                                      const _e2 = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
+                                      return r === null ? r = [_e2] : r.push(_e2), e++, L.errors = r, false;
+                                    }
+                                    var h = re === e;
+                                  } else var h = true;
+                                  if (h) if (v.worst !== void 0) {
+                                    let k = v.worst;
+                                    const re = e;
+                                    if (e === re) if (Array.isArray(k)) {
+                                      var ee = true;
+                                      const E = k.length;
+                                      for (let Z = 0; Z < E; Z++) {
+                                        let O = k[Z];
+                                        const Ge = e;
+                                        if (e === Ge) if (O && typeof O == "object" && !Array.isArray(O)) {
+                                          let G;
+                                          if (O.position === void 0 && (G = "position") || O.id === void 0 && (G = "id") || O.text === void 0 && (G = "text") || O.overlap === void 0 && (G = "overlap") || O.referenceNeighbours === void 0 && (G = "referenceNeighbours") || O.candidateNeighbours === void 0 && (G = "candidateNeighbours")) return L.errors = [{ instancePath: t + "/items/worst/" + Z, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: G } }], false;
+                                          {
+                                            const xe = e;
+                                            for (const F in O) if (!(F === "position" || F === "id" || F === "text" || F === "overlap" || F === "referenceNeighbours" || F === "candidateNeighbours")) {
+                                              return L.errors = [{ instancePath: t + "/items/worst/" + Z, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: F } }], false;
+                                              break;
+                                            }
+                                            if (xe === e) {
+                                              if (O.position !== void 0) {
+                                                let F = O.position;
+                                                const me = e;
+                                                if (!(typeof F == "number" && !(F % 1) && !isNaN(F) && isFinite(F))) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
+                                                if (e === me && typeof F == "number" && isFinite(F) && (F < 0 || isNaN(F))) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                var R = me === e;
+                                              } else var R = true;
+                                              if (R) {
+                                                if (O.id !== void 0) {
+                                                  const F = e;
+                                                  he(O.id, { instancePath: t + "/items/worst/" + Z + "/id", parentData: O, parentDataProperty: "id", rootData: f, dynamicAnchors: m }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                  var R = F === e;
+                                                } else var R = true;
+                                                if (R) {
+                                                  if (O.text !== void 0) {
+                                                    let F = O.text;
+                                                    const me = e;
+                                                    if (typeof F != "string" && F !== null) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: ir.properties.items.properties.worst.items.properties.text.type } }], false;
+                                                    if (e === me && typeof F == "string" && ne(F) > 1e3) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    var R = me === e;
+                                                  } else var R = true;
+                                                  if (R) {
+                                                    if (O.overlap !== void 0) {
+                                                      let F = O.overlap;
+                                                      const me = e;
+                                                      if (e === me) if (typeof F == "number" && isFinite(F)) {
+                                                        if (F > 1 || isNaN(F)) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+                                                        if (F < 0 || isNaN(F)) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                      } else return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
+                                                      var R = me === e;
+                                                    } else var R = true;
+                                                    if (R) {
+                                                      if (O.referenceNeighbours !== void 0) {
+                                                        let F = O.referenceNeighbours;
+                                                        const me = e;
+                                                        if (e === me) if (Array.isArray(F)) {
+                                                          var de = true;
+                                                          const Be = F.length;
+                                                          for (let ge = 0; ge < Be; ge++) {
+                                                            const Pe = e;
+                                                            he(F[ge], { instancePath: t + "/items/worst/" + Z + "/referenceNeighbours/" + ge, parentData: F, parentDataProperty: ge, rootData: f, dynamicAnchors: m }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                            var de = Pe === e;
+                                                            if (!de) break;
+                                                          }
+                                                        } else return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var R = me === e;
+                                                      } else var R = true;
+                                                      if (R) if (O.candidateNeighbours !== void 0) {
+                                                        let F = O.candidateNeighbours;
+                                                        const me = e;
+                                                        if (e === me) if (Array.isArray(F)) {
+                                                          var we = true;
+                                                          const Be = F.length;
+                                                          for (let ge = 0; ge < Be; ge++) {
+                                                            const Pe = e;
+                                                            he(F[ge], { instancePath: t + "/items/worst/" + Z + "/candidateNeighbours/" + ge, parentData: F, parentDataProperty: ge, rootData: f, dynamicAnchors: m }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                            var we = Pe === e;
+                                                            if (!we) break;
+                                                          }
+                                                        } else return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var R = me === e;
+                                                      } else var R = true;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        } else return L.errors = [{ instancePath: t + "/items/worst/" + Z, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                        var ee = Ge === e;
+                                        if (!ee) break;
+                                      }
+                                    } else return L.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                    var h = re === e;
+                                  } else var h = true;
+                                }
+                              }
+                            }
+                          } else return L.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
+                          var c = W === e;
+                        } else var c = true;
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  } else return L.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return L.errors = r, e === 0;
+}
+L.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 // src/report/validate-json.ts
 import { statSync as statSync2, readFileSync as readFileSync5 } from "node:fs";
@@ -74227,7 +77061,7 @@ function buildPartialReport(result) {
 function loadPartialReports(files, what, paths) {
   return files.map((file) => {
     const path = resolveInputFile(file, what, paths);
-    return { file, partial: readValidatedJson(path, file, gr, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
+    return { file, partial: readValidatedJson(path, file, Sr, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
   });
 }
 function mergePartialReports(partials) {
@@ -74274,7 +77108,8 @@ function mergePartialReports(partials) {
     crossRetrieval2 = { ...summariseRanks(ranks, k, base.metrics.crossRetrieval.threshold), reason: null };
   }
   const metrics = { ...base.metrics, knnOverlap: { ...knn, worst }, crossRetrieval: crossRetrieval2 };
-  return { ...base, metrics, verdict: decideVerdict(metrics, base.bump, first.policy) };
+  const maps = base.maps && { ...base.maps, points: { ...base.maps.points, overlap: base.maps.points.query.map((query) => query === null ? null : overlaps[query] ?? null) } };
+  return { ...base, metrics, maps, verdict: decideVerdict(metrics, base.bump, first.policy) };
 }
 
 // src/render/json.ts
@@ -74465,13 +77300,13 @@ function clusterTable(report) {
 }
 function checkRow(check) {
   const value = check.value === null ? markdown`n/a` : markdown`${formatMetric(check.value)}${check.interval ? markdown` (95% CI ${formatMetric(check.interval[0])}–${formatMetric(check.interval[1])})` : null}`;
-  const limit = (x2) => x2 === null ? markdown`—` : markdown`${check.direction === "min" ? "\u2265" : "\u2264"} ${formatMetric(x2)}`;
+  const limit = (x) => x === null ? markdown`—` : markdown`${check.direction === "min" ? "\u2265" : "\u2264"} ${formatMetric(x)}`;
   return markdown`| ${check.label} | ${value} | ${limit(check.warn)} | ${limit(check.fail)} | ${icon(check.status)} |`;
 }
 
 // src/report/load-report.ts
 function loadReport(path, file) {
-  return readValidatedJson(path, file, pr, "an embedding-gate JSON report");
+  return readValidatedJson(path, file, $r, "an embedding-gate JSON report");
 }
 
 // src/render/single-line.ts
@@ -74721,16 +77556,16 @@ function readActionInputs(read, env) {
 // src/action/pull-request.ts
 function pullRequestFromEvent(eventName, payload) {
   const event = payload ?? {};
-  let pr2;
-  if (eventName.startsWith("pull_request")) pr2 = event.pull_request;
-  else if (eventName === "workflow_run") pr2 = event.workflow_run?.pull_requests?.[0];
-  if (!pr2 || typeof pr2.number !== "number") return null;
-  const headRepo = pr2.head?.repo?.full_name;
-  const baseRepo = pr2.base?.repo?.full_name;
+  let pr;
+  if (eventName.startsWith("pull_request")) pr = event.pull_request;
+  else if (eventName === "workflow_run") pr = event.workflow_run?.pull_requests?.[0];
+  if (!pr || typeof pr.number !== "number") return null;
+  const headRepo = pr.head?.repo?.full_name;
+  const baseRepo = pr.base?.repo?.full_name;
   return {
-    number: pr2.number,
-    headSha: pr2.head?.sha ?? null,
-    baseSha: pr2.base?.sha ?? null,
+    number: pr.number,
+    headSha: pr.head?.sha ?? null,
+    baseSha: pr.base?.sha ?? null,
     fromFork: headRepo !== void 0 && baseRepo !== void 0 && headRepo !== baseRepo
   };
 }
@@ -74741,11 +77576,11 @@ async function runAction(runtime) {
   const token = runtime.getInput(INPUT.githubToken);
   if (token) runtime.setSecret(token);
   const inputs = readActionInputs(runtime.getInput, runtime.env);
-  const pr2 = pullRequestFromEvent(runtime.env.eventName, runtime.event);
+  const pr = pullRequestFromEvent(runtime.env.eventName, runtime.event);
   const github = runtime.createGitHub(inputs.token);
-  if (inputs.mode === "comment-from-report") await commentFromReport(inputs, runtime, github, pr2);
-  else if (inputs.mode === "merge") await publish(mergeShards(inputs, runtime), inputs, runtime, github, pr2);
-  else await gate(inputs, runtime, github, pr2);
+  if (inputs.mode === "comment-from-report") await commentFromReport(inputs, runtime, github, pr);
+  else if (inputs.mode === "merge") await publish(mergeShards(inputs, runtime), inputs, runtime, github, pr);
+  else await gate(inputs, runtime, github, pr);
 }
 function mergeShards(inputs, runtime) {
   const files = expandPatterns(inputs.partials, inputs.paths.base);
@@ -74776,16 +77611,16 @@ function expandPatterns(patterns, workspace) {
   }
   return [...found].sort();
 }
-async function gate(inputs, runtime, github, pr2) {
+async function gate(inputs, runtime, github, pr) {
   if (inputs.modelPaths.length > 0) {
-    if (!pr2) {
+    if (!pr) {
       runtime.info(`model-paths is set, but ${runtime.env.eventName} is not a pull request event: comparing anyway.`);
     } else {
-      const files = await github.listPullRequestFiles(pr2.number);
+      const files = await github.listPullRequestFiles(pr.number);
       const matches = (0, import_picomatch.default)([...inputs.modelPaths], { dot: true });
       const touched = files.filter((file) => matches(file));
       if (touched.length === 0) {
-        runtime.info(`Pull request #${pr2.number} changes ${files.length} files, none matching model-paths: the embeddings were not compared.`);
+        runtime.info(`Pull request #${pr.number} changes ${files.length} files, none matching model-paths: the embeddings were not compared.`);
         setNoVerdictOutputs(runtime, "skipped", "");
         await runtime.writeSummary(skippedSummary(inputs.modelPaths));
         return;
@@ -74793,7 +77628,7 @@ async function gate(inputs, runtime, github, pr2) {
       runtime.info(`${touched.length} changed file(s) match model-paths, e.g. ${touched.slice(0, 3).join(", ")}`);
     }
   }
-  const referenceManifest = await baseManifest(inputs, runtime, github, pr2);
+  const referenceManifest = await baseManifest(inputs, runtime, github, pr);
   const log = {
     info: runtime.info,
     warn: (message) => runtime.warning(message),
@@ -74809,9 +77644,9 @@ async function gate(inputs, runtime, github, pr2) {
 `);
     return;
   }
-  await publish(result.report, inputs, runtime, github, pr2);
+  await publish(result.report, inputs, runtime, github, pr);
 }
-async function publish(report, inputs, runtime, github, pr2) {
+async function publish(report, inputs, runtime, github, pr) {
   const reportPath = writeReport(renderJson(report), `embedding-gate-${inputs.commentId}.json`, inputs, runtime);
   const failed = stepFails(report, inputs.failOn);
   setReportOutputs(runtime, report, reportPath, failed);
@@ -74822,39 +77657,39 @@ async function publish(report, inputs, runtime, github, pr2) {
 <sub>${runUrl ? `[workflow run](${runUrl}) \xB7 ` : ""}JSON report: \`${reportPath}\`</sub>
 `
   );
-  if (pr2) await upsertComment(report, inputs, runtime, github, pr2);
+  if (pr) await upsertComment(report, inputs, runtime, github, pr);
   else runtime.info("Not a pull request event: no comment.");
   if (failed) {
     runtime.setFailed(singleLine(`embedding-gate: ${report.verdict.status.toUpperCase()} \u2014 ${report.verdict.breaches.map((b) => b.message).join("; ") || "see the report"}`, 2e3));
   }
 }
-async function commentFromReport(inputs, runtime, github, pr2) {
+async function commentFromReport(inputs, runtime, github, pr) {
   const path = resolveInputFile(inputs.report, inputName(INPUT.report), inputs.paths);
   const report = loadReport(path, `${inputName(INPUT.report)}: ${inputs.report}`);
-  const number = inputs.prNumber ?? pr2?.number ?? null;
+  const number = inputs.prNumber ?? pr?.number ?? null;
   setReportOutputs(runtime, report, path, false);
   if (number === null) {
     throw new InputError(`input 'pr-number' is required: ${runtime.env.eventName} events do not name a pull request.`);
   }
   await runtime.writeSummary(renderMarkdown(report, { clusters: true }));
-  await upsertComment(report, inputs, runtime, github, { number, headSha: pr2?.number === number ? pr2.headSha : null, baseSha: null, fromFork: false });
+  await upsertComment(report, inputs, runtime, github, { number, headSha: pr?.number === number ? pr.headSha : null, baseSha: null, fromFork: false });
 }
-async function baseManifest(inputs, runtime, github, pr2) {
+async function baseManifest(inputs, runtime, github, pr) {
   const { reference, candidate } = inputs.compare;
   if (!inputs.referenceManifestFromBase || reference.manifest !== null || candidate.manifest === null) return null;
-  if (!pr2?.baseSha) {
+  if (!pr?.baseSha) {
     runtime.info("reference-manifest-from: base needs a pull request event; comparing without a reference manifest.");
     return null;
   }
   const path = candidate.manifest.replace(/^\.\//, "");
   try {
-    const text = await github.readFileAt(path, pr2.baseSha);
+    const text = await github.readFileAt(path, pr.baseSha);
     if (text === null) {
-      runtime.info(`${path} does not exist at the base commit ${pr2.baseSha.slice(0, 7)}: a new manifest, so no reference manifest.`);
+      runtime.info(`${path} does not exist at the base commit ${pr.baseSha.slice(0, 7)}: a new manifest, so no reference manifest.`);
       return null;
     }
-    runtime.info(`Reference manifest: ${path} at the base commit ${pr2.baseSha.slice(0, 7)}.`);
-    return parseManifest(text, `${path} (base ${pr2.baseSha.slice(0, 7)})`);
+    runtime.info(`Reference manifest: ${path} at the base commit ${pr.baseSha.slice(0, 7)}.`);
+    return parseManifest(text, `${path} (base ${pr.baseSha.slice(0, 7)})`);
   } catch (error2) {
     if (error2 instanceof InputError) throw error2;
     runtime.warning(`Could not read ${path} at the base commit (${describeGitHubError(error2)}); comparing without a reference manifest.`);
@@ -74940,23 +77775,23 @@ function wantsComment(report, mode) {
       return report.bump.final !== "none" || report.verdict.status !== "pass";
   }
 }
-async function upsertComment(report, inputs, runtime, github, pr2) {
+async function upsertComment(report, inputs, runtime, github, pr) {
   if (inputs.comment === "never") return;
   const marker = commentMarker(inputs.commentId);
   try {
     const login = await github.commenterLogin();
-    const existing = (await github.listComments(pr2.number)).find((comment) => comment.author === login && comment.body.includes(marker));
+    const existing = (await github.listComments(pr.number)).find((comment) => comment.author === login && comment.body.includes(marker));
     if (!existing && !wantsComment(report, inputs.comment)) {
-      runtime.info(`comment: ${inputs.comment} \u2014 nothing to say on #${pr2.number}.`);
+      runtime.info(`comment: ${inputs.comment} \u2014 nothing to say on #${pr.number}.`);
       return;
     }
-    const body = commentBody(report, { commentId: inputs.commentId, runUrl: runLink(runtime), headSha: pr2.headSha, toolVersion: TOOL_VERSION });
+    const body = commentBody(report, { commentId: inputs.commentId, runUrl: runLink(runtime), headSha: pr.headSha, toolVersion: TOOL_VERSION });
     if (existing) {
       await github.updateComment(existing.id, body);
-      runtime.info(`Updated comment ${existing.id} on #${pr2.number}.`);
+      runtime.info(`Updated comment ${existing.id} on #${pr.number}.`);
     } else {
-      const id = await github.createComment(pr2.number, body);
-      runtime.info(`Created comment ${id} on #${pr2.number}.`);
+      const id = await github.createComment(pr.number, body);
+      runtime.info(`Created comment ${id} on #${pr.number}.`);
     }
   } catch (error2) {
     const failure = classifyGitHubError(error2);

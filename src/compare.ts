@@ -7,7 +7,9 @@ import { resolveInputFile, type PathPolicy } from './io/paths.js';
 import { detectFormat, readEmbeddingSet } from './io/read-embedding-set.js';
 import { createKnnEngine } from './kernels/knn-engine.js';
 import type { Logger } from './logger.js';
+import { mapsStep } from './maps/maps-step.js';
 import { measure, type ShardItems } from './measure/measure.js';
+import { MEASURE_STEPS } from './measure/steps.js';
 import { applyInlineLimits, loadPolicy, type Policy } from './policy/policy.js';
 import { decideVerdict } from './policy/verdict.js';
 import { REPORT_SCHEMA_VERSION, type Report, type SetSummary } from './report/report.js';
@@ -72,7 +74,7 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
         `${nameOf('k')} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`,
       );
     }
-    const { metrics, shardItems } = await measure(engine, pair, settings, log);
+    const { metrics, maps, shardItems } = await measure(engine, pair, settings, log, settings.maps ? [...MEASURE_STEPS, mapsStep] : MEASURE_STEPS);
     const bump = classifyBump({
       referenceManifest,
       candidateManifest,
@@ -104,6 +106,7 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
       candidate: candidate.summary,
       alignment: pair.summary,
       metrics,
+      maps,
       bump,
       verdict,
     };

@@ -14,7 +14,7 @@ export interface QueryShard {
 }
 
 /** Report formats the CLI can write. */
-export const OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Where one side's vectors, ids and manifest come from. */
@@ -64,6 +64,10 @@ export interface Settings {
   readonly outputFormat: OutputFormat;
   /** Write the report here instead of stdout. */
   readonly output: string | null;
+  /** Also write the self-contained HTML report (maps and charts) here, or `null`. */
+  readonly html: string | null;
+  /** Compute the UMAP maps (the HTML report shows them); on when `html` is set or the action writes its page. */
+  readonly maps: boolean;
   /** How input and output paths resolve, and where they may point (any path in the CLI). */
   readonly paths: PathPolicy;
   /** The kNN kernel: auto (fastest available), relaxed-simd, simd (WebAssembly) or js. */
@@ -114,6 +118,7 @@ export const SETTING_OPTIONS = {
   config: 'gate policy file (YAML or JSON)',
   format: `report format (${OUTPUT_FORMATS.join('|')}, default text)`,
   output: 'write the report to this file instead of stdout',
+  html: 'also write a self-contained HTML report (UMAP maps, charts, tables) to this file',
   kernel: `kNN kernel (${KERNELS.join('|')}, default auto: WebAssembly relaxed SIMD, else SIMD, else JavaScript)`,
   threads: 'worker threads for the WebAssembly kernel (default: all cores)',
   'min-knn-overlap': 'fail when the mean kNN overlap is below this, whatever the bump (overrides --config)',
@@ -204,6 +209,8 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     config: text('config'),
     outputFormat: choice('format', OUTPUT_FORMATS) ?? 'text',
     output: text('output'),
+    html: text('html'),
+    maps: text('html') !== null || raw.format === 'html',
     paths,
     kernel: choice('kernel', KERNELS) ?? 'auto',
     threads: text('threads') === null ? null : number('threads', 1, (v) => v >= 1 && v <= 256, 'a whole number from 1 to 256', true),

@@ -12,7 +12,7 @@ type Metrics = Report['metrics'];
 function metrics(overrides: { overlap?: number; ci95?: [number, number] | null; cka?: number | null; icd?: number | null; top1?: number | null } = {}): Metrics {
   const top1 = overrides.top1 === undefined ? 0.01 : overrides.top1;
   return {
-    knnOverlap: { k: 10, method: overrides.ci95 ? 'sampled' : 'exact', evaluated: 100, mean: overrides.overlap ?? 0.6, p10: 0.4, p50: 0.6, min: 0.1, ci95: overrides.ci95 ?? null, worst: [] },
+    knnOverlap: { k: 10, method: overrides.ci95 ? 'sampled' : 'exact', evaluated: 100, mean: overrides.overlap ?? 0.6, p10: 0.4, p50: 0.6, min: 0.1, ci95: overrides.ci95 ?? null, histogram: [0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0], worst: [] },
     cka: { linear: overrides.cka === undefined ? 0.95 : overrides.cka, reason: overrides.cka === null ? 'no variance' : null },
     centroid: {
       cosineDistance: 0.1,

@@ -3,11 +3,13 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareDetailed, type Logger } from '../compare.js';
 import { InputError, UsageError } from '../core/errors.js';
-import { anyPath, resolveOutputFile } from '../io/paths.js';
+import { anyPath, resolveInputFile, resolveOutputFile } from '../io/paths.js';
+import { loadReport } from '../report/load-report.js';
 import { buildPartialReport, loadPartialReports, mergePartialReports } from '../shard/partial-report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderText } from '../render/text.js';
+import { renderHtml } from '../render/html/html.js';
 import type { Report } from '../report/report.js';
 import { OUTPUT_FORMATS, parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
 import { progressPrinter } from '../progress.js';
@@ -46,7 +48,8 @@ export function usage(): string {
 
 Usage:
   embedding-gate compare --reference REF --candidate CAND [options]
-  embedding-gate merge PARTIAL.json... [--format text|json|markdown] [--output FILE]
+  embedding-gate merge PARTIAL.json... [--format text|json|markdown|html] [--output FILE]
+  embedding-gate render REPORT.json [--format text|json|markdown|html] [--output FILE]
   embedding-gate --help | --version
 
 Options of compare:
@@ -72,11 +75,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${TOOL_VERSION}\n`);
       return EXIT.ok;
     }
-    if (command !== 'compare' && command !== 'merge') throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare and merge (see --help).`);
+    if (command !== 'compare' && command !== 'merge' && command !== 'render') throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge and render (see --help).`);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(usage());
       return EXIT.ok;
     }
+    if (command === 'render') return runRender(rest, io);
     return command === 'merge' ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);
@@ -112,21 +116,28 @@ async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
   }
   const report = result.report;
   emit(render(report, settings.outputFormat), outputPath, settings.output, io);
+  if (settings.html !== null) {
+    const htmlPath = resolveOutputFile(settings.html, '--html', settings.paths);
+    writeOutput(renderHtml(report), htmlPath, settings.html, '--html');
+    io.stderr(`embedding-gate: HTML report written to ${settings.html}\n`);
+  }
   if (outputPath !== null) io.stderr(`embedding-gate: ${report.verdict.status.toUpperCase()}: ${report.bump.final} change; report written to ${settings.output}\n`);
   return report.verdict.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
 }
 
 /** Writes a rendered report to stdout or to the output file. */
 function emit(text: string, outputPath: string | null, given: string | null, io: CliIo): void {
-  if (outputPath === null) {
-    io.stdout(text);
-    return;
-  }
+  if (outputPath === null) io.stdout(text);
+  else writeOutput(text, outputPath, given ?? outputPath, '--output');
+}
+
+/** Writes a file the user asked for, creating its folder; a failure is an input error naming the option. */
+function writeOutput(text: string, path: string, given: string, option: string): void {
   try {
-    mkdirSync(dirname(outputPath), { recursive: true });
-    writeFileSync(outputPath, text);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
   } catch (error) {
-    throw new InputError(`--output: cannot write ${given}: ${(error as Error).message}`);
+    throw new InputError(`${option}: cannot write ${given}: ${(error as Error).message}`);
   }
 }
 
@@ -164,6 +175,28 @@ function usageErrorOf(error: unknown, help: string): UsageError {
   return new UsageError(`${message.replace(/\. To specify.*$/s, '')} (see embedding-gate ${help}).`);
 }
 
+const RENDER_OPTIONS = { format: { type: 'string' }, output: { type: 'string' } } as const;
+
+/** render: a JSON report (validated against its schema, since it may come from elsewhere) in another format. */
+function runRender(args: readonly string[], io: CliIo): number {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...args], options: RENDER_OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw usageErrorOf(error, '--help');
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('render needs one JSON report: embedding-gate render report.json --format html --output report.html');
+  const format = (values.format ?? 'text') as string;
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}.`);
+  const paths = anyPath(io.cwd);
+  const file = positionals[0]!;
+  const report = loadReport(resolveInputFile(file, 'render', paths), file);
+  const output = (values.output as string | undefined) ?? null;
+  emit(render(report, format as OutputFormat), output === null ? null : resolveOutputFile(output, '--output', paths), output, io);
+  return EXIT.ok;
+}
+
 /** Renders a report in the requested format. */
 export function render(report: Report, format: OutputFormat): string {
   switch (format) {
@@ -173,6 +206,8 @@ export function render(report: Report, format: OutputFormat): string {
       return renderMarkdown(report);
     case 'text':
       return renderText(report);
+    case 'html':
+      return renderHtml(report);
   }
 }
 

@@ -11,6 +11,8 @@ export interface MeasureInput {
   readonly settings: Settings;
   /** The evaluated query rows (a sample and/or a shard), or `null` for every item. */
   readonly queryRows: Int32Array | null;
+  /** The whole run's query rows (before sharding) when they are a sample, or `null` for every item in row order. */
+  readonly allQueries: Int32Array | null;
   /** Whether the queries are a seeded sample (the kNN summary then carries a 95% interval). */
   readonly sampled: boolean;
   /** Why the equal-dimension metrics do not apply, or `null` when the dimensions are equal. */

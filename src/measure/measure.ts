@@ -4,6 +4,7 @@ import { sampleIndices, seededRandom } from '../stats/random.js';
 import { dimensionMismatchReason } from '../metrics/types.js';
 import type { Logger } from '../logger.js';
 import { MAX_REPORT_TEXT, type Report, type WorstItem } from '../report/report.js';
+import type { ReportMaps } from '../report/report-maps.js';
 import { DEFAULT_SAMPLE, type QueryShard, type Settings } from '../settings.js';
 import { runMeasureSteps, type MeasureInput, type MeasureStep } from './measure-step.js';
 import type { Measurements } from './measurements.js';
@@ -42,7 +43,7 @@ export async function measure(
   settings: Settings,
   log: Logger,
   steps: readonly MeasureStep[] = MEASURE_STEPS,
-): Promise<{ metrics: Report['metrics']; shardItems: ShardItems | null }> {
+): Promise<{ metrics: Report['metrics']; maps: ReportMaps | null; shardItems: ShardItems | null }> {
   const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
   const sampled = sampleSize !== null && sampleSize < pair.count;
   if (settings.sample === null && sampled) {
@@ -55,7 +56,7 @@ export async function measure(
   const slice = shard ? shardRange(totalQueries, shard) : null;
   const queryRows = slice ? (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).slice(slice.start, slice.end) : allQueries;
   if (shard && slice) log.info(`query shard ${shard.index}/${shard.count}: queries ${slice.start}–${slice.end - 1} of ${totalQueries}`);
-  const input: MeasureInput = { engine, pair, settings, queryRows, sampled, dimensionReason: dimensionMismatchReason(pair) };
+  const input: MeasureInput = { engine, pair, settings, queryRows, allQueries, sampled, dimensionReason: dimensionMismatchReason(pair) };
   const done = await runMeasureSteps(steps, input, log);
   const worst = worstItems(pair, done);
   const metrics = shapeMetrics(input, done, worst.map(({ position: _position, ...item }) => item));
@@ -71,7 +72,7 @@ export async function measure(
           worst: worst.map((item) => ({ ...item, position: item.position + slice.start })),
         }
       : null;
-  return { metrics, shardItems };
+  return { metrics, maps: done.maps ?? null, shardItems };
 }
 
 /** The lowest-overlap items with both neighbour lists as ids, their text cut to the report's bound. */

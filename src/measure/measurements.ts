@@ -6,6 +6,7 @@ import type { KnnOverlapDetail, KnnOverlapSummary } from '../metrics/knn-overlap
 import type { CrossProducts } from '../metrics/linear-cka.js';
 import type { PairedCosine } from '../metrics/paired-cosine.js';
 import type { Applicable } from '../metrics/types.js';
+import type { ReportMaps } from '../report/report-maps.js';
 
 /** What the measure steps produce, each under its own key, filled in step order. */
 export interface Measurements {
@@ -22,4 +23,6 @@ export interface Measurements {
   readonly paired?: PairedCosine | null;
   readonly cross?: (CrossRetrieval & { readonly ranks: Int32Array }) | null;
   readonly procrustes?: number | null;
+  /** The HTML report's maps, when asked for. */
+  readonly maps?: ReportMaps;
 }

@@ -29,6 +29,8 @@ export interface KnnOverlapSummary {
   readonly min: number;
   /** 95% percentile-bootstrap interval of the mean when sampled; `null` when exact. */
   readonly ci95: readonly [number, number] | null;
+  /** histogram[j] = evaluated items that kept exactly j of their k neighbours (overlap j/k), j = 0 … k. */
+  readonly histogram: readonly number[];
   /** Positions (into the detail arrays) of the lowest-overlap items below 1, lowest first, ties by row. */
   readonly worstPositions: readonly number[];
 }
@@ -76,6 +78,17 @@ export function summariseKnnOverlap(detail: Pick<KnnOverlapDetail, 'k' | 'overla
     p50: quantileSorted(sorted, 0.5),
     min: sorted[0] as number,
     ci95: sampled ? bootstrapMeanInterval(detail.overlaps, random) : null,
+    histogram: overlapHistogram(detail.overlaps, detail.k),
     worstPositions: positions.slice(0, WORST_ITEMS),
   };
+}
+
+/** Counts of items by shared neighbours: histogram[j] = #{i : round(overlap_i · k) = j}, j = 0 … k. */
+export function overlapHistogram(overlaps: ArrayLike<number>, k: number): number[] {
+  const counts = new Array<number>(k + 1).fill(0);
+  for (let i = 0; i < overlaps.length; i++) {
+    const shared = Math.round((overlaps[i] as number) * k);
+    counts[shared] = (counts[shared] ?? 0) + 1;
+  }
+  return counts;
 }

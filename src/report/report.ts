@@ -3,6 +3,7 @@ import type { BumpClassification } from '../classify/classify-bump.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { KernelName } from '../kernels/wasm-kernel.js';
 import type { Settings } from '../settings.js';
+import type { ReportMaps } from './report-maps.js';
 import type { ReportMetrics, WorstItem } from './report-metrics.js';
 
 export type { ReportMetrics, WorstItem };
@@ -35,6 +36,8 @@ export interface Report {
   readonly candidate: SetSummary;
   readonly alignment: AlignmentSummary;
   readonly metrics: ReportMetrics;
+  /** UMAP maps for the HTML report, or `null` when not asked for (--html, html-report). */
+  readonly maps: ReportMaps | null;
   readonly bump: BumpClassification;
   readonly verdict: Verdict;
 }

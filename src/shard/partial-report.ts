@@ -123,5 +123,7 @@ export function mergePartialReports(partials: ReadonlyArray<{ file: string; part
     crossRetrieval = { ...summariseRanks(ranks, k, base.metrics.crossRetrieval.threshold), reason: null };
   }
   const metrics: Report['metrics'] = { ...base.metrics, knnOverlap: { ...knn, worst }, crossRetrieval };
-  return { ...base, metrics, verdict: decideVerdict(metrics, base.bump, first.policy) };
+  // Each shard knew only its own queries' overlaps: the map points get theirs from the whole list.
+  const maps = base.maps && { ...base.maps, points: { ...base.maps.points, overlap: base.maps.points.query.map((query) => (query === null ? null : (overlaps[query] ?? null))) } };
+  return { ...base, metrics, maps, verdict: decideVerdict(metrics, base.bump, first.policy) };
 }
