@@ -77198,6 +77198,23 @@ function headline(report) {
   return `${verdict.status.toUpperCase()} \u2014 ${bump.final === "none" ? "no" : bump.final} change (${declared})`;
 }
 
+// src/render/mermaid-chart.ts
+function overlapChart(histogram, evaluated) {
+  const k = histogram.length - 1;
+  const counts = histogram.map((count) => Number.isSafeInteger(count) && count >= 0 ? count : 0);
+  const labels = counts.map((_, j) => `"${(j / k).toFixed(k > 10 ? 2 : 1)}"`);
+  const top = Math.max(1, ...counts);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "kNN overlap per item (k = ${k}, ${Math.trunc(evaluated)} items)"`,
+    `  x-axis "overlap" [${labels.join(", ")}]`,
+    `  y-axis "items" 0 --> ${top}`,
+    `  bar [${counts.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+
 // src/render/markdown.ts
 var STATUS_ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u2796" };
 var icon = (status) => markdown`${Object.hasOwn(STATUS_ICON, status) ? STATUS_ICON[status] : "?"}`;
@@ -77239,6 +77256,10 @@ function renderMarkdown(report, options2 = {}) {
   }
   for (const skip of verdict.skipped) out.push(markdown`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push(blank);
+  if (options2.htmlLink) out.push(markdown`📊 [HTML report with maps and charts](${new Markdown(encodeURI(options2.htmlLink).replace(/[()]/g, (c) => c === "(" ? "%28" : "%29"))})`, blank);
+  if (options2.chart !== false && metrics.knnOverlap.histogram.length > 1) {
+    out.push(new Markdown(overlapChart(metrics.knnOverlap.histogram, metrics.knnOverlap.evaluated)), blank);
+  }
   if (options2.allMetrics !== false) out.push(...allMetricsTable(report));
   if (options2.clusters) out.push(...clusterTable(report));
   const knn = metrics.knnOverlap;

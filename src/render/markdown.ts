@@ -3,6 +3,7 @@ import type { Report } from '../report/report.js';
 import { cut, joinMarkdown, Markdown, markdown as md } from './escape-markdown.js';
 import { formatChange, formatMetric, formatPercent } from './format-number.js';
 import { adapterSentence, headline, indexCompatibility } from './interpret.js';
+import { overlapChart } from './mermaid-chart.js';
 
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '➖' } as const;
 
@@ -21,6 +22,10 @@ export interface MarkdownOptions {
   readonly clusters?: boolean;
   /** Text after the title, e.g. the gate's name when several run in one pull request. */
   readonly titleSuffix?: string;
+  /** Include the Mermaid chart of the overlap histogram (default true). */
+  readonly chart?: boolean;
+  /** A link to the HTML report (e.g. the workflow artifact), shown under the checks. */
+  readonly htmlLink?: string | null;
 }
 
 /**
@@ -66,6 +71,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
   for (const skip of verdict.skipped) out.push(md`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push(blank);
+  if (options.htmlLink) out.push(md`📊 [HTML report with maps and charts](${new Markdown(encodeURI(options.htmlLink).replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29')))})`, blank);
+  if (options.chart !== false && metrics.knnOverlap.histogram.length > 1) {
+    out.push(new Markdown(overlapChart(metrics.knnOverlap.histogram, metrics.knnOverlap.evaluated)), blank);
+  }
 
   if (options.allMetrics !== false) out.push(...allMetricsTable(report));
   if (options.clusters) out.push(...clusterTable(report));
