@@ -14,6 +14,8 @@ const patchInputs = {
   candidate: `${E}/candidate-patch.jsonl`,
   'reference-manifest': `${E}/reference.manifest.json`,
   'candidate-manifest': `${E}/candidate-patch.manifest.json`,
+  // The maps take seconds: only the tests about the HTML report ask for it.
+  'html-report': 'false',
 };
 
 let github: FakeGitHub;
@@ -272,6 +274,17 @@ describe('the action, run as the runner runs it', () => {
     const refused = await runActionProcess({ inputs: { ...patchInputs, comment: 'never', candidate: join(elsewhere, 'candidate.jsonl') }, apiUrl: api });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/::error::embedding-gate: input 'candidate': .*candidate\.jsonl resolves to .*, outside the workspace .* or the runner's temp folder .*; move it there, or set allow-outside-workspace: true/);
+  });
+
+  it('html-report: the bundle writes the HTML page; without the Actions runtime it says the artifact was not uploaded, and carries on', async () => {
+    const run = await runActionProcess({ inputs: { ...patchInputs, 'html-report': 'true' }, apiUrl: api });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/The HTML report was not uploaded as an artifact \(.*\); it is at .*report\.html\. Artifact upload needs the Actions runtime/);
+    expect(run.stdout).not.toMatch(/::warning::/);
+    expect(readFileSync(run.outputs['html-path']!, 'utf8')).toMatch(/<svg class="map-svg" data-map="joint"/);
+    expect(run.outputs['artifact-url']).toBe('');
+    expect(run.stdout).toMatch(/maps \(UMAP of 1000 of 1797 items, and a joint view\) in \d+ ms/);
+    expectNoLeak(run);
   });
 
   it('bad input fails the step with one clear message', async () => {

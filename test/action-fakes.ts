@@ -38,6 +38,7 @@ export class FakeClient implements GateGitHub {
 }
 
 export interface Recorded {
+  uploads: Array<{ name: string; files: string[]; rootDirectory: string }>;
   inputsRead: Set<string>;
   outputs: Map<string, string>;
   failed: string[];
@@ -47,10 +48,11 @@ export interface Recorded {
   secrets: string[];
 }
 
-export function fakeRuntime(inputs: Record<string, string>, client: FakeClient, workspace = exampleWorkspace()): { runtime: ActionRuntime; recorded: Recorded } {
+export function fakeRuntime(inputs: Record<string, string>, client: FakeClient, workspace = exampleWorkspace(), options: { artifactUnavailable?: boolean } = {}): { runtime: ActionRuntime; recorded: Recorded } {
   const defaults = Object.fromEntries(Object.entries(actionYaml().inputs).map(([name, spec]) => [name, spec.default ?? '']));
-  const values: Record<string, string> = { ...defaults, 'github-token': 'secret-token', ...inputs };
-  const recorded: Recorded = { inputsRead: new Set(), outputs: new Map(), failed: [], warnings: [], errors: [], summaries: [], secrets: [] };
+  // The maps take seconds; tests that want the HTML report ask for it.
+  const values: Record<string, string> = { ...defaults, 'github-token': 'secret-token', 'html-report': 'false', ...inputs };
+  const recorded: Recorded = { uploads: [], inputsRead: new Set(), outputs: new Map(), failed: [], warnings: [], errors: [], summaries: [], secrets: [] };
   const temp = join(tempDir(), 'temp');
   mkdirSync(temp);
   const runtime: ActionRuntime = {
@@ -68,6 +70,11 @@ export function fakeRuntime(inputs: Record<string, string>, client: FakeClient, 
     createGitHub: () => client,
     env: { workspace, runnerTemp: temp, eventName: 'pull_request', serverUrl: 'https://github.com', repository: 'o/r', runId: '1' },
     event: pullRequestEvent(),
+    uploadArtifact: async (name, files, rootDirectory) => {
+      if (options.artifactUnavailable) throw new Error('Unable to get the ACTIONS_RUNTIME_TOKEN env variable');
+      recorded.uploads.push({ name, files: [...files], rootDirectory });
+      return 77;
+    },
   };
   return { runtime, recorded };
 }

@@ -127,6 +127,42 @@ describe('runAction with fakes', () => {
   });
 });
 
+describe('the HTML report and its artifact', () => {
+  it('html-report: true writes the page, uploads it with the JSON report as one artifact, and links it from the comment and the summary', async () => {
+    const client = new FakeClient();
+    const { runtime, recorded } = fakeRuntime({ ...patch, 'html-report': 'true' }, client);
+    await runAction(runtime);
+    expect(recorded.uploads).toHaveLength(1);
+    const upload = recorded.uploads[0]!;
+    expect(upload.name).toBe('embedding-gate-default');
+    expect(upload.files.map((file) => file.slice(upload.rootDirectory.length + 1)).sort()).toEqual(['report.html', 'report.json']);
+    const page = readFileSync(recorded.outputs.get('html-path')!, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toMatch(/data-map="reference" data-points="1000"/);
+    expect(JSON.parse(readFileSync(upload.files.find((file) => file.endsWith('report.json'))!, 'utf8')).maps.points.ids).toHaveLength(1000);
+    const link = 'https://github.com/o/r/actions/runs/1/artifacts/77';
+    expect(recorded.outputs.get('artifact-url')).toBe(link);
+    expect(client.comments[0]!.body).toContain(`📊 [HTML report with maps and charts](${link})`);
+    expect(recorded.summaries.join('\n')).toContain(`(${link})`);
+  }, 60_000);
+
+  it('without an artifact service (a local run) it says so and carries on; html-report: false writes no page', async () => {
+    const client = new FakeClient();
+    const messages: string[] = [];
+    const { runtime, recorded } = fakeRuntime({ ...patch, 'html-report': 'true' }, client, undefined, { artifactUnavailable: true });
+    await runAction({ ...runtime, info: (message) => void messages.push(message) });
+    expect(messages.join('\n')).toMatch(/The HTML report was not uploaded as an artifact \(Unable to get the ACTIONS_RUNTIME_TOKEN env variable\); it is at .*report\.html\. Artifact upload needs the Actions runtime/);
+    expect(recorded.warnings).toEqual([]);
+    expect(recorded.outputs.get('artifact-url')).toBe('');
+    expect(recorded.outputs.get('status')).toBe('pass');
+    expect(client.comments[0]!.body).not.toContain('HTML report');
+    const off = fakeRuntime({ ...patch }, new FakeClient());
+    await runAction(off.runtime);
+    expect(off.recorded.outputs.get('html-path')).toBe('');
+    expect(off.recorded.uploads).toEqual([]);
+  }, 60_000);
+});
+
 describe('the comment body', () => {
   it('stays under GitHub’s limit by construction, even with huge ids, texts and manifest values', async () => {
     const client = new FakeClient();

@@ -15,6 +15,8 @@ export interface CommentContext {
   readonly runUrl: string | null;
   readonly headSha: string | null;
   readonly toolVersion: string;
+  /** The workflow artifact holding the HTML report, or null. */
+  readonly htmlLink?: string | null;
 }
 
 /**
@@ -37,11 +39,11 @@ export function commentBody(report: Report, context: CommentContext, limit = GIT
     { worstItems: 0, allMetrics: false },
   ];
   for (const options of attempts) {
-    const body = `${commentMarker(context.commentId)}\n${renderMarkdown(report, { ...options, titleSuffix })}\n${footer}`;
+    const body = `${commentMarker(context.commentId)}\n${renderMarkdown(report, { ...options, titleSuffix, htmlLink: context.htmlLink ?? null })}\n${footer}`;
     if (body.length <= limit) return body;
   }
   const note = '\n\n_(cut to fit GitHub’s comment limit; the job summary and the JSON report have everything)_\n';
-  const base = `${commentMarker(context.commentId)}\n${renderMarkdown(report, { worstItems: 0, allMetrics: false, titleSuffix })}`;
+  const base = `${commentMarker(context.commentId)}\n${renderMarkdown(report, { worstItems: 0, allMetrics: false, titleSuffix, htmlLink: context.htmlLink ?? null })}`;
   return `${base.slice(0, limit - note.length - footer.length)}${note}${footer}`;
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DefaultArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import { InputError, UsageError } from '../core/errors.js';
 import { createOctokitClient } from './octokit-client.js';
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
         runId: env.GITHUB_RUN_ID ?? '',
       },
       event,
+      uploadArtifact: async (name, files, rootDirectory) => {
+        const { id } = await new DefaultArtifactClient().uploadArtifact(name, [...files], rootDirectory);
+        if (id === undefined) throw new Error('the artifact service returned no id');
+        return id;
+      },
     });
   } catch (error) {
     if (error instanceof InputError || error instanceof UsageError) core.setFailed(`embedding-gate: ${error.message}`);

@@ -22,6 +22,8 @@ interface CommonInputs {
   readonly prNumber: number | null;
   /** Paths resolve against the workspace and must stay in it or in RUNNER_TEMP, unless allow-outside-workspace. */
   readonly paths: PathPolicy;
+  /** Write the HTML report (with maps) and upload it with the JSON report as a workflow artifact. */
+  readonly htmlReport: boolean;
 }
 
 /** The gate mode: compare, report, comment. */
@@ -82,7 +84,12 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
   if (allow !== 'true' && allow !== 'false' && allow !== '') {
     throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
   }
+  const html = get(INPUT.htmlReport);
+  if (html !== 'true' && html !== 'false') {
+    throw new UsageError(`${inputName(INPUT.htmlReport)} must be true or false, got ${JSON.stringify(html)}.`);
+  }
   const common: CommonInputs = {
+    htmlReport: html === 'true',
     paths: {
       base: env.workspace,
       roots:
@@ -122,7 +129,7 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
   return {
     ...common,
     mode,
-    compare: parseSettings(raw, inputName, common.paths),
+    compare: { ...parseSettings(raw, inputName, common.paths), maps: common.htmlReport },
     modelPaths: lines(INPUT.modelPaths),
     referenceManifestFromBase: referenceManifestFrom === 'base',
     reportPath: reportPath === '' ? null : reportPath,

@@ -38,6 +38,7 @@ export const INPUT = {
   report: 'report',
   prNumber: 'pr-number',
   githubToken: 'github-token',
+  htmlReport: 'html-report',
 } as const;
 
 /** Every output of action.yml, by name (a test checks this list against action.yml). */
@@ -55,6 +56,8 @@ export const OUTPUT = {
   cka: 'cka',
   centroidShift: 'centroid-shift',
   reportPath: 'report-path',
+  htmlPath: 'html-path',
+  artifactUrl: 'artifact-url',
 } as const;
 
 /** The compare inputs that map one to one onto the CLI options of the same name. */

@@ -1,0 +1,76 @@
+import picomatch from 'picomatch';
+import { parseManifest, type Manifest } from '../classify/manifest.js';
+import { compareDetailed } from '../compare.js';
+import { InputError } from '../core/errors.js';
+import { progressPrinter } from '../progress.js';
+import { buildPartialReport } from '../shard/partial-report.js';
+import { skippedSummary } from './comment.js';
+import { describeGitHubError, type GateGitHub } from './github-client.js';
+import { inputName, type GateInputs } from './inputs.js';
+import { publish, setNoVerdictOutputs, writeReport } from './publish.js';
+import type { PullRequestInfo } from './pull-request.js';
+import type { ActionRuntime } from './runtime.js';
+
+/**
+ * gate mode: skip when no model path changed, read the base manifest when asked, compare, then
+ * publish the report (or write one query shard's partial report).
+ */
+export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<void> {
+  if (inputs.modelPaths.length > 0) {
+    if (!pr) {
+      runtime.info(`model-paths is set, but ${runtime.env.eventName} is not a pull request event: comparing anyway.`);
+    } else {
+      const files = await github.listPullRequestFiles(pr.number);
+      const matches = picomatch([...inputs.modelPaths], { dot: true });
+      const touched = files.filter((file) => matches(file));
+      if (touched.length === 0) {
+        runtime.info(`Pull request #${pr.number} changes ${files.length} files, none matching model-paths: the embeddings were not compared.`);
+        setNoVerdictOutputs(runtime, 'skipped', '');
+        await runtime.writeSummary(skippedSummary(inputs.modelPaths));
+        return;
+      }
+      runtime.info(`${touched.length} changed file(s) match model-paths, e.g. ${touched.slice(0, 3).join(', ')}`);
+    }
+  }
+
+  const referenceManifest = await baseManifest(inputs, runtime, github, pr);
+  const log = {
+    info: runtime.info,
+    warn: (message: string) => runtime.warning(message),
+    progress: progressPrinter({ write: (text: string) => runtime.info(text.trimEnd()), interactive: false }),
+  };
+  const result = await compareDetailed(inputs.compare, log, { referenceManifest, nameOf: inputName });
+  if (inputs.compare.queryShard !== null) {
+    const partial = buildPartialReport(result);
+    const path = writeReport(`${JSON.stringify(partial)}\n`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, inputs, runtime);
+    setNoVerdictOutputs(runtime, 'partial', path);
+    await runtime.writeSummary(`embedding-gate: query shard ${partial.shard.index}/${partial.shard.count} computed ${partial.items.shared.length} of ${partial.totalQueries} queries; partial report \`${path}\` (merge it with mode: merge).\n`);
+    return;
+  }
+  await publish(result.report, inputs, runtime, github, pr);
+}
+
+/** Reads the reference manifest from the PR's base commit when asked and not given as a file. */
+async function baseManifest(inputs: GateInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<Manifest | null> {
+  const { reference, candidate } = inputs.compare;
+  if (!inputs.referenceManifestFromBase || reference.manifest !== null || candidate.manifest === null) return null;
+  if (!pr?.baseSha) {
+    runtime.info('reference-manifest-from: base needs a pull request event; comparing without a reference manifest.');
+    return null;
+  }
+  const path = candidate.manifest.replace(/^\.\//, '');
+  try {
+    const text = await github.readFileAt(path, pr.baseSha);
+    if (text === null) {
+      runtime.info(`${path} does not exist at the base commit ${pr.baseSha.slice(0, 7)}: a new manifest, so no reference manifest.`);
+      return null;
+    }
+    runtime.info(`Reference manifest: ${path} at the base commit ${pr.baseSha.slice(0, 7)}.`);
+    return parseManifest(text, `${path} (base ${pr.baseSha.slice(0, 7)})`);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    runtime.warning(`Could not read ${path} at the base commit (${describeGitHubError(error)}); comparing without a reference manifest.`);
+    return null;
+  }
+}
+
