@@ -44309,24 +44309,83 @@ function rowDot(a, ia, b, ib, dim) {
   return sum;
 }
 
-// src/kernels/cross-rank.ts
+// src/kernels/top-k.ts
+var TopKLists = class {
+  constructor(lists, k) {
+    this.lists = lists;
+    this.k = k;
+    this.scores = new Float64Array(lists * k).fill(-Infinity);
+    this.indices = new Int32Array(lists * k).fill(2147483647);
+    this.worst = new Float64Array(lists).fill(-Infinity);
+  }
+  lists;
+  k;
+  scores;
+  indices;
+  /**
+   * The k-th best score of each list (−∞ until it is full): a candidate scoring below it can be
+   * skipped without calling offer, which the hot loops check inline.
+   */
+  worst;
+  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
+  offer(list, score, index) {
+    const { scores, indices } = this;
+    const base = list * this.k;
+    let p = base + this.k - 1;
+    const worst = scores[p];
+    if (score < worst || score === worst && index > indices[p]) return;
+    while (p > base) {
+      const above = scores[p - 1];
+      if (above > score || above === score && indices[p - 1] < index) break;
+      scores[p] = above;
+      indices[p] = indices[p - 1];
+      p -= 1;
+    }
+    scores[p] = score;
+    indices[p] = index;
+    this.worst[list] = scores[base + this.k - 1];
+  }
+  /** The best-first indices of list `list` (a view, not a copy). */
+  neighbours(list) {
+    return this.indices.subarray(list * this.k, (list + 1) * this.k);
+  }
+};
+
+// src/kernels/knn-tasks.ts
 var ITEM_BLOCK = 1024;
-function partnerRanks(queries, items, count, dim, queryRows) {
+var QUERY_CHUNK = 256;
+function allReached(ranks, first, last, cap) {
+  for (let p = first; p <= last; p++) if (ranks[p] < cap) return false;
+  return true;
+}
+function capRanks(ranks, cap) {
+  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;
+  return ranks;
+}
+var CROSS_CHUNK = 256;
+function crossScratchFloats(rows, db) {
+  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;
+}
+
+// src/kernels/cross-rank.ts
+var ITEM_BLOCK2 = 1024;
+function partnerRanks(queries, items, count, dim, queryRows, cap) {
   const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
   const ranks = new Int32Array(rows.length);
   const target = new Float64Array(QUERY_GROUP);
-  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK);
+  const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK2);
   for (let g = 0; g < rows.length; g += QUERY_GROUP) {
     const last = Math.min(g + QUERY_GROUP, rows.length) - 1;
     const pick = (slot) => rows[Math.min(g + slot, last)];
     for (let slot = 0; g + slot <= last; slot++) target[slot] = rowDot(queries, pick(slot), items, pick(slot), dim);
-    for (let start = 0; start < count; start += ITEM_BLOCK) {
-      const end = Math.min(start + ITEM_BLOCK, count);
-      scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
+    for (let start = 0; start < count; start += ITEM_BLOCK2) {
+      if (allReached(ranks, g, last, cap)) break;
+      const end = Math.min(start + ITEM_BLOCK2, count);
+      scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK2);
       for (let slot = 0; g + slot <= last; slot++) {
         const own = pick(slot);
         const bar = target[slot];
-        const offset = slot * ITEM_BLOCK - start;
+        const offset = slot * ITEM_BLOCK2 - start;
         let above = 0;
         for (let j = start; j < end; j++) {
           const score = tile[offset + j];
@@ -44336,7 +44395,7 @@ function partnerRanks(queries, items, count, dim, queryRows) {
       }
     }
   }
-  return ranks;
+  return capRanks(ranks, cap);
 }
 
 // src/kernels/matrix-products.ts
@@ -44403,57 +44462,7 @@ function cosine(a, b) {
 }
 
 // src/kernels/generated/knn-worker-source.ts
-var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    score2(q, q, q, q, items.address, i, i + 1, dim, tileAddress, block);\n    own[position] = tile[0];\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => queryAddress(Math.min(g + slot, last));\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const i = rowOf(g + slot);\n          const bar = own[g + slot];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[g + slot] = ranks[g + slot] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      score2(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db;\n        const from = tileOffset + slot * db;\n        for (let q = 0; q < db; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
-
-// src/kernels/top-k.ts
-var TopKLists = class {
-  constructor(lists, k) {
-    this.lists = lists;
-    this.k = k;
-    this.scores = new Float64Array(lists * k).fill(-Infinity);
-    this.indices = new Int32Array(lists * k).fill(2147483647);
-    this.worst = new Float64Array(lists).fill(-Infinity);
-  }
-  lists;
-  k;
-  scores;
-  indices;
-  /**
-   * The k-th best score of each list (−∞ until it is full): a candidate scoring below it can be
-   * skipped without calling offer, which the hot loops check inline.
-   */
-  worst;
-  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */
-  offer(list, score, index) {
-    const { scores, indices } = this;
-    const base = list * this.k;
-    let p = base + this.k - 1;
-    const worst = scores[p];
-    if (score < worst || score === worst && index > indices[p]) return;
-    while (p > base) {
-      const above = scores[p - 1];
-      if (above > score || above === score && indices[p - 1] < index) break;
-      scores[p] = above;
-      indices[p] = indices[p - 1];
-      p -= 1;
-    }
-    scores[p] = score;
-    indices[p] = index;
-    this.worst[list] = scores[base + this.k - 1];
-  }
-  /** The best-first indices of list `list` (a view, not a copy). */
-  neighbours(list) {
-    return this.indices.subarray(list * this.k, (list + 1) * this.k);
-  }
-};
-
-// src/kernels/knn-tasks.ts
-var ITEM_BLOCK2 = 1024;
-var QUERY_CHUNK = 256;
-var CROSS_CHUNK = 256;
-function crossScratchFloats(rows, db) {
-  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;
-}
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    score2(q, q, q, q, items.address, i, i + 1, dim, tileAddress, block);\n    own[position] = tile[0];\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        if (allReached(ranks, g, last, cap)) continue;\n        const row = (slot) => queryAddress(Math.min(g + slot, last));\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const i = rowOf(g + slot);\n          const bar = own[g + slot];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[g + slot] = ranks[g + slot] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return capRanks(ranks, cap);\n}\nfunction allReached(ranks, first, last, cap) {\n  for (let p = first; p <= last; p++) if (ranks[p] < cap) return false;\n  return true;\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      score2(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db;\n        const from = tileOffset + slot * db;\n        for (let q = 0; q < db; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
 
 // src/kernels/nearest-neighbours.ts
 var ITEM_BLOCK3 = 1024;
@@ -44580,9 +44589,9 @@ var JsEngine = class {
     this.progress?.(label, 1, 1);
     return result;
   }
-  async partnerRanks(queries, items, count, dim, queryRows, label) {
+  async partnerRanks(queries, items, count, dim, queryRows, cap, label) {
     this.progress?.(label, 0, 1);
-    const result = partnerRanks(queries, items, count, dim, queryRows);
+    const result = partnerRanks(queries, items, count, dim, queryRows, cap);
     this.progress?.(label, 1, 1);
     return result;
   }
@@ -44614,7 +44623,7 @@ var WasmEngine = class {
   start() {
     if (this.workers.length > 0) return this.workers;
     for (let w = 0; w < this.threads; w++) {
-      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK2);
+      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK);
       const worker = new Worker(KNN_WORKER_SOURCE, {
         eval: true,
         workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) }
@@ -44688,7 +44697,7 @@ var WasmEngine = class {
     );
     return concat3(parts.map((result) => result.indices));
   }
-  async partnerRanks(queries, items, count, dim, queryRows, label) {
+  async partnerRanks(queries, items, count, dim, queryRows, cap, label) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
     const workers = this.start();
     const onProgress = this.reporter(label, rows.length * count);
@@ -44696,7 +44705,7 @@ var WasmEngine = class {
     const queryRef = this.ref(queries, count, dim);
     const itemRef = this.ref(items, count, dim);
     const parts = await Promise.all(
-      slices.map((slice, w) => this.run(workers[w], { kind: "ranks", queries: queryRef, items: itemRef, queryRows: slice }, onProgress))
+      slices.map((slice, w) => this.run(workers[w], { kind: "ranks", queries: queryRef, items: itemRef, queryRows: slice, cap }, onProgress))
     );
     return concat3(parts.map((result) => result.ranks));
   }
@@ -45671,7 +45680,7 @@ function clusterCentroids(matrices, assignment, dimensionReason) {
 
 // src/metrics/cross-retrieval.ts
 async function crossRetrieval(engine, matrices, k, threshold, queryRows) {
-  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, "cross-model retrieval");
+  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, k, "cross-model retrieval");
   return { ...summariseRanks(ranks, k, threshold), ranks };
 }
 function summariseRanks(ranks, k, threshold) {
@@ -49839,6 +49848,8 @@ async function runCompare(args, io) {
     emit(`${JSON.stringify(partial)}
 `, outputPath, settings.output, io);
     io.stderr(`embedding-gate: shard ${partial.shard.index}/${partial.shard.count} done (${partial.items.shared.length} of ${partial.totalQueries} queries)${settings.output ? `; partial report written to ${settings.output}` : ""}
+`);
+    if (settings.html !== null) io.stderr(`embedding-gate: --html: a query shard writes no page, but its partial report carries the maps; write the page with embedding-gate merge \u2026 --format html
 `);
     return EXIT.ok;
   }

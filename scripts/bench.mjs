@@ -150,7 +150,7 @@ function compareRun(stem, args) {
   if (run.status !== 0 && run.status !== 1) throw new Error(run.stderr);
   const rss = Number(/bench:maxrss-kib=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
   const report = JSON.parse(run.stdout);
-  return { seconds, rss, report };
+  return { seconds, rss, report, log: run.stderr, stdoutBytes: Buffer.byteLength(run.stdout) };
 }
 
 const CASES = [
@@ -179,4 +179,22 @@ for (const { count, dim, queries, compareArgs } of CASES) {
     `| ${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')} | ${kernel.description} | ${kernel.seconds.toFixed(2)} | ${gflops.toFixed(1)} | ${numpySeconds === null ? 'n/a' : numpySeconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (kernel.seconds / numpySeconds).toFixed(2)} | ${compare.seconds.toFixed(2)} | ${compare.rss.toFixed(0)} |`,
   );
   console.error(`  ${name}: verdict ${compare.report.verdict.status}, kNN overlap ${m.knnOverlap.mean.toFixed(3)}${m.knnOverlap.ci95 ? ` (95% CI ${m.knnOverlap.ci95.map((v) => v.toFixed(3)).join('–')})` : ''}, CKA ${m.cka.linear?.toFixed(3)}, kernel ${compare.report.settings.kernel}`);
+}
+
+// The HTML report's maps: what `--html` adds to `compare` (the maps step's own time, from the log,
+// and the whole run's), and the sizes of the page and of the JSON report with its maps, at 20,000 × 768.
+if (only.length === 0 || only.includes('maps')) {
+  const { statSync } = await import('node:fs');
+  console.log('\n| N × d | kNN overlap step (s) | maps step (s) | compare (s) | compare --html (s) | HTML page (KiB) | JSON report with maps (KiB) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [count, dim] of [[20000, 768]]) {
+    const stem = makePair(count, dim);
+    const html = join(DIR, `report-${count}x${dim}.html`);
+    const plain = compareRun(stem, []);
+    const withMaps = compareRun(stem, ['--html', html]);
+    const step = (name) => Number(new RegExp(`${name}[^\\n]* in (\\d+) ms`).exec(withMaps.log)?.[1] ?? NaN) / 1000;
+    console.log(
+      `| ${count.toLocaleString('en')} × ${dim} | ${step('kNN overlap').toFixed(2)} | ${step('maps').toFixed(2)} | ${plain.seconds.toFixed(2)} | ${withMaps.seconds.toFixed(2)} | ${(statSync(html).size / 1024).toFixed(0)} | ${(withMaps.stdoutBytes / 1024).toFixed(0)} |`,
+    );
+  }
 }

@@ -70,8 +70,10 @@ describe('partnerRanks', () => {
       }
       return rank;
     });
-    expect(Array.from(partnerRanks(queries, items, count, dim, null))).toEqual(expected);
-    expect(Array.from(partnerRanks(queries, items, count, dim, Int32Array.from([3, 7, 29])))).toEqual([expected[3], expected[7], expected[29]]);
+    expect(Array.from(partnerRanks(queries, items, count, dim, null, count))).toEqual(expected);
+    expect(Array.from(partnerRanks(queries, items, count, dim, Int32Array.from([3, 7, 29]), count))).toEqual([expected[3], expected[7], expected[29]]);
+    // With a cap, ranks below it are exact and the rest read as the cap.
+    for (const cap of [1, 3, 10]) expect(Array.from(partnerRanks(queries, items, count, dim, null, cap))).toEqual(expected.map((rank) => Math.min(rank, cap)));
   });
 
   it('gives rank 0 to every row of identical matrices with distinct rows', () => {
@@ -81,7 +83,8 @@ describe('partnerRanks', () => {
       const norm = Math.sqrt(rowDot(values, i, values, i, 4));
       for (let t = 0; t < 4; t++) values[i * 4 + t] = (values[i * 4 + t] as number) / norm;
     }
-    expect(Array.from(partnerRanks(values, values, 20, 4, null))).toEqual(new Array(20).fill(0));
+    expect(Array.from(partnerRanks(values, values, 20, 4, null, 20))).toEqual(new Array(20).fill(0));
+    expect(Array.from(partnerRanks(values, values, 20, 4, null, 1))).toEqual(new Array(20).fill(0));
   });
 });
 
@@ -179,10 +182,31 @@ describe.each(WASM_ENGINES)('WebAssembly engine $name', ({ engine }) => {
   it('partner ranks match the reference (quantised values: many exact ties)', async () => {
     const queries = matrix(50, 6, 1, 3);
     const items = matrix(50, 6, 2, 3);
-    const expected = await jsEngine.partnerRanks(queries, items, 50, 6, null, 'test');
-    expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, null, 'test'))).toEqual(Array.from(expected));
-    expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, Int32Array.from([0, 13, 49]), 'test'))).toEqual([expected[0], expected[13], expected[49]]);
+    const expected = await jsEngine.partnerRanks(queries, items, 50, 6, null, 50, 'test');
+    expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, null, 50, 'test'))).toEqual(Array.from(expected));
+    expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, Int32Array.from([0, 13, 49]), 50, 'test'))).toEqual([expected[0], expected[13], expected[49]]);
   });
+
+  it('early-stopped partner ranks equal the full scan capped at k, on every shape that could break the stop', async () => {
+    const cases: Array<[string, Float32Array, Float32Array, number, number]> = [];
+    const n = 3000; // several item blocks and query chunks
+    const dim = 8;
+    const base = matrix(n, dim, 7);
+    cases.push(['incompatible (independent spaces)', matrix(n, dim, 8), base, n, dim]);
+    cases.push(['identity', base, base, n, dim]);
+    const rotated = engine.allocate(n * dim);
+    for (let i = 0; i < n; i++) for (let t = 0; t < dim; t++) rotated[i * dim + t] = base[i * dim + ((t + 1) % dim)] as number; // a rotation (coordinate permutation) of the reference
+    cases.push(['a rotation (partner never wins)', rotated, base, n, dim]);
+    const quantised = matrix(n, 4, 3, 2);
+    cases.push(['quantised values: duplicates and exact ties', quantised, matrix(n, 4, 4, 2), n, 4]);
+    for (const [label, queries, items, count, d] of cases) {
+      const full = await jsEngine.partnerRanks(queries, items, count, d, null, count, 'full');
+      for (const cap of [1, 10]) {
+        const capped = await engine.partnerRanks(queries, items, count, d, null, cap, 'capped');
+        expect(Array.from(capped), `${label}, cap ${cap}`).toEqual(Array.from(full, (rank) => Math.min(rank, cap)));
+      }
+    }
+  }, 120_000);
 });
 
 describe('WebAssembly engines agree with each other', () => {

@@ -144,8 +144,10 @@ describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (
 
   it.each(ENGINES)('cross-retrieval ranks match NumPy ($name engine)', async ({ engine }) => {
     const { pair, expected } = await loadMetricCase(name, engine);
-    const ranks = await engine.partnerRanks(pair.candidate, pair.reference, pair.count, pair.referenceDim, null, 'test');
+    const ranks = await engine.partnerRanks(pair.candidate, pair.reference, pair.count, pair.referenceDim, null, pair.count, 'test');
     expect(Array.from(ranks)).toEqual(expected.crossRetrieval.ranks);
+    const capped = await engine.partnerRanks(pair.candidate, pair.reference, pair.count, pair.referenceDim, null, expected.k, 'test');
+    expect(Array.from(capped)).toEqual(expected.crossRetrieval.ranks.map((rank: number) => Math.min(rank, expected.k)));
   });
 });
 

@@ -45,6 +45,17 @@ describe('query shards and merge', () => {
     expect(shardsThenMerge(dir, sampled, 2)).toBe(whole);
   });
 
+  it('with maps (--html): a sampled run merges into the unsharded report, map overlaps and the HTML page included', () => {
+    const dir = workspace();
+    const sampled = [...base, '--sample', '500', '--html', 'unused.html'];
+    const whole = runCliProcess(['compare', ...sampled, '--format', 'json'], dir).stdout;
+    const maps = JSON.parse(whole).maps;
+    expect(maps.points.overlap.filter((value: number | null) => value !== null).length).toBeGreaterThan(0);
+    expect(maps.points.overlap.filter((value: number | null) => value === null).length).toBeGreaterThan(0); // points that were not sampled queries
+    expect(shardsThenMerge(dir, sampled, 2)).toBe(whole);
+    expect(shardsThenMerge(dir, sampled, 2, 'html')).toBe(runCliProcess(['compare', ...sampled, '--format', 'html'], dir).stdout);
+  }, 120_000);
+
   it('works across a dimension change (no cross-retrieval ranks)', () => {
     const dir = workspace();
     const minor = ['--reference', 'reference.npy', '--candidate', 'candidate-minor.csv'];

@@ -112,6 +112,7 @@ async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
     const partial = buildPartialReport(result);
     emit(`${JSON.stringify(partial)}\n`, outputPath, settings.output, io);
     io.stderr(`embedding-gate: shard ${partial.shard.index}/${partial.shard.count} done (${partial.items.shared.length} of ${partial.totalQueries} queries)${settings.output ? `; partial report written to ${settings.output}` : ''}\n`);
+    if (settings.html !== null) io.stderr(`embedding-gate: --html: a query shard writes no page, but its partial report carries the maps; write the page with embedding-gate merge … --format html\n`);
     return EXIT.ok;
   }
   const report = result.report;

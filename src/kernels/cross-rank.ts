@@ -1,3 +1,4 @@
+import { allReached, capRanks } from './knn-tasks.js';
 import { QUERY_GROUP, rowDot, scoreBlock } from './score-block.js';
 
 const ITEM_BLOCK = 1024;
@@ -6,7 +7,9 @@ const ITEM_BLOCK = 1024;
  * For each query row i (of `queries`, `count × dim`), the rank of its own partner row i among all
  * rows of `items` (`count × dim`) by inner product: the number of rows j with s(i, j) > s(i, i),
  * or s(i, j) = s(i, i) and j < i (ties go to the lower row). Rank 0 means the partner is the top hit.
- * `queryRows` limits the queries (null: all). Cost: |queries| · count · dim MACs.
+ * Ranks are exact below `cap`; a rank that reaches it is reported as `cap`, and a group of queries
+ * that all reached it skips the remaining item blocks. `queryRows` limits the queries (null: all).
+ * Cost: at most |queries| · count · dim MACs.
  */
 export function partnerRanks(
   queries: Float32Array,
@@ -14,6 +17,7 @@ export function partnerRanks(
   count: number,
   dim: number,
   queryRows: Int32Array | null,
+  cap: number,
 ): Int32Array {
   const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
   const ranks = new Int32Array(rows.length);
@@ -24,6 +28,7 @@ export function partnerRanks(
     const pick = (slot: number): number => rows[Math.min(g + slot, last)] as number;
     for (let slot = 0; g + slot <= last; slot++) target[slot] = rowDot(queries, pick(slot), items, pick(slot), dim);
     for (let start = 0; start < count; start += ITEM_BLOCK) {
+      if (allReached(ranks, g, last, cap)) break;
       const end = Math.min(start + ITEM_BLOCK, count);
       scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
       for (let slot = 0; g + slot <= last; slot++) {
@@ -39,5 +44,5 @@ export function partnerRanks(
       }
     }
   }
-  return ranks;
+  return capRanks(ranks, cap);
 }

@@ -24,8 +24,11 @@ export interface KnnEngine {
   allocate(length: number): Float32Array;
   /** k nearest other rows of each query (self excluded, ties to the lower row); queries × k, best first. */
   nearestNeighbours(values: Float32Array, count: number, dim: number, k: number, queryRows: Int32Array | null, label: string): Promise<Int32Array>;
-  /** For each query row i: the number of item rows scoring above its partner row i (see cross-rank.ts). */
-  partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string): Promise<Int32Array>;
+  /**
+   * For each query row i: the number of item rows scoring above its partner row i (see
+   * cross-rank.ts), exact below `cap` and reported as `cap` from there on (the scan may stop early).
+   */
+  partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string): Promise<Int32Array>;
   /**
    * AᵀB (A: count × da, B: count × db, row-major) as a row-major da × db Float64Array. JS: float64
    * throughout; WebAssembly: float32 sums over chunks of CROSS_CHUNK rows, accumulated in float64,
@@ -70,9 +73,9 @@ class JsEngine implements KnnEngine {
     this.progress?.(label, 1, 1);
     return result;
   }
-  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string) {
+  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string) {
     this.progress?.(label, 0, 1);
-    const result = jsPartnerRanks(queries, items, count, dim, queryRows);
+    const result = jsPartnerRanks(queries, items, count, dim, queryRows, cap);
     this.progress?.(label, 1, 1);
     return result;
   }
@@ -191,7 +194,7 @@ class WasmEngine implements KnnEngine {
     return concat(parts.map((result) => result.indices as Int32Array));
   }
 
-  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, label: string) {
+  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
     const workers = this.start();
     const onProgress = this.reporter(label, rows.length * count);
@@ -199,7 +202,7 @@ class WasmEngine implements KnnEngine {
     const queryRef = this.ref(queries, count, dim);
     const itemRef = this.ref(items, count, dim);
     const parts = await Promise.all(
-      slices.map((slice, w) => this.run(workers[w] as Worker, { kind: 'ranks', queries: queryRef, items: itemRef, queryRows: slice }, onProgress)),
+      slices.map((slice, w) => this.run(workers[w] as Worker, { kind: 'ranks', queries: queryRef, items: itemRef, queryRows: slice, cap }, onProgress)),
     );
     return concat(parts.map((result) => result.ranks as Int32Array));
   }

@@ -116,8 +116,10 @@ export function topKTask(
 
 /**
  * For each query row i of `queryRows`: how many item rows j score above the partner row i
- * (s(i, j) > s(i, i), or equal with j < i). Both matrices have `count` rows of `dim`. Tiled
- * like topKTask.
+ * (s(i, j) > s(i, i), or equal with j < i), exact below `cap` and reported as `cap` from there on.
+ * Both matrices have `count` rows of `dim`. Tiled like topKTask; a group of queries whose ranks
+ * have all reached `cap` skips the remaining item blocks (early stop), so incompatible spaces,
+ * where almost every partner is beaten at once, cost about one block per query.
  */
 export function partnerRankTask(
   score: ScoreBlock,
@@ -125,6 +127,7 @@ export function partnerRankTask(
   queries: MatrixRef,
   items: MatrixRef,
   queryRows: Int32Array,
+  cap: number,
   tileAddress: number,
   tick: ProgressTick,
 ): Int32Array {
@@ -149,6 +152,7 @@ export function partnerRankTask(
       const end = Math.min(start + block, count);
       for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
         const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
+        if (allReached(ranks, g, last, cap)) continue;
         const row = (slot: number): number => queryAddress(Math.min(g + slot, last));
         score(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);
         for (let slot = 0; g + slot <= last; slot++) {
@@ -166,6 +170,18 @@ export function partnerRankTask(
     }
     tick((chunkEnd - chunk) * count);
   }
+  return capRanks(ranks, cap);
+}
+
+/** True when the ranks at positions first … last have all reached `cap`. */
+export function allReached(ranks: Int32Array, first: number, last: number, cap: number): boolean {
+  for (let p = first; p <= last; p++) if ((ranks[p] as number) < cap) return false;
+  return true;
+}
+
+/** Ranks ≥ cap become cap, so the result does not depend on where a scan stopped. */
+export function capRanks(ranks: Int32Array, cap: number): Int32Array {
+  for (let p = 0; p < ranks.length; p++) if ((ranks[p] as number) > cap) ranks[p] = cap;
   return ranks;
 }
 

@@ -23,7 +23,8 @@ export interface CrossRetrieval {
  * Cost: O(q · n · d), run by `engine`.
  */
 export async function crossRetrieval(engine: KnnEngine, matrices: AlignedMatrices, k: number, threshold: number, queryRows: Int32Array | null): Promise<CrossRetrieval & { readonly ranks: Int32Array }> {
-  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, 'cross-model retrieval');
+  // Only whether a rank is 0 (top-1) or below k (recall@k) matters: the scan of a query stops once k rows beat its partner.
+  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, k, 'cross-model retrieval');
   return { ...summariseRanks(ranks, k, threshold), ranks };
 }
 
