@@ -44598,6 +44598,8 @@ var JsEngine = class {
   async crossProduct(a, da, b, db, count) {
     return crossProduct(a, da, b, db, count);
   }
+  warmUp() {
+  }
   async close() {
   }
 };
@@ -44619,6 +44621,9 @@ var WasmEngine = class {
   nextId = 1;
   allocate(length) {
     return this.arena.allocate(length);
+  }
+  warmUp() {
+    this.start();
   }
   start() {
     if (this.workers.length > 0) return this.workers;
@@ -46267,6 +46272,7 @@ async function compareDetailed(settings, log, context = {}) {
     );
   }
   try {
+    engine.warmUp();
     const allocate = (length) => engine.allocate(length);
     const reference = await readSide(settings.reference, "reference", settings, paths, log, nameOf, allocate);
     const candidate = await readSide(settings.candidate, "candidate", settings, paths, log, nameOf, allocate);

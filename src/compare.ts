@@ -61,6 +61,8 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
     );
   }
   try {
+    // Worker threads boot and compile the kernel while the files are read.
+    engine.warmUp();
     // Vectors are read straight into the engine's memory, where its kernel reads them.
     const allocate = (length: number) => engine.allocate(length);
     const reference = await readSide(settings.reference, 'reference', settings, paths, log, nameOf, allocate);

@@ -35,6 +35,8 @@ export interface KnnEngine {
    * output rows split across the worker threads.
    */
   crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array>;
+  /** Starts the worker threads now (they boot and instantiate the kernel while the caller reads its files); a no-op without workers. */
+  warmUp(): void;
   /** Stops worker threads. */
   close(): Promise<void>;
 }
@@ -82,6 +84,7 @@ class JsEngine implements KnnEngine {
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
     return jsCrossProduct(a, da, b, db, count);
   }
+  warmUp(): void {}
   async close() {}
 }
 
@@ -110,6 +113,10 @@ class WasmEngine implements KnnEngine {
 
   allocate(length: number): Float32Array {
     return this.arena.allocate(length);
+  }
+
+  warmUp(): void {
+    this.start();
   }
 
   private start(): Worker[] {
