@@ -17043,7 +17043,7 @@ ${indentData}`);
         return X;
       }
     };
-    var SingularValueDecomposition3 = class {
+    var SingularValueDecomposition2 = class {
       constructor(value, options2 = {}) {
         value = WrapperMatrix2D2.checkMatrix(value);
         if (value.isEmpty()) {
@@ -17520,7 +17520,7 @@ ${indentData}`);
     function inverse2(matrix2, useSVD = false) {
       matrix2 = WrapperMatrix2D2.checkMatrix(matrix2);
       if (useSVD) {
-        return new SingularValueDecomposition3(matrix2).inverse();
+        return new SingularValueDecomposition2(matrix2).inverse();
       } else {
         return solve2(matrix2, Matrix3.eye(matrix2.rows));
       }
@@ -17529,7 +17529,7 @@ ${indentData}`);
       leftHandSide = WrapperMatrix2D2.checkMatrix(leftHandSide);
       rightHandSide = WrapperMatrix2D2.checkMatrix(rightHandSide);
       if (useSVD) {
-        return new SingularValueDecomposition3(leftHandSide).solve(rightHandSide);
+        return new SingularValueDecomposition2(leftHandSide).solve(rightHandSide);
       } else {
         return leftHandSide.isSquare() ? new LuDecomposition2(leftHandSide).solve(rightHandSide) : new QrDecomposition2(leftHandSide).solve(rightHandSide);
       }
@@ -17593,7 +17593,7 @@ ${indentData}`);
       for (let i = 0; i < n; i++) {
         let b = Matrix3.columnVector(matrix2.getRow(i));
         let Abis = matrix2.subMatrixRow(xrange(n, i)).transpose();
-        let svd = new SingularValueDecomposition3(Abis);
+        let svd = new SingularValueDecomposition2(Abis);
         let x = svd.solve(b);
         let scale = Matrix3.abs(b).max() || 1;
         let error = Matrix3.sub(b, Abis.mmul(x)).abs().max() / scale;
@@ -17609,7 +17609,7 @@ ${indentData}`);
       if (matrix2.isEmpty()) {
         return matrix2.transpose();
       }
-      let svdSolution = new SingularValueDecomposition3(matrix2, { autoTranspose: true });
+      let svdSolution = new SingularValueDecomposition2(matrix2, { autoTranspose: true });
       let U = svdSolution.leftSingularVectors;
       let V = svdSolution.rightSingularVectors;
       let s = svdSolution.diagonal;
@@ -18542,8 +18542,8 @@ ${indentData}`);
     exports.Nipals = nipals;
     exports.QR = QrDecomposition2;
     exports.QrDecomposition = QrDecomposition2;
-    exports.SVD = SingularValueDecomposition3;
-    exports.SingularValueDecomposition = SingularValueDecomposition3;
+    exports.SVD = SingularValueDecomposition2;
+    exports.SingularValueDecomposition = SingularValueDecomposition2;
     exports.SymmetricMatrix = SymmetricMatrix2;
     exports.WrapperMatrix1D = WrapperMatrix1D2;
     exports.WrapperMatrix2D = WrapperMatrix2D2;
@@ -45168,7 +45168,6 @@ function xGetFromToIndex(x, options2 = {}) {
 // node_modules/ml-matrix/matrix.mjs
 var matrix = __toESM(require_matrix2(), 1);
 var Matrix2 = matrix.Matrix;
-var SingularValueDecomposition2 = matrix.SingularValueDecomposition;
 var matrix_default = matrix.default.Matrix ? matrix.default.Matrix : matrix.Matrix;
 
 // node_modules/ml-spectra-processing/lib/x/xMean.js
@@ -45840,19 +45839,120 @@ function pairedCosine(reference, candidate, count, dim) {
   };
 }
 
+// src/stats/symmetric-eigenvalues.ts
+function symmetricEigenvalues(matrix2, n) {
+  const a = Float64Array.from(matrix2);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  for (let i = n - 1; i > 0; i--) {
+    const l2 = i - 1;
+    let h = 0;
+    const rowI = i * n;
+    if (l2 > 0) {
+      let scale = 0;
+      for (let k = 0; k <= l2; k++) scale += Math.abs(a[rowI + k]);
+      if (scale === 0) {
+        e[i] = a[rowI + l2];
+      } else {
+        for (let k = 0; k <= l2; k++) {
+          a[rowI + k] = a[rowI + k] / scale;
+          h += a[rowI + k] ** 2;
+        }
+        const f = a[rowI + l2];
+        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        e[i] = scale * g;
+        h -= f * g;
+        a[rowI + l2] = f - g;
+        let ff = 0;
+        for (let j = 0; j <= l2; j++) {
+          let gg = 0;
+          const rowJ = j * n;
+          for (let k = 0; k <= j; k++) gg += a[rowJ + k] * a[rowI + k];
+          for (let k = j + 1; k <= l2; k++) gg += a[k * n + j] * a[rowI + k];
+          e[j] = gg / h;
+          ff += e[j] * a[rowI + j];
+        }
+        const hh = ff / (h + h);
+        for (let j = 0; j <= l2; j++) {
+          const fj = a[rowI + j];
+          const gj = e[j] - hh * fj;
+          e[j] = gj;
+          const rowJ = j * n;
+          for (let k = 0; k <= j; k++) a[rowJ + k] = a[rowJ + k] - (fj * e[k] + gj * a[rowI + k]);
+        }
+      }
+    } else {
+      e[i] = a[rowI + l2];
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i];
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  for (let l2 = 0; l2 < n; l2++) {
+    let iterations = 0;
+    for (; ; ) {
+      let m = l2;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+      }
+      if (m === l2) break;
+      if (++iterations > 60) throw new Error("symmetricEigenvalues: QL did not converge");
+      let g = (d[l2 + 1] - d[l2]) / (2 * e[l2]);
+      let r = Math.hypot(g, 1);
+      g = d[m] - d[l2] + e[l2] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let i = m - 1;
+      for (; i >= l2; i--) {
+        let f = s * e[i];
+        const b = c * e[i];
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          d[i + 1] = d[i + 1] - p;
+          e[m] = 0;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+        f = 0;
+      }
+      if (r === 0 && i >= l2) continue;
+      d[l2] = d[l2] - p;
+      e[l2] = g;
+      e[m] = 0;
+    }
+  }
+  return d;
+}
+
 // src/metrics/procrustes.ts
 function procrustesAlignedCosine(candidateByReference, n, d) {
-  const product = candidateByReference;
-  const rows = [];
-  for (let p = 0; p < d; p++) rows.push(Array.from(product.subarray(p * d, (p + 1) * d)));
-  const svd = new SingularValueDecomposition2(new Matrix2(rows), {
-    computeLeftSingularVectors: false,
-    computeRightSingularVectors: false,
-    autoTranspose: true
-  });
   let nuclear = 0;
-  for (const sigma of svd.diagonal) nuclear += sigma;
+  for (const lambda of symmetricEigenvalues(gramOfColumns(candidateByReference, d), d)) nuclear += Math.sqrt(Math.max(0, lambda));
   return Math.max(-1, Math.min(1, nuclear / n));
+}
+function gramOfColumns(matrix2, d) {
+  const out = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) {
+    const row = k * d;
+    for (let i = 0; i < d; i++) {
+      const value = matrix2[row + i];
+      if (value === 0) continue;
+      const target = i * d;
+      for (let j = i; j < d; j++) out[target + j] = out[target + j] + value * matrix2[row + j];
+    }
+  }
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[i * d + j] = out[j * d + i];
+  return out;
 }
 
 // src/measure/steps.ts

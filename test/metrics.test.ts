@@ -270,3 +270,24 @@ describe('clusters', () => {
     expect(() => clustersFromKmeans(new Float32Array(4), 2, 2, 3, 1, seededRandom(1))).toThrow(/clusters = 3 needs at least 3 matched items/);
   });
 });
+
+describe('Procrustes from the eigenvalues of MᵀM', () => {
+  // Full rank: to 1e-9. Rank-deficient: a zero singular value comes out as √(ε·λ_max) ≈ 1e-8·σ_max,
+  // so the sum is within 1e-6 (the bound the gate needs), not 1e-9.
+  it('equals the nuclear norm from an SVD (ml-matrix): to 1e-9 at full rank, to 1e-6 when rank-deficient', async () => {
+    const { Matrix, SingularValueDecomposition } = await import('ml-matrix');
+    const { procrustesAlignedCosine } = await import('../src/metrics/procrustes.js');
+    for (const [d, rank] of [[3, 3], [40, 40], [64, 10], [200, 200]] as const) {
+      let s = d * 31 + rank;
+      const random = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+      const left = Array.from({ length: d }, () => Array.from({ length: rank }, random));
+      const right = Array.from({ length: rank }, () => Array.from({ length: d }, random));
+      const m = new Matrix(left).mmul(new Matrix(right));
+      const svd = new SingularValueDecomposition(m, { computeLeftSingularVectors: false, computeRightSingularVectors: false });
+      const nuclear = svd.diagonal.reduce((sum, sigma) => sum + sigma, 0);
+      const n = Math.ceil(nuclear) + 1;
+      const flat = Float64Array.from(m.to1DArray());
+      expectClose(procrustesAlignedCosine(flat, n, d), nuclear / n, rank === d ? 1e-9 : 1e-6);
+    }
+  });
+});

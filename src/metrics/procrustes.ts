@@ -1,24 +1,34 @@
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { symmetricEigenvalues } from '../stats/symmetric-eigenvalues.js';
 
 /**
  * Orthogonal Procrustes (Schönemann 1966), equal dimension, no centring:
  * Q = argmin_{QᵀQ = I} ‖CQ − R‖_F = U Vᵀ where CᵀR = U Σ Vᵀ.
  * alignedCosineMean = mean_i cos((CQ)_i, R_i). For unit rows and orthogonal Q this equals
- * trace(QᵀCᵀR) / n = (Σ σ_k) / n, the nuclear norm of CᵀR over n, so only singular values are
- * needed. Range [−1, 1]; near 1 means a rotation (a linear adapter) maps new vectors onto old
- * ones and could replace a re-index. Takes the uncentred CᵀR (d × d, row-major, from crossProduct)
- * and the item count n. Cost: one d × d SVD.
+ * trace(QᵀCᵀR) / n = (Σ σ_k) / n, the nuclear norm of M = CᵀR over n, so only the singular values
+ * are needed: σ_k = √λ_k(MᵀM), from the eigenvalues of the symmetric d × d product (float64
+ * throughout; no SVD). Range [−1, 1]; near 1 means a rotation (a linear adapter) maps new vectors
+ * onto old ones and could replace a re-index. Takes the uncentred CᵀR (d × d, row-major, from
+ * crossProduct) and the item count n. Cost: d³/2 multiply-adds for MᵀM and about (4/3)·d³ flops
+ * for the eigenvalues.
  */
 export function procrustesAlignedCosine(candidateByReference: Float64Array, n: number, d: number): number {
-  const product = candidateByReference;
-  const rows: number[][] = [];
-  for (let p = 0; p < d; p++) rows.push(Array.from(product.subarray(p * d, (p + 1) * d)));
-  const svd = new SingularValueDecomposition(new Matrix(rows), {
-    computeLeftSingularVectors: false,
-    computeRightSingularVectors: false,
-    autoTranspose: true,
-  });
   let nuclear = 0;
-  for (const sigma of svd.diagonal) nuclear += sigma;
+  for (const lambda of symmetricEigenvalues(gramOfColumns(candidateByReference, d), d)) nuclear += Math.sqrt(Math.max(0, lambda));
   return Math.max(-1, Math.min(1, nuclear / n));
+}
+
+/** MᵀM of a row-major d × d matrix, in float64: (MᵀM)_ij = Σ_k M_ki·M_kj (upper half formed, then mirrored). */
+export function gramOfColumns(matrix: Float64Array, d: number): Float64Array {
+  const out = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) {
+    const row = k * d;
+    for (let i = 0; i < d; i++) {
+      const value = matrix[row + i] as number;
+      if (value === 0) continue;
+      const target = i * d;
+      for (let j = i; j < d; j++) out[target + j] = (out[target + j] as number) + value * (matrix[row + j] as number);
+    }
+  }
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[i * d + j] = out[j * d + i] as number;
+  return out;
 }
