@@ -49983,26 +49983,28 @@ function writeOutput(text, path, given, option) {
     throw new InputError(`${option}: cannot write ${given}: ${error.message}`);
   }
 }
-var MERGE_OPTIONS = {
+var REPORT_FILE_OPTIONS = {
   format: { type: "string" },
   output: { type: "string" }
 };
-async function runMerge(args, io) {
+function reportFileArgs(args, io) {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: MERGE_OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
     throw usageErrorOf(error, "--help");
   }
   const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError("merge needs the partial reports: embedding-gate merge partial-1.json partial-2.json \u2026");
   const format2 = values.format ?? "text";
   if (!OUTPUT_FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(format2)}.`);
-  const paths = anyPath(io.cwd);
-  const partials = loadPartialReports(positionals, "merge", paths);
-  const report = mergePartialReports(partials);
   const output = values.output ?? null;
-  const outputPath = output === null ? null : resolveOutputFile(output, "--output", paths);
+  return { files: positionals, format: format2, output, outputPath: output === null ? null : resolveOutputFile(output, "--output", anyPath(io.cwd)) };
+}
+async function runMerge(args, io) {
+  const { files, format: format2, output, outputPath } = reportFileArgs(args, io);
+  if (files.length === 0) throw new UsageError("merge needs the partial reports: embedding-gate merge partial-1.json partial-2.json \u2026");
+  const partials = loadPartialReports(files, "merge", anyPath(io.cwd));
+  const report = mergePartialReports(partials);
   emit(render(report, format2), outputPath, output, io);
   io.stderr(`embedding-gate: merged ${partials.length} shards: ${report.verdict.status.toUpperCase()}, ${report.bump.final} change
 `);
@@ -50014,23 +50016,12 @@ function usageErrorOf(error, help) {
   if (removed) return new UsageError(`--${removed} is gone: ${REMOVED_OPTIONS[removed]}. Drop it from the command.`);
   return new UsageError(`${message.replace(/\. To specify.*$/s, "")} (see embedding-gate ${help}).`);
 }
-var RENDER_OPTIONS = { format: { type: "string" }, output: { type: "string" } };
 function runRender(args, io) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: RENDER_OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw usageErrorOf(error, "--help");
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError("render needs one JSON report: embedding-gate render report.json --format html --output report.html");
-  const format2 = values.format ?? "text";
-  if (!OUTPUT_FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(format2)}.`);
-  const paths = anyPath(io.cwd);
-  const file = positionals[0];
-  const report = loadReport(resolveInputFile(file, "render", paths), file);
-  const output = values.output ?? null;
-  emit(render(report, format2), output === null ? null : resolveOutputFile(output, "--output", paths), output, io);
+  const { files, format: format2, output, outputPath } = reportFileArgs(args, io);
+  if (files.length !== 1) throw new UsageError("render needs one JSON report: embedding-gate render report.json --format html --output report.html");
+  const file = files[0];
+  const report = loadReport(resolveInputFile(file, "render", anyPath(io.cwd)), file);
+  emit(render(report, format2), outputPath, output, io);
   return EXIT.ok;
 }
 function render(report, format2) {

@@ -2,9 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/core/errors.js';
 import { readEmbeddingSet } from '../src/io/read-embedding-set.js';
-import { FIXTURES, runCliProcess, tempDir } from './helpers.js';
+import { FIXTURES, runCliProcess, tempDir, inputErrorOf } from './helpers.js';
 
 // Fixtures written by numpy, pyarrow, polars and pandas (test/fixtures/make_format_fixtures.py;
 // versions in formats/versions.json). Every file holds the probe set of source-f32.npy (or
@@ -24,14 +23,7 @@ async function read(name: string, options: { idField?: string; vectorField?: str
   });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return (error as Error).message;
-}
+const refusal = inputErrorOf;
 
 const source = { f32: await read('source-f32.npy'), f64: await read('source-f64.npy') };
 const ITEM_IDS = source.f32.ids;

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import { alignById, type AlignedPair } from '../src/core/align.js';
+import { InputError } from '../src/core/errors.js';
 import { readEmbeddingSet } from '../src/io/read-embedding-set.js';
 import { createKnnEngine, type KnnEngine } from '../src/kernels/knn-engine.js';
 import { kernelSupported } from '../src/kernels/wasm-kernel.js';
@@ -84,4 +85,14 @@ export interface CliRun {
 export function runCliProcess(args: readonly string[], cwd = ROOT, nodeArgs: readonly string[] = []): CliRun {
   const result = spawnSync(process.execPath, [...nodeArgs, CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, EMBEDDING_GATE_DEBUG: '' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Awaits a promise that must reject with an InputError; returns its message. */
+export async function inputErrorOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return (error as Error).message;
 }

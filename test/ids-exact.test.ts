@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { alignById } from '../src/core/align.js';
-import { InputError } from '../src/core/errors.js';
 import { readEmbeddingSet } from '../src/io/read-embedding-set.js';
-import { tempDir } from './helpers.js';
+import { tempDir, inputErrorOf } from './helpers.js';
 
 // 9007199254740993 = 2^53 + 1 parses to the float64 9007199254740992: two different ids that a
 // reader keeping only the float would pair as one item.
@@ -26,14 +25,7 @@ function file(name: string, content: string): string {
   return path;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return (error as Error).message;
-}
+const refusal = inputErrorOf;
 
 describe('numeric ids past 2^53 keep their exact text', () => {
   const jsonl = BIG.map((id, i) => `{"id": ${id}, "embedding": ${JSON.stringify(VECTORS[i])}}`).join('\n');

@@ -142,28 +142,33 @@ function writeOutput(text: string, path: string, given: string, option: string):
   }
 }
 
-const MERGE_OPTIONS = {
+/** The options of merge and render: files as positionals, then where the report goes and in which format. */
+const REPORT_FILE_OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string' },
 } as const;
 
-async function runMerge(args: readonly string[], io: CliIo): Promise<number> {
+/** Parses the arguments of a command that reads report files: the files, the output format and path. */
+function reportFileArgs(args: readonly string[], io: CliIo): { files: string[]; format: OutputFormat; output: string | null; outputPath: string | null } {
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...args], options: MERGE_OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
     throw usageErrorOf(error, '--help');
   }
   const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError('merge needs the partial reports: embedding-gate merge partial-1.json partial-2.json …');
   const format = (values.format ?? 'text') as string;
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}.`);
-  const paths = anyPath(io.cwd);
-  const partials = loadPartialReports(positionals, 'merge', paths);
-  const report = mergePartialReports(partials);
   const output = (values.output as string | undefined) ?? null;
-  const outputPath = output === null ? null : resolveOutputFile(output, '--output', paths);
-  emit(render(report, format as OutputFormat), outputPath, output, io);
+  return { files: positionals, format: format as OutputFormat, output, outputPath: output === null ? null : resolveOutputFile(output, '--output', anyPath(io.cwd)) };
+}
+
+async function runMerge(args: readonly string[], io: CliIo): Promise<number> {
+  const { files, format, output, outputPath } = reportFileArgs(args, io);
+  if (files.length === 0) throw new UsageError('merge needs the partial reports: embedding-gate merge partial-1.json partial-2.json …');
+  const partials = loadPartialReports(files, 'merge', anyPath(io.cwd));
+  const report = mergePartialReports(partials);
+  emit(render(report, format), outputPath, output, io);
   io.stderr(`embedding-gate: merged ${partials.length} shards: ${report.verdict.status.toUpperCase()}, ${report.bump.final} change\n`);
   return report.verdict.status === 'fail' ? EXIT.gateFailed : EXIT.ok;
 }
@@ -176,25 +181,13 @@ function usageErrorOf(error: unknown, help: string): UsageError {
   return new UsageError(`${message.replace(/\. To specify.*$/s, '')} (see embedding-gate ${help}).`);
 }
 
-const RENDER_OPTIONS = { format: { type: 'string' }, output: { type: 'string' } } as const;
-
 /** render: a JSON report (validated against its schema, since it may come from elsewhere) in another format. */
 function runRender(args: readonly string[], io: CliIo): number {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: [...args], options: RENDER_OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw usageErrorOf(error, '--help');
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError('render needs one JSON report: embedding-gate render report.json --format html --output report.html');
-  const format = (values.format ?? 'text') as string;
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}.`);
-  const paths = anyPath(io.cwd);
-  const file = positionals[0]!;
-  const report = loadReport(resolveInputFile(file, 'render', paths), file);
-  const output = (values.output as string | undefined) ?? null;
-  emit(render(report, format as OutputFormat), output === null ? null : resolveOutputFile(output, '--output', paths), output, io);
+  const { files, format, output, outputPath } = reportFileArgs(args, io);
+  if (files.length !== 1) throw new UsageError('render needs one JSON report: embedding-gate render report.json --format html --output report.html');
+  const file = files[0]!;
+  const report = loadReport(resolveInputFile(file, 'render', anyPath(io.cwd)), file);
+  emit(render(report, format), outputPath, output, io);
   return EXIT.ok;
 }
 
