@@ -162,6 +162,20 @@ const CASES = [
 ];
 const only = process.argv.slice(2);
 
+/** The stages `compare` logs as "<stage> … in N ms", in seconds. */
+const STAGES = [
+  ['read', /read (reference|candidate) [^\n]* in (\d+) ms/g],
+  ['kNN (both spaces)', /kNN overlap [^\n]* in (\d+) ms/g],
+  ['cross retrieval', /cross-model retrieval in (\d+) ms/g],
+  ['k-means and clusters', /clusters \([^\n]* in (\d+) ms/g],
+  ['CKA', /linear CKA in (\d+) ms/g],
+  ['Procrustes', /Procrustes in (\d+) ms/g],
+];
+function stageTimes(log) {
+  return STAGES.map(([, pattern]) => [...log.matchAll(pattern)].reduce((sum, match) => sum + Number(match[match.length - 1]), 0) / 1000);
+}
+const stages = [];
+
 console.log(`node ${process.version}, ${process.platform}/${process.arch}; NumPy ${hasNumpy ? numpy.stdout.trim() : 'not found'}`);
 console.log('| N × d, queries | kernel | kNN both spaces (s) | GFLOP/s (2·Q·N·d per space) | NumPy kNN (s) | ours / NumPy | compare end to end (s) | peak RSS (MiB) |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -178,7 +192,17 @@ for (const { count, dim, queries, compareArgs } of CASES) {
   console.log(
     `| ${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')} | ${kernel.description} | ${kernel.seconds.toFixed(2)} | ${gflops.toFixed(1)} | ${numpySeconds === null ? 'n/a' : numpySeconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (kernel.seconds / numpySeconds).toFixed(2)} | ${compare.seconds.toFixed(2)} | ${compare.rss.toFixed(0)} |`,
   );
+  stages.push({ name: `${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')}`, total: compare.seconds, times: stageTimes(compare.log) });
   console.error(`  ${name}: verdict ${compare.report.verdict.status}, kNN overlap ${m.knnOverlap.mean.toFixed(3)}${m.knnOverlap.ci95 ? ` (95% CI ${m.knnOverlap.ci95.map((v) => v.toFixed(3)).join('–')})` : ''}, CKA ${m.cka.linear?.toFixed(3)}, kernel ${compare.report.settings.kernel}`);
+}
+
+if (stages.length > 0) {
+  console.log(`\n| N × d, queries | ${STAGES.map(([name]) => `${name} (s)`).join(' | ')} | all but kNN, share of compare |`);
+  console.log(`| --- | ${STAGES.map(() => '---:').join(' | ')} | ---: |`);
+  for (const { name, total, times } of stages) {
+    const others = times.reduce((sum, value, i) => sum + (i === 1 ? 0 : value), 0);
+    console.log(`| ${name} | ${times.map((value) => value.toFixed(2)).join(' | ')} | ${((100 * (total - times[1])) / total).toFixed(0)}% (${others.toFixed(2)} s in the stages above) |`);
+  }
 }
 
 // The HTML report's maps: what `--html` adds to `compare` (the maps step's own time, from the log,
