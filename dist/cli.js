@@ -44847,6 +44847,19 @@ var mapsStep = {
   describe: (_, { maps }) => `maps (UMAP of ${maps.points.ids.length} of ${maps.total} items${maps.joint ? ", and a joint view" : ""})`,
   run: async (input, done) => ({ maps: await buildMaps(input, done) })
 };
+function worstRows(done, shard) {
+  const queryRows = done.knnDetail.queryRows;
+  return shard ? [] : done.knnSummary.worstPositions.map((position) => queryRows[position]);
+}
+function mapRows(count, worst, random2) {
+  const chosen = new Set(worst);
+  const others = Array.from(sampleIndices(count, MAP_POINTS, random2));
+  for (const row of others) {
+    if (chosen.size >= MAP_POINTS) break;
+    chosen.add(row);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
 function gather(values, dim, rows, allocate) {
   const out = allocate(rows.length * dim);
   rows.forEach((row, i) => out.set(values.subarray(row * dim, (row + 1) * dim), i * dim));
@@ -44855,7 +44868,7 @@ function gather(values, dim, rows, allocate) {
 async function buildMaps({ engine, pair, settings, allQueries }, done) {
   const random2 = seededRandom(settings.seed ^ STREAM.map);
   const sampled = pair.count > MAP_POINTS;
-  const rows = sampled ? Array.from(sampleIndices(pair.count, MAP_POINTS, random2)).sort((a, b) => a - b) : Array.from({ length: pair.count }, (_, i) => i);
+  const rows = sampled ? mapRows(pair.count, worstRows(done, settings.queryShard !== null), random2) : Array.from({ length: pair.count }, (_, i) => i);
   const allocate = (length) => engine.allocate(length);
   const k = settings.k;
   const reference = await umapLayout(engine, gather(pair.reference, pair.referenceDim, rows, allocate), rows.length, pair.referenceDim, k, settings.seed, "map of the reference space");
@@ -49755,17 +49768,11 @@ function checksSection(report) {
   return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
 }
 function highlightedPoints(report) {
-  const maps = report.maps;
   const worstIds = new Set(report.metrics.knnOverlap.worst.map((item) => item.id));
   const marked = /* @__PURE__ */ new Set();
-  maps.points.ids.forEach((id, i) => {
+  report.maps.points.ids.forEach((id, i) => {
     if (worstIds.has(id)) marked.add(i);
   });
-  const byOverlap = maps.points.overlap.map((overlap, i) => ({ overlap, i })).filter((point) => point.overlap !== null && point.overlap < 1).sort((a, b) => a.overlap - b.overlap || a.i - b.i);
-  for (const { i } of byOverlap) {
-    if (marked.size >= 10) break;
-    marked.add(i);
-  }
   return marked;
 }
 function mapsSection(report) {

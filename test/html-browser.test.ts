@@ -101,7 +101,11 @@ describe('the HTML report in headless Chromium', () => {
     const panel = tab.locator('#neighbours');
     expect(await panel.locator('h3').textContent()).toBe(report.maps.points.ids[index]);
     const worst = report.metrics.knnOverlap.worst.find((item: any) => item.id === report.maps.points.ids[index]);
-    if (worst) expect(await panel.locator('ol').first().locator('li').allTextContents()).toEqual(worst.referenceNeighbours);
+    expect(worst, 'every ringed point is one of the report’s lowest-overlap items').toBeTruthy();
+    expect(await panel.locator('ol').first().locator('li').allTextContents()).toEqual(worst.referenceNeighbours);
+    expect(await panel.locator('ol').nth(1).locator('li').allTextContents()).toEqual(worst.candidateNeighbours);
+    // Every one of them is on the maps, ringed.
+    expect(await tab.locator('svg[data-map="reference"] circle.worst').count()).toBe(report.metrics.knnOverlap.worst.length);
     expect(errors).toEqual([]);
     await context.close();
   });

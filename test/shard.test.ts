@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLES, runCliProcess, tempDir } from './helpers.js';
+import { EXAMPLES, FIXTURES, runCliProcess, tempDir } from './helpers.js';
 
 // Sharded runs: `compare --query-shard i/n` in separate processes, then `merge`, must give the
 // report of one unsharded run, byte for byte.
@@ -45,15 +45,34 @@ describe('query shards and merge', () => {
     expect(shardsThenMerge(dir, sampled, 2)).toBe(whole);
   });
 
-  it('with maps (--html): a sampled run merges into the unsharded report, map overlaps and the HTML page included', () => {
+  it('with maps (--html): a sampled run merges into the unsharded report, map overlaps filled in; only the mapped sample differs', () => {
     const dir = workspace();
     const sampled = [...base, '--sample', '500', '--html', 'unused.html'];
-    const whole = runCliProcess(['compare', ...sampled, '--format', 'json'], dir).stdout;
-    const maps = JSON.parse(whole).maps;
-    expect(maps.points.overlap.filter((value: number | null) => value !== null).length).toBeGreaterThan(0);
-    expect(maps.points.overlap.filter((value: number | null) => value === null).length).toBeGreaterThan(0); // points that were not sampled queries
-    expect(shardsThenMerge(dir, sampled, 2)).toBe(whole);
-    expect(shardsThenMerge(dir, sampled, 2, 'html')).toBe(runCliProcess(['compare', ...sampled, '--format', 'html'], dir).stdout);
+    const whole = JSON.parse(runCliProcess(['compare', ...sampled, '--format', 'json'], dir).stdout);
+    const merged = JSON.parse(shardsThenMerge(dir, sampled, 2));
+    // A shard cannot know the run's lowest-overlap items, which an unsharded run always maps: the
+    // merged maps are a plain seeded sample, and everything else is the same, byte for byte.
+    const { maps: wholeMaps, ...wholeRest } = whole;
+    const { maps: mergedMaps, ...mergedRest } = merged;
+    expect(JSON.stringify(mergedRest)).toBe(JSON.stringify(wholeRest));
+    const worstIds = whole.metrics.knnOverlap.worst.map((item: { id: string }) => item.id);
+    expect(worstIds.every((id: string) => wholeMaps.points.ids.includes(id))).toBe(true);
+    expect(mergedMaps.points.ids).toHaveLength(1000);
+    // Each merged point's overlap is the one of the whole run's query list.
+    const overlapOf = new Map<string, number>();
+    wholeMaps.points.ids.forEach((id: string, i: number) => wholeMaps.points.overlap[i] !== null && overlapOf.set(id, wholeMaps.points.overlap[i]));
+    mergedMaps.points.ids.forEach((id: string, i: number) => {
+      if (overlapOf.has(id)) expect(mergedMaps.points.overlap[i]).toBe(overlapOf.get(id));
+    });
+    expect(mergedMaps.points.overlap.filter((value: number | null) => value !== null).length).toBeGreaterThan(0);
+    expect(mergedMaps.points.overlap.filter((value: number | null) => value === null).length).toBeGreaterThan(0); // points that were not sampled queries
+    expect(shardsThenMerge(dir, sampled, 2, 'html')).toMatch(/^<!doctype html>[\s\S]*data-map="reference" data-points="1000"/);
+  }, 120_000);
+
+  it('with maps of every item (≤ 1,000): the merged page equals the unsharded one, byte for byte', () => {
+    const dir = workspace();
+    const few = ['--reference', join(FIXTURES, 'metrics', 'equal-reference.npy'), '--candidate', join(FIXTURES, 'metrics', 'equal-candidate.npy'), '--k', '7', '--clusters', '3', '--html', 'unused.html'];
+    expect(shardsThenMerge(dir, few, 2, 'html')).toBe(runCliProcess(['compare', ...few, '--format', 'html'], dir).stdout);
   }, 120_000);
 
   it('works across a dimension change (no cross-retrieval ranks)', () => {

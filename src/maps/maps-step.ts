@@ -24,6 +24,29 @@ export const mapsStep: MeasureStep = {
   run: async (input, done) => ({ maps: await buildMaps(input, done) }),
 };
 
+/**
+ * The rows of the report's lowest-overlap items; none in a query shard, which knows only its own
+ * queries (so all shards map the same rows, and a merged page maps a plain sample).
+ */
+function worstRows(done: Measurements, shard: boolean): number[] {
+  const queryRows = done.knnDetail!.queryRows;
+  return shard ? [] : done.knnSummary!.worstPositions.map((position) => queryRows[position] as number);
+}
+
+/**
+ * The mapped rows of a large set: the lowest-overlap items (so every ringed point on the maps has its
+ * neighbour lists in the report), then a seeded sample of the others up to MAP_POINTS, ascending.
+ */
+function mapRows(count: number, worst: readonly number[], random: () => number): number[] {
+  const chosen = new Set(worst);
+  const others = Array.from(sampleIndices(count, MAP_POINTS, random));
+  for (const row of others) {
+    if (chosen.size >= MAP_POINTS) break;
+    chosen.add(row);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
+
 /** Rows of `values` (`dim` wide) copied into a new array from `allocate`. */
 function gather(values: Float32Array, dim: number, rows: readonly number[], allocate: (length: number) => Float32Array): Float32Array {
   const out = allocate(rows.length * dim);
@@ -34,7 +57,7 @@ function gather(values: Float32Array, dim: number, rows: readonly number[], allo
 async function buildMaps({ engine, pair, settings, allQueries }: MeasureInput, done: Measurements): Promise<ReportMaps> {
   const random = seededRandom(settings.seed ^ STREAM.map);
   const sampled = pair.count > MAP_POINTS;
-  const rows = sampled ? Array.from(sampleIndices(pair.count, MAP_POINTS, random)).sort((a, b) => a - b) : Array.from({ length: pair.count }, (_, i) => i);
+  const rows = sampled ? mapRows(pair.count, worstRows(done, settings.queryShard !== null), random) : Array.from({ length: pair.count }, (_, i) => i);
   const allocate = (length: number) => engine.allocate(length);
   const k = settings.k;
   const reference = await umapLayout(engine, gather(pair.reference, pair.referenceDim, rows, allocate), rows.length, pair.referenceDim, k, settings.seed, 'map of the reference space');

@@ -75,22 +75,13 @@ function checksSection(report: Report): Html {
   return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
 }
 
-/** Points ringed in the maps: the lowest-overlap items among the mapped ones (those of the report's worst list first). */
+/** Points ringed in the maps: the report's lowest-overlap items (the maps always include them, but for a query shard's). */
 function highlightedPoints(report: Report): Set<number> {
-  const maps = report.maps!;
   const worstIds = new Set(report.metrics.knnOverlap.worst.map((item) => item.id));
   const marked = new Set<number>();
-  maps.points.ids.forEach((id, i) => {
+  report.maps!.points.ids.forEach((id, i) => {
     if (worstIds.has(id)) marked.add(i);
   });
-  const byOverlap = maps.points.overlap
-    .map((overlap, i) => ({ overlap, i }))
-    .filter((point): point is { overlap: number; i: number } => point.overlap !== null && point.overlap < 1)
-    .sort((a, b) => a.overlap - b.overlap || a.i - b.i);
-  for (const { i } of byOverlap) {
-    if (marked.size >= 10) break;
-    marked.add(i);
-  }
   return marked;
 }
 
