@@ -76,6 +76,28 @@ describe('partnerRanks', () => {
     for (const cap of [1, 3, 10]) expect(Array.from(partnerRanks(queries, items, count, dim, null, cap))).toEqual(expected.map((rank) => Math.min(rank, cap)));
   });
 
+  it('certifies by the bound nearly every query of a nearly compatible space, and none of an incompatible one', async () => {
+    const { certifiedByHints } = await import('../src/kernels/cross-rank.js');
+    const { partnerScoreError } = await import('../src/kernels/knn-tasks.js');
+    const [n, d, k] = [1500, 32, 10];
+    const normalise = (values: Float32Array) => {
+      for (let i = 0; i < n; i++) {
+        const norm = Math.sqrt(rowDot(values, i, values, i, d));
+        for (let t = 0; t < d; t++) values[i * d + t] = (values[i * d + t] as number) / norm;
+      }
+      return values;
+    };
+    const base = normalise(randomMatrix(n, d, 21));
+    const noise = randomMatrix(n, d, 22);
+    const near = normalise(base.map((value, e) => value + 0.02 * (noise[e] as number)));
+    const far = normalise(randomMatrix(n, d, 23));
+    const lists = await jsEngine.nearestNeighbours(base, n, d, k, null, 'hints');
+    const share = (queries: Float32Array) =>
+      Array.from({ length: n }, (_, i) => certifiedByHints(queries, base, i, d, { lists, k }, i, rowDot(queries, i, base, i, d), partnerScoreError(d, 2 ** -53))).filter(Boolean).length / n;
+    expect(share(near)).toBeGreaterThan(0.9);
+    expect(share(far)).toBe(0);
+  });
+
   it('gives rank 0 to every row of identical matrices with distinct rows', () => {
     const values = randomMatrix(20, 4, 9);
     // Unit rows: the partner (itself) scores 1, everyone else less.
@@ -186,6 +208,46 @@ describe.each(WASM_ENGINES)('WebAssembly engine $name', ({ engine }) => {
     expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, null, 50, 'test'))).toEqual(Array.from(expected));
     expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, Int32Array.from([0, 13, 49]), 50, 'test'))).toEqual([expected[0], expected[13], expected[49]]);
   });
+
+  it('certified partner ranks (with the reference kNN lists) equal the full scan, for nearly compatible, identical, tied and incompatible data', async () => {
+    const unit = (values: Float32Array, count: number, d: number) => {
+      for (let i = 0; i < count; i++) {
+        let sum = 0;
+        for (let t = 0; t < d; t++) sum += (values[i * d + t] as number) ** 2;
+        for (let t = 0; t < d; t++) values[i * d + t] = (values[i * d + t] as number) / Math.sqrt(sum);
+      }
+      return values;
+    };
+    const n = 2500;
+    const k = 10;
+    const cases: Array<[string, Float32Array, Float32Array, number]> = [];
+    for (const [d, noise] of [[16, 0.02], [48, 0.05], [8, 0.3]] as const) {
+      const base = unit(matrix(n, d, d), n, d);
+      const near = engine.allocate(n * d);
+      const jitter = randomMatrix(n, d, d + 100);
+      for (let e = 0; e < n * d; e++) near[e] = (base[e] as number) + noise * (jitter[e] as number);
+      cases.push([`nearly compatible, d=${d}, noise ${noise}`, unit(near, n, d), base, d]);
+    }
+    const identity = unit(matrix(n, 16, 5), n, 16);
+    cases.push(['identity', identity, identity, 16]);
+    const tied = matrix(n, 4, 6, 2);
+    for (let e = 0; e < tied.length; e++) tied[e] = (tied[e] as number) + 1.5; // quantised to {0.5, 1.5}: duplicate rows and exact ties, no zero row
+    unit(tied, n, 4);
+    cases.push(['quantised: duplicates and ties', tied, tied, 4]);
+    cases.push(['incompatible', unit(matrix(n, 16, 11), n, 16), unit(matrix(n, 16, 12), n, 16), 16]);
+    for (const [label, queries, items, d] of cases) {
+      const lists = await engine.nearestNeighbours(items, n, d, k, null, 'hints');
+      const full = await engine.partnerRanks(queries, items, n, d, null, k, 'full');
+      const hinted = await engine.partnerRanks(queries, items, n, d, null, k, 'hinted', { lists, k });
+      expect(Array.from(hinted), label).toEqual(Array.from(full));
+      const rows = Int32Array.from([0, 17, 1234, n - 1]);
+      const sampleLists = await engine.nearestNeighbours(items, n, d, k, rows, 'hints');
+      expect(Array.from(await engine.partnerRanks(queries, items, n, d, rows, k, 'hinted', { lists: sampleLists, k })), `${label}, sampled queries`).toEqual([0, 17, 1234, n - 1].map((row) => full[row]));
+      // The JavaScript reference gives the same with and without the certificate.
+      const js = await jsEngine.partnerRanks(queries, items, n, d, null, k, 'js', { lists: await jsEngine.nearestNeighbours(items, n, d, k, null, 'js'), k });
+      expect(Array.from(js), `${label}, JS`).toEqual(Array.from(await jsEngine.partnerRanks(queries, items, n, d, null, k, 'js full')));
+    }
+  }, 240_000);
 
   it('early-stopped partner ranks equal the full scan capped at k, on every shape that could break the stop', async () => {
     const cases: Array<[string, Float32Array, Float32Array, number, number]> = [];

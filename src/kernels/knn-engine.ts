@@ -27,8 +27,19 @@ export interface KnnEngine {
   /**
    * For each query row i: the number of item rows scoring above its partner row i (see
    * cross-rank.ts), exact below `cap` and reported as `cap` from there on (the scan may stop early).
+   * `hints` (unit rows only): each query's k nearest item rows to its partner, in query order,
+   * which let most queries of nearly compatible spaces skip the scan.
    */
-  partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string): Promise<Int32Array>;
+  partnerRanks(
+    queries: Float32Array,
+    items: Float32Array,
+    count: number,
+    dim: number,
+    queryRows: Int32Array | null,
+    cap: number,
+    label: string,
+    hints?: PartnerHints | null,
+  ): Promise<Int32Array>;
   /**
    * AᵀB (A: count × da, B: count × db, row-major) as a row-major da × db Float64Array. JS: float64
    * throughout; WebAssembly: float32 sums over chunks of CROSS_CHUNK rows, accumulated in float64,
@@ -41,6 +52,12 @@ export interface KnnEngine {
   close(): Promise<void>;
 }
 
+
+/** Each query's k nearest item rows to its partner (queries × k, in query order). */
+export interface PartnerHints {
+  readonly lists: Int32Array;
+  readonly k: number;
+}
 
 /** How the engine should run. */
 export interface EngineOptions {
@@ -75,9 +92,9 @@ class JsEngine implements KnnEngine {
     this.progress?.(label, 1, 1);
     return result;
   }
-  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string) {
+  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string, hints: PartnerHints | null = null) {
     this.progress?.(label, 0, 1);
-    const result = jsPartnerRanks(queries, items, count, dim, queryRows, cap);
+    const result = jsPartnerRanks(queries, items, count, dim, queryRows, cap, hints);
     this.progress?.(label, 1, 1);
     return result;
   }
@@ -201,15 +218,20 @@ class WasmEngine implements KnnEngine {
     return concat(parts.map((result) => result.indices as Int32Array));
   }
 
-  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string) {
+  async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string, hints: PartnerHints | null = null) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
     const workers = this.start();
     const onProgress = this.reporter(label, rows.length * count);
     const slices = split(rows, workers.length);
     const queryRef = this.ref(queries, count, dim);
     const itemRef = this.ref(items, count, dim);
+    let first = 0;
     const parts = await Promise.all(
-      slices.map((slice, w) => this.run(workers[w] as Worker, { kind: 'ranks', queries: queryRef, items: itemRef, queryRows: slice, cap }, onProgress)),
+      slices.map((slice, w) => {
+        const sliceHints = hints ? { lists: hints.lists.slice(first * hints.k, (first + slice.length) * hints.k), k: hints.k } : null;
+        first += slice.length;
+        return this.run(workers[w] as Worker, { kind: 'ranks', queries: queryRef, items: itemRef, queryRows: slice, cap, hints: sliceHints }, onProgress);
+      }),
     );
     return concat(parts.map((result) => result.ranks as Int32Array));
   }

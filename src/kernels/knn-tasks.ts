@@ -117,9 +117,17 @@ export function topKTask(
 /**
  * For each query row i of `queryRows`: how many item rows j score above the partner row i
  * (s(i, j) > s(i, i), or equal with j < i), exact below `cap` and reported as `cap` from there on.
- * Both matrices have `count` rows of `dim`. Tiled like topKTask; a group of queries whose ranks
- * have all reached `cap` skips the remaining item blocks (early stop), so incompatible spaces,
- * where almost every partner is beaten at once, cost about one block per query.
+ * Both matrices have `count` rows of `dim`. Two rules spare most of the full scan, and neither
+ * changes a result:
+ * - **Certify** (with `hints`, each query's k nearest item rows to its partner, e.g. the reference
+ *   kNN lists): for unit rows, ⟨c_i, r_j⟩ ≤ ⟨r_i, r_j⟩ + ‖c_i − r_i‖, and every row outside the
+ *   list has ⟨r_i, r_j⟩ at most the list's k-th score. When that bound, widened by the float32
+ *   error of every score involved (partnerScoreError), is still below s(i, i), only the listed
+ *   rows can beat the partner, and just those are scored.
+ * - **Stop early**: a group of queries whose ranks have all reached `cap` skips the remaining item
+ *   blocks, so incompatible spaces, where almost every partner is beaten at once, cost about one
+ *   block per query.
+ * The rest are scanned, tiled like topKTask.
  */
 export function partnerRankTask(
   score: ScoreBlock,
@@ -128,6 +136,7 @@ export function partnerRankTask(
   items: MatrixRef,
   queryRows: Int32Array,
   cap: number,
+  hints: { readonly lists: Int32Array; readonly k: number } | null,
   tileAddress: number,
   tick: ProgressTick,
 ): Int32Array {
@@ -139,43 +148,100 @@ export function partnerRankTask(
   const own = new Float32Array(queryRows.length);
   const rowOf = (position: number): number => queryRows[position] as number;
   const queryAddress = (position: number): number => queries.address + rowOf(position) * rowBytes;
+  /** s(query at `position`, item row j), by the same kernel arithmetic as every other pair. */
+  const pairScore = (address: number, j: number): number => {
+    score(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);
+    return tile[0] as number;
+  };
+  const scan: number[] = [];
+  const values = hints ? new Float32Array(heap()) : null;
+  const margin = partnerScoreError(dim);
   for (let position = 0; position < queryRows.length; position++) {
-    // The partner's own score, by the same kernel arithmetic as every other pair.
     const i = rowOf(position);
     const q = queryAddress(position);
-    score(q, q, q, q, items.address, i, i + 1, dim, tileAddress, block);
-    own[position] = tile[0] as number;
+    const bar = pairScore(q, i);
+    own[position] = bar;
+    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {
+      let above = 0;
+      for (let t = 0; t < hints.k; t++) {
+        const j = hints.lists[position * hints.k + t] as number;
+        const value = pairScore(q, j);
+        if (value > bar || (value === bar && j < i)) above += 1;
+      }
+      ranks[position] = above;
+    } else scan.push(position);
   }
-  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {
-    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);
+  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {
+    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);
     for (let start = 0; start < count; start += block) {
       const end = Math.min(start + block, count);
       for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
         const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
-        if (allReached(ranks, g, last, cap)) continue;
-        const row = (slot: number): number => queryAddress(Math.min(g + slot, last));
+        if (allReached(ranks, scan, g, last, cap)) continue;
+        const row = (slot: number): number => queryAddress(scan[Math.min(g + slot, last)] as number);
         score(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);
         for (let slot = 0; g + slot <= last; slot++) {
-          const i = rowOf(g + slot);
-          const bar = own[g + slot] as number;
+          const position = scan[g + slot] as number;
+          const i = rowOf(position);
+          const bar = own[position] as number;
           const offset = slot * block - start;
           let above = 0;
           for (let j = start; j < end; j++) {
             const value = tile[offset + j] as number;
             if (value > bar || (value === bar && j < i)) above += 1;
           }
-          ranks[g + slot] = (ranks[g + slot] as number) + above;
+          ranks[position] = (ranks[position] as number) + above;
         }
       }
     }
     tick((chunkEnd - chunk) * count);
   }
+  tick((queryRows.length - scan.length) * count);
   return capRanks(ranks, cap);
 }
 
-/** True when the ranks at positions first … last have all reached `cap`. */
-export function allReached(ranks: Int32Array, first: number, last: number, cap: number): boolean {
-  for (let p = first; p <= last; p++) if ((ranks[p] as number) < cap) return false;
+/**
+ * An upper bound on |s − ⟨x, y⟩| for a dot product s of two rows of norm ≤ 1 + 1e-6, summed in any
+ * order (with or without fused multiply-add) with unit roundoff u (2⁻²⁴ for float32 sums):
+ * γ_d = d·u / (1 − d·u) · (1 + 1e-6)² (Higham, Accuracy and Stability, §3.1).
+ */
+export function partnerScoreError(dim: number, u = 2 ** -24): number {
+  return ((dim * u) / (1 - dim * u)) * (1 + 1e-6) ** 2;
+}
+
+/**
+ * Whether only the listed rows can beat query i's partner: ‖c_i − r_i‖ (float64, plus the rows'
+ * norm slack) + the k-th listed score + three float32 errors (that score, a rival's score, the
+ * partner's) is below the partner's score `bar`. `kthScore(j)` scores r_i against row j.
+ */
+export function certified(
+  values: Float32Array,
+  queryAddress: number,
+  itemAddress: number,
+  i: number,
+  dim: number,
+  hints: { readonly lists: Int32Array; readonly k: number },
+  position: number,
+  bar: number,
+  margin: number,
+  kthScore: (j: number) => number,
+): boolean {
+  if (hints.k === 0) return false;
+  const q = queryAddress / 4 + i * dim;
+  const r = itemAddress / 4 + i * dim;
+  let sum = 0;
+  for (let c = 0; c < dim; c++) {
+    const diff = (values[q + c] as number) - (values[r + c] as number);
+    sum += diff * diff;
+  }
+  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;
+  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1] as number);
+  return kth + distance + 3 * margin < bar;
+}
+
+/** True when the ranks of the positions `order[first … last]` have all reached `cap`. */
+export function allReached(ranks: Int32Array, order: ArrayLike<number>, first: number, last: number, cap: number): boolean {
+  for (let p = first; p <= last; p++) if ((ranks[order[p] as number] as number) < cap) return false;
   return true;
 }
 

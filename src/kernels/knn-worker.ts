@@ -6,7 +6,7 @@ import { crossRowsTask, partnerRankTask, topKTask, type MatrixRef, type ScoreBlo
 /** A task the engine gives a worker. */
 export type WorkerTask =
   | { kind: 'topk'; matrix: MatrixRef; k: number; queryRows: Int32Array | null; part: number; parts: number }
-  | { kind: 'ranks'; queries: MatrixRef; items: MatrixRef; queryRows: Int32Array; cap: number }
+  | { kind: 'ranks'; queries: MatrixRef; items: MatrixRef; queryRows: Int32Array; cap: number; hints: { lists: Int32Array; k: number } | null }
   | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number };
 
 /** A task with the id its answer carries. */
@@ -46,7 +46,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
       const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);
       parentPort?.postMessage({ id: request.id, product }, [product.buffer as ArrayBuffer]);
     } else {
-      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, init.tileAddress, tick);
+      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);
       parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer as ArrayBuffer]);
     }
   } catch (error) {

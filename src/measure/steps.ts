@@ -64,8 +64,8 @@ const pairedStep: MeasureStep = {
 const crossRetrievalStep: MeasureStep = {
   name: 'crossRetrieval',
   describe: () => 'cross-model retrieval',
-  run: async ({ engine, pair, settings, queryRows, dimensionReason }) => ({
-    cross: dimensionReason === null ? await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows) : null,
+  run: async ({ engine, pair, settings, queryRows, dimensionReason }, { knnDetail }) => ({
+    cross: dimensionReason === null ? await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows, knnDetail!.referenceNeighbours) : null,
   }),
 };
 

@@ -20,11 +20,24 @@ export interface CrossRetrieval {
  *   top1       = (1/q) Σ_i [rank_i = 0],   recall@k = (1/q) Σ_i [rank_i < k],
  * where rank_i counts reference rows scoring above R_i (ties: lower row first).
  * indexCompatible = top1 ≥ threshold: new vectors can be searched against the old index.
- * Cost: O(q · n · d), run by `engine`.
+ * Only whether a rank is 0 or below k matters, so the engine stops a query once k rows beat its
+ * partner (incompatible spaces: about one item block per query), and with the queries' reference
+ * kNN lists (`referenceNeighbours`, q × k) it certifies by a bound, without a scan, the queries of
+ * nearly compatible spaces that only their listed neighbours could beat. Results equal the full scan.
+ * Cost: at most O(q · n · d), run by `engine`.
  */
-export async function crossRetrieval(engine: KnnEngine, matrices: AlignedMatrices, k: number, threshold: number, queryRows: Int32Array | null): Promise<CrossRetrieval & { readonly ranks: Int32Array }> {
+export async function crossRetrieval(
+  engine: KnnEngine,
+  matrices: AlignedMatrices,
+  k: number,
+  threshold: number,
+  queryRows: Int32Array | null,
+  referenceNeighbours: Int32Array | null = null,
+): Promise<CrossRetrieval & { readonly ranks: Int32Array }> {
   // Only whether a rank is 0 (top-1) or below k (recall@k) matters: the scan of a query stops once k rows beat its partner.
-  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, k, 'cross-model retrieval');
+  // The reference kNN lists certify most queries of nearly compatible spaces without a scan.
+  const hints = referenceNeighbours && { lists: referenceNeighbours, k };
+  const ranks = await engine.partnerRanks(matrices.candidate, matrices.reference, matrices.count, matrices.candidateDim, queryRows, k, 'cross-model retrieval', hints);
   return { ...summariseRanks(ranks, k, threshold), ranks };
 }
 
