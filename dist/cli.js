@@ -4652,9 +4652,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
         const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1 && str[str.length - 1] === "0")
+          node.minFractionDigits = str.length - dot2 - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -5092,9 +5092,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
         const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
-        if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -12266,12 +12266,12 @@ var require_utils2 = __commonJS({
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.reshape2d = exports.rejectionSample = exports.max2d = exports.max = exports.mean = exports.sum = exports.linear = exports.ones = exports.zeros = exports.filled = exports.range = exports.empty = exports.norm = exports.tauRand = exports.tauRandInt = void 0;
-    function tauRandInt(n, random2) {
-      return Math.floor(random2() * n);
+    function tauRandInt(n, random) {
+      return Math.floor(random() * n);
     }
     exports.tauRandInt = tauRandInt;
-    function tauRand(random2) {
-      return random2();
+    function tauRand(random) {
+      return random();
     }
     exports.tauRand = tauRand;
     function norm(vec) {
@@ -12356,12 +12356,12 @@ var require_utils2 = __commonJS({
       return max2;
     }
     exports.max2d = max2d;
-    function rejectionSample(nSamples, poolSize, random2) {
+    function rejectionSample(nSamples, poolSize, random) {
       var result = zeros(nSamples);
       for (var i = 0; i < nSamples; i++) {
         var rejectSample = true;
         while (rejectSample) {
-          var j = tauRandInt(poolSize, random2);
+          var j = tauRandInt(poolSize, random);
           var broken = false;
           for (var k = 0; k < i; k++) {
             if (j === result[k]) {
@@ -12443,13 +12443,13 @@ var require_heap = __commonJS({
       return heap;
     }
     exports.makeHeap = makeHeap;
-    function rejectionSample(nSamples, poolSize, random2) {
+    function rejectionSample(nSamples, poolSize, random) {
       var result = utils.zeros(nSamples);
       for (var i = 0; i < nSamples; i++) {
         var rejectSample = true;
         var j = 0;
         while (rejectSample) {
-          j = utils.tauRandInt(poolSize, random2);
+          j = utils.tauRandInt(poolSize, random);
           var broken = false;
           for (var k = 0; k < i; k++) {
             if (j === result[k]) {
@@ -12529,7 +12529,7 @@ var require_heap = __commonJS({
       return 1;
     }
     exports.uncheckedHeapPush = uncheckedHeapPush;
-    function buildCandidates(currentGraph, nVertices, nNeighbors, maxCandidates, random2) {
+    function buildCandidates(currentGraph, nVertices, nNeighbors, maxCandidates, random) {
       var candidateNeighbors = makeHeap(nVertices, maxCandidates);
       for (var i = 0; i < nVertices; i++) {
         for (var j = 0; j < nNeighbors; j++) {
@@ -12538,7 +12538,7 @@ var require_heap = __commonJS({
           }
           var idx = currentGraph[0][i][j];
           var isn = currentGraph[2][i][j];
-          var d = utils.tauRand(random2);
+          var d = utils.tauRand(random);
           heapPush(candidateNeighbors, i, d, idx, isn);
           heapPush(candidateNeighbors, idx, d, i, isn);
           currentGraph[2][i][j] = 0;
@@ -12789,26 +12789,26 @@ var require_matrix = __commonJS({
       return SparseMatrix2;
     })();
     exports.SparseMatrix = SparseMatrix;
-    function transpose(matrix2) {
+    function transpose(matrix) {
       var cols = [];
       var rows = [];
       var vals = [];
-      matrix2.forEach(function(value, row, col) {
+      matrix.forEach(function(value, row, col) {
         cols.push(row);
         rows.push(col);
         vals.push(value);
       });
-      var dims = [matrix2.nCols, matrix2.nRows];
+      var dims = [matrix.nCols, matrix.nRows];
       return new SparseMatrix(rows, cols, vals, dims);
     }
     exports.transpose = transpose;
     function identity(size) {
       var _a6 = __read(size, 1), rows = _a6[0];
-      var matrix2 = new SparseMatrix([], [], [], size);
+      var matrix = new SparseMatrix([], [], [], size);
       for (var i = 0; i < rows; i++) {
-        matrix2.set(i, i, 1);
+        matrix.set(i, i, 1);
       }
-      return matrix2;
+      return matrix;
     }
     exports.identity = identity;
     function pairwiseMultiply(a, b) {
@@ -13063,10 +13063,10 @@ var require_tree = __commonJS({
       return FlatTree2;
     })();
     exports.FlatTree = FlatTree;
-    function makeForest(data, nNeighbors, nTrees, random2) {
+    function makeForest(data, nNeighbors, nTrees, random) {
       var leafSize = Math.max(10, nNeighbors);
       var trees = utils.range(nTrees).map(function(_, i) {
-        return makeTree(data, leafSize, i, random2);
+        return makeTree(data, leafSize, i, random);
       });
       var forest = trees.map(function(tree) {
         return flattenTree(tree, leafSize);
@@ -13074,23 +13074,23 @@ var require_tree = __commonJS({
       return forest;
     }
     exports.makeForest = makeForest;
-    function makeTree(data, leafSize, n, random2) {
+    function makeTree(data, leafSize, n, random) {
       if (leafSize === void 0) {
         leafSize = 30;
       }
       var indices = utils.range(data.length);
-      var tree = makeEuclideanTree(data, indices, leafSize, n, random2);
+      var tree = makeEuclideanTree(data, indices, leafSize, n, random);
       return tree;
     }
-    function makeEuclideanTree(data, indices, leafSize, q, random2) {
+    function makeEuclideanTree(data, indices, leafSize, q, random) {
       if (leafSize === void 0) {
         leafSize = 30;
       }
       if (indices.length > leafSize) {
-        var splitResults = euclideanRandomProjectionSplit(data, indices, random2);
+        var splitResults = euclideanRandomProjectionSplit(data, indices, random);
         var indicesLeft = splitResults.indicesLeft, indicesRight = splitResults.indicesRight, hyperplane = splitResults.hyperplane, offset = splitResults.offset;
-        var leftChild = makeEuclideanTree(data, indicesLeft, leafSize, q + 1, random2);
-        var rightChild = makeEuclideanTree(data, indicesRight, leafSize, q + 1, random2);
+        var leftChild = makeEuclideanTree(data, indicesLeft, leafSize, q + 1, random);
+        var rightChild = makeEuclideanTree(data, indicesRight, leafSize, q + 1, random);
         var node = { leftChild, rightChild, isLeaf: false, hyperplane, offset };
         return node;
       } else {
@@ -13098,10 +13098,10 @@ var require_tree = __commonJS({
         return node;
       }
     }
-    function euclideanRandomProjectionSplit(data, indices, random2) {
+    function euclideanRandomProjectionSplit(data, indices, random) {
       var dim = data[0].length;
-      var leftIndex = utils.tauRandInt(indices.length, random2);
-      var rightIndex = utils.tauRandInt(indices.length, random2);
+      var leftIndex = utils.tauRandInt(indices.length, random);
+      var rightIndex = utils.tauRandInt(indices.length, random);
       rightIndex += leftIndex === rightIndex ? 1 : 0;
       rightIndex = rightIndex % indices.length;
       var left = indices[leftIndex];
@@ -13121,7 +13121,7 @@ var require_tree = __commonJS({
           margin += hyperplaneVector[d] * data[indices[i]][d];
         }
         if (margin === 0) {
-          side[i] = utils.tauRandInt(2, random2);
+          side[i] = utils.tauRandInt(2, random);
           if (side[i] === 0) {
             nLeft += 1;
           } else {
@@ -13231,13 +13231,13 @@ var require_tree = __commonJS({
       }
     }
     exports.makeLeafArray = makeLeafArray;
-    function selectSide(hyperplane, offset, point, random2) {
+    function selectSide(hyperplane, offset, point, random) {
       var margin = offset;
       for (var d = 0; d < point.length; d++) {
         margin += hyperplane[d] * point[d];
       }
       if (margin === 0) {
-        var side = utils.tauRandInt(2, random2);
+        var side = utils.tauRandInt(2, random);
         return side;
       } else if (margin > 0) {
         return 0;
@@ -13245,10 +13245,10 @@ var require_tree = __commonJS({
         return 1;
       }
     }
-    function searchFlatTree(point, tree, random2) {
+    function searchFlatTree(point, tree, random) {
       var node = 0;
       while (tree.children[node][0] > 0) {
-        var side = selectSide(tree.hyperplanes[node], tree.offsets[node], point, random2);
+        var side = selectSide(tree.hyperplanes[node], tree.offsets[node], point, random);
         if (side === 0) {
           node = tree.children[node][0];
         } else {
@@ -13303,10 +13303,10 @@ var require_nn_descent = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.initializeSearch = exports.makeInitializedNNSearch = exports.makeInitializations = exports.makeNNDescent = void 0;
     var heap = __importStar(require_heap());
-    var matrix2 = __importStar(require_matrix());
+    var matrix = __importStar(require_matrix());
     var tree = __importStar(require_tree());
     var utils = __importStar(require_utils2());
-    function makeNNDescent(distanceFn, random2) {
+    function makeNNDescent(distanceFn, random) {
       return function nNDescent(data, leafArray, nNeighbors, nIters, maxCandidates, delta, rho, rpTreeInit) {
         if (nIters === void 0) {
           nIters = 10;
@@ -13326,7 +13326,7 @@ var require_nn_descent = __commonJS({
         var nVertices = data.length;
         var currentGraph = heap.makeHeap(data.length, nNeighbors);
         for (var i = 0; i < data.length; i++) {
-          var indices = heap.rejectionSample(nNeighbors, data.length, random2);
+          var indices = heap.rejectionSample(nNeighbors, data.length, random);
           for (var j = 0; j < indices.length; j++) {
             var d = distanceFn(data[i], data[indices[j]]);
             heap.heapPush(currentGraph, i, d, indices[j], 1);
@@ -13351,12 +13351,12 @@ var require_nn_descent = __commonJS({
           }
         }
         for (var n = 0; n < nIters; n++) {
-          var candidateNeighbors = heap.buildCandidates(currentGraph, nVertices, nNeighbors, maxCandidates, random2);
+          var candidateNeighbors = heap.buildCandidates(currentGraph, nVertices, nNeighbors, maxCandidates, random);
           var c = 0;
           for (var i = 0; i < nVertices; i++) {
             for (var j = 0; j < maxCandidates; j++) {
               var p = Math.floor(candidateNeighbors[0][i][j]);
-              if (p < 0 || utils.tauRand(random2) < rho) {
+              if (p < 0 || utils.tauRand(random) < rho) {
                 continue;
               }
               for (var k = 0; k < maxCandidates; k++) {
@@ -13382,9 +13382,9 @@ var require_nn_descent = __commonJS({
     }
     exports.makeNNDescent = makeNNDescent;
     function makeInitializations(distanceFn) {
-      function initFromRandom(nNeighbors, data, queryPoints, _heap, random2) {
+      function initFromRandom(nNeighbors, data, queryPoints, _heap, random) {
         for (var i = 0; i < queryPoints.length; i++) {
-          var indices = utils.rejectionSample(nNeighbors, data.length, random2);
+          var indices = utils.rejectionSample(nNeighbors, data.length, random);
           for (var j = 0; j < indices.length; j++) {
             if (indices[j] < 0) {
               continue;
@@ -13394,9 +13394,9 @@ var require_nn_descent = __commonJS({
           }
         }
       }
-      function initFromTree(_tree, data, queryPoints, _heap, random2) {
+      function initFromTree(_tree, data, queryPoints, _heap, random) {
         for (var i = 0; i < queryPoints.length; i++) {
-          var indices = tree.searchFlatTree(queryPoints[i], _tree, random2);
+          var indices = tree.searchFlatTree(queryPoints[i], _tree, random);
           for (var j = 0; j < indices.length; j++) {
             if (indices[j] < 0) {
               return;
@@ -13413,7 +13413,7 @@ var require_nn_descent = __commonJS({
     function makeInitializedNNSearch(distanceFn) {
       return function nnSearchFn(data, graph, initialization, queryPoints) {
         var e_1, _a5;
-        var _b2 = matrix2.getCSR(graph), indices = _b2.indices, indptr = _b2.indptr;
+        var _b2 = matrix.getCSR(graph), indices = _b2.indices, indptr = _b2.indptr;
         for (var i = 0; i < queryPoints.length; i++) {
           var tried = new Set(initialization[0][i]);
           while (true) {
@@ -13447,15 +13447,15 @@ var require_nn_descent = __commonJS({
       };
     }
     exports.makeInitializedNNSearch = makeInitializedNNSearch;
-    function initializeSearch(forest, data, queryPoints, nNeighbors, initFromRandom, initFromTree, random2) {
+    function initializeSearch(forest, data, queryPoints, nNeighbors, initFromRandom, initFromTree, random) {
       var e_2, _a5;
       var results = heap.makeHeap(queryPoints.length, nNeighbors);
-      initFromRandom(nNeighbors, data, queryPoints, results, random2);
+      initFromRandom(nNeighbors, data, queryPoints, results, random);
       if (forest) {
         try {
           for (var forest_1 = __values2(forest), forest_1_1 = forest_1.next(); !forest_1_1.done; forest_1_1 = forest_1.next()) {
             var tree_1 = forest_1_1.value;
-            initFromTree(tree_1, data, queryPoints, results, random2);
+            initFromTree(tree_1, data, queryPoints, results, random);
           }
         } catch (e_2_1) {
           e_2 = { error: e_2_1 };
@@ -13478,11 +13478,11 @@ var require_lib = __commonJS({
   "node_modules/ml-levenberg-marquardt/node_modules/is-any-array/lib/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var toString2 = Object.prototype.toString;
-    function isAnyArray2(object) {
-      return toString2.call(object).endsWith("Array]");
+    var toString = Object.prototype.toString;
+    function isAnyArray(object) {
+      return toString.call(object).endsWith("Array]");
     }
-    exports.default = isAnyArray2;
+    exports.default = isAnyArray;
   }
 });
 
@@ -13491,13 +13491,13 @@ var require_matrix2 = __commonJS({
   "node_modules/ml-matrix/matrix.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var toString2 = Object.prototype.toString;
-    function isAnyArray2(value) {
-      const tag = toString2.call(value);
+    var toString = Object.prototype.toString;
+    function isAnyArray(value) {
+      const tag = toString.call(value);
       return tag.endsWith("Array]") && !tag.includes("Big");
     }
     function max(input, options2 = {}) {
-      if (!isAnyArray2(input)) {
+      if (!isAnyArray(input)) {
         throw new TypeError("input must be an array");
       }
       if (input.length === 0) {
@@ -13518,7 +13518,7 @@ var require_matrix2 = __commonJS({
       return maxValue;
     }
     function min(input, options2 = {}) {
-      if (!isAnyArray2(input)) {
+      if (!isAnyArray(input)) {
         throw new TypeError("input must be an array");
       }
       if (input.length === 0) {
@@ -13539,14 +13539,14 @@ var require_matrix2 = __commonJS({
       return minValue;
     }
     function rescale(input, options2 = {}) {
-      if (!isAnyArray2(input)) {
+      if (!isAnyArray(input)) {
         throw new TypeError("input must be an array");
       } else if (input.length === 0) {
         throw new TypeError("input must not be empty");
       }
       let output;
       if (options2.output !== void 0) {
-        if (!isAnyArray2(options2.output)) {
+        if (!isAnyArray(options2.output)) {
           throw new TypeError("output option must be an array if specified");
         }
         output = options2.output;
@@ -13573,23 +13573,23 @@ var require_matrix2 = __commonJS({
     function inspectMatrix() {
       return inspectMatrixWithOptions(this);
     }
-    function inspectMatrixWithOptions(matrix2, options2 = {}) {
+    function inspectMatrixWithOptions(matrix, options2 = {}) {
       const {
         maxRows = 15,
         maxColumns = 10,
         maxNumSize = 8,
         padMinus = "auto"
       } = options2;
-      return `${matrix2.constructor.name} {
+      return `${matrix.constructor.name} {
 ${indent}[
-${indentData}${inspectData(matrix2, maxRows, maxColumns, maxNumSize, padMinus)}
+${indentData}${inspectData(matrix, maxRows, maxColumns, maxNumSize, padMinus)}
 ${indent}]
-${indent}rows: ${matrix2.rows}
-${indent}columns: ${matrix2.columns}
+${indent}rows: ${matrix.rows}
+${indent}columns: ${matrix.columns}
 }`;
     }
-    function inspectData(matrix2, maxRows, maxColumns, maxNumSize, padMinus) {
-      const { rows, columns } = matrix2;
+    function inspectData(matrix, maxRows, maxColumns, maxNumSize, padMinus) {
+      const { rows, columns } = matrix;
       const maxI = Math.min(rows, maxRows);
       const maxJ = Math.min(columns, maxColumns);
       const result = [];
@@ -13597,7 +13597,7 @@ ${indent}columns: ${matrix2.columns}
         padMinus = false;
         loop: for (let i = 0; i < maxI; i++) {
           for (let j = 0; j < maxJ; j++) {
-            if (matrix2.get(i, j) < 0) {
+            if (matrix.get(i, j) < 0) {
               padMinus = true;
               break loop;
             }
@@ -13607,7 +13607,7 @@ ${indent}columns: ${matrix2.columns}
       for (let i = 0; i < maxI; i++) {
         let line2 = [];
         for (let j = 0; j < maxJ; j++) {
-          line2.push(formatNumber(matrix2.get(i, j), maxNumSize, padMinus));
+          line2.push(formatNumber(matrix.get(i, j), maxNumSize, padMinus));
         }
         result.push(`${line2.join(" ")}`);
       }
@@ -13639,12 +13639,12 @@ ${indentData}`);
       }
       return exp.slice(0);
     }
-    function installMathOperations(AbstractMatrix3, Matrix4) {
-      AbstractMatrix3.prototype.add = function add(value) {
+    function installMathOperations(AbstractMatrix2, Matrix2) {
+      AbstractMatrix2.prototype.add = function add(value) {
         if (typeof value === "number") return this.addS(value);
         return this.addM(value);
       };
-      AbstractMatrix3.prototype.addS = function addS(value) {
+      AbstractMatrix2.prototype.addS = function addS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) + value);
@@ -13652,27 +13652,27 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.addM = function addM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.addM = function addM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) + matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) + matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.add = function add(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.add = function add(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.add(value);
       };
-      AbstractMatrix3.prototype.sub = function sub(value) {
+      AbstractMatrix2.prototype.sub = function sub(value) {
         if (typeof value === "number") return this.subS(value);
         return this.subM(value);
       };
-      AbstractMatrix3.prototype.subS = function subS(value) {
+      AbstractMatrix2.prototype.subS = function subS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) - value);
@@ -13680,31 +13680,31 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.subM = function subM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.subM = function subM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) - matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) - matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.sub = function sub(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.sub = function sub(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.sub(value);
       };
-      AbstractMatrix3.prototype.subtract = AbstractMatrix3.prototype.sub;
-      AbstractMatrix3.prototype.subtractS = AbstractMatrix3.prototype.subS;
-      AbstractMatrix3.prototype.subtractM = AbstractMatrix3.prototype.subM;
-      AbstractMatrix3.subtract = AbstractMatrix3.sub;
-      AbstractMatrix3.prototype.mul = function mul(value) {
+      AbstractMatrix2.prototype.subtract = AbstractMatrix2.prototype.sub;
+      AbstractMatrix2.prototype.subtractS = AbstractMatrix2.prototype.subS;
+      AbstractMatrix2.prototype.subtractM = AbstractMatrix2.prototype.subM;
+      AbstractMatrix2.subtract = AbstractMatrix2.sub;
+      AbstractMatrix2.prototype.mul = function mul(value) {
         if (typeof value === "number") return this.mulS(value);
         return this.mulM(value);
       };
-      AbstractMatrix3.prototype.mulS = function mulS(value) {
+      AbstractMatrix2.prototype.mulS = function mulS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) * value);
@@ -13712,31 +13712,31 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.mulM = function mulM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.mulM = function mulM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) * matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) * matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.mul = function mul(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.mul = function mul(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.mul(value);
       };
-      AbstractMatrix3.prototype.multiply = AbstractMatrix3.prototype.mul;
-      AbstractMatrix3.prototype.multiplyS = AbstractMatrix3.prototype.mulS;
-      AbstractMatrix3.prototype.multiplyM = AbstractMatrix3.prototype.mulM;
-      AbstractMatrix3.multiply = AbstractMatrix3.mul;
-      AbstractMatrix3.prototype.div = function div(value) {
+      AbstractMatrix2.prototype.multiply = AbstractMatrix2.prototype.mul;
+      AbstractMatrix2.prototype.multiplyS = AbstractMatrix2.prototype.mulS;
+      AbstractMatrix2.prototype.multiplyM = AbstractMatrix2.prototype.mulM;
+      AbstractMatrix2.multiply = AbstractMatrix2.mul;
+      AbstractMatrix2.prototype.div = function div(value) {
         if (typeof value === "number") return this.divS(value);
         return this.divM(value);
       };
-      AbstractMatrix3.prototype.divS = function divS(value) {
+      AbstractMatrix2.prototype.divS = function divS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) / value);
@@ -13744,31 +13744,31 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.divM = function divM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.divM = function divM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) / matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) / matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.div = function div(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.div = function div(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.div(value);
       };
-      AbstractMatrix3.prototype.divide = AbstractMatrix3.prototype.div;
-      AbstractMatrix3.prototype.divideS = AbstractMatrix3.prototype.divS;
-      AbstractMatrix3.prototype.divideM = AbstractMatrix3.prototype.divM;
-      AbstractMatrix3.divide = AbstractMatrix3.div;
-      AbstractMatrix3.prototype.mod = function mod(value) {
+      AbstractMatrix2.prototype.divide = AbstractMatrix2.prototype.div;
+      AbstractMatrix2.prototype.divideS = AbstractMatrix2.prototype.divS;
+      AbstractMatrix2.prototype.divideM = AbstractMatrix2.prototype.divM;
+      AbstractMatrix2.divide = AbstractMatrix2.div;
+      AbstractMatrix2.prototype.mod = function mod(value) {
         if (typeof value === "number") return this.modS(value);
         return this.modM(value);
       };
-      AbstractMatrix3.prototype.modS = function modS(value) {
+      AbstractMatrix2.prototype.modS = function modS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) % value);
@@ -13776,31 +13776,31 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.modM = function modM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.modM = function modM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) % matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) % matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.mod = function mod(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.mod = function mod(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.mod(value);
       };
-      AbstractMatrix3.prototype.modulus = AbstractMatrix3.prototype.mod;
-      AbstractMatrix3.prototype.modulusS = AbstractMatrix3.prototype.modS;
-      AbstractMatrix3.prototype.modulusM = AbstractMatrix3.prototype.modM;
-      AbstractMatrix3.modulus = AbstractMatrix3.mod;
-      AbstractMatrix3.prototype.and = function and(value) {
+      AbstractMatrix2.prototype.modulus = AbstractMatrix2.prototype.mod;
+      AbstractMatrix2.prototype.modulusS = AbstractMatrix2.prototype.modS;
+      AbstractMatrix2.prototype.modulusM = AbstractMatrix2.prototype.modM;
+      AbstractMatrix2.modulus = AbstractMatrix2.mod;
+      AbstractMatrix2.prototype.and = function and(value) {
         if (typeof value === "number") return this.andS(value);
         return this.andM(value);
       };
-      AbstractMatrix3.prototype.andS = function andS(value) {
+      AbstractMatrix2.prototype.andS = function andS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) & value);
@@ -13808,27 +13808,27 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.andM = function andM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.andM = function andM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) & matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) & matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.and = function and(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.and = function and(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.and(value);
       };
-      AbstractMatrix3.prototype.or = function or(value) {
+      AbstractMatrix2.prototype.or = function or(value) {
         if (typeof value === "number") return this.orS(value);
         return this.orM(value);
       };
-      AbstractMatrix3.prototype.orS = function orS(value) {
+      AbstractMatrix2.prototype.orS = function orS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) | value);
@@ -13836,27 +13836,27 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.orM = function orM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.orM = function orM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) | matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) | matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.or = function or(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.or = function or(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.or(value);
       };
-      AbstractMatrix3.prototype.xor = function xor(value) {
+      AbstractMatrix2.prototype.xor = function xor(value) {
         if (typeof value === "number") return this.xorS(value);
         return this.xorM(value);
       };
-      AbstractMatrix3.prototype.xorS = function xorS(value) {
+      AbstractMatrix2.prototype.xorS = function xorS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) ^ value);
@@ -13864,27 +13864,27 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.xorM = function xorM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.xorM = function xorM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) ^ matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) ^ matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.xor = function xor(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.xor = function xor(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.xor(value);
       };
-      AbstractMatrix3.prototype.leftShift = function leftShift(value) {
+      AbstractMatrix2.prototype.leftShift = function leftShift(value) {
         if (typeof value === "number") return this.leftShiftS(value);
         return this.leftShiftM(value);
       };
-      AbstractMatrix3.prototype.leftShiftS = function leftShiftS(value) {
+      AbstractMatrix2.prototype.leftShiftS = function leftShiftS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) << value);
@@ -13892,27 +13892,27 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.leftShiftM = function leftShiftM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.leftShiftM = function leftShiftM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) << matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) << matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.leftShift = function leftShift(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.leftShift = function leftShift(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.leftShift(value);
       };
-      AbstractMatrix3.prototype.signPropagatingRightShift = function signPropagatingRightShift(value) {
+      AbstractMatrix2.prototype.signPropagatingRightShift = function signPropagatingRightShift(value) {
         if (typeof value === "number") return this.signPropagatingRightShiftS(value);
         return this.signPropagatingRightShiftM(value);
       };
-      AbstractMatrix3.prototype.signPropagatingRightShiftS = function signPropagatingRightShiftS(value) {
+      AbstractMatrix2.prototype.signPropagatingRightShiftS = function signPropagatingRightShiftS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) >> value);
@@ -13920,27 +13920,27 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.signPropagatingRightShiftM = function signPropagatingRightShiftM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.signPropagatingRightShiftM = function signPropagatingRightShiftM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) >> matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) >> matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.signPropagatingRightShift = function signPropagatingRightShift(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.signPropagatingRightShift = function signPropagatingRightShift(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.signPropagatingRightShift(value);
       };
-      AbstractMatrix3.prototype.rightShift = function rightShift(value) {
+      AbstractMatrix2.prototype.rightShift = function rightShift(value) {
         if (typeof value === "number") return this.rightShiftS(value);
         return this.rightShiftM(value);
       };
-      AbstractMatrix3.prototype.rightShiftS = function rightShiftS(value) {
+      AbstractMatrix2.prototype.rightShiftS = function rightShiftS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) >>> value);
@@ -13948,27 +13948,27 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.rightShiftM = function rightShiftM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.rightShiftM = function rightShiftM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) >>> matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) >>> matrix.get(i, j));
           }
         }
         return this;
       };
-      AbstractMatrix3.rightShift = function rightShift(matrix2, value) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.rightShift = function rightShift(matrix, value) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.rightShift(value);
       };
-      AbstractMatrix3.prototype.zeroFillRightShift = AbstractMatrix3.prototype.rightShift;
-      AbstractMatrix3.prototype.zeroFillRightShiftS = AbstractMatrix3.prototype.rightShiftS;
-      AbstractMatrix3.prototype.zeroFillRightShiftM = AbstractMatrix3.prototype.rightShiftM;
-      AbstractMatrix3.zeroFillRightShift = AbstractMatrix3.rightShift;
-      AbstractMatrix3.prototype.not = function not() {
+      AbstractMatrix2.prototype.zeroFillRightShift = AbstractMatrix2.prototype.rightShift;
+      AbstractMatrix2.prototype.zeroFillRightShiftS = AbstractMatrix2.prototype.rightShiftS;
+      AbstractMatrix2.prototype.zeroFillRightShiftM = AbstractMatrix2.prototype.rightShiftM;
+      AbstractMatrix2.zeroFillRightShift = AbstractMatrix2.rightShift;
+      AbstractMatrix2.prototype.not = function not() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, ~this.get(i, j));
@@ -13976,11 +13976,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.not = function not(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.not = function not(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.not();
       };
-      AbstractMatrix3.prototype.abs = function abs() {
+      AbstractMatrix2.prototype.abs = function abs() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.abs(this.get(i, j)));
@@ -13988,11 +13988,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.abs = function abs(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.abs = function abs(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.abs();
       };
-      AbstractMatrix3.prototype.acos = function acos() {
+      AbstractMatrix2.prototype.acos = function acos() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.acos(this.get(i, j)));
@@ -14000,11 +14000,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.acos = function acos(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.acos = function acos(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.acos();
       };
-      AbstractMatrix3.prototype.acosh = function acosh() {
+      AbstractMatrix2.prototype.acosh = function acosh() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.acosh(this.get(i, j)));
@@ -14012,11 +14012,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.acosh = function acosh(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.acosh = function acosh(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.acosh();
       };
-      AbstractMatrix3.prototype.asin = function asin() {
+      AbstractMatrix2.prototype.asin = function asin() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.asin(this.get(i, j)));
@@ -14024,11 +14024,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.asin = function asin(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.asin = function asin(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.asin();
       };
-      AbstractMatrix3.prototype.asinh = function asinh() {
+      AbstractMatrix2.prototype.asinh = function asinh() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.asinh(this.get(i, j)));
@@ -14036,11 +14036,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.asinh = function asinh(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.asinh = function asinh(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.asinh();
       };
-      AbstractMatrix3.prototype.atan = function atan() {
+      AbstractMatrix2.prototype.atan = function atan() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.atan(this.get(i, j)));
@@ -14048,11 +14048,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.atan = function atan(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.atan = function atan(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.atan();
       };
-      AbstractMatrix3.prototype.atanh = function atanh() {
+      AbstractMatrix2.prototype.atanh = function atanh() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.atanh(this.get(i, j)));
@@ -14060,11 +14060,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.atanh = function atanh(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.atanh = function atanh(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.atanh();
       };
-      AbstractMatrix3.prototype.cbrt = function cbrt() {
+      AbstractMatrix2.prototype.cbrt = function cbrt() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.cbrt(this.get(i, j)));
@@ -14072,11 +14072,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.cbrt = function cbrt(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.cbrt = function cbrt(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.cbrt();
       };
-      AbstractMatrix3.prototype.ceil = function ceil() {
+      AbstractMatrix2.prototype.ceil = function ceil() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.ceil(this.get(i, j)));
@@ -14084,11 +14084,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.ceil = function ceil(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.ceil = function ceil(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.ceil();
       };
-      AbstractMatrix3.prototype.clz32 = function clz32() {
+      AbstractMatrix2.prototype.clz32 = function clz32() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.clz32(this.get(i, j)));
@@ -14096,11 +14096,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.clz32 = function clz32(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.clz32 = function clz32(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.clz32();
       };
-      AbstractMatrix3.prototype.cos = function cos() {
+      AbstractMatrix2.prototype.cos = function cos() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.cos(this.get(i, j)));
@@ -14108,11 +14108,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.cos = function cos(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.cos = function cos(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.cos();
       };
-      AbstractMatrix3.prototype.cosh = function cosh() {
+      AbstractMatrix2.prototype.cosh = function cosh() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.cosh(this.get(i, j)));
@@ -14120,11 +14120,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.cosh = function cosh(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.cosh = function cosh(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.cosh();
       };
-      AbstractMatrix3.prototype.exp = function exp() {
+      AbstractMatrix2.prototype.exp = function exp() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.exp(this.get(i, j)));
@@ -14132,11 +14132,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.exp = function exp(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.exp = function exp(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.exp();
       };
-      AbstractMatrix3.prototype.expm1 = function expm1() {
+      AbstractMatrix2.prototype.expm1 = function expm1() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.expm1(this.get(i, j)));
@@ -14144,11 +14144,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.expm1 = function expm1(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.expm1 = function expm1(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.expm1();
       };
-      AbstractMatrix3.prototype.floor = function floor() {
+      AbstractMatrix2.prototype.floor = function floor() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.floor(this.get(i, j)));
@@ -14156,11 +14156,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.floor = function floor(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.floor = function floor(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.floor();
       };
-      AbstractMatrix3.prototype.fround = function fround() {
+      AbstractMatrix2.prototype.fround = function fround() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.fround(this.get(i, j)));
@@ -14168,11 +14168,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.fround = function fround(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.fround = function fround(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.fround();
       };
-      AbstractMatrix3.prototype.log = function log() {
+      AbstractMatrix2.prototype.log = function log() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.log(this.get(i, j)));
@@ -14180,11 +14180,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.log = function log(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.log = function log(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.log();
       };
-      AbstractMatrix3.prototype.log1p = function log1p() {
+      AbstractMatrix2.prototype.log1p = function log1p() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.log1p(this.get(i, j)));
@@ -14192,11 +14192,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.log1p = function log1p(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.log1p = function log1p(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.log1p();
       };
-      AbstractMatrix3.prototype.log10 = function log10() {
+      AbstractMatrix2.prototype.log10 = function log10() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.log10(this.get(i, j)));
@@ -14204,11 +14204,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.log10 = function log10(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.log10 = function log10(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.log10();
       };
-      AbstractMatrix3.prototype.log2 = function log2() {
+      AbstractMatrix2.prototype.log2 = function log2() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.log2(this.get(i, j)));
@@ -14216,11 +14216,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.log2 = function log2(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.log2 = function log2(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.log2();
       };
-      AbstractMatrix3.prototype.round = function round2() {
+      AbstractMatrix2.prototype.round = function round2() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.round(this.get(i, j)));
@@ -14228,11 +14228,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.round = function round2(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.round = function round2(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.round();
       };
-      AbstractMatrix3.prototype.sign = function sign() {
+      AbstractMatrix2.prototype.sign = function sign() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.sign(this.get(i, j)));
@@ -14240,11 +14240,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.sign = function sign(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.sign = function sign(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.sign();
       };
-      AbstractMatrix3.prototype.sin = function sin() {
+      AbstractMatrix2.prototype.sin = function sin() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.sin(this.get(i, j)));
@@ -14252,11 +14252,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.sin = function sin(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.sin = function sin(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.sin();
       };
-      AbstractMatrix3.prototype.sinh = function sinh() {
+      AbstractMatrix2.prototype.sinh = function sinh() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.sinh(this.get(i, j)));
@@ -14264,11 +14264,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.sinh = function sinh(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.sinh = function sinh(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.sinh();
       };
-      AbstractMatrix3.prototype.sqrt = function sqrt() {
+      AbstractMatrix2.prototype.sqrt = function sqrt() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.sqrt(this.get(i, j)));
@@ -14276,11 +14276,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.sqrt = function sqrt(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.sqrt = function sqrt(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.sqrt();
       };
-      AbstractMatrix3.prototype.tan = function tan() {
+      AbstractMatrix2.prototype.tan = function tan() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.tan(this.get(i, j)));
@@ -14288,11 +14288,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.tan = function tan(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.tan = function tan(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.tan();
       };
-      AbstractMatrix3.prototype.tanh = function tanh() {
+      AbstractMatrix2.prototype.tanh = function tanh() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.tanh(this.get(i, j)));
@@ -14300,11 +14300,11 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.tanh = function tanh(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.tanh = function tanh(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.tanh();
       };
-      AbstractMatrix3.prototype.trunc = function trunc() {
+      AbstractMatrix2.prototype.trunc = function trunc() {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, Math.trunc(this.get(i, j)));
@@ -14312,19 +14312,19 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.trunc = function trunc(matrix2) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.trunc = function trunc(matrix) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.trunc();
       };
-      AbstractMatrix3.pow = function pow(matrix2, arg0) {
-        const newMatrix = new Matrix4(matrix2);
+      AbstractMatrix2.pow = function pow(matrix, arg0) {
+        const newMatrix = new Matrix2(matrix);
         return newMatrix.pow(arg0);
       };
-      AbstractMatrix3.prototype.pow = function pow(value) {
+      AbstractMatrix2.prototype.pow = function pow(value) {
         if (typeof value === "number") return this.powS(value);
         return this.powM(value);
       };
-      AbstractMatrix3.prototype.powS = function powS(value) {
+      AbstractMatrix2.prototype.powS = function powS(value) {
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             this.set(i, j, this.get(i, j) ** value);
@@ -14332,72 +14332,72 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix3.prototype.powM = function powM(matrix2) {
-        matrix2 = Matrix4.checkMatrix(matrix2);
-        if (this.rows !== matrix2.rows || this.columns !== matrix2.columns) {
+      AbstractMatrix2.prototype.powM = function powM(matrix) {
+        matrix = Matrix2.checkMatrix(matrix);
+        if (this.rows !== matrix.rows || this.columns !== matrix.columns) {
           throw new RangeError("Matrices dimensions must be equal");
         }
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
-            this.set(i, j, this.get(i, j) ** matrix2.get(i, j));
+            this.set(i, j, this.get(i, j) ** matrix.get(i, j));
           }
         }
         return this;
       };
     }
-    function checkRowIndex(matrix2, index, outer) {
-      let max2 = outer ? matrix2.rows : matrix2.rows - 1;
+    function checkRowIndex(matrix, index, outer) {
+      let max2 = outer ? matrix.rows : matrix.rows - 1;
       if (index < 0 || index > max2) {
         throw new RangeError("Row index out of range");
       }
     }
-    function checkColumnIndex(matrix2, index, outer) {
-      let max2 = outer ? matrix2.columns : matrix2.columns - 1;
+    function checkColumnIndex(matrix, index, outer) {
+      let max2 = outer ? matrix.columns : matrix.columns - 1;
       if (index < 0 || index > max2) {
         throw new RangeError("Column index out of range");
       }
     }
-    function checkRowVector(matrix2, vector) {
+    function checkRowVector(matrix, vector) {
       if (vector.to1DArray) {
         vector = vector.to1DArray();
       }
-      if (vector.length !== matrix2.columns) {
+      if (vector.length !== matrix.columns) {
         throw new RangeError(
           "vector size must be the same as the number of columns"
         );
       }
       return vector;
     }
-    function checkColumnVector(matrix2, vector) {
+    function checkColumnVector(matrix, vector) {
       if (vector.to1DArray) {
         vector = vector.to1DArray();
       }
-      if (vector.length !== matrix2.rows) {
+      if (vector.length !== matrix.rows) {
         throw new RangeError("vector size must be the same as the number of rows");
       }
       return vector;
     }
-    function checkRowIndices(matrix2, rowIndices) {
-      if (!isAnyArray2(rowIndices)) {
+    function checkRowIndices(matrix, rowIndices) {
+      if (!isAnyArray(rowIndices)) {
         throw new TypeError("row indices must be an array");
       }
       for (let i = 0; i < rowIndices.length; i++) {
-        if (rowIndices[i] < 0 || rowIndices[i] >= matrix2.rows) {
+        if (rowIndices[i] < 0 || rowIndices[i] >= matrix.rows) {
           throw new RangeError("row indices are out of range");
         }
       }
     }
-    function checkColumnIndices(matrix2, columnIndices) {
-      if (!isAnyArray2(columnIndices)) {
+    function checkColumnIndices(matrix, columnIndices) {
+      if (!isAnyArray(columnIndices)) {
         throw new TypeError("column indices must be an array");
       }
       for (let i = 0; i < columnIndices.length; i++) {
-        if (columnIndices[i] < 0 || columnIndices[i] >= matrix2.columns) {
+        if (columnIndices[i] < 0 || columnIndices[i] >= matrix.columns) {
           throw new RangeError("column indices are out of range");
         }
       }
     }
-    function checkRange(matrix2, startRow, endRow, startColumn, endColumn) {
+    function checkRange(matrix, startRow, endRow, startColumn, endColumn) {
       if (arguments.length !== 5) {
         throw new RangeError("expected 4 arguments");
       }
@@ -14405,7 +14405,7 @@ ${indentData}`);
       checkNumber("endRow", endRow);
       checkNumber("startColumn", startColumn);
       checkNumber("endColumn", endColumn);
-      if (startRow > endRow || startColumn > endColumn || startRow < 0 || startRow >= matrix2.rows || endRow < 0 || endRow >= matrix2.rows || startColumn < 0 || startColumn >= matrix2.columns || endColumn < 0 || endColumn >= matrix2.columns) {
+      if (startRow > endRow || startColumn > endColumn || startRow < 0 || startRow >= matrix.rows || endRow < 0 || endRow >= matrix.rows || startColumn < 0 || startColumn >= matrix.columns || endColumn < 0 || endColumn >= matrix.columns) {
         throw new RangeError("Submatrix indices are out of range");
       }
     }
@@ -14421,75 +14421,75 @@ ${indentData}`);
         throw new TypeError(`${name} must be a number`);
       }
     }
-    function checkNonEmpty(matrix2) {
-      if (matrix2.isEmpty()) {
+    function checkNonEmpty(matrix) {
+      if (matrix.isEmpty()) {
         throw new Error("Empty matrix has no elements to index");
       }
     }
-    function sumByRow(matrix2) {
-      let sum = newArray(matrix2.rows);
-      for (let i = 0; i < matrix2.rows; ++i) {
-        for (let j = 0; j < matrix2.columns; ++j) {
-          sum[i] += matrix2.get(i, j);
+    function sumByRow(matrix) {
+      let sum = newArray(matrix.rows);
+      for (let i = 0; i < matrix.rows; ++i) {
+        for (let j = 0; j < matrix.columns; ++j) {
+          sum[i] += matrix.get(i, j);
         }
       }
       return sum;
     }
-    function sumByColumn(matrix2) {
-      let sum = newArray(matrix2.columns);
-      for (let i = 0; i < matrix2.rows; ++i) {
-        for (let j = 0; j < matrix2.columns; ++j) {
-          sum[j] += matrix2.get(i, j);
+    function sumByColumn(matrix) {
+      let sum = newArray(matrix.columns);
+      for (let i = 0; i < matrix.rows; ++i) {
+        for (let j = 0; j < matrix.columns; ++j) {
+          sum[j] += matrix.get(i, j);
         }
       }
       return sum;
     }
-    function sumAll(matrix2) {
+    function sumAll(matrix) {
       let v = 0;
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          v += matrix2.get(i, j);
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          v += matrix.get(i, j);
         }
       }
       return v;
     }
-    function productByRow(matrix2) {
-      let sum = newArray(matrix2.rows, 1);
-      for (let i = 0; i < matrix2.rows; ++i) {
-        for (let j = 0; j < matrix2.columns; ++j) {
-          sum[i] *= matrix2.get(i, j);
+    function productByRow(matrix) {
+      let sum = newArray(matrix.rows, 1);
+      for (let i = 0; i < matrix.rows; ++i) {
+        for (let j = 0; j < matrix.columns; ++j) {
+          sum[i] *= matrix.get(i, j);
         }
       }
       return sum;
     }
-    function productByColumn(matrix2) {
-      let sum = newArray(matrix2.columns, 1);
-      for (let i = 0; i < matrix2.rows; ++i) {
-        for (let j = 0; j < matrix2.columns; ++j) {
-          sum[j] *= matrix2.get(i, j);
+    function productByColumn(matrix) {
+      let sum = newArray(matrix.columns, 1);
+      for (let i = 0; i < matrix.rows; ++i) {
+        for (let j = 0; j < matrix.columns; ++j) {
+          sum[j] *= matrix.get(i, j);
         }
       }
       return sum;
     }
-    function productAll(matrix2) {
+    function productAll(matrix) {
       let v = 1;
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          v *= matrix2.get(i, j);
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          v *= matrix.get(i, j);
         }
       }
       return v;
     }
-    function varianceByRow(matrix2, unbiased, mean) {
-      const rows = matrix2.rows;
-      const cols = matrix2.columns;
+    function varianceByRow(matrix, unbiased, mean) {
+      const rows = matrix.rows;
+      const cols = matrix.columns;
       const variance = [];
       for (let i = 0; i < rows; i++) {
         let sum1 = 0;
         let sum2 = 0;
         let x = 0;
         for (let j = 0; j < cols; j++) {
-          x = matrix2.get(i, j) - mean[i];
+          x = matrix.get(i, j) - mean[i];
           sum1 += x;
           sum2 += x * x;
         }
@@ -14501,16 +14501,16 @@ ${indentData}`);
       }
       return variance;
     }
-    function varianceByColumn(matrix2, unbiased, mean) {
-      const rows = matrix2.rows;
-      const cols = matrix2.columns;
+    function varianceByColumn(matrix, unbiased, mean) {
+      const rows = matrix.rows;
+      const cols = matrix.columns;
       const variance = [];
       for (let j = 0; j < cols; j++) {
         let sum1 = 0;
         let sum2 = 0;
         let x = 0;
         for (let i = 0; i < rows; i++) {
-          x = matrix2.get(i, j) - mean[j];
+          x = matrix.get(i, j) - mean[j];
           sum1 += x;
           sum2 += x * x;
         }
@@ -14522,16 +14522,16 @@ ${indentData}`);
       }
       return variance;
     }
-    function varianceAll(matrix2, unbiased, mean) {
-      const rows = matrix2.rows;
-      const cols = matrix2.columns;
+    function varianceAll(matrix, unbiased, mean) {
+      const rows = matrix.rows;
+      const cols = matrix.columns;
       const size = rows * cols;
       let sum1 = 0;
       let sum2 = 0;
       let x = 0;
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
-          x = matrix2.get(i, j) - mean;
+          x = matrix.get(i, j) - mean;
           sum1 += x;
           sum2 += x * x;
         }
@@ -14542,87 +14542,87 @@ ${indentData}`);
         return (sum2 - sum1 * sum1 / size) / size;
       }
     }
-    function centerByRow(matrix2, mean) {
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          matrix2.set(i, j, matrix2.get(i, j) - mean[i]);
+    function centerByRow(matrix, mean) {
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          matrix.set(i, j, matrix.get(i, j) - mean[i]);
         }
       }
     }
-    function centerByColumn(matrix2, mean) {
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          matrix2.set(i, j, matrix2.get(i, j) - mean[j]);
+    function centerByColumn(matrix, mean) {
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          matrix.set(i, j, matrix.get(i, j) - mean[j]);
         }
       }
     }
-    function centerAll(matrix2, mean) {
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          matrix2.set(i, j, matrix2.get(i, j) - mean);
+    function centerAll(matrix, mean) {
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          matrix.set(i, j, matrix.get(i, j) - mean);
         }
       }
     }
-    function getScaleByRow(matrix2) {
+    function getScaleByRow(matrix) {
       const scale = [];
-      for (let i = 0; i < matrix2.rows; i++) {
+      for (let i = 0; i < matrix.rows; i++) {
         let sum = 0;
-        for (let j = 0; j < matrix2.columns; j++) {
-          sum += matrix2.get(i, j) ** 2 / (matrix2.columns - 1);
+        for (let j = 0; j < matrix.columns; j++) {
+          sum += matrix.get(i, j) ** 2 / (matrix.columns - 1);
         }
         scale.push(Math.sqrt(sum));
       }
       return scale;
     }
-    function scaleByRow(matrix2, scale) {
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          matrix2.set(i, j, matrix2.get(i, j) / scale[i]);
+    function scaleByRow(matrix, scale) {
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          matrix.set(i, j, matrix.get(i, j) / scale[i]);
         }
       }
     }
-    function getScaleByColumn(matrix2) {
+    function getScaleByColumn(matrix) {
       const scale = [];
-      for (let j = 0; j < matrix2.columns; j++) {
+      for (let j = 0; j < matrix.columns; j++) {
         let sum = 0;
-        for (let i = 0; i < matrix2.rows; i++) {
-          sum += matrix2.get(i, j) ** 2 / (matrix2.rows - 1);
+        for (let i = 0; i < matrix.rows; i++) {
+          sum += matrix.get(i, j) ** 2 / (matrix.rows - 1);
         }
         scale.push(Math.sqrt(sum));
       }
       return scale;
     }
-    function scaleByColumn(matrix2, scale) {
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          matrix2.set(i, j, matrix2.get(i, j) / scale[j]);
+    function scaleByColumn(matrix, scale) {
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          matrix.set(i, j, matrix.get(i, j) / scale[j]);
         }
       }
     }
-    function getScaleAll(matrix2) {
-      const divider = matrix2.size - 1;
+    function getScaleAll(matrix) {
+      const divider = matrix.size - 1;
       let sum = 0;
-      for (let j = 0; j < matrix2.columns; j++) {
-        for (let i = 0; i < matrix2.rows; i++) {
-          sum += matrix2.get(i, j) ** 2 / divider;
+      for (let j = 0; j < matrix.columns; j++) {
+        for (let i = 0; i < matrix.rows; i++) {
+          sum += matrix.get(i, j) ** 2 / divider;
         }
       }
       return Math.sqrt(sum);
     }
-    function scaleAll(matrix2, scale) {
-      for (let i = 0; i < matrix2.rows; i++) {
-        for (let j = 0; j < matrix2.columns; j++) {
-          matrix2.set(i, j, matrix2.get(i, j) / scale);
+    function scaleAll(matrix, scale) {
+      for (let i = 0; i < matrix.rows; i++) {
+        for (let j = 0; j < matrix.columns; j++) {
+          matrix.set(i, j, matrix.get(i, j) / scale);
         }
       }
     }
-    var AbstractMatrix2 = class _AbstractMatrix {
+    var AbstractMatrix = class _AbstractMatrix {
       static from1DArray(newRows, newColumns, newData) {
         let length = newRows * newColumns;
         if (length !== newData.length) {
           throw new RangeError("data length does not match given dimensions");
         }
-        let newMatrix = new Matrix3(newRows, newColumns);
+        let newMatrix = new Matrix(newRows, newColumns);
         for (let row = 0; row < newRows; row++) {
           for (let column = 0; column < newColumns; column++) {
             newMatrix.set(row, column, newData[row * newColumns + column]);
@@ -14631,83 +14631,83 @@ ${indentData}`);
         return newMatrix;
       }
       static rowVector(newData) {
-        let vector = new Matrix3(1, newData.length);
+        let vector = new Matrix(1, newData.length);
         for (let i = 0; i < newData.length; i++) {
           vector.set(0, i, newData[i]);
         }
         return vector;
       }
       static columnVector(newData) {
-        let vector = new Matrix3(newData.length, 1);
+        let vector = new Matrix(newData.length, 1);
         for (let i = 0; i < newData.length; i++) {
           vector.set(i, 0, newData[i]);
         }
         return vector;
       }
       static zeros(rows, columns) {
-        return new Matrix3(rows, columns);
+        return new Matrix(rows, columns);
       }
       static ones(rows, columns) {
-        return new Matrix3(rows, columns).fill(1);
+        return new Matrix(rows, columns).fill(1);
       }
       static rand(rows, columns, options2 = {}) {
         if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { random: random2 = Math.random } = options2;
-        let matrix2 = new Matrix3(rows, columns);
+        const { random = Math.random } = options2;
+        let matrix = new Matrix(rows, columns);
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < columns; j++) {
-            matrix2.set(i, j, random2());
+            matrix.set(i, j, random());
           }
         }
-        return matrix2;
+        return matrix;
       }
       static randInt(rows, columns, options2 = {}) {
         if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { min: min2 = 0, max: max2 = 1e3, random: random2 = Math.random } = options2;
+        const { min: min2 = 0, max: max2 = 1e3, random = Math.random } = options2;
         if (!Number.isInteger(min2)) throw new TypeError("min must be an integer");
         if (!Number.isInteger(max2)) throw new TypeError("max must be an integer");
         if (min2 >= max2) throw new RangeError("min must be smaller than max");
         let interval = max2 - min2;
-        let matrix2 = new Matrix3(rows, columns);
+        let matrix = new Matrix(rows, columns);
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < columns; j++) {
-            let value = min2 + Math.round(random2() * interval);
-            matrix2.set(i, j, value);
+            let value = min2 + Math.round(random() * interval);
+            matrix.set(i, j, value);
           }
         }
-        return matrix2;
+        return matrix;
       }
       static eye(rows, columns, value) {
         if (columns === void 0) columns = rows;
         if (value === void 0) value = 1;
         let min2 = Math.min(rows, columns);
-        let matrix2 = this.zeros(rows, columns);
+        let matrix = this.zeros(rows, columns);
         for (let i = 0; i < min2; i++) {
-          matrix2.set(i, i, value);
+          matrix.set(i, i, value);
         }
-        return matrix2;
+        return matrix;
       }
       static diag(data, rows, columns) {
         let l2 = data.length;
         if (rows === void 0) rows = l2;
         if (columns === void 0) columns = rows;
         let min2 = Math.min(l2, rows, columns);
-        let matrix2 = this.zeros(rows, columns);
+        let matrix = this.zeros(rows, columns);
         for (let i = 0; i < min2; i++) {
-          matrix2.set(i, i, data[i]);
+          matrix.set(i, i, data[i]);
         }
-        return matrix2;
+        return matrix;
       }
       static min(matrix1, matrix2) {
         matrix1 = this.checkMatrix(matrix1);
         matrix2 = this.checkMatrix(matrix2);
         let rows = matrix1.rows;
         let columns = matrix1.columns;
-        let result = new Matrix3(rows, columns);
+        let result = new Matrix(rows, columns);
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < columns; j++) {
             result.set(i, j, Math.min(matrix1.get(i, j), matrix2.get(i, j)));
@@ -14729,7 +14729,7 @@ ${indentData}`);
         return result;
       }
       static checkMatrix(value) {
-        return _AbstractMatrix.isMatrix(value) ? value : new Matrix3(value);
+        return _AbstractMatrix.isMatrix(value) ? value : new Matrix(value);
       }
       static isMatrix(value) {
         return value != null && value.klass === "Matrix";
@@ -14960,13 +14960,13 @@ ${indentData}`);
         if (!Number.isInteger(columns) || columns <= 0) {
           throw new TypeError("columns must be a positive integer");
         }
-        let matrix2 = new Matrix3(this.rows * rows, this.columns * columns);
+        let matrix = new Matrix(this.rows * rows, this.columns * columns);
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < columns; j++) {
-            matrix2.setSubMatrix(this, this.rows * i, this.columns * j);
+            matrix.setSubMatrix(this, this.rows * i, this.columns * j);
           }
         }
-        return matrix2;
+        return matrix;
       }
       fill(value) {
         for (let i = 0; i < this.rows; i++) {
@@ -14988,7 +14988,7 @@ ${indentData}`);
         return row;
       }
       getRowVector(index) {
-        return Matrix3.rowVector(this.getRow(index));
+        return Matrix.rowVector(this.getRow(index));
       }
       setRow(index, array) {
         checkRowIndex(this, index);
@@ -15017,7 +15017,7 @@ ${indentData}`);
         return column;
       }
       getColumnVector(index) {
-        return Matrix3.columnVector(this.getColumn(index));
+        return Matrix.columnVector(this.getColumn(index));
       }
       setColumn(index, array) {
         checkColumnIndex(this, index);
@@ -15352,7 +15352,7 @@ ${indentData}`);
       norm(type = "frobenius") {
         switch (type) {
           case "max":
-            return Matrix3.abs(this).max();
+            return Matrix.abs(this).max();
           case "frobenius":
             return Math.sqrt(this.dot(this));
           default:
@@ -15375,18 +15375,18 @@ ${indentData}`);
         if (vector1.length !== vector2.length) {
           throw new RangeError("vectors do not have the same size");
         }
-        let dot = 0;
+        let dot2 = 0;
         for (let i = 0; i < vector1.length; i++) {
-          dot += vector1[i] * vector2[i];
+          dot2 += vector1[i] * vector2[i];
         }
-        return dot;
+        return dot2;
       }
       mmul(other) {
-        other = Matrix3.checkMatrix(other);
+        other = Matrix.checkMatrix(other);
         let m = this.rows;
         let n = this.columns;
         let p = other.columns;
-        let result = new Matrix3(m, p);
+        let result = new Matrix(m, p);
         let Bcolj = new Float64Array(n);
         for (let j = 0; j < p; j++) {
           for (let k = 0; k < n; k++) {
@@ -15416,7 +15416,7 @@ ${indentData}`);
             }
           }
         }
-        const result = new Matrix3(n, n);
+        const result = new Matrix(n, n);
         for (let i = 0; i < n; i++) {
           const offset = i * n;
           for (let j = i; j < n; j++) {
@@ -15428,7 +15428,7 @@ ${indentData}`);
         return result;
       }
       transposeMultiply(other) {
-        other = Matrix3.checkMatrix(other);
+        other = Matrix.checkMatrix(other);
         if (this.rows !== other.rows) {
           throw new RangeError(
             "the number of rows of the two matrices must be equal"
@@ -15436,7 +15436,7 @@ ${indentData}`);
         }
         const n = this.columns;
         const p = other.columns;
-        const result = new Matrix3(n, p);
+        const result = new Matrix(n, p);
         const otherRow = new Float64Array(p);
         for (let r = 0; r < this.rows; r++) {
           for (let j = 0; j < p; j++) {
@@ -15459,7 +15459,7 @@ ${indentData}`);
         if (scale !== void 0 && scale.length !== n) {
           throw new RangeError("scale must have one value per column");
         }
-        let result = new Matrix3(m, m);
+        let result = new Matrix(m, m);
         let rowj = new Float64Array(n);
         for (let j = 0; j < m; j++) {
           if (scale === void 0) {
@@ -15489,7 +15489,7 @@ ${indentData}`);
         if (!Number.isInteger(scalar) || scalar < 0) {
           throw new RangeError("Exponent must be a non-negative integer");
         }
-        let result = Matrix3.eye(this.rows);
+        let result = Matrix.eye(this.rows);
         let bb = this;
         for (let e = scalar; e >= 1; e /= 2) {
           if ((e & 1) !== 0) {
@@ -15500,8 +15500,8 @@ ${indentData}`);
         return result;
       }
       strassen2x2(other) {
-        other = Matrix3.checkMatrix(other);
-        let result = new Matrix3(2, 2);
+        other = Matrix.checkMatrix(other);
+        let result = new Matrix(2, 2);
         const a11 = this.get(0, 0);
         const b11 = other.get(0, 0);
         const a12 = this.get(0, 1);
@@ -15528,8 +15528,8 @@ ${indentData}`);
         return result;
       }
       strassen3x3(other) {
-        other = Matrix3.checkMatrix(other);
-        let result = new Matrix3(3, 3);
+        other = Matrix.checkMatrix(other);
+        let result = new Matrix(3, 3);
         const a00 = this.get(0, 0);
         const a01 = this.get(0, 1);
         const a02 = this.get(0, 2);
@@ -15592,7 +15592,7 @@ ${indentData}`);
         return result;
       }
       mmulStrassen(y) {
-        y = Matrix3.checkMatrix(y);
+        y = Matrix.checkMatrix(y);
         let x = this.clone();
         let r1 = x.rows;
         let c1 = x.columns;
@@ -15689,7 +15689,7 @@ ${indentData}`);
         if (!Number.isFinite(min2)) throw new TypeError("min must be a number");
         if (!Number.isFinite(max2)) throw new TypeError("max must be a number");
         if (min2 >= max2) throw new RangeError("min must be smaller than max");
-        let newMatrix = new Matrix3(this.rows, this.columns);
+        let newMatrix = new Matrix(this.rows, this.columns);
         for (let i = 0; i < this.rows; i++) {
           const row = this.getRow(i);
           if (row.length > 0) {
@@ -15707,7 +15707,7 @@ ${indentData}`);
         if (!Number.isFinite(min2)) throw new TypeError("min must be a number");
         if (!Number.isFinite(max2)) throw new TypeError("max must be a number");
         if (min2 >= max2) throw new RangeError("min must be smaller than max");
-        let newMatrix = new Matrix3(this.rows, this.columns);
+        let newMatrix = new Matrix(this.rows, this.columns);
         for (let i = 0; i < this.columns; i++) {
           const column = this.getColumn(i);
           if (column.length) {
@@ -15746,12 +15746,12 @@ ${indentData}`);
         return this;
       }
       kroneckerProduct(other) {
-        other = Matrix3.checkMatrix(other);
+        other = Matrix.checkMatrix(other);
         let m = this.rows;
         let n = this.columns;
         let p = other.rows;
         let q = other.columns;
-        let result = new Matrix3(m * p, n * q);
+        let result = new Matrix(m * p, n * q);
         for (let i = 0; i < m; i++) {
           for (let j = 0; j < n; j++) {
             for (let k = 0; k < p; k++) {
@@ -15764,18 +15764,18 @@ ${indentData}`);
         return result;
       }
       kroneckerSum(other) {
-        other = Matrix3.checkMatrix(other);
+        other = Matrix.checkMatrix(other);
         if (!this.isSquare() || !other.isSquare()) {
           throw new Error("Kronecker Sum needs two Square Matrices");
         }
         let m = this.rows;
         let n = other.rows;
-        let AxI = this.kroneckerProduct(Matrix3.eye(n, n));
-        let IxB = Matrix3.eye(m, m).kroneckerProduct(other);
+        let AxI = this.kroneckerProduct(Matrix.eye(n, n));
+        let IxB = Matrix.eye(m, m).kroneckerProduct(other);
         return AxI.add(IxB);
       }
       transpose() {
-        let result = new Matrix3(this.columns, this.rows);
+        let result = new Matrix(this.columns, this.rows);
         for (let i = 0; i < this.rows; i++) {
           for (let j = 0; j < this.columns; j++) {
             result.set(j, i, this.get(i, j));
@@ -15797,7 +15797,7 @@ ${indentData}`);
       }
       subMatrix(startRow, endRow, startColumn, endColumn) {
         checkRange(this, startRow, endRow, startColumn, endColumn);
-        let newMatrix = new Matrix3(
+        let newMatrix = new Matrix(
           endRow - startRow + 1,
           endColumn - startColumn + 1
         );
@@ -15814,7 +15814,7 @@ ${indentData}`);
         if (startColumn > endColumn || startColumn < 0 || startColumn >= this.columns || endColumn < 0 || endColumn >= this.columns) {
           throw new RangeError("Argument out of range");
         }
-        let newMatrix = new Matrix3(indices.length, endColumn - startColumn + 1);
+        let newMatrix = new Matrix(indices.length, endColumn - startColumn + 1);
         for (let i = 0; i < indices.length; i++) {
           for (let j = startColumn; j <= endColumn; j++) {
             if (indices[i] < 0 || indices[i] >= this.rows) {
@@ -15831,7 +15831,7 @@ ${indentData}`);
         if (startRow > endRow || startRow < 0 || startRow >= this.rows || endRow < 0 || endRow >= this.rows) {
           throw new RangeError("Argument out of range");
         }
-        let newMatrix = new Matrix3(endRow - startRow + 1, indices.length);
+        let newMatrix = new Matrix(endRow - startRow + 1, indices.length);
         for (let i = 0; i < indices.length; i++) {
           for (let j = startRow; j <= endRow; j++) {
             if (indices[i] < 0 || indices[i] >= this.columns) {
@@ -15842,23 +15842,23 @@ ${indentData}`);
         }
         return newMatrix;
       }
-      setSubMatrix(matrix2, startRow, startColumn) {
-        matrix2 = Matrix3.checkMatrix(matrix2);
-        if (matrix2.isEmpty()) {
+      setSubMatrix(matrix, startRow, startColumn) {
+        matrix = Matrix.checkMatrix(matrix);
+        if (matrix.isEmpty()) {
           return this;
         }
-        let endRow = startRow + matrix2.rows - 1;
-        let endColumn = startColumn + matrix2.columns - 1;
+        let endRow = startRow + matrix.rows - 1;
+        let endColumn = startColumn + matrix.columns - 1;
         checkRange(this, startRow, endRow, startColumn, endColumn);
-        for (let i = 0; i < matrix2.rows; i++) {
-          for (let j = 0; j < matrix2.columns; j++) {
-            this.set(startRow + i, startColumn + j, matrix2.get(i, j));
+        for (let i = 0; i < matrix.rows; i++) {
+          for (let j = 0; j < matrix.columns; j++) {
+            this.set(startRow + i, startColumn + j, matrix.get(i, j));
           }
         }
         return this;
       }
       concat(other, by = "row") {
-        other = Matrix3.checkMatrix(other);
+        other = Matrix.checkMatrix(other);
         switch (by) {
           case "row": {
             if (this.columns !== other.columns) {
@@ -15866,7 +15866,7 @@ ${indentData}`);
                 "both matrices must have the same number of columns"
               );
             }
-            const result = new Matrix3(this.rows + other.rows, this.columns);
+            const result = new Matrix(this.rows + other.rows, this.columns);
             result.setSubMatrix(this, 0, 0);
             result.setSubMatrix(other, this.rows, 0);
             return result;
@@ -15877,7 +15877,7 @@ ${indentData}`);
                 "both matrices must have the same number of rows"
               );
             }
-            const result = new Matrix3(this.rows, this.columns + other.columns);
+            const result = new Matrix(this.rows, this.columns + other.columns);
             result.setSubMatrix(this, 0, 0);
             result.setSubMatrix(other, 0, this.columns);
             return result;
@@ -15889,7 +15889,7 @@ ${indentData}`);
       selection(rowIndices, columnIndices) {
         checkRowIndices(this, rowIndices);
         checkColumnIndices(this, columnIndices);
-        let newMatrix = new Matrix3(rowIndices.length, columnIndices.length);
+        let newMatrix = new Matrix(rowIndices.length, columnIndices.length);
         for (let i = 0; i < rowIndices.length; i++) {
           let rowIndex2 = rowIndices[i];
           for (let j = 0; j < columnIndices.length; j++) {
@@ -15908,7 +15908,7 @@ ${indentData}`);
         return trace;
       }
       clone() {
-        return this.constructor.copy(this, new Matrix3(this.rows, this.columns));
+        return this.constructor.copy(this, new Matrix(this.rows, this.columns));
       }
       /**
        * @template {AbstractMatrix} M
@@ -15981,13 +15981,13 @@ ${indentData}`);
         }
         switch (by) {
           case "row": {
-            if (!isAnyArray2(mean)) {
+            if (!isAnyArray(mean)) {
               throw new TypeError("mean must be an array");
             }
             return varianceByRow(this, unbiased, mean);
           }
           case "column": {
-            if (!isAnyArray2(mean)) {
+            if (!isAnyArray(mean)) {
               throw new TypeError("mean must be an array");
             }
             return varianceByColumn(this, unbiased, mean);
@@ -16028,14 +16028,14 @@ ${indentData}`);
         const { center = this.mean(by) } = options2;
         switch (by) {
           case "row": {
-            if (!isAnyArray2(center)) {
+            if (!isAnyArray(center)) {
               throw new TypeError("center must be an array");
             }
             centerByRow(this, center);
             return this;
           }
           case "column": {
-            if (!isAnyArray2(center)) {
+            if (!isAnyArray(center)) {
               throw new TypeError("center must be an array");
             }
             centerByColumn(this, center);
@@ -16065,7 +16065,7 @@ ${indentData}`);
           case "row": {
             if (scale === void 0) {
               scale = getScaleByRow(this);
-            } else if (!isAnyArray2(scale)) {
+            } else if (!isAnyArray(scale)) {
               throw new TypeError("scale must be an array");
             }
             scaleByRow(this, scale);
@@ -16074,7 +16074,7 @@ ${indentData}`);
           case "column": {
             if (scale === void 0) {
               scale = getScaleByColumn(this);
-            } else if (!isAnyArray2(scale)) {
+            } else if (!isAnyArray(scale)) {
               throw new TypeError("scale must be an array");
             }
             scaleByColumn(this, scale);
@@ -16124,9 +16124,9 @@ ${indentData}`);
         }
       }
     };
-    AbstractMatrix2.prototype.klass = "Matrix";
+    AbstractMatrix.prototype.klass = "Matrix";
     if (typeof Symbol !== "undefined") {
-      AbstractMatrix2.prototype[/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")] = inspectMatrix;
+      AbstractMatrix.prototype[/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")] = inspectMatrix;
     }
     function compareNumbers(a, b) {
       return a - b;
@@ -16136,14 +16136,14 @@ ${indentData}`);
         return typeof element === "number";
       });
     }
-    AbstractMatrix2.random = AbstractMatrix2.rand;
-    AbstractMatrix2.randomInt = AbstractMatrix2.randInt;
-    AbstractMatrix2.diagonal = AbstractMatrix2.diag;
-    AbstractMatrix2.prototype.diagonal = AbstractMatrix2.prototype.diag;
-    AbstractMatrix2.identity = AbstractMatrix2.eye;
-    AbstractMatrix2.prototype.negate = AbstractMatrix2.prototype.neg;
-    AbstractMatrix2.prototype.tensorProduct = AbstractMatrix2.prototype.kroneckerProduct;
-    var Matrix3 = class _Matrix extends AbstractMatrix2 {
+    AbstractMatrix.random = AbstractMatrix.rand;
+    AbstractMatrix.randomInt = AbstractMatrix.randInt;
+    AbstractMatrix.diagonal = AbstractMatrix.diag;
+    AbstractMatrix.prototype.diagonal = AbstractMatrix.prototype.diag;
+    AbstractMatrix.identity = AbstractMatrix.eye;
+    AbstractMatrix.prototype.negate = AbstractMatrix.prototype.neg;
+    AbstractMatrix.prototype.tensorProduct = AbstractMatrix.prototype.kroneckerProduct;
+    var Matrix = class _Matrix extends AbstractMatrix {
       /**
        * @type {Float64Array[]}
        */
@@ -16172,7 +16172,7 @@ ${indentData}`);
           _Matrix.copy(nRows, this);
         } else if (Number.isInteger(nRows) && nRows >= 0) {
           this.#initData(nRows, nColumns);
-        } else if (isAnyArray2(nRows)) {
+        } else if (isAnyArray(nRows)) {
           const arrayData = nRows;
           nRows = arrayData.length;
           nColumns = nRows ? arrayData[0].length : 0;
@@ -16261,8 +16261,8 @@ ${indentData}`);
         return this;
       }
     };
-    installMathOperations(AbstractMatrix2, Matrix3);
-    var SymmetricMatrix2 = class _SymmetricMatrix extends AbstractMatrix2 {
+    installMathOperations(AbstractMatrix, Matrix);
+    var SymmetricMatrix = class _SymmetricMatrix extends AbstractMatrix {
       /** @type {Matrix} */
       #matrix;
       get size() {
@@ -16285,7 +16285,7 @@ ${indentData}`);
        * @returns {boolean}
        */
       static isSymmetricMatrix(value) {
-        return Matrix3.isMatrix(value) && value.klassType === "SymmetricMatrix";
+        return Matrix.isMatrix(value) && value.klassType === "SymmetricMatrix";
       }
       /**
        * @param diagonalSize
@@ -16307,32 +16307,32 @@ ${indentData}`);
        */
       constructor(diagonalSize) {
         super();
-        if (Matrix3.isMatrix(diagonalSize)) {
+        if (Matrix.isMatrix(diagonalSize)) {
           if (!diagonalSize.isSymmetric()) {
             throw new TypeError("not symmetric data");
           }
-          this.#matrix = Matrix3.copy(
+          this.#matrix = Matrix.copy(
             diagonalSize,
-            new Matrix3(diagonalSize.rows, diagonalSize.rows)
+            new Matrix(diagonalSize.rows, diagonalSize.rows)
           );
         } else if (Number.isInteger(diagonalSize) && diagonalSize >= 0) {
-          this.#matrix = new Matrix3(diagonalSize, diagonalSize);
+          this.#matrix = new Matrix(diagonalSize, diagonalSize);
         } else {
-          this.#matrix = new Matrix3(diagonalSize);
+          this.#matrix = new Matrix(diagonalSize);
           if (!this.isSymmetric()) {
             throw new TypeError("not symmetric data");
           }
         }
       }
       clone() {
-        const matrix2 = new _SymmetricMatrix(this.diagonalSize);
+        const matrix = new _SymmetricMatrix(this.diagonalSize);
         for (const [row, col, value] of this.upperRightEntries()) {
-          matrix2.set(row, col, value);
+          matrix.set(row, col, value);
         }
-        return matrix2;
+        return matrix;
       }
       toMatrix() {
-        return new Matrix3(this);
+        return new Matrix(this);
       }
       get(rowIndex2, columnIndex) {
         return this.#matrix.get(rowIndex2, columnIndex);
@@ -16417,12 +16417,12 @@ ${indentData}`);
             )}`
           );
         }
-        const matrix2 = new _SymmetricMatrix(diagonalSize);
+        const matrix = new _SymmetricMatrix(diagonalSize);
         for (let col = 0, row = 0, index = 0; index < compactSize; index++) {
-          matrix2.set(col, row, compact[index]);
+          matrix.set(col, row, compact[index]);
           if (++col >= diagonalSize) col = ++row;
         }
-        return matrix2;
+        return matrix;
       }
       /**
        * half iterator upper-right-corner from left to right, from top to bottom
@@ -16451,8 +16451,8 @@ ${indentData}`);
         }
       }
     };
-    SymmetricMatrix2.prototype.klassType = "SymmetricMatrix";
-    var DistanceMatrix2 = class _DistanceMatrix extends SymmetricMatrix2 {
+    SymmetricMatrix.prototype.klassType = "SymmetricMatrix";
+    var DistanceMatrix = class _DistanceMatrix extends SymmetricMatrix {
       /**
        * not the same as matrix.isSymmetric()
        * Here is to check if it's instanceof SymmetricMatrix without bundling issues
@@ -16461,7 +16461,7 @@ ${indentData}`);
        * @returns {boolean}
        */
       static isDistanceMatrix(value) {
-        return SymmetricMatrix2.isSymmetricMatrix(value) && value.klassSubType === "DistanceMatrix";
+        return SymmetricMatrix.isSymmetricMatrix(value) && value.klassSubType === "DistanceMatrix";
       }
       constructor(sideSize) {
         super(sideSize);
@@ -16483,15 +16483,15 @@ ${indentData}`);
         return super.addCross(index, array);
       }
       toSymmetricMatrix() {
-        return new SymmetricMatrix2(this);
+        return new SymmetricMatrix(this);
       }
       clone() {
-        const matrix2 = new _DistanceMatrix(this.diagonalSize);
+        const matrix = new _DistanceMatrix(this.diagonalSize);
         for (const [row, col, value] of this.upperRightEntries()) {
           if (row === col) continue;
-          matrix2.set(row, col, value);
+          matrix.set(row, col, value);
         }
-        return matrix2;
+        return matrix;
       }
       /**
        * Compact format upper-right corner of matrix
@@ -16538,27 +16538,27 @@ ${indentData}`);
             )}`
           );
         }
-        const matrix2 = new this(diagonalSize);
+        const matrix = new this(diagonalSize);
         for (let col = 1, row = 0, index = 0; index < compactSize; index++) {
-          matrix2.set(col, row, compact[index]);
+          matrix.set(col, row, compact[index]);
           if (++col >= diagonalSize) col = ++row + 1;
         }
-        return matrix2;
+        return matrix;
       }
     };
-    DistanceMatrix2.prototype.klassSubType = "DistanceMatrix";
-    var BaseView = class extends AbstractMatrix2 {
-      constructor(matrix2, rows, columns) {
+    DistanceMatrix.prototype.klassSubType = "DistanceMatrix";
+    var BaseView = class extends AbstractMatrix {
+      constructor(matrix, rows, columns) {
         super();
-        this.matrix = matrix2;
+        this.matrix = matrix;
         this.rows = rows;
         this.columns = columns;
       }
     };
-    var MatrixColumnView2 = class extends BaseView {
-      constructor(matrix2, column) {
-        checkColumnIndex(matrix2, column);
-        super(matrix2, matrix2.rows, 1);
+    var MatrixColumnView = class extends BaseView {
+      constructor(matrix, column) {
+        checkColumnIndex(matrix, column);
+        super(matrix, matrix.rows, 1);
         this.column = column;
       }
       set(rowIndex2, columnIndex, value) {
@@ -16569,10 +16569,10 @@ ${indentData}`);
         return this.matrix.get(rowIndex2, this.column);
       }
     };
-    var MatrixColumnSelectionView2 = class extends BaseView {
-      constructor(matrix2, columnIndices) {
-        checkColumnIndices(matrix2, columnIndices);
-        super(matrix2, matrix2.rows, columnIndices.length);
+    var MatrixColumnSelectionView = class extends BaseView {
+      constructor(matrix, columnIndices) {
+        checkColumnIndices(matrix, columnIndices);
+        super(matrix, matrix.rows, columnIndices.length);
         this.columnIndices = columnIndices;
       }
       set(rowIndex2, columnIndex, value) {
@@ -16583,9 +16583,9 @@ ${indentData}`);
         return this.matrix.get(rowIndex2, this.columnIndices[columnIndex]);
       }
     };
-    var MatrixFlipColumnView2 = class extends BaseView {
-      constructor(matrix2) {
-        super(matrix2, matrix2.rows, matrix2.columns);
+    var MatrixFlipColumnView = class extends BaseView {
+      constructor(matrix) {
+        super(matrix, matrix.rows, matrix.columns);
       }
       set(rowIndex2, columnIndex, value) {
         this.matrix.set(rowIndex2, this.columns - columnIndex - 1, value);
@@ -16595,9 +16595,9 @@ ${indentData}`);
         return this.matrix.get(rowIndex2, this.columns - columnIndex - 1);
       }
     };
-    var MatrixFlipRowView2 = class extends BaseView {
-      constructor(matrix2) {
-        super(matrix2, matrix2.rows, matrix2.columns);
+    var MatrixFlipRowView = class extends BaseView {
+      constructor(matrix) {
+        super(matrix, matrix.rows, matrix.columns);
       }
       set(rowIndex2, columnIndex, value) {
         this.matrix.set(this.rows - rowIndex2 - 1, columnIndex, value);
@@ -16607,10 +16607,10 @@ ${indentData}`);
         return this.matrix.get(this.rows - rowIndex2 - 1, columnIndex);
       }
     };
-    var MatrixRowView2 = class extends BaseView {
-      constructor(matrix2, row) {
-        checkRowIndex(matrix2, row);
-        super(matrix2, 1, matrix2.columns);
+    var MatrixRowView = class extends BaseView {
+      constructor(matrix, row) {
+        checkRowIndex(matrix, row);
+        super(matrix, 1, matrix.columns);
         this.row = row;
       }
       set(rowIndex2, columnIndex, value) {
@@ -16621,10 +16621,10 @@ ${indentData}`);
         return this.matrix.get(this.row, columnIndex);
       }
     };
-    var MatrixRowSelectionView2 = class extends BaseView {
-      constructor(matrix2, rowIndices) {
-        checkRowIndices(matrix2, rowIndices);
-        super(matrix2, rowIndices.length, matrix2.columns);
+    var MatrixRowSelectionView = class extends BaseView {
+      constructor(matrix, rowIndices) {
+        checkRowIndices(matrix, rowIndices);
+        super(matrix, rowIndices.length, matrix.columns);
         this.rowIndices = rowIndices;
       }
       set(rowIndex2, columnIndex, value) {
@@ -16635,11 +16635,11 @@ ${indentData}`);
         return this.matrix.get(this.rowIndices[rowIndex2], columnIndex);
       }
     };
-    var MatrixSelectionView2 = class extends BaseView {
-      constructor(matrix2, rowIndices, columnIndices) {
-        checkRowIndices(matrix2, rowIndices);
-        checkColumnIndices(matrix2, columnIndices);
-        super(matrix2, rowIndices.length, columnIndices.length);
+    var MatrixSelectionView = class extends BaseView {
+      constructor(matrix, rowIndices, columnIndices) {
+        checkRowIndices(matrix, rowIndices);
+        checkColumnIndices(matrix, columnIndices);
+        super(matrix, rowIndices.length, columnIndices.length);
         this.rowIndices = rowIndices;
         this.columnIndices = columnIndices;
       }
@@ -16658,10 +16658,10 @@ ${indentData}`);
         );
       }
     };
-    var MatrixSubView2 = class extends BaseView {
-      constructor(matrix2, startRow, endRow, startColumn, endColumn) {
-        checkRange(matrix2, startRow, endRow, startColumn, endColumn);
-        super(matrix2, endRow - startRow + 1, endColumn - startColumn + 1);
+    var MatrixSubView = class extends BaseView {
+      constructor(matrix, startRow, endRow, startColumn, endColumn) {
+        checkRange(matrix, startRow, endRow, startColumn, endColumn);
+        super(matrix, endRow - startRow + 1, endColumn - startColumn + 1);
         this.startRow = startRow;
         this.startColumn = startColumn;
       }
@@ -16680,9 +16680,9 @@ ${indentData}`);
         );
       }
     };
-    var MatrixTransposeView2 = class extends BaseView {
-      constructor(matrix2) {
-        super(matrix2, matrix2.columns, matrix2.rows);
+    var MatrixTransposeView = class extends BaseView {
+      constructor(matrix) {
+        super(matrix, matrix.columns, matrix.rows);
       }
       set(rowIndex2, columnIndex, value) {
         this.matrix.set(columnIndex, rowIndex2, value);
@@ -16692,7 +16692,7 @@ ${indentData}`);
         return this.matrix.get(columnIndex, rowIndex2);
       }
     };
-    var WrapperMatrix1D2 = class extends AbstractMatrix2 {
+    var WrapperMatrix1D = class extends AbstractMatrix {
       constructor(data, options2 = {}) {
         const { rows = 1 } = options2;
         if (data.length % rows !== 0) {
@@ -16716,7 +16716,7 @@ ${indentData}`);
         return row * this.columns + column;
       }
     };
-    var WrapperMatrix2D2 = class extends AbstractMatrix2 {
+    var WrapperMatrix2D = class extends AbstractMatrix {
       constructor(data) {
         super();
         this.data = data;
@@ -16731,21 +16731,21 @@ ${indentData}`);
         return this.data[rowIndex2][columnIndex];
       }
     };
-    function wrap2(array, options2) {
-      if (isAnyArray2(array)) {
-        if (array[0] && isAnyArray2(array[0])) {
-          return new WrapperMatrix2D2(array);
+    function wrap(array, options2) {
+      if (isAnyArray(array)) {
+        if (array[0] && isAnyArray(array[0])) {
+          return new WrapperMatrix2D(array);
         } else {
-          return new WrapperMatrix1D2(array, options2);
+          return new WrapperMatrix1D(array, options2);
         }
       } else {
         throw new Error("the argument is not an array");
       }
     }
-    var LuDecomposition2 = class {
-      constructor(matrix2) {
-        matrix2 = WrapperMatrix2D2.checkMatrix(matrix2);
-        let lu = matrix2.clone();
+    var LuDecomposition = class {
+      constructor(matrix) {
+        matrix = WrapperMatrix2D.checkMatrix(matrix);
+        let lu = matrix.clone();
         let rows = lu.rows;
         let columns = lu.columns;
         let pivotVector = new Float64Array(rows);
@@ -16807,7 +16807,7 @@ ${indentData}`);
         return false;
       }
       solve(value) {
-        value = Matrix3.checkMatrix(value);
+        value = Matrix.checkMatrix(value);
         let lu = this.LU;
         let rows = lu.rows;
         if (rows !== value.rows) {
@@ -16844,18 +16844,18 @@ ${indentData}`);
         if (!data.isSquare()) {
           throw new Error("Matrix must be square");
         }
-        let determinant3 = this.pivotSign;
+        let determinant2 = this.pivotSign;
         let col = data.columns;
         for (let j = 0; j < col; j++) {
-          determinant3 *= data.get(j, j);
+          determinant2 *= data.get(j, j);
         }
-        return determinant3;
+        return determinant2;
       }
       get lowerTriangularMatrix() {
         let data = this.LU;
         let rows = data.rows;
         let columns = data.columns;
-        let X = new Matrix3(rows, columns);
+        let X = new Matrix(rows, columns);
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < columns; j++) {
             if (i > j) {
@@ -16873,7 +16873,7 @@ ${indentData}`);
         let data = this.LU;
         let rows = data.rows;
         let columns = data.columns;
-        let X = new Matrix3(rows, columns);
+        let X = new Matrix(rows, columns);
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < columns; j++) {
             if (i <= j) {
@@ -16889,9 +16889,9 @@ ${indentData}`);
         return Array.from(this.pivotVector);
       }
     };
-    function transposeSquareInPlace(matrix2) {
-      const data = matrix2.data;
-      const n = matrix2.rows;
+    function transposeSquareInPlace(matrix) {
+      const data = matrix.data;
+      const n = matrix.rows;
       for (let i = 0; i < n; i++) {
         const rowI = data[i];
         for (let j = i + 1; j < n; j++) {
@@ -16900,7 +16900,7 @@ ${indentData}`);
           data[j][i] = tmp2;
         }
       }
-      return matrix2;
+      return matrix;
     }
     function hypotenuse(a, b) {
       let r = 0;
@@ -16914,9 +16914,9 @@ ${indentData}`);
       }
       return 0;
     }
-    var QrDecomposition2 = class {
+    var QrDecomposition = class {
       constructor(value) {
-        value = WrapperMatrix2D2.checkMatrix(value);
+        value = WrapperMatrix2D.checkMatrix(value);
         let qr = value.clone();
         let m = value.rows;
         let n = value.columns;
@@ -16952,7 +16952,7 @@ ${indentData}`);
         this.Rdiag = rdiag;
       }
       solve(value) {
-        value = Matrix3.checkMatrix(value);
+        value = Matrix.checkMatrix(value);
         let qr = this.QR;
         let m = qr.rows;
         if (value.rows !== m) {
@@ -17001,7 +17001,7 @@ ${indentData}`);
       get upperTriangularMatrix() {
         let qr = this.QR;
         let n = qr.columns;
-        let X = new Matrix3(n, n);
+        let X = new Matrix(n, n);
         let i, j;
         for (i = 0; i < n; i++) {
           for (j = 0; j < n; j++) {
@@ -17020,7 +17020,7 @@ ${indentData}`);
         let qr = this.QR;
         let rows = qr.rows;
         let columns = qr.columns;
-        let X = new Matrix3(rows, columns);
+        let X = new Matrix(rows, columns);
         let i, j, k, s;
         for (k = columns - 1; k >= 0; k--) {
           for (i = 0; i < rows; i++) {
@@ -17043,9 +17043,9 @@ ${indentData}`);
         return X;
       }
     };
-    var SingularValueDecomposition2 = class {
+    var SingularValueDecomposition = class {
       constructor(value, options2 = {}) {
-        value = WrapperMatrix2D2.checkMatrix(value);
+        value = WrapperMatrix2D.checkMatrix(value);
         if (value.isEmpty()) {
           throw new Error("Matrix must be non-empty");
         }
@@ -17081,8 +17081,8 @@ ${indentData}`);
         let nu = Math.min(m, n);
         let ni = Math.min(m + 1, n);
         let s = new Float64Array(ni);
-        let U = new Matrix3(nu, m);
-        let V = new Matrix3(n, n);
+        let U = new Matrix(nu, m);
+        let V = new Matrix(n, n);
         let e = new Float64Array(n);
         let work = new Float64Array(m);
         let si = new Float64Array(ni);
@@ -17428,7 +17428,7 @@ ${indentData}`);
         let Y2 = value;
         let e = this.threshold;
         let scols = this.s.length;
-        let Ls = Matrix3.zeros(scols, scols);
+        let Ls = Matrix.zeros(scols, scols);
         for (let i = 0; i < scols; i++) {
           if (Math.abs(this.s[i]) <= e) {
             Ls.set(i, i, 0);
@@ -17441,7 +17441,7 @@ ${indentData}`);
         let VL = V.mmul(Ls);
         let vrows = V.rows;
         let urows = U.rows;
-        let VLU = Matrix3.zeros(vrows, urows);
+        let VLU = Matrix.zeros(vrows, urows);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < urows; j++) {
             let sum = 0;
@@ -17454,14 +17454,14 @@ ${indentData}`);
         return VLU.mmul(Y2);
       }
       solveForDiagonal(value) {
-        return this.solve(Matrix3.diag(value));
+        return this.solve(Matrix.diag(value));
       }
       inverse() {
         let V = this.V;
         let e = this.threshold;
         let vrows = V.rows;
         let vcols = V.columns;
-        let X = new Matrix3(vrows, this.s.length);
+        let X = new Matrix(vrows, this.s.length);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < vcols; j++) {
             if (Math.abs(this.s[j]) > e) {
@@ -17472,7 +17472,7 @@ ${indentData}`);
         let U = this.U;
         let urows = U.rows;
         let ucols = U.columns;
-        let Y2 = new Matrix3(vrows, urows);
+        let Y2 = new Matrix(vrows, urows);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < urows; j++) {
             let sum = 0;
@@ -17514,50 +17514,50 @@ ${indentData}`);
         return this.V;
       }
       get diagonalMatrix() {
-        return Matrix3.diag(this.s);
+        return Matrix.diag(this.s);
       }
     };
-    function inverse2(matrix2, useSVD = false) {
-      matrix2 = WrapperMatrix2D2.checkMatrix(matrix2);
+    function inverse(matrix, useSVD = false) {
+      matrix = WrapperMatrix2D.checkMatrix(matrix);
       if (useSVD) {
-        return new SingularValueDecomposition2(matrix2).inverse();
+        return new SingularValueDecomposition(matrix).inverse();
       } else {
-        return solve2(matrix2, Matrix3.eye(matrix2.rows));
+        return solve(matrix, Matrix.eye(matrix.rows));
       }
     }
-    function solve2(leftHandSide, rightHandSide, useSVD = false) {
-      leftHandSide = WrapperMatrix2D2.checkMatrix(leftHandSide);
-      rightHandSide = WrapperMatrix2D2.checkMatrix(rightHandSide);
+    function solve(leftHandSide, rightHandSide, useSVD = false) {
+      leftHandSide = WrapperMatrix2D.checkMatrix(leftHandSide);
+      rightHandSide = WrapperMatrix2D.checkMatrix(rightHandSide);
       if (useSVD) {
-        return new SingularValueDecomposition2(leftHandSide).solve(rightHandSide);
+        return new SingularValueDecomposition(leftHandSide).solve(rightHandSide);
       } else {
-        return leftHandSide.isSquare() ? new LuDecomposition2(leftHandSide).solve(rightHandSide) : new QrDecomposition2(leftHandSide).solve(rightHandSide);
+        return leftHandSide.isSquare() ? new LuDecomposition(leftHandSide).solve(rightHandSide) : new QrDecomposition(leftHandSide).solve(rightHandSide);
       }
     }
-    function determinant2(matrix2) {
-      matrix2 = Matrix3.checkMatrix(matrix2);
-      if (matrix2.isSquare()) {
-        if (matrix2.columns === 0) {
+    function determinant(matrix) {
+      matrix = Matrix.checkMatrix(matrix);
+      if (matrix.isSquare()) {
+        if (matrix.columns === 0) {
           return 1;
         }
         let a, b, c, d;
-        if (matrix2.columns === 2) {
-          a = matrix2.get(0, 0);
-          b = matrix2.get(0, 1);
-          c = matrix2.get(1, 0);
-          d = matrix2.get(1, 1);
+        if (matrix.columns === 2) {
+          a = matrix.get(0, 0);
+          b = matrix.get(0, 1);
+          c = matrix.get(1, 0);
+          d = matrix.get(1, 1);
           return a * d - b * c;
-        } else if (matrix2.columns === 3) {
+        } else if (matrix.columns === 3) {
           let subMatrix0, subMatrix1, subMatrix2;
-          subMatrix0 = new MatrixSelectionView2(matrix2, [1, 2], [1, 2]);
-          subMatrix1 = new MatrixSelectionView2(matrix2, [1, 2], [0, 2]);
-          subMatrix2 = new MatrixSelectionView2(matrix2, [1, 2], [0, 1]);
-          a = matrix2.get(0, 0);
-          b = matrix2.get(0, 1);
-          c = matrix2.get(0, 2);
-          return a * determinant2(subMatrix0) - b * determinant2(subMatrix1) + c * determinant2(subMatrix2);
+          subMatrix0 = new MatrixSelectionView(matrix, [1, 2], [1, 2]);
+          subMatrix1 = new MatrixSelectionView(matrix, [1, 2], [0, 2]);
+          subMatrix2 = new MatrixSelectionView(matrix, [1, 2], [0, 1]);
+          a = matrix.get(0, 0);
+          b = matrix.get(0, 1);
+          c = matrix.get(0, 2);
+          return a * determinant(subMatrix0) - b * determinant(subMatrix1) + c * determinant(subMatrix2);
         } else {
-          return new LuDecomposition2(matrix2).determinant;
+          return new LuDecomposition(matrix).determinant;
         }
       } else {
         throw Error("determinant can only be calculated for a square matrix");
@@ -17572,11 +17572,11 @@ ${indentData}`);
       }
       return range;
     }
-    function dependenciesOneRow(error, matrix2, index, thresholdValue = 1e-9, thresholdError = 1e-9) {
+    function dependenciesOneRow(error, matrix, index, thresholdValue = 1e-9, thresholdError = 1e-9) {
       if (error > thresholdError) {
-        return new Array(matrix2.rows + 1).fill(0);
+        return new Array(matrix.rows + 1).fill(0);
       } else {
-        let returnArray = matrix2.addRow(index, [0]);
+        let returnArray = matrix.addRow(index, [0]);
         for (let i = 0; i < returnArray.rows; i++) {
           if (Math.abs(returnArray.get(i, 0)) < thresholdValue) {
             returnArray.set(i, 0, 0);
@@ -17585,18 +17585,18 @@ ${indentData}`);
         return returnArray.to1DArray();
       }
     }
-    function linearDependencies2(matrix2, options2 = {}) {
+    function linearDependencies(matrix, options2 = {}) {
       const { thresholdValue = 1e-9, thresholdError = 1e-9 } = options2;
-      matrix2 = Matrix3.checkMatrix(matrix2);
-      let n = matrix2.rows;
-      let results = new Matrix3(n, n);
+      matrix = Matrix.checkMatrix(matrix);
+      let n = matrix.rows;
+      let results = new Matrix(n, n);
       for (let i = 0; i < n; i++) {
-        let b = Matrix3.columnVector(matrix2.getRow(i));
-        let Abis = matrix2.subMatrixRow(xrange(n, i)).transpose();
-        let svd = new SingularValueDecomposition2(Abis);
+        let b = Matrix.columnVector(matrix.getRow(i));
+        let Abis = matrix.subMatrixRow(xrange(n, i)).transpose();
+        let svd = new SingularValueDecomposition(Abis);
         let x = svd.solve(b);
-        let scale = Matrix3.abs(b).max() || 1;
-        let error = Matrix3.sub(b, Abis.mmul(x)).abs().max() / scale;
+        let scale = Matrix.abs(b).max() || 1;
+        let error = Matrix.sub(b, Abis.mmul(x)).abs().max() / scale;
         results.setRow(
           i,
           dependenciesOneRow(error, x, i, thresholdValue, thresholdError)
@@ -17604,16 +17604,16 @@ ${indentData}`);
       }
       return results;
     }
-    function pseudoInverse2(matrix2, threshold = Number.EPSILON) {
-      matrix2 = Matrix3.checkMatrix(matrix2);
-      if (matrix2.isEmpty()) {
-        return matrix2.transpose();
+    function pseudoInverse(matrix, threshold = Number.EPSILON) {
+      matrix = Matrix.checkMatrix(matrix);
+      if (matrix.isEmpty()) {
+        return matrix.transpose();
       }
-      let svdSolution = new SingularValueDecomposition2(matrix2, { autoTranspose: true });
+      let svdSolution = new SingularValueDecomposition(matrix, { autoTranspose: true });
       let U = svdSolution.leftSingularVectors;
       let V = svdSolution.rightSingularVectors;
       let s = svdSolution.diagonal;
-      const cutoff = threshold * Math.max(matrix2.rows, matrix2.columns) * s[0];
+      const cutoff = threshold * Math.max(matrix.rows, matrix.columns) * s[0];
       for (let i = 0; i < s.length; i++) {
         if (Math.abs(s[i]) > cutoff) {
           s[i] = 1 / s[i];
@@ -17621,17 +17621,17 @@ ${indentData}`);
           s[i] = 0;
         }
       }
-      return V.mmul(Matrix3.diag(s).mmul(U.transpose()));
+      return V.mmul(Matrix.diag(s).mmul(U.transpose()));
     }
-    function covariance2(xMatrix, yMatrix = xMatrix, options2 = {}) {
-      xMatrix = new Matrix3(xMatrix);
+    function covariance(xMatrix, yMatrix = xMatrix, options2 = {}) {
+      xMatrix = new Matrix(xMatrix);
       let yIsSame = false;
-      if (typeof yMatrix === "object" && !Matrix3.isMatrix(yMatrix) && !isAnyArray2(yMatrix)) {
+      if (typeof yMatrix === "object" && !Matrix.isMatrix(yMatrix) && !isAnyArray(yMatrix)) {
         options2 = yMatrix;
         yMatrix = xMatrix;
         yIsSame = true;
       } else {
-        yMatrix = new Matrix3(yMatrix);
+        yMatrix = new Matrix(yMatrix);
       }
       if (xMatrix.rows !== yMatrix.rows) {
         throw new TypeError("Both matrices must have the same number of rows");
@@ -17651,15 +17651,15 @@ ${indentData}`);
       }
       return cov;
     }
-    function correlation2(xMatrix, yMatrix = xMatrix, options2 = {}) {
-      xMatrix = new Matrix3(xMatrix);
+    function correlation(xMatrix, yMatrix = xMatrix, options2 = {}) {
+      xMatrix = new Matrix(xMatrix);
       let yIsSame = false;
-      if (typeof yMatrix === "object" && !Matrix3.isMatrix(yMatrix) && !isAnyArray2(yMatrix)) {
+      if (typeof yMatrix === "object" && !Matrix.isMatrix(yMatrix) && !isAnyArray(yMatrix)) {
         options2 = yMatrix;
         yMatrix = xMatrix;
         yIsSame = true;
       } else {
-        yMatrix = new Matrix3(yMatrix);
+        yMatrix = new Matrix(yMatrix);
       }
       if (xMatrix.rows !== yMatrix.rows) {
         throw new TypeError("Both matrices must have the same number of rows");
@@ -17691,27 +17691,27 @@ ${indentData}`);
       }
       return corr;
     }
-    var EigenvalueDecomposition2 = class {
-      constructor(matrix2, options2 = {}) {
+    var EigenvalueDecomposition = class {
+      constructor(matrix, options2 = {}) {
         const { assumeSymmetric = false } = options2;
-        matrix2 = WrapperMatrix2D2.checkMatrix(matrix2);
-        if (!matrix2.isSquare()) {
+        matrix = WrapperMatrix2D.checkMatrix(matrix);
+        if (!matrix.isSquare()) {
           throw new Error("Matrix is not a square matrix");
         }
-        if (matrix2.isEmpty()) {
+        if (matrix.isEmpty()) {
           throw new Error("Matrix must be non-empty");
         }
-        let n = matrix2.columns;
-        let V = new Matrix3(n, n);
+        let n = matrix.columns;
+        let V = new Matrix(n, n);
         let d = new Float64Array(n);
         let e = new Float64Array(n);
-        let value = matrix2;
+        let value = matrix;
         let i, j;
         let isSymmetric = false;
         if (assumeSymmetric) {
           isSymmetric = true;
         } else {
-          isSymmetric = matrix2.isSymmetric();
+          isSymmetric = matrix.isSymmetric();
         }
         if (isSymmetric) {
           for (i = 0; i < n; i++) {
@@ -17723,7 +17723,7 @@ ${indentData}`);
           tql2(n, e, d, V);
           transposeSquareInPlace(V);
         } else {
-          let H = new Matrix3(n, n);
+          let H = new Matrix(n, n);
           let ort = new Float64Array(n);
           for (j = 0; j < n; j++) {
             for (i = 0; i < n; i++) {
@@ -17751,7 +17751,7 @@ ${indentData}`);
         let n = this.n;
         let e = this.e;
         let d = this.d;
-        let X = new Matrix3(n, n);
+        let X = new Matrix(n, n);
         let i, j;
         for (i = 0; i < n; i++) {
           for (j = 0; j < n; j++) {
@@ -18380,15 +18380,15 @@ ${indentData}`);
         return [(r * xr2 + xi) / d, (r * xi - xr2) / d];
       }
     }
-    var CholeskyDecomposition2 = class {
+    var CholeskyDecomposition = class {
       constructor(value) {
-        value = WrapperMatrix2D2.checkMatrix(value);
+        value = WrapperMatrix2D.checkMatrix(value);
         if (!value.isSymmetric()) {
           throw new Error("Matrix is not symmetric");
         }
         let a = value;
         let dimension = a.rows;
-        let l2 = new Matrix3(dimension, dimension);
+        let l2 = new Matrix(dimension, dimension);
         let positiveDefinite = true;
         let i, j, k;
         for (j = 0; j < dimension; j++) {
@@ -18416,7 +18416,7 @@ ${indentData}`);
         return this.positiveDefinite;
       }
       solve(value) {
-        value = WrapperMatrix2D2.checkMatrix(value);
+        value = WrapperMatrix2D.checkMatrix(value);
         let l2 = this.L;
         let dimension = l2.rows;
         if (value.rows !== dimension) {
@@ -18452,7 +18452,7 @@ ${indentData}`);
     };
     var nipals = class {
       constructor(X, options2 = {}) {
-        X = WrapperMatrix2D2.checkMatrix(X);
+        X = WrapperMatrix2D.checkMatrix(X);
         let { Y: Y2 } = options2;
         const {
           scaleScores = false,
@@ -18461,10 +18461,10 @@ ${indentData}`);
         } = options2;
         let u;
         if (Y2) {
-          if (isAnyArray2(Y2) && typeof Y2[0] === "number") {
-            Y2 = Matrix3.columnVector(Y2);
+          if (isAnyArray(Y2) && typeof Y2[0] === "number") {
+            Y2 = Matrix.columnVector(Y2);
           } else {
-            Y2 = WrapperMatrix2D2.checkMatrix(Y2);
+            Y2 = WrapperMatrix2D.checkMatrix(Y2);
           }
           if (Y2.rows !== X.rows) {
             throw new Error("Y should have the same number of rows as X");
@@ -18520,42 +18520,42 @@ ${indentData}`);
         }
       }
     };
-    exports.AbstractMatrix = AbstractMatrix2;
-    exports.CHO = CholeskyDecomposition2;
-    exports.CholeskyDecomposition = CholeskyDecomposition2;
-    exports.DistanceMatrix = DistanceMatrix2;
-    exports.EVD = EigenvalueDecomposition2;
-    exports.EigenvalueDecomposition = EigenvalueDecomposition2;
-    exports.LU = LuDecomposition2;
-    exports.LuDecomposition = LuDecomposition2;
-    exports.Matrix = Matrix3;
-    exports.MatrixColumnSelectionView = MatrixColumnSelectionView2;
-    exports.MatrixColumnView = MatrixColumnView2;
-    exports.MatrixFlipColumnView = MatrixFlipColumnView2;
-    exports.MatrixFlipRowView = MatrixFlipRowView2;
-    exports.MatrixRowSelectionView = MatrixRowSelectionView2;
-    exports.MatrixRowView = MatrixRowView2;
-    exports.MatrixSelectionView = MatrixSelectionView2;
-    exports.MatrixSubView = MatrixSubView2;
-    exports.MatrixTransposeView = MatrixTransposeView2;
+    exports.AbstractMatrix = AbstractMatrix;
+    exports.CHO = CholeskyDecomposition;
+    exports.CholeskyDecomposition = CholeskyDecomposition;
+    exports.DistanceMatrix = DistanceMatrix;
+    exports.EVD = EigenvalueDecomposition;
+    exports.EigenvalueDecomposition = EigenvalueDecomposition;
+    exports.LU = LuDecomposition;
+    exports.LuDecomposition = LuDecomposition;
+    exports.Matrix = Matrix;
+    exports.MatrixColumnSelectionView = MatrixColumnSelectionView;
+    exports.MatrixColumnView = MatrixColumnView;
+    exports.MatrixFlipColumnView = MatrixFlipColumnView;
+    exports.MatrixFlipRowView = MatrixFlipRowView;
+    exports.MatrixRowSelectionView = MatrixRowSelectionView;
+    exports.MatrixRowView = MatrixRowView;
+    exports.MatrixSelectionView = MatrixSelectionView;
+    exports.MatrixSubView = MatrixSubView;
+    exports.MatrixTransposeView = MatrixTransposeView;
     exports.NIPALS = nipals;
     exports.Nipals = nipals;
-    exports.QR = QrDecomposition2;
-    exports.QrDecomposition = QrDecomposition2;
-    exports.SVD = SingularValueDecomposition2;
-    exports.SingularValueDecomposition = SingularValueDecomposition2;
-    exports.SymmetricMatrix = SymmetricMatrix2;
-    exports.WrapperMatrix1D = WrapperMatrix1D2;
-    exports.WrapperMatrix2D = WrapperMatrix2D2;
-    exports.correlation = correlation2;
-    exports.covariance = covariance2;
-    exports.default = Matrix3;
-    exports.determinant = determinant2;
-    exports.inverse = inverse2;
-    exports.linearDependencies = linearDependencies2;
-    exports.pseudoInverse = pseudoInverse2;
-    exports.solve = solve2;
-    exports.wrap = wrap2;
+    exports.QR = QrDecomposition;
+    exports.QrDecomposition = QrDecomposition;
+    exports.SVD = SingularValueDecomposition;
+    exports.SingularValueDecomposition = SingularValueDecomposition;
+    exports.SymmetricMatrix = SymmetricMatrix;
+    exports.WrapperMatrix1D = WrapperMatrix1D;
+    exports.WrapperMatrix2D = WrapperMatrix2D;
+    exports.correlation = correlation;
+    exports.covariance = covariance;
+    exports.default = Matrix;
+    exports.determinant = determinant;
+    exports.inverse = inverse;
+    exports.linearDependencies = linearDependencies;
+    exports.pseudoInverse = pseudoInverse;
+    exports.solve = solve;
+    exports.wrap = wrap;
   }
 });
 
@@ -18599,7 +18599,7 @@ var require_lib2 = __commonJS({
       }
       return new mlMatrix.Matrix(ans);
     }
-    function step2(data, params, damping, gradientDifference, parameterizedFunction) {
+    function step(data, params, damping, gradientDifference, parameterizedFunction) {
       let value = damping * gradientDifference * gradientDifference;
       let identity = mlMatrix.Matrix.eye(params.length, params.length, value);
       const func = parameterizedFunction(params);
@@ -18659,7 +18659,7 @@ var require_lib2 = __commonJS({
       let converged = error <= errorTolerance;
       let iteration;
       for (iteration = 0; iteration < maxIterations && !converged; iteration++) {
-        parameters = step2(
+        parameters = step(
           data,
           parameters,
           damping,
@@ -18722,22 +18722,22 @@ var require_umap = __commonJS({
       return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
-            step2(generator.next(value));
+            step(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step2(generator["throw"](value));
+            step(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step2(result) {
+        function step(result) {
           result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step2((generator = generator.apply(thisArg, _arguments || [])).next());
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     var __generator = exports && exports.__generator || function(thisArg, body) {
@@ -18750,10 +18750,10 @@ var require_umap = __commonJS({
       }), g;
       function verb(n) {
         return function(v) {
-          return step2([n, v]);
+          return step([n, v]);
         };
       }
-      function step2(op) {
+      function step(op) {
         if (f) throw new TypeError("Generator is already executing.");
         while (_) try {
           if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
@@ -18836,7 +18836,7 @@ var require_umap = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.initTransform = exports.resetLocalConnectivity = exports.fastIntersection = exports.findABParams = exports.cosine = exports.euclidean = exports.UMAP = void 0;
     var heap = __importStar(require_heap());
-    var matrix2 = __importStar(require_matrix());
+    var matrix = __importStar(require_matrix());
     var nnDescent = __importStar(require_nn_descent());
     var tree = __importStar(require_tree());
     var utils = __importStar(require_utils2());
@@ -18960,7 +18960,7 @@ var require_umap = __commonJS({
         var knnIndices = this.knnIndices;
         var knnDistances = this.knnDistances;
         var dims = [X.length, X.length];
-        var searchGraph = new matrix2.SparseMatrix([], [], [], dims);
+        var searchGraph = new matrix.SparseMatrix([], [], [], dims);
         for (var i = 0; i < knnIndices.length; i++) {
           var knn = knnIndices[i];
           var distances = knnDistances[i];
@@ -18972,8 +18972,8 @@ var require_umap = __commonJS({
             }
           }
         }
-        var transpose = matrix2.transpose(searchGraph);
-        return matrix2.maximum(searchGraph, transpose);
+        var transpose = matrix.transpose(searchGraph);
+        return matrix.maximum(searchGraph, transpose);
       };
       UMAP3.prototype.transform = function(toTransform) {
         var _this = this;
@@ -18996,9 +18996,9 @@ var require_umap = __commonJS({
         var _b2 = this.smoothKNNDistance(distances, this.nNeighbors, adjustedLocalConnectivity), sigmas = _b2.sigmas, rhos = _b2.rhos;
         var _c2 = this.computeMembershipStrengths(indices, distances, sigmas, rhos), rows = _c2.rows, cols = _c2.cols, vals = _c2.vals;
         var size = [toTransform.length, rawData.length];
-        var graph = new matrix2.SparseMatrix(rows, cols, vals, size);
-        var normed = matrix2.normalize(graph, "l1");
-        var csrMatrix = matrix2.getCSR(normed);
+        var graph = new matrix.SparseMatrix(rows, cols, vals, size);
+        var normed = matrix.normalize(graph, "l1");
+        var csrMatrix = matrix.getCSR(normed);
         var nPoints = toTransform.length;
         var eIndices = utils.reshape2d(csrMatrix.indices, nPoints, this.nNeighbors);
         var eWeights = utils.reshape2d(csrMatrix.values, nPoints, this.nNeighbors);
@@ -19010,7 +19010,7 @@ var require_umap = __commonJS({
         graph = graph.map(function(value) {
           return value < graphMax / nEpochs ? 0 : value;
         });
-        graph = matrix2.eliminateZeros(graph);
+        graph = matrix.eliminateZeros(graph);
         var epochsPerSample = this.makeEpochsPerSample(graph.getValues(), nEpochs);
         var head = graph.getRows();
         var tail = graph.getCols();
@@ -19074,13 +19074,13 @@ var require_umap = __commonJS({
         var _d2 = this.smoothKNNDistance(knnDistances, nNeighbors, localConnectivity), sigmas = _d2.sigmas, rhos = _d2.rhos;
         var _e2 = this.computeMembershipStrengths(knnIndices, knnDistances, sigmas, rhos), rows = _e2.rows, cols = _e2.cols, vals = _e2.vals;
         var size = [X.length, X.length];
-        var sparseMatrix = new matrix2.SparseMatrix(rows, cols, vals, size);
-        var transpose = matrix2.transpose(sparseMatrix);
-        var prodMatrix = matrix2.pairwiseMultiply(sparseMatrix, transpose);
-        var a = matrix2.subtract(matrix2.add(sparseMatrix, transpose), prodMatrix);
-        var b = matrix2.multiplyScalar(a, setOpMixRatio);
-        var c = matrix2.multiplyScalar(prodMatrix, 1 - setOpMixRatio);
-        var result = matrix2.add(b, c);
+        var sparseMatrix = new matrix.SparseMatrix(rows, cols, vals, size);
+        var transpose = matrix.transpose(sparseMatrix);
+        var prodMatrix = matrix.pairwiseMultiply(sparseMatrix, transpose);
+        var a = matrix.subtract(matrix.add(sparseMatrix, transpose), prodMatrix);
+        var b = matrix.multiplyScalar(a, setOpMixRatio);
+        var c = matrix.multiplyScalar(prodMatrix, 1 - setOpMixRatio);
+        var result = matrix.add(b, c);
         return result;
       };
       UMAP3.prototype.categoricalSimplicialSetIntersection = function(simplicialSet, target, farDist, unknownDist) {
@@ -19088,7 +19088,7 @@ var require_umap = __commonJS({
           unknownDist = 1;
         }
         var intersection = fastIntersection(simplicialSet, target, unknownDist, farDist);
-        intersection = matrix2.eliminateZeros(intersection);
+        intersection = matrix.eliminateZeros(intersection);
         return resetLocalConnectivity(intersection);
       };
       UMAP3.prototype.smoothKNNDistance = function(distances, k, localConnectivity, nIter, bandwidth) {
@@ -19346,7 +19346,7 @@ var require_umap = __commonJS({
           };
         }
         return new Promise(function(resolve3, reject) {
-          var step2 = function() {
+          var step = function() {
             return __awaiter2(_this, void 0, void 0, function() {
               var _a5, nEpochs, currentEpoch, epochCompleted, shouldStop, isFinished;
               return __generator(this, function(_b2) {
@@ -19358,7 +19358,7 @@ var require_umap = __commonJS({
                   isFinished = epochCompleted === nEpochs;
                   if (!shouldStop && !isFinished) {
                     setTimeout(function() {
-                      return step2();
+                      return step();
                     }, 0);
                   } else {
                     return [2, resolve3(isFinished)];
@@ -19371,7 +19371,7 @@ var require_umap = __commonJS({
             });
           };
           setTimeout(function() {
-            return step2();
+            return step();
           }, 0);
         });
       };
@@ -19522,11 +19522,11 @@ var require_umap = __commonJS({
     }
     exports.fastIntersection = fastIntersection;
     function resetLocalConnectivity(simplicialSet) {
-      simplicialSet = matrix2.normalize(simplicialSet, "max");
-      var transpose = matrix2.transpose(simplicialSet);
-      var prodMatrix = matrix2.pairwiseMultiply(transpose, simplicialSet);
-      simplicialSet = matrix2.add(simplicialSet, matrix2.subtract(transpose, prodMatrix));
-      return matrix2.eliminateZeros(simplicialSet);
+      simplicialSet = matrix.normalize(simplicialSet, "max");
+      var transpose = matrix.transpose(simplicialSet);
+      var prodMatrix = matrix.pairwiseMultiply(transpose, simplicialSet);
+      simplicialSet = matrix.add(simplicialSet, matrix.subtract(transpose, prodMatrix));
+      return matrix.eliminateZeros(simplicialSet);
     }
     exports.resetLocalConnectivity = resetLocalConnectivity;
     function initTransform(indices, weights, embedding) {
@@ -19556,664 +19556,6 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports, "UMAP", { enumerable: true, get: function() {
       return umap_1.UMAP;
     } });
-  }
-});
-
-// node_modules/fft.js/lib/fft.js
-var require_fft = __commonJS({
-  "node_modules/fft.js/lib/fft.js"(exports, module) {
-    "use strict";
-    function FFT2(size) {
-      this.size = size | 0;
-      if (this.size <= 1 || (this.size & this.size - 1) !== 0)
-        throw new Error("FFT size must be a power of two and bigger than 1");
-      this._csize = size << 1;
-      var table2 = new Array(this.size * 2);
-      for (var i = 0; i < table2.length; i += 2) {
-        const angle = Math.PI * i / this.size;
-        table2[i] = Math.cos(angle);
-        table2[i + 1] = -Math.sin(angle);
-      }
-      this.table = table2;
-      var power = 0;
-      for (var t = 1; this.size > t; t <<= 1)
-        power++;
-      this._width = power % 2 === 0 ? power - 1 : power;
-      this._bitrev = new Array(1 << this._width);
-      for (var j = 0; j < this._bitrev.length; j++) {
-        this._bitrev[j] = 0;
-        for (var shift = 0; shift < this._width; shift += 2) {
-          var revShift = this._width - shift - 2;
-          this._bitrev[j] |= (j >>> shift & 3) << revShift;
-        }
-      }
-      this._out = null;
-      this._data = null;
-      this._inv = 0;
-    }
-    module.exports = FFT2;
-    FFT2.prototype.fromComplexArray = function fromComplexArray(complex, storage) {
-      var res = storage || new Array(complex.length >>> 1);
-      for (var i = 0; i < complex.length; i += 2)
-        res[i >>> 1] = complex[i];
-      return res;
-    };
-    FFT2.prototype.createComplexArray = function createComplexArray() {
-      const res = new Array(this._csize);
-      for (var i = 0; i < res.length; i++)
-        res[i] = 0;
-      return res;
-    };
-    FFT2.prototype.toComplexArray = function toComplexArray(input, storage) {
-      var res = storage || this.createComplexArray();
-      for (var i = 0; i < res.length; i += 2) {
-        res[i] = input[i >>> 1];
-        res[i + 1] = 0;
-      }
-      return res;
-    };
-    FFT2.prototype.completeSpectrum = function completeSpectrum(spectrum) {
-      var size = this._csize;
-      var half = size >>> 1;
-      for (var i = 2; i < half; i += 2) {
-        spectrum[size - i] = spectrum[i];
-        spectrum[size - i + 1] = -spectrum[i + 1];
-      }
-    };
-    FFT2.prototype.transform = function transform2(out, data) {
-      if (out === data)
-        throw new Error("Input and output buffers must be different");
-      this._out = out;
-      this._data = data;
-      this._inv = 0;
-      this._transform4();
-      this._out = null;
-      this._data = null;
-    };
-    FFT2.prototype.realTransform = function realTransform(out, data) {
-      if (out === data)
-        throw new Error("Input and output buffers must be different");
-      this._out = out;
-      this._data = data;
-      this._inv = 0;
-      this._realTransform4();
-      this._out = null;
-      this._data = null;
-    };
-    FFT2.prototype.inverseTransform = function inverseTransform(out, data) {
-      if (out === data)
-        throw new Error("Input and output buffers must be different");
-      this._out = out;
-      this._data = data;
-      this._inv = 1;
-      this._transform4();
-      for (var i = 0; i < out.length; i++)
-        out[i] /= this.size;
-      this._out = null;
-      this._data = null;
-    };
-    FFT2.prototype._transform4 = function _transform4() {
-      var out = this._out;
-      var size = this._csize;
-      var width = this._width;
-      var step2 = 1 << width;
-      var len = size / step2 << 1;
-      var outOff;
-      var t;
-      var bitrev = this._bitrev;
-      if (len === 4) {
-        for (outOff = 0, t = 0; outOff < size; outOff += len, t++) {
-          const off = bitrev[t];
-          this._singleTransform2(outOff, off, step2);
-        }
-      } else {
-        for (outOff = 0, t = 0; outOff < size; outOff += len, t++) {
-          const off = bitrev[t];
-          this._singleTransform4(outOff, off, step2);
-        }
-      }
-      var inv = this._inv ? -1 : 1;
-      var table2 = this.table;
-      for (step2 >>= 2; step2 >= 2; step2 >>= 2) {
-        len = size / step2 << 1;
-        var quarterLen = len >>> 2;
-        for (outOff = 0; outOff < size; outOff += len) {
-          var limit = outOff + quarterLen;
-          for (var i = outOff, k = 0; i < limit; i += 2, k += step2) {
-            const A = i;
-            const B = A + quarterLen;
-            const C = B + quarterLen;
-            const D = C + quarterLen;
-            const Ar = out[A];
-            const Ai = out[A + 1];
-            const Br = out[B];
-            const Bi = out[B + 1];
-            const Cr = out[C];
-            const Ci = out[C + 1];
-            const Dr = out[D];
-            const Di = out[D + 1];
-            const MAr = Ar;
-            const MAi = Ai;
-            const tableBr = table2[k];
-            const tableBi = inv * table2[k + 1];
-            const MBr = Br * tableBr - Bi * tableBi;
-            const MBi = Br * tableBi + Bi * tableBr;
-            const tableCr = table2[2 * k];
-            const tableCi = inv * table2[2 * k + 1];
-            const MCr = Cr * tableCr - Ci * tableCi;
-            const MCi = Cr * tableCi + Ci * tableCr;
-            const tableDr = table2[3 * k];
-            const tableDi = inv * table2[3 * k + 1];
-            const MDr = Dr * tableDr - Di * tableDi;
-            const MDi = Dr * tableDi + Di * tableDr;
-            const T0r = MAr + MCr;
-            const T0i = MAi + MCi;
-            const T1r = MAr - MCr;
-            const T1i = MAi - MCi;
-            const T2r = MBr + MDr;
-            const T2i = MBi + MDi;
-            const T3r = inv * (MBr - MDr);
-            const T3i = inv * (MBi - MDi);
-            const FAr = T0r + T2r;
-            const FAi = T0i + T2i;
-            const FCr = T0r - T2r;
-            const FCi = T0i - T2i;
-            const FBr = T1r + T3i;
-            const FBi = T1i - T3r;
-            const FDr = T1r - T3i;
-            const FDi = T1i + T3r;
-            out[A] = FAr;
-            out[A + 1] = FAi;
-            out[B] = FBr;
-            out[B + 1] = FBi;
-            out[C] = FCr;
-            out[C + 1] = FCi;
-            out[D] = FDr;
-            out[D + 1] = FDi;
-          }
-        }
-      }
-    };
-    FFT2.prototype._singleTransform2 = function _singleTransform2(outOff, off, step2) {
-      const out = this._out;
-      const data = this._data;
-      const evenR = data[off];
-      const evenI = data[off + 1];
-      const oddR = data[off + step2];
-      const oddI = data[off + step2 + 1];
-      const leftR = evenR + oddR;
-      const leftI = evenI + oddI;
-      const rightR = evenR - oddR;
-      const rightI = evenI - oddI;
-      out[outOff] = leftR;
-      out[outOff + 1] = leftI;
-      out[outOff + 2] = rightR;
-      out[outOff + 3] = rightI;
-    };
-    FFT2.prototype._singleTransform4 = function _singleTransform4(outOff, off, step2) {
-      const out = this._out;
-      const data = this._data;
-      const inv = this._inv ? -1 : 1;
-      const step22 = step2 * 2;
-      const step3 = step2 * 3;
-      const Ar = data[off];
-      const Ai = data[off + 1];
-      const Br = data[off + step2];
-      const Bi = data[off + step2 + 1];
-      const Cr = data[off + step22];
-      const Ci = data[off + step22 + 1];
-      const Dr = data[off + step3];
-      const Di = data[off + step3 + 1];
-      const T0r = Ar + Cr;
-      const T0i = Ai + Ci;
-      const T1r = Ar - Cr;
-      const T1i = Ai - Ci;
-      const T2r = Br + Dr;
-      const T2i = Bi + Di;
-      const T3r = inv * (Br - Dr);
-      const T3i = inv * (Bi - Di);
-      const FAr = T0r + T2r;
-      const FAi = T0i + T2i;
-      const FBr = T1r + T3i;
-      const FBi = T1i - T3r;
-      const FCr = T0r - T2r;
-      const FCi = T0i - T2i;
-      const FDr = T1r - T3i;
-      const FDi = T1i + T3r;
-      out[outOff] = FAr;
-      out[outOff + 1] = FAi;
-      out[outOff + 2] = FBr;
-      out[outOff + 3] = FBi;
-      out[outOff + 4] = FCr;
-      out[outOff + 5] = FCi;
-      out[outOff + 6] = FDr;
-      out[outOff + 7] = FDi;
-    };
-    FFT2.prototype._realTransform4 = function _realTransform4() {
-      var out = this._out;
-      var size = this._csize;
-      var width = this._width;
-      var step2 = 1 << width;
-      var len = size / step2 << 1;
-      var outOff;
-      var t;
-      var bitrev = this._bitrev;
-      if (len === 4) {
-        for (outOff = 0, t = 0; outOff < size; outOff += len, t++) {
-          const off = bitrev[t];
-          this._singleRealTransform2(outOff, off >>> 1, step2 >>> 1);
-        }
-      } else {
-        for (outOff = 0, t = 0; outOff < size; outOff += len, t++) {
-          const off = bitrev[t];
-          this._singleRealTransform4(outOff, off >>> 1, step2 >>> 1);
-        }
-      }
-      var inv = this._inv ? -1 : 1;
-      var table2 = this.table;
-      for (step2 >>= 2; step2 >= 2; step2 >>= 2) {
-        len = size / step2 << 1;
-        var halfLen = len >>> 1;
-        var quarterLen = halfLen >>> 1;
-        var hquarterLen = quarterLen >>> 1;
-        for (outOff = 0; outOff < size; outOff += len) {
-          for (var i = 0, k = 0; i <= hquarterLen; i += 2, k += step2) {
-            var A = outOff + i;
-            var B = A + quarterLen;
-            var C = B + quarterLen;
-            var D = C + quarterLen;
-            var Ar = out[A];
-            var Ai = out[A + 1];
-            var Br = out[B];
-            var Bi = out[B + 1];
-            var Cr = out[C];
-            var Ci = out[C + 1];
-            var Dr = out[D];
-            var Di = out[D + 1];
-            var MAr = Ar;
-            var MAi = Ai;
-            var tableBr = table2[k];
-            var tableBi = inv * table2[k + 1];
-            var MBr = Br * tableBr - Bi * tableBi;
-            var MBi = Br * tableBi + Bi * tableBr;
-            var tableCr = table2[2 * k];
-            var tableCi = inv * table2[2 * k + 1];
-            var MCr = Cr * tableCr - Ci * tableCi;
-            var MCi = Cr * tableCi + Ci * tableCr;
-            var tableDr = table2[3 * k];
-            var tableDi = inv * table2[3 * k + 1];
-            var MDr = Dr * tableDr - Di * tableDi;
-            var MDi = Dr * tableDi + Di * tableDr;
-            var T0r = MAr + MCr;
-            var T0i = MAi + MCi;
-            var T1r = MAr - MCr;
-            var T1i = MAi - MCi;
-            var T2r = MBr + MDr;
-            var T2i = MBi + MDi;
-            var T3r = inv * (MBr - MDr);
-            var T3i = inv * (MBi - MDi);
-            var FAr = T0r + T2r;
-            var FAi = T0i + T2i;
-            var FBr = T1r + T3i;
-            var FBi = T1i - T3r;
-            out[A] = FAr;
-            out[A + 1] = FAi;
-            out[B] = FBr;
-            out[B + 1] = FBi;
-            if (i === 0) {
-              var FCr = T0r - T2r;
-              var FCi = T0i - T2i;
-              out[C] = FCr;
-              out[C + 1] = FCi;
-              continue;
-            }
-            if (i === hquarterLen)
-              continue;
-            var ST0r = T1r;
-            var ST0i = -T1i;
-            var ST1r = T0r;
-            var ST1i = -T0i;
-            var ST2r = -inv * T3i;
-            var ST2i = -inv * T3r;
-            var ST3r = -inv * T2i;
-            var ST3i = -inv * T2r;
-            var SFAr = ST0r + ST2r;
-            var SFAi = ST0i + ST2i;
-            var SFBr = ST1r + ST3i;
-            var SFBi = ST1i - ST3r;
-            var SA = outOff + quarterLen - i;
-            var SB = outOff + halfLen - i;
-            out[SA] = SFAr;
-            out[SA + 1] = SFAi;
-            out[SB] = SFBr;
-            out[SB + 1] = SFBi;
-          }
-        }
-      }
-    };
-    FFT2.prototype._singleRealTransform2 = function _singleRealTransform2(outOff, off, step2) {
-      const out = this._out;
-      const data = this._data;
-      const evenR = data[off];
-      const oddR = data[off + step2];
-      const leftR = evenR + oddR;
-      const rightR = evenR - oddR;
-      out[outOff] = leftR;
-      out[outOff + 1] = 0;
-      out[outOff + 2] = rightR;
-      out[outOff + 3] = 0;
-    };
-    FFT2.prototype._singleRealTransform4 = function _singleRealTransform4(outOff, off, step2) {
-      const out = this._out;
-      const data = this._data;
-      const inv = this._inv ? -1 : 1;
-      const step22 = step2 * 2;
-      const step3 = step2 * 3;
-      const Ar = data[off];
-      const Br = data[off + step2];
-      const Cr = data[off + step22];
-      const Dr = data[off + step3];
-      const T0r = Ar + Cr;
-      const T1r = Ar - Cr;
-      const T2r = Br + Dr;
-      const T3r = inv * (Br - Dr);
-      const FAr = T0r + T2r;
-      const FBr = T1r;
-      const FBi = -T3r;
-      const FCr = T0r - T2r;
-      const FDr = T1r;
-      const FDi = T3r;
-      out[outOff] = FAr;
-      out[outOff + 1] = 0;
-      out[outOff + 2] = FBr;
-      out[outOff + 3] = FBi;
-      out[outOff + 4] = FCr;
-      out[outOff + 5] = 0;
-      out[outOff + 6] = FDr;
-      out[outOff + 7] = FDi;
-    };
-  }
-});
-
-// node_modules/ml-xsadd/lib/XSadd.js
-var require_XSadd = __commonJS({
-  "node_modules/ml-xsadd/lib/XSadd.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.XSadd = void 0;
-    var LOOP = 8;
-    var FLOAT_MUL = 1 / 16777216;
-    var sh1 = 15;
-    var sh2 = 18;
-    var sh3 = 11;
-    function multiplyUint32(n, m) {
-      n >>>= 0;
-      m >>>= 0;
-      const nlo = n & 65535;
-      const nhi = n - nlo;
-      return (nhi * m >>> 0) + nlo * m >>> 0;
-    }
-    var XSadd2 = class {
-      random;
-      state;
-      /**
-       * create an instance of XSadd with the specified seed
-       * @param [seed=Date.now()]
-       */
-      constructor(seed = Date.now()) {
-        this.state = new Uint32Array(4);
-        this.init(seed);
-        this.random = this.getFloat.bind(this);
-      }
-      /**
-       * Returns a 32-bit integer r (0 <= r < 2^32)
-       */
-      getUint32() {
-        this.nextState();
-        return this.state[3] + this.state[2] >>> 0;
-      }
-      /**
-       * Returns a floating point number r (0.0 <= r < 1.0)
-       */
-      getFloat() {
-        return (this.getUint32() >>> 8) * FLOAT_MUL;
-      }
-      init(seed) {
-        if (!Number.isInteger(seed)) {
-          throw new TypeError("seed must be an integer");
-        }
-        this.state[0] = seed;
-        this.state[1] = 0;
-        this.state[2] = 0;
-        this.state[3] = 0;
-        for (let i = 1; i < LOOP; i++) {
-          this.state[i & 3] ^= i + multiplyUint32(1812433253, this.state[i - 1 & 3] ^ this.state[i - 1 & 3] >>> 30 >>> 0) >>> 0;
-        }
-        this.periodCertification();
-        for (let i = 0; i < LOOP; i++) {
-          this.nextState();
-        }
-      }
-      periodCertification() {
-        if (this.state[0] === 0 && this.state[1] === 0 && this.state[2] === 0 && this.state[3] === 0) {
-          this.state[0] = 88;
-          this.state[1] = 83;
-          this.state[2] = 65;
-          this.state[3] = 68;
-        }
-      }
-      nextState() {
-        let t = this.state[0];
-        t ^= t << sh1;
-        t ^= t >>> sh2;
-        t ^= this.state[3] << sh3;
-        this.state[0] = this.state[1];
-        this.state[1] = this.state[2];
-        this.state[2] = this.state[3];
-        this.state[3] = t;
-      }
-    };
-    exports.XSadd = XSadd2;
-  }
-});
-
-// node_modules/ml-xsadd/lib/index.js
-var require_lib3 = __commonJS({
-  "node_modules/ml-xsadd/lib/index.js"(exports) {
-    "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
-          return m[k];
-        } };
-      }
-      Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
-    }));
-    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __exportStar(require_XSadd(), exports);
-  }
-});
-
-// node_modules/ml-random/lib/choice.js
-var require_choice = __commonJS({
-  "node_modules/ml-random/lib/choice.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var PROB_TOLERANCE = 1e-8;
-    function randomChoice(values, options2 = {}, random2 = Math.random) {
-      const { size = 1, replace = false, probabilities } = options2;
-      let valuesArr;
-      let cumSum;
-      if (typeof values === "number") {
-        valuesArr = getArray(values);
-      } else {
-        valuesArr = values.slice();
-      }
-      if (probabilities) {
-        if (!replace) {
-          throw new Error("choice with probabilities and no replacement is not implemented");
-        }
-        if (probabilities.length !== valuesArr.length) {
-          throw new Error("the length of probabilities option should be equal to the number of choices");
-        }
-        cumSum = [probabilities[0]];
-        for (let i = 1; i < probabilities.length; i++) {
-          cumSum[i] = cumSum[i - 1] + probabilities[i];
-        }
-        if (Math.abs(1 - cumSum.at(-1)) > PROB_TOLERANCE) {
-          throw new Error(`probabilities should sum to 1, but instead sums to ${cumSum.at(-1)}`);
-        }
-      }
-      if (!replace && size > valuesArr.length) {
-        throw new Error("size option is too large");
-      }
-      const result = [];
-      for (let i = 0; i < size; i++) {
-        const index = randomIndex(valuesArr.length, random2, cumSum);
-        result.push(valuesArr[index]);
-        if (!replace) {
-          valuesArr.splice(index, 1);
-        }
-      }
-      return result;
-    }
-    function getArray(n) {
-      const arr = [];
-      for (let i = 0; i < n; i++) {
-        arr.push(i);
-      }
-      return arr;
-    }
-    function randomIndex(n, random2, cumSum) {
-      const rand = random2();
-      if (!cumSum) {
-        return Math.floor(rand * n);
-      } else {
-        let idx = 0;
-        while (rand > cumSum[idx]) {
-          idx++;
-        }
-        return idx;
-      }
-    }
-    exports.default = randomChoice;
-  }
-});
-
-// node_modules/ml-random/lib/Random.js
-var require_Random = __commonJS({
-  "node_modules/ml-random/lib/Random.js"(exports) {
-    "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
-      return mod && mod.__esModule ? mod : { "default": mod };
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Random = void 0;
-    var ml_xsadd_1 = require_lib3();
-    var choice_1 = __importDefault(require_choice());
-    var Random2 = class {
-      randomGenerator;
-      /**
-       * @param [seedOrRandom=Math.random] - Control the random number generator used by the Random class instance. Pass a random number generator function with a uniform distribution over the half-open interval [0, 1[. If seed will pass it to ml-xsadd to create a seeded random number generator. If undefined will use Math.random.
-       */
-      constructor(seedOrRandom = Math.random) {
-        if (typeof seedOrRandom === "number") {
-          const xsadd = new ml_xsadd_1.XSadd(seedOrRandom);
-          this.randomGenerator = xsadd.random;
-        } else {
-          this.randomGenerator = seedOrRandom;
-        }
-      }
-      choice(values, options2) {
-        if (typeof values === "number") {
-          return (0, choice_1.default)(values, options2, this.randomGenerator);
-        }
-        return (0, choice_1.default)(values, options2, this.randomGenerator);
-      }
-      /**
-       * Draw a random number from a uniform distribution on [0,1)
-       * @returns The random number
-       */
-      random() {
-        return this.randomGenerator();
-      }
-      /**
-       * Draw a random integer from a uniform distribution on [low, high). If only low is specified, the number is drawn on [0, low)
-       * @param low - The lower bound of the uniform distribution interval.
-       * @param high - The higher bound of the uniform distribution interval.
-       */
-      randInt(low, high) {
-        if (high === void 0) {
-          high = low;
-          low = 0;
-        }
-        return low + Math.floor(this.randomGenerator() * (high - low));
-      }
-      /**
-       * Draw several random number from a uniform distribution on [0, 1)
-       * @param size - The number of number to draw
-       * @returns - The list of drawn numbers.
-       */
-      randomSample(size) {
-        const result = [];
-        for (let i = 0; i < size; i++) {
-          result.push(this.random());
-        }
-        return result;
-      }
-    };
-    exports.Random = Random2;
-  }
-});
-
-// node_modules/ml-random/lib/Options.js
-var require_Options = __commonJS({
-  "node_modules/ml-random/lib/Options.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-  }
-});
-
-// node_modules/ml-random/lib/RandomNumberGenerator.js
-var require_RandomNumberGenerator = __commonJS({
-  "node_modules/ml-random/lib/RandomNumberGenerator.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-  }
-});
-
-// node_modules/ml-random/lib/index.js
-var require_lib4 = __commonJS({
-  "node_modules/ml-random/lib/index.js"(exports) {
-    "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
-          return m[k];
-        } };
-      }
-      Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
-    }));
-    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __exportStar(require_Random(), exports);
-    __exportStar(require_Options(), exports);
-    __exportStar(require_RandomNumberGenerator(), exports);
   }
 });
 
@@ -22823,22 +22165,22 @@ function __awaiter(thisArg, _arguments, P, generator) {
   return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
-        step2(generator.next(value));
+        step(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step2(generator["throw"](value));
+        step(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step2(result) {
+    function step(result) {
       result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step2((generator = generator.apply(thisArg, _arguments || [])).next());
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 }
 function __values(o) {
@@ -22878,12 +22220,12 @@ function __asyncGenerator(thisArg, _arguments, generator) {
   }
   function resume(n, v) {
     try {
-      step2(g[n](v));
+      step(g[n](v));
     } catch (e) {
       settle(q[0][3], e);
     }
   }
-  function step2(r) {
+  function step(r) {
     r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
   }
   function fulfill(value) {
@@ -23112,10 +22454,10 @@ var pump = (iterator) => {
   return iterator;
 };
 function* toArrayBufferViewIterator(ArrayCtor, source) {
-  const wrap2 = function* (x) {
+  const wrap = function* (x) {
     yield x;
   };
-  const buffers = typeof source === "string" ? wrap2(source) : ArrayBuffer.isView(source) ? wrap2(source) : source instanceof ArrayBuffer ? wrap2(source) : source instanceof SharedArrayBuf ? wrap2(source) : !isIterable(source) ? wrap2(source) : source;
+  const buffers = typeof source === "string" ? wrap(source) : ArrayBuffer.isView(source) ? wrap(source) : source instanceof ArrayBuffer ? wrap(source) : source instanceof SharedArrayBuf ? wrap(source) : !isIterable(source) ? wrap(source) : source;
   yield* pump((function* (it) {
     let r = null;
     do {
@@ -23138,7 +22480,7 @@ function toArrayBufferViewAsyncIterator(ArrayCtor, source) {
     if (isPromise(source)) {
       return yield __await(yield __await(yield* __asyncDelegator(__asyncValues(toArrayBufferViewAsyncIterator(ArrayCtor, yield __await(source))))));
     }
-    const wrap2 = function(x) {
+    const wrap = function(x) {
       return __asyncGenerator(this, arguments, function* () {
         yield yield __await(yield __await(x));
       });
@@ -23153,7 +22495,7 @@ function toArrayBufferViewAsyncIterator(ArrayCtor, source) {
         })(source2[Symbol.iterator]())))));
       });
     };
-    const buffers = typeof source === "string" ? wrap2(source) : ArrayBuffer.isView(source) ? wrap2(source) : source instanceof ArrayBuffer ? wrap2(source) : source instanceof SharedArrayBuf ? wrap2(source) : isIterable(source) ? emit2(source) : !isAsyncIterable(source) ? wrap2(source) : source;
+    const buffers = typeof source === "string" ? wrap(source) : ArrayBuffer.isView(source) ? wrap(source) : source instanceof ArrayBuffer ? wrap(source) : source instanceof SharedArrayBuf ? wrap(source) : isIterable(source) ? emit2(source) : !isAsyncIterable(source) ? wrap(source) : source;
     yield __await(
       // otherwise if AsyncIterable, use it
       yield* __asyncDelegator(__asyncValues(pump((function(it) {
@@ -32519,8 +31861,8 @@ function makeBuilder(options2) {
   const builder = new (instance6.getVisitFn(type)())(options2);
   if (type.children && type.children.length > 0) {
     const children = options2["children"] || [];
-    const defaultOptions3 = { "nullValues": options2["nullValues"] };
-    const getChildOptions = Array.isArray(children) ? ((_, i) => children[i] || defaultOptions3) : (({ name }) => children[name] || defaultOptions3);
+    const defaultOptions = { "nullValues": options2["nullValues"] };
+    const getChildOptions = Array.isArray(children) ? ((_, i) => children[i] || defaultOptions) : (({ name }) => children[name] || defaultOptions);
     for (const [index, field] of type.children.entries()) {
       const { type: type2 } = field;
       const opts = getChildOptions(field, index);
@@ -36032,9 +35374,9 @@ async function readNpz(path, file, fields, allocate) {
     const idMember = [fields.idField, ...ID_NAMES].map((name) => members.find((member) => member.name === name)).find((member) => member !== void 0) ?? null;
     const decoder5 = new NpyStreamDecoder(`${file} (array ${JSON.stringify(vectors.name)})`, allocate);
     await forEachPiece(zip, vectors.entry, file, (piece) => decoder5.push(piece));
-    const matrix2 = decoder5.finish();
-    const ids = idMember === null ? null : { values: await readIds(zip, idMember, file, matrix2.rows), name: idMember.name };
-    return { matrix: matrix2, vectorName: vectors.name, ids };
+    const matrix = decoder5.finish();
+    const ids = idMember === null ? null : { values: await readIds(zip, idMember, file, matrix.rows), name: idMember.name };
+    return { matrix, vectorName: vectors.name, ids };
   } finally {
     zip.close();
   }
@@ -39736,15 +39078,15 @@ var HuffmanCode = class {
 var kCodeLengthRepeatCode = 16;
 var MAX_LENGTH = 15;
 function getNextKey(key, len) {
-  let step2 = 1 << len - 1;
-  while (key & step2) {
-    step2 >>= 1;
+  let step = 1 << len - 1;
+  while (key & step) {
+    step >>= 1;
   }
-  return (key & step2 - 1) + step2;
+  return (key & step - 1) + step;
 }
-function replicateValue(table2, i, step2, end, code2) {
+function replicateValue(table2, i, step, end, code2) {
   do {
-    end -= step2;
+    end -= step;
     table2[i + end] = new HuffmanCode(code2.bits, code2.value);
   } while (end > 0);
 }
@@ -39786,16 +39128,16 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
   }
   let key = 0;
   let symbol = 0;
-  for (let len = 1, step2 = 2; len <= root_bits; ++len, step2 <<= 1) {
+  for (let len = 1, step = 2; len <= root_bits; ++len, step <<= 1) {
     for (; count[len] > 0; --count[len]) {
       const code2 = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table2 + key, step2, table_size, code2);
+      replicateValue(root_table, table2 + key, step, table_size, code2);
       key = getNextKey(key, len);
     }
   }
   const mask = total_size - 1;
   let low = -1;
-  for (let len = root_bits + 1, step2 = 2; len <= MAX_LENGTH; ++len, step2 <<= 1) {
+  for (let len = root_bits + 1, step = 2; len <= MAX_LENGTH; ++len, step <<= 1) {
     for (; count[len] > 0; --count[len]) {
       if ((key & mask) !== low) {
         table2 += table_size;
@@ -39806,7 +39148,7 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
         root_table[start_table + low] = new HuffmanCode(table_bits + root_bits & 255, table2 - start_table - low & 65535);
       }
       const code2 = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table2 + (key >> root_bits), step2, table_size, code2);
+      replicateValue(root_table, table2 + (key >> root_bits), step, table_size, code2);
       key = getNextKey(key, len);
     }
   }
@@ -43654,9 +42996,9 @@ function transformDictionaryWord(dst, idx, word, len, transform2) {
     ToUpperCase(dst, uppercase);
   } else if (t === kUppercaseAll) {
     while (len > 0) {
-      const step2 = ToUpperCase(dst, uppercase);
-      uppercase += step2;
-      len -= step2;
+      const step = ToUpperCase(dst, uppercase);
+      uppercase += step;
+      len -= step;
     }
   }
   let suffix_pos = 0;
@@ -44205,9 +43547,9 @@ async function readNpzSet(request, allocate) {
   const content = await readNpz(request.path, request.display, request, allocate);
   return matrixSet(request, content.matrix, content.ids && { ids: content.ids.values, idSource: `array ${JSON.stringify(content.ids.name)}` });
 }
-function matrixSet(request, matrix2, own) {
-  if (matrix2.rows === 0 || matrix2.cols === 0) {
-    throw new InputError(`${request.display}: the array has shape (${matrix2.rows}, ${matrix2.cols}): an empty set.`);
+function matrixSet(request, matrix, own) {
+  if (matrix.rows === 0 || matrix.cols === 0) {
+    throw new InputError(`${request.display}: the array has shape (${matrix.rows}, ${matrix.cols}): an empty set.`);
   }
   const sidecar = join2(dirname2(request.path), `${basename2(request.path, extname2(request.path))}.ids.txt`);
   let ids;
@@ -44221,19 +43563,19 @@ function matrixSet(request, matrix2, own) {
     ids = readIdsFile(sidecar, sidecar);
     idSource = `sidecar ${basename2(sidecar)}`;
   } else {
-    ids = Array.from({ length: matrix2.rows }, (_, index) => String(index));
+    ids = Array.from({ length: matrix.rows }, (_, index) => String(index));
     idSource = "row index";
   }
-  if (ids.length !== matrix2.rows) {
+  if (ids.length !== matrix.rows) {
     throw new InputError(
-      `${request.display}: ${matrix2.rows} rows but ${ids.length} ids in the ${idSource}; the ids file needs exactly one id per row.`
+      `${request.display}: ${matrix.rows} rows but ${ids.length} ids in the ${idSource}; the ids file needs exactly one id per row.`
     );
   }
   return {
     source: request.display,
-    count: matrix2.rows,
-    dim: matrix2.cols,
-    vectors: matrix2.values,
+    count: matrix.rows,
+    dim: matrix.cols,
+    vectors: matrix.values,
     ids,
     idSource,
     metadata: null,
@@ -44479,22 +43821,46 @@ function euclideanDistance(a, b) {
   return Math.sqrt(sum);
 }
 function cosine(a, b) {
-  let dot = 0;
+  let dot2 = 0;
   let na = 0;
   let nb = 0;
   for (let j = 0; j < a.length; j++) {
     const x = a[j];
     const y = b[j];
-    dot += x * y;
+    dot2 += x * y;
     na += x * x;
     nb += y * y;
   }
   if (na === 0 || nb === 0) return null;
-  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
+  return Math.max(-1, Math.min(1, dot2 / Math.sqrt(na * nb)));
 }
 
 // src/kernels/generated/knn-worker-source.ts
-var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        if (allReached(ranks, scan, g, last, cap)) continue;\n        const row = (slot) => queryAddress(scan[Math.min(g + slot, last)]);\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const position = scan[g + slot];\n          const i = rowOf(position);\n          const bar = own[position];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[position] = ranks[position] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  return kth + distance + 3 * margin < bar;\n}\nfunction allReached(ranks, order, first, last, cap) {\n  for (let p = first; p <= last; p++) if (ranks[order[p]] < cap) return false;\n  return true;\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      score2(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db;\n        const from = tileOffset + slot * db;\n        for (let q = 0; q < db; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        if (allReached(ranks, scan, g, last, cap)) continue;\n        const row = (slot) => queryAddress(scan[Math.min(g + slot, last)]);\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const position = scan[g + slot];\n          const i = rowOf(position);\n          const bar = own[position];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[position] = ranks[position] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  return kth + distance + 3 * margin < bar;\n}\nfunction nearestCentroidTask(score2, heap2, matrix, centroids, norms, rows, tileAddress) {\n  const { dim } = matrix;\n  const k = centroids.count;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const best = new Int32Array(rows.length);\n  const gap = new Float64Array(rows.length);\n  for (let g = 0; g < rows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;\n    const row = (slot) => matrix.address + rows[Math.min(g + slot, last)] * rowBytes;\n    score2(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);\n    for (let slot = 0; g + slot <= last; slot++) {\n      let first = Infinity;\n      let second = Infinity;\n      let index = 0;\n      for (let c = 0; c < k; c++) {\n        const value = norms[c] - 2 * tile[slot * k + c];\n        if (value < first) {\n          second = first;\n          first = value;\n          index = c;\n        } else if (value < second) second = value;\n      }\n      best[g + slot] = index;\n      gap[g + slot] = second - first;\n    }\n  }\n  return { best, gap };\n}\nfunction allReached(ranks, order, first, last, cap) {\n  for (let p = first; p <= last; p++) if (ranks[order[p]] < cap) return false;\n  return true;\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      score2(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db;\n        const from = tileOffset + slot * db;\n        for (let q = 0; q < db; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "centroids") {\n      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer, gap.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+
+// src/kernels/nearest-centroids.ts
+function nearestCentroids(values, count, dim, centroids, norms, rows) {
+  const all = rows ?? Int32Array.from({ length: count }, (_, i) => i);
+  const k = norms.length;
+  const best = new Int32Array(all.length);
+  const gap = new Float64Array(all.length);
+  all.forEach((row, position) => {
+    let first = Infinity;
+    let second = Infinity;
+    let index = 0;
+    for (let c = 0; c < k; c++) {
+      const value = norms[c] - 2 * rowDot(values, row, centroids, c, dim);
+      if (value < first) {
+        second = first;
+        first = value;
+        index = c;
+      } else if (value < second) second = value;
+    }
+    best[position] = index;
+    gap[position] = second - first;
+  });
+  return { best, gap };
+}
 
 // src/kernels/nearest-neighbours.ts
 var ITEM_BLOCK3 = 1024;
@@ -44630,6 +43996,9 @@ var JsEngine = class {
   async crossProduct(a, da, b, db, count) {
     return crossProduct(a, da, b, db, count);
   }
+  async nearestCentroids(values, count, dim, centroids, norms, rows) {
+    return nearestCentroids(values, count, dim, centroids, norms, rows);
+  }
   warmUp() {
   }
   async close() {
@@ -44672,7 +44041,7 @@ var WasmEngine = class {
         if (typeof message.error === "string") {
           this.pending.delete(message.id);
           pending.reject(new Error(`kNN worker failed: ${message.error}`));
-        } else if ("indices" in message || "ranks" in message || "product" in message) {
+        } else if ("indices" in message || "ranks" in message || "product" in message || "best" in message) {
           this.pending.delete(message.id);
           pending.resolve(message);
         }
@@ -44707,14 +44076,14 @@ var WasmEngine = class {
   }
   async nearestNeighbours(values, count, dim, k, queryRows, label) {
     if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
-    const matrix2 = this.ref(values, count, dim);
+    const matrix = this.ref(values, count, dim);
     const workers = this.start();
     if (queryRows === null) {
       let total = 0;
       for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress2 = this.reporter(label, total);
       const parts2 = await Promise.all(
-        workers.map((worker, part) => this.run(worker, { kind: "topk", matrix: matrix2, k, queryRows: null, part, parts: workers.length }, onProgress2))
+        workers.map((worker, part) => this.run(worker, { kind: "topk", matrix, k, queryRows: null, part, parts: workers.length }, onProgress2))
       );
       const merged = new TopKLists(count, k);
       for (const result of parts2) {
@@ -44730,7 +44099,7 @@ var WasmEngine = class {
     const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
     const parts = await Promise.all(
-      slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix: matrix2, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
+      slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
     );
     return concat3(parts.map((result) => result.indices));
   }
@@ -44750,6 +44119,22 @@ var WasmEngine = class {
       })
     );
     return concat3(parts.map((result) => result.ranks));
+  }
+  async nearestCentroids(values, count, dim, centroids, norms, rows) {
+    const k = norms.length;
+    if (k > ITEM_BLOCK) return nearestCentroids(values, count, dim, centroids, norms, rows);
+    const all = rows ?? Int32Array.from({ length: count }, (_, i) => i);
+    const workers = this.start();
+    const matrix = this.ref(values, count, dim);
+    const centres = this.ref(centroids, k, dim);
+    const parts = await Promise.all(split(all, workers.length).map((slice, w) => this.run(workers[w], { kind: "centroids", matrix, centroids: centres, norms, rows: slice }, () => void 0)));
+    const gap = new Float64Array(all.length);
+    let offset = 0;
+    for (const part of parts) {
+      gap.set(part.gap, offset);
+      offset += part.gap.length;
+    }
+    return { best: concat3(parts.map((part) => part.best)), gap };
   }
   async crossProduct(a, da, b, db, count) {
     const workers = this.start();
@@ -44816,11 +44201,11 @@ function seededRandom(seed) {
     return ((t ^ t >>> 14) >>> 0) / 4294967296;
   };
 }
-function sampleIndices(population, size, random2) {
+function sampleIndices(population, size, random) {
   const pool = Int32Array.from({ length: population }, (_, i) => i);
   const take = Math.min(size, population);
   for (let i = 0; i < take; i++) {
-    const j = i + Math.floor(random2() * (population - i));
+    const j = i + Math.floor(random() * (population - i));
     const swap = pool[i];
     pool[i] = pool[j];
     pool[j] = swap;
@@ -44841,10 +44226,10 @@ async function umapLayout(engine, values, count, dim, k, seed, label) {
     const distance = [0];
     for (let t = 0; t < neighbourCount; t++) {
       const j = neighbours[i * neighbourCount + t];
-      let dot = 0;
-      for (let c = 0; c < dim; c++) dot += values[i * dim + c] * values[j * dim + c];
+      let dot2 = 0;
+      for (let c = 0; c < dim; c++) dot2 += values[i * dim + c] * values[j * dim + c];
       row.push(j);
-      distance.push(Math.max(0, 1 - dot));
+      distance.push(Math.max(0, 1 - dot2));
     }
     indices.push(row);
     distances.push(distance);
@@ -44888,9 +44273,9 @@ function worstRows(done, shard) {
   const queryRows = done.knnDetail.queryRows;
   return shard ? [] : done.knnSummary.worstPositions.map((position) => queryRows[position]);
 }
-function mapRows(count, worst, random2) {
+function mapRows(count, worst, random) {
   const chosen = new Set(worst);
-  const others = Array.from(sampleIndices(count, MAP_POINTS, random2));
+  const others = Array.from(sampleIndices(count, MAP_POINTS, random));
   for (const row of others) {
     if (chosen.size >= MAP_POINTS) break;
     chosen.add(row);
@@ -44903,9 +44288,9 @@ function gather(values, dim, rows, allocate) {
   return out;
 }
 async function buildMaps({ engine, pair, settings, allQueries }, done) {
-  const random2 = seededRandom(settings.seed ^ STREAM.map);
+  const random = seededRandom(settings.seed ^ STREAM.map);
   const sampled = pair.count > MAP_POINTS;
-  const rows = sampled ? mapRows(pair.count, worstRows(done, settings.queryShard !== null), random2) : Array.from({ length: pair.count }, (_, i) => i);
+  const rows = sampled ? mapRows(pair.count, worstRows(done, settings.queryShard !== null), random) : Array.from({ length: pair.count }, (_, i) => i);
   const allocate = (length) => engine.allocate(length);
   const k = settings.k;
   const reference = await umapLayout(engine, gather(pair.reference, pair.referenceDim, rows, allocate), rows.length, pair.referenceDim, k, settings.seed, "map of the reference space");
@@ -44927,7 +44312,7 @@ async function buildMaps({ engine, pair, settings, allQueries }, done) {
   let joint = null;
   const paired = done.paired ?? null;
   if (paired !== null) {
-    const subset = rows.length > JOINT_POINTS ? Array.from(sampleIndices(rows.length, JOINT_POINTS, random2)).sort((a, b) => a - b) : rows.map((_, i) => i);
+    const subset = rows.length > JOINT_POINTS ? Array.from(sampleIndices(rows.length, JOINT_POINTS, random)).sort((a, b) => a - b) : rows.map((_, i) => i);
     const subsetRows = subset.map((point) => rows[point]);
     const dim = pair.referenceDim;
     const both = allocate(2 * subsetRows.length * dim);
@@ -45103,505 +44488,99 @@ function parseShard(value, name) {
 // src/measure/measure-step.ts
 async function runMeasureSteps(steps, input, log) {
   let done = {};
-  for (const step2 of steps) {
+  for (const step of steps) {
     const started = Date.now();
-    done = { ...done, ...await step2.run(input, done) };
-    log.info(`${step2.describe(input, done)} in ${Date.now() - started} ms`);
+    done = { ...done, ...await step.run(input, done) };
+    log.info(`${step.describe(input, done)} in ${Date.now() - started} ms`);
   }
   return done;
 }
 
-// node_modules/ml-distance-euclidean/lib/euclidean.js
-function squaredEuclidean(p, q) {
-  let d = 0;
-  for (let i = 0; i < p.length; i++) {
-    d += (p[i] - q[i]) * (p[i] - q[i]);
-  }
-  return d;
-}
-
-// node_modules/is-any-array/lib/index.js
-var toString = Object.prototype.toString;
-function isAnyArray(value) {
-  const tag = toString.call(value);
-  return tag.endsWith("Array]") && !tag.includes("Big");
-}
-
-// node_modules/ml-spectra-processing/lib/x/xCheck.js
-function xCheck(input, options2 = {}) {
-  const { minLength = 1 } = options2;
-  if (!isAnyArray(input)) {
-    throw new TypeError("input must be an array");
-  }
-  if (input.length === 0) {
-    throw new TypeError("input must not be empty");
-  }
-  if (typeof input[0] !== "number") {
-    throw new TypeError("input must contain numbers");
-  }
-  if (input.length < minLength) {
-    throw new Error(`input must have a length of at least ${minLength}`);
-  }
-}
-
-// node_modules/ml-spectra-processing/lib/x/xFindClosestIndex.js
-function xFindClosestIndex(array, target, options2 = {}) {
-  const { sorted = true } = options2;
-  if (sorted) {
-    let low = 0;
-    let high = array.length - 1;
-    let middle = 0;
-    while (high - low > 1) {
-      middle = low + (high - low >> 1);
-      if (array[middle] < target) {
-        low = middle;
-      } else if (array[middle] > target) {
-        high = middle;
-      } else {
-        return middle;
-      }
+// src/metrics/kmeans.ts
+var KMEANS_MAX_ITERATIONS = 100;
+async function kmeansAssignments(engine, values, count, dim, k, fitRows, random) {
+  const centres = seedCentres(values, dim, k, fitRows, random);
+  const onEngine = engine.allocate(k * dim);
+  const norms = new Float64Array(k);
+  const certain = 4 * (partnerScoreError(dim) + 2 ** -24) * 1.01;
+  const assign = async (rows) => {
+    onEngine.set(centres);
+    for (let c = 0; c < k; c++) norms[c] = dot(centres, c, centres, c, dim);
+    const { best, gap } = await engine.nearestCentroids(values, count, dim, onEngine, norms, rows);
+    for (let p = 0; p < best.length; p++) {
+      if (gap[p] <= certain) best[p] = exactNearest(values, rows ? rows[p] : p, centres, norms, k, dim);
     }
-    if (low < array.length - 1) {
-      if (Math.abs(target - array[low]) < Math.abs(array[low + 1] - target)) {
-        return low;
-      } else {
-        return low + 1;
-      }
-    } else {
-      return low;
-    }
-  } else {
-    let index = 0;
-    let diff = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < array.length; i++) {
-      const currentDiff = Math.abs(array[i] - target);
-      if (currentDiff < diff) {
-        diff = currentDiff;
-        index = i;
-      }
-    }
-    return index;
+    return best;
+  };
+  let assignment = await assign(fitRows);
+  for (let iteration = 1; iteration < KMEANS_MAX_ITERATIONS; iteration++) {
+    updateCentres(values, dim, k, fitRows, assignment, centres);
+    const next = await assign(fitRows);
+    const changed = next.some((cluster, p) => cluster !== assignment[p]);
+    assignment = next;
+    if (!changed) break;
   }
+  return assign(null);
 }
-
-// node_modules/ml-spectra-processing/lib/x/xGetFromToIndex.js
-function xGetFromToIndex(x, options2 = {}) {
-  let { fromIndex, toIndex } = options2;
-  const { from, to } = options2;
-  if (fromIndex === void 0) {
-    if (from !== void 0) {
-      fromIndex = xFindClosestIndex(x, from);
-    } else {
-      fromIndex = 0;
+function dot(a, ia, b, ib, dim) {
+  let sum = 0;
+  for (let t = 0; t < dim; t++) sum += a[ia * dim + t] * b[ib * dim + t];
+  return sum;
+}
+function exactNearest(values, row, centres, norms, k, dim) {
+  let best = 0;
+  let bestScore = Infinity;
+  for (let c = 0; c < k; c++) {
+    const value = norms[c] - 2 * dot(values, row, centres, c, dim);
+    if (value < bestScore) {
+      bestScore = value;
+      best = c;
     }
   }
-  if (toIndex === void 0) {
-    if (to !== void 0) {
-      toIndex = xFindClosestIndex(x, to);
-    } else {
-      toIndex = x.length - 1;
-    }
-  }
-  if (fromIndex < 0)
-    fromIndex = 0;
-  if (toIndex < 0)
-    toIndex = 0;
-  if (fromIndex >= x.length)
-    fromIndex = x.length - 1;
-  if (toIndex >= x.length)
-    toIndex = x.length - 1;
-  if (fromIndex > toIndex)
-    [fromIndex, toIndex] = [toIndex, fromIndex];
-  return { fromIndex, toIndex };
+  return best;
 }
-
-// node_modules/ml-matrix/matrix.mjs
-var matrix = __toESM(require_matrix2(), 1);
-var Matrix2 = matrix.Matrix;
-var matrix_default = matrix.default.Matrix ? matrix.default.Matrix : matrix.Matrix;
-
-// node_modules/ml-spectra-processing/lib/x/xMean.js
-function xMean(array, options2 = {}) {
-  xCheck(array);
-  const { fromIndex, toIndex } = xGetFromToIndex(array, options2);
-  let sumValue = array[fromIndex];
-  for (let i = fromIndex + 1; i <= toIndex; i++) {
-    sumValue += array[i];
-  }
-  return sumValue / (toIndex - fromIndex + 1);
-}
-
-// node_modules/ml-spectra-processing/lib/utils/isLittleEndian.js
-var LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-// node_modules/ml-spectra-processing/lib/x/utils/radixSortOrder.js
-var SMALL_DIGIT_BITS = 8;
-var LARGE_DIGIT_BITS = 16;
-var LARGE_ARRAY_LENGTH = 1 << LARGE_DIGIT_BITS;
-var RADIX_ORDER_MIN_LENGTH = 1 << SMALL_DIGIT_BITS;
-
-// node_modules/ml-spectra-processing/lib/utils/fftCache.js
-var import_fft = __toESM(require_fft(), 1);
-var FFTCache = class {
-  #maxSize;
-  #instances = /* @__PURE__ */ new Map();
-  constructor(maxSize = 1) {
-    this.#maxSize = maxSize;
-  }
-  get maxSize() {
-    return this.#maxSize;
-  }
-  set maxSize(value) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new RangeError(`FFT cache size must be a positive integer, got ${value}.`);
+function seedCentres(values, dim, k, fitRows, random) {
+  const m = fitRows.length;
+  const centres = new Float64Array(k * dim);
+  const nearest = new Float64Array(m).fill(Infinity);
+  let chosen = fitRows[Math.min(m - 1, Math.floor(random() * m))];
+  for (let c = 0; c < k; c++) {
+    for (let t = 0; t < dim; t++) centres[c * dim + t] = values[chosen * dim + t];
+    if (c === k - 1) break;
+    let total = 0;
+    for (let p = 0; p < m; p++) {
+      const row = fitRows[p];
+      let distance = 0;
+      for (let t = 0; t < dim; t++) distance += (values[row * dim + t] - centres[c * dim + t]) ** 2;
+      if (distance < nearest[p]) nearest[p] = distance;
+      total += nearest[p];
     }
-    this.#maxSize = value;
-    if (this.#instances.size > value)
-      this.#instances.clear();
-  }
-  get(size) {
-    let fft = this.#instances.get(size);
-    if (fft === void 0) {
-      if (this.#instances.size >= this.#maxSize)
-        this.#instances.clear();
-      fft = new import_fft.default(size);
-      this.#instances.set(size, fft);
-    }
-    return fft;
-  }
-  clear() {
-    this.#instances.clear();
-  }
-};
-var fftCache = new FFTCache();
-
-// node_modules/ml-spectra-processing/lib/utils/createRandomArray.js
-var import_ml_xsadd = __toESM(require_lib3(), 1);
-
-// node_modules/ml-spectra-processing/lib/x/xSum.js
-function xSum(array, options2 = {}) {
-  xCheck(array);
-  const { fromIndex, toIndex } = xGetFromToIndex(array, options2);
-  let sumValue = array[fromIndex];
-  for (let i = fromIndex + 1; i <= toIndex; i++) {
-    sumValue += array[i];
-  }
-  return sumValue;
-}
-
-// node_modules/ml-nearest-vector/lib/index.js
-var defaultOptions = {
-  distanceFunction: squaredEuclidean
-};
-function nearestVector(listVectors, vector, options2 = defaultOptions) {
-  const distanceFunction = options2.distanceFunction || defaultOptions.distanceFunction;
-  const similarityFunction = options2.similarityFunction || defaultOptions.similarityFunction;
-  let vectorIndex = -1;
-  if (typeof similarityFunction === "function") {
-    let maxSim = Number.MIN_VALUE;
-    for (let j = 0; j < listVectors.length; j++) {
-      const sim = similarityFunction(vector, listVectors[j]);
-      if (sim > maxSim) {
-        maxSim = sim;
-        vectorIndex = j;
-      }
-    }
-  } else if (typeof distanceFunction === "function") {
-    let minDist = Number.MAX_VALUE;
-    for (let i = 0; i < listVectors.length; i++) {
-      const dist = distanceFunction(vector, listVectors[i]);
-      if (dist < minDist) {
-        minDist = dist;
-        vectorIndex = i;
-      }
-    }
-  } else {
-    throw new Error("A similarity or distance function it's required");
-  }
-  return vectorIndex;
-}
-
-// node_modules/ml-kmeans/lib/utils.js
-function calculateDistanceMatrix(data, distance) {
-  const distanceMatrix = new Array(data.length);
-  for (let i = 0; i < data.length; ++i) {
-    distanceMatrix[i] = new Array(data.length);
-  }
-  for (let i = 0; i < data.length; ++i) {
-    for (let j = i; j < data.length; ++j) {
-      const dist = distance(data[i], data[j]);
-      distanceMatrix[i][j] = dist;
-      distanceMatrix[j][i] = dist;
-    }
-  }
-  return distanceMatrix;
-}
-function updateClusterID(data, centers, clusterID, distance) {
-  const options2 = { distanceFunction: distance };
-  for (let i = 0; i < data.length; i++) {
-    clusterID[i] = nearestVector(centers, data[i], options2);
-  }
-  return clusterID;
-}
-function updateCenters(prevCenters, data, clusterID, K2) {
-  const nDim = data[0].length;
-  const centers = new Array(K2);
-  const centersLen = new Array(K2);
-  for (let i = 0; i < K2; i++) {
-    centers[i] = new Array(nDim);
-    centersLen[i] = 0;
-    for (let j = 0; j < nDim; j++) {
-      centers[i][j] = 0;
-    }
-  }
-  for (let l2 = 0; l2 < data.length; l2++) {
-    centersLen[clusterID[l2]]++;
-    for (let dim = 0; dim < nDim; dim++) {
-      centers[clusterID[l2]][dim] += data[l2][dim];
-    }
-  }
-  for (let id = 0; id < K2; id++) {
-    for (let d = 0; d < nDim; d++) {
-      if (centersLen[id]) {
-        centers[id][d] /= centersLen[id];
-      } else {
-        centers[id][d] = prevCenters[id][d];
-      }
-    }
-  }
-  return centers;
-}
-function hasConverged(centers, oldCenters, distanceFunction, tolerance) {
-  for (let i = 0; i < centers.length; i++) {
-    if (distanceFunction(centers[i], oldCenters[i]) > tolerance) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// node_modules/ml-kmeans/lib/KMeansResult.js
-var KMeansResult = class {
-  /**
-   * Result of the kmeans algorithm
-   * @param clusters - the cluster identifier for each data dot
-   * @param centroids - the K centers in format [x,y,z,...], the error and size of the cluster
-   * @param converged - Converge criteria satisfied
-   * @param iterations - Current number of iterations
-   * @param distance - Distance function to use between the points
-   * @class
-   */
-  clusters;
-  centroids;
-  converged;
-  iterations;
-  distance;
-  constructor(clusters, centroids, converged, iterations, distance) {
-    this.clusters = clusters;
-    this.centroids = centroids;
-    this.converged = converged;
-    this.iterations = iterations;
-    this.distance = distance;
-  }
-  /**
-   * Allows to compute for a new array of points their cluster id
-   * @param data - the [x,y,z,...] points to cluster
-   * @returns - cluster id for each point
-   */
-  nearest(data) {
-    const clusterID = new Array(data.length);
-    return updateClusterID(data, this.centroids, clusterID, this.distance);
-  }
-  /**
-   * Returns the centroid, mean error, and size of each cluster.
-   * The error of an empty cluster is `-1`.
-   * @ignore
-   * @param data - the [x,y,z,...] points to cluster
-   * @returns for each cluster, its centroid, mean error, and size.
-   */
-  computeInformation(data) {
-    const clusterDistances = this.centroids.map(() => []);
-    for (let i = 0; i < data.length; i++) {
-      const clusterID = this.clusters[i];
-      clusterDistances[clusterID].push(this.distance(data[i], this.centroids[clusterID]));
-    }
-    return this.centroids.map((centroid2, j) => {
-      const distances = clusterDistances[j];
-      return {
-        centroid: centroid2,
-        error: distances.length > 0 ? xMean(distances) : -1,
-        size: distances.length
-      };
-    });
-  }
-};
-
-// node_modules/ml-kmeans/lib/assert.js
-function assertUnreachable(x, message) {
-  throw new Error(`${message}: "${String(x)}"`);
-}
-function validateKmeansInput(data, K2) {
-  if (K2 <= 0 || K2 > data.length || !Number.isInteger(K2)) {
-    throw new Error("K should be a positive integer smaller than the number of points");
-  }
-}
-
-// node_modules/ml-kmeans/lib/initialization.js
-var import_ml_random = __toESM(require_lib4(), 1);
-function random(data, K2, seed) {
-  const random2 = new import_ml_random.Random(seed);
-  return random2.choice(data, { size: K2 });
-}
-function mostDistant(data, K2, distanceMatrix, seed) {
-  const random2 = new import_ml_random.Random(seed);
-  const ans = new Array(K2);
-  ans[0] = Math.floor(random2.random() * data.length);
-  if (K2 > 1) {
-    const maxDist = { dist: -1, index: -1 };
-    for (let l2 = 0; l2 < data.length; ++l2) {
-      if (distanceMatrix[ans[0]][l2] > maxDist.dist) {
-        maxDist.dist = distanceMatrix[ans[0]][l2];
-        maxDist.index = l2;
-      }
-    }
-    ans[1] = maxDist.index;
-    if (K2 > 2) {
-      for (let k = 2; k < K2; ++k) {
-        let center = { dist: -1, index: -1 };
-        for (let m = 0; m < data.length; ++m) {
-          let minDistCent = { dist: Number.MAX_VALUE, index: -1 };
-          if (!ans.includes(m)) {
-            for (let n = 0; n < k; ++n) {
-              if (distanceMatrix[ans[n]][m] < minDistCent.dist) {
-                minDistCent = {
-                  dist: distanceMatrix[ans[n]][m],
-                  index: m
-                };
-              }
-            }
-          }
-          if (minDistCent.dist !== Number.MAX_VALUE && minDistCent.dist > center.dist) {
-            center = { ...minDistCent };
-          }
-        }
-        ans[k] = center.index;
-      }
-    }
-  }
-  return ans.map((index) => data[index]);
-}
-function kmeanspp(X, K2, options2 = {}) {
-  const m = new Matrix2(X);
-  const nSamples = m.rows;
-  const random2 = new import_ml_random.Random(options2.seed);
-  const centers = [];
-  const localTrials = options2.localTrials || 2 + Math.floor(Math.log(K2));
-  const firstCenterIdx = random2.randInt(nSamples);
-  centers.push(m.getRow(firstCenterIdx));
-  let closestDistSquared = new Matrix2(1, m.rows);
-  for (let i = 0; i < m.rows; i++) {
-    closestDistSquared.set(0, i, squaredEuclidean(m.getRow(i), centers[0]));
-  }
-  let probabilities = Matrix2.mul(closestDistSquared, 1 / xSum(closestDistSquared.getRow(0)));
-  for (let i = 1; i < K2; i++) {
-    const candidateIdx = random2.choice(nSamples, {
-      replace: true,
-      size: localTrials,
-      probabilities: probabilities.getRow(0)
-    });
-    const candidates = m.subMatrixRow(candidateIdx);
-    const distanceToCandidates = euclideanDistances(candidates, m);
-    let bestCandidate = Infinity;
-    let bestPot = Infinity;
-    let bestDistSquared = closestDistSquared;
-    for (let j = 0; j < localTrials; j++) {
-      const newDistSquared = Matrix2.min(closestDistSquared, [
-        distanceToCandidates.getRow(j)
-      ]);
-      const newPot = newDistSquared.sum();
-      if (newPot < bestPot) {
-        bestCandidate = candidateIdx[j];
-        bestPot = newPot;
-        bestDistSquared = newDistSquared;
-      }
-    }
-    centers[i] = m.getRow(bestCandidate);
-    closestDistSquared = bestDistSquared;
-    probabilities = Matrix2.mul(closestDistSquared, 1 / xSum(closestDistSquared.getRow(0)));
-  }
-  return centers;
-}
-function euclideanDistances(A, B) {
-  const result = new Matrix2(A.rows, B.rows);
-  for (let i = 0; i < A.rows; i++) {
-    for (let j = 0; j < B.rows; j++) {
-      result.set(i, j, squaredEuclidean(A.getRow(i), B.getRow(j)));
-    }
-  }
-  return result;
-}
-
-// node_modules/ml-kmeans/lib/kmeans.js
-var defaultOptions2 = {
-  maxIterations: 100,
-  tolerance: 1e-6,
-  initialization: "kmeans++",
-  distanceFunction: squaredEuclidean
-};
-function step(centers, data, clusterID, K2, options2, iterations) {
-  clusterID = updateClusterID(data, centers, clusterID, options2.distanceFunction);
-  const newCenters = updateCenters(centers, data, clusterID, K2);
-  const converged = hasConverged(newCenters, centers, options2.distanceFunction, options2.tolerance);
-  return new KMeansResult(clusterID, newCenters, converged, iterations, options2.distanceFunction);
-}
-function kmeans(data, K2, options2) {
-  const definedOptions = getDefinedOptions(options2);
-  validateKmeansInput(data, K2);
-  let centers = initializeCenters(data, K2, definedOptions);
-  if (definedOptions.maxIterations === 0) {
-    definedOptions.maxIterations = Number.MAX_VALUE;
-  }
-  const clusterID = new Array(data.length);
-  let converged = false;
-  let stepNumber = 0;
-  let stepResult;
-  while (!converged && stepNumber < definedOptions.maxIterations) {
-    stepResult = step(centers, data, clusterID, K2, definedOptions, ++stepNumber);
-    converged = stepResult.converged;
-    centers = stepResult.centroids;
-  }
-  if (!stepResult) {
-    throw new Error("unreachable: no kmeans step executed");
-  }
-  return stepResult;
-}
-function initializeCenters(data, K2, options2) {
-  let centers;
-  if (Array.isArray(options2.initialization)) {
-    if (options2.initialization.length !== K2) {
-      throw new Error("The initial centers should have the same length as K");
-    } else {
-      centers = options2.initialization;
-    }
-  } else {
-    switch (options2.initialization) {
-      case "kmeans++":
-        centers = kmeanspp(data, K2, options2);
+    let target = random() * total;
+    let pick = m - 1;
+    for (let p = 0; p < m; p++) {
+      target -= nearest[p];
+      if (target < 0) {
+        pick = p;
         break;
-      case "random":
-        centers = random(data, K2, options2.seed);
-        break;
-      case "mostDistant":
-        centers = mostDistant(data, K2, calculateDistanceMatrix(data, options2.distanceFunction), options2.seed);
-        break;
-      default:
-        assertUnreachable(options2.initialization, "Unknown initialization method");
+      }
     }
+    chosen = fitRows[pick];
   }
-  return centers;
+  return centres;
 }
-function getDefinedOptions(options2) {
-  return { ...defaultOptions2, ...options2 };
+function updateCentres(values, dim, k, fitRows, assignment, centres) {
+  const sums = new Float64Array(k * dim);
+  const sizes = new Int32Array(k);
+  fitRows.forEach((row, p) => {
+    const c = assignment[p];
+    sizes[c] = sizes[c] + 1;
+    for (let t = 0; t < dim; t++) sums[c * dim + t] = sums[c * dim + t] + values[row * dim + t];
+  });
+  for (let c = 0; c < k; c++) {
+    const size = sizes[c];
+    if (size === 0) continue;
+    for (let t = 0; t < dim; t++) centres[c * dim + t] = sums[c * dim + t] / size;
+  }
 }
 
 // src/metrics/cluster-assignment.ts
@@ -45632,31 +44611,14 @@ function clustersFromLabels(metadata, ids, field) {
     clusters: names.map((name) => ({ name, rows: groups.get(name) }))
   };
 }
-function clustersFromKmeans(vectors, count, dim, clusterCount, seed, random2) {
+async function clustersFromKmeans(engine, vectors, count, dim, clusterCount, seed, random) {
   if (clusterCount > count) {
     throw new InputError(`clusters = ${clusterCount} needs at least ${clusterCount} matched items, there are ${count}; lower the clusters option.`);
   }
-  const fitRows = count > KMEANS_FIT_LIMIT ? Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random2)) : Array.from({ length: count }, (_, i) => i);
-  const data = fitRows.map((row) => Array.from(vectors.subarray(row * dim, (row + 1) * dim)));
-  const result = kmeans(data, clusterCount, { seed, initialization: "kmeans++", maxIterations: 100 });
-  const members = result.centroids.map(() => []);
-  for (let row = 0; row < count; row++) {
-    const offset = row * dim;
-    let best = 0;
-    let bestDistance = Infinity;
-    result.centroids.forEach((centre, index) => {
-      let distance = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = vectors[offset + j] - centre[j];
-        distance += diff * diff;
-      }
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = index;
-      }
-    });
-    members[best]?.push(row);
-  }
+  const fitRows = count > KMEANS_FIT_LIMIT ? Int32Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random)) : Int32Array.from({ length: count }, (_, i) => i);
+  const assignment = await kmeansAssignments(engine, vectors, count, dim, clusterCount, fitRows, random);
+  const members = Array.from({ length: clusterCount }, () => []);
+  assignment.forEach((cluster, row) => members[cluster]?.push(row));
   const clusters = members.map((rows, index) => ({ name: String(index), rows })).filter((cluster) => cluster.rows.length > 0);
   return {
     source: "kmeans",
@@ -45767,13 +44729,13 @@ function sortedCopy(values) {
 
 // src/metrics/bootstrap.ts
 var BOOTSTRAP_RESAMPLES = 1e3;
-function bootstrapMeanInterval(values, random2, level = 0.95, resamples = BOOTSTRAP_RESAMPLES) {
+function bootstrapMeanInterval(values, random, level = 0.95, resamples = BOOTSTRAP_RESAMPLES) {
   const n = values.length;
   if (n === 0) throw new RangeError("bootstrap of an empty sample");
   const means = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[Math.floor(random2() * n)];
+    for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)];
     means[b] = sum / n;
   }
   means.sort();
@@ -45798,7 +44760,7 @@ async function knnOverlap(engine, matrices, k, queryRows) {
   }
   return { k, queryRows: rows, overlaps, referenceNeighbours, candidateNeighbours };
 }
-function summariseKnnOverlap(detail, sampled, random2) {
+function summariseKnnOverlap(detail, sampled, random) {
   const sorted = sortedCopy(detail.overlaps);
   let sum = 0;
   for (const value of detail.overlaps) sum += value;
@@ -45812,7 +44774,7 @@ function summariseKnnOverlap(detail, sampled, random2) {
     p10: quantileSorted(sorted, 0.1),
     p50: quantileSorted(sorted, 0.5),
     min: sorted[0],
-    ci95: sampled ? bootstrapMeanInterval(detail.overlaps, random2) : null,
+    ci95: sampled ? bootstrapMeanInterval(detail.overlaps, random) : null,
     histogram: overlapHistogram(detail.overlaps, detail.k),
     worstPositions: positions.slice(0, WORST_ITEMS)
   };
@@ -45842,9 +44804,9 @@ function linearCka(matrices, products = crossProducts(matrices)) {
   return { value: Math.min(1, Math.max(0, cka)), reason: null };
 }
 var NO_VARIANCE_TOLERANCE = 1e-4;
-function frobenius(matrix2) {
+function frobenius(matrix) {
   let sum = 0;
-  for (let i = 0; i < matrix2.length; i++) sum += matrix2[i] ** 2;
+  for (let i = 0; i < matrix.length; i++) sum += matrix[i] ** 2;
   return Math.sqrt(sum);
 }
 function crossProducts(matrices) {
@@ -45891,8 +44853,8 @@ function pairedCosine(reference, candidate, count, dim) {
 }
 
 // src/stats/symmetric-eigenvalues.ts
-function symmetricEigenvalues(matrix2, n) {
-  const a = Float64Array.from(matrix2);
+function symmetricEigenvalues(matrix, n) {
+  const a = Float64Array.from(matrix);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   for (let i = n - 1; i > 0; i--) {
@@ -45991,15 +44953,15 @@ function procrustesAlignedCosine(candidateByReference, n, d) {
   for (const lambda of symmetricEigenvalues(gramOfColumns(candidateByReference, d), d)) nuclear += Math.sqrt(Math.max(0, lambda));
   return Math.max(-1, Math.min(1, nuclear / n));
 }
-function gramOfColumns(matrix2, d) {
+function gramOfColumns(matrix, d) {
   const out = new Float64Array(d * d);
   for (let k = 0; k < d; k++) {
     const row = k * d;
     for (let i = 0; i < d; i++) {
-      const value = matrix2[row + i];
+      const value = matrix[row + i];
       if (value === 0) continue;
       const target = i * d;
-      for (let j = i; j < d; j++) out[target + j] = out[target + j] + value * matrix2[row + j];
+      for (let j = i; j < d; j++) out[target + j] = out[target + j] + value * matrix[row + j];
     }
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[i * d + j] = out[j * d + i];
@@ -46032,8 +44994,8 @@ var ckaStep = {
 var clustersStep = {
   name: "clusters",
   describe: (_, { clusters }) => `clusters (${clusters.description})`,
-  run: ({ pair, settings, dimensionReason }) => {
-    const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
+  run: async ({ engine, pair, settings, dimensionReason }) => {
+    const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? await clustersFromKmeans(engine, pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
     const allRows = Array.from({ length: pair.count }, (_, i) => i);
     return {
       assignment,

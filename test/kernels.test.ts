@@ -296,3 +296,46 @@ describe('KernelArena', () => {
     expect(arena.addressOf(new Float32Array(10))).toBeNull();
   });
 });
+
+describe('k-means on the engine', () => {
+  const unitRows = (values: Float32Array, count: number, dim: number) => {
+    for (let i = 0; i < count; i++) {
+      const norm = Math.sqrt(rowDot(values, i, values, i, dim));
+      for (let t = 0; t < dim; t++) values[i * dim + t] = (values[i * dim + t] as number) / norm;
+    }
+    return values;
+  };
+
+  it('gives the same clusters on every engine and thread count, near ties included', async () => {
+    const { kmeansAssignments } = await import('../src/metrics/kmeans.js');
+    const { seededRandom } = await import('../src/stats/random.js');
+    for (const [name, count, dim, levels] of [['random', 3000, 24, 0], ['quantised: duplicate rows, exact ties', 2000, 6, 3]] as const) {
+      const source = randomMatrix(count, dim, 41, levels).map((value) => value + (levels > 0 ? 2.5 : 0));
+      unitRows(source, count, dim);
+      const fit = Int32Array.from({ length: 1200 }, (_, i) => (i * 7) % count);
+      const results: number[][] = [];
+      for (const { engine } of availableEngines()) {
+        const values = engine.allocate(count * dim);
+        values.set(source);
+        results.push(Array.from(await kmeansAssignments(engine, values, count, dim, 8, fit, seededRandom(5))));
+      }
+      for (const result of results.slice(1)) expect(result, name).toEqual(results[0]);
+      expect(new Set(results[0]).size, name).toBeGreaterThan(1);
+    }
+  }, 120_000);
+
+  it('finds well-separated clusters exactly, and stops when nothing changes', async () => {
+    const { kmeansAssignments } = await import('../src/metrics/kmeans.js');
+    const { seededRandom } = await import('../src/stats/random.js');
+    const [count, dim] = [600, 12];
+    const values = new Float32Array(count * dim);
+    const noise = randomMatrix(count, dim, 3);
+    for (let i = 0; i < count; i++) for (let t = 0; t < dim; t++) values[i * dim + t] = (t === i % 3 ? 10 : 0) + (noise[i * dim + t] as number);
+    unitRows(values, count, dim);
+    const assignment = Array.from(await kmeansAssignments(jsEngine, values, count, dim, 3, Int32Array.from({ length: count }, (_, i) => i), seededRandom(9)));
+    // Every item of a true group shares one cluster, and the three groups get three clusters.
+    const of = (group: number) => new Set(assignment.filter((_, i) => i % 3 === group));
+    expect([of(0), of(1), of(2)].map((set) => set.size)).toEqual([1, 1, 1]);
+    expect(new Set(assignment).size).toBe(3);
+  });
+});

@@ -254,9 +254,9 @@ describe('pairedCosine', () => {
 describe('clusters', () => {
   it('k-means is seeded: the same seed gives the same clusters', async () => {
     const { pair } = await loadMetricCase('equal');
-    const run = (seed: number) => clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, 3, seed, seededRandom(seed));
-    expect(run(11)).toEqual(run(11));
-    expect(run(11).clusters.reduce((total, c) => total + c.rows.length, 0)).toBe(pair.count);
+    const run = (seed: number) => clustersFromKmeans(jsEngine, pair.reference, pair.count, pair.referenceDim, 3, seed, seededRandom(seed));
+    expect(await run(11)).toEqual(await run(11));
+    expect((await run(11)).clusters.reduce((total, c) => total + c.rows.length, 0)).toBe(pair.count);
   });
 
   it('label clusters sort numerically, reject partial labels, and fall back to k-means without labels', () => {
@@ -266,8 +266,8 @@ describe('clusters', () => {
     expect(clustersFromLabels([{ text: 'x' }, {}, {}], ids, 'label')).toBeNull();
   });
 
-  it('rejects more k-means clusters than items', () => {
-    expect(() => clustersFromKmeans(new Float32Array(4), 2, 2, 3, 1, seededRandom(1))).toThrow(/clusters = 3 needs at least 3 matched items/);
+  it('rejects more k-means clusters than items', async () => {
+    await expect(clustersFromKmeans(jsEngine, new Float32Array(4), 2, 2, 3, 1, seededRandom(1))).rejects.toThrow(/clusters = 3 needs at least 3 matched items/);
   });
 });
 

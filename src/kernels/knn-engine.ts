@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { partnerRanks as jsPartnerRanks } from './cross-rank.js';
 import { crossProduct as jsCrossProduct } from './matrix-products.js';
 import { KNN_WORKER_SOURCE } from './generated/knn-worker-source.js';
-import { crossScratchFloats, ITEM_BLOCK, QUERY_CHUNK, type MatrixRef } from './knn-tasks.js';
+import { crossScratchFloats, ITEM_BLOCK, QUERY_CHUNK, type MatrixRef, type NearestCentroids } from './knn-tasks.js';
+import { nearestCentroids as jsNearestCentroids } from './nearest-centroids.js';
 import type { WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
 import { QUERY_GROUP } from './score-block.js';
@@ -46,6 +47,12 @@ export interface KnnEngine {
    * output rows split across the worker threads.
    */
   crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array>;
+  /**
+   * For each of `rows` (null: all) of `values`: the nearest of the k `centroids` (allocated by this
+   * engine) by s_c = ‖μ_c‖² − 2⟨x, μ_c⟩ with `norms` = ‖μ_c‖², ties to the lower centre, and the gap
+   * to the second nearest. The inner products are the kernel's (float32 sums on WebAssembly).
+   */
+  nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): Promise<NearestCentroids>;
   /** Starts the worker threads now (they boot and instantiate the kernel while the caller reads its files); a no-op without workers. */
   warmUp(): void;
   /** Stops worker threads. */
@@ -101,6 +108,9 @@ class JsEngine implements KnnEngine {
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
     return jsCrossProduct(a, da, b, db, count);
   }
+  async nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): Promise<NearestCentroids> {
+    return jsNearestCentroids(values, count, dim, centroids, norms, rows);
+  }
   warmUp(): void {}
   async close() {}
 }
@@ -151,7 +161,7 @@ class WasmEngine implements KnnEngine {
         if (typeof message.error === 'string') {
           this.pending.delete(message.id as number);
           pending.reject(new Error(`kNN worker failed: ${message.error}`));
-        } else if ('indices' in message || 'ranks' in message || 'product' in message) {
+        } else if ('indices' in message || 'ranks' in message || 'product' in message || 'best' in message) {
           this.pending.delete(message.id as number);
           pending.resolve(message);
         }
@@ -234,6 +244,23 @@ class WasmEngine implements KnnEngine {
       }),
     );
     return concat(parts.map((result) => result.ranks as Int32Array));
+  }
+
+  async nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): Promise<NearestCentroids> {
+    const k = norms.length;
+    if (k > ITEM_BLOCK) return jsNearestCentroids(values, count, dim, centroids, norms, rows);
+    const all = rows ?? Int32Array.from({ length: count }, (_, i) => i);
+    const workers = this.start();
+    const matrix = this.ref(values, count, dim);
+    const centres = this.ref(centroids, k, dim);
+    const parts = await Promise.all(split(all, workers.length).map((slice, w) => this.run(workers[w] as Worker, { kind: 'centroids', matrix, centroids: centres, norms, rows: slice }, () => undefined)));
+    const gap = new Float64Array(all.length);
+    let offset = 0;
+    for (const part of parts) {
+      gap.set(part.gap as Float64Array, offset);
+      offset += (part.gap as Float64Array).length;
+    }
+    return { best: concat(parts.map((part) => part.best as Int32Array)), gap };
   }
 
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {

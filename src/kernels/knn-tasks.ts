@@ -239,6 +239,49 @@ export function certified(
   return kth + distance + 3 * margin < bar;
 }
 
+/** Each row's nearest centre and how much farther the second nearest is (see nearestCentroidTask). */
+export interface NearestCentroids {
+  readonly best: Int32Array;
+  /** s_second − s_best ≥ 0 (Infinity with one centre). */
+  readonly gap: Float64Array;
+}
+
+/**
+ * For each of `rows` of `matrix`: the centre c (of `centroids`, k rows of the same width) with the
+ * lowest s_c = ‖μ_c‖² − 2⟨x, μ_c⟩ (the squared Euclidean distance less ‖x‖²; ties to the lower c),
+ * and the gap to the second lowest. ⟨x, μ_c⟩ comes from the kernel (float32 sums); `norms` are the
+ * centres' ‖μ_c‖² in float64. k ≤ ITEM_BLOCK.
+ */
+export function nearestCentroidTask(score: ScoreBlock, heap: () => ArrayBuffer | SharedArrayBuffer, matrix: MatrixRef, centroids: MatrixRef, norms: Float64Array, rows: Int32Array, tileAddress: number): NearestCentroids {
+  const { dim } = matrix;
+  const k = centroids.count;
+  const rowBytes = dim * 4;
+  const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
+  const best = new Int32Array(rows.length);
+  const gap = new Float64Array(rows.length);
+  for (let g = 0; g < rows.length; g += QUERY_GROUP) {
+    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;
+    const row = (slot: number): number => matrix.address + (rows[Math.min(g + slot, last)] as number) * rowBytes;
+    score(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);
+    for (let slot = 0; g + slot <= last; slot++) {
+      let first = Infinity;
+      let second = Infinity;
+      let index = 0;
+      for (let c = 0; c < k; c++) {
+        const value = (norms[c] as number) - 2 * (tile[slot * k + c] as number);
+        if (value < first) {
+          second = first;
+          first = value;
+          index = c;
+        } else if (value < second) second = value;
+      }
+      best[g + slot] = index;
+      gap[g + slot] = second - first;
+    }
+  }
+  return { best, gap };
+}
+
 /** True when the ranks of the positions `order[first … last]` have all reached `cap`. */
 export function allReached(ranks: Int32Array, order: ArrayLike<number>, first: number, last: number, cap: number): boolean {
   for (let p = first; p <= last; p++) if ((ranks[order[p] as number] as number) < cap) return false;

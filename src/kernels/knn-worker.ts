@@ -1,13 +1,14 @@
 // Worker thread of the WebAssembly kNN engine. Bundled by scripts/build.mjs into
 // src/kernels/generated/knn-worker-source.ts and started with `new Worker(source, { eval: true })`.
 import { parentPort, workerData } from 'node:worker_threads';
-import { crossRowsTask, partnerRankTask, topKTask, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
 
 /** A task the engine gives a worker. */
 export type WorkerTask =
   | { kind: 'topk'; matrix: MatrixRef; k: number; queryRows: Int32Array | null; part: number; parts: number }
   | { kind: 'ranks'; queries: MatrixRef; items: MatrixRef; queryRows: Int32Array; cap: number; hints: { lists: Int32Array; k: number } | null }
-  | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number };
+  | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number }
+  | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array };
 
 /** A task with the id its answer carries. */
 export type WorkerRequest = WorkerTask & { id: number };
@@ -42,6 +43,9 @@ parentPort?.on('message', (request: WorkerRequest) => {
     if (request.kind === 'topk') {
       const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);
       parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
+    } else if (request.kind === 'centroids') {
+      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);
+      parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer as ArrayBuffer, gap.buffer as ArrayBuffer]);
     } else if (request.kind === 'cross') {
       const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);
       parentPort?.postMessage({ id: request.id, product }, [product.buffer as ArrayBuffer]);

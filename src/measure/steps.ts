@@ -40,10 +40,10 @@ const ckaStep: MeasureStep = {
 const clustersStep: MeasureStep = {
   name: 'clusters',
   describe: (_, { clusters }) => `clusters (${clusters!.description})`,
-  run: ({ pair, settings, dimensionReason }) => {
+  run: async ({ engine, pair, settings, dimensionReason }) => {
     const assignment =
       clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ??
-      clustersFromKmeans(pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
+      (await clustersFromKmeans(engine, pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans)));
     const allRows = Array.from({ length: pair.count }, (_, i) => i);
     return {
       assignment,

@@ -1,7 +1,8 @@
-import { kmeans } from 'ml-kmeans';
 import { InputError } from '../core/errors.js';
 import type { ItemMetadata } from '../core/embedding-set.js';
+import type { KnnEngine } from '../kernels/knn-engine.js';
 import { sampleIndices } from '../stats/random.js';
+import { kmeansAssignments } from './kmeans.js';
 
 /** Items per k-means fit: beyond this the centres are fitted on a seeded sample, then every item is assigned. */
 export const KMEANS_FIT_LIMIT = 10_000;
@@ -51,43 +52,28 @@ export function clustersFromLabels(
 }
 
 /**
- * Seeded k-means (k-means++ initialisation, Lloyd iterations; ml-kmeans) on the unit reference
- * vectors; fitted on a seeded sample of KMEANS_FIT_LIMIT items when there are more, then every
- * item goes to its nearest centre (squared Euclidean, ties to the lower cluster). Empty clusters are
- * dropped; clusters are numbered 0.. in the fitted order.
+ * Seeded k-means of the unit reference vectors (kmeansAssignments: k-means++ seeding, Lloyd
+ * iterations on the engine's kernel, decisions exact in float64), fitted on a seeded sample of
+ * KMEANS_FIT_LIMIT items when there are more, then every item goes to its nearest centre (squared
+ * Euclidean, ties to the lower cluster). Empty clusters are dropped; clusters are numbered 0.. in
+ * the fitted order.
  */
-export function clustersFromKmeans(
+export async function clustersFromKmeans(
+  engine: KnnEngine,
   vectors: Float32Array,
   count: number,
   dim: number,
   clusterCount: number,
   seed: number,
   random: () => number,
-): ClusterAssignment {
+): Promise<ClusterAssignment> {
   if (clusterCount > count) {
     throw new InputError(`clusters = ${clusterCount} needs at least ${clusterCount} matched items, there are ${count}; lower the clusters option.`);
   }
-  const fitRows = count > KMEANS_FIT_LIMIT ? Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random)) : Array.from({ length: count }, (_, i) => i);
-  const data = fitRows.map((row) => Array.from(vectors.subarray(row * dim, (row + 1) * dim)));
-  const result = kmeans(data, clusterCount, { seed, initialization: 'kmeans++', maxIterations: 100 });
-  const members: number[][] = result.centroids.map(() => []);
-  for (let row = 0; row < count; row++) {
-    const offset = row * dim;
-    let best = 0;
-    let bestDistance = Infinity;
-    result.centroids.forEach((centre, index) => {
-      let distance = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = (vectors[offset + j] as number) - (centre[j] as number);
-        distance += diff * diff;
-      }
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = index;
-      }
-    });
-    members[best]?.push(row);
-  }
+  const fitRows = count > KMEANS_FIT_LIMIT ? Int32Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random)) : Int32Array.from({ length: count }, (_, i) => i);
+  const assignment = await kmeansAssignments(engine, vectors, count, dim, clusterCount, fitRows, random);
+  const members: number[][] = Array.from({ length: clusterCount }, () => []);
+  assignment.forEach((cluster, row) => members[cluster]?.push(row));
   const clusters = members
     .map((rows, index) => ({ name: String(index), rows }))
     .filter((cluster) => cluster.rows.length > 0);
