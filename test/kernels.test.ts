@@ -209,6 +209,17 @@ describe.each(WASM_ENGINES)('WebAssembly engine $name', ({ engine }) => {
     expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, Int32Array.from([0, 13, 49]), 50, 'test'))).toEqual([expected[0], expected[13], expected[49]]);
   });
 
+  it('AᵀA formed as its upper triangle and mirrored equals the full AᵀB with B a copy of A, bit for bit', async () => {
+    for (const [count, dim] of [[700, 37], [5000, 64]] as const) {
+      const a = matrix(count, dim, dim);
+      const copy = engine.allocate(count * dim);
+      copy.set(a);
+      const symmetric = await engine.crossProduct(a, dim, a, dim, count);
+      const full = await engine.crossProduct(a, dim, copy, dim, count);
+      expect(Array.from(symmetric)).toEqual(Array.from(full));
+    }
+  });
+
   it('certified partner ranks (with the reference kNN lists) equal the full scan, for nearly compatible, identical, tied and incompatible data', async () => {
     const unit = (values: Float32Array, count: number, d: number) => {
       for (let i = 0; i < count; i++) {

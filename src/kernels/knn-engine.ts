@@ -267,19 +267,20 @@ class WasmEngine implements KnnEngine {
     const workers = this.start();
     const aRef = this.ref(a, count, da);
     const bRef = this.ref(b, count, db);
+    // AᵀA: each worker forms the upper triangle of its rows, and the rows are split by that area.
+    const symmetric = a === b && da === db;
     const parts = Math.min(workers.length, Math.ceil(da / QUERY_GROUP));
-    const ranges = Array.from({ length: parts }, (_, w) => {
-      const groups = Math.ceil(da / QUERY_GROUP);
-      return { pStart: Math.min(da, Math.round((groups * w) / parts) * QUERY_GROUP), pEnd: Math.min(da, Math.round((groups * (w + 1)) / parts) * QUERY_GROUP) };
-    }).filter(({ pStart, pEnd }) => pEnd > pStart);
+    const ranges = rowRanges(da, parts, symmetric);
     const results = await Promise.all(
       ranges.map(({ pStart, pEnd }, w) => {
         const scratch = this.scratchFor(w, crossScratchFloats(pEnd - pStart, db));
-        return this.run(workers[w] as Worker, { kind: 'cross', a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch }, () => undefined);
+        return this.run(workers[w] as Worker, { kind: 'cross', a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch, symmetric }, () => undefined);
       }),
     );
     const out = new Float64Array(da * db);
     ranges.forEach(({ pStart }, w) => out.set(results[w]!.product as Float64Array, pStart * db));
+    // The lower triangle of AᵀA is the upper one's mirror (the same products, in the same order).
+    if (symmetric) for (let p = 0; p < da; p++) for (let q = 0; q < p; q++) out[p * db + q] = out[q * db + p] as number;
     return out;
   }
 
@@ -294,6 +295,28 @@ class WasmEngine implements KnnEngine {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
     this.workers = [];
   }
+}
+
+/**
+ * Output rows [pStart, pEnd) of a d-row cross-product for each of `parts` workers, in whole query
+ * groups: equal counts, or, for a symmetric product (row p costs d − p), equal areas.
+ */
+function rowRanges(d: number, parts: number, symmetric: boolean): Array<{ pStart: number; pEnd: number }> {
+  const groups = Math.ceil(d / QUERY_GROUP);
+  const cost = (p: number) => (symmetric ? d - p : d);
+  const total = Array.from({ length: groups }, (_, g) => cost(g * QUERY_GROUP)).reduce((sum, value) => sum + value, 0);
+  const ranges: Array<{ pStart: number; pEnd: number }> = [];
+  let start = 0;
+  let done = 0;
+  for (let g = 0; g < groups; g++) {
+    done += cost(g * QUERY_GROUP);
+    const end = Math.min(d, (g + 1) * QUERY_GROUP);
+    if (done >= (total * (ranges.length + 1)) / parts || g === groups - 1) {
+      if (end > start) ranges.push({ pStart: start, pEnd: end });
+      start = end;
+    }
+  }
+  return ranges;
 }
 
 /** Splits rows into `parts` contiguous slices of nearly equal size (a multiple of the query group). */

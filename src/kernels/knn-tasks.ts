@@ -315,11 +315,16 @@ export function crossRowsTask(
   pStart: number,
   pEnd: number,
   scratchAddress: number,
+  symmetric = false,
 ): Float64Array {
   const count = a.count;
   const da = a.dim;
   const db = b.dim;
   const rowsOut = pEnd - pStart;
+  // AᵀA is symmetric: only the columns from each row group's first row on are formed (the caller
+  // mirrors the rest), which halves the work.
+  const colStart = symmetric ? pStart : 0;
+  const width = db - colStart;
   const out = new Float64Array(rowsOut * db);
   const buffer = heap();
   const av = new Float32Array(buffer, a.address, count * da);
@@ -337,16 +342,17 @@ export function crossRowsTask(
       const ra = (start + i) * da;
       for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p] as number;
       const rb = (start + i) * db;
-      for (let q = 0; q < db; q++) scratch[btOffset + q * rows + i] = bv[rb + q] as number;
+      for (let q = colStart; q < db; q++) scratch[btOffset + (q - colStart) * rows + i] = bv[rb + q] as number;
     }
     for (let p = 0; p < rowsOut; p += QUERY_GROUP) {
       const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;
       const row = (slot: number): number => atAddress + Math.min(p + slot, last) * rows * 4;
-      score(row(0), row(1), row(2), row(3), btAddress, 0, db, rows, tileAddress, db);
+      const first = symmetric ? pStart + p : 0;
+      score(row(0), row(1), row(2), row(3), btAddress + (first - colStart) * rows * 4, 0, db - first, rows, tileAddress, width);
       for (let slot = 0; p + slot <= last; slot++) {
-        const target = (p + slot) * db;
-        const from = tileOffset + slot * db;
-        for (let q = 0; q < db; q++) out[target + q] = (out[target + q] as number) + (scratch[from + q] as number);
+        const target = (p + slot) * db + first;
+        const from = tileOffset + slot * width;
+        for (let q = 0; q < db - first; q++) out[target + q] = (out[target + q] as number) + (scratch[from + q] as number);
       }
     }
   }

@@ -7,7 +7,7 @@ import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type Mat
 export type WorkerTask =
   | { kind: 'topk'; matrix: MatrixRef; k: number; queryRows: Int32Array | null; part: number; parts: number }
   | { kind: 'ranks'; queries: MatrixRef; items: MatrixRef; queryRows: Int32Array; cap: number; hints: { lists: Int32Array; k: number } | null }
-  | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number }
+  | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number; symmetric: boolean }
   | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array };
 
 /** A task with the id its answer carries. */
@@ -47,7 +47,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
       const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);
       parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer as ArrayBuffer, gap.buffer as ArrayBuffer]);
     } else if (request.kind === 'cross') {
-      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress);
+      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);
       parentPort?.postMessage({ id: request.id, product }, [product.buffer as ArrayBuffer]);
     } else {
       const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);
