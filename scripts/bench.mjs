@@ -97,15 +97,17 @@ const numpyEnv = { ...process.env };
 delete numpyEnv.OPENBLAS_CORETYPE;
 delete numpyEnv.OPENBLAS_L2_SIZE;
 
-/** NumPy float32 brute-force kNN of `queries` rows (all when 0) in both spaces: blocked matmul + argpartition. */
+/** NumPy float32 brute force of the same job: kNN of `queries` rows (all when 0) in both spaces (blocked matmul + argpartition), plus cross-model top-1. */
 function numpyKnn(stem, queries, k = 10) {
   const script = `
 import sys, time, numpy as np
 k, queries = ${k}, ${queries}
 total = 0.0
+spaces = {}
 for side in ('reference', 'candidate'):
     X = np.load('${stem}-' + side + '.npy').astype(np.float32)
     X /= np.linalg.norm(X, axis=1, keepdims=True)
+    spaces[side] = X
     n = X.shape[0]
     rows = np.arange(n) if queries == 0 else np.random.RandomState(1).choice(n, queries, replace=False)
     start = time.perf_counter()
@@ -114,6 +116,15 @@ for side in ('reference', 'candidate'):
         S = X[block] @ X.T
         S[np.arange(len(block)), block] = -np.inf
         idx = np.argpartition(-S, k, axis=1)[:, :k]
+    total += time.perf_counter() - start
+# Cross-model top-1: each candidate vector searched against the reference index.
+if spaces['reference'].shape[1] == spaces['candidate'].shape[1]:
+    R, C = spaces['reference'], spaces['candidate']
+    start = time.perf_counter()
+    hits = 0
+    for b in range(0, len(rows), 2048):
+        block = rows[b:b + 2048]
+        hits += int(np.sum(np.argmax(C[block] @ R.T, axis=1) == block))
     total += time.perf_counter() - start
 print(total)
 `;
@@ -177,8 +188,8 @@ function stageTimes(log) {
 const stages = [];
 
 console.log(`node ${process.version}, ${process.platform}/${process.arch}; NumPy ${hasNumpy ? numpy.stdout.trim() : 'not found'}`);
-console.log('| N × d, queries | kernel | kNN both spaces (s) | GFLOP/s (2·Q·N·d per space) | NumPy kNN (s) | ours / NumPy | compare end to end (s) | peak RSS (MiB) |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| N × d, queries | kernel | kNN both spaces (s) | GFLOP/s (2·Q·N·d per space) | NumPy kNN + cross top-1 (s) | our kNN / NumPy | compare end to end (s) | compare / NumPy | peak RSS (MiB) |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { count, dim, queries, compareArgs } of CASES) {
   const name = `${count}x${dim}`;
   if (only.length > 0 && !only.includes(name)) continue;
@@ -190,7 +201,7 @@ for (const { count, dim, queries, compareArgs } of CASES) {
   const compare = compareRun(stem, compareArgs);
   const m = compare.report.metrics;
   console.log(
-    `| ${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')} | ${kernel.description} | ${kernel.seconds.toFixed(2)} | ${gflops.toFixed(1)} | ${numpySeconds === null ? 'n/a' : numpySeconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (kernel.seconds / numpySeconds).toFixed(2)} | ${compare.seconds.toFixed(2)} | ${compare.rss.toFixed(0)} |`,
+    `| ${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')} | ${kernel.description} | ${kernel.seconds.toFixed(2)} | ${gflops.toFixed(1)} | ${numpySeconds === null ? 'n/a' : numpySeconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (kernel.seconds / numpySeconds).toFixed(2)} | ${compare.seconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (compare.seconds / numpySeconds).toFixed(2)} | ${compare.rss.toFixed(0)} |`,
   );
   stages.push({ name: `${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')}`, total: compare.seconds, times: stageTimes(compare.log) });
   console.error(`  ${name}: verdict ${compare.report.verdict.status}, kNN overlap ${m.knnOverlap.mean.toFixed(3)}${m.knnOverlap.ci95 ? ` (95% CI ${m.knnOverlap.ci95.map((v) => v.toFixed(3)).join('–')})` : ''}, CKA ${m.cka.linear?.toFixed(3)}, kernel ${compare.report.settings.kernel}`);
