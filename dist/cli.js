@@ -48801,7 +48801,7 @@ function mapsSection(report) {
   const joint = maps.joint;
   const jointView = joint ? jointSvg(
     `Both spaces in one layout (${joint.points.length} items twice: hollow = reference, filled = candidate); lines join the old and new position of the ${joint.moved.length} items that moved most`,
-    { coordinates: joint.reference, index: joint.points, cluster: joint.points.map((point) => maps.points.cluster[point]), highlighted: /* @__PURE__ */ new Set() },
+    { coordinates: joint.reference, index: joint.points, cluster: joint.points.map((point) => maps.points.cluster[point] ?? 0), highlighted: /* @__PURE__ */ new Set() },
     joint.candidate,
     joint.moved
   ) : null;
@@ -48827,8 +48827,8 @@ function chartsSection(report) {
   if (maps) {
     const sums = maps.clusters.map(() => ({ sum: 0, count: 0 }));
     maps.points.overlap.forEach((overlap, i) => {
-      if (overlap === null) return;
-      const entry = sums[maps.points.cluster[i]];
+      const entry = sums[maps.points.cluster[i] ?? -1];
+      if (overlap === null || entry === void 0) return;
       entry.sum += overlap;
       entry.count += 1;
     });

@@ -91,6 +91,16 @@ describe('renderers of the visual report', () => {
     expect(overlapChart([1, Number.NaN, -4, 2.5] as number[], 1e9)).toContain('bar [1, 0, 0, 0]');
   });
 
+  it('a report whose maps do not add up (out-of-range clusters and points, short layouts) still renders, without a throw', async () => {
+    const report = await equalReport();
+    const maps = report.maps!;
+    const broken = {
+      ...report,
+      maps: { ...maps, points: { ...maps.points, cluster: maps.points.cluster.map(() => 999) }, reference: maps.reference.slice(0, 10), joint: { ...maps.joint!, points: [5000, 1], moved: [7] } },
+    };
+    expect(renderHtml(broken as typeof report)).toMatch(/<\/html>\n$/);
+  });
+
   it('HTML escapes every string from the report, and data cannot close the script element', async () => {
     const report = await equalReport();
     const payload = '</script><img src=x onerror=alert(1)> "quoted" \u2028';

@@ -96,7 +96,7 @@ function mapsSection(report: Report): Html {
   const jointView = joint
     ? jointSvg(
         `Both spaces in one layout (${joint.points.length} items twice: hollow = reference, filled = candidate); lines join the old and new position of the ${joint.moved.length} items that moved most`,
-        { coordinates: joint.reference, index: joint.points, cluster: joint.points.map((point) => maps.points.cluster[point]!), highlighted: new Set() },
+        { coordinates: joint.reference, index: joint.points, cluster: joint.points.map((point) => maps.points.cluster[point] ?? 0), highlighted: new Set() },
         joint.candidate,
         joint.moved,
       )
@@ -124,8 +124,9 @@ function chartsSection(report: Report): Html {
   if (maps) {
     const sums = maps.clusters.map(() => ({ sum: 0, count: 0 }));
     maps.points.overlap.forEach((overlap, i) => {
-      if (overlap === null) return;
-      const entry = sums[maps.points.cluster[i]!]!;
+      // A forged report may name a cluster the list lacks: such a point counts nowhere.
+      const entry = sums[maps.points.cluster[i] ?? -1];
+      if (overlap === null || entry === undefined) return;
       entry.sum += overlap;
       entry.count += 1;
     });
