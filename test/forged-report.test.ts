@@ -218,3 +218,26 @@ describe('the CLI merge refuses a forged partial', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('a forged report rendered as HTML', () => {
+  it('every string and every map field, forged, is refused or renders inert in the page', async () => {
+    const { compare } = await import('../src/compare.js');
+    const { anyPath } = await import('../src/io/paths.js');
+    const { parseSettings } = await import('../src/settings.js');
+    const { renderHtml } = await import('../src/render/html/html.js');
+    const { FIXTURES } = await import('./helpers.js');
+    const settings = parseSettings({ reference: 'equal-reference.npy', candidate: 'equal-candidate.npy', k: '7', clusters: '3', format: 'html' }, undefined, anyPath(join(FIXTURES, 'metrics')));
+    const withMaps = JSON.parse(JSON.stringify(await compare(settings, { info: () => undefined, warn: () => undefined })));
+    const targets = leaves(withMaps).filter(({ path, value }) => typeof value === 'string' || path[0] === 'maps');
+    let rendered = 0;
+    for (const { path } of targets) {
+      const loaded = load(withValue(withMaps, path, PAYLOAD));
+      if ('refused' in loaded) continue;
+      rendered += 1;
+      const page = renderHtml(loaded.report);
+      expect(page, path.join('.')).not.toMatch(/<img|<\/script><|onerror=alert\(1\)>/);
+      expect(page.match(/<script/g), path.join('.')).toHaveLength(2);
+    }
+    expect(rendered).toBeGreaterThan(50);
+  }, 120_000);
+});
