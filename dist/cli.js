@@ -19962,12 +19962,14 @@ function resolveInputFile(path, what, policy) {
 }
 function resolveOutputFile(path, what, policy) {
   const absolute = resolve(policy.base, path);
+  if (!existsSync(absolute) && isDanglingSymlink(absolute)) {
+    throw new InputError(`${what}: ${path} is a symlink to a file that does not exist; remove it or write elsewhere.`);
+  }
   checkInside(realLocation(absolute), path, what, policy);
   return absolute;
 }
 function realLocation(absolute) {
   if (existsSync(absolute)) return realpathSync(absolute);
-  if (isDanglingSymlink(absolute)) throw new InputError(`${absolute} is a symlink to a file that does not exist; remove it or write elsewhere.`);
   const parent = dirname(absolute);
   return parent === absolute ? absolute : join(realLocation(parent), basename(absolute));
 }
@@ -44203,6 +44205,13 @@ function concat3(parts) {
   return out;
 }
 
+// src/core/item-text.ts
+function itemText(metadata, row, max) {
+  const value = metadata?.[row]?.text;
+  if (typeof value !== "string") return null;
+  return value.length > max ? `${value.slice(0, max - 1)}\u2026` : value;
+}
+
 // src/measure/streams.ts
 var STREAM = { sample: 1, bootstrap: 2, kmeans: 3, map: 4 };
 
@@ -44281,7 +44290,6 @@ var JOINT_POINTS = 500;
 var MOVED_LINES = 40;
 var MAP_TEXT = 200;
 var mapsStep = {
-  name: "maps",
   describe: (_, { maps }) => `maps (UMAP of ${maps.points.ids.length} of ${maps.total} items${maps.joint ? ", and a joint view" : ""})`,
   run: async (input, done) => ({ maps: await buildMaps(input, done) })
 };
@@ -44319,11 +44327,6 @@ async function buildMaps({ engine, pair, settings, allQueries }, done) {
   detail.queryRows.forEach((row, position) => overlapOfRow.set(row, detail.overlaps[position]));
   const positionOfRow = /* @__PURE__ */ new Map();
   (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).forEach((row, position) => positionOfRow.set(row, position));
-  const text = (row) => {
-    const value = pair.metadata?.[row]?.text;
-    if (typeof value !== "string") return null;
-    return value.length > MAP_TEXT ? `${value.slice(0, MAP_TEXT - 1)}\u2026` : value;
-  };
   const shardRun = settings.queryShard !== null;
   let joint = null;
   const paired = done.paired ?? null;
@@ -44346,7 +44349,7 @@ async function buildMaps({ engine, pair, settings, allQueries }, done) {
     clusters: assignment.clusters.map((cluster) => cluster.name),
     points: {
       ids: rows.map((row) => pair.ids[row]),
-      text: rows.map(text),
+      text: rows.map((row) => itemText(pair.metadata, row, MAP_TEXT)),
       cluster: rows.map((row) => clusterOf[row]),
       overlap: rows.map((row) => shardRun ? null : overlapOfRow.get(row) ?? null),
       query: rows.map((row) => positionOfRow.get(row) ?? null)
@@ -44986,7 +44989,6 @@ function gramOfColumns(matrix, d) {
 
 // src/measure/steps.ts
 var knnOverlapStep = {
-  name: "knnOverlap",
   describe: ({ settings }, { knnSummary }) => `kNN overlap (k=${settings.k}, ${knnSummary.evaluated} queries, ${knnSummary.method})`,
   run: async ({ engine, pair, settings, queryRows, sampled }) => {
     const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
@@ -44994,7 +44996,6 @@ var knnOverlapStep = {
   }
 };
 var ckaStep = {
-  name: "cka",
   describe: () => "linear CKA",
   run: async ({ engine, pair }) => {
     const { reference, candidate, referenceDim: dr, candidateDim: dc, count } = pair;
@@ -45008,7 +45009,6 @@ var ckaStep = {
   }
 };
 var clustersStep = {
-  name: "clusters",
   describe: (_, { clusters }) => `clusters (${clusters.description})`,
   run: async ({ engine, pair, settings, dimensionReason }) => {
     const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? await clustersFromKmeans(engine, pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
@@ -45021,19 +45021,16 @@ var clustersStep = {
   }
 };
 var pairedStep = {
-  name: "paired",
   describe: () => "paired cosine",
   run: ({ pair, dimensionReason }) => ({ paired: dimensionReason === null ? pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim) : null })
 };
 var crossRetrievalStep = {
-  name: "crossRetrieval",
   describe: () => "cross-model retrieval",
   run: async ({ engine, pair, settings, queryRows, dimensionReason }, { knnDetail }) => ({
     cross: dimensionReason === null ? await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows, knnDetail.referenceNeighbours) : null
   })
 };
 var procrustesStep = {
-  name: "procrustes",
   describe: () => "Procrustes",
   run: ({ pair, dimensionReason }, { products }) => ({
     procrustes: dimensionReason === null ? procrustesAlignedCosine(products.candidateByReference, pair.count, pair.referenceDim) : null
@@ -45075,18 +45072,13 @@ async function measure(engine, pair, settings, log, steps = MEASURE_STEPS) {
 }
 function worstItems(pair, done) {
   const detail = done.knnDetail;
-  const text = (row) => {
-    const value = pair.metadata?.[row]?.text;
-    if (typeof value !== "string") return null;
-    return value.length > MAX_REPORT_TEXT ? `${value.slice(0, MAX_REPORT_TEXT - 1)}\u2026` : value;
-  };
   const ids = (list) => Array.from(list, (row) => pair.ids[row]);
   return done.knnSummary.worstPositions.map((position) => {
     const row = detail.queryRows[position];
     const from = position * detail.k;
     return {
       id: pair.ids[row],
-      text: text(row),
+      text: itemText(pair.metadata, row, MAX_REPORT_TEXT),
       overlap: detail.overlaps[position],
       referenceNeighbours: ids(detail.referenceNeighbours.subarray(from, from + detail.k)),
       candidateNeighbours: ids(detail.candidateNeighbours.subarray(from, from + detail.k)),

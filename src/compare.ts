@@ -17,8 +17,6 @@ import type { Settings, SideSettings } from './settings.js';
 import { TOOL_VERSION } from './version.js';
 
 export type { Logger } from './logger.js';
-export { STREAM } from './measure/streams.js';
-export { shardRange, type ShardItems } from './measure/measure.js';
 
 /** The report of a comparison, and the shard's per-item results when it ran one query shard. */
 export interface CompareResult {

@@ -5,7 +5,7 @@ import { loadReport } from '../report/load-report.js';
 import type { GateGitHub } from './github-client.js';
 import { inputName, type CommentFromReportInputs } from './inputs.js';
 import { INPUT } from './names.js';
-import { publishHtml, setHtmlOutputs, setReportOutputs, upsertComment } from './publish.js';
+import { publishHtmlReport, setReportOutputs, upsertComment } from './publish.js';
 import type { PullRequestInfo } from './pull-request.js';
 import type { ActionRuntime } from './runtime.js';
 
@@ -21,8 +21,7 @@ export async function commentFromReport(inputs: CommentFromReportInputs, runtime
   if (number === null) {
     throw new InputError(`input 'pr-number' is required: ${runtime.env.eventName} events do not name a pull request.`);
   }
-  const html = await publishHtml(report, path, inputs, runtime);
-  setHtmlOutputs(runtime, html);
+  const html = await publishHtmlReport(report, path, inputs, runtime);
   await runtime.writeSummary(renderMarkdown(report, { clusters: true, htmlLink: html.artifactUrl }));
   await upsertComment(report, inputs, runtime, github, { number, headSha: pr?.number === number ? pr.headSha : null, baseSha: null, fromFork: false }, html.artifactUrl);
 }

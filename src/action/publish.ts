@@ -17,8 +17,6 @@ import { INPUT, OUTPUT } from './names.js';
 import type { PullRequestInfo } from './pull-request.js';
 import type { ActionRuntime, Annotation } from './runtime.js';
 
-export { publishHtml };
-
 /** Explains how to comment on pull requests from forks (shown when the token may not write). */
 const FORK_ADVICE =
   'The token cannot write comments here (pull requests from forks get a read-only GITHUB_TOKEN). The verdict, outputs and job summary above still stand. To comment on fork pull requests, upload the JSON report as an artifact and post it from a workflow_run workflow with mode: comment-from-report (see the README).';
@@ -32,8 +30,7 @@ export async function publish(report: Report, inputs: PublishInputs, runtime: Ac
   const failed = stepFails(report, inputs.failOn);
   setReportOutputs(runtime, report, reportPath, failed);
   annotate(report, runtime);
-  const html = await publishHtml(report, reportPath, inputs, runtime);
-  setHtmlOutputs(runtime, html);
+  const html = await publishHtmlReport(report, reportPath, inputs, runtime);
   const runUrl = runLink(runtime);
   await runtime.writeSummary(
     `${renderMarkdown(report, { clusters: true, titleSuffix: inputs.commentId === 'default' ? undefined : inputs.commentId, htmlLink: html.artifactUrl })}\n<sub>${runUrl ? `[workflow run](${runUrl}) · ` : ''}JSON report: \`${reportPath}\`</sub>\n`,
@@ -45,10 +42,12 @@ export async function publish(report: Report, inputs: PublishInputs, runtime: Ac
   }
 }
 
-/** The HTML report's outputs: its path and the artifact's URL, each empty when there is none. */
-export function setHtmlOutputs(runtime: ActionRuntime, html: HtmlPublication): void {
+/** Writes and uploads the HTML report (publishHtml) and sets its outputs: the path and the artifact's URL, each empty when there is none. */
+export async function publishHtmlReport(report: Report, jsonPath: string, inputs: Pick<PublishInputs, 'htmlReport' | 'commentId'>, runtime: ActionRuntime): Promise<HtmlPublication> {
+  const html = await publishHtml(report, jsonPath, inputs, runtime);
   runtime.setOutput(OUTPUT.htmlPath, html.path ?? '');
   runtime.setOutput(OUTPUT.artifactUrl, html.artifactUrl ?? '');
+  return html;
 }
 
 /** Writes `text` to report-path, or to $RUNNER_TEMP/`defaultName`; returns the path. */

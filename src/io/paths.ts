@@ -53,6 +53,9 @@ export function resolveInputFile(path: string, what: string, policy: PathPolicy)
  */
 export function resolveOutputFile(path: string, what: string, policy: PathPolicy): string {
   const absolute = resolve(policy.base, path);
+  if (!existsSync(absolute) && isDanglingSymlink(absolute)) {
+    throw new InputError(`${what}: ${path} is a symlink to a file that does not exist; remove it or write elsewhere.`);
+  }
   checkInside(realLocation(absolute), path, what, policy);
   return absolute;
 }
@@ -60,7 +63,6 @@ export function resolveOutputFile(path: string, what: string, policy: PathPolicy
 /** The real path `absolute` would be written to: symlinks resolved as far as the path exists. */
 function realLocation(absolute: string): string {
   if (existsSync(absolute)) return realpathSync(absolute);
-  if (isDanglingSymlink(absolute)) throw new InputError(`${absolute} is a symlink to a file that does not exist; remove it or write elsewhere.`);
   const parent = dirname(absolute);
   return parent === absolute ? absolute : join(realLocation(parent), basename(absolute));
 }

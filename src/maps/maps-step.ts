@@ -1,3 +1,4 @@
+import { itemText } from '../core/item-text.js';
 import type { MeasureInput, MeasureStep } from '../measure/measure-step.js';
 import type { Measurements } from '../measure/measurements.js';
 import { STREAM } from '../measure/streams.js';
@@ -19,7 +20,6 @@ const MAP_TEXT = 200;
  * clusters step's assignment; and, when the dimensions are equal, a joint layout of both spaces.
  */
 export const mapsStep: MeasureStep = {
-  name: 'maps',
   describe: (_, { maps }) => `maps (UMAP of ${maps!.points.ids.length} of ${maps!.total} items${maps!.joint ? ', and a joint view' : ''})`,
   run: async (input, done) => ({ maps: await buildMaps(input, done) }),
 };
@@ -71,11 +71,6 @@ async function buildMaps({ engine, pair, settings, allQueries }: MeasureInput, d
   detail.queryRows.forEach((row, position) => overlapOfRow.set(row, detail.overlaps[position] as number));
   const positionOfRow = new Map<number, number>();
   (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).forEach((row, position) => positionOfRow.set(row, position));
-  const text = (row: number): string | null => {
-    const value = pair.metadata?.[row]?.text;
-    if (typeof value !== 'string') return null;
-    return value.length > MAP_TEXT ? `${value.slice(0, MAP_TEXT - 1)}…` : value;
-  };
   // A query shard knows only its own queries' overlaps; merge fills them in from `query`.
   const shardRun = settings.queryShard !== null;
 
@@ -103,7 +98,7 @@ async function buildMaps({ engine, pair, settings, allQueries }: MeasureInput, d
     clusters: assignment.clusters.map((cluster) => cluster.name),
     points: {
       ids: rows.map((row) => pair.ids[row] as string),
-      text: rows.map(text),
+      text: rows.map((row) => itemText(pair.metadata, row, MAP_TEXT)),
       cluster: rows.map((row) => clusterOf[row] as number),
       overlap: rows.map((row) => (shardRun ? null : (overlapOfRow.get(row) ?? null))),
       query: rows.map((row) => positionOfRow.get(row) ?? null),

@@ -24,7 +24,6 @@ export interface MeasureInput {
  * part of the measurements. Timing and logging are done once, by runMeasureSteps.
  */
 export interface MeasureStep {
-  readonly name: string;
   /** The log line's subject once the step is done, e.g. "kNN overlap (k=10, 1797 queries, exact)". */
   readonly describe: (input: MeasureInput, done: Measurements) => string;
   readonly run: (input: MeasureInput, done: Measurements) => Promise<Partial<Measurements>> | Partial<Measurements>;

@@ -1,4 +1,5 @@
 import type { AlignedPair } from '../core/align.js';
+import { itemText } from '../core/item-text.js';
 import type { KnnEngine } from '../kernels/knn-engine.js';
 import { sampleIndices, seededRandom } from '../stats/random.js';
 import { dimensionMismatchReason } from '../metrics/types.js';
@@ -78,18 +79,13 @@ export async function measure(
 /** The lowest-overlap items with both neighbour lists as ids, their text cut to the report's bound. */
 function worstItems(pair: AlignedPair, done: Measurements): Array<WorstItem & { readonly position: number }> {
   const detail = done.knnDetail!;
-  const text = (row: number): string | null => {
-    const value = pair.metadata?.[row]?.text;
-    if (typeof value !== 'string') return null;
-    return value.length > MAX_REPORT_TEXT ? `${value.slice(0, MAX_REPORT_TEXT - 1)}…` : value;
-  };
   const ids = (list: Int32Array): string[] => Array.from(list, (row) => pair.ids[row] as string);
   return done.knnSummary!.worstPositions.map((position) => {
     const row = detail.queryRows[position] as number;
     const from = position * detail.k;
     return {
       id: pair.ids[row] as string,
-      text: text(row),
+      text: itemText(pair.metadata, row, MAX_REPORT_TEXT),
       overlap: detail.overlaps[position] as number,
       referenceNeighbours: ids(detail.referenceNeighbours.subarray(from, from + detail.k)),
       candidateNeighbours: ids(detail.candidateNeighbours.subarray(from, from + detail.k)),

@@ -12,7 +12,6 @@ import { STREAM } from './streams.js';
 
 /** kNN in both spaces for the evaluated queries, and the overlap summary (bootstrap interval when sampled). */
 const knnOverlapStep: MeasureStep = {
-  name: 'knnOverlap',
   describe: ({ settings }, { knnSummary }) => `kNN overlap (k=${settings.k}, ${knnSummary!.evaluated} queries, ${knnSummary!.method})`,
   run: async ({ engine, pair, settings, queryRows, sampled }) => {
     const knnDetail = await knnOverlap(engine, pair, settings.k, queryRows);
@@ -22,7 +21,6 @@ const knnOverlapStep: MeasureStep = {
 
 /** The cross-products RᵀR, CᵀC and CᵀR on the engine, then linear CKA from them. */
 const ckaStep: MeasureStep = {
-  name: 'cka',
   describe: () => 'linear CKA',
   run: async ({ engine, pair }) => {
     const { reference, candidate, referenceDim: dr, candidateDim: dc, count } = pair;
@@ -38,7 +36,6 @@ const ckaStep: MeasureStep = {
 
 /** Clusters (the label field, else seeded k-means), per-cluster and global centroid shifts. */
 const clustersStep: MeasureStep = {
-  name: 'clusters',
   describe: (_, { clusters }) => `clusters (${clusters!.description})`,
   run: async ({ engine, pair, settings, dimensionReason }) => {
     const assignment =
@@ -55,14 +52,12 @@ const clustersStep: MeasureStep = {
 
 /** Paired cosine cos(R_i, C_i) (equal dimensions only). */
 const pairedStep: MeasureStep = {
-  name: 'paired',
   describe: () => 'paired cosine',
   run: ({ pair, dimensionReason }) => ({ paired: dimensionReason === null ? pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim) : null }),
 };
 
 /** Cross-model retrieval: each C_i searched against the reference index (equal dimensions only). */
 const crossRetrievalStep: MeasureStep = {
-  name: 'crossRetrieval',
   describe: () => 'cross-model retrieval',
   run: async ({ engine, pair, settings, queryRows, dimensionReason }, { knnDetail }) => ({
     cross: dimensionReason === null ? await crossRetrieval(engine, pair, settings.k, settings.compatThreshold, queryRows, knnDetail!.referenceNeighbours) : null,
@@ -71,7 +66,6 @@ const crossRetrievalStep: MeasureStep = {
 
 /** Procrustes: mean cosine after the best orthogonal map of C onto R, from CᵀR (equal dimensions only). */
 const procrustesStep: MeasureStep = {
-  name: 'procrustes',
   describe: () => 'Procrustes',
   run: ({ pair, dimensionReason }, { products }) => ({
     procrustes: dimensionReason === null ? procrustesAlignedCosine(products!.candidateByReference, pair.count, pair.referenceDim) : null,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import { resolveInputFile, type PathPolicy } from '../io/paths.js';
-import { STREAM, type CompareResult } from '../compare.js';
+import type { CompareResult } from '../compare.js';
+import { STREAM } from '../measure/streams.js';
 import { seededRandom } from '../stats/random.js';
 import { summariseRanks } from '../metrics/cross-retrieval.js';
 import { summariseKnnOverlap } from '../metrics/knn-overlap.js';
