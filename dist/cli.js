@@ -45382,8 +45382,8 @@ var cliName = (option) => `--${option}`;
 async function compareDetailed(settings, log, context = {}) {
   const nameOf = context.nameOf ?? cliName;
   const paths = settings.paths;
-  const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths) ?? context.referenceManifest ?? null;
-  const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
+  const referenceManifest = context.referenceManifest ?? loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths);
+  const candidateManifest = context.candidateManifest ?? loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf("config"), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
   const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });

@@ -28,8 +28,10 @@ export interface CompareResult {
 
 /** What the calling adapter adds: inputs it holds in memory, and how it names options. */
 export interface CompareContext {
-  /** A manifest already in memory (e.g. read from the PR's base commit); used when `settings.reference.manifest` is null. */
+  /** A reference manifest already in memory (read from the PR's base commit, or with the release's version); used instead of reading `settings.reference.manifest`. */
   readonly referenceManifest?: Manifest | null;
+  /** A candidate manifest already in memory; used instead of reading `settings.candidate.manifest`. */
+  readonly candidateManifest?: Manifest | null;
   /** How messages name an option: `--k` on the command line, `input 'k'` in the action. */
   readonly nameOf?: (option: string) => string;
 }
@@ -48,8 +50,8 @@ export async function compare(settings: Settings, log: Logger, context: CompareC
 export async function compareDetailed(settings: Settings, log: Logger, context: CompareContext = {}): Promise<CompareResult> {
   const nameOf = context.nameOf ?? cliName;
   const paths = settings.paths;
-  const referenceManifest = loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths) ?? context.referenceManifest ?? null;
-  const candidateManifest = loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths);
+  const referenceManifest = context.referenceManifest ?? loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths);
+  const candidateManifest = context.candidateManifest ?? loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf('config'), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
   const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
@@ -146,7 +148,8 @@ async function readSide(
   };
 }
 
-function loadOptionalManifest(path: string | null, option: string, paths: PathPolicy): Manifest | null {
+/** Reads a manifest file when a path is given. */
+export function loadOptionalManifest(path: string | null, option: string, paths: PathPolicy): Manifest | null {
   if (path === null) return null;
   return loadManifest(resolveInputFile(path, option, paths), path);
 }

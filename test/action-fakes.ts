@@ -35,6 +35,20 @@ export class FakeClient implements GateGitHub {
   async commenterLogin() {
     return 'github-actions[bot]';
   }
+  // Releases, tags and branch files are exercised end to end against the API fake (test/github-api-fake.ts).
+  listTags = notServed;
+  tagCommit = notServed;
+  createTag = notServed;
+  releaseByTag = notServed;
+  createRelease = notServed;
+  uploadReleaseAsset = notServed;
+  downloadReleaseAsset = notServed;
+  readVersionedFile = notServed;
+  writeVersionedFile = notServed;
+}
+
+async function notServed(): Promise<never> {
+  throw new Error('the in-process fake serves comments only; releases and branch files are tested against test/github-api-fake.ts');
 }
 
 export interface Recorded {
@@ -68,7 +82,7 @@ export function fakeRuntime(inputs: Record<string, string>, client: FakeClient, 
     error: (message, annotation) => void recorded.errors.push([message, annotation]),
     writeSummary: async (markdown) => void recorded.summaries.push(markdown),
     createGitHub: () => client,
-    env: { workspace, runnerTemp: temp, eventName: 'pull_request', serverUrl: 'https://github.com', repository: 'o/r', runId: '1' },
+    env: { workspace, runnerTemp: temp, eventName: 'pull_request', serverUrl: 'https://github.com', repository: 'o/r', runId: '1', sha: 'a'.repeat(40) },
     event: pullRequestEvent(),
     uploadArtifact: async (name, files, rootDirectory) => {
       if (options.artifactUnavailable) throw new Error('Unable to get the ACTIONS_RUNTIME_TOKEN env variable');

@@ -28,6 +28,13 @@ export function pullRequestEvent(action = 'opened'): any {
   return structuredClone(event);
 }
 
+/** A real `push` webhook payload (the event of a release run on the default branch). */
+export function pushEvent(): any {
+  const require = createRequire(import.meta.url);
+  const examples = require('@octokit/webhooks-examples') as Array<{ name: string; examples: any[] }>;
+  return structuredClone(examples.find((e) => e.name === 'push')!.examples[0]);
+}
+
 /** The same payload as a pull request from a fork (head repository owned by someone else). */
 export function forkPullRequestEvent(): any {
   const event = pullRequestEvent();
@@ -86,6 +93,8 @@ export async function runActionProcess(options: {
   node?: string;
   /** RUNNER_TEMP, e.g. holding a file an earlier step wrote (default: a fresh folder). */
   runnerTemp?: string;
+  /** GITHUB_SHA, the commit of the run (default ffff…). */
+  sha?: string;
 }): Promise<ActionRun> {
   const workspace = options.workspace ?? exampleWorkspace();
   const runner = tempDir();
@@ -104,7 +113,7 @@ export async function runActionProcess(options: {
     GITHUB_API_URL: options.apiUrl,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '4242',
-    GITHUB_SHA: 'ffffffffffffffffffffffffffffffffffffffff',
+    GITHUB_SHA: options.sha ?? 'ffffffffffffffffffffffffffffffffffffffff',
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: join(runner, 'output.txt'),
     GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),

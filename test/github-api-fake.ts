@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,8 @@ interface Operation {
   readonly query: ReadonlySet<string>;
   /** The documented JSON request body schema, or `null` when the operation takes none. */
   readonly bodySchema: object | null;
+  /** The operation takes raw bytes (application/octet-stream), e.g. a release asset upload. */
+  readonly binaryBody: boolean;
 }
 
 type Validator = ((body: unknown) => boolean) & { errors?: unknown };
@@ -59,6 +62,7 @@ function loadOperations(): Operation[] {
         pattern,
         query: new Set((operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)),
         bodySchema: schema ?? null,
+        binaryBody: operation.requestBody?.content?.['application/octet-stream'] !== undefined,
       });
     }
   }
@@ -95,6 +99,30 @@ export interface FakeComment {
   user: { login: string; type: string };
 }
 
+/** A stored release asset. */
+export interface FakeAsset {
+  id: number;
+  name: string;
+  size: number;
+  data: Buffer;
+}
+
+/** A stored release. */
+export interface FakeRelease {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  assets: FakeAsset[];
+}
+
+/** The git blob sha of a text, as the contents API reports it. */
+export function blobSha(text: string): string {
+  const bytes = Buffer.from(text);
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
 /** The fake API: state that tests arrange and inspect, and the server. */
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
@@ -102,8 +130,17 @@ export class FakeGitHub {
   readonly comments = new Map<number, FakeComment[]>();
   /** Files of each pull request. */
   readonly pullFiles = new Map<number, Array<{ filename: string; previous_filename?: string }>>();
-  /** File contents by `${ref}:${path}`. */
+  /** File contents by `${ref}:${path}` (a ref is a commit sha or a branch name). */
   readonly contents = new Map<string, string>();
+  /** Branches that exist, for writes through the contents API. */
+  readonly branches = new Set<string>();
+  /** Tags of the repository, as git refs: name and commit. */
+  tags: Array<{ name: string; sha: string }> = [];
+  readonly releases: FakeRelease[] = [];
+  /** Runs before a ref is created, e.g. to create the same tag "concurrently". */
+  beforeCreateRef: (() => void) | null = null;
+  /** Runs before a file is written through the contents API, e.g. to write it "concurrently". */
+  beforeContentsWrite: ((key: string) => void) | null = null;
   /** The login GET /user answers with; `null` answers 403 like an installation token. */
   userLogin: string | null = null;
   failures: ScriptedFailure[] = [];
@@ -119,7 +156,7 @@ export class FakeGitHub {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => this.handle(request, Buffer.concat(chunks).toString('utf8'), response));
+      request.on('end', () => this.handle(request, Buffer.concat(chunks), response));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -142,12 +179,17 @@ export class FakeGitHub {
     return this.requests.map((r) => `${r.method} ${r.path}`);
   }
 
-  private handle(request: IncomingMessage, rawBody: string, response: ServerResponse): void {
+  private handle(request: IncomingMessage, bytes: Buffer, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', this.url);
     const method = request.method ?? 'GET';
     const path = url.pathname;
     const query = Object.fromEntries(url.searchParams.entries());
-    let body: unknown = null;
+    // Release asset downloads are redirected to storage (objects.githubusercontent.com on GitHub).
+    const stored = /^\/_storage\/assets\/(\d+)$/.exec(path);
+    if (stored && method === 'GET') return this.serveAsset(Number(stored[1]), response);
+    const binary = !/json/.test(request.headers['content-type'] ?? 'application/json');
+    const rawBody = binary ? '' : bytes.toString('utf8');
+    let body: unknown = binary && bytes.length > 0 ? bytes : null;
     if (rawBody.length > 0) {
       try {
         body = JSON.parse(rawBody);
@@ -163,7 +205,9 @@ export class FakeGitHub {
     };
     if (!operation) return reject('no such operation in the OpenAPI description');
     for (const name of Object.keys(query)) if (!operation.query.has(name)) return reject(`undocumented query parameter ${name}`);
-    if (operation.bodySchema) {
+    if (binary && body !== null) {
+      if (!operation.binaryBody) return reject('a binary body where none is documented');
+    } else if (operation.bodySchema) {
       const validate = validatorFor(operation.bodySchema);
       if (!validate(body)) return reject(`body does not match the schema: ${JSON.stringify(validate.errors)}`);
     } else if (body !== null) return reject('a body where none is documented');
@@ -175,10 +219,10 @@ export class FakeGitHub {
       failure.times -= 1;
       return this.send(response, failure.status, { message: failure.message, documentation_url: 'https://docs.github.com/rest' }, failure.headers);
     }
-    this.route(method, path, query, body, response, operation.template);
+    this.route(method, path, query, body, response, operation.template, request.headers.accept ?? '');
   }
 
-  private route(method: string, path: string, query: Record<string, string>, body: unknown, response: ServerResponse, template: string): void {
+  private route(method: string, path: string, query: Record<string, string>, body: unknown, response: ServerResponse, template: string, accept: string): void {
     const parts = path.split('/');
     switch (`${method} ${template}`) {
       case 'GET /user':
@@ -209,12 +253,107 @@ export class FakeGitHub {
         const file = decodeURIComponent(parts.slice(5).join('/'));
         const text = this.contents.get(`${query.ref ?? ''}:${file}`);
         if (text === undefined) return this.send(response, 404, { message: 'Not Found' });
-        return this.send(response, 200, { type: 'file', encoding: 'base64', name: file, path: file, content: Buffer.from(text).toString('base64'), sha: 'abc', size: text.length });
+        return this.send(response, 200, { type: 'file', encoding: 'base64', name: file, path: file, content: Buffer.from(text).toString('base64'), sha: blobSha(text), size: text.length });
+      }
+      case 'PUT /repos/{owner}/{repo}/contents/{path}': {
+        const file = decodeURIComponent(parts.slice(5).join('/'));
+        const put = body as { content: string; sha?: string; branch?: string; message: string };
+        const branch = put.branch ?? 'main';
+        if (!this.branches.has(branch)) return this.send(response, 404, { message: `Branch ${branch} not found` });
+        const key = `${branch}:${file}`;
+        this.beforeContentsWrite?.(key);
+        const current = this.contents.get(key);
+        if (current !== undefined && put.sha === undefined) return this.send(response, 422, { message: `Invalid request.\n\n"sha" wasn't supplied.` });
+        if (current !== undefined && put.sha !== blobSha(current)) return this.send(response, 409, { message: `${file} does not match ${put.sha}` });
+        if (current === undefined && put.sha !== undefined) return this.send(response, 409, { message: `${file} does not match ${put.sha}` });
+        const text = Buffer.from(put.content, 'base64').toString('utf8');
+        this.contents.set(key, text);
+        return this.send(response, current === undefined ? 201 : 200, { content: { name: file, path: file, sha: blobSha(text) }, commit: { sha: 'c'.repeat(40), message: put.message } });
+      }
+      case 'GET /repos/{owner}/{repo}/tags': {
+        const tags = this.tags.map((tag) => ({ name: tag.name, commit: { sha: tag.sha, url: `${this.url}/repos/o/r/commits/${tag.sha}` }, zipball_url: '', tarball_url: '', node_id: 'x' }));
+        return this.page(tags, path, query, response);
+      }
+      case 'GET /repos/{owner}/{repo}/git/ref/{ref}': {
+        const ref = decodeURIComponent(parts.slice(6).join('/'));
+        const tag = this.tags.find((t) => `tags/${t.name}` === ref);
+        if (!tag) return this.send(response, 404, { message: 'Not Found' });
+        return this.send(response, 200, { ref: `refs/${ref}`, node_id: 'x', url: '', object: { type: 'commit', sha: tag.sha, url: '' } });
+      }
+      case 'POST /repos/{owner}/{repo}/git/refs': {
+        const { ref, sha } = body as { ref: string; sha: string };
+        this.beforeCreateRef?.();
+        const name = ref.replace(/^refs\/tags\//, '');
+        if (!ref.startsWith('refs/tags/') || !/^[0-9a-f]{40}$/.test(sha)) return this.send(response, 422, { message: 'Invalid request' });
+        if (this.tags.some((t) => t.name === name)) return this.send(response, 422, { message: 'Reference already exists' });
+        this.tags.push({ name, sha });
+        return this.send(response, 201, { ref, node_id: 'x', url: '', object: { type: 'commit', sha, url: '' } });
+      }
+      case 'GET /repos/{owner}/{repo}/releases/tags/{tag}': {
+        const tag = decodeURIComponent(parts.slice(6).join('/'));
+        const release = this.releases.find((r) => r.tag_name === tag);
+        return release ? this.send(response, 200, this.releaseJson(release)) : this.send(response, 404, { message: 'Not Found' });
+      }
+      case 'POST /repos/{owner}/{repo}/releases': {
+        const create = body as { tag_name: string; target_commitish?: string; name?: string; body?: string };
+        if (this.releases.some((r) => r.tag_name === create.tag_name)) {
+          return this.send(response, 422, { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] });
+        }
+        if (!this.tags.some((t) => t.name === create.tag_name)) this.tags.push({ name: create.tag_name, sha: create.target_commitish ?? 'f'.repeat(40) });
+        const release: FakeRelease = { id: this.nextId++, tag_name: create.tag_name, target_commitish: create.target_commitish ?? 'main', name: create.name ?? null, body: create.body ?? null, assets: [] };
+        this.releases.push(release);
+        return this.send(response, 201, this.releaseJson(release));
+      }
+      case 'POST /repos/{owner}/{repo}/releases/{release_id}/assets': {
+        const release = this.releases.find((r) => r.id === Number(parts[5]));
+        if (!release) return this.send(response, 404, { message: 'Not Found' });
+        const name = query.name ?? '';
+        if (name === '' || release.assets.some((a) => a.name === name)) return this.send(response, 422, { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }] });
+        const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+        const asset: FakeAsset = { id: this.nextId++, name, size: data.length, data };
+        release.assets.push(asset);
+        return this.send(response, 201, this.assetJson(asset));
+      }
+      case 'GET /repos/{owner}/{repo}/releases/assets/{asset_id}': {
+        const id = Number(parts[6]);
+        const asset = this.releases.flatMap((r) => r.assets).find((a) => a.id === id);
+        if (!asset) return this.send(response, 404, { message: 'Not Found' });
+        if (accept.includes('application/octet-stream')) {
+          response.writeHead(302, { location: `${this.url}/_storage/assets/${id}` });
+          return void response.end();
+        }
+        return this.send(response, 200, this.assetJson(asset));
       }
       default:
         this.violations.push(`${method} ${path}: documented, but the fake does not serve ${template}`);
         return this.send(response, 501, { message: 'not served by the fake' });
     }
+  }
+
+  private releaseJson(release: FakeRelease): object {
+    return {
+      id: release.id,
+      tag_name: release.tag_name,
+      target_commitish: release.target_commitish,
+      name: release.name,
+      body: release.body,
+      draft: false,
+      prerelease: false,
+      html_url: `https://github.com/Codertocat/Hello-World/releases/tag/${release.tag_name}`,
+      upload_url: `${this.url}/repos/Codertocat/Hello-World/releases/${release.id}/assets{?name,label}`,
+      assets: release.assets.map((asset) => this.assetJson(asset)),
+    };
+  }
+
+  private assetJson(asset: FakeAsset): object {
+    return { id: asset.id, name: asset.name, size: asset.size, content_type: 'application/octet-stream', state: 'uploaded', browser_download_url: `https://github.com/download/${asset.id}` };
+  }
+
+  private serveAsset(id: number, response: ServerResponse): void {
+    const asset = this.releases.flatMap((r) => r.assets).find((a) => a.id === id);
+    if (!asset) return this.send(response, 404, { message: 'Not Found' });
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(asset.size) });
+    response.end(asset.data);
   }
 
   private page(items: unknown[], path: string, query: Record<string, string>, response: ServerResponse): void {

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
         serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
         repository: env.GITHUB_REPOSITORY ?? '',
         runId: env.GITHUB_RUN_ID ?? '',
+        sha: env.GITHUB_SHA ?? '',
       },
       event,
       uploadArtifact: async (name, files, rootDirectory) => {

@@ -2,6 +2,16 @@ import { UsageError } from '../core/errors.js';
 import type { PathPolicy } from '../io/paths.js';
 import { parseSettings, type Settings } from '../settings.js';
 import { COMPARE_INPUTS, INPUT } from './names.js';
+import {
+  readDriftBudget,
+  readHistorySettings,
+  readReleaseSettings,
+  readReleaseSource,
+  type DriftBudget,
+  type HistorySettings,
+  type ReleaseSettings,
+  type ReleaseSource,
+} from './release-inputs.js';
 
 /** When the sticky comment is written. */
 export const COMMENT_MODES = ['always', 'on-change', 'on-failure', 'never'] as const;
@@ -35,6 +45,17 @@ export interface GateInputs extends CommonInputs {
   readonly referenceManifestFromBase: boolean;
   /** Where the JSON report goes, or `null` for $RUNNER_TEMP. */
   readonly reportPath: string | null;
+  /** `reference: release`: where the released reference comes from. */
+  readonly releaseSource: ReleaseSource;
+  /** The drift history to read (for the comment) and maybe append to, or `null`. */
+  readonly history: HistorySettings | null;
+  readonly driftBudget: DriftBudget;
+}
+
+/** The release mode: compare the merged candidate with the latest release, then tag and release it. */
+export interface ReleaseInputs extends Omit<GateInputs, 'mode'> {
+  readonly mode: 'release';
+  readonly release: ReleaseSettings;
 }
 
 /** The comment-from-report mode: post the comment for a report made by an earlier run. */
@@ -51,7 +72,7 @@ export interface MergeInputs extends CommonInputs {
   readonly reportPath: string | null;
 }
 
-export type ActionInputs = GateInputs | MergeInputs | CommentFromReportInputs;
+export type ActionInputs = GateInputs | ReleaseInputs | MergeInputs | CommentFromReportInputs;
 
 /** Reads one input by name; the action passes `core.getInput`. */
 export type InputReader = (name: string) => string;
@@ -106,7 +127,7 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
     failOn: choice(INPUT.failOn, FAIL_ON),
     prNumber: prText === '' ? null : Number(prText),
   };
-  const mode = choice(INPUT.mode, ['gate', 'merge', 'comment-from-report'] as const);
+  const mode = choice(INPUT.mode, ['gate', 'release', 'merge', 'comment-from-report'] as const);
   const lines = (name: string) =>
     get(name)
       .split(/\r?\n/)
@@ -125,13 +146,21 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
   }
   const raw: Record<string, string> = {};
   for (const name of COMPARE_INPUTS) raw[name] = get(name);
+  const releaseSource = readReleaseSource(get, inputName, mode === 'release');
+  // A released reference is downloaded before the comparison, which then reads it from RUNNER_TEMP.
+  if (releaseSource.reference) raw[INPUT.reference] = 'release';
+  if (releaseSource.manifest) raw[INPUT.referenceManifest] = '';
   const referenceManifestFrom = choice(INPUT.referenceManifestFrom, ['base', 'none'] as const);
-  return {
+  const gateInputs = {
     ...common,
-    mode,
     compare: { ...parseSettings(raw, inputName, common.paths), maps: common.htmlReport },
     modelPaths: lines(INPUT.modelPaths),
-    referenceManifestFromBase: referenceManifestFrom === 'base',
+    referenceManifestFromBase: referenceManifestFrom === 'base' && mode === 'gate',
     reportPath: reportPath === '' ? null : reportPath,
+    releaseSource,
+    history: readHistorySettings(get, inputName, mode === 'release'),
+    driftBudget: readDriftBudget(get, inputName),
   };
+  if (mode === 'release') return { ...gateInputs, mode, release: readReleaseSettings(get, inputName) };
+  return { ...gateInputs, mode };
 }

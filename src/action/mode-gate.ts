@@ -2,10 +2,11 @@ import picomatch from 'picomatch';
 import { parseManifest, type Manifest } from '../classify/manifest.js';
 import { compareDetailed } from '../compare.js';
 import { InputError } from '../core/errors.js';
-import { progressPrinter } from '../progress.js';
 import { buildPartialReport } from '../shard/partial-report.js';
+import { actionLogger } from './action-logger.js';
 import { skippedSummary } from './comment.js';
-import { describeGitHubError, type GateGitHub } from './github-client.js';
+import { describeGitHubError, withGitHub, type GateGitHub } from './github-client.js';
+import { downloadReleasedReference, latestRelease, listEmbeddingTags } from './released-reference.js';
 import { inputName, type GateInputs } from './inputs.js';
 import { publish, setNoVerdictOutputs, writeReport } from './publish.js';
 import type { PullRequestInfo } from './pull-request.js';
@@ -33,13 +34,17 @@ export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: G
     }
   }
 
-  const referenceManifest = await baseManifest(inputs, runtime, github, pr);
-  const log = {
-    info: runtime.info,
-    warn: (message: string) => runtime.warning(message),
-    progress: progressPrinter({ write: (text: string) => runtime.info(text.trimEnd()), interactive: false }),
-  };
-  const result = await compareDetailed(inputs.compare, log, { referenceManifest, nameOf: inputName });
+  let settings = inputs.compare;
+  if (inputs.releaseSource.reference) {
+    const source = inputs.releaseSource;
+    settings = await withGitHub('download the released reference', async () => {
+      const latest = latestRelease(await listEmbeddingTags(github, source.tagPrefix), source.tagPrefix);
+      runtime.info(`Reference: the release ${latest.name} (${latest.sha.slice(0, 7)}).`);
+      return downloadReleasedReference(settings, source, latest, github, runtime);
+    });
+  }
+  const referenceManifest = await baseManifest({ ...inputs, compare: settings }, runtime, github, pr);
+  const result = await compareDetailed(settings, actionLogger(runtime), { referenceManifest, nameOf: inputName });
   if (inputs.compare.queryShard !== null) {
     const partial = buildPartialReport(result);
     const path = writeReport(`${JSON.stringify(partial)}\n`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, inputs, runtime);

@@ -39,6 +39,18 @@ export const INPUT = {
   prNumber: 'pr-number',
   githubToken: 'github-token',
   htmlReport: 'html-report',
+  tagPrefix: 'tag-prefix',
+  referenceAsset: 'reference-asset',
+  referenceManifestAsset: 'reference-manifest-asset',
+  initialVersion: 'initial-version',
+  createTag: 'create-tag',
+  createRelease: 'create-release',
+  writeVersion: 'write-version',
+  history: 'history',
+  historyBranch: 'history-branch',
+  historyAppend: 'history-append',
+  driftBudgetMinKnnOverlap: 'drift-budget-min-knn-overlap',
+  driftBudgetMinCka: 'drift-budget-min-cka',
 } as const;
 
 /** Every output of action.yml, by name (a test checks this list against action.yml). */
@@ -58,6 +70,9 @@ export const OUTPUT = {
   reportPath: 'report-path',
   htmlPath: 'html-path',
   artifactUrl: 'artifact-url',
+  tag: 'tag',
+  released: 'released',
+  releaseUrl: 'release-url',
 } as const;
 
 /** The compare inputs that map one to one onto the CLI options of the same name. */

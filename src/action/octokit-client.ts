@@ -1,7 +1,11 @@
+import { createWriteStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import type { GateGitHub, IssueComment } from './github-client.js';
+import type { GateGitHub, GitHubRelease, IssueComment, ReleaseAsset } from './github-client.js';
 
 /** Retries of a rate-limited request before giving up (each waits what GitHub asks, capped below). */
 const RATE_LIMIT_RETRIES = 3;
@@ -49,6 +53,17 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
     throttling,
   );
 
+  const readVersionedFile: GateGitHub['readVersionedFile'] = async (path, ref) => {
+    try {
+      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return null;
+      return { text: Buffer.from(data.content, 'base64').toString('utf8'), sha: data.sha };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  };
+
   return {
     async listPullRequestFiles(pullNumber) {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pullNumber, per_page: 100 });
@@ -66,14 +81,74 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
     },
     async readFileAt(path, ref) {
+      return (await readVersionedFile(path, ref))?.text ?? null;
+    },
+    readVersionedFile,
+    async writeVersionedFile(path, branch, text, sha, message) {
       try {
-        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return null;
-        return Buffer.from(data.content, 'base64').toString('utf8');
+        await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, branch, message, content: Buffer.from(text).toString('base64'), ...(sha === null ? {} : { sha }) });
+        return 'written';
       } catch (error) {
-        if ((error as { status?: number }).status === 404) return null;
+        const status = statusOf(error);
+        if (status === 409 || (status === 422 && /sha/i.test((error as Error).message))) return 'conflict';
         throw error;
       }
+    },
+    async listTags() {
+      const tags = await octokit.paginate(octokit.rest.repos.listTags, { owner, repo, per_page: 100 });
+      return tags.map((tag) => ({ name: tag.name, sha: tag.commit.sha }));
+    },
+    async tagCommit(tag) {
+      try {
+        const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `tags/${tag}` });
+        return data.object.sha;
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      }
+    },
+    async createTag(tag, sha) {
+      try {
+        await octokit.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha });
+        return 'created';
+      } catch (error) {
+        if (statusOf(error) === 422 && /already exists/i.test((error as Error).message)) return 'exists';
+        throw error;
+      }
+    },
+    async releaseByTag(tag) {
+      try {
+        const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag });
+        return releaseOf(data);
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      }
+    },
+    async createRelease({ tag, sha, name, body }) {
+      const { data } = await octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, target_commitish: sha, name, body, draft: false, prerelease: false });
+      return releaseOf(data);
+    },
+    async uploadReleaseAsset(release, name, path) {
+      const bytes = readFileSync(path);
+      const { data } = await octokit.request({
+        method: 'POST',
+        url: release.uploadUrl,
+        name,
+        data: bytes,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length },
+      });
+      return assetOf(data as { id: number; name: string; size: number });
+    },
+    async downloadReleaseAsset(assetId, destination) {
+      const response = await octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+        owner,
+        repo,
+        asset_id: assetId,
+        headers: { accept: 'application/octet-stream' },
+        request: { parseSuccessResponseBody: false },
+      });
+      await pipeline(Readable.fromWeb(response.data as unknown as ReadableStream), createWriteStream(destination));
     },
     async commenterLogin() {
       try {
@@ -85,4 +160,16 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
       }
     },
   };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { status?: number }).status;
+}
+
+function releaseOf(data: { id: number; tag_name: string; html_url: string; upload_url: string; assets: ReadonlyArray<{ id: number; name: string; size: number }> }): GitHubRelease {
+  return { id: data.id, tag: data.tag_name, url: data.html_url, uploadUrl: data.upload_url, assets: data.assets.map(assetOf) };
+}
+
+function assetOf(asset: { id: number; name: string; size: number }): ReleaseAsset {
+  return { id: asset.id, name: asset.name, size: asset.size };
 }

@@ -61,7 +61,8 @@ export function writeReport(text: string, defaultName: string, inputs: Pick<Publ
   return path;
 }
 
-function stepFails(report: Report, failOn: PublishInputs['failOn']): boolean {
+/** Whether the verdict fails the step under fail-on. */
+export function stepFails(report: Report, failOn: PublishInputs['failOn']): boolean {
   const status = report.verdict.status;
   return (failOn === 'fail' && status === 'fail') || (failOn === 'warn' && status !== 'pass');
 }

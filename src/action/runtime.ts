@@ -25,6 +25,8 @@ export interface ActionRuntime {
     readonly serverUrl: string;
     readonly repository: string;
     readonly runId: string;
+    /** GITHUB_SHA: the commit the workflow runs on (the merge commit on a push to the default branch). */
+    readonly sha: string;
   };
   /** The parsed webhook payload of the triggering event. */
   readonly event: unknown;

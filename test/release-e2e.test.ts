@@ -1,0 +1,211 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_TOKEN, pullRequestEvent, pushEvent, runActionProcess, type ActionRun } from './action-harness.js';
+import { OUTPUT } from '../src/action/names.js';
+import { FakeGitHub } from './github-api-fake.js';
+import { EXAMPLES, tempDir } from './helpers.js';
+
+// Release mode end to end: dist/index.js as the runner runs it, against the OpenAPI-validated fake
+// of the GitHub API (tags, refs, releases, asset upload and download).
+const SHA_1 = '1111111111111111111111111111111111111111';
+const SHA_2 = '2222222222222222222222222222222222222222';
+const OTHER = '9999999999999999999999999999999999999999';
+
+let github: FakeGitHub;
+let api: string;
+beforeEach(async () => {
+  github = new FakeGitHub(FAKE_TOKEN);
+  api = await github.start();
+});
+afterEach(async () => {
+  await github.stop();
+  expect(github.violations).toEqual([]);
+});
+
+/**
+ * A repository whose probe set is `embeddings/probe.npy` (+ ids sidecar) with the manifest
+ * `embeddings/model.json`: the example set `model` (reference, candidate-major, …) checked out.
+ */
+function workspaceWith(model: 'reference' | 'candidate-major' | 'candidate-broken' | 'candidate-noise', manifest: string = model === 'candidate-noise' ? 'reference' : model): string {
+  const workspace = tempDir();
+  mkdirSync(join(workspace, 'embeddings'));
+  copyFileSync(join(EXAMPLES, `${model}.npy`), join(workspace, 'embeddings', 'probe.npy'));
+  copyFileSync(join(EXAMPLES, `${model}.ids.txt`), join(workspace, 'embeddings', 'probe.ids.txt'));
+  copyFileSync(join(EXAMPLES, `${manifest}.manifest.json`), join(workspace, 'embeddings', 'model.json'));
+  return workspace;
+}
+
+const probeInputs = { candidate: 'embeddings/probe.npy', 'candidate-manifest': 'embeddings/model.json', 'html-report': 'false' };
+
+function releaseRun(workspace: string, sha: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runActionProcess({ inputs: { mode: 'release', ...probeInputs, ...inputs }, apiUrl: api, workspace, sha, event: pushEvent(), eventName: 'push' });
+}
+
+/** Arranges a published release of `tag` whose assets are the example reference set under the given names. */
+function arrangeRelease(tag: string, sha: string, names = { vectors: 'probe.npy', ids: 'probe.ids.txt', manifest: 'model.json' }): void {
+  github.tags.push({ name: tag, sha });
+  github.releases.push({
+    id: 500 + github.releases.length,
+    tag_name: tag,
+    target_commitish: sha,
+    name: tag,
+    body: '',
+    assets: [
+      { name: names.vectors, file: 'reference.npy' },
+      { name: names.ids, file: 'reference.ids.txt' },
+      { name: names.manifest, file: 'reference.manifest.json' },
+    ].map((asset, index) => {
+      const data = readFileSync(join(EXAMPLES, asset.file));
+      return { id: 900 + github.releases.length * 10 + index, name: asset.name, size: data.length, data };
+    }),
+  });
+}
+
+const posts = (path: RegExp) => github.requests.filter((r) => r.method === 'POST' && path.test(r.path));
+
+describe('release mode', () => {
+  it('makes the first release: tag at the commit, a release whose assets are the next reference; other tags are left alone', async () => {
+    github.tags.push({ name: 'v3.0.0', sha: OTHER }, { name: 'embeddings-vnext', sha: OTHER });
+    const workspace = workspaceWith('reference');
+    const run = await releaseRun(workspace, SHA_1, { 'create-tag': 'true', 'create-release': 'true' });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(Object.keys(run.outputs).sort()).toEqual(Object.values(OUTPUT).sort());
+    expect(run.outputs).toMatchObject({ tag: 'embeddings-v1.0.0', 'next-version': '1.0.0', bump: 'initial', released: 'true', status: 'pass' });
+    expect(run.outputs['release-url']).toMatch(/\/releases\/tag\/embeddings-v1\.0\.0$/);
+    expect(github.tags).toContainEqual({ name: 'embeddings-v1.0.0', sha: SHA_1 });
+    expect(run.stdout).toMatch(/ignored, not a version: embeddings-vnext/);
+    const release = github.releases.find((r) => r.tag_name === 'embeddings-v1.0.0')!;
+    expect(release.target_commitish).toBe(SHA_1);
+    expect(release.body).toMatch(/The first embedding release: 1797 items × 64 dimensions from embeddings\/probe\.npy/);
+    expect(release.assets.map((a) => a.name)).toEqual(['probe.npy', 'probe.ids.txt', 'model.json']);
+    expect(release.assets[0]!.data.equals(readFileSync(join(workspace, 'embeddings', 'probe.npy')))).toBe(true);
+    expect(release.assets[1]!.data.equals(readFileSync(join(workspace, 'embeddings', 'probe.ids.txt')))).toBe(true);
+    expect(run.summary).toMatch(/## embedding-gate release: embeddings-v1\.0\.0/);
+  });
+
+  it('is a dry run by default, and initial-version sets the first version', async () => {
+    const run = await releaseRun(workspaceWith('reference'), SHA_1, { 'initial-version': '0.1.0' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ tag: 'embeddings-v0.1.0', 'next-version': '0.1.0', released: 'false', 'release-url': '' });
+    expect(run.stdout).toMatch(/Dry run: would tag embeddings-v0\.1\.0 at 1111111; set create-tag: true/);
+    expect(posts(/./)).toEqual([]);
+    expect(github.tags).toEqual([]);
+  });
+
+  it('closes the loop: the PR gate compares with the released reference; the merge is released as the next version; a rerun finds its tag', async () => {
+    await releaseRun(workspaceWith('reference'), SHA_1, { 'create-tag': 'true', 'create-release': 'true' });
+    // A pull request changes the model: the PR gate downloads the reference from the release.
+    const changed = workspaceWith('candidate-major');
+    const gateRun = await runActionProcess({ inputs: { ...probeInputs, reference: 'release', 'reference-manifest': 'release' }, apiUrl: api, workspace: changed, event: pullRequestEvent() });
+    expect(gateRun.stderr).toBe('');
+    expect(gateRun.outputs).toMatchObject({ status: 'pass', bump: 'major', 'declared-bump': 'major', 'next-version': '2.0.0' });
+    expect(gateRun.stdout).toMatch(/Reference: the release embeddings-v1\.0\.0 \(1111111\)/);
+    expect(gateRun.stdout).toMatch(/Downloaded probe\.npy \(\d+ bytes\) from the release embeddings-v1\.0\.0/);
+    const gateReport = JSON.parse(readFileSync(gateRun.outputs['report-path']!, 'utf8'));
+    expect(gateReport.reference).toMatchObject({ count: 1797, dim: 64, idSource: 'sidecar probe.ids.txt' });
+    expect(gateReport.bump.referenceVersion).toBe('1.0.0');
+
+    // After the merge, the release run compares with the release and tags 2.0.0.
+    const merged = await releaseRun(changed, SHA_2, { 'create-tag': 'true', 'create-release': 'true' });
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(0);
+    expect(Object.keys(merged.outputs).sort()).toEqual(Object.values(OUTPUT).sort());
+    expect(merged.outputs).toMatchObject({ tag: 'embeddings-v2.0.0', 'next-version': '2.0.0', bump: 'major', released: 'true', status: 'pass' });
+    const release = github.releases.find((r) => r.tag_name === 'embeddings-v2.0.0')!;
+    expect(release.assets.map((a) => a.name)).toEqual(['probe.npy', 'probe.ids.txt', 'model.json', 'embedding-gate-report.json']);
+    expect(release.body).toMatch(/Compared with embeddings-v1\.0\.0/);
+    expect(release.body).toMatch(/kNN overlap/);
+    const asset = JSON.parse(release.assets[3]!.data.toString('utf8'));
+    expect(asset.bump.final).toBe('major');
+
+    // A rerun on the same commit reports its own tag and creates nothing.
+    const before = github.requests.length;
+    const rerun = await releaseRun(changed, SHA_2, { 'create-tag': 'true', 'create-release': 'true' });
+    expect(rerun.code).toBe(0);
+    expect(rerun.outputs).toMatchObject({ tag: 'embeddings-v2.0.0', released: 'true', bump: 'major' });
+    expect(rerun.stdout).toMatch(/embeddings-v2\.0\.0 already points at this commit/);
+    expect(github.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  it('finds the latest release among more than 100 tags by semver, past pre-releases and tags that are not versions', async () => {
+    // By name, embeddings-v1.0.99 would be the newest; by semver it is 1.0.120, on the second page.
+    for (let patch = 0; patch < 120; patch++) github.tags.push({ name: `embeddings-v1.0.${patch}`, sha: OTHER });
+    github.tags.push({ name: 'embeddings-v1.1.0-rc.1', sha: OTHER }, { name: 'embeddings-vlatest', sha: OTHER }, { name: 'v9.9.9', sha: OTHER });
+    arrangeRelease('embeddings-v1.0.120', OTHER);
+    const run = await releaseRun(workspaceWith('candidate-noise', 'reference'), SHA_2, { 'equivalence-tolerance': '0' });
+    expect(run.stderr).toBe('');
+    expect(github.requests.filter((r) => r.path.endsWith('/tags')).map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+    expect(run.stdout).toMatch(/121 embedding release\(s\) with prefix embeddings-v \(latest embeddings-v1\.0\.120\); 1 pre-release\(s\) not used as a base \(e\.g\. embeddings-v1\.1\.0-rc\.1\); ignored, not a version: embeddings-vlatest/);
+    expect(run.outputs).toMatchObject({ tag: 'embeddings-v1.0.121', 'next-version': '1.0.121', bump: 'patch', released: 'false' });
+  });
+
+  it('never tags a failing gate, and says why', async () => {
+    arrangeRelease('embeddings-v1.0.0', OTHER);
+    const run = await releaseRun(workspaceWith('candidate-broken'), SHA_2, { 'create-tag': 'true', 'create-release': 'true' });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'fail', tag: '', released: 'false', 'next-version': '' });
+    expect(run.stdout).toMatch(/::error::embedding-gate: no release: the gate failed against embeddings-v1\.0\.0, so nothing is tagged: .*CKA/);
+    expect(posts(/./)).toEqual([]);
+  });
+
+  it('does not release an unchanged space (bump none) and succeeds', async () => {
+    arrangeRelease('embeddings-v1.0.0', OTHER);
+    const run = await releaseRun(workspaceWith('reference'), SHA_2, { 'create-tag': 'true' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ bump: 'none', tag: '', released: 'false', 'next-version': '1.0.0' });
+    expect(run.stdout).toMatch(/nothing to release: the candidate is equivalent to embeddings-v1\.0\.0/);
+    expect(posts(/./)).toEqual([]);
+  });
+
+  it('a tag created concurrently at this commit (HTTP 422) counts as released; at another commit the run fails naming it', async () => {
+    arrangeRelease('embeddings-v1.0.0', OTHER);
+    github.beforeCreateRef = () => github.tags.push({ name: 'embeddings-v2.0.0', sha: SHA_2 });
+    const won = await releaseRun(workspaceWith('candidate-major'), SHA_2, { 'create-tag': 'true' });
+    expect(won.stderr).toBe('');
+    expect(won.code).toBe(0);
+    expect(won.outputs).toMatchObject({ tag: 'embeddings-v2.0.0', released: 'true' });
+    expect(won.stdout).toMatch(/already points at 2222222 \(created by a concurrent run\)/);
+
+    github.tags = github.tags.filter((t) => t.name !== 'embeddings-v2.0.0');
+    github.beforeCreateRef = () => github.tags.push({ name: 'embeddings-v2.0.0', sha: OTHER });
+    const lost = await releaseRun(workspaceWith('candidate-major'), SHA_2, { 'create-tag': 'true' });
+    expect(lost.code).toBe(1);
+    expect(lost.outputs.released).toBe('false');
+    expect(lost.stdout).toMatch(/::error::embedding-gate: the tag embeddings-v2\.0\.0 was created meanwhile at 9999999, not at 2222222; another release run won/);
+  });
+
+  it('writes next-version into the candidate manifest when asked, keeping its layout', async () => {
+    arrangeRelease('embeddings-v1.0.0', OTHER);
+    const fresh = workspaceWith('candidate-major');
+    writeFileSync(join(fresh, 'embeddings', 'model.json'), readFileSync(join(EXAMPLES, 'candidate-major.manifest.json'), 'utf8').replace('"2.0.0"', '"1.0.0"'));
+    const written = await releaseRun(fresh, SHA_2, { 'write-version': 'true' });
+    expect(written.code).toBe(0);
+    const manifest = readFileSync(join(fresh, 'embeddings', 'model.json'), 'utf8');
+    expect(JSON.parse(manifest).version).toBe('2.0.0');
+    expect(manifest.startsWith('{\n  "name": "digits-encoder",\n  "version": "2.0.0",')).toBe(true);
+  });
+});
+
+describe('reference: release in the PR gate', () => {
+  it('without any release, says how to make the first one', async () => {
+    const run = await runActionProcess({ inputs: { ...probeInputs, reference: 'release' }, apiUrl: api, workspace: workspaceWith('candidate-major') });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::embedding-gate: input 'reference' is release, but the repository has no embedding release yet \(no tag embeddings-v<version>\)\. Make the first release with mode: release, create-tag: true and create-release: true/);
+  });
+
+  it('a release without the asset names the assets it has and the input to set', async () => {
+    arrangeRelease('embeddings-v1.0.0', OTHER, { vectors: 'vectors.npy', ids: 'vectors.ids.txt', manifest: 'm.json' });
+    const missing = await runActionProcess({ inputs: { ...probeInputs, reference: 'release' }, apiUrl: api, workspace: workspaceWith('candidate-major') });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/::error::embedding-gate: the release embeddings-v1\.0\.0 has no asset "probe\.npy" \(it has "vectors\.npy", "vectors\.ids\.txt", "m\.json"\)\. Set input 'reference-asset'/);
+    const named = await runActionProcess({
+      inputs: { ...probeInputs, reference: 'release', 'reference-asset': 'vectors.npy', 'reference-manifest': 'release', 'reference-manifest-asset': 'm.json' },
+      apiUrl: api,
+      workspace: workspaceWith('candidate-major'),
+    });
+    expect(named.stderr).toBe('');
+    expect(named.outputs).toMatchObject({ status: 'pass', bump: 'major' });
+  });
+});
