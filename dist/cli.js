@@ -285,14 +285,14 @@ var require_semver = __commonJS({
         this.options = options2;
         this.loose = !!options2.loose;
         this.includePrerelease = !!options2.includePrerelease;
-        const m = version.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m) {
+        const m2 = version.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m2) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
         this.raw = version;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
+        this.major = +m2[1];
+        this.minor = +m2[2];
+        this.patch = +m2[3];
         if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
           throw new TypeError("Invalid major version");
         }
@@ -302,10 +302,10 @@ var require_semver = __commonJS({
         if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
           throw new TypeError("Invalid patch version");
         }
-        if (!m[4]) {
+        if (!m2[4]) {
           this.prerelease = [];
         } else {
-          this.prerelease = m[4].split(".").map((id) => {
+          this.prerelease = m2[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
               const num = +id;
               if (num >= 0 && num < MAX_SAFE_INTEGER) {
@@ -315,7 +315,7 @@ var require_semver = __commonJS({
             return id;
           });
         }
-        this.build = m[5] ? m[5].split(".") : [];
+        this.build = m2[5] ? m2[5].split(".") : [];
         this.format();
       }
       format() {
@@ -1373,27 +1373,27 @@ var require_range = __commonJS({
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M2, m, p) => isX(M2) && !isX(m) || isX(m) && p && !isX(p);
+    var invalidXRangeOrder = (M, m2, p) => isX(M) && !isX(m2) || isX(m2) && p && !isX(p);
     var replaceTildes = (comp, options2) => {
       return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
     };
     var replaceTilde = (comp, options2) => {
       const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
       const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M2, m, p, pr) => {
-        debug("tilde", comp, _, M2, m, p, pr);
+      return comp.replace(r, (_, M, m2, p, pr2) => {
+        debug("tilde", comp, _, M, m2, p, pr2);
         let ret;
-        if (isX(M2)) {
+        if (isX(M)) {
           ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M2}.0.0${z} <${+M2 + 1}.0.0-0`;
+        } else if (isX(m2)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
-          ret = `>=${M2}.${m}.0${z} <${M2}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug("replaceTilde pr", pr);
-          ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m2}.0${z} <${M}.${+m2 + 1}.0-0`;
+        } else if (pr2) {
+          debug("replaceTilde pr", pr2);
+          ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${+m2 + 1}.0-0`;
         } else {
-          ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m2}.${p} <${M}.${+m2 + 1}.0-0`;
         }
         debug("tilde return", ret);
         return ret;
@@ -1406,40 +1406,40 @@ var require_range = __commonJS({
       debug("caret", comp, options2);
       const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
       const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M2, m, p, pr) => {
-        debug("caret", comp, _, M2, m, p, pr);
+      return comp.replace(r, (_, M, m2, p, pr2) => {
+        debug("caret", comp, _, M, m2, p, pr2);
         let ret;
-        if (isX(M2)) {
+        if (isX(M)) {
           ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M2}.0.0${z} <${+M2 + 1}.0.0-0`;
+        } else if (isX(m2)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
-          if (M2 === "0") {
-            ret = `>=${M2}.${m}.0${z} <${M2}.${+m + 1}.0-0`;
+          if (M === "0") {
+            ret = `>=${M}.${m2}.0${z} <${M}.${+m2 + 1}.0-0`;
           } else {
-            ret = `>=${M2}.${m}.0${z} <${+M2 + 1}.0.0-0`;
+            ret = `>=${M}.${m2}.0${z} <${+M + 1}.0.0-0`;
           }
-        } else if (pr) {
-          debug("replaceCaret pr", pr);
-          if (M2 === "0") {
-            if (m === "0") {
-              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${m}.${+p + 1}-0`;
+        } else if (pr2) {
+          debug("replaceCaret pr", pr2);
+          if (M === "0") {
+            if (m2 === "0") {
+              ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${m2}.${+p + 1}-0`;
             } else {
-              ret = `>=${M2}.${m}.${p}-${pr} <${M2}.${+m + 1}.0-0`;
+              ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${+m2 + 1}.0-0`;
             }
           } else {
-            ret = `>=${M2}.${m}.${p}-${pr} <${+M2 + 1}.0.0-0`;
+            ret = `>=${M}.${m2}.${p}-${pr2} <${+M + 1}.0.0-0`;
           }
         } else {
           debug("no pr");
-          if (M2 === "0") {
-            if (m === "0") {
-              ret = `>=${M2}.${m}.${p} <${M2}.${m}.${+p + 1}-0`;
+          if (M === "0") {
+            if (m2 === "0") {
+              ret = `>=${M}.${m2}.${p} <${M}.${m2}.${+p + 1}-0`;
             } else {
-              ret = `>=${M2}.${m}.${p} <${M2}.${+m + 1}.0-0`;
+              ret = `>=${M}.${m2}.${p} <${M}.${+m2 + 1}.0-0`;
             }
           } else {
-            ret = `>=${M2}.${m}.${p} <${+M2 + 1}.0.0-0`;
+            ret = `>=${M}.${m2}.${p} <${+M + 1}.0.0-0`;
           }
         }
         debug("caret return", ret);
@@ -1453,19 +1453,19 @@ var require_range = __commonJS({
     var replaceXRange = (comp, options2) => {
       comp = comp.trim();
       const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M2, m, p, pr) => {
-        debug("xRange", comp, ret, gtlt, M2, m, p, pr);
-        if (invalidXRangeOrder(M2, m, p)) {
+      return comp.replace(r, (ret, gtlt, M, m2, p, pr2) => {
+        debug("xRange", comp, ret, gtlt, M, m2, p, pr2);
+        if (invalidXRangeOrder(M, m2, p)) {
           return comp;
         }
-        const xM = isX(M2);
-        const xm = xM || isX(m);
+        const xM = isX(M);
+        const xm = xM || isX(m2);
         const xp = xm || isX(p);
         const anyX = xp;
         if (gtlt === "=" && anyX) {
           gtlt = "";
         }
-        pr = options2.includePrerelease ? "-0" : "";
+        pr2 = options2.includePrerelease ? "-0" : "";
         if (xM) {
           if (gtlt === ">" || gtlt === "<") {
             ret = "<0.0.0-0";
@@ -1474,35 +1474,35 @@ var require_range = __commonJS({
           }
         } else if (gtlt && anyX) {
           if (xm) {
-            m = 0;
+            m2 = 0;
           }
           p = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
-              M2 = +M2 + 1;
-              m = 0;
+              M = +M + 1;
+              m2 = 0;
               p = 0;
             } else {
-              m = +m + 1;
+              m2 = +m2 + 1;
               p = 0;
             }
           } else if (gtlt === "<=") {
             gtlt = "<";
             if (xm) {
-              M2 = +M2 + 1;
+              M = +M + 1;
             } else {
-              m = +m + 1;
+              m2 = +m2 + 1;
             }
           }
           if (gtlt === "<") {
-            pr = "-0";
+            pr2 = "-0";
           }
-          ret = `${gtlt + M2}.${m}.${p}${pr}`;
+          ret = `${gtlt + M}.${m2}.${p}${pr2}`;
         } else if (xm) {
-          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
+          ret = `>=${M}.0.0${pr2} <${+M + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M2}.${m}.0${pr} <${M2}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m2}.0${pr2} <${M}.${+m2 + 1}.0-0`;
         }
         debug("xRange return", ret);
         return ret;
@@ -1601,18 +1601,18 @@ var require_comparator = __commonJS({
       }
       parse(comp) {
         const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
+        const m2 = comp.match(r);
+        if (!m2) {
           throw new TypeError(`Invalid comparator: ${comp}`);
         }
-        this.operator = m[1] !== void 0 ? m[1] : "";
+        this.operator = m2[1] !== void 0 ? m2[1] : "";
         if (this.operator === "=") {
           this.operator = "";
         }
-        if (!m[2]) {
+        if (!m2[2]) {
           this.semver = ANY;
         } else {
-          this.semver = new SemVer(m[2], this.options.loose);
+          this.semver = new SemVer(m2[2], this.options.loose);
         }
       }
       toString() {
@@ -6565,19 +6565,19 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap ? "}" : "]";
-      const [ce, ...ee] = fc.end;
+      const [ce2, ...ee2] = fc.end;
       let cePos = offset;
-      if (ce?.source === expectedEnd)
-        cePos = ce.offset + ce.source.length;
+      if (ce2?.source === expectedEnd)
+        cePos = ce2.offset + ce2.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
-        if (ce && ce.source.length !== 1)
-          ee.unshift(ce);
+        if (ce2 && ce2.source.length !== 1)
+          ee2.unshift(ce2);
       }
-      if (ee.length > 0) {
-        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+      if (ee2.length > 0) {
+        const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -6831,8 +6831,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const m2 = first.match(/^( *)/);
+      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split2.length; i += 2)
         lines.push([split2[i], split2[i + 1]]);
@@ -10495,11 +10495,11 @@ var require_xxh32 = __commonJS({
       r = r | 0;
       return x >>> (32 - r | 0) | x << r | 0;
     }
-    function rotmul32(h, r, m) {
+    function rotmul32(h, r, m2) {
       h = h | 0;
       r = r | 0;
-      m = m | 0;
-      return util2.imul(h >>> (32 - r | 0) | h << r, m) | 0;
+      m2 = m2 | 0;
+      return util2.imul(h >>> (32 - r | 0) | h << r, m2) | 0;
     }
     function shiftxor32(h, s) {
       h = h | 0;
@@ -10524,8 +10524,8 @@ var require_xxh32 = __commonJS({
       ];
     }
     function xxh32(seed, src, index, len) {
-      var h, l2;
-      l2 = len;
+      var h, l;
+      l = len;
       if (len >= 16) {
         h = [
           seed + prime1 + prime2,
@@ -10538,7 +10538,7 @@ var require_xxh32 = __commonJS({
           index += 16;
           len -= 16;
         }
-        h = rotl32(h[0], 1) + rotl32(h[1], 7) + rotl32(h[2], 12) + rotl32(h[3], 18) + l2;
+        h = rotl32(h[0], 1) + rotl32(h[1], 7) + rotl32(h[2], 12) + rotl32(h[3], 18) + l;
       } else {
         h = seed + prime5 + len >>> 0;
       }
@@ -12254,8 +12254,8 @@ var require_utils2 = __commonJS({
   "node_modules/umap-js/dist/utils.js"(exports) {
     "use strict";
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -12404,14 +12404,14 @@ var require_utils2 = __commonJS({
 var require_heap = __commonJS({
   "node_modules/umap-js/dist/heap.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -12619,14 +12619,14 @@ var require_heap = __commonJS({
 var require_matrix = __commonJS({
   "node_modules/umap-js/dist/matrix.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -12643,16 +12643,16 @@ var require_matrix = __commonJS({
       return result;
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m) return o;
-      var i = m.call(o), r, ar = [], e;
+      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m2) return o;
+      var i = m2.call(o), r, ar = [], e;
       try {
         while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m = i["return"])) m.call(i);
+          if (r && !r.done && (m2 = i["return"])) m2.call(i);
         } finally {
           if (e) throw e.error;
         }
@@ -12660,8 +12660,8 @@ var require_matrix = __commonJS({
       return ar;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -12841,11 +12841,11 @@ var require_matrix = __commonJS({
       });
     }
     exports.multiplyScalar = multiplyScalar;
-    function eliminateZeros(m) {
+    function eliminateZeros(m2) {
       var zeroIndices = /* @__PURE__ */ new Set();
-      var values = m.getValues();
-      var rows = m.getRows();
-      var cols = m.getCols();
+      var values = m2.getValues();
+      var rows = m2.getRows();
+      var cols = m2.getCols();
       for (var i = 0; i < values.length; i++) {
         if (values[i] === 0) {
           zeroIndices.add(i);
@@ -12857,26 +12857,26 @@ var require_matrix = __commonJS({
       var nextValues = values.filter(removeByZeroIndex);
       var nextRows = rows.filter(removeByZeroIndex);
       var nextCols = cols.filter(removeByZeroIndex);
-      return new SparseMatrix(nextRows, nextCols, nextValues, m.getDims());
+      return new SparseMatrix(nextRows, nextCols, nextValues, m2.getDims());
     }
     exports.eliminateZeros = eliminateZeros;
-    function normalize(m, normType) {
+    function normalize(m2, normType) {
       var e_1, _a6;
       if (normType === void 0) {
         normType = "l2";
       }
       var normFn = normFns[normType];
       var colsByRow = /* @__PURE__ */ new Map();
-      m.forEach(function(_, row2, col) {
+      m2.forEach(function(_, row2, col) {
         var cols = colsByRow.get(row2) || [];
         cols.push(col);
         colsByRow.set(row2, cols);
       });
-      var nextMatrix = new SparseMatrix([], [], [], m.getDims());
+      var nextMatrix = new SparseMatrix([], [], [], m2.getDims());
       var _loop_1 = function(row2) {
         var cols = colsByRow.get(row2).sort();
         var vals = cols.map(function(col) {
-          return m.get(row2, col);
+          return m2.get(row2, col);
         });
         var norm = normFn(vals);
         for (var i = 0; i < norm.length; i++) {
@@ -12995,14 +12995,14 @@ var require_matrix = __commonJS({
 var require_tree = __commonJS({
   "node_modules/umap-js/dist/tree.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -13019,16 +13019,16 @@ var require_tree = __commonJS({
       return result;
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m) return o;
-      var i = m.call(o), r, ar = [], e;
+      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m2) return o;
+      var i = m2.call(o), r, ar = [], e;
       try {
         while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m = i["return"])) m.call(i);
+          if (r && !r.done && (m2 = i["return"])) m2.call(i);
         } finally {
           if (e) throw e.error;
         }
@@ -13040,8 +13040,8 @@ var require_tree = __commonJS({
       return ar;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -13266,14 +13266,14 @@ var require_tree = __commonJS({
 var require_nn_descent = __commonJS({
   "node_modules/umap-js/dist/nn_descent.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -13290,8 +13290,8 @@ var require_nn_descent = __commonJS({
       return result;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -13824,7 +13824,7 @@ ${indentData}`);
         const newMatrix = new Matrix2(matrix);
         return newMatrix.and(value);
       };
-      AbstractMatrix2.prototype.or = function or(value) {
+      AbstractMatrix2.prototype.or = function or2(value) {
         if (typeof value === "number") return this.orS(value);
         return this.orM(value);
       };
@@ -13848,7 +13848,7 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix2.or = function or(matrix, value) {
+      AbstractMatrix2.or = function or2(matrix, value) {
         const newMatrix = new Matrix2(matrix);
         return newMatrix.or(value);
       };
@@ -14692,10 +14692,10 @@ ${indentData}`);
         return matrix;
       }
       static diag(data, rows, columns) {
-        let l2 = data.length;
-        if (rows === void 0) rows = l2;
+        let l = data.length;
+        if (rows === void 0) rows = l;
         if (columns === void 0) columns = rows;
-        let min2 = Math.min(l2, rows, columns);
+        let min2 = Math.min(l, rows, columns);
         let matrix = this.zeros(rows, columns);
         for (let i = 0; i < min2; i++) {
           matrix.set(i, i, data[i]);
@@ -14915,7 +14915,7 @@ ${indentData}`);
       }
       reducedEchelonForm() {
         let result = this.echelonForm();
-        let m = result.columns;
+        let m2 = result.columns;
         let n = result.rows;
         let h = n - 1;
         while (h >= 0) {
@@ -14933,7 +14933,7 @@ ${indentData}`);
             }
             for (let i = 0; i < h; i++) {
               let factor = result.get(i, p);
-              for (let j = p; j < m; j++) {
+              for (let j = p; j < m2; j++) {
                 let tmp2 = result.get(i, j) - factor * result.get(h, j);
                 result.set(i, j, tmp2);
               }
@@ -15383,16 +15383,16 @@ ${indentData}`);
       }
       mmul(other) {
         other = Matrix.checkMatrix(other);
-        let m = this.rows;
+        let m2 = this.rows;
         let n = this.columns;
         let p = other.columns;
-        let result = new Matrix(m, p);
+        let result = new Matrix(m2, p);
         let Bcolj = new Float64Array(n);
         for (let j = 0; j < p; j++) {
           for (let k = 0; k < n; k++) {
             Bcolj[k] = other.get(k, j);
           }
-          for (let i = 0; i < m; i++) {
+          for (let i = 0; i < m2; i++) {
             let s = 0;
             for (let k = 0; k < n; k++) {
               s += this.get(i, k) * Bcolj[k];
@@ -15454,14 +15454,14 @@ ${indentData}`);
         return result;
       }
       mmulByTranspose(scale) {
-        let m = this.rows;
+        let m2 = this.rows;
         let n = this.columns;
         if (scale !== void 0 && scale.length !== n) {
           throw new RangeError("scale must have one value per column");
         }
-        let result = new Matrix(m, m);
+        let result = new Matrix(m2, m2);
         let rowj = new Float64Array(n);
-        for (let j = 0; j < m; j++) {
+        for (let j = 0; j < m2; j++) {
           if (scale === void 0) {
             for (let k = 0; k < n; k++) {
               rowj[k] = this.get(j, k);
@@ -15471,7 +15471,7 @@ ${indentData}`);
               rowj[k] = scale[k] * this.get(j, k);
             }
           }
-          for (let i = j; i < m; i++) {
+          for (let i = j; i < m2; i++) {
             let s = 0;
             for (let k = 0; k < n; k++) {
               s += this.get(i, k) * rowj[k];
@@ -15747,16 +15747,16 @@ ${indentData}`);
       }
       kroneckerProduct(other) {
         other = Matrix.checkMatrix(other);
-        let m = this.rows;
+        let m2 = this.rows;
         let n = this.columns;
         let p = other.rows;
         let q = other.columns;
-        let result = new Matrix(m * p, n * q);
-        for (let i = 0; i < m; i++) {
+        let result = new Matrix(m2 * p, n * q);
+        for (let i = 0; i < m2; i++) {
           for (let j = 0; j < n; j++) {
             for (let k = 0; k < p; k++) {
-              for (let l2 = 0; l2 < q; l2++) {
-                result.set(p * i + k, q * j + l2, this.get(i, j) * other.get(k, l2));
+              for (let l = 0; l < q; l++) {
+                result.set(p * i + k, q * j + l, this.get(i, j) * other.get(k, l));
               }
             }
           }
@@ -15768,10 +15768,10 @@ ${indentData}`);
         if (!this.isSquare() || !other.isSquare()) {
           throw new Error("Kronecker Sum needs two Square Matrices");
         }
-        let m = this.rows;
+        let m2 = this.rows;
         let n = other.rows;
         let AxI = this.kroneckerProduct(Matrix.eye(n, n));
-        let IxB = Matrix.eye(m, m).kroneckerProduct(other);
+        let IxB = Matrix.eye(m2, m2).kroneckerProduct(other);
         return AxI.add(IxB);
       }
       transpose() {
@@ -16917,45 +16917,45 @@ ${indentData}`);
     var QrDecomposition = class {
       constructor(value) {
         value = WrapperMatrix2D.checkMatrix(value);
-        let qr = value.clone();
-        let m = value.rows;
+        let qr2 = value.clone();
+        let m2 = value.rows;
         let n = value.columns;
         let rdiag = new Float64Array(n);
         let i, j, k, s;
         for (k = 0; k < n; k++) {
           let nrm = 0;
-          for (i = k; i < m; i++) {
-            nrm = hypotenuse(nrm, qr.get(i, k));
+          for (i = k; i < m2; i++) {
+            nrm = hypotenuse(nrm, qr2.get(i, k));
           }
           if (nrm !== 0) {
-            if (qr.get(k, k) < 0) {
+            if (qr2.get(k, k) < 0) {
               nrm = -nrm;
             }
-            for (i = k; i < m; i++) {
-              qr.set(i, k, qr.get(i, k) / nrm);
+            for (i = k; i < m2; i++) {
+              qr2.set(i, k, qr2.get(i, k) / nrm);
             }
-            qr.set(k, k, qr.get(k, k) + 1);
+            qr2.set(k, k, qr2.get(k, k) + 1);
             for (j = k + 1; j < n; j++) {
               s = 0;
-              for (i = k; i < m; i++) {
-                s += qr.get(i, k) * qr.get(i, j);
+              for (i = k; i < m2; i++) {
+                s += qr2.get(i, k) * qr2.get(i, j);
               }
-              s = -s / qr.get(k, k);
-              for (i = k; i < m; i++) {
-                qr.set(i, j, qr.get(i, j) + s * qr.get(i, k));
+              s = -s / qr2.get(k, k);
+              for (i = k; i < m2; i++) {
+                qr2.set(i, j, qr2.get(i, j) + s * qr2.get(i, k));
               }
             }
           }
           rdiag[k] = -nrm;
         }
-        this.QR = qr;
+        this.QR = qr2;
         this.Rdiag = rdiag;
       }
       solve(value) {
         value = Matrix.checkMatrix(value);
-        let qr = this.QR;
-        let m = qr.rows;
-        if (value.rows !== m) {
+        let qr2 = this.QR;
+        let m2 = qr2.rows;
+        if (value.rows !== m2) {
           throw new Error("Matrix row dimensions must agree");
         }
         if (!this.isFullRank()) {
@@ -16963,17 +16963,17 @@ ${indentData}`);
         }
         let count = value.columns;
         let X = value.clone();
-        let n = qr.columns;
+        let n = qr2.columns;
         let i, j, k, s;
         for (k = 0; k < n; k++) {
           for (j = 0; j < count; j++) {
             s = 0;
-            for (i = k; i < m; i++) {
-              s += qr.get(i, k) * X.get(i, j);
+            for (i = k; i < m2; i++) {
+              s += qr2.get(i, k) * X.get(i, j);
             }
-            s = -s / qr.get(k, k);
-            for (i = k; i < m; i++) {
-              X.set(i, j, X.get(i, j) + s * qr.get(i, k));
+            s = -s / qr2.get(k, k);
+            for (i = k; i < m2; i++) {
+              X.set(i, j, X.get(i, j) + s * qr2.get(i, k));
             }
           }
         }
@@ -16983,7 +16983,7 @@ ${indentData}`);
           }
           for (i = 0; i < k; i++) {
             for (j = 0; j < count; j++) {
-              X.set(i, j, X.get(i, j) - X.get(k, j) * qr.get(i, k));
+              X.set(i, j, X.get(i, j) - X.get(k, j) * qr2.get(i, k));
             }
           }
         }
@@ -16999,14 +16999,14 @@ ${indentData}`);
         return true;
       }
       get upperTriangularMatrix() {
-        let qr = this.QR;
-        let n = qr.columns;
+        let qr2 = this.QR;
+        let n = qr2.columns;
         let X = new Matrix(n, n);
         let i, j;
         for (i = 0; i < n; i++) {
           for (j = 0; j < n; j++) {
             if (i < j) {
-              X.set(i, j, qr.get(i, j));
+              X.set(i, j, qr2.get(i, j));
             } else if (i === j) {
               X.set(i, j, this.Rdiag[i]);
             } else {
@@ -17017,9 +17017,9 @@ ${indentData}`);
         return X;
       }
       get orthogonalMatrix() {
-        let qr = this.QR;
-        let rows = qr.rows;
-        let columns = qr.columns;
+        let qr2 = this.QR;
+        let rows = qr2.rows;
+        let columns = qr2.columns;
         let X = new Matrix(rows, columns);
         let i, j, k, s;
         for (k = columns - 1; k >= 0; k--) {
@@ -17028,14 +17028,14 @@ ${indentData}`);
           }
           X.set(k, k, 1);
           for (j = k; j < columns; j++) {
-            if (qr.get(k, k) !== 0) {
+            if (qr2.get(k, k) !== 0) {
               s = 0;
               for (i = k; i < rows; i++) {
-                s += qr.get(i, k) * X.get(i, j);
+                s += qr2.get(i, k) * X.get(i, j);
               }
-              s = -s / qr.get(k, k);
+              s = -s / qr2.get(k, k);
               for (i = k; i < rows; i++) {
-                X.set(i, j, X.get(i, j) + s * qr.get(i, k));
+                X.set(i, j, X.get(i, j) + s * qr2.get(i, k));
               }
             }
           }
@@ -17049,7 +17049,7 @@ ${indentData}`);
         if (value.isEmpty()) {
           throw new Error("Matrix must be non-empty");
         }
-        let m = value.rows;
+        let m2 = value.rows;
         let n = value.columns;
         const {
           computeLeftSingularVectors = true,
@@ -17060,7 +17060,7 @@ ${indentData}`);
         let wantv = Boolean(computeRightSingularVectors);
         let swapped = false;
         let at2;
-        if (m < n) {
+        if (m2 < n) {
           if (!autoTranspose) {
             console.warn(
               "Computing SVD on a matrix with more columns than rows. Consider enabling autoTranspose"
@@ -17068,7 +17068,7 @@ ${indentData}`);
             at2 = value.transpose();
           } else {
             at2 = value.clone();
-            m = value.columns;
+            m2 = value.columns;
             n = value.rows;
             swapped = true;
             let aux = wantu;
@@ -17078,29 +17078,29 @@ ${indentData}`);
         } else {
           at2 = value.transpose();
         }
-        let nu = Math.min(m, n);
-        let ni = Math.min(m + 1, n);
+        let nu = Math.min(m2, n);
+        let ni = Math.min(m2 + 1, n);
         let s = new Float64Array(ni);
-        let U = new Matrix(nu, m);
+        let U = new Matrix(nu, m2);
         let V = new Matrix(n, n);
         let e = new Float64Array(n);
-        let work = new Float64Array(m);
+        let work = new Float64Array(m2);
         let si = new Float64Array(ni);
         for (let i = 0; i < ni; i++) si[i] = i;
-        let nct = Math.min(m - 1, n);
-        let nrt = Math.max(0, Math.min(n - 2, m));
+        let nct = Math.min(m2 - 1, n);
+        let nrt = Math.max(0, Math.min(n - 2, m2));
         let mrc = Math.max(nct, nrt);
         for (let k = 0; k < mrc; k++) {
           if (k < nct) {
             s[k] = 0;
-            for (let i = k; i < m; i++) {
+            for (let i = k; i < m2; i++) {
               s[k] = hypotenuse(s[k], at2.get(k, i));
             }
             if (s[k] !== 0) {
               if (at2.get(k, k) < 0) {
                 s[k] = -s[k];
               }
-              for (let i = k; i < m; i++) {
+              for (let i = k; i < m2; i++) {
                 at2.set(k, i, at2.get(k, i) / s[k]);
               }
               at2.set(k, k, at2.get(k, k) + 1);
@@ -17110,18 +17110,18 @@ ${indentData}`);
           for (let j = k + 1; j < n; j++) {
             if (k < nct && s[k] !== 0) {
               let t = 0;
-              for (let i = k; i < m; i++) {
+              for (let i = k; i < m2; i++) {
                 t += at2.get(k, i) * at2.get(j, i);
               }
               t = -t / at2.get(k, k);
-              for (let i = k; i < m; i++) {
+              for (let i = k; i < m2; i++) {
                 at2.set(j, i, at2.get(j, i) + t * at2.get(k, i));
               }
             }
             e[j] = at2.get(j, k);
           }
           if (wantu && k < nct) {
-            for (let i = k; i < m; i++) {
+            for (let i = k; i < m2; i++) {
               U.set(k, i, at2.get(k, i));
             }
           }
@@ -17140,18 +17140,18 @@ ${indentData}`);
               e[k + 1] += 1;
             }
             e[k] = -e[k];
-            if (k + 1 < m && e[k] !== 0) {
-              for (let i = k + 1; i < m; i++) {
+            if (k + 1 < m2 && e[k] !== 0) {
+              for (let i = k + 1; i < m2; i++) {
                 work[i] = 0;
               }
-              for (let i = k + 1; i < m; i++) {
+              for (let i = k + 1; i < m2; i++) {
                 for (let j = k + 1; j < n; j++) {
                   work[i] += e[j] * at2.get(j, i);
                 }
               }
               for (let j = k + 1; j < n; j++) {
                 let t = -e[j] / e[k + 1];
-                for (let i = k + 1; i < m; i++) {
+                for (let i = k + 1; i < m2; i++) {
                   at2.set(j, i, at2.get(j, i) + t * work[i]);
                 }
               }
@@ -17163,11 +17163,11 @@ ${indentData}`);
             }
           }
         }
-        let p = Math.min(n, m + 1);
+        let p = Math.min(n, m2 + 1);
         if (nct < n) {
           s[nct] = at2.get(nct, nct);
         }
-        if (m < p) {
+        if (m2 < p) {
           s[p - 1] = 0;
         }
         if (nrt + 1 < p) {
@@ -17176,7 +17176,7 @@ ${indentData}`);
         e[p - 1] = 0;
         if (wantu) {
           for (let j = nct; j < nu; j++) {
-            for (let i = 0; i < m; i++) {
+            for (let i = 0; i < m2; i++) {
               U.set(j, i, 0);
             }
             U.set(j, j, 1);
@@ -17185,15 +17185,15 @@ ${indentData}`);
             if (s[k] !== 0) {
               for (let j = k + 1; j < nu; j++) {
                 let t = 0;
-                for (let i = k; i < m; i++) {
+                for (let i = k; i < m2; i++) {
                   t += U.get(k, i) * U.get(j, i);
                 }
                 t = -t / U.get(k, k);
-                for (let i = k; i < m; i++) {
+                for (let i = k; i < m2; i++) {
                   U.set(j, i, U.get(j, i) + t * U.get(k, i));
                 }
               }
-              for (let i = k; i < m; i++) {
+              for (let i = k; i < m2; i++) {
                 U.set(k, i, -U.get(k, i));
               }
               U.set(k, k, 1 + U.get(k, k));
@@ -17201,7 +17201,7 @@ ${indentData}`);
                 U.set(k, i, 0);
               }
             } else {
-              for (let i = 0; i < m; i++) {
+              for (let i = 0; i < m2; i++) {
                 U.set(k, i, 0);
               }
               U.set(k, k, 1);
@@ -17300,7 +17300,7 @@ ${indentData}`);
                 f = -sn * e[j];
                 e[j] = cs * e[j];
                 if (wantu) {
-                  for (let i = 0; i < m; i++) {
+                  for (let i = 0; i < m2; i++) {
                     t = cs * U.get(j, i) + sn * U.get(k - 1, i);
                     U.set(k - 1, i, -sn * U.get(j, i) + cs * U.get(k - 1, i));
                     U.set(j, i, t);
@@ -17363,8 +17363,8 @@ ${indentData}`);
                 s[j + 1] = -sn * e[j] + cs * s[j + 1];
                 g = sn * e[j + 1];
                 e[j + 1] = cs * e[j + 1];
-                if (wantu && j < m - 1) {
-                  for (let i = 0; i < m; i++) {
+                if (wantu && j < m2 - 1) {
+                  for (let i = 0; i < m2; i++) {
                     t = cs * U.get(j, i) + sn * U.get(j + 1, i);
                     U.set(j + 1, i, -sn * U.get(j, i) + cs * U.get(j + 1, i));
                     U.set(j, i, t);
@@ -17397,8 +17397,8 @@ ${indentData}`);
                     V.set(k, i, t);
                   }
                 }
-                if (wantu && k < m - 1) {
-                  for (let i = 0; i < m; i++) {
+                if (wantu && k < m2 - 1) {
+                  for (let i = 0; i < m2; i++) {
                     t = U.get(k + 1, i);
                     U.set(k + 1, i, U.get(k, i));
                     U.set(k, i, t);
@@ -17418,14 +17418,14 @@ ${indentData}`);
           V = U;
           U = tmp2;
         }
-        this.m = m;
+        this.m = m2;
         this.n = n;
         this.s = s;
         this.U = U;
         this.V = V;
       }
       solve(value) {
-        let Y2 = value;
+        let Y = value;
         let e = this.threshold;
         let scols = this.s.length;
         let Ls = Matrix.zeros(scols, scols);
@@ -17451,7 +17451,7 @@ ${indentData}`);
             VLU.set(i, j, sum);
           }
         }
-        return VLU.mmul(Y2);
+        return VLU.mmul(Y);
       }
       solveForDiagonal(value) {
         return this.solve(Matrix.diag(value));
@@ -17472,17 +17472,17 @@ ${indentData}`);
         let U = this.U;
         let urows = U.rows;
         let ucols = U.columns;
-        let Y2 = new Matrix(vrows, urows);
+        let Y = new Matrix(vrows, urows);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < urows; j++) {
             let sum = 0;
             for (let k = 0; k < ucols; k++) {
               sum += X.get(i, k) * U.get(j, k);
             }
-            Y2.set(i, j, sum);
+            Y.set(i, j, sum);
           }
         }
-        return Y2;
+        return Y;
       }
       get condition() {
         return this.s[0] / this.s[Math.min(this.m, this.n) - 1];
@@ -17723,15 +17723,15 @@ ${indentData}`);
           tql2(n, e, d, V);
           transposeSquareInPlace(V);
         } else {
-          let H = new Matrix(n, n);
+          let H2 = new Matrix(n, n);
           let ort = new Float64Array(n);
           for (j = 0; j < n; j++) {
             for (i = 0; i < n; i++) {
-              H.set(i, j, value.get(i, j));
+              H2.set(i, j, value.get(i, j));
             }
           }
-          orthes(n, H, ort, V);
-          hqr2(n, e, d, V, H);
+          orthes(n, H2, ort, V);
+          hqr2(n, e, d, V, H2);
         }
         this.n = n;
         this.e = e;
@@ -17862,7 +17862,7 @@ ${indentData}`);
       e[0] = 0;
     }
     function tql2(n, e, d, V) {
-      let g, h, i, j, k, l2, m, p, r, dl1, c, c2, c3, el1, s, s2;
+      let g, h, i, j, k, l, m2, p, r, dl1, c, c2, c3, el1, s, s2;
       for (i = 1; i < n; i++) {
         e[i - 1] = e[i];
       }
@@ -17870,39 +17870,39 @@ ${indentData}`);
       let f = 0;
       let tst1 = 0;
       let eps = Number.EPSILON;
-      for (l2 = 0; l2 < n; l2++) {
-        tst1 = Math.max(tst1, Math.abs(d[l2]) + Math.abs(e[l2]));
-        m = l2;
-        while (m < n) {
-          if (Math.abs(e[m]) <= eps * tst1) {
+      for (l = 0; l < n; l++) {
+        tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+        m2 = l;
+        while (m2 < n) {
+          if (Math.abs(e[m2]) <= eps * tst1) {
             break;
           }
-          m++;
+          m2++;
         }
-        if (m > l2) {
+        if (m2 > l) {
           do {
-            g = d[l2];
-            p = (d[l2 + 1] - g) / (2 * e[l2]);
+            g = d[l];
+            p = (d[l + 1] - g) / (2 * e[l]);
             r = hypotenuse(p, 1);
             if (p < 0) {
               r = -r;
             }
-            d[l2] = e[l2] / (p + r);
-            d[l2 + 1] = e[l2] * (p + r);
-            dl1 = d[l2 + 1];
-            h = g - d[l2];
-            for (i = l2 + 2; i < n; i++) {
+            d[l] = e[l] / (p + r);
+            d[l + 1] = e[l] * (p + r);
+            dl1 = d[l + 1];
+            h = g - d[l];
+            for (i = l + 2; i < n; i++) {
               d[i] -= h;
             }
             f = f + h;
-            p = d[m];
+            p = d[m2];
             c = 1;
             c2 = c;
             c3 = c;
-            el1 = e[l2 + 1];
+            el1 = e[l + 1];
             s = 0;
             s2 = 0;
-            for (i = m - 1; i >= l2; i--) {
+            for (i = m2 - 1; i >= l; i--) {
               c3 = c2;
               c2 = c;
               s2 = s;
@@ -17920,13 +17920,13 @@ ${indentData}`);
                 V.set(i, k, c * V.get(i, k) - s * h);
               }
             }
-            p = -s * s2 * c3 * el1 * e[l2] / dl1;
-            e[l2] = s * p;
-            d[l2] = c * p;
-          } while (Math.abs(e[l2]) > eps * tst1);
+            p = -s * s2 * c3 * el1 * e[l] / dl1;
+            e[l] = s * p;
+            d[l] = c * p;
+          } while (Math.abs(e[l]) > eps * tst1);
         }
-        d[l2] = d[l2] + f;
-        e[l2] = 0;
+        d[l] = d[l] + f;
+        e[l] = 0;
       }
       for (i = 0; i < n - 1; i++) {
         k = i;
@@ -17948,50 +17948,50 @@ ${indentData}`);
         }
       }
     }
-    function orthes(n, H, ort, V) {
+    function orthes(n, H2, ort, V) {
       let low = 0;
       let high = n - 1;
-      let f, g, h, i, j, m;
+      let f, g, h, i, j, m2;
       let scale;
-      for (m = low + 1; m <= high - 1; m++) {
+      for (m2 = low + 1; m2 <= high - 1; m2++) {
         scale = 0;
-        for (i = m; i <= high; i++) {
-          scale = scale + Math.abs(H.get(i, m - 1));
+        for (i = m2; i <= high; i++) {
+          scale = scale + Math.abs(H2.get(i, m2 - 1));
         }
         if (scale !== 0) {
           h = 0;
-          for (i = high; i >= m; i--) {
-            ort[i] = H.get(i, m - 1) / scale;
+          for (i = high; i >= m2; i--) {
+            ort[i] = H2.get(i, m2 - 1) / scale;
             h += ort[i] * ort[i];
           }
           g = Math.sqrt(h);
-          if (ort[m] > 0) {
+          if (ort[m2] > 0) {
             g = -g;
           }
-          h = h - ort[m] * g;
-          ort[m] = ort[m] - g;
-          for (j = m; j < n; j++) {
+          h = h - ort[m2] * g;
+          ort[m2] = ort[m2] - g;
+          for (j = m2; j < n; j++) {
             f = 0;
-            for (i = high; i >= m; i--) {
-              f += ort[i] * H.get(i, j);
+            for (i = high; i >= m2; i--) {
+              f += ort[i] * H2.get(i, j);
             }
             f = f / h;
-            for (i = m; i <= high; i++) {
-              H.set(i, j, H.get(i, j) - f * ort[i]);
+            for (i = m2; i <= high; i++) {
+              H2.set(i, j, H2.get(i, j) - f * ort[i]);
             }
           }
           for (i = 0; i <= high; i++) {
             f = 0;
-            for (j = high; j >= m; j--) {
-              f += ort[j] * H.get(i, j);
+            for (j = high; j >= m2; j--) {
+              f += ort[j] * H2.get(i, j);
             }
             f = f / h;
-            for (j = m; j <= high; j++) {
-              H.set(i, j, H.get(i, j) - f * ort[j]);
+            for (j = m2; j <= high; j++) {
+              H2.set(i, j, H2.get(i, j) - f * ort[j]);
             }
           }
-          ort[m] = scale * ort[m];
-          H.set(m, m - 1, scale * g);
+          ort[m2] = scale * ort[m2];
+          H2.set(m2, m2 - 1, scale * g);
         }
       }
       for (i = 0; i < n; i++) {
@@ -17999,25 +17999,25 @@ ${indentData}`);
           V.set(i, j, i === j ? 1 : 0);
         }
       }
-      for (m = high - 1; m >= low + 1; m--) {
-        if (H.get(m, m - 1) !== 0) {
-          for (i = m + 1; i <= high; i++) {
-            ort[i] = H.get(i, m - 1);
+      for (m2 = high - 1; m2 >= low + 1; m2--) {
+        if (H2.get(m2, m2 - 1) !== 0) {
+          for (i = m2 + 1; i <= high; i++) {
+            ort[i] = H2.get(i, m2 - 1);
           }
-          for (j = m; j <= high; j++) {
+          for (j = m2; j <= high; j++) {
             g = 0;
-            for (i = m; i <= high; i++) {
+            for (i = m2; i <= high; i++) {
               g += ort[i] * V.get(i, j);
             }
-            g = g / ort[m] / H.get(m, m - 1);
-            for (i = m; i <= high; i++) {
+            g = g / ort[m2] / H2.get(m2, m2 - 1);
+            for (i = m2; i <= high; i++) {
               V.set(i, j, V.get(i, j) + g * ort[i]);
             }
           }
         }
       }
     }
-    function hqr2(nn, e, d, V, H) {
+    function hqr2(nn, e, d, V, H2) {
       let n = nn - 1;
       let low = 0;
       let high = nn - 1;
@@ -18030,44 +18030,44 @@ ${indentData}`);
       let s = 0;
       let z = 0;
       let iter = 0;
-      let i, j, k, l2, m, t, w, x, y;
+      let i, j, k, l, m2, t, w, x, y;
       let ra, sa, vr2, vi;
       let notlast, cdivres;
       for (i = 0; i < nn; i++) {
         if (i < low || i > high) {
-          d[i] = H.get(i, i);
+          d[i] = H2.get(i, i);
           e[i] = 0;
         }
         for (j = Math.max(i - 1, 0); j < nn; j++) {
-          norm = norm + Math.abs(H.get(i, j));
+          norm = norm + Math.abs(H2.get(i, j));
         }
       }
       while (n >= low) {
-        l2 = n;
-        while (l2 > low) {
-          s = Math.abs(H.get(l2 - 1, l2 - 1)) + Math.abs(H.get(l2, l2));
+        l = n;
+        while (l > low) {
+          s = Math.abs(H2.get(l - 1, l - 1)) + Math.abs(H2.get(l, l));
           if (s === 0) {
             s = norm;
           }
-          if (Math.abs(H.get(l2, l2 - 1)) < eps * s) {
+          if (Math.abs(H2.get(l, l - 1)) < eps * s) {
             break;
           }
-          l2--;
+          l--;
         }
-        if (l2 === n) {
-          H.set(n, n, H.get(n, n) + exshift);
-          d[n] = H.get(n, n);
+        if (l === n) {
+          H2.set(n, n, H2.get(n, n) + exshift);
+          d[n] = H2.get(n, n);
           e[n] = 0;
           n--;
           iter = 0;
-        } else if (l2 === n - 1) {
-          w = H.get(n, n - 1) * H.get(n - 1, n);
-          p = (H.get(n - 1, n - 1) - H.get(n, n)) / 2;
+        } else if (l === n - 1) {
+          w = H2.get(n, n - 1) * H2.get(n - 1, n);
+          p = (H2.get(n - 1, n - 1) - H2.get(n, n)) / 2;
           q = p * p + w;
           z = Math.sqrt(Math.abs(q));
-          H.set(n, n, H.get(n, n) + exshift);
-          H.set(n - 1, n - 1, H.get(n - 1, n - 1) + exshift);
-          x = H.get(n, n);
+          H2.set(n, n, H2.get(n, n) + exshift);
+          H2.set(n - 1, n - 1, H2.get(n - 1, n - 1) + exshift);
+          x = H2.get(n, n);
           if (q >= 0) {
             z = p >= 0 ? p + z : p - z;
             d[n - 1] = x + z;
@@ -18077,7 +18077,7 @@ ${indentData}`);
             }
             e[n - 1] = 0;
             e[n] = 0;
-            x = H.get(n, n - 1);
+            x = H2.get(n, n - 1);
             s = Math.abs(x) + Math.abs(z);
             p = x / s;
             q = z / s;
@@ -18085,14 +18085,14 @@ ${indentData}`);
             p = p / r;
             q = q / r;
             for (j = n - 1; j < nn; j++) {
-              z = H.get(n - 1, j);
-              H.set(n - 1, j, q * z + p * H.get(n, j));
-              H.set(n, j, q * H.get(n, j) - p * z);
+              z = H2.get(n - 1, j);
+              H2.set(n - 1, j, q * z + p * H2.get(n, j));
+              H2.set(n, j, q * H2.get(n, j) - p * z);
             }
             for (i = 0; i <= n; i++) {
-              z = H.get(i, n - 1);
-              H.set(i, n - 1, q * z + p * H.get(i, n));
-              H.set(i, n, q * H.get(i, n) - p * z);
+              z = H2.get(i, n - 1);
+              H2.set(i, n - 1, q * z + p * H2.get(i, n));
+              H2.set(i, n, q * H2.get(i, n) - p * z);
             }
             for (i = low; i <= high; i++) {
               z = V.get(i, n - 1);
@@ -18108,19 +18108,19 @@ ${indentData}`);
           n = n - 2;
           iter = 0;
         } else {
-          x = H.get(n, n);
+          x = H2.get(n, n);
           y = 0;
           w = 0;
-          if (l2 < n) {
-            y = H.get(n - 1, n - 1);
-            w = H.get(n, n - 1) * H.get(n - 1, n);
+          if (l < n) {
+            y = H2.get(n - 1, n - 1);
+            w = H2.get(n, n - 1) * H2.get(n - 1, n);
           }
           if (iter === 10) {
             exshift += x;
             for (i = low; i <= n; i++) {
-              H.set(i, i, H.get(i, i) - x);
+              H2.set(i, i, H2.get(i, i) - x);
             }
-            s = Math.abs(H.get(n, n - 1)) + Math.abs(H.get(n - 1, n - 2));
+            s = Math.abs(H2.get(n, n - 1)) + Math.abs(H2.get(n - 1, n - 2));
             x = y = 0.75 * s;
             w = -0.4375 * s * s;
           }
@@ -18134,45 +18134,45 @@ ${indentData}`);
               }
               s = x - w / ((y - x) / 2 + s);
               for (i = low; i <= n; i++) {
-                H.set(i, i, H.get(i, i) - s);
+                H2.set(i, i, H2.get(i, i) - s);
               }
               exshift += s;
               x = y = w = 0.964;
             }
           }
           iter = iter + 1;
-          m = n - 2;
-          while (m >= l2) {
-            z = H.get(m, m);
+          m2 = n - 2;
+          while (m2 >= l) {
+            z = H2.get(m2, m2);
             r = x - z;
             s = y - z;
-            p = (r * s - w) / H.get(m + 1, m) + H.get(m, m + 1);
-            q = H.get(m + 1, m + 1) - z - r - s;
-            r = H.get(m + 2, m + 1);
+            p = (r * s - w) / H2.get(m2 + 1, m2) + H2.get(m2, m2 + 1);
+            q = H2.get(m2 + 1, m2 + 1) - z - r - s;
+            r = H2.get(m2 + 2, m2 + 1);
             s = Math.abs(p) + Math.abs(q) + Math.abs(r);
             p = p / s;
             q = q / s;
             r = r / s;
-            if (m === l2) {
+            if (m2 === l) {
               break;
             }
-            if (Math.abs(H.get(m, m - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H.get(m - 1, m - 1)) + Math.abs(z) + Math.abs(H.get(m + 1, m + 1))))) {
+            if (Math.abs(H2.get(m2, m2 - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H2.get(m2 - 1, m2 - 1)) + Math.abs(z) + Math.abs(H2.get(m2 + 1, m2 + 1))))) {
               break;
             }
-            m--;
+            m2--;
           }
-          for (i = m + 2; i <= n; i++) {
-            H.set(i, i - 2, 0);
-            if (i > m + 2) {
-              H.set(i, i - 3, 0);
+          for (i = m2 + 2; i <= n; i++) {
+            H2.set(i, i - 2, 0);
+            if (i > m2 + 2) {
+              H2.set(i, i - 3, 0);
             }
           }
-          for (k = m; k <= n - 1; k++) {
+          for (k = m2; k <= n - 1; k++) {
             notlast = k !== n - 1;
-            if (k !== m) {
-              p = H.get(k, k - 1);
-              q = H.get(k + 1, k - 1);
-              r = notlast ? H.get(k + 2, k - 1) : 0;
+            if (k !== m2) {
+              p = H2.get(k, k - 1);
+              q = H2.get(k + 1, k - 1);
+              r = notlast ? H2.get(k + 2, k - 1) : 0;
               x = Math.abs(p) + Math.abs(q) + Math.abs(r);
               if (x !== 0) {
                 p = p / x;
@@ -18188,10 +18188,10 @@ ${indentData}`);
               s = -s;
             }
             if (s !== 0) {
-              if (k !== m) {
-                H.set(k, k - 1, -s * x);
-              } else if (l2 !== m) {
-                H.set(k, k - 1, -H.get(k, k - 1));
+              if (k !== m2) {
+                H2.set(k, k - 1, -s * x);
+              } else if (l !== m2) {
+                H2.set(k, k - 1, -H2.get(k, k - 1));
               }
               p = p + s;
               x = p / s;
@@ -18200,22 +18200,22 @@ ${indentData}`);
               q = q / p;
               r = r / p;
               for (j = k; j < nn; j++) {
-                p = H.get(k, j) + q * H.get(k + 1, j);
+                p = H2.get(k, j) + q * H2.get(k + 1, j);
                 if (notlast) {
-                  p = p + r * H.get(k + 2, j);
-                  H.set(k + 2, j, H.get(k + 2, j) - p * z);
+                  p = p + r * H2.get(k + 2, j);
+                  H2.set(k + 2, j, H2.get(k + 2, j) - p * z);
                 }
-                H.set(k, j, H.get(k, j) - p * x);
-                H.set(k + 1, j, H.get(k + 1, j) - p * y);
+                H2.set(k, j, H2.get(k, j) - p * x);
+                H2.set(k + 1, j, H2.get(k + 1, j) - p * y);
               }
               for (i = 0; i <= Math.min(n, k + 3); i++) {
-                p = x * H.get(i, k) + y * H.get(i, k + 1);
+                p = x * H2.get(i, k) + y * H2.get(i, k + 1);
                 if (notlast) {
-                  p = p + z * H.get(i, k + 2);
-                  H.set(i, k + 2, H.get(i, k + 2) - p * r);
+                  p = p + z * H2.get(i, k + 2);
+                  H2.set(i, k + 2, H2.get(i, k + 2) - p * r);
                 }
-                H.set(i, k, H.get(i, k) - p);
-                H.set(i, k + 1, H.get(i, k + 1) - p * q);
+                H2.set(i, k, H2.get(i, k) - p);
+                H2.set(i, k + 1, H2.get(i, k + 1) - p * q);
               }
               for (i = low; i <= high; i++) {
                 p = x * V.get(i, k) + y * V.get(i, k + 1);
@@ -18237,74 +18237,74 @@ ${indentData}`);
         p = d[n];
         q = e[n];
         if (q === 0) {
-          l2 = n;
-          H.set(n, n, 1);
+          l = n;
+          H2.set(n, n, 1);
           for (i = n - 1; i >= 0; i--) {
-            w = H.get(i, i) - p;
+            w = H2.get(i, i) - p;
             r = 0;
-            for (j = l2; j <= n; j++) {
-              r = r + H.get(i, j) * H.get(j, n);
+            for (j = l; j <= n; j++) {
+              r = r + H2.get(i, j) * H2.get(j, n);
             }
             if (e[i] < 0) {
               z = w;
               s = r;
             } else {
-              l2 = i;
+              l = i;
               if (e[i] === 0) {
-                H.set(i, n, w !== 0 ? -r / w : -r / (eps * norm));
+                H2.set(i, n, w !== 0 ? -r / w : -r / (eps * norm));
               } else {
-                x = H.get(i, i + 1);
-                y = H.get(i + 1, i);
+                x = H2.get(i, i + 1);
+                y = H2.get(i + 1, i);
                 q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
                 t = (x * s - z * r) / q;
-                H.set(i, n, t);
-                H.set(
+                H2.set(i, n, t);
+                H2.set(
                   i + 1,
                   n,
                   Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z
                 );
               }
-              t = Math.abs(H.get(i, n));
+              t = Math.abs(H2.get(i, n));
               if (eps * t * t > 1) {
                 for (j = i; j <= n; j++) {
-                  H.set(j, n, H.get(j, n) / t);
+                  H2.set(j, n, H2.get(j, n) / t);
                 }
               }
             }
           }
         } else if (q < 0) {
-          l2 = n - 1;
-          if (Math.abs(H.get(n, n - 1)) > Math.abs(H.get(n - 1, n))) {
-            H.set(n - 1, n - 1, q / H.get(n, n - 1));
-            H.set(n - 1, n, -(H.get(n, n) - p) / H.get(n, n - 1));
+          l = n - 1;
+          if (Math.abs(H2.get(n, n - 1)) > Math.abs(H2.get(n - 1, n))) {
+            H2.set(n - 1, n - 1, q / H2.get(n, n - 1));
+            H2.set(n - 1, n, -(H2.get(n, n) - p) / H2.get(n, n - 1));
           } else {
-            cdivres = cdiv(0, -H.get(n - 1, n), H.get(n - 1, n - 1) - p, q);
-            H.set(n - 1, n - 1, cdivres[0]);
-            H.set(n - 1, n, cdivres[1]);
+            cdivres = cdiv(0, -H2.get(n - 1, n), H2.get(n - 1, n - 1) - p, q);
+            H2.set(n - 1, n - 1, cdivres[0]);
+            H2.set(n - 1, n, cdivres[1]);
           }
-          H.set(n, n - 1, 0);
-          H.set(n, n, 1);
+          H2.set(n, n - 1, 0);
+          H2.set(n, n, 1);
           for (i = n - 2; i >= 0; i--) {
             ra = 0;
             sa = 0;
-            for (j = l2; j <= n; j++) {
-              ra = ra + H.get(i, j) * H.get(j, n - 1);
-              sa = sa + H.get(i, j) * H.get(j, n);
+            for (j = l; j <= n; j++) {
+              ra = ra + H2.get(i, j) * H2.get(j, n - 1);
+              sa = sa + H2.get(i, j) * H2.get(j, n);
             }
-            w = H.get(i, i) - p;
+            w = H2.get(i, i) - p;
             if (e[i] < 0) {
               z = w;
               r = ra;
               s = sa;
             } else {
-              l2 = i;
+              l = i;
               if (e[i] === 0) {
                 cdivres = cdiv(-ra, -sa, w, q);
-                H.set(i, n - 1, cdivres[0]);
-                H.set(i, n, cdivres[1]);
+                H2.set(i, n - 1, cdivres[0]);
+                H2.set(i, n, cdivres[1]);
               } else {
-                x = H.get(i, i + 1);
-                y = H.get(i + 1, i);
+                x = H2.get(i, i + 1);
+                y = H2.get(i + 1, i);
                 vr2 = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
                 vi = (d[i] - p) * 2 * q;
                 if (vr2 === 0 && vi === 0) {
@@ -18316,35 +18316,35 @@ ${indentData}`);
                   vr2,
                   vi
                 );
-                H.set(i, n - 1, cdivres[0]);
-                H.set(i, n, cdivres[1]);
+                H2.set(i, n - 1, cdivres[0]);
+                H2.set(i, n, cdivres[1]);
                 if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
-                  H.set(
+                  H2.set(
                     i + 1,
                     n - 1,
-                    (-ra - w * H.get(i, n - 1) + q * H.get(i, n)) / x
+                    (-ra - w * H2.get(i, n - 1) + q * H2.get(i, n)) / x
                   );
-                  H.set(
+                  H2.set(
                     i + 1,
                     n,
-                    (-sa - w * H.get(i, n) - q * H.get(i, n - 1)) / x
+                    (-sa - w * H2.get(i, n) - q * H2.get(i, n - 1)) / x
                   );
                 } else {
                   cdivres = cdiv(
-                    -r - y * H.get(i, n - 1),
-                    -s - y * H.get(i, n),
+                    -r - y * H2.get(i, n - 1),
+                    -s - y * H2.get(i, n),
                     z,
                     q
                   );
-                  H.set(i + 1, n - 1, cdivres[0]);
-                  H.set(i + 1, n, cdivres[1]);
+                  H2.set(i + 1, n - 1, cdivres[0]);
+                  H2.set(i + 1, n, cdivres[1]);
                 }
               }
-              t = Math.max(Math.abs(H.get(i, n - 1)), Math.abs(H.get(i, n)));
+              t = Math.max(Math.abs(H2.get(i, n - 1)), Math.abs(H2.get(i, n)));
               if (eps * t * t > 1) {
                 for (j = i; j <= n; j++) {
-                  H.set(j, n - 1, H.get(j, n - 1) / t);
-                  H.set(j, n, H.get(j, n) / t);
+                  H2.set(j, n - 1, H2.get(j, n - 1) / t);
+                  H2.set(j, n, H2.get(j, n) / t);
                 }
               }
             }
@@ -18354,7 +18354,7 @@ ${indentData}`);
       for (i = 0; i < nn; i++) {
         if (i < low || i > high) {
           for (j = i; j < nn; j++) {
-            V.set(i, j, H.get(i, j));
+            V.set(i, j, H2.get(i, j));
           }
         }
       }
@@ -18362,7 +18362,7 @@ ${indentData}`);
         for (i = low; i <= high; i++) {
           z = 0;
           for (k = low; k <= Math.min(j, high); k++) {
-            z = z + V.get(i, k) * H.get(k, j);
+            z = z + V.get(i, k) * H2.get(k, j);
           }
           V.set(i, j, z);
         }
@@ -18388,7 +18388,7 @@ ${indentData}`);
         }
         let a = value;
         let dimension = a.rows;
-        let l2 = new Matrix(dimension, dimension);
+        let l = new Matrix(dimension, dimension);
         let positiveDefinite = true;
         let i, j, k;
         for (j = 0; j < dimension; j++) {
@@ -18396,20 +18396,20 @@ ${indentData}`);
           for (k = 0; k < j; k++) {
             let s = 0;
             for (i = 0; i < k; i++) {
-              s += l2.get(k, i) * l2.get(j, i);
+              s += l.get(k, i) * l.get(j, i);
             }
-            s = (a.get(j, k) - s) / l2.get(k, k);
-            l2.set(j, k, s);
+            s = (a.get(j, k) - s) / l.get(k, k);
+            l.set(j, k, s);
             d = d + s * s;
           }
           d = a.get(j, j) - d;
           positiveDefinite &&= d > 0;
-          l2.set(j, j, Math.sqrt(Math.max(d, 0)));
+          l.set(j, j, Math.sqrt(Math.max(d, 0)));
           for (k = j + 1; k < dimension; k++) {
-            l2.set(j, k, 0);
+            l.set(j, k, 0);
           }
         }
-        this.L = l2;
+        this.L = l;
         this.positiveDefinite = positiveDefinite;
       }
       isPositiveDefinite() {
@@ -18417,8 +18417,8 @@ ${indentData}`);
       }
       solve(value) {
         value = WrapperMatrix2D.checkMatrix(value);
-        let l2 = this.L;
-        let dimension = l2.rows;
+        let l = this.L;
+        let dimension = l.rows;
         if (value.rows !== dimension) {
           throw new Error("Matrix dimensions do not match");
         }
@@ -18426,25 +18426,25 @@ ${indentData}`);
           throw new Error("Matrix is not positive definite");
         }
         let count = value.columns;
-        let B = value.clone();
+        let B2 = value.clone();
         let i, j, k;
         for (k = 0; k < dimension; k++) {
           for (j = 0; j < count; j++) {
             for (i = 0; i < k; i++) {
-              B.set(k, j, B.get(k, j) - B.get(i, j) * l2.get(k, i));
+              B2.set(k, j, B2.get(k, j) - B2.get(i, j) * l.get(k, i));
             }
-            B.set(k, j, B.get(k, j) / l2.get(k, k));
+            B2.set(k, j, B2.get(k, j) / l.get(k, k));
           }
         }
         for (k = dimension - 1; k >= 0; k--) {
           for (j = 0; j < count; j++) {
             for (i = k + 1; i < dimension; i++) {
-              B.set(k, j, B.get(k, j) - B.get(i, j) * l2.get(i, k));
+              B2.set(k, j, B2.get(k, j) - B2.get(i, j) * l.get(i, k));
             }
-            B.set(k, j, B.get(k, j) / l2.get(k, k));
+            B2.set(k, j, B2.get(k, j) / l.get(k, k));
           }
         }
-        return B;
+        return B2;
       }
       get lowerTriangularMatrix() {
         return this.L;
@@ -18453,23 +18453,23 @@ ${indentData}`);
     var nipals = class {
       constructor(X, options2 = {}) {
         X = WrapperMatrix2D.checkMatrix(X);
-        let { Y: Y2 } = options2;
+        let { Y } = options2;
         const {
           scaleScores = false,
           maxIterations = 1e3,
           terminationCriteria = 1e-10
         } = options2;
         let u;
-        if (Y2) {
-          if (isAnyArray(Y2) && typeof Y2[0] === "number") {
-            Y2 = Matrix.columnVector(Y2);
+        if (Y) {
+          if (isAnyArray(Y) && typeof Y[0] === "number") {
+            Y = Matrix.columnVector(Y);
           } else {
-            Y2 = WrapperMatrix2D.checkMatrix(Y2);
+            Y = WrapperMatrix2D.checkMatrix(Y);
           }
-          if (Y2.rows !== X.rows) {
+          if (Y.rows !== X.rows) {
             throw new Error("Y should have the same number of rows as X");
           }
-          u = Y2.getColumnVector(0);
+          u = Y.getColumnVector(0);
         } else {
           u = X.getColumnVector(0);
         }
@@ -18483,20 +18483,20 @@ ${indentData}`);
             diff = t.clone().sub(tOld).pow(2).sum();
           }
           tOld = t.clone();
-          if (Y2) {
-            q = Y2.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
+          if (Y) {
+            q = Y.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
             q = q.div(q.norm());
-            u = Y2.mmul(q).div(q.transpose().mmul(q).get(0, 0));
+            u = Y.mmul(q).div(q.transpose().mmul(q).get(0, 0));
           } else {
             u = t;
           }
         }
-        if (Y2) {
+        if (Y) {
           let p = X.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
           p = p.div(p.norm());
           let xResidual = X.clone().sub(t.clone().mmul(p.transpose()));
           let residual = u.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-          let yResidual = Y2.clone().sub(
+          let yResidual = Y.clone().sub(
             t.clone().mulS(residual.get(0, 0)).mmul(q.transpose())
           );
           this.t = t;
@@ -18578,23 +18578,23 @@ var require_lib2 = __commonJS({
     }
     function gradientFunction(data, evaluatedData, params, gradientDifference, paramFunction) {
       const n = params.length;
-      const m = data.x.length;
+      const m2 = data.x.length;
       let ans = new Array(n);
       for (let param = 0; param < n; param++) {
-        ans[param] = new Array(m);
+        ans[param] = new Array(m2);
         let auxParams = params.slice();
         auxParams[param] += gradientDifference;
         let funcParam = paramFunction(auxParams);
-        for (let point = 0; point < m; point++) {
+        for (let point = 0; point < m2; point++) {
           ans[param][point] = evaluatedData[point] - funcParam(data.x[point]);
         }
       }
       return new mlMatrix.Matrix(ans);
     }
     function matrixFunction(data, evaluatedData) {
-      const m = data.x.length;
-      let ans = new Array(m);
-      for (let point = 0; point < m; point++) {
+      const m2 = data.x.length;
+      let ans = new Array(m2);
+      for (let point = 0; point < m2; point++) {
         ans[point] = [data.y[point] - evaluatedData[point]];
       }
       return new mlMatrix.Matrix(ans);
@@ -18690,14 +18690,14 @@ var require_lib2 = __commonJS({
 var require_umap = __commonJS({
   "node_modules/umap-js/dist/umap.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -18810,16 +18810,16 @@ var require_umap = __commonJS({
       }
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m) return o;
-      var i = m.call(o), r, ar = [], e;
+      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m2) return o;
+      var i = m2.call(o), r, ar = [], e;
       try {
         while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m = i["return"])) m.call(i);
+          if (r && !r.done && (m2 = i["return"])) m2.call(i);
         } finally {
           if (e) throw e.error;
         }
@@ -18911,11 +18911,11 @@ var require_umap = __commonJS({
           });
         });
       };
-      UMAP3.prototype.setSupervisedProjection = function(Y2, params) {
+      UMAP3.prototype.setSupervisedProjection = function(Y, params) {
         if (params === void 0) {
           params = {};
         }
-        this.Y = Y2;
+        this.Y = Y;
         this.targetMetric = params.targetMetric || this.targetMetric;
         this.targetWeight = params.targetWeight || this.targetWeight;
         this.targetNNeighbors = params.targetNNeighbors || this.targetNNeighbors;
@@ -19028,15 +19028,15 @@ var require_umap = __commonJS({
         return this.optimizeLayout();
       };
       UMAP3.prototype.processGraphForSupervisedProjection = function() {
-        var _a5 = this, Y2 = _a5.Y, X = _a5.X;
-        if (Y2) {
-          if (Y2.length !== X.length) {
+        var _a5 = this, Y = _a5.Y, X = _a5.X;
+        if (Y) {
+          if (Y.length !== X.length) {
             throw new Error("Length of X and y must be equal");
           }
           if (this.targetMetric === "categorical") {
             var lt = this.targetWeight < 1;
             var farDist = lt ? 2.5 * (1 / (1 - this.targetWeight)) : 1e12;
-            this.graph = this.categoricalSimplicialSetIntersection(this.graph, Y2, farDist);
+            this.graph = this.categoricalSimplicialSetIntersection(this.graph, Y, farDist);
           }
         }
       };
@@ -19072,7 +19072,7 @@ var require_umap = __commonJS({
         }
         var _a5 = this, _b2 = _a5.knnIndices, knnIndices = _b2 === void 0 ? [] : _b2, _c2 = _a5.knnDistances, knnDistances = _c2 === void 0 ? [] : _c2, localConnectivity = _a5.localConnectivity;
         var _d2 = this.smoothKNNDistance(knnDistances, nNeighbors, localConnectivity), sigmas = _d2.sigmas, rhos = _d2.rhos;
-        var _e2 = this.computeMembershipStrengths(knnIndices, knnDistances, sigmas, rhos), rows = _e2.rows, cols = _e2.cols, vals = _e2.vals;
+        var _e3 = this.computeMembershipStrengths(knnIndices, knnDistances, sigmas, rhos), rows = _e3.rows, cols = _e3.cols, vals = _e3.vals;
         var size = [X.length, X.length];
         var sparseMatrix = new matrix.SparseMatrix(rows, cols, vals, size);
         var transpose = matrix.transpose(sparseMatrix);
@@ -19586,9 +19586,9 @@ var require_ucs2length = __commonJS({
 });
 
 // src/cli/run-cli.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname as dirname3 } from "node:path";
-import { parseArgs } from "node:util";
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname4 } from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
 
 // src/classify/classify-bump.ts
 var import_semver2 = __toESM(require_semver2(), 1);
@@ -20024,7 +20024,7 @@ var CsvError = class _CsvError extends Error {
 // node_modules/csv-parse/lib/api/normalize_columns_array.js
 var normalize_columns_array = function(columns) {
   const normalizedColumns = [];
-  for (let i = 0, l2 = columns.length; i < l2; i++) {
+  for (let i = 0, l = columns.length; i < l; i++) {
     const column = columns[i];
     if (column === void 0 || column === null || column === false) {
       normalizedColumns[i] = { disabled: true };
@@ -20844,7 +20844,7 @@ var delimiter_discover = function(records, options2) {
   }
   const info = Array(127).fill().map(() => ({ lines: [] }));
   records.map(([record], line2) => {
-    for (let i = 0, l2 = record.length; i < l2; i++) {
+    for (let i = 0, l = record.length; i < l; i++) {
       const code2 = record.charCodeAt(i);
       if (info[code2].lines[line2] === void 0) info[code2].lines[line2] = 0;
       info[code2].lines[line2]++;
@@ -21350,7 +21350,7 @@ var transform = function(original_options = {}) {
         const { objname } = this.options;
         if (columns !== false) {
           const obj = {};
-          for (let i = 0, l2 = record.length; i < l2; i++) {
+          for (let i = 0, l = record.length; i < l; i++) {
             if (columns[i] === void 0 || columns[i].disabled) continue;
             if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
               if (Array.isArray(obj[columns[i].name])) {
@@ -21561,9 +21561,9 @@ var transform = function(original_options = {}) {
     __isEscape: function(buf, pos, chr) {
       const { escape } = this.options;
       if (escape === null) return false;
-      const l2 = escape.length;
+      const l = escape.length;
       if (escape[0] === chr) {
-        for (let i = 0; i < l2; i++) {
+        for (let i = 0; i < l; i++) {
           if (escape[i] !== buf[pos + i]) {
             return false;
           }
@@ -21584,8 +21584,8 @@ var transform = function(original_options = {}) {
     __isQuote: function(buf, pos) {
       const { quote } = this.options;
       if (quote === null) return false;
-      const l2 = quote.length;
-      for (let i = 0; i < l2; i++) {
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
         if (quote[i] !== buf[pos + i]) {
           return false;
         }
@@ -21619,8 +21619,8 @@ var transform = function(original_options = {}) {
         Buffer.from("\r", encoding)
       ];
       loop: for (let i = 0; i < rds.length; i++) {
-        const l2 = rds[i].length;
-        for (let j = 0; j < l2; j++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
           if (rds[i][j] !== buf[pos + j]) {
             continue loop;
           }
@@ -22186,8 +22186,8 @@ function __awaiter(thisArg, _arguments, P, generator) {
   });
 }
 function __values(o) {
-  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-  if (m) return m.call(o);
+  var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+  if (m2) return m2.call(o);
   if (o && typeof o.length === "number") return {
     next: function() {
       if (o && i >= o.length) o = void 0;
@@ -22255,8 +22255,8 @@ function __asyncDelegator(o) {
 }
 function __asyncValues(o) {
   if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var m = o[Symbol.asyncIterator], i;
-  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
+  var m2 = o[Symbol.asyncIterator], i;
+  return m2 ? m2.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
     return this;
   }, i);
   function verb(n) {
@@ -29274,8 +29274,8 @@ function typeFromJSON(f, children) {
     }
     case "union": {
       const t = f["type"];
-      const [m, ...ms] = (t["mode"] + "").toLowerCase();
-      const mode = m.toUpperCase() + ms.join("");
+      const [m2, ...ms] = (t["mode"] + "").toLowerCase();
+      const mode = m2.toUpperCase() + ms.join("");
       return new Union_(UnionMode[mode], t["typeIds"] || [], children || []);
     }
     case "fixedsizebinary": {
@@ -29970,7 +29970,7 @@ var AsyncByteQueue = class extends AsyncQueue {
       const buffers = [];
       let byteLength = 0;
       try {
-        for (var _d2 = true, _e2 = __asyncValues(this), _f2; _f2 = yield _e2.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
           _c2 = _f2.value;
           _d2 = false;
           const chunk = _c2;
@@ -29981,7 +29981,7 @@ var AsyncByteQueue = class extends AsyncQueue {
         e_1 = { error: e_1_1 };
       } finally {
         try {
-          if (!_d2 && !_a5 && (_b2 = _e2.return)) yield _b2.call(_e2);
+          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
         } finally {
           if (e_1) throw e_1.error;
         }
@@ -30290,7 +30290,7 @@ var BaseInt64 = class {
     return this.buffer[0];
   }
   _times(other) {
-    const L2 = new Uint32Array([
+    const L = new Uint32Array([
       this.buffer[1] >>> 16,
       this.buffer[1] & 65535,
       this.buffer[0] >>> 16,
@@ -30302,18 +30302,18 @@ var BaseInt64 = class {
       other.buffer[0] >>> 16,
       other.buffer[0] & 65535
     ]);
-    let product = L2[3] * R[3];
+    let product = L[3] * R[3];
     this.buffer[0] = product & 65535;
     let sum = product >>> 16;
-    product = L2[2] * R[3];
+    product = L[2] * R[3];
     sum += product;
-    product = L2[3] * R[2] >>> 0;
+    product = L[3] * R[2] >>> 0;
     sum += product;
     this.buffer[0] += sum << 16;
     this.buffer[1] = sum >>> 0 < product ? carryBit16 : 0;
     this.buffer[1] += sum >>> 16;
-    this.buffer[1] += L2[1] * R[3] + L2[2] * R[2] + L2[3] * R[1];
-    this.buffer[1] += L2[0] * R[3] + L2[1] * R[2] + L2[2] * R[1] + L2[3] * R[0] << 16;
+    this.buffer[1] += L[1] * R[3] + L[2] * R[2] + L[3] * R[1];
+    this.buffer[1] += L[0] * R[3] + L[1] * R[2] + L[2] * R[1] + L[3] * R[0] << 16;
     return this;
   }
   _plus(other) {
@@ -32183,7 +32183,7 @@ var Table = class _Table {
    * @returns A new Table of columns matching the specified names.
    */
   select(columnNames) {
-    const nameToIndex = this.schema.fields.reduce((m, f, i) => m.set(f.name, i), /* @__PURE__ */ new Map());
+    const nameToIndex = this.schema.fields.reduce((m2, f, i) => m2.set(f.name, i), /* @__PURE__ */ new Map());
     return this.selectAt(columnNames.map((columnName) => nameToIndex.get(columnName)).filter((x) => x > -1));
   }
   /**
@@ -32995,7 +32995,7 @@ var AsyncRecordBatchStreamReader = class extends RecordBatchReader {
       var _a5, e_1, _b2, _c2;
       const batches = new Array();
       try {
-        for (var _d2 = true, _e2 = __asyncValues(this), _f2; _f2 = yield _e2.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
           _c2 = _f2.value;
           _d2 = false;
           const batch = _c2;
@@ -33005,7 +33005,7 @@ var AsyncRecordBatchStreamReader = class extends RecordBatchReader {
         e_1 = { error: e_1_1 };
       } finally {
         try {
-          if (!_d2 && !_a5 && (_b2 = _e2.return)) yield _b2.call(_e2);
+          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
         } finally {
           if (e_1) throw e_1.error;
         }
@@ -36346,8 +36346,8 @@ function readColumnIndex(reader, schema, parsers = void 0) {
   const thrift = deserializeTCompactProtocol(reader);
   return {
     null_pages: thrift.field_1,
-    min_values: thrift.field_2.map((m) => convertMetadata(m, schema, allParsers)),
-    max_values: thrift.field_3.map((m) => convertMetadata(m, schema, allParsers)),
+    min_values: thrift.field_2.map((m2) => convertMetadata(m2, schema, allParsers)),
+    max_values: thrift.field_3.map((m2) => convertMetadata(m2, schema, allParsers)),
     boundary_order: BoundaryOrders[thrift.field_4],
     null_counts: thrift.field_5,
     repetition_level_histograms: thrift.field_6,
@@ -36454,18 +36454,18 @@ function blockIndex(hash, numBlocks) {
   return Number((hash >> 32n) * BigInt(numBlocks) >> 32n);
 }
 function blockMask(hash) {
-  const m = new Uint32Array(8);
+  const m2 = new Uint32Array(8);
   const low = Number(hash & 0xffffffffn) | 0;
   for (let i = 0; i < 8; i++) {
-    m[i] = 1 << (Math.imul(low, SALT[i]) >>> 27);
+    m2[i] = 1 << (Math.imul(low, SALT[i]) >>> 27);
   }
-  return m;
+  return m2;
 }
 function sbbfContains(blocks, hash) {
   const offset = blockIndex(hash, blocks.length >> 3) << 3;
-  const m = blockMask(hash);
+  const m2 = blockMask(hash);
   for (let i = 0; i < 8; i++) {
-    if ((blocks[offset + i] & m[i]) === 0) return false;
+    if ((blocks[offset + i] & m2[i]) === 0) return false;
   }
   return true;
 }
@@ -39543,13 +39543,13 @@ for (let i = 0; i < 32768; i++) {
   rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
 }
 function huffMap(cd, maxBits, r) {
-  const l2 = new Uint16Array(maxBits);
+  const l = new Uint16Array(maxBits);
   for (let i = 0; i < cd.length; i++) {
-    if (cd[i]) ++l2[cd[i] - 1];
+    if (cd[i]) ++l[cd[i] - 1];
   }
   const le = new Uint16Array(maxBits);
   for (let i = 1; i < maxBits; i++) {
-    le[i] = le[i - 1] + l2[i - 1] << 1;
+    le[i] = le[i - 1] + l[i - 1] << 1;
   }
   let co;
   if (r) {
@@ -41708,12 +41708,12 @@ function gunzip(input, output, inputIndex = 0, outputIndex = 0) {
       pos += 3;
       if (!type) {
         const s = shft(pos) + 4;
-        const l2 = input[s - 4] | input[s - 3] << 8;
-        const t = s + l2;
+        const l = input[s - 4] | input[s - 3] << 8;
+        const t = s + l;
         if (t > input.length) throw new Error("unexpected EOF");
-        ensureSize(outputIndex + l2);
+        ensureSize(outputIndex + l);
         out.set(input.subarray(s, t), outputIndex);
-        outputIndex += l2;
+        outputIndex += l;
         pos = t * 8;
         continue;
       } else if (type === 1) {
@@ -44559,15 +44559,15 @@ function exactNearest(values, row, centres, norms, k, dim) {
   return best;
 }
 function seedCentres(values, dim, k, fitRows, random) {
-  const m = fitRows.length;
+  const m2 = fitRows.length;
   const centres = new Float64Array(k * dim);
-  const nearest = new Float64Array(m).fill(Infinity);
-  let chosen = fitRows[Math.min(m - 1, Math.floor(random() * m))];
+  const nearest = new Float64Array(m2).fill(Infinity);
+  let chosen = fitRows[Math.min(m2 - 1, Math.floor(random() * m2))];
   for (let c = 0; c < k; c++) {
     for (let t = 0; t < dim; t++) centres[c * dim + t] = values[chosen * dim + t];
     if (c === k - 1) break;
     let total = 0;
-    for (let p = 0; p < m; p++) {
+    for (let p = 0; p < m2; p++) {
       const row = fitRows[p];
       let distance = 0;
       for (let t = 0; t < dim; t++) distance += (values[row * dim + t] - centres[c * dim + t]) ** 2;
@@ -44575,8 +44575,8 @@ function seedCentres(values, dim, k, fitRows, random) {
       total += nearest[p];
     }
     let target = random() * total;
-    let pick = m - 1;
-    for (let p = 0; p < m; p++) {
+    let pick = m2 - 1;
+    for (let p = 0; p < m2; p++) {
       target -= nearest[p];
       if (target < 0) {
         pick = p;
@@ -44877,35 +44877,35 @@ function symmetricEigenvalues(matrix, n) {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   for (let i = n - 1; i > 0; i--) {
-    const l2 = i - 1;
+    const l = i - 1;
     let h = 0;
     const rowI = i * n;
-    if (l2 > 0) {
+    if (l > 0) {
       let scale = 0;
-      for (let k = 0; k <= l2; k++) scale += Math.abs(a[rowI + k]);
+      for (let k = 0; k <= l; k++) scale += Math.abs(a[rowI + k]);
       if (scale === 0) {
-        e[i] = a[rowI + l2];
+        e[i] = a[rowI + l];
       } else {
-        for (let k = 0; k <= l2; k++) {
+        for (let k = 0; k <= l; k++) {
           a[rowI + k] = a[rowI + k] / scale;
           h += a[rowI + k] ** 2;
         }
-        const f = a[rowI + l2];
+        const f = a[rowI + l];
         const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
         e[i] = scale * g;
         h -= f * g;
-        a[rowI + l2] = f - g;
+        a[rowI + l] = f - g;
         let ff = 0;
-        for (let j = 0; j <= l2; j++) {
+        for (let j = 0; j <= l; j++) {
           let gg = 0;
           const rowJ = j * n;
           for (let k = 0; k <= j; k++) gg += a[rowJ + k] * a[rowI + k];
-          for (let k = j + 1; k <= l2; k++) gg += a[k * n + j] * a[rowI + k];
+          for (let k = j + 1; k <= l; k++) gg += a[k * n + j] * a[rowI + k];
           e[j] = gg / h;
           ff += e[j] * a[rowI + j];
         }
         const hh = ff / (h + h);
-        for (let j = 0; j <= l2; j++) {
+        for (let j = 0; j <= l; j++) {
           const fj = a[rowI + j];
           const gj = e[j] - hh * fj;
           e[j] = gj;
@@ -44914,38 +44914,38 @@ function symmetricEigenvalues(matrix, n) {
         }
       }
     } else {
-      e[i] = a[rowI + l2];
+      e[i] = a[rowI + l];
     }
     d[i] = h;
   }
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
-  for (let l2 = 0; l2 < n; l2++) {
+  for (let l = 0; l < n; l++) {
     let iterations = 0;
     for (; ; ) {
-      let m = l2;
-      for (; m < n - 1; m++) {
-        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+      let m2 = l;
+      for (; m2 < n - 1; m2++) {
+        const dd = Math.abs(d[m2]) + Math.abs(d[m2 + 1]);
+        if (Math.abs(e[m2]) <= Number.EPSILON * dd) break;
       }
-      if (m === l2) break;
+      if (m2 === l) break;
       if (++iterations > 60) throw new Error("symmetricEigenvalues: QL did not converge");
-      let g = (d[l2 + 1] - d[l2]) / (2 * e[l2]);
+      let g = (d[l + 1] - d[l]) / (2 * e[l]);
       let r = Math.hypot(g, 1);
-      g = d[m] - d[l2] + e[l2] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      g = d[m2] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
       let s = 1;
       let c = 1;
       let p = 0;
-      let i = m - 1;
-      for (; i >= l2; i--) {
+      let i = m2 - 1;
+      for (; i >= l; i--) {
         let f = s * e[i];
         const b = c * e[i];
         r = Math.hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] = d[i + 1] - p;
-          e[m] = 0;
+          e[m2] = 0;
           break;
         }
         s = f / r;
@@ -44957,10 +44957,10 @@ function symmetricEigenvalues(matrix, n) {
         g = c * r - b;
         f = 0;
       }
-      if (r === 0 && i >= l2) continue;
-      d[l2] = d[l2] - p;
-      e[l2] = g;
-      e[m] = 0;
+      if (r === 0 && i >= l) continue;
+      d[l] = d[l] - p;
+      e[l] = g;
+      e[m2] = 0;
     }
   }
   return d;
@@ -45131,38 +45131,38 @@ var GATED_METRICS = {
   knnOverlapMean: {
     label: "kNN overlap (mean)",
     direction: "min",
-    read: (m) => ({ value: m.knnOverlap.mean, interval: m.knnOverlap.ci95, reason: null })
+    read: (m2) => ({ value: m2.knnOverlap.mean, interval: m2.knnOverlap.ci95, reason: null })
   },
-  knnOverlapP10: { label: "kNN overlap (p10)", direction: "min", read: (m) => exact(m.knnOverlap.p10, null) },
-  ckaLinear: { label: "linear CKA", direction: "min", read: (m) => exact(m.cka.linear, m.cka.reason) },
-  pairedCosineMean: { label: "paired cosine (mean)", direction: "min", read: (m) => exact(m.paired.cosineMean, m.paired.reason) },
+  knnOverlapP10: { label: "kNN overlap (p10)", direction: "min", read: (m2) => exact(m2.knnOverlap.p10, null) },
+  ckaLinear: { label: "linear CKA", direction: "min", read: (m2) => exact(m2.cka.linear, m2.cka.reason) },
+  pairedCosineMean: { label: "paired cosine (mean)", direction: "min", read: (m2) => exact(m2.paired.cosineMean, m2.paired.reason) },
   centroidCosineDistance: {
     label: "centroid cosine distance",
     direction: "max",
-    read: (m) => exact(m.centroid.cosineDistance, m.centroid.reason)
+    read: (m2) => exact(m2.centroid.cosineDistance, m2.centroid.reason)
   },
   centroidRelativeShift: {
     label: "centroid relative shift",
     direction: "max",
-    read: (m) => exact(m.centroid.relativeShift, m.centroid.reason)
+    read: (m2) => exact(m2.centroid.relativeShift, m2.centroid.reason)
   },
   interCentroidDistanceChange: {
     label: "inter-centroid distance change (absolute)",
     direction: "max",
-    read: (m) => {
-      const change = m.centroid.meanInterCentroidDistance.relativeChange;
-      return exact(change === null ? null : Math.abs(change), m.centroid.meanInterCentroidDistance.reason);
+    read: (m2) => {
+      const change = m2.centroid.meanInterCentroidDistance.relativeChange;
+      return exact(change === null ? null : Math.abs(change), m2.centroid.meanInterCentroidDistance.reason);
     }
   },
   crossRetrievalTop1: {
     label: "cross-model top-1",
     direction: "min",
-    read: (m) => exact(m.crossRetrieval.top1, m.crossRetrieval.reason)
+    read: (m2) => exact(m2.crossRetrieval.top1, m2.crossRetrieval.reason)
   },
   procrustesAlignedCosineMean: {
     label: "Procrustes-aligned cosine (mean)",
     direction: "min",
-    read: (m) => exact(m.procrustes.alignedCosineMean, m.procrustes.reason)
+    read: (m2) => exact(m2.procrustes.alignedCosineMean, m2.procrustes.reason)
   }
 };
 var GATED_METRIC_NAMES = Object.keys(GATED_METRICS);
@@ -45474,555 +45474,555 @@ function loadOptionalManifest(path, option, paths) {
 
 // src/report/generated/validators.js
 var import_ucs2length = __toESM(require_ucs2length(), 1);
-var $r = l;
-var ie = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var Ar = m;
+var ce = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
 var Je = Object.prototype.hasOwnProperty;
-var ne = import_ucs2length.default.default ?? import_ucs2length.default;
+var ae = import_ucs2length.default.default ?? import_ucs2length.default;
 var vr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
-function Ae(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+function Ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Ae.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
-    if (ne(i) > 256) return Ae.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
-    if (!vr.test(i)) return Ae.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
-  } else return Ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Ae.errors = r, e === 0;
+  const c = Ve.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
+    if (ae(s) > 256) return Ve.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
+    if (!vr.test(s)) return Ve.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
+  } else return Ve.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Ve.errors = r, e === 0;
 }
-Ae.evaluated = { dynamicProps: false, dynamicItems: false };
-function ke(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Ve.evaluated = { dynamicProps: false, dynamicItems: false };
+function Ne(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = ke.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
-    if (ne(i) > 4096) return ke.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return ke.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return ke.errors = r, e === 0;
+  const c = Ne.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
+    if (ae(s) > 4096) return Ne.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return Ne.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Ne.errors = r, e === 0;
 }
-ke.evaluated = { dynamicProps: false, dynamicItems: false };
-var hr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
-function oe(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Ne.evaluated = { dynamicProps: false, dynamicItems: false };
+var Pr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
+function ye(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = oe.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let _;
-    if (i.source === void 0 && (_ = "source") || i.format === void 0 && (_ = "format") || i.count === void 0 && (_ = "count") || i.dim === void 0 && (_ = "dim") || i.idSource === void 0 && (_ = "idSource") || i.manifest === void 0 && (_ = "manifest")) return oe.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
+  const c = ye.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
+    let $;
+    if (s.source === void 0 && ($ = "source") || s.format === void 0 && ($ = "format") || s.count === void 0 && ($ = "count") || s.dim === void 0 && ($ = "dim") || s.idSource === void 0 && ($ = "idSource") || s.manifest === void 0 && ($ = "manifest")) return ye.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: $ } }], false;
     {
-      const A = e;
-      for (const y in i) if (!(y === "source" || y === "format" || y === "count" || y === "dim" || y === "idSource" || y === "manifest")) {
-        return oe.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: y } }], false;
+      const j = e;
+      for (const v in s) if (!(v === "source" || v === "format" || v === "count" || v === "dim" || v === "idSource" || v === "manifest")) {
+        return ye.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
         break;
       }
-      if (A === e) {
-        if (i.source !== void 0) {
-          const y = e;
-          ke(i.source, { instancePath: t + "/source", parentData: i, parentDataProperty: "source", rootData: f, dynamicAnchors: m }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-          var c = y === e;
-        } else var c = true;
-        if (c) {
-          if (i.format !== void 0) {
-            let y = i.format;
-            const h = e;
-            if (!(y === "npy" || y === "npz" || y === "jsonl" || y === "json" || y === "csv" || y === "tsv" || y === "parquet" || y === "arrow")) return oe.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: hr.properties.format.enum } }], false;
-            var c = h === e;
-          } else var c = true;
-          if (c) {
-            if (i.count !== void 0) {
-              let y = i.count;
-              const h = e;
-              if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return oe.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-              if (e === h && typeof y == "number" && isFinite(y) && (y < 1 || isNaN(y))) return oe.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-              var c = h === e;
-            } else var c = true;
-            if (c) {
-              if (i.dim !== void 0) {
-                let y = i.dim;
-                const h = e;
-                if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return oe.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
-                if (e === h && typeof y == "number" && isFinite(y) && (y < 1 || isNaN(y))) return oe.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                var c = h === e;
-              } else var c = true;
-              if (c) {
-                if (i.idSource !== void 0) {
-                  let y = i.idSource;
-                  const h = e;
-                  if (e === h) if (typeof y == "string") {
-                    if (ne(y) > 5e3) return oe.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
-                  } else return oe.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
-                  var c = h === e;
-                } else var c = true;
-                if (c) if (i.manifest !== void 0) {
-                  let y = i.manifest;
-                  const h = e, ve = e;
+      if (j === e) {
+        if (s.source !== void 0) {
+          const v = e;
+          Ne(s.source, { instancePath: t + "/source", parentData: s, parentDataProperty: "source", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+          var d = v === e;
+        } else var d = true;
+        if (d) {
+          if (s.format !== void 0) {
+            let v = s.format;
+            const g = e;
+            if (!(v === "npy" || v === "npz" || v === "jsonl" || v === "json" || v === "csv" || v === "tsv" || v === "parquet" || v === "arrow")) return ye.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Pr.properties.format.enum } }], false;
+            var d = g === e;
+          } else var d = true;
+          if (d) {
+            if (s.count !== void 0) {
+              let v = s.count;
+              const g = e;
+              if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+              if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+              var d = g === e;
+            } else var d = true;
+            if (d) {
+              if (s.dim !== void 0) {
+                let v = s.dim;
+                const g = e;
+                if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ye.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
+                if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ye.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                var d = g === e;
+              } else var d = true;
+              if (d) {
+                if (s.idSource !== void 0) {
+                  let v = s.idSource;
+                  const g = e;
+                  if (e === g) if (typeof v == "string") {
+                    if (ae(v) > 5e3) return ye.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
+                  } else return ye.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
+                  var d = g === e;
+                } else var d = true;
+                if (d) if (s.manifest !== void 0) {
+                  let v = s.manifest;
+                  const g = e, ve = e;
                   let fe = false;
-                  const ee = e;
-                  ke(y, { instancePath: t + "/manifest", parentData: i, parentDataProperty: "manifest", rootData: f, dynamicAnchors: m }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                  var C = ee === e;
-                  fe = fe || C;
-                  const R = e;
-                  if (y !== null) {
-                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                    r === null ? r = [we] : r.push(we), e++;
+                  const W = e;
+                  Ne(v, { instancePath: t + "/manifest", parentData: s, parentDataProperty: "manifest", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+                  var z = W === e;
+                  fe = fe || z;
+                  const U = e;
+                  if (v !== null) {
+                    const Pe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                    r === null ? r = [Pe] : r.push(Pe), e++;
                   }
-                  var C = R === e;
-                  if (fe = fe || C, fe) e = ve, r !== null && (ve ? r.length = ve : r = null);
+                  var z = U === e;
+                  if (fe = fe || z, fe) e = ve, r !== null && (ve ? r.length = ve : r = null);
                   else {
-                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
-                    return r === null ? r = [we] : r.push(we), e++, oe.errors = r, false;
+                    const Pe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
+                    return r === null ? r = [Pe] : r.push(Pe), e++, ye.errors = r, false;
                   }
-                  var c = h === e;
-                } else var c = true;
+                  var d = g === e;
+                } else var d = true;
               }
             }
           }
         }
       }
     }
-  } else return oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return oe.errors = r, e === 0;
-}
-oe.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function K(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
-  let r = null, e = 0;
-  const d = K.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "number" && isFinite(i)) {
-    if (i > 1 || isNaN(i)) return K.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-    if (i < 0 || isNaN(i)) return K.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-  } else return K.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
-  return K.errors = r, e === 0;
-}
-K.evaluated = { dynamicProps: false, dynamicItems: false };
-function Y(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
-  let r = null, e = 0;
-  const d = Y.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
-    if (ne(i) > 4096) return Y.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (ne(i) < 1) return Y.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return Y.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Y.errors = r, e === 0;
-}
-Y.evaluated = { dynamicProps: false, dynamicItems: false };
-function ye(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
-  let r = null, e = 0;
-  const d = ye.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let _;
-    if (i.count === void 0 && (_ = "count") || i.examples === void 0 && (_ = "examples")) return ye.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
-    {
-      const A = e;
-      for (const y in i) if (!(y === "count" || y === "examples")) {
-        return ye.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: y } }], false;
-        break;
-      }
-      if (A === e) {
-        if (i.count !== void 0) {
-          let y = i.count;
-          const h = e;
-          if (!(typeof y == "number" && !(y % 1) && !isNaN(y) && isFinite(y))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-          if (e === h && typeof y == "number" && isFinite(y) && (y < 0 || isNaN(y))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-          var c = h === e;
-        } else var c = true;
-        if (c) if (i.examples !== void 0) {
-          let y = i.examples;
-          const h = e;
-          if (e === h) if (Array.isArray(y)) {
-            if (y.length > 10) return ye.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
-            {
-              var C = true;
-              const fe = y.length;
-              for (let ee = 0; ee < fe; ee++) {
-                const R = e;
-                Y(y[ee], { instancePath: t + "/examples/" + ee, parentData: y, parentDataProperty: ee, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
-                var C = R === e;
-                if (!C) break;
-              }
-            }
-          } else return ye.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
-          var c = h === e;
-        } else var c = true;
-      }
-    }
   } else return ye.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
   return ye.errors = r, e === 0;
 }
 ye.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function Ne(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+function ee(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Ne.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (Array.isArray(i)) {
-    if (i.length > 2) return Ne.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
-    if (i.length < 2) return Ne.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+  const c = ee.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "number" && isFinite(s)) {
+    if (s > 1 || isNaN(s)) return ee.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+    if (s < 0 || isNaN(s)) return ee.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+  } else return ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
+  return ee.errors = r, e === 0;
+}
+ee.evaluated = { dynamicProps: false, dynamicItems: false };
+function oe(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = oe.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
+    if (ae(s) > 4096) return oe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ae(s) < 1) return oe.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return oe.errors = r, e === 0;
+}
+oe.evaluated = { dynamicProps: false, dynamicItems: false };
+function we(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = we.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
+    let $;
+    if (s.count === void 0 && ($ = "count") || s.examples === void 0 && ($ = "examples")) return we.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: $ } }], false;
     {
-      var c = true;
-      const C = i.length;
-      for (let _ = 0; _ < C; _++) {
-        let A = i[_];
-        const y = e;
-        if (!(typeof A == "number" && isFinite(A))) return Ne.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
-        var c = y === e;
-        if (!c) break;
+      const j = e;
+      for (const v in s) if (!(v === "count" || v === "examples")) {
+        return we.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+        break;
+      }
+      if (j === e) {
+        if (s.count !== void 0) {
+          let v = s.count;
+          const g = e;
+          if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return we.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+          if (e === g && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return we.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+          var d = g === e;
+        } else var d = true;
+        if (d) if (s.examples !== void 0) {
+          let v = s.examples;
+          const g = e;
+          if (e === g) if (Array.isArray(v)) {
+            if (v.length > 10) return we.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+            {
+              var z = true;
+              const fe = v.length;
+              for (let W = 0; W < fe; W++) {
+                const U = e;
+                oe(v[W], { instancePath: t + "/examples/" + W, parentData: v, parentDataProperty: W, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                var z = U === e;
+                if (!z) break;
+              }
+            }
+          } else return we.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
+          var d = g === e;
+        } else var d = true;
       }
     }
-  } else return Ne.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return Ne.errors = r, e === 0;
+  } else return we.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return we.errors = r, e === 0;
 }
-Ne.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-function je(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+we.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Ie(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = je.evaluated;
-  d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0);
-  const c = e;
-  let C = false;
-  const _ = e;
-  K(i, { instancePath: t, parentData: H, parentDataProperty: J, rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-  var y = _ === e;
-  C = C || y;
-  const A = e;
-  if (i !== null) {
-    const h = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [h] : r.push(h), e++;
-  }
-  var y = A === e;
-  if (C = C || y, C) e = c, r !== null && (c ? r.length = c : r = null);
-  else {
-    const h = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [h] : r.push(h), e++, je.errors = r, false;
-  }
-  return je.errors = r, e === 0;
-}
-je.evaluated = { dynamicProps: false, dynamicItems: false };
-var gr = { type: ["string", "null"], maxLength: 1e3 };
-function Q(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
-  let r = null, e = 0;
-  const d = Q.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), typeof i != "string" && i !== null ? (Q.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: gr.type } }], false) : e === 0 && typeof i == "string" && ne(i) > 1e3 ? (Q.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (Q.errors = r, e === 0);
-}
-Q.evaluated = { dynamicProps: false, dynamicItems: false };
-var Pr = { type: ["number", "null"] };
-function M(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
-  let r = null, e = 0;
-  const d = M.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (M.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Pr.type } }], false) : (M.errors = r, e === 0);
-}
-M.evaluated = { dynamicProps: false, dynamicItems: false };
-function pe(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
-  let r = null, e = 0;
-  const d = pe.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (Array.isArray(i)) {
-    if (i.length > 1e4) return pe.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
+  const c = Ie.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
+    if (s.length > 2) return Ie.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (s.length < 2) return Ie.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
     {
-      var c = true;
-      const C = i.length;
-      for (let _ = 0; _ < C; _++) {
-        let A = i[_];
-        const y = e;
-        if (!(typeof A == "number" && !(A % 1) && !isNaN(A) && isFinite(A))) return pe.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
-        if (e === y && typeof A == "number" && isFinite(A)) {
-          if (A > 1e4 || isNaN(A)) return pe.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
-          if (A < 0 || isNaN(A)) return pe.errors = [{ instancePath: t + "/" + _, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+      var d = true;
+      const z = s.length;
+      for (let $ = 0; $ < z; $++) {
+        let j = s[$];
+        const v = e;
+        if (!(typeof j == "number" && isFinite(j))) return Ie.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        var d = v === e;
+        if (!d) break;
+      }
+    }
+  } else return Ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Ie.errors = r, e === 0;
+}
+Ie.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+function Ce(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = Ce.evaluated;
+  c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
+  const d = e;
+  let z = false;
+  const $ = e;
+  ee(s, { instancePath: t, parentData: se, parentDataProperty: ie, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+  var v = $ === e;
+  z = z || v;
+  const j = e;
+  if (s !== null) {
+    const g = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [g] : r.push(g), e++;
+  }
+  var v = j === e;
+  if (z = z || v, z) e = d, r !== null && (d ? r.length = d : r = null);
+  else {
+    const g = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [g] : r.push(g), e++, Ce.errors = r, false;
+  }
+  return Ce.errors = r, e === 0;
+}
+Ce.evaluated = { dynamicProps: false, dynamicItems: false };
+var br = { type: ["string", "null"], maxLength: 1e3 };
+function te(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = te.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (te.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: br.type } }], false) : e === 0 && typeof s == "string" && ae(s) > 1e3 ? (te.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (te.errors = r, e === 0);
+}
+te.evaluated = { dynamicProps: false, dynamicItems: false };
+var wr = { type: ["number", "null"] };
+function E(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = E.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (E.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: wr.type } }], false) : (E.errors = r, e === 0);
+}
+E.evaluated = { dynamicProps: false, dynamicItems: false };
+function he(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = he.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
+    if (s.length > 1e4) return he.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
+    {
+      var d = true;
+      const z = s.length;
+      for (let $ = 0; $ < z; $++) {
+        let j = s[$];
+        const v = e;
+        if (!(typeof j == "number" && !(j % 1) && !isNaN(j) && isFinite(j))) return he.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
+        if (e === v && typeof j == "number" && isFinite(j)) {
+          if (j > 1e4 || isNaN(j)) return he.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
+          if (j < 0 || isNaN(j)) return he.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
         }
-        var c = y === e;
-        if (!c) break;
+        var d = v === e;
+        if (!d) break;
       }
     }
-  } else return pe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return pe.errors = r, e === 0;
+  } else return he.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return he.errors = r, e === 0;
 }
-pe.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-var kr = { enum: ["none", "patch", "minor", "major", null] };
-function Me(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+he.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+var _r2 = { enum: ["none", "patch", "minor", "major", null] };
+function Ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Me.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" || i === null ? (Me.errors = r, e === 0) : (Me.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: kr.enum } }], false);
+  const c = Ze.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" || s === null ? (Ze.errors = r, e === 0) : (Ze.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: _r2.enum } }], false);
 }
-Me.evaluated = { dynamicProps: false, dynamicItems: false };
-var br = { enum: ["none", "patch", "minor", "major"] };
-function se(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Ze.evaluated = { dynamicProps: false, dynamicItems: false };
+var Or = { enum: ["none", "patch", "minor", "major"] };
+function me(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = se.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" ? (se.errors = r, e === 0) : (se.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: br.enum } }], false);
+  const c = me.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" ? (me.errors = r, e === 0) : (me.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Or.enum } }], false);
 }
-se.evaluated = { dynamicProps: false, dynamicItems: false };
-function be(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+me.evaluated = { dynamicProps: false, dynamicItems: false };
+function De(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = be.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
-    if (ne(i) > 4096) return be.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return be.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return be.errors = r, e === 0;
+  const c = De.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
+    if (ae(s) > 4096) return De.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return De.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return De.errors = r, e === 0;
 }
-be.evaluated = { dynamicProps: false, dynamicItems: false };
-var wr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
-var Qe = { validate: Ce };
-function Ce(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+De.evaluated = { dynamicProps: false, dynamicItems: false };
+var xr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
+var We = { validate: ze };
+function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Ce.evaluated;
-  d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0);
-  const c = e;
-  let C = false;
-  const _ = e;
-  if (!(typeof i == "number" && isFinite(i)) && typeof i != "boolean" && i !== null) {
-    const $ = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: wr.anyOf[0].type } };
-    r === null ? r = [$] : r.push($), e++;
+  const c = ze.evaluated;
+  c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
+  const d = e;
+  let z = false;
+  const $ = e;
+  if (!(typeof s == "number" && isFinite(s)) && typeof s != "boolean" && s !== null) {
+    const x = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: xr.anyOf[0].type } };
+    r === null ? r = [x] : r.push(x), e++;
   }
-  var de = _ === e;
-  C = C || de;
-  const A = e;
-  if (e === A) if (typeof i == "string") {
-    if (ne(i) > 65536) {
-      const $ = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
-      r === null ? r = [$] : r.push($), e++;
+  var le = $ === e;
+  z = z || le;
+  const j = e;
+  if (e === j) if (typeof s == "string") {
+    if (ae(s) > 65536) {
+      const x = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
+      r === null ? r = [x] : r.push(x), e++;
     }
   } else {
-    const $ = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
-    r === null ? r = [$] : r.push($), e++;
+    const x = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
+    r === null ? r = [x] : r.push(x), e++;
   }
-  var de = A === e;
-  C = C || de;
-  const y = e;
-  if (e === y) if (Array.isArray(i)) if (i.length > 1e4) {
-    const $ = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-    r === null ? r = [$] : r.push($), e++;
+  var le = j === e;
+  z = z || le;
+  const v = e;
+  if (e === v) if (Array.isArray(s)) if (s.length > 1e4) {
+    const x = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+    r === null ? r = [x] : r.push(x), e++;
   } else {
-    var h = true;
-    const $ = i.length;
-    for (let ce = 0; ce < $; ce++) {
-      const v = e;
-      Qe.validate(i[ce], { instancePath: t + "/" + ce, parentData: i, parentDataProperty: ce, rootData: f, dynamicAnchors: m }) || (r = r === null ? Qe.validate.errors : r.concat(Qe.validate.errors), e = r.length);
-      var h = v === e;
-      if (!h) break;
+    var g = true;
+    const x = s.length;
+    for (let ke = 0; ke < x; ke++) {
+      const o = e;
+      We.validate(s[ke], { instancePath: t + "/" + ke, parentData: s, parentDataProperty: ke, rootData: u, dynamicAnchors: y }) || (r = r === null ? We.validate.errors : r.concat(We.validate.errors), e = r.length);
+      var g = o === e;
+      if (!g) break;
     }
   }
   else {
-    const $ = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
-    r === null ? r = [$] : r.push($), e++;
+    const x = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
+    r === null ? r = [x] : r.push(x), e++;
   }
-  var de = y === e;
-  if (C = C || de, de) var ve = true;
+  var le = v === e;
+  if (z = z || le, le) var ve = true;
   const fe = e;
-  if (e === fe) if (i && typeof i == "object" && !Array.isArray(i)) if (Object.keys(i).length > 1e4) {
-    const $ = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
-    r === null ? r = [$] : r.push($), e++;
+  if (e === fe) if (s && typeof s == "object" && !Array.isArray(s)) if (Object.keys(s).length > 1e4) {
+    const x = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
+    r === null ? r = [x] : r.push(x), e++;
   } else {
-    for (const $ in i) {
-      const ce = e;
-      if (typeof $ == "string" && ne($) > 4096) {
-        const v = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: $ };
-        r === null ? r = [v] : r.push(v), e++;
+    for (const x in s) {
+      const ke = e;
+      if (typeof x == "string" && ae(x) > 4096) {
+        const o = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: x };
+        r === null ? r = [o] : r.push(o), e++;
       }
-      var ee = ce === e;
-      if (!ee) {
-        const v = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: $ } };
-        r === null ? r = [v] : r.push(v), e++;
+      var W = ke === e;
+      if (!W) {
+        const o = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: x } };
+        r === null ? r = [o] : r.push(o), e++;
         break;
       }
     }
-    if (ee) for (const $ in i) {
-      const ce = e;
-      Qe.validate(i[$], { instancePath: t + "/" + $.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: i, parentDataProperty: $, rootData: f, dynamicAnchors: m }) || (r = r === null ? Qe.validate.errors : r.concat(Qe.validate.errors), e = r.length);
-      var R = ce === e;
-      if (!R) break;
+    if (W) for (const x in s) {
+      const ke = e;
+      We.validate(s[x], { instancePath: t + "/" + x.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: s, parentDataProperty: x, rootData: u, dynamicAnchors: y }) || (r = r === null ? We.validate.errors : r.concat(We.validate.errors), e = r.length);
+      var U = ke === e;
+      if (!U) break;
     }
   }
   else {
-    const $ = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
-    r === null ? r = [$] : r.push($), e++;
+    const x = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
+    r === null ? r = [x] : r.push(x), e++;
   }
-  var de = fe === e;
-  if (C = C || de, de) var we = true;
-  if (C) e = c, r !== null && (c ? r.length = c : r = null);
+  var le = fe === e;
+  if (z = z || le, le) var Pe = true;
+  if (z) e = d, r !== null && (d ? r.length = d : r = null);
   else {
-    const $ = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [$] : r.push($), e++, Ce.errors = r, false;
+    const x = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [x] : r.push(x), e++, ze.errors = r, false;
   }
-  return Ce.errors = r, d.props = we, d.items = ve, e === 0;
+  return ze.errors = r, c.props = Pe, c.items = ve, e === 0;
 }
-Ce.evaluated = { dynamicProps: true, dynamicItems: true };
-function qe(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+ze.evaluated = { dynamicProps: true, dynamicItems: true };
+function Ae(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = qe.evaluated;
-  d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0);
-  const c = e;
-  let C = false;
-  const _ = e;
-  Ae(i, { instancePath: t, parentData: H, parentDataProperty: J, rootData: f, dynamicAnchors: m }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-  var y = _ === e;
-  C = C || y;
-  const A = e;
-  if (i !== null) {
-    const h = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [h] : r.push(h), e++;
+  const c = Ae.evaluated;
+  c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
+  const d = e;
+  let z = false;
+  const $ = e;
+  Ve(s, { instancePath: t, parentData: se, parentDataProperty: ie, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+  var v = $ === e;
+  z = z || v;
+  const j = e;
+  if (s !== null) {
+    const g = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [g] : r.push(g), e++;
   }
-  var y = A === e;
-  if (C = C || y, C) e = c, r !== null && (c ? r.length = c : r = null);
+  var v = j === e;
+  if (z = z || v, z) e = d, r !== null && (d ? r.length = d : r = null);
   else {
-    const h = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [h] : r.push(h), e++, qe.errors = r, false;
+    const g = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [g] : r.push(g), e++, Ae.errors = r, false;
   }
-  return qe.errors = r, e === 0;
+  return Ae.errors = r, e === 0;
 }
-qe.evaluated = { dynamicProps: false, dynamicItems: false };
-var ur = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
-function Ie(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Ae.evaluated = { dynamicProps: false, dynamicItems: false };
+var gr = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
+function Le(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Ie.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (Ie.errors = r, e === 0) : (Ie.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: ur.enum } }], false);
+  const c = Le.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Le.errors = r, e === 0) : (Le.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: gr.enum } }], false);
 }
-Ie.evaluated = { dynamicProps: false, dynamicItems: false };
-var _r2 = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
-function Te(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Le.evaluated = { dynamicProps: false, dynamicItems: false };
+var Nr = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
+function Qe(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Te.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "kNN overlap (mean)" || i === "kNN overlap (p10)" || i === "linear CKA" || i === "paired cosine (mean)" || i === "centroid cosine distance" || i === "centroid relative shift" || i === "inter-centroid distance change (absolute)" || i === "cross-model top-1" || i === "Procrustes-aligned cosine (mean)" ? (Te.errors = r, e === 0) : (Te.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: _r2.enum } }], false);
+  const c = Qe.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "kNN overlap (mean)" || s === "kNN overlap (p10)" || s === "linear CKA" || s === "paired cosine (mean)" || s === "centroid cosine distance" || s === "centroid relative shift" || s === "inter-centroid distance change (absolute)" || s === "cross-model top-1" || s === "Procrustes-aligned cosine (mean)" ? (Qe.errors = r, e === 0) : (Qe.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Nr.enum } }], false);
 }
-Te.evaluated = { dynamicProps: false, dynamicItems: false };
-function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Qe.evaluated = { dynamicProps: false, dynamicItems: false };
+function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = l.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let Fe;
-    if (i.schemaVersion === void 0 && (Fe = "schemaVersion") || i.tool === void 0 && (Fe = "tool") || i.settings === void 0 && (Fe = "settings") || i.reference === void 0 && (Fe = "reference") || i.candidate === void 0 && (Fe = "candidate") || i.alignment === void 0 && (Fe = "alignment") || i.metrics === void 0 && (Fe = "metrics") || i.bump === void 0 && (Fe = "bump") || i.verdict === void 0 && (Fe = "verdict")) return l.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Fe } }], false;
+  const c = m.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
+    let Se;
+    if (s.schemaVersion === void 0 && (Se = "schemaVersion") || s.tool === void 0 && (Se = "tool") || s.settings === void 0 && (Se = "settings") || s.reference === void 0 && (Se = "reference") || s.candidate === void 0 && (Se = "candidate") || s.alignment === void 0 && (Se = "alignment") || s.metrics === void 0 && (Se = "metrics") || s.bump === void 0 && (Se = "bump") || s.verdict === void 0 && (Se = "verdict")) return m.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Se } }], false;
     {
-      const yr = e;
-      for (const n in i) if (!Je.call(ie.properties, n)) {
-        return l.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
+      const kr = e;
+      for (const n in s) if (!Je.call(ce.properties, n)) {
+        return m.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
         break;
       }
-      if (yr === e) {
-        if (i.schemaVersion !== void 0) {
+      if (kr === e) {
+        if (s.schemaVersion !== void 0) {
           const n = e;
-          if (i.schemaVersion !== 1) return l.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-          var c = n === e;
-        } else var c = true;
-        if (c) {
-          if (i.tool !== void 0) {
-            let n = i.tool;
-            const le = e;
-            if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
-              let q;
-              if (n.name === void 0 && (q = "name") || n.version === void 0 && (q = "version")) return l.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: q } }], false;
+          if (s.schemaVersion !== 1) return m.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          var d = n === e;
+        } else var d = true;
+        if (d) {
+          if (s.tool !== void 0) {
+            let n = s.tool;
+            const ge = e;
+            if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
+              let F;
+              if (n.name === void 0 && (F = "name") || n.version === void 0 && (F = "version")) return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: F } }], false;
               {
-                const $e = e;
-                for (const s in n) if (!(s === "name" || s === "version")) {
-                  return l.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                const qe = e;
+                for (const i in n) if (!(i === "name" || i === "version")) {
+                  return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                   break;
                 }
-                if ($e === e) {
+                if (qe === e) {
                   if (n.name !== void 0) {
-                    const s = e;
-                    if (n.name !== "embedding-gate") return l.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
-                    var C = s === e;
-                  } else var C = true;
-                  if (C) if (n.version !== void 0) {
-                    const s = e;
-                    Ae(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-                    var C = s === e;
-                  } else var C = true;
+                    const i = e;
+                    if (n.name !== "embedding-gate") return m.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
+                    var z = i === e;
+                  } else var z = true;
+                  if (z) if (n.version !== void 0) {
+                    const i = e;
+                    Ve(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                    var z = i === e;
+                  } else var z = true;
                 }
               }
-            } else return l.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
-            var c = le === e;
-          } else var c = true;
-          if (c) {
-            if (i.settings !== void 0) {
-              let n = i.settings;
-              const le = e;
-              if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
-                let q;
-                if (n.k === void 0 && (q = "k") || n.sample === void 0 && (q = "sample") || n.exactLimit === void 0 && (q = "exactLimit") || n.seed === void 0 && (q = "seed") || n.clusters === void 0 && (q = "clusters") || n.minCoverage === void 0 && (q = "minCoverage") || n.compatThreshold === void 0 && (q = "compatThreshold") || n.equivalenceTolerance === void 0 && (q = "equivalenceTolerance") || n.config === void 0 && (q = "config") || n.kernel === void 0 && (q = "kernel")) return l.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: q } }], false;
+            } else return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
+            var d = ge === e;
+          } else var d = true;
+          if (d) {
+            if (s.settings !== void 0) {
+              let n = s.settings;
+              const ge = e;
+              if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
+                let F;
+                if (n.k === void 0 && (F = "k") || n.sample === void 0 && (F = "sample") || n.exactLimit === void 0 && (F = "exactLimit") || n.seed === void 0 && (F = "seed") || n.clusters === void 0 && (F = "clusters") || n.minCoverage === void 0 && (F = "minCoverage") || n.compatThreshold === void 0 && (F = "compatThreshold") || n.equivalenceTolerance === void 0 && (F = "equivalenceTolerance") || n.config === void 0 && (F = "config") || n.kernel === void 0 && (F = "kernel")) return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: F } }], false;
                 {
-                  const $e = e;
-                  for (const s in n) if (!Je.call(ie.properties.settings.properties, s)) {
-                    return l.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                  const qe = e;
+                  for (const i in n) if (!Je.call(ce.properties.settings.properties, i)) {
+                    return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                     break;
                   }
-                  if ($e === e) {
+                  if (qe === e) {
                     if (n.k !== void 0) {
-                      let s = n.k;
-                      const x = e;
-                      if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var _ = x === e;
-                    } else var _ = true;
-                    if (_) {
+                      let i = n.k;
+                      const q = e;
+                      if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var $ = q === e;
+                    } else var $ = true;
+                    if ($) {
                       if (n.sample !== void 0) {
-                        let s = n.sample;
-                        const x = e;
-                        if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s)) && s !== null) return l.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: ie.properties.settings.properties.sample.type } }], false;
-                        if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var _ = x === e;
-                      } else var _ = true;
-                      if (_) {
+                        let i = n.sample;
+                        const q = e;
+                        if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i)) && i !== null) return m.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: ce.properties.settings.properties.sample.type } }], false;
+                        if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var $ = q === e;
+                      } else var $ = true;
+                      if ($) {
                         if (n.exactLimit !== void 0) {
-                          let s = n.exactLimit;
-                          const x = e;
-                          if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
-                          if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                          var _ = x === e;
-                        } else var _ = true;
-                        if (_) {
+                          let i = n.exactLimit;
+                          const q = e;
+                          if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
+                          if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                          var $ = q === e;
+                        } else var $ = true;
+                        if ($) {
                           if (n.seed !== void 0) {
-                            let s = n.seed;
-                            const x = e;
-                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === x && typeof s == "number" && isFinite(s) && (s < 0 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                            var _ = x === e;
-                          } else var _ = true;
-                          if (_) {
+                            let i = n.seed;
+                            const q = e;
+                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === q && typeof i == "number" && isFinite(i) && (i < 0 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                            var $ = q === e;
+                          } else var $ = true;
+                          if ($) {
                             if (n.clusters !== void 0) {
-                              let s = n.clusters;
-                              const x = e;
-                              if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
-                              if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                              var _ = x === e;
-                            } else var _ = true;
-                            if (_) {
+                              let i = n.clusters;
+                              const q = e;
+                              if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
+                              if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                              var $ = q === e;
+                            } else var $ = true;
+                            if ($) {
                               if (n.minCoverage !== void 0) {
-                                let s = n.minCoverage;
-                                const x = e;
-                                if (!(typeof s == "number" && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
-                                var _ = x === e;
-                              } else var _ = true;
-                              if (_) {
+                                let i = n.minCoverage;
+                                const q = e;
+                                if (!(typeof i == "number" && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
+                                var $ = q === e;
+                              } else var $ = true;
+                              if ($) {
                                 if (n.compatThreshold !== void 0) {
-                                  let s = n.compatThreshold;
-                                  const x = e;
-                                  if (!(typeof s == "number" && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
-                                  var _ = x === e;
-                                } else var _ = true;
-                                if (_) {
+                                  let i = n.compatThreshold;
+                                  const q = e;
+                                  if (!(typeof i == "number" && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
+                                  var $ = q === e;
+                                } else var $ = true;
+                                if ($) {
                                   if (n.equivalenceTolerance !== void 0) {
-                                    let s = n.equivalenceTolerance;
-                                    const x = e;
-                                    if (!(typeof s == "number" && isFinite(s))) return l.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
-                                    var _ = x === e;
-                                  } else var _ = true;
-                                  if (_) {
+                                    let i = n.equivalenceTolerance;
+                                    const q = e;
+                                    if (!(typeof i == "number" && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
+                                    var $ = q === e;
+                                  } else var $ = true;
+                                  if ($) {
                                     if (n.config !== void 0) {
-                                      let s = n.config;
-                                      const x = e, T = e;
-                                      let I = false;
-                                      const o = e;
-                                      ke(s, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: f, dynamicAnchors: m }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                      var A = o === e;
-                                      I = I || A;
+                                      let i = n.config;
+                                      const q = e, X = e;
+                                      let R = false;
+                                      const p = e;
+                                      Ne(i, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+                                      var j = p === e;
+                                      R = R || j;
                                       const a = e;
-                                      if (s !== null) {
-                                        const V = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                        r === null ? r = [V] : r.push(V), e++;
+                                      if (i !== null) {
+                                        const M = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                        r === null ? r = [M] : r.push(M), e++;
                                       }
-                                      var A = a === e;
-                                      if (I = I || A, I) e = T, r !== null && (T ? r.length = T : r = null);
+                                      var j = a === e;
+                                      if (R = R || j, R) e = X, r !== null && (X ? r.length = X : r = null);
                                       else {
-                                        const V = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
-                                        return r === null ? r = [V] : r.push(V), e++, l.errors = r, false;
+                                        const M = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
+                                        return r === null ? r = [M] : r.push(M), e++, m.errors = r, false;
                                       }
-                                      var _ = x === e;
-                                    } else var _ = true;
-                                    if (_) if (n.kernel !== void 0) {
-                                      let s = n.kernel;
-                                      const x = e;
-                                      if (!(s === "relaxed-simd" || s === "simd" || s === "js")) return l.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: ie.properties.settings.properties.kernel.enum } }], false;
-                                      var _ = x === e;
-                                    } else var _ = true;
+                                      var $ = q === e;
+                                    } else var $ = true;
+                                    if ($) if (n.kernel !== void 0) {
+                                      let i = n.kernel;
+                                      const q = e;
+                                      if (!(i === "relaxed-simd" || i === "simd" || i === "js")) return m.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: ce.properties.settings.properties.kernel.enum } }], false;
+                                      var $ = q === e;
+                                    } else var $ = true;
                                   }
                                 }
                               }
@@ -46033,267 +46033,267 @@ function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
                     }
                   }
                 }
-              } else return l.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
-              var c = le === e;
-            } else var c = true;
-            if (c) {
-              if (i.reference !== void 0) {
+              } else return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
+              var d = ge === e;
+            } else var d = true;
+            if (d) {
+              if (s.reference !== void 0) {
                 const n = e;
-                oe(i.reference, { instancePath: t + "/reference", parentData: i, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                var c = n === e;
-              } else var c = true;
-              if (c) {
-                if (i.candidate !== void 0) {
+                ye(s.reference, { instancePath: t + "/reference", parentData: s, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
+                var d = n === e;
+              } else var d = true;
+              if (d) {
+                if (s.candidate !== void 0) {
                   const n = e;
-                  oe(i.candidate, { instancePath: t + "/candidate", parentData: i, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                  var c = n === e;
-                } else var c = true;
-                if (c) {
-                  if (i.alignment !== void 0) {
-                    let n = i.alignment;
-                    const le = e;
-                    if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
-                      let q;
-                      if (n.matched === void 0 && (q = "matched") || n.coverage === void 0 && (q = "coverage") || n.referenceOnly === void 0 && (q = "referenceOnly") || n.candidateOnly === void 0 && (q = "candidateOnly")) return l.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: q } }], false;
+                  ye(s.candidate, { instancePath: t + "/candidate", parentData: s, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
+                  var d = n === e;
+                } else var d = true;
+                if (d) {
+                  if (s.alignment !== void 0) {
+                    let n = s.alignment;
+                    const ge = e;
+                    if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
+                      let F;
+                      if (n.matched === void 0 && (F = "matched") || n.coverage === void 0 && (F = "coverage") || n.referenceOnly === void 0 && (F = "referenceOnly") || n.candidateOnly === void 0 && (F = "candidateOnly")) return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: F } }], false;
                       {
-                        const $e = e;
-                        for (const s in n) if (!(s === "matched" || s === "coverage" || s === "referenceOnly" || s === "candidateOnly")) {
-                          return l.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                        const qe = e;
+                        for (const i in n) if (!(i === "matched" || i === "coverage" || i === "referenceOnly" || i === "candidateOnly")) {
+                          return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                           break;
                         }
-                        if ($e === e) {
+                        if (qe === e) {
                           if (n.matched !== void 0) {
-                            let s = n.matched;
-                            const x = e;
-                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return l.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === x && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return l.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                            var y = x === e;
-                          } else var y = true;
-                          if (y) {
+                            let i = n.matched;
+                            const q = e;
+                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                            var v = q === e;
+                          } else var v = true;
+                          if (v) {
                             if (n.coverage !== void 0) {
-                              const s = e;
-                              K(n.coverage, { instancePath: t + "/alignment/coverage", parentData: n, parentDataProperty: "coverage", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                              var y = s === e;
-                            } else var y = true;
-                            if (y) {
+                              const i = e;
+                              ee(n.coverage, { instancePath: t + "/alignment/coverage", parentData: n, parentDataProperty: "coverage", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                              var v = i === e;
+                            } else var v = true;
+                            if (v) {
                               if (n.referenceOnly !== void 0) {
-                                const s = e;
-                                ye(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: f, dynamicAnchors: m }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
-                                var y = s === e;
-                              } else var y = true;
-                              if (y) if (n.candidateOnly !== void 0) {
-                                const s = e;
-                                ye(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: f, dynamicAnchors: m }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
-                                var y = s === e;
-                              } else var y = true;
+                                const i = e;
+                                we(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                var v = i === e;
+                              } else var v = true;
+                              if (v) if (n.candidateOnly !== void 0) {
+                                const i = e;
+                                we(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                var v = i === e;
+                              } else var v = true;
                             }
                           }
                         }
                       }
-                    } else return l.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
-                    var c = le === e;
-                  } else var c = true;
-                  if (c) {
-                    if (i.metrics !== void 0) {
-                      let n = i.metrics;
-                      const le = e;
-                      if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
-                        let q;
-                        if (n.knnOverlap === void 0 && (q = "knnOverlap") || n.cka === void 0 && (q = "cka") || n.centroid === void 0 && (q = "centroid") || n.paired === void 0 && (q = "paired") || n.crossRetrieval === void 0 && (q = "crossRetrieval") || n.procrustes === void 0 && (q = "procrustes")) return l.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: q } }], false;
+                    } else return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
+                    var d = ge === e;
+                  } else var d = true;
+                  if (d) {
+                    if (s.metrics !== void 0) {
+                      let n = s.metrics;
+                      const ge = e;
+                      if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
+                        let F;
+                        if (n.knnOverlap === void 0 && (F = "knnOverlap") || n.cka === void 0 && (F = "cka") || n.centroid === void 0 && (F = "centroid") || n.paired === void 0 && (F = "paired") || n.crossRetrieval === void 0 && (F = "crossRetrieval") || n.procrustes === void 0 && (F = "procrustes")) return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: F } }], false;
                         {
-                          const $e = e;
-                          for (const s in n) if (!(s === "knnOverlap" || s === "cka" || s === "centroid" || s === "paired" || s === "crossRetrieval" || s === "procrustes")) {
-                            return l.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                          const qe = e;
+                          for (const i in n) if (!(i === "knnOverlap" || i === "cka" || i === "centroid" || i === "paired" || i === "crossRetrieval" || i === "procrustes")) {
+                            return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                             break;
                           }
-                          if ($e === e) {
+                          if (qe === e) {
                             if (n.knnOverlap !== void 0) {
-                              let s = n.knnOverlap;
-                              const x = e;
-                              if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                let T;
-                                if (s.k === void 0 && (T = "k") || s.method === void 0 && (T = "method") || s.evaluated === void 0 && (T = "evaluated") || s.mean === void 0 && (T = "mean") || s.p10 === void 0 && (T = "p10") || s.p50 === void 0 && (T = "p50") || s.min === void 0 && (T = "min") || s.ci95 === void 0 && (T = "ci95") || s.histogram === void 0 && (T = "histogram") || s.worst === void 0 && (T = "worst")) return l.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: T } }], false;
+                              let i = n.knnOverlap;
+                              const q = e;
+                              if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                let X;
+                                if (i.k === void 0 && (X = "k") || i.method === void 0 && (X = "method") || i.evaluated === void 0 && (X = "evaluated") || i.mean === void 0 && (X = "mean") || i.p10 === void 0 && (X = "p10") || i.p50 === void 0 && (X = "p50") || i.min === void 0 && (X = "min") || i.ci95 === void 0 && (X = "ci95") || i.histogram === void 0 && (X = "histogram") || i.worst === void 0 && (X = "worst")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: X } }], false;
                                 {
-                                  const I = e;
-                                  for (const o in s) if (!Je.call(ie.properties.metrics.properties.knnOverlap.properties, o)) {
-                                    return l.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                  const R = e;
+                                  for (const p in i) if (!Je.call(ce.properties.metrics.properties.knnOverlap.properties, p)) {
+                                    return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
                                     break;
                                   }
-                                  if (I === e) {
-                                    if (s.k !== void 0) {
-                                      let o = s.k;
+                                  if (R === e) {
+                                    if (i.k !== void 0) {
+                                      let p = i.k;
                                       const a = e;
-                                      if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                      var h = a === e;
-                                    } else var h = true;
-                                    if (h) {
-                                      if (s.method !== void 0) {
-                                        let o = s.method;
+                                      if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === a && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                      var g = a === e;
+                                    } else var g = true;
+                                    if (g) {
+                                      if (i.method !== void 0) {
+                                        let p = i.method;
                                         const a = e;
-                                        if (!(o === "exact" || o === "sampled")) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: ie.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
-                                        var h = a === e;
-                                      } else var h = true;
-                                      if (h) {
-                                        if (s.evaluated !== void 0) {
-                                          let o = s.evaluated;
+                                        if (!(p === "exact" || p === "sampled")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: ce.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
+                                        var g = a === e;
+                                      } else var g = true;
+                                      if (g) {
+                                        if (i.evaluated !== void 0) {
+                                          let p = i.evaluated;
                                           const a = e;
-                                          if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
-                                          if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                          var h = a === e;
-                                        } else var h = true;
-                                        if (h) {
-                                          if (s.mean !== void 0) {
-                                            const o = e;
-                                            K(s.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: s, parentDataProperty: "mean", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                                            var h = o === e;
-                                          } else var h = true;
-                                          if (h) {
-                                            if (s.p10 !== void 0) {
-                                              const o = e;
-                                              K(s.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: s, parentDataProperty: "p10", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                                              var h = o === e;
-                                            } else var h = true;
-                                            if (h) {
-                                              if (s.p50 !== void 0) {
-                                                const o = e;
-                                                K(s.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: s, parentDataProperty: "p50", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                                                var h = o === e;
-                                              } else var h = true;
-                                              if (h) {
-                                                if (s.min !== void 0) {
-                                                  const o = e;
-                                                  K(s.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: s, parentDataProperty: "min", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                                                  var h = o === e;
-                                                } else var h = true;
-                                                if (h) {
-                                                  if (s.ci95 !== void 0) {
-                                                    let o = s.ci95;
-                                                    const a = e, S = e;
-                                                    let V = false;
-                                                    const w = e;
-                                                    Ne(o, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: s, parentDataProperty: "ci95", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
-                                                    var ve = w === e;
-                                                    V = V || ve;
-                                                    const u = e;
-                                                    if (o !== null) {
-                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                      r === null ? r = [j] : r.push(j), e++;
+                                          if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
+                                          if (e === a && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                          var g = a === e;
+                                        } else var g = true;
+                                        if (g) {
+                                          if (i.mean !== void 0) {
+                                            const p = e;
+                                            ee(i.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: i, parentDataProperty: "mean", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                            var g = p === e;
+                                          } else var g = true;
+                                          if (g) {
+                                            if (i.p10 !== void 0) {
+                                              const p = e;
+                                              ee(i.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: i, parentDataProperty: "p10", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                              var g = p === e;
+                                            } else var g = true;
+                                            if (g) {
+                                              if (i.p50 !== void 0) {
+                                                const p = e;
+                                                ee(i.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: i, parentDataProperty: "p50", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                var g = p === e;
+                                              } else var g = true;
+                                              if (g) {
+                                                if (i.min !== void 0) {
+                                                  const p = e;
+                                                  ee(i.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: i, parentDataProperty: "min", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                  var g = p === e;
+                                                } else var g = true;
+                                                if (g) {
+                                                  if (i.ci95 !== void 0) {
+                                                    let p = i.ci95;
+                                                    const a = e, K = e;
+                                                    let M = false;
+                                                    const N = e;
+                                                    Ie(p, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                    var ve = N === e;
+                                                    M = M || ve;
+                                                    const h = e;
+                                                    if (p !== null) {
+                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                      r === null ? r = [A] : r.push(A), e++;
                                                     }
-                                                    var ve = u === e;
-                                                    if (V = V || ve, V) e = S, r !== null && (S ? r.length = S : r = null);
+                                                    var ve = h === e;
+                                                    if (M = M || ve, M) e = K, r !== null && (K ? r.length = K : r = null);
                                                     else {
-                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [j] : r.push(j), e++, l.errors = r, false;
+                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [A] : r.push(A), e++, m.errors = r, false;
                                                     }
-                                                    var h = a === e;
-                                                  } else var h = true;
-                                                  if (h) {
-                                                    if (s.histogram !== void 0) {
-                                                      let o = s.histogram;
+                                                    var g = a === e;
+                                                  } else var g = true;
+                                                  if (g) {
+                                                    if (i.histogram !== void 0) {
+                                                      let p = i.histogram;
                                                       const a = e;
-                                                      if (e === a) if (Array.isArray(o)) {
-                                                        if (o.length > 100001) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
-                                                        if (o.length < 2) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+                                                      if (e === a) if (Array.isArray(p)) {
+                                                        if (p.length > 100001) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
+                                                        if (p.length < 2) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
                                                         {
                                                           var fe = true;
-                                                          const V = o.length;
-                                                          for (let w = 0; w < V; w++) {
-                                                            let u = o[w];
-                                                            const p = e;
-                                                            if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                                            if (e === p && typeof u == "number" && isFinite(u) && (u < 0 || isNaN(u))) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                            var fe = p === e;
+                                                          const M = p.length;
+                                                          for (let N = 0; N < M; N++) {
+                                                            let h = p[N];
+                                                            const l = e;
+                                                            if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                                            if (e === l && typeof h == "number" && isFinite(h) && (h < 0 || isNaN(h))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                            var fe = l === e;
                                                             if (!fe) break;
                                                           }
                                                         }
-                                                      } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
-                                                      var h = a === e;
-                                                    } else var h = true;
-                                                    if (h) if (s.worst !== void 0) {
-                                                      let o = s.worst;
+                                                      } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
+                                                      var g = a === e;
+                                                    } else var g = true;
+                                                    if (g) if (i.worst !== void 0) {
+                                                      let p = i.worst;
                                                       const a = e;
-                                                      if (e === a) if (Array.isArray(o)) {
-                                                        if (o.length > 10) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+                                                      if (e === a) if (Array.isArray(p)) {
+                                                        if (p.length > 10) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
                                                         {
-                                                          var ee = true;
-                                                          const V = o.length;
-                                                          for (let w = 0; w < V; w++) {
-                                                            let u = o[w];
-                                                            const p = e;
-                                                            if (e === p) if (u && typeof u == "object" && !Array.isArray(u)) {
-                                                              let P;
-                                                              if (u.id === void 0 && (P = "id") || u.text === void 0 && (P = "text") || u.overlap === void 0 && (P = "overlap") || u.referenceNeighbours === void 0 && (P = "referenceNeighbours") || u.candidateNeighbours === void 0 && (P = "candidateNeighbours")) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: P } }], false;
+                                                          var W = true;
+                                                          const M = p.length;
+                                                          for (let N = 0; N < M; N++) {
+                                                            let h = p[N];
+                                                            const l = e;
+                                                            if (e === l) if (h && typeof h == "object" && !Array.isArray(h)) {
+                                                              let w;
+                                                              if (h.id === void 0 && (w = "id") || h.text === void 0 && (w = "text") || h.overlap === void 0 && (w = "overlap") || h.referenceNeighbours === void 0 && (w = "referenceNeighbours") || h.candidateNeighbours === void 0 && (w = "candidateNeighbours")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: w } }], false;
                                                               {
-                                                                const g = e;
-                                                                for (const b in u) if (!(b === "id" || b === "text" || b === "overlap" || b === "referenceNeighbours" || b === "candidateNeighbours")) {
-                                                                  return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } }], false;
+                                                                const b = e;
+                                                                for (const O in h) if (!(O === "id" || O === "text" || O === "overlap" || O === "referenceNeighbours" || O === "candidateNeighbours")) {
+                                                                  return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
                                                                   break;
                                                                 }
-                                                                if (g === e) {
-                                                                  if (u.id !== void 0) {
-                                                                    const b = e;
-                                                                    Y(u.id, { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/id", parentData: u, parentDataProperty: "id", rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
-                                                                    var R = b === e;
-                                                                  } else var R = true;
-                                                                  if (R) {
-                                                                    if (u.text !== void 0) {
-                                                                      let b = u.text;
-                                                                      const D = e;
-                                                                      if (typeof b != "string" && b !== null) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: ie.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
-                                                                      if (e === D && typeof b == "string" && ne(b) > 1e3) return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                                      var R = D === e;
-                                                                    } else var R = true;
-                                                                    if (R) {
-                                                                      if (u.overlap !== void 0) {
-                                                                        const b = e;
-                                                                        K(u.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/overlap", parentData: u, parentDataProperty: "overlap", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                                                                        var R = b === e;
-                                                                      } else var R = true;
-                                                                      if (R) {
-                                                                        if (u.referenceNeighbours !== void 0) {
-                                                                          let b = u.referenceNeighbours;
-                                                                          const D = e;
-                                                                          if (e === D) if (Array.isArray(b)) {
-                                                                            var de = true;
-                                                                            const N = b.length;
-                                                                            for (let X = 0; X < N; X++) {
-                                                                              const Ze = e;
-                                                                              Y(b[X], { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/referenceNeighbours/" + X, parentData: b, parentDataProperty: X, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
-                                                                              var de = Ze === e;
-                                                                              if (!de) break;
+                                                                if (b === e) {
+                                                                  if (h.id !== void 0) {
+                                                                    const O = e;
+                                                                    oe(h.id, { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/id", parentData: h, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                    var U = O === e;
+                                                                  } else var U = true;
+                                                                  if (U) {
+                                                                    if (h.text !== void 0) {
+                                                                      let O = h.text;
+                                                                      const I = e;
+                                                                      if (typeof O != "string" && O !== null) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: ce.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
+                                                                      if (e === I && typeof O == "string" && ae(O) > 1e3) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                                      var U = I === e;
+                                                                    } else var U = true;
+                                                                    if (U) {
+                                                                      if (h.overlap !== void 0) {
+                                                                        const O = e;
+                                                                        ee(h.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/overlap", parentData: h, parentDataProperty: "overlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                                        var U = O === e;
+                                                                      } else var U = true;
+                                                                      if (U) {
+                                                                        if (h.referenceNeighbours !== void 0) {
+                                                                          let O = h.referenceNeighbours;
+                                                                          const I = e;
+                                                                          if (e === I) if (Array.isArray(O)) {
+                                                                            var le = true;
+                                                                            const C = O.length;
+                                                                            for (let ne = 0; ne < C; ne++) {
+                                                                              const Ke = e;
+                                                                              oe(O[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/referenceNeighbours/" + ne, parentData: O, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                              var le = Ke === e;
+                                                                              if (!le) break;
                                                                             }
-                                                                          } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var R = D === e;
-                                                                        } else var R = true;
-                                                                        if (R) if (u.candidateNeighbours !== void 0) {
-                                                                          let b = u.candidateNeighbours;
-                                                                          const D = e;
-                                                                          if (e === D) if (Array.isArray(b)) {
-                                                                            var we = true;
-                                                                            const N = b.length;
-                                                                            for (let X = 0; X < N; X++) {
-                                                                              const Ze = e;
-                                                                              Y(b[X], { instancePath: t + "/metrics/knnOverlap/worst/" + w + "/candidateNeighbours/" + X, parentData: b, parentDataProperty: X, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
-                                                                              var we = Ze === e;
-                                                                              if (!we) break;
+                                                                          } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var U = I === e;
+                                                                        } else var U = true;
+                                                                        if (U) if (h.candidateNeighbours !== void 0) {
+                                                                          let O = h.candidateNeighbours;
+                                                                          const I = e;
+                                                                          if (e === I) if (Array.isArray(O)) {
+                                                                            var Pe = true;
+                                                                            const C = O.length;
+                                                                            for (let ne = 0; ne < C; ne++) {
+                                                                              const Ke = e;
+                                                                              oe(O[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/candidateNeighbours/" + ne, parentData: O, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                              var Pe = Ke === e;
+                                                                              if (!Pe) break;
                                                                             }
-                                                                          } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var R = D === e;
-                                                                        } else var R = true;
+                                                                          } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var U = I === e;
+                                                                        } else var U = true;
                                                                       }
                                                                     }
                                                                   }
                                                                 }
                                                               }
-                                                            } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + w, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                            var ee = p === e;
-                                                            if (!ee) break;
+                                                            } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                            var W = l === e;
+                                                            if (!W) break;
                                                           }
                                                         }
-                                                      } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                                      var h = a === e;
-                                                    } else var h = true;
+                                                      } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                                      var g = a === e;
+                                                    } else var g = true;
                                                   }
                                                 }
                                               }
@@ -46304,382 +46304,382 @@ function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
                                     }
                                   }
                                 }
-                              } else return l.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
-                              var $ = x === e;
-                            } else var $ = true;
-                            if ($) {
+                              } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
+                              var x = q === e;
+                            } else var x = true;
+                            if (x) {
                               if (n.cka !== void 0) {
-                                let s = n.cka;
-                                const x = e;
-                                if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                  let I;
-                                  if (s.linear === void 0 && (I = "linear") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: I } }], false;
+                                let i = n.cka;
+                                const q = e;
+                                if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                  let R;
+                                  if (i.linear === void 0 && (R = "linear") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: R } }], false;
                                   {
-                                    const o = e;
-                                    for (const a in s) if (!(a === "linear" || a === "reason")) {
-                                      return l.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                    const p = e;
+                                    for (const a in i) if (!(a === "linear" || a === "reason")) {
+                                      return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                       break;
                                     }
-                                    if (o === e) {
-                                      if (s.linear !== void 0) {
+                                    if (p === e) {
+                                      if (i.linear !== void 0) {
                                         const a = e;
-                                        je(s.linear, { instancePath: t + "/metrics/cka/linear", parentData: s, parentDataProperty: "linear", rootData: f, dynamicAnchors: m }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
-                                        var ce = a === e;
-                                      } else var ce = true;
-                                      if (ce) if (s.reason !== void 0) {
+                                        Ce(i.linear, { instancePath: t + "/metrics/cka/linear", parentData: i, parentDataProperty: "linear", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                        var ke = a === e;
+                                      } else var ke = true;
+                                      if (ke) if (i.reason !== void 0) {
                                         const a = e;
-                                        Q(s.reason, { instancePath: t + "/metrics/cka/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                        var ce = a === e;
-                                      } else var ce = true;
+                                        te(i.reason, { instancePath: t + "/metrics/cka/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                        var ke = a === e;
+                                      } else var ke = true;
                                     }
                                   }
-                                } else return l.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
-                                var $ = x === e;
-                              } else var $ = true;
-                              if ($) {
+                                } else return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
+                                var x = q === e;
+                              } else var x = true;
+                              if (x) {
                                 if (n.centroid !== void 0) {
-                                  let s = n.centroid;
-                                  const x = e;
-                                  if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                    let I;
-                                    if (s.cosineDistance === void 0 && (I = "cosineDistance") || s.relativeShift === void 0 && (I = "relativeShift") || s.reason === void 0 && (I = "reason") || s.clustering === void 0 && (I = "clustering") || s.clusters === void 0 && (I = "clusters") || s.meanInterCentroidDistance === void 0 && (I = "meanInterCentroidDistance")) return l.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: I } }], false;
+                                  let i = n.centroid;
+                                  const q = e;
+                                  if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                    let R;
+                                    if (i.cosineDistance === void 0 && (R = "cosineDistance") || i.relativeShift === void 0 && (R = "relativeShift") || i.reason === void 0 && (R = "reason") || i.clustering === void 0 && (R = "clustering") || i.clusters === void 0 && (R = "clusters") || i.meanInterCentroidDistance === void 0 && (R = "meanInterCentroidDistance")) return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: R } }], false;
                                     {
-                                      const o = e;
-                                      for (const a in s) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
-                                        return l.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                      const p = e;
+                                      for (const a in i) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
+                                        return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                         break;
                                       }
-                                      if (o === e) {
-                                        if (s.cosineDistance !== void 0) {
+                                      if (p === e) {
+                                        if (i.cosineDistance !== void 0) {
                                           const a = e;
-                                          M(s.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: s, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                          var v = a === e;
-                                        } else var v = true;
-                                        if (v) {
-                                          if (s.relativeShift !== void 0) {
+                                          E(i.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: i, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                          var o = a === e;
+                                        } else var o = true;
+                                        if (o) {
+                                          if (i.relativeShift !== void 0) {
                                             const a = e;
-                                            M(s.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: s, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                            var v = a === e;
-                                          } else var v = true;
-                                          if (v) {
-                                            if (s.reason !== void 0) {
+                                            E(i.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: i, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                            var o = a === e;
+                                          } else var o = true;
+                                          if (o) {
+                                            if (i.reason !== void 0) {
                                               const a = e;
-                                              Q(s.reason, { instancePath: t + "/metrics/centroid/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                              var v = a === e;
-                                            } else var v = true;
-                                            if (v) {
-                                              if (s.clustering !== void 0) {
-                                                let a = s.clustering;
-                                                const S = e;
-                                                if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                  let w;
-                                                  if (a.source === void 0 && (w = "source") || a.description === void 0 && (w = "description") || a.count === void 0 && (w = "count")) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: w } }], false;
+                                              te(i.reason, { instancePath: t + "/metrics/centroid/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                              var o = a === e;
+                                            } else var o = true;
+                                            if (o) {
+                                              if (i.clustering !== void 0) {
+                                                let a = i.clustering;
+                                                const K = e;
+                                                if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                  let N;
+                                                  if (a.source === void 0 && (N = "source") || a.description === void 0 && (N = "description") || a.count === void 0 && (N = "count")) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: N } }], false;
                                                   {
-                                                    const u = e;
-                                                    for (const p in a) if (!(p === "source" || p === "description" || p === "count")) {
-                                                      return l.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                    const h = e;
+                                                    for (const l in a) if (!(l === "source" || l === "description" || l === "count")) {
+                                                      return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                       break;
                                                     }
-                                                    if (u === e) {
+                                                    if (h === e) {
                                                       if (a.source !== void 0) {
-                                                        let p = a.source;
-                                                        const j = e;
-                                                        if (!(p === "label" || p === "kmeans")) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: ie.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
-                                                        var W = j === e;
-                                                      } else var W = true;
-                                                      if (W) {
+                                                        let l = a.source;
+                                                        const A = e;
+                                                        if (!(l === "label" || l === "kmeans")) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: ce.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
+                                                        var L = A === e;
+                                                      } else var L = true;
+                                                      if (L) {
                                                         if (a.description !== void 0) {
-                                                          let p = a.description;
-                                                          const j = e;
-                                                          if (e === j) if (typeof p == "string") {
-                                                            if (ne(p) > 1e3) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                          } else return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
-                                                          var W = j === e;
-                                                        } else var W = true;
-                                                        if (W) if (a.count !== void 0) {
-                                                          let p = a.count;
-                                                          const j = e;
-                                                          if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                                                          if (e === j && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return l.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                          var W = j === e;
-                                                        } else var W = true;
+                                                          let l = a.description;
+                                                          const A = e;
+                                                          if (e === A) if (typeof l == "string") {
+                                                            if (ae(l) > 1e3) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          } else return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
+                                                          var L = A === e;
+                                                        } else var L = true;
+                                                        if (L) if (a.count !== void 0) {
+                                                          let l = a.count;
+                                                          const A = e;
+                                                          if (!(typeof l == "number" && !(l % 1) && !isNaN(l) && isFinite(l))) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                                                          if (e === A && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                          var L = A === e;
+                                                        } else var L = true;
                                                       }
                                                     }
                                                   }
-                                                } else return l.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
-                                                var v = S === e;
-                                              } else var v = true;
-                                              if (v) {
-                                                if (s.clusters !== void 0) {
-                                                  let a = s.clusters;
-                                                  const S = e;
-                                                  if (e === S) if (Array.isArray(a)) {
-                                                    var ar = true;
-                                                    const w = a.length;
-                                                    for (let u = 0; u < w; u++) {
-                                                      let p = a[u];
-                                                      const j = e;
-                                                      if (e === j) if (p && typeof p == "object" && !Array.isArray(p)) {
-                                                        let g;
-                                                        if (p.cluster === void 0 && (g = "cluster") || p.size === void 0 && (g = "size") || p.cosineDistance === void 0 && (g = "cosineDistance") || p.relativeShift === void 0 && (g = "relativeShift") || p.reason === void 0 && (g = "reason")) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: g } }], false;
+                                                } else return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
+                                                var o = K === e;
+                                              } else var o = true;
+                                              if (o) {
+                                                if (i.clusters !== void 0) {
+                                                  let a = i.clusters;
+                                                  const K = e;
+                                                  if (e === K) if (Array.isArray(a)) {
+                                                    var Be = true;
+                                                    const N = a.length;
+                                                    for (let h = 0; h < N; h++) {
+                                                      let l = a[h];
+                                                      const A = e;
+                                                      if (e === A) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                        let b;
+                                                        if (l.cluster === void 0 && (b = "cluster") || l.size === void 0 && (b = "size") || l.cosineDistance === void 0 && (b = "cosineDistance") || l.relativeShift === void 0 && (b = "relativeShift") || l.reason === void 0 && (b = "reason")) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: b } }], false;
                                                         {
-                                                          const b = e;
-                                                          for (const D in p) if (!(D === "cluster" || D === "size" || D === "cosineDistance" || D === "relativeShift" || D === "reason")) {
-                                                            return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: D } }], false;
+                                                          const O = e;
+                                                          for (const I in l) if (!(I === "cluster" || I === "size" || I === "cosineDistance" || I === "relativeShift" || I === "reason")) {
+                                                            return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
                                                             break;
                                                           }
-                                                          if (b === e) {
-                                                            if (p.cluster !== void 0) {
-                                                              let D = p.cluster;
-                                                              const B = e;
-                                                              if (e === B) if (typeof D == "string") {
-                                                                if (ne(D) > 4096) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                              } else return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
-                                                              var U = B === e;
-                                                            } else var U = true;
-                                                            if (U) {
-                                                              if (p.size !== void 0) {
-                                                                let D = p.size;
-                                                                const B = e;
-                                                                if (!(typeof D == "number" && !(D % 1) && !isNaN(D) && isFinite(D))) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
-                                                                if (e === B && typeof D == "number" && isFinite(D) && (D < 1 || isNaN(D))) return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                                var U = B === e;
-                                                              } else var U = true;
-                                                              if (U) {
-                                                                if (p.cosineDistance !== void 0) {
-                                                                  const D = e;
-                                                                  M(p.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + u + "/cosineDistance", parentData: p, parentDataProperty: "cosineDistance", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                                  var U = D === e;
-                                                                } else var U = true;
-                                                                if (U) {
-                                                                  if (p.relativeShift !== void 0) {
-                                                                    const D = e;
-                                                                    M(p.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + u + "/relativeShift", parentData: p, parentDataProperty: "relativeShift", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                                    var U = D === e;
-                                                                  } else var U = true;
-                                                                  if (U) if (p.reason !== void 0) {
-                                                                    const D = e;
-                                                                    Q(p.reason, { instancePath: t + "/metrics/centroid/clusters/" + u + "/reason", parentData: p, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                                                    var U = D === e;
-                                                                  } else var U = true;
+                                                          if (O === e) {
+                                                            if (l.cluster !== void 0) {
+                                                              let I = l.cluster;
+                                                              const re = e;
+                                                              if (e === re) if (typeof I == "string") {
+                                                                if (ae(I) > 4096) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                              } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
+                                                              var Z = re === e;
+                                                            } else var Z = true;
+                                                            if (Z) {
+                                                              if (l.size !== void 0) {
+                                                                let I = l.size;
+                                                                const re = e;
+                                                                if (!(typeof I == "number" && !(I % 1) && !isNaN(I) && isFinite(I))) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
+                                                                if (e === re && typeof I == "number" && isFinite(I) && (I < 1 || isNaN(I))) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                                var Z = re === e;
+                                                              } else var Z = true;
+                                                              if (Z) {
+                                                                if (l.cosineDistance !== void 0) {
+                                                                  const I = e;
+                                                                  E(l.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + h + "/cosineDistance", parentData: l, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                                  var Z = I === e;
+                                                                } else var Z = true;
+                                                                if (Z) {
+                                                                  if (l.relativeShift !== void 0) {
+                                                                    const I = e;
+                                                                    E(l.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + h + "/relativeShift", parentData: l, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                                    var Z = I === e;
+                                                                  } else var Z = true;
+                                                                  if (Z) if (l.reason !== void 0) {
+                                                                    const I = e;
+                                                                    te(l.reason, { instancePath: t + "/metrics/centroid/clusters/" + h + "/reason", parentData: l, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                                                    var Z = I === e;
+                                                                  } else var Z = true;
                                                                 }
                                                               }
                                                             }
                                                           }
                                                         }
-                                                      } else return l.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + u, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                      var ar = j === e;
-                                                      if (!ar) break;
+                                                      } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                      var Be = A === e;
+                                                      if (!Be) break;
                                                     }
-                                                  } else return l.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var v = S === e;
-                                                } else var v = true;
-                                                if (v) if (s.meanInterCentroidDistance !== void 0) {
-                                                  let a = s.meanInterCentroidDistance;
-                                                  const S = e;
-                                                  if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let w;
-                                                    if (a.reference === void 0 && (w = "reference") || a.candidate === void 0 && (w = "candidate") || a.relativeChange === void 0 && (w = "relativeChange") || a.reason === void 0 && (w = "reason")) return l.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: w } }], false;
+                                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var o = K === e;
+                                                } else var o = true;
+                                                if (o) if (i.meanInterCentroidDistance !== void 0) {
+                                                  let a = i.meanInterCentroidDistance;
+                                                  const K = e;
+                                                  if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let N;
+                                                    if (a.reference === void 0 && (N = "reference") || a.candidate === void 0 && (N = "candidate") || a.relativeChange === void 0 && (N = "relativeChange") || a.reason === void 0 && (N = "reason")) return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: N } }], false;
                                                     {
-                                                      const u = e;
-                                                      for (const p in a) if (!(p === "reference" || p === "candidate" || p === "relativeChange" || p === "reason")) {
-                                                        return l.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                      const h = e;
+                                                      for (const l in a) if (!(l === "reference" || l === "candidate" || l === "relativeChange" || l === "reason")) {
+                                                        return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                         break;
                                                       }
-                                                      if (u === e) {
+                                                      if (h === e) {
                                                         if (a.reference !== void 0) {
-                                                          const p = e;
-                                                          M(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                          var ue = p === e;
-                                                        } else var ue = true;
-                                                        if (ue) {
+                                                          const l = e;
+                                                          E(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                          var pe = l === e;
+                                                        } else var pe = true;
+                                                        if (pe) {
                                                           if (a.candidate !== void 0) {
-                                                            const p = e;
-                                                            M(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                            var ue = p === e;
-                                                          } else var ue = true;
-                                                          if (ue) {
+                                                            const l = e;
+                                                            E(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                            var pe = l === e;
+                                                          } else var pe = true;
+                                                          if (pe) {
                                                             if (a.relativeChange !== void 0) {
-                                                              const p = e;
-                                                              M(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                              var ue = p === e;
-                                                            } else var ue = true;
-                                                            if (ue) if (a.reason !== void 0) {
-                                                              const p = e;
-                                                              Q(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                                              var ue = p === e;
-                                                            } else var ue = true;
+                                                              const l = e;
+                                                              E(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                              var pe = l === e;
+                                                            } else var pe = true;
+                                                            if (pe) if (a.reason !== void 0) {
+                                                              const l = e;
+                                                              te(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                                              var pe = l === e;
+                                                            } else var pe = true;
                                                           }
                                                         }
                                                       }
                                                     }
-                                                  } else return l.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
-                                                  var v = S === e;
-                                                } else var v = true;
+                                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
+                                                  var o = K === e;
+                                                } else var o = true;
                                               }
                                             }
                                           }
                                         }
                                       }
                                     }
-                                  } else return l.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
-                                  var $ = x === e;
-                                } else var $ = true;
-                                if ($) {
+                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
+                                  var x = q === e;
+                                } else var x = true;
+                                if (x) {
                                   if (n.paired !== void 0) {
-                                    let s = n.paired;
-                                    const x = e;
-                                    if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                      let I;
-                                      if (s.cosineMean === void 0 && (I = "cosineMean") || s.cosineP5 === void 0 && (I = "cosineP5") || s.cosineMin === void 0 && (I = "cosineMin") || s.lowest === void 0 && (I = "lowest") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: I } }], false;
+                                    let i = n.paired;
+                                    const q = e;
+                                    if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                      let R;
+                                      if (i.cosineMean === void 0 && (R = "cosineMean") || i.cosineP5 === void 0 && (R = "cosineP5") || i.cosineMin === void 0 && (R = "cosineMin") || i.lowest === void 0 && (R = "lowest") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: R } }], false;
                                       {
-                                        const o = e;
-                                        for (const a in s) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
-                                          return l.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                        const p = e;
+                                        for (const a in i) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
+                                          return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                           break;
                                         }
-                                        if (o === e) {
-                                          if (s.cosineMean !== void 0) {
+                                        if (p === e) {
+                                          if (i.cosineMean !== void 0) {
                                             const a = e;
-                                            M(s.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: s, parentDataProperty: "cosineMean", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                            var k = a === e;
-                                          } else var k = true;
-                                          if (k) {
-                                            if (s.cosineP5 !== void 0) {
+                                            E(i.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: i, parentDataProperty: "cosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                            var f = a === e;
+                                          } else var f = true;
+                                          if (f) {
+                                            if (i.cosineP5 !== void 0) {
                                               const a = e;
-                                              M(s.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: s, parentDataProperty: "cosineP5", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                              var k = a === e;
-                                            } else var k = true;
-                                            if (k) {
-                                              if (s.cosineMin !== void 0) {
+                                              E(i.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: i, parentDataProperty: "cosineP5", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                              var f = a === e;
+                                            } else var f = true;
+                                            if (f) {
+                                              if (i.cosineMin !== void 0) {
                                                 const a = e;
-                                                M(s.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: s, parentDataProperty: "cosineMin", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                var k = a === e;
-                                              } else var k = true;
-                                              if (k) {
-                                                if (s.lowest !== void 0) {
-                                                  let a = s.lowest;
-                                                  const S = e, V = e;
-                                                  let w = false;
-                                                  const u = e;
-                                                  if (e === u) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let P;
-                                                    if (a.id === void 0 && (P = "id") || a.cosine === void 0 && (P = "cosine")) {
-                                                      const g = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: P } };
-                                                      r === null ? r = [g] : r.push(g), e++;
+                                                E(i.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: i, parentDataProperty: "cosineMin", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                var f = a === e;
+                                              } else var f = true;
+                                              if (f) {
+                                                if (i.lowest !== void 0) {
+                                                  let a = i.lowest;
+                                                  const K = e, M = e;
+                                                  let N = false;
+                                                  const h = e;
+                                                  if (e === h) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let w;
+                                                    if (a.id === void 0 && (w = "id") || a.cosine === void 0 && (w = "cosine")) {
+                                                      const b = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: w } };
+                                                      r === null ? r = [b] : r.push(b), e++;
                                                     } else {
-                                                      const g = e;
-                                                      for (const b in a) if (!(b === "id" || b === "cosine")) {
-                                                        const D = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } };
-                                                        r === null ? r = [D] : r.push(D), e++;
+                                                      const b = e;
+                                                      for (const O in a) if (!(O === "id" || O === "cosine")) {
+                                                        const I = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } };
+                                                        r === null ? r = [I] : r.push(I), e++;
                                                         break;
                                                       }
-                                                      if (g === e) {
+                                                      if (b === e) {
                                                         if (a.id !== void 0) {
-                                                          const b = e;
-                                                          Y(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
-                                                          var re = b === e;
-                                                        } else var re = true;
-                                                        if (re) if (a.cosine !== void 0) {
-                                                          let b = a.cosine;
-                                                          const D = e;
-                                                          if (!(typeof b == "number" && isFinite(b))) {
-                                                            const N = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
-                                                            r === null ? r = [N] : r.push(N), e++;
+                                                          const O = e;
+                                                          oe(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                          var J = O === e;
+                                                        } else var J = true;
+                                                        if (J) if (a.cosine !== void 0) {
+                                                          let O = a.cosine;
+                                                          const I = e;
+                                                          if (!(typeof O == "number" && isFinite(O))) {
+                                                            const C = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
+                                                            r === null ? r = [C] : r.push(C), e++;
                                                           }
-                                                          var re = D === e;
-                                                        } else var re = true;
+                                                          var J = I === e;
+                                                        } else var J = true;
                                                       }
                                                     }
                                                   } else {
-                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                    const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
+                                                    r === null ? r = [w] : r.push(w), e++;
                                                   }
-                                                  var Re = u === e;
-                                                  w = w || Re;
-                                                  const p = e;
+                                                  var V = h === e;
+                                                  N = N || V;
+                                                  const l = e;
                                                   if (a !== null) {
-                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                    const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [w] : r.push(w), e++;
                                                   }
-                                                  var Re = p === e;
-                                                  if (w = w || Re, w) e = V, r !== null && (V ? r.length = V : r = null);
+                                                  var V = l === e;
+                                                  if (N = N || V, N) e = M, r !== null && (M ? r.length = M : r = null);
                                                   else {
-                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [P] : r.push(P), e++, l.errors = r, false;
+                                                    const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [w] : r.push(w), e++, m.errors = r, false;
                                                   }
-                                                  var k = S === e;
-                                                } else var k = true;
-                                                if (k) if (s.reason !== void 0) {
+                                                  var f = K === e;
+                                                } else var f = true;
+                                                if (f) if (i.reason !== void 0) {
                                                   const a = e;
-                                                  Q(s.reason, { instancePath: t + "/metrics/paired/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                                  var k = a === e;
-                                                } else var k = true;
+                                                  te(i.reason, { instancePath: t + "/metrics/paired/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                                  var f = a === e;
+                                                } else var f = true;
                                               }
                                             }
                                           }
                                         }
                                       }
-                                    } else return l.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
-                                    var $ = x === e;
-                                  } else var $ = true;
-                                  if ($) {
+                                    } else return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
+                                    var x = q === e;
+                                  } else var x = true;
+                                  if (x) {
                                     if (n.crossRetrieval !== void 0) {
-                                      let s = n.crossRetrieval;
-                                      const x = e;
-                                      if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                        let I;
-                                        if (s.evaluated === void 0 && (I = "evaluated") || s.top1 === void 0 && (I = "top1") || s.recallAtK === void 0 && (I = "recallAtK") || s.k === void 0 && (I = "k") || s.threshold === void 0 && (I = "threshold") || s.indexCompatible === void 0 && (I = "indexCompatible") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: I } }], false;
+                                      let i = n.crossRetrieval;
+                                      const q = e;
+                                      if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                        let R;
+                                        if (i.evaluated === void 0 && (R = "evaluated") || i.top1 === void 0 && (R = "top1") || i.recallAtK === void 0 && (R = "recallAtK") || i.k === void 0 && (R = "k") || i.threshold === void 0 && (R = "threshold") || i.indexCompatible === void 0 && (R = "indexCompatible") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: R } }], false;
                                         {
-                                          const o = e;
-                                          for (const a in s) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
-                                            return l.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                          const p = e;
+                                          for (const a in i) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
+                                            return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (o === e) {
-                                            if (s.evaluated !== void 0) {
-                                              let a = s.evaluated;
-                                              const S = e;
-                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: ie.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
-                                              var E = S === e;
-                                            } else var E = true;
-                                            if (E) {
-                                              if (s.top1 !== void 0) {
+                                          if (p === e) {
+                                            if (i.evaluated !== void 0) {
+                                              let a = i.evaluated;
+                                              const K = e;
+                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: ce.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
+                                              var D = K === e;
+                                            } else var D = true;
+                                            if (D) {
+                                              if (i.top1 !== void 0) {
                                                 const a = e;
-                                                je(s.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: s, parentDataProperty: "top1", rootData: f, dynamicAnchors: m }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
-                                                var E = a === e;
-                                              } else var E = true;
-                                              if (E) {
-                                                if (s.recallAtK !== void 0) {
+                                                Ce(i.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: i, parentDataProperty: "top1", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                                var D = a === e;
+                                              } else var D = true;
+                                              if (D) {
+                                                if (i.recallAtK !== void 0) {
                                                   const a = e;
-                                                  je(s.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: s, parentDataProperty: "recallAtK", rootData: f, dynamicAnchors: m }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
-                                                  var E = a === e;
-                                                } else var E = true;
-                                                if (E) {
-                                                  if (s.k !== void 0) {
-                                                    let a = s.k;
-                                                    const S = e;
-                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                                    if (e === S && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                    var E = S === e;
-                                                  } else var E = true;
-                                                  if (E) {
-                                                    if (s.threshold !== void 0) {
+                                                  Ce(i.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: i, parentDataProperty: "recallAtK", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                                  var D = a === e;
+                                                } else var D = true;
+                                                if (D) {
+                                                  if (i.k !== void 0) {
+                                                    let a = i.k;
+                                                    const K = e;
+                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                                    if (e === K && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                    var D = K === e;
+                                                  } else var D = true;
+                                                  if (D) {
+                                                    if (i.threshold !== void 0) {
                                                       const a = e;
-                                                      K(s.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: s, parentDataProperty: "threshold", rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                                                      var E = a === e;
-                                                    } else var E = true;
-                                                    if (E) {
-                                                      if (s.indexCompatible !== void 0) {
+                                                      ee(i.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: i, parentDataProperty: "threshold", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                      var D = a === e;
+                                                    } else var D = true;
+                                                    if (D) {
+                                                      if (i.indexCompatible !== void 0) {
                                                         const a = e;
-                                                        if (typeof s.indexCompatible != "boolean") return l.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-                                                        var E = a === e;
-                                                      } else var E = true;
-                                                      if (E) if (s.reason !== void 0) {
+                                                        if (typeof i.indexCompatible != "boolean") return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+                                                        var D = a === e;
+                                                      } else var D = true;
+                                                      if (D) if (i.reason !== void 0) {
                                                         const a = e;
-                                                        Q(s.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                                        var E = a === e;
-                                                      } else var E = true;
+                                                        te(i.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                                        var D = a === e;
+                                                      } else var D = true;
                                                     }
                                                   }
                                                 }
@@ -46687,447 +46687,447 @@ function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
                                             }
                                           }
                                         }
-                                      } else return l.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
-                                      var $ = x === e;
-                                    } else var $ = true;
-                                    if ($) if (n.procrustes !== void 0) {
-                                      let s = n.procrustes;
-                                      const x = e;
-                                      if (e === x) if (s && typeof s == "object" && !Array.isArray(s)) {
-                                        let I;
-                                        if (s.alignedCosineMean === void 0 && (I = "alignedCosineMean") || s.reason === void 0 && (I = "reason")) return l.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: I } }], false;
+                                      } else return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
+                                      var x = q === e;
+                                    } else var x = true;
+                                    if (x) if (n.procrustes !== void 0) {
+                                      let i = n.procrustes;
+                                      const q = e;
+                                      if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                        let R;
+                                        if (i.alignedCosineMean === void 0 && (R = "alignedCosineMean") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: R } }], false;
                                         {
-                                          const o = e;
-                                          for (const a in s) if (!(a === "alignedCosineMean" || a === "reason")) {
-                                            return l.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                          const p = e;
+                                          for (const a in i) if (!(a === "alignedCosineMean" || a === "reason")) {
+                                            return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (o === e) {
-                                            if (s.alignedCosineMean !== void 0) {
+                                          if (p === e) {
+                                            if (i.alignedCosineMean !== void 0) {
                                               const a = e;
-                                              M(s.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: s, parentDataProperty: "alignedCosineMean", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                              var Z = a === e;
-                                            } else var Z = true;
-                                            if (Z) if (s.reason !== void 0) {
+                                              E(i.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: i, parentDataProperty: "alignedCosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                              var _ = a === e;
+                                            } else var _ = true;
+                                            if (_) if (i.reason !== void 0) {
                                               const a = e;
-                                              Q(s.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: s, parentDataProperty: "reason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                              var Z = a === e;
-                                            } else var Z = true;
+                                              te(i.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                              var _ = a === e;
+                                            } else var _ = true;
                                           }
                                         }
-                                      } else return l.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
-                                      var $ = x === e;
-                                    } else var $ = true;
+                                      } else return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
+                                      var x = q === e;
+                                    } else var x = true;
                                   }
                                 }
                               }
                             }
                           }
                         }
-                      } else return l.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                      var c = le === e;
-                    } else var c = true;
-                    if (c) {
-                      if (i.maps !== void 0) {
-                        let n = i.maps;
-                        const le = e, sr = e;
-                        let q = false;
-                        const $e = e;
+                      } else return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                      var d = ge === e;
+                    } else var d = true;
+                    if (d) {
+                      if (s.maps !== void 0) {
+                        let n = s.maps;
+                        const ge = e, nr = e;
+                        let F = false;
+                        const qe = e;
                         if (n !== null) {
-                          const T = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                          r === null ? r = [T] : r.push(T), e++;
+                          const X = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                          r === null ? r = [X] : r.push(X), e++;
                         }
-                        var Xe = $e === e;
-                        q = q || Xe;
-                        const s = e;
-                        if (e === s) if (n && typeof n == "object" && !Array.isArray(n)) {
-                          let T;
-                          if (n.method === void 0 && (T = "method") || n.total === void 0 && (T = "total") || n.sampled === void 0 && (T = "sampled") || n.clusters === void 0 && (T = "clusters") || n.points === void 0 && (T = "points") || n.reference === void 0 && (T = "reference") || n.candidate === void 0 && (T = "candidate") || n.joint === void 0 && (T = "joint")) {
-                            const I = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: T } };
-                            r === null ? r = [I] : r.push(I), e++;
+                        var rr = qe === e;
+                        F = F || rr;
+                        const i = e;
+                        if (e === i) if (n && typeof n == "object" && !Array.isArray(n)) {
+                          let X;
+                          if (n.method === void 0 && (X = "method") || n.total === void 0 && (X = "total") || n.sampled === void 0 && (X = "sampled") || n.clusters === void 0 && (X = "clusters") || n.points === void 0 && (X = "points") || n.reference === void 0 && (X = "reference") || n.candidate === void 0 && (X = "candidate") || n.joint === void 0 && (X = "joint")) {
+                            const R = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: X } };
+                            r === null ? r = [R] : r.push(R), e++;
                           } else {
-                            const I = e;
-                            for (const o in n) if (!(o === "method" || o === "total" || o === "sampled" || o === "clusters" || o === "points" || o === "reference" || o === "candidate" || o === "joint")) {
-                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
+                            const R = e;
+                            for (const p in n) if (!(p === "method" || p === "total" || p === "sampled" || p === "clusters" || p === "points" || p === "reference" || p === "candidate" || p === "joint")) {
+                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } };
                               r === null ? r = [a] : r.push(a), e++;
                               break;
                             }
-                            if (I === e) {
+                            if (R === e) {
                               if (n.method !== void 0) {
-                                let o = n.method;
+                                let p = n.method;
                                 const a = e;
-                                if (e === a) if (typeof o == "string") {
-                                  if (ne(o) > 300) {
-                                    const S = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
-                                    r === null ? r = [S] : r.push(S), e++;
+                                if (e === a) if (typeof p == "string") {
+                                  if (ae(p) > 300) {
+                                    const K = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
+                                    r === null ? r = [K] : r.push(K), e++;
                                   }
                                 } else {
-                                  const S = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
-                                  r === null ? r = [S] : r.push(S), e++;
+                                  const K = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
+                                  r === null ? r = [K] : r.push(K), e++;
                                 }
-                                var O = a === e;
-                              } else var O = true;
-                              if (O) {
+                                var k = a === e;
+                              } else var k = true;
+                              if (k) {
                                 if (n.total !== void 0) {
-                                  let o = n.total;
+                                  let p = n.total;
                                   const a = e;
-                                  if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) {
-                                    const V = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
-                                    r === null ? r = [V] : r.push(V), e++;
+                                  if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) {
+                                    const M = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
+                                    r === null ? r = [M] : r.push(M), e++;
                                   }
-                                  if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) {
-                                    const V = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-                                    r === null ? r = [V] : r.push(V), e++;
+                                  if (e === a && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) {
+                                    const M = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+                                    r === null ? r = [M] : r.push(M), e++;
                                   }
-                                  var O = a === e;
-                                } else var O = true;
-                                if (O) {
+                                  var k = a === e;
+                                } else var k = true;
+                                if (k) {
                                   if (n.sampled !== void 0) {
-                                    const o = e;
+                                    const p = e;
                                     if (typeof n.sampled != "boolean") {
-                                      const S = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
-                                      r === null ? r = [S] : r.push(S), e++;
+                                      const K = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
+                                      r === null ? r = [K] : r.push(K), e++;
                                     }
-                                    var O = o === e;
-                                  } else var O = true;
-                                  if (O) {
+                                    var k = p === e;
+                                  } else var k = true;
+                                  if (k) {
                                     if (n.clusters !== void 0) {
-                                      let o = n.clusters;
+                                      let p = n.clusters;
                                       const a = e;
-                                      if (e === a) if (Array.isArray(o)) if (o.length > 1e4) {
-                                        const V = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-                                        r === null ? r = [V] : r.push(V), e++;
+                                      if (e === a) if (Array.isArray(p)) if (p.length > 1e4) {
+                                        const M = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+                                        r === null ? r = [M] : r.push(M), e++;
                                       } else {
-                                        var Ge = true;
-                                        const V = o.length;
-                                        for (let w = 0; w < V; w++) {
-                                          let u = o[w];
-                                          const p = e;
-                                          if (e === p) if (typeof u == "string") {
-                                            if (ne(u) > 4096) {
-                                              const P = { instancePath: t + "/maps/clusters/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
-                                              r === null ? r = [P] : r.push(P), e++;
+                                        var G = true;
+                                        const M = p.length;
+                                        for (let N = 0; N < M; N++) {
+                                          let h = p[N];
+                                          const l = e;
+                                          if (e === l) if (typeof h == "string") {
+                                            if (ae(h) > 4096) {
+                                              const w = { instancePath: t + "/maps/clusters/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
+                                              r === null ? r = [w] : r.push(w), e++;
                                             }
                                           } else {
-                                            const P = { instancePath: t + "/maps/clusters/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
-                                            r === null ? r = [P] : r.push(P), e++;
+                                            const w = { instancePath: t + "/maps/clusters/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [w] : r.push(w), e++;
                                           }
-                                          var Ge = p === e;
-                                          if (!Ge) break;
+                                          var G = l === e;
+                                          if (!G) break;
                                         }
                                       }
                                       else {
-                                        const V = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
-                                        r === null ? r = [V] : r.push(V), e++;
+                                        const M = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
+                                        r === null ? r = [M] : r.push(M), e++;
                                       }
-                                      var O = a === e;
-                                    } else var O = true;
-                                    if (O) {
+                                      var k = a === e;
+                                    } else var k = true;
+                                    if (k) {
                                       if (n.points !== void 0) {
-                                        let o = n.points;
+                                        let p = n.points;
                                         const a = e;
-                                        if (e === a) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                          let V;
-                                          if (o.ids === void 0 && (V = "ids") || o.text === void 0 && (V = "text") || o.cluster === void 0 && (V = "cluster") || o.overlap === void 0 && (V = "overlap") || o.query === void 0 && (V = "query")) {
-                                            const w = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: V } };
-                                            r === null ? r = [w] : r.push(w), e++;
+                                        if (e === a) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                          let M;
+                                          if (p.ids === void 0 && (M = "ids") || p.text === void 0 && (M = "text") || p.cluster === void 0 && (M = "cluster") || p.overlap === void 0 && (M = "overlap") || p.query === void 0 && (M = "query")) {
+                                            const N = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: M } };
+                                            r === null ? r = [N] : r.push(N), e++;
                                           } else {
-                                            const w = e;
-                                            for (const u in o) if (!(u === "ids" || u === "text" || u === "cluster" || u === "overlap" || u === "query")) {
-                                              const p = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } };
-                                              r === null ? r = [p] : r.push(p), e++;
+                                            const N = e;
+                                            for (const h in p) if (!(h === "ids" || h === "text" || h === "cluster" || h === "overlap" || h === "query")) {
+                                              const l = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } };
+                                              r === null ? r = [l] : r.push(l), e++;
                                               break;
                                             }
-                                            if (w === e) {
-                                              if (o.ids !== void 0) {
-                                                let u = o.ids;
-                                                const p = e;
-                                                if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
-                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                  r === null ? r = [j] : r.push(j), e++;
+                                            if (N === e) {
+                                              if (p.ids !== void 0) {
+                                                let h = p.ids;
+                                                const l = e;
+                                                if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
+                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                  r === null ? r = [A] : r.push(A), e++;
                                                 } else {
-                                                  var _e2 = true;
-                                                  const j = u.length;
-                                                  for (let P = 0; P < j; P++) {
-                                                    const g = e;
-                                                    Y(u[P], { instancePath: t + "/maps/points/ids/" + P, parentData: u, parentDataProperty: P, rootData: f, dynamicAnchors: m }) || (r = r === null ? Y.errors : r.concat(Y.errors), e = r.length);
-                                                    var _e2 = g === e;
-                                                    if (!_e2) break;
+                                                  var P = true;
+                                                  const A = h.length;
+                                                  for (let w = 0; w < A; w++) {
+                                                    const b = e;
+                                                    oe(h[w], { instancePath: t + "/maps/points/ids/" + w, parentData: h, parentDataProperty: w, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                    var P = b === e;
+                                                    if (!P) break;
                                                   }
                                                 }
                                                 else {
-                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
-                                                  r === null ? r = [j] : r.push(j), e++;
+                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
+                                                  r === null ? r = [A] : r.push(A), e++;
                                                 }
-                                                var G = p === e;
-                                              } else var G = true;
-                                              if (G) {
-                                                if (o.text !== void 0) {
-                                                  let u = o.text;
-                                                  const p = e;
-                                                  if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
-                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                var Y = l === e;
+                                              } else var Y = true;
+                                              if (Y) {
+                                                if (p.text !== void 0) {
+                                                  let h = p.text;
+                                                  const l = e;
+                                                  if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
+                                                    const w = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                    r === null ? r = [w] : r.push(w), e++;
                                                   } else {
-                                                    var xe = true;
-                                                    const P = u.length;
-                                                    for (let g = 0; g < P; g++) {
-                                                      let b = u[g];
-                                                      const D = e;
-                                                      if (typeof b != "string" && b !== null) {
-                                                        const N = { instancePath: t + "/maps/points/text/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: ie.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
-                                                        r === null ? r = [N] : r.push(N), e++;
+                                                    var be = true;
+                                                    const w = h.length;
+                                                    for (let b = 0; b < w; b++) {
+                                                      let O = h[b];
+                                                      const I = e;
+                                                      if (typeof O != "string" && O !== null) {
+                                                        const C = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: ce.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
+                                                        r === null ? r = [C] : r.push(C), e++;
                                                       }
-                                                      if (e === D && typeof b == "string" && ne(b) > 200) {
-                                                        const N = { instancePath: t + "/maps/points/text/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
-                                                        r === null ? r = [N] : r.push(N), e++;
+                                                      if (e === I && typeof O == "string" && ae(O) > 200) {
+                                                        const C = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                                        r === null ? r = [C] : r.push(C), e++;
                                                       }
-                                                      var xe = D === e;
-                                                      if (!xe) break;
+                                                      var be = I === e;
+                                                      if (!be) break;
                                                     }
                                                   }
                                                   else {
-                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/type", keyword: "type", params: { type: "array" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                    const w = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/type", keyword: "type", params: { type: "array" } };
+                                                    r === null ? r = [w] : r.push(w), e++;
                                                   }
-                                                  var G = p === e;
-                                                } else var G = true;
-                                                if (G) {
-                                                  if (o.cluster !== void 0) {
-                                                    let u = o.cluster;
-                                                    const p = e;
-                                                    if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
-                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                      r === null ? r = [P] : r.push(P), e++;
+                                                  var Y = l === e;
+                                                } else var Y = true;
+                                                if (Y) {
+                                                  if (p.cluster !== void 0) {
+                                                    let h = p.cluster;
+                                                    const l = e;
+                                                    if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
+                                                      const w = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [w] : r.push(w), e++;
                                                     } else {
-                                                      var F = true;
-                                                      const P = u.length;
-                                                      for (let g = 0; g < P; g++) {
-                                                        let b = u[g];
-                                                        const D = e;
-                                                        if (!(typeof b == "number" && !(b % 1) && !isNaN(b) && isFinite(b))) {
-                                                          const N = { instancePath: t + "/maps/points/cluster/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [N] : r.push(N), e++;
+                                                      var T = true;
+                                                      const w = h.length;
+                                                      for (let b = 0; b < w; b++) {
+                                                        let O = h[b];
+                                                        const I = e;
+                                                        if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) {
+                                                          const C = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [C] : r.push(C), e++;
                                                         }
-                                                        if (e === D && typeof b == "number" && isFinite(b) && (b < 0 || isNaN(b))) {
-                                                          const N = { instancePath: t + "/maps/points/cluster/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [N] : r.push(N), e++;
+                                                        if (e === I && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) {
+                                                          const C = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [C] : r.push(C), e++;
                                                         }
-                                                        var F = D === e;
-                                                        if (!F) break;
+                                                        var T = I === e;
+                                                        if (!T) break;
                                                       }
                                                     }
                                                     else {
-                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/type", keyword: "type", params: { type: "array" } };
-                                                      r === null ? r = [P] : r.push(P), e++;
+                                                      const w = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [w] : r.push(w), e++;
                                                     }
-                                                    var G = p === e;
-                                                  } else var G = true;
-                                                  if (G) {
-                                                    if (o.overlap !== void 0) {
-                                                      let u = o.overlap;
-                                                      const p = e;
-                                                      if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
-                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                    var Y = l === e;
+                                                  } else var Y = true;
+                                                  if (Y) {
+                                                    if (p.overlap !== void 0) {
+                                                      let h = p.overlap;
+                                                      const l = e;
+                                                      if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
+                                                        const w = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [w] : r.push(w), e++;
                                                       } else {
-                                                        var me = true;
-                                                        const P = u.length;
-                                                        for (let g = 0; g < P; g++) {
-                                                          let b = u[g];
-                                                          const D = e, B = e;
-                                                          let N = false;
-                                                          const X = e;
-                                                          K(b, { instancePath: t + "/maps/points/overlap/" + g, parentData: u, parentDataProperty: g, rootData: f, dynamicAnchors: m }) || (r = r === null ? K.errors : r.concat(K.errors), e = r.length);
-                                                          var ze = X === e;
-                                                          N = N || ze;
-                                                          const Ze = e;
-                                                          if (b !== null) {
-                                                            const Le = { instancePath: t + "/maps/points/overlap/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                            r === null ? r = [Le] : r.push(Le), e++;
+                                                        var S = true;
+                                                        const w = h.length;
+                                                        for (let b = 0; b < w; b++) {
+                                                          let O = h[b];
+                                                          const I = e, re = e;
+                                                          let C = false;
+                                                          const ne = e;
+                                                          ee(O, { instancePath: t + "/maps/points/overlap/" + b, parentData: h, parentDataProperty: b, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                          var Ee = ne === e;
+                                                          C = C || Ee;
+                                                          const Ke = e;
+                                                          if (O !== null) {
+                                                            const Re = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                            r === null ? r = [Re] : r.push(Re), e++;
                                                           }
-                                                          var ze = Ze === e;
-                                                          if (N = N || ze, N) e = B, r !== null && (B ? r.length = B : r = null);
+                                                          var Ee = Ke === e;
+                                                          if (C = C || Ee, C) e = re, r !== null && (re ? r.length = re : r = null);
                                                           else {
-                                                            const Le = { instancePath: t + "/maps/points/overlap/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
-                                                            r === null ? r = [Le] : r.push(Le), e++;
+                                                            const Re = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
+                                                            r === null ? r = [Re] : r.push(Re), e++;
                                                           }
-                                                          var me = D === e;
-                                                          if (!me) break;
+                                                          var S = I === e;
+                                                          if (!S) break;
                                                         }
                                                       }
                                                       else {
-                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/type", keyword: "type", params: { type: "array" } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                        const w = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [w] : r.push(w), e++;
                                                       }
-                                                      var G = p === e;
-                                                    } else var G = true;
-                                                    if (G) if (o.query !== void 0) {
-                                                      let u = o.query;
-                                                      const p = e;
-                                                      if (e === p) if (Array.isArray(u)) if (u.length > 5e3) {
-                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                      var Y = l === e;
+                                                    } else var Y = true;
+                                                    if (Y) if (p.query !== void 0) {
+                                                      let h = p.query;
+                                                      const l = e;
+                                                      if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
+                                                        const w = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [w] : r.push(w), e++;
                                                       } else {
-                                                        var Be = true;
-                                                        const P = u.length;
-                                                        for (let g = 0; g < P; g++) {
-                                                          let b = u[g];
-                                                          const D = e;
-                                                          if (!(typeof b == "number" && !(b % 1) && !isNaN(b) && isFinite(b)) && b !== null) {
-                                                            const N = { instancePath: t + "/maps/points/query/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: ie.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
-                                                            r === null ? r = [N] : r.push(N), e++;
+                                                        var Ge = true;
+                                                        const w = h.length;
+                                                        for (let b = 0; b < w; b++) {
+                                                          let O = h[b];
+                                                          const I = e;
+                                                          if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O)) && O !== null) {
+                                                            const C = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: ce.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
+                                                            r === null ? r = [C] : r.push(C), e++;
                                                           }
-                                                          if (e === D && typeof b == "number" && isFinite(b) && (b < 0 || isNaN(b))) {
-                                                            const N = { instancePath: t + "/maps/points/query/" + g, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                            r === null ? r = [N] : r.push(N), e++;
+                                                          if (e === I && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) {
+                                                            const C = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            r === null ? r = [C] : r.push(C), e++;
                                                           }
-                                                          var Be = D === e;
-                                                          if (!Be) break;
+                                                          var Ge = I === e;
+                                                          if (!Ge) break;
                                                         }
                                                       }
                                                       else {
-                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/type", keyword: "type", params: { type: "array" } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                        const w = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [w] : r.push(w), e++;
                                                       }
-                                                      var G = p === e;
-                                                    } else var G = true;
+                                                      var Y = l === e;
+                                                    } else var Y = true;
                                                   }
                                                 }
                                               }
                                             }
                                           }
                                         } else {
-                                          const V = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
-                                          r === null ? r = [V] : r.push(V), e++;
+                                          const M = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
+                                          r === null ? r = [M] : r.push(M), e++;
                                         }
-                                        var O = a === e;
-                                      } else var O = true;
-                                      if (O) {
+                                        var k = a === e;
+                                      } else var k = true;
+                                      if (k) {
                                         if (n.reference !== void 0) {
-                                          const o = e;
-                                          pe(n.reference, { instancePath: t + "/maps/reference", parentData: n, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
-                                          var O = o === e;
-                                        } else var O = true;
-                                        if (O) {
+                                          const p = e;
+                                          he(n.reference, { instancePath: t + "/maps/reference", parentData: n, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                          var k = p === e;
+                                        } else var k = true;
+                                        if (k) {
                                           if (n.candidate !== void 0) {
-                                            const o = e;
-                                            pe(n.candidate, { instancePath: t + "/maps/candidate", parentData: n, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
-                                            var O = o === e;
-                                          } else var O = true;
-                                          if (O) if (n.joint !== void 0) {
-                                            let o = n.joint;
-                                            const a = e, S = e;
-                                            let V = false;
-                                            const w = e;
-                                            if (o !== null) {
-                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [j] : r.push(j), e++;
+                                            const p = e;
+                                            he(n.candidate, { instancePath: t + "/maps/candidate", parentData: n, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                            var k = p === e;
+                                          } else var k = true;
+                                          if (k) if (n.joint !== void 0) {
+                                            let p = n.joint;
+                                            const a = e, K = e;
+                                            let M = false;
+                                            const N = e;
+                                            if (p !== null) {
+                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [A] : r.push(A), e++;
                                             }
-                                            var We = w === e;
-                                            V = V || We;
-                                            const u = e;
-                                            if (e === u) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                              let j;
-                                              if (o.points === void 0 && (j = "points") || o.reference === void 0 && (j = "reference") || o.candidate === void 0 && (j = "candidate") || o.moved === void 0 && (j = "moved")) {
-                                                const P = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: j } };
-                                                r === null ? r = [P] : r.push(P), e++;
+                                            var er = N === e;
+                                            M = M || er;
+                                            const h = e;
+                                            if (e === h) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                              let A;
+                                              if (p.points === void 0 && (A = "points") || p.reference === void 0 && (A = "reference") || p.candidate === void 0 && (A = "candidate") || p.moved === void 0 && (A = "moved")) {
+                                                const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: A } };
+                                                r === null ? r = [w] : r.push(w), e++;
                                               } else {
-                                                const P = e;
-                                                for (const g in o) if (!(g === "points" || g === "reference" || g === "candidate" || g === "moved")) {
-                                                  const b = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: g } };
-                                                  r === null ? r = [b] : r.push(b), e++;
+                                                const w = e;
+                                                for (const b in p) if (!(b === "points" || b === "reference" || b === "candidate" || b === "moved")) {
+                                                  const O = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } };
+                                                  r === null ? r = [O] : r.push(O), e++;
                                                   break;
                                                 }
-                                                if (P === e) {
-                                                  if (o.points !== void 0) {
-                                                    let g = o.points;
-                                                    const b = e;
-                                                    if (e === b) if (Array.isArray(g)) if (g.length > 5e3) {
-                                                      const D = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                      r === null ? r = [D] : r.push(D), e++;
+                                                if (w === e) {
+                                                  if (p.points !== void 0) {
+                                                    let b = p.points;
+                                                    const O = e;
+                                                    if (e === O) if (Array.isArray(b)) if (b.length > 5e3) {
+                                                      const I = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [I] : r.push(I), e++;
                                                     } else {
-                                                      var ge = true;
-                                                      const D = g.length;
-                                                      for (let B = 0; B < D; B++) {
-                                                        let N = g[B];
-                                                        const X = e;
-                                                        if (!(typeof N == "number" && !(N % 1) && !isNaN(N) && isFinite(N))) {
-                                                          const He = { instancePath: t + "/maps/joint/points/" + B, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [He] : r.push(He), e++;
+                                                      var Oe = true;
+                                                      const I = b.length;
+                                                      for (let re = 0; re < I; re++) {
+                                                        let C = b[re];
+                                                        const ne = e;
+                                                        if (!(typeof C == "number" && !(C % 1) && !isNaN(C) && isFinite(C))) {
+                                                          const Xe = { instancePath: t + "/maps/joint/points/" + re, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [Xe] : r.push(Xe), e++;
                                                         }
-                                                        if (e === X && typeof N == "number" && isFinite(N) && (N < 0 || isNaN(N))) {
-                                                          const He = { instancePath: t + "/maps/joint/points/" + B, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [He] : r.push(He), e++;
+                                                        if (e === ne && typeof C == "number" && isFinite(C) && (C < 0 || isNaN(C))) {
+                                                          const Xe = { instancePath: t + "/maps/joint/points/" + re, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [Xe] : r.push(Xe), e++;
                                                         }
-                                                        var ge = X === e;
-                                                        if (!ge) break;
+                                                        var Oe = ne === e;
+                                                        if (!Oe) break;
                                                       }
                                                     }
                                                     else {
-                                                      const D = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
-                                                      r === null ? r = [D] : r.push(D), e++;
+                                                      const I = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [I] : r.push(I), e++;
                                                     }
-                                                    var Pe = b === e;
-                                                  } else var Pe = true;
-                                                  if (Pe) {
-                                                    if (o.reference !== void 0) {
-                                                      const g = e;
-                                                      pe(o.reference, { instancePath: t + "/maps/joint/reference", parentData: o, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
-                                                      var Pe = g === e;
-                                                    } else var Pe = true;
-                                                    if (Pe) {
-                                                      if (o.candidate !== void 0) {
-                                                        const g = e;
-                                                        pe(o.candidate, { instancePath: t + "/maps/joint/candidate", parentData: o, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? pe.errors : r.concat(pe.errors), e = r.length);
-                                                        var Pe = g === e;
-                                                      } else var Pe = true;
-                                                      if (Pe) if (o.moved !== void 0) {
-                                                        let g = o.moved;
+                                                    var xe = O === e;
+                                                  } else var xe = true;
+                                                  if (xe) {
+                                                    if (p.reference !== void 0) {
+                                                      const b = e;
+                                                      he(p.reference, { instancePath: t + "/maps/joint/reference", parentData: p, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                      var xe = b === e;
+                                                    } else var xe = true;
+                                                    if (xe) {
+                                                      if (p.candidate !== void 0) {
                                                         const b = e;
-                                                        if (e === b) if (Array.isArray(g)) if (g.length > 5e3) {
-                                                          const B = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                          r === null ? r = [B] : r.push(B), e++;
+                                                        he(p.candidate, { instancePath: t + "/maps/joint/candidate", parentData: p, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
+                                                        var xe = b === e;
+                                                      } else var xe = true;
+                                                      if (xe) if (p.moved !== void 0) {
+                                                        let b = p.moved;
+                                                        const O = e;
+                                                        if (e === O) if (Array.isArray(b)) if (b.length > 5e3) {
+                                                          const re = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                          r === null ? r = [re] : r.push(re), e++;
                                                         } else {
-                                                          var nr = true;
-                                                          const B = g.length;
-                                                          for (let N = 0; N < B; N++) {
-                                                            let X = g[N];
-                                                            const Ze = e;
-                                                            if (!(typeof X == "number" && !(X % 1) && !isNaN(X) && isFinite(X))) {
-                                                              const Le = { instancePath: t + "/maps/joint/moved/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
-                                                              r === null ? r = [Le] : r.push(Le), e++;
+                                                          var lr = true;
+                                                          const re = b.length;
+                                                          for (let C = 0; C < re; C++) {
+                                                            let ne = b[C];
+                                                            const Ke = e;
+                                                            if (!(typeof ne == "number" && !(ne % 1) && !isNaN(ne) && isFinite(ne))) {
+                                                              const Re = { instancePath: t + "/maps/joint/moved/" + C, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
+                                                              r === null ? r = [Re] : r.push(Re), e++;
                                                             }
-                                                            if (e === Ze && typeof X == "number" && isFinite(X) && (X < 0 || isNaN(X))) {
-                                                              const Le = { instancePath: t + "/maps/joint/moved/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                              r === null ? r = [Le] : r.push(Le), e++;
+                                                            if (e === Ke && typeof ne == "number" && isFinite(ne) && (ne < 0 || isNaN(ne))) {
+                                                              const Re = { instancePath: t + "/maps/joint/moved/" + C, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                              r === null ? r = [Re] : r.push(Re), e++;
                                                             }
-                                                            var nr = Ze === e;
-                                                            if (!nr) break;
+                                                            var lr = Ke === e;
+                                                            if (!lr) break;
                                                           }
                                                         }
                                                         else {
-                                                          const B = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
-                                                          r === null ? r = [B] : r.push(B), e++;
+                                                          const re = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
+                                                          r === null ? r = [re] : r.push(re), e++;
                                                         }
-                                                        var Pe = b === e;
-                                                      } else var Pe = true;
+                                                        var xe = O === e;
+                                                      } else var xe = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             } else {
-                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                              r === null ? r = [j] : r.push(j), e++;
+                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                              r === null ? r = [A] : r.push(A), e++;
                                             }
-                                            var We = u === e;
-                                            if (V = V || We, V) e = S, r !== null && (S ? r.length = S : r = null);
+                                            var er = h === e;
+                                            if (M = M || er, M) e = K, r !== null && (K ? r.length = K : r = null);
                                             else {
-                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [j] : r.push(j), e++;
+                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [A] : r.push(A), e++;
                                             }
-                                            var O = a === e;
-                                          } else var O = true;
+                                            var k = a === e;
+                                          } else var k = true;
                                         }
                                       }
                                     }
@@ -47137,191 +47137,191 @@ function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
                             }
                           }
                         } else {
-                          const T = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                          r === null ? r = [T] : r.push(T), e++;
+                          const X = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                          r === null ? r = [X] : r.push(X), e++;
                         }
-                        var Xe = s === e;
-                        if (q = q || Xe, q) e = sr, r !== null && (sr ? r.length = sr : r = null);
+                        var rr = i === e;
+                        if (F = F || rr, F) e = nr, r !== null && (nr ? r.length = nr : r = null);
                         else {
-                          const T = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
-                          return r === null ? r = [T] : r.push(T), e++, l.errors = r, false;
+                          const X = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
+                          return r === null ? r = [X] : r.push(X), e++, m.errors = r, false;
                         }
-                        var c = le === e;
-                      } else var c = true;
-                      if (c) {
-                        if (i.bump !== void 0) {
-                          let n = i.bump;
-                          const le = e;
-                          if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
-                            let q;
-                            if (n.declared === void 0 && (q = "declared") || n.declaredSource === void 0 && (q = "declaredSource") || n.fromManifests === void 0 && (q = "fromManifests") || n.requiredByVectors === void 0 && (q = "requiredByVectors") || n.required === void 0 && (q = "required") || n.final === void 0 && (q = "final") || n.underDeclared === void 0 && (q = "underDeclared") || n.reasons === void 0 && (q = "reasons") || n.limitations === void 0 && (q = "limitations") || n.changes === void 0 && (q = "changes") || n.referenceVersion === void 0 && (q = "referenceVersion") || n.candidateVersion === void 0 && (q = "candidateVersion") || n.nextVersion === void 0 && (q = "nextVersion") || n.nextVersionReason === void 0 && (q = "nextVersionReason")) return l.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: q } }], false;
+                        var d = ge === e;
+                      } else var d = true;
+                      if (d) {
+                        if (s.bump !== void 0) {
+                          let n = s.bump;
+                          const ge = e;
+                          if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
+                            let F;
+                            if (n.declared === void 0 && (F = "declared") || n.declaredSource === void 0 && (F = "declaredSource") || n.fromManifests === void 0 && (F = "fromManifests") || n.requiredByVectors === void 0 && (F = "requiredByVectors") || n.required === void 0 && (F = "required") || n.final === void 0 && (F = "final") || n.underDeclared === void 0 && (F = "underDeclared") || n.reasons === void 0 && (F = "reasons") || n.limitations === void 0 && (F = "limitations") || n.changes === void 0 && (F = "changes") || n.referenceVersion === void 0 && (F = "referenceVersion") || n.candidateVersion === void 0 && (F = "candidateVersion") || n.nextVersion === void 0 && (F = "nextVersion") || n.nextVersionReason === void 0 && (F = "nextVersionReason")) return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: F } }], false;
                             {
-                              const $e = e;
-                              for (const s in n) if (!Je.call(ie.properties.bump.properties, s)) {
-                                return l.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                              const qe = e;
+                              for (const i in n) if (!Je.call(ce.properties.bump.properties, i)) {
+                                return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                                 break;
                               }
-                              if ($e === e) {
+                              if (qe === e) {
                                 if (n.declared !== void 0) {
-                                  const s = e;
-                                  Me(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: f, dynamicAnchors: m }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                  var z = s === e;
-                                } else var z = true;
-                                if (z) {
+                                  const i = e;
+                                  Ze(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
+                                  var Q = i === e;
+                                } else var Q = true;
+                                if (Q) {
                                   if (n.declaredSource !== void 0) {
-                                    let s = n.declaredSource;
-                                    const x = e;
-                                    if (!(s === "flag" || s === "manifest versions" || s === null)) return l.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: ie.properties.bump.properties.declaredSource.enum } }], false;
-                                    var z = x === e;
-                                  } else var z = true;
-                                  if (z) {
+                                    let i = n.declaredSource;
+                                    const q = e;
+                                    if (!(i === "flag" || i === "manifest versions" || i === null)) return m.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: ce.properties.bump.properties.declaredSource.enum } }], false;
+                                    var Q = q === e;
+                                  } else var Q = true;
+                                  if (Q) {
                                     if (n.fromManifests !== void 0) {
-                                      const s = e;
-                                      Me(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: f, dynamicAnchors: m }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                      var z = s === e;
-                                    } else var z = true;
-                                    if (z) {
+                                      const i = e;
+                                      Ze(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
+                                      var Q = i === e;
+                                    } else var Q = true;
+                                    if (Q) {
                                       if (n.requiredByVectors !== void 0) {
-                                        const s = e;
-                                        se(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
-                                        var z = s === e;
-                                      } else var z = true;
-                                      if (z) {
+                                        const i = e;
+                                        me(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                        var Q = i === e;
+                                      } else var Q = true;
+                                      if (Q) {
                                         if (n.required !== void 0) {
-                                          const s = e;
-                                          se(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
-                                          var z = s === e;
-                                        } else var z = true;
-                                        if (z) {
+                                          const i = e;
+                                          me(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                          var Q = i === e;
+                                        } else var Q = true;
+                                        if (Q) {
                                           if (n.final !== void 0) {
-                                            const s = e;
-                                            se(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
-                                            var z = s === e;
-                                          } else var z = true;
-                                          if (z) {
+                                            const i = e;
+                                            me(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                            var Q = i === e;
+                                          } else var Q = true;
+                                          if (Q) {
                                             if (n.underDeclared !== void 0) {
-                                              const s = e;
-                                              if (typeof n.underDeclared != "boolean") return l.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
-                                              var z = s === e;
-                                            } else var z = true;
-                                            if (z) {
+                                              const i = e;
+                                              if (typeof n.underDeclared != "boolean") return m.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
+                                              var Q = i === e;
+                                            } else var Q = true;
+                                            if (Q) {
                                               if (n.reasons !== void 0) {
-                                                let s = n.reasons;
-                                                const x = e;
-                                                if (e === x) if (Array.isArray(s)) {
-                                                  if (s.length > 100) return l.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                let i = n.reasons;
+                                                const q = e;
+                                                if (e === q) if (Array.isArray(i)) {
+                                                  if (i.length > 100) return m.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                   {
-                                                    var or = true;
-                                                    const I = s.length;
-                                                    for (let o = 0; o < I; o++) {
+                                                    var dr = true;
+                                                    const R = i.length;
+                                                    for (let p = 0; p < R; p++) {
                                                       const a = e;
-                                                      be(s[o], { instancePath: t + "/bump/reasons/" + o, parentData: s, parentDataProperty: o, rootData: f, dynamicAnchors: m }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
-                                                      var or = a === e;
-                                                      if (!or) break;
+                                                      De(i[p], { instancePath: t + "/bump/reasons/" + p, parentData: i, parentDataProperty: p, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                      var dr = a === e;
+                                                      if (!dr) break;
                                                     }
                                                   }
-                                                } else return l.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
-                                                var z = x === e;
-                                              } else var z = true;
-                                              if (z) {
+                                                } else return m.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
+                                                var Q = q === e;
+                                              } else var Q = true;
+                                              if (Q) {
                                                 if (n.limitations !== void 0) {
-                                                  let s = n.limitations;
-                                                  const x = e;
-                                                  if (e === x) if (Array.isArray(s)) {
-                                                    if (s.length > 100) return l.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                  let i = n.limitations;
+                                                  const q = e;
+                                                  if (e === q) if (Array.isArray(i)) {
+                                                    if (i.length > 100) return m.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                     {
-                                                      var pr = true;
-                                                      const I = s.length;
-                                                      for (let o = 0; o < I; o++) {
+                                                      var mr = true;
+                                                      const R = i.length;
+                                                      for (let p = 0; p < R; p++) {
                                                         const a = e;
-                                                        be(s[o], { instancePath: t + "/bump/limitations/" + o, parentData: s, parentDataProperty: o, rootData: f, dynamicAnchors: m }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
-                                                        var pr = a === e;
-                                                        if (!pr) break;
+                                                        De(i[p], { instancePath: t + "/bump/limitations/" + p, parentData: i, parentDataProperty: p, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                        var mr = a === e;
+                                                        if (!mr) break;
                                                       }
                                                     }
-                                                  } else return l.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var z = x === e;
-                                                } else var z = true;
-                                                if (z) {
+                                                  } else return m.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var Q = q === e;
+                                                } else var Q = true;
+                                                if (Q) {
                                                   if (n.changes !== void 0) {
-                                                    let s = n.changes;
-                                                    const x = e;
-                                                    if (e === x) if (Array.isArray(s)) {
-                                                      var lr = true;
-                                                      const I = s.length;
-                                                      for (let o = 0; o < I; o++) {
-                                                        let a = s[o];
-                                                        const S = e;
-                                                        if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                          let w;
-                                                          if (a.section === void 0 && (w = "section") || a.path === void 0 && (w = "path")) return l.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                                    let i = n.changes;
+                                                    const q = e;
+                                                    if (e === q) if (Array.isArray(i)) {
+                                                      var fr = true;
+                                                      const R = i.length;
+                                                      for (let p = 0; p < R; p++) {
+                                                        let a = i[p];
+                                                        const K = e;
+                                                        if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                          let N;
+                                                          if (a.section === void 0 && (N = "section") || a.path === void 0 && (N = "path")) return m.errors = [{ instancePath: t + "/bump/changes/" + p, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: N } }], false;
                                                           {
-                                                            const u = e;
-                                                            for (const p in a) if (!(p === "section" || p === "path" || p === "reference" || p === "candidate")) {
-                                                              return l.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                            const h = e;
+                                                            for (const l in a) if (!(l === "section" || l === "path" || l === "reference" || l === "candidate")) {
+                                                              return m.errors = [{ instancePath: t + "/bump/changes/" + p, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                               break;
                                                             }
-                                                            if (u === e) {
+                                                            if (h === e) {
                                                               if (a.section !== void 0) {
-                                                                let p = a.section;
-                                                                const j = e;
-                                                                if (!(p === "architecture" || p === "extraction" || p === "training")) return l.errors = [{ instancePath: t + "/bump/changes/" + o + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: ie.properties.bump.properties.changes.items.properties.section.enum } }], false;
-                                                                var Ve = j === e;
-                                                              } else var Ve = true;
-                                                              if (Ve) {
+                                                                let l = a.section;
+                                                                const A = e;
+                                                                if (!(l === "architecture" || l === "extraction" || l === "training")) return m.errors = [{ instancePath: t + "/bump/changes/" + p + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: ce.properties.bump.properties.changes.items.properties.section.enum } }], false;
+                                                                var Me = A === e;
+                                                              } else var Me = true;
+                                                              if (Me) {
                                                                 if (a.path !== void 0) {
-                                                                  let p = a.path;
-                                                                  const j = e;
-                                                                  if (e === j) if (typeof p == "string") {
-                                                                    if (ne(p) > 4096) return l.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                                  } else return l.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
-                                                                  var Ve = j === e;
-                                                                } else var Ve = true;
-                                                                if (Ve) {
+                                                                  let l = a.path;
+                                                                  const A = e;
+                                                                  if (e === A) if (typeof l == "string") {
+                                                                    if (ae(l) > 4096) return m.errors = [{ instancePath: t + "/bump/changes/" + p + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                  } else return m.errors = [{ instancePath: t + "/bump/changes/" + p + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                                                                  var Me = A === e;
+                                                                } else var Me = true;
+                                                                if (Me) {
                                                                   if (a.reference !== void 0) {
-                                                                    const p = e;
-                                                                    Ce(a.reference, { instancePath: t + "/bump/changes/" + o + "/reference", parentData: a, parentDataProperty: "reference", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
-                                                                    var Ve = p === e;
-                                                                  } else var Ve = true;
-                                                                  if (Ve) if (a.candidate !== void 0) {
-                                                                    const p = e;
-                                                                    Ce(a.candidate, { instancePath: t + "/bump/changes/" + o + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
-                                                                    var Ve = p === e;
-                                                                  } else var Ve = true;
+                                                                    const l = e;
+                                                                    ze(a.reference, { instancePath: t + "/bump/changes/" + p + "/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
+                                                                    var Me = l === e;
+                                                                  } else var Me = true;
+                                                                  if (Me) if (a.candidate !== void 0) {
+                                                                    const l = e;
+                                                                    ze(a.candidate, { instancePath: t + "/bump/changes/" + p + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
+                                                                    var Me = l === e;
+                                                                  } else var Me = true;
                                                                 }
                                                               }
                                                             }
                                                           }
-                                                        } else return l.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                        var lr = S === e;
-                                                        if (!lr) break;
+                                                        } else return m.errors = [{ instancePath: t + "/bump/changes/" + p, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                        var fr = K === e;
+                                                        if (!fr) break;
                                                       }
-                                                    } else return l.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
-                                                    var z = x === e;
-                                                  } else var z = true;
-                                                  if (z) {
+                                                    } else return m.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
+                                                    var Q = q === e;
+                                                  } else var Q = true;
+                                                  if (Q) {
                                                     if (n.referenceVersion !== void 0) {
-                                                      const s = e;
-                                                      qe(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: f, dynamicAnchors: m }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
-                                                      var z = s === e;
-                                                    } else var z = true;
-                                                    if (z) {
+                                                      const i = e;
+                                                      Ae(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                                                      var Q = i === e;
+                                                    } else var Q = true;
+                                                    if (Q) {
                                                       if (n.candidateVersion !== void 0) {
-                                                        const s = e;
-                                                        qe(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: f, dynamicAnchors: m }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
-                                                        var z = s === e;
-                                                      } else var z = true;
-                                                      if (z) {
+                                                        const i = e;
+                                                        Ae(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                                                        var Q = i === e;
+                                                      } else var Q = true;
+                                                      if (Q) {
                                                         if (n.nextVersion !== void 0) {
-                                                          const s = e;
-                                                          qe(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: f, dynamicAnchors: m }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
-                                                          var z = s === e;
-                                                        } else var z = true;
-                                                        if (z) if (n.nextVersionReason !== void 0) {
-                                                          const s = e;
-                                                          Q(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: f, dynamicAnchors: m }) || (r = r === null ? Q.errors : r.concat(Q.errors), e = r.length);
-                                                          var z = s === e;
-                                                        } else var z = true;
+                                                          const i = e;
+                                                          Ae(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                                                          var Q = i === e;
+                                                        } else var Q = true;
+                                                        if (Q) if (n.nextVersionReason !== void 0) {
+                                                          const i = e;
+                                                          te(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                                          var Q = i === e;
+                                                        } else var Q = true;
                                                       }
                                                     }
                                                   }
@@ -47336,227 +47336,227 @@ function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
                                 }
                               }
                             }
-                          } else return l.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
-                          var c = le === e;
-                        } else var c = true;
-                        if (c) if (i.verdict !== void 0) {
-                          let n = i.verdict;
-                          const le = e;
-                          if (e === le) if (n && typeof n == "object" && !Array.isArray(n)) {
-                            let q;
-                            if (n.status === void 0 && (q = "status") || n.policyLevel === void 0 && (q = "policyLevel") || n.breaches === void 0 && (q = "breaches") || n.checks === void 0 && (q = "checks") || n.skipped === void 0 && (q = "skipped")) return l.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: q } }], false;
+                          } else return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
+                          var d = ge === e;
+                        } else var d = true;
+                        if (d) if (s.verdict !== void 0) {
+                          let n = s.verdict;
+                          const ge = e;
+                          if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
+                            let F;
+                            if (n.status === void 0 && (F = "status") || n.policyLevel === void 0 && (F = "policyLevel") || n.breaches === void 0 && (F = "breaches") || n.checks === void 0 && (F = "checks") || n.skipped === void 0 && (F = "skipped")) return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: F } }], false;
                             {
-                              const $e = e;
-                              for (const s in n) if (!(s === "status" || s === "policyLevel" || s === "breaches" || s === "checks" || s === "skipped")) {
-                                return l.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                              const qe = e;
+                              for (const i in n) if (!(i === "status" || i === "policyLevel" || i === "breaches" || i === "checks" || i === "skipped")) {
+                                return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                                 break;
                               }
-                              if ($e === e) {
+                              if (qe === e) {
                                 if (n.status !== void 0) {
-                                  let s = n.status;
-                                  const x = e;
-                                  if (!(s === "pass" || s === "warn" || s === "fail")) return l.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.status.enum } }], false;
-                                  var Oe = x === e;
-                                } else var Oe = true;
-                                if (Oe) {
+                                  let i = n.status;
+                                  const q = e;
+                                  if (!(i === "pass" || i === "warn" || i === "fail")) return m.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.status.enum } }], false;
+                                  var $e = q === e;
+                                } else var $e = true;
+                                if ($e) {
                                   if (n.policyLevel !== void 0) {
-                                    const s = e;
-                                    se(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
-                                    var Oe = s === e;
-                                  } else var Oe = true;
-                                  if (Oe) {
+                                    const i = e;
+                                    me(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                    var $e = i === e;
+                                  } else var $e = true;
+                                  if ($e) {
                                     if (n.breaches !== void 0) {
-                                      let s = n.breaches;
-                                      const x = e;
-                                      if (e === x) if (Array.isArray(s)) {
-                                        var dr = true;
-                                        const I = s.length;
-                                        for (let o = 0; o < I; o++) {
-                                          let a = s[o];
-                                          const S = e;
-                                          if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                            let w;
-                                            if (a.metric === void 0 && (w = "metric") || a.value === void 0 && (w = "value") || a.limit === void 0 && (w = "limit") || a.level === void 0 && (w = "level") || a.message === void 0 && (w = "message")) return l.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                      let i = n.breaches;
+                                      const q = e;
+                                      if (e === q) if (Array.isArray(i)) {
+                                        var cr2 = true;
+                                        const R = i.length;
+                                        for (let p = 0; p < R; p++) {
+                                          let a = i[p];
+                                          const K = e;
+                                          if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                            let N;
+                                            if (a.metric === void 0 && (N = "metric") || a.value === void 0 && (N = "value") || a.limit === void 0 && (N = "limit") || a.level === void 0 && (N = "level") || a.message === void 0 && (N = "message")) return m.errors = [{ instancePath: t + "/verdict/breaches/" + p, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: N } }], false;
                                             {
-                                              const u = e;
-                                              for (const p in a) if (!(p === "metric" || p === "value" || p === "limit" || p === "level" || p === "message")) {
-                                                return l.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                              const h = e;
+                                              for (const l in a) if (!(l === "metric" || l === "value" || l === "limit" || l === "level" || l === "message")) {
+                                                return m.errors = [{ instancePath: t + "/verdict/breaches/" + p, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                 break;
                                               }
-                                              if (u === e) {
+                                              if (h === e) {
                                                 if (a.metric !== void 0) {
-                                                  let p = a.metric;
-                                                  const j = e, P = e;
-                                                  let g = false;
-                                                  const b = e;
-                                                  Ie(p, { instancePath: t + "/verdict/breaches/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                  var Ye = b === e;
-                                                  g = g || Ye;
-                                                  const D = e;
-                                                  if (!(p === "indexCompatible" || p === "bump")) {
-                                                    const B = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
-                                                    r === null ? r = [B] : r.push(B), e++;
+                                                  let l = a.metric;
+                                                  const A = e, w = e;
+                                                  let b = false;
+                                                  const O = e;
+                                                  Le(l, { instancePath: t + "/verdict/breaches/" + p + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                  var tr = O === e;
+                                                  b = b || tr;
+                                                  const I = e;
+                                                  if (!(l === "indexCompatible" || l === "bump")) {
+                                                    const re = { instancePath: t + "/verdict/breaches/" + p + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
+                                                    r === null ? r = [re] : r.push(re), e++;
                                                   }
-                                                  var Ye = D === e;
-                                                  if (g = g || Ye, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                  var tr = I === e;
+                                                  if (b = b || tr, b) e = w, r !== null && (w ? r.length = w : r = null);
                                                   else {
-                                                    const B = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [B] : r.push(B), e++, l.errors = r, false;
+                                                    const re = { instancePath: t + "/verdict/breaches/" + p + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [re] : r.push(re), e++, m.errors = r, false;
                                                   }
-                                                  var De = j === e;
-                                                } else var De = true;
-                                                if (De) {
+                                                  var je = A === e;
+                                                } else var je = true;
+                                                if (je) {
                                                   if (a.value !== void 0) {
-                                                    let p = a.value;
-                                                    const j = e, P = e;
-                                                    let g = false;
-                                                    const b = e;
-                                                    if (!(typeof p == "number" && isFinite(p)) && typeof p != "boolean") {
-                                                      const N = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: ie.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
-                                                      r === null ? r = [N] : r.push(N), e++;
+                                                    let l = a.value;
+                                                    const A = e, w = e;
+                                                    let b = false;
+                                                    const O = e;
+                                                    if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
+                                                      const C = { instancePath: t + "/verdict/breaches/" + p + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: ce.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
+                                                      r === null ? r = [C] : r.push(C), e++;
                                                     }
-                                                    var er = b === e;
-                                                    g = g || er;
-                                                    const D = e;
-                                                    se(p, { instancePath: t + "/verdict/breaches/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
-                                                    var er = D === e;
-                                                    if (g = g || er, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                    var sr = O === e;
+                                                    b = b || sr;
+                                                    const I = e;
+                                                    me(l, { instancePath: t + "/verdict/breaches/" + p + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                                    var sr = I === e;
+                                                    if (b = b || sr, b) e = w, r !== null && (w ? r.length = w : r = null);
                                                     else {
-                                                      const N = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [N] : r.push(N), e++, l.errors = r, false;
+                                                      const C = { instancePath: t + "/verdict/breaches/" + p + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
                                                     }
-                                                    var De = j === e;
-                                                  } else var De = true;
-                                                  if (De) {
+                                                    var je = A === e;
+                                                  } else var je = true;
+                                                  if (je) {
                                                     if (a.limit !== void 0) {
-                                                      let p = a.limit;
-                                                      const j = e, P = e;
-                                                      let g = false;
-                                                      const b = e;
-                                                      if (!(typeof p == "number" && isFinite(p)) && typeof p != "boolean") {
-                                                        const N = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: ie.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
-                                                        r === null ? r = [N] : r.push(N), e++;
+                                                      let l = a.limit;
+                                                      const A = e, w = e;
+                                                      let b = false;
+                                                      const O = e;
+                                                      if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
+                                                        const C = { instancePath: t + "/verdict/breaches/" + p + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: ce.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
+                                                        r === null ? r = [C] : r.push(C), e++;
                                                       }
-                                                      var rr = b === e;
-                                                      g = g || rr;
-                                                      const D = e;
-                                                      se(p, { instancePath: t + "/verdict/breaches/" + o + "/limit", parentData: a, parentDataProperty: "limit", rootData: f, dynamicAnchors: m }) || (r = r === null ? se.errors : r.concat(se.errors), e = r.length);
-                                                      var rr = D === e;
-                                                      if (g = g || rr, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                      var ir = O === e;
+                                                      b = b || ir;
+                                                      const I = e;
+                                                      me(l, { instancePath: t + "/verdict/breaches/" + p + "/limit", parentData: a, parentDataProperty: "limit", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                                      var ir = I === e;
+                                                      if (b = b || ir, b) e = w, r !== null && (w ? r.length = w : r = null);
                                                       else {
-                                                        const N = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
-                                                        return r === null ? r = [N] : r.push(N), e++, l.errors = r, false;
+                                                        const C = { instancePath: t + "/verdict/breaches/" + p + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
+                                                        return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
                                                       }
-                                                      var De = j === e;
-                                                    } else var De = true;
-                                                    if (De) {
+                                                      var je = A === e;
+                                                    } else var je = true;
+                                                    if (je) {
                                                       if (a.level !== void 0) {
-                                                        let p = a.level;
-                                                        const j = e;
-                                                        if (!(p === "warn" || p === "fail")) return l.errors = [{ instancePath: t + "/verdict/breaches/" + o + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
-                                                        var De = j === e;
-                                                      } else var De = true;
-                                                      if (De) if (a.message !== void 0) {
-                                                        const p = e;
-                                                        be(a.message, { instancePath: t + "/verdict/breaches/" + o + "/message", parentData: a, parentDataProperty: "message", rootData: f, dynamicAnchors: m }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
-                                                        var De = p === e;
-                                                      } else var De = true;
+                                                        let l = a.level;
+                                                        const A = e;
+                                                        if (!(l === "warn" || l === "fail")) return m.errors = [{ instancePath: t + "/verdict/breaches/" + p + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
+                                                        var je = A === e;
+                                                      } else var je = true;
+                                                      if (je) if (a.message !== void 0) {
+                                                        const l = e;
+                                                        De(a.message, { instancePath: t + "/verdict/breaches/" + p + "/message", parentData: a, parentDataProperty: "message", rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                        var je = l === e;
+                                                      } else var je = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             }
-                                          } else return l.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
-                                          var dr = S === e;
-                                          if (!dr) break;
+                                          } else return m.errors = [{ instancePath: t + "/verdict/breaches/" + p, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
+                                          var cr2 = K === e;
+                                          if (!cr2) break;
                                         }
-                                      } else return l.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
-                                      var Oe = x === e;
-                                    } else var Oe = true;
-                                    if (Oe) {
+                                      } else return m.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
+                                      var $e = q === e;
+                                    } else var $e = true;
+                                    if ($e) {
                                       if (n.checks !== void 0) {
-                                        let s = n.checks;
-                                        const x = e;
-                                        if (e === x) if (Array.isArray(s)) {
-                                          var fr = true;
-                                          const I = s.length;
-                                          for (let o = 0; o < I; o++) {
-                                            let a = s[o];
-                                            const S = e;
-                                            if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                              let w;
-                                              if (a.metric === void 0 && (w = "metric") || a.label === void 0 && (w = "label") || a.direction === void 0 && (w = "direction") || a.value === void 0 && (w = "value") || a.interval === void 0 && (w = "interval") || a.warn === void 0 && (w = "warn") || a.fail === void 0 && (w = "fail") || a.status === void 0 && (w = "status")) return l.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                        let i = n.checks;
+                                        const q = e;
+                                        if (e === q) if (Array.isArray(i)) {
+                                          var ur = true;
+                                          const R = i.length;
+                                          for (let p = 0; p < R; p++) {
+                                            let a = i[p];
+                                            const K = e;
+                                            if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                              let N;
+                                              if (a.metric === void 0 && (N = "metric") || a.label === void 0 && (N = "label") || a.direction === void 0 && (N = "direction") || a.value === void 0 && (N = "value") || a.interval === void 0 && (N = "interval") || a.warn === void 0 && (N = "warn") || a.fail === void 0 && (N = "fail") || a.status === void 0 && (N = "status")) return m.errors = [{ instancePath: t + "/verdict/checks/" + p, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: N } }], false;
                                               {
-                                                const u = e;
-                                                for (const p in a) if (!(p === "metric" || p === "label" || p === "direction" || p === "value" || p === "interval" || p === "warn" || p === "fail" || p === "status")) {
-                                                  return l.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                const h = e;
+                                                for (const l in a) if (!(l === "metric" || l === "label" || l === "direction" || l === "value" || l === "interval" || l === "warn" || l === "fail" || l === "status")) {
+                                                  return m.errors = [{ instancePath: t + "/verdict/checks/" + p, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                   break;
                                                 }
-                                                if (u === e) {
+                                                if (h === e) {
                                                   if (a.metric !== void 0) {
-                                                    const p = e;
-                                                    Ie(a.metric, { instancePath: t + "/verdict/checks/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                    var te = p === e;
-                                                  } else var te = true;
-                                                  if (te) {
+                                                    const l = e;
+                                                    Le(a.metric, { instancePath: t + "/verdict/checks/" + p + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                    var de = l === e;
+                                                  } else var de = true;
+                                                  if (de) {
                                                     if (a.label !== void 0) {
-                                                      const p = e;
-                                                      Te(a.label, { instancePath: t + "/verdict/checks/" + o + "/label", parentData: a, parentDataProperty: "label", rootData: f, dynamicAnchors: m }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
-                                                      var te = p === e;
-                                                    } else var te = true;
-                                                    if (te) {
+                                                      const l = e;
+                                                      Qe(a.label, { instancePath: t + "/verdict/checks/" + p + "/label", parentData: a, parentDataProperty: "label", rootData: u, dynamicAnchors: y }) || (r = r === null ? Qe.errors : r.concat(Qe.errors), e = r.length);
+                                                      var de = l === e;
+                                                    } else var de = true;
+                                                    if (de) {
                                                       if (a.direction !== void 0) {
-                                                        let p = a.direction;
-                                                        const j = e;
-                                                        if (!(p === "min" || p === "max")) return l.errors = [{ instancePath: t + "/verdict/checks/" + o + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
-                                                        var te = j === e;
-                                                      } else var te = true;
-                                                      if (te) {
+                                                        let l = a.direction;
+                                                        const A = e;
+                                                        if (!(l === "min" || l === "max")) return m.errors = [{ instancePath: t + "/verdict/checks/" + p + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
+                                                        var de = A === e;
+                                                      } else var de = true;
+                                                      if (de) {
                                                         if (a.value !== void 0) {
-                                                          const p = e;
-                                                          M(a.value, { instancePath: t + "/verdict/checks/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                          var te = p === e;
-                                                        } else var te = true;
-                                                        if (te) {
+                                                          const l = e;
+                                                          E(a.value, { instancePath: t + "/verdict/checks/" + p + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                          var de = l === e;
+                                                        } else var de = true;
+                                                        if (de) {
                                                           if (a.interval !== void 0) {
-                                                            let p = a.interval;
-                                                            const j = e, P = e;
-                                                            let g = false;
-                                                            const b = e;
-                                                            Ne(p, { instancePath: t + "/verdict/checks/" + o + "/interval", parentData: a, parentDataProperty: "interval", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
-                                                            var tr = b === e;
-                                                            g = g || tr;
-                                                            const D = e;
-                                                            if (p !== null) {
-                                                              const N = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                              r === null ? r = [N] : r.push(N), e++;
+                                                            let l = a.interval;
+                                                            const A = e, w = e;
+                                                            let b = false;
+                                                            const O = e;
+                                                            Ie(l, { instancePath: t + "/verdict/checks/" + p + "/interval", parentData: a, parentDataProperty: "interval", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                            var ar = O === e;
+                                                            b = b || ar;
+                                                            const I = e;
+                                                            if (l !== null) {
+                                                              const C = { instancePath: t + "/verdict/checks/" + p + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                              r === null ? r = [C] : r.push(C), e++;
                                                             }
-                                                            var tr = D === e;
-                                                            if (g = g || tr, g) e = P, r !== null && (P ? r.length = P : r = null);
+                                                            var ar = I === e;
+                                                            if (b = b || ar, b) e = w, r !== null && (w ? r.length = w : r = null);
                                                             else {
-                                                              const N = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
-                                                              return r === null ? r = [N] : r.push(N), e++, l.errors = r, false;
+                                                              const C = { instancePath: t + "/verdict/checks/" + p + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
+                                                              return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
                                                             }
-                                                            var te = j === e;
-                                                          } else var te = true;
-                                                          if (te) {
+                                                            var de = A === e;
+                                                          } else var de = true;
+                                                          if (de) {
                                                             if (a.warn !== void 0) {
-                                                              const p = e;
-                                                              M(a.warn, { instancePath: t + "/verdict/checks/" + o + "/warn", parentData: a, parentDataProperty: "warn", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                              var te = p === e;
-                                                            } else var te = true;
-                                                            if (te) {
+                                                              const l = e;
+                                                              E(a.warn, { instancePath: t + "/verdict/checks/" + p + "/warn", parentData: a, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                              var de = l === e;
+                                                            } else var de = true;
+                                                            if (de) {
                                                               if (a.fail !== void 0) {
-                                                                const p = e;
-                                                                M(a.fail, { instancePath: t + "/verdict/checks/" + o + "/fail", parentData: a, parentDataProperty: "fail", rootData: f, dynamicAnchors: m }) || (r = r === null ? M.errors : r.concat(M.errors), e = r.length);
-                                                                var te = p === e;
-                                                              } else var te = true;
-                                                              if (te) if (a.status !== void 0) {
-                                                                let p = a.status;
-                                                                const j = e;
-                                                                if (!(p === "pass" || p === "warn" || p === "fail" || p === "skipped")) return l.errors = [{ instancePath: t + "/verdict/checks/" + o + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: ie.properties.verdict.properties.checks.items.properties.status.enum } }], false;
-                                                                var te = j === e;
-                                                              } else var te = true;
+                                                                const l = e;
+                                                                E(a.fail, { instancePath: t + "/verdict/checks/" + p + "/fail", parentData: a, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                                var de = l === e;
+                                                              } else var de = true;
+                                                              if (de) if (a.status !== void 0) {
+                                                                let l = a.status;
+                                                                const A = e;
+                                                                if (!(l === "pass" || l === "warn" || l === "fail" || l === "skipped")) return m.errors = [{ instancePath: t + "/verdict/checks/" + p + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.checks.items.properties.status.enum } }], false;
+                                                                var de = A === e;
+                                                              } else var de = true;
                                                             }
                                                           }
                                                         }
@@ -47565,62 +47565,62 @@ function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
                                                   }
                                                 }
                                               }
-                                            } else return l.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
-                                            var fr = S === e;
-                                            if (!fr) break;
+                                            } else return m.errors = [{ instancePath: t + "/verdict/checks/" + p, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
+                                            var ur = K === e;
+                                            if (!ur) break;
                                           }
-                                        } else return l.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
-                                        var Oe = x === e;
-                                      } else var Oe = true;
-                                      if (Oe) if (n.skipped !== void 0) {
-                                        let s = n.skipped;
-                                        const x = e;
-                                        if (e === x) if (Array.isArray(s)) {
-                                          var mr = true;
-                                          const I = s.length;
-                                          for (let o = 0; o < I; o++) {
-                                            let a = s[o];
-                                            const S = e;
-                                            if (e === S) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                              let w;
-                                              if (a.metric === void 0 && (w = "metric") || a.reason === void 0 && (w = "reason")) return l.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                        } else return m.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
+                                        var $e = q === e;
+                                      } else var $e = true;
+                                      if ($e) if (n.skipped !== void 0) {
+                                        let i = n.skipped;
+                                        const q = e;
+                                        if (e === q) if (Array.isArray(i)) {
+                                          var yr = true;
+                                          const R = i.length;
+                                          for (let p = 0; p < R; p++) {
+                                            let a = i[p];
+                                            const K = e;
+                                            if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                              let N;
+                                              if (a.metric === void 0 && (N = "metric") || a.reason === void 0 && (N = "reason")) return m.errors = [{ instancePath: t + "/verdict/skipped/" + p, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: N } }], false;
                                               {
-                                                const u = e;
-                                                for (const p in a) if (!(p === "metric" || p === "reason")) {
-                                                  return l.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                                const h = e;
+                                                for (const l in a) if (!(l === "metric" || l === "reason")) {
+                                                  return m.errors = [{ instancePath: t + "/verdict/skipped/" + p, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                   break;
                                                 }
-                                                if (u === e) {
+                                                if (h === e) {
                                                   if (a.metric !== void 0) {
-                                                    const p = e;
-                                                    Ie(a.metric, { instancePath: t + "/verdict/skipped/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                    var Ue = p === e;
-                                                  } else var Ue = true;
-                                                  if (Ue) if (a.reason !== void 0) {
-                                                    let p = a.reason;
-                                                    const j = e;
-                                                    if (e === j) if (typeof p == "string") {
-                                                      if (ne(p) > 1e3) return l.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                    } else return l.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
-                                                    var Ue = j === e;
-                                                  } else var Ue = true;
+                                                    const l = e;
+                                                    Le(a.metric, { instancePath: t + "/verdict/skipped/" + p + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                    var Ye = l === e;
+                                                  } else var Ye = true;
+                                                  if (Ye) if (a.reason !== void 0) {
+                                                    let l = a.reason;
+                                                    const A = e;
+                                                    if (e === A) if (typeof l == "string") {
+                                                      if (ae(l) > 1e3) return m.errors = [{ instancePath: t + "/verdict/skipped/" + p + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    } else return m.errors = [{ instancePath: t + "/verdict/skipped/" + p + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
+                                                    var Ye = A === e;
+                                                  } else var Ye = true;
                                                 }
                                               }
-                                            } else return l.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
-                                            var mr = S === e;
-                                            if (!mr) break;
+                                            } else return m.errors = [{ instancePath: t + "/verdict/skipped/" + p, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
+                                            var yr = K === e;
+                                            if (!yr) break;
                                           }
-                                        } else return l.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
-                                        var Oe = x === e;
-                                      } else var Oe = true;
+                                        } else return m.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
+                                        var $e = q === e;
+                                      } else var $e = true;
                                     }
                                   }
                                 }
                               }
                             }
-                          } else return l.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
-                          var c = le === e;
-                        } else var c = true;
+                          } else return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
+                          var d = ge === e;
+                        } else var d = true;
                       }
                     }
                   }
@@ -47631,445 +47631,445 @@ function l(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
         }
       }
     }
-  } else return l.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return l.errors = r, e === 0;
+  } else return m.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return m.errors = r, e === 0;
 }
-l.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var Sr = L;
-var ir = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
-var xr = new RegExp("^[0-9a-f]{64}$", "u");
-function Ke(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+m.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var Er = B;
+var or = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
+var Dr = new RegExp("^[0-9a-f]{64}$", "u");
+function He(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Ke.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (Ke.errors = r, e === 0) : (Ke.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: ur.enum } }], false);
+  const c = He.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (He.errors = r, e === 0) : (He.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: gr.enum } }], false);
 }
-Ke.evaluated = { dynamicProps: false, dynamicItems: false };
-var Or = { type: ["number", "null"] };
-function Se(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+He.evaluated = { dynamicProps: false, dynamicItems: false };
+var $r = { type: ["number", "null"] };
+function Te(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Se.evaluated;
-  return d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (Se.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Or.type } }], false) : (Se.errors = r, e === 0);
+  const c = Te.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (Te.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: $r.type } }], false) : (Te.errors = r, e === 0);
 }
-Se.evaluated = { dynamicProps: false, dynamicItems: false };
-function Ee(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Te.evaluated = { dynamicProps: false, dynamicItems: false };
+function Ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = Ee.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let C;
-    if (i.warn === void 0 && (C = "warn") || i.fail === void 0 && (C = "fail")) return Ee.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: C } }], false;
+  const c = Ue.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
+    let z;
+    if (s.warn === void 0 && (z = "warn") || s.fail === void 0 && (z = "fail")) return Ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: z } }], false;
     {
-      const _ = e;
-      for (const A in i) if (!(A === "warn" || A === "fail")) {
-        return Ee.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: A } }], false;
+      const $ = e;
+      for (const j in s) if (!(j === "warn" || j === "fail")) {
+        return Ue.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: j } }], false;
         break;
       }
-      if (_ === e) {
-        if (i.warn !== void 0) {
-          const A = e;
-          Se(i.warn, { instancePath: t + "/warn", parentData: i, parentDataProperty: "warn", rootData: f, dynamicAnchors: m }) || (r = r === null ? Se.errors : r.concat(Se.errors), e = r.length);
-          var c = A === e;
-        } else var c = true;
-        if (c) if (i.fail !== void 0) {
-          const A = e;
-          Se(i.fail, { instancePath: t + "/fail", parentData: i, parentDataProperty: "fail", rootData: f, dynamicAnchors: m }) || (r = r === null ? Se.errors : r.concat(Se.errors), e = r.length);
-          var c = A === e;
-        } else var c = true;
+      if ($ === e) {
+        if (s.warn !== void 0) {
+          const j = e;
+          Te(s.warn, { instancePath: t + "/warn", parentData: s, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+          var d = j === e;
+        } else var d = true;
+        if (d) if (s.fail !== void 0) {
+          const j = e;
+          Te(s.fail, { instancePath: t + "/fail", parentData: s, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+          var d = j === e;
+        } else var d = true;
       }
     }
-  } else return Ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return Ee.errors = r, e === 0;
+  } else return Ue.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Ue.errors = r, e === 0;
 }
-Ee.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function ae(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+Ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = ae.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let A;
-    if (i.limits === void 0 && (A = "limits") || i.requireIndexCompatible === void 0 && (A = "requireIndexCompatible")) return ae.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: A } }], false;
+  const c = ue.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
+    let j;
+    if (s.limits === void 0 && (j = "limits") || s.requireIndexCompatible === void 0 && (j = "requireIndexCompatible")) return ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: j } }], false;
     {
-      const y = e;
-      for (const h in i) if (!(h === "requireIndexCompatible" || h === "limits")) {
-        return ae.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
+      const v = e;
+      for (const g in s) if (!(g === "requireIndexCompatible" || g === "limits")) {
+        return ue.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: g } }], false;
         break;
       }
-      if (y === e) {
-        if (i.requireIndexCompatible !== void 0) {
-          const h = e;
-          if (typeof i.requireIndexCompatible != "boolean") return ae.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-          var c = h === e;
-        } else var c = true;
-        if (c) if (i.limits !== void 0) {
-          let h = i.limits;
+      if (v === e) {
+        if (s.requireIndexCompatible !== void 0) {
+          const g = e;
+          if (typeof s.requireIndexCompatible != "boolean") return ue.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+          var d = g === e;
+        } else var d = true;
+        if (d) if (s.limits !== void 0) {
+          let g = s.limits;
           const ve = e;
-          if (e === ve) if (h && typeof h == "object" && !Array.isArray(h)) {
-            for (const ee in h) {
-              const R = e;
-              Ke(ee, { instancePath: t + "/limits", parentData: h, parentDataProperty: "limits", rootData: f, dynamicAnchors: m }) || (r = r === null ? Ke.errors : r.concat(Ke.errors), e = r.length);
-              var C = R === e;
-              if (!C) {
-                const de = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: ee } };
-                return r === null ? r = [de] : r.push(de), e++, ae.errors = r, false;
+          if (e === ve) if (g && typeof g == "object" && !Array.isArray(g)) {
+            for (const W in g) {
+              const U = e;
+              He(W, { instancePath: t + "/limits", parentData: g, parentDataProperty: "limits", rootData: u, dynamicAnchors: y }) || (r = r === null ? He.errors : r.concat(He.errors), e = r.length);
+              var z = U === e;
+              if (!z) {
+                const le = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: W } };
+                return r === null ? r = [le] : r.push(le), e++, ue.errors = r, false;
                 break;
               }
             }
-            if (C) for (const ee in h) {
-              const R = e;
-              Ee(h[ee], { instancePath: t + "/limits/" + ee.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: h, parentDataProperty: ee, rootData: f, dynamicAnchors: m }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
-              var _ = R === e;
-              if (!_) break;
+            if (z) for (const W in g) {
+              const U = e;
+              Ue(g[W], { instancePath: t + "/limits/" + W.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: g, parentDataProperty: W, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ue.errors : r.concat(Ue.errors), e = r.length);
+              var $ = U === e;
+              if (!$) break;
             }
-          } else return ae.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
-          var c = ve === e;
-        } else var c = true;
+          } else return ue.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
+          var d = ve === e;
+        } else var d = true;
       }
     }
-  } else return ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return ae.errors = r, e === 0;
+  } else return ue.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ue.errors = r, e === 0;
 }
-ae.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function he(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function _e2(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = he.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (typeof i == "string") {
-    if (ne(i) > 4096) return he.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (ne(i) < 1) return he.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return he.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return he.errors = r, e === 0;
+  const c = _e2.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
+    if (ae(s) > 4096) return _e2.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ae(s) < 1) return _e2.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return _e2.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return _e2.errors = r, e === 0;
 }
-he.evaluated = { dynamicProps: false, dynamicItems: false };
-function L(i, { instancePath: t = "", parentData: H, parentDataProperty: J, rootData: f = i, dynamicAnchors: m = {} } = {}) {
+_e2.evaluated = { dynamicProps: false, dynamicItems: false };
+function B(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const d = L.evaluated;
-  if (d.dynamicProps && (d.props = void 0), d.dynamicItems && (d.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
-    let $;
-    if (i.kind === void 0 && ($ = "kind") || i.schemaVersion === void 0 && ($ = "schemaVersion") || i.shard === void 0 && ($ = "shard") || i.fingerprint === void 0 && ($ = "fingerprint") || i.totalQueries === void 0 && ($ = "totalQueries") || i.sampled === void 0 && ($ = "sampled") || i.offset === void 0 && ($ = "offset") || i.policy === void 0 && ($ = "policy") || i.report === void 0 && ($ = "report") || i.items === void 0 && ($ = "items")) return L.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: $ } }], false;
+  const c = B.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
+    let x;
+    if (s.kind === void 0 && (x = "kind") || s.schemaVersion === void 0 && (x = "schemaVersion") || s.shard === void 0 && (x = "shard") || s.fingerprint === void 0 && (x = "fingerprint") || s.totalQueries === void 0 && (x = "totalQueries") || s.sampled === void 0 && (x = "sampled") || s.offset === void 0 && (x = "offset") || s.policy === void 0 && (x = "policy") || s.report === void 0 && (x = "report") || s.items === void 0 && (x = "items")) return B.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
     {
-      const ce = e;
-      for (const v in i) if (!Je.call(ir.properties, v)) {
-        return L.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+      const ke = e;
+      for (const o in s) if (!Je.call(or.properties, o)) {
+        return B.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
         break;
       }
-      if (ce === e) {
-        if (i.kind !== void 0) {
-          const v = e;
-          if (i.kind !== "embedding-gate-partial") return L.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
-          var c = v === e;
-        } else var c = true;
-        if (c) {
-          if (i.schemaVersion !== void 0) {
-            const v = e;
-            if (i.schemaVersion !== 1) return L.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-            var c = v === e;
-          } else var c = true;
-          if (c) {
-            if (i.shard !== void 0) {
-              let v = i.shard;
-              const W = e;
-              if (e === W) if (v && typeof v == "object" && !Array.isArray(v)) {
-                let U;
-                if (v.index === void 0 && (U = "index") || v.count === void 0 && (U = "count")) return L.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: U } }], false;
+      if (ke === e) {
+        if (s.kind !== void 0) {
+          const o = e;
+          if (s.kind !== "embedding-gate-partial") return B.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
+          var d = o === e;
+        } else var d = true;
+        if (d) {
+          if (s.schemaVersion !== void 0) {
+            const o = e;
+            if (s.schemaVersion !== 1) return B.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+            var d = o === e;
+          } else var d = true;
+          if (d) {
+            if (s.shard !== void 0) {
+              let o = s.shard;
+              const L = e;
+              if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
+                let Z;
+                if (o.index === void 0 && (Z = "index") || o.count === void 0 && (Z = "count")) return B.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: Z } }], false;
                 {
-                  const ue = e;
-                  for (const k in v) if (!(k === "index" || k === "count")) {
-                    return L.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                  const pe = e;
+                  for (const f in o) if (!(f === "index" || f === "count")) {
+                    return B.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
                     break;
                   }
-                  if (ue === e) {
-                    if (v.index !== void 0) {
-                      let k = v.index;
-                      const re = e;
-                      if (!(typeof k == "number" && !(k % 1) && !isNaN(k) && isFinite(k))) return L.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === re && typeof k == "number" && isFinite(k) && (k < 1 || isNaN(k))) return L.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var C = re === e;
-                    } else var C = true;
-                    if (C) if (v.count !== void 0) {
-                      let k = v.count;
-                      const re = e;
-                      if (!(typeof k == "number" && !(k % 1) && !isNaN(k) && isFinite(k))) return L.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === re && typeof k == "number" && isFinite(k) && (k < 1 || isNaN(k))) return L.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var C = re === e;
-                    } else var C = true;
+                  if (pe === e) {
+                    if (o.index !== void 0) {
+                      let f = o.index;
+                      const J = e;
+                      if (!(typeof f == "number" && !(f % 1) && !isNaN(f) && isFinite(f))) return B.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === J && typeof f == "number" && isFinite(f) && (f < 1 || isNaN(f))) return B.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var z = J === e;
+                    } else var z = true;
+                    if (z) if (o.count !== void 0) {
+                      let f = o.count;
+                      const J = e;
+                      if (!(typeof f == "number" && !(f % 1) && !isNaN(f) && isFinite(f))) return B.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === J && typeof f == "number" && isFinite(f) && (f < 1 || isNaN(f))) return B.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var z = J === e;
+                    } else var z = true;
                   }
                 }
-              } else return L.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
-              var c = W === e;
-            } else var c = true;
-            if (c) {
-              if (i.fingerprint !== void 0) {
-                let v = i.fingerprint;
-                const W = e;
-                if (e === W) if (typeof v == "string") {
-                  if (!xr.test(v)) return L.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
-                } else return L.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
-                var c = W === e;
-              } else var c = true;
-              if (c) {
-                if (i.totalQueries !== void 0) {
-                  let v = i.totalQueries;
-                  const W = e;
-                  if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return L.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
-                  if (e === W && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return L.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                  var c = W === e;
-                } else var c = true;
-                if (c) {
-                  if (i.sampled !== void 0) {
-                    const v = e;
-                    if (typeof i.sampled != "boolean") return L.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
-                    var c = v === e;
-                  } else var c = true;
-                  if (c) {
-                    if (i.offset !== void 0) {
-                      let v = i.offset;
-                      const W = e;
-                      if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return L.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === W && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return L.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                      var c = W === e;
-                    } else var c = true;
-                    if (c) {
-                      if (i.policy !== void 0) {
-                        let v = i.policy;
-                        const W = e;
-                        if (e === W) if (v && typeof v == "object" && !Array.isArray(v)) {
-                          let U;
-                          if (v.underDeclared === void 0 && (U = "underDeclared") || v.levels === void 0 && (U = "levels")) return L.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: U } }], false;
+              } else return B.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
+              var d = L === e;
+            } else var d = true;
+            if (d) {
+              if (s.fingerprint !== void 0) {
+                let o = s.fingerprint;
+                const L = e;
+                if (e === L) if (typeof o == "string") {
+                  if (!Dr.test(o)) return B.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
+                } else return B.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
+                var d = L === e;
+              } else var d = true;
+              if (d) {
+                if (s.totalQueries !== void 0) {
+                  let o = s.totalQueries;
+                  const L = e;
+                  if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return B.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
+                  if (e === L && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return B.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                  var d = L === e;
+                } else var d = true;
+                if (d) {
+                  if (s.sampled !== void 0) {
+                    const o = e;
+                    if (typeof s.sampled != "boolean") return B.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
+                    var d = o === e;
+                  } else var d = true;
+                  if (d) {
+                    if (s.offset !== void 0) {
+                      let o = s.offset;
+                      const L = e;
+                      if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return B.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === L && typeof o == "number" && isFinite(o) && (o < 0 || isNaN(o))) return B.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                      var d = L === e;
+                    } else var d = true;
+                    if (d) {
+                      if (s.policy !== void 0) {
+                        let o = s.policy;
+                        const L = e;
+                        if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
+                          let Z;
+                          if (o.underDeclared === void 0 && (Z = "underDeclared") || o.levels === void 0 && (Z = "levels")) return B.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: Z } }], false;
                           {
-                            const ue = e;
-                            for (const k in v) if (!(k === "underDeclared" || k === "levels")) {
-                              return L.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                            const pe = e;
+                            for (const f in o) if (!(f === "underDeclared" || f === "levels")) {
+                              return B.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
                               break;
                             }
-                            if (ue === e) {
-                              if (v.underDeclared !== void 0) {
-                                let k = v.underDeclared;
-                                const re = e;
-                                if (!(k === "fail" || k === "warn" || k === "off")) return L.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: ir.properties.policy.properties.underDeclared.enum } }], false;
-                                var _ = re === e;
-                              } else var _ = true;
-                              if (_) if (v.levels !== void 0) {
-                                let k = v.levels;
-                                const re = e;
-                                if (e === re) if (k && typeof k == "object" && !Array.isArray(k)) {
-                                  let E;
-                                  if (k.none === void 0 && (E = "none") || k.patch === void 0 && (E = "patch") || k.minor === void 0 && (E = "minor") || k.major === void 0 && (E = "major")) return L.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: E } }], false;
+                            if (pe === e) {
+                              if (o.underDeclared !== void 0) {
+                                let f = o.underDeclared;
+                                const J = e;
+                                if (!(f === "fail" || f === "warn" || f === "off")) return B.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: or.properties.policy.properties.underDeclared.enum } }], false;
+                                var $ = J === e;
+                              } else var $ = true;
+                              if ($) if (o.levels !== void 0) {
+                                let f = o.levels;
+                                const J = e;
+                                if (e === J) if (f && typeof f == "object" && !Array.isArray(f)) {
+                                  let D;
+                                  if (f.none === void 0 && (D = "none") || f.patch === void 0 && (D = "patch") || f.minor === void 0 && (D = "minor") || f.major === void 0 && (D = "major")) return B.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: D } }], false;
                                   {
-                                    const Z = e;
-                                    for (const O in k) if (!(O === "none" || O === "patch" || O === "minor" || O === "major")) {
-                                      return L.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
+                                    const _ = e;
+                                    for (const k in f) if (!(k === "none" || k === "patch" || k === "minor" || k === "major")) {
+                                      return B.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
                                       break;
                                     }
-                                    if (Z === e) {
-                                      if (k.none !== void 0) {
-                                        const O = e;
-                                        ae(k.none, { instancePath: t + "/policy/levels/none", parentData: k, parentDataProperty: "none", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
-                                        var A = O === e;
-                                      } else var A = true;
-                                      if (A) {
-                                        if (k.patch !== void 0) {
-                                          const O = e;
-                                          ae(k.patch, { instancePath: t + "/policy/levels/patch", parentData: k, parentDataProperty: "patch", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
-                                          var A = O === e;
-                                        } else var A = true;
-                                        if (A) {
-                                          if (k.minor !== void 0) {
-                                            const O = e;
-                                            ae(k.minor, { instancePath: t + "/policy/levels/minor", parentData: k, parentDataProperty: "minor", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
-                                            var A = O === e;
-                                          } else var A = true;
-                                          if (A) if (k.major !== void 0) {
-                                            const O = e;
-                                            ae(k.major, { instancePath: t + "/policy/levels/major", parentData: k, parentDataProperty: "major", rootData: f, dynamicAnchors: m }) || (r = r === null ? ae.errors : r.concat(ae.errors), e = r.length);
-                                            var A = O === e;
-                                          } else var A = true;
+                                    if (_ === e) {
+                                      if (f.none !== void 0) {
+                                        const k = e;
+                                        ue(f.none, { instancePath: t + "/policy/levels/none", parentData: f, parentDataProperty: "none", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                        var j = k === e;
+                                      } else var j = true;
+                                      if (j) {
+                                        if (f.patch !== void 0) {
+                                          const k = e;
+                                          ue(f.patch, { instancePath: t + "/policy/levels/patch", parentData: f, parentDataProperty: "patch", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                          var j = k === e;
+                                        } else var j = true;
+                                        if (j) {
+                                          if (f.minor !== void 0) {
+                                            const k = e;
+                                            ue(f.minor, { instancePath: t + "/policy/levels/minor", parentData: f, parentDataProperty: "minor", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                            var j = k === e;
+                                          } else var j = true;
+                                          if (j) if (f.major !== void 0) {
+                                            const k = e;
+                                            ue(f.major, { instancePath: t + "/policy/levels/major", parentData: f, parentDataProperty: "major", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                            var j = k === e;
+                                          } else var j = true;
                                         }
                                       }
                                     }
                                   }
-                                } else return L.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
-                                var _ = re === e;
-                              } else var _ = true;
+                                } else return B.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
+                                var $ = J === e;
+                              } else var $ = true;
                             }
                           }
-                        } else return L.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
-                        var c = W === e;
-                      } else var c = true;
-                      if (c) {
-                        if (i.report !== void 0) {
-                          const v = e;
-                          l(i.report, { instancePath: t + "/report", parentData: i, parentDataProperty: "report", rootData: f, dynamicAnchors: m }) || (r = r === null ? l.errors : r.concat(l.errors), e = r.length);
-                          var c = v === e;
-                        } else var c = true;
-                        if (c) if (i.items !== void 0) {
-                          let v = i.items;
-                          const W = e;
-                          if (e === W) if (v && typeof v == "object" && !Array.isArray(v)) {
-                            let U;
-                            if (v.shared === void 0 && (U = "shared") || v.ranks === void 0 && (U = "ranks") || v.worst === void 0 && (U = "worst")) return L.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: U } }], false;
+                        } else return B.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
+                        var d = L === e;
+                      } else var d = true;
+                      if (d) {
+                        if (s.report !== void 0) {
+                          const o = e;
+                          m(s.report, { instancePath: t + "/report", parentData: s, parentDataProperty: "report", rootData: u, dynamicAnchors: y }) || (r = r === null ? m.errors : r.concat(m.errors), e = r.length);
+                          var d = o === e;
+                        } else var d = true;
+                        if (d) if (s.items !== void 0) {
+                          let o = s.items;
+                          const L = e;
+                          if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
+                            let Z;
+                            if (o.shared === void 0 && (Z = "shared") || o.ranks === void 0 && (Z = "ranks") || o.worst === void 0 && (Z = "worst")) return B.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: Z } }], false;
                             {
-                              const ue = e;
-                              for (const k in v) if (!(k === "shared" || k === "ranks" || k === "worst")) {
-                                return L.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                              const pe = e;
+                              for (const f in o) if (!(f === "shared" || f === "ranks" || f === "worst")) {
+                                return B.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
                                 break;
                               }
-                              if (ue === e) {
-                                if (v.shared !== void 0) {
-                                  let k = v.shared;
-                                  const re = e;
-                                  if (e === re) if (Array.isArray(k)) {
-                                    var y = true;
-                                    const Re = k.length;
-                                    for (let E = 0; E < Re; E++) {
-                                      let Z = k[E];
-                                      const O = e;
-                                      if (!(typeof Z == "number" && !(Z % 1) && !isNaN(Z) && isFinite(Z))) return L.errors = [{ instancePath: t + "/items/shared/" + E, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === O && typeof Z == "number" && isFinite(Z) && (Z < 0 || isNaN(Z))) return L.errors = [{ instancePath: t + "/items/shared/" + E, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                      var y = O === e;
-                                      if (!y) break;
+                              if (pe === e) {
+                                if (o.shared !== void 0) {
+                                  let f = o.shared;
+                                  const J = e;
+                                  if (e === J) if (Array.isArray(f)) {
+                                    var v = true;
+                                    const V = f.length;
+                                    for (let D = 0; D < V; D++) {
+                                      let _ = f[D];
+                                      const k = e;
+                                      if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_))) return B.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === k && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) return B.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                      var v = k === e;
+                                      if (!v) break;
                                     }
-                                  } else return L.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
-                                  var h = re === e;
-                                } else var h = true;
-                                if (h) {
-                                  if (v.ranks !== void 0) {
-                                    let k = v.ranks;
-                                    const re = e, Re = e;
-                                    let E = false;
-                                    const Z = e;
-                                    if (e === Z) if (Array.isArray(k)) {
+                                  } else return B.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
+                                  var g = J === e;
+                                } else var g = true;
+                                if (g) {
+                                  if (o.ranks !== void 0) {
+                                    let f = o.ranks;
+                                    const J = e, V = e;
+                                    let D = false;
+                                    const _ = e;
+                                    if (e === _) if (Array.isArray(f)) {
                                       var ve = true;
-                                      const _e2 = k.length;
-                                      for (let G = 0; G < _e2; G++) {
-                                        let xe = k[G];
-                                        const F = e;
-                                        if (!(typeof xe == "number" && !(xe % 1) && !isNaN(xe) && isFinite(xe))) {
-                                          const ze = { instancePath: t + "/items/ranks/" + G, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
-                                          r === null ? r = [ze] : r.push(ze), e++;
+                                      const P = f.length;
+                                      for (let Y = 0; Y < P; Y++) {
+                                        let be = f[Y];
+                                        const T = e;
+                                        if (!(typeof be == "number" && !(be % 1) && !isNaN(be) && isFinite(be))) {
+                                          const Ee = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
+                                          r === null ? r = [Ee] : r.push(Ee), e++;
                                         }
-                                        if (e === F && typeof xe == "number" && isFinite(xe) && (xe < 0 || isNaN(xe))) {
-                                          const ze = { instancePath: t + "/items/ranks/" + G, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                          r === null ? r = [ze] : r.push(ze), e++;
+                                        if (e === T && typeof be == "number" && isFinite(be) && (be < 0 || isNaN(be))) {
+                                          const Ee = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                          r === null ? r = [Ee] : r.push(Ee), e++;
                                         }
-                                        var ve = F === e;
+                                        var ve = T === e;
                                         if (!ve) break;
                                       }
                                     } else {
-                                      const _e2 = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
-                                      r === null ? r = [_e2] : r.push(_e2), e++;
+                                      const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
+                                      r === null ? r = [P] : r.push(P), e++;
                                     }
-                                    var fe = Z === e;
-                                    E = E || fe;
-                                    const O = e;
-                                    if (k !== null) {
-                                      const _e2 = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                      r === null ? r = [_e2] : r.push(_e2), e++;
+                                    var fe = _ === e;
+                                    D = D || fe;
+                                    const k = e;
+                                    if (f !== null) {
+                                      const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                      r === null ? r = [P] : r.push(P), e++;
                                     }
-                                    var fe = O === e;
-                                    if (E = E || fe, E) e = Re, r !== null && (Re ? r.length = Re : r = null);
+                                    var fe = k === e;
+                                    if (D = D || fe, D) e = V, r !== null && (V ? r.length = V : r = null);
                                     else {
-                                      const _e2 = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
-                                      return r === null ? r = [_e2] : r.push(_e2), e++, L.errors = r, false;
+                                      const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
+                                      return r === null ? r = [P] : r.push(P), e++, B.errors = r, false;
                                     }
-                                    var h = re === e;
-                                  } else var h = true;
-                                  if (h) if (v.worst !== void 0) {
-                                    let k = v.worst;
-                                    const re = e;
-                                    if (e === re) if (Array.isArray(k)) {
-                                      var ee = true;
-                                      const E = k.length;
-                                      for (let Z = 0; Z < E; Z++) {
-                                        let O = k[Z];
-                                        const Ge = e;
-                                        if (e === Ge) if (O && typeof O == "object" && !Array.isArray(O)) {
-                                          let G;
-                                          if (O.position === void 0 && (G = "position") || O.id === void 0 && (G = "id") || O.text === void 0 && (G = "text") || O.overlap === void 0 && (G = "overlap") || O.referenceNeighbours === void 0 && (G = "referenceNeighbours") || O.candidateNeighbours === void 0 && (G = "candidateNeighbours")) return L.errors = [{ instancePath: t + "/items/worst/" + Z, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: G } }], false;
+                                    var g = J === e;
+                                  } else var g = true;
+                                  if (g) if (o.worst !== void 0) {
+                                    let f = o.worst;
+                                    const J = e;
+                                    if (e === J) if (Array.isArray(f)) {
+                                      var W = true;
+                                      const D = f.length;
+                                      for (let _ = 0; _ < D; _++) {
+                                        let k = f[_];
+                                        const G = e;
+                                        if (e === G) if (k && typeof k == "object" && !Array.isArray(k)) {
+                                          let Y;
+                                          if (k.position === void 0 && (Y = "position") || k.id === void 0 && (Y = "id") || k.text === void 0 && (Y = "text") || k.overlap === void 0 && (Y = "overlap") || k.referenceNeighbours === void 0 && (Y = "referenceNeighbours") || k.candidateNeighbours === void 0 && (Y = "candidateNeighbours")) return B.errors = [{ instancePath: t + "/items/worst/" + _, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: Y } }], false;
                                           {
-                                            const xe = e;
-                                            for (const F in O) if (!(F === "position" || F === "id" || F === "text" || F === "overlap" || F === "referenceNeighbours" || F === "candidateNeighbours")) {
-                                              return L.errors = [{ instancePath: t + "/items/worst/" + Z, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: F } }], false;
+                                            const be = e;
+                                            for (const T in k) if (!(T === "position" || T === "id" || T === "text" || T === "overlap" || T === "referenceNeighbours" || T === "candidateNeighbours")) {
+                                              return B.errors = [{ instancePath: t + "/items/worst/" + _, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: T } }], false;
                                               break;
                                             }
-                                            if (xe === e) {
-                                              if (O.position !== void 0) {
-                                                let F = O.position;
-                                                const me = e;
-                                                if (!(typeof F == "number" && !(F % 1) && !isNaN(F) && isFinite(F))) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
-                                                if (e === me && typeof F == "number" && isFinite(F) && (F < 0 || isNaN(F))) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                var R = me === e;
-                                              } else var R = true;
-                                              if (R) {
-                                                if (O.id !== void 0) {
-                                                  const F = e;
-                                                  he(O.id, { instancePath: t + "/items/worst/" + Z + "/id", parentData: O, parentDataProperty: "id", rootData: f, dynamicAnchors: m }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                  var R = F === e;
-                                                } else var R = true;
-                                                if (R) {
-                                                  if (O.text !== void 0) {
-                                                    let F = O.text;
-                                                    const me = e;
-                                                    if (typeof F != "string" && F !== null) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: ir.properties.items.properties.worst.items.properties.text.type } }], false;
-                                                    if (e === me && typeof F == "string" && ne(F) > 1e3) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                    var R = me === e;
-                                                  } else var R = true;
-                                                  if (R) {
-                                                    if (O.overlap !== void 0) {
-                                                      let F = O.overlap;
-                                                      const me = e;
-                                                      if (e === me) if (typeof F == "number" && isFinite(F)) {
-                                                        if (F > 1 || isNaN(F)) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-                                                        if (F < 0 || isNaN(F)) return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                      } else return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
-                                                      var R = me === e;
-                                                    } else var R = true;
-                                                    if (R) {
-                                                      if (O.referenceNeighbours !== void 0) {
-                                                        let F = O.referenceNeighbours;
-                                                        const me = e;
-                                                        if (e === me) if (Array.isArray(F)) {
-                                                          var de = true;
-                                                          const Be = F.length;
-                                                          for (let ge = 0; ge < Be; ge++) {
-                                                            const Pe = e;
-                                                            he(F[ge], { instancePath: t + "/items/worst/" + Z + "/referenceNeighbours/" + ge, parentData: F, parentDataProperty: ge, rootData: f, dynamicAnchors: m }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                            var de = Pe === e;
-                                                            if (!de) break;
+                                            if (be === e) {
+                                              if (k.position !== void 0) {
+                                                let T = k.position;
+                                                const S = e;
+                                                if (!(typeof T == "number" && !(T % 1) && !isNaN(T) && isFinite(T))) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
+                                                if (e === S && typeof T == "number" && isFinite(T) && (T < 0 || isNaN(T))) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                var U = S === e;
+                                              } else var U = true;
+                                              if (U) {
+                                                if (k.id !== void 0) {
+                                                  const T = e;
+                                                  _e2(k.id, { instancePath: t + "/items/worst/" + _ + "/id", parentData: k, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
+                                                  var U = T === e;
+                                                } else var U = true;
+                                                if (U) {
+                                                  if (k.text !== void 0) {
+                                                    let T = k.text;
+                                                    const S = e;
+                                                    if (typeof T != "string" && T !== null) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: or.properties.items.properties.worst.items.properties.text.type } }], false;
+                                                    if (e === S && typeof T == "string" && ae(T) > 1e3) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    var U = S === e;
+                                                  } else var U = true;
+                                                  if (U) {
+                                                    if (k.overlap !== void 0) {
+                                                      let T = k.overlap;
+                                                      const S = e;
+                                                      if (e === S) if (typeof T == "number" && isFinite(T)) {
+                                                        if (T > 1 || isNaN(T)) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+                                                        if (T < 0 || isNaN(T)) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                      } else return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
+                                                      var U = S === e;
+                                                    } else var U = true;
+                                                    if (U) {
+                                                      if (k.referenceNeighbours !== void 0) {
+                                                        let T = k.referenceNeighbours;
+                                                        const S = e;
+                                                        if (e === S) if (Array.isArray(T)) {
+                                                          var le = true;
+                                                          const Ge = T.length;
+                                                          for (let Oe = 0; Oe < Ge; Oe++) {
+                                                            const xe = e;
+                                                            _e2(T[Oe], { instancePath: t + "/items/worst/" + _ + "/referenceNeighbours/" + Oe, parentData: T, parentDataProperty: Oe, rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
+                                                            var le = xe === e;
+                                                            if (!le) break;
                                                           }
-                                                        } else return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var R = me === e;
-                                                      } else var R = true;
-                                                      if (R) if (O.candidateNeighbours !== void 0) {
-                                                        let F = O.candidateNeighbours;
-                                                        const me = e;
-                                                        if (e === me) if (Array.isArray(F)) {
-                                                          var we = true;
-                                                          const Be = F.length;
-                                                          for (let ge = 0; ge < Be; ge++) {
-                                                            const Pe = e;
-                                                            he(F[ge], { instancePath: t + "/items/worst/" + Z + "/candidateNeighbours/" + ge, parentData: F, parentDataProperty: ge, rootData: f, dynamicAnchors: m }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                            var we = Pe === e;
-                                                            if (!we) break;
+                                                        } else return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var U = S === e;
+                                                      } else var U = true;
+                                                      if (U) if (k.candidateNeighbours !== void 0) {
+                                                        let T = k.candidateNeighbours;
+                                                        const S = e;
+                                                        if (e === S) if (Array.isArray(T)) {
+                                                          var Pe = true;
+                                                          const Ge = T.length;
+                                                          for (let Oe = 0; Oe < Ge; Oe++) {
+                                                            const xe = e;
+                                                            _e2(T[Oe], { instancePath: t + "/items/worst/" + _ + "/candidateNeighbours/" + Oe, parentData: T, parentDataProperty: Oe, rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
+                                                            var Pe = xe === e;
+                                                            if (!Pe) break;
                                                           }
-                                                        } else return L.errors = [{ instancePath: t + "/items/worst/" + Z + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var R = me === e;
-                                                      } else var R = true;
+                                                        } else return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var U = S === e;
+                                                      } else var U = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             }
                                           }
-                                        } else return L.errors = [{ instancePath: t + "/items/worst/" + Z, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                        var ee = Ge === e;
-                                        if (!ee) break;
+                                        } else return B.errors = [{ instancePath: t + "/items/worst/" + _, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                        var W = G === e;
+                                        if (!W) break;
                                       }
-                                    } else return L.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                    var h = re === e;
-                                  } else var h = true;
+                                    } else return B.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                    var g = J === e;
+                                  } else var g = true;
                                 }
                               }
                             }
-                          } else return L.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
-                          var c = W === e;
-                        } else var c = true;
+                          } else return B.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
+                          var d = L === e;
+                        } else var d = true;
                       }
                     }
                   }
@@ -48080,10 +48080,496 @@ function L(i, { instancePath: t = "", parentData: H, parentDataProperty: J, root
         }
       }
     }
-  } else return L.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return L.errors = r, e === 0;
+  } else return B.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return B.errors = r, e === 0;
 }
-L.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+B.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var Qr = H;
+var Fe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
+var jr = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
+var pr = new RegExp("^[\\w./+-]{1,255}$", "u");
+var qr = new RegExp("^[0-9a-f]{40}$", "u");
+var Ir = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
+function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = H.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
+    let x;
+    if (s.schemaVersion === void 0 && (x = "schemaVersion") || s.kind === void 0 && (x = "kind") || s.date === void 0 && (x = "date") || s.version === void 0 && (x = "version") || s.tag === void 0 && (x = "tag") || s.commit === void 0 && (x = "commit") || s.commitUrl === void 0 && (x = "commitUrl") || s.pullRequest === void 0 && (x = "pullRequest") || s.base === void 0 && (x = "base") || s.bump === void 0 && (x = "bump") || s.verdict === void 0 && (x = "verdict") || s.items === void 0 && (x = "items") || s.metrics === void 0 && (x = "metrics") || s.driftBudget === void 0 && (x = "driftBudget")) return H.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
+    {
+      const ke = e;
+      for (const o in s) if (!Je.call(Fe.properties, o)) {
+        return H.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+        break;
+      }
+      if (ke === e) {
+        if (s.schemaVersion !== void 0) {
+          const o = e;
+          if (s.schemaVersion !== 1) return H.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          var d = o === e;
+        } else var d = true;
+        if (d) {
+          if (s.kind !== void 0) {
+            let o = s.kind;
+            const L = e;
+            if (!(o === "release" || o === "gate")) return H.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Fe.properties.kind.enum } }], false;
+            var d = L === e;
+          } else var d = true;
+          if (d) {
+            if (s.date !== void 0) {
+              let o = s.date;
+              const L = e;
+              if (e === L) if (typeof o == "string") {
+                if (ae(o) > 40) return H.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
+                if (!jr.test(o)) return H.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
+              } else return H.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
+              var d = L === e;
+            } else var d = true;
+            if (d) {
+              if (s.version !== void 0) {
+                let o = s.version;
+                const L = e, Be = e;
+                let Z = false;
+                const pe = e;
+                if (e === pe) if (typeof o == "string") {
+                  if (ae(o) > 256) {
+                    const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
+                    r === null ? r = [V] : r.push(V), e++;
+                  } else if (!vr.test(o)) {
+                    const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } };
+                    r === null ? r = [V] : r.push(V), e++;
+                  }
+                } else {
+                  const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/type", keyword: "type", params: { type: "string" } };
+                  r === null ? r = [V] : r.push(V), e++;
+                }
+                var z = pe === e;
+                Z = Z || z;
+                const f = e;
+                if (o !== null) {
+                  const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                  r === null ? r = [V] : r.push(V), e++;
+                }
+                var z = f === e;
+                if (Z = Z || z, Z) e = Be, r !== null && (Be ? r.length = Be : r = null);
+                else {
+                  const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
+                  return r === null ? r = [V] : r.push(V), e++, H.errors = r, false;
+                }
+                var d = L === e;
+              } else var d = true;
+              if (d) {
+                if (s.tag !== void 0) {
+                  let o = s.tag;
+                  const L = e;
+                  if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Fe.properties.tag.type } }], false;
+                  if (e === L && typeof o == "string") {
+                    if (ae(o) > 255) return H.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                    if (!pr.test(o)) return H.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                  }
+                  var d = L === e;
+                } else var d = true;
+                if (d) {
+                  if (s.commit !== void 0) {
+                    let o = s.commit;
+                    const L = e;
+                    if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Fe.properties.commit.type } }], false;
+                    if (e === L && typeof o == "string" && !qr.test(o)) return H.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
+                    var d = L === e;
+                  } else var d = true;
+                  if (d) {
+                    if (s.commitUrl !== void 0) {
+                      let o = s.commitUrl;
+                      const L = e;
+                      if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Fe.properties.commitUrl.type } }], false;
+                      if (e === L && typeof o == "string") {
+                        if (ae(o) > 600) return H.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
+                        if (!Ir.test(o)) return H.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
+                      }
+                      var d = L === e;
+                    } else var d = true;
+                    if (d) {
+                      if (s.pullRequest !== void 0) {
+                        let o = s.pullRequest;
+                        const L = e;
+                        if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o)) && o !== null) return H.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Fe.properties.pullRequest.type } }], false;
+                        if (e === L && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return H.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var d = L === e;
+                      } else var d = true;
+                      if (d) {
+                        if (s.base !== void 0) {
+                          let o = s.base;
+                          const L = e;
+                          if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Fe.properties.base.type } }], false;
+                          if (e === L && typeof o == "string") {
+                            if (ae(o) > 255) return H.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                            if (!pr.test(o)) return H.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                          }
+                          var d = L === e;
+                        } else var d = true;
+                        if (d) {
+                          if (s.bump !== void 0) {
+                            let o = s.bump;
+                            const L = e;
+                            if (!(o === "none" || o === "patch" || o === "minor" || o === "major" || o === "initial")) return H.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Fe.properties.bump.enum } }], false;
+                            var d = L === e;
+                          } else var d = true;
+                          if (d) {
+                            if (s.verdict !== void 0) {
+                              let o = s.verdict;
+                              const L = e;
+                              if (!(o === "pass" || o === "warn" || o === "fail" || o === null)) return H.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Fe.properties.verdict.enum } }], false;
+                              var d = L === e;
+                            } else var d = true;
+                            if (d) {
+                              if (s.items !== void 0) {
+                                let o = s.items;
+                                const L = e;
+                                if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o)) && o !== null) return H.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Fe.properties.items.type } }], false;
+                                if (e === L && typeof o == "number" && isFinite(o) && (o < 0 || isNaN(o))) return H.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                var d = L === e;
+                              } else var d = true;
+                              if (d) {
+                                if (s.metrics !== void 0) {
+                                  let o = s.metrics;
+                                  const L = e;
+                                  if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                    let Z;
+                                    if (o.knnOverlap === void 0 && (Z = "knnOverlap") || o.cka === void 0 && (Z = "cka") || o.pairedCosine === void 0 && (Z = "pairedCosine") || o.crossTop1 === void 0 && (Z = "crossTop1") || o.meanInterCentroidDistance === void 0 && (Z = "meanInterCentroidDistance") || o.interCentroidChange === void 0 && (Z = "interCentroidChange")) return H.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: Z } }], false;
+                                    {
+                                      const pe = e;
+                                      for (const f in o) if (!(f === "knnOverlap" || f === "cka" || f === "pairedCosine" || f === "crossTop1" || f === "meanInterCentroidDistance" || f === "interCentroidChange")) {
+                                        return H.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
+                                        break;
+                                      }
+                                      if (pe === e) {
+                                        if (o.knnOverlap !== void 0) {
+                                          let f = o.knnOverlap;
+                                          const J = e, V = e;
+                                          let D = false;
+                                          const _ = e;
+                                          if (e === _) if (typeof f == "number" && isFinite(f)) {
+                                            if (f > 1 || isNaN(f)) {
+                                              const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                              r === null ? r = [G] : r.push(G), e++;
+                                            } else if (f < 0 || isNaN(f)) {
+                                              const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                              r === null ? r = [G] : r.push(G), e++;
+                                            }
+                                          } else {
+                                            const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                            r === null ? r = [G] : r.push(G), e++;
+                                          }
+                                          var $ = _ === e;
+                                          D = D || $;
+                                          const k = e;
+                                          if (f !== null) {
+                                            const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                            r === null ? r = [G] : r.push(G), e++;
+                                          }
+                                          var $ = k === e;
+                                          if (D = D || $, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                          else {
+                                            const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                            return r === null ? r = [G] : r.push(G), e++, H.errors = r, false;
+                                          }
+                                          var j = J === e;
+                                        } else var j = true;
+                                        if (j) {
+                                          if (o.cka !== void 0) {
+                                            let f = o.cka;
+                                            const J = e, V = e;
+                                            let D = false;
+                                            const _ = e;
+                                            if (e === _) if (typeof f == "number" && isFinite(f)) {
+                                              if (f > 1.000001 || isNaN(f)) {
+                                                const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                r === null ? r = [P] : r.push(P), e++;
+                                              } else if (f < -1e-6 || isNaN(f)) {
+                                                const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
+                                                r === null ? r = [P] : r.push(P), e++;
+                                              }
+                                            } else {
+                                              const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                              r === null ? r = [P] : r.push(P), e++;
+                                            }
+                                            var v = _ === e;
+                                            D = D || v;
+                                            const k = e;
+                                            if (f !== null) {
+                                              const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [P] : r.push(P), e++;
+                                            }
+                                            var v = k === e;
+                                            if (D = D || v, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                            else {
+                                              const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf", keyword: "anyOf", params: {} };
+                                              return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                            }
+                                            var j = J === e;
+                                          } else var j = true;
+                                          if (j) {
+                                            if (o.pairedCosine !== void 0) {
+                                              let f = o.pairedCosine;
+                                              const J = e, V = e;
+                                              let D = false;
+                                              const _ = e;
+                                              if (e === _) if (typeof f == "number" && isFinite(f)) {
+                                                if (f > 1.000001 || isNaN(f)) {
+                                                  const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                  r === null ? r = [P] : r.push(P), e++;
+                                                } else if (f < -1.000001 || isNaN(f)) {
+                                                  const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1.000001 } };
+                                                  r === null ? r = [P] : r.push(P), e++;
+                                                }
+                                              } else {
+                                                const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [P] : r.push(P), e++;
+                                              }
+                                              var g = _ === e;
+                                              D = D || g;
+                                              const k = e;
+                                              if (f !== null) {
+                                                const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                r === null ? r = [P] : r.push(P), e++;
+                                              }
+                                              var g = k === e;
+                                              if (D = D || g, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                              else {
+                                                const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf", keyword: "anyOf", params: {} };
+                                                return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                              }
+                                              var j = J === e;
+                                            } else var j = true;
+                                            if (j) {
+                                              if (o.crossTop1 !== void 0) {
+                                                let f = o.crossTop1;
+                                                const J = e, V = e;
+                                                let D = false;
+                                                const _ = e;
+                                                if (e === _) if (typeof f == "number" && isFinite(f)) {
+                                                  if (f > 1 || isNaN(f)) {
+                                                    const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  } else if (f < 0 || isNaN(f)) {
+                                                    const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  }
+                                                } else {
+                                                  const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                  r === null ? r = [P] : r.push(P), e++;
+                                                }
+                                                var ve = _ === e;
+                                                D = D || ve;
+                                                const k = e;
+                                                if (f !== null) {
+                                                  const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                  r === null ? r = [P] : r.push(P), e++;
+                                                }
+                                                var ve = k === e;
+                                                if (D = D || ve, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                                else {
+                                                  const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf", keyword: "anyOf", params: {} };
+                                                  return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                                }
+                                                var j = J === e;
+                                              } else var j = true;
+                                              if (j) {
+                                                if (o.meanInterCentroidDistance !== void 0) {
+                                                  let f = o.meanInterCentroidDistance;
+                                                  const J = e, V = e;
+                                                  let D = false;
+                                                  const _ = e;
+                                                  if (e === _) if (typeof f == "number" && isFinite(f)) {
+                                                    if (f < 0 || isNaN(f)) {
+                                                      const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                      r === null ? r = [P] : r.push(P), e++;
+                                                    }
+                                                  } else {
+                                                    const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  }
+                                                  var fe = _ === e;
+                                                  D = D || fe;
+                                                  const k = e;
+                                                  if (f !== null) {
+                                                    const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  }
+                                                  var fe = k === e;
+                                                  if (D = D || fe, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                                  else {
+                                                    const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                                  }
+                                                  var j = J === e;
+                                                } else var j = true;
+                                                if (j) if (o.interCentroidChange !== void 0) {
+                                                  let f = o.interCentroidChange;
+                                                  const J = e;
+                                                  if (!(typeof f == "number" && isFinite(f)) && f !== null) return H.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Fe.properties.metrics.properties.interCentroidChange.type } }], false;
+                                                  var j = J === e;
+                                                } else var j = true;
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  } else return H.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                                  var d = L === e;
+                                } else var d = true;
+                                if (d) if (s.driftBudget !== void 0) {
+                                  let o = s.driftBudget;
+                                  const L = e, Be = e;
+                                  let Z = false;
+                                  const pe = e;
+                                  if (o !== null) {
+                                    const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                    r === null ? r = [V] : r.push(V), e++;
+                                  }
+                                  var Pe = pe === e;
+                                  Z = Z || Pe;
+                                  const f = e;
+                                  if (e === f) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                    let V;
+                                    if (o.anchor === void 0 && (V = "anchor") || o.knnOverlap === void 0 && (V = "knnOverlap") || o.cka === void 0 && (V = "cka") || o.status === void 0 && (V = "status")) {
+                                      const D = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: V } };
+                                      r === null ? r = [D] : r.push(D), e++;
+                                    } else {
+                                      const D = e;
+                                      for (const _ in o) if (!(_ === "anchor" || _ === "knnOverlap" || _ === "cka" || _ === "status")) {
+                                        const k = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } };
+                                        r === null ? r = [k] : r.push(k), e++;
+                                        break;
+                                      }
+                                      if (D === e) {
+                                        if (o.anchor !== void 0) {
+                                          let _ = o.anchor;
+                                          const k = e;
+                                          if (e === k) if (typeof _ == "string") {
+                                            if (ae(_) > 255) {
+                                              const G = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
+                                              r === null ? r = [G] : r.push(G), e++;
+                                            } else if (!pr.test(_)) {
+                                              const G = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
+                                              r === null ? r = [G] : r.push(G), e++;
+                                            }
+                                          } else {
+                                            const G = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [G] : r.push(G), e++;
+                                          }
+                                          var W = k === e;
+                                        } else var W = true;
+                                        if (W) {
+                                          if (o.knnOverlap !== void 0) {
+                                            let _ = o.knnOverlap;
+                                            const k = e, G = e;
+                                            let P = false;
+                                            const Y = e;
+                                            if (e === Y) if (typeof _ == "number" && isFinite(_)) {
+                                              if (_ > 1 || isNaN(_)) {
+                                                const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                r === null ? r = [S] : r.push(S), e++;
+                                              } else if (_ < 0 || isNaN(_)) {
+                                                const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                r === null ? r = [S] : r.push(S), e++;
+                                              }
+                                            } else {
+                                              const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                              r === null ? r = [S] : r.push(S), e++;
+                                            }
+                                            var U = Y === e;
+                                            P = P || U;
+                                            const be = e;
+                                            if (_ !== null) {
+                                              const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [S] : r.push(S), e++;
+                                            }
+                                            var U = be === e;
+                                            if (P = P || U, P) e = G, r !== null && (G ? r.length = G : r = null);
+                                            else {
+                                              const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [S] : r.push(S), e++;
+                                            }
+                                            var W = k === e;
+                                          } else var W = true;
+                                          if (W) {
+                                            if (o.cka !== void 0) {
+                                              let _ = o.cka;
+                                              const k = e, G = e;
+                                              let P = false;
+                                              const Y = e;
+                                              if (e === Y) if (typeof _ == "number" && isFinite(_)) {
+                                                if (_ > 1.000001 || isNaN(_)) {
+                                                  const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                  r === null ? r = [S] : r.push(S), e++;
+                                                } else if (_ < -1e-6 || isNaN(_)) {
+                                                  const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
+                                                  r === null ? r = [S] : r.push(S), e++;
+                                                }
+                                              } else {
+                                                const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [S] : r.push(S), e++;
+                                              }
+                                              var le = Y === e;
+                                              P = P || le;
+                                              const be = e;
+                                              if (_ !== null) {
+                                                const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                r === null ? r = [S] : r.push(S), e++;
+                                              }
+                                              var le = be === e;
+                                              if (P = P || le, P) e = G, r !== null && (G ? r.length = G : r = null);
+                                              else {
+                                                const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf", keyword: "anyOf", params: {} };
+                                                r === null ? r = [S] : r.push(S), e++;
+                                              }
+                                              var W = k === e;
+                                            } else var W = true;
+                                            if (W) if (o.status !== void 0) {
+                                              let _ = o.status;
+                                              const k = e;
+                                              if (!(_ === "pass" || _ === "fail")) {
+                                                const P = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Fe.properties.driftBudget.anyOf[1].properties.status.enum } };
+                                                r === null ? r = [P] : r.push(P), e++;
+                                              }
+                                              var W = k === e;
+                                            } else var W = true;
+                                          }
+                                        }
+                                      }
+                                    }
+                                  } else {
+                                    const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                    r === null ? r = [V] : r.push(V), e++;
+                                  }
+                                  var Pe = f === e;
+                                  if (Z = Z || Pe, Z) e = Be, r !== null && (Be ? r.length = Be : r = null);
+                                  else {
+                                    const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
+                                    return r === null ? r = [V] : r.push(V), e++, H.errors = r, false;
+                                  }
+                                  var d = L === e;
+                                } else var d = true;
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  } else return H.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return H.errors = r, e === 0;
+}
+H.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 // src/report/validate-json.ts
 import { statSync as statSync2, readFileSync as readFileSync4 } from "node:fs";
@@ -48154,7 +48640,7 @@ function parseValidatedJson(text, file, validate, what) {
 
 // src/report/load-report.ts
 function loadReport(path, file) {
-  return readValidatedJson(path, file, $r, "an embedding-gate JSON report");
+  return readValidatedJson(path, file, Ar, "an embedding-gate JSON report");
 }
 
 // src/shard/partial-report.ts
@@ -48185,7 +48671,7 @@ function buildPartialReport(result) {
 function loadPartialReports(files, what, paths) {
   return files.map((file) => {
     const path = resolveInputFile(file, what, paths);
-    return { file, partial: readValidatedJson(path, file, Sr, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
+    return { file, partial: readValidatedJson(path, file, Er, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
   });
 }
 function mergePartialReports(partials) {
@@ -48721,6 +49207,38 @@ function barChart(name, title, bars, max) {
   });
   return html`<svg class="chart" data-chart="${name}" data-bars="${bars.length}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${title}"><text class="axis" x="4" y="12">${title}</text>${rows}</svg>`;
 }
+function trendChart(name, title, points, floor = null) {
+  const values = points.flatMap((point) => point.value === null ? [] : [point.value]);
+  const all = floor === null ? values : [...values, floor];
+  const low = all.length > 0 ? Math.min(...all) : 0;
+  const high = all.length > 0 ? Math.max(...all) : 1;
+  const pad = high > low ? (high - low) * 0.1 : Math.max(Math.abs(high) * 0.1, 0.01);
+  const [min, max] = [low - pad, high + pad];
+  const plotWidth = WIDTH - LEFT - 16;
+  const plotHeight = HEIGHT - BOTTOM - 24;
+  const x = (index) => LEFT + 8 + (points.length > 1 ? index / (points.length - 1) * (plotWidth - 16) : plotWidth / 2);
+  const y = (value) => 20 + plotHeight - (value - min) / (max - min) * plotHeight;
+  const segments = [];
+  let open2 = false;
+  points.forEach((point, index) => {
+    if (point.value === null) {
+      open2 = false;
+      return;
+    }
+    segments.push(`${open2 ? "L" : "M"}${x(index).toFixed(1)},${y(point.value).toFixed(1)}`);
+    open2 = true;
+  });
+  const dots = points.map((point, index) => {
+    if (point.value === null) return html``;
+    const dot2 = html`<circle class="point" cx="${x(index).toFixed(1)}" cy="${y(point.value).toFixed(1)}" r="4"><title>${point.label}: ${point.value.toFixed(4)}</title></circle>`;
+    return point.href === null ? dot2 : html`<a href="${point.href}">${dot2}</a>`;
+  });
+  const step = Math.max(1, Math.ceil(points.length / 8));
+  const ticks = points.map((point, index) => index % step === 0 || index === points.length - 1 ? html`<text class="tick" x="${x(index).toFixed(1)}" y="${HEIGHT - 12}">${point.label.length > 14 ? `${point.label.slice(0, 13)}\u2026` : point.label}</text>` : html``);
+  const floorLine = floor === null ? html`` : html`<line class="limit fail" x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${y(floor).toFixed(1)}" y2="${y(floor).toFixed(1)}"/><text class="limit-label fail" x="${LEFT + 4}" y="${(y(floor) - 4).toFixed(1)}">budget ${floor}</text>`;
+  const axis = html`<text class="tick" x="${LEFT - 22}" y="${(y(max - pad) + 4).toFixed(1)}">${(max - pad).toFixed(3)}</text><text class="tick" x="${LEFT - 22}" y="${(y(min + pad) + 4).toFixed(1)}">${(min + pad).toFixed(3)}</text>`;
+  return html`<svg class="chart trend" data-chart="${name}" data-points="${values.length}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${title}"><text class="axis" x="4" y="12">${title}</text>${axis}<path class="trend-line" d="${segments.join(" ")}"/>${dots}${ticks}${floorLine}</svg>`;
+}
 
 // src/render/html/html.ts
 var sha256 = (text) => `'sha256-${createHash2("sha256").update(text, "utf8").digest("base64")}'`;
@@ -48890,6 +49408,231 @@ function progressPrinter(options2) {
   };
 }
 
+// src/cli/run-history.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
+import { dirname as dirname3 } from "node:path";
+import { parseArgs } from "node:util";
+
+// src/history/history-file.ts
+var MAX_HISTORY_BYTES = 32 * 1024 * 1024;
+function parseHistory(text, file) {
+  if (Buffer.byteLength(text) > MAX_HISTORY_BYTES) throw new InputError(`${file}: larger than ${MAX_HISTORY_BYTES} bytes; start a new history file.`);
+  const records = [];
+  text.split("\n").forEach((line2, index) => {
+    if (line2.trim() === "") return;
+    records.push(parseValidatedJson(line2, `${file} line ${index + 1}`, Qr, "an embedding-gate history record"));
+  });
+  return records;
+}
+function holdsRecord(records, record) {
+  return records.some(
+    (existing) => record.kind === "release" ? existing.kind === "release" && existing.tag === record.tag && existing.commit === record.commit : existing.kind === "gate" && existing.pullRequest === record.pullRequest && existing.commit === record.commit
+  );
+}
+function appendHistory(text, file, record) {
+  const records = parseHistory(text, file);
+  if (holdsRecord(records, record)) return null;
+  const prefix2 = text === "" || text.endsWith("\n") ? text : `${text}
+`;
+  return `${prefix2}${JSON.stringify(record)}
+`;
+}
+
+// src/history/history-record.ts
+function historyRecord(facts, report, budget = null) {
+  const metrics = report?.metrics;
+  return {
+    schemaVersion: 1,
+    kind: facts.kind,
+    date: facts.date.toISOString(),
+    version: facts.version,
+    tag: facts.tag,
+    commit: facts.commit,
+    commitUrl: facts.commit !== null && facts.repositoryUrl !== null ? `${facts.repositoryUrl}/commit/${facts.commit}` : null,
+    pullRequest: facts.pullRequest,
+    base: facts.base,
+    bump: facts.bump,
+    verdict: report?.verdict.status ?? null,
+    items: report?.alignment.matched ?? facts.items ?? null,
+    metrics: {
+      knnOverlap: metrics?.knnOverlap.mean ?? null,
+      cka: metrics?.cka.linear ?? null,
+      pairedCosine: metrics?.paired.cosineMean ?? null,
+      crossTop1: metrics?.crossRetrieval.top1 ?? null,
+      meanInterCentroidDistance: metrics?.centroid.meanInterCentroidDistance.candidate ?? null,
+      interCentroidChange: metrics?.centroid.meanInterCentroidDistance.relativeChange ?? null
+    },
+    driftBudget: budget
+  };
+}
+
+// src/render/html/history-html.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/render/history-table.ts
+var COMMIT_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._-]+){2,3}\/commit\/[0-9a-f]{40}$/;
+
+// src/render/html/history-html.ts
+var HISTORY_STYLE = `${PAGE_STYLE}
+.trend .trend-line { fill: none; stroke: #4e79a7; stroke-width: 2; } .trend .point { fill: #4e79a7; } .trend a:hover .point { fill: #e15759; }
+`;
+var sha2562 = (text) => `'sha256-${createHash3("sha256").update(text, "utf8").digest("base64")}'`;
+function renderHistoryHtml(records, options2 = {}) {
+  const releases = records.filter((record) => record.kind === "release");
+  const point = (record, value) => ({ label: record.version ?? record.tag ?? "?", value, href: linkOf(record) });
+  const charts = html`<div class="charts">${[
+    trendChart("knn-overlap", "kNN overlap with the previous release", releases.map((r) => point(r, r.metrics.knnOverlap)), options2.budget?.minKnnOverlap ?? null),
+    trendChart("cka", "linear CKA with the previous release", releases.map((r) => point(r, r.metrics.cka)), options2.budget?.minCka ?? null),
+    trendChart("inter-centroid", "mean inter-centroid distance", releases.map((r) => point(r, r.metrics.meanInterCentroidDistance)))
+  ]}</div>`;
+  const budgetTrend = releases.some((r) => r.driftBudget !== null) ? html`<div class="charts">${trendChart("budget-knn-overlap", "kNN overlap with the major line\u2019s first release (drift budget)", releases.map((r) => point(r, r.driftBudget?.knnOverlap ?? null)), options2.budget?.minKnnOverlap ?? null)}</div>` : html``;
+  const rows = [...records].reverse().map(
+    (record) => html`<tr><td>${record.kind}</td><td>${linked(record, record.version ?? record.tag ?? "\u2014")}</td><td>${record.date.slice(0, 19).replace("T", " ")}</td><td>${record.pullRequest === null ? "" : `#${record.pullRequest}`}</td><td>${record.base ?? "\u2014"}</td><td>${record.bump}</td><td>${record.verdict ?? "\u2014"}</td><td class="num">${formatMetric(record.metrics.knnOverlap)}</td><td class="num">${formatMetric(record.metrics.cka)}</td><td class="num">${formatMetric(record.metrics.crossTop1)}</td><td class="num">${formatMetric(record.metrics.meanInterCentroidDistance)} (${formatChange(record.metrics.interCentroidChange)})</td><td>${record.driftBudget ? `${record.driftBudget.status} vs ${record.driftBudget.anchor}` : "\u2014"}</td></tr>`
+  );
+  const latest = releases[releases.length - 1];
+  const body = html`<header><h1>embedding-gate: drift history</h1><p>${releases.length} release${releases.length === 1 ? "" : "s"}${latest ? html`, latest ${latest.version ?? latest.tag ?? "?"} (${latest.date.slice(0, 10)})` : null}; ${records.length - releases.length} gate run${records.length - releases.length === 1 ? "" : "s"}. Each release is measured against the one before it; a point links to its commit.</p></header>
+<section><h2>Trends per release</h2>${releases.length === 0 ? html`<p class="muted">No release in this history yet.</p>` : html`${charts}${budgetTrend}`}</section>
+<section><h2>Every run, newest first</h2><table data-table="history"><thead><tr><th>kind</th><th>version</th><th>date (UTC)</th><th>PR</th><th>compared with</th><th>bump</th><th>verdict</th><th>kNN overlap</th><th>CKA</th><th>cross top-1</th><th>inter-centroid distance</th><th>drift budget</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  const policy = `default-src 'none'; style-src ${sha2562(HISTORY_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>embedding-gate: drift history</title>
+<style>${HISTORY_STYLE}</style>
+</head>
+<body>
+${body.source}
+</body>
+</html>
+`;
+}
+function linkOf(record) {
+  return record.commitUrl !== null && COMMIT_URL.test(record.commitUrl) ? record.commitUrl : null;
+}
+function linked(record, text) {
+  const href = linkOf(record);
+  return href === null ? html`${text}` : html`<a href="${href}">${text}</a>`;
+}
+
+// src/render/history-text.ts
+function renderHistoryText(records) {
+  const header2 = ["kind", "version", "date (UTC)", "bump", "verdict", "kNN overlap", "CKA", "inter-centroid distance", "drift budget"];
+  const rows = records.map((record) => [
+    record.kind,
+    singleLine(record.version ?? record.tag ?? "\u2014", 32),
+    record.date.slice(0, 16).replace("T", " "),
+    record.bump,
+    record.verdict ?? "\u2014",
+    formatMetric(record.metrics.knnOverlap),
+    formatMetric(record.metrics.cka),
+    `${formatMetric(record.metrics.meanInterCentroidDistance)} (${formatChange(record.metrics.interCentroidChange)})`,
+    record.driftBudget ? `${record.driftBudget.status} vs ${singleLine(record.driftBudget.anchor, 40)}` : "\u2014"
+  ]);
+  const widths = header2.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const format2 = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  const releases = records.filter((record) => record.kind === "release").length;
+  return `${[`embedding-gate drift history: ${releases} release(s), ${records.length - releases} gate run(s)`, "", format2(header2), ...rows.map(format2)].join("\n")}
+`;
+}
+
+// src/cli/run-history.ts
+var HISTORY_OPTIONS = {
+  html: { type: "string" },
+  format: { type: "string" },
+  output: { type: "string" },
+  append: { type: "string" },
+  kind: { type: "string" },
+  version: { type: "string" },
+  tag: { type: "string" },
+  commit: { type: "string" },
+  "repository-url": { type: "string" },
+  "pull-request": { type: "string" },
+  base: { type: "string" },
+  date: { type: "string" }
+};
+var HISTORY_USAGE = `  embedding-gate history HISTORY.jsonl [--html FILE] [--format text|json] [--output FILE]
+  embedding-gate history HISTORY.jsonl --append REPORT.json [--kind release|gate] [--version V]
+        [--tag T] [--commit SHA] [--repository-url https://github.com/OWNER/REPO] [--base TAG]
+        [--pull-request N] [--date ISO-8601]`;
+function runHistory(args, io) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: HISTORY_OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${error.message.replace(/\. To specify.*$/s, "")} (see embedding-gate --help).`);
+  }
+  const { values, positionals } = parsed;
+  const text = (name) => typeof values[name] === "string" ? values[name] : null;
+  if (positionals.length !== 1) throw new UsageError("history needs one history file: embedding-gate history history.jsonl --html history.html");
+  const file = positionals[0];
+  const paths = anyPath(io.cwd);
+  const append = text("append");
+  if (append !== null) {
+    const path = resolveOutputFile(file, "history", paths);
+    const record = recordFromOptions(loadReport(resolveInputFile(append, "--append", paths), append), text);
+    const before = existsSync3(path) ? readFileSync5(path, "utf8") : "";
+    const after = appendHistory(before, file, record);
+    if (after === null) {
+      io.stderr(`embedding-gate: ${file} already holds this run (${record.tag ?? record.commit ?? "same record"}); nothing appended
+`);
+      return 0;
+    }
+    mkdirSync(dirname3(path), { recursive: true });
+    writeFileSync(path, after);
+    io.stderr(`embedding-gate: appended a ${record.kind} record (${record.version ?? "no version"}) to ${file}
+`);
+    return 0;
+  }
+  const records = parseHistory(readFileSync5(resolveInputFile(file, "history", paths), "utf8"), file);
+  const format2 = text("format") ?? "text";
+  if (format2 !== "text" && format2 !== "json") throw new UsageError(`--format must be text or json for history, got ${JSON.stringify(format2)}.`);
+  const output = format2 === "json" ? `${JSON.stringify(records, null, 2)}
+` : renderHistoryText(records);
+  const outputFile = text("output");
+  if (outputFile === null) io.stdout(output);
+  else write(resolveOutputFile(outputFile, "--output", paths), output);
+  const html2 = text("html");
+  if (html2 !== null) {
+    write(resolveOutputFile(html2, "--html", paths), renderHistoryHtml(records));
+    io.stderr(`embedding-gate: history page written to ${html2}
+`);
+  }
+  return 0;
+}
+function write(path, content) {
+  mkdirSync(dirname3(path), { recursive: true });
+  writeFileSync(path, content);
+}
+function recordFromOptions(report, text) {
+  const kind = text("kind") ?? "release";
+  if (kind !== "release" && kind !== "gate") throw new UsageError(`--kind must be release or gate, got ${JSON.stringify(kind)}.`);
+  const version = text("version") ?? report.bump.nextVersion;
+  if (version !== null && import_semver3.default.valid(version) !== version) throw new UsageError(`--version must be a semantic version such as 1.4.2, got ${JSON.stringify(version)}.`);
+  const commit = text("commit");
+  if (commit !== null && !/^[0-9a-f]{40}$/.test(commit)) throw new UsageError(`--commit must be a full 40-character commit sha, got ${JSON.stringify(commit)}.`);
+  const repositoryUrl = text("repository-url");
+  if (repositoryUrl !== null && !/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._-]+){2,3}$/.test(repositoryUrl)) {
+    throw new UsageError(`--repository-url must look like https://github.com/OWNER/REPO, got ${JSON.stringify(repositoryUrl)}.`);
+  }
+  const pullText = text("pull-request");
+  if (pullText !== null && !/^[1-9]\d*$/.test(pullText)) throw new UsageError(`--pull-request must be a pull request number, got ${JSON.stringify(pullText)}.`);
+  const dateText = text("date");
+  const date = dateText === null ? /* @__PURE__ */ new Date() : new Date(dateText);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--date must be an ISO 8601 date such as 2026-11-29T10:00:00Z, got ${JSON.stringify(dateText)}.`);
+  for (const name of ["tag", "base"]) {
+    const value = text(name);
+    if (value !== null && !/^[\w./+-]{1,255}$/.test(value)) throw new InputError(`--${name} must be a tag name, got ${JSON.stringify(value)}.`);
+  }
+  return historyRecord(
+    { kind, date, version, tag: text("tag"), commit, repositoryUrl, pullRequest: pullText === null ? null : Number(pullText), base: text("base"), bump: report.bump.final },
+    report
+  );
+}
+
 // src/cli/run-cli.ts
 var EXIT = { ok: 0, gateFailed: 1, badInput: 2 };
 var BOOLEAN_OPTIONS = /* @__PURE__ */ new Set();
@@ -48906,6 +49649,7 @@ Usage:
   embedding-gate compare --reference REF --candidate CAND [options]
   embedding-gate merge PARTIAL.json... [--format text|json|markdown|html] [--output FILE]
   embedding-gate render REPORT.json [--format text|json|markdown|html] [--output FILE]
+${HISTORY_USAGE}
   embedding-gate --help | --version
 
 Options of compare:
@@ -48930,12 +49674,13 @@ async function runCli(argv, io) {
 `);
       return EXIT.ok;
     }
-    if (command !== "compare" && command !== "merge" && command !== "render") throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge and render (see --help).`);
+    if (!["compare", "merge", "render", "history"].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render and history (see --help).`);
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout(usage());
       return EXIT.ok;
     }
     if (command === "render") return runRender(rest, io);
+    if (command === "history") return runHistory(rest, io);
     return command === "merge" ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);
@@ -48947,7 +49692,7 @@ async function runCompare(args, io) {
   );
   let values;
   try {
-    ({ values } = parseArgs({ args: [...args], options: options2, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs2({ args: [...args], options: options2, strict: true, allowPositionals: false }));
   } catch (error) {
     throw usageErrorOf(error, "compare --help");
   }
@@ -48992,8 +49737,8 @@ function emit(text, outputPath, given, io) {
 }
 function writeOutput(text, path, given, option) {
   try {
-    mkdirSync(dirname3(path), { recursive: true });
-    writeFileSync(path, text);
+    mkdirSync2(dirname4(path), { recursive: true });
+    writeFileSync2(path, text);
   } catch (error) {
     throw new InputError(`${option}: cannot write ${given}: ${error.message}`);
   }
@@ -49005,7 +49750,7 @@ var REPORT_FILE_OPTIONS = {
 function reportFileArgs(args, io) {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseArgs2({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
     throw usageErrorOf(error, "--help");
   }

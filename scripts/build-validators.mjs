@@ -1,4 +1,4 @@
-// Compiles schema/report.schema.json and schema/partial-report.schema.json into standalone
+// Compiles schema/report.schema.json, partial-report.schema.json and history-record.schema.json into standalone
 // validation functions (Ajv's standalone code, no schema compiled or code evaluated at run time)
 // and writes them to src/report/generated/validators.js. Deterministic; run by `npm run build`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,13 +15,15 @@ const withoutDocs = (value) =>
       : value;
 const report = withoutDocs(JSON.parse(readFileSync('schema/report.schema.json', 'utf8')));
 const partial = withoutDocs(JSON.parse(readFileSync('schema/partial-report.schema.json', 'utf8')));
+const history = withoutDocs(JSON.parse(readFileSync('schema/history-record.schema.json', 'utf8')));
 // inlineRefs: false compiles each $ref once as its own function instead of copying it at every use.
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true, inlineRefs: false, messages: false, code: { source: true, esm: true, lines: false, optimize: true } });
 ajv.addSchema(report);
 ajv.addSchema(partial);
+ajv.addSchema(history);
 // Ajv's ESM output still loads its one runtime helper with require(); make it an import so the file
 // runs as plain ESM (tests) and bundles the same way (dist).
-let code = standaloneCode(ajv, { validateReport: report.$id, validatePartialReport: partial.$id });
+let code = standaloneCode(ajv, { validateReport: report.$id, validatePartialReport: partial.$id, validateHistoryRecord: history.$id });
 const helper = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/;
 const match = helper.exec(code);
 if (!match) throw new Error('Ajv standalone code changed: the ucs2length helper was not found');
@@ -48,5 +50,6 @@ export interface Validator {
 }
 export declare const validateReport: Validator;
 export declare const validatePartialReport: Validator;
+export declare const validateHistoryRecord: Validator;
 `,
 );

@@ -209,3 +209,61 @@ describe('reference: release in the PR gate', () => {
     expect(named.outputs).toMatchObject({ status: 'pass', bump: 'major' });
   });
 });
+
+describe('drift history', () => {
+  const historyInputs = { history: 'embedding-history.jsonl', 'history-branch': 'embedding-history' };
+  const historyKey = 'embedding-history:embedding-history.jsonl';
+
+  it('each release appends a record on the branch; a concurrent write is retried and no record is lost; the PR comment shows recent releases', async () => {
+    github.branches.add('embedding-history');
+    const first = await releaseRun(workspaceWith('reference'), SHA_1, { 'create-tag': 'true', 'create-release': 'true', ...historyInputs });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Appended a release record to the history embedding-history\.jsonl on embedding-history/);
+
+    // Another run appends its own record between our read and our write, once.
+    const foreign = JSON.stringify({ ...JSON.parse(github.contents.get(historyKey)!.trim()), kind: 'gate', pullRequest: 41, version: null, tag: null, bump: 'patch' });
+    github.beforeContentsWrite = (key) => {
+      github.beforeContentsWrite = null;
+      github.contents.set(key, `${github.contents.get(key)}${foreign}\n`);
+    };
+    const second = await releaseRun(workspaceWith('candidate-major'), SHA_2, { 'create-tag': 'true', 'create-release': 'true', ...historyInputs });
+    expect(second.stderr).toBe('');
+    expect(second.stdout).toMatch(/changed meanwhile \(a concurrent run\); reading it again \(attempt 2 of 6\)/);
+    // One write for the first release; for the second, one refused with the stale sha, then one after reading again.
+    const puts = github.requests.filter((r) => r.method === 'PUT');
+    expect(puts).toHaveLength(3);
+    const records = github.contents.get(historyKey)!.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(records.map((r) => [r.kind, r.version, r.bump])).toEqual([['release', '1.0.0', 'initial'], ['gate', null, 'patch'], ['release', '2.0.0', 'major']]);
+    expect(records[2]).toMatchObject({ commit: SHA_2, base: 'embeddings-v1.0.0', verdict: 'pass', commitUrl: `https://github.com/Codertocat/Hello-World/commit/${SHA_2}` });
+    expect(records[2].metrics.knnOverlap).toBeCloseTo(Number(second.outputs['knn-overlap']), 12);
+
+    // A rerun does not add the release twice.
+    await releaseRun(workspaceWith('candidate-major'), SHA_2, { 'create-tag': 'true', 'create-release': 'true', ...historyInputs });
+    expect(github.contents.get(historyKey)!.trimEnd().split('\n')).toHaveLength(3);
+
+    // The next pull request's comment shows the releases next to its own figures (gate runs only read).
+    const gateRun = await runActionProcess({ inputs: { ...probeInputs, reference: 'release', 'reference-manifest': 'release', comment: 'always', ...historyInputs }, apiUrl: api, workspace: workspaceWith('candidate-major'), event: pullRequestEvent() });
+    expect(gateRun.stderr).toBe('');
+    const comment = github.comments.get(2)![0]!.body;
+    expect(comment).toMatch(/<summary>Recent releases/);
+    expect(comment).toContain(`| [1.0.0](https://github.com/Codertocat/Hello-World/commit/${SHA_1}) | `);
+    expect(comment).toMatch(/\| \[2\.0\.0\]\(https:\/\/github\.com\/Codertocat\/Hello-World\/commit\/2{40}\) \| \d{4}-\d{2}-\d{2} \| major \| /);
+    expect(comment).toMatch(/\| \*\*this pull request\*\* \| \| none \| 1\.000 \| 1\.000 \|/);
+    expect(gateRun.summary).toMatch(/Recent releases/);
+    expect(github.contents.get(historyKey)!.trimEnd().split('\n')).toHaveLength(3);
+  });
+
+  it('a history branch that does not exist fails the release run with how to create it; a damaged history only costs the comment its table', async () => {
+    const run = await releaseRun(workspaceWith('reference'), SHA_1, { 'create-tag': 'true', ...historyInputs });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::embedding-gate: the history branch embedding-history does not exist\. Create it once, e\.g\. git switch --orphan embedding-history/);
+
+    arrangeRelease('embeddings-v1.0.0', OTHER);
+    github.contents.set(historyKey, '{"schemaVersion":1,"kind":"release"}\n');
+    const gateRun = await runActionProcess({ inputs: { ...probeInputs, reference: 'release', comment: 'always', ...historyInputs }, apiUrl: api, workspace: workspaceWith('candidate-major'), event: pullRequestEvent() });
+    expect(gateRun.code).toBe(0);
+    expect(gateRun.stdout).toMatch(/::warning::The drift history was not read, so the comment shows no recent releases: embedding-history\.jsonl on the branch embedding-history line 1: not an embedding-gate history record/);
+    expect(github.comments.get(2)![0]!.body).not.toMatch(/Recent releases/);
+  });
+});
+

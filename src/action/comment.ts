@@ -1,3 +1,5 @@
+import type { HistoryRecord } from '../history/history-record.js';
+import { historyTable } from '../render/history-table.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { Report } from '../report/report.js';
 
@@ -17,6 +19,8 @@ export interface CommentContext {
   readonly toolVersion: string;
   /** The workflow artifact holding the HTML report, or null. */
   readonly htmlLink?: string | null;
+  /** The last releases of the drift history, shown next to this pull request's figures. */
+  readonly recentReleases?: readonly HistoryRecord[];
 }
 
 /**
@@ -31,7 +35,8 @@ export function commentBody(report: Report, context: CommentContext, limit = GIT
     context.headSha ? `head ${context.headSha.slice(0, 7)}` : null,
     `embedding-gate ${context.toolVersion}`,
   ].filter(Boolean);
-  const footer = `<sub>${footerParts.join(' · ')}</sub>\n`;
+  const releases = context.recentReleases ?? [];
+  const footer = `${releases.length > 0 ? `\n${historyTable(releases, report).toString()}\n` : ''}<sub>${footerParts.join(' · ')}</sub>\n`;
   const attempts = [
     { worstItems: 10, allMetrics: true },
     { worstItems: 10, allMetrics: false },

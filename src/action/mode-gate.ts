@@ -3,7 +3,9 @@ import { parseManifest, type Manifest } from '../classify/manifest.js';
 import { compareDetailed } from '../compare.js';
 import { InputError } from '../core/errors.js';
 import { buildPartialReport } from '../shard/partial-report.js';
+import { historyRecord } from '../history/history-record.js';
 import { actionLogger } from './action-logger.js';
+import { recentReleases, recordRun, repositoryUrl } from './history-run.js';
 import { skippedSummary } from './comment.js';
 import { describeGitHubError, withGitHub, type GateGitHub } from './github-client.js';
 import { downloadReleasedReference, latestRelease, listEmbeddingTags } from './released-reference.js';
@@ -35,11 +37,13 @@ export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: G
   }
 
   let settings = inputs.compare;
+  let base: string | null = null;
   if (inputs.releaseSource.reference) {
     const source = inputs.releaseSource;
     settings = await withGitHub('download the released reference', async () => {
       const latest = latestRelease(await listEmbeddingTags(github, source.tagPrefix), source.tagPrefix);
       runtime.info(`Reference: the release ${latest.name} (${latest.sha.slice(0, 7)}).`);
+      base = latest.name;
       return downloadReleasedReference(settings, source, latest, github, runtime);
     });
   }
@@ -52,7 +56,10 @@ export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: G
     await runtime.writeSummary(`embedding-gate: query shard ${partial.shard.index}/${partial.shard.count} computed ${partial.items.shared.length} of ${partial.totalQueries} queries; partial report \`${path}\` (merge it with mode: merge).\n`);
     return;
   }
-  await publish(result.report, inputs, runtime, github, pr);
+  const report = result.report;
+  await publish(report, inputs, runtime, github, pr, await recentReleases(inputs, runtime, github));
+  const facts = { kind: 'gate' as const, date: new Date(), version: report.bump.nextVersion, tag: null, base, bump: report.bump.final };
+  await recordRun(inputs, runtime, github, historyRecord({ ...facts, commit: pr?.headSha ?? (runtime.env.sha || null), repositoryUrl: repositoryUrl(runtime), pullRequest: pr?.number ?? null }, report));
 }
 
 /** Reads the reference manifest from the PR's base commit when asked and not given as a file. */

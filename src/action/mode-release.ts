@@ -13,7 +13,9 @@ import { manifestsForRelease } from '../release/release-manifests.js';
 import { embeddingTags, type ReleaseTag } from '../release/release-tags.js';
 import { withManifestVersion } from '../release/manifest-version.js';
 import type { Report } from '../report/report.js';
+import { historyRecord } from '../history/history-record.js';
 import { actionLogger } from './action-logger.js';
+import { recordRun, repositoryUrl } from './history-run.js';
 import { withGitHub, type GateGitHub } from './github-client.js';
 import { inputName, type ReleaseInputs } from './inputs.js';
 import { INPUT, OUTPUT } from './names.js';
@@ -67,6 +69,10 @@ export async function release(inputs: ReleaseInputs, runtime: ActionRuntime, git
     const files = releaseFiles(inputs.compare, reportPath);
     outcome = await withGitHub(`release ${decision.tag}`, () => carryOutRelease(decision, inputs.release, files, notes, runtime, github));
     if (inputs.release.writeVersion) writeCandidateVersion(inputs, decision.version, runtime);
+    if (outcome.released) {
+      const facts = { kind: 'release' as const, date: new Date(), version: decision.version, tag: decision.tag, commit: sha, repositoryUrl: repositoryUrl(runtime), pullRequest: null, base: base?.name ?? null, bump: decision.bump, items: firstSet?.count ?? null };
+      await recordRun(inputs, runtime, github, historyRecord(facts, report));
+    }
   }
   runtime.setOutput(OUTPUT.released, String(outcome.released));
   runtime.setOutput(OUTPUT.releaseUrl, outcome.releaseUrl ?? '');

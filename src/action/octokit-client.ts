@@ -86,7 +86,9 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
     readVersionedFile,
     async writeVersionedFile(path, branch, text, sha, message) {
       try {
-        await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, branch, message, content: Buffer.from(text).toString('base64'), ...(sha === null ? {} : { sha }) });
+        // No automatic retry: a 409 means the file moved on, and the caller re-reads before writing again.
+        const content = Buffer.from(text).toString('base64');
+        await octokit.rest.repos.createOrUpdateFileContents({ owner, repo, path, branch, message, content, ...(sha === null ? {} : { sha }), request: { retries: 0 } });
         return 'written';
       } catch (error) {
         const status = statusOf(error);

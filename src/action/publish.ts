@@ -4,6 +4,8 @@ import semver from 'semver';
 import { BUMPS } from '../classify/bump.js';
 import { InputError } from '../core/errors.js';
 import { resolveOutputFile } from '../io/paths.js';
+import type { HistoryRecord } from '../history/history-record.js';
+import { historyTable } from '../render/history-table.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { singleLine } from '../render/single-line.js';
@@ -25,17 +27,18 @@ const FORK_ADVICE =
 export type PublishInputs = Pick<GateInputs, 'commentId' | 'comment' | 'failOn' | 'reportPath' | 'paths' | 'htmlReport'>;
 
 /** Writes the JSON report, outputs, annotations and the job summary; comments; fails the step per fail-on. */
-export async function publish(report: Report, inputs: PublishInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<void> {
+export async function publish(report: Report, inputs: PublishInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null, recentReleases: readonly HistoryRecord[] = []): Promise<void> {
   const reportPath = writeReport(renderJson(report), `embedding-gate-${inputs.commentId}.json`, inputs, runtime);
   const failed = stepFails(report, inputs.failOn);
   setReportOutputs(runtime, report, reportPath, failed);
   annotate(report, runtime);
   const html = await publishHtmlReport(report, reportPath, inputs, runtime);
   const runUrl = runLink(runtime);
+  const history = recentReleases.length > 0 ? `\n${historyTable(recentReleases, report).toString()}\n` : '';
   await runtime.writeSummary(
-    `${renderMarkdown(report, { clusters: true, titleSuffix: inputs.commentId === 'default' ? undefined : inputs.commentId, htmlLink: html.artifactUrl })}\n<sub>${runUrl ? `[workflow run](${runUrl}) · ` : ''}JSON report: \`${reportPath}\`</sub>\n`,
+    `${renderMarkdown(report, { clusters: true, titleSuffix: inputs.commentId === 'default' ? undefined : inputs.commentId, htmlLink: html.artifactUrl })}${history}\n<sub>${runUrl ? `[workflow run](${runUrl}) · ` : ''}JSON report: \`${reportPath}\`</sub>\n`,
   );
-  if (pr) await upsertComment(report, inputs, runtime, github, pr, html.artifactUrl);
+  if (pr) await upsertComment(report, inputs, runtime, github, pr, html.artifactUrl, recentReleases);
   else runtime.info('Not a pull request event: no comment.');
   if (failed) {
     runtime.setFailed(singleLine(`embedding-gate: ${report.verdict.status.toUpperCase()} — ${report.verdict.breaches.map((b) => b.message).join('; ') || 'see the report'}`, 2000));
@@ -162,6 +165,7 @@ export async function upsertComment(
   github: GateGitHub,
   pr: PullRequestInfo,
   htmlLink: string | null = null,
+  recentReleases: readonly HistoryRecord[] = [],
 ): Promise<void> {
   if (inputs.comment === 'never') return;
   const marker = commentMarker(inputs.commentId);
@@ -172,7 +176,7 @@ export async function upsertComment(
       runtime.info(`comment: ${inputs.comment} — nothing to say on #${pr.number}.`);
       return;
     }
-    const body = commentBody(report, { commentId: inputs.commentId, runUrl: runLink(runtime), headSha: pr.headSha, toolVersion: TOOL_VERSION, htmlLink });
+    const body = commentBody(report, { commentId: inputs.commentId, runUrl: runLink(runtime), headSha: pr.headSha, toolVersion: TOOL_VERSION, htmlLink, recentReleases });
     if (existing) {
       await github.updateComment(existing.id, body);
       runtime.info(`Updated comment ${existing.id} on #${pr.number}.`);

@@ -13,6 +13,7 @@ import { renderHtml } from '../render/html/html.js';
 import type { Report } from '../report/report.js';
 import { OUTPUT_FORMATS, parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
 import { progressPrinter } from '../progress.js';
+import { HISTORY_USAGE, runHistory } from './run-history.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** The process pieces the CLI touches, injected so tests can run it in-process too. */
@@ -50,6 +51,7 @@ Usage:
   embedding-gate compare --reference REF --candidate CAND [options]
   embedding-gate merge PARTIAL.json... [--format text|json|markdown|html] [--output FILE]
   embedding-gate render REPORT.json [--format text|json|markdown|html] [--output FILE]
+${HISTORY_USAGE}
   embedding-gate --help | --version
 
 Options of compare:
@@ -75,12 +77,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${TOOL_VERSION}\n`);
       return EXIT.ok;
     }
-    if (command !== 'compare' && command !== 'merge' && command !== 'render') throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge and render (see --help).`);
+    if (!['compare', 'merge', 'render', 'history'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render and history (see --help).`);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(usage());
       return EXIT.ok;
     }
     if (command === 'render') return runRender(rest, io);
+    if (command === 'history') return runHistory(rest, io);
     return command === 'merge' ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);

@@ -57,3 +57,51 @@ export function barChart(name: string, title: string, bars: readonly Bar[], max:
   });
   return html`<svg class="chart" data-chart="${name}" data-bars="${bars.length}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${title}"><text class="axis" x="4" y="12">${title}</text>${rows}</svg>`;
 }
+
+/** One point of a trend: its label (a version), value (`null`: not measured) and link (`null`: none). */
+export interface TrendPoint {
+  readonly label: string;
+  readonly value: number | null;
+  readonly href: string | null;
+}
+
+/**
+ * A trend line over releases, oldest left: one point per release (a gap where the value is null),
+ * each a link to its commit when it has one, with its version and value as a tooltip. The value
+ * axis spans the data (and `floor` when given, e.g. a drift budget). Inline SVG.
+ */
+export function trendChart(name: string, title: string, points: readonly TrendPoint[], floor: number | null = null): Html {
+  const values = points.flatMap((point) => (point.value === null ? [] : [point.value]));
+  const all = floor === null ? values : [...values, floor];
+  const low = all.length > 0 ? Math.min(...all) : 0;
+  const high = all.length > 0 ? Math.max(...all) : 1;
+  const pad = high > low ? (high - low) * 0.1 : Math.max(Math.abs(high) * 0.1, 0.01);
+  const [min, max] = [low - pad, high + pad];
+  const plotWidth = WIDTH - LEFT - 16;
+  const plotHeight = HEIGHT - BOTTOM - 24;
+  const x = (index: number) => LEFT + 8 + (points.length > 1 ? (index / (points.length - 1)) * (plotWidth - 16) : plotWidth / 2);
+  const y = (value: number) => 20 + plotHeight - ((value - min) / (max - min)) * plotHeight;
+  const segments: string[] = [];
+  let open = false;
+  points.forEach((point, index) => {
+    if (point.value === null) {
+      open = false;
+      return;
+    }
+    segments.push(`${open ? 'L' : 'M'}${x(index).toFixed(1)},${y(point.value).toFixed(1)}`);
+    open = true;
+  });
+  const dots = points.map((point, index) => {
+    if (point.value === null) return html``;
+    const dot = html`<circle class="point" cx="${x(index).toFixed(1)}" cy="${y(point.value).toFixed(1)}" r="4"><title>${point.label}: ${point.value.toFixed(4)}</title></circle>`;
+    return point.href === null ? dot : html`<a href="${point.href}">${dot}</a>`;
+  });
+  const step = Math.max(1, Math.ceil(points.length / 8));
+  const ticks = points.map((point, index) => (index % step === 0 || index === points.length - 1 ? html`<text class="tick" x="${x(index).toFixed(1)}" y="${HEIGHT - 12}">${point.label.length > 14 ? `${point.label.slice(0, 13)}…` : point.label}</text>` : html``));
+  const floorLine =
+    floor === null
+      ? html``
+      : html`<line class="limit fail" x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${y(floor).toFixed(1)}" y2="${y(floor).toFixed(1)}"/><text class="limit-label fail" x="${LEFT + 4}" y="${(y(floor) - 4).toFixed(1)}">budget ${floor}</text>`;
+  const axis = html`<text class="tick" x="${LEFT - 22}" y="${(y(max - pad) + 4).toFixed(1)}">${(max - pad).toFixed(3)}</text><text class="tick" x="${LEFT - 22}" y="${(y(min + pad) + 4).toFixed(1)}">${(min + pad).toFixed(3)}</text>`;
+  return html`<svg class="chart trend" data-chart="${name}" data-points="${values.length}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${title}"><text class="axis" x="4" y="12">${title}</text>${axis}<path class="trend-line" d="${segments.join(' ')}"/>${dots}${ticks}${floorLine}</svg>`;
+}

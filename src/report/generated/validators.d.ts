@@ -13,3 +13,4 @@ export interface Validator {
 }
 export declare const validateReport: Validator;
 export declare const validatePartialReport: Validator;
+export declare const validateHistoryRecord: Validator;
