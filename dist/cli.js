@@ -122,7 +122,7 @@ var require_re = __commonJS({
     } = require_constants();
     var debug = require_debug();
     exports = module.exports = {};
-    var re = exports.re = [];
+    var re2 = exports.re = [];
     var safeRe = exports.safeRe = [];
     var src = exports.src = [];
     var safeSrc = exports.safeSrc = [];
@@ -147,7 +147,7 @@ var require_re = __commonJS({
       t[name] = index;
       src[index] = value;
       safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re2[index] = new RegExp(value, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
@@ -249,7 +249,7 @@ var require_semver = __commonJS({
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH: MAX_LENGTH2, MAX_SAFE_INTEGER } = require_constants();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re2, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = (prerelease, identifier) => {
@@ -285,14 +285,14 @@ var require_semver = __commonJS({
         this.options = options2;
         this.loose = !!options2.loose;
         this.includePrerelease = !!options2.includePrerelease;
-        const m2 = version.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m2) {
+        const m = version.trim().match(options2.loose ? re2[t.LOOSE] : re2[t.FULL]);
+        if (!m) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
         this.raw = version;
-        this.major = +m2[1];
-        this.minor = +m2[2];
-        this.patch = +m2[3];
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
         if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
           throw new TypeError("Invalid major version");
         }
@@ -302,10 +302,10 @@ var require_semver = __commonJS({
         if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
           throw new TypeError("Invalid patch version");
         }
-        if (!m2[4]) {
+        if (!m[4]) {
           this.prerelease = [];
         } else {
-          this.prerelease = m2[4].split(".").map((id) => {
+          this.prerelease = m[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
               const num = +id;
               if (num >= 0 && num < MAX_SAFE_INTEGER) {
@@ -315,7 +315,7 @@ var require_semver = __commonJS({
             return id;
           });
         }
-        this.build = m2[5] ? m2[5].split(".") : [];
+        this.build = m[5] ? m[5].split(".") : [];
         this.format();
       }
       format() {
@@ -424,7 +424,7 @@ var require_semver = __commonJS({
             throw new Error("invalid increment argument: identifier is empty");
           }
           if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            const match = `-${identifier}`.match(this.options.loose ? re2[t.PRERELEASELOOSE] : re2[t.PRERELEASE]);
             if (!match || match[1] !== identifier) {
               throw new Error(`invalid identifier: ${identifier}`);
             }
@@ -874,7 +874,7 @@ var require_coerce = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var parse2 = require_parse();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re2, t } = require_re();
     var coerce = (version, options2) => {
       if (version instanceof SemVer) {
         return version;
@@ -888,9 +888,9 @@ var require_coerce = __commonJS({
       options2 = options2 || {};
       let match = null;
       if (!options2.rtl) {
-        match = version.match(options2.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version.match(options2.includePrerelease ? re2[t.COERCEFULL] : re2[t.COERCE]);
       } else {
-        const coerceRtlRegex = options2.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        const coerceRtlRegex = options2.includePrerelease ? re2[t.COERCERTLFULL] : re2[t.COERCERTL];
         let next;
         while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
@@ -1262,20 +1262,20 @@ var require_range = __commonJS({
           return cached;
         }
         const loose = this.options.loose;
-        const hr2 = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr2, hyphenReplace(this.options.includePrerelease));
+        const hr = loose ? re2[t.HYPHENRANGELOOSE] : re2[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
         debug("hyphen replace", range);
         range = trimComparatorWhitespace(range);
         debug("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        range = range.replace(re2[t.TILDETRIM], tildeTrimReplace);
         debug("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        range = range.replace(re2[t.CARETTRIM], caretTrimReplace);
         debug("caret trim", range);
         let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
             debug("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
+            return !!comp.match(re2[t.COMPARATORLOOSE]);
           });
         }
         debug("range list", rangeList);
@@ -1337,7 +1337,7 @@ var require_range = __commonJS({
     var SemVer = require_semver();
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
-      safeRe: re,
+      safeRe: re2,
       src,
       t,
       tildeTrimReplace,
@@ -1360,7 +1360,7 @@ var require_range = __commonJS({
       return result;
     };
     var parseComparator = (comp, options2) => {
-      comp = comp.replace(re[t.BUILD], "");
+      comp = comp.replace(re2[t.BUILD], "");
       debug("comp", comp, options2);
       comp = replaceCarets(comp, options2);
       debug("caret", comp);
@@ -1373,27 +1373,27 @@ var require_range = __commonJS({
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m2, p) => isX(M) && !isX(m2) || isX(m2) && p && !isX(p);
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
     var replaceTildes = (comp, options2) => {
       return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
     };
     var replaceTilde = (comp, options2) => {
-      const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const r = options2.loose ? re2[t.TILDELOOSE] : re2[t.TILDE];
       const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m2, p, pr2) => {
-        debug("tilde", comp, _, M, m2, p, pr2);
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("tilde", comp, _, M, m, p, pr);
         let ret;
         if (isX(M)) {
           ret = "";
-        } else if (isX(m2)) {
+        } else if (isX(m)) {
           ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
-          ret = `>=${M}.${m2}.0${z} <${M}.${+m2 + 1}.0-0`;
-        } else if (pr2) {
-          debug("replaceTilde pr", pr2);
-          ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${+m2 + 1}.0-0`;
+          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
         } else {
-          ret = `>=${M}.${m2}.${p} <${M}.${+m2 + 1}.0-0`;
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
         }
         debug("tilde return", ret);
         return ret;
@@ -1404,42 +1404,42 @@ var require_range = __commonJS({
     };
     var replaceCaret = (comp, options2) => {
       debug("caret", comp, options2);
-      const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const r = options2.loose ? re2[t.CARETLOOSE] : re2[t.CARET];
       const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m2, p, pr2) => {
-        debug("caret", comp, _, M, m2, p, pr2);
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("caret", comp, _, M, m, p, pr);
         let ret;
         if (isX(M)) {
           ret = "";
-        } else if (isX(m2)) {
+        } else if (isX(m)) {
           ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
           if (M === "0") {
-            ret = `>=${M}.${m2}.0${z} <${M}.${+m2 + 1}.0-0`;
+            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
           } else {
-            ret = `>=${M}.${m2}.0${z} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
           }
-        } else if (pr2) {
-          debug("replaceCaret pr", pr2);
+        } else if (pr) {
+          debug("replaceCaret pr", pr);
           if (M === "0") {
-            if (m2 === "0") {
-              ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${m2}.${+p + 1}-0`;
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${+m2 + 1}.0-0`;
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m2}.${p}-${pr2} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
           }
         } else {
           debug("no pr");
           if (M === "0") {
-            if (m2 === "0") {
-              ret = `>=${M}.${m2}.${p} <${M}.${m2}.${+p + 1}-0`;
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m2}.${p} <${M}.${+m2 + 1}.0-0`;
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m2}.${p} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
           }
         }
         debug("caret return", ret);
@@ -1452,20 +1452,20 @@ var require_range = __commonJS({
     };
     var replaceXRange = (comp, options2) => {
       comp = comp.trim();
-      const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m2, p, pr2) => {
-        debug("xRange", comp, ret, gtlt, M, m2, p, pr2);
-        if (invalidXRangeOrder(M, m2, p)) {
+      const r = options2.loose ? re2[t.XRANGELOOSE] : re2[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
           return comp;
         }
         const xM = isX(M);
-        const xm = xM || isX(m2);
+        const xm = xM || isX(m);
         const xp = xm || isX(p);
         const anyX = xp;
         if (gtlt === "=" && anyX) {
           gtlt = "";
         }
-        pr2 = options2.includePrerelease ? "-0" : "";
+        pr = options2.includePrerelease ? "-0" : "";
         if (xM) {
           if (gtlt === ">" || gtlt === "<") {
             ret = "<0.0.0-0";
@@ -1474,17 +1474,17 @@ var require_range = __commonJS({
           }
         } else if (gtlt && anyX) {
           if (xm) {
-            m2 = 0;
+            m = 0;
           }
           p = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
               M = +M + 1;
-              m2 = 0;
+              m = 0;
               p = 0;
             } else {
-              m2 = +m2 + 1;
+              m = +m + 1;
               p = 0;
             }
           } else if (gtlt === "<=") {
@@ -1492,17 +1492,17 @@ var require_range = __commonJS({
             if (xm) {
               M = +M + 1;
             } else {
-              m2 = +m2 + 1;
+              m = +m + 1;
             }
           }
           if (gtlt === "<") {
-            pr2 = "-0";
+            pr = "-0";
           }
-          ret = `${gtlt + M}.${m2}.${p}${pr2}`;
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
         } else if (xm) {
-          ret = `>=${M}.0.0${pr2} <${+M + 1}.0.0-0`;
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M}.${m2}.0${pr2} <${M}.${+m2 + 1}.0-0`;
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
         }
         debug("xRange return", ret);
         return ret;
@@ -1510,11 +1510,11 @@ var require_range = __commonJS({
     };
     var replaceStars = (comp, options2) => {
       debug("replaceStars", comp, options2);
-      return comp.trim().replace(re[t.STAR], "");
+      return comp.trim().replace(re2[t.STAR], "");
     };
     var replaceGTE0 = (comp, options2) => {
       debug("replaceGTE0", comp, options2);
-      return comp.trim().replace(re[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+      return comp.trim().replace(re2[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
     };
     var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
@@ -1600,19 +1600,19 @@ var require_comparator = __commonJS({
         debug("comp", this);
       }
       parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m2 = comp.match(r);
-        if (!m2) {
+        const r = this.options.loose ? re2[t.COMPARATORLOOSE] : re2[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
           throw new TypeError(`Invalid comparator: ${comp}`);
         }
-        this.operator = m2[1] !== void 0 ? m2[1] : "";
+        this.operator = m[1] !== void 0 ? m[1] : "";
         if (this.operator === "=") {
           this.operator = "";
         }
-        if (!m2[2]) {
+        if (!m[2]) {
           this.semver = ANY;
         } else {
-          this.semver = new SemVer(m2[2], this.options.loose);
+          this.semver = new SemVer(m[2], this.options.loose);
         }
       }
       toString() {
@@ -1674,7 +1674,7 @@ var require_comparator = __commonJS({
     };
     module.exports = Comparator;
     var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
+    var { safeRe: re2, t } = require_re();
     var cmp = require_cmp();
     var debug = require_debug();
     var SemVer = require_semver();
@@ -5094,9 +5094,9 @@ var require_float2 = __commonJS({
         const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1) {
-          const f = str.substring(dot2 + 1).replace(/_/g, "");
-          if (f[f.length - 1] === "0")
-            node.minFractionDigits = f.length;
+          const f2 = str.substring(dot2 + 1).replace(/_/g, "");
+          if (f2[f2.length - 1] === "0")
+            node.minFractionDigits = f2.length;
         }
         return node;
       },
@@ -6831,8 +6831,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
-      const m2 = first.match(/^( *)/);
-      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
+      const m = first.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split2.length; i += 2)
         lines.push([split2[i], split2[i + 1]]);
@@ -6877,12 +6877,12 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
-        comment: re.comment,
-        range: [offset, valueEnd, re.offset]
+        comment: re2.comment,
+        range: [offset, valueEnd, re2.offset]
       };
     }
     function plainValue(source, onError) {
@@ -7269,10 +7269,10 @@ var require_compose_node = __commonJS({
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
-      alias.range = [offset, valueEnd, re.offset];
-      if (re.comment)
-        alias.comment = re.comment;
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
+      alias.range = [offset, valueEnd, re2.offset];
+      if (re2.comment)
+        alias.comment = re2.comment;
       return alias;
     }
     exports.composeEmptyNode = composeEmptyNode;
@@ -7313,10 +7313,10 @@ var require_compose_doc = __commonJS({
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
-      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
-      if (re.comment)
-        doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
+      const re2 = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re2.comment)
+        doc.comment = re2.comment;
+      doc.range = [offset, contentEnd, re2.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -7573,9 +7573,9 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">": {
-          const he2 = source.indexOf("\n");
-          const head = source.substring(0, he2);
-          const body = source.substring(he2 + 1) + "\n";
+          const he = source.indexOf("\n");
+          const head = source.substring(0, he);
+          const body = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -7636,9 +7636,9 @@ var require_cst_scalar = __commonJS({
       }
     }
     function setBlockScalarValue(token, source) {
-      const he2 = source.indexOf("\n");
-      const head = source.substring(0, he2);
-      const body = source.substring(he2 + 1) + "\n";
+      const he = source.indexOf("\n");
+      const head = source.substring(0, he);
+      const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header2 = token.props[0];
         if (header2.type !== "block-scalar-header")
@@ -10495,11 +10495,11 @@ var require_xxh32 = __commonJS({
       r = r | 0;
       return x >>> (32 - r | 0) | x << r | 0;
     }
-    function rotmul32(h, r, m2) {
+    function rotmul32(h, r, m) {
       h = h | 0;
       r = r | 0;
-      m2 = m2 | 0;
-      return util2.imul(h >>> (32 - r | 0) | h << r, m2) | 0;
+      m = m | 0;
+      return util2.imul(h >>> (32 - r | 0) | h << r, m) | 0;
     }
     function shiftxor32(h, s) {
       h = h | 0;
@@ -12254,8 +12254,8 @@ var require_utils2 = __commonJS({
   "node_modules/umap-js/dist/utils.js"(exports) {
     "use strict";
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
-      if (m2) return m2.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -12404,14 +12404,14 @@ var require_utils2 = __commonJS({
 var require_heap = __commonJS({
   "node_modules/umap-js/dist/heap.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m2[k];
+        return m[k];
       } });
-    }) : (function(o, m2, k, k2) {
+    }) : (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m2[k];
+      o[k2] = m[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -12619,14 +12619,14 @@ var require_heap = __commonJS({
 var require_matrix = __commonJS({
   "node_modules/umap-js/dist/matrix.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m2[k];
+        return m[k];
       } });
-    }) : (function(o, m2, k, k2) {
+    }) : (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m2[k];
+      o[k2] = m[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -12643,16 +12643,16 @@ var require_matrix = __commonJS({
       return result;
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m2) return o;
-      var i = m2.call(o), r, ar = [], e;
+      var m = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m) return o;
+      var i = m.call(o), r, ar = [], e;
       try {
         while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m2 = i["return"])) m2.call(i);
+          if (r && !r.done && (m = i["return"])) m.call(i);
         } finally {
           if (e) throw e.error;
         }
@@ -12660,8 +12660,8 @@ var require_matrix = __commonJS({
       return ar;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
-      if (m2) return m2.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -12841,11 +12841,11 @@ var require_matrix = __commonJS({
       });
     }
     exports.multiplyScalar = multiplyScalar;
-    function eliminateZeros(m2) {
+    function eliminateZeros(m) {
       var zeroIndices = /* @__PURE__ */ new Set();
-      var values = m2.getValues();
-      var rows = m2.getRows();
-      var cols = m2.getCols();
+      var values = m.getValues();
+      var rows = m.getRows();
+      var cols = m.getCols();
       for (var i = 0; i < values.length; i++) {
         if (values[i] === 0) {
           zeroIndices.add(i);
@@ -12857,26 +12857,26 @@ var require_matrix = __commonJS({
       var nextValues = values.filter(removeByZeroIndex);
       var nextRows = rows.filter(removeByZeroIndex);
       var nextCols = cols.filter(removeByZeroIndex);
-      return new SparseMatrix(nextRows, nextCols, nextValues, m2.getDims());
+      return new SparseMatrix(nextRows, nextCols, nextValues, m.getDims());
     }
     exports.eliminateZeros = eliminateZeros;
-    function normalize(m2, normType) {
+    function normalize(m, normType) {
       var e_1, _a6;
       if (normType === void 0) {
         normType = "l2";
       }
       var normFn = normFns[normType];
       var colsByRow = /* @__PURE__ */ new Map();
-      m2.forEach(function(_, row2, col) {
+      m.forEach(function(_, row2, col) {
         var cols = colsByRow.get(row2) || [];
         cols.push(col);
         colsByRow.set(row2, cols);
       });
-      var nextMatrix = new SparseMatrix([], [], [], m2.getDims());
+      var nextMatrix = new SparseMatrix([], [], [], m.getDims());
       var _loop_1 = function(row2) {
         var cols = colsByRow.get(row2).sort();
         var vals = cols.map(function(col) {
-          return m2.get(row2, col);
+          return m.get(row2, col);
         });
         var norm = normFn(vals);
         for (var i = 0; i < norm.length; i++) {
@@ -12995,14 +12995,14 @@ var require_matrix = __commonJS({
 var require_tree = __commonJS({
   "node_modules/umap-js/dist/tree.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m2[k];
+        return m[k];
       } });
-    }) : (function(o, m2, k, k2) {
+    }) : (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m2[k];
+      o[k2] = m[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -13019,16 +13019,16 @@ var require_tree = __commonJS({
       return result;
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m2) return o;
-      var i = m2.call(o), r, ar = [], e;
+      var m = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m) return o;
+      var i = m.call(o), r, ar = [], e;
       try {
         while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m2 = i["return"])) m2.call(i);
+          if (r && !r.done && (m = i["return"])) m.call(i);
         } finally {
           if (e) throw e.error;
         }
@@ -13040,8 +13040,8 @@ var require_tree = __commonJS({
       return ar;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
-      if (m2) return m2.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -13266,14 +13266,14 @@ var require_tree = __commonJS({
 var require_nn_descent = __commonJS({
   "node_modules/umap-js/dist/nn_descent.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m2[k];
+        return m[k];
       } });
-    }) : (function(o, m2, k, k2) {
+    }) : (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m2[k];
+      o[k2] = m[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -13290,8 +13290,8 @@ var require_nn_descent = __commonJS({
       return result;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
-      if (m2) return m2.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+      if (m) return m.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -13824,7 +13824,7 @@ ${indentData}`);
         const newMatrix = new Matrix2(matrix);
         return newMatrix.and(value);
       };
-      AbstractMatrix2.prototype.or = function or2(value) {
+      AbstractMatrix2.prototype.or = function or(value) {
         if (typeof value === "number") return this.orS(value);
         return this.orM(value);
       };
@@ -13848,7 +13848,7 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix2.or = function or2(matrix, value) {
+      AbstractMatrix2.or = function or(matrix, value) {
         const newMatrix = new Matrix2(matrix);
         return newMatrix.or(value);
       };
@@ -14915,7 +14915,7 @@ ${indentData}`);
       }
       reducedEchelonForm() {
         let result = this.echelonForm();
-        let m2 = result.columns;
+        let m = result.columns;
         let n = result.rows;
         let h = n - 1;
         while (h >= 0) {
@@ -14933,7 +14933,7 @@ ${indentData}`);
             }
             for (let i = 0; i < h; i++) {
               let factor = result.get(i, p);
-              for (let j = p; j < m2; j++) {
+              for (let j = p; j < m; j++) {
                 let tmp2 = result.get(i, j) - factor * result.get(h, j);
                 result.set(i, j, tmp2);
               }
@@ -15383,16 +15383,16 @@ ${indentData}`);
       }
       mmul(other) {
         other = Matrix.checkMatrix(other);
-        let m2 = this.rows;
+        let m = this.rows;
         let n = this.columns;
         let p = other.columns;
-        let result = new Matrix(m2, p);
+        let result = new Matrix(m, p);
         let Bcolj = new Float64Array(n);
         for (let j = 0; j < p; j++) {
           for (let k = 0; k < n; k++) {
             Bcolj[k] = other.get(k, j);
           }
-          for (let i = 0; i < m2; i++) {
+          for (let i = 0; i < m; i++) {
             let s = 0;
             for (let k = 0; k < n; k++) {
               s += this.get(i, k) * Bcolj[k];
@@ -15454,14 +15454,14 @@ ${indentData}`);
         return result;
       }
       mmulByTranspose(scale) {
-        let m2 = this.rows;
+        let m = this.rows;
         let n = this.columns;
         if (scale !== void 0 && scale.length !== n) {
           throw new RangeError("scale must have one value per column");
         }
-        let result = new Matrix(m2, m2);
+        let result = new Matrix(m, m);
         let rowj = new Float64Array(n);
-        for (let j = 0; j < m2; j++) {
+        for (let j = 0; j < m; j++) {
           if (scale === void 0) {
             for (let k = 0; k < n; k++) {
               rowj[k] = this.get(j, k);
@@ -15471,7 +15471,7 @@ ${indentData}`);
               rowj[k] = scale[k] * this.get(j, k);
             }
           }
-          for (let i = j; i < m2; i++) {
+          for (let i = j; i < m; i++) {
             let s = 0;
             for (let k = 0; k < n; k++) {
               s += this.get(i, k) * rowj[k];
@@ -15747,12 +15747,12 @@ ${indentData}`);
       }
       kroneckerProduct(other) {
         other = Matrix.checkMatrix(other);
-        let m2 = this.rows;
+        let m = this.rows;
         let n = this.columns;
         let p = other.rows;
         let q = other.columns;
-        let result = new Matrix(m2 * p, n * q);
-        for (let i = 0; i < m2; i++) {
+        let result = new Matrix(m * p, n * q);
+        for (let i = 0; i < m; i++) {
           for (let j = 0; j < n; j++) {
             for (let k = 0; k < p; k++) {
               for (let l = 0; l < q; l++) {
@@ -15768,10 +15768,10 @@ ${indentData}`);
         if (!this.isSquare() || !other.isSquare()) {
           throw new Error("Kronecker Sum needs two Square Matrices");
         }
-        let m2 = this.rows;
+        let m = this.rows;
         let n = other.rows;
         let AxI = this.kroneckerProduct(Matrix.eye(n, n));
-        let IxB = Matrix.eye(m2, m2).kroneckerProduct(other);
+        let IxB = Matrix.eye(m, m).kroneckerProduct(other);
         return AxI.add(IxB);
       }
       transpose() {
@@ -16918,30 +16918,30 @@ ${indentData}`);
       constructor(value) {
         value = WrapperMatrix2D.checkMatrix(value);
         let qr2 = value.clone();
-        let m2 = value.rows;
+        let m = value.rows;
         let n = value.columns;
         let rdiag = new Float64Array(n);
         let i, j, k, s;
         for (k = 0; k < n; k++) {
           let nrm = 0;
-          for (i = k; i < m2; i++) {
+          for (i = k; i < m; i++) {
             nrm = hypotenuse(nrm, qr2.get(i, k));
           }
           if (nrm !== 0) {
             if (qr2.get(k, k) < 0) {
               nrm = -nrm;
             }
-            for (i = k; i < m2; i++) {
+            for (i = k; i < m; i++) {
               qr2.set(i, k, qr2.get(i, k) / nrm);
             }
             qr2.set(k, k, qr2.get(k, k) + 1);
             for (j = k + 1; j < n; j++) {
               s = 0;
-              for (i = k; i < m2; i++) {
+              for (i = k; i < m; i++) {
                 s += qr2.get(i, k) * qr2.get(i, j);
               }
               s = -s / qr2.get(k, k);
-              for (i = k; i < m2; i++) {
+              for (i = k; i < m; i++) {
                 qr2.set(i, j, qr2.get(i, j) + s * qr2.get(i, k));
               }
             }
@@ -16954,8 +16954,8 @@ ${indentData}`);
       solve(value) {
         value = Matrix.checkMatrix(value);
         let qr2 = this.QR;
-        let m2 = qr2.rows;
-        if (value.rows !== m2) {
+        let m = qr2.rows;
+        if (value.rows !== m) {
           throw new Error("Matrix row dimensions must agree");
         }
         if (!this.isFullRank()) {
@@ -16968,11 +16968,11 @@ ${indentData}`);
         for (k = 0; k < n; k++) {
           for (j = 0; j < count; j++) {
             s = 0;
-            for (i = k; i < m2; i++) {
+            for (i = k; i < m; i++) {
               s += qr2.get(i, k) * X.get(i, j);
             }
             s = -s / qr2.get(k, k);
-            for (i = k; i < m2; i++) {
+            for (i = k; i < m; i++) {
               X.set(i, j, X.get(i, j) + s * qr2.get(i, k));
             }
           }
@@ -17049,7 +17049,7 @@ ${indentData}`);
         if (value.isEmpty()) {
           throw new Error("Matrix must be non-empty");
         }
-        let m2 = value.rows;
+        let m = value.rows;
         let n = value.columns;
         const {
           computeLeftSingularVectors = true,
@@ -17060,7 +17060,7 @@ ${indentData}`);
         let wantv = Boolean(computeRightSingularVectors);
         let swapped = false;
         let at2;
-        if (m2 < n) {
+        if (m < n) {
           if (!autoTranspose) {
             console.warn(
               "Computing SVD on a matrix with more columns than rows. Consider enabling autoTranspose"
@@ -17068,7 +17068,7 @@ ${indentData}`);
             at2 = value.transpose();
           } else {
             at2 = value.clone();
-            m2 = value.columns;
+            m = value.columns;
             n = value.rows;
             swapped = true;
             let aux = wantu;
@@ -17078,29 +17078,29 @@ ${indentData}`);
         } else {
           at2 = value.transpose();
         }
-        let nu = Math.min(m2, n);
-        let ni = Math.min(m2 + 1, n);
+        let nu = Math.min(m, n);
+        let ni = Math.min(m + 1, n);
         let s = new Float64Array(ni);
-        let U = new Matrix(nu, m2);
+        let U = new Matrix(nu, m);
         let V = new Matrix(n, n);
         let e = new Float64Array(n);
-        let work = new Float64Array(m2);
+        let work = new Float64Array(m);
         let si = new Float64Array(ni);
         for (let i = 0; i < ni; i++) si[i] = i;
-        let nct = Math.min(m2 - 1, n);
-        let nrt = Math.max(0, Math.min(n - 2, m2));
+        let nct = Math.min(m - 1, n);
+        let nrt = Math.max(0, Math.min(n - 2, m));
         let mrc = Math.max(nct, nrt);
         for (let k = 0; k < mrc; k++) {
           if (k < nct) {
             s[k] = 0;
-            for (let i = k; i < m2; i++) {
+            for (let i = k; i < m; i++) {
               s[k] = hypotenuse(s[k], at2.get(k, i));
             }
             if (s[k] !== 0) {
               if (at2.get(k, k) < 0) {
                 s[k] = -s[k];
               }
-              for (let i = k; i < m2; i++) {
+              for (let i = k; i < m; i++) {
                 at2.set(k, i, at2.get(k, i) / s[k]);
               }
               at2.set(k, k, at2.get(k, k) + 1);
@@ -17110,18 +17110,18 @@ ${indentData}`);
           for (let j = k + 1; j < n; j++) {
             if (k < nct && s[k] !== 0) {
               let t = 0;
-              for (let i = k; i < m2; i++) {
+              for (let i = k; i < m; i++) {
                 t += at2.get(k, i) * at2.get(j, i);
               }
               t = -t / at2.get(k, k);
-              for (let i = k; i < m2; i++) {
+              for (let i = k; i < m; i++) {
                 at2.set(j, i, at2.get(j, i) + t * at2.get(k, i));
               }
             }
             e[j] = at2.get(j, k);
           }
           if (wantu && k < nct) {
-            for (let i = k; i < m2; i++) {
+            for (let i = k; i < m; i++) {
               U.set(k, i, at2.get(k, i));
             }
           }
@@ -17140,18 +17140,18 @@ ${indentData}`);
               e[k + 1] += 1;
             }
             e[k] = -e[k];
-            if (k + 1 < m2 && e[k] !== 0) {
-              for (let i = k + 1; i < m2; i++) {
+            if (k + 1 < m && e[k] !== 0) {
+              for (let i = k + 1; i < m; i++) {
                 work[i] = 0;
               }
-              for (let i = k + 1; i < m2; i++) {
+              for (let i = k + 1; i < m; i++) {
                 for (let j = k + 1; j < n; j++) {
                   work[i] += e[j] * at2.get(j, i);
                 }
               }
               for (let j = k + 1; j < n; j++) {
                 let t = -e[j] / e[k + 1];
-                for (let i = k + 1; i < m2; i++) {
+                for (let i = k + 1; i < m; i++) {
                   at2.set(j, i, at2.get(j, i) + t * work[i]);
                 }
               }
@@ -17163,11 +17163,11 @@ ${indentData}`);
             }
           }
         }
-        let p = Math.min(n, m2 + 1);
+        let p = Math.min(n, m + 1);
         if (nct < n) {
           s[nct] = at2.get(nct, nct);
         }
-        if (m2 < p) {
+        if (m < p) {
           s[p - 1] = 0;
         }
         if (nrt + 1 < p) {
@@ -17176,7 +17176,7 @@ ${indentData}`);
         e[p - 1] = 0;
         if (wantu) {
           for (let j = nct; j < nu; j++) {
-            for (let i = 0; i < m2; i++) {
+            for (let i = 0; i < m; i++) {
               U.set(j, i, 0);
             }
             U.set(j, j, 1);
@@ -17185,15 +17185,15 @@ ${indentData}`);
             if (s[k] !== 0) {
               for (let j = k + 1; j < nu; j++) {
                 let t = 0;
-                for (let i = k; i < m2; i++) {
+                for (let i = k; i < m; i++) {
                   t += U.get(k, i) * U.get(j, i);
                 }
                 t = -t / U.get(k, k);
-                for (let i = k; i < m2; i++) {
+                for (let i = k; i < m; i++) {
                   U.set(j, i, U.get(j, i) + t * U.get(k, i));
                 }
               }
-              for (let i = k; i < m2; i++) {
+              for (let i = k; i < m; i++) {
                 U.set(k, i, -U.get(k, i));
               }
               U.set(k, k, 1 + U.get(k, k));
@@ -17201,7 +17201,7 @@ ${indentData}`);
                 U.set(k, i, 0);
               }
             } else {
-              for (let i = 0; i < m2; i++) {
+              for (let i = 0; i < m; i++) {
                 U.set(k, i, 0);
               }
               U.set(k, k, 1);
@@ -17268,15 +17268,15 @@ ${indentData}`);
           k++;
           switch (kase) {
             case 1: {
-              let f = e[p - 2];
+              let f2 = e[p - 2];
               e[p - 2] = 0;
               for (let j = p - 2; j >= k; j--) {
-                let t = hypotenuse(s[j], f);
+                let t = hypotenuse(s[j], f2);
                 let cs = s[j] / t;
-                let sn = f / t;
+                let sn = f2 / t;
                 s[j] = t;
                 if (j !== k) {
-                  f = -sn * e[j - 1];
+                  f2 = -sn * e[j - 1];
                   e[j - 1] = cs * e[j - 1];
                 }
                 if (wantv) {
@@ -17290,17 +17290,17 @@ ${indentData}`);
               break;
             }
             case 2: {
-              let f = e[k - 1];
+              let f2 = e[k - 1];
               e[k - 1] = 0;
               for (let j = k; j < p; j++) {
-                let t = hypotenuse(s[j], f);
+                let t = hypotenuse(s[j], f2);
                 let cs = s[j] / t;
-                let sn = f / t;
+                let sn = f2 / t;
                 s[j] = t;
-                f = -sn * e[j];
+                f2 = -sn * e[j];
                 e[j] = cs * e[j];
                 if (wantu) {
-                  for (let i = 0; i < m2; i++) {
+                  for (let i = 0; i < m; i++) {
                     t = cs * U.get(j, i) + sn * U.get(k - 1, i);
                     U.set(k - 1, i, -sn * U.get(j, i) + cs * U.get(k - 1, i));
                     U.set(j, i, t);
@@ -17333,17 +17333,17 @@ ${indentData}`);
                 }
                 shift = c / (b + shift);
               }
-              let f = (sk + sp) * (sk - sp) + shift;
+              let f2 = (sk + sp) * (sk - sp) + shift;
               let g = sk * ek;
               for (let j = k; j < p - 1; j++) {
-                let t = hypotenuse(f, g);
+                let t = hypotenuse(f2, g);
                 if (t === 0) t = Number.MIN_VALUE;
-                let cs = f / t;
+                let cs = f2 / t;
                 let sn = g / t;
                 if (j !== k) {
                   e[j - 1] = t;
                 }
-                f = cs * s[j] + sn * e[j];
+                f2 = cs * s[j] + sn * e[j];
                 e[j] = cs * e[j] - sn * s[j];
                 g = sn * s[j + 1];
                 s[j + 1] = cs * s[j + 1];
@@ -17354,24 +17354,24 @@ ${indentData}`);
                     V.set(j, i, t);
                   }
                 }
-                t = hypotenuse(f, g);
+                t = hypotenuse(f2, g);
                 if (t === 0) t = Number.MIN_VALUE;
-                cs = f / t;
+                cs = f2 / t;
                 sn = g / t;
                 s[j] = t;
-                f = cs * e[j] + sn * s[j + 1];
+                f2 = cs * e[j] + sn * s[j + 1];
                 s[j + 1] = -sn * e[j] + cs * s[j + 1];
                 g = sn * e[j + 1];
                 e[j + 1] = cs * e[j + 1];
-                if (wantu && j < m2 - 1) {
-                  for (let i = 0; i < m2; i++) {
+                if (wantu && j < m - 1) {
+                  for (let i = 0; i < m; i++) {
                     t = cs * U.get(j, i) + sn * U.get(j + 1, i);
                     U.set(j + 1, i, -sn * U.get(j, i) + cs * U.get(j + 1, i));
                     U.set(j, i, t);
                   }
                 }
               }
-              e[p - 2] = f;
+              e[p - 2] = f2;
               break;
             }
             case 4: {
@@ -17397,8 +17397,8 @@ ${indentData}`);
                     V.set(k, i, t);
                   }
                 }
-                if (wantu && k < m2 - 1) {
-                  for (let i = 0; i < m2; i++) {
+                if (wantu && k < m - 1) {
+                  for (let i = 0; i < m; i++) {
                     t = U.get(k + 1, i);
                     U.set(k + 1, i, U.get(k, i));
                     U.set(k, i, t);
@@ -17418,7 +17418,7 @@ ${indentData}`);
           V = U;
           U = tmp2;
         }
-        this.m = m2;
+        this.m = m;
         this.n = n;
         this.s = s;
         this.U = U;
@@ -17723,15 +17723,15 @@ ${indentData}`);
           tql2(n, e, d, V);
           transposeSquareInPlace(V);
         } else {
-          let H2 = new Matrix(n, n);
+          let H = new Matrix(n, n);
           let ort = new Float64Array(n);
           for (j = 0; j < n; j++) {
             for (i = 0; i < n; i++) {
-              H2.set(i, j, value.get(i, j));
+              H.set(i, j, value.get(i, j));
             }
           }
-          orthes(n, H2, ort, V);
-          hqr2(n, e, d, V, H2);
+          orthes(n, H, ort, V);
+          hqr2(n, e, d, V, H);
         }
         this.n = n;
         this.e = e;
@@ -17768,7 +17768,7 @@ ${indentData}`);
       }
     };
     function tred2(n, e, d, V) {
-      let f, g, h, i, j, k, hh, scale;
+      let f2, g, h, i, j, k, hh, scale;
       for (j = 0; j < n; j++) {
         d[j] = V.get(j, n - 1);
       }
@@ -17790,41 +17790,41 @@ ${indentData}`);
             d[k] /= scale;
             h += d[k] * d[k];
           }
-          f = d[i - 1];
+          f2 = d[i - 1];
           g = Math.sqrt(h);
-          if (f > 0) {
+          if (f2 > 0) {
             g = -g;
           }
           e[i] = scale * g;
-          h = h - f * g;
-          d[i - 1] = f - g;
+          h = h - f2 * g;
+          d[i - 1] = f2 - g;
           for (j = 0; j < i; j++) {
             e[j] = 0;
           }
           for (j = 0; j < i; j++) {
-            f = d[j];
-            V.set(i, j, f);
-            g = e[j] + V.get(j, j) * f;
+            f2 = d[j];
+            V.set(i, j, f2);
+            g = e[j] + V.get(j, j) * f2;
             for (k = j + 1; k <= i - 1; k++) {
               g += V.get(j, k) * d[k];
-              e[k] += V.get(j, k) * f;
+              e[k] += V.get(j, k) * f2;
             }
             e[j] = g;
           }
-          f = 0;
+          f2 = 0;
           for (j = 0; j < i; j++) {
             e[j] /= h;
-            f += e[j] * d[j];
+            f2 += e[j] * d[j];
           }
-          hh = f / (h + h);
+          hh = f2 / (h + h);
           for (j = 0; j < i; j++) {
             e[j] -= hh * d[j];
           }
           for (j = 0; j < i; j++) {
-            f = d[j];
+            f2 = d[j];
             g = e[j];
             for (k = j; k <= i - 1; k++) {
-              V.set(j, k, V.get(j, k) - (f * e[k] + g * d[k]));
+              V.set(j, k, V.get(j, k) - (f2 * e[k] + g * d[k]));
             }
             d[j] = V.get(j, i - 1);
             V.set(j, i, 0);
@@ -17862,24 +17862,24 @@ ${indentData}`);
       e[0] = 0;
     }
     function tql2(n, e, d, V) {
-      let g, h, i, j, k, l, m2, p, r, dl1, c, c2, c3, el1, s, s2;
+      let g, h, i, j, k, l, m, p, r, dl1, c, c2, c3, el1, s, s2;
       for (i = 1; i < n; i++) {
         e[i - 1] = e[i];
       }
       e[n - 1] = 0;
-      let f = 0;
+      let f2 = 0;
       let tst1 = 0;
       let eps = Number.EPSILON;
       for (l = 0; l < n; l++) {
         tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
-        m2 = l;
-        while (m2 < n) {
-          if (Math.abs(e[m2]) <= eps * tst1) {
+        m = l;
+        while (m < n) {
+          if (Math.abs(e[m]) <= eps * tst1) {
             break;
           }
-          m2++;
+          m++;
         }
-        if (m2 > l) {
+        if (m > l) {
           do {
             g = d[l];
             p = (d[l + 1] - g) / (2 * e[l]);
@@ -17894,15 +17894,15 @@ ${indentData}`);
             for (i = l + 2; i < n; i++) {
               d[i] -= h;
             }
-            f = f + h;
-            p = d[m2];
+            f2 = f2 + h;
+            p = d[m];
             c = 1;
             c2 = c;
             c3 = c;
             el1 = e[l + 1];
             s = 0;
             s2 = 0;
-            for (i = m2 - 1; i >= l; i--) {
+            for (i = m - 1; i >= l; i--) {
               c3 = c2;
               c2 = c;
               s2 = s;
@@ -17925,7 +17925,7 @@ ${indentData}`);
             d[l] = c * p;
           } while (Math.abs(e[l]) > eps * tst1);
         }
-        d[l] = d[l] + f;
+        d[l] = d[l] + f2;
         e[l] = 0;
       }
       for (i = 0; i < n - 1; i++) {
@@ -17948,50 +17948,50 @@ ${indentData}`);
         }
       }
     }
-    function orthes(n, H2, ort, V) {
+    function orthes(n, H, ort, V) {
       let low = 0;
       let high = n - 1;
-      let f, g, h, i, j, m2;
+      let f2, g, h, i, j, m;
       let scale;
-      for (m2 = low + 1; m2 <= high - 1; m2++) {
+      for (m = low + 1; m <= high - 1; m++) {
         scale = 0;
-        for (i = m2; i <= high; i++) {
-          scale = scale + Math.abs(H2.get(i, m2 - 1));
+        for (i = m; i <= high; i++) {
+          scale = scale + Math.abs(H.get(i, m - 1));
         }
         if (scale !== 0) {
           h = 0;
-          for (i = high; i >= m2; i--) {
-            ort[i] = H2.get(i, m2 - 1) / scale;
+          for (i = high; i >= m; i--) {
+            ort[i] = H.get(i, m - 1) / scale;
             h += ort[i] * ort[i];
           }
           g = Math.sqrt(h);
-          if (ort[m2] > 0) {
+          if (ort[m] > 0) {
             g = -g;
           }
-          h = h - ort[m2] * g;
-          ort[m2] = ort[m2] - g;
-          for (j = m2; j < n; j++) {
-            f = 0;
-            for (i = high; i >= m2; i--) {
-              f += ort[i] * H2.get(i, j);
+          h = h - ort[m] * g;
+          ort[m] = ort[m] - g;
+          for (j = m; j < n; j++) {
+            f2 = 0;
+            for (i = high; i >= m; i--) {
+              f2 += ort[i] * H.get(i, j);
             }
-            f = f / h;
-            for (i = m2; i <= high; i++) {
-              H2.set(i, j, H2.get(i, j) - f * ort[i]);
+            f2 = f2 / h;
+            for (i = m; i <= high; i++) {
+              H.set(i, j, H.get(i, j) - f2 * ort[i]);
             }
           }
           for (i = 0; i <= high; i++) {
-            f = 0;
-            for (j = high; j >= m2; j--) {
-              f += ort[j] * H2.get(i, j);
+            f2 = 0;
+            for (j = high; j >= m; j--) {
+              f2 += ort[j] * H.get(i, j);
             }
-            f = f / h;
-            for (j = m2; j <= high; j++) {
-              H2.set(i, j, H2.get(i, j) - f * ort[j]);
+            f2 = f2 / h;
+            for (j = m; j <= high; j++) {
+              H.set(i, j, H.get(i, j) - f2 * ort[j]);
             }
           }
-          ort[m2] = scale * ort[m2];
-          H2.set(m2, m2 - 1, scale * g);
+          ort[m] = scale * ort[m];
+          H.set(m, m - 1, scale * g);
         }
       }
       for (i = 0; i < n; i++) {
@@ -17999,25 +17999,25 @@ ${indentData}`);
           V.set(i, j, i === j ? 1 : 0);
         }
       }
-      for (m2 = high - 1; m2 >= low + 1; m2--) {
-        if (H2.get(m2, m2 - 1) !== 0) {
-          for (i = m2 + 1; i <= high; i++) {
-            ort[i] = H2.get(i, m2 - 1);
+      for (m = high - 1; m >= low + 1; m--) {
+        if (H.get(m, m - 1) !== 0) {
+          for (i = m + 1; i <= high; i++) {
+            ort[i] = H.get(i, m - 1);
           }
-          for (j = m2; j <= high; j++) {
+          for (j = m; j <= high; j++) {
             g = 0;
-            for (i = m2; i <= high; i++) {
+            for (i = m; i <= high; i++) {
               g += ort[i] * V.get(i, j);
             }
-            g = g / ort[m2] / H2.get(m2, m2 - 1);
-            for (i = m2; i <= high; i++) {
+            g = g / ort[m] / H.get(m, m - 1);
+            for (i = m; i <= high; i++) {
               V.set(i, j, V.get(i, j) + g * ort[i]);
             }
           }
         }
       }
     }
-    function hqr2(nn, e, d, V, H2) {
+    function hqr2(nn, e, d, V, H) {
       let n = nn - 1;
       let low = 0;
       let high = nn - 1;
@@ -18030,44 +18030,44 @@ ${indentData}`);
       let s = 0;
       let z = 0;
       let iter = 0;
-      let i, j, k, l, m2, t, w, x, y;
-      let ra, sa, vr2, vi;
+      let i, j, k, l, m, t, w, x, y;
+      let ra, sa, vr, vi;
       let notlast, cdivres;
       for (i = 0; i < nn; i++) {
         if (i < low || i > high) {
-          d[i] = H2.get(i, i);
+          d[i] = H.get(i, i);
           e[i] = 0;
         }
         for (j = Math.max(i - 1, 0); j < nn; j++) {
-          norm = norm + Math.abs(H2.get(i, j));
+          norm = norm + Math.abs(H.get(i, j));
         }
       }
       while (n >= low) {
         l = n;
         while (l > low) {
-          s = Math.abs(H2.get(l - 1, l - 1)) + Math.abs(H2.get(l, l));
+          s = Math.abs(H.get(l - 1, l - 1)) + Math.abs(H.get(l, l));
           if (s === 0) {
             s = norm;
           }
-          if (Math.abs(H2.get(l, l - 1)) < eps * s) {
+          if (Math.abs(H.get(l, l - 1)) < eps * s) {
             break;
           }
           l--;
         }
         if (l === n) {
-          H2.set(n, n, H2.get(n, n) + exshift);
-          d[n] = H2.get(n, n);
+          H.set(n, n, H.get(n, n) + exshift);
+          d[n] = H.get(n, n);
           e[n] = 0;
           n--;
           iter = 0;
         } else if (l === n - 1) {
-          w = H2.get(n, n - 1) * H2.get(n - 1, n);
-          p = (H2.get(n - 1, n - 1) - H2.get(n, n)) / 2;
+          w = H.get(n, n - 1) * H.get(n - 1, n);
+          p = (H.get(n - 1, n - 1) - H.get(n, n)) / 2;
           q = p * p + w;
           z = Math.sqrt(Math.abs(q));
-          H2.set(n, n, H2.get(n, n) + exshift);
-          H2.set(n - 1, n - 1, H2.get(n - 1, n - 1) + exshift);
-          x = H2.get(n, n);
+          H.set(n, n, H.get(n, n) + exshift);
+          H.set(n - 1, n - 1, H.get(n - 1, n - 1) + exshift);
+          x = H.get(n, n);
           if (q >= 0) {
             z = p >= 0 ? p + z : p - z;
             d[n - 1] = x + z;
@@ -18077,7 +18077,7 @@ ${indentData}`);
             }
             e[n - 1] = 0;
             e[n] = 0;
-            x = H2.get(n, n - 1);
+            x = H.get(n, n - 1);
             s = Math.abs(x) + Math.abs(z);
             p = x / s;
             q = z / s;
@@ -18085,14 +18085,14 @@ ${indentData}`);
             p = p / r;
             q = q / r;
             for (j = n - 1; j < nn; j++) {
-              z = H2.get(n - 1, j);
-              H2.set(n - 1, j, q * z + p * H2.get(n, j));
-              H2.set(n, j, q * H2.get(n, j) - p * z);
+              z = H.get(n - 1, j);
+              H.set(n - 1, j, q * z + p * H.get(n, j));
+              H.set(n, j, q * H.get(n, j) - p * z);
             }
             for (i = 0; i <= n; i++) {
-              z = H2.get(i, n - 1);
-              H2.set(i, n - 1, q * z + p * H2.get(i, n));
-              H2.set(i, n, q * H2.get(i, n) - p * z);
+              z = H.get(i, n - 1);
+              H.set(i, n - 1, q * z + p * H.get(i, n));
+              H.set(i, n, q * H.get(i, n) - p * z);
             }
             for (i = low; i <= high; i++) {
               z = V.get(i, n - 1);
@@ -18108,19 +18108,19 @@ ${indentData}`);
           n = n - 2;
           iter = 0;
         } else {
-          x = H2.get(n, n);
+          x = H.get(n, n);
           y = 0;
           w = 0;
           if (l < n) {
-            y = H2.get(n - 1, n - 1);
-            w = H2.get(n, n - 1) * H2.get(n - 1, n);
+            y = H.get(n - 1, n - 1);
+            w = H.get(n, n - 1) * H.get(n - 1, n);
           }
           if (iter === 10) {
             exshift += x;
             for (i = low; i <= n; i++) {
-              H2.set(i, i, H2.get(i, i) - x);
+              H.set(i, i, H.get(i, i) - x);
             }
-            s = Math.abs(H2.get(n, n - 1)) + Math.abs(H2.get(n - 1, n - 2));
+            s = Math.abs(H.get(n, n - 1)) + Math.abs(H.get(n - 1, n - 2));
             x = y = 0.75 * s;
             w = -0.4375 * s * s;
           }
@@ -18134,45 +18134,45 @@ ${indentData}`);
               }
               s = x - w / ((y - x) / 2 + s);
               for (i = low; i <= n; i++) {
-                H2.set(i, i, H2.get(i, i) - s);
+                H.set(i, i, H.get(i, i) - s);
               }
               exshift += s;
               x = y = w = 0.964;
             }
           }
           iter = iter + 1;
-          m2 = n - 2;
-          while (m2 >= l) {
-            z = H2.get(m2, m2);
+          m = n - 2;
+          while (m >= l) {
+            z = H.get(m, m);
             r = x - z;
             s = y - z;
-            p = (r * s - w) / H2.get(m2 + 1, m2) + H2.get(m2, m2 + 1);
-            q = H2.get(m2 + 1, m2 + 1) - z - r - s;
-            r = H2.get(m2 + 2, m2 + 1);
+            p = (r * s - w) / H.get(m + 1, m) + H.get(m, m + 1);
+            q = H.get(m + 1, m + 1) - z - r - s;
+            r = H.get(m + 2, m + 1);
             s = Math.abs(p) + Math.abs(q) + Math.abs(r);
             p = p / s;
             q = q / s;
             r = r / s;
-            if (m2 === l) {
+            if (m === l) {
               break;
             }
-            if (Math.abs(H2.get(m2, m2 - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H2.get(m2 - 1, m2 - 1)) + Math.abs(z) + Math.abs(H2.get(m2 + 1, m2 + 1))))) {
+            if (Math.abs(H.get(m, m - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H.get(m - 1, m - 1)) + Math.abs(z) + Math.abs(H.get(m + 1, m + 1))))) {
               break;
             }
-            m2--;
+            m--;
           }
-          for (i = m2 + 2; i <= n; i++) {
-            H2.set(i, i - 2, 0);
-            if (i > m2 + 2) {
-              H2.set(i, i - 3, 0);
+          for (i = m + 2; i <= n; i++) {
+            H.set(i, i - 2, 0);
+            if (i > m + 2) {
+              H.set(i, i - 3, 0);
             }
           }
-          for (k = m2; k <= n - 1; k++) {
+          for (k = m; k <= n - 1; k++) {
             notlast = k !== n - 1;
-            if (k !== m2) {
-              p = H2.get(k, k - 1);
-              q = H2.get(k + 1, k - 1);
-              r = notlast ? H2.get(k + 2, k - 1) : 0;
+            if (k !== m) {
+              p = H.get(k, k - 1);
+              q = H.get(k + 1, k - 1);
+              r = notlast ? H.get(k + 2, k - 1) : 0;
               x = Math.abs(p) + Math.abs(q) + Math.abs(r);
               if (x !== 0) {
                 p = p / x;
@@ -18188,10 +18188,10 @@ ${indentData}`);
               s = -s;
             }
             if (s !== 0) {
-              if (k !== m2) {
-                H2.set(k, k - 1, -s * x);
-              } else if (l !== m2) {
-                H2.set(k, k - 1, -H2.get(k, k - 1));
+              if (k !== m) {
+                H.set(k, k - 1, -s * x);
+              } else if (l !== m) {
+                H.set(k, k - 1, -H.get(k, k - 1));
               }
               p = p + s;
               x = p / s;
@@ -18200,22 +18200,22 @@ ${indentData}`);
               q = q / p;
               r = r / p;
               for (j = k; j < nn; j++) {
-                p = H2.get(k, j) + q * H2.get(k + 1, j);
+                p = H.get(k, j) + q * H.get(k + 1, j);
                 if (notlast) {
-                  p = p + r * H2.get(k + 2, j);
-                  H2.set(k + 2, j, H2.get(k + 2, j) - p * z);
+                  p = p + r * H.get(k + 2, j);
+                  H.set(k + 2, j, H.get(k + 2, j) - p * z);
                 }
-                H2.set(k, j, H2.get(k, j) - p * x);
-                H2.set(k + 1, j, H2.get(k + 1, j) - p * y);
+                H.set(k, j, H.get(k, j) - p * x);
+                H.set(k + 1, j, H.get(k + 1, j) - p * y);
               }
               for (i = 0; i <= Math.min(n, k + 3); i++) {
-                p = x * H2.get(i, k) + y * H2.get(i, k + 1);
+                p = x * H.get(i, k) + y * H.get(i, k + 1);
                 if (notlast) {
-                  p = p + z * H2.get(i, k + 2);
-                  H2.set(i, k + 2, H2.get(i, k + 2) - p * r);
+                  p = p + z * H.get(i, k + 2);
+                  H.set(i, k + 2, H.get(i, k + 2) - p * r);
                 }
-                H2.set(i, k, H2.get(i, k) - p);
-                H2.set(i, k + 1, H2.get(i, k + 1) - p * q);
+                H.set(i, k, H.get(i, k) - p);
+                H.set(i, k + 1, H.get(i, k + 1) - p * q);
               }
               for (i = low; i <= high; i++) {
                 p = x * V.get(i, k) + y * V.get(i, k + 1);
@@ -18238,12 +18238,12 @@ ${indentData}`);
         q = e[n];
         if (q === 0) {
           l = n;
-          H2.set(n, n, 1);
+          H.set(n, n, 1);
           for (i = n - 1; i >= 0; i--) {
-            w = H2.get(i, i) - p;
+            w = H.get(i, i) - p;
             r = 0;
             for (j = l; j <= n; j++) {
-              r = r + H2.get(i, j) * H2.get(j, n);
+              r = r + H.get(i, j) * H.get(j, n);
             }
             if (e[i] < 0) {
               z = w;
@@ -18251,47 +18251,47 @@ ${indentData}`);
             } else {
               l = i;
               if (e[i] === 0) {
-                H2.set(i, n, w !== 0 ? -r / w : -r / (eps * norm));
+                H.set(i, n, w !== 0 ? -r / w : -r / (eps * norm));
               } else {
-                x = H2.get(i, i + 1);
-                y = H2.get(i + 1, i);
+                x = H.get(i, i + 1);
+                y = H.get(i + 1, i);
                 q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
                 t = (x * s - z * r) / q;
-                H2.set(i, n, t);
-                H2.set(
+                H.set(i, n, t);
+                H.set(
                   i + 1,
                   n,
                   Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z
                 );
               }
-              t = Math.abs(H2.get(i, n));
+              t = Math.abs(H.get(i, n));
               if (eps * t * t > 1) {
                 for (j = i; j <= n; j++) {
-                  H2.set(j, n, H2.get(j, n) / t);
+                  H.set(j, n, H.get(j, n) / t);
                 }
               }
             }
           }
         } else if (q < 0) {
           l = n - 1;
-          if (Math.abs(H2.get(n, n - 1)) > Math.abs(H2.get(n - 1, n))) {
-            H2.set(n - 1, n - 1, q / H2.get(n, n - 1));
-            H2.set(n - 1, n, -(H2.get(n, n) - p) / H2.get(n, n - 1));
+          if (Math.abs(H.get(n, n - 1)) > Math.abs(H.get(n - 1, n))) {
+            H.set(n - 1, n - 1, q / H.get(n, n - 1));
+            H.set(n - 1, n, -(H.get(n, n) - p) / H.get(n, n - 1));
           } else {
-            cdivres = cdiv(0, -H2.get(n - 1, n), H2.get(n - 1, n - 1) - p, q);
-            H2.set(n - 1, n - 1, cdivres[0]);
-            H2.set(n - 1, n, cdivres[1]);
+            cdivres = cdiv(0, -H.get(n - 1, n), H.get(n - 1, n - 1) - p, q);
+            H.set(n - 1, n - 1, cdivres[0]);
+            H.set(n - 1, n, cdivres[1]);
           }
-          H2.set(n, n - 1, 0);
-          H2.set(n, n, 1);
+          H.set(n, n - 1, 0);
+          H.set(n, n, 1);
           for (i = n - 2; i >= 0; i--) {
             ra = 0;
             sa = 0;
             for (j = l; j <= n; j++) {
-              ra = ra + H2.get(i, j) * H2.get(j, n - 1);
-              sa = sa + H2.get(i, j) * H2.get(j, n);
+              ra = ra + H.get(i, j) * H.get(j, n - 1);
+              sa = sa + H.get(i, j) * H.get(j, n);
             }
-            w = H2.get(i, i) - p;
+            w = H.get(i, i) - p;
             if (e[i] < 0) {
               z = w;
               r = ra;
@@ -18300,51 +18300,51 @@ ${indentData}`);
               l = i;
               if (e[i] === 0) {
                 cdivres = cdiv(-ra, -sa, w, q);
-                H2.set(i, n - 1, cdivres[0]);
-                H2.set(i, n, cdivres[1]);
+                H.set(i, n - 1, cdivres[0]);
+                H.set(i, n, cdivres[1]);
               } else {
-                x = H2.get(i, i + 1);
-                y = H2.get(i + 1, i);
-                vr2 = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
+                x = H.get(i, i + 1);
+                y = H.get(i + 1, i);
+                vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
                 vi = (d[i] - p) * 2 * q;
-                if (vr2 === 0 && vi === 0) {
-                  vr2 = eps * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
+                if (vr === 0 && vi === 0) {
+                  vr = eps * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
                 }
                 cdivres = cdiv(
                   x * r - z * ra + q * sa,
                   x * s - z * sa - q * ra,
-                  vr2,
+                  vr,
                   vi
                 );
-                H2.set(i, n - 1, cdivres[0]);
-                H2.set(i, n, cdivres[1]);
+                H.set(i, n - 1, cdivres[0]);
+                H.set(i, n, cdivres[1]);
                 if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
-                  H2.set(
+                  H.set(
                     i + 1,
                     n - 1,
-                    (-ra - w * H2.get(i, n - 1) + q * H2.get(i, n)) / x
+                    (-ra - w * H.get(i, n - 1) + q * H.get(i, n)) / x
                   );
-                  H2.set(
+                  H.set(
                     i + 1,
                     n,
-                    (-sa - w * H2.get(i, n) - q * H2.get(i, n - 1)) / x
+                    (-sa - w * H.get(i, n) - q * H.get(i, n - 1)) / x
                   );
                 } else {
                   cdivres = cdiv(
-                    -r - y * H2.get(i, n - 1),
-                    -s - y * H2.get(i, n),
+                    -r - y * H.get(i, n - 1),
+                    -s - y * H.get(i, n),
                     z,
                     q
                   );
-                  H2.set(i + 1, n - 1, cdivres[0]);
-                  H2.set(i + 1, n, cdivres[1]);
+                  H.set(i + 1, n - 1, cdivres[0]);
+                  H.set(i + 1, n, cdivres[1]);
                 }
               }
-              t = Math.max(Math.abs(H2.get(i, n - 1)), Math.abs(H2.get(i, n)));
+              t = Math.max(Math.abs(H.get(i, n - 1)), Math.abs(H.get(i, n)));
               if (eps * t * t > 1) {
                 for (j = i; j <= n; j++) {
-                  H2.set(j, n - 1, H2.get(j, n - 1) / t);
-                  H2.set(j, n, H2.get(j, n) / t);
+                  H.set(j, n - 1, H.get(j, n - 1) / t);
+                  H.set(j, n, H.get(j, n) / t);
                 }
               }
             }
@@ -18354,7 +18354,7 @@ ${indentData}`);
       for (i = 0; i < nn; i++) {
         if (i < low || i > high) {
           for (j = i; j < nn; j++) {
-            V.set(i, j, H2.get(i, j));
+            V.set(i, j, H.get(i, j));
           }
         }
       }
@@ -18362,7 +18362,7 @@ ${indentData}`);
         for (i = low; i <= high; i++) {
           z = 0;
           for (k = low; k <= Math.min(j, high); k++) {
-            z = z + V.get(i, k) * H2.get(k, j);
+            z = z + V.get(i, k) * H.get(k, j);
           }
           V.set(i, j, z);
         }
@@ -18426,25 +18426,25 @@ ${indentData}`);
           throw new Error("Matrix is not positive definite");
         }
         let count = value.columns;
-        let B2 = value.clone();
+        let B = value.clone();
         let i, j, k;
         for (k = 0; k < dimension; k++) {
           for (j = 0; j < count; j++) {
             for (i = 0; i < k; i++) {
-              B2.set(k, j, B2.get(k, j) - B2.get(i, j) * l.get(k, i));
+              B.set(k, j, B.get(k, j) - B.get(i, j) * l.get(k, i));
             }
-            B2.set(k, j, B2.get(k, j) / l.get(k, k));
+            B.set(k, j, B.get(k, j) / l.get(k, k));
           }
         }
         for (k = dimension - 1; k >= 0; k--) {
           for (j = 0; j < count; j++) {
             for (i = k + 1; i < dimension; i++) {
-              B2.set(k, j, B2.get(k, j) - B2.get(i, j) * l.get(i, k));
+              B.set(k, j, B.get(k, j) - B.get(i, j) * l.get(i, k));
             }
-            B2.set(k, j, B2.get(k, j) / l.get(k, k));
+            B.set(k, j, B.get(k, j) / l.get(k, k));
           }
         }
-        return B2;
+        return B;
       }
       get lowerTriangularMatrix() {
         return this.L;
@@ -18578,23 +18578,23 @@ var require_lib2 = __commonJS({
     }
     function gradientFunction(data, evaluatedData, params, gradientDifference, paramFunction) {
       const n = params.length;
-      const m2 = data.x.length;
+      const m = data.x.length;
       let ans = new Array(n);
       for (let param = 0; param < n; param++) {
-        ans[param] = new Array(m2);
+        ans[param] = new Array(m);
         let auxParams = params.slice();
         auxParams[param] += gradientDifference;
         let funcParam = paramFunction(auxParams);
-        for (let point = 0; point < m2; point++) {
+        for (let point = 0; point < m; point++) {
           ans[param][point] = evaluatedData[point] - funcParam(data.x[point]);
         }
       }
       return new mlMatrix.Matrix(ans);
     }
     function matrixFunction(data, evaluatedData) {
-      const m2 = data.x.length;
-      let ans = new Array(m2);
-      for (let point = 0; point < m2; point++) {
+      const m = data.x.length;
+      let ans = new Array(m);
+      for (let point = 0; point < m; point++) {
         ans[point] = [data.y[point] - evaluatedData[point]];
       }
       return new mlMatrix.Matrix(ans);
@@ -18690,14 +18690,14 @@ var require_lib2 = __commonJS({
 var require_umap = __commonJS({
   "node_modules/umap-js/dist/umap.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m2[k];
+        return m[k];
       } });
-    }) : (function(o, m2, k, k2) {
+    }) : (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m2[k];
+      o[k2] = m[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -18744,7 +18744,7 @@ var require_umap = __commonJS({
       var _ = { label: 0, sent: function() {
         if (t[0] & 1) throw t[1];
         return t[1];
-      }, trys: [], ops: [] }, f, y, t, g;
+      }, trys: [], ops: [] }, f2, y, t, g;
       return g = { next: verb(0), "throw": verb(1), "return": verb(2) }, typeof Symbol === "function" && (g[Symbol.iterator] = function() {
         return this;
       }), g;
@@ -18754,9 +18754,9 @@ var require_umap = __commonJS({
         };
       }
       function step(op) {
-        if (f) throw new TypeError("Generator is already executing.");
+        if (f2) throw new TypeError("Generator is already executing.");
         while (_) try {
-          if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
+          if (f2 = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
           if (y = 0, t) op = [op[0] & 2, t.value];
           switch (op[0]) {
             case 0:
@@ -18803,23 +18803,23 @@ var require_umap = __commonJS({
           op = [6, e];
           y = 0;
         } finally {
-          f = t = 0;
+          f2 = t = 0;
         }
         if (op[0] & 5) throw op[1];
         return { value: op[0] ? op[1] : void 0, done: true };
       }
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m2) return o;
-      var i = m2.call(o), r, ar = [], e;
+      var m = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m) return o;
+      var i = m.call(o), r, ar = [], e;
       try {
         while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m2 = i["return"])) m2.call(i);
+          if (r && !r.done && (m = i["return"])) m.call(i);
         } finally {
           if (e) throw e.error;
         }
@@ -21465,9 +21465,9 @@ var transform = function(original_options = {}) {
         field = field.trimRight();
       }
       if (cast === true) {
-        const [err2, f] = this.__cast(field);
+        const [err2, f2] = this.__cast(field);
         if (err2 !== void 0) return err2;
-        field = f;
+        field = f2;
       }
       this.state.record.push(field);
       if (max_record_size !== 0 && typeof field === "string") {
@@ -22186,8 +22186,8 @@ function __awaiter(thisArg, _arguments, P, generator) {
   });
 }
 function __values(o) {
-  var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
-  if (m2) return m2.call(o);
+  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+  if (m) return m.call(o);
   if (o && typeof o.length === "number") return {
     next: function() {
       if (o && i >= o.length) o = void 0;
@@ -22205,19 +22205,19 @@ function __asyncGenerator(thisArg, _arguments, generator) {
   return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
     return this;
   }, i;
-  function awaitReturn(f) {
+  function awaitReturn(f2) {
     return function(v) {
-      return Promise.resolve(v).then(f, reject);
+      return Promise.resolve(v).then(f2, reject);
     };
   }
-  function verb(n, f) {
+  function verb(n, f2) {
     if (g[n]) {
       i[n] = function(v) {
         return new Promise(function(a, b) {
           q.push([n, v, a, b]) > 1 || resume(n, v);
         });
       };
-      if (f) i[n] = f(i[n]);
+      if (f2) i[n] = f2(i[n]);
     }
   }
   function resume(n, v) {
@@ -22236,8 +22236,8 @@ function __asyncGenerator(thisArg, _arguments, generator) {
   function reject(value) {
     resume("throw", value);
   }
-  function settle(f, v) {
-    if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
+  function settle(f2, v) {
+    if (f2(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
   }
 }
 function __asyncDelegator(o) {
@@ -22247,16 +22247,16 @@ function __asyncDelegator(o) {
   }), verb("return"), i[Symbol.iterator] = function() {
     return this;
   }, i;
-  function verb(n, f) {
+  function verb(n, f2) {
     i[n] = o[n] ? function(v) {
-      return (p = !p) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
-    } : f;
+      return (p = !p) ? { value: __await(o[n](v)), done: false } : f2 ? f2(v) : v;
+    } : f2;
   }
 }
 function __asyncValues(o) {
   if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var m2 = o[Symbol.asyncIterator], i;
-  return m2 ? m2.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
+  var m = o[Symbol.asyncIterator], i;
+  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
     return this;
   }, i);
   function verb(n) {
@@ -25372,7 +25372,7 @@ var Struct = class extends DataType {
     this.children = children;
   }
   toString() {
-    return `Struct<{${this.children.map((f) => `${f.name}:${f.type}`).join(`, `)}}>`;
+    return `Struct<{${this.children.map((f2) => `${f2.name}:${f2.type}`).join(`, `)}}>`;
   }
 };
 _v = Symbol.toStringTag;
@@ -25471,7 +25471,7 @@ var Map_ = class extends DataType {
     return this.children[0].type;
   }
   toString() {
-    return `Map<{${this.children[0].type.children.map((f) => `${f.name}:${f.type}`).join(`, `)}}>`;
+    return `Map<{${this.children[0].type.children.map((f2) => `${f2.name}:${f2.type}`).join(`, `)}}>`;
   }
 };
 _z = Symbol.toStringTag;
@@ -26190,12 +26190,12 @@ var setMap = (data, index, value) => {
 };
 var _setStructArrayValue = (o, v) => (set, c, _, i) => c && set(c, o, v[i]);
 var _setStructVectorValue = (o, v) => (set, c, _, i) => c && set(c, o, v.get(i));
-var _setStructMapValue = (o, v) => (set, c, f, _) => c && set(c, o, v.get(f.name));
-var _setStructObjectValue = (o, v) => (set, c, f, _) => c && set(c, o, v[f.name]);
+var _setStructMapValue = (o, v) => (set, c, f2, _) => c && set(c, o, v.get(f2.name));
+var _setStructObjectValue = (o, v) => (set, c, f2, _) => c && set(c, o, v[f2.name]);
 var setStruct = (data, index, value) => {
-  const childSetters = data.type.children.map((f) => instance.getVisitFn(f.type));
+  const childSetters = data.type.children.map((f2) => instance.getVisitFn(f2.type));
   const set = value instanceof Map ? _setStructMapValue(index, value) : value instanceof Vector ? _setStructVectorValue(index, value) : Array.isArray(value) ? _setStructArrayValue(index, value) : _setStructObjectValue(index, value);
-  data.type.children.forEach((f, i) => set(childSetters[i], data.children[i], f, i));
+  data.type.children.forEach((f2, i) => set(childSetters[i], data.children[i], f2, i));
 };
 var setUnion = (data, index, value) => {
   data.type.mode === UnionMode.Dense ? setDenseUnion(data, index, value) : setSparseUnion(data, index, value);
@@ -26400,13 +26400,13 @@ var StructRowProxyHandler = class {
     return true;
   }
   ownKeys(row) {
-    return row[kParent].type.children.map((f) => f.name);
+    return row[kParent].type.children.map((f2) => f2.name);
   }
   has(row, key) {
-    return row[kParent].type.children.some((f) => f.name === key);
+    return row[kParent].type.children.some((f2) => f2.name === key);
   }
   getOwnPropertyDescriptor(row, key) {
-    if (row[kParent].type.children.some((f) => f.name === key)) {
+    if (row[kParent].type.children.some((f2) => f2.name === key)) {
       return { writable: true, enumerable: true, configurable: true };
     }
     return;
@@ -26415,7 +26415,7 @@ var StructRowProxyHandler = class {
     if (Reflect.has(row, key)) {
       return row[key];
     }
-    const idx = row[kParent].type.children.findIndex((f) => f.name === key);
+    const idx = row[kParent].type.children.findIndex((f2) => f2.name === key);
     if (idx !== -1) {
       const val = instance2.visit(row[kParent].children[idx], row[kRowIndex]);
       Reflect.set(row, key, val);
@@ -26423,7 +26423,7 @@ var StructRowProxyHandler = class {
     }
   }
   set(row, key, val) {
-    const idx = row[kParent].type.children.findIndex((f) => f.name === key);
+    const idx = row[kParent].type.children.findIndex((f2) => f2.name === key);
     if (idx !== -1) {
       instance.visit(row[kParent].children[idx], row[kRowIndex], val);
       return Reflect.set(row, key, val);
@@ -27954,7 +27954,7 @@ var Vector = class _Vector {
    */
   getChild(name) {
     var _b2;
-    return this.getChildAt((_b2 = this.type.children) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name));
+    return this.getChildAt((_b2 = this.type.children) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name));
   }
   /**
    * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
@@ -28024,7 +28024,7 @@ Vector[_a2] = ((proto) => {
   proto._offsets = new Uint32Array([0]);
   proto[Symbol.isConcatSpreadable] = true;
   proto[kVectorSymbol] = true;
-  const typeIds = Object.keys(Type2).map((T) => Type2[T]).filter((T) => typeof T === "number" && T !== Type2.NONE);
+  const typeIds = Object.keys(Type2).map((T2) => Type2[T2]).filter((T2) => typeof T2 === "number" && T2 !== Type2.NONE);
   for (const typeId of typeIds) {
     const get = instance2.getVisitFnByTypeId(typeId);
     const set = instance.getVisitFnByTypeId(typeId);
@@ -28667,10 +28667,10 @@ var Schema2 = class _Schema {
     return "Schema";
   }
   get names() {
-    return this.fields.map((f) => f.name);
+    return this.fields.map((f2) => f2.name);
   }
   toString() {
-    return `Schema<{ ${this.fields.map((f, i) => `${i}: ${f}`).join(", ")} }>`;
+    return `Schema<{ ${this.fields.map((f2, i) => `${i}: ${f2}`).join(", ")} }>`;
   }
   /**
    * Construct a new Schema containing only specified fields.
@@ -28680,7 +28680,7 @@ var Schema2 = class _Schema {
    */
   select(fieldNames) {
     const names = new Set(fieldNames);
-    const fields = this.fields.filter((f) => names.has(f.name));
+    const fields = this.fields.filter((f2) => names.has(f2.name));
     return new _Schema(fields, this.metadata);
   }
   /**
@@ -28698,7 +28698,7 @@ var Schema2 = class _Schema {
     const curFields = [...this.fields];
     const metadata = mergeMaps(mergeMaps(/* @__PURE__ */ new Map(), this.metadata), other.metadata);
     const newFields = other.fields.filter((f2) => {
-      const i = curFields.findIndex((f) => f.name === f2.name);
+      const i = curFields.findIndex((f3) => f3.name === f2.name);
       return ~i ? (curFields[i] = f2.clone({
         metadata: mergeMaps(mergeMaps(/* @__PURE__ */ new Map(), curFields[i].metadata), f2.metadata)
       })) && false : true;
@@ -29142,10 +29142,10 @@ function dictionaryBatchFromJSON(b) {
   return new DictionaryBatch2(recordBatchFromJSON(b["data"]), b["id"], b["isDelta"]);
 }
 function schemaFieldsFromJSON(_schema, dictionaries) {
-  return (_schema["fields"] || []).filter(Boolean).map((f) => Field2.fromJSON(f, dictionaries));
+  return (_schema["fields"] || []).filter(Boolean).map((f2) => Field2.fromJSON(f2, dictionaries));
 }
 function fieldChildrenFromJSON(_field, dictionaries) {
-  return (_field["children"] || []).filter(Boolean).map((f) => Field2.fromJSON(f, dictionaries));
+  return (_field["children"] || []).filter(Boolean).map((f2) => Field2.fromJSON(f2, dictionaries));
 }
 function fieldNodesFromJSON(xs) {
   return (xs || []).reduce((fieldNodes, column) => [
@@ -29209,8 +29209,8 @@ function customMetadataFromJSON(metadata = []) {
 function indexTypeFromJSON(_type) {
   return new Int_(_type["isSigned"], _type["bitWidth"]);
 }
-function typeFromJSON(f, children) {
-  const typeId = f["type"]["name"];
+function typeFromJSON(f2, children) {
+  const typeId = f2["type"]["name"];
   switch (typeId) {
     case "NONE":
       return new Null2();
@@ -29241,53 +29241,53 @@ function typeFromJSON(f, children) {
   }
   switch (typeId) {
     case "int": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Int_(t["isSigned"], t["bitWidth"]);
     }
     case "floatingpoint": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Float(Precision[t["precision"]]);
     }
     case "decimal": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Decimal2(t["scale"], t["precision"], t["bitWidth"]);
     }
     case "date": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Date_(DateUnit[t["unit"]]);
     }
     case "time": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Time_(TimeUnit[t["unit"]], t["bitWidth"]);
     }
     case "timestamp": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Timestamp_(TimeUnit[t["unit"]], t["timezone"]);
     }
     case "interval": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Interval_(IntervalUnit[t["unit"]]);
     }
     case "duration": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Duration2(TimeUnit[t["unit"]]);
     }
     case "union": {
-      const t = f["type"];
-      const [m2, ...ms] = (t["mode"] + "").toLowerCase();
-      const mode = m2.toUpperCase() + ms.join("");
+      const t = f2["type"];
+      const [m, ...ms] = (t["mode"] + "").toLowerCase();
+      const mode = m.toUpperCase() + ms.join("");
       return new Union_(UnionMode[mode], t["typeIds"] || [], children || []);
     }
     case "fixedsizebinary": {
-      const t = f["type"];
+      const t = f2["type"];
       return new FixedSizeBinary2(t["byteWidth"]);
     }
     case "fixedsizelist": {
-      const t = f["type"];
+      const t = f2["type"];
       return new FixedSizeList2(t["listSize"], (children || [])[0]);
     }
     case "map": {
-      const t = f["type"];
+      const t = f2["type"];
       return new Map_((children || [])[0], t["keysSorted"]);
     }
   }
@@ -29528,14 +29528,14 @@ function decodeDictionaryBatch(batch, version = MetadataVersion.V5) {
 function decodeBufferRegion(b) {
   return new BufferRegion(b.offset(), b.length());
 }
-function decodeFieldNode(f) {
-  return new FieldNode2(f.length(), f.nullCount());
+function decodeFieldNode(f2) {
+  return new FieldNode2(f2.length(), f2.nullCount());
 }
 function decodeFieldNodes(batch) {
   const nodes = [];
-  for (let f, i = -1, j = -1, n = batch.nodesLength(); ++i < n; ) {
-    if (f = batch.nodes(i)) {
-      nodes[++j] = FieldNode2.decode(f);
+  for (let f2, i = -1, j = -1, n = batch.nodesLength(); ++i < n; ) {
+    if (f2 = batch.nodes(i)) {
+      nodes[++j] = FieldNode2.decode(f2);
     }
   }
   return nodes;
@@ -29562,41 +29562,41 @@ function decodeVariadicBufferCounts(batch) {
 }
 function decodeSchemaFields(schema, dictionaries) {
   const fields = [];
-  for (let f, i = -1, j = -1, n = schema.fieldsLength(); ++i < n; ) {
-    if (f = schema.fields(i)) {
-      fields[++j] = Field2.decode(f, dictionaries);
+  for (let f2, i = -1, j = -1, n = schema.fieldsLength(); ++i < n; ) {
+    if (f2 = schema.fields(i)) {
+      fields[++j] = Field2.decode(f2, dictionaries);
     }
   }
   return fields;
 }
 function decodeFieldChildren(field, dictionaries) {
   const children = [];
-  for (let f, i = -1, j = -1, n = field.childrenLength(); ++i < n; ) {
-    if (f = field.children(i)) {
-      children[++j] = Field2.decode(f, dictionaries);
+  for (let f2, i = -1, j = -1, n = field.childrenLength(); ++i < n; ) {
+    if (f2 = field.children(i)) {
+      children[++j] = Field2.decode(f2, dictionaries);
     }
   }
   return children;
 }
-function decodeField(f, dictionaries) {
+function decodeField(f2, dictionaries) {
   let id;
   let field;
   let type;
   let keys;
   let dictType;
   let dictMeta;
-  if (!dictionaries || !(dictMeta = f.dictionary())) {
-    type = decodeFieldType(f, decodeFieldChildren(f, dictionaries));
-    field = new Field2(f.name(), type, f.nullable(), decodeCustomMetadata(f));
+  if (!dictionaries || !(dictMeta = f2.dictionary())) {
+    type = decodeFieldType(f2, decodeFieldChildren(f2, dictionaries));
+    field = new Field2(f2.name(), type, f2.nullable(), decodeCustomMetadata(f2));
   } else if (!dictionaries.has(id = bigIntToNumber(dictMeta.id()))) {
     keys = (keys = dictMeta.indexType()) ? decodeIndexType(keys) : new Int32();
-    dictionaries.set(id, type = decodeFieldType(f, decodeFieldChildren(f, dictionaries)));
+    dictionaries.set(id, type = decodeFieldType(f2, decodeFieldChildren(f2, dictionaries)));
     dictType = new Dictionary(type, keys, id, dictMeta.isOrdered());
-    field = new Field2(f.name(), dictType, f.nullable(), decodeCustomMetadata(f));
+    field = new Field2(f2.name(), dictType, f2.nullable(), decodeCustomMetadata(f2));
   } else {
     keys = (keys = dictMeta.indexType()) ? decodeIndexType(keys) : new Int32();
     dictType = new Dictionary(dictionaries.get(id), keys, id, dictMeta.isOrdered());
-    field = new Field2(f.name(), dictType, f.nullable(), decodeCustomMetadata(f));
+    field = new Field2(f2.name(), dictType, f2.nullable(), decodeCustomMetadata(f2));
   }
   return field || null;
 }
@@ -29623,8 +29623,8 @@ function decodeMessageCustomMetadata(message) {
 function decodeIndexType(_type) {
   return new Int_(_type.isSigned(), _type.bitWidth());
 }
-function decodeFieldType(f, children) {
-  const typeId = f.typeType();
+function decodeFieldType(f2, children) {
+  const typeId = f2.typeType();
   switch (typeId) {
     case Type["NONE"]:
       return new Null2();
@@ -29653,51 +29653,51 @@ function decodeFieldType(f, children) {
   }
   switch (typeId) {
     case Type["Int"]: {
-      const t = f.type(new Int());
+      const t = f2.type(new Int());
       return new Int_(t.isSigned(), t.bitWidth());
     }
     case Type["FloatingPoint"]: {
-      const t = f.type(new FloatingPoint());
+      const t = f2.type(new FloatingPoint());
       return new Float(t.precision());
     }
     case Type["Decimal"]: {
-      const t = f.type(new Decimal());
+      const t = f2.type(new Decimal());
       return new Decimal2(t.scale(), t.precision(), t.bitWidth());
     }
     case Type["Date"]: {
-      const t = f.type(new Date2());
+      const t = f2.type(new Date2());
       return new Date_(t.unit());
     }
     case Type["Time"]: {
-      const t = f.type(new Time());
+      const t = f2.type(new Time());
       return new Time_(t.unit(), t.bitWidth());
     }
     case Type["Timestamp"]: {
-      const t = f.type(new Timestamp());
+      const t = f2.type(new Timestamp());
       return new Timestamp_(t.unit(), t.timezone());
     }
     case Type["Interval"]: {
-      const t = f.type(new Interval());
+      const t = f2.type(new Interval());
       return new Interval_(t.unit());
     }
     case Type["Duration"]: {
-      const t = f.type(new Duration());
+      const t = f2.type(new Duration());
       return new Duration2(t.unit());
     }
     case Type["Union"]: {
-      const t = f.type(new Union());
+      const t = f2.type(new Union());
       return new Union_(t.mode(), t.typeIdsArray() || [], children || []);
     }
     case Type["FixedSizeBinary"]: {
-      const t = f.type(new FixedSizeBinary());
+      const t = f2.type(new FixedSizeBinary());
       return new FixedSizeBinary2(t.byteWidth());
     }
     case Type["FixedSizeList"]: {
-      const t = f.type(new FixedSizeList());
+      const t = f2.type(new FixedSizeList());
       return new FixedSizeList2(t.listSize(), (children || [])[0]);
     }
     case Type["Map"]: {
-      const t = f.type(new Map2());
+      const t = f2.type(new Map2());
       return new Map_((children || [])[0], t.keysSorted());
     }
   }
@@ -29707,7 +29707,7 @@ function decodeBodyCompression(b) {
   return b ? new BodyCompression2(b.codec(), b.method()) : null;
 }
 function encodeSchema(b, schema) {
-  const fieldOffsets = schema.fields.map((f) => Field2.encode(b, f));
+  const fieldOffsets = schema.fields.map((f2) => Field2.encode(b, f2));
   Schema.startFieldsVector(b, fieldOffsets.length);
   const fieldsVectorOffset = Schema.createFieldsVector(b, fieldOffsets);
   const metadataOffset = !(schema.metadata && schema.metadata.size > 0) ? -1 : Schema.createCustomMetadataVector(b, [...schema.metadata].map(([k, v]) => {
@@ -29739,7 +29739,7 @@ function encodeField(b, field) {
     dictionaryOffset = instance5.visit(type, b);
     typeOffset = instance5.visit(type.dictionary, b);
   }
-  const childOffsets = (type.children || []).map((f) => Field2.encode(b, f));
+  const childOffsets = (type.children || []).map((f2) => Field2.encode(b, f2));
   const childrenVectorOffset = Field.createChildrenVector(b, childOffsets);
   const metadataOffset = !(field.metadata && field.metadata.size > 0) ? -1 : Field.createCustomMetadataVector(b, [...field.metadata].map(([k, v]) => {
     const key = b.createString(`${k}`);
@@ -30233,9 +30233,9 @@ var AsyncRandomAccessFile = class extends AsyncByteStream {
   }
   close() {
     return __awaiter(this, void 0, void 0, function* () {
-      const f = this._handle;
+      const f2 = this._handle;
       this._handle = null;
-      f && (yield f.close());
+      f2 && (yield f2.close());
     });
   }
   throw(value) {
@@ -31284,9 +31284,9 @@ var StructBuilder = class extends Builder {
       case true:
         return type.children.forEach((_, i) => children[i].set(index, value[i]));
       case Map:
-        return type.children.forEach((f, i) => children[i].set(index, value.get(f.name)));
+        return type.children.forEach((f2, i) => children[i].set(index, value.get(f2.name)));
       default:
-        return type.children.forEach((f, i) => children[i].set(index, value[f.name]));
+        return type.children.forEach((f2, i) => children[i].set(index, value[f2.name]));
     }
   }
   /** @inheritdoc */
@@ -31738,7 +31738,7 @@ var TypeComparator = class extends Visitor {
     return schema === other || other instanceof schema.constructor && this.compareManyFields(schema.fields, other.fields);
   }
   compareManyFields(fields, others) {
-    return fields === others || Array.isArray(fields) && Array.isArray(others) && fields.length === others.length && fields.every((f, i) => this.compareFields(f, others[i]));
+    return fields === others || Array.isArray(fields) && Array.isArray(others) && fields.length === others.length && fields.every((f2, i) => this.compareFields(f2, others[i]));
   }
   compareFields(field, other) {
     return field === other || other instanceof field.constructor && field.name === other.name && field.nullable === other.nullable && this.visit(field.type, other.type);
@@ -32132,7 +32132,7 @@ var Table = class _Table {
    * @param name The name of the child to retrieve.
    */
   getChild(name) {
-    return this.getChildAt(this.schema.fields.findIndex((f) => f.name === name));
+    return this.getChildAt(this.schema.fields.findIndex((f2) => f2.name === name));
   }
   /**
    * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
@@ -32159,7 +32159,7 @@ var Table = class _Table {
    */
   setChild(name, child) {
     var _b2;
-    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name), child);
+    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name), child);
   }
   setChildAt(index, child) {
     let schema = this.schema;
@@ -32183,7 +32183,7 @@ var Table = class _Table {
    * @returns A new Table of columns matching the specified names.
    */
   select(columnNames) {
-    const nameToIndex = this.schema.fields.reduce((m2, f, i) => m2.set(f.name, i), /* @__PURE__ */ new Map());
+    const nameToIndex = this.schema.fields.reduce((m, f2, i) => m.set(f2.name, i), /* @__PURE__ */ new Map());
     return this.selectAt(columnNames.map((columnName) => nameToIndex.get(columnName)).filter((x) => x > -1));
   }
   /**
@@ -32201,7 +32201,7 @@ var Table = class _Table {
     const fields = this.schema.fields;
     const [indices, oldToNew] = other.schema.fields.reduce((memo, f2, newIdx) => {
       const [indices2, oldToNew2] = memo;
-      const i = fields.findIndex((f) => f.name === f2.name);
+      const i = fields.findIndex((f3) => f3.name === f2.name);
       ~i ? oldToNew2[i] = newIdx : indices2.push(newIdx);
       return memo;
     }, [[], []]);
@@ -32258,7 +32258,7 @@ var RecordBatch3 = class _RecordBatch {
           this.data = makeData({
             nullCount: 0,
             type: new Struct(this.schema.fields),
-            children: this.schema.fields.map((f) => makeData({ type: f.type, nullCount: 0 }))
+            children: this.schema.fields.map((f2) => makeData({ type: f2.type, nullCount: 0 }))
           }),
           this._metadata = /* @__PURE__ */ new Map()
         ] = args;
@@ -32389,7 +32389,7 @@ var RecordBatch3 = class _RecordBatch {
    */
   getChild(name) {
     var _b2;
-    return this.getChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name));
+    return this.getChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name));
   }
   /**
    * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
@@ -32408,7 +32408,7 @@ var RecordBatch3 = class _RecordBatch {
    */
   setChild(name, child) {
     var _b2;
-    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name), child);
+    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name), child);
   }
   setChildAt(index, child) {
     let schema = this.schema;
@@ -32437,7 +32437,7 @@ var RecordBatch3 = class _RecordBatch {
     const type = new Struct(schema.fields);
     const children = [];
     for (const name of columnNames) {
-      const index = this.schema.fields.findIndex((f) => f.name === name);
+      const index = this.schema.fields.findIndex((f2) => f2.name === name);
       if (~index) {
         children[index] = this.data.children[index];
       }
@@ -32516,7 +32516,7 @@ function collectDictionaries(fields, children, dictionaries = /* @__PURE__ */ ne
 }
 var _InternalEmptyPlaceholderRecordBatch = class extends RecordBatch3 {
   constructor(schema, metadata) {
-    const children = schema.fields.map((f) => makeData({ type: f.type }));
+    const children = schema.fields.map((f2) => makeData({ type: f2.type }));
     const data = makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children });
     super(schema, data, metadata || /* @__PURE__ */ new Map());
   }
@@ -34474,7 +34474,7 @@ var rfse = function(dat, bt, mal) {
   if (al > mal)
     err(3);
   var sz = 1 << al;
-  var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
+  var probs = sz, sym = -1, re2 = -1, i = -1, ht = sz;
   var buf = new ab(512 + (sz << 2));
   var freq = new i16(buf, 0, 256);
   var dstate = new u16(buf, 0, 256);
@@ -34506,10 +34506,10 @@ var rfse = function(dat, bt, mal) {
     if (!val) {
       do {
         var rbt = tpos >> 3;
-        re = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
+        re2 = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
         tpos += 2;
-        sym += re;
-      } while (re == 3);
+        sym += re2;
+      } while (re2 == 3);
     }
   }
   if (sym > 255 || probs)
@@ -36346,8 +36346,8 @@ function readColumnIndex(reader, schema, parsers = void 0) {
   const thrift = deserializeTCompactProtocol(reader);
   return {
     null_pages: thrift.field_1,
-    min_values: thrift.field_2.map((m2) => convertMetadata(m2, schema, allParsers)),
-    max_values: thrift.field_3.map((m2) => convertMetadata(m2, schema, allParsers)),
+    min_values: thrift.field_2.map((m) => convertMetadata(m, schema, allParsers)),
+    max_values: thrift.field_3.map((m) => convertMetadata(m, schema, allParsers)),
     boundary_order: BoundaryOrders[thrift.field_4],
     null_counts: thrift.field_5,
     repetition_level_histograms: thrift.field_6,
@@ -36454,18 +36454,18 @@ function blockIndex(hash, numBlocks) {
   return Number((hash >> 32n) * BigInt(numBlocks) >> 32n);
 }
 function blockMask(hash) {
-  const m2 = new Uint32Array(8);
+  const m = new Uint32Array(8);
   const low = Number(hash & 0xffffffffn) | 0;
   for (let i = 0; i < 8; i++) {
-    m2[i] = 1 << (Math.imul(low, SALT[i]) >>> 27);
+    m[i] = 1 << (Math.imul(low, SALT[i]) >>> 27);
   }
-  return m2;
+  return m;
 }
 function sbbfContains(blocks, hash) {
   const offset = blockIndex(hash, blocks.length >> 3) << 3;
-  const m2 = blockMask(hash);
+  const m = blockMask(hash);
   for (let i = 0; i < 8; i++) {
-    if ((blocks[offset + i] & m2[i]) === 0) return false;
+    if ((blocks[offset + i] & m[i]) === 0) return false;
   }
   return true;
 }
@@ -39156,21 +39156,21 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
   }
   return total_size;
 }
-function readHuffmanCode(alphabet_size, tables, table2, br2) {
+function readHuffmanCode(alphabet_size, tables, table2, br) {
   const code_lengths = new Uint8Array(alphabet_size);
-  br2.readMoreInput();
-  const simple_code_or_skip = br2.readBits(2);
+  br.readMoreInput();
+  const simple_code_or_skip = br.readBits(2);
   if (simple_code_or_skip === 1) {
     let max_bits_counter = alphabet_size - 1;
     let max_bits = 0;
     const symbols = new Int32Array(4);
-    const num_symbols = br2.readBits(2) + 1;
+    const num_symbols = br.readBits(2) + 1;
     while (max_bits_counter) {
       max_bits_counter >>= 1;
       max_bits++;
     }
     for (let i = 0; i < num_symbols; i++) {
-      symbols[i] = br2.readBits(max_bits) % alphabet_size;
+      symbols[i] = br.readBits(max_bits) % alphabet_size;
       code_lengths[symbols[i]] = 2;
     }
     code_lengths[symbols[0]] = 1;
@@ -39192,7 +39192,7 @@ function readHuffmanCode(alphabet_size, tables, table2, br2) {
         if (symbols[0] === symbols[1] || symbols[0] === symbols[2] || symbols[0] === symbols[3] || symbols[1] === symbols[2] || symbols[1] === symbols[3] || symbols[2] === symbols[3]) {
           throw new Error("[ReadHuffmanCode] invalid symbols");
         }
-        if (br2.readBits(1)) {
+        if (br.readBits(1)) {
           code_lengths[symbols[2]] = 3;
           code_lengths[symbols[3]] = 3;
         } else {
@@ -39225,9 +39225,9 @@ function readHuffmanCode(alphabet_size, tables, table2, br2) {
     for (let i = simple_code_or_skip; i < CODE_LENGTH_CODES && space > 0; i++) {
       const code_len_idx = kCodeLengthCodeOrder[i];
       let p = 0;
-      br2.fillBitWindow();
-      p += br2.val_ >>> br2.bit_pos_ & 15;
-      br2.bit_pos_ += huff[p].bits;
+      br.fillBitWindow();
+      p += br.val_ >>> br.bit_pos_ & 15;
+      br.bit_pos_ += huff[p].bits;
       const v = huff[p].value;
       code_length_code_lengths[code_len_idx] = v;
       if (v !== 0) {
@@ -39237,25 +39237,25 @@ function readHuffmanCode(alphabet_size, tables, table2, br2) {
     }
     if (!(num_codes === 1 || space === 0))
       throw new Error("[ReadHuffmanCode] invalid num_codes or space");
-    readHuffmanCodeLengths(code_length_code_lengths, alphabet_size, code_lengths, br2);
+    readHuffmanCodeLengths(code_length_code_lengths, alphabet_size, code_lengths, br);
   }
   const table_size = buildHuffmanTable(tables, table2, HUFFMAN_TABLE_BITS, code_lengths, alphabet_size);
   if (!table_size) throw new Error("brotli BuildHuffmanTable failed");
   return table_size;
 }
-function readSymbol(table2, index, br2) {
-  br2.fillBitWindow();
-  index += br2.val_ >>> br2.bit_pos_ & HUFFMAN_TABLE_MASK;
+function readSymbol(table2, index, br) {
+  br.fillBitWindow();
+  index += br.val_ >>> br.bit_pos_ & HUFFMAN_TABLE_MASK;
   const nbits = table2[index].bits - HUFFMAN_TABLE_BITS;
   if (nbits > 0) {
-    br2.bit_pos_ += HUFFMAN_TABLE_BITS;
+    br.bit_pos_ += HUFFMAN_TABLE_BITS;
     index += table2[index].value;
-    index += br2.val_ >>> br2.bit_pos_ & (1 << nbits) - 1;
+    index += br.val_ >>> br.bit_pos_ & (1 << nbits) - 1;
   }
-  br2.bit_pos_ += table2[index].bits;
+  br.bit_pos_ += table2[index].bits;
   return table2[index].value;
 }
-function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_lengths, br2) {
+function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_lengths, br) {
   let symbol = 0;
   let prev_code_len = kDefaultCodeLength;
   let repeat = 0;
@@ -39267,10 +39267,10 @@ function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_leng
   buildHuffmanTable(table2, 0, 5, code_length_code_lengths, CODE_LENGTH_CODES);
   while (symbol < num_symbols && space > 0) {
     let p = 0;
-    br2.readMoreInput();
-    br2.fillBitWindow();
-    p += br2.val_ >>> br2.bit_pos_ & 31;
-    br2.bit_pos_ += table2[p].bits;
+    br.readMoreInput();
+    br.fillBitWindow();
+    p += br.val_ >>> br.bit_pos_ & 31;
+    br.bit_pos_ += table2[p].bits;
     const code_len = table2[p].value & 255;
     if (code_len < kCodeLengthRepeatCode) {
       repeat = 0;
@@ -39294,7 +39294,7 @@ function readHuffmanCodeLengths(code_length_code_lengths, num_symbols, code_leng
         repeat -= 2;
         repeat <<= extra_bits;
       }
-      repeat += br2.readBits(extra_bits) + 3;
+      repeat += br.readBits(extra_bits) + 3;
       const repeat_delta = repeat - old_repeat;
       if (symbol + repeat_delta > num_symbols) {
         throw new Error("[ReadHuffmanCodeLengths] symbol + repeat_delta > num_symbols");
@@ -39329,11 +39329,11 @@ var HuffmanTreeGroup = class {
   /**
    * @param {BrotliBitReader} br
    */
-  decode(br2) {
+  decode(br) {
     let next = 0;
     for (let i = 0; i < this.num_htrees; i++) {
       this.htrees[i] = next;
-      next += readHuffmanCode(this.alphabet_size, this.codes, next, br2);
+      next += readHuffmanCode(this.alphabet_size, this.codes, next, br);
     }
   }
 };
@@ -39586,10 +39586,10 @@ var fixedLengthMap = /* @__PURE__ */ huffMap(fixedLengthTree, 9, 1);
 var fixedDistanceMap = /* @__PURE__ */ huffMap(fixedDistanceTree, 5, 1);
 
 // node_modules/hyparquet-compressors/src/brotli.blocks.js
-function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuffers, indexes, br2) {
+function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuffers, indexes, br) {
   const ringbuffer = tree_type * 2;
   const index = tree_type;
-  const type_code = readSymbol(trees, tree_type * HUFFMAN_MAX_TABLE_SIZE, br2);
+  const type_code = readSymbol(trees, tree_type * HUFFMAN_MAX_TABLE_SIZE, br);
   let block_type;
   if (type_code === 0) {
     block_type = ringbuffers[ringbuffer + (indexes[index] & 1)];
@@ -39605,34 +39605,34 @@ function decodeBlockType(max_block_type, trees, tree_type, block_types, ringbuff
   ringbuffers[ringbuffer + (indexes[index] & 1)] = block_type;
   indexes[index]++;
 }
-function decodeMetaBlockLength(br2) {
+function decodeMetaBlockLength(br) {
   const out = {
     meta_block_length: 0,
     input_end: 0,
     is_uncompressed: 0,
     is_metadata: false
   };
-  out.input_end = br2.readBits(1);
-  if (out.input_end && br2.readBits(1)) {
+  out.input_end = br.readBits(1);
+  if (out.input_end && br.readBits(1)) {
     return out;
   }
-  const size_nibbles = br2.readBits(2) + 4;
+  const size_nibbles = br.readBits(2) + 4;
   if (size_nibbles === 7) {
     out.is_metadata = true;
-    if (br2.readBits(1) !== 0)
+    if (br.readBits(1) !== 0)
       throw new Error("Invalid reserved bit");
-    const size_bytes = br2.readBits(2);
+    const size_bytes = br.readBits(2);
     if (size_bytes === 0)
       return out;
     for (let i = 0; i < size_bytes; i++) {
-      const next_byte = br2.readBits(8);
+      const next_byte = br.readBits(8);
       if (i + 1 === size_bytes && size_bytes > 1 && next_byte === 0)
         throw new Error("Invalid size byte");
       out.meta_block_length |= next_byte << i * 8;
     }
   } else {
     for (let i = 0; i < size_nibbles; i++) {
-      const next_nibble = br2.readBits(4);
+      const next_nibble = br.readBits(4);
       if (i + 1 === size_nibbles && size_nibbles > 4 && next_nibble === 0)
         throw new Error("Invalid size nibble");
       out.meta_block_length |= next_nibble << i * 4;
@@ -39640,18 +39640,18 @@ function decodeMetaBlockLength(br2) {
   }
   out.meta_block_length++;
   if (!out.input_end && !out.is_metadata) {
-    out.is_uncompressed = br2.readBits(1);
+    out.is_uncompressed = br.readBits(1);
   }
   return out;
 }
-function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_mask, br2) {
+function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_mask, br) {
   const rb_size = ringbuffer_mask + 1;
   let rb_pos = pos & ringbuffer_mask;
-  let br_pos = br2.pos_ & BrotliBitReader.IBUF_MASK;
-  if (len < 8 || br2.bit_pos_ + (len << 3) < br2.bit_end_pos_) {
+  let br_pos = br.pos_ & BrotliBitReader.IBUF_MASK;
+  if (len < 8 || br.bit_pos_ + (len << 3) < br.bit_end_pos_) {
     while (len-- > 0) {
-      br2.readMoreInput();
-      ringbuffer[rb_pos++] = br2.readBits(8);
+      br.readMoreInput();
+      ringbuffer[rb_pos++] = br.readBits(8);
       if (rb_pos === rb_size) {
         output.write(ringbuffer, rb_size);
         rb_pos = 0;
@@ -39659,27 +39659,27 @@ function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_
     }
     return;
   }
-  if (br2.bit_end_pos_ < 32) {
+  if (br.bit_end_pos_ < 32) {
     throw new Error("copyUncompressedBlockToOutput: br.bit_end_pos_ < 32");
   }
-  while (br2.bit_pos_ < 32) {
-    ringbuffer[rb_pos] = br2.val_ >>> br2.bit_pos_;
-    br2.bit_pos_ += 8;
+  while (br.bit_pos_ < 32) {
+    ringbuffer[rb_pos] = br.val_ >>> br.bit_pos_;
+    br.bit_pos_ += 8;
     rb_pos++;
     len--;
   }
-  let nbytes = br2.bit_end_pos_ - br2.bit_pos_ >> 3;
+  let nbytes = br.bit_end_pos_ - br.bit_pos_ >> 3;
   if (br_pos + nbytes > BrotliBitReader.IBUF_MASK) {
     const tail = BrotliBitReader.IBUF_MASK + 1 - br_pos;
     for (let x = 0; x < tail; x++)
-      ringbuffer[rb_pos + x] = br2.buf_[br_pos + x];
+      ringbuffer[rb_pos + x] = br.buf_[br_pos + x];
     nbytes -= tail;
     rb_pos += tail;
     len -= tail;
     br_pos = 0;
   }
   for (let x = 0; x < nbytes; x++)
-    ringbuffer[rb_pos + x] = br2.buf_[br_pos + x];
+    ringbuffer[rb_pos + x] = br.buf_[br_pos + x];
   rb_pos += nbytes;
   len -= nbytes;
   if (rb_pos >= rb_size) {
@@ -39690,45 +39690,45 @@ function copyUncompressedBlockToOutput(output, len, pos, ringbuffer, ringbuffer_
   }
   while (rb_pos + len >= rb_size) {
     nbytes = rb_size - rb_pos;
-    if (br2.input_.read(ringbuffer, rb_pos, nbytes) < nbytes) {
+    if (br.input_.read(ringbuffer, rb_pos, nbytes) < nbytes) {
       throw new Error("copyUncompressedBlockToOutput: not enough bytes");
     }
     output.write(ringbuffer, rb_size);
     len -= nbytes;
     rb_pos = 0;
   }
-  if (br2.input_.read(ringbuffer, rb_pos, len) < len) {
+  if (br.input_.read(ringbuffer, rb_pos, len) < len) {
     throw new Error("copyUncompressedBlockToOutput: not enough bytes");
   }
-  br2.reset();
+  br.reset();
 }
-function decodeVarLenUint8(br2) {
-  if (br2.readBits(1)) {
-    const nbits = br2.readBits(3);
+function decodeVarLenUint8(br) {
+  if (br.readBits(1)) {
+    const nbits = br.readBits(3);
     if (nbits === 0) {
       return 1;
     } else {
-      return br2.readBits(nbits) + (1 << nbits);
+      return br.readBits(nbits) + (1 << nbits);
     }
   }
   return 0;
 }
-function decodeWindowBits(br2) {
-  if (br2.readBits(1) === 0) return 16;
-  let n = br2.readBits(3);
+function decodeWindowBits(br) {
+  if (br.readBits(1) === 0) return 16;
+  let n = br.readBits(3);
   if (n > 0) return 17 + n;
-  n = br2.readBits(3);
+  n = br.readBits(3);
   if (n > 0) return 8 + n;
   return 17;
 }
-function jumpToByteBoundary(br2) {
-  const new_bit_pos = br2.bit_pos_ + 7 & ~7;
-  return !br2.readBits(new_bit_pos - br2.bit_pos_);
+function jumpToByteBoundary(br) {
+  const new_bit_pos = br.bit_pos_ + 7 & ~7;
+  return !br.readBits(new_bit_pos - br.bit_pos_);
 }
-function readBlockLength(table2, index, br2) {
-  const code2 = readSymbol(table2, index, br2);
+function readBlockLength(table2, index, br) {
+  const code2 = readSymbol(table2, index, br);
   const { offset, nbits } = kBlockLengthPrefixCode[code2];
-  return offset + br2.readBits(nbits);
+  return offset + br.readBits(nbits);
 }
 
 // node_modules/hyparquet-compressors/src/brotli.context.js
@@ -41555,31 +41555,31 @@ var lookupOffsets = new Uint16Array([
 ]);
 
 // node_modules/hyparquet-compressors/src/brotli.contextmap.js
-function decodeContextMap(context_map_size, br2) {
+function decodeContextMap(context_map_size, br) {
   let max_run_length_prefix = 0;
-  br2.readMoreInput();
-  const num_htrees = decodeVarLenUint8(br2) + 1;
+  br.readMoreInput();
+  const num_htrees = decodeVarLenUint8(br) + 1;
   const context_map = new Uint8Array(context_map_size);
   if (num_htrees <= 1) {
     return [num_htrees, context_map];
   }
-  const use_rle_for_zeros = br2.readBits(1);
+  const use_rle_for_zeros = br.readBits(1);
   if (use_rle_for_zeros) {
-    max_run_length_prefix = br2.readBits(4) + 1;
+    max_run_length_prefix = br.readBits(4) + 1;
   }
   const table2 = [];
   for (let i = 0; i < HUFFMAN_MAX_TABLE_SIZE; i++) {
     table2[i] = new HuffmanCode(0, 0);
   }
-  readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br2);
+  readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br);
   for (let i = 0; i < context_map_size; ) {
-    br2.readMoreInput();
-    const code2 = readSymbol(table2, 0, br2);
+    br.readMoreInput();
+    const code2 = readSymbol(table2, 0, br);
     if (code2 === 0) {
       context_map[i] = 0;
       i++;
     } else if (code2 <= max_run_length_prefix) {
-      let reps = 1 + (1 << code2) + br2.readBits(code2);
+      let reps = 1 + (1 << code2) + br.readBits(code2);
       while (--reps) {
         if (i >= context_map_size) {
           throw new Error("[DecodeContextMap] i >= context_map_size");
@@ -41592,7 +41592,7 @@ function decodeContextMap(context_map_size, br2) {
       i++;
     }
   }
-  if (br2.readBits(1)) {
+  if (br.readBits(1)) {
     inverseMoveToFrontTransform(context_map, context_map_size);
   }
   return [num_htrees, context_map];
@@ -43124,8 +43124,8 @@ function brotli(input, output) {
   let dist_rb_idx = 0;
   const hgroup = [new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0), new HuffmanTreeGroup(0, 0)];
   const kRingBufferWriteAheadSlack = 128 + BrotliBitReader.READ_SIZE;
-  const br2 = new BrotliBitReader(input);
-  const window_bits = decodeWindowBits(br2);
+  const br = new BrotliBitReader(input);
+  const window_bits = decodeWindowBits(br);
   const max_backward_distance = (1 << window_bits) - 16;
   const ringbuffer_size = 1 << window_bits;
   const ringbuffer_mask = ringbuffer_size - 1;
@@ -43147,8 +43147,8 @@ function brotli(input, output) {
       hgroup[i].codes = [];
       hgroup[i].htrees = new Uint32Array();
     }
-    br2.readMoreInput();
-    const _out = decodeMetaBlockLength(br2);
+    br.readMoreInput();
+    const _out = decodeMetaBlockLength(br);
     let meta_block_remaining_len = _out.meta_block_length;
     if (pos + meta_block_remaining_len > output.buffer.length) {
       const tmp2 = new Uint8Array(pos + meta_block_remaining_len);
@@ -43157,46 +43157,46 @@ function brotli(input, output) {
     }
     input_end = _out.input_end;
     if (_out.is_metadata) {
-      jumpToByteBoundary(br2);
+      jumpToByteBoundary(br);
       for (; meta_block_remaining_len > 0; --meta_block_remaining_len) {
-        br2.readMoreInput();
-        br2.readBits(8);
+        br.readMoreInput();
+        br.readBits(8);
       }
       continue;
     }
     if (meta_block_remaining_len === 0) continue;
     if (_out.is_uncompressed) {
-      br2.bit_pos_ = br2.bit_pos_ + 7 & ~7;
-      copyUncompressedBlockToOutput(output, meta_block_remaining_len, pos, ringbuffer, ringbuffer_mask, br2);
+      br.bit_pos_ = br.bit_pos_ + 7 & ~7;
+      copyUncompressedBlockToOutput(output, meta_block_remaining_len, pos, ringbuffer, ringbuffer_mask, br);
       pos += meta_block_remaining_len;
       continue;
     }
     for (let i = 0; i < 3; i++) {
-      num_block_types[i] = decodeVarLenUint8(br2) + 1;
+      num_block_types[i] = decodeVarLenUint8(br) + 1;
       if (num_block_types[i] >= 2) {
-        readHuffmanCode(num_block_types[i] + 2, block_type_trees, i * HUFFMAN_MAX_TABLE_SIZE, br2);
-        readHuffmanCode(kNumBlockLengthCodes, block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br2);
-        block_length[i] = readBlockLength(block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br2);
+        readHuffmanCode(num_block_types[i] + 2, block_type_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
+        readHuffmanCode(kNumBlockLengthCodes, block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
+        block_length[i] = readBlockLength(block_len_trees, i * HUFFMAN_MAX_TABLE_SIZE, br);
         block_type_rb_index[i] = 1;
       }
     }
-    br2.readMoreInput();
-    const distance_postfix_bits = br2.readBits(2);
-    const num_direct_distance_codes = NUM_DISTANCE_SHORT_CODES + (br2.readBits(4) << distance_postfix_bits);
+    br.readMoreInput();
+    const distance_postfix_bits = br.readBits(2);
+    const num_direct_distance_codes = NUM_DISTANCE_SHORT_CODES + (br.readBits(4) << distance_postfix_bits);
     const distance_postfix_mask = (1 << distance_postfix_bits) - 1;
     const num_distance_codes = num_direct_distance_codes + (48 << distance_postfix_bits);
     const context_modes = new Uint8Array(num_block_types[0]);
     for (let i = 0; i < num_block_types[0]; i++) {
-      br2.readMoreInput();
-      context_modes[i] = br2.readBits(2) << 1;
+      br.readMoreInput();
+      context_modes[i] = br.readBits(2) << 1;
     }
-    const [num_literal_htrees, context_map] = decodeContextMap(num_block_types[0] << kLiteralContextBits, br2);
-    const [num_dist_htrees, dist_context_map] = decodeContextMap(num_block_types[2] << kDistanceContextBits, br2);
+    const [num_literal_htrees, context_map] = decodeContextMap(num_block_types[0] << kLiteralContextBits, br);
+    const [num_dist_htrees, dist_context_map] = decodeContextMap(num_block_types[2] << kDistanceContextBits, br);
     hgroup[0] = new HuffmanTreeGroup(kNumLiteralCodes, num_literal_htrees);
     hgroup[1] = new HuffmanTreeGroup(kNumInsertAndCopyCodes, num_block_types[1]);
     hgroup[2] = new HuffmanTreeGroup(num_distance_codes, num_dist_htrees);
     for (let i = 0; i < 3; ++i) {
-      hgroup[i].decode(br2);
+      hgroup[i].decode(br);
     }
     let context_map_slice = 0;
     let dist_context_map_slice = 0;
@@ -43206,7 +43206,7 @@ function brotli(input, output) {
     let htree_command = hgroup[1].htrees[0];
     while (meta_block_remaining_len > 0) {
       let distance_code;
-      br2.readMoreInput();
+      br.readMoreInput();
       if (block_length[1] === 0) {
         decodeBlockType(
           num_block_types[1],
@@ -43215,13 +43215,13 @@ function brotli(input, output) {
           block_type,
           block_type_rb,
           block_type_rb_index,
-          br2
+          br
         );
-        block_length[1] = readBlockLength(block_len_trees, HUFFMAN_MAX_TABLE_SIZE, br2);
+        block_length[1] = readBlockLength(block_len_trees, HUFFMAN_MAX_TABLE_SIZE, br);
         htree_command = hgroup[1].htrees[block_type[1]];
       }
       block_length[1]--;
-      const cmd_code = readSymbol(hgroup[1].codes, htree_command, br2);
+      const cmd_code = readSymbol(hgroup[1].codes, htree_command, br);
       let range_idx = cmd_code >> 6;
       if (range_idx >= 2) {
         range_idx -= 2;
@@ -43231,14 +43231,14 @@ function brotli(input, output) {
       }
       const insertIndex = kInsertRangeLut[range_idx] + (cmd_code >> 3 & 7);
       const insertPrefix = kInsertLengthPrefixCode[insertIndex];
-      const insertLength = insertPrefix.offset + br2.readBits(insertPrefix.nbits);
+      const insertLength = insertPrefix.offset + br.readBits(insertPrefix.nbits);
       const copyIndex = kCopyRangeLut[range_idx] + (cmd_code & 7);
       const copyCode = kCopyLengthPrefixCode[copyIndex];
-      const copyLength = copyCode.offset + br2.readBits(copyCode.nbits);
+      const copyLength = copyCode.offset + br.readBits(copyCode.nbits);
       let prev_byte1 = ringbuffer[pos - 1 & ringbuffer_mask];
       let prev_byte2 = ringbuffer[pos - 2 & ringbuffer_mask];
       for (let j = 0; j < insertLength; j++) {
-        br2.readMoreInput();
+        br.readMoreInput();
         if (block_length[0] === 0) {
           decodeBlockType(
             num_block_types[0],
@@ -43247,9 +43247,9 @@ function brotli(input, output) {
             block_type,
             block_type_rb,
             block_type_rb_index,
-            br2
+            br
           );
-          block_length[0] = readBlockLength(block_len_trees, 0, br2);
+          block_length[0] = readBlockLength(block_len_trees, 0, br);
           const context_offset = block_type[0] << kLiteralContextBits;
           context_map_slice = context_offset;
           context_mode = context_modes[block_type[0]];
@@ -43260,7 +43260,7 @@ function brotli(input, output) {
         const literal_htree_index = context_map[context_map_slice + context];
         block_length[0]--;
         prev_byte2 = prev_byte1;
-        prev_byte1 = readSymbol(hgroup[0].codes, hgroup[0].htrees[literal_htree_index], br2);
+        prev_byte1 = readSymbol(hgroup[0].codes, hgroup[0].htrees[literal_htree_index], br);
         ringbuffer[pos & ringbuffer_mask] = prev_byte1;
         if ((pos & ringbuffer_mask) === ringbuffer_mask) {
           output.write(ringbuffer, ringbuffer_size);
@@ -43270,7 +43270,7 @@ function brotli(input, output) {
       meta_block_remaining_len -= insertLength;
       if (meta_block_remaining_len <= 0) break;
       if (distance_code < 0) {
-        br2.readMoreInput();
+        br.readMoreInput();
         if (block_length[2] === 0) {
           decodeBlockType(
             num_block_types[2],
@@ -43279,22 +43279,22 @@ function brotli(input, output) {
             block_type,
             block_type_rb,
             block_type_rb_index,
-            br2
+            br
           );
-          block_length[2] = readBlockLength(block_len_trees, 2 * HUFFMAN_MAX_TABLE_SIZE, br2);
+          block_length[2] = readBlockLength(block_len_trees, 2 * HUFFMAN_MAX_TABLE_SIZE, br);
           dist_context_map_slice = block_type[2] << kDistanceContextBits;
         }
         block_length[2]--;
         const context = (copyLength > 4 ? 3 : copyLength - 2) & 255;
         const dist_htree_index = dist_context_map[dist_context_map_slice + context];
-        distance_code = readSymbol(hgroup[2].codes, hgroup[2].htrees[dist_htree_index], br2);
+        distance_code = readSymbol(hgroup[2].codes, hgroup[2].htrees[dist_htree_index], br);
         if (distance_code >= num_direct_distance_codes) {
           distance_code -= num_direct_distance_codes;
           const postfix = distance_code & distance_postfix_mask;
           distance_code >>= distance_postfix_bits;
           const nbits = (distance_code >> 1) + 1;
           const offset = (2 + (distance_code & 1) << nbits) - 4;
-          distance_code = num_direct_distance_codes + (offset + br2.readBits(nbits) << distance_postfix_bits) + postfix;
+          distance_code = num_direct_distance_codes + (offset + br.readBits(nbits) << distance_postfix_bits) + postfix;
         }
       }
       const distance = translateShortCodes(distance_code, dist_rb, dist_rb_idx);
@@ -44559,15 +44559,15 @@ function exactNearest(values, row, centres, norms, k, dim) {
   return best;
 }
 function seedCentres(values, dim, k, fitRows, random) {
-  const m2 = fitRows.length;
+  const m = fitRows.length;
   const centres = new Float64Array(k * dim);
-  const nearest = new Float64Array(m2).fill(Infinity);
-  let chosen = fitRows[Math.min(m2 - 1, Math.floor(random() * m2))];
+  const nearest = new Float64Array(m).fill(Infinity);
+  let chosen = fitRows[Math.min(m - 1, Math.floor(random() * m))];
   for (let c = 0; c < k; c++) {
     for (let t = 0; t < dim; t++) centres[c * dim + t] = values[chosen * dim + t];
     if (c === k - 1) break;
     let total = 0;
-    for (let p = 0; p < m2; p++) {
+    for (let p = 0; p < m; p++) {
       const row = fitRows[p];
       let distance = 0;
       for (let t = 0; t < dim; t++) distance += (values[row * dim + t] - centres[c * dim + t]) ** 2;
@@ -44575,8 +44575,8 @@ function seedCentres(values, dim, k, fitRows, random) {
       total += nearest[p];
     }
     let target = random() * total;
-    let pick = m2 - 1;
-    for (let p = 0; p < m2; p++) {
+    let pick = m - 1;
+    for (let p = 0; p < m; p++) {
       target -= nearest[p];
       if (target < 0) {
         pick = p;
@@ -44809,9 +44809,9 @@ function overlapHistogram(overlaps, k) {
 
 // src/metrics/linear-cka.ts
 function linearCka(matrices, products = crossProducts(matrices)) {
-  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
+  const { count: n, reference, candidate, referenceDim: dr2, candidateDim: dc } = matrices;
   if (n < 2) return { value: null, reason: "needs at least 2 items" };
-  const meanR = columnMeans(reference, n, dr);
+  const meanR = columnMeans(reference, n, dr2);
   const meanC = columnMeans(candidate, n, dc);
   const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
   const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
@@ -44829,11 +44829,11 @@ function frobenius(matrix) {
   return Math.sqrt(sum);
 }
 function crossProducts(matrices) {
-  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
+  const { count: n, reference, candidate, referenceDim: dr2, candidateDim: dc } = matrices;
   return {
-    referenceGram: crossProduct(reference, dr, reference, dr, n),
+    referenceGram: crossProduct(reference, dr2, reference, dr2, n),
     candidateGram: crossProduct(candidate, dc, candidate, dc, n),
-    candidateByReference: crossProduct(candidate, dc, reference, dr, n)
+    candidateByReference: crossProduct(candidate, dc, reference, dr2, n)
   };
 }
 function centredFrobenius(product, meanX, meanY, n) {
@@ -44890,11 +44890,11 @@ function symmetricEigenvalues(matrix, n) {
           a[rowI + k] = a[rowI + k] / scale;
           h += a[rowI + k] ** 2;
         }
-        const f = a[rowI + l];
-        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        const f2 = a[rowI + l];
+        const g = f2 >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
         e[i] = scale * g;
-        h -= f * g;
-        a[rowI + l] = f - g;
+        h -= f2 * g;
+        a[rowI + l] = f2 - g;
         let ff = 0;
         for (let j = 0; j <= l; j++) {
           let gg = 0;
@@ -44924,43 +44924,43 @@ function symmetricEigenvalues(matrix, n) {
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     for (; ; ) {
-      let m2 = l;
-      for (; m2 < n - 1; m2++) {
-        const dd = Math.abs(d[m2]) + Math.abs(d[m2 + 1]);
-        if (Math.abs(e[m2]) <= Number.EPSILON * dd) break;
+      let m = l;
+      for (; m < n - 1; m++) {
+        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
       }
-      if (m2 === l) break;
+      if (m === l) break;
       if (++iterations > 60) throw new Error("symmetricEigenvalues: QL did not converge");
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
       let r = Math.hypot(g, 1);
-      g = d[m2] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
       let s = 1;
       let c = 1;
       let p = 0;
-      let i = m2 - 1;
+      let i = m - 1;
       for (; i >= l; i--) {
-        let f = s * e[i];
+        let f2 = s * e[i];
         const b = c * e[i];
-        r = Math.hypot(f, g);
+        r = Math.hypot(f2, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] = d[i + 1] - p;
-          e[m2] = 0;
+          e[m] = 0;
           break;
         }
-        s = f / r;
+        s = f2 / r;
         c = g / r;
         g = d[i + 1] - p;
         r = (d[i] - g) * s + 2 * c * b;
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        f = 0;
+        f2 = 0;
       }
       if (r === 0 && i >= l) continue;
       d[l] = d[l] - p;
       e[l] = g;
-      e[m2] = 0;
+      e[m] = 0;
     }
   }
   return d;
@@ -44998,12 +44998,12 @@ var knnOverlapStep = {
 var ckaStep = {
   describe: () => "linear CKA",
   run: async ({ engine, pair }) => {
-    const { reference, candidate, referenceDim: dr, candidateDim: dc, count } = pair;
+    const { reference, candidate, referenceDim: dr2, candidateDim: dc, count } = pair;
     const products = {
-      referenceGram: await engine.crossProduct(reference, dr, reference, dr, count),
+      referenceGram: await engine.crossProduct(reference, dr2, reference, dr2, count),
       candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, count),
       // CᵀR (uncentred) serves both CKA and Procrustes.
-      candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, count)
+      candidateByReference: await engine.crossProduct(candidate, dc, reference, dr2, count)
     };
     return { products, cka: linearCka(pair, products) };
   }
@@ -45131,38 +45131,38 @@ var GATED_METRICS = {
   knnOverlapMean: {
     label: "kNN overlap (mean)",
     direction: "min",
-    read: (m2) => ({ value: m2.knnOverlap.mean, interval: m2.knnOverlap.ci95, reason: null })
+    read: (m) => ({ value: m.knnOverlap.mean, interval: m.knnOverlap.ci95, reason: null })
   },
-  knnOverlapP10: { label: "kNN overlap (p10)", direction: "min", read: (m2) => exact(m2.knnOverlap.p10, null) },
-  ckaLinear: { label: "linear CKA", direction: "min", read: (m2) => exact(m2.cka.linear, m2.cka.reason) },
-  pairedCosineMean: { label: "paired cosine (mean)", direction: "min", read: (m2) => exact(m2.paired.cosineMean, m2.paired.reason) },
+  knnOverlapP10: { label: "kNN overlap (p10)", direction: "min", read: (m) => exact(m.knnOverlap.p10, null) },
+  ckaLinear: { label: "linear CKA", direction: "min", read: (m) => exact(m.cka.linear, m.cka.reason) },
+  pairedCosineMean: { label: "paired cosine (mean)", direction: "min", read: (m) => exact(m.paired.cosineMean, m.paired.reason) },
   centroidCosineDistance: {
     label: "centroid cosine distance",
     direction: "max",
-    read: (m2) => exact(m2.centroid.cosineDistance, m2.centroid.reason)
+    read: (m) => exact(m.centroid.cosineDistance, m.centroid.reason)
   },
   centroidRelativeShift: {
     label: "centroid relative shift",
     direction: "max",
-    read: (m2) => exact(m2.centroid.relativeShift, m2.centroid.reason)
+    read: (m) => exact(m.centroid.relativeShift, m.centroid.reason)
   },
   interCentroidDistanceChange: {
     label: "inter-centroid distance change (absolute)",
     direction: "max",
-    read: (m2) => {
-      const change = m2.centroid.meanInterCentroidDistance.relativeChange;
-      return exact(change === null ? null : Math.abs(change), m2.centroid.meanInterCentroidDistance.reason);
+    read: (m) => {
+      const change = m.centroid.meanInterCentroidDistance.relativeChange;
+      return exact(change === null ? null : Math.abs(change), m.centroid.meanInterCentroidDistance.reason);
     }
   },
   crossRetrievalTop1: {
     label: "cross-model top-1",
     direction: "min",
-    read: (m2) => exact(m2.crossRetrieval.top1, m2.crossRetrieval.reason)
+    read: (m) => exact(m.crossRetrieval.top1, m.crossRetrieval.reason)
   },
   procrustesAlignedCosineMean: {
     label: "Procrustes-aligned cosine (mean)",
     direction: "min",
-    read: (m2) => exact(m2.procrustes.alignedCosineMean, m2.procrustes.reason)
+    read: (m) => exact(m.procrustes.alignedCosineMean, m.procrustes.reason)
   }
 };
 var GATED_METRIC_NAMES = Object.keys(GATED_METRICS);
@@ -45474,70 +45474,70 @@ function loadOptionalManifest(path, option, paths) {
 
 // src/report/generated/validators.js
 var import_ucs2length = __toESM(require_ucs2length(), 1);
-var Ar = m;
-var ce = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
-var Je = Object.prototype.hasOwnProperty;
+var Vr = f;
+var me = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", required: ["anchor", "anchorVersion", "knnOverlap", "cka", "minKnnOverlap", "minCka", "status", "reason"], additionalProperties: false, properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, anchorVersion: { $ref: "#/$defs/version" }, knnOverlap: { $ref: "#/$defs/nullableFraction" }, cka: { $ref: "#/$defs/nullableNumber" }, minKnnOverlap: { $ref: "#/$defs/nullableFraction" }, minCka: { $ref: "#/$defs/nullableFraction" }, status: { enum: ["pass", "fail", "reset"] }, reason: { $ref: "#/$defs/reason" } } }] }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump", "driftBudgetKnnOverlap", "driftBudgetCka"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var Xe = Object.prototype.hasOwnProperty;
 var ae = import_ucs2length.default.default ?? import_ucs2length.default;
-var vr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
-function Ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+var kr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
+function $e(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ve.evaluated;
+  const c = $e.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 256) return Ve.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
-    if (!vr.test(s)) return Ve.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
-  } else return Ve.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Ve.errors = r, e === 0;
+    if (ae(s) > 256) return $e.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
+    if (!kr.test(s)) return $e.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
+  } else return $e.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return $e.errors = r, e === 0;
 }
-Ve.evaluated = { dynamicProps: false, dynamicItems: false };
-function Ne(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+$e.evaluated = { dynamicProps: false, dynamicItems: false };
+function qe(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ne.evaluated;
+  const c = qe.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 4096) return Ne.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return Ne.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Ne.errors = r, e === 0;
+    if (ae(s) > 4096) return qe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return qe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return qe.errors = r, e === 0;
 }
-Ne.evaluated = { dynamicProps: false, dynamicItems: false };
-var Pr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
-function ye(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+qe.evaluated = { dynamicProps: false, dynamicItems: false };
+var wr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
+function ge(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = ye.evaluated;
+  const c = ge.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let $;
-    if (s.source === void 0 && ($ = "source") || s.format === void 0 && ($ = "format") || s.count === void 0 && ($ = "count") || s.dim === void 0 && ($ = "dim") || s.idSource === void 0 && ($ = "idSource") || s.manifest === void 0 && ($ = "manifest")) return ye.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: $ } }], false;
+    let N;
+    if (s.source === void 0 && (N = "source") || s.format === void 0 && (N = "format") || s.count === void 0 && (N = "count") || s.dim === void 0 && (N = "dim") || s.idSource === void 0 && (N = "idSource") || s.manifest === void 0 && (N = "manifest")) return ge.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
     {
       const j = e;
       for (const v in s) if (!(v === "source" || v === "format" || v === "count" || v === "dim" || v === "idSource" || v === "manifest")) {
-        return ye.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+        return ge.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
         break;
       }
       if (j === e) {
         if (s.source !== void 0) {
           const v = e;
-          Ne(s.source, { instancePath: t + "/source", parentData: s, parentDataProperty: "source", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
+          qe(s.source, { instancePath: t + "/source", parentData: s, parentDataProperty: "source", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
           var d = v === e;
         } else var d = true;
         if (d) {
           if (s.format !== void 0) {
             let v = s.format;
             const g = e;
-            if (!(v === "npy" || v === "npz" || v === "jsonl" || v === "json" || v === "csv" || v === "tsv" || v === "parquet" || v === "arrow")) return ye.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Pr.properties.format.enum } }], false;
+            if (!(v === "npy" || v === "npz" || v === "jsonl" || v === "json" || v === "csv" || v === "tsv" || v === "parquet" || v === "arrow")) return ge.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: wr.properties.format.enum } }], false;
             var d = g === e;
           } else var d = true;
           if (d) {
             if (s.count !== void 0) {
               let v = s.count;
               const g = e;
-              if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-              if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ye.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+              if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ge.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+              if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ge.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
               var d = g === e;
             } else var d = true;
             if (d) {
               if (s.dim !== void 0) {
                 let v = s.dim;
                 const g = e;
-                if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ye.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
-                if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ye.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ge.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
+                if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ge.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
                 var d = g === e;
               } else var d = true;
               if (d) {
@@ -45545,28 +45545,28 @@ function ye(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
                   let v = s.idSource;
                   const g = e;
                   if (e === g) if (typeof v == "string") {
-                    if (ae(v) > 5e3) return ye.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
-                  } else return ye.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
+                    if (ae(v) > 5e3) return ge.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
+                  } else return ge.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
                   var d = g === e;
                 } else var d = true;
                 if (d) if (s.manifest !== void 0) {
                   let v = s.manifest;
-                  const g = e, ve = e;
-                  let fe = false;
-                  const W = e;
-                  Ne(v, { instancePath: t + "/manifest", parentData: s, parentDataProperty: "manifest", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
-                  var z = W === e;
-                  fe = fe || z;
-                  const U = e;
+                  const g = e, Pe = e;
+                  let ye = false;
+                  const X = e;
+                  qe(v, { instancePath: t + "/manifest", parentData: s, parentDataProperty: "manifest", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                  var R = X === e;
+                  ye = ye || R;
+                  const Q = e;
                   if (v !== null) {
-                    const Pe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                    r === null ? r = [Pe] : r.push(Pe), e++;
+                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                    r === null ? r = [we] : r.push(we), e++;
                   }
-                  var z = U === e;
-                  if (fe = fe || z, fe) e = ve, r !== null && (ve ? r.length = ve : r = null);
+                  var R = Q === e;
+                  if (ye = ye || R, ye) e = Pe, r !== null && (Pe ? r.length = Pe : r = null);
                   else {
-                    const Pe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
-                    return r === null ? r = [Pe] : r.push(Pe), e++, ye.errors = r, false;
+                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
+                    return r === null ? r = [we] : r.push(we), e++, ge.errors = r, false;
                   }
                   var d = g === e;
                 } else var d = true;
@@ -45576,10 +45576,10 @@ function ye(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
         }
       }
     }
-  } else return ye.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return ye.errors = r, e === 0;
+  } else return ge.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ge.errors = r, e === 0;
 }
-ye.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+ge.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 function ee(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ee.evaluated;
@@ -45600,171 +45600,171 @@ function oe(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   return oe.errors = r, e === 0;
 }
 oe.evaluated = { dynamicProps: false, dynamicItems: false };
-function we(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function _e2(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = we.evaluated;
+  const c = _e2.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let $;
-    if (s.count === void 0 && ($ = "count") || s.examples === void 0 && ($ = "examples")) return we.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: $ } }], false;
+    let N;
+    if (s.count === void 0 && (N = "count") || s.examples === void 0 && (N = "examples")) return _e2.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
     {
       const j = e;
       for (const v in s) if (!(v === "count" || v === "examples")) {
-        return we.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+        return _e2.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
         break;
       }
       if (j === e) {
         if (s.count !== void 0) {
           let v = s.count;
           const g = e;
-          if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return we.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-          if (e === g && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return we.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+          if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return _e2.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+          if (e === g && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return _e2.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
           var d = g === e;
         } else var d = true;
         if (d) if (s.examples !== void 0) {
           let v = s.examples;
           const g = e;
           if (e === g) if (Array.isArray(v)) {
-            if (v.length > 10) return we.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+            if (v.length > 10) return _e2.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
             {
-              var z = true;
-              const fe = v.length;
-              for (let W = 0; W < fe; W++) {
-                const U = e;
-                oe(v[W], { instancePath: t + "/examples/" + W, parentData: v, parentDataProperty: W, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                var z = U === e;
-                if (!z) break;
+              var R = true;
+              const ye = v.length;
+              for (let X = 0; X < ye; X++) {
+                const Q = e;
+                oe(v[X], { instancePath: t + "/examples/" + X, parentData: v, parentDataProperty: X, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                var R = Q === e;
+                if (!R) break;
               }
             }
-          } else return we.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
+          } else return _e2.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
           var d = g === e;
         } else var d = true;
       }
     }
-  } else return we.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return we.errors = r, e === 0;
+  } else return _e2.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return _e2.errors = r, e === 0;
 }
-we.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function Ie(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+_e2.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Le(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ie.evaluated;
+  const c = Le.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    if (s.length > 2) return Ie.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
-    if (s.length < 2) return Ie.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+    if (s.length > 2) return Le.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (s.length < 2) return Le.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
     {
       var d = true;
-      const z = s.length;
-      for (let $ = 0; $ < z; $++) {
-        let j = s[$];
+      const R = s.length;
+      for (let N = 0; N < R; N++) {
+        let j = s[N];
         const v = e;
-        if (!(typeof j == "number" && isFinite(j))) return Ie.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        if (!(typeof j == "number" && isFinite(j))) return Le.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
         var d = v === e;
         if (!d) break;
       }
     }
-  } else return Ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return Ie.errors = r, e === 0;
+  } else return Le.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Le.errors = r, e === 0;
 }
-Ie.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-function Ce(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Le.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+function ce(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ce.evaluated;
+  const c = ce.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
-  let z = false;
-  const $ = e;
+  let R = false;
+  const N = e;
   ee(s, { instancePath: t, parentData: se, parentDataProperty: ie, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-  var v = $ === e;
-  z = z || v;
+  var v = N === e;
+  R = R || v;
   const j = e;
   if (s !== null) {
     const g = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
     r === null ? r = [g] : r.push(g), e++;
   }
   var v = j === e;
-  if (z = z || v, z) e = d, r !== null && (d ? r.length = d : r = null);
+  if (R = R || v, R) e = d, r !== null && (d ? r.length = d : r = null);
   else {
     const g = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [g] : r.push(g), e++, Ce.errors = r, false;
+    return r === null ? r = [g] : r.push(g), e++, ce.errors = r, false;
   }
-  return Ce.errors = r, e === 0;
+  return ce.errors = r, e === 0;
 }
-Ce.evaluated = { dynamicProps: false, dynamicItems: false };
-var br = { type: ["string", "null"], maxLength: 1e3 };
-function te(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+ce.evaluated = { dynamicProps: false, dynamicItems: false };
+var Or = { type: ["string", "null"], maxLength: 1e3 };
+function re(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = te.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (te.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: br.type } }], false) : e === 0 && typeof s == "string" && ae(s) > 1e3 ? (te.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (te.errors = r, e === 0);
+  const c = re.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Or.type } }], false) : e === 0 && typeof s == "string" && ae(s) > 1e3 ? (re.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (re.errors = r, e === 0);
 }
-te.evaluated = { dynamicProps: false, dynamicItems: false };
-var wr = { type: ["number", "null"] };
-function E(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+re.evaluated = { dynamicProps: false, dynamicItems: false };
+var _r2 = { type: ["number", "null"] };
+function T(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = E.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (E.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: wr.type } }], false) : (E.errors = r, e === 0);
+  const c = T.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (T.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: _r2.type } }], false) : (T.errors = r, e === 0);
 }
-E.evaluated = { dynamicProps: false, dynamicItems: false };
-function he(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+T.evaluated = { dynamicProps: false, dynamicItems: false };
+function ke(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = he.evaluated;
+  const c = ke.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    if (s.length > 1e4) return he.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
+    if (s.length > 1e4) return ke.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
     {
       var d = true;
-      const z = s.length;
-      for (let $ = 0; $ < z; $++) {
-        let j = s[$];
+      const R = s.length;
+      for (let N = 0; N < R; N++) {
+        let j = s[N];
         const v = e;
-        if (!(typeof j == "number" && !(j % 1) && !isNaN(j) && isFinite(j))) return he.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
+        if (!(typeof j == "number" && !(j % 1) && !isNaN(j) && isFinite(j))) return ke.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
         if (e === v && typeof j == "number" && isFinite(j)) {
-          if (j > 1e4 || isNaN(j)) return he.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
-          if (j < 0 || isNaN(j)) return he.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+          if (j > 1e4 || isNaN(j)) return ke.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
+          if (j < 0 || isNaN(j)) return ke.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
         }
         var d = v === e;
         if (!d) break;
       }
     }
-  } else return he.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return he.errors = r, e === 0;
+  } else return ke.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return ke.errors = r, e === 0;
 }
-he.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-var _r2 = { enum: ["none", "patch", "minor", "major", null] };
-function Ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+ke.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+var xr = { enum: ["none", "patch", "minor", "major", null] };
+function Te(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ze.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" || s === null ? (Ze.errors = r, e === 0) : (Ze.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: _r2.enum } }], false);
+  const c = Te.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" || s === null ? (Te.errors = r, e === 0) : (Te.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: xr.enum } }], false);
 }
-Ze.evaluated = { dynamicProps: false, dynamicItems: false };
-var Or = { enum: ["none", "patch", "minor", "major"] };
-function me(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Te.evaluated = { dynamicProps: false, dynamicItems: false };
+var $r = { enum: ["none", "patch", "minor", "major"] };
+function ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = me.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" ? (me.errors = r, e === 0) : (me.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Or.enum } }], false);
+  const c = ue.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" ? (ue.errors = r, e === 0) : (ue.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: $r.enum } }], false);
 }
-me.evaluated = { dynamicProps: false, dynamicItems: false };
-function De(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+ue.evaluated = { dynamicProps: false, dynamicItems: false };
+function Ie(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = De.evaluated;
+  const c = Ie.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 4096) return De.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return De.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return De.errors = r, e === 0;
+    if (ae(s) > 4096) return Ie.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return Ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Ie.errors = r, e === 0;
 }
-De.evaluated = { dynamicProps: false, dynamicItems: false };
-var xr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
-var We = { validate: ze };
+Ie.evaluated = { dynamicProps: false, dynamicItems: false };
+var Dr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
+var Ye = { validate: ze };
 function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ze.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
-  let z = false;
-  const $ = e;
+  let R = false;
+  const N = e;
   if (!(typeof s == "number" && isFinite(s)) && typeof s != "boolean" && s !== null) {
-    const x = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: xr.anyOf[0].type } };
+    const x = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: Dr.anyOf[0].type } };
     r === null ? r = [x] : r.push(x), e++;
   }
-  var le = $ === e;
-  z = z || le;
+  var le = N === e;
+  R = R || le;
   const j = e;
   if (e === j) if (typeof s == "string") {
     if (ae(s) > 65536) {
@@ -45776,7 +45776,7 @@ function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
     r === null ? r = [x] : r.push(x), e++;
   }
   var le = j === e;
-  z = z || le;
+  R = R || le;
   const v = e;
   if (e === v) if (Array.isArray(s)) if (s.length > 1e4) {
     const x = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
@@ -45784,10 +45784,10 @@ function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   } else {
     var g = true;
     const x = s.length;
-    for (let ke = 0; ke < x; ke++) {
-      const o = e;
-      We.validate(s[ke], { instancePath: t + "/" + ke, parentData: s, parentDataProperty: ke, rootData: u, dynamicAnchors: y }) || (r = r === null ? We.validate.errors : r.concat(We.validate.errors), e = r.length);
-      var g = o === e;
+    for (let be = 0; be < x; be++) {
+      const p = e;
+      Ye.validate(s[be], { instancePath: t + "/" + be, parentData: s, parentDataProperty: be, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ye.validate.errors : r.concat(Ye.validate.errors), e = r.length);
+      var g = p === e;
       if (!g) break;
     }
   }
@@ -45796,233 +45796,234 @@ function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
     r === null ? r = [x] : r.push(x), e++;
   }
   var le = v === e;
-  if (z = z || le, le) var ve = true;
-  const fe = e;
-  if (e === fe) if (s && typeof s == "object" && !Array.isArray(s)) if (Object.keys(s).length > 1e4) {
+  if (R = R || le, le) var Pe = true;
+  const ye = e;
+  if (e === ye) if (s && typeof s == "object" && !Array.isArray(s)) if (Object.keys(s).length > 1e4) {
     const x = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
     r === null ? r = [x] : r.push(x), e++;
   } else {
     for (const x in s) {
-      const ke = e;
+      const be = e;
       if (typeof x == "string" && ae(x) > 4096) {
-        const o = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: x };
-        r === null ? r = [o] : r.push(o), e++;
+        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: x };
+        r === null ? r = [p] : r.push(p), e++;
       }
-      var W = ke === e;
-      if (!W) {
-        const o = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: x } };
-        r === null ? r = [o] : r.push(o), e++;
+      var X = be === e;
+      if (!X) {
+        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: x } };
+        r === null ? r = [p] : r.push(p), e++;
         break;
       }
     }
-    if (W) for (const x in s) {
-      const ke = e;
-      We.validate(s[x], { instancePath: t + "/" + x.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: s, parentDataProperty: x, rootData: u, dynamicAnchors: y }) || (r = r === null ? We.validate.errors : r.concat(We.validate.errors), e = r.length);
-      var U = ke === e;
-      if (!U) break;
+    if (X) for (const x in s) {
+      const be = e;
+      Ye.validate(s[x], { instancePath: t + "/" + x.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: s, parentDataProperty: x, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ye.validate.errors : r.concat(Ye.validate.errors), e = r.length);
+      var Q = be === e;
+      if (!Q) break;
     }
   }
   else {
     const x = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
     r === null ? r = [x] : r.push(x), e++;
   }
-  var le = fe === e;
-  if (z = z || le, le) var Pe = true;
-  if (z) e = d, r !== null && (d ? r.length = d : r = null);
+  var le = ye === e;
+  if (R = R || le, le) var we = true;
+  if (R) e = d, r !== null && (d ? r.length = d : r = null);
   else {
     const x = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
     return r === null ? r = [x] : r.push(x), e++, ze.errors = r, false;
   }
-  return ze.errors = r, c.props = Pe, c.items = ve, e === 0;
+  return ze.errors = r, c.props = we, c.items = Pe, e === 0;
 }
 ze.evaluated = { dynamicProps: true, dynamicItems: true };
-function Ae(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ae.evaluated;
+  const c = Ve.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
-  let z = false;
-  const $ = e;
-  Ve(s, { instancePath: t, parentData: se, parentDataProperty: ie, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
-  var v = $ === e;
-  z = z || v;
+  let R = false;
+  const N = e;
+  $e(s, { instancePath: t, parentData: se, parentDataProperty: ie, rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
+  var v = N === e;
+  R = R || v;
   const j = e;
   if (s !== null) {
     const g = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
     r === null ? r = [g] : r.push(g), e++;
   }
   var v = j === e;
-  if (z = z || v, z) e = d, r !== null && (d ? r.length = d : r = null);
+  if (R = R || v, R) e = d, r !== null && (d ? r.length = d : r = null);
   else {
     const g = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [g] : r.push(g), e++, Ae.errors = r, false;
+    return r === null ? r = [g] : r.push(g), e++, Ve.errors = r, false;
   }
-  return Ae.errors = r, e === 0;
+  return Ve.errors = r, e === 0;
 }
-Ae.evaluated = { dynamicProps: false, dynamicItems: false };
-var gr = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
-function Le(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ve.evaluated = { dynamicProps: false, dynamicItems: false };
+var Pr = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
+function Be(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Le.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Le.errors = r, e === 0) : (Le.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: gr.enum } }], false);
+  const c = Be.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Be.errors = r, e === 0) : (Be.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Pr.enum } }], false);
 }
-Le.evaluated = { dynamicProps: false, dynamicItems: false };
+Be.evaluated = { dynamicProps: false, dynamicItems: false };
 var Nr = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
-function Qe(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Ge(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Qe.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "kNN overlap (mean)" || s === "kNN overlap (p10)" || s === "linear CKA" || s === "paired cosine (mean)" || s === "centroid cosine distance" || s === "centroid relative shift" || s === "inter-centroid distance change (absolute)" || s === "cross-model top-1" || s === "Procrustes-aligned cosine (mean)" ? (Qe.errors = r, e === 0) : (Qe.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Nr.enum } }], false);
+  const c = Ge.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "kNN overlap (mean)" || s === "kNN overlap (p10)" || s === "linear CKA" || s === "paired cosine (mean)" || s === "centroid cosine distance" || s === "centroid relative shift" || s === "inter-centroid distance change (absolute)" || s === "cross-model top-1" || s === "Procrustes-aligned cosine (mean)" ? (Ge.errors = r, e === 0) : (Ge.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Nr.enum } }], false);
 }
-Qe.evaluated = { dynamicProps: false, dynamicItems: false };
-function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ge.evaluated = { dynamicProps: false, dynamicItems: false };
+var tr = new RegExp("^[\\w./+-]{1,255}$", "u");
+function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = m.evaluated;
+  const c = f.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let Se;
-    if (s.schemaVersion === void 0 && (Se = "schemaVersion") || s.tool === void 0 && (Se = "tool") || s.settings === void 0 && (Se = "settings") || s.reference === void 0 && (Se = "reference") || s.candidate === void 0 && (Se = "candidate") || s.alignment === void 0 && (Se = "alignment") || s.metrics === void 0 && (Se = "metrics") || s.bump === void 0 && (Se = "bump") || s.verdict === void 0 && (Se = "verdict")) return m.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Se } }], false;
+    let Ze;
+    if (s.schemaVersion === void 0 && (Ze = "schemaVersion") || s.tool === void 0 && (Ze = "tool") || s.settings === void 0 && (Ze = "settings") || s.reference === void 0 && (Ze = "reference") || s.candidate === void 0 && (Ze = "candidate") || s.alignment === void 0 && (Ze = "alignment") || s.metrics === void 0 && (Ze = "metrics") || s.bump === void 0 && (Ze = "bump") || s.verdict === void 0 && (Ze = "verdict")) return f.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Ze } }], false;
     {
-      const kr = e;
-      for (const n in s) if (!Je.call(ce.properties, n)) {
-        return m.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
+      const br = e;
+      for (const n in s) if (!Xe.call(me.properties, n)) {
+        return f.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
         break;
       }
-      if (kr === e) {
+      if (br === e) {
         if (s.schemaVersion !== void 0) {
           const n = e;
-          if (s.schemaVersion !== 1) return m.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          if (s.schemaVersion !== 1) return f.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
           var d = n === e;
         } else var d = true;
         if (d) {
           if (s.tool !== void 0) {
             let n = s.tool;
-            const ge = e;
-            if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
-              let F;
-              if (n.name === void 0 && (F = "name") || n.version === void 0 && (F = "version")) return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: F } }], false;
+            const he = e;
+            if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
+              let C;
+              if (n.name === void 0 && (C = "name") || n.version === void 0 && (C = "version")) return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: C } }], false;
               {
-                const qe = e;
+                const xe = e;
                 for (const i in n) if (!(i === "name" || i === "version")) {
-                  return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                  return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                   break;
                 }
-                if (qe === e) {
+                if (xe === e) {
                   if (n.name !== void 0) {
                     const i = e;
-                    if (n.name !== "embedding-gate") return m.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
-                    var z = i === e;
-                  } else var z = true;
-                  if (z) if (n.version !== void 0) {
+                    if (n.name !== "embedding-gate") return f.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
+                    var R = i === e;
+                  } else var R = true;
+                  if (R) if (n.version !== void 0) {
                     const i = e;
-                    Ve(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
-                    var z = i === e;
-                  } else var z = true;
+                    $e(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
+                    var R = i === e;
+                  } else var R = true;
                 }
               }
-            } else return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
-            var d = ge === e;
+            } else return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
+            var d = he === e;
           } else var d = true;
           if (d) {
             if (s.settings !== void 0) {
               let n = s.settings;
-              const ge = e;
-              if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
-                let F;
-                if (n.k === void 0 && (F = "k") || n.sample === void 0 && (F = "sample") || n.exactLimit === void 0 && (F = "exactLimit") || n.seed === void 0 && (F = "seed") || n.clusters === void 0 && (F = "clusters") || n.minCoverage === void 0 && (F = "minCoverage") || n.compatThreshold === void 0 && (F = "compatThreshold") || n.equivalenceTolerance === void 0 && (F = "equivalenceTolerance") || n.config === void 0 && (F = "config") || n.kernel === void 0 && (F = "kernel")) return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: F } }], false;
+              const he = e;
+              if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
+                let C;
+                if (n.k === void 0 && (C = "k") || n.sample === void 0 && (C = "sample") || n.exactLimit === void 0 && (C = "exactLimit") || n.seed === void 0 && (C = "seed") || n.clusters === void 0 && (C = "clusters") || n.minCoverage === void 0 && (C = "minCoverage") || n.compatThreshold === void 0 && (C = "compatThreshold") || n.equivalenceTolerance === void 0 && (C = "equivalenceTolerance") || n.config === void 0 && (C = "config") || n.kernel === void 0 && (C = "kernel")) return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: C } }], false;
                 {
-                  const qe = e;
-                  for (const i in n) if (!Je.call(ce.properties.settings.properties, i)) {
-                    return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                  const xe = e;
+                  for (const i in n) if (!Xe.call(me.properties.settings.properties, i)) {
+                    return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                     break;
                   }
-                  if (qe === e) {
+                  if (xe === e) {
                     if (n.k !== void 0) {
                       let i = n.k;
                       const q = e;
-                      if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var $ = q === e;
-                    } else var $ = true;
-                    if ($) {
+                      if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var N = q === e;
+                    } else var N = true;
+                    if (N) {
                       if (n.sample !== void 0) {
                         let i = n.sample;
                         const q = e;
-                        if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i)) && i !== null) return m.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: ce.properties.settings.properties.sample.type } }], false;
-                        if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var $ = q === e;
-                      } else var $ = true;
-                      if ($) {
+                        if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i)) && i !== null) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: me.properties.settings.properties.sample.type } }], false;
+                        if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var N = q === e;
+                      } else var N = true;
+                      if (N) {
                         if (n.exactLimit !== void 0) {
                           let i = n.exactLimit;
                           const q = e;
-                          if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
-                          if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                          var $ = q === e;
-                        } else var $ = true;
-                        if ($) {
+                          if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
+                          if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                          var N = q === e;
+                        } else var N = true;
+                        if (N) {
                           if (n.seed !== void 0) {
                             let i = n.seed;
                             const q = e;
-                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === q && typeof i == "number" && isFinite(i) && (i < 0 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                            var $ = q === e;
-                          } else var $ = true;
-                          if ($) {
+                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === q && typeof i == "number" && isFinite(i) && (i < 0 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                            var N = q === e;
+                          } else var N = true;
+                          if (N) {
                             if (n.clusters !== void 0) {
                               let i = n.clusters;
                               const q = e;
-                              if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
-                              if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                              var $ = q === e;
-                            } else var $ = true;
-                            if ($) {
+                              if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
+                              if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                              var N = q === e;
+                            } else var N = true;
+                            if (N) {
                               if (n.minCoverage !== void 0) {
                                 let i = n.minCoverage;
                                 const q = e;
-                                if (!(typeof i == "number" && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
-                                var $ = q === e;
-                              } else var $ = true;
-                              if ($) {
+                                if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
+                                var N = q === e;
+                              } else var N = true;
+                              if (N) {
                                 if (n.compatThreshold !== void 0) {
                                   let i = n.compatThreshold;
                                   const q = e;
-                                  if (!(typeof i == "number" && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
-                                  var $ = q === e;
-                                } else var $ = true;
-                                if ($) {
+                                  if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
+                                  var N = q === e;
+                                } else var N = true;
+                                if (N) {
                                   if (n.equivalenceTolerance !== void 0) {
                                     let i = n.equivalenceTolerance;
                                     const q = e;
-                                    if (!(typeof i == "number" && isFinite(i))) return m.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
-                                    var $ = q === e;
-                                  } else var $ = true;
-                                  if ($) {
+                                    if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
+                                    var N = q === e;
+                                  } else var N = true;
+                                  if (N) {
                                     if (n.config !== void 0) {
                                       let i = n.config;
-                                      const q = e, X = e;
-                                      let R = false;
-                                      const p = e;
-                                      Ne(i, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ne.errors : r.concat(Ne.errors), e = r.length);
-                                      var j = p === e;
-                                      R = R || j;
+                                      const q = e, z = e;
+                                      let L = false;
+                                      const o = e;
+                                      qe(i, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                                      var j = o === e;
+                                      L = L || j;
                                       const a = e;
                                       if (i !== null) {
-                                        const M = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                        r === null ? r = [M] : r.push(M), e++;
+                                        const S = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                        r === null ? r = [S] : r.push(S), e++;
                                       }
                                       var j = a === e;
-                                      if (R = R || j, R) e = X, r !== null && (X ? r.length = X : r = null);
+                                      if (L = L || j, L) e = z, r !== null && (z ? r.length = z : r = null);
                                       else {
-                                        const M = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
-                                        return r === null ? r = [M] : r.push(M), e++, m.errors = r, false;
+                                        const S = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
+                                        return r === null ? r = [S] : r.push(S), e++, f.errors = r, false;
                                       }
-                                      var $ = q === e;
-                                    } else var $ = true;
-                                    if ($) if (n.kernel !== void 0) {
+                                      var N = q === e;
+                                    } else var N = true;
+                                    if (N) if (n.kernel !== void 0) {
                                       let i = n.kernel;
                                       const q = e;
-                                      if (!(i === "relaxed-simd" || i === "simd" || i === "js")) return m.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: ce.properties.settings.properties.kernel.enum } }], false;
-                                      var $ = q === e;
-                                    } else var $ = true;
+                                      if (!(i === "relaxed-simd" || i === "simd" || i === "js")) return f.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: me.properties.settings.properties.kernel.enum } }], false;
+                                      var N = q === e;
+                                    } else var N = true;
                                   }
                                 }
                               }
@@ -46033,40 +46034,40 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                     }
                   }
                 }
-              } else return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
-              var d = ge === e;
+              } else return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
+              var d = he === e;
             } else var d = true;
             if (d) {
               if (s.reference !== void 0) {
                 const n = e;
-                ye(s.reference, { instancePath: t + "/reference", parentData: s, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
+                ge(s.reference, { instancePath: t + "/reference", parentData: s, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
                 var d = n === e;
               } else var d = true;
               if (d) {
                 if (s.candidate !== void 0) {
                   const n = e;
-                  ye(s.candidate, { instancePath: t + "/candidate", parentData: s, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ye.errors : r.concat(ye.errors), e = r.length);
+                  ge(s.candidate, { instancePath: t + "/candidate", parentData: s, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
                   var d = n === e;
                 } else var d = true;
                 if (d) {
                   if (s.alignment !== void 0) {
                     let n = s.alignment;
-                    const ge = e;
-                    if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
-                      let F;
-                      if (n.matched === void 0 && (F = "matched") || n.coverage === void 0 && (F = "coverage") || n.referenceOnly === void 0 && (F = "referenceOnly") || n.candidateOnly === void 0 && (F = "candidateOnly")) return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: F } }], false;
+                    const he = e;
+                    if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
+                      let C;
+                      if (n.matched === void 0 && (C = "matched") || n.coverage === void 0 && (C = "coverage") || n.referenceOnly === void 0 && (C = "referenceOnly") || n.candidateOnly === void 0 && (C = "candidateOnly")) return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: C } }], false;
                       {
-                        const qe = e;
+                        const xe = e;
                         for (const i in n) if (!(i === "matched" || i === "coverage" || i === "referenceOnly" || i === "candidateOnly")) {
-                          return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                          return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                           break;
                         }
-                        if (qe === e) {
+                        if (xe === e) {
                           if (n.matched !== void 0) {
                             let i = n.matched;
                             const q = e;
-                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return m.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return m.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
                             var v = q === e;
                           } else var v = true;
                           if (v) {
@@ -46078,220 +46079,220 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                             if (v) {
                               if (n.referenceOnly !== void 0) {
                                 const i = e;
-                                we(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                _e2(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
                                 var v = i === e;
                               } else var v = true;
                               if (v) if (n.candidateOnly !== void 0) {
                                 const i = e;
-                                we(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                _e2(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
                                 var v = i === e;
                               } else var v = true;
                             }
                           }
                         }
                       }
-                    } else return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
-                    var d = ge === e;
+                    } else return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
+                    var d = he === e;
                   } else var d = true;
                   if (d) {
                     if (s.metrics !== void 0) {
                       let n = s.metrics;
-                      const ge = e;
-                      if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
-                        let F;
-                        if (n.knnOverlap === void 0 && (F = "knnOverlap") || n.cka === void 0 && (F = "cka") || n.centroid === void 0 && (F = "centroid") || n.paired === void 0 && (F = "paired") || n.crossRetrieval === void 0 && (F = "crossRetrieval") || n.procrustes === void 0 && (F = "procrustes")) return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: F } }], false;
+                      const he = e;
+                      if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
+                        let C;
+                        if (n.knnOverlap === void 0 && (C = "knnOverlap") || n.cka === void 0 && (C = "cka") || n.centroid === void 0 && (C = "centroid") || n.paired === void 0 && (C = "paired") || n.crossRetrieval === void 0 && (C = "crossRetrieval") || n.procrustes === void 0 && (C = "procrustes")) return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: C } }], false;
                         {
-                          const qe = e;
+                          const xe = e;
                           for (const i in n) if (!(i === "knnOverlap" || i === "cka" || i === "centroid" || i === "paired" || i === "crossRetrieval" || i === "procrustes")) {
-                            return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                            return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                             break;
                           }
-                          if (qe === e) {
+                          if (xe === e) {
                             if (n.knnOverlap !== void 0) {
                               let i = n.knnOverlap;
                               const q = e;
                               if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                let X;
-                                if (i.k === void 0 && (X = "k") || i.method === void 0 && (X = "method") || i.evaluated === void 0 && (X = "evaluated") || i.mean === void 0 && (X = "mean") || i.p10 === void 0 && (X = "p10") || i.p50 === void 0 && (X = "p50") || i.min === void 0 && (X = "min") || i.ci95 === void 0 && (X = "ci95") || i.histogram === void 0 && (X = "histogram") || i.worst === void 0 && (X = "worst")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: X } }], false;
+                                let z;
+                                if (i.k === void 0 && (z = "k") || i.method === void 0 && (z = "method") || i.evaluated === void 0 && (z = "evaluated") || i.mean === void 0 && (z = "mean") || i.p10 === void 0 && (z = "p10") || i.p50 === void 0 && (z = "p50") || i.min === void 0 && (z = "min") || i.ci95 === void 0 && (z = "ci95") || i.histogram === void 0 && (z = "histogram") || i.worst === void 0 && (z = "worst")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: z } }], false;
                                 {
-                                  const R = e;
-                                  for (const p in i) if (!Je.call(ce.properties.metrics.properties.knnOverlap.properties, p)) {
-                                    return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+                                  const L = e;
+                                  for (const o in i) if (!Xe.call(me.properties.metrics.properties.knnOverlap.properties, o)) {
+                                    return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
                                     break;
                                   }
-                                  if (R === e) {
+                                  if (L === e) {
                                     if (i.k !== void 0) {
-                                      let p = i.k;
+                                      let o = i.k;
                                       const a = e;
-                                      if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === a && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                      if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
                                       var g = a === e;
                                     } else var g = true;
                                     if (g) {
                                       if (i.method !== void 0) {
-                                        let p = i.method;
+                                        let o = i.method;
                                         const a = e;
-                                        if (!(p === "exact" || p === "sampled")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: ce.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
+                                        if (!(o === "exact" || o === "sampled")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: me.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
                                         var g = a === e;
                                       } else var g = true;
                                       if (g) {
                                         if (i.evaluated !== void 0) {
-                                          let p = i.evaluated;
+                                          let o = i.evaluated;
                                           const a = e;
-                                          if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
-                                          if (e === a && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                          if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
+                                          if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
                                           var g = a === e;
                                         } else var g = true;
                                         if (g) {
                                           if (i.mean !== void 0) {
-                                            const p = e;
+                                            const o = e;
                                             ee(i.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: i, parentDataProperty: "mean", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                            var g = p === e;
+                                            var g = o === e;
                                           } else var g = true;
                                           if (g) {
                                             if (i.p10 !== void 0) {
-                                              const p = e;
+                                              const o = e;
                                               ee(i.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: i, parentDataProperty: "p10", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                              var g = p === e;
+                                              var g = o === e;
                                             } else var g = true;
                                             if (g) {
                                               if (i.p50 !== void 0) {
-                                                const p = e;
+                                                const o = e;
                                                 ee(i.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: i, parentDataProperty: "p50", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                var g = p === e;
+                                                var g = o === e;
                                               } else var g = true;
                                               if (g) {
                                                 if (i.min !== void 0) {
-                                                  const p = e;
+                                                  const o = e;
                                                   ee(i.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: i, parentDataProperty: "min", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                  var g = p === e;
+                                                  var g = o === e;
                                                 } else var g = true;
                                                 if (g) {
                                                   if (i.ci95 !== void 0) {
-                                                    let p = i.ci95;
-                                                    const a = e, K = e;
-                                                    let M = false;
-                                                    const N = e;
-                                                    Ie(p, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                    var ve = N === e;
-                                                    M = M || ve;
+                                                    let o = i.ci95;
+                                                    const a = e, M = e;
+                                                    let S = false;
+                                                    const $ = e;
+                                                    Le(o, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                    var Pe = $ === e;
+                                                    S = S || Pe;
                                                     const h = e;
-                                                    if (p !== null) {
-                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                      r === null ? r = [A] : r.push(A), e++;
+                                                    if (o !== null) {
+                                                      const V = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                      r === null ? r = [V] : r.push(V), e++;
                                                     }
-                                                    var ve = h === e;
-                                                    if (M = M || ve, M) e = K, r !== null && (K ? r.length = K : r = null);
+                                                    var Pe = h === e;
+                                                    if (S = S || Pe, S) e = M, r !== null && (M ? r.length = M : r = null);
                                                     else {
-                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [A] : r.push(A), e++, m.errors = r, false;
+                                                      const V = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [V] : r.push(V), e++, f.errors = r, false;
                                                     }
                                                     var g = a === e;
                                                   } else var g = true;
                                                   if (g) {
                                                     if (i.histogram !== void 0) {
-                                                      let p = i.histogram;
+                                                      let o = i.histogram;
                                                       const a = e;
-                                                      if (e === a) if (Array.isArray(p)) {
-                                                        if (p.length > 100001) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
-                                                        if (p.length < 2) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+                                                      if (e === a) if (Array.isArray(o)) {
+                                                        if (o.length > 100001) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
+                                                        if (o.length < 2) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
                                                         {
-                                                          var fe = true;
-                                                          const M = p.length;
-                                                          for (let N = 0; N < M; N++) {
-                                                            let h = p[N];
+                                                          var ye = true;
+                                                          const S = o.length;
+                                                          for (let $ = 0; $ < S; $++) {
+                                                            let h = o[$];
                                                             const l = e;
-                                                            if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                                            if (e === l && typeof h == "number" && isFinite(h) && (h < 0 || isNaN(h))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                            var fe = l === e;
-                                                            if (!fe) break;
+                                                            if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                                            if (e === l && typeof h == "number" && isFinite(h) && (h < 0 || isNaN(h))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                            var ye = l === e;
+                                                            if (!ye) break;
                                                           }
                                                         }
-                                                      } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
+                                                      } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
                                                       var g = a === e;
                                                     } else var g = true;
                                                     if (g) if (i.worst !== void 0) {
-                                                      let p = i.worst;
+                                                      let o = i.worst;
                                                       const a = e;
-                                                      if (e === a) if (Array.isArray(p)) {
-                                                        if (p.length > 10) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+                                                      if (e === a) if (Array.isArray(o)) {
+                                                        if (o.length > 10) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
                                                         {
-                                                          var W = true;
-                                                          const M = p.length;
-                                                          for (let N = 0; N < M; N++) {
-                                                            let h = p[N];
+                                                          var X = true;
+                                                          const S = o.length;
+                                                          for (let $ = 0; $ < S; $++) {
+                                                            let h = o[$];
                                                             const l = e;
                                                             if (e === l) if (h && typeof h == "object" && !Array.isArray(h)) {
                                                               let w;
-                                                              if (h.id === void 0 && (w = "id") || h.text === void 0 && (w = "text") || h.overlap === void 0 && (w = "overlap") || h.referenceNeighbours === void 0 && (w = "referenceNeighbours") || h.candidateNeighbours === void 0 && (w = "candidateNeighbours")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                                              if (h.id === void 0 && (w = "id") || h.text === void 0 && (w = "text") || h.overlap === void 0 && (w = "overlap") || h.referenceNeighbours === void 0 && (w = "referenceNeighbours") || h.candidateNeighbours === void 0 && (w = "candidateNeighbours")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: w } }], false;
                                                               {
                                                                 const b = e;
-                                                                for (const O in h) if (!(O === "id" || O === "text" || O === "overlap" || O === "referenceNeighbours" || O === "candidateNeighbours")) {
-                                                                  return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
+                                                                for (const _ in h) if (!(_ === "id" || _ === "text" || _ === "overlap" || _ === "referenceNeighbours" || _ === "candidateNeighbours")) {
+                                                                  return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } }], false;
                                                                   break;
                                                                 }
                                                                 if (b === e) {
                                                                   if (h.id !== void 0) {
-                                                                    const O = e;
-                                                                    oe(h.id, { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/id", parentData: h, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                                    var U = O === e;
-                                                                  } else var U = true;
-                                                                  if (U) {
+                                                                    const _ = e;
+                                                                    oe(h.id, { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/id", parentData: h, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                    var Q = _ === e;
+                                                                  } else var Q = true;
+                                                                  if (Q) {
                                                                     if (h.text !== void 0) {
-                                                                      let O = h.text;
+                                                                      let _ = h.text;
                                                                       const I = e;
-                                                                      if (typeof O != "string" && O !== null) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: ce.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
-                                                                      if (e === I && typeof O == "string" && ae(O) > 1e3) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                                      var U = I === e;
-                                                                    } else var U = true;
-                                                                    if (U) {
+                                                                      if (typeof _ != "string" && _ !== null) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: me.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
+                                                                      if (e === I && typeof _ == "string" && ae(_) > 1e3) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                                      var Q = I === e;
+                                                                    } else var Q = true;
+                                                                    if (Q) {
                                                                       if (h.overlap !== void 0) {
-                                                                        const O = e;
-                                                                        ee(h.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/overlap", parentData: h, parentDataProperty: "overlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                                        var U = O === e;
-                                                                      } else var U = true;
-                                                                      if (U) {
+                                                                        const _ = e;
+                                                                        ee(h.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/overlap", parentData: h, parentDataProperty: "overlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                                        var Q = _ === e;
+                                                                      } else var Q = true;
+                                                                      if (Q) {
                                                                         if (h.referenceNeighbours !== void 0) {
-                                                                          let O = h.referenceNeighbours;
+                                                                          let _ = h.referenceNeighbours;
                                                                           const I = e;
-                                                                          if (e === I) if (Array.isArray(O)) {
+                                                                          if (e === I) if (Array.isArray(_)) {
                                                                             var le = true;
-                                                                            const C = O.length;
-                                                                            for (let ne = 0; ne < C; ne++) {
-                                                                              const Ke = e;
-                                                                              oe(O[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/referenceNeighbours/" + ne, parentData: O, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                                              var le = Ke === e;
+                                                                            const A = _.length;
+                                                                            for (let ne = 0; ne < A; ne++) {
+                                                                              const Qe = e;
+                                                                              oe(_[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/referenceNeighbours/" + ne, parentData: _, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                              var le = Qe === e;
                                                                               if (!le) break;
                                                                             }
-                                                                          } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var U = I === e;
-                                                                        } else var U = true;
-                                                                        if (U) if (h.candidateNeighbours !== void 0) {
-                                                                          let O = h.candidateNeighbours;
+                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var Q = I === e;
+                                                                        } else var Q = true;
+                                                                        if (Q) if (h.candidateNeighbours !== void 0) {
+                                                                          let _ = h.candidateNeighbours;
                                                                           const I = e;
-                                                                          if (e === I) if (Array.isArray(O)) {
-                                                                            var Pe = true;
-                                                                            const C = O.length;
-                                                                            for (let ne = 0; ne < C; ne++) {
-                                                                              const Ke = e;
-                                                                              oe(O[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + N + "/candidateNeighbours/" + ne, parentData: O, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                                              var Pe = Ke === e;
-                                                                              if (!Pe) break;
+                                                                          if (e === I) if (Array.isArray(_)) {
+                                                                            var we = true;
+                                                                            const A = _.length;
+                                                                            for (let ne = 0; ne < A; ne++) {
+                                                                              const Qe = e;
+                                                                              oe(_[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/candidateNeighbours/" + ne, parentData: _, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                              var we = Qe === e;
+                                                                              if (!we) break;
                                                                             }
-                                                                          } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var U = I === e;
-                                                                        } else var U = true;
+                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var Q = I === e;
+                                                                        } else var Q = true;
                                                                       }
                                                                     }
                                                                   }
                                                                 }
                                                               }
-                                                            } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + N, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                            var W = l === e;
-                                                            if (!W) break;
+                                                            } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                            var X = l === e;
+                                                            if (!X) break;
                                                           }
                                                         }
-                                                      } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                                      } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
                                                       var g = a === e;
                                                     } else var g = true;
                                                   }
@@ -46304,7 +46305,7 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                     }
                                   }
                                 }
-                              } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
+                              } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
                               var x = q === e;
                             } else var x = true;
                             if (x) {
@@ -46312,28 +46313,28 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                 let i = n.cka;
                                 const q = e;
                                 if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                  let R;
-                                  if (i.linear === void 0 && (R = "linear") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: R } }], false;
+                                  let L;
+                                  if (i.linear === void 0 && (L = "linear") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: L } }], false;
                                   {
-                                    const p = e;
+                                    const o = e;
                                     for (const a in i) if (!(a === "linear" || a === "reason")) {
-                                      return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                      return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                       break;
                                     }
-                                    if (p === e) {
+                                    if (o === e) {
                                       if (i.linear !== void 0) {
                                         const a = e;
-                                        Ce(i.linear, { instancePath: t + "/metrics/cka/linear", parentData: i, parentDataProperty: "linear", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
-                                        var ke = a === e;
-                                      } else var ke = true;
-                                      if (ke) if (i.reason !== void 0) {
+                                        ce(i.linear, { instancePath: t + "/metrics/cka/linear", parentData: i, parentDataProperty: "linear", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                        var be = a === e;
+                                      } else var be = true;
+                                      if (be) if (i.reason !== void 0) {
                                         const a = e;
-                                        te(i.reason, { instancePath: t + "/metrics/cka/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                        var ke = a === e;
-                                      } else var ke = true;
+                                        re(i.reason, { instancePath: t + "/metrics/cka/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                        var be = a === e;
+                                      } else var be = true;
                                     }
                                   }
-                                } else return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
+                                } else return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
                                 var x = q === e;
                               } else var x = true;
                               if (x) {
@@ -46341,188 +46342,188 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                   let i = n.centroid;
                                   const q = e;
                                   if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                    let R;
-                                    if (i.cosineDistance === void 0 && (R = "cosineDistance") || i.relativeShift === void 0 && (R = "relativeShift") || i.reason === void 0 && (R = "reason") || i.clustering === void 0 && (R = "clustering") || i.clusters === void 0 && (R = "clusters") || i.meanInterCentroidDistance === void 0 && (R = "meanInterCentroidDistance")) return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: R } }], false;
+                                    let L;
+                                    if (i.cosineDistance === void 0 && (L = "cosineDistance") || i.relativeShift === void 0 && (L = "relativeShift") || i.reason === void 0 && (L = "reason") || i.clustering === void 0 && (L = "clustering") || i.clusters === void 0 && (L = "clusters") || i.meanInterCentroidDistance === void 0 && (L = "meanInterCentroidDistance")) return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: L } }], false;
                                     {
-                                      const p = e;
+                                      const o = e;
                                       for (const a in i) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
-                                        return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                        return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                         break;
                                       }
-                                      if (p === e) {
+                                      if (o === e) {
                                         if (i.cosineDistance !== void 0) {
                                           const a = e;
-                                          E(i.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: i, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                          var o = a === e;
-                                        } else var o = true;
-                                        if (o) {
+                                          T(i.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: i, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                          var p = a === e;
+                                        } else var p = true;
+                                        if (p) {
                                           if (i.relativeShift !== void 0) {
                                             const a = e;
-                                            E(i.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: i, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                            var o = a === e;
-                                          } else var o = true;
-                                          if (o) {
+                                            T(i.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: i, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                            var p = a === e;
+                                          } else var p = true;
+                                          if (p) {
                                             if (i.reason !== void 0) {
                                               const a = e;
-                                              te(i.reason, { instancePath: t + "/metrics/centroid/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                              var o = a === e;
-                                            } else var o = true;
-                                            if (o) {
+                                              re(i.reason, { instancePath: t + "/metrics/centroid/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                              var p = a === e;
+                                            } else var p = true;
+                                            if (p) {
                                               if (i.clustering !== void 0) {
                                                 let a = i.clustering;
-                                                const K = e;
-                                                if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                  let N;
-                                                  if (a.source === void 0 && (N = "source") || a.description === void 0 && (N = "description") || a.count === void 0 && (N = "count")) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: N } }], false;
+                                                const M = e;
+                                                if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                  let $;
+                                                  if (a.source === void 0 && ($ = "source") || a.description === void 0 && ($ = "description") || a.count === void 0 && ($ = "count")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: $ } }], false;
                                                   {
                                                     const h = e;
                                                     for (const l in a) if (!(l === "source" || l === "description" || l === "count")) {
-                                                      return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                      return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                       break;
                                                     }
                                                     if (h === e) {
                                                       if (a.source !== void 0) {
                                                         let l = a.source;
-                                                        const A = e;
-                                                        if (!(l === "label" || l === "kmeans")) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: ce.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
-                                                        var L = A === e;
-                                                      } else var L = true;
-                                                      if (L) {
+                                                        const V = e;
+                                                        if (!(l === "label" || l === "kmeans")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: me.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
+                                                        var B = V === e;
+                                                      } else var B = true;
+                                                      if (B) {
                                                         if (a.description !== void 0) {
                                                           let l = a.description;
-                                                          const A = e;
-                                                          if (e === A) if (typeof l == "string") {
-                                                            if (ae(l) > 1e3) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                          } else return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
-                                                          var L = A === e;
-                                                        } else var L = true;
-                                                        if (L) if (a.count !== void 0) {
+                                                          const V = e;
+                                                          if (e === V) if (typeof l == "string") {
+                                                            if (ae(l) > 1e3) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          } else return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
+                                                          var B = V === e;
+                                                        } else var B = true;
+                                                        if (B) if (a.count !== void 0) {
                                                           let l = a.count;
-                                                          const A = e;
-                                                          if (!(typeof l == "number" && !(l % 1) && !isNaN(l) && isFinite(l))) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                                                          if (e === A && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                          var L = A === e;
-                                                        } else var L = true;
+                                                          const V = e;
+                                                          if (!(typeof l == "number" && !(l % 1) && !isNaN(l) && isFinite(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                                                          if (e === V && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                          var B = V === e;
+                                                        } else var B = true;
                                                       }
                                                     }
                                                   }
-                                                } else return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
-                                                var o = K === e;
-                                              } else var o = true;
-                                              if (o) {
+                                                } else return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
+                                                var p = M === e;
+                                              } else var p = true;
+                                              if (p) {
                                                 if (i.clusters !== void 0) {
                                                   let a = i.clusters;
-                                                  const K = e;
-                                                  if (e === K) if (Array.isArray(a)) {
-                                                    var Be = true;
-                                                    const N = a.length;
-                                                    for (let h = 0; h < N; h++) {
+                                                  const M = e;
+                                                  if (e === M) if (Array.isArray(a)) {
+                                                    var Me = true;
+                                                    const $ = a.length;
+                                                    for (let h = 0; h < $; h++) {
                                                       let l = a[h];
-                                                      const A = e;
-                                                      if (e === A) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                      const V = e;
+                                                      if (e === V) if (l && typeof l == "object" && !Array.isArray(l)) {
                                                         let b;
-                                                        if (l.cluster === void 0 && (b = "cluster") || l.size === void 0 && (b = "size") || l.cosineDistance === void 0 && (b = "cosineDistance") || l.relativeShift === void 0 && (b = "relativeShift") || l.reason === void 0 && (b = "reason")) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                        if (l.cluster === void 0 && (b = "cluster") || l.size === void 0 && (b = "size") || l.cosineDistance === void 0 && (b = "cosineDistance") || l.relativeShift === void 0 && (b = "relativeShift") || l.reason === void 0 && (b = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: b } }], false;
                                                         {
-                                                          const O = e;
+                                                          const _ = e;
                                                           for (const I in l) if (!(I === "cluster" || I === "size" || I === "cosineDistance" || I === "relativeShift" || I === "reason")) {
-                                                            return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
+                                                            return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
                                                             break;
                                                           }
-                                                          if (O === e) {
+                                                          if (_ === e) {
                                                             if (l.cluster !== void 0) {
                                                               let I = l.cluster;
-                                                              const re = e;
-                                                              if (e === re) if (typeof I == "string") {
-                                                                if (ae(I) > 4096) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                              } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
-                                                              var Z = re === e;
-                                                            } else var Z = true;
-                                                            if (Z) {
+                                                              const te = e;
+                                                              if (e === te) if (typeof I == "string") {
+                                                                if (ae(I) > 4096) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                              } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
+                                                              var K = te === e;
+                                                            } else var K = true;
+                                                            if (K) {
                                                               if (l.size !== void 0) {
                                                                 let I = l.size;
-                                                                const re = e;
-                                                                if (!(typeof I == "number" && !(I % 1) && !isNaN(I) && isFinite(I))) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
-                                                                if (e === re && typeof I == "number" && isFinite(I) && (I < 1 || isNaN(I))) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                                var Z = re === e;
-                                                              } else var Z = true;
-                                                              if (Z) {
+                                                                const te = e;
+                                                                if (!(typeof I == "number" && !(I % 1) && !isNaN(I) && isFinite(I))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
+                                                                if (e === te && typeof I == "number" && isFinite(I) && (I < 1 || isNaN(I))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                                var K = te === e;
+                                                              } else var K = true;
+                                                              if (K) {
                                                                 if (l.cosineDistance !== void 0) {
                                                                   const I = e;
-                                                                  E(l.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + h + "/cosineDistance", parentData: l, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                                  var Z = I === e;
-                                                                } else var Z = true;
-                                                                if (Z) {
+                                                                  T(l.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + h + "/cosineDistance", parentData: l, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                                                  var K = I === e;
+                                                                } else var K = true;
+                                                                if (K) {
                                                                   if (l.relativeShift !== void 0) {
                                                                     const I = e;
-                                                                    E(l.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + h + "/relativeShift", parentData: l, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                                    var Z = I === e;
-                                                                  } else var Z = true;
-                                                                  if (Z) if (l.reason !== void 0) {
+                                                                    T(l.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + h + "/relativeShift", parentData: l, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                                                    var K = I === e;
+                                                                  } else var K = true;
+                                                                  if (K) if (l.reason !== void 0) {
                                                                     const I = e;
-                                                                    te(l.reason, { instancePath: t + "/metrics/centroid/clusters/" + h + "/reason", parentData: l, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                                                    var Z = I === e;
-                                                                  } else var Z = true;
+                                                                    re(l.reason, { instancePath: t + "/metrics/centroid/clusters/" + h + "/reason", parentData: l, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                                    var K = I === e;
+                                                                  } else var K = true;
                                                                 }
                                                               }
                                                             }
                                                           }
                                                         }
-                                                      } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                      var Be = A === e;
-                                                      if (!Be) break;
+                                                      } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                      var Me = V === e;
+                                                      if (!Me) break;
                                                     }
-                                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var o = K === e;
-                                                } else var o = true;
-                                                if (o) if (i.meanInterCentroidDistance !== void 0) {
+                                                  } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var p = M === e;
+                                                } else var p = true;
+                                                if (p) if (i.meanInterCentroidDistance !== void 0) {
                                                   let a = i.meanInterCentroidDistance;
-                                                  const K = e;
-                                                  if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let N;
-                                                    if (a.reference === void 0 && (N = "reference") || a.candidate === void 0 && (N = "candidate") || a.relativeChange === void 0 && (N = "relativeChange") || a.reason === void 0 && (N = "reason")) return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: N } }], false;
+                                                  const M = e;
+                                                  if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let $;
+                                                    if (a.reference === void 0 && ($ = "reference") || a.candidate === void 0 && ($ = "candidate") || a.relativeChange === void 0 && ($ = "relativeChange") || a.reason === void 0 && ($ = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: $ } }], false;
                                                     {
                                                       const h = e;
                                                       for (const l in a) if (!(l === "reference" || l === "candidate" || l === "relativeChange" || l === "reason")) {
-                                                        return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                        return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                         break;
                                                       }
                                                       if (h === e) {
                                                         if (a.reference !== void 0) {
                                                           const l = e;
-                                                          E(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                          T(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
                                                           var pe = l === e;
                                                         } else var pe = true;
                                                         if (pe) {
                                                           if (a.candidate !== void 0) {
                                                             const l = e;
-                                                            E(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                            T(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
                                                             var pe = l === e;
                                                           } else var pe = true;
                                                           if (pe) {
                                                             if (a.relativeChange !== void 0) {
                                                               const l = e;
-                                                              E(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
+                                                              T(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
                                                               var pe = l === e;
                                                             } else var pe = true;
                                                             if (pe) if (a.reason !== void 0) {
                                                               const l = e;
-                                                              te(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                                              re(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
                                                               var pe = l === e;
                                                             } else var pe = true;
                                                           }
                                                         }
                                                       }
                                                     }
-                                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
-                                                  var o = K === e;
-                                                } else var o = true;
+                                                  } else return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
+                                                  var p = M === e;
+                                                } else var p = true;
                                               }
                                             }
                                           }
                                         }
                                       }
                                     }
-                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
+                                  } else return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
                                   var x = q === e;
                                 } else var x = true;
                                 if (x) {
@@ -46530,37 +46531,37 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                     let i = n.paired;
                                     const q = e;
                                     if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                      let R;
-                                      if (i.cosineMean === void 0 && (R = "cosineMean") || i.cosineP5 === void 0 && (R = "cosineP5") || i.cosineMin === void 0 && (R = "cosineMin") || i.lowest === void 0 && (R = "lowest") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: R } }], false;
+                                      let L;
+                                      if (i.cosineMean === void 0 && (L = "cosineMean") || i.cosineP5 === void 0 && (L = "cosineP5") || i.cosineMin === void 0 && (L = "cosineMin") || i.lowest === void 0 && (L = "lowest") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: L } }], false;
                                       {
-                                        const p = e;
+                                        const o = e;
                                         for (const a in i) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
-                                          return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                          return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                           break;
                                         }
-                                        if (p === e) {
+                                        if (o === e) {
                                           if (i.cosineMean !== void 0) {
                                             const a = e;
-                                            E(i.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: i, parentDataProperty: "cosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                            var f = a === e;
-                                          } else var f = true;
-                                          if (f) {
+                                            T(i.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: i, parentDataProperty: "cosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                            var m = a === e;
+                                          } else var m = true;
+                                          if (m) {
                                             if (i.cosineP5 !== void 0) {
                                               const a = e;
-                                              E(i.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: i, parentDataProperty: "cosineP5", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                              var f = a === e;
-                                            } else var f = true;
-                                            if (f) {
+                                              T(i.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: i, parentDataProperty: "cosineP5", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                              var m = a === e;
+                                            } else var m = true;
+                                            if (m) {
                                               if (i.cosineMin !== void 0) {
                                                 const a = e;
-                                                E(i.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: i, parentDataProperty: "cosineMin", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                var f = a === e;
-                                              } else var f = true;
-                                              if (f) {
+                                                T(i.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: i, parentDataProperty: "cosineMin", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                                var m = a === e;
+                                              } else var m = true;
+                                              if (m) {
                                                 if (i.lowest !== void 0) {
                                                   let a = i.lowest;
-                                                  const K = e, M = e;
-                                                  let N = false;
+                                                  const M = e, S = e;
+                                                  let $ = false;
                                                   const h = e;
                                                   if (e === h) if (a && typeof a == "object" && !Array.isArray(a)) {
                                                     let w;
@@ -46569,58 +46570,58 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                       r === null ? r = [b] : r.push(b), e++;
                                                     } else {
                                                       const b = e;
-                                                      for (const O in a) if (!(O === "id" || O === "cosine")) {
-                                                        const I = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } };
+                                                      for (const _ in a) if (!(_ === "id" || _ === "cosine")) {
+                                                        const I = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } };
                                                         r === null ? r = [I] : r.push(I), e++;
                                                         break;
                                                       }
                                                       if (b === e) {
                                                         if (a.id !== void 0) {
-                                                          const O = e;
+                                                          const _ = e;
                                                           oe(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                          var J = O === e;
-                                                        } else var J = true;
-                                                        if (J) if (a.cosine !== void 0) {
-                                                          let O = a.cosine;
+                                                          var W = _ === e;
+                                                        } else var W = true;
+                                                        if (W) if (a.cosine !== void 0) {
+                                                          let _ = a.cosine;
                                                           const I = e;
-                                                          if (!(typeof O == "number" && isFinite(O))) {
-                                                            const C = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
-                                                            r === null ? r = [C] : r.push(C), e++;
+                                                          if (!(typeof _ == "number" && isFinite(_))) {
+                                                            const A = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
+                                                            r === null ? r = [A] : r.push(A), e++;
                                                           }
-                                                          var J = I === e;
-                                                        } else var J = true;
+                                                          var W = I === e;
+                                                        } else var W = true;
                                                       }
                                                     }
                                                   } else {
                                                     const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
                                                     r === null ? r = [w] : r.push(w), e++;
                                                   }
-                                                  var V = h === e;
-                                                  N = N || V;
+                                                  var F = h === e;
+                                                  $ = $ || F;
                                                   const l = e;
                                                   if (a !== null) {
                                                     const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                                     r === null ? r = [w] : r.push(w), e++;
                                                   }
-                                                  var V = l === e;
-                                                  if (N = N || V, N) e = M, r !== null && (M ? r.length = M : r = null);
+                                                  var F = l === e;
+                                                  if ($ = $ || F, $) e = S, r !== null && (S ? r.length = S : r = null);
                                                   else {
                                                     const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [w] : r.push(w), e++, m.errors = r, false;
+                                                    return r === null ? r = [w] : r.push(w), e++, f.errors = r, false;
                                                   }
-                                                  var f = K === e;
-                                                } else var f = true;
-                                                if (f) if (i.reason !== void 0) {
+                                                  var m = M === e;
+                                                } else var m = true;
+                                                if (m) if (i.reason !== void 0) {
                                                   const a = e;
-                                                  te(i.reason, { instancePath: t + "/metrics/paired/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                                  var f = a === e;
-                                                } else var f = true;
+                                                  re(i.reason, { instancePath: t + "/metrics/paired/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                  var m = a === e;
+                                                } else var m = true;
                                               }
                                             }
                                           }
                                         }
                                       }
-                                    } else return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
+                                    } else return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
                                     var x = q === e;
                                   } else var x = true;
                                   if (x) {
@@ -46628,40 +46629,40 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                       let i = n.crossRetrieval;
                                       const q = e;
                                       if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let R;
-                                        if (i.evaluated === void 0 && (R = "evaluated") || i.top1 === void 0 && (R = "top1") || i.recallAtK === void 0 && (R = "recallAtK") || i.k === void 0 && (R = "k") || i.threshold === void 0 && (R = "threshold") || i.indexCompatible === void 0 && (R = "indexCompatible") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: R } }], false;
+                                        let L;
+                                        if (i.evaluated === void 0 && (L = "evaluated") || i.top1 === void 0 && (L = "top1") || i.recallAtK === void 0 && (L = "recallAtK") || i.k === void 0 && (L = "k") || i.threshold === void 0 && (L = "threshold") || i.indexCompatible === void 0 && (L = "indexCompatible") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: L } }], false;
                                         {
-                                          const p = e;
+                                          const o = e;
                                           for (const a in i) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
-                                            return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                            return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (p === e) {
+                                          if (o === e) {
                                             if (i.evaluated !== void 0) {
                                               let a = i.evaluated;
-                                              const K = e;
-                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: ce.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
-                                              var D = K === e;
+                                              const M = e;
+                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: me.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
+                                              var D = M === e;
                                             } else var D = true;
                                             if (D) {
                                               if (i.top1 !== void 0) {
                                                 const a = e;
-                                                Ce(i.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: i, parentDataProperty: "top1", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                                ce(i.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: i, parentDataProperty: "top1", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
                                                 var D = a === e;
                                               } else var D = true;
                                               if (D) {
                                                 if (i.recallAtK !== void 0) {
                                                   const a = e;
-                                                  Ce(i.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: i, parentDataProperty: "recallAtK", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                                  ce(i.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: i, parentDataProperty: "recallAtK", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
                                                   var D = a === e;
                                                 } else var D = true;
                                                 if (D) {
                                                   if (i.k !== void 0) {
                                                     let a = i.k;
-                                                    const K = e;
-                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                                    if (e === K && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                    var D = K === e;
+                                                    const M = e;
+                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                                    if (e === M && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                    var D = M === e;
                                                   } else var D = true;
                                                   if (D) {
                                                     if (i.threshold !== void 0) {
@@ -46672,12 +46673,12 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     if (D) {
                                                       if (i.indexCompatible !== void 0) {
                                                         const a = e;
-                                                        if (typeof i.indexCompatible != "boolean") return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+                                                        if (typeof i.indexCompatible != "boolean") return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
                                                         var D = a === e;
                                                       } else var D = true;
                                                       if (D) if (i.reason !== void 0) {
                                                         const a = e;
-                                                        te(i.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
+                                                        re(i.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
                                                         var D = a === e;
                                                       } else var D = true;
                                                     }
@@ -46687,35 +46688,35 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                             }
                                           }
                                         }
-                                      } else return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
+                                      } else return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
                                       var x = q === e;
                                     } else var x = true;
                                     if (x) if (n.procrustes !== void 0) {
                                       let i = n.procrustes;
                                       const q = e;
                                       if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let R;
-                                        if (i.alignedCosineMean === void 0 && (R = "alignedCosineMean") || i.reason === void 0 && (R = "reason")) return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: R } }], false;
+                                        let L;
+                                        if (i.alignedCosineMean === void 0 && (L = "alignedCosineMean") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: L } }], false;
                                         {
-                                          const p = e;
+                                          const o = e;
                                           for (const a in i) if (!(a === "alignedCosineMean" || a === "reason")) {
-                                            return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                            return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (p === e) {
+                                          if (o === e) {
                                             if (i.alignedCosineMean !== void 0) {
                                               const a = e;
-                                              E(i.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: i, parentDataProperty: "alignedCosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                              var _ = a === e;
-                                            } else var _ = true;
-                                            if (_) if (i.reason !== void 0) {
+                                              T(i.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: i, parentDataProperty: "alignedCosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                              var O = a === e;
+                                            } else var O = true;
+                                            if (O) if (i.reason !== void 0) {
                                               const a = e;
-                                              te(i.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                              var _ = a === e;
-                                            } else var _ = true;
+                                              re(i.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                              var O = a === e;
+                                            } else var O = true;
                                           }
                                         }
-                                      } else return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
+                                      } else return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
                                       var x = q === e;
                                     } else var x = true;
                                   }
@@ -46724,131 +46725,131 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                             }
                           }
                         }
-                      } else return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                      var d = ge === e;
+                      } else return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                      var d = he === e;
                     } else var d = true;
                     if (d) {
                       if (s.maps !== void 0) {
                         let n = s.maps;
-                        const ge = e, nr = e;
-                        let F = false;
-                        const qe = e;
+                        const he = e, He = e;
+                        let C = false;
+                        const xe = e;
                         if (n !== null) {
-                          const X = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                          r === null ? r = [X] : r.push(X), e++;
+                          const z = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                          r === null ? r = [z] : r.push(z), e++;
                         }
-                        var rr = qe === e;
-                        F = F || rr;
+                        var ir = xe === e;
+                        C = C || ir;
                         const i = e;
                         if (e === i) if (n && typeof n == "object" && !Array.isArray(n)) {
-                          let X;
-                          if (n.method === void 0 && (X = "method") || n.total === void 0 && (X = "total") || n.sampled === void 0 && (X = "sampled") || n.clusters === void 0 && (X = "clusters") || n.points === void 0 && (X = "points") || n.reference === void 0 && (X = "reference") || n.candidate === void 0 && (X = "candidate") || n.joint === void 0 && (X = "joint")) {
-                            const R = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: X } };
-                            r === null ? r = [R] : r.push(R), e++;
+                          let z;
+                          if (n.method === void 0 && (z = "method") || n.total === void 0 && (z = "total") || n.sampled === void 0 && (z = "sampled") || n.clusters === void 0 && (z = "clusters") || n.points === void 0 && (z = "points") || n.reference === void 0 && (z = "reference") || n.candidate === void 0 && (z = "candidate") || n.joint === void 0 && (z = "joint")) {
+                            const L = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
+                            r === null ? r = [L] : r.push(L), e++;
                           } else {
-                            const R = e;
-                            for (const p in n) if (!(p === "method" || p === "total" || p === "sampled" || p === "clusters" || p === "points" || p === "reference" || p === "candidate" || p === "joint")) {
-                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } };
+                            const L = e;
+                            for (const o in n) if (!(o === "method" || o === "total" || o === "sampled" || o === "clusters" || o === "points" || o === "reference" || o === "candidate" || o === "joint")) {
+                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
                               r === null ? r = [a] : r.push(a), e++;
                               break;
                             }
-                            if (R === e) {
+                            if (L === e) {
                               if (n.method !== void 0) {
-                                let p = n.method;
+                                let o = n.method;
                                 const a = e;
-                                if (e === a) if (typeof p == "string") {
-                                  if (ae(p) > 300) {
-                                    const K = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
-                                    r === null ? r = [K] : r.push(K), e++;
+                                if (e === a) if (typeof o == "string") {
+                                  if (ae(o) > 300) {
+                                    const M = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
+                                    r === null ? r = [M] : r.push(M), e++;
                                   }
                                 } else {
-                                  const K = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
-                                  r === null ? r = [K] : r.push(K), e++;
+                                  const M = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
+                                  r === null ? r = [M] : r.push(M), e++;
                                 }
                                 var k = a === e;
                               } else var k = true;
                               if (k) {
                                 if (n.total !== void 0) {
-                                  let p = n.total;
+                                  let o = n.total;
                                   const a = e;
-                                  if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) {
-                                    const M = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
-                                    r === null ? r = [M] : r.push(M), e++;
+                                  if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) {
+                                    const S = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
+                                    r === null ? r = [S] : r.push(S), e++;
                                   }
-                                  if (e === a && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) {
-                                    const M = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-                                    r === null ? r = [M] : r.push(M), e++;
+                                  if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) {
+                                    const S = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+                                    r === null ? r = [S] : r.push(S), e++;
                                   }
                                   var k = a === e;
                                 } else var k = true;
                                 if (k) {
                                   if (n.sampled !== void 0) {
-                                    const p = e;
+                                    const o = e;
                                     if (typeof n.sampled != "boolean") {
-                                      const K = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
-                                      r === null ? r = [K] : r.push(K), e++;
+                                      const M = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
+                                      r === null ? r = [M] : r.push(M), e++;
                                     }
-                                    var k = p === e;
+                                    var k = o === e;
                                   } else var k = true;
                                   if (k) {
                                     if (n.clusters !== void 0) {
-                                      let p = n.clusters;
+                                      let o = n.clusters;
                                       const a = e;
-                                      if (e === a) if (Array.isArray(p)) if (p.length > 1e4) {
-                                        const M = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-                                        r === null ? r = [M] : r.push(M), e++;
+                                      if (e === a) if (Array.isArray(o)) if (o.length > 1e4) {
+                                        const S = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+                                        r === null ? r = [S] : r.push(S), e++;
                                       } else {
-                                        var G = true;
-                                        const M = p.length;
-                                        for (let N = 0; N < M; N++) {
-                                          let h = p[N];
+                                        var J = true;
+                                        const S = o.length;
+                                        for (let $ = 0; $ < S; $++) {
+                                          let h = o[$];
                                           const l = e;
                                           if (e === l) if (typeof h == "string") {
                                             if (ae(h) > 4096) {
-                                              const w = { instancePath: t + "/maps/clusters/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
+                                              const w = { instancePath: t + "/maps/clusters/" + $, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
                                               r === null ? r = [w] : r.push(w), e++;
                                             }
                                           } else {
-                                            const w = { instancePath: t + "/maps/clusters/" + N, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
+                                            const w = { instancePath: t + "/maps/clusters/" + $, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
                                             r === null ? r = [w] : r.push(w), e++;
                                           }
-                                          var G = l === e;
-                                          if (!G) break;
+                                          var J = l === e;
+                                          if (!J) break;
                                         }
                                       }
                                       else {
-                                        const M = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
-                                        r === null ? r = [M] : r.push(M), e++;
+                                        const S = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
+                                        r === null ? r = [S] : r.push(S), e++;
                                       }
                                       var k = a === e;
                                     } else var k = true;
                                     if (k) {
                                       if (n.points !== void 0) {
-                                        let p = n.points;
+                                        let o = n.points;
                                         const a = e;
-                                        if (e === a) if (p && typeof p == "object" && !Array.isArray(p)) {
-                                          let M;
-                                          if (p.ids === void 0 && (M = "ids") || p.text === void 0 && (M = "text") || p.cluster === void 0 && (M = "cluster") || p.overlap === void 0 && (M = "overlap") || p.query === void 0 && (M = "query")) {
-                                            const N = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: M } };
-                                            r === null ? r = [N] : r.push(N), e++;
+                                        if (e === a) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                          let S;
+                                          if (o.ids === void 0 && (S = "ids") || o.text === void 0 && (S = "text") || o.cluster === void 0 && (S = "cluster") || o.overlap === void 0 && (S = "overlap") || o.query === void 0 && (S = "query")) {
+                                            const $ = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: S } };
+                                            r === null ? r = [$] : r.push($), e++;
                                           } else {
-                                            const N = e;
-                                            for (const h in p) if (!(h === "ids" || h === "text" || h === "cluster" || h === "overlap" || h === "query")) {
+                                            const $ = e;
+                                            for (const h in o) if (!(h === "ids" || h === "text" || h === "cluster" || h === "overlap" || h === "query")) {
                                               const l = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } };
                                               r === null ? r = [l] : r.push(l), e++;
                                               break;
                                             }
-                                            if (N === e) {
-                                              if (p.ids !== void 0) {
-                                                let h = p.ids;
+                                            if ($ === e) {
+                                              if (o.ids !== void 0) {
+                                                let h = o.ids;
                                                 const l = e;
                                                 if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
-                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                  r === null ? r = [A] : r.push(A), e++;
+                                                  const V = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                  r === null ? r = [V] : r.push(V), e++;
                                                 } else {
                                                   var P = true;
-                                                  const A = h.length;
-                                                  for (let w = 0; w < A; w++) {
+                                                  const V = h.length;
+                                                  for (let w = 0; w < V; w++) {
                                                     const b = e;
                                                     oe(h[w], { instancePath: t + "/maps/points/ids/" + w, parentData: h, parentDataProperty: w, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
                                                     var P = b === e;
@@ -46856,34 +46857,34 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   }
                                                 }
                                                 else {
-                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
-                                                  r === null ? r = [A] : r.push(A), e++;
+                                                  const V = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
+                                                  r === null ? r = [V] : r.push(V), e++;
                                                 }
                                                 var Y = l === e;
                                               } else var Y = true;
                                               if (Y) {
-                                                if (p.text !== void 0) {
-                                                  let h = p.text;
+                                                if (o.text !== void 0) {
+                                                  let h = o.text;
                                                   const l = e;
                                                   if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
                                                     const w = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
                                                     r === null ? r = [w] : r.push(w), e++;
                                                   } else {
-                                                    var be = true;
+                                                    var Oe = true;
                                                     const w = h.length;
                                                     for (let b = 0; b < w; b++) {
-                                                      let O = h[b];
+                                                      let _ = h[b];
                                                       const I = e;
-                                                      if (typeof O != "string" && O !== null) {
-                                                        const C = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: ce.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
-                                                        r === null ? r = [C] : r.push(C), e++;
+                                                      if (typeof _ != "string" && _ !== null) {
+                                                        const A = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
+                                                        r === null ? r = [A] : r.push(A), e++;
                                                       }
-                                                      if (e === I && typeof O == "string" && ae(O) > 200) {
-                                                        const C = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
-                                                        r === null ? r = [C] : r.push(C), e++;
+                                                      if (e === I && typeof _ == "string" && ae(_) > 200) {
+                                                        const A = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                                        r === null ? r = [A] : r.push(A), e++;
                                                       }
-                                                      var be = I === e;
-                                                      if (!be) break;
+                                                      var Oe = I === e;
+                                                      if (!Oe) break;
                                                     }
                                                   }
                                                   else {
@@ -46893,28 +46894,28 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   var Y = l === e;
                                                 } else var Y = true;
                                                 if (Y) {
-                                                  if (p.cluster !== void 0) {
-                                                    let h = p.cluster;
+                                                  if (o.cluster !== void 0) {
+                                                    let h = o.cluster;
                                                     const l = e;
                                                     if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
                                                       const w = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
                                                       r === null ? r = [w] : r.push(w), e++;
                                                     } else {
-                                                      var T = true;
+                                                      var U = true;
                                                       const w = h.length;
                                                       for (let b = 0; b < w; b++) {
-                                                        let O = h[b];
+                                                        let _ = h[b];
                                                         const I = e;
-                                                        if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) {
-                                                          const C = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [C] : r.push(C), e++;
+                                                        if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_))) {
+                                                          const A = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [A] : r.push(A), e++;
                                                         }
-                                                        if (e === I && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) {
-                                                          const C = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [C] : r.push(C), e++;
+                                                        if (e === I && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
+                                                          const A = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [A] : r.push(A), e++;
                                                         }
-                                                        var T = I === e;
-                                                        if (!T) break;
+                                                        var U = I === e;
+                                                        if (!U) break;
                                                       }
                                                     }
                                                     else {
@@ -46924,36 +46925,36 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     var Y = l === e;
                                                   } else var Y = true;
                                                   if (Y) {
-                                                    if (p.overlap !== void 0) {
-                                                      let h = p.overlap;
+                                                    if (o.overlap !== void 0) {
+                                                      let h = o.overlap;
                                                       const l = e;
                                                       if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
                                                         const w = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
                                                         r === null ? r = [w] : r.push(w), e++;
                                                       } else {
-                                                        var S = true;
+                                                        var E = true;
                                                         const w = h.length;
                                                         for (let b = 0; b < w; b++) {
-                                                          let O = h[b];
-                                                          const I = e, re = e;
-                                                          let C = false;
+                                                          let _ = h[b];
+                                                          const I = e, te = e;
+                                                          let A = false;
                                                           const ne = e;
-                                                          ee(O, { instancePath: t + "/maps/points/overlap/" + b, parentData: h, parentDataProperty: b, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                          var Ee = ne === e;
-                                                          C = C || Ee;
-                                                          const Ke = e;
-                                                          if (O !== null) {
+                                                          ee(_, { instancePath: t + "/maps/points/overlap/" + b, parentData: h, parentDataProperty: b, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                                                          var Ke = ne === e;
+                                                          A = A || Ke;
+                                                          const Qe = e;
+                                                          if (_ !== null) {
                                                             const Re = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                                             r === null ? r = [Re] : r.push(Re), e++;
                                                           }
-                                                          var Ee = Ke === e;
-                                                          if (C = C || Ee, C) e = re, r !== null && (re ? r.length = re : r = null);
+                                                          var Ke = Qe === e;
+                                                          if (A = A || Ke, A) e = te, r !== null && (te ? r.length = te : r = null);
                                                           else {
                                                             const Re = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
                                                             r === null ? r = [Re] : r.push(Re), e++;
                                                           }
-                                                          var S = I === e;
-                                                          if (!S) break;
+                                                          var E = I === e;
+                                                          if (!E) break;
                                                         }
                                                       }
                                                       else {
@@ -46962,28 +46963,28 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                       }
                                                       var Y = l === e;
                                                     } else var Y = true;
-                                                    if (Y) if (p.query !== void 0) {
-                                                      let h = p.query;
+                                                    if (Y) if (o.query !== void 0) {
+                                                      let h = o.query;
                                                       const l = e;
                                                       if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
                                                         const w = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
                                                         r === null ? r = [w] : r.push(w), e++;
                                                       } else {
-                                                        var Ge = true;
+                                                        var We = true;
                                                         const w = h.length;
                                                         for (let b = 0; b < w; b++) {
-                                                          let O = h[b];
+                                                          let _ = h[b];
                                                           const I = e;
-                                                          if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O)) && O !== null) {
-                                                            const C = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: ce.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
-                                                            r === null ? r = [C] : r.push(C), e++;
+                                                          if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_)) && _ !== null) {
+                                                            const A = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
+                                                            r === null ? r = [A] : r.push(A), e++;
                                                           }
-                                                          if (e === I && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) {
-                                                            const C = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                            r === null ? r = [C] : r.push(C), e++;
+                                                          if (e === I && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
+                                                            const A = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            r === null ? r = [A] : r.push(A), e++;
                                                           }
-                                                          var Ge = I === e;
-                                                          if (!Ge) break;
+                                                          var We = I === e;
+                                                          if (!We) break;
                                                         }
                                                       }
                                                       else {
@@ -46998,133 +46999,133 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                             }
                                           }
                                         } else {
-                                          const M = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
-                                          r === null ? r = [M] : r.push(M), e++;
+                                          const S = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
+                                          r === null ? r = [S] : r.push(S), e++;
                                         }
                                         var k = a === e;
                                       } else var k = true;
                                       if (k) {
                                         if (n.reference !== void 0) {
-                                          const p = e;
-                                          he(n.reference, { instancePath: t + "/maps/reference", parentData: n, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                          var k = p === e;
+                                          const o = e;
+                                          ke(n.reference, { instancePath: t + "/maps/reference", parentData: n, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                          var k = o === e;
                                         } else var k = true;
                                         if (k) {
                                           if (n.candidate !== void 0) {
-                                            const p = e;
-                                            he(n.candidate, { instancePath: t + "/maps/candidate", parentData: n, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                            var k = p === e;
+                                            const o = e;
+                                            ke(n.candidate, { instancePath: t + "/maps/candidate", parentData: n, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                            var k = o === e;
                                           } else var k = true;
                                           if (k) if (n.joint !== void 0) {
-                                            let p = n.joint;
-                                            const a = e, K = e;
-                                            let M = false;
-                                            const N = e;
-                                            if (p !== null) {
-                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [A] : r.push(A), e++;
+                                            let o = n.joint;
+                                            const a = e, M = e;
+                                            let S = false;
+                                            const $ = e;
+                                            if (o !== null) {
+                                              const V = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [V] : r.push(V), e++;
                                             }
-                                            var er = N === e;
-                                            M = M || er;
+                                            var sr = $ === e;
+                                            S = S || sr;
                                             const h = e;
-                                            if (e === h) if (p && typeof p == "object" && !Array.isArray(p)) {
-                                              let A;
-                                              if (p.points === void 0 && (A = "points") || p.reference === void 0 && (A = "reference") || p.candidate === void 0 && (A = "candidate") || p.moved === void 0 && (A = "moved")) {
-                                                const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: A } };
+                                            if (e === h) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                              let V;
+                                              if (o.points === void 0 && (V = "points") || o.reference === void 0 && (V = "reference") || o.candidate === void 0 && (V = "candidate") || o.moved === void 0 && (V = "moved")) {
+                                                const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: V } };
                                                 r === null ? r = [w] : r.push(w), e++;
                                               } else {
                                                 const w = e;
-                                                for (const b in p) if (!(b === "points" || b === "reference" || b === "candidate" || b === "moved")) {
-                                                  const O = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } };
-                                                  r === null ? r = [O] : r.push(O), e++;
+                                                for (const b in o) if (!(b === "points" || b === "reference" || b === "candidate" || b === "moved")) {
+                                                  const _ = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } };
+                                                  r === null ? r = [_] : r.push(_), e++;
                                                   break;
                                                 }
                                                 if (w === e) {
-                                                  if (p.points !== void 0) {
-                                                    let b = p.points;
-                                                    const O = e;
-                                                    if (e === O) if (Array.isArray(b)) if (b.length > 5e3) {
+                                                  if (o.points !== void 0) {
+                                                    let b = o.points;
+                                                    const _ = e;
+                                                    if (e === _) if (Array.isArray(b)) if (b.length > 5e3) {
                                                       const I = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
                                                       r === null ? r = [I] : r.push(I), e++;
                                                     } else {
-                                                      var Oe = true;
+                                                      var Ne = true;
                                                       const I = b.length;
-                                                      for (let re = 0; re < I; re++) {
-                                                        let C = b[re];
+                                                      for (let te = 0; te < I; te++) {
+                                                        let A = b[te];
                                                         const ne = e;
-                                                        if (!(typeof C == "number" && !(C % 1) && !isNaN(C) && isFinite(C))) {
-                                                          const Xe = { instancePath: t + "/maps/joint/points/" + re, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [Xe] : r.push(Xe), e++;
+                                                        if (!(typeof A == "number" && !(A % 1) && !isNaN(A) && isFinite(A))) {
+                                                          const er = { instancePath: t + "/maps/joint/points/" + te, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [er] : r.push(er), e++;
                                                         }
-                                                        if (e === ne && typeof C == "number" && isFinite(C) && (C < 0 || isNaN(C))) {
-                                                          const Xe = { instancePath: t + "/maps/joint/points/" + re, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [Xe] : r.push(Xe), e++;
+                                                        if (e === ne && typeof A == "number" && isFinite(A) && (A < 0 || isNaN(A))) {
+                                                          const er = { instancePath: t + "/maps/joint/points/" + te, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [er] : r.push(er), e++;
                                                         }
-                                                        var Oe = ne === e;
-                                                        if (!Oe) break;
+                                                        var Ne = ne === e;
+                                                        if (!Ne) break;
                                                       }
                                                     }
                                                     else {
                                                       const I = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
                                                       r === null ? r = [I] : r.push(I), e++;
                                                     }
-                                                    var xe = O === e;
-                                                  } else var xe = true;
-                                                  if (xe) {
-                                                    if (p.reference !== void 0) {
+                                                    var je = _ === e;
+                                                  } else var je = true;
+                                                  if (je) {
+                                                    if (o.reference !== void 0) {
                                                       const b = e;
-                                                      he(p.reference, { instancePath: t + "/maps/joint/reference", parentData: p, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                      var xe = b === e;
-                                                    } else var xe = true;
-                                                    if (xe) {
-                                                      if (p.candidate !== void 0) {
+                                                      ke(o.reference, { instancePath: t + "/maps/joint/reference", parentData: o, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                      var je = b === e;
+                                                    } else var je = true;
+                                                    if (je) {
+                                                      if (o.candidate !== void 0) {
                                                         const b = e;
-                                                        he(p.candidate, { instancePath: t + "/maps/joint/candidate", parentData: p, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? he.errors : r.concat(he.errors), e = r.length);
-                                                        var xe = b === e;
-                                                      } else var xe = true;
-                                                      if (xe) if (p.moved !== void 0) {
-                                                        let b = p.moved;
-                                                        const O = e;
-                                                        if (e === O) if (Array.isArray(b)) if (b.length > 5e3) {
-                                                          const re = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                          r === null ? r = [re] : r.push(re), e++;
+                                                        ke(o.candidate, { instancePath: t + "/maps/joint/candidate", parentData: o, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                        var je = b === e;
+                                                      } else var je = true;
+                                                      if (je) if (o.moved !== void 0) {
+                                                        let b = o.moved;
+                                                        const _ = e;
+                                                        if (e === _) if (Array.isArray(b)) if (b.length > 5e3) {
+                                                          const te = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                          r === null ? r = [te] : r.push(te), e++;
                                                         } else {
-                                                          var lr = true;
-                                                          const re = b.length;
-                                                          for (let C = 0; C < re; C++) {
-                                                            let ne = b[C];
-                                                            const Ke = e;
+                                                          var fr = true;
+                                                          const te = b.length;
+                                                          for (let A = 0; A < te; A++) {
+                                                            let ne = b[A];
+                                                            const Qe = e;
                                                             if (!(typeof ne == "number" && !(ne % 1) && !isNaN(ne) && isFinite(ne))) {
-                                                              const Re = { instancePath: t + "/maps/joint/moved/" + C, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
+                                                              const Re = { instancePath: t + "/maps/joint/moved/" + A, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
                                                               r === null ? r = [Re] : r.push(Re), e++;
                                                             }
-                                                            if (e === Ke && typeof ne == "number" && isFinite(ne) && (ne < 0 || isNaN(ne))) {
-                                                              const Re = { instancePath: t + "/maps/joint/moved/" + C, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            if (e === Qe && typeof ne == "number" && isFinite(ne) && (ne < 0 || isNaN(ne))) {
+                                                              const Re = { instancePath: t + "/maps/joint/moved/" + A, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                                                               r === null ? r = [Re] : r.push(Re), e++;
                                                             }
-                                                            var lr = Ke === e;
-                                                            if (!lr) break;
+                                                            var fr = Qe === e;
+                                                            if (!fr) break;
                                                           }
                                                         }
                                                         else {
-                                                          const re = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
-                                                          r === null ? r = [re] : r.push(re), e++;
+                                                          const te = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
+                                                          r === null ? r = [te] : r.push(te), e++;
                                                         }
-                                                        var xe = O === e;
-                                                      } else var xe = true;
+                                                        var je = _ === e;
+                                                      } else var je = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             } else {
-                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                              r === null ? r = [A] : r.push(A), e++;
+                                              const V = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                              r === null ? r = [V] : r.push(V), e++;
                                             }
-                                            var er = h === e;
-                                            if (M = M || er, M) e = K, r !== null && (K ? r.length = K : r = null);
+                                            var sr = h === e;
+                                            if (S = S || sr, S) e = M, r !== null && (M ? r.length = M : r = null);
                                             else {
-                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [A] : r.push(A), e++;
+                                              const V = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [V] : r.push(V), e++;
                                             }
                                             var k = a === e;
                                           } else var k = true;
@@ -47137,191 +47138,191 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                             }
                           }
                         } else {
-                          const X = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                          r === null ? r = [X] : r.push(X), e++;
+                          const z = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                          r === null ? r = [z] : r.push(z), e++;
                         }
-                        var rr = i === e;
-                        if (F = F || rr, F) e = nr, r !== null && (nr ? r.length = nr : r = null);
+                        var ir = i === e;
+                        if (C = C || ir, C) e = He, r !== null && (He ? r.length = He : r = null);
                         else {
-                          const X = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
-                          return r === null ? r = [X] : r.push(X), e++, m.errors = r, false;
+                          const z = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
+                          return r === null ? r = [z] : r.push(z), e++, f.errors = r, false;
                         }
-                        var d = ge === e;
+                        var d = he === e;
                       } else var d = true;
                       if (d) {
                         if (s.bump !== void 0) {
                           let n = s.bump;
-                          const ge = e;
-                          if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
-                            let F;
-                            if (n.declared === void 0 && (F = "declared") || n.declaredSource === void 0 && (F = "declaredSource") || n.fromManifests === void 0 && (F = "fromManifests") || n.requiredByVectors === void 0 && (F = "requiredByVectors") || n.required === void 0 && (F = "required") || n.final === void 0 && (F = "final") || n.underDeclared === void 0 && (F = "underDeclared") || n.reasons === void 0 && (F = "reasons") || n.limitations === void 0 && (F = "limitations") || n.changes === void 0 && (F = "changes") || n.referenceVersion === void 0 && (F = "referenceVersion") || n.candidateVersion === void 0 && (F = "candidateVersion") || n.nextVersion === void 0 && (F = "nextVersion") || n.nextVersionReason === void 0 && (F = "nextVersionReason")) return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: F } }], false;
+                          const he = e;
+                          if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
+                            let C;
+                            if (n.declared === void 0 && (C = "declared") || n.declaredSource === void 0 && (C = "declaredSource") || n.fromManifests === void 0 && (C = "fromManifests") || n.requiredByVectors === void 0 && (C = "requiredByVectors") || n.required === void 0 && (C = "required") || n.final === void 0 && (C = "final") || n.underDeclared === void 0 && (C = "underDeclared") || n.reasons === void 0 && (C = "reasons") || n.limitations === void 0 && (C = "limitations") || n.changes === void 0 && (C = "changes") || n.referenceVersion === void 0 && (C = "referenceVersion") || n.candidateVersion === void 0 && (C = "candidateVersion") || n.nextVersion === void 0 && (C = "nextVersion") || n.nextVersionReason === void 0 && (C = "nextVersionReason")) return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: C } }], false;
                             {
-                              const qe = e;
-                              for (const i in n) if (!Je.call(ce.properties.bump.properties, i)) {
-                                return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                              const xe = e;
+                              for (const i in n) if (!Xe.call(me.properties.bump.properties, i)) {
+                                return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                                 break;
                               }
-                              if (qe === e) {
+                              if (xe === e) {
                                 if (n.declared !== void 0) {
                                   const i = e;
-                                  Ze(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
-                                  var Q = i === e;
-                                } else var Q = true;
-                                if (Q) {
+                                  Te(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                  var H = i === e;
+                                } else var H = true;
+                                if (H) {
                                   if (n.declaredSource !== void 0) {
                                     let i = n.declaredSource;
                                     const q = e;
-                                    if (!(i === "flag" || i === "manifest versions" || i === null)) return m.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: ce.properties.bump.properties.declaredSource.enum } }], false;
-                                    var Q = q === e;
-                                  } else var Q = true;
-                                  if (Q) {
+                                    if (!(i === "flag" || i === "manifest versions" || i === null)) return f.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: me.properties.bump.properties.declaredSource.enum } }], false;
+                                    var H = q === e;
+                                  } else var H = true;
+                                  if (H) {
                                     if (n.fromManifests !== void 0) {
                                       const i = e;
-                                      Ze(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
-                                      var Q = i === e;
-                                    } else var Q = true;
-                                    if (Q) {
+                                      Te(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                      var H = i === e;
+                                    } else var H = true;
+                                    if (H) {
                                       if (n.requiredByVectors !== void 0) {
                                         const i = e;
-                                        me(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
-                                        var Q = i === e;
-                                      } else var Q = true;
-                                      if (Q) {
+                                        ue(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                        var H = i === e;
+                                      } else var H = true;
+                                      if (H) {
                                         if (n.required !== void 0) {
                                           const i = e;
-                                          me(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
-                                          var Q = i === e;
-                                        } else var Q = true;
-                                        if (Q) {
+                                          ue(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                          var H = i === e;
+                                        } else var H = true;
+                                        if (H) {
                                           if (n.final !== void 0) {
                                             const i = e;
-                                            me(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
-                                            var Q = i === e;
-                                          } else var Q = true;
-                                          if (Q) {
+                                            ue(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                            var H = i === e;
+                                          } else var H = true;
+                                          if (H) {
                                             if (n.underDeclared !== void 0) {
                                               const i = e;
-                                              if (typeof n.underDeclared != "boolean") return m.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
-                                              var Q = i === e;
-                                            } else var Q = true;
-                                            if (Q) {
+                                              if (typeof n.underDeclared != "boolean") return f.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
+                                              var H = i === e;
+                                            } else var H = true;
+                                            if (H) {
                                               if (n.reasons !== void 0) {
                                                 let i = n.reasons;
                                                 const q = e;
                                                 if (e === q) if (Array.isArray(i)) {
-                                                  if (i.length > 100) return m.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                  if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                   {
-                                                    var dr = true;
-                                                    const R = i.length;
-                                                    for (let p = 0; p < R; p++) {
+                                                    var mr = true;
+                                                    const L = i.length;
+                                                    for (let o = 0; o < L; o++) {
                                                       const a = e;
-                                                      De(i[p], { instancePath: t + "/bump/reasons/" + p, parentData: i, parentDataProperty: p, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                      var dr = a === e;
-                                                      if (!dr) break;
+                                                      Ie(i[o], { instancePath: t + "/bump/reasons/" + o, parentData: i, parentDataProperty: o, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                      var mr = a === e;
+                                                      if (!mr) break;
                                                     }
                                                   }
-                                                } else return m.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
-                                                var Q = q === e;
-                                              } else var Q = true;
-                                              if (Q) {
+                                                } else return f.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
+                                                var H = q === e;
+                                              } else var H = true;
+                                              if (H) {
                                                 if (n.limitations !== void 0) {
                                                   let i = n.limitations;
                                                   const q = e;
                                                   if (e === q) if (Array.isArray(i)) {
-                                                    if (i.length > 100) return m.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                    if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                     {
-                                                      var mr = true;
-                                                      const R = i.length;
-                                                      for (let p = 0; p < R; p++) {
+                                                      var cr2 = true;
+                                                      const L = i.length;
+                                                      for (let o = 0; o < L; o++) {
                                                         const a = e;
-                                                        De(i[p], { instancePath: t + "/bump/limitations/" + p, parentData: i, parentDataProperty: p, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                        var mr = a === e;
-                                                        if (!mr) break;
+                                                        Ie(i[o], { instancePath: t + "/bump/limitations/" + o, parentData: i, parentDataProperty: o, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                        var cr2 = a === e;
+                                                        if (!cr2) break;
                                                       }
                                                     }
-                                                  } else return m.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var Q = q === e;
-                                                } else var Q = true;
-                                                if (Q) {
+                                                  } else return f.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var H = q === e;
+                                                } else var H = true;
+                                                if (H) {
                                                   if (n.changes !== void 0) {
                                                     let i = n.changes;
                                                     const q = e;
                                                     if (e === q) if (Array.isArray(i)) {
-                                                      var fr = true;
-                                                      const R = i.length;
-                                                      for (let p = 0; p < R; p++) {
-                                                        let a = i[p];
-                                                        const K = e;
-                                                        if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                          let N;
-                                                          if (a.section === void 0 && (N = "section") || a.path === void 0 && (N = "path")) return m.errors = [{ instancePath: t + "/bump/changes/" + p, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: N } }], false;
+                                                      var ur = true;
+                                                      const L = i.length;
+                                                      for (let o = 0; o < L; o++) {
+                                                        let a = i[o];
+                                                        const M = e;
+                                                        if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                          let $;
+                                                          if (a.section === void 0 && ($ = "section") || a.path === void 0 && ($ = "path")) return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: $ } }], false;
                                                           {
                                                             const h = e;
                                                             for (const l in a) if (!(l === "section" || l === "path" || l === "reference" || l === "candidate")) {
-                                                              return m.errors = [{ instancePath: t + "/bump/changes/" + p, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                              return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                               break;
                                                             }
                                                             if (h === e) {
                                                               if (a.section !== void 0) {
                                                                 let l = a.section;
-                                                                const A = e;
-                                                                if (!(l === "architecture" || l === "extraction" || l === "training")) return m.errors = [{ instancePath: t + "/bump/changes/" + p + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: ce.properties.bump.properties.changes.items.properties.section.enum } }], false;
-                                                                var Me = A === e;
-                                                              } else var Me = true;
-                                                              if (Me) {
+                                                                const V = e;
+                                                                if (!(l === "architecture" || l === "extraction" || l === "training")) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: me.properties.bump.properties.changes.items.properties.section.enum } }], false;
+                                                                var Se = V === e;
+                                                              } else var Se = true;
+                                                              if (Se) {
                                                                 if (a.path !== void 0) {
                                                                   let l = a.path;
-                                                                  const A = e;
-                                                                  if (e === A) if (typeof l == "string") {
-                                                                    if (ae(l) > 4096) return m.errors = [{ instancePath: t + "/bump/changes/" + p + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                                  } else return m.errors = [{ instancePath: t + "/bump/changes/" + p + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
-                                                                  var Me = A === e;
-                                                                } else var Me = true;
-                                                                if (Me) {
+                                                                  const V = e;
+                                                                  if (e === V) if (typeof l == "string") {
+                                                                    if (ae(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                  } else return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                                                                  var Se = V === e;
+                                                                } else var Se = true;
+                                                                if (Se) {
                                                                   if (a.reference !== void 0) {
                                                                     const l = e;
-                                                                    ze(a.reference, { instancePath: t + "/bump/changes/" + p + "/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
-                                                                    var Me = l === e;
-                                                                  } else var Me = true;
-                                                                  if (Me) if (a.candidate !== void 0) {
+                                                                    ze(a.reference, { instancePath: t + "/bump/changes/" + o + "/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
+                                                                    var Se = l === e;
+                                                                  } else var Se = true;
+                                                                  if (Se) if (a.candidate !== void 0) {
                                                                     const l = e;
-                                                                    ze(a.candidate, { instancePath: t + "/bump/changes/" + p + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
-                                                                    var Me = l === e;
-                                                                  } else var Me = true;
+                                                                    ze(a.candidate, { instancePath: t + "/bump/changes/" + o + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
+                                                                    var Se = l === e;
+                                                                  } else var Se = true;
                                                                 }
                                                               }
                                                             }
                                                           }
-                                                        } else return m.errors = [{ instancePath: t + "/bump/changes/" + p, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                        var fr = K === e;
-                                                        if (!fr) break;
+                                                        } else return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                        var ur = M === e;
+                                                        if (!ur) break;
                                                       }
-                                                    } else return m.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
-                                                    var Q = q === e;
-                                                  } else var Q = true;
-                                                  if (Q) {
+                                                    } else return f.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
+                                                    var H = q === e;
+                                                  } else var H = true;
+                                                  if (H) {
                                                     if (n.referenceVersion !== void 0) {
                                                       const i = e;
-                                                      Ae(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-                                                      var Q = i === e;
-                                                    } else var Q = true;
-                                                    if (Q) {
+                                                      Ve(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                                      var H = i === e;
+                                                    } else var H = true;
+                                                    if (H) {
                                                       if (n.candidateVersion !== void 0) {
                                                         const i = e;
-                                                        Ae(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-                                                        var Q = i === e;
-                                                      } else var Q = true;
-                                                      if (Q) {
+                                                        Ve(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                                        var H = i === e;
+                                                      } else var H = true;
+                                                      if (H) {
                                                         if (n.nextVersion !== void 0) {
                                                           const i = e;
-                                                          Ae(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-                                                          var Q = i === e;
-                                                        } else var Q = true;
-                                                        if (Q) if (n.nextVersionReason !== void 0) {
+                                                          Ve(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                                          var H = i === e;
+                                                        } else var H = true;
+                                                        if (H) if (n.nextVersionReason !== void 0) {
                                                           const i = e;
-                                                          te(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: u, dynamicAnchors: y }) || (r = r === null ? te.errors : r.concat(te.errors), e = r.length);
-                                                          var Q = i === e;
-                                                        } else var Q = true;
+                                                          re(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                          var H = i === e;
+                                                        } else var H = true;
                                                       }
                                                     }
                                                   }
@@ -47336,227 +47337,336 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                 }
                               }
                             }
-                          } else return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
-                          var d = ge === e;
+                          } else return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
+                          var d = he === e;
                         } else var d = true;
-                        if (d) if (s.verdict !== void 0) {
-                          let n = s.verdict;
-                          const ge = e;
-                          if (e === ge) if (n && typeof n == "object" && !Array.isArray(n)) {
-                            let F;
-                            if (n.status === void 0 && (F = "status") || n.policyLevel === void 0 && (F = "policyLevel") || n.breaches === void 0 && (F = "breaches") || n.checks === void 0 && (F = "checks") || n.skipped === void 0 && (F = "skipped")) return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: F } }], false;
-                            {
-                              const qe = e;
-                              for (const i in n) if (!(i === "status" || i === "policyLevel" || i === "breaches" || i === "checks" || i === "skipped")) {
-                                return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
-                                break;
-                              }
-                              if (qe === e) {
-                                if (n.status !== void 0) {
-                                  let i = n.status;
-                                  const q = e;
-                                  if (!(i === "pass" || i === "warn" || i === "fail")) return m.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.status.enum } }], false;
-                                  var $e = q === e;
-                                } else var $e = true;
-                                if ($e) {
-                                  if (n.policyLevel !== void 0) {
-                                    const i = e;
-                                    me(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
-                                    var $e = i === e;
-                                  } else var $e = true;
-                                  if ($e) {
-                                    if (n.breaches !== void 0) {
-                                      let i = n.breaches;
-                                      const q = e;
-                                      if (e === q) if (Array.isArray(i)) {
-                                        var cr2 = true;
-                                        const R = i.length;
-                                        for (let p = 0; p < R; p++) {
-                                          let a = i[p];
-                                          const K = e;
-                                          if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                            let N;
-                                            if (a.metric === void 0 && (N = "metric") || a.value === void 0 && (N = "value") || a.limit === void 0 && (N = "limit") || a.level === void 0 && (N = "level") || a.message === void 0 && (N = "message")) return m.errors = [{ instancePath: t + "/verdict/breaches/" + p, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: N } }], false;
-                                            {
-                                              const h = e;
-                                              for (const l in a) if (!(l === "metric" || l === "value" || l === "limit" || l === "level" || l === "message")) {
-                                                return m.errors = [{ instancePath: t + "/verdict/breaches/" + p, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
-                                                break;
-                                              }
-                                              if (h === e) {
-                                                if (a.metric !== void 0) {
-                                                  let l = a.metric;
-                                                  const A = e, w = e;
-                                                  let b = false;
-                                                  const O = e;
-                                                  Le(l, { instancePath: t + "/verdict/breaches/" + p + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
-                                                  var tr = O === e;
-                                                  b = b || tr;
-                                                  const I = e;
-                                                  if (!(l === "indexCompatible" || l === "bump")) {
-                                                    const re = { instancePath: t + "/verdict/breaches/" + p + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
-                                                    r === null ? r = [re] : r.push(re), e++;
-                                                  }
-                                                  var tr = I === e;
-                                                  if (b = b || tr, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                  else {
-                                                    const re = { instancePath: t + "/verdict/breaches/" + p + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [re] : r.push(re), e++, m.errors = r, false;
-                                                  }
-                                                  var je = A === e;
-                                                } else var je = true;
-                                                if (je) {
-                                                  if (a.value !== void 0) {
-                                                    let l = a.value;
-                                                    const A = e, w = e;
-                                                    let b = false;
-                                                    const O = e;
-                                                    if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                      const C = { instancePath: t + "/verdict/breaches/" + p + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: ce.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
-                                                      r === null ? r = [C] : r.push(C), e++;
-                                                    }
-                                                    var sr = O === e;
-                                                    b = b || sr;
-                                                    const I = e;
-                                                    me(l, { instancePath: t + "/verdict/breaches/" + p + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
-                                                    var sr = I === e;
-                                                    if (b = b || sr, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                    else {
-                                                      const C = { instancePath: t + "/verdict/breaches/" + p + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
-                                                    }
-                                                    var je = A === e;
-                                                  } else var je = true;
-                                                  if (je) {
-                                                    if (a.limit !== void 0) {
-                                                      let l = a.limit;
-                                                      const A = e, w = e;
-                                                      let b = false;
-                                                      const O = e;
-                                                      if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                        const C = { instancePath: t + "/verdict/breaches/" + p + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: ce.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
-                                                        r === null ? r = [C] : r.push(C), e++;
-                                                      }
-                                                      var ir = O === e;
-                                                      b = b || ir;
-                                                      const I = e;
-                                                      me(l, { instancePath: t + "/verdict/breaches/" + p + "/limit", parentData: a, parentDataProperty: "limit", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
-                                                      var ir = I === e;
-                                                      if (b = b || ir, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                      else {
-                                                        const C = { instancePath: t + "/verdict/breaches/" + p + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
-                                                        return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
-                                                      }
-                                                      var je = A === e;
-                                                    } else var je = true;
-                                                    if (je) {
-                                                      if (a.level !== void 0) {
-                                                        let l = a.level;
-                                                        const A = e;
-                                                        if (!(l === "warn" || l === "fail")) return m.errors = [{ instancePath: t + "/verdict/breaches/" + p + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
-                                                        var je = A === e;
-                                                      } else var je = true;
-                                                      if (je) if (a.message !== void 0) {
-                                                        const l = e;
-                                                        De(a.message, { instancePath: t + "/verdict/breaches/" + p + "/message", parentData: a, parentDataProperty: "message", rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                        var je = l === e;
-                                                      } else var je = true;
-                                                    }
-                                                  }
+                        if (d) {
+                          if (s.driftBudget !== void 0) {
+                            let n = s.driftBudget;
+                            const he = e, He = e;
+                            let C = false;
+                            const xe = e;
+                            if (n !== null) {
+                              const z = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                              r === null ? r = [z] : r.push(z), e++;
+                            }
+                            var ar = xe === e;
+                            C = C || ar;
+                            const i = e;
+                            if (e === i) if (n && typeof n == "object" && !Array.isArray(n)) {
+                              let z;
+                              if (n.anchor === void 0 && (z = "anchor") || n.anchorVersion === void 0 && (z = "anchorVersion") || n.knnOverlap === void 0 && (z = "knnOverlap") || n.cka === void 0 && (z = "cka") || n.minKnnOverlap === void 0 && (z = "minKnnOverlap") || n.minCka === void 0 && (z = "minCka") || n.status === void 0 && (z = "status") || n.reason === void 0 && (z = "reason")) {
+                                const L = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
+                                r === null ? r = [L] : r.push(L), e++;
+                              } else {
+                                const L = e;
+                                for (const o in n) if (!(o === "anchor" || o === "anchorVersion" || o === "knnOverlap" || o === "cka" || o === "minKnnOverlap" || o === "minCka" || o === "status" || o === "reason")) {
+                                  const a = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
+                                  r === null ? r = [a] : r.push(a), e++;
+                                  break;
+                                }
+                                if (L === e) {
+                                  if (n.anchor !== void 0) {
+                                    let o = n.anchor;
+                                    const a = e;
+                                    if (e === a) if (typeof o == "string") {
+                                      if (ae(o) > 255) {
+                                        const M = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
+                                        r === null ? r = [M] : r.push(M), e++;
+                                      } else if (!tr.test(o)) {
+                                        const M = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
+                                        r === null ? r = [M] : r.push(M), e++;
+                                      }
+                                    } else {
+                                      const M = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
+                                      r === null ? r = [M] : r.push(M), e++;
+                                    }
+                                    var de = a === e;
+                                  } else var de = true;
+                                  if (de) {
+                                    if (n.anchorVersion !== void 0) {
+                                      const o = e;
+                                      $e(n.anchorVersion, { instancePath: t + "/driftBudget/anchorVersion", parentData: n, parentDataProperty: "anchorVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
+                                      var de = o === e;
+                                    } else var de = true;
+                                    if (de) {
+                                      if (n.knnOverlap !== void 0) {
+                                        const o = e;
+                                        ce(n.knnOverlap, { instancePath: t + "/driftBudget/knnOverlap", parentData: n, parentDataProperty: "knnOverlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                        var de = o === e;
+                                      } else var de = true;
+                                      if (de) {
+                                        if (n.cka !== void 0) {
+                                          const o = e;
+                                          T(n.cka, { instancePath: t + "/driftBudget/cka", parentData: n, parentDataProperty: "cka", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                          var de = o === e;
+                                        } else var de = true;
+                                        if (de) {
+                                          if (n.minKnnOverlap !== void 0) {
+                                            const o = e;
+                                            ce(n.minKnnOverlap, { instancePath: t + "/driftBudget/minKnnOverlap", parentData: n, parentDataProperty: "minKnnOverlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                            var de = o === e;
+                                          } else var de = true;
+                                          if (de) {
+                                            if (n.minCka !== void 0) {
+                                              const o = e;
+                                              ce(n.minCka, { instancePath: t + "/driftBudget/minCka", parentData: n, parentDataProperty: "minCka", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                              var de = o === e;
+                                            } else var de = true;
+                                            if (de) {
+                                              if (n.status !== void 0) {
+                                                let o = n.status;
+                                                const a = e;
+                                                if (!(o === "pass" || o === "fail" || o === "reset")) {
+                                                  const S = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.driftBudget.anyOf[1].properties.status.enum } };
+                                                  r === null ? r = [S] : r.push(S), e++;
                                                 }
-                                              }
+                                                var de = a === e;
+                                              } else var de = true;
+                                              if (de) if (n.reason !== void 0) {
+                                                const o = e;
+                                                re(n.reason, { instancePath: t + "/driftBudget/reason", parentData: n, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                var de = o === e;
+                                              } else var de = true;
                                             }
-                                          } else return m.errors = [{ instancePath: t + "/verdict/breaches/" + p, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
-                                          var cr2 = K === e;
-                                          if (!cr2) break;
+                                          }
                                         }
-                                      } else return m.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
-                                      var $e = q === e;
-                                    } else var $e = true;
-                                    if ($e) {
-                                      if (n.checks !== void 0) {
-                                        let i = n.checks;
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            } else {
+                              const z = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                              r === null ? r = [z] : r.push(z), e++;
+                            }
+                            var ar = i === e;
+                            if (C = C || ar, C) e = He, r !== null && (He ? r.length = He : r = null);
+                            else {
+                              const z = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
+                              return r === null ? r = [z] : r.push(z), e++, f.errors = r, false;
+                            }
+                            var d = he === e;
+                          } else var d = true;
+                          if (d) if (s.verdict !== void 0) {
+                            let n = s.verdict;
+                            const he = e;
+                            if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
+                              let C;
+                              if (n.status === void 0 && (C = "status") || n.policyLevel === void 0 && (C = "policyLevel") || n.breaches === void 0 && (C = "breaches") || n.checks === void 0 && (C = "checks") || n.skipped === void 0 && (C = "skipped")) return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: C } }], false;
+                              {
+                                const xe = e;
+                                for (const i in n) if (!(i === "status" || i === "policyLevel" || i === "breaches" || i === "checks" || i === "skipped")) {
+                                  return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                                  break;
+                                }
+                                if (xe === e) {
+                                  if (n.status !== void 0) {
+                                    let i = n.status;
+                                    const q = e;
+                                    if (!(i === "pass" || i === "warn" || i === "fail")) return f.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.status.enum } }], false;
+                                    var Ce = q === e;
+                                  } else var Ce = true;
+                                  if (Ce) {
+                                    if (n.policyLevel !== void 0) {
+                                      const i = e;
+                                      ue(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                      var Ce = i === e;
+                                    } else var Ce = true;
+                                    if (Ce) {
+                                      if (n.breaches !== void 0) {
+                                        let i = n.breaches;
                                         const q = e;
                                         if (e === q) if (Array.isArray(i)) {
-                                          var ur = true;
-                                          const R = i.length;
-                                          for (let p = 0; p < R; p++) {
-                                            let a = i[p];
-                                            const K = e;
-                                            if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                              let N;
-                                              if (a.metric === void 0 && (N = "metric") || a.label === void 0 && (N = "label") || a.direction === void 0 && (N = "direction") || a.value === void 0 && (N = "value") || a.interval === void 0 && (N = "interval") || a.warn === void 0 && (N = "warn") || a.fail === void 0 && (N = "fail") || a.status === void 0 && (N = "status")) return m.errors = [{ instancePath: t + "/verdict/checks/" + p, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: N } }], false;
+                                          var yr = true;
+                                          const L = i.length;
+                                          for (let o = 0; o < L; o++) {
+                                            let a = i[o];
+                                            const M = e;
+                                            if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                              let $;
+                                              if (a.metric === void 0 && ($ = "metric") || a.value === void 0 && ($ = "value") || a.limit === void 0 && ($ = "limit") || a.level === void 0 && ($ = "level") || a.message === void 0 && ($ = "message")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: $ } }], false;
                                               {
                                                 const h = e;
-                                                for (const l in a) if (!(l === "metric" || l === "label" || l === "direction" || l === "value" || l === "interval" || l === "warn" || l === "fail" || l === "status")) {
-                                                  return m.errors = [{ instancePath: t + "/verdict/checks/" + p, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                for (const l in a) if (!(l === "metric" || l === "value" || l === "limit" || l === "level" || l === "message")) {
+                                                  return f.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                   break;
                                                 }
                                                 if (h === e) {
                                                   if (a.metric !== void 0) {
-                                                    const l = e;
-                                                    Le(a.metric, { instancePath: t + "/verdict/checks/" + p + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
-                                                    var de = l === e;
-                                                  } else var de = true;
-                                                  if (de) {
-                                                    if (a.label !== void 0) {
-                                                      const l = e;
-                                                      Qe(a.label, { instancePath: t + "/verdict/checks/" + p + "/label", parentData: a, parentDataProperty: "label", rootData: u, dynamicAnchors: y }) || (r = r === null ? Qe.errors : r.concat(Qe.errors), e = r.length);
-                                                      var de = l === e;
-                                                    } else var de = true;
-                                                    if (de) {
-                                                      if (a.direction !== void 0) {
-                                                        let l = a.direction;
-                                                        const A = e;
-                                                        if (!(l === "min" || l === "max")) return m.errors = [{ instancePath: t + "/verdict/checks/" + p + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
-                                                        var de = A === e;
-                                                      } else var de = true;
-                                                      if (de) {
-                                                        if (a.value !== void 0) {
+                                                    let l = a.metric;
+                                                    const V = e, w = e;
+                                                    let b = false;
+                                                    const _ = e;
+                                                    Be(l, { instancePath: t + "/verdict/breaches/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                                                    var nr = _ === e;
+                                                    b = b || nr;
+                                                    const I = e;
+                                                    if (!(l === "indexCompatible" || l === "bump" || l === "driftBudgetKnnOverlap" || l === "driftBudgetCka")) {
+                                                      const te = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
+                                                      r === null ? r = [te] : r.push(te), e++;
+                                                    }
+                                                    var nr = I === e;
+                                                    if (b = b || nr, b) e = w, r !== null && (w ? r.length = w : r = null);
+                                                    else {
+                                                      const te = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [te] : r.push(te), e++, f.errors = r, false;
+                                                    }
+                                                    var Ae = V === e;
+                                                  } else var Ae = true;
+                                                  if (Ae) {
+                                                    if (a.value !== void 0) {
+                                                      let l = a.value;
+                                                      const V = e, w = e;
+                                                      let b = false;
+                                                      const _ = e;
+                                                      if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
+                                                        const A = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
+                                                        r === null ? r = [A] : r.push(A), e++;
+                                                      }
+                                                      var or = _ === e;
+                                                      b = b || or;
+                                                      const I = e;
+                                                      ue(l, { instancePath: t + "/verdict/breaches/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                                      var or = I === e;
+                                                      if (b = b || or, b) e = w, r !== null && (w ? r.length = w : r = null);
+                                                      else {
+                                                        const A = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
+                                                        return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
+                                                      }
+                                                      var Ae = V === e;
+                                                    } else var Ae = true;
+                                                    if (Ae) {
+                                                      if (a.limit !== void 0) {
+                                                        let l = a.limit;
+                                                        const V = e, w = e;
+                                                        let b = false;
+                                                        const _ = e;
+                                                        if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
+                                                          const A = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
+                                                          r === null ? r = [A] : r.push(A), e++;
+                                                        }
+                                                        var pr = _ === e;
+                                                        b = b || pr;
+                                                        const I = e;
+                                                        ue(l, { instancePath: t + "/verdict/breaches/" + o + "/limit", parentData: a, parentDataProperty: "limit", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                                        var pr = I === e;
+                                                        if (b = b || pr, b) e = w, r !== null && (w ? r.length = w : r = null);
+                                                        else {
+                                                          const A = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
+                                                          return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
+                                                        }
+                                                        var Ae = V === e;
+                                                      } else var Ae = true;
+                                                      if (Ae) {
+                                                        if (a.level !== void 0) {
+                                                          let l = a.level;
+                                                          const V = e;
+                                                          if (!(l === "warn" || l === "fail")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + o + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
+                                                          var Ae = V === e;
+                                                        } else var Ae = true;
+                                                        if (Ae) if (a.message !== void 0) {
                                                           const l = e;
-                                                          E(a.value, { instancePath: t + "/verdict/checks/" + p + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                          var de = l === e;
-                                                        } else var de = true;
-                                                        if (de) {
-                                                          if (a.interval !== void 0) {
-                                                            let l = a.interval;
-                                                            const A = e, w = e;
-                                                            let b = false;
-                                                            const O = e;
-                                                            Ie(l, { instancePath: t + "/verdict/checks/" + p + "/interval", parentData: a, parentDataProperty: "interval", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                            var ar = O === e;
-                                                            b = b || ar;
-                                                            const I = e;
-                                                            if (l !== null) {
-                                                              const C = { instancePath: t + "/verdict/checks/" + p + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                              r === null ? r = [C] : r.push(C), e++;
-                                                            }
-                                                            var ar = I === e;
-                                                            if (b = b || ar, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                            else {
-                                                              const C = { instancePath: t + "/verdict/checks/" + p + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
-                                                              return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
-                                                            }
-                                                            var de = A === e;
-                                                          } else var de = true;
-                                                          if (de) {
-                                                            if (a.warn !== void 0) {
-                                                              const l = e;
-                                                              E(a.warn, { instancePath: t + "/verdict/checks/" + p + "/warn", parentData: a, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                              var de = l === e;
-                                                            } else var de = true;
-                                                            if (de) {
-                                                              if (a.fail !== void 0) {
+                                                          Ie(a.message, { instancePath: t + "/verdict/breaches/" + o + "/message", parentData: a, parentDataProperty: "message", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
+                                                          var Ae = l === e;
+                                                        } else var Ae = true;
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            } else return f.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
+                                            var yr = M === e;
+                                            if (!yr) break;
+                                          }
+                                        } else return f.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
+                                        var Ce = q === e;
+                                      } else var Ce = true;
+                                      if (Ce) {
+                                        if (n.checks !== void 0) {
+                                          let i = n.checks;
+                                          const q = e;
+                                          if (e === q) if (Array.isArray(i)) {
+                                            var hr = true;
+                                            const L = i.length;
+                                            for (let o = 0; o < L; o++) {
+                                              let a = i[o];
+                                              const M = e;
+                                              if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                let $;
+                                                if (a.metric === void 0 && ($ = "metric") || a.label === void 0 && ($ = "label") || a.direction === void 0 && ($ = "direction") || a.value === void 0 && ($ = "value") || a.interval === void 0 && ($ = "interval") || a.warn === void 0 && ($ = "warn") || a.fail === void 0 && ($ = "fail") || a.status === void 0 && ($ = "status")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                                {
+                                                  const h = e;
+                                                  for (const l in a) if (!(l === "metric" || l === "label" || l === "direction" || l === "value" || l === "interval" || l === "warn" || l === "fail" || l === "status")) {
+                                                    return f.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                    break;
+                                                  }
+                                                  if (h === e) {
+                                                    if (a.metric !== void 0) {
+                                                      const l = e;
+                                                      Be(a.metric, { instancePath: t + "/verdict/checks/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                                                      var fe = l === e;
+                                                    } else var fe = true;
+                                                    if (fe) {
+                                                      if (a.label !== void 0) {
+                                                        const l = e;
+                                                        Ge(a.label, { instancePath: t + "/verdict/checks/" + o + "/label", parentData: a, parentDataProperty: "label", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ge.errors : r.concat(Ge.errors), e = r.length);
+                                                        var fe = l === e;
+                                                      } else var fe = true;
+                                                      if (fe) {
+                                                        if (a.direction !== void 0) {
+                                                          let l = a.direction;
+                                                          const V = e;
+                                                          if (!(l === "min" || l === "max")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
+                                                          var fe = V === e;
+                                                        } else var fe = true;
+                                                        if (fe) {
+                                                          if (a.value !== void 0) {
+                                                            const l = e;
+                                                            T(a.value, { instancePath: t + "/verdict/checks/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                                            var fe = l === e;
+                                                          } else var fe = true;
+                                                          if (fe) {
+                                                            if (a.interval !== void 0) {
+                                                              let l = a.interval;
+                                                              const V = e, w = e;
+                                                              let b = false;
+                                                              const _ = e;
+                                                              Le(l, { instancePath: t + "/verdict/checks/" + o + "/interval", parentData: a, parentDataProperty: "interval", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                              var lr = _ === e;
+                                                              b = b || lr;
+                                                              const I = e;
+                                                              if (l !== null) {
+                                                                const A = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                                r === null ? r = [A] : r.push(A), e++;
+                                                              }
+                                                              var lr = I === e;
+                                                              if (b = b || lr, b) e = w, r !== null && (w ? r.length = w : r = null);
+                                                              else {
+                                                                const A = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
+                                                                return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
+                                                              }
+                                                              var fe = V === e;
+                                                            } else var fe = true;
+                                                            if (fe) {
+                                                              if (a.warn !== void 0) {
                                                                 const l = e;
-                                                                E(a.fail, { instancePath: t + "/verdict/checks/" + p + "/fail", parentData: a, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? E.errors : r.concat(E.errors), e = r.length);
-                                                                var de = l === e;
-                                                              } else var de = true;
-                                                              if (de) if (a.status !== void 0) {
-                                                                let l = a.status;
-                                                                const A = e;
-                                                                if (!(l === "pass" || l === "warn" || l === "fail" || l === "skipped")) return m.errors = [{ instancePath: t + "/verdict/checks/" + p + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: ce.properties.verdict.properties.checks.items.properties.status.enum } }], false;
-                                                                var de = A === e;
-                                                              } else var de = true;
+                                                                T(a.warn, { instancePath: t + "/verdict/checks/" + o + "/warn", parentData: a, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                                                var fe = l === e;
+                                                              } else var fe = true;
+                                                              if (fe) {
+                                                                if (a.fail !== void 0) {
+                                                                  const l = e;
+                                                                  T(a.fail, { instancePath: t + "/verdict/checks/" + o + "/fail", parentData: a, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                                                  var fe = l === e;
+                                                                } else var fe = true;
+                                                                if (fe) if (a.status !== void 0) {
+                                                                  let l = a.status;
+                                                                  const V = e;
+                                                                  if (!(l === "pass" || l === "warn" || l === "fail" || l === "skipped")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.checks.items.properties.status.enum } }], false;
+                                                                  var fe = V === e;
+                                                                } else var fe = true;
+                                                              }
                                                             }
                                                           }
                                                         }
@@ -47564,63 +47674,63 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     }
                                                   }
                                                 }
-                                              }
-                                            } else return m.errors = [{ instancePath: t + "/verdict/checks/" + p, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
-                                            var ur = K === e;
-                                            if (!ur) break;
-                                          }
-                                        } else return m.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
-                                        var $e = q === e;
-                                      } else var $e = true;
-                                      if ($e) if (n.skipped !== void 0) {
-                                        let i = n.skipped;
-                                        const q = e;
-                                        if (e === q) if (Array.isArray(i)) {
-                                          var yr = true;
-                                          const R = i.length;
-                                          for (let p = 0; p < R; p++) {
-                                            let a = i[p];
-                                            const K = e;
-                                            if (e === K) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                              let N;
-                                              if (a.metric === void 0 && (N = "metric") || a.reason === void 0 && (N = "reason")) return m.errors = [{ instancePath: t + "/verdict/skipped/" + p, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: N } }], false;
-                                              {
-                                                const h = e;
-                                                for (const l in a) if (!(l === "metric" || l === "reason")) {
-                                                  return m.errors = [{ instancePath: t + "/verdict/skipped/" + p, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
-                                                  break;
+                                              } else return f.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
+                                              var hr = M === e;
+                                              if (!hr) break;
+                                            }
+                                          } else return f.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
+                                          var Ce = q === e;
+                                        } else var Ce = true;
+                                        if (Ce) if (n.skipped !== void 0) {
+                                          let i = n.skipped;
+                                          const q = e;
+                                          if (e === q) if (Array.isArray(i)) {
+                                            var vr = true;
+                                            const L = i.length;
+                                            for (let o = 0; o < L; o++) {
+                                              let a = i[o];
+                                              const M = e;
+                                              if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                let $;
+                                                if (a.metric === void 0 && ($ = "metric") || a.reason === void 0 && ($ = "reason")) return f.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                                {
+                                                  const h = e;
+                                                  for (const l in a) if (!(l === "metric" || l === "reason")) {
+                                                    return f.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                    break;
+                                                  }
+                                                  if (h === e) {
+                                                    if (a.metric !== void 0) {
+                                                      const l = e;
+                                                      Be(a.metric, { instancePath: t + "/verdict/skipped/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                                                      var rr = l === e;
+                                                    } else var rr = true;
+                                                    if (rr) if (a.reason !== void 0) {
+                                                      let l = a.reason;
+                                                      const V = e;
+                                                      if (e === V) if (typeof l == "string") {
+                                                        if (ae(l) > 1e3) return f.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                      } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
+                                                      var rr = V === e;
+                                                    } else var rr = true;
+                                                  }
                                                 }
-                                                if (h === e) {
-                                                  if (a.metric !== void 0) {
-                                                    const l = e;
-                                                    Le(a.metric, { instancePath: t + "/verdict/skipped/" + p + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
-                                                    var Ye = l === e;
-                                                  } else var Ye = true;
-                                                  if (Ye) if (a.reason !== void 0) {
-                                                    let l = a.reason;
-                                                    const A = e;
-                                                    if (e === A) if (typeof l == "string") {
-                                                      if (ae(l) > 1e3) return m.errors = [{ instancePath: t + "/verdict/skipped/" + p + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                    } else return m.errors = [{ instancePath: t + "/verdict/skipped/" + p + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
-                                                    var Ye = A === e;
-                                                  } else var Ye = true;
-                                                }
-                                              }
-                                            } else return m.errors = [{ instancePath: t + "/verdict/skipped/" + p, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
-                                            var yr = K === e;
-                                            if (!yr) break;
-                                          }
-                                        } else return m.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
-                                        var $e = q === e;
-                                      } else var $e = true;
+                                              } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
+                                              var vr = M === e;
+                                              if (!vr) break;
+                                            }
+                                          } else return f.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
+                                          var Ce = q === e;
+                                        } else var Ce = true;
+                                      }
                                     }
                                   }
                                 }
                               }
-                            }
-                          } else return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
-                          var d = ge === e;
-                        } else var d = true;
+                            } else return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
+                            var d = he === e;
+                          } else var d = true;
+                        }
                       }
                     }
                   }
@@ -47631,47 +47741,47 @@ function m(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
         }
       }
     }
-  } else return m.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return m.errors = r, e === 0;
+  } else return f.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return f.errors = r, e === 0;
 }
-m.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var Er = B;
-var or = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
-var Dr = new RegExp("^[0-9a-f]{64}$", "u");
-function He(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+f.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var Ur = Z;
+var dr = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
+var jr = new RegExp("^[0-9a-f]{64}$", "u");
+function Je(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = He.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (He.errors = r, e === 0) : (He.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: gr.enum } }], false);
+  const c = Je.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Je.errors = r, e === 0) : (Je.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Pr.enum } }], false);
 }
-He.evaluated = { dynamicProps: false, dynamicItems: false };
-var $r = { type: ["number", "null"] };
-function Te(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Je.evaluated = { dynamicProps: false, dynamicItems: false };
+var qr = { type: ["number", "null"] };
+function Ee(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Te.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (Te.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: $r.type } }], false) : (Te.errors = r, e === 0);
+  const c = Ee.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (Ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: qr.type } }], false) : (Ee.errors = r, e === 0);
 }
-Te.evaluated = { dynamicProps: false, dynamicItems: false };
+Ee.evaluated = { dynamicProps: false, dynamicItems: false };
 function Ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Ue.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let z;
-    if (s.warn === void 0 && (z = "warn") || s.fail === void 0 && (z = "fail")) return Ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: z } }], false;
+    let R;
+    if (s.warn === void 0 && (R = "warn") || s.fail === void 0 && (R = "fail")) return Ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: R } }], false;
     {
-      const $ = e;
+      const N = e;
       for (const j in s) if (!(j === "warn" || j === "fail")) {
         return Ue.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: j } }], false;
         break;
       }
-      if ($ === e) {
+      if (N === e) {
         if (s.warn !== void 0) {
           const j = e;
-          Te(s.warn, { instancePath: t + "/warn", parentData: s, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+          Ee(s.warn, { instancePath: t + "/warn", parentData: s, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
           var d = j === e;
         } else var d = true;
         if (d) if (s.fail !== void 0) {
           const j = e;
-          Te(s.fail, { instancePath: t + "/fail", parentData: s, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+          Ee(s.fail, { instancePath: t + "/fail", parentData: s, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
           var d = j === e;
         } else var d = true;
       }
@@ -47680,395 +47790,395 @@ function Ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   return Ue.errors = r, e === 0;
 }
 Ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = ue.evaluated;
+  const c = ve.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
     let j;
-    if (s.limits === void 0 && (j = "limits") || s.requireIndexCompatible === void 0 && (j = "requireIndexCompatible")) return ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: j } }], false;
+    if (s.limits === void 0 && (j = "limits") || s.requireIndexCompatible === void 0 && (j = "requireIndexCompatible")) return ve.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: j } }], false;
     {
       const v = e;
       for (const g in s) if (!(g === "requireIndexCompatible" || g === "limits")) {
-        return ue.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: g } }], false;
+        return ve.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: g } }], false;
         break;
       }
       if (v === e) {
         if (s.requireIndexCompatible !== void 0) {
           const g = e;
-          if (typeof s.requireIndexCompatible != "boolean") return ue.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+          if (typeof s.requireIndexCompatible != "boolean") return ve.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
           var d = g === e;
         } else var d = true;
         if (d) if (s.limits !== void 0) {
           let g = s.limits;
-          const ve = e;
-          if (e === ve) if (g && typeof g == "object" && !Array.isArray(g)) {
-            for (const W in g) {
-              const U = e;
-              He(W, { instancePath: t + "/limits", parentData: g, parentDataProperty: "limits", rootData: u, dynamicAnchors: y }) || (r = r === null ? He.errors : r.concat(He.errors), e = r.length);
-              var z = U === e;
-              if (!z) {
-                const le = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: W } };
-                return r === null ? r = [le] : r.push(le), e++, ue.errors = r, false;
+          const Pe = e;
+          if (e === Pe) if (g && typeof g == "object" && !Array.isArray(g)) {
+            for (const X in g) {
+              const Q = e;
+              Je(X, { instancePath: t + "/limits", parentData: g, parentDataProperty: "limits", rootData: u, dynamicAnchors: y }) || (r = r === null ? Je.errors : r.concat(Je.errors), e = r.length);
+              var R = Q === e;
+              if (!R) {
+                const le = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: X } };
+                return r === null ? r = [le] : r.push(le), e++, ve.errors = r, false;
                 break;
               }
             }
-            if (z) for (const W in g) {
-              const U = e;
-              Ue(g[W], { instancePath: t + "/limits/" + W.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: g, parentDataProperty: W, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ue.errors : r.concat(Ue.errors), e = r.length);
-              var $ = U === e;
-              if (!$) break;
+            if (R) for (const X in g) {
+              const Q = e;
+              Ue(g[X], { instancePath: t + "/limits/" + X.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: g, parentDataProperty: X, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ue.errors : r.concat(Ue.errors), e = r.length);
+              var N = Q === e;
+              if (!N) break;
             }
-          } else return ue.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
-          var d = ve === e;
+          } else return ve.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
+          var d = Pe === e;
         } else var d = true;
       }
     }
-  } else return ue.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return ue.errors = r, e === 0;
+  } else return ve.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ve.errors = r, e === 0;
 }
-ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function _e2(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+ve.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function De(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = _e2.evaluated;
+  const c = De.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 4096) return _e2.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (ae(s) < 1) return _e2.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return _e2.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return _e2.errors = r, e === 0;
+    if (ae(s) > 4096) return De.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ae(s) < 1) return De.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return De.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return De.errors = r, e === 0;
 }
-_e2.evaluated = { dynamicProps: false, dynamicItems: false };
-function B(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+De.evaluated = { dynamicProps: false, dynamicItems: false };
+function Z(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = B.evaluated;
+  const c = Z.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
     let x;
-    if (s.kind === void 0 && (x = "kind") || s.schemaVersion === void 0 && (x = "schemaVersion") || s.shard === void 0 && (x = "shard") || s.fingerprint === void 0 && (x = "fingerprint") || s.totalQueries === void 0 && (x = "totalQueries") || s.sampled === void 0 && (x = "sampled") || s.offset === void 0 && (x = "offset") || s.policy === void 0 && (x = "policy") || s.report === void 0 && (x = "report") || s.items === void 0 && (x = "items")) return B.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
+    if (s.kind === void 0 && (x = "kind") || s.schemaVersion === void 0 && (x = "schemaVersion") || s.shard === void 0 && (x = "shard") || s.fingerprint === void 0 && (x = "fingerprint") || s.totalQueries === void 0 && (x = "totalQueries") || s.sampled === void 0 && (x = "sampled") || s.offset === void 0 && (x = "offset") || s.policy === void 0 && (x = "policy") || s.report === void 0 && (x = "report") || s.items === void 0 && (x = "items")) return Z.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
     {
-      const ke = e;
-      for (const o in s) if (!Je.call(or.properties, o)) {
-        return B.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+      const be = e;
+      for (const p in s) if (!Xe.call(dr.properties, p)) {
+        return Z.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
         break;
       }
-      if (ke === e) {
+      if (be === e) {
         if (s.kind !== void 0) {
-          const o = e;
-          if (s.kind !== "embedding-gate-partial") return B.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
-          var d = o === e;
+          const p = e;
+          if (s.kind !== "embedding-gate-partial") return Z.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
+          var d = p === e;
         } else var d = true;
         if (d) {
           if (s.schemaVersion !== void 0) {
-            const o = e;
-            if (s.schemaVersion !== 1) return B.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-            var d = o === e;
+            const p = e;
+            if (s.schemaVersion !== 1) return Z.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+            var d = p === e;
           } else var d = true;
           if (d) {
             if (s.shard !== void 0) {
-              let o = s.shard;
-              const L = e;
-              if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
-                let Z;
-                if (o.index === void 0 && (Z = "index") || o.count === void 0 && (Z = "count")) return B.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: Z } }], false;
+              let p = s.shard;
+              const B = e;
+              if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
+                let K;
+                if (p.index === void 0 && (K = "index") || p.count === void 0 && (K = "count")) return Z.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: K } }], false;
                 {
                   const pe = e;
-                  for (const f in o) if (!(f === "index" || f === "count")) {
-                    return B.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
+                  for (const m in p) if (!(m === "index" || m === "count")) {
+                    return Z.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
                     break;
                   }
                   if (pe === e) {
-                    if (o.index !== void 0) {
-                      let f = o.index;
-                      const J = e;
-                      if (!(typeof f == "number" && !(f % 1) && !isNaN(f) && isFinite(f))) return B.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === J && typeof f == "number" && isFinite(f) && (f < 1 || isNaN(f))) return B.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var z = J === e;
-                    } else var z = true;
-                    if (z) if (o.count !== void 0) {
-                      let f = o.count;
-                      const J = e;
-                      if (!(typeof f == "number" && !(f % 1) && !isNaN(f) && isFinite(f))) return B.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === J && typeof f == "number" && isFinite(f) && (f < 1 || isNaN(f))) return B.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var z = J === e;
-                    } else var z = true;
+                    if (p.index !== void 0) {
+                      let m = p.index;
+                      const W = e;
+                      if (!(typeof m == "number" && !(m % 1) && !isNaN(m) && isFinite(m))) return Z.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === W && typeof m == "number" && isFinite(m) && (m < 1 || isNaN(m))) return Z.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var R = W === e;
+                    } else var R = true;
+                    if (R) if (p.count !== void 0) {
+                      let m = p.count;
+                      const W = e;
+                      if (!(typeof m == "number" && !(m % 1) && !isNaN(m) && isFinite(m))) return Z.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === W && typeof m == "number" && isFinite(m) && (m < 1 || isNaN(m))) return Z.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var R = W === e;
+                    } else var R = true;
                   }
                 }
-              } else return B.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
-              var d = L === e;
+              } else return Z.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
+              var d = B === e;
             } else var d = true;
             if (d) {
               if (s.fingerprint !== void 0) {
-                let o = s.fingerprint;
-                const L = e;
-                if (e === L) if (typeof o == "string") {
-                  if (!Dr.test(o)) return B.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
-                } else return B.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
-                var d = L === e;
+                let p = s.fingerprint;
+                const B = e;
+                if (e === B) if (typeof p == "string") {
+                  if (!jr.test(p)) return Z.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
+                } else return Z.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
+                var d = B === e;
               } else var d = true;
               if (d) {
                 if (s.totalQueries !== void 0) {
-                  let o = s.totalQueries;
-                  const L = e;
-                  if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return B.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
-                  if (e === L && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return B.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                  var d = L === e;
+                  let p = s.totalQueries;
+                  const B = e;
+                  if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return Z.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
+                  if (e === B && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return Z.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                  var d = B === e;
                 } else var d = true;
                 if (d) {
                   if (s.sampled !== void 0) {
-                    const o = e;
-                    if (typeof s.sampled != "boolean") return B.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
-                    var d = o === e;
+                    const p = e;
+                    if (typeof s.sampled != "boolean") return Z.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
+                    var d = p === e;
                   } else var d = true;
                   if (d) {
                     if (s.offset !== void 0) {
-                      let o = s.offset;
-                      const L = e;
-                      if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return B.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === L && typeof o == "number" && isFinite(o) && (o < 0 || isNaN(o))) return B.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                      var d = L === e;
+                      let p = s.offset;
+                      const B = e;
+                      if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return Z.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === B && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return Z.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                      var d = B === e;
                     } else var d = true;
                     if (d) {
                       if (s.policy !== void 0) {
-                        let o = s.policy;
-                        const L = e;
-                        if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
-                          let Z;
-                          if (o.underDeclared === void 0 && (Z = "underDeclared") || o.levels === void 0 && (Z = "levels")) return B.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: Z } }], false;
+                        let p = s.policy;
+                        const B = e;
+                        if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
+                          let K;
+                          if (p.underDeclared === void 0 && (K = "underDeclared") || p.levels === void 0 && (K = "levels")) return Z.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: K } }], false;
                           {
                             const pe = e;
-                            for (const f in o) if (!(f === "underDeclared" || f === "levels")) {
-                              return B.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
+                            for (const m in p) if (!(m === "underDeclared" || m === "levels")) {
+                              return Z.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
                               break;
                             }
                             if (pe === e) {
-                              if (o.underDeclared !== void 0) {
-                                let f = o.underDeclared;
-                                const J = e;
-                                if (!(f === "fail" || f === "warn" || f === "off")) return B.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: or.properties.policy.properties.underDeclared.enum } }], false;
-                                var $ = J === e;
-                              } else var $ = true;
-                              if ($) if (o.levels !== void 0) {
-                                let f = o.levels;
-                                const J = e;
-                                if (e === J) if (f && typeof f == "object" && !Array.isArray(f)) {
+                              if (p.underDeclared !== void 0) {
+                                let m = p.underDeclared;
+                                const W = e;
+                                if (!(m === "fail" || m === "warn" || m === "off")) return Z.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: dr.properties.policy.properties.underDeclared.enum } }], false;
+                                var N = W === e;
+                              } else var N = true;
+                              if (N) if (p.levels !== void 0) {
+                                let m = p.levels;
+                                const W = e;
+                                if (e === W) if (m && typeof m == "object" && !Array.isArray(m)) {
                                   let D;
-                                  if (f.none === void 0 && (D = "none") || f.patch === void 0 && (D = "patch") || f.minor === void 0 && (D = "minor") || f.major === void 0 && (D = "major")) return B.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: D } }], false;
+                                  if (m.none === void 0 && (D = "none") || m.patch === void 0 && (D = "patch") || m.minor === void 0 && (D = "minor") || m.major === void 0 && (D = "major")) return Z.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: D } }], false;
                                   {
-                                    const _ = e;
-                                    for (const k in f) if (!(k === "none" || k === "patch" || k === "minor" || k === "major")) {
-                                      return B.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                                    const O = e;
+                                    for (const k in m) if (!(k === "none" || k === "patch" || k === "minor" || k === "major")) {
+                                      return Z.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
                                       break;
                                     }
-                                    if (_ === e) {
-                                      if (f.none !== void 0) {
+                                    if (O === e) {
+                                      if (m.none !== void 0) {
                                         const k = e;
-                                        ue(f.none, { instancePath: t + "/policy/levels/none", parentData: f, parentDataProperty: "none", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                        ve(m.none, { instancePath: t + "/policy/levels/none", parentData: m, parentDataProperty: "none", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
                                         var j = k === e;
                                       } else var j = true;
                                       if (j) {
-                                        if (f.patch !== void 0) {
+                                        if (m.patch !== void 0) {
                                           const k = e;
-                                          ue(f.patch, { instancePath: t + "/policy/levels/patch", parentData: f, parentDataProperty: "patch", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                          ve(m.patch, { instancePath: t + "/policy/levels/patch", parentData: m, parentDataProperty: "patch", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
                                           var j = k === e;
                                         } else var j = true;
                                         if (j) {
-                                          if (f.minor !== void 0) {
+                                          if (m.minor !== void 0) {
                                             const k = e;
-                                            ue(f.minor, { instancePath: t + "/policy/levels/minor", parentData: f, parentDataProperty: "minor", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                            ve(m.minor, { instancePath: t + "/policy/levels/minor", parentData: m, parentDataProperty: "minor", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
                                             var j = k === e;
                                           } else var j = true;
-                                          if (j) if (f.major !== void 0) {
+                                          if (j) if (m.major !== void 0) {
                                             const k = e;
-                                            ue(f.major, { instancePath: t + "/policy/levels/major", parentData: f, parentDataProperty: "major", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
+                                            ve(m.major, { instancePath: t + "/policy/levels/major", parentData: m, parentDataProperty: "major", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
                                             var j = k === e;
                                           } else var j = true;
                                         }
                                       }
                                     }
                                   }
-                                } else return B.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
-                                var $ = J === e;
-                              } else var $ = true;
+                                } else return Z.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
+                                var N = W === e;
+                              } else var N = true;
                             }
                           }
-                        } else return B.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
-                        var d = L === e;
+                        } else return Z.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
+                        var d = B === e;
                       } else var d = true;
                       if (d) {
                         if (s.report !== void 0) {
-                          const o = e;
-                          m(s.report, { instancePath: t + "/report", parentData: s, parentDataProperty: "report", rootData: u, dynamicAnchors: y }) || (r = r === null ? m.errors : r.concat(m.errors), e = r.length);
-                          var d = o === e;
+                          const p = e;
+                          f(s.report, { instancePath: t + "/report", parentData: s, parentDataProperty: "report", rootData: u, dynamicAnchors: y }) || (r = r === null ? f.errors : r.concat(f.errors), e = r.length);
+                          var d = p === e;
                         } else var d = true;
                         if (d) if (s.items !== void 0) {
-                          let o = s.items;
-                          const L = e;
-                          if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
-                            let Z;
-                            if (o.shared === void 0 && (Z = "shared") || o.ranks === void 0 && (Z = "ranks") || o.worst === void 0 && (Z = "worst")) return B.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: Z } }], false;
+                          let p = s.items;
+                          const B = e;
+                          if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
+                            let K;
+                            if (p.shared === void 0 && (K = "shared") || p.ranks === void 0 && (K = "ranks") || p.worst === void 0 && (K = "worst")) return Z.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: K } }], false;
                             {
                               const pe = e;
-                              for (const f in o) if (!(f === "shared" || f === "ranks" || f === "worst")) {
-                                return B.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
+                              for (const m in p) if (!(m === "shared" || m === "ranks" || m === "worst")) {
+                                return Z.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
                                 break;
                               }
                               if (pe === e) {
-                                if (o.shared !== void 0) {
-                                  let f = o.shared;
-                                  const J = e;
-                                  if (e === J) if (Array.isArray(f)) {
+                                if (p.shared !== void 0) {
+                                  let m = p.shared;
+                                  const W = e;
+                                  if (e === W) if (Array.isArray(m)) {
                                     var v = true;
-                                    const V = f.length;
-                                    for (let D = 0; D < V; D++) {
-                                      let _ = f[D];
+                                    const F = m.length;
+                                    for (let D = 0; D < F; D++) {
+                                      let O = m[D];
                                       const k = e;
-                                      if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_))) return B.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === k && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) return B.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                      if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) return Z.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === k && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) return Z.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
                                       var v = k === e;
                                       if (!v) break;
                                     }
-                                  } else return B.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
-                                  var g = J === e;
+                                  } else return Z.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
+                                  var g = W === e;
                                 } else var g = true;
                                 if (g) {
-                                  if (o.ranks !== void 0) {
-                                    let f = o.ranks;
-                                    const J = e, V = e;
+                                  if (p.ranks !== void 0) {
+                                    let m = p.ranks;
+                                    const W = e, F = e;
                                     let D = false;
-                                    const _ = e;
-                                    if (e === _) if (Array.isArray(f)) {
-                                      var ve = true;
-                                      const P = f.length;
+                                    const O = e;
+                                    if (e === O) if (Array.isArray(m)) {
+                                      var Pe = true;
+                                      const P = m.length;
                                       for (let Y = 0; Y < P; Y++) {
-                                        let be = f[Y];
-                                        const T = e;
-                                        if (!(typeof be == "number" && !(be % 1) && !isNaN(be) && isFinite(be))) {
-                                          const Ee = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
-                                          r === null ? r = [Ee] : r.push(Ee), e++;
+                                        let Oe = m[Y];
+                                        const U = e;
+                                        if (!(typeof Oe == "number" && !(Oe % 1) && !isNaN(Oe) && isFinite(Oe))) {
+                                          const Ke = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
+                                          r === null ? r = [Ke] : r.push(Ke), e++;
                                         }
-                                        if (e === T && typeof be == "number" && isFinite(be) && (be < 0 || isNaN(be))) {
-                                          const Ee = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                          r === null ? r = [Ee] : r.push(Ee), e++;
+                                        if (e === U && typeof Oe == "number" && isFinite(Oe) && (Oe < 0 || isNaN(Oe))) {
+                                          const Ke = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                          r === null ? r = [Ke] : r.push(Ke), e++;
                                         }
-                                        var ve = T === e;
-                                        if (!ve) break;
+                                        var Pe = U === e;
+                                        if (!Pe) break;
                                       }
                                     } else {
                                       const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
                                       r === null ? r = [P] : r.push(P), e++;
                                     }
-                                    var fe = _ === e;
-                                    D = D || fe;
+                                    var ye = O === e;
+                                    D = D || ye;
                                     const k = e;
-                                    if (f !== null) {
+                                    if (m !== null) {
                                       const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                       r === null ? r = [P] : r.push(P), e++;
                                     }
-                                    var fe = k === e;
-                                    if (D = D || fe, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                    var ye = k === e;
+                                    if (D = D || ye, D) e = F, r !== null && (F ? r.length = F : r = null);
                                     else {
                                       const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
-                                      return r === null ? r = [P] : r.push(P), e++, B.errors = r, false;
+                                      return r === null ? r = [P] : r.push(P), e++, Z.errors = r, false;
                                     }
-                                    var g = J === e;
+                                    var g = W === e;
                                   } else var g = true;
-                                  if (g) if (o.worst !== void 0) {
-                                    let f = o.worst;
-                                    const J = e;
-                                    if (e === J) if (Array.isArray(f)) {
-                                      var W = true;
-                                      const D = f.length;
-                                      for (let _ = 0; _ < D; _++) {
-                                        let k = f[_];
-                                        const G = e;
-                                        if (e === G) if (k && typeof k == "object" && !Array.isArray(k)) {
+                                  if (g) if (p.worst !== void 0) {
+                                    let m = p.worst;
+                                    const W = e;
+                                    if (e === W) if (Array.isArray(m)) {
+                                      var X = true;
+                                      const D = m.length;
+                                      for (let O = 0; O < D; O++) {
+                                        let k = m[O];
+                                        const J = e;
+                                        if (e === J) if (k && typeof k == "object" && !Array.isArray(k)) {
                                           let Y;
-                                          if (k.position === void 0 && (Y = "position") || k.id === void 0 && (Y = "id") || k.text === void 0 && (Y = "text") || k.overlap === void 0 && (Y = "overlap") || k.referenceNeighbours === void 0 && (Y = "referenceNeighbours") || k.candidateNeighbours === void 0 && (Y = "candidateNeighbours")) return B.errors = [{ instancePath: t + "/items/worst/" + _, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: Y } }], false;
+                                          if (k.position === void 0 && (Y = "position") || k.id === void 0 && (Y = "id") || k.text === void 0 && (Y = "text") || k.overlap === void 0 && (Y = "overlap") || k.referenceNeighbours === void 0 && (Y = "referenceNeighbours") || k.candidateNeighbours === void 0 && (Y = "candidateNeighbours")) return Z.errors = [{ instancePath: t + "/items/worst/" + O, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: Y } }], false;
                                           {
-                                            const be = e;
-                                            for (const T in k) if (!(T === "position" || T === "id" || T === "text" || T === "overlap" || T === "referenceNeighbours" || T === "candidateNeighbours")) {
-                                              return B.errors = [{ instancePath: t + "/items/worst/" + _, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: T } }], false;
+                                            const Oe = e;
+                                            for (const U in k) if (!(U === "position" || U === "id" || U === "text" || U === "overlap" || U === "referenceNeighbours" || U === "candidateNeighbours")) {
+                                              return Z.errors = [{ instancePath: t + "/items/worst/" + O, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: U } }], false;
                                               break;
                                             }
-                                            if (be === e) {
+                                            if (Oe === e) {
                                               if (k.position !== void 0) {
-                                                let T = k.position;
-                                                const S = e;
-                                                if (!(typeof T == "number" && !(T % 1) && !isNaN(T) && isFinite(T))) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
-                                                if (e === S && typeof T == "number" && isFinite(T) && (T < 0 || isNaN(T))) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                var U = S === e;
-                                              } else var U = true;
-                                              if (U) {
+                                                let U = k.position;
+                                                const E = e;
+                                                if (!(typeof U == "number" && !(U % 1) && !isNaN(U) && isFinite(U))) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
+                                                if (e === E && typeof U == "number" && isFinite(U) && (U < 0 || isNaN(U))) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                var Q = E === e;
+                                              } else var Q = true;
+                                              if (Q) {
                                                 if (k.id !== void 0) {
-                                                  const T = e;
-                                                  _e2(k.id, { instancePath: t + "/items/worst/" + _ + "/id", parentData: k, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
-                                                  var U = T === e;
-                                                } else var U = true;
-                                                if (U) {
+                                                  const U = e;
+                                                  De(k.id, { instancePath: t + "/items/worst/" + O + "/id", parentData: k, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                  var Q = U === e;
+                                                } else var Q = true;
+                                                if (Q) {
                                                   if (k.text !== void 0) {
-                                                    let T = k.text;
-                                                    const S = e;
-                                                    if (typeof T != "string" && T !== null) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: or.properties.items.properties.worst.items.properties.text.type } }], false;
-                                                    if (e === S && typeof T == "string" && ae(T) > 1e3) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                    var U = S === e;
-                                                  } else var U = true;
-                                                  if (U) {
+                                                    let U = k.text;
+                                                    const E = e;
+                                                    if (typeof U != "string" && U !== null) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: dr.properties.items.properties.worst.items.properties.text.type } }], false;
+                                                    if (e === E && typeof U == "string" && ae(U) > 1e3) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    var Q = E === e;
+                                                  } else var Q = true;
+                                                  if (Q) {
                                                     if (k.overlap !== void 0) {
-                                                      let T = k.overlap;
-                                                      const S = e;
-                                                      if (e === S) if (typeof T == "number" && isFinite(T)) {
-                                                        if (T > 1 || isNaN(T)) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-                                                        if (T < 0 || isNaN(T)) return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                      } else return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
-                                                      var U = S === e;
-                                                    } else var U = true;
-                                                    if (U) {
+                                                      let U = k.overlap;
+                                                      const E = e;
+                                                      if (e === E) if (typeof U == "number" && isFinite(U)) {
+                                                        if (U > 1 || isNaN(U)) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+                                                        if (U < 0 || isNaN(U)) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                      } else return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
+                                                      var Q = E === e;
+                                                    } else var Q = true;
+                                                    if (Q) {
                                                       if (k.referenceNeighbours !== void 0) {
-                                                        let T = k.referenceNeighbours;
-                                                        const S = e;
-                                                        if (e === S) if (Array.isArray(T)) {
+                                                        let U = k.referenceNeighbours;
+                                                        const E = e;
+                                                        if (e === E) if (Array.isArray(U)) {
                                                           var le = true;
-                                                          const Ge = T.length;
-                                                          for (let Oe = 0; Oe < Ge; Oe++) {
-                                                            const xe = e;
-                                                            _e2(T[Oe], { instancePath: t + "/items/worst/" + _ + "/referenceNeighbours/" + Oe, parentData: T, parentDataProperty: Oe, rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
-                                                            var le = xe === e;
+                                                          const We = U.length;
+                                                          for (let Ne = 0; Ne < We; Ne++) {
+                                                            const je = e;
+                                                            De(U[Ne], { instancePath: t + "/items/worst/" + O + "/referenceNeighbours/" + Ne, parentData: U, parentDataProperty: Ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                            var le = je === e;
                                                             if (!le) break;
                                                           }
-                                                        } else return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var U = S === e;
-                                                      } else var U = true;
-                                                      if (U) if (k.candidateNeighbours !== void 0) {
-                                                        let T = k.candidateNeighbours;
-                                                        const S = e;
-                                                        if (e === S) if (Array.isArray(T)) {
-                                                          var Pe = true;
-                                                          const Ge = T.length;
-                                                          for (let Oe = 0; Oe < Ge; Oe++) {
-                                                            const xe = e;
-                                                            _e2(T[Oe], { instancePath: t + "/items/worst/" + _ + "/candidateNeighbours/" + Oe, parentData: T, parentDataProperty: Oe, rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
-                                                            var Pe = xe === e;
-                                                            if (!Pe) break;
+                                                        } else return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var Q = E === e;
+                                                      } else var Q = true;
+                                                      if (Q) if (k.candidateNeighbours !== void 0) {
+                                                        let U = k.candidateNeighbours;
+                                                        const E = e;
+                                                        if (e === E) if (Array.isArray(U)) {
+                                                          var we = true;
+                                                          const We = U.length;
+                                                          for (let Ne = 0; Ne < We; Ne++) {
+                                                            const je = e;
+                                                            De(U[Ne], { instancePath: t + "/items/worst/" + O + "/candidateNeighbours/" + Ne, parentData: U, parentDataProperty: Ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
+                                                            var we = je === e;
+                                                            if (!we) break;
                                                           }
-                                                        } else return B.errors = [{ instancePath: t + "/items/worst/" + _ + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var U = S === e;
-                                                      } else var U = true;
+                                                        } else return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var Q = E === e;
+                                                      } else var Q = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             }
                                           }
-                                        } else return B.errors = [{ instancePath: t + "/items/worst/" + _, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                        var W = G === e;
-                                        if (!W) break;
+                                        } else return Z.errors = [{ instancePath: t + "/items/worst/" + O, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                        var X = J === e;
+                                        if (!X) break;
                                       }
-                                    } else return B.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                    var g = J === e;
+                                    } else return Z.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                    var g = W === e;
                                   } else var g = true;
                                 }
                               }
                             }
-                          } else return B.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
-                          var d = L === e;
+                          } else return Z.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
+                          var d = B === e;
                         } else var d = true;
                       }
                     }
@@ -48080,212 +48190,211 @@ function B(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
         }
       }
     }
-  } else return B.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return B.errors = r, e === 0;
+  } else return Z.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Z.errors = r, e === 0;
 }
-B.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var Qr = H;
+Z.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var Gr = G;
 var Fe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
-var jr = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
-var pr = new RegExp("^[\\w./+-]{1,255}$", "u");
-var qr = new RegExp("^[0-9a-f]{40}$", "u");
-var Ir = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
-function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+var Ir = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
+var Cr = new RegExp("^[0-9a-f]{40}$", "u");
+var Ar = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
+function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = H.evaluated;
+  const c = G.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
     let x;
-    if (s.schemaVersion === void 0 && (x = "schemaVersion") || s.kind === void 0 && (x = "kind") || s.date === void 0 && (x = "date") || s.version === void 0 && (x = "version") || s.tag === void 0 && (x = "tag") || s.commit === void 0 && (x = "commit") || s.commitUrl === void 0 && (x = "commitUrl") || s.pullRequest === void 0 && (x = "pullRequest") || s.base === void 0 && (x = "base") || s.bump === void 0 && (x = "bump") || s.verdict === void 0 && (x = "verdict") || s.items === void 0 && (x = "items") || s.metrics === void 0 && (x = "metrics") || s.driftBudget === void 0 && (x = "driftBudget")) return H.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
+    if (s.schemaVersion === void 0 && (x = "schemaVersion") || s.kind === void 0 && (x = "kind") || s.date === void 0 && (x = "date") || s.version === void 0 && (x = "version") || s.tag === void 0 && (x = "tag") || s.commit === void 0 && (x = "commit") || s.commitUrl === void 0 && (x = "commitUrl") || s.pullRequest === void 0 && (x = "pullRequest") || s.base === void 0 && (x = "base") || s.bump === void 0 && (x = "bump") || s.verdict === void 0 && (x = "verdict") || s.items === void 0 && (x = "items") || s.metrics === void 0 && (x = "metrics") || s.driftBudget === void 0 && (x = "driftBudget")) return G.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
     {
-      const ke = e;
-      for (const o in s) if (!Je.call(Fe.properties, o)) {
-        return H.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+      const be = e;
+      for (const p in s) if (!Xe.call(Fe.properties, p)) {
+        return G.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
         break;
       }
-      if (ke === e) {
+      if (be === e) {
         if (s.schemaVersion !== void 0) {
-          const o = e;
-          if (s.schemaVersion !== 1) return H.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-          var d = o === e;
+          const p = e;
+          if (s.schemaVersion !== 1) return G.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          var d = p === e;
         } else var d = true;
         if (d) {
           if (s.kind !== void 0) {
-            let o = s.kind;
-            const L = e;
-            if (!(o === "release" || o === "gate")) return H.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Fe.properties.kind.enum } }], false;
-            var d = L === e;
+            let p = s.kind;
+            const B = e;
+            if (!(p === "release" || p === "gate")) return G.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Fe.properties.kind.enum } }], false;
+            var d = B === e;
           } else var d = true;
           if (d) {
             if (s.date !== void 0) {
-              let o = s.date;
-              const L = e;
-              if (e === L) if (typeof o == "string") {
-                if (ae(o) > 40) return H.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
-                if (!jr.test(o)) return H.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
-              } else return H.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
-              var d = L === e;
+              let p = s.date;
+              const B = e;
+              if (e === B) if (typeof p == "string") {
+                if (ae(p) > 40) return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
+                if (!Ir.test(p)) return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
+              } else return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
+              var d = B === e;
             } else var d = true;
             if (d) {
               if (s.version !== void 0) {
-                let o = s.version;
-                const L = e, Be = e;
-                let Z = false;
+                let p = s.version;
+                const B = e, Me = e;
+                let K = false;
                 const pe = e;
-                if (e === pe) if (typeof o == "string") {
-                  if (ae(o) > 256) {
-                    const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
-                    r === null ? r = [V] : r.push(V), e++;
-                  } else if (!vr.test(o)) {
-                    const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } };
-                    r === null ? r = [V] : r.push(V), e++;
+                if (e === pe) if (typeof p == "string") {
+                  if (ae(p) > 256) {
+                    const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
+                    r === null ? r = [F] : r.push(F), e++;
+                  } else if (!kr.test(p)) {
+                    const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } };
+                    r === null ? r = [F] : r.push(F), e++;
                   }
                 } else {
-                  const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/type", keyword: "type", params: { type: "string" } };
-                  r === null ? r = [V] : r.push(V), e++;
+                  const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/type", keyword: "type", params: { type: "string" } };
+                  r === null ? r = [F] : r.push(F), e++;
                 }
-                var z = pe === e;
-                Z = Z || z;
-                const f = e;
-                if (o !== null) {
-                  const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                  r === null ? r = [V] : r.push(V), e++;
+                var R = pe === e;
+                K = K || R;
+                const m = e;
+                if (p !== null) {
+                  const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                  r === null ? r = [F] : r.push(F), e++;
                 }
-                var z = f === e;
-                if (Z = Z || z, Z) e = Be, r !== null && (Be ? r.length = Be : r = null);
+                var R = m === e;
+                if (K = K || R, K) e = Me, r !== null && (Me ? r.length = Me : r = null);
                 else {
-                  const V = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
-                  return r === null ? r = [V] : r.push(V), e++, H.errors = r, false;
+                  const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
+                  return r === null ? r = [F] : r.push(F), e++, G.errors = r, false;
                 }
-                var d = L === e;
+                var d = B === e;
               } else var d = true;
               if (d) {
                 if (s.tag !== void 0) {
-                  let o = s.tag;
-                  const L = e;
-                  if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Fe.properties.tag.type } }], false;
-                  if (e === L && typeof o == "string") {
-                    if (ae(o) > 255) return H.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
-                    if (!pr.test(o)) return H.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                  let p = s.tag;
+                  const B = e;
+                  if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Fe.properties.tag.type } }], false;
+                  if (e === B && typeof p == "string") {
+                    if (ae(p) > 255) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                    if (!tr.test(p)) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                   }
-                  var d = L === e;
+                  var d = B === e;
                 } else var d = true;
                 if (d) {
                   if (s.commit !== void 0) {
-                    let o = s.commit;
-                    const L = e;
-                    if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Fe.properties.commit.type } }], false;
-                    if (e === L && typeof o == "string" && !qr.test(o)) return H.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
-                    var d = L === e;
+                    let p = s.commit;
+                    const B = e;
+                    if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Fe.properties.commit.type } }], false;
+                    if (e === B && typeof p == "string" && !Cr.test(p)) return G.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
+                    var d = B === e;
                   } else var d = true;
                   if (d) {
                     if (s.commitUrl !== void 0) {
-                      let o = s.commitUrl;
-                      const L = e;
-                      if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Fe.properties.commitUrl.type } }], false;
-                      if (e === L && typeof o == "string") {
-                        if (ae(o) > 600) return H.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
-                        if (!Ir.test(o)) return H.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
+                      let p = s.commitUrl;
+                      const B = e;
+                      if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Fe.properties.commitUrl.type } }], false;
+                      if (e === B && typeof p == "string") {
+                        if (ae(p) > 600) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
+                        if (!Ar.test(p)) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
                       }
-                      var d = L === e;
+                      var d = B === e;
                     } else var d = true;
                     if (d) {
                       if (s.pullRequest !== void 0) {
-                        let o = s.pullRequest;
-                        const L = e;
-                        if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o)) && o !== null) return H.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Fe.properties.pullRequest.type } }], false;
-                        if (e === L && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return H.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var d = L === e;
+                        let p = s.pullRequest;
+                        const B = e;
+                        if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Fe.properties.pullRequest.type } }], false;
+                        if (e === B && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return G.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var d = B === e;
                       } else var d = true;
                       if (d) {
                         if (s.base !== void 0) {
-                          let o = s.base;
-                          const L = e;
-                          if (typeof o != "string" && o !== null) return H.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Fe.properties.base.type } }], false;
-                          if (e === L && typeof o == "string") {
-                            if (ae(o) > 255) return H.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
-                            if (!pr.test(o)) return H.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                          let p = s.base;
+                          const B = e;
+                          if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Fe.properties.base.type } }], false;
+                          if (e === B && typeof p == "string") {
+                            if (ae(p) > 255) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                            if (!tr.test(p)) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                           }
-                          var d = L === e;
+                          var d = B === e;
                         } else var d = true;
                         if (d) {
                           if (s.bump !== void 0) {
-                            let o = s.bump;
-                            const L = e;
-                            if (!(o === "none" || o === "patch" || o === "minor" || o === "major" || o === "initial")) return H.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Fe.properties.bump.enum } }], false;
-                            var d = L === e;
+                            let p = s.bump;
+                            const B = e;
+                            if (!(p === "none" || p === "patch" || p === "minor" || p === "major" || p === "initial")) return G.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Fe.properties.bump.enum } }], false;
+                            var d = B === e;
                           } else var d = true;
                           if (d) {
                             if (s.verdict !== void 0) {
-                              let o = s.verdict;
-                              const L = e;
-                              if (!(o === "pass" || o === "warn" || o === "fail" || o === null)) return H.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Fe.properties.verdict.enum } }], false;
-                              var d = L === e;
+                              let p = s.verdict;
+                              const B = e;
+                              if (!(p === "pass" || p === "warn" || p === "fail" || p === null)) return G.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Fe.properties.verdict.enum } }], false;
+                              var d = B === e;
                             } else var d = true;
                             if (d) {
                               if (s.items !== void 0) {
-                                let o = s.items;
-                                const L = e;
-                                if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o)) && o !== null) return H.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Fe.properties.items.type } }], false;
-                                if (e === L && typeof o == "number" && isFinite(o) && (o < 0 || isNaN(o))) return H.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                var d = L === e;
+                                let p = s.items;
+                                const B = e;
+                                if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Fe.properties.items.type } }], false;
+                                if (e === B && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return G.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                var d = B === e;
                               } else var d = true;
                               if (d) {
                                 if (s.metrics !== void 0) {
-                                  let o = s.metrics;
-                                  const L = e;
-                                  if (e === L) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                    let Z;
-                                    if (o.knnOverlap === void 0 && (Z = "knnOverlap") || o.cka === void 0 && (Z = "cka") || o.pairedCosine === void 0 && (Z = "pairedCosine") || o.crossTop1 === void 0 && (Z = "crossTop1") || o.meanInterCentroidDistance === void 0 && (Z = "meanInterCentroidDistance") || o.interCentroidChange === void 0 && (Z = "interCentroidChange")) return H.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: Z } }], false;
+                                  let p = s.metrics;
+                                  const B = e;
+                                  if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                    let K;
+                                    if (p.knnOverlap === void 0 && (K = "knnOverlap") || p.cka === void 0 && (K = "cka") || p.pairedCosine === void 0 && (K = "pairedCosine") || p.crossTop1 === void 0 && (K = "crossTop1") || p.meanInterCentroidDistance === void 0 && (K = "meanInterCentroidDistance") || p.interCentroidChange === void 0 && (K = "interCentroidChange")) return G.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: K } }], false;
                                     {
                                       const pe = e;
-                                      for (const f in o) if (!(f === "knnOverlap" || f === "cka" || f === "pairedCosine" || f === "crossTop1" || f === "meanInterCentroidDistance" || f === "interCentroidChange")) {
-                                        return H.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: f } }], false;
+                                      for (const m in p) if (!(m === "knnOverlap" || m === "cka" || m === "pairedCosine" || m === "crossTop1" || m === "meanInterCentroidDistance" || m === "interCentroidChange")) {
+                                        return G.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
                                         break;
                                       }
                                       if (pe === e) {
-                                        if (o.knnOverlap !== void 0) {
-                                          let f = o.knnOverlap;
-                                          const J = e, V = e;
+                                        if (p.knnOverlap !== void 0) {
+                                          let m = p.knnOverlap;
+                                          const W = e, F = e;
                                           let D = false;
-                                          const _ = e;
-                                          if (e === _) if (typeof f == "number" && isFinite(f)) {
-                                            if (f > 1 || isNaN(f)) {
-                                              const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                              r === null ? r = [G] : r.push(G), e++;
-                                            } else if (f < 0 || isNaN(f)) {
-                                              const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                              r === null ? r = [G] : r.push(G), e++;
+                                          const O = e;
+                                          if (e === O) if (typeof m == "number" && isFinite(m)) {
+                                            if (m > 1 || isNaN(m)) {
+                                              const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                              r === null ? r = [J] : r.push(J), e++;
+                                            } else if (m < 0 || isNaN(m)) {
+                                              const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                              r === null ? r = [J] : r.push(J), e++;
                                             }
                                           } else {
-                                            const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                            r === null ? r = [G] : r.push(G), e++;
+                                            const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                            r === null ? r = [J] : r.push(J), e++;
                                           }
-                                          var $ = _ === e;
-                                          D = D || $;
+                                          var N = O === e;
+                                          D = D || N;
                                           const k = e;
-                                          if (f !== null) {
-                                            const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                            r === null ? r = [G] : r.push(G), e++;
+                                          if (m !== null) {
+                                            const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                            r === null ? r = [J] : r.push(J), e++;
                                           }
-                                          var $ = k === e;
-                                          if (D = D || $, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                          var N = k === e;
+                                          if (D = D || N, D) e = F, r !== null && (F ? r.length = F : r = null);
                                           else {
-                                            const G = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
-                                            return r === null ? r = [G] : r.push(G), e++, H.errors = r, false;
+                                            const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                            return r === null ? r = [J] : r.push(J), e++, G.errors = r, false;
                                           }
-                                          var j = J === e;
+                                          var j = W === e;
                                         } else var j = true;
                                         if (j) {
-                                          if (o.cka !== void 0) {
-                                            let f = o.cka;
-                                            const J = e, V = e;
+                                          if (p.cka !== void 0) {
+                                            let m = p.cka;
+                                            const W = e, F = e;
                                             let D = false;
-                                            const _ = e;
-                                            if (e === _) if (typeof f == "number" && isFinite(f)) {
-                                              if (f > 1.000001 || isNaN(f)) {
+                                            const O = e;
+                                            if (e === O) if (typeof m == "number" && isFinite(m)) {
+                                              if (m > 1.000001 || isNaN(m)) {
                                                 const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
                                                 r === null ? r = [P] : r.push(P), e++;
-                                              } else if (f < -1e-6 || isNaN(f)) {
+                                              } else if (m < -1e-6 || isNaN(m)) {
                                                 const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
                                                 r === null ? r = [P] : r.push(P), e++;
                                               }
@@ -48293,32 +48402,32 @@ function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                               const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
                                               r === null ? r = [P] : r.push(P), e++;
                                             }
-                                            var v = _ === e;
+                                            var v = O === e;
                                             D = D || v;
                                             const k = e;
-                                            if (f !== null) {
+                                            if (m !== null) {
                                               const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                               r === null ? r = [P] : r.push(P), e++;
                                             }
                                             var v = k === e;
-                                            if (D = D || v, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                            if (D = D || v, D) e = F, r !== null && (F ? r.length = F : r = null);
                                             else {
                                               const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf", keyword: "anyOf", params: {} };
-                                              return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                              return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
                                             }
-                                            var j = J === e;
+                                            var j = W === e;
                                           } else var j = true;
                                           if (j) {
-                                            if (o.pairedCosine !== void 0) {
-                                              let f = o.pairedCosine;
-                                              const J = e, V = e;
+                                            if (p.pairedCosine !== void 0) {
+                                              let m = p.pairedCosine;
+                                              const W = e, F = e;
                                               let D = false;
-                                              const _ = e;
-                                              if (e === _) if (typeof f == "number" && isFinite(f)) {
-                                                if (f > 1.000001 || isNaN(f)) {
+                                              const O = e;
+                                              if (e === O) if (typeof m == "number" && isFinite(m)) {
+                                                if (m > 1.000001 || isNaN(m)) {
                                                   const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
                                                   r === null ? r = [P] : r.push(P), e++;
-                                                } else if (f < -1.000001 || isNaN(f)) {
+                                                } else if (m < -1.000001 || isNaN(m)) {
                                                   const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1.000001 } };
                                                   r === null ? r = [P] : r.push(P), e++;
                                                 }
@@ -48326,32 +48435,32 @@ function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                 const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/type", keyword: "type", params: { type: "number" } };
                                                 r === null ? r = [P] : r.push(P), e++;
                                               }
-                                              var g = _ === e;
+                                              var g = O === e;
                                               D = D || g;
                                               const k = e;
-                                              if (f !== null) {
+                                              if (m !== null) {
                                                 const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                                 r === null ? r = [P] : r.push(P), e++;
                                               }
                                               var g = k === e;
-                                              if (D = D || g, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                              if (D = D || g, D) e = F, r !== null && (F ? r.length = F : r = null);
                                               else {
                                                 const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf", keyword: "anyOf", params: {} };
-                                                return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                                return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
                                               }
-                                              var j = J === e;
+                                              var j = W === e;
                                             } else var j = true;
                                             if (j) {
-                                              if (o.crossTop1 !== void 0) {
-                                                let f = o.crossTop1;
-                                                const J = e, V = e;
+                                              if (p.crossTop1 !== void 0) {
+                                                let m = p.crossTop1;
+                                                const W = e, F = e;
                                                 let D = false;
-                                                const _ = e;
-                                                if (e === _) if (typeof f == "number" && isFinite(f)) {
-                                                  if (f > 1 || isNaN(f)) {
+                                                const O = e;
+                                                if (e === O) if (typeof m == "number" && isFinite(m)) {
+                                                  if (m > 1 || isNaN(m)) {
                                                     const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                                                     r === null ? r = [P] : r.push(P), e++;
-                                                  } else if (f < 0 || isNaN(f)) {
+                                                  } else if (m < 0 || isNaN(m)) {
                                                     const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                                                     r === null ? r = [P] : r.push(P), e++;
                                                   }
@@ -48359,29 +48468,29 @@ function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/type", keyword: "type", params: { type: "number" } };
                                                   r === null ? r = [P] : r.push(P), e++;
                                                 }
-                                                var ve = _ === e;
-                                                D = D || ve;
+                                                var Pe = O === e;
+                                                D = D || Pe;
                                                 const k = e;
-                                                if (f !== null) {
+                                                if (m !== null) {
                                                   const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                                   r === null ? r = [P] : r.push(P), e++;
                                                 }
-                                                var ve = k === e;
-                                                if (D = D || ve, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                                var Pe = k === e;
+                                                if (D = D || Pe, D) e = F, r !== null && (F ? r.length = F : r = null);
                                                 else {
                                                   const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf", keyword: "anyOf", params: {} };
-                                                  return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                                  return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
                                                 }
-                                                var j = J === e;
+                                                var j = W === e;
                                               } else var j = true;
                                               if (j) {
-                                                if (o.meanInterCentroidDistance !== void 0) {
-                                                  let f = o.meanInterCentroidDistance;
-                                                  const J = e, V = e;
+                                                if (p.meanInterCentroidDistance !== void 0) {
+                                                  let m = p.meanInterCentroidDistance;
+                                                  const W = e, F = e;
                                                   let D = false;
-                                                  const _ = e;
-                                                  if (e === _) if (typeof f == "number" && isFinite(f)) {
-                                                    if (f < 0 || isNaN(f)) {
+                                                  const O = e;
+                                                  if (e === O) if (typeof m == "number" && isFinite(m)) {
+                                                    if (m < 0 || isNaN(m)) {
                                                       const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                                                       r === null ? r = [P] : r.push(P), e++;
                                                     }
@@ -48389,26 +48498,26 @@ function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/type", keyword: "type", params: { type: "number" } };
                                                     r === null ? r = [P] : r.push(P), e++;
                                                   }
-                                                  var fe = _ === e;
-                                                  D = D || fe;
+                                                  var ye = O === e;
+                                                  D = D || ye;
                                                   const k = e;
-                                                  if (f !== null) {
+                                                  if (m !== null) {
                                                     const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                                     r === null ? r = [P] : r.push(P), e++;
                                                   }
-                                                  var fe = k === e;
-                                                  if (D = D || fe, D) e = V, r !== null && (V ? r.length = V : r = null);
+                                                  var ye = k === e;
+                                                  if (D = D || ye, D) e = F, r !== null && (F ? r.length = F : r = null);
                                                   else {
                                                     const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [P] : r.push(P), e++, H.errors = r, false;
+                                                    return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
                                                   }
-                                                  var j = J === e;
+                                                  var j = W === e;
                                                 } else var j = true;
-                                                if (j) if (o.interCentroidChange !== void 0) {
-                                                  let f = o.interCentroidChange;
-                                                  const J = e;
-                                                  if (!(typeof f == "number" && isFinite(f)) && f !== null) return H.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Fe.properties.metrics.properties.interCentroidChange.type } }], false;
-                                                  var j = J === e;
+                                                if (j) if (p.interCentroidChange !== void 0) {
+                                                  let m = p.interCentroidChange;
+                                                  const W = e;
+                                                  if (!(typeof m == "number" && isFinite(m)) && m !== null) return G.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Fe.properties.metrics.properties.interCentroidChange.type } }], false;
+                                                  var j = W === e;
                                                 } else var j = true;
                                               }
                                             }
@@ -48416,141 +48525,141 @@ function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                         }
                                       }
                                     }
-                                  } else return H.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                                  var d = L === e;
+                                  } else return G.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                                  var d = B === e;
                                 } else var d = true;
                                 if (d) if (s.driftBudget !== void 0) {
-                                  let o = s.driftBudget;
-                                  const L = e, Be = e;
-                                  let Z = false;
+                                  let p = s.driftBudget;
+                                  const B = e, Me = e;
+                                  let K = false;
                                   const pe = e;
-                                  if (o !== null) {
-                                    const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                    r === null ? r = [V] : r.push(V), e++;
+                                  if (p !== null) {
+                                    const F = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                    r === null ? r = [F] : r.push(F), e++;
                                   }
-                                  var Pe = pe === e;
-                                  Z = Z || Pe;
-                                  const f = e;
-                                  if (e === f) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                    let V;
-                                    if (o.anchor === void 0 && (V = "anchor") || o.knnOverlap === void 0 && (V = "knnOverlap") || o.cka === void 0 && (V = "cka") || o.status === void 0 && (V = "status")) {
-                                      const D = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: V } };
+                                  var we = pe === e;
+                                  K = K || we;
+                                  const m = e;
+                                  if (e === m) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                    let F;
+                                    if (p.anchor === void 0 && (F = "anchor") || p.knnOverlap === void 0 && (F = "knnOverlap") || p.cka === void 0 && (F = "cka") || p.status === void 0 && (F = "status")) {
+                                      const D = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: F } };
                                       r === null ? r = [D] : r.push(D), e++;
                                     } else {
                                       const D = e;
-                                      for (const _ in o) if (!(_ === "anchor" || _ === "knnOverlap" || _ === "cka" || _ === "status")) {
-                                        const k = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } };
+                                      for (const O in p) if (!(O === "anchor" || O === "knnOverlap" || O === "cka" || O === "status")) {
+                                        const k = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } };
                                         r === null ? r = [k] : r.push(k), e++;
                                         break;
                                       }
                                       if (D === e) {
-                                        if (o.anchor !== void 0) {
-                                          let _ = o.anchor;
+                                        if (p.anchor !== void 0) {
+                                          let O = p.anchor;
                                           const k = e;
-                                          if (e === k) if (typeof _ == "string") {
-                                            if (ae(_) > 255) {
-                                              const G = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
-                                              r === null ? r = [G] : r.push(G), e++;
-                                            } else if (!pr.test(_)) {
-                                              const G = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
-                                              r === null ? r = [G] : r.push(G), e++;
+                                          if (e === k) if (typeof O == "string") {
+                                            if (ae(O) > 255) {
+                                              const J = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
+                                              r === null ? r = [J] : r.push(J), e++;
+                                            } else if (!tr.test(O)) {
+                                              const J = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
+                                              r === null ? r = [J] : r.push(J), e++;
                                             }
                                           } else {
-                                            const G = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
-                                            r === null ? r = [G] : r.push(G), e++;
+                                            const J = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [J] : r.push(J), e++;
                                           }
-                                          var W = k === e;
-                                        } else var W = true;
-                                        if (W) {
-                                          if (o.knnOverlap !== void 0) {
-                                            let _ = o.knnOverlap;
-                                            const k = e, G = e;
+                                          var X = k === e;
+                                        } else var X = true;
+                                        if (X) {
+                                          if (p.knnOverlap !== void 0) {
+                                            let O = p.knnOverlap;
+                                            const k = e, J = e;
                                             let P = false;
                                             const Y = e;
-                                            if (e === Y) if (typeof _ == "number" && isFinite(_)) {
-                                              if (_ > 1 || isNaN(_)) {
-                                                const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                                r === null ? r = [S] : r.push(S), e++;
-                                              } else if (_ < 0 || isNaN(_)) {
-                                                const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                r === null ? r = [S] : r.push(S), e++;
+                                            if (e === Y) if (typeof O == "number" && isFinite(O)) {
+                                              if (O > 1 || isNaN(O)) {
+                                                const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                r === null ? r = [E] : r.push(E), e++;
+                                              } else if (O < 0 || isNaN(O)) {
+                                                const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                r === null ? r = [E] : r.push(E), e++;
                                               }
                                             } else {
-                                              const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                              r === null ? r = [S] : r.push(S), e++;
+                                              const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                              r === null ? r = [E] : r.push(E), e++;
                                             }
-                                            var U = Y === e;
-                                            P = P || U;
-                                            const be = e;
-                                            if (_ !== null) {
-                                              const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [S] : r.push(S), e++;
+                                            var Q = Y === e;
+                                            P = P || Q;
+                                            const Oe = e;
+                                            if (O !== null) {
+                                              const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [E] : r.push(E), e++;
                                             }
-                                            var U = be === e;
-                                            if (P = P || U, P) e = G, r !== null && (G ? r.length = G : r = null);
+                                            var Q = Oe === e;
+                                            if (P = P || Q, P) e = J, r !== null && (J ? r.length = J : r = null);
                                             else {
-                                              const S = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [S] : r.push(S), e++;
+                                              const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [E] : r.push(E), e++;
                                             }
-                                            var W = k === e;
-                                          } else var W = true;
-                                          if (W) {
-                                            if (o.cka !== void 0) {
-                                              let _ = o.cka;
-                                              const k = e, G = e;
+                                            var X = k === e;
+                                          } else var X = true;
+                                          if (X) {
+                                            if (p.cka !== void 0) {
+                                              let O = p.cka;
+                                              const k = e, J = e;
                                               let P = false;
                                               const Y = e;
-                                              if (e === Y) if (typeof _ == "number" && isFinite(_)) {
-                                                if (_ > 1.000001 || isNaN(_)) {
-                                                  const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
-                                                  r === null ? r = [S] : r.push(S), e++;
-                                                } else if (_ < -1e-6 || isNaN(_)) {
-                                                  const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
-                                                  r === null ? r = [S] : r.push(S), e++;
+                                              if (e === Y) if (typeof O == "number" && isFinite(O)) {
+                                                if (O > 1.000001 || isNaN(O)) {
+                                                  const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                  r === null ? r = [E] : r.push(E), e++;
+                                                } else if (O < -1e-6 || isNaN(O)) {
+                                                  const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
+                                                  r === null ? r = [E] : r.push(E), e++;
                                                 }
                                               } else {
-                                                const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                r === null ? r = [S] : r.push(S), e++;
+                                                const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [E] : r.push(E), e++;
                                               }
                                               var le = Y === e;
                                               P = P || le;
-                                              const be = e;
-                                              if (_ !== null) {
-                                                const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                r === null ? r = [S] : r.push(S), e++;
+                                              const Oe = e;
+                                              if (O !== null) {
+                                                const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                r === null ? r = [E] : r.push(E), e++;
                                               }
-                                              var le = be === e;
-                                              if (P = P || le, P) e = G, r !== null && (G ? r.length = G : r = null);
+                                              var le = Oe === e;
+                                              if (P = P || le, P) e = J, r !== null && (J ? r.length = J : r = null);
                                               else {
-                                                const S = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf", keyword: "anyOf", params: {} };
-                                                r === null ? r = [S] : r.push(S), e++;
+                                                const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf", keyword: "anyOf", params: {} };
+                                                r === null ? r = [E] : r.push(E), e++;
                                               }
-                                              var W = k === e;
-                                            } else var W = true;
-                                            if (W) if (o.status !== void 0) {
-                                              let _ = o.status;
+                                              var X = k === e;
+                                            } else var X = true;
+                                            if (X) if (p.status !== void 0) {
+                                              let O = p.status;
                                               const k = e;
-                                              if (!(_ === "pass" || _ === "fail")) {
+                                              if (!(O === "pass" || O === "fail")) {
                                                 const P = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Fe.properties.driftBudget.anyOf[1].properties.status.enum } };
                                                 r === null ? r = [P] : r.push(P), e++;
                                               }
-                                              var W = k === e;
-                                            } else var W = true;
+                                              var X = k === e;
+                                            } else var X = true;
                                           }
                                         }
                                       }
                                     }
                                   } else {
-                                    const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                    r === null ? r = [V] : r.push(V), e++;
+                                    const F = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                    r === null ? r = [F] : r.push(F), e++;
                                   }
-                                  var Pe = f === e;
-                                  if (Z = Z || Pe, Z) e = Be, r !== null && (Be ? r.length = Be : r = null);
+                                  var we = m === e;
+                                  if (K = K || we, K) e = Me, r !== null && (Me ? r.length = Me : r = null);
                                   else {
-                                    const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
-                                    return r === null ? r = [V] : r.push(V), e++, H.errors = r, false;
+                                    const F = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
+                                    return r === null ? r = [F] : r.push(F), e++, G.errors = r, false;
                                   }
-                                  var d = L === e;
+                                  var d = B === e;
                                 } else var d = true;
                               }
                             }
@@ -48566,10 +48675,10 @@ function H(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
         }
       }
     }
-  } else return H.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return H.errors = r, e === 0;
+  } else return G.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return G.errors = r, e === 0;
 }
-H.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+G.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 // src/report/validate-json.ts
 import { statSync as statSync2, readFileSync as readFileSync4 } from "node:fs";
@@ -48640,7 +48749,7 @@ function parseValidatedJson(text, file, validate, what) {
 
 // src/report/load-report.ts
 function loadReport(path, file) {
-  return readValidatedJson(path, file, Ar, "an embedding-gate JSON report");
+  return readValidatedJson(path, file, Vr, "an embedding-gate JSON report");
 }
 
 // src/shard/partial-report.ts
@@ -48671,7 +48780,7 @@ function buildPartialReport(result) {
 function loadPartialReports(files, what, paths) {
   return files.map((file) => {
     const path = resolveInputFile(file, what, paths);
-    return { file, partial: readValidatedJson(path, file, Er, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
+    return { file, partial: readValidatedJson(path, file, Ur, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
   });
 }
 function mergePartialReports(partials) {
@@ -48860,7 +48969,8 @@ function renderMarkdown(report, options2 = {}) {
   const byName = new Set(verdict.checks.map((check) => check.metric));
   if (!byName.has("knnOverlapMean")) out.push(markdown`| kNN overlap@${metrics.knnOverlap.k} (mean) | ${formatMetric(metrics.knnOverlap.mean)} | | | |`);
   if (!byName.has("ckaLinear")) out.push(markdown`| linear CKA | ${formatMetric(metrics.cka.linear)} | | | |`);
-  for (const breach of verdict.breaches.filter((b) => !byName.has(b.metric))) {
+  out.push(...driftBudgetRows(report));
+  for (const breach of verdict.breaches.filter((b) => !byName.has(b.metric) && !b.metric.startsWith("driftBudget"))) {
     out.push(markdown`| ${cut(breach.metric, 40)} | ${cut(String(breach.value), 40)} | | | ${icon(breach.level)} |`);
   }
   out.push(blank);
@@ -48893,6 +49003,13 @@ function renderMarkdown(report, options2 = {}) {
   }
   return `${joinMarkdown(out, "\n").toString()}
 `;
+}
+function driftBudgetRows(report) {
+  const budget = report.driftBudget;
+  if (!budget) return [];
+  if (budget.status === "reset") return [markdown`| drift budget since ${cut(budget.anchor, 60)} | reset: a new major line | | | ➖ |`];
+  const row = (label, value, floor) => floor === null ? [] : [markdown`| drift budget since ${cut(budget.anchor, 60)}: ${label} | ${formatMetric(value)} | | ≥ ${formatMetric(floor)} | ${icon(value !== null && value < floor ? "fail" : value === null ? "skipped" : "pass")} |`];
+  return [...row("kNN overlap", budget.knnOverlap, budget.minKnnOverlap), ...row("linear CKA", budget.cka, budget.minCka)];
 }
 function allMetricsTable(report) {
   const { metrics, alignment } = report;
@@ -49018,6 +49135,12 @@ function renderText(report) {
   if (verdict.breaches.length === 0) push("  all limits met");
   for (const breach of verdict.breaches) push(line`  ${breach.level === "fail" ? "\u2717 fail" : "! warn"}  ${bounded(breach.message, 240)}`);
   for (const skip of verdict.skipped) push(line`  - not checked: ${skip.metric} (${bounded(skip.reason, 160)})`);
+  const budget = report.driftBudget;
+  if (budget) {
+    push(
+      budget.status === "reset" ? line`  Drift budget since ${bounded(budget.anchor, 60)}: reset (${bounded(budget.reason ?? "a new major line", 160)})` : line`  Drift budget since ${bounded(budget.anchor, 60)}: ${budget.status}, kNN overlap ${formatMetric(budget.knnOverlap)}${budget.minKnnOverlap === null ? "" : line` (floor ${formatMetric(budget.minKnnOverlap)})`}, linear CKA ${formatMetric(budget.cka)}${budget.minCka === null ? "" : line` (floor ${formatMetric(budget.minCka)})`}`
+    );
+  }
   if (knn.worst.length > 0) {
     push();
     push(line`Items that lost the most neighbours (lowest kNN overlap, worst ${knn.worst.length})`);
@@ -49285,13 +49408,20 @@ function bumpSection(report) {
 <tr><th>declared</th><td>${bump.declared ?? "nothing"}${bump.declaredSource ? ` (${bump.declaredSource})` : null}${bump.underDeclared ? html` <strong class="fail">under-declared</strong>` : null}</td></tr>
 </tbody></table><ul>${bump.reasons.map((reason) => html`<li>${reason}</li>`)}${bump.limitations.map((limitation) => html`<li class="muted">${limitation}</li>`)}</ul></section>`;
 }
+function budgetRows(report) {
+  const budget = report.driftBudget;
+  if (!budget) return [];
+  if (budget.status === "reset") return [html`<tr data-check="drift-budget"><td>drift budget since ${budget.anchor}</td><td colspan="3">${budget.reason ?? "reset"}</td><td>reset</td></tr>`];
+  const row = (label, value, floor) => floor === null ? [] : [html`<tr data-check="drift-budget"><td>drift budget since ${budget.anchor}: ${label}</td><td class="num">${formatMetric(value)}</td><td class="num">—</td><td class="num">≥ ${formatMetric(floor)}</td><td>${value === null ? "skipped" : value < floor ? "fail" : "pass"}</td></tr>`];
+  return [...row("kNN overlap", budget.knnOverlap, budget.minKnnOverlap), ...row("linear CKA", budget.cka, budget.minCka)];
+}
 function checksSection(report) {
   const { verdict } = report;
   const limit = (direction, value) => value === null ? "\u2014" : `${direction === "min" ? "\u2265" : "\u2264"} ${formatMetric(value)}`;
   const rows = verdict.checks.map(
     (check) => html`<tr><td>${check.label}</td><td class="num">${formatMetric(check.value)}${check.interval ? ` (95% CI ${formatMetric(check.interval[0])}\u2013${formatMetric(check.interval[1])})` : null}</td><td class="num">${limit(check.direction, check.warn)}</td><td class="num">${limit(check.direction, check.fail)}</td><td>${check.status}</td></tr>`
   );
-  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
+  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}${budgetRows(report)}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
 }
 function highlightedPoints(report) {
   const worstIds = new Set(report.metrics.knnOverlap.worst.map((item) => item.id));
@@ -49421,7 +49551,7 @@ function parseHistory(text, file) {
   const records = [];
   text.split("\n").forEach((line2, index) => {
     if (line2.trim() === "") return;
-    records.push(parseValidatedJson(line2, `${file} line ${index + 1}`, Qr, "an embedding-gate history record"));
+    records.push(parseValidatedJson(line2, `${file} line ${index + 1}`, Gr, "an embedding-gate history record"));
   });
   return records;
 }

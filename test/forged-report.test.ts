@@ -45,7 +45,6 @@ function expectInertMarkdown(markdown: string, where: string): void {
 }
 
 /** The report the README's example writes, as JSON text. */
-let reportText = '';
 let reportJson: any;
 beforeAll(() => {
   const dir = tempDir();
@@ -58,8 +57,11 @@ beforeAll(() => {
     '--format', 'json', '--output', join(dir, 'report.json'),
   ], dir);
   expect(run.code).toBe(1); // the broken example fails: breaches, checks and skipped lists are all filled
-  reportText = readFileSync(join(dir, 'report.json'), 'utf8');
-  reportJson = JSON.parse(reportText);
+  // A release-aware run adds a drift budget and its breach: forged like every other field.
+  reportJson = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  reportJson.driftBudget = { anchor: 'embeddings-v1.0.0', anchorVersion: '1.0.0', knnOverlap: 0.4, cka: 0.9, minKnnOverlap: 0.5, minCka: 0.8, status: 'fail', reason: null };
+  reportJson.verdict.breaches.push({ metric: 'driftBudgetKnnOverlap', value: 0.4, limit: 0.5, level: 'fail', message: 'drift budget: kNN overlap 0.4000 against embeddings-v1.0.0 is below 0.5' });
+  expect(validateReport(reportJson)).toBe(true);
 });
 
 /** Every leaf of a JSON value with its path (arrays by index). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyDriftBudget } from '../src/release/drift-budget.js';
 import { decideRelease, type ReleaseFacts } from '../src/release/release-decision.js';
 import { manifestsForRelease } from '../src/release/release-manifests.js';
 import { withManifestVersion } from '../src/release/manifest-version.js';
@@ -86,5 +87,29 @@ describe('writing the version into a manifest', () => {
     expect(JSON.parse(out)).toEqual(JSON.parse('{"__proto__": {"polluted": true}, "version": "1.0.1"}'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(() => withManifestVersion('[1]', 'm.json', '1.0.0')).toThrow(/m\.json: a manifest must be a JSON object/);
+  });
+});
+
+describe('the drift budget', () => {
+  const anchor = { name: 'embeddings-v2.0.0', sha: 'c'.repeat(40), version: '2.0.0' };
+  const metrics = (knn: number | null, cka: number | null) => ({ knnOverlap: { mean: knn }, cka: { linear: cka } }) as unknown as Report['metrics'];
+  const passing = () => ({ ...reportWith('patch'), verdict: { status: 'pass', policyLevel: 'patch', breaches: [], checks: [], skipped: [] } }) as unknown as Report;
+
+  it('a floor reached exactly passes; one below fails the verdict with a breach that says what to do', () => {
+    const atFloor = applyDriftBudget(passing(), anchor, metrics(0.6, 0.9), { minKnnOverlap: 0.6, minCka: null });
+    expect(atFloor.driftBudget).toMatchObject({ status: 'pass', knnOverlap: 0.6, cka: 0.9 });
+    expect(atFloor.verdict.status).toBe('pass');
+    const below = applyDriftBudget(passing(), anchor, metrics(0.6 - 1e-12, 0.7), { minKnnOverlap: 0.6, minCka: 0.8 });
+    expect(below.driftBudget?.status).toBe('fail');
+    expect(below.verdict.status).toBe('fail');
+    expect(below.verdict.breaches.map((b) => b.metric)).toEqual(['driftBudgetKnnOverlap', 'driftBudgetCka']);
+    expect(below.verdict.breaches[1]!.message).toMatch(/^drift budget: linear CKA 0\.7000 against embeddings-v2\.0\.0, where the 2\.x line began, is below 0\.8: .*Declare a major version/);
+  });
+
+  it('a value that could not be measured is not checked; a major change resets', () => {
+    expect(applyDriftBudget(passing(), anchor, metrics(0.9, null), { minKnnOverlap: null, minCka: 0.8 }).driftBudget?.status).toBe('pass');
+    const reset = applyDriftBudget(passing(), anchor, null, { minKnnOverlap: 0.5, minCka: null });
+    expect(reset.driftBudget).toMatchObject({ status: 'reset', knnOverlap: null });
+    expect(reset.verdict.status).toBe('pass');
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TOKEN, pullRequestEvent, pushEvent, runActionProcess, type ActionRun } from './action-harness.js';
 import { OUTPUT } from '../src/action/names.js';
 import { FakeGitHub } from './github-api-fake.js';
-import { EXAMPLES, tempDir } from './helpers.js';
+import { EXAMPLES, runCliProcess, tempDir } from './helpers.js';
 
 // Release mode end to end: dist/index.js as the runner runs it, against the OpenAPI-validated fake
 // of the GitHub API (tags, refs, releases, asset upload and download).
@@ -43,7 +43,7 @@ function releaseRun(workspace: string, sha: string, inputs: Record<string, strin
 }
 
 /** Arranges a published release of `tag` whose assets are the example reference set under the given names. */
-function arrangeRelease(tag: string, sha: string, names = { vectors: 'probe.npy', ids: 'probe.ids.txt', manifest: 'model.json' }): void {
+function arrangeRelease(tag: string, sha: string, names = { vectors: 'probe.npy', ids: 'probe.ids.txt', manifest: 'model.json' }, set: 'reference' | 'candidate-major' = 'reference'): void {
   github.tags.push({ name: tag, sha });
   github.releases.push({
     id: 500 + github.releases.length,
@@ -52,8 +52,8 @@ function arrangeRelease(tag: string, sha: string, names = { vectors: 'probe.npy'
     name: tag,
     body: '',
     assets: [
-      { name: names.vectors, file: 'reference.npy' },
-      { name: names.ids, file: 'reference.ids.txt' },
+      { name: names.vectors, file: `${set}.npy` },
+      { name: names.ids, file: `${set}.ids.txt` },
       { name: names.manifest, file: 'reference.manifest.json' },
     ].map((asset, index) => {
       const data = readFileSync(join(EXAMPLES, asset.file));
@@ -101,7 +101,7 @@ describe('release mode', () => {
     const gateRun = await runActionProcess({ inputs: { ...probeInputs, reference: 'release', 'reference-manifest': 'release' }, apiUrl: api, workspace: changed, event: pullRequestEvent() });
     expect(gateRun.stderr).toBe('');
     expect(gateRun.outputs).toMatchObject({ status: 'pass', bump: 'major', 'declared-bump': 'major', 'next-version': '2.0.0' });
-    expect(gateRun.stdout).toMatch(/Reference: the release embeddings-v1\.0\.0 \(1111111\)/);
+    expect(gateRun.stdout).toMatch(/Reference: embeddings-v1\.0\.0 \(1111111\)/);
     expect(gateRun.stdout).toMatch(/Downloaded probe\.npy \(\d+ bytes\) from the release embeddings-v1\.0\.0/);
     const gateReport = JSON.parse(readFileSync(gateRun.outputs['report-path']!, 'utf8'));
     expect(gateReport.reference).toMatchObject({ count: 1797, dim: 64, idSource: 'sidecar probe.ids.txt' });
@@ -264,6 +264,60 @@ describe('drift history', () => {
     expect(gateRun.code).toBe(0);
     expect(gateRun.stdout).toMatch(/::warning::The drift history was not read, so the comment shows no recent releases: embedding-history\.jsonl on the branch embedding-history line 1: not an embedding-gate history record/);
     expect(github.comments.get(2)![0]!.body).not.toMatch(/Recent releases/);
+  });
+});
+
+describe('drift budget', () => {
+  const names = { vectors: 'probe.npy', ids: 'probe.ids.txt', manifest: 'model.json' };
+
+  it('fails a change that passes against the latest release but has drifted too far from the major line’s first release; the figures equal a direct comparison', async () => {
+    // 1.0.0 opened the line; 1.1.0 moved far from it; the candidate equals 1.1.0, so each step alone passes.
+    arrangeRelease('embeddings-v1.0.0', OTHER, names, 'reference');
+    arrangeRelease('embeddings-v1.1.0', OTHER.replace(/9/g, '8'), names, 'candidate-major');
+    const workspace = workspaceWith('candidate-major', 'reference');
+    const run = await runActionProcess({
+      inputs: { ...probeInputs, reference: 'release', 'reference-manifest': 'release', 'drift-budget-min-knn-overlap': '0.9', 'drift-budget-min-cka': '0.5', comment: 'always' },
+      apiUrl: api,
+      workspace,
+      event: pullRequestEvent(),
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Drift budget: measuring the candidate against embeddings-v1\.0\.0, where the current major line began/);
+    const report = JSON.parse(readFileSync(run.outputs['report-path']!, 'utf8'));
+    expect(report.bump.final).toBe('none');
+    expect(report.metrics.knnOverlap.mean).toBe(1);
+    expect(report.driftBudget).toMatchObject({ anchor: 'embeddings-v1.0.0', anchorVersion: '1.0.0', status: 'fail', minKnnOverlap: 0.9, minCka: 0.5 });
+    expect(report.verdict.status).toBe('fail');
+    expect(report.verdict.breaches.map((b: { metric: string }) => b.metric)).toEqual(['driftBudgetKnnOverlap']);
+    // The same comparison made directly with the CLI gives the budget's figures.
+    const direct = runCliProcess(['compare', '--reference', join(EXAMPLES, 'reference.npy'), '--candidate', join(EXAMPLES, 'candidate-major.npy'), '--format', 'json'], workspace);
+    const directReport = JSON.parse(direct.stdout);
+    expect(report.driftBudget.knnOverlap).toBe(directReport.metrics.knnOverlap.mean);
+    expect(report.driftBudget.cka).toBe(directReport.metrics.cka.linear);
+    expect(run.stdout).toMatch(/::error::embedding-gate: FAIL — drift budget: kNN overlap 0\.\d{4} against embeddings-v1\.0\.0, where the 1\.x line began, is below 0\.9/);
+    const comment = github.comments.get(2)![0]!.body;
+    expect(comment).toMatch(/\| drift budget since embeddings-v1\.0\.0: kNN overlap \| 0\.\d{4} \| \| ≥ 0\.9000 \| ❌ \|/);
+    expect(comment).toMatch(/\| drift budget since embeddings-v1\.0\.0: linear CKA \| 0\.\d{4} \| \| ≥ 0\.5000 \| ✅ \|/);
+  });
+
+  it('a major change resets the budget; when the latest release opened the line the comparison itself is the budget', async () => {
+    arrangeRelease('embeddings-v1.0.0', OTHER, names, 'reference');
+    arrangeRelease('embeddings-v1.1.0', OTHER.replace(/9/g, '8'), names, 'reference');
+    const major = await releaseRun(workspaceWith('candidate-major'), SHA_2, { 'drift-budget-min-knn-overlap': '0.99' });
+    expect(major.code).toBe(0);
+    expect(major.stdout).toMatch(/Drift budget: reset, this major change opens a new line/);
+    expect(major.outputs).toMatchObject({ bump: 'major', tag: 'embeddings-v2.0.0', status: 'pass' });
+
+    github.releases.length = 0;
+    github.tags = [];
+    arrangeRelease('embeddings-v2.0.0', OTHER, names, 'reference');
+    const same = await releaseRun(workspaceWith('candidate-noise', 'reference'), SHA_2, { 'drift-budget-min-knn-overlap': '0.5', 'equivalence-tolerance': '0' });
+    expect(same.stderr).toBe('');
+    expect(same.stdout).toMatch(/Drift budget: embeddings-v2\.0\.0 opened the 2\.0\.0 line, so the comparison above is the cumulative drift/);
+    const report = JSON.parse(readFileSync(same.outputs['report-path']!, 'utf8'));
+    expect(report.driftBudget).toMatchObject({ status: 'pass', knnOverlap: report.metrics.knnOverlap.mean });
+    expect(same.outputs).toMatchObject({ tag: 'embeddings-v2.0.1', bump: 'patch' });
   });
 });
 

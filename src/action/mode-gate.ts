@@ -3,7 +3,10 @@ import { parseManifest, type Manifest } from '../classify/manifest.js';
 import { compareDetailed } from '../compare.js';
 import { InputError } from '../core/errors.js';
 import { buildPartialReport } from '../shard/partial-report.js';
-import { historyRecord } from '../history/history-record.js';
+import { budgetOf, historyRecord } from '../history/history-record.js';
+import { hasDriftBudget } from '../release/drift-budget.js';
+import type { ReleaseTag } from '../release/release-tags.js';
+import { withDriftBudget } from './drift-budget-run.js';
 import { actionLogger } from './action-logger.js';
 import { recentReleases, recordRun, repositoryUrl } from './history-run.js';
 import { skippedSummary } from './comment.js';
@@ -37,15 +40,18 @@ export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: G
   }
 
   let settings = inputs.compare;
-  let base: string | null = null;
-  if (inputs.releaseSource.reference) {
+  let latest: ReleaseTag | null = null;
+  let releases: readonly ReleaseTag[] = [];
+  if (inputs.releaseSource.reference || hasDriftBudget(inputs.driftBudget)) {
     const source = inputs.releaseSource;
-    settings = await withGitHub('download the released reference', async () => {
-      const latest = latestRelease(await listEmbeddingTags(github, source.tagPrefix), source.tagPrefix);
-      runtime.info(`Reference: the release ${latest.name} (${latest.sha.slice(0, 7)}).`);
-      base = latest.name;
-      return downloadReleasedReference(settings, source, latest, github, runtime);
-    });
+    const tags = await withGitHub('list the embedding releases', () => listEmbeddingTags(github, source.tagPrefix));
+    releases = tags.releases;
+    latest = latestRelease(tags, source.tagPrefix, source.reference ? undefined : 'a drift budget is set');
+    runtime.info(`${source.reference ? 'Reference' : 'Latest release'}: ${latest.name} (${latest.sha.slice(0, 7)}).`);
+    if (source.reference) {
+      const from = latest;
+      settings = await withGitHub('download the released reference', () => downloadReleasedReference(settings, source, from, github, runtime));
+    }
   }
   const referenceManifest = await baseManifest({ ...inputs, compare: settings }, runtime, github, pr);
   const result = await compareDetailed(settings, actionLogger(runtime), { referenceManifest, nameOf: inputName });
@@ -56,10 +62,10 @@ export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: G
     await runtime.writeSummary(`embedding-gate: query shard ${partial.shard.index}/${partial.shard.count} computed ${partial.items.shared.length} of ${partial.totalQueries} queries; partial report \`${path}\` (merge it with mode: merge).\n`);
     return;
   }
-  const report = result.report;
+  const report = latest === null ? result.report : await withDriftBudget(result.report, inputs, settings, releases, latest, runtime, github);
   await publish(report, inputs, runtime, github, pr, await recentReleases(inputs, runtime, github));
-  const facts = { kind: 'gate' as const, date: new Date(), version: report.bump.nextVersion, tag: null, base, bump: report.bump.final };
-  await recordRun(inputs, runtime, github, historyRecord({ ...facts, commit: pr?.headSha ?? (runtime.env.sha || null), repositoryUrl: repositoryUrl(runtime), pullRequest: pr?.number ?? null }, report));
+  const facts = { kind: 'gate' as const, date: new Date(), version: report.bump.nextVersion, tag: null, base: latest?.name ?? null, bump: report.bump.final };
+  await recordRun(inputs, runtime, github, historyRecord({ ...facts, commit: pr?.headSha ?? (runtime.env.sha || null), repositoryUrl: repositoryUrl(runtime), pullRequest: pr?.number ?? null }, report, budgetOf(report)));
 }
 
 /** Reads the reference manifest from the PR's base commit when asked and not given as a file. */

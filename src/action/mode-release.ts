@@ -13,8 +13,10 @@ import { manifestsForRelease } from '../release/release-manifests.js';
 import { embeddingTags, type ReleaseTag } from '../release/release-tags.js';
 import { withManifestVersion } from '../release/manifest-version.js';
 import type { Report } from '../report/report.js';
-import { historyRecord } from '../history/history-record.js';
+import { budgetOf, historyRecord } from '../history/history-record.js';
+import type { Settings } from '../settings.js';
 import { actionLogger } from './action-logger.js';
+import { withDriftBudget } from './drift-budget-run.js';
 import { recordRun, repositoryUrl } from './history-run.js';
 import { withGitHub, type GateGitHub } from './github-client.js';
 import { inputName, type ReleaseInputs } from './inputs.js';
@@ -42,7 +44,8 @@ export async function release(inputs: ReleaseInputs, runtime: ActionRuntime, git
   );
   const tagsAtCommit = tags.releases.filter((tag) => tag.sha === sha);
   const base = tags.releases.find((tag) => tag.sha !== sha) ?? null;
-  const report = base === null ? null : await compareWithRelease(inputs, base, runtime, github);
+  const compared = base === null ? null : await compareWithRelease(inputs, base, runtime, github);
+  const report = compared === null || base === null ? null : await withDriftBudget(compared.report, inputs, compared.settings, tags.releases.filter((tag) => tag.sha !== sha), base, runtime, github);
   const decision = decideRelease({ report, base, tagsAtCommit, allTags, prefix, initialVersion: inputs.release.initialVersion, sha });
   runtime.info(`Release: ${decision.reason}.`);
 
@@ -71,7 +74,7 @@ export async function release(inputs: ReleaseInputs, runtime: ActionRuntime, git
     if (inputs.release.writeVersion) writeCandidateVersion(inputs, decision.version, runtime);
     if (outcome.released) {
       const facts = { kind: 'release' as const, date: new Date(), version: decision.version, tag: decision.tag, commit: sha, repositoryUrl: repositoryUrl(runtime), pullRequest: null, base: base?.name ?? null, bump: decision.bump, items: firstSet?.count ?? null };
-      await recordRun(inputs, runtime, github, historyRecord(facts, report));
+      await recordRun(inputs, runtime, github, historyRecord(facts, report, budgetOf(report)));
     }
   }
   runtime.setOutput(OUTPUT.released, String(outcome.released));
@@ -83,7 +86,7 @@ export async function release(inputs: ReleaseInputs, runtime: ActionRuntime, git
 }
 
 /** Compares the merged candidate with the base release (its assets, or the reference path given), versions taken from the tags. */
-async function compareWithRelease(inputs: ReleaseInputs, base: ReleaseTag, runtime: ActionRuntime, github: GateGitHub): Promise<Report> {
+async function compareWithRelease(inputs: ReleaseInputs, base: ReleaseTag, runtime: ActionRuntime, github: GateGitHub): Promise<{ report: Report; settings: Settings }> {
   let settings = inputs.compare;
   if (inputs.releaseSource.reference) {
     settings = await withGitHub(`download the reference from ${base.name}`, () => downloadReleasedReference(settings, inputs.releaseSource, base, github, runtime));
@@ -94,7 +97,7 @@ async function compareWithRelease(inputs: ReleaseInputs, base: ReleaseTag, runti
     base.version,
   );
   const result = await compareDetailed(settings, actionLogger(runtime), { referenceManifest: manifests.reference, candidateManifest: manifests.candidate, nameOf: inputName });
-  return result.report;
+  return { report: result.report, settings };
 }
 
 /** Reads the first release's candidate, so a release never carries a file the gate cannot read. */

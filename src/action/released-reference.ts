@@ -19,9 +19,9 @@ export async function listEmbeddingTags(github: GateGitHub, prefix: string): Pro
 }
 
 /** The newest stable embedding release, or an error that says how to make the first one. */
-export function latestRelease(tags: EmbeddingTags, prefix: string): ReleaseTag {
+export function latestRelease(tags: EmbeddingTags, prefix: string, why = `${inputName(INPUT.reference)} is release`): ReleaseTag {
   const latest = tags.releases[0];
-  if (!latest) throw new InputError(`${inputName(INPUT.reference)} is release, but the repository has no embedding release yet (no tag ${prefix}<version>). ${FIRST_RELEASE_ADVICE}`);
+  if (!latest) throw new InputError(`${why}, but the repository has no embedding release yet (no tag ${prefix}<version>). ${FIRST_RELEASE_ADVICE}`);
   return latest;
 }
 

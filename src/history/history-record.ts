@@ -81,3 +81,10 @@ export function historyRecord(facts: RunFacts, report: Report | null, budget: Hi
     driftBudget: budget,
   };
 }
+
+/** A report's drift budget as the history keeps it; none when no budget was set or it was reset. */
+export function budgetOf(report: Report | null): HistoryBudget | null {
+  const budget = report?.driftBudget;
+  if (!budget || budget.status === 'reset') return null;
+  return { anchor: budget.anchor, knnOverlap: budget.knnOverlap, cka: budget.cka, status: budget.status };
+}

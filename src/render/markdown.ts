@@ -61,7 +61,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const byName = new Set(verdict.checks.map((check) => check.metric));
   if (!byName.has('knnOverlapMean')) out.push(md`| kNN overlap@${metrics.knnOverlap.k} (mean) | ${formatMetric(metrics.knnOverlap.mean)} | | | |`);
   if (!byName.has('ckaLinear')) out.push(md`| linear CKA | ${formatMetric(metrics.cka.linear)} | | | |`);
-  for (const breach of verdict.breaches.filter((b) => !byName.has(b.metric))) {
+  out.push(...driftBudgetRows(report));
+  for (const breach of verdict.breaches.filter((b) => !byName.has(b.metric) && !b.metric.startsWith('driftBudget'))) {
     out.push(md`| ${cut(breach.metric, 40)} | ${cut(String(breach.value), 40)} | | | ${icon(breach.level)} |`);
   }
   out.push(blank);
@@ -95,6 +96,16 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push(blank);
   }
   return `${joinMarkdown(out, '\n').toString()}\n`;
+}
+
+/** The drift budget's rows of the checks table: each floor against the major line's first release. */
+function driftBudgetRows(report: Report): Markdown[] {
+  const budget = report.driftBudget;
+  if (!budget) return [];
+  if (budget.status === 'reset') return [md`| drift budget since ${cut(budget.anchor, 60)} | reset: a new major line | | | ➖ |`];
+  const row = (label: string, value: number | null, floor: number | null) =>
+    floor === null ? [] : [md`| drift budget since ${cut(budget.anchor, 60)}: ${label} | ${formatMetric(value)} | | ≥ ${formatMetric(floor)} | ${icon(value !== null && value < floor ? 'fail' : value === null ? 'skipped' : 'pass')} |`];
+  return [...row('kNN overlap', budget.knnOverlap, budget.minKnnOverlap), ...row('linear CKA', budget.cka, budget.minCka)];
 }
 
 function allMetricsTable(report: Report): Markdown[] {

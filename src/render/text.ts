@@ -86,6 +86,14 @@ export function renderText(report: Report): string {
   if (verdict.breaches.length === 0) push('  all limits met');
   for (const breach of verdict.breaches) push(line`  ${breach.level === 'fail' ? '✗ fail' : '! warn'}  ${bounded(breach.message, 240)}`);
   for (const skip of verdict.skipped) push(line`  - not checked: ${skip.metric} (${bounded(skip.reason, 160)})`);
+  const budget = report.driftBudget;
+  if (budget) {
+    push(
+      budget.status === 'reset'
+        ? line`  Drift budget since ${bounded(budget.anchor, 60)}: reset (${bounded(budget.reason ?? 'a new major line', 160)})`
+        : line`  Drift budget since ${bounded(budget.anchor, 60)}: ${budget.status}, kNN overlap ${formatMetric(budget.knnOverlap)}${budget.minKnnOverlap === null ? '' : line` (floor ${formatMetric(budget.minKnnOverlap)})`}, linear CKA ${formatMetric(budget.cka)}${budget.minCka === null ? '' : line` (floor ${formatMetric(budget.minCka)})`}`,
+    );
+  }
   if (knn.worst.length > 0) {
     push();
     push(line`Items that lost the most neighbours (lowest kNN overlap, worst ${knn.worst.length})`);

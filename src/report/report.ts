@@ -39,5 +39,21 @@ export interface Report {
   /** UMAP maps for the HTML report, or `null` when not asked for (--html, html-report). */
   readonly maps: ReportMaps | null;
   readonly bump: BumpClassification;
+  /** The cumulative drift since the major line's first release, when a drift budget is set (release-aware runs only). */
+  readonly driftBudget?: DriftBudgetSummary | null;
   readonly verdict: Verdict;
+}
+
+/** The drift budget: the candidate measured against the release that opened the current major line. */
+export interface DriftBudgetSummary {
+  /** That release's tag and version. */
+  readonly anchor: string;
+  readonly anchorVersion: string;
+  readonly knnOverlap: number | null;
+  readonly cka: number | null;
+  readonly minKnnOverlap: number | null;
+  readonly minCka: number | null;
+  /** reset: this change opens a new major line, so the budget starts again. */
+  readonly status: 'pass' | 'fail' | 'reset';
+  readonly reason: string | null;
 }

@@ -65,6 +65,16 @@ function bumpSection(report: Report): Html {
 </tbody></table><ul>${bump.reasons.map((reason) => html`<li>${reason}</li>`)}${bump.limitations.map((limitation) => html`<li class="muted">${limitation}</li>`)}</ul></section>`;
 }
 
+/** The drift budget's rows of the checks table, or none. */
+function budgetRows(report: Report): Html[] {
+  const budget = report.driftBudget;
+  if (!budget) return [];
+  if (budget.status === 'reset') return [html`<tr data-check="drift-budget"><td>drift budget since ${budget.anchor}</td><td colspan="3">${budget.reason ?? 'reset'}</td><td>reset</td></tr>`];
+  const row = (label: string, value: number | null, floor: number | null) =>
+    floor === null ? [] : [html`<tr data-check="drift-budget"><td>drift budget since ${budget.anchor}: ${label}</td><td class="num">${formatMetric(value)}</td><td class="num">—</td><td class="num">≥ ${formatMetric(floor)}</td><td>${value === null ? 'skipped' : value < floor ? 'fail' : 'pass'}</td></tr>`];
+  return [...row('kNN overlap', budget.knnOverlap, budget.minKnnOverlap), ...row('linear CKA', budget.cka, budget.minCka)];
+}
+
 function checksSection(report: Report): Html {
   const { verdict } = report;
   const limit = (direction: string, value: number | null) => (value === null ? '—' : `${direction === 'min' ? '≥' : '≤'} ${formatMetric(value)}`);
@@ -72,7 +82,7 @@ function checksSection(report: Report): Html {
     (check) =>
       html`<tr><td>${check.label}</td><td class="num">${formatMetric(check.value)}${check.interval ? ` (95% CI ${formatMetric(check.interval[0])}–${formatMetric(check.interval[1])})` : null}</td><td class="num">${limit(check.direction, check.warn)}</td><td class="num">${limit(check.direction, check.fail)}</td><td>${check.status}</td></tr>`,
   );
-  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
+  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}${budgetRows(report)}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
 }
 
 /** Points ringed in the maps: the report's lowest-overlap items (the maps always include them, but for a query shard's). */
