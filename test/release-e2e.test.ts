@@ -68,9 +68,17 @@ describe('release mode', () => {
   it('makes the first release: tag at the commit, a release whose assets are the next reference; other tags are left alone', async () => {
     github.tags.push({ name: 'v3.0.0', sha: OTHER }, { name: 'embeddings-vnext', sha: OTHER });
     const workspace = workspaceWith('reference');
-    const run = await releaseRun(workspace, SHA_1, { 'create-tag': 'true', 'create-release': 'true' });
+    const run = await releaseRun(workspace, SHA_1, { 'create-tag': 'true', 'create-release': 'true', history: 'history/embeddings.jsonl' });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    // The history in the workspace, for a later step to commit or upload.
+    const history = readFileSync(join(workspace, 'history', 'embeddings.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(history).toMatchObject([{ kind: 'release', version: '1.0.0', tag: 'embeddings-v1.0.0', commit: SHA_1, bump: 'initial', items: 1797, base: null, verdict: null }]);
+    // The token reaches no log, output, release body, asset or history.
+    const stdout = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    for (const text of [stdout, run.stderr, run.summary, JSON.stringify(run.outputs), JSON.stringify(github.releases.map((r) => [r.body, r.assets.map((a) => a.data.toString('latin1'))])), JSON.stringify(history)]) {
+      expect(text.includes(FAKE_TOKEN)).toBe(false);
+    }
     expect(Object.keys(run.outputs).sort()).toEqual(Object.values(OUTPUT).sort());
     expect(run.outputs).toMatchObject({ tag: 'embeddings-v1.0.0', 'next-version': '1.0.0', bump: 'initial', released: 'true', status: 'pass' });
     expect(run.outputs['release-url']).toMatch(/\/releases\/tag\/embeddings-v1\.0\.0$/);
@@ -318,6 +326,15 @@ describe('drift budget', () => {
     const report = JSON.parse(readFileSync(same.outputs['report-path']!, 'utf8'));
     expect(report.driftBudget).toMatchObject({ status: 'pass', knnOverlap: report.metrics.knnOverlap.mean });
     expect(same.outputs).toMatchObject({ tag: 'embeddings-v2.0.1', bump: 'patch' });
+  });
+});
+
+describe('release mode guards', () => {
+  it('refuses to run on a pull request event, where the commit is not on the default branch', async () => {
+    const run = await runActionProcess({ inputs: { mode: 'release', ...probeInputs }, apiUrl: api, workspace: workspaceWith('reference'), event: pullRequestEvent() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::embedding-gate: release mode tags the merged commit: run it on push to the default branch or on workflow_dispatch, not on pull_request/);
+    expect(github.requests).toEqual([]);
   });
 });
 

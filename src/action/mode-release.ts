@@ -1,6 +1,6 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { loadOptionalManifest, compareDetailed } from '../compare.js';
-import { InputError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import { resolveInputFile } from '../io/paths.js';
 import { detectFormat, readEmbeddingSet } from '../io/read-embedding-set.js';
 import { renderJson } from '../render/json.js';
@@ -32,6 +32,10 @@ import type { ActionRuntime } from './runtime.js';
  * (or say what it would do). A rerun on the same commit finds its own tag.
  */
 export async function release(inputs: ReleaseInputs, runtime: ActionRuntime, github: GateGitHub): Promise<void> {
+  const event = runtime.env.eventName;
+  if (event.startsWith('pull_request')) {
+    throw new UsageError(`release mode tags the merged commit: run it on push to the default branch or on workflow_dispatch, not on ${singleLine(event, 40)} (the PR gate is mode: gate).`);
+  }
   const sha = runtime.env.sha;
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new InputError(`release mode tags GITHUB_SHA, the commit of the run, but it is ${JSON.stringify(singleLine(sha, 60))}; run it in a GitHub workflow (on: push or workflow_dispatch).`);
   const prefix = inputs.releaseSource.tagPrefix;
