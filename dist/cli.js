@@ -6217,10 +6217,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6234,7 +6234,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6258,7 +6258,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6274,7 +6274,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6365,7 +6365,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6379,13 +6379,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -6428,18 +6428,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6493,8 +6493,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6506,7 +6506,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6517,8 +6517,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6535,7 +6535,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6715,7 +6715,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -6732,24 +6732,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -6932,25 +6932,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line2.lastIndex;
       while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -7760,14 +7760,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -8934,18 +8934,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9098,15 +9098,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9300,13 +9300,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -11402,7 +11402,7 @@ var require_yauzl = __commonJS({
     var PassThrough = __require("stream").PassThrough;
     var Writable = __require("stream").Writable;
     var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
-    exports.open = open2;
+    exports.open = open3;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
     exports.fromRandomAccessReader = fromRandomAccessReader;
@@ -11420,7 +11420,7 @@ var require_yauzl = __commonJS({
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
       return new Promise((resolve3, reject) => {
-        open2(path, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+        open3(path, { ...options2, lazyEntries: true }, function(err2, zipfile) {
           if (err2) return reject(err2);
           resolve3(zipfile);
         });
@@ -11450,7 +11450,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path, options2, callback) {
+    function open3(path, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -19688,7 +19688,9 @@ function classifyBump(input) {
   if (refManifest && candManifest) {
     for (const section of MANIFEST_SECTIONS) {
       for (const change of deepDiff(refManifest.sections[section], candManifest.sections[section])) {
-        changes.push({ section, path: cutText(change.path ? `${section}.${change.path}` : section, 4096), reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
+        const path = change.path ? `${section}.${change.path}` : section;
+        const file = originOf(candManifest, path) ?? originOf(refManifest, path);
+        changes.push({ section, path: cutText(path, 4096), ...file ? { file: cutText(file, 4096) } : {}, reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
       }
     }
     fromManifests = bumpFromChanges(changes);
@@ -19696,7 +19698,7 @@ function classifyBump(input) {
     if (fromManifests === "none") reasons.push("manifests: architecture, extraction and training are unchanged \u2192 none");
     else {
       const section = fromManifests === "major" ? "architecture" : fromManifests === "minor" ? "extraction" : "training";
-      const listed = first(section).slice(0, 3).map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} \u2192 ${show(change.candidate)}`).join("; ");
+      const listed = first(section).slice(0, 3).map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} \u2192 ${show(change.candidate)}${change.file ? ` in ${cutText(change.file, 120)}` : ""}`).join("; ");
       reasons.push(`manifests: ${section} changed (${listed}) \u2192 ${fromManifests}`);
     }
   } else {
@@ -19785,6 +19787,15 @@ function versionBump(reference, candidate) {
       return "patch";
   }
 }
+function originOf(manifest, path) {
+  const origins = manifest.origins;
+  if (!origins) return null;
+  let best = null;
+  for (const key of Object.keys(origins)) {
+    if ((path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`)) && (best === null || key.length > best.length)) best = key;
+  }
+  return best === null ? null : origins[best] ?? null;
+}
 function show(value) {
   if (value === void 0) return "(absent)";
   return cutText(JSON.stringify(value), 40);
@@ -19802,6 +19813,298 @@ function boundValue(value) {
   }
   return value;
 }
+
+// src/classify/model-folder.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream, existsSync, readFileSync as readFileSync3, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+
+// src/io/safetensors.ts
+import { createHash } from "node:crypto";
+import { open, stat } from "node:fs/promises";
+var MAX_HEADER_BYTES = 100 * 1024 * 1024;
+var CHUNK_BYTES = 8 * 1024 * 1024;
+async function readSafetensorsHeader(path, display) {
+  const size = (await stat(path)).size;
+  const handle = await open(path, "r");
+  try {
+    const prefix2 = Buffer.alloc(8);
+    if (size < 8 || (await handle.read(prefix2, 0, 8, 0)).bytesRead !== 8) throw new InputError(`${display}: not a safetensors file (shorter than its 8-byte header length).`);
+    const length = Number(prefix2.readBigUInt64LE(0));
+    if (length > MAX_HEADER_BYTES || 8 + length > size) throw new InputError(`${display}: not a safetensors file (header length ${length} does not fit the file's ${size} bytes).`);
+    const json = Buffer.alloc(length);
+    await handle.read(json, 0, length, 8);
+    let header2;
+    try {
+      header2 = JSON.parse(json.toString("utf8"));
+    } catch {
+      throw new InputError(`${display}: the safetensors header is not valid JSON.`);
+    }
+    const base = 8 + length;
+    const entries = [];
+    for (const [name, info] of Object.entries(header2)) {
+      if (name === "__metadata__") continue;
+      const offsets = info?.data_offsets;
+      const valid = typeof info?.dtype === "string" && Array.isArray(info.shape) && info.shape.every((d) => Number.isInteger(d) && d >= 0) && Array.isArray(offsets) && offsets.length === 2 && offsets.every((o) => Number.isInteger(o) && o >= 0) && offsets[0] <= offsets[1] && base + offsets[1] <= size;
+      if (!valid) throw new InputError(`${display}: tensor ${JSON.stringify(name)} has a malformed header entry (dtype, shape or data offsets).`);
+      entries.push({ name, dtype: info.dtype, shape: info.shape, file: path, start: base + offsets[0], end: base + offsets[1] });
+    }
+    return entries;
+  } finally {
+    await handle.close();
+  }
+}
+async function digestTensors(tensors) {
+  const hash = createHash("sha256");
+  const sorted = [...tensors].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].name === sorted[i - 1].name) throw new InputError(`tensor ${JSON.stringify(sorted[i].name)} is stored twice (${sorted[i - 1].file} and ${sorted[i].file}).`);
+  }
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const handles = /* @__PURE__ */ new Map();
+  let bytes = 0;
+  try {
+    for (const tensor of sorted) {
+      hash.update(`${JSON.stringify([tensor.name, tensor.dtype, tensor.shape])}
+`);
+      let handle = handles.get(tensor.file);
+      if (!handle) {
+        handle = await open(tensor.file, "r");
+        handles.set(tensor.file, handle);
+      }
+      for (let position = tensor.start; position < tensor.end; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, tensor.end - position), position);
+        if (bytesRead === 0) throw new InputError(`${tensor.file}: ends inside tensor ${JSON.stringify(tensor.name)}.`);
+        hash.update(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+        bytes += bytesRead;
+      }
+    }
+  } finally {
+    for (const handle of handles.values()) await handle.close();
+  }
+  return { digest: hash.digest("hex"), bytes, count: sorted.length };
+}
+
+// src/classify/tokenizer-digest.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync2 } from "node:fs";
+var TOKENIZER_FILES = ["tokenizer.json", "vocab.txt", "vocab.json", "merges.txt", "tokenizer.model", "sentencepiece.bpe.model", "spiece.model"];
+function tokenizerDigest(files, display) {
+  const hash = createHash2("sha256");
+  const used = [];
+  for (const name of TOKENIZER_FILES) {
+    const path = files.get(name);
+    if (path === void 0) continue;
+    used.push(name);
+    hash.update(`${name}
+`);
+    if (name !== "tokenizer.json") {
+      hash.update(readFileSync2(path));
+      continue;
+    }
+    let data;
+    try {
+      data = JSON.parse(readFileSync2(path, "utf8"));
+    } catch {
+      throw new InputError(`${display}/tokenizer.json: not valid JSON.`);
+    }
+    const vocab = data.model?.vocab;
+    const entries = Array.isArray(vocab) ? vocab.map((entry, id) => [String(Array.isArray(entry) ? entry[0] : entry), id]) : Object.entries(vocab ?? {});
+    entries.sort((a, b) => Number(a[1]) - Number(b[1]) || String(a[0]).localeCompare(String(b[0])));
+    const merges = Array.isArray(data.model?.merges) ? data.model.merges.map((merge) => Array.isArray(merge) ? merge.join(" ") : String(merge)) : [];
+    const added = (data.added_tokens ?? []).map((token) => [token.id, token.content, token.special === true]);
+    hash.update(JSON.stringify({ type: data.model?.type ?? null, vocab: entries, merges, added }));
+  }
+  return used.length === 0 ? null : { digest: hash.digest("hex"), files: used };
+}
+
+// src/classify/model-folder.ts
+var SERIALIZATION_ONLY = /* @__PURE__ */ new Set([
+  "transformers_version",
+  "torch_dtype",
+  "dtype",
+  "_name_or_path",
+  "use_cache",
+  "_attn_implementation",
+  "attn_implementation",
+  "_commit_hash",
+  "output_attentions",
+  "output_hidden_states",
+  "return_dict",
+  "torchscript",
+  "gradient_checkpointing"
+]);
+var LEGACY_POOLING = {
+  pooling_mode_cls_token: "cls",
+  pooling_mode_max_tokens: "max",
+  pooling_mode_mean_tokens: "mean",
+  pooling_mode_mean_sqrt_len_tokens: "mean_sqrt_len_tokens",
+  pooling_mode_weightedmean_tokens: "weightedmean",
+  pooling_mode_lasttoken: "lasttoken"
+};
+var LFS_POINTER = "version https://git-lfs.github.com/spec/v1";
+function isFolder(path) {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+async function readModelFolder(dir, display) {
+  const folder = new FolderFiles(dir, display);
+  const origins = {};
+  const architecture = {};
+  const extraction = {};
+  const training = {};
+  const set = (section, sectionName, key, value, origin) => {
+    section[key] = value;
+    origins[`${sectionName}.${key}`] = `${display}/${origin}`;
+  };
+  const modules = folder.has("modules.json") ? parseModules(folder.json("modules.json"), display) : null;
+  if (modules === null && !folder.has("config.json")) {
+    throw new InputError(`${display}: not a model folder: it has neither modules.json (sentence-transformers) nor config.json (transformers). Give a manifest file, or the folder the model was saved to.`);
+  }
+  const transformerPath = modules?.find((module) => module.kind === "Transformer")?.path ?? "";
+  const at2 = (name2) => transformerPath === "" ? name2 : `${transformerPath}/${name2}`;
+  if (folder.has(at2("config.json"))) {
+    const config = folder.json(at2("config.json"));
+    set(architecture, "architecture", "transformer", Object.fromEntries(Object.entries(config).filter(([key]) => !SERIALIZATION_ONLY.has(key))), at2("config.json"));
+  }
+  const tokenizerFiles = new Map(TOKENIZER_FILES.filter((name2) => folder.has(at2(name2))).map((name2) => [name2, folder.path(at2(name2))]));
+  const tokenizer = tokenizerDigest(tokenizerFiles, display);
+  if (tokenizer) set(architecture, "architecture", "tokenizer", tokenizer.digest, tokenizer.files.map(at2).join(", "));
+  const weights = {};
+  const transformerWeights = await weightsDigest(folder, transformerPath);
+  if (transformerWeights) weights[transformerPath === "" ? "transformer" : transformerPath] = transformerWeights;
+  if (modules) {
+    const weighted = [];
+    for (const module of modules) {
+      if (module.kind === "Dense") {
+        const config = folder.has(`${module.path}/config.json`) ? folder.json(`${module.path}/config.json`) : {};
+        weighted.push({ type: "Dense", in_features: config.in_features ?? null, out_features: config.out_features ?? null, bias: config.bias ?? null, activation_function: config.activation_function ?? null });
+        const digest = await weightsDigest(folder, module.path);
+        if (digest) weights[module.path] = digest;
+      } else if (!["Transformer", "Pooling", "Normalize"].includes(module.kind)) {
+        weighted.push({ type: module.kind });
+        const digest = await weightsDigest(folder, module.path);
+        if (digest) weights[module.path] = digest;
+      }
+    }
+    set(architecture, "architecture", "modules", weighted, "modules.json");
+    set(extraction, "extraction", "module_order", modules.map((module) => module.kind), "modules.json");
+    set(extraction, "extraction", "normalize", modules.some((module) => module.kind === "Normalize"), "modules.json");
+    const pooling = modules.find((module) => module.kind === "Pooling");
+    if (pooling && folder.has(`${pooling.path}/config.json`)) {
+      const config = folder.json(`${pooling.path}/config.json`);
+      set(extraction, "extraction", "pooling", { mode: poolingMode(config), include_prompt: config.include_prompt ?? true }, `${pooling.path}/config.json`);
+    }
+    if (folder.has("config_sentence_transformers.json")) {
+      const config = folder.json("config_sentence_transformers.json");
+      set(extraction, "extraction", "prompts", config.prompts ?? {}, "config_sentence_transformers.json");
+      set(extraction, "extraction", "default_prompt_name", config.default_prompt_name ?? null, "config_sentence_transformers.json");
+      set(extraction, "extraction", "truncate_dim", config.truncate_dim ?? null, "config_sentence_transformers.json");
+    }
+    if (folder.has(at2("sentence_bert_config.json"))) {
+      const config = folder.json(at2("sentence_bert_config.json"));
+      set(extraction, "extraction", "max_seq_length", config.max_seq_length ?? null, at2("sentence_bert_config.json"));
+    }
+  }
+  if (Object.keys(weights).length > 0) {
+    training.weights = Object.fromEntries(Object.entries(weights).map(([key, entry]) => [key, entry.digest]));
+    for (const [key, entry] of Object.entries(weights)) origins[`training.weights.${key}`] = `${display}/${entry.files}`;
+  }
+  const { name, version } = folderVersion(folder, display);
+  return { file: display, name, version, sections: { architecture, extraction, training }, origins };
+}
+function poolingMode(config) {
+  if (config.pooling_mode !== void 0) return Array.isArray(config.pooling_mode) && config.pooling_mode.length === 1 ? config.pooling_mode[0] : config.pooling_mode;
+  const active = Object.entries(LEGACY_POOLING).filter(([key]) => config[key] === true).map(([, mode]) => mode);
+  return active.length === 1 ? active[0] : active;
+}
+function parseModules(value, display) {
+  if (!Array.isArray(value)) throw new InputError(`${display}/modules.json: expected a list of modules.`);
+  return value.map((entry, index) => {
+    const type = entry?.type;
+    const path = entry?.path;
+    if (typeof type !== "string" || typeof path !== "string" || path.includes("..")) throw new InputError(`${display}/modules.json: module ${index} needs a "type" and a "path" inside the folder.`);
+    return { kind: type.split(".").pop() ?? type, path: path.replace(/\/+$/, "") };
+  });
+}
+function folderVersion(folder, display) {
+  const file = ["embedding-gate.yaml", "embedding-gate.yml", "manifest.yaml", "manifest.yml"].find((name) => folder.has(name));
+  if (!file) return { name: null, version: null };
+  let data;
+  try {
+    data = (0, import_yaml2.parse)(readFileSync3(folder.path(file), "utf8"));
+  } catch {
+    throw new InputError(`${display}/${file}: not valid YAML.`);
+  }
+  const object = data ?? {};
+  const version = object.version;
+  if (version !== void 0 && (typeof version !== "string" || import_semver3.default.valid(version) !== version)) {
+    throw new InputError(`${display}/${file}: version ${JSON.stringify(version)} is not a semantic version such as "1.4.2".`);
+  }
+  return { name: typeof object.name === "string" ? object.name : null, version: typeof version === "string" ? version : null };
+}
+async function weightsDigest(folder, modulePath) {
+  const at2 = (name) => modulePath === "" ? name : `${modulePath}/${name}`;
+  let files;
+  if (folder.has(at2("model.safetensors.index.json"))) {
+    const index = folder.json(at2("model.safetensors.index.json"));
+    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at2);
+  } else if (folder.has(at2("model.safetensors"))) files = [at2("model.safetensors")];
+  else if (folder.has(at2("pytorch_model.bin"))) files = [at2("pytorch_model.bin")];
+  else return null;
+  const pointers = files.map((file) => lfsPointer(folder.path(file)));
+  if (pointers.every((oid) => oid !== null)) {
+    return { digest: `git-lfs:${createHash3("sha256").update(pointers.join("\n")).digest("hex")}`, files: `${files.join(", ")} (Git LFS pointers)` };
+  }
+  if (files[0].endsWith(".bin")) {
+    const hash = createHash3("sha256");
+    for await (const chunk of createReadStream(folder.path(files[0]), { highWaterMark: 8 * 1024 * 1024 })) hash.update(chunk);
+    return { digest: `bytes:${hash.digest("hex")}`, files: `${files[0]} (file bytes; a pickle is never loaded)` };
+  }
+  const tensors = [];
+  for (const file of files) {
+    if (!folder.has(file)) throw new InputError(`${folder.display}/${file}: listed in the safetensors index, but missing.`);
+    tensors.push(...await readSafetensorsHeader(folder.path(file), `${folder.display}/${file}`));
+  }
+  const { digest } = await digestTensors(tensors);
+  return { digest: `tensors:${digest}`, files: files.join(", ") };
+}
+function lfsPointer(path) {
+  if (statSync(path).size > 1024) return null;
+  const text = readFileSync3(path, "utf8");
+  if (!text.startsWith(LFS_POINTER)) return null;
+  return /^oid sha256:([0-9a-f]{64})$/m.exec(text)?.[1] ?? null;
+}
+var FolderFiles = class {
+  constructor(dir, display) {
+    this.dir = dir;
+    this.display = display;
+    this.real = realpathSync(dir);
+    if (!statSync(dir).isDirectory()) throw new InputError(`${display}: not a folder.`);
+  }
+  dir;
+  display;
+  real;
+  has(name) {
+    return existsSync(join(this.dir, name)) && statSync(join(this.dir, name)).isFile();
+  }
+  path(name) {
+    const path = join(this.dir, name);
+    const rel = relative(this.real, realpathSync(path));
+    if (rel.startsWith("..") || rel.startsWith(sep)) throw new InputError(`${this.display}/${name}: points outside the model folder (a symlink); copy the file into the folder.`);
+    return path;
+  }
+  json(name) {
+    try {
+      return JSON.parse(readFileSync3(this.path(name), "utf8"));
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`${this.display}/${name}: not valid JSON.`);
+    }
+  }
+};
 
 // src/core/embedding-set.ts
 function describeRow(set, index) {
@@ -19942,36 +20245,44 @@ function formatPercent(value) {
 }
 
 // src/io/paths.ts
-import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync as existsSync2, lstatSync, realpathSync as realpathSync2, statSync as statSync2 } from "node:fs";
+import { basename, dirname, isAbsolute, join as join2, relative as relative2, resolve } from "node:path";
 function anyPath(base) {
   return { base, roots: null };
 }
 function isInside(root, target) {
-  const rel = relative(root, target);
+  const rel = relative2(root, target);
   return rel === "" || !rel.startsWith("..") && !isAbsolute(rel);
 }
 function resolveInputFile(path, what, policy) {
   const absolute = resolve(policy.base, path);
-  if (!existsSync(absolute)) {
+  if (!existsSync2(absolute)) {
     throw new InputError(`${what}: file not found: ${path} (resolved to ${absolute}); check the path and that an earlier step created it.`);
   }
-  if (!statSync(absolute).isFile()) throw new InputError(`${what}: ${path} is not a file.`);
-  checkInside(realpathSync(absolute), path, what, policy);
+  if (!statSync2(absolute).isFile()) throw new InputError(`${what}: ${path} is not a file.`);
+  checkInside(realpathSync2(absolute), path, what, policy);
+  return absolute;
+}
+function resolveInputFileOrFolder(path, what, policy) {
+  const absolute = resolve(policy.base, path);
+  if (!existsSync2(absolute)) {
+    throw new InputError(`${what}: not found: ${path} (resolved to ${absolute}); check the path and that an earlier step created it.`);
+  }
+  checkInside(realpathSync2(absolute), path, what, policy);
   return absolute;
 }
 function resolveOutputFile(path, what, policy) {
   const absolute = resolve(policy.base, path);
-  if (!existsSync(absolute) && isDanglingSymlink(absolute)) {
+  if (!existsSync2(absolute) && isDanglingSymlink(absolute)) {
     throw new InputError(`${what}: ${path} is a symlink to a file that does not exist; remove it or write elsewhere.`);
   }
   checkInside(realLocation(absolute), path, what, policy);
   return absolute;
 }
 function realLocation(absolute) {
-  if (existsSync(absolute)) return realpathSync(absolute);
+  if (existsSync2(absolute)) return realpathSync2(absolute);
   const parent = dirname(absolute);
-  return parent === absolute ? absolute : join(realLocation(parent), basename(absolute));
+  return parent === absolute ? absolute : join2(realLocation(parent), basename(absolute));
 }
 function isDanglingSymlink(path) {
   try {
@@ -19989,11 +20300,11 @@ function checkInside(real, given, what, policy) {
 }
 
 // src/io/read-embedding-set.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { basename as basename2, dirname as dirname2, extname as extname2, join as join2 } from "node:path";
+import { existsSync as existsSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname2, extname as extname2, join as join3 } from "node:path";
 
 // src/io/delimited.ts
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 
 // node_modules/csv-parse/lib/index.js
 import { Transform } from "stream";
@@ -21901,7 +22212,7 @@ function toVector(value, file, where, field) {
 var DIMENSION_HEADER = /^(.*?)(\d+)$/;
 async function readDelimited(path, file, fields, delimiter) {
   const builder = new RowBuilder(file, "line", `column ${JSON.stringify(fields.idField)}`);
-  const parser = createReadStream(path).pipe(
+  const parser = createReadStream2(path).pipe(
     parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true })
   );
   let header2 = null;
@@ -21996,9 +22307,9 @@ function parseNumberCells(record, layout, header2, file, where) {
 }
 
 // src/io/ids-file.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 function readIdsFile(path, file) {
-  const text = readFileSync2(path, "utf8").replace(/^\uFEFF/, "");
+  const text = readFileSync4(path, "utf8").replace(/^\uFEFF/, "");
   if (text.trimStart().startsWith("[")) {
     let parsed;
     try {
@@ -22041,7 +22352,7 @@ function scalarLiterals(text) {
 }
 
 // src/io/json-lines.ts
-import { createReadStream as createReadStream2 } from "node:fs";
+import { createReadStream as createReadStream3 } from "node:fs";
 import { createInterface } from "node:readline";
 async function readJsonRecords(path, file, fields) {
   const builder = new RowBuilder(file, "line", `field ${JSON.stringify(fields.idField)}`);
@@ -22076,14 +22387,14 @@ function numberLiteralOf(recordText, key) {
   return keyOccurrences === 1 && matches.length === 1 ? matches[0][1] : null;
 }
 async function firstNonSpaceCharacter(path) {
-  for await (const chunk of createReadStream2(path, { encoding: "utf8", highWaterMark: 4096 })) {
+  for await (const chunk of createReadStream3(path, { encoding: "utf8", highWaterMark: 4096 })) {
     const match = /[^\s\uFEFF]/.exec(chunk);
     if (match) return match[0];
   }
   return void 0;
 }
 async function* jsonLines(path) {
-  const lines = createInterface({ input: createReadStream2(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  const lines = createInterface({ input: createReadStream3(path, { encoding: "utf8" }), crlfDelay: Infinity });
   let line2 = 0;
   for await (const raw of lines) {
     line2 += 1;
@@ -22100,7 +22411,7 @@ async function* jsonArrayElements(path, file) {
   let element = "";
   let elementLine = 1;
   let closed = false;
-  for await (const chunk of createReadStream2(path, { encoding: "utf8" })) {
+  for await (const chunk of createReadStream3(path, { encoding: "utf8" })) {
     const text = chunk;
     let start = element.length > 0 ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
@@ -22144,7 +22455,7 @@ async function* jsonArrayElements(path, file) {
 }
 
 // src/io/arrow-ipc.ts
-import { open } from "node:fs/promises";
+import { open as open2 } from "node:fs/promises";
 
 // node_modules/tslib/tslib.es6.mjs
 function __rest(s, e) {
@@ -34240,7 +34551,7 @@ function recordBatchReaderThroughDOMStream(writableStrategy, readableStrategy) {
     },
     start(controller) {
       return __awaiter(this, void 0, void 0, function* () {
-        yield next(controller, reader || (reader = yield open2()));
+        yield next(controller, reader || (reader = yield open3()));
       });
     },
     pull(controller) {
@@ -34250,7 +34561,7 @@ function recordBatchReaderThroughDOMStream(writableStrategy, readableStrategy) {
     }
   });
   return { writable: new WritableStream(queue, Object.assign({ "highWaterMark": Math.pow(2, 14) }, writableStrategy)), readable };
-  function open2() {
+  function open3() {
     return __awaiter(this, void 0, void 0, function* () {
       return yield (yield RecordBatchReader.from(queue)).open(readableStrategy);
     });
@@ -35027,7 +35338,7 @@ function decompressLz4Frame(source) {
 compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => decompressLz4Frame(data) });
 compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => decompress(data) });
 async function readArrowIpc(path, file, fields) {
-  const handle = await open(path, "r");
+  const handle = await open2(path, "r");
   try {
     const builder = new RowBuilder(file, "row", `column ${JSON.stringify(fields.idField)}`);
     let reader;
@@ -35139,7 +35450,7 @@ function float16Table() {
 
 // src/io/npy.ts
 var MAGIC3 = [147, 78, 85, 77, 80, 89];
-var CHUNK_BYTES = 8 * 1024 * 1024;
+var CHUNK_BYTES2 = 8 * 1024 * 1024;
 var HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function parseNpyDescriptor(bytes, file) {
   if (bytes.length < 10 || MAGIC3.some((byte, i) => bytes[i] !== byte)) {
@@ -35246,13 +35557,13 @@ function readData(fd, header2, rows, cols, target) {
     const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
     let done = 0;
     while (done < bytes.length) {
-      const n = readSync(fd, bytes, done, Math.min(CHUNK_BYTES, bytes.length - done), dataOffset + done);
+      const n = readSync(fd, bytes, done, Math.min(CHUNK_BYTES2, bytes.length - done), dataOffset + done);
       if (n <= 0) break;
       done += n;
     }
     return;
   }
-  const chunkElements = Math.max(1, Math.floor(CHUNK_BYTES / itemSize));
+  const chunkElements = Math.max(1, Math.floor(CHUNK_BYTES2 / itemSize));
   const chunk = new Uint8Array(chunkElements * itemSize);
   const store = elementWriter(header2, rows, cols, target);
   let element = 0;
@@ -35536,7 +35847,7 @@ function integerAt(view, offset, size, signed, littleEndian, where) {
 }
 
 // node_modules/hyparquet/src/node.js
-import { createReadStream as createReadStream3, promises as fs } from "fs";
+import { createReadStream as createReadStream4, promises as fs } from "fs";
 
 // node_modules/hyparquet/src/constants.js
 var ParquetTypes = [
@@ -38834,7 +39145,7 @@ async function asyncBufferFromFile(filename) {
     byteLength: size,
     slice(start, end) {
       if (start === end) return Promise.resolve(new ArrayBuffer(0));
-      const reader = createReadStream3(filename, { start, end: end === void 0 ? void 0 : end - 1 });
+      const reader = createReadStream4(filename, { start, end: end === void 0 ? void 0 : end - 1 });
       return new Promise((resolve3, reject) => {
         const chunks = [];
         reader.on("data", (chunk) => chunks.push(chunk));
@@ -43553,7 +43864,7 @@ function matrixSet(request, matrix, own) {
   if (matrix.rows === 0 || matrix.cols === 0) {
     throw new InputError(`${request.display}: the array has shape (${matrix.rows}, ${matrix.cols}): an empty set.`);
   }
-  const sidecar = join2(dirname2(request.path), `${basename2(request.path, extname2(request.path))}.ids.txt`);
+  const sidecar = join3(dirname2(request.path), `${basename2(request.path, extname2(request.path))}.ids.txt`);
   let ids;
   let idSource;
   if (own) {
@@ -43561,7 +43872,7 @@ function matrixSet(request, matrix, own) {
   } else if (request.idsFile) {
     ids = readIdsFile(request.idsFile, request.idsDisplay ?? request.idsFile);
     idSource = `ids file ${request.idsDisplay}`;
-  } else if (existsSync2(sidecar)) {
+  } else if (existsSync3(sidecar)) {
     ids = readIdsFile(sidecar, sidecar);
     idSource = `sidecar ${basename2(sidecar)}`;
   } else {
@@ -45121,8 +45432,8 @@ function shapeMetrics({ pair, settings, dimensionReason }, done, worst) {
 }
 
 // src/policy/policy.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync3 } from "node:fs";
+var import_yaml3 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync5 } from "node:fs";
 import { extname as extname3 } from "node:path";
 
 // src/policy/gated-metrics.ts
@@ -45206,11 +45517,11 @@ var TOP_KEYS = ["underDeclared", "policy"];
 function loadPolicy(path, file) {
   if (path === null) return DEFAULT_POLICY;
   const name = file ?? path;
-  const text = readFileSync3(path, "utf8");
+  const text = readFileSync5(path, "utf8");
   let data;
   const isJson = extname3(path).toLowerCase() === ".json";
   try {
-    data = isJson ? JSON.parse(text) : (0, import_yaml2.parse)(text);
+    data = isJson ? JSON.parse(text) : (0, import_yaml3.parse)(text);
   } catch (error) {
     throw new InputError(`${name}: not valid ${isJson ? "JSON" : "YAML"}: ${error.message.split("\n")[0]}`);
   }
@@ -45382,8 +45693,8 @@ var cliName = (option) => `--${option}`;
 async function compareDetailed(settings, log, context = {}) {
   const nameOf = context.nameOf ?? cliName;
   const paths = settings.paths;
-  const referenceManifest = context.referenceManifest ?? loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths);
-  const candidateManifest = context.candidateManifest ?? loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
+  const referenceManifest = context.referenceManifest ?? await loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths);
+  const candidateManifest = context.candidateManifest ?? await loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf("config"), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
   const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
@@ -45467,39 +45778,40 @@ async function readSide(side, name, settings, paths, log, nameOf, allocate) {
     summary: { source: side.path, format: format2, count: set.count, dim: set.dim, idSource: set.idSource, manifest: side.manifest }
   };
 }
-function loadOptionalManifest(path, option, paths) {
+async function loadOptionalManifest(path, option, paths) {
   if (path === null) return null;
-  return loadManifest(resolveInputFile(path, option, paths), path);
+  const absolute = resolveInputFileOrFolder(path, option, paths);
+  return isFolder(absolute) ? readModelFolder(absolute, path) : loadManifest(absolute, path);
 }
 
 // src/report/generated/validators.js
 var import_ucs2length = __toESM(require_ucs2length(), 1);
 var Vr = f;
-var me = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", required: ["anchor", "anchorVersion", "knnOverlap", "cka", "minKnnOverlap", "minCka", "status", "reason"], additionalProperties: false, properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, anchorVersion: { $ref: "#/$defs/version" }, knnOverlap: { $ref: "#/$defs/nullableFraction" }, cka: { $ref: "#/$defs/nullableNumber" }, minKnnOverlap: { $ref: "#/$defs/nullableFraction" }, minCka: { $ref: "#/$defs/nullableFraction" }, status: { enum: ["pass", "fail", "reset"] }, reason: { $ref: "#/$defs/reason" } } }] }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump", "driftBudgetKnnOverlap", "driftBudgetCka"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var me = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", required: ["anchor", "anchorVersion", "knnOverlap", "cka", "minKnnOverlap", "minCka", "status", "reason"], additionalProperties: false, properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, anchorVersion: { $ref: "#/$defs/version" }, knnOverlap: { $ref: "#/$defs/nullableFraction" }, cka: { $ref: "#/$defs/nullableNumber" }, minKnnOverlap: { $ref: "#/$defs/nullableFraction" }, minCka: { $ref: "#/$defs/nullableFraction" }, status: { enum: ["pass", "fail", "reset"] }, reason: { $ref: "#/$defs/reason" } } }] }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump", "driftBudgetKnnOverlap", "driftBudgetCka"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
 var Xe = Object.prototype.hasOwnProperty;
-var ae = import_ucs2length.default.default ?? import_ucs2length.default;
+var se = import_ucs2length.default.default ?? import_ucs2length.default;
 var kr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
-function $e(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function $e(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = $e.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 256) return $e.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
+    if (se(s) > 256) return $e.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
     if (!kr.test(s)) return $e.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
   } else return $e.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
   return $e.errors = r, e === 0;
 }
 $e.evaluated = { dynamicProps: false, dynamicItems: false };
-function qe(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function qe(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = qe.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 4096) return qe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (se(s) > 4096) return qe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
   } else return qe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
   return qe.errors = r, e === 0;
 }
 qe.evaluated = { dynamicProps: false, dynamicItems: false };
 var wr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
-function ge(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function ge(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ge.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
@@ -45545,7 +45857,7 @@ function ge(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
                   let v = s.idSource;
                   const g = e;
                   if (e === g) if (typeof v == "string") {
-                    if (ae(v) > 5e3) return ge.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
+                    if (se(v) > 5e3) return ge.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
                   } else return ge.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
                   var d = g === e;
                 } else var d = true;
@@ -45580,7 +45892,7 @@ function ge(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   return ge.errors = r, e === 0;
 }
 ge.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function ee(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function ee(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ee.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "number" && isFinite(s)) {
@@ -45590,17 +45902,17 @@ function ee(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   return ee.errors = r, e === 0;
 }
 ee.evaluated = { dynamicProps: false, dynamicItems: false };
-function oe(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function oe(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = oe.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 4096) return oe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (ae(s) < 1) return oe.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+    if (se(s) > 4096) return oe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (se(s) < 1) return oe.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
   } else return oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
   return oe.errors = r, e === 0;
 }
 oe.evaluated = { dynamicProps: false, dynamicItems: false };
-function _e2(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function _e2(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = _e2.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
@@ -45644,35 +45956,35 @@ function _e2(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, 
   return _e2.errors = r, e === 0;
 }
 _e2.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function Le(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Ve(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Le.evaluated;
+  const c = Ve.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    if (s.length > 2) return Le.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
-    if (s.length < 2) return Le.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+    if (s.length > 2) return Ve.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (s.length < 2) return Ve.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
     {
       var d = true;
       const R = s.length;
       for (let N = 0; N < R; N++) {
         let j = s[N];
         const v = e;
-        if (!(typeof j == "number" && isFinite(j))) return Le.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        if (!(typeof j == "number" && isFinite(j))) return Ve.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
         var d = v === e;
         if (!d) break;
       }
     }
-  } else return Le.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return Le.errors = r, e === 0;
+  } else return Ve.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Ve.errors = r, e === 0;
 }
-Le.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-function ce(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ve.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+function ce(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ce.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
   let R = false;
   const N = e;
-  ee(s, { instancePath: t, parentData: se, parentDataProperty: ie, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+  ee(s, { instancePath: t, parentData: ie, parentDataProperty: ae, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
   var v = N === e;
   R = R || v;
   const j = e;
@@ -45690,20 +46002,20 @@ function ce(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
 }
 ce.evaluated = { dynamicProps: false, dynamicItems: false };
 var Or = { type: ["string", "null"], maxLength: 1e3 };
-function re(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function re(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = re.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Or.type } }], false) : e === 0 && typeof s == "string" && ae(s) > 1e3 ? (re.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (re.errors = r, e === 0);
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Or.type } }], false) : e === 0 && typeof s == "string" && se(s) > 1e3 ? (re.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (re.errors = r, e === 0);
 }
 re.evaluated = { dynamicProps: false, dynamicItems: false };
 var _r2 = { type: ["number", "null"] };
-function T(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function T(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = T.evaluated;
   return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (T.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: _r2.type } }], false) : (T.errors = r, e === 0);
 }
 T.evaluated = { dynamicProps: false, dynamicItems: false };
-function ke(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function ke(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ke.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
@@ -45728,33 +46040,33 @@ function ke(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
 }
 ke.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
 var xr = { enum: ["none", "patch", "minor", "major", null] };
-function Te(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Te(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Te.evaluated;
   return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" || s === null ? (Te.errors = r, e === 0) : (Te.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: xr.enum } }], false);
 }
 Te.evaluated = { dynamicProps: false, dynamicItems: false };
 var $r = { enum: ["none", "patch", "minor", "major"] };
-function ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function ue(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ue.evaluated;
   return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" ? (ue.errors = r, e === 0) : (ue.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: $r.enum } }], false);
 }
 ue.evaluated = { dynamicProps: false, dynamicItems: false };
-function Ie(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Ie(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Ie.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 4096) return Ie.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (se(s) > 4096) return Ie.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
   } else return Ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
   return Ie.errors = r, e === 0;
 }
 Ie.evaluated = { dynamicProps: false, dynamicItems: false };
 var Dr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
-var Ye = { validate: ze };
-function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+var Ye = { validate: Me };
+function Me(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = ze.evaluated;
+  const c = Me.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
   let R = false;
@@ -45767,7 +46079,7 @@ function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   R = R || le;
   const j = e;
   if (e === j) if (typeof s == "string") {
-    if (ae(s) > 65536) {
+    if (se(s) > 65536) {
       const x = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
       r === null ? r = [x] : r.push(x), e++;
     }
@@ -45804,7 +46116,7 @@ function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   } else {
     for (const x in s) {
       const be = e;
-      if (typeof x == "string" && ae(x) > 4096) {
+      if (typeof x == "string" && se(x) > 4096) {
         const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: x };
         r === null ? r = [p] : r.push(p), e++;
       }
@@ -45831,19 +46143,19 @@ function ze(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   if (R) e = d, r !== null && (d ? r.length = d : r = null);
   else {
     const x = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [x] : r.push(x), e++, ze.errors = r, false;
+    return r === null ? r = [x] : r.push(x), e++, Me.errors = r, false;
   }
-  return ze.errors = r, c.props = we, c.items = Pe, e === 0;
+  return Me.errors = r, c.props = we, c.items = Pe, e === 0;
 }
-ze.evaluated = { dynamicProps: true, dynamicItems: true };
-function Ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Me.evaluated = { dynamicProps: true, dynamicItems: true };
+function Be(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ve.evaluated;
+  const c = Be.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
   let R = false;
   const N = e;
-  $e(s, { instancePath: t, parentData: se, parentDataProperty: ie, rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
+  $e(s, { instancePath: t, parentData: ie, parentDataProperty: ae, rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
   var v = N === e;
   R = R || v;
   const j = e;
@@ -45855,27 +46167,27 @@ function Ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   if (R = R || v, R) e = d, r !== null && (d ? r.length = d : r = null);
   else {
     const g = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [g] : r.push(g), e++, Ve.errors = r, false;
+    return r === null ? r = [g] : r.push(g), e++, Be.errors = r, false;
   }
-  return Ve.errors = r, e === 0;
-}
-Ve.evaluated = { dynamicProps: false, dynamicItems: false };
-var Pr = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
-function Be(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
-  let r = null, e = 0;
-  const c = Be.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Be.errors = r, e === 0) : (Be.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Pr.enum } }], false);
+  return Be.errors = r, e === 0;
 }
 Be.evaluated = { dynamicProps: false, dynamicItems: false };
+var Pr = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
+function Fe(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+  let r = null, e = 0;
+  const c = Fe.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Fe.errors = r, e === 0) : (Fe.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Pr.enum } }], false);
+}
+Fe.evaluated = { dynamicProps: false, dynamicItems: false };
 var Nr = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
-function Ge(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Ge(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Ge.evaluated;
   return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "kNN overlap (mean)" || s === "kNN overlap (p10)" || s === "linear CKA" || s === "paired cosine (mean)" || s === "centroid cosine distance" || s === "centroid relative shift" || s === "inter-centroid distance change (absolute)" || s === "cross-model top-1" || s === "Procrustes-aligned cosine (mean)" ? (Ge.errors = r, e === 0) : (Ge.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Nr.enum } }], false);
 }
 Ge.evaluated = { dynamicProps: false, dynamicItems: false };
 var tr = new RegExp("^[\\w./+-]{1,255}$", "u");
-function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = f.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
@@ -46000,18 +46312,18 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                     if (n.config !== void 0) {
                                       let i = n.config;
                                       const q = e, z = e;
-                                      let L = false;
+                                      let V = false;
                                       const o = e;
                                       qe(i, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
                                       var j = o === e;
-                                      L = L || j;
+                                      V = V || j;
                                       const a = e;
                                       if (i !== null) {
                                         const S = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                         r === null ? r = [S] : r.push(S), e++;
                                       }
                                       var j = a === e;
-                                      if (L = L || j, L) e = z, r !== null && (z ? r.length = z : r = null);
+                                      if (V = V || j, V) e = z, r !== null && (z ? r.length = z : r = null);
                                       else {
                                         const S = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
                                         return r === null ? r = [S] : r.push(S), e++, f.errors = r, false;
@@ -46115,12 +46427,12 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                 let z;
                                 if (i.k === void 0 && (z = "k") || i.method === void 0 && (z = "method") || i.evaluated === void 0 && (z = "evaluated") || i.mean === void 0 && (z = "mean") || i.p10 === void 0 && (z = "p10") || i.p50 === void 0 && (z = "p50") || i.min === void 0 && (z = "min") || i.ci95 === void 0 && (z = "ci95") || i.histogram === void 0 && (z = "histogram") || i.worst === void 0 && (z = "worst")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: z } }], false;
                                 {
-                                  const L = e;
+                                  const V = e;
                                   for (const o in i) if (!Xe.call(me.properties.metrics.properties.knnOverlap.properties, o)) {
                                     return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
                                     break;
                                   }
-                                  if (L === e) {
+                                  if (V === e) {
                                     if (i.k !== void 0) {
                                       let o = i.k;
                                       const a = e;
@@ -46173,19 +46485,19 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     const a = e, M = e;
                                                     let S = false;
                                                     const $ = e;
-                                                    Le(o, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                    Ve(o, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
                                                     var Pe = $ === e;
                                                     S = S || Pe;
                                                     const h = e;
                                                     if (o !== null) {
-                                                      const V = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                      r === null ? r = [V] : r.push(V), e++;
+                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                      r === null ? r = [A] : r.push(A), e++;
                                                     }
                                                     var Pe = h === e;
                                                     if (S = S || Pe, S) e = M, r !== null && (M ? r.length = M : r = null);
                                                     else {
-                                                      const V = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [V] : r.push(V), e++, f.errors = r, false;
+                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
                                                     }
                                                     var g = a === e;
                                                   } else var g = true;
@@ -46242,7 +46554,7 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                                       let _ = h.text;
                                                                       const I = e;
                                                                       if (typeof _ != "string" && _ !== null) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: me.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
-                                                                      if (e === I && typeof _ == "string" && ae(_) > 1e3) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                                      if (e === I && typeof _ == "string" && se(_) > 1e3) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
                                                                       var Q = I === e;
                                                                     } else var Q = true;
                                                                     if (Q) {
@@ -46257,8 +46569,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                                           const I = e;
                                                                           if (e === I) if (Array.isArray(_)) {
                                                                             var le = true;
-                                                                            const A = _.length;
-                                                                            for (let ne = 0; ne < A; ne++) {
+                                                                            const L = _.length;
+                                                                            for (let ne = 0; ne < L; ne++) {
                                                                               const Qe = e;
                                                                               oe(_[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/referenceNeighbours/" + ne, parentData: _, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
                                                                               var le = Qe === e;
@@ -46272,8 +46584,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                                           const I = e;
                                                                           if (e === I) if (Array.isArray(_)) {
                                                                             var we = true;
-                                                                            const A = _.length;
-                                                                            for (let ne = 0; ne < A; ne++) {
+                                                                            const L = _.length;
+                                                                            for (let ne = 0; ne < L; ne++) {
                                                                               const Qe = e;
                                                                               oe(_[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/candidateNeighbours/" + ne, parentData: _, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
                                                                               var we = Qe === e;
@@ -46313,8 +46625,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                 let i = n.cka;
                                 const q = e;
                                 if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                  let L;
-                                  if (i.linear === void 0 && (L = "linear") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: L } }], false;
+                                  let V;
+                                  if (i.linear === void 0 && (V = "linear") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: V } }], false;
                                   {
                                     const o = e;
                                     for (const a in i) if (!(a === "linear" || a === "reason")) {
@@ -46342,8 +46654,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                   let i = n.centroid;
                                   const q = e;
                                   if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                    let L;
-                                    if (i.cosineDistance === void 0 && (L = "cosineDistance") || i.relativeShift === void 0 && (L = "relativeShift") || i.reason === void 0 && (L = "reason") || i.clustering === void 0 && (L = "clustering") || i.clusters === void 0 && (L = "clusters") || i.meanInterCentroidDistance === void 0 && (L = "meanInterCentroidDistance")) return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: L } }], false;
+                                    let V;
+                                    if (i.cosineDistance === void 0 && (V = "cosineDistance") || i.relativeShift === void 0 && (V = "relativeShift") || i.reason === void 0 && (V = "reason") || i.clustering === void 0 && (V = "clustering") || i.clusters === void 0 && (V = "clusters") || i.meanInterCentroidDistance === void 0 && (V = "meanInterCentroidDistance")) return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: V } }], false;
                                     {
                                       const o = e;
                                       for (const a in i) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
@@ -46384,25 +46696,25 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     if (h === e) {
                                                       if (a.source !== void 0) {
                                                         let l = a.source;
-                                                        const V = e;
+                                                        const A = e;
                                                         if (!(l === "label" || l === "kmeans")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: me.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
-                                                        var B = V === e;
+                                                        var B = A === e;
                                                       } else var B = true;
                                                       if (B) {
                                                         if (a.description !== void 0) {
                                                           let l = a.description;
-                                                          const V = e;
-                                                          if (e === V) if (typeof l == "string") {
-                                                            if (ae(l) > 1e3) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          const A = e;
+                                                          if (e === A) if (typeof l == "string") {
+                                                            if (se(l) > 1e3) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
                                                           } else return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
-                                                          var B = V === e;
+                                                          var B = A === e;
                                                         } else var B = true;
                                                         if (B) if (a.count !== void 0) {
                                                           let l = a.count;
-                                                          const V = e;
+                                                          const A = e;
                                                           if (!(typeof l == "number" && !(l % 1) && !isNaN(l) && isFinite(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                                                          if (e === V && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                          var B = V === e;
+                                                          if (e === A && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                          var B = A === e;
                                                         } else var B = true;
                                                       }
                                                     }
@@ -46415,12 +46727,12 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   let a = i.clusters;
                                                   const M = e;
                                                   if (e === M) if (Array.isArray(a)) {
-                                                    var Me = true;
+                                                    var Se = true;
                                                     const $ = a.length;
                                                     for (let h = 0; h < $; h++) {
                                                       let l = a[h];
-                                                      const V = e;
-                                                      if (e === V) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                      const A = e;
+                                                      if (e === A) if (l && typeof l == "object" && !Array.isArray(l)) {
                                                         let b;
                                                         if (l.cluster === void 0 && (b = "cluster") || l.size === void 0 && (b = "size") || l.cosineDistance === void 0 && (b = "cosineDistance") || l.relativeShift === void 0 && (b = "relativeShift") || l.reason === void 0 && (b = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: b } }], false;
                                                         {
@@ -46434,7 +46746,7 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                               let I = l.cluster;
                                                               const te = e;
                                                               if (e === te) if (typeof I == "string") {
-                                                                if (ae(I) > 4096) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                if (se(I) > 4096) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
                                                               } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
                                                               var K = te === e;
                                                             } else var K = true;
@@ -46469,8 +46781,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                           }
                                                         }
                                                       } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                      var Me = V === e;
-                                                      if (!Me) break;
+                                                      var Se = A === e;
+                                                      if (!Se) break;
                                                     }
                                                   } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
                                                   var p = M === e;
@@ -46531,8 +46843,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                     let i = n.paired;
                                     const q = e;
                                     if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                      let L;
-                                      if (i.cosineMean === void 0 && (L = "cosineMean") || i.cosineP5 === void 0 && (L = "cosineP5") || i.cosineMin === void 0 && (L = "cosineMin") || i.lowest === void 0 && (L = "lowest") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: L } }], false;
+                                      let V;
+                                      if (i.cosineMean === void 0 && (V = "cosineMean") || i.cosineP5 === void 0 && (V = "cosineP5") || i.cosineMin === void 0 && (V = "cosineMin") || i.lowest === void 0 && (V = "lowest") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: V } }], false;
                                       {
                                         const o = e;
                                         for (const a in i) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
@@ -46585,8 +46897,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                           let _ = a.cosine;
                                                           const I = e;
                                                           if (!(typeof _ == "number" && isFinite(_))) {
-                                                            const A = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
-                                                            r === null ? r = [A] : r.push(A), e++;
+                                                            const L = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
+                                                            r === null ? r = [L] : r.push(L), e++;
                                                           }
                                                           var W = I === e;
                                                         } else var W = true;
@@ -46629,8 +46941,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                       let i = n.crossRetrieval;
                                       const q = e;
                                       if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let L;
-                                        if (i.evaluated === void 0 && (L = "evaluated") || i.top1 === void 0 && (L = "top1") || i.recallAtK === void 0 && (L = "recallAtK") || i.k === void 0 && (L = "k") || i.threshold === void 0 && (L = "threshold") || i.indexCompatible === void 0 && (L = "indexCompatible") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: L } }], false;
+                                        let V;
+                                        if (i.evaluated === void 0 && (V = "evaluated") || i.top1 === void 0 && (V = "top1") || i.recallAtK === void 0 && (V = "recallAtK") || i.k === void 0 && (V = "k") || i.threshold === void 0 && (V = "threshold") || i.indexCompatible === void 0 && (V = "indexCompatible") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: V } }], false;
                                         {
                                           const o = e;
                                           for (const a in i) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
@@ -46695,8 +47007,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                       let i = n.procrustes;
                                       const q = e;
                                       if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let L;
-                                        if (i.alignedCosineMean === void 0 && (L = "alignedCosineMean") || i.reason === void 0 && (L = "reason")) return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: L } }], false;
+                                        let V;
+                                        if (i.alignedCosineMean === void 0 && (V = "alignedCosineMean") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: V } }], false;
                                         {
                                           const o = e;
                                           for (const a in i) if (!(a === "alignedCosineMean" || a === "reason")) {
@@ -46744,21 +47056,21 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                         if (e === i) if (n && typeof n == "object" && !Array.isArray(n)) {
                           let z;
                           if (n.method === void 0 && (z = "method") || n.total === void 0 && (z = "total") || n.sampled === void 0 && (z = "sampled") || n.clusters === void 0 && (z = "clusters") || n.points === void 0 && (z = "points") || n.reference === void 0 && (z = "reference") || n.candidate === void 0 && (z = "candidate") || n.joint === void 0 && (z = "joint")) {
-                            const L = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
-                            r === null ? r = [L] : r.push(L), e++;
+                            const V = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
+                            r === null ? r = [V] : r.push(V), e++;
                           } else {
-                            const L = e;
+                            const V = e;
                             for (const o in n) if (!(o === "method" || o === "total" || o === "sampled" || o === "clusters" || o === "points" || o === "reference" || o === "candidate" || o === "joint")) {
                               const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
                               r === null ? r = [a] : r.push(a), e++;
                               break;
                             }
-                            if (L === e) {
+                            if (V === e) {
                               if (n.method !== void 0) {
                                 let o = n.method;
                                 const a = e;
                                 if (e === a) if (typeof o == "string") {
-                                  if (ae(o) > 300) {
+                                  if (se(o) > 300) {
                                     const M = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
                                     r === null ? r = [M] : r.push(M), e++;
                                   }
@@ -46805,7 +47117,7 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                           let h = o[$];
                                           const l = e;
                                           if (e === l) if (typeof h == "string") {
-                                            if (ae(h) > 4096) {
+                                            if (se(h) > 4096) {
                                               const w = { instancePath: t + "/maps/clusters/" + $, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
                                               r === null ? r = [w] : r.push(w), e++;
                                             }
@@ -46844,12 +47156,12 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                 let h = o.ids;
                                                 const l = e;
                                                 if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
-                                                  const V = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                  r === null ? r = [V] : r.push(V), e++;
+                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                  r === null ? r = [A] : r.push(A), e++;
                                                 } else {
                                                   var P = true;
-                                                  const V = h.length;
-                                                  for (let w = 0; w < V; w++) {
+                                                  const A = h.length;
+                                                  for (let w = 0; w < A; w++) {
                                                     const b = e;
                                                     oe(h[w], { instancePath: t + "/maps/points/ids/" + w, parentData: h, parentDataProperty: w, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
                                                     var P = b === e;
@@ -46857,8 +47169,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   }
                                                 }
                                                 else {
-                                                  const V = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
-                                                  r === null ? r = [V] : r.push(V), e++;
+                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
+                                                  r === null ? r = [A] : r.push(A), e++;
                                                 }
                                                 var Y = l === e;
                                               } else var Y = true;
@@ -46876,12 +47188,12 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                       let _ = h[b];
                                                       const I = e;
                                                       if (typeof _ != "string" && _ !== null) {
-                                                        const A = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
-                                                        r === null ? r = [A] : r.push(A), e++;
+                                                        const L = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
+                                                        r === null ? r = [L] : r.push(L), e++;
                                                       }
-                                                      if (e === I && typeof _ == "string" && ae(_) > 200) {
-                                                        const A = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
-                                                        r === null ? r = [A] : r.push(A), e++;
+                                                      if (e === I && typeof _ == "string" && se(_) > 200) {
+                                                        const L = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                                        r === null ? r = [L] : r.push(L), e++;
                                                       }
                                                       var Oe = I === e;
                                                       if (!Oe) break;
@@ -46907,12 +47219,12 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                         let _ = h[b];
                                                         const I = e;
                                                         if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_))) {
-                                                          const A = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [A] : r.push(A), e++;
+                                                          const L = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [L] : r.push(L), e++;
                                                         }
                                                         if (e === I && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
-                                                          const A = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [A] : r.push(A), e++;
+                                                          const L = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [L] : r.push(L), e++;
                                                         }
                                                         var U = I === e;
                                                         if (!U) break;
@@ -46937,21 +47249,21 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                         for (let b = 0; b < w; b++) {
                                                           let _ = h[b];
                                                           const I = e, te = e;
-                                                          let A = false;
+                                                          let L = false;
                                                           const ne = e;
                                                           ee(_, { instancePath: t + "/maps/points/overlap/" + b, parentData: h, parentDataProperty: b, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
                                                           var Ke = ne === e;
-                                                          A = A || Ke;
+                                                          L = L || Ke;
                                                           const Qe = e;
                                                           if (_ !== null) {
-                                                            const Re = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                            r === null ? r = [Re] : r.push(Re), e++;
+                                                            const ze = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                            r === null ? r = [ze] : r.push(ze), e++;
                                                           }
                                                           var Ke = Qe === e;
-                                                          if (A = A || Ke, A) e = te, r !== null && (te ? r.length = te : r = null);
+                                                          if (L = L || Ke, L) e = te, r !== null && (te ? r.length = te : r = null);
                                                           else {
-                                                            const Re = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
-                                                            r === null ? r = [Re] : r.push(Re), e++;
+                                                            const ze = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
+                                                            r === null ? r = [ze] : r.push(ze), e++;
                                                           }
                                                           var E = I === e;
                                                           if (!E) break;
@@ -46976,12 +47288,12 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                           let _ = h[b];
                                                           const I = e;
                                                           if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_)) && _ !== null) {
-                                                            const A = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
-                                                            r === null ? r = [A] : r.push(A), e++;
+                                                            const L = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
+                                                            r === null ? r = [L] : r.push(L), e++;
                                                           }
                                                           if (e === I && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
-                                                            const A = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                            r === null ? r = [A] : r.push(A), e++;
+                                                            const L = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            r === null ? r = [L] : r.push(L), e++;
                                                           }
                                                           var We = I === e;
                                                           if (!We) break;
@@ -47022,16 +47334,16 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                             let S = false;
                                             const $ = e;
                                             if (o !== null) {
-                                              const V = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [V] : r.push(V), e++;
+                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [A] : r.push(A), e++;
                                             }
                                             var sr = $ === e;
                                             S = S || sr;
                                             const h = e;
                                             if (e === h) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                              let V;
-                                              if (o.points === void 0 && (V = "points") || o.reference === void 0 && (V = "reference") || o.candidate === void 0 && (V = "candidate") || o.moved === void 0 && (V = "moved")) {
-                                                const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: V } };
+                                              let A;
+                                              if (o.points === void 0 && (A = "points") || o.reference === void 0 && (A = "reference") || o.candidate === void 0 && (A = "candidate") || o.moved === void 0 && (A = "moved")) {
+                                                const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: A } };
                                                 r === null ? r = [w] : r.push(w), e++;
                                               } else {
                                                 const w = e;
@@ -47051,13 +47363,13 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                       var Ne = true;
                                                       const I = b.length;
                                                       for (let te = 0; te < I; te++) {
-                                                        let A = b[te];
+                                                        let L = b[te];
                                                         const ne = e;
-                                                        if (!(typeof A == "number" && !(A % 1) && !isNaN(A) && isFinite(A))) {
+                                                        if (!(typeof L == "number" && !(L % 1) && !isNaN(L) && isFinite(L))) {
                                                           const er = { instancePath: t + "/maps/joint/points/" + te, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
                                                           r === null ? r = [er] : r.push(er), e++;
                                                         }
-                                                        if (e === ne && typeof A == "number" && isFinite(A) && (A < 0 || isNaN(A))) {
+                                                        if (e === ne && typeof L == "number" && isFinite(L) && (L < 0 || isNaN(L))) {
                                                           const er = { instancePath: t + "/maps/joint/points/" + te, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                                                           r === null ? r = [er] : r.push(er), e++;
                                                         }
@@ -47092,16 +47404,16 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                         } else {
                                                           var fr = true;
                                                           const te = b.length;
-                                                          for (let A = 0; A < te; A++) {
-                                                            let ne = b[A];
+                                                          for (let L = 0; L < te; L++) {
+                                                            let ne = b[L];
                                                             const Qe = e;
                                                             if (!(typeof ne == "number" && !(ne % 1) && !isNaN(ne) && isFinite(ne))) {
-                                                              const Re = { instancePath: t + "/maps/joint/moved/" + A, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
-                                                              r === null ? r = [Re] : r.push(Re), e++;
+                                                              const ze = { instancePath: t + "/maps/joint/moved/" + L, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
+                                                              r === null ? r = [ze] : r.push(ze), e++;
                                                             }
                                                             if (e === Qe && typeof ne == "number" && isFinite(ne) && (ne < 0 || isNaN(ne))) {
-                                                              const Re = { instancePath: t + "/maps/joint/moved/" + A, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                              r === null ? r = [Re] : r.push(Re), e++;
+                                                              const ze = { instancePath: t + "/maps/joint/moved/" + L, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                              r === null ? r = [ze] : r.push(ze), e++;
                                                             }
                                                             var fr = Qe === e;
                                                             if (!fr) break;
@@ -47118,14 +47430,14 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                 }
                                               }
                                             } else {
-                                              const V = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                              r === null ? r = [V] : r.push(V), e++;
+                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                              r === null ? r = [A] : r.push(A), e++;
                                             }
                                             var sr = h === e;
                                             if (S = S || sr, S) e = M, r !== null && (M ? r.length = M : r = null);
                                             else {
-                                              const V = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [V] : r.push(V), e++;
+                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [A] : r.push(A), e++;
                                             }
                                             var k = a === e;
                                           } else var k = true;
@@ -47213,8 +47525,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                   {
                                                     var mr = true;
-                                                    const L = i.length;
-                                                    for (let o = 0; o < L; o++) {
+                                                    const V = i.length;
+                                                    for (let o = 0; o < V; o++) {
                                                       const a = e;
                                                       Ie(i[o], { instancePath: t + "/bump/reasons/" + o, parentData: i, parentDataProperty: o, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
                                                       var mr = a === e;
@@ -47232,8 +47544,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                     {
                                                       var cr2 = true;
-                                                      const L = i.length;
-                                                      for (let o = 0; o < L; o++) {
+                                                      const V = i.length;
+                                                      for (let o = 0; o < V; o++) {
                                                         const a = e;
                                                         Ie(i[o], { instancePath: t + "/bump/limitations/" + o, parentData: i, parentDataProperty: o, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
                                                         var cr2 = a === e;
@@ -47249,8 +47561,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     const q = e;
                                                     if (e === q) if (Array.isArray(i)) {
                                                       var ur = true;
-                                                      const L = i.length;
-                                                      for (let o = 0; o < L; o++) {
+                                                      const V = i.length;
+                                                      for (let o = 0; o < V; o++) {
                                                         let a = i[o];
                                                         const M = e;
                                                         if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
@@ -47258,37 +47570,47 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                           if (a.section === void 0 && ($ = "section") || a.path === void 0 && ($ = "path")) return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: $ } }], false;
                                                           {
                                                             const h = e;
-                                                            for (const l in a) if (!(l === "section" || l === "path" || l === "reference" || l === "candidate")) {
+                                                            for (const l in a) if (!(l === "section" || l === "path" || l === "file" || l === "reference" || l === "candidate")) {
                                                               return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                               break;
                                                             }
                                                             if (h === e) {
                                                               if (a.section !== void 0) {
                                                                 let l = a.section;
-                                                                const V = e;
+                                                                const A = e;
                                                                 if (!(l === "architecture" || l === "extraction" || l === "training")) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: me.properties.bump.properties.changes.items.properties.section.enum } }], false;
-                                                                var Se = V === e;
-                                                              } else var Se = true;
-                                                              if (Se) {
+                                                                var Ce = A === e;
+                                                              } else var Ce = true;
+                                                              if (Ce) {
                                                                 if (a.path !== void 0) {
                                                                   let l = a.path;
-                                                                  const V = e;
-                                                                  if (e === V) if (typeof l == "string") {
-                                                                    if (ae(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                  const A = e;
+                                                                  if (e === A) if (typeof l == "string") {
+                                                                    if (se(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
                                                                   } else return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
-                                                                  var Se = V === e;
-                                                                } else var Se = true;
-                                                                if (Se) {
-                                                                  if (a.reference !== void 0) {
-                                                                    const l = e;
-                                                                    ze(a.reference, { instancePath: t + "/bump/changes/" + o + "/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
-                                                                    var Se = l === e;
-                                                                  } else var Se = true;
-                                                                  if (Se) if (a.candidate !== void 0) {
-                                                                    const l = e;
-                                                                    ze(a.candidate, { instancePath: t + "/bump/changes/" + o + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ze.errors : r.concat(ze.errors), e = r.length);
-                                                                    var Se = l === e;
-                                                                  } else var Se = true;
+                                                                  var Ce = A === e;
+                                                                } else var Ce = true;
+                                                                if (Ce) {
+                                                                  if (a.file !== void 0) {
+                                                                    let l = a.file;
+                                                                    const A = e;
+                                                                    if (e === A) if (typeof l == "string") {
+                                                                      if (se(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                    } else return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
+                                                                    var Ce = A === e;
+                                                                  } else var Ce = true;
+                                                                  if (Ce) {
+                                                                    if (a.reference !== void 0) {
+                                                                      const l = e;
+                                                                      Me(a.reference, { instancePath: t + "/bump/changes/" + o + "/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                                      var Ce = l === e;
+                                                                    } else var Ce = true;
+                                                                    if (Ce) if (a.candidate !== void 0) {
+                                                                      const l = e;
+                                                                      Me(a.candidate, { instancePath: t + "/bump/changes/" + o + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                                      var Ce = l === e;
+                                                                    } else var Ce = true;
+                                                                  }
                                                                 }
                                                               }
                                                             }
@@ -47303,19 +47625,19 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   if (H) {
                                                     if (n.referenceVersion !== void 0) {
                                                       const i = e;
-                                                      Ve(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                                      Be(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
                                                       var H = i === e;
                                                     } else var H = true;
                                                     if (H) {
                                                       if (n.candidateVersion !== void 0) {
                                                         const i = e;
-                                                        Ve(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                                        Be(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
                                                         var H = i === e;
                                                       } else var H = true;
                                                       if (H) {
                                                         if (n.nextVersion !== void 0) {
                                                           const i = e;
-                                                          Ve(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
+                                                          Be(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
                                                           var H = i === e;
                                                         } else var H = true;
                                                         if (H) if (n.nextVersionReason !== void 0) {
@@ -47356,21 +47678,21 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                             if (e === i) if (n && typeof n == "object" && !Array.isArray(n)) {
                               let z;
                               if (n.anchor === void 0 && (z = "anchor") || n.anchorVersion === void 0 && (z = "anchorVersion") || n.knnOverlap === void 0 && (z = "knnOverlap") || n.cka === void 0 && (z = "cka") || n.minKnnOverlap === void 0 && (z = "minKnnOverlap") || n.minCka === void 0 && (z = "minCka") || n.status === void 0 && (z = "status") || n.reason === void 0 && (z = "reason")) {
-                                const L = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
-                                r === null ? r = [L] : r.push(L), e++;
+                                const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
+                                r === null ? r = [V] : r.push(V), e++;
                               } else {
-                                const L = e;
+                                const V = e;
                                 for (const o in n) if (!(o === "anchor" || o === "anchorVersion" || o === "knnOverlap" || o === "cka" || o === "minKnnOverlap" || o === "minCka" || o === "status" || o === "reason")) {
                                   const a = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
                                   r === null ? r = [a] : r.push(a), e++;
                                   break;
                                 }
-                                if (L === e) {
+                                if (V === e) {
                                   if (n.anchor !== void 0) {
                                     let o = n.anchor;
                                     const a = e;
                                     if (e === a) if (typeof o == "string") {
-                                      if (ae(o) > 255) {
+                                      if (se(o) > 255) {
                                         const M = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
                                         r === null ? r = [M] : r.push(M), e++;
                                       } else if (!tr.test(o)) {
@@ -47465,22 +47787,22 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                     let i = n.status;
                                     const q = e;
                                     if (!(i === "pass" || i === "warn" || i === "fail")) return f.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.status.enum } }], false;
-                                    var Ce = q === e;
-                                  } else var Ce = true;
-                                  if (Ce) {
+                                    var Ae = q === e;
+                                  } else var Ae = true;
+                                  if (Ae) {
                                     if (n.policyLevel !== void 0) {
                                       const i = e;
                                       ue(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                      var Ce = i === e;
-                                    } else var Ce = true;
-                                    if (Ce) {
+                                      var Ae = i === e;
+                                    } else var Ae = true;
+                                    if (Ae) {
                                       if (n.breaches !== void 0) {
                                         let i = n.breaches;
                                         const q = e;
                                         if (e === q) if (Array.isArray(i)) {
                                           var yr = true;
-                                          const L = i.length;
-                                          for (let o = 0; o < L; o++) {
+                                          const V = i.length;
+                                          for (let o = 0; o < V; o++) {
                                             let a = i[o];
                                             const M = e;
                                             if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
@@ -47495,10 +47817,10 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                 if (h === e) {
                                                   if (a.metric !== void 0) {
                                                     let l = a.metric;
-                                                    const V = e, w = e;
+                                                    const A = e, w = e;
                                                     let b = false;
                                                     const _ = e;
-                                                    Be(l, { instancePath: t + "/verdict/breaches/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                                                    Fe(l, { instancePath: t + "/verdict/breaches/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
                                                     var nr = _ === e;
                                                     b = b || nr;
                                                     const I = e;
@@ -47512,17 +47834,17 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                       const te = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
                                                       return r === null ? r = [te] : r.push(te), e++, f.errors = r, false;
                                                     }
-                                                    var Ae = V === e;
-                                                  } else var Ae = true;
-                                                  if (Ae) {
+                                                    var Le = A === e;
+                                                  } else var Le = true;
+                                                  if (Le) {
                                                     if (a.value !== void 0) {
                                                       let l = a.value;
-                                                      const V = e, w = e;
+                                                      const A = e, w = e;
                                                       let b = false;
                                                       const _ = e;
                                                       if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                        const A = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
-                                                        r === null ? r = [A] : r.push(A), e++;
+                                                        const L = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
+                                                        r === null ? r = [L] : r.push(L), e++;
                                                       }
                                                       var or = _ === e;
                                                       b = b || or;
@@ -47531,20 +47853,20 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                       var or = I === e;
                                                       if (b = b || or, b) e = w, r !== null && (w ? r.length = w : r = null);
                                                       else {
-                                                        const A = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
-                                                        return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
+                                                        const L = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
+                                                        return r === null ? r = [L] : r.push(L), e++, f.errors = r, false;
                                                       }
-                                                      var Ae = V === e;
-                                                    } else var Ae = true;
-                                                    if (Ae) {
+                                                      var Le = A === e;
+                                                    } else var Le = true;
+                                                    if (Le) {
                                                       if (a.limit !== void 0) {
                                                         let l = a.limit;
-                                                        const V = e, w = e;
+                                                        const A = e, w = e;
                                                         let b = false;
                                                         const _ = e;
                                                         if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                          const A = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
-                                                          r === null ? r = [A] : r.push(A), e++;
+                                                          const L = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
+                                                          r === null ? r = [L] : r.push(L), e++;
                                                         }
                                                         var pr = _ === e;
                                                         b = b || pr;
@@ -47553,23 +47875,23 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                         var pr = I === e;
                                                         if (b = b || pr, b) e = w, r !== null && (w ? r.length = w : r = null);
                                                         else {
-                                                          const A = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
-                                                          return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
+                                                          const L = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
+                                                          return r === null ? r = [L] : r.push(L), e++, f.errors = r, false;
                                                         }
-                                                        var Ae = V === e;
-                                                      } else var Ae = true;
-                                                      if (Ae) {
+                                                        var Le = A === e;
+                                                      } else var Le = true;
+                                                      if (Le) {
                                                         if (a.level !== void 0) {
                                                           let l = a.level;
-                                                          const V = e;
+                                                          const A = e;
                                                           if (!(l === "warn" || l === "fail")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + o + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
-                                                          var Ae = V === e;
-                                                        } else var Ae = true;
-                                                        if (Ae) if (a.message !== void 0) {
+                                                          var Le = A === e;
+                                                        } else var Le = true;
+                                                        if (Le) if (a.message !== void 0) {
                                                           const l = e;
                                                           Ie(a.message, { instancePath: t + "/verdict/breaches/" + o + "/message", parentData: a, parentDataProperty: "message", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                          var Ae = l === e;
-                                                        } else var Ae = true;
+                                                          var Le = l === e;
+                                                        } else var Le = true;
                                                       }
                                                     }
                                                   }
@@ -47580,16 +47902,16 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                             if (!yr) break;
                                           }
                                         } else return f.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
-                                        var Ce = q === e;
-                                      } else var Ce = true;
-                                      if (Ce) {
+                                        var Ae = q === e;
+                                      } else var Ae = true;
+                                      if (Ae) {
                                         if (n.checks !== void 0) {
                                           let i = n.checks;
                                           const q = e;
                                           if (e === q) if (Array.isArray(i)) {
                                             var hr = true;
-                                            const L = i.length;
-                                            for (let o = 0; o < L; o++) {
+                                            const V = i.length;
+                                            for (let o = 0; o < V; o++) {
                                               let a = i[o];
                                               const M = e;
                                               if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
@@ -47604,7 +47926,7 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   if (h === e) {
                                                     if (a.metric !== void 0) {
                                                       const l = e;
-                                                      Be(a.metric, { instancePath: t + "/verdict/checks/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                                                      Fe(a.metric, { instancePath: t + "/verdict/checks/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
                                                       var fe = l === e;
                                                     } else var fe = true;
                                                     if (fe) {
@@ -47616,9 +47938,9 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                       if (fe) {
                                                         if (a.direction !== void 0) {
                                                           let l = a.direction;
-                                                          const V = e;
+                                                          const A = e;
                                                           if (!(l === "min" || l === "max")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
-                                                          var fe = V === e;
+                                                          var fe = A === e;
                                                         } else var fe = true;
                                                         if (fe) {
                                                           if (a.value !== void 0) {
@@ -47629,24 +47951,24 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                           if (fe) {
                                                             if (a.interval !== void 0) {
                                                               let l = a.interval;
-                                                              const V = e, w = e;
+                                                              const A = e, w = e;
                                                               let b = false;
                                                               const _ = e;
-                                                              Le(l, { instancePath: t + "/verdict/checks/" + o + "/interval", parentData: a, parentDataProperty: "interval", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                              Ve(l, { instancePath: t + "/verdict/checks/" + o + "/interval", parentData: a, parentDataProperty: "interval", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
                                                               var lr = _ === e;
                                                               b = b || lr;
                                                               const I = e;
                                                               if (l !== null) {
-                                                                const A = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                                r === null ? r = [A] : r.push(A), e++;
+                                                                const L = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                                r === null ? r = [L] : r.push(L), e++;
                                                               }
                                                               var lr = I === e;
                                                               if (b = b || lr, b) e = w, r !== null && (w ? r.length = w : r = null);
                                                               else {
-                                                                const A = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
-                                                                return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
+                                                                const L = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
+                                                                return r === null ? r = [L] : r.push(L), e++, f.errors = r, false;
                                                               }
-                                                              var fe = V === e;
+                                                              var fe = A === e;
                                                             } else var fe = true;
                                                             if (fe) {
                                                               if (a.warn !== void 0) {
@@ -47662,9 +47984,9 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                                 } else var fe = true;
                                                                 if (fe) if (a.status !== void 0) {
                                                                   let l = a.status;
-                                                                  const V = e;
+                                                                  const A = e;
                                                                   if (!(l === "pass" || l === "warn" || l === "fail" || l === "skipped")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.checks.items.properties.status.enum } }], false;
-                                                                  var fe = V === e;
+                                                                  var fe = A === e;
                                                                 } else var fe = true;
                                                               }
                                                             }
@@ -47679,15 +48001,15 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                               if (!hr) break;
                                             }
                                           } else return f.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
-                                          var Ce = q === e;
-                                        } else var Ce = true;
-                                        if (Ce) if (n.skipped !== void 0) {
+                                          var Ae = q === e;
+                                        } else var Ae = true;
+                                        if (Ae) if (n.skipped !== void 0) {
                                           let i = n.skipped;
                                           const q = e;
                                           if (e === q) if (Array.isArray(i)) {
                                             var vr = true;
-                                            const L = i.length;
-                                            for (let o = 0; o < L; o++) {
+                                            const V = i.length;
+                                            for (let o = 0; o < V; o++) {
                                               let a = i[o];
                                               const M = e;
                                               if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
@@ -47702,16 +48024,16 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                   if (h === e) {
                                                     if (a.metric !== void 0) {
                                                       const l = e;
-                                                      Be(a.metric, { instancePath: t + "/verdict/skipped/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                                                      Fe(a.metric, { instancePath: t + "/verdict/skipped/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
                                                       var rr = l === e;
                                                     } else var rr = true;
                                                     if (rr) if (a.reason !== void 0) {
                                                       let l = a.reason;
-                                                      const V = e;
-                                                      if (e === V) if (typeof l == "string") {
-                                                        if (ae(l) > 1e3) return f.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                      const A = e;
+                                                      if (e === A) if (typeof l == "string") {
+                                                        if (se(l) > 1e3) return f.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
                                                       } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
-                                                      var rr = V === e;
+                                                      var rr = A === e;
                                                     } else var rr = true;
                                                   }
                                                 }
@@ -47720,8 +48042,8 @@ function f(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                               if (!vr) break;
                                             }
                                           } else return f.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
-                                          var Ce = q === e;
-                                        } else var Ce = true;
+                                          var Ae = q === e;
+                                        } else var Ae = true;
                                       }
                                     }
                                   }
@@ -47748,20 +48070,20 @@ f.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 var Ur = Z;
 var dr = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
 var jr = new RegExp("^[0-9a-f]{64}$", "u");
-function Je(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Je(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Je.evaluated;
   return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Je.errors = r, e === 0) : (Je.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Pr.enum } }], false);
 }
 Je.evaluated = { dynamicProps: false, dynamicItems: false };
 var qr = { type: ["number", "null"] };
-function Ee(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Ee(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Ee.evaluated;
   return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (Ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: qr.type } }], false) : (Ee.errors = r, e === 0);
 }
 Ee.evaluated = { dynamicProps: false, dynamicItems: false };
-function Ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Ue(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Ue.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
@@ -47790,7 +48112,7 @@ function Ue(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   return Ue.errors = r, e === 0;
 }
 Ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function ve(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = ve.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
@@ -47837,17 +48159,17 @@ function ve(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, r
   return ve.errors = r, e === 0;
 }
 ve.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function De(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function De(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = De.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ae(s) > 4096) return De.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (ae(s) < 1) return De.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+    if (se(s) > 4096) return De.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (se(s) < 1) return De.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
   } else return De.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
   return De.errors = r, e === 0;
 }
 De.evaluated = { dynamicProps: false, dynamicItems: false };
-function Z(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function Z(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Z.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
@@ -48117,7 +48439,7 @@ function Z(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                     let U = k.text;
                                                     const E = e;
                                                     if (typeof U != "string" && U !== null) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: dr.properties.items.properties.worst.items.properties.text.type } }], false;
-                                                    if (e === E && typeof U == "string" && ae(U) > 1e3) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    if (e === E && typeof U == "string" && se(U) > 1e3) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
                                                     var Q = E === e;
                                                   } else var Q = true;
                                                   if (Q) {
@@ -48195,11 +48517,11 @@ function Z(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
 }
 Z.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 var Gr = G;
-var Fe = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
+var Re = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
 var Ir = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
 var Cr = new RegExp("^[0-9a-f]{40}$", "u");
 var Ar = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
-function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+function G(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = G.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
@@ -48207,7 +48529,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
     if (s.schemaVersion === void 0 && (x = "schemaVersion") || s.kind === void 0 && (x = "kind") || s.date === void 0 && (x = "date") || s.version === void 0 && (x = "version") || s.tag === void 0 && (x = "tag") || s.commit === void 0 && (x = "commit") || s.commitUrl === void 0 && (x = "commitUrl") || s.pullRequest === void 0 && (x = "pullRequest") || s.base === void 0 && (x = "base") || s.bump === void 0 && (x = "bump") || s.verdict === void 0 && (x = "verdict") || s.items === void 0 && (x = "items") || s.metrics === void 0 && (x = "metrics") || s.driftBudget === void 0 && (x = "driftBudget")) return G.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
     {
       const be = e;
-      for (const p in s) if (!Xe.call(Fe.properties, p)) {
+      for (const p in s) if (!Xe.call(Re.properties, p)) {
         return G.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
         break;
       }
@@ -48221,7 +48543,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
           if (s.kind !== void 0) {
             let p = s.kind;
             const B = e;
-            if (!(p === "release" || p === "gate")) return G.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Fe.properties.kind.enum } }], false;
+            if (!(p === "release" || p === "gate")) return G.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Re.properties.kind.enum } }], false;
             var d = B === e;
           } else var d = true;
           if (d) {
@@ -48229,7 +48551,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
               let p = s.date;
               const B = e;
               if (e === B) if (typeof p == "string") {
-                if (ae(p) > 40) return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
+                if (se(p) > 40) return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
                 if (!Ir.test(p)) return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
               } else return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
               var d = B === e;
@@ -48237,11 +48559,11 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
             if (d) {
               if (s.version !== void 0) {
                 let p = s.version;
-                const B = e, Me = e;
+                const B = e, Se = e;
                 let K = false;
                 const pe = e;
                 if (e === pe) if (typeof p == "string") {
-                  if (ae(p) > 256) {
+                  if (se(p) > 256) {
                     const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
                     r === null ? r = [F] : r.push(F), e++;
                   } else if (!kr.test(p)) {
@@ -48260,7 +48582,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                   r === null ? r = [F] : r.push(F), e++;
                 }
                 var R = m === e;
-                if (K = K || R, K) e = Me, r !== null && (Me ? r.length = Me : r = null);
+                if (K = K || R, K) e = Se, r !== null && (Se ? r.length = Se : r = null);
                 else {
                   const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
                   return r === null ? r = [F] : r.push(F), e++, G.errors = r, false;
@@ -48271,9 +48593,9 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                 if (s.tag !== void 0) {
                   let p = s.tag;
                   const B = e;
-                  if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Fe.properties.tag.type } }], false;
+                  if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Re.properties.tag.type } }], false;
                   if (e === B && typeof p == "string") {
-                    if (ae(p) > 255) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                    if (se(p) > 255) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
                     if (!tr.test(p)) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                   }
                   var d = B === e;
@@ -48282,7 +48604,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                   if (s.commit !== void 0) {
                     let p = s.commit;
                     const B = e;
-                    if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Fe.properties.commit.type } }], false;
+                    if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Re.properties.commit.type } }], false;
                     if (e === B && typeof p == "string" && !Cr.test(p)) return G.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
                     var d = B === e;
                   } else var d = true;
@@ -48290,9 +48612,9 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                     if (s.commitUrl !== void 0) {
                       let p = s.commitUrl;
                       const B = e;
-                      if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Fe.properties.commitUrl.type } }], false;
+                      if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Re.properties.commitUrl.type } }], false;
                       if (e === B && typeof p == "string") {
-                        if (ae(p) > 600) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
+                        if (se(p) > 600) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
                         if (!Ar.test(p)) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
                       }
                       var d = B === e;
@@ -48301,7 +48623,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                       if (s.pullRequest !== void 0) {
                         let p = s.pullRequest;
                         const B = e;
-                        if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Fe.properties.pullRequest.type } }], false;
+                        if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Re.properties.pullRequest.type } }], false;
                         if (e === B && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return G.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
                         var d = B === e;
                       } else var d = true;
@@ -48309,9 +48631,9 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                         if (s.base !== void 0) {
                           let p = s.base;
                           const B = e;
-                          if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Fe.properties.base.type } }], false;
+                          if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Re.properties.base.type } }], false;
                           if (e === B && typeof p == "string") {
-                            if (ae(p) > 255) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                            if (se(p) > 255) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
                             if (!tr.test(p)) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                           }
                           var d = B === e;
@@ -48320,21 +48642,21 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                           if (s.bump !== void 0) {
                             let p = s.bump;
                             const B = e;
-                            if (!(p === "none" || p === "patch" || p === "minor" || p === "major" || p === "initial")) return G.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Fe.properties.bump.enum } }], false;
+                            if (!(p === "none" || p === "patch" || p === "minor" || p === "major" || p === "initial")) return G.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Re.properties.bump.enum } }], false;
                             var d = B === e;
                           } else var d = true;
                           if (d) {
                             if (s.verdict !== void 0) {
                               let p = s.verdict;
                               const B = e;
-                              if (!(p === "pass" || p === "warn" || p === "fail" || p === null)) return G.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Fe.properties.verdict.enum } }], false;
+                              if (!(p === "pass" || p === "warn" || p === "fail" || p === null)) return G.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Re.properties.verdict.enum } }], false;
                               var d = B === e;
                             } else var d = true;
                             if (d) {
                               if (s.items !== void 0) {
                                 let p = s.items;
                                 const B = e;
-                                if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Fe.properties.items.type } }], false;
+                                if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Re.properties.items.type } }], false;
                                 if (e === B && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return G.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
                                 var d = B === e;
                               } else var d = true;
@@ -48516,7 +48838,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                                 if (j) if (p.interCentroidChange !== void 0) {
                                                   let m = p.interCentroidChange;
                                                   const W = e;
-                                                  if (!(typeof m == "number" && isFinite(m)) && m !== null) return G.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Fe.properties.metrics.properties.interCentroidChange.type } }], false;
+                                                  if (!(typeof m == "number" && isFinite(m)) && m !== null) return G.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Re.properties.metrics.properties.interCentroidChange.type } }], false;
                                                   var j = W === e;
                                                 } else var j = true;
                                               }
@@ -48530,7 +48852,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                 } else var d = true;
                                 if (d) if (s.driftBudget !== void 0) {
                                   let p = s.driftBudget;
-                                  const B = e, Me = e;
+                                  const B = e, Se = e;
                                   let K = false;
                                   const pe = e;
                                   if (p !== null) {
@@ -48557,7 +48879,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                           let O = p.anchor;
                                           const k = e;
                                           if (e === k) if (typeof O == "string") {
-                                            if (ae(O) > 255) {
+                                            if (se(O) > 255) {
                                               const J = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
                                               r === null ? r = [J] : r.push(J), e++;
                                             } else if (!tr.test(O)) {
@@ -48640,7 +48962,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                               let O = p.status;
                                               const k = e;
                                               if (!(O === "pass" || O === "fail")) {
-                                                const P = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Fe.properties.driftBudget.anyOf[1].properties.status.enum } };
+                                                const P = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Re.properties.driftBudget.anyOf[1].properties.status.enum } };
                                                 r === null ? r = [P] : r.push(P), e++;
                                               }
                                               var X = k === e;
@@ -48654,7 +48976,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
                                     r === null ? r = [F] : r.push(F), e++;
                                   }
                                   var we = m === e;
-                                  if (K = K || we, K) e = Me, r !== null && (Me ? r.length = Me : r = null);
+                                  if (K = K || we, K) e = Se, r !== null && (Se ? r.length = Se : r = null);
                                   else {
                                     const F = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
                                     return r === null ? r = [F] : r.push(F), e++, G.errors = r, false;
@@ -48681,7 +49003,7 @@ function G(s, { instancePath: t = "", parentData: se, parentDataProperty: ie, ro
 G.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 // src/report/validate-json.ts
-import { statSync as statSync2, readFileSync as readFileSync4 } from "node:fs";
+import { statSync as statSync3, readFileSync as readFileSync6 } from "node:fs";
 var MAX_REPORT_BYTES = 64 * 1024 * 1024;
 function fieldName(pointer) {
   if (pointer === "") return "the top level";
@@ -48727,9 +49049,9 @@ function describeSchemaError(error, root) {
   }
 }
 function readValidatedJson(path, file, validate, what) {
-  const size = statSync2(path).size;
+  const size = statSync3(path).size;
   if (size > MAX_REPORT_BYTES) throw new InputError(`${file}: ${size} bytes is too large for ${what} (at most ${MAX_REPORT_BYTES}).`);
-  return parseValidatedJson(readFileSync4(path, "utf8"), file, validate, what);
+  return parseValidatedJson(readFileSync6(path, "utf8"), file, validate, what);
 }
 function parseValidatedJson(text, file, validate, what) {
   let value;
@@ -48753,13 +49075,13 @@ function loadReport(path, file) {
 }
 
 // src/shard/partial-report.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var PARTIAL_KIND = "embedding-gate-partial";
 function fingerprintOf(report) {
   const { metrics, verdict: _verdict, ...rest } = report;
   const { knnOverlap: _knn, crossRetrieval: crossRetrieval2, ...global } = metrics;
   const shared = { ...rest, metrics: global, k: report.metrics.knnOverlap.k, threshold: crossRetrieval2.threshold };
-  return createHash("sha256").update(JSON.stringify(shared)).digest("hex");
+  return createHash4("sha256").update(JSON.stringify(shared)).digest("hex");
 }
 function buildPartialReport(result) {
   const items = result.shardItems;
@@ -48921,6 +49243,18 @@ function headline(report) {
   return `${verdict.status.toUpperCase()} \u2014 ${bump.final === "none" ? "no" : bump.final} change (${declared})`;
 }
 
+// src/render/describe-change.ts
+var MAX_CHANGES = 20;
+function shown(value) {
+  if (value === void 0) return "(absent)";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 59)}\u2026` : text;
+}
+function describeChange(change) {
+  const path = change.path.startsWith(`${change.section}.`) ? change.path.slice(change.section.length + 1) : change.path;
+  return `${change.section}: ${path} ${shown(change.reference)} \u2192 ${shown(change.candidate)}${change.file ? ` (${change.file})` : ""}`;
+}
+
 // src/render/mermaid-chart.ts
 function overlapChart(histogram, evaluated) {
   const k = histogram.length - 1;
@@ -48963,6 +49297,12 @@ function renderMarkdown(report, options2 = {}) {
   for (const reason of bump.reasons) out.push(markdown`- ${cut(reason, 300)}`);
   for (const limitation of bump.limitations) out.push(markdown`- _${cut(limitation, 400)}_`);
   out.push(blank);
+  if (bump.changes.length > 0) {
+    out.push(markdown`<details><summary>Manifest changes (${bump.changes.length})</summary>`, blank);
+    for (const change of bump.changes.slice(0, MAX_CHANGES)) out.push(markdown`- ${cut(describeChange(change), 300)}`);
+    if (bump.changes.length > MAX_CHANGES) out.push(markdown`- … ${bump.changes.length - MAX_CHANGES} more in the JSON report`);
+    out.push(blank, markdown`</details>`, blank);
+  }
   out.push(markdown`| check (policy: ${verdict.policyLevel}) | value | warn | fail | |`);
   out.push(markdown`| --- | ---: | ---: | ---: | :---: |`);
   for (const check of verdict.checks) out.push(checkRow(check));
@@ -49101,6 +49441,11 @@ function renderText(report) {
   push(line`  declared   ${bump.declared ?? "nothing"}${bump.declaredSource ? line` (${bump.declaredSource})` : ""}${bump.underDeclared ? "  \u2717 UNDER-DECLARED" : ""}`);
   for (const reason of bump.reasons) push(line`  - ${bounded(reason, 200)}`);
   for (const limitation of bump.limitations) push(line`  note: ${bounded(limitation, 400)}`);
+  if (bump.changes.length > 0) {
+    push(line`  Changes (${bump.changes.length}):`);
+    for (const change of bump.changes.slice(0, MAX_CHANGES)) push(line`    ${bounded(describeChange(change), 240)}`);
+    if (bump.changes.length > MAX_CHANGES) push(line`    … ${bump.changes.length - MAX_CHANGES} more in the JSON report`);
+  }
   push();
   push("Metrics");
   const knn = metrics.knnOverlap;
@@ -49155,7 +49500,7 @@ function renderText(report) {
 }
 
 // src/render/html/html.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // src/render/html/escape-html.ts
 function escapeHtml(value) {
@@ -49342,14 +49687,14 @@ function trendChart(name, title, points, floor = null) {
   const x = (index) => LEFT + 8 + (points.length > 1 ? index / (points.length - 1) * (plotWidth - 16) : plotWidth / 2);
   const y = (value) => 20 + plotHeight - (value - min) / (max - min) * plotHeight;
   const segments = [];
-  let open2 = false;
+  let open3 = false;
   points.forEach((point, index) => {
     if (point.value === null) {
-      open2 = false;
+      open3 = false;
       return;
     }
-    segments.push(`${open2 ? "L" : "M"}${x(index).toFixed(1)},${y(point.value).toFixed(1)}`);
-    open2 = true;
+    segments.push(`${open3 ? "L" : "M"}${x(index).toFixed(1)},${y(point.value).toFixed(1)}`);
+    open3 = true;
   });
   const dots = points.map((point, index) => {
     if (point.value === null) return html``;
@@ -49364,7 +49709,7 @@ function trendChart(name, title, points, floor = null) {
 }
 
 // src/render/html/html.ts
-var sha256 = (text) => `'sha256-${createHash2("sha256").update(text, "utf8").digest("base64")}'`;
+var sha256 = (text) => `'sha256-${createHash5("sha256").update(text, "utf8").digest("base64")}'`;
 function renderHtml(report) {
   const body = html`${header(report)}${bumpSection(report)}${checksSection(report)}${mapsSection(report)}${chartsSection(report)}${metricsSection(report)}${worstSection(report)}<p class="note">embedding-gate ${report.tool.version} · kernel ${report.settings.kernel} · seed ${report.settings.seed}</p><div id="tooltip" hidden></div>`;
   const policy = `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; style-src ${sha256(PAGE_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
@@ -49539,8 +49884,8 @@ function progressPrinter(options2) {
 }
 
 // src/cli/run-history.ts
-var import_semver3 = __toESM(require_semver2(), 1);
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
+var import_semver4 = __toESM(require_semver2(), 1);
+import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync7, writeFileSync } from "node:fs";
 import { dirname as dirname3 } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -49598,7 +49943,7 @@ function historyRecord(facts, report, budget = null) {
 }
 
 // src/render/html/history-html.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // src/render/history-table.ts
 var COMMIT_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._-]+){2,3}\/commit\/[0-9a-f]{40}$/;
@@ -49607,7 +49952,7 @@ var COMMIT_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._-]+){2,3}\/
 var HISTORY_STYLE = `${PAGE_STYLE}
 .trend .trend-line { fill: none; stroke: #4e79a7; stroke-width: 2; } .trend .point { fill: #4e79a7; } .trend a:hover .point { fill: #e15759; }
 `;
-var sha2562 = (text) => `'sha256-${createHash3("sha256").update(text, "utf8").digest("base64")}'`;
+var sha2562 = (text) => `'sha256-${createHash6("sha256").update(text, "utf8").digest("base64")}'`;
 function renderHistoryHtml(records, options2 = {}) {
   const releases = records.filter((record) => record.kind === "release");
   const point = (record, value) => ({ label: record.version ?? record.tag ?? "?", value, href: linkOf(record) });
@@ -49704,7 +50049,7 @@ function runHistory(args, io) {
   if (append !== null) {
     const path = resolveOutputFile(file, "history", paths);
     const record = recordFromOptions(loadReport(resolveInputFile(append, "--append", paths), append), text);
-    const before = existsSync3(path) ? readFileSync5(path, "utf8") : "";
+    const before = existsSync4(path) ? readFileSync7(path, "utf8") : "";
     const after = appendHistory(before, file, record);
     if (after === null) {
       io.stderr(`embedding-gate: ${file} already holds this run (${record.tag ?? record.commit ?? "same record"}); nothing appended
@@ -49717,7 +50062,7 @@ function runHistory(args, io) {
 `);
     return 0;
   }
-  const records = parseHistory(readFileSync5(resolveInputFile(file, "history", paths), "utf8"), file);
+  const records = parseHistory(readFileSync7(resolveInputFile(file, "history", paths), "utf8"), file);
   const format2 = text("format") ?? "text";
   if (format2 !== "text" && format2 !== "json") throw new UsageError(`--format must be text or json for history, got ${JSON.stringify(format2)}.`);
   const output = format2 === "json" ? `${JSON.stringify(records, null, 2)}
@@ -49741,7 +50086,7 @@ function recordFromOptions(report, text) {
   const kind = text("kind") ?? "release";
   if (kind !== "release" && kind !== "gate") throw new UsageError(`--kind must be release or gate, got ${JSON.stringify(kind)}.`);
   const version = text("version") ?? report.bump.nextVersion;
-  if (version !== null && import_semver3.default.valid(version) !== version) throw new UsageError(`--version must be a semantic version such as 1.4.2, got ${JSON.stringify(version)}.`);
+  if (version !== null && import_semver4.default.valid(version) !== version) throw new UsageError(`--version must be a semantic version such as 1.4.2, got ${JSON.stringify(version)}.`);
   const commit = text("commit");
   if (commit !== null && !/^[0-9a-f]{40}$/.test(commit)) throw new UsageError(`--commit must be a full 40-character commit sha, got ${JSON.stringify(commit)}.`);
   const repositoryUrl = text("repository-url");

@@ -1,9 +1,10 @@
 import { classifyBump } from './classify/classify-bump.js';
 import { loadManifest, type Manifest } from './classify/manifest.js';
+import { isFolder, readModelFolder } from './classify/model-folder.js';
 import { alignById } from './core/align.js';
 import type { EmbeddingSet } from './core/embedding-set.js';
 import { InputError } from './core/errors.js';
-import { resolveInputFile, type PathPolicy } from './io/paths.js';
+import { resolveInputFile, resolveInputFileOrFolder, type PathPolicy } from './io/paths.js';
 import { detectFormat, readEmbeddingSet } from './io/read-embedding-set.js';
 import { createKnnEngine } from './kernels/knn-engine.js';
 import type { Logger } from './logger.js';
@@ -50,8 +51,8 @@ export async function compare(settings: Settings, log: Logger, context: CompareC
 export async function compareDetailed(settings: Settings, log: Logger, context: CompareContext = {}): Promise<CompareResult> {
   const nameOf = context.nameOf ?? cliName;
   const paths = settings.paths;
-  const referenceManifest = context.referenceManifest ?? loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths);
-  const candidateManifest = context.candidateManifest ?? loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths);
+  const referenceManifest = context.referenceManifest ?? (await loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths));
+  const candidateManifest = context.candidateManifest ?? (await loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths));
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf('config'), paths);
   const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
   const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
@@ -148,8 +149,9 @@ async function readSide(
   };
 }
 
-/** Reads a manifest file when a path is given. */
-export function loadOptionalManifest(path: string | null, option: string, paths: PathPolicy): Manifest | null {
+/** Reads a manifest when a path is given: a manifest file (JSON or YAML), or a model folder it is derived from. */
+export async function loadOptionalManifest(path: string | null, option: string, paths: PathPolicy): Promise<Manifest | null> {
   if (path === null) return null;
-  return loadManifest(resolveInputFile(path, option, paths), path);
+  const absolute = resolveInputFileOrFolder(path, option, paths);
+  return isFolder(absolute) ? readModelFolder(absolute, path) : loadManifest(absolute, path);
 }

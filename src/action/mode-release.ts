@@ -96,8 +96,8 @@ async function compareWithRelease(inputs: ReleaseInputs, base: ReleaseTag, runti
     settings = await withGitHub(`download the reference from ${base.name}`, () => downloadReleasedReference(settings, inputs.releaseSource, base, github, runtime));
   } else runtime.info(`Comparing with the reference ${settings.reference.path} as given; the version comes from ${base.name}.`);
   const manifests = manifestsForRelease(
-    loadOptionalManifest(settings.reference.manifest, inputName(INPUT.referenceManifest), settings.paths),
-    loadOptionalManifest(settings.candidate.manifest, inputName(INPUT.candidateManifest), settings.paths),
+    await loadOptionalManifest(settings.reference.manifest, inputName(INPUT.referenceManifest), settings.paths),
+    await loadOptionalManifest(settings.candidate.manifest, inputName(INPUT.candidateManifest), settings.paths),
     base.version,
   );
   const result = await compareDetailed(settings, actionLogger(runtime), { referenceManifest: manifests.reference, candidateManifest: manifests.candidate, nameOf: inputName });

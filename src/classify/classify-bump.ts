@@ -18,6 +18,8 @@ export interface VectorEvidence {
 export interface SectionChange {
   readonly section: ManifestSection;
   readonly path: string;
+  /** The file the setting came from, for a manifest derived from a model folder. */
+  readonly file?: string;
   readonly reference: unknown;
   readonly candidate: unknown;
 }
@@ -73,7 +75,9 @@ export function classifyBump(input: ClassifyInput): BumpClassification {
   if (refManifest && candManifest) {
     for (const section of MANIFEST_SECTIONS) {
       for (const change of deepDiff(refManifest.sections[section], candManifest.sections[section])) {
-        changes.push({ section, path: cutText(change.path ? `${section}.${change.path}` : section, 4096), reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
+        const path = change.path ? `${section}.${change.path}` : section;
+        const file = originOf(candManifest, path) ?? originOf(refManifest, path);
+        changes.push({ section, path: cutText(path, 4096), ...(file ? { file: cutText(file, 4096) } : {}), reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
       }
     }
     fromManifests = bumpFromChanges(changes);
@@ -83,7 +87,7 @@ export function classifyBump(input: ClassifyInput): BumpClassification {
       const section: ManifestSection = fromManifests === 'major' ? 'architecture' : fromManifests === 'minor' ? 'extraction' : 'training';
       const listed = first(section)
         .slice(0, 3)
-        .map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} → ${show(change.candidate)}`)
+        .map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} → ${show(change.candidate)}${change.file ? ` in ${cutText(change.file, 120)}` : ''}`)
         .join('; ');
       reasons.push(`manifests: ${section} changed (${listed}) → ${fromManifests}`);
     }
@@ -181,6 +185,17 @@ function versionBump(reference: Manifest, candidate: Manifest): Bump {
     default:
       return 'patch';
   }
+}
+
+/** The file a changed setting came from: the origin recorded for the longest `section.key…` prefix of its path. */
+function originOf(manifest: Manifest, path: string): string | null {
+  const origins = manifest.origins;
+  if (!origins) return null;
+  let best: string | null = null;
+  for (const key of Object.keys(origins)) {
+    if ((path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`)) && (best === null || key.length > best.length)) best = key;
+  }
+  return best === null ? null : (origins[best] ?? null);
 }
 
 function show(value: unknown): string {

@@ -14,6 +14,8 @@ export interface Manifest {
   readonly name: string | null;
   readonly version: string | null;
   readonly sections: Readonly<Record<ManifestSection, unknown>>;
+  /** For a manifest derived from a model folder: the file each setting came from, by `section.key`. */
+  readonly origins?: Readonly<Record<string, string>>;
 }
 
 /** Loads a manifest file; see parseManifest. */

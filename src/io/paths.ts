@@ -46,6 +46,16 @@ export function resolveInputFile(path: string, what: string, policy: PathPolicy)
   return absolute;
 }
 
+/** Like resolveInputFile, but a folder is accepted too (a model folder as a manifest). */
+export function resolveInputFileOrFolder(path: string, what: string, policy: PathPolicy): string {
+  const absolute = resolve(policy.base, path);
+  if (!existsSync(absolute)) {
+    throw new InputError(`${what}: not found: ${path} (resolved to ${absolute}); check the path and that an earlier step created it.`);
+  }
+  checkInside(realpathSync(absolute), path, what, policy);
+  return absolute;
+}
+
 /**
  * Resolves a path the tool will write (e.g. `--output`, report-path). Where it will really land is
  * checked: the nearest existing ancestor's real path (so `out/report.json` with `out` a symlink

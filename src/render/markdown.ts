@@ -3,6 +3,7 @@ import type { Report } from '../report/report.js';
 import { cut, joinMarkdown, Markdown, markdown as md } from './escape-markdown.js';
 import { formatChange, formatMetric, formatPercent } from './format-number.js';
 import { adapterSentence, headline, indexCompatibility } from './interpret.js';
+import { describeChange, MAX_CHANGES } from './describe-change.js';
 import { overlapChart } from './mermaid-chart.js';
 
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '➖' } as const;
@@ -55,6 +56,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   for (const reason of bump.reasons) out.push(md`- ${cut(reason, 300)}`);
   for (const limitation of bump.limitations) out.push(md`- _${cut(limitation, 400)}_`);
   out.push(blank);
+  if (bump.changes.length > 0) {
+    out.push(md`<details><summary>Manifest changes (${bump.changes.length})</summary>`, blank);
+    for (const change of bump.changes.slice(0, MAX_CHANGES)) out.push(md`- ${cut(describeChange(change), 300)}`);
+    if (bump.changes.length > MAX_CHANGES) out.push(md`- … ${bump.changes.length - MAX_CHANGES} more in the JSON report`);
+    out.push(blank, md`</details>`, blank);
+  }
   out.push(md`| check (policy: ${verdict.policyLevel}) | value | warn | fail | |`);
   out.push(md`| --- | ---: | ---: | ---: | :---: |`);
   for (const check of verdict.checks) out.push(checkRow(check));

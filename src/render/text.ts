@@ -1,6 +1,7 @@
 import type { Report } from '../report/report.js';
 import { formatChange, formatMetric, formatPercent } from './format-number.js';
 import { adapterSentence, headline, indexCompatibilitySentence } from './interpret.js';
+import { describeChange, MAX_CHANGES } from './describe-change.js';
 import { singleLine as clean } from './single-line.js';
 
 /** A value already cleaned to its own bound by `clean`, interpolated by `line` as it is. */
@@ -46,6 +47,11 @@ export function renderText(report: Report): string {
   push(line`  declared   ${bump.declared ?? 'nothing'}${bump.declaredSource ? line` (${bump.declaredSource})` : ''}${bump.underDeclared ? '  ✗ UNDER-DECLARED' : ''}`);
   for (const reason of bump.reasons) push(line`  - ${bounded(reason, 200)}`);
   for (const limitation of bump.limitations) push(line`  note: ${bounded(limitation, 400)}`);
+  if (bump.changes.length > 0) {
+    push(line`  Changes (${bump.changes.length}):`);
+    for (const change of bump.changes.slice(0, MAX_CHANGES)) push(line`    ${bounded(describeChange(change), 240)}`);
+    if (bump.changes.length > MAX_CHANGES) push(line`    … ${bump.changes.length - MAX_CHANGES} more in the JSON report`);
+  }
   push();
   push('Metrics');
   const knn = metrics.knnOverlap;
