@@ -70,7 +70,7 @@ describe('release mode', () => {
     const workspace = workspaceWith('reference');
     const run = await releaseRun(workspace, SHA_1, { 'create-tag': 'true', 'create-release': 'true', history: 'history/embeddings.jsonl' });
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout).toBe(0);
     // The history in the workspace, for a later step to commit or upload.
     const history = readFileSync(join(workspace, 'history', 'embeddings.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(history).toMatchObject([{ kind: 'release', version: '1.0.0', tag: 'embeddings-v1.0.0', commit: SHA_1, bump: 'initial', items: 1797, base: null, verdict: null }]);

@@ -138,7 +138,8 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
         url: release.uploadUrl,
         name,
         data: bytes,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': bytes.length },
+        // fetch sets Content-Length from the buffer (Node 24's fetch refuses a hand-set one).
+        headers: { 'content-type': 'application/octet-stream' },
       });
       return assetOf(data as { id: number; name: string; size: number });
     },
