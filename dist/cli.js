@@ -2460,8 +2460,8 @@ var require_visit = __commonJS({
       } else if (identity.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity.isAlias(parent) ? "alias" : "scalar";
-        throw new Error(`Cannot replace node with ${pt} parent`);
+        const pt2 = identity.isAlias(parent) ? "alias" : "scalar";
+        throw new Error(`Cannot replace node with ${pt2} parent`);
       }
     }
     exports.visit = visit;
@@ -6565,19 +6565,19 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap ? "}" : "]";
-      const [ce2, ...ee2] = fc.end;
+      const [ce, ...ee] = fc.end;
       let cePos = offset;
-      if (ce2?.source === expectedEnd)
-        cePos = ce2.offset + ce2.source.length;
+      if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
-        if (ce2 && ce2.source.length !== 1)
-          ee2.unshift(ce2);
+        if (ce && ce.source.length !== 1)
+          ee.unshift(ce);
       }
-      if (ee2.length > 0) {
-        const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError);
+      if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -13824,7 +13824,7 @@ ${indentData}`);
         const newMatrix = new Matrix2(matrix);
         return newMatrix.and(value);
       };
-      AbstractMatrix2.prototype.or = function or(value) {
+      AbstractMatrix2.prototype.or = function or2(value) {
         if (typeof value === "number") return this.orS(value);
         return this.orM(value);
       };
@@ -13848,7 +13848,7 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix2.or = function or(matrix, value) {
+      AbstractMatrix2.or = function or2(matrix, value) {
         const newMatrix = new Matrix2(matrix);
         return newMatrix.or(value);
       };
@@ -17059,15 +17059,15 @@ ${indentData}`);
         let wantu = Boolean(computeLeftSingularVectors);
         let wantv = Boolean(computeRightSingularVectors);
         let swapped = false;
-        let at2;
+        let at3;
         if (m < n) {
           if (!autoTranspose) {
             console.warn(
               "Computing SVD on a matrix with more columns than rows. Consider enabling autoTranspose"
             );
-            at2 = value.transpose();
+            at3 = value.transpose();
           } else {
-            at2 = value.clone();
+            at3 = value.clone();
             m = value.columns;
             n = value.rows;
             swapped = true;
@@ -17076,7 +17076,7 @@ ${indentData}`);
             wantv = aux;
           }
         } else {
-          at2 = value.transpose();
+          at3 = value.transpose();
         }
         let nu = Math.min(m, n);
         let ni = Math.min(m + 1, n);
@@ -17094,16 +17094,16 @@ ${indentData}`);
           if (k < nct) {
             s[k] = 0;
             for (let i = k; i < m; i++) {
-              s[k] = hypotenuse(s[k], at2.get(k, i));
+              s[k] = hypotenuse(s[k], at3.get(k, i));
             }
             if (s[k] !== 0) {
-              if (at2.get(k, k) < 0) {
+              if (at3.get(k, k) < 0) {
                 s[k] = -s[k];
               }
               for (let i = k; i < m; i++) {
-                at2.set(k, i, at2.get(k, i) / s[k]);
+                at3.set(k, i, at3.get(k, i) / s[k]);
               }
-              at2.set(k, k, at2.get(k, k) + 1);
+              at3.set(k, k, at3.get(k, k) + 1);
             }
             s[k] = -s[k];
           }
@@ -17111,18 +17111,18 @@ ${indentData}`);
             if (k < nct && s[k] !== 0) {
               let t = 0;
               for (let i = k; i < m; i++) {
-                t += at2.get(k, i) * at2.get(j, i);
+                t += at3.get(k, i) * at3.get(j, i);
               }
-              t = -t / at2.get(k, k);
+              t = -t / at3.get(k, k);
               for (let i = k; i < m; i++) {
-                at2.set(j, i, at2.get(j, i) + t * at2.get(k, i));
+                at3.set(j, i, at3.get(j, i) + t * at3.get(k, i));
               }
             }
-            e[j] = at2.get(j, k);
+            e[j] = at3.get(j, k);
           }
           if (wantu && k < nct) {
             for (let i = k; i < m; i++) {
-              U.set(k, i, at2.get(k, i));
+              U.set(k, i, at3.get(k, i));
             }
           }
           if (k < nrt) {
@@ -17146,13 +17146,13 @@ ${indentData}`);
               }
               for (let i = k + 1; i < m; i++) {
                 for (let j = k + 1; j < n; j++) {
-                  work[i] += e[j] * at2.get(j, i);
+                  work[i] += e[j] * at3.get(j, i);
                 }
               }
               for (let j = k + 1; j < n; j++) {
                 let t = -e[j] / e[k + 1];
                 for (let i = k + 1; i < m; i++) {
-                  at2.set(j, i, at2.get(j, i) + t * work[i]);
+                  at3.set(j, i, at3.get(j, i) + t * work[i]);
                 }
               }
             }
@@ -17165,13 +17165,13 @@ ${indentData}`);
         }
         let p = Math.min(n, m + 1);
         if (nct < n) {
-          s[nct] = at2.get(nct, nct);
+          s[nct] = at3.get(nct, nct);
         }
         if (m < p) {
           s[p - 1] = 0;
         }
         if (nrt + 1 < p) {
-          e[nrt] = at2.get(p - 1, nrt);
+          e[nrt] = at3.get(p - 1, nrt);
         }
         e[p - 1] = 0;
         if (wantu) {
@@ -17425,7 +17425,7 @@ ${indentData}`);
         this.V = V;
       }
       solve(value) {
-        let Y = value;
+        let Y2 = value;
         let e = this.threshold;
         let scols = this.s.length;
         let Ls = Matrix.zeros(scols, scols);
@@ -17451,7 +17451,7 @@ ${indentData}`);
             VLU.set(i, j, sum);
           }
         }
-        return VLU.mmul(Y);
+        return VLU.mmul(Y2);
       }
       solveForDiagonal(value) {
         return this.solve(Matrix.diag(value));
@@ -17472,17 +17472,17 @@ ${indentData}`);
         let U = this.U;
         let urows = U.rows;
         let ucols = U.columns;
-        let Y = new Matrix(vrows, urows);
+        let Y2 = new Matrix(vrows, urows);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < urows; j++) {
             let sum = 0;
             for (let k = 0; k < ucols; k++) {
               sum += X.get(i, k) * U.get(j, k);
             }
-            Y.set(i, j, sum);
+            Y2.set(i, j, sum);
           }
         }
-        return Y;
+        return Y2;
       }
       get condition() {
         return this.s[0] / this.s[Math.min(this.m, this.n) - 1];
@@ -18368,16 +18368,16 @@ ${indentData}`);
         }
       }
     }
-    function cdiv(xr2, xi, yr, yi) {
+    function cdiv(xr, xi, yr, yi) {
       let r, d;
       if (Math.abs(yr) > Math.abs(yi)) {
         r = yi / yr;
         d = yr + r * yi;
-        return [(xr2 + r * xi) / d, (xi - r * xr2) / d];
+        return [(xr + r * xi) / d, (xi - r * xr) / d];
       } else {
         r = yr / yi;
         d = yi + r * yr;
-        return [(r * xr2 + xi) / d, (r * xi - xr2) / d];
+        return [(r * xr + xi) / d, (r * xi - xr) / d];
       }
     }
     var CholeskyDecomposition = class {
@@ -18453,23 +18453,23 @@ ${indentData}`);
     var nipals = class {
       constructor(X, options2 = {}) {
         X = WrapperMatrix2D.checkMatrix(X);
-        let { Y } = options2;
+        let { Y: Y2 } = options2;
         const {
           scaleScores = false,
           maxIterations = 1e3,
           terminationCriteria = 1e-10
         } = options2;
         let u;
-        if (Y) {
-          if (isAnyArray(Y) && typeof Y[0] === "number") {
-            Y = Matrix.columnVector(Y);
+        if (Y2) {
+          if (isAnyArray(Y2) && typeof Y2[0] === "number") {
+            Y2 = Matrix.columnVector(Y2);
           } else {
-            Y = WrapperMatrix2D.checkMatrix(Y);
+            Y2 = WrapperMatrix2D.checkMatrix(Y2);
           }
-          if (Y.rows !== X.rows) {
+          if (Y2.rows !== X.rows) {
             throw new Error("Y should have the same number of rows as X");
           }
-          u = Y.getColumnVector(0);
+          u = Y2.getColumnVector(0);
         } else {
           u = X.getColumnVector(0);
         }
@@ -18483,20 +18483,20 @@ ${indentData}`);
             diff = t.clone().sub(tOld).pow(2).sum();
           }
           tOld = t.clone();
-          if (Y) {
-            q = Y.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
+          if (Y2) {
+            q = Y2.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
             q = q.div(q.norm());
-            u = Y.mmul(q).div(q.transpose().mmul(q).get(0, 0));
+            u = Y2.mmul(q).div(q.transpose().mmul(q).get(0, 0));
           } else {
             u = t;
           }
         }
-        if (Y) {
+        if (Y2) {
           let p = X.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
           p = p.div(p.norm());
           let xResidual = X.clone().sub(t.clone().mmul(p.transpose()));
           let residual = u.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-          let yResidual = Y.clone().sub(
+          let yResidual = Y2.clone().sub(
             t.clone().mulS(residual.get(0, 0)).mmul(q.transpose())
           );
           this.t = t;
@@ -18911,11 +18911,11 @@ var require_umap = __commonJS({
           });
         });
       };
-      UMAP3.prototype.setSupervisedProjection = function(Y, params) {
+      UMAP3.prototype.setSupervisedProjection = function(Y2, params) {
         if (params === void 0) {
           params = {};
         }
-        this.Y = Y;
+        this.Y = Y2;
         this.targetMetric = params.targetMetric || this.targetMetric;
         this.targetWeight = params.targetWeight || this.targetWeight;
         this.targetNNeighbors = params.targetNNeighbors || this.targetNNeighbors;
@@ -19028,15 +19028,15 @@ var require_umap = __commonJS({
         return this.optimizeLayout();
       };
       UMAP3.prototype.processGraphForSupervisedProjection = function() {
-        var _a5 = this, Y = _a5.Y, X = _a5.X;
-        if (Y) {
-          if (Y.length !== X.length) {
+        var _a5 = this, Y2 = _a5.Y, X = _a5.X;
+        if (Y2) {
+          if (Y2.length !== X.length) {
             throw new Error("Length of X and y must be equal");
           }
           if (this.targetMetric === "categorical") {
             var lt = this.targetWeight < 1;
             var farDist = lt ? 2.5 * (1 / (1 - this.targetWeight)) : 1e12;
-            this.graph = this.categoricalSimplicialSetIntersection(this.graph, Y, farDist);
+            this.graph = this.categoricalSimplicialSetIntersection(this.graph, Y2, farDist);
           }
         }
       };
@@ -19072,7 +19072,7 @@ var require_umap = __commonJS({
         }
         var _a5 = this, _b2 = _a5.knnIndices, knnIndices = _b2 === void 0 ? [] : _b2, _c2 = _a5.knnDistances, knnDistances = _c2 === void 0 ? [] : _c2, localConnectivity = _a5.localConnectivity;
         var _d2 = this.smoothKNNDistance(knnDistances, nNeighbors, localConnectivity), sigmas = _d2.sigmas, rhos = _d2.rhos;
-        var _e3 = this.computeMembershipStrengths(knnIndices, knnDistances, sigmas, rhos), rows = _e3.rows, cols = _e3.cols, vals = _e3.vals;
+        var _e2 = this.computeMembershipStrengths(knnIndices, knnDistances, sigmas, rhos), rows = _e2.rows, cols = _e2.cols, vals = _e2.vals;
         var size = [X.length, X.length];
         var sparseMatrix = new matrix.SparseMatrix(rows, cols, vals, size);
         var transpose = matrix.transpose(sparseMatrix);
@@ -19587,8 +19587,11 @@ var require_ucs2length = __commonJS({
 
 // src/cli/run-cli.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname4 } from "node:path";
+import { dirname as dirname5 } from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
+
+// src/compare.ts
+import { dirname as dirname3, join as join4 } from "node:path";
 
 // src/classify/classify-bump.ts
 var import_semver2 = __toESM(require_semver2(), 1);
@@ -19667,15 +19670,132 @@ function parseManifest(text, file) {
     }
     sections[section] = value;
   }
-  if (MANIFEST_SECTIONS.every((section) => sections[section] === void 0) && version === void 0) {
-    throw new InputError(`${file}: the manifest has none of version, architecture, extraction, training; nothing to compare.`);
+  const components = parseComponents(object.components, file);
+  const combination = object.combination;
+  if (combination !== void 0 && (combination === null || typeof combination !== "object" || Array.isArray(combination) || typeof combination.method !== "string")) {
+    throw new InputError(`${file}: combination must be an object with a method (e.g. concat, weighted-concat, sum, projection) and its parameters.`);
+  }
+  if (MANIFEST_SECTIONS.every((section) => sections[section] === void 0) && version === void 0 && components === null) {
+    throw new InputError(`${file}: the manifest has none of version, architecture, extraction, training, components; nothing to compare.`);
   }
   return {
     file,
     name: typeof object.name === "string" ? object.name : null,
     version: typeof version === "string" ? version : null,
-    sections
+    sections,
+    components,
+    combination: combination ?? null
   };
+}
+function parseComponents(value, file) {
+  if (value === void 0) return null;
+  if (!Array.isArray(value) || value.length === 0) throw new InputError(`${file}: components must be a non-empty list of {name, dims, architecture/extraction/training or model}.`);
+  const names = /* @__PURE__ */ new Set();
+  return value.map((entry, index) => {
+    const component = entry ?? {};
+    const name = component.name;
+    if (typeof name !== "string" || name === "" || names.has(name)) throw new InputError(`${file}: component ${index + 1} needs a unique name, found ${JSON.stringify(name)}.`);
+    names.add(name);
+    const dims = component.dims;
+    if (dims !== void 0 && !(Array.isArray(dims) && dims.length === 2 && dims.every((d) => Number.isInteger(d) && d >= 0) && dims[0] < dims[1])) {
+      throw new InputError(`${file}: component ${name}: dims must be [start, end) with whole numbers 0 \u2264 start < end, found ${JSON.stringify(dims)}.`);
+    }
+    const model = component.model;
+    if (model !== void 0 && typeof model !== "string") throw new InputError(`${file}: component ${name}: model must be the path of a model folder.`);
+    const sections = {};
+    for (const section of MANIFEST_SECTIONS) {
+      const part = component[section];
+      if (part !== void 0 && (part === null || typeof part !== "object" || Array.isArray(part))) throw new InputError(`${file}: component ${name}: ${section} must be an object of settings.`);
+      sections[section] = part;
+    }
+    return { name, dims: dims === void 0 ? null : [dims[0], dims[1]], sections, model: model ?? null };
+  });
+}
+
+// src/classify/composite-bump.ts
+function compositeBump(reference, candidate, bound = (value) => value) {
+  const refParts = reference.components ?? null;
+  const candParts = candidate.components ?? null;
+  if (refParts === null && candParts === null) return null;
+  const reasons = [];
+  const changes = [];
+  const bumps = [];
+  if (refParts === null || candParts === null) {
+    reasons.push(`components: the ${refParts === null ? "candidate" : "reference"} is a composite embedding and the other is not \u2192 major`);
+    changes.push({ section: "architecture", path: "components", reference: bound(refParts?.map((c) => c.name)), candidate: bound(candParts?.map((c) => c.name)) });
+    return { bump: "major", components: [], changes, reasons };
+  }
+  const components = [];
+  const byName = new Map(refParts.map((component) => [component.name, component]));
+  for (const part of candParts) {
+    const before = byName.get(part.name);
+    if (!before) {
+      components.push({ name: part.name, dims: part.dims, status: "added", bump: "major", changes: [] });
+      reasons.push(`components: ${part.name} added \u2192 major`);
+      changes.push({ section: "architecture", path: `components.${part.name}`, reference: void 0, candidate: bound(part.dims) });
+      bumps.push("major");
+      continue;
+    }
+    const own = componentChanges(before, part, bound);
+    const bump = bumpOfSections(own);
+    let layout = "none";
+    if (JSON.stringify(before.dims) !== JSON.stringify(part.dims)) {
+      layout = "major";
+      own.push({ section: "architecture", path: `components.${part.name}.dims`, reference: bound(before.dims), candidate: bound(part.dims) });
+      reasons.push(`components: ${part.name}'s slice moved ${JSON.stringify(before.dims)} \u2192 ${JSON.stringify(part.dims)} \u2192 major`);
+    }
+    const total = highestBump(bump, layout);
+    components.push({ name: part.name, dims: part.dims, status: "kept", bump: total, changes: own });
+    if (bump !== "none") reasons.push(`components: ${part.name} \u2192 ${bump} (${own.slice(0, 2).map((change) => change.path).join(", ")})`);
+    changes.push(...own);
+    bumps.push(total);
+  }
+  const kept = new Set(candParts.map((component) => component.name));
+  for (const part of refParts.filter((component) => !kept.has(component.name))) {
+    components.push({ name: part.name, dims: part.dims, status: "removed", bump: "major", changes: [] });
+    reasons.push(`components: ${part.name} removed \u2192 major`);
+    changes.push({ section: "architecture", path: `components.${part.name}`, reference: bound(part.dims), candidate: void 0 });
+    bumps.push("major");
+  }
+  const refCombination = reference.combination ?? {};
+  const candCombination = candidate.combination ?? {};
+  if (refCombination.method !== candCombination.method) {
+    reasons.push(`combination: method ${JSON.stringify(refCombination.method)} \u2192 ${JSON.stringify(candCombination.method)} \u2192 major`);
+    changes.push({ section: "architecture", path: "combination.method", reference: bound(refCombination.method), candidate: bound(candCombination.method) });
+    bumps.push("major");
+  }
+  const { method: _a5, ...refParams } = refCombination;
+  const { method: _b2, ...candParams } = candCombination;
+  const paramChanges = deepDiff(refParams, candParams);
+  if (paramChanges.length > 0) {
+    reasons.push(`combination: ${paramChanges.slice(0, 2).map((change) => `${change.path} ${JSON.stringify(change.reference) ?? "(absent)"} \u2192 ${JSON.stringify(change.candidate) ?? "(absent)"}`).join("; ")} \u2192 minor`);
+    changes.push(...paramChanges.map((change) => ({ section: "extraction", path: `combination.${change.path}`, reference: bound(change.reference), candidate: bound(change.candidate) })));
+    bumps.push("minor");
+  }
+  return { bump: highestBump(...bumps), components, changes, reasons };
+}
+function componentChanges(reference, candidate, bound) {
+  const changes = [];
+  for (const section of MANIFEST_SECTIONS) {
+    for (const change of deepDiff(reference.sections[section], candidate.sections[section])) {
+      const key = change.path ? `${section}.${change.path}` : section;
+      const file = originOf(candidate.origins, key) ?? originOf(reference.origins, key);
+      changes.push({ section, path: `components.${candidate.name}.${key}`, ...file ? { file } : {}, reference: bound(change.reference), candidate: bound(change.candidate) });
+    }
+  }
+  return changes;
+}
+function bumpOfSections(changes) {
+  const sections = new Set(changes.map((change) => change.section));
+  return sections.has("architecture") ? "major" : sections.has("extraction") ? "minor" : sections.has("training") ? "patch" : "none";
+}
+function originOf(origins, path) {
+  if (!origins) return null;
+  let best = null;
+  for (const key of Object.keys(origins)) {
+    if ((path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`)) && (best === null || key.length > best.length)) best = key;
+  }
+  return best === null ? null : origins[best] ?? null;
 }
 
 // src/classify/classify-bump.ts
@@ -19689,17 +19809,25 @@ function classifyBump(input) {
     for (const section of MANIFEST_SECTIONS) {
       for (const change of deepDiff(refManifest.sections[section], candManifest.sections[section])) {
         const path = change.path ? `${section}.${change.path}` : section;
-        const file = originOf(candManifest, path) ?? originOf(refManifest, path);
+        const file = originOf(candManifest.origins, path) ?? originOf(refManifest.origins, path);
         changes.push({ section, path: cutText(path, 4096), ...file ? { file: cutText(file, 4096) } : {}, reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
       }
     }
     fromManifests = bumpFromChanges(changes);
     const first = (section) => changes.filter((change) => change.section === section);
-    if (fromManifests === "none") reasons.push("manifests: architecture, extraction and training are unchanged \u2192 none");
-    else {
+    const composite = compositeBump(refManifest, candManifest, boundValue);
+    if (fromManifests === "none") {
+      if (!composite) reasons.push("manifests: architecture, extraction and training are unchanged \u2192 none");
+    } else {
       const section = fromManifests === "major" ? "architecture" : fromManifests === "minor" ? "extraction" : "training";
       const listed = first(section).slice(0, 3).map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} \u2192 ${show(change.candidate)}${change.file ? ` in ${cutText(change.file, 120)}` : ""}`).join("; ");
       reasons.push(`manifests: ${section} changed (${listed}) \u2192 ${fromManifests}`);
+    }
+    if (composite) {
+      changes.push(...composite.changes.map((change) => ({ ...change, path: cutText(change.path, 4096) })));
+      reasons.push(...composite.reasons.slice(0, 90).map((reason) => cutText(reason, 1e3)));
+      if (composite.bump === "none") reasons.push("manifests: every component and the combination are unchanged \u2192 none");
+      fromManifests = highestBump(fromManifests, composite.bump);
     }
   } else {
     const missing = [refManifest ? null : "reference", candManifest ? null : "candidate"].filter(Boolean).join(" or ");
@@ -19786,15 +19914,6 @@ function versionBump(reference, candidate) {
     default:
       return "patch";
   }
-}
-function originOf(manifest, path) {
-  const origins = manifest.origins;
-  if (!origins) return null;
-  let best = null;
-  for (const key of Object.keys(origins)) {
-    if ((path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`)) && (best === null || key.length > best.length)) best = key;
-  }
-  return best === null ? null : origins[best] ?? null;
 }
 function show(value) {
   if (value === void 0) return "(absent)";
@@ -19964,14 +20083,14 @@ async function readModelFolder(dir, display) {
     throw new InputError(`${display}: not a model folder: it has neither modules.json (sentence-transformers) nor config.json (transformers). Give a manifest file, or the folder the model was saved to.`);
   }
   const transformerPath = modules?.find((module) => module.kind === "Transformer")?.path ?? "";
-  const at2 = (name2) => transformerPath === "" ? name2 : `${transformerPath}/${name2}`;
-  if (folder.has(at2("config.json"))) {
-    const config = folder.json(at2("config.json"));
-    set(architecture, "architecture", "transformer", Object.fromEntries(Object.entries(config).filter(([key]) => !SERIALIZATION_ONLY.has(key))), at2("config.json"));
+  const at3 = (name2) => transformerPath === "" ? name2 : `${transformerPath}/${name2}`;
+  if (folder.has(at3("config.json"))) {
+    const config = folder.json(at3("config.json"));
+    set(architecture, "architecture", "transformer", Object.fromEntries(Object.entries(config).filter(([key]) => !SERIALIZATION_ONLY.has(key))), at3("config.json"));
   }
-  const tokenizerFiles = new Map(TOKENIZER_FILES.filter((name2) => folder.has(at2(name2))).map((name2) => [name2, folder.path(at2(name2))]));
+  const tokenizerFiles = new Map(TOKENIZER_FILES.filter((name2) => folder.has(at3(name2))).map((name2) => [name2, folder.path(at3(name2))]));
   const tokenizer = tokenizerDigest(tokenizerFiles, display);
-  if (tokenizer) set(architecture, "architecture", "tokenizer", tokenizer.digest, tokenizer.files.map(at2).join(", "));
+  if (tokenizer) set(architecture, "architecture", "tokenizer", tokenizer.digest, tokenizer.files.map(at3).join(", "));
   const weights = {};
   const transformerWeights = await weightsDigest(folder, transformerPath);
   if (transformerWeights) weights[transformerPath === "" ? "transformer" : transformerPath] = transformerWeights;
@@ -20003,9 +20122,9 @@ async function readModelFolder(dir, display) {
       set(extraction, "extraction", "default_prompt_name", config.default_prompt_name ?? null, "config_sentence_transformers.json");
       set(extraction, "extraction", "truncate_dim", config.truncate_dim ?? null, "config_sentence_transformers.json");
     }
-    if (folder.has(at2("sentence_bert_config.json"))) {
-      const config = folder.json(at2("sentence_bert_config.json"));
-      set(extraction, "extraction", "max_seq_length", config.max_seq_length ?? null, at2("sentence_bert_config.json"));
+    if (folder.has(at3("sentence_bert_config.json"))) {
+      const config = folder.json(at3("sentence_bert_config.json"));
+      set(extraction, "extraction", "max_seq_length", config.max_seq_length ?? null, at3("sentence_bert_config.json"));
     }
   }
   if (Object.keys(weights).length > 0) {
@@ -20046,13 +20165,13 @@ function folderVersion(folder, display) {
   return { name: typeof object.name === "string" ? object.name : null, version: typeof version === "string" ? version : null };
 }
 async function weightsDigest(folder, modulePath) {
-  const at2 = (name) => modulePath === "" ? name : `${modulePath}/${name}`;
+  const at3 = (name) => modulePath === "" ? name : `${modulePath}/${name}`;
   let files;
-  if (folder.has(at2("model.safetensors.index.json"))) {
-    const index = folder.json(at2("model.safetensors.index.json"));
-    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at2);
-  } else if (folder.has(at2("model.safetensors"))) files = [at2("model.safetensors")];
-  else if (folder.has(at2("pytorch_model.bin"))) files = [at2("pytorch_model.bin")];
+  if (folder.has(at3("model.safetensors.index.json"))) {
+    const index = folder.json(at3("model.safetensors.index.json"));
+    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at3);
+  } else if (folder.has(at3("model.safetensors"))) files = [at3("model.safetensors")];
+  else if (folder.has(at3("pytorch_model.bin"))) files = [at3("pytorch_model.bin")];
   else return null;
   const pointers = files.map((file) => lfsPointer(folder.path(file)));
   if (pointers.every((oid) => oid !== null)) {
@@ -28335,7 +28454,7 @@ Vector[_a2] = ((proto) => {
   proto._offsets = new Uint32Array([0]);
   proto[Symbol.isConcatSpreadable] = true;
   proto[kVectorSymbol] = true;
-  const typeIds = Object.keys(Type2).map((T2) => Type2[T2]).filter((T2) => typeof T2 === "number" && T2 !== Type2.NONE);
+  const typeIds = Object.keys(Type2).map((T) => Type2[T]).filter((T) => typeof T === "number" && T !== Type2.NONE);
   for (const typeId of typeIds) {
     const get = instance2.getVisitFnByTypeId(typeId);
     const set = instance.getVisitFnByTypeId(typeId);
@@ -30281,7 +30400,7 @@ var AsyncByteQueue = class extends AsyncQueue {
       const buffers = [];
       let byteLength = 0;
       try {
-        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+        for (var _d2 = true, _e2 = __asyncValues(this), _f2; _f2 = yield _e2.next(), _a5 = _f2.done, !_a5; _d2 = true) {
           _c2 = _f2.value;
           _d2 = false;
           const chunk = _c2;
@@ -30292,7 +30411,7 @@ var AsyncByteQueue = class extends AsyncQueue {
         e_1 = { error: e_1_1 };
       } finally {
         try {
-          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
+          if (!_d2 && !_a5 && (_b2 = _e2.return)) yield _b2.call(_e2);
         } finally {
           if (e_1) throw e_1.error;
         }
@@ -33306,7 +33425,7 @@ var AsyncRecordBatchStreamReader = class extends RecordBatchReader {
       var _a5, e_1, _b2, _c2;
       const batches = new Array();
       try {
-        for (var _d2 = true, _e3 = __asyncValues(this), _f2; _f2 = yield _e3.next(), _a5 = _f2.done, !_a5; _d2 = true) {
+        for (var _d2 = true, _e2 = __asyncValues(this), _f2; _f2 = yield _e2.next(), _a5 = _f2.done, !_a5; _d2 = true) {
           _c2 = _f2.value;
           _d2 = false;
           const batch = _c2;
@@ -33316,7 +33435,7 @@ var AsyncRecordBatchStreamReader = class extends RecordBatchReader {
         e_1 = { error: e_1_1 };
       } finally {
         try {
-          if (!_d2 && !_a5 && (_b2 = _e3.return)) yield _b2.call(_e3);
+          if (!_d2 && !_a5 && (_b2 = _e2.return)) yield _b2.call(_e2);
         } finally {
           if (e_1) throw e_1.error;
         }
@@ -44099,17 +44218,17 @@ var ROW_CHUNK = 2048;
 function crossProduct(a, da, b, db, count) {
   const out = new Float64Array(da * db);
   const chunk = Math.min(ROW_CHUNK, count);
-  const at2 = new Float32Array(da * chunk);
+  const at3 = new Float32Array(da * chunk);
   const bt = new Float32Array(db * chunk);
   const tile = new Float64Array(QUERY_GROUP * db);
   for (let start = 0; start < count; start += chunk) {
     const rows = Math.min(chunk, count - start);
-    transposeRows(a, da, start, rows, at2);
+    transposeRows(a, da, start, rows, at3);
     transposeRows(b, db, start, rows, bt);
     for (let p = 0; p < da; p += QUERY_GROUP) {
       const last = Math.min(p + QUERY_GROUP, da) - 1;
       const pick = (slot) => Math.min(p + slot, last);
-      scoreBlock(at2, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
+      scoreBlock(at3, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
       for (let slot = 0; p + slot <= last; slot++) {
         const base = (p + slot) * db;
         const from = slot * db;
@@ -44221,8 +44340,8 @@ function nearestNeighbours(vectors, count, dim, k, queryRows) {
   return lists.indices;
 }
 function groupRows(start, end) {
-  const at2 = (slot) => Math.min(start + slot, end - 1);
-  return [at2(0), at2(1), at2(2), at2(3)];
+  const at3 = (slot) => Math.min(start + slot, end - 1);
+  return [at3(0), at3(1), at3(2), at3(3)];
 }
 
 // src/kernels/generated/score-kernel-wasm.ts
@@ -45348,19 +45467,29 @@ var procrustesStep = {
   })
 };
 var MEASURE_STEPS = [knnOverlapStep, ckaStep, clustersStep, pairedStep, crossRetrievalStep, procrustesStep];
+var globalShiftStep = {
+  describe: () => "centroid shift",
+  run: ({ pair, dimensionReason }) => ({
+    globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, Array.from({ length: pair.count }, (_, i) => i)) : null
+  })
+};
+var COMPONENT_STEPS = [knnOverlapStep, ckaStep, pairedStep, globalShiftStep];
 
 // src/measure/measure.ts
+function evaluatedQueries(count, settings) {
+  const sampleSize = settings.sample ?? (count > settings.exactLimit ? DEFAULT_SAMPLE : null);
+  const sampled = sampleSize !== null && sampleSize < count;
+  return { sampleSize, sampled, allQueries: sampled ? sampleIndices(count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null };
+}
 function shardRange(queries, shard) {
   return { start: Math.floor((shard.index - 1) * queries / shard.count), end: Math.floor(shard.index * queries / shard.count) };
 }
 async function measure(engine, pair, settings, log, steps = MEASURE_STEPS) {
-  const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
-  const sampled = sampleSize !== null && sampleSize < pair.count;
+  const { sampleSize, sampled, allQueries } = evaluatedQueries(pair.count, settings);
   if (settings.sample === null && sampled) {
     log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
   }
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} \u2265 ${pair.count} matched items: evaluating all items exactly`);
-  const allQueries = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const shard = settings.queryShard;
   const totalQueries = allQueries?.length ?? pair.count;
   const slice = shard ? shardRange(totalQueries, shard) : null;
@@ -45428,6 +45557,79 @@ function shapeMetrics({ pair, settings, dimensionReason }, done, worst) {
       reason: `${reason}; an index built from the old vectors cannot hold the new ones, so a re-index is required`
     } : { ...withoutRanks(cross), reason: null },
     procrustes: { alignedCosineMean: done.procrustes ?? null, reason: dimensionReason }
+  };
+}
+
+// src/measure/components.ts
+function checkSlices(manifest, dim, side) {
+  const parts = (manifest.components ?? []).filter((component) => component.dims !== null);
+  if (parts.length === 0) return;
+  if (parts.length !== manifest.components.length) {
+    const missing = manifest.components.find((component) => component.dims === null);
+    throw new InputError(`${manifest.file}: component ${missing.name} has no dims while others do; give every component its slice [start, end) of the ${side} vector.`);
+  }
+  const sorted = [...parts].sort((a, b) => a.dims[0] - b.dims[0]);
+  let end = 0;
+  for (const part of sorted) {
+    const [from, to] = part.dims;
+    if (from > end) throw new InputError(`${manifest.file}: component ${part.name} has dims [${from}, ${to}), leaving dimensions ${end}\u2013${from - 1} of the ${side} vector to no component (a gap).`);
+    if (from < end) throw new InputError(`${manifest.file}: component ${part.name} has dims [${from}, ${to}), overlapping the previous component, which ends at ${end}.`);
+    end = to;
+  }
+  if (end !== dim) {
+    const last = sorted[sorted.length - 1];
+    throw new InputError(`${manifest.file}: the components end at ${end} (component ${last.name} has dims [${last.dims[0]}, ${last.dims[1]})), but the ${side} vectors have ${dim} dimensions; the slices must cover [0, ${dim}) exactly.`);
+  }
+}
+async function measureComponents(engine, pair, bumps, reference, candidate, settings, log) {
+  const referenceDims = new Map((reference.components ?? []).map((component) => [component.name, component.dims]));
+  const { sampled, allQueries } = evaluatedQueries(pair.count, settings);
+  const reports = [];
+  for (const bump of bumps) {
+    const refSlice = referenceDims.get(bump.name) ?? null;
+    const candSlice = bump.status === "kept" ? bump.dims : null;
+    const base = { name: bump.name, dims: bump.dims, referenceDims: refSlice, status: bump.status, bump: bump.bump, changes: bump.changes };
+    if (refSlice === null || candSlice === null) {
+      reports.push({ ...base, metrics: null });
+      continue;
+    }
+    const slicePair = slicedPair(engine, pair, refSlice, candSlice, bump.name, candidate.file);
+    const prefixed = { ...log, info: (message) => log.info(`component ${bump.name}: ${message}`) };
+    const done = await runMeasureSteps(COMPONENT_STEPS, { engine, pair: slicePair, settings, queryRows: allQueries, allQueries, sampled, dimensionReason: dimensionMismatchReason(slicePair) }, prefixed);
+    reports.push({
+      ...base,
+      metrics: {
+        knnOverlap: { mean: done.knnSummary.mean },
+        cka: { linear: done.cka.value },
+        paired: { cosineMean: done.paired?.cosineMean ?? null },
+        centroid: { cosineDistance: done.globalShift?.cosineDistance ?? null, relativeShift: done.globalShift?.relativeShift ?? null }
+      }
+    });
+  }
+  return reports;
+}
+function slicedPair(engine, pair, refSlice, candSlice, name, file) {
+  const cut2 = (values, dim, [from, to], side) => {
+    const width = to - from;
+    const out = engine.allocate(pair.count * width);
+    for (let row = 0; row < pair.count; row++) {
+      let norm = 0;
+      for (let j = 0; j < width; j++) {
+        const value = values[row * dim + from + j];
+        norm += value * value;
+      }
+      if (norm === 0) throw new InputError(`${file}: component ${name}: the ${side} vector of id ${JSON.stringify(pair.ids[row])} is all zeros on dims [${from}, ${to}), so its slice has no direction; fill the slice or drop the item.`);
+      const scale = 1 / Math.sqrt(norm);
+      for (let j = 0; j < width; j++) out[row * width + j] = values[row * dim + from + j] * scale;
+    }
+    return out;
+  };
+  return {
+    ...pair,
+    referenceDim: refSlice[1] - refSlice[0],
+    candidateDim: candSlice[1] - candSlice[0],
+    reference: cut2(pair.reference, pair.referenceDim, refSlice, "reference"),
+    candidate: cut2(pair.candidate, pair.candidateDim, candSlice, "candidate")
   };
 }
 
@@ -45711,6 +45913,11 @@ async function compareDetailed(settings, log, context = {}) {
     log.info(`kNN kernel: ${engine.kernel}${engine.kernel === "js" ? "" : ` on ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`}`);
     const pair = alignById(reference.set, candidate.set, settings.minCoverage, allocate, true);
     log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
+    const composite = referenceManifest && candidateManifest ? compositeBump(referenceManifest, candidateManifest, boundValue) : null;
+    if (composite) {
+      checkSlices(referenceManifest, pair.referenceDim, "reference");
+      checkSlices(candidateManifest, pair.candidateDim, "candidate");
+    }
     if (settings.k >= pair.count) {
       throw new InputError(
         `${nameOf("k")} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`
@@ -45729,6 +45936,9 @@ async function compareDetailed(settings, log, context = {}) {
       }
     });
     const verdict = decideVerdict(metrics, bump, policy);
+    let components = null;
+    if (composite && settings.queryShard !== null) log.info("components: a query shard measures the whole vector only; run unsharded for per-component metrics");
+    else if (composite) components = await measureComponents(engine, pair, composite.components, referenceManifest, candidateManifest, settings, log);
     const report = {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: "embedding-gate", version: TOOL_VERSION },
@@ -45750,6 +45960,7 @@ async function compareDetailed(settings, log, context = {}) {
       metrics,
       maps,
       bump,
+      ...components ? { components } : {},
       verdict
     };
     return { report, shardItems, policy };
@@ -45781,106 +45992,121 @@ async function readSide(side, name, settings, paths, log, nameOf, allocate) {
 async function loadOptionalManifest(path, option, paths) {
   if (path === null) return null;
   const absolute = resolveInputFileOrFolder(path, option, paths);
-  return isFolder(absolute) ? readModelFolder(absolute, path) : loadManifest(absolute, path);
+  if (isFolder(absolute)) return readModelFolder(absolute, path);
+  return resolveComponentModels(loadManifest(absolute, path), dirname3(absolute), dirname3(path), option, paths);
+}
+async function resolveComponentModels(manifest, dir, displayDir, option, paths) {
+  if (!manifest.components?.some((component) => component.model !== null)) return manifest;
+  const components = [];
+  for (const component of manifest.components) {
+    if (component.model === null) {
+      components.push(component);
+      continue;
+    }
+    const folder = resolveInputFileOrFolder(component.model, `${option} (component ${component.name})`, { ...paths, base: dir });
+    const derived = await readModelFolder(folder, join4(displayDir, component.model));
+    components.push({ ...component, sections: derived.sections, origins: derived.origins });
+  }
+  return { ...manifest, components };
 }
 
 // src/report/generated/validators.js
 var import_ucs2length = __toESM(require_ucs2length(), 1);
-var Vr = f;
-var me = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", required: ["anchor", "anchorVersion", "knnOverlap", "cka", "minKnnOverlap", "minCka", "status", "reason"], additionalProperties: false, properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, anchorVersion: { $ref: "#/$defs/version" }, knnOverlap: { $ref: "#/$defs/nullableFraction" }, cka: { $ref: "#/$defs/nullableNumber" }, minKnnOverlap: { $ref: "#/$defs/nullableFraction" }, minCka: { $ref: "#/$defs/nullableFraction" }, status: { enum: ["pass", "fail", "reset"] }, reason: { $ref: "#/$defs/reason" } } }] }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump", "driftBudgetKnnOverlap", "driftBudgetCka"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
-var Xe = Object.prototype.hasOwnProperty;
-var se = import_ucs2length.default.default ?? import_ucs2length.default;
-var kr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
-function $e(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+var Qr = f;
+var ye = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, slice: { anyOf: [{ type: "null" }, { type: "array", minItems: 2, maxItems: 2, items: { type: "integer", minimum: 0 } }] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, components: { anyOf: [{ type: "null" }, { type: "array", maxItems: 1e3, items: { type: "object", required: ["name", "dims", "referenceDims", "status", "bump", "changes", "metrics"], additionalProperties: false, properties: { name: { type: "string", minLength: 1, maxLength: 200 }, dims: { $ref: "#/$defs/slice" }, referenceDims: { $ref: "#/$defs/slice" }, status: { enum: ["kept", "added", "removed"] }, bump: { $ref: "#/$defs/bump" }, changes: { $ref: "#/properties/bump/properties/changes" }, metrics: { anyOf: [{ type: "null" }, { type: "object", required: ["knnOverlap", "cka", "paired", "centroid"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["mean"], additionalProperties: false, properties: { mean: { $ref: "#/$defs/fraction" } } }, cka: { type: "object", required: ["linear"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableNumber" } } }, paired: { type: "object", required: ["cosineMean"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" } } } } }] } } } }] }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", required: ["anchor", "anchorVersion", "knnOverlap", "cka", "minKnnOverlap", "minCka", "status", "reason"], additionalProperties: false, properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, anchorVersion: { $ref: "#/$defs/version" }, knnOverlap: { $ref: "#/$defs/nullableFraction" }, cka: { $ref: "#/$defs/nullableNumber" }, minKnnOverlap: { $ref: "#/$defs/nullableFraction" }, minCka: { $ref: "#/$defs/nullableFraction" }, status: { enum: ["pass", "fail", "reset"] }, reason: { $ref: "#/$defs/reason" } } }] }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump", "driftBudgetKnnOverlap", "driftBudgetCka"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var nr = Object.prototype.hasOwnProperty;
+var ne = import_ucs2length.default.default ?? import_ucs2length.default;
+var qr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
+function Ce(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = $e.evaluated;
+  const c = Ce.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (se(s) > 256) return $e.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
-    if (!kr.test(s)) return $e.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
-  } else return $e.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return $e.errors = r, e === 0;
+    if (ne(s) > 256) return Ce.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
+    if (!qr.test(s)) return Ce.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
+  } else return Ce.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Ce.errors = r, e === 0;
 }
-$e.evaluated = { dynamicProps: false, dynamicItems: false };
-function qe(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ce.evaluated = { dynamicProps: false, dynamicItems: false };
+function Be(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = qe.evaluated;
+  const c = Be.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (se(s) > 4096) return qe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return qe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return qe.errors = r, e === 0;
+    if (ne(s) > 4096) return Be.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return Be.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Be.errors = r, e === 0;
 }
-qe.evaluated = { dynamicProps: false, dynamicItems: false };
-var wr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
-function ge(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Be.evaluated = { dynamicProps: false, dynamicItems: false };
+var Ar = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
+function be(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = ge.evaluated;
+  const c = be.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let N;
-    if (s.source === void 0 && (N = "source") || s.format === void 0 && (N = "format") || s.count === void 0 && (N = "count") || s.dim === void 0 && (N = "dim") || s.idSource === void 0 && (N = "idSource") || s.manifest === void 0 && (N = "manifest")) return ge.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
+    let q;
+    if (s.source === void 0 && (q = "source") || s.format === void 0 && (q = "format") || s.count === void 0 && (q = "count") || s.dim === void 0 && (q = "dim") || s.idSource === void 0 && (q = "idSource") || s.manifest === void 0 && (q = "manifest")) return be.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: q } }], false;
     {
-      const j = e;
+      const O = e;
       for (const v in s) if (!(v === "source" || v === "format" || v === "count" || v === "dim" || v === "idSource" || v === "manifest")) {
-        return ge.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+        return be.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
         break;
       }
-      if (j === e) {
+      if (O === e) {
         if (s.source !== void 0) {
           const v = e;
-          qe(s.source, { instancePath: t + "/source", parentData: s, parentDataProperty: "source", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+          Be(s.source, { instancePath: t + "/source", parentData: s, parentDataProperty: "source", rootData: y, dynamicAnchors: h }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
           var d = v === e;
         } else var d = true;
         if (d) {
           if (s.format !== void 0) {
             let v = s.format;
-            const g = e;
-            if (!(v === "npy" || v === "npz" || v === "jsonl" || v === "json" || v === "csv" || v === "tsv" || v === "parquet" || v === "arrow")) return ge.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: wr.properties.format.enum } }], false;
-            var d = g === e;
+            const k = e;
+            if (!(v === "npy" || v === "npz" || v === "jsonl" || v === "json" || v === "csv" || v === "tsv" || v === "parquet" || v === "arrow")) return be.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Ar.properties.format.enum } }], false;
+            var d = k === e;
           } else var d = true;
           if (d) {
             if (s.count !== void 0) {
               let v = s.count;
-              const g = e;
-              if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ge.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-              if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ge.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-              var d = g === e;
+              const k = e;
+              if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return be.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+              if (e === k && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return be.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+              var d = k === e;
             } else var d = true;
             if (d) {
               if (s.dim !== void 0) {
                 let v = s.dim;
-                const g = e;
-                if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return ge.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
-                if (e === g && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return ge.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                var d = g === e;
+                const k = e;
+                if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return be.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
+                if (e === k && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return be.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                var d = k === e;
               } else var d = true;
               if (d) {
                 if (s.idSource !== void 0) {
                   let v = s.idSource;
-                  const g = e;
-                  if (e === g) if (typeof v == "string") {
-                    if (se(v) > 5e3) return ge.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
-                  } else return ge.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
-                  var d = g === e;
+                  const k = e;
+                  if (e === k) if (typeof v == "string") {
+                    if (ne(v) > 5e3) return be.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
+                  } else return be.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
+                  var d = k === e;
                 } else var d = true;
                 if (d) if (s.manifest !== void 0) {
                   let v = s.manifest;
-                  const g = e, Pe = e;
-                  let ye = false;
-                  const X = e;
-                  qe(v, { instancePath: t + "/manifest", parentData: s, parentDataProperty: "manifest", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
-                  var R = X === e;
-                  ye = ye || R;
-                  const Q = e;
+                  const k = e, ke = e;
+                  let J = false;
+                  const W = e;
+                  Be(v, { instancePath: t + "/manifest", parentData: s, parentDataProperty: "manifest", rootData: y, dynamicAnchors: h }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                  var A = W === e;
+                  J = J || A;
+                  const I = e;
                   if (v !== null) {
-                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                    r === null ? r = [we] : r.push(we), e++;
+                    const xe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                    r === null ? r = [xe] : r.push(xe), e++;
                   }
-                  var R = Q === e;
-                  if (ye = ye || R, ye) e = Pe, r !== null && (Pe ? r.length = Pe : r = null);
+                  var A = I === e;
+                  if (J = J || A, J) e = ke, r !== null && (ke ? r.length = ke : r = null);
                   else {
-                    const we = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
-                    return r === null ? r = [we] : r.push(we), e++, ge.errors = r, false;
+                    const xe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
+                    return r === null ? r = [xe] : r.push(xe), e++, be.errors = r, false;
                   }
-                  var d = g === e;
+                  var d = k === e;
                 } else var d = true;
               }
             }
@@ -45888,454 +46114,574 @@ function ge(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, r
         }
       }
     }
-  } else return ge.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return ge.errors = r, e === 0;
+  } else return be.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return be.errors = r, e === 0;
 }
-ge.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function ee(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+be.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function re(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = ee.evaluated;
+  const c = re.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "number" && isFinite(s)) {
-    if (s > 1 || isNaN(s)) return ee.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-    if (s < 0 || isNaN(s)) return ee.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-  } else return ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
-  return ee.errors = r, e === 0;
+    if (s > 1 || isNaN(s)) return re.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+    if (s < 0 || isNaN(s)) return re.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+  } else return re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
+  return re.errors = r, e === 0;
 }
-ee.evaluated = { dynamicProps: false, dynamicItems: false };
-function oe(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+re.evaluated = { dynamicProps: false, dynamicItems: false };
+function fe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = oe.evaluated;
+  const c = fe.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (se(s) > 4096) return oe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (se(s) < 1) return oe.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return oe.errors = r, e === 0;
+    if (ne(s) > 4096) return fe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ne(s) < 1) return fe.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return fe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return fe.errors = r, e === 0;
 }
-oe.evaluated = { dynamicProps: false, dynamicItems: false };
-function _e2(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+fe.evaluated = { dynamicProps: false, dynamicItems: false };
+function Ie(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = _e2.evaluated;
+  const c = Ie.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let N;
-    if (s.count === void 0 && (N = "count") || s.examples === void 0 && (N = "examples")) return _e2.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
+    let q;
+    if (s.count === void 0 && (q = "count") || s.examples === void 0 && (q = "examples")) return Ie.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: q } }], false;
     {
-      const j = e;
+      const O = e;
       for (const v in s) if (!(v === "count" || v === "examples")) {
-        return _e2.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+        return Ie.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
         break;
       }
-      if (j === e) {
+      if (O === e) {
         if (s.count !== void 0) {
           let v = s.count;
-          const g = e;
-          if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return _e2.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-          if (e === g && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return _e2.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-          var d = g === e;
+          const k = e;
+          if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return Ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+          if (e === k && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return Ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+          var d = k === e;
         } else var d = true;
         if (d) if (s.examples !== void 0) {
           let v = s.examples;
-          const g = e;
-          if (e === g) if (Array.isArray(v)) {
-            if (v.length > 10) return _e2.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+          const k = e;
+          if (e === k) if (Array.isArray(v)) {
+            if (v.length > 10) return Ie.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
             {
-              var R = true;
-              const ye = v.length;
-              for (let X = 0; X < ye; X++) {
-                const Q = e;
-                oe(v[X], { instancePath: t + "/examples/" + X, parentData: v, parentDataProperty: X, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                var R = Q === e;
-                if (!R) break;
+              var A = true;
+              const J = v.length;
+              for (let W = 0; W < J; W++) {
+                const I = e;
+                fe(v[W], { instancePath: t + "/examples/" + W, parentData: v, parentDataProperty: W, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
+                var A = I === e;
+                if (!A) break;
               }
             }
-          } else return _e2.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
-          var d = g === e;
+          } else return Ie.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
+          var d = k === e;
         } else var d = true;
       }
     }
-  } else return _e2.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return _e2.errors = r, e === 0;
+  } else return Ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Ie.errors = r, e === 0;
 }
-_e2.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function Ve(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ie.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Ze(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Ve.evaluated;
+  const c = Ze.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    if (s.length > 2) return Ve.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
-    if (s.length < 2) return Ve.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+    if (s.length > 2) return Ze.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (s.length < 2) return Ze.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
     {
       var d = true;
-      const R = s.length;
-      for (let N = 0; N < R; N++) {
-        let j = s[N];
+      const A = s.length;
+      for (let q = 0; q < A; q++) {
+        let O = s[q];
         const v = e;
-        if (!(typeof j == "number" && isFinite(j))) return Ve.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        if (!(typeof O == "number" && isFinite(O))) return Ze.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
         var d = v === e;
         if (!d) break;
       }
     }
-  } else return Ve.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return Ve.errors = r, e === 0;
+  } else return Ze.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Ze.errors = r, e === 0;
 }
-Ve.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-function ce(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ze.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+function ge(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = ce.evaluated;
+  const c = ge.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
-  let R = false;
-  const N = e;
-  ee(s, { instancePath: t, parentData: ie, parentDataProperty: ae, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-  var v = N === e;
-  R = R || v;
-  const j = e;
+  let A = false;
+  const q = e;
+  re(s, { instancePath: t, parentData: pe, parentDataProperty: le, rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+  var v = q === e;
+  A = A || v;
+  const O = e;
   if (s !== null) {
-    const g = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [g] : r.push(g), e++;
+    const k = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [k] : r.push(k), e++;
   }
-  var v = j === e;
-  if (R = R || v, R) e = d, r !== null && (d ? r.length = d : r = null);
+  var v = O === e;
+  if (A = A || v, A) e = d, r !== null && (d ? r.length = d : r = null);
   else {
-    const g = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [g] : r.push(g), e++, ce.errors = r, false;
+    const k = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [k] : r.push(k), e++, ge.errors = r, false;
   }
-  return ce.errors = r, e === 0;
+  return ge.errors = r, e === 0;
 }
-ce.evaluated = { dynamicProps: false, dynamicItems: false };
-var Or = { type: ["string", "null"], maxLength: 1e3 };
-function re(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+ge.evaluated = { dynamicProps: false, dynamicItems: false };
+var Lr = { type: ["string", "null"], maxLength: 1e3 };
+function oe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = re.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Or.type } }], false) : e === 0 && typeof s == "string" && se(s) > 1e3 ? (re.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (re.errors = r, e === 0);
+  const c = oe.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Lr.type } }], false) : e === 0 && typeof s == "string" && ne(s) > 1e3 ? (oe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (oe.errors = r, e === 0);
 }
-re.evaluated = { dynamicProps: false, dynamicItems: false };
-var _r2 = { type: ["number", "null"] };
-function T(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+oe.evaluated = { dynamicProps: false, dynamicItems: false };
+var Vr = { type: ["number", "null"] };
+function S(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = T.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (T.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: _r2.type } }], false) : (T.errors = r, e === 0);
+  const c = S.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (S.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Vr.type } }], false) : (S.errors = r, e === 0);
 }
-T.evaluated = { dynamicProps: false, dynamicItems: false };
-function ke(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+S.evaluated = { dynamicProps: false, dynamicItems: false };
+function we(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = ke.evaluated;
+  const c = we.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    if (s.length > 1e4) return ke.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
+    if (s.length > 1e4) return we.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
     {
       var d = true;
-      const R = s.length;
-      for (let N = 0; N < R; N++) {
-        let j = s[N];
+      const A = s.length;
+      for (let q = 0; q < A; q++) {
+        let O = s[q];
         const v = e;
-        if (!(typeof j == "number" && !(j % 1) && !isNaN(j) && isFinite(j))) return ke.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
-        if (e === v && typeof j == "number" && isFinite(j)) {
-          if (j > 1e4 || isNaN(j)) return ke.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
-          if (j < 0 || isNaN(j)) return ke.errors = [{ instancePath: t + "/" + N, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+        if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) return we.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
+        if (e === v && typeof O == "number" && isFinite(O)) {
+          if (O > 1e4 || isNaN(O)) return we.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
+          if (O < 0 || isNaN(O)) return we.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
         }
         var d = v === e;
         if (!d) break;
       }
     }
-  } else return ke.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return ke.errors = r, e === 0;
+  } else return we.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return we.errors = r, e === 0;
 }
-ke.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-var xr = { enum: ["none", "patch", "minor", "major", null] };
-function Te(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+we.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+var Fr = { enum: ["none", "patch", "minor", "major", null] };
+function We(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Te.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" || s === null ? (Te.errors = r, e === 0) : (Te.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: xr.enum } }], false);
+  const c = We.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" || s === null ? (We.errors = r, e === 0) : (We.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Fr.enum } }], false);
 }
-Te.evaluated = { dynamicProps: false, dynamicItems: false };
-var $r = { enum: ["none", "patch", "minor", "major"] };
-function ue(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+We.evaluated = { dynamicProps: false, dynamicItems: false };
+var Br = { enum: ["none", "patch", "minor", "major"] };
+function de(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = ue.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" ? (ue.errors = r, e === 0) : (ue.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: $r.enum } }], false);
+  const c = de.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" ? (de.errors = r, e === 0) : (de.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Br.enum } }], false);
 }
-ue.evaluated = { dynamicProps: false, dynamicItems: false };
-function Ie(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
-  let r = null, e = 0;
-  const c = Ie.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (se(s) > 4096) return Ie.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return Ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Ie.errors = r, e === 0;
-}
-Ie.evaluated = { dynamicProps: false, dynamicItems: false };
-var Dr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
-var Ye = { validate: Me };
-function Me(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+de.evaluated = { dynamicProps: false, dynamicItems: false };
+function Me(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
   const c = Me.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
+    if (ne(s) > 4096) return Me.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return Me.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Me.errors = r, e === 0;
+}
+Me.evaluated = { dynamicProps: false, dynamicItems: false };
+var Mr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
+var or = { validate: je };
+function je(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+  let r = null, e = 0;
+  const c = je.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
-  let R = false;
-  const N = e;
+  let A = false;
+  const q = e;
   if (!(typeof s == "number" && isFinite(s)) && typeof s != "boolean" && s !== null) {
-    const x = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: Dr.anyOf[0].type } };
-    r === null ? r = [x] : r.push(x), e++;
+    const _ = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: Mr.anyOf[0].type } };
+    r === null ? r = [_] : r.push(_), e++;
   }
-  var le = N === e;
-  R = R || le;
-  const j = e;
-  if (e === j) if (typeof s == "string") {
-    if (se(s) > 65536) {
-      const x = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
-      r === null ? r = [x] : r.push(x), e++;
+  var ie = q === e;
+  A = A || ie;
+  const O = e;
+  if (e === O) if (typeof s == "string") {
+    if (ne(s) > 65536) {
+      const _ = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
+      r === null ? r = [_] : r.push(_), e++;
     }
   } else {
-    const x = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
-    r === null ? r = [x] : r.push(x), e++;
+    const _ = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
+    r === null ? r = [_] : r.push(_), e++;
   }
-  var le = j === e;
-  R = R || le;
+  var ie = O === e;
+  A = A || ie;
   const v = e;
   if (e === v) if (Array.isArray(s)) if (s.length > 1e4) {
-    const x = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-    r === null ? r = [x] : r.push(x), e++;
+    const _ = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+    r === null ? r = [_] : r.push(_), e++;
   } else {
-    var g = true;
-    const x = s.length;
-    for (let be = 0; be < x; be++) {
+    var k = true;
+    const _ = s.length;
+    for (let _e2 = 0; _e2 < _; _e2++) {
       const p = e;
-      Ye.validate(s[be], { instancePath: t + "/" + be, parentData: s, parentDataProperty: be, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ye.validate.errors : r.concat(Ye.validate.errors), e = r.length);
-      var g = p === e;
-      if (!g) break;
+      or.validate(s[_e2], { instancePath: t + "/" + _e2, parentData: s, parentDataProperty: _e2, rootData: y, dynamicAnchors: h }) || (r = r === null ? or.validate.errors : r.concat(or.validate.errors), e = r.length);
+      var k = p === e;
+      if (!k) break;
     }
   }
   else {
-    const x = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
-    r === null ? r = [x] : r.push(x), e++;
+    const _ = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
+    r === null ? r = [_] : r.push(_), e++;
   }
-  var le = v === e;
-  if (R = R || le, le) var Pe = true;
-  const ye = e;
-  if (e === ye) if (s && typeof s == "object" && !Array.isArray(s)) if (Object.keys(s).length > 1e4) {
-    const x = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
-    r === null ? r = [x] : r.push(x), e++;
+  var ie = v === e;
+  if (A = A || ie, ie) var ke = true;
+  const J = e;
+  if (e === J) if (s && typeof s == "object" && !Array.isArray(s)) if (Object.keys(s).length > 1e4) {
+    const _ = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
+    r === null ? r = [_] : r.push(_), e++;
   } else {
-    for (const x in s) {
-      const be = e;
-      if (typeof x == "string" && se(x) > 4096) {
-        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: x };
+    for (const _ in s) {
+      const _e2 = e;
+      if (typeof _ == "string" && ne(_) > 4096) {
+        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: _ };
         r === null ? r = [p] : r.push(p), e++;
       }
-      var X = be === e;
-      if (!X) {
-        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: x } };
+      var W = _e2 === e;
+      if (!W) {
+        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: _ } };
         r === null ? r = [p] : r.push(p), e++;
         break;
       }
     }
-    if (X) for (const x in s) {
-      const be = e;
-      Ye.validate(s[x], { instancePath: t + "/" + x.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: s, parentDataProperty: x, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ye.validate.errors : r.concat(Ye.validate.errors), e = r.length);
-      var Q = be === e;
-      if (!Q) break;
+    if (W) for (const _ in s) {
+      const _e2 = e;
+      or.validate(s[_], { instancePath: t + "/" + _.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: s, parentDataProperty: _, rootData: y, dynamicAnchors: h }) || (r = r === null ? or.validate.errors : r.concat(or.validate.errors), e = r.length);
+      var I = _e2 === e;
+      if (!I) break;
     }
   }
   else {
-    const x = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
-    r === null ? r = [x] : r.push(x), e++;
+    const _ = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
+    r === null ? r = [_] : r.push(_), e++;
   }
-  var le = ye === e;
-  if (R = R || le, le) var we = true;
-  if (R) e = d, r !== null && (d ? r.length = d : r = null);
+  var ie = J === e;
+  if (A = A || ie, ie) var xe = true;
+  if (A) e = d, r !== null && (d ? r.length = d : r = null);
   else {
-    const x = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [x] : r.push(x), e++, Me.errors = r, false;
+    const _ = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [_] : r.push(_), e++, je.errors = r, false;
   }
-  return Me.errors = r, c.props = we, c.items = Pe, e === 0;
+  return je.errors = r, c.props = xe, c.items = ke, e === 0;
 }
-Me.evaluated = { dynamicProps: true, dynamicItems: true };
-function Be(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+je.evaluated = { dynamicProps: true, dynamicItems: true };
+function Te(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Be.evaluated;
+  const c = Te.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
   const d = e;
-  let R = false;
-  const N = e;
-  $e(s, { instancePath: t, parentData: ie, parentDataProperty: ae, rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
-  var v = N === e;
-  R = R || v;
-  const j = e;
+  let A = false;
+  const q = e;
+  Ce(s, { instancePath: t, parentData: pe, parentDataProperty: le, rootData: y, dynamicAnchors: h }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+  var v = q === e;
+  A = A || v;
+  const O = e;
   if (s !== null) {
-    const g = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [g] : r.push(g), e++;
+    const k = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [k] : r.push(k), e++;
   }
-  var v = j === e;
-  if (R = R || v, R) e = d, r !== null && (d ? r.length = d : r = null);
+  var v = O === e;
+  if (A = A || v, A) e = d, r !== null && (d ? r.length = d : r = null);
   else {
-    const g = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [g] : r.push(g), e++, Be.errors = r, false;
+    const k = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [k] : r.push(k), e++, Te.errors = r, false;
   }
-  return Be.errors = r, e === 0;
+  return Te.errors = r, e === 0;
 }
-Be.evaluated = { dynamicProps: false, dynamicItems: false };
-var Pr = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
-function Fe(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Te.evaluated = { dynamicProps: false, dynamicItems: false };
+function Xe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Fe.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Fe.errors = r, e === 0) : (Fe.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Pr.enum } }], false);
+  const c = Xe.evaluated;
+  c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
+  const d = e;
+  let A = false;
+  const q = e;
+  if (s !== null) {
+    const J = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [J] : r.push(J), e++;
+  }
+  var k = q === e;
+  A = A || k;
+  const O = e;
+  if (e === O) if (Array.isArray(s)) if (s.length > 2) {
+    const J = { instancePath: t, schemaPath: "#/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 2 } };
+    r === null ? r = [J] : r.push(J), e++;
+  } else if (s.length < 2) {
+    const J = { instancePath: t, schemaPath: "#/anyOf/1/minItems", keyword: "minItems", params: { limit: 2 } };
+    r === null ? r = [J] : r.push(J), e++;
+  } else {
+    var v = true;
+    const J = s.length;
+    for (let W = 0; W < J; W++) {
+      let I = s[W];
+      const ie = e;
+      if (!(typeof I == "number" && !(I % 1) && !isNaN(I) && isFinite(I))) {
+        const _ = { instancePath: t + "/" + W, schemaPath: "#/anyOf/1/items/type", keyword: "type", params: { type: "integer" } };
+        r === null ? r = [_] : r.push(_), e++;
+      }
+      if (e === ie && typeof I == "number" && isFinite(I) && (I < 0 || isNaN(I))) {
+        const _ = { instancePath: t + "/" + W, schemaPath: "#/anyOf/1/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        r === null ? r = [_] : r.push(_), e++;
+      }
+      var v = ie === e;
+      if (!v) break;
+    }
+  }
+  else {
+    const J = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "array" } };
+    r === null ? r = [J] : r.push(J), e++;
+  }
+  var k = O === e;
+  if (A = A || k, k) var ke = true;
+  if (A) e = d, r !== null && (d ? r.length = d : r = null);
+  else {
+    const J = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [J] : r.push(J), e++, Xe.errors = r, false;
+  }
+  return Xe.errors = r, c.items = ke, e === 0;
 }
-Fe.evaluated = { dynamicProps: false, dynamicItems: false };
-var Nr = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
-function Ge(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Xe.evaluated = { dynamicProps: false, dynamicItems: true };
+var Rr = { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } };
+function Ae(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Ge.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "kNN overlap (mean)" || s === "kNN overlap (p10)" || s === "linear CKA" || s === "paired cosine (mean)" || s === "centroid cosine distance" || s === "centroid relative shift" || s === "inter-centroid distance change (absolute)" || s === "cross-model top-1" || s === "Procrustes-aligned cosine (mean)" ? (Ge.errors = r, e === 0) : (Ge.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Nr.enum } }], false);
+  const c = Ae.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
+    var d = true;
+    const q = s.length;
+    for (let O = 0; O < q; O++) {
+      let v = s[O];
+      const k = e;
+      if (e === k) if (v && typeof v == "object" && !Array.isArray(v)) {
+        let J;
+        if (v.section === void 0 && (J = "section") || v.path === void 0 && (J = "path")) return Ae.errors = [{ instancePath: t + "/" + O, schemaPath: "#/items/required", keyword: "required", params: { missingProperty: J } }], false;
+        {
+          const W = e;
+          for (const I in v) if (!(I === "section" || I === "path" || I === "file" || I === "reference" || I === "candidate")) {
+            return Ae.errors = [{ instancePath: t + "/" + O, schemaPath: "#/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
+            break;
+          }
+          if (W === e) {
+            if (v.section !== void 0) {
+              let I = v.section;
+              const ie = e;
+              if (!(I === "architecture" || I === "extraction" || I === "training")) return Ae.errors = [{ instancePath: t + "/" + O + "/section", schemaPath: "#/items/properties/section/enum", keyword: "enum", params: { allowedValues: Rr.items.properties.section.enum } }], false;
+              var A = ie === e;
+            } else var A = true;
+            if (A) {
+              if (v.path !== void 0) {
+                let I = v.path;
+                const ie = e;
+                if (e === ie) if (typeof I == "string") {
+                  if (ne(I) > 4096) return Ae.errors = [{ instancePath: t + "/" + O + "/path", schemaPath: "#/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                } else return Ae.errors = [{ instancePath: t + "/" + O + "/path", schemaPath: "#/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                var A = ie === e;
+              } else var A = true;
+              if (A) {
+                if (v.file !== void 0) {
+                  let I = v.file;
+                  const ie = e;
+                  if (e === ie) if (typeof I == "string") {
+                    if (ne(I) > 4096) return Ae.errors = [{ instancePath: t + "/" + O + "/file", schemaPath: "#/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                  } else return Ae.errors = [{ instancePath: t + "/" + O + "/file", schemaPath: "#/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
+                  var A = ie === e;
+                } else var A = true;
+                if (A) {
+                  if (v.reference !== void 0) {
+                    const I = e;
+                    je(v.reference, { instancePath: t + "/" + O + "/reference", parentData: v, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                    var A = I === e;
+                  } else var A = true;
+                  if (A) if (v.candidate !== void 0) {
+                    const I = e;
+                    je(v.candidate, { instancePath: t + "/" + O + "/candidate", parentData: v, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                    var A = I === e;
+                  } else var A = true;
+                }
+              }
+            }
+          }
+        }
+      } else return Ae.errors = [{ instancePath: t + "/" + O, schemaPath: "#/items/type", keyword: "type", params: { type: "object" } }], false;
+      var d = k === e;
+      if (!d) break;
+    }
+  } else return Ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Ae.errors = r, e === 0;
 }
-Ge.evaluated = { dynamicProps: false, dynamicItems: false };
-var tr = new RegExp("^[\\w./+-]{1,255}$", "u");
-function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ae.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+var Ir = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
+function Ee(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+  let r = null, e = 0;
+  const c = Ee.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Ee.errors = r, e === 0) : (Ee.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Ir.enum } }], false);
+}
+Ee.evaluated = { dynamicProps: false, dynamicItems: false };
+var zr = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
+function sr(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+  let r = null, e = 0;
+  const c = sr.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "kNN overlap (mean)" || s === "kNN overlap (p10)" || s === "linear CKA" || s === "paired cosine (mean)" || s === "centroid cosine distance" || s === "centroid relative shift" || s === "inter-centroid distance change (absolute)" || s === "cross-model top-1" || s === "Procrustes-aligned cosine (mean)" ? (sr.errors = r, e === 0) : (sr.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: zr.enum } }], false);
+}
+sr.evaluated = { dynamicProps: false, dynamicItems: false };
+var dr = new RegExp("^[\\w./+-]{1,255}$", "u");
+function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
   const c = f.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let Ze;
-    if (s.schemaVersion === void 0 && (Ze = "schemaVersion") || s.tool === void 0 && (Ze = "tool") || s.settings === void 0 && (Ze = "settings") || s.reference === void 0 && (Ze = "reference") || s.candidate === void 0 && (Ze = "candidate") || s.alignment === void 0 && (Ze = "alignment") || s.metrics === void 0 && (Ze = "metrics") || s.bump === void 0 && (Ze = "bump") || s.verdict === void 0 && (Ze = "verdict")) return f.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Ze } }], false;
+    let Je;
+    if (s.schemaVersion === void 0 && (Je = "schemaVersion") || s.tool === void 0 && (Je = "tool") || s.settings === void 0 && (Je = "settings") || s.reference === void 0 && (Je = "reference") || s.candidate === void 0 && (Je = "candidate") || s.alignment === void 0 && (Je = "alignment") || s.metrics === void 0 && (Je = "metrics") || s.bump === void 0 && (Je = "bump") || s.verdict === void 0 && (Je = "verdict")) return f.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Je } }], false;
     {
-      const br = e;
-      for (const n in s) if (!Xe.call(me.properties, n)) {
-        return f.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
+      const Cr = e;
+      for (const o in s) if (!nr.call(ye.properties, o)) {
+        return f.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
         break;
       }
-      if (br === e) {
+      if (Cr === e) {
         if (s.schemaVersion !== void 0) {
-          const n = e;
+          const o = e;
           if (s.schemaVersion !== 1) return f.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-          var d = n === e;
+          var d = o === e;
         } else var d = true;
         if (d) {
           if (s.tool !== void 0) {
-            let n = s.tool;
-            const he = e;
-            if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
-              let C;
-              if (n.name === void 0 && (C = "name") || n.version === void 0 && (C = "version")) return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: C } }], false;
+            let o = s.tool;
+            const ce = e;
+            if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+              let V;
+              if (o.name === void 0 && (V = "name") || o.version === void 0 && (V = "version")) return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: V } }], false;
               {
-                const xe = e;
-                for (const i in n) if (!(i === "name" || i === "version")) {
+                const $e = e;
+                for (const i in o) if (!(i === "name" || i === "version")) {
                   return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                   break;
                 }
-                if (xe === e) {
-                  if (n.name !== void 0) {
+                if ($e === e) {
+                  if (o.name !== void 0) {
                     const i = e;
-                    if (n.name !== "embedding-gate") return f.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
-                    var R = i === e;
-                  } else var R = true;
-                  if (R) if (n.version !== void 0) {
+                    if (o.name !== "embedding-gate") return f.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
+                    var A = i === e;
+                  } else var A = true;
+                  if (A) if (o.version !== void 0) {
                     const i = e;
-                    $e(n.version, { instancePath: t + "/tool/version", parentData: n, parentDataProperty: "version", rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
-                    var R = i === e;
-                  } else var R = true;
+                    Ce(o.version, { instancePath: t + "/tool/version", parentData: o, parentDataProperty: "version", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                    var A = i === e;
+                  } else var A = true;
                 }
               }
             } else return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
-            var d = he === e;
+            var d = ce === e;
           } else var d = true;
           if (d) {
             if (s.settings !== void 0) {
-              let n = s.settings;
-              const he = e;
-              if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
-                let C;
-                if (n.k === void 0 && (C = "k") || n.sample === void 0 && (C = "sample") || n.exactLimit === void 0 && (C = "exactLimit") || n.seed === void 0 && (C = "seed") || n.clusters === void 0 && (C = "clusters") || n.minCoverage === void 0 && (C = "minCoverage") || n.compatThreshold === void 0 && (C = "compatThreshold") || n.equivalenceTolerance === void 0 && (C = "equivalenceTolerance") || n.config === void 0 && (C = "config") || n.kernel === void 0 && (C = "kernel")) return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: C } }], false;
+              let o = s.settings;
+              const ce = e;
+              if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                let V;
+                if (o.k === void 0 && (V = "k") || o.sample === void 0 && (V = "sample") || o.exactLimit === void 0 && (V = "exactLimit") || o.seed === void 0 && (V = "seed") || o.clusters === void 0 && (V = "clusters") || o.minCoverage === void 0 && (V = "minCoverage") || o.compatThreshold === void 0 && (V = "compatThreshold") || o.equivalenceTolerance === void 0 && (V = "equivalenceTolerance") || o.config === void 0 && (V = "config") || o.kernel === void 0 && (V = "kernel")) return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: V } }], false;
                 {
-                  const xe = e;
-                  for (const i in n) if (!Xe.call(me.properties.settings.properties, i)) {
+                  const $e = e;
+                  for (const i in o) if (!nr.call(ye.properties.settings.properties, i)) {
                     return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                     break;
                   }
-                  if (xe === e) {
-                    if (n.k !== void 0) {
-                      let i = n.k;
-                      const q = e;
+                  if ($e === e) {
+                    if (o.k !== void 0) {
+                      let i = o.k;
+                      const B = e;
                       if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var N = q === e;
-                    } else var N = true;
-                    if (N) {
-                      if (n.sample !== void 0) {
-                        let i = n.sample;
-                        const q = e;
-                        if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i)) && i !== null) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: me.properties.settings.properties.sample.type } }], false;
-                        if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var N = q === e;
-                      } else var N = true;
-                      if (N) {
-                        if (n.exactLimit !== void 0) {
-                          let i = n.exactLimit;
-                          const q = e;
+                      if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var q = B === e;
+                    } else var q = true;
+                    if (q) {
+                      if (o.sample !== void 0) {
+                        let i = o.sample;
+                        const B = e;
+                        if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i)) && i !== null) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: ye.properties.settings.properties.sample.type } }], false;
+                        if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var q = B === e;
+                      } else var q = true;
+                      if (q) {
+                        if (o.exactLimit !== void 0) {
+                          let i = o.exactLimit;
+                          const B = e;
                           if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
-                          if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                          var N = q === e;
-                        } else var N = true;
-                        if (N) {
-                          if (n.seed !== void 0) {
-                            let i = n.seed;
-                            const q = e;
+                          if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                          var q = B === e;
+                        } else var q = true;
+                        if (q) {
+                          if (o.seed !== void 0) {
+                            let i = o.seed;
+                            const B = e;
                             if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === q && typeof i == "number" && isFinite(i) && (i < 0 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                            var N = q === e;
-                          } else var N = true;
-                          if (N) {
-                            if (n.clusters !== void 0) {
-                              let i = n.clusters;
-                              const q = e;
+                            if (e === B && typeof i == "number" && isFinite(i) && (i < 0 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                            var q = B === e;
+                          } else var q = true;
+                          if (q) {
+                            if (o.clusters !== void 0) {
+                              let i = o.clusters;
+                              const B = e;
                               if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
-                              if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                              var N = q === e;
-                            } else var N = true;
-                            if (N) {
-                              if (n.minCoverage !== void 0) {
-                                let i = n.minCoverage;
-                                const q = e;
+                              if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                              var q = B === e;
+                            } else var q = true;
+                            if (q) {
+                              if (o.minCoverage !== void 0) {
+                                let i = o.minCoverage;
+                                const B = e;
                                 if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
-                                var N = q === e;
-                              } else var N = true;
-                              if (N) {
-                                if (n.compatThreshold !== void 0) {
-                                  let i = n.compatThreshold;
-                                  const q = e;
+                                var q = B === e;
+                              } else var q = true;
+                              if (q) {
+                                if (o.compatThreshold !== void 0) {
+                                  let i = o.compatThreshold;
+                                  const B = e;
                                   if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
-                                  var N = q === e;
-                                } else var N = true;
-                                if (N) {
-                                  if (n.equivalenceTolerance !== void 0) {
-                                    let i = n.equivalenceTolerance;
-                                    const q = e;
+                                  var q = B === e;
+                                } else var q = true;
+                                if (q) {
+                                  if (o.equivalenceTolerance !== void 0) {
+                                    let i = o.equivalenceTolerance;
+                                    const B = e;
                                     if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
-                                    var N = q === e;
-                                  } else var N = true;
-                                  if (N) {
-                                    if (n.config !== void 0) {
-                                      let i = n.config;
-                                      const q = e, z = e;
-                                      let V = false;
-                                      const o = e;
-                                      qe(i, { instancePath: t + "/settings/config", parentData: n, parentDataProperty: "config", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
-                                      var j = o === e;
-                                      V = V || j;
+                                    var q = B === e;
+                                  } else var q = true;
+                                  if (q) {
+                                    if (o.config !== void 0) {
+                                      let i = o.config;
+                                      const B = e, M = e;
+                                      let g = false;
+                                      const n = e;
+                                      Be(i, { instancePath: t + "/settings/config", parentData: o, parentDataProperty: "config", rootData: y, dynamicAnchors: h }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
+                                      var O = n === e;
+                                      g = g || O;
                                       const a = e;
                                       if (i !== null) {
-                                        const S = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                        r === null ? r = [S] : r.push(S), e++;
+                                        const z = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                        r === null ? r = [z] : r.push(z), e++;
                                       }
-                                      var j = a === e;
-                                      if (V = V || j, V) e = z, r !== null && (z ? r.length = z : r = null);
+                                      var O = a === e;
+                                      if (g = g || O, g) e = M, r !== null && (M ? r.length = M : r = null);
                                       else {
-                                        const S = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
-                                        return r === null ? r = [S] : r.push(S), e++, f.errors = r, false;
+                                        const z = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
+                                        return r === null ? r = [z] : r.push(z), e++, f.errors = r, false;
                                       }
-                                      var N = q === e;
-                                    } else var N = true;
-                                    if (N) if (n.kernel !== void 0) {
-                                      let i = n.kernel;
-                                      const q = e;
-                                      if (!(i === "relaxed-simd" || i === "simd" || i === "js")) return f.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: me.properties.settings.properties.kernel.enum } }], false;
-                                      var N = q === e;
-                                    } else var N = true;
+                                      var q = B === e;
+                                    } else var q = true;
+                                    if (q) if (o.kernel !== void 0) {
+                                      let i = o.kernel;
+                                      const B = e;
+                                      if (!(i === "relaxed-simd" || i === "simd" || i === "js")) return f.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: ye.properties.settings.properties.kernel.enum } }], false;
+                                      var q = B === e;
+                                    } else var q = true;
                                   }
                                 }
                               }
@@ -46347,56 +46693,56 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                   }
                 }
               } else return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
-              var d = he === e;
+              var d = ce === e;
             } else var d = true;
             if (d) {
               if (s.reference !== void 0) {
-                const n = e;
-                ge(s.reference, { instancePath: t + "/reference", parentData: s, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                var d = n === e;
+                const o = e;
+                be(s.reference, { instancePath: t + "/reference", parentData: s, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
+                var d = o === e;
               } else var d = true;
               if (d) {
                 if (s.candidate !== void 0) {
-                  const n = e;
-                  ge(s.candidate, { instancePath: t + "/candidate", parentData: s, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                  var d = n === e;
+                  const o = e;
+                  be(s.candidate, { instancePath: t + "/candidate", parentData: s, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
+                  var d = o === e;
                 } else var d = true;
                 if (d) {
                   if (s.alignment !== void 0) {
-                    let n = s.alignment;
-                    const he = e;
-                    if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
-                      let C;
-                      if (n.matched === void 0 && (C = "matched") || n.coverage === void 0 && (C = "coverage") || n.referenceOnly === void 0 && (C = "referenceOnly") || n.candidateOnly === void 0 && (C = "candidateOnly")) return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: C } }], false;
+                    let o = s.alignment;
+                    const ce = e;
+                    if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                      let V;
+                      if (o.matched === void 0 && (V = "matched") || o.coverage === void 0 && (V = "coverage") || o.referenceOnly === void 0 && (V = "referenceOnly") || o.candidateOnly === void 0 && (V = "candidateOnly")) return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: V } }], false;
                       {
-                        const xe = e;
-                        for (const i in n) if (!(i === "matched" || i === "coverage" || i === "referenceOnly" || i === "candidateOnly")) {
+                        const $e = e;
+                        for (const i in o) if (!(i === "matched" || i === "coverage" || i === "referenceOnly" || i === "candidateOnly")) {
                           return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                           break;
                         }
-                        if (xe === e) {
-                          if (n.matched !== void 0) {
-                            let i = n.matched;
-                            const q = e;
+                        if ($e === e) {
+                          if (o.matched !== void 0) {
+                            let i = o.matched;
+                            const B = e;
                             if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === q && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                            var v = q === e;
+                            if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                            var v = B === e;
                           } else var v = true;
                           if (v) {
-                            if (n.coverage !== void 0) {
+                            if (o.coverage !== void 0) {
                               const i = e;
-                              ee(n.coverage, { instancePath: t + "/alignment/coverage", parentData: n, parentDataProperty: "coverage", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
+                              re(o.coverage, { instancePath: t + "/alignment/coverage", parentData: o, parentDataProperty: "coverage", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
                               var v = i === e;
                             } else var v = true;
                             if (v) {
-                              if (n.referenceOnly !== void 0) {
+                              if (o.referenceOnly !== void 0) {
                                 const i = e;
-                                _e2(n.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: n, parentDataProperty: "referenceOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
+                                Ie(o.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: o, parentDataProperty: "referenceOnly", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
                                 var v = i === e;
                               } else var v = true;
-                              if (v) if (n.candidateOnly !== void 0) {
+                              if (v) if (o.candidateOnly !== void 0) {
                                 const i = e;
-                                _e2(n.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: n, parentDataProperty: "candidateOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? _e2.errors : r.concat(_e2.errors), e = r.length);
+                                Ie(o.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: o, parentDataProperty: "candidateOnly", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
                                 var v = i === e;
                               } else var v = true;
                             }
@@ -46404,209 +46750,209 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                         }
                       }
                     } else return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
-                    var d = he === e;
+                    var d = ce === e;
                   } else var d = true;
                   if (d) {
                     if (s.metrics !== void 0) {
-                      let n = s.metrics;
-                      const he = e;
-                      if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
-                        let C;
-                        if (n.knnOverlap === void 0 && (C = "knnOverlap") || n.cka === void 0 && (C = "cka") || n.centroid === void 0 && (C = "centroid") || n.paired === void 0 && (C = "paired") || n.crossRetrieval === void 0 && (C = "crossRetrieval") || n.procrustes === void 0 && (C = "procrustes")) return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: C } }], false;
+                      let o = s.metrics;
+                      const ce = e;
+                      if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                        let V;
+                        if (o.knnOverlap === void 0 && (V = "knnOverlap") || o.cka === void 0 && (V = "cka") || o.centroid === void 0 && (V = "centroid") || o.paired === void 0 && (V = "paired") || o.crossRetrieval === void 0 && (V = "crossRetrieval") || o.procrustes === void 0 && (V = "procrustes")) return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: V } }], false;
                         {
-                          const xe = e;
-                          for (const i in n) if (!(i === "knnOverlap" || i === "cka" || i === "centroid" || i === "paired" || i === "crossRetrieval" || i === "procrustes")) {
+                          const $e = e;
+                          for (const i in o) if (!(i === "knnOverlap" || i === "cka" || i === "centroid" || i === "paired" || i === "crossRetrieval" || i === "procrustes")) {
                             return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                             break;
                           }
-                          if (xe === e) {
-                            if (n.knnOverlap !== void 0) {
-                              let i = n.knnOverlap;
-                              const q = e;
-                              if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                let z;
-                                if (i.k === void 0 && (z = "k") || i.method === void 0 && (z = "method") || i.evaluated === void 0 && (z = "evaluated") || i.mean === void 0 && (z = "mean") || i.p10 === void 0 && (z = "p10") || i.p50 === void 0 && (z = "p50") || i.min === void 0 && (z = "min") || i.ci95 === void 0 && (z = "ci95") || i.histogram === void 0 && (z = "histogram") || i.worst === void 0 && (z = "worst")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: z } }], false;
+                          if ($e === e) {
+                            if (o.knnOverlap !== void 0) {
+                              let i = o.knnOverlap;
+                              const B = e;
+                              if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                let M;
+                                if (i.k === void 0 && (M = "k") || i.method === void 0 && (M = "method") || i.evaluated === void 0 && (M = "evaluated") || i.mean === void 0 && (M = "mean") || i.p10 === void 0 && (M = "p10") || i.p50 === void 0 && (M = "p50") || i.min === void 0 && (M = "min") || i.ci95 === void 0 && (M = "ci95") || i.histogram === void 0 && (M = "histogram") || i.worst === void 0 && (M = "worst")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: M } }], false;
                                 {
-                                  const V = e;
-                                  for (const o in i) if (!Xe.call(me.properties.metrics.properties.knnOverlap.properties, o)) {
-                                    return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+                                  const g = e;
+                                  for (const n in i) if (!nr.call(ye.properties.metrics.properties.knnOverlap.properties, n)) {
+                                    return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
                                     break;
                                   }
-                                  if (V === e) {
+                                  if (g === e) {
                                     if (i.k !== void 0) {
-                                      let o = i.k;
+                                      let n = i.k;
                                       const a = e;
-                                      if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                      var g = a === e;
-                                    } else var g = true;
-                                    if (g) {
+                                      if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === a && typeof n == "number" && isFinite(n) && (n < 1 || isNaN(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                      var k = a === e;
+                                    } else var k = true;
+                                    if (k) {
                                       if (i.method !== void 0) {
-                                        let o = i.method;
+                                        let n = i.method;
                                         const a = e;
-                                        if (!(o === "exact" || o === "sampled")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: me.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
-                                        var g = a === e;
-                                      } else var g = true;
-                                      if (g) {
+                                        if (!(n === "exact" || n === "sampled")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: ye.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
+                                        var k = a === e;
+                                      } else var k = true;
+                                      if (k) {
                                         if (i.evaluated !== void 0) {
-                                          let o = i.evaluated;
+                                          let n = i.evaluated;
                                           const a = e;
-                                          if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
-                                          if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                          var g = a === e;
-                                        } else var g = true;
-                                        if (g) {
+                                          if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
+                                          if (e === a && typeof n == "number" && isFinite(n) && (n < 1 || isNaN(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                          var k = a === e;
+                                        } else var k = true;
+                                        if (k) {
                                           if (i.mean !== void 0) {
-                                            const o = e;
-                                            ee(i.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: i, parentDataProperty: "mean", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                            var g = o === e;
-                                          } else var g = true;
-                                          if (g) {
+                                            const n = e;
+                                            re(i.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: i, parentDataProperty: "mean", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                            var k = n === e;
+                                          } else var k = true;
+                                          if (k) {
                                             if (i.p10 !== void 0) {
-                                              const o = e;
-                                              ee(i.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: i, parentDataProperty: "p10", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                              var g = o === e;
-                                            } else var g = true;
-                                            if (g) {
+                                              const n = e;
+                                              re(i.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: i, parentDataProperty: "p10", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                              var k = n === e;
+                                            } else var k = true;
+                                            if (k) {
                                               if (i.p50 !== void 0) {
-                                                const o = e;
-                                                ee(i.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: i, parentDataProperty: "p50", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                var g = o === e;
-                                              } else var g = true;
-                                              if (g) {
+                                                const n = e;
+                                                re(i.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: i, parentDataProperty: "p50", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                var k = n === e;
+                                              } else var k = true;
+                                              if (k) {
                                                 if (i.min !== void 0) {
-                                                  const o = e;
-                                                  ee(i.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: i, parentDataProperty: "min", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                  var g = o === e;
-                                                } else var g = true;
-                                                if (g) {
+                                                  const n = e;
+                                                  re(i.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: i, parentDataProperty: "min", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                  var k = n === e;
+                                                } else var k = true;
+                                                if (k) {
                                                   if (i.ci95 !== void 0) {
-                                                    let o = i.ci95;
-                                                    const a = e, M = e;
-                                                    let S = false;
-                                                    const $ = e;
-                                                    Ve(o, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
-                                                    var Pe = $ === e;
-                                                    S = S || Pe;
-                                                    const h = e;
-                                                    if (o !== null) {
-                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                      r === null ? r = [A] : r.push(A), e++;
+                                                    let n = i.ci95;
+                                                    const a = e, E = e;
+                                                    let z = false;
+                                                    const D = e;
+                                                    Ze(n, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
+                                                    var ke = D === e;
+                                                    z = z || ke;
+                                                    const m = e;
+                                                    if (n !== null) {
+                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                      r === null ? r = [j] : r.push(j), e++;
                                                     }
-                                                    var Pe = h === e;
-                                                    if (S = S || Pe, S) e = M, r !== null && (M ? r.length = M : r = null);
+                                                    var ke = m === e;
+                                                    if (z = z || ke, z) e = E, r !== null && (E ? r.length = E : r = null);
                                                     else {
-                                                      const A = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [A] : r.push(A), e++, f.errors = r, false;
+                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [j] : r.push(j), e++, f.errors = r, false;
                                                     }
-                                                    var g = a === e;
-                                                  } else var g = true;
-                                                  if (g) {
+                                                    var k = a === e;
+                                                  } else var k = true;
+                                                  if (k) {
                                                     if (i.histogram !== void 0) {
-                                                      let o = i.histogram;
+                                                      let n = i.histogram;
                                                       const a = e;
-                                                      if (e === a) if (Array.isArray(o)) {
-                                                        if (o.length > 100001) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
-                                                        if (o.length < 2) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+                                                      if (e === a) if (Array.isArray(n)) {
+                                                        if (n.length > 100001) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
+                                                        if (n.length < 2) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
                                                         {
-                                                          var ye = true;
-                                                          const S = o.length;
-                                                          for (let $ = 0; $ < S; $++) {
-                                                            let h = o[$];
+                                                          var J = true;
+                                                          const z = n.length;
+                                                          for (let D = 0; D < z; D++) {
+                                                            let m = n[D];
                                                             const l = e;
-                                                            if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                                            if (e === l && typeof h == "number" && isFinite(h) && (h < 0 || isNaN(h))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                            var ye = l === e;
-                                                            if (!ye) break;
+                                                            if (!(typeof m == "number" && !(m % 1) && !isNaN(m) && isFinite(m))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                                            if (e === l && typeof m == "number" && isFinite(m) && (m < 0 || isNaN(m))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                            var J = l === e;
+                                                            if (!J) break;
                                                           }
                                                         }
                                                       } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
-                                                      var g = a === e;
-                                                    } else var g = true;
-                                                    if (g) if (i.worst !== void 0) {
-                                                      let o = i.worst;
+                                                      var k = a === e;
+                                                    } else var k = true;
+                                                    if (k) if (i.worst !== void 0) {
+                                                      let n = i.worst;
                                                       const a = e;
-                                                      if (e === a) if (Array.isArray(o)) {
-                                                        if (o.length > 10) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+                                                      if (e === a) if (Array.isArray(n)) {
+                                                        if (n.length > 10) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
                                                         {
-                                                          var X = true;
-                                                          const S = o.length;
-                                                          for (let $ = 0; $ < S; $++) {
-                                                            let h = o[$];
+                                                          var W = true;
+                                                          const z = n.length;
+                                                          for (let D = 0; D < z; D++) {
+                                                            let m = n[D];
                                                             const l = e;
-                                                            if (e === l) if (h && typeof h == "object" && !Array.isArray(h)) {
-                                                              let w;
-                                                              if (h.id === void 0 && (w = "id") || h.text === void 0 && (w = "text") || h.overlap === void 0 && (w = "overlap") || h.referenceNeighbours === void 0 && (w = "referenceNeighbours") || h.candidateNeighbours === void 0 && (w = "candidateNeighbours")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                                            if (e === l) if (m && typeof m == "object" && !Array.isArray(m)) {
+                                                              let P;
+                                                              if (m.id === void 0 && (P = "id") || m.text === void 0 && (P = "text") || m.overlap === void 0 && (P = "overlap") || m.referenceNeighbours === void 0 && (P = "referenceNeighbours") || m.candidateNeighbours === void 0 && (P = "candidateNeighbours")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: P } }], false;
                                                               {
-                                                                const b = e;
-                                                                for (const _ in h) if (!(_ === "id" || _ === "text" || _ === "overlap" || _ === "referenceNeighbours" || _ === "candidateNeighbours")) {
-                                                                  return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } }], false;
+                                                                const w = e;
+                                                                for (const $ in m) if (!($ === "id" || $ === "text" || $ === "overlap" || $ === "referenceNeighbours" || $ === "candidateNeighbours")) {
+                                                                  return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: $ } }], false;
                                                                   break;
                                                                 }
-                                                                if (b === e) {
-                                                                  if (h.id !== void 0) {
-                                                                    const _ = e;
-                                                                    oe(h.id, { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/id", parentData: h, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                                    var Q = _ === e;
-                                                                  } else var Q = true;
-                                                                  if (Q) {
-                                                                    if (h.text !== void 0) {
-                                                                      let _ = h.text;
-                                                                      const I = e;
-                                                                      if (typeof _ != "string" && _ !== null) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: me.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
-                                                                      if (e === I && typeof _ == "string" && se(_) > 1e3) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                                      var Q = I === e;
-                                                                    } else var Q = true;
-                                                                    if (Q) {
-                                                                      if (h.overlap !== void 0) {
-                                                                        const _ = e;
-                                                                        ee(h.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/overlap", parentData: h, parentDataProperty: "overlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                                        var Q = _ === e;
-                                                                      } else var Q = true;
-                                                                      if (Q) {
-                                                                        if (h.referenceNeighbours !== void 0) {
-                                                                          let _ = h.referenceNeighbours;
-                                                                          const I = e;
-                                                                          if (e === I) if (Array.isArray(_)) {
-                                                                            var le = true;
-                                                                            const L = _.length;
-                                                                            for (let ne = 0; ne < L; ne++) {
-                                                                              const Qe = e;
-                                                                              oe(_[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/referenceNeighbours/" + ne, parentData: _, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                                              var le = Qe === e;
-                                                                              if (!le) break;
+                                                                if (w === e) {
+                                                                  if (m.id !== void 0) {
+                                                                    const $ = e;
+                                                                    fe(m.id, { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/id", parentData: m, parentDataProperty: "id", rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
+                                                                    var I = $ === e;
+                                                                  } else var I = true;
+                                                                  if (I) {
+                                                                    if (m.text !== void 0) {
+                                                                      let $ = m.text;
+                                                                      const R = e;
+                                                                      if (typeof $ != "string" && $ !== null) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: ye.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
+                                                                      if (e === R && typeof $ == "string" && ne($) > 1e3) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                                      var I = R === e;
+                                                                    } else var I = true;
+                                                                    if (I) {
+                                                                      if (m.overlap !== void 0) {
+                                                                        const $ = e;
+                                                                        re(m.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/overlap", parentData: m, parentDataProperty: "overlap", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                                        var I = $ === e;
+                                                                      } else var I = true;
+                                                                      if (I) {
+                                                                        if (m.referenceNeighbours !== void 0) {
+                                                                          let $ = m.referenceNeighbours;
+                                                                          const R = e;
+                                                                          if (e === R) if (Array.isArray($)) {
+                                                                            var ie = true;
+                                                                            const F = $.length;
+                                                                            for (let L = 0; L < F; L++) {
+                                                                              const ue = e;
+                                                                              fe($[L], { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/referenceNeighbours/" + L, parentData: $, parentDataProperty: L, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
+                                                                              var ie = ue === e;
+                                                                              if (!ie) break;
                                                                             }
-                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var Q = I === e;
-                                                                        } else var Q = true;
-                                                                        if (Q) if (h.candidateNeighbours !== void 0) {
-                                                                          let _ = h.candidateNeighbours;
-                                                                          const I = e;
-                                                                          if (e === I) if (Array.isArray(_)) {
-                                                                            var we = true;
-                                                                            const L = _.length;
-                                                                            for (let ne = 0; ne < L; ne++) {
-                                                                              const Qe = e;
-                                                                              oe(_[ne], { instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/candidateNeighbours/" + ne, parentData: _, parentDataProperty: ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                                              var we = Qe === e;
-                                                                              if (!we) break;
+                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var I = R === e;
+                                                                        } else var I = true;
+                                                                        if (I) if (m.candidateNeighbours !== void 0) {
+                                                                          let $ = m.candidateNeighbours;
+                                                                          const R = e;
+                                                                          if (e === R) if (Array.isArray($)) {
+                                                                            var xe = true;
+                                                                            const F = $.length;
+                                                                            for (let L = 0; L < F; L++) {
+                                                                              const ue = e;
+                                                                              fe($[L], { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/candidateNeighbours/" + L, parentData: $, parentDataProperty: L, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
+                                                                              var xe = ue === e;
+                                                                              if (!xe) break;
                                                                             }
-                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $ + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var Q = I === e;
-                                                                        } else var Q = true;
+                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var I = R === e;
+                                                                        } else var I = true;
                                                                       }
                                                                     }
                                                                   }
                                                                 }
                                                               }
-                                                            } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + $, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                            var X = l === e;
-                                                            if (!X) break;
+                                                            } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                            var W = l === e;
+                                                            if (!W) break;
                                                           }
                                                         }
                                                       } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                                      var g = a === e;
-                                                    } else var g = true;
+                                                      var k = a === e;
+                                                    } else var k = true;
                                                   }
                                                 }
                                               }
@@ -46618,216 +46964,216 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                                   }
                                 }
                               } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
-                              var x = q === e;
-                            } else var x = true;
-                            if (x) {
-                              if (n.cka !== void 0) {
-                                let i = n.cka;
-                                const q = e;
-                                if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                  let V;
-                                  if (i.linear === void 0 && (V = "linear") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: V } }], false;
+                              var _ = B === e;
+                            } else var _ = true;
+                            if (_) {
+                              if (o.cka !== void 0) {
+                                let i = o.cka;
+                                const B = e;
+                                if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                  let g;
+                                  if (i.linear === void 0 && (g = "linear") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: g } }], false;
                                   {
-                                    const o = e;
+                                    const n = e;
                                     for (const a in i) if (!(a === "linear" || a === "reason")) {
                                       return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                       break;
                                     }
-                                    if (o === e) {
+                                    if (n === e) {
                                       if (i.linear !== void 0) {
                                         const a = e;
-                                        ce(i.linear, { instancePath: t + "/metrics/cka/linear", parentData: i, parentDataProperty: "linear", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
-                                        var be = a === e;
-                                      } else var be = true;
-                                      if (be) if (i.reason !== void 0) {
+                                        ge(i.linear, { instancePath: t + "/metrics/cka/linear", parentData: i, parentDataProperty: "linear", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
+                                        var _e2 = a === e;
+                                      } else var _e2 = true;
+                                      if (_e2) if (i.reason !== void 0) {
                                         const a = e;
-                                        re(i.reason, { instancePath: t + "/metrics/cka/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                        var be = a === e;
-                                      } else var be = true;
+                                        oe(i.reason, { instancePath: t + "/metrics/cka/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                        var _e2 = a === e;
+                                      } else var _e2 = true;
                                     }
                                   }
                                 } else return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
-                                var x = q === e;
-                              } else var x = true;
-                              if (x) {
-                                if (n.centroid !== void 0) {
-                                  let i = n.centroid;
-                                  const q = e;
-                                  if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                    let V;
-                                    if (i.cosineDistance === void 0 && (V = "cosineDistance") || i.relativeShift === void 0 && (V = "relativeShift") || i.reason === void 0 && (V = "reason") || i.clustering === void 0 && (V = "clustering") || i.clusters === void 0 && (V = "clusters") || i.meanInterCentroidDistance === void 0 && (V = "meanInterCentroidDistance")) return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: V } }], false;
+                                var _ = B === e;
+                              } else var _ = true;
+                              if (_) {
+                                if (o.centroid !== void 0) {
+                                  let i = o.centroid;
+                                  const B = e;
+                                  if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                    let g;
+                                    if (i.cosineDistance === void 0 && (g = "cosineDistance") || i.relativeShift === void 0 && (g = "relativeShift") || i.reason === void 0 && (g = "reason") || i.clustering === void 0 && (g = "clustering") || i.clusters === void 0 && (g = "clusters") || i.meanInterCentroidDistance === void 0 && (g = "meanInterCentroidDistance")) return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: g } }], false;
                                     {
-                                      const o = e;
+                                      const n = e;
                                       for (const a in i) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
                                         return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                         break;
                                       }
-                                      if (o === e) {
+                                      if (n === e) {
                                         if (i.cosineDistance !== void 0) {
                                           const a = e;
-                                          T(i.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: i, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                          S(i.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: i, parentDataProperty: "cosineDistance", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
                                           var p = a === e;
                                         } else var p = true;
                                         if (p) {
                                           if (i.relativeShift !== void 0) {
                                             const a = e;
-                                            T(i.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: i, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
+                                            S(i.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: i, parentDataProperty: "relativeShift", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
                                             var p = a === e;
                                           } else var p = true;
                                           if (p) {
                                             if (i.reason !== void 0) {
                                               const a = e;
-                                              re(i.reason, { instancePath: t + "/metrics/centroid/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                              oe(i.reason, { instancePath: t + "/metrics/centroid/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
                                               var p = a === e;
                                             } else var p = true;
                                             if (p) {
                                               if (i.clustering !== void 0) {
                                                 let a = i.clustering;
-                                                const M = e;
-                                                if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                  let $;
-                                                  if (a.source === void 0 && ($ = "source") || a.description === void 0 && ($ = "description") || a.count === void 0 && ($ = "count")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                                const E = e;
+                                                if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                  let D;
+                                                  if (a.source === void 0 && (D = "source") || a.description === void 0 && (D = "description") || a.count === void 0 && (D = "count")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: D } }], false;
                                                   {
-                                                    const h = e;
+                                                    const m = e;
                                                     for (const l in a) if (!(l === "source" || l === "description" || l === "count")) {
                                                       return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                       break;
                                                     }
-                                                    if (h === e) {
+                                                    if (m === e) {
                                                       if (a.source !== void 0) {
                                                         let l = a.source;
-                                                        const A = e;
-                                                        if (!(l === "label" || l === "kmeans")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: me.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
-                                                        var B = A === e;
-                                                      } else var B = true;
-                                                      if (B) {
+                                                        const j = e;
+                                                        if (!(l === "label" || l === "kmeans")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: ye.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
+                                                        var Z = j === e;
+                                                      } else var Z = true;
+                                                      if (Z) {
                                                         if (a.description !== void 0) {
                                                           let l = a.description;
-                                                          const A = e;
-                                                          if (e === A) if (typeof l == "string") {
-                                                            if (se(l) > 1e3) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          const j = e;
+                                                          if (e === j) if (typeof l == "string") {
+                                                            if (ne(l) > 1e3) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
                                                           } else return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
-                                                          var B = A === e;
-                                                        } else var B = true;
-                                                        if (B) if (a.count !== void 0) {
+                                                          var Z = j === e;
+                                                        } else var Z = true;
+                                                        if (Z) if (a.count !== void 0) {
                                                           let l = a.count;
-                                                          const A = e;
+                                                          const j = e;
                                                           if (!(typeof l == "number" && !(l % 1) && !isNaN(l) && isFinite(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                                                          if (e === A && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                          var B = A === e;
-                                                        } else var B = true;
+                                                          if (e === j && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                          var Z = j === e;
+                                                        } else var Z = true;
                                                       }
                                                     }
                                                   }
                                                 } else return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
-                                                var p = M === e;
+                                                var p = E === e;
                                               } else var p = true;
                                               if (p) {
                                                 if (i.clusters !== void 0) {
                                                   let a = i.clusters;
-                                                  const M = e;
-                                                  if (e === M) if (Array.isArray(a)) {
-                                                    var Se = true;
-                                                    const $ = a.length;
-                                                    for (let h = 0; h < $; h++) {
-                                                      let l = a[h];
-                                                      const A = e;
-                                                      if (e === A) if (l && typeof l == "object" && !Array.isArray(l)) {
-                                                        let b;
-                                                        if (l.cluster === void 0 && (b = "cluster") || l.size === void 0 && (b = "size") || l.cosineDistance === void 0 && (b = "cosineDistance") || l.relativeShift === void 0 && (b = "relativeShift") || l.reason === void 0 && (b = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                  const E = e;
+                                                  if (e === E) if (Array.isArray(a)) {
+                                                    var He = true;
+                                                    const D = a.length;
+                                                    for (let m = 0; m < D; m++) {
+                                                      let l = a[m];
+                                                      const j = e;
+                                                      if (e === j) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                        let w;
+                                                        if (l.cluster === void 0 && (w = "cluster") || l.size === void 0 && (w = "size") || l.cosineDistance === void 0 && (w = "cosineDistance") || l.relativeShift === void 0 && (w = "relativeShift") || l.reason === void 0 && (w = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: w } }], false;
                                                         {
-                                                          const _ = e;
-                                                          for (const I in l) if (!(I === "cluster" || I === "size" || I === "cosineDistance" || I === "relativeShift" || I === "reason")) {
-                                                            return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
+                                                          const $ = e;
+                                                          for (const R in l) if (!(R === "cluster" || R === "size" || R === "cosineDistance" || R === "relativeShift" || R === "reason")) {
+                                                            return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: R } }], false;
                                                             break;
                                                           }
-                                                          if (_ === e) {
+                                                          if ($ === e) {
                                                             if (l.cluster !== void 0) {
-                                                              let I = l.cluster;
-                                                              const te = e;
-                                                              if (e === te) if (typeof I == "string") {
-                                                                if (se(I) > 4096) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                              } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
-                                                              var K = te === e;
-                                                            } else var K = true;
-                                                            if (K) {
+                                                              let R = l.cluster;
+                                                              const G = e;
+                                                              if (e === G) if (typeof R == "string") {
+                                                                if (ne(R) > 4096) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                              } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
+                                                              var Q = G === e;
+                                                            } else var Q = true;
+                                                            if (Q) {
                                                               if (l.size !== void 0) {
-                                                                let I = l.size;
-                                                                const te = e;
-                                                                if (!(typeof I == "number" && !(I % 1) && !isNaN(I) && isFinite(I))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
-                                                                if (e === te && typeof I == "number" && isFinite(I) && (I < 1 || isNaN(I))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                                var K = te === e;
-                                                              } else var K = true;
-                                                              if (K) {
+                                                                let R = l.size;
+                                                                const G = e;
+                                                                if (!(typeof R == "number" && !(R % 1) && !isNaN(R) && isFinite(R))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
+                                                                if (e === G && typeof R == "number" && isFinite(R) && (R < 1 || isNaN(R))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                                var Q = G === e;
+                                                              } else var Q = true;
+                                                              if (Q) {
                                                                 if (l.cosineDistance !== void 0) {
-                                                                  const I = e;
-                                                                  T(l.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + h + "/cosineDistance", parentData: l, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                                  var K = I === e;
-                                                                } else var K = true;
-                                                                if (K) {
+                                                                  const R = e;
+                                                                  S(l.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + m + "/cosineDistance", parentData: l, parentDataProperty: "cosineDistance", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                                  var Q = R === e;
+                                                                } else var Q = true;
+                                                                if (Q) {
                                                                   if (l.relativeShift !== void 0) {
-                                                                    const I = e;
-                                                                    T(l.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + h + "/relativeShift", parentData: l, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                                    var K = I === e;
-                                                                  } else var K = true;
-                                                                  if (K) if (l.reason !== void 0) {
-                                                                    const I = e;
-                                                                    re(l.reason, { instancePath: t + "/metrics/centroid/clusters/" + h + "/reason", parentData: l, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                                    var K = I === e;
-                                                                  } else var K = true;
+                                                                    const R = e;
+                                                                    S(l.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + m + "/relativeShift", parentData: l, parentDataProperty: "relativeShift", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                                    var Q = R === e;
+                                                                  } else var Q = true;
+                                                                  if (Q) if (l.reason !== void 0) {
+                                                                    const R = e;
+                                                                    oe(l.reason, { instancePath: t + "/metrics/centroid/clusters/" + m + "/reason", parentData: l, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                    var Q = R === e;
+                                                                  } else var Q = true;
                                                                 }
                                                               }
                                                             }
                                                           }
                                                         }
-                                                      } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + h, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                      var Se = A === e;
-                                                      if (!Se) break;
+                                                      } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                      var He = j === e;
+                                                      if (!He) break;
                                                     }
                                                   } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var p = M === e;
+                                                  var p = E === e;
                                                 } else var p = true;
                                                 if (p) if (i.meanInterCentroidDistance !== void 0) {
                                                   let a = i.meanInterCentroidDistance;
-                                                  const M = e;
-                                                  if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let $;
-                                                    if (a.reference === void 0 && ($ = "reference") || a.candidate === void 0 && ($ = "candidate") || a.relativeChange === void 0 && ($ = "relativeChange") || a.reason === void 0 && ($ = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                                  const E = e;
+                                                  if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let D;
+                                                    if (a.reference === void 0 && (D = "reference") || a.candidate === void 0 && (D = "candidate") || a.relativeChange === void 0 && (D = "relativeChange") || a.reason === void 0 && (D = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: D } }], false;
                                                     {
-                                                      const h = e;
+                                                      const m = e;
                                                       for (const l in a) if (!(l === "reference" || l === "candidate" || l === "relativeChange" || l === "reason")) {
                                                         return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                         break;
                                                       }
-                                                      if (h === e) {
+                                                      if (m === e) {
                                                         if (a.reference !== void 0) {
                                                           const l = e;
-                                                          T(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                          var pe = l === e;
-                                                        } else var pe = true;
-                                                        if (pe) {
+                                                          S(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                          var me = l === e;
+                                                        } else var me = true;
+                                                        if (me) {
                                                           if (a.candidate !== void 0) {
                                                             const l = e;
-                                                            T(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                            var pe = l === e;
-                                                          } else var pe = true;
-                                                          if (pe) {
+                                                            S(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                            var me = l === e;
+                                                          } else var me = true;
+                                                          if (me) {
                                                             if (a.relativeChange !== void 0) {
                                                               const l = e;
-                                                              T(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                              var pe = l === e;
-                                                            } else var pe = true;
-                                                            if (pe) if (a.reason !== void 0) {
+                                                              S(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                              var me = l === e;
+                                                            } else var me = true;
+                                                            if (me) if (a.reason !== void 0) {
                                                               const l = e;
-                                                              re(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                              var pe = l === e;
-                                                            } else var pe = true;
+                                                              oe(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                              var me = l === e;
+                                                            } else var me = true;
                                                           }
                                                         }
                                                       }
                                                     }
                                                   } else return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
-                                                  var p = M === e;
+                                                  var p = E === e;
                                                 } else var p = true;
                                               }
                                             }
@@ -46836,163 +47182,163 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                                       }
                                     }
                                   } else return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
-                                  var x = q === e;
-                                } else var x = true;
-                                if (x) {
-                                  if (n.paired !== void 0) {
-                                    let i = n.paired;
-                                    const q = e;
-                                    if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                      let V;
-                                      if (i.cosineMean === void 0 && (V = "cosineMean") || i.cosineP5 === void 0 && (V = "cosineP5") || i.cosineMin === void 0 && (V = "cosineMin") || i.lowest === void 0 && (V = "lowest") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: V } }], false;
+                                  var _ = B === e;
+                                } else var _ = true;
+                                if (_) {
+                                  if (o.paired !== void 0) {
+                                    let i = o.paired;
+                                    const B = e;
+                                    if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                      let g;
+                                      if (i.cosineMean === void 0 && (g = "cosineMean") || i.cosineP5 === void 0 && (g = "cosineP5") || i.cosineMin === void 0 && (g = "cosineMin") || i.lowest === void 0 && (g = "lowest") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: g } }], false;
                                       {
-                                        const o = e;
+                                        const n = e;
                                         for (const a in i) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
                                           return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                           break;
                                         }
-                                        if (o === e) {
+                                        if (n === e) {
                                           if (i.cosineMean !== void 0) {
                                             const a = e;
-                                            T(i.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: i, parentDataProperty: "cosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                            var m = a === e;
-                                          } else var m = true;
-                                          if (m) {
+                                            S(i.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: i, parentDataProperty: "cosineMean", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                            var u = a === e;
+                                          } else var u = true;
+                                          if (u) {
                                             if (i.cosineP5 !== void 0) {
                                               const a = e;
-                                              T(i.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: i, parentDataProperty: "cosineP5", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                              var m = a === e;
-                                            } else var m = true;
-                                            if (m) {
+                                              S(i.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: i, parentDataProperty: "cosineP5", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                              var u = a === e;
+                                            } else var u = true;
+                                            if (u) {
                                               if (i.cosineMin !== void 0) {
                                                 const a = e;
-                                                T(i.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: i, parentDataProperty: "cosineMin", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                var m = a === e;
-                                              } else var m = true;
-                                              if (m) {
+                                                S(i.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: i, parentDataProperty: "cosineMin", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                var u = a === e;
+                                              } else var u = true;
+                                              if (u) {
                                                 if (i.lowest !== void 0) {
                                                   let a = i.lowest;
-                                                  const M = e, S = e;
-                                                  let $ = false;
-                                                  const h = e;
-                                                  if (e === h) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let w;
-                                                    if (a.id === void 0 && (w = "id") || a.cosine === void 0 && (w = "cosine")) {
-                                                      const b = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: w } };
-                                                      r === null ? r = [b] : r.push(b), e++;
+                                                  const E = e, z = e;
+                                                  let D = false;
+                                                  const m = e;
+                                                  if (e === m) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                    let P;
+                                                    if (a.id === void 0 && (P = "id") || a.cosine === void 0 && (P = "cosine")) {
+                                                      const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: P } };
+                                                      r === null ? r = [w] : r.push(w), e++;
                                                     } else {
-                                                      const b = e;
-                                                      for (const _ in a) if (!(_ === "id" || _ === "cosine")) {
-                                                        const I = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } };
-                                                        r === null ? r = [I] : r.push(I), e++;
+                                                      const w = e;
+                                                      for (const $ in a) if (!($ === "id" || $ === "cosine")) {
+                                                        const R = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: $ } };
+                                                        r === null ? r = [R] : r.push(R), e++;
                                                         break;
                                                       }
-                                                      if (b === e) {
+                                                      if (w === e) {
                                                         if (a.id !== void 0) {
-                                                          const _ = e;
-                                                          oe(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                          var W = _ === e;
-                                                        } else var W = true;
-                                                        if (W) if (a.cosine !== void 0) {
-                                                          let _ = a.cosine;
-                                                          const I = e;
-                                                          if (!(typeof _ == "number" && isFinite(_))) {
-                                                            const L = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
-                                                            r === null ? r = [L] : r.push(L), e++;
+                                                          const $ = e;
+                                                          fe(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
+                                                          var te = $ === e;
+                                                        } else var te = true;
+                                                        if (te) if (a.cosine !== void 0) {
+                                                          let $ = a.cosine;
+                                                          const R = e;
+                                                          if (!(typeof $ == "number" && isFinite($))) {
+                                                            const F = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
+                                                            r === null ? r = [F] : r.push(F), e++;
                                                           }
-                                                          var W = I === e;
-                                                        } else var W = true;
+                                                          var te = R === e;
+                                                        } else var te = true;
                                                       }
                                                     }
                                                   } else {
-                                                    const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
-                                                    r === null ? r = [w] : r.push(w), e++;
+                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
                                                   }
-                                                  var F = h === e;
-                                                  $ = $ || F;
+                                                  var T = m === e;
+                                                  D = D || T;
                                                   const l = e;
                                                   if (a !== null) {
-                                                    const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                    r === null ? r = [w] : r.push(w), e++;
+                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
                                                   }
-                                                  var F = l === e;
-                                                  if ($ = $ || F, $) e = S, r !== null && (S ? r.length = S : r = null);
+                                                  var T = l === e;
+                                                  if (D = D || T, D) e = z, r !== null && (z ? r.length = z : r = null);
                                                   else {
-                                                    const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [w] : r.push(w), e++, f.errors = r, false;
+                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [P] : r.push(P), e++, f.errors = r, false;
                                                   }
-                                                  var m = M === e;
-                                                } else var m = true;
-                                                if (m) if (i.reason !== void 0) {
+                                                  var u = E === e;
+                                                } else var u = true;
+                                                if (u) if (i.reason !== void 0) {
                                                   const a = e;
-                                                  re(i.reason, { instancePath: t + "/metrics/paired/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                  var m = a === e;
-                                                } else var m = true;
+                                                  oe(i.reason, { instancePath: t + "/metrics/paired/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                  var u = a === e;
+                                                } else var u = true;
                                               }
                                             }
                                           }
                                         }
                                       }
                                     } else return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
-                                    var x = q === e;
-                                  } else var x = true;
-                                  if (x) {
-                                    if (n.crossRetrieval !== void 0) {
-                                      let i = n.crossRetrieval;
-                                      const q = e;
-                                      if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let V;
-                                        if (i.evaluated === void 0 && (V = "evaluated") || i.top1 === void 0 && (V = "top1") || i.recallAtK === void 0 && (V = "recallAtK") || i.k === void 0 && (V = "k") || i.threshold === void 0 && (V = "threshold") || i.indexCompatible === void 0 && (V = "indexCompatible") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: V } }], false;
+                                    var _ = B === e;
+                                  } else var _ = true;
+                                  if (_) {
+                                    if (o.crossRetrieval !== void 0) {
+                                      let i = o.crossRetrieval;
+                                      const B = e;
+                                      if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                        let g;
+                                        if (i.evaluated === void 0 && (g = "evaluated") || i.top1 === void 0 && (g = "top1") || i.recallAtK === void 0 && (g = "recallAtK") || i.k === void 0 && (g = "k") || i.threshold === void 0 && (g = "threshold") || i.indexCompatible === void 0 && (g = "indexCompatible") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: g } }], false;
                                         {
-                                          const o = e;
+                                          const n = e;
                                           for (const a in i) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
                                             return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (o === e) {
+                                          if (n === e) {
                                             if (i.evaluated !== void 0) {
                                               let a = i.evaluated;
-                                              const M = e;
-                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: me.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
-                                              var D = M === e;
-                                            } else var D = true;
-                                            if (D) {
+                                              const E = e;
+                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: ye.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
+                                              var C = E === e;
+                                            } else var C = true;
+                                            if (C) {
                                               if (i.top1 !== void 0) {
                                                 const a = e;
-                                                ce(i.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: i, parentDataProperty: "top1", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
-                                                var D = a === e;
-                                              } else var D = true;
-                                              if (D) {
+                                                ge(i.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: i, parentDataProperty: "top1", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
+                                                var C = a === e;
+                                              } else var C = true;
+                                              if (C) {
                                                 if (i.recallAtK !== void 0) {
                                                   const a = e;
-                                                  ce(i.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: i, parentDataProperty: "recallAtK", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
-                                                  var D = a === e;
-                                                } else var D = true;
-                                                if (D) {
+                                                  ge(i.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: i, parentDataProperty: "recallAtK", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
+                                                  var C = a === e;
+                                                } else var C = true;
+                                                if (C) {
                                                   if (i.k !== void 0) {
                                                     let a = i.k;
-                                                    const M = e;
+                                                    const E = e;
                                                     if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                                    if (e === M && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                    var D = M === e;
-                                                  } else var D = true;
-                                                  if (D) {
+                                                    if (e === E && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                    var C = E === e;
+                                                  } else var C = true;
+                                                  if (C) {
                                                     if (i.threshold !== void 0) {
                                                       const a = e;
-                                                      ee(i.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: i, parentDataProperty: "threshold", rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                      var D = a === e;
-                                                    } else var D = true;
-                                                    if (D) {
+                                                      re(i.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: i, parentDataProperty: "threshold", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                      var C = a === e;
+                                                    } else var C = true;
+                                                    if (C) {
                                                       if (i.indexCompatible !== void 0) {
                                                         const a = e;
                                                         if (typeof i.indexCompatible != "boolean") return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-                                                        var D = a === e;
-                                                      } else var D = true;
-                                                      if (D) if (i.reason !== void 0) {
+                                                        var C = a === e;
+                                                      } else var C = true;
+                                                      if (C) if (i.reason !== void 0) {
                                                         const a = e;
-                                                        re(i.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                        var D = a === e;
-                                                      } else var D = true;
+                                                        oe(i.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                        var C = a === e;
+                                                      } else var C = true;
                                                     }
                                                   }
                                                 }
@@ -47001,36 +47347,36 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                                           }
                                         }
                                       } else return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
-                                      var x = q === e;
-                                    } else var x = true;
-                                    if (x) if (n.procrustes !== void 0) {
-                                      let i = n.procrustes;
-                                      const q = e;
-                                      if (e === q) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let V;
-                                        if (i.alignedCosineMean === void 0 && (V = "alignedCosineMean") || i.reason === void 0 && (V = "reason")) return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: V } }], false;
+                                      var _ = B === e;
+                                    } else var _ = true;
+                                    if (_) if (o.procrustes !== void 0) {
+                                      let i = o.procrustes;
+                                      const B = e;
+                                      if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
+                                        let g;
+                                        if (i.alignedCosineMean === void 0 && (g = "alignedCosineMean") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: g } }], false;
                                         {
-                                          const o = e;
+                                          const n = e;
                                           for (const a in i) if (!(a === "alignedCosineMean" || a === "reason")) {
                                             return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                             break;
                                           }
-                                          if (o === e) {
+                                          if (n === e) {
                                             if (i.alignedCosineMean !== void 0) {
                                               const a = e;
-                                              T(i.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: i, parentDataProperty: "alignedCosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                              var O = a === e;
-                                            } else var O = true;
-                                            if (O) if (i.reason !== void 0) {
+                                              S(i.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: i, parentDataProperty: "alignedCosineMean", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                              var N = a === e;
+                                            } else var N = true;
+                                            if (N) if (i.reason !== void 0) {
                                               const a = e;
-                                              re(i.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: i, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                              var O = a === e;
-                                            } else var O = true;
+                                              oe(i.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                              var N = a === e;
+                                            } else var N = true;
                                           }
                                         }
                                       } else return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
-                                      var x = q === e;
-                                    } else var x = true;
+                                      var _ = B === e;
+                                    } else var _ = true;
                                   }
                                 }
                               }
@@ -47038,409 +47384,409 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                           }
                         }
                       } else return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                      var d = he === e;
+                      var d = ce === e;
                     } else var d = true;
                     if (d) {
                       if (s.maps !== void 0) {
-                        let n = s.maps;
-                        const he = e, He = e;
-                        let C = false;
-                        const xe = e;
-                        if (n !== null) {
-                          const z = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                          r === null ? r = [z] : r.push(z), e++;
+                        let o = s.maps;
+                        const ce = e, Ue = e;
+                        let V = false;
+                        const $e = e;
+                        if (o !== null) {
+                          const M = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                          r === null ? r = [M] : r.push(M), e++;
                         }
-                        var ir = xe === e;
-                        C = C || ir;
+                        var mr = $e === e;
+                        V = V || mr;
                         const i = e;
-                        if (e === i) if (n && typeof n == "object" && !Array.isArray(n)) {
-                          let z;
-                          if (n.method === void 0 && (z = "method") || n.total === void 0 && (z = "total") || n.sampled === void 0 && (z = "sampled") || n.clusters === void 0 && (z = "clusters") || n.points === void 0 && (z = "points") || n.reference === void 0 && (z = "reference") || n.candidate === void 0 && (z = "candidate") || n.joint === void 0 && (z = "joint")) {
-                            const V = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
-                            r === null ? r = [V] : r.push(V), e++;
+                        if (e === i) if (o && typeof o == "object" && !Array.isArray(o)) {
+                          let M;
+                          if (o.method === void 0 && (M = "method") || o.total === void 0 && (M = "total") || o.sampled === void 0 && (M = "sampled") || o.clusters === void 0 && (M = "clusters") || o.points === void 0 && (M = "points") || o.reference === void 0 && (M = "reference") || o.candidate === void 0 && (M = "candidate") || o.joint === void 0 && (M = "joint")) {
+                            const g = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: M } };
+                            r === null ? r = [g] : r.push(g), e++;
                           } else {
-                            const V = e;
-                            for (const o in n) if (!(o === "method" || o === "total" || o === "sampled" || o === "clusters" || o === "points" || o === "reference" || o === "candidate" || o === "joint")) {
-                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
+                            const g = e;
+                            for (const n in o) if (!(n === "method" || n === "total" || n === "sampled" || n === "clusters" || n === "points" || n === "reference" || n === "candidate" || n === "joint")) {
+                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } };
                               r === null ? r = [a] : r.push(a), e++;
                               break;
                             }
-                            if (V === e) {
-                              if (n.method !== void 0) {
-                                let o = n.method;
+                            if (g === e) {
+                              if (o.method !== void 0) {
+                                let n = o.method;
                                 const a = e;
-                                if (e === a) if (typeof o == "string") {
-                                  if (se(o) > 300) {
-                                    const M = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
-                                    r === null ? r = [M] : r.push(M), e++;
+                                if (e === a) if (typeof n == "string") {
+                                  if (ne(n) > 300) {
+                                    const E = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
+                                    r === null ? r = [E] : r.push(E), e++;
                                   }
                                 } else {
-                                  const M = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
-                                  r === null ? r = [M] : r.push(M), e++;
+                                  const E = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
+                                  r === null ? r = [E] : r.push(E), e++;
                                 }
-                                var k = a === e;
-                              } else var k = true;
-                              if (k) {
-                                if (n.total !== void 0) {
-                                  let o = n.total;
+                                var b = a === e;
+                              } else var b = true;
+                              if (b) {
+                                if (o.total !== void 0) {
+                                  let n = o.total;
                                   const a = e;
-                                  if (!(typeof o == "number" && !(o % 1) && !isNaN(o) && isFinite(o))) {
-                                    const S = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
-                                    r === null ? r = [S] : r.push(S), e++;
+                                  if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n))) {
+                                    const z = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
+                                    r === null ? r = [z] : r.push(z), e++;
                                   }
-                                  if (e === a && typeof o == "number" && isFinite(o) && (o < 1 || isNaN(o))) {
-                                    const S = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-                                    r === null ? r = [S] : r.push(S), e++;
+                                  if (e === a && typeof n == "number" && isFinite(n) && (n < 1 || isNaN(n))) {
+                                    const z = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+                                    r === null ? r = [z] : r.push(z), e++;
                                   }
-                                  var k = a === e;
-                                } else var k = true;
-                                if (k) {
-                                  if (n.sampled !== void 0) {
-                                    const o = e;
-                                    if (typeof n.sampled != "boolean") {
-                                      const M = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
-                                      r === null ? r = [M] : r.push(M), e++;
+                                  var b = a === e;
+                                } else var b = true;
+                                if (b) {
+                                  if (o.sampled !== void 0) {
+                                    const n = e;
+                                    if (typeof o.sampled != "boolean") {
+                                      const E = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
+                                      r === null ? r = [E] : r.push(E), e++;
                                     }
-                                    var k = o === e;
-                                  } else var k = true;
-                                  if (k) {
-                                    if (n.clusters !== void 0) {
-                                      let o = n.clusters;
+                                    var b = n === e;
+                                  } else var b = true;
+                                  if (b) {
+                                    if (o.clusters !== void 0) {
+                                      let n = o.clusters;
                                       const a = e;
-                                      if (e === a) if (Array.isArray(o)) if (o.length > 1e4) {
-                                        const S = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-                                        r === null ? r = [S] : r.push(S), e++;
+                                      if (e === a) if (Array.isArray(n)) if (n.length > 1e4) {
+                                        const z = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+                                        r === null ? r = [z] : r.push(z), e++;
                                       } else {
-                                        var J = true;
-                                        const S = o.length;
-                                        for (let $ = 0; $ < S; $++) {
-                                          let h = o[$];
+                                        var ee = true;
+                                        const z = n.length;
+                                        for (let D = 0; D < z; D++) {
+                                          let m = n[D];
                                           const l = e;
-                                          if (e === l) if (typeof h == "string") {
-                                            if (se(h) > 4096) {
-                                              const w = { instancePath: t + "/maps/clusters/" + $, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
-                                              r === null ? r = [w] : r.push(w), e++;
+                                          if (e === l) if (typeof m == "string") {
+                                            if (ne(m) > 4096) {
+                                              const P = { instancePath: t + "/maps/clusters/" + D, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
+                                              r === null ? r = [P] : r.push(P), e++;
                                             }
                                           } else {
-                                            const w = { instancePath: t + "/maps/clusters/" + $, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
-                                            r === null ? r = [w] : r.push(w), e++;
+                                            const P = { instancePath: t + "/maps/clusters/" + D, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [P] : r.push(P), e++;
                                           }
-                                          var J = l === e;
-                                          if (!J) break;
+                                          var ee = l === e;
+                                          if (!ee) break;
                                         }
                                       }
                                       else {
-                                        const S = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
-                                        r === null ? r = [S] : r.push(S), e++;
+                                        const z = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
+                                        r === null ? r = [z] : r.push(z), e++;
                                       }
-                                      var k = a === e;
-                                    } else var k = true;
-                                    if (k) {
-                                      if (n.points !== void 0) {
-                                        let o = n.points;
+                                      var b = a === e;
+                                    } else var b = true;
+                                    if (b) {
+                                      if (o.points !== void 0) {
+                                        let n = o.points;
                                         const a = e;
-                                        if (e === a) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                          let S;
-                                          if (o.ids === void 0 && (S = "ids") || o.text === void 0 && (S = "text") || o.cluster === void 0 && (S = "cluster") || o.overlap === void 0 && (S = "overlap") || o.query === void 0 && (S = "query")) {
-                                            const $ = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: S } };
-                                            r === null ? r = [$] : r.push($), e++;
+                                        if (e === a) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                          let z;
+                                          if (n.ids === void 0 && (z = "ids") || n.text === void 0 && (z = "text") || n.cluster === void 0 && (z = "cluster") || n.overlap === void 0 && (z = "overlap") || n.query === void 0 && (z = "query")) {
+                                            const D = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: z } };
+                                            r === null ? r = [D] : r.push(D), e++;
                                           } else {
-                                            const $ = e;
-                                            for (const h in o) if (!(h === "ids" || h === "text" || h === "cluster" || h === "overlap" || h === "query")) {
-                                              const l = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } };
+                                            const D = e;
+                                            for (const m in n) if (!(m === "ids" || m === "text" || m === "cluster" || m === "overlap" || m === "query")) {
+                                              const l = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } };
                                               r === null ? r = [l] : r.push(l), e++;
                                               break;
                                             }
-                                            if ($ === e) {
-                                              if (o.ids !== void 0) {
-                                                let h = o.ids;
+                                            if (D === e) {
+                                              if (n.ids !== void 0) {
+                                                let m = n.ids;
                                                 const l = e;
-                                                if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
-                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                  r === null ? r = [A] : r.push(A), e++;
+                                                if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
+                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                  r === null ? r = [j] : r.push(j), e++;
                                                 } else {
-                                                  var P = true;
-                                                  const A = h.length;
-                                                  for (let w = 0; w < A; w++) {
-                                                    const b = e;
-                                                    oe(h[w], { instancePath: t + "/maps/points/ids/" + w, parentData: h, parentDataProperty: w, rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                    var P = b === e;
-                                                    if (!P) break;
+                                                  var x = true;
+                                                  const j = m.length;
+                                                  for (let P = 0; P < j; P++) {
+                                                    const w = e;
+                                                    fe(m[P], { instancePath: t + "/maps/points/ids/" + P, parentData: m, parentDataProperty: P, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
+                                                    var x = w === e;
+                                                    if (!x) break;
                                                   }
                                                 }
                                                 else {
-                                                  const A = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
-                                                  r === null ? r = [A] : r.push(A), e++;
+                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
+                                                  r === null ? r = [j] : r.push(j), e++;
                                                 }
-                                                var Y = l === e;
-                                              } else var Y = true;
-                                              if (Y) {
-                                                if (o.text !== void 0) {
-                                                  let h = o.text;
+                                                var ae = l === e;
+                                              } else var ae = true;
+                                              if (ae) {
+                                                if (n.text !== void 0) {
+                                                  let m = n.text;
                                                   const l = e;
-                                                  if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
-                                                    const w = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                    r === null ? r = [w] : r.push(w), e++;
+                                                  if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
+                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                    r === null ? r = [P] : r.push(P), e++;
                                                   } else {
-                                                    var Oe = true;
-                                                    const w = h.length;
-                                                    for (let b = 0; b < w; b++) {
-                                                      let _ = h[b];
-                                                      const I = e;
-                                                      if (typeof _ != "string" && _ !== null) {
-                                                        const L = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
-                                                        r === null ? r = [L] : r.push(L), e++;
+                                                    var De = true;
+                                                    const P = m.length;
+                                                    for (let w = 0; w < P; w++) {
+                                                      let $ = m[w];
+                                                      const R = e;
+                                                      if (typeof $ != "string" && $ !== null) {
+                                                        const F = { instancePath: t + "/maps/points/text/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: ye.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
+                                                        r === null ? r = [F] : r.push(F), e++;
                                                       }
-                                                      if (e === I && typeof _ == "string" && se(_) > 200) {
-                                                        const L = { instancePath: t + "/maps/points/text/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
-                                                        r === null ? r = [L] : r.push(L), e++;
+                                                      if (e === R && typeof $ == "string" && ne($) > 200) {
+                                                        const F = { instancePath: t + "/maps/points/text/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                                        r === null ? r = [F] : r.push(F), e++;
                                                       }
-                                                      var Oe = I === e;
-                                                      if (!Oe) break;
+                                                      var De = R === e;
+                                                      if (!De) break;
                                                     }
                                                   }
                                                   else {
-                                                    const w = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/type", keyword: "type", params: { type: "array" } };
-                                                    r === null ? r = [w] : r.push(w), e++;
+                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/type", keyword: "type", params: { type: "array" } };
+                                                    r === null ? r = [P] : r.push(P), e++;
                                                   }
-                                                  var Y = l === e;
-                                                } else var Y = true;
-                                                if (Y) {
-                                                  if (o.cluster !== void 0) {
-                                                    let h = o.cluster;
+                                                  var ae = l === e;
+                                                } else var ae = true;
+                                                if (ae) {
+                                                  if (n.cluster !== void 0) {
+                                                    let m = n.cluster;
                                                     const l = e;
-                                                    if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
-                                                      const w = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                      r === null ? r = [w] : r.push(w), e++;
+                                                    if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
+                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [P] : r.push(P), e++;
                                                     } else {
-                                                      var U = true;
-                                                      const w = h.length;
-                                                      for (let b = 0; b < w; b++) {
-                                                        let _ = h[b];
-                                                        const I = e;
-                                                        if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_))) {
-                                                          const L = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [L] : r.push(L), e++;
+                                                      var H = true;
+                                                      const P = m.length;
+                                                      for (let w = 0; w < P; w++) {
+                                                        let $ = m[w];
+                                                        const R = e;
+                                                        if (!(typeof $ == "number" && !($ % 1) && !isNaN($) && isFinite($))) {
+                                                          const F = { instancePath: t + "/maps/points/cluster/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [F] : r.push(F), e++;
                                                         }
-                                                        if (e === I && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
-                                                          const L = { instancePath: t + "/maps/points/cluster/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [L] : r.push(L), e++;
+                                                        if (e === R && typeof $ == "number" && isFinite($) && ($ < 0 || isNaN($))) {
+                                                          const F = { instancePath: t + "/maps/points/cluster/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [F] : r.push(F), e++;
                                                         }
-                                                        var U = I === e;
-                                                        if (!U) break;
+                                                        var H = R === e;
+                                                        if (!H) break;
                                                       }
                                                     }
                                                     else {
-                                                      const w = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/type", keyword: "type", params: { type: "array" } };
-                                                      r === null ? r = [w] : r.push(w), e++;
+                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [P] : r.push(P), e++;
                                                     }
-                                                    var Y = l === e;
-                                                  } else var Y = true;
-                                                  if (Y) {
-                                                    if (o.overlap !== void 0) {
-                                                      let h = o.overlap;
+                                                    var ae = l === e;
+                                                  } else var ae = true;
+                                                  if (ae) {
+                                                    if (n.overlap !== void 0) {
+                                                      let m = n.overlap;
                                                       const l = e;
-                                                      if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
-                                                        const w = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                        r === null ? r = [w] : r.push(w), e++;
+                                                      if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
+                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [P] : r.push(P), e++;
                                                       } else {
-                                                        var E = true;
-                                                        const w = h.length;
-                                                        for (let b = 0; b < w; b++) {
-                                                          let _ = h[b];
-                                                          const I = e, te = e;
-                                                          let L = false;
-                                                          const ne = e;
-                                                          ee(_, { instancePath: t + "/maps/points/overlap/" + b, parentData: h, parentDataProperty: b, rootData: u, dynamicAnchors: y }) || (r = r === null ? ee.errors : r.concat(ee.errors), e = r.length);
-                                                          var Ke = ne === e;
-                                                          L = L || Ke;
-                                                          const Qe = e;
-                                                          if (_ !== null) {
-                                                            const ze = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                            r === null ? r = [ze] : r.push(ze), e++;
+                                                        var U = true;
+                                                        const P = m.length;
+                                                        for (let w = 0; w < P; w++) {
+                                                          let $ = m[w];
+                                                          const R = e, G = e;
+                                                          let F = false;
+                                                          const L = e;
+                                                          re($, { instancePath: t + "/maps/points/overlap/" + w, parentData: m, parentDataProperty: w, rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
+                                                          var er = L === e;
+                                                          F = F || er;
+                                                          const ue = e;
+                                                          if ($ !== null) {
+                                                            const se = { instancePath: t + "/maps/points/overlap/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                            r === null ? r = [se] : r.push(se), e++;
                                                           }
-                                                          var Ke = Qe === e;
-                                                          if (L = L || Ke, L) e = te, r !== null && (te ? r.length = te : r = null);
+                                                          var er = ue === e;
+                                                          if (F = F || er, F) e = G, r !== null && (G ? r.length = G : r = null);
                                                           else {
-                                                            const ze = { instancePath: t + "/maps/points/overlap/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
-                                                            r === null ? r = [ze] : r.push(ze), e++;
+                                                            const se = { instancePath: t + "/maps/points/overlap/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
+                                                            r === null ? r = [se] : r.push(se), e++;
                                                           }
-                                                          var E = I === e;
-                                                          if (!E) break;
+                                                          var U = R === e;
+                                                          if (!U) break;
                                                         }
                                                       }
                                                       else {
-                                                        const w = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/type", keyword: "type", params: { type: "array" } };
-                                                        r === null ? r = [w] : r.push(w), e++;
+                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [P] : r.push(P), e++;
                                                       }
-                                                      var Y = l === e;
-                                                    } else var Y = true;
-                                                    if (Y) if (o.query !== void 0) {
-                                                      let h = o.query;
+                                                      var ae = l === e;
+                                                    } else var ae = true;
+                                                    if (ae) if (n.query !== void 0) {
+                                                      let m = n.query;
                                                       const l = e;
-                                                      if (e === l) if (Array.isArray(h)) if (h.length > 5e3) {
-                                                        const w = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                        r === null ? r = [w] : r.push(w), e++;
+                                                      if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
+                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [P] : r.push(P), e++;
                                                       } else {
-                                                        var We = true;
-                                                        const w = h.length;
-                                                        for (let b = 0; b < w; b++) {
-                                                          let _ = h[b];
-                                                          const I = e;
-                                                          if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_)) && _ !== null) {
-                                                            const L = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: me.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
-                                                            r === null ? r = [L] : r.push(L), e++;
+                                                        var ar = true;
+                                                        const P = m.length;
+                                                        for (let w = 0; w < P; w++) {
+                                                          let $ = m[w];
+                                                          const R = e;
+                                                          if (!(typeof $ == "number" && !($ % 1) && !isNaN($) && isFinite($)) && $ !== null) {
+                                                            const F = { instancePath: t + "/maps/points/query/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: ye.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
+                                                            r === null ? r = [F] : r.push(F), e++;
                                                           }
-                                                          if (e === I && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
-                                                            const L = { instancePath: t + "/maps/points/query/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                            r === null ? r = [L] : r.push(L), e++;
+                                                          if (e === R && typeof $ == "number" && isFinite($) && ($ < 0 || isNaN($))) {
+                                                            const F = { instancePath: t + "/maps/points/query/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            r === null ? r = [F] : r.push(F), e++;
                                                           }
-                                                          var We = I === e;
-                                                          if (!We) break;
+                                                          var ar = R === e;
+                                                          if (!ar) break;
                                                         }
                                                       }
                                                       else {
-                                                        const w = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/type", keyword: "type", params: { type: "array" } };
-                                                        r === null ? r = [w] : r.push(w), e++;
+                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [P] : r.push(P), e++;
                                                       }
-                                                      var Y = l === e;
-                                                    } else var Y = true;
+                                                      var ae = l === e;
+                                                    } else var ae = true;
                                                   }
                                                 }
                                               }
                                             }
                                           }
                                         } else {
-                                          const S = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
-                                          r === null ? r = [S] : r.push(S), e++;
+                                          const z = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
+                                          r === null ? r = [z] : r.push(z), e++;
                                         }
-                                        var k = a === e;
-                                      } else var k = true;
-                                      if (k) {
-                                        if (n.reference !== void 0) {
-                                          const o = e;
-                                          ke(n.reference, { instancePath: t + "/maps/reference", parentData: n, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                          var k = o === e;
-                                        } else var k = true;
-                                        if (k) {
-                                          if (n.candidate !== void 0) {
-                                            const o = e;
-                                            ke(n.candidate, { instancePath: t + "/maps/candidate", parentData: n, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                            var k = o === e;
-                                          } else var k = true;
-                                          if (k) if (n.joint !== void 0) {
-                                            let o = n.joint;
-                                            const a = e, M = e;
-                                            let S = false;
-                                            const $ = e;
-                                            if (o !== null) {
-                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [A] : r.push(A), e++;
+                                        var b = a === e;
+                                      } else var b = true;
+                                      if (b) {
+                                        if (o.reference !== void 0) {
+                                          const n = e;
+                                          we(o.reference, { instancePath: t + "/maps/reference", parentData: o, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                          var b = n === e;
+                                        } else var b = true;
+                                        if (b) {
+                                          if (o.candidate !== void 0) {
+                                            const n = e;
+                                            we(o.candidate, { instancePath: t + "/maps/candidate", parentData: o, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                            var b = n === e;
+                                          } else var b = true;
+                                          if (b) if (o.joint !== void 0) {
+                                            let n = o.joint;
+                                            const a = e, E = e;
+                                            let z = false;
+                                            const D = e;
+                                            if (n !== null) {
+                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [j] : r.push(j), e++;
                                             }
-                                            var sr = $ === e;
-                                            S = S || sr;
-                                            const h = e;
-                                            if (e === h) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                              let A;
-                                              if (o.points === void 0 && (A = "points") || o.reference === void 0 && (A = "reference") || o.candidate === void 0 && (A = "candidate") || o.moved === void 0 && (A = "moved")) {
-                                                const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: A } };
-                                                r === null ? r = [w] : r.push(w), e++;
+                                            var fr = D === e;
+                                            z = z || fr;
+                                            const m = e;
+                                            if (e === m) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                              let j;
+                                              if (n.points === void 0 && (j = "points") || n.reference === void 0 && (j = "reference") || n.candidate === void 0 && (j = "candidate") || n.moved === void 0 && (j = "moved")) {
+                                                const P = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: j } };
+                                                r === null ? r = [P] : r.push(P), e++;
                                               } else {
-                                                const w = e;
-                                                for (const b in o) if (!(b === "points" || b === "reference" || b === "candidate" || b === "moved")) {
-                                                  const _ = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } };
-                                                  r === null ? r = [_] : r.push(_), e++;
+                                                const P = e;
+                                                for (const w in n) if (!(w === "points" || w === "reference" || w === "candidate" || w === "moved")) {
+                                                  const $ = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: w } };
+                                                  r === null ? r = [$] : r.push($), e++;
                                                   break;
                                                 }
-                                                if (w === e) {
-                                                  if (o.points !== void 0) {
-                                                    let b = o.points;
-                                                    const _ = e;
-                                                    if (e === _) if (Array.isArray(b)) if (b.length > 5e3) {
-                                                      const I = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                      r === null ? r = [I] : r.push(I), e++;
+                                                if (P === e) {
+                                                  if (n.points !== void 0) {
+                                                    let w = n.points;
+                                                    const $ = e;
+                                                    if (e === $) if (Array.isArray(w)) if (w.length > 5e3) {
+                                                      const R = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [R] : r.push(R), e++;
                                                     } else {
-                                                      var Ne = true;
-                                                      const I = b.length;
-                                                      for (let te = 0; te < I; te++) {
-                                                        let L = b[te];
-                                                        const ne = e;
-                                                        if (!(typeof L == "number" && !(L % 1) && !isNaN(L) && isFinite(L))) {
-                                                          const er = { instancePath: t + "/maps/joint/points/" + te, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [er] : r.push(er), e++;
+                                                      var Ve = true;
+                                                      const R = w.length;
+                                                      for (let G = 0; G < R; G++) {
+                                                        let F = w[G];
+                                                        const L = e;
+                                                        if (!(typeof F == "number" && !(F % 1) && !isNaN(F) && isFinite(F))) {
+                                                          const Qe = { instancePath: t + "/maps/joint/points/" + G, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [Qe] : r.push(Qe), e++;
                                                         }
-                                                        if (e === ne && typeof L == "number" && isFinite(L) && (L < 0 || isNaN(L))) {
-                                                          const er = { instancePath: t + "/maps/joint/points/" + te, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [er] : r.push(er), e++;
+                                                        if (e === L && typeof F == "number" && isFinite(F) && (F < 0 || isNaN(F))) {
+                                                          const Qe = { instancePath: t + "/maps/joint/points/" + G, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [Qe] : r.push(Qe), e++;
                                                         }
-                                                        var Ne = ne === e;
-                                                        if (!Ne) break;
+                                                        var Ve = L === e;
+                                                        if (!Ve) break;
                                                       }
                                                     }
                                                     else {
-                                                      const I = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
-                                                      r === null ? r = [I] : r.push(I), e++;
+                                                      const R = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [R] : r.push(R), e++;
                                                     }
-                                                    var je = _ === e;
-                                                  } else var je = true;
-                                                  if (je) {
-                                                    if (o.reference !== void 0) {
-                                                      const b = e;
-                                                      ke(o.reference, { instancePath: t + "/maps/joint/reference", parentData: o, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                                      var je = b === e;
-                                                    } else var je = true;
-                                                    if (je) {
-                                                      if (o.candidate !== void 0) {
-                                                        const b = e;
-                                                        ke(o.candidate, { instancePath: t + "/maps/joint/candidate", parentData: o, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
-                                                        var je = b === e;
-                                                      } else var je = true;
-                                                      if (je) if (o.moved !== void 0) {
-                                                        let b = o.moved;
-                                                        const _ = e;
-                                                        if (e === _) if (Array.isArray(b)) if (b.length > 5e3) {
-                                                          const te = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                          r === null ? r = [te] : r.push(te), e++;
+                                                    var Fe = $ === e;
+                                                  } else var Fe = true;
+                                                  if (Fe) {
+                                                    if (n.reference !== void 0) {
+                                                      const w = e;
+                                                      we(n.reference, { instancePath: t + "/maps/joint/reference", parentData: n, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                                      var Fe = w === e;
+                                                    } else var Fe = true;
+                                                    if (Fe) {
+                                                      if (n.candidate !== void 0) {
+                                                        const w = e;
+                                                        we(n.candidate, { instancePath: t + "/maps/joint/candidate", parentData: n, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                                        var Fe = w === e;
+                                                      } else var Fe = true;
+                                                      if (Fe) if (n.moved !== void 0) {
+                                                        let w = n.moved;
+                                                        const $ = e;
+                                                        if (e === $) if (Array.isArray(w)) if (w.length > 5e3) {
+                                                          const G = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                          r === null ? r = [G] : r.push(G), e++;
                                                         } else {
-                                                          var fr = true;
-                                                          const te = b.length;
-                                                          for (let L = 0; L < te; L++) {
-                                                            let ne = b[L];
-                                                            const Qe = e;
-                                                            if (!(typeof ne == "number" && !(ne % 1) && !isNaN(ne) && isFinite(ne))) {
-                                                              const ze = { instancePath: t + "/maps/joint/moved/" + L, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
-                                                              r === null ? r = [ze] : r.push(ze), e++;
+                                                          var br = true;
+                                                          const G = w.length;
+                                                          for (let F = 0; F < G; F++) {
+                                                            let L = w[F];
+                                                            const ue = e;
+                                                            if (!(typeof L == "number" && !(L % 1) && !isNaN(L) && isFinite(L))) {
+                                                              const se = { instancePath: t + "/maps/joint/moved/" + F, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
+                                                              r === null ? r = [se] : r.push(se), e++;
                                                             }
-                                                            if (e === Qe && typeof ne == "number" && isFinite(ne) && (ne < 0 || isNaN(ne))) {
-                                                              const ze = { instancePath: t + "/maps/joint/moved/" + L, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                              r === null ? r = [ze] : r.push(ze), e++;
+                                                            if (e === ue && typeof L == "number" && isFinite(L) && (L < 0 || isNaN(L))) {
+                                                              const se = { instancePath: t + "/maps/joint/moved/" + F, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                              r === null ? r = [se] : r.push(se), e++;
                                                             }
-                                                            var fr = Qe === e;
-                                                            if (!fr) break;
+                                                            var br = ue === e;
+                                                            if (!br) break;
                                                           }
                                                         }
                                                         else {
-                                                          const te = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
-                                                          r === null ? r = [te] : r.push(te), e++;
+                                                          const G = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
+                                                          r === null ? r = [G] : r.push(G), e++;
                                                         }
-                                                        var je = _ === e;
-                                                      } else var je = true;
+                                                        var Fe = $ === e;
+                                                      } else var Fe = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             } else {
-                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                              r === null ? r = [A] : r.push(A), e++;
+                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                              r === null ? r = [j] : r.push(j), e++;
                                             }
-                                            var sr = h === e;
-                                            if (S = S || sr, S) e = M, r !== null && (M ? r.length = M : r = null);
+                                            var fr = m === e;
+                                            if (z = z || fr, z) e = E, r !== null && (E ? r.length = E : r = null);
                                             else {
-                                              const A = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [A] : r.push(A), e++;
+                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [j] : r.push(j), e++;
                                             }
-                                            var k = a === e;
-                                          } else var k = true;
+                                            var b = a === e;
+                                          } else var b = true;
                                         }
                                       }
                                     }
@@ -47450,201 +47796,201 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                             }
                           }
                         } else {
-                          const z = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                          r === null ? r = [z] : r.push(z), e++;
+                          const M = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                          r === null ? r = [M] : r.push(M), e++;
                         }
-                        var ir = i === e;
-                        if (C = C || ir, C) e = He, r !== null && (He ? r.length = He : r = null);
+                        var mr = i === e;
+                        if (V = V || mr, V) e = Ue, r !== null && (Ue ? r.length = Ue : r = null);
                         else {
-                          const z = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
-                          return r === null ? r = [z] : r.push(z), e++, f.errors = r, false;
+                          const M = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
+                          return r === null ? r = [M] : r.push(M), e++, f.errors = r, false;
                         }
-                        var d = he === e;
+                        var d = ce === e;
                       } else var d = true;
                       if (d) {
                         if (s.bump !== void 0) {
-                          let n = s.bump;
-                          const he = e;
-                          if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
-                            let C;
-                            if (n.declared === void 0 && (C = "declared") || n.declaredSource === void 0 && (C = "declaredSource") || n.fromManifests === void 0 && (C = "fromManifests") || n.requiredByVectors === void 0 && (C = "requiredByVectors") || n.required === void 0 && (C = "required") || n.final === void 0 && (C = "final") || n.underDeclared === void 0 && (C = "underDeclared") || n.reasons === void 0 && (C = "reasons") || n.limitations === void 0 && (C = "limitations") || n.changes === void 0 && (C = "changes") || n.referenceVersion === void 0 && (C = "referenceVersion") || n.candidateVersion === void 0 && (C = "candidateVersion") || n.nextVersion === void 0 && (C = "nextVersion") || n.nextVersionReason === void 0 && (C = "nextVersionReason")) return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: C } }], false;
+                          let o = s.bump;
+                          const ce = e;
+                          if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                            let V;
+                            if (o.declared === void 0 && (V = "declared") || o.declaredSource === void 0 && (V = "declaredSource") || o.fromManifests === void 0 && (V = "fromManifests") || o.requiredByVectors === void 0 && (V = "requiredByVectors") || o.required === void 0 && (V = "required") || o.final === void 0 && (V = "final") || o.underDeclared === void 0 && (V = "underDeclared") || o.reasons === void 0 && (V = "reasons") || o.limitations === void 0 && (V = "limitations") || o.changes === void 0 && (V = "changes") || o.referenceVersion === void 0 && (V = "referenceVersion") || o.candidateVersion === void 0 && (V = "candidateVersion") || o.nextVersion === void 0 && (V = "nextVersion") || o.nextVersionReason === void 0 && (V = "nextVersionReason")) return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: V } }], false;
                             {
-                              const xe = e;
-                              for (const i in n) if (!Xe.call(me.properties.bump.properties, i)) {
+                              const $e = e;
+                              for (const i in o) if (!nr.call(ye.properties.bump.properties, i)) {
                                 return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
                                 break;
                               }
-                              if (xe === e) {
-                                if (n.declared !== void 0) {
+                              if ($e === e) {
+                                if (o.declared !== void 0) {
                                   const i = e;
-                                  Te(n.declared, { instancePath: t + "/bump/declared", parentData: n, parentDataProperty: "declared", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
-                                  var H = i === e;
-                                } else var H = true;
-                                if (H) {
-                                  if (n.declaredSource !== void 0) {
-                                    let i = n.declaredSource;
-                                    const q = e;
-                                    if (!(i === "flag" || i === "manifest versions" || i === null)) return f.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: me.properties.bump.properties.declaredSource.enum } }], false;
-                                    var H = q === e;
-                                  } else var H = true;
-                                  if (H) {
-                                    if (n.fromManifests !== void 0) {
+                                  We(o.declared, { instancePath: t + "/bump/declared", parentData: o, parentDataProperty: "declared", rootData: y, dynamicAnchors: h }) || (r = r === null ? We.errors : r.concat(We.errors), e = r.length);
+                                  var X = i === e;
+                                } else var X = true;
+                                if (X) {
+                                  if (o.declaredSource !== void 0) {
+                                    let i = o.declaredSource;
+                                    const B = e;
+                                    if (!(i === "flag" || i === "manifest versions" || i === null)) return f.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: ye.properties.bump.properties.declaredSource.enum } }], false;
+                                    var X = B === e;
+                                  } else var X = true;
+                                  if (X) {
+                                    if (o.fromManifests !== void 0) {
                                       const i = e;
-                                      Te(n.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: n, parentDataProperty: "fromManifests", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
-                                      var H = i === e;
-                                    } else var H = true;
-                                    if (H) {
-                                      if (n.requiredByVectors !== void 0) {
+                                      We(o.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: o, parentDataProperty: "fromManifests", rootData: y, dynamicAnchors: h }) || (r = r === null ? We.errors : r.concat(We.errors), e = r.length);
+                                      var X = i === e;
+                                    } else var X = true;
+                                    if (X) {
+                                      if (o.requiredByVectors !== void 0) {
                                         const i = e;
-                                        ue(n.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: n, parentDataProperty: "requiredByVectors", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                        var H = i === e;
-                                      } else var H = true;
-                                      if (H) {
-                                        if (n.required !== void 0) {
+                                        de(o.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: o, parentDataProperty: "requiredByVectors", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
+                                        var X = i === e;
+                                      } else var X = true;
+                                      if (X) {
+                                        if (o.required !== void 0) {
                                           const i = e;
-                                          ue(n.required, { instancePath: t + "/bump/required", parentData: n, parentDataProperty: "required", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                          var H = i === e;
-                                        } else var H = true;
-                                        if (H) {
-                                          if (n.final !== void 0) {
+                                          de(o.required, { instancePath: t + "/bump/required", parentData: o, parentDataProperty: "required", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
+                                          var X = i === e;
+                                        } else var X = true;
+                                        if (X) {
+                                          if (o.final !== void 0) {
                                             const i = e;
-                                            ue(n.final, { instancePath: t + "/bump/final", parentData: n, parentDataProperty: "final", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                            var H = i === e;
-                                          } else var H = true;
-                                          if (H) {
-                                            if (n.underDeclared !== void 0) {
+                                            de(o.final, { instancePath: t + "/bump/final", parentData: o, parentDataProperty: "final", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
+                                            var X = i === e;
+                                          } else var X = true;
+                                          if (X) {
+                                            if (o.underDeclared !== void 0) {
                                               const i = e;
-                                              if (typeof n.underDeclared != "boolean") return f.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
-                                              var H = i === e;
-                                            } else var H = true;
-                                            if (H) {
-                                              if (n.reasons !== void 0) {
-                                                let i = n.reasons;
-                                                const q = e;
-                                                if (e === q) if (Array.isArray(i)) {
+                                              if (typeof o.underDeclared != "boolean") return f.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
+                                              var X = i === e;
+                                            } else var X = true;
+                                            if (X) {
+                                              if (o.reasons !== void 0) {
+                                                let i = o.reasons;
+                                                const B = e;
+                                                if (e === B) if (Array.isArray(i)) {
                                                   if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                   {
-                                                    var mr = true;
-                                                    const V = i.length;
-                                                    for (let o = 0; o < V; o++) {
+                                                    var wr = true;
+                                                    const g = i.length;
+                                                    for (let n = 0; n < g; n++) {
                                                       const a = e;
-                                                      Ie(i[o], { instancePath: t + "/bump/reasons/" + o, parentData: i, parentDataProperty: o, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                      var mr = a === e;
-                                                      if (!mr) break;
+                                                      Me(i[n], { instancePath: t + "/bump/reasons/" + n, parentData: i, parentDataProperty: n, rootData: y, dynamicAnchors: h }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                      var wr = a === e;
+                                                      if (!wr) break;
                                                     }
                                                   }
                                                 } else return f.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
-                                                var H = q === e;
-                                              } else var H = true;
-                                              if (H) {
-                                                if (n.limitations !== void 0) {
-                                                  let i = n.limitations;
-                                                  const q = e;
-                                                  if (e === q) if (Array.isArray(i)) {
+                                                var X = B === e;
+                                              } else var X = true;
+                                              if (X) {
+                                                if (o.limitations !== void 0) {
+                                                  let i = o.limitations;
+                                                  const B = e;
+                                                  if (e === B) if (Array.isArray(i)) {
                                                     if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                     {
-                                                      var cr2 = true;
-                                                      const V = i.length;
-                                                      for (let o = 0; o < V; o++) {
+                                                      var Or = true;
+                                                      const g = i.length;
+                                                      for (let n = 0; n < g; n++) {
                                                         const a = e;
-                                                        Ie(i[o], { instancePath: t + "/bump/limitations/" + o, parentData: i, parentDataProperty: o, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                        var cr2 = a === e;
-                                                        if (!cr2) break;
+                                                        Me(i[n], { instancePath: t + "/bump/limitations/" + n, parentData: i, parentDataProperty: n, rootData: y, dynamicAnchors: h }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                        var Or = a === e;
+                                                        if (!Or) break;
                                                       }
                                                     }
                                                   } else return f.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var H = q === e;
-                                                } else var H = true;
-                                                if (H) {
-                                                  if (n.changes !== void 0) {
-                                                    let i = n.changes;
-                                                    const q = e;
-                                                    if (e === q) if (Array.isArray(i)) {
-                                                      var ur = true;
-                                                      const V = i.length;
-                                                      for (let o = 0; o < V; o++) {
-                                                        let a = i[o];
-                                                        const M = e;
-                                                        if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                          let $;
-                                                          if (a.section === void 0 && ($ = "section") || a.path === void 0 && ($ = "path")) return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: $ } }], false;
+                                                  var X = B === e;
+                                                } else var X = true;
+                                                if (X) {
+                                                  if (o.changes !== void 0) {
+                                                    let i = o.changes;
+                                                    const B = e;
+                                                    if (e === B) if (Array.isArray(i)) {
+                                                      var _r2 = true;
+                                                      const g = i.length;
+                                                      for (let n = 0; n < g; n++) {
+                                                        let a = i[n];
+                                                        const E = e;
+                                                        if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                          let D;
+                                                          if (a.section === void 0 && (D = "section") || a.path === void 0 && (D = "path")) return f.errors = [{ instancePath: t + "/bump/changes/" + n, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: D } }], false;
                                                           {
-                                                            const h = e;
+                                                            const m = e;
                                                             for (const l in a) if (!(l === "section" || l === "path" || l === "file" || l === "reference" || l === "candidate")) {
-                                                              return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                              return f.errors = [{ instancePath: t + "/bump/changes/" + n, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                               break;
                                                             }
-                                                            if (h === e) {
+                                                            if (m === e) {
                                                               if (a.section !== void 0) {
                                                                 let l = a.section;
-                                                                const A = e;
-                                                                if (!(l === "architecture" || l === "extraction" || l === "training")) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: me.properties.bump.properties.changes.items.properties.section.enum } }], false;
-                                                                var Ce = A === e;
-                                                              } else var Ce = true;
-                                                              if (Ce) {
+                                                                const j = e;
+                                                                if (!(l === "architecture" || l === "extraction" || l === "training")) return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: ye.properties.bump.properties.changes.items.properties.section.enum } }], false;
+                                                                var Re = j === e;
+                                                              } else var Re = true;
+                                                              if (Re) {
                                                                 if (a.path !== void 0) {
                                                                   let l = a.path;
-                                                                  const A = e;
-                                                                  if (e === A) if (typeof l == "string") {
-                                                                    if (se(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                                  } else return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
-                                                                  var Ce = A === e;
-                                                                } else var Ce = true;
-                                                                if (Ce) {
+                                                                  const j = e;
+                                                                  if (e === j) if (typeof l == "string") {
+                                                                    if (ne(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                  } else return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                                                                  var Re = j === e;
+                                                                } else var Re = true;
+                                                                if (Re) {
                                                                   if (a.file !== void 0) {
                                                                     let l = a.file;
-                                                                    const A = e;
-                                                                    if (e === A) if (typeof l == "string") {
-                                                                      if (se(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                                    } else return f.errors = [{ instancePath: t + "/bump/changes/" + o + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
-                                                                    var Ce = A === e;
-                                                                  } else var Ce = true;
-                                                                  if (Ce) {
+                                                                    const j = e;
+                                                                    if (e === j) if (typeof l == "string") {
+                                                                      if (ne(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                    } else return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
+                                                                    var Re = j === e;
+                                                                  } else var Re = true;
+                                                                  if (Re) {
                                                                     if (a.reference !== void 0) {
                                                                       const l = e;
-                                                                      Me(a.reference, { instancePath: t + "/bump/changes/" + o + "/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                                                      var Ce = l === e;
-                                                                    } else var Ce = true;
-                                                                    if (Ce) if (a.candidate !== void 0) {
+                                                                      je(a.reference, { instancePath: t + "/bump/changes/" + n + "/reference", parentData: a, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                                                                      var Re = l === e;
+                                                                    } else var Re = true;
+                                                                    if (Re) if (a.candidate !== void 0) {
                                                                       const l = e;
-                                                                      Me(a.candidate, { instancePath: t + "/bump/changes/" + o + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                                                      var Ce = l === e;
-                                                                    } else var Ce = true;
+                                                                      je(a.candidate, { instancePath: t + "/bump/changes/" + n + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                                                                      var Re = l === e;
+                                                                    } else var Re = true;
                                                                   }
                                                                 }
                                                               }
                                                             }
                                                           }
-                                                        } else return f.errors = [{ instancePath: t + "/bump/changes/" + o, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                        var ur = M === e;
-                                                        if (!ur) break;
+                                                        } else return f.errors = [{ instancePath: t + "/bump/changes/" + n, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                        var _r2 = E === e;
+                                                        if (!_r2) break;
                                                       }
                                                     } else return f.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
-                                                    var H = q === e;
-                                                  } else var H = true;
-                                                  if (H) {
-                                                    if (n.referenceVersion !== void 0) {
+                                                    var X = B === e;
+                                                  } else var X = true;
+                                                  if (X) {
+                                                    if (o.referenceVersion !== void 0) {
                                                       const i = e;
-                                                      Be(n.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: n, parentDataProperty: "referenceVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
-                                                      var H = i === e;
-                                                    } else var H = true;
-                                                    if (H) {
-                                                      if (n.candidateVersion !== void 0) {
+                                                      Te(o.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: o, parentDataProperty: "referenceVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                                      var X = i === e;
+                                                    } else var X = true;
+                                                    if (X) {
+                                                      if (o.candidateVersion !== void 0) {
                                                         const i = e;
-                                                        Be(n.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: n, parentDataProperty: "candidateVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
-                                                        var H = i === e;
-                                                      } else var H = true;
-                                                      if (H) {
-                                                        if (n.nextVersion !== void 0) {
+                                                        Te(o.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: o, parentDataProperty: "candidateVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                                        var X = i === e;
+                                                      } else var X = true;
+                                                      if (X) {
+                                                        if (o.nextVersion !== void 0) {
                                                           const i = e;
-                                                          Be(n.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: n, parentDataProperty: "nextVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
-                                                          var H = i === e;
-                                                        } else var H = true;
-                                                        if (H) if (n.nextVersionReason !== void 0) {
+                                                          Te(o.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: o, parentDataProperty: "nextVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                                          var X = i === e;
+                                                        } else var X = true;
+                                                        if (X) if (o.nextVersionReason !== void 0) {
                                                           const i = e;
-                                                          re(n.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: n, parentDataProperty: "nextVersionReason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                          var H = i === e;
-                                                        } else var H = true;
+                                                          oe(o.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: o, parentDataProperty: "nextVersionReason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                          var X = i === e;
+                                                        } else var X = true;
                                                       }
                                                     }
                                                   }
@@ -47660,96 +48006,356 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                               }
                             }
                           } else return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
-                          var d = he === e;
+                          var d = ce === e;
                         } else var d = true;
                         if (d) {
-                          if (s.driftBudget !== void 0) {
-                            let n = s.driftBudget;
-                            const he = e, He = e;
-                            let C = false;
-                            const xe = e;
-                            if (n !== null) {
-                              const z = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                              r === null ? r = [z] : r.push(z), e++;
+                          if (s.components !== void 0) {
+                            let o = s.components;
+                            const ce = e, Ue = e;
+                            let V = false;
+                            const $e = e;
+                            if (o !== null) {
+                              const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                              r === null ? r = [M] : r.push(M), e++;
                             }
-                            var ar = xe === e;
-                            C = C || ar;
+                            var ur = $e === e;
+                            V = V || ur;
                             const i = e;
-                            if (e === i) if (n && typeof n == "object" && !Array.isArray(n)) {
-                              let z;
-                              if (n.anchor === void 0 && (z = "anchor") || n.anchorVersion === void 0 && (z = "anchorVersion") || n.knnOverlap === void 0 && (z = "knnOverlap") || n.cka === void 0 && (z = "cka") || n.minKnnOverlap === void 0 && (z = "minKnnOverlap") || n.minCka === void 0 && (z = "minCka") || n.status === void 0 && (z = "status") || n.reason === void 0 && (z = "reason")) {
-                                const V = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: z } };
-                                r === null ? r = [V] : r.push(V), e++;
-                              } else {
-                                const V = e;
-                                for (const o in n) if (!(o === "anchor" || o === "anchorVersion" || o === "knnOverlap" || o === "cka" || o === "minKnnOverlap" || o === "minCka" || o === "status" || o === "reason")) {
-                                  const a = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } };
-                                  r === null ? r = [a] : r.push(a), e++;
-                                  break;
-                                }
-                                if (V === e) {
-                                  if (n.anchor !== void 0) {
-                                    let o = n.anchor;
-                                    const a = e;
-                                    if (e === a) if (typeof o == "string") {
-                                      if (se(o) > 255) {
-                                        const M = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
-                                        r === null ? r = [M] : r.push(M), e++;
-                                      } else if (!tr.test(o)) {
-                                        const M = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
-                                        r === null ? r = [M] : r.push(M), e++;
-                                      }
-                                    } else {
-                                      const M = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
-                                      r === null ? r = [M] : r.push(M), e++;
+                            if (e === i) if (Array.isArray(o)) if (o.length > 1e3) {
+                              const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1e3 } };
+                              r === null ? r = [M] : r.push(M), e++;
+                            } else {
+                              var xr = true;
+                              const M = o.length;
+                              for (let g = 0; g < M; g++) {
+                                let n = o[g];
+                                const a = e;
+                                if (e === a) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                  let z;
+                                  if (n.name === void 0 && (z = "name") || n.dims === void 0 && (z = "dims") || n.referenceDims === void 0 && (z = "referenceDims") || n.status === void 0 && (z = "status") || n.bump === void 0 && (z = "bump") || n.changes === void 0 && (z = "changes") || n.metrics === void 0 && (z = "metrics")) {
+                                    const D = { instancePath: t + "/components/" + g, schemaPath: "#/properties/components/anyOf/1/items/required", keyword: "required", params: { missingProperty: z } };
+                                    r === null ? r = [D] : r.push(D), e++;
+                                  } else {
+                                    const D = e;
+                                    for (const m in n) if (!(m === "name" || m === "dims" || m === "referenceDims" || m === "status" || m === "bump" || m === "changes" || m === "metrics")) {
+                                      const l = { instancePath: t + "/components/" + g, schemaPath: "#/properties/components/anyOf/1/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } };
+                                      r === null ? r = [l] : r.push(l), e++;
+                                      break;
                                     }
-                                    var de = a === e;
-                                  } else var de = true;
-                                  if (de) {
-                                    if (n.anchorVersion !== void 0) {
-                                      const o = e;
-                                      $e(n.anchorVersion, { instancePath: t + "/driftBudget/anchorVersion", parentData: n, parentDataProperty: "anchorVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? $e.errors : r.concat($e.errors), e = r.length);
-                                      var de = o === e;
-                                    } else var de = true;
-                                    if (de) {
-                                      if (n.knnOverlap !== void 0) {
-                                        const o = e;
-                                        ce(n.knnOverlap, { instancePath: t + "/driftBudget/knnOverlap", parentData: n, parentDataProperty: "knnOverlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
-                                        var de = o === e;
-                                      } else var de = true;
-                                      if (de) {
-                                        if (n.cka !== void 0) {
-                                          const o = e;
-                                          T(n.cka, { instancePath: t + "/driftBudget/cka", parentData: n, parentDataProperty: "cka", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                          var de = o === e;
-                                        } else var de = true;
-                                        if (de) {
-                                          if (n.minKnnOverlap !== void 0) {
-                                            const o = e;
-                                            ce(n.minKnnOverlap, { instancePath: t + "/driftBudget/minKnnOverlap", parentData: n, parentDataProperty: "minKnnOverlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
-                                            var de = o === e;
-                                          } else var de = true;
-                                          if (de) {
-                                            if (n.minCka !== void 0) {
-                                              const o = e;
-                                              ce(n.minCka, { instancePath: t + "/driftBudget/minCka", parentData: n, parentDataProperty: "minCka", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
-                                              var de = o === e;
-                                            } else var de = true;
-                                            if (de) {
-                                              if (n.status !== void 0) {
-                                                let o = n.status;
-                                                const a = e;
-                                                if (!(o === "pass" || o === "fail" || o === "reset")) {
-                                                  const S = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.driftBudget.anyOf[1].properties.status.enum } };
-                                                  r === null ? r = [S] : r.push(S), e++;
-                                                }
-                                                var de = a === e;
-                                              } else var de = true;
-                                              if (de) if (n.reason !== void 0) {
-                                                const o = e;
-                                                re(n.reason, { instancePath: t + "/driftBudget/reason", parentData: n, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                var de = o === e;
-                                              } else var de = true;
+                                    if (D === e) {
+                                      if (n.name !== void 0) {
+                                        let m = n.name;
+                                        const l = e;
+                                        if (e === l) if (typeof m == "string") {
+                                          if (ne(m) > 200) {
+                                            const j = { instancePath: t + "/components/" + g + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                            r === null ? r = [j] : r.push(j), e++;
+                                          } else if (ne(m) < 1) {
+                                            const j = { instancePath: t + "/components/" + g + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 } };
+                                            r === null ? r = [j] : r.push(j), e++;
+                                          }
+                                        } else {
+                                          const j = { instancePath: t + "/components/" + g + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/type", keyword: "type", params: { type: "string" } };
+                                          r === null ? r = [j] : r.push(j), e++;
+                                        }
+                                        var Oe = l === e;
+                                      } else var Oe = true;
+                                      if (Oe) {
+                                        if (n.dims !== void 0) {
+                                          const m = e;
+                                          Xe(n.dims, { instancePath: t + "/components/" + g + "/dims", parentData: n, parentDataProperty: "dims", rootData: y, dynamicAnchors: h }) || (r = r === null ? Xe.errors : r.concat(Xe.errors), e = r.length);
+                                          var Oe = m === e;
+                                        } else var Oe = true;
+                                        if (Oe) {
+                                          if (n.referenceDims !== void 0) {
+                                            const m = e;
+                                            Xe(n.referenceDims, { instancePath: t + "/components/" + g + "/referenceDims", parentData: n, parentDataProperty: "referenceDims", rootData: y, dynamicAnchors: h }) || (r = r === null ? Xe.errors : r.concat(Xe.errors), e = r.length);
+                                            var Oe = m === e;
+                                          } else var Oe = true;
+                                          if (Oe) {
+                                            if (n.status !== void 0) {
+                                              let m = n.status;
+                                              const l = e;
+                                              if (!(m === "kept" || m === "added" || m === "removed")) {
+                                                const P = { instancePath: t + "/components/" + g + "/status", schemaPath: "#/properties/components/anyOf/1/items/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.components.anyOf[1].items.properties.status.enum } };
+                                                r === null ? r = [P] : r.push(P), e++;
+                                              }
+                                              var Oe = l === e;
+                                            } else var Oe = true;
+                                            if (Oe) {
+                                              if (n.bump !== void 0) {
+                                                const m = e;
+                                                de(n.bump, { instancePath: t + "/components/" + g + "/bump", parentData: n, parentDataProperty: "bump", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
+                                                var Oe = m === e;
+                                              } else var Oe = true;
+                                              if (Oe) {
+                                                if (n.changes !== void 0) {
+                                                  const m = e;
+                                                  Ae(n.changes, { instancePath: t + "/components/" + g + "/changes", parentData: n, parentDataProperty: "changes", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                                                  var Oe = m === e;
+                                                } else var Oe = true;
+                                                if (Oe) if (n.metrics !== void 0) {
+                                                  let m = n.metrics;
+                                                  const l = e, j = e;
+                                                  let P = false;
+                                                  const w = e;
+                                                  if (m !== null) {
+                                                    const G = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [G] : r.push(G), e++;
+                                                  }
+                                                  var cr2 = w === e;
+                                                  P = P || cr2;
+                                                  const $ = e;
+                                                  if (e === $) if (m && typeof m == "object" && !Array.isArray(m)) {
+                                                    let G;
+                                                    if (m.knnOverlap === void 0 && (G = "knnOverlap") || m.cka === void 0 && (G = "cka") || m.paired === void 0 && (G = "paired") || m.centroid === void 0 && (G = "centroid")) {
+                                                      const F = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/required", keyword: "required", params: { missingProperty: G } };
+                                                      r === null ? r = [F] : r.push(F), e++;
+                                                    } else {
+                                                      const F = e;
+                                                      for (const L in m) if (!(L === "knnOverlap" || L === "cka" || L === "paired" || L === "centroid")) {
+                                                        const ue = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: L } };
+                                                        r === null ? r = [ue] : r.push(ue), e++;
+                                                        break;
+                                                      }
+                                                      if (F === e) {
+                                                        if (m.knnOverlap !== void 0) {
+                                                          let L = m.knnOverlap;
+                                                          const ue = e;
+                                                          if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
+                                                            let Qe;
+                                                            if (L.mean === void 0 && (Qe = "mean")) {
+                                                              const se = { instancePath: t + "/components/" + g + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/required", keyword: "required", params: { missingProperty: Qe } };
+                                                              r === null ? r = [se] : r.push(se), e++;
+                                                            } else {
+                                                              const se = e;
+                                                              for (const Ne in L) if (Ne !== "mean") {
+                                                                const qe = { instancePath: t + "/components/" + g + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: Ne } };
+                                                                r === null ? r = [qe] : r.push(qe), e++;
+                                                                break;
+                                                              }
+                                                              se === e && L.mean !== void 0 && (re(L.mean, { instancePath: t + "/components/" + g + "/metrics/knnOverlap/mean", parentData: L, parentDataProperty: "mean", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length));
+                                                            }
+                                                          } else {
+                                                            const Qe = { instancePath: t + "/components/" + g + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/type", keyword: "type", params: { type: "object" } };
+                                                            r === null ? r = [Qe] : r.push(Qe), e++;
+                                                          }
+                                                          var Ge = ue === e;
+                                                        } else var Ge = true;
+                                                        if (Ge) {
+                                                          if (m.cka !== void 0) {
+                                                            let L = m.cka;
+                                                            const ue = e;
+                                                            if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
+                                                              let se;
+                                                              if (L.linear === void 0 && (se = "linear")) {
+                                                                const Ne = { instancePath: t + "/components/" + g + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/required", keyword: "required", params: { missingProperty: se } };
+                                                                r === null ? r = [Ne] : r.push(Ne), e++;
+                                                              } else {
+                                                                const Ne = e;
+                                                                for (const qe in L) if (qe !== "linear") {
+                                                                  const tr = { instancePath: t + "/components/" + g + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: qe } };
+                                                                  r === null ? r = [tr] : r.push(tr), e++;
+                                                                  break;
+                                                                }
+                                                                Ne === e && L.linear !== void 0 && (S(L.linear, { instancePath: t + "/components/" + g + "/metrics/cka/linear", parentData: L, parentDataProperty: "linear", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length));
+                                                              }
+                                                            } else {
+                                                              const se = { instancePath: t + "/components/" + g + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/type", keyword: "type", params: { type: "object" } };
+                                                              r === null ? r = [se] : r.push(se), e++;
+                                                            }
+                                                            var Ge = ue === e;
+                                                          } else var Ge = true;
+                                                          if (Ge) {
+                                                            if (m.paired !== void 0) {
+                                                              let L = m.paired;
+                                                              const ue = e;
+                                                              if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
+                                                                let se;
+                                                                if (L.cosineMean === void 0 && (se = "cosineMean")) {
+                                                                  const Ne = { instancePath: t + "/components/" + g + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/required", keyword: "required", params: { missingProperty: se } };
+                                                                  r === null ? r = [Ne] : r.push(Ne), e++;
+                                                                } else {
+                                                                  const Ne = e;
+                                                                  for (const qe in L) if (qe !== "cosineMean") {
+                                                                    const tr = { instancePath: t + "/components/" + g + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: qe } };
+                                                                    r === null ? r = [tr] : r.push(tr), e++;
+                                                                    break;
+                                                                  }
+                                                                  Ne === e && L.cosineMean !== void 0 && (S(L.cosineMean, { instancePath: t + "/components/" + g + "/metrics/paired/cosineMean", parentData: L, parentDataProperty: "cosineMean", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length));
+                                                                }
+                                                              } else {
+                                                                const se = { instancePath: t + "/components/" + g + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/type", keyword: "type", params: { type: "object" } };
+                                                                r === null ? r = [se] : r.push(se), e++;
+                                                              }
+                                                              var Ge = ue === e;
+                                                            } else var Ge = true;
+                                                            if (Ge) if (m.centroid !== void 0) {
+                                                              let L = m.centroid;
+                                                              const ue = e;
+                                                              if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
+                                                                let se;
+                                                                if (L.cosineDistance === void 0 && (se = "cosineDistance") || L.relativeShift === void 0 && (se = "relativeShift")) {
+                                                                  const Ne = { instancePath: t + "/components/" + g + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/required", keyword: "required", params: { missingProperty: se } };
+                                                                  r === null ? r = [Ne] : r.push(Ne), e++;
+                                                                } else {
+                                                                  const Ne = e;
+                                                                  for (const qe in L) if (!(qe === "cosineDistance" || qe === "relativeShift")) {
+                                                                    const tr = { instancePath: t + "/components/" + g + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: qe } };
+                                                                    r === null ? r = [tr] : r.push(tr), e++;
+                                                                    break;
+                                                                  }
+                                                                  if (Ne === e) {
+                                                                    if (L.cosineDistance !== void 0) {
+                                                                      const qe = e;
+                                                                      S(L.cosineDistance, { instancePath: t + "/components/" + g + "/metrics/centroid/cosineDistance", parentData: L, parentDataProperty: "cosineDistance", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                                      var pr = qe === e;
+                                                                    } else var pr = true;
+                                                                    if (pr) if (L.relativeShift !== void 0) {
+                                                                      const qe = e;
+                                                                      S(L.relativeShift, { instancePath: t + "/components/" + g + "/metrics/centroid/relativeShift", parentData: L, parentDataProperty: "relativeShift", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                                      var pr = qe === e;
+                                                                    } else var pr = true;
+                                                                  }
+                                                                }
+                                                              } else {
+                                                                const se = { instancePath: t + "/components/" + g + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/type", keyword: "type", params: { type: "object" } };
+                                                                r === null ? r = [se] : r.push(se), e++;
+                                                              }
+                                                              var Ge = ue === e;
+                                                            } else var Ge = true;
+                                                          }
+                                                        }
+                                                      }
+                                                    }
+                                                  } else {
+                                                    const G = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                                    r === null ? r = [G] : r.push(G), e++;
+                                                  }
+                                                  var cr2 = $ === e;
+                                                  if (P = P || cr2, P) e = j, r !== null && (j ? r.length = j : r = null);
+                                                  else {
+                                                    const G = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf", keyword: "anyOf", params: {} };
+                                                    r === null ? r = [G] : r.push(G), e++;
+                                                  }
+                                                  var Oe = l === e;
+                                                } else var Oe = true;
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                } else {
+                                  const z = { instancePath: t + "/components/" + g, schemaPath: "#/properties/components/anyOf/1/items/type", keyword: "type", params: { type: "object" } };
+                                  r === null ? r = [z] : r.push(z), e++;
+                                }
+                                var xr = a === e;
+                                if (!xr) break;
+                              }
+                            }
+                            else {
+                              const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf/1/type", keyword: "type", params: { type: "array" } };
+                              r === null ? r = [M] : r.push(M), e++;
+                            }
+                            var ur = i === e;
+                            if (V = V || ur, V) e = Ue, r !== null && (Ue ? r.length = Ue : r = null);
+                            else {
+                              const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf", keyword: "anyOf", params: {} };
+                              return r === null ? r = [M] : r.push(M), e++, f.errors = r, false;
+                            }
+                            var d = ce === e;
+                          } else var d = true;
+                          if (d) {
+                            if (s.driftBudget !== void 0) {
+                              let o = s.driftBudget;
+                              const ce = e, Ue = e;
+                              let V = false;
+                              const $e = e;
+                              if (o !== null) {
+                                const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                r === null ? r = [M] : r.push(M), e++;
+                              }
+                              var yr = $e === e;
+                              V = V || yr;
+                              const i = e;
+                              if (e === i) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                let M;
+                                if (o.anchor === void 0 && (M = "anchor") || o.anchorVersion === void 0 && (M = "anchorVersion") || o.knnOverlap === void 0 && (M = "knnOverlap") || o.cka === void 0 && (M = "cka") || o.minKnnOverlap === void 0 && (M = "minKnnOverlap") || o.minCka === void 0 && (M = "minCka") || o.status === void 0 && (M = "status") || o.reason === void 0 && (M = "reason")) {
+                                  const g = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: M } };
+                                  r === null ? r = [g] : r.push(g), e++;
+                                } else {
+                                  const g = e;
+                                  for (const n in o) if (!(n === "anchor" || n === "anchorVersion" || n === "knnOverlap" || n === "cka" || n === "minKnnOverlap" || n === "minCka" || n === "status" || n === "reason")) {
+                                    const a = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } };
+                                    r === null ? r = [a] : r.push(a), e++;
+                                    break;
+                                  }
+                                  if (g === e) {
+                                    if (o.anchor !== void 0) {
+                                      let n = o.anchor;
+                                      const a = e;
+                                      if (e === a) if (typeof n == "string") {
+                                        if (ne(n) > 255) {
+                                          const E = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
+                                          r === null ? r = [E] : r.push(E), e++;
+                                        } else if (!dr.test(n)) {
+                                          const E = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
+                                          r === null ? r = [E] : r.push(E), e++;
+                                        }
+                                      } else {
+                                        const E = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
+                                        r === null ? r = [E] : r.push(E), e++;
+                                      }
+                                      var he = a === e;
+                                    } else var he = true;
+                                    if (he) {
+                                      if (o.anchorVersion !== void 0) {
+                                        const n = e;
+                                        Ce(o.anchorVersion, { instancePath: t + "/driftBudget/anchorVersion", parentData: o, parentDataProperty: "anchorVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                        var he = n === e;
+                                      } else var he = true;
+                                      if (he) {
+                                        if (o.knnOverlap !== void 0) {
+                                          const n = e;
+                                          ge(o.knnOverlap, { instancePath: t + "/driftBudget/knnOverlap", parentData: o, parentDataProperty: "knnOverlap", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
+                                          var he = n === e;
+                                        } else var he = true;
+                                        if (he) {
+                                          if (o.cka !== void 0) {
+                                            const n = e;
+                                            S(o.cka, { instancePath: t + "/driftBudget/cka", parentData: o, parentDataProperty: "cka", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                            var he = n === e;
+                                          } else var he = true;
+                                          if (he) {
+                                            if (o.minKnnOverlap !== void 0) {
+                                              const n = e;
+                                              ge(o.minKnnOverlap, { instancePath: t + "/driftBudget/minKnnOverlap", parentData: o, parentDataProperty: "minKnnOverlap", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
+                                              var he = n === e;
+                                            } else var he = true;
+                                            if (he) {
+                                              if (o.minCka !== void 0) {
+                                                const n = e;
+                                                ge(o.minCka, { instancePath: t + "/driftBudget/minCka", parentData: o, parentDataProperty: "minCka", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
+                                                var he = n === e;
+                                              } else var he = true;
+                                              if (he) {
+                                                if (o.status !== void 0) {
+                                                  let n = o.status;
+                                                  const a = e;
+                                                  if (!(n === "pass" || n === "fail" || n === "reset")) {
+                                                    const z = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.driftBudget.anyOf[1].properties.status.enum } };
+                                                    r === null ? r = [z] : r.push(z), e++;
+                                                  }
+                                                  var he = a === e;
+                                                } else var he = true;
+                                                if (he) if (o.reason !== void 0) {
+                                                  const n = e;
+                                                  oe(o.reason, { instancePath: t + "/driftBudget/reason", parentData: o, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                  var he = n === e;
+                                                } else var he = true;
+                                              }
                                             }
                                           }
                                         }
@@ -47757,237 +48363,237 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                                     }
                                   }
                                 }
+                              } else {
+                                const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                r === null ? r = [M] : r.push(M), e++;
                               }
-                            } else {
-                              const z = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                              r === null ? r = [z] : r.push(z), e++;
-                            }
-                            var ar = i === e;
-                            if (C = C || ar, C) e = He, r !== null && (He ? r.length = He : r = null);
-                            else {
-                              const z = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
-                              return r === null ? r = [z] : r.push(z), e++, f.errors = r, false;
-                            }
-                            var d = he === e;
-                          } else var d = true;
-                          if (d) if (s.verdict !== void 0) {
-                            let n = s.verdict;
-                            const he = e;
-                            if (e === he) if (n && typeof n == "object" && !Array.isArray(n)) {
-                              let C;
-                              if (n.status === void 0 && (C = "status") || n.policyLevel === void 0 && (C = "policyLevel") || n.breaches === void 0 && (C = "breaches") || n.checks === void 0 && (C = "checks") || n.skipped === void 0 && (C = "skipped")) return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: C } }], false;
-                              {
-                                const xe = e;
-                                for (const i in n) if (!(i === "status" || i === "policyLevel" || i === "breaches" || i === "checks" || i === "skipped")) {
-                                  return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
-                                  break;
-                                }
-                                if (xe === e) {
-                                  if (n.status !== void 0) {
-                                    let i = n.status;
-                                    const q = e;
-                                    if (!(i === "pass" || i === "warn" || i === "fail")) return f.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.status.enum } }], false;
-                                    var Ae = q === e;
-                                  } else var Ae = true;
-                                  if (Ae) {
-                                    if (n.policyLevel !== void 0) {
-                                      const i = e;
-                                      ue(n.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: n, parentDataProperty: "policyLevel", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                      var Ae = i === e;
-                                    } else var Ae = true;
-                                    if (Ae) {
-                                      if (n.breaches !== void 0) {
-                                        let i = n.breaches;
-                                        const q = e;
-                                        if (e === q) if (Array.isArray(i)) {
-                                          var yr = true;
-                                          const V = i.length;
-                                          for (let o = 0; o < V; o++) {
-                                            let a = i[o];
-                                            const M = e;
-                                            if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                              let $;
-                                              if (a.metric === void 0 && ($ = "metric") || a.value === void 0 && ($ = "value") || a.limit === void 0 && ($ = "limit") || a.level === void 0 && ($ = "level") || a.message === void 0 && ($ = "message")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: $ } }], false;
-                                              {
-                                                const h = e;
-                                                for (const l in a) if (!(l === "metric" || l === "value" || l === "limit" || l === "level" || l === "message")) {
-                                                  return f.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
-                                                  break;
-                                                }
-                                                if (h === e) {
-                                                  if (a.metric !== void 0) {
-                                                    let l = a.metric;
-                                                    const A = e, w = e;
-                                                    let b = false;
-                                                    const _ = e;
-                                                    Fe(l, { instancePath: t + "/verdict/breaches/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
-                                                    var nr = _ === e;
-                                                    b = b || nr;
-                                                    const I = e;
-                                                    if (!(l === "indexCompatible" || l === "bump" || l === "driftBudgetKnnOverlap" || l === "driftBudgetCka")) {
-                                                      const te = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
-                                                      r === null ? r = [te] : r.push(te), e++;
-                                                    }
-                                                    var nr = I === e;
-                                                    if (b = b || nr, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                    else {
-                                                      const te = { instancePath: t + "/verdict/breaches/" + o + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [te] : r.push(te), e++, f.errors = r, false;
-                                                    }
-                                                    var Le = A === e;
-                                                  } else var Le = true;
-                                                  if (Le) {
-                                                    if (a.value !== void 0) {
-                                                      let l = a.value;
-                                                      const A = e, w = e;
-                                                      let b = false;
-                                                      const _ = e;
-                                                      if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                        const L = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
-                                                        r === null ? r = [L] : r.push(L), e++;
-                                                      }
-                                                      var or = _ === e;
-                                                      b = b || or;
-                                                      const I = e;
-                                                      ue(l, { instancePath: t + "/verdict/breaches/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                                      var or = I === e;
-                                                      if (b = b || or, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                      else {
-                                                        const L = { instancePath: t + "/verdict/breaches/" + o + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
-                                                        return r === null ? r = [L] : r.push(L), e++, f.errors = r, false;
-                                                      }
-                                                      var Le = A === e;
-                                                    } else var Le = true;
-                                                    if (Le) {
-                                                      if (a.limit !== void 0) {
-                                                        let l = a.limit;
-                                                        const A = e, w = e;
-                                                        let b = false;
-                                                        const _ = e;
-                                                        if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                          const L = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: me.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
-                                                          r === null ? r = [L] : r.push(L), e++;
-                                                        }
-                                                        var pr = _ === e;
-                                                        b = b || pr;
-                                                        const I = e;
-                                                        ue(l, { instancePath: t + "/verdict/breaches/" + o + "/limit", parentData: a, parentDataProperty: "limit", rootData: u, dynamicAnchors: y }) || (r = r === null ? ue.errors : r.concat(ue.errors), e = r.length);
-                                                        var pr = I === e;
-                                                        if (b = b || pr, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                        else {
-                                                          const L = { instancePath: t + "/verdict/breaches/" + o + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
-                                                          return r === null ? r = [L] : r.push(L), e++, f.errors = r, false;
-                                                        }
-                                                        var Le = A === e;
-                                                      } else var Le = true;
-                                                      if (Le) {
-                                                        if (a.level !== void 0) {
-                                                          let l = a.level;
-                                                          const A = e;
-                                                          if (!(l === "warn" || l === "fail")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + o + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
-                                                          var Le = A === e;
-                                                        } else var Le = true;
-                                                        if (Le) if (a.message !== void 0) {
-                                                          const l = e;
-                                                          Ie(a.message, { instancePath: t + "/verdict/breaches/" + o + "/message", parentData: a, parentDataProperty: "message", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                                          var Le = l === e;
-                                                        } else var Le = true;
-                                                      }
-                                                    }
-                                                  }
-                                                }
-                                              }
-                                            } else return f.errors = [{ instancePath: t + "/verdict/breaches/" + o, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
-                                            var yr = M === e;
-                                            if (!yr) break;
-                                          }
-                                        } else return f.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
-                                        var Ae = q === e;
-                                      } else var Ae = true;
-                                      if (Ae) {
-                                        if (n.checks !== void 0) {
-                                          let i = n.checks;
-                                          const q = e;
-                                          if (e === q) if (Array.isArray(i)) {
-                                            var hr = true;
-                                            const V = i.length;
-                                            for (let o = 0; o < V; o++) {
-                                              let a = i[o];
-                                              const M = e;
-                                              if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                let $;
-                                                if (a.metric === void 0 && ($ = "metric") || a.label === void 0 && ($ = "label") || a.direction === void 0 && ($ = "direction") || a.value === void 0 && ($ = "value") || a.interval === void 0 && ($ = "interval") || a.warn === void 0 && ($ = "warn") || a.fail === void 0 && ($ = "fail") || a.status === void 0 && ($ = "status")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: $ } }], false;
+                              var yr = i === e;
+                              if (V = V || yr, V) e = Ue, r !== null && (Ue ? r.length = Ue : r = null);
+                              else {
+                                const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
+                                return r === null ? r = [M] : r.push(M), e++, f.errors = r, false;
+                              }
+                              var d = ce === e;
+                            } else var d = true;
+                            if (d) if (s.verdict !== void 0) {
+                              let o = s.verdict;
+                              const ce = e;
+                              if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                let V;
+                                if (o.status === void 0 && (V = "status") || o.policyLevel === void 0 && (V = "policyLevel") || o.breaches === void 0 && (V = "breaches") || o.checks === void 0 && (V = "checks") || o.skipped === void 0 && (V = "skipped")) return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: V } }], false;
+                                {
+                                  const $e = e;
+                                  for (const i in o) if (!(i === "status" || i === "policyLevel" || i === "breaches" || i === "checks" || i === "skipped")) {
+                                    return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                                    break;
+                                  }
+                                  if ($e === e) {
+                                    if (o.status !== void 0) {
+                                      let i = o.status;
+                                      const B = e;
+                                      if (!(i === "pass" || i === "warn" || i === "fail")) return f.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.status.enum } }], false;
+                                      var ze = B === e;
+                                    } else var ze = true;
+                                    if (ze) {
+                                      if (o.policyLevel !== void 0) {
+                                        const i = e;
+                                        de(o.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: o, parentDataProperty: "policyLevel", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
+                                        var ze = i === e;
+                                      } else var ze = true;
+                                      if (ze) {
+                                        if (o.breaches !== void 0) {
+                                          let i = o.breaches;
+                                          const B = e;
+                                          if (e === B) if (Array.isArray(i)) {
+                                            var Dr = true;
+                                            const g = i.length;
+                                            for (let n = 0; n < g; n++) {
+                                              let a = i[n];
+                                              const E = e;
+                                              if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                let D;
+                                                if (a.metric === void 0 && (D = "metric") || a.value === void 0 && (D = "value") || a.limit === void 0 && (D = "limit") || a.level === void 0 && (D = "level") || a.message === void 0 && (D = "message")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + n, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: D } }], false;
                                                 {
-                                                  const h = e;
-                                                  for (const l in a) if (!(l === "metric" || l === "label" || l === "direction" || l === "value" || l === "interval" || l === "warn" || l === "fail" || l === "status")) {
-                                                    return f.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                  const m = e;
+                                                  for (const l in a) if (!(l === "metric" || l === "value" || l === "limit" || l === "level" || l === "message")) {
+                                                    return f.errors = [{ instancePath: t + "/verdict/breaches/" + n, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
                                                     break;
                                                   }
-                                                  if (h === e) {
+                                                  if (m === e) {
                                                     if (a.metric !== void 0) {
-                                                      const l = e;
-                                                      Fe(a.metric, { instancePath: t + "/verdict/checks/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
-                                                      var fe = l === e;
-                                                    } else var fe = true;
-                                                    if (fe) {
-                                                      if (a.label !== void 0) {
-                                                        const l = e;
-                                                        Ge(a.label, { instancePath: t + "/verdict/checks/" + o + "/label", parentData: a, parentDataProperty: "label", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ge.errors : r.concat(Ge.errors), e = r.length);
-                                                        var fe = l === e;
-                                                      } else var fe = true;
-                                                      if (fe) {
-                                                        if (a.direction !== void 0) {
-                                                          let l = a.direction;
-                                                          const A = e;
-                                                          if (!(l === "min" || l === "max")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
-                                                          var fe = A === e;
-                                                        } else var fe = true;
-                                                        if (fe) {
-                                                          if (a.value !== void 0) {
+                                                      let l = a.metric;
+                                                      const j = e, P = e;
+                                                      let w = false;
+                                                      const $ = e;
+                                                      Ee(l, { instancePath: t + "/verdict/breaches/" + n + "/metric", parentData: a, parentDataProperty: "metric", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
+                                                      var hr = $ === e;
+                                                      w = w || hr;
+                                                      const R = e;
+                                                      if (!(l === "indexCompatible" || l === "bump" || l === "driftBudgetKnnOverlap" || l === "driftBudgetCka")) {
+                                                        const G = { instancePath: t + "/verdict/breaches/" + n + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
+                                                        r === null ? r = [G] : r.push(G), e++;
+                                                      }
+                                                      var hr = R === e;
+                                                      if (w = w || hr, w) e = P, r !== null && (P ? r.length = P : r = null);
+                                                      else {
+                                                        const G = { instancePath: t + "/verdict/breaches/" + n + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
+                                                        return r === null ? r = [G] : r.push(G), e++, f.errors = r, false;
+                                                      }
+                                                      var Se = j === e;
+                                                    } else var Se = true;
+                                                    if (Se) {
+                                                      if (a.value !== void 0) {
+                                                        let l = a.value;
+                                                        const j = e, P = e;
+                                                        let w = false;
+                                                        const $ = e;
+                                                        if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
+                                                          const F = { instancePath: t + "/verdict/breaches/" + n + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: ye.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
+                                                          r === null ? r = [F] : r.push(F), e++;
+                                                        }
+                                                        var vr = $ === e;
+                                                        w = w || vr;
+                                                        const R = e;
+                                                        de(l, { instancePath: t + "/verdict/breaches/" + n + "/value", parentData: a, parentDataProperty: "value", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
+                                                        var vr = R === e;
+                                                        if (w = w || vr, w) e = P, r !== null && (P ? r.length = P : r = null);
+                                                        else {
+                                                          const F = { instancePath: t + "/verdict/breaches/" + n + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
+                                                          return r === null ? r = [F] : r.push(F), e++, f.errors = r, false;
+                                                        }
+                                                        var Se = j === e;
+                                                      } else var Se = true;
+                                                      if (Se) {
+                                                        if (a.limit !== void 0) {
+                                                          let l = a.limit;
+                                                          const j = e, P = e;
+                                                          let w = false;
+                                                          const $ = e;
+                                                          if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
+                                                            const F = { instancePath: t + "/verdict/breaches/" + n + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: ye.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
+                                                            r === null ? r = [F] : r.push(F), e++;
+                                                          }
+                                                          var gr = $ === e;
+                                                          w = w || gr;
+                                                          const R = e;
+                                                          de(l, { instancePath: t + "/verdict/breaches/" + n + "/limit", parentData: a, parentDataProperty: "limit", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
+                                                          var gr = R === e;
+                                                          if (w = w || gr, w) e = P, r !== null && (P ? r.length = P : r = null);
+                                                          else {
+                                                            const F = { instancePath: t + "/verdict/breaches/" + n + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
+                                                            return r === null ? r = [F] : r.push(F), e++, f.errors = r, false;
+                                                          }
+                                                          var Se = j === e;
+                                                        } else var Se = true;
+                                                        if (Se) {
+                                                          if (a.level !== void 0) {
+                                                            let l = a.level;
+                                                            const j = e;
+                                                            if (!(l === "warn" || l === "fail")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + n + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
+                                                            var Se = j === e;
+                                                          } else var Se = true;
+                                                          if (Se) if (a.message !== void 0) {
                                                             const l = e;
-                                                            T(a.value, { instancePath: t + "/verdict/checks/" + o + "/value", parentData: a, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                            var fe = l === e;
-                                                          } else var fe = true;
-                                                          if (fe) {
-                                                            if (a.interval !== void 0) {
-                                                              let l = a.interval;
-                                                              const A = e, w = e;
-                                                              let b = false;
-                                                              const _ = e;
-                                                              Ve(l, { instancePath: t + "/verdict/checks/" + o + "/interval", parentData: a, parentDataProperty: "interval", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ve.errors : r.concat(Ve.errors), e = r.length);
-                                                              var lr = _ === e;
-                                                              b = b || lr;
-                                                              const I = e;
-                                                              if (l !== null) {
-                                                                const L = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                                r === null ? r = [L] : r.push(L), e++;
-                                                              }
-                                                              var lr = I === e;
-                                                              if (b = b || lr, b) e = w, r !== null && (w ? r.length = w : r = null);
-                                                              else {
-                                                                const L = { instancePath: t + "/verdict/checks/" + o + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
-                                                                return r === null ? r = [L] : r.push(L), e++, f.errors = r, false;
-                                                              }
-                                                              var fe = A === e;
-                                                            } else var fe = true;
-                                                            if (fe) {
-                                                              if (a.warn !== void 0) {
-                                                                const l = e;
-                                                                T(a.warn, { instancePath: t + "/verdict/checks/" + o + "/warn", parentData: a, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                                var fe = l === e;
-                                                              } else var fe = true;
-                                                              if (fe) {
-                                                                if (a.fail !== void 0) {
+                                                            Me(a.message, { instancePath: t + "/verdict/breaches/" + n + "/message", parentData: a, parentDataProperty: "message", rootData: y, dynamicAnchors: h }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                            var Se = l === e;
+                                                          } else var Se = true;
+                                                        }
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              } else return f.errors = [{ instancePath: t + "/verdict/breaches/" + n, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
+                                              var Dr = E === e;
+                                              if (!Dr) break;
+                                            }
+                                          } else return f.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
+                                          var ze = B === e;
+                                        } else var ze = true;
+                                        if (ze) {
+                                          if (o.checks !== void 0) {
+                                            let i = o.checks;
+                                            const B = e;
+                                            if (e === B) if (Array.isArray(i)) {
+                                              var $r = true;
+                                              const g = i.length;
+                                              for (let n = 0; n < g; n++) {
+                                                let a = i[n];
+                                                const E = e;
+                                                if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                  let D;
+                                                  if (a.metric === void 0 && (D = "metric") || a.label === void 0 && (D = "label") || a.direction === void 0 && (D = "direction") || a.value === void 0 && (D = "value") || a.interval === void 0 && (D = "interval") || a.warn === void 0 && (D = "warn") || a.fail === void 0 && (D = "fail") || a.status === void 0 && (D = "status")) return f.errors = [{ instancePath: t + "/verdict/checks/" + n, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: D } }], false;
+                                                  {
+                                                    const m = e;
+                                                    for (const l in a) if (!(l === "metric" || l === "label" || l === "direction" || l === "value" || l === "interval" || l === "warn" || l === "fail" || l === "status")) {
+                                                      return f.errors = [{ instancePath: t + "/verdict/checks/" + n, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                      break;
+                                                    }
+                                                    if (m === e) {
+                                                      if (a.metric !== void 0) {
+                                                        const l = e;
+                                                        Ee(a.metric, { instancePath: t + "/verdict/checks/" + n + "/metric", parentData: a, parentDataProperty: "metric", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
+                                                        var ve = l === e;
+                                                      } else var ve = true;
+                                                      if (ve) {
+                                                        if (a.label !== void 0) {
+                                                          const l = e;
+                                                          sr(a.label, { instancePath: t + "/verdict/checks/" + n + "/label", parentData: a, parentDataProperty: "label", rootData: y, dynamicAnchors: h }) || (r = r === null ? sr.errors : r.concat(sr.errors), e = r.length);
+                                                          var ve = l === e;
+                                                        } else var ve = true;
+                                                        if (ve) {
+                                                          if (a.direction !== void 0) {
+                                                            let l = a.direction;
+                                                            const j = e;
+                                                            if (!(l === "min" || l === "max")) return f.errors = [{ instancePath: t + "/verdict/checks/" + n + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
+                                                            var ve = j === e;
+                                                          } else var ve = true;
+                                                          if (ve) {
+                                                            if (a.value !== void 0) {
+                                                              const l = e;
+                                                              S(a.value, { instancePath: t + "/verdict/checks/" + n + "/value", parentData: a, parentDataProperty: "value", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                              var ve = l === e;
+                                                            } else var ve = true;
+                                                            if (ve) {
+                                                              if (a.interval !== void 0) {
+                                                                let l = a.interval;
+                                                                const j = e, P = e;
+                                                                let w = false;
+                                                                const $ = e;
+                                                                Ze(l, { instancePath: t + "/verdict/checks/" + n + "/interval", parentData: a, parentDataProperty: "interval", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
+                                                                var kr = $ === e;
+                                                                w = w || kr;
+                                                                const R = e;
+                                                                if (l !== null) {
+                                                                  const F = { instancePath: t + "/verdict/checks/" + n + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                                  r === null ? r = [F] : r.push(F), e++;
+                                                                }
+                                                                var kr = R === e;
+                                                                if (w = w || kr, w) e = P, r !== null && (P ? r.length = P : r = null);
+                                                                else {
+                                                                  const F = { instancePath: t + "/verdict/checks/" + n + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
+                                                                  return r === null ? r = [F] : r.push(F), e++, f.errors = r, false;
+                                                                }
+                                                                var ve = j === e;
+                                                              } else var ve = true;
+                                                              if (ve) {
+                                                                if (a.warn !== void 0) {
                                                                   const l = e;
-                                                                  T(a.fail, { instancePath: t + "/verdict/checks/" + o + "/fail", parentData: a, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? T.errors : r.concat(T.errors), e = r.length);
-                                                                  var fe = l === e;
-                                                                } else var fe = true;
-                                                                if (fe) if (a.status !== void 0) {
-                                                                  let l = a.status;
-                                                                  const A = e;
-                                                                  if (!(l === "pass" || l === "warn" || l === "fail" || l === "skipped")) return f.errors = [{ instancePath: t + "/verdict/checks/" + o + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: me.properties.verdict.properties.checks.items.properties.status.enum } }], false;
-                                                                  var fe = A === e;
-                                                                } else var fe = true;
+                                                                  S(a.warn, { instancePath: t + "/verdict/checks/" + n + "/warn", parentData: a, parentDataProperty: "warn", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                                  var ve = l === e;
+                                                                } else var ve = true;
+                                                                if (ve) {
+                                                                  if (a.fail !== void 0) {
+                                                                    const l = e;
+                                                                    S(a.fail, { instancePath: t + "/verdict/checks/" + n + "/fail", parentData: a, parentDataProperty: "fail", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
+                                                                    var ve = l === e;
+                                                                  } else var ve = true;
+                                                                  if (ve) if (a.status !== void 0) {
+                                                                    let l = a.status;
+                                                                    const j = e;
+                                                                    if (!(l === "pass" || l === "warn" || l === "fail" || l === "skipped")) return f.errors = [{ instancePath: t + "/verdict/checks/" + n + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.checks.items.properties.status.enum } }], false;
+                                                                    var ve = j === e;
+                                                                  } else var ve = true;
+                                                                }
                                                               }
                                                             }
                                                           }
@@ -47995,63 +48601,63 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
                                                       }
                                                     }
                                                   }
-                                                }
-                                              } else return f.errors = [{ instancePath: t + "/verdict/checks/" + o, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
-                                              var hr = M === e;
-                                              if (!hr) break;
-                                            }
-                                          } else return f.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
-                                          var Ae = q === e;
-                                        } else var Ae = true;
-                                        if (Ae) if (n.skipped !== void 0) {
-                                          let i = n.skipped;
-                                          const q = e;
-                                          if (e === q) if (Array.isArray(i)) {
-                                            var vr = true;
-                                            const V = i.length;
-                                            for (let o = 0; o < V; o++) {
-                                              let a = i[o];
-                                              const M = e;
-                                              if (e === M) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                let $;
-                                                if (a.metric === void 0 && ($ = "metric") || a.reason === void 0 && ($ = "reason")) return f.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: $ } }], false;
-                                                {
-                                                  const h = e;
-                                                  for (const l in a) if (!(l === "metric" || l === "reason")) {
-                                                    return f.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
-                                                    break;
+                                                } else return f.errors = [{ instancePath: t + "/verdict/checks/" + n, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                var $r = E === e;
+                                                if (!$r) break;
+                                              }
+                                            } else return f.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
+                                            var ze = B === e;
+                                          } else var ze = true;
+                                          if (ze) if (o.skipped !== void 0) {
+                                            let i = o.skipped;
+                                            const B = e;
+                                            if (e === B) if (Array.isArray(i)) {
+                                              var Nr = true;
+                                              const g = i.length;
+                                              for (let n = 0; n < g; n++) {
+                                                let a = i[n];
+                                                const E = e;
+                                                if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                                  let D;
+                                                  if (a.metric === void 0 && (D = "metric") || a.reason === void 0 && (D = "reason")) return f.errors = [{ instancePath: t + "/verdict/skipped/" + n, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: D } }], false;
+                                                  {
+                                                    const m = e;
+                                                    for (const l in a) if (!(l === "metric" || l === "reason")) {
+                                                      return f.errors = [{ instancePath: t + "/verdict/skipped/" + n, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                      break;
+                                                    }
+                                                    if (m === e) {
+                                                      if (a.metric !== void 0) {
+                                                        const l = e;
+                                                        Ee(a.metric, { instancePath: t + "/verdict/skipped/" + n + "/metric", parentData: a, parentDataProperty: "metric", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
+                                                        var lr = l === e;
+                                                      } else var lr = true;
+                                                      if (lr) if (a.reason !== void 0) {
+                                                        let l = a.reason;
+                                                        const j = e;
+                                                        if (e === j) if (typeof l == "string") {
+                                                          if (ne(l) > 1e3) return f.errors = [{ instancePath: t + "/verdict/skipped/" + n + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                        } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + n + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
+                                                        var lr = j === e;
+                                                      } else var lr = true;
+                                                    }
                                                   }
-                                                  if (h === e) {
-                                                    if (a.metric !== void 0) {
-                                                      const l = e;
-                                                      Fe(a.metric, { instancePath: t + "/verdict/skipped/" + o + "/metric", parentData: a, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
-                                                      var rr = l === e;
-                                                    } else var rr = true;
-                                                    if (rr) if (a.reason !== void 0) {
-                                                      let l = a.reason;
-                                                      const A = e;
-                                                      if (e === A) if (typeof l == "string") {
-                                                        if (se(l) > 1e3) return f.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                      } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + o + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
-                                                      var rr = A === e;
-                                                    } else var rr = true;
-                                                  }
-                                                }
-                                              } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + o, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
-                                              var vr = M === e;
-                                              if (!vr) break;
-                                            }
-                                          } else return f.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
-                                          var Ae = q === e;
-                                        } else var Ae = true;
+                                                } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + n, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                var Nr = E === e;
+                                                if (!Nr) break;
+                                              }
+                                            } else return f.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
+                                            var ze = B === e;
+                                          } else var ze = true;
+                                        }
                                       }
                                     }
                                   }
                                 }
-                              }
-                            } else return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
-                            var d = he === e;
-                          } else var d = true;
+                              } else return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
+                              var d = ce === e;
+                            } else var d = true;
+                          }
                         }
                       }
                     }
@@ -48067,440 +48673,440 @@ function f(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
   return f.errors = r, e === 0;
 }
 f.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var Ur = Z;
-var dr = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
-var jr = new RegExp("^[0-9a-f]{64}$", "u");
-function Je(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+var at = K;
+var Pr = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
+var Sr = new RegExp("^[0-9a-f]{64}$", "u");
+function ir(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Je.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Je.errors = r, e === 0) : (Je.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Pr.enum } }], false);
+  const c = ir.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (ir.errors = r, e === 0) : (ir.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Ir.enum } }], false);
 }
-Je.evaluated = { dynamicProps: false, dynamicItems: false };
-var qr = { type: ["number", "null"] };
-function Ee(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+ir.evaluated = { dynamicProps: false, dynamicItems: false };
+var Zr = { type: ["number", "null"] };
+function Ye(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Ee.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (Ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: qr.type } }], false) : (Ee.errors = r, e === 0);
+  const c = Ye.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (Ye.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Zr.type } }], false) : (Ye.errors = r, e === 0);
 }
-Ee.evaluated = { dynamicProps: false, dynamicItems: false };
-function Ue(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Ye.evaluated = { dynamicProps: false, dynamicItems: false };
+function rr(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Ue.evaluated;
+  const c = rr.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let R;
-    if (s.warn === void 0 && (R = "warn") || s.fail === void 0 && (R = "fail")) return Ue.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: R } }], false;
+    let A;
+    if (s.warn === void 0 && (A = "warn") || s.fail === void 0 && (A = "fail")) return rr.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: A } }], false;
     {
-      const N = e;
-      for (const j in s) if (!(j === "warn" || j === "fail")) {
-        return Ue.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: j } }], false;
+      const q = e;
+      for (const O in s) if (!(O === "warn" || O === "fail")) {
+        return rr.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
         break;
       }
-      if (N === e) {
+      if (q === e) {
         if (s.warn !== void 0) {
-          const j = e;
-          Ee(s.warn, { instancePath: t + "/warn", parentData: s, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
-          var d = j === e;
+          const O = e;
+          Ye(s.warn, { instancePath: t + "/warn", parentData: s, parentDataProperty: "warn", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ye.errors : r.concat(Ye.errors), e = r.length);
+          var d = O === e;
         } else var d = true;
         if (d) if (s.fail !== void 0) {
-          const j = e;
-          Ee(s.fail, { instancePath: t + "/fail", parentData: s, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
-          var d = j === e;
+          const O = e;
+          Ye(s.fail, { instancePath: t + "/fail", parentData: s, parentDataProperty: "fail", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ye.errors : r.concat(Ye.errors), e = r.length);
+          var d = O === e;
         } else var d = true;
       }
     }
-  } else return Ue.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return Ue.errors = r, e === 0;
+  } else return rr.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return rr.errors = r, e === 0;
 }
-Ue.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function ve(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+rr.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Pe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = ve.evaluated;
+  const c = Pe.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let j;
-    if (s.limits === void 0 && (j = "limits") || s.requireIndexCompatible === void 0 && (j = "requireIndexCompatible")) return ve.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: j } }], false;
+    let O;
+    if (s.limits === void 0 && (O = "limits") || s.requireIndexCompatible === void 0 && (O = "requireIndexCompatible")) return Pe.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: O } }], false;
     {
       const v = e;
-      for (const g in s) if (!(g === "requireIndexCompatible" || g === "limits")) {
-        return ve.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: g } }], false;
+      for (const k in s) if (!(k === "requireIndexCompatible" || k === "limits")) {
+        return Pe.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
         break;
       }
       if (v === e) {
         if (s.requireIndexCompatible !== void 0) {
-          const g = e;
-          if (typeof s.requireIndexCompatible != "boolean") return ve.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-          var d = g === e;
+          const k = e;
+          if (typeof s.requireIndexCompatible != "boolean") return Pe.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+          var d = k === e;
         } else var d = true;
         if (d) if (s.limits !== void 0) {
-          let g = s.limits;
-          const Pe = e;
-          if (e === Pe) if (g && typeof g == "object" && !Array.isArray(g)) {
-            for (const X in g) {
-              const Q = e;
-              Je(X, { instancePath: t + "/limits", parentData: g, parentDataProperty: "limits", rootData: u, dynamicAnchors: y }) || (r = r === null ? Je.errors : r.concat(Je.errors), e = r.length);
-              var R = Q === e;
-              if (!R) {
-                const le = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: X } };
-                return r === null ? r = [le] : r.push(le), e++, ve.errors = r, false;
+          let k = s.limits;
+          const ke = e;
+          if (e === ke) if (k && typeof k == "object" && !Array.isArray(k)) {
+            for (const W in k) {
+              const I = e;
+              ir(W, { instancePath: t + "/limits", parentData: k, parentDataProperty: "limits", rootData: y, dynamicAnchors: h }) || (r = r === null ? ir.errors : r.concat(ir.errors), e = r.length);
+              var A = I === e;
+              if (!A) {
+                const ie = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: W } };
+                return r === null ? r = [ie] : r.push(ie), e++, Pe.errors = r, false;
                 break;
               }
             }
-            if (R) for (const X in g) {
-              const Q = e;
-              Ue(g[X], { instancePath: t + "/limits/" + X.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: g, parentDataProperty: X, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ue.errors : r.concat(Ue.errors), e = r.length);
-              var N = Q === e;
-              if (!N) break;
+            if (A) for (const W in k) {
+              const I = e;
+              rr(k[W], { instancePath: t + "/limits/" + W.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: k, parentDataProperty: W, rootData: y, dynamicAnchors: h }) || (r = r === null ? rr.errors : r.concat(rr.errors), e = r.length);
+              var q = I === e;
+              if (!q) break;
             }
-          } else return ve.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
-          var d = Pe === e;
+          } else return Pe.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
+          var d = ke === e;
         } else var d = true;
       }
     }
-  } else return ve.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return ve.errors = r, e === 0;
+  } else return Pe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Pe.errors = r, e === 0;
 }
-ve.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function De(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Pe.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Le(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = De.evaluated;
+  const c = Le.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (se(s) > 4096) return De.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (se(s) < 1) return De.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return De.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return De.errors = r, e === 0;
+    if (ne(s) > 4096) return Le.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ne(s) < 1) return Le.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return Le.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Le.errors = r, e === 0;
 }
-De.evaluated = { dynamicProps: false, dynamicItems: false };
-function Z(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+Le.evaluated = { dynamicProps: false, dynamicItems: false };
+function K(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = Z.evaluated;
+  const c = K.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let x;
-    if (s.kind === void 0 && (x = "kind") || s.schemaVersion === void 0 && (x = "schemaVersion") || s.shard === void 0 && (x = "shard") || s.fingerprint === void 0 && (x = "fingerprint") || s.totalQueries === void 0 && (x = "totalQueries") || s.sampled === void 0 && (x = "sampled") || s.offset === void 0 && (x = "offset") || s.policy === void 0 && (x = "policy") || s.report === void 0 && (x = "report") || s.items === void 0 && (x = "items")) return Z.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
+    let _;
+    if (s.kind === void 0 && (_ = "kind") || s.schemaVersion === void 0 && (_ = "schemaVersion") || s.shard === void 0 && (_ = "shard") || s.fingerprint === void 0 && (_ = "fingerprint") || s.totalQueries === void 0 && (_ = "totalQueries") || s.sampled === void 0 && (_ = "sampled") || s.offset === void 0 && (_ = "offset") || s.policy === void 0 && (_ = "policy") || s.report === void 0 && (_ = "report") || s.items === void 0 && (_ = "items")) return K.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
     {
-      const be = e;
-      for (const p in s) if (!Xe.call(dr.properties, p)) {
-        return Z.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+      const _e2 = e;
+      for (const p in s) if (!nr.call(Pr.properties, p)) {
+        return K.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
         break;
       }
-      if (be === e) {
+      if (_e2 === e) {
         if (s.kind !== void 0) {
           const p = e;
-          if (s.kind !== "embedding-gate-partial") return Z.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
+          if (s.kind !== "embedding-gate-partial") return K.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
           var d = p === e;
         } else var d = true;
         if (d) {
           if (s.schemaVersion !== void 0) {
             const p = e;
-            if (s.schemaVersion !== 1) return Z.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+            if (s.schemaVersion !== 1) return K.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
             var d = p === e;
           } else var d = true;
           if (d) {
             if (s.shard !== void 0) {
               let p = s.shard;
-              const B = e;
-              if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
-                let K;
-                if (p.index === void 0 && (K = "index") || p.count === void 0 && (K = "count")) return Z.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: K } }], false;
+              const Z = e;
+              if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
+                let Q;
+                if (p.index === void 0 && (Q = "index") || p.count === void 0 && (Q = "count")) return K.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: Q } }], false;
                 {
-                  const pe = e;
-                  for (const m in p) if (!(m === "index" || m === "count")) {
-                    return Z.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
+                  const me = e;
+                  for (const u in p) if (!(u === "index" || u === "count")) {
+                    return K.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
                     break;
                   }
-                  if (pe === e) {
+                  if (me === e) {
                     if (p.index !== void 0) {
-                      let m = p.index;
-                      const W = e;
-                      if (!(typeof m == "number" && !(m % 1) && !isNaN(m) && isFinite(m))) return Z.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === W && typeof m == "number" && isFinite(m) && (m < 1 || isNaN(m))) return Z.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var R = W === e;
-                    } else var R = true;
-                    if (R) if (p.count !== void 0) {
-                      let m = p.count;
-                      const W = e;
-                      if (!(typeof m == "number" && !(m % 1) && !isNaN(m) && isFinite(m))) return Z.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === W && typeof m == "number" && isFinite(m) && (m < 1 || isNaN(m))) return Z.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var R = W === e;
-                    } else var R = true;
+                      let u = p.index;
+                      const te = e;
+                      if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return K.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === te && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return K.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var A = te === e;
+                    } else var A = true;
+                    if (A) if (p.count !== void 0) {
+                      let u = p.count;
+                      const te = e;
+                      if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return K.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === te && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return K.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var A = te === e;
+                    } else var A = true;
                   }
                 }
-              } else return Z.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
-              var d = B === e;
+              } else return K.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
+              var d = Z === e;
             } else var d = true;
             if (d) {
               if (s.fingerprint !== void 0) {
                 let p = s.fingerprint;
-                const B = e;
-                if (e === B) if (typeof p == "string") {
-                  if (!jr.test(p)) return Z.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
-                } else return Z.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
-                var d = B === e;
+                const Z = e;
+                if (e === Z) if (typeof p == "string") {
+                  if (!Sr.test(p)) return K.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
+                } else return K.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
+                var d = Z === e;
               } else var d = true;
               if (d) {
                 if (s.totalQueries !== void 0) {
                   let p = s.totalQueries;
-                  const B = e;
-                  if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return Z.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
-                  if (e === B && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return Z.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                  var d = B === e;
+                  const Z = e;
+                  if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return K.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
+                  if (e === Z && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return K.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                  var d = Z === e;
                 } else var d = true;
                 if (d) {
                   if (s.sampled !== void 0) {
                     const p = e;
-                    if (typeof s.sampled != "boolean") return Z.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
+                    if (typeof s.sampled != "boolean") return K.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
                     var d = p === e;
                   } else var d = true;
                   if (d) {
                     if (s.offset !== void 0) {
                       let p = s.offset;
-                      const B = e;
-                      if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return Z.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === B && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return Z.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                      var d = B === e;
+                      const Z = e;
+                      if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return K.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === Z && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return K.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                      var d = Z === e;
                     } else var d = true;
                     if (d) {
                       if (s.policy !== void 0) {
                         let p = s.policy;
-                        const B = e;
-                        if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
-                          let K;
-                          if (p.underDeclared === void 0 && (K = "underDeclared") || p.levels === void 0 && (K = "levels")) return Z.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: K } }], false;
+                        const Z = e;
+                        if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
+                          let Q;
+                          if (p.underDeclared === void 0 && (Q = "underDeclared") || p.levels === void 0 && (Q = "levels")) return K.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: Q } }], false;
                           {
-                            const pe = e;
-                            for (const m in p) if (!(m === "underDeclared" || m === "levels")) {
-                              return Z.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
+                            const me = e;
+                            for (const u in p) if (!(u === "underDeclared" || u === "levels")) {
+                              return K.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
                               break;
                             }
-                            if (pe === e) {
+                            if (me === e) {
                               if (p.underDeclared !== void 0) {
-                                let m = p.underDeclared;
-                                const W = e;
-                                if (!(m === "fail" || m === "warn" || m === "off")) return Z.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: dr.properties.policy.properties.underDeclared.enum } }], false;
-                                var N = W === e;
-                              } else var N = true;
-                              if (N) if (p.levels !== void 0) {
-                                let m = p.levels;
-                                const W = e;
-                                if (e === W) if (m && typeof m == "object" && !Array.isArray(m)) {
-                                  let D;
-                                  if (m.none === void 0 && (D = "none") || m.patch === void 0 && (D = "patch") || m.minor === void 0 && (D = "minor") || m.major === void 0 && (D = "major")) return Z.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: D } }], false;
+                                let u = p.underDeclared;
+                                const te = e;
+                                if (!(u === "fail" || u === "warn" || u === "off")) return K.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: Pr.properties.policy.properties.underDeclared.enum } }], false;
+                                var q = te === e;
+                              } else var q = true;
+                              if (q) if (p.levels !== void 0) {
+                                let u = p.levels;
+                                const te = e;
+                                if (e === te) if (u && typeof u == "object" && !Array.isArray(u)) {
+                                  let C;
+                                  if (u.none === void 0 && (C = "none") || u.patch === void 0 && (C = "patch") || u.minor === void 0 && (C = "minor") || u.major === void 0 && (C = "major")) return K.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: C } }], false;
                                   {
-                                    const O = e;
-                                    for (const k in m) if (!(k === "none" || k === "patch" || k === "minor" || k === "major")) {
-                                      return Z.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+                                    const N = e;
+                                    for (const b in u) if (!(b === "none" || b === "patch" || b === "minor" || b === "major")) {
+                                      return K.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } }], false;
                                       break;
                                     }
-                                    if (O === e) {
-                                      if (m.none !== void 0) {
-                                        const k = e;
-                                        ve(m.none, { instancePath: t + "/policy/levels/none", parentData: m, parentDataProperty: "none", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
-                                        var j = k === e;
-                                      } else var j = true;
-                                      if (j) {
-                                        if (m.patch !== void 0) {
-                                          const k = e;
-                                          ve(m.patch, { instancePath: t + "/policy/levels/patch", parentData: m, parentDataProperty: "patch", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
-                                          var j = k === e;
-                                        } else var j = true;
-                                        if (j) {
-                                          if (m.minor !== void 0) {
-                                            const k = e;
-                                            ve(m.minor, { instancePath: t + "/policy/levels/minor", parentData: m, parentDataProperty: "minor", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
-                                            var j = k === e;
-                                          } else var j = true;
-                                          if (j) if (m.major !== void 0) {
-                                            const k = e;
-                                            ve(m.major, { instancePath: t + "/policy/levels/major", parentData: m, parentDataProperty: "major", rootData: u, dynamicAnchors: y }) || (r = r === null ? ve.errors : r.concat(ve.errors), e = r.length);
-                                            var j = k === e;
-                                          } else var j = true;
+                                    if (N === e) {
+                                      if (u.none !== void 0) {
+                                        const b = e;
+                                        Pe(u.none, { instancePath: t + "/policy/levels/none", parentData: u, parentDataProperty: "none", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                        var O = b === e;
+                                      } else var O = true;
+                                      if (O) {
+                                        if (u.patch !== void 0) {
+                                          const b = e;
+                                          Pe(u.patch, { instancePath: t + "/policy/levels/patch", parentData: u, parentDataProperty: "patch", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                          var O = b === e;
+                                        } else var O = true;
+                                        if (O) {
+                                          if (u.minor !== void 0) {
+                                            const b = e;
+                                            Pe(u.minor, { instancePath: t + "/policy/levels/minor", parentData: u, parentDataProperty: "minor", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                            var O = b === e;
+                                          } else var O = true;
+                                          if (O) if (u.major !== void 0) {
+                                            const b = e;
+                                            Pe(u.major, { instancePath: t + "/policy/levels/major", parentData: u, parentDataProperty: "major", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                            var O = b === e;
+                                          } else var O = true;
                                         }
                                       }
                                     }
                                   }
-                                } else return Z.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
-                                var N = W === e;
-                              } else var N = true;
+                                } else return K.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
+                                var q = te === e;
+                              } else var q = true;
                             }
                           }
-                        } else return Z.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
-                        var d = B === e;
+                        } else return K.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
+                        var d = Z === e;
                       } else var d = true;
                       if (d) {
                         if (s.report !== void 0) {
                           const p = e;
-                          f(s.report, { instancePath: t + "/report", parentData: s, parentDataProperty: "report", rootData: u, dynamicAnchors: y }) || (r = r === null ? f.errors : r.concat(f.errors), e = r.length);
+                          f(s.report, { instancePath: t + "/report", parentData: s, parentDataProperty: "report", rootData: y, dynamicAnchors: h }) || (r = r === null ? f.errors : r.concat(f.errors), e = r.length);
                           var d = p === e;
                         } else var d = true;
                         if (d) if (s.items !== void 0) {
                           let p = s.items;
-                          const B = e;
-                          if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
-                            let K;
-                            if (p.shared === void 0 && (K = "shared") || p.ranks === void 0 && (K = "ranks") || p.worst === void 0 && (K = "worst")) return Z.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: K } }], false;
+                          const Z = e;
+                          if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
+                            let Q;
+                            if (p.shared === void 0 && (Q = "shared") || p.ranks === void 0 && (Q = "ranks") || p.worst === void 0 && (Q = "worst")) return K.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: Q } }], false;
                             {
-                              const pe = e;
-                              for (const m in p) if (!(m === "shared" || m === "ranks" || m === "worst")) {
-                                return Z.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
+                              const me = e;
+                              for (const u in p) if (!(u === "shared" || u === "ranks" || u === "worst")) {
+                                return K.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
                                 break;
                               }
-                              if (pe === e) {
+                              if (me === e) {
                                 if (p.shared !== void 0) {
-                                  let m = p.shared;
-                                  const W = e;
-                                  if (e === W) if (Array.isArray(m)) {
+                                  let u = p.shared;
+                                  const te = e;
+                                  if (e === te) if (Array.isArray(u)) {
                                     var v = true;
-                                    const F = m.length;
-                                    for (let D = 0; D < F; D++) {
-                                      let O = m[D];
-                                      const k = e;
-                                      if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) return Z.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === k && typeof O == "number" && isFinite(O) && (O < 0 || isNaN(O))) return Z.errors = [{ instancePath: t + "/items/shared/" + D, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                      var v = k === e;
+                                    const T = u.length;
+                                    for (let C = 0; C < T; C++) {
+                                      let N = u[C];
+                                      const b = e;
+                                      if (!(typeof N == "number" && !(N % 1) && !isNaN(N) && isFinite(N))) return K.errors = [{ instancePath: t + "/items/shared/" + C, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === b && typeof N == "number" && isFinite(N) && (N < 0 || isNaN(N))) return K.errors = [{ instancePath: t + "/items/shared/" + C, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                      var v = b === e;
                                       if (!v) break;
                                     }
-                                  } else return Z.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
-                                  var g = W === e;
-                                } else var g = true;
-                                if (g) {
+                                  } else return K.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
+                                  var k = te === e;
+                                } else var k = true;
+                                if (k) {
                                   if (p.ranks !== void 0) {
-                                    let m = p.ranks;
-                                    const W = e, F = e;
-                                    let D = false;
-                                    const O = e;
-                                    if (e === O) if (Array.isArray(m)) {
-                                      var Pe = true;
-                                      const P = m.length;
-                                      for (let Y = 0; Y < P; Y++) {
-                                        let Oe = m[Y];
-                                        const U = e;
-                                        if (!(typeof Oe == "number" && !(Oe % 1) && !isNaN(Oe) && isFinite(Oe))) {
-                                          const Ke = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
-                                          r === null ? r = [Ke] : r.push(Ke), e++;
+                                    let u = p.ranks;
+                                    const te = e, T = e;
+                                    let C = false;
+                                    const N = e;
+                                    if (e === N) if (Array.isArray(u)) {
+                                      var ke = true;
+                                      const x = u.length;
+                                      for (let ae = 0; ae < x; ae++) {
+                                        let De = u[ae];
+                                        const H = e;
+                                        if (!(typeof De == "number" && !(De % 1) && !isNaN(De) && isFinite(De))) {
+                                          const er = { instancePath: t + "/items/ranks/" + ae, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
+                                          r === null ? r = [er] : r.push(er), e++;
                                         }
-                                        if (e === U && typeof Oe == "number" && isFinite(Oe) && (Oe < 0 || isNaN(Oe))) {
-                                          const Ke = { instancePath: t + "/items/ranks/" + Y, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                          r === null ? r = [Ke] : r.push(Ke), e++;
+                                        if (e === H && typeof De == "number" && isFinite(De) && (De < 0 || isNaN(De))) {
+                                          const er = { instancePath: t + "/items/ranks/" + ae, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                          r === null ? r = [er] : r.push(er), e++;
                                         }
-                                        var Pe = U === e;
-                                        if (!Pe) break;
+                                        var ke = H === e;
+                                        if (!ke) break;
                                       }
                                     } else {
-                                      const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
-                                      r === null ? r = [P] : r.push(P), e++;
+                                      const x = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
+                                      r === null ? r = [x] : r.push(x), e++;
                                     }
-                                    var ye = O === e;
-                                    D = D || ye;
-                                    const k = e;
-                                    if (m !== null) {
-                                      const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                      r === null ? r = [P] : r.push(P), e++;
+                                    var J = N === e;
+                                    C = C || J;
+                                    const b = e;
+                                    if (u !== null) {
+                                      const x = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                      r === null ? r = [x] : r.push(x), e++;
                                     }
-                                    var ye = k === e;
-                                    if (D = D || ye, D) e = F, r !== null && (F ? r.length = F : r = null);
+                                    var J = b === e;
+                                    if (C = C || J, C) e = T, r !== null && (T ? r.length = T : r = null);
                                     else {
-                                      const P = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
-                                      return r === null ? r = [P] : r.push(P), e++, Z.errors = r, false;
+                                      const x = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
+                                      return r === null ? r = [x] : r.push(x), e++, K.errors = r, false;
                                     }
-                                    var g = W === e;
-                                  } else var g = true;
-                                  if (g) if (p.worst !== void 0) {
-                                    let m = p.worst;
-                                    const W = e;
-                                    if (e === W) if (Array.isArray(m)) {
-                                      var X = true;
-                                      const D = m.length;
-                                      for (let O = 0; O < D; O++) {
-                                        let k = m[O];
-                                        const J = e;
-                                        if (e === J) if (k && typeof k == "object" && !Array.isArray(k)) {
-                                          let Y;
-                                          if (k.position === void 0 && (Y = "position") || k.id === void 0 && (Y = "id") || k.text === void 0 && (Y = "text") || k.overlap === void 0 && (Y = "overlap") || k.referenceNeighbours === void 0 && (Y = "referenceNeighbours") || k.candidateNeighbours === void 0 && (Y = "candidateNeighbours")) return Z.errors = [{ instancePath: t + "/items/worst/" + O, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: Y } }], false;
+                                    var k = te === e;
+                                  } else var k = true;
+                                  if (k) if (p.worst !== void 0) {
+                                    let u = p.worst;
+                                    const te = e;
+                                    if (e === te) if (Array.isArray(u)) {
+                                      var W = true;
+                                      const C = u.length;
+                                      for (let N = 0; N < C; N++) {
+                                        let b = u[N];
+                                        const ee = e;
+                                        if (e === ee) if (b && typeof b == "object" && !Array.isArray(b)) {
+                                          let ae;
+                                          if (b.position === void 0 && (ae = "position") || b.id === void 0 && (ae = "id") || b.text === void 0 && (ae = "text") || b.overlap === void 0 && (ae = "overlap") || b.referenceNeighbours === void 0 && (ae = "referenceNeighbours") || b.candidateNeighbours === void 0 && (ae = "candidateNeighbours")) return K.errors = [{ instancePath: t + "/items/worst/" + N, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: ae } }], false;
                                           {
-                                            const Oe = e;
-                                            for (const U in k) if (!(U === "position" || U === "id" || U === "text" || U === "overlap" || U === "referenceNeighbours" || U === "candidateNeighbours")) {
-                                              return Z.errors = [{ instancePath: t + "/items/worst/" + O, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: U } }], false;
+                                            const De = e;
+                                            for (const H in b) if (!(H === "position" || H === "id" || H === "text" || H === "overlap" || H === "referenceNeighbours" || H === "candidateNeighbours")) {
+                                              return K.errors = [{ instancePath: t + "/items/worst/" + N, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: H } }], false;
                                               break;
                                             }
-                                            if (Oe === e) {
-                                              if (k.position !== void 0) {
-                                                let U = k.position;
-                                                const E = e;
-                                                if (!(typeof U == "number" && !(U % 1) && !isNaN(U) && isFinite(U))) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
-                                                if (e === E && typeof U == "number" && isFinite(U) && (U < 0 || isNaN(U))) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                var Q = E === e;
-                                              } else var Q = true;
-                                              if (Q) {
-                                                if (k.id !== void 0) {
-                                                  const U = e;
-                                                  De(k.id, { instancePath: t + "/items/worst/" + O + "/id", parentData: k, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                  var Q = U === e;
-                                                } else var Q = true;
-                                                if (Q) {
-                                                  if (k.text !== void 0) {
-                                                    let U = k.text;
-                                                    const E = e;
-                                                    if (typeof U != "string" && U !== null) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: dr.properties.items.properties.worst.items.properties.text.type } }], false;
-                                                    if (e === E && typeof U == "string" && se(U) > 1e3) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                    var Q = E === e;
-                                                  } else var Q = true;
-                                                  if (Q) {
-                                                    if (k.overlap !== void 0) {
-                                                      let U = k.overlap;
-                                                      const E = e;
-                                                      if (e === E) if (typeof U == "number" && isFinite(U)) {
-                                                        if (U > 1 || isNaN(U)) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-                                                        if (U < 0 || isNaN(U)) return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                      } else return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
-                                                      var Q = E === e;
-                                                    } else var Q = true;
-                                                    if (Q) {
-                                                      if (k.referenceNeighbours !== void 0) {
-                                                        let U = k.referenceNeighbours;
-                                                        const E = e;
-                                                        if (e === E) if (Array.isArray(U)) {
-                                                          var le = true;
-                                                          const We = U.length;
-                                                          for (let Ne = 0; Ne < We; Ne++) {
-                                                            const je = e;
-                                                            De(U[Ne], { instancePath: t + "/items/worst/" + O + "/referenceNeighbours/" + Ne, parentData: U, parentDataProperty: Ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                            var le = je === e;
-                                                            if (!le) break;
+                                            if (De === e) {
+                                              if (b.position !== void 0) {
+                                                let H = b.position;
+                                                const U = e;
+                                                if (!(typeof H == "number" && !(H % 1) && !isNaN(H) && isFinite(H))) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
+                                                if (e === U && typeof H == "number" && isFinite(H) && (H < 0 || isNaN(H))) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                var I = U === e;
+                                              } else var I = true;
+                                              if (I) {
+                                                if (b.id !== void 0) {
+                                                  const H = e;
+                                                  Le(b.id, { instancePath: t + "/items/worst/" + N + "/id", parentData: b, parentDataProperty: "id", rootData: y, dynamicAnchors: h }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                  var I = H === e;
+                                                } else var I = true;
+                                                if (I) {
+                                                  if (b.text !== void 0) {
+                                                    let H = b.text;
+                                                    const U = e;
+                                                    if (typeof H != "string" && H !== null) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: Pr.properties.items.properties.worst.items.properties.text.type } }], false;
+                                                    if (e === U && typeof H == "string" && ne(H) > 1e3) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    var I = U === e;
+                                                  } else var I = true;
+                                                  if (I) {
+                                                    if (b.overlap !== void 0) {
+                                                      let H = b.overlap;
+                                                      const U = e;
+                                                      if (e === U) if (typeof H == "number" && isFinite(H)) {
+                                                        if (H > 1 || isNaN(H)) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+                                                        if (H < 0 || isNaN(H)) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                      } else return K.errors = [{ instancePath: t + "/items/worst/" + N + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
+                                                      var I = U === e;
+                                                    } else var I = true;
+                                                    if (I) {
+                                                      if (b.referenceNeighbours !== void 0) {
+                                                        let H = b.referenceNeighbours;
+                                                        const U = e;
+                                                        if (e === U) if (Array.isArray(H)) {
+                                                          var ie = true;
+                                                          const ar = H.length;
+                                                          for (let Ve = 0; Ve < ar; Ve++) {
+                                                            const Fe = e;
+                                                            Le(H[Ve], { instancePath: t + "/items/worst/" + N + "/referenceNeighbours/" + Ve, parentData: H, parentDataProperty: Ve, rootData: y, dynamicAnchors: h }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                            var ie = Fe === e;
+                                                            if (!ie) break;
                                                           }
-                                                        } else return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var Q = E === e;
-                                                      } else var Q = true;
-                                                      if (Q) if (k.candidateNeighbours !== void 0) {
-                                                        let U = k.candidateNeighbours;
-                                                        const E = e;
-                                                        if (e === E) if (Array.isArray(U)) {
-                                                          var we = true;
-                                                          const We = U.length;
-                                                          for (let Ne = 0; Ne < We; Ne++) {
-                                                            const je = e;
-                                                            De(U[Ne], { instancePath: t + "/items/worst/" + O + "/candidateNeighbours/" + Ne, parentData: U, parentDataProperty: Ne, rootData: u, dynamicAnchors: y }) || (r = r === null ? De.errors : r.concat(De.errors), e = r.length);
-                                                            var we = je === e;
-                                                            if (!we) break;
+                                                        } else return K.errors = [{ instancePath: t + "/items/worst/" + N + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var I = U === e;
+                                                      } else var I = true;
+                                                      if (I) if (b.candidateNeighbours !== void 0) {
+                                                        let H = b.candidateNeighbours;
+                                                        const U = e;
+                                                        if (e === U) if (Array.isArray(H)) {
+                                                          var xe = true;
+                                                          const ar = H.length;
+                                                          for (let Ve = 0; Ve < ar; Ve++) {
+                                                            const Fe = e;
+                                                            Le(H[Ve], { instancePath: t + "/items/worst/" + N + "/candidateNeighbours/" + Ve, parentData: H, parentDataProperty: Ve, rootData: y, dynamicAnchors: h }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                            var xe = Fe === e;
+                                                            if (!xe) break;
                                                           }
-                                                        } else return Z.errors = [{ instancePath: t + "/items/worst/" + O + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var Q = E === e;
-                                                      } else var Q = true;
+                                                        } else return K.errors = [{ instancePath: t + "/items/worst/" + N + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var I = U === e;
+                                                      } else var I = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             }
                                           }
-                                        } else return Z.errors = [{ instancePath: t + "/items/worst/" + O, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                        var X = J === e;
-                                        if (!X) break;
+                                        } else return K.errors = [{ instancePath: t + "/items/worst/" + N, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                        var W = ee === e;
+                                        if (!W) break;
                                       }
-                                    } else return Z.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                    var g = W === e;
-                                  } else var g = true;
+                                    } else return K.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                    var k = te === e;
+                                  } else var k = true;
                                 }
                               }
                             }
-                          } else return Z.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
-                          var d = B === e;
+                          } else return K.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
+                          var d = Z === e;
                         } else var d = true;
                       }
                     }
@@ -48512,476 +49118,476 @@ function Z(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
         }
       }
     }
-  } else return Z.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return Z.errors = r, e === 0;
+  } else return K.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return K.errors = r, e === 0;
 }
-Z.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var Gr = G;
-var Re = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
-var Ir = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
-var Cr = new RegExp("^[0-9a-f]{40}$", "u");
-var Ar = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
-function G(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, rootData: u = s, dynamicAnchors: y = {} } = {}) {
+K.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var pt = Y;
+var Ke = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
+var Tr = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
+var Er = new RegExp("^[0-9a-f]{40}$", "u");
+var Kr = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
+function Y(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
   let r = null, e = 0;
-  const c = G.evaluated;
+  const c = Y.evaluated;
   if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let x;
-    if (s.schemaVersion === void 0 && (x = "schemaVersion") || s.kind === void 0 && (x = "kind") || s.date === void 0 && (x = "date") || s.version === void 0 && (x = "version") || s.tag === void 0 && (x = "tag") || s.commit === void 0 && (x = "commit") || s.commitUrl === void 0 && (x = "commitUrl") || s.pullRequest === void 0 && (x = "pullRequest") || s.base === void 0 && (x = "base") || s.bump === void 0 && (x = "bump") || s.verdict === void 0 && (x = "verdict") || s.items === void 0 && (x = "items") || s.metrics === void 0 && (x = "metrics") || s.driftBudget === void 0 && (x = "driftBudget")) return G.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: x } }], false;
+    let _;
+    if (s.schemaVersion === void 0 && (_ = "schemaVersion") || s.kind === void 0 && (_ = "kind") || s.date === void 0 && (_ = "date") || s.version === void 0 && (_ = "version") || s.tag === void 0 && (_ = "tag") || s.commit === void 0 && (_ = "commit") || s.commitUrl === void 0 && (_ = "commitUrl") || s.pullRequest === void 0 && (_ = "pullRequest") || s.base === void 0 && (_ = "base") || s.bump === void 0 && (_ = "bump") || s.verdict === void 0 && (_ = "verdict") || s.items === void 0 && (_ = "items") || s.metrics === void 0 && (_ = "metrics") || s.driftBudget === void 0 && (_ = "driftBudget")) return Y.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
     {
-      const be = e;
-      for (const p in s) if (!Xe.call(Re.properties, p)) {
-        return G.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+      const _e2 = e;
+      for (const p in s) if (!nr.call(Ke.properties, p)) {
+        return Y.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
         break;
       }
-      if (be === e) {
+      if (_e2 === e) {
         if (s.schemaVersion !== void 0) {
           const p = e;
-          if (s.schemaVersion !== 1) return G.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          if (s.schemaVersion !== 1) return Y.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
           var d = p === e;
         } else var d = true;
         if (d) {
           if (s.kind !== void 0) {
             let p = s.kind;
-            const B = e;
-            if (!(p === "release" || p === "gate")) return G.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Re.properties.kind.enum } }], false;
-            var d = B === e;
+            const Z = e;
+            if (!(p === "release" || p === "gate")) return Y.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Ke.properties.kind.enum } }], false;
+            var d = Z === e;
           } else var d = true;
           if (d) {
             if (s.date !== void 0) {
               let p = s.date;
-              const B = e;
-              if (e === B) if (typeof p == "string") {
-                if (se(p) > 40) return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
-                if (!Ir.test(p)) return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
-              } else return G.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
-              var d = B === e;
+              const Z = e;
+              if (e === Z) if (typeof p == "string") {
+                if (ne(p) > 40) return Y.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
+                if (!Tr.test(p)) return Y.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
+              } else return Y.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
+              var d = Z === e;
             } else var d = true;
             if (d) {
               if (s.version !== void 0) {
                 let p = s.version;
-                const B = e, Se = e;
-                let K = false;
-                const pe = e;
-                if (e === pe) if (typeof p == "string") {
-                  if (se(p) > 256) {
-                    const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
-                    r === null ? r = [F] : r.push(F), e++;
-                  } else if (!kr.test(p)) {
-                    const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } };
-                    r === null ? r = [F] : r.push(F), e++;
+                const Z = e, He = e;
+                let Q = false;
+                const me = e;
+                if (e === me) if (typeof p == "string") {
+                  if (ne(p) > 256) {
+                    const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
+                    r === null ? r = [T] : r.push(T), e++;
+                  } else if (!qr.test(p)) {
+                    const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } };
+                    r === null ? r = [T] : r.push(T), e++;
                   }
                 } else {
-                  const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/type", keyword: "type", params: { type: "string" } };
-                  r === null ? r = [F] : r.push(F), e++;
+                  const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/type", keyword: "type", params: { type: "string" } };
+                  r === null ? r = [T] : r.push(T), e++;
                 }
-                var R = pe === e;
-                K = K || R;
-                const m = e;
+                var A = me === e;
+                Q = Q || A;
+                const u = e;
                 if (p !== null) {
-                  const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                  r === null ? r = [F] : r.push(F), e++;
+                  const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                  r === null ? r = [T] : r.push(T), e++;
                 }
-                var R = m === e;
-                if (K = K || R, K) e = Se, r !== null && (Se ? r.length = Se : r = null);
+                var A = u === e;
+                if (Q = Q || A, Q) e = He, r !== null && (He ? r.length = He : r = null);
                 else {
-                  const F = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
-                  return r === null ? r = [F] : r.push(F), e++, G.errors = r, false;
+                  const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
+                  return r === null ? r = [T] : r.push(T), e++, Y.errors = r, false;
                 }
-                var d = B === e;
+                var d = Z === e;
               } else var d = true;
               if (d) {
                 if (s.tag !== void 0) {
                   let p = s.tag;
-                  const B = e;
-                  if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Re.properties.tag.type } }], false;
-                  if (e === B && typeof p == "string") {
-                    if (se(p) > 255) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
-                    if (!tr.test(p)) return G.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                  const Z = e;
+                  if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Ke.properties.tag.type } }], false;
+                  if (e === Z && typeof p == "string") {
+                    if (ne(p) > 255) return Y.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                    if (!dr.test(p)) return Y.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                   }
-                  var d = B === e;
+                  var d = Z === e;
                 } else var d = true;
                 if (d) {
                   if (s.commit !== void 0) {
                     let p = s.commit;
-                    const B = e;
-                    if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Re.properties.commit.type } }], false;
-                    if (e === B && typeof p == "string" && !Cr.test(p)) return G.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
-                    var d = B === e;
+                    const Z = e;
+                    if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Ke.properties.commit.type } }], false;
+                    if (e === Z && typeof p == "string" && !Er.test(p)) return Y.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
+                    var d = Z === e;
                   } else var d = true;
                   if (d) {
                     if (s.commitUrl !== void 0) {
                       let p = s.commitUrl;
-                      const B = e;
-                      if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Re.properties.commitUrl.type } }], false;
-                      if (e === B && typeof p == "string") {
-                        if (se(p) > 600) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
-                        if (!Ar.test(p)) return G.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
+                      const Z = e;
+                      if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Ke.properties.commitUrl.type } }], false;
+                      if (e === Z && typeof p == "string") {
+                        if (ne(p) > 600) return Y.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
+                        if (!Kr.test(p)) return Y.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
                       }
-                      var d = B === e;
+                      var d = Z === e;
                     } else var d = true;
                     if (d) {
                       if (s.pullRequest !== void 0) {
                         let p = s.pullRequest;
-                        const B = e;
-                        if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Re.properties.pullRequest.type } }], false;
-                        if (e === B && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return G.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var d = B === e;
+                        const Z = e;
+                        if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return Y.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Ke.properties.pullRequest.type } }], false;
+                        if (e === Z && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return Y.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var d = Z === e;
                       } else var d = true;
                       if (d) {
                         if (s.base !== void 0) {
                           let p = s.base;
-                          const B = e;
-                          if (typeof p != "string" && p !== null) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Re.properties.base.type } }], false;
-                          if (e === B && typeof p == "string") {
-                            if (se(p) > 255) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
-                            if (!tr.test(p)) return G.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                          const Z = e;
+                          if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Ke.properties.base.type } }], false;
+                          if (e === Z && typeof p == "string") {
+                            if (ne(p) > 255) return Y.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                            if (!dr.test(p)) return Y.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                           }
-                          var d = B === e;
+                          var d = Z === e;
                         } else var d = true;
                         if (d) {
                           if (s.bump !== void 0) {
                             let p = s.bump;
-                            const B = e;
-                            if (!(p === "none" || p === "patch" || p === "minor" || p === "major" || p === "initial")) return G.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Re.properties.bump.enum } }], false;
-                            var d = B === e;
+                            const Z = e;
+                            if (!(p === "none" || p === "patch" || p === "minor" || p === "major" || p === "initial")) return Y.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Ke.properties.bump.enum } }], false;
+                            var d = Z === e;
                           } else var d = true;
                           if (d) {
                             if (s.verdict !== void 0) {
                               let p = s.verdict;
-                              const B = e;
-                              if (!(p === "pass" || p === "warn" || p === "fail" || p === null)) return G.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Re.properties.verdict.enum } }], false;
-                              var d = B === e;
+                              const Z = e;
+                              if (!(p === "pass" || p === "warn" || p === "fail" || p === null)) return Y.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Ke.properties.verdict.enum } }], false;
+                              var d = Z === e;
                             } else var d = true;
                             if (d) {
                               if (s.items !== void 0) {
                                 let p = s.items;
-                                const B = e;
-                                if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return G.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Re.properties.items.type } }], false;
-                                if (e === B && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return G.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                var d = B === e;
+                                const Z = e;
+                                if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return Y.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Ke.properties.items.type } }], false;
+                                if (e === Z && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return Y.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                var d = Z === e;
                               } else var d = true;
                               if (d) {
                                 if (s.metrics !== void 0) {
                                   let p = s.metrics;
-                                  const B = e;
-                                  if (e === B) if (p && typeof p == "object" && !Array.isArray(p)) {
-                                    let K;
-                                    if (p.knnOverlap === void 0 && (K = "knnOverlap") || p.cka === void 0 && (K = "cka") || p.pairedCosine === void 0 && (K = "pairedCosine") || p.crossTop1 === void 0 && (K = "crossTop1") || p.meanInterCentroidDistance === void 0 && (K = "meanInterCentroidDistance") || p.interCentroidChange === void 0 && (K = "interCentroidChange")) return G.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: K } }], false;
+                                  const Z = e;
+                                  if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                    let Q;
+                                    if (p.knnOverlap === void 0 && (Q = "knnOverlap") || p.cka === void 0 && (Q = "cka") || p.pairedCosine === void 0 && (Q = "pairedCosine") || p.crossTop1 === void 0 && (Q = "crossTop1") || p.meanInterCentroidDistance === void 0 && (Q = "meanInterCentroidDistance") || p.interCentroidChange === void 0 && (Q = "interCentroidChange")) return Y.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: Q } }], false;
                                     {
-                                      const pe = e;
-                                      for (const m in p) if (!(m === "knnOverlap" || m === "cka" || m === "pairedCosine" || m === "crossTop1" || m === "meanInterCentroidDistance" || m === "interCentroidChange")) {
-                                        return G.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } }], false;
+                                      const me = e;
+                                      for (const u in p) if (!(u === "knnOverlap" || u === "cka" || u === "pairedCosine" || u === "crossTop1" || u === "meanInterCentroidDistance" || u === "interCentroidChange")) {
+                                        return Y.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
                                         break;
                                       }
-                                      if (pe === e) {
+                                      if (me === e) {
                                         if (p.knnOverlap !== void 0) {
-                                          let m = p.knnOverlap;
-                                          const W = e, F = e;
-                                          let D = false;
-                                          const O = e;
-                                          if (e === O) if (typeof m == "number" && isFinite(m)) {
-                                            if (m > 1 || isNaN(m)) {
-                                              const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                              r === null ? r = [J] : r.push(J), e++;
-                                            } else if (m < 0 || isNaN(m)) {
-                                              const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                              r === null ? r = [J] : r.push(J), e++;
+                                          let u = p.knnOverlap;
+                                          const te = e, T = e;
+                                          let C = false;
+                                          const N = e;
+                                          if (e === N) if (typeof u == "number" && isFinite(u)) {
+                                            if (u > 1 || isNaN(u)) {
+                                              const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                              r === null ? r = [ee] : r.push(ee), e++;
+                                            } else if (u < 0 || isNaN(u)) {
+                                              const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                              r === null ? r = [ee] : r.push(ee), e++;
                                             }
                                           } else {
-                                            const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                            r === null ? r = [J] : r.push(J), e++;
+                                            const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                            r === null ? r = [ee] : r.push(ee), e++;
                                           }
-                                          var N = O === e;
-                                          D = D || N;
-                                          const k = e;
-                                          if (m !== null) {
-                                            const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                            r === null ? r = [J] : r.push(J), e++;
+                                          var q = N === e;
+                                          C = C || q;
+                                          const b = e;
+                                          if (u !== null) {
+                                            const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                            r === null ? r = [ee] : r.push(ee), e++;
                                           }
-                                          var N = k === e;
-                                          if (D = D || N, D) e = F, r !== null && (F ? r.length = F : r = null);
+                                          var q = b === e;
+                                          if (C = C || q, C) e = T, r !== null && (T ? r.length = T : r = null);
                                           else {
-                                            const J = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
-                                            return r === null ? r = [J] : r.push(J), e++, G.errors = r, false;
+                                            const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                            return r === null ? r = [ee] : r.push(ee), e++, Y.errors = r, false;
                                           }
-                                          var j = W === e;
-                                        } else var j = true;
-                                        if (j) {
+                                          var O = te === e;
+                                        } else var O = true;
+                                        if (O) {
                                           if (p.cka !== void 0) {
-                                            let m = p.cka;
-                                            const W = e, F = e;
-                                            let D = false;
-                                            const O = e;
-                                            if (e === O) if (typeof m == "number" && isFinite(m)) {
-                                              if (m > 1.000001 || isNaN(m)) {
-                                                const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
-                                                r === null ? r = [P] : r.push(P), e++;
-                                              } else if (m < -1e-6 || isNaN(m)) {
-                                                const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
-                                                r === null ? r = [P] : r.push(P), e++;
+                                            let u = p.cka;
+                                            const te = e, T = e;
+                                            let C = false;
+                                            const N = e;
+                                            if (e === N) if (typeof u == "number" && isFinite(u)) {
+                                              if (u > 1.000001 || isNaN(u)) {
+                                                const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                r === null ? r = [x] : r.push(x), e++;
+                                              } else if (u < -1e-6 || isNaN(u)) {
+                                                const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
+                                                r === null ? r = [x] : r.push(x), e++;
                                               }
                                             } else {
-                                              const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                              r === null ? r = [P] : r.push(P), e++;
+                                              const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                              r === null ? r = [x] : r.push(x), e++;
                                             }
-                                            var v = O === e;
-                                            D = D || v;
-                                            const k = e;
-                                            if (m !== null) {
-                                              const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [P] : r.push(P), e++;
+                                            var v = N === e;
+                                            C = C || v;
+                                            const b = e;
+                                            if (u !== null) {
+                                              const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [x] : r.push(x), e++;
                                             }
-                                            var v = k === e;
-                                            if (D = D || v, D) e = F, r !== null && (F ? r.length = F : r = null);
+                                            var v = b === e;
+                                            if (C = C || v, C) e = T, r !== null && (T ? r.length = T : r = null);
                                             else {
-                                              const P = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf", keyword: "anyOf", params: {} };
-                                              return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
+                                              const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf", keyword: "anyOf", params: {} };
+                                              return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
                                             }
-                                            var j = W === e;
-                                          } else var j = true;
-                                          if (j) {
+                                            var O = te === e;
+                                          } else var O = true;
+                                          if (O) {
                                             if (p.pairedCosine !== void 0) {
-                                              let m = p.pairedCosine;
-                                              const W = e, F = e;
-                                              let D = false;
-                                              const O = e;
-                                              if (e === O) if (typeof m == "number" && isFinite(m)) {
-                                                if (m > 1.000001 || isNaN(m)) {
-                                                  const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
-                                                  r === null ? r = [P] : r.push(P), e++;
-                                                } else if (m < -1.000001 || isNaN(m)) {
-                                                  const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1.000001 } };
-                                                  r === null ? r = [P] : r.push(P), e++;
+                                              let u = p.pairedCosine;
+                                              const te = e, T = e;
+                                              let C = false;
+                                              const N = e;
+                                              if (e === N) if (typeof u == "number" && isFinite(u)) {
+                                                if (u > 1.000001 || isNaN(u)) {
+                                                  const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                  r === null ? r = [x] : r.push(x), e++;
+                                                } else if (u < -1.000001 || isNaN(u)) {
+                                                  const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1.000001 } };
+                                                  r === null ? r = [x] : r.push(x), e++;
                                                 }
                                               } else {
-                                                const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                r === null ? r = [P] : r.push(P), e++;
+                                                const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [x] : r.push(x), e++;
                                               }
-                                              var g = O === e;
-                                              D = D || g;
-                                              const k = e;
-                                              if (m !== null) {
-                                                const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                r === null ? r = [P] : r.push(P), e++;
+                                              var k = N === e;
+                                              C = C || k;
+                                              const b = e;
+                                              if (u !== null) {
+                                                const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                r === null ? r = [x] : r.push(x), e++;
                                               }
-                                              var g = k === e;
-                                              if (D = D || g, D) e = F, r !== null && (F ? r.length = F : r = null);
+                                              var k = b === e;
+                                              if (C = C || k, C) e = T, r !== null && (T ? r.length = T : r = null);
                                               else {
-                                                const P = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf", keyword: "anyOf", params: {} };
-                                                return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
+                                                const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf", keyword: "anyOf", params: {} };
+                                                return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
                                               }
-                                              var j = W === e;
-                                            } else var j = true;
-                                            if (j) {
+                                              var O = te === e;
+                                            } else var O = true;
+                                            if (O) {
                                               if (p.crossTop1 !== void 0) {
-                                                let m = p.crossTop1;
-                                                const W = e, F = e;
-                                                let D = false;
-                                                const O = e;
-                                                if (e === O) if (typeof m == "number" && isFinite(m)) {
-                                                  if (m > 1 || isNaN(m)) {
-                                                    const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                                    r === null ? r = [P] : r.push(P), e++;
-                                                  } else if (m < 0 || isNaN(m)) {
-                                                    const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                let u = p.crossTop1;
+                                                const te = e, T = e;
+                                                let C = false;
+                                                const N = e;
+                                                if (e === N) if (typeof u == "number" && isFinite(u)) {
+                                                  if (u > 1 || isNaN(u)) {
+                                                    const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                    r === null ? r = [x] : r.push(x), e++;
+                                                  } else if (u < 0 || isNaN(u)) {
+                                                    const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                    r === null ? r = [x] : r.push(x), e++;
                                                   }
                                                 } else {
-                                                  const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                  r === null ? r = [P] : r.push(P), e++;
+                                                  const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                  r === null ? r = [x] : r.push(x), e++;
                                                 }
-                                                var Pe = O === e;
-                                                D = D || Pe;
-                                                const k = e;
-                                                if (m !== null) {
-                                                  const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                  r === null ? r = [P] : r.push(P), e++;
+                                                var ke = N === e;
+                                                C = C || ke;
+                                                const b = e;
+                                                if (u !== null) {
+                                                  const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                  r === null ? r = [x] : r.push(x), e++;
                                                 }
-                                                var Pe = k === e;
-                                                if (D = D || Pe, D) e = F, r !== null && (F ? r.length = F : r = null);
+                                                var ke = b === e;
+                                                if (C = C || ke, C) e = T, r !== null && (T ? r.length = T : r = null);
                                                 else {
-                                                  const P = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf", keyword: "anyOf", params: {} };
-                                                  return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
+                                                  const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf", keyword: "anyOf", params: {} };
+                                                  return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
                                                 }
-                                                var j = W === e;
-                                              } else var j = true;
-                                              if (j) {
+                                                var O = te === e;
+                                              } else var O = true;
+                                              if (O) {
                                                 if (p.meanInterCentroidDistance !== void 0) {
-                                                  let m = p.meanInterCentroidDistance;
-                                                  const W = e, F = e;
-                                                  let D = false;
-                                                  const O = e;
-                                                  if (e === O) if (typeof m == "number" && isFinite(m)) {
-                                                    if (m < 0 || isNaN(m)) {
-                                                      const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                      r === null ? r = [P] : r.push(P), e++;
+                                                  let u = p.meanInterCentroidDistance;
+                                                  const te = e, T = e;
+                                                  let C = false;
+                                                  const N = e;
+                                                  if (e === N) if (typeof u == "number" && isFinite(u)) {
+                                                    if (u < 0 || isNaN(u)) {
+                                                      const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                      r === null ? r = [x] : r.push(x), e++;
                                                     }
                                                   } else {
-                                                    const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                    const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                    r === null ? r = [x] : r.push(x), e++;
                                                   }
-                                                  var ye = O === e;
-                                                  D = D || ye;
-                                                  const k = e;
-                                                  if (m !== null) {
-                                                    const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  var J = N === e;
+                                                  C = C || J;
+                                                  const b = e;
+                                                  if (u !== null) {
+                                                    const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [x] : r.push(x), e++;
                                                   }
-                                                  var ye = k === e;
-                                                  if (D = D || ye, D) e = F, r !== null && (F ? r.length = F : r = null);
+                                                  var J = b === e;
+                                                  if (C = C || J, C) e = T, r !== null && (T ? r.length = T : r = null);
                                                   else {
-                                                    const P = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [P] : r.push(P), e++, G.errors = r, false;
+                                                    const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
                                                   }
-                                                  var j = W === e;
-                                                } else var j = true;
-                                                if (j) if (p.interCentroidChange !== void 0) {
-                                                  let m = p.interCentroidChange;
-                                                  const W = e;
-                                                  if (!(typeof m == "number" && isFinite(m)) && m !== null) return G.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Re.properties.metrics.properties.interCentroidChange.type } }], false;
-                                                  var j = W === e;
-                                                } else var j = true;
+                                                  var O = te === e;
+                                                } else var O = true;
+                                                if (O) if (p.interCentroidChange !== void 0) {
+                                                  let u = p.interCentroidChange;
+                                                  const te = e;
+                                                  if (!(typeof u == "number" && isFinite(u)) && u !== null) return Y.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Ke.properties.metrics.properties.interCentroidChange.type } }], false;
+                                                  var O = te === e;
+                                                } else var O = true;
                                               }
                                             }
                                           }
                                         }
                                       }
                                     }
-                                  } else return G.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                                  var d = B === e;
+                                  } else return Y.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                                  var d = Z === e;
                                 } else var d = true;
                                 if (d) if (s.driftBudget !== void 0) {
                                   let p = s.driftBudget;
-                                  const B = e, Se = e;
-                                  let K = false;
-                                  const pe = e;
+                                  const Z = e, He = e;
+                                  let Q = false;
+                                  const me = e;
                                   if (p !== null) {
-                                    const F = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                    r === null ? r = [F] : r.push(F), e++;
+                                    const T = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                    r === null ? r = [T] : r.push(T), e++;
                                   }
-                                  var we = pe === e;
-                                  K = K || we;
-                                  const m = e;
-                                  if (e === m) if (p && typeof p == "object" && !Array.isArray(p)) {
-                                    let F;
-                                    if (p.anchor === void 0 && (F = "anchor") || p.knnOverlap === void 0 && (F = "knnOverlap") || p.cka === void 0 && (F = "cka") || p.status === void 0 && (F = "status")) {
-                                      const D = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: F } };
-                                      r === null ? r = [D] : r.push(D), e++;
+                                  var xe = me === e;
+                                  Q = Q || xe;
+                                  const u = e;
+                                  if (e === u) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                    let T;
+                                    if (p.anchor === void 0 && (T = "anchor") || p.knnOverlap === void 0 && (T = "knnOverlap") || p.cka === void 0 && (T = "cka") || p.status === void 0 && (T = "status")) {
+                                      const C = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: T } };
+                                      r === null ? r = [C] : r.push(C), e++;
                                     } else {
-                                      const D = e;
-                                      for (const O in p) if (!(O === "anchor" || O === "knnOverlap" || O === "cka" || O === "status")) {
-                                        const k = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } };
-                                        r === null ? r = [k] : r.push(k), e++;
+                                      const C = e;
+                                      for (const N in p) if (!(N === "anchor" || N === "knnOverlap" || N === "cka" || N === "status")) {
+                                        const b = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: N } };
+                                        r === null ? r = [b] : r.push(b), e++;
                                         break;
                                       }
-                                      if (D === e) {
+                                      if (C === e) {
                                         if (p.anchor !== void 0) {
-                                          let O = p.anchor;
-                                          const k = e;
-                                          if (e === k) if (typeof O == "string") {
-                                            if (se(O) > 255) {
-                                              const J = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
-                                              r === null ? r = [J] : r.push(J), e++;
-                                            } else if (!tr.test(O)) {
-                                              const J = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
-                                              r === null ? r = [J] : r.push(J), e++;
+                                          let N = p.anchor;
+                                          const b = e;
+                                          if (e === b) if (typeof N == "string") {
+                                            if (ne(N) > 255) {
+                                              const ee = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
+                                              r === null ? r = [ee] : r.push(ee), e++;
+                                            } else if (!dr.test(N)) {
+                                              const ee = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
+                                              r === null ? r = [ee] : r.push(ee), e++;
                                             }
                                           } else {
-                                            const J = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
-                                            r === null ? r = [J] : r.push(J), e++;
+                                            const ee = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [ee] : r.push(ee), e++;
                                           }
-                                          var X = k === e;
-                                        } else var X = true;
-                                        if (X) {
+                                          var W = b === e;
+                                        } else var W = true;
+                                        if (W) {
                                           if (p.knnOverlap !== void 0) {
-                                            let O = p.knnOverlap;
-                                            const k = e, J = e;
-                                            let P = false;
-                                            const Y = e;
-                                            if (e === Y) if (typeof O == "number" && isFinite(O)) {
-                                              if (O > 1 || isNaN(O)) {
-                                                const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                                r === null ? r = [E] : r.push(E), e++;
-                                              } else if (O < 0 || isNaN(O)) {
-                                                const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                r === null ? r = [E] : r.push(E), e++;
+                                            let N = p.knnOverlap;
+                                            const b = e, ee = e;
+                                            let x = false;
+                                            const ae = e;
+                                            if (e === ae) if (typeof N == "number" && isFinite(N)) {
+                                              if (N > 1 || isNaN(N)) {
+                                                const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                r === null ? r = [U] : r.push(U), e++;
+                                              } else if (N < 0 || isNaN(N)) {
+                                                const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                r === null ? r = [U] : r.push(U), e++;
                                               }
                                             } else {
-                                              const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                              r === null ? r = [E] : r.push(E), e++;
+                                              const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                              r === null ? r = [U] : r.push(U), e++;
                                             }
-                                            var Q = Y === e;
-                                            P = P || Q;
-                                            const Oe = e;
-                                            if (O !== null) {
-                                              const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [E] : r.push(E), e++;
+                                            var I = ae === e;
+                                            x = x || I;
+                                            const De = e;
+                                            if (N !== null) {
+                                              const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [U] : r.push(U), e++;
                                             }
-                                            var Q = Oe === e;
-                                            if (P = P || Q, P) e = J, r !== null && (J ? r.length = J : r = null);
+                                            var I = De === e;
+                                            if (x = x || I, x) e = ee, r !== null && (ee ? r.length = ee : r = null);
                                             else {
-                                              const E = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [E] : r.push(E), e++;
+                                              const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [U] : r.push(U), e++;
                                             }
-                                            var X = k === e;
-                                          } else var X = true;
-                                          if (X) {
+                                            var W = b === e;
+                                          } else var W = true;
+                                          if (W) {
                                             if (p.cka !== void 0) {
-                                              let O = p.cka;
-                                              const k = e, J = e;
-                                              let P = false;
-                                              const Y = e;
-                                              if (e === Y) if (typeof O == "number" && isFinite(O)) {
-                                                if (O > 1.000001 || isNaN(O)) {
-                                                  const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
-                                                  r === null ? r = [E] : r.push(E), e++;
-                                                } else if (O < -1e-6 || isNaN(O)) {
-                                                  const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
-                                                  r === null ? r = [E] : r.push(E), e++;
+                                              let N = p.cka;
+                                              const b = e, ee = e;
+                                              let x = false;
+                                              const ae = e;
+                                              if (e === ae) if (typeof N == "number" && isFinite(N)) {
+                                                if (N > 1.000001 || isNaN(N)) {
+                                                  const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                  r === null ? r = [U] : r.push(U), e++;
+                                                } else if (N < -1e-6 || isNaN(N)) {
+                                                  const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
+                                                  r === null ? r = [U] : r.push(U), e++;
                                                 }
                                               } else {
-                                                const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                r === null ? r = [E] : r.push(E), e++;
+                                                const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [U] : r.push(U), e++;
                                               }
-                                              var le = Y === e;
-                                              P = P || le;
-                                              const Oe = e;
-                                              if (O !== null) {
-                                                const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                r === null ? r = [E] : r.push(E), e++;
+                                              var ie = ae === e;
+                                              x = x || ie;
+                                              const De = e;
+                                              if (N !== null) {
+                                                const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                r === null ? r = [U] : r.push(U), e++;
                                               }
-                                              var le = Oe === e;
-                                              if (P = P || le, P) e = J, r !== null && (J ? r.length = J : r = null);
+                                              var ie = De === e;
+                                              if (x = x || ie, x) e = ee, r !== null && (ee ? r.length = ee : r = null);
                                               else {
-                                                const E = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf", keyword: "anyOf", params: {} };
-                                                r === null ? r = [E] : r.push(E), e++;
+                                                const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf", keyword: "anyOf", params: {} };
+                                                r === null ? r = [U] : r.push(U), e++;
                                               }
-                                              var X = k === e;
-                                            } else var X = true;
-                                            if (X) if (p.status !== void 0) {
-                                              let O = p.status;
-                                              const k = e;
-                                              if (!(O === "pass" || O === "fail")) {
-                                                const P = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Re.properties.driftBudget.anyOf[1].properties.status.enum } };
-                                                r === null ? r = [P] : r.push(P), e++;
+                                              var W = b === e;
+                                            } else var W = true;
+                                            if (W) if (p.status !== void 0) {
+                                              let N = p.status;
+                                              const b = e;
+                                              if (!(N === "pass" || N === "fail")) {
+                                                const x = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Ke.properties.driftBudget.anyOf[1].properties.status.enum } };
+                                                r === null ? r = [x] : r.push(x), e++;
                                               }
-                                              var X = k === e;
-                                            } else var X = true;
+                                              var W = b === e;
+                                            } else var W = true;
                                           }
                                         }
                                       }
                                     }
                                   } else {
-                                    const F = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                    r === null ? r = [F] : r.push(F), e++;
+                                    const T = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                    r === null ? r = [T] : r.push(T), e++;
                                   }
-                                  var we = m === e;
-                                  if (K = K || we, K) e = Se, r !== null && (Se ? r.length = Se : r = null);
+                                  var xe = u === e;
+                                  if (Q = Q || xe, Q) e = He, r !== null && (He ? r.length = He : r = null);
                                   else {
-                                    const F = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
-                                    return r === null ? r = [F] : r.push(F), e++, G.errors = r, false;
+                                    const T = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
+                                    return r === null ? r = [T] : r.push(T), e++, Y.errors = r, false;
                                   }
-                                  var d = B === e;
+                                  var d = Z === e;
                                 } else var d = true;
                               }
                             }
@@ -48997,10 +49603,10 @@ function G(s, { instancePath: t = "", parentData: ie, parentDataProperty: ae, ro
         }
       }
     }
-  } else return G.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return G.errors = r, e === 0;
+  } else return Y.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Y.errors = r, e === 0;
 }
-G.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+Y.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 // src/report/validate-json.ts
 import { statSync as statSync3, readFileSync as readFileSync6 } from "node:fs";
@@ -49014,7 +49620,7 @@ function preview(value) {
   const single = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
   return single.length > 40 ? `${single.slice(0, 39)}\u2026` : single;
 }
-function at(root, pointer) {
+function at2(root, pointer) {
   let value = root;
   for (const part of pointer.split("/").slice(1)) {
     if (value === null || typeof value !== "object") return void 0;
@@ -49024,7 +49630,7 @@ function at(root, pointer) {
 }
 function describeSchemaError(error, root) {
   const field = fieldName(error.instancePath);
-  const got = `got ${preview(at(root, error.instancePath))}`;
+  const got = `got ${preview(at2(root, error.instancePath))}`;
   const params = error.params;
   switch (error.keyword) {
     case "required":
@@ -49071,7 +49677,7 @@ function parseValidatedJson(text, file, validate, what) {
 
 // src/report/load-report.ts
 function loadReport(path, file) {
-  return readValidatedJson(path, file, Vr, "an embedding-gate JSON report");
+  return readValidatedJson(path, file, Qr, "an embedding-gate JSON report");
 }
 
 // src/shard/partial-report.ts
@@ -49102,7 +49708,7 @@ function buildPartialReport(result) {
 function loadPartialReports(files, what, paths) {
   return files.map((file) => {
     const path = resolveInputFile(file, what, paths);
-    return { file, partial: readValidatedJson(path, file, Ur, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
+    return { file, partial: readValidatedJson(path, file, at, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
   });
 }
 function mergePartialReports(partials) {
@@ -49320,6 +49926,7 @@ function renderMarkdown(report, options2 = {}) {
   }
   for (const skip of verdict.skipped) out.push(markdown`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push(blank);
+  out.push(...componentTable(report));
   if (options2.htmlLink) out.push(markdown`📊 [HTML report with maps and charts](${new Markdown(encodeURI(options2.htmlLink).replace(/[()]/g, (c) => c === "(" ? "%28" : "%29"))})`, blank);
   if (options2.chart !== false && metrics.knnOverlap.histogram.length > 1) {
     out.push(new Markdown(overlapChart(metrics.knnOverlap.histogram, metrics.knnOverlap.evaluated)), blank);
@@ -49343,6 +49950,16 @@ function renderMarkdown(report, options2 = {}) {
   }
   return `${joinMarkdown(out, "\n").toString()}
 `;
+}
+function componentTable(report) {
+  const components = report.components;
+  if (!components || components.length === 0) return [];
+  const slice = (dims) => dims ? markdown`[${dims[0]}, ${dims[1]})` : markdown`—`;
+  const rows = components.map((c) => {
+    const m = c.metrics;
+    return markdown`| ${cut(c.name, 60)} | ${slice(c.dims)} | ${c.status === "kept" ? markdown`${c.bump}` : markdown`${c.bump} (${c.status})`} | ${formatMetric(m?.knnOverlap.mean)} | ${formatMetric(m?.cka.linear)} | ${formatMetric(m?.paired.cosineMean)} | ${formatPercent2(m?.centroid.relativeShift)} |`;
+  });
+  return [markdown`| component | dims | bump | kNN overlap | CKA | paired cosine | centroid shift |`, markdown`| --- | --- | --- | ---: | ---: | ---: | ---: |`, ...rows, markdown``];
 }
 function driftBudgetRows(report) {
   const budget = report.driftBudget;
@@ -49472,6 +50089,18 @@ function renderText(report) {
   );
   push(line`  Procrustes           ${metrics.procrustes.alignedCosineMean === null ? "n/a" : line`aligned cosine mean ${formatMetric(metrics.procrustes.alignedCosineMean)}`}`);
   push();
+  const components = report.components ?? [];
+  if (components.length > 0) {
+    push(line`Components (each slice L2-normalised on its own):`);
+    for (const c of components) {
+      const m = c.metrics;
+      const dims = c.dims ? `[${c.dims[0]}, ${c.dims[1]})` : "\u2014";
+      push(
+        line`  ${bounded(c.name, 24)}  ${dims}  ${c.bump}${c.status === "kept" ? "" : ` (${c.status})`}${m ? line`  kNN overlap ${formatMetric(m.knnOverlap.mean)}  CKA ${formatMetric(m.cka.linear)}  paired cosine ${formatMetric(m.paired.cosineMean)}  centroid shift ${formatPercent2(m.centroid.relativeShift)}` : "  (no slices to measure)"}`
+      );
+    }
+    push();
+  }
   push(line`${indexCompatibilitySentence(report)}`);
   const adapter = adapterSentence(report);
   if (adapter) push(line`${adapter}`);
@@ -49886,7 +50515,7 @@ function progressPrinter(options2) {
 // src/cli/run-history.ts
 var import_semver4 = __toESM(require_semver2(), 1);
 import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync7, writeFileSync } from "node:fs";
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/history/history-file.ts
@@ -49896,7 +50525,7 @@ function parseHistory(text, file) {
   const records = [];
   text.split("\n").forEach((line2, index) => {
     if (line2.trim() === "") return;
-    records.push(parseValidatedJson(line2, `${file} line ${index + 1}`, Gr, "an embedding-gate history record"));
+    records.push(parseValidatedJson(line2, `${file} line ${index + 1}`, pt, "an embedding-gate history record"));
   });
   return records;
 }
@@ -50056,7 +50685,7 @@ function runHistory(args, io) {
 `);
       return 0;
     }
-    mkdirSync(dirname3(path), { recursive: true });
+    mkdirSync(dirname4(path), { recursive: true });
     writeFileSync(path, after);
     io.stderr(`embedding-gate: appended a ${record.kind} record (${record.version ?? "no version"}) to ${file}
 `);
@@ -50079,7 +50708,7 @@ function runHistory(args, io) {
   return 0;
 }
 function write(path, content) {
-  mkdirSync(dirname3(path), { recursive: true });
+  mkdirSync(dirname4(path), { recursive: true });
   writeFileSync(path, content);
 }
 function recordFromOptions(report, text) {
@@ -50212,7 +50841,7 @@ function emit(text, outputPath, given, io) {
 }
 function writeOutput(text, path, given, option) {
   try {
-    mkdirSync2(dirname4(path), { recursive: true });
+    mkdirSync2(dirname5(path), { recursive: true });
     writeFileSync2(path, text);
   } catch (error) {
     throw new InputError(`${option}: cannot write ${given}: ${error.message}`);

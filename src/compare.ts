@@ -1,4 +1,6 @@
-import { classifyBump } from './classify/classify-bump.js';
+import { dirname, join } from 'node:path';
+import { boundValue, classifyBump } from './classify/classify-bump.js';
+import { compositeBump } from './classify/composite-bump.js';
 import { loadManifest, type Manifest } from './classify/manifest.js';
 import { isFolder, readModelFolder } from './classify/model-folder.js';
 import { alignById } from './core/align.js';
@@ -9,6 +11,7 @@ import { detectFormat, readEmbeddingSet } from './io/read-embedding-set.js';
 import { createKnnEngine } from './kernels/knn-engine.js';
 import type { Logger } from './logger.js';
 import { mapsStep } from './maps/maps-step.js';
+import { checkSlices, measureComponents } from './measure/components.js';
 import { measure, type ShardItems } from './measure/measure.js';
 import { MEASURE_STEPS } from './measure/steps.js';
 import { applyInlineLimits, loadPolicy, type Policy } from './policy/policy.js';
@@ -72,6 +75,12 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
     // Rows already in reference order are normalised in place (no copy).
     const pair = alignById(reference.set, candidate.set, settings.minCoverage, allocate, true);
     log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
+    // A composite's slices must tile each side's vector before anything is measured.
+    const composite = referenceManifest && candidateManifest ? compositeBump(referenceManifest, candidateManifest, boundValue) : null;
+    if (composite) {
+      checkSlices(referenceManifest!, pair.referenceDim, 'reference');
+      checkSlices(candidateManifest!, pair.candidateDim, 'candidate');
+    }
     if (settings.k >= pair.count) {
       throw new InputError(
         `${nameOf('k')} ${settings.k} needs at least ${settings.k + 1} matched items (each item's neighbours exclude itself); there are ${pair.count}. Lower it or embed more probe items.`,
@@ -90,6 +99,9 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
       },
     });
     const verdict = decideVerdict(metrics, bump, policy);
+    let components = null;
+    if (composite && settings.queryShard !== null) log.info('components: a query shard measures the whole vector only; run unsharded for per-component metrics');
+    else if (composite) components = await measureComponents(engine, pair, composite.components, referenceManifest!, candidateManifest!, settings, log);
     const report: Report = {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: 'embedding-gate', version: TOOL_VERSION },
@@ -111,6 +123,7 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
       metrics,
       maps,
       bump,
+      ...(components ? { components } : {}),
       verdict,
     };
     return { report, shardItems, policy };
@@ -153,5 +166,22 @@ async function readSide(
 export async function loadOptionalManifest(path: string | null, option: string, paths: PathPolicy): Promise<Manifest | null> {
   if (path === null) return null;
   const absolute = resolveInputFileOrFolder(path, option, paths);
-  return isFolder(absolute) ? readModelFolder(absolute, path) : loadManifest(absolute, path);
+  if (isFolder(absolute)) return readModelFolder(absolute, path);
+  return resolveComponentModels(loadManifest(absolute, path), dirname(absolute), dirname(path), option, paths);
+}
+
+/** Components given as `model: <folder>` get the sections derived from that folder (relative to the manifest). */
+async function resolveComponentModels(manifest: Manifest, dir: string, displayDir: string, option: string, paths: PathPolicy): Promise<Manifest> {
+  if (!manifest.components?.some((component) => component.model !== null)) return manifest;
+  const components = [];
+  for (const component of manifest.components) {
+    if (component.model === null) {
+      components.push(component);
+      continue;
+    }
+    const folder = resolveInputFileOrFolder(component.model, `${option} (component ${component.name})`, { ...paths, base: dir });
+    const derived = await readModelFolder(folder, join(displayDir, component.model));
+    components.push({ ...component, sections: derived.sections, origins: derived.origins });
+  }
+  return { ...manifest, components };
 }

@@ -83,7 +83,7 @@ describe('a model folder as the manifest', () => {
     const copy = join(dir, 'model.safetensors');
     copyFileSync(join(MODELS, 'st-legacy', 'model.safetensors'), copy);
     const bytes = readFileSync(copy);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
     writeFileSync(copy, bytes);
     expect((await digestTensors(await readSafetensorsHeader(copy, 'x'))).digest).not.toBe(a.digest);
   });

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { InputError } from '../core/errors.js';
 import { highestBump, bumpRank, type Bump } from './bump.js';
+import { compositeBump, originOf } from './composite-bump.js';
 import { deepDiff } from './deep-diff.js';
 import { MANIFEST_SECTIONS, type Manifest, type ManifestSection } from './manifest.js';
 
@@ -76,20 +77,28 @@ export function classifyBump(input: ClassifyInput): BumpClassification {
     for (const section of MANIFEST_SECTIONS) {
       for (const change of deepDiff(refManifest.sections[section], candManifest.sections[section])) {
         const path = change.path ? `${section}.${change.path}` : section;
-        const file = originOf(candManifest, path) ?? originOf(refManifest, path);
+        const file = originOf(candManifest.origins, path) ?? originOf(refManifest.origins, path);
         changes.push({ section, path: cutText(path, 4096), ...(file ? { file: cutText(file, 4096) } : {}), reference: boundValue(change.reference), candidate: boundValue(change.candidate) });
       }
     }
     fromManifests = bumpFromChanges(changes);
     const first = (section: ManifestSection) => changes.filter((change) => change.section === section);
-    if (fromManifests === 'none') reasons.push('manifests: architecture, extraction and training are unchanged → none');
-    else {
+    const composite = compositeBump(refManifest, candManifest, boundValue);
+    if (fromManifests === 'none') {
+      if (!composite) reasons.push('manifests: architecture, extraction and training are unchanged → none');
+    } else {
       const section: ManifestSection = fromManifests === 'major' ? 'architecture' : fromManifests === 'minor' ? 'extraction' : 'training';
       const listed = first(section)
         .slice(0, 3)
         .map((change) => `${cutText(change.path, 80)}: ${show(change.reference)} → ${show(change.candidate)}${change.file ? ` in ${cutText(change.file, 120)}` : ''}`)
         .join('; ');
       reasons.push(`manifests: ${section} changed (${listed}) → ${fromManifests}`);
+    }
+    if (composite) {
+      changes.push(...composite.changes.map((change) => ({ ...change, path: cutText(change.path, 4096) })));
+      reasons.push(...composite.reasons.slice(0, 90).map((reason) => cutText(reason, 1000)));
+      if (composite.bump === 'none') reasons.push('manifests: every component and the combination are unchanged → none');
+      fromManifests = highestBump(fromManifests, composite.bump);
     }
   } else {
     const missing = [refManifest ? null : 'reference', candManifest ? null : 'candidate'].filter(Boolean).join(' or ');
@@ -187,17 +196,6 @@ function versionBump(reference: Manifest, candidate: Manifest): Bump {
   }
 }
 
-/** The file a changed setting came from: the origin recorded for the longest `section.key…` prefix of its path. */
-function originOf(manifest: Manifest, path: string): string | null {
-  const origins = manifest.origins;
-  if (!origins) return null;
-  let best: string | null = null;
-  for (const key of Object.keys(origins)) {
-    if ((path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`)) && (best === null || key.length > best.length)) best = key;
-  }
-  return best === null ? null : (origins[best] ?? null);
-}
-
 function show(value: unknown): string {
   if (value === undefined) return '(absent)';
   return cutText(JSON.stringify(value), 40);
@@ -212,7 +210,7 @@ const MAX_VALUE_TEXT = 65_536;
 const MAX_VALUE_ENTRIES = 10_000;
 
 /** A manifest value as the report keeps it: long strings cut and long arrays/objects truncated, so the report stays within its schema. */
-function boundValue(value: unknown): unknown {
+export function boundValue(value: unknown): unknown {
   if (typeof value === 'string') return cutText(value, MAX_VALUE_TEXT);
   if (Array.isArray(value)) return value.slice(0, MAX_VALUE_ENTRIES).map(boundValue);
   if (value !== null && typeof value === 'object') {

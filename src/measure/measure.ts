@@ -28,6 +28,16 @@ export interface ShardItems {
   readonly worst: ReadonlyArray<WorstItem & { readonly position: number }>;
 }
 
+/**
+ * The queries a run evaluates: all items up to the exact limit (or with a sample at least that
+ * large), else a seeded sample of `--sample` (default DEFAULT_SAMPLE) items. `allQueries` is null for all.
+ */
+export function evaluatedQueries(count: number, settings: Pick<Settings, 'sample' | 'exactLimit' | 'seed'>): { sampleSize: number | null; sampled: boolean; allQueries: Int32Array | null } {
+  const sampleSize = settings.sample ?? (count > settings.exactLimit ? DEFAULT_SAMPLE : null);
+  const sampled = sampleSize !== null && sampleSize < count;
+  return { sampleSize, sampled, allQueries: sampled ? sampleIndices(count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null };
+}
+
 /** The contiguous range of query positions shard i of n takes: [⌊(i−1)·Q/n⌋, ⌊i·Q/n⌋). */
 export function shardRange(queries: number, shard: QueryShard): { start: number; end: number } {
   return { start: Math.floor(((shard.index - 1) * queries) / shard.count), end: Math.floor((shard.index * queries) / shard.count) };
@@ -45,13 +55,11 @@ export async function measure(
   log: Logger,
   steps: readonly MeasureStep[] = MEASURE_STEPS,
 ): Promise<{ metrics: Report['metrics']; maps: ReportMaps | null; shardItems: ShardItems | null }> {
-  const sampleSize = settings.sample ?? (pair.count > settings.exactLimit ? DEFAULT_SAMPLE : null);
-  const sampled = sampleSize !== null && sampleSize < pair.count;
+  const { sampleSize, sampled, allQueries } = evaluatedQueries(pair.count, settings);
   if (settings.sample === null && sampled) {
     log.info(`${pair.count} items exceed the exact limit of ${settings.exactLimit}: evaluating a seeded sample of ${sampleSize} queries (neighbours searched over all items) with a 95% bootstrap interval`);
   }
   if (settings.sample !== null && !sampled) log.info(`sample ${settings.sample} ≥ ${pair.count} matched items: evaluating all items exactly`);
-  const allQueries = sampled ? sampleIndices(pair.count, sampleSize, seededRandom(settings.seed ^ STREAM.sample)) : null;
   const shard = settings.queryShard;
   const totalQueries = allQueries?.length ?? pair.count;
   const slice = shard ? shardRange(totalQueries, shard) : null;

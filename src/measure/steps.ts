@@ -74,3 +74,14 @@ const procrustesStep: MeasureStep = {
 
 /** Every measurement of a comparison, in the order they run (later steps read earlier ones' results). */
 export const MEASURE_STEPS: readonly MeasureStep[] = [knnOverlapStep, ckaStep, clustersStep, pairedStep, crossRetrievalStep, procrustesStep];
+
+/** The global centroid shift alone (equal dimensions only): a component's slice gets it without clustering. */
+const globalShiftStep: MeasureStep = {
+  describe: () => 'centroid shift',
+  run: ({ pair, dimensionReason }) => ({
+    globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, Array.from({ length: pair.count }, (_, i) => i)) : null,
+  }),
+};
+
+/** What a composite embedding's component gets on its slice: kNN overlap, CKA, paired cosine and centroid shift. */
+export const COMPONENT_STEPS: readonly MeasureStep[] = [knnOverlapStep, ckaStep, pairedStep, globalShiftStep];

@@ -79,6 +79,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
   for (const skip of verdict.skipped) out.push(md`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push(blank);
+  out.push(...componentTable(report));
   if (options.htmlLink) out.push(md`📊 [HTML report with maps and charts](${new Markdown(encodeURI(options.htmlLink).replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29')))})`, blank);
   if (options.chart !== false && metrics.knnOverlap.histogram.length > 1) {
     out.push(new Markdown(overlapChart(metrics.knnOverlap.histogram, metrics.knnOverlap.evaluated)), blank);
@@ -103,6 +104,18 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push(blank);
   }
   return `${joinMarkdown(out, '\n').toString()}\n`;
+}
+
+/** The per-component table of a composite embedding: which part of the vector moved. */
+function componentTable(report: Report): Markdown[] {
+  const components = report.components;
+  if (!components || components.length === 0) return [];
+  const slice = (dims: readonly [number, number] | null) => (dims ? md`[${dims[0]}, ${dims[1]})` : md`—`);
+  const rows = components.map((c) => {
+    const m = c.metrics;
+    return md`| ${cut(c.name, 60)} | ${slice(c.dims)} | ${c.status === 'kept' ? md`${c.bump}` : md`${c.bump} (${c.status})`} | ${formatMetric(m?.knnOverlap.mean)} | ${formatMetric(m?.cka.linear)} | ${formatMetric(m?.paired.cosineMean)} | ${formatPercent(m?.centroid.relativeShift)} |`;
+  });
+  return [md`| component | dims | bump | kNN overlap | CKA | paired cosine | centroid shift |`, md`| --- | --- | --- | ---: | ---: | ---: | ---: |`, ...rows, md``];
 }
 
 /** The drift budget's rows of the checks table: each floor against the major line's first release. */

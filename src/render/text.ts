@@ -84,6 +84,18 @@ export function renderText(report: Report): string {
   );
   push(line`  Procrustes           ${metrics.procrustes.alignedCosineMean === null ? 'n/a' : line`aligned cosine mean ${formatMetric(metrics.procrustes.alignedCosineMean)}`}`);
   push();
+  const components = report.components ?? [];
+  if (components.length > 0) {
+    push(line`Components (each slice L2-normalised on its own):`);
+    for (const c of components) {
+      const m = c.metrics;
+      const dims = c.dims ? `[${c.dims[0]}, ${c.dims[1]})` : '—';
+      push(
+        line`  ${bounded(c.name, 24)}  ${dims}  ${c.bump}${c.status === 'kept' ? '' : ` (${c.status})`}${m ? line`  kNN overlap ${formatMetric(m.knnOverlap.mean)}  CKA ${formatMetric(m.cka.linear)}  paired cosine ${formatMetric(m.paired.cosineMean)}  centroid shift ${formatPercent(m.centroid.relativeShift)}` : '  (no slices to measure)'}`,
+      );
+    }
+    push();
+  }
   push(line`${indexCompatibilitySentence(report)}`);
   const adapter = adapterSentence(report);
   if (adapter) push(line`${adapter}`);

@@ -3,6 +3,7 @@ import type { BumpClassification } from '../classify/classify-bump.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { KernelName } from '../kernels/wasm-kernel.js';
 import type { Settings } from '../settings.js';
+import type { ComponentReport } from './report-components.js';
 import type { ReportMaps } from './report-maps.js';
 import type { ReportMetrics, WorstItem } from './report-metrics.js';
 
@@ -39,6 +40,8 @@ export interface Report {
   /** UMAP maps for the HTML report, or `null` when not asked for (--html, html-report). */
   readonly maps: ReportMaps | null;
   readonly bump: BumpClassification;
+  /** A composite embedding's components (manifests with `components`): each one's bump and its slice's metrics; absent otherwise. */
+  readonly components?: readonly ComponentReport[] | null;
   /** The cumulative drift since the major line's first release, when a drift budget is set (release-aware runs only). */
   readonly driftBudget?: DriftBudgetSummary | null;
   readonly verdict: Verdict;
