@@ -19943,6 +19943,8 @@ import { join, relative, sep } from "node:path";
 // src/io/safetensors.ts
 import { createHash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 var MAX_HEADER_BYTES = 100 * 1024 * 1024;
 var CHUNK_BYTES = 8 * 1024 * 1024;
 async function readSafetensorsHeader(path, display) {
@@ -19975,36 +19977,101 @@ async function readSafetensorsHeader(path, display) {
     await handle.close();
   }
 }
-async function digestTensors(tensors) {
-  const hash = createHash("sha256");
+var UNIT_BYTES = 64 * 1024 * 1024;
+var WORKER_THRESHOLD = 256 * 1024 * 1024;
+var HASH_WORKER = `
+const { parentPort } = require('node:worker_threads');
+const { openSync, readSync, closeSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const buffer = Buffer.allocUnsafe(${CHUNK_BYTES});
+parentPort.on('message', ({ id, file, start, end }) => {
+  let fd = -1;
+  try {
+    fd = openSync(file, 'r');
+    const hash = createHash('sha256');
+    for (let position = start; position < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      if (read === 0) throw new Error('the file ends inside a tensor');
+      hash.update(buffer.subarray(0, read));
+      position += read;
+    }
+    parentPort.postMessage({ id, digest: hash.digest('hex') });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message) });
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+});`;
+async function digestTensors(tensors, { threads = availableParallelism(), workerThreshold = WORKER_THRESHOLD } = {}) {
   const sorted = [...tensors].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].name === sorted[i - 1].name) throw new InputError(`tensor ${JSON.stringify(sorted[i].name)} is stored twice (${sorted[i - 1].file} and ${sorted[i].file}).`);
   }
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  const handles = /* @__PURE__ */ new Map();
-  let bytes = 0;
-  try {
-    for (const tensor of sorted) {
-      hash.update(`${JSON.stringify([tensor.name, tensor.dtype, tensor.shape])}
+  const units = [];
+  const unitsOf = sorted.map((tensor) => {
+    const first = units.length;
+    for (let start = tensor.start; start < tensor.end; start += UNIT_BYTES) units.push({ file: tensor.file, start, end: Math.min(tensor.end, start + UNIT_BYTES) });
+    return [first, units.length];
+  });
+  const bytes = sorted.reduce((sum, tensor) => sum + (tensor.end - tensor.start), 0);
+  const digests = bytes >= workerThreshold && threads > 1 ? await hashOnWorkers(units, threads) : await hashHere(units);
+  const hash = createHash("sha256");
+  sorted.forEach((tensor, index) => {
+    hash.update(`${JSON.stringify([tensor.name, tensor.dtype, tensor.shape])}
 `);
-      let handle = handles.get(tensor.file);
-      if (!handle) {
-        handle = await open(tensor.file, "r");
-        handles.set(tensor.file, handle);
-      }
-      for (let position = tensor.start; position < tensor.end; ) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, tensor.end - position), position);
-        if (bytesRead === 0) throw new InputError(`${tensor.file}: ends inside tensor ${JSON.stringify(tensor.name)}.`);
+    const [from, to] = unitsOf[index];
+    for (let unit = from; unit < to; unit++) hash.update(`${digests[unit]}
+`);
+  });
+  return { digest: hash.digest("hex"), bytes, count: sorted.length };
+}
+async function hashHere(units) {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const digests = [];
+  for (const unit of units) {
+    const handle = await open(unit.file, "r");
+    try {
+      const hash = createHash("sha256");
+      for (let position = unit.start; position < unit.end; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, unit.end - position), position);
+        if (bytesRead === 0) throw new InputError(`${unit.file}: the file ends inside a tensor.`);
         hash.update(buffer.subarray(0, bytesRead));
         position += bytesRead;
-        bytes += bytesRead;
       }
+      digests.push(hash.digest("hex"));
+    } finally {
+      await handle.close();
     }
-  } finally {
-    for (const handle of handles.values()) await handle.close();
   }
-  return { digest: hash.digest("hex"), bytes, count: sorted.length };
+  return digests;
+}
+async function hashOnWorkers(units, threads) {
+  const digests = new Array(units.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(threads, units.length) }, () => new Worker(HASH_WORKER, { eval: true }));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) => new Promise((resolve3, reject) => {
+          const take = () => {
+            if (next >= units.length) return resolve3();
+            const id = next++;
+            worker.postMessage({ id, ...units[id] });
+          };
+          worker.on("message", (message) => {
+            if (message.error !== void 0) return reject(new InputError(`${units[message.id].file}: ${message.error}.`));
+            digests[message.id] = message.digest;
+            take();
+          });
+          worker.on("error", reject);
+          take();
+        })
+      )
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return digests;
 }
 
 // src/classify/tokenizer-digest.ts
@@ -44017,8 +44084,8 @@ function matrixSet(request, matrix, own) {
 }
 
 // src/kernels/knn-engine.ts
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { availableParallelism as availableParallelism2 } from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
 
 // src/kernels/score-block.ts
 var QUERY_GROUP = 4;
@@ -44401,7 +44468,7 @@ var KernelArena = class {
 function createKnnEngine(options2) {
   const wasm = loadWasmKernel(options2.kernel);
   if (wasm === null) return options2.kernel === "auto" || options2.kernel === "js" ? new JsEngine(options2.progress) : null;
-  return new WasmEngine(wasm, options2.threads ?? availableParallelism(), options2.progress);
+  return new WasmEngine(wasm, options2.threads ?? availableParallelism2(), options2.progress);
 }
 var JsEngine = class {
   constructor(progress) {
@@ -44462,7 +44529,7 @@ var WasmEngine = class {
     if (this.workers.length > 0) return this.workers;
     for (let w = 0; w < this.threads; w++) {
       const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK);
-      const worker = new Worker(KNN_WORKER_SOURCE, {
+      const worker = new Worker2(KNN_WORKER_SOURCE, {
         eval: true,
         workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) }
       });
@@ -50340,7 +50407,7 @@ function trendChart(name, title, points, floor = null) {
 // src/render/html/html.ts
 var sha256 = (text) => `'sha256-${createHash5("sha256").update(text, "utf8").digest("base64")}'`;
 function renderHtml(report) {
-  const body = html`${header(report)}${bumpSection(report)}${checksSection(report)}${mapsSection(report)}${chartsSection(report)}${metricsSection(report)}${worstSection(report)}<p class="note">embedding-gate ${report.tool.version} · kernel ${report.settings.kernel} · seed ${report.settings.seed}</p><div id="tooltip" hidden></div>`;
+  const body = html`${header(report)}${bumpSection(report)}${checksSection(report)}${componentsSection(report)}${mapsSection(report)}${chartsSection(report)}${metricsSection(report)}${worstSection(report)}<p class="note">embedding-gate ${report.tool.version} · kernel ${report.settings.kernel} · seed ${report.settings.seed}</p><div id="tooltip" hidden></div>`;
   const policy = `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; style-src ${sha256(PAGE_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const data = pageData(report);
   return `<!doctype html>
@@ -50381,6 +50448,15 @@ function bumpSection(report) {
 <tr><th>required</th><td>${bump.required} (manifests: ${bump.fromManifests ?? "n/a"}, vectors: ${bump.requiredByVectors})</td></tr>
 <tr><th>declared</th><td>${bump.declared ?? "nothing"}${bump.declaredSource ? ` (${bump.declaredSource})` : null}${bump.underDeclared ? html` <strong class="fail">under-declared</strong>` : null}</td></tr>
 </tbody></table><ul>${bump.reasons.map((reason) => html`<li>${reason}</li>`)}${bump.limitations.map((limitation) => html`<li class="muted">${limitation}</li>`)}</ul></section>`;
+}
+function componentsSection(report) {
+  const components = report.components;
+  if (!components || components.length === 0) return html``;
+  const rows = components.map((c) => {
+    const m = c.metrics;
+    return html`<tr><td>${c.name}</td><td>${c.dims ? `[${c.dims[0]}, ${c.dims[1]})` : "\u2014"}</td><td>${c.bump}${c.status === "kept" ? "" : ` (${c.status})`}</td><td class="num">${formatMetric(m?.knnOverlap.mean)}</td><td class="num">${formatMetric(m?.cka.linear)}</td><td class="num">${formatMetric(m?.paired.cosineMean)}</td><td class="num">${formatPercent2(m?.centroid.relativeShift)}</td></tr>`;
+  });
+  return html`<section><h2>Components (each slice L2-normalised on its own)</h2><table data-table="components"><thead><tr><th>component</th><th>dims</th><th>bump</th><th>kNN overlap</th><th>CKA</th><th>paired cosine</th><th>centroid shift</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 function budgetRows(report) {
   const budget = report.driftBudget;

@@ -3,7 +3,7 @@
 // float32 matmul + argpartition kNN on the same data in the same run, with our time / NumPy's.
 // Data is generated into .bench/ (git-ignored) on first use.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -219,7 +219,7 @@ if (stages.length > 0) {
 // The HTML report's maps: what `--html` adds to `compare` (the maps step's own time, from the log,
 // and the whole run's), and the sizes of the page and of the JSON report with its maps, at 20,000 × 768.
 if (only.length === 0 || only.includes('maps')) {
-  const { statSync } = await import('node:fs');
+
   console.log('\n| N × d | kNN overlap step (s) | maps step (s) | compare (s) | compare --html (s) | HTML page (KiB) | JSON report with maps (KiB) |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [count, dim] of [[20000, 768]]) {
@@ -232,4 +232,61 @@ if (only.length === 0 || only.includes('maps')) {
       `| ${count.toLocaleString('en')} × ${dim} | ${step('kNN overlap').toFixed(2)} | ${step('maps').toFixed(2)} | ${plain.seconds.toFixed(2)} | ${withMaps.seconds.toFixed(2)} | ${(statSync(html).size / 1024).toFixed(0)} | ${(withMaps.stdoutBytes / 1024).toFixed(0)} |`,
     );
   }
+}
+
+// Hashing model weights for a model folder used as a manifest: a 2 GiB safetensors file (64 tensors
+// of 32 MiB), digested by tensor contents; against `cat` (the disk) and `sha256sum` (disk + hash).
+if (only.length === 0 || only.includes('weights')) {
+  const folder = join(DIR, 'weights-2g');
+  const file = join(folder, 'model.safetensors');
+  const tensors = 64;
+  const tensorBytes = 32 * 1024 * 1024;
+  if (!existsSync(file)) {
+    mkdirSync(folder, { recursive: true });
+    const header = {};
+    for (let t = 0; t < tensors; t++) header[`layer.${String(t).padStart(2, '0')}.weight`] = { dtype: 'F32', shape: [tensorBytes / 4], data_offsets: [t * tensorBytes, (t + 1) * tensorBytes] };
+    let json = JSON.stringify(header);
+    json += ' '.repeat((8 - (json.length % 8)) % 8);
+    const fd = openSync(file, 'w');
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(json.length));
+    writeSync(fd, length);
+    writeSync(fd, Buffer.from(json));
+    const next = random(2024);
+    const chunk = new Float32Array(tensorBytes / 4);
+    for (let t = 0; t < tensors; t++) {
+      for (let i = 0; i < chunk.length; i++) chunk[i] = next() - 0.5;
+      writeSync(fd, new Uint8Array(chunk.buffer));
+    }
+    closeSync(fd);
+    writeFileSync(join(folder, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 1024 }));
+  }
+  await build({
+    entryPoints: ['src/classify/model-folder.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: join(DIR, 'model-folder.mjs'),
+    logLevel: 'warning',
+    // yaml is CommonJS: give the ESM bundle a require, as scripts/build.mjs does for dist/.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  const bytes = statSync(file).size;
+  const timed = (command, args) => {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, stderr: run.stderr };
+  };
+  timed('sh', ['-c', `cat ${file} > /dev/null`]); // warm the page cache, so every line reads the same memory
+  const cat = timed('sh', ['-c', `cat ${file} > /dev/null`]);
+  const sha = timed('sha256sum', [file]);
+  const ours = timed(process.execPath, ['scripts/bench-weights.mjs', folder]);
+  const rss = Number(/bench:maxrss-kib=(\d+)/.exec(ours.stderr)?.[1] ?? NaN) / 1024;
+  const rate = (seconds) => `${(bytes / seconds / 1024 ** 3).toFixed(2)} GiB/s`;
+  console.log(`\n| weights (${(bytes / 1024 ** 3).toFixed(2)} GiB safetensors, page cache warm) | seconds | throughput | peak RSS (MiB) |`);
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(`| cat > /dev/null | ${cat.seconds.toFixed(2)} | ${rate(cat.seconds)} | |`);
+  console.log(`| sha256sum | ${sha.seconds.toFixed(2)} | ${rate(sha.seconds)} | |`);
+  console.log(`| model folder digest (node ${process.version}) | ${ours.seconds.toFixed(2)} | ${rate(ours.seconds)} | ${rss.toFixed(0)} |`);
 }

@@ -44,6 +44,8 @@ export class FakeClient implements GateGitHub {
   uploadReleaseAsset = notServed;
   downloadReleaseAsset = notServed;
   readVersionedFile = notServed;
+  listFolderAt = notServed;
+  downloadFileAt = notServed;
   writeVersionedFile = notServed;
 }
 

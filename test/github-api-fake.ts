@@ -132,6 +132,8 @@ export class FakeGitHub {
   readonly pullFiles = new Map<number, Array<{ filename: string; previous_filename?: string }>>();
   /** File contents by `${ref}:${path}` (a ref is a commit sha or a branch name). */
   readonly contents = new Map<string, string>();
+  /** Binary files (e.g. model weights) by `${ref}:${path}`, served raw. */
+  readonly binary = new Map<string, Buffer>();
   /** Branches that exist, for writes through the contents API. */
   readonly branches = new Set<string>();
   /** Tags of the repository, as git refs: name and commit. */
@@ -251,9 +253,32 @@ export class FakeGitHub {
       }
       case 'GET /repos/{owner}/{repo}/contents/{path}': {
         const file = decodeURIComponent(parts.slice(5).join('/'));
-        const text = this.contents.get(`${query.ref ?? ''}:${file}`);
-        if (text === undefined) return this.send(response, 404, { message: 'Not Found' });
-        return this.send(response, 200, { type: 'file', encoding: 'base64', name: file, path: file, content: Buffer.from(text).toString('base64'), sha: blobSha(text), size: text.length });
+        const ref = query.ref ?? '';
+        const bytes = this.binary.get(`${ref}:${file}`);
+        if (bytes !== undefined) {
+          if (!accept.includes('raw')) return this.send(response, 200, { type: 'file', encoding: 'base64', name: file, path: file, content: bytes.toString('base64'), sha: 'bin', size: bytes.length });
+          response.writeHead(200, { 'content-type': 'application/octet-stream' });
+          return void response.end(bytes);
+        }
+        const text = this.contents.get(`${ref}:${file}`);
+        if (text !== undefined) {
+          if (accept.includes('raw')) {
+            response.writeHead(200, { 'content-type': 'application/octet-stream' });
+            return void response.end(text);
+          }
+          return this.send(response, 200, { type: 'file', encoding: 'base64', name: file, path: file, content: Buffer.from(text).toString('base64'), sha: blobSha(text), size: Buffer.byteLength(text) });
+        }
+        // A folder: its immediate children, files and subfolders, as the contents API lists them.
+        const prefix = `${ref}:${file}/`;
+        const children = new Map<string, { type: string; size: number }>();
+        for (const [key, value] of [...this.contents, ...this.binary]) {
+          if (!key.startsWith(prefix)) continue;
+          const [head, ...rest] = key.slice(prefix.length).split('/');
+          children.set(head!, rest.length > 0 ? { type: 'dir', size: 0 } : { type: 'file', size: Buffer.byteLength(value) });
+        }
+        if (children.size === 0) return this.send(response, 404, { message: 'Not Found' });
+        const listing = [...children].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, entry]) => ({ name, path: `${file}/${name}`, type: entry.type, size: entry.size, sha: 'abc' }));
+        return this.send(response, 200, listing);
       }
       case 'PUT /repos/{owner}/{repo}/contents/{path}': {
         const file = decodeURIComponent(parts.slice(5).join('/'));

@@ -77,6 +77,9 @@ describe('a model folder as the manifest', () => {
     expect(single.map((t) => t.name).sort()).toEqual(shards.map((t) => t.name).sort());
     const [a, b] = [await digestTensors(single), await digestTensors(shards)];
     expect(a.digest).toBe(b.digest);
+    // Worker threads (large weights) and this thread give the same digest.
+    expect((await digestTensors(shards, { threads: 2, workerThreshold: 0 })).digest).toBe(a.digest);
+    expect((await digestTensors(single, { threads: 1 })).digest).toBe(a.digest);
     expect(a.bytes).toBe(single.reduce((sum, t) => sum + (t.end - t.start), 0));
     // One changed byte in one tensor changes it.
     const dir = tempDir();

@@ -1,10 +1,10 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TOKEN, pullRequestEvent, pushEvent, runActionProcess, type ActionRun } from './action-harness.js';
 import { OUTPUT } from '../src/action/names.js';
 import { FakeGitHub } from './github-api-fake.js';
-import { EXAMPLES, runCliProcess, tempDir } from './helpers.js';
+import { EXAMPLES, FIXTURES, runCliProcess, tempDir } from './helpers.js';
 
 // Release mode end to end: dist/index.js as the runner runs it, against the OpenAPI-validated fake
 // of the GitHub API (tags, refs, releases, asset upload and download).
@@ -338,3 +338,35 @@ describe('release mode guards', () => {
   });
 });
 
+
+describe('a model folder as the candidate manifest in the PR gate', () => {
+  it('reads the reference folder from the base commit through the contents API (files and subfolders, weights raw)', async () => {
+    const event = pullRequestEvent();
+    const base = event.pull_request.base.sha as string;
+    const models = join(FIXTURES, 'models');
+    // The base commit holds st-legacy at model/; the pull request changes it to st-cls (pooling mean → cls).
+    const walk = (dir: string, prefix: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path, `${prefix}/${name}`);
+        else if (name.endsWith('.safetensors')) github.binary.set(`${base}:${prefix}/${name}`, readFileSync(path));
+        else github.contents.set(`${base}:${prefix}/${name}`, readFileSync(path, 'utf8'));
+      }
+    };
+    walk(join(models, 'st-legacy'), 'model');
+    const workspace = workspaceWith('reference');
+    cpSync(join(models, 'st-cls'), join(workspace, 'model'), { recursive: true });
+    const run = await runActionProcess({
+      inputs: { reference: 'embeddings/probe.npy', candidate: 'embeddings/probe.npy', 'candidate-manifest': 'model', 'html-report': 'false', comment: 'always' },
+      apiUrl: api,
+      workspace,
+      event,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/Reference manifest: the model folder model at the base commit [0-9a-f]{7} \(\d+ files, \d+ bytes/);
+    const report = JSON.parse(readFileSync(run.outputs['report-path']!, 'utf8'));
+    expect(report.bump.fromManifests).toBe('minor');
+    expect(report.bump.changes).toEqual([{ section: 'extraction', path: 'extraction.pooling.mode', file: 'model/1_Pooling/config.json', reference: 'mean', candidate: 'cls' }]);
+    expect(github.comments.get(2)![0]!.body).toContain('- extraction: pooling.mode "mean" → "cls" (model/1\\_Pooling/config.json)');
+  });
+});

@@ -37,6 +37,10 @@ export interface GateGitHub {
   uploadReleaseAsset(release: GitHubRelease, name: string, path: string): Promise<ReleaseAsset>;
   /** Streams an asset's bytes into the file `destination`. */
   downloadReleaseAsset(assetId: number, destination: string): Promise<void>;
+  /** The entries of a folder at a commit (files and subfolders, repository paths), or `null` when there is no folder there. */
+  listFolderAt(path: string, ref: string): Promise<Array<{ readonly path: string; readonly type: string; readonly size: number }> | null>;
+  /** Streams a file's raw bytes at a commit into `destination`. */
+  downloadFileAt(path: string, ref: string, destination: string): Promise<void>;
   /** A file's text and blob sha on a branch or commit, or `null` when it does not exist there. */
   readVersionedFile(path: string, ref: string): Promise<{ readonly text: string; readonly sha: string } | null>;
   /**

@@ -1,16 +1,15 @@
 import picomatch from 'picomatch';
-import { parseManifest, type Manifest } from '../classify/manifest.js';
 import { compareDetailed } from '../compare.js';
-import { InputError } from '../core/errors.js';
 import { buildPartialReport } from '../shard/partial-report.js';
 import { budgetOf, historyRecord } from '../history/history-record.js';
 import { hasDriftBudget } from '../release/drift-budget.js';
 import type { ReleaseTag } from '../release/release-tags.js';
 import { withDriftBudget } from './drift-budget-run.js';
 import { actionLogger } from './action-logger.js';
+import { baseManifest } from './base-manifest.js';
 import { recentReleases, recordRun, repositoryUrl } from './history-run.js';
 import { skippedSummary } from './comment.js';
-import { describeGitHubError, withGitHub, type GateGitHub } from './github-client.js';
+import { withGitHub, type GateGitHub } from './github-client.js';
 import { downloadReleasedReference, latestRelease, listEmbeddingTags } from './released-reference.js';
 import { inputName, type GateInputs } from './inputs.js';
 import { publish, setNoVerdictOutputs, writeReport } from './publish.js';
@@ -67,28 +66,3 @@ export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: G
   const facts = { kind: 'gate' as const, date: new Date(), version: report.bump.nextVersion, tag: null, base: latest?.name ?? null, bump: report.bump.final };
   await recordRun(inputs, runtime, github, historyRecord({ ...facts, commit: pr?.headSha ?? (runtime.env.sha || null), repositoryUrl: repositoryUrl(runtime), pullRequest: pr?.number ?? null }, report, budgetOf(report)));
 }
-
-/** Reads the reference manifest from the PR's base commit when asked and not given as a file. */
-async function baseManifest(inputs: GateInputs, runtime: ActionRuntime, github: GateGitHub, pr: PullRequestInfo | null): Promise<Manifest | null> {
-  const { reference, candidate } = inputs.compare;
-  if (!inputs.referenceManifestFromBase || reference.manifest !== null || candidate.manifest === null) return null;
-  if (!pr?.baseSha) {
-    runtime.info('reference-manifest-from: base needs a pull request event; comparing without a reference manifest.');
-    return null;
-  }
-  const path = candidate.manifest.replace(/^\.\//, '');
-  try {
-    const text = await github.readFileAt(path, pr.baseSha);
-    if (text === null) {
-      runtime.info(`${path} does not exist at the base commit ${pr.baseSha.slice(0, 7)}: a new manifest, so no reference manifest.`);
-      return null;
-    }
-    runtime.info(`Reference manifest: ${path} at the base commit ${pr.baseSha.slice(0, 7)}.`);
-    return parseManifest(text, `${path} (base ${pr.baseSha.slice(0, 7)})`);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    runtime.warning(`Could not read ${path} at the base commit (${describeGitHubError(error)}); comparing without a reference manifest.`);
-    return null;
-  }
-}
-

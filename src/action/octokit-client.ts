@@ -84,6 +84,19 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
       return (await readVersionedFile(path, ref))?.text ?? null;
     },
     readVersionedFile,
+    async listFolderAt(path, ref) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+        return Array.isArray(data) ? data.map((entry) => ({ path: entry.path, type: entry.type, size: entry.size })) : null;
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      }
+    },
+    async downloadFileAt(path, ref, destination) {
+      const response = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } });
+      await pipeline(Readable.fromWeb(response.data as unknown as ReadableStream), createWriteStream(destination));
+    },
     async writeVersionedFile(path, branch, text, sha, message) {
       try {
         // No automatic retry: a 409 means the file moved on, and the caller re-reads before writing again.

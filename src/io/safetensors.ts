@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.js';
 
 /** Largest safetensors header read (the format's own limit is 100 MB). */
@@ -62,39 +64,125 @@ export async function readSafetensorsHeader(path: string, display: string): Prom
   }
 }
 
+/** Bytes of a tensor hashed as one unit; a tensor's digest lists its units' SHA-256 in order. */
+const UNIT_BYTES = 64 * 1024 * 1024;
+/** Below this many bytes in all, the units are hashed on this thread (starting workers costs more). */
+const WORKER_THRESHOLD = 256 * 1024 * 1024;
+
+/** The worker that hashes one byte range of a file with its own 8 MiB buffer (CommonJS: eval'd workers are scripts). */
+const HASH_WORKER = `
+const { parentPort } = require('node:worker_threads');
+const { openSync, readSync, closeSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const buffer = Buffer.allocUnsafe(${CHUNK_BYTES});
+parentPort.on('message', ({ id, file, start, end }) => {
+  let fd = -1;
+  try {
+    fd = openSync(file, 'r');
+    const hash = createHash('sha256');
+    for (let position = start; position < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      if (read === 0) throw new Error('the file ends inside a tensor');
+      hash.update(buffer.subarray(0, read));
+      position += read;
+    }
+    parentPort.postMessage({ id, digest: hash.digest('hex') });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message) });
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+});`;
+
+/** One unit of work: a byte range of a file. */
+interface HashUnit {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * SHA-256 of the weights' contents: for each tensor in name order, its name, dtype and shape, then
- * its data bytes, streamed in 8 MiB reads (memory stays bounded whatever the size). The file
- * layout, the sharding and the header's `__metadata__` do not enter it, so the same weights saved
- * as one file or as shards, by another library version, give the same digest.
+ * SHA-256 over the weights' contents: for each tensor in name order, its name, dtype and shape,
+ * then the SHA-256 of each 64 MiB unit of its data (counted from the tensor's first byte). Large
+ * weights are hashed by one worker thread per core, each reading its units with an 8 MiB buffer,
+ * so the digest keeps up with the disk and memory stays bounded. The file layout, the sharding and
+ * the header's `__metadata__` do not enter it: the same weights saved as one file or as shards, by
+ * another library version, give the same digest.
  */
-export async function digestTensors(tensors: readonly TensorEntry[]): Promise<{ digest: string; bytes: number; count: number }> {
-  const hash = createHash('sha256');
+export async function digestTensors(
+  tensors: readonly TensorEntry[],
+  { threads = availableParallelism(), workerThreshold = WORKER_THRESHOLD }: { threads?: number; workerThreshold?: number } = {},
+): Promise<{ digest: string; bytes: number; count: number }> {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.name === sorted[i - 1]!.name) throw new InputError(`tensor ${JSON.stringify(sorted[i]!.name)} is stored twice (${sorted[i - 1]!.file} and ${sorted[i]!.file}).`);
   }
+  const units: HashUnit[] = [];
+  const unitsOf = sorted.map((tensor) => {
+    const first = units.length;
+    for (let start = tensor.start; start < tensor.end; start += UNIT_BYTES) units.push({ file: tensor.file, start, end: Math.min(tensor.end, start + UNIT_BYTES) });
+    return [first, units.length] as const;
+  });
+  const bytes = sorted.reduce((sum, tensor) => sum + (tensor.end - tensor.start), 0);
+  const digests = bytes >= workerThreshold && threads > 1 ? await hashOnWorkers(units, threads) : await hashHere(units);
+  const hash = createHash('sha256');
+  sorted.forEach((tensor, index) => {
+    hash.update(`${JSON.stringify([tensor.name, tensor.dtype, tensor.shape])}\n`);
+    const [from, to] = unitsOf[index]!;
+    for (let unit = from; unit < to; unit++) hash.update(`${digests[unit]}\n`);
+  });
+  return { digest: hash.digest('hex'), bytes, count: sorted.length };
+}
+
+/** Each unit's SHA-256 (hex), on this thread. */
+async function hashHere(units: readonly HashUnit[]): Promise<string[]> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  const handles = new Map<string, Awaited<ReturnType<typeof open>>>();
-  let bytes = 0;
-  try {
-    for (const tensor of sorted) {
-      hash.update(`${JSON.stringify([tensor.name, tensor.dtype, tensor.shape])}\n`);
-      let handle = handles.get(tensor.file);
-      if (!handle) {
-        handle = await open(tensor.file, 'r');
-        handles.set(tensor.file, handle);
-      }
-      for (let position = tensor.start; position < tensor.end; ) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, tensor.end - position), position);
-        if (bytesRead === 0) throw new InputError(`${tensor.file}: ends inside tensor ${JSON.stringify(tensor.name)}.`);
+  const digests: string[] = [];
+  for (const unit of units) {
+    const handle = await open(unit.file, 'r');
+    try {
+      const hash = createHash('sha256');
+      for (let position = unit.start; position < unit.end; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, unit.end - position), position);
+        if (bytesRead === 0) throw new InputError(`${unit.file}: the file ends inside a tensor.`);
         hash.update(buffer.subarray(0, bytesRead));
         position += bytesRead;
-        bytes += bytesRead;
       }
+      digests.push(hash.digest('hex'));
+    } finally {
+      await handle.close();
     }
-  } finally {
-    for (const handle of handles.values()) await handle.close();
   }
-  return { digest: hash.digest('hex'), bytes, count: sorted.length };
+  return digests;
+}
+
+/** Each unit's SHA-256 (hex), on `threads` worker threads taking the next unit as they finish one. */
+async function hashOnWorkers(units: readonly HashUnit[], threads: number): Promise<string[]> {
+  const digests: string[] = new Array(units.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(threads, units.length) }, () => new Worker(HASH_WORKER, { eval: true }));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const take = () => {
+              if (next >= units.length) return resolve();
+              const id = next++;
+              worker.postMessage({ id, ...units[id]! });
+            };
+            worker.on('message', (message: { id: number; digest?: string; error?: string }) => {
+              if (message.error !== undefined) return reject(new InputError(`${units[message.id]!.file}: ${message.error}.`));
+              digests[message.id] = message.digest!;
+              take();
+            });
+            worker.on('error', reject);
+            take();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return digests;
 }

@@ -18,7 +18,7 @@ const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(
  * from the report is escaped where it is written. Reads a report and nothing else.
  */
 export function renderHtml(report: Report): string {
-  const body = html`${header(report)}${bumpSection(report)}${checksSection(report)}${mapsSection(report)}${chartsSection(report)}${metricsSection(report)}${worstSection(report)}<p class="note">embedding-gate ${report.tool.version} · kernel ${report.settings.kernel} · seed ${report.settings.seed}</p><div id="tooltip" hidden></div>`;
+  const body = html`${header(report)}${bumpSection(report)}${checksSection(report)}${componentsSection(report)}${mapsSection(report)}${chartsSection(report)}${metricsSection(report)}${worstSection(report)}<p class="note">embedding-gate ${report.tool.version} · kernel ${report.settings.kernel} · seed ${report.settings.seed}</p><div id="tooltip" hidden></div>`;
   const policy = `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; style-src ${sha256(PAGE_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const data = pageData(report);
   return `<!doctype html>
@@ -63,6 +63,17 @@ function bumpSection(report: Report): Html {
 <tr><th>required</th><td>${bump.required} (manifests: ${bump.fromManifests ?? 'n/a'}, vectors: ${bump.requiredByVectors})</td></tr>
 <tr><th>declared</th><td>${bump.declared ?? 'nothing'}${bump.declaredSource ? ` (${bump.declaredSource})` : null}${bump.underDeclared ? html` <strong class="fail">under-declared</strong>` : null}</td></tr>
 </tbody></table><ul>${bump.reasons.map((reason) => html`<li>${reason}</li>`)}${bump.limitations.map((limitation) => html`<li class="muted">${limitation}</li>`)}</ul></section>`;
+}
+
+/** A composite embedding's components: each one's bump and its slice's metrics. */
+function componentsSection(report: Report): Html {
+  const components = report.components;
+  if (!components || components.length === 0) return html``;
+  const rows = components.map((c) => {
+    const m = c.metrics;
+    return html`<tr><td>${c.name}</td><td>${c.dims ? `[${c.dims[0]}, ${c.dims[1]})` : '—'}</td><td>${c.bump}${c.status === 'kept' ? '' : ` (${c.status})`}</td><td class="num">${formatMetric(m?.knnOverlap.mean)}</td><td class="num">${formatMetric(m?.cka.linear)}</td><td class="num">${formatMetric(m?.paired.cosineMean)}</td><td class="num">${formatPercent(m?.centroid.relativeShift)}</td></tr>`;
+  });
+  return html`<section><h2>Components (each slice L2-normalised on its own)</h2><table data-table="components"><thead><tr><th>component</th><th>dims</th><th>bump</th><th>kNN overlap</th><th>CKA</th><th>paired cosine</th><th>centroid shift</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** The drift budget's rows of the checks table, or none. */
