@@ -20238,20 +20238,28 @@ async function weightsDigest(folder, modulePath) {
     const index = folder.json(at3("model.safetensors.index.json"));
     files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at3);
   } else if (folder.has(at3("model.safetensors"))) files = [at3("model.safetensors")];
-  else if (folder.has(at3("pytorch_model.bin"))) files = [at3("pytorch_model.bin")];
+  else if (folder.has(at3("pytorch_model.bin.index.json"))) {
+    const index = folder.json(at3("pytorch_model.bin.index.json"));
+    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at3);
+  } else if (folder.has(at3("pytorch_model.bin"))) files = [at3("pytorch_model.bin")];
   else return null;
+  const missing = files.find((file) => !folder.has(file));
+  if (missing) throw new InputError(`${folder.display}/${missing}: listed in the weights index, but missing.`);
   const pointers = files.map((file) => lfsPointer(folder.path(file)));
   if (pointers.every((oid) => oid !== null)) {
     return { digest: `git-lfs:${createHash3("sha256").update(pointers.join("\n")).digest("hex")}`, files: `${files.join(", ")} (Git LFS pointers)` };
   }
   if (files[0].endsWith(".bin")) {
     const hash = createHash3("sha256");
-    for await (const chunk of createReadStream(folder.path(files[0]), { highWaterMark: 8 * 1024 * 1024 })) hash.update(chunk);
-    return { digest: `bytes:${hash.digest("hex")}`, files: `${files[0]} (file bytes; a pickle is never loaded)` };
+    for (const file of files) {
+      hash.update(`${file}
+`);
+      for await (const chunk of createReadStream(folder.path(file), { highWaterMark: 8 * 1024 * 1024 })) hash.update(chunk);
+    }
+    return { digest: `bytes:${hash.digest("hex")}`, files: `${files.join(", ")} (file bytes; a pickle is never loaded)` };
   }
   const tensors = [];
   for (const file of files) {
-    if (!folder.has(file)) throw new InputError(`${folder.display}/${file}: listed in the safetensors index, but missing.`);
     tensors.push(...await readSafetensorsHeader(folder.path(file), `${folder.display}/${file}`));
   }
   const { digest } = await digestTensors(tensors);

@@ -119,3 +119,21 @@ describe('a model folder as the manifest', () => {
     expect(markdown.stdout).toMatch(/<summary>Manifest changes \(1\)<\/summary>\n\n- extraction: pooling\.mode "mean" → "cls" \(/);
   });
 });
+
+describe('sharded pickles', () => {
+  it('pytorch_model.bin shards listed by pytorch_model.bin.index.json are digested by their bytes, in name order', async () => {
+    const dir = tempDir();
+    const a = join(dir, 'a');
+    cpSync(join(MODELS, 'hf-bin'), a, { recursive: true });
+    rmSync(join(a, 'pytorch_model.bin'));
+    writeFileSync(join(a, 'pytorch_model-00001-of-00002.bin'), 'first shard bytes');
+    writeFileSync(join(a, 'pytorch_model-00002-of-00002.bin'), 'second shard bytes');
+    writeFileSync(join(a, 'pytorch_model.bin.index.json'), JSON.stringify({ weight_map: { 'x.weight': 'pytorch_model-00002-of-00002.bin', 'a.weight': 'pytorch_model-00001-of-00002.bin' } }));
+    const first = await readModelFolder(a, 'a');
+    expect(first.origins!['training.weights.transformer']).toBe('a/pytorch_model-00001-of-00002.bin, pytorch_model-00002-of-00002.bin (file bytes; a pickle is never loaded)');
+    writeFileSync(join(a, 'pytorch_model-00002-of-00002.bin'), 'second shard bytes, retrained');
+    expect((await readModelFolder(a, 'a')).sections.training).not.toEqual(first.sections.training);
+    rmSync(join(a, 'pytorch_model-00002-of-00002.bin'));
+    await expect(readModelFolder(a, 'a')).rejects.toThrow(/^a\/pytorch_model-00002-of-00002\.bin: listed in the weights index, but missing\.$/);
+  });
+});

@@ -167,20 +167,27 @@ async function weightsDigest(folder: FolderFiles, modulePath: string): Promise<{
     const index = folder.json(at('model.safetensors.index.json')) as { weight_map?: Record<string, string> };
     files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at);
   } else if (folder.has(at('model.safetensors'))) files = [at('model.safetensors')];
-  else if (folder.has(at('pytorch_model.bin'))) files = [at('pytorch_model.bin')];
+  else if (folder.has(at('pytorch_model.bin.index.json'))) {
+    const index = folder.json(at('pytorch_model.bin.index.json')) as { weight_map?: Record<string, string> };
+    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at);
+  } else if (folder.has(at('pytorch_model.bin'))) files = [at('pytorch_model.bin')];
   else return null;
+  const missing = files.find((file) => !folder.has(file));
+  if (missing) throw new InputError(`${folder.display}/${missing}: listed in the weights index, but missing.`);
   const pointers = files.map((file) => lfsPointer(folder.path(file)));
   if (pointers.every((oid) => oid !== null)) {
     return { digest: `git-lfs:${createHash('sha256').update(pointers.join('\n')).digest('hex')}`, files: `${files.join(', ')} (Git LFS pointers)` };
   }
   if (files[0]!.endsWith('.bin')) {
     const hash = createHash('sha256');
-    for await (const chunk of createReadStream(folder.path(files[0]!), { highWaterMark: 8 * 1024 * 1024 })) hash.update(chunk as Buffer);
-    return { digest: `bytes:${hash.digest('hex')}`, files: `${files[0]} (file bytes; a pickle is never loaded)` };
+    for (const file of files) {
+      hash.update(`${file}\n`);
+      for await (const chunk of createReadStream(folder.path(file), { highWaterMark: 8 * 1024 * 1024 })) hash.update(chunk as Buffer);
+    }
+    return { digest: `bytes:${hash.digest('hex')}`, files: `${files.join(', ')} (file bytes; a pickle is never loaded)` };
   }
   const tensors: TensorEntry[] = [];
   for (const file of files) {
-    if (!folder.has(file)) throw new InputError(`${folder.display}/${file}: listed in the safetensors index, but missing.`);
     tensors.push(...(await readSafetensorsHeader(folder.path(file), `${folder.display}/${file}`)));
   }
   const { digest } = await digestTensors(tensors);
