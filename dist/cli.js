@@ -12334,10 +12334,10 @@ var require_utils2 = __commonJS({
       });
     }
     exports.sum = sum;
-    function mean(input) {
+    function mean2(input) {
       return sum(input) / input.length;
     }
-    exports.mean = mean;
+    exports.mean = mean2;
     function max(input) {
       var max2 = 0;
       for (var i = 0; i < input.length; i++) {
@@ -14480,7 +14480,7 @@ ${indentData}`);
       }
       return v;
     }
-    function varianceByRow(matrix, unbiased, mean) {
+    function varianceByRow(matrix, unbiased, mean2) {
       const rows = matrix.rows;
       const cols = matrix.columns;
       const variance = [];
@@ -14489,7 +14489,7 @@ ${indentData}`);
         let sum2 = 0;
         let x = 0;
         for (let j = 0; j < cols; j++) {
-          x = matrix.get(i, j) - mean[i];
+          x = matrix.get(i, j) - mean2[i];
           sum1 += x;
           sum2 += x * x;
         }
@@ -14501,7 +14501,7 @@ ${indentData}`);
       }
       return variance;
     }
-    function varianceByColumn(matrix, unbiased, mean) {
+    function varianceByColumn(matrix, unbiased, mean2) {
       const rows = matrix.rows;
       const cols = matrix.columns;
       const variance = [];
@@ -14510,7 +14510,7 @@ ${indentData}`);
         let sum2 = 0;
         let x = 0;
         for (let i = 0; i < rows; i++) {
-          x = matrix.get(i, j) - mean[j];
+          x = matrix.get(i, j) - mean2[j];
           sum1 += x;
           sum2 += x * x;
         }
@@ -14522,7 +14522,7 @@ ${indentData}`);
       }
       return variance;
     }
-    function varianceAll(matrix, unbiased, mean) {
+    function varianceAll(matrix, unbiased, mean2) {
       const rows = matrix.rows;
       const cols = matrix.columns;
       const size = rows * cols;
@@ -14531,7 +14531,7 @@ ${indentData}`);
       let x = 0;
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
-          x = matrix.get(i, j) - mean;
+          x = matrix.get(i, j) - mean2;
           sum1 += x;
           sum2 += x * x;
         }
@@ -14542,24 +14542,24 @@ ${indentData}`);
         return (sum2 - sum1 * sum1 / size) / size;
       }
     }
-    function centerByRow(matrix, mean) {
+    function centerByRow(matrix, mean2) {
       for (let i = 0; i < matrix.rows; i++) {
         for (let j = 0; j < matrix.columns; j++) {
-          matrix.set(i, j, matrix.get(i, j) - mean[i]);
+          matrix.set(i, j, matrix.get(i, j) - mean2[i]);
         }
       }
     }
-    function centerByColumn(matrix, mean) {
+    function centerByColumn(matrix, mean2) {
       for (let i = 0; i < matrix.rows; i++) {
         for (let j = 0; j < matrix.columns; j++) {
-          matrix.set(i, j, matrix.get(i, j) - mean[j]);
+          matrix.set(i, j, matrix.get(i, j) - mean2[j]);
         }
       }
     }
-    function centerAll(matrix, mean) {
+    function centerAll(matrix, mean2) {
       for (let i = 0; i < matrix.rows; i++) {
         for (let j = 0; j < matrix.columns; j++) {
-          matrix.set(i, j, matrix.get(i, j) - mean);
+          matrix.set(i, j, matrix.get(i, j) - mean2);
         }
       }
     }
@@ -15975,28 +15975,28 @@ ${indentData}`);
         if (typeof options2 !== "object") {
           throw new TypeError("options must be an object");
         }
-        const { unbiased = true, mean = this.mean(by) } = options2;
+        const { unbiased = true, mean: mean2 = this.mean(by) } = options2;
         if (typeof unbiased !== "boolean") {
           throw new TypeError("unbiased must be a boolean");
         }
         switch (by) {
           case "row": {
-            if (!isAnyArray(mean)) {
+            if (!isAnyArray(mean2)) {
               throw new TypeError("mean must be an array");
             }
-            return varianceByRow(this, unbiased, mean);
+            return varianceByRow(this, unbiased, mean2);
           }
           case "column": {
-            if (!isAnyArray(mean)) {
+            if (!isAnyArray(mean2)) {
               throw new TypeError("mean must be an array");
             }
-            return varianceByColumn(this, unbiased, mean);
+            return varianceByColumn(this, unbiased, mean2);
           }
           case void 0: {
-            if (typeof mean !== "number") {
+            if (typeof mean2 !== "number") {
               throw new TypeError("mean must be a number");
             }
-            return varianceAll(this, unbiased, mean);
+            return varianceAll(this, unbiased, mean2);
           }
           default:
             throw new Error(`invalid option: ${by}`);
@@ -19586,9 +19586,9 @@ var require_ucs2length = __commonJS({
 });
 
 // src/cli/run-cli.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname5 } from "node:path";
-import { parseArgs as parseArgs2 } from "node:util";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname6 } from "node:path";
+import { parseArgs as parseArgs3 } from "node:util";
 
 // src/compare.ts
 import { dirname as dirname3, join as join4 } from "node:path";
@@ -21371,9 +21371,9 @@ var delimiter_discover = function(records, options2) {
 var std = function(array) {
   const n = array.length;
   if (n === 0) return 0;
-  const mean = array.reduce((a, b) => a + b) / n;
+  const mean2 = array.reduce((a, b) => a + b) / n;
   return Math.sqrt(
-    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n
+    array.map((x) => Math.pow(x - mean2, 2)).reduce((a, b) => a + b) / n
   );
 };
 
@@ -45023,28 +45023,32 @@ async function runMeasureSteps(steps, input, log) {
 // src/metrics/kmeans.ts
 var KMEANS_MAX_ITERATIONS = 100;
 async function kmeansAssignments(engine, values, count, dim, k, fitRows, random) {
+  return (await kmeansFit(engine, values, count, dim, k, fitRows, random)).assignment;
+}
+async function kmeansFit(engine, values, count, dim, k, fitRows, random) {
   const centres = seedCentres(values, dim, k, fitRows, random);
   const onEngine = engine.allocate(k * dim);
-  const norms = new Float64Array(k);
-  const certain = 4 * (partnerScoreError(dim) + 2 ** -24) * 1.01;
-  const assign = async (rows) => {
-    onEngine.set(centres);
-    for (let c = 0; c < k; c++) norms[c] = dot(centres, c, centres, c, dim);
-    const { best, gap } = await engine.nearestCentroids(values, count, dim, onEngine, norms, rows);
-    for (let p = 0; p < best.length; p++) {
-      if (gap[p] <= certain) best[p] = exactNearest(values, rows ? rows[p] : p, centres, norms, k, dim);
-    }
-    return best;
-  };
-  let assignment = await assign(fitRows);
+  let assignment = await assignToCentres(engine, values, count, dim, centres, fitRows, onEngine);
   for (let iteration = 1; iteration < KMEANS_MAX_ITERATIONS; iteration++) {
     updateCentres(values, dim, k, fitRows, assignment, centres);
-    const next = await assign(fitRows);
+    const next = await assignToCentres(engine, values, count, dim, centres, fitRows, onEngine);
     const changed = next.some((cluster, p) => cluster !== assignment[p]);
     assignment = next;
     if (!changed) break;
   }
-  return assign(null);
+  return { assignment: await assignToCentres(engine, values, count, dim, centres, null, onEngine), centres };
+}
+async function assignToCentres(engine, values, count, dim, centres, rows, onEngine = engine.allocate(centres.length)) {
+  const k = centres.length / dim;
+  const norms = new Float64Array(k);
+  const certain = 4 * (partnerScoreError(dim) + 2 ** -24) * 1.01;
+  onEngine.set(centres);
+  for (let c = 0; c < k; c++) norms[c] = dot(centres, c, centres, c, dim);
+  const { best, gap } = await engine.nearestCentroids(values, count, dim, onEngine, norms, rows);
+  for (let p = 0; p < best.length; p++) {
+    if (gap[p] <= certain) best[p] = exactNearest(values, rows ? rows[p] : p, centres, norms, k, dim);
+  }
+  return best;
 }
 function dot(a, ia, b, ib, dim) {
   let sum = 0;
@@ -45153,21 +45157,21 @@ async function clustersFromKmeans(engine, vectors, count, dim, clusterCount, see
 
 // src/metrics/centroid-shift.ts
 function centroid(values, dim, rows) {
-  const mean = new Float64Array(dim);
+  const mean2 = new Float64Array(dim);
   for (const row of rows) {
     const offset = row * dim;
-    for (let j = 0; j < dim; j++) mean[j] = mean[j] + values[offset + j];
+    for (let j = 0; j < dim; j++) mean2[j] = mean2[j] + values[offset + j];
   }
-  for (let j = 0; j < dim; j++) mean[j] = mean[j] / rows.length;
-  return mean;
+  for (let j = 0; j < dim; j++) mean2[j] = mean2[j] / rows.length;
+  return mean2;
 }
-function meanDistanceToCentroid(values, dim, rows, mean) {
+function meanDistanceToCentroid(values, dim, rows, mean2) {
   let total = 0;
   for (const row of rows) {
     const offset = row * dim;
     let sum = 0;
     for (let j = 0; j < dim; j++) {
-      const diff = values[offset + j] - mean[j];
+      const diff = values[offset + j] - mean2[j];
       sum += diff * diff;
     }
     total += Math.sqrt(sum);
@@ -50348,7 +50352,7 @@ var WIDTH = 520;
 var HEIGHT = 220;
 var LEFT = 44;
 var BOTTOM = 28;
-function overlapHistogram2(histogram, mean, limits) {
+function overlapHistogram2(histogram, mean2, limits) {
   const k = histogram.length - 1;
   const total = histogram.reduce((sum, count) => sum + count, 0) || 1;
   const top = Math.max(...histogram.map((count) => count / total), 0.01);
@@ -50361,7 +50365,7 @@ function overlapHistogram2(histogram, mean, limits) {
     return html`<rect class="bar" x="${(LEFT + j * barWidth + 1).toFixed(1)}" y="${(10 + plotHeight - height).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${height.toFixed(1)}"><title>overlap ${(j / k).toFixed(2)}: ${count} items (${(100 * count / total).toFixed(1)}%)</title></rect>`;
   });
   const ticks = histogram.map((_, j) => j % Math.max(1, Math.round(k / 5)) === 0 || j === k ? html`<text class="tick" x="${x(j / k).toFixed(1)}" y="${HEIGHT - 12}">${(j / k).toFixed(1)}</text>` : html``);
-  const lines = [...limits.map((limit) => ({ ...limit, kind: limit.level })), { label: `mean ${mean.toFixed(3)}`, value: mean, kind: "mean" }].map(
+  const lines = [...limits.map((limit) => ({ ...limit, kind: limit.level })), { label: `mean ${mean2.toFixed(3)}`, value: mean2, kind: "mean" }].map(
     (line2) => html`<line class="limit ${line2.kind}" x1="${x(line2.value).toFixed(1)}" x2="${x(line2.value).toFixed(1)}" y1="6" y2="${10 + plotHeight}"/><text class="limit-label ${line2.kind}" x="${(x(line2.value) + 3).toFixed(1)}" y="16">${line2.label}</text>`
   );
   return html`<svg class="chart" data-chart="overlap-histogram" data-bars="${histogram.length}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Histogram of per-item kNN overlap">${bars}${ticks}${lines}<text class="axis" x="${LEFT + plotWidth / 2}" y="${HEIGHT - 1}">kNN overlap per item</text><text class="axis" x="4" y="12">share</text></svg>`;
@@ -50821,6 +50825,344 @@ function recordFromOptions(report, text) {
   );
 }
 
+// src/cli/run-monitor.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname5 } from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
+
+// src/metrics/mmd.ts
+async function mmdPermutationTest(engine, reference, current, dim, options2) {
+  const xRows = sampleIndices(reference.count, Math.min(options2.sample, reference.count), options2.random);
+  const yRows = sampleIndices(current.count, Math.min(options2.sample, current.count), options2.random);
+  const m = xRows.length;
+  const n = yRows.length;
+  const total = m + n;
+  const zT = engine.allocate(dim * total);
+  const put = (values, row, column) => {
+    for (let t = 0; t < dim; t++) zT[t * total + column] = values[row * dim + t];
+  };
+  xRows.forEach((row, i) => put(reference.values, row, i));
+  yRows.forEach((row, j) => put(current.values, row, m + j));
+  const gram = await engine.crossProduct(zT, total, zT, total, dim);
+  const squared = new Float64Array(total * (total - 1) / 2);
+  let at3 = 0;
+  for (let i = 0; i < total; i++) {
+    for (let j = i + 1; j < total; j++) squared[at3++] = Math.max(0, gram[i * total + i] + gram[j * total + j] - 2 * gram[i * total + j]);
+  }
+  const medianSquared = quantileSorted(sortedCopy(squared), 0.5);
+  const twoSigmaSquared = medianSquared > 0 ? medianSquared : 1;
+  const kernel = engine.allocate(total * total);
+  for (let i = 0; i < total; i++) {
+    for (let j = 0; j < total; j++) {
+      const d2 = Math.max(0, gram[i * total + i] + gram[j * total + j] - 2 * gram[i * total + j]);
+      kernel[i * total + j] = Math.exp(-d2 / twoSigmaSquared);
+    }
+  }
+  const columns = options2.permutations + 1;
+  const weights = engine.allocate(total * columns);
+  const labels = Float64Array.from({ length: total }, (_, i) => i < m ? 1 / m : -1 / n);
+  for (let p = 0; p < columns; p++) {
+    if (p > 0) shuffle(labels, options2.random);
+    for (let i = 0; i < total; i++) weights[i * columns + p] = labels[i];
+  }
+  const kw = await engine.crossProduct(kernel, total, weights, columns, total);
+  const statistic = (p) => {
+    let sum = 0;
+    for (let i = 0; i < total; i++) sum += weights[i * columns + p] * kw[i * columns + p];
+    return sum;
+  };
+  const observed = statistic(0);
+  let atLeast = 0;
+  for (let p = 1; p < columns; p++) if (statistic(p) >= observed) atLeast += 1;
+  return {
+    mmd2: observed,
+    bandwidth: Math.sqrt(twoSigmaSquared / 2),
+    pValue: (1 + atLeast) / columns,
+    permutations: options2.permutations,
+    referenceSample: m,
+    currentSample: n
+  };
+}
+function shuffle(values, random) {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = values[i];
+    values[i] = values[j];
+    values[j] = swap;
+  }
+}
+
+// src/metrics/population-shift.ts
+var PSI_FLOOR = 1e-4;
+function populationShift(referenceCounts, currentCounts) {
+  const k = referenceCounts.length;
+  let m = 0;
+  let n = 0;
+  for (let c = 0; c < k; c++) {
+    m += referenceCounts[c];
+    n += currentCounts[c];
+  }
+  let psi = 0;
+  let chiSquare = 0;
+  for (let c = 0; c < k; c++) {
+    const r = Math.max(referenceCounts[c] / m, PSI_FLOOR);
+    const q = Math.max(currentCounts[c] / n, PSI_FLOOR);
+    psi += (q - r) * Math.log(q / r);
+    const expected = referenceCounts[c] / m * n;
+    if (expected > 0) chiSquare += (currentCounts[c] - expected) ** 2 / expected;
+  }
+  return { psi, chiSquare, degreesOfFreedom: k - 1 };
+}
+
+// src/report/monitor-report.ts
+var MONITOR_SCHEMA_VERSION = 1;
+var DEFAULT_MONITOR_LIMITS = { alpha: 0.05, psi: { warn: 0.1, fail: 0.25 }, interCentroidChange: { warn: 0.05, fail: 0.1 } };
+
+// src/monitor.ts
+var STREAM2 = { kmeans: 1836019249, mmd: 1836019250 };
+async function monitor(settings, log, names = (option) => `--${option}`) {
+  const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
+  if (engine === null) throw new InputError(`${names("kernel")} ${settings.kernel} is not supported by this runtime (Node ${process.versions.node}); use auto.`);
+  try {
+    engine.warmUp();
+    const reference = await readUnit(settings, settings.reference, names("reference"), engine, log);
+    const current = await readUnit(settings, settings.current, names("current"), engine, log);
+    if (reference.dim !== current.dim) {
+      throw new InputError(`${settings.current} has ${current.dim} dimensions and ${settings.reference} has ${reference.dim}: monitor compares items in one model space. To compare two models, use embedding-gate compare.`);
+    }
+    const dim = reference.dim;
+    const k = Math.min(settings.clusters, reference.count);
+    let started = Date.now();
+    const allReference = Int32Array.from({ length: reference.count }, (_, i) => i);
+    const { assignment, centres } = await kmeansFit(engine, reference.vectors, reference.count, dim, k, allReference, seededRandom(settings.seed ^ STREAM2.kmeans));
+    const currentAssignment = await assignToCentres(engine, current.vectors, current.count, dim, centres, null);
+    log.info(`clusters (k-means, k=${k}, seed ${settings.seed}) and assignment of ${current.count} current items in ${Date.now() - started} ms`);
+    const referenceCounts = countPerCluster(assignment, k);
+    const currentCounts = countPerCluster(currentAssignment, k);
+    const referenceCentroids = clusterMeans(reference.vectors, dim, assignment, k);
+    const currentCentroids = clusterMeans(current.vectors, dim, currentAssignment, k);
+    const clusters = Array.from({ length: k }, (_, c) => ({
+      cluster: c,
+      referenceShare: referenceCounts[c] / reference.count,
+      currentShare: currentCounts[c] / current.count,
+      centroidDistance: currentCounts[c] > 0 && referenceCounts[c] > 0 ? euclideanDistance(referenceCentroids[c], currentCentroids[c]) : null
+    }));
+    const referenceSpread = meanPairwise(referenceCentroids.filter((_, c) => referenceCounts[c] > 0));
+    const currentSpread = meanPairwise(currentCentroids.filter((_, c) => currentCounts[c] > 0));
+    const globalReference = mean(reference.vectors, dim, reference.count);
+    const globalCurrent = mean(current.vectors, dim, current.count);
+    started = Date.now();
+    const mmd = await mmdPermutationTest(engine, { values: reference.vectors, count: reference.count }, { values: current.vectors, count: current.count }, dim, {
+      sample: settings.mmdSample,
+      permutations: settings.permutations,
+      random: seededRandom(settings.seed ^ STREAM2.mmd)
+    });
+    log.info(`MMD\xB2 permutation test (${mmd.referenceSample} + ${mmd.currentSample} items, ${mmd.permutations} permutations) in ${Date.now() - started} ms`);
+    const population = populationShift(referenceCounts, currentCounts);
+    const interCentroid = {
+      reference: referenceSpread,
+      current: currentSpread,
+      relativeChange: referenceSpread !== null && currentSpread !== null && referenceSpread > 0 ? (currentSpread - referenceSpread) / referenceSpread : null
+    };
+    const breaches = monitorBreaches(settings.limits, mmd.pValue, population.psi, interCentroid.relativeChange);
+    return {
+      schemaVersion: MONITOR_SCHEMA_VERSION,
+      kind: "monitor",
+      tool: { name: "embedding-gate", version: TOOL_VERSION },
+      settings: { clusters: k, seed: settings.seed, permutations: settings.permutations, mmdSample: settings.mmdSample, kernel: engine.kernel },
+      reference: { source: settings.reference, count: reference.count, dim },
+      current: { source: settings.current, count: current.count, dim },
+      centroid: { euclidean: euclideanDistance(globalReference, globalCurrent), cosineDistance: 1 - (cosine(globalReference, globalCurrent) ?? 0) },
+      interCentroid,
+      population,
+      clusters,
+      mmd,
+      limits: settings.limits,
+      verdict: { status: breaches.some((b) => b.level === "fail") ? "fail" : breaches.length > 0 ? "warn" : "pass", breaches }
+    };
+  } finally {
+    await engine.close();
+  }
+}
+function monitorBreaches(limits, pValue, psi, change) {
+  const breaches = [];
+  if (limits.alpha !== null && pValue < limits.alpha) {
+    breaches.push({ check: "mmdPValue", level: "warn", value: pValue, limit: limits.alpha, message: `the current items are not distributed like the reference: MMD\xB2 permutation test p = ${pValue.toFixed(4)} < \u03B1 = ${limits.alpha}` });
+  }
+  const ceiling = (check, value, levels, label) => {
+    if (value === null) return;
+    for (const level of ["fail", "warn"]) {
+      const limit = levels[level];
+      if (limit !== null && Math.abs(value) > limit) {
+        breaches.push({ check, level, value, limit, message: `${label} ${value.toFixed(4)} is past the ${level} limit ${limit}` });
+        return;
+      }
+    }
+  };
+  ceiling("psi", psi, limits.psi, "population stability index (cluster shares)");
+  ceiling("interCentroidChange", change, limits.interCentroidChange, "relative change of the mean distance between cluster centroids");
+  return breaches;
+}
+async function readUnit(settings, path, option, engine, log) {
+  const started = Date.now();
+  const set = await readEmbeddingSet({
+    path: resolveInputFile(path, option, settings.paths),
+    display: path,
+    format: settings.format ?? detectFormat(path),
+    idField: settings.idField,
+    vectorField: settings.vectorField,
+    idsFile: null,
+    idsDisplay: null,
+    allocate: (length) => engine.allocate(length)
+  });
+  for (let row = 0; row < set.count; row++) {
+    let norm = 0;
+    for (let t = 0; t < set.dim; t++) norm += set.vectors[row * set.dim + t] ** 2;
+    if (!(norm > 0) || !Number.isFinite(norm)) throw new InputError(`${path}: ${set.rowLabel} ${row + 1} (id ${JSON.stringify(set.ids[row])}) has a zero or non-finite vector, which has no direction; drop it.`);
+    const scale = 1 / Math.sqrt(norm);
+    for (let t = 0; t < set.dim; t++) set.vectors[row * set.dim + t] *= scale;
+  }
+  log.info(`read ${path}: ${set.count} \xD7 ${set.dim} in ${Date.now() - started} ms`);
+  return set;
+}
+function countPerCluster(assignment, k) {
+  const counts = new Int32Array(k);
+  for (const cluster of assignment) counts[cluster] = counts[cluster] + 1;
+  return counts;
+}
+function clusterMeans(values, dim, assignment, k) {
+  const sums = Array.from({ length: k }, () => new Float64Array(dim));
+  const counts = countPerCluster(assignment, k);
+  assignment.forEach((cluster, row) => {
+    const sum = sums[cluster];
+    for (let t = 0; t < dim; t++) sum[t] = sum[t] + values[row * dim + t];
+  });
+  return sums.map((sum, c) => sum.map((value) => counts[c] > 0 ? value / counts[c] : 0));
+}
+function mean(values, dim, count) {
+  const sum = new Float64Array(dim);
+  for (let row = 0; row < count; row++) for (let t = 0; t < dim; t++) sum[t] = sum[t] + values[row * dim + t];
+  return sum.map((value) => value / count);
+}
+function meanPairwise(centroids) {
+  if (centroids.length < 2) return null;
+  let total = 0;
+  let pairs = 0;
+  for (let a = 0; a < centroids.length; a++) for (let b = a + 1; b < centroids.length; b++, pairs++) total += euclideanDistance(centroids[a], centroids[b]);
+  return total / pairs;
+}
+
+// src/render/monitor-text.ts
+function renderMonitorText(report) {
+  const { centroid: centroid2, interCentroid, population, mmd, verdict } = report;
+  const lines = [
+    `embedding-gate monitor: ${verdict.status.toUpperCase()}`,
+    `reference  ${singleLine(report.reference.source, 200)}: ${report.reference.count} \xD7 ${report.reference.dim}`,
+    `current    ${singleLine(report.current.source, 200)}: ${report.current.count} \xD7 ${report.current.dim}`,
+    "",
+    `global centroid        euclidean ${formatMetric(centroid2.euclidean)}  cosine distance ${formatMetric(centroid2.cosineDistance)}`,
+    `inter-centroid         mean distance ${formatMetric(interCentroid.reference)} \u2192 ${formatMetric(interCentroid.current)} (${formatChange(interCentroid.relativeChange)})`,
+    `population             PSI ${formatMetric(population.psi)}  \u03C7\xB2 ${formatMetric(population.chiSquare, 2)} (${population.degreesOfFreedom} degrees of freedom)`,
+    `two-sample test        MMD\xB2 ${mmd.mmd2.toExponential(3)}  p = ${formatMetric(mmd.pValue)} (${mmd.permutations} permutations; ${mmd.referenceSample} + ${mmd.currentSample} items; RBF \u03C3 ${formatMetric(mmd.bandwidth)})`,
+    "",
+    `clusters (k-means on the reference, k=${report.settings.clusters}, seed ${report.settings.seed})`,
+    ...report.clusters.map((c) => `  ${String(c.cluster).padStart(3)}  reference ${formatPercent2(c.referenceShare).padStart(6)}  current ${formatPercent2(c.currentShare).padStart(6)}  centroid moved ${formatMetric(c.centroidDistance)}`),
+    "",
+    verdict.breaches.length === 0 ? "all limits met" : "",
+    ...verdict.breaches.map((b) => `  ${b.level === "fail" ? "\u2717 fail" : "! warn"}  ${singleLine(b.message, 300)}`)
+  ];
+  return `${lines.filter((line2, i) => line2 !== "" || lines[i - 1] !== "").join("\n").trimEnd()}
+`;
+}
+
+// src/cli/run-monitor.ts
+var MONITOR_OPTIONS = {
+  reference: "embeddings at the point of comparison, e.g. a sample at release (any input format)",
+  current: "current embeddings in the same model space, e.g. this week's traffic (other items: nothing is paired)",
+  "format-in": `input format when the extension is not enough (${FORMAT_NAMES.join("|")})`,
+  "id-field": "record field / column with the item id (default id)",
+  "vector-field": "record field / column with the vector (default embedding)",
+  clusters: "k-means clusters of the reference (default 8)",
+  seed: "seed for k-means, the test sample and the permutations (default 42)",
+  permutations: "permutations of the MMD\xB2 two-sample test (default 1000)",
+  "mmd-sample": "items of each side in the two-sample test, a seeded sample beyond it (default 1000)",
+  alpha: "warn when the test's p-value is below this (default 0.05; 0 turns it off)",
+  "max-psi": "fail when the population stability index of the cluster shares exceeds this (default 0.25; warn at 0.1)",
+  "max-inter-centroid-change": "fail when the mean inter-centroid distance changes by more than this fraction (default 0.10; warn at 0.05)",
+  kernel: `kNN kernel (${KERNELS.join("|")}, default auto)`,
+  threads: "worker threads for the WebAssembly kernel (default: all cores)",
+  format: "report format (text|json, default text)",
+  output: "write the report to this file instead of stdout"
+};
+async function runMonitor(args, io) {
+  let values;
+  try {
+    ({ values } = parseArgs2({ args: [...args], options: Object.fromEntries(Object.keys(MONITOR_OPTIONS).map((name) => [name, { type: "string" }])), strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(`${error.message.replace(/\. To specify.*$/s, "")} (see embedding-gate --help).`);
+  }
+  const text = (name) => typeof values[name] === "string" && values[name] !== "" ? values[name] : null;
+  const required = (name) => text(name) ?? (() => {
+    throw new UsageError(`monitor needs --${name}.`);
+  })();
+  const number = (name, fallback, valid, what) => {
+    const value = text(name);
+    if (value === null) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || !valid(parsed)) throw new UsageError(`--${name} must be ${what}, got ${JSON.stringify(value)}.`);
+    return parsed;
+  };
+  const whole = (v) => Number.isInteger(v);
+  const format2 = text("format") ?? "text";
+  if (format2 !== "text" && format2 !== "json") throw new UsageError(`--format must be text or json for monitor, got ${JSON.stringify(format2)}.`);
+  const kernel = text("kernel") ?? "auto";
+  if (!KERNELS.includes(kernel)) throw new UsageError(`--kernel must be one of ${KERNELS.join(", ")}, got ${JSON.stringify(kernel)}.`);
+  const formatIn = text("format-in");
+  const alpha = number("alpha", DEFAULT_MONITOR_LIMITS.alpha, (v) => v >= 0 && v < 1, "a number in [0, 1)");
+  const maxPsi = number("max-psi", DEFAULT_MONITOR_LIMITS.psi.fail, (v) => v > 0, "a positive number");
+  const maxChange = number("max-inter-centroid-change", DEFAULT_MONITOR_LIMITS.interCentroidChange.fail, (v) => v > 0, "a positive fraction");
+  const report = await monitor(
+    {
+      reference: required("reference"),
+      current: required("current"),
+      format: formatIn === null ? null : formatNamed(formatIn) ?? (() => {
+        throw new UsageError(`--format-in must be one of ${FORMAT_NAMES.join(", ")}, got ${JSON.stringify(formatIn)}.`);
+      })(),
+      idField: text("id-field") ?? "id",
+      vectorField: text("vector-field") ?? "embedding",
+      clusters: number("clusters", 8, (v) => whole(v) && v >= 2, "a whole number \u2265 2"),
+      seed: number("seed", 42, (v) => whole(v) && v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295"),
+      permutations: number("permutations", 1e3, (v) => whole(v) && v >= 19 && v <= 1e5, "a whole number from 19 to 100000"),
+      mmdSample: number("mmd-sample", 1e3, (v) => whole(v) && v >= 10 && v <= 5e3, "a whole number from 10 to 5000"),
+      kernel,
+      threads: text("threads") === null ? null : number("threads", 1, (v) => whole(v) && v >= 1 && v <= 256, "a whole number from 1 to 256"),
+      limits: {
+        alpha: alpha === 0 ? null : alpha,
+        psi: { warn: Math.min(DEFAULT_MONITOR_LIMITS.psi.warn, maxPsi), fail: maxPsi },
+        interCentroidChange: { warn: Math.min(DEFAULT_MONITOR_LIMITS.interCentroidChange.warn, maxChange), fail: maxChange }
+      },
+      paths: anyPath(io.cwd)
+    },
+    {
+      info: (message) => io.stderr(`embedding-gate: ${message}
+`),
+      warn: (message) => io.stderr(`embedding-gate: warning: ${message}
+`),
+      progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false })
+    }
+  );
+  const rendered = format2 === "json" ? `${JSON.stringify(report, null, 2)}
+` : renderMonitorText(report);
+  const output = text("output");
+  if (output === null) io.stdout(rendered);
+  else {
+    const path = resolveOutputFile(output, "--output", anyPath(io.cwd));
+    mkdirSync2(dirname5(path), { recursive: true });
+    writeFileSync2(path, rendered);
+  }
+  return report.verdict.status === "fail" ? 1 : 0;
+}
+
 // src/cli/run-cli.ts
 var EXIT = { ok: 0, gateFailed: 1, badInput: 2 };
 var BOOLEAN_OPTIONS = /* @__PURE__ */ new Set();
@@ -50838,10 +51180,14 @@ Usage:
   embedding-gate merge PARTIAL.json... [--format text|json|markdown|html] [--output FILE]
   embedding-gate render REPORT.json [--format text|json|markdown|html] [--output FILE]
 ${HISTORY_USAGE}
+  embedding-gate monitor --reference RELEASE_SAMPLE --current CURRENT [options]   (see monitor --help)
   embedding-gate --help | --version
 
 Options of compare:
 ${options2}
+
+Options of monitor:
+${Object.entries(MONITOR_OPTIONS).map(([name, help]) => `  --${`${name} X`.padEnd(width)} ${help}`).join("\n")}
 
 Paths: the CLI reads and writes the paths it is given, like any command-line tool; relative
 paths are relative to the current directory.
@@ -50862,13 +51208,14 @@ async function runCli(argv, io) {
 `);
       return EXIT.ok;
     }
-    if (!["compare", "merge", "render", "history"].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render and history (see --help).`);
+    if (!["compare", "merge", "render", "history", "monitor"].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render, history and monitor (see --help).`);
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout(usage());
       return EXIT.ok;
     }
     if (command === "render") return runRender(rest, io);
     if (command === "history") return runHistory(rest, io);
+    if (command === "monitor") return await runMonitor(rest, io);
     return command === "merge" ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);
@@ -50880,7 +51227,7 @@ async function runCompare(args, io) {
   );
   let values;
   try {
-    ({ values } = parseArgs2({ args: [...args], options: options2, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs3({ args: [...args], options: options2, strict: true, allowPositionals: false }));
   } catch (error) {
     throw usageErrorOf(error, "compare --help");
   }
@@ -50925,8 +51272,8 @@ function emit(text, outputPath, given, io) {
 }
 function writeOutput(text, path, given, option) {
   try {
-    mkdirSync2(dirname5(path), { recursive: true });
-    writeFileSync2(path, text);
+    mkdirSync3(dirname6(path), { recursive: true });
+    writeFileSync3(path, text);
   } catch (error) {
     throw new InputError(`${option}: cannot write ${given}: ${error.message}`);
   }
@@ -50938,7 +51285,7 @@ var REPORT_FILE_OPTIONS = {
 function reportFileArgs(args, io) {
   let parsed;
   try {
-    parsed = parseArgs2({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseArgs3({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
     throw usageErrorOf(error, "--help");
   }

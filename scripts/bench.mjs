@@ -153,7 +153,9 @@ async function kernelKnn(stem, count, dim, queries, k = 10) {
 /** `compare` end to end in a child process, with its peak RSS. */
 function compareRun(stem, args) {
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['scripts/bench-child.mjs', 'compare', '--reference', `${stem}-reference.npy`, '--candidate', `${stem}-candidate.npy`, '--format', 'json', ...args], {
+  // stem null: `args` is the whole command line (e.g. a monitor run).
+  const command = stem === null ? args : ['compare', '--reference', `${stem}-reference.npy`, '--candidate', `${stem}-candidate.npy`, '--format', 'json', ...args];
+  const run = spawnSync(process.execPath, ['scripts/bench-child.mjs', ...command], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -289,4 +291,19 @@ if (only.length === 0 || only.includes('weights')) {
   console.log(`| cat > /dev/null | ${cat.seconds.toFixed(2)} | ${rate(cat.seconds)} | |`);
   console.log(`| sha256sum | ${sha.seconds.toFixed(2)} | ${rate(sha.seconds)} | |`);
   console.log(`| model folder digest (node ${process.version}) | ${ours.seconds.toFixed(2)} | ${rate(ours.seconds)} | ${rss.toFixed(0)} |`);
+}
+
+// Monitor mode: a run on 50,000 × 768 current items against a 20,000 × 768 reference (time and
+// peak RSS), and the false-alarm rate of its MMD² permutation test at α = 0.05 on 1,000 seeded
+// splits of one sample (the digits example), where every alarm is a false one.
+if (only.length === 0 || only.includes('monitor')) {
+  const reference = `${makePair(20000, 768)}-reference.npy`;
+  const current = `${makePair(50000, 768)}-reference.npy`;
+  const run = compareRun(null, ['monitor', '--reference', reference, '--current', current, '--format', 'json']);
+  console.log(`\n| monitor run | seconds | peak RSS (MiB) | verdict | MMD² p |\n| --- | ---: | ---: | --- | ---: |`);
+  console.log(`| 20,000 × 768 reference, 50,000 × 768 current (node ${process.version}) | ${run.seconds.toFixed(2)} | ${run.rss.toFixed(0)} | ${run.report.verdict.status} | ${run.report.mmd.pValue.toFixed(4)} |`);
+  await build({ entryPoints: ['scripts/bench-false-alarms.ts'], bundle: true, platform: 'node', format: 'esm', outfile: join(DIR, 'false-alarms.mjs'), logLevel: 'warning' });
+  const alarms = spawnSync(process.execPath, [join(DIR, 'false-alarms.mjs')], { encoding: 'utf8' });
+  if (alarms.status !== 0) throw new Error(alarms.stderr);
+  console.log(alarms.stdout.trimEnd());
 }

@@ -14,6 +14,7 @@ import type { Report } from '../report/report.js';
 import { OUTPUT_FORMATS, parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
 import { progressPrinter } from '../progress.js';
 import { HISTORY_USAGE, runHistory } from './run-history.js';
+import { MONITOR_OPTIONS, runMonitor } from './run-monitor.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** The process pieces the CLI touches, injected so tests can run it in-process too. */
@@ -52,10 +53,14 @@ Usage:
   embedding-gate merge PARTIAL.json... [--format text|json|markdown|html] [--output FILE]
   embedding-gate render REPORT.json [--format text|json|markdown|html] [--output FILE]
 ${HISTORY_USAGE}
+  embedding-gate monitor --reference RELEASE_SAMPLE --current CURRENT [options]   (see monitor --help)
   embedding-gate --help | --version
 
 Options of compare:
 ${options}
+
+Options of monitor:
+${Object.entries(MONITOR_OPTIONS).map(([name, help]) => `  --${`${name} X`.padEnd(width)} ${help}`).join('\n')}
 
 Paths: the CLI reads and writes the paths it is given, like any command-line tool; relative
 paths are relative to the current directory.
@@ -77,13 +82,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${TOOL_VERSION}\n`);
       return EXIT.ok;
     }
-    if (!['compare', 'merge', 'render', 'history'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render and history (see --help).`);
+    if (!['compare', 'merge', 'render', 'history', 'monitor'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render, history and monitor (see --help).`);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(usage());
       return EXIT.ok;
     }
     if (command === 'render') return runRender(rest, io);
     if (command === 'history') return runHistory(rest, io);
+    if (command === 'monitor') return await runMonitor(rest, io);
     return command === 'merge' ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);

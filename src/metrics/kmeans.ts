@@ -17,29 +17,50 @@ export const KMEANS_MAX_ITERATIONS = 100;
  * keeps its centre. Cost per iteration: |fitRows| · k · dim on the engine.
  */
 export async function kmeansAssignments(engine: KnnEngine, values: Float32Array, count: number, dim: number, k: number, fitRows: Int32Array, random: () => number): Promise<Int32Array> {
+  return (await kmeansFit(engine, values, count, dim, k, fitRows, random)).assignment;
+}
+
+/** kmeansAssignments, also returning the fitted centres (k × dim, float64 means of their fit rows). */
+export async function kmeansFit(
+  engine: KnnEngine,
+  values: Float32Array,
+  count: number,
+  dim: number,
+  k: number,
+  fitRows: Int32Array,
+  random: () => number,
+): Promise<{ assignment: Int32Array; centres: Float64Array }> {
   const centres = seedCentres(values, dim, k, fitRows, random);
   const onEngine = engine.allocate(k * dim);
-  const norms = new Float64Array(k);
-  // |s_kernel − s_exact| ≤ 2·(γ_d + u)·‖x‖·‖μ‖ for each centre; a gap above twice that decides.
-  const certain = 4 * (partnerScoreError(dim) + 2 ** -24) * 1.01;
-  const assign = async (rows: Int32Array | null): Promise<Int32Array> => {
-    onEngine.set(centres);
-    for (let c = 0; c < k; c++) norms[c] = dot(centres, c, centres, c, dim);
-    const { best, gap } = await engine.nearestCentroids(values, count, dim, onEngine, norms, rows);
-    for (let p = 0; p < best.length; p++) {
-      if ((gap[p] as number) <= certain) best[p] = exactNearest(values, rows ? (rows[p] as number) : p, centres, norms, k, dim);
-    }
-    return best;
-  };
-  let assignment = await assign(fitRows);
+  let assignment = await assignToCentres(engine, values, count, dim, centres, fitRows, onEngine);
   for (let iteration = 1; iteration < KMEANS_MAX_ITERATIONS; iteration++) {
     updateCentres(values, dim, k, fitRows, assignment, centres);
-    const next = await assign(fitRows);
+    const next = await assignToCentres(engine, values, count, dim, centres, fitRows, onEngine);
     const changed = next.some((cluster, p) => cluster !== assignment[p]);
     assignment = next;
     if (!changed) break;
   }
-  return assign(null);
+  return { assignment: await assignToCentres(engine, values, count, dim, centres, null, onEngine), centres };
+}
+
+/**
+ * The nearest of the `centres` (k × dim, float64) for each of `rows` (null: all) of `values`:
+ * argmin ‖μ_c‖² − 2⟨x, μ_c⟩, ties to the lower centre. The kernel scores every row; a row whose two
+ * nearest centres are closer than the kernel's error bound is decided again in float64, so the
+ * result is exact whatever the kernel. `onEngine` is engine memory for the centres (k × dim).
+ */
+export async function assignToCentres(engine: KnnEngine, values: Float32Array, count: number, dim: number, centres: Float64Array, rows: Int32Array | null, onEngine = engine.allocate(centres.length)): Promise<Int32Array> {
+  const k = centres.length / dim;
+  const norms = new Float64Array(k);
+  // |s_kernel − s_exact| ≤ 2·(γ_d + u)·‖x‖·‖μ‖ for each centre; a gap above twice that decides.
+  const certain = 4 * (partnerScoreError(dim) + 2 ** -24) * 1.01;
+  onEngine.set(centres);
+  for (let c = 0; c < k; c++) norms[c] = dot(centres, c, centres, c, dim);
+  const { best, gap } = await engine.nearestCentroids(values, count, dim, onEngine, norms, rows);
+  for (let p = 0; p < best.length; p++) {
+    if ((gap[p] as number) <= certain) best[p] = exactNearest(values, rows ? (rows[p] as number) : p, centres, norms, k, dim);
+  }
+  return best;
 }
 
 /** Σ_t a[ia·dim + t]·b[ib·dim + t] in float64, in dimension order. */

@@ -31,3 +31,15 @@ export function sampleIndices(population: number, size: number, random: RandomSo
   }
   return pool.subarray(0, take).sort();
 }
+
+/** A uniform random permutation of 0..population−1 (Fisher–Yates), in the shuffled order. */
+export function shuffledIndices(population: number, random: RandomSource): Int32Array {
+  const order = Int32Array.from({ length: population }, (_, i) => i);
+  for (let i = population - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = swap;
+  }
+  return order;
+}
