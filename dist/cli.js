@@ -51052,6 +51052,67 @@ function meanPairwise(centroids) {
   return total / pairs;
 }
 
+// src/monitor-settings.ts
+var MONITOR_OPTIONS = {
+  reference: "embeddings at the point of comparison, e.g. a sample at release (any input format)",
+  current: "current embeddings in the same model space, e.g. this week's traffic (other items: nothing is paired)",
+  "format-in": `input format when the extension is not enough (${FORMAT_NAMES.join("|")})`,
+  "id-field": "record field / column with the item id (default id)",
+  "vector-field": "record field / column with the vector (default embedding)",
+  clusters: "k-means clusters of the reference (default 8)",
+  seed: "seed for k-means, the test sample and the permutations (default 42)",
+  permutations: "permutations of the MMD\xB2 two-sample test (default 1000)",
+  "mmd-sample": "items of each side in the two-sample test, a seeded sample beyond it (default 1000)",
+  alpha: "warn when the test's p-value is below this (default 0.05; 0 turns it off)",
+  "max-psi": "fail when the population stability index of the cluster shares exceeds this (default 0.25; warn at 0.1)",
+  "max-inter-centroid-change": "fail when the mean inter-centroid distance changes by more than this fraction (default 0.10; warn at 0.05)",
+  kernel: `kNN kernel (${KERNELS.join("|")}, default auto)`,
+  threads: "worker threads for the WebAssembly kernel (default: all cores)"
+};
+function parseMonitorSettings(raw, nameOf, paths) {
+  const text = (name) => raw[name] !== void 0 && raw[name].trim() !== "" ? raw[name].trim() : null;
+  const required = (name) => {
+    const value = text(name);
+    if (value === null) throw new UsageError(`${nameOf(name)} is required in monitor mode: the path of the ${name} embeddings.`);
+    return value;
+  };
+  const number = (name, fallback, valid, what) => {
+    const value = text(name);
+    if (value === null) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || !valid(parsed)) throw new UsageError(`${nameOf(name)} must be ${what}, got ${JSON.stringify(value)}.`);
+    return parsed;
+  };
+  const whole = (v) => Number.isInteger(v);
+  const kernel = text("kernel") ?? "auto";
+  if (!KERNELS.includes(kernel)) throw new UsageError(`${nameOf("kernel")} must be one of ${KERNELS.join(", ")}, got ${JSON.stringify(kernel)}.`);
+  const formatIn = text("format-in");
+  const format2 = formatIn === null ? null : formatNamed(formatIn);
+  if (formatIn !== null && format2 === null) throw new UsageError(`${nameOf("format-in")} must be one of ${FORMAT_NAMES.join(", ")}, got ${JSON.stringify(formatIn)}.`);
+  const alpha = number("alpha", DEFAULT_MONITOR_LIMITS.alpha, (v) => v >= 0 && v < 1, "a number in [0, 1)");
+  const maxPsi = number("max-psi", DEFAULT_MONITOR_LIMITS.psi.fail, (v) => v > 0, "a positive number");
+  const maxChange = number("max-inter-centroid-change", DEFAULT_MONITOR_LIMITS.interCentroidChange.fail, (v) => v > 0, "a positive fraction");
+  return {
+    reference: required("reference"),
+    current: required("current"),
+    format: format2,
+    idField: text("id-field") ?? "id",
+    vectorField: text("vector-field") ?? "embedding",
+    clusters: number("clusters", 8, (v) => whole(v) && v >= 2, "a whole number \u2265 2"),
+    seed: number("seed", 42, (v) => whole(v) && v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295"),
+    permutations: number("permutations", 1e3, (v) => whole(v) && v >= 19 && v <= 1e5, "a whole number from 19 to 100000"),
+    mmdSample: number("mmd-sample", 1e3, (v) => whole(v) && v >= 10 && v <= 5e3, "a whole number from 10 to 5000"),
+    kernel,
+    threads: text("threads") === null ? null : number("threads", 1, (v) => whole(v) && v >= 1 && v <= 256, "a whole number from 1 to 256"),
+    limits: {
+      alpha: alpha === 0 ? null : alpha,
+      psi: { warn: Math.min(DEFAULT_MONITOR_LIMITS.psi.warn, maxPsi), fail: maxPsi },
+      interCentroidChange: { warn: Math.min(DEFAULT_MONITOR_LIMITS.interCentroidChange.warn, maxChange), fail: maxChange }
+    },
+    paths
+  };
+}
+
 // src/render/monitor-text.ts
 function renderMonitorText(report) {
   const { centroid: centroid2, interCentroid, population, mmd, verdict } = report;
@@ -51076,84 +51137,31 @@ function renderMonitorText(report) {
 }
 
 // src/cli/run-monitor.ts
-var MONITOR_OPTIONS = {
-  reference: "embeddings at the point of comparison, e.g. a sample at release (any input format)",
-  current: "current embeddings in the same model space, e.g. this week's traffic (other items: nothing is paired)",
-  "format-in": `input format when the extension is not enough (${FORMAT_NAMES.join("|")})`,
-  "id-field": "record field / column with the item id (default id)",
-  "vector-field": "record field / column with the vector (default embedding)",
-  clusters: "k-means clusters of the reference (default 8)",
-  seed: "seed for k-means, the test sample and the permutations (default 42)",
-  permutations: "permutations of the MMD\xB2 two-sample test (default 1000)",
-  "mmd-sample": "items of each side in the two-sample test, a seeded sample beyond it (default 1000)",
-  alpha: "warn when the test's p-value is below this (default 0.05; 0 turns it off)",
-  "max-psi": "fail when the population stability index of the cluster shares exceeds this (default 0.25; warn at 0.1)",
-  "max-inter-centroid-change": "fail when the mean inter-centroid distance changes by more than this fraction (default 0.10; warn at 0.05)",
-  kernel: `kNN kernel (${KERNELS.join("|")}, default auto)`,
-  threads: "worker threads for the WebAssembly kernel (default: all cores)",
+var MONITOR_CLI_OPTIONS = {
+  ...MONITOR_OPTIONS,
   format: "report format (text|json, default text)",
   output: "write the report to this file instead of stdout"
 };
 async function runMonitor(args, io) {
   let values;
   try {
-    ({ values } = parseArgs2({ args: [...args], options: Object.fromEntries(Object.keys(MONITOR_OPTIONS).map((name) => [name, { type: "string" }])), strict: true, allowPositionals: false }));
+    ({ values } = parseArgs2({ args: [...args], options: Object.fromEntries(Object.keys(MONITOR_CLI_OPTIONS).map((name) => [name, { type: "string" }])), strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`${error.message.replace(/\. To specify.*$/s, "")} (see embedding-gate --help).`);
   }
-  const text = (name) => typeof values[name] === "string" && values[name] !== "" ? values[name] : null;
-  const required = (name) => text(name) ?? (() => {
-    throw new UsageError(`monitor needs --${name}.`);
-  })();
-  const number = (name, fallback, valid, what) => {
-    const value = text(name);
-    if (value === null) return fallback;
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || !valid(parsed)) throw new UsageError(`--${name} must be ${what}, got ${JSON.stringify(value)}.`);
-    return parsed;
-  };
-  const whole = (v) => Number.isInteger(v);
-  const format2 = text("format") ?? "text";
+  const format2 = values.format ?? "text";
   if (format2 !== "text" && format2 !== "json") throw new UsageError(`--format must be text or json for monitor, got ${JSON.stringify(format2)}.`);
-  const kernel = text("kernel") ?? "auto";
-  if (!KERNELS.includes(kernel)) throw new UsageError(`--kernel must be one of ${KERNELS.join(", ")}, got ${JSON.stringify(kernel)}.`);
-  const formatIn = text("format-in");
-  const alpha = number("alpha", DEFAULT_MONITOR_LIMITS.alpha, (v) => v >= 0 && v < 1, "a number in [0, 1)");
-  const maxPsi = number("max-psi", DEFAULT_MONITOR_LIMITS.psi.fail, (v) => v > 0, "a positive number");
-  const maxChange = number("max-inter-centroid-change", DEFAULT_MONITOR_LIMITS.interCentroidChange.fail, (v) => v > 0, "a positive fraction");
-  const report = await monitor(
-    {
-      reference: required("reference"),
-      current: required("current"),
-      format: formatIn === null ? null : formatNamed(formatIn) ?? (() => {
-        throw new UsageError(`--format-in must be one of ${FORMAT_NAMES.join(", ")}, got ${JSON.stringify(formatIn)}.`);
-      })(),
-      idField: text("id-field") ?? "id",
-      vectorField: text("vector-field") ?? "embedding",
-      clusters: number("clusters", 8, (v) => whole(v) && v >= 2, "a whole number \u2265 2"),
-      seed: number("seed", 42, (v) => whole(v) && v >= 0 && v <= 4294967295, "a whole number from 0 to 4294967295"),
-      permutations: number("permutations", 1e3, (v) => whole(v) && v >= 19 && v <= 1e5, "a whole number from 19 to 100000"),
-      mmdSample: number("mmd-sample", 1e3, (v) => whole(v) && v >= 10 && v <= 5e3, "a whole number from 10 to 5000"),
-      kernel,
-      threads: text("threads") === null ? null : number("threads", 1, (v) => whole(v) && v >= 1 && v <= 256, "a whole number from 1 to 256"),
-      limits: {
-        alpha: alpha === 0 ? null : alpha,
-        psi: { warn: Math.min(DEFAULT_MONITOR_LIMITS.psi.warn, maxPsi), fail: maxPsi },
-        interCentroidChange: { warn: Math.min(DEFAULT_MONITOR_LIMITS.interCentroidChange.warn, maxChange), fail: maxChange }
-      },
-      paths: anyPath(io.cwd)
-    },
-    {
-      info: (message) => io.stderr(`embedding-gate: ${message}
+  const settings = parseMonitorSettings(values, (option) => `--${option}`, anyPath(io.cwd));
+  const report = await monitor(settings, {
+    info: (message) => io.stderr(`embedding-gate: ${message}
 `),
-      warn: (message) => io.stderr(`embedding-gate: warning: ${message}
+    warn: (message) => io.stderr(`embedding-gate: warning: ${message}
 `),
-      progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false })
-    }
-  );
+    progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false })
+  });
   const rendered = format2 === "json" ? `${JSON.stringify(report, null, 2)}
 ` : renderMonitorText(report);
-  const output = text("output");
+  const output = values.output ?? null;
   if (output === null) io.stdout(rendered);
   else {
     const path = resolveOutputFile(output, "--output", anyPath(io.cwd));
@@ -51187,7 +51195,7 @@ Options of compare:
 ${options2}
 
 Options of monitor:
-${Object.entries(MONITOR_OPTIONS).map(([name, help]) => `  --${`${name} X`.padEnd(width)} ${help}`).join("\n")}
+${Object.entries(MONITOR_CLI_OPTIONS).map(([name, help]) => `  --${`${name} X`.padEnd(width)} ${help}`).join("\n")}
 
 Paths: the CLI reads and writes the paths it is given, like any command-line tool; relative
 paths are relative to the current directory.

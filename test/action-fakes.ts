@@ -36,6 +36,9 @@ export class FakeClient implements GateGitHub {
     return 'github-actions[bot]';
   }
   // Releases, tags and branch files are exercised end to end against the API fake (test/github-api-fake.ts).
+  listOpenIssues = notServed;
+  createIssue = notServed;
+  updateIssue = notServed;
   listTags = notServed;
   tagCommit = notServed;
   createTag = notServed;

@@ -73,7 +73,7 @@ function parseOutputs(text: string): Record<string, string> {
 export function exampleWorkspace(): string {
   const workspace = tempDir();
   mkdirSync(join(workspace, 'embeddings'));
-  for (const file of ['reference.npy', 'reference.ids.txt', 'reference.manifest.json', 'candidate-patch.jsonl', 'candidate-patch.manifest.json', 'candidate-major.npy', 'candidate-major.ids.txt', 'candidate-major.manifest.json', 'candidate-broken.npy', 'candidate-broken.ids.txt', 'candidate-broken.manifest.json']) {
+  for (const file of ['reference.npy', 'reference.ids.txt', 'reference.manifest.json', 'candidate-patch.jsonl', 'candidate-patch.manifest.json', 'candidate-major.npy', 'candidate-major.ids.txt', 'candidate-major.manifest.json', 'candidate-broken.npy', 'candidate-broken.ids.txt', 'candidate-broken.manifest.json', 'candidate-noise.npy', 'candidate-noise.ids.txt']) {
     copyFileSync(join(EXAMPLES, file), join(workspace, 'embeddings', file));
   }
   return workspace;

@@ -30,10 +30,10 @@ describe('action.yml and the code never drift apart', () => {
   it('a gate run reads every gate input and sets every output', async () => {
     const { runtime, recorded } = fakeRuntime(patch, new FakeClient());
     await runAction(runtime);
-    const otherModesOnly: string[] = [INPUT.report, INPUT.partials, INPUT.initialVersion, INPUT.createTag, INPUT.createRelease, INPUT.writeVersion];
+    const otherModesOnly: string[] = [INPUT.report, INPUT.partials, INPUT.initialVersion, INPUT.createTag, INPUT.createRelease, INPUT.writeVersion, INPUT.current, INPUT.permutations, INPUT.mmdSample, INPUT.alpha, INPUT.maxPsi, INPUT.maxInterCentroidChange, INPUT.openIssue];
     expect([...recorded.inputsRead].sort()).toEqual(Object.values(INPUT).filter((name) => !otherModesOnly.includes(name)).sort());
     // The release outputs are set by release mode (test/release-e2e.test.ts checks them).
-    const releaseOnly: string[] = [OUTPUT.tag, OUTPUT.released, OUTPUT.releaseUrl];
+    const releaseOnly: string[] = [OUTPUT.tag, OUTPUT.released, OUTPUT.releaseUrl, OUTPUT.psi, OUTPUT.mmdPValue, OUTPUT.issueNumber];
     expect([...recorded.outputs.keys()].sort()).toEqual(Object.values(OUTPUT).filter((name) => !releaseOnly.includes(name)).sort());
     expect(recorded.secrets).toEqual(['secret-token']);
   });

@@ -31,10 +31,21 @@ const validators = new Map<object, Validator>();
 function validatorFor(schema: object): Validator {
   let validate = validators.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema) as Validator;
+    validate = ajv.compile(withoutBareNullable(schema)) as Validator;
     validators.set(schema, validate);
   }
   return validate;
+}
+
+/**
+ * OpenAPI's `nullable` next to a `type` is JSON Schema's type union; a bare `nullable` (beside
+ * oneOf/anyOf, as in the issue update body) has no JSON Schema meaning and Ajv refuses it: dropped.
+ */
+function withoutBareNullable(value: unknown): any {
+  if (Array.isArray(value)) return value.map(withoutBareNullable);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([key]) => !(key === 'nullable' && !('type' in (value as object))));
+  return Object.fromEntries(entries.map(([key, entry]) => [key, withoutBareNullable(entry)]));
 }
 
 let operations: Operation[] | null = null;
@@ -139,6 +150,8 @@ export class FakeGitHub {
   /** Tags of the repository, as git refs: name and commit. */
   tags: Array<{ name: string; sha: string }> = [];
   readonly releases: FakeRelease[] = [];
+  /** Issues of the repository. */
+  readonly issues: Array<{ number: number; title: string; body: string; state: string; user: { login: string; type: string } }> = [];
   /** Runs before a ref is created, e.g. to create the same tag "concurrently". */
   beforeCreateRef: (() => void) | null = null;
   /** Runs before a file is written through the contents API, e.g. to write it "concurrently". */
@@ -294,6 +307,20 @@ export class FakeGitHub {
         const text = Buffer.from(put.content, 'base64').toString('utf8');
         this.contents.set(key, text);
         return this.send(response, current === undefined ? 201 : 200, { content: { name: file, path: file, sha: blobSha(text) }, commit: { sha: 'c'.repeat(40), message: put.message } });
+      }
+      case 'GET /repos/{owner}/{repo}/issues':
+        return this.page(this.issues.filter((issue) => (query.state ?? 'open') === 'all' || issue.state === (query.state ?? 'open')), path, query, response);
+      case 'POST /repos/{owner}/{repo}/issues': {
+        const create = body as { title: string; body?: string };
+        const issue = { number: this.nextId++, title: create.title, body: create.body ?? '', state: 'open', user: { login: 'github-actions[bot]', type: 'Bot' } };
+        this.issues.push(issue);
+        return this.send(response, 201, issue);
+      }
+      case 'PATCH /repos/{owner}/{repo}/issues/{issue_number}': {
+        const issue = this.issues.find((i) => i.number === Number(parts[5]));
+        if (!issue) return this.send(response, 404, { message: 'Not Found' });
+        Object.assign(issue, body as object);
+        return this.send(response, 200, issue);
       }
       case 'GET /repos/{owner}/{repo}/tags': {
         const tags = this.tags.map((tag) => ({ name: tag.name, commit: { sha: tag.sha, url: `${this.url}/repos/o/r/commits/${tag.sha}` }, zipball_url: '', tarball_url: '', node_id: 'x' }));

@@ -23,6 +23,12 @@ export interface GateGitHub {
   readFileAt(path: string, ref: string): Promise<string | null>;
   /** The login the token comments as (`github-actions[bot]` for GITHUB_TOKEN). */
   commenterLogin(): Promise<string>;
+  /** The repository's open issues (not pull requests), every page. */
+  listOpenIssues(): Promise<Array<{ readonly number: number; readonly body: string; readonly author: string }>>;
+  /** Opens an issue; returns its number. */
+  createIssue(title: string, body: string): Promise<number>;
+  /** Replaces an issue's body. */
+  updateIssue(issueNumber: number, body: string): Promise<void>;
   /** Every tag of the repository (every page), with the commit each points at. */
   listTags(): Promise<RepositoryTag[]>;
   /** The commit a tag points at, or `null` when there is no such tag. */

@@ -1,7 +1,9 @@
 import { UsageError } from '../core/errors.js';
 import type { PathPolicy } from '../io/paths.js';
 import { parseSettings, type Settings } from '../settings.js';
-import { COMPARE_INPUTS, INPUT } from './names.js';
+import type { MonitorSettings } from '../monitor.js';
+import { parseMonitorSettings } from '../monitor-settings.js';
+import { COMPARE_INPUTS, INPUT, MONITOR_INPUTS } from './names.js';
 import {
   readDriftBudget,
   readHistorySettings,
@@ -72,7 +74,16 @@ export interface MergeInputs extends CommonInputs {
   readonly reportPath: string | null;
 }
 
-export type ActionInputs = GateInputs | ReleaseInputs | MergeInputs | CommentFromReportInputs;
+/** The monitor mode: unpaired reference and current items, for a scheduled run. */
+export interface MonitorInputs extends CommonInputs {
+  readonly mode: 'monitor';
+  readonly monitor: MonitorSettings;
+  /** Open (or update) one issue, found by its hidden marker, when the run fails. */
+  readonly openIssue: boolean;
+  readonly reportPath: string | null;
+}
+
+export type ActionInputs = GateInputs | ReleaseInputs | MonitorInputs | MergeInputs | CommentFromReportInputs;
 
 /** Reads one input by name; the action passes `core.getInput`. */
 export type InputReader = (name: string) => string;
@@ -127,7 +138,7 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
     failOn: choice(INPUT.failOn, FAIL_ON),
     prNumber: prText === '' ? null : Number(prText),
   };
-  const mode = choice(INPUT.mode, ['gate', 'release', 'merge', 'comment-from-report'] as const);
+  const mode = choice(INPUT.mode, ['gate', 'release', 'monitor', 'merge', 'comment-from-report'] as const);
   const lines = (name: string) =>
     get(name)
       .split(/\r?\n/)
@@ -138,6 +149,13 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
     const partials = lines(INPUT.partials);
     if (partials.length === 0) throw new UsageError(`${inputName(INPUT.partials)} is required in merge mode: the partial reports, one path or glob per line.`);
     return { ...common, mode, partials, reportPath: reportPath === '' ? null : reportPath };
+  }
+  if (mode === 'monitor') {
+    const raw: Record<string, string> = {};
+    for (const name of MONITOR_INPUTS) raw[name] = get(name);
+    const openIssue = get(INPUT.openIssue);
+    if (openIssue !== 'true' && openIssue !== 'false') throw new UsageError(`${inputName(INPUT.openIssue)} must be true or false, got ${JSON.stringify(openIssue)}.`);
+    return { ...common, mode, monitor: parseMonitorSettings(raw, inputName, common.paths), openIssue: openIssue === 'true', reportPath: reportPath === '' ? null : reportPath };
   }
   if (mode === 'comment-from-report') {
     const report = get(INPUT.report);

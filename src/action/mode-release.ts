@@ -54,11 +54,12 @@ export async function release(inputs: ReleaseInputs, runtime: ActionRuntime, git
   runtime.info(`Release: ${decision.reason}.`);
 
   const reportPath = report === null ? null : writeReport(renderJson(report), `embedding-gate-${inputs.commentId}-release.json`, inputs, runtime);
+  // Every output gets a value; the ones of other modes stay empty.
+  for (const name of Object.values(OUTPUT)) runtime.setOutput(name, '');
   if (report !== null && reportPath !== null) {
     setReportOutputs(runtime, report, reportPath, stepFails(report, inputs.failOn));
     await publishHtmlReport(report, reportPath, inputs, runtime);
   } else {
-    for (const name of Object.values(OUTPUT)) runtime.setOutput(name, '');
     runtime.setOutput(OUTPUT.status, 'pass');
     runtime.setOutput(OUTPUT.passed, 'true');
     runtime.setOutput(OUTPUT.skipped, 'false');

@@ -51,6 +51,13 @@ export const INPUT = {
   historyAppend: 'history-append',
   driftBudgetMinKnnOverlap: 'drift-budget-min-knn-overlap',
   driftBudgetMinCka: 'drift-budget-min-cka',
+  current: 'current',
+  permutations: 'permutations',
+  mmdSample: 'mmd-sample',
+  alpha: 'alpha',
+  maxPsi: 'max-psi',
+  maxInterCentroidChange: 'max-inter-centroid-change',
+  openIssue: 'open-issue',
 } as const;
 
 /** Every output of action.yml, by name (a test checks this list against action.yml). */
@@ -73,6 +80,9 @@ export const OUTPUT = {
   tag: 'tag',
   released: 'released',
   releaseUrl: 'release-url',
+  psi: 'psi',
+  mmdPValue: 'mmd-p-value',
+  issueNumber: 'issue-number',
 } as const;
 
 /** The compare inputs that map one to one onto the CLI options of the same name. */
@@ -104,4 +114,22 @@ export const COMPARE_INPUTS = [
   INPUT.minCka,
   INPUT.requireIndexCompatible,
   INPUT.allowOutsideWorkspace,
+] as const;
+
+/** The monitor-mode inputs that map one to one onto the options of `embedding-gate monitor`. */
+export const MONITOR_INPUTS = [
+  INPUT.reference,
+  INPUT.current,
+  INPUT.formatIn,
+  INPUT.idField,
+  INPUT.vectorField,
+  INPUT.clusters,
+  INPUT.seed,
+  INPUT.permutations,
+  INPUT.mmdSample,
+  INPUT.alpha,
+  INPUT.maxPsi,
+  INPUT.maxInterCentroidChange,
+  INPUT.kernel,
+  INPUT.threads,
 ] as const;

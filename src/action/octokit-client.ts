@@ -84,6 +84,17 @@ export function createOctokitClient(options: OctokitOptions): GateGitHub {
       return (await readVersionedFile(path, ref))?.text ?? null;
     },
     readVersionedFile,
+    async listOpenIssues() {
+      const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: 'open', per_page: 100 });
+      return issues.filter((issue) => !issue.pull_request).map((issue) => ({ number: issue.number, body: issue.body ?? '', author: issue.user?.login ?? '' }));
+    },
+    async createIssue(title, body) {
+      const { data } = await octokit.rest.issues.create({ owner, repo, title, body });
+      return data.number;
+    },
+    async updateIssue(issueNumber, body) {
+      await octokit.rest.issues.update({ owner, repo, issue_number: issueNumber, body });
+    },
     async listFolderAt(path, ref) {
       try {
         const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });

@@ -134,6 +134,7 @@ function versionLine(file: string, workspace: string): number | undefined {
   }
 }
 
+/** The workflow run's page, or `null` outside GitHub. */
 export function runLink(runtime: ActionRuntime): string | null {
   const { serverUrl, repository, runId } = runtime.env;
   return serverUrl && repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : null;

@@ -14,7 +14,7 @@ import type { Report } from '../report/report.js';
 import { OUTPUT_FORMATS, parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
 import { progressPrinter } from '../progress.js';
 import { HISTORY_USAGE, runHistory } from './run-history.js';
-import { MONITOR_OPTIONS, runMonitor } from './run-monitor.js';
+import { MONITOR_CLI_OPTIONS, runMonitor } from './run-monitor.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** The process pieces the CLI touches, injected so tests can run it in-process too. */
@@ -60,7 +60,7 @@ Options of compare:
 ${options}
 
 Options of monitor:
-${Object.entries(MONITOR_OPTIONS).map(([name, help]) => `  --${`${name} X`.padEnd(width)} ${help}`).join('\n')}
+${Object.entries(MONITOR_CLI_OPTIONS).map(([name, help]) => `  --${`${name} X`.padEnd(width)} ${help}`).join('\n')}
 
 Paths: the CLI reads and writes the paths it is given, like any command-line tool; relative
 paths are relative to the current directory.
