@@ -122,7 +122,7 @@ var require_re = __commonJS({
     } = require_constants();
     var debug = require_debug();
     exports = module.exports = {};
-    var re2 = exports.re = [];
+    var re = exports.re = [];
     var safeRe = exports.safeRe = [];
     var src = exports.src = [];
     var safeSrc = exports.safeSrc = [];
@@ -147,7 +147,7 @@ var require_re = __commonJS({
       t[name] = index;
       src[index] = value;
       safeSrc[index] = safe;
-      re2[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
@@ -249,7 +249,7 @@ var require_semver = __commonJS({
     "use strict";
     var debug = require_debug();
     var { MAX_LENGTH: MAX_LENGTH2, MAX_SAFE_INTEGER } = require_constants();
-    var { safeRe: re2, t } = require_re();
+    var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = (prerelease, identifier) => {
@@ -285,14 +285,14 @@ var require_semver = __commonJS({
         this.options = options2;
         this.loose = !!options2.loose;
         this.includePrerelease = !!options2.includePrerelease;
-        const m = version.trim().match(options2.loose ? re2[t.LOOSE] : re2[t.FULL]);
-        if (!m) {
+        const m2 = version.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m2) {
           throw new TypeError(`Invalid Version: ${version}`);
         }
         this.raw = version;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
+        this.major = +m2[1];
+        this.minor = +m2[2];
+        this.patch = +m2[3];
         if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
           throw new TypeError("Invalid major version");
         }
@@ -302,10 +302,10 @@ var require_semver = __commonJS({
         if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
           throw new TypeError("Invalid patch version");
         }
-        if (!m[4]) {
+        if (!m2[4]) {
           this.prerelease = [];
         } else {
-          this.prerelease = m[4].split(".").map((id) => {
+          this.prerelease = m2[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
               const num = +id;
               if (num >= 0 && num < MAX_SAFE_INTEGER) {
@@ -315,7 +315,7 @@ var require_semver = __commonJS({
             return id;
           });
         }
-        this.build = m[5] ? m[5].split(".") : [];
+        this.build = m2[5] ? m2[5].split(".") : [];
         this.format();
       }
       format() {
@@ -424,7 +424,7 @@ var require_semver = __commonJS({
             throw new Error("invalid increment argument: identifier is empty");
           }
           if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re2[t.PRERELEASELOOSE] : re2[t.PRERELEASE]);
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
             if (!match || match[1] !== identifier) {
               throw new Error(`invalid identifier: ${identifier}`);
             }
@@ -546,11 +546,11 @@ var require_parse = __commonJS({
       }
       try {
         return new SemVer(version, options2);
-      } catch (er) {
+      } catch (er2) {
         if (!throwErrors) {
           return null;
         }
-        throw er;
+        throw er2;
       }
     };
     module.exports = parse2;
@@ -599,7 +599,7 @@ var require_inc = __commonJS({
           version instanceof SemVer ? version.version : version,
           options2
         ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
+      } catch (er2) {
         return null;
       }
     };
@@ -874,7 +874,7 @@ var require_coerce = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var parse2 = require_parse();
-    var { safeRe: re2, t } = require_re();
+    var { safeRe: re, t } = require_re();
     var coerce = (version, options2) => {
       if (version instanceof SemVer) {
         return version;
@@ -888,9 +888,9 @@ var require_coerce = __commonJS({
       options2 = options2 || {};
       let match = null;
       if (!options2.rtl) {
-        match = version.match(options2.includePrerelease ? re2[t.COERCEFULL] : re2[t.COERCE]);
+        match = version.match(options2.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
-        const coerceRtlRegex = options2.includePrerelease ? re2[t.COERCERTLFULL] : re2[t.COERCERTL];
+        const coerceRtlRegex = options2.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
         let next;
         while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
@@ -1012,8 +1012,8 @@ var require_trim_comparator_whitespace = __commonJS({
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
     var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
+    var findDigitsEndIndex = (range2, start, limit, digitRuns) => {
+      if (!isDigit(range2[start])) {
         return start;
       }
       if (start >= digitRuns.start && start < digitRuns.end) {
@@ -1023,7 +1023,7 @@ var require_trim_comparator_whitespace = __commonJS({
         return Math.min(start + limit, digitRuns.previousEnd);
       }
       let end = start + 1;
-      while (isDigit(range[end])) {
+      while (isDigit(range2[end])) {
         end++;
       }
       digitRuns.previousStart = digitRuns.start;
@@ -1032,39 +1032,39 @@ var require_trim_comparator_whitespace = __commonJS({
       digitRuns.end = end;
       return Math.min(start + limit, end);
     };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
+    var findVersionNumberEndIndex = (range2, start, loose, digitRuns) => {
+      if (!loose && range2[start] === "0") {
         return start + 1;
       }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH2 : MAX_LENGTH2 + 1, digitRuns);
+      return findDigitsEndIndex(range2, start, loose ? MAX_LENGTH2 : MAX_LENGTH2 + 1, digitRuns);
     };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH2, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+    var findPrereleaseIdentifierEndIndex = (range2, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range2, start, MAX_LENGTH2, digitRuns);
+      if (isLetter(range2[digitsEnd]) || range2[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
+        while (end < limit && isIdentifierCharacter(range2[end])) {
           end++;
         }
         return end;
       }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+      return findVersionNumberEndIndex(range2, start, loose, digitRuns);
     };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
+    var findPrereleaseEndIndex = (range2, start, loose, digitRuns) => {
+      const hyphen = range2[start] === "-";
       if (!loose && !hyphen) {
         return start;
       }
       const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      let end = findPrereleaseIdentifierEndIndex(range2, identifierStart, loose, digitRuns);
       if (end === identifierStart) {
         if (!loose || !hyphen) {
           return start;
         }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+        end = findPrereleaseIdentifierEndIndex(range2, start, loose, digitRuns);
       }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+      while (range2[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range2, end + 1, loose, digitRuns);
         if (next === end + 1) {
           break;
         }
@@ -1072,23 +1072,23 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       return end;
     };
-    var findBuildIdentifierEndIndex = (range, start) => {
+    var findBuildIdentifierEndIndex = (range2, start) => {
       let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range2[end])) {
         end++;
       }
       return end;
     };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
+    var findBuildEndIndex = (range2, start) => {
+      if (range2[start] !== "+") {
         return start;
       }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
+      let end = findBuildIdentifierEndIndex(range2, start + 1);
       if (end === start + 1) {
         return start;
       }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
+      while (range2[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range2, end + 1);
         if (next === end + 1) {
           break;
         }
@@ -1096,89 +1096,89 @@ var require_trim_comparator_whitespace = __commonJS({
       }
       return end;
     };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+    var findLooseFullVersionEndIndex = (range2, start, digitRuns) => {
       let end = start;
       for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        const next = findVersionNumberEndIndex(range2, end, true, digitRuns);
         if (next === end) {
           return start;
         }
         end = next;
         if (component < 2) {
-          if (range[end] !== ".") {
+          if (range2[end] !== ".") {
             return start;
           }
           end++;
         }
       }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, true, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
     };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
+    var findPartialVersionComponentEndIndex = (range2, start, digitRuns) => {
+      if (isDigit(range2[start])) {
+        return findVersionNumberEndIndex(range2, start, false, digitRuns);
       }
-      return isVersionStart(range[start]) ? start + 1 : start;
+      return isVersionStart(range2[start]) ? start + 1 : start;
     };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+    var findPartialVersionEndIndex = (range2, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range2, start, digitRuns);
       for (let component = 0; component < 2; component++) {
-        if (range[end] !== ".") {
+        if (range2[end] !== ".") {
           return end;
         }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        const next = findPartialVersionComponentEndIndex(range2, end + 1, digitRuns);
         if (next === end + 1) {
           return end;
         }
         end = next;
       }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, false, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
     };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    var findVersionEndIndex = (range2, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range2, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range2, start, digitRuns);
     };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
+    var findRemovableWhitespaceIndex = (range2, matchStart) => {
       let position = matchStart;
-      if (isWhitespace(range[position])) {
+      if (isWhitespace(range2[position])) {
         position++;
       }
-      if (range[position] === "<" || range[position] === ">") {
+      if (range2[position] === "<" || range2[position] === ">") {
         position++;
       }
-      if (range[position] === "=") {
+      if (range2[position] === "=") {
         position++;
       }
-      return isWhitespace(range[position]) ? position : -1;
+      return isWhitespace(range2[position]) ? position : -1;
     };
-    var trimComparatorWhitespace = (range) => {
+    var trimComparatorWhitespace = (range2) => {
       let result = "";
       let copyFrom = 0;
       let cursor = 0;
       const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
+      while (cursor < range2.length) {
         const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
+        if (range2[cursor] === "<" || range2[cursor] === ">") {
           cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+        } else if (!isVersionPrefix(range2[cursor]) && !isVersionStart(range2[cursor])) {
           cursor++;
           continue;
         }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+        while (cursor < range2.length && isVersionPrefix(range2[cursor])) {
           cursor++;
         }
-        if (!isVersionStart(range[cursor])) {
+        if (!isVersionStart(range2[cursor])) {
           continue;
         }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        const whitespacePosition = findRemovableWhitespaceIndex(range2, matchStart);
         if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
+          result += range2.slice(copyFrom, whitespacePosition);
           copyFrom = whitespacePosition + 1;
         }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
+        cursor = findVersionEndIndex(range2, cursor, digitRuns);
       }
-      return result + range.slice(copyFrom);
+      return result + range2.slice(copyFrom);
     };
     module.exports = trimComparatorWhitespace;
   }
@@ -1190,25 +1190,25 @@ var require_range = __commonJS({
     "use strict";
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
-      constructor(range, options2) {
+      constructor(range2, options2) {
         options2 = parseOptions(options2);
-        if (range instanceof _Range) {
-          if (range.loose === !!options2.loose && range.includePrerelease === !!options2.includePrerelease) {
-            return range;
+        if (range2 instanceof _Range) {
+          if (range2.loose === !!options2.loose && range2.includePrerelease === !!options2.includePrerelease) {
+            return range2;
           } else {
-            return new _Range(range.raw, options2);
+            return new _Range(range2.raw, options2);
           }
         }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
+        if (range2 instanceof Comparator) {
+          this.raw = range2.value;
+          this.set = [[range2]];
           this.formatted = void 0;
           return this;
         }
         this.options = options2;
         this.loose = !!options2.loose;
         this.includePrerelease = !!options2.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.raw = range2.trim().replace(SPACE_CHARACTERS, " ");
         this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
         if (!this.set.length) {
           throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
@@ -1253,29 +1253,29 @@ var require_range = __commonJS({
       toString() {
         return this.range;
       }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
+      parseRange(range2) {
+        range2 = range2.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
+        const memoKey = memoOpts + ":" + range2;
         const cached = cache.get(memoKey);
         if (cached) {
           return cached;
         }
         const loose = this.options.loose;
-        const hr = loose ? re2[t.HYPHENRANGELOOSE] : re2[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug("comparator trim", range);
-        range = range.replace(re2[t.TILDETRIM], tildeTrimReplace);
-        debug("tilde trim", range);
-        range = range.replace(re2[t.CARETTRIM], caretTrimReplace);
-        debug("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range2 = range2.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range2);
+        range2 = trimComparatorWhitespace(range2);
+        debug("comparator trim", range2);
+        range2 = range2.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range2);
+        range2 = range2.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range2);
+        let rangeList = range2.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
         if (loose) {
           rangeList = rangeList.filter((comp) => {
             debug("loose invalid filter", comp, this.options);
-            return !!comp.match(re2[t.COMPARATORLOOSE]);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
           });
         }
         debug("range list", rangeList);
@@ -1294,12 +1294,12 @@ var require_range = __commonJS({
         cache.set(memoKey, result);
         return result;
       }
-      intersects(range, options2) {
-        if (!(range instanceof _Range)) {
+      intersects(range2, options2) {
+        if (!(range2 instanceof _Range)) {
           throw new TypeError("a Range is required");
         }
         return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options2) && range.set.some((rangeComparators) => {
+          return isSatisfiable(thisComparators, options2) && range2.set.some((rangeComparators) => {
             return isSatisfiable(rangeComparators, options2) && thisComparators.every((thisComparator) => {
               return rangeComparators.every((rangeComparator) => {
                 return thisComparator.intersects(rangeComparator, options2);
@@ -1316,7 +1316,7 @@ var require_range = __commonJS({
         if (typeof version === "string") {
           try {
             version = new SemVer(version, this.options);
-          } catch (er) {
+          } catch (er2) {
             return false;
           }
         }
@@ -1337,7 +1337,7 @@ var require_range = __commonJS({
     var SemVer = require_semver();
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
-      safeRe: re2,
+      safeRe: re,
       src,
       t,
       tildeTrimReplace,
@@ -1360,7 +1360,7 @@ var require_range = __commonJS({
       return result;
     };
     var parseComparator = (comp, options2) => {
-      comp = comp.replace(re2[t.BUILD], "");
+      comp = comp.replace(re[t.BUILD], "");
       debug("comp", comp, options2);
       comp = replaceCarets(comp, options2);
       debug("caret", comp);
@@ -1373,27 +1373,27 @@ var require_range = __commonJS({
       return comp;
     };
     var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var invalidXRangeOrder = (M, m2, p) => isX(M) && !isX(m2) || isX(m2) && p && !isX(p);
     var replaceTildes = (comp, options2) => {
       return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
     };
     var replaceTilde = (comp, options2) => {
-      const r = options2.loose ? re2[t.TILDELOOSE] : re2[t.TILDE];
-      const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("tilde", comp, _, M, m, p, pr);
+      const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options2.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m2, p, pr2) => {
+        debug("tilde", comp, _, M, m2, p, pr2);
         let ret;
         if (isX(M)) {
           ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(m2)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m2}.0${z2} <${M}.${+m2 + 1}.0-0`;
+        } else if (pr2) {
+          debug("replaceTilde pr", pr2);
+          ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${+m2 + 1}.0-0`;
         } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m2}.${p} <${M}.${+m2 + 1}.0-0`;
         }
         debug("tilde return", ret);
         return ret;
@@ -1404,42 +1404,42 @@ var require_range = __commonJS({
     };
     var replaceCaret = (comp, options2) => {
       debug("caret", comp, options2);
-      const r = options2.loose ? re2[t.CARETLOOSE] : re2[t.CARET];
-      const z = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("caret", comp, _, M, m, p, pr);
+      const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options2.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m2, p, pr2) => {
+        debug("caret", comp, _, M, m2, p, pr2);
         let ret;
         if (isX(M)) {
           ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(m2)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
           if (M === "0") {
-            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+            ret = `>=${M}.${m2}.0${z2} <${M}.${+m2 + 1}.0-0`;
           } else {
-            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m2}.0${z2} <${+M + 1}.0.0-0`;
           }
-        } else if (pr) {
-          debug("replaceCaret pr", pr);
+        } else if (pr2) {
+          debug("replaceCaret pr", pr2);
           if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            if (m2 === "0") {
+              ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${m2}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M}.${m2}.${p}-${pr2} <${M}.${+m2 + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m2}.${p}-${pr2} <${+M + 1}.0.0-0`;
           }
         } else {
           debug("no pr");
           if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            if (m2 === "0") {
+              ret = `>=${M}.${m2}.${p} <${M}.${m2}.${+p + 1}-0`;
             } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+              ret = `>=${M}.${m2}.${p} <${M}.${+m2 + 1}.0-0`;
             }
           } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m2}.${p} <${+M + 1}.0.0-0`;
           }
         }
         debug("caret return", ret);
@@ -1452,20 +1452,20 @@ var require_range = __commonJS({
     };
     var replaceXRange = (comp, options2) => {
       comp = comp.trim();
-      const r = options2.loose ? re2[t.XRANGELOOSE] : re2[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
+      const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m2, p, pr2) => {
+        debug("xRange", comp, ret, gtlt, M, m2, p, pr2);
+        if (invalidXRangeOrder(M, m2, p)) {
           return comp;
         }
         const xM = isX(M);
-        const xm = xM || isX(m);
+        const xm = xM || isX(m2);
         const xp = xm || isX(p);
         const anyX = xp;
         if (gtlt === "=" && anyX) {
           gtlt = "";
         }
-        pr = options2.includePrerelease ? "-0" : "";
+        pr2 = options2.includePrerelease ? "-0" : "";
         if (xM) {
           if (gtlt === ">" || gtlt === "<") {
             ret = "<0.0.0-0";
@@ -1474,17 +1474,17 @@ var require_range = __commonJS({
           }
         } else if (gtlt && anyX) {
           if (xm) {
-            m = 0;
+            m2 = 0;
           }
           p = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
               M = +M + 1;
-              m = 0;
+              m2 = 0;
               p = 0;
             } else {
-              m = +m + 1;
+              m2 = +m2 + 1;
               p = 0;
             }
           } else if (gtlt === "<=") {
@@ -1492,17 +1492,17 @@ var require_range = __commonJS({
             if (xm) {
               M = +M + 1;
             } else {
-              m = +m + 1;
+              m2 = +m2 + 1;
             }
           }
           if (gtlt === "<") {
-            pr = "-0";
+            pr2 = "-0";
           }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
+          ret = `${gtlt + M}.${m2}.${p}${pr2}`;
         } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+          ret = `>=${M}.0.0${pr2} <${+M + 1}.0.0-0`;
         } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m2}.0${pr2} <${M}.${+m2 + 1}.0-0`;
         }
         debug("xRange return", ret);
         return ret;
@@ -1510,11 +1510,11 @@ var require_range = __commonJS({
     };
     var replaceStars = (comp, options2) => {
       debug("replaceStars", comp, options2);
-      return comp.trim().replace(re2[t.STAR], "");
+      return comp.trim().replace(re[t.STAR], "");
     };
     var replaceGTE0 = (comp, options2) => {
       debug("replaceGTE0", comp, options2);
-      return comp.trim().replace(re2[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+      return comp.trim().replace(re[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
     };
     var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
       if (isX(fM)) {
@@ -1600,19 +1600,19 @@ var require_comparator = __commonJS({
         debug("comp", this);
       }
       parse(comp) {
-        const r = this.options.loose ? re2[t.COMPARATORLOOSE] : re2[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m2 = comp.match(r);
+        if (!m2) {
           throw new TypeError(`Invalid comparator: ${comp}`);
         }
-        this.operator = m[1] !== void 0 ? m[1] : "";
+        this.operator = m2[1] !== void 0 ? m2[1] : "";
         if (this.operator === "=") {
           this.operator = "";
         }
-        if (!m[2]) {
+        if (!m2[2]) {
           this.semver = ANY;
         } else {
-          this.semver = new SemVer(m[2], this.options.loose);
+          this.semver = new SemVer(m2[2], this.options.loose);
         }
       }
       toString() {
@@ -1626,7 +1626,7 @@ var require_comparator = __commonJS({
         if (typeof version === "string") {
           try {
             version = new SemVer(version, this.options);
-          } catch (er) {
+          } catch (er2) {
             return false;
           }
         }
@@ -1674,7 +1674,7 @@ var require_comparator = __commonJS({
     };
     module.exports = Comparator;
     var parseOptions = require_parse_options();
-    var { safeRe: re2, t } = require_re();
+    var { safeRe: re, t } = require_re();
     var cmp = require_cmp();
     var debug = require_debug();
     var SemVer = require_semver();
@@ -1687,13 +1687,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version, range, options2) => {
+    var satisfies = (version, range2, options2) => {
       try {
-        range = new Range(range, options2);
-      } catch (er) {
+        range2 = new Range(range2, options2);
+      } catch (er2) {
         return false;
       }
-      return range.test(version);
+      return range2.test(version);
     };
     module.exports = satisfies;
   }
@@ -1704,7 +1704,7 @@ var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    var toComparators = (range2, options2) => new Range(range2, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
     module.exports = toComparators;
   }
 });
@@ -1715,13 +1715,13 @@ var require_max_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var maxSatisfying = (versions, range, options2) => {
+    var maxSatisfying = (versions, range2, options2) => {
       let max = null;
       let maxSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options2);
-      } catch (er) {
+        rangeObj = new Range(range2, options2);
+      } catch (er2) {
         return null;
       }
       versions.forEach((v) => {
@@ -1744,13 +1744,13 @@ var require_min_satisfying = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Range = require_range();
-    var minSatisfying = (versions, range, options2) => {
+    var minSatisfying = (versions, range2, options2) => {
       let min = null;
       let minSV = null;
       let rangeObj = null;
       try {
-        rangeObj = new Range(range, options2);
-      } catch (er) {
+        rangeObj = new Range(range2, options2);
+      } catch (er2) {
         return null;
       }
       versions.forEach((v) => {
@@ -1774,19 +1774,19 @@ var require_min_version = __commonJS({
     var SemVer = require_semver();
     var Range = require_range();
     var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
+    var minVersion = (range2, loose) => {
+      range2 = new Range(range2, loose);
       let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
+      if (range2.test(minver)) {
         return minver;
       }
       minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
+      if (range2.test(minver)) {
         return minver;
       }
       minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i = 0; i < range2.set.length; ++i) {
+        const comparators = range2.set[i];
         let setMin = null;
         comparators.forEach((comparator) => {
           const compver = new SemVer(comparator.semver.version);
@@ -1817,7 +1817,7 @@ var require_min_version = __commonJS({
           minver = setMin;
         }
       }
-      if (minver && range.test(minver)) {
+      if (minver && range2.test(minver)) {
         return minver;
       }
       return null;
@@ -1831,10 +1831,10 @@ var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var validRange = (range, options2) => {
+    var validRange = (range2, options2) => {
       try {
-        return new Range(range, options2).range || "*";
-      } catch (er) {
+        return new Range(range2, options2).range || "*";
+      } catch (er2) {
         return null;
       }
     };
@@ -1855,9 +1855,9 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options2) => {
+    var outside = (version, range2, hilo, options2) => {
       version = new SemVer(version, options2);
-      range = new Range(range, options2);
+      range2 = new Range(range2, options2);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
         case ">":
@@ -1877,11 +1877,11 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version, range, options2)) {
+      if (satisfies(version, range2, options2)) {
         return false;
       }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
+      for (let i = 0; i < range2.set.length; ++i) {
+        const comparators = range2.set[i];
         let high = null;
         let low = null;
         comparators.forEach((comparator) => {
@@ -1916,7 +1916,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version, range, options2) => outside(version, range, ">", options2);
+    var gtr = (version, range2, options2) => outside(version, range2, ">", options2);
     module.exports = gtr;
   }
 });
@@ -1926,7 +1926,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version, range, options2) => outside(version, range, "<", options2);
+    var ltr = (version, range2, options2) => outside(version, range2, "<", options2);
     module.exports = ltr;
   }
 });
@@ -1951,13 +1951,13 @@ var require_simplify = __commonJS({
     "use strict";
     var satisfies = require_satisfies();
     var compare = require_compare();
-    module.exports = (versions, range, options2) => {
+    module.exports = (versions, range2, options2) => {
       const set = [];
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options2));
       for (const version of v) {
-        const included = satisfies(version, range, options2);
+        const included = satisfies(version, range2, options2);
         if (included) {
           prev = version;
           if (!first) {
@@ -1989,8 +1989,8 @@ var require_simplify = __commonJS({
         }
       }
       const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
+      const original = typeof range2.raw === "string" ? range2.raw : String(range2);
+      return simplified.length < original.length ? simplified : range2;
     };
   }
 });
@@ -2460,8 +2460,8 @@ var require_visit = __commonJS({
       } else if (identity.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt2 = identity.isAlias(parent) ? "alias" : "scalar";
-        throw new Error(`Cannot replace node with ${pt2} parent`);
+        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
     exports.visit = visit;
@@ -5094,9 +5094,9 @@ var require_float2 = __commonJS({
         const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1) {
-          const f2 = str.substring(dot2 + 1).replace(/_/g, "");
-          if (f2[f2.length - 1] === "0")
-            node.minFractionDigits = f2.length;
+          const f = str.substring(dot2 + 1).replace(/_/g, "");
+          if (f[f.length - 1] === "0")
+            node.minFractionDigits = f.length;
         }
         return node;
       },
@@ -6565,19 +6565,19 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap ? "}" : "]";
-      const [ce, ...ee] = fc.end;
+      const [ce2, ...ee2] = fc.end;
       let cePos = offset;
-      if (ce?.source === expectedEnd)
-        cePos = ce.offset + ce.source.length;
+      if (ce2?.source === expectedEnd)
+        cePos = ce2.offset + ce2.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
-        if (ce && ce.source.length !== 1)
-          ee.unshift(ce);
+        if (ce2 && ce2.source.length !== 1)
+          ee2.unshift(ce2);
       }
-      if (ee.length > 0) {
-        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+      if (ee2.length > 0) {
+        const end = resolveEnd.resolveEnd(ee2, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -6831,8 +6831,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const m2 = first.match(/^( *)/);
+      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split2.length; i += 2)
         lines.push([split2[i], split2[i + 1]]);
@@ -6877,12 +6877,12 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
-        comment: re2.comment,
-        range: [offset, valueEnd, re2.offset]
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
       };
     }
     function plainValue(source, onError) {
@@ -7072,7 +7072,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -7092,7 +7092,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -7269,10 +7269,10 @@ var require_compose_node = __commonJS({
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
-      alias.range = [offset, valueEnd, re2.offset];
-      if (re2.comment)
-        alias.comment = re2.comment;
+      const re = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
+      alias.range = [offset, valueEnd, re.offset];
+      if (re.comment)
+        alias.comment = re.comment;
       return alias;
     }
     exports.composeEmptyNode = composeEmptyNode;
@@ -7313,10 +7313,10 @@ var require_compose_doc = __commonJS({
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
-      const re2 = resolveEnd.resolveEnd(end, contentEnd, false, onError);
-      if (re2.comment)
-        doc.comment = re2.comment;
-      doc.range = [offset, contentEnd, re2.offset];
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re.comment)
+        doc.comment = re.comment;
+      doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -10495,11 +10495,11 @@ var require_xxh32 = __commonJS({
       r = r | 0;
       return x >>> (32 - r | 0) | x << r | 0;
     }
-    function rotmul32(h, r, m) {
+    function rotmul32(h, r, m2) {
       h = h | 0;
       r = r | 0;
-      m = m | 0;
-      return util2.imul(h >>> (32 - r | 0) | h << r, m) | 0;
+      m2 = m2 | 0;
+      return util2.imul(h >>> (32 - r | 0) | h << r, m2) | 0;
     }
     function shiftxor32(h, s) {
       h = h | 0;
@@ -10861,7 +10861,7 @@ var require_lz4 = __commonJS({
         if (compSize > blockSize || compSize === 0) {
           util2.writeU32(dst, dIndex, 2147483648 | blockSize);
           dIndex += 4;
-          for (var z = sIndex + blockSize; sIndex < z; ) {
+          for (var z2 = sIndex + blockSize; sIndex < z2; ) {
             dst[dIndex++] = src[sIndex++];
           }
           remaining -= blockSize;
@@ -12254,8 +12254,8 @@ var require_utils2 = __commonJS({
   "node_modules/umap-js/dist/utils.js"(exports) {
     "use strict";
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -12302,12 +12302,12 @@ var require_utils2 = __commonJS({
       return output;
     }
     exports.empty = empty;
-    function range(n) {
+    function range2(n) {
       return empty(n).map(function(_, i) {
         return i;
       });
     }
-    exports.range = range;
+    exports.range = range2;
     function filled(n, v) {
       return empty(n).map(function() {
         return v;
@@ -12404,14 +12404,14 @@ var require_utils2 = __commonJS({
 var require_heap = __commonJS({
   "node_modules/umap-js/dist/heap.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -12619,14 +12619,14 @@ var require_heap = __commonJS({
 var require_matrix = __commonJS({
   "node_modules/umap-js/dist/matrix.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -12643,25 +12643,25 @@ var require_matrix = __commonJS({
       return result;
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m) return o;
-      var i = m.call(o), r, ar = [], e;
+      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m2) return o;
+      var i = m2.call(o), r, ar2 = [], e;
       try {
-        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar2.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m = i["return"])) m.call(i);
+          if (r && !r.done && (m2 = i["return"])) m2.call(i);
         } finally {
           if (e) throw e.error;
         }
       }
-      return ar;
+      return ar2;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -12841,11 +12841,11 @@ var require_matrix = __commonJS({
       });
     }
     exports.multiplyScalar = multiplyScalar;
-    function eliminateZeros(m) {
+    function eliminateZeros(m2) {
       var zeroIndices = /* @__PURE__ */ new Set();
-      var values = m.getValues();
-      var rows = m.getRows();
-      var cols = m.getCols();
+      var values = m2.getValues();
+      var rows = m2.getRows();
+      var cols = m2.getCols();
       for (var i = 0; i < values.length; i++) {
         if (values[i] === 0) {
           zeroIndices.add(i);
@@ -12857,26 +12857,26 @@ var require_matrix = __commonJS({
       var nextValues = values.filter(removeByZeroIndex);
       var nextRows = rows.filter(removeByZeroIndex);
       var nextCols = cols.filter(removeByZeroIndex);
-      return new SparseMatrix(nextRows, nextCols, nextValues, m.getDims());
+      return new SparseMatrix(nextRows, nextCols, nextValues, m2.getDims());
     }
     exports.eliminateZeros = eliminateZeros;
-    function normalize(m, normType) {
+    function normalize(m2, normType) {
       var e_1, _a6;
       if (normType === void 0) {
         normType = "l2";
       }
       var normFn = normFns[normType];
       var colsByRow = /* @__PURE__ */ new Map();
-      m.forEach(function(_, row2, col) {
+      m2.forEach(function(_, row2, col) {
         var cols = colsByRow.get(row2) || [];
         cols.push(col);
         colsByRow.set(row2, cols);
       });
-      var nextMatrix = new SparseMatrix([], [], [], m.getDims());
+      var nextMatrix = new SparseMatrix([], [], [], m2.getDims());
       var _loop_1 = function(row2) {
         var cols = colsByRow.get(row2).sort();
         var vals = cols.map(function(col) {
-          return m.get(row2, col);
+          return m2.get(row2, col);
         });
         var norm = normFn(vals);
         for (var i = 0; i < norm.length; i++) {
@@ -12995,14 +12995,14 @@ var require_matrix = __commonJS({
 var require_tree = __commonJS({
   "node_modules/umap-js/dist/tree.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -13019,29 +13019,29 @@ var require_tree = __commonJS({
       return result;
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m) return o;
-      var i = m.call(o), r, ar = [], e;
+      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m2) return o;
+      var i = m2.call(o), r, ar2 = [], e;
       try {
-        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar2.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m = i["return"])) m.call(i);
+          if (r && !r.done && (m2 = i["return"])) m2.call(i);
         } finally {
           if (e) throw e.error;
         }
       }
-      return ar;
+      return ar2;
     };
     var __spread = exports && exports.__spread || function() {
-      for (var ar = [], i = 0; i < arguments.length; i++) ar = ar.concat(__read(arguments[i]));
-      return ar;
+      for (var ar2 = [], i = 0; i < arguments.length; i++) ar2 = ar2.concat(__read(arguments[i]));
+      return ar2;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -13266,14 +13266,14 @@ var require_tree = __commonJS({
 var require_nn_descent = __commonJS({
   "node_modules/umap-js/dist/nn_descent.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -13290,8 +13290,8 @@ var require_nn_descent = __commonJS({
       return result;
     };
     var __values2 = exports && exports.__values || function(o) {
-      var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-      if (m) return m.call(o);
+      var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+      if (m2) return m2.call(o);
       if (o && typeof o.length === "number") return {
         next: function() {
           if (o && i >= o.length) o = void 0;
@@ -13824,7 +13824,7 @@ ${indentData}`);
         const newMatrix = new Matrix2(matrix);
         return newMatrix.and(value);
       };
-      AbstractMatrix2.prototype.or = function or2(value) {
+      AbstractMatrix2.prototype.or = function or(value) {
         if (typeof value === "number") return this.orS(value);
         return this.orM(value);
       };
@@ -13848,7 +13848,7 @@ ${indentData}`);
         }
         return this;
       };
-      AbstractMatrix2.or = function or2(matrix, value) {
+      AbstractMatrix2.or = function or(matrix, value) {
         const newMatrix = new Matrix2(matrix);
         return newMatrix.or(value);
       };
@@ -14915,7 +14915,7 @@ ${indentData}`);
       }
       reducedEchelonForm() {
         let result = this.echelonForm();
-        let m = result.columns;
+        let m2 = result.columns;
         let n = result.rows;
         let h = n - 1;
         while (h >= 0) {
@@ -14933,7 +14933,7 @@ ${indentData}`);
             }
             for (let i = 0; i < h; i++) {
               let factor = result.get(i, p);
-              for (let j = p; j < m; j++) {
+              for (let j = p; j < m2; j++) {
                 let tmp2 = result.get(i, j) - factor * result.get(h, j);
                 result.set(i, j, tmp2);
               }
@@ -15383,16 +15383,16 @@ ${indentData}`);
       }
       mmul(other) {
         other = Matrix.checkMatrix(other);
-        let m = this.rows;
+        let m2 = this.rows;
         let n = this.columns;
         let p = other.columns;
-        let result = new Matrix(m, p);
+        let result = new Matrix(m2, p);
         let Bcolj = new Float64Array(n);
         for (let j = 0; j < p; j++) {
           for (let k = 0; k < n; k++) {
             Bcolj[k] = other.get(k, j);
           }
-          for (let i = 0; i < m; i++) {
+          for (let i = 0; i < m2; i++) {
             let s = 0;
             for (let k = 0; k < n; k++) {
               s += this.get(i, k) * Bcolj[k];
@@ -15454,14 +15454,14 @@ ${indentData}`);
         return result;
       }
       mmulByTranspose(scale) {
-        let m = this.rows;
+        let m2 = this.rows;
         let n = this.columns;
         if (scale !== void 0 && scale.length !== n) {
           throw new RangeError("scale must have one value per column");
         }
-        let result = new Matrix(m, m);
+        let result = new Matrix(m2, m2);
         let rowj = new Float64Array(n);
-        for (let j = 0; j < m; j++) {
+        for (let j = 0; j < m2; j++) {
           if (scale === void 0) {
             for (let k = 0; k < n; k++) {
               rowj[k] = this.get(j, k);
@@ -15471,7 +15471,7 @@ ${indentData}`);
               rowj[k] = scale[k] * this.get(j, k);
             }
           }
-          for (let i = j; i < m; i++) {
+          for (let i = j; i < m2; i++) {
             let s = 0;
             for (let k = 0; k < n; k++) {
               s += this.get(i, k) * rowj[k];
@@ -15747,12 +15747,12 @@ ${indentData}`);
       }
       kroneckerProduct(other) {
         other = Matrix.checkMatrix(other);
-        let m = this.rows;
+        let m2 = this.rows;
         let n = this.columns;
         let p = other.rows;
         let q = other.columns;
-        let result = new Matrix(m * p, n * q);
-        for (let i = 0; i < m; i++) {
+        let result = new Matrix(m2 * p, n * q);
+        for (let i = 0; i < m2; i++) {
           for (let j = 0; j < n; j++) {
             for (let k = 0; k < p; k++) {
               for (let l = 0; l < q; l++) {
@@ -15768,10 +15768,10 @@ ${indentData}`);
         if (!this.isSquare() || !other.isSquare()) {
           throw new Error("Kronecker Sum needs two Square Matrices");
         }
-        let m = this.rows;
+        let m2 = this.rows;
         let n = other.rows;
         let AxI = this.kroneckerProduct(Matrix.eye(n, n));
-        let IxB = Matrix.eye(m, m).kroneckerProduct(other);
+        let IxB = Matrix.eye(m2, m2).kroneckerProduct(other);
         return AxI.add(IxB);
       }
       transpose() {
@@ -16917,45 +16917,45 @@ ${indentData}`);
     var QrDecomposition = class {
       constructor(value) {
         value = WrapperMatrix2D.checkMatrix(value);
-        let qr2 = value.clone();
-        let m = value.rows;
+        let qr = value.clone();
+        let m2 = value.rows;
         let n = value.columns;
         let rdiag = new Float64Array(n);
         let i, j, k, s;
         for (k = 0; k < n; k++) {
           let nrm = 0;
-          for (i = k; i < m; i++) {
-            nrm = hypotenuse(nrm, qr2.get(i, k));
+          for (i = k; i < m2; i++) {
+            nrm = hypotenuse(nrm, qr.get(i, k));
           }
           if (nrm !== 0) {
-            if (qr2.get(k, k) < 0) {
+            if (qr.get(k, k) < 0) {
               nrm = -nrm;
             }
-            for (i = k; i < m; i++) {
-              qr2.set(i, k, qr2.get(i, k) / nrm);
+            for (i = k; i < m2; i++) {
+              qr.set(i, k, qr.get(i, k) / nrm);
             }
-            qr2.set(k, k, qr2.get(k, k) + 1);
+            qr.set(k, k, qr.get(k, k) + 1);
             for (j = k + 1; j < n; j++) {
               s = 0;
-              for (i = k; i < m; i++) {
-                s += qr2.get(i, k) * qr2.get(i, j);
+              for (i = k; i < m2; i++) {
+                s += qr.get(i, k) * qr.get(i, j);
               }
-              s = -s / qr2.get(k, k);
-              for (i = k; i < m; i++) {
-                qr2.set(i, j, qr2.get(i, j) + s * qr2.get(i, k));
+              s = -s / qr.get(k, k);
+              for (i = k; i < m2; i++) {
+                qr.set(i, j, qr.get(i, j) + s * qr.get(i, k));
               }
             }
           }
           rdiag[k] = -nrm;
         }
-        this.QR = qr2;
+        this.QR = qr;
         this.Rdiag = rdiag;
       }
       solve(value) {
         value = Matrix.checkMatrix(value);
-        let qr2 = this.QR;
-        let m = qr2.rows;
-        if (value.rows !== m) {
+        let qr = this.QR;
+        let m2 = qr.rows;
+        if (value.rows !== m2) {
           throw new Error("Matrix row dimensions must agree");
         }
         if (!this.isFullRank()) {
@@ -16963,17 +16963,17 @@ ${indentData}`);
         }
         let count = value.columns;
         let X = value.clone();
-        let n = qr2.columns;
+        let n = qr.columns;
         let i, j, k, s;
         for (k = 0; k < n; k++) {
           for (j = 0; j < count; j++) {
             s = 0;
-            for (i = k; i < m; i++) {
-              s += qr2.get(i, k) * X.get(i, j);
+            for (i = k; i < m2; i++) {
+              s += qr.get(i, k) * X.get(i, j);
             }
-            s = -s / qr2.get(k, k);
-            for (i = k; i < m; i++) {
-              X.set(i, j, X.get(i, j) + s * qr2.get(i, k));
+            s = -s / qr.get(k, k);
+            for (i = k; i < m2; i++) {
+              X.set(i, j, X.get(i, j) + s * qr.get(i, k));
             }
           }
         }
@@ -16983,7 +16983,7 @@ ${indentData}`);
           }
           for (i = 0; i < k; i++) {
             for (j = 0; j < count; j++) {
-              X.set(i, j, X.get(i, j) - X.get(k, j) * qr2.get(i, k));
+              X.set(i, j, X.get(i, j) - X.get(k, j) * qr.get(i, k));
             }
           }
         }
@@ -16999,14 +16999,14 @@ ${indentData}`);
         return true;
       }
       get upperTriangularMatrix() {
-        let qr2 = this.QR;
-        let n = qr2.columns;
+        let qr = this.QR;
+        let n = qr.columns;
         let X = new Matrix(n, n);
         let i, j;
         for (i = 0; i < n; i++) {
           for (j = 0; j < n; j++) {
             if (i < j) {
-              X.set(i, j, qr2.get(i, j));
+              X.set(i, j, qr.get(i, j));
             } else if (i === j) {
               X.set(i, j, this.Rdiag[i]);
             } else {
@@ -17017,9 +17017,9 @@ ${indentData}`);
         return X;
       }
       get orthogonalMatrix() {
-        let qr2 = this.QR;
-        let rows = qr2.rows;
-        let columns = qr2.columns;
+        let qr = this.QR;
+        let rows = qr.rows;
+        let columns = qr.columns;
         let X = new Matrix(rows, columns);
         let i, j, k, s;
         for (k = columns - 1; k >= 0; k--) {
@@ -17028,14 +17028,14 @@ ${indentData}`);
           }
           X.set(k, k, 1);
           for (j = k; j < columns; j++) {
-            if (qr2.get(k, k) !== 0) {
+            if (qr.get(k, k) !== 0) {
               s = 0;
               for (i = k; i < rows; i++) {
-                s += qr2.get(i, k) * X.get(i, j);
+                s += qr.get(i, k) * X.get(i, j);
               }
-              s = -s / qr2.get(k, k);
+              s = -s / qr.get(k, k);
               for (i = k; i < rows; i++) {
-                X.set(i, j, X.get(i, j) + s * qr2.get(i, k));
+                X.set(i, j, X.get(i, j) + s * qr.get(i, k));
               }
             }
           }
@@ -17049,7 +17049,7 @@ ${indentData}`);
         if (value.isEmpty()) {
           throw new Error("Matrix must be non-empty");
         }
-        let m = value.rows;
+        let m2 = value.rows;
         let n = value.columns;
         const {
           computeLeftSingularVectors = true,
@@ -17059,16 +17059,16 @@ ${indentData}`);
         let wantu = Boolean(computeLeftSingularVectors);
         let wantv = Boolean(computeRightSingularVectors);
         let swapped = false;
-        let at3;
-        if (m < n) {
+        let at2;
+        if (m2 < n) {
           if (!autoTranspose) {
             console.warn(
               "Computing SVD on a matrix with more columns than rows. Consider enabling autoTranspose"
             );
-            at3 = value.transpose();
+            at2 = value.transpose();
           } else {
-            at3 = value.clone();
-            m = value.columns;
+            at2 = value.clone();
+            m2 = value.columns;
             n = value.rows;
             swapped = true;
             let aux = wantu;
@@ -17076,53 +17076,53 @@ ${indentData}`);
             wantv = aux;
           }
         } else {
-          at3 = value.transpose();
+          at2 = value.transpose();
         }
-        let nu = Math.min(m, n);
-        let ni = Math.min(m + 1, n);
+        let nu = Math.min(m2, n);
+        let ni = Math.min(m2 + 1, n);
         let s = new Float64Array(ni);
-        let U = new Matrix(nu, m);
+        let U2 = new Matrix(nu, m2);
         let V = new Matrix(n, n);
         let e = new Float64Array(n);
-        let work = new Float64Array(m);
+        let work = new Float64Array(m2);
         let si = new Float64Array(ni);
         for (let i = 0; i < ni; i++) si[i] = i;
-        let nct = Math.min(m - 1, n);
-        let nrt = Math.max(0, Math.min(n - 2, m));
+        let nct = Math.min(m2 - 1, n);
+        let nrt = Math.max(0, Math.min(n - 2, m2));
         let mrc = Math.max(nct, nrt);
         for (let k = 0; k < mrc; k++) {
           if (k < nct) {
             s[k] = 0;
-            for (let i = k; i < m; i++) {
-              s[k] = hypotenuse(s[k], at3.get(k, i));
+            for (let i = k; i < m2; i++) {
+              s[k] = hypotenuse(s[k], at2.get(k, i));
             }
             if (s[k] !== 0) {
-              if (at3.get(k, k) < 0) {
+              if (at2.get(k, k) < 0) {
                 s[k] = -s[k];
               }
-              for (let i = k; i < m; i++) {
-                at3.set(k, i, at3.get(k, i) / s[k]);
+              for (let i = k; i < m2; i++) {
+                at2.set(k, i, at2.get(k, i) / s[k]);
               }
-              at3.set(k, k, at3.get(k, k) + 1);
+              at2.set(k, k, at2.get(k, k) + 1);
             }
             s[k] = -s[k];
           }
           for (let j = k + 1; j < n; j++) {
             if (k < nct && s[k] !== 0) {
               let t = 0;
-              for (let i = k; i < m; i++) {
-                t += at3.get(k, i) * at3.get(j, i);
+              for (let i = k; i < m2; i++) {
+                t += at2.get(k, i) * at2.get(j, i);
               }
-              t = -t / at3.get(k, k);
-              for (let i = k; i < m; i++) {
-                at3.set(j, i, at3.get(j, i) + t * at3.get(k, i));
+              t = -t / at2.get(k, k);
+              for (let i = k; i < m2; i++) {
+                at2.set(j, i, at2.get(j, i) + t * at2.get(k, i));
               }
             }
-            e[j] = at3.get(j, k);
+            e[j] = at2.get(j, k);
           }
           if (wantu && k < nct) {
-            for (let i = k; i < m; i++) {
-              U.set(k, i, at3.get(k, i));
+            for (let i = k; i < m2; i++) {
+              U2.set(k, i, at2.get(k, i));
             }
           }
           if (k < nrt) {
@@ -17140,19 +17140,19 @@ ${indentData}`);
               e[k + 1] += 1;
             }
             e[k] = -e[k];
-            if (k + 1 < m && e[k] !== 0) {
-              for (let i = k + 1; i < m; i++) {
+            if (k + 1 < m2 && e[k] !== 0) {
+              for (let i = k + 1; i < m2; i++) {
                 work[i] = 0;
               }
-              for (let i = k + 1; i < m; i++) {
+              for (let i = k + 1; i < m2; i++) {
                 for (let j = k + 1; j < n; j++) {
-                  work[i] += e[j] * at3.get(j, i);
+                  work[i] += e[j] * at2.get(j, i);
                 }
               }
               for (let j = k + 1; j < n; j++) {
                 let t = -e[j] / e[k + 1];
-                for (let i = k + 1; i < m; i++) {
-                  at3.set(j, i, at3.get(j, i) + t * work[i]);
+                for (let i = k + 1; i < m2; i++) {
+                  at2.set(j, i, at2.get(j, i) + t * work[i]);
                 }
               }
             }
@@ -17163,48 +17163,48 @@ ${indentData}`);
             }
           }
         }
-        let p = Math.min(n, m + 1);
+        let p = Math.min(n, m2 + 1);
         if (nct < n) {
-          s[nct] = at3.get(nct, nct);
+          s[nct] = at2.get(nct, nct);
         }
-        if (m < p) {
+        if (m2 < p) {
           s[p - 1] = 0;
         }
         if (nrt + 1 < p) {
-          e[nrt] = at3.get(p - 1, nrt);
+          e[nrt] = at2.get(p - 1, nrt);
         }
         e[p - 1] = 0;
         if (wantu) {
           for (let j = nct; j < nu; j++) {
-            for (let i = 0; i < m; i++) {
-              U.set(j, i, 0);
+            for (let i = 0; i < m2; i++) {
+              U2.set(j, i, 0);
             }
-            U.set(j, j, 1);
+            U2.set(j, j, 1);
           }
           for (let k = nct - 1; k >= 0; k--) {
             if (s[k] !== 0) {
               for (let j = k + 1; j < nu; j++) {
                 let t = 0;
-                for (let i = k; i < m; i++) {
-                  t += U.get(k, i) * U.get(j, i);
+                for (let i = k; i < m2; i++) {
+                  t += U2.get(k, i) * U2.get(j, i);
                 }
-                t = -t / U.get(k, k);
-                for (let i = k; i < m; i++) {
-                  U.set(j, i, U.get(j, i) + t * U.get(k, i));
+                t = -t / U2.get(k, k);
+                for (let i = k; i < m2; i++) {
+                  U2.set(j, i, U2.get(j, i) + t * U2.get(k, i));
                 }
               }
-              for (let i = k; i < m; i++) {
-                U.set(k, i, -U.get(k, i));
+              for (let i = k; i < m2; i++) {
+                U2.set(k, i, -U2.get(k, i));
               }
-              U.set(k, k, 1 + U.get(k, k));
+              U2.set(k, k, 1 + U2.get(k, k));
               for (let i = 0; i < k - 1; i++) {
-                U.set(k, i, 0);
+                U2.set(k, i, 0);
               }
             } else {
-              for (let i = 0; i < m; i++) {
-                U.set(k, i, 0);
+              for (let i = 0; i < m2; i++) {
+                U2.set(k, i, 0);
               }
-              U.set(k, k, 1);
+              U2.set(k, k, 1);
             }
           }
         }
@@ -17268,15 +17268,15 @@ ${indentData}`);
           k++;
           switch (kase) {
             case 1: {
-              let f2 = e[p - 2];
+              let f = e[p - 2];
               e[p - 2] = 0;
               for (let j = p - 2; j >= k; j--) {
-                let t = hypotenuse(s[j], f2);
+                let t = hypotenuse(s[j], f);
                 let cs = s[j] / t;
-                let sn = f2 / t;
+                let sn = f / t;
                 s[j] = t;
                 if (j !== k) {
-                  f2 = -sn * e[j - 1];
+                  f = -sn * e[j - 1];
                   e[j - 1] = cs * e[j - 1];
                 }
                 if (wantv) {
@@ -17290,20 +17290,20 @@ ${indentData}`);
               break;
             }
             case 2: {
-              let f2 = e[k - 1];
+              let f = e[k - 1];
               e[k - 1] = 0;
               for (let j = k; j < p; j++) {
-                let t = hypotenuse(s[j], f2);
+                let t = hypotenuse(s[j], f);
                 let cs = s[j] / t;
-                let sn = f2 / t;
+                let sn = f / t;
                 s[j] = t;
-                f2 = -sn * e[j];
+                f = -sn * e[j];
                 e[j] = cs * e[j];
                 if (wantu) {
-                  for (let i = 0; i < m; i++) {
-                    t = cs * U.get(j, i) + sn * U.get(k - 1, i);
-                    U.set(k - 1, i, -sn * U.get(j, i) + cs * U.get(k - 1, i));
-                    U.set(j, i, t);
+                  for (let i = 0; i < m2; i++) {
+                    t = cs * U2.get(j, i) + sn * U2.get(k - 1, i);
+                    U2.set(k - 1, i, -sn * U2.get(j, i) + cs * U2.get(k - 1, i));
+                    U2.set(j, i, t);
                   }
                 }
               }
@@ -17333,17 +17333,17 @@ ${indentData}`);
                 }
                 shift = c / (b + shift);
               }
-              let f2 = (sk + sp) * (sk - sp) + shift;
+              let f = (sk + sp) * (sk - sp) + shift;
               let g = sk * ek;
               for (let j = k; j < p - 1; j++) {
-                let t = hypotenuse(f2, g);
+                let t = hypotenuse(f, g);
                 if (t === 0) t = Number.MIN_VALUE;
-                let cs = f2 / t;
+                let cs = f / t;
                 let sn = g / t;
                 if (j !== k) {
                   e[j - 1] = t;
                 }
-                f2 = cs * s[j] + sn * e[j];
+                f = cs * s[j] + sn * e[j];
                 e[j] = cs * e[j] - sn * s[j];
                 g = sn * s[j + 1];
                 s[j + 1] = cs * s[j + 1];
@@ -17354,24 +17354,24 @@ ${indentData}`);
                     V.set(j, i, t);
                   }
                 }
-                t = hypotenuse(f2, g);
+                t = hypotenuse(f, g);
                 if (t === 0) t = Number.MIN_VALUE;
-                cs = f2 / t;
+                cs = f / t;
                 sn = g / t;
                 s[j] = t;
-                f2 = cs * e[j] + sn * s[j + 1];
+                f = cs * e[j] + sn * s[j + 1];
                 s[j + 1] = -sn * e[j] + cs * s[j + 1];
                 g = sn * e[j + 1];
                 e[j + 1] = cs * e[j + 1];
-                if (wantu && j < m - 1) {
-                  for (let i = 0; i < m; i++) {
-                    t = cs * U.get(j, i) + sn * U.get(j + 1, i);
-                    U.set(j + 1, i, -sn * U.get(j, i) + cs * U.get(j + 1, i));
-                    U.set(j, i, t);
+                if (wantu && j < m2 - 1) {
+                  for (let i = 0; i < m2; i++) {
+                    t = cs * U2.get(j, i) + sn * U2.get(j + 1, i);
+                    U2.set(j + 1, i, -sn * U2.get(j, i) + cs * U2.get(j + 1, i));
+                    U2.set(j, i, t);
                   }
                 }
               }
-              e[p - 2] = f2;
+              e[p - 2] = f;
               break;
             }
             case 4: {
@@ -17397,11 +17397,11 @@ ${indentData}`);
                     V.set(k, i, t);
                   }
                 }
-                if (wantu && k < m - 1) {
-                  for (let i = 0; i < m; i++) {
-                    t = U.get(k + 1, i);
-                    U.set(k + 1, i, U.get(k, i));
-                    U.set(k, i, t);
+                if (wantu && k < m2 - 1) {
+                  for (let i = 0; i < m2; i++) {
+                    t = U2.get(k + 1, i);
+                    U2.set(k + 1, i, U2.get(k, i));
+                    U2.set(k, i, t);
                   }
                 }
                 k++;
@@ -17411,21 +17411,21 @@ ${indentData}`);
             }
           }
         }
-        U = U.isSquare() ? transposeSquareInPlace(U) : U.transpose();
+        U2 = U2.isSquare() ? transposeSquareInPlace(U2) : U2.transpose();
         V = transposeSquareInPlace(V);
         if (swapped) {
           let tmp2 = V;
-          V = U;
-          U = tmp2;
+          V = U2;
+          U2 = tmp2;
         }
-        this.m = m;
+        this.m = m2;
         this.n = n;
         this.s = s;
-        this.U = U;
+        this.U = U2;
         this.V = V;
       }
       solve(value) {
-        let Y2 = value;
+        let Y = value;
         let e = this.threshold;
         let scols = this.s.length;
         let Ls = Matrix.zeros(scols, scols);
@@ -17436,22 +17436,22 @@ ${indentData}`);
             Ls.set(i, i, 1 / this.s[i]);
           }
         }
-        let U = this.U;
+        let U2 = this.U;
         let V = this.rightSingularVectors;
         let VL = V.mmul(Ls);
         let vrows = V.rows;
-        let urows = U.rows;
+        let urows = U2.rows;
         let VLU = Matrix.zeros(vrows, urows);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < urows; j++) {
             let sum = 0;
             for (let k = 0; k < scols; k++) {
-              sum += VL.get(i, k) * U.get(j, k);
+              sum += VL.get(i, k) * U2.get(j, k);
             }
             VLU.set(i, j, sum);
           }
         }
-        return VLU.mmul(Y2);
+        return VLU.mmul(Y);
       }
       solveForDiagonal(value) {
         return this.solve(Matrix.diag(value));
@@ -17469,20 +17469,20 @@ ${indentData}`);
             }
           }
         }
-        let U = this.U;
-        let urows = U.rows;
-        let ucols = U.columns;
-        let Y2 = new Matrix(vrows, urows);
+        let U2 = this.U;
+        let urows = U2.rows;
+        let ucols = U2.columns;
+        let Y = new Matrix(vrows, urows);
         for (let i = 0; i < vrows; i++) {
           for (let j = 0; j < urows; j++) {
             let sum = 0;
             for (let k = 0; k < ucols; k++) {
-              sum += X.get(i, k) * U.get(j, k);
+              sum += X.get(i, k) * U2.get(j, k);
             }
-            Y2.set(i, j, sum);
+            Y.set(i, j, sum);
           }
         }
-        return Y2;
+        return Y;
       }
       get condition() {
         return this.s[0] / this.s[Math.min(this.m, this.n) - 1];
@@ -17564,13 +17564,13 @@ ${indentData}`);
       }
     }
     function xrange(n, exception) {
-      let range = [];
+      let range2 = [];
       for (let i = 0; i < n; i++) {
         if (i !== exception) {
-          range.push(i);
+          range2.push(i);
         }
       }
-      return range;
+      return range2;
     }
     function dependenciesOneRow(error, matrix, index, thresholdValue = 1e-9, thresholdError = 1e-9) {
       if (error > thresholdError) {
@@ -17610,7 +17610,7 @@ ${indentData}`);
         return matrix.transpose();
       }
       let svdSolution = new SingularValueDecomposition(matrix, { autoTranspose: true });
-      let U = svdSolution.leftSingularVectors;
+      let U2 = svdSolution.leftSingularVectors;
       let V = svdSolution.rightSingularVectors;
       let s = svdSolution.diagonal;
       const cutoff = threshold * Math.max(matrix.rows, matrix.columns) * s[0];
@@ -17621,7 +17621,7 @@ ${indentData}`);
           s[i] = 0;
         }
       }
-      return V.mmul(Matrix.diag(s).mmul(U.transpose()));
+      return V.mmul(Matrix.diag(s).mmul(U2.transpose()));
     }
     function covariance(xMatrix, yMatrix = xMatrix, options2 = {}) {
       xMatrix = new Matrix(xMatrix);
@@ -17768,7 +17768,7 @@ ${indentData}`);
       }
     };
     function tred2(n, e, d, V) {
-      let f2, g, h, i, j, k, hh, scale;
+      let f, g, h, i, j, k, hh, scale;
       for (j = 0; j < n; j++) {
         d[j] = V.get(j, n - 1);
       }
@@ -17790,41 +17790,41 @@ ${indentData}`);
             d[k] /= scale;
             h += d[k] * d[k];
           }
-          f2 = d[i - 1];
+          f = d[i - 1];
           g = Math.sqrt(h);
-          if (f2 > 0) {
+          if (f > 0) {
             g = -g;
           }
           e[i] = scale * g;
-          h = h - f2 * g;
-          d[i - 1] = f2 - g;
+          h = h - f * g;
+          d[i - 1] = f - g;
           for (j = 0; j < i; j++) {
             e[j] = 0;
           }
           for (j = 0; j < i; j++) {
-            f2 = d[j];
-            V.set(i, j, f2);
-            g = e[j] + V.get(j, j) * f2;
+            f = d[j];
+            V.set(i, j, f);
+            g = e[j] + V.get(j, j) * f;
             for (k = j + 1; k <= i - 1; k++) {
               g += V.get(j, k) * d[k];
-              e[k] += V.get(j, k) * f2;
+              e[k] += V.get(j, k) * f;
             }
             e[j] = g;
           }
-          f2 = 0;
+          f = 0;
           for (j = 0; j < i; j++) {
             e[j] /= h;
-            f2 += e[j] * d[j];
+            f += e[j] * d[j];
           }
-          hh = f2 / (h + h);
+          hh = f / (h + h);
           for (j = 0; j < i; j++) {
             e[j] -= hh * d[j];
           }
           for (j = 0; j < i; j++) {
-            f2 = d[j];
+            f = d[j];
             g = e[j];
             for (k = j; k <= i - 1; k++) {
-              V.set(j, k, V.get(j, k) - (f2 * e[k] + g * d[k]));
+              V.set(j, k, V.get(j, k) - (f * e[k] + g * d[k]));
             }
             d[j] = V.get(j, i - 1);
             V.set(j, i, 0);
@@ -17862,24 +17862,24 @@ ${indentData}`);
       e[0] = 0;
     }
     function tql2(n, e, d, V) {
-      let g, h, i, j, k, l, m, p, r, dl1, c, c2, c3, el1, s, s2;
+      let g, h, i, j, k, l, m2, p, r, dl1, c, c2, c3, el1, s, s2;
       for (i = 1; i < n; i++) {
         e[i - 1] = e[i];
       }
       e[n - 1] = 0;
-      let f2 = 0;
+      let f = 0;
       let tst1 = 0;
       let eps = Number.EPSILON;
       for (l = 0; l < n; l++) {
         tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
-        m = l;
-        while (m < n) {
-          if (Math.abs(e[m]) <= eps * tst1) {
+        m2 = l;
+        while (m2 < n) {
+          if (Math.abs(e[m2]) <= eps * tst1) {
             break;
           }
-          m++;
+          m2++;
         }
-        if (m > l) {
+        if (m2 > l) {
           do {
             g = d[l];
             p = (d[l + 1] - g) / (2 * e[l]);
@@ -17894,15 +17894,15 @@ ${indentData}`);
             for (i = l + 2; i < n; i++) {
               d[i] -= h;
             }
-            f2 = f2 + h;
-            p = d[m];
+            f = f + h;
+            p = d[m2];
             c = 1;
             c2 = c;
             c3 = c;
             el1 = e[l + 1];
             s = 0;
             s2 = 0;
-            for (i = m - 1; i >= l; i--) {
+            for (i = m2 - 1; i >= l; i--) {
               c3 = c2;
               c2 = c;
               s2 = s;
@@ -17925,7 +17925,7 @@ ${indentData}`);
             d[l] = c * p;
           } while (Math.abs(e[l]) > eps * tst1);
         }
-        d[l] = d[l] + f2;
+        d[l] = d[l] + f;
         e[l] = 0;
       }
       for (i = 0; i < n - 1; i++) {
@@ -17951,47 +17951,47 @@ ${indentData}`);
     function orthes(n, H, ort, V) {
       let low = 0;
       let high = n - 1;
-      let f2, g, h, i, j, m;
+      let f, g, h, i, j, m2;
       let scale;
-      for (m = low + 1; m <= high - 1; m++) {
+      for (m2 = low + 1; m2 <= high - 1; m2++) {
         scale = 0;
-        for (i = m; i <= high; i++) {
-          scale = scale + Math.abs(H.get(i, m - 1));
+        for (i = m2; i <= high; i++) {
+          scale = scale + Math.abs(H.get(i, m2 - 1));
         }
         if (scale !== 0) {
           h = 0;
-          for (i = high; i >= m; i--) {
-            ort[i] = H.get(i, m - 1) / scale;
+          for (i = high; i >= m2; i--) {
+            ort[i] = H.get(i, m2 - 1) / scale;
             h += ort[i] * ort[i];
           }
           g = Math.sqrt(h);
-          if (ort[m] > 0) {
+          if (ort[m2] > 0) {
             g = -g;
           }
-          h = h - ort[m] * g;
-          ort[m] = ort[m] - g;
-          for (j = m; j < n; j++) {
-            f2 = 0;
-            for (i = high; i >= m; i--) {
-              f2 += ort[i] * H.get(i, j);
+          h = h - ort[m2] * g;
+          ort[m2] = ort[m2] - g;
+          for (j = m2; j < n; j++) {
+            f = 0;
+            for (i = high; i >= m2; i--) {
+              f += ort[i] * H.get(i, j);
             }
-            f2 = f2 / h;
-            for (i = m; i <= high; i++) {
-              H.set(i, j, H.get(i, j) - f2 * ort[i]);
+            f = f / h;
+            for (i = m2; i <= high; i++) {
+              H.set(i, j, H.get(i, j) - f * ort[i]);
             }
           }
           for (i = 0; i <= high; i++) {
-            f2 = 0;
-            for (j = high; j >= m; j--) {
-              f2 += ort[j] * H.get(i, j);
+            f = 0;
+            for (j = high; j >= m2; j--) {
+              f += ort[j] * H.get(i, j);
             }
-            f2 = f2 / h;
-            for (j = m; j <= high; j++) {
-              H.set(i, j, H.get(i, j) - f2 * ort[j]);
+            f = f / h;
+            for (j = m2; j <= high; j++) {
+              H.set(i, j, H.get(i, j) - f * ort[j]);
             }
           }
-          ort[m] = scale * ort[m];
-          H.set(m, m - 1, scale * g);
+          ort[m2] = scale * ort[m2];
+          H.set(m2, m2 - 1, scale * g);
         }
       }
       for (i = 0; i < n; i++) {
@@ -17999,18 +17999,18 @@ ${indentData}`);
           V.set(i, j, i === j ? 1 : 0);
         }
       }
-      for (m = high - 1; m >= low + 1; m--) {
-        if (H.get(m, m - 1) !== 0) {
-          for (i = m + 1; i <= high; i++) {
-            ort[i] = H.get(i, m - 1);
+      for (m2 = high - 1; m2 >= low + 1; m2--) {
+        if (H.get(m2, m2 - 1) !== 0) {
+          for (i = m2 + 1; i <= high; i++) {
+            ort[i] = H.get(i, m2 - 1);
           }
-          for (j = m; j <= high; j++) {
+          for (j = m2; j <= high; j++) {
             g = 0;
-            for (i = m; i <= high; i++) {
+            for (i = m2; i <= high; i++) {
               g += ort[i] * V.get(i, j);
             }
-            g = g / ort[m] / H.get(m, m - 1);
-            for (i = m; i <= high; i++) {
+            g = g / ort[m2] / H.get(m2, m2 - 1);
+            for (i = m2; i <= high; i++) {
               V.set(i, j, V.get(i, j) + g * ort[i]);
             }
           }
@@ -18028,9 +18028,9 @@ ${indentData}`);
       let q = 0;
       let r = 0;
       let s = 0;
-      let z = 0;
+      let z2 = 0;
       let iter = 0;
-      let i, j, k, l, m, t, w, x, y;
+      let i, j, k, l, m2, t, w, x, y;
       let ra, sa, vr, vi;
       let notlast, cdivres;
       for (i = 0; i < nn; i++) {
@@ -18064,46 +18064,46 @@ ${indentData}`);
           w = H.get(n, n - 1) * H.get(n - 1, n);
           p = (H.get(n - 1, n - 1) - H.get(n, n)) / 2;
           q = p * p + w;
-          z = Math.sqrt(Math.abs(q));
+          z2 = Math.sqrt(Math.abs(q));
           H.set(n, n, H.get(n, n) + exshift);
           H.set(n - 1, n - 1, H.get(n - 1, n - 1) + exshift);
           x = H.get(n, n);
           if (q >= 0) {
-            z = p >= 0 ? p + z : p - z;
-            d[n - 1] = x + z;
+            z2 = p >= 0 ? p + z2 : p - z2;
+            d[n - 1] = x + z2;
             d[n] = d[n - 1];
-            if (z !== 0) {
-              d[n] = x - w / z;
+            if (z2 !== 0) {
+              d[n] = x - w / z2;
             }
             e[n - 1] = 0;
             e[n] = 0;
             x = H.get(n, n - 1);
-            s = Math.abs(x) + Math.abs(z);
+            s = Math.abs(x) + Math.abs(z2);
             p = x / s;
-            q = z / s;
+            q = z2 / s;
             r = Math.sqrt(p * p + q * q);
             p = p / r;
             q = q / r;
             for (j = n - 1; j < nn; j++) {
-              z = H.get(n - 1, j);
-              H.set(n - 1, j, q * z + p * H.get(n, j));
-              H.set(n, j, q * H.get(n, j) - p * z);
+              z2 = H.get(n - 1, j);
+              H.set(n - 1, j, q * z2 + p * H.get(n, j));
+              H.set(n, j, q * H.get(n, j) - p * z2);
             }
             for (i = 0; i <= n; i++) {
-              z = H.get(i, n - 1);
-              H.set(i, n - 1, q * z + p * H.get(i, n));
-              H.set(i, n, q * H.get(i, n) - p * z);
+              z2 = H.get(i, n - 1);
+              H.set(i, n - 1, q * z2 + p * H.get(i, n));
+              H.set(i, n, q * H.get(i, n) - p * z2);
             }
             for (i = low; i <= high; i++) {
-              z = V.get(i, n - 1);
-              V.set(i, n - 1, q * z + p * V.get(i, n));
-              V.set(i, n, q * V.get(i, n) - p * z);
+              z2 = V.get(i, n - 1);
+              V.set(i, n - 1, q * z2 + p * V.get(i, n));
+              V.set(i, n, q * V.get(i, n) - p * z2);
             }
           } else {
             d[n - 1] = x + p;
             d[n] = x + p;
-            e[n - 1] = z;
-            e[n] = -z;
+            e[n - 1] = z2;
+            e[n] = -z2;
           }
           n = n - 2;
           iter = 0;
@@ -18141,35 +18141,35 @@ ${indentData}`);
             }
           }
           iter = iter + 1;
-          m = n - 2;
-          while (m >= l) {
-            z = H.get(m, m);
-            r = x - z;
-            s = y - z;
-            p = (r * s - w) / H.get(m + 1, m) + H.get(m, m + 1);
-            q = H.get(m + 1, m + 1) - z - r - s;
-            r = H.get(m + 2, m + 1);
+          m2 = n - 2;
+          while (m2 >= l) {
+            z2 = H.get(m2, m2);
+            r = x - z2;
+            s = y - z2;
+            p = (r * s - w) / H.get(m2 + 1, m2) + H.get(m2, m2 + 1);
+            q = H.get(m2 + 1, m2 + 1) - z2 - r - s;
+            r = H.get(m2 + 2, m2 + 1);
             s = Math.abs(p) + Math.abs(q) + Math.abs(r);
             p = p / s;
             q = q / s;
             r = r / s;
-            if (m === l) {
+            if (m2 === l) {
               break;
             }
-            if (Math.abs(H.get(m, m - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H.get(m - 1, m - 1)) + Math.abs(z) + Math.abs(H.get(m + 1, m + 1))))) {
+            if (Math.abs(H.get(m2, m2 - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(H.get(m2 - 1, m2 - 1)) + Math.abs(z2) + Math.abs(H.get(m2 + 1, m2 + 1))))) {
               break;
             }
-            m--;
+            m2--;
           }
-          for (i = m + 2; i <= n; i++) {
+          for (i = m2 + 2; i <= n; i++) {
             H.set(i, i - 2, 0);
-            if (i > m + 2) {
+            if (i > m2 + 2) {
               H.set(i, i - 3, 0);
             }
           }
-          for (k = m; k <= n - 1; k++) {
+          for (k = m2; k <= n - 1; k++) {
             notlast = k !== n - 1;
-            if (k !== m) {
+            if (k !== m2) {
               p = H.get(k, k - 1);
               q = H.get(k + 1, k - 1);
               r = notlast ? H.get(k + 2, k - 1) : 0;
@@ -18188,22 +18188,22 @@ ${indentData}`);
               s = -s;
             }
             if (s !== 0) {
-              if (k !== m) {
+              if (k !== m2) {
                 H.set(k, k - 1, -s * x);
-              } else if (l !== m) {
+              } else if (l !== m2) {
                 H.set(k, k - 1, -H.get(k, k - 1));
               }
               p = p + s;
               x = p / s;
               y = q / s;
-              z = r / s;
+              z2 = r / s;
               q = q / p;
               r = r / p;
               for (j = k; j < nn; j++) {
                 p = H.get(k, j) + q * H.get(k + 1, j);
                 if (notlast) {
                   p = p + r * H.get(k + 2, j);
-                  H.set(k + 2, j, H.get(k + 2, j) - p * z);
+                  H.set(k + 2, j, H.get(k + 2, j) - p * z2);
                 }
                 H.set(k, j, H.get(k, j) - p * x);
                 H.set(k + 1, j, H.get(k + 1, j) - p * y);
@@ -18211,7 +18211,7 @@ ${indentData}`);
               for (i = 0; i <= Math.min(n, k + 3); i++) {
                 p = x * H.get(i, k) + y * H.get(i, k + 1);
                 if (notlast) {
-                  p = p + z * H.get(i, k + 2);
+                  p = p + z2 * H.get(i, k + 2);
                   H.set(i, k + 2, H.get(i, k + 2) - p * r);
                 }
                 H.set(i, k, H.get(i, k) - p);
@@ -18220,7 +18220,7 @@ ${indentData}`);
               for (i = low; i <= high; i++) {
                 p = x * V.get(i, k) + y * V.get(i, k + 1);
                 if (notlast) {
-                  p = p + z * V.get(i, k + 2);
+                  p = p + z2 * V.get(i, k + 2);
                   V.set(i, k + 2, V.get(i, k + 2) - p * r);
                 }
                 V.set(i, k, V.get(i, k) - p);
@@ -18246,7 +18246,7 @@ ${indentData}`);
               r = r + H.get(i, j) * H.get(j, n);
             }
             if (e[i] < 0) {
-              z = w;
+              z2 = w;
               s = r;
             } else {
               l = i;
@@ -18256,12 +18256,12 @@ ${indentData}`);
                 x = H.get(i, i + 1);
                 y = H.get(i + 1, i);
                 q = (d[i] - p) * (d[i] - p) + e[i] * e[i];
-                t = (x * s - z * r) / q;
+                t = (x * s - z2 * r) / q;
                 H.set(i, n, t);
                 H.set(
                   i + 1,
                   n,
-                  Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z
+                  Math.abs(x) > Math.abs(z2) ? (-r - w * t) / x : (-s - y * t) / z2
                 );
               }
               t = Math.abs(H.get(i, n));
@@ -18293,7 +18293,7 @@ ${indentData}`);
             }
             w = H.get(i, i) - p;
             if (e[i] < 0) {
-              z = w;
+              z2 = w;
               r = ra;
               s = sa;
             } else {
@@ -18308,17 +18308,17 @@ ${indentData}`);
                 vr = (d[i] - p) * (d[i] - p) + e[i] * e[i] - q * q;
                 vi = (d[i] - p) * 2 * q;
                 if (vr === 0 && vi === 0) {
-                  vr = eps * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
+                  vr = eps * norm * (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z2));
                 }
                 cdivres = cdiv(
-                  x * r - z * ra + q * sa,
-                  x * s - z * sa - q * ra,
+                  x * r - z2 * ra + q * sa,
+                  x * s - z2 * sa - q * ra,
                   vr,
                   vi
                 );
                 H.set(i, n - 1, cdivres[0]);
                 H.set(i, n, cdivres[1]);
-                if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
+                if (Math.abs(x) > Math.abs(z2) + Math.abs(q)) {
                   H.set(
                     i + 1,
                     n - 1,
@@ -18333,7 +18333,7 @@ ${indentData}`);
                   cdivres = cdiv(
                     -r - y * H.get(i, n - 1),
                     -s - y * H.get(i, n),
-                    z,
+                    z2,
                     q
                   );
                   H.set(i + 1, n - 1, cdivres[0]);
@@ -18360,23 +18360,23 @@ ${indentData}`);
       }
       for (j = nn - 1; j >= low; j--) {
         for (i = low; i <= high; i++) {
-          z = 0;
+          z2 = 0;
           for (k = low; k <= Math.min(j, high); k++) {
-            z = z + V.get(i, k) * H.get(k, j);
+            z2 = z2 + V.get(i, k) * H.get(k, j);
           }
-          V.set(i, j, z);
+          V.set(i, j, z2);
         }
       }
     }
-    function cdiv(xr, xi, yr, yi) {
+    function cdiv(xr, xi, yr2, yi) {
       let r, d;
-      if (Math.abs(yr) > Math.abs(yi)) {
-        r = yi / yr;
-        d = yr + r * yi;
+      if (Math.abs(yr2) > Math.abs(yi)) {
+        r = yi / yr2;
+        d = yr2 + r * yi;
         return [(xr + r * xi) / d, (xi - r * xr) / d];
       } else {
-        r = yr / yi;
-        d = yi + r * yr;
+        r = yr2 / yi;
+        d = yi + r * yr2;
         return [(r * xr + xi) / d, (r * xi - xr) / d];
       }
     }
@@ -18453,23 +18453,23 @@ ${indentData}`);
     var nipals = class {
       constructor(X, options2 = {}) {
         X = WrapperMatrix2D.checkMatrix(X);
-        let { Y: Y2 } = options2;
+        let { Y } = options2;
         const {
           scaleScores = false,
           maxIterations = 1e3,
           terminationCriteria = 1e-10
         } = options2;
         let u;
-        if (Y2) {
-          if (isAnyArray(Y2) && typeof Y2[0] === "number") {
-            Y2 = Matrix.columnVector(Y2);
+        if (Y) {
+          if (isAnyArray(Y) && typeof Y[0] === "number") {
+            Y = Matrix.columnVector(Y);
           } else {
-            Y2 = WrapperMatrix2D.checkMatrix(Y2);
+            Y = WrapperMatrix2D.checkMatrix(Y);
           }
-          if (Y2.rows !== X.rows) {
+          if (Y.rows !== X.rows) {
             throw new Error("Y should have the same number of rows as X");
           }
-          u = Y2.getColumnVector(0);
+          u = Y.getColumnVector(0);
         } else {
           u = X.getColumnVector(0);
         }
@@ -18483,20 +18483,20 @@ ${indentData}`);
             diff = t.clone().sub(tOld).pow(2).sum();
           }
           tOld = t.clone();
-          if (Y2) {
-            q = Y2.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
+          if (Y) {
+            q = Y.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
             q = q.div(q.norm());
-            u = Y2.mmul(q).div(q.transpose().mmul(q).get(0, 0));
+            u = Y.mmul(q).div(q.transpose().mmul(q).get(0, 0));
           } else {
             u = t;
           }
         }
-        if (Y2) {
+        if (Y) {
           let p = X.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
           p = p.div(p.norm());
           let xResidual = X.clone().sub(t.clone().mmul(p.transpose()));
           let residual = u.transpose().mmul(t).div(t.transpose().mmul(t).get(0, 0));
-          let yResidual = Y2.clone().sub(
+          let yResidual = Y.clone().sub(
             t.clone().mulS(residual.get(0, 0)).mmul(q.transpose())
           );
           this.t = t;
@@ -18578,23 +18578,23 @@ var require_lib2 = __commonJS({
     }
     function gradientFunction(data, evaluatedData, params, gradientDifference, paramFunction) {
       const n = params.length;
-      const m = data.x.length;
+      const m2 = data.x.length;
       let ans = new Array(n);
       for (let param = 0; param < n; param++) {
-        ans[param] = new Array(m);
+        ans[param] = new Array(m2);
         let auxParams = params.slice();
         auxParams[param] += gradientDifference;
         let funcParam = paramFunction(auxParams);
-        for (let point = 0; point < m; point++) {
+        for (let point = 0; point < m2; point++) {
           ans[param][point] = evaluatedData[point] - funcParam(data.x[point]);
         }
       }
       return new mlMatrix.Matrix(ans);
     }
     function matrixFunction(data, evaluatedData) {
-      const m = data.x.length;
-      let ans = new Array(m);
-      for (let point = 0; point < m; point++) {
+      const m2 = data.x.length;
+      let ans = new Array(m2);
+      for (let point = 0; point < m2; point++) {
         ans[point] = [data.y[point] - evaluatedData[point]];
       }
       return new mlMatrix.Matrix(ans);
@@ -18690,14 +18690,14 @@ var require_lib2 = __commonJS({
 var require_umap = __commonJS({
   "node_modules/umap-js/dist/umap.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
       Object.defineProperty(o, k2, { enumerable: true, get: function() {
-        return m[k];
+        return m2[k];
       } });
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m2, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m2[k];
     }));
     var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -18744,7 +18744,7 @@ var require_umap = __commonJS({
       var _ = { label: 0, sent: function() {
         if (t[0] & 1) throw t[1];
         return t[1];
-      }, trys: [], ops: [] }, f2, y, t, g;
+      }, trys: [], ops: [] }, f, y, t, g;
       return g = { next: verb(0), "throw": verb(1), "return": verb(2) }, typeof Symbol === "function" && (g[Symbol.iterator] = function() {
         return this;
       }), g;
@@ -18754,9 +18754,9 @@ var require_umap = __commonJS({
         };
       }
       function step(op) {
-        if (f2) throw new TypeError("Generator is already executing.");
+        if (f) throw new TypeError("Generator is already executing.");
         while (_) try {
-          if (f2 = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
+          if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
           if (y = 0, t) op = [op[0] & 2, t.value];
           switch (op[0]) {
             case 0:
@@ -18803,32 +18803,32 @@ var require_umap = __commonJS({
           op = [6, e];
           y = 0;
         } finally {
-          f2 = t = 0;
+          f = t = 0;
         }
         if (op[0] & 5) throw op[1];
         return { value: op[0] ? op[1] : void 0, done: true };
       }
     };
     var __read = exports && exports.__read || function(o, n) {
-      var m = typeof Symbol === "function" && o[Symbol.iterator];
-      if (!m) return o;
-      var i = m.call(o), r, ar = [], e;
+      var m2 = typeof Symbol === "function" && o[Symbol.iterator];
+      if (!m2) return o;
+      var i = m2.call(o), r, ar2 = [], e;
       try {
-        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+        while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar2.push(r.value);
       } catch (error) {
         e = { error };
       } finally {
         try {
-          if (r && !r.done && (m = i["return"])) m.call(i);
+          if (r && !r.done && (m2 = i["return"])) m2.call(i);
         } finally {
           if (e) throw e.error;
         }
       }
-      return ar;
+      return ar2;
     };
     var __spread = exports && exports.__spread || function() {
-      for (var ar = [], i = 0; i < arguments.length; i++) ar = ar.concat(__read(arguments[i]));
-      return ar;
+      for (var ar2 = [], i = 0; i < arguments.length; i++) ar2 = ar2.concat(__read(arguments[i]));
+      return ar2;
     };
     var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
@@ -18911,11 +18911,11 @@ var require_umap = __commonJS({
           });
         });
       };
-      UMAP3.prototype.setSupervisedProjection = function(Y2, params) {
+      UMAP3.prototype.setSupervisedProjection = function(Y, params) {
         if (params === void 0) {
           params = {};
         }
-        this.Y = Y2;
+        this.Y = Y;
         this.targetMetric = params.targetMetric || this.targetMetric;
         this.targetWeight = params.targetWeight || this.targetWeight;
         this.targetNNeighbors = params.targetNNeighbors || this.targetNNeighbors;
@@ -19028,15 +19028,15 @@ var require_umap = __commonJS({
         return this.optimizeLayout();
       };
       UMAP3.prototype.processGraphForSupervisedProjection = function() {
-        var _a5 = this, Y2 = _a5.Y, X = _a5.X;
-        if (Y2) {
-          if (Y2.length !== X.length) {
+        var _a5 = this, Y = _a5.Y, X = _a5.X;
+        if (Y) {
+          if (Y.length !== X.length) {
             throw new Error("Length of X and y must be equal");
           }
           if (this.targetMetric === "categorical") {
             var lt = this.targetWeight < 1;
             var farDist = lt ? 2.5 * (1 / (1 - this.targetWeight)) : 1e12;
-            this.graph = this.categoricalSimplicialSetIntersection(this.graph, Y2, farDist);
+            this.graph = this.categoricalSimplicialSetIntersection(this.graph, Y, farDist);
           }
         }
       };
@@ -19530,7 +19530,7 @@ var require_umap = __commonJS({
     }
     exports.resetLocalConnectivity = resetLocalConnectivity;
     function initTransform(indices, weights, embedding) {
-      var result = utils.zeros(indices.length).map(function(z) {
+      var result = utils.zeros(indices.length).map(function(z2) {
         return utils.zeros(embedding[0].length);
       });
       for (var i = 0; i < indices.length; i++) {
@@ -19586,9 +19586,9 @@ var require_ucs2length = __commonJS({
 });
 
 // src/cli/run-cli.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6 } from "node:path";
-import { parseArgs as parseArgs3 } from "node:util";
+import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname7 } from "node:path";
+import { parseArgs as parseArgs4 } from "node:util";
 
 // src/compare.ts
 import { dirname as dirname3, join as join4 } from "node:path";
@@ -20150,14 +20150,14 @@ async function readModelFolder(dir, display) {
     throw new InputError(`${display}: not a model folder: it has neither modules.json (sentence-transformers) nor config.json (transformers). Give a manifest file, or the folder the model was saved to.`);
   }
   const transformerPath = modules?.find((module) => module.kind === "Transformer")?.path ?? "";
-  const at3 = (name2) => transformerPath === "" ? name2 : `${transformerPath}/${name2}`;
-  if (folder.has(at3("config.json"))) {
-    const config = folder.json(at3("config.json"));
-    set(architecture, "architecture", "transformer", Object.fromEntries(Object.entries(config).filter(([key]) => !SERIALIZATION_ONLY.has(key))), at3("config.json"));
+  const at2 = (name2) => transformerPath === "" ? name2 : `${transformerPath}/${name2}`;
+  if (folder.has(at2("config.json"))) {
+    const config = folder.json(at2("config.json"));
+    set(architecture, "architecture", "transformer", Object.fromEntries(Object.entries(config).filter(([key]) => !SERIALIZATION_ONLY.has(key))), at2("config.json"));
   }
-  const tokenizerFiles = new Map(TOKENIZER_FILES.filter((name2) => folder.has(at3(name2))).map((name2) => [name2, folder.path(at3(name2))]));
+  const tokenizerFiles = new Map(TOKENIZER_FILES.filter((name2) => folder.has(at2(name2))).map((name2) => [name2, folder.path(at2(name2))]));
   const tokenizer = tokenizerDigest(tokenizerFiles, display);
-  if (tokenizer) set(architecture, "architecture", "tokenizer", tokenizer.digest, tokenizer.files.map(at3).join(", "));
+  if (tokenizer) set(architecture, "architecture", "tokenizer", tokenizer.digest, tokenizer.files.map(at2).join(", "));
   const weights = {};
   const transformerWeights = await weightsDigest(folder, transformerPath);
   if (transformerWeights) weights[transformerPath === "" ? "transformer" : transformerPath] = transformerWeights;
@@ -20189,9 +20189,9 @@ async function readModelFolder(dir, display) {
       set(extraction, "extraction", "default_prompt_name", config.default_prompt_name ?? null, "config_sentence_transformers.json");
       set(extraction, "extraction", "truncate_dim", config.truncate_dim ?? null, "config_sentence_transformers.json");
     }
-    if (folder.has(at3("sentence_bert_config.json"))) {
-      const config = folder.json(at3("sentence_bert_config.json"));
-      set(extraction, "extraction", "max_seq_length", config.max_seq_length ?? null, at3("sentence_bert_config.json"));
+    if (folder.has(at2("sentence_bert_config.json"))) {
+      const config = folder.json(at2("sentence_bert_config.json"));
+      set(extraction, "extraction", "max_seq_length", config.max_seq_length ?? null, at2("sentence_bert_config.json"));
     }
   }
   if (Object.keys(weights).length > 0) {
@@ -20232,16 +20232,16 @@ function folderVersion(folder, display) {
   return { name: typeof object.name === "string" ? object.name : null, version: typeof version === "string" ? version : null };
 }
 async function weightsDigest(folder, modulePath) {
-  const at3 = (name) => modulePath === "" ? name : `${modulePath}/${name}`;
+  const at2 = (name) => modulePath === "" ? name : `${modulePath}/${name}`;
   let files;
-  if (folder.has(at3("model.safetensors.index.json"))) {
-    const index = folder.json(at3("model.safetensors.index.json"));
-    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at3);
-  } else if (folder.has(at3("model.safetensors"))) files = [at3("model.safetensors")];
-  else if (folder.has(at3("pytorch_model.bin.index.json"))) {
-    const index = folder.json(at3("pytorch_model.bin.index.json"));
-    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at3);
-  } else if (folder.has(at3("pytorch_model.bin"))) files = [at3("pytorch_model.bin")];
+  if (folder.has(at2("model.safetensors.index.json"))) {
+    const index = folder.json(at2("model.safetensors.index.json"));
+    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at2);
+  } else if (folder.has(at2("model.safetensors"))) files = [at2("model.safetensors")];
+  else if (folder.has(at2("pytorch_model.bin.index.json"))) {
+    const index = folder.json(at2("pytorch_model.bin.index.json"));
+    files = [...new Set(Object.values(index.weight_map ?? {}))].sort().map(at2);
+  } else if (folder.has(at2("pytorch_model.bin"))) files = [at2("pytorch_model.bin")];
   else return null;
   const missing = files.find((file) => !folder.has(file));
   if (missing) throw new InputError(`${folder.display}/${missing}: listed in the weights index, but missing.`);
@@ -21970,9 +21970,9 @@ var transform = function(original_options = {}) {
         field = field.trimRight();
       }
       if (cast === true) {
-        const [err2, f2] = this.__cast(field);
+        const [err2, f] = this.__cast(field);
         if (err2 !== void 0) return err2;
-        field = f2;
+        field = f;
       }
       this.state.record.push(field);
       if (max_record_size !== 0 && typeof field === "string") {
@@ -22691,8 +22691,8 @@ function __awaiter(thisArg, _arguments, P, generator) {
   });
 }
 function __values(o) {
-  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-  if (m) return m.call(o);
+  var s = typeof Symbol === "function" && Symbol.iterator, m2 = s && o[s], i = 0;
+  if (m2) return m2.call(o);
   if (o && typeof o.length === "number") return {
     next: function() {
       if (o && i >= o.length) o = void 0;
@@ -22710,19 +22710,19 @@ function __asyncGenerator(thisArg, _arguments, generator) {
   return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
     return this;
   }, i;
-  function awaitReturn(f2) {
+  function awaitReturn(f) {
     return function(v) {
-      return Promise.resolve(v).then(f2, reject);
+      return Promise.resolve(v).then(f, reject);
     };
   }
-  function verb(n, f2) {
+  function verb(n, f) {
     if (g[n]) {
       i[n] = function(v) {
         return new Promise(function(a, b) {
           q.push([n, v, a, b]) > 1 || resume(n, v);
         });
       };
-      if (f2) i[n] = f2(i[n]);
+      if (f) i[n] = f(i[n]);
     }
   }
   function resume(n, v) {
@@ -22741,8 +22741,8 @@ function __asyncGenerator(thisArg, _arguments, generator) {
   function reject(value) {
     resume("throw", value);
   }
-  function settle(f2, v) {
-    if (f2(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
+  function settle(f, v) {
+    if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
   }
 }
 function __asyncDelegator(o) {
@@ -22752,16 +22752,16 @@ function __asyncDelegator(o) {
   }), verb("return"), i[Symbol.iterator] = function() {
     return this;
   }, i;
-  function verb(n, f2) {
+  function verb(n, f) {
     i[n] = o[n] ? function(v) {
-      return (p = !p) ? { value: __await(o[n](v)), done: false } : f2 ? f2(v) : v;
-    } : f2;
+      return (p = !p) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
+    } : f;
   }
 }
 function __asyncValues(o) {
   if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var m = o[Symbol.asyncIterator], i;
-  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
+  var m2 = o[Symbol.asyncIterator], i;
+  return m2 ? m2.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
     return this;
   }, i);
   function verb(n) {
@@ -25877,7 +25877,7 @@ var Struct = class extends DataType {
     this.children = children;
   }
   toString() {
-    return `Struct<{${this.children.map((f2) => `${f2.name}:${f2.type}`).join(`, `)}}>`;
+    return `Struct<{${this.children.map((f) => `${f.name}:${f.type}`).join(`, `)}}>`;
   }
 };
 _v = Symbol.toStringTag;
@@ -25976,7 +25976,7 @@ var Map_ = class extends DataType {
     return this.children[0].type;
   }
   toString() {
-    return `Map<{${this.children[0].type.children.map((f2) => `${f2.name}:${f2.type}`).join(`, `)}}>`;
+    return `Map<{${this.children[0].type.children.map((f) => `${f.name}:${f.type}`).join(`, `)}}>`;
   }
 };
 _z = Symbol.toStringTag;
@@ -26695,12 +26695,12 @@ var setMap = (data, index, value) => {
 };
 var _setStructArrayValue = (o, v) => (set, c, _, i) => c && set(c, o, v[i]);
 var _setStructVectorValue = (o, v) => (set, c, _, i) => c && set(c, o, v.get(i));
-var _setStructMapValue = (o, v) => (set, c, f2, _) => c && set(c, o, v.get(f2.name));
-var _setStructObjectValue = (o, v) => (set, c, f2, _) => c && set(c, o, v[f2.name]);
+var _setStructMapValue = (o, v) => (set, c, f, _) => c && set(c, o, v.get(f.name));
+var _setStructObjectValue = (o, v) => (set, c, f, _) => c && set(c, o, v[f.name]);
 var setStruct = (data, index, value) => {
-  const childSetters = data.type.children.map((f2) => instance.getVisitFn(f2.type));
+  const childSetters = data.type.children.map((f) => instance.getVisitFn(f.type));
   const set = value instanceof Map ? _setStructMapValue(index, value) : value instanceof Vector ? _setStructVectorValue(index, value) : Array.isArray(value) ? _setStructArrayValue(index, value) : _setStructObjectValue(index, value);
-  data.type.children.forEach((f2, i) => set(childSetters[i], data.children[i], f2, i));
+  data.type.children.forEach((f, i) => set(childSetters[i], data.children[i], f, i));
 };
 var setUnion = (data, index, value) => {
   data.type.mode === UnionMode.Dense ? setDenseUnion(data, index, value) : setSparseUnion(data, index, value);
@@ -26905,13 +26905,13 @@ var StructRowProxyHandler = class {
     return true;
   }
   ownKeys(row) {
-    return row[kParent].type.children.map((f2) => f2.name);
+    return row[kParent].type.children.map((f) => f.name);
   }
   has(row, key) {
-    return row[kParent].type.children.some((f2) => f2.name === key);
+    return row[kParent].type.children.some((f) => f.name === key);
   }
   getOwnPropertyDescriptor(row, key) {
-    if (row[kParent].type.children.some((f2) => f2.name === key)) {
+    if (row[kParent].type.children.some((f) => f.name === key)) {
       return { writable: true, enumerable: true, configurable: true };
     }
     return;
@@ -26920,7 +26920,7 @@ var StructRowProxyHandler = class {
     if (Reflect.has(row, key)) {
       return row[key];
     }
-    const idx = row[kParent].type.children.findIndex((f2) => f2.name === key);
+    const idx = row[kParent].type.children.findIndex((f) => f.name === key);
     if (idx !== -1) {
       const val = instance2.visit(row[kParent].children[idx], row[kRowIndex]);
       Reflect.set(row, key, val);
@@ -26928,7 +26928,7 @@ var StructRowProxyHandler = class {
     }
   }
   set(row, key, val) {
-    const idx = row[kParent].type.children.findIndex((f2) => f2.name === key);
+    const idx = row[kParent].type.children.findIndex((f) => f.name === key);
     if (idx !== -1) {
       instance.visit(row[kParent].children[idx], row[kRowIndex], val);
       return Reflect.set(row, key, val);
@@ -28459,7 +28459,7 @@ var Vector = class _Vector {
    */
   getChild(name) {
     var _b2;
-    return this.getChildAt((_b2 = this.type.children) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name));
+    return this.getChildAt((_b2 = this.type.children) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name));
   }
   /**
    * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
@@ -29172,10 +29172,10 @@ var Schema2 = class _Schema {
     return "Schema";
   }
   get names() {
-    return this.fields.map((f2) => f2.name);
+    return this.fields.map((f) => f.name);
   }
   toString() {
-    return `Schema<{ ${this.fields.map((f2, i) => `${i}: ${f2}`).join(", ")} }>`;
+    return `Schema<{ ${this.fields.map((f, i) => `${i}: ${f}`).join(", ")} }>`;
   }
   /**
    * Construct a new Schema containing only specified fields.
@@ -29185,7 +29185,7 @@ var Schema2 = class _Schema {
    */
   select(fieldNames) {
     const names = new Set(fieldNames);
-    const fields = this.fields.filter((f2) => names.has(f2.name));
+    const fields = this.fields.filter((f) => names.has(f.name));
     return new _Schema(fields, this.metadata);
   }
   /**
@@ -29203,7 +29203,7 @@ var Schema2 = class _Schema {
     const curFields = [...this.fields];
     const metadata = mergeMaps(mergeMaps(/* @__PURE__ */ new Map(), this.metadata), other.metadata);
     const newFields = other.fields.filter((f2) => {
-      const i = curFields.findIndex((f3) => f3.name === f2.name);
+      const i = curFields.findIndex((f) => f.name === f2.name);
       return ~i ? (curFields[i] = f2.clone({
         metadata: mergeMaps(mergeMaps(/* @__PURE__ */ new Map(), curFields[i].metadata), f2.metadata)
       })) && false : true;
@@ -29647,10 +29647,10 @@ function dictionaryBatchFromJSON(b) {
   return new DictionaryBatch2(recordBatchFromJSON(b["data"]), b["id"], b["isDelta"]);
 }
 function schemaFieldsFromJSON(_schema, dictionaries) {
-  return (_schema["fields"] || []).filter(Boolean).map((f2) => Field2.fromJSON(f2, dictionaries));
+  return (_schema["fields"] || []).filter(Boolean).map((f) => Field2.fromJSON(f, dictionaries));
 }
 function fieldChildrenFromJSON(_field, dictionaries) {
-  return (_field["children"] || []).filter(Boolean).map((f2) => Field2.fromJSON(f2, dictionaries));
+  return (_field["children"] || []).filter(Boolean).map((f) => Field2.fromJSON(f, dictionaries));
 }
 function fieldNodesFromJSON(xs) {
   return (xs || []).reduce((fieldNodes, column) => [
@@ -29714,8 +29714,8 @@ function customMetadataFromJSON(metadata = []) {
 function indexTypeFromJSON(_type) {
   return new Int_(_type["isSigned"], _type["bitWidth"]);
 }
-function typeFromJSON(f2, children) {
-  const typeId = f2["type"]["name"];
+function typeFromJSON(f, children) {
+  const typeId = f["type"]["name"];
   switch (typeId) {
     case "NONE":
       return new Null2();
@@ -29746,53 +29746,53 @@ function typeFromJSON(f2, children) {
   }
   switch (typeId) {
     case "int": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Int_(t["isSigned"], t["bitWidth"]);
     }
     case "floatingpoint": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Float(Precision[t["precision"]]);
     }
     case "decimal": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Decimal2(t["scale"], t["precision"], t["bitWidth"]);
     }
     case "date": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Date_(DateUnit[t["unit"]]);
     }
     case "time": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Time_(TimeUnit[t["unit"]], t["bitWidth"]);
     }
     case "timestamp": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Timestamp_(TimeUnit[t["unit"]], t["timezone"]);
     }
     case "interval": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Interval_(IntervalUnit[t["unit"]]);
     }
     case "duration": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Duration2(TimeUnit[t["unit"]]);
     }
     case "union": {
-      const t = f2["type"];
-      const [m, ...ms] = (t["mode"] + "").toLowerCase();
-      const mode = m.toUpperCase() + ms.join("");
+      const t = f["type"];
+      const [m2, ...ms] = (t["mode"] + "").toLowerCase();
+      const mode = m2.toUpperCase() + ms.join("");
       return new Union_(UnionMode[mode], t["typeIds"] || [], children || []);
     }
     case "fixedsizebinary": {
-      const t = f2["type"];
+      const t = f["type"];
       return new FixedSizeBinary2(t["byteWidth"]);
     }
     case "fixedsizelist": {
-      const t = f2["type"];
+      const t = f["type"];
       return new FixedSizeList2(t["listSize"], (children || [])[0]);
     }
     case "map": {
-      const t = f2["type"];
+      const t = f["type"];
       return new Map_((children || [])[0], t["keysSorted"]);
     }
   }
@@ -30033,14 +30033,14 @@ function decodeDictionaryBatch(batch, version = MetadataVersion.V5) {
 function decodeBufferRegion(b) {
   return new BufferRegion(b.offset(), b.length());
 }
-function decodeFieldNode(f2) {
-  return new FieldNode2(f2.length(), f2.nullCount());
+function decodeFieldNode(f) {
+  return new FieldNode2(f.length(), f.nullCount());
 }
 function decodeFieldNodes(batch) {
   const nodes = [];
-  for (let f2, i = -1, j = -1, n = batch.nodesLength(); ++i < n; ) {
-    if (f2 = batch.nodes(i)) {
-      nodes[++j] = FieldNode2.decode(f2);
+  for (let f, i = -1, j = -1, n = batch.nodesLength(); ++i < n; ) {
+    if (f = batch.nodes(i)) {
+      nodes[++j] = FieldNode2.decode(f);
     }
   }
   return nodes;
@@ -30067,41 +30067,41 @@ function decodeVariadicBufferCounts(batch) {
 }
 function decodeSchemaFields(schema, dictionaries) {
   const fields = [];
-  for (let f2, i = -1, j = -1, n = schema.fieldsLength(); ++i < n; ) {
-    if (f2 = schema.fields(i)) {
-      fields[++j] = Field2.decode(f2, dictionaries);
+  for (let f, i = -1, j = -1, n = schema.fieldsLength(); ++i < n; ) {
+    if (f = schema.fields(i)) {
+      fields[++j] = Field2.decode(f, dictionaries);
     }
   }
   return fields;
 }
 function decodeFieldChildren(field, dictionaries) {
   const children = [];
-  for (let f2, i = -1, j = -1, n = field.childrenLength(); ++i < n; ) {
-    if (f2 = field.children(i)) {
-      children[++j] = Field2.decode(f2, dictionaries);
+  for (let f, i = -1, j = -1, n = field.childrenLength(); ++i < n; ) {
+    if (f = field.children(i)) {
+      children[++j] = Field2.decode(f, dictionaries);
     }
   }
   return children;
 }
-function decodeField(f2, dictionaries) {
+function decodeField(f, dictionaries) {
   let id;
   let field;
   let type;
   let keys;
   let dictType;
   let dictMeta;
-  if (!dictionaries || !(dictMeta = f2.dictionary())) {
-    type = decodeFieldType(f2, decodeFieldChildren(f2, dictionaries));
-    field = new Field2(f2.name(), type, f2.nullable(), decodeCustomMetadata(f2));
+  if (!dictionaries || !(dictMeta = f.dictionary())) {
+    type = decodeFieldType(f, decodeFieldChildren(f, dictionaries));
+    field = new Field2(f.name(), type, f.nullable(), decodeCustomMetadata(f));
   } else if (!dictionaries.has(id = bigIntToNumber(dictMeta.id()))) {
     keys = (keys = dictMeta.indexType()) ? decodeIndexType(keys) : new Int32();
-    dictionaries.set(id, type = decodeFieldType(f2, decodeFieldChildren(f2, dictionaries)));
+    dictionaries.set(id, type = decodeFieldType(f, decodeFieldChildren(f, dictionaries)));
     dictType = new Dictionary(type, keys, id, dictMeta.isOrdered());
-    field = new Field2(f2.name(), dictType, f2.nullable(), decodeCustomMetadata(f2));
+    field = new Field2(f.name(), dictType, f.nullable(), decodeCustomMetadata(f));
   } else {
     keys = (keys = dictMeta.indexType()) ? decodeIndexType(keys) : new Int32();
     dictType = new Dictionary(dictionaries.get(id), keys, id, dictMeta.isOrdered());
-    field = new Field2(f2.name(), dictType, f2.nullable(), decodeCustomMetadata(f2));
+    field = new Field2(f.name(), dictType, f.nullable(), decodeCustomMetadata(f));
   }
   return field || null;
 }
@@ -30128,8 +30128,8 @@ function decodeMessageCustomMetadata(message) {
 function decodeIndexType(_type) {
   return new Int_(_type.isSigned(), _type.bitWidth());
 }
-function decodeFieldType(f2, children) {
-  const typeId = f2.typeType();
+function decodeFieldType(f, children) {
+  const typeId = f.typeType();
   switch (typeId) {
     case Type["NONE"]:
       return new Null2();
@@ -30158,51 +30158,51 @@ function decodeFieldType(f2, children) {
   }
   switch (typeId) {
     case Type["Int"]: {
-      const t = f2.type(new Int());
+      const t = f.type(new Int());
       return new Int_(t.isSigned(), t.bitWidth());
     }
     case Type["FloatingPoint"]: {
-      const t = f2.type(new FloatingPoint());
+      const t = f.type(new FloatingPoint());
       return new Float(t.precision());
     }
     case Type["Decimal"]: {
-      const t = f2.type(new Decimal());
+      const t = f.type(new Decimal());
       return new Decimal2(t.scale(), t.precision(), t.bitWidth());
     }
     case Type["Date"]: {
-      const t = f2.type(new Date2());
+      const t = f.type(new Date2());
       return new Date_(t.unit());
     }
     case Type["Time"]: {
-      const t = f2.type(new Time());
+      const t = f.type(new Time());
       return new Time_(t.unit(), t.bitWidth());
     }
     case Type["Timestamp"]: {
-      const t = f2.type(new Timestamp());
+      const t = f.type(new Timestamp());
       return new Timestamp_(t.unit(), t.timezone());
     }
     case Type["Interval"]: {
-      const t = f2.type(new Interval());
+      const t = f.type(new Interval());
       return new Interval_(t.unit());
     }
     case Type["Duration"]: {
-      const t = f2.type(new Duration());
+      const t = f.type(new Duration());
       return new Duration2(t.unit());
     }
     case Type["Union"]: {
-      const t = f2.type(new Union());
+      const t = f.type(new Union());
       return new Union_(t.mode(), t.typeIdsArray() || [], children || []);
     }
     case Type["FixedSizeBinary"]: {
-      const t = f2.type(new FixedSizeBinary());
+      const t = f.type(new FixedSizeBinary());
       return new FixedSizeBinary2(t.byteWidth());
     }
     case Type["FixedSizeList"]: {
-      const t = f2.type(new FixedSizeList());
+      const t = f.type(new FixedSizeList());
       return new FixedSizeList2(t.listSize(), (children || [])[0]);
     }
     case Type["Map"]: {
-      const t = f2.type(new Map2());
+      const t = f.type(new Map2());
       return new Map_((children || [])[0], t.keysSorted());
     }
   }
@@ -30212,7 +30212,7 @@ function decodeBodyCompression(b) {
   return b ? new BodyCompression2(b.codec(), b.method()) : null;
 }
 function encodeSchema(b, schema) {
-  const fieldOffsets = schema.fields.map((f2) => Field2.encode(b, f2));
+  const fieldOffsets = schema.fields.map((f) => Field2.encode(b, f));
   Schema.startFieldsVector(b, fieldOffsets.length);
   const fieldsVectorOffset = Schema.createFieldsVector(b, fieldOffsets);
   const metadataOffset = !(schema.metadata && schema.metadata.size > 0) ? -1 : Schema.createCustomMetadataVector(b, [...schema.metadata].map(([k, v]) => {
@@ -30244,7 +30244,7 @@ function encodeField(b, field) {
     dictionaryOffset = instance5.visit(type, b);
     typeOffset = instance5.visit(type.dictionary, b);
   }
-  const childOffsets = (type.children || []).map((f2) => Field2.encode(b, f2));
+  const childOffsets = (type.children || []).map((f) => Field2.encode(b, f));
   const childrenVectorOffset = Field.createChildrenVector(b, childOffsets);
   const metadataOffset = !(field.metadata && field.metadata.size > 0) ? -1 : Field.createCustomMetadataVector(b, [...field.metadata].map(([k, v]) => {
     const key = b.createString(`${k}`);
@@ -30738,9 +30738,9 @@ var AsyncRandomAccessFile = class extends AsyncByteStream {
   }
   close() {
     return __awaiter(this, void 0, void 0, function* () {
-      const f2 = this._handle;
+      const f = this._handle;
       this._handle = null;
-      f2 && (yield f2.close());
+      f && (yield f.close());
     });
   }
   throw(value) {
@@ -31789,9 +31789,9 @@ var StructBuilder = class extends Builder {
       case true:
         return type.children.forEach((_, i) => children[i].set(index, value[i]));
       case Map:
-        return type.children.forEach((f2, i) => children[i].set(index, value.get(f2.name)));
+        return type.children.forEach((f, i) => children[i].set(index, value.get(f.name)));
       default:
-        return type.children.forEach((f2, i) => children[i].set(index, value[f2.name]));
+        return type.children.forEach((f, i) => children[i].set(index, value[f.name]));
     }
   }
   /** @inheritdoc */
@@ -32243,7 +32243,7 @@ var TypeComparator = class extends Visitor {
     return schema === other || other instanceof schema.constructor && this.compareManyFields(schema.fields, other.fields);
   }
   compareManyFields(fields, others) {
-    return fields === others || Array.isArray(fields) && Array.isArray(others) && fields.length === others.length && fields.every((f2, i) => this.compareFields(f2, others[i]));
+    return fields === others || Array.isArray(fields) && Array.isArray(others) && fields.length === others.length && fields.every((f, i) => this.compareFields(f, others[i]));
   }
   compareFields(field, other) {
     return field === other || other instanceof field.constructor && field.name === other.name && field.nullable === other.nullable && this.visit(field.type, other.type);
@@ -32637,7 +32637,7 @@ var Table = class _Table {
    * @param name The name of the child to retrieve.
    */
   getChild(name) {
-    return this.getChildAt(this.schema.fields.findIndex((f2) => f2.name === name));
+    return this.getChildAt(this.schema.fields.findIndex((f) => f.name === name));
   }
   /**
    * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
@@ -32664,7 +32664,7 @@ var Table = class _Table {
    */
   setChild(name, child) {
     var _b2;
-    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name), child);
+    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name), child);
   }
   setChildAt(index, child) {
     let schema = this.schema;
@@ -32688,7 +32688,7 @@ var Table = class _Table {
    * @returns A new Table of columns matching the specified names.
    */
   select(columnNames) {
-    const nameToIndex = this.schema.fields.reduce((m, f2, i) => m.set(f2.name, i), /* @__PURE__ */ new Map());
+    const nameToIndex = this.schema.fields.reduce((m2, f, i) => m2.set(f.name, i), /* @__PURE__ */ new Map());
     return this.selectAt(columnNames.map((columnName) => nameToIndex.get(columnName)).filter((x) => x > -1));
   }
   /**
@@ -32706,7 +32706,7 @@ var Table = class _Table {
     const fields = this.schema.fields;
     const [indices, oldToNew] = other.schema.fields.reduce((memo, f2, newIdx) => {
       const [indices2, oldToNew2] = memo;
-      const i = fields.findIndex((f3) => f3.name === f2.name);
+      const i = fields.findIndex((f) => f.name === f2.name);
       ~i ? oldToNew2[i] = newIdx : indices2.push(newIdx);
       return memo;
     }, [[], []]);
@@ -32763,7 +32763,7 @@ var RecordBatch3 = class _RecordBatch {
           this.data = makeData({
             nullCount: 0,
             type: new Struct(this.schema.fields),
-            children: this.schema.fields.map((f2) => makeData({ type: f2.type, nullCount: 0 }))
+            children: this.schema.fields.map((f) => makeData({ type: f.type, nullCount: 0 }))
           }),
           this._metadata = /* @__PURE__ */ new Map()
         ] = args;
@@ -32894,7 +32894,7 @@ var RecordBatch3 = class _RecordBatch {
    */
   getChild(name) {
     var _b2;
-    return this.getChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name));
+    return this.getChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name));
   }
   /**
    * Returns a child Vector by index, or null if this Vector has no child at the supplied index.
@@ -32913,7 +32913,7 @@ var RecordBatch3 = class _RecordBatch {
    */
   setChild(name, child) {
     var _b2;
-    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f2) => f2.name === name), child);
+    return this.setChildAt((_b2 = this.schema.fields) === null || _b2 === void 0 ? void 0 : _b2.findIndex((f) => f.name === name), child);
   }
   setChildAt(index, child) {
     let schema = this.schema;
@@ -32942,7 +32942,7 @@ var RecordBatch3 = class _RecordBatch {
     const type = new Struct(schema.fields);
     const children = [];
     for (const name of columnNames) {
-      const index = this.schema.fields.findIndex((f2) => f2.name === name);
+      const index = this.schema.fields.findIndex((f) => f.name === name);
       if (~index) {
         children[index] = this.data.children[index];
       }
@@ -33021,7 +33021,7 @@ function collectDictionaries(fields, children, dictionaries = /* @__PURE__ */ ne
 }
 var _InternalEmptyPlaceholderRecordBatch = class extends RecordBatch3 {
   constructor(schema, metadata) {
-    const children = schema.fields.map((f2) => makeData({ type: f2.type }));
+    const children = schema.fields.map((f) => makeData({ type: f.type }));
     const data = makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children });
     super(schema, data, metadata || /* @__PURE__ */ new Map());
   }
@@ -34979,7 +34979,7 @@ var rfse = function(dat, bt, mal) {
   if (al > mal)
     err(3);
   var sz = 1 << al;
-  var probs = sz, sym = -1, re2 = -1, i = -1, ht = sz;
+  var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
   var buf = new ab(512 + (sz << 2));
   var freq = new i16(buf, 0, 256);
   var dstate = new u16(buf, 0, 256);
@@ -35011,10 +35011,10 @@ var rfse = function(dat, bt, mal) {
     if (!val) {
       do {
         var rbt = tpos >> 3;
-        re2 = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
+        re = (dat[rbt] | dat[rbt + 1] << 8) >> (tpos & 7) & 3;
         tpos += 2;
-        sym += re2;
-      } while (re2 == 3);
+        sym += re;
+      } while (re == 3);
     }
   }
   if (sym > 255 || probs)
@@ -36851,8 +36851,8 @@ function readColumnIndex(reader, schema, parsers = void 0) {
   const thrift = deserializeTCompactProtocol(reader);
   return {
     null_pages: thrift.field_1,
-    min_values: thrift.field_2.map((m) => convertMetadata(m, schema, allParsers)),
-    max_values: thrift.field_3.map((m) => convertMetadata(m, schema, allParsers)),
+    min_values: thrift.field_2.map((m2) => convertMetadata(m2, schema, allParsers)),
+    max_values: thrift.field_3.map((m2) => convertMetadata(m2, schema, allParsers)),
     boundary_order: BoundaryOrders[thrift.field_4],
     null_counts: thrift.field_5,
     repetition_level_histograms: thrift.field_6,
@@ -36959,18 +36959,18 @@ function blockIndex(hash, numBlocks) {
   return Number((hash >> 32n) * BigInt(numBlocks) >> 32n);
 }
 function blockMask(hash) {
-  const m = new Uint32Array(8);
+  const m2 = new Uint32Array(8);
   const low = Number(hash & 0xffffffffn) | 0;
   for (let i = 0; i < 8; i++) {
-    m[i] = 1 << (Math.imul(low, SALT[i]) >>> 27);
+    m2[i] = 1 << (Math.imul(low, SALT[i]) >>> 27);
   }
-  return m;
+  return m2;
 }
 function sbbfContains(blocks, hash) {
   const offset = blockIndex(hash, blocks.length >> 3) << 3;
-  const m = blockMask(hash);
+  const m2 = blockMask(hash);
   for (let i = 0; i < 8; i++) {
-    if ((blocks[offset + i] & m[i]) === 0) return false;
+    if ((blocks[offset + i] & m2[i]) === 0) return false;
   }
   return true;
 }
@@ -37394,8 +37394,8 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
       const pageRanges = pageRangesByGroup?.[groupIndex];
       const pageLocations = pageLocationsByGroup?.[groupIndex];
       let ranges = pageRanges ? pageRanges.map(([start, end]) => {
-        const range = [Math.max(start, selectStart), Math.min(end, selectEnd)];
-        return range;
+        const range2 = [Math.max(start, selectStart), Math.min(end, selectEnd)];
+        return range2;
       }).filter(([start, end]) => start < end) : [[selectStart, selectEnd]];
       if (ranges.length > 1) {
         const canSplit = rowGroup.columns.every((chunk) => {
@@ -37471,16 +37471,16 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows: groupRows2, ranges,
 function coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) {
   const selectedPageLayouts = rowGroup.columns.filter((chunk) => !columns || columns.includes(chunk.meta_data?.path_in_schema[0] || "")).map((chunk) => pageLocations?.[chunk.meta_data?.path_in_schema.join(".") || ""]);
   const merged = [];
-  for (const range of ranges) {
+  for (const range2 of ranges) {
     const last = merged[merged.length - 1];
     const overlapsPage = last && selectedPageLayouts.some((pages) => {
       if (!pages) return true;
       const lastPages = pagesForRange(last, pages, Number(rowGroup.num_rows));
-      const rangePages = pagesForRange(range, pages, Number(rowGroup.num_rows));
+      const rangePages = pagesForRange(range2, pages, Number(rowGroup.num_rows));
       return lastPages[0] <= rangePages[1] && rangePages[0] <= lastPages[1];
     });
-    if (last && overlapsPage) last[1] = range[1];
-    else merged.push([...range]);
+    if (last && overlapsPage) last[1] = range2[1];
+    else merged.push([...range2]);
   }
   return merged;
 }
@@ -37631,14 +37631,14 @@ async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true
   return { pageRangesByGroup, pageLocationsByGroup };
 }
 function coalesceByteRanges(ranges, maxGap = 0, maxSize = Infinity) {
-  const sorted = ranges.map((range) => ({ ...range })).sort((a, b) => a.startByte - b.startByte || a.endByte - b.endByte);
+  const sorted = ranges.map((range2) => ({ ...range2 })).sort((a, b) => a.startByte - b.startByte || a.endByte - b.endByte);
   const merged = [];
-  for (const range of sorted) {
+  for (const range2 of sorted) {
     const last = merged[merged.length - 1];
-    if (last && range.startByte <= last.endByte + maxGap && Math.max(last.endByte, range.endByte) - last.startByte <= maxSize) {
-      last.endByte = Math.max(last.endByte, range.endByte);
+    if (last && range2.startByte <= last.endByte + maxGap && Math.max(last.endByte, range2.endByte) - last.startByte <= maxSize) {
+      last.endByte = Math.max(last.endByte, range2.endByte);
     } else {
-      merged.push(range);
+      merged.push(range2);
     }
   }
   return merged;
@@ -44293,17 +44293,17 @@ var ROW_CHUNK = 2048;
 function crossProduct(a, da, b, db, count) {
   const out = new Float64Array(da * db);
   const chunk = Math.min(ROW_CHUNK, count);
-  const at3 = new Float32Array(da * chunk);
+  const at2 = new Float32Array(da * chunk);
   const bt = new Float32Array(db * chunk);
   const tile = new Float64Array(QUERY_GROUP * db);
   for (let start = 0; start < count; start += chunk) {
     const rows = Math.min(chunk, count - start);
-    transposeRows(a, da, start, rows, at3);
+    transposeRows(a, da, start, rows, at2);
     transposeRows(b, db, start, rows, bt);
     for (let p = 0; p < da; p += QUERY_GROUP) {
       const last = Math.min(p + QUERY_GROUP, da) - 1;
       const pick = (slot) => Math.min(p + slot, last);
-      scoreBlock(at3, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
+      scoreBlock(at2, pick(0), pick(1), pick(2), pick(3), bt, 0, db, rows, tile, db);
       for (let slot = 0; p + slot <= last; slot++) {
         const base = (p + slot) * db;
         const from = slot * db;
@@ -44415,8 +44415,8 @@ function nearestNeighbours(vectors, count, dim, k, queryRows) {
   return lists.indices;
 }
 function groupRows(start, end) {
-  const at3 = (slot) => Math.min(start + slot, end - 1);
-  return [at3(0), at3(1), at3(2), at3(3)];
+  const at2 = (slot) => Math.min(start + slot, end - 1);
+  return [at2(0), at2(1), at2(2), at2(3)];
 }
 
 // src/kernels/generated/score-kernel-wasm.ts
@@ -44908,7 +44908,9 @@ var SETTING_OPTIONS = {
   threads: "worker threads for the WebAssembly kernel (default: all cores)",
   "min-knn-overlap": "fail when the mean kNN overlap is below this, whatever the bump (overrides --config)",
   "min-cka": "fail when linear CKA is below this, whatever the bump (overrides --config)",
-  "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)"
+  "require-index-compatible": "fail unless new vectors can be searched against the old index (true|false)",
+  baseline: "the reference model retrained with another seed, embedding the same probe items (repeatable): the noise floor each metric is shown against",
+  thresholds: "config (default) or auto: the patch limits for kNN overlap and CKA come from the noise floor of the --baseline files"
 };
 function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(process.cwd())) {
   const text = (option) => {
@@ -44991,12 +44993,24 @@ function parseSettings(raw, nameOf = (option) => `--${option}`, paths = anyPath(
     paths,
     kernel: choice("kernel", KERNELS) ?? "auto",
     threads: text("threads") === null ? null : number("threads", 1, (v) => v >= 1 && v <= 256, "a whole number from 1 to 256", true),
+    baselines: baselineList(raw.baseline),
+    thresholds: thresholdsChoice(choice("thresholds", ["config", "auto"]), raw.baseline, nameOf),
     inlineLimits: {
       minKnnOverlap: fraction("min-knn-overlap"),
       minCka: fraction("min-cka"),
       requireIndexCompatible: optionalFlag("require-index-compatible")
     }
   };
+}
+function baselineList(value) {
+  const values = Array.isArray(value) ? value : typeof value === "string" ? value.split(/\r?\n/) : [];
+  return values.map((entry) => String(entry).trim()).filter((entry) => entry !== "" && !entry.startsWith("#"));
+}
+function thresholdsChoice(value, baselines, nameOf) {
+  if (value === "auto" && baselineList(baselines).length === 0) {
+    throw new UsageError(`${nameOf("thresholds")} auto derives the limits from the noise floor: give ${nameOf("baseline")}, a harmless retrain of the reference model (another seed) embedding the same probe items.`);
+  }
+  return value ?? "config";
 }
 function parseShard(value, name) {
   if (value === null) return null;
@@ -45068,15 +45082,15 @@ function exactNearest(values, row, centres, norms, k, dim) {
   return best;
 }
 function seedCentres(values, dim, k, fitRows, random) {
-  const m = fitRows.length;
+  const m2 = fitRows.length;
   const centres = new Float64Array(k * dim);
-  const nearest = new Float64Array(m).fill(Infinity);
-  let chosen = fitRows[Math.min(m - 1, Math.floor(random() * m))];
+  const nearest = new Float64Array(m2).fill(Infinity);
+  let chosen = fitRows[Math.min(m2 - 1, Math.floor(random() * m2))];
   for (let c = 0; c < k; c++) {
     for (let t = 0; t < dim; t++) centres[c * dim + t] = values[chosen * dim + t];
     if (c === k - 1) break;
     let total = 0;
-    for (let p = 0; p < m; p++) {
+    for (let p = 0; p < m2; p++) {
       const row = fitRows[p];
       let distance = 0;
       for (let t = 0; t < dim; t++) distance += (values[row * dim + t] - centres[c * dim + t]) ** 2;
@@ -45084,8 +45098,8 @@ function seedCentres(values, dim, k, fitRows, random) {
       total += nearest[p];
     }
     let target = random() * total;
-    let pick = m - 1;
-    for (let p = 0; p < m; p++) {
+    let pick = m2 - 1;
+    for (let p = 0; p < m2; p++) {
       target -= nearest[p];
       if (target < 0) {
         pick = p;
@@ -45318,9 +45332,9 @@ function overlapHistogram(overlaps, k) {
 
 // src/metrics/linear-cka.ts
 function linearCka(matrices, products = crossProducts(matrices)) {
-  const { count: n, reference, candidate, referenceDim: dr2, candidateDim: dc } = matrices;
+  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   if (n < 2) return { value: null, reason: "needs at least 2 items" };
-  const meanR = columnMeans(reference, n, dr2);
+  const meanR = columnMeans(reference, n, dr);
   const meanC = columnMeans(candidate, n, dc);
   const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
   const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
@@ -45338,11 +45352,11 @@ function frobenius(matrix) {
   return Math.sqrt(sum);
 }
 function crossProducts(matrices) {
-  const { count: n, reference, candidate, referenceDim: dr2, candidateDim: dc } = matrices;
+  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   return {
-    referenceGram: crossProduct(reference, dr2, reference, dr2, n),
+    referenceGram: crossProduct(reference, dr, reference, dr, n),
     candidateGram: crossProduct(candidate, dc, candidate, dc, n),
-    candidateByReference: crossProduct(candidate, dc, reference, dr2, n)
+    candidateByReference: crossProduct(candidate, dc, reference, dr, n)
   };
 }
 function centredFrobenius(product, meanX, meanY, n) {
@@ -45399,11 +45413,11 @@ function symmetricEigenvalues(matrix, n) {
           a[rowI + k] = a[rowI + k] / scale;
           h += a[rowI + k] ** 2;
         }
-        const f2 = a[rowI + l];
-        const g = f2 >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        const f = a[rowI + l];
+        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
         e[i] = scale * g;
-        h -= f2 * g;
-        a[rowI + l] = f2 - g;
+        h -= f * g;
+        a[rowI + l] = f - g;
         let ff = 0;
         for (let j = 0; j <= l; j++) {
           let gg = 0;
@@ -45433,43 +45447,43 @@ function symmetricEigenvalues(matrix, n) {
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     for (; ; ) {
-      let m = l;
-      for (; m < n - 1; m++) {
-        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+      let m2 = l;
+      for (; m2 < n - 1; m2++) {
+        const dd = Math.abs(d[m2]) + Math.abs(d[m2 + 1]);
+        if (Math.abs(e[m2]) <= Number.EPSILON * dd) break;
       }
-      if (m === l) break;
+      if (m2 === l) break;
       if (++iterations > 60) throw new Error("symmetricEigenvalues: QL did not converge");
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
       let r = Math.hypot(g, 1);
-      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      g = d[m2] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
       let s = 1;
       let c = 1;
       let p = 0;
-      let i = m - 1;
+      let i = m2 - 1;
       for (; i >= l; i--) {
-        let f2 = s * e[i];
+        let f = s * e[i];
         const b = c * e[i];
-        r = Math.hypot(f2, g);
+        r = Math.hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] = d[i + 1] - p;
-          e[m] = 0;
+          e[m2] = 0;
           break;
         }
-        s = f2 / r;
+        s = f / r;
         c = g / r;
         g = d[i + 1] - p;
         r = (d[i] - g) * s + 2 * c * b;
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        f2 = 0;
+        f = 0;
       }
       if (r === 0 && i >= l) continue;
       d[l] = d[l] - p;
       e[l] = g;
-      e[m] = 0;
+      e[m2] = 0;
     }
   }
   return d;
@@ -45507,12 +45521,12 @@ var knnOverlapStep = {
 var ckaStep = {
   describe: () => "linear CKA",
   run: async ({ engine, pair }) => {
-    const { reference, candidate, referenceDim: dr2, candidateDim: dc, count } = pair;
+    const { reference, candidate, referenceDim: dr, candidateDim: dc, count } = pair;
     const products = {
-      referenceGram: await engine.crossProduct(reference, dr2, reference, dr2, count),
+      referenceGram: await engine.crossProduct(reference, dr, reference, dr, count),
       candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, count),
       // CᵀR (uncentred) serves both CKA and Procrustes.
-      candidateByReference: await engine.crossProduct(candidate, dc, reference, dr2, count)
+      candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, count)
     };
     return { products, cka: linearCka(pair, products) };
   }
@@ -45723,38 +45737,38 @@ var GATED_METRICS = {
   knnOverlapMean: {
     label: "kNN overlap (mean)",
     direction: "min",
-    read: (m) => ({ value: m.knnOverlap.mean, interval: m.knnOverlap.ci95, reason: null })
+    read: (m2) => ({ value: m2.knnOverlap.mean, interval: m2.knnOverlap.ci95, reason: null })
   },
-  knnOverlapP10: { label: "kNN overlap (p10)", direction: "min", read: (m) => exact(m.knnOverlap.p10, null) },
-  ckaLinear: { label: "linear CKA", direction: "min", read: (m) => exact(m.cka.linear, m.cka.reason) },
-  pairedCosineMean: { label: "paired cosine (mean)", direction: "min", read: (m) => exact(m.paired.cosineMean, m.paired.reason) },
+  knnOverlapP10: { label: "kNN overlap (p10)", direction: "min", read: (m2) => exact(m2.knnOverlap.p10, null) },
+  ckaLinear: { label: "linear CKA", direction: "min", read: (m2) => exact(m2.cka.linear, m2.cka.reason) },
+  pairedCosineMean: { label: "paired cosine (mean)", direction: "min", read: (m2) => exact(m2.paired.cosineMean, m2.paired.reason) },
   centroidCosineDistance: {
     label: "centroid cosine distance",
     direction: "max",
-    read: (m) => exact(m.centroid.cosineDistance, m.centroid.reason)
+    read: (m2) => exact(m2.centroid.cosineDistance, m2.centroid.reason)
   },
   centroidRelativeShift: {
     label: "centroid relative shift",
     direction: "max",
-    read: (m) => exact(m.centroid.relativeShift, m.centroid.reason)
+    read: (m2) => exact(m2.centroid.relativeShift, m2.centroid.reason)
   },
   interCentroidDistanceChange: {
     label: "inter-centroid distance change (absolute)",
     direction: "max",
-    read: (m) => {
-      const change = m.centroid.meanInterCentroidDistance.relativeChange;
-      return exact(change === null ? null : Math.abs(change), m.centroid.meanInterCentroidDistance.reason);
+    read: (m2) => {
+      const change = m2.centroid.meanInterCentroidDistance.relativeChange;
+      return exact(change === null ? null : Math.abs(change), m2.centroid.meanInterCentroidDistance.reason);
     }
   },
   crossRetrievalTop1: {
     label: "cross-model top-1",
     direction: "min",
-    read: (m) => exact(m.crossRetrieval.top1, m.crossRetrieval.reason)
+    read: (m2) => exact(m2.crossRetrieval.top1, m2.crossRetrieval.reason)
   },
   procrustesAlignedCosineMean: {
     label: "Procrustes-aligned cosine (mean)",
     direction: "min",
-    read: (m) => exact(m.procrustes.alignedCosineMean, m.procrustes.reason)
+    read: (m2) => exact(m2.procrustes.alignedCosineMean, m2.procrustes.reason)
   }
 };
 var GATED_METRIC_NAMES = Object.keys(GATED_METRICS);
@@ -45977,7 +45991,8 @@ async function compareDetailed(settings, log, context = {}) {
   const referenceManifest = context.referenceManifest ?? await loadOptionalManifest(settings.reference.manifest, nameOf("reference-manifest"), paths);
   const candidateManifest = context.candidateManifest ?? await loadOptionalManifest(settings.candidate.manifest, nameOf("candidate-manifest"), paths);
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf("config"), paths);
-  const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
+  const loaded = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
+  const policy = context.adjustPolicy ? context.adjustPolicy(loaded) : loaded;
   const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
   if (engine === null) {
     throw new InputError(
@@ -46089,104 +46104,162 @@ async function resolveComponentModels(manifest, dir, displayDir, option, paths) 
   return { ...manifest, components };
 }
 
+// src/calibrate.ts
+var NOISE_MARGIN = 0.05;
+async function measureNoiseFloor(settings, log, context = {}) {
+  const baselines = [];
+  for (const baseline of settings.baselines) {
+    log.info(`noise floor: the reference against the baseline ${baseline}`);
+    const quiet = { ...log, info: (message) => log.info(`baseline ${baseline}: ${message}`) };
+    const { report } = await compareDetailed(
+      { ...settings, candidate: { path: baseline, format: settings.candidate.format, ids: null, manifest: null }, reference: { ...settings.reference, manifest: null }, maps: false, queryShard: null, baselines: [] },
+      quiet,
+      { nameOf: context.nameOf }
+    );
+    const knn = report.metrics.knnOverlap;
+    baselines.push({
+      source: baseline,
+      knnOverlap: knn.mean,
+      knnOverlapSe: histogramStandardError(knn.histogram),
+      cka: report.metrics.cka.linear,
+      interCentroidChange: report.metrics.centroid.meanInterCentroidDistance.relativeChange
+    });
+  }
+  return baselines;
+}
+function histogramStandardError(histogram) {
+  const k = histogram.length - 1;
+  const n = histogram.reduce((sum, count) => sum + count, 0);
+  if (n < 2 || k < 1) return 0;
+  const mean2 = histogram.reduce((sum, count, j) => sum + count * (j / k), 0) / n;
+  const variance = histogram.reduce((sum, count, j) => sum + count * (j / k - mean2) ** 2, 0) / (n - 1);
+  return Math.sqrt(variance / n);
+}
+function deriveThresholds(baselines) {
+  const clamp = (value) => Math.min(1, Math.max(0, value));
+  const overlaps = baselines.map((b) => b.knnOverlap - 1.96 * b.knnOverlapSe);
+  const ckas = baselines.flatMap((b) => b.cka === null ? [] : [b.cka]);
+  const overlapWarn = overlaps.length > 0 ? clamp(Math.min(...overlaps)) : null;
+  const ckaWarn = ckas.length > 0 ? clamp(Math.min(...ckas)) : null;
+  return {
+    margin: NOISE_MARGIN,
+    knnOverlapMean: overlapWarn === null ? null : { warn: overlapWarn, fail: clamp(overlapWarn - NOISE_MARGIN) },
+    ckaLinear: ckaWarn === null ? null : { warn: ckaWarn, fail: clamp(ckaWarn - NOISE_MARGIN) }
+  };
+}
+function withDerivedLimits(policy, derived) {
+  if (derived === null) return policy;
+  const patch = policy.levels.patch;
+  const limits = { ...patch.limits, ...derived.knnOverlapMean ? { knnOverlapMean: derived.knnOverlapMean } : {}, ...derived.ckaLinear ? { ckaLinear: derived.ckaLinear } : {} };
+  return { ...policy, levels: { ...policy.levels, patch: { ...patch, limits } } };
+}
+async function compareWithBaselines(settings, log, context = {}) {
+  if (settings.baselines.length === 0) return compareDetailed(settings, log, context);
+  const baselines = await measureNoiseFloor(settings, log, context);
+  const derived = settings.thresholds === "auto" ? deriveThresholds(baselines) : null;
+  const result = await compareDetailed(settings, log, { ...context, adjustPolicy: (policy) => withDerivedLimits(policy, derived) });
+  const noiseFloor = { baselines, derived };
+  return { ...result, report: { ...result.report, noiseFloor } };
+}
+
 // src/report/generated/validators.js
 var import_ucs2length = __toESM(require_ucs2length(), 1);
-var Qr = f;
-var ye = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, slice: { anyOf: [{ type: "null" }, { type: "array", minItems: 2, maxItems: 2, items: { type: "integer", minimum: 0 } }] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, components: { anyOf: [{ type: "null" }, { type: "array", maxItems: 1e3, items: { type: "object", required: ["name", "dims", "referenceDims", "status", "bump", "changes", "metrics"], additionalProperties: false, properties: { name: { type: "string", minLength: 1, maxLength: 200 }, dims: { $ref: "#/$defs/slice" }, referenceDims: { $ref: "#/$defs/slice" }, status: { enum: ["kept", "added", "removed"] }, bump: { $ref: "#/$defs/bump" }, changes: { $ref: "#/properties/bump/properties/changes" }, metrics: { anyOf: [{ type: "null" }, { type: "object", required: ["knnOverlap", "cka", "paired", "centroid"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["mean"], additionalProperties: false, properties: { mean: { $ref: "#/$defs/fraction" } } }, cka: { type: "object", required: ["linear"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableNumber" } } }, paired: { type: "object", required: ["cosineMean"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" } } } } }] } } } }] }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", required: ["anchor", "anchorVersion", "knnOverlap", "cka", "minKnnOverlap", "minCka", "status", "reason"], additionalProperties: false, properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, anchorVersion: { $ref: "#/$defs/version" }, knnOverlap: { $ref: "#/$defs/nullableFraction" }, cka: { $ref: "#/$defs/nullableNumber" }, minKnnOverlap: { $ref: "#/$defs/nullableFraction" }, minCka: { $ref: "#/$defs/nullableFraction" }, status: { enum: ["pass", "fail", "reset"] }, reason: { $ref: "#/$defs/reason" } } }] }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump", "driftBudgetKnnOverlap", "driftBudgetCka"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
-var nr = Object.prototype.hasOwnProperty;
+var tt = m;
+var ye = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/report.schema.json", type: "object", required: ["schemaVersion", "tool", "settings", "reference", "candidate", "alignment", "metrics", "bump", "verdict"], additionalProperties: false, $defs: { fraction: { type: "number", minimum: 0, maximum: 1 }, nullableNumber: { type: ["number", "null"] }, slice: { anyOf: [{ type: "null" }, { type: "array", minItems: 2, maxItems: 2, items: { type: "integer", minimum: 0 } }] }, nullableFraction: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] }, reason: { type: ["string", "null"], maxLength: 1e3 }, message: { type: "string", maxLength: 4096 }, id: { type: "string", minLength: 1, maxLength: 4096 }, path: { type: "string", maxLength: 4096 }, version: { type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, nullableVersion: { anyOf: [{ $ref: "#/$defs/version" }, { type: "null" }] }, gatedMetric: { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] }, gatedMetricLabel: { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] }, manifestValue: { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] }, bump: { enum: ["none", "patch", "minor", "major"] }, nullableBump: { enum: ["none", "patch", "minor", "major", null] }, interval: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 }, layout: { type: "array", maxItems: 1e4, items: { type: "integer", minimum: 0, maximum: 1e4 } }, set: { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } }, oneSided: { type: "object", required: ["count", "examples"], additionalProperties: false, properties: { count: { type: "integer", minimum: 0 }, examples: { type: "array", items: { $ref: "#/$defs/id" }, maxItems: 10 } } } }, properties: { schemaVersion: { const: 1 }, tool: { type: "object", required: ["name", "version"], additionalProperties: false, properties: { name: { const: "embedding-gate" }, version: { $ref: "#/$defs/version" } } }, settings: { type: "object", required: ["k", "sample", "exactLimit", "seed", "clusters", "minCoverage", "compatThreshold", "equivalenceTolerance", "config", "kernel"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, sample: { type: ["integer", "null"], minimum: 1 }, exactLimit: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 }, clusters: { type: "integer", minimum: 1 }, minCoverage: { type: "number" }, compatThreshold: { type: "number" }, equivalenceTolerance: { type: "number" }, config: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] }, kernel: { enum: ["relaxed-simd", "simd", "js"] } } }, reference: { $ref: "#/$defs/set" }, candidate: { $ref: "#/$defs/set" }, alignment: { type: "object", required: ["matched", "coverage", "referenceOnly", "candidateOnly"], additionalProperties: false, properties: { matched: { type: "integer", minimum: 1 }, coverage: { $ref: "#/$defs/fraction" }, referenceOnly: { $ref: "#/$defs/oneSided" }, candidateOnly: { $ref: "#/$defs/oneSided" } } }, metrics: { type: "object", required: ["knnOverlap", "cka", "centroid", "paired", "crossRetrieval", "procrustes"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["k", "method", "evaluated", "mean", "p10", "p50", "min", "ci95", "histogram", "worst"], additionalProperties: false, properties: { k: { type: "integer", minimum: 1 }, method: { enum: ["exact", "sampled"] }, evaluated: { type: "integer", minimum: 1 }, mean: { $ref: "#/$defs/fraction" }, p10: { $ref: "#/$defs/fraction" }, p50: { $ref: "#/$defs/fraction" }, min: { $ref: "#/$defs/fraction" }, ci95: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, histogram: { type: "array", minItems: 2, maxItems: 100001, items: { type: "integer", minimum: 0 } }, worst: { type: "array", maxItems: 10, items: { type: "object", required: ["id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { $ref: "#/$defs/fraction" }, referenceNeighbours: { type: "array", items: { $ref: "#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "#/$defs/id" } } } } } } }, cka: { type: "object", required: ["linear", "reason"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableFraction" }, reason: { $ref: "#/$defs/reason" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift", "reason", "clustering", "clusters", "meanInterCentroidDistance"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" }, clustering: { type: "object", required: ["source", "description", "count"], additionalProperties: false, properties: { source: { enum: ["label", "kmeans"] }, description: { type: "string", maxLength: 1e3 }, count: { type: "integer", minimum: 1 } } }, clusters: { type: "array", items: { type: "object", required: ["cluster", "size", "cosineDistance", "relativeShift", "reason"], additionalProperties: false, properties: { cluster: { type: "string", maxLength: 4096 }, size: { type: "integer", minimum: 1 }, cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } }, meanInterCentroidDistance: { type: "object", required: ["reference", "candidate", "relativeChange", "reason"], additionalProperties: false, properties: { reference: { $ref: "#/$defs/nullableNumber" }, candidate: { $ref: "#/$defs/nullableNumber" }, relativeChange: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, paired: { type: "object", required: ["cosineMean", "cosineP5", "cosineMin", "lowest", "reason"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" }, cosineP5: { $ref: "#/$defs/nullableNumber" }, cosineMin: { $ref: "#/$defs/nullableNumber" }, lowest: { anyOf: [{ type: "object", required: ["id", "cosine"], additionalProperties: false, properties: { id: { $ref: "#/$defs/id" }, cosine: { type: "number" } } }, { type: "null" }] }, reason: { $ref: "#/$defs/reason" } } }, crossRetrieval: { type: "object", required: ["evaluated", "top1", "recallAtK", "k", "threshold", "indexCompatible", "reason"], additionalProperties: false, properties: { evaluated: { type: ["integer", "null"] }, top1: { $ref: "#/$defs/nullableFraction" }, recallAtK: { $ref: "#/$defs/nullableFraction" }, k: { type: "integer", minimum: 1 }, threshold: { $ref: "#/$defs/fraction" }, indexCompatible: { type: "boolean" }, reason: { $ref: "#/$defs/reason" } } }, procrustes: { type: "object", required: ["alignedCosineMean", "reason"], additionalProperties: false, properties: { alignedCosineMean: { $ref: "#/$defs/nullableNumber" }, reason: { $ref: "#/$defs/reason" } } } } }, maps: { anyOf: [{ type: "null" }, { type: "object", required: ["method", "total", "sampled", "clusters", "points", "reference", "candidate", "joint"], additionalProperties: false, properties: { method: { type: "string", maxLength: 300 }, total: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, clusters: { type: "array", maxItems: 1e4, items: { type: "string", maxLength: 4096 } }, points: { type: "object", required: ["ids", "text", "cluster", "overlap", "query"], additionalProperties: false, properties: { ids: { type: "array", maxItems: 5e3, items: { $ref: "#/$defs/id" } }, text: { type: "array", maxItems: 5e3, items: { type: ["string", "null"], maxLength: 200 } }, cluster: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, overlap: { type: "array", maxItems: 5e3, items: { anyOf: [{ $ref: "#/$defs/fraction" }, { type: "null" }] } }, query: { type: "array", maxItems: 5e3, items: { type: ["integer", "null"], minimum: 0 } } } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, joint: { anyOf: [{ type: "null" }, { type: "object", required: ["points", "reference", "candidate", "moved"], additionalProperties: false, properties: { points: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } }, reference: { $ref: "#/$defs/layout" }, candidate: { $ref: "#/$defs/layout" }, moved: { type: "array", maxItems: 5e3, items: { type: "integer", minimum: 0 } } } }] } } }] }, bump: { type: "object", required: ["declared", "declaredSource", "fromManifests", "requiredByVectors", "required", "final", "underDeclared", "reasons", "limitations", "changes", "referenceVersion", "candidateVersion", "nextVersion", "nextVersionReason"], additionalProperties: false, properties: { declared: { $ref: "#/$defs/nullableBump" }, declaredSource: { enum: ["flag", "manifest versions", null] }, fromManifests: { $ref: "#/$defs/nullableBump" }, requiredByVectors: { $ref: "#/$defs/bump" }, required: { $ref: "#/$defs/bump" }, final: { $ref: "#/$defs/bump" }, underDeclared: { type: "boolean" }, reasons: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, limitations: { type: "array", maxItems: 100, items: { $ref: "#/$defs/message" } }, changes: { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } }, referenceVersion: { $ref: "#/$defs/nullableVersion" }, candidateVersion: { $ref: "#/$defs/nullableVersion" }, nextVersion: { $ref: "#/$defs/nullableVersion" }, nextVersionReason: { $ref: "#/$defs/reason" } } }, components: { anyOf: [{ type: "null" }, { type: "array", maxItems: 1e3, items: { type: "object", required: ["name", "dims", "referenceDims", "status", "bump", "changes", "metrics"], additionalProperties: false, properties: { name: { type: "string", minLength: 1, maxLength: 200 }, dims: { $ref: "#/$defs/slice" }, referenceDims: { $ref: "#/$defs/slice" }, status: { enum: ["kept", "added", "removed"] }, bump: { $ref: "#/$defs/bump" }, changes: { $ref: "#/properties/bump/properties/changes" }, metrics: { anyOf: [{ type: "null" }, { type: "object", required: ["knnOverlap", "cka", "paired", "centroid"], additionalProperties: false, properties: { knnOverlap: { type: "object", required: ["mean"], additionalProperties: false, properties: { mean: { $ref: "#/$defs/fraction" } } }, cka: { type: "object", required: ["linear"], additionalProperties: false, properties: { linear: { $ref: "#/$defs/nullableNumber" } } }, paired: { type: "object", required: ["cosineMean"], additionalProperties: false, properties: { cosineMean: { $ref: "#/$defs/nullableNumber" } } }, centroid: { type: "object", required: ["cosineDistance", "relativeShift"], additionalProperties: false, properties: { cosineDistance: { $ref: "#/$defs/nullableNumber" }, relativeShift: { $ref: "#/$defs/nullableNumber" } } } } }] } } } }] }, noiseFloor: { type: "object", required: ["baselines", "derived"], additionalProperties: false, properties: { baselines: { type: "array", maxItems: 100, items: { type: "object", required: ["source", "knnOverlap", "knnOverlapSe", "cka", "interCentroidChange"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, knnOverlap: { $ref: "#/$defs/fraction" }, knnOverlapSe: { type: "number", minimum: 0 }, cka: { $ref: "#/$defs/nullableNumber" }, interCentroidChange: { $ref: "#/$defs/nullableNumber" } } } }, derived: { anyOf: [{ type: "null" }, { type: "object", required: ["margin", "knnOverlapMean", "ckaLinear"], additionalProperties: false, properties: { margin: { type: "number", minimum: 0 }, knnOverlapMean: { anyOf: [{ type: "null" }, { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/fraction" }, fail: { $ref: "#/$defs/fraction" } } }] }, ckaLinear: { anyOf: [{ type: "null" }, { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/fraction" }, fail: { $ref: "#/$defs/fraction" } } }] } } }] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", required: ["anchor", "anchorVersion", "knnOverlap", "cka", "minKnnOverlap", "minCka", "status", "reason"], additionalProperties: false, properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, anchorVersion: { $ref: "#/$defs/version" }, knnOverlap: { $ref: "#/$defs/nullableFraction" }, cka: { $ref: "#/$defs/nullableNumber" }, minKnnOverlap: { $ref: "#/$defs/nullableFraction" }, minCka: { $ref: "#/$defs/nullableFraction" }, status: { enum: ["pass", "fail", "reset"] }, reason: { $ref: "#/$defs/reason" } } }] }, verdict: { type: "object", required: ["status", "policyLevel", "breaches", "checks", "skipped"], additionalProperties: false, properties: { status: { enum: ["pass", "warn", "fail"] }, policyLevel: { $ref: "#/$defs/bump" }, breaches: { type: "array", items: { type: "object", required: ["metric", "value", "limit", "level", "message"], additionalProperties: false, properties: { metric: { anyOf: [{ $ref: "#/$defs/gatedMetric" }, { enum: ["indexCompatible", "bump", "driftBudgetKnnOverlap", "driftBudgetCka"] }] }, value: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, limit: { anyOf: [{ type: ["number", "boolean"] }, { $ref: "#/$defs/bump" }] }, level: { enum: ["warn", "fail"] }, message: { $ref: "#/$defs/message" } } } }, checks: { type: "array", items: { type: "object", required: ["metric", "label", "direction", "value", "interval", "warn", "fail", "status"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, label: { $ref: "#/$defs/gatedMetricLabel" }, direction: { enum: ["min", "max"] }, value: { $ref: "#/$defs/nullableNumber" }, interval: { anyOf: [{ $ref: "#/$defs/interval" }, { type: "null" }] }, warn: { $ref: "#/$defs/nullableNumber" }, fail: { $ref: "#/$defs/nullableNumber" }, status: { enum: ["pass", "warn", "fail", "skipped"] } } } }, skipped: { type: "array", items: { type: "object", required: ["metric", "reason"], additionalProperties: false, properties: { metric: { $ref: "#/$defs/gatedMetric" }, reason: { type: "string", maxLength: 1e3 } } } } } } } };
+var pr = Object.prototype.hasOwnProperty;
 var ne = import_ucs2length.default.default ?? import_ucs2length.default;
-var qr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
-function Ce(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+var Sr = new RegExp("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$", "u");
+function Fe(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ce.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ne(s) > 256) return Ce.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
-    if (!qr.test(s)) return Ce.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
-  } else return Ce.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Ce.errors = r, e === 0;
+  const c = Fe.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 256) return Fe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 256 } }], false;
+    if (!Sr.test(i)) return Fe.errors = [{ instancePath: t, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } }], false;
+  } else return Fe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Fe.errors = r, e === 0;
 }
-Ce.evaluated = { dynamicProps: false, dynamicItems: false };
-function Be(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Fe.evaluated = { dynamicProps: false, dynamicItems: false };
+function je(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Be.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ne(s) > 4096) return Be.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-  } else return Be.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Be.errors = r, e === 0;
+  const c = je.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return je.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  } else return je.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return je.errors = r, e === 0;
 }
-Be.evaluated = { dynamicProps: false, dynamicItems: false };
-var Ar = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
-function be(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+je.evaluated = { dynamicProps: false, dynamicItems: false };
+var Zr = { type: "object", required: ["source", "format", "count", "dim", "idSource", "manifest"], additionalProperties: false, properties: { source: { $ref: "#/$defs/path" }, format: { enum: ["npy", "npz", "jsonl", "json", "csv", "tsv", "parquet", "arrow"] }, count: { type: "integer", minimum: 1 }, dim: { type: "integer", minimum: 1 }, idSource: { type: "string", maxLength: 5e3 }, manifest: { anyOf: [{ $ref: "#/$defs/path" }, { type: "null" }] } } };
+function be(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = be.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let q;
-    if (s.source === void 0 && (q = "source") || s.format === void 0 && (q = "format") || s.count === void 0 && (q = "count") || s.dim === void 0 && (q = "dim") || s.idSource === void 0 && (q = "idSource") || s.manifest === void 0 && (q = "manifest")) return be.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: q } }], false;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let F;
+    if (i.source === void 0 && (F = "source") || i.format === void 0 && (F = "format") || i.count === void 0 && (F = "count") || i.dim === void 0 && (F = "dim") || i.idSource === void 0 && (F = "idSource") || i.manifest === void 0 && (F = "manifest")) return be.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: F } }], false;
     {
-      const O = e;
-      for (const v in s) if (!(v === "source" || v === "format" || v === "count" || v === "dim" || v === "idSource" || v === "manifest")) {
+      const $ = e;
+      for (const v in i) if (!(v === "source" || v === "format" || v === "count" || v === "dim" || v === "idSource" || v === "manifest")) {
         return be.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
         break;
       }
-      if (O === e) {
-        if (s.source !== void 0) {
+      if ($ === e) {
+        if (i.source !== void 0) {
           const v = e;
-          Be(s.source, { instancePath: t + "/source", parentData: s, parentDataProperty: "source", rootData: y, dynamicAnchors: h }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
-          var d = v === e;
-        } else var d = true;
-        if (d) {
-          if (s.format !== void 0) {
-            let v = s.format;
-            const k = e;
-            if (!(v === "npy" || v === "npz" || v === "jsonl" || v === "json" || v === "csv" || v === "tsv" || v === "parquet" || v === "arrow")) return be.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Ar.properties.format.enum } }], false;
-            var d = k === e;
-          } else var d = true;
-          if (d) {
-            if (s.count !== void 0) {
-              let v = s.count;
-              const k = e;
+          je(i.source, { instancePath: t + "/source", parentData: i, parentDataProperty: "source", rootData: u, dynamicAnchors: y }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+          var f = v === e;
+        } else var f = true;
+        if (f) {
+          if (i.format !== void 0) {
+            let v = i.format;
+            const P = e;
+            if (!(v === "npy" || v === "npz" || v === "jsonl" || v === "json" || v === "csv" || v === "tsv" || v === "parquet" || v === "arrow")) return be.errors = [{ instancePath: t + "/format", schemaPath: "#/properties/format/enum", keyword: "enum", params: { allowedValues: Zr.properties.format.enum } }], false;
+            var f = P === e;
+          } else var f = true;
+          if (f) {
+            if (i.count !== void 0) {
+              let v = i.count;
+              const P = e;
               if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return be.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-              if (e === k && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return be.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-              var d = k === e;
-            } else var d = true;
-            if (d) {
-              if (s.dim !== void 0) {
-                let v = s.dim;
-                const k = e;
+              if (e === P && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return be.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+              var f = P === e;
+            } else var f = true;
+            if (f) {
+              if (i.dim !== void 0) {
+                let v = i.dim;
+                const P = e;
                 if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return be.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/type", keyword: "type", params: { type: "integer" } }], false;
-                if (e === k && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return be.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                var d = k === e;
-              } else var d = true;
-              if (d) {
-                if (s.idSource !== void 0) {
-                  let v = s.idSource;
-                  const k = e;
-                  if (e === k) if (typeof v == "string") {
+                if (e === P && typeof v == "number" && isFinite(v) && (v < 1 || isNaN(v))) return be.errors = [{ instancePath: t + "/dim", schemaPath: "#/properties/dim/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                var f = P === e;
+              } else var f = true;
+              if (f) {
+                if (i.idSource !== void 0) {
+                  let v = i.idSource;
+                  const P = e;
+                  if (e === P) if (typeof v == "string") {
                     if (ne(v) > 5e3) return be.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/maxLength", keyword: "maxLength", params: { limit: 5e3 } }], false;
                   } else return be.errors = [{ instancePath: t + "/idSource", schemaPath: "#/properties/idSource/type", keyword: "type", params: { type: "string" } }], false;
-                  var d = k === e;
-                } else var d = true;
-                if (d) if (s.manifest !== void 0) {
-                  let v = s.manifest;
-                  const k = e, ke = e;
-                  let J = false;
-                  const W = e;
-                  Be(v, { instancePath: t + "/manifest", parentData: s, parentDataProperty: "manifest", rootData: y, dynamicAnchors: h }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
-                  var A = W === e;
-                  J = J || A;
-                  const I = e;
+                  var f = P === e;
+                } else var f = true;
+                if (f) if (i.manifest !== void 0) {
+                  let v = i.manifest;
+                  const P = e, ge = e;
+                  let W = false;
+                  const X = e;
+                  je(v, { instancePath: t + "/manifest", parentData: i, parentDataProperty: "manifest", rootData: u, dynamicAnchors: y }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                  var B = X === e;
+                  W = W || B;
+                  const L = e;
                   if (v !== null) {
-                    const xe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                    r === null ? r = [xe] : r.push(xe), e++;
+                    const De = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                    r === null ? r = [De] : r.push(De), e++;
                   }
-                  var A = I === e;
-                  if (J = J || A, J) e = ke, r !== null && (ke ? r.length = ke : r = null);
+                  var B = L === e;
+                  if (W = W || B, W) e = ge, r !== null && (ge ? r.length = ge : r = null);
                   else {
-                    const xe = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
-                    return r === null ? r = [xe] : r.push(xe), e++, be.errors = r, false;
+                    const De = { instancePath: t + "/manifest", schemaPath: "#/properties/manifest/anyOf", keyword: "anyOf", params: {} };
+                    return r === null ? r = [De] : r.push(De), e++, be.errors = r, false;
                   }
-                  var d = k === e;
-                } else var d = true;
+                  var f = P === e;
+                } else var f = true;
               }
             }
           }
@@ -46197,570 +46270,570 @@ function be(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, r
   return be.errors = r, e === 0;
 }
 be.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function re(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+function U(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = re.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "number" && isFinite(s)) {
-    if (s > 1 || isNaN(s)) return re.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-    if (s < 0 || isNaN(s)) return re.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-  } else return re.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
-  return re.errors = r, e === 0;
+  const c = U.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof i == "number" && isFinite(i)) {
+    if (i > 1 || isNaN(i)) return U.errors = [{ instancePath: t, schemaPath: "#/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+    if (i < 0 || isNaN(i)) return U.errors = [{ instancePath: t, schemaPath: "#/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+  } else return U.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "number" } }], false;
+  return U.errors = r, e === 0;
 }
-re.evaluated = { dynamicProps: false, dynamicItems: false };
-function fe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+U.evaluated = { dynamicProps: false, dynamicItems: false };
+function ce(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = fe.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ne(s) > 4096) return fe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (ne(s) < 1) return fe.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return fe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return fe.errors = r, e === 0;
+  const c = ce.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return ce.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ne(i) < 1) return ce.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return ce.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return ce.errors = r, e === 0;
 }
-fe.evaluated = { dynamicProps: false, dynamicItems: false };
-function Ie(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+ce.evaluated = { dynamicProps: false, dynamicItems: false };
+function Ce(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ie.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let q;
-    if (s.count === void 0 && (q = "count") || s.examples === void 0 && (q = "examples")) return Ie.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: q } }], false;
+  const c = Ce.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let F;
+    if (i.count === void 0 && (F = "count") || i.examples === void 0 && (F = "examples")) return Ce.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: F } }], false;
     {
-      const O = e;
-      for (const v in s) if (!(v === "count" || v === "examples")) {
-        return Ie.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
+      const $ = e;
+      for (const v in i) if (!(v === "count" || v === "examples")) {
+        return Ce.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: v } }], false;
         break;
       }
-      if (O === e) {
-        if (s.count !== void 0) {
-          let v = s.count;
-          const k = e;
-          if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return Ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-          if (e === k && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return Ie.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-          var d = k === e;
-        } else var d = true;
-        if (d) if (s.examples !== void 0) {
-          let v = s.examples;
-          const k = e;
-          if (e === k) if (Array.isArray(v)) {
-            if (v.length > 10) return Ie.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+      if ($ === e) {
+        if (i.count !== void 0) {
+          let v = i.count;
+          const P = e;
+          if (!(typeof v == "number" && !(v % 1) && !isNaN(v) && isFinite(v))) return Ce.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+          if (e === P && typeof v == "number" && isFinite(v) && (v < 0 || isNaN(v))) return Ce.errors = [{ instancePath: t + "/count", schemaPath: "#/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+          var f = P === e;
+        } else var f = true;
+        if (f) if (i.examples !== void 0) {
+          let v = i.examples;
+          const P = e;
+          if (e === P) if (Array.isArray(v)) {
+            if (v.length > 10) return Ce.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
             {
-              var A = true;
-              const J = v.length;
-              for (let W = 0; W < J; W++) {
-                const I = e;
-                fe(v[W], { instancePath: t + "/examples/" + W, parentData: v, parentDataProperty: W, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
-                var A = I === e;
-                if (!A) break;
+              var B = true;
+              const W = v.length;
+              for (let X = 0; X < W; X++) {
+                const L = e;
+                ce(v[X], { instancePath: t + "/examples/" + X, parentData: v, parentDataProperty: X, rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                var B = L === e;
+                if (!B) break;
               }
             }
-          } else return Ie.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
-          var d = k === e;
-        } else var d = true;
+          } else return Ce.errors = [{ instancePath: t + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" } }], false;
+          var f = P === e;
+        } else var f = true;
       }
     }
-  } else return Ie.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return Ie.errors = r, e === 0;
+  } else return Ce.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Ce.errors = r, e === 0;
 }
-Ie.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function Ze(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Ce.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Te(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ze.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    if (s.length > 2) return Ze.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
-    if (s.length < 2) return Ze.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
+  const c = Te.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(i)) {
+    if (i.length > 2) return Te.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 2 } }], false;
+    if (i.length < 2) return Te.errors = [{ instancePath: t, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 2 } }], false;
     {
-      var d = true;
-      const A = s.length;
-      for (let q = 0; q < A; q++) {
-        let O = s[q];
+      var f = true;
+      const B = i.length;
+      for (let F = 0; F < B; F++) {
+        let $ = i[F];
         const v = e;
-        if (!(typeof O == "number" && isFinite(O))) return Ze.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
-        var d = v === e;
-        if (!d) break;
+        if (!(typeof $ == "number" && isFinite($))) return Te.errors = [{ instancePath: t + "/" + F, schemaPath: "#/items/type", keyword: "type", params: { type: "number" } }], false;
+        var f = v === e;
+        if (!f) break;
       }
     }
-  } else return Ze.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return Ze.errors = r, e === 0;
+  } else return Te.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Te.errors = r, e === 0;
 }
-Ze.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-function ge(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Te.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+function ke(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = ge.evaluated;
+  const c = ke.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
-  const d = e;
-  let A = false;
-  const q = e;
-  re(s, { instancePath: t, parentData: pe, parentDataProperty: le, rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-  var v = q === e;
-  A = A || v;
-  const O = e;
-  if (s !== null) {
-    const k = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [k] : r.push(k), e++;
+  const f = e;
+  let B = false;
+  const F = e;
+  U(i, { instancePath: t, parentData: pe, parentDataProperty: le, rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+  var v = F === e;
+  B = B || v;
+  const $ = e;
+  if (i !== null) {
+    const P = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [P] : r.push(P), e++;
   }
-  var v = O === e;
-  if (A = A || v, A) e = d, r !== null && (d ? r.length = d : r = null);
+  var v = $ === e;
+  if (B = B || v, B) e = f, r !== null && (f ? r.length = f : r = null);
   else {
-    const k = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [k] : r.push(k), e++, ge.errors = r, false;
+    const P = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [P] : r.push(P), e++, ke.errors = r, false;
   }
-  return ge.errors = r, e === 0;
+  return ke.errors = r, e === 0;
 }
-ge.evaluated = { dynamicProps: false, dynamicItems: false };
-var Lr = { type: ["string", "null"], maxLength: 1e3 };
-function oe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+ke.evaluated = { dynamicProps: false, dynamicItems: false };
+var Tr = { type: ["string", "null"], maxLength: 1e3 };
+function oe(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = oe.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof s != "string" && s !== null ? (oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Lr.type } }], false) : e === 0 && typeof s == "string" && ne(s) > 1e3 ? (oe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (oe.errors = r, e === 0);
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), typeof i != "string" && i !== null ? (oe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Tr.type } }], false) : e === 0 && typeof i == "string" && ne(i) > 1e3 ? (oe.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false) : (oe.errors = r, e === 0);
 }
 oe.evaluated = { dynamicProps: false, dynamicItems: false };
-var Vr = { type: ["number", "null"] };
-function S(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+var Er = { type: ["number", "null"] };
+function z(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = S.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (S.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Vr.type } }], false) : (S.errors = r, e === 0);
+  const c = z.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (z.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Er.type } }], false) : (z.errors = r, e === 0);
 }
-S.evaluated = { dynamicProps: false, dynamicItems: false };
-function we(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+z.evaluated = { dynamicProps: false, dynamicItems: false };
+function we(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = we.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    if (s.length > 1e4) return we.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(i)) {
+    if (i.length > 1e4) return we.errors = [{ instancePath: t, schemaPath: "#/maxItems", keyword: "maxItems", params: { limit: 1e4 } }], false;
     {
-      var d = true;
-      const A = s.length;
-      for (let q = 0; q < A; q++) {
-        let O = s[q];
+      var f = true;
+      const B = i.length;
+      for (let F = 0; F < B; F++) {
+        let $ = i[F];
         const v = e;
-        if (!(typeof O == "number" && !(O % 1) && !isNaN(O) && isFinite(O))) return we.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
-        if (e === v && typeof O == "number" && isFinite(O)) {
-          if (O > 1e4 || isNaN(O)) return we.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
-          if (O < 0 || isNaN(O)) return we.errors = [{ instancePath: t + "/" + q, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+        if (!(typeof $ == "number" && !($ % 1) && !isNaN($) && isFinite($))) return we.errors = [{ instancePath: t + "/" + F, schemaPath: "#/items/type", keyword: "type", params: { type: "integer" } }], false;
+        if (e === v && typeof $ == "number" && isFinite($)) {
+          if ($ > 1e4 || isNaN($)) return we.errors = [{ instancePath: t + "/" + F, schemaPath: "#/items/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 } }], false;
+          if ($ < 0 || isNaN($)) return we.errors = [{ instancePath: t + "/" + F, schemaPath: "#/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
         }
-        var d = v === e;
-        if (!d) break;
+        var f = v === e;
+        if (!f) break;
       }
     }
   } else return we.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
   return we.errors = r, e === 0;
 }
 we.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-var Fr = { enum: ["none", "patch", "minor", "major", null] };
-function We(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+var Kr = { enum: ["none", "patch", "minor", "major", null] };
+function Xe(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = We.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" || s === null ? (We.errors = r, e === 0) : (We.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Fr.enum } }], false);
+  const c = Xe.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" || i === null ? (Xe.errors = r, e === 0) : (Xe.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Kr.enum } }], false);
 }
-We.evaluated = { dynamicProps: false, dynamicItems: false };
-var Br = { enum: ["none", "patch", "minor", "major"] };
-function de(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Xe.evaluated = { dynamicProps: false, dynamicItems: false };
+var Ur = { enum: ["none", "patch", "minor", "major"] };
+function me(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = de.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "none" || s === "patch" || s === "minor" || s === "major" ? (de.errors = r, e === 0) : (de.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Br.enum } }], false);
+  const c = me.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), i === "none" || i === "patch" || i === "minor" || i === "major" ? (me.errors = r, e === 0) : (me.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Ur.enum } }], false);
 }
-de.evaluated = { dynamicProps: false, dynamicItems: false };
-function Me(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+me.evaluated = { dynamicProps: false, dynamicItems: false };
+function Me(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Me.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ne(s) > 4096) return Me.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return Me.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
   } else return Me.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
   return Me.errors = r, e === 0;
 }
 Me.evaluated = { dynamicProps: false, dynamicItems: false };
-var Mr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
-var or = { validate: je };
-function je(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+var Qr = { anyOf: [{ type: ["number", "boolean", "null"] }, { type: "string", maxLength: 65536 }, { type: "array", maxItems: 1e4, items: { $ref: "#/$defs/manifestValue" } }, { type: "object", maxProperties: 1e4, propertyNames: { maxLength: 4096 }, additionalProperties: { $ref: "#/$defs/manifestValue" } }] };
+var lr = { validate: qe };
+function qe(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = je.evaluated;
+  const c = qe.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
-  const d = e;
-  let A = false;
-  const q = e;
-  if (!(typeof s == "number" && isFinite(s)) && typeof s != "boolean" && s !== null) {
-    const _ = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: Mr.anyOf[0].type } };
-    r === null ? r = [_] : r.push(_), e++;
+  const f = e;
+  let B = false;
+  const F = e;
+  if (!(typeof i == "number" && isFinite(i)) && typeof i != "boolean" && i !== null) {
+    const N = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: Qr.anyOf[0].type } };
+    r === null ? r = [N] : r.push(N), e++;
   }
-  var ie = q === e;
-  A = A || ie;
-  const O = e;
-  if (e === O) if (typeof s == "string") {
-    if (ne(s) > 65536) {
-      const _ = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
-      r === null ? r = [_] : r.push(_), e++;
+  var ie = F === e;
+  B = B || ie;
+  const $ = e;
+  if (e === $) if (typeof i == "string") {
+    if (ne(i) > 65536) {
+      const N = { instancePath: t, schemaPath: "#/anyOf/1/maxLength", keyword: "maxLength", params: { limit: 65536 } };
+      r === null ? r = [N] : r.push(N), e++;
     }
   } else {
-    const _ = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
-    r === null ? r = [_] : r.push(_), e++;
+    const N = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" } };
+    r === null ? r = [N] : r.push(N), e++;
   }
-  var ie = O === e;
-  A = A || ie;
+  var ie = $ === e;
+  B = B || ie;
   const v = e;
-  if (e === v) if (Array.isArray(s)) if (s.length > 1e4) {
-    const _ = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-    r === null ? r = [_] : r.push(_), e++;
+  if (e === v) if (Array.isArray(i)) if (i.length > 1e4) {
+    const N = { instancePath: t, schemaPath: "#/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+    r === null ? r = [N] : r.push(N), e++;
   } else {
-    var k = true;
-    const _ = s.length;
-    for (let _e2 = 0; _e2 < _; _e2++) {
+    var P = true;
+    const N = i.length;
+    for (let xe = 0; xe < N; xe++) {
       const p = e;
-      or.validate(s[_e2], { instancePath: t + "/" + _e2, parentData: s, parentDataProperty: _e2, rootData: y, dynamicAnchors: h }) || (r = r === null ? or.validate.errors : r.concat(or.validate.errors), e = r.length);
-      var k = p === e;
-      if (!k) break;
+      lr.validate(i[xe], { instancePath: t + "/" + xe, parentData: i, parentDataProperty: xe, rootData: u, dynamicAnchors: y }) || (r = r === null ? lr.validate.errors : r.concat(lr.validate.errors), e = r.length);
+      var P = p === e;
+      if (!P) break;
     }
   }
   else {
-    const _ = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
-    r === null ? r = [_] : r.push(_), e++;
+    const N = { instancePath: t, schemaPath: "#/anyOf/2/type", keyword: "type", params: { type: "array" } };
+    r === null ? r = [N] : r.push(N), e++;
   }
   var ie = v === e;
-  if (A = A || ie, ie) var ke = true;
-  const J = e;
-  if (e === J) if (s && typeof s == "object" && !Array.isArray(s)) if (Object.keys(s).length > 1e4) {
-    const _ = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
-    r === null ? r = [_] : r.push(_), e++;
+  if (B = B || ie, ie) var ge = true;
+  const W = e;
+  if (e === W) if (i && typeof i == "object" && !Array.isArray(i)) if (Object.keys(i).length > 1e4) {
+    const N = { instancePath: t, schemaPath: "#/anyOf/3/maxProperties", keyword: "maxProperties", params: { limit: 1e4 } };
+    r === null ? r = [N] : r.push(N), e++;
   } else {
-    for (const _ in s) {
-      const _e2 = e;
-      if (typeof _ == "string" && ne(_) > 4096) {
-        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: _ };
+    for (const N in i) {
+      const xe = e;
+      if (typeof N == "string" && ne(N) > 4096) {
+        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames/maxLength", keyword: "maxLength", params: { limit: 4096 }, propertyName: N };
         r === null ? r = [p] : r.push(p), e++;
       }
-      var W = _e2 === e;
-      if (!W) {
-        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: _ } };
+      var X = xe === e;
+      if (!X) {
+        const p = { instancePath: t, schemaPath: "#/anyOf/3/propertyNames", keyword: "propertyNames", params: { propertyName: N } };
         r === null ? r = [p] : r.push(p), e++;
         break;
       }
     }
-    if (W) for (const _ in s) {
-      const _e2 = e;
-      or.validate(s[_], { instancePath: t + "/" + _.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: s, parentDataProperty: _, rootData: y, dynamicAnchors: h }) || (r = r === null ? or.validate.errors : r.concat(or.validate.errors), e = r.length);
-      var I = _e2 === e;
-      if (!I) break;
+    if (X) for (const N in i) {
+      const xe = e;
+      lr.validate(i[N], { instancePath: t + "/" + N.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: i, parentDataProperty: N, rootData: u, dynamicAnchors: y }) || (r = r === null ? lr.validate.errors : r.concat(lr.validate.errors), e = r.length);
+      var L = xe === e;
+      if (!L) break;
     }
   }
   else {
-    const _ = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
-    r === null ? r = [_] : r.push(_), e++;
+    const N = { instancePath: t, schemaPath: "#/anyOf/3/type", keyword: "type", params: { type: "object" } };
+    r === null ? r = [N] : r.push(N), e++;
   }
-  var ie = J === e;
-  if (A = A || ie, ie) var xe = true;
-  if (A) e = d, r !== null && (d ? r.length = d : r = null);
+  var ie = W === e;
+  if (B = B || ie, ie) var De = true;
+  if (B) e = f, r !== null && (f ? r.length = f : r = null);
   else {
-    const _ = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [_] : r.push(_), e++, je.errors = r, false;
+    const N = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [N] : r.push(N), e++, qe.errors = r, false;
   }
-  return je.errors = r, c.props = xe, c.items = ke, e === 0;
+  return qe.errors = r, c.props = De, c.items = ge, e === 0;
 }
-je.evaluated = { dynamicProps: true, dynamicItems: true };
-function Te(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+qe.evaluated = { dynamicProps: true, dynamicItems: true };
+function Ee(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Te.evaluated;
+  const c = Ee.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
-  const d = e;
-  let A = false;
-  const q = e;
-  Ce(s, { instancePath: t, parentData: pe, parentDataProperty: le, rootData: y, dynamicAnchors: h }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
-  var v = q === e;
-  A = A || v;
-  const O = e;
-  if (s !== null) {
-    const k = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [k] : r.push(k), e++;
+  const f = e;
+  let B = false;
+  const F = e;
+  Fe(i, { instancePath: t, parentData: pe, parentDataProperty: le, rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
+  var v = F === e;
+  B = B || v;
+  const $ = e;
+  if (i !== null) {
+    const P = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [P] : r.push(P), e++;
   }
-  var v = O === e;
-  if (A = A || v, A) e = d, r !== null && (d ? r.length = d : r = null);
+  var v = $ === e;
+  if (B = B || v, B) e = f, r !== null && (f ? r.length = f : r = null);
   else {
-    const k = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [k] : r.push(k), e++, Te.errors = r, false;
+    const P = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [P] : r.push(P), e++, Ee.errors = r, false;
   }
-  return Te.errors = r, e === 0;
+  return Ee.errors = r, e === 0;
 }
-Te.evaluated = { dynamicProps: false, dynamicItems: false };
-function Xe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Ee.evaluated = { dynamicProps: false, dynamicItems: false };
+function Ye(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Xe.evaluated;
+  const c = Ye.evaluated;
   c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0);
-  const d = e;
-  let A = false;
-  const q = e;
-  if (s !== null) {
-    const J = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: "null" } };
-    r === null ? r = [J] : r.push(J), e++;
+  const f = e;
+  let B = false;
+  const F = e;
+  if (i !== null) {
+    const W = { instancePath: t, schemaPath: "#/anyOf/0/type", keyword: "type", params: { type: "null" } };
+    r === null ? r = [W] : r.push(W), e++;
   }
-  var k = q === e;
-  A = A || k;
-  const O = e;
-  if (e === O) if (Array.isArray(s)) if (s.length > 2) {
-    const J = { instancePath: t, schemaPath: "#/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 2 } };
-    r === null ? r = [J] : r.push(J), e++;
-  } else if (s.length < 2) {
-    const J = { instancePath: t, schemaPath: "#/anyOf/1/minItems", keyword: "minItems", params: { limit: 2 } };
-    r === null ? r = [J] : r.push(J), e++;
+  var P = F === e;
+  B = B || P;
+  const $ = e;
+  if (e === $) if (Array.isArray(i)) if (i.length > 2) {
+    const W = { instancePath: t, schemaPath: "#/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 2 } };
+    r === null ? r = [W] : r.push(W), e++;
+  } else if (i.length < 2) {
+    const W = { instancePath: t, schemaPath: "#/anyOf/1/minItems", keyword: "minItems", params: { limit: 2 } };
+    r === null ? r = [W] : r.push(W), e++;
   } else {
     var v = true;
-    const J = s.length;
-    for (let W = 0; W < J; W++) {
-      let I = s[W];
+    const W = i.length;
+    for (let X = 0; X < W; X++) {
+      let L = i[X];
       const ie = e;
-      if (!(typeof I == "number" && !(I % 1) && !isNaN(I) && isFinite(I))) {
-        const _ = { instancePath: t + "/" + W, schemaPath: "#/anyOf/1/items/type", keyword: "type", params: { type: "integer" } };
-        r === null ? r = [_] : r.push(_), e++;
+      if (!(typeof L == "number" && !(L % 1) && !isNaN(L) && isFinite(L))) {
+        const N = { instancePath: t + "/" + X, schemaPath: "#/anyOf/1/items/type", keyword: "type", params: { type: "integer" } };
+        r === null ? r = [N] : r.push(N), e++;
       }
-      if (e === ie && typeof I == "number" && isFinite(I) && (I < 0 || isNaN(I))) {
-        const _ = { instancePath: t + "/" + W, schemaPath: "#/anyOf/1/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-        r === null ? r = [_] : r.push(_), e++;
+      if (e === ie && typeof L == "number" && isFinite(L) && (L < 0 || isNaN(L))) {
+        const N = { instancePath: t + "/" + X, schemaPath: "#/anyOf/1/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        r === null ? r = [N] : r.push(N), e++;
       }
       var v = ie === e;
       if (!v) break;
     }
   }
   else {
-    const J = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "array" } };
-    r === null ? r = [J] : r.push(J), e++;
+    const W = { instancePath: t, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "array" } };
+    r === null ? r = [W] : r.push(W), e++;
   }
-  var k = O === e;
-  if (A = A || k, k) var ke = true;
-  if (A) e = d, r !== null && (d ? r.length = d : r = null);
+  var P = $ === e;
+  if (B = B || P, P) var ge = true;
+  if (B) e = f, r !== null && (f ? r.length = f : r = null);
   else {
-    const J = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
-    return r === null ? r = [J] : r.push(J), e++, Xe.errors = r, false;
+    const W = { instancePath: t, schemaPath: "#/anyOf", keyword: "anyOf", params: {} };
+    return r === null ? r = [W] : r.push(W), e++, Ye.errors = r, false;
   }
-  return Xe.errors = r, c.items = ke, e === 0;
+  return Ye.errors = r, c.items = ge, e === 0;
 }
-Xe.evaluated = { dynamicProps: false, dynamicItems: true };
-var Rr = { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } };
-function Ae(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Ye.evaluated = { dynamicProps: false, dynamicItems: true };
+var Hr = { type: "array", items: { type: "object", required: ["section", "path"], additionalProperties: false, properties: { section: { enum: ["architecture", "extraction", "training"] }, path: { type: "string", maxLength: 4096 }, file: { type: "string", maxLength: 4096 }, reference: { $ref: "#/$defs/manifestValue" }, candidate: { $ref: "#/$defs/manifestValue" } } } };
+function Le(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ae.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(s)) {
-    var d = true;
-    const q = s.length;
-    for (let O = 0; O < q; O++) {
-      let v = s[O];
-      const k = e;
-      if (e === k) if (v && typeof v == "object" && !Array.isArray(v)) {
-        let J;
-        if (v.section === void 0 && (J = "section") || v.path === void 0 && (J = "path")) return Ae.errors = [{ instancePath: t + "/" + O, schemaPath: "#/items/required", keyword: "required", params: { missingProperty: J } }], false;
+  const c = Le.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (Array.isArray(i)) {
+    var f = true;
+    const F = i.length;
+    for (let $ = 0; $ < F; $++) {
+      let v = i[$];
+      const P = e;
+      if (e === P) if (v && typeof v == "object" && !Array.isArray(v)) {
+        let W;
+        if (v.section === void 0 && (W = "section") || v.path === void 0 && (W = "path")) return Le.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/required", keyword: "required", params: { missingProperty: W } }], false;
         {
-          const W = e;
-          for (const I in v) if (!(I === "section" || I === "path" || I === "file" || I === "reference" || I === "candidate")) {
-            return Ae.errors = [{ instancePath: t + "/" + O, schemaPath: "#/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } }], false;
+          const X = e;
+          for (const L in v) if (!(L === "section" || L === "path" || L === "file" || L === "reference" || L === "candidate")) {
+            return Le.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: L } }], false;
             break;
           }
-          if (W === e) {
+          if (X === e) {
             if (v.section !== void 0) {
-              let I = v.section;
+              let L = v.section;
               const ie = e;
-              if (!(I === "architecture" || I === "extraction" || I === "training")) return Ae.errors = [{ instancePath: t + "/" + O + "/section", schemaPath: "#/items/properties/section/enum", keyword: "enum", params: { allowedValues: Rr.items.properties.section.enum } }], false;
-              var A = ie === e;
-            } else var A = true;
-            if (A) {
+              if (!(L === "architecture" || L === "extraction" || L === "training")) return Le.errors = [{ instancePath: t + "/" + $ + "/section", schemaPath: "#/items/properties/section/enum", keyword: "enum", params: { allowedValues: Hr.items.properties.section.enum } }], false;
+              var B = ie === e;
+            } else var B = true;
+            if (B) {
               if (v.path !== void 0) {
-                let I = v.path;
+                let L = v.path;
                 const ie = e;
-                if (e === ie) if (typeof I == "string") {
-                  if (ne(I) > 4096) return Ae.errors = [{ instancePath: t + "/" + O + "/path", schemaPath: "#/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                } else return Ae.errors = [{ instancePath: t + "/" + O + "/path", schemaPath: "#/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
-                var A = ie === e;
-              } else var A = true;
-              if (A) {
+                if (e === ie) if (typeof L == "string") {
+                  if (ne(L) > 4096) return Le.errors = [{ instancePath: t + "/" + $ + "/path", schemaPath: "#/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                } else return Le.errors = [{ instancePath: t + "/" + $ + "/path", schemaPath: "#/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                var B = ie === e;
+              } else var B = true;
+              if (B) {
                 if (v.file !== void 0) {
-                  let I = v.file;
+                  let L = v.file;
                   const ie = e;
-                  if (e === ie) if (typeof I == "string") {
-                    if (ne(I) > 4096) return Ae.errors = [{ instancePath: t + "/" + O + "/file", schemaPath: "#/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                  } else return Ae.errors = [{ instancePath: t + "/" + O + "/file", schemaPath: "#/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
-                  var A = ie === e;
-                } else var A = true;
-                if (A) {
+                  if (e === ie) if (typeof L == "string") {
+                    if (ne(L) > 4096) return Le.errors = [{ instancePath: t + "/" + $ + "/file", schemaPath: "#/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                  } else return Le.errors = [{ instancePath: t + "/" + $ + "/file", schemaPath: "#/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
+                  var B = ie === e;
+                } else var B = true;
+                if (B) {
                   if (v.reference !== void 0) {
-                    const I = e;
-                    je(v.reference, { instancePath: t + "/" + O + "/reference", parentData: v, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
-                    var A = I === e;
-                  } else var A = true;
-                  if (A) if (v.candidate !== void 0) {
-                    const I = e;
-                    je(v.candidate, { instancePath: t + "/" + O + "/candidate", parentData: v, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
-                    var A = I === e;
-                  } else var A = true;
+                    const L = e;
+                    qe(v.reference, { instancePath: t + "/" + $ + "/reference", parentData: v, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                    var B = L === e;
+                  } else var B = true;
+                  if (B) if (v.candidate !== void 0) {
+                    const L = e;
+                    qe(v.candidate, { instancePath: t + "/" + $ + "/candidate", parentData: v, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                    var B = L === e;
+                  } else var B = true;
                 }
               }
             }
           }
         }
-      } else return Ae.errors = [{ instancePath: t + "/" + O, schemaPath: "#/items/type", keyword: "type", params: { type: "object" } }], false;
-      var d = k === e;
-      if (!d) break;
+      } else return Le.errors = [{ instancePath: t + "/" + $, schemaPath: "#/items/type", keyword: "type", params: { type: "object" } }], false;
+      var f = P === e;
+      if (!f) break;
     }
-  } else return Ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
-  return Ae.errors = r, e === 0;
+  } else return Le.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "array" } }], false;
+  return Le.errors = r, e === 0;
 }
-Ae.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
-var Ir = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
-function Ee(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Le.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+var Rr = { enum: ["knnOverlapMean", "knnOverlapP10", "ckaLinear", "pairedCosineMean", "centroidCosineDistance", "centroidRelativeShift", "interCentroidDistanceChange", "crossRetrievalTop1", "procrustesAlignedCosineMean"] };
+function Ke(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ee.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (Ee.errors = r, e === 0) : (Ee.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Ir.enum } }], false);
+  const c = Ke.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (Ke.errors = r, e === 0) : (Ke.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Rr.enum } }], false);
 }
-Ee.evaluated = { dynamicProps: false, dynamicItems: false };
-var zr = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
-function sr(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Ke.evaluated = { dynamicProps: false, dynamicItems: false };
+var Gr = { enum: ["kNN overlap (mean)", "kNN overlap (p10)", "linear CKA", "paired cosine (mean)", "centroid cosine distance", "centroid relative shift", "inter-centroid distance change (absolute)", "cross-model top-1", "Procrustes-aligned cosine (mean)"] };
+function ar(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = sr.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "kNN overlap (mean)" || s === "kNN overlap (p10)" || s === "linear CKA" || s === "paired cosine (mean)" || s === "centroid cosine distance" || s === "centroid relative shift" || s === "inter-centroid distance change (absolute)" || s === "cross-model top-1" || s === "Procrustes-aligned cosine (mean)" ? (sr.errors = r, e === 0) : (sr.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: zr.enum } }], false);
+  const c = ar.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), i === "kNN overlap (mean)" || i === "kNN overlap (p10)" || i === "linear CKA" || i === "paired cosine (mean)" || i === "centroid cosine distance" || i === "centroid relative shift" || i === "inter-centroid distance change (absolute)" || i === "cross-model top-1" || i === "Procrustes-aligned cosine (mean)" ? (ar.errors = r, e === 0) : (ar.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Gr.enum } }], false);
 }
-sr.evaluated = { dynamicProps: false, dynamicItems: false };
-var dr = new RegExp("^[\\w./+-]{1,255}$", "u");
-function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+ar.evaluated = { dynamicProps: false, dynamicItems: false };
+var yr = new RegExp("^[\\w./+-]{1,255}$", "u");
+function m(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = f.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let Je;
-    if (s.schemaVersion === void 0 && (Je = "schemaVersion") || s.tool === void 0 && (Je = "tool") || s.settings === void 0 && (Je = "settings") || s.reference === void 0 && (Je = "reference") || s.candidate === void 0 && (Je = "candidate") || s.alignment === void 0 && (Je = "alignment") || s.metrics === void 0 && (Je = "metrics") || s.bump === void 0 && (Je = "bump") || s.verdict === void 0 && (Je = "verdict")) return f.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: Je } }], false;
+  const c = m.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let We;
+    if (i.schemaVersion === void 0 && (We = "schemaVersion") || i.tool === void 0 && (We = "tool") || i.settings === void 0 && (We = "settings") || i.reference === void 0 && (We = "reference") || i.candidate === void 0 && (We = "candidate") || i.alignment === void 0 && (We = "alignment") || i.metrics === void 0 && (We = "metrics") || i.bump === void 0 && (We = "bump") || i.verdict === void 0 && (We = "verdict")) return m.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: We } }], false;
     {
-      const Cr = e;
-      for (const o in s) if (!nr.call(ye.properties, o)) {
-        return f.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
+      const zr = e;
+      for (const o in i) if (!pr.call(ye.properties, o)) {
+        return m.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: o } }], false;
         break;
       }
-      if (Cr === e) {
-        if (s.schemaVersion !== void 0) {
+      if (zr === e) {
+        if (i.schemaVersion !== void 0) {
           const o = e;
-          if (s.schemaVersion !== 1) return f.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-          var d = o === e;
-        } else var d = true;
-        if (d) {
-          if (s.tool !== void 0) {
-            let o = s.tool;
-            const ce = e;
-            if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+          if (i.schemaVersion !== 1) return m.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          var f = o === e;
+        } else var f = true;
+        if (f) {
+          if (i.tool !== void 0) {
+            let o = i.tool;
+            const fe = e;
+            if (e === fe) if (o && typeof o == "object" && !Array.isArray(o)) {
               let V;
-              if (o.name === void 0 && (V = "name") || o.version === void 0 && (V = "version")) return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: V } }], false;
+              if (o.name === void 0 && (V = "name") || o.version === void 0 && (V = "version")) return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: V } }], false;
               {
-                const $e = e;
-                for (const i in o) if (!(i === "name" || i === "version")) {
-                  return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                const _e2 = e;
+                for (const s in o) if (!(s === "name" || s === "version")) {
+                  return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                   break;
                 }
-                if ($e === e) {
+                if (_e2 === e) {
                   if (o.name !== void 0) {
-                    const i = e;
-                    if (o.name !== "embedding-gate") return f.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
-                    var A = i === e;
-                  } else var A = true;
-                  if (A) if (o.version !== void 0) {
-                    const i = e;
-                    Ce(o.version, { instancePath: t + "/tool/version", parentData: o, parentDataProperty: "version", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
-                    var A = i === e;
-                  } else var A = true;
+                    const s = e;
+                    if (o.name !== "embedding-gate") return m.errors = [{ instancePath: t + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "embedding-gate" } }], false;
+                    var B = s === e;
+                  } else var B = true;
+                  if (B) if (o.version !== void 0) {
+                    const s = e;
+                    Fe(o.version, { instancePath: t + "/tool/version", parentData: o, parentDataProperty: "version", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
+                    var B = s === e;
+                  } else var B = true;
                 }
               }
-            } else return f.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
-            var d = ce === e;
-          } else var d = true;
-          if (d) {
-            if (s.settings !== void 0) {
-              let o = s.settings;
-              const ce = e;
-              if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+            } else return m.errors = [{ instancePath: t + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" } }], false;
+            var f = fe === e;
+          } else var f = true;
+          if (f) {
+            if (i.settings !== void 0) {
+              let o = i.settings;
+              const fe = e;
+              if (e === fe) if (o && typeof o == "object" && !Array.isArray(o)) {
                 let V;
-                if (o.k === void 0 && (V = "k") || o.sample === void 0 && (V = "sample") || o.exactLimit === void 0 && (V = "exactLimit") || o.seed === void 0 && (V = "seed") || o.clusters === void 0 && (V = "clusters") || o.minCoverage === void 0 && (V = "minCoverage") || o.compatThreshold === void 0 && (V = "compatThreshold") || o.equivalenceTolerance === void 0 && (V = "equivalenceTolerance") || o.config === void 0 && (V = "config") || o.kernel === void 0 && (V = "kernel")) return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: V } }], false;
+                if (o.k === void 0 && (V = "k") || o.sample === void 0 && (V = "sample") || o.exactLimit === void 0 && (V = "exactLimit") || o.seed === void 0 && (V = "seed") || o.clusters === void 0 && (V = "clusters") || o.minCoverage === void 0 && (V = "minCoverage") || o.compatThreshold === void 0 && (V = "compatThreshold") || o.equivalenceTolerance === void 0 && (V = "equivalenceTolerance") || o.config === void 0 && (V = "config") || o.kernel === void 0 && (V = "kernel")) return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/required", keyword: "required", params: { missingProperty: V } }], false;
                 {
-                  const $e = e;
-                  for (const i in o) if (!nr.call(ye.properties.settings.properties, i)) {
-                    return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                  const _e2 = e;
+                  for (const s in o) if (!pr.call(ye.properties.settings.properties, s)) {
+                    return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                     break;
                   }
-                  if ($e === e) {
+                  if (_e2 === e) {
                     if (o.k !== void 0) {
-                      let i = o.k;
-                      const B = e;
-                      if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var q = B === e;
-                    } else var q = true;
-                    if (q) {
+                      let s = o.k;
+                      const S = e;
+                      if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return m.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === S && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return m.errors = [{ instancePath: t + "/settings/k", schemaPath: "#/properties/settings/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var F = S === e;
+                    } else var F = true;
+                    if (F) {
                       if (o.sample !== void 0) {
-                        let i = o.sample;
-                        const B = e;
-                        if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i)) && i !== null) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: ye.properties.settings.properties.sample.type } }], false;
-                        if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var q = B === e;
-                      } else var q = true;
-                      if (q) {
+                        let s = o.sample;
+                        const S = e;
+                        if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s)) && s !== null) return m.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/type", keyword: "type", params: { type: ye.properties.settings.properties.sample.type } }], false;
+                        if (e === S && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return m.errors = [{ instancePath: t + "/settings/sample", schemaPath: "#/properties/settings/properties/sample/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var F = S === e;
+                      } else var F = true;
+                      if (F) {
                         if (o.exactLimit !== void 0) {
-                          let i = o.exactLimit;
-                          const B = e;
-                          if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
-                          if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                          var q = B === e;
-                        } else var q = true;
-                        if (q) {
+                          let s = o.exactLimit;
+                          const S = e;
+                          if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return m.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/type", keyword: "type", params: { type: "integer" } }], false;
+                          if (e === S && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return m.errors = [{ instancePath: t + "/settings/exactLimit", schemaPath: "#/properties/settings/properties/exactLimit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                          var F = S === e;
+                        } else var F = true;
+                        if (F) {
                           if (o.seed !== void 0) {
-                            let i = o.seed;
-                            const B = e;
-                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === B && typeof i == "number" && isFinite(i) && (i < 0 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                            var q = B === e;
-                          } else var q = true;
-                          if (q) {
+                            let s = o.seed;
+                            const S = e;
+                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return m.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === S && typeof s == "number" && isFinite(s) && (s < 0 || isNaN(s))) return m.errors = [{ instancePath: t + "/settings/seed", schemaPath: "#/properties/settings/properties/seed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                            var F = S === e;
+                          } else var F = true;
+                          if (F) {
                             if (o.clusters !== void 0) {
-                              let i = o.clusters;
-                              const B = e;
-                              if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
-                              if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                              var q = B === e;
-                            } else var q = true;
-                            if (q) {
+                              let s = o.clusters;
+                              const S = e;
+                              if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return m.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/type", keyword: "type", params: { type: "integer" } }], false;
+                              if (e === S && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return m.errors = [{ instancePath: t + "/settings/clusters", schemaPath: "#/properties/settings/properties/clusters/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                              var F = S === e;
+                            } else var F = true;
+                            if (F) {
                               if (o.minCoverage !== void 0) {
-                                let i = o.minCoverage;
-                                const B = e;
-                                if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
-                                var q = B === e;
-                              } else var q = true;
-                              if (q) {
+                                let s = o.minCoverage;
+                                const S = e;
+                                if (!(typeof s == "number" && isFinite(s))) return m.errors = [{ instancePath: t + "/settings/minCoverage", schemaPath: "#/properties/settings/properties/minCoverage/type", keyword: "type", params: { type: "number" } }], false;
+                                var F = S === e;
+                              } else var F = true;
+                              if (F) {
                                 if (o.compatThreshold !== void 0) {
-                                  let i = o.compatThreshold;
-                                  const B = e;
-                                  if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
-                                  var q = B === e;
-                                } else var q = true;
-                                if (q) {
+                                  let s = o.compatThreshold;
+                                  const S = e;
+                                  if (!(typeof s == "number" && isFinite(s))) return m.errors = [{ instancePath: t + "/settings/compatThreshold", schemaPath: "#/properties/settings/properties/compatThreshold/type", keyword: "type", params: { type: "number" } }], false;
+                                  var F = S === e;
+                                } else var F = true;
+                                if (F) {
                                   if (o.equivalenceTolerance !== void 0) {
-                                    let i = o.equivalenceTolerance;
-                                    const B = e;
-                                    if (!(typeof i == "number" && isFinite(i))) return f.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
-                                    var q = B === e;
-                                  } else var q = true;
-                                  if (q) {
+                                    let s = o.equivalenceTolerance;
+                                    const S = e;
+                                    if (!(typeof s == "number" && isFinite(s))) return m.errors = [{ instancePath: t + "/settings/equivalenceTolerance", schemaPath: "#/properties/settings/properties/equivalenceTolerance/type", keyword: "type", params: { type: "number" } }], false;
+                                    var F = S === e;
+                                  } else var F = true;
+                                  if (F) {
                                     if (o.config !== void 0) {
-                                      let i = o.config;
-                                      const B = e, M = e;
-                                      let g = false;
-                                      const n = e;
-                                      Be(i, { instancePath: t + "/settings/config", parentData: o, parentDataProperty: "config", rootData: y, dynamicAnchors: h }) || (r = r === null ? Be.errors : r.concat(Be.errors), e = r.length);
-                                      var O = n === e;
-                                      g = g || O;
+                                      let s = o.config;
+                                      const S = e, M = e;
+                                      let k = false;
                                       const a = e;
-                                      if (i !== null) {
-                                        const z = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                        r === null ? r = [z] : r.push(z), e++;
+                                      je(s, { instancePath: t + "/settings/config", parentData: o, parentDataProperty: "config", rootData: u, dynamicAnchors: y }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                                      var $ = a === e;
+                                      k = k || $;
+                                      const n = e;
+                                      if (s !== null) {
+                                        const q = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                        r === null ? r = [q] : r.push(q), e++;
                                       }
-                                      var O = a === e;
-                                      if (g = g || O, g) e = M, r !== null && (M ? r.length = M : r = null);
+                                      var $ = n === e;
+                                      if (k = k || $, k) e = M, r !== null && (M ? r.length = M : r = null);
                                       else {
-                                        const z = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
-                                        return r === null ? r = [z] : r.push(z), e++, f.errors = r, false;
+                                        const q = { instancePath: t + "/settings/config", schemaPath: "#/properties/settings/properties/config/anyOf", keyword: "anyOf", params: {} };
+                                        return r === null ? r = [q] : r.push(q), e++, m.errors = r, false;
                                       }
-                                      var q = B === e;
-                                    } else var q = true;
-                                    if (q) if (o.kernel !== void 0) {
-                                      let i = o.kernel;
-                                      const B = e;
-                                      if (!(i === "relaxed-simd" || i === "simd" || i === "js")) return f.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: ye.properties.settings.properties.kernel.enum } }], false;
-                                      var q = B === e;
-                                    } else var q = true;
+                                      var F = S === e;
+                                    } else var F = true;
+                                    if (F) if (o.kernel !== void 0) {
+                                      let s = o.kernel;
+                                      const S = e;
+                                      if (!(s === "relaxed-simd" || s === "simd" || s === "js")) return m.errors = [{ instancePath: t + "/settings/kernel", schemaPath: "#/properties/settings/properties/kernel/enum", keyword: "enum", params: { allowedValues: ye.properties.settings.properties.kernel.enum } }], false;
+                                      var F = S === e;
+                                    } else var F = true;
                                   }
                                 }
                               }
@@ -46771,267 +46844,267 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                     }
                   }
                 }
-              } else return f.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
-              var d = ce === e;
-            } else var d = true;
-            if (d) {
-              if (s.reference !== void 0) {
+              } else return m.errors = [{ instancePath: t + "/settings", schemaPath: "#/properties/settings/type", keyword: "type", params: { type: "object" } }], false;
+              var f = fe === e;
+            } else var f = true;
+            if (f) {
+              if (i.reference !== void 0) {
                 const o = e;
-                be(s.reference, { instancePath: t + "/reference", parentData: s, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
-                var d = o === e;
-              } else var d = true;
-              if (d) {
-                if (s.candidate !== void 0) {
+                be(i.reference, { instancePath: t + "/reference", parentData: i, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
+                var f = o === e;
+              } else var f = true;
+              if (f) {
+                if (i.candidate !== void 0) {
                   const o = e;
-                  be(s.candidate, { instancePath: t + "/candidate", parentData: s, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
-                  var d = o === e;
-                } else var d = true;
-                if (d) {
-                  if (s.alignment !== void 0) {
-                    let o = s.alignment;
-                    const ce = e;
-                    if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                  be(i.candidate, { instancePath: t + "/candidate", parentData: i, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? be.errors : r.concat(be.errors), e = r.length);
+                  var f = o === e;
+                } else var f = true;
+                if (f) {
+                  if (i.alignment !== void 0) {
+                    let o = i.alignment;
+                    const fe = e;
+                    if (e === fe) if (o && typeof o == "object" && !Array.isArray(o)) {
                       let V;
-                      if (o.matched === void 0 && (V = "matched") || o.coverage === void 0 && (V = "coverage") || o.referenceOnly === void 0 && (V = "referenceOnly") || o.candidateOnly === void 0 && (V = "candidateOnly")) return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: V } }], false;
+                      if (o.matched === void 0 && (V = "matched") || o.coverage === void 0 && (V = "coverage") || o.referenceOnly === void 0 && (V = "referenceOnly") || o.candidateOnly === void 0 && (V = "candidateOnly")) return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/required", keyword: "required", params: { missingProperty: V } }], false;
                       {
-                        const $e = e;
-                        for (const i in o) if (!(i === "matched" || i === "coverage" || i === "referenceOnly" || i === "candidateOnly")) {
-                          return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                        const _e2 = e;
+                        for (const s in o) if (!(s === "matched" || s === "coverage" || s === "referenceOnly" || s === "candidateOnly")) {
+                          return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                           break;
                         }
-                        if ($e === e) {
+                        if (_e2 === e) {
                           if (o.matched !== void 0) {
-                            let i = o.matched;
-                            const B = e;
-                            if (!(typeof i == "number" && !(i % 1) && !isNaN(i) && isFinite(i))) return f.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
-                            if (e === B && typeof i == "number" && isFinite(i) && (i < 1 || isNaN(i))) return f.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                            var v = B === e;
+                            let s = o.matched;
+                            const S = e;
+                            if (!(typeof s == "number" && !(s % 1) && !isNaN(s) && isFinite(s))) return m.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/type", keyword: "type", params: { type: "integer" } }], false;
+                            if (e === S && typeof s == "number" && isFinite(s) && (s < 1 || isNaN(s))) return m.errors = [{ instancePath: t + "/alignment/matched", schemaPath: "#/properties/alignment/properties/matched/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                            var v = S === e;
                           } else var v = true;
                           if (v) {
                             if (o.coverage !== void 0) {
-                              const i = e;
-                              re(o.coverage, { instancePath: t + "/alignment/coverage", parentData: o, parentDataProperty: "coverage", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                              var v = i === e;
+                              const s = e;
+                              U(o.coverage, { instancePath: t + "/alignment/coverage", parentData: o, parentDataProperty: "coverage", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                              var v = s === e;
                             } else var v = true;
                             if (v) {
                               if (o.referenceOnly !== void 0) {
-                                const i = e;
-                                Ie(o.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: o, parentDataProperty: "referenceOnly", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                var v = i === e;
+                                const s = e;
+                                Ce(o.referenceOnly, { instancePath: t + "/alignment/referenceOnly", parentData: o, parentDataProperty: "referenceOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                var v = s === e;
                               } else var v = true;
                               if (v) if (o.candidateOnly !== void 0) {
-                                const i = e;
-                                Ie(o.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: o, parentDataProperty: "candidateOnly", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ie.errors : r.concat(Ie.errors), e = r.length);
-                                var v = i === e;
+                                const s = e;
+                                Ce(o.candidateOnly, { instancePath: t + "/alignment/candidateOnly", parentData: o, parentDataProperty: "candidateOnly", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                var v = s === e;
                               } else var v = true;
                             }
                           }
                         }
                       }
-                    } else return f.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
-                    var d = ce === e;
-                  } else var d = true;
-                  if (d) {
-                    if (s.metrics !== void 0) {
-                      let o = s.metrics;
-                      const ce = e;
-                      if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                    } else return m.errors = [{ instancePath: t + "/alignment", schemaPath: "#/properties/alignment/type", keyword: "type", params: { type: "object" } }], false;
+                    var f = fe === e;
+                  } else var f = true;
+                  if (f) {
+                    if (i.metrics !== void 0) {
+                      let o = i.metrics;
+                      const fe = e;
+                      if (e === fe) if (o && typeof o == "object" && !Array.isArray(o)) {
                         let V;
-                        if (o.knnOverlap === void 0 && (V = "knnOverlap") || o.cka === void 0 && (V = "cka") || o.centroid === void 0 && (V = "centroid") || o.paired === void 0 && (V = "paired") || o.crossRetrieval === void 0 && (V = "crossRetrieval") || o.procrustes === void 0 && (V = "procrustes")) return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: V } }], false;
+                        if (o.knnOverlap === void 0 && (V = "knnOverlap") || o.cka === void 0 && (V = "cka") || o.centroid === void 0 && (V = "centroid") || o.paired === void 0 && (V = "paired") || o.crossRetrieval === void 0 && (V = "crossRetrieval") || o.procrustes === void 0 && (V = "procrustes")) return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: V } }], false;
                         {
-                          const $e = e;
-                          for (const i in o) if (!(i === "knnOverlap" || i === "cka" || i === "centroid" || i === "paired" || i === "crossRetrieval" || i === "procrustes")) {
-                            return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                          const _e2 = e;
+                          for (const s in o) if (!(s === "knnOverlap" || s === "cka" || s === "centroid" || s === "paired" || s === "crossRetrieval" || s === "procrustes")) {
+                            return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                             break;
                           }
-                          if ($e === e) {
+                          if (_e2 === e) {
                             if (o.knnOverlap !== void 0) {
-                              let i = o.knnOverlap;
-                              const B = e;
-                              if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
+                              let s = o.knnOverlap;
+                              const S = e;
+                              if (e === S) if (s && typeof s == "object" && !Array.isArray(s)) {
                                 let M;
-                                if (i.k === void 0 && (M = "k") || i.method === void 0 && (M = "method") || i.evaluated === void 0 && (M = "evaluated") || i.mean === void 0 && (M = "mean") || i.p10 === void 0 && (M = "p10") || i.p50 === void 0 && (M = "p50") || i.min === void 0 && (M = "min") || i.ci95 === void 0 && (M = "ci95") || i.histogram === void 0 && (M = "histogram") || i.worst === void 0 && (M = "worst")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: M } }], false;
+                                if (s.k === void 0 && (M = "k") || s.method === void 0 && (M = "method") || s.evaluated === void 0 && (M = "evaluated") || s.mean === void 0 && (M = "mean") || s.p10 === void 0 && (M = "p10") || s.p50 === void 0 && (M = "p50") || s.min === void 0 && (M = "min") || s.ci95 === void 0 && (M = "ci95") || s.histogram === void 0 && (M = "histogram") || s.worst === void 0 && (M = "worst")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/required", keyword: "required", params: { missingProperty: M } }], false;
                                 {
-                                  const g = e;
-                                  for (const n in i) if (!nr.call(ye.properties.metrics.properties.knnOverlap.properties, n)) {
-                                    return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
+                                  const k = e;
+                                  for (const a in s) if (!pr.call(ye.properties.metrics.properties.knnOverlap.properties, a)) {
+                                    return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
                                     break;
                                   }
-                                  if (g === e) {
-                                    if (i.k !== void 0) {
-                                      let n = i.k;
-                                      const a = e;
-                                      if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === a && typeof n == "number" && isFinite(n) && (n < 1 || isNaN(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                      var k = a === e;
-                                    } else var k = true;
-                                    if (k) {
-                                      if (i.method !== void 0) {
-                                        let n = i.method;
-                                        const a = e;
-                                        if (!(n === "exact" || n === "sampled")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: ye.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
-                                        var k = a === e;
-                                      } else var k = true;
-                                      if (k) {
-                                        if (i.evaluated !== void 0) {
-                                          let n = i.evaluated;
-                                          const a = e;
-                                          if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
-                                          if (e === a && typeof n == "number" && isFinite(n) && (n < 1 || isNaN(n))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                          var k = a === e;
-                                        } else var k = true;
-                                        if (k) {
-                                          if (i.mean !== void 0) {
-                                            const n = e;
-                                            re(i.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: i, parentDataProperty: "mean", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                            var k = n === e;
-                                          } else var k = true;
-                                          if (k) {
-                                            if (i.p10 !== void 0) {
-                                              const n = e;
-                                              re(i.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: i, parentDataProperty: "p10", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                              var k = n === e;
-                                            } else var k = true;
-                                            if (k) {
-                                              if (i.p50 !== void 0) {
-                                                const n = e;
-                                                re(i.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: i, parentDataProperty: "p50", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                var k = n === e;
-                                              } else var k = true;
-                                              if (k) {
-                                                if (i.min !== void 0) {
-                                                  const n = e;
-                                                  re(i.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: i, parentDataProperty: "min", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                  var k = n === e;
-                                                } else var k = true;
-                                                if (k) {
-                                                  if (i.ci95 !== void 0) {
-                                                    let n = i.ci95;
-                                                    const a = e, E = e;
-                                                    let z = false;
-                                                    const D = e;
-                                                    Ze(n, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: i, parentDataProperty: "ci95", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
-                                                    var ke = D === e;
-                                                    z = z || ke;
-                                                    const m = e;
-                                                    if (n !== null) {
-                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                      r === null ? r = [j] : r.push(j), e++;
+                                  if (k === e) {
+                                    if (s.k !== void 0) {
+                                      let a = s.k;
+                                      const n = e;
+                                      if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === n && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/k", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                      var P = n === e;
+                                    } else var P = true;
+                                    if (P) {
+                                      if (s.method !== void 0) {
+                                        let a = s.method;
+                                        const n = e;
+                                        if (!(a === "exact" || a === "sampled")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/method", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/method/enum", keyword: "enum", params: { allowedValues: ye.properties.metrics.properties.knnOverlap.properties.method.enum } }], false;
+                                        var P = n === e;
+                                      } else var P = true;
+                                      if (P) {
+                                        if (s.evaluated !== void 0) {
+                                          let a = s.evaluated;
+                                          const n = e;
+                                          if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/type", keyword: "type", params: { type: "integer" } }], false;
+                                          if (e === n && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/evaluated", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/evaluated/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                          var P = n === e;
+                                        } else var P = true;
+                                        if (P) {
+                                          if (s.mean !== void 0) {
+                                            const a = e;
+                                            U(s.mean, { instancePath: t + "/metrics/knnOverlap/mean", parentData: s, parentDataProperty: "mean", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                            var P = a === e;
+                                          } else var P = true;
+                                          if (P) {
+                                            if (s.p10 !== void 0) {
+                                              const a = e;
+                                              U(s.p10, { instancePath: t + "/metrics/knnOverlap/p10", parentData: s, parentDataProperty: "p10", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                              var P = a === e;
+                                            } else var P = true;
+                                            if (P) {
+                                              if (s.p50 !== void 0) {
+                                                const a = e;
+                                                U(s.p50, { instancePath: t + "/metrics/knnOverlap/p50", parentData: s, parentDataProperty: "p50", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                var P = a === e;
+                                              } else var P = true;
+                                              if (P) {
+                                                if (s.min !== void 0) {
+                                                  const a = e;
+                                                  U(s.min, { instancePath: t + "/metrics/knnOverlap/min", parentData: s, parentDataProperty: "min", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                  var P = a === e;
+                                                } else var P = true;
+                                                if (P) {
+                                                  if (s.ci95 !== void 0) {
+                                                    let a = s.ci95;
+                                                    const n = e, K = e;
+                                                    let q = false;
+                                                    const b = e;
+                                                    Te(a, { instancePath: t + "/metrics/knnOverlap/ci95", parentData: s, parentDataProperty: "ci95", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                                    var ge = b === e;
+                                                    q = q || ge;
+                                                    const l = e;
+                                                    if (a !== null) {
+                                                      const w = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                      r === null ? r = [w] : r.push(w), e++;
                                                     }
-                                                    var ke = m === e;
-                                                    if (z = z || ke, z) e = E, r !== null && (E ? r.length = E : r = null);
+                                                    var ge = l === e;
+                                                    if (q = q || ge, q) e = K, r !== null && (K ? r.length = K : r = null);
                                                     else {
-                                                      const j = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
-                                                      return r === null ? r = [j] : r.push(j), e++, f.errors = r, false;
+                                                      const w = { instancePath: t + "/metrics/knnOverlap/ci95", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/ci95/anyOf", keyword: "anyOf", params: {} };
+                                                      return r === null ? r = [w] : r.push(w), e++, m.errors = r, false;
                                                     }
-                                                    var k = a === e;
-                                                  } else var k = true;
-                                                  if (k) {
-                                                    if (i.histogram !== void 0) {
-                                                      let n = i.histogram;
-                                                      const a = e;
-                                                      if (e === a) if (Array.isArray(n)) {
-                                                        if (n.length > 100001) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
-                                                        if (n.length < 2) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
-                                                        {
-                                                          var J = true;
-                                                          const z = n.length;
-                                                          for (let D = 0; D < z; D++) {
-                                                            let m = n[D];
-                                                            const l = e;
-                                                            if (!(typeof m == "number" && !(m % 1) && !isNaN(m) && isFinite(m))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                                            if (e === l && typeof m == "number" && isFinite(m) && (m < 0 || isNaN(m))) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                            var J = l === e;
-                                                            if (!J) break;
-                                                          }
-                                                        }
-                                                      } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
-                                                      var k = a === e;
-                                                    } else var k = true;
-                                                    if (k) if (i.worst !== void 0) {
-                                                      let n = i.worst;
-                                                      const a = e;
-                                                      if (e === a) if (Array.isArray(n)) {
-                                                        if (n.length > 10) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+                                                    var P = n === e;
+                                                  } else var P = true;
+                                                  if (P) {
+                                                    if (s.histogram !== void 0) {
+                                                      let a = s.histogram;
+                                                      const n = e;
+                                                      if (e === n) if (Array.isArray(a)) {
+                                                        if (a.length > 100001) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/maxItems", keyword: "maxItems", params: { limit: 100001 } }], false;
+                                                        if (a.length < 2) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/minItems", keyword: "minItems", params: { limit: 2 } }], false;
                                                         {
                                                           var W = true;
-                                                          const z = n.length;
-                                                          for (let D = 0; D < z; D++) {
-                                                            let m = n[D];
-                                                            const l = e;
-                                                            if (e === l) if (m && typeof m == "object" && !Array.isArray(m)) {
-                                                              let P;
-                                                              if (m.id === void 0 && (P = "id") || m.text === void 0 && (P = "text") || m.overlap === void 0 && (P = "overlap") || m.referenceNeighbours === void 0 && (P = "referenceNeighbours") || m.candidateNeighbours === void 0 && (P = "candidateNeighbours")) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: P } }], false;
+                                                          const q = a.length;
+                                                          for (let b = 0; b < q; b++) {
+                                                            let l = a[b];
+                                                            const d = e;
+                                                            if (!(typeof l == "number" && !(l % 1) && !isNaN(l) && isFinite(l))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                                            if (e === d && typeof l == "number" && isFinite(l) && (l < 0 || isNaN(l))) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                            var W = d === e;
+                                                            if (!W) break;
+                                                          }
+                                                        }
+                                                      } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/histogram", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/histogram/type", keyword: "type", params: { type: "array" } }], false;
+                                                      var P = n === e;
+                                                    } else var P = true;
+                                                    if (P) if (s.worst !== void 0) {
+                                                      let a = s.worst;
+                                                      const n = e;
+                                                      if (e === n) if (Array.isArray(a)) {
+                                                        if (a.length > 10) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/maxItems", keyword: "maxItems", params: { limit: 10 } }], false;
+                                                        {
+                                                          var X = true;
+                                                          const q = a.length;
+                                                          for (let b = 0; b < q; b++) {
+                                                            let l = a[b];
+                                                            const d = e;
+                                                            if (e === d) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                              let g;
+                                                              if (l.id === void 0 && (g = "id") || l.text === void 0 && (g = "text") || l.overlap === void 0 && (g = "overlap") || l.referenceNeighbours === void 0 && (g = "referenceNeighbours") || l.candidateNeighbours === void 0 && (g = "candidateNeighbours")) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/required", keyword: "required", params: { missingProperty: g } }], false;
                                                               {
-                                                                const w = e;
-                                                                for (const $ in m) if (!($ === "id" || $ === "text" || $ === "overlap" || $ === "referenceNeighbours" || $ === "candidateNeighbours")) {
-                                                                  return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: $ } }], false;
+                                                                const O = e;
+                                                                for (const _ in l) if (!(_ === "id" || _ === "text" || _ === "overlap" || _ === "referenceNeighbours" || _ === "candidateNeighbours")) {
+                                                                  return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } }], false;
                                                                   break;
                                                                 }
-                                                                if (w === e) {
-                                                                  if (m.id !== void 0) {
-                                                                    const $ = e;
-                                                                    fe(m.id, { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/id", parentData: m, parentDataProperty: "id", rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
-                                                                    var I = $ === e;
-                                                                  } else var I = true;
-                                                                  if (I) {
-                                                                    if (m.text !== void 0) {
-                                                                      let $ = m.text;
-                                                                      const R = e;
-                                                                      if (typeof $ != "string" && $ !== null) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: ye.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
-                                                                      if (e === R && typeof $ == "string" && ne($) > 1e3) return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                                      var I = R === e;
-                                                                    } else var I = true;
-                                                                    if (I) {
-                                                                      if (m.overlap !== void 0) {
-                                                                        const $ = e;
-                                                                        re(m.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/overlap", parentData: m, parentDataProperty: "overlap", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                                        var I = $ === e;
-                                                                      } else var I = true;
-                                                                      if (I) {
-                                                                        if (m.referenceNeighbours !== void 0) {
-                                                                          let $ = m.referenceNeighbours;
-                                                                          const R = e;
-                                                                          if (e === R) if (Array.isArray($)) {
+                                                                if (O === e) {
+                                                                  if (l.id !== void 0) {
+                                                                    const _ = e;
+                                                                    ce(l.id, { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/id", parentData: l, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                                                    var L = _ === e;
+                                                                  } else var L = true;
+                                                                  if (L) {
+                                                                    if (l.text !== void 0) {
+                                                                      let _ = l.text;
+                                                                      const Z = e;
+                                                                      if (typeof _ != "string" && _ !== null) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/type", keyword: "type", params: { type: ye.properties.metrics.properties.knnOverlap.properties.worst.items.properties.text.type } }], false;
+                                                                      if (e === Z && typeof _ == "string" && ne(_) > 1e3) return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/text", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                                      var L = Z === e;
+                                                                    } else var L = true;
+                                                                    if (L) {
+                                                                      if (l.overlap !== void 0) {
+                                                                        const _ = e;
+                                                                        U(l.overlap, { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/overlap", parentData: l, parentDataProperty: "overlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                                        var L = _ === e;
+                                                                      } else var L = true;
+                                                                      if (L) {
+                                                                        if (l.referenceNeighbours !== void 0) {
+                                                                          let _ = l.referenceNeighbours;
+                                                                          const Z = e;
+                                                                          if (e === Z) if (Array.isArray(_)) {
                                                                             var ie = true;
-                                                                            const F = $.length;
-                                                                            for (let L = 0; L < F; L++) {
-                                                                              const ue = e;
-                                                                              fe($[L], { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/referenceNeighbours/" + L, parentData: $, parentDataProperty: L, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
-                                                                              var ie = ue === e;
+                                                                            const C = _.length;
+                                                                            for (let D = 0; D < C; D++) {
+                                                                              const de = e;
+                                                                              ce(_[D], { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/referenceNeighbours/" + D, parentData: _, parentDataProperty: D, rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                                                              var ie = de === e;
                                                                               if (!ie) break;
                                                                             }
-                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var I = R === e;
-                                                                        } else var I = true;
-                                                                        if (I) if (m.candidateNeighbours !== void 0) {
-                                                                          let $ = m.candidateNeighbours;
-                                                                          const R = e;
-                                                                          if (e === R) if (Array.isArray($)) {
-                                                                            var xe = true;
-                                                                            const F = $.length;
-                                                                            for (let L = 0; L < F; L++) {
-                                                                              const ue = e;
-                                                                              fe($[L], { instancePath: t + "/metrics/knnOverlap/worst/" + D + "/candidateNeighbours/" + L, parentData: $, parentDataProperty: L, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
-                                                                              var xe = ue === e;
-                                                                              if (!xe) break;
+                                                                          } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/referenceNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var L = Z === e;
+                                                                        } else var L = true;
+                                                                        if (L) if (l.candidateNeighbours !== void 0) {
+                                                                          let _ = l.candidateNeighbours;
+                                                                          const Z = e;
+                                                                          if (e === Z) if (Array.isArray(_)) {
+                                                                            var De = true;
+                                                                            const C = _.length;
+                                                                            for (let D = 0; D < C; D++) {
+                                                                              const de = e;
+                                                                              ce(_[D], { instancePath: t + "/metrics/knnOverlap/worst/" + b + "/candidateNeighbours/" + D, parentData: _, parentDataProperty: D, rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                                                              var De = de === e;
+                                                                              if (!De) break;
                                                                             }
-                                                                          } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                                          var I = R === e;
-                                                                        } else var I = true;
+                                                                          } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b + "/candidateNeighbours", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                                          var L = Z === e;
+                                                                        } else var L = true;
                                                                       }
                                                                     }
                                                                   }
                                                                 }
                                                               }
-                                                            } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + D, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                            var W = l === e;
-                                                            if (!W) break;
+                                                            } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst/" + b, schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                            var X = d === e;
+                                                            if (!X) break;
                                                           }
                                                         }
-                                                      } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                                      var k = a === e;
-                                                    } else var k = true;
+                                                      } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap/worst", schemaPath: "#/properties/metrics/properties/knnOverlap/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                                      var P = n === e;
+                                                    } else var P = true;
                                                   }
                                                 }
                                               }
@@ -47042,217 +47115,217 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                     }
                                   }
                                 }
-                              } else return f.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
-                              var _ = B === e;
-                            } else var _ = true;
-                            if (_) {
+                              } else return m.errors = [{ instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/type", keyword: "type", params: { type: "object" } }], false;
+                              var N = S === e;
+                            } else var N = true;
+                            if (N) {
                               if (o.cka !== void 0) {
-                                let i = o.cka;
-                                const B = e;
-                                if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                  let g;
-                                  if (i.linear === void 0 && (g = "linear") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: g } }], false;
+                                let s = o.cka;
+                                const S = e;
+                                if (e === S) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                  let k;
+                                  if (s.linear === void 0 && (k = "linear") || s.reason === void 0 && (k = "reason")) return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/required", keyword: "required", params: { missingProperty: k } }], false;
                                   {
-                                    const n = e;
-                                    for (const a in i) if (!(a === "linear" || a === "reason")) {
-                                      return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                    const a = e;
+                                    for (const n in s) if (!(n === "linear" || n === "reason")) {
+                                      return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
                                       break;
                                     }
-                                    if (n === e) {
-                                      if (i.linear !== void 0) {
-                                        const a = e;
-                                        ge(i.linear, { instancePath: t + "/metrics/cka/linear", parentData: i, parentDataProperty: "linear", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                                        var _e2 = a === e;
-                                      } else var _e2 = true;
-                                      if (_e2) if (i.reason !== void 0) {
-                                        const a = e;
-                                        oe(i.reason, { instancePath: t + "/metrics/cka/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                        var _e2 = a === e;
-                                      } else var _e2 = true;
+                                    if (a === e) {
+                                      if (s.linear !== void 0) {
+                                        const n = e;
+                                        ke(s.linear, { instancePath: t + "/metrics/cka/linear", parentData: s, parentDataProperty: "linear", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                        var xe = n === e;
+                                      } else var xe = true;
+                                      if (xe) if (s.reason !== void 0) {
+                                        const n = e;
+                                        oe(s.reason, { instancePath: t + "/metrics/cka/reason", parentData: s, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                        var xe = n === e;
+                                      } else var xe = true;
                                     }
                                   }
-                                } else return f.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
-                                var _ = B === e;
-                              } else var _ = true;
-                              if (_) {
+                                } else return m.errors = [{ instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/type", keyword: "type", params: { type: "object" } }], false;
+                                var N = S === e;
+                              } else var N = true;
+                              if (N) {
                                 if (o.centroid !== void 0) {
-                                  let i = o.centroid;
-                                  const B = e;
-                                  if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                    let g;
-                                    if (i.cosineDistance === void 0 && (g = "cosineDistance") || i.relativeShift === void 0 && (g = "relativeShift") || i.reason === void 0 && (g = "reason") || i.clustering === void 0 && (g = "clustering") || i.clusters === void 0 && (g = "clusters") || i.meanInterCentroidDistance === void 0 && (g = "meanInterCentroidDistance")) return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: g } }], false;
+                                  let s = o.centroid;
+                                  const S = e;
+                                  if (e === S) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                    let k;
+                                    if (s.cosineDistance === void 0 && (k = "cosineDistance") || s.relativeShift === void 0 && (k = "relativeShift") || s.reason === void 0 && (k = "reason") || s.clustering === void 0 && (k = "clustering") || s.clusters === void 0 && (k = "clusters") || s.meanInterCentroidDistance === void 0 && (k = "meanInterCentroidDistance")) return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/required", keyword: "required", params: { missingProperty: k } }], false;
                                     {
-                                      const n = e;
-                                      for (const a in i) if (!(a === "cosineDistance" || a === "relativeShift" || a === "reason" || a === "clustering" || a === "clusters" || a === "meanInterCentroidDistance")) {
-                                        return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                      const a = e;
+                                      for (const n in s) if (!(n === "cosineDistance" || n === "relativeShift" || n === "reason" || n === "clustering" || n === "clusters" || n === "meanInterCentroidDistance")) {
+                                        return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
                                         break;
                                       }
-                                      if (n === e) {
-                                        if (i.cosineDistance !== void 0) {
-                                          const a = e;
-                                          S(i.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: i, parentDataProperty: "cosineDistance", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                          var p = a === e;
+                                      if (a === e) {
+                                        if (s.cosineDistance !== void 0) {
+                                          const n = e;
+                                          z(s.cosineDistance, { instancePath: t + "/metrics/centroid/cosineDistance", parentData: s, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                          var p = n === e;
                                         } else var p = true;
                                         if (p) {
-                                          if (i.relativeShift !== void 0) {
-                                            const a = e;
-                                            S(i.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: i, parentDataProperty: "relativeShift", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                            var p = a === e;
+                                          if (s.relativeShift !== void 0) {
+                                            const n = e;
+                                            z(s.relativeShift, { instancePath: t + "/metrics/centroid/relativeShift", parentData: s, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                            var p = n === e;
                                           } else var p = true;
                                           if (p) {
-                                            if (i.reason !== void 0) {
-                                              const a = e;
-                                              oe(i.reason, { instancePath: t + "/metrics/centroid/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                              var p = a === e;
+                                            if (s.reason !== void 0) {
+                                              const n = e;
+                                              oe(s.reason, { instancePath: t + "/metrics/centroid/reason", parentData: s, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                              var p = n === e;
                                             } else var p = true;
                                             if (p) {
-                                              if (i.clustering !== void 0) {
-                                                let a = i.clustering;
-                                                const E = e;
-                                                if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                  let D;
-                                                  if (a.source === void 0 && (D = "source") || a.description === void 0 && (D = "description") || a.count === void 0 && (D = "count")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: D } }], false;
+                                              if (s.clustering !== void 0) {
+                                                let n = s.clustering;
+                                                const K = e;
+                                                if (e === K) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                                  let b;
+                                                  if (n.source === void 0 && (b = "source") || n.description === void 0 && (b = "description") || n.count === void 0 && (b = "count")) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/required", keyword: "required", params: { missingProperty: b } }], false;
                                                   {
-                                                    const m = e;
-                                                    for (const l in a) if (!(l === "source" || l === "description" || l === "count")) {
-                                                      return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                    const l = e;
+                                                    for (const d in n) if (!(d === "source" || d === "description" || d === "count")) {
+                                                      return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
                                                       break;
                                                     }
-                                                    if (m === e) {
-                                                      if (a.source !== void 0) {
-                                                        let l = a.source;
-                                                        const j = e;
-                                                        if (!(l === "label" || l === "kmeans")) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: ye.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
-                                                        var Z = j === e;
-                                                      } else var Z = true;
-                                                      if (Z) {
-                                                        if (a.description !== void 0) {
-                                                          let l = a.description;
-                                                          const j = e;
-                                                          if (e === j) if (typeof l == "string") {
-                                                            if (ne(l) > 1e3) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                          } else return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
-                                                          var Z = j === e;
-                                                        } else var Z = true;
-                                                        if (Z) if (a.count !== void 0) {
-                                                          let l = a.count;
-                                                          const j = e;
-                                                          if (!(typeof l == "number" && !(l % 1) && !isNaN(l) && isFinite(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                                                          if (e === j && typeof l == "number" && isFinite(l) && (l < 1 || isNaN(l))) return f.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                          var Z = j === e;
-                                                        } else var Z = true;
+                                                    if (l === e) {
+                                                      if (n.source !== void 0) {
+                                                        let d = n.source;
+                                                        const w = e;
+                                                        if (!(d === "label" || d === "kmeans")) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/source", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/source/enum", keyword: "enum", params: { allowedValues: ye.properties.metrics.properties.centroid.properties.clustering.properties.source.enum } }], false;
+                                                        var T = w === e;
+                                                      } else var T = true;
+                                                      if (T) {
+                                                        if (n.description !== void 0) {
+                                                          let d = n.description;
+                                                          const w = e;
+                                                          if (e === w) if (typeof d == "string") {
+                                                            if (ne(d) > 1e3) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          } else return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/description", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/description/type", keyword: "type", params: { type: "string" } }], false;
+                                                          var T = w === e;
+                                                        } else var T = true;
+                                                        if (T) if (n.count !== void 0) {
+                                                          let d = n.count;
+                                                          const w = e;
+                                                          if (!(typeof d == "number" && !(d % 1) && !isNaN(d) && isFinite(d))) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                                                          if (e === w && typeof d == "number" && isFinite(d) && (d < 1 || isNaN(d))) return m.errors = [{ instancePath: t + "/metrics/centroid/clustering/count", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                          var T = w === e;
+                                                        } else var T = true;
                                                       }
                                                     }
                                                   }
-                                                } else return f.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
-                                                var p = E === e;
+                                                } else return m.errors = [{ instancePath: t + "/metrics/centroid/clustering", schemaPath: "#/properties/metrics/properties/centroid/properties/clustering/type", keyword: "type", params: { type: "object" } }], false;
+                                                var p = K === e;
                                               } else var p = true;
                                               if (p) {
-                                                if (i.clusters !== void 0) {
-                                                  let a = i.clusters;
-                                                  const E = e;
-                                                  if (e === E) if (Array.isArray(a)) {
-                                                    var He = true;
-                                                    const D = a.length;
-                                                    for (let m = 0; m < D; m++) {
-                                                      let l = a[m];
-                                                      const j = e;
-                                                      if (e === j) if (l && typeof l == "object" && !Array.isArray(l)) {
-                                                        let w;
-                                                        if (l.cluster === void 0 && (w = "cluster") || l.size === void 0 && (w = "size") || l.cosineDistance === void 0 && (w = "cosineDistance") || l.relativeShift === void 0 && (w = "relativeShift") || l.reason === void 0 && (w = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: w } }], false;
+                                                if (s.clusters !== void 0) {
+                                                  let n = s.clusters;
+                                                  const K = e;
+                                                  if (e === K) if (Array.isArray(n)) {
+                                                    var Ge = true;
+                                                    const b = n.length;
+                                                    for (let l = 0; l < b; l++) {
+                                                      let d = n[l];
+                                                      const w = e;
+                                                      if (e === w) if (d && typeof d == "object" && !Array.isArray(d)) {
+                                                        let O;
+                                                        if (d.cluster === void 0 && (O = "cluster") || d.size === void 0 && (O = "size") || d.cosineDistance === void 0 && (O = "cosineDistance") || d.relativeShift === void 0 && (O = "relativeShift") || d.reason === void 0 && (O = "reason")) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + l, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/required", keyword: "required", params: { missingProperty: O } }], false;
                                                         {
-                                                          const $ = e;
-                                                          for (const R in l) if (!(R === "cluster" || R === "size" || R === "cosineDistance" || R === "relativeShift" || R === "reason")) {
-                                                            return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: R } }], false;
+                                                          const _ = e;
+                                                          for (const Z in d) if (!(Z === "cluster" || Z === "size" || Z === "cosineDistance" || Z === "relativeShift" || Z === "reason")) {
+                                                            return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + l, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: Z } }], false;
                                                             break;
                                                           }
-                                                          if ($ === e) {
-                                                            if (l.cluster !== void 0) {
-                                                              let R = l.cluster;
-                                                              const G = e;
-                                                              if (e === G) if (typeof R == "string") {
-                                                                if (ne(R) > 4096) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                              } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
-                                                              var Q = G === e;
-                                                            } else var Q = true;
-                                                            if (Q) {
-                                                              if (l.size !== void 0) {
-                                                                let R = l.size;
-                                                                const G = e;
-                                                                if (!(typeof R == "number" && !(R % 1) && !isNaN(R) && isFinite(R))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
-                                                                if (e === G && typeof R == "number" && isFinite(R) && (R < 1 || isNaN(R))) return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                                var Q = G === e;
-                                                              } else var Q = true;
-                                                              if (Q) {
-                                                                if (l.cosineDistance !== void 0) {
-                                                                  const R = e;
-                                                                  S(l.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + m + "/cosineDistance", parentData: l, parentDataProperty: "cosineDistance", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                                  var Q = R === e;
-                                                                } else var Q = true;
-                                                                if (Q) {
-                                                                  if (l.relativeShift !== void 0) {
-                                                                    const R = e;
-                                                                    S(l.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + m + "/relativeShift", parentData: l, parentDataProperty: "relativeShift", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                                    var Q = R === e;
-                                                                  } else var Q = true;
-                                                                  if (Q) if (l.reason !== void 0) {
-                                                                    const R = e;
-                                                                    oe(l.reason, { instancePath: t + "/metrics/centroid/clusters/" + m + "/reason", parentData: l, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                                    var Q = R === e;
-                                                                  } else var Q = true;
+                                                          if (_ === e) {
+                                                            if (d.cluster !== void 0) {
+                                                              let Z = d.cluster;
+                                                              const R = e;
+                                                              if (e === R) if (typeof Z == "string") {
+                                                                if (ne(Z) > 4096) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + l + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                              } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + l + "/cluster", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/cluster/type", keyword: "type", params: { type: "string" } }], false;
+                                                              var G = R === e;
+                                                            } else var G = true;
+                                                            if (G) {
+                                                              if (d.size !== void 0) {
+                                                                let Z = d.size;
+                                                                const R = e;
+                                                                if (!(typeof Z == "number" && !(Z % 1) && !isNaN(Z) && isFinite(Z))) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + l + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/type", keyword: "type", params: { type: "integer" } }], false;
+                                                                if (e === R && typeof Z == "number" && isFinite(Z) && (Z < 1 || isNaN(Z))) return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + l + "/size", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                                var G = R === e;
+                                                              } else var G = true;
+                                                              if (G) {
+                                                                if (d.cosineDistance !== void 0) {
+                                                                  const Z = e;
+                                                                  z(d.cosineDistance, { instancePath: t + "/metrics/centroid/clusters/" + l + "/cosineDistance", parentData: d, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                                  var G = Z === e;
+                                                                } else var G = true;
+                                                                if (G) {
+                                                                  if (d.relativeShift !== void 0) {
+                                                                    const Z = e;
+                                                                    z(d.relativeShift, { instancePath: t + "/metrics/centroid/clusters/" + l + "/relativeShift", parentData: d, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                                    var G = Z === e;
+                                                                  } else var G = true;
+                                                                  if (G) if (d.reason !== void 0) {
+                                                                    const Z = e;
+                                                                    oe(d.reason, { instancePath: t + "/metrics/centroid/clusters/" + l + "/reason", parentData: d, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                                    var G = Z === e;
+                                                                  } else var G = true;
                                                                 }
                                                               }
                                                             }
                                                           }
                                                         }
-                                                      } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + m, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                      var He = j === e;
-                                                      if (!He) break;
+                                                      } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters/" + l, schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                      var Ge = w === e;
+                                                      if (!Ge) break;
                                                     }
-                                                  } else return f.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var p = E === e;
+                                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid/clusters", schemaPath: "#/properties/metrics/properties/centroid/properties/clusters/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var p = K === e;
                                                 } else var p = true;
-                                                if (p) if (i.meanInterCentroidDistance !== void 0) {
-                                                  let a = i.meanInterCentroidDistance;
-                                                  const E = e;
-                                                  if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let D;
-                                                    if (a.reference === void 0 && (D = "reference") || a.candidate === void 0 && (D = "candidate") || a.relativeChange === void 0 && (D = "relativeChange") || a.reason === void 0 && (D = "reason")) return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: D } }], false;
+                                                if (p) if (s.meanInterCentroidDistance !== void 0) {
+                                                  let n = s.meanInterCentroidDistance;
+                                                  const K = e;
+                                                  if (e === K) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                                    let b;
+                                                    if (n.reference === void 0 && (b = "reference") || n.candidate === void 0 && (b = "candidate") || n.relativeChange === void 0 && (b = "relativeChange") || n.reason === void 0 && (b = "reason")) return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/required", keyword: "required", params: { missingProperty: b } }], false;
                                                     {
-                                                      const m = e;
-                                                      for (const l in a) if (!(l === "reference" || l === "candidate" || l === "relativeChange" || l === "reason")) {
-                                                        return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                      const l = e;
+                                                      for (const d in n) if (!(d === "reference" || d === "candidate" || d === "relativeChange" || d === "reason")) {
+                                                        return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
                                                         break;
                                                       }
-                                                      if (m === e) {
-                                                        if (a.reference !== void 0) {
-                                                          const l = e;
-                                                          S(a.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: a, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                          var me = l === e;
-                                                        } else var me = true;
-                                                        if (me) {
-                                                          if (a.candidate !== void 0) {
-                                                            const l = e;
-                                                            S(a.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: a, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                            var me = l === e;
-                                                          } else var me = true;
-                                                          if (me) {
-                                                            if (a.relativeChange !== void 0) {
-                                                              const l = e;
-                                                              S(a.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: a, parentDataProperty: "relativeChange", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                              var me = l === e;
-                                                            } else var me = true;
-                                                            if (me) if (a.reason !== void 0) {
-                                                              const l = e;
-                                                              oe(a.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: a, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                              var me = l === e;
-                                                            } else var me = true;
+                                                      if (l === e) {
+                                                        if (n.reference !== void 0) {
+                                                          const d = e;
+                                                          z(n.reference, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reference", parentData: n, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                          var ue = d === e;
+                                                        } else var ue = true;
+                                                        if (ue) {
+                                                          if (n.candidate !== void 0) {
+                                                            const d = e;
+                                                            z(n.candidate, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/candidate", parentData: n, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                            var ue = d === e;
+                                                          } else var ue = true;
+                                                          if (ue) {
+                                                            if (n.relativeChange !== void 0) {
+                                                              const d = e;
+                                                              z(n.relativeChange, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/relativeChange", parentData: n, parentDataProperty: "relativeChange", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                              var ue = d === e;
+                                                            } else var ue = true;
+                                                            if (ue) if (n.reason !== void 0) {
+                                                              const d = e;
+                                                              oe(n.reason, { instancePath: t + "/metrics/centroid/meanInterCentroidDistance/reason", parentData: n, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                              var ue = d === e;
+                                                            } else var ue = true;
                                                           }
                                                         }
                                                       }
                                                     }
-                                                  } else return f.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
-                                                  var p = E === e;
+                                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/centroid/properties/meanInterCentroidDistance/type", keyword: "type", params: { type: "object" } }], false;
+                                                  var p = K === e;
                                                 } else var p = true;
                                               }
                                             }
@@ -47260,164 +47333,164 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                         }
                                       }
                                     }
-                                  } else return f.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
-                                  var _ = B === e;
-                                } else var _ = true;
-                                if (_) {
+                                  } else return m.errors = [{ instancePath: t + "/metrics/centroid", schemaPath: "#/properties/metrics/properties/centroid/type", keyword: "type", params: { type: "object" } }], false;
+                                  var N = S === e;
+                                } else var N = true;
+                                if (N) {
                                   if (o.paired !== void 0) {
-                                    let i = o.paired;
-                                    const B = e;
-                                    if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                      let g;
-                                      if (i.cosineMean === void 0 && (g = "cosineMean") || i.cosineP5 === void 0 && (g = "cosineP5") || i.cosineMin === void 0 && (g = "cosineMin") || i.lowest === void 0 && (g = "lowest") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: g } }], false;
+                                    let s = o.paired;
+                                    const S = e;
+                                    if (e === S) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                      let k;
+                                      if (s.cosineMean === void 0 && (k = "cosineMean") || s.cosineP5 === void 0 && (k = "cosineP5") || s.cosineMin === void 0 && (k = "cosineMin") || s.lowest === void 0 && (k = "lowest") || s.reason === void 0 && (k = "reason")) return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/required", keyword: "required", params: { missingProperty: k } }], false;
                                       {
-                                        const n = e;
-                                        for (const a in i) if (!(a === "cosineMean" || a === "cosineP5" || a === "cosineMin" || a === "lowest" || a === "reason")) {
-                                          return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                        const a = e;
+                                        for (const n in s) if (!(n === "cosineMean" || n === "cosineP5" || n === "cosineMin" || n === "lowest" || n === "reason")) {
+                                          return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
                                           break;
                                         }
-                                        if (n === e) {
-                                          if (i.cosineMean !== void 0) {
-                                            const a = e;
-                                            S(i.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: i, parentDataProperty: "cosineMean", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                            var u = a === e;
-                                          } else var u = true;
-                                          if (u) {
-                                            if (i.cosineP5 !== void 0) {
-                                              const a = e;
-                                              S(i.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: i, parentDataProperty: "cosineP5", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                              var u = a === e;
-                                            } else var u = true;
-                                            if (u) {
-                                              if (i.cosineMin !== void 0) {
-                                                const a = e;
-                                                S(i.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: i, parentDataProperty: "cosineMin", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                var u = a === e;
-                                              } else var u = true;
-                                              if (u) {
-                                                if (i.lowest !== void 0) {
-                                                  let a = i.lowest;
-                                                  const E = e, z = e;
-                                                  let D = false;
-                                                  const m = e;
-                                                  if (e === m) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                    let P;
-                                                    if (a.id === void 0 && (P = "id") || a.cosine === void 0 && (P = "cosine")) {
-                                                      const w = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: P } };
-                                                      r === null ? r = [w] : r.push(w), e++;
+                                        if (a === e) {
+                                          if (s.cosineMean !== void 0) {
+                                            const n = e;
+                                            z(s.cosineMean, { instancePath: t + "/metrics/paired/cosineMean", parentData: s, parentDataProperty: "cosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                            var h = n === e;
+                                          } else var h = true;
+                                          if (h) {
+                                            if (s.cosineP5 !== void 0) {
+                                              const n = e;
+                                              z(s.cosineP5, { instancePath: t + "/metrics/paired/cosineP5", parentData: s, parentDataProperty: "cosineP5", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                              var h = n === e;
+                                            } else var h = true;
+                                            if (h) {
+                                              if (s.cosineMin !== void 0) {
+                                                const n = e;
+                                                z(s.cosineMin, { instancePath: t + "/metrics/paired/cosineMin", parentData: s, parentDataProperty: "cosineMin", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                var h = n === e;
+                                              } else var h = true;
+                                              if (h) {
+                                                if (s.lowest !== void 0) {
+                                                  let n = s.lowest;
+                                                  const K = e, q = e;
+                                                  let b = false;
+                                                  const l = e;
+                                                  if (e === l) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                                    let g;
+                                                    if (n.id === void 0 && (g = "id") || n.cosine === void 0 && (g = "cosine")) {
+                                                      const O = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/required", keyword: "required", params: { missingProperty: g } };
+                                                      r === null ? r = [O] : r.push(O), e++;
                                                     } else {
-                                                      const w = e;
-                                                      for (const $ in a) if (!($ === "id" || $ === "cosine")) {
-                                                        const R = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: $ } };
-                                                        r === null ? r = [R] : r.push(R), e++;
+                                                      const O = e;
+                                                      for (const _ in n) if (!(_ === "id" || _ === "cosine")) {
+                                                        const Z = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: _ } };
+                                                        r === null ? r = [Z] : r.push(Z), e++;
                                                         break;
                                                       }
-                                                      if (w === e) {
-                                                        if (a.id !== void 0) {
-                                                          const $ = e;
-                                                          fe(a.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: a, parentDataProperty: "id", rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
-                                                          var te = $ === e;
+                                                      if (O === e) {
+                                                        if (n.id !== void 0) {
+                                                          const _ = e;
+                                                          ce(n.id, { instancePath: t + "/metrics/paired/lowest/id", parentData: n, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                                          var te = _ === e;
                                                         } else var te = true;
-                                                        if (te) if (a.cosine !== void 0) {
-                                                          let $ = a.cosine;
-                                                          const R = e;
-                                                          if (!(typeof $ == "number" && isFinite($))) {
-                                                            const F = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
-                                                            r === null ? r = [F] : r.push(F), e++;
+                                                        if (te) if (n.cosine !== void 0) {
+                                                          let _ = n.cosine;
+                                                          const Z = e;
+                                                          if (!(typeof _ == "number" && isFinite(_))) {
+                                                            const C = { instancePath: t + "/metrics/paired/lowest/cosine", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/properties/cosine/type", keyword: "type", params: { type: "number" } };
+                                                            r === null ? r = [C] : r.push(C), e++;
                                                           }
-                                                          var te = R === e;
+                                                          var te = Z === e;
                                                         } else var te = true;
                                                       }
                                                     }
                                                   } else {
-                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                    const g = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/0/type", keyword: "type", params: { type: "object" } };
+                                                    r === null ? r = [g] : r.push(g), e++;
                                                   }
-                                                  var T = m === e;
-                                                  D = D || T;
-                                                  const l = e;
-                                                  if (a !== null) {
-                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                  var E = l === e;
+                                                  b = b || E;
+                                                  const d = e;
+                                                  if (n !== null) {
+                                                    const g = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [g] : r.push(g), e++;
                                                   }
-                                                  var T = l === e;
-                                                  if (D = D || T, D) e = z, r !== null && (z ? r.length = z : r = null);
+                                                  var E = d === e;
+                                                  if (b = b || E, b) e = q, r !== null && (q ? r.length = q : r = null);
                                                   else {
-                                                    const P = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [P] : r.push(P), e++, f.errors = r, false;
+                                                    const g = { instancePath: t + "/metrics/paired/lowest", schemaPath: "#/properties/metrics/properties/paired/properties/lowest/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [g] : r.push(g), e++, m.errors = r, false;
                                                   }
-                                                  var u = E === e;
-                                                } else var u = true;
-                                                if (u) if (i.reason !== void 0) {
-                                                  const a = e;
-                                                  oe(i.reason, { instancePath: t + "/metrics/paired/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                  var u = a === e;
-                                                } else var u = true;
+                                                  var h = K === e;
+                                                } else var h = true;
+                                                if (h) if (s.reason !== void 0) {
+                                                  const n = e;
+                                                  oe(s.reason, { instancePath: t + "/metrics/paired/reason", parentData: s, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                  var h = n === e;
+                                                } else var h = true;
                                               }
                                             }
                                           }
                                         }
                                       }
-                                    } else return f.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
-                                    var _ = B === e;
-                                  } else var _ = true;
-                                  if (_) {
+                                    } else return m.errors = [{ instancePath: t + "/metrics/paired", schemaPath: "#/properties/metrics/properties/paired/type", keyword: "type", params: { type: "object" } }], false;
+                                    var N = S === e;
+                                  } else var N = true;
+                                  if (N) {
                                     if (o.crossRetrieval !== void 0) {
-                                      let i = o.crossRetrieval;
-                                      const B = e;
-                                      if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let g;
-                                        if (i.evaluated === void 0 && (g = "evaluated") || i.top1 === void 0 && (g = "top1") || i.recallAtK === void 0 && (g = "recallAtK") || i.k === void 0 && (g = "k") || i.threshold === void 0 && (g = "threshold") || i.indexCompatible === void 0 && (g = "indexCompatible") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: g } }], false;
+                                      let s = o.crossRetrieval;
+                                      const S = e;
+                                      if (e === S) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                        let k;
+                                        if (s.evaluated === void 0 && (k = "evaluated") || s.top1 === void 0 && (k = "top1") || s.recallAtK === void 0 && (k = "recallAtK") || s.k === void 0 && (k = "k") || s.threshold === void 0 && (k = "threshold") || s.indexCompatible === void 0 && (k = "indexCompatible") || s.reason === void 0 && (k = "reason")) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/required", keyword: "required", params: { missingProperty: k } }], false;
                                         {
-                                          const n = e;
-                                          for (const a in i) if (!(a === "evaluated" || a === "top1" || a === "recallAtK" || a === "k" || a === "threshold" || a === "indexCompatible" || a === "reason")) {
-                                            return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                          const a = e;
+                                          for (const n in s) if (!(n === "evaluated" || n === "top1" || n === "recallAtK" || n === "k" || n === "threshold" || n === "indexCompatible" || n === "reason")) {
+                                            return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
                                             break;
                                           }
-                                          if (n === e) {
-                                            if (i.evaluated !== void 0) {
-                                              let a = i.evaluated;
-                                              const E = e;
-                                              if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a)) && a !== null) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: ye.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
-                                              var C = E === e;
-                                            } else var C = true;
-                                            if (C) {
-                                              if (i.top1 !== void 0) {
-                                                const a = e;
-                                                ge(i.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: i, parentDataProperty: "top1", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                                                var C = a === e;
-                                              } else var C = true;
-                                              if (C) {
-                                                if (i.recallAtK !== void 0) {
-                                                  const a = e;
-                                                  ge(i.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: i, parentDataProperty: "recallAtK", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                                                  var C = a === e;
-                                                } else var C = true;
-                                                if (C) {
-                                                  if (i.k !== void 0) {
-                                                    let a = i.k;
-                                                    const E = e;
-                                                    if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
-                                                    if (e === E && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                                                    var C = E === e;
-                                                  } else var C = true;
-                                                  if (C) {
-                                                    if (i.threshold !== void 0) {
-                                                      const a = e;
-                                                      re(i.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: i, parentDataProperty: "threshold", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                      var C = a === e;
-                                                    } else var C = true;
-                                                    if (C) {
-                                                      if (i.indexCompatible !== void 0) {
-                                                        const a = e;
-                                                        if (typeof i.indexCompatible != "boolean") return f.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-                                                        var C = a === e;
-                                                      } else var C = true;
-                                                      if (C) if (i.reason !== void 0) {
-                                                        const a = e;
-                                                        oe(i.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                        var C = a === e;
-                                                      } else var C = true;
+                                          if (a === e) {
+                                            if (s.evaluated !== void 0) {
+                                              let n = s.evaluated;
+                                              const K = e;
+                                              if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n)) && n !== null) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/evaluated", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/evaluated/type", keyword: "type", params: { type: ye.properties.metrics.properties.crossRetrieval.properties.evaluated.type } }], false;
+                                              var A = K === e;
+                                            } else var A = true;
+                                            if (A) {
+                                              if (s.top1 !== void 0) {
+                                                const n = e;
+                                                ke(s.top1, { instancePath: t + "/metrics/crossRetrieval/top1", parentData: s, parentDataProperty: "top1", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                var A = n === e;
+                                              } else var A = true;
+                                              if (A) {
+                                                if (s.recallAtK !== void 0) {
+                                                  const n = e;
+                                                  ke(s.recallAtK, { instancePath: t + "/metrics/crossRetrieval/recallAtK", parentData: s, parentDataProperty: "recallAtK", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                  var A = n === e;
+                                                } else var A = true;
+                                                if (A) {
+                                                  if (s.k !== void 0) {
+                                                    let n = s.k;
+                                                    const K = e;
+                                                    if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n))) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/type", keyword: "type", params: { type: "integer" } }], false;
+                                                    if (e === K && typeof n == "number" && isFinite(n) && (n < 1 || isNaN(n))) return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/k", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/k/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                                                    var A = K === e;
+                                                  } else var A = true;
+                                                  if (A) {
+                                                    if (s.threshold !== void 0) {
+                                                      const n = e;
+                                                      U(s.threshold, { instancePath: t + "/metrics/crossRetrieval/threshold", parentData: s, parentDataProperty: "threshold", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                      var A = n === e;
+                                                    } else var A = true;
+                                                    if (A) {
+                                                      if (s.indexCompatible !== void 0) {
+                                                        const n = e;
+                                                        if (typeof s.indexCompatible != "boolean") return m.errors = [{ instancePath: t + "/metrics/crossRetrieval/indexCompatible", schemaPath: "#/properties/metrics/properties/crossRetrieval/properties/indexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+                                                        var A = n === e;
+                                                      } else var A = true;
+                                                      if (A) if (s.reason !== void 0) {
+                                                        const n = e;
+                                                        oe(s.reason, { instancePath: t + "/metrics/crossRetrieval/reason", parentData: s, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                        var A = n === e;
+                                                      } else var A = true;
                                                     }
                                                   }
                                                 }
@@ -47425,310 +47498,310 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                             }
                                           }
                                         }
-                                      } else return f.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
-                                      var _ = B === e;
-                                    } else var _ = true;
-                                    if (_) if (o.procrustes !== void 0) {
-                                      let i = o.procrustes;
-                                      const B = e;
-                                      if (e === B) if (i && typeof i == "object" && !Array.isArray(i)) {
-                                        let g;
-                                        if (i.alignedCosineMean === void 0 && (g = "alignedCosineMean") || i.reason === void 0 && (g = "reason")) return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: g } }], false;
+                                      } else return m.errors = [{ instancePath: t + "/metrics/crossRetrieval", schemaPath: "#/properties/metrics/properties/crossRetrieval/type", keyword: "type", params: { type: "object" } }], false;
+                                      var N = S === e;
+                                    } else var N = true;
+                                    if (N) if (o.procrustes !== void 0) {
+                                      let s = o.procrustes;
+                                      const S = e;
+                                      if (e === S) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                        let k;
+                                        if (s.alignedCosineMean === void 0 && (k = "alignedCosineMean") || s.reason === void 0 && (k = "reason")) return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/required", keyword: "required", params: { missingProperty: k } }], false;
                                         {
-                                          const n = e;
-                                          for (const a in i) if (!(a === "alignedCosineMean" || a === "reason")) {
-                                            return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } }], false;
+                                          const a = e;
+                                          for (const n in s) if (!(n === "alignedCosineMean" || n === "reason")) {
+                                            return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } }], false;
                                             break;
                                           }
-                                          if (n === e) {
-                                            if (i.alignedCosineMean !== void 0) {
-                                              const a = e;
-                                              S(i.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: i, parentDataProperty: "alignedCosineMean", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                              var N = a === e;
-                                            } else var N = true;
-                                            if (N) if (i.reason !== void 0) {
-                                              const a = e;
-                                              oe(i.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: i, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                              var N = a === e;
-                                            } else var N = true;
+                                          if (a === e) {
+                                            if (s.alignedCosineMean !== void 0) {
+                                              const n = e;
+                                              z(s.alignedCosineMean, { instancePath: t + "/metrics/procrustes/alignedCosineMean", parentData: s, parentDataProperty: "alignedCosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                              var I = n === e;
+                                            } else var I = true;
+                                            if (I) if (s.reason !== void 0) {
+                                              const n = e;
+                                              oe(s.reason, { instancePath: t + "/metrics/procrustes/reason", parentData: s, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                              var I = n === e;
+                                            } else var I = true;
                                           }
                                         }
-                                      } else return f.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
-                                      var _ = B === e;
-                                    } else var _ = true;
+                                      } else return m.errors = [{ instancePath: t + "/metrics/procrustes", schemaPath: "#/properties/metrics/properties/procrustes/type", keyword: "type", params: { type: "object" } }], false;
+                                      var N = S === e;
+                                    } else var N = true;
                                   }
                                 }
                               }
                             }
                           }
                         }
-                      } else return f.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                      var d = ce === e;
-                    } else var d = true;
-                    if (d) {
-                      if (s.maps !== void 0) {
-                        let o = s.maps;
-                        const ce = e, Ue = e;
+                      } else return m.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                      var f = fe === e;
+                    } else var f = true;
+                    if (f) {
+                      if (i.maps !== void 0) {
+                        let o = i.maps;
+                        const fe = e, Qe = e;
                         let V = false;
-                        const $e = e;
+                        const _e2 = e;
                         if (o !== null) {
                           const M = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/0/type", keyword: "type", params: { type: "null" } };
                           r === null ? r = [M] : r.push(M), e++;
                         }
-                        var mr = $e === e;
-                        V = V || mr;
-                        const i = e;
-                        if (e === i) if (o && typeof o == "object" && !Array.isArray(o)) {
+                        var vr = _e2 === e;
+                        V = V || vr;
+                        const s = e;
+                        if (e === s) if (o && typeof o == "object" && !Array.isArray(o)) {
                           let M;
                           if (o.method === void 0 && (M = "method") || o.total === void 0 && (M = "total") || o.sampled === void 0 && (M = "sampled") || o.clusters === void 0 && (M = "clusters") || o.points === void 0 && (M = "points") || o.reference === void 0 && (M = "reference") || o.candidate === void 0 && (M = "candidate") || o.joint === void 0 && (M = "joint")) {
-                            const g = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: M } };
-                            r === null ? r = [g] : r.push(g), e++;
+                            const k = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/required", keyword: "required", params: { missingProperty: M } };
+                            r === null ? r = [k] : r.push(k), e++;
                           } else {
-                            const g = e;
-                            for (const n in o) if (!(n === "method" || n === "total" || n === "sampled" || n === "clusters" || n === "points" || n === "reference" || n === "candidate" || n === "joint")) {
-                              const a = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } };
-                              r === null ? r = [a] : r.push(a), e++;
+                            const k = e;
+                            for (const a in o) if (!(a === "method" || a === "total" || a === "sampled" || a === "clusters" || a === "points" || a === "reference" || a === "candidate" || a === "joint")) {
+                              const n = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } };
+                              r === null ? r = [n] : r.push(n), e++;
                               break;
                             }
-                            if (g === e) {
+                            if (k === e) {
                               if (o.method !== void 0) {
-                                let n = o.method;
-                                const a = e;
-                                if (e === a) if (typeof n == "string") {
-                                  if (ne(n) > 300) {
-                                    const E = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
-                                    r === null ? r = [E] : r.push(E), e++;
+                                let a = o.method;
+                                const n = e;
+                                if (e === n) if (typeof a == "string") {
+                                  if (ne(a) > 300) {
+                                    const K = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/maxLength", keyword: "maxLength", params: { limit: 300 } };
+                                    r === null ? r = [K] : r.push(K), e++;
                                   }
                                 } else {
-                                  const E = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
-                                  r === null ? r = [E] : r.push(E), e++;
+                                  const K = { instancePath: t + "/maps/method", schemaPath: "#/properties/maps/anyOf/1/properties/method/type", keyword: "type", params: { type: "string" } };
+                                  r === null ? r = [K] : r.push(K), e++;
                                 }
-                                var b = a === e;
-                              } else var b = true;
-                              if (b) {
+                                var x = n === e;
+                              } else var x = true;
+                              if (x) {
                                 if (o.total !== void 0) {
-                                  let n = o.total;
-                                  const a = e;
-                                  if (!(typeof n == "number" && !(n % 1) && !isNaN(n) && isFinite(n))) {
-                                    const z = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
-                                    r === null ? r = [z] : r.push(z), e++;
+                                  let a = o.total;
+                                  const n = e;
+                                  if (!(typeof a == "number" && !(a % 1) && !isNaN(a) && isFinite(a))) {
+                                    const q = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/type", keyword: "type", params: { type: "integer" } };
+                                    r === null ? r = [q] : r.push(q), e++;
                                   }
-                                  if (e === a && typeof n == "number" && isFinite(n) && (n < 1 || isNaN(n))) {
-                                    const z = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
-                                    r === null ? r = [z] : r.push(z), e++;
+                                  if (e === n && typeof a == "number" && isFinite(a) && (a < 1 || isNaN(a))) {
+                                    const q = { instancePath: t + "/maps/total", schemaPath: "#/properties/maps/anyOf/1/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+                                    r === null ? r = [q] : r.push(q), e++;
                                   }
-                                  var b = a === e;
-                                } else var b = true;
-                                if (b) {
+                                  var x = n === e;
+                                } else var x = true;
+                                if (x) {
                                   if (o.sampled !== void 0) {
-                                    const n = e;
+                                    const a = e;
                                     if (typeof o.sampled != "boolean") {
-                                      const E = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
-                                      r === null ? r = [E] : r.push(E), e++;
+                                      const K = { instancePath: t + "/maps/sampled", schemaPath: "#/properties/maps/anyOf/1/properties/sampled/type", keyword: "type", params: { type: "boolean" } };
+                                      r === null ? r = [K] : r.push(K), e++;
                                     }
-                                    var b = n === e;
-                                  } else var b = true;
-                                  if (b) {
+                                    var x = a === e;
+                                  } else var x = true;
+                                  if (x) {
                                     if (o.clusters !== void 0) {
-                                      let n = o.clusters;
-                                      const a = e;
-                                      if (e === a) if (Array.isArray(n)) if (n.length > 1e4) {
-                                        const z = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
-                                        r === null ? r = [z] : r.push(z), e++;
+                                      let a = o.clusters;
+                                      const n = e;
+                                      if (e === n) if (Array.isArray(a)) if (a.length > 1e4) {
+                                        const q = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/maxItems", keyword: "maxItems", params: { limit: 1e4 } };
+                                        r === null ? r = [q] : r.push(q), e++;
                                       } else {
-                                        var ee = true;
-                                        const z = n.length;
-                                        for (let D = 0; D < z; D++) {
-                                          let m = n[D];
-                                          const l = e;
-                                          if (e === l) if (typeof m == "string") {
-                                            if (ne(m) > 4096) {
-                                              const P = { instancePath: t + "/maps/clusters/" + D, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
-                                              r === null ? r = [P] : r.push(P), e++;
+                                        var re = true;
+                                        const q = a.length;
+                                        for (let b = 0; b < q; b++) {
+                                          let l = a[b];
+                                          const d = e;
+                                          if (e === d) if (typeof l == "string") {
+                                            if (ne(l) > 4096) {
+                                              const g = { instancePath: t + "/maps/clusters/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/maxLength", keyword: "maxLength", params: { limit: 4096 } };
+                                              r === null ? r = [g] : r.push(g), e++;
                                             }
                                           } else {
-                                            const P = { instancePath: t + "/maps/clusters/" + D, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
-                                            r === null ? r = [P] : r.push(P), e++;
+                                            const g = { instancePath: t + "/maps/clusters/" + b, schemaPath: "#/properties/maps/anyOf/1/properties/clusters/items/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [g] : r.push(g), e++;
                                           }
-                                          var ee = l === e;
-                                          if (!ee) break;
+                                          var re = d === e;
+                                          if (!re) break;
                                         }
                                       }
                                       else {
-                                        const z = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
-                                        r === null ? r = [z] : r.push(z), e++;
+                                        const q = { instancePath: t + "/maps/clusters", schemaPath: "#/properties/maps/anyOf/1/properties/clusters/type", keyword: "type", params: { type: "array" } };
+                                        r === null ? r = [q] : r.push(q), e++;
                                       }
-                                      var b = a === e;
-                                    } else var b = true;
-                                    if (b) {
+                                      var x = n === e;
+                                    } else var x = true;
+                                    if (x) {
                                       if (o.points !== void 0) {
-                                        let n = o.points;
-                                        const a = e;
-                                        if (e === a) if (n && typeof n == "object" && !Array.isArray(n)) {
-                                          let z;
-                                          if (n.ids === void 0 && (z = "ids") || n.text === void 0 && (z = "text") || n.cluster === void 0 && (z = "cluster") || n.overlap === void 0 && (z = "overlap") || n.query === void 0 && (z = "query")) {
-                                            const D = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: z } };
-                                            r === null ? r = [D] : r.push(D), e++;
+                                        let a = o.points;
+                                        const n = e;
+                                        if (e === n) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                          let q;
+                                          if (a.ids === void 0 && (q = "ids") || a.text === void 0 && (q = "text") || a.cluster === void 0 && (q = "cluster") || a.overlap === void 0 && (q = "overlap") || a.query === void 0 && (q = "query")) {
+                                            const b = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/required", keyword: "required", params: { missingProperty: q } };
+                                            r === null ? r = [b] : r.push(b), e++;
                                           } else {
-                                            const D = e;
-                                            for (const m in n) if (!(m === "ids" || m === "text" || m === "cluster" || m === "overlap" || m === "query")) {
-                                              const l = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } };
-                                              r === null ? r = [l] : r.push(l), e++;
+                                            const b = e;
+                                            for (const l in a) if (!(l === "ids" || l === "text" || l === "cluster" || l === "overlap" || l === "query")) {
+                                              const d = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } };
+                                              r === null ? r = [d] : r.push(d), e++;
                                               break;
                                             }
-                                            if (D === e) {
-                                              if (n.ids !== void 0) {
-                                                let m = n.ids;
-                                                const l = e;
-                                                if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
-                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                  r === null ? r = [j] : r.push(j), e++;
+                                            if (b === e) {
+                                              if (a.ids !== void 0) {
+                                                let l = a.ids;
+                                                const d = e;
+                                                if (e === d) if (Array.isArray(l)) if (l.length > 5e3) {
+                                                  const w = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                  r === null ? r = [w] : r.push(w), e++;
                                                 } else {
-                                                  var x = true;
-                                                  const j = m.length;
-                                                  for (let P = 0; P < j; P++) {
-                                                    const w = e;
-                                                    fe(m[P], { instancePath: t + "/maps/points/ids/" + P, parentData: m, parentDataProperty: P, rootData: y, dynamicAnchors: h }) || (r = r === null ? fe.errors : r.concat(fe.errors), e = r.length);
-                                                    var x = w === e;
-                                                    if (!x) break;
+                                                  var j = true;
+                                                  const w = l.length;
+                                                  for (let g = 0; g < w; g++) {
+                                                    const O = e;
+                                                    ce(l[g], { instancePath: t + "/maps/points/ids/" + g, parentData: l, parentDataProperty: g, rootData: u, dynamicAnchors: y }) || (r = r === null ? ce.errors : r.concat(ce.errors), e = r.length);
+                                                    var j = O === e;
+                                                    if (!j) break;
                                                   }
                                                 }
                                                 else {
-                                                  const j = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
-                                                  r === null ? r = [j] : r.push(j), e++;
+                                                  const w = { instancePath: t + "/maps/points/ids", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/ids/type", keyword: "type", params: { type: "array" } };
+                                                  r === null ? r = [w] : r.push(w), e++;
                                                 }
-                                                var ae = l === e;
+                                                var ae = d === e;
                                               } else var ae = true;
                                               if (ae) {
-                                                if (n.text !== void 0) {
-                                                  let m = n.text;
-                                                  const l = e;
-                                                  if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
-                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                if (a.text !== void 0) {
+                                                  let l = a.text;
+                                                  const d = e;
+                                                  if (e === d) if (Array.isArray(l)) if (l.length > 5e3) {
+                                                    const g = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                    r === null ? r = [g] : r.push(g), e++;
                                                   } else {
-                                                    var De = true;
-                                                    const P = m.length;
-                                                    for (let w = 0; w < P; w++) {
-                                                      let $ = m[w];
-                                                      const R = e;
-                                                      if (typeof $ != "string" && $ !== null) {
-                                                        const F = { instancePath: t + "/maps/points/text/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: ye.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
-                                                        r === null ? r = [F] : r.push(F), e++;
+                                                    var $e = true;
+                                                    const g = l.length;
+                                                    for (let O = 0; O < g; O++) {
+                                                      let _ = l[O];
+                                                      const Z = e;
+                                                      if (typeof _ != "string" && _ !== null) {
+                                                        const C = { instancePath: t + "/maps/points/text/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/type", keyword: "type", params: { type: ye.properties.maps.anyOf[1].properties.points.properties.text.items.type } };
+                                                        r === null ? r = [C] : r.push(C), e++;
                                                       }
-                                                      if (e === R && typeof $ == "string" && ne($) > 200) {
-                                                        const F = { instancePath: t + "/maps/points/text/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
-                                                        r === null ? r = [F] : r.push(F), e++;
+                                                      if (e === Z && typeof _ == "string" && ne(_) > 200) {
+                                                        const C = { instancePath: t + "/maps/points/text/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/items/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                                        r === null ? r = [C] : r.push(C), e++;
                                                       }
-                                                      var De = R === e;
-                                                      if (!De) break;
+                                                      var $e = Z === e;
+                                                      if (!$e) break;
                                                     }
                                                   }
                                                   else {
-                                                    const P = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/type", keyword: "type", params: { type: "array" } };
-                                                    r === null ? r = [P] : r.push(P), e++;
+                                                    const g = { instancePath: t + "/maps/points/text", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/text/type", keyword: "type", params: { type: "array" } };
+                                                    r === null ? r = [g] : r.push(g), e++;
                                                   }
-                                                  var ae = l === e;
+                                                  var ae = d === e;
                                                 } else var ae = true;
                                                 if (ae) {
-                                                  if (n.cluster !== void 0) {
-                                                    let m = n.cluster;
-                                                    const l = e;
-                                                    if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
-                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                      r === null ? r = [P] : r.push(P), e++;
+                                                  if (a.cluster !== void 0) {
+                                                    let l = a.cluster;
+                                                    const d = e;
+                                                    if (e === d) if (Array.isArray(l)) if (l.length > 5e3) {
+                                                      const g = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [g] : r.push(g), e++;
                                                     } else {
-                                                      var H = true;
-                                                      const P = m.length;
-                                                      for (let w = 0; w < P; w++) {
-                                                        let $ = m[w];
-                                                        const R = e;
-                                                        if (!(typeof $ == "number" && !($ % 1) && !isNaN($) && isFinite($))) {
-                                                          const F = { instancePath: t + "/maps/points/cluster/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [F] : r.push(F), e++;
+                                                      var J = true;
+                                                      const g = l.length;
+                                                      for (let O = 0; O < g; O++) {
+                                                        let _ = l[O];
+                                                        const Z = e;
+                                                        if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_))) {
+                                                          const C = { instancePath: t + "/maps/points/cluster/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [C] : r.push(C), e++;
                                                         }
-                                                        if (e === R && typeof $ == "number" && isFinite($) && ($ < 0 || isNaN($))) {
-                                                          const F = { instancePath: t + "/maps/points/cluster/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [F] : r.push(F), e++;
+                                                        if (e === Z && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
+                                                          const C = { instancePath: t + "/maps/points/cluster/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [C] : r.push(C), e++;
                                                         }
-                                                        var H = R === e;
-                                                        if (!H) break;
+                                                        var J = Z === e;
+                                                        if (!J) break;
                                                       }
                                                     }
                                                     else {
-                                                      const P = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/type", keyword: "type", params: { type: "array" } };
-                                                      r === null ? r = [P] : r.push(P), e++;
+                                                      const g = { instancePath: t + "/maps/points/cluster", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/cluster/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [g] : r.push(g), e++;
                                                     }
-                                                    var ae = l === e;
+                                                    var ae = d === e;
                                                   } else var ae = true;
                                                   if (ae) {
-                                                    if (n.overlap !== void 0) {
-                                                      let m = n.overlap;
-                                                      const l = e;
-                                                      if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
-                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                    if (a.overlap !== void 0) {
+                                                      let l = a.overlap;
+                                                      const d = e;
+                                                      if (e === d) if (Array.isArray(l)) if (l.length > 5e3) {
+                                                        const g = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [g] : r.push(g), e++;
                                                       } else {
-                                                        var U = true;
-                                                        const P = m.length;
-                                                        for (let w = 0; w < P; w++) {
-                                                          let $ = m[w];
-                                                          const R = e, G = e;
-                                                          let F = false;
-                                                          const L = e;
-                                                          re($, { instancePath: t + "/maps/points/overlap/" + w, parentData: m, parentDataProperty: w, rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length);
-                                                          var er = L === e;
-                                                          F = F || er;
-                                                          const ue = e;
-                                                          if ($ !== null) {
-                                                            const se = { instancePath: t + "/maps/points/overlap/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                        var H = true;
+                                                        const g = l.length;
+                                                        for (let O = 0; O < g; O++) {
+                                                          let _ = l[O];
+                                                          const Z = e, R = e;
+                                                          let C = false;
+                                                          const D = e;
+                                                          U(_, { instancePath: t + "/maps/points/overlap/" + O, parentData: l, parentDataProperty: O, rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                          var rr = D === e;
+                                                          C = C || rr;
+                                                          const de = e;
+                                                          if (_ !== null) {
+                                                            const se = { instancePath: t + "/maps/points/overlap/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                                             r === null ? r = [se] : r.push(se), e++;
                                                           }
-                                                          var er = ue === e;
-                                                          if (F = F || er, F) e = G, r !== null && (G ? r.length = G : r = null);
+                                                          var rr = de === e;
+                                                          if (C = C || rr, C) e = R, r !== null && (R ? r.length = R : r = null);
                                                           else {
-                                                            const se = { instancePath: t + "/maps/points/overlap/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
+                                                            const se = { instancePath: t + "/maps/points/overlap/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/items/anyOf", keyword: "anyOf", params: {} };
                                                             r === null ? r = [se] : r.push(se), e++;
                                                           }
-                                                          var U = R === e;
-                                                          if (!U) break;
+                                                          var H = Z === e;
+                                                          if (!H) break;
                                                         }
                                                       }
                                                       else {
-                                                        const P = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/type", keyword: "type", params: { type: "array" } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                        const g = { instancePath: t + "/maps/points/overlap", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/overlap/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [g] : r.push(g), e++;
                                                       }
-                                                      var ae = l === e;
+                                                      var ae = d === e;
                                                     } else var ae = true;
-                                                    if (ae) if (n.query !== void 0) {
-                                                      let m = n.query;
-                                                      const l = e;
-                                                      if (e === l) if (Array.isArray(m)) if (m.length > 5e3) {
-                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                    if (ae) if (a.query !== void 0) {
+                                                      let l = a.query;
+                                                      const d = e;
+                                                      if (e === d) if (Array.isArray(l)) if (l.length > 5e3) {
+                                                        const g = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                        r === null ? r = [g] : r.push(g), e++;
                                                       } else {
-                                                        var ar = true;
-                                                        const P = m.length;
-                                                        for (let w = 0; w < P; w++) {
-                                                          let $ = m[w];
-                                                          const R = e;
-                                                          if (!(typeof $ == "number" && !($ % 1) && !isNaN($) && isFinite($)) && $ !== null) {
-                                                            const F = { instancePath: t + "/maps/points/query/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: ye.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
-                                                            r === null ? r = [F] : r.push(F), e++;
+                                                        var or = true;
+                                                        const g = l.length;
+                                                        for (let O = 0; O < g; O++) {
+                                                          let _ = l[O];
+                                                          const Z = e;
+                                                          if (!(typeof _ == "number" && !(_ % 1) && !isNaN(_) && isFinite(_)) && _ !== null) {
+                                                            const C = { instancePath: t + "/maps/points/query/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/type", keyword: "type", params: { type: ye.properties.maps.anyOf[1].properties.points.properties.query.items.type } };
+                                                            r === null ? r = [C] : r.push(C), e++;
                                                           }
-                                                          if (e === R && typeof $ == "number" && isFinite($) && ($ < 0 || isNaN($))) {
-                                                            const F = { instancePath: t + "/maps/points/query/" + w, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                            r === null ? r = [F] : r.push(F), e++;
+                                                          if (e === Z && typeof _ == "number" && isFinite(_) && (_ < 0 || isNaN(_))) {
+                                                            const C = { instancePath: t + "/maps/points/query/" + O, schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            r === null ? r = [C] : r.push(C), e++;
                                                           }
-                                                          var ar = R === e;
-                                                          if (!ar) break;
+                                                          var or = Z === e;
+                                                          if (!or) break;
                                                         }
                                                       }
                                                       else {
-                                                        const P = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/type", keyword: "type", params: { type: "array" } };
-                                                        r === null ? r = [P] : r.push(P), e++;
+                                                        const g = { instancePath: t + "/maps/points/query", schemaPath: "#/properties/maps/anyOf/1/properties/points/properties/query/type", keyword: "type", params: { type: "array" } };
+                                                        r === null ? r = [g] : r.push(g), e++;
                                                       }
-                                                      var ae = l === e;
+                                                      var ae = d === e;
                                                     } else var ae = true;
                                                   }
                                                 }
@@ -47736,136 +47809,136 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                             }
                                           }
                                         } else {
-                                          const z = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
-                                          r === null ? r = [z] : r.push(z), e++;
+                                          const q = { instancePath: t + "/maps/points", schemaPath: "#/properties/maps/anyOf/1/properties/points/type", keyword: "type", params: { type: "object" } };
+                                          r === null ? r = [q] : r.push(q), e++;
                                         }
-                                        var b = a === e;
-                                      } else var b = true;
-                                      if (b) {
+                                        var x = n === e;
+                                      } else var x = true;
+                                      if (x) {
                                         if (o.reference !== void 0) {
-                                          const n = e;
-                                          we(o.reference, { instancePath: t + "/maps/reference", parentData: o, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
-                                          var b = n === e;
-                                        } else var b = true;
-                                        if (b) {
+                                          const a = e;
+                                          we(o.reference, { instancePath: t + "/maps/reference", parentData: o, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                          var x = a === e;
+                                        } else var x = true;
+                                        if (x) {
                                           if (o.candidate !== void 0) {
-                                            const n = e;
-                                            we(o.candidate, { instancePath: t + "/maps/candidate", parentData: o, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
-                                            var b = n === e;
-                                          } else var b = true;
-                                          if (b) if (o.joint !== void 0) {
-                                            let n = o.joint;
-                                            const a = e, E = e;
-                                            let z = false;
-                                            const D = e;
-                                            if (n !== null) {
-                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [j] : r.push(j), e++;
+                                            const a = e;
+                                            we(o.candidate, { instancePath: t + "/maps/candidate", parentData: o, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                            var x = a === e;
+                                          } else var x = true;
+                                          if (x) if (o.joint !== void 0) {
+                                            let a = o.joint;
+                                            const n = e, K = e;
+                                            let q = false;
+                                            const b = e;
+                                            if (a !== null) {
+                                              const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [w] : r.push(w), e++;
                                             }
-                                            var fr = D === e;
-                                            z = z || fr;
-                                            const m = e;
-                                            if (e === m) if (n && typeof n == "object" && !Array.isArray(n)) {
-                                              let j;
-                                              if (n.points === void 0 && (j = "points") || n.reference === void 0 && (j = "reference") || n.candidate === void 0 && (j = "candidate") || n.moved === void 0 && (j = "moved")) {
-                                                const P = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: j } };
-                                                r === null ? r = [P] : r.push(P), e++;
+                                            var hr = b === e;
+                                            q = q || hr;
+                                            const l = e;
+                                            if (e === l) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                              let w;
+                                              if (a.points === void 0 && (w = "points") || a.reference === void 0 && (w = "reference") || a.candidate === void 0 && (w = "candidate") || a.moved === void 0 && (w = "moved")) {
+                                                const g = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/required", keyword: "required", params: { missingProperty: w } };
+                                                r === null ? r = [g] : r.push(g), e++;
                                               } else {
-                                                const P = e;
-                                                for (const w in n) if (!(w === "points" || w === "reference" || w === "candidate" || w === "moved")) {
-                                                  const $ = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: w } };
-                                                  r === null ? r = [$] : r.push($), e++;
+                                                const g = e;
+                                                for (const O in a) if (!(O === "points" || O === "reference" || O === "candidate" || O === "moved")) {
+                                                  const _ = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } };
+                                                  r === null ? r = [_] : r.push(_), e++;
                                                   break;
                                                 }
-                                                if (P === e) {
-                                                  if (n.points !== void 0) {
-                                                    let w = n.points;
-                                                    const $ = e;
-                                                    if (e === $) if (Array.isArray(w)) if (w.length > 5e3) {
-                                                      const R = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                      r === null ? r = [R] : r.push(R), e++;
+                                                if (g === e) {
+                                                  if (a.points !== void 0) {
+                                                    let O = a.points;
+                                                    const _ = e;
+                                                    if (e === _) if (Array.isArray(O)) if (O.length > 5e3) {
+                                                      const Z = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                      r === null ? r = [Z] : r.push(Z), e++;
                                                     } else {
                                                       var Ve = true;
-                                                      const R = w.length;
-                                                      for (let G = 0; G < R; G++) {
-                                                        let F = w[G];
-                                                        const L = e;
-                                                        if (!(typeof F == "number" && !(F % 1) && !isNaN(F) && isFinite(F))) {
-                                                          const Qe = { instancePath: t + "/maps/joint/points/" + G, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
-                                                          r === null ? r = [Qe] : r.push(Qe), e++;
+                                                      const Z = O.length;
+                                                      for (let R = 0; R < Z; R++) {
+                                                        let C = O[R];
+                                                        const D = e;
+                                                        if (!(typeof C == "number" && !(C % 1) && !isNaN(C) && isFinite(C))) {
+                                                          const He = { instancePath: t + "/maps/joint/points/" + R, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/type", keyword: "type", params: { type: "integer" } };
+                                                          r === null ? r = [He] : r.push(He), e++;
                                                         }
-                                                        if (e === L && typeof F == "number" && isFinite(F) && (F < 0 || isNaN(F))) {
-                                                          const Qe = { instancePath: t + "/maps/joint/points/" + G, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          r === null ? r = [Qe] : r.push(Qe), e++;
+                                                        if (e === D && typeof C == "number" && isFinite(C) && (C < 0 || isNaN(C))) {
+                                                          const He = { instancePath: t + "/maps/joint/points/" + R, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          r === null ? r = [He] : r.push(He), e++;
                                                         }
-                                                        var Ve = L === e;
+                                                        var Ve = D === e;
                                                         if (!Ve) break;
                                                       }
                                                     }
                                                     else {
-                                                      const R = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
-                                                      r === null ? r = [R] : r.push(R), e++;
+                                                      const Z = { instancePath: t + "/maps/joint/points", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/points/type", keyword: "type", params: { type: "array" } };
+                                                      r === null ? r = [Z] : r.push(Z), e++;
                                                     }
-                                                    var Fe = $ === e;
-                                                  } else var Fe = true;
-                                                  if (Fe) {
-                                                    if (n.reference !== void 0) {
-                                                      const w = e;
-                                                      we(n.reference, { instancePath: t + "/maps/joint/reference", parentData: n, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
-                                                      var Fe = w === e;
-                                                    } else var Fe = true;
-                                                    if (Fe) {
-                                                      if (n.candidate !== void 0) {
-                                                        const w = e;
-                                                        we(n.candidate, { instancePath: t + "/maps/joint/candidate", parentData: n, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
-                                                        var Fe = w === e;
-                                                      } else var Fe = true;
-                                                      if (Fe) if (n.moved !== void 0) {
-                                                        let w = n.moved;
-                                                        const $ = e;
-                                                        if (e === $) if (Array.isArray(w)) if (w.length > 5e3) {
-                                                          const G = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
-                                                          r === null ? r = [G] : r.push(G), e++;
+                                                    var Be = _ === e;
+                                                  } else var Be = true;
+                                                  if (Be) {
+                                                    if (a.reference !== void 0) {
+                                                      const O = e;
+                                                      we(a.reference, { instancePath: t + "/maps/joint/reference", parentData: a, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                                      var Be = O === e;
+                                                    } else var Be = true;
+                                                    if (Be) {
+                                                      if (a.candidate !== void 0) {
+                                                        const O = e;
+                                                        we(a.candidate, { instancePath: t + "/maps/joint/candidate", parentData: a, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? we.errors : r.concat(we.errors), e = r.length);
+                                                        var Be = O === e;
+                                                      } else var Be = true;
+                                                      if (Be) if (a.moved !== void 0) {
+                                                        let O = a.moved;
+                                                        const _ = e;
+                                                        if (e === _) if (Array.isArray(O)) if (O.length > 5e3) {
+                                                          const R = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/maxItems", keyword: "maxItems", params: { limit: 5e3 } };
+                                                          r === null ? r = [R] : r.push(R), e++;
                                                         } else {
-                                                          var br = true;
-                                                          const G = w.length;
-                                                          for (let F = 0; F < G; F++) {
-                                                            let L = w[F];
-                                                            const ue = e;
-                                                            if (!(typeof L == "number" && !(L % 1) && !isNaN(L) && isFinite(L))) {
-                                                              const se = { instancePath: t + "/maps/joint/moved/" + F, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
+                                                          var jr = true;
+                                                          const R = O.length;
+                                                          for (let C = 0; C < R; C++) {
+                                                            let D = O[C];
+                                                            const de = e;
+                                                            if (!(typeof D == "number" && !(D % 1) && !isNaN(D) && isFinite(D))) {
+                                                              const se = { instancePath: t + "/maps/joint/moved/" + C, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/type", keyword: "type", params: { type: "integer" } };
                                                               r === null ? r = [se] : r.push(se), e++;
                                                             }
-                                                            if (e === ue && typeof L == "number" && isFinite(L) && (L < 0 || isNaN(L))) {
-                                                              const se = { instancePath: t + "/maps/joint/moved/" + F, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            if (e === de && typeof D == "number" && isFinite(D) && (D < 0 || isNaN(D))) {
+                                                              const se = { instancePath: t + "/maps/joint/moved/" + C, schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                                                               r === null ? r = [se] : r.push(se), e++;
                                                             }
-                                                            var br = ue === e;
-                                                            if (!br) break;
+                                                            var jr = de === e;
+                                                            if (!jr) break;
                                                           }
                                                         }
                                                         else {
-                                                          const G = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
-                                                          r === null ? r = [G] : r.push(G), e++;
+                                                          const R = { instancePath: t + "/maps/joint/moved", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/properties/moved/type", keyword: "type", params: { type: "array" } };
+                                                          r === null ? r = [R] : r.push(R), e++;
                                                         }
-                                                        var Fe = $ === e;
-                                                      } else var Fe = true;
+                                                        var Be = _ === e;
+                                                      } else var Be = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             } else {
-                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                              r === null ? r = [j] : r.push(j), e++;
+                                              const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                              r === null ? r = [w] : r.push(w), e++;
                                             }
-                                            var fr = m === e;
-                                            if (z = z || fr, z) e = E, r !== null && (E ? r.length = E : r = null);
+                                            var hr = l === e;
+                                            if (q = q || hr, q) e = K, r !== null && (K ? r.length = K : r = null);
                                             else {
-                                              const j = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [j] : r.push(j), e++;
+                                              const w = { instancePath: t + "/maps/joint", schemaPath: "#/properties/maps/anyOf/1/properties/joint/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [w] : r.push(w), e++;
                                             }
-                                            var b = a === e;
-                                          } else var b = true;
+                                            var x = n === e;
+                                          } else var x = true;
                                         }
                                       }
                                     }
@@ -47878,198 +47951,198 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                           const M = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf/1/type", keyword: "type", params: { type: "object" } };
                           r === null ? r = [M] : r.push(M), e++;
                         }
-                        var mr = i === e;
-                        if (V = V || mr, V) e = Ue, r !== null && (Ue ? r.length = Ue : r = null);
+                        var vr = s === e;
+                        if (V = V || vr, V) e = Qe, r !== null && (Qe ? r.length = Qe : r = null);
                         else {
                           const M = { instancePath: t + "/maps", schemaPath: "#/properties/maps/anyOf", keyword: "anyOf", params: {} };
-                          return r === null ? r = [M] : r.push(M), e++, f.errors = r, false;
+                          return r === null ? r = [M] : r.push(M), e++, m.errors = r, false;
                         }
-                        var d = ce === e;
-                      } else var d = true;
-                      if (d) {
-                        if (s.bump !== void 0) {
-                          let o = s.bump;
-                          const ce = e;
-                          if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
+                        var f = fe === e;
+                      } else var f = true;
+                      if (f) {
+                        if (i.bump !== void 0) {
+                          let o = i.bump;
+                          const fe = e;
+                          if (e === fe) if (o && typeof o == "object" && !Array.isArray(o)) {
                             let V;
-                            if (o.declared === void 0 && (V = "declared") || o.declaredSource === void 0 && (V = "declaredSource") || o.fromManifests === void 0 && (V = "fromManifests") || o.requiredByVectors === void 0 && (V = "requiredByVectors") || o.required === void 0 && (V = "required") || o.final === void 0 && (V = "final") || o.underDeclared === void 0 && (V = "underDeclared") || o.reasons === void 0 && (V = "reasons") || o.limitations === void 0 && (V = "limitations") || o.changes === void 0 && (V = "changes") || o.referenceVersion === void 0 && (V = "referenceVersion") || o.candidateVersion === void 0 && (V = "candidateVersion") || o.nextVersion === void 0 && (V = "nextVersion") || o.nextVersionReason === void 0 && (V = "nextVersionReason")) return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: V } }], false;
+                            if (o.declared === void 0 && (V = "declared") || o.declaredSource === void 0 && (V = "declaredSource") || o.fromManifests === void 0 && (V = "fromManifests") || o.requiredByVectors === void 0 && (V = "requiredByVectors") || o.required === void 0 && (V = "required") || o.final === void 0 && (V = "final") || o.underDeclared === void 0 && (V = "underDeclared") || o.reasons === void 0 && (V = "reasons") || o.limitations === void 0 && (V = "limitations") || o.changes === void 0 && (V = "changes") || o.referenceVersion === void 0 && (V = "referenceVersion") || o.candidateVersion === void 0 && (V = "candidateVersion") || o.nextVersion === void 0 && (V = "nextVersion") || o.nextVersionReason === void 0 && (V = "nextVersionReason")) return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/required", keyword: "required", params: { missingProperty: V } }], false;
                             {
-                              const $e = e;
-                              for (const i in o) if (!nr.call(ye.properties.bump.properties, i)) {
-                                return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
+                              const _e2 = e;
+                              for (const s in o) if (!pr.call(ye.properties.bump.properties, s)) {
+                                return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                                 break;
                               }
-                              if ($e === e) {
+                              if (_e2 === e) {
                                 if (o.declared !== void 0) {
-                                  const i = e;
-                                  We(o.declared, { instancePath: t + "/bump/declared", parentData: o, parentDataProperty: "declared", rootData: y, dynamicAnchors: h }) || (r = r === null ? We.errors : r.concat(We.errors), e = r.length);
-                                  var X = i === e;
-                                } else var X = true;
-                                if (X) {
+                                  const s = e;
+                                  Xe(o.declared, { instancePath: t + "/bump/declared", parentData: o, parentDataProperty: "declared", rootData: u, dynamicAnchors: y }) || (r = r === null ? Xe.errors : r.concat(Xe.errors), e = r.length);
+                                  var Y = s === e;
+                                } else var Y = true;
+                                if (Y) {
                                   if (o.declaredSource !== void 0) {
-                                    let i = o.declaredSource;
-                                    const B = e;
-                                    if (!(i === "flag" || i === "manifest versions" || i === null)) return f.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: ye.properties.bump.properties.declaredSource.enum } }], false;
-                                    var X = B === e;
-                                  } else var X = true;
-                                  if (X) {
+                                    let s = o.declaredSource;
+                                    const S = e;
+                                    if (!(s === "flag" || s === "manifest versions" || s === null)) return m.errors = [{ instancePath: t + "/bump/declaredSource", schemaPath: "#/properties/bump/properties/declaredSource/enum", keyword: "enum", params: { allowedValues: ye.properties.bump.properties.declaredSource.enum } }], false;
+                                    var Y = S === e;
+                                  } else var Y = true;
+                                  if (Y) {
                                     if (o.fromManifests !== void 0) {
-                                      const i = e;
-                                      We(o.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: o, parentDataProperty: "fromManifests", rootData: y, dynamicAnchors: h }) || (r = r === null ? We.errors : r.concat(We.errors), e = r.length);
-                                      var X = i === e;
-                                    } else var X = true;
-                                    if (X) {
+                                      const s = e;
+                                      Xe(o.fromManifests, { instancePath: t + "/bump/fromManifests", parentData: o, parentDataProperty: "fromManifests", rootData: u, dynamicAnchors: y }) || (r = r === null ? Xe.errors : r.concat(Xe.errors), e = r.length);
+                                      var Y = s === e;
+                                    } else var Y = true;
+                                    if (Y) {
                                       if (o.requiredByVectors !== void 0) {
-                                        const i = e;
-                                        de(o.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: o, parentDataProperty: "requiredByVectors", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
-                                        var X = i === e;
-                                      } else var X = true;
-                                      if (X) {
+                                        const s = e;
+                                        me(o.requiredByVectors, { instancePath: t + "/bump/requiredByVectors", parentData: o, parentDataProperty: "requiredByVectors", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                        var Y = s === e;
+                                      } else var Y = true;
+                                      if (Y) {
                                         if (o.required !== void 0) {
-                                          const i = e;
-                                          de(o.required, { instancePath: t + "/bump/required", parentData: o, parentDataProperty: "required", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
-                                          var X = i === e;
-                                        } else var X = true;
-                                        if (X) {
+                                          const s = e;
+                                          me(o.required, { instancePath: t + "/bump/required", parentData: o, parentDataProperty: "required", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                          var Y = s === e;
+                                        } else var Y = true;
+                                        if (Y) {
                                           if (o.final !== void 0) {
-                                            const i = e;
-                                            de(o.final, { instancePath: t + "/bump/final", parentData: o, parentDataProperty: "final", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
-                                            var X = i === e;
-                                          } else var X = true;
-                                          if (X) {
+                                            const s = e;
+                                            me(o.final, { instancePath: t + "/bump/final", parentData: o, parentDataProperty: "final", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                            var Y = s === e;
+                                          } else var Y = true;
+                                          if (Y) {
                                             if (o.underDeclared !== void 0) {
-                                              const i = e;
-                                              if (typeof o.underDeclared != "boolean") return f.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
-                                              var X = i === e;
-                                            } else var X = true;
-                                            if (X) {
+                                              const s = e;
+                                              if (typeof o.underDeclared != "boolean") return m.errors = [{ instancePath: t + "/bump/underDeclared", schemaPath: "#/properties/bump/properties/underDeclared/type", keyword: "type", params: { type: "boolean" } }], false;
+                                              var Y = s === e;
+                                            } else var Y = true;
+                                            if (Y) {
                                               if (o.reasons !== void 0) {
-                                                let i = o.reasons;
-                                                const B = e;
-                                                if (e === B) if (Array.isArray(i)) {
-                                                  if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                let s = o.reasons;
+                                                const S = e;
+                                                if (e === S) if (Array.isArray(s)) {
+                                                  if (s.length > 100) return m.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                   {
-                                                    var wr = true;
-                                                    const g = i.length;
-                                                    for (let n = 0; n < g; n++) {
-                                                      const a = e;
-                                                      Me(i[n], { instancePath: t + "/bump/reasons/" + n, parentData: i, parentDataProperty: n, rootData: y, dynamicAnchors: h }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                                      var wr = a === e;
-                                                      if (!wr) break;
+                                                    var qr = true;
+                                                    const k = s.length;
+                                                    for (let a = 0; a < k; a++) {
+                                                      const n = e;
+                                                      Me(s[a], { instancePath: t + "/bump/reasons/" + a, parentData: s, parentDataProperty: a, rootData: u, dynamicAnchors: y }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                      var qr = n === e;
+                                                      if (!qr) break;
                                                     }
                                                   }
-                                                } else return f.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
-                                                var X = B === e;
-                                              } else var X = true;
-                                              if (X) {
+                                                } else return m.errors = [{ instancePath: t + "/bump/reasons", schemaPath: "#/properties/bump/properties/reasons/type", keyword: "type", params: { type: "array" } }], false;
+                                                var Y = S === e;
+                                              } else var Y = true;
+                                              if (Y) {
                                                 if (o.limitations !== void 0) {
-                                                  let i = o.limitations;
-                                                  const B = e;
-                                                  if (e === B) if (Array.isArray(i)) {
-                                                    if (i.length > 100) return f.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                                  let s = o.limitations;
+                                                  const S = e;
+                                                  if (e === S) if (Array.isArray(s)) {
+                                                    if (s.length > 100) return m.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
                                                     {
-                                                      var Or = true;
-                                                      const g = i.length;
-                                                      for (let n = 0; n < g; n++) {
-                                                        const a = e;
-                                                        Me(i[n], { instancePath: t + "/bump/limitations/" + n, parentData: i, parentDataProperty: n, rootData: y, dynamicAnchors: h }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                                        var Or = a === e;
-                                                        if (!Or) break;
+                                                      var Ir = true;
+                                                      const k = s.length;
+                                                      for (let a = 0; a < k; a++) {
+                                                        const n = e;
+                                                        Me(s[a], { instancePath: t + "/bump/limitations/" + a, parentData: s, parentDataProperty: a, rootData: u, dynamicAnchors: y }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                        var Ir = n === e;
+                                                        if (!Ir) break;
                                                       }
                                                     }
-                                                  } else return f.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
-                                                  var X = B === e;
-                                                } else var X = true;
-                                                if (X) {
+                                                  } else return m.errors = [{ instancePath: t + "/bump/limitations", schemaPath: "#/properties/bump/properties/limitations/type", keyword: "type", params: { type: "array" } }], false;
+                                                  var Y = S === e;
+                                                } else var Y = true;
+                                                if (Y) {
                                                   if (o.changes !== void 0) {
-                                                    let i = o.changes;
-                                                    const B = e;
-                                                    if (e === B) if (Array.isArray(i)) {
-                                                      var _r2 = true;
-                                                      const g = i.length;
-                                                      for (let n = 0; n < g; n++) {
-                                                        let a = i[n];
-                                                        const E = e;
-                                                        if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                          let D;
-                                                          if (a.section === void 0 && (D = "section") || a.path === void 0 && (D = "path")) return f.errors = [{ instancePath: t + "/bump/changes/" + n, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: D } }], false;
+                                                    let s = o.changes;
+                                                    const S = e;
+                                                    if (e === S) if (Array.isArray(s)) {
+                                                      var Cr = true;
+                                                      const k = s.length;
+                                                      for (let a = 0; a < k; a++) {
+                                                        let n = s[a];
+                                                        const K = e;
+                                                        if (e === K) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                                          let b;
+                                                          if (n.section === void 0 && (b = "section") || n.path === void 0 && (b = "path")) return m.errors = [{ instancePath: t + "/bump/changes/" + a, schemaPath: "#/properties/bump/properties/changes/items/required", keyword: "required", params: { missingProperty: b } }], false;
                                                           {
-                                                            const m = e;
-                                                            for (const l in a) if (!(l === "section" || l === "path" || l === "file" || l === "reference" || l === "candidate")) {
-                                                              return f.errors = [{ instancePath: t + "/bump/changes/" + n, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                            const l = e;
+                                                            for (const d in n) if (!(d === "section" || d === "path" || d === "file" || d === "reference" || d === "candidate")) {
+                                                              return m.errors = [{ instancePath: t + "/bump/changes/" + a, schemaPath: "#/properties/bump/properties/changes/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
                                                               break;
                                                             }
-                                                            if (m === e) {
-                                                              if (a.section !== void 0) {
-                                                                let l = a.section;
-                                                                const j = e;
-                                                                if (!(l === "architecture" || l === "extraction" || l === "training")) return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: ye.properties.bump.properties.changes.items.properties.section.enum } }], false;
-                                                                var Re = j === e;
-                                                              } else var Re = true;
-                                                              if (Re) {
-                                                                if (a.path !== void 0) {
-                                                                  let l = a.path;
-                                                                  const j = e;
-                                                                  if (e === j) if (typeof l == "string") {
-                                                                    if (ne(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                                  } else return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
-                                                                  var Re = j === e;
-                                                                } else var Re = true;
-                                                                if (Re) {
-                                                                  if (a.file !== void 0) {
-                                                                    let l = a.file;
-                                                                    const j = e;
-                                                                    if (e === j) if (typeof l == "string") {
-                                                                      if (ne(l) > 4096) return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-                                                                    } else return f.errors = [{ instancePath: t + "/bump/changes/" + n + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
-                                                                    var Re = j === e;
-                                                                  } else var Re = true;
-                                                                  if (Re) {
-                                                                    if (a.reference !== void 0) {
-                                                                      const l = e;
-                                                                      je(a.reference, { instancePath: t + "/bump/changes/" + n + "/reference", parentData: a, parentDataProperty: "reference", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
-                                                                      var Re = l === e;
-                                                                    } else var Re = true;
-                                                                    if (Re) if (a.candidate !== void 0) {
-                                                                      const l = e;
-                                                                      je(a.candidate, { instancePath: t + "/bump/changes/" + n + "/candidate", parentData: a, parentDataProperty: "candidate", rootData: y, dynamicAnchors: h }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
-                                                                      var Re = l === e;
-                                                                    } else var Re = true;
+                                                            if (l === e) {
+                                                              if (n.section !== void 0) {
+                                                                let d = n.section;
+                                                                const w = e;
+                                                                if (!(d === "architecture" || d === "extraction" || d === "training")) return m.errors = [{ instancePath: t + "/bump/changes/" + a + "/section", schemaPath: "#/properties/bump/properties/changes/items/properties/section/enum", keyword: "enum", params: { allowedValues: ye.properties.bump.properties.changes.items.properties.section.enum } }], false;
+                                                                var Se = w === e;
+                                                              } else var Se = true;
+                                                              if (Se) {
+                                                                if (n.path !== void 0) {
+                                                                  let d = n.path;
+                                                                  const w = e;
+                                                                  if (e === w) if (typeof d == "string") {
+                                                                    if (ne(d) > 4096) return m.errors = [{ instancePath: t + "/bump/changes/" + a + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                  } else return m.errors = [{ instancePath: t + "/bump/changes/" + a + "/path", schemaPath: "#/properties/bump/properties/changes/items/properties/path/type", keyword: "type", params: { type: "string" } }], false;
+                                                                  var Se = w === e;
+                                                                } else var Se = true;
+                                                                if (Se) {
+                                                                  if (n.file !== void 0) {
+                                                                    let d = n.file;
+                                                                    const w = e;
+                                                                    if (e === w) if (typeof d == "string") {
+                                                                      if (ne(d) > 4096) return m.errors = [{ instancePath: t + "/bump/changes/" + a + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+                                                                    } else return m.errors = [{ instancePath: t + "/bump/changes/" + a + "/file", schemaPath: "#/properties/bump/properties/changes/items/properties/file/type", keyword: "type", params: { type: "string" } }], false;
+                                                                    var Se = w === e;
+                                                                  } else var Se = true;
+                                                                  if (Se) {
+                                                                    if (n.reference !== void 0) {
+                                                                      const d = e;
+                                                                      qe(n.reference, { instancePath: t + "/bump/changes/" + a + "/reference", parentData: n, parentDataProperty: "reference", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                                                                      var Se = d === e;
+                                                                    } else var Se = true;
+                                                                    if (Se) if (n.candidate !== void 0) {
+                                                                      const d = e;
+                                                                      qe(n.candidate, { instancePath: t + "/bump/changes/" + a + "/candidate", parentData: n, parentDataProperty: "candidate", rootData: u, dynamicAnchors: y }) || (r = r === null ? qe.errors : r.concat(qe.errors), e = r.length);
+                                                                      var Se = d === e;
+                                                                    } else var Se = true;
                                                                   }
                                                                 }
                                                               }
                                                             }
                                                           }
-                                                        } else return f.errors = [{ instancePath: t + "/bump/changes/" + n, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                        var _r2 = E === e;
-                                                        if (!_r2) break;
+                                                        } else return m.errors = [{ instancePath: t + "/bump/changes/" + a, schemaPath: "#/properties/bump/properties/changes/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                        var Cr = K === e;
+                                                        if (!Cr) break;
                                                       }
-                                                    } else return f.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
-                                                    var X = B === e;
-                                                  } else var X = true;
-                                                  if (X) {
+                                                    } else return m.errors = [{ instancePath: t + "/bump/changes", schemaPath: "#/properties/bump/properties/changes/type", keyword: "type", params: { type: "array" } }], false;
+                                                    var Y = S === e;
+                                                  } else var Y = true;
+                                                  if (Y) {
                                                     if (o.referenceVersion !== void 0) {
-                                                      const i = e;
-                                                      Te(o.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: o, parentDataProperty: "referenceVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
-                                                      var X = i === e;
-                                                    } else var X = true;
-                                                    if (X) {
+                                                      const s = e;
+                                                      Ee(o.referenceVersion, { instancePath: t + "/bump/referenceVersion", parentData: o, parentDataProperty: "referenceVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
+                                                      var Y = s === e;
+                                                    } else var Y = true;
+                                                    if (Y) {
                                                       if (o.candidateVersion !== void 0) {
-                                                        const i = e;
-                                                        Te(o.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: o, parentDataProperty: "candidateVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
-                                                        var X = i === e;
-                                                      } else var X = true;
-                                                      if (X) {
+                                                        const s = e;
+                                                        Ee(o.candidateVersion, { instancePath: t + "/bump/candidateVersion", parentData: o, parentDataProperty: "candidateVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
+                                                        var Y = s === e;
+                                                      } else var Y = true;
+                                                      if (Y) {
                                                         if (o.nextVersion !== void 0) {
-                                                          const i = e;
-                                                          Te(o.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: o, parentDataProperty: "nextVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
-                                                          var X = i === e;
-                                                        } else var X = true;
-                                                        if (X) if (o.nextVersionReason !== void 0) {
-                                                          const i = e;
-                                                          oe(o.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: o, parentDataProperty: "nextVersionReason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                          var X = i === e;
-                                                        } else var X = true;
+                                                          const s = e;
+                                                          Ee(o.nextVersion, { instancePath: t + "/bump/nextVersion", parentData: o, parentDataProperty: "nextVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
+                                                          var Y = s === e;
+                                                        } else var Y = true;
+                                                        if (Y) if (o.nextVersionReason !== void 0) {
+                                                          const s = e;
+                                                          oe(o.nextVersionReason, { instancePath: t + "/bump/nextVersionReason", parentData: o, parentDataProperty: "nextVersionReason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                          var Y = s === e;
+                                                        } else var Y = true;
                                                       }
                                                     }
                                                   }
@@ -48084,240 +48157,240 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                 }
                               }
                             }
-                          } else return f.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
-                          var d = ce === e;
-                        } else var d = true;
-                        if (d) {
-                          if (s.components !== void 0) {
-                            let o = s.components;
-                            const ce = e, Ue = e;
+                          } else return m.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/type", keyword: "type", params: { type: "object" } }], false;
+                          var f = fe === e;
+                        } else var f = true;
+                        if (f) {
+                          if (i.components !== void 0) {
+                            let o = i.components;
+                            const fe = e, Qe = e;
                             let V = false;
-                            const $e = e;
+                            const _e2 = e;
                             if (o !== null) {
                               const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf/0/type", keyword: "type", params: { type: "null" } };
                               r === null ? r = [M] : r.push(M), e++;
                             }
-                            var ur = $e === e;
-                            V = V || ur;
-                            const i = e;
-                            if (e === i) if (Array.isArray(o)) if (o.length > 1e3) {
+                            var gr = _e2 === e;
+                            V = V || gr;
+                            const s = e;
+                            if (e === s) if (Array.isArray(o)) if (o.length > 1e3) {
                               const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1e3 } };
                               r === null ? r = [M] : r.push(M), e++;
                             } else {
-                              var xr = true;
+                              var Fr = true;
                               const M = o.length;
-                              for (let g = 0; g < M; g++) {
-                                let n = o[g];
-                                const a = e;
-                                if (e === a) if (n && typeof n == "object" && !Array.isArray(n)) {
-                                  let z;
-                                  if (n.name === void 0 && (z = "name") || n.dims === void 0 && (z = "dims") || n.referenceDims === void 0 && (z = "referenceDims") || n.status === void 0 && (z = "status") || n.bump === void 0 && (z = "bump") || n.changes === void 0 && (z = "changes") || n.metrics === void 0 && (z = "metrics")) {
-                                    const D = { instancePath: t + "/components/" + g, schemaPath: "#/properties/components/anyOf/1/items/required", keyword: "required", params: { missingProperty: z } };
-                                    r === null ? r = [D] : r.push(D), e++;
+                              for (let k = 0; k < M; k++) {
+                                let a = o[k];
+                                const n = e;
+                                if (e === n) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                  let q;
+                                  if (a.name === void 0 && (q = "name") || a.dims === void 0 && (q = "dims") || a.referenceDims === void 0 && (q = "referenceDims") || a.status === void 0 && (q = "status") || a.bump === void 0 && (q = "bump") || a.changes === void 0 && (q = "changes") || a.metrics === void 0 && (q = "metrics")) {
+                                    const b = { instancePath: t + "/components/" + k, schemaPath: "#/properties/components/anyOf/1/items/required", keyword: "required", params: { missingProperty: q } };
+                                    r === null ? r = [b] : r.push(b), e++;
                                   } else {
-                                    const D = e;
-                                    for (const m in n) if (!(m === "name" || m === "dims" || m === "referenceDims" || m === "status" || m === "bump" || m === "changes" || m === "metrics")) {
-                                      const l = { instancePath: t + "/components/" + g, schemaPath: "#/properties/components/anyOf/1/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: m } };
-                                      r === null ? r = [l] : r.push(l), e++;
+                                    const b = e;
+                                    for (const l in a) if (!(l === "name" || l === "dims" || l === "referenceDims" || l === "status" || l === "bump" || l === "changes" || l === "metrics")) {
+                                      const d = { instancePath: t + "/components/" + k, schemaPath: "#/properties/components/anyOf/1/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } };
+                                      r === null ? r = [d] : r.push(d), e++;
                                       break;
                                     }
-                                    if (D === e) {
-                                      if (n.name !== void 0) {
-                                        let m = n.name;
-                                        const l = e;
-                                        if (e === l) if (typeof m == "string") {
-                                          if (ne(m) > 200) {
-                                            const j = { instancePath: t + "/components/" + g + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/maxLength", keyword: "maxLength", params: { limit: 200 } };
-                                            r === null ? r = [j] : r.push(j), e++;
-                                          } else if (ne(m) < 1) {
-                                            const j = { instancePath: t + "/components/" + g + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 } };
-                                            r === null ? r = [j] : r.push(j), e++;
+                                    if (b === e) {
+                                      if (a.name !== void 0) {
+                                        let l = a.name;
+                                        const d = e;
+                                        if (e === d) if (typeof l == "string") {
+                                          if (ne(l) > 200) {
+                                            const w = { instancePath: t + "/components/" + k + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/maxLength", keyword: "maxLength", params: { limit: 200 } };
+                                            r === null ? r = [w] : r.push(w), e++;
+                                          } else if (ne(l) < 1) {
+                                            const w = { instancePath: t + "/components/" + k + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/minLength", keyword: "minLength", params: { limit: 1 } };
+                                            r === null ? r = [w] : r.push(w), e++;
                                           }
                                         } else {
-                                          const j = { instancePath: t + "/components/" + g + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/type", keyword: "type", params: { type: "string" } };
-                                          r === null ? r = [j] : r.push(j), e++;
+                                          const w = { instancePath: t + "/components/" + k + "/name", schemaPath: "#/properties/components/anyOf/1/items/properties/name/type", keyword: "type", params: { type: "string" } };
+                                          r === null ? r = [w] : r.push(w), e++;
                                         }
-                                        var Oe = l === e;
+                                        var Oe = d === e;
                                       } else var Oe = true;
                                       if (Oe) {
-                                        if (n.dims !== void 0) {
-                                          const m = e;
-                                          Xe(n.dims, { instancePath: t + "/components/" + g + "/dims", parentData: n, parentDataProperty: "dims", rootData: y, dynamicAnchors: h }) || (r = r === null ? Xe.errors : r.concat(Xe.errors), e = r.length);
-                                          var Oe = m === e;
+                                        if (a.dims !== void 0) {
+                                          const l = e;
+                                          Ye(a.dims, { instancePath: t + "/components/" + k + "/dims", parentData: a, parentDataProperty: "dims", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ye.errors : r.concat(Ye.errors), e = r.length);
+                                          var Oe = l === e;
                                         } else var Oe = true;
                                         if (Oe) {
-                                          if (n.referenceDims !== void 0) {
-                                            const m = e;
-                                            Xe(n.referenceDims, { instancePath: t + "/components/" + g + "/referenceDims", parentData: n, parentDataProperty: "referenceDims", rootData: y, dynamicAnchors: h }) || (r = r === null ? Xe.errors : r.concat(Xe.errors), e = r.length);
-                                            var Oe = m === e;
+                                          if (a.referenceDims !== void 0) {
+                                            const l = e;
+                                            Ye(a.referenceDims, { instancePath: t + "/components/" + k + "/referenceDims", parentData: a, parentDataProperty: "referenceDims", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ye.errors : r.concat(Ye.errors), e = r.length);
+                                            var Oe = l === e;
                                           } else var Oe = true;
                                           if (Oe) {
-                                            if (n.status !== void 0) {
-                                              let m = n.status;
-                                              const l = e;
-                                              if (!(m === "kept" || m === "added" || m === "removed")) {
-                                                const P = { instancePath: t + "/components/" + g + "/status", schemaPath: "#/properties/components/anyOf/1/items/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.components.anyOf[1].items.properties.status.enum } };
-                                                r === null ? r = [P] : r.push(P), e++;
+                                            if (a.status !== void 0) {
+                                              let l = a.status;
+                                              const d = e;
+                                              if (!(l === "kept" || l === "added" || l === "removed")) {
+                                                const g = { instancePath: t + "/components/" + k + "/status", schemaPath: "#/properties/components/anyOf/1/items/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.components.anyOf[1].items.properties.status.enum } };
+                                                r === null ? r = [g] : r.push(g), e++;
                                               }
-                                              var Oe = l === e;
+                                              var Oe = d === e;
                                             } else var Oe = true;
                                             if (Oe) {
-                                              if (n.bump !== void 0) {
-                                                const m = e;
-                                                de(n.bump, { instancePath: t + "/components/" + g + "/bump", parentData: n, parentDataProperty: "bump", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
-                                                var Oe = m === e;
+                                              if (a.bump !== void 0) {
+                                                const l = e;
+                                                me(a.bump, { instancePath: t + "/components/" + k + "/bump", parentData: a, parentDataProperty: "bump", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                                var Oe = l === e;
                                               } else var Oe = true;
                                               if (Oe) {
-                                                if (n.changes !== void 0) {
-                                                  const m = e;
-                                                  Ae(n.changes, { instancePath: t + "/components/" + g + "/changes", parentData: n, parentDataProperty: "changes", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
-                                                  var Oe = m === e;
+                                                if (a.changes !== void 0) {
+                                                  const l = e;
+                                                  Le(a.changes, { instancePath: t + "/components/" + k + "/changes", parentData: a, parentDataProperty: "changes", rootData: u, dynamicAnchors: y }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
+                                                  var Oe = l === e;
                                                 } else var Oe = true;
-                                                if (Oe) if (n.metrics !== void 0) {
-                                                  let m = n.metrics;
-                                                  const l = e, j = e;
-                                                  let P = false;
-                                                  const w = e;
-                                                  if (m !== null) {
-                                                    const G = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                                    r === null ? r = [G] : r.push(G), e++;
+                                                if (Oe) if (a.metrics !== void 0) {
+                                                  let l = a.metrics;
+                                                  const d = e, w = e;
+                                                  let g = false;
+                                                  const O = e;
+                                                  if (l !== null) {
+                                                    const R = { instancePath: t + "/components/" + k + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [R] : r.push(R), e++;
                                                   }
-                                                  var cr2 = w === e;
-                                                  P = P || cr2;
-                                                  const $ = e;
-                                                  if (e === $) if (m && typeof m == "object" && !Array.isArray(m)) {
-                                                    let G;
-                                                    if (m.knnOverlap === void 0 && (G = "knnOverlap") || m.cka === void 0 && (G = "cka") || m.paired === void 0 && (G = "paired") || m.centroid === void 0 && (G = "centroid")) {
-                                                      const F = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/required", keyword: "required", params: { missingProperty: G } };
-                                                      r === null ? r = [F] : r.push(F), e++;
+                                                  var kr = O === e;
+                                                  g = g || kr;
+                                                  const _ = e;
+                                                  if (e === _) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                    let R;
+                                                    if (l.knnOverlap === void 0 && (R = "knnOverlap") || l.cka === void 0 && (R = "cka") || l.paired === void 0 && (R = "paired") || l.centroid === void 0 && (R = "centroid")) {
+                                                      const C = { instancePath: t + "/components/" + k + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/required", keyword: "required", params: { missingProperty: R } };
+                                                      r === null ? r = [C] : r.push(C), e++;
                                                     } else {
-                                                      const F = e;
-                                                      for (const L in m) if (!(L === "knnOverlap" || L === "cka" || L === "paired" || L === "centroid")) {
-                                                        const ue = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: L } };
-                                                        r === null ? r = [ue] : r.push(ue), e++;
+                                                      const C = e;
+                                                      for (const D in l) if (!(D === "knnOverlap" || D === "cka" || D === "paired" || D === "centroid")) {
+                                                        const de = { instancePath: t + "/components/" + k + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: D } };
+                                                        r === null ? r = [de] : r.push(de), e++;
                                                         break;
                                                       }
-                                                      if (F === e) {
-                                                        if (m.knnOverlap !== void 0) {
-                                                          let L = m.knnOverlap;
-                                                          const ue = e;
-                                                          if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
-                                                            let Qe;
-                                                            if (L.mean === void 0 && (Qe = "mean")) {
-                                                              const se = { instancePath: t + "/components/" + g + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/required", keyword: "required", params: { missingProperty: Qe } };
+                                                      if (C === e) {
+                                                        if (l.knnOverlap !== void 0) {
+                                                          let D = l.knnOverlap;
+                                                          const de = e;
+                                                          if (e === de) if (D && typeof D == "object" && !Array.isArray(D)) {
+                                                            let He;
+                                                            if (D.mean === void 0 && (He = "mean")) {
+                                                              const se = { instancePath: t + "/components/" + k + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/required", keyword: "required", params: { missingProperty: He } };
                                                               r === null ? r = [se] : r.push(se), e++;
                                                             } else {
                                                               const se = e;
-                                                              for (const Ne in L) if (Ne !== "mean") {
-                                                                const qe = { instancePath: t + "/components/" + g + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: Ne } };
-                                                                r === null ? r = [qe] : r.push(qe), e++;
+                                                              for (const Ne in D) if (Ne !== "mean") {
+                                                                const Ie = { instancePath: t + "/components/" + k + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: Ne } };
+                                                                r === null ? r = [Ie] : r.push(Ie), e++;
                                                                 break;
                                                               }
-                                                              se === e && L.mean !== void 0 && (re(L.mean, { instancePath: t + "/components/" + g + "/metrics/knnOverlap/mean", parentData: L, parentDataProperty: "mean", rootData: y, dynamicAnchors: h }) || (r = r === null ? re.errors : r.concat(re.errors), e = r.length));
+                                                              se === e && D.mean !== void 0 && (U(D.mean, { instancePath: t + "/components/" + k + "/metrics/knnOverlap/mean", parentData: D, parentDataProperty: "mean", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length));
                                                             }
                                                           } else {
-                                                            const Qe = { instancePath: t + "/components/" + g + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/type", keyword: "type", params: { type: "object" } };
-                                                            r === null ? r = [Qe] : r.push(Qe), e++;
+                                                            const He = { instancePath: t + "/components/" + k + "/metrics/knnOverlap", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/knnOverlap/type", keyword: "type", params: { type: "object" } };
+                                                            r === null ? r = [He] : r.push(He), e++;
                                                           }
-                                                          var Ge = ue === e;
-                                                        } else var Ge = true;
-                                                        if (Ge) {
-                                                          if (m.cka !== void 0) {
-                                                            let L = m.cka;
-                                                            const ue = e;
-                                                            if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
+                                                          var Je = de === e;
+                                                        } else var Je = true;
+                                                        if (Je) {
+                                                          if (l.cka !== void 0) {
+                                                            let D = l.cka;
+                                                            const de = e;
+                                                            if (e === de) if (D && typeof D == "object" && !Array.isArray(D)) {
                                                               let se;
-                                                              if (L.linear === void 0 && (se = "linear")) {
-                                                                const Ne = { instancePath: t + "/components/" + g + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/required", keyword: "required", params: { missingProperty: se } };
+                                                              if (D.linear === void 0 && (se = "linear")) {
+                                                                const Ne = { instancePath: t + "/components/" + k + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/required", keyword: "required", params: { missingProperty: se } };
                                                                 r === null ? r = [Ne] : r.push(Ne), e++;
                                                               } else {
                                                                 const Ne = e;
-                                                                for (const qe in L) if (qe !== "linear") {
-                                                                  const tr = { instancePath: t + "/components/" + g + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: qe } };
-                                                                  r === null ? r = [tr] : r.push(tr), e++;
+                                                                for (const Ie in D) if (Ie !== "linear") {
+                                                                  const sr = { instancePath: t + "/components/" + k + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: Ie } };
+                                                                  r === null ? r = [sr] : r.push(sr), e++;
                                                                   break;
                                                                 }
-                                                                Ne === e && L.linear !== void 0 && (S(L.linear, { instancePath: t + "/components/" + g + "/metrics/cka/linear", parentData: L, parentDataProperty: "linear", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length));
+                                                                Ne === e && D.linear !== void 0 && (z(D.linear, { instancePath: t + "/components/" + k + "/metrics/cka/linear", parentData: D, parentDataProperty: "linear", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length));
                                                               }
                                                             } else {
-                                                              const se = { instancePath: t + "/components/" + g + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/type", keyword: "type", params: { type: "object" } };
+                                                              const se = { instancePath: t + "/components/" + k + "/metrics/cka", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/cka/type", keyword: "type", params: { type: "object" } };
                                                               r === null ? r = [se] : r.push(se), e++;
                                                             }
-                                                            var Ge = ue === e;
-                                                          } else var Ge = true;
-                                                          if (Ge) {
-                                                            if (m.paired !== void 0) {
-                                                              let L = m.paired;
-                                                              const ue = e;
-                                                              if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
+                                                            var Je = de === e;
+                                                          } else var Je = true;
+                                                          if (Je) {
+                                                            if (l.paired !== void 0) {
+                                                              let D = l.paired;
+                                                              const de = e;
+                                                              if (e === de) if (D && typeof D == "object" && !Array.isArray(D)) {
                                                                 let se;
-                                                                if (L.cosineMean === void 0 && (se = "cosineMean")) {
-                                                                  const Ne = { instancePath: t + "/components/" + g + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/required", keyword: "required", params: { missingProperty: se } };
+                                                                if (D.cosineMean === void 0 && (se = "cosineMean")) {
+                                                                  const Ne = { instancePath: t + "/components/" + k + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/required", keyword: "required", params: { missingProperty: se } };
                                                                   r === null ? r = [Ne] : r.push(Ne), e++;
                                                                 } else {
                                                                   const Ne = e;
-                                                                  for (const qe in L) if (qe !== "cosineMean") {
-                                                                    const tr = { instancePath: t + "/components/" + g + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: qe } };
-                                                                    r === null ? r = [tr] : r.push(tr), e++;
+                                                                  for (const Ie in D) if (Ie !== "cosineMean") {
+                                                                    const sr = { instancePath: t + "/components/" + k + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: Ie } };
+                                                                    r === null ? r = [sr] : r.push(sr), e++;
                                                                     break;
                                                                   }
-                                                                  Ne === e && L.cosineMean !== void 0 && (S(L.cosineMean, { instancePath: t + "/components/" + g + "/metrics/paired/cosineMean", parentData: L, parentDataProperty: "cosineMean", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length));
+                                                                  Ne === e && D.cosineMean !== void 0 && (z(D.cosineMean, { instancePath: t + "/components/" + k + "/metrics/paired/cosineMean", parentData: D, parentDataProperty: "cosineMean", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length));
                                                                 }
                                                               } else {
-                                                                const se = { instancePath: t + "/components/" + g + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/type", keyword: "type", params: { type: "object" } };
+                                                                const se = { instancePath: t + "/components/" + k + "/metrics/paired", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/paired/type", keyword: "type", params: { type: "object" } };
                                                                 r === null ? r = [se] : r.push(se), e++;
                                                               }
-                                                              var Ge = ue === e;
-                                                            } else var Ge = true;
-                                                            if (Ge) if (m.centroid !== void 0) {
-                                                              let L = m.centroid;
-                                                              const ue = e;
-                                                              if (e === ue) if (L && typeof L == "object" && !Array.isArray(L)) {
+                                                              var Je = de === e;
+                                                            } else var Je = true;
+                                                            if (Je) if (l.centroid !== void 0) {
+                                                              let D = l.centroid;
+                                                              const de = e;
+                                                              if (e === de) if (D && typeof D == "object" && !Array.isArray(D)) {
                                                                 let se;
-                                                                if (L.cosineDistance === void 0 && (se = "cosineDistance") || L.relativeShift === void 0 && (se = "relativeShift")) {
-                                                                  const Ne = { instancePath: t + "/components/" + g + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/required", keyword: "required", params: { missingProperty: se } };
+                                                                if (D.cosineDistance === void 0 && (se = "cosineDistance") || D.relativeShift === void 0 && (se = "relativeShift")) {
+                                                                  const Ne = { instancePath: t + "/components/" + k + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/required", keyword: "required", params: { missingProperty: se } };
                                                                   r === null ? r = [Ne] : r.push(Ne), e++;
                                                                 } else {
                                                                   const Ne = e;
-                                                                  for (const qe in L) if (!(qe === "cosineDistance" || qe === "relativeShift")) {
-                                                                    const tr = { instancePath: t + "/components/" + g + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: qe } };
-                                                                    r === null ? r = [tr] : r.push(tr), e++;
+                                                                  for (const Ie in D) if (!(Ie === "cosineDistance" || Ie === "relativeShift")) {
+                                                                    const sr = { instancePath: t + "/components/" + k + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: Ie } };
+                                                                    r === null ? r = [sr] : r.push(sr), e++;
                                                                     break;
                                                                   }
                                                                   if (Ne === e) {
-                                                                    if (L.cosineDistance !== void 0) {
-                                                                      const qe = e;
-                                                                      S(L.cosineDistance, { instancePath: t + "/components/" + g + "/metrics/centroid/cosineDistance", parentData: L, parentDataProperty: "cosineDistance", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                                      var pr = qe === e;
-                                                                    } else var pr = true;
-                                                                    if (pr) if (L.relativeShift !== void 0) {
-                                                                      const qe = e;
-                                                                      S(L.relativeShift, { instancePath: t + "/components/" + g + "/metrics/centroid/relativeShift", parentData: L, parentDataProperty: "relativeShift", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                                      var pr = qe === e;
-                                                                    } else var pr = true;
+                                                                    if (D.cosineDistance !== void 0) {
+                                                                      const Ie = e;
+                                                                      z(D.cosineDistance, { instancePath: t + "/components/" + k + "/metrics/centroid/cosineDistance", parentData: D, parentDataProperty: "cosineDistance", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                                      var dr = Ie === e;
+                                                                    } else var dr = true;
+                                                                    if (dr) if (D.relativeShift !== void 0) {
+                                                                      const Ie = e;
+                                                                      z(D.relativeShift, { instancePath: t + "/components/" + k + "/metrics/centroid/relativeShift", parentData: D, parentDataProperty: "relativeShift", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                                      var dr = Ie === e;
+                                                                    } else var dr = true;
                                                                   }
                                                                 }
                                                               } else {
-                                                                const se = { instancePath: t + "/components/" + g + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/type", keyword: "type", params: { type: "object" } };
+                                                                const se = { instancePath: t + "/components/" + k + "/metrics/centroid", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/properties/centroid/type", keyword: "type", params: { type: "object" } };
                                                                 r === null ? r = [se] : r.push(se), e++;
                                                               }
-                                                              var Ge = ue === e;
-                                                            } else var Ge = true;
+                                                              var Je = de === e;
+                                                            } else var Je = true;
                                                           }
                                                         }
                                                       }
                                                     }
                                                   } else {
-                                                    const G = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                                    r === null ? r = [G] : r.push(G), e++;
+                                                    const R = { instancePath: t + "/components/" + k + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                                    r === null ? r = [R] : r.push(R), e++;
                                                   }
-                                                  var cr2 = $ === e;
-                                                  if (P = P || cr2, P) e = j, r !== null && (j ? r.length = j : r = null);
+                                                  var kr = _ === e;
+                                                  if (g = g || kr, g) e = w, r !== null && (w ? r.length = w : r = null);
                                                   else {
-                                                    const G = { instancePath: t + "/components/" + g + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf", keyword: "anyOf", params: {} };
-                                                    r === null ? r = [G] : r.push(G), e++;
+                                                    const R = { instancePath: t + "/components/" + k + "/metrics", schemaPath: "#/properties/components/anyOf/1/items/properties/metrics/anyOf", keyword: "anyOf", params: {} };
+                                                    r === null ? r = [R] : r.push(R), e++;
                                                   }
-                                                  var Oe = l === e;
+                                                  var Oe = d === e;
                                                 } else var Oe = true;
                                               }
                                             }
@@ -48327,113 +48400,351 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                     }
                                   }
                                 } else {
-                                  const z = { instancePath: t + "/components/" + g, schemaPath: "#/properties/components/anyOf/1/items/type", keyword: "type", params: { type: "object" } };
-                                  r === null ? r = [z] : r.push(z), e++;
+                                  const q = { instancePath: t + "/components/" + k, schemaPath: "#/properties/components/anyOf/1/items/type", keyword: "type", params: { type: "object" } };
+                                  r === null ? r = [q] : r.push(q), e++;
                                 }
-                                var xr = a === e;
-                                if (!xr) break;
+                                var Fr = n === e;
+                                if (!Fr) break;
                               }
                             }
                             else {
                               const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf/1/type", keyword: "type", params: { type: "array" } };
                               r === null ? r = [M] : r.push(M), e++;
                             }
-                            var ur = i === e;
-                            if (V = V || ur, V) e = Ue, r !== null && (Ue ? r.length = Ue : r = null);
+                            var gr = s === e;
+                            if (V = V || gr, V) e = Qe, r !== null && (Qe ? r.length = Qe : r = null);
                             else {
                               const M = { instancePath: t + "/components", schemaPath: "#/properties/components/anyOf", keyword: "anyOf", params: {} };
-                              return r === null ? r = [M] : r.push(M), e++, f.errors = r, false;
+                              return r === null ? r = [M] : r.push(M), e++, m.errors = r, false;
                             }
-                            var d = ce === e;
-                          } else var d = true;
-                          if (d) {
-                            if (s.driftBudget !== void 0) {
-                              let o = s.driftBudget;
-                              const ce = e, Ue = e;
-                              let V = false;
-                              const $e = e;
-                              if (o !== null) {
-                                const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                r === null ? r = [M] : r.push(M), e++;
-                              }
-                              var yr = $e === e;
-                              V = V || yr;
-                              const i = e;
-                              if (e === i) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                let M;
-                                if (o.anchor === void 0 && (M = "anchor") || o.anchorVersion === void 0 && (M = "anchorVersion") || o.knnOverlap === void 0 && (M = "knnOverlap") || o.cka === void 0 && (M = "cka") || o.minKnnOverlap === void 0 && (M = "minKnnOverlap") || o.minCka === void 0 && (M = "minCka") || o.status === void 0 && (M = "status") || o.reason === void 0 && (M = "reason")) {
-                                  const g = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: M } };
-                                  r === null ? r = [g] : r.push(g), e++;
-                                } else {
-                                  const g = e;
-                                  for (const n in o) if (!(n === "anchor" || n === "anchorVersion" || n === "knnOverlap" || n === "cka" || n === "minKnnOverlap" || n === "minCka" || n === "status" || n === "reason")) {
-                                    const a = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: n } };
-                                    r === null ? r = [a] : r.push(a), e++;
+                            var f = fe === e;
+                          } else var f = true;
+                          if (f) {
+                            if (i.noiseFloor !== void 0) {
+                              let o = i.noiseFloor;
+                              const fe = e;
+                              if (e === fe) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                let V;
+                                if (o.baselines === void 0 && (V = "baselines") || o.derived === void 0 && (V = "derived")) return m.errors = [{ instancePath: t + "/noiseFloor", schemaPath: "#/properties/noiseFloor/required", keyword: "required", params: { missingProperty: V } }], false;
+                                {
+                                  const _e2 = e;
+                                  for (const s in o) if (!(s === "baselines" || s === "derived")) {
+                                    return m.errors = [{ instancePath: t + "/noiseFloor", schemaPath: "#/properties/noiseFloor/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
                                     break;
                                   }
-                                  if (g === e) {
-                                    if (o.anchor !== void 0) {
-                                      let n = o.anchor;
+                                  if (_e2 === e) {
+                                    if (o.baselines !== void 0) {
+                                      let s = o.baselines;
+                                      const S = e;
+                                      if (e === S) if (Array.isArray(s)) {
+                                        if (s.length > 100) return m.errors = [{ instancePath: t + "/noiseFloor/baselines", schemaPath: "#/properties/noiseFloor/properties/baselines/maxItems", keyword: "maxItems", params: { limit: 100 } }], false;
+                                        {
+                                          var Lr = true;
+                                          const M = s.length;
+                                          for (let k = 0; k < M; k++) {
+                                            let a = s[k];
+                                            const n = e;
+                                            if (e === n) if (a && typeof a == "object" && !Array.isArray(a)) {
+                                              let q;
+                                              if (a.source === void 0 && (q = "source") || a.knnOverlap === void 0 && (q = "knnOverlap") || a.knnOverlapSe === void 0 && (q = "knnOverlapSe") || a.cka === void 0 && (q = "cka") || a.interCentroidChange === void 0 && (q = "interCentroidChange")) return m.errors = [{ instancePath: t + "/noiseFloor/baselines/" + k, schemaPath: "#/properties/noiseFloor/properties/baselines/items/required", keyword: "required", params: { missingProperty: q } }], false;
+                                              {
+                                                const b = e;
+                                                for (const l in a) if (!(l === "source" || l === "knnOverlap" || l === "knnOverlapSe" || l === "cka" || l === "interCentroidChange")) {
+                                                  return m.errors = [{ instancePath: t + "/noiseFloor/baselines/" + k, schemaPath: "#/properties/noiseFloor/properties/baselines/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                  break;
+                                                }
+                                                if (b === e) {
+                                                  if (a.source !== void 0) {
+                                                    const l = e;
+                                                    je(a.source, { instancePath: t + "/noiseFloor/baselines/" + k + "/source", parentData: a, parentDataProperty: "source", rootData: u, dynamicAnchors: y }) || (r = r === null ? je.errors : r.concat(je.errors), e = r.length);
+                                                    var Re = l === e;
+                                                  } else var Re = true;
+                                                  if (Re) {
+                                                    if (a.knnOverlap !== void 0) {
+                                                      const l = e;
+                                                      U(a.knnOverlap, { instancePath: t + "/noiseFloor/baselines/" + k + "/knnOverlap", parentData: a, parentDataProperty: "knnOverlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                      var Re = l === e;
+                                                    } else var Re = true;
+                                                    if (Re) {
+                                                      if (a.knnOverlapSe !== void 0) {
+                                                        let l = a.knnOverlapSe;
+                                                        const d = e;
+                                                        if (e === d) if (typeof l == "number" && isFinite(l)) {
+                                                          if (l < 0 || isNaN(l)) return m.errors = [{ instancePath: t + "/noiseFloor/baselines/" + k + "/knnOverlapSe", schemaPath: "#/properties/noiseFloor/properties/baselines/items/properties/knnOverlapSe/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                        } else return m.errors = [{ instancePath: t + "/noiseFloor/baselines/" + k + "/knnOverlapSe", schemaPath: "#/properties/noiseFloor/properties/baselines/items/properties/knnOverlapSe/type", keyword: "type", params: { type: "number" } }], false;
+                                                        var Re = d === e;
+                                                      } else var Re = true;
+                                                      if (Re) {
+                                                        if (a.cka !== void 0) {
+                                                          const l = e;
+                                                          z(a.cka, { instancePath: t + "/noiseFloor/baselines/" + k + "/cka", parentData: a, parentDataProperty: "cka", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                          var Re = l === e;
+                                                        } else var Re = true;
+                                                        if (Re) if (a.interCentroidChange !== void 0) {
+                                                          const l = e;
+                                                          z(a.interCentroidChange, { instancePath: t + "/noiseFloor/baselines/" + k + "/interCentroidChange", parentData: a, parentDataProperty: "interCentroidChange", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                          var Re = l === e;
+                                                        } else var Re = true;
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            } else return m.errors = [{ instancePath: t + "/noiseFloor/baselines/" + k, schemaPath: "#/properties/noiseFloor/properties/baselines/items/type", keyword: "type", params: { type: "object" } }], false;
+                                            var Lr = n === e;
+                                            if (!Lr) break;
+                                          }
+                                        }
+                                      } else return m.errors = [{ instancePath: t + "/noiseFloor/baselines", schemaPath: "#/properties/noiseFloor/properties/baselines/type", keyword: "type", params: { type: "array" } }], false;
+                                      var fr = S === e;
+                                    } else var fr = true;
+                                    if (fr) if (o.derived !== void 0) {
+                                      let s = o.derived;
+                                      const S = e, M = e;
+                                      let k = false;
                                       const a = e;
-                                      if (e === a) if (typeof n == "string") {
-                                        if (ne(n) > 255) {
-                                          const E = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
-                                          r === null ? r = [E] : r.push(E), e++;
-                                        } else if (!dr.test(n)) {
-                                          const E = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
-                                          r === null ? r = [E] : r.push(E), e++;
+                                      if (s !== null) {
+                                        const q = { instancePath: t + "/noiseFloor/derived", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                        r === null ? r = [q] : r.push(q), e++;
+                                      }
+                                      var wr = a === e;
+                                      k = k || wr;
+                                      const n = e;
+                                      if (e === n) if (s && typeof s == "object" && !Array.isArray(s)) {
+                                        let q;
+                                        if (s.margin === void 0 && (q = "margin") || s.knnOverlapMean === void 0 && (q = "knnOverlapMean") || s.ckaLinear === void 0 && (q = "ckaLinear")) {
+                                          const b = { instancePath: t + "/noiseFloor/derived", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/required", keyword: "required", params: { missingProperty: q } };
+                                          r === null ? r = [b] : r.push(b), e++;
+                                        } else {
+                                          const b = e;
+                                          for (const l in s) if (!(l === "margin" || l === "knnOverlapMean" || l === "ckaLinear")) {
+                                            const d = { instancePath: t + "/noiseFloor/derived", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } };
+                                            r === null ? r = [d] : r.push(d), e++;
+                                            break;
+                                          }
+                                          if (b === e) {
+                                            if (s.margin !== void 0) {
+                                              let l = s.margin;
+                                              const d = e;
+                                              if (e === d) if (typeof l == "number" && isFinite(l)) {
+                                                if (l < 0 || isNaN(l)) {
+                                                  const w = { instancePath: t + "/noiseFloor/derived/margin", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/margin/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                  r === null ? r = [w] : r.push(w), e++;
+                                                }
+                                              } else {
+                                                const w = { instancePath: t + "/noiseFloor/derived/margin", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/margin/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [w] : r.push(w), e++;
+                                              }
+                                              var ir = d === e;
+                                            } else var ir = true;
+                                            if (ir) {
+                                              if (s.knnOverlapMean !== void 0) {
+                                                let l = s.knnOverlapMean;
+                                                const d = e, w = e;
+                                                let g = false;
+                                                const O = e;
+                                                if (l !== null) {
+                                                  const R = { instancePath: t + "/noiseFloor/derived/knnOverlapMean", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/knnOverlapMean/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                                  r === null ? r = [R] : r.push(R), e++;
+                                                }
+                                                var Pr = O === e;
+                                                g = g || Pr;
+                                                const _ = e;
+                                                if (e === _) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                  let R;
+                                                  if (l.warn === void 0 && (R = "warn") || l.fail === void 0 && (R = "fail")) {
+                                                    const C = { instancePath: t + "/noiseFloor/derived/knnOverlapMean", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/knnOverlapMean/anyOf/1/required", keyword: "required", params: { missingProperty: R } };
+                                                    r === null ? r = [C] : r.push(C), e++;
+                                                  } else {
+                                                    const C = e;
+                                                    for (const D in l) if (!(D === "warn" || D === "fail")) {
+                                                      const de = { instancePath: t + "/noiseFloor/derived/knnOverlapMean", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/knnOverlapMean/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: D } };
+                                                      r === null ? r = [de] : r.push(de), e++;
+                                                      break;
+                                                    }
+                                                    if (C === e) {
+                                                      if (l.warn !== void 0) {
+                                                        const D = e;
+                                                        U(l.warn, { instancePath: t + "/noiseFloor/derived/knnOverlapMean/warn", parentData: l, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                        var mr = D === e;
+                                                      } else var mr = true;
+                                                      if (mr) if (l.fail !== void 0) {
+                                                        const D = e;
+                                                        U(l.fail, { instancePath: t + "/noiseFloor/derived/knnOverlapMean/fail", parentData: l, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                        var mr = D === e;
+                                                      } else var mr = true;
+                                                    }
+                                                  }
+                                                } else {
+                                                  const R = { instancePath: t + "/noiseFloor/derived/knnOverlapMean", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/knnOverlapMean/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                                  r === null ? r = [R] : r.push(R), e++;
+                                                }
+                                                var Pr = _ === e;
+                                                if (g = g || Pr, g) e = w, r !== null && (w ? r.length = w : r = null);
+                                                else {
+                                                  const R = { instancePath: t + "/noiseFloor/derived/knnOverlapMean", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/knnOverlapMean/anyOf", keyword: "anyOf", params: {} };
+                                                  r === null ? r = [R] : r.push(R), e++;
+                                                }
+                                                var ir = d === e;
+                                              } else var ir = true;
+                                              if (ir) if (s.ckaLinear !== void 0) {
+                                                let l = s.ckaLinear;
+                                                const d = e, w = e;
+                                                let g = false;
+                                                const O = e;
+                                                if (l !== null) {
+                                                  const R = { instancePath: t + "/noiseFloor/derived/ckaLinear", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/ckaLinear/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                                  r === null ? r = [R] : r.push(R), e++;
+                                                }
+                                                var br = O === e;
+                                                g = g || br;
+                                                const _ = e;
+                                                if (e === _) if (l && typeof l == "object" && !Array.isArray(l)) {
+                                                  let R;
+                                                  if (l.warn === void 0 && (R = "warn") || l.fail === void 0 && (R = "fail")) {
+                                                    const C = { instancePath: t + "/noiseFloor/derived/ckaLinear", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/ckaLinear/anyOf/1/required", keyword: "required", params: { missingProperty: R } };
+                                                    r === null ? r = [C] : r.push(C), e++;
+                                                  } else {
+                                                    const C = e;
+                                                    for (const D in l) if (!(D === "warn" || D === "fail")) {
+                                                      const de = { instancePath: t + "/noiseFloor/derived/ckaLinear", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/ckaLinear/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: D } };
+                                                      r === null ? r = [de] : r.push(de), e++;
+                                                      break;
+                                                    }
+                                                    if (C === e) {
+                                                      if (l.warn !== void 0) {
+                                                        const D = e;
+                                                        U(l.warn, { instancePath: t + "/noiseFloor/derived/ckaLinear/warn", parentData: l, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                        var cr2 = D === e;
+                                                      } else var cr2 = true;
+                                                      if (cr2) if (l.fail !== void 0) {
+                                                        const D = e;
+                                                        U(l.fail, { instancePath: t + "/noiseFloor/derived/ckaLinear/fail", parentData: l, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? U.errors : r.concat(U.errors), e = r.length);
+                                                        var cr2 = D === e;
+                                                      } else var cr2 = true;
+                                                    }
+                                                  }
+                                                } else {
+                                                  const R = { instancePath: t + "/noiseFloor/derived/ckaLinear", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/ckaLinear/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                                  r === null ? r = [R] : r.push(R), e++;
+                                                }
+                                                var br = _ === e;
+                                                if (g = g || br, g) e = w, r !== null && (w ? r.length = w : r = null);
+                                                else {
+                                                  const R = { instancePath: t + "/noiseFloor/derived/ckaLinear", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/properties/ckaLinear/anyOf", keyword: "anyOf", params: {} };
+                                                  r === null ? r = [R] : r.push(R), e++;
+                                                }
+                                                var ir = d === e;
+                                              } else var ir = true;
+                                            }
+                                          }
                                         }
                                       } else {
-                                        const E = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
-                                        r === null ? r = [E] : r.push(E), e++;
+                                        const q = { instancePath: t + "/noiseFloor/derived", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                        r === null ? r = [q] : r.push(q), e++;
                                       }
-                                      var he = a === e;
-                                    } else var he = true;
-                                    if (he) {
-                                      if (o.anchorVersion !== void 0) {
+                                      var wr = n === e;
+                                      if (k = k || wr, k) e = M, r !== null && (M ? r.length = M : r = null);
+                                      else {
+                                        const q = { instancePath: t + "/noiseFloor/derived", schemaPath: "#/properties/noiseFloor/properties/derived/anyOf", keyword: "anyOf", params: {} };
+                                        return r === null ? r = [q] : r.push(q), e++, m.errors = r, false;
+                                      }
+                                      var fr = S === e;
+                                    } else var fr = true;
+                                  }
+                                }
+                              } else return m.errors = [{ instancePath: t + "/noiseFloor", schemaPath: "#/properties/noiseFloor/type", keyword: "type", params: { type: "object" } }], false;
+                              var f = fe === e;
+                            } else var f = true;
+                            if (f) {
+                              if (i.driftBudget !== void 0) {
+                                let o = i.driftBudget;
+                                const fe = e, Qe = e;
+                                let V = false;
+                                const _e2 = e;
+                                if (o !== null) {
+                                  const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                  r === null ? r = [M] : r.push(M), e++;
+                                }
+                                var Or = _e2 === e;
+                                V = V || Or;
+                                const s = e;
+                                if (e === s) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                  let M;
+                                  if (o.anchor === void 0 && (M = "anchor") || o.anchorVersion === void 0 && (M = "anchorVersion") || o.knnOverlap === void 0 && (M = "knnOverlap") || o.cka === void 0 && (M = "cka") || o.minKnnOverlap === void 0 && (M = "minKnnOverlap") || o.minCka === void 0 && (M = "minCka") || o.status === void 0 && (M = "status") || o.reason === void 0 && (M = "reason")) {
+                                    const k = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: M } };
+                                    r === null ? r = [k] : r.push(k), e++;
+                                  } else {
+                                    const k = e;
+                                    for (const a in o) if (!(a === "anchor" || a === "anchorVersion" || a === "knnOverlap" || a === "cka" || a === "minKnnOverlap" || a === "minCka" || a === "status" || a === "reason")) {
+                                      const n = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: a } };
+                                      r === null ? r = [n] : r.push(n), e++;
+                                      break;
+                                    }
+                                    if (k === e) {
+                                      if (o.anchor !== void 0) {
+                                        let a = o.anchor;
                                         const n = e;
-                                        Ce(o.anchorVersion, { instancePath: t + "/driftBudget/anchorVersion", parentData: o, parentDataProperty: "anchorVersion", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ce.errors : r.concat(Ce.errors), e = r.length);
+                                        if (e === n) if (typeof a == "string") {
+                                          if (ne(a) > 255) {
+                                            const K = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
+                                            r === null ? r = [K] : r.push(K), e++;
+                                          } else if (!yr.test(a)) {
+                                            const K = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
+                                            r === null ? r = [K] : r.push(K), e++;
+                                          }
+                                        } else {
+                                          const K = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
+                                          r === null ? r = [K] : r.push(K), e++;
+                                        }
                                         var he = n === e;
                                       } else var he = true;
                                       if (he) {
-                                        if (o.knnOverlap !== void 0) {
-                                          const n = e;
-                                          ge(o.knnOverlap, { instancePath: t + "/driftBudget/knnOverlap", parentData: o, parentDataProperty: "knnOverlap", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                                          var he = n === e;
+                                        if (o.anchorVersion !== void 0) {
+                                          const a = e;
+                                          Fe(o.anchorVersion, { instancePath: t + "/driftBudget/anchorVersion", parentData: o, parentDataProperty: "anchorVersion", rootData: u, dynamicAnchors: y }) || (r = r === null ? Fe.errors : r.concat(Fe.errors), e = r.length);
+                                          var he = a === e;
                                         } else var he = true;
                                         if (he) {
-                                          if (o.cka !== void 0) {
-                                            const n = e;
-                                            S(o.cka, { instancePath: t + "/driftBudget/cka", parentData: o, parentDataProperty: "cka", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                            var he = n === e;
+                                          if (o.knnOverlap !== void 0) {
+                                            const a = e;
+                                            ke(o.knnOverlap, { instancePath: t + "/driftBudget/knnOverlap", parentData: o, parentDataProperty: "knnOverlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                            var he = a === e;
                                           } else var he = true;
                                           if (he) {
-                                            if (o.minKnnOverlap !== void 0) {
-                                              const n = e;
-                                              ge(o.minKnnOverlap, { instancePath: t + "/driftBudget/minKnnOverlap", parentData: o, parentDataProperty: "minKnnOverlap", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                                              var he = n === e;
+                                            if (o.cka !== void 0) {
+                                              const a = e;
+                                              z(o.cka, { instancePath: t + "/driftBudget/cka", parentData: o, parentDataProperty: "cka", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                              var he = a === e;
                                             } else var he = true;
                                             if (he) {
-                                              if (o.minCka !== void 0) {
-                                                const n = e;
-                                                ge(o.minCka, { instancePath: t + "/driftBudget/minCka", parentData: o, parentDataProperty: "minCka", rootData: y, dynamicAnchors: h }) || (r = r === null ? ge.errors : r.concat(ge.errors), e = r.length);
-                                                var he = n === e;
+                                              if (o.minKnnOverlap !== void 0) {
+                                                const a = e;
+                                                ke(o.minKnnOverlap, { instancePath: t + "/driftBudget/minKnnOverlap", parentData: o, parentDataProperty: "minKnnOverlap", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
+                                                var he = a === e;
                                               } else var he = true;
                                               if (he) {
-                                                if (o.status !== void 0) {
-                                                  let n = o.status;
+                                                if (o.minCka !== void 0) {
                                                   const a = e;
-                                                  if (!(n === "pass" || n === "fail" || n === "reset")) {
-                                                    const z = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.driftBudget.anyOf[1].properties.status.enum } };
-                                                    r === null ? r = [z] : r.push(z), e++;
-                                                  }
+                                                  ke(o.minCka, { instancePath: t + "/driftBudget/minCka", parentData: o, parentDataProperty: "minCka", rootData: u, dynamicAnchors: y }) || (r = r === null ? ke.errors : r.concat(ke.errors), e = r.length);
                                                   var he = a === e;
                                                 } else var he = true;
-                                                if (he) if (o.reason !== void 0) {
-                                                  const n = e;
-                                                  oe(o.reason, { instancePath: t + "/driftBudget/reason", parentData: o, parentDataProperty: "reason", rootData: y, dynamicAnchors: h }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
-                                                  var he = n === e;
-                                                } else var he = true;
+                                                if (he) {
+                                                  if (o.status !== void 0) {
+                                                    let a = o.status;
+                                                    const n = e;
+                                                    if (!(a === "pass" || a === "fail" || a === "reset")) {
+                                                      const q = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.driftBudget.anyOf[1].properties.status.enum } };
+                                                      r === null ? r = [q] : r.push(q), e++;
+                                                    }
+                                                    var he = n === e;
+                                                  } else var he = true;
+                                                  if (he) if (o.reason !== void 0) {
+                                                    const a = e;
+                                                    oe(o.reason, { instancePath: t + "/driftBudget/reason", parentData: o, parentDataProperty: "reason", rootData: u, dynamicAnchors: y }) || (r = r === null ? oe.errors : r.concat(oe.errors), e = r.length);
+                                                    var he = a === e;
+                                                  } else var he = true;
+                                                }
                                               }
                                             }
                                           }
@@ -48441,237 +48752,237 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                       }
                                     }
                                   }
+                                } else {
+                                  const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                  r === null ? r = [M] : r.push(M), e++;
                                 }
-                              } else {
-                                const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                r === null ? r = [M] : r.push(M), e++;
-                              }
-                              var yr = i === e;
-                              if (V = V || yr, V) e = Ue, r !== null && (Ue ? r.length = Ue : r = null);
-                              else {
-                                const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
-                                return r === null ? r = [M] : r.push(M), e++, f.errors = r, false;
-                              }
-                              var d = ce === e;
-                            } else var d = true;
-                            if (d) if (s.verdict !== void 0) {
-                              let o = s.verdict;
-                              const ce = e;
-                              if (e === ce) if (o && typeof o == "object" && !Array.isArray(o)) {
-                                let V;
-                                if (o.status === void 0 && (V = "status") || o.policyLevel === void 0 && (V = "policyLevel") || o.breaches === void 0 && (V = "breaches") || o.checks === void 0 && (V = "checks") || o.skipped === void 0 && (V = "skipped")) return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: V } }], false;
-                                {
-                                  const $e = e;
-                                  for (const i in o) if (!(i === "status" || i === "policyLevel" || i === "breaches" || i === "checks" || i === "skipped")) {
-                                    return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: i } }], false;
-                                    break;
-                                  }
-                                  if ($e === e) {
-                                    if (o.status !== void 0) {
-                                      let i = o.status;
-                                      const B = e;
-                                      if (!(i === "pass" || i === "warn" || i === "fail")) return f.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.status.enum } }], false;
-                                      var ze = B === e;
-                                    } else var ze = true;
-                                    if (ze) {
-                                      if (o.policyLevel !== void 0) {
-                                        const i = e;
-                                        de(o.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: o, parentDataProperty: "policyLevel", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
-                                        var ze = i === e;
+                                var Or = s === e;
+                                if (V = V || Or, V) e = Qe, r !== null && (Qe ? r.length = Qe : r = null);
+                                else {
+                                  const M = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
+                                  return r === null ? r = [M] : r.push(M), e++, m.errors = r, false;
+                                }
+                                var f = fe === e;
+                              } else var f = true;
+                              if (f) if (i.verdict !== void 0) {
+                                let o = i.verdict;
+                                const fe = e;
+                                if (e === fe) if (o && typeof o == "object" && !Array.isArray(o)) {
+                                  let V;
+                                  if (o.status === void 0 && (V = "status") || o.policyLevel === void 0 && (V = "policyLevel") || o.breaches === void 0 && (V = "breaches") || o.checks === void 0 && (V = "checks") || o.skipped === void 0 && (V = "skipped")) return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/required", keyword: "required", params: { missingProperty: V } }], false;
+                                  {
+                                    const _e2 = e;
+                                    for (const s in o) if (!(s === "status" || s === "policyLevel" || s === "breaches" || s === "checks" || s === "skipped")) {
+                                      return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: s } }], false;
+                                      break;
+                                    }
+                                    if (_e2 === e) {
+                                      if (o.status !== void 0) {
+                                        let s = o.status;
+                                        const S = e;
+                                        if (!(s === "pass" || s === "warn" || s === "fail")) return m.errors = [{ instancePath: t + "/verdict/status", schemaPath: "#/properties/verdict/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.status.enum } }], false;
+                                        var ze = S === e;
                                       } else var ze = true;
                                       if (ze) {
-                                        if (o.breaches !== void 0) {
-                                          let i = o.breaches;
-                                          const B = e;
-                                          if (e === B) if (Array.isArray(i)) {
-                                            var Dr = true;
-                                            const g = i.length;
-                                            for (let n = 0; n < g; n++) {
-                                              let a = i[n];
-                                              const E = e;
-                                              if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                let D;
-                                                if (a.metric === void 0 && (D = "metric") || a.value === void 0 && (D = "value") || a.limit === void 0 && (D = "limit") || a.level === void 0 && (D = "level") || a.message === void 0 && (D = "message")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + n, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: D } }], false;
-                                                {
-                                                  const m = e;
-                                                  for (const l in a) if (!(l === "metric" || l === "value" || l === "limit" || l === "level" || l === "message")) {
-                                                    return f.errors = [{ instancePath: t + "/verdict/breaches/" + n, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
-                                                    break;
-                                                  }
-                                                  if (m === e) {
-                                                    if (a.metric !== void 0) {
-                                                      let l = a.metric;
-                                                      const j = e, P = e;
-                                                      let w = false;
-                                                      const $ = e;
-                                                      Ee(l, { instancePath: t + "/verdict/breaches/" + n + "/metric", parentData: a, parentDataProperty: "metric", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
-                                                      var hr = $ === e;
-                                                      w = w || hr;
-                                                      const R = e;
-                                                      if (!(l === "indexCompatible" || l === "bump" || l === "driftBudgetKnnOverlap" || l === "driftBudgetCka")) {
-                                                        const G = { instancePath: t + "/verdict/breaches/" + n + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
-                                                        r === null ? r = [G] : r.push(G), e++;
-                                                      }
-                                                      var hr = R === e;
-                                                      if (w = w || hr, w) e = P, r !== null && (P ? r.length = P : r = null);
-                                                      else {
-                                                        const G = { instancePath: t + "/verdict/breaches/" + n + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
-                                                        return r === null ? r = [G] : r.push(G), e++, f.errors = r, false;
-                                                      }
-                                                      var Se = j === e;
-                                                    } else var Se = true;
-                                                    if (Se) {
-                                                      if (a.value !== void 0) {
-                                                        let l = a.value;
-                                                        const j = e, P = e;
-                                                        let w = false;
-                                                        const $ = e;
-                                                        if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                          const F = { instancePath: t + "/verdict/breaches/" + n + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: ye.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
-                                                          r === null ? r = [F] : r.push(F), e++;
-                                                        }
-                                                        var vr = $ === e;
-                                                        w = w || vr;
-                                                        const R = e;
-                                                        de(l, { instancePath: t + "/verdict/breaches/" + n + "/value", parentData: a, parentDataProperty: "value", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
-                                                        var vr = R === e;
-                                                        if (w = w || vr, w) e = P, r !== null && (P ? r.length = P : r = null);
-                                                        else {
-                                                          const F = { instancePath: t + "/verdict/breaches/" + n + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
-                                                          return r === null ? r = [F] : r.push(F), e++, f.errors = r, false;
-                                                        }
-                                                        var Se = j === e;
-                                                      } else var Se = true;
-                                                      if (Se) {
-                                                        if (a.limit !== void 0) {
-                                                          let l = a.limit;
-                                                          const j = e, P = e;
-                                                          let w = false;
-                                                          const $ = e;
-                                                          if (!(typeof l == "number" && isFinite(l)) && typeof l != "boolean") {
-                                                            const F = { instancePath: t + "/verdict/breaches/" + n + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: ye.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
-                                                            r === null ? r = [F] : r.push(F), e++;
-                                                          }
-                                                          var gr = $ === e;
-                                                          w = w || gr;
-                                                          const R = e;
-                                                          de(l, { instancePath: t + "/verdict/breaches/" + n + "/limit", parentData: a, parentDataProperty: "limit", rootData: y, dynamicAnchors: h }) || (r = r === null ? de.errors : r.concat(de.errors), e = r.length);
-                                                          var gr = R === e;
-                                                          if (w = w || gr, w) e = P, r !== null && (P ? r.length = P : r = null);
-                                                          else {
-                                                            const F = { instancePath: t + "/verdict/breaches/" + n + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
-                                                            return r === null ? r = [F] : r.push(F), e++, f.errors = r, false;
-                                                          }
-                                                          var Se = j === e;
-                                                        } else var Se = true;
-                                                        if (Se) {
-                                                          if (a.level !== void 0) {
-                                                            let l = a.level;
-                                                            const j = e;
-                                                            if (!(l === "warn" || l === "fail")) return f.errors = [{ instancePath: t + "/verdict/breaches/" + n + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
-                                                            var Se = j === e;
-                                                          } else var Se = true;
-                                                          if (Se) if (a.message !== void 0) {
-                                                            const l = e;
-                                                            Me(a.message, { instancePath: t + "/verdict/breaches/" + n + "/message", parentData: a, parentDataProperty: "message", rootData: y, dynamicAnchors: h }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
-                                                            var Se = l === e;
-                                                          } else var Se = true;
-                                                        }
-                                                      }
-                                                    }
-                                                  }
-                                                }
-                                              } else return f.errors = [{ instancePath: t + "/verdict/breaches/" + n, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
-                                              var Dr = E === e;
-                                              if (!Dr) break;
-                                            }
-                                          } else return f.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
-                                          var ze = B === e;
+                                        if (o.policyLevel !== void 0) {
+                                          const s = e;
+                                          me(o.policyLevel, { instancePath: t + "/verdict/policyLevel", parentData: o, parentDataProperty: "policyLevel", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                          var ze = s === e;
                                         } else var ze = true;
                                         if (ze) {
-                                          if (o.checks !== void 0) {
-                                            let i = o.checks;
-                                            const B = e;
-                                            if (e === B) if (Array.isArray(i)) {
-                                              var $r = true;
-                                              const g = i.length;
-                                              for (let n = 0; n < g; n++) {
-                                                let a = i[n];
-                                                const E = e;
-                                                if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                  let D;
-                                                  if (a.metric === void 0 && (D = "metric") || a.label === void 0 && (D = "label") || a.direction === void 0 && (D = "direction") || a.value === void 0 && (D = "value") || a.interval === void 0 && (D = "interval") || a.warn === void 0 && (D = "warn") || a.fail === void 0 && (D = "fail") || a.status === void 0 && (D = "status")) return f.errors = [{ instancePath: t + "/verdict/checks/" + n, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: D } }], false;
+                                          if (o.breaches !== void 0) {
+                                            let s = o.breaches;
+                                            const S = e;
+                                            if (e === S) if (Array.isArray(s)) {
+                                              var Ar = true;
+                                              const k = s.length;
+                                              for (let a = 0; a < k; a++) {
+                                                let n = s[a];
+                                                const K = e;
+                                                if (e === K) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                                  let b;
+                                                  if (n.metric === void 0 && (b = "metric") || n.value === void 0 && (b = "value") || n.limit === void 0 && (b = "limit") || n.level === void 0 && (b = "level") || n.message === void 0 && (b = "message")) return m.errors = [{ instancePath: t + "/verdict/breaches/" + a, schemaPath: "#/properties/verdict/properties/breaches/items/required", keyword: "required", params: { missingProperty: b } }], false;
                                                   {
-                                                    const m = e;
-                                                    for (const l in a) if (!(l === "metric" || l === "label" || l === "direction" || l === "value" || l === "interval" || l === "warn" || l === "fail" || l === "status")) {
-                                                      return f.errors = [{ instancePath: t + "/verdict/checks/" + n, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
+                                                    const l = e;
+                                                    for (const d in n) if (!(d === "metric" || d === "value" || d === "limit" || d === "level" || d === "message")) {
+                                                      return m.errors = [{ instancePath: t + "/verdict/breaches/" + a, schemaPath: "#/properties/verdict/properties/breaches/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
                                                       break;
                                                     }
-                                                    if (m === e) {
-                                                      if (a.metric !== void 0) {
-                                                        const l = e;
-                                                        Ee(a.metric, { instancePath: t + "/verdict/checks/" + n + "/metric", parentData: a, parentDataProperty: "metric", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
-                                                        var ve = l === e;
-                                                      } else var ve = true;
-                                                      if (ve) {
-                                                        if (a.label !== void 0) {
-                                                          const l = e;
-                                                          sr(a.label, { instancePath: t + "/verdict/checks/" + n + "/label", parentData: a, parentDataProperty: "label", rootData: y, dynamicAnchors: h }) || (r = r === null ? sr.errors : r.concat(sr.errors), e = r.length);
-                                                          var ve = l === e;
+                                                    if (l === e) {
+                                                      if (n.metric !== void 0) {
+                                                        let d = n.metric;
+                                                        const w = e, g = e;
+                                                        let O = false;
+                                                        const _ = e;
+                                                        Ke(d, { instancePath: t + "/verdict/breaches/" + a + "/metric", parentData: n, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ke.errors : r.concat(Ke.errors), e = r.length);
+                                                        var _r2 = _ === e;
+                                                        O = O || _r2;
+                                                        const Z = e;
+                                                        if (!(d === "indexCompatible" || d === "bump" || d === "driftBudgetKnnOverlap" || d === "driftBudgetCka")) {
+                                                          const R = { instancePath: t + "/verdict/breaches/" + a + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf/1/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.breaches.items.properties.metric.anyOf[1].enum } };
+                                                          r === null ? r = [R] : r.push(R), e++;
+                                                        }
+                                                        var _r2 = Z === e;
+                                                        if (O = O || _r2, O) e = g, r !== null && (g ? r.length = g : r = null);
+                                                        else {
+                                                          const R = { instancePath: t + "/verdict/breaches/" + a + "/metric", schemaPath: "#/properties/verdict/properties/breaches/items/properties/metric/anyOf", keyword: "anyOf", params: {} };
+                                                          return r === null ? r = [R] : r.push(R), e++, m.errors = r, false;
+                                                        }
+                                                        var Ze = w === e;
+                                                      } else var Ze = true;
+                                                      if (Ze) {
+                                                        if (n.value !== void 0) {
+                                                          let d = n.value;
+                                                          const w = e, g = e;
+                                                          let O = false;
+                                                          const _ = e;
+                                                          if (!(typeof d == "number" && isFinite(d)) && typeof d != "boolean") {
+                                                            const C = { instancePath: t + "/verdict/breaches/" + a + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf/0/type", keyword: "type", params: { type: ye.properties.verdict.properties.breaches.items.properties.value.anyOf[0].type } };
+                                                            r === null ? r = [C] : r.push(C), e++;
+                                                          }
+                                                          var xr = _ === e;
+                                                          O = O || xr;
+                                                          const Z = e;
+                                                          me(d, { instancePath: t + "/verdict/breaches/" + a + "/value", parentData: n, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                                          var xr = Z === e;
+                                                          if (O = O || xr, O) e = g, r !== null && (g ? r.length = g : r = null);
+                                                          else {
+                                                            const C = { instancePath: t + "/verdict/breaches/" + a + "/value", schemaPath: "#/properties/verdict/properties/breaches/items/properties/value/anyOf", keyword: "anyOf", params: {} };
+                                                            return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
+                                                          }
+                                                          var Ze = w === e;
+                                                        } else var Ze = true;
+                                                        if (Ze) {
+                                                          if (n.limit !== void 0) {
+                                                            let d = n.limit;
+                                                            const w = e, g = e;
+                                                            let O = false;
+                                                            const _ = e;
+                                                            if (!(typeof d == "number" && isFinite(d)) && typeof d != "boolean") {
+                                                              const C = { instancePath: t + "/verdict/breaches/" + a + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf/0/type", keyword: "type", params: { type: ye.properties.verdict.properties.breaches.items.properties.limit.anyOf[0].type } };
+                                                              r === null ? r = [C] : r.push(C), e++;
+                                                            }
+                                                            var Dr = _ === e;
+                                                            O = O || Dr;
+                                                            const Z = e;
+                                                            me(d, { instancePath: t + "/verdict/breaches/" + a + "/limit", parentData: n, parentDataProperty: "limit", rootData: u, dynamicAnchors: y }) || (r = r === null ? me.errors : r.concat(me.errors), e = r.length);
+                                                            var Dr = Z === e;
+                                                            if (O = O || Dr, O) e = g, r !== null && (g ? r.length = g : r = null);
+                                                            else {
+                                                              const C = { instancePath: t + "/verdict/breaches/" + a + "/limit", schemaPath: "#/properties/verdict/properties/breaches/items/properties/limit/anyOf", keyword: "anyOf", params: {} };
+                                                              return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
+                                                            }
+                                                            var Ze = w === e;
+                                                          } else var Ze = true;
+                                                          if (Ze) {
+                                                            if (n.level !== void 0) {
+                                                              let d = n.level;
+                                                              const w = e;
+                                                              if (!(d === "warn" || d === "fail")) return m.errors = [{ instancePath: t + "/verdict/breaches/" + a + "/level", schemaPath: "#/properties/verdict/properties/breaches/items/properties/level/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.breaches.items.properties.level.enum } }], false;
+                                                              var Ze = w === e;
+                                                            } else var Ze = true;
+                                                            if (Ze) if (n.message !== void 0) {
+                                                              const d = e;
+                                                              Me(n.message, { instancePath: t + "/verdict/breaches/" + a + "/message", parentData: n, parentDataProperty: "message", rootData: u, dynamicAnchors: y }) || (r = r === null ? Me.errors : r.concat(Me.errors), e = r.length);
+                                                              var Ze = d === e;
+                                                            } else var Ze = true;
+                                                          }
+                                                        }
+                                                      }
+                                                    }
+                                                  }
+                                                } else return m.errors = [{ instancePath: t + "/verdict/breaches/" + a, schemaPath: "#/properties/verdict/properties/breaches/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                var Ar = K === e;
+                                                if (!Ar) break;
+                                              }
+                                            } else return m.errors = [{ instancePath: t + "/verdict/breaches", schemaPath: "#/properties/verdict/properties/breaches/type", keyword: "type", params: { type: "array" } }], false;
+                                            var ze = S === e;
+                                          } else var ze = true;
+                                          if (ze) {
+                                            if (o.checks !== void 0) {
+                                              let s = o.checks;
+                                              const S = e;
+                                              if (e === S) if (Array.isArray(s)) {
+                                                var Vr = true;
+                                                const k = s.length;
+                                                for (let a = 0; a < k; a++) {
+                                                  let n = s[a];
+                                                  const K = e;
+                                                  if (e === K) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                                    let b;
+                                                    if (n.metric === void 0 && (b = "metric") || n.label === void 0 && (b = "label") || n.direction === void 0 && (b = "direction") || n.value === void 0 && (b = "value") || n.interval === void 0 && (b = "interval") || n.warn === void 0 && (b = "warn") || n.fail === void 0 && (b = "fail") || n.status === void 0 && (b = "status")) return m.errors = [{ instancePath: t + "/verdict/checks/" + a, schemaPath: "#/properties/verdict/properties/checks/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                    {
+                                                      const l = e;
+                                                      for (const d in n) if (!(d === "metric" || d === "label" || d === "direction" || d === "value" || d === "interval" || d === "warn" || d === "fail" || d === "status")) {
+                                                        return m.errors = [{ instancePath: t + "/verdict/checks/" + a, schemaPath: "#/properties/verdict/properties/checks/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
+                                                        break;
+                                                      }
+                                                      if (l === e) {
+                                                        if (n.metric !== void 0) {
+                                                          const d = e;
+                                                          Ke(n.metric, { instancePath: t + "/verdict/checks/" + a + "/metric", parentData: n, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ke.errors : r.concat(Ke.errors), e = r.length);
+                                                          var ve = d === e;
                                                         } else var ve = true;
                                                         if (ve) {
-                                                          if (a.direction !== void 0) {
-                                                            let l = a.direction;
-                                                            const j = e;
-                                                            if (!(l === "min" || l === "max")) return f.errors = [{ instancePath: t + "/verdict/checks/" + n + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
-                                                            var ve = j === e;
+                                                          if (n.label !== void 0) {
+                                                            const d = e;
+                                                            ar(n.label, { instancePath: t + "/verdict/checks/" + a + "/label", parentData: n, parentDataProperty: "label", rootData: u, dynamicAnchors: y }) || (r = r === null ? ar.errors : r.concat(ar.errors), e = r.length);
+                                                            var ve = d === e;
                                                           } else var ve = true;
                                                           if (ve) {
-                                                            if (a.value !== void 0) {
-                                                              const l = e;
-                                                              S(a.value, { instancePath: t + "/verdict/checks/" + n + "/value", parentData: a, parentDataProperty: "value", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                              var ve = l === e;
+                                                            if (n.direction !== void 0) {
+                                                              let d = n.direction;
+                                                              const w = e;
+                                                              if (!(d === "min" || d === "max")) return m.errors = [{ instancePath: t + "/verdict/checks/" + a + "/direction", schemaPath: "#/properties/verdict/properties/checks/items/properties/direction/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.checks.items.properties.direction.enum } }], false;
+                                                              var ve = w === e;
                                                             } else var ve = true;
                                                             if (ve) {
-                                                              if (a.interval !== void 0) {
-                                                                let l = a.interval;
-                                                                const j = e, P = e;
-                                                                let w = false;
-                                                                const $ = e;
-                                                                Ze(l, { instancePath: t + "/verdict/checks/" + n + "/interval", parentData: a, parentDataProperty: "interval", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ze.errors : r.concat(Ze.errors), e = r.length);
-                                                                var kr = $ === e;
-                                                                w = w || kr;
-                                                                const R = e;
-                                                                if (l !== null) {
-                                                                  const F = { instancePath: t + "/verdict/checks/" + n + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                                  r === null ? r = [F] : r.push(F), e++;
-                                                                }
-                                                                var kr = R === e;
-                                                                if (w = w || kr, w) e = P, r !== null && (P ? r.length = P : r = null);
-                                                                else {
-                                                                  const F = { instancePath: t + "/verdict/checks/" + n + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
-                                                                  return r === null ? r = [F] : r.push(F), e++, f.errors = r, false;
-                                                                }
-                                                                var ve = j === e;
+                                                              if (n.value !== void 0) {
+                                                                const d = e;
+                                                                z(n.value, { instancePath: t + "/verdict/checks/" + a + "/value", parentData: n, parentDataProperty: "value", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                                var ve = d === e;
                                                               } else var ve = true;
                                                               if (ve) {
-                                                                if (a.warn !== void 0) {
-                                                                  const l = e;
-                                                                  S(a.warn, { instancePath: t + "/verdict/checks/" + n + "/warn", parentData: a, parentDataProperty: "warn", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                                  var ve = l === e;
+                                                                if (n.interval !== void 0) {
+                                                                  let d = n.interval;
+                                                                  const w = e, g = e;
+                                                                  let O = false;
+                                                                  const _ = e;
+                                                                  Te(d, { instancePath: t + "/verdict/checks/" + a + "/interval", parentData: n, parentDataProperty: "interval", rootData: u, dynamicAnchors: y }) || (r = r === null ? Te.errors : r.concat(Te.errors), e = r.length);
+                                                                  var $r = _ === e;
+                                                                  O = O || $r;
+                                                                  const Z = e;
+                                                                  if (d !== null) {
+                                                                    const C = { instancePath: t + "/verdict/checks/" + a + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                                    r === null ? r = [C] : r.push(C), e++;
+                                                                  }
+                                                                  var $r = Z === e;
+                                                                  if (O = O || $r, O) e = g, r !== null && (g ? r.length = g : r = null);
+                                                                  else {
+                                                                    const C = { instancePath: t + "/verdict/checks/" + a + "/interval", schemaPath: "#/properties/verdict/properties/checks/items/properties/interval/anyOf", keyword: "anyOf", params: {} };
+                                                                    return r === null ? r = [C] : r.push(C), e++, m.errors = r, false;
+                                                                  }
+                                                                  var ve = w === e;
                                                                 } else var ve = true;
                                                                 if (ve) {
-                                                                  if (a.fail !== void 0) {
-                                                                    const l = e;
-                                                                    S(a.fail, { instancePath: t + "/verdict/checks/" + n + "/fail", parentData: a, parentDataProperty: "fail", rootData: y, dynamicAnchors: h }) || (r = r === null ? S.errors : r.concat(S.errors), e = r.length);
-                                                                    var ve = l === e;
+                                                                  if (n.warn !== void 0) {
+                                                                    const d = e;
+                                                                    z(n.warn, { instancePath: t + "/verdict/checks/" + a + "/warn", parentData: n, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                                    var ve = d === e;
                                                                   } else var ve = true;
-                                                                  if (ve) if (a.status !== void 0) {
-                                                                    let l = a.status;
-                                                                    const j = e;
-                                                                    if (!(l === "pass" || l === "warn" || l === "fail" || l === "skipped")) return f.errors = [{ instancePath: t + "/verdict/checks/" + n + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.checks.items.properties.status.enum } }], false;
-                                                                    var ve = j === e;
-                                                                  } else var ve = true;
+                                                                  if (ve) {
+                                                                    if (n.fail !== void 0) {
+                                                                      const d = e;
+                                                                      z(n.fail, { instancePath: t + "/verdict/checks/" + a + "/fail", parentData: n, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? z.errors : r.concat(z.errors), e = r.length);
+                                                                      var ve = d === e;
+                                                                    } else var ve = true;
+                                                                    if (ve) if (n.status !== void 0) {
+                                                                      let d = n.status;
+                                                                      const w = e;
+                                                                      if (!(d === "pass" || d === "warn" || d === "fail" || d === "skipped")) return m.errors = [{ instancePath: t + "/verdict/checks/" + a + "/status", schemaPath: "#/properties/verdict/properties/checks/items/properties/status/enum", keyword: "enum", params: { allowedValues: ye.properties.verdict.properties.checks.items.properties.status.enum } }], false;
+                                                                      var ve = w === e;
+                                                                    } else var ve = true;
+                                                                  }
                                                                 }
                                                               }
                                                             }
@@ -48679,63 +48990,63 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
                                                         }
                                                       }
                                                     }
-                                                  }
-                                                } else return f.errors = [{ instancePath: t + "/verdict/checks/" + n, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                var $r = E === e;
-                                                if (!$r) break;
-                                              }
-                                            } else return f.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
-                                            var ze = B === e;
-                                          } else var ze = true;
-                                          if (ze) if (o.skipped !== void 0) {
-                                            let i = o.skipped;
-                                            const B = e;
-                                            if (e === B) if (Array.isArray(i)) {
-                                              var Nr = true;
-                                              const g = i.length;
-                                              for (let n = 0; n < g; n++) {
-                                                let a = i[n];
-                                                const E = e;
-                                                if (e === E) if (a && typeof a == "object" && !Array.isArray(a)) {
-                                                  let D;
-                                                  if (a.metric === void 0 && (D = "metric") || a.reason === void 0 && (D = "reason")) return f.errors = [{ instancePath: t + "/verdict/skipped/" + n, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: D } }], false;
-                                                  {
-                                                    const m = e;
-                                                    for (const l in a) if (!(l === "metric" || l === "reason")) {
-                                                      return f.errors = [{ instancePath: t + "/verdict/skipped/" + n, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: l } }], false;
-                                                      break;
+                                                  } else return m.errors = [{ instancePath: t + "/verdict/checks/" + a, schemaPath: "#/properties/verdict/properties/checks/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                  var Vr = K === e;
+                                                  if (!Vr) break;
+                                                }
+                                              } else return m.errors = [{ instancePath: t + "/verdict/checks", schemaPath: "#/properties/verdict/properties/checks/type", keyword: "type", params: { type: "array" } }], false;
+                                              var ze = S === e;
+                                            } else var ze = true;
+                                            if (ze) if (o.skipped !== void 0) {
+                                              let s = o.skipped;
+                                              const S = e;
+                                              if (e === S) if (Array.isArray(s)) {
+                                                var Br = true;
+                                                const k = s.length;
+                                                for (let a = 0; a < k; a++) {
+                                                  let n = s[a];
+                                                  const K = e;
+                                                  if (e === K) if (n && typeof n == "object" && !Array.isArray(n)) {
+                                                    let b;
+                                                    if (n.metric === void 0 && (b = "metric") || n.reason === void 0 && (b = "reason")) return m.errors = [{ instancePath: t + "/verdict/skipped/" + a, schemaPath: "#/properties/verdict/properties/skipped/items/required", keyword: "required", params: { missingProperty: b } }], false;
+                                                    {
+                                                      const l = e;
+                                                      for (const d in n) if (!(d === "metric" || d === "reason")) {
+                                                        return m.errors = [{ instancePath: t + "/verdict/skipped/" + a, schemaPath: "#/properties/verdict/properties/skipped/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: d } }], false;
+                                                        break;
+                                                      }
+                                                      if (l === e) {
+                                                        if (n.metric !== void 0) {
+                                                          const d = e;
+                                                          Ke(n.metric, { instancePath: t + "/verdict/skipped/" + a + "/metric", parentData: n, parentDataProperty: "metric", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ke.errors : r.concat(Ke.errors), e = r.length);
+                                                          var ur = d === e;
+                                                        } else var ur = true;
+                                                        if (ur) if (n.reason !== void 0) {
+                                                          let d = n.reason;
+                                                          const w = e;
+                                                          if (e === w) if (typeof d == "string") {
+                                                            if (ne(d) > 1e3) return m.errors = [{ instancePath: t + "/verdict/skipped/" + a + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                          } else return m.errors = [{ instancePath: t + "/verdict/skipped/" + a + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
+                                                          var ur = w === e;
+                                                        } else var ur = true;
+                                                      }
                                                     }
-                                                    if (m === e) {
-                                                      if (a.metric !== void 0) {
-                                                        const l = e;
-                                                        Ee(a.metric, { instancePath: t + "/verdict/skipped/" + n + "/metric", parentData: a, parentDataProperty: "metric", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ee.errors : r.concat(Ee.errors), e = r.length);
-                                                        var lr = l === e;
-                                                      } else var lr = true;
-                                                      if (lr) if (a.reason !== void 0) {
-                                                        let l = a.reason;
-                                                        const j = e;
-                                                        if (e === j) if (typeof l == "string") {
-                                                          if (ne(l) > 1e3) return f.errors = [{ instancePath: t + "/verdict/skipped/" + n + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                        } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + n + "/reason", schemaPath: "#/properties/verdict/properties/skipped/items/properties/reason/type", keyword: "type", params: { type: "string" } }], false;
-                                                        var lr = j === e;
-                                                      } else var lr = true;
-                                                    }
-                                                  }
-                                                } else return f.errors = [{ instancePath: t + "/verdict/skipped/" + n, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
-                                                var Nr = E === e;
-                                                if (!Nr) break;
-                                              }
-                                            } else return f.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
-                                            var ze = B === e;
-                                          } else var ze = true;
+                                                  } else return m.errors = [{ instancePath: t + "/verdict/skipped/" + a, schemaPath: "#/properties/verdict/properties/skipped/items/type", keyword: "type", params: { type: "object" } }], false;
+                                                  var Br = K === e;
+                                                  if (!Br) break;
+                                                }
+                                              } else return m.errors = [{ instancePath: t + "/verdict/skipped", schemaPath: "#/properties/verdict/properties/skipped/type", keyword: "type", params: { type: "array" } }], false;
+                                              var ze = S === e;
+                                            } else var ze = true;
+                                          }
                                         }
                                       }
                                     }
                                   }
-                                }
-                              } else return f.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
-                              var d = ce === e;
-                            } else var d = true;
+                                } else return m.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/type", keyword: "type", params: { type: "object" } }], false;
+                                var f = fe === e;
+                              } else var f = true;
+                            }
                           }
                         }
                       }
@@ -48748,445 +49059,445 @@ function f(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
         }
       }
     }
-  } else return f.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return f.errors = r, e === 0;
+  } else return m.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return m.errors = r, e === 0;
 }
-f.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var at = K;
-var Pr = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
-var Sr = new RegExp("^[0-9a-f]{64}$", "u");
-function ir(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+m.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var ut = Q;
+var Nr = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/partial-report.schema.json", type: "object", required: ["kind", "schemaVersion", "shard", "fingerprint", "totalQueries", "sampled", "offset", "policy", "report", "items"], additionalProperties: false, $defs: { limit: { type: ["number", "null"] }, limits: { type: "object", required: ["warn", "fail"], additionalProperties: false, properties: { warn: { $ref: "#/$defs/limit" }, fail: { $ref: "#/$defs/limit" } } }, levelPolicy: { type: "object", required: ["limits", "requireIndexCompatible"], additionalProperties: false, properties: { requireIndexCompatible: { type: "boolean" }, limits: { type: "object", propertyNames: { $ref: "report.schema.json#/$defs/gatedMetric" }, additionalProperties: { $ref: "#/$defs/limits" } } } } }, properties: { kind: { const: "embedding-gate-partial" }, schemaVersion: { const: 1 }, shard: { type: "object", required: ["index", "count"], additionalProperties: false, properties: { index: { type: "integer", minimum: 1 }, count: { type: "integer", minimum: 1 } } }, fingerprint: { type: "string", pattern: "^[0-9a-f]{64}$" }, totalQueries: { type: "integer", minimum: 1 }, sampled: { type: "boolean" }, offset: { type: "integer", minimum: 0 }, policy: { type: "object", required: ["underDeclared", "levels"], additionalProperties: false, properties: { underDeclared: { enum: ["fail", "warn", "off"] }, levels: { type: "object", required: ["none", "patch", "minor", "major"], additionalProperties: false, properties: { none: { $ref: "#/$defs/levelPolicy" }, patch: { $ref: "#/$defs/levelPolicy" }, minor: { $ref: "#/$defs/levelPolicy" }, major: { $ref: "#/$defs/levelPolicy" } } } } }, report: { $ref: "report.schema.json" }, items: { type: "object", required: ["shared", "ranks", "worst"], additionalProperties: false, properties: { shared: { type: "array", items: { type: "integer", minimum: 0 } }, ranks: { anyOf: [{ type: "array", items: { type: "integer", minimum: 0 } }, { type: "null" }] }, worst: { type: "array", items: { type: "object", required: ["position", "id", "text", "overlap", "referenceNeighbours", "candidateNeighbours"], additionalProperties: false, properties: { position: { type: "integer", minimum: 0 }, id: { $ref: "report.schema.json#/$defs/id" }, text: { type: ["string", "null"], maxLength: 1e3 }, overlap: { type: "number", minimum: 0, maximum: 1 }, referenceNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } }, candidateNeighbours: { type: "array", items: { $ref: "report.schema.json#/$defs/id" } } } } } } } } };
+var Jr = new RegExp("^[0-9a-f]{64}$", "u");
+function nr(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = ir.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), s === "knnOverlapMean" || s === "knnOverlapP10" || s === "ckaLinear" || s === "pairedCosineMean" || s === "centroidCosineDistance" || s === "centroidRelativeShift" || s === "interCentroidDistanceChange" || s === "crossRetrievalTop1" || s === "procrustesAlignedCosineMean" ? (ir.errors = r, e === 0) : (ir.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Ir.enum } }], false);
+  const c = nr.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), i === "knnOverlapMean" || i === "knnOverlapP10" || i === "ckaLinear" || i === "pairedCosineMean" || i === "centroidCosineDistance" || i === "centroidRelativeShift" || i === "interCentroidDistanceChange" || i === "crossRetrievalTop1" || i === "procrustesAlignedCosineMean" ? (nr.errors = r, e === 0) : (nr.errors = [{ instancePath: t, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: Rr.enum } }], false);
 }
-ir.evaluated = { dynamicProps: false, dynamicItems: false };
-var Zr = { type: ["number", "null"] };
-function Ye(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+nr.evaluated = { dynamicProps: false, dynamicItems: false };
+var Wr = { type: ["number", "null"] };
+function er(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Ye.evaluated;
-  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof s == "number" && isFinite(s)) && s !== null ? (Ye.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Zr.type } }], false) : (Ye.errors = r, e === 0);
+  const c = er.evaluated;
+  return c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), !(typeof i == "number" && isFinite(i)) && i !== null ? (er.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: Wr.type } }], false) : (er.errors = r, e === 0);
 }
-Ye.evaluated = { dynamicProps: false, dynamicItems: false };
-function rr(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+er.evaluated = { dynamicProps: false, dynamicItems: false };
+function tr(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = rr.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let A;
-    if (s.warn === void 0 && (A = "warn") || s.fail === void 0 && (A = "fail")) return rr.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: A } }], false;
+  const c = tr.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let B;
+    if (i.warn === void 0 && (B = "warn") || i.fail === void 0 && (B = "fail")) return tr.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: B } }], false;
     {
-      const q = e;
-      for (const O in s) if (!(O === "warn" || O === "fail")) {
-        return rr.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: O } }], false;
+      const F = e;
+      for (const $ in i) if (!($ === "warn" || $ === "fail")) {
+        return tr.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: $ } }], false;
         break;
       }
-      if (q === e) {
-        if (s.warn !== void 0) {
-          const O = e;
-          Ye(s.warn, { instancePath: t + "/warn", parentData: s, parentDataProperty: "warn", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ye.errors : r.concat(Ye.errors), e = r.length);
-          var d = O === e;
-        } else var d = true;
-        if (d) if (s.fail !== void 0) {
-          const O = e;
-          Ye(s.fail, { instancePath: t + "/fail", parentData: s, parentDataProperty: "fail", rootData: y, dynamicAnchors: h }) || (r = r === null ? Ye.errors : r.concat(Ye.errors), e = r.length);
-          var d = O === e;
-        } else var d = true;
+      if (F === e) {
+        if (i.warn !== void 0) {
+          const $ = e;
+          er(i.warn, { instancePath: t + "/warn", parentData: i, parentDataProperty: "warn", rootData: u, dynamicAnchors: y }) || (r = r === null ? er.errors : r.concat(er.errors), e = r.length);
+          var f = $ === e;
+        } else var f = true;
+        if (f) if (i.fail !== void 0) {
+          const $ = e;
+          er(i.fail, { instancePath: t + "/fail", parentData: i, parentDataProperty: "fail", rootData: u, dynamicAnchors: y }) || (r = r === null ? er.errors : r.concat(er.errors), e = r.length);
+          var f = $ === e;
+        } else var f = true;
       }
     }
-  } else return rr.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return rr.errors = r, e === 0;
+  } else return tr.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return tr.errors = r, e === 0;
 }
-rr.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function Pe(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+tr.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+function Pe(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
   const c = Pe.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let O;
-    if (s.limits === void 0 && (O = "limits") || s.requireIndexCompatible === void 0 && (O = "requireIndexCompatible")) return Pe.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: O } }], false;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let $;
+    if (i.limits === void 0 && ($ = "limits") || i.requireIndexCompatible === void 0 && ($ = "requireIndexCompatible")) return Pe.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: $ } }], false;
     {
       const v = e;
-      for (const k in s) if (!(k === "requireIndexCompatible" || k === "limits")) {
-        return Pe.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: k } }], false;
+      for (const P in i) if (!(P === "requireIndexCompatible" || P === "limits")) {
+        return Pe.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: P } }], false;
         break;
       }
       if (v === e) {
-        if (s.requireIndexCompatible !== void 0) {
-          const k = e;
-          if (typeof s.requireIndexCompatible != "boolean") return Pe.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
-          var d = k === e;
-        } else var d = true;
-        if (d) if (s.limits !== void 0) {
-          let k = s.limits;
-          const ke = e;
-          if (e === ke) if (k && typeof k == "object" && !Array.isArray(k)) {
-            for (const W in k) {
-              const I = e;
-              ir(W, { instancePath: t + "/limits", parentData: k, parentDataProperty: "limits", rootData: y, dynamicAnchors: h }) || (r = r === null ? ir.errors : r.concat(ir.errors), e = r.length);
-              var A = I === e;
-              if (!A) {
-                const ie = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: W } };
+        if (i.requireIndexCompatible !== void 0) {
+          const P = e;
+          if (typeof i.requireIndexCompatible != "boolean") return Pe.errors = [{ instancePath: t + "/requireIndexCompatible", schemaPath: "#/properties/requireIndexCompatible/type", keyword: "type", params: { type: "boolean" } }], false;
+          var f = P === e;
+        } else var f = true;
+        if (f) if (i.limits !== void 0) {
+          let P = i.limits;
+          const ge = e;
+          if (e === ge) if (P && typeof P == "object" && !Array.isArray(P)) {
+            for (const X in P) {
+              const L = e;
+              nr(X, { instancePath: t + "/limits", parentData: P, parentDataProperty: "limits", rootData: u, dynamicAnchors: y }) || (r = r === null ? nr.errors : r.concat(nr.errors), e = r.length);
+              var B = L === e;
+              if (!B) {
+                const ie = { instancePath: t + "/limits", schemaPath: "#/properties/limits/propertyNames", keyword: "propertyNames", params: { propertyName: X } };
                 return r === null ? r = [ie] : r.push(ie), e++, Pe.errors = r, false;
                 break;
               }
             }
-            if (A) for (const W in k) {
-              const I = e;
-              rr(k[W], { instancePath: t + "/limits/" + W.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: k, parentDataProperty: W, rootData: y, dynamicAnchors: h }) || (r = r === null ? rr.errors : r.concat(rr.errors), e = r.length);
-              var q = I === e;
-              if (!q) break;
+            if (B) for (const X in P) {
+              const L = e;
+              tr(P[X], { instancePath: t + "/limits/" + X.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: P, parentDataProperty: X, rootData: u, dynamicAnchors: y }) || (r = r === null ? tr.errors : r.concat(tr.errors), e = r.length);
+              var F = L === e;
+              if (!F) break;
             }
           } else return Pe.errors = [{ instancePath: t + "/limits", schemaPath: "#/properties/limits/type", keyword: "type", params: { type: "object" } }], false;
-          var d = ke === e;
-        } else var d = true;
+          var f = ge === e;
+        } else var f = true;
       }
     }
   } else return Pe.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
   return Pe.errors = r, e === 0;
 }
 Pe.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-function Le(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+function Ae(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Le.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof s == "string") {
-    if (ne(s) > 4096) return Le.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
-    if (ne(s) < 1) return Le.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
-  } else return Le.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
-  return Le.errors = r, e === 0;
+  const c = Ae.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (typeof i == "string") {
+    if (ne(i) > 4096) return Ae.errors = [{ instancePath: t, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 4096 } }], false;
+    if (ne(i) < 1) return Ae.errors = [{ instancePath: t, schemaPath: "#/minLength", keyword: "minLength", params: { limit: 1 } }], false;
+  } else return Ae.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "string" } }], false;
+  return Ae.errors = r, e === 0;
 }
-Le.evaluated = { dynamicProps: false, dynamicItems: false };
-function K(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Ae.evaluated = { dynamicProps: false, dynamicItems: false };
+function Q(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = K.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let _;
-    if (s.kind === void 0 && (_ = "kind") || s.schemaVersion === void 0 && (_ = "schemaVersion") || s.shard === void 0 && (_ = "shard") || s.fingerprint === void 0 && (_ = "fingerprint") || s.totalQueries === void 0 && (_ = "totalQueries") || s.sampled === void 0 && (_ = "sampled") || s.offset === void 0 && (_ = "offset") || s.policy === void 0 && (_ = "policy") || s.report === void 0 && (_ = "report") || s.items === void 0 && (_ = "items")) return K.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
+  const c = Q.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let N;
+    if (i.kind === void 0 && (N = "kind") || i.schemaVersion === void 0 && (N = "schemaVersion") || i.shard === void 0 && (N = "shard") || i.fingerprint === void 0 && (N = "fingerprint") || i.totalQueries === void 0 && (N = "totalQueries") || i.sampled === void 0 && (N = "sampled") || i.offset === void 0 && (N = "offset") || i.policy === void 0 && (N = "policy") || i.report === void 0 && (N = "report") || i.items === void 0 && (N = "items")) return Q.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
     {
-      const _e2 = e;
-      for (const p in s) if (!nr.call(Pr.properties, p)) {
-        return K.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+      const xe = e;
+      for (const p in i) if (!pr.call(Nr.properties, p)) {
+        return Q.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
         break;
       }
-      if (_e2 === e) {
-        if (s.kind !== void 0) {
+      if (xe === e) {
+        if (i.kind !== void 0) {
           const p = e;
-          if (s.kind !== "embedding-gate-partial") return K.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
-          var d = p === e;
-        } else var d = true;
-        if (d) {
-          if (s.schemaVersion !== void 0) {
+          if (i.kind !== "embedding-gate-partial") return Q.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "embedding-gate-partial" } }], false;
+          var f = p === e;
+        } else var f = true;
+        if (f) {
+          if (i.schemaVersion !== void 0) {
             const p = e;
-            if (s.schemaVersion !== 1) return K.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-            var d = p === e;
-          } else var d = true;
-          if (d) {
-            if (s.shard !== void 0) {
-              let p = s.shard;
-              const Z = e;
-              if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
-                let Q;
-                if (p.index === void 0 && (Q = "index") || p.count === void 0 && (Q = "count")) return K.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: Q } }], false;
+            if (i.schemaVersion !== 1) return Q.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+            var f = p === e;
+          } else var f = true;
+          if (f) {
+            if (i.shard !== void 0) {
+              let p = i.shard;
+              const T = e;
+              if (e === T) if (p && typeof p == "object" && !Array.isArray(p)) {
+                let G;
+                if (p.index === void 0 && (G = "index") || p.count === void 0 && (G = "count")) return Q.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/required", keyword: "required", params: { missingProperty: G } }], false;
                 {
-                  const me = e;
-                  for (const u in p) if (!(u === "index" || u === "count")) {
-                    return K.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
+                  const ue = e;
+                  for (const h in p) if (!(h === "index" || h === "count")) {
+                    return Q.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
                     break;
                   }
-                  if (me === e) {
+                  if (ue === e) {
                     if (p.index !== void 0) {
-                      let u = p.index;
+                      let h = p.index;
                       const te = e;
-                      if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return K.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === te && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return K.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var A = te === e;
-                    } else var A = true;
-                    if (A) if (p.count !== void 0) {
-                      let u = p.count;
+                      if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return Q.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === te && typeof h == "number" && isFinite(h) && (h < 1 || isNaN(h))) return Q.errors = [{ instancePath: t + "/shard/index", schemaPath: "#/properties/shard/properties/index/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var B = te === e;
+                    } else var B = true;
+                    if (B) if (p.count !== void 0) {
+                      let h = p.count;
                       const te = e;
-                      if (!(typeof u == "number" && !(u % 1) && !isNaN(u) && isFinite(u))) return K.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === te && typeof u == "number" && isFinite(u) && (u < 1 || isNaN(u))) return K.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                      var A = te === e;
-                    } else var A = true;
+                      if (!(typeof h == "number" && !(h % 1) && !isNaN(h) && isFinite(h))) return Q.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === te && typeof h == "number" && isFinite(h) && (h < 1 || isNaN(h))) return Q.errors = [{ instancePath: t + "/shard/count", schemaPath: "#/properties/shard/properties/count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                      var B = te === e;
+                    } else var B = true;
                   }
                 }
-              } else return K.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
-              var d = Z === e;
-            } else var d = true;
-            if (d) {
-              if (s.fingerprint !== void 0) {
-                let p = s.fingerprint;
-                const Z = e;
-                if (e === Z) if (typeof p == "string") {
-                  if (!Sr.test(p)) return K.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
-                } else return K.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
-                var d = Z === e;
-              } else var d = true;
-              if (d) {
-                if (s.totalQueries !== void 0) {
-                  let p = s.totalQueries;
-                  const Z = e;
-                  if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return K.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
-                  if (e === Z && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return K.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                  var d = Z === e;
-                } else var d = true;
-                if (d) {
-                  if (s.sampled !== void 0) {
+              } else return Q.errors = [{ instancePath: t + "/shard", schemaPath: "#/properties/shard/type", keyword: "type", params: { type: "object" } }], false;
+              var f = T === e;
+            } else var f = true;
+            if (f) {
+              if (i.fingerprint !== void 0) {
+                let p = i.fingerprint;
+                const T = e;
+                if (e === T) if (typeof p == "string") {
+                  if (!Jr.test(p)) return Q.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" } }], false;
+                } else return Q.errors = [{ instancePath: t + "/fingerprint", schemaPath: "#/properties/fingerprint/type", keyword: "type", params: { type: "string" } }], false;
+                var f = T === e;
+              } else var f = true;
+              if (f) {
+                if (i.totalQueries !== void 0) {
+                  let p = i.totalQueries;
+                  const T = e;
+                  if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return Q.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/type", keyword: "type", params: { type: "integer" } }], false;
+                  if (e === T && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return Q.errors = [{ instancePath: t + "/totalQueries", schemaPath: "#/properties/totalQueries/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                  var f = T === e;
+                } else var f = true;
+                if (f) {
+                  if (i.sampled !== void 0) {
                     const p = e;
-                    if (typeof s.sampled != "boolean") return K.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
-                    var d = p === e;
-                  } else var d = true;
-                  if (d) {
-                    if (s.offset !== void 0) {
-                      let p = s.offset;
-                      const Z = e;
-                      if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return K.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
-                      if (e === Z && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return K.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                      var d = Z === e;
-                    } else var d = true;
-                    if (d) {
-                      if (s.policy !== void 0) {
-                        let p = s.policy;
-                        const Z = e;
-                        if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
-                          let Q;
-                          if (p.underDeclared === void 0 && (Q = "underDeclared") || p.levels === void 0 && (Q = "levels")) return K.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: Q } }], false;
+                    if (typeof i.sampled != "boolean") return Q.errors = [{ instancePath: t + "/sampled", schemaPath: "#/properties/sampled/type", keyword: "type", params: { type: "boolean" } }], false;
+                    var f = p === e;
+                  } else var f = true;
+                  if (f) {
+                    if (i.offset !== void 0) {
+                      let p = i.offset;
+                      const T = e;
+                      if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p))) return Q.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/type", keyword: "type", params: { type: "integer" } }], false;
+                      if (e === T && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return Q.errors = [{ instancePath: t + "/offset", schemaPath: "#/properties/offset/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                      var f = T === e;
+                    } else var f = true;
+                    if (f) {
+                      if (i.policy !== void 0) {
+                        let p = i.policy;
+                        const T = e;
+                        if (e === T) if (p && typeof p == "object" && !Array.isArray(p)) {
+                          let G;
+                          if (p.underDeclared === void 0 && (G = "underDeclared") || p.levels === void 0 && (G = "levels")) return Q.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/required", keyword: "required", params: { missingProperty: G } }], false;
                           {
-                            const me = e;
-                            for (const u in p) if (!(u === "underDeclared" || u === "levels")) {
-                              return K.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
+                            const ue = e;
+                            for (const h in p) if (!(h === "underDeclared" || h === "levels")) {
+                              return Q.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
                               break;
                             }
-                            if (me === e) {
+                            if (ue === e) {
                               if (p.underDeclared !== void 0) {
-                                let u = p.underDeclared;
+                                let h = p.underDeclared;
                                 const te = e;
-                                if (!(u === "fail" || u === "warn" || u === "off")) return K.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: Pr.properties.policy.properties.underDeclared.enum } }], false;
-                                var q = te === e;
-                              } else var q = true;
-                              if (q) if (p.levels !== void 0) {
-                                let u = p.levels;
+                                if (!(h === "fail" || h === "warn" || h === "off")) return Q.errors = [{ instancePath: t + "/policy/underDeclared", schemaPath: "#/properties/policy/properties/underDeclared/enum", keyword: "enum", params: { allowedValues: Nr.properties.policy.properties.underDeclared.enum } }], false;
+                                var F = te === e;
+                              } else var F = true;
+                              if (F) if (p.levels !== void 0) {
+                                let h = p.levels;
                                 const te = e;
-                                if (e === te) if (u && typeof u == "object" && !Array.isArray(u)) {
-                                  let C;
-                                  if (u.none === void 0 && (C = "none") || u.patch === void 0 && (C = "patch") || u.minor === void 0 && (C = "minor") || u.major === void 0 && (C = "major")) return K.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: C } }], false;
+                                if (e === te) if (h && typeof h == "object" && !Array.isArray(h)) {
+                                  let A;
+                                  if (h.none === void 0 && (A = "none") || h.patch === void 0 && (A = "patch") || h.minor === void 0 && (A = "minor") || h.major === void 0 && (A = "major")) return Q.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/required", keyword: "required", params: { missingProperty: A } }], false;
                                   {
-                                    const N = e;
-                                    for (const b in u) if (!(b === "none" || b === "patch" || b === "minor" || b === "major")) {
-                                      return K.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: b } }], false;
+                                    const I = e;
+                                    for (const x in h) if (!(x === "none" || x === "patch" || x === "minor" || x === "major")) {
+                                      return Q.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: x } }], false;
                                       break;
                                     }
-                                    if (N === e) {
-                                      if (u.none !== void 0) {
-                                        const b = e;
-                                        Pe(u.none, { instancePath: t + "/policy/levels/none", parentData: u, parentDataProperty: "none", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
-                                        var O = b === e;
-                                      } else var O = true;
-                                      if (O) {
-                                        if (u.patch !== void 0) {
-                                          const b = e;
-                                          Pe(u.patch, { instancePath: t + "/policy/levels/patch", parentData: u, parentDataProperty: "patch", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
-                                          var O = b === e;
-                                        } else var O = true;
-                                        if (O) {
-                                          if (u.minor !== void 0) {
-                                            const b = e;
-                                            Pe(u.minor, { instancePath: t + "/policy/levels/minor", parentData: u, parentDataProperty: "minor", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
-                                            var O = b === e;
-                                          } else var O = true;
-                                          if (O) if (u.major !== void 0) {
-                                            const b = e;
-                                            Pe(u.major, { instancePath: t + "/policy/levels/major", parentData: u, parentDataProperty: "major", rootData: y, dynamicAnchors: h }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
-                                            var O = b === e;
-                                          } else var O = true;
+                                    if (I === e) {
+                                      if (h.none !== void 0) {
+                                        const x = e;
+                                        Pe(h.none, { instancePath: t + "/policy/levels/none", parentData: h, parentDataProperty: "none", rootData: u, dynamicAnchors: y }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                        var $ = x === e;
+                                      } else var $ = true;
+                                      if ($) {
+                                        if (h.patch !== void 0) {
+                                          const x = e;
+                                          Pe(h.patch, { instancePath: t + "/policy/levels/patch", parentData: h, parentDataProperty: "patch", rootData: u, dynamicAnchors: y }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                          var $ = x === e;
+                                        } else var $ = true;
+                                        if ($) {
+                                          if (h.minor !== void 0) {
+                                            const x = e;
+                                            Pe(h.minor, { instancePath: t + "/policy/levels/minor", parentData: h, parentDataProperty: "minor", rootData: u, dynamicAnchors: y }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                            var $ = x === e;
+                                          } else var $ = true;
+                                          if ($) if (h.major !== void 0) {
+                                            const x = e;
+                                            Pe(h.major, { instancePath: t + "/policy/levels/major", parentData: h, parentDataProperty: "major", rootData: u, dynamicAnchors: y }) || (r = r === null ? Pe.errors : r.concat(Pe.errors), e = r.length);
+                                            var $ = x === e;
+                                          } else var $ = true;
                                         }
                                       }
                                     }
                                   }
-                                } else return K.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
-                                var q = te === e;
-                              } else var q = true;
+                                } else return Q.errors = [{ instancePath: t + "/policy/levels", schemaPath: "#/properties/policy/properties/levels/type", keyword: "type", params: { type: "object" } }], false;
+                                var F = te === e;
+                              } else var F = true;
                             }
                           }
-                        } else return K.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
-                        var d = Z === e;
-                      } else var d = true;
-                      if (d) {
-                        if (s.report !== void 0) {
+                        } else return Q.errors = [{ instancePath: t + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "object" } }], false;
+                        var f = T === e;
+                      } else var f = true;
+                      if (f) {
+                        if (i.report !== void 0) {
                           const p = e;
-                          f(s.report, { instancePath: t + "/report", parentData: s, parentDataProperty: "report", rootData: y, dynamicAnchors: h }) || (r = r === null ? f.errors : r.concat(f.errors), e = r.length);
-                          var d = p === e;
-                        } else var d = true;
-                        if (d) if (s.items !== void 0) {
-                          let p = s.items;
-                          const Z = e;
-                          if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
-                            let Q;
-                            if (p.shared === void 0 && (Q = "shared") || p.ranks === void 0 && (Q = "ranks") || p.worst === void 0 && (Q = "worst")) return K.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: Q } }], false;
+                          m(i.report, { instancePath: t + "/report", parentData: i, parentDataProperty: "report", rootData: u, dynamicAnchors: y }) || (r = r === null ? m.errors : r.concat(m.errors), e = r.length);
+                          var f = p === e;
+                        } else var f = true;
+                        if (f) if (i.items !== void 0) {
+                          let p = i.items;
+                          const T = e;
+                          if (e === T) if (p && typeof p == "object" && !Array.isArray(p)) {
+                            let G;
+                            if (p.shared === void 0 && (G = "shared") || p.ranks === void 0 && (G = "ranks") || p.worst === void 0 && (G = "worst")) return Q.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/required", keyword: "required", params: { missingProperty: G } }], false;
                             {
-                              const me = e;
-                              for (const u in p) if (!(u === "shared" || u === "ranks" || u === "worst")) {
-                                return K.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
+                              const ue = e;
+                              for (const h in p) if (!(h === "shared" || h === "ranks" || h === "worst")) {
+                                return Q.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
                                 break;
                               }
-                              if (me === e) {
+                              if (ue === e) {
                                 if (p.shared !== void 0) {
-                                  let u = p.shared;
+                                  let h = p.shared;
                                   const te = e;
-                                  if (e === te) if (Array.isArray(u)) {
+                                  if (e === te) if (Array.isArray(h)) {
                                     var v = true;
-                                    const T = u.length;
-                                    for (let C = 0; C < T; C++) {
-                                      let N = u[C];
-                                      const b = e;
-                                      if (!(typeof N == "number" && !(N % 1) && !isNaN(N) && isFinite(N))) return K.errors = [{ instancePath: t + "/items/shared/" + C, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
-                                      if (e === b && typeof N == "number" && isFinite(N) && (N < 0 || isNaN(N))) return K.errors = [{ instancePath: t + "/items/shared/" + C, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                      var v = b === e;
+                                    const E = h.length;
+                                    for (let A = 0; A < E; A++) {
+                                      let I = h[A];
+                                      const x = e;
+                                      if (!(typeof I == "number" && !(I % 1) && !isNaN(I) && isFinite(I))) return Q.errors = [{ instancePath: t + "/items/shared/" + A, schemaPath: "#/properties/items/properties/shared/items/type", keyword: "type", params: { type: "integer" } }], false;
+                                      if (e === x && typeof I == "number" && isFinite(I) && (I < 0 || isNaN(I))) return Q.errors = [{ instancePath: t + "/items/shared/" + A, schemaPath: "#/properties/items/properties/shared/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                      var v = x === e;
                                       if (!v) break;
                                     }
-                                  } else return K.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
-                                  var k = te === e;
-                                } else var k = true;
-                                if (k) {
+                                  } else return Q.errors = [{ instancePath: t + "/items/shared", schemaPath: "#/properties/items/properties/shared/type", keyword: "type", params: { type: "array" } }], false;
+                                  var P = te === e;
+                                } else var P = true;
+                                if (P) {
                                   if (p.ranks !== void 0) {
-                                    let u = p.ranks;
-                                    const te = e, T = e;
-                                    let C = false;
-                                    const N = e;
-                                    if (e === N) if (Array.isArray(u)) {
-                                      var ke = true;
-                                      const x = u.length;
-                                      for (let ae = 0; ae < x; ae++) {
-                                        let De = u[ae];
-                                        const H = e;
-                                        if (!(typeof De == "number" && !(De % 1) && !isNaN(De) && isFinite(De))) {
-                                          const er = { instancePath: t + "/items/ranks/" + ae, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
-                                          r === null ? r = [er] : r.push(er), e++;
+                                    let h = p.ranks;
+                                    const te = e, E = e;
+                                    let A = false;
+                                    const I = e;
+                                    if (e === I) if (Array.isArray(h)) {
+                                      var ge = true;
+                                      const j = h.length;
+                                      for (let ae = 0; ae < j; ae++) {
+                                        let $e = h[ae];
+                                        const J = e;
+                                        if (!(typeof $e == "number" && !($e % 1) && !isNaN($e) && isFinite($e))) {
+                                          const rr = { instancePath: t + "/items/ranks/" + ae, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/type", keyword: "type", params: { type: "integer" } };
+                                          r === null ? r = [rr] : r.push(rr), e++;
                                         }
-                                        if (e === H && typeof De == "number" && isFinite(De) && (De < 0 || isNaN(De))) {
-                                          const er = { instancePath: t + "/items/ranks/" + ae, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                          r === null ? r = [er] : r.push(er), e++;
+                                        if (e === J && typeof $e == "number" && isFinite($e) && ($e < 0 || isNaN($e))) {
+                                          const rr = { instancePath: t + "/items/ranks/" + ae, schemaPath: "#/properties/items/properties/ranks/anyOf/0/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                          r === null ? r = [rr] : r.push(rr), e++;
                                         }
-                                        var ke = H === e;
-                                        if (!ke) break;
+                                        var ge = J === e;
+                                        if (!ge) break;
                                       }
                                     } else {
-                                      const x = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
-                                      r === null ? r = [x] : r.push(x), e++;
+                                      const j = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/0/type", keyword: "type", params: { type: "array" } };
+                                      r === null ? r = [j] : r.push(j), e++;
                                     }
-                                    var J = N === e;
-                                    C = C || J;
-                                    const b = e;
-                                    if (u !== null) {
-                                      const x = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                      r === null ? r = [x] : r.push(x), e++;
+                                    var W = I === e;
+                                    A = A || W;
+                                    const x = e;
+                                    if (h !== null) {
+                                      const j = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                      r === null ? r = [j] : r.push(j), e++;
                                     }
-                                    var J = b === e;
-                                    if (C = C || J, C) e = T, r !== null && (T ? r.length = T : r = null);
+                                    var W = x === e;
+                                    if (A = A || W, A) e = E, r !== null && (E ? r.length = E : r = null);
                                     else {
-                                      const x = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
-                                      return r === null ? r = [x] : r.push(x), e++, K.errors = r, false;
+                                      const j = { instancePath: t + "/items/ranks", schemaPath: "#/properties/items/properties/ranks/anyOf", keyword: "anyOf", params: {} };
+                                      return r === null ? r = [j] : r.push(j), e++, Q.errors = r, false;
                                     }
-                                    var k = te === e;
-                                  } else var k = true;
-                                  if (k) if (p.worst !== void 0) {
-                                    let u = p.worst;
+                                    var P = te === e;
+                                  } else var P = true;
+                                  if (P) if (p.worst !== void 0) {
+                                    let h = p.worst;
                                     const te = e;
-                                    if (e === te) if (Array.isArray(u)) {
-                                      var W = true;
-                                      const C = u.length;
-                                      for (let N = 0; N < C; N++) {
-                                        let b = u[N];
-                                        const ee = e;
-                                        if (e === ee) if (b && typeof b == "object" && !Array.isArray(b)) {
+                                    if (e === te) if (Array.isArray(h)) {
+                                      var X = true;
+                                      const A = h.length;
+                                      for (let I = 0; I < A; I++) {
+                                        let x = h[I];
+                                        const re = e;
+                                        if (e === re) if (x && typeof x == "object" && !Array.isArray(x)) {
                                           let ae;
-                                          if (b.position === void 0 && (ae = "position") || b.id === void 0 && (ae = "id") || b.text === void 0 && (ae = "text") || b.overlap === void 0 && (ae = "overlap") || b.referenceNeighbours === void 0 && (ae = "referenceNeighbours") || b.candidateNeighbours === void 0 && (ae = "candidateNeighbours")) return K.errors = [{ instancePath: t + "/items/worst/" + N, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: ae } }], false;
+                                          if (x.position === void 0 && (ae = "position") || x.id === void 0 && (ae = "id") || x.text === void 0 && (ae = "text") || x.overlap === void 0 && (ae = "overlap") || x.referenceNeighbours === void 0 && (ae = "referenceNeighbours") || x.candidateNeighbours === void 0 && (ae = "candidateNeighbours")) return Q.errors = [{ instancePath: t + "/items/worst/" + I, schemaPath: "#/properties/items/properties/worst/items/required", keyword: "required", params: { missingProperty: ae } }], false;
                                           {
-                                            const De = e;
-                                            for (const H in b) if (!(H === "position" || H === "id" || H === "text" || H === "overlap" || H === "referenceNeighbours" || H === "candidateNeighbours")) {
-                                              return K.errors = [{ instancePath: t + "/items/worst/" + N, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: H } }], false;
+                                            const $e = e;
+                                            for (const J in x) if (!(J === "position" || J === "id" || J === "text" || J === "overlap" || J === "referenceNeighbours" || J === "candidateNeighbours")) {
+                                              return Q.errors = [{ instancePath: t + "/items/worst/" + I, schemaPath: "#/properties/items/properties/worst/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: J } }], false;
                                               break;
                                             }
-                                            if (De === e) {
-                                              if (b.position !== void 0) {
-                                                let H = b.position;
-                                                const U = e;
-                                                if (!(typeof H == "number" && !(H % 1) && !isNaN(H) && isFinite(H))) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
-                                                if (e === U && typeof H == "number" && isFinite(H) && (H < 0 || isNaN(H))) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                var I = U === e;
-                                              } else var I = true;
-                                              if (I) {
-                                                if (b.id !== void 0) {
-                                                  const H = e;
-                                                  Le(b.id, { instancePath: t + "/items/worst/" + N + "/id", parentData: b, parentDataProperty: "id", rootData: y, dynamicAnchors: h }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
-                                                  var I = H === e;
-                                                } else var I = true;
-                                                if (I) {
-                                                  if (b.text !== void 0) {
-                                                    let H = b.text;
-                                                    const U = e;
-                                                    if (typeof H != "string" && H !== null) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: Pr.properties.items.properties.worst.items.properties.text.type } }], false;
-                                                    if (e === U && typeof H == "string" && ne(H) > 1e3) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
-                                                    var I = U === e;
-                                                  } else var I = true;
-                                                  if (I) {
-                                                    if (b.overlap !== void 0) {
-                                                      let H = b.overlap;
-                                                      const U = e;
-                                                      if (e === U) if (typeof H == "number" && isFinite(H)) {
-                                                        if (H > 1 || isNaN(H)) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
-                                                        if (H < 0 || isNaN(H)) return K.errors = [{ instancePath: t + "/items/worst/" + N + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                                      } else return K.errors = [{ instancePath: t + "/items/worst/" + N + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
-                                                      var I = U === e;
-                                                    } else var I = true;
-                                                    if (I) {
-                                                      if (b.referenceNeighbours !== void 0) {
-                                                        let H = b.referenceNeighbours;
-                                                        const U = e;
-                                                        if (e === U) if (Array.isArray(H)) {
+                                            if ($e === e) {
+                                              if (x.position !== void 0) {
+                                                let J = x.position;
+                                                const H = e;
+                                                if (!(typeof J == "number" && !(J % 1) && !isNaN(J) && isFinite(J))) return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/type", keyword: "type", params: { type: "integer" } }], false;
+                                                if (e === H && typeof J == "number" && isFinite(J) && (J < 0 || isNaN(J))) return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/position", schemaPath: "#/properties/items/properties/worst/items/properties/position/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                var L = H === e;
+                                              } else var L = true;
+                                              if (L) {
+                                                if (x.id !== void 0) {
+                                                  const J = e;
+                                                  Ae(x.id, { instancePath: t + "/items/worst/" + I + "/id", parentData: x, parentDataProperty: "id", rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                                                  var L = J === e;
+                                                } else var L = true;
+                                                if (L) {
+                                                  if (x.text !== void 0) {
+                                                    let J = x.text;
+                                                    const H = e;
+                                                    if (typeof J != "string" && J !== null) return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/type", keyword: "type", params: { type: Nr.properties.items.properties.worst.items.properties.text.type } }], false;
+                                                    if (e === H && typeof J == "string" && ne(J) > 1e3) return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/text", schemaPath: "#/properties/items/properties/worst/items/properties/text/maxLength", keyword: "maxLength", params: { limit: 1e3 } }], false;
+                                                    var L = H === e;
+                                                  } else var L = true;
+                                                  if (L) {
+                                                    if (x.overlap !== void 0) {
+                                                      let J = x.overlap;
+                                                      const H = e;
+                                                      if (e === H) if (typeof J == "number" && isFinite(J)) {
+                                                        if (J > 1 || isNaN(J)) return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }], false;
+                                                        if (J < 0 || isNaN(J)) return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                                      } else return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/overlap", schemaPath: "#/properties/items/properties/worst/items/properties/overlap/type", keyword: "type", params: { type: "number" } }], false;
+                                                      var L = H === e;
+                                                    } else var L = true;
+                                                    if (L) {
+                                                      if (x.referenceNeighbours !== void 0) {
+                                                        let J = x.referenceNeighbours;
+                                                        const H = e;
+                                                        if (e === H) if (Array.isArray(J)) {
                                                           var ie = true;
-                                                          const ar = H.length;
-                                                          for (let Ve = 0; Ve < ar; Ve++) {
-                                                            const Fe = e;
-                                                            Le(H[Ve], { instancePath: t + "/items/worst/" + N + "/referenceNeighbours/" + Ve, parentData: H, parentDataProperty: Ve, rootData: y, dynamicAnchors: h }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
-                                                            var ie = Fe === e;
+                                                          const or = J.length;
+                                                          for (let Ve = 0; Ve < or; Ve++) {
+                                                            const Be = e;
+                                                            Ae(J[Ve], { instancePath: t + "/items/worst/" + I + "/referenceNeighbours/" + Ve, parentData: J, parentDataProperty: Ve, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                                                            var ie = Be === e;
                                                             if (!ie) break;
                                                           }
-                                                        } else return K.errors = [{ instancePath: t + "/items/worst/" + N + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var I = U === e;
-                                                      } else var I = true;
-                                                      if (I) if (b.candidateNeighbours !== void 0) {
-                                                        let H = b.candidateNeighbours;
-                                                        const U = e;
-                                                        if (e === U) if (Array.isArray(H)) {
-                                                          var xe = true;
-                                                          const ar = H.length;
-                                                          for (let Ve = 0; Ve < ar; Ve++) {
-                                                            const Fe = e;
-                                                            Le(H[Ve], { instancePath: t + "/items/worst/" + N + "/candidateNeighbours/" + Ve, parentData: H, parentDataProperty: Ve, rootData: y, dynamicAnchors: h }) || (r = r === null ? Le.errors : r.concat(Le.errors), e = r.length);
-                                                            var xe = Fe === e;
-                                                            if (!xe) break;
+                                                        } else return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/referenceNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/referenceNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var L = H === e;
+                                                      } else var L = true;
+                                                      if (L) if (x.candidateNeighbours !== void 0) {
+                                                        let J = x.candidateNeighbours;
+                                                        const H = e;
+                                                        if (e === H) if (Array.isArray(J)) {
+                                                          var De = true;
+                                                          const or = J.length;
+                                                          for (let Ve = 0; Ve < or; Ve++) {
+                                                            const Be = e;
+                                                            Ae(J[Ve], { instancePath: t + "/items/worst/" + I + "/candidateNeighbours/" + Ve, parentData: J, parentDataProperty: Ve, rootData: u, dynamicAnchors: y }) || (r = r === null ? Ae.errors : r.concat(Ae.errors), e = r.length);
+                                                            var De = Be === e;
+                                                            if (!De) break;
                                                           }
-                                                        } else return K.errors = [{ instancePath: t + "/items/worst/" + N + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
-                                                        var I = U === e;
-                                                      } else var I = true;
+                                                        } else return Q.errors = [{ instancePath: t + "/items/worst/" + I + "/candidateNeighbours", schemaPath: "#/properties/items/properties/worst/items/properties/candidateNeighbours/type", keyword: "type", params: { type: "array" } }], false;
+                                                        var L = H === e;
+                                                      } else var L = true;
                                                     }
                                                   }
                                                 }
                                               }
                                             }
                                           }
-                                        } else return K.errors = [{ instancePath: t + "/items/worst/" + N, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
-                                        var W = ee === e;
-                                        if (!W) break;
+                                        } else return Q.errors = [{ instancePath: t + "/items/worst/" + I, schemaPath: "#/properties/items/properties/worst/items/type", keyword: "type", params: { type: "object" } }], false;
+                                        var X = re === e;
+                                        if (!X) break;
                                       }
-                                    } else return K.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
-                                    var k = te === e;
-                                  } else var k = true;
+                                    } else return Q.errors = [{ instancePath: t + "/items/worst", schemaPath: "#/properties/items/properties/worst/type", keyword: "type", params: { type: "array" } }], false;
+                                    var P = te === e;
+                                  } else var P = true;
                                 }
                               }
                             }
-                          } else return K.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
-                          var d = Z === e;
-                        } else var d = true;
+                          } else return Q.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "object" } }], false;
+                          var f = T === e;
+                        } else var f = true;
                       }
                     }
                   }
@@ -49197,477 +49508,477 @@ function K(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
         }
       }
     }
-  } else return K.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return K.errors = r, e === 0;
+  } else return Q.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return Q.errors = r, e === 0;
 }
-K.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
-var pt = Y;
-var Ke = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
-var Tr = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
-var Er = new RegExp("^[0-9a-f]{40}$", "u");
-var Kr = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
-function Y(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: y = s, dynamicAnchors: h = {} } = {}) {
+Q.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+var vt = ee;
+var Ue = { $schema: "https://json-schema.org/draft/2020-12/schema", $id: "https://github.com/embedding-gate/embedding-gate/schema/history-record.schema.json", type: "object", required: ["schemaVersion", "kind", "date", "version", "tag", "commit", "commitUrl", "pullRequest", "base", "bump", "verdict", "items", "metrics", "driftBudget"], additionalProperties: false, properties: { schemaVersion: { const: 1 }, kind: { enum: ["release", "gate"] }, date: { type: "string", maxLength: 40, pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" }, version: { anyOf: [{ type: "string", maxLength: 256, pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" }, { type: "null" }] }, tag: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, commit: { type: ["string", "null"], pattern: "^[0-9a-f]{40}$" }, commitUrl: { type: ["string", "null"], maxLength: 600, pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" }, pullRequest: { type: ["integer", "null"], minimum: 1 }, base: { type: ["string", "null"], maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, bump: { enum: ["none", "patch", "minor", "major", "initial"] }, verdict: { enum: ["pass", "warn", "fail", null] }, items: { type: ["integer", "null"], minimum: 0 }, metrics: { type: "object", additionalProperties: false, required: ["knnOverlap", "cka", "pairedCosine", "crossTop1", "meanInterCentroidDistance", "interCentroidChange"], properties: { knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, pairedCosine: { anyOf: [{ type: "number", minimum: -1.000001, maximum: 1.000001 }, { type: "null" }] }, crossTop1: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, meanInterCentroidDistance: { anyOf: [{ type: "number", minimum: 0 }, { type: "null" }] }, interCentroidChange: { type: ["number", "null"] } } }, driftBudget: { anyOf: [{ type: "null" }, { type: "object", additionalProperties: false, required: ["anchor", "knnOverlap", "cka", "status"], properties: { anchor: { type: "string", maxLength: 255, pattern: "^[\\w./+-]{1,255}$" }, knnOverlap: { anyOf: [{ type: "number", minimum: 0, maximum: 1 }, { type: "null" }] }, cka: { anyOf: [{ type: "number", minimum: -1e-6, maximum: 1.000001 }, { type: "null" }] }, status: { enum: ["pass", "fail"] } } }] } } };
+var Xr = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "u");
+var Yr = new RegExp("^[0-9a-f]{40}$", "u");
+var et = new RegExp("^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$", "u");
+function ee(i, { instancePath: t = "", parentData: pe, parentDataProperty: le, rootData: u = i, dynamicAnchors: y = {} } = {}) {
   let r = null, e = 0;
-  const c = Y.evaluated;
-  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (s && typeof s == "object" && !Array.isArray(s)) {
-    let _;
-    if (s.schemaVersion === void 0 && (_ = "schemaVersion") || s.kind === void 0 && (_ = "kind") || s.date === void 0 && (_ = "date") || s.version === void 0 && (_ = "version") || s.tag === void 0 && (_ = "tag") || s.commit === void 0 && (_ = "commit") || s.commitUrl === void 0 && (_ = "commitUrl") || s.pullRequest === void 0 && (_ = "pullRequest") || s.base === void 0 && (_ = "base") || s.bump === void 0 && (_ = "bump") || s.verdict === void 0 && (_ = "verdict") || s.items === void 0 && (_ = "items") || s.metrics === void 0 && (_ = "metrics") || s.driftBudget === void 0 && (_ = "driftBudget")) return Y.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: _ } }], false;
+  const c = ee.evaluated;
+  if (c.dynamicProps && (c.props = void 0), c.dynamicItems && (c.items = void 0), e === 0) if (i && typeof i == "object" && !Array.isArray(i)) {
+    let N;
+    if (i.schemaVersion === void 0 && (N = "schemaVersion") || i.kind === void 0 && (N = "kind") || i.date === void 0 && (N = "date") || i.version === void 0 && (N = "version") || i.tag === void 0 && (N = "tag") || i.commit === void 0 && (N = "commit") || i.commitUrl === void 0 && (N = "commitUrl") || i.pullRequest === void 0 && (N = "pullRequest") || i.base === void 0 && (N = "base") || i.bump === void 0 && (N = "bump") || i.verdict === void 0 && (N = "verdict") || i.items === void 0 && (N = "items") || i.metrics === void 0 && (N = "metrics") || i.driftBudget === void 0 && (N = "driftBudget")) return ee.errors = [{ instancePath: t, schemaPath: "#/required", keyword: "required", params: { missingProperty: N } }], false;
     {
-      const _e2 = e;
-      for (const p in s) if (!nr.call(Ke.properties, p)) {
-        return Y.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
+      const xe = e;
+      for (const p in i) if (!pr.call(Ue.properties, p)) {
+        return ee.errors = [{ instancePath: t, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: p } }], false;
         break;
       }
-      if (_e2 === e) {
-        if (s.schemaVersion !== void 0) {
+      if (xe === e) {
+        if (i.schemaVersion !== void 0) {
           const p = e;
-          if (s.schemaVersion !== 1) return Y.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
-          var d = p === e;
-        } else var d = true;
-        if (d) {
-          if (s.kind !== void 0) {
-            let p = s.kind;
-            const Z = e;
-            if (!(p === "release" || p === "gate")) return Y.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Ke.properties.kind.enum } }], false;
-            var d = Z === e;
-          } else var d = true;
-          if (d) {
-            if (s.date !== void 0) {
-              let p = s.date;
-              const Z = e;
-              if (e === Z) if (typeof p == "string") {
-                if (ne(p) > 40) return Y.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
-                if (!Tr.test(p)) return Y.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
-              } else return Y.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
-              var d = Z === e;
-            } else var d = true;
-            if (d) {
-              if (s.version !== void 0) {
-                let p = s.version;
-                const Z = e, He = e;
-                let Q = false;
-                const me = e;
-                if (e === me) if (typeof p == "string") {
+          if (i.schemaVersion !== 1) return ee.errors = [{ instancePath: t + "/schemaVersion", schemaPath: "#/properties/schemaVersion/const", keyword: "const", params: { allowedValue: 1 } }], false;
+          var f = p === e;
+        } else var f = true;
+        if (f) {
+          if (i.kind !== void 0) {
+            let p = i.kind;
+            const T = e;
+            if (!(p === "release" || p === "gate")) return ee.errors = [{ instancePath: t + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: Ue.properties.kind.enum } }], false;
+            var f = T === e;
+          } else var f = true;
+          if (f) {
+            if (i.date !== void 0) {
+              let p = i.date;
+              const T = e;
+              if (e === T) if (typeof p == "string") {
+                if (ne(p) > 40) return ee.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/maxLength", keyword: "maxLength", params: { limit: 40 } }], false;
+                if (!Xr.test(p)) return ee.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$" } }], false;
+              } else return ee.errors = [{ instancePath: t + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" } }], false;
+              var f = T === e;
+            } else var f = true;
+            if (f) {
+              if (i.version !== void 0) {
+                let p = i.version;
+                const T = e, Ge = e;
+                let G = false;
+                const ue = e;
+                if (e === ue) if (typeof p == "string") {
                   if (ne(p) > 256) {
-                    const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
-                    r === null ? r = [T] : r.push(T), e++;
-                  } else if (!qr.test(p)) {
-                    const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } };
-                    r === null ? r = [T] : r.push(T), e++;
+                    const E = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/maxLength", keyword: "maxLength", params: { limit: 256 } };
+                    r === null ? r = [E] : r.push(E), e++;
+                  } else if (!Sr.test(p)) {
+                    const E = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$" } };
+                    r === null ? r = [E] : r.push(E), e++;
                   }
                 } else {
-                  const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/type", keyword: "type", params: { type: "string" } };
-                  r === null ? r = [T] : r.push(T), e++;
+                  const E = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/0/type", keyword: "type", params: { type: "string" } };
+                  r === null ? r = [E] : r.push(E), e++;
                 }
-                var A = me === e;
-                Q = Q || A;
-                const u = e;
+                var B = ue === e;
+                G = G || B;
+                const h = e;
                 if (p !== null) {
-                  const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                  r === null ? r = [T] : r.push(T), e++;
+                  const E = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                  r === null ? r = [E] : r.push(E), e++;
                 }
-                var A = u === e;
-                if (Q = Q || A, Q) e = He, r !== null && (He ? r.length = He : r = null);
+                var B = h === e;
+                if (G = G || B, G) e = Ge, r !== null && (Ge ? r.length = Ge : r = null);
                 else {
-                  const T = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
-                  return r === null ? r = [T] : r.push(T), e++, Y.errors = r, false;
+                  const E = { instancePath: t + "/version", schemaPath: "#/properties/version/anyOf", keyword: "anyOf", params: {} };
+                  return r === null ? r = [E] : r.push(E), e++, ee.errors = r, false;
                 }
-                var d = Z === e;
-              } else var d = true;
-              if (d) {
-                if (s.tag !== void 0) {
-                  let p = s.tag;
-                  const Z = e;
-                  if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Ke.properties.tag.type } }], false;
-                  if (e === Z && typeof p == "string") {
-                    if (ne(p) > 255) return Y.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
-                    if (!dr.test(p)) return Y.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                var f = T === e;
+              } else var f = true;
+              if (f) {
+                if (i.tag !== void 0) {
+                  let p = i.tag;
+                  const T = e;
+                  if (typeof p != "string" && p !== null) return ee.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: Ue.properties.tag.type } }], false;
+                  if (e === T && typeof p == "string") {
+                    if (ne(p) > 255) return ee.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                    if (!yr.test(p)) return ee.errors = [{ instancePath: t + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                   }
-                  var d = Z === e;
-                } else var d = true;
-                if (d) {
-                  if (s.commit !== void 0) {
-                    let p = s.commit;
-                    const Z = e;
-                    if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Ke.properties.commit.type } }], false;
-                    if (e === Z && typeof p == "string" && !Er.test(p)) return Y.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
-                    var d = Z === e;
-                  } else var d = true;
-                  if (d) {
-                    if (s.commitUrl !== void 0) {
-                      let p = s.commitUrl;
-                      const Z = e;
-                      if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Ke.properties.commitUrl.type } }], false;
-                      if (e === Z && typeof p == "string") {
-                        if (ne(p) > 600) return Y.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
-                        if (!Kr.test(p)) return Y.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
+                  var f = T === e;
+                } else var f = true;
+                if (f) {
+                  if (i.commit !== void 0) {
+                    let p = i.commit;
+                    const T = e;
+                    if (typeof p != "string" && p !== null) return ee.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/type", keyword: "type", params: { type: Ue.properties.commit.type } }], false;
+                    if (e === T && typeof p == "string" && !Yr.test(p)) return ee.errors = [{ instancePath: t + "/commit", schemaPath: "#/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" } }], false;
+                    var f = T === e;
+                  } else var f = true;
+                  if (f) {
+                    if (i.commitUrl !== void 0) {
+                      let p = i.commitUrl;
+                      const T = e;
+                      if (typeof p != "string" && p !== null) return ee.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/type", keyword: "type", params: { type: Ue.properties.commitUrl.type } }], false;
+                      if (e === T && typeof p == "string") {
+                        if (ne(p) > 600) return ee.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/maxLength", keyword: "maxLength", params: { limit: 600 } }], false;
+                        if (!et.test(p)) return ee.errors = [{ instancePath: t + "/commitUrl", schemaPath: "#/properties/commitUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:\\d{1,5})?(/[A-Za-z0-9._-]+){2,3}/commit/[0-9a-f]{40}$" } }], false;
                       }
-                      var d = Z === e;
-                    } else var d = true;
-                    if (d) {
-                      if (s.pullRequest !== void 0) {
-                        let p = s.pullRequest;
-                        const Z = e;
-                        if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return Y.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Ke.properties.pullRequest.type } }], false;
-                        if (e === Z && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return Y.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
-                        var d = Z === e;
-                      } else var d = true;
-                      if (d) {
-                        if (s.base !== void 0) {
-                          let p = s.base;
-                          const Z = e;
-                          if (typeof p != "string" && p !== null) return Y.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Ke.properties.base.type } }], false;
-                          if (e === Z && typeof p == "string") {
-                            if (ne(p) > 255) return Y.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
-                            if (!dr.test(p)) return Y.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
+                      var f = T === e;
+                    } else var f = true;
+                    if (f) {
+                      if (i.pullRequest !== void 0) {
+                        let p = i.pullRequest;
+                        const T = e;
+                        if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return ee.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/type", keyword: "type", params: { type: Ue.properties.pullRequest.type } }], false;
+                        if (e === T && typeof p == "number" && isFinite(p) && (p < 1 || isNaN(p))) return ee.errors = [{ instancePath: t + "/pullRequest", schemaPath: "#/properties/pullRequest/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }], false;
+                        var f = T === e;
+                      } else var f = true;
+                      if (f) {
+                        if (i.base !== void 0) {
+                          let p = i.base;
+                          const T = e;
+                          if (typeof p != "string" && p !== null) return ee.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/type", keyword: "type", params: { type: Ue.properties.base.type } }], false;
+                          if (e === T && typeof p == "string") {
+                            if (ne(p) > 255) return ee.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/maxLength", keyword: "maxLength", params: { limit: 255 } }], false;
+                            if (!yr.test(p)) return ee.errors = [{ instancePath: t + "/base", schemaPath: "#/properties/base/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } }], false;
                           }
-                          var d = Z === e;
-                        } else var d = true;
-                        if (d) {
-                          if (s.bump !== void 0) {
-                            let p = s.bump;
-                            const Z = e;
-                            if (!(p === "none" || p === "patch" || p === "minor" || p === "major" || p === "initial")) return Y.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Ke.properties.bump.enum } }], false;
-                            var d = Z === e;
-                          } else var d = true;
-                          if (d) {
-                            if (s.verdict !== void 0) {
-                              let p = s.verdict;
-                              const Z = e;
-                              if (!(p === "pass" || p === "warn" || p === "fail" || p === null)) return Y.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Ke.properties.verdict.enum } }], false;
-                              var d = Z === e;
-                            } else var d = true;
-                            if (d) {
-                              if (s.items !== void 0) {
-                                let p = s.items;
-                                const Z = e;
-                                if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return Y.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Ke.properties.items.type } }], false;
-                                if (e === Z && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return Y.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
-                                var d = Z === e;
-                              } else var d = true;
-                              if (d) {
-                                if (s.metrics !== void 0) {
-                                  let p = s.metrics;
-                                  const Z = e;
-                                  if (e === Z) if (p && typeof p == "object" && !Array.isArray(p)) {
-                                    let Q;
-                                    if (p.knnOverlap === void 0 && (Q = "knnOverlap") || p.cka === void 0 && (Q = "cka") || p.pairedCosine === void 0 && (Q = "pairedCosine") || p.crossTop1 === void 0 && (Q = "crossTop1") || p.meanInterCentroidDistance === void 0 && (Q = "meanInterCentroidDistance") || p.interCentroidChange === void 0 && (Q = "interCentroidChange")) return Y.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: Q } }], false;
+                          var f = T === e;
+                        } else var f = true;
+                        if (f) {
+                          if (i.bump !== void 0) {
+                            let p = i.bump;
+                            const T = e;
+                            if (!(p === "none" || p === "patch" || p === "minor" || p === "major" || p === "initial")) return ee.errors = [{ instancePath: t + "/bump", schemaPath: "#/properties/bump/enum", keyword: "enum", params: { allowedValues: Ue.properties.bump.enum } }], false;
+                            var f = T === e;
+                          } else var f = true;
+                          if (f) {
+                            if (i.verdict !== void 0) {
+                              let p = i.verdict;
+                              const T = e;
+                              if (!(p === "pass" || p === "warn" || p === "fail" || p === null)) return ee.errors = [{ instancePath: t + "/verdict", schemaPath: "#/properties/verdict/enum", keyword: "enum", params: { allowedValues: Ue.properties.verdict.enum } }], false;
+                              var f = T === e;
+                            } else var f = true;
+                            if (f) {
+                              if (i.items !== void 0) {
+                                let p = i.items;
+                                const T = e;
+                                if (!(typeof p == "number" && !(p % 1) && !isNaN(p) && isFinite(p)) && p !== null) return ee.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: Ue.properties.items.type } }], false;
+                                if (e === T && typeof p == "number" && isFinite(p) && (p < 0 || isNaN(p))) return ee.errors = [{ instancePath: t + "/items", schemaPath: "#/properties/items/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }], false;
+                                var f = T === e;
+                              } else var f = true;
+                              if (f) {
+                                if (i.metrics !== void 0) {
+                                  let p = i.metrics;
+                                  const T = e;
+                                  if (e === T) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                    let G;
+                                    if (p.knnOverlap === void 0 && (G = "knnOverlap") || p.cka === void 0 && (G = "cka") || p.pairedCosine === void 0 && (G = "pairedCosine") || p.crossTop1 === void 0 && (G = "crossTop1") || p.meanInterCentroidDistance === void 0 && (G = "meanInterCentroidDistance") || p.interCentroidChange === void 0 && (G = "interCentroidChange")) return ee.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/required", keyword: "required", params: { missingProperty: G } }], false;
                                     {
-                                      const me = e;
-                                      for (const u in p) if (!(u === "knnOverlap" || u === "cka" || u === "pairedCosine" || u === "crossTop1" || u === "meanInterCentroidDistance" || u === "interCentroidChange")) {
-                                        return Y.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: u } }], false;
+                                      const ue = e;
+                                      for (const h in p) if (!(h === "knnOverlap" || h === "cka" || h === "pairedCosine" || h === "crossTop1" || h === "meanInterCentroidDistance" || h === "interCentroidChange")) {
+                                        return ee.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: h } }], false;
                                         break;
                                       }
-                                      if (me === e) {
+                                      if (ue === e) {
                                         if (p.knnOverlap !== void 0) {
-                                          let u = p.knnOverlap;
-                                          const te = e, T = e;
-                                          let C = false;
-                                          const N = e;
-                                          if (e === N) if (typeof u == "number" && isFinite(u)) {
-                                            if (u > 1 || isNaN(u)) {
-                                              const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                              r === null ? r = [ee] : r.push(ee), e++;
-                                            } else if (u < 0 || isNaN(u)) {
-                                              const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                              r === null ? r = [ee] : r.push(ee), e++;
+                                          let h = p.knnOverlap;
+                                          const te = e, E = e;
+                                          let A = false;
+                                          const I = e;
+                                          if (e === I) if (typeof h == "number" && isFinite(h)) {
+                                            if (h > 1 || isNaN(h)) {
+                                              const re = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                              r === null ? r = [re] : r.push(re), e++;
+                                            } else if (h < 0 || isNaN(h)) {
+                                              const re = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                              r === null ? r = [re] : r.push(re), e++;
                                             }
                                           } else {
-                                            const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                            r === null ? r = [ee] : r.push(ee), e++;
+                                            const re = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                            r === null ? r = [re] : r.push(re), e++;
                                           }
-                                          var q = N === e;
-                                          C = C || q;
-                                          const b = e;
-                                          if (u !== null) {
-                                            const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                            r === null ? r = [ee] : r.push(ee), e++;
+                                          var F = I === e;
+                                          A = A || F;
+                                          const x = e;
+                                          if (h !== null) {
+                                            const re = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                            r === null ? r = [re] : r.push(re), e++;
                                           }
-                                          var q = b === e;
-                                          if (C = C || q, C) e = T, r !== null && (T ? r.length = T : r = null);
+                                          var F = x === e;
+                                          if (A = A || F, A) e = E, r !== null && (E ? r.length = E : r = null);
                                           else {
-                                            const ee = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
-                                            return r === null ? r = [ee] : r.push(ee), e++, Y.errors = r, false;
+                                            const re = { instancePath: t + "/metrics/knnOverlap", schemaPath: "#/properties/metrics/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                            return r === null ? r = [re] : r.push(re), e++, ee.errors = r, false;
                                           }
-                                          var O = te === e;
-                                        } else var O = true;
-                                        if (O) {
+                                          var $ = te === e;
+                                        } else var $ = true;
+                                        if ($) {
                                           if (p.cka !== void 0) {
-                                            let u = p.cka;
-                                            const te = e, T = e;
-                                            let C = false;
-                                            const N = e;
-                                            if (e === N) if (typeof u == "number" && isFinite(u)) {
-                                              if (u > 1.000001 || isNaN(u)) {
-                                                const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
-                                                r === null ? r = [x] : r.push(x), e++;
-                                              } else if (u < -1e-6 || isNaN(u)) {
-                                                const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
-                                                r === null ? r = [x] : r.push(x), e++;
+                                            let h = p.cka;
+                                            const te = e, E = e;
+                                            let A = false;
+                                            const I = e;
+                                            if (e === I) if (typeof h == "number" && isFinite(h)) {
+                                              if (h > 1.000001 || isNaN(h)) {
+                                                const j = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                r === null ? r = [j] : r.push(j), e++;
+                                              } else if (h < -1e-6 || isNaN(h)) {
+                                                const j = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
+                                                r === null ? r = [j] : r.push(j), e++;
                                               }
                                             } else {
-                                              const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                              r === null ? r = [x] : r.push(x), e++;
+                                              const j = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                              r === null ? r = [j] : r.push(j), e++;
                                             }
-                                            var v = N === e;
-                                            C = C || v;
-                                            const b = e;
-                                            if (u !== null) {
-                                              const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [x] : r.push(x), e++;
+                                            var v = I === e;
+                                            A = A || v;
+                                            const x = e;
+                                            if (h !== null) {
+                                              const j = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [j] : r.push(j), e++;
                                             }
-                                            var v = b === e;
-                                            if (C = C || v, C) e = T, r !== null && (T ? r.length = T : r = null);
+                                            var v = x === e;
+                                            if (A = A || v, A) e = E, r !== null && (E ? r.length = E : r = null);
                                             else {
-                                              const x = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf", keyword: "anyOf", params: {} };
-                                              return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
+                                              const j = { instancePath: t + "/metrics/cka", schemaPath: "#/properties/metrics/properties/cka/anyOf", keyword: "anyOf", params: {} };
+                                              return r === null ? r = [j] : r.push(j), e++, ee.errors = r, false;
                                             }
-                                            var O = te === e;
-                                          } else var O = true;
-                                          if (O) {
+                                            var $ = te === e;
+                                          } else var $ = true;
+                                          if ($) {
                                             if (p.pairedCosine !== void 0) {
-                                              let u = p.pairedCosine;
-                                              const te = e, T = e;
-                                              let C = false;
-                                              const N = e;
-                                              if (e === N) if (typeof u == "number" && isFinite(u)) {
-                                                if (u > 1.000001 || isNaN(u)) {
-                                                  const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
-                                                  r === null ? r = [x] : r.push(x), e++;
-                                                } else if (u < -1.000001 || isNaN(u)) {
-                                                  const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1.000001 } };
-                                                  r === null ? r = [x] : r.push(x), e++;
+                                              let h = p.pairedCosine;
+                                              const te = e, E = e;
+                                              let A = false;
+                                              const I = e;
+                                              if (e === I) if (typeof h == "number" && isFinite(h)) {
+                                                if (h > 1.000001 || isNaN(h)) {
+                                                  const j = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                  r === null ? r = [j] : r.push(j), e++;
+                                                } else if (h < -1.000001 || isNaN(h)) {
+                                                  const j = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1.000001 } };
+                                                  r === null ? r = [j] : r.push(j), e++;
                                                 }
                                               } else {
-                                                const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                r === null ? r = [x] : r.push(x), e++;
+                                                const j = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [j] : r.push(j), e++;
                                               }
-                                              var k = N === e;
-                                              C = C || k;
-                                              const b = e;
-                                              if (u !== null) {
-                                                const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                r === null ? r = [x] : r.push(x), e++;
+                                              var P = I === e;
+                                              A = A || P;
+                                              const x = e;
+                                              if (h !== null) {
+                                                const j = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                r === null ? r = [j] : r.push(j), e++;
                                               }
-                                              var k = b === e;
-                                              if (C = C || k, C) e = T, r !== null && (T ? r.length = T : r = null);
+                                              var P = x === e;
+                                              if (A = A || P, A) e = E, r !== null && (E ? r.length = E : r = null);
                                               else {
-                                                const x = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf", keyword: "anyOf", params: {} };
-                                                return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
+                                                const j = { instancePath: t + "/metrics/pairedCosine", schemaPath: "#/properties/metrics/properties/pairedCosine/anyOf", keyword: "anyOf", params: {} };
+                                                return r === null ? r = [j] : r.push(j), e++, ee.errors = r, false;
                                               }
-                                              var O = te === e;
-                                            } else var O = true;
-                                            if (O) {
+                                              var $ = te === e;
+                                            } else var $ = true;
+                                            if ($) {
                                               if (p.crossTop1 !== void 0) {
-                                                let u = p.crossTop1;
-                                                const te = e, T = e;
-                                                let C = false;
-                                                const N = e;
-                                                if (e === N) if (typeof u == "number" && isFinite(u)) {
-                                                  if (u > 1 || isNaN(u)) {
-                                                    const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                                    r === null ? r = [x] : r.push(x), e++;
-                                                  } else if (u < 0 || isNaN(u)) {
-                                                    const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                    r === null ? r = [x] : r.push(x), e++;
+                                                let h = p.crossTop1;
+                                                const te = e, E = e;
+                                                let A = false;
+                                                const I = e;
+                                                if (e === I) if (typeof h == "number" && isFinite(h)) {
+                                                  if (h > 1 || isNaN(h)) {
+                                                    const j = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                    r === null ? r = [j] : r.push(j), e++;
+                                                  } else if (h < 0 || isNaN(h)) {
+                                                    const j = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                    r === null ? r = [j] : r.push(j), e++;
                                                   }
                                                 } else {
-                                                  const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                  r === null ? r = [x] : r.push(x), e++;
+                                                  const j = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                  r === null ? r = [j] : r.push(j), e++;
                                                 }
-                                                var ke = N === e;
-                                                C = C || ke;
-                                                const b = e;
-                                                if (u !== null) {
-                                                  const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                  r === null ? r = [x] : r.push(x), e++;
+                                                var ge = I === e;
+                                                A = A || ge;
+                                                const x = e;
+                                                if (h !== null) {
+                                                  const j = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                  r === null ? r = [j] : r.push(j), e++;
                                                 }
-                                                var ke = b === e;
-                                                if (C = C || ke, C) e = T, r !== null && (T ? r.length = T : r = null);
+                                                var ge = x === e;
+                                                if (A = A || ge, A) e = E, r !== null && (E ? r.length = E : r = null);
                                                 else {
-                                                  const x = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf", keyword: "anyOf", params: {} };
-                                                  return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
+                                                  const j = { instancePath: t + "/metrics/crossTop1", schemaPath: "#/properties/metrics/properties/crossTop1/anyOf", keyword: "anyOf", params: {} };
+                                                  return r === null ? r = [j] : r.push(j), e++, ee.errors = r, false;
                                                 }
-                                                var O = te === e;
-                                              } else var O = true;
-                                              if (O) {
+                                                var $ = te === e;
+                                              } else var $ = true;
+                                              if ($) {
                                                 if (p.meanInterCentroidDistance !== void 0) {
-                                                  let u = p.meanInterCentroidDistance;
-                                                  const te = e, T = e;
-                                                  let C = false;
-                                                  const N = e;
-                                                  if (e === N) if (typeof u == "number" && isFinite(u)) {
-                                                    if (u < 0 || isNaN(u)) {
-                                                      const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                      r === null ? r = [x] : r.push(x), e++;
+                                                  let h = p.meanInterCentroidDistance;
+                                                  const te = e, E = e;
+                                                  let A = false;
+                                                  const I = e;
+                                                  if (e === I) if (typeof h == "number" && isFinite(h)) {
+                                                    if (h < 0 || isNaN(h)) {
+                                                      const j = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                      r === null ? r = [j] : r.push(j), e++;
                                                     }
                                                   } else {
-                                                    const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                    r === null ? r = [x] : r.push(x), e++;
+                                                    const j = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                    r === null ? r = [j] : r.push(j), e++;
                                                   }
-                                                  var J = N === e;
-                                                  C = C || J;
-                                                  const b = e;
-                                                  if (u !== null) {
-                                                    const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                    r === null ? r = [x] : r.push(x), e++;
+                                                  var W = I === e;
+                                                  A = A || W;
+                                                  const x = e;
+                                                  if (h !== null) {
+                                                    const j = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                    r === null ? r = [j] : r.push(j), e++;
                                                   }
-                                                  var J = b === e;
-                                                  if (C = C || J, C) e = T, r !== null && (T ? r.length = T : r = null);
+                                                  var W = x === e;
+                                                  if (A = A || W, A) e = E, r !== null && (E ? r.length = E : r = null);
                                                   else {
-                                                    const x = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf", keyword: "anyOf", params: {} };
-                                                    return r === null ? r = [x] : r.push(x), e++, Y.errors = r, false;
+                                                    const j = { instancePath: t + "/metrics/meanInterCentroidDistance", schemaPath: "#/properties/metrics/properties/meanInterCentroidDistance/anyOf", keyword: "anyOf", params: {} };
+                                                    return r === null ? r = [j] : r.push(j), e++, ee.errors = r, false;
                                                   }
-                                                  var O = te === e;
-                                                } else var O = true;
-                                                if (O) if (p.interCentroidChange !== void 0) {
-                                                  let u = p.interCentroidChange;
+                                                  var $ = te === e;
+                                                } else var $ = true;
+                                                if ($) if (p.interCentroidChange !== void 0) {
+                                                  let h = p.interCentroidChange;
                                                   const te = e;
-                                                  if (!(typeof u == "number" && isFinite(u)) && u !== null) return Y.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Ke.properties.metrics.properties.interCentroidChange.type } }], false;
-                                                  var O = te === e;
-                                                } else var O = true;
+                                                  if (!(typeof h == "number" && isFinite(h)) && h !== null) return ee.errors = [{ instancePath: t + "/metrics/interCentroidChange", schemaPath: "#/properties/metrics/properties/interCentroidChange/type", keyword: "type", params: { type: Ue.properties.metrics.properties.interCentroidChange.type } }], false;
+                                                  var $ = te === e;
+                                                } else var $ = true;
                                               }
                                             }
                                           }
                                         }
                                       }
                                     }
-                                  } else return Y.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
-                                  var d = Z === e;
-                                } else var d = true;
-                                if (d) if (s.driftBudget !== void 0) {
-                                  let p = s.driftBudget;
-                                  const Z = e, He = e;
-                                  let Q = false;
-                                  const me = e;
+                                  } else return ee.errors = [{ instancePath: t + "/metrics", schemaPath: "#/properties/metrics/type", keyword: "type", params: { type: "object" } }], false;
+                                  var f = T === e;
+                                } else var f = true;
+                                if (f) if (i.driftBudget !== void 0) {
+                                  let p = i.driftBudget;
+                                  const T = e, Ge = e;
+                                  let G = false;
+                                  const ue = e;
                                   if (p !== null) {
-                                    const T = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
-                                    r === null ? r = [T] : r.push(T), e++;
+                                    const E = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/0/type", keyword: "type", params: { type: "null" } };
+                                    r === null ? r = [E] : r.push(E), e++;
                                   }
-                                  var xe = me === e;
-                                  Q = Q || xe;
-                                  const u = e;
-                                  if (e === u) if (p && typeof p == "object" && !Array.isArray(p)) {
-                                    let T;
-                                    if (p.anchor === void 0 && (T = "anchor") || p.knnOverlap === void 0 && (T = "knnOverlap") || p.cka === void 0 && (T = "cka") || p.status === void 0 && (T = "status")) {
-                                      const C = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: T } };
-                                      r === null ? r = [C] : r.push(C), e++;
+                                  var De = ue === e;
+                                  G = G || De;
+                                  const h = e;
+                                  if (e === h) if (p && typeof p == "object" && !Array.isArray(p)) {
+                                    let E;
+                                    if (p.anchor === void 0 && (E = "anchor") || p.knnOverlap === void 0 && (E = "knnOverlap") || p.cka === void 0 && (E = "cka") || p.status === void 0 && (E = "status")) {
+                                      const A = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/required", keyword: "required", params: { missingProperty: E } };
+                                      r === null ? r = [A] : r.push(A), e++;
                                     } else {
-                                      const C = e;
-                                      for (const N in p) if (!(N === "anchor" || N === "knnOverlap" || N === "cka" || N === "status")) {
-                                        const b = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: N } };
-                                        r === null ? r = [b] : r.push(b), e++;
+                                      const A = e;
+                                      for (const I in p) if (!(I === "anchor" || I === "knnOverlap" || I === "cka" || I === "status")) {
+                                        const x = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: I } };
+                                        r === null ? r = [x] : r.push(x), e++;
                                         break;
                                       }
-                                      if (C === e) {
+                                      if (A === e) {
                                         if (p.anchor !== void 0) {
-                                          let N = p.anchor;
-                                          const b = e;
-                                          if (e === b) if (typeof N == "string") {
-                                            if (ne(N) > 255) {
-                                              const ee = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
-                                              r === null ? r = [ee] : r.push(ee), e++;
-                                            } else if (!dr.test(N)) {
-                                              const ee = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
-                                              r === null ? r = [ee] : r.push(ee), e++;
+                                          let I = p.anchor;
+                                          const x = e;
+                                          if (e === x) if (typeof I == "string") {
+                                            if (ne(I) > 255) {
+                                              const re = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/maxLength", keyword: "maxLength", params: { limit: 255 } };
+                                              r === null ? r = [re] : r.push(re), e++;
+                                            } else if (!yr.test(I)) {
+                                              const re = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/pattern", keyword: "pattern", params: { pattern: "^[\\w./+-]{1,255}$" } };
+                                              r === null ? r = [re] : r.push(re), e++;
                                             }
                                           } else {
-                                            const ee = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
-                                            r === null ? r = [ee] : r.push(ee), e++;
+                                            const re = { instancePath: t + "/driftBudget/anchor", schemaPath: "#/properties/driftBudget/anyOf/1/properties/anchor/type", keyword: "type", params: { type: "string" } };
+                                            r === null ? r = [re] : r.push(re), e++;
                                           }
-                                          var W = b === e;
-                                        } else var W = true;
-                                        if (W) {
+                                          var X = x === e;
+                                        } else var X = true;
+                                        if (X) {
                                           if (p.knnOverlap !== void 0) {
-                                            let N = p.knnOverlap;
-                                            const b = e, ee = e;
-                                            let x = false;
+                                            let I = p.knnOverlap;
+                                            const x = e, re = e;
+                                            let j = false;
                                             const ae = e;
-                                            if (e === ae) if (typeof N == "number" && isFinite(N)) {
-                                              if (N > 1 || isNaN(N)) {
-                                                const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                                r === null ? r = [U] : r.push(U), e++;
-                                              } else if (N < 0 || isNaN(N)) {
-                                                const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                r === null ? r = [U] : r.push(U), e++;
+                                            if (e === ae) if (typeof I == "number" && isFinite(I)) {
+                                              if (I > 1 || isNaN(I)) {
+                                                const H = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                r === null ? r = [H] : r.push(H), e++;
+                                              } else if (I < 0 || isNaN(I)) {
+                                                const H = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                r === null ? r = [H] : r.push(H), e++;
                                               }
                                             } else {
-                                              const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                              r === null ? r = [U] : r.push(U), e++;
+                                              const H = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                              r === null ? r = [H] : r.push(H), e++;
                                             }
-                                            var I = ae === e;
-                                            x = x || I;
-                                            const De = e;
-                                            if (N !== null) {
-                                              const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                              r === null ? r = [U] : r.push(U), e++;
+                                            var L = ae === e;
+                                            j = j || L;
+                                            const $e = e;
+                                            if (I !== null) {
+                                              const H = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                              r === null ? r = [H] : r.push(H), e++;
                                             }
-                                            var I = De === e;
-                                            if (x = x || I, x) e = ee, r !== null && (ee ? r.length = ee : r = null);
+                                            var L = $e === e;
+                                            if (j = j || L, j) e = re, r !== null && (re ? r.length = re : r = null);
                                             else {
-                                              const U = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
-                                              r === null ? r = [U] : r.push(U), e++;
+                                              const H = { instancePath: t + "/driftBudget/knnOverlap", schemaPath: "#/properties/driftBudget/anyOf/1/properties/knnOverlap/anyOf", keyword: "anyOf", params: {} };
+                                              r === null ? r = [H] : r.push(H), e++;
                                             }
-                                            var W = b === e;
-                                          } else var W = true;
-                                          if (W) {
+                                            var X = x === e;
+                                          } else var X = true;
+                                          if (X) {
                                             if (p.cka !== void 0) {
-                                              let N = p.cka;
-                                              const b = e, ee = e;
-                                              let x = false;
+                                              let I = p.cka;
+                                              const x = e, re = e;
+                                              let j = false;
                                               const ae = e;
-                                              if (e === ae) if (typeof N == "number" && isFinite(N)) {
-                                                if (N > 1.000001 || isNaN(N)) {
-                                                  const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
-                                                  r === null ? r = [U] : r.push(U), e++;
-                                                } else if (N < -1e-6 || isNaN(N)) {
-                                                  const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
-                                                  r === null ? r = [U] : r.push(U), e++;
+                                              if (e === ae) if (typeof I == "number" && isFinite(I)) {
+                                                if (I > 1.000001 || isNaN(I)) {
+                                                  const H = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1.000001 } };
+                                                  r === null ? r = [H] : r.push(H), e++;
+                                                } else if (I < -1e-6 || isNaN(I)) {
+                                                  const H = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: -1e-6 } };
+                                                  r === null ? r = [H] : r.push(H), e++;
                                                 }
                                               } else {
-                                                const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
-                                                r === null ? r = [U] : r.push(U), e++;
+                                                const H = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/0/type", keyword: "type", params: { type: "number" } };
+                                                r === null ? r = [H] : r.push(H), e++;
                                               }
                                               var ie = ae === e;
-                                              x = x || ie;
-                                              const De = e;
-                                              if (N !== null) {
-                                                const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                                r === null ? r = [U] : r.push(U), e++;
+                                              j = j || ie;
+                                              const $e = e;
+                                              if (I !== null) {
+                                                const H = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                                r === null ? r = [H] : r.push(H), e++;
                                               }
-                                              var ie = De === e;
-                                              if (x = x || ie, x) e = ee, r !== null && (ee ? r.length = ee : r = null);
+                                              var ie = $e === e;
+                                              if (j = j || ie, j) e = re, r !== null && (re ? r.length = re : r = null);
                                               else {
-                                                const U = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf", keyword: "anyOf", params: {} };
-                                                r === null ? r = [U] : r.push(U), e++;
+                                                const H = { instancePath: t + "/driftBudget/cka", schemaPath: "#/properties/driftBudget/anyOf/1/properties/cka/anyOf", keyword: "anyOf", params: {} };
+                                                r === null ? r = [H] : r.push(H), e++;
                                               }
-                                              var W = b === e;
-                                            } else var W = true;
-                                            if (W) if (p.status !== void 0) {
-                                              let N = p.status;
-                                              const b = e;
-                                              if (!(N === "pass" || N === "fail")) {
-                                                const x = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Ke.properties.driftBudget.anyOf[1].properties.status.enum } };
-                                                r === null ? r = [x] : r.push(x), e++;
+                                              var X = x === e;
+                                            } else var X = true;
+                                            if (X) if (p.status !== void 0) {
+                                              let I = p.status;
+                                              const x = e;
+                                              if (!(I === "pass" || I === "fail")) {
+                                                const j = { instancePath: t + "/driftBudget/status", schemaPath: "#/properties/driftBudget/anyOf/1/properties/status/enum", keyword: "enum", params: { allowedValues: Ue.properties.driftBudget.anyOf[1].properties.status.enum } };
+                                                r === null ? r = [j] : r.push(j), e++;
                                               }
-                                              var W = b === e;
-                                            } else var W = true;
+                                              var X = x === e;
+                                            } else var X = true;
                                           }
                                         }
                                       }
                                     }
                                   } else {
-                                    const T = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
-                                    r === null ? r = [T] : r.push(T), e++;
+                                    const E = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf/1/type", keyword: "type", params: { type: "object" } };
+                                    r === null ? r = [E] : r.push(E), e++;
                                   }
-                                  var xe = u === e;
-                                  if (Q = Q || xe, Q) e = He, r !== null && (He ? r.length = He : r = null);
+                                  var De = h === e;
+                                  if (G = G || De, G) e = Ge, r !== null && (Ge ? r.length = Ge : r = null);
                                   else {
-                                    const T = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
-                                    return r === null ? r = [T] : r.push(T), e++, Y.errors = r, false;
+                                    const E = { instancePath: t + "/driftBudget", schemaPath: "#/properties/driftBudget/anyOf", keyword: "anyOf", params: {} };
+                                    return r === null ? r = [E] : r.push(E), e++, ee.errors = r, false;
                                   }
-                                  var d = Z === e;
-                                } else var d = true;
+                                  var f = T === e;
+                                } else var f = true;
                               }
                             }
                           }
@@ -49682,10 +49993,10 @@ function Y(s, { instancePath: t = "", parentData: pe, parentDataProperty: le, ro
         }
       }
     }
-  } else return Y.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
-  return Y.errors = r, e === 0;
+  } else return ee.errors = [{ instancePath: t, schemaPath: "#/type", keyword: "type", params: { type: "object" } }], false;
+  return ee.errors = r, e === 0;
 }
-Y.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
+ee.evaluated = { props: true, dynamicProps: false, dynamicItems: false };
 
 // src/report/validate-json.ts
 import { statSync as statSync3, readFileSync as readFileSync6 } from "node:fs";
@@ -49699,7 +50010,7 @@ function preview(value) {
   const single = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
   return single.length > 40 ? `${single.slice(0, 39)}\u2026` : single;
 }
-function at2(root, pointer) {
+function at(root, pointer) {
   let value = root;
   for (const part of pointer.split("/").slice(1)) {
     if (value === null || typeof value !== "object") return void 0;
@@ -49709,7 +50020,7 @@ function at2(root, pointer) {
 }
 function describeSchemaError(error, root) {
   const field = fieldName(error.instancePath);
-  const got = `got ${preview(at2(root, error.instancePath))}`;
+  const got = `got ${preview(at(root, error.instancePath))}`;
   const params = error.params;
   switch (error.keyword) {
     case "required":
@@ -49756,7 +50067,7 @@ function parseValidatedJson(text, file, validate, what) {
 
 // src/report/load-report.ts
 function loadReport(path, file) {
-  return readValidatedJson(path, file, Qr, "an embedding-gate JSON report");
+  return readValidatedJson(path, file, tt, "an embedding-gate JSON report");
 }
 
 // src/shard/partial-report.ts
@@ -49787,7 +50098,7 @@ function buildPartialReport(result) {
 function loadPartialReports(files, what, paths) {
   return files.map((file) => {
     const path = resolveInputFile(file, what, paths);
-    return { file, partial: readValidatedJson(path, file, at, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
+    return { file, partial: readValidatedJson(path, file, ut, "a partial report of embedding-gate (write one with compare --query-shard i/n)") };
   });
 }
 function mergePartialReports(partials) {
@@ -49940,6 +50251,30 @@ function describeChange(change) {
   return `${change.section}: ${path} ${shown(change.reference)} \u2192 ${shown(change.candidate)}${change.file ? ` (${change.file})` : ""}`;
 }
 
+// src/render/noise-floor-lines.ts
+function range(values) {
+  const present = values.filter((value) => value !== null);
+  if (present.length === 0) return "n/a";
+  const [low, high] = [Math.min(...present), Math.max(...present)];
+  return low === high ? formatMetric(low) : `${formatMetric(low)}\u2013${formatMetric(high)}`;
+}
+function noiseFloorSentences(report) {
+  const floor = report.noiseFloor;
+  if (!floor || floor.baselines.length === 0) return [];
+  const b = floor.baselines;
+  const count = `${b.length} harmless retrain${b.length === 1 ? "" : "s"} of the reference model`;
+  const lines = [
+    `Noise floor (${count}): kNN overlap ${formatMetric(report.metrics.knnOverlap.mean)} vs ${range(b.map((x) => x.knnOverlap))} for a harmless retrain; linear CKA ${formatMetric(report.metrics.cka.linear)} vs ${range(b.map((x) => x.cka))}.`
+  ];
+  const derived = floor.derived;
+  if (derived) {
+    const part = (label, limits) => limits ? `${label} warn below ${formatMetric(limits.warn)}, fail below ${formatMetric(limits.fail)}` : null;
+    const parts = [part("kNN overlap", derived.knnOverlapMean), part("linear CKA", derived.ckaLinear)].filter(Boolean).join("; ");
+    lines.push(`Patch limits derived from it (thresholds: auto; warn at the lowest retrain, kNN overlap less 1.96 standard errors; fail ${derived.margin} below): ${parts}.`);
+  }
+  return lines;
+}
+
 // src/render/mermaid-chart.ts
 function overlapChart(histogram, evaluated) {
   const k = histogram.length - 1;
@@ -50006,6 +50341,8 @@ function renderMarkdown(report, options2 = {}) {
   for (const skip of verdict.skipped) out.push(markdown`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push(blank);
   out.push(...componentTable(report));
+  const floor = noiseFloorSentences(report);
+  if (floor.length > 0) out.push(...floor.map((sentence) => markdown`${cut(sentence, 600)}`), blank);
   if (options2.htmlLink) out.push(markdown`📊 [HTML report with maps and charts](${new Markdown(encodeURI(options2.htmlLink).replace(/[()]/g, (c) => c === "(" ? "%28" : "%29"))})`, blank);
   if (options2.chart !== false && metrics.knnOverlap.histogram.length > 1) {
     out.push(new Markdown(overlapChart(metrics.knnOverlap.histogram, metrics.knnOverlap.evaluated)), blank);
@@ -50035,8 +50372,8 @@ function componentTable(report) {
   if (!components || components.length === 0) return [];
   const slice = (dims) => dims ? markdown`[${dims[0]}, ${dims[1]})` : markdown`—`;
   const rows = components.map((c) => {
-    const m = c.metrics;
-    return markdown`| ${cut(c.name, 60)} | ${slice(c.dims)} | ${c.status === "kept" ? markdown`${c.bump}` : markdown`${c.bump} (${c.status})`} | ${formatMetric(m?.knnOverlap.mean)} | ${formatMetric(m?.cka.linear)} | ${formatMetric(m?.paired.cosineMean)} | ${formatPercent2(m?.centroid.relativeShift)} |`;
+    const m2 = c.metrics;
+    return markdown`| ${cut(c.name, 60)} | ${slice(c.dims)} | ${c.status === "kept" ? markdown`${c.bump}` : markdown`${c.bump} (${c.status})`} | ${formatMetric(m2?.knnOverlap.mean)} | ${formatMetric(m2?.cka.linear)} | ${formatMetric(m2?.paired.cosineMean)} | ${formatPercent2(m2?.centroid.relativeShift)} |`;
   });
   return [markdown`| component | dims | bump | kNN overlap | CKA | paired cosine | centroid shift |`, markdown`| --- | --- | --- | ---: | ---: | ---: | ---: |`, ...rows, markdown``];
 }
@@ -50168,14 +50505,16 @@ function renderText(report) {
   );
   push(line`  Procrustes           ${metrics.procrustes.alignedCosineMean === null ? "n/a" : line`aligned cosine mean ${formatMetric(metrics.procrustes.alignedCosineMean)}`}`);
   push();
+  for (const sentence of noiseFloorSentences(report)) push(line`${bounded(sentence, 600)}`);
+  if (report.noiseFloor) push();
   const components = report.components ?? [];
   if (components.length > 0) {
     push(line`Components (each slice L2-normalised on its own):`);
     for (const c of components) {
-      const m = c.metrics;
+      const m2 = c.metrics;
       const dims = c.dims ? `[${c.dims[0]}, ${c.dims[1]})` : "\u2014";
       push(
-        line`  ${bounded(c.name, 24)}  ${dims}  ${c.bump}${c.status === "kept" ? "" : ` (${c.status})`}${m ? line`  kNN overlap ${formatMetric(m.knnOverlap.mean)}  CKA ${formatMetric(m.cka.linear)}  paired cosine ${formatMetric(m.paired.cosineMean)}  centroid shift ${formatPercent2(m.centroid.relativeShift)}` : "  (no slices to measure)"}`
+        line`  ${bounded(c.name, 24)}  ${dims}  ${c.bump}${c.status === "kept" ? "" : ` (${c.status})`}${m2 ? line`  kNN overlap ${formatMetric(m2.knnOverlap.mean)}  CKA ${formatMetric(m2.cka.linear)}  paired cosine ${formatMetric(m2.paired.cosineMean)}  centroid shift ${formatPercent2(m2.centroid.relativeShift)}` : "  (no slices to measure)"}`
       );
     }
     push();
@@ -50465,8 +50804,8 @@ function componentsSection(report) {
   const components = report.components;
   if (!components || components.length === 0) return html``;
   const rows = components.map((c) => {
-    const m = c.metrics;
-    return html`<tr><td>${c.name}</td><td>${c.dims ? `[${c.dims[0]}, ${c.dims[1]})` : "\u2014"}</td><td>${c.bump}${c.status === "kept" ? "" : ` (${c.status})`}</td><td class="num">${formatMetric(m?.knnOverlap.mean)}</td><td class="num">${formatMetric(m?.cka.linear)}</td><td class="num">${formatMetric(m?.paired.cosineMean)}</td><td class="num">${formatPercent2(m?.centroid.relativeShift)}</td></tr>`;
+    const m2 = c.metrics;
+    return html`<tr><td>${c.name}</td><td>${c.dims ? `[${c.dims[0]}, ${c.dims[1]})` : "\u2014"}</td><td>${c.bump}${c.status === "kept" ? "" : ` (${c.status})`}</td><td class="num">${formatMetric(m2?.knnOverlap.mean)}</td><td class="num">${formatMetric(m2?.cka.linear)}</td><td class="num">${formatMetric(m2?.paired.cosineMean)}</td><td class="num">${formatPercent2(m2?.centroid.relativeShift)}</td></tr>`;
   });
   return html`<section><h2>Components (each slice L2-normalised on its own)</h2><table data-table="components"><thead><tr><th>component</th><th>dims</th><th>bump</th><th>kNN overlap</th><th>CKA</th><th>paired cosine</th><th>centroid shift</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
@@ -50600,11 +50939,59 @@ function progressPrinter(options2) {
   };
 }
 
-// src/cli/run-history.ts
-var import_semver4 = __toESM(require_semver2(), 1);
-import { existsSync as existsSync4, mkdirSync, readFileSync as readFileSync7, writeFileSync } from "node:fs";
+// src/cli/run-calibrate.ts
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname as dirname4 } from "node:path";
 import { parseArgs } from "node:util";
+var CALIBRATE_OPTIONS = ["k", "seed", "clusters", "sample", "exact-limit", "format-in", "id-field", "vector-field", "cluster-field", "kernel", "threads", "output"];
+var CALIBRATE_USAGE = "  embedding-gate calibrate REFERENCE BASELINE... [--k N] [--seed N] [--output FILE]   (a config snippet from the noise floor)";
+async function runCalibrate(args, io) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: Object.fromEntries(CALIBRATE_OPTIONS.map((name) => [name, { type: "string" }])), strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${error.message.replace(/\. To specify.*$/s, "")} (see embedding-gate --help).`);
+  }
+  const [reference, ...baselines] = parsed.positionals;
+  if (reference === void 0 || baselines.length === 0) throw new UsageError("calibrate needs the reference and at least one baseline: embedding-gate calibrate reference.npy retrain-seed1.npy retrain-seed2.npy");
+  const { output, ...rest } = parsed.values;
+  const settings = parseSettings({ ...rest, reference, candidate: baselines[0], baseline: baselines }, void 0, anyPath(io.cwd));
+  const floor = await measureNoiseFloor(settings, {
+    info: (message) => io.stderr(`embedding-gate: ${message}
+`),
+    warn: (message) => io.stderr(`embedding-gate: warning: ${message}
+`),
+    progress: progressPrinter({ write: io.stderr, interactive: io.stderrIsTTY ?? false })
+  });
+  const derived = deriveThresholds(floor);
+  const f = (value) => value.toFixed(4);
+  const lines = [
+    `# Patch limits derived by embedding-gate calibrate from ${floor.length} harmless retrain${floor.length === 1 ? "" : "s"} of the reference model`,
+    `# (${singleLine(reference, 200)} against ${floor.map((b) => singleLine(b.source, 200)).join(", ")}; k ${settings.k}, seed ${settings.seed}).`,
+    ...floor.map((b) => `#   ${singleLine(b.source, 200)}: kNN overlap ${f(b.knnOverlap)} (SE ${f(b.knnOverlapSe)}), linear CKA ${b.cka === null ? "n/a" : f(b.cka)}`),
+    `# Warn at the lowest retrain (kNN overlap less 1.96 standard errors), fail ${derived.margin} below it.`,
+    "policy:",
+    "  patch:",
+    ...derived.knnOverlapMean ? [`    knnOverlapMean: { warn: ${f(derived.knnOverlapMean.warn)}, fail: ${f(derived.knnOverlapMean.fail)} }`] : [],
+    ...derived.ckaLinear ? [`    ckaLinear: { warn: ${f(derived.ckaLinear.warn)}, fail: ${f(derived.ckaLinear.fail)} }`] : []
+  ];
+  const text = `${lines.join("\n")}
+`;
+  if (typeof output === "string") {
+    const path = resolveOutputFile(output, "--output", anyPath(io.cwd));
+    mkdirSync(dirname4(path), { recursive: true });
+    writeFileSync(path, text);
+    io.stderr(`embedding-gate: thresholds written to ${output}; use them with --config ${output}
+`);
+  } else io.stdout(text);
+  return 0;
+}
+
+// src/cli/run-history.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname5 } from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
 
 // src/history/history-file.ts
 var MAX_HISTORY_BYTES = 32 * 1024 * 1024;
@@ -50613,7 +51000,7 @@ function parseHistory(text, file) {
   const records = [];
   text.split("\n").forEach((line2, index) => {
     if (line2.trim() === "") return;
-    records.push(parseValidatedJson(line2, `${file} line ${index + 1}`, pt, "an embedding-gate history record"));
+    records.push(parseValidatedJson(line2, `${file} line ${index + 1}`, vt, "an embedding-gate history record"));
   });
   return records;
 }
@@ -50753,7 +51140,7 @@ var HISTORY_USAGE = `  embedding-gate history HISTORY.jsonl [--html FILE] [--for
 function runHistory(args, io) {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: HISTORY_OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseArgs2({ args: [...args], options: HISTORY_OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
     throw new UsageError(`${error.message.replace(/\. To specify.*$/s, "")} (see embedding-gate --help).`);
   }
@@ -50773,8 +51160,8 @@ function runHistory(args, io) {
 `);
       return 0;
     }
-    mkdirSync(dirname4(path), { recursive: true });
-    writeFileSync(path, after);
+    mkdirSync2(dirname5(path), { recursive: true });
+    writeFileSync2(path, after);
     io.stderr(`embedding-gate: appended a ${record.kind} record (${record.version ?? "no version"}) to ${file}
 `);
     return 0;
@@ -50796,8 +51183,8 @@ function runHistory(args, io) {
   return 0;
 }
 function write(path, content) {
-  mkdirSync(dirname4(path), { recursive: true });
-  writeFileSync(path, content);
+  mkdirSync2(dirname5(path), { recursive: true });
+  writeFileSync2(path, content);
 }
 function recordFromOptions(report, text) {
   const kind = text("kind") ?? "release";
@@ -50826,28 +51213,28 @@ function recordFromOptions(report, text) {
 }
 
 // src/cli/run-monitor.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname5 } from "node:path";
-import { parseArgs as parseArgs2 } from "node:util";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname6 } from "node:path";
+import { parseArgs as parseArgs3 } from "node:util";
 
 // src/metrics/mmd.ts
 async function mmdPermutationTest(engine, reference, current, dim, options2) {
   const xRows = sampleIndices(reference.count, Math.min(options2.sample, reference.count), options2.random);
   const yRows = sampleIndices(current.count, Math.min(options2.sample, current.count), options2.random);
-  const m = xRows.length;
+  const m2 = xRows.length;
   const n = yRows.length;
-  const total = m + n;
+  const total = m2 + n;
   const zT = engine.allocate(dim * total);
   const put = (values, row, column) => {
     for (let t = 0; t < dim; t++) zT[t * total + column] = values[row * dim + t];
   };
   xRows.forEach((row, i) => put(reference.values, row, i));
-  yRows.forEach((row, j) => put(current.values, row, m + j));
+  yRows.forEach((row, j) => put(current.values, row, m2 + j));
   const gram = await engine.crossProduct(zT, total, zT, total, dim);
   const squared = new Float64Array(total * (total - 1) / 2);
-  let at3 = 0;
+  let at2 = 0;
   for (let i = 0; i < total; i++) {
-    for (let j = i + 1; j < total; j++) squared[at3++] = Math.max(0, gram[i * total + i] + gram[j * total + j] - 2 * gram[i * total + j]);
+    for (let j = i + 1; j < total; j++) squared[at2++] = Math.max(0, gram[i * total + i] + gram[j * total + j] - 2 * gram[i * total + j]);
   }
   const medianSquared = quantileSorted(sortedCopy(squared), 0.5);
   const twoSigmaSquared = medianSquared > 0 ? medianSquared : 1;
@@ -50860,7 +51247,7 @@ async function mmdPermutationTest(engine, reference, current, dim, options2) {
   }
   const columns = options2.permutations + 1;
   const weights = engine.allocate(total * columns);
-  const labels = Float64Array.from({ length: total }, (_, i) => i < m ? 1 / m : -1 / n);
+  const labels = Float64Array.from({ length: total }, (_, i) => i < m2 ? 1 / m2 : -1 / n);
   for (let p = 0; p < columns; p++) {
     if (p > 0) shuffle(labels, options2.random);
     for (let i = 0; i < total; i++) weights[i * columns + p] = labels[i];
@@ -50879,7 +51266,7 @@ async function mmdPermutationTest(engine, reference, current, dim, options2) {
     bandwidth: Math.sqrt(twoSigmaSquared / 2),
     pValue: (1 + atLeast) / columns,
     permutations: options2.permutations,
-    referenceSample: m,
+    referenceSample: m2,
     currentSample: n
   };
 }
@@ -50896,19 +51283,19 @@ function shuffle(values, random) {
 var PSI_FLOOR = 1e-4;
 function populationShift(referenceCounts, currentCounts) {
   const k = referenceCounts.length;
-  let m = 0;
+  let m2 = 0;
   let n = 0;
   for (let c = 0; c < k; c++) {
-    m += referenceCounts[c];
+    m2 += referenceCounts[c];
     n += currentCounts[c];
   }
   let psi = 0;
   let chiSquare = 0;
   for (let c = 0; c < k; c++) {
-    const r = Math.max(referenceCounts[c] / m, PSI_FLOOR);
+    const r = Math.max(referenceCounts[c] / m2, PSI_FLOOR);
     const q = Math.max(currentCounts[c] / n, PSI_FLOOR);
     psi += (q - r) * Math.log(q / r);
-    const expected = referenceCounts[c] / m * n;
+    const expected = referenceCounts[c] / m2 * n;
     if (expected > 0) chiSquare += (currentCounts[c] - expected) ** 2 / expected;
   }
   return { psi, chiSquare, degreesOfFreedom: k - 1 };
@@ -51145,7 +51532,7 @@ var MONITOR_CLI_OPTIONS = {
 async function runMonitor(args, io) {
   let values;
   try {
-    ({ values } = parseArgs2({ args: [...args], options: Object.fromEntries(Object.keys(MONITOR_CLI_OPTIONS).map((name) => [name, { type: "string" }])), strict: true, allowPositionals: false }));
+    ({ values } = parseArgs3({ args: [...args], options: Object.fromEntries(Object.keys(MONITOR_CLI_OPTIONS).map((name) => [name, { type: "string" }])), strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`${error.message.replace(/\. To specify.*$/s, "")} (see embedding-gate --help).`);
   }
@@ -51165,8 +51552,8 @@ async function runMonitor(args, io) {
   if (output === null) io.stdout(rendered);
   else {
     const path = resolveOutputFile(output, "--output", anyPath(io.cwd));
-    mkdirSync2(dirname5(path), { recursive: true });
-    writeFileSync2(path, rendered);
+    mkdirSync3(dirname6(path), { recursive: true });
+    writeFileSync3(path, rendered);
   }
   return report.verdict.status === "fail" ? 1 : 0;
 }
@@ -51188,6 +51575,7 @@ Usage:
   embedding-gate merge PARTIAL.json... [--format text|json|markdown|html] [--output FILE]
   embedding-gate render REPORT.json [--format text|json|markdown|html] [--output FILE]
 ${HISTORY_USAGE}
+${CALIBRATE_USAGE}
   embedding-gate monitor --reference RELEASE_SAMPLE --current CURRENT [options]   (see monitor --help)
   embedding-gate --help | --version
 
@@ -51216,7 +51604,7 @@ async function runCli(argv, io) {
 `);
       return EXIT.ok;
     }
-    if (!["compare", "merge", "render", "history", "monitor"].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render, history and monitor (see --help).`);
+    if (!["compare", "merge", "render", "history", "monitor", "calibrate"].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render, history, monitor and calibrate (see --help).`);
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout(usage());
       return EXIT.ok;
@@ -51224,6 +51612,7 @@ async function runCli(argv, io) {
     if (command === "render") return runRender(rest, io);
     if (command === "history") return runHistory(rest, io);
     if (command === "monitor") return await runMonitor(rest, io);
+    if (command === "calibrate") return await runCalibrate(rest, io);
     return command === "merge" ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);
@@ -51231,11 +51620,11 @@ async function runCli(argv, io) {
 }
 async function runCompare(args, io) {
   const options2 = Object.fromEntries(
-    Object.keys(SETTING_OPTIONS).map((name) => [name, { type: BOOLEAN_OPTIONS.has(name) ? "boolean" : "string" }])
+    Object.keys(SETTING_OPTIONS).map((name) => [name, BOOLEAN_OPTIONS.has(name) ? { type: "boolean" } : name === "baseline" ? { type: "string", multiple: true } : { type: "string" }])
   );
   let values;
   try {
-    ({ values } = parseArgs3({ args: [...args], options: options2, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs4({ args: [...args], options: options2, strict: true, allowPositionals: false }));
   } catch (error) {
     throw usageErrorOf(error, "compare --help");
   }
@@ -51251,7 +51640,7 @@ async function runCompare(args, io) {
   if (settings.queryShard !== null && values.format !== void 0 && settings.outputFormat !== "json") {
     throw new UsageError("--query-shard writes a partial JSON report for embedding-gate merge; --format must be json (or left out).");
   }
-  const result = await compareDetailed(settings, log);
+  const result = await compareWithBaselines(settings, log);
   if (settings.queryShard !== null) {
     const partial = buildPartialReport(result);
     emit(`${JSON.stringify(partial)}
@@ -51280,8 +51669,8 @@ function emit(text, outputPath, given, io) {
 }
 function writeOutput(text, path, given, option) {
   try {
-    mkdirSync3(dirname6(path), { recursive: true });
-    writeFileSync3(path, text);
+    mkdirSync4(dirname7(path), { recursive: true });
+    writeFileSync4(path, text);
   } catch (error) {
     throw new InputError(`${option}: cannot write ${given}: ${error.message}`);
   }
@@ -51293,7 +51682,7 @@ var REPORT_FILE_OPTIONS = {
 function reportFileArgs(args, io) {
   let parsed;
   try {
-    parsed = parseArgs3({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
+    parsed = parseArgs4({ args: [...args], options: REPORT_FILE_OPTIONS, strict: true, allowPositionals: true });
   } catch (error) {
     throw usageErrorOf(error, "--help");
   }

@@ -38,6 +38,8 @@ export interface CompareContext {
   readonly candidateManifest?: Manifest | null;
   /** How messages name an option: `--k` on the command line, `input 'k'` in the action. */
   readonly nameOf?: (option: string) => string;
+  /** Adjusts the loaded policy before the verdict (e.g. limits derived from the noise floor). */
+  readonly adjustPolicy?: (policy: Policy) => Policy;
 }
 
 const cliName = (option: string): string => `--${option}`;
@@ -57,7 +59,8 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
   const referenceManifest = context.referenceManifest ?? (await loadOptionalManifest(settings.reference.manifest, nameOf('reference-manifest'), paths));
   const candidateManifest = context.candidateManifest ?? (await loadOptionalManifest(settings.candidate.manifest, nameOf('candidate-manifest'), paths));
   const configPath = settings.config === null ? null : resolveInputFile(settings.config, nameOf('config'), paths);
-  const policy = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
+  const loaded = applyInlineLimits(loadPolicy(configPath, settings.config), settings.inlineLimits);
+  const policy = context.adjustPolicy ? context.adjustPolicy(loaded) : loaded;
   const engine = createKnnEngine({ kernel: settings.kernel, threads: settings.threads, progress: log.progress?.bind(log) });
   if (engine === null) {
     throw new InputError(

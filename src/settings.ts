@@ -76,6 +76,10 @@ export interface Settings {
   readonly threads: number | null;
   /** Limits set inline (option or action input) that override the config for every bump level. */
   readonly inlineLimits: InlineLimits;
+  /** Harmless retrains of the reference model (other seeds, same probe items): the noise floor. */
+  readonly baselines: readonly string[];
+  /** config: the limits of the config; auto: the patch limits come from the noise floor (needs baselines). */
+  readonly thresholds: 'config' | 'auto';
 }
 
 /** The thresholds common enough to set without a config file; `null` leaves the config's value. */
@@ -89,7 +93,7 @@ export interface InlineLimits {
 }
 
 /** Raw option values by option name (kebab-case, as on the command line and in action.yml). */
-export type RawInputs = Readonly<Record<string, string | boolean | undefined>>;
+export type RawInputs = Readonly<Record<string, string | boolean | ReadonlyArray<string | boolean> | undefined>>;
 
 /** The option names parseSettings reads, with one-line help; the CLI and the action list these. */
 export const SETTING_OPTIONS = {
@@ -124,6 +128,8 @@ export const SETTING_OPTIONS = {
   'min-knn-overlap': 'fail when the mean kNN overlap is below this, whatever the bump (overrides --config)',
   'min-cka': 'fail when linear CKA is below this, whatever the bump (overrides --config)',
   'require-index-compatible': 'fail unless new vectors can be searched against the old index (true|false)',
+  baseline: 'the reference model retrained with another seed, embedding the same probe items (repeatable): the noise floor each metric is shown against',
+  thresholds: 'config (default) or auto: the patch limits for kNN overlap and CKA come from the noise floor of the --baseline files',
 } as const;
 
 /**
@@ -214,12 +220,28 @@ export function parseSettings(raw: RawInputs, nameOf: (option: string) => string
     paths,
     kernel: choice('kernel', KERNELS) ?? 'auto',
     threads: text('threads') === null ? null : number('threads', 1, (v) => v >= 1 && v <= 256, 'a whole number from 1 to 256', true),
+    baselines: baselineList(raw.baseline),
+    thresholds: thresholdsChoice(choice('thresholds', ['config', 'auto'] as const), raw.baseline, nameOf),
     inlineLimits: {
       minKnnOverlap: fraction('min-knn-overlap'),
       minCka: fraction('min-cka'),
       requireIndexCompatible: optionalFlag('require-index-compatible'),
     },
   };
+}
+
+/** Baseline paths: repeated options (a list), or one per line (an action input). */
+function baselineList(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/\r?\n/) : [];
+  return values.map((entry) => String(entry).trim()).filter((entry) => entry !== '' && !entry.startsWith('#'));
+}
+
+/** thresholds: auto needs at least one baseline to derive from. */
+function thresholdsChoice(value: 'config' | 'auto' | null, baselines: unknown, nameOf: (option: string) => string): 'config' | 'auto' {
+  if (value === 'auto' && baselineList(baselines).length === 0) {
+    throw new UsageError(`${nameOf('thresholds')} auto derives the limits from the noise floor: give ${nameOf('baseline')}, a harmless retrain of the reference model (another seed) embedding the same probe items.`);
+  }
+  return value ?? 'config';
 }
 
 /** Parses `i/n` (1 ≤ i ≤ n ≤ 10,000) into a QueryShard; `null` for no shard. */

@@ -61,6 +61,7 @@ beforeAll(() => {
   reportJson = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
   reportJson.driftBudget = { anchor: 'embeddings-v1.0.0', anchorVersion: '1.0.0', knnOverlap: 0.4, cka: 0.9, minKnnOverlap: 0.5, minCka: 0.8, status: 'fail', reason: null };
   reportJson.verdict.breaches.push({ metric: 'driftBudgetKnnOverlap', value: 0.4, limit: 0.5, level: 'fail', message: 'drift budget: kNN overlap 0.4000 against embeddings-v1.0.0 is below 0.5' });
+  reportJson.noiseFloor = { baselines: [{ source: 'retrains/seed2.npy', knnOverlap: 0.61, knnOverlapSe: 0.004, cka: 0.94, interCentroidChange: -0.03 }], derived: { margin: 0.05, knnOverlapMean: { warn: 0.6, fail: 0.55 }, ckaLinear: { warn: 0.94, fail: 0.89 } } };
   reportJson.components = [
     { name: 'text', dims: [0, 32], referenceDims: [0, 32], status: 'kept', bump: 'patch', changes: [{ section: 'training', path: 'components.text.training.seed', file: 'models/text/model.safetensors', reference: 0, candidate: 1 }], metrics: { knnOverlap: { mean: 0.7 }, cka: { linear: 0.9 }, paired: { cosineMean: 0.5 }, centroid: { cosineDistance: 0.1, relativeShift: 0.2 } } },
     { name: 'image', dims: [32, 64], referenceDims: null, status: 'added', bump: 'major', changes: [], metrics: null },

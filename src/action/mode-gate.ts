@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { compareDetailed } from '../compare.js';
+import { compareWithBaselines } from '../calibrate.js';
 import { buildPartialReport } from '../shard/partial-report.js';
 import { budgetOf, historyRecord } from '../history/history-record.js';
 import { hasDriftBudget } from '../release/drift-budget.js';
@@ -53,7 +53,7 @@ export async function gate(inputs: GateInputs, runtime: ActionRuntime, github: G
     }
   }
   const referenceManifest = await baseManifest({ ...inputs, compare: settings }, runtime, github, pr);
-  const result = await compareDetailed(settings, actionLogger(runtime), { referenceManifest, nameOf: inputName });
+  const result = await compareWithBaselines(settings, actionLogger(runtime), { referenceManifest, nameOf: inputName });
   if (inputs.compare.queryShard !== null) {
     const partial = buildPartialReport(result);
     const path = writeReport(`${JSON.stringify(partial)}\n`, `embedding-gate-${inputs.commentId}-shard-${partial.shard.index}-of-${partial.shard.count}.json`, inputs, runtime);

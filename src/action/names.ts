@@ -58,6 +58,8 @@ export const INPUT = {
   maxPsi: 'max-psi',
   maxInterCentroidChange: 'max-inter-centroid-change',
   openIssue: 'open-issue',
+  baseline: 'baseline',
+  thresholds: 'thresholds',
 } as const;
 
 /** Every output of action.yml, by name (a test checks this list against action.yml). */
@@ -114,6 +116,8 @@ export const COMPARE_INPUTS = [
   INPUT.minCka,
   INPUT.requireIndexCompatible,
   INPUT.allowOutsideWorkspace,
+  INPUT.baseline,
+  INPUT.thresholds,
 ] as const;
 
 /** The monitor-mode inputs that map one to one onto the options of `embedding-gate monitor`. */

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compareDetailed, type Logger } from '../compare.js';
+import { compareWithBaselines } from '../calibrate.js';
+import type { Logger } from '../compare.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { anyPath, resolveInputFile, resolveOutputFile } from '../io/paths.js';
 import { loadReport } from '../report/load-report.js';
@@ -13,6 +14,7 @@ import { renderHtml } from '../render/html/html.js';
 import type { Report } from '../report/report.js';
 import { OUTPUT_FORMATS, parseSettings, SETTING_OPTIONS, type OutputFormat } from '../settings.js';
 import { progressPrinter } from '../progress.js';
+import { CALIBRATE_USAGE, runCalibrate } from './run-calibrate.js';
 import { HISTORY_USAGE, runHistory } from './run-history.js';
 import { MONITOR_CLI_OPTIONS, runMonitor } from './run-monitor.js';
 import { TOOL_VERSION } from '../version.js';
@@ -53,6 +55,7 @@ Usage:
   embedding-gate merge PARTIAL.json... [--format text|json|markdown|html] [--output FILE]
   embedding-gate render REPORT.json [--format text|json|markdown|html] [--output FILE]
 ${HISTORY_USAGE}
+${CALIBRATE_USAGE}
   embedding-gate monitor --reference RELEASE_SAMPLE --current CURRENT [options]   (see monitor --help)
   embedding-gate --help | --version
 
@@ -82,7 +85,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${TOOL_VERSION}\n`);
       return EXIT.ok;
     }
-    if (!['compare', 'merge', 'render', 'history', 'monitor'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render, history and monitor (see --help).`);
+    if (!['compare', 'merge', 'render', 'history', 'monitor', 'calibrate'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are compare, merge, render, history, monitor and calibrate (see --help).`);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(usage());
       return EXIT.ok;
@@ -90,6 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (command === 'render') return runRender(rest, io);
     if (command === 'history') return runHistory(rest, io);
     if (command === 'monitor') return await runMonitor(rest, io);
+    if (command === 'calibrate') return await runCalibrate(rest, io);
     return command === 'merge' ? await runMerge(rest, io) : await runCompare(rest, io);
   } catch (error) {
     return reportError(error, io);
@@ -98,9 +102,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
   const options = Object.fromEntries(
-    Object.keys(SETTING_OPTIONS).map((name) => [name, { type: BOOLEAN_OPTIONS.has(name) ? 'boolean' : 'string' } as const]),
+    Object.keys(SETTING_OPTIONS).map((name) => [name, BOOLEAN_OPTIONS.has(name) ? ({ type: 'boolean' } as const) : name === 'baseline' ? ({ type: 'string', multiple: true } as const) : ({ type: 'string' } as const)]),
   );
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
     ({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -116,7 +120,7 @@ async function runCompare(args: readonly string[], io: CliIo): Promise<number> {
   if (settings.queryShard !== null && values.format !== undefined && settings.outputFormat !== 'json') {
     throw new UsageError('--query-shard writes a partial JSON report for embedding-gate merge; --format must be json (or left out).');
   }
-  const result = await compareDetailed(settings, log);
+  const result = await compareWithBaselines(settings, log);
   if (settings.queryShard !== null) {
     const partial = buildPartialReport(result);
     emit(`${JSON.stringify(partial)}\n`, outputPath, settings.output, io);

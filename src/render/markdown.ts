@@ -4,6 +4,7 @@ import { cut, joinMarkdown, Markdown, markdown as md } from './escape-markdown.j
 import { formatChange, formatMetric, formatPercent } from './format-number.js';
 import { adapterSentence, headline, indexCompatibility } from './interpret.js';
 import { describeChange, MAX_CHANGES } from './describe-change.js';
+import { noiseFloorSentences } from './noise-floor-lines.js';
 import { overlapChart } from './mermaid-chart.js';
 
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '➖' } as const;
@@ -80,6 +81,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   for (const skip of verdict.skipped) out.push(md`- ➖ not checked: ${cut(skip.metric, 40)} (${cut(skip.reason, 200)})`);
   if (verdict.skipped.length > 0) out.push(blank);
   out.push(...componentTable(report));
+  const floor = noiseFloorSentences(report);
+  if (floor.length > 0) out.push(...floor.map((sentence) => md`${cut(sentence, 600)}`), blank);
   if (options.htmlLink) out.push(md`📊 [HTML report with maps and charts](${new Markdown(encodeURI(options.htmlLink).replace(/[()]/g, (c) => (c === '(' ? '%28' : '%29')))})`, blank);
   if (options.chart !== false && metrics.knnOverlap.histogram.length > 1) {
     out.push(new Markdown(overlapChart(metrics.knnOverlap.histogram, metrics.knnOverlap.evaluated)), blank);

@@ -2,6 +2,7 @@ import type { Report } from '../report/report.js';
 import { formatChange, formatMetric, formatPercent } from './format-number.js';
 import { adapterSentence, headline, indexCompatibilitySentence } from './interpret.js';
 import { describeChange, MAX_CHANGES } from './describe-change.js';
+import { noiseFloorSentences } from './noise-floor-lines.js';
 import { singleLine as clean } from './single-line.js';
 
 /** A value already cleaned to its own bound by `clean`, interpolated by `line` as it is. */
@@ -84,6 +85,8 @@ export function renderText(report: Report): string {
   );
   push(line`  Procrustes           ${metrics.procrustes.alignedCosineMean === null ? 'n/a' : line`aligned cosine mean ${formatMetric(metrics.procrustes.alignedCosineMean)}`}`);
   push();
+  for (const sentence of noiseFloorSentences(report)) push(line`${bounded(sentence, 600)}`);
+  if (report.noiseFloor) push();
   const components = report.components ?? [];
   if (components.length > 0) {
     push(line`Components (each slice L2-normalised on its own):`);

@@ -4,6 +4,7 @@ import type { Verdict } from '../policy/verdict.js';
 import type { KernelName } from '../kernels/wasm-kernel.js';
 import type { Settings } from '../settings.js';
 import type { ComponentReport } from './report-components.js';
+import type { NoiseFloor } from './report-noise-floor.js';
 import type { ReportMaps } from './report-maps.js';
 import type { ReportMetrics, WorstItem } from './report-metrics.js';
 
@@ -42,6 +43,8 @@ export interface Report {
   readonly bump: BumpClassification;
   /** A composite embedding's components (manifests with `components`): each one's bump and its slice's metrics; absent otherwise. */
   readonly components?: readonly ComponentReport[] | null;
+  /** The noise floor (the reference against harmless retrains, --baseline) and any limits derived from it; absent without baselines. */
+  readonly noiseFloor?: NoiseFloor;
   /** The cumulative drift since the major line's first release, when a drift budget is set (release-aware runs only). */
   readonly driftBudget?: DriftBudgetSummary | null;
   readonly verdict: Verdict;
