@@ -50822,7 +50822,8 @@ function checksSection(report) {
   const rows = verdict.checks.map(
     (check) => html`<tr><td>${check.label}</td><td class="num">${formatMetric(check.value)}${check.interval ? ` (95% CI ${formatMetric(check.interval[0])}\u2013${formatMetric(check.interval[1])})` : null}</td><td class="num">${limit(check.direction, check.warn)}</td><td class="num">${limit(check.direction, check.fail)}</td><td>${check.status}</td></tr>`
   );
-  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}${budgetRows(report)}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
+  const floor = noiseFloorSentences(report).map((sentence) => html`<p class="muted" data-noise-floor>${sentence}</p>`);
+  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2>${floor}<table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}${budgetRows(report)}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
 }
 function highlightedPoints(report) {
   const worstIds = new Set(report.metrics.knnOverlap.worst.map((item) => item.id));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commentBody, commentMarker, GITHUB_COMMENT_LIMIT } from '../src/action/comment.js';
@@ -11,6 +11,7 @@ import { runAction } from '../src/action/run-action.js';
 import { FakeClient, fakeRuntime } from './action-fakes.js';
 import type { Report } from '../src/report/report.js';
 import { actionYaml, exampleWorkspace, pullRequestEvent } from './action-harness.js';
+import { FIXTURES } from './helpers.js';
 
 const patch = {
   reference: 'embeddings/reference.npy',
@@ -201,5 +202,23 @@ describe('GitHub errors and events', () => {
     expect(pullRequestFromEvent('pull_request', event)).toEqual({ number: 2, headSha: event.pull_request.head.sha, baseSha: event.pull_request.base.sha, fromFork: false });
     expect(pullRequestFromEvent('push', event)).toBeNull();
     expect(pullRequestFromEvent('workflow_run', { workflow_run: { pull_requests: [{ number: 5, head: { sha: 'h' }, base: { sha: 'b' } }] } })).toMatchObject({ number: 5, headSha: 'h' });
+  });
+});
+
+describe('calibration in the action', () => {
+  it('baseline files in the workspace give the noise floor in the summary and comment; thresholds: auto derives the patch limits', async () => {
+    const workspace = exampleWorkspace();
+    for (const seed of [2, 3]) {
+      for (const ext of ['npy', 'ids.txt']) copyFileSync(join(FIXTURES, 'calibration', `retrain-seed${seed}.${ext}`), join(workspace, 'embeddings', `retrain-seed${seed}.${ext}`));
+    }
+    const client = new FakeClient();
+    const { runtime, recorded } = fakeRuntime({ ...patch, baseline: 'embeddings/retrain-seed2.npy\nembeddings/retrain-seed3.npy', thresholds: 'auto', comment: 'always' }, client, workspace);
+    await runAction(runtime);
+    expect(recorded.failed).toEqual([]);
+    expect(recorded.summaries[0]).toMatch(/Noise floor \(2 harmless retrains of the reference model\): kNN overlap 0\.\d{4} vs 0\.6100–0\.6150 for a harmless retrain/);
+    expect(client.comments[0]!.body).toMatch(/Patch limits derived from it \(thresholds: auto/);
+    const report = JSON.parse(readFileSync(recorded.outputs.get('report-path')!, 'utf8'));
+    expect(report.noiseFloor.derived.ckaLinear).toEqual({ warn: expect.closeTo(0.9387, 4), fail: expect.closeTo(0.8887, 4) });
+    expect(report.verdict.checks.find((check: { metric: string }) => check.metric === 'ckaLinear')).toMatchObject({ warn: expect.closeTo(0.9387, 4), fail: expect.closeTo(0.8887, 4) });
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Report } from '../../report/report.js';
 import { formatChange, formatMetric, formatPercent } from '../format-number.js';
 import { adapterSentence, headline, indexCompatibilitySentence } from '../interpret.js';
+import { noiseFloorSentences } from '../noise-floor-lines.js';
 import { html, Html, jsonForScript } from './escape-html.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
@@ -93,7 +94,8 @@ function checksSection(report: Report): Html {
     (check) =>
       html`<tr><td>${check.label}</td><td class="num">${formatMetric(check.value)}${check.interval ? ` (95% CI ${formatMetric(check.interval[0])}–${formatMetric(check.interval[1])})` : null}</td><td class="num">${limit(check.direction, check.warn)}</td><td class="num">${limit(check.direction, check.fail)}</td><td>${check.status}</td></tr>`,
   );
-  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2><table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}${budgetRows(report)}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
+  const floor = noiseFloorSentences(report).map((sentence) => html`<p class="muted" data-noise-floor>${sentence}</p>`);
+  return html`<section><h2>Checks (policy for a ${verdict.policyLevel} change): ${verdict.status}</h2>${floor}<table><thead><tr><th>check</th><th>value</th><th>warn</th><th>fail</th><th>status</th></tr></thead><tbody>${rows}${budgetRows(report)}</tbody></table><ul>${verdict.breaches.map((breach) => html`<li class="${breach.level}">${breach.level}: ${breach.message}</li>`)}${verdict.skipped.map((skip) => html`<li class="muted">not checked: ${skip.metric} (${skip.reason})</li>`)}</ul></section>`;
 }
 
 /** Points ringed in the maps: the report's lowest-overlap items (the maps always include them, but for a query shard's). */
