@@ -50546,9 +50546,6 @@ function renderText(report) {
 `;
 }
 
-// src/render/html/html.ts
-import { createHash as createHash5 } from "node:crypto";
-
 // src/render/html/escape-html.ts
 function escapeHtml(value) {
   return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
@@ -50576,6 +50573,28 @@ function jsonForScript(value) {
   return new Html(
     JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029")
   );
+}
+
+// src/render/html/page.ts
+import { createHash as createHash5 } from "node:crypto";
+var sha256 = (text) => `'sha256-${createHash5("sha256").update(text, "utf8").digest("base64")}'`;
+function htmlPage(parts) {
+  const script = parts.script === void 0 ? "" : `script-src ${sha256(parts.script)}; `;
+  const policy = `default-src 'none'; ${script}style-src ${sha256(parts.style)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${parts.title.source}
+<style>${parts.style}</style>
+</head>
+<body>
+${parts.body.source}
+${parts.tail ?? ""}</body>
+</html>
+`;
 }
 
 // src/render/html/page-script.ts
@@ -50756,27 +50775,18 @@ function trendChart(name, title, points, floor = null) {
 }
 
 // src/render/html/html.ts
-var sha256 = (text) => `'sha256-${createHash5("sha256").update(text, "utf8").digest("base64")}'`;
 function renderHtml(report) {
   const body = html`${header(report)}${bumpSection(report)}${checksSection(report)}${componentsSection(report)}${mapsSection(report)}${chartsSection(report)}${metricsSection(report)}${worstSection(report)}<p class="note">embedding-gate ${report.tool.version} · kernel ${report.settings.kernel} · seed ${report.settings.seed}</p><div id="tooltip" hidden></div>`;
-  const policy = `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; style-src ${sha256(PAGE_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const data = pageData(report);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${html`<title>embedding-gate: ${headline(report)}</title>`.source}
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-${body.source}
-<script type="application/json" id="report-data">${jsonForScript(data).source}</script>
+  return htmlPage({
+    title: html`<title>embedding-gate: ${headline(report)}</title>`,
+    style: PAGE_STYLE,
+    script: PAGE_SCRIPT,
+    body,
+    tail: `<script type="application/json" id="report-data">${jsonForScript(data).source}</script>
 <script>${PAGE_SCRIPT}</script>
-</body>
-</html>
-`;
+`
+  });
 }
 function pageData(report) {
   const maps = report.maps;
@@ -51047,9 +51057,6 @@ function historyRecord(facts, report, budget = null) {
   };
 }
 
-// src/render/html/history-html.ts
-import { createHash as createHash6 } from "node:crypto";
-
 // src/render/history-table.ts
 var COMMIT_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._-]+){2,3}\/commit\/[0-9a-f]{40}$/;
 
@@ -51057,7 +51064,6 @@ var COMMIT_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._-]+){2,3}\/
 var HISTORY_STYLE = `${PAGE_STYLE}
 .trend .trend-line { fill: none; stroke: #4e79a7; stroke-width: 2; } .trend .point { fill: #4e79a7; } .trend a:hover .point { fill: #e15759; }
 `;
-var sha2562 = (text) => `'sha256-${createHash6("sha256").update(text, "utf8").digest("base64")}'`;
 function renderHistoryHtml(records, options2 = {}) {
   const releases = records.filter((record) => record.kind === "release");
   const point = (record, value) => ({ label: record.version ?? record.tag ?? "?", value, href: linkOf(record) });
@@ -51074,21 +51080,7 @@ function renderHistoryHtml(records, options2 = {}) {
   const body = html`<header><h1>embedding-gate: drift history</h1><p>${releases.length} release${releases.length === 1 ? "" : "s"}${latest ? html`, latest ${latest.version ?? latest.tag ?? "?"} (${latest.date.slice(0, 10)})` : null}; ${records.length - releases.length} gate run${records.length - releases.length === 1 ? "" : "s"}. Each release is measured against the one before it; a point links to its commit.</p></header>
 <section><h2>Trends per release</h2>${releases.length === 0 ? html`<p class="muted">No release in this history yet.</p>` : html`${charts}${budgetTrend}`}</section>
 <section><h2>Every run, newest first</h2><table data-table="history"><thead><tr><th>kind</th><th>version</th><th>date (UTC)</th><th>PR</th><th>compared with</th><th>bump</th><th>verdict</th><th>kNN overlap</th><th>CKA</th><th>cross top-1</th><th>inter-centroid distance</th><th>drift budget</th></tr></thead><tbody>${rows}</tbody></table></section>`;
-  const policy = `default-src 'none'; style-src ${sha2562(HISTORY_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>embedding-gate: drift history</title>
-<style>${HISTORY_STYLE}</style>
-</head>
-<body>
-${body.source}
-</body>
-</html>
-`;
+  return htmlPage({ title: html`<title>embedding-gate: drift history</title>`, style: HISTORY_STYLE, body });
 }
 function linkOf(record) {
   return record.commitUrl !== null && COMMIT_URL.test(record.commitUrl) ? record.commitUrl : null;

@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAKE_TOKEN, exampleWorkspace, forkPullRequestEvent, pullRequestEvent, runActionProcess, type ActionRun } from './action-harness.js';
-import { FakeGitHub } from './github-api-fake.js';
+import { FakeGitHub, useFakeGitHub } from './github-api-fake.js';
 import { EXAMPLES, expectClose, FIXTURES, readJson, tempDir } from './helpers.js';
 
 // End to end: dist/index.js runs as the runner runs it, against a local fake of the GitHub REST
@@ -20,13 +20,9 @@ const patchInputs = {
 
 let github: FakeGitHub;
 let api: string;
-beforeEach(async () => {
-  github = new FakeGitHub(FAKE_TOKEN);
-  api = await github.start();
-});
-afterEach(async () => {
-  await github.stop();
-  expect(github.violations).toEqual([]);
+useFakeGitHub(FAKE_TOKEN, (fake, url) => {
+  github = fake;
+  api = url;
 });
 
 const ourComments = () => (github.comments.get(PR) ?? []).filter((c) => c.body.includes('<!-- embedding-gate:comment-id=default -->') && c.user.login === 'github-actions[bot]');

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 /**
  * A local stand-in for the GitHub REST API on 127.0.0.1. Every request is checked against GitHub's
@@ -421,4 +422,20 @@ export class FakeGitHub {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', ...headers });
     response.end(JSON.stringify(body));
   }
+}
+
+/**
+ * Registers a fresh fake for each test of the file (started before, stopped after) and checks after
+ * each test that no request broke GitHub's API description. `onStart` receives the fake and its URL.
+ */
+export function useFakeGitHub(token: string, onStart: (github: FakeGitHub, url: string) => void): void {
+  let github: FakeGitHub;
+  beforeEach(async () => {
+    github = new FakeGitHub(token);
+    onStart(github, await github.start());
+  });
+  afterEach(async () => {
+    await github.stop();
+    expect(github.violations).toEqual([]);
+  });
 }

@@ -1,19 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OUTPUT } from '../src/action/names.js';
 import { FAKE_TOKEN, exampleWorkspace, runActionProcess } from './action-harness.js';
-import { FakeGitHub } from './github-api-fake.js';
+import { FakeGitHub, useFakeGitHub } from './github-api-fake.js';
 
 // monitor mode end to end: dist/index.js on a schedule event, against the OpenAPI-validated API fake.
 let github: FakeGitHub;
 let api: string;
-beforeEach(async () => {
-  github = new FakeGitHub(FAKE_TOKEN);
-  api = await github.start();
-});
-afterEach(async () => {
-  await github.stop();
-  expect(github.violations).toEqual([]);
+useFakeGitHub(FAKE_TOKEN, (fake, url) => {
+  github = fake;
+  api = url;
 });
 
 const schedule = { schedule: '0 6 * * 1', repository: { full_name: 'Codertocat/Hello-World' } };

@@ -1,9 +1,9 @@
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAKE_TOKEN, pullRequestEvent, pushEvent, runActionProcess, type ActionRun } from './action-harness.js';
 import { OUTPUT } from '../src/action/names.js';
-import { FakeGitHub } from './github-api-fake.js';
+import { FakeGitHub, useFakeGitHub } from './github-api-fake.js';
 import { EXAMPLES, FIXTURES, runCliProcess, tempDir } from './helpers.js';
 
 // Release mode end to end: dist/index.js as the runner runs it, against the OpenAPI-validated fake
@@ -14,13 +14,9 @@ const OTHER = '9999999999999999999999999999999999999999';
 
 let github: FakeGitHub;
 let api: string;
-beforeEach(async () => {
-  github = new FakeGitHub(FAKE_TOKEN);
-  api = await github.start();
-});
-afterEach(async () => {
-  await github.stop();
-  expect(github.violations).toEqual([]);
+useFakeGitHub(FAKE_TOKEN, (fake, url) => {
+  github = fake;
+  api = url;
 });
 
 /**

@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { HistoryRecord } from '../../history/history-record.js';
 import { formatChange, formatMetric } from '../format-number.js';
 import { COMMIT_URL } from '../history-table.js';
 import { html, type Html } from './escape-html.js';
+import { htmlPage } from './page.js';
 import { PAGE_STYLE } from './page-style.js';
 import { trendChart, type TrendPoint } from './svg-charts.js';
 
 const HISTORY_STYLE = `${PAGE_STYLE}
 .trend .trend-line { fill: none; stroke: #4e79a7; stroke-width: 2; } .trend .point { fill: #4e79a7; } .trend a:hover .point { fill: #e15759; }
 `;
-
-const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 /** Optional limits drawn on the trends: a drift budget's floors. */
 export interface HistoryPageOptions {
@@ -42,21 +40,7 @@ export function renderHistoryHtml(records: readonly HistoryRecord[], options: Hi
   const body = html`<header><h1>embedding-gate: drift history</h1><p>${releases.length} release${releases.length === 1 ? '' : 's'}${latest ? html`, latest ${latest.version ?? latest.tag ?? '?'} (${latest.date.slice(0, 10)})` : null}; ${records.length - releases.length} gate run${records.length - releases.length === 1 ? '' : 's'}. Each release is measured against the one before it; a point links to its commit.</p></header>
 <section><h2>Trends per release</h2>${releases.length === 0 ? html`<p class="muted">No release in this history yet.</p>` : html`${charts}${budgetTrend}`}</section>
 <section><h2>Every run, newest first</h2><table data-table="history"><thead><tr><th>kind</th><th>version</th><th>date (UTC)</th><th>PR</th><th>compared with</th><th>bump</th><th>verdict</th><th>kNN overlap</th><th>CKA</th><th>cross top-1</th><th>inter-centroid distance</th><th>drift budget</th></tr></thead><tbody>${rows}</tbody></table></section>`;
-  const policy = `default-src 'none'; style-src ${sha256(HISTORY_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>embedding-gate: drift history</title>
-<style>${HISTORY_STYLE}</style>
-</head>
-<body>
-${body.source}
-</body>
-</html>
-`;
+  return htmlPage({ title: html`<title>embedding-gate: drift history</title>`, style: HISTORY_STYLE, body });
 }
 
 function linkOf(record: HistoryRecord): string | null {

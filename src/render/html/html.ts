@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Report } from '../../report/report.js';
 import { formatChange, formatMetric, formatPercent } from '../format-number.js';
 import { adapterSentence, headline, indexCompatibilitySentence } from '../interpret.js';
 import { noiseFloorSentences } from '../noise-floor-lines.js';
 import { html, Html, jsonForScript } from './escape-html.js';
+import { htmlPage } from './page.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 import { barChart, overlapHistogram, type LimitLine } from './svg-charts.js';
 import { CLUSTER_COLOURS, jointSvg, mapSvg, type MapPoints } from './svg-maps.js';
-
-const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 /**
  * The self-contained HTML report: verdict and bump explanation, checks, the UMAP maps (reference,
@@ -20,24 +18,14 @@ const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(
  */
 export function renderHtml(report: Report): string {
   const body = html`${header(report)}${bumpSection(report)}${checksSection(report)}${componentsSection(report)}${mapsSection(report)}${chartsSection(report)}${metricsSection(report)}${worstSection(report)}<p class="note">embedding-gate ${report.tool.version} · kernel ${report.settings.kernel} · seed ${report.settings.seed}</p><div id="tooltip" hidden></div>`;
-  const policy = `default-src 'none'; script-src ${sha256(PAGE_SCRIPT)}; style-src ${sha256(PAGE_STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const data = pageData(report);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${html`<title>embedding-gate: ${headline(report)}</title>`.source}
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-${body.source}
-<script type="application/json" id="report-data">${jsonForScript(data).source}</script>
-<script>${PAGE_SCRIPT}</script>
-</body>
-</html>
-`;
+  return htmlPage({
+    title: html`<title>embedding-gate: ${headline(report)}</title>`,
+    style: PAGE_STYLE,
+    script: PAGE_SCRIPT,
+    body,
+    tail: `<script type="application/json" id="report-data">${jsonForScript(data).source}</script>\n<script>${PAGE_SCRIPT}</script>\n`,
+  });
 }
 
 /** What the page script reads: per map point its id, text and overlap, and the worst items' neighbour lists. */
