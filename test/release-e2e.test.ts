@@ -149,7 +149,7 @@ describe('release mode', () => {
     arrangeRelease('embeddings-v1.0.0', OTHER);
     const run = await releaseRun(workspaceWith('candidate-broken'), SHA_2, { 'create-tag': 'true', 'create-release': 'true' });
     expect(run.code).toBe(1);
-    expect(run.outputs).toMatchObject({ status: 'fail', tag: '', released: 'false', 'next-version': '' });
+    expect(run.outputs).toMatchObject({ status: 'fail', passed: 'false', tag: '', released: 'false', 'next-version': '' });
     expect(run.stdout).toMatch(/::error::embedding-gate: no release: the gate failed against embeddings-v1\.0\.0, so nothing is tagged: .*CKA/);
     expect(posts(/./)).toEqual([]);
   });

@@ -85,7 +85,10 @@ export async function release(inputs: ReleaseInputs, runtime: ActionRuntime, git
   runtime.setOutput(OUTPUT.released, String(outcome.released));
   runtime.setOutput(OUTPUT.releaseUrl, outcome.releaseUrl ?? '');
   await runtime.writeSummary(releaseSummary(decision, outcome, base, report));
-  if (decision.kind === 'refused' && decision.failure && (report === null || decision.bump === null || report.verdict.status !== 'fail' || stepFails(report, inputs.failOn))) {
+  // A failing gate fails the step as fail-on says; a tag that cannot be taken always does.
+  const gateFailed = report !== null && report.verdict.status === 'fail';
+  if (decision.kind === 'refused' && decision.failure && (!gateFailed || stepFails(report, inputs.failOn))) {
+    runtime.setOutput(OUTPUT.passed, 'false');
     runtime.setFailed(singleLine(`embedding-gate: no release: ${decision.reason}`, 2000));
   }
 }
