@@ -5,6 +5,7 @@ import type { MonitorSettings } from '../monitor.js';
 import { parseMonitorSettings } from '../monitor-settings.js';
 import { COMPARE_INPUTS, INPUT, MONITOR_INPUTS } from './names.js';
 import {
+  flagInput,
   readDriftBudget,
   readHistorySettings,
   readReleaseSettings,
@@ -116,12 +117,8 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
   if (allow !== 'true' && allow !== 'false' && allow !== '') {
     throw new UsageError(`${inputName(INPUT.allowOutsideWorkspace)} must be true or false, got ${JSON.stringify(allow)}.`);
   }
-  const html = get(INPUT.htmlReport);
-  if (html !== 'true' && html !== 'false') {
-    throw new UsageError(`${inputName(INPUT.htmlReport)} must be true or false, got ${JSON.stringify(html)}.`);
-  }
   const common: CommonInputs = {
-    htmlReport: html === 'true',
+    htmlReport: flagInput(get, INPUT.htmlReport, inputName),
     paths: {
       base: env.workspace,
       roots:
@@ -153,9 +150,8 @@ export function readActionInputs(read: InputReader, env: { readonly workspace: s
   if (mode === 'monitor') {
     const raw: Record<string, string> = {};
     for (const name of MONITOR_INPUTS) raw[name] = get(name);
-    const openIssue = get(INPUT.openIssue);
-    if (openIssue !== 'true' && openIssue !== 'false') throw new UsageError(`${inputName(INPUT.openIssue)} must be true or false, got ${JSON.stringify(openIssue)}.`);
-    return { ...common, mode, monitor: parseMonitorSettings(raw, inputName, common.paths), openIssue: openIssue === 'true', reportPath: reportPath === '' ? null : reportPath };
+    const openIssue = flagInput(get, INPUT.openIssue, inputName);
+    return { ...common, mode, monitor: parseMonitorSettings(raw, inputName, common.paths), openIssue, reportPath: reportPath === '' ? null : reportPath };
   }
   if (mode === 'comment-from-report') {
     const report = get(INPUT.report);
