@@ -19591,7 +19591,7 @@ import { dirname as dirname7 } from "node:path";
 import { parseArgs as parseArgs4 } from "node:util";
 
 // src/compare.ts
-import { dirname as dirname3, join as join4 } from "node:path";
+import { dirname as dirname3, join as join5 } from "node:path";
 
 // src/classify/classify-bump.ts
 var import_semver2 = __toESM(require_semver2(), 1);
@@ -44343,7 +44343,7 @@ function cosine(a, b) {
 }
 
 // src/kernels/generated/knn-worker-source.ts
-var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        if (allReached(ranks, scan, g, last, cap)) continue;\n        const row = (slot) => queryAddress(scan[Math.min(g + slot, last)]);\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const position = scan[g + slot];\n          const i = rowOf(position);\n          const bar = own[position];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[position] = ranks[position] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  return kth + distance + 3 * margin < bar;\n}\nfunction nearestCentroidTask(score2, heap2, matrix, centroids, norms, rows, tileAddress) {\n  const { dim } = matrix;\n  const k = centroids.count;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const best = new Int32Array(rows.length);\n  const gap = new Float64Array(rows.length);\n  for (let g = 0; g < rows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;\n    const row = (slot) => matrix.address + rows[Math.min(g + slot, last)] * rowBytes;\n    score2(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);\n    for (let slot = 0; g + slot <= last; slot++) {\n      let first = Infinity;\n      let second = Infinity;\n      let index = 0;\n      for (let c = 0; c < k; c++) {\n        const value = norms[c] - 2 * tile[slot * k + c];\n        if (value < first) {\n          second = first;\n          first = value;\n          index = c;\n        } else if (value < second) second = value;\n      }\n      best[g + slot] = index;\n      gap[g + slot] = second - first;\n    }\n  }\n  return { best, gap };\n}\nfunction allReached(ranks, order, first, last, cap) {\n  for (let p = first; p <= last; p++) if (ranks[order[p]] < cap) return false;\n  return true;\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress, symmetric = false) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const colStart = symmetric ? pStart : 0;\n  const width = db - colStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = colStart; q < db; q++) scratch[btOffset + (q - colStart) * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      const first = symmetric ? pStart + p : 0;\n      score2(row(0), row(1), row(2), row(3), btAddress + (first - colStart) * rows * 4, 0, db - first, rows, tileAddress, width);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db + first;\n        const from = tileOffset + slot * width;\n        for (let q = 0; q < db - first; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk") {\n      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "centroids") {\n      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer, gap.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(2147483647);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  if (queryRows === null) {\n    const lists2 = new TopKLists(count, k);\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          const from = Math.max(start, g + 1);\n          if (from >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n          const worst = lists2.worst;\n          for (let slot = 0; g + slot <= last; slot++) {\n            const query = g + slot;\n            const offset = slot * block - start;\n            let bar = worst[query];\n            for (let j = Math.max(start, query + 1); j < end; j++) {\n              const value = tile[offset + j];\n              if (value >= bar) {\n                lists2.offer(query, value, j);\n                bar = worst[query];\n              }\n              if (value >= worst[j]) lists2.offer(j, value, query);\n            }\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists2;\n  }\n  const lists = new TopKLists(queryRows.length, k);\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n        const worst = lists.worst;\n        for (let slot = 0; g + slot <= last; slot++) {\n          const list = g + slot;\n          const query = queryRows[list];\n          const offset = slot * block - start;\n          let bar = worst[list];\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        if (allReached(ranks, scan, g, last, cap)) continue;\n        const row = (slot) => queryAddress(scan[Math.min(g + slot, last)]);\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const position = scan[g + slot];\n          const i = rowOf(position);\n          const bar = own[position];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[position] = ranks[position] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  return kth + distance + 3 * margin < bar;\n}\nfunction nearestCentroidTask(score2, heap2, matrix, centroids, norms, rows, tileAddress) {\n  const { dim } = matrix;\n  const k = centroids.count;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const best = new Int32Array(rows.length);\n  const gap = new Float64Array(rows.length);\n  for (let g = 0; g < rows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;\n    const row = (slot) => matrix.address + rows[Math.min(g + slot, last)] * rowBytes;\n    score2(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);\n    for (let slot = 0; g + slot <= last; slot++) {\n      let first = Infinity;\n      let second = Infinity;\n      let index = 0;\n      for (let c = 0; c < k; c++) {\n        const value = norms[c] - 2 * tile[slot * k + c];\n        if (value < first) {\n          second = first;\n          first = value;\n          index = c;\n        } else if (value < second) second = value;\n      }\n      best[g + slot] = index;\n      gap[g + slot] = second - first;\n    }\n  }\n  return { best, gap };\n}\nfunction allReached(ranks, order, first, last, cap) {\n  for (let p = first; p <= last; p++) if (ranks[order[p]] < cap) return false;\n  return true;\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nfunction crossScratchFloats(rows, db) {\n  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;\n}\nfunction crossRowsTask(score2, heap2, a, b, pStart, pEnd, scratchAddress, symmetric = false) {\n  const count = a.count;\n  const da = a.dim;\n  const db = b.dim;\n  const rowsOut = pEnd - pStart;\n  const colStart = symmetric ? pStart : 0;\n  const width = db - colStart;\n  const out = new Float64Array(rowsOut * db);\n  const buffer = heap2();\n  const av = new Float32Array(buffer, a.address, count * da);\n  const bv = new Float32Array(buffer, b.address, count * db);\n  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));\n  const chunk = Math.min(CROSS_CHUNK, count);\n  const btOffset = rowsOut * chunk;\n  const tileOffset = btOffset + db * chunk;\n  const atAddress = scratchAddress;\n  const btAddress = scratchAddress + btOffset * 4;\n  const tileAddress = scratchAddress + tileOffset * 4;\n  for (let start = 0; start < count; start += chunk) {\n    const rows = Math.min(chunk, count - start);\n    for (let i = 0; i < rows; i++) {\n      const ra = (start + i) * da;\n      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p];\n      const rb = (start + i) * db;\n      for (let q = colStart; q < db; q++) scratch[btOffset + (q - colStart) * rows + i] = bv[rb + q];\n    }\n    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {\n      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;\n      const row = (slot) => atAddress + Math.min(p + slot, last) * rows * 4;\n      const first = symmetric ? pStart + p : 0;\n      score2(row(0), row(1), row(2), row(3), btAddress + (first - colStart) * rows * 4, 0, db - first, rows, tileAddress, width);\n      for (let slot = 0; p + slot <= last; slot++) {\n        const target = (p + slot) * db + first;\n        const from = tileOffset + slot * width;\n        for (let q = 0; q < db - first; q++) out[target + q] = out[target + q] + scratch[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/screen-tasks.ts\nfunction intBlockFor(rowBytes) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / rowBytes))) & ~3;\n}\nvar OPEN = -2147483648;\nvar CLOSED = 2147483647;\nfunction screenTask(score2, filter2, heap2, rows, size, queryRows, part, parts, tileAddress, scratchAddress, tick) {\n  const { count, rowBytes, address } = rows;\n  const block = intBlockFor(rowBytes);\n  const tile = new Int32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const hitsAddress = scratchAddress;\n  const slotBarsAddress = hitsAddress + QUERY_GROUP * ITEM_BLOCK * 4;\n  const closedAddress = slotBarsAddress + QUERY_GROUP * 4;\n  const barsAddress = closedAddress + (ITEM_BLOCK + 4) * 4;\n  const hits = new Int32Array(heap2(), hitsAddress, QUERY_GROUP * ITEM_BLOCK);\n  const slotBars = new Int32Array(heap2(), slotBarsAddress, QUERY_GROUP);\n  new Int32Array(heap2(), closedAddress, ITEM_BLOCK + 4).fill(CLOSED);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);\n  const worst = lists.worst;\n  const bars = new Int32Array(heap2(), barsAddress, lists.lists + 4).fill(OPEN);\n  const offer = (list, value, index) => {\n    lists.offer(list, value, index);\n    const bar = worst[list];\n    if (bar !== -Infinity) bars[list] = bar;\n  };\n  if (queryRows === null) {\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n          const row = (slot) => address + Math.min(g + slot, last) * rowBytes;\n          if (Math.max(start, g + 1) >= end) continue;\n          score2(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);\n          const slots = last - g + 1;\n          for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n          const found = filter2(tileAddress, block, end - start, slots, slotBarsAddress, barsAddress + start * 4, hitsAddress);\n          for (let h = 0; h < found; h++) {\n            const position = hits[h];\n            const slot = position / block | 0;\n            const j = start + position - slot * block;\n            const query = g + slot;\n            if (j <= query || j >= end) continue;\n            const value = tile[position];\n            if (value >= worst[query]) offer(query, value, j);\n            if (value >= worst[j]) offer(j, value, query);\n          }\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return lists;\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        const row = (slot) => address + queryRows[Math.min(g + slot, last)] * rowBytes;\n        score2(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);\n        const slots = last - g + 1;\n        for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n        const found = filter2(tileAddress, block, end - start, slots, slotBarsAddress, closedAddress, hitsAddress);\n        for (let h = 0; h < found; h++) {\n          const position = hits[h];\n          const slot = position / block | 0;\n          const j = start + position - slot * block;\n          const list = g + slot;\n          if (j >= end || j === queryRows[list]) continue;\n          const value = tile[position];\n          if (value >= worst[list]) offer(list, value, j);\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  return lists;\n}\nfunction refineTask(score2, heap2, matrix, queryRows, candidates, width, k, tileAddress) {\n  const { address, dim } = matrix;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, 1);\n  const lists = new TopKLists(queryRows.length, k);\n  for (let p = 0; p < queryRows.length; p++) {\n    const query = address + queryRows[p] * rowBytes;\n    for (let t = 0; t < width; t++) {\n      const j = candidates[p * width + t];\n      if (j === NO_CANDIDATE) continue;\n      score2(query, query, query, query, address, j, j + 1, dim, tileAddress, 1);\n      lists.offer(p, tile[0], j);\n    }\n  }\n  return lists;\n}\nvar NO_CANDIDATE = 2147483647;\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nvar intScore = instance.exports.score_i16;\nvar filter = instance.exports.filter_tile;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk" || request.kind === "screen" || request.kind === "refine") {\n      const lists = request.kind === "topk" ? topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick) : request.kind === "screen" ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick) : refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "centroids") {\n      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer, gap.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
 
 // src/kernels/nearest-centroids.ts
 function nearestCentroids(values, count, dim, centroids, norms, rows) {
@@ -44419,9 +44419,93 @@ function groupRows(start, end) {
   return [at2(0), at2(1), at2(2), at2(3)];
 }
 
+// src/kernels/quantise.ts
+function quantisedRowBytes(dim) {
+  return Math.ceil(dim * 2 / 16) * 16;
+}
+function quantiseRows(values, count, dim, memory, address) {
+  const rowBytes = quantisedRowBytes(dim);
+  const stride = rowBytes / 2;
+  const limit = Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / stride)));
+  let largest = 0;
+  for (let p = 0; p < count * dim; p++) largest = Math.max(largest, Math.abs(values[p]));
+  const scale = largest > 0 && Number.isFinite(largest) ? largest / limit : 1;
+  const ints = new Int16Array(memory, address, count * stride);
+  const norm = new Float64Array(count);
+  const error = new Float64Array(count);
+  const stored = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const base = i * dim;
+    let squares = 0;
+    let errors = 0;
+    let kept = 0;
+    for (let t = 0; t < dim; t++) {
+      const x = values[base + t];
+      const q = Math.max(-limit, Math.min(limit, Math.round(x / scale)));
+      ints[i * stride + t] = q;
+      squares += x * x;
+      errors += (x - scale * q) ** 2;
+      kept += (scale * q) ** 2;
+    }
+    ints.fill(0, i * stride + dim, (i + 1) * stride);
+    norm[i] = Math.sqrt(squares);
+    error[i] = Math.sqrt(errors);
+    stored[i] = Math.sqrt(kept);
+  }
+  return { address, rowBytes, scale, bound: pairBounds(dim, scale, norm, error, stored) };
+}
+function pairBounds(dim, scale, norm, error, stored) {
+  const u = 2 ** -24;
+  const gamma = dim * u / (1 - dim * u);
+  const most = (values) => values.reduce((top, value) => value > top || Number.isNaN(value) ? value : top, 0);
+  const normMax = most(norm);
+  const errorMax = most(error);
+  const storedMax = most(stored);
+  const bound = new Float64Array(norm.length);
+  for (let i = 0; i < norm.length; i++) {
+    const n = norm[i];
+    const e = error[i];
+    const pair = Math.max(e * normMax + stored[i] * errorMax, errorMax * n + storedMax * e);
+    bound[i] = ((pair + gamma * n * normMax) * (1 + 1e-6) + 1e-9 * n * normMax) / (scale * scale);
+  }
+  return bound;
+}
+
+// src/kernels/screen-tasks.ts
+function screenScratchInts(count) {
+  return QUERY_GROUP * ITEM_BLOCK + QUERY_GROUP + 2 * (ITEM_BLOCK + 4) + count + 4;
+}
+var NO_CANDIDATE = 2147483647;
+
+// src/kernels/screened-knn.ts
+var SCREEN_SLACK = 16;
+function settleScreen(scores, indices, width, k, bound, rowOf) {
+  const lists = scores.length / width;
+  const settled = [];
+  const unsettled = [];
+  const candidates = [];
+  for (let p = 0; p < lists; p++) {
+    const base = p * width;
+    const kth = scores[base + k - 1];
+    const last = scores[base + width - 1];
+    const margin = 2 * bound[rowOf(p)];
+    const certain = last === -Infinity || last < kth - margin;
+    if (!certain) {
+      unsettled.push(p);
+      continue;
+    }
+    settled.push(p);
+    for (let t = 0; t < width; t++) {
+      const keep = indices[base + t] !== NO_CANDIDATE && (t < k || scores[base + t] >= kth - margin);
+      candidates.push(keep ? indices[base + t] : NO_CANDIDATE);
+    }
+  }
+  return { settled: Int32Array.from(settled), candidates: Int32Array.from(candidates), unsettled: Int32Array.from(unsettled) };
+}
+
 // src/kernels/generated/score-kernel-wasm.ts
-var SCORE_KERNEL_RELAXED_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCoUIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC6sHAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgFyAZ/YUCIRkgFCAXIBr9hQIhGiAVIBcgG/2FAiEbIBYgFyAc/YUCIRwgEyAYIB39hQIhHSAUIBggHv2FAiEeIBUgGCAf/YUCIR8gFiAYICD9hQIhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBcgGf2FAiEZIBQgFyAa/YUCIRogFSAXIBv9hQIhGyAWIBcgHP2FAiEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
-var SCORE_KERNEL_SIMD = "AGFzbQEAAAABHANgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCABAMEAwABAgcPAQtzY29yZV9ibG9jawACCqkIAxkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC88HAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgF/3mASAZ/eQBIRkgFCAX/eYBIBr95AEhGiAVIBf95gEgG/3kASEbIBYgF/3mASAc/eQBIRwgEyAY/eYBIB395AEhHSAUIBj95gEgHv3kASEeIBUgGP3mASAf/eQBIR8gFiAY/eYBICD95AEhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBf95gEgGf3kASEZIBQgF/3mASAa/eQBIRogFSAX/eYBIBv95AEhGyAWIBf95gEgHP3kASEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsL";
+var SCORE_KERNEL_RELAXED_SIMD = "AGFzbQEAAAABLAVgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwBgAXsBf2AHf39/f39/fwF/AhIBA2VudgZtZW1vcnkCAwGAgAQDBwYAAQIDAgQHKQMLc2NvcmVfYmxvY2sAAglzY29yZV9pMTYABAtmaWx0ZXJfdGlsZQAFCosQBhkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC6sHAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgFyAZ/YUCIRkgFCAXIBr9hQIhGiAVIBcgG/2FAiEbIBYgFyAc/YUCIRwgEyAYIB39hQIhHSAUIBggHv2FAiEeIBUgGCAf/YUCIR8gFiAYICD9hQIhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBcgGf2FAiEZIBQgFyAa/YUCIRogFSAXIBv9hQIhGyAWIBcgHP2FAiEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsLGQAgAP0bACAA/RsBaiAA/RsCIAD9GwNqaguyBgIGfw57IAlBAnQhDyAFIQoCQANAIApBAWogBk8NASAEIAogB2xqIQsgCyAHaiEM/QwAAAAAAAAAAAAAAAAAAAAAIRb9DAAAAAAAAAAAAAAAAAAAAAAhF/0MAAAAAAAAAAAAAAAAAAAAACEY/QwAAAAAAAAAAAAAAAAAAAAAIRn9DAAAAAAAAAAAAAAAAAAAAAAhGv0MAAAAAAAAAAAAAAAAAAAAACEb/QwAAAAAAAAAAAAAAAAAAAAAIRz9DAAAAAAAAAAAAAAAAAAAAAAhHUEAIQ4CQANAIA4gB08NASALIA5q/QAEACEUIAwgDmr9AAQAIRUgACAOav0ABAAhECABIA5q/QAEACERIAIgDmr9AAQAIRIgAyAOav0ABAAhEyAWIBAgFP26Af2uASEWIBcgESAU/boB/a4BIRcgGCASIBT9ugH9rgEhGCAZIBMgFP26Af2uASEZIBogECAV/boB/a4BIRogGyARIBX9ugH9rgEhGyAcIBIgFf26Af2uASEcIB0gEyAV/boB/a4BIR0gDkEQaiEODAALCyAIIAogBWtBAnRqIQ0gDSAWEAM2AgAgDSAaEAM2AgQgDSAPaiENIA0gFxADNgIAIA0gGxADNgIEIA0gD2ohDSANIBgQAzYCACANIBwQAzYCBCANIA9qIQ0gDSAZEAM2AgAgDSAdEAM2AgQgCkECaiEKDAALCyAKIAZJBEAgBCAKIAdsaiEL/QwAAAAAAAAAAAAAAAAAAAAAIRb9DAAAAAAAAAAAAAAAAAAAAAAhF/0MAAAAAAAAAAAAAAAAAAAAACEY/QwAAAAAAAAAAAAAAAAAAAAAIRlBACEOAkADQCAOIAdPDQEgCyAOav0ABAAhFCAWIAAgDmr9AAQAIBT9ugH9rgEhFiAXIAEgDmr9AAQAIBT9ugH9rgEhFyAYIAIgDmr9AAQAIBT9ugH9rgEhGCAZIAMgDmr9AAQAIBT9ugH9rgEhGSAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBYQAzYCACANIA9qIQ0gDSAXEAM2AgAgDSAPaiENIA0gGBADNgIAIA0gD2ohDSANIBkQAzYCAAsLtgECBn8CeyACQQJ0IQwCQANAIAcgA08NASAEIAdBAnRq/QkCACENIAAgByABbEECdGohCUEAIQgCQANAIAggDE8NASAJIAhq/QAEACEOIA4gDf0/IA4gBSAIav0ABAD9P/1Q/aQBIQogCgRAA0AgBiALQQJ0aiAHIAFsIAhBAnYgCmhqajYCACALQQFqIQsgCiAKQQFrcSEKIAoNAAsLIAhBEGohCAwACwsgB0EBaiEHDAALCyALCw==";
+var SCORE_KERNEL_SIMD = "AGFzbQEAAAABLAVgAXsBfWAFfX9/f38BfWAKf39/f39/f39/fwBgAXsBf2AHf39/f39/fwF/AhIBA2VudgZtZW1vcnkCAwGAgAQDBwYAAQIDAgQHKQMLc2NvcmVfYmxvY2sAAglzY29yZV9pMTYABAtmaWx0ZXJfdGlsZQAFCq8QBhkAIAD9HwAgAP0fAZIgAP0fAiAA/R8DkpILPAEBfyADIQUCQANAIAUgBE8NASAAIAEgBUECdGoqAgAgAiAFQQJ0aioCAJSSIQAgBUEBaiEFDAALCyAAC88HAgl/DnsgB0F8cSESIBJBAnQhDyAHQQJ0IRAgCUECdCERIAUhCgJAA0AgCkEBaiAGTw0BIAQgCiAQbGohCyALIBBqIQz9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAACEgQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgDCAOav0ABAAhGCAAIA5q/QAEACETIAEgDmr9AAQAIRQgAiAOav0ABAAhFSADIA5q/QAEACEWIBMgF/3mASAZ/eQBIRkgFCAX/eYBIBr95AEhGiAVIBf95gEgG/3kASEbIBYgF/3mASAc/eQBIRwgEyAY/eYBIB395AEhHSAUIBj95gEgHv3kASEeIBUgGP3mASAf/eQBIR8gFiAY/eYBICD95AEhICAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBkQACAAIAsgEiAHEAE4AgAgDSAdEAAgACAMIBIgBxABOAIEIA0gEWohDSANIBoQACABIAsgEiAHEAE4AgAgDSAeEAAgASAMIBIgBxABOAIEIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSAfEAAgAiAMIBIgBxABOAIEIA0gEWohDSANIBwQACADIAsgEiAHEAE4AgAgDSAgEAAgAyAMIBIgBxABOAIEIApBAmohCgwACwsgCiAGSQRAIAQgCiAQbGohC/0MAAAAAAAAAAAAAAAAAAAAACEZ/QwAAAAAAAAAAAAAAAAAAAAAIRr9DAAAAAAAAAAAAAAAAAAAAAAhG/0MAAAAAAAAAAAAAAAAAAAAACEcQQAhDgJAA0AgDiAPTw0BIAsgDmr9AAQAIRcgACAOav0ABAAhEyABIA5q/QAEACEUIAIgDmr9AAQAIRUgAyAOav0ABAAhFiATIBf95gEgGf3kASEZIBQgF/3mASAa/eQBIRogFSAX/eYBIBv95AEhGyAWIBf95gEgHP3kASEcIA5BEGohDgwACwsgCCAKIAVrQQJ0aiENIA0gGRAAIAAgCyASIAcQATgCACANIBFqIQ0gDSAaEAAgASALIBIgBxABOAIAIA0gEWohDSANIBsQACACIAsgEiAHEAE4AgAgDSARaiENIA0gHBAAIAMgCyASIAcQATgCAAsLGQAgAP0bACAA/RsBaiAA/RsCIAD9GwNqaguyBgIGfw57IAlBAnQhDyAFIQoCQANAIApBAWogBk8NASAEIAogB2xqIQsgCyAHaiEM/QwAAAAAAAAAAAAAAAAAAAAAIRb9DAAAAAAAAAAAAAAAAAAAAAAhF/0MAAAAAAAAAAAAAAAAAAAAACEY/QwAAAAAAAAAAAAAAAAAAAAAIRn9DAAAAAAAAAAAAAAAAAAAAAAhGv0MAAAAAAAAAAAAAAAAAAAAACEb/QwAAAAAAAAAAAAAAAAAAAAAIRz9DAAAAAAAAAAAAAAAAAAAAAAhHUEAIQ4CQANAIA4gB08NASALIA5q/QAEACEUIAwgDmr9AAQAIRUgACAOav0ABAAhECABIA5q/QAEACERIAIgDmr9AAQAIRIgAyAOav0ABAAhEyAWIBAgFP26Af2uASEWIBcgESAU/boB/a4BIRcgGCASIBT9ugH9rgEhGCAZIBMgFP26Af2uASEZIBogECAV/boB/a4BIRogGyARIBX9ugH9rgEhGyAcIBIgFf26Af2uASEcIB0gEyAV/boB/a4BIR0gDkEQaiEODAALCyAIIAogBWtBAnRqIQ0gDSAWEAM2AgAgDSAaEAM2AgQgDSAPaiENIA0gFxADNgIAIA0gGxADNgIEIA0gD2ohDSANIBgQAzYCACANIBwQAzYCBCANIA9qIQ0gDSAZEAM2AgAgDSAdEAM2AgQgCkECaiEKDAALCyAKIAZJBEAgBCAKIAdsaiEL/QwAAAAAAAAAAAAAAAAAAAAAIRb9DAAAAAAAAAAAAAAAAAAAAAAhF/0MAAAAAAAAAAAAAAAAAAAAACEY/QwAAAAAAAAAAAAAAAAAAAAAIRlBACEOAkADQCAOIAdPDQEgCyAOav0ABAAhFCAWIAAgDmr9AAQAIBT9ugH9rgEhFiAXIAEgDmr9AAQAIBT9ugH9rgEhFyAYIAIgDmr9AAQAIBT9ugH9rgEhGCAZIAMgDmr9AAQAIBT9ugH9rgEhGSAOQRBqIQ4MAAsLIAggCiAFa0ECdGohDSANIBYQAzYCACANIA9qIQ0gDSAXEAM2AgAgDSAPaiENIA0gGBADNgIAIA0gD2ohDSANIBkQAzYCAAsLtgECBn8CeyACQQJ0IQwCQANAIAcgA08NASAEIAdBAnRq/QkCACENIAAgByABbEECdGohCUEAIQgCQANAIAggDE8NASAJIAhq/QAEACEOIA4gDf0/IA4gBSAIav0ABAD9P/1Q/aQBIQogCgRAA0AgBiALQQJ0aiAHIAFsIAhBAnYgCmhqajYCACALQQFqIQsgCiAKQQFrcSEKIAoNAAsLIAhBEGohCAwACwsgB0EBaiEHDAALCyALCw==";
 
 // src/kernels/wasm-kernel.ts
 var KERNELS = ["auto", "relaxed-simd", "simd", "js"];
@@ -44476,7 +44560,7 @@ var KernelArena = class {
 function createKnnEngine(options2) {
   const wasm = loadWasmKernel(options2.kernel);
   if (wasm === null) return options2.kernel === "auto" || options2.kernel === "js" ? new JsEngine(options2.progress) : null;
-  return new WasmEngine(wasm, options2.threads ?? availableParallelism2(), options2.progress);
+  return new WasmEngine(wasm, options2.threads ?? availableParallelism2(), options2.progress, options2.screening ?? true);
 }
 var JsEngine = class {
   constructor(progress) {
@@ -44485,6 +44569,7 @@ var JsEngine = class {
   progress;
   kernel = "js";
   threads = 1;
+  screenCounts = { settled: 0, unsettled: 0 };
   allocate(length) {
     return new Float32Array(length);
   }
@@ -44512,21 +44597,24 @@ var JsEngine = class {
   }
 };
 var WasmEngine = class {
-  constructor(wasm, threads, progress) {
+  constructor(wasm, threads, progress, screening) {
     this.wasm = wasm;
     this.threads = threads;
     this.progress = progress;
+    this.screening = screening;
     this.kernel = wasm.name;
   }
   wasm;
   threads;
   progress;
+  screening;
   kernel;
   arena = new KernelArena();
   workers = [];
-  scratch = [];
+  scratch = /* @__PURE__ */ new Map();
   pending = /* @__PURE__ */ new Map();
   nextId = 1;
+  screenCounts = { settled: 0, unsettled: 0 };
   allocate(length) {
     return this.arena.allocate(length);
   }
@@ -44584,31 +44672,69 @@ var WasmEngine = class {
   async nearestNeighbours(values, count, dim, k, queryRows, label) {
     if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
     const matrix = this.ref(values, count, dim);
+    const width = k + SCREEN_SLACK;
+    if (!this.screening || width >= count - 1) return (await this.topLists({ kind: "topk", matrix, k, queryRows, part: 0, parts: 1 }, count, k, queryRows, label)).indices;
+    return this.screenedNeighbours(values, matrix, k, queryRows, label, width);
+  }
+  /** The screened search (screened-knn.ts): integer pass, settle, float32 rescoring, full scan of the rest. */
+  async screenedNeighbours(values, matrix, k, queryRows, label, width) {
+    const { count, dim } = matrix;
+    const area = this.scratchFor("quantised", count * quantisedRowBytes(dim) / 4);
+    const quantised = quantiseRows(values, count, dim, this.arena.memory.buffer, area);
+    const rows = { address: quantised.address, rowBytes: quantised.rowBytes, count };
+    const lists = queryRows === null ? count : queryRows.length;
+    const screen = await this.topLists({ kind: "screen", rows, size: width, queryRows, part: 0, parts: 1, scratchAddress: 0 }, count, width, queryRows, label, (w) => this.scratchFor(`screen ${w}`, screenScratchInts(lists)));
+    const rowOf = (list) => queryRows ? queryRows[list] : list;
+    const { settled, candidates, unsettled } = settleScreen(screen.scores, screen.indices, width, k, quantised.bound, rowOf);
+    this.screenCounts.settled += settled.length;
+    this.screenCounts.unsettled += unsettled.length;
+    if (queryRows === null && unsettled.length * 2 > count) return (await this.topLists({ kind: "topk", matrix, k, queryRows, part: 0, parts: 1 }, count, k, null, `${label}, in full`)).indices;
+    const result = new Int32Array(screen.indices.length / width * k);
+    const place = (positions, indices) => positions.forEach((list, p) => result.set(indices.subarray(p * k, (p + 1) * k), list * k));
+    const workers = this.start();
+    const slices = split(Int32Array.from(settled.keys()), workers.length);
+    const refined = await Promise.all(
+      slices.map((slice, w) => {
+        const first = slice[0];
+        const end = first + slice.length;
+        const task = { kind: "refine", matrix, queryRows: settled.slice(first, end).map(rowOf), candidates: candidates.slice(first * width, end * width), width, k };
+        return this.run(workers[w], task, () => void 0);
+      })
+    );
+    place(settled, concat3(refined.map((part) => part.indices)));
+    if (unsettled.length > 0) {
+      const open3 = unsettled.map(rowOf);
+      const exact2 = await this.topLists({ kind: "topk", matrix, k, queryRows: open3, part: 0, parts: 1 }, count, k, open3, `${label}, ${unsettled.length} rows the screen left open`);
+      place(unsettled, exact2.indices);
+    }
+    return result;
+  }
+  /**
+   * Runs a top-k task (`topk` or `screen`) on every worker and gathers its lists: symmetric mode
+   * (`queryRows` null) merges the workers' lists of every row; otherwise each worker takes a slice.
+   */
+  async topLists(task, count, size, queryRows, label, scratch = () => 0) {
     const workers = this.start();
     if (queryRows === null) {
       let total = 0;
       for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress2 = this.reporter(label, total);
-      const parts2 = await Promise.all(
-        workers.map((worker, part) => this.run(worker, { kind: "topk", matrix, k, queryRows: null, part, parts: workers.length }, onProgress2))
-      );
-      const merged = new TopKLists(count, k);
+      const parts2 = await Promise.all(workers.map((worker, part) => this.run(worker, { ...task, queryRows: null, part, parts: workers.length, ...scratchOf(task, scratch(part)) }, onProgress2)));
+      const merged = new TopKLists(count, size);
       for (const result of parts2) {
         const indices = result.indices;
         const scores = result.scores;
         for (let p = 0; p < indices.length; p++) {
           const index = indices[p];
-          if (index !== 2147483647) merged.offer(Math.floor(p / k), scores[p], index);
+          if (index !== 2147483647) merged.offer(Math.floor(p / size), scores[p], index);
         }
       }
-      return merged.indices;
+      return { indices: merged.indices, scores: merged.scores };
     }
     const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
-    const parts = await Promise.all(
-      slices.map((rows, w) => this.run(workers[w], { kind: "topk", matrix, k, queryRows: rows, part: 0, parts: 1 }, onProgress))
-    );
-    return concat3(parts.map((result) => result.indices));
+    const parts = await Promise.all(slices.map((rows, w) => this.run(workers[w], { ...task, queryRows: rows, part: 0, parts: 1, ...scratchOf(task, scratch(w)) }, onProgress)));
+    return { indices: concat3(parts.map((result) => result.indices)), scores: concatFloats(parts.map((result) => result.scores)) };
   }
   async partnerRanks(queries, items, count, dim, queryRows, cap, label, hints = null) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
@@ -44652,7 +44778,7 @@ var WasmEngine = class {
     const ranges = rowRanges(da, parts, symmetric);
     const results = await Promise.all(
       ranges.map(({ pStart, pEnd }, w) => {
-        const scratch = this.scratchFor(w, crossScratchFloats(pEnd - pStart, db));
+        const scratch = this.scratchFor(`cross ${w}`, crossScratchFloats(pEnd - pStart, db));
         return this.run(workers[w], { kind: "cross", a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch, symmetric }, () => void 0);
       })
     );
@@ -44661,11 +44787,14 @@ var WasmEngine = class {
     if (symmetric) for (let p = 0; p < da; p++) for (let q = 0; q < p; q++) out[p * db + q] = out[q * db + p];
     return out;
   }
-  /** A per-worker scratch area of at least `floats` values in the shared memory (grown on demand). */
-  scratchFor(worker, floats) {
-    const current = this.scratch[worker];
-    if (!current || current.length < floats) this.scratch[worker] = this.arena.allocate(floats);
-    return this.arena.addressOf(this.scratch[worker]);
+  /** The byte address of a named scratch area of at least `floats` 4-byte values in the shared memory (grown on demand, reused). */
+  scratchFor(name, floats) {
+    let area = this.scratch.get(name);
+    if (!area || area.length < floats) {
+      area = this.arena.allocate(floats);
+      this.scratch.set(name, area);
+    }
+    return this.arena.addressOf(area);
   }
   async close() {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
@@ -44700,8 +44829,17 @@ function split(rows, parts) {
   }
   return slices;
 }
+function scratchOf(task, address) {
+  return task.kind === "screen" ? { scratchAddress: address } : {};
+}
 function concat3(parts) {
-  const out = new Int32Array(parts.reduce((total, part) => total + part.length, 0));
+  return join4(parts, (length) => new Int32Array(length));
+}
+function concatFloats(parts) {
+  return join4(parts, (length) => new Float64Array(length));
+}
+function join4(parts, make) {
+  const out = make(parts.reduce((total, part) => total + part.length, 0));
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);
@@ -46098,7 +46236,7 @@ async function resolveComponentModels(manifest, dir, displayDir, option, paths) 
       continue;
     }
     const folder = resolveInputFileOrFolder(component.model, `${option} (component ${component.name})`, { ...paths, base: dir });
-    const derived = await readModelFolder(folder, join4(displayDir, component.model));
+    const derived = await readModelFolder(folder, join5(displayDir, component.model));
     components.push({ ...component, sections: derived.sections, origins: derived.origins });
   }
   return { ...manifest, components };

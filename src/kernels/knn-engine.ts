@@ -8,6 +8,9 @@ import { nearestCentroids as jsNearestCentroids } from './nearest-centroids.js';
 import type { WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
 import { QUERY_GROUP } from './score-block.js';
+import { quantisedRowBytes, quantiseRows } from './quantise.js';
+import { SCREEN_SLACK, settleScreen } from './screened-knn.js';
+import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
 import { TopKLists } from './top-k.js';
 import { KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
 
@@ -21,6 +24,8 @@ export type ProgressReporter = (label: string, done: number, total: number) => v
 export interface KnnEngine {
   readonly kernel: KernelName;
   readonly threads: number;
+  /** Rows whose kNN the integer screen settled, and rows it left to a full scan, over all searches so far. */
+  readonly screenCounts: { readonly settled: number; readonly unsettled: number };
   /** A zeroed Float32Array the engine can search (inside the shared memory for WebAssembly). */
   allocate(length: number): Float32Array;
   /** k nearest other rows of each query (self excluded, ties to the lower row); queries × k, best first. */
@@ -72,6 +77,8 @@ export interface EngineOptions {
   /** Worker threads (WebAssembly only); `null` for os.availableParallelism(). */
   readonly threads: number | null;
   readonly progress?: ProgressReporter;
+  /** Screen kNN candidates with the integer kernel (default true; false: full float32 scans, for tests and the bench). */
+  readonly screening?: boolean;
 }
 
 /**
@@ -82,13 +89,14 @@ export interface EngineOptions {
 export function createKnnEngine(options: EngineOptions): KnnEngine | null {
   const wasm = loadWasmKernel(options.kernel);
   if (wasm === null) return options.kernel === 'auto' || options.kernel === 'js' ? new JsEngine(options.progress) : null;
-  return new WasmEngine(wasm, options.threads ?? availableParallelism(), options.progress);
+  return new WasmEngine(wasm, options.threads ?? availableParallelism(), options.progress, options.screening ?? true);
 }
 
 /** The plain JavaScript engine: float64 sums, one thread; the reference the others are tested against. */
 class JsEngine implements KnnEngine {
   readonly kernel = 'js' as const;
   readonly threads = 1;
+  readonly screenCounts = { settled: 0, unsettled: 0 };
   constructor(private readonly progress?: ProgressReporter) {}
   allocate(length: number): Float32Array {
     return new Float32Array(length);
@@ -126,14 +134,16 @@ class WasmEngine implements KnnEngine {
   readonly kernel: KernelName;
   private readonly arena = new KernelArena();
   private workers: Worker[] = [];
-  private readonly scratch: Float32Array[] = [];
+  private readonly scratch = new Map<string, Float32Array>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  readonly screenCounts = { settled: 0, unsettled: 0 };
 
   constructor(
     private readonly wasm: WasmKernel,
     readonly threads: number,
-    private readonly progress?: ProgressReporter,
+    private readonly progress: ProgressReporter | undefined,
+    private readonly screening: boolean,
   ) {
     this.kernel = wasm.name;
   }
@@ -201,32 +211,81 @@ class WasmEngine implements KnnEngine {
   async nearestNeighbours(values: Float32Array, count: number, dim: number, k: number, queryRows: Int32Array | null, label: string) {
     if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count − 1 = ${count - 1}`);
     const matrix = this.ref(values, count, dim);
+    const width = k + SCREEN_SLACK;
+    if (!this.screening || width >= count - 1) return (await this.topLists({ kind: 'topk', matrix, k, queryRows, part: 0, parts: 1 }, count, k, queryRows, label)).indices;
+    return this.screenedNeighbours(values, matrix, k, queryRows, label, width);
+  }
+
+  /** The screened search (screened-knn.ts): integer pass, settle, float32 rescoring, full scan of the rest. */
+  private async screenedNeighbours(values: Float32Array, matrix: MatrixRef, k: number, queryRows: Int32Array | null, label: string, width: number): Promise<Int32Array> {
+    const { count, dim } = matrix;
+    const area = this.scratchFor('quantised', (count * quantisedRowBytes(dim)) / 4);
+    const quantised = quantiseRows(values, count, dim, this.arena.memory.buffer, area);
+    const rows: QuantisedRef = { address: quantised.address, rowBytes: quantised.rowBytes, count };
+    const lists = queryRows === null ? count : queryRows.length;
+    const screen = await this.topLists({ kind: 'screen', rows, size: width, queryRows, part: 0, parts: 1, scratchAddress: 0 }, count, width, queryRows, label, (w) => this.scratchFor(`screen ${w}`, screenScratchInts(lists)));
+    const rowOf = (list: number): number => (queryRows ? (queryRows[list] as number) : list);
+    const { settled, candidates, unsettled } = settleScreen(screen.scores, screen.indices, width, k, quantised.bound, rowOf);
+    this.screenCounts.settled += settled.length;
+    this.screenCounts.unsettled += unsettled.length;
+    // Past half the rows, one symmetric scan (each pair once) is cheaper than scanning them one by one.
+    if (queryRows === null && unsettled.length * 2 > count) return (await this.topLists({ kind: 'topk', matrix, k, queryRows, part: 0, parts: 1 }, count, k, null, `${label}, in full`)).indices;
+    const result = new Int32Array(screen.indices.length / width * k);
+    const place = (positions: Int32Array, indices: Int32Array) => positions.forEach((list, p) => result.set(indices.subarray(p * k, (p + 1) * k), list * k));
+    const workers = this.start();
+    const slices = split(Int32Array.from(settled.keys()), workers.length);
+    const refined = await Promise.all(
+      slices.map((slice, w) => {
+        const first = slice[0] as number;
+        const end = first + slice.length;
+        const task: WorkerTask = { kind: 'refine', matrix, queryRows: settled.slice(first, end).map(rowOf), candidates: candidates.slice(first * width, end * width), width, k };
+        return this.run(workers[w] as Worker, task, () => undefined);
+      }),
+    );
+    place(settled, concat(refined.map((part) => part.indices as Int32Array)));
+    if (unsettled.length > 0) {
+      const open = unsettled.map(rowOf);
+      const exact = await this.topLists({ kind: 'topk', matrix, k, queryRows: open, part: 0, parts: 1 }, count, k, open, `${label}, ${unsettled.length} rows the screen left open`);
+      place(unsettled, exact.indices);
+    }
+    return result;
+  }
+
+  /**
+   * Runs a top-k task (`topk` or `screen`) on every worker and gathers its lists: symmetric mode
+   * (`queryRows` null) merges the workers' lists of every row; otherwise each worker takes a slice.
+   */
+  private async topLists(
+    task: Extract<WorkerTask, { kind: 'topk' | 'screen' }>,
+    count: number,
+    size: number,
+    queryRows: Int32Array | null,
+    label: string,
+    scratch: (worker: number) => number = () => 0,
+  ): Promise<{ indices: Int32Array; scores: Float64Array }> {
     const workers = this.start();
     if (queryRows === null) {
       let total = 0;
       for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress = this.reporter(label, total);
-      const parts = await Promise.all(
-        workers.map((worker, part) => this.run(worker, { kind: 'topk', matrix, k, queryRows: null, part, parts: workers.length }, onProgress)),
-      );
-      const merged = new TopKLists(count, k);
+      const parts = await Promise.all(workers.map((worker, part) => this.run(worker, { ...task, queryRows: null, part, parts: workers.length, ...scratchOf(task, scratch(part)) }, onProgress)));
+      const merged = new TopKLists(count, size);
       for (const result of parts) {
         const indices = result.indices as Int32Array;
         const scores = result.scores as Float64Array;
         for (let p = 0; p < indices.length; p++) {
           const index = indices[p] as number;
-          if (index !== 0x7fffffff) merged.offer(Math.floor(p / k), scores[p] as number, index);
+          if (index !== 0x7fffffff) merged.offer(Math.floor(p / size), scores[p] as number, index);
         }
       }
-      return merged.indices;
+      return { indices: merged.indices, scores: merged.scores };
     }
     const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
-    const parts = await Promise.all(
-      slices.map((rows, w) => this.run(workers[w] as Worker, { kind: 'topk', matrix, k, queryRows: rows, part: 0, parts: 1 }, onProgress)),
-    );
-    return concat(parts.map((result) => result.indices as Int32Array));
+    const parts = await Promise.all(slices.map((rows, w) => this.run(workers[w] as Worker, { ...task, queryRows: rows, part: 0, parts: 1, ...scratchOf(task, scratch(w)) }, onProgress)));
+    return { indices: concat(parts.map((result) => result.indices as Int32Array)), scores: concatFloats(parts.map((result) => result.scores as Float64Array)) };
   }
+
 
   async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string, hints: PartnerHints | null = null) {
     const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
@@ -273,7 +332,7 @@ class WasmEngine implements KnnEngine {
     const ranges = rowRanges(da, parts, symmetric);
     const results = await Promise.all(
       ranges.map(({ pStart, pEnd }, w) => {
-        const scratch = this.scratchFor(w, crossScratchFloats(pEnd - pStart, db));
+        const scratch = this.scratchFor(`cross ${w}`, crossScratchFloats(pEnd - pStart, db));
         return this.run(workers[w] as Worker, { kind: 'cross', a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch, symmetric }, () => undefined);
       }),
     );
@@ -284,11 +343,14 @@ class WasmEngine implements KnnEngine {
     return out;
   }
 
-  /** A per-worker scratch area of at least `floats` values in the shared memory (grown on demand). */
-  private scratchFor(worker: number, floats: number): number {
-    const current = this.scratch[worker];
-    if (!current || current.length < floats) this.scratch[worker] = this.arena.allocate(floats);
-    return this.arena.addressOf(this.scratch[worker] as Float32Array) as number;
+  /** The byte address of a named scratch area of at least `floats` 4-byte values in the shared memory (grown on demand, reused). */
+  private scratchFor(name: string, floats: number): number {
+    let area = this.scratch.get(name);
+    if (!area || area.length < floats) {
+      area = this.arena.allocate(floats);
+      this.scratch.set(name, area);
+    }
+    return this.arena.addressOf(area) as number;
   }
 
   async close() {
@@ -332,12 +394,27 @@ function split(rows: Int32Array, parts: number): Int32Array[] {
   return slices;
 }
 
+/** The task's own scratch address, for the kinds that take one. */
+function scratchOf(task: WorkerTask, address: number): { scratchAddress?: number } {
+  return task.kind === 'screen' ? { scratchAddress: address } : {};
+}
+
 /** The workers' slices, joined in order. */
 function concat(parts: readonly Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((total, part) => total + part.length, 0));
+  return join(parts, (length) => new Int32Array(length));
+}
+
+/** The workers' float slices, joined in order. */
+function concatFloats(parts: readonly Float64Array[]): Float64Array {
+  return join(parts, (length) => new Float64Array(length));
+}
+
+/** The parts, joined in order into one array made by `make`. */
+function join<T extends Int32Array | Float64Array>(parts: readonly T[], make: (length: number) => T): T {
+  const out = make(parts.reduce((total, part) => total + part.length, 0));
   let offset = 0;
   for (const part of parts) {
-    out.set(part, offset);
+    out.set(part as never, offset);
     offset += part.length;
   }
   return out;

@@ -2,13 +2,16 @@
 // src/kernels/generated/knn-worker-source.ts and started with `new Worker(source, { eval: true })`.
 import { parentPort, workerData } from 'node:worker_threads';
 import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+import { refineTask, screenTask, type FilterTile, type IntScoreBlock, type QuantisedRef } from './screen-tasks.js';
 
 /** A task the engine gives a worker. */
 export type WorkerTask =
   | { kind: 'topk'; matrix: MatrixRef; k: number; queryRows: Int32Array | null; part: number; parts: number }
   | { kind: 'ranks'; queries: MatrixRef; items: MatrixRef; queryRows: Int32Array; cap: number; hints: { lists: Int32Array; k: number } | null }
   | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number; symmetric: boolean }
-  | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array };
+  | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array }
+  | { kind: 'screen'; rows: QuantisedRef; size: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number }
+  | { kind: 'refine'; matrix: MatrixRef; queryRows: Int32Array; candidates: Int32Array; width: number; k: number };
 
 /** A task with the id its answer carries. */
 export type WorkerRequest = WorkerTask & { id: number };
@@ -26,6 +29,8 @@ const init = workerData as WorkerInit;
 const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
 const score = instance.exports.score_block as ScoreBlock;
 const heap = () => init.memory.buffer;
+const intScore = instance.exports.score_i16 as IntScoreBlock;
+const filter = instance.exports.filter_tile as FilterTile;
 
 parentPort?.on('message', (request: WorkerRequest) => {
   let pending = 0;
@@ -40,8 +45,13 @@ parentPort?.on('message', (request: WorkerRequest) => {
     }
   };
   try {
-    if (request.kind === 'topk') {
-      const lists = topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick);
+    if (request.kind === 'topk' || request.kind === 'screen' || request.kind === 'refine') {
+      const lists =
+        request.kind === 'topk'
+          ? topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick)
+          : request.kind === 'screen'
+            ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick)
+            : refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress);
       parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
     } else if (request.kind === 'centroids') {
       const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);

@@ -1,0 +1,163 @@
+// Worker tasks of the screened exact kNN (see screened-knn.ts): an integer pass that keeps each
+// row's K best approximate candidates, and a float32 pass that rescores the few that matter.
+import { ITEM_BLOCK, QUERY_CHUNK, type MatrixRef, type ProgressTick, type ScoreBlock } from './knn-tasks.js';
+import { QUERY_GROUP } from './score-block.js';
+import { TopKLists } from './top-k.js';
+
+/** What a screening task needs of the quantised rows (see quantise.ts). */
+export interface QuantisedRef {
+  readonly address: number;
+  readonly rowBytes: number;
+  readonly count: number;
+}
+
+/** The integer kernel export score_i16: exact i32 dot products of 4 query rows × items [start, end). */
+export type IntScoreBlock = (q0: number, q1: number, q2: number, q3: number, items: number, start: number, end: number, rowBytes: number, out: number, stride: number) => void;
+
+/** The filter export: positions of an i32 tile's entries that reach their query's or item's bar; returns how many. */
+export type FilterTile = (tile: number, stride: number, width: number, slots: number, bars: number, itemBars: number, out: number) => number;
+
+/** Items per integer block: about 192 KiB of item rows stays in L2 while a query chunk is scored; a multiple of 4. */
+function intBlockFor(rowBytes: number): number {
+  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196_608 / rowBytes))) & ~3;
+}
+
+/** Int32 values of a screening task's scratch area for `count` rows (see screenTask). */
+export function screenScratchInts(count: number): number {
+  return QUERY_GROUP * ITEM_BLOCK + QUERY_GROUP + 2 * (ITEM_BLOCK + 4) + count + 4;
+}
+
+/** Below every integer score: the bar of a list that is not full. */
+const OPEN = -0x80000000;
+/** Above every integer score: the item bar when items keep no lists. */
+const CLOSED = 0x7fffffff;
+
+/**
+ * The `size` best candidates of each row by the exact integer score raw(i, j) = ⟨q_i, q_j⟩, self
+ * excluded, ties to the lower row; tiled and split across workers exactly like topKTask
+ * (symmetric mode: each pair once, i < j with i as the query, offered to both rows' lists). The
+ * WebAssembly filter passes on only the tile entries that reach a list's current k-th best (kept
+ * as an int32 copy, `bars`), so the JavaScript loop sees the few that can enter a list.
+ * `scratchAddress` holds screenScratchInts(count) int32 values.
+ */
+export function screenTask(
+  score: IntScoreBlock,
+  filter: FilterTile,
+  heap: () => ArrayBuffer | SharedArrayBuffer,
+  rows: QuantisedRef,
+  size: number,
+  queryRows: Int32Array | null,
+  part: number,
+  parts: number,
+  tileAddress: number,
+  scratchAddress: number,
+  tick: ProgressTick,
+): TopKLists {
+  const { count, rowBytes, address } = rows;
+  const block = intBlockFor(rowBytes);
+  const tile = new Int32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
+  const hitsAddress = scratchAddress;
+  const slotBarsAddress = hitsAddress + QUERY_GROUP * ITEM_BLOCK * 4;
+  const closedAddress = slotBarsAddress + QUERY_GROUP * 4;
+  const barsAddress = closedAddress + (ITEM_BLOCK + 4) * 4;
+  const hits = new Int32Array(heap(), hitsAddress, QUERY_GROUP * ITEM_BLOCK);
+  const slotBars = new Int32Array(heap(), slotBarsAddress, QUERY_GROUP);
+  new Int32Array(heap(), closedAddress, ITEM_BLOCK + 4).fill(CLOSED);
+  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);
+  const worst = lists.worst;
+  // bars[list] = the list's k-th best score once it is full (scores are integers), OPEN before.
+  const bars = new Int32Array(heap(), barsAddress, lists.lists + 4).fill(OPEN);
+  const offer = (list: number, value: number, index: number) => {
+    lists.offer(list, value, index);
+    const bar = worst[list] as number;
+    if (bar !== -Infinity) bars[list] = bar;
+  };
+  if (queryRows === null) {
+    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {
+      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);
+      for (let start = chunk; start < count; start += block) {
+        const end = Math.min(start + block, count);
+        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {
+          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
+          const row = (slot: number): number => address + Math.min(g + slot, last) * rowBytes;
+          if (Math.max(start, g + 1) >= end) continue;
+          score(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);
+          const slots = last - g + 1;
+          for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
+          const found = filter(tileAddress, block, end - start, slots, slotBarsAddress, barsAddress + start * 4, hitsAddress);
+          for (let h = 0; h < found; h++) {
+            const position = hits[h] as number;
+            const slot = (position / block) | 0;
+            const j = start + position - slot * block;
+            const query = g + slot;
+            if (j <= query || j >= end) continue;
+            const value = tile[position] as number;
+            if (value >= (worst[query] as number)) offer(query, value, j);
+            if (value >= (worst[j] as number)) offer(j, value, query);
+          }
+        }
+      }
+      tick((chunkEnd - chunk) * (count - chunk));
+    }
+    return lists;
+  }
+  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {
+    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);
+    for (let start = 0; start < count; start += block) {
+      const end = Math.min(start + block, count);
+      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
+        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
+        const row = (slot: number): number => address + (queryRows[Math.min(g + slot, last)] as number) * rowBytes;
+        score(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);
+        const slots = last - g + 1;
+        for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
+        const found = filter(tileAddress, block, end - start, slots, slotBarsAddress, closedAddress, hitsAddress);
+        for (let h = 0; h < found; h++) {
+          const position = hits[h] as number;
+          const slot = (position / block) | 0;
+          const j = start + position - slot * block;
+          const list = g + slot;
+          if (j >= end || j === queryRows[list]) continue;
+          const value = tile[position] as number;
+          if (value >= (worst[list] as number)) offer(list, value, j);
+        }
+      }
+    }
+    tick((chunkEnd - chunk) * count);
+  }
+  return lists;
+}
+
+/**
+ * The exact top k of each row in `queryRows` among its `candidates` (queryRows.length × width,
+ * NO_CANDIDATE where unused), scored by the float32 kernel: the same value the full scan gives
+ * for the pair. Returns the lists (queryRows.length × k).
+ */
+export function refineTask(
+  score: ScoreBlock,
+  heap: () => ArrayBuffer | SharedArrayBuffer,
+  matrix: MatrixRef,
+  queryRows: Int32Array,
+  candidates: Int32Array,
+  width: number,
+  k: number,
+  tileAddress: number,
+): TopKLists {
+  const { address, dim } = matrix;
+  const rowBytes = dim * 4;
+  const tile = new Float32Array(heap(), tileAddress, 1);
+  const lists = new TopKLists(queryRows.length, k);
+  for (let p = 0; p < queryRows.length; p++) {
+    const query = address + (queryRows[p] as number) * rowBytes;
+    for (let t = 0; t < width; t++) {
+      const j = candidates[p * width + t] as number;
+      if (j === NO_CANDIDATE) continue;
+      score(query, query, query, query, address, j, j + 1, dim, tileAddress, 1);
+      lists.offer(p, tile[0] as number, j);
+    }
+  }
+  return lists;
+}
+
+/** Marks an unused candidate slot. */
+export const NO_CANDIDATE = 0x7fffffff;
