@@ -145,7 +145,9 @@ async function kernelKnn(stem, count, dim, queries, k = 10) {
   const started = performance.now();
   for (const values of sets) await engine.nearestNeighbours(values, count, dim, k, rows, 'bench');
   const seconds = (performance.now() - started) / 1000;
-  const description = `${engine.kernel}${engine.kernel === 'js' ? '' : ` × ${engine.threads} threads`}`;
+  const { settled, unsettled } = engine.screenCounts;
+  const screen = settled + unsettled > 0 ? `, screen settled ${((100 * settled) / (settled + unsettled)).toFixed(1)}%` : '';
+  const description = `${engine.kernel}${engine.kernel === 'js' ? '' : ` × ${engine.threads} threads`}${screen}`;
   await engine.close();
   return { seconds, description };
 }

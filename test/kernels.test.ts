@@ -209,6 +209,22 @@ describe.each(WASM_ENGINES)('WebAssembly engine $name', ({ engine }) => {
     expect(Array.from(await engine.partnerRanks(queries, items, 50, 6, Int32Array.from([0, 13, 49]), 50, 'test'))).toEqual([expected[0], expected[13], expected[49]]);
   });
 
+  it.each([
+    { count: 700, da: 13, db: 11, name: 'widths with a partial column group and a tail of columns' },
+    { count: 1000, da: 4, db: 8, name: 'one column group, one block of eight' },
+    { count: 257, da: 37, db: 3, name: 'a chunk and one row; fewer columns of B than a block' },
+    { count: 600, da: 3, db: 5, name: 'A narrower than a column group (float64 path)' },
+  ])('AᵀB matches the float64 product to float32 accuracy: $name', async ({ count, da, db }) => {
+    const a = matrix(count, da, da + 1);
+    const b = matrix(count, db, db + 2);
+    const got = await engine.crossProduct(a, da, b, db, count);
+    const want = crossProduct(a, da, b, db, count);
+    for (let e = 0; e < da * db; e++) expect(Math.abs((got[e] as number) - (want[e] as number)), `entry ${e}`).toBeLessThan(1e-5 * Math.sqrt(count));
+    const symmetric = await engine.crossProduct(a, da, a, da, count);
+    const wantSymmetric = crossProduct(a, da, a, da, count);
+    for (let e = 0; e < da * da; e++) expect(Math.abs((symmetric[e] as number) - (wantSymmetric[e] as number)), `AᵀA entry ${e}`).toBeLessThan(1e-5 * Math.sqrt(count));
+  });
+
   it('AᵀA formed as its upper triangle and mirrored equals the full AᵀB with B a copy of A, bit for bit', async () => {
     for (const [count, dim] of [[700, 37], [5000, 64]] as const) {
       const a = matrix(count, dim, dim);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNpyMatrix } from '../src/io/npy.js';
 import { createKnnEngine, type KnnEngine } from '../src/kernels/knn-engine.js';
-import { quantiseRows } from '../src/kernels/quantise.js';
+import { quantisedRowBytes, quantiseRows } from '../src/kernels/quantise.js';
 import { rowDot } from '../src/kernels/score-block.js';
 import { settleScreen } from '../src/kernels/screened-knn.js';
 import { NO_CANDIDATE } from '../src/kernels/screen-tasks.js';
@@ -108,7 +108,7 @@ describe('the screen’s bound', () => {
     const sets = cases().filter(([name]) => !name.includes('same'));
     for (const [name, values, count, dim] of sets) {
       const rows = Math.min(count, 40);
-      const stride = Math.ceil((dim * 2) / 16) * 8;
+      const stride = quantisedRowBytes(dim) / 2;
       const memory = new ArrayBuffer(count * stride * 2);
       const { scale, bound } = quantiseRows(values, count, dim, memory, 0);
       const ints = new Int16Array(memory);

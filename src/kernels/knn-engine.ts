@@ -11,7 +11,7 @@ import { QUERY_GROUP } from './score-block.js';
 import { quantisedRowBytes, quantiseRows } from './quantise.js';
 import { SCREEN_SLACK, settleScreen } from './screened-knn.js';
 import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
-import { TopKLists } from './top-k.js';
+import { mergeTopK } from './top-k.js';
 import { KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
 
 /** Reports the progress of a long search: units done of the total, with a label. */
@@ -269,16 +269,7 @@ class WasmEngine implements KnnEngine {
       for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress = this.reporter(label, total);
       const parts = await Promise.all(workers.map((worker, part) => this.run(worker, { ...task, queryRows: null, part, parts: workers.length, ...scratchOf(task, scratch(part)) }, onProgress)));
-      const merged = new TopKLists(count, size);
-      for (const result of parts) {
-        const indices = result.indices as Int32Array;
-        const scores = result.scores as Float64Array;
-        for (let p = 0; p < indices.length; p++) {
-          const index = indices[p] as number;
-          if (index !== 0x7fffffff) merged.offer(Math.floor(p / size), scores[p] as number, index);
-        }
-      }
-      return { indices: merged.indices, scores: merged.scores };
+      return mergeTopK(parts.map((result) => ({ indices: result.indices as Int32Array, scores: result.scores as Float64Array })), count, size);
     }
     const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
@@ -323,6 +314,8 @@ class WasmEngine implements KnnEngine {
   }
 
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
+    // The kernel reads four columns of A at a time; narrower matrices cost nothing in float64.
+    if (da < QUERY_GROUP) return jsCrossProduct(a, da, b, db, count);
     const workers = this.start();
     const aRef = this.ref(a, count, da);
     const bRef = this.ref(b, count, db);
@@ -332,7 +325,7 @@ class WasmEngine implements KnnEngine {
     const ranges = rowRanges(da, parts, symmetric);
     const results = await Promise.all(
       ranges.map(({ pStart, pEnd }, w) => {
-        const scratch = this.scratchFor(`cross ${w}`, crossScratchFloats(pEnd - pStart, db));
+        const scratch = this.scratchFor(`cross ${w}`, crossScratchFloats(db));
         return this.run(workers[w] as Worker, { kind: 'cross', a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch, symmetric }, () => undefined);
       }),
     );

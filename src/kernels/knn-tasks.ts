@@ -297,18 +297,23 @@ export function capRanks(ranks: Int32Array, cap: number): Int32Array {
 /** Rows per float32 partial sum in the WebAssembly cross-product (relative error about √256 · 2⁻²⁴). */
 export const CROSS_CHUNK = 256;
 
-/** Scratch floats crossRowsTask needs for output rows [pStart, pEnd) and db columns. */
-export function crossScratchFloats(rows: number, db: number): number {
-  return (rows + db) * CROSS_CHUNK + QUERY_GROUP * db;
+/** The cross-product export: float32 sums over a chunk of rows of four columns of A times columns [qStart, qEnd) of B (see score-kernel.wat). */
+export type CrossBlock = (a: number, b: number, rows: number, strideA: number, strideB: number, qStart: number, qEnd: number, out: number, outStride: number) => void;
+
+/** Scratch floats crossRowsTask needs for db columns: one tile of QUERY_GROUP × db float32 sums. */
+export function crossScratchFloats(db: number): number {
+  return QUERY_GROUP * db;
 }
 
 /**
- * Rows [pStart, pEnd) of AᵀB (A: count × da, B: count × db): row chunks of CROSS_CHUNK are
- * transposed into `scratchAddress`, each entry summed in float32 by the kernel over the chunk,
- * and the chunks accumulated in float64. Returns (pEnd − pStart) × db values, row-major.
+ * Rows [pStart, pEnd) of AᵀB (A: count × da with da ≥ 4, B: count × db): for each chunk of
+ * CROSS_CHUNK rows, the kernel sums A[r][p]·B[r][q] in float32 over the chunk's rows, four
+ * columns p at a time, reading both matrices in place; the chunks are accumulated in float64.
+ * `symmetric` (A = B): only the entries q ≥ p are formed (the caller mirrors the rest), which
+ * halves the work. Returns (pEnd − pStart) × db values, row-major.
  */
 export function crossRowsTask(
-  score: ScoreBlock,
+  cross: CrossBlock,
   heap: () => ArrayBuffer | SharedArrayBuffer,
   a: MatrixRef,
   b: MatrixRef,
@@ -317,42 +322,22 @@ export function crossRowsTask(
   scratchAddress: number,
   symmetric = false,
 ): Float64Array {
-  const count = a.count;
-  const da = a.dim;
+  const { count, dim: da } = a;
   const db = b.dim;
-  const rowsOut = pEnd - pStart;
-  // AᵀA is symmetric: only the columns from each row group's first row on are formed (the caller
-  // mirrors the rest), which halves the work.
-  const colStart = symmetric ? pStart : 0;
-  const width = db - colStart;
-  const out = new Float64Array(rowsOut * db);
-  const buffer = heap();
-  const av = new Float32Array(buffer, a.address, count * da);
-  const bv = new Float32Array(buffer, b.address, count * db);
-  const scratch = new Float32Array(buffer, scratchAddress, crossScratchFloats(rowsOut, db));
-  const chunk = Math.min(CROSS_CHUNK, count);
-  const btOffset = rowsOut * chunk;
-  const tileOffset = btOffset + db * chunk;
-  const atAddress = scratchAddress;
-  const btAddress = scratchAddress + btOffset * 4;
-  const tileAddress = scratchAddress + tileOffset * 4;
-  for (let start = 0; start < count; start += chunk) {
-    const rows = Math.min(chunk, count - start);
-    for (let i = 0; i < rows; i++) {
-      const ra = (start + i) * da;
-      for (let p = pStart; p < pEnd; p++) scratch[(p - pStart) * rows + i] = av[ra + p] as number;
-      const rb = (start + i) * db;
-      for (let q = colStart; q < db; q++) scratch[btOffset + (q - colStart) * rows + i] = bv[rb + q] as number;
-    }
-    for (let p = 0; p < rowsOut; p += QUERY_GROUP) {
-      const last = Math.min(p + QUERY_GROUP, rowsOut) - 1;
-      const row = (slot: number): number => atAddress + Math.min(p + slot, last) * rows * 4;
-      const first = symmetric ? pStart + p : 0;
-      score(row(0), row(1), row(2), row(3), btAddress + (first - colStart) * rows * 4, 0, db - first, rows, tileAddress, width);
-      for (let slot = 0; p + slot <= last; slot++) {
-        const target = (p + slot) * db + first;
-        const from = tileOffset + slot * width;
-        for (let q = 0; q < db - first; q++) out[target + q] = (out[target + q] as number) + (scratch[from + q] as number);
+  const out = new Float64Array((pEnd - pStart) * db);
+  const tile = new Float32Array(heap(), scratchAddress, crossScratchFloats(db));
+  for (let start = 0; start < count; start += CROSS_CHUNK) {
+    const rows = Math.min(CROSS_CHUNK, count - start);
+    for (let p = pStart; p < pEnd; p += QUERY_GROUP) {
+      // Four consecutive columns, shifted back to stay inside the row; rows below p were done already.
+      const low = Math.min(p, da - QUERY_GROUP);
+      const qFrom = symmetric ? low : 0;
+      cross(a.address + (start * da + low) * 4, b.address + start * db * 4, rows, da * 4, db * 4, qFrom, db, scratchAddress, db);
+      const high = Math.min(p + QUERY_GROUP, pEnd);
+      for (let row = p; row < high; row++) {
+        const from = (row - low) * db - qFrom;
+        const target = (row - pStart) * db;
+        for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = (out[target + q] as number) + (tile[from + q] as number);
       }
     }
   }

@@ -1,7 +1,7 @@
 // Worker thread of the WebAssembly kNN engine. Bundled by scripts/build.mjs into
 // src/kernels/generated/knn-worker-source.ts and started with `new Worker(source, { eval: true })`.
 import { parentPort, workerData } from 'node:worker_threads';
-import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type CrossBlock, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
 import { refineTask, screenTask, type FilterTile, type IntScoreBlock, type QuantisedRef } from './screen-tasks.js';
 
 /** A task the engine gives a worker. */
@@ -31,6 +31,7 @@ const score = instance.exports.score_block as ScoreBlock;
 const heap = () => init.memory.buffer;
 const intScore = instance.exports.score_i16 as IntScoreBlock;
 const filter = instance.exports.filter_tile as FilterTile;
+const cross = instance.exports.cross_block as CrossBlock;
 
 parentPort?.on('message', (request: WorkerRequest) => {
   let pending = 0;
@@ -57,7 +58,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
       const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);
       parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer as ArrayBuffer, gap.buffer as ArrayBuffer]);
     } else if (request.kind === 'cross') {
-      const product = crossRowsTask(score, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);
+      const product = crossRowsTask(cross, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);
       parentPort?.postMessage({ id: request.id, product }, [product.buffer as ArrayBuffer]);
     } else {
       const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);

@@ -2,7 +2,7 @@
  * An int16 copy of a matrix's rows for screening kNN candidates (see screened-knn.ts), with the
  * per-row figures that bound how far an integer score can be from the float32 kernel's score.
  *
- * Every value becomes q = round(x / α) with one scale α = max |x| / m for the whole matrix, and m
+ * Every value becomes q = round(x / α) (clamped to ±m) with one scale α = max |x| / m for the whole matrix, and m
  * the largest magnitude with d'·m² < 2³¹ (d' the padded width), so no integer sum can overflow.
  * The integer score of a pair is raw(i, j) = ⟨q_i, q_j⟩, exact, and approx = α² raw. With
  * e_i = x_i − α q_i, Cauchy–Schwarz gives
@@ -13,7 +13,7 @@
 export interface QuantisedRows {
   /** Byte address of the int16 rows (count rows of rowBytes, zero-padded). */
   readonly address: number;
-  /** Bytes per stored row: a multiple of 16. */
+  /** Bytes per stored row: a multiple of 64 (the kernel reads four 16-byte vectors per step). */
   readonly rowBytes: number;
   /** α: a value x is stored as round(x / α). */
   readonly scale: number;
@@ -21,9 +21,9 @@ export interface QuantisedRows {
   readonly bound: Float64Array;
 }
 
-/** Bytes per zero-padded int16 row of `dim` values: a multiple of 16. */
+/** Bytes per zero-padded int16 row of `dim` values: a multiple of 64. */
 export function quantisedRowBytes(dim: number): number {
-  return Math.ceil((dim * 2) / 16) * 16;
+  return Math.ceil((dim * 2) / 64) * 64;
 }
 
 /**
@@ -35,26 +35,37 @@ export function quantiseRows(values: Float32Array, count: number, dim: number, m
   const stride = rowBytes / 2;
   const limit = Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / stride)));
   let largest = 0;
-  for (let p = 0; p < count * dim; p++) largest = Math.max(largest, Math.abs(values[p] as number));
+  for (let p = 0; p < count * dim; p++) {
+    const magnitude = Math.abs(values[p] as number);
+    if (!(magnitude <= largest)) largest = magnitude; // NaN propagates
+  }
   const scale = largest > 0 && Number.isFinite(largest) ? largest / limit : 1;
+  const inverse = 1 / scale;
   const ints = new Int16Array(memory, address, count * stride);
   const norm = new Float64Array(count);
   const error = new Float64Array(count);
   const stored = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const base = i * dim;
+    const out = i * stride;
     let squares = 0;
     let errors = 0;
     let kept = 0;
     for (let t = 0; t < dim; t++) {
       const x = values[base + t] as number;
-      const q = Math.max(-limit, Math.min(limit, Math.round(x / scale)));
-      ints[i * stride + t] = q;
+      // Rounded half away from zero (| 0 truncates; much faster than Math.round); NaN becomes 0,
+      // and its row's bound NaN, which settles nothing.
+      let q = (x * inverse + (x >= 0 ? 0.5 : -0.5)) | 0;
+      if (q > limit) q = limit;
+      else if (q < -limit) q = -limit;
+      ints[out + t] = q;
+      const kept1 = scale * q;
+      const miss = x - kept1;
       squares += x * x;
-      errors += (x - scale * q) ** 2;
-      kept += (scale * q) ** 2;
+      errors += miss * miss;
+      kept += kept1 * kept1;
     }
-    ints.fill(0, i * stride + dim, (i + 1) * stride);
+    for (let t = dim; t < stride; t++) ints[out + t] = 0;
     norm[i] = Math.sqrt(squares);
     error[i] = Math.sqrt(errors);
     stored[i] = Math.sqrt(kept);

@@ -45,3 +45,42 @@ export class TopKLists {
     return this.indices.subarray(list * this.k, (list + 1) * this.k);
   }
 }
+
+/**
+ * Merges the workers' top-k lists of the same `lists` rows (each best first, over disjoint
+ * candidates, unused slots −∞ / 0x7fffffff) into one top-k per row, by the same order as
+ * TopKLists (higher score, then lower index): a k-way merge of sorted lists.
+ */
+export function mergeTopK(parts: ReadonlyArray<{ readonly indices: Int32Array; readonly scores: Float64Array }>, lists: number, k: number): { indices: Int32Array; scores: Float64Array } {
+  if (parts.length === 1) return parts[0] as { indices: Int32Array; scores: Float64Array };
+  const indices = new Int32Array(lists * k).fill(0x7fffffff);
+  const scores = new Float64Array(lists * k).fill(-Infinity);
+  const heads = new Int32Array(parts.length);
+  for (let list = 0; list < lists; list++) {
+    const base = list * k;
+    heads.fill(0);
+    for (let slot = 0; slot < k; slot++) {
+      let best = -1;
+      let bestScore = -Infinity;
+      let bestIndex = 0x7fffffff;
+      for (let w = 0; w < parts.length; w++) {
+        const head = heads[w] as number;
+        if (head >= k) continue;
+        const part = parts[w] as { indices: Int32Array; scores: Float64Array };
+        const index = part.indices[base + head] as number;
+        if (index === 0x7fffffff) continue;
+        const score = part.scores[base + head] as number;
+        if (best < 0 || score > bestScore || (score === bestScore && index < bestIndex)) {
+          best = w;
+          bestScore = score;
+          bestIndex = index;
+        }
+      }
+      if (best < 0) break;
+      heads[best] = (heads[best] as number) + 1;
+      scores[base + slot] = bestScore;
+      indices[base + slot] = bestIndex;
+    }
+  }
+  return { indices, scores };
+}

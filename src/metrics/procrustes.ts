@@ -17,16 +17,36 @@ export function procrustesAlignedCosine(candidateByReference: Float64Array, n: n
   return Math.max(-1, Math.min(1, nuclear / n));
 }
 
-/** MᵀM of a row-major d × d matrix, in float64: (MᵀM)_ij = Σ_k M_ki·M_kj (upper half formed, then mirrored). */
+/**
+ * MᵀM of a row-major d × d matrix, in float64: (MᵀM)_ij = Σ_k M_ki·M_kj, as dot products of the
+ * columns (Mᵀ formed once, so every read is contiguous), four rows i at a time; the upper half is
+ * formed and mirrored.
+ */
 export function gramOfColumns(matrix: Float64Array, d: number): Float64Array {
+  const columns = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i] as number;
   const out = new Float64Array(d * d);
-  for (let k = 0; k < d; k++) {
-    const row = k * d;
-    for (let i = 0; i < d; i++) {
-      const value = matrix[row + i] as number;
-      if (value === 0) continue;
-      const target = i * d;
-      for (let j = i; j < d; j++) out[target + j] = (out[target + j] as number) + value * (matrix[row + j] as number);
+  for (let i = 0; i < d; i += 4) {
+    const rows = Math.min(4, d - i);
+    const r0 = i * d;
+    const r1 = Math.min(i + 1, d - 1) * d;
+    const r2 = Math.min(i + 2, d - 1) * d;
+    const r3 = Math.min(i + 3, d - 1) * d;
+    for (let j = i; j < d; j++) {
+      const rj = j * d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const x = columns[rj + k] as number;
+        s0 += (columns[r0 + k] as number) * x;
+        s1 += (columns[r1 + k] as number) * x;
+        s2 += (columns[r2 + k] as number) * x;
+        s3 += (columns[r3 + k] as number) * x;
+      }
+      const sums = [s0, s1, s2, s3];
+      for (let t = 0; t < rows; t++) if (j >= i + t) out[(i + t) * d + j] = sums[t] as number;
     }
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[i * d + j] = out[j * d + i] as number;

@@ -29,13 +29,24 @@ export function symmetricEigenvalues(matrix: Float64Array, n: number): Float64Ar
         e[i] = scale * g;
         h -= f * g;
         a[rowI + l] = f - g;
+        // e = A u / h for the symmetric leading (l + 1) × (l + 1) block, from its lower triangle in
+        // one row-by-row pass (each a_jk, k < j, serves row j and, as a_kj, row k), so every read is
+        // contiguous.
+        e.fill(0, 0, l + 1);
+        for (let j = 0; j <= l; j++) {
+          const rowJ = j * n;
+          const uj = a[rowI + j] as number;
+          let gg = 0;
+          for (let k = 0; k < j; k++) {
+            const ajk = a[rowJ + k] as number;
+            gg += ajk * (a[rowI + k] as number);
+            e[k] = (e[k] as number) + ajk * uj;
+          }
+          e[j] = (e[j] as number) + gg + (a[rowJ + j] as number) * uj;
+        }
         let ff = 0;
         for (let j = 0; j <= l; j++) {
-          let gg = 0;
-          const rowJ = j * n;
-          for (let k = 0; k <= j; k++) gg += (a[rowJ + k] as number) * (a[rowI + k] as number);
-          for (let k = j + 1; k <= l; k++) gg += (a[k * n + j] as number) * (a[rowI + k] as number);
-          e[j] = gg / h;
+          e[j] = (e[j] as number) / h;
           ff += (e[j] as number) * (a[rowI + j] as number);
         }
         const hh = ff / (h + h);
