@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNpyMatrix } from '../src/io/npy.js';
 import { createKnnEngine, type KnnEngine } from '../src/kernels/knn-engine.js';
-import { quantisedRowBytes, quantiseRows } from '../src/kernels/quantise.js';
+import { quantisedRowBytes, quantiseRows, type QuantiseKernel } from '../src/kernels/quantise.js';
 import { rowDot } from '../src/kernels/score-block.js';
 import { settleScreen } from '../src/kernels/screened-knn.js';
 import { NO_CANDIDATE } from '../src/kernels/screen-tasks.js';
 import { seededRandom } from '../src/stats/random.js';
-import { kernelSupported } from '../src/kernels/wasm-kernel.js';
+import { kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
 import { EXAMPLES, FIXTURES } from './helpers.js';
 
 interface Pair {
@@ -109,9 +109,15 @@ describe('the screen’s bound', () => {
     for (const [name, values, count, dim] of sets) {
       const rows = Math.min(count, 40);
       const stride = quantisedRowBytes(dim) / 2;
-      const memory = new ArrayBuffer(count * stride * 2);
-      const { scale, bound } = quantiseRows(values, count, dim, memory, 0);
-      const ints = new Int16Array(memory);
+      // The kernel's own quantisation, in a memory of its own: values, then the int16 rows, then the row figures.
+      const intsAddress = Math.ceil((count * dim * 4) / 64) * 64;
+      const statsAddress = intsAddress + count * stride * 2;
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((statsAddress + count * 24) / 65536), maximum: 65536, shared: true });
+      new Float32Array(memory.buffer, 0, count * dim).set(values);
+      const kernel = new WebAssembly.Instance(loadWasmKernel('simd')!.module, { env: { memory } }).exports as unknown as QuantiseKernel;
+      const { scale, bound } = quantiseRows(kernel, memory, 0, count, dim, intsAddress, statsAddress);
+      const ints = new Int16Array(memory.buffer, intsAddress, count * stride);
+      expect(ints.every((q) => Math.abs(q) <= Math.floor(Math.sqrt((2 ** 31 - 1) / stride))), `${name}: |q| ≤ m`).toBe(true);
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < count; j += 3) {
           let raw = 0;
@@ -122,6 +128,20 @@ describe('the screen’s bound', () => {
           expect(gap, `${name}: pair (${i}, ${j})`).toBeLessThanOrEqual(allowed);
         }
       }
+    }
+  });
+
+  it('gives no finite bound when a value is NaN or infinite, so such a matrix is scanned in full', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const count = 50;
+      const dim = 9;
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+      const values = new Float32Array(memory.buffer, 0, count * dim);
+      values.set(clustered(count, dim, 3, 0.5, 11));
+      values[7 * dim + 4] = bad;
+      const kernel = new WebAssembly.Instance(loadWasmKernel('simd')!.module, { env: { memory } }).exports as unknown as QuantiseKernel;
+      const { bound } = quantiseRows(kernel, memory, 0, count, dim, 4096, 16384);
+      expect(Array.from(bound).filter((value) => Number.isFinite(value)), String(bad)).toEqual([]);
     }
   });
 

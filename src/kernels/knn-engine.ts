@@ -8,7 +8,7 @@ import { nearestCentroids as jsNearestCentroids } from './nearest-centroids.js';
 import type { WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
 import { QUERY_GROUP } from './score-block.js';
-import { quantisedRowBytes, quantiseRows } from './quantise.js';
+import { quantisedRowBytes, quantiseRows, type QuantiseKernel } from './quantise.js';
 import { SCREEN_SLACK, settleScreen } from './screened-knn.js';
 import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
 import { mergeTopK } from './top-k.js';
@@ -135,6 +135,7 @@ class WasmEngine implements KnnEngine {
   private readonly arena = new KernelArena();
   private workers: Worker[] = [];
   private readonly scratch = new Map<string, Float32Array>();
+  private instance: WebAssembly.Instance | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   readonly screenCounts = { settled: 0, unsettled: 0 };
@@ -220,7 +221,8 @@ class WasmEngine implements KnnEngine {
   private async screenedNeighbours(values: Float32Array, matrix: MatrixRef, k: number, queryRows: Int32Array | null, label: string, width: number): Promise<Int32Array> {
     const { count, dim } = matrix;
     const area = this.scratchFor('quantised', (count * quantisedRowBytes(dim)) / 4);
-    const quantised = quantiseRows(values, count, dim, this.arena.memory.buffer, area);
+    const stats = this.scratchFor('quantised stats', count * 6);
+    const quantised = quantiseRows(this.mainKernel(), this.arena.memory, matrix.address, count, dim, area, stats);
     const rows: QuantisedRef = { address: quantised.address, rowBytes: quantised.rowBytes, count };
     const lists = queryRows === null ? count : queryRows.length;
     const screen = await this.topLists({ kind: 'screen', rows, size: width, queryRows, part: 0, parts: 1, scratchAddress: 0 }, count, width, queryRows, label, (w) => this.scratchFor(`screen ${w}`, screenScratchInts(lists)));
@@ -334,6 +336,12 @@ class WasmEngine implements KnnEngine {
     // The lower triangle of AᵀA is the upper one's mirror (the same products, in the same order).
     if (symmetric) for (let p = 0; p < da; p++) for (let q = 0; q < p; q++) out[p * db + q] = out[q * db + p] as number;
     return out;
+  }
+
+  /** The kernel instantiated on this thread, for the quantisation (score-kernel.wat). */
+  private mainKernel(): QuantiseKernel {
+    this.instance ??= new WebAssembly.Instance(this.wasm.module, { env: { memory: this.arena.memory } });
+    return this.instance.exports as unknown as QuantiseKernel;
   }
 
   /** The byte address of a named scratch area of at least `floats` 4-byte values in the shared memory (grown on demand, reused). */

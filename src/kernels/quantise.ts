@@ -2,7 +2,7 @@
  * An int16 copy of a matrix's rows for screening kNN candidates (see screened-knn.ts), with the
  * per-row figures that bound how far an integer score can be from the float32 kernel's score.
  *
- * Every value becomes q = round(x / α) (clamped to ±m) with one scale α = max |x| / m for the whole matrix, and m
+ * Every value becomes q = round(x · (1/α)) (float32 product, ties to even, clamped to ±m) with one scale α = max |x| / m for the whole matrix, and m
  * the largest magnitude with d'·m² < 2³¹ (d' the padded width), so no integer sum can overflow.
  * The integer score of a pair is raw(i, j) = ⟨q_i, q_j⟩, exact, and approx = α² raw. With
  * e_i = x_i − α q_i, Cauchy–Schwarz gives
@@ -26,50 +26,34 @@ export function quantisedRowBytes(dim: number): number {
   return Math.ceil((dim * 2) / 64) * 64;
 }
 
+/** The kernel exports that quantise (score-kernel.wat). */
+export interface QuantiseKernel {
+  readonly max_abs: (values: number, length: number) => number;
+  readonly quantise_rows: (values: number, count: number, dim: number, inverse: number, scale: number, limit: number, out: number, rowBytes: number, stats: number) => void;
+}
+
 /**
- * Quantises the count × dim rows of `values` into `memory` at byte `address` (count ·
- * quantisedRowBytes(dim) long, 16-byte aligned) and returns the scale and the per-row bounds.
+ * Quantises the count × dim float32 rows at byte `valuesAddress` of `memory` into int16 rows at
+ * `address` (count · quantisedRowBytes(dim) bytes, 16-byte aligned), with the WebAssembly kernel,
+ * and returns the scale and the per-row bounds. `statsAddress` is scratch for count × 3 float64.
  */
-export function quantiseRows(values: Float32Array, count: number, dim: number, memory: ArrayBufferLike, address: number): QuantisedRows {
+export function quantiseRows(kernel: QuantiseKernel, memory: WebAssembly.Memory, valuesAddress: number, count: number, dim: number, address: number, statsAddress: number): QuantisedRows {
   const rowBytes = quantisedRowBytes(dim);
-  const stride = rowBytes / 2;
-  const limit = Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / stride)));
-  let largest = 0;
-  for (let p = 0; p < count * dim; p++) {
-    const magnitude = Math.abs(values[p] as number);
-    if (!(magnitude <= largest)) largest = magnitude; // NaN propagates
-  }
+  const limit = Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / (rowBytes / 2))));
+  const largest = kernel.max_abs(valuesAddress, count * dim);
   const scale = largest > 0 && Number.isFinite(largest) ? largest / limit : 1;
-  const inverse = 1 / scale;
-  const ints = new Int16Array(memory, address, count * stride);
+  kernel.quantise_rows(valuesAddress, count, dim, Math.fround(1 / scale), scale, limit, address, rowBytes, statsAddress);
+  const stats = new Float64Array(memory.buffer, statsAddress, count * 3);
   const norm = new Float64Array(count);
   const error = new Float64Array(count);
   const stored = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    const base = i * dim;
-    const out = i * stride;
-    let squares = 0;
-    let errors = 0;
-    let kept = 0;
-    for (let t = 0; t < dim; t++) {
-      const x = values[base + t] as number;
-      // Rounded half away from zero (| 0 truncates; much faster than Math.round); NaN becomes 0,
-      // and its row's bound NaN, which settles nothing.
-      let q = (x * inverse + (x >= 0 ? 0.5 : -0.5)) | 0;
-      if (q > limit) q = limit;
-      else if (q < -limit) q = -limit;
-      ints[out + t] = q;
-      const kept1 = scale * q;
-      const miss = x - kept1;
-      squares += x * x;
-      errors += miss * miss;
-      kept += kept1 * kept1;
-    }
-    for (let t = dim; t < stride; t++) ints[out + t] = 0;
-    norm[i] = Math.sqrt(squares);
-    error[i] = Math.sqrt(errors);
-    stored[i] = Math.sqrt(kept);
+    norm[i] = Math.sqrt(stats[3 * i] as number);
+    error[i] = Math.sqrt(stats[3 * i + 1] as number);
+    stored[i] = Math.sqrt(stats[3 * i + 2] as number);
   }
+  // A NaN or infinite value leaves NaN or ∞ in its row's figures, so the bounds settle nothing.
+  if (!Number.isFinite(largest)) error.fill(Number.NaN);
   return { address, rowBytes, scale, bound: pairBounds(dim, scale, norm, error, stored) };
 }
 

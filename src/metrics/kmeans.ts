@@ -100,7 +100,10 @@ function seedCentres(values: Float32Array, dim: number, k: number, fitRows: Int3
     for (let p = 0; p < m; p++) {
       const row = fitRows[p] as number;
       let distance = 0;
-      for (let t = 0; t < dim; t++) distance += ((values[row * dim + t] as number) - (centres[c * dim + t] as number)) ** 2;
+      for (let t = 0; t < dim; t++) {
+        const difference = (values[row * dim + t] as number) - (centres[c * dim + t] as number);
+        distance += difference * difference;
+      }
       if (distance < (nearest[p] as number)) nearest[p] = distance;
       total += nearest[p] as number;
     }

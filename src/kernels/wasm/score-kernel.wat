@@ -24,6 +24,8 @@
 ;; each a float32 sum in row order (MADD), written to out[g * outStride + (q - qStart)]. Rows are
 ;; strideA / strideB bytes apart. Every entry is summed the same way wherever it falls in a tile.
 ;;
+;; max_abs and quantise_rows: the int16 copy of a matrix for the screen (see quantise.ts).
+;;
 ;; filter_tile(tile, stride, width, slots, bars, itemBars, out) -> hits: the positions
 ;; g * stride + t (g < slots, t < width rounded up to 4) of an i32 tile whose value is at least
 ;; bars[g] (the query's list) or itemBars[t] (the item's list), written to out in order.
@@ -303,6 +305,126 @@
         (i32.store (local.get $o) (call $isum (local.get $s2)))
         (local.set $o (i32.add (local.get $o) (local.get $rowStride)))
         (i32.store (local.get $o) (call $isum (local.get $s3))))))
+
+  ;; max_abs(values, length) -> the largest |x| over length f32 values (NaN if any is NaN).
+  (func (export "max_abs") (param $values i32) (param $length i32) (result f32)
+    (local $p i32) (local $end i32) (local $m v128) (local $top f32)
+    (local.set $end (i32.add (local.get $values) (i32.shl (i32.and (local.get $length) (i32.const -4)) (i32.const 2))))
+    (local.set $p (local.get $values))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (v128.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+    (local.set $top (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+                             (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (local.set $end (i32.add (local.get $values) (i32.shl (local.get $length) (i32.const 2))))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $top (f32.max (local.get $top) (f32.abs (f32.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $tail)))
+    (local.get $top))
+
+  ;; quantise_rows(values, count, dim, inverse, scale, limit, out, rowBytes, stats): row i of
+  ;; values (count × dim f32) becomes q = clamp(round(x · inverse), ±limit) as int16 at
+  ;; out + i · rowBytes (zero-padded), and stats[3i .. 3i + 2] (f64) = Σ x², Σ (x − scale·q)²,
+  ;; Σ (scale·q)², each x, q and product taken exactly in float64.
+  (func (export "quantise_rows")
+    (param $values i32) (param $count i32) (param $dim i32) (param $inverse f32) (param $scale f64)
+    (param $limit i32) (param $out i32) (param $rowBytes i32) (param $stats i32)
+    (local $i i32) (local $x i32) (local $o i32) (local $end i32) (local $vecEnd i32) (local $rowEnd i32)
+    (local $inv v128) (local $sc v128) (local $hi v128) (local $lo v128)
+    (local $xa v128) (local $xb v128) (local $qa v128) (local $qb v128)
+    (local $sx v128) (local $se v128) (local $sk v128)
+    (local $xd v128) (local $kd v128) (local $ed v128)
+    (local $q i32) (local $tx f64) (local $tk f64) (local $te f64) (local $ax f64) (local $ae f64) (local $ak f64) (local $p i32)
+    (local.set $inv (f32x4.splat (local.get $inverse)))
+    (local.set $sc (f64x2.splat (local.get $scale)))
+    (local.set $hi (i32x4.splat (local.get $limit)))
+    (local.set $lo (i32x4.splat (i32.sub (i32.const 0) (local.get $limit))))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $x (i32.add (local.get $values) (i32.shl (i32.mul (local.get $i) (local.get $dim)) (i32.const 2))))
+        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $vecEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $dim) (i32.const -8)) (i32.const 2))))
+        (local.set $end (i32.add (local.get $x) (i32.shl (local.get $dim) (i32.const 2))))
+        (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
+        (local.set $sx (v128.const i32x4 0 0 0 0)) (local.set $se (v128.const i32x4 0 0 0 0)) (local.set $sk (v128.const i32x4 0 0 0 0))
+        ;; Eight values at a time.
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $x) (local.get $vecEnd)))
+            (local.set $xa (v128.load (local.get $x)))
+            (local.set $xb (v128.load offset=16 (local.get $x)))
+            (local.set $qa (i32x4.min_s (local.get $hi) (i32x4.max_s (local.get $lo)
+              (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $xa) (local.get $inv)))))))
+            (local.set $qb (i32x4.min_s (local.get $hi) (i32x4.max_s (local.get $lo)
+              (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $xb) (local.get $inv)))))))
+            (v128.store (local.get $o) (i16x8.narrow_i32x4_s (local.get $qa) (local.get $qb)))
+            (local.set $xd (f64x2.promote_low_f32x4 (local.get $xa)))
+            (local.set $kd (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $qa)) (local.get $sc)))
+            (local.set $ed (f64x2.sub (local.get $xd) (local.get $kd)))
+            (local.set $sx (f64x2.add (local.get $sx) (f64x2.mul (local.get $xd) (local.get $xd))))
+            (local.set $se (f64x2.add (local.get $se) (f64x2.mul (local.get $ed) (local.get $ed))))
+            (local.set $sk (f64x2.add (local.get $sk) (f64x2.mul (local.get $kd) (local.get $kd))))
+            (local.set $xd (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xa) (local.get $xa))))
+            (local.set $kd (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $qa) (local.get $qa))) (local.get $sc)))
+            (local.set $ed (f64x2.sub (local.get $xd) (local.get $kd)))
+            (local.set $sx (f64x2.add (local.get $sx) (f64x2.mul (local.get $xd) (local.get $xd))))
+            (local.set $se (f64x2.add (local.get $se) (f64x2.mul (local.get $ed) (local.get $ed))))
+            (local.set $sk (f64x2.add (local.get $sk) (f64x2.mul (local.get $kd) (local.get $kd))))
+            (local.set $xd (f64x2.promote_low_f32x4 (local.get $xb)))
+            (local.set $kd (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $qb)) (local.get $sc)))
+            (local.set $ed (f64x2.sub (local.get $xd) (local.get $kd)))
+            (local.set $sx (f64x2.add (local.get $sx) (f64x2.mul (local.get $xd) (local.get $xd))))
+            (local.set $se (f64x2.add (local.get $se) (f64x2.mul (local.get $ed) (local.get $ed))))
+            (local.set $sk (f64x2.add (local.get $sk) (f64x2.mul (local.get $kd) (local.get $kd))))
+            (local.set $xd (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xb) (local.get $xb))))
+            (local.set $kd (f64x2.mul (f64x2.convert_low_i32x4_s (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $qb) (local.get $qb))) (local.get $sc)))
+            (local.set $ed (f64x2.sub (local.get $xd) (local.get $kd)))
+            (local.set $sx (f64x2.add (local.get $sx) (f64x2.mul (local.get $xd) (local.get $xd))))
+            (local.set $se (f64x2.add (local.get $se) (f64x2.mul (local.get $ed) (local.get $ed))))
+            (local.set $sk (f64x2.add (local.get $sk) (f64x2.mul (local.get $kd) (local.get $kd))))
+            (local.set $x (i32.add (local.get $x) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $vec)))
+        (local.set $ax (f64.add (f64x2.extract_lane 0 (local.get $sx)) (f64x2.extract_lane 1 (local.get $sx))))
+        (local.set $ae (f64.add (f64x2.extract_lane 0 (local.get $se)) (f64x2.extract_lane 1 (local.get $se))))
+        (local.set $ak (f64.add (f64x2.extract_lane 0 (local.get $sk)) (f64x2.extract_lane 1 (local.get $sk))))
+        ;; The rest one at a time, then zeros to the end of the stored row.
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $x) (local.get $end)))
+            (local.set $q (i32.trunc_sat_f32_s (f32.nearest (f32.mul (f32.load (local.get $x)) (local.get $inverse)))))
+            (if (i32.gt_s (local.get $q) (local.get $limit)) (then (local.set $q (local.get $limit))))
+            (if (i32.lt_s (local.get $q) (i32.sub (i32.const 0) (local.get $limit))) (then (local.set $q (i32.sub (i32.const 0) (local.get $limit)))))
+            (i32.store16 (local.get $o) (local.get $q))
+            (local.set $tx (f64.promote_f32 (f32.load (local.get $x))))
+            (local.set $tk (f64.mul (f64.convert_i32_s (local.get $q)) (local.get $scale)))
+            (local.set $te (f64.sub (local.get $tx) (local.get $tk)))
+            (local.set $ax (f64.add (local.get $ax) (f64.mul (local.get $tx) (local.get $tx))))
+            (local.set $ae (f64.add (local.get $ae) (f64.mul (local.get $te) (local.get $te))))
+            (local.set $ak (f64.add (local.get $ak) (f64.mul (local.get $tk) (local.get $tk))))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (local.set $o (i32.add (local.get $o) (i32.const 2)))
+            (br $tail)))
+        (block $padDone
+          (loop $pad
+            (br_if $padDone (i32.ge_u (local.get $o) (local.get $rowEnd)))
+            (i32.store16 (local.get $o) (i32.const 0))
+            (local.set $o (i32.add (local.get $o) (i32.const 2)))
+            (br $pad)))
+        (local.set $p (i32.add (local.get $stats) (i32.mul (local.get $i) (i32.const 24))))
+        (f64.store (local.get $p) (local.get $ax))
+        (f64.store offset=8 (local.get $p) (local.get $ae))
+        (f64.store offset=16 (local.get $p) (local.get $ak))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
 
   ;; AᵀB over one chunk of rows, four columns of A at a time (see the header).
   (func (export "cross_block")
