@@ -3,8 +3,8 @@
 // float32 matmul + argpartition kNN on the same data in the same run, with our time / NumPy's.
 // Data is generated into .bench/ (git-ignored) on first use.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { build } from 'esbuild';
 
 const DIR = '.bench';
@@ -89,13 +89,74 @@ function normalise(values, count, dim) {
   }
 }
 
-const numpy = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
-const hasNumpy = numpy.status === 0;
 const numpyEnv = { ...process.env };
 // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set on some of these machines to work around old
 // OpenBLAS bugs; they slow a current NumPy, so the comparison runs NumPy without them.
 delete numpyEnv.OPENBLAS_CORETYPE;
 delete numpyEnv.OPENBLAS_L2_SIZE;
+
+/**
+ * The Python with the newest NumPy among BENCH_PYTHON, a .venv in this folder, and every python3*
+ * / python on PATH; with the BLAS and the kernel (core) OpenBLAS chose at run time, from
+ * threadpoolctl, else from OpenBLAS's own get_corename() in the loaded library.
+ */
+function findNumpy() {
+  const names = new Set([process.env.BENCH_PYTHON, join('.venv', 'bin', 'python')].filter(Boolean));
+  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
+    let entries = [];
+    try {
+      entries = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) if (/^python3?(\.\d+)?$/.test(entry)) names.add(join(folder, entry));
+  }
+  const probe = `
+import ctypes, numpy
+core = None
+try:
+    from threadpoolctl import threadpool_info
+    for info in threadpool_info():
+        if info.get('internal_api') == 'openblas':
+            core = 'OpenBLAS %s, core %s (threadpoolctl)' % (info.get('version'), info.get('architecture'))
+except Exception:
+    pass
+if core is None:
+    for line in open('/proc/self/maps'):
+        if 'openblas' in line.lower() and '.so' in line:
+            path = line.split()[-1]
+            lib = ctypes.CDLL(path)
+            # NumPy's wheels carry scipy-openblas, whose symbols are prefixed and suffixed.
+            for name in ('openblas_get_corename', 'scipy_openblas_get_corename64_', 'scipy_openblas_get_corename'):
+                get = getattr(lib, name, None)
+                if get is not None:
+                    get.restype = ctypes.c_char_p
+                    core = 'OpenBLAS, core %s (%s)' % (get().decode(), name)
+                    break
+            if core:
+                break
+print(numpy.__version__)
+print(core or 'BLAS: %s' % numpy.show_config(mode='dicts')['Build Dependencies']['blas'].get('name'))
+`;
+  let best = null;
+  for (const python of names) {
+    const run = spawnSync(python, ['-c', probe], { encoding: 'utf8', env: numpyEnv });
+    if (run.status !== 0) continue;
+    const [version, blas] = run.stdout.trim().split('\n');
+    const key = version.split(/[^0-9]+/).slice(0, 3).map(Number);
+    if (!best || newerVersion(key, best.key)) best = { python, version, blas, key };
+  }
+  return best;
+}
+
+/** True when version a (major, minor, patch) is above b. */
+function newerVersion(a, b) {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return false;
+}
+
+const numpy = findNumpy();
+const hasNumpy = numpy !== null;
 
 /** NumPy float32 brute force of the same job: kNN of `queries` rows (all when 0) in both spaces (blocked matmul + argpartition), plus cross-model top-1. */
 function numpyKnn(stem, queries, k = 10) {
@@ -128,7 +189,7 @@ if spaces['reference'].shape[1] == spaces['candidate'].shape[1]:
     total += time.perf_counter() - start
 print(total)
 `;
-  const run = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: numpyEnv, maxBuffer: 1 << 20 });
+  const run = spawnSync(numpy.python, ['-c', script], { encoding: 'utf8', env: numpyEnv, maxBuffer: 1 << 20 });
   if (run.status !== 0) return null;
   return Number(run.stdout.trim());
 }
@@ -175,7 +236,12 @@ const CASES = [
   { count: 20000, dim: 768, queries: 0, compareArgs: [] },
   { count: 100000, dim: 768, queries: 5000, compareArgs: ['--sample', '5000'] },
 ];
-const only = process.argv.slice(2);
+// --repeat N: run the kernel, NumPy and compare N times each, interleaved, and keep each one's best
+// time (a shared machine's noise only ever adds time).
+const argv = process.argv.slice(2);
+const repeatAt = argv.indexOf('--repeat');
+const REPEAT = repeatAt >= 0 ? Math.max(1, Number(argv[repeatAt + 1]) || 1) : 1;
+const only = argv.filter((argument, i) => argument !== '--repeat' && i !== repeatAt + 1);
 
 /** The stages `compare` logs as "<stage> … in N ms", in seconds. */
 const STAGES = [
@@ -191,18 +257,26 @@ function stageTimes(log) {
 }
 const stages = [];
 
-console.log(`node ${process.version}, ${process.platform}/${process.arch}; NumPy ${hasNumpy ? numpy.stdout.trim() : 'not found'}`);
+console.log(`node ${process.version}, ${process.platform}/${process.arch}${REPEAT > 1 ? `, best of ${REPEAT} interleaved runs` : ''}; ${hasNumpy ? `NumPy ${numpy.version} (${numpy.python}), ${numpy.blas}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for NumPy` : 'NumPy not found (set BENCH_PYTHON)'}`);
 console.log('| N × d, queries | kernel | kNN both spaces (s) | GFLOP/s (2·Q·N·d per space) | NumPy kNN + cross top-1 (s) | our kNN / NumPy | compare end to end (s) | compare / NumPy | peak RSS (MiB) |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { count, dim, queries, compareArgs } of CASES) {
   const name = `${count}x${dim}`;
   if (only.length > 0 && !only.includes(name)) continue;
   const stem = makePair(count, dim);
-  const kernel = await kernelKnn(stem, count, dim, queries);
+  let kernel = null;
+  let numpySeconds = null;
+  let compare = null;
+  for (let run = 0; run < REPEAT; run++) {
+    const kernelRun = await kernelKnn(stem, count, dim, queries);
+    if (!kernel || kernelRun.seconds < kernel.seconds) kernel = kernelRun;
+    const numpyRun = hasNumpy ? numpyKnn(stem, queries) : null;
+    if (numpyRun !== null && (numpySeconds === null || numpyRun < numpySeconds)) numpySeconds = numpyRun;
+    const compareOnce = compareRun(stem, compareArgs);
+    if (!compare || compareOnce.seconds < compare.seconds) compare = compareOnce;
+  }
   const q = queries === 0 ? count : queries;
   const gflops = (2 * 2 * q * count * dim) / kernel.seconds / 1e9;
-  const numpySeconds = hasNumpy ? numpyKnn(stem, queries) : null;
-  const compare = compareRun(stem, compareArgs);
   const m = compare.report.metrics;
   console.log(
     `| ${count.toLocaleString('en')} × ${dim}, ${queries === 0 ? 'all' : queries.toLocaleString('en')} | ${kernel.description} | ${kernel.seconds.toFixed(2)} | ${gflops.toFixed(1)} | ${numpySeconds === null ? 'n/a' : numpySeconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (kernel.seconds / numpySeconds).toFixed(2)} | ${compare.seconds.toFixed(2)} | ${numpySeconds === null ? 'n/a' : (compare.seconds / numpySeconds).toFixed(2)} | ${compare.rss.toFixed(0)} |`,

@@ -29,12 +29,51 @@ export function itemBlockFor(dim: number): number {
 }
 
 /**
- * Top-k neighbours (self excluded, ties to the lower row) for the queries this worker owns.
- * Symmetric mode (`queryRows = null`): this worker owns the row chunks c = part, part + parts, …
- * of QUERY_CHUNK rows; each pair (i, j > i) with i in its chunks is scored once and offered to
- * both rows' lists, so the returned lists cover all rows and are merged across workers. Subset
- * mode: the given query rows against all rows. Loops are tiled: an item block is scored against a
- * whole query chunk before the next block is loaded. Returns the lists (rows × k, or queries × k).
+ * Walks the tiles of a kNN scan, as topKTask and screenTask share it. Symmetric mode
+ * (`queryRows = null`): this worker owns the row chunks c = part, part + parts, … of QUERY_CHUNK
+ * rows, and each query group g meets only the item blocks from its own rows on (every pair once).
+ * Subset mode: the query positions in chunks against all rows. An item block is visited for a
+ * whole query chunk before the next block: `visit(g, last, start, end)` gets the group's first and
+ * last query position and the item rows [start, end); `tick` gets the pairs of each finished chunk.
+ */
+export function forEachTile(
+  count: number,
+  queryRows: Int32Array | null,
+  part: number,
+  parts: number,
+  block: number,
+  visit: (g: number, last: number, start: number, end: number) => void,
+  tick: ProgressTick,
+): void {
+  if (queryRows === null) {
+    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {
+      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);
+      for (let start = chunk; start < count; start += block) {
+        const end = Math.min(start + block, count);
+        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {
+          if (Math.max(start, g + 1) < end) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);
+        }
+      }
+      tick((chunkEnd - chunk) * (count - chunk));
+    }
+    return;
+  }
+  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {
+    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);
+    for (let start = 0; start < count; start += block) {
+      const end = Math.min(start + block, count);
+      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);
+    }
+    tick((chunkEnd - chunk) * count);
+  }
+}
+
+/**
+ * Top-k neighbours (self excluded, ties to the lower row) for the queries this worker owns, tiled
+ * by forEachTile. Symmetric mode (`queryRows = null`): each pair (i, j > i) with i in this
+ * worker's chunks is scored once and offered to both rows' lists, so the returned lists cover all
+ * rows and are merged across workers. Subset mode: the given query rows against all rows.
+ * Returns the lists (rows × k, or queries × k).
  */
 export function topKTask(
   score: ScoreBlock,
@@ -51,54 +90,34 @@ export function topKTask(
   const rowBytes = dim * 4;
   const block = itemBlockFor(dim);
   const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
-  if (queryRows === null) {
-    const lists = new TopKLists(count, k);
-    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {
-      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);
-      for (let start = chunk; start < count; start += block) {
-        const end = Math.min(start + block, count);
-        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {
-          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
-          const row = (slot: number): number => address + Math.min(g + slot, last) * rowBytes;
-          const from = Math.max(start, g + 1);
-          if (from >= end) continue;
-          score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);
-          const worst = lists.worst;
-          for (let slot = 0; g + slot <= last; slot++) {
-            const query = g + slot;
-            const offset = slot * block - start;
-            let bar = worst[query] as number;
-            for (let j = Math.max(start, query + 1); j < end; j++) {
-              const value = tile[offset + j] as number;
-              // Inline pre-checks: most pairs rank below both lists' k-th best and are skipped here.
-              if (value >= bar) {
-                lists.offer(query, value, j);
-                bar = worst[query] as number;
-              }
-              if (value >= (worst[j] as number)) lists.offer(j, value, query);
+  const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);
+  const worst = lists.worst;
+  const rowOf = (position: number): number => (queryRows === null ? position : (queryRows[position] as number));
+  forEachTile(
+    count,
+    queryRows,
+    part,
+    parts,
+    block,
+    (g, last, start, end) => {
+      const row = (slot: number): number => address + rowOf(Math.min(g + slot, last)) * rowBytes;
+      score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);
+      for (let slot = 0; g + slot <= last; slot++) {
+        const list = g + slot;
+        const query = rowOf(list);
+        const offset = slot * block - start;
+        let bar = worst[list] as number;
+        if (queryRows === null) {
+          for (let j = Math.max(start, query + 1); j < end; j++) {
+            const value = tile[offset + j] as number;
+            // Inline pre-checks: most pairs rank below both lists' k-th best and are skipped here.
+            if (value >= bar) {
+              lists.offer(query, value, j);
+              bar = worst[query] as number;
             }
+            if (value >= (worst[j] as number)) lists.offer(j, value, query);
           }
-        }
-      }
-      tick((chunkEnd - chunk) * (count - chunk));
-    }
-    return lists;
-  }
-  const lists = new TopKLists(queryRows.length, k);
-  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {
-    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);
-    for (let start = 0; start < count; start += block) {
-      const end = Math.min(start + block, count);
-      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
-        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
-        const row = (slot: number): number => address + (queryRows[Math.min(g + slot, last)] as number) * rowBytes;
-        score(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);
-        const worst = lists.worst;
-        for (let slot = 0; g + slot <= last; slot++) {
-          const list = g + slot;
-          const query = queryRows[list] as number;
-          const offset = slot * block - start;
-          let bar = worst[list] as number;
+        } else {
           for (let j = start; j < end; j++) {
             const value = tile[offset + j] as number;
             if (value >= bar && j !== query) {
@@ -108,9 +127,9 @@ export function topKTask(
           }
         }
       }
-    }
-    tick((chunkEnd - chunk) * count);
-  }
+    },
+    tick,
+  );
   return lists;
 }
 

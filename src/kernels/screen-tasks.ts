@@ -1,6 +1,6 @@
 // Worker tasks of the screened exact kNN (see screened-knn.ts): an integer pass that keeps each
 // row's K best approximate candidates, and a float32 pass that rescores the few that matter.
-import { ITEM_BLOCK, QUERY_CHUNK, type MatrixRef, type ProgressTick, type ScoreBlock } from './knn-tasks.js';
+import { forEachTile, ITEM_BLOCK, type MatrixRef, type ProgressTick, type ScoreBlock } from './knn-tasks.js';
 import { QUERY_GROUP } from './score-block.js';
 import { TopKLists } from './top-k.js';
 
@@ -34,8 +34,8 @@ const CLOSED = 0x7fffffff;
 
 /**
  * The `size` best candidates of each row by the exact integer score raw(i, j) = ⟨q_i, q_j⟩, self
- * excluded, ties to the lower row; tiled and split across workers exactly like topKTask
- * (symmetric mode: each pair once, i < j with i as the query, offered to both rows' lists). The
+ * excluded, ties to the lower row; tiled by forEachTile like topKTask (symmetric mode: each pair
+ * once, i < j with i as the query, offered to both rows' lists). The
  * WebAssembly filter passes on only the tile entries that reach a list's current k-th best (kept
  * as an int32 copy, `bars`), so the JavaScript loop sees the few that can enter a list.
  * `scratchAddress` holds screenScratchInts(count) int32 values.
@@ -72,59 +72,35 @@ export function screenTask(
     const bar = worst[list] as number;
     if (bar !== -Infinity) bars[list] = bar;
   };
-  if (queryRows === null) {
-    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {
-      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);
-      for (let start = chunk; start < count; start += block) {
-        const end = Math.min(start + block, count);
-        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {
-          const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
-          const row = (slot: number): number => address + Math.min(g + slot, last) * rowBytes;
-          if (Math.max(start, g + 1) >= end) continue;
-          score(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);
-          const slots = last - g + 1;
-          for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
-          const found = filter(tileAddress, block, end - start, slots, slotBarsAddress, barsAddress + start * 4, hitsAddress);
-          for (let h = 0; h < found; h++) {
-            const position = hits[h] as number;
-            const slot = (position / block) | 0;
-            const j = start + position - slot * block;
-            const query = g + slot;
-            if (j <= query || j >= end) continue;
-            const value = tile[position] as number;
-            if (value >= (worst[query] as number)) offer(query, value, j);
-            if (value >= (worst[j] as number)) offer(j, value, query);
-          }
-        }
+  const rowOf = (position: number): number => (queryRows === null ? position : (queryRows[position] as number));
+  forEachTile(
+    count,
+    queryRows,
+    part,
+    parts,
+    block,
+    (g, last, start, end) => {
+      const row = (slot: number): number => address + rowOf(Math.min(g + slot, last)) * rowBytes;
+      score(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);
+      const slots = last - g + 1;
+      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
+      // Symmetric mode offers a pair to the item's list too, so the filter checks the items' bars.
+      const itemBars = queryRows === null ? barsAddress + start * 4 : closedAddress;
+      const found = filter(tileAddress, block, end - start, slots, slotBarsAddress, itemBars, hitsAddress);
+      for (let h = 0; h < found; h++) {
+        const position = hits[h] as number;
+        const slot = (position / block) | 0;
+        const j = start + position - slot * block;
+        const list = g + slot;
+        const query = rowOf(list);
+        if (j >= end || j === query || (queryRows === null && j < query)) continue;
+        const value = tile[position] as number;
+        if (value >= (worst[list] as number)) offer(list, value, j);
+        if (queryRows === null && value >= (worst[j] as number)) offer(j, value, query);
       }
-      tick((chunkEnd - chunk) * (count - chunk));
-    }
-    return lists;
-  }
-  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {
-    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);
-    for (let start = 0; start < count; start += block) {
-      const end = Math.min(start + block, count);
-      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
-        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
-        const row = (slot: number): number => address + (queryRows[Math.min(g + slot, last)] as number) * rowBytes;
-        score(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);
-        const slots = last - g + 1;
-        for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
-        const found = filter(tileAddress, block, end - start, slots, slotBarsAddress, closedAddress, hitsAddress);
-        for (let h = 0; h < found; h++) {
-          const position = hits[h] as number;
-          const slot = (position / block) | 0;
-          const j = start + position - slot * block;
-          const list = g + slot;
-          if (j >= end || j === queryRows[list]) continue;
-          const value = tile[position] as number;
-          if (value >= (worst[list] as number)) offer(list, value, j);
-        }
-      }
-    }
-    tick((chunkEnd - chunk) * count);
-  }
+    },
+    tick,
+  );
   return lists;
 }
 
