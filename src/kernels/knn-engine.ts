@@ -316,8 +316,6 @@ class WasmEngine implements KnnEngine {
   }
 
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
-    // The kernel reads four columns of A at a time; narrower matrices cost nothing in float64.
-    if (da < QUERY_GROUP) return jsCrossProduct(a, da, b, db, count);
     const workers = this.start();
     const aRef = this.ref(a, count, da);
     const bRef = this.ref(b, count, db);

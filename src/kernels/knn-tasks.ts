@@ -316,23 +316,30 @@ export function capRanks(ranks: Int32Array, cap: number): Int32Array {
 /** Rows per float32 partial sum in the WebAssembly cross-product (relative error about √256 · 2⁻²⁴). */
 export const CROSS_CHUNK = 256;
 
-/** The cross-product export: float32 sums over a chunk of rows of four columns of A times columns [qStart, qEnd) of B (see score-kernel.wat). */
-export type CrossBlock = (a: number, b: number, rows: number, strideA: number, strideB: number, qStart: number, qEnd: number, out: number, outStride: number) => void;
+/** The cross-product exports (see score-kernel.wat): column panels, and AᵀB of packed panels. */
+export interface CrossKernel {
+  readonly pack_panels: (src: number, rows: number, rowBytes: number, col0: number, cols: number, width: number, dst: number) => void;
+  readonly cross_panels: (a: number, b: number, rows: number, panels: number, out: number, outStride: number) => void;
+}
 
-/** Scratch floats crossRowsTask needs for db columns: one tile of QUERY_GROUP × db float32 sums. */
+/** Columns of B per packed panel, and of A per pass (the kernel's 4 × 8 register tile). */
+const B_PANEL = 8;
+
+/** Scratch floats crossRowsTask needs for db columns: B's panels, A's panel and one 4 × db tile. */
 export function crossScratchFloats(db: number): number {
-  return QUERY_GROUP * db;
+  const width = Math.ceil(db / B_PANEL) * B_PANEL;
+  return width * CROSS_CHUNK + QUERY_GROUP * CROSS_CHUNK + QUERY_GROUP * width;
 }
 
 /**
- * Rows [pStart, pEnd) of AᵀB (A: count × da with da ≥ 4, B: count × db): for each chunk of
- * CROSS_CHUNK rows, the kernel sums A[r][p]·B[r][q] in float32 over the chunk's rows, four
- * columns p at a time, reading both matrices in place; the chunks are accumulated in float64.
- * `symmetric` (A = B): only the entries q ≥ p are formed (the caller mirrors the rest), which
- * halves the work. Returns (pEnd − pStart) × db values, row-major.
+ * Rows [pStart, pEnd) of AᵀB (A: count × da, B: count × db): for each chunk of CROSS_CHUNK rows,
+ * B's columns are packed into panels of 8 and A's into panels of 4, the kernel sums A[r][p]·B[r][q]
+ * in float32 over the chunk's rows, and the chunks are accumulated in float64. `symmetric`
+ * (A = B): only the panels from each row's own column on are formed (the caller mirrors the
+ * rest), which halves the work. Returns (pEnd − pStart) × db values, row-major.
  */
 export function crossRowsTask(
-  cross: CrossBlock,
+  kernel: CrossKernel,
   heap: () => ArrayBuffer | SharedArrayBuffer,
   a: MatrixRef,
   b: MatrixRef,
@@ -343,18 +350,23 @@ export function crossRowsTask(
 ): Float64Array {
   const { count, dim: da } = a;
   const db = b.dim;
+  const panels = Math.ceil(db / B_PANEL);
+  const width = panels * B_PANEL;
   const out = new Float64Array((pEnd - pStart) * db);
-  const tile = new Float32Array(heap(), scratchAddress, crossScratchFloats(db));
+  const bPanels = scratchAddress;
+  const aPanel = bPanels + width * CROSS_CHUNK * 4;
+  const tileAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;
+  const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP * width);
   for (let start = 0; start < count; start += CROSS_CHUNK) {
     const rows = Math.min(CROSS_CHUNK, count - start);
+    kernel.pack_panels(b.address + start * db * 4, rows, db * 4, 0, db, B_PANEL, bPanels);
     for (let p = pStart; p < pEnd; p += QUERY_GROUP) {
-      // Four consecutive columns, shifted back to stay inside the row; rows below p were done already.
-      const low = Math.min(p, da - QUERY_GROUP);
-      const qFrom = symmetric ? low : 0;
-      cross(a.address + (start * da + low) * 4, b.address + start * db * 4, rows, da * 4, db * 4, qFrom, db, scratchAddress, db);
+      kernel.pack_panels(a.address + start * da * 4, rows, da * 4, p, Math.min(QUERY_GROUP, da - p), QUERY_GROUP, aPanel);
+      const first = symmetric ? Math.floor(p / B_PANEL) : 0;
+      kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, tileAddress, width);
       const high = Math.min(p + QUERY_GROUP, pEnd);
       for (let row = p; row < high; row++) {
-        const from = (row - low) * db - qFrom;
+        const from = (row - p) * width - first * B_PANEL;
         const target = (row - pStart) * db;
         for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = (out[target + q] as number) + (tile[from + q] as number);
       }

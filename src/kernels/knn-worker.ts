@@ -1,7 +1,7 @@
 // Worker thread of the WebAssembly kNN engine. Bundled by scripts/build.mjs into
 // src/kernels/generated/knn-worker-source.ts and started with `new Worker(source, { eval: true })`.
 import { parentPort, workerData } from 'node:worker_threads';
-import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type CrossBlock, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type CrossKernel, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
 import { refineTask, screenTask, type FilterTile, type IntScoreBlock, type QuantisedRef } from './screen-tasks.js';
 
 /** A task the engine gives a worker. */
@@ -31,7 +31,7 @@ const score = instance.exports.score_block as ScoreBlock;
 const heap = () => init.memory.buffer;
 const intScore = instance.exports.score_i16 as IntScoreBlock;
 const filter = instance.exports.filter_tile as FilterTile;
-const cross = instance.exports.cross_block as CrossBlock;
+const cross = instance.exports as unknown as CrossKernel;
 
 parentPort?.on('message', (request: WorkerRequest) => {
   let pending = 0;

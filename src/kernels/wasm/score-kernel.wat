@@ -18,11 +18,12 @@
 ;; zeros), written as i32 to out[g * stride + (j - start)]. Used to screen kNN candidates; the
 ;; caller keeps every |Σ| < 2^31 by its choice of scale (src/kernels/quantise.ts).
 ;;
-;; cross_block(a, b, rows, strideA, strideB, qStart, qEnd, out, outStride): for the four
-;; consecutive columns of A starting at byte address a (in the chunk's first row) and the columns
-;; [qStart, qEnd) of B (b: the chunk's first row), S[g][q] = Σ_{r < rows} A[r][p0 + g] · B[r][q],
-;; each a float32 sum in row order (MADD), written to out[g * outStride + (q - qStart)]. Rows are
-;; strideA / strideB bytes apart. Every entry is summed the same way wherever it falls in a tile.
+;; pack_panels and cross_panels(a, b, rows, panels, out, outStride): AᵀB over a chunk of rows, as
+;; BLAS does it: four columns of A and eight of B are first copied into contiguous panels (rows of
+;; a matrix d floats apart would fall into a few cache sets when d is a multiple of 256), then
+;; S[g][8P + c] = Σ_{r < rows} A[r][g] · B[r][8P + c], a float32 sum in row order (MADD), goes to
+;; out[g * outStride + 8P + c] for each of `panels` panels P. Every entry is summed the same way
+;; wherever it falls.
 ;;
 ;; max_abs and quantise_rows: the int16 copy of a matrix for the screen (see quantise.ts).
 ;;
@@ -426,26 +427,65 @@
         (br $row))))
 
 
-  ;; AᵀB over one chunk of rows, four columns of A at a time (see the header).
-  (func (export "cross_block")
-    (param $a i32) (param $b i32) (param $rows i32) (param $strideA i32) (param $strideB i32)
-    (param $qStart i32) (param $qEnd i32) (param $out i32) (param $outStride i32)
-    (local $q i32) (local $r i32) (local $pa i32) (local $pb i32) (local $o i32) (local $rowBytes i32)
+  ;; Copies columns [col0, col0 + cols) of `rows` rows (rowBytes apart, from src) into panels of
+  ;; `width` (4 or 8) columns: dst[(panel · rows + r) · width + c], zero past the last column.
+  (func (export "pack_panels")
+    (param $src i32) (param $rows i32) (param $rowBytes i32) (param $col0 i32) (param $cols i32)
+    (param $width i32) (param $dst i32)
+    (local $panel i32) (local $panels i32) (local $r i32) (local $c i32) (local $col i32) (local $from i32) (local $to i32)
+    (local.set $panels (i32.div_u (i32.add (local.get $cols) (i32.sub (local.get $width) (i32.const 1))) (local.get $width)))
+    (local.set $to (local.get $dst))
+    (block $panelsDone
+      (loop $panelLoop
+        (br_if $panelsDone (i32.ge_u (local.get $panel) (local.get $panels)))
+        (local.set $col (i32.add (local.get $col0) (i32.mul (local.get $panel) (local.get $width))))
+        (local.set $from (i32.add (local.get $src) (i32.shl (local.get $col) (i32.const 2))))
+        (local.set $r (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (if (i32.le_u (i32.add (local.get $col) (local.get $width)) (i32.add (local.get $col0) (local.get $cols)))
+              (then
+                ;; A whole panel row: one or two vectors.
+                (v128.store (local.get $to) (v128.load (local.get $from)))
+                (if (i32.eq (local.get $width) (i32.const 8))
+                  (then (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $from))))))
+              (else
+                (local.set $c (i32.const 0))
+                (block $colsDone
+                  (loop $colLoop
+                    (br_if $colsDone (i32.ge_u (local.get $c) (local.get $width)))
+                    (f32.store (i32.add (local.get $to) (i32.shl (local.get $c) (i32.const 2)))
+                      (select
+                        (f32.load (i32.add (local.get $from) (i32.shl (local.get $c) (i32.const 2))))
+                        (f32.const 0)
+                        (i32.lt_u (i32.add (local.get $col) (local.get $c)) (i32.add (local.get $col0) (local.get $cols)))))
+                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                    (br $colLoop)))))
+            (local.set $to (i32.add (local.get $to) (i32.shl (local.get $width) (i32.const 2))))
+            (local.set $from (i32.add (local.get $from) (local.get $rowBytes)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 1)))
+        (br $panelLoop))))
+
+  ;; AᵀB over one chunk of packed rows (see the header).
+  (func (export "cross_panels")
+    (param $a i32) (param $b i32) (param $rows i32) (param $panels i32) (param $out i32) (param $outStride i32)
+    (local $panel i32) (local $r i32) (local $pa i32) (local $pb i32) (local $o i32) (local $rowBytes i32)
     (local $x v128) (local $y v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $rowBytes (i32.shl (local.get $outStride) (i32.const 2)))
-    (local.set $q (local.get $qStart))
-    ;; Eight columns at a time.
-    (block $octsDone
-      (loop $octs
-        (br_if $octsDone (i32.gt_u (i32.add (local.get $q) (i32.const 8)) (local.get $qEnd)))
+    (local.set $pb (local.get $b))
+    (block $panelsDone
+      (loop $panelLoop
+        (br_if $panelsDone (i32.ge_u (local.get $panel) (local.get $panels)))
         (local.set $s0 (v128.const i32x4 0 0 0 0)) (local.set $s1 (v128.const i32x4 0 0 0 0))
         (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $s3 (v128.const i32x4 0 0 0 0))
         (local.set $t0 (v128.const i32x4 0 0 0 0)) (local.set $t1 (v128.const i32x4 0 0 0 0))
         (local.set $t2 (v128.const i32x4 0 0 0 0)) (local.set $t3 (v128.const i32x4 0 0 0 0))
         (local.set $pa (local.get $a))
-        (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $q) (i32.const 2))))
         (local.set $r (local.get $rows))
         (block $rowsDone
           (loop $row
@@ -464,11 +504,11 @@
             (local.set $t1 (MADD (local.get $w1) (local.get $y) (local.get $t1)))
             (local.set $t2 (MADD (local.get $w2) (local.get $y) (local.get $t2)))
             (local.set $t3 (MADD (local.get $w3) (local.get $y) (local.get $t3)))
-            (local.set $pa (i32.add (local.get $pa) (local.get $strideA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $strideB)))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
             (local.set $r (i32.sub (local.get $r) (i32.const 1)))
             (br $row)))
-        (local.set $o (i32.add (local.get $out) (i32.shl (i32.sub (local.get $q) (local.get $qStart)) (i32.const 2))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $panel) (i32.const 5))))
         (v128.store (local.get $o) (local.get $s0)) (v128.store offset=16 (local.get $o) (local.get $t0))
         (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
         (v128.store (local.get $o) (local.get $s1)) (v128.store offset=16 (local.get $o) (local.get $t1))
@@ -476,42 +516,10 @@
         (v128.store (local.get $o) (local.get $s2)) (v128.store offset=16 (local.get $o) (local.get $t2))
         (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
         (v128.store (local.get $o) (local.get $s3)) (v128.store offset=16 (local.get $o) (local.get $t3))
-        (local.set $q (i32.add (local.get $q) (i32.const 8)))
-        (br $octs)))
-    ;; The last columns one at a time, in lane 0 of the same multiply-adds (so a column's sums do
-    ;; not depend on whether it fell in a vector or here).
-    (block $tailDone
-      (loop $tail
-        (br_if $tailDone (i32.ge_u (local.get $q) (local.get $qEnd)))
-        (local.set $s0 (v128.const i32x4 0 0 0 0)) (local.set $s1 (v128.const i32x4 0 0 0 0))
-        (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $s3 (v128.const i32x4 0 0 0 0))
-        (local.set $pa (local.get $a))
-        (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $q) (i32.const 2))))
-        (local.set $r (local.get $rows))
-        (block $rowsDone1
-          (loop $row1
-            (br_if $rowsDone1 (i32.eqz (local.get $r)))
-            (local.set $x (v128.load32_splat (local.get $pb)))
-            (local.set $s0 (MADD (v128.load32_splat (local.get $pa)) (local.get $x) (local.get $s0)))
-            (local.set $s1 (MADD (v128.load32_splat offset=4 (local.get $pa)) (local.get $x) (local.get $s1)))
-            (local.set $s2 (MADD (v128.load32_splat offset=8 (local.get $pa)) (local.get $x) (local.get $s2)))
-            (local.set $s3 (MADD (v128.load32_splat offset=12 (local.get $pa)) (local.get $x) (local.get $s3)))
-            (local.set $pa (i32.add (local.get $pa) (local.get $strideA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $strideB)))
-            (local.set $r (i32.sub (local.get $r) (i32.const 1)))
-            (br $row1)))
-        (local.set $o (i32.add (local.get $out) (i32.shl (i32.sub (local.get $q) (local.get $qStart)) (i32.const 2))))
-        (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $s0)))
-        (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
-        (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $s1)))
-        (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
-        (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $s2)))
-        (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
-        (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $s3)))
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (br $tail))))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 1)))
+        (br $panelLoop))))
 
-;; Positions of tile entries that reach a list's bar (see the header).
+  ;; Positions of tile entries that reach a list's bar (see the header).
   (func (export "filter_tile")
     (param $tile i32) (param $stride i32) (param $width i32) (param $slots i32)
     (param $bars i32) (param $itemBars i32) (param $out i32) (result i32)
