@@ -6,7 +6,8 @@ import { quantileSorted } from '../src/stats/quantile.js';
 import { sampleIndices, seededRandom } from '../src/stats/random.js';
 import { rowDot } from '../src/kernels/score-block.js';
 import { InputError } from '../src/core/errors.js';
-import { KernelArena } from '../src/kernels/wasm-kernel.js';
+import { KernelArena, kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
+import type { CrossKernel } from '../src/kernels/knn-tasks.js';
 import { availableEngines, expectClose, jsEngine } from './helpers.js';
 
 /** A plain, obviously correct kNN: score every other row, sort by (score desc, index asc). */
@@ -310,6 +311,30 @@ describe('WebAssembly engines agree with each other', () => {
       }),
     );
     expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('pack_panels (the cross-product kernel\'s packing)', () => {
+  it('copies columns into zero-padded panels without reading past a row that ends the memory', () => {
+    for (const kernel of ['simd', 'relaxed-simd'] as const) {
+      if (!kernelSupported(kernel)) continue;
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      const { pack_panels } = new WebAssembly.Instance(loadWasmKernel(kernel)!.module, { env: { memory } }).exports as unknown as CrossKernel;
+      const rows = 3;
+      const cols = 5;
+      const src = 65536 - rows * cols * 4; // the last row ends exactly at the end of the memory
+      new Float32Array(memory.buffer, src, rows * cols).set(Array.from({ length: rows * cols }, (_, i) => i + 1));
+      for (const width of [4, 8]) {
+        const panels = Math.ceil(cols / width);
+        pack_panels(src, rows, cols * 4, 0, cols, width, 0);
+        const packed = Array.from(new Float32Array(memory.buffer, 0, panels * rows * width));
+        const expected: number[] = [];
+        for (let panel = 0; panel < panels; panel++) {
+          for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) expected.push(panel * width + c < cols ? r * cols + panel * width + c + 1 : 0);
+        }
+        expect(packed, `${kernel}, width ${width}`).toEqual(expected);
+      }
+    }
   });
 });
 

@@ -455,11 +455,11 @@
                 (block $colsDone
                   (loop $colLoop
                     (br_if $colsDone (i32.ge_u (local.get $c) (local.get $width)))
+                    ;; Past the last column: zero, without reading (the row may end the memory).
                     (f32.store (i32.add (local.get $to) (i32.shl (local.get $c) (i32.const 2)))
-                      (select
-                        (f32.load (i32.add (local.get $from) (i32.shl (local.get $c) (i32.const 2))))
-                        (f32.const 0)
-                        (i32.lt_u (i32.add (local.get $col) (local.get $c)) (i32.add (local.get $col0) (local.get $cols)))))
+                      (if (result f32) (i32.lt_u (i32.add (local.get $col) (local.get $c)) (i32.add (local.get $col0) (local.get $cols)))
+                        (then (f32.load (i32.add (local.get $from) (i32.shl (local.get $c) (i32.const 2)))))
+                        (else (f32.const 0))))
                     (local.set $c (i32.add (local.get $c) (i32.const 1)))
                     (br $colLoop)))))
             (local.set $to (i32.add (local.get $to) (i32.shl (local.get $width) (i32.const 2))))
