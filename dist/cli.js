@@ -20314,12 +20314,17 @@ function validateVectors(set) {
     let sumOfSquares = 0;
     for (let j = 0; j < dim; j++) {
       const value = vectors[offset + j];
-      if (!Number.isFinite(value)) {
-        throw new InputError(
-          `${set.source}: ${describeRow(set, i)} has a non-finite value (${value}) at dimension ${j}; fix or drop that item before comparing.`
-        );
-      }
       sumOfSquares += value * value;
+    }
+    if (!Number.isFinite(sumOfSquares)) {
+      for (let j = 0; j < dim; j++) {
+        const value = vectors[offset + j];
+        if (!Number.isFinite(value)) {
+          throw new InputError(
+            `${set.source}: ${describeRow(set, i)} has a non-finite value (${value}) at dimension ${j}; fix or drop that item before comparing.`
+          );
+        }
+      }
     }
     if (sumOfSquares === 0) {
       throw new InputError(`${set.source}: ${describeRow(set, i)} is a zero vector; its cosine similarity is undefined, so fix or drop that item.`);

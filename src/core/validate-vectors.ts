@@ -12,12 +12,19 @@ export function validateVectors(set: EmbeddingSet): void {
     let sumOfSquares = 0;
     for (let j = 0; j < dim; j++) {
       const value = vectors[offset + j] as number;
-      if (!Number.isFinite(value)) {
-        throw new InputError(
-          `${set.source}: ${describeRow(set, i)} has a non-finite value (${value}) at dimension ${j}; fix or drop that item before comparing.`,
-        );
-      }
       sumOfSquares += value * value;
+    }
+    // A NaN or ±∞ anywhere in the row makes the float64 sum non-finite (float32 squares cannot
+    // overflow it), so only such a row is searched for the value to name.
+    if (!Number.isFinite(sumOfSquares)) {
+      for (let j = 0; j < dim; j++) {
+        const value = vectors[offset + j] as number;
+        if (!Number.isFinite(value)) {
+          throw new InputError(
+            `${set.source}: ${describeRow(set, i)} has a non-finite value (${value}) at dimension ${j}; fix or drop that item before comparing.`,
+          );
+        }
+      }
     }
     if (sumOfSquares === 0) {
       throw new InputError(`${set.source}: ${describeRow(set, i)} is a zero vector; its cosine similarity is undefined, so fix or drop that item.`);
