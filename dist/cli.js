@@ -44702,10 +44702,10 @@ var WasmEngine = class {
     const matrix = this.ref(values, count, dim);
     const width = k + SCREEN_SLACK;
     if (!this.screening || width >= count - 1) return (await this.topLists({ kind: "topk", matrix, k, queryRows, part: 0, parts: 1 }, count, k, queryRows, label)).indices;
-    return this.screenedNeighbours(values, matrix, k, queryRows, label, width);
+    return this.screenedNeighbours(matrix, k, queryRows, label, width);
   }
   /** The screened search (screened-knn.ts): integer pass, settle, float32 rescoring, full scan of the rest. */
-  async screenedNeighbours(values, matrix, k, queryRows, label, width) {
+  async screenedNeighbours(matrix, k, queryRows, label, width) {
     const { count, dim } = matrix;
     const area = this.scratchFor("quantised", count * quantisedRowBytes(dim) / 4);
     const stats = this.scratchFor("quantised stats", count * 6);
@@ -45673,27 +45673,44 @@ function gramOfColumns(matrix, d) {
   const columns = new Float64Array(d * d);
   for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i];
   const out = new Float64Array(d * d);
+  const put = (row, column, value) => {
+    if (row < d && column >= row) out[row * d + column] = value;
+  };
   for (let i = 0; i < d; i += 4) {
-    const rows = Math.min(4, d - i);
     const r0 = i * d;
     const r1 = Math.min(i + 1, d - 1) * d;
     const r2 = Math.min(i + 2, d - 1) * d;
     const r3 = Math.min(i + 3, d - 1) * d;
-    for (let j = i; j < d; j++) {
-      const rj = j * d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
+    for (let j = i; j < d; j += 2) {
+      const ra = j * d;
+      const rb2 = Math.min(j + 1, d - 1) * d;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let k = 0; k < d; k++) {
-        const x = columns[rj + k];
-        s0 += columns[r0 + k] * x;
-        s1 += columns[r1 + k] * x;
-        s2 += columns[r2 + k] * x;
-        s3 += columns[r3 + k] * x;
+        const x = columns[ra + k];
+        const y = columns[rb2 + k];
+        const c0 = columns[r0 + k];
+        const c1 = columns[r1 + k];
+        const c2 = columns[r2 + k];
+        const c3 = columns[r3 + k];
+        a0 += c0 * x;
+        a1 += c1 * x;
+        a2 += c2 * x;
+        a3 += c3 * x;
+        b0 += c0 * y;
+        b1 += c1 * y;
+        b2 += c2 * y;
+        b3 += c3 * y;
       }
-      const sums = [s0, s1, s2, s3];
-      for (let t = 0; t < rows; t++) if (j >= i + t) out[(i + t) * d + j] = sums[t];
+      put(i, j, a0);
+      put(i + 1, j, a1);
+      put(i + 2, j, a2);
+      put(i + 3, j, a3);
+      if (j + 1 < d) {
+        put(i, j + 1, b0);
+        put(i + 1, j + 1, b1);
+        put(i + 2, j + 1, b2);
+        put(i + 3, j + 1, b3);
+      }
     }
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[i * d + j] = out[j * d + i];

@@ -241,7 +241,7 @@ const CASES = [
 const argv = process.argv.slice(2);
 const repeatAt = argv.indexOf('--repeat');
 const REPEAT = repeatAt >= 0 ? Math.max(1, Number(argv[repeatAt + 1]) || 1) : 1;
-const only = argv.filter((argument, i) => argument !== '--repeat' && i !== repeatAt + 1);
+const only = argv.filter((_, i) => repeatAt < 0 || (i !== repeatAt && i !== repeatAt + 1));
 
 /** The stages `compare` logs as "<stage> … in N ms", in seconds. */
 const STAGES = [

@@ -214,11 +214,11 @@ class WasmEngine implements KnnEngine {
     const matrix = this.ref(values, count, dim);
     const width = k + SCREEN_SLACK;
     if (!this.screening || width >= count - 1) return (await this.topLists({ kind: 'topk', matrix, k, queryRows, part: 0, parts: 1 }, count, k, queryRows, label)).indices;
-    return this.screenedNeighbours(values, matrix, k, queryRows, label, width);
+    return this.screenedNeighbours(matrix, k, queryRows, label, width);
   }
 
   /** The screened search (screened-knn.ts): integer pass, settle, float32 rescoring, full scan of the rest. */
-  private async screenedNeighbours(values: Float32Array, matrix: MatrixRef, k: number, queryRows: Int32Array | null, label: string, width: number): Promise<Int32Array> {
+  private async screenedNeighbours(matrix: MatrixRef, k: number, queryRows: Int32Array | null, label: string, width: number): Promise<Int32Array> {
     const { count, dim } = matrix;
     const area = this.scratchFor('quantised', (count * quantisedRowBytes(dim)) / 4);
     const stats = this.scratchFor('quantised stats', count * 6);

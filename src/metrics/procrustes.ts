@@ -19,34 +19,40 @@ export function procrustesAlignedCosine(candidateByReference: Float64Array, n: n
 
 /**
  * MᵀM of a row-major d × d matrix, in float64: (MᵀM)_ij = Σ_k M_ki·M_kj, as dot products of the
- * columns (Mᵀ formed once, so every read is contiguous), four rows i at a time; the upper half is
- * formed and mirrored.
+ * columns (Mᵀ formed once, so every read is contiguous), four rows i by two columns j at a time;
+ * the upper half is formed and mirrored.
  */
 export function gramOfColumns(matrix: Float64Array, d: number): Float64Array {
   const columns = new Float64Array(d * d);
   for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i] as number;
   const out = new Float64Array(d * d);
+  const put = (row: number, column: number, value: number) => {
+    if (row < d && column >= row) out[row * d + column] = value;
+  };
   for (let i = 0; i < d; i += 4) {
-    const rows = Math.min(4, d - i);
     const r0 = i * d;
     const r1 = Math.min(i + 1, d - 1) * d;
     const r2 = Math.min(i + 2, d - 1) * d;
     const r3 = Math.min(i + 3, d - 1) * d;
-    for (let j = i; j < d; j++) {
-      const rj = j * d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
+    // Two columns j, j + 1 against four rows i … i + 3: eight sums per pass over k.
+    for (let j = i; j < d; j += 2) {
+      const ra = j * d;
+      const rb = Math.min(j + 1, d - 1) * d;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let k = 0; k < d; k++) {
-        const x = columns[rj + k] as number;
-        s0 += (columns[r0 + k] as number) * x;
-        s1 += (columns[r1 + k] as number) * x;
-        s2 += (columns[r2 + k] as number) * x;
-        s3 += (columns[r3 + k] as number) * x;
+        const x = columns[ra + k] as number;
+        const y = columns[rb + k] as number;
+        const c0 = columns[r0 + k] as number;
+        const c1 = columns[r1 + k] as number;
+        const c2 = columns[r2 + k] as number;
+        const c3 = columns[r3 + k] as number;
+        a0 += c0 * x; a1 += c1 * x; a2 += c2 * x; a3 += c3 * x;
+        b0 += c0 * y; b1 += c1 * y; b2 += c2 * y; b3 += c3 * y;
       }
-      const sums = [s0, s1, s2, s3];
-      for (let t = 0; t < rows; t++) if (j >= i + t) out[(i + t) * d + j] = sums[t] as number;
+      put(i, j, a0); put(i + 1, j, a1); put(i + 2, j, a2); put(i + 3, j, a3);
+      if (j + 1 < d) {
+        put(i, j + 1, b0); put(i + 1, j + 1, b1); put(i + 2, j + 1, b2); put(i + 3, j + 1, b3);
+      }
     }
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[i * d + j] = out[j * d + i] as number;
