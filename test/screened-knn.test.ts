@@ -99,7 +99,8 @@ describe.each(PAIRS)('screened kNN, $name', ({ screened, full }) => {
     const settled = screened.screenCounts.settled - before.settled;
     const open = screened.screenCounts.unsettled - before.unsettled;
     expect(settled + open).toBeGreaterThan(0);
-    expect(settled / (settled + open)).toBeGreaterThanOrEqual(settleShare);
+    // Real data must be settled by the screen; adversarial data only has to come out right.
+    if (settleShare > 0) expect(settled / (settled + open)).toBeGreaterThanOrEqual(settleShare);
   }, 120_000);
 });
 
