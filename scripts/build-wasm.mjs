@@ -6,8 +6,8 @@ import wabtInit from 'wabt';
 
 const wabt = await wabtInit();
 const source = readFileSync('src/kernels/wasm/score-kernel.wat', 'utf8');
-// (MACRO a b c) with each operand a local or a load; a is the query, b the item, c the accumulator.
-const OPERAND = '(\\((?:local\\.get \\$\\w+|v128\\.load \\(i32\\.add \\(local\\.get \\$\\w+\\) \\(local\\.get \\$\\w+\\)\\)|v128\\.load32_splat(?: offset=\\d+)? \\(local\\.get \\$\\w+\\))\\))';
+// (MACRO a b c) with each operand a local: a is the query, b the item, c the accumulator.
+const OPERAND = '(\\(local\\.get \\$\\w+\\))';
 const macro = (name) => new RegExp(`\\(${name} ${OPERAND} ${OPERAND} ${OPERAND}\\)`, 'g');
 // IDOT(a, b, c) = c + the int16 dot product of a and b, lane pairs summed into i32 lanes.
 const integer = source.replace(macro('IDOT'), '(i32x4.add $3 (i32x4.dot_i16x8_s $1 $2))');

@@ -8,7 +8,7 @@ import { createKnnEngine, type KnnEngine } from '../src/kernels/knn-engine.js';
 import { quantisedRowBytes, quantiseRows, type QuantiseKernel } from '../src/kernels/quantise.js';
 import { rowDot } from '../src/kernels/score-block.js';
 import { settleScreen } from '../src/kernels/screened-knn.js';
-import { NO_CANDIDATE } from '../src/kernels/screen-tasks.js';
+import { EMPTY_SLOT } from '../src/kernels/top-k.js';
 import { seededRandom } from '../src/stats/random.js';
 import { kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
 import { EXAMPLES, FIXTURES } from './helpers.js';
@@ -153,8 +153,8 @@ describe('the screen’s bound', () => {
     const outcome = settleScreen(scores, indices, 4, 2, Float64Array.from([1, 1]), (list) => list);
     expect(Array.from(outcome.settled)).toEqual([0]);
     expect(Array.from(outcome.unsettled)).toEqual([1]); // 7 is not below 9 − 2
-    expect(Array.from(outcome.candidates)).toEqual([5, 6, 7, NO_CANDIDATE]); // 8.5 ≥ 7 is kept, 6.9 is not
-    const notFull = settleScreen(Float64Array.from([3, 2, -Infinity, -Infinity]), Int32Array.from([1, 0, NO_CANDIDATE, NO_CANDIDATE]), 4, 2, Float64Array.from([5]), () => 0);
+    expect(Array.from(outcome.candidates)).toEqual([5, 6, 7, EMPTY_SLOT]); // 8.5 ≥ 7 is kept, 6.9 is not
+    const notFull = settleScreen(Float64Array.from([3, 2, -Infinity, -Infinity]), Int32Array.from([1, 0, EMPTY_SLOT, EMPTY_SLOT]), 4, 2, Float64Array.from([5]), () => 0);
     expect(Array.from(notFull.settled)).toEqual([0]);
     const nan = settleScreen(scores.subarray(0, 4), indices.subarray(0, 4), 4, 2, Float64Array.from([Number.NaN]), () => 0);
     expect(Array.from(nan.unsettled)).toEqual([0]);

@@ -2,7 +2,7 @@
 // row's K best approximate candidates, and a float32 pass that rescores the few that matter.
 import { forEachTile, ITEM_BLOCK, type MatrixRef, type ProgressTick, type ScoreBlock } from './knn-tasks.js';
 import { QUERY_GROUP } from './score-block.js';
-import { TopKLists } from './top-k.js';
+import { EMPTY_SLOT, TopKLists } from './top-k.js';
 
 /** What a screening task needs of the quantised rows (see quantise.ts). */
 export interface QuantisedRef {
@@ -22,9 +22,22 @@ function intBlockFor(rowBytes: number): number {
   return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196_608 / rowBytes))) & ~3;
 }
 
-/** Int32 values of a screening task's scratch area for `count` rows (see screenTask). */
-export function screenScratchInts(count: number): number {
-  return QUERY_GROUP * ITEM_BLOCK + QUERY_GROUP + 2 * (ITEM_BLOCK + 4) + count + 4;
+/**
+ * Where screenTask keeps its int32 arrays in its scratch area (byte offsets from its start): the
+ * filter's hit positions, the four query slots' bars, a row of CLOSED item bars, and one bar per
+ * list (+ 4, as the filter reads whole vectors). `ints` is the area's length in int32 values.
+ */
+function screenScratchLayout(lists: number): { hits: number; slotBars: number; closed: number; bars: number; ints: number } {
+  const hits = 0;
+  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;
+  const closed = slotBars + QUERY_GROUP * 4;
+  const bars = closed + (ITEM_BLOCK + 4) * 4;
+  return { hits, slotBars, closed, bars, ints: bars / 4 + lists + 4 };
+}
+
+/** Int32 values of a screening task's scratch area for `lists` lists (see screenTask). */
+export function screenScratchInts(lists: number): number {
+  return screenScratchLayout(lists).ints;
 }
 
 /** Below every integer score: the bar of a list that is not full. */
@@ -38,7 +51,7 @@ const CLOSED = 0x7fffffff;
  * once, i < j with i as the query, offered to both rows' lists). The
  * WebAssembly filter passes on only the tile entries that reach a list's current k-th best (kept
  * as an int32 copy, `bars`), so the JavaScript loop sees the few that can enter a list.
- * `scratchAddress` holds screenScratchInts(count) int32 values.
+ * `scratchAddress` holds screenScratchInts(lists) int32 values.
  */
 export function screenTask(
   score: IntScoreBlock,
@@ -56,15 +69,16 @@ export function screenTask(
   const { count, rowBytes, address } = rows;
   const block = intBlockFor(rowBytes);
   const tile = new Int32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
-  const hitsAddress = scratchAddress;
-  const slotBarsAddress = hitsAddress + QUERY_GROUP * ITEM_BLOCK * 4;
-  const closedAddress = slotBarsAddress + QUERY_GROUP * 4;
-  const barsAddress = closedAddress + (ITEM_BLOCK + 4) * 4;
+  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);
+  const worst = lists.worst;
+  const layout = screenScratchLayout(lists.lists);
+  const hitsAddress = scratchAddress + layout.hits;
+  const slotBarsAddress = scratchAddress + layout.slotBars;
+  const closedAddress = scratchAddress + layout.closed;
+  const barsAddress = scratchAddress + layout.bars;
   const hits = new Int32Array(heap(), hitsAddress, QUERY_GROUP * ITEM_BLOCK);
   const slotBars = new Int32Array(heap(), slotBarsAddress, QUERY_GROUP);
   new Int32Array(heap(), closedAddress, ITEM_BLOCK + 4).fill(CLOSED);
-  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);
-  const worst = lists.worst;
   // bars[list] = the list's k-th best score once it is full (scores are integers), OPEN before.
   const bars = new Int32Array(heap(), barsAddress, lists.lists + 4).fill(OPEN);
   const offer = (list: number, value: number, index: number) => {
@@ -106,8 +120,9 @@ export function screenTask(
 
 /**
  * The exact top k of each row in `queryRows` among its `candidates` (queryRows.length × width,
- * NO_CANDIDATE where unused), scored by the float32 kernel: the same value the full scan gives
- * for the pair. Returns the lists (queryRows.length × k).
+ * EMPTY_SLOT where unused), scored by the float32 kernel: the same value the full scan gives for
+ * the pair. Four candidates are scored per kernel call, as the queries against the one row i
+ * (s(j, i) = s(i, j) bit for bit). Returns the lists (queryRows.length × k).
  */
 export function refineTask(
   score: ScoreBlock,
@@ -121,19 +136,25 @@ export function refineTask(
 ): TopKLists {
   const { address, dim } = matrix;
   const rowBytes = dim * 4;
-  const tile = new Float32Array(heap(), tileAddress, 1);
+  const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP);
   const lists = new TopKLists(queryRows.length, k);
+  const group = new Int32Array(QUERY_GROUP);
   for (let p = 0; p < queryRows.length; p++) {
-    const query = address + (queryRows[p] as number) * rowBytes;
+    const row = queryRows[p] as number;
+    let filled = 0;
+    const flush = () => {
+      const at = (slot: number): number => address + (group[Math.min(slot, filled - 1)] as number) * rowBytes;
+      score(at(0), at(1), at(2), at(3), address, row, row + 1, dim, tileAddress, 1);
+      for (let slot = 0; slot < filled; slot++) lists.offer(p, tile[slot] as number, group[slot] as number);
+      filled = 0;
+    };
     for (let t = 0; t < width; t++) {
       const j = candidates[p * width + t] as number;
-      if (j === NO_CANDIDATE) continue;
-      score(query, query, query, query, address, j, j + 1, dim, tileAddress, 1);
-      lists.offer(p, tile[0] as number, j);
+      if (j === EMPTY_SLOT) continue;
+      group[filled++] = j;
+      if (filled === QUERY_GROUP) flush();
     }
+    if (filled > 0) flush();
   }
   return lists;
 }
-
-/** Marks an unused candidate slot. */
-export const NO_CANDIDATE = 0x7fffffff;

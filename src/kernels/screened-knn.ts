@@ -11,7 +11,7 @@
  * A_k − 2B_i, and rescoring just those with the float32 kernel gives the full scan's answer bit
  * for bit (same scores, same tie rule). A row that fails the test is scanned in full.
  */
-import { NO_CANDIDATE } from './screen-tasks.js';
+import { EMPTY_SLOT } from './top-k.js';
 
 /** How many candidates beyond k the integer screen keeps. */
 export const SCREEN_SLACK = 16;
@@ -20,7 +20,7 @@ export const SCREEN_SLACK = 16;
 export interface ScreenOutcome {
   /** List positions settled by the screen. */
   readonly settled: Int32Array;
-  /** settled.length × width candidate rows to rescore (NO_CANDIDATE where unused). */
+  /** settled.length × width candidate rows to rescore (EMPTY_SLOT where unused). */
   readonly candidates: Int32Array;
   /** List positions that need the full scan. */
   readonly unsettled: Int32Array;
@@ -28,7 +28,7 @@ export interface ScreenOutcome {
 
 /**
  * Applies the test above to each list p (of row rowOf(p)) of the screen's K best (`scores`,
- * `indices`: lists × width, best first; −∞ / NO_CANDIDATE where a list is not full).
+ * `indices`: lists × width, best first; −∞ / EMPTY_SLOT where a list is not full).
  */
 export function settleScreen(scores: Float64Array, indices: Int32Array, width: number, k: number, bound: Float64Array, rowOf: (list: number) => number): ScreenOutcome {
   const lists = scores.length / width;
@@ -48,8 +48,8 @@ export function settleScreen(scores: Float64Array, indices: Int32Array, width: n
     }
     settled.push(p);
     for (let t = 0; t < width; t++) {
-      const keep = indices[base + t] !== NO_CANDIDATE && (t < k || (scores[base + t] as number) >= kth - margin);
-      candidates.push(keep ? (indices[base + t] as number) : NO_CANDIDATE);
+      const keep = indices[base + t] !== EMPTY_SLOT && (t < k || (scores[base + t] as number) >= kth - margin);
+      candidates.push(keep ? (indices[base + t] as number) : EMPTY_SLOT);
     }
   }
   return { settled: Int32Array.from(settled), candidates: Int32Array.from(candidates), unsettled: Int32Array.from(unsettled) };

@@ -1,3 +1,6 @@
+/** The index of an empty slot in a top-k list (its score is −∞). */
+export const EMPTY_SLOT = 0x7fffffff;
+
 /**
  * Keeps, for each of `lists` queries, the `k` best (score, index) candidates, best first.
  * Order: higher score first; equal scores by lower index (the tie rule of every kNN metric).
@@ -17,7 +20,7 @@ export class TopKLists {
     readonly k: number,
   ) {
     this.scores = new Float64Array(lists * k).fill(-Infinity);
-    this.indices = new Int32Array(lists * k).fill(0x7fffffff);
+    this.indices = new Int32Array(lists * k).fill(EMPTY_SLOT);
     this.worst = new Float64Array(lists).fill(-Infinity);
   }
 
@@ -48,12 +51,12 @@ export class TopKLists {
 
 /**
  * Merges the workers' top-k lists of the same `lists` rows (each best first, over disjoint
- * candidates, unused slots −∞ / 0x7fffffff) into one top-k per row, by the same order as
+ * candidates, unused slots −∞ / EMPTY_SLOT) into one top-k per row, by the same order as
  * TopKLists (higher score, then lower index): a k-way merge of sorted lists.
  */
 export function mergeTopK(parts: ReadonlyArray<{ readonly indices: Int32Array; readonly scores: Float64Array }>, lists: number, k: number): { indices: Int32Array; scores: Float64Array } {
   if (parts.length === 1) return parts[0] as { indices: Int32Array; scores: Float64Array };
-  const indices = new Int32Array(lists * k).fill(0x7fffffff);
+  const indices = new Int32Array(lists * k).fill(EMPTY_SLOT);
   const scores = new Float64Array(lists * k).fill(-Infinity);
   const heads = new Int32Array(parts.length);
   for (let list = 0; list < lists; list++) {
@@ -62,13 +65,13 @@ export function mergeTopK(parts: ReadonlyArray<{ readonly indices: Int32Array; r
     for (let slot = 0; slot < k; slot++) {
       let best = -1;
       let bestScore = -Infinity;
-      let bestIndex = 0x7fffffff;
+      let bestIndex = EMPTY_SLOT;
       for (let w = 0; w < parts.length; w++) {
         const head = heads[w] as number;
         if (head >= k) continue;
         const part = parts[w] as { indices: Int32Array; scores: Float64Array };
         const index = part.indices[base + head] as number;
-        if (index === 0x7fffffff) continue;
+        if (index === EMPTY_SLOT) continue;
         const score = part.scores[base + head] as number;
         if (best < 0 || score > bestScore || (score === bestScore && index < bestIndex)) {
           best = w;
