@@ -44708,7 +44708,7 @@ var WasmEngine = class {
     if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count \u2212 1 = ${count - 1}`);
     const matrix = this.ref(values, count, dim);
     const width = k + SCREEN_SLACK;
-    if (!this.screening || width >= count - 1) return (await this.topLists({ kind: "topk", matrix, k, queryRows, part: 0, parts: 1 }, count, k, queryRows, label)).indices;
+    if (!this.screening || width >= count - 1) return (await this.topLists(() => ({ kind: "topk", matrix, k }), count, k, queryRows, label)).indices;
     return this.screenedNeighbours(matrix, k, queryRows, label, width);
   }
   /** The screened search (screened-knn.ts): integer pass, settle, float32 rescoring, full scan of the rest. */
@@ -44719,12 +44719,12 @@ var WasmEngine = class {
     const quantised = quantiseRows(this.mainKernel(), this.arena.memory, matrix.address, count, dim, area, stats);
     const rows = { address: quantised.address, rowBytes: quantised.rowBytes, count };
     const lists = queryRows === null ? count : queryRows.length;
-    const screen = await this.topLists({ kind: "screen", rows, size: width, queryRows, part: 0, parts: 1, scratchAddress: 0 }, count, width, queryRows, label, (w) => this.scratchFor(`screen ${w}`, screenScratchInts(lists)));
+    const screen = await this.topLists((w) => ({ kind: "screen", rows, size: width, scratchAddress: this.scratchFor(`screen ${w}`, screenScratchInts(lists)) }), count, width, queryRows, label);
     const rowOf = (list) => queryRows ? queryRows[list] : list;
     const { settled, candidates, unsettled } = settleScreen(screen.scores, screen.indices, width, k, quantised.bound, rowOf);
     this.screenCounts.settled += settled.length;
     this.screenCounts.unsettled += unsettled.length;
-    if (queryRows === null && unsettled.length * 2 > count) return (await this.topLists({ kind: "topk", matrix, k, queryRows, part: 0, parts: 1 }, count, k, null, `${label}, in full`)).indices;
+    if (queryRows === null && unsettled.length * 2 > count) return (await this.topLists(() => ({ kind: "topk", matrix, k }), count, k, null, `${label}, in full`)).indices;
     const result = new Int32Array(screen.indices.length / width * k);
     const place = (positions, indices) => positions.forEach((list, p) => result.set(indices.subarray(p * k, (p + 1) * k), list * k));
     const workers = this.start();
@@ -44740,27 +44740,28 @@ var WasmEngine = class {
     place(settled, concat3(refined.map((part) => part.indices)));
     if (unsettled.length > 0) {
       const open3 = unsettled.map(rowOf);
-      const exact2 = await this.topLists({ kind: "topk", matrix, k, queryRows: open3, part: 0, parts: 1 }, count, k, open3, `${label}, ${unsettled.length} rows the screen left open`);
+      const exact2 = await this.topLists(() => ({ kind: "topk", matrix, k }), count, k, open3, `${label}, ${unsettled.length} rows the screen left open`);
       place(unsettled, exact2.indices);
     }
     return result;
   }
   /**
-   * Runs a top-k task (`topk` or `screen`) on every worker and gathers its lists: symmetric mode
-   * (`queryRows` null) merges the workers' lists of every row; otherwise each worker takes a slice.
+   * Runs a top-k task (`topk` or `screen`, as `taskFor(worker)` gives it) on every worker and
+   * gathers its lists of `size`: symmetric mode (`queryRows` null) merges the workers' lists of
+   * every row; otherwise each worker takes a slice of the queries.
    */
-  async topLists(task, count, size, queryRows, label, scratch = () => 0) {
+  async topLists(taskFor, count, size, queryRows, label) {
     const workers = this.start();
     if (queryRows === null) {
       let total = 0;
       for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress2 = this.reporter(label, total);
-      const parts2 = await Promise.all(workers.map((worker, part) => this.run(worker, { ...task, queryRows: null, part, parts: workers.length, ...scratchOf(task, scratch(part)) }, onProgress2)));
+      const parts2 = await Promise.all(workers.map((worker, part) => this.run(worker, { ...taskFor(part), queryRows: null, part, parts: workers.length }, onProgress2)));
       return mergeTopK(parts2.map((result) => ({ indices: result.indices, scores: result.scores })), count, size);
     }
     const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
-    const parts = await Promise.all(slices.map((rows, w) => this.run(workers[w], { ...task, queryRows: rows, part: 0, parts: 1, ...scratchOf(task, scratch(w)) }, onProgress)));
+    const parts = await Promise.all(slices.map((rows, w) => this.run(workers[w], { ...taskFor(w), queryRows: rows, part: 0, parts: 1 }, onProgress)));
     return { indices: concat3(parts.map((result) => result.indices)), scores: concatFloats(parts.map((result) => result.scores)) };
   }
   async partnerRanks(queries, items, count, dim, queryRows, cap, label, hints = null) {
@@ -44860,9 +44861,6 @@ function split(rows, parts) {
     start = end;
   }
   return slices;
-}
-function scratchOf(task, address) {
-  return task.kind === "screen" ? { scratchAddress: address } : {};
 }
 function concat3(parts) {
   return join4(parts, (length) => new Int32Array(length));

@@ -123,6 +123,9 @@ class JsEngine implements KnnEngine {
   async close() {}
 }
 
+/** A list task (`topk` or `screen`) without the queries a worker takes, which topLists fills in. */
+type ListTaskBase = Extract<WorkerTask, { kind: 'topk' | 'screen' }> extends infer T ? (T extends unknown ? Omit<T, 'queryRows' | 'part' | 'parts'> : never) : never;
+
 interface Pending {
   resolve: (message: Record<string, unknown>) => void;
   reject: (error: Error) => void;
@@ -213,7 +216,7 @@ class WasmEngine implements KnnEngine {
     if (k < 1 || k >= count) throw new RangeError(`k = ${k} must be between 1 and count − 1 = ${count - 1}`);
     const matrix = this.ref(values, count, dim);
     const width = k + SCREEN_SLACK;
-    if (!this.screening || width >= count - 1) return (await this.topLists({ kind: 'topk', matrix, k, queryRows, part: 0, parts: 1 }, count, k, queryRows, label)).indices;
+    if (!this.screening || width >= count - 1) return (await this.topLists(() => ({ kind: 'topk', matrix, k }), count, k, queryRows, label)).indices;
     return this.screenedNeighbours(matrix, k, queryRows, label, width);
   }
 
@@ -225,13 +228,13 @@ class WasmEngine implements KnnEngine {
     const quantised = quantiseRows(this.mainKernel(), this.arena.memory, matrix.address, count, dim, area, stats);
     const rows: QuantisedRef = { address: quantised.address, rowBytes: quantised.rowBytes, count };
     const lists = queryRows === null ? count : queryRows.length;
-    const screen = await this.topLists({ kind: 'screen', rows, size: width, queryRows, part: 0, parts: 1, scratchAddress: 0 }, count, width, queryRows, label, (w) => this.scratchFor(`screen ${w}`, screenScratchInts(lists)));
+    const screen = await this.topLists((w) => ({ kind: 'screen', rows, size: width, scratchAddress: this.scratchFor(`screen ${w}`, screenScratchInts(lists)) }), count, width, queryRows, label);
     const rowOf = (list: number): number => (queryRows ? (queryRows[list] as number) : list);
     const { settled, candidates, unsettled } = settleScreen(screen.scores, screen.indices, width, k, quantised.bound, rowOf);
     this.screenCounts.settled += settled.length;
     this.screenCounts.unsettled += unsettled.length;
     // Past half the rows, one symmetric scan (each pair once) is cheaper than scanning them one by one.
-    if (queryRows === null && unsettled.length * 2 > count) return (await this.topLists({ kind: 'topk', matrix, k, queryRows, part: 0, parts: 1 }, count, k, null, `${label}, in full`)).indices;
+    if (queryRows === null && unsettled.length * 2 > count) return (await this.topLists(() => ({ kind: 'topk', matrix, k }), count, k, null, `${label}, in full`)).indices;
     const result = new Int32Array(screen.indices.length / width * k);
     const place = (positions: Int32Array, indices: Int32Array) => positions.forEach((list, p) => result.set(indices.subarray(p * k, (p + 1) * k), list * k));
     const workers = this.start();
@@ -247,35 +250,35 @@ class WasmEngine implements KnnEngine {
     place(settled, concat(refined.map((part) => part.indices as Int32Array)));
     if (unsettled.length > 0) {
       const open = unsettled.map(rowOf);
-      const exact = await this.topLists({ kind: 'topk', matrix, k, queryRows: open, part: 0, parts: 1 }, count, k, open, `${label}, ${unsettled.length} rows the screen left open`);
+      const exact = await this.topLists(() => ({ kind: 'topk', matrix, k }), count, k, open, `${label}, ${unsettled.length} rows the screen left open`);
       place(unsettled, exact.indices);
     }
     return result;
   }
 
   /**
-   * Runs a top-k task (`topk` or `screen`) on every worker and gathers its lists: symmetric mode
-   * (`queryRows` null) merges the workers' lists of every row; otherwise each worker takes a slice.
+   * Runs a top-k task (`topk` or `screen`, as `taskFor(worker)` gives it) on every worker and
+   * gathers its lists of `size`: symmetric mode (`queryRows` null) merges the workers' lists of
+   * every row; otherwise each worker takes a slice of the queries.
    */
   private async topLists(
-    task: Extract<WorkerTask, { kind: 'topk' | 'screen' }>,
+    taskFor: (worker: number) => ListTaskBase,
     count: number,
     size: number,
     queryRows: Int32Array | null,
     label: string,
-    scratch: (worker: number) => number = () => 0,
   ): Promise<{ indices: Int32Array; scores: Float64Array }> {
     const workers = this.start();
     if (queryRows === null) {
       let total = 0;
       for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
       const onProgress = this.reporter(label, total);
-      const parts = await Promise.all(workers.map((worker, part) => this.run(worker, { ...task, queryRows: null, part, parts: workers.length, ...scratchOf(task, scratch(part)) }, onProgress)));
+      const parts = await Promise.all(workers.map((worker, part) => this.run(worker, { ...taskFor(part), queryRows: null, part, parts: workers.length } as WorkerTask, onProgress)));
       return mergeTopK(parts.map((result) => ({ indices: result.indices as Int32Array, scores: result.scores as Float64Array })), count, size);
     }
     const onProgress = this.reporter(label, queryRows.length * count);
     const slices = split(queryRows, workers.length);
-    const parts = await Promise.all(slices.map((rows, w) => this.run(workers[w] as Worker, { ...task, queryRows: rows, part: 0, parts: 1, ...scratchOf(task, scratch(w)) }, onProgress)));
+    const parts = await Promise.all(slices.map((rows, w) => this.run(workers[w] as Worker, { ...taskFor(w), queryRows: rows, part: 0, parts: 1 } as WorkerTask, onProgress)));
     return { indices: concat(parts.map((result) => result.indices as Int32Array)), scores: concatFloats(parts.map((result) => result.scores as Float64Array)) };
   }
 
@@ -391,11 +394,6 @@ function split(rows: Int32Array, parts: number): Int32Array[] {
     start = end;
   }
   return slices;
-}
-
-/** The task's own scratch address, for the kinds that take one. */
-function scratchOf(task: WorkerTask, address: number): { scratchAddress?: number } {
-  return task.kind === 'screen' ? { scratchAddress: address } : {};
 }
 
 /** The workers' slices, joined in order. */
