@@ -20306,16 +20306,53 @@ function describeRow(set, index) {
   return `${set.rowLabel} ${position} (id ${JSON.stringify(set.ids[index] ?? "")})`;
 }
 
+// src/core/row-norms.ts
+function rowSumsOfSquares(vectors, count, dim) {
+  const sums = new Float64Array(count);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o0 = i * dim;
+    const o1 = o0 + dim;
+    const o2 = o1 + dim;
+    const o3 = o2 + dim;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < dim; j++) {
+      const a = vectors[o0 + j];
+      const b = vectors[o1 + j];
+      const c = vectors[o2 + j];
+      const d = vectors[o3 + j];
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    sums[i] = s0;
+    sums[i + 1] = s1;
+    sums[i + 2] = s2;
+    sums[i + 3] = s3;
+  }
+  for (; i < count; i++) {
+    const offset = i * dim;
+    let sum = 0;
+    for (let j = 0; j < dim; j++) {
+      const value = vectors[offset + j];
+      sum += value * value;
+    }
+    sums[i] = sum;
+  }
+  return sums;
+}
+
 // src/core/validate-vectors.ts
 function validateVectors(set) {
   const { vectors, dim, count } = set;
+  const sums = rowSumsOfSquares(vectors, count, dim);
   for (let i = 0; i < count; i++) {
     const offset = i * dim;
-    let sumOfSquares = 0;
-    for (let j = 0; j < dim; j++) {
-      const value = vectors[offset + j];
-      sumOfSquares += value * value;
-    }
+    const sumOfSquares = sums[i];
     if (!Number.isFinite(sumOfSquares)) {
       for (let j = 0; j < dim; j++) {
         const value = vectors[offset + j];
@@ -20330,6 +20367,7 @@ function validateVectors(set) {
       throw new InputError(`${set.source}: ${describeRow(set, i)} is a zero vector; its cosine similarity is undefined, so fix or drop that item.`);
     }
   }
+  return sums;
 }
 var MAX_ID_LENGTH = 4096;
 function checkUniqueIds(set) {
@@ -20352,8 +20390,8 @@ function checkUniqueIds(set) {
 // src/core/align.ts
 var ONE_SIDED_EXAMPLES = 10;
 function alignById(reference, candidate, minCoverage, allocate = (length) => new Float32Array(length), reuseInputs = false) {
-  validateVectors(reference);
-  validateVectors(candidate);
+  const referenceSquares = validateVectors(reference);
+  const candidateSquares = validateVectors(candidate);
   checkUniqueIds(reference);
   const candidateIndex = checkUniqueIds(candidate);
   const referenceRows = [];
@@ -20386,8 +20424,8 @@ function alignById(reference, candidate, minCoverage, allocate = (length) => new
     count: matched,
     referenceDim: reference.dim,
     candidateDim: candidate.dim,
-    reference: reuseInputs && isIdentity(referenceRows, reference.count) ? normaliseInPlace(reference) : gatherNormalisedRows(reference, referenceRows, allocate),
-    candidate: reuseInputs && isIdentity(candidateRows, candidate.count) ? normaliseInPlace(candidate) : gatherNormalisedRows(candidate, candidateRows, allocate),
+    reference: reuseInputs && isIdentity(referenceRows, reference.count) ? normaliseInPlace(reference, referenceSquares) : gatherNormalisedRows(reference, referenceRows, referenceSquares, allocate),
+    candidate: reuseInputs && isIdentity(candidateRows, candidate.count) ? normaliseInPlace(candidate, candidateSquares) : gatherNormalisedRows(candidate, candidateRows, candidateSquares, allocate),
     ids,
     metadata: mergeMetadata(reference, candidate, referenceRows, candidateRows),
     summary: {
@@ -20401,29 +20439,21 @@ function alignById(reference, candidate, minCoverage, allocate = (length) => new
 function isIdentity(rows, count) {
   return rows.length === count && rows.every((row, index) => row === index);
 }
-function normaliseInPlace(set) {
+function normaliseInPlace(set, sumsOfSquares) {
   const { dim, vectors, count } = set;
   for (let i = 0; i < count; i++) {
     const offset = i * dim;
-    const scale = unitScale(vectors, offset, dim);
+    const scale = 1 / Math.sqrt(sumsOfSquares[i]);
     for (let j = 0; j < dim; j++) vectors[offset + j] = vectors[offset + j] * scale;
   }
   return vectors;
 }
-function unitScale(vectors, offset, dim) {
-  let sumOfSquares = 0;
-  for (let j = 0; j < dim; j++) {
-    const value = vectors[offset + j];
-    sumOfSquares += value * value;
-  }
-  return 1 / Math.sqrt(sumOfSquares);
-}
-function gatherNormalisedRows(set, rows, allocate) {
+function gatherNormalisedRows(set, rows, sumsOfSquares, allocate) {
   const { dim, vectors } = set;
   const out = allocate(rows.length * dim);
   rows.forEach((row, target) => {
     const from = row * dim;
-    const scale = unitScale(vectors, from, dim);
+    const scale = 1 / Math.sqrt(sumsOfSquares[row]);
     const to = target * dim;
     for (let j = 0; j < dim; j++) out[to + j] = vectors[from + j] * scale;
   });
@@ -27748,8 +27778,8 @@ var Data = class _Data {
 Data.prototype.children = Object.freeze([]);
 Data.prototype[kDataSymbol] = true;
 Object.defineProperty(Data, Symbol.hasInstance, {
-  value: function isDataInstance(instance8) {
-    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Data && Data.isData(instance8);
+  value: function isDataInstance(instance9) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance9) || this === Data && Data.isData(instance9);
   }
 });
 var MakeDataVisitor = class _MakeDataVisitor extends Visitor {
@@ -28550,8 +28580,8 @@ Vector[_a2] = ((proto) => {
   return "Vector";
 })(Vector.prototype);
 Object.defineProperty(Vector, Symbol.hasInstance, {
-  value: function isVectorInstance(instance8) {
-    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Vector && Vector.isVector(instance8);
+  value: function isVectorInstance(instance9) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance9) || this === Vector && Vector.isVector(instance9);
   }
 });
 var MemoizedVector = class _MemoizedVector extends Vector {
@@ -29222,8 +29252,8 @@ Schema2.prototype.metadata = null;
 Schema2.prototype.dictionaries = null;
 Schema2.prototype[kSchemaSymbol] = true;
 Object.defineProperty(Schema2, Symbol.hasInstance, {
-  value: function isSchemaInstance(instance8) {
-    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Schema2 && Schema2.isSchema(instance8);
+  value: function isSchemaInstance(instance9) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance9) || this === Schema2 && Schema2.isSchema(instance9);
   }
 });
 var Field2 = class _Field {
@@ -29273,8 +29303,8 @@ Field2.prototype.nullable = null;
 Field2.prototype.metadata = null;
 Field2.prototype[kFieldSymbol] = true;
 Object.defineProperty(Field2, Symbol.hasInstance, {
-  value: function isFieldInstance(instance8) {
-    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Field2 && Field2.isField(instance8);
+  value: function isFieldInstance(instance9) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance9) || this === Field2 && Field2.isField(instance9);
   }
 });
 function mergeMaps(m1, m2) {
@@ -32738,8 +32768,8 @@ Table[_a3] = ((proto) => {
   return "Table";
 })(Table.prototype);
 Object.defineProperty(Table, Symbol.hasInstance, {
-  value: function isTableInstance(instance8) {
-    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === Table && Table.isTable(instance8);
+  value: function isTableInstance(instance9) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance9) || this === Table && Table.isTable(instance9);
   }
 });
 
@@ -32975,8 +33005,8 @@ RecordBatch3[_a4] = ((proto) => {
   return "RecordBatch";
 })(RecordBatch3.prototype);
 Object.defineProperty(RecordBatch3, Symbol.hasInstance, {
-  value: function isRecordBatchInstance(instance8) {
-    return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === RecordBatch3 && RecordBatch3.isRecordBatch(instance8);
+  value: function isRecordBatchInstance(instance9) {
+    return Function.prototype[Symbol.hasInstance].call(this, instance9) || this === RecordBatch3 && RecordBatch3.isRecordBatch(instance9);
   }
 });
 function ensureSameLengthData(schema, chunks, maxLength = chunks.reduce((max, col) => Math.max(max, col.length), 0)) {
@@ -44323,7 +44353,15 @@ function certifiedByHints(queries, items, i, dim, hints, position, bar, margin) 
 // src/kernels/matrix-products.ts
 function columnMeans(values, count, dim) {
   const means = new Float64Array(dim);
-  for (let i = 0; i < count; i++) {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o0 = i * dim;
+    const o1 = o0 + dim;
+    const o2 = o1 + dim;
+    const o3 = o2 + dim;
+    for (let j = 0; j < dim; j++) means[j] = means[j] + values[o0 + j] + values[o1 + j] + values[o2 + j] + values[o3 + j];
+  }
+  for (; i < count; i++) {
     const offset = i * dim;
     for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
   }
@@ -44384,7 +44422,7 @@ function cosine(a, b) {
 }
 
 // src/kernels/generated/knn-worker-source.ts
-var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar EMPTY_SLOT = 2147483647;\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(EMPTY_SLOT);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction forEachTile(count, queryRows, part, parts, block, visit, tick) {\n  if (queryRows === null) {\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          if (Math.max(start, g + 1) < end) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return;\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);\n  const worst = lists.worst;\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const list = g + slot;\n        const query = rowOf(list);\n        const offset = slot * block - start;\n        let bar = worst[list];\n        if (queryRows === null) {\n          for (let j = Math.max(start, query + 1); j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar) {\n              lists.offer(query, value, j);\n              bar = worst[query];\n            }\n            if (value >= worst[j]) lists.offer(j, value, query);\n          }\n        } else {\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        if (allReached(ranks, scan, g, last, cap)) continue;\n        const row = (slot) => queryAddress(scan[Math.min(g + slot, last)]);\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const position = scan[g + slot];\n          const i = rowOf(position);\n          const bar = own[position];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[position] = ranks[position] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  return kth + distance + 3 * margin < bar;\n}\nfunction nearestCentroidTask(score2, heap2, matrix, centroids, norms, rows, tileAddress) {\n  const { dim } = matrix;\n  const k = centroids.count;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const best = new Int32Array(rows.length);\n  const gap = new Float64Array(rows.length);\n  for (let g = 0; g < rows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;\n    const row = (slot) => matrix.address + rows[Math.min(g + slot, last)] * rowBytes;\n    score2(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);\n    for (let slot = 0; g + slot <= last; slot++) {\n      let first = Infinity;\n      let second = Infinity;\n      let index = 0;\n      for (let c = 0; c < k; c++) {\n        const value = norms[c] - 2 * tile[slot * k + c];\n        if (value < first) {\n          second = first;\n          first = value;\n          index = c;\n        } else if (value < second) second = value;\n      }\n      best[g + slot] = index;\n      gap[g + slot] = second - first;\n    }\n  }\n  return { best, gap };\n}\nfunction allReached(ranks, order, first, last, cap) {\n  for (let p = first; p <= last; p++) if (ranks[order[p]] < cap) return false;\n  return true;\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nvar B_PANEL = 8;\nfunction crossRowsTask(kernel, heap2, a, b, pStart, pEnd, scratchAddress, symmetric = false) {\n  const { count, dim: da } = a;\n  const db = b.dim;\n  const panels = Math.ceil(db / B_PANEL);\n  const width = panels * B_PANEL;\n  const out = new Float64Array((pEnd - pStart) * db);\n  const bPanels = scratchAddress;\n  const aPanel = bPanels + width * CROSS_CHUNK * 4;\n  const tileAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * width);\n  for (let start = 0; start < count; start += CROSS_CHUNK) {\n    const rows = Math.min(CROSS_CHUNK, count - start);\n    kernel.pack_panels(b.address + start * db * 4, rows, db * 4, 0, db, B_PANEL, bPanels);\n    for (let p = pStart; p < pEnd; p += QUERY_GROUP) {\n      kernel.pack_panels(a.address + start * da * 4, rows, da * 4, p, Math.min(QUERY_GROUP, da - p), QUERY_GROUP, aPanel);\n      const first = symmetric ? Math.floor(p / B_PANEL) : 0;\n      kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, tileAddress, width);\n      const high = Math.min(p + QUERY_GROUP, pEnd);\n      for (let row = p; row < high; row++) {\n        const from = (row - p) * width - first * B_PANEL;\n        const target = (row - pStart) * db;\n        for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = out[target + q] + tile[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/screen-tasks.ts\nfunction intBlockFor(rowBytes) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / rowBytes))) & ~3;\n}\nfunction screenScratchLayout(lists) {\n  const hits = 0;\n  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;\n  const closed = slotBars + QUERY_GROUP * 4;\n  const bars = closed + (ITEM_BLOCK + 4) * 4;\n  return { hits, slotBars, closed, bars, ints: bars / 4 + lists + 4 };\n}\nvar OPEN = -2147483648;\nvar CLOSED = 2147483647;\nfunction screenTask(score2, filter2, heap2, rows, size, queryRows, part, parts, tileAddress, scratchAddress, tick) {\n  const { count, rowBytes, address } = rows;\n  const block = intBlockFor(rowBytes);\n  const tile = new Int32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);\n  const worst = lists.worst;\n  const layout = screenScratchLayout(lists.lists);\n  const hitsAddress = scratchAddress + layout.hits;\n  const slotBarsAddress = scratchAddress + layout.slotBars;\n  const closedAddress = scratchAddress + layout.closed;\n  const barsAddress = scratchAddress + layout.bars;\n  const hits = new Int32Array(heap2(), hitsAddress, QUERY_GROUP * ITEM_BLOCK);\n  const slotBars = new Int32Array(heap2(), slotBarsAddress, QUERY_GROUP);\n  new Int32Array(heap2(), closedAddress, ITEM_BLOCK + 4).fill(CLOSED);\n  const bars = new Int32Array(heap2(), barsAddress, lists.lists + 4).fill(OPEN);\n  const offer = (list, value, index) => {\n    lists.offer(list, value, index);\n    const bar = worst[list];\n    if (bar !== -Infinity) bars[list] = bar;\n  };\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);\n      const slots = last - g + 1;\n      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n      const itemBars = queryRows === null ? barsAddress + start * 4 : closedAddress;\n      const found = filter2(tileAddress, block, end - start, slots, slotBarsAddress, itemBars, hitsAddress);\n      for (let h = 0; h < found; h++) {\n        const position = hits[h];\n        const slot = position / block | 0;\n        const j = start + position - slot * block;\n        const list = g + slot;\n        const query = rowOf(list);\n        if (j >= end || j === query || queryRows === null && j < query) continue;\n        const value = tile[position];\n        if (value >= worst[list]) offer(list, value, j);\n        if (queryRows === null && value >= worst[j]) offer(j, value, query);\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction refineTask(score2, heap2, matrix, queryRows, candidates, width, k, tileAddress) {\n  const { address, dim } = matrix;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP);\n  const lists = new TopKLists(queryRows.length, k);\n  const group = new Int32Array(QUERY_GROUP);\n  for (let p = 0; p < queryRows.length; p++) {\n    const row = queryRows[p];\n    let filled = 0;\n    const flush = () => {\n      const at = (slot) => address + group[Math.min(slot, filled - 1)] * rowBytes;\n      score2(at(0), at(1), at(2), at(3), address, row, row + 1, dim, tileAddress, 1);\n      for (let slot = 0; slot < filled; slot++) lists.offer(p, tile[slot], group[slot]);\n      filled = 0;\n    };\n    for (let t = 0; t < width; t++) {\n      const j = candidates[p * width + t];\n      if (j === EMPTY_SLOT) continue;\n      group[filled++] = j;\n      if (filled === QUERY_GROUP) flush();\n    }\n    if (filled > 0) flush();\n  }\n  return lists;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nvar intScore = instance.exports.score_i16;\nvar filter = instance.exports.filter_tile;\nvar cross = instance.exports;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk" || request.kind === "screen" || request.kind === "refine") {\n      const lists = request.kind === "topk" ? topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick) : request.kind === "screen" ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick) : refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "centroids") {\n      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer, gap.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(cross, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar EMPTY_SLOT = 2147483647;\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(EMPTY_SLOT);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction forEachTile(count, queryRows, part, parts, block, visit, tick) {\n  if (queryRows === null) {\n    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          if (Math.max(start, g + 1) < end) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return;\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);\n  const worst = lists.worst;\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const list = g + slot;\n        const query = rowOf(list);\n        const offset = slot * block - start;\n        let bar = worst[list];\n        if (queryRows === null) {\n          for (let j = Math.max(start, query + 1); j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar) {\n              lists.offer(query, value, j);\n              bar = worst[query];\n            }\n            if (value >= worst[j]) lists.offer(j, value, query);\n          }\n        } else {\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  scan.sort((a, b) => own[b] - own[a] || a - b);\n  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);\n    let open = true;\n    for (let start = 0; start < count && open; start += block) {\n      const end = Math.min(start + block, count);\n      open = false;\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;\n        if (allReached(ranks, scan, g, last, cap)) continue;\n        open = true;\n        const row = (slot) => queryAddress(scan[Math.min(g + slot, last)]);\n        score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n        for (let slot = 0; g + slot <= last; slot++) {\n          const position = scan[g + slot];\n          const i = rowOf(position);\n          const bar = own[position];\n          const offset = slot * block - start;\n          let above = 0;\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value > bar || value === bar && j < i) above += 1;\n          }\n          ranks[position] = ranks[position] + above;\n        }\n      }\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  return kth + distance + 3 * margin < bar;\n}\nfunction nearestCentroidTask(score2, heap2, matrix, centroids, norms, rows, tileAddress) {\n  const { dim } = matrix;\n  const k = centroids.count;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const best = new Int32Array(rows.length);\n  const gap = new Float64Array(rows.length);\n  for (let g = 0; g < rows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;\n    const row = (slot) => matrix.address + rows[Math.min(g + slot, last)] * rowBytes;\n    score2(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);\n    for (let slot = 0; g + slot <= last; slot++) {\n      let first = Infinity;\n      let second = Infinity;\n      let index = 0;\n      for (let c = 0; c < k; c++) {\n        const value = norms[c] - 2 * tile[slot * k + c];\n        if (value < first) {\n          second = first;\n          first = value;\n          index = c;\n        } else if (value < second) second = value;\n      }\n      best[g + slot] = index;\n      gap[g + slot] = second - first;\n    }\n  }\n  return { best, gap };\n}\nfunction allReached(ranks, order, first, last, cap) {\n  for (let p = first; p <= last; p++) if (ranks[order[p]] < cap) return false;\n  return true;\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nvar B_PANEL = 8;\nfunction crossRowsTask(kernel, heap2, a, b, pStart, pEnd, scratchAddress, symmetric = false) {\n  const { count, dim: da } = a;\n  const db = b.dim;\n  const panels = Math.ceil(db / B_PANEL);\n  const width = panels * B_PANEL;\n  const out = new Float64Array((pEnd - pStart) * db);\n  const bPanels = scratchAddress;\n  const aPanel = bPanels + width * CROSS_CHUNK * 4;\n  const tileAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * width);\n  for (let start = 0; start < count; start += CROSS_CHUNK) {\n    const rows = Math.min(CROSS_CHUNK, count - start);\n    kernel.pack_panels(b.address + start * db * 4, rows, db * 4, 0, db, B_PANEL, bPanels);\n    for (let p = pStart; p < pEnd; p += QUERY_GROUP) {\n      kernel.pack_panels(a.address + start * da * 4, rows, da * 4, p, Math.min(QUERY_GROUP, da - p), QUERY_GROUP, aPanel);\n      const first = symmetric ? Math.floor(p / B_PANEL) : 0;\n      kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, tileAddress, width);\n      const high = Math.min(p + QUERY_GROUP, pEnd);\n      for (let row = p; row < high; row++) {\n        const from = (row - p) * width - first * B_PANEL;\n        const target = (row - pStart) * db;\n        for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = out[target + q] + tile[from + q];\n      }\n    }\n  }\n  return out;\n}\n\n// src/kernels/screen-tasks.ts\nfunction intBlockFor(rowBytes) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / rowBytes))) & ~3;\n}\nfunction screenScratchLayout(lists) {\n  const hits = 0;\n  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;\n  const closed = slotBars + QUERY_GROUP * 4;\n  const bars = closed + (ITEM_BLOCK + 4) * 4;\n  return { hits, slotBars, closed, bars, ints: bars / 4 + lists + 4 };\n}\nvar OPEN = -2147483648;\nvar CLOSED = 2147483647;\nfunction screenTask(score2, filter2, heap2, rows, size, queryRows, part, parts, tileAddress, scratchAddress, tick) {\n  const { count, rowBytes, address } = rows;\n  const block = intBlockFor(rowBytes);\n  const tile = new Int32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);\n  const worst = lists.worst;\n  const layout = screenScratchLayout(lists.lists);\n  const hitsAddress = scratchAddress + layout.hits;\n  const slotBarsAddress = scratchAddress + layout.slotBars;\n  const closedAddress = scratchAddress + layout.closed;\n  const barsAddress = scratchAddress + layout.bars;\n  const hits = new Int32Array(heap2(), hitsAddress, QUERY_GROUP * ITEM_BLOCK);\n  const slotBars = new Int32Array(heap2(), slotBarsAddress, QUERY_GROUP);\n  new Int32Array(heap2(), closedAddress, ITEM_BLOCK + 4).fill(CLOSED);\n  const bars = new Int32Array(heap2(), barsAddress, lists.lists + 4).fill(OPEN);\n  const offer = (list, value, index) => {\n    lists.offer(list, value, index);\n    const bar = worst[list];\n    if (bar !== -Infinity) bars[list] = bar;\n  };\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);\n      const slots = last - g + 1;\n      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n      const itemBars = queryRows === null ? barsAddress + start * 4 : closedAddress;\n      const found = filter2(tileAddress, block, end - start, slots, slotBarsAddress, itemBars, hitsAddress);\n      for (let h = 0; h < found; h++) {\n        const position = hits[h];\n        const slot = position / block | 0;\n        const j = start + position - slot * block;\n        const list = g + slot;\n        const query = rowOf(list);\n        if (j >= end || j === query || queryRows === null && j < query) continue;\n        const value = tile[position];\n        if (value >= worst[list]) offer(list, value, j);\n        if (queryRows === null && value >= worst[j]) offer(j, value, query);\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction refineTask(score2, heap2, matrix, queryRows, candidates, width, k, tileAddress) {\n  const { address, dim } = matrix;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP);\n  const lists = new TopKLists(queryRows.length, k);\n  const group = new Int32Array(QUERY_GROUP);\n  for (let p = 0; p < queryRows.length; p++) {\n    const row = queryRows[p];\n    let filled = 0;\n    const flush = () => {\n      const at = (slot) => address + group[Math.min(slot, filled - 1)] * rowBytes;\n      score2(at(0), at(1), at(2), at(3), address, row, row + 1, dim, tileAddress, 1);\n      for (let slot = 0; slot < filled; slot++) lists.offer(p, tile[slot], group[slot]);\n      filled = 0;\n    };\n    for (let t = 0; t < width; t++) {\n      const j = candidates[p * width + t];\n      if (j === EMPTY_SLOT) continue;\n      group[filled++] = j;\n      if (filled === QUERY_GROUP) flush();\n    }\n    if (filled > 0) flush();\n  }\n  return lists;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nvar intScore = instance.exports.score_i16;\nvar filter = instance.exports.filter_tile;\nvar cross = instance.exports;\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    if (request.kind === "topk" || request.kind === "screen" || request.kind === "refine") {\n      const lists = request.kind === "topk" ? topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick) : request.kind === "screen" ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick) : refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "centroids") {\n      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer, gap.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(cross, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
 
 // src/kernels/nearest-centroids.ts
 function nearestCentroids(values, count, dim, centroids, norms, rows) {
@@ -44461,15 +44499,22 @@ function groupRows(start, end) {
 }
 
 // src/kernels/quantise.ts
+var QUANTISE_CHUNK = 256;
 function quantisedRowBytes(dim) {
   return Math.ceil(dim * 2 / 64) * 64;
 }
 function quantiseRows(kernel, memory, valuesAddress, count, dim, address, statsAddress) {
   const rowBytes = quantisedRowBytes(dim);
   const limit = Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / (rowBytes / 2))));
-  const largest = kernel.max_abs(valuesAddress, count * dim);
+  let largest = 0;
+  for (let start = 0; start < count; start += QUANTISE_CHUNK) {
+    largest = Math.max(largest, kernel.max_abs(valuesAddress + start * dim * 4, Math.min(QUANTISE_CHUNK, count - start) * dim));
+  }
   const scale = largest > 0 && Number.isFinite(largest) ? largest / limit : 1;
-  kernel.quantise_rows(valuesAddress, count, dim, Math.fround(1 / scale), scale, limit, address, rowBytes, statsAddress);
+  for (let start = 0; start < count; start += QUANTISE_CHUNK) {
+    const rows = Math.min(QUANTISE_CHUNK, count - start);
+    kernel.quantise_rows(valuesAddress + start * dim * 4, rows, dim, Math.fround(1 / scale), scale, limit, address + start * rowBytes, rowBytes, statsAddress + start * 24);
+  }
   const stats = new Float64Array(memory.buffer, statsAddress, count * 3);
   const norm = new Float64Array(count);
   const error = new Float64Array(count);
@@ -45202,6 +45247,73 @@ async function runMeasureSteps(steps, input, log) {
   return done;
 }
 
+// src/metrics/centroid-shift.ts
+function rowSum(values, dim, rows) {
+  const sum = new Float64Array(dim);
+  let p = 0;
+  for (; p + 4 <= rows.length; p += 4) {
+    const o0 = rows[p] * dim;
+    const o1 = rows[p + 1] * dim;
+    const o2 = rows[p + 2] * dim;
+    const o3 = rows[p + 3] * dim;
+    for (let j = 0; j < dim; j++) sum[j] = sum[j] + values[o0 + j] + values[o1 + j] + values[o2 + j] + values[o3 + j];
+  }
+  for (; p < rows.length; p++) {
+    const offset = rows[p] * dim;
+    for (let j = 0; j < dim; j++) sum[j] = sum[j] + values[offset + j];
+  }
+  return sum;
+}
+function centroid(values, dim, rows) {
+  const mean2 = rowSum(values, dim, rows);
+  for (let j = 0; j < dim; j++) mean2[j] = mean2[j] / rows.length;
+  return mean2;
+}
+function meanDistanceToCentroid(values, dim, rows, mean2) {
+  let total = 0;
+  let p = 0;
+  for (; p + 2 <= rows.length; p += 2) {
+    const o0 = rows[p] * dim;
+    const o1 = rows[p + 1] * dim;
+    let s0 = 0;
+    let s1 = 0;
+    for (let j = 0; j < dim; j++) {
+      const m2 = mean2[j];
+      const d0 = values[o0 + j] - m2;
+      const d1 = values[o1 + j] - m2;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+    }
+    total += Math.sqrt(s0);
+    total += Math.sqrt(s1);
+  }
+  for (; p < rows.length; p++) {
+    const offset = rows[p] * dim;
+    let sum = 0;
+    for (let j = 0; j < dim; j++) {
+      const diff = values[offset + j] - mean2[j];
+      sum += diff * diff;
+    }
+    total += Math.sqrt(sum);
+  }
+  return total / rows.length;
+}
+function centroidShift(reference, candidate, dim, rows) {
+  const meanR = centroid(reference, dim, rows);
+  return shiftBetween(meanR, centroid(candidate, dim, rows), meanDistanceToCentroid(reference, dim, rows, meanR), rows.length);
+}
+function shiftBetween(meanR, meanC, spread, size) {
+  const cos = cosine(meanR, meanC);
+  const reasons = [];
+  if (cos === null) reasons.push("a centroid is the zero vector, so its direction is undefined");
+  if (spread === 0) reasons.push(size === 1 ? "a single item has no spread" : "the reference items have no spread");
+  return {
+    cosineDistance: cos === null ? null : 1 - cos,
+    relativeShift: spread === 0 ? null : euclideanDistance(meanR, meanC) / spread,
+    reason: reasons.length > 0 ? reasons.join("; ") : null
+  };
+}
+
 // src/metrics/kmeans.ts
 var KMEANS_MAX_ITERATIONS = 100;
 async function kmeansAssignments(engine, values, count, dim, k, fitRows, random) {
@@ -45258,22 +45370,48 @@ function seedCentres(values, dim, k, fitRows, random) {
     for (let t = 0; t < dim; t++) centres[c * dim + t] = values[chosen * dim + t];
     if (c === k - 1) break;
     let total = 0;
-    for (let p = 0; p < m2; p++) {
-      const row = fitRows[p];
+    let p = 0;
+    const centre = c * dim;
+    for (; p + 4 <= m2; p += 4) {
+      const o0 = fitRows[p] * dim;
+      const o1 = fitRows[p + 1] * dim;
+      const o2 = fitRows[p + 2] * dim;
+      const o3 = fitRows[p + 3] * dim;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      for (let t = 0; t < dim; t++) {
+        const mean2 = centres[centre + t];
+        const e0 = values[o0 + t] - mean2;
+        const e1 = values[o1 + t] - mean2;
+        const e2 = values[o2 + t] - mean2;
+        const e3 = values[o3 + t] - mean2;
+        d0 += e0 * e0;
+        d1 += e1 * e1;
+        d2 += e2 * e2;
+        d3 += e3 * e3;
+      }
+      total += nearer(nearest, p, d0);
+      total += nearer(nearest, p + 1, d1);
+      total += nearer(nearest, p + 2, d2);
+      total += nearer(nearest, p + 3, d3);
+    }
+    for (; p < m2; p++) {
+      const offset = fitRows[p] * dim;
       let distance = 0;
       for (let t = 0; t < dim; t++) {
-        const difference = values[row * dim + t] - centres[c * dim + t];
+        const difference = values[offset + t] - centres[centre + t];
         distance += difference * difference;
       }
-      if (distance < nearest[p]) nearest[p] = distance;
-      total += nearest[p];
+      total += nearer(nearest, p, distance);
     }
     let target = random() * total;
     let pick = m2 - 1;
-    for (let p = 0; p < m2; p++) {
-      target -= nearest[p];
+    for (let p2 = 0; p2 < m2; p2++) {
+      target -= nearest[p2];
       if (target < 0) {
-        pick = p;
+        pick = p2;
         break;
       }
     }
@@ -45281,19 +45419,18 @@ function seedCentres(values, dim, k, fitRows, random) {
   }
   return centres;
 }
+function nearer(nearest, p, distance) {
+  if (distance < nearest[p]) nearest[p] = distance;
+  return nearest[p];
+}
 function updateCentres(values, dim, k, fitRows, assignment, centres) {
-  const sums = new Float64Array(k * dim);
-  const sizes = new Int32Array(k);
-  fitRows.forEach((row, p) => {
-    const c = assignment[p];
-    sizes[c] = sizes[c] + 1;
-    for (let t = 0; t < dim; t++) sums[c * dim + t] = sums[c * dim + t] + values[row * dim + t];
+  const members = Array.from({ length: k }, () => []);
+  for (let p = 0; p < fitRows.length; p++) members[assignment[p]].push(fitRows[p]);
+  members.forEach((rows, c) => {
+    if (rows.length === 0) return;
+    const sum = rowSum(values, dim, rows);
+    for (let t = 0; t < dim; t++) centres[c * dim + t] = sum[t] / rows.length;
   });
-  for (let c = 0; c < k; c++) {
-    const size = sizes[c];
-    if (size === 0) continue;
-    for (let t = 0; t < dim; t++) centres[c * dim + t] = sums[c * dim + t] / size;
-  }
 }
 
 // src/metrics/cluster-assignment.ts
@@ -45340,47 +45477,8 @@ async function clustersFromKmeans(engine, vectors, count, dim, clusterCount, see
   };
 }
 
-// src/metrics/centroid-shift.ts
-function centroid(values, dim, rows) {
-  const mean2 = new Float64Array(dim);
-  for (const row of rows) {
-    const offset = row * dim;
-    for (let j = 0; j < dim; j++) mean2[j] = mean2[j] + values[offset + j];
-  }
-  for (let j = 0; j < dim; j++) mean2[j] = mean2[j] / rows.length;
-  return mean2;
-}
-function meanDistanceToCentroid(values, dim, rows, mean2) {
-  let total = 0;
-  for (const row of rows) {
-    const offset = row * dim;
-    let sum = 0;
-    for (let j = 0; j < dim; j++) {
-      const diff = values[offset + j] - mean2[j];
-      sum += diff * diff;
-    }
-    total += Math.sqrt(sum);
-  }
-  return total / rows.length;
-}
-function centroidShift(reference, candidate, dim, rows) {
-  const meanR = centroid(reference, dim, rows);
-  const meanC = centroid(candidate, dim, rows);
-  const cos = cosine(meanR, meanC);
-  const spread = meanDistanceToCentroid(reference, dim, rows, meanR);
-  const reasons = [];
-  if (cos === null) reasons.push("a centroid is the zero vector, so its direction is undefined");
-  if (spread === 0) reasons.push(rows.length === 1 ? "a single item has no spread" : "the reference items have no spread");
-  return {
-    cosineDistance: cos === null ? null : 1 - cos,
-    relativeShift: spread === 0 ? null : euclideanDistance(meanR, meanC) / spread,
-    reason: reasons.length > 0 ? reasons.join("; ") : null
-  };
-}
-
 // src/metrics/cluster-centroids.ts
-function meanInterCentroidDistance(values, dim, clusters) {
-  const centres = clusters.map((cluster) => centroid(values, dim, cluster.rows));
+function meanInterCentroidDistance(centres) {
   let total = 0;
   let pairs = 0;
   for (let a = 0; a < centres.length; a++) {
@@ -45391,20 +45489,41 @@ function meanInterCentroidDistance(values, dim, clusters) {
   }
   return total / pairs;
 }
-function clusterCentroids(matrices, assignment, dimensionReason) {
-  const clusters = assignment.clusters.map((cluster) => {
-    const shift = dimensionReason === null ? centroidShift(matrices.reference, matrices.candidate, matrices.referenceDim, cluster.rows) : { cosineDistance: null, relativeShift: null, reason: dimensionReason };
+function measureCentroids(matrices, assignment, dimensionReason) {
+  const { reference, candidate, referenceDim, candidateDim, count } = matrices;
+  const referenceCentroids = spaceCentroids(reference, referenceDim, count, assignment.clusters);
+  const candidateCentroids = spaceCentroids(candidate, candidateDim, count, assignment.clusters);
+  const clusters = assignment.clusters.map((cluster, c) => {
+    const meanR = referenceCentroids.clusters[c];
+    const shift = dimensionReason === null ? shiftBetween(meanR, candidateCentroids.clusters[c], meanDistanceToCentroid(reference, referenceDim, cluster.rows, meanR), cluster.rows.length) : { cosineDistance: null, relativeShift: null, reason: dimensionReason };
     return { cluster: cluster.name, size: cluster.rows.length, ...shift };
   });
   let spread;
   if (assignment.clusters.length < 2) {
     spread = { reference: null, candidate: null, relativeChange: null, reason: "needs at least 2 clusters" };
   } else {
-    const reference = meanInterCentroidDistance(matrices.reference, matrices.referenceDim, assignment.clusters);
-    const candidate = meanInterCentroidDistance(matrices.candidate, matrices.candidateDim, assignment.clusters);
-    spread = reference === 0 ? { reference, candidate, relativeChange: null, reason: "the reference cluster centroids coincide" } : { reference, candidate, relativeChange: (candidate - reference) / reference, reason: null };
+    const distanceR = meanInterCentroidDistance(referenceCentroids.clusters);
+    const distanceC = meanInterCentroidDistance(candidateCentroids.clusters);
+    spread = distanceR === 0 ? { reference: distanceR, candidate: distanceC, relativeChange: null, reason: "the reference cluster centroids coincide" } : { reference: distanceR, candidate: distanceC, relativeChange: (distanceC - distanceR) / distanceR, reason: null };
   }
-  return { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: spread };
+  const allRows = Array.from({ length: count }, (_, i) => i);
+  const globalShift = dimensionReason === null ? shiftBetween(referenceCentroids.overall, candidateCentroids.overall, meanDistanceToCentroid(reference, referenceDim, allRows, referenceCentroids.overall), count) : null;
+  return { clusters: { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: spread }, globalShift };
+}
+function spaceCentroids(values, dim, count, clusters) {
+  const sums = clusters.map((cluster) => rowSum(values, dim, cluster.rows));
+  const covered = clusters.reduce((total, cluster) => total + cluster.rows.length, 0) === count;
+  const overall = covered ? new Float64Array(dim) : centroid(values, dim, Array.from({ length: count }, (_, i) => i));
+  if (covered) {
+    for (const sum of sums) for (let j = 0; j < dim; j++) overall[j] = overall[j] + sum[j];
+    for (let j = 0; j < dim; j++) overall[j] = overall[j] / count;
+  }
+  const means = sums.map((sum, c) => {
+    const size = clusters[c].rows.length;
+    for (let j = 0; j < dim; j++) sum[j] = sum[j] / size;
+    return sum;
+  });
+  return { clusters: means, overall };
 }
 
 // src/metrics/cross-retrieval.ts
@@ -45565,64 +45684,90 @@ function pairedCosine(reference, candidate, count, dim) {
   };
 }
 
-// src/stats/symmetric-eigenvalues.ts
-function symmetricEigenvalues(matrix, n) {
-  const a = Float64Array.from(matrix);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
+// src/kernels/generated/linalg-f64-wasm.ts
+var LINALG_F64_KERNEL = "AGFzbQEAAAABJAVgAXsBfGAEe39/fwF8YAV/f39/fABgAn9/AX9gBX9/f39/AAMIBwABAgMEBAQFBgEBAYCABAcyBAZtZW1vcnkCAApncmFtX2xvd2VyAAQKc3ltdl9sb3dlcgAFC3JhbmsyX2xvd2VyAAYK2AoHDQAgAP0hACAA/SEBoAs2AgF8AX8gABAAIQQgA0EBcQRAIANBAWtBA3QhBSAEIAEgBWorAwAgAiAFaisDAKKgIQQLIAQLIwAgAyABSSACIANNcQRAIAAgAyABbCACakEDdGogBDkDAAsLDAAgACABIAAgAUkbC9gFAgx/DnsgAUEDdCEIIAFBfnFBA3QhCSABQQFrIQogAyEFAkADQCAFIAQgARADTw0BIAAgBSAIbGohCyAAIAVBAWogChADIAhsaiEMIAAgBUECaiAKEAMgCGxqIQ0gACAFQQNqIAoQAyAIbGohDiAFIQYCQANAIAYgAU8NASAAIAYgCGxqIQ8gACAGQQFqIAoQAyAIbGohEP0MAAAAAAAAAAAAAAAAAAAAACEX/QwAAAAAAAAAAAAAAAAAAAAAIRj9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR5BACEHAkADQCAHIAlPDQEgDyAHav0ABAAhESAQIAdq/QAEACESIAsgB2r9AAQAIRMgDCAHav0ABAAhFCANIAdq/QAEACEVIA4gB2r9AAQAIRYgFyATIBH98gH98AEhFyAYIBQgEf3yAf3wASEYIBkgFSAR/fIB/fABIRkgGiAWIBH98gH98AEhGiAbIBMgEv3yAf3wASEbIBwgFCAS/fIB/fABIRwgHSAVIBL98gH98AEhHSAeIBYgEv3yAf3wASEeIAdBEGohBwwACwsgAiABIAUgBiAXIAsgDyABEAEQAiACIAEgBUEBaiAGIBggDCAPIAEQARACIAIgASAFQQJqIAYgGSANIA8gARABEAIgAiABIAVBA2ogBiAaIA4gDyABEAEQAiACIAEgBSAGQQFqIBsgCyAQIAEQARACIAIgASAFQQFqIAZBAWogHCAMIBAgARABEAIgAiABIAVBAmogBkEBaiAdIA0gECABEAEQAiACIAEgBUEDaiAGQQFqIB4gDiAQIAEQARACIAZBAmohBgwACwsgBUEEaiEFDAALCwueAgUEfwF8A3sCfAF/AkADQCAFIAJPDQEgACAFIAFBA3RsaiEHIAMgBUEDdGorAwAhCSAJ/RQhCv0MAAAAAAAAAAAAAAAAAAAAACELIAVBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZq/QAEACEMIAsgDCADIAZq/QAEAP3yAf3wASELIAQgBmogBCAGav0ABAAgDCAK/fIB/fAB/QsEACAGQRBqIQYMAAsLIAsQACENIAVBAXEEQCAIIQ8gByAPaisDACEOIA0gDiADIA9qKwMAoqAhDSAEIA9qIAQgD2orAwAgDiAJoqA5AwALIAVBA3QhDyAEIA9qIAQgD2orAwAgDSAHIA9qKwMAIAmioKA5AwAgBUEBaiEFDAALCwvlAQQFfwJ8AnsBfwJAA0AgBSACTw0BIAAgBSABQQN0bGohByADIAVBA3RqKwMAIQogBCAFQQN0aisDACELIAr9FCEMIAv9FCENIAVBAWpBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZqIQ4gDiAO/QAEACAMIAQgBmr9AAQA/fIBIA0gAyAGav0ABAD98gH98AH98QH9CwQAIAZBEGohBgwACwsgBUEBcUUEQCAIIQkgByAJaiEOIA4gDisDACAKIAQgCWorAwCiIAsgAyAJaisDAKKgoTkDAAsgBUEBaiEFDAALCws=";
+
+// src/kernels/linalg-kernel.ts
+var PAGE2 = 65536;
+var instance8 = null;
+function linalgKernel(bytes) {
+  instance8 ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LINALG_F64_KERNEL, "base64"))).exports;
+  const have = instance8.memory.buffer.byteLength;
+  if (bytes > have) instance8.memory.grow(Math.ceil((bytes - have) / PAGE2));
+  return instance8;
+}
+
+// src/kernels/tridiagonalise.ts
+function tridiagonalOfGram(matrix, d) {
+  const { kernel, a, x } = workspace(d, true);
+  const columns = new Float64Array(kernel.memory.buffer, x, d * d);
+  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i];
+  for (let i = 0; i < d; i += 4) kernel.gram_lower(x, d, a, i, i + 4);
+  return householder(kernel, a, d);
+}
+function workspace(n, withInput) {
+  const square = n * n * 8;
+  const a = 0;
+  const x = square;
+  const p = withInput ? 2 * square : square;
+  const kernel = linalgKernel(p + n * 8);
+  return { kernel, a, x, p };
+}
+function householder(kernel, a, n) {
+  const p = a + n * n * 8;
+  const heap = new Float64Array(kernel.memory.buffer);
+  const base = a / 8;
+  const q = p / 8;
+  const diagonal = new Float64Array(n);
+  const sub = new Float64Array(n);
   for (let i = n - 1; i > 0; i--) {
     const l = i - 1;
-    let h = 0;
-    const rowI = i * n;
-    if (l > 0) {
-      let scale = 0;
-      for (let k = 0; k <= l; k++) scale += Math.abs(a[rowI + k]);
-      if (scale === 0) {
-        e[i] = a[rowI + l];
-      } else {
-        for (let k = 0; k <= l; k++) {
-          a[rowI + k] = a[rowI + k] / scale;
-          h += a[rowI + k] ** 2;
-        }
-        const f = a[rowI + l];
-        const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
-        e[i] = scale * g;
-        h -= f * g;
-        a[rowI + l] = f - g;
-        e.fill(0, 0, l + 1);
-        for (let j = 0; j <= l; j++) {
-          const rowJ = j * n;
-          const uj = a[rowI + j];
-          let gg = 0;
-          for (let k = 0; k < j; k++) {
-            const ajk = a[rowJ + k];
-            gg += ajk * a[rowI + k];
-            e[k] = e[k] + ajk * uj;
-          }
-          e[j] = e[j] + gg + a[rowJ + j] * uj;
-        }
-        let ff = 0;
-        for (let j = 0; j <= l; j++) {
-          e[j] = e[j] / h;
-          ff += e[j] * a[rowI + j];
-        }
-        const hh = ff / (h + h);
-        for (let j = 0; j <= l; j++) {
-          const fj = a[rowI + j];
-          const gj = e[j] - hh * fj;
-          e[j] = gj;
-          const rowJ = j * n;
-          for (let k = 0; k <= j; k++) a[rowJ + k] = a[rowJ + k] - (fj * e[k] + gj * a[rowI + k]);
-        }
-      }
-    } else {
-      e[i] = a[rowI + l];
+    const rowI = base + i * n;
+    if (l === 0) {
+      sub[i] = heap[rowI];
+      continue;
     }
-    d[i] = h;
+    let scale = 0;
+    for (let k = 0; k <= l; k++) scale += Math.abs(heap[rowI + k]);
+    if (scale === 0) {
+      sub[i] = heap[rowI + l];
+      continue;
+    }
+    let h = 0;
+    for (let k = 0; k <= l; k++) {
+      const value = heap[rowI + k] / scale;
+      heap[rowI + k] = value;
+      h += value * value;
+    }
+    const f = heap[rowI + l];
+    const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+    sub[i] = scale * g;
+    h -= f * g;
+    heap[rowI + l] = f - g;
+    heap.fill(0, q, q + l + 1);
+    kernel.symv_lower(a, n, l + 1, a + i * n * 8, p);
+    let ff = 0;
+    for (let j = 0; j <= l; j++) {
+      const value = heap[q + j] / h;
+      heap[q + j] = value;
+      ff += value * heap[rowI + j];
+    }
+    const hh = ff / (h + h);
+    for (let j = 0; j <= l; j++) heap[q + j] = heap[q + j] - hh * heap[rowI + j];
+    kernel.rank2_lower(a, n, l + 1, a + i * n * 8, p);
   }
-  for (let i = 0; i < n; i++) d[i] = a[i * n + i];
-  for (let i = 1; i < n; i++) e[i - 1] = e[i];
-  e[n - 1] = 0;
+  for (let i = 0; i < n; i++) diagonal[i] = heap[base + i * n + i];
+  const offDiagonal = new Float64Array(n);
+  for (let i = 1; i < n; i++) offDiagonal[i - 1] = sub[i];
+  return { diagonal, offDiagonal };
+}
+
+// src/stats/tridiagonal-eigenvalues.ts
+function tridiagonalEigenvalues(diagonal, offDiagonal) {
+  const n = diagonal.length;
+  const d = Float64Array.from(diagonal);
+  const e = new Float64Array(n);
+  e.set(offDiagonal.subarray(0, n - 1));
   for (let l = 0; l < n; l++) {
     let iterations = 0;
     for (; ; ) {
@@ -45632,7 +45777,7 @@ function symmetricEigenvalues(matrix, n) {
         if (Math.abs(e[m2]) <= Number.EPSILON * dd) break;
       }
       if (m2 === l) break;
-      if (++iterations > 60) throw new Error("symmetricEigenvalues: QL did not converge");
+      if (++iterations > 60) throw new Error("tridiagonalEigenvalues: QL did not converge");
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
       let r = Math.hypot(g, 1);
       g = d[m2] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
@@ -45671,55 +45816,9 @@ function symmetricEigenvalues(matrix, n) {
 // src/metrics/procrustes.ts
 function procrustesAlignedCosine(candidateByReference, n, d) {
   let nuclear = 0;
-  for (const lambda of symmetricEigenvalues(gramOfColumns(candidateByReference, d), d)) nuclear += Math.sqrt(Math.max(0, lambda));
+  const { diagonal, offDiagonal } = tridiagonalOfGram(candidateByReference, d);
+  for (const lambda of tridiagonalEigenvalues(diagonal, offDiagonal)) nuclear += Math.sqrt(Math.max(0, lambda));
   return Math.max(-1, Math.min(1, nuclear / n));
-}
-function gramOfColumns(matrix, d) {
-  const columns = new Float64Array(d * d);
-  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i];
-  const out = new Float64Array(d * d);
-  const put = (row, column, value) => {
-    if (row < d && column >= row) out[row * d + column] = value;
-  };
-  for (let i = 0; i < d; i += 4) {
-    const r0 = i * d;
-    const r1 = Math.min(i + 1, d - 1) * d;
-    const r2 = Math.min(i + 2, d - 1) * d;
-    const r3 = Math.min(i + 3, d - 1) * d;
-    for (let j = i; j < d; j += 2) {
-      const ra = j * d;
-      const rb2 = Math.min(j + 1, d - 1) * d;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-      for (let k = 0; k < d; k++) {
-        const x = columns[ra + k];
-        const y = columns[rb2 + k];
-        const c0 = columns[r0 + k];
-        const c1 = columns[r1 + k];
-        const c2 = columns[r2 + k];
-        const c3 = columns[r3 + k];
-        a0 += c0 * x;
-        a1 += c1 * x;
-        a2 += c2 * x;
-        a3 += c3 * x;
-        b0 += c0 * y;
-        b1 += c1 * y;
-        b2 += c2 * y;
-        b3 += c3 * y;
-      }
-      put(i, j, a0);
-      put(i + 1, j, a1);
-      put(i + 2, j, a2);
-      put(i + 3, j, a3);
-      if (j + 1 < d) {
-        put(i, j + 1, b0);
-        put(i + 1, j + 1, b1);
-        put(i + 2, j + 1, b2);
-        put(i + 3, j + 1, b3);
-      }
-    }
-  }
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[i * d + j] = out[j * d + i];
-  return out;
 }
 
 // src/measure/steps.ts
@@ -45747,12 +45846,7 @@ var clustersStep = {
   describe: (_, { clusters }) => `clusters (${clusters.description})`,
   run: async ({ engine, pair, settings, dimensionReason }) => {
     const assignment = clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ?? await clustersFromKmeans(engine, pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans));
-    const allRows = Array.from({ length: pair.count }, (_, i) => i);
-    return {
-      assignment,
-      clusters: clusterCentroids(pair, assignment, dimensionReason),
-      globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null
-    };
+    return { assignment, ...measureCentroids(pair, assignment, dimensionReason) };
   }
 };
 var pairedStep = {

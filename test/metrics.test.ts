@@ -6,7 +6,7 @@ import { seededRandom } from '../src/stats/random.js';
 import { bootstrapMeanInterval } from '../src/metrics/bootstrap.js';
 import { centroidShift } from '../src/metrics/centroid-shift.js';
 import { clustersFromKmeans, clustersFromLabels } from '../src/metrics/cluster-assignment.js';
-import { clusterCentroids } from '../src/metrics/cluster-centroids.js';
+import { measureCentroids } from '../src/metrics/cluster-centroids.js';
 import { crossRetrieval } from '../src/metrics/cross-retrieval.js';
 import { knnOverlap, summariseKnnOverlap } from '../src/metrics/knn-overlap.js';
 import { linearCka } from '../src/metrics/linear-cka.js';
@@ -55,7 +55,7 @@ describe.each(['equal', 'dims', 'rotation'])('reference values: %s', (name) => {
     const { pair, expected } = await loadMetricCase(name);
     const assignment = clustersFromLabels(labelsOf(expected), pair.ids, 'label');
     expect(assignment).not.toBeNull();
-    const result = clusterCentroids(pair, assignment!, dimensionMismatchReason(pair));
+    const result = measureCentroids(pair, assignment!, dimensionMismatchReason(pair)).clusters;
     expectClose(result.meanInterCentroidDistance.reference, expected.interCentroid.reference, TOL);
     expectClose(result.meanInterCentroidDistance.candidate, expected.interCentroid.candidate, TOL);
     expectClose(result.meanInterCentroidDistance.relativeChange, expected.interCentroid.relativeChange, TOL);
@@ -132,6 +132,15 @@ describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (
     const shift = centroidShift(pair.reference, pair.candidate, pair.referenceDim, all(pair.count));
     expectClose(shift.cosineDistance, expected.centroid.cosineDistance, TOL);
     expectClose(shift.relativeShift, expected.centroid.relativeShift, TOL);
+    // The same global shift from the clusters' row sums (clusters covering every item), and from a
+    // pass of its own when they do not (a cluster of two items only).
+    const halves = { source: 'label' as const, description: 'halves', clusters: [{ name: 'a', rows: all(pair.count).filter((i) => i % 2 === 0) }, { name: 'b', rows: all(pair.count).filter((i) => i % 2 === 1) }] };
+    const partial = { ...halves, clusters: [{ name: 'a', rows: [0, 1] }] };
+    for (const assignment of [halves, partial]) {
+      const { globalShift } = measureCentroids(pair, assignment, null);
+      expectClose(globalShift!.cosineDistance, expected.centroid.cosineDistance, TOL);
+      expectClose(globalShift!.relativeShift, expected.centroid.relativeShift, TOL);
+    }
     const paired = pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim);
     expectClose(paired.cosineMean, expected.paired.mean, TOL);
     expectClose(paired.cosineP5, expected.paired.p5, TOL);
@@ -277,7 +286,7 @@ describe('Procrustes from the eigenvalues of MᵀM', () => {
   it('equals the nuclear norm from an SVD (ml-matrix): to 1e-9 at full rank, to 1e-6 when rank-deficient', async () => {
     const { Matrix, SingularValueDecomposition } = await import('ml-matrix');
     const { procrustesAlignedCosine } = await import('../src/metrics/procrustes.js');
-    for (const [d, rank] of [[3, 3], [40, 40], [64, 10], [200, 200]] as const) {
+    for (const [d, rank] of [[3, 3], [7, 7], [40, 40], [64, 10], [129, 129], [65, 9], [200, 200]] as const) {
       let s = d * 31 + rank;
       const random = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
       const left = Array.from({ length: d }, () => Array.from({ length: rank }, random));

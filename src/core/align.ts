@@ -43,8 +43,8 @@ export function alignById(
   allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
   reuseInputs = false,
 ): AlignedPair {
-  validateVectors(reference);
-  validateVectors(candidate);
+  const referenceSquares = validateVectors(reference);
+  const candidateSquares = validateVectors(candidate);
   checkUniqueIds(reference);
   const candidateIndex = checkUniqueIds(candidate);
 
@@ -78,8 +78,14 @@ export function alignById(
     count: matched,
     referenceDim: reference.dim,
     candidateDim: candidate.dim,
-    reference: reuseInputs && isIdentity(referenceRows, reference.count) ? normaliseInPlace(reference) : gatherNormalisedRows(reference, referenceRows, allocate),
-    candidate: reuseInputs && isIdentity(candidateRows, candidate.count) ? normaliseInPlace(candidate) : gatherNormalisedRows(candidate, candidateRows, allocate),
+    reference:
+      reuseInputs && isIdentity(referenceRows, reference.count)
+        ? normaliseInPlace(reference, referenceSquares)
+        : gatherNormalisedRows(reference, referenceRows, referenceSquares, allocate),
+    candidate:
+      reuseInputs && isIdentity(candidateRows, candidate.count)
+        ? normaliseInPlace(candidate, candidateSquares)
+        : gatherNormalisedRows(candidate, candidateRows, candidateSquares, allocate),
     ids,
     metadata: mergeMetadata(reference, candidate, referenceRows, candidateRows),
     summary: {
@@ -96,34 +102,24 @@ function isIdentity(rows: readonly number[], count: number): boolean {
   return rows.length === count && rows.every((row, index) => row === index);
 }
 
-/** Scales every row of the set to unit L2 norm in place (float64 norm) and returns its vectors. */
-function normaliseInPlace(set: EmbeddingSet): Float32Array {
+/** Scales every row of the set to unit L2 norm in place (x / √Σx², with each row's float64 Σx²) and returns its vectors. */
+function normaliseInPlace(set: EmbeddingSet, sumsOfSquares: Float64Array): Float32Array {
   const { dim, vectors, count } = set;
   for (let i = 0; i < count; i++) {
     const offset = i * dim;
-    const scale = unitScale(vectors, offset, dim);
+    const scale = 1 / Math.sqrt(sumsOfSquares[i] as number);
     for (let j = 0; j < dim; j++) vectors[offset + j] = (vectors[offset + j] as number) * scale;
   }
   return vectors;
 }
 
-/** 1 / ‖row‖ for the row of `dim` values at `offset`, the norm summed in float64. */
-function unitScale(vectors: Float32Array, offset: number, dim: number): number {
-  let sumOfSquares = 0;
-  for (let j = 0; j < dim; j++) {
-    const value = vectors[offset + j] as number;
-    sumOfSquares += value * value;
-  }
-  return 1 / Math.sqrt(sumOfSquares);
-}
-
-/** Copies the given rows in order, each scaled to unit L2 norm (computed in float64). */
-function gatherNormalisedRows(set: EmbeddingSet, rows: readonly number[], allocate: (length: number) => Float32Array): Float32Array {
+/** Copies the given rows in order, each scaled to unit L2 norm (with each row's float64 Σx²). */
+function gatherNormalisedRows(set: EmbeddingSet, rows: readonly number[], sumsOfSquares: Float64Array, allocate: (length: number) => Float32Array): Float32Array {
   const { dim, vectors } = set;
   const out = allocate(rows.length * dim);
   rows.forEach((row, target) => {
     const from = row * dim;
-    const scale = unitScale(vectors, from, dim);
+    const scale = 1 / Math.sqrt(sumsOfSquares[row] as number);
     const to = target * dim;
     for (let j = 0; j < dim; j++) out[to + j] = (vectors[from + j] as number) * scale;
   });

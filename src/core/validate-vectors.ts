@@ -1,19 +1,18 @@
 import { InputError } from './errors.js';
 import { describeRow, type EmbeddingSet } from './embedding-set.js';
+import { rowSumsOfSquares } from './row-norms.js';
 
 /**
  * Checks every row of a set before any metric sees it: each value must be finite and each
  * vector non-zero (cosine is undefined for a zero vector). Throws naming the file, row and id.
+ * Returns each row's Σ x² (float64, rowSumsOfSquares), which the normalisation reuses.
  */
-export function validateVectors(set: EmbeddingSet): void {
+export function validateVectors(set: EmbeddingSet): Float64Array {
   const { vectors, dim, count } = set;
+  const sums = rowSumsOfSquares(vectors, count, dim);
   for (let i = 0; i < count; i++) {
     const offset = i * dim;
-    let sumOfSquares = 0;
-    for (let j = 0; j < dim; j++) {
-      const value = vectors[offset + j] as number;
-      sumOfSquares += value * value;
-    }
+    const sumOfSquares = sums[i] as number;
     // A NaN or ±∞ anywhere in the row makes the float64 sum non-finite (float32 squares cannot
     // overflow it), so only such a row is searched for the value to name.
     if (!Number.isFinite(sumOfSquares)) {
@@ -30,6 +29,7 @@ export function validateVectors(set: EmbeddingSet): void {
       throw new InputError(`${set.source}: ${describeRow(set, i)} is a zero vector; its cosine similarity is undefined, so fix or drop that item.`);
     }
   }
+  return sums;
 }
 
 /** Longest item id accepted (the report schema's bound on every id it holds). */

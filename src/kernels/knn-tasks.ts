@@ -190,13 +190,19 @@ export function partnerRankTask(
       ranks[position] = above;
     } else scan.push(position);
   }
+  // Queries with similar partner scores need about as many item blocks before k rows beat them, so
+  // scanning them side by side (highest score first) wastes little on a group's slowest member.
+  scan.sort((a, b) => (own[b] as number) - (own[a] as number) || a - b);
   for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {
     const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);
-    for (let start = 0; start < count; start += block) {
+    let open = true;
+    for (let start = 0; start < count && open; start += block) {
       const end = Math.min(start + block, count);
+      open = false;
       for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
         const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
         if (allReached(ranks, scan, g, last, cap)) continue;
+        open = true;
         const row = (slot: number): number => queryAddress(scan[Math.min(g + slot, last)] as number);
         score(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);
         for (let slot = 0; g + slot <= last; slot++) {

@@ -21,6 +21,9 @@ export interface QuantisedRows {
   readonly bound: Float64Array;
 }
 
+/** Rows per call of the quantising kernel. */
+const QUANTISE_CHUNK = 256;
+
 /** Bytes per zero-padded int16 row of `dim` values: a multiple of 64. */
 export function quantisedRowBytes(dim: number): number {
   return Math.ceil((dim * 2) / 64) * 64;
@@ -40,9 +43,17 @@ export interface QuantiseKernel {
 export function quantiseRows(kernel: QuantiseKernel, memory: WebAssembly.Memory, valuesAddress: number, count: number, dim: number, address: number, statsAddress: number): QuantisedRows {
   const rowBytes = quantisedRowBytes(dim);
   const limit = Math.min(32767, Math.floor(Math.sqrt((2 ** 31 - 1) / (rowBytes / 2))));
-  const largest = kernel.max_abs(valuesAddress, count * dim);
+  // In chunks of rows: V8 first runs a WebAssembly function's baseline compilation and swaps in the
+  // optimised one only between calls, so one call over the whole matrix would run slowly throughout.
+  let largest = 0;
+  for (let start = 0; start < count; start += QUANTISE_CHUNK) {
+    largest = Math.max(largest, kernel.max_abs(valuesAddress + start * dim * 4, Math.min(QUANTISE_CHUNK, count - start) * dim));
+  }
   const scale = largest > 0 && Number.isFinite(largest) ? largest / limit : 1;
-  kernel.quantise_rows(valuesAddress, count, dim, Math.fround(1 / scale), scale, limit, address, rowBytes, statsAddress);
+  for (let start = 0; start < count; start += QUANTISE_CHUNK) {
+    const rows = Math.min(QUANTISE_CHUNK, count - start);
+    kernel.quantise_rows(valuesAddress + start * dim * 4, rows, dim, Math.fround(1 / scale), scale, limit, address + start * rowBytes, rowBytes, statsAddress + start * 24);
+  }
   const stats = new Float64Array(memory.buffer, statsAddress, count * 3);
   const norm = new Float64Array(count);
   const error = new Float64Array(count);

@@ -1,6 +1,6 @@
 import { seededRandom } from '../stats/random.js';
 import { clustersFromKmeans, clustersFromLabels } from '../metrics/cluster-assignment.js';
-import { clusterCentroids } from '../metrics/cluster-centroids.js';
+import { measureCentroids } from '../metrics/cluster-centroids.js';
 import { centroidShift } from '../metrics/centroid-shift.js';
 import { crossRetrieval } from '../metrics/cross-retrieval.js';
 import { knnOverlap, summariseKnnOverlap } from '../metrics/knn-overlap.js';
@@ -41,12 +41,7 @@ const clustersStep: MeasureStep = {
     const assignment =
       clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ??
       (await clustersFromKmeans(engine, pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans)));
-    const allRows = Array.from({ length: pair.count }, (_, i) => i);
-    return {
-      assignment,
-      clusters: clusterCentroids(pair, assignment, dimensionReason),
-      globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows) : null,
-    };
+    return { assignment, ...measureCentroids(pair, assignment, dimensionReason) };
   },
 };
 

@@ -1,5 +1,5 @@
 import { euclideanDistance } from '../kernels/matrix-products.js';
-import { centroid, centroidShift, type CentroidShift } from './centroid-shift.js';
+import { centroid, meanDistanceToCentroid, rowSum, shiftBetween, type CentroidShift } from './centroid-shift.js';
 import type { ClusterAssignment } from './cluster-assignment.js';
 import type { AlignedMatrices } from './types.js';
 
@@ -27,10 +27,9 @@ export interface ClusterCentroids {
 /**
  * Mean distance between cluster centroids within one space (the embedding-drift monitor of
  * Arize's write-up): D = mean_{a<b} ‖μ_a − μ_b‖ over the clusters' centroids. Works in any
- * dimension, so D_R and D_C can be compared when the dimension changed. Cost: O(n·d + K²·d).
+ * dimension, so D_R and D_C can be compared when the dimension changed. Cost: O(K²·d).
  */
-export function meanInterCentroidDistance(values: Float32Array, dim: number, clusters: ClusterAssignment['clusters']): number {
-  const centres = clusters.map((cluster) => centroid(values, dim, cluster.rows));
+export function meanInterCentroidDistance(centres: readonly Float64Array[]): number {
   let total = 0;
   let pairs = 0;
   for (let a = 0; a < centres.length; a++) {
@@ -43,15 +42,25 @@ export function meanInterCentroidDistance(values: Float32Array, dim: number, clu
 }
 
 /**
- * Per-cluster centroid shift (same members in both sets; see centroidShift) and the relative
- * change of the mean inter-centroid distance, (D_C − D_R) / D_R: negative when clusters
- * crowd together in the new space, positive when they spread apart.
+ * The centroid measures of a comparison from one pass over each space: per-cluster centroid shifts
+ * (same members in both sets; see centroidShift), the relative change of the mean inter-centroid
+ * distance, (D_C − D_R) / D_R (negative when clusters crowd together in the new space, positive
+ * when they spread apart), and the global centroid shift (`null` when the dimensions differ). The
+ * clusters' row sums give their centroids and, when the clusters cover every item, the global one.
  */
-export function clusterCentroids(matrices: AlignedMatrices, assignment: ClusterAssignment, dimensionReason: string | null): ClusterCentroids {
-  const clusters = assignment.clusters.map((cluster) => {
+export function measureCentroids(
+  matrices: AlignedMatrices,
+  assignment: ClusterAssignment,
+  dimensionReason: string | null,
+): { readonly clusters: ClusterCentroids; readonly globalShift: CentroidShift | null } {
+  const { reference, candidate, referenceDim, candidateDim, count } = matrices;
+  const referenceCentroids = spaceCentroids(reference, referenceDim, count, assignment.clusters);
+  const candidateCentroids = spaceCentroids(candidate, candidateDim, count, assignment.clusters);
+  const clusters = assignment.clusters.map((cluster, c) => {
+    const meanR = referenceCentroids.clusters[c] as Float64Array;
     const shift: CentroidShift =
       dimensionReason === null
-        ? centroidShift(matrices.reference, matrices.candidate, matrices.referenceDim, cluster.rows)
+        ? shiftBetween(meanR, candidateCentroids.clusters[c] as Float64Array, meanDistanceToCentroid(reference, referenceDim, cluster.rows, meanR), cluster.rows.length)
         : { cosineDistance: null, relativeShift: null, reason: dimensionReason };
     return { cluster: cluster.name, size: cluster.rows.length, ...shift };
   });
@@ -59,12 +68,35 @@ export function clusterCentroids(matrices: AlignedMatrices, assignment: ClusterA
   if (assignment.clusters.length < 2) {
     spread = { reference: null, candidate: null, relativeChange: null, reason: 'needs at least 2 clusters' };
   } else {
-    const reference = meanInterCentroidDistance(matrices.reference, matrices.referenceDim, assignment.clusters);
-    const candidate = meanInterCentroidDistance(matrices.candidate, matrices.candidateDim, assignment.clusters);
+    const distanceR = meanInterCentroidDistance(referenceCentroids.clusters);
+    const distanceC = meanInterCentroidDistance(candidateCentroids.clusters);
     spread =
-      reference === 0
-        ? { reference, candidate, relativeChange: null, reason: 'the reference cluster centroids coincide' }
-        : { reference, candidate, relativeChange: (candidate - reference) / reference, reason: null };
+      distanceR === 0
+        ? { reference: distanceR, candidate: distanceC, relativeChange: null, reason: 'the reference cluster centroids coincide' }
+        : { reference: distanceR, candidate: distanceC, relativeChange: (distanceC - distanceR) / distanceR, reason: null };
   }
-  return { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: spread };
+  const allRows = Array.from({ length: count }, (_, i) => i);
+  const globalShift =
+    dimensionReason === null ? shiftBetween(referenceCentroids.overall, candidateCentroids.overall, meanDistanceToCentroid(reference, referenceDim, allRows, referenceCentroids.overall), count) : null;
+  return { clusters: { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: spread }, globalShift };
+}
+
+/**
+ * Each cluster's centroid in one space, and the centroid of all `count` rows: the sum of the
+ * clusters' row sums (in cluster order) when they cover every row, else a pass of its own.
+ */
+function spaceCentroids(values: Float32Array, dim: number, count: number, clusters: ClusterAssignment['clusters']) {
+  const sums = clusters.map((cluster) => rowSum(values, dim, cluster.rows));
+  const covered = clusters.reduce((total, cluster) => total + cluster.rows.length, 0) === count;
+  const overall = covered ? new Float64Array(dim) : centroid(values, dim, Array.from({ length: count }, (_, i) => i));
+  if (covered) {
+    for (const sum of sums) for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) + (sum[j] as number);
+    for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) / count;
+  }
+  const means = sums.map((sum, c) => {
+    const size = (clusters[c] as { rows: readonly number[] }).rows.length;
+    for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) / size;
+    return sum;
+  });
+  return { clusters: means, overall };
 }

@@ -1,5 +1,6 @@
 import type { KnnEngine } from '../kernels/knn-engine.js';
 import { partnerScoreError } from '../kernels/knn-tasks.js';
+import { rowSum } from './centroid-shift.js';
 
 /** Lloyd iterations at most; the fit stops earlier as soon as no assignment changes. */
 export const KMEANS_MAX_ITERATIONS = 100;
@@ -97,15 +98,42 @@ function seedCentres(values: Float32Array, dim: number, k: number, fitRows: Int3
     for (let t = 0; t < dim; t++) centres[c * dim + t] = values[chosen * dim + t] as number;
     if (c === k - 1) break;
     let total = 0;
-    for (let p = 0; p < m; p++) {
-      const row = fitRows[p] as number;
+    let p = 0;
+    const centre = c * dim;
+    // Four rows at a time (each row's sum still in dimension order, so the same bits), so the sums overlap.
+    for (; p + 4 <= m; p += 4) {
+      const o0 = (fitRows[p] as number) * dim;
+      const o1 = (fitRows[p + 1] as number) * dim;
+      const o2 = (fitRows[p + 2] as number) * dim;
+      const o3 = (fitRows[p + 3] as number) * dim;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      for (let t = 0; t < dim; t++) {
+        const mean = centres[centre + t] as number;
+        const e0 = (values[o0 + t] as number) - mean;
+        const e1 = (values[o1 + t] as number) - mean;
+        const e2 = (values[o2 + t] as number) - mean;
+        const e3 = (values[o3 + t] as number) - mean;
+        d0 += e0 * e0;
+        d1 += e1 * e1;
+        d2 += e2 * e2;
+        d3 += e3 * e3;
+      }
+      total += nearer(nearest, p, d0);
+      total += nearer(nearest, p + 1, d1);
+      total += nearer(nearest, p + 2, d2);
+      total += nearer(nearest, p + 3, d3);
+    }
+    for (; p < m; p++) {
+      const offset = (fitRows[p] as number) * dim;
       let distance = 0;
       for (let t = 0; t < dim; t++) {
-        const difference = (values[row * dim + t] as number) - (centres[c * dim + t] as number);
+        const difference = (values[offset + t] as number) - (centres[centre + t] as number);
         distance += difference * difference;
       }
-      if (distance < (nearest[p] as number)) nearest[p] = distance;
-      total += nearest[p] as number;
+      total += nearer(nearest, p, distance);
     }
     let target = random() * total;
     let pick = m - 1;
@@ -121,18 +149,19 @@ function seedCentres(values: Float32Array, dim: number, k: number, fitRows: Int3
   return centres;
 }
 
-/** Each centre becomes the float64 mean of its fit rows; an empty cluster keeps its centre. */
+/** nearest[p] = min(nearest[p], distance); returns the new nearest[p]. */
+function nearer(nearest: Float64Array, p: number, distance: number): number {
+  if (distance < (nearest[p] as number)) nearest[p] = distance;
+  return nearest[p] as number;
+}
+
+/** Each centre becomes the float64 mean of its fit rows (summed in fit-row order); an empty cluster keeps its centre. */
 function updateCentres(values: Float32Array, dim: number, k: number, fitRows: Int32Array, assignment: Int32Array, centres: Float64Array): void {
-  const sums = new Float64Array(k * dim);
-  const sizes = new Int32Array(k);
-  fitRows.forEach((row, p) => {
-    const c = assignment[p] as number;
-    sizes[c] = (sizes[c] as number) + 1;
-    for (let t = 0; t < dim; t++) sums[c * dim + t] = (sums[c * dim + t] as number) + (values[row * dim + t] as number);
+  const members: number[][] = Array.from({ length: k }, () => []);
+  for (let p = 0; p < fitRows.length; p++) (members[assignment[p] as number] as number[]).push(fitRows[p] as number);
+  members.forEach((rows, c) => {
+    if (rows.length === 0) return;
+    const sum = rowSum(values, dim, rows);
+    for (let t = 0; t < dim; t++) centres[c * dim + t] = (sum[t] as number) / rows.length;
   });
-  for (let c = 0; c < k; c++) {
-    const size = sizes[c] as number;
-    if (size === 0) continue;
-    for (let t = 0; t < dim; t++) centres[c * dim + t] = (sums[c * dim + t] as number) / size;
-  }
 }

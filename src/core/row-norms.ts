@@ -1,0 +1,43 @@
+/**
+ * Σ_j x_ij² of every row of a row-major `count × dim` float32 matrix, in float64 and in dimension
+ * order, so each is the plain sequential sum. Four rows are summed side by side, which overlaps
+ * four dependent chains of additions instead of waiting on one.
+ */
+export function rowSumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
+  const sums = new Float64Array(count);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o0 = i * dim;
+    const o1 = o0 + dim;
+    const o2 = o1 + dim;
+    const o3 = o2 + dim;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < dim; j++) {
+      const a = vectors[o0 + j] as number;
+      const b = vectors[o1 + j] as number;
+      const c = vectors[o2 + j] as number;
+      const d = vectors[o3 + j] as number;
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    sums[i] = s0;
+    sums[i + 1] = s1;
+    sums[i + 2] = s2;
+    sums[i + 3] = s3;
+  }
+  for (; i < count; i++) {
+    const offset = i * dim;
+    let sum = 0;
+    for (let j = 0; j < dim; j++) {
+      const value = vectors[offset + j] as number;
+      sum += value * value;
+    }
+    sums[i] = sum;
+  }
+  return sums;
+}
