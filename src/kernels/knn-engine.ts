@@ -328,7 +328,7 @@ class WasmEngine implements KnnEngine {
     const ranges = rowRanges(da, parts, symmetric);
     const results = await Promise.all(
       ranges.map(({ pStart, pEnd }, w) => {
-        const scratch = this.scratchFor(`cross ${w}`, crossScratchFloats(db));
+        const scratch = this.scratchFor(`cross ${w}`, crossScratchFloats(db, pEnd - pStart));
         return this.run(workers[w] as Worker, { kind: 'cross', a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch, symmetric }, () => undefined);
       }),
     );

@@ -325,24 +325,26 @@ export const CROSS_CHUNK = 256;
 /** The cross-product exports (see score-kernel.wat): column panels, and AᵀB of packed panels. */
 export interface CrossKernel {
   readonly pack_panels: (src: number, rows: number, rowBytes: number, col0: number, cols: number, width: number, dst: number) => void;
+  /** Adds each float32 chunk sum to the float64 totals at `out` (rows `outStride` values apart). */
   readonly cross_panels: (a: number, b: number, rows: number, panels: number, out: number, outStride: number) => void;
 }
 
 /** Columns of B per packed panel, and of A per pass (the kernel's 4 × 8 register tile). */
 const B_PANEL = 8;
 
-/** Scratch floats crossRowsTask needs for db columns: B's panels, A's panel and one 4 × db tile. */
-export function crossScratchFloats(db: number): number {
+/** Scratch floats crossRowsTask needs for db columns and `rows` output rows: B's panels, A's panel and the float64 totals. */
+export function crossScratchFloats(db: number, rows: number): number {
   const width = Math.ceil(db / B_PANEL) * B_PANEL;
-  return width * CROSS_CHUNK + QUERY_GROUP * CROSS_CHUNK + QUERY_GROUP * width;
+  return width * CROSS_CHUNK + QUERY_GROUP * CROSS_CHUNK + 2 * Math.ceil(rows / QUERY_GROUP) * QUERY_GROUP * width;
 }
 
 /**
- * Rows [pStart, pEnd) of AᵀB (A: count × da, B: count × db): for each chunk of CROSS_CHUNK rows,
- * B's columns are packed into panels of 8 and A's into panels of 4, the kernel sums A[r][p]·B[r][q]
- * in float32 over the chunk's rows, and the chunks are accumulated in float64. `symmetric`
- * (A = B): only the panels from each row's own column on are formed (the caller mirrors the
- * rest), which halves the work. Returns (pEnd − pStart) × db values, row-major.
+ * Rows [pStart, pEnd) of AᵀB (A: count × da, B: count × db; pStart a multiple of QUERY_GROUP): for
+ * each chunk of CROSS_CHUNK rows, B's columns are packed into panels of 8 and A's into panels of 4,
+ * the kernel sums A[r][p]·B[r][q] in float32 over the chunk's rows and adds each chunk's sum to a
+ * float64 total, in chunk order. `symmetric` (A = B): only the panels from each row's own column
+ * on are formed and only q ≥ p is returned (the caller mirrors the rest), which halves the work.
+ * Returns (pEnd − pStart) × db values, row-major.
  */
 export function crossRowsTask(
   kernel: CrossKernel,
@@ -358,25 +360,24 @@ export function crossRowsTask(
   const db = b.dim;
   const panels = Math.ceil(db / B_PANEL);
   const width = panels * B_PANEL;
-  const out = new Float64Array((pEnd - pStart) * db);
   const bPanels = scratchAddress;
   const aPanel = bPanels + width * CROSS_CHUNK * 4;
-  const tileAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;
-  const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP * width);
+  const totalsAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;
+  const totals = new Float64Array(heap(), totalsAddress, Math.ceil((pEnd - pStart) / QUERY_GROUP) * QUERY_GROUP * width).fill(0);
   for (let start = 0; start < count; start += CROSS_CHUNK) {
     const rows = Math.min(CROSS_CHUNK, count - start);
     kernel.pack_panels(b.address + start * db * 4, rows, db * 4, 0, db, B_PANEL, bPanels);
     for (let p = pStart; p < pEnd; p += QUERY_GROUP) {
       kernel.pack_panels(a.address + start * da * 4, rows, da * 4, p, Math.min(QUERY_GROUP, da - p), QUERY_GROUP, aPanel);
       const first = symmetric ? Math.floor(p / B_PANEL) : 0;
-      kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, tileAddress, width);
-      const high = Math.min(p + QUERY_GROUP, pEnd);
-      for (let row = p; row < high; row++) {
-        const from = (row - p) * width - first * B_PANEL;
-        const target = (row - pStart) * db;
-        for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = (out[target + q] as number) + (tile[from + q] as number);
-      }
+      kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, totalsAddress + ((p - pStart) * width + first * B_PANEL) * 8, width);
     }
+  }
+  const out = new Float64Array((pEnd - pStart) * db);
+  for (let row = pStart; row < pEnd; row++) {
+    const from = (row - pStart) * width;
+    const target = (row - pStart) * db;
+    for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = totals[from + q] as number;
   }
   return out;
 }

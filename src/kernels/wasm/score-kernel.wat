@@ -21,9 +21,9 @@
 ;; pack_panels and cross_panels(a, b, rows, panels, out, outStride): AᵀB over a chunk of rows, as
 ;; BLAS does it: four columns of A and eight of B are first copied into contiguous panels (rows of
 ;; a matrix d floats apart would fall into a few cache sets when d is a multiple of 256), then
-;; S[g][8P + c] = Σ_{r < rows} A[r][g] · B[r][8P + c], a float32 sum in row order (MADD), goes to
-;; out[g * outStride + 8P + c] for each of `panels` panels P. Every entry is summed the same way
-;; wherever it falls.
+;; S[g][8P + c] = Σ_{r < rows} A[r][g] · B[r][8P + c], a float32 sum in row order (MADD), is added
+;; to the float64 out[g * outStride + 8P + c] for each of `panels` panels P. Every entry is summed
+;; the same way wherever it falls.
 ;;
 ;; max_abs and quantise_rows: the int16 copy of a matrix for the screen (see quantise.ts).
 ;;
@@ -469,6 +469,13 @@
         (local.set $panel (i32.add (local.get $panel) (i32.const 1)))
         (br $panelLoop))))
 
+  ;; out[0 … 3] += the four f32 lanes of v, widened to f64 (out: four f64).
+  (func $addWide (param $out i32) (param $v v128)
+    (v128.store (local.get $out) (f64x2.add (v128.load (local.get $out)) (f64x2.promote_low_f32x4 (local.get $v))))
+    (v128.store offset=16 (local.get $out)
+      (f64x2.add (v128.load offset=16 (local.get $out))
+        (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))))
+
   ;; AᵀB over one chunk of packed rows (see the header).
   (func (export "cross_panels")
     (param $a i32) (param $b i32) (param $rows i32) (param $panels i32) (param $out i32) (param $outStride i32)
@@ -476,7 +483,7 @@
     (local $x v128) (local $y v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $rowBytes (i32.shl (local.get $outStride) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $outStride) (i32.const 3)))
     (local.set $pb (local.get $b))
     (block $panelsDone
       (loop $panelLoop
@@ -508,14 +515,19 @@
             (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
             (local.set $r (i32.sub (local.get $r) (i32.const 1)))
             (br $row)))
-        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $panel) (i32.const 5))))
-        (v128.store (local.get $o) (local.get $s0)) (v128.store offset=16 (local.get $o) (local.get $t0))
+        ;; Each float32 chunk sum is added to the float64 total: lanes 0–1 and 2–3 of each vector.
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $panel) (i32.const 6))))
+        (call $addWide (local.get $o) (local.get $s0))
+        (call $addWide (i32.add (local.get $o) (i32.const 32)) (local.get $t0))
         (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
-        (v128.store (local.get $o) (local.get $s1)) (v128.store offset=16 (local.get $o) (local.get $t1))
+        (call $addWide (local.get $o) (local.get $s1))
+        (call $addWide (i32.add (local.get $o) (i32.const 32)) (local.get $t1))
         (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
-        (v128.store (local.get $o) (local.get $s2)) (v128.store offset=16 (local.get $o) (local.get $t2))
+        (call $addWide (local.get $o) (local.get $s2))
+        (call $addWide (i32.add (local.get $o) (i32.const 32)) (local.get $t2))
         (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
-        (v128.store (local.get $o) (local.get $s3)) (v128.store offset=16 (local.get $o) (local.get $t3))
+        (call $addWide (local.get $o) (local.get $s3))
+        (call $addWide (i32.add (local.get $o) (i32.const 32)) (local.get $t3))
         (local.set $panel (i32.add (local.get $panel) (i32.const 1)))
         (br $panelLoop))))
 
