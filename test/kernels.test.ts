@@ -8,6 +8,7 @@ import { rowDot } from '../src/kernels/score-block.js';
 import { InputError } from '../src/core/errors.js';
 import { KernelArena, kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
 import type { CrossKernel } from '../src/kernels/knn-tasks.js';
+import type { QuantiseKernel } from '../src/kernels/quantise.js';
 import { availableEngines, expectClose, jsEngine } from './helpers.js';
 
 /** A plain, obviously correct kNN: score every other row, sort by (score desc, index asc). */
@@ -334,6 +335,41 @@ describe('pack_panels (the cross-product kernel\'s packing)', () => {
         }
         expect(packed, `${kernel}, width ${width}`).toEqual(expected);
       }
+    }
+  });
+});
+
+describe('max_abs (the scale of the integer screen)', () => {
+  it('gives the largest |x| wherever it falls, with negatives, −0 and ±∞, and NaN when any value is NaN', () => {
+    for (const kernel of ['simd', 'relaxed-simd'] as const) {
+      if (!kernelSupported(kernel)) continue;
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      const { max_abs } = new WebAssembly.Instance(loadWasmKernel(kernel)!.module, { env: { memory } }).exports as unknown as QuantiseKernel;
+      const values = new Float32Array(memory.buffer, 0, 64);
+      const run = (filled: number[]) => {
+        values.fill(0);
+        values.set(filled);
+        return max_abs(0, filled.length);
+      };
+      const random = seededRandom(9);
+      for (const length of [1, 3, 4, 5, 8, 13, 64]) {
+        for (let at = 0; at < length; at++) {
+          const data = Array.from({ length }, () => random() - 0.5);
+          data[at] = -2.5; // the largest magnitude, negative, in the vector part or the tail
+          expect(run(data), `${kernel}, length ${length}, at ${at}`).toBe(2.5);
+          data[at] = Number.NaN;
+          expect(run(data), `${kernel}, NaN at ${at} of ${length}`).toBeNaN();
+          data[at] = Number.NEGATIVE_INFINITY;
+          expect(run(data)).toBe(Number.POSITIVE_INFINITY);
+        }
+      }
+      expect(run([-0, -0, -0, -0, -0])).toBe(0);
+      expect(run([1e-45, -3e-45, 0, 0])).toBe(Math.fround(3e-45));
+      // Past `length`: not read.
+      values.fill(7);
+      expect(max_abs(0, 6)).toBe(7);
+      values[6] = 99;
+      expect(max_abs(0, 6)).toBe(7);
     }
   });
 });

@@ -315,11 +315,14 @@
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (v128.load (local.get $p)))))
+        ;; |x| as bits (sign cleared) orders like the unsigned integers, with every NaN above +∞,
+        ;; so an integer max (one instruction, no float NaN rules) gives the largest |x| or a NaN.
+        (local.set $m (i32x4.max_u (local.get $m) (v128.and (v128.load (local.get $p)) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
-    (local.set $top (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
-                             (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (local.set $m (i32x4.max_u (local.get $m) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m))))
+    (local.set $m (i32x4.max_u (local.get $m) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $m) (local.get $m))))
+    (local.set $top (f32.reinterpret_i32 (i32x4.extract_lane 0 (local.get $m))))
     (local.set $end (i32.add (local.get $values) (i32.shl (local.get $length) (i32.const 2))))
     (block $tailDone
       (loop $tail
