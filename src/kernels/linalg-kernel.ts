@@ -12,15 +12,17 @@ export interface LinalgKernel {
 }
 
 const PAGE = 65536;
-let instance: LinalgKernel | null = null;
+let compiled: WebAssembly.Module | null = null;
 
 /**
- * The float64 linear-algebra kernel, instantiated once per thread, with its memory grown to at
- * least `bytes`. Views of the memory must be taken after this call (growing detaches them).
+ * A fresh instance of the float64 linear-algebra kernel (compiled once per thread) whose memory
+ * holds at least `bytes`: each use gets its own memory, freed with the instance, so a large
+ * problem leaves nothing behind.
  */
 export function linalgKernel(bytes: number): LinalgKernel {
-  instance ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LINALG_F64_KERNEL, 'base64'))).exports as unknown as LinalgKernel;
-  const have = instance.memory.buffer.byteLength;
-  if (bytes > have) instance.memory.grow(Math.ceil((bytes - have) / PAGE));
-  return instance;
+  compiled ??= new WebAssembly.Module(Buffer.from(LINALG_F64_KERNEL, 'base64'));
+  const kernel = new WebAssembly.Instance(compiled).exports as unknown as LinalgKernel;
+  const have = kernel.memory.buffer.byteLength;
+  if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
+  return kernel;
 }
