@@ -5,6 +5,7 @@ import { nearestNeighbours } from '../src/kernels/nearest-neighbours.js';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { sampleIndices, seededRandom } from '../src/stats/random.js';
 import { rowDot } from '../src/kernels/score-block.js';
+import { rowSum, squaredDistances } from '../src/kernels/row-statistics.js';
 import { InputError } from '../src/core/errors.js';
 import { KernelArena, kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
 import type { CrossKernel } from '../src/kernels/knn-tasks.js';
@@ -382,6 +383,35 @@ describe('KernelArena', () => {
     const small = arena.allocate(10);
     expect(arena.addressOf(small)).toBe(small.byteOffset);
     expect(arena.addressOf(new Float32Array(10))).toBeNull();
+  });
+});
+
+describe('row statistics (sum_rows, squared_distances)', () => {
+  const naiveSum = (values: Float32Array, dim: number, rows: Int32Array) =>
+    Array.from({ length: dim }, (_, j) => Array.from(rows).reduce((sum, row) => sum + (values[row * dim + j] as number), 0));
+  const naiveDistances = (values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array) =>
+    Array.from(rows, (row) => Array.from({ length: dim }, (_, t) => ((values[row * dim + t] as number) - (centre[t] as number)) ** 2).reduce((sum, value) => sum + value, 0));
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 96, 767])('equal the reference arithmetic bit for bit on every engine, and the plain sums to rounding (dim = %i)', (dim) => {
+    const count = 300;
+    const source = randomMatrix(count, dim, dim + 3);
+    // More rows than one kernel call takes, with repeats and a row listed out of order.
+    const rows = Int32Array.from({ length: 600 }, (_, p) => (p * 7 + (p % 5)) % count);
+    const random = seededRandom(dim);
+    const centre = Float64Array.from({ length: dim }, () => random() - 0.5);
+    const sums = rowSum(source, dim, rows);
+    const distances = squaredDistances(source, dim, rows, centre);
+    naiveSum(source, dim, rows).forEach((value, j) => expect(Math.abs((sums[j] as number) - value)).toBeLessThan(1e-12));
+    naiveDistances(source, dim, rows, centre).forEach((value, p) => expect(Math.abs((distances[p] as number) - value)).toBeLessThan(1e-12));
+    for (const { name, engine } of availableEngines()) {
+      const values = engine.allocate(count * dim);
+      values.set(source);
+      expect(Array.from(engine.rowSums(values, dim, rows)), name).toEqual(Array.from(sums));
+      expect(Array.from(engine.squaredDistances(values, dim, rows, centre)), name).toEqual(Array.from(distances));
+      // A matrix outside the engine's memory gets the same numbers.
+      expect(Array.from(engine.squaredDistances(source, dim, rows.subarray(0, 5), centre)), name).toEqual(Array.from(distances.subarray(0, 5)));
+      expect(Array.from(engine.rowSums(values, dim, new Int32Array(0))), name).toEqual(new Array(dim).fill(0));
+    }
   });
 });
 

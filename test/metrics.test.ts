@@ -9,7 +9,7 @@ import { clustersFromKmeans, clustersFromLabels } from '../src/metrics/cluster-a
 import { measureCentroids } from '../src/metrics/cluster-centroids.js';
 import { crossRetrieval } from '../src/metrics/cross-retrieval.js';
 import { knnOverlap, summariseKnnOverlap } from '../src/metrics/knn-overlap.js';
-import { linearCka } from '../src/metrics/linear-cka.js';
+import { crossProductsOn, linearCka } from '../src/metrics/linear-cka.js';
 import { pairedCosine } from '../src/metrics/paired-cosine.js';
 import { procrustesAlignedCosine } from '../src/metrics/procrustes.js';
 import { dimensionMismatchReason } from '../src/metrics/types.js';
@@ -55,7 +55,7 @@ describe.each(['equal', 'dims', 'rotation'])('reference values: %s', (name) => {
     const { pair, expected } = await loadMetricCase(name);
     const assignment = clustersFromLabels(labelsOf(expected), pair.ids, 'label');
     expect(assignment).not.toBeNull();
-    const result = measureCentroids(pair, assignment!, dimensionMismatchReason(pair)).clusters;
+    const result = measureCentroids(jsEngine, pair, assignment!, dimensionMismatchReason(pair)).clusters;
     expectClose(result.meanInterCentroidDistance.reference, expected.interCentroid.reference, TOL);
     expectClose(result.meanInterCentroidDistance.candidate, expected.interCentroid.candidate, TOL);
     expectClose(result.meanInterCentroidDistance.relativeChange, expected.interCentroid.relativeChange, TOL);
@@ -74,11 +74,7 @@ describe.each(['equal', 'dims', 'rotation'])('reference values: %s', (name) => {
 describe.each(['equal', 'dims', 'rotation'])('engine cross-products: %s', (name) => {
   it.each(ENGINES)('CKA from the $name engine’s cross-products matches NumPy', async ({ engine }) => {
     const { pair, expected } = await loadMetricCase(name, engine);
-    const products = {
-      referenceGram: await engine.crossProduct(pair.reference, pair.referenceDim, pair.reference, pair.referenceDim, pair.count),
-      candidateGram: await engine.crossProduct(pair.candidate, pair.candidateDim, pair.candidate, pair.candidateDim, pair.count),
-      candidateByReference: await engine.crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count),
-    };
+    const products = await crossProductsOn(engine, pair);
     expectClose(linearCka(pair, products).value, expected.ckaLinear, 2e-6);
     const exact = crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count);
     exact.forEach((value, i) => expectClose(products.candidateByReference[i], value, 1e-5));
@@ -102,14 +98,7 @@ describe('CKA of a set with no variance', () => {
     for (let i = 0; i < n * d; i++) candidate[i] = Math.sin(i * 0.37);
     return { count: n, referenceDim: d, candidateDim: d, reference, candidate };
   }
-  async function productsOf(engine: (typeof ENGINES)[number]['engine'], pair: ReturnType<typeof constantPair>) {
-    const { reference, candidate, count: n, referenceDim: d } = pair;
-    return {
-      referenceGram: await engine.crossProduct(reference, d, reference, d, n),
-      candidateGram: await engine.crossProduct(candidate, d, candidate, d, n),
-      candidateByReference: await engine.crossProduct(candidate, d, reference, d, n),
-    };
-  }
+  const productsOf = (engine: (typeof ENGINES)[number]['engine'], pair: ReturnType<typeof constantPair>) => crossProductsOn(engine, pair);
 
   it.each(ENGINES)('a constant set of 97, 1,000 or 5,000 items says so on the $name engine (float rounding is not variance)', async ({ engine }) => {
     for (const n of [97, 1000, 5000]) {
@@ -137,7 +126,7 @@ describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (
     const halves = { source: 'label' as const, description: 'halves', clusters: [{ name: 'a', rows: all(pair.count).filter((i) => i % 2 === 0) }, { name: 'b', rows: all(pair.count).filter((i) => i % 2 === 1) }] };
     const partial = { ...halves, clusters: [{ name: 'a', rows: [0, 1] }] };
     for (const assignment of [halves, partial]) {
-      const { globalShift } = measureCentroids(pair, assignment, null);
+      const { globalShift } = measureCentroids(jsEngine, pair, assignment, null);
       expectClose(globalShift!.cosineDistance, expected.centroid.cosineDistance, TOL);
       expectClose(globalShift!.relativeShift, expected.centroid.relativeShift, TOL);
     }

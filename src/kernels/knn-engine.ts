@@ -9,10 +9,20 @@ import type { WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
 import { QUERY_GROUP } from './score-block.js';
 import { quantisedRowBytes, quantiseRows, type QuantiseKernel } from './quantise.js';
+import { rowSum, squaredDistances } from './row-statistics.js';
 import { SCREEN_SLACK, settleScreen } from './screened-knn.js';
 import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
 import { mergeTopK } from './top-k.js';
 import { KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
+
+/** Rows per call of the row-statistics kernel. */
+const STATISTICS_CHUNK = 256;
+
+/** The row-statistics exports of score-kernel.wat (byte addresses; see row-statistics.ts). */
+interface StatisticsKernel {
+  readonly sum_rows: (values: number, dim: number, rows: number, count: number, out: number) => void;
+  readonly squared_distances: (values: number, dim: number, rows: number, count: number, centre: number, out: number) => void;
+}
 
 /** Reports the progress of a long search: units done of the total, with a label. */
 export type ProgressReporter = (label: string, done: number, total: number) => void;
@@ -58,6 +68,10 @@ export interface KnnEngine {
    * to the second nearest. The inner products are the kernel's (float32 sums on WebAssembly).
    */
   nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): Promise<NearestCentroids>;
+  /** Σ of the listed rows of `values` (row-statistics.ts rowSum), in float64: the same bits on every engine. */
+  rowSums(values: Float32Array, dim: number, rows: Int32Array): Float64Array;
+  /** ‖X_i − c‖² for each listed row i (row-statistics.ts squaredDistances), in float64: the same bits on every engine. */
+  squaredDistances(values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array): Float64Array;
   /** Starts the worker threads now (they boot and instantiate the kernel while the caller reads its files); a no-op without workers. */
   warmUp(): void;
   /** Stops worker threads. */
@@ -118,6 +132,12 @@ class JsEngine implements KnnEngine {
   }
   async nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): Promise<NearestCentroids> {
     return jsNearestCentroids(values, count, dim, centroids, norms, rows);
+  }
+  rowSums(values: Float32Array, dim: number, rows: Int32Array): Float64Array {
+    return rowSum(values, dim, rows);
+  }
+  squaredDistances(values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array): Float64Array {
+    return squaredDistances(values, dim, rows, centre);
   }
   warmUp(): void {}
   async close() {}
@@ -318,6 +338,46 @@ class WasmEngine implements KnnEngine {
     return { best: concat(parts.map((part) => part.best as Int32Array)), gap };
   }
 
+  rowSums(values: Float32Array, dim: number, rows: Int32Array): Float64Array {
+    const address = this.arena.addressOf(values);
+    if (address === null) return rowSum(values, dim, rows);
+    const kernel = this.mainKernel();
+    const out = this.scratchFor('row statistics out', 2 * dim);
+    new Float64Array(this.arena.memory.buffer, out, dim).fill(0);
+    this.forRowChunks(rows, (list, count) => kernel.sum_rows(address, dim, list, count, out));
+    return new Float64Array(this.arena.memory.buffer, out, dim).slice();
+  }
+
+  squaredDistances(values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array): Float64Array {
+    const address = this.arena.addressOf(values);
+    if (address === null) return squaredDistances(values, dim, rows, centre);
+    const kernel = this.mainKernel();
+    const centreAt = this.scratchFor('row statistics centre', 2 * dim);
+    const out = this.scratchFor('row statistics out', 2 * STATISTICS_CHUNK);
+    new Float64Array(this.arena.memory.buffer, centreAt, dim).set(centre);
+    const result = new Float64Array(rows.length);
+    let done = 0;
+    this.forRowChunks(rows, (list, count) => {
+      kernel.squared_distances(address, dim, list, count, centreAt, out);
+      result.set(new Float64Array(this.arena.memory.buffer, out, count), done);
+      done += count;
+    });
+    return result;
+  }
+
+  /**
+   * Copies `rows` into the shared memory STATISTICS_CHUNK at a time and calls `visit(address, count)`
+   * for each chunk: short calls let V8 replace the kernel's baseline compilation with the optimised one.
+   */
+  private forRowChunks(rows: Int32Array, visit: (address: number, count: number) => void): void {
+    const list = this.scratchFor('row statistics rows', STATISTICS_CHUNK);
+    for (let start = 0; start < rows.length; start += STATISTICS_CHUNK) {
+      const chunk = rows.subarray(start, Math.min(start + STATISTICS_CHUNK, rows.length));
+      new Int32Array(this.arena.memory.buffer, list, chunk.length).set(chunk);
+      visit(list, chunk.length);
+    }
+  }
+
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
     const workers = this.start();
     const aRef = this.ref(a, count, da);
@@ -339,10 +399,10 @@ class WasmEngine implements KnnEngine {
     return out;
   }
 
-  /** The kernel instantiated on this thread, for the quantisation (score-kernel.wat). */
-  private mainKernel(): QuantiseKernel {
+  /** The kernel instantiated on this thread, for the quantisation and the row statistics (score-kernel.wat). */
+  private mainKernel(): QuantiseKernel & StatisticsKernel {
     this.instance ??= new WebAssembly.Instance(this.wasm.module, { env: { memory: this.arena.memory } });
-    return this.instance.exports as unknown as QuantiseKernel;
+    return this.instance.exports as unknown as QuantiseKernel & StatisticsKernel;
   }
 
   /** The byte address of a named scratch area of at least `floats` 4-byte values in the shared memory (grown on demand, reused). */

@@ -4,7 +4,7 @@ import { measureCentroids } from '../metrics/cluster-centroids.js';
 import { centroidShift } from '../metrics/centroid-shift.js';
 import { crossRetrieval } from '../metrics/cross-retrieval.js';
 import { knnOverlap, summariseKnnOverlap } from '../metrics/knn-overlap.js';
-import { linearCka } from '../metrics/linear-cka.js';
+import { crossProductsOn, linearCka } from '../metrics/linear-cka.js';
 import { pairedCosine } from '../metrics/paired-cosine.js';
 import { procrustesAlignedCosine } from '../metrics/procrustes.js';
 import type { MeasureStep } from './measure-step.js';
@@ -19,17 +19,11 @@ const knnOverlapStep: MeasureStep = {
   },
 };
 
-/** The cross-products RᵀR, CᵀC and CᵀR on the engine, then linear CKA from them. */
+/** The cross-products RᵀR, CᵀC and CᵀR and the column means on the engine, then linear CKA from them. */
 const ckaStep: MeasureStep = {
   describe: () => 'linear CKA',
   run: async ({ engine, pair }) => {
-    const { reference, candidate, referenceDim: dr, candidateDim: dc, count } = pair;
-    const products = {
-      referenceGram: await engine.crossProduct(reference, dr, reference, dr, count),
-      candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, count),
-      // CᵀR (uncentred) serves both CKA and Procrustes.
-      candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, count),
-    };
+    const products = await crossProductsOn(engine, pair);
     return { products, cka: linearCka(pair, products) };
   },
 };
@@ -41,7 +35,7 @@ const clustersStep: MeasureStep = {
     const assignment =
       clustersFromLabels(pair.metadata, pair.ids, settings.clusterField) ??
       (await clustersFromKmeans(engine, pair.reference, pair.count, pair.referenceDim, settings.clusters, settings.seed, seededRandom(settings.seed ^ STREAM.kmeans)));
-    return { assignment, ...measureCentroids(pair, assignment, dimensionReason) };
+    return { assignment, ...measureCentroids(engine, pair, assignment, dimensionReason) };
   },
 };
 

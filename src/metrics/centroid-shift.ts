@@ -1,4 +1,5 @@
 import { cosine, euclideanDistance } from '../kernels/matrix-products.js';
+import { rowSum, squaredDistances } from '../kernels/row-statistics.js';
 
 /** The two centroid measures of one group of items (all of them, or one cluster). */
 export interface CentroidShift {
@@ -10,66 +11,23 @@ export interface CentroidShift {
   readonly reason: string | null;
 }
 
-/**
- * Σ_{i ∈ rows} X_i of a row-major matrix, in float64, added in row order. Four rows per pass over
- * the columns: s_j + a + b + c + d is evaluated left to right, so the bits are those of one row at a time.
- */
-export function rowSum(values: Float32Array, dim: number, rows: readonly number[]): Float64Array {
-  const sum = new Float64Array(dim);
-  let p = 0;
-  for (; p + 4 <= rows.length; p += 4) {
-    const o0 = (rows[p] as number) * dim;
-    const o1 = (rows[p + 1] as number) * dim;
-    const o2 = (rows[p + 2] as number) * dim;
-    const o3 = (rows[p + 3] as number) * dim;
-    for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) + (values[o0 + j] as number) + (values[o1 + j] as number) + (values[o2 + j] as number) + (values[o3 + j] as number);
-  }
-  for (; p < rows.length; p++) {
-    const offset = (rows[p] as number) * dim;
-    for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) + (values[offset + j] as number);
-  }
-  return sum;
-}
-
 /** The mean of the given rows of a row-major matrix, in float64: μ = (1/|rows|) Σ_{i ∈ rows} X_i. */
-export function centroid(values: Float32Array, dim: number, rows: readonly number[]): Float64Array {
+export function centroid(values: Float32Array, dim: number, rows: ArrayLike<number>): Float64Array {
   const mean = rowSum(values, dim, rows);
   for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) / rows.length;
   return mean;
 }
 
-/**
- * mean_i ‖X_i − μ‖ over the given rows: the average distance of an item from its centroid. Two
- * rows at a time (each row's sum still in dimension order), so the two sums overlap.
- */
-export function meanDistanceToCentroid(values: Float32Array, dim: number, rows: readonly number[], mean: Float64Array): number {
+/** mean_i ‖X_i − μ‖ over the given rows: the average distance of an item from its centroid (squaredDistances' arithmetic). */
+export function meanDistanceToCentroid(values: Float32Array, dim: number, rows: ArrayLike<number>, mean: Float64Array): number {
+  return meanOfRoots(squaredDistances(values, dim, rows, mean));
+}
+
+/** mean_i √d_i: the mean distance from squared distances (a zero-length list gives NaN). */
+export function meanOfRoots(squared: Float64Array): number {
   let total = 0;
-  let p = 0;
-  for (; p + 2 <= rows.length; p += 2) {
-    const o0 = (rows[p] as number) * dim;
-    const o1 = (rows[p + 1] as number) * dim;
-    let s0 = 0;
-    let s1 = 0;
-    for (let j = 0; j < dim; j++) {
-      const m = mean[j] as number;
-      const d0 = (values[o0 + j] as number) - m;
-      const d1 = (values[o1 + j] as number) - m;
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-    }
-    total += Math.sqrt(s0);
-    total += Math.sqrt(s1);
-  }
-  for (; p < rows.length; p++) {
-    const offset = (rows[p] as number) * dim;
-    let sum = 0;
-    for (let j = 0; j < dim; j++) {
-      const diff = (values[offset + j] as number) - (mean[j] as number);
-      sum += diff * diff;
-    }
-    total += Math.sqrt(sum);
-  }
-  return total / rows.length;
+  for (let i = 0; i < squared.length; i++) total += Math.sqrt(squared[i] as number);
+  return total / squared.length;
 }
 
 /**

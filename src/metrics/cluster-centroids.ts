@@ -1,5 +1,6 @@
 import { euclideanDistance } from '../kernels/matrix-products.js';
-import { centroid, meanDistanceToCentroid, rowSum, shiftBetween, type CentroidShift } from './centroid-shift.js';
+import type { KnnEngine } from '../kernels/knn-engine.js';
+import { meanOfRoots, shiftBetween, type CentroidShift } from './centroid-shift.js';
 import type { ClusterAssignment } from './cluster-assignment.js';
 import type { AlignedMatrices } from './types.js';
 
@@ -49,52 +50,52 @@ export function meanInterCentroidDistance(centres: readonly Float64Array[]): num
  * clusters' row sums give their centroids and, when the clusters cover every item, the global one.
  */
 export function measureCentroids(
+  engine: KnnEngine,
   matrices: AlignedMatrices,
   assignment: ClusterAssignment,
   dimensionReason: string | null,
 ): { readonly clusters: ClusterCentroids; readonly globalShift: CentroidShift | null } {
   const { reference, candidate, referenceDim, candidateDim, count } = matrices;
-  const referenceCentroids = spaceCentroids(reference, referenceDim, count, assignment.clusters);
-  const candidateCentroids = spaceCentroids(candidate, candidateDim, count, assignment.clusters);
+  const members = assignment.clusters.map((cluster) => Int32Array.from(cluster.rows));
+  const referenceCentroids = spaceCentroids(engine, reference, referenceDim, count, members);
+  const candidateCentroids = spaceCentroids(engine, candidate, candidateDim, count, members);
+  const spread = (rows: Int32Array, mean: Float64Array) => meanOfRoots(engine.squaredDistances(reference, referenceDim, rows, mean));
   const clusters = assignment.clusters.map((cluster, c) => {
     const meanR = referenceCentroids.clusters[c] as Float64Array;
     const shift: CentroidShift =
       dimensionReason === null
-        ? shiftBetween(meanR, candidateCentroids.clusters[c] as Float64Array, meanDistanceToCentroid(reference, referenceDim, cluster.rows, meanR), cluster.rows.length)
+        ? shiftBetween(meanR, candidateCentroids.clusters[c] as Float64Array, spread(members[c] as Int32Array, meanR), cluster.rows.length)
         : { cosineDistance: null, relativeShift: null, reason: dimensionReason };
     return { cluster: cluster.name, size: cluster.rows.length, ...shift };
   });
-  let spread: ClusterCentroids['meanInterCentroidDistance'];
+  let interCentroid: ClusterCentroids['meanInterCentroidDistance'];
   if (assignment.clusters.length < 2) {
-    spread = { reference: null, candidate: null, relativeChange: null, reason: 'needs at least 2 clusters' };
+    interCentroid = { reference: null, candidate: null, relativeChange: null, reason: 'needs at least 2 clusters' };
   } else {
     const distanceR = meanInterCentroidDistance(referenceCentroids.clusters);
     const distanceC = meanInterCentroidDistance(candidateCentroids.clusters);
-    spread =
+    interCentroid =
       distanceR === 0
         ? { reference: distanceR, candidate: distanceC, relativeChange: null, reason: 'the reference cluster centroids coincide' }
         : { reference: distanceR, candidate: distanceC, relativeChange: (distanceC - distanceR) / distanceR, reason: null };
   }
-  const allRows = Array.from({ length: count }, (_, i) => i);
-  const globalShift =
-    dimensionReason === null ? shiftBetween(referenceCentroids.overall, candidateCentroids.overall, meanDistanceToCentroid(reference, referenceDim, allRows, referenceCentroids.overall), count) : null;
-  return { clusters: { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: spread }, globalShift };
+  const allRows = Int32Array.from({ length: count }, (_, i) => i);
+  const globalShift = dimensionReason === null ? shiftBetween(referenceCentroids.overall, candidateCentroids.overall, spread(allRows, referenceCentroids.overall), count) : null;
+  return { clusters: { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: interCentroid }, globalShift };
 }
 
 /**
  * Each cluster's centroid in one space, and the centroid of all `count` rows: the sum of the
  * clusters' row sums (in cluster order) when they cover every row, else a pass of its own.
  */
-function spaceCentroids(values: Float32Array, dim: number, count: number, clusters: ClusterAssignment['clusters']) {
-  const sums = clusters.map((cluster) => rowSum(values, dim, cluster.rows));
-  const covered = clusters.reduce((total, cluster) => total + cluster.rows.length, 0) === count;
-  const overall = covered ? new Float64Array(dim) : centroid(values, dim, Array.from({ length: count }, (_, i) => i));
-  if (covered) {
-    for (const sum of sums) for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) + (sum[j] as number);
-    for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) / count;
-  }
+function spaceCentroids(engine: KnnEngine, values: Float32Array, dim: number, count: number, clusters: readonly Int32Array[]) {
+  const sums = clusters.map((rows) => engine.rowSums(values, dim, rows));
+  const covered = clusters.reduce((total, rows) => total + rows.length, 0) === count;
+  const overall = covered ? new Float64Array(dim) : engine.rowSums(values, dim, Int32Array.from({ length: count }, (_, i) => i));
+  if (covered) for (const sum of sums) for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) + (sum[j] as number);
+  for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) / count;
   const means = sums.map((sum, c) => {
-    const size = (clusters[c] as { rows: readonly number[] }).rows.length;
+    const size = (clusters[c] as Int32Array).length;
     for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) / size;
     return sum;
   });

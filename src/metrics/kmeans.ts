@@ -1,6 +1,5 @@
 import type { KnnEngine } from '../kernels/knn-engine.js';
 import { partnerScoreError } from '../kernels/knn-tasks.js';
-import { rowSum } from './centroid-shift.js';
 
 /** Lloyd iterations at most; the fit stops earlier as soon as no assignment changes. */
 export const KMEANS_MAX_ITERATIONS = 100;
@@ -31,11 +30,11 @@ export async function kmeansFit(
   fitRows: Int32Array,
   random: () => number,
 ): Promise<{ assignment: Int32Array; centres: Float64Array }> {
-  const centres = seedCentres(values, dim, k, fitRows, random);
+  const centres = seedCentres(engine, values, dim, k, fitRows, random);
   const onEngine = engine.allocate(k * dim);
   let assignment = await assignToCentres(engine, values, count, dim, centres, fitRows, onEngine);
   for (let iteration = 1; iteration < KMEANS_MAX_ITERATIONS; iteration++) {
-    updateCentres(values, dim, k, fitRows, assignment, centres);
+    updateCentres(engine, values, dim, k, fitRows, assignment, centres);
     const next = await assignToCentres(engine, values, count, dim, centres, fitRows, onEngine);
     const changed = next.some((cluster, p) => cluster !== assignment[p]);
     assignment = next;
@@ -87,9 +86,10 @@ function exactNearest(values: Float32Array, row: number, centres: Float64Array, 
 
 /**
  * k-means++: the first centre a uniformly drawn fit row, each next one drawn with probability
- * proportional to its squared distance to the nearest centre so far (float64), from `random`.
+ * proportional to its squared distance to the nearest centre so far (float64, the engine's
+ * squaredDistances: the same bits on every engine), from `random`.
  */
-function seedCentres(values: Float32Array, dim: number, k: number, fitRows: Int32Array, random: () => number): Float64Array {
+function seedCentres(engine: KnnEngine, values: Float32Array, dim: number, k: number, fitRows: Int32Array, random: () => number): Float64Array {
   const m = fitRows.length;
   const centres = new Float64Array(k * dim);
   const nearest = new Float64Array(m).fill(Infinity);
@@ -97,43 +97,11 @@ function seedCentres(values: Float32Array, dim: number, k: number, fitRows: Int3
   for (let c = 0; c < k; c++) {
     for (let t = 0; t < dim; t++) centres[c * dim + t] = values[chosen * dim + t] as number;
     if (c === k - 1) break;
+    const distances = engine.squaredDistances(values, dim, fitRows, centres.subarray(c * dim, (c + 1) * dim));
     let total = 0;
-    let p = 0;
-    const centre = c * dim;
-    // Four rows at a time (each row's sum still in dimension order, so the same bits), so the sums overlap.
-    for (; p + 4 <= m; p += 4) {
-      const o0 = (fitRows[p] as number) * dim;
-      const o1 = (fitRows[p + 1] as number) * dim;
-      const o2 = (fitRows[p + 2] as number) * dim;
-      const o3 = (fitRows[p + 3] as number) * dim;
-      let d0 = 0;
-      let d1 = 0;
-      let d2 = 0;
-      let d3 = 0;
-      for (let t = 0; t < dim; t++) {
-        const mean = centres[centre + t] as number;
-        const e0 = (values[o0 + t] as number) - mean;
-        const e1 = (values[o1 + t] as number) - mean;
-        const e2 = (values[o2 + t] as number) - mean;
-        const e3 = (values[o3 + t] as number) - mean;
-        d0 += e0 * e0;
-        d1 += e1 * e1;
-        d2 += e2 * e2;
-        d3 += e3 * e3;
-      }
-      total += nearer(nearest, p, d0);
-      total += nearer(nearest, p + 1, d1);
-      total += nearer(nearest, p + 2, d2);
-      total += nearer(nearest, p + 3, d3);
-    }
-    for (; p < m; p++) {
-      const offset = (fitRows[p] as number) * dim;
-      let distance = 0;
-      for (let t = 0; t < dim; t++) {
-        const difference = (values[offset + t] as number) - (centres[centre + t] as number);
-        distance += difference * difference;
-      }
-      total += nearer(nearest, p, distance);
+    for (let p = 0; p < m; p++) {
+      if ((distances[p] as number) < (nearest[p] as number)) nearest[p] = distances[p] as number;
+      total += nearest[p] as number;
     }
     let target = random() * total;
     let pick = m - 1;
@@ -149,19 +117,20 @@ function seedCentres(values: Float32Array, dim: number, k: number, fitRows: Int3
   return centres;
 }
 
-/** nearest[p] = min(nearest[p], distance); returns the new nearest[p]. */
-function nearer(nearest: Float64Array, p: number, distance: number): number {
-  if (distance < (nearest[p] as number)) nearest[p] = distance;
-  return nearest[p] as number;
-}
-
-/** Each centre becomes the float64 mean of its fit rows (summed in fit-row order); an empty cluster keeps its centre. */
-function updateCentres(values: Float32Array, dim: number, k: number, fitRows: Int32Array, assignment: Int32Array, centres: Float64Array): void {
-  const members: number[][] = Array.from({ length: k }, () => []);
-  for (let p = 0; p < fitRows.length; p++) (members[assignment[p] as number] as number[]).push(fitRows[p] as number);
+/** Each centre becomes the float64 mean of its fit rows (the engine's rowSums, in fit-row order); an empty cluster keeps its centre. */
+function updateCentres(engine: KnnEngine, values: Float32Array, dim: number, k: number, fitRows: Int32Array, assignment: Int32Array, centres: Float64Array): void {
+  const sizes = new Int32Array(k);
+  for (let p = 0; p < fitRows.length; p++) sizes[assignment[p] as number] = (sizes[assignment[p] as number] as number) + 1;
+  const members = Array.from(sizes, (size) => new Int32Array(size));
+  sizes.fill(0);
+  for (let p = 0; p < fitRows.length; p++) {
+    const c = assignment[p] as number;
+    (members[c] as Int32Array)[sizes[c] as number] = fitRows[p] as number;
+    sizes[c] = (sizes[c] as number) + 1;
+  }
   members.forEach((rows, c) => {
     if (rows.length === 0) return;
-    const sum = rowSum(values, dim, rows);
+    const sum = engine.rowSums(values, dim, rows);
     for (let t = 0; t < dim; t++) centres[c * dim + t] = (sum[t] as number) / rows.length;
   });
 }

@@ -1,3 +1,4 @@
+import type { KnnEngine } from '../kernels/knn-engine.js';
 import { columnMeans, crossProduct } from '../kernels/matrix-products.js';
 import type { AlignedMatrices, Applicable } from './types.js';
 
@@ -12,14 +13,15 @@ import type { AlignedMatrices, Applicable } from './types.js';
  * NO_VARIANCE_TOLERANCE of its uncentred one. An exact zero test would miss that case, because the
  * centring XᵀX − n·μμᵀ cancels in floating point: a constant set of 97–5,000 items leaves ‖·‖ about
  * 1e-7 of ‖XᵀX‖ with the float32 kernel (1e-14 in float64), and CKA would come out near 1e-20.
- * `products` are the uncentred RᵀR, CᵀC and CᵀR (formed by the kNN engine, which may use the
- * WebAssembly kernel; CᵀR also serves Procrustes); by default they are formed here in float64.
+ * `products` are the uncentred RᵀR, CᵀC and CᵀR and the column means μ_R, μ_C (crossProductsOn
+ * forms them on the kNN engine, which may use the WebAssembly kernel; CᵀR also serves
+ * Procrustes); by default they are formed here in float64.
  */
 export function linearCka(matrices: AlignedMatrices, products: CrossProducts = crossProducts(matrices)): Applicable<number> {
-  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
+  const { count: n } = matrices;
   if (n < 2) return { value: null, reason: 'needs at least 2 items' };
-  const meanR = columnMeans(reference, n, dr);
-  const meanC = columnMeans(candidate, n, dc);
+  const meanR = products.referenceMean;
+  const meanC = products.candidateMean;
   const normRR = centredFrobenius(products.referenceGram, meanR, meanR, n);
   const normCC = centredFrobenius(products.candidateGram, meanC, meanC, n);
   const normCR = centredFrobenius(products.candidateByReference, meanC, meanR, n);
@@ -44,17 +46,43 @@ function frobenius(matrix: Float64Array): number {
   return Math.sqrt(sum);
 }
 
-/** The uncentred cross-products CKA needs: RᵀR (d_r × d_r), CᵀC (d_c × d_c), CᵀR (d_c × d_r), row-major. */
+/** The uncentred cross-products CKA needs: RᵀR (d_r × d_r), CᵀC (d_c × d_c), CᵀR (d_c × d_r), row-major; and the column means μ_R, μ_C. */
 export interface CrossProducts {
   readonly referenceGram: Float64Array;
   readonly candidateGram: Float64Array;
   readonly candidateByReference: Float64Array;
+  readonly referenceMean: Float64Array;
+  readonly candidateMean: Float64Array;
 }
 
-/** The three cross-products in float64 with the plain JavaScript kernel. */
+/**
+ * The three cross-products on the engine (which may use the WebAssembly kernel: float32 sums over
+ * chunks, accumulated in float64), and the column means from its row sums (the same bits as columnMeans).
+ */
+export async function crossProductsOn(engine: KnnEngine, matrices: AlignedMatrices): Promise<CrossProducts> {
+  const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
+  const allRows = Int32Array.from({ length: n }, (_, i) => i);
+  const mean = (values: Float32Array, dim: number) => {
+    const sums = engine.rowSums(values, dim, allRows);
+    for (let j = 0; j < dim; j++) sums[j] = (sums[j] as number) / n;
+    return sums;
+  };
+  return {
+    referenceGram: await engine.crossProduct(reference, dr, reference, dr, n),
+    candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, n),
+    // CᵀR (uncentred) serves both CKA and Procrustes.
+    candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, n),
+    referenceMean: mean(reference, dr),
+    candidateMean: mean(candidate, dc),
+  };
+}
+
+/** The three cross-products in float64 with the plain JavaScript kernel, and the column means. */
 export function crossProducts(matrices: AlignedMatrices): CrossProducts {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   return {
+    referenceMean: columnMeans(reference, n, dr),
+    candidateMean: columnMeans(candidate, n, dc),
     referenceGram: crossProduct(reference, dr, reference, dr, n),
     candidateGram: crossProduct(candidate, dc, candidate, dc, n),
     candidateByReference: crossProduct(candidate, dc, reference, dr, n),

@@ -30,6 +30,12 @@
 ;; filter_tile(tile, stride, width, slots, bars, itemBars, out) -> hits: the positions
 ;; g * stride + t (g < slots, t < width rounded up to 4) of an i32 tile whose value is at least
 ;; bars[g] (the query's list) or itemBars[t] (the item's list), written to out in order.
+;;
+;; sum_rows(values, dim, rows, count, out) and squared_distances(values, dim, rows, count, centre,
+;; out): float64 statistics of the rows listed at `rows` (count i32 row numbers) of a dim-wide f32
+;; matrix, with the arithmetic of src/kernels/row-statistics.ts (the same bits): out[j] += x_j row
+;; by row in list order; out[p] = Σ_t (x_t − c_t)² as an even-t and an odd-t sum over the pairs of
+;; t, added, then the last term when dim is odd.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -568,4 +574,81 @@
         (local.set $g (i32.add (local.get $g) (i32.const 1)))
         (br $slot)))
     (local.get $hits))
+
+  ;; out[0 … dim) (f64) += each listed row, in list order.
+  (func (export "sum_rows") (param $values i32) (param $dim i32) (param $rows i32) (param $count i32) (param $out i32)
+    (local $p i32) (local $x i32) (local $t i32) (local $o i32) (local $quadEnd i32) (local $v v128)
+    (local.set $quadEnd (i32.and (local.get $dim) (i32.const -4)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $count)))
+        (local.set $x (i32.add (local.get $values)
+          (i32.shl (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
+        (local.set $t (i32.const 0))
+        (local.set $o (local.get $out))
+        (block $quadsDone
+          (loop $quad
+            (br_if $quadsDone (i32.ge_u (local.get $t) (local.get $quadEnd)))
+            (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.promote_low_f32x4 (local.get $v))))
+            (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $quad)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $t) (local.get $dim)))
+            (f64.store (local.get $o) (f64.add (f64.load (local.get $o))
+              (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tail)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $row))))
+
+  ;; out[p] (f64) = Σ_t (x_t − c_t)² for each listed row (centre: dim f64), in the order of the header.
+  (func (export "squared_distances") (param $values i32) (param $dim i32) (param $rows i32) (param $count i32) (param $centre i32) (param $out i32)
+    (local $p i32) (local $x i32) (local $t i32) (local $c i32) (local $quadEnd i32) (local $pairEnd i32)
+    (local $v v128) (local $d v128) (local $acc v128) (local $s f64) (local $e f64)
+    (local.set $quadEnd (i32.and (local.get $dim) (i32.const -4)))
+    (local.set $pairEnd (i32.and (local.get $dim) (i32.const -2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $count)))
+        (local.set $x (i32.add (local.get $values)
+          (i32.shl (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
+        (local.set $acc (v128.const i64x2 0 0))
+        (local.set $t (i32.const 0))
+        (local.set $c (local.get $centre))
+        (block $quadsDone
+          (loop $quad
+            (br_if $quadsDone (i32.ge_u (local.get $t) (local.get $quadEnd)))
+            (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $c))))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+              (v128.load offset=16 (local.get $c))))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $c (i32.add (local.get $c) (i32.const 32)))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $quad)))
+        ;; A last pair (dim % 4 ≥ 2): two f32 into the low lanes.
+        (if (i32.lt_u (local.get $t) (local.get $pairEnd))
+          (then
+            (local.set $d (f64x2.sub
+              (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))
+              (v128.load (local.get $c))))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $t (i32.add (local.get $t) (i32.const 2)))))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+        (if (i32.lt_u (local.get $t) (local.get $dim))
+          (then
+            (local.set $e (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))) (f64.load (local.get $c))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 3))) (local.get $s))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $row))))
 )
