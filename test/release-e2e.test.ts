@@ -309,7 +309,7 @@ describe('drift budget', () => {
     arrangeRelease('embeddings-v1.0.0', OTHER, names, 'reference');
     arrangeRelease('embeddings-v1.1.0', OTHER.replace(/9/g, '8'), names, 'reference');
     const major = await releaseRun(workspaceWith('candidate-major'), SHA_2, { 'drift-budget-min-knn-overlap': '0.99' });
-    expect(major.code).toBe(0);
+    expect(major.code, `${major.stdout}\n${major.stderr}`).toBe(0);
     expect(major.stdout).toMatch(/Drift budget: reset, this major change opens a new line/);
     expect(major.outputs).toMatchObject({ bump: 'major', tag: 'embeddings-v2.0.0', status: 'pass' });
 

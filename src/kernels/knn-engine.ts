@@ -213,7 +213,8 @@ class WasmEngine implements KnnEngine {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
-      worker.postMessage({ ...request, id });
+      // The memory may have grown since the worker last looked; it makes sure it sees this many bytes.
+      worker.postMessage({ ...request, id, memoryBytes: this.arena.memory.buffer.byteLength });
     });
   }
 

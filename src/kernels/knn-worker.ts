@@ -13,8 +13,8 @@ export type WorkerTask =
   | { kind: 'screen'; rows: QuantisedRef; size: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number }
   | { kind: 'refine'; matrix: MatrixRef; queryRows: Int32Array; candidates: Int32Array; width: number; k: number };
 
-/** A task with the id its answer carries. */
-export type WorkerRequest = WorkerTask & { id: number };
+/** A task with the id its answer carries, and the shared memory's size in bytes when it was sent. */
+export type WorkerRequest = WorkerTask & { id: number; memoryBytes: number };
 
 /** What the worker was started with. */
 export interface WorkerInit {
@@ -33,6 +33,18 @@ const intScore = instance.exports.score_i16 as IntScoreBlock;
 const filter = instance.exports.filter_tile as FilterTile;
 const cross = instance.exports as unknown as CrossKernel;
 
+/**
+ * Makes this thread's view of the shared memory at least `bytes` long. Another thread's growth
+ * reaches a worker's WebAssembly.Memory lazily (V8), so a task's addresses past the old end would
+ * throw; grow(0) refreshes the view.
+ */
+function seeMemory(bytes: number): void {
+  for (let attempt = 0; init.memory.buffer.byteLength < bytes; attempt++) {
+    if (attempt === 1000) throw new Error(`the shared memory is ${init.memory.buffer.byteLength} bytes in this worker, ${bytes} on the main thread`);
+    init.memory.grow(0);
+  }
+}
+
 parentPort?.on('message', (request: WorkerRequest) => {
   let pending = 0;
   let last = Date.now();
@@ -46,6 +58,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
     }
   };
   try {
+    seeMemory(request.memoryBytes);
     if (request.kind === 'topk' || request.kind === 'screen' || request.kind === 'refine') {
       const lists =
         request.kind === 'topk'
