@@ -44350,21 +44350,72 @@ function certifiedByHints(queries, items, i, dim, hints, position, bar, margin) 
   return kth + distance + 3 * margin < bar;
 }
 
+// src/kernels/row-statistics.ts
+function rowSum(values, dim, rows) {
+  const sum = new Float64Array(dim);
+  let p = 0;
+  for (; p + 4 <= rows.length; p += 4) {
+    const o0 = rows[p] * dim;
+    const o1 = rows[p + 1] * dim;
+    const o2 = rows[p + 2] * dim;
+    const o3 = rows[p + 3] * dim;
+    for (let j = 0; j < dim; j++) sum[j] = sum[j] + values[o0 + j] + values[o1 + j] + values[o2 + j] + values[o3 + j];
+  }
+  for (; p < rows.length; p++) {
+    const offset = rows[p] * dim;
+    for (let j = 0; j < dim; j++) sum[j] = sum[j] + values[offset + j];
+  }
+  return sum;
+}
+function squaredDistances(values, dim, rows, centre) {
+  const out = new Float64Array(rows.length);
+  const pairs = dim & ~1;
+  let p = 0;
+  for (; p + 2 <= rows.length; p += 2) {
+    const o0 = rows[p] * dim;
+    const o1 = rows[p + 1] * dim;
+    let even0 = 0;
+    let odd0 = 0;
+    let even1 = 0;
+    let odd1 = 0;
+    for (let t = 0; t < pairs; t += 2) {
+      const c0 = centre[t];
+      const c1 = centre[t + 1];
+      const a0 = values[o0 + t] - c0;
+      const b0 = values[o0 + t + 1] - c1;
+      const a1 = values[o1 + t] - c0;
+      const b1 = values[o1 + t + 1] - c1;
+      even0 += a0 * a0;
+      odd0 += b0 * b0;
+      even1 += a1 * a1;
+      odd1 += b1 * b1;
+    }
+    out[p] = finish(even0 + odd0, values, o0, dim, centre);
+    out[p + 1] = finish(even1 + odd1, values, o1, dim, centre);
+  }
+  for (; p < rows.length; p++) {
+    const offset = rows[p] * dim;
+    let even = 0;
+    let odd = 0;
+    for (let t = 0; t < pairs; t += 2) {
+      const a = values[offset + t] - centre[t];
+      const b = values[offset + t + 1] - centre[t + 1];
+      even += a * a;
+      odd += b * b;
+    }
+    out[p] = finish(even + odd, values, offset, dim, centre);
+  }
+  return out;
+}
+function finish(sum, values, offset, dim, centre) {
+  if ((dim & 1) === 0) return sum;
+  const last = values[offset + dim - 1] - centre[dim - 1];
+  return sum + last * last;
+}
+
 // src/kernels/matrix-products.ts
 function columnMeans(values, count, dim) {
-  const means = new Float64Array(dim);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) {
-    const o0 = i * dim;
-    const o1 = o0 + dim;
-    const o2 = o1 + dim;
-    const o3 = o2 + dim;
-    for (let j = 0; j < dim; j++) means[j] = means[j] + values[o0 + j] + values[o1 + j] + values[o2 + j] + values[o3 + j];
-  }
-  for (; i < count; i++) {
-    const offset = i * dim;
-    for (let j = 0; j < dim; j++) means[j] = means[j] + values[offset + j];
-  }
+  const means = rowSum(values, dim, Int32Array.from({ length: count }, (_, i) => i));
   for (let j = 0; j < dim; j++) means[j] = means[j] / count;
   return means;
 }
@@ -44542,69 +44593,6 @@ function pairBounds(dim, scale, norm, error, stored) {
     bound[i] = ((pair + gamma * n * normMax) * (1 + 1e-6) + 1e-9 * n * normMax) / (scale * scale);
   }
   return bound;
-}
-
-// src/kernels/row-statistics.ts
-function rowSum(values, dim, rows) {
-  const sum = new Float64Array(dim);
-  let p = 0;
-  for (; p + 4 <= rows.length; p += 4) {
-    const o0 = rows[p] * dim;
-    const o1 = rows[p + 1] * dim;
-    const o2 = rows[p + 2] * dim;
-    const o3 = rows[p + 3] * dim;
-    for (let j = 0; j < dim; j++) sum[j] = sum[j] + values[o0 + j] + values[o1 + j] + values[o2 + j] + values[o3 + j];
-  }
-  for (; p < rows.length; p++) {
-    const offset = rows[p] * dim;
-    for (let j = 0; j < dim; j++) sum[j] = sum[j] + values[offset + j];
-  }
-  return sum;
-}
-function squaredDistances(values, dim, rows, centre) {
-  const out = new Float64Array(rows.length);
-  const pairs = dim & ~1;
-  let p = 0;
-  for (; p + 2 <= rows.length; p += 2) {
-    const o0 = rows[p] * dim;
-    const o1 = rows[p + 1] * dim;
-    let even0 = 0;
-    let odd0 = 0;
-    let even1 = 0;
-    let odd1 = 0;
-    for (let t = 0; t < pairs; t += 2) {
-      const c0 = centre[t];
-      const c1 = centre[t + 1];
-      const a0 = values[o0 + t] - c0;
-      const b0 = values[o0 + t + 1] - c1;
-      const a1 = values[o1 + t] - c0;
-      const b1 = values[o1 + t + 1] - c1;
-      even0 += a0 * a0;
-      odd0 += b0 * b0;
-      even1 += a1 * a1;
-      odd1 += b1 * b1;
-    }
-    out[p] = finish(even0 + odd0, values, o0, dim, centre);
-    out[p + 1] = finish(even1 + odd1, values, o1, dim, centre);
-  }
-  for (; p < rows.length; p++) {
-    const offset = rows[p] * dim;
-    let even = 0;
-    let odd = 0;
-    for (let t = 0; t < pairs; t += 2) {
-      const a = values[offset + t] - centre[t];
-      const b = values[offset + t + 1] - centre[t + 1];
-      even += a * a;
-      odd += b * b;
-    }
-    out[p] = finish(even + odd, values, offset, dim, centre);
-  }
-  return out;
-}
-function finish(sum, values, offset, dim, centre) {
-  if ((dim & 1) === 0) return sum;
-  const last = values[offset + dim - 1] - centre[dim - 1];
-  return sum + last * last;
 }
 
 // src/kernels/screened-knn.ts

@@ -1,23 +1,12 @@
+import { rowSum } from './row-statistics.js';
 import { QUERY_GROUP, scoreBlock } from './score-block.js';
 
 /**
  * Column means of a row-major `count × dim` matrix, in float64: μ_j = (1/n) Σ_i X_ij, added in row
- * order (four rows per pass over the columns, evaluated left to right: the same bits as one at a time).
+ * order (rowSum's arithmetic, so the engines' row sums give the same bits).
  */
 export function columnMeans(values: Float32Array, count: number, dim: number): Float64Array {
-  const means = new Float64Array(dim);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) {
-    const o0 = i * dim;
-    const o1 = o0 + dim;
-    const o2 = o1 + dim;
-    const o3 = o2 + dim;
-    for (let j = 0; j < dim; j++) means[j] = (means[j] as number) + (values[o0 + j] as number) + (values[o1 + j] as number) + (values[o2 + j] as number) + (values[o3 + j] as number);
-  }
-  for (; i < count; i++) {
-    const offset = i * dim;
-    for (let j = 0; j < dim; j++) means[j] = (means[j] as number) + (values[offset + j] as number);
-  }
+  const means = rowSum(values, dim, Int32Array.from({ length: count }, (_, i) => i));
   for (let j = 0; j < dim; j++) means[j] = (means[j] as number) / count;
   return means;
 }
