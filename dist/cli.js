@@ -44415,9 +44415,11 @@ function finish(sum, values, offset, dim, centre) {
 
 // src/kernels/matrix-products.ts
 function columnMeans(values, count, dim) {
-  const means = rowSum(values, dim, Int32Array.from({ length: count }, (_, i) => i));
-  for (let j = 0; j < dim; j++) means[j] = means[j] / count;
-  return means;
+  return dividedBy(rowSum(values, dim, Int32Array.from({ length: count }, (_, i) => i)), count);
+}
+function dividedBy(sums, n) {
+  for (let j = 0; j < sums.length; j++) sums[j] = sums[j] / n;
+  return sums;
 }
 var ROW_CHUNK = 2048;
 function crossProduct(a, da, b, db, count) {
@@ -45428,8 +45430,7 @@ function updateCentres(engine, values, dim, k, fitRows, assignment, centres) {
   }
   members.forEach((rows, c) => {
     if (rows.length === 0) return;
-    const sum = engine.rowSums(values, dim, rows);
-    for (let t = 0; t < dim; t++) centres[c * dim + t] = sum[t] / rows.length;
+    centres.set(dividedBy(engine.rowSums(values, dim, rows), rows.length), c * dim);
   });
 }
 
@@ -45479,9 +45480,7 @@ async function clustersFromKmeans(engine, vectors, count, dim, clusterCount, see
 
 // src/metrics/centroid-shift.ts
 function centroid(values, dim, rows) {
-  const mean2 = rowSum(values, dim, rows);
-  for (let j = 0; j < dim; j++) mean2[j] = mean2[j] / rows.length;
-  return mean2;
+  return dividedBy(rowSum(values, dim, rows), rows.length);
 }
 function meanDistanceToCentroid(values, dim, rows, mean2) {
   return meanOfRoots(squaredDistances(values, dim, rows, mean2));
@@ -45547,13 +45546,7 @@ function spaceCentroids(engine, values, dim, count, clusters) {
   const covered = clusters.reduce((total, rows) => total + rows.length, 0) === count;
   const overall = covered ? new Float64Array(dim) : engine.rowSums(values, dim, Int32Array.from({ length: count }, (_, i) => i));
   if (covered) for (const sum of sums) for (let j = 0; j < dim; j++) overall[j] = overall[j] + sum[j];
-  for (let j = 0; j < dim; j++) overall[j] = overall[j] / count;
-  const means = sums.map((sum, c) => {
-    const size = clusters[c].length;
-    for (let j = 0; j < dim; j++) sum[j] = sum[j] / size;
-    return sum;
-  });
-  return { clusters: means, overall };
+  return { clusters: sums.map((sum, c) => dividedBy(sum, clusters[c].length)), overall: dividedBy(overall, count) };
 }
 
 // src/metrics/cross-retrieval.ts
@@ -45674,11 +45667,7 @@ function frobenius(matrix) {
 async function crossProductsOn(engine, matrices) {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   const allRows = Int32Array.from({ length: n }, (_, i) => i);
-  const mean2 = (values, dim) => {
-    const sums = engine.rowSums(values, dim, allRows);
-    for (let j = 0; j < dim; j++) sums[j] = sums[j] / n;
-    return sums;
-  };
+  const mean2 = (values, dim) => dividedBy(engine.rowSums(values, dim, allRows), n);
   return {
     referenceGram: await engine.crossProduct(reference, dr, reference, dr, n),
     candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, n),

@@ -316,12 +316,18 @@ describe('WebAssembly engines agree with each other', () => {
   });
 });
 
+/** Each WebAssembly kernel this runtime supports, instantiated on a fresh one-page shared memory. */
+function onePageKernels() {
+  return (['simd', 'relaxed-simd'] as const).filter(kernelSupported).map((kernel) => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return { kernel, memory, exports: new WebAssembly.Instance(loadWasmKernel(kernel)!.module, { env: { memory } }).exports };
+  });
+}
+
 describe('pack_panels (the cross-product kernel\'s packing)', () => {
   it('copies columns into zero-padded panels without reading past a row that ends the memory', () => {
-    for (const kernel of ['simd', 'relaxed-simd'] as const) {
-      if (!kernelSupported(kernel)) continue;
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      const { pack_panels } = new WebAssembly.Instance(loadWasmKernel(kernel)!.module, { env: { memory } }).exports as unknown as CrossKernel;
+    for (const { kernel, memory, exports } of onePageKernels()) {
+      const { pack_panels } = exports as unknown as CrossKernel;
       const rows = 3;
       const cols = 5;
       const src = 65536 - rows * cols * 4; // the last row ends exactly at the end of the memory
@@ -342,10 +348,8 @@ describe('pack_panels (the cross-product kernel\'s packing)', () => {
 
 describe('max_abs (the scale of the integer screen)', () => {
   it('gives the largest |x| wherever it falls, with negatives, −0 and ±∞, and NaN when any value is NaN', () => {
-    for (const kernel of ['simd', 'relaxed-simd'] as const) {
-      if (!kernelSupported(kernel)) continue;
-      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      const { max_abs } = new WebAssembly.Instance(loadWasmKernel(kernel)!.module, { env: { memory } }).exports as unknown as QuantiseKernel;
+    for (const { kernel, memory, exports } of onePageKernels()) {
+      const { max_abs } = exports as unknown as QuantiseKernel;
       const values = new Float32Array(memory.buffer, 0, 64);
       const run = (filled: number[]) => {
         values.fill(0);

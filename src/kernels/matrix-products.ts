@@ -6,9 +6,13 @@ import { QUERY_GROUP, scoreBlock } from './score-block.js';
  * order (rowSum's arithmetic, so the engines' row sums give the same bits).
  */
 export function columnMeans(values: Float32Array, count: number, dim: number): Float64Array {
-  const means = rowSum(values, dim, Int32Array.from({ length: count }, (_, i) => i));
-  for (let j = 0; j < dim; j++) means[j] = (means[j] as number) / count;
-  return means;
+  return dividedBy(rowSum(values, dim, Int32Array.from({ length: count }, (_, i) => i)), count);
+}
+
+/** sums / n, in place (float64 sums into means); returns the same array. */
+export function dividedBy(sums: Float64Array, n: number): Float64Array {
+  for (let j = 0; j < sums.length; j++) sums[j] = (sums[j] as number) / n;
+  return sums;
 }
 
 /** Rows per chunk when forming cross-products: bounds the transposed copies to 2 · 2048 · d floats. */

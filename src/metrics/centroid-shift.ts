@@ -1,4 +1,4 @@
-import { cosine, euclideanDistance } from '../kernels/matrix-products.js';
+import { cosine, dividedBy, euclideanDistance } from '../kernels/matrix-products.js';
 import { rowSum, squaredDistances } from '../kernels/row-statistics.js';
 
 /** The two centroid measures of one group of items (all of them, or one cluster). */
@@ -13,9 +13,7 @@ export interface CentroidShift {
 
 /** The mean of the given rows of a row-major matrix, in float64: μ = (1/|rows|) Σ_{i ∈ rows} X_i. */
 export function centroid(values: Float32Array, dim: number, rows: ArrayLike<number>): Float64Array {
-  const mean = rowSum(values, dim, rows);
-  for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) / rows.length;
-  return mean;
+  return dividedBy(rowSum(values, dim, rows), rows.length);
 }
 
 /** mean_i ‖X_i − μ‖ over the given rows: the average distance of an item from its centroid (squaredDistances' arithmetic). */

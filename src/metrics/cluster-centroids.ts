@@ -1,4 +1,4 @@
-import { euclideanDistance } from '../kernels/matrix-products.js';
+import { dividedBy, euclideanDistance } from '../kernels/matrix-products.js';
 import type { KnnEngine } from '../kernels/knn-engine.js';
 import { meanOfRoots, shiftBetween, type CentroidShift } from './centroid-shift.js';
 import type { ClusterAssignment } from './cluster-assignment.js';
@@ -93,11 +93,5 @@ function spaceCentroids(engine: KnnEngine, values: Float32Array, dim: number, co
   const covered = clusters.reduce((total, rows) => total + rows.length, 0) === count;
   const overall = covered ? new Float64Array(dim) : engine.rowSums(values, dim, Int32Array.from({ length: count }, (_, i) => i));
   if (covered) for (const sum of sums) for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) + (sum[j] as number);
-  for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) / count;
-  const means = sums.map((sum, c) => {
-    const size = (clusters[c] as Int32Array).length;
-    for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) / size;
-    return sum;
-  });
-  return { clusters: means, overall };
+  return { clusters: sums.map((sum, c) => dividedBy(sum, (clusters[c] as Int32Array).length)), overall: dividedBy(overall, count) };
 }

@@ -1,5 +1,6 @@
 import type { KnnEngine } from '../kernels/knn-engine.js';
 import { partnerScoreError } from '../kernels/knn-tasks.js';
+import { dividedBy } from '../kernels/matrix-products.js';
 
 /** Lloyd iterations at most; the fit stops earlier as soon as no assignment changes. */
 export const KMEANS_MAX_ITERATIONS = 100;
@@ -130,7 +131,6 @@ function updateCentres(engine: KnnEngine, values: Float32Array, dim: number, k: 
   }
   members.forEach((rows, c) => {
     if (rows.length === 0) return;
-    const sum = engine.rowSums(values, dim, rows);
-    for (let t = 0; t < dim; t++) centres[c * dim + t] = (sum[t] as number) / rows.length;
+    centres.set(dividedBy(engine.rowSums(values, dim, rows), rows.length), c * dim);
   });
 }

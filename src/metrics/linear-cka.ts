@@ -1,5 +1,5 @@
 import type { KnnEngine } from '../kernels/knn-engine.js';
-import { columnMeans, crossProduct } from '../kernels/matrix-products.js';
+import { columnMeans, crossProduct, dividedBy } from '../kernels/matrix-products.js';
 import type { AlignedMatrices, Applicable } from './types.js';
 
 /**
@@ -62,11 +62,7 @@ export interface CrossProducts {
 export async function crossProductsOn(engine: KnnEngine, matrices: AlignedMatrices): Promise<CrossProducts> {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   const allRows = Int32Array.from({ length: n }, (_, i) => i);
-  const mean = (values: Float32Array, dim: number) => {
-    const sums = engine.rowSums(values, dim, allRows);
-    for (let j = 0; j < dim; j++) sums[j] = (sums[j] as number) / n;
-    return sums;
-  };
+  const mean = (values: Float32Array, dim: number) => dividedBy(engine.rowSums(values, dim, allRows), n);
   return {
     referenceGram: await engine.crossProduct(reference, dr, reference, dr, n),
     candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, n),
