@@ -15,15 +15,20 @@ import { EXAMPLES, FIXTURES } from './helpers.js';
 
 interface Pair {
   readonly name: string;
+  readonly screen: 'int8' | 'int16';
   readonly screened: KnnEngine;
   readonly full: KnnEngine;
 }
 
+// Both screens on both kernels (the plain SIMD kernel's int8 product is the emulation the relaxed one is checked against).
 const PAIRS: Pair[] = [];
 for (const kernel of ['simd', 'relaxed-simd'] as const) {
   if (!kernelSupported(kernel)) continue;
-  for (const threads of [1, 2]) {
-    PAIRS.push({ name: `${kernel} × ${threads}`, screened: createKnnEngine({ kernel, threads })!, full: createKnnEngine({ kernel, threads, screening: false })! });
+  for (const screen of ['int16', 'int8'] as const) {
+    for (const threads of [1, 2]) {
+      const screened = createKnnEngine({ kernel, threads, integerScreen: screen })!;
+      PAIRS.push({ name: `${kernel}, ${screen} screen × ${threads}`, screen, screened, full: createKnnEngine({ kernel, threads, screening: false })! });
+    }
   }
 }
 afterAll(() => Promise.all(PAIRS.flatMap(({ screened, full }) => [screened.close(), full.close()])));
@@ -81,7 +86,7 @@ function cases(): Array<[string, Float32Array, number, number, number]> {
   return list;
 }
 
-describe.each(PAIRS)('screened kNN, $name', ({ screened, full }) => {
+describe.each(PAIRS)('screened kNN, $name', ({ screen, screened, full }) => {
   it.each(cases())('equals the full float32 scan bit for bit: %s', async (_name, source, count, dim, settleShare) => {
     const a = screened.allocate(count * dim);
     a.set(source);
@@ -98,9 +103,13 @@ describe.each(PAIRS)('screened kNN, $name', ({ screened, full }) => {
     }
     const settled = screened.screenCounts.settled - before.settled;
     const open = screened.screenCounts.unsettled - before.unsettled;
+    const int8 = screened.screenCounts.int8 - before.int8;
+    const int8Fallbacks = screened.screenCounts.int8Fallbacks - before.int8Fallbacks;
     expect(settled + open).toBeGreaterThan(0);
-    // Real data must be settled by the screen; adversarial data only has to come out right.
+    if (screen === 'int8') expect(int8 + int8Fallbacks, 'symmetric searches through the int8 screen').toBeGreaterThan(0);
+    // Real data must be settled by the screen (the int8 one without handing over); adversarial data only has to come out right.
     if (settleShare > 0) expect(settled / (settled + open)).toBeGreaterThanOrEqual(settleShare);
+    if (settleShare > 0 && screen === 'int8') expect(int8Fallbacks, 'searches the int8 screen handed to the int16 one').toBe(0);
   }, 120_000);
 });
 

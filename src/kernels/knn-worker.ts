@@ -2,6 +2,7 @@
 // src/kernels/generated/knn-worker-source.ts and started with `new Worker(source, { eval: true })`.
 import { parentPort, workerData } from 'node:worker_threads';
 import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type CrossKernel, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+import { int8ScreenTask, type Int8ScreenRef, type ScoreRows, type SeedSample } from './int8-screen-task.js';
 import { refineTask, screenTask, type FilterTile, type IntScoreBlock, type QuantisedRef } from './screen-tasks.js';
 
 /** A task the engine gives a worker. */
@@ -11,7 +12,8 @@ export type WorkerTask =
   | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number; symmetric: boolean }
   | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array }
   | { kind: 'screen'; rows: QuantisedRef; size: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number }
-  | { kind: 'refine'; matrix: MatrixRef; queryRows: Int32Array; candidates: Int32Array; width: number; k: number };
+  | { kind: 'refine'; matrix: MatrixRef; queryRows: Int32Array; candidates: Int32Array; width: number; k: number }
+  | { kind: 'int8screen'; matrix: MatrixRef; rows: Int8ScreenRef; sample: SeedSample; k: number; part: number; parts: number; scratchAddress: number; barsAddress: number };
 
 /** A task with the id its answer carries, and the shared memory's size in bytes when it was sent. */
 export type WorkerRequest = WorkerTask & { id: number; memoryBytes: number };
@@ -30,6 +32,8 @@ const instance = new WebAssembly.Instance(init.module, { env: { memory: init.mem
 const score = instance.exports.score_block as ScoreBlock;
 const heap = () => init.memory.buffer;
 const intScore = instance.exports.score_i16 as IntScoreBlock;
+const int8Score = instance.exports.score_i8 as IntScoreBlock;
+const scoreRows = instance.exports.score_rows as ScoreRows;
 const filter = instance.exports.filter_tile as FilterTile;
 const cross = instance.exports as unknown as CrossKernel;
 
@@ -67,6 +71,10 @@ parentPort?.on('message', (request: WorkerRequest) => {
             ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick)
             : refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress);
       parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
+    } else if (request.kind === 'int8screen') {
+      const lists = int8ScreenTask(int8Score, scoreRows, filter, heap, request.matrix, request.rows, request.sample, request.k, request.part, request.parts, init.tileAddress, request.scratchAddress, request.barsAddress, tick);
+      if (lists === null) parentPort?.postMessage({ id: request.id, progress: pending, overflow: true });
+      else parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
     } else if (request.kind === 'centroids') {
       const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);
       parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer as ArrayBuffer, gap.buffer as ArrayBuffer]);

@@ -11,14 +11,29 @@ export interface QuantisedRef {
   readonly count: number;
 }
 
-/** The integer kernel export score_i16: exact i32 dot products of 4 query rows × items [start, end). */
-export type IntScoreBlock = (q0: number, q1: number, q2: number, q3: number, items: number, start: number, end: number, rowBytes: number, out: number, stride: number) => void;
+/** The integer kernel exports score_i16 and score_i8: exact i32 dot products of 4 query rows × items [start, end), minus each query's shift. */
+export type IntScoreBlock = (
+  q0: number,
+  q1: number,
+  q2: number,
+  q3: number,
+  items: number,
+  start: number,
+  end: number,
+  rowBytes: number,
+  out: number,
+  stride: number,
+  shift0: number,
+  shift1: number,
+  shift2: number,
+  shift3: number,
+) => void;
 
 /** The filter export: positions of an i32 tile's entries that reach their query's or item's bar; returns how many. */
 export type FilterTile = (tile: number, stride: number, width: number, slots: number, bars: number, itemBars: number, out: number) => number;
 
 /** Items per integer block: about 192 KiB of item rows stays in L2 while a query chunk is scored; a multiple of 4. */
-function intBlockFor(rowBytes: number): number {
+export function intBlockFor(rowBytes: number): number {
   return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196_608 / rowBytes))) & ~3;
 }
 
@@ -95,7 +110,7 @@ export function screenTask(
     block,
     (g, last, start, end) => {
       const row = (slot: number): number => address + rowOf(Math.min(g + slot, last)) * rowBytes;
-      score(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block);
+      score(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block, 0, 0, 0, 0);
       const slots = last - g + 1;
       for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
       // Symmetric mode offers a pair to the item's list too, so the filter checks the items' bars.

@@ -13,10 +13,14 @@
 ;;   then + q[t] * x[t] for the remaining t, in order; so s(i, j) = s(j, i) bit for bit.
 ;;
 ;;
-;; score_i16(q0, q1, q2, q3, items, start, end, rowBytes, out, stride): the same tile of exact
-;; integer dot products of quantised rows (int16 lanes; rowBytes a multiple of 64, rows padded with
-;; zeros), written as i32 to out[g * stride + (j - start)]. Used to screen kNN candidates; the
-;; caller keeps every |Σ| < 2^31 by its choice of scale (src/kernels/quantise.ts).
+;; score_i16(q0, q1, q2, q3, items, start, end, rowBytes, out, stride, shift0..shift3): the same
+;; tile of exact integer dot products of quantised rows (int16 lanes; rowBytes a multiple of 64,
+;; rows padded with zeros), minus query g's shift, written as i32 to out[g * stride + (j - start)].
+;; Used to screen kNN candidates; the caller keeps every |Σ| < 2^31 by its choice of scale
+;; (src/kernels/quantise.ts).
+;; score_i8 (same parameters) is the same loop on int8 rows, built by scripts/build-wasm.mjs from
+;; score_i16's text with I8DOT for IDOT: query rows are signed int8, item rows int8 in 0 … 127
+;; (the 7-bit operand of the relaxed dot product, whose result is then the same on every CPU).
 ;;
 ;; pack_panels and cross_panels(a, b, rows, panels, out, outStride): AᵀB over a chunk of rows, as
 ;; BLAS does it: four columns of A and eight of B are first copied into contiguous panels (rows of
@@ -25,7 +29,8 @@
 ;; to the float64 out[g * outStride + 8P + c] for each of `panels` panels P. Every entry is summed
 ;; the same way wherever it falls.
 ;;
-;; max_abs and quantise_rows: the int16 copy of a matrix for the screen (see quantise.ts).
+;; max_abs and quantise_rows: the int16 copy of a matrix for the screen (see quantise.ts);
+;; narrow_rows: int8 copies made from it (see quantise-int8.ts).
 ;;
 ;; filter_tile(tile, stride, width, slots, bars, itemBars, out) -> hits: the positions
 ;; g * stride + t (g < slots, t < width rounded up to 4) of an i32 tile whose value is at least
@@ -155,6 +160,7 @@
     (param $q0 i32) (param $q1 i32) (param $q2 i32) (param $q3 i32)
     (param $items i32) (param $start i32) (param $end i32) (param $rowBytes i32)
     (param $out i32) (param $stride i32)
+    (param $shift0 i32) (param $shift1 i32) (param $shift2 i32) (param $shift3 i32)
     (local $j i32) (local $x i32) (local $y i32) (local $stop i32) (local $o i32) (local $rowStride i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $a v128) (local $b v128) (local $c v128) (local $e v128) (local $vx v128) (local $vy v128)
@@ -239,17 +245,17 @@
             (local.set $p3 (i32.add (local.get $p3) (i32.const 64)))
             (br $vec)))
         (local.set $o (i32.add (local.get $out) (i32.shl (i32.sub (local.get $j) (local.get $start)) (i32.const 2))))
-        (i32.store (local.get $o) (call $isum (local.get $s0)))
-        (i32.store offset=4 (local.get $o) (call $isum (local.get $r0)))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s0)) (local.get $shift0)))
+        (i32.store offset=4 (local.get $o) (i32.sub (call $isum (local.get $r0)) (local.get $shift0)))
         (local.set $o (i32.add (local.get $o) (local.get $rowStride)))
-        (i32.store (local.get $o) (call $isum (local.get $s1)))
-        (i32.store offset=4 (local.get $o) (call $isum (local.get $r1)))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s1)) (local.get $shift1)))
+        (i32.store offset=4 (local.get $o) (i32.sub (call $isum (local.get $r1)) (local.get $shift1)))
         (local.set $o (i32.add (local.get $o) (local.get $rowStride)))
-        (i32.store (local.get $o) (call $isum (local.get $s2)))
-        (i32.store offset=4 (local.get $o) (call $isum (local.get $r2)))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s2)) (local.get $shift2)))
+        (i32.store offset=4 (local.get $o) (i32.sub (call $isum (local.get $r2)) (local.get $shift2)))
         (local.set $o (i32.add (local.get $o) (local.get $rowStride)))
-        (i32.store (local.get $o) (call $isum (local.get $s3)))
-        (i32.store offset=4 (local.get $o) (call $isum (local.get $r3)))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s3)) (local.get $shift3)))
+        (i32.store offset=4 (local.get $o) (i32.sub (call $isum (local.get $r3)) (local.get $shift3)))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
         (br $pairs)))
     ;; A last single item.
@@ -305,13 +311,13 @@
             (local.set $p3 (i32.add (local.get $p3) (i32.const 64)))
             (br $vec1)))
         (local.set $o (i32.add (local.get $out) (i32.shl (i32.sub (local.get $j) (local.get $start)) (i32.const 2))))
-        (i32.store (local.get $o) (call $isum (local.get $s0)))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s0)) (local.get $shift0)))
         (local.set $o (i32.add (local.get $o) (local.get $rowStride)))
-        (i32.store (local.get $o) (call $isum (local.get $s1)))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s1)) (local.get $shift1)))
         (local.set $o (i32.add (local.get $o) (local.get $rowStride)))
-        (i32.store (local.get $o) (call $isum (local.get $s2)))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s2)) (local.get $shift2)))
         (local.set $o (i32.add (local.get $o) (local.get $rowStride)))
-        (i32.store (local.get $o) (call $isum (local.get $s3))))))
+        (i32.store (local.get $o) (i32.sub (call $isum (local.get $s3)) (local.get $shift3))))))
 
   ;; max_abs(values, length) -> the largest |x| over length f32 values (NaN if any is NaN).
   (func (export "max_abs") (param $values i32) (param $length i32) (result f32)
@@ -435,6 +441,118 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $row))))
 
+
+  ;; score_rows(q, items, dim, rows, count, out): out[p] (f32) = the score of query row q against
+  ;; item row rows[p] (i32 row numbers), p < count, each pair with score_block's arithmetic (one
+  ;; f32x4 MADD chain in t order, $hsum, then $tail), so the same bits. Eight rows at a time, as
+  ;; eight chains hide the multiply-add latency; a last short group repeats its last row.
+  (func (export "score_rows")
+    (param $q i32) (param $items i32) (param $dim i32) (param $rows i32) (param $count i32) (param $out i32)
+    (local $p i32) (local $off i32) (local $vecBytes i32) (local $rowBytes i32) (local $vecDim i32) (local $last i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $x4 i32) (local $x5 i32) (local $x6 i32) (local $x7 i32)
+    (local $a v128) (local $v v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
+    (local.set $vecDim (i32.and (local.get $dim) (i32.const -4)))
+    (local.set $vecBytes (i32.shl (local.get $vecDim) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $count) (i32.const 1)))
+    (block $groupsDone
+      (loop $groups
+        (br_if $groupsDone (i32.ge_s (local.get $p) (local.get $count)))
+        (local.set $x0 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 0)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 0)) (local.get $count))) (i32.const 2)))))))
+        (local.set $x1 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 1)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 1)) (local.get $count))) (i32.const 2)))))))
+        (local.set $x2 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 2)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 2)) (local.get $count))) (i32.const 2)))))))
+        (local.set $x3 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 3)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 3)) (local.get $count))) (i32.const 2)))))))
+        (local.set $x4 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 4)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 4)) (local.get $count))) (i32.const 2)))))))
+        (local.set $x5 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 5)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 5)) (local.get $count))) (i32.const 2)))))))
+        (local.set $x6 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 6)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 6)) (local.get $count))) (i32.const 2)))))))
+        (local.set $x7 (i32.add (local.get $items) (i32.mul (local.get $rowBytes) (i32.load (i32.add (local.get $rows)
+          (i32.shl (select (i32.add (local.get $p) (i32.const 7)) (local.get $last) (i32.lt_s (i32.add (local.get $p) (i32.const 7)) (local.get $count))) (i32.const 2)))))))
+        (local.set $s0 (v128.const i32x4 0 0 0 0)) (local.set $s1 (v128.const i32x4 0 0 0 0)) (local.set $s2 (v128.const i32x4 0 0 0 0)) (local.set $s3 (v128.const i32x4 0 0 0 0)) (local.set $s4 (v128.const i32x4 0 0 0 0)) (local.set $s5 (v128.const i32x4 0 0 0 0)) (local.set $s6 (v128.const i32x4 0 0 0 0)) (local.set $s7 (v128.const i32x4 0 0 0 0))
+        (local.set $off (i32.const 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $off) (local.get $vecBytes)))
+            (local.set $a (v128.load (i32.add (local.get $q) (local.get $off))))
+            (local.set $v (v128.load (i32.add (local.get $x0) (local.get $off))))
+            (local.set $s0 (MADD (local.get $a) (local.get $v) (local.get $s0)))
+            (local.set $v (v128.load (i32.add (local.get $x1) (local.get $off))))
+            (local.set $s1 (MADD (local.get $a) (local.get $v) (local.get $s1)))
+            (local.set $v (v128.load (i32.add (local.get $x2) (local.get $off))))
+            (local.set $s2 (MADD (local.get $a) (local.get $v) (local.get $s2)))
+            (local.set $v (v128.load (i32.add (local.get $x3) (local.get $off))))
+            (local.set $s3 (MADD (local.get $a) (local.get $v) (local.get $s3)))
+            (local.set $v (v128.load (i32.add (local.get $x4) (local.get $off))))
+            (local.set $s4 (MADD (local.get $a) (local.get $v) (local.get $s4)))
+            (local.set $v (v128.load (i32.add (local.get $x5) (local.get $off))))
+            (local.set $s5 (MADD (local.get $a) (local.get $v) (local.get $s5)))
+            (local.set $v (v128.load (i32.add (local.get $x6) (local.get $off))))
+            (local.set $s6 (MADD (local.get $a) (local.get $v) (local.get $s6)))
+            (local.set $v (v128.load (i32.add (local.get $x7) (local.get $off))))
+            (local.set $s7 (MADD (local.get $a) (local.get $v) (local.get $s7)))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br $vec)))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 0)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 0)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s0)) (local.get $q) (local.get $x0) (local.get $vecDim) (local.get $dim)))))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 1)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 1)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s1)) (local.get $q) (local.get $x1) (local.get $vecDim) (local.get $dim)))))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 2)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 2)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s2)) (local.get $q) (local.get $x2) (local.get $vecDim) (local.get $dim)))))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 3)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 3)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s3)) (local.get $q) (local.get $x3) (local.get $vecDim) (local.get $dim)))))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 4)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 4)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s4)) (local.get $q) (local.get $x4) (local.get $vecDim) (local.get $dim)))))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 5)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 5)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s5)) (local.get $q) (local.get $x5) (local.get $vecDim) (local.get $dim)))))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 6)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 6)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s6)) (local.get $q) (local.get $x6) (local.get $vecDim) (local.get $dim)))))
+        (if (i32.lt_s (i32.add (local.get $p) (i32.const 7)) (local.get $count))
+          (then (f32.store (i32.add (local.get $out) (i32.shl (i32.add (local.get $p) (i32.const 7)) (i32.const 2)))
+            (call $tail (call $hsum (local.get $s7)) (local.get $q) (local.get $x7) (local.get $vecDim) (local.get $dim)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $groups))))
+
+  ;; narrow_rows(src, count, dst, rowBytes, offset, sums): int16 rows (2 · rowBytes bytes apart, values
+  ;; within ±127) to int8 rows (rowBytes apart, a multiple of 16) of value + offset; sums[i] (i32) =
+  ;; the sum of row i's int16 values.
+  (func (export "narrow_rows")
+    (param $src i32) (param $count i32) (param $dst i32) (param $rowBytes i32) (param $offset i32) (param $sums i32)
+    (local $i i32) (local $s i32) (local $o i32) (local $end i32) (local $shift v128) (local $a v128) (local $b v128) (local $sum v128)
+    (local.set $shift (i8x16.splat (local.get $offset)))
+    (local.set $s (local.get $src))
+    (local.set $o (local.get $dst))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $end (i32.add (local.get $o) (local.get $rowBytes)))
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $o) (local.get $end)))
+            (local.set $a (v128.load (local.get $s)))
+            (local.set $b (v128.load offset=16 (local.get $s)))
+            (local.set $sum (i32x4.add (local.get $sum) (i32x4.add
+              (i32x4.extadd_pairwise_i16x8_s (local.get $a)) (i32x4.extadd_pairwise_i16x8_s (local.get $b)))))
+            (v128.store (local.get $o) (i8x16.add (i8x16.narrow_i16x8_s (local.get $a) (local.get $b)) (local.get $shift)))
+            (local.set $s (i32.add (local.get $s) (i32.const 32)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $vec)))
+        (i32.store (i32.add (local.get $sums) (i32.shl (local.get $i) (i32.const 2))) (call $isum (local.get $sum)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
 
   ;; Copies columns [col0, col0 + cols) of `rows` rows (rowBytes apart, from src) into panels of
   ;; `width` (4 or 8) columns: dst[(panel · rows + r) · width + c], zero past the last column.

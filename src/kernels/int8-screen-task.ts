@@ -1,0 +1,240 @@
+/**
+ * The exact symmetric kNN scan with an int8 filter, for kernels with the relaxed int8 dot product
+ * (quantise-int8.ts). Every pair (i, j > i) of this worker's chunks (forEachTile) gets its integer
+ * score raw(i, j), whose distance to the float32 score s(i, j) is at most B_i and B_j (raw units,
+ * unit = αβ). The lists hold exact float32 scores, as topKTask's do; with w_r the k-th best of
+ * list r so far, a pair with raw < w_r / unit − B_r has s < w_r and cannot enter list r. So the
+ * WebAssembly filter passes on only the pairs that reach one row's bar ⌊w_r / unit − B_r⌋, the
+ * float32 kernel rescores those, and they are offered like topKTask offers every pair. Skipped
+ * pairs score strictly below a k-th best that only rises, so the merged lists equal the full
+ * scan's bit for bit (same scores, same tie rule), with no second pass.
+ *
+ * The bars start high and stay shared: before the scan, each row's k best rows of a small sample
+ * (by raw score) are rescored, and the k-th of those exact scores is a first bar (the scan meets
+ * those k pairs again and keeps them, or k better ones); the workers raise one array of bars, as a
+ * pair below any worker's k-th best of a row is below the merged k-th best too.
+ */
+import { forEachTile, ITEM_BLOCK, QUERY_CHUNK, type MatrixRef, type ProgressTick } from './knn-tasks.js';
+import type { Int8Rows } from './quantise-int8.js';
+import { QUERY_GROUP } from './score-block.js';
+import { intBlockFor, type FilterTile, type IntScoreBlock } from './screen-tasks.js';
+import { TopKLists } from './top-k.js';
+
+/** What the int8 screen task is given of the copies (Int8Rows without the count it takes from the matrix). */
+export type Int8ScreenRef = Omit<Int8Rows, 'count'>;
+
+/** Rows in the seed sample (at most ITEM_BLOCK, the tile's width). */
+export const INT8_SEED_SAMPLE = 256;
+
+/** Rows whose item copies sit side by side at `address` (int8 rows of the same rowBytes), for seeding the bars. */
+export interface SeedSample {
+  readonly address: number;
+  readonly rows: Int32Array;
+}
+
+/** Below every integer score: the bar of a list that is not full. */
+export const INT8_OPEN_BAR = -0x80000000;
+const OPEN = INT8_OPEN_BAR;
+const CLOSED = 0x7fffffff;
+
+/**
+ * Pairs this worker may rescore before the filter counts as failed: a fixed allowance per row plus
+ * a sixteenth of the pairs scanned so far. A rescored pair costs about ten scanned ones, so past
+ * that share the int16 screen would be faster: the task stops and the engine runs that instead.
+ */
+const RESCORE_PER_ROW = 64;
+const RESCORE_SHARE = 1 / 16;
+
+/** The kernel export score_rows: f32 scores of one query row against listed item rows, each pair as score_block scores it. */
+export type ScoreRows = (query: number, items: number, dim: number, rows: number, count: number, out: number) => void;
+
+/** Byte offsets in a task's scratch area: filter hits, the four slots' bars, the rows to rescore and their scores. */
+const LAYOUT = (() => {
+  const hits = 0;
+  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;
+  const rescore = slotBars + QUERY_GROUP * 4;
+  const exact = rescore + ITEM_BLOCK * 4;
+  return { hits, slotBars, rescore, exact, ints: exact / 4 + ITEM_BLOCK };
+})();
+
+/** Int32 values of a task's scratch area. */
+export const INT8_SCREEN_SCRATCH_INTS = LAYOUT.ints;
+
+/** Int32 values of the bars every worker shares for `count` rows (+ 4, as the filter reads whole vectors), which the caller fills with INT8_OPEN_BAR. */
+export function int8BarsInts(count: number): number {
+  return count + 4;
+}
+
+/**
+ * Top-k of every row over the pairs of this worker's chunks (merged across workers as topKTask's
+ * symmetric lists are), or null when the filter passed more pairs than RESCORE_SHARE allows.
+ * `scratchAddress` holds INT8_SCREEN_SCRATCH_INTS int32 values of this worker's; `barsAddress`,
+ * int8BarsInts(count) values every worker shares: the highest bar any worker has reached for each
+ * row, raised atomically. A pair one worker skips scores below another worker's k-th best of that
+ * row, which the merge keeps, so skipping it on any worker's bar is exact.
+ */
+export function int8ScreenTask(
+  intScore: IntScoreBlock,
+  scoreRows: ScoreRows,
+  filter: FilterTile,
+  heap: () => ArrayBuffer | SharedArrayBuffer,
+  matrix: MatrixRef,
+  rows: Int8ScreenRef,
+  sample: SeedSample,
+  k: number,
+  part: number,
+  parts: number,
+  tileAddress: number,
+  scratchAddress: number,
+  barsAddress: number,
+  tick: ProgressTick,
+): TopKLists | null {
+  const { address, count, dim } = matrix;
+  const { queryAddress, itemAddress, rowBytes, unit, shifts, bound } = rows;
+  const block = intBlockFor(rowBytes);
+  const layout = LAYOUT;
+  const tile = new Int32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
+  const hits = new Int32Array(heap(), scratchAddress + layout.hits, QUERY_GROUP * ITEM_BLOCK);
+  const slotBars = new Int32Array(heap(), scratchAddress + layout.slotBars, QUERY_GROUP);
+  const bars = new Int32Array(heap(), barsAddress, int8BarsInts(count));
+  const rescore = new Int32Array(heap(), scratchAddress + layout.rescore, ITEM_BLOCK);
+  const exact = new Float32Array(heap(), scratchAddress + layout.exact, ITEM_BLOCK);
+  const lists = new TopKLists(count, k);
+  const worst = lists.worst;
+  const offer = (row: number, value: number, index: number) => {
+    lists.offer(row, value, index);
+    const kth = worst[row] as number;
+    if (kth !== -Infinity) raise(row, kth);
+  };
+  // Raises row's shared bar to ⌊kth / unit − B_row⌋ when that is higher (atomically: other workers raise it too).
+  const raise = (row: number, kth: number) => {
+    const bar = Math.min(CLOSED, Math.max(OPEN, Math.floor(kth / unit - (bound[row] as number))));
+    for (let seen = bars[row] as number; bar > seen; ) {
+      const was = Atomics.compareExchange(bars, row, seen, bar);
+      if (was === seen) break;
+      seen = was;
+    }
+  };
+  // The rows `filled` of query row `query` to rescore: scored in one call, then offered to both rows' lists.
+  let filled = 0;
+  let query = 0;
+  let rescored = 0;
+  let scanned = 0;
+  const rowScores = (group: number, slots: number, items: number, start: number, end: number, stride: number) => {
+    const row = (slot: number): number => group + Math.min(slot, slots - 1);
+    intScore(
+      queryAddress + row(0) * rowBytes,
+      queryAddress + row(1) * rowBytes,
+      queryAddress + row(2) * rowBytes,
+      queryAddress + row(3) * rowBytes,
+      items,
+      start,
+      end,
+      rowBytes,
+      tileAddress,
+      stride,
+      shifts[row(0)] as number,
+      shifts[row(1)] as number,
+      shifts[row(2)] as number,
+      shifts[row(3)] as number,
+    );
+  };
+  // Before the scan: each row of this worker's chunks meets the sample; the exact scores of its k
+  // best sample rows by raw score (itself left out) are k scores it will meet again in the scan, so
+  // the k-th of them is a first bar, and the scan's early pairs need no rescoring below it.
+  const seedBars = () => {
+    const size = sample.rows.length;
+    if (size <= k || k > ITEM_BLOCK) return;
+    const bestRaw = new Int32Array(k);
+    const bestAt = new Int32Array(k);
+    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {
+      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);
+      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
+        const slots = Math.min(QUERY_GROUP, chunkEnd - g);
+        rowScores(g, slots, sample.address, 0, size, size);
+        for (let slot = 0; slot < slots; slot++) {
+          const i = g + slot;
+          const kept = bestOfSample(tile, slot * size, sample.rows, i, bestRaw, bestAt);
+          if (kept < k) continue;
+          rescore.set(bestAt);
+          scoreRows(address + i * dim * 4, address, dim, scratchAddress + layout.rescore, k, scratchAddress + layout.exact);
+          let kth = Infinity;
+          for (let p = 0; p < k; p++) kth = Math.min(kth, exact[p] as number);
+          raise(i, kth);
+        }
+      }
+    }
+  };
+  const flush = () => {
+    if (filled === 0) return;
+    scoreRows(address + query * dim * 4, address, dim, scratchAddress + layout.rescore, filled, scratchAddress + layout.exact);
+    for (let p = 0; p < filled; p++) {
+      const j = rescore[p] as number;
+      const value = exact[p] as number;
+      if (value >= (worst[query] as number)) offer(query, value, j);
+      if (value >= (worst[j] as number)) offer(j, value, query);
+    }
+    rescored += filled;
+    filled = 0;
+  };
+  seedBars();
+  let failed = false;
+  forEachTile(
+    count,
+    null,
+    part,
+    parts,
+    block,
+    (g, last, start, end) => {
+      if (failed) return;
+      const slots = last - g + 1;
+      rowScores(g, slots, itemAddress, start, end, block);
+      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
+      const found = filter(tileAddress, block, end - start, slots, scratchAddress + layout.slotBars, barsAddress + start * 4, scratchAddress + layout.hits);
+      for (let h = 0; h < found; h++) {
+        const position = hits[h] as number;
+        const slot = (position / block) | 0;
+        const j = start + position - slot * block;
+        const i = g + slot;
+        if (j >= end || j <= i) continue;
+        if (i !== query) {
+          flush();
+          query = i;
+        }
+        rescore[filled++] = j;
+      }
+      flush();
+      scanned += slots * (end - Math.max(start, g + 1));
+      if (rescored > RESCORE_PER_ROW * (count / parts) + scanned * RESCORE_SHARE) failed = true;
+    },
+    tick,
+  );
+  return failed ? null : lists;
+}
+
+/**
+ * The best bestRaw.length sample rows by raw score for row `self` (itself left out): their raw
+ * scores (best first) in bestRaw and rows in bestAt, from tile[offset + m] for sample row rows[m];
+ * returns how many were found.
+ */
+function bestOfSample(tile: Int32Array, offset: number, rows: Int32Array, self: number, bestRaw: Int32Array, bestAt: Int32Array): number {
+  const k = bestRaw.length;
+  let kept = 0;
+  let floor = -0x80000000;
+  for (let m = 0; m < rows.length; m++) {
+    const value = tile[offset + m] as number;
+    if (kept === k && value <= floor) continue;
+    const j = rows[m] as number;
+    if (j === self) continue;
+    let p = kept < k ? kept++ : k - 1;
+    while (p > 0 && (bestRaw[p - 1] as number) < value) {
+      bestRaw[p] = bestRaw[p - 1] as number;
+      bestAt[p] = bestAt[p - 1] as number;
+      p -= 1;
+    }
+    bestRaw[p] = value;
+    bestAt[p] = j;
+    if (kept === k) floor = bestRaw[k - 1] as number;
+  }
+  return kept;
+}
