@@ -206,8 +206,10 @@ async function kernelKnn(stem, count, dim, queries, k = 10) {
   const started = performance.now();
   for (const values of sets) await engine.nearestNeighbours(values, count, dim, k, rows, 'bench');
   const seconds = (performance.now() - started) / 1000;
-  const { settled, unsettled } = engine.screenCounts;
-  const screen = settled + unsettled > 0 ? `, screen settled ${((100 * settled) / (settled + unsettled)).toFixed(1)}%` : '';
+  const { settled, unsettled, int8, int8Fallbacks } = engine.screenCounts;
+  const int16 = settled + unsettled > 0 ? `int16 screen settled ${((100 * settled) / (settled + unsettled)).toFixed(1)}%` : '';
+  const screens = [int8 > 0 ? `int8 screen ${int8} of ${int8 + int8Fallbacks} spaces` : '', int16].filter(Boolean);
+  const screen = screens.length > 0 ? `, ${screens.join(', ')}` : '';
   const description = `${engine.kernel}${engine.kernel === 'js' ? '' : ` × ${engine.threads} threads`}${screen}`;
   await engine.close();
   return { seconds, description };

@@ -14,7 +14,7 @@
  * those k pairs again and keeps them, or k better ones); the workers raise one array of bars, as a
  * pair below any worker's k-th best of a row is below the merged k-th best too.
  */
-import { forEachTile, ITEM_BLOCK, QUERY_CHUNK, type MatrixRef, type ProgressTick } from './knn-tasks.js';
+import { forEachTile, ITEM_BLOCK, QUERY_CHUNK, symmetricPairs, type MatrixRef, type ProgressTick } from './knn-tasks.js';
 import type { Int8Rows } from './quantise-int8.js';
 import { QUERY_GROUP } from './score-block.js';
 import { intBlockFor, type FilterTile, type IntScoreBlock } from './screen-tasks.js';
@@ -38,11 +38,11 @@ const OPEN = INT8_OPEN_BAR;
 const CLOSED = 0x7fffffff;
 
 /**
- * Pairs this worker may rescore before the filter counts as failed: a fixed allowance per row plus
- * a sixteenth of the pairs scanned so far. A rescored pair costs about ten scanned ones, so past
- * that share the int16 screen would be faster: the task stops and the engine runs that instead.
+ * The share of the pairs scanned so far, plus a quarter of this worker's pairs (the first blocks,
+ * met while the bars are still low, rescore more), that this worker may rescore before the filter
+ * counts as failed. A rescored pair costs about ten scanned ones, so past that share the int16
+ * screen would be faster: the task stops and the engine runs that instead.
  */
-const RESCORE_PER_ROW = 64;
 const RESCORE_SHARE = 1 / 16;
 
 /** The kernel export score_rows: f32 scores of one query row against listed item rows, each pair as score_block scores it. */
@@ -179,6 +179,7 @@ export function int8ScreenTask(
   };
   seedBars();
   let failed = false;
+  const allowance = symmetricPairs(count, part, parts) / 4;
   forEachTile(
     count,
     null,
@@ -205,7 +206,7 @@ export function int8ScreenTask(
       }
       flush();
       scanned += slots * (end - Math.max(start, g + 1));
-      if (rescored > RESCORE_PER_ROW * (count / parts) + scanned * RESCORE_SHARE) failed = true;
+      if (rescored > RESCORE_SHARE * (scanned + allowance)) failed = true;
     },
     tick,
   );

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { partnerRanks as jsPartnerRanks } from './cross-rank.js';
 import { crossProduct as jsCrossProduct } from './matrix-products.js';
 import { KNN_WORKER_SOURCE } from './generated/knn-worker-source.js';
-import { crossScratchFloats, ITEM_BLOCK, QUERY_CHUNK, type MatrixRef, type NearestCentroids } from './knn-tasks.js';
+import { crossScratchFloats, ITEM_BLOCK, symmetricPairs, type MatrixRef, type NearestCentroids } from './knn-tasks.js';
 import { nearestCentroids as jsNearestCentroids } from './nearest-centroids.js';
 import type { WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
@@ -359,9 +359,7 @@ class WasmEngine implements KnnEngine {
   /** Runs a symmetric scan task (each worker its share of the row chunks) on every worker; returns their answers in worker order. */
   private symmetricParts(taskFor: (worker: number) => SymmetricTaskBase, count: number, label: string): Promise<Array<Record<string, unknown>>> {
     const workers = this.start();
-    let total = 0;
-    for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) total += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
-    const onProgress = this.reporter(label, total);
+    const onProgress = this.reporter(label, symmetricPairs(count, 0, 1));
     return Promise.all(workers.map((worker, part) => this.run(worker, { ...taskFor(part), part, parts: workers.length } as WorkerTask, onProgress)));
   }
 
