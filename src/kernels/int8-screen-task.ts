@@ -38,12 +38,12 @@ const OPEN = INT8_OPEN_BAR;
 const CLOSED = 0x7fffffff;
 
 /**
- * The share of the pairs scanned so far, plus a quarter of this worker's pairs (the first blocks,
- * met while the bars are still low, rescore more), that this worker may rescore before the filter
- * counts as failed. A rescored pair costs about ten scanned ones, so past that share the int16
- * screen would be faster: the task stops and the engine runs that instead.
+ * The share of the pairs scanned so far, plus a quarter of a worker's pairs (the first blocks, met
+ * while the bars are still low, rescore more), that a worker may rescore before the filter counts
+ * as failed. A rescored pair costs about ten scanned ones and the int8 scan about half the int16
+ * one, so past a tenth the int16 screen would be faster: the task stops and the engine runs that.
  */
-const RESCORE_SHARE = 1 / 16;
+const RESCORE_SHARE = 1 / 10;
 
 /** The kernel export score_rows: f32 scores of one query row against listed item rows, each pair as score_block scores it. */
 export type ScoreRows = (query: number, items: number, dim: number, rows: number, count: number, out: number) => void;
@@ -60,9 +60,13 @@ const LAYOUT = (() => {
 /** Int32 values of a task's scratch area. */
 export const INT8_SCREEN_SCRATCH_INTS = LAYOUT.ints;
 
-/** Int32 values of the bars every worker shares for `count` rows (+ 4, as the filter reads whole vectors), which the caller fills with INT8_OPEN_BAR. */
+/**
+ * Int32 values of the area every worker shares for `count` rows: the bars (+ 4, as the filter
+ * reads whole vectors), which the caller fills with INT8_OPEN_BAR, then the next chunk to claim,
+ * which the caller sets to 0.
+ */
 export function int8BarsInts(count: number): number {
-  return count + 4;
+  return count + 5;
 }
 
 /**
@@ -70,8 +74,9 @@ export function int8BarsInts(count: number): number {
  * symmetric lists are), or null when the filter passed more pairs than RESCORE_SHARE allows.
  * `scratchAddress` holds INT8_SCREEN_SCRATCH_INTS int32 values of this worker's; `barsAddress`,
  * int8BarsInts(count) values every worker shares: the highest bar any worker has reached for each
- * row, raised atomically. A pair one worker skips scores below another worker's k-th best of that
- * row, which the merge keeps, so skipping it on any worker's bar is exact.
+ * row, raised atomically (a pair one worker skips scores below another worker's k-th best of that
+ * row, which the merge keeps, so skipping it on any worker's bar is exact), and the chunk counter
+ * from which the workers claim their chunks, so one that finishes early takes more.
  */
 export function int8ScreenTask(
   intScore: IntScoreBlock,
@@ -97,6 +102,7 @@ export function int8ScreenTask(
   const hits = new Int32Array(heap(), scratchAddress + layout.hits, QUERY_GROUP * ITEM_BLOCK);
   const slotBars = new Int32Array(heap(), scratchAddress + layout.slotBars, QUERY_GROUP);
   const bars = new Int32Array(heap(), barsAddress, int8BarsInts(count));
+  const claim = () => Atomics.add(bars, count + 4, 1) * QUERY_CHUNK;
   const rescore = new Int32Array(heap(), scratchAddress + layout.rescore, ITEM_BLOCK);
   const exact = new Float32Array(heap(), scratchAddress + layout.exact, ITEM_BLOCK);
   const lists = new TopKLists(count, k);
@@ -179,7 +185,7 @@ export function int8ScreenTask(
   };
   seedBars();
   let failed = false;
-  const allowance = symmetricPairs(count, part, parts) / 4;
+  const allowance = symmetricPairs(count, 0, 1) / parts / 4;
   forEachTile(
     count,
     null,
@@ -206,9 +212,14 @@ export function int8ScreenTask(
       }
       flush();
       scanned += slots * (end - Math.max(start, g + 1));
-      if (rescored > RESCORE_SHARE * (scanned + allowance)) failed = true;
+      if (rescored > RESCORE_SHARE * (scanned + allowance)) {
+        failed = true;
+        // Past every chunk: the other workers stop at their next claim, as the engine drops their lists anyway.
+        Atomics.store(bars, count + 4, count);
+      }
     },
     tick,
+    claim,
   );
   return failed ? null : lists;
 }

@@ -277,7 +277,7 @@ class WasmEngine implements KnnEngine {
     if (!copies.bound.every(Number.isFinite)) return null;
     const rows: Int8ScreenRef = { queryAddress, itemAddress, rowBytes: copies.rowBytes, unit: copies.unit, shifts: copies.shifts, bound: copies.bound };
     const barsAddress = this.scratchFor('int8 bars', int8BarsInts(count));
-    new Int32Array(this.arena.memory.buffer, barsAddress, int8BarsInts(count)).fill(INT8_OPEN_BAR);
+    new Int32Array(this.arena.memory.buffer, barsAddress, int8BarsInts(count)).fill(INT8_OPEN_BAR).fill(0, count + 4);
     const sample = this.seedSample(copies);
     const parts = await this.symmetricParts((w) => ({ kind: 'int8screen', matrix, rows, sample, k, barsAddress, scratchAddress: this.scratchFor(`int8 screen ${w}`, INT8_SCREEN_SCRATCH_INTS) }), count, label);
     if (parts.some((part) => 'overflow' in part)) return null;

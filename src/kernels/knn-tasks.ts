@@ -38,7 +38,8 @@ export function symmetricPairs(count: number, part: number, parts: number): numb
 /**
  * Walks the tiles of a kNN scan, as topKTask and screenTask share it. Symmetric mode
  * (`queryRows = null`): this worker owns the row chunks c = part, part + parts, … of QUERY_CHUNK
- * rows, and each query group g meets only the item blocks from its own rows on (every pair once).
+ * rows, or, with `claim`, the chunks claim() hands it (their first rows, in order, until one is at
+ * least count), and each query group g meets only the item blocks from its own rows on (every pair once).
  * Subset mode: the query positions in chunks against all rows. An item block is visited for a
  * whole query chunk before the next block: `visit(g, last, start, end)` gets the group's first and
  * last query position and the item rows [start, end); `tick` gets the pairs of each finished chunk.
@@ -51,9 +52,11 @@ export function forEachTile(
   block: number,
   visit: (g: number, last: number, start: number, end: number) => void,
   tick: ProgressTick,
+  claim: (() => number) | null = null,
 ): void {
   if (queryRows === null) {
-    for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) {
+    const next = (chunk: number): number => (claim ? claim() : chunk + parts * QUERY_CHUNK);
+    for (let chunk = claim ? claim() : part * QUERY_CHUNK; chunk < count; chunk = next(chunk)) {
       const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);
       for (let start = chunk; start < count; start += block) {
         const end = Math.min(start + block, count);
