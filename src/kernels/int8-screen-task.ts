@@ -185,7 +185,7 @@ export function int8ScreenTask(
   };
   seedBars();
   let failed = false;
-  const allowance = symmetricPairs(count, 0, 1) / parts / 4;
+  const allowance = symmetricPairs(count) / parts / 4;
   forEachTile(
     count,
     null,

@@ -359,7 +359,7 @@ class WasmEngine implements KnnEngine {
   /** Runs a symmetric scan task (each worker its share of the row chunks) on every worker; returns their answers in worker order. */
   private symmetricParts(taskFor: (worker: number) => SymmetricTaskBase, count: number, label: string): Promise<Array<Record<string, unknown>>> {
     const workers = this.start();
-    const onProgress = this.reporter(label, symmetricPairs(count, 0, 1));
+    const onProgress = this.reporter(label, symmetricPairs(count));
     return Promise.all(workers.map((worker, part) => this.run(worker, { ...taskFor(part), part, parts: workers.length } as WorkerTask, onProgress)));
   }
 

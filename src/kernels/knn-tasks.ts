@@ -28,10 +28,10 @@ export function itemBlockFor(dim: number): number {
   return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196_608 / (dim * 4)))) & ~1;
 }
 
-/** The pairs a symmetric scan gives worker `part` of `parts` (forEachTile's chunks part, part + parts, …), each chunk's rows against the rows from its start on. */
-export function symmetricPairs(count: number, part: number, parts: number): number {
+/** The pairs a symmetric scan of `count` rows visits: each chunk's rows against the rows from the chunk's start on (forEachTile). */
+export function symmetricPairs(count: number): number {
   let pairs = 0;
-  for (let chunk = part * QUERY_CHUNK; chunk < count; chunk += parts * QUERY_CHUNK) pairs += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
+  for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) pairs += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);
   return pairs;
 }
 
