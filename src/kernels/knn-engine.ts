@@ -10,7 +10,7 @@ import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.j
 import { QUERY_GROUP } from './score-block.js';
 import { quantisedRowBytes, quantiseRows } from './quantise.js';
 import { rowSum, squaredDistances } from './row-statistics.js';
-import { INT8_OPEN_BAR, INT8_SCREEN_SCRATCH_INTS, INT8_SEED_SAMPLE, int8BarsInts, type Int8ScreenRef, type SeedSample } from './int8-screen-task.js';
+import { INT8_OPEN_BAR, INT8_SCREEN_SCRATCH_INTS, int8BarsInts, int8SeedSample, type Int8ScreenRef, type SeedSample } from './int8-screen-task.js';
 import { int8RowBytes, int8ScratchBytes, quantiseRowsInt8, type Int8QuantiseKernel, type Int8Rows } from './quantise-int8.js';
 import { SCREEN_SLACK, settleScreen } from './screened-knn.js';
 import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
@@ -38,7 +38,7 @@ export interface KnnEngine {
   readonly threads: number;
   /**
    * Over all searches so far: rows whose kNN the int16 screen settled, and rows it left to a full
-   * scan; symmetric searches the int8 screen finished, and those it handed to the int16 screen.
+   * scan; searches the int8 screen finished, and those it handed to the int16 screen.
    */
   readonly screenCounts: { readonly settled: number; readonly unsettled: number; readonly int8: number; readonly int8Fallbacks: number };
   /** A zeroed Float32Array the engine can search (inside the shared memory for WebAssembly). */
@@ -99,7 +99,7 @@ export interface EngineOptions {
   /** Screen kNN candidates with the integer kernel (default true; false: full float32 scans, for tests and the bench). */
   readonly screening?: boolean;
   /**
-   * Which integer screen a symmetric search uses: int8 (int8-screen-task.ts) where the kernel has
+   * Which integer screen a search uses: int8 (int8-screen-task.ts) where the kernel has
    * the relaxed int8 dot product, int16 (screened-knn.ts) otherwise. Tests force either; int16
    * wherever the int8 product is not exact (int8DotExact).
    */
@@ -255,8 +255,8 @@ class WasmEngine implements KnnEngine {
     const matrix = this.ref(values, count, dim);
     const width = k + SCREEN_SLACK;
     if (!this.screening || width >= count - 1) return (await this.topLists(() => ({ kind: 'topk', matrix, k }), count, k, queryRows, label)).indices;
-    if (queryRows === null && this.integerScreen === 'int8') {
-      const found = await this.int8Neighbours(matrix, k, label);
+    if (this.integerScreen === 'int8') {
+      const found = await this.int8Neighbours(matrix, k, queryRows, label);
       if (found !== null) return found;
       this.screenCounts.int8Fallbacks += 1;
     }
@@ -264,10 +264,11 @@ class WasmEngine implements KnnEngine {
   }
 
   /**
-   * The symmetric search with the int8 filter (int8-screen-task.ts), or null when it cannot help:
-   * a value that is not finite (no bound), or a filter that passed too many pairs.
+   * The search with the int8 filter (int8-screen-task.ts), or null when it cannot help: a value
+   * that is not finite (no bound), or a filter that passed too many pairs. Symmetric mode: the
+   * workers share one set of bars and claim chunks; subset mode: each takes a slice of the queries.
    */
-  private async int8Neighbours(matrix: MatrixRef, k: number, label: string): Promise<Int32Array | null> {
+  private async int8Neighbours(matrix: MatrixRef, k: number, queryRows: Int32Array | null, label: string): Promise<Int32Array | null> {
     const { count, dim } = matrix;
     const copyFloats = (count * int8RowBytes(dim)) / 4;
     const queryAddress = this.scratchFor('int8 queries', copyFloats);
@@ -276,13 +277,29 @@ class WasmEngine implements KnnEngine {
     const copies = quantiseRowsInt8(this.mainKernel(), this.arena.memory, matrix.address, count, dim, queryAddress, itemAddress, staging);
     if (!copies.bound.every(Number.isFinite)) return null;
     const rows: Int8ScreenRef = { queryAddress, itemAddress, rowBytes: copies.rowBytes, unit: copies.unit, shifts: copies.shifts, bound: copies.bound };
-    const barsAddress = this.scratchFor('int8 bars', int8BarsInts(count));
-    new Int32Array(this.arena.memory.buffer, barsAddress, int8BarsInts(count)).fill(INT8_OPEN_BAR).fill(0, count + 4);
-    const sample = this.seedSample(copies);
-    const parts = await this.symmetricParts((w) => ({ kind: 'int8screen', matrix, rows, sample, k, barsAddress, scratchAddress: this.scratchFor(`int8 screen ${w}`, INT8_SCREEN_SCRATCH_INTS) }), count, label);
+    // A symmetric scan meets about count / 2 items per row, a query count.
+    const sample = this.seedSample(copies, int8SeedSample(queryRows === null ? count / 2 : count));
+    // A bars area for `lists` lists, open, with the chunk counter at 0 (int8BarsInts).
+    const bars = (name: string, lists: number): number => {
+      const address = this.scratchFor(name, int8BarsInts(lists));
+      new Int32Array(this.arena.memory.buffer, address, int8BarsInts(lists)).fill(INT8_OPEN_BAR).fill(0, lists + 4);
+      return address;
+    };
+    const base = (w: number) => ({ kind: 'int8screen', matrix, rows, sample, k, scratchAddress: this.scratchFor(`int8 screen ${w}`, INT8_SCREEN_SCRATCH_INTS) }) as const;
+    if (queryRows === null) {
+      const barsAddress = bars('int8 bars', count);
+      const parts = await this.symmetricParts((w) => ({ ...base(w), barsAddress, queryRows: null }), count, label);
+      if (parts.some((part) => 'overflow' in part)) return null;
+      this.screenCounts.int8 += 1;
+      return mergeTopK(parts.map((result) => ({ indices: result.indices as Int32Array, scores: result.scores as Float64Array })), count, k).indices;
+    }
+    const workers = this.start();
+    const onProgress = this.reporter(label, queryRows.length * count);
+    const slices = split(queryRows, workers.length);
+    const parts = await Promise.all(slices.map((slice, w) => this.run(workers[w] as Worker, { ...base(w), barsAddress: bars(`int8 bars ${w}`, slice.length), queryRows: slice, part: 0, parts: 1 }, onProgress)));
     if (parts.some((part) => 'overflow' in part)) return null;
     this.screenCounts.int8 += 1;
-    return mergeTopK(parts.map((result) => ({ indices: result.indices as Int32Array, scores: result.scores as Float64Array })), count, k).indices;
+    return concat(parts.map((result) => result.indices as Int32Array));
   }
 
   /** The screened search (screened-knn.ts): integer pass, settle, float32 rescoring, full scan of the rest. */
@@ -345,10 +362,10 @@ class WasmEngine implements KnnEngine {
   }
 
 
-  /** INT8_SEED_SAMPLE rows spread evenly over the matrix, their item copies side by side in a scratch area. */
-  private seedSample(copies: Int8Rows): SeedSample {
+  /** `wanted` rows (at most all) spread evenly over the matrix, their item copies side by side in a scratch area. */
+  private seedSample(copies: Int8Rows, wanted: number): SeedSample {
     const { count, rowBytes, itemAddress } = copies;
-    const size = Math.min(INT8_SEED_SAMPLE, count);
+    const size = Math.min(wanted, count);
     const rows = Int32Array.from({ length: size }, (_, m) => Math.floor((m * count) / size));
     const address = this.scratchFor('int8 sample', (size * rowBytes) / 4);
     const bytes = new Uint8Array(this.arena.memory.buffer);

@@ -13,7 +13,7 @@ export type WorkerTask =
   | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array }
   | { kind: 'screen'; rows: QuantisedRef; size: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number }
   | { kind: 'refine'; matrix: MatrixRef; queryRows: Int32Array; candidates: Int32Array; width: number; k: number }
-  | { kind: 'int8screen'; matrix: MatrixRef; rows: Int8ScreenRef; sample: SeedSample; k: number; part: number; parts: number; scratchAddress: number; barsAddress: number };
+  | { kind: 'int8screen'; matrix: MatrixRef; rows: Int8ScreenRef; sample: SeedSample; k: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number; barsAddress: number };
 
 /** A task with the id its answer carries, and the shared memory's size in bytes when it was sent. */
 export type WorkerRequest = WorkerTask & { id: number; memoryBytes: number };
@@ -72,7 +72,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
             : refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress);
       parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
     } else if (request.kind === 'int8screen') {
-      const lists = int8ScreenTask(int8Score, scoreRows, filter, heap, request.matrix, request.rows, request.sample, request.k, request.part, request.parts, init.tileAddress, request.scratchAddress, request.barsAddress, tick);
+      const lists = int8ScreenTask(int8Score, scoreRows, filter, heap, request.matrix, request.rows, request.sample, request.k, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, request.barsAddress, tick);
       if (lists === null) parentPort?.postMessage({ id: request.id, progress: pending, overflow: true });
       else parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
     } else if (request.kind === 'centroids') {
