@@ -12,6 +12,7 @@ import { populationShift } from './metrics/population-shift.js';
 import { MONITOR_SCHEMA_VERSION, type MonitorBreach, type MonitorCluster, type MonitorLimits, type MonitorReport } from './report/monitor-report.js';
 import { seededRandom } from './stats/random.js';
 import { TOOL_VERSION } from './version.js';
+import { allRows } from './core/all-rows.js';
 
 /** Streams of the monitor's seeded randomness (disjoint from compare's). */
 const STREAM = { kmeans: 0x6d6f6e31, mmd: 0x6d6f6e32 } as const;
@@ -55,7 +56,7 @@ export async function monitor(settings: MonitorSettings, log: Logger, names: (op
     const dim = reference.dim;
     const k = Math.min(settings.clusters, reference.count);
     let started = Date.now();
-    const allReference = Int32Array.from({ length: reference.count }, (_, i) => i);
+    const allReference = allRows(reference.count);
     const { assignment, centres } = await kmeansFit(engine, reference.vectors, reference.count, dim, k, allReference, seededRandom(settings.seed ^ STREAM.kmeans));
     const currentAssignment = await assignToCentres(engine, current.vectors, current.count, dim, centres, null);
     log.info(`clusters (k-means, k=${k}, seed ${settings.seed}) and assignment of ${current.count} current items in ${Date.now() - started} ms`);

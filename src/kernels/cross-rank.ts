@@ -1,5 +1,6 @@
 import { allReached, capRanks, partnerScoreError } from './knn-tasks.js';
 import { QUERY_GROUP, rowDot, scoreBlock } from './score-block.js';
+import { allRows } from '../core/all-rows.js';
 
 const ITEM_BLOCK = 1024;
 
@@ -22,7 +23,7 @@ export function partnerRanks(
   cap: number,
   hints: { readonly lists: Int32Array; readonly k: number } | null = null,
 ): Int32Array {
-  const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+  const rows = queryRows ?? allRows(count);
   const ranks = new Int32Array(rows.length);
   const own = new Float64Array(rows.length);
   // float64 sums of float32 products: the error bound of partnerScoreError with u = 2⁻⁵³.

@@ -109,18 +109,17 @@ export function int8ScreenTask(
   const { address, count, dim } = matrix;
   const { queryAddress, itemAddress, rowBytes, unit, shifts, bound } = rows;
   const block = intBlockFor(rowBytes);
-  const layout = LAYOUT;
   const tile = new Int32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
-  const hits = new Int32Array(heap(), scratchAddress + layout.hits, QUERY_GROUP * ITEM_BLOCK);
-  const slotBars = new Int32Array(heap(), scratchAddress + layout.slotBars, QUERY_GROUP);
+  const hits = new Int32Array(heap(), scratchAddress + LAYOUT.hits, QUERY_GROUP * ITEM_BLOCK);
+  const slotBars = new Int32Array(heap(), scratchAddress + LAYOUT.slotBars, QUERY_GROUP);
   const symmetric = queryRows === null;
   const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);
   const rowOf = (list: number): number => (queryRows === null ? list : (queryRows[list] as number));
   const bars = new Int32Array(heap(), barsAddress, int8BarsInts(lists.lists));
   const claim = () => Atomics.add(bars, lists.lists + 4, 1) * QUERY_CHUNK;
   new Int32Array(heap(), scratchAddress + LAYOUT.closed, ITEM_BLOCK + 4).fill(CLOSED);
-  const rescore = new Int32Array(heap(), scratchAddress + layout.rescore, ITEM_BLOCK);
-  const exact = new Float32Array(heap(), scratchAddress + layout.exact, ITEM_BLOCK);
+  const rescore = new Int32Array(heap(), scratchAddress + LAYOUT.rescore, ITEM_BLOCK);
+  const exact = new Float32Array(heap(), scratchAddress + LAYOUT.exact, ITEM_BLOCK);
   const worst = lists.worst;
   const offer = (row: number, value: number, index: number) => {
     lists.offer(row, value, index);
@@ -180,7 +179,7 @@ export function int8ScreenTask(
           const kept = bestOfSample(tile, slot * size, sample.rows, rowOf(i), bestRaw, bestAt);
           if (kept < k) continue;
           rescore.set(bestAt);
-          scoreRows(address + rowOf(i) * dim * 4, address, dim, scratchAddress + layout.rescore, k, scratchAddress + layout.exact);
+          scoreRows(address + rowOf(i) * dim * 4, address, dim, scratchAddress + LAYOUT.rescore, k, scratchAddress + LAYOUT.exact);
           let kth = Infinity;
           for (let p = 0; p < k; p++) kth = Math.min(kth, exact[p] as number);
           raise(i, kth);
@@ -191,7 +190,7 @@ export function int8ScreenTask(
   const flush = () => {
     if (filled === 0) return;
     const row = rowOf(query);
-    scoreRows(address + row * dim * 4, address, dim, scratchAddress + layout.rescore, filled, scratchAddress + layout.exact);
+    scoreRows(address + row * dim * 4, address, dim, scratchAddress + LAYOUT.rescore, filled, scratchAddress + LAYOUT.exact);
     for (let p = 0; p < filled; p++) {
       const j = rescore[p] as number;
       const value = exact[p] as number;
@@ -216,8 +215,8 @@ export function int8ScreenTask(
       rowScores(g, slots, itemAddress, start, end, block);
       for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot] as number;
       // Symmetric mode offers a pair to the item's list too, so the filter checks the items' bars.
-      const itemBars = symmetric ? barsAddress + start * 4 : scratchAddress + layout.closed;
-      const found = filter(tileAddress, block, end - start, slots, scratchAddress + layout.slotBars, itemBars, scratchAddress + layout.hits);
+      const itemBars = symmetric ? barsAddress + start * 4 : scratchAddress + LAYOUT.closed;
+      const found = filter(tileAddress, block, end - start, slots, scratchAddress + LAYOUT.slotBars, itemBars, scratchAddress + LAYOUT.hits);
       for (let h = 0; h < found; h++) {
         const position = hits[h] as number;
         const slot = (position / block) | 0;

@@ -16,6 +16,7 @@ import { SCREEN_SLACK, settleScreen } from './screened-knn.js';
 import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
 import { mergeTopK } from './top-k.js';
 import { int8DotExact, KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
+import { allRows } from '../core/all-rows.js';
 
 /** Rows per call of the row-statistics kernel. */
 const STATISTICS_CHUNK = 256;
@@ -381,7 +382,7 @@ class WasmEngine implements KnnEngine {
   }
 
   async partnerRanks(queries: Float32Array, items: Float32Array, count: number, dim: number, queryRows: Int32Array | null, cap: number, label: string, hints: PartnerHints | null = null) {
-    const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+    const rows = queryRows ?? allRows(count);
     const workers = this.start();
     const onProgress = this.reporter(label, rows.length * count);
     const slices = split(rows, workers.length);
@@ -401,7 +402,7 @@ class WasmEngine implements KnnEngine {
   async nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): Promise<NearestCentroids> {
     const k = norms.length;
     if (k > ITEM_BLOCK) return jsNearestCentroids(values, count, dim, centroids, norms, rows);
-    const all = rows ?? Int32Array.from({ length: count }, (_, i) => i);
+    const all = rows ?? allRows(count);
     const workers = this.start();
     const matrix = this.ref(values, count, dim);
     const centres = this.ref(centroids, k, dim);

@@ -63,16 +63,16 @@ parentPort?.on('message', (request: WorkerRequest) => {
   };
   try {
     seeMemory(request.memoryBytes);
-    if (request.kind === 'topk' || request.kind === 'screen' || request.kind === 'refine') {
+    if (request.kind === 'topk' || request.kind === 'screen' || request.kind === 'refine' || request.kind === 'int8screen') {
       const lists =
         request.kind === 'topk'
           ? topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick)
           : request.kind === 'screen'
             ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick)
-            : refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress);
-      parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
-    } else if (request.kind === 'int8screen') {
-      const lists = int8ScreenTask(int8Score, scoreRows, filter, heap, request.matrix, request.rows, request.sample, request.k, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, request.barsAddress, tick);
+            : request.kind === 'refine'
+              ? refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress)
+              : int8ScreenTask(int8Score, scoreRows, filter, heap, request.matrix, request.rows, request.sample, request.k, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, request.barsAddress, tick);
+      // Null: the int8 filter passed too many pairs, and the engine hands the search to the int16 screen.
       if (lists === null) parentPort?.postMessage({ id: request.id, progress: pending, overflow: true });
       else parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer as ArrayBuffer, lists.scores.buffer as ArrayBuffer]);
     } else if (request.kind === 'centroids') {

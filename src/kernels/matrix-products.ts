@@ -1,12 +1,13 @@
 import { rowSum } from './row-statistics.js';
 import { QUERY_GROUP, scoreBlock } from './score-block.js';
+import { allRows } from '../core/all-rows.js';
 
 /**
  * Column means of a row-major `count × dim` matrix, in float64: μ_j = (1/n) Σ_i X_ij, added in row
  * order (rowSum's arithmetic, so the engines' row sums give the same bits).
  */
 export function columnMeans(values: Float32Array, count: number, dim: number): Float64Array {
-  return dividedBy(rowSum(values, dim, Int32Array.from({ length: count }, (_, i) => i)), count);
+  return dividedBy(rowSum(values, dim, allRows(count)), count);
 }
 
 /** sums / n, in place (float64 sums into means); returns the same array. */

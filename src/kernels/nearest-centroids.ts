@@ -1,5 +1,6 @@
 import type { NearestCentroids } from './knn-tasks.js';
 import { rowDot } from './score-block.js';
+import { allRows } from '../core/all-rows.js';
 
 /**
  * The JavaScript reference of nearestCentroidTask: for each of `rows` (null: all), the centre c with
@@ -7,7 +8,7 @@ import { rowDot } from './score-block.js';
  * the gap to the second lowest. Cost: |rows| · k · dim MACs.
  */
 export function nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): NearestCentroids {
-  const all = rows ?? Int32Array.from({ length: count }, (_, i) => i);
+  const all = rows ?? allRows(count);
   const k = norms.length;
   const best = new Int32Array(all.length);
   const gap = new Float64Array(all.length);

@@ -5,6 +5,7 @@ import { STREAM } from '../measure/streams.js';
 import type { ReportMaps } from '../report/report-maps.js';
 import { sampleIndices, seededRandom } from '../stats/random.js';
 import { MAP_EPOCHS, umapLayout } from './umap-layout.js';
+import { allRows } from '../core/all-rows.js';
 
 /** Points mapped at most (a seeded sample beyond it), and per side in the joint view. */
 export const MAP_POINTS = 1000;
@@ -70,7 +71,7 @@ async function buildMaps({ engine, pair, settings, allQueries }: MeasureInput, d
   const overlapOfRow = new Map<number, number>();
   detail.queryRows.forEach((row, position) => overlapOfRow.set(row, detail.overlaps[position] as number));
   const positionOfRow = new Map<number, number>();
-  (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).forEach((row, position) => positionOfRow.set(row, position));
+  (allQueries ?? allRows(pair.count)).forEach((row, position) => positionOfRow.set(row, position));
   // A query shard knows only its own queries' overlaps; merge fills them in from `query`.
   const shardRun = settings.queryShard !== null;
 

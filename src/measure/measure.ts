@@ -11,6 +11,7 @@ import { runMeasureSteps, type MeasureInput, type MeasureStep } from './measure-
 import type { Measurements } from './measurements.js';
 import { MEASURE_STEPS } from './steps.js';
 import { STREAM } from './streams.js';
+import { allRows } from '../core/all-rows.js';
 
 /** The per-item kNN results of one query shard, from which `merge` rebuilds the whole report. */
 export interface ShardItems {
@@ -63,7 +64,7 @@ export async function measure(
   const shard = settings.queryShard;
   const totalQueries = allQueries?.length ?? pair.count;
   const slice = shard ? shardRange(totalQueries, shard) : null;
-  const queryRows = slice ? (allQueries ?? Int32Array.from({ length: pair.count }, (_, i) => i)).slice(slice.start, slice.end) : allQueries;
+  const queryRows = slice ? (allQueries ?? allRows(pair.count)).slice(slice.start, slice.end) : allQueries;
   if (shard && slice) log.info(`query shard ${shard.index}/${shard.count}: queries ${slice.start}–${slice.end - 1} of ${totalQueries}`);
   const input: MeasureInput = { engine, pair, settings, queryRows, allQueries, sampled, dimensionReason: dimensionMismatchReason(pair) };
   const done = await runMeasureSteps(steps, input, log);

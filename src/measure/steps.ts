@@ -5,6 +5,7 @@ import { centroidShift } from '../metrics/centroid-shift.js';
 import { crossRetrieval } from '../metrics/cross-retrieval.js';
 import { knnOverlap, summariseKnnOverlap } from '../metrics/knn-overlap.js';
 import { crossProductsOn, linearCka } from '../metrics/linear-cka.js';
+import { allRows } from '../core/all-rows.js';
 import { pairedCosine } from '../metrics/paired-cosine.js';
 import { procrustesAlignedCosine } from '../metrics/procrustes.js';
 import type { MeasureStep } from './measure-step.js';
@@ -68,7 +69,7 @@ export const MEASURE_STEPS: readonly MeasureStep[] = [knnOverlapStep, ckaStep, c
 const globalShiftStep: MeasureStep = {
   describe: () => 'centroid shift',
   run: ({ pair, dimensionReason }) => ({
-    globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, Array.from({ length: pair.count }, (_, i) => i)) : null,
+    globalShift: dimensionReason === null ? centroidShift(pair.reference, pair.candidate, pair.referenceDim, allRows(pair.count)) : null,
   }),
 };
 

@@ -35,7 +35,7 @@ export function meanOfRoots(squared: Float64Array): number {
  * reference's own spread (1 ≈ the centroid moved as far as a typical item sits from it).
  * Cost: O(|rows| · d).
  */
-export function centroidShift(reference: Float32Array, candidate: Float32Array, dim: number, rows: readonly number[]): CentroidShift {
+export function centroidShift(reference: Float32Array, candidate: Float32Array, dim: number, rows: ArrayLike<number>): CentroidShift {
   const meanR = centroid(reference, dim, rows);
   return shiftBetween(meanR, centroid(candidate, dim, rows), meanDistanceToCentroid(reference, dim, rows, meanR), rows.length);
 }

@@ -3,6 +3,7 @@ import type { ItemMetadata } from '../core/embedding-set.js';
 import type { KnnEngine } from '../kernels/knn-engine.js';
 import { sampleIndices } from '../stats/random.js';
 import { kmeansAssignments } from './kmeans.js';
+import { allRows } from '../core/all-rows.js';
 
 /** Items per k-means fit: beyond this the centres are fitted on a seeded sample, then every item is assigned. */
 export const KMEANS_FIT_LIMIT = 10_000;
@@ -70,7 +71,7 @@ export async function clustersFromKmeans(
   if (clusterCount > count) {
     throw new InputError(`clusters = ${clusterCount} needs at least ${clusterCount} matched items, there are ${count}; lower the clusters option.`);
   }
-  const fitRows = count > KMEANS_FIT_LIMIT ? Int32Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random)) : Int32Array.from({ length: count }, (_, i) => i);
+  const fitRows = count > KMEANS_FIT_LIMIT ? Int32Array.from(sampleIndices(count, KMEANS_FIT_LIMIT, random)) : allRows(count);
   const assignment = await kmeansAssignments(engine, vectors, count, dim, clusterCount, fitRows, random);
   const members: number[][] = Array.from({ length: clusterCount }, () => []);
   assignment.forEach((cluster, row) => members[cluster]?.push(row));

@@ -3,6 +3,7 @@ import type { KnnEngine } from '../kernels/knn-engine.js';
 import { meanOfRoots, shiftBetween, type CentroidShift } from './centroid-shift.js';
 import type { ClusterAssignment } from './cluster-assignment.js';
 import type { AlignedMatrices } from './types.js';
+import { allRows } from '../core/all-rows.js';
 
 /** One cluster's size and centroid shift (shift fields null when dimensions differ). */
 export interface ClusterShift extends CentroidShift {
@@ -79,8 +80,7 @@ export function measureCentroids(
         ? { reference: distanceR, candidate: distanceC, relativeChange: null, reason: 'the reference cluster centroids coincide' }
         : { reference: distanceR, candidate: distanceC, relativeChange: (distanceC - distanceR) / distanceR, reason: null };
   }
-  const allRows = Int32Array.from({ length: count }, (_, i) => i);
-  const globalShift = dimensionReason === null ? shiftBetween(referenceCentroids.overall, candidateCentroids.overall, spread(allRows, referenceCentroids.overall), count) : null;
+  const globalShift = dimensionReason === null ? shiftBetween(referenceCentroids.overall, candidateCentroids.overall, spread(allRows(count), referenceCentroids.overall), count) : null;
   return { clusters: { source: assignment.source, description: assignment.description, clusters, meanInterCentroidDistance: interCentroid }, globalShift };
 }
 
@@ -91,7 +91,7 @@ export function measureCentroids(
 function spaceCentroids(engine: KnnEngine, values: Float32Array, dim: number, count: number, clusters: readonly Int32Array[]) {
   const sums = clusters.map((rows) => engine.rowSums(values, dim, rows));
   const covered = clusters.reduce((total, rows) => total + rows.length, 0) === count;
-  const overall = covered ? new Float64Array(dim) : engine.rowSums(values, dim, Int32Array.from({ length: count }, (_, i) => i));
+  const overall = covered ? new Float64Array(dim) : engine.rowSums(values, dim, allRows(count));
   if (covered) for (const sum of sums) for (let j = 0; j < dim; j++) overall[j] = (overall[j] as number) + (sum[j] as number);
   return { clusters: sums.map((sum, c) => dividedBy(sum, (clusters[c] as Int32Array).length)), overall: dividedBy(overall, count) };
 }

@@ -3,6 +3,7 @@ import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 import type { RandomSource } from '../stats/random.js';
 import { bootstrapMeanInterval } from './bootstrap.js';
 import type { AlignedMatrices } from './types.js';
+import { allRows } from '../core/all-rows.js';
 
 /** How many lowest-overlap items the report lists. */
 export const WORST_ITEMS = 10;
@@ -44,7 +45,7 @@ export interface KnnOverlapSummary {
  */
 export async function knnOverlap(engine: KnnEngine, matrices: AlignedMatrices, k: number, queryRows: Int32Array | null): Promise<KnnOverlapDetail> {
   const { count } = matrices;
-  const rows = queryRows ?? Int32Array.from({ length: count }, (_, i) => i);
+  const rows = queryRows ?? allRows(count);
   const referenceNeighbours = await engine.nearestNeighbours(matrices.reference, count, matrices.referenceDim, k, queryRows, 'kNN in the reference space');
   const candidateNeighbours = await engine.nearestNeighbours(matrices.candidate, count, matrices.candidateDim, k, queryRows, 'kNN in the candidate space');
   const overlaps = new Float64Array(rows.length);

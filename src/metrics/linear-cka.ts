@@ -1,6 +1,7 @@
 import type { KnnEngine } from '../kernels/knn-engine.js';
 import { columnMeans, crossProduct, dividedBy } from '../kernels/matrix-products.js';
 import type { AlignedMatrices, Applicable } from './types.js';
+import { allRows } from '../core/all-rows.js';
 
 /**
  * Linear centred kernel alignment (Kornblith et al. 2019), comparable across dimensions:
@@ -61,8 +62,8 @@ export interface CrossProducts {
  */
 export async function crossProductsOn(engine: KnnEngine, matrices: AlignedMatrices): Promise<CrossProducts> {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
-  const allRows = Int32Array.from({ length: n }, (_, i) => i);
-  const mean = (values: Float32Array, dim: number) => dividedBy(engine.rowSums(values, dim, allRows), n);
+  const rows = allRows(n);
+  const mean = (values: Float32Array, dim: number) => dividedBy(engine.rowSums(values, dim, rows), n);
   return {
     referenceGram: await engine.crossProduct(reference, dr, reference, dr, n),
     candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, n),

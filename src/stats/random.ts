@@ -1,3 +1,4 @@
+import { allRows } from '../core/all-rows.js';
 /** A source of uniform numbers in [0, 1), injected wherever the gate samples. */
 export type RandomSource = () => number;
 
@@ -21,7 +22,7 @@ export function seededRandom(seed: number): RandomSource {
  * Fisher–Yates shuffle), returned in ascending order so later passes run in a stable order.
  */
 export function sampleIndices(population: number, size: number, random: RandomSource): Int32Array {
-  const pool = Int32Array.from({ length: population }, (_, i) => i);
+  const pool = allRows(population);
   const take = Math.min(size, population);
   for (let i = 0; i < take; i++) {
     const j = i + Math.floor(random() * (population - i));
@@ -34,7 +35,7 @@ export function sampleIndices(population: number, size: number, random: RandomSo
 
 /** A uniform random permutation of 0..population−1 (Fisher–Yates), in the shuffled order. */
 export function shuffledIndices(population: number, random: RandomSource): Int32Array {
-  const order = Int32Array.from({ length: population }, (_, i) => i);
+  const order = allRows(population);
   for (let i = population - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const swap = order[i] as number;
