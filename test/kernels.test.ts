@@ -59,8 +59,8 @@ describe('nearestNeighbours', () => {
 });
 
 describe('partnerRanks', () => {
-  it('counts rows scoring above the partner, ties to the lower row', () => {
-    const count = 30;
+  // 1,100 rows: a short first block, a full one and a partial last one (ITEM_BLOCK 1,024).
+  it.each([30, 1100])('counts rows scoring above the partner, ties to the lower row (%i rows)', (count) => {
     const dim = 5;
     const queries = randomMatrix(count, dim, 1, 3);
     const items = randomMatrix(count, dim, 2, 3);
@@ -76,7 +76,7 @@ describe('partnerRanks', () => {
     expect(Array.from(partnerRanks(queries, items, count, dim, null, count))).toEqual(expected);
     expect(Array.from(partnerRanks(queries, items, count, dim, Int32Array.from([3, 7, 29]), count))).toEqual([expected[3], expected[7], expected[29]]);
     // With a cap, ranks below it are exact and the rest read as the cap.
-    for (const cap of [1, 3, 10]) expect(Array.from(partnerRanks(queries, items, count, dim, null, cap))).toEqual(expected.map((rank) => Math.min(rank, cap)));
+    for (const cap of [1, 3, 10, 400]) expect(Array.from(partnerRanks(queries, items, count, dim, null, cap))).toEqual(expected.map((rank) => Math.min(rank, cap)));
   });
 
   it('certifies by the bound nearly every query of a nearly compatible space, and none of an incompatible one', async () => {

@@ -1,4 +1,4 @@
-import { allReached, capRanks, partnerScoreError } from './knn-tasks.js';
+import { capRanks, certifiedBy, partnerScoreError, scanPartnerRanks } from './knn-tasks.js';
 import { QUERY_GROUP, rowDot, scoreBlock } from './score-block.js';
 import { allRows } from '../core/all-rows.js';
 
@@ -11,8 +11,8 @@ const ITEM_BLOCK = 1024;
  * Ranks are exact below `cap`; a rank that reaches it is reported as `cap`. The same two rules as
  * partnerRankTask spare the full scan without changing a result: with `hints` (each query's k
  * nearest item rows to its partner), a query whose bound certifies that only those rows can beat
- * the partner scores just them; and a group of queries that all reached `cap` skips the remaining
- * item blocks. `queryRows` limits the queries (null: all). Cost: at most |queries| · count · dim MACs.
+ * the partner scores just them; and a query that reached `cap` skips the remaining item blocks
+ * (scanPartnerRanks). `queryRows` limits the queries (null: all). Cost: at most |queries| · count · dim MACs.
  */
 export function partnerRanks(
   queries: Float32Array,
@@ -47,39 +47,24 @@ export function partnerRanks(
     } else scan.push(position);
   }
   const tile = new Float64Array(QUERY_GROUP * ITEM_BLOCK);
-  for (let g = 0; g < scan.length; g += QUERY_GROUP) {
-    const last = Math.min(g + QUERY_GROUP, scan.length) - 1;
-    const pick = (slot: number): number => rows[scan[Math.min(g + slot, last)] as number] as number;
-    for (let start = 0; start < count; start += ITEM_BLOCK) {
-      if (allReached(ranks, scan, g, last, cap)) break;
-      const end = Math.min(start + ITEM_BLOCK, count);
-      scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
-      for (let slot = 0; g + slot <= last; slot++) {
-        const position = scan[g + slot] as number;
-        const i = pick(slot);
-        const bar = own[position] as number;
-        const offset = slot * ITEM_BLOCK - start;
-        let above = 0;
-        for (let j = start; j < end; j++) {
-          const score = tile[offset + j] as number;
-          if (score > bar || (score === bar && j < i)) above += 1;
-        }
-        ranks[position] = (ranks[position] as number) + above;
-      }
-    }
-  }
+  const rowOf = (position: number): number => rows[position] as number;
+  const scoreGroup = (group: readonly number[], start: number, end: number): void => {
+    const pick = (slot: number): number => rowOf(group[Math.min(slot, group.length - 1)] as number);
+    scoreBlock(queries, pick(0), pick(1), pick(2), pick(3), items, start, end, dim, tile, ITEM_BLOCK);
+  };
+  scanPartnerRanks(scan, count, ITEM_BLOCK, cap, { ranks, own, rowOf }, scoreGroup, tile, () => undefined);
   return capRanks(ranks, cap);
 }
 
 /** certified() of knn-tasks.ts for plain arrays: only the listed rows can beat query i's partner. */
 export function certifiedByHints(queries: Float32Array, items: Float32Array, i: number, dim: number, hints: { readonly lists: Int32Array; readonly k: number }, position: number, bar: number, margin: number): boolean {
   if (hints.k === 0) return false;
+  const kth = rowDot(items, i, items, hints.lists[position * hints.k + hints.k - 1] as number, dim);
+  if (!(kth + 3 * margin < bar)) return false;
   let sum = 0;
   for (let c = 0; c < dim; c++) {
     const diff = (queries[i * dim + c] as number) - (items[i * dim + c] as number);
     sum += diff * diff;
   }
-  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;
-  const kth = rowDot(items, i, items, hints.lists[position * hints.k + hints.k - 1] as number, dim);
-  return kth + distance + 3 * margin < bar;
+  return certifiedBy(kth, Math.sqrt(sum), bar, margin);
 }

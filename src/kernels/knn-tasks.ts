@@ -153,10 +153,9 @@ export function topKTask(
  *   list has ⟨r_i, r_j⟩ at most the list's k-th score. When that bound, widened by the float32
  *   error of every score involved (partnerScoreError), is still below s(i, i), only the listed
  *   rows can beat the partner, and just those are scored.
- * - **Stop early**: a group of queries whose ranks have all reached `cap` skips the remaining item
- *   blocks, so incompatible spaces, where almost every partner is beaten at once, cost about one
- *   block per query.
- * The rest are scanned, tiled like topKTask.
+ * - **Stop early**: a query whose rank has reached `cap` skips the remaining item blocks, so
+ *   incompatible spaces, where almost every partner is beaten at once, cost about one block per
+ *   query (scanPartnerRanks).
  */
 export function partnerRankTask(
   score: ScoreBlock,
@@ -200,39 +199,69 @@ export function partnerRankTask(
       ranks[position] = above;
     } else scan.push(position);
   }
-  // Queries with similar partner scores need about as many item blocks before k rows beat them, so
-  // scanning them side by side (highest score first) wastes little on a group's slowest member.
-  scan.sort((a, b) => (own[b] as number) - (own[a] as number) || a - b);
-  for (let chunk = 0; chunk < scan.length; chunk += QUERY_CHUNK) {
-    const chunkEnd = Math.min(chunk + QUERY_CHUNK, scan.length);
-    let open = true;
-    for (let start = 0; start < count && open; start += block) {
-      const end = Math.min(start + block, count);
-      open = false;
-      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {
-        const last = Math.min(g + QUERY_GROUP, chunkEnd) - 1;
-        if (allReached(ranks, scan, g, last, cap)) continue;
-        open = true;
-        const row = (slot: number): number => queryAddress(scan[Math.min(g + slot, last)] as number);
-        score(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);
-        for (let slot = 0; g + slot <= last; slot++) {
-          const position = scan[g + slot] as number;
-          const i = rowOf(position);
-          const bar = own[position] as number;
-          const offset = slot * block - start;
-          let above = 0;
-          for (let j = start; j < end; j++) {
-            const value = tile[offset + j] as number;
-            if (value > bar || (value === bar && j < i)) above += 1;
-          }
-          ranks[position] = (ranks[position] as number) + above;
-        }
-      }
-    }
-    tick((chunkEnd - chunk) * count);
-  }
+  const scoreGroup = (group: readonly number[], start: number, end: number): void => {
+    const row = (slot: number): number => queryAddress(group[Math.min(slot, group.length - 1)] as number);
+    score(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);
+  };
+  scanPartnerRanks(scan, count, block, cap, { ranks, own, rowOf }, scoreGroup, tile, tick);
   tick((queryRows.length - scan.length) * count);
   return capRanks(ranks, cap);
+}
+
+/** Items in a partner-rank scan's first block (later blocks are full). */
+const FIRST_RANK_BLOCK = 32;
+
+/** A partner-rank scan's per-query state: ranks so far, each query's partner score, and its row. */
+export interface PartnerRankState {
+  readonly ranks: Int32Array;
+  readonly own: ArrayLike<number>;
+  readonly rowOf: (position: number) => number;
+}
+
+/**
+ * The item scan of a partner-rank task, shared by both engines: every open query (rank below `cap`)
+ * meets the item blocks in turn (the first FIRST_RANK_BLOCK items, then `block` at a time), four at a time through `scoreGroup`, which
+ * writes slot s's score of item j to tile[s · block + j − start]. rank += #{j : s(i, j) > s(i, i), or
+ * s(i, j) = s(i, i) and j < i}. After each block the queries that reached `cap` drop out and the rest
+ * are regrouped, so a group never carries a finished query (in incompatible spaces most queries stop
+ * in the first block; the few that run on are scanned together). The scores do not depend on the
+ * grouping, so the ranks do not either. Ticks `count` per query as it finishes.
+ */
+export function scanPartnerRanks(
+  positions: readonly number[],
+  count: number,
+  block: number,
+  cap: number,
+  { ranks, own, rowOf }: PartnerRankState,
+  scoreGroup: (group: readonly number[], start: number, end: number) => void,
+  tile: ArrayLike<number>,
+  tick: ProgressTick,
+): void {
+  let open = positions.filter((position) => (ranks[position] as number) < cap);
+  tick((positions.length - open.length) * count);
+  for (let start = 0, end = 0; start < count && open.length > 0; start = end) {
+    // A short first block: in incompatible spaces a query's cap is usually reached within a few dozen items.
+    end = Math.min(start + (start === 0 ? Math.min(block, FIRST_RANK_BLOCK) : block), count);
+    for (let g = 0; g < open.length; g += QUERY_GROUP) {
+      const group = open.slice(g, g + QUERY_GROUP);
+      scoreGroup(group, start, end);
+      group.forEach((position, slot) => {
+        const i = rowOf(position);
+        const bar = own[position] as number;
+        const offset = slot * block - start;
+        let above = 0;
+        for (let j = start; j < end; j++) {
+          const value = tile[offset + j] as number;
+          if (value > bar || (value === bar && j < i)) above += 1;
+        }
+        ranks[position] = (ranks[position] as number) + above;
+      });
+    }
+    const running = open.filter((position) => (ranks[position] as number) < cap);
+    tick((open.length - running.length) * count);
+    open = running;
+  }
+  tick(open.length * count);
 }
 
 /**
@@ -262,6 +291,9 @@ export function certified(
   kthScore: (j: number) => number,
 ): boolean {
   if (hints.k === 0) return false;
+  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1] as number);
+  // The distance only adds to the left side: a query the k-th score alone does not clear needs no distance.
+  if (!(kth + 3 * margin < bar)) return false;
   const q = queryAddress / 4 + i * dim;
   const r = itemAddress / 4 + i * dim;
   let sum = 0;
@@ -269,9 +301,12 @@ export function certified(
     const diff = (values[q + c] as number) - (values[r + c] as number);
     sum += diff * diff;
   }
-  const distance = Math.sqrt(sum) * (1 + 1e-6) + 1e-12;
-  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1] as number);
-  return kth + distance + 3 * margin < bar;
+  return certifiedBy(kth, Math.sqrt(sum), bar, margin);
+}
+
+/** The certification test: kth + ‖c_i − r_i‖ (rounded up) + 3·margin < s(i, i). */
+export function certifiedBy(kth: number, distance: number, bar: number, margin: number): boolean {
+  return kth + (distance * (1 + 1e-6) + 1e-12) + 3 * margin < bar;
 }
 
 /** Each row's nearest centre and how much farther the second nearest is (see nearestCentroidTask). */
@@ -315,12 +350,6 @@ export function nearestCentroidTask(score: ScoreBlock, heap: () => ArrayBuffer |
     }
   }
   return { best, gap };
-}
-
-/** True when the ranks of the positions `order[first … last]` have all reached `cap`. */
-export function allReached(ranks: Int32Array, order: ArrayLike<number>, first: number, last: number, cap: number): boolean {
-  for (let p = first; p <= last; p++) if ((ranks[order[p] as number] as number) < cap) return false;
-  return true;
 }
 
 /** Ranks ≥ cap become cap, so the result does not depend on where a scan stopped. */
