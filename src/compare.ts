@@ -76,7 +76,7 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
     const candidate = await readSide(settings.candidate, 'candidate', settings, paths, log, nameOf, allocate);
     log.info(`kNN kernel: ${engine.kernel}${engine.kernel === 'js' ? '' : ` on ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`}`);
     // Rows already in reference order are normalised in place (no copy).
-    const pair = alignById(reference.set, candidate.set, settings.minCoverage, allocate, true);
+    const pair = alignById(reference.set, candidate.set, settings.minCoverage, allocate, true, engine);
     log.info(`aligned ${pair.count} items by id (${pair.summary.referenceOnly.count} reference-only, ${pair.summary.candidateOnly.count} candidate-only)`);
     // A composite's slices must tile each side's vector before anything is measured.
     const composite = referenceManifest && candidateManifest ? compositeBump(referenceManifest, candidateManifest, boundValue) : null;

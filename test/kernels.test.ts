@@ -6,6 +6,7 @@ import { quantileSorted } from '../src/stats/quantile.js';
 import { sampleIndices, seededRandom } from '../src/stats/random.js';
 import { rowDot } from '../src/kernels/score-block.js';
 import { rowSum, squaredDistances } from '../src/kernels/row-statistics.js';
+import { rowSumsOfSquares, scaleRows } from '../src/core/row-norms.js';
 import { InputError } from '../src/core/errors.js';
 import { KernelArena, kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
 import type { CrossKernel } from '../src/kernels/knn-tasks.js';
@@ -415,6 +416,45 @@ describe('row statistics (sum_rows, squared_distances)', () => {
       // A matrix outside the engine's memory gets the same numbers.
       expect(Array.from(engine.squaredDistances(source, dim, rows.subarray(0, 5), centre)), name).toEqual(Array.from(distances.subarray(0, 5)));
       expect(Array.from(engine.rowSums(values, dim, new Int32Array(0))), name).toEqual(new Array(dim).fill(0));
+    }
+  });
+});
+
+describe('row norms and unit rows (sums_of_squares, scale_rows)', () => {
+  // 517 rows: two kernel calls of 256 and a last one, with a row count that is not a multiple of 4.
+  it.each([1, 2, 3, 4, 5, 7, 13, 96, 767])('equal the plain JavaScript loops bit for bit on every engine, in place and gathered (dim = %i)', (dim) => {
+    const count = 517;
+    const random = seededRandom(dim + 40);
+    // Magnitudes over six orders, so float32 products of the scale would round differently.
+    const source = Float32Array.from({ length: count * dim }, () => (random() - 0.5) * 10 ** Math.floor(random() * 6 - 3));
+    const sums = rowSumsOfSquares(source, count, dim);
+    for (let i = 0; i < count; i++) {
+      let plain = 0;
+      for (let t = 0; t < dim; t++) plain += (source[i * dim + t] as number) ** 2;
+      expect(sums[i]).toBe(plain);
+    }
+    const rows = Int32Array.from({ length: 600 }, (_, p) => (p * 7 + (p % 5)) % count);
+    const scales = Float64Array.from(rows, (row) => 1 / Math.sqrt(sums[row] as number));
+    const gathered = new Float32Array(rows.length * dim);
+    scaleRows(source, dim, rows, scales, gathered);
+    rows.forEach((row, p) => {
+      for (let t = 0; t < dim; t++) expect(gathered[p * dim + t]).toBe(Math.fround((source[row * dim + t] as number) * (scales[p] as number)));
+    });
+    const identity = Int32Array.from({ length: count }, (_, i) => i);
+    const unitScales = Float64Array.from(sums, (sum) => 1 / Math.sqrt(sum));
+    const unit = new Float32Array(count * dim);
+    scaleRows(source, dim, identity, unitScales, unit);
+    for (const { name, engine } of availableEngines()) {
+      const values = engine.allocate(count * dim);
+      values.set(source);
+      expect(Array.from(engine.sumsOfSquares(values, count, dim)), name).toEqual(Array.from(sums));
+      const out = engine.allocate(rows.length * dim);
+      engine.scaleRows(values, dim, rows, scales, out);
+      expect(Array.from(out), `${name}, gathered`).toEqual(Array.from(gathered));
+      engine.scaleRows(values, dim, identity, unitScales, values);
+      expect(Array.from(values), `${name}, in place`).toEqual(Array.from(unit));
+      // Arrays outside the engine's memory get the same numbers.
+      expect(Array.from(engine.sumsOfSquares(source, count, dim)), name).toEqual(Array.from(sums));
     }
   });
 });

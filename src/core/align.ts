@@ -1,5 +1,6 @@
 import { InputError } from './errors.js';
 import type { EmbeddingSet, ItemMetadata } from './embedding-set.js';
+import { JS_ROW_LOOPS, type RowLoops } from './row-norms.js';
 import { checkUniqueIds, validateVectors } from './validate-vectors.js';
 
 /** How many ids to list when reporting ids present on one side only. */
@@ -35,6 +36,7 @@ export interface AlignmentSummary {
  * output arrays (the kNN engine passes its shared memory so its kernel reads them in place).
  * With `reuseInputs`, a set whose rows are already all matched and in reference order is
  * normalised in place and used as is (no copy): the caller gives up that set's raw vectors.
+ * `loops` runs the row norms and the scaling (an engine passes its kernel's, with the same bits).
  */
 export function alignById(
   reference: EmbeddingSet,
@@ -42,9 +44,10 @@ export function alignById(
   minCoverage: number,
   allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
   reuseInputs = false,
+  loops: RowLoops = JS_ROW_LOOPS,
 ): AlignedPair {
-  const referenceSquares = validateVectors(reference);
-  const candidateSquares = validateVectors(candidate);
+  const referenceSquares = validateVectors(reference, loops.sumsOfSquares(reference.vectors, reference.count, reference.dim));
+  const candidateSquares = validateVectors(candidate, loops.sumsOfSquares(candidate.vectors, candidate.count, candidate.dim));
   checkUniqueIds(reference);
   const candidateIndex = checkUniqueIds(candidate);
 
@@ -78,14 +81,8 @@ export function alignById(
     count: matched,
     referenceDim: reference.dim,
     candidateDim: candidate.dim,
-    reference:
-      reuseInputs && isIdentity(referenceRows, reference.count)
-        ? normaliseInPlace(reference, referenceSquares)
-        : gatherNormalisedRows(reference, referenceRows, referenceSquares, allocate),
-    candidate:
-      reuseInputs && isIdentity(candidateRows, candidate.count)
-        ? normaliseInPlace(candidate, candidateSquares)
-        : gatherNormalisedRows(candidate, candidateRows, candidateSquares, allocate),
+    reference: normalisedRows(reference, referenceRows, referenceSquares, reuseInputs, allocate, loops),
+    candidate: normalisedRows(candidate, candidateRows, candidateSquares, reuseInputs, allocate, loops),
     ids,
     metadata: mergeMetadata(reference, candidate, referenceRows, candidateRows),
     summary: {
@@ -102,27 +99,22 @@ function isIdentity(rows: readonly number[], count: number): boolean {
   return rows.length === count && rows.every((row, index) => row === index);
 }
 
-/** Scales every row of the set to unit L2 norm in place (x / √Σx², with each row's float64 Σx²) and returns its vectors. */
-function normaliseInPlace(set: EmbeddingSet, sumsOfSquares: Float64Array): Float32Array {
-  const { dim, vectors, count } = set;
-  for (let i = 0; i < count; i++) {
-    const offset = i * dim;
-    const scale = 1 / Math.sqrt(sumsOfSquares[i] as number);
-    for (let j = 0; j < dim; j++) vectors[offset + j] = (vectors[offset + j] as number) * scale;
-  }
-  return vectors;
-}
-
-/** Copies the given rows in order, each scaled to unit L2 norm (with each row's float64 Σx²). */
-function gatherNormalisedRows(set: EmbeddingSet, rows: readonly number[], sumsOfSquares: Float64Array, allocate: (length: number) => Float32Array): Float32Array {
+/**
+ * The given rows in order, each scaled to unit L2 norm (x / √Σx², with each row's float64 Σx²): in
+ * place when `reuseInput` and the rows are the set's own order, else in a new matrix from `allocate`.
+ */
+function normalisedRows(
+  set: EmbeddingSet,
+  rows: readonly number[],
+  sumsOfSquares: Float64Array,
+  reuseInput: boolean,
+  allocate: (length: number) => Float32Array,
+  loops: RowLoops,
+): Float32Array {
   const { dim, vectors } = set;
-  const out = allocate(rows.length * dim);
-  rows.forEach((row, target) => {
-    const from = row * dim;
-    const scale = 1 / Math.sqrt(sumsOfSquares[row] as number);
-    const to = target * dim;
-    for (let j = 0; j < dim; j++) out[to + j] = (vectors[from + j] as number) * scale;
-  });
+  const out = reuseInput && isIdentity(rows, set.count) ? vectors : allocate(rows.length * dim);
+  const scales = Float64Array.from(rows, (row) => 1 / Math.sqrt(sumsOfSquares[row] as number));
+  loops.scaleRows(vectors, dim, Int32Array.from(rows), scales, out);
   return out;
 }
 

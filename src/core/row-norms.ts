@@ -41,3 +41,27 @@ export function rowSumsOfSquares(vectors: Float32Array, count: number, dim: numb
   }
   return sums;
 }
+
+/**
+ * Row t of `out` = row rows[t] of `vectors` × scales[t]: each value multiplied in float64 and
+ * rounded to float32. `out` may be `vectors` itself when rows[t] = t.
+ */
+export function scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void {
+  for (let t = 0; t < rows.length; t++) {
+    const from = (rows[t] as number) * dim;
+    const to = t * dim;
+    const scale = scales[t] as number;
+    for (let j = 0; j < dim; j++) out[to + j] = (vectors[from + j] as number) * scale;
+  }
+}
+
+/** The two row loops of the alignment: JavaScript here, or an engine's kernel with the same bits. */
+export interface RowLoops {
+  /** Σ_j x_ij² of every row (rowSumsOfSquares). */
+  sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array;
+  /** The listed rows, scaled (scaleRows). */
+  scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void;
+}
+
+/** The row loops in plain JavaScript. */
+export const JS_ROW_LOOPS: RowLoops = { sumsOfSquares: rowSumsOfSquares, scaleRows };

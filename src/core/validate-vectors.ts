@@ -1,15 +1,13 @@
 import { InputError } from './errors.js';
 import { describeRow, type EmbeddingSet } from './embedding-set.js';
-import { rowSumsOfSquares } from './row-norms.js';
 
 /**
  * Checks every row of a set before any metric sees it: each value must be finite and each
  * vector non-zero (cosine is undefined for a zero vector). Throws naming the file, row and id.
- * Returns each row's Σ x² (float64, rowSumsOfSquares), which the normalisation reuses.
+ * `sums` are each row's Σ x² (float64, rowSumsOfSquares), which the normalisation reuses; returns them.
  */
-export function validateVectors(set: EmbeddingSet): Float64Array {
+export function validateVectors(set: EmbeddingSet, sums: Float64Array): Float64Array {
   const { vectors, dim, count } = set;
-  const sums = rowSumsOfSquares(vectors, count, dim);
   for (let i = 0; i < count; i++) {
     const offset = i * dim;
     const sumOfSquares = sums[i] as number;

@@ -17,12 +17,15 @@ import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
 import { mergeTopK } from './top-k.js';
 import { int8DotExact, KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
 import { allRows } from '../core/all-rows.js';
+import { rowSumsOfSquares, scaleRows } from '../core/row-norms.js';
 
 /** Rows per call of the row-statistics kernel. */
 const STATISTICS_CHUNK = 256;
 
 /** The row-statistics exports of score-kernel.wat (byte addresses; see row-statistics.ts). */
 interface StatisticsKernel {
+  readonly sums_of_squares: (values: number, dim: number, count: number, out: number) => void;
+  readonly scale_rows: (values: number, dim: number, rows: number, count: number, scales: number, out: number) => void;
   readonly sum_rows: (values: number, dim: number, rows: number, count: number, out: number) => void;
   readonly squared_distances: (values: number, dim: number, rows: number, count: number, centre: number, out: number) => void;
 }
@@ -78,6 +81,10 @@ export interface KnnEngine {
   rowSums(values: Float32Array, dim: number, rows: Int32Array): Float64Array;
   /** ‖X_i − c‖² for each listed row i (row-statistics.ts squaredDistances), in float64: the same bits on every engine. */
   squaredDistances(values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array): Float64Array;
+  /** Σ_j x_ij² of every row (core/row-norms.ts rowSumsOfSquares), in float64: the same bits on every engine. */
+  sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array;
+  /** The listed rows scaled (core/row-norms.ts scaleRows): the same bits on every engine. */
+  scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void;
   /** Starts the worker threads now (they boot and instantiate the kernel while the caller reads its files); a no-op without workers. */
   warmUp(): void;
   /** Stops worker threads. */
@@ -152,6 +159,12 @@ class JsEngine implements KnnEngine {
   }
   squaredDistances(values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array): Float64Array {
     return squaredDistances(values, dim, rows, centre);
+  }
+  sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
+    return rowSumsOfSquares(vectors, count, dim);
+  }
+  scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void {
+    scaleRows(vectors, dim, rows, scales, out);
   }
   warmUp(): void {}
   async close() {}
@@ -441,6 +454,34 @@ class WasmEngine implements KnnEngine {
       done += count;
     });
     return result;
+  }
+
+  sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
+    const address = this.arena.addressOf(vectors);
+    if (address === null) return rowSumsOfSquares(vectors, count, dim);
+    const kernel = this.mainKernel();
+    const out = this.scratchFor('row statistics out', 2 * STATISTICS_CHUNK);
+    const result = new Float64Array(count);
+    for (let start = 0; start < count; start += STATISTICS_CHUNK) {
+      const rows = Math.min(STATISTICS_CHUNK, count - start);
+      kernel.sums_of_squares(address + start * dim * 4, dim, rows, out);
+      result.set(new Float64Array(this.arena.memory.buffer, out, rows), start);
+    }
+    return result;
+  }
+
+  scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void {
+    const from = this.arena.addressOf(vectors);
+    const to = this.arena.addressOf(out);
+    if (from === null || to === null) return scaleRows(vectors, dim, rows, scales, out);
+    const kernel = this.mainKernel();
+    const scalesAt = this.scratchFor('row statistics scales', 2 * STATISTICS_CHUNK);
+    let done = 0;
+    this.forRowChunks(rows, (list, count) => {
+      new Float64Array(this.arena.memory.buffer, scalesAt, count).set(scales.subarray(done, done + count));
+      kernel.scale_rows(from, dim, list, count, scalesAt, to + done * dim * 4);
+      done += count;
+    });
   }
 
   /**

@@ -41,6 +41,9 @@
 ;; matrix, with the arithmetic of src/kernels/row-statistics.ts (the same bits): out[j] += x_j row
 ;; by row in list order; out[p] = Σ_t (x_t − c_t)² as an even-t and an odd-t sum over the pairs of
 ;; t, added, then the last term when dim is odd.
+;;
+;; sums_of_squares(values, dim, count, out) and scale_rows(values, dim, rows, count, scales, out):
+;; the row norms and the unit rows of the alignment, with the arithmetic of src/core/row-norms.ts.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -720,6 +723,97 @@
             (f64.store (local.get $o) (f64.add (f64.load (local.get $o))
               (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))))
             (local.set $o (i32.add (local.get $o) (i32.const 8)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tail)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $row))))
+
+  ;; out[i] (f64) = Σ_t x_it² for rows [0, count) of a dim-wide f32 matrix: one float64 sum per row in
+  ;; t order (the bits of src/core/row-norms.ts; each f32 square is exact in f64). Four rows side by
+  ;; side, so four chains of additions overlap.
+  (func (export "sums_of_squares") (param $values i32) (param $dim i32) (param $count i32) (param $out i32)
+    (local $i i32) (local $p i32) (local $end i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $a f64) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
+    (local.set $r1 (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $r2 (i32.shl (local.get $r1) (i32.const 1)))
+    (local.set $r3 (i32.add (local.get $r2) (local.get $r1)))
+    (block $quadsDone
+      (loop $quad
+        (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
+        (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0)) (local.set $s2 (f64.const 0)) (local.set $s3 (f64.const 0))
+        (local.set $p (i32.add (local.get $values) (i32.mul (local.get $i) (local.get $r1))))
+        (local.set $end (i32.add (local.get $p) (local.get $r1)))
+        (block $columnsDone
+          (loop $column
+            (br_if $columnsDone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $a (f64.promote_f32 (f32.load (local.get $p))))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $a) (local.get $a))))
+            (local.set $a (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r1)))))
+            (local.set $s1 (f64.add (local.get $s1) (f64.mul (local.get $a) (local.get $a))))
+            (local.set $a (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r2)))))
+            (local.set $s2 (f64.add (local.get $s2) (f64.mul (local.get $a) (local.get $a))))
+            (local.set $a (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r3)))))
+            (local.set $s3 (f64.add (local.get $s3) (f64.mul (local.get $a) (local.get $a))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $column)))
+        (local.set $p (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))))
+        (f64.store (local.get $p) (local.get $s0))
+        (f64.store offset=8 (local.get $p) (local.get $s1))
+        (f64.store offset=16 (local.get $p) (local.get $s2))
+        (f64.store offset=24 (local.get $p) (local.get $s3))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $quad)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $s0 (f64.const 0))
+        (local.set $p (i32.add (local.get $values) (i32.mul (local.get $i) (local.get $r1))))
+        (local.set $end (i32.add (local.get $p) (local.get $r1)))
+        (block $columnsDone
+          (loop $column
+            (br_if $columnsDone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $a (f64.promote_f32 (f32.load (local.get $p))))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $a) (local.get $a))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $column)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $s0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
+  ;; Row p of out (dim f32 from byte offset out) = row rows[p] of values × scales[p] (f64) for p < count:
+  ;; each value promoted, multiplied in float64 and rounded to f32 (the bits of src/core/row-norms.ts).
+  ;; out may be values itself when rows[p] = p (each value is read before it is written).
+  (func (export "scale_rows") (param $values i32) (param $dim i32) (param $rows i32) (param $count i32) (param $scales i32) (param $out i32)
+    (local $p i32) (local $x i32) (local $o i32) (local $t i32) (local $quadEnd i32) (local $rowBytes i32)
+    (local $scale f64) (local $s v128) (local $v v128)
+    (local.set $quadEnd (i32.and (local.get $dim) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $dim) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $count)))
+        (local.set $x (i32.add (local.get $values)
+          (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowBytes))))
+        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $rowBytes))))
+        (local.set $scale (f64.load (i32.add (local.get $scales) (i32.shl (local.get $p) (i32.const 3)))))
+        (local.set $s (f64x2.splat (local.get $scale)))
+        (local.set $t (i32.const 0))
+        (block $quadsDone
+          (loop $quad
+            (br_if $quadsDone (i32.ge_u (local.get $t) (local.get $quadEnd)))
+            (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))
+            (v128.store (i32.add (local.get $o) (i32.shl (local.get $t) (i32.const 2)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $s)))
+                (f32x4.demote_f64x2_zero (f64x2.mul
+                  (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                  (local.get $s)))))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $quad)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $t) (local.get $dim)))
+            (f32.store (i32.add (local.get $o) (i32.shl (local.get $t) (i32.const 2)))
+              (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))) (local.get $scale))))
             (local.set $t (i32.add (local.get $t) (i32.const 1)))
             (br $tail)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
