@@ -44491,7 +44491,7 @@ function cosine(a, b) {
 }
 
 // src/kernels/generated/knn-worker-source.ts
-var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar EMPTY_SLOT = 2147483647;\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(EMPTY_SLOT);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction symmetricPairs(count) {\n  let pairs = 0;\n  for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) pairs += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);\n  return pairs;\n}\nfunction forEachTile(count, queryRows, part, parts, block, visit, tick, claim = null) {\n  if (queryRows === null) {\n    const next = (chunk) => claim ? claim() : chunk + parts * QUERY_CHUNK;\n    for (let chunk = claim ? claim() : part * QUERY_CHUNK; chunk < count; chunk = next(chunk)) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          if (Math.max(start, g + 1) < end) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return;\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);\n  const worst = lists.worst;\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const list = g + slot;\n        const query = rowOf(list);\n        const offset = slot * block - start;\n        let bar = worst[list];\n        if (queryRows === null) {\n          for (let j = Math.max(start, query + 1); j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar) {\n              lists.offer(query, value, j);\n              bar = worst[query];\n            }\n            if (value >= worst[j]) lists.offer(j, value, query);\n          }\n        } else {\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  const scoreGroup = (group, start, end) => {\n    const row = (slot) => queryAddress(group[Math.min(slot, group.length - 1)]);\n    score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n  };\n  scanPartnerRanks(scan, count, block, cap, { ranks, own, rowOf }, scoreGroup, tile, tick);\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nvar FIRST_RANK_BLOCK = 32;\nfunction scanPartnerRanks(positions, count, block, cap, { ranks, own, rowOf }, scoreGroup, tile, tick) {\n  let open = positions.filter((position) => ranks[position] < cap);\n  tick((positions.length - open.length) * count);\n  for (let start = 0, end = 0; start < count && open.length > 0; start = end) {\n    end = Math.min(start + (start === 0 ? Math.min(block, FIRST_RANK_BLOCK) : block), count);\n    for (let g = 0; g < open.length; g += QUERY_GROUP) {\n      const group = open.slice(g, g + QUERY_GROUP);\n      scoreGroup(group, start, end);\n      group.forEach((position, slot) => {\n        const i = rowOf(position);\n        const bar = own[position];\n        const offset = slot * block - start;\n        let above = 0;\n        for (let j = start; j < end; j++) {\n          const value = tile[offset + j];\n          if (value > bar || value === bar && j < i) above += 1;\n        }\n        ranks[position] = ranks[position] + above;\n      });\n    }\n    const running = open.filter((position) => ranks[position] < cap);\n    tick((open.length - running.length) * count);\n    open = running;\n  }\n  tick(open.length * count);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  if (!(kth + 3 * margin < bar)) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  return certifiedBy(kth, Math.sqrt(sum), bar, margin);\n}\nfunction certifiedBy(kth, distance, bar, margin) {\n  return kth + (distance * (1 + 1e-6) + 1e-12) + 3 * margin < bar;\n}\nfunction nearestCentroidTask(score2, heap2, matrix, centroids, norms, rows, tileAddress) {\n  const { dim } = matrix;\n  const k = centroids.count;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const best = new Int32Array(rows.length);\n  const gap = new Float64Array(rows.length);\n  for (let g = 0; g < rows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;\n    const row = (slot) => matrix.address + rows[Math.min(g + slot, last)] * rowBytes;\n    score2(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);\n    for (let slot = 0; g + slot <= last; slot++) {\n      let first = Infinity;\n      let second = Infinity;\n      let index = 0;\n      for (let c = 0; c < k; c++) {\n        const value = norms[c] - 2 * tile[slot * k + c];\n        if (value < first) {\n          second = first;\n          first = value;\n          index = c;\n        } else if (value < second) second = value;\n      }\n      best[g + slot] = index;\n      gap[g + slot] = second - first;\n    }\n  }\n  return { best, gap };\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nvar B_PANEL = 8;\nfunction crossRowsTask(kernel, heap2, a, b, pStart, pEnd, scratchAddress, symmetric = false) {\n  const { count, dim: da } = a;\n  const db = b.dim;\n  const panels = Math.ceil(db / B_PANEL);\n  const width = panels * B_PANEL;\n  const bPanels = scratchAddress;\n  const aPanel = bPanels + width * CROSS_CHUNK * 4;\n  const totalsAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;\n  const totals = new Float64Array(heap2(), totalsAddress, Math.ceil((pEnd - pStart) / QUERY_GROUP) * QUERY_GROUP * width).fill(0);\n  for (let start = 0; start < count; start += CROSS_CHUNK) {\n    const rows = Math.min(CROSS_CHUNK, count - start);\n    kernel.pack_panels(b.address + start * db * 4, rows, db * 4, 0, db, B_PANEL, bPanels);\n    for (let p = pStart; p < pEnd; p += QUERY_GROUP) {\n      kernel.pack_panels(a.address + start * da * 4, rows, da * 4, p, Math.min(QUERY_GROUP, da - p), QUERY_GROUP, aPanel);\n      const first = symmetric ? Math.floor(p / B_PANEL) : 0;\n      kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, totalsAddress + ((p - pStart) * width + first * B_PANEL) * 8, width);\n    }\n  }\n  const out = new Float64Array((pEnd - pStart) * db);\n  for (let row = pStart; row < pEnd; row++) {\n    const from = (row - pStart) * width;\n    const target = (row - pStart) * db;\n    for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = totals[from + q];\n  }\n  return out;\n}\n\n// src/kernels/screen-tasks.ts\nfunction intBlockFor(rowBytes) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / rowBytes))) & ~3;\n}\nfunction screenScratchLayout(lists) {\n  const hits = 0;\n  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;\n  const closed = slotBars + QUERY_GROUP * 4;\n  const bars = closed + (ITEM_BLOCK + 4) * 4;\n  return { hits, slotBars, closed, bars, ints: bars / 4 + lists + 4 };\n}\nvar OPEN = -2147483648;\nvar CLOSED = 2147483647;\nfunction screenTask(score2, filter2, heap2, rows, size, queryRows, part, parts, tileAddress, scratchAddress, tick) {\n  const { count, rowBytes, address } = rows;\n  const block = intBlockFor(rowBytes);\n  const tile = new Int32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);\n  const worst = lists.worst;\n  const layout = screenScratchLayout(lists.lists);\n  const hitsAddress = scratchAddress + layout.hits;\n  const slotBarsAddress = scratchAddress + layout.slotBars;\n  const closedAddress = scratchAddress + layout.closed;\n  const barsAddress = scratchAddress + layout.bars;\n  const hits = new Int32Array(heap2(), hitsAddress, QUERY_GROUP * ITEM_BLOCK);\n  const slotBars = new Int32Array(heap2(), slotBarsAddress, QUERY_GROUP);\n  new Int32Array(heap2(), closedAddress, ITEM_BLOCK + 4).fill(CLOSED);\n  const bars = new Int32Array(heap2(), barsAddress, lists.lists + 4).fill(OPEN);\n  const offer = (list, value, index) => {\n    lists.offer(list, value, index);\n    const bar = worst[list];\n    if (bar !== -Infinity) bars[list] = bar;\n  };\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block, 0, 0, 0, 0);\n      const slots = last - g + 1;\n      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n      const itemBars = queryRows === null ? barsAddress + start * 4 : closedAddress;\n      const found = filter2(tileAddress, block, end - start, slots, slotBarsAddress, itemBars, hitsAddress);\n      for (let h = 0; h < found; h++) {\n        const position = hits[h];\n        const slot = position / block | 0;\n        const j = start + position - slot * block;\n        const list = g + slot;\n        const query = rowOf(list);\n        if (j >= end || j === query || queryRows === null && j < query) continue;\n        const value = tile[position];\n        if (value >= worst[list]) offer(list, value, j);\n        if (queryRows === null && value >= worst[j]) offer(j, value, query);\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction refineTask(score2, heap2, matrix, queryRows, candidates, width, k, tileAddress) {\n  const { address, dim } = matrix;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP);\n  const lists = new TopKLists(queryRows.length, k);\n  const group = new Int32Array(QUERY_GROUP);\n  for (let p = 0; p < queryRows.length; p++) {\n    const row = queryRows[p];\n    let filled = 0;\n    const flush = () => {\n      const at = (slot) => address + group[Math.min(slot, filled - 1)] * rowBytes;\n      score2(at(0), at(1), at(2), at(3), address, row, row + 1, dim, tileAddress, 1);\n      for (let slot = 0; slot < filled; slot++) lists.offer(p, tile[slot], group[slot]);\n      filled = 0;\n    };\n    for (let t = 0; t < width; t++) {\n      const j = candidates[p * width + t];\n      if (j === EMPTY_SLOT) continue;\n      group[filled++] = j;\n      if (filled === QUERY_GROUP) flush();\n    }\n    if (filled > 0) flush();\n  }\n  return lists;\n}\n\n// src/kernels/int8-screen-task.ts\nvar INT8_OPEN_BAR = -2147483648;\nvar OPEN2 = INT8_OPEN_BAR;\nvar CLOSED2 = 2147483647;\nvar RESCORE_SHARE = 1 / 10;\nvar LAYOUT = (() => {\n  const hits = 0;\n  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;\n  const rescore = slotBars + QUERY_GROUP * 4;\n  const exact = rescore + ITEM_BLOCK * 4;\n  const closed = exact + ITEM_BLOCK * 4;\n  return { hits, slotBars, rescore, exact, closed, ints: closed / 4 + ITEM_BLOCK + 4 };\n})();\nvar INT8_SCREEN_SCRATCH_INTS = LAYOUT.ints;\nfunction int8BarsInts(lists) {\n  return lists + 5;\n}\nfunction int8ScreenTask(intScore2, scoreRows2, filter2, heap2, matrix, rows, sample, k, queryRows, part, parts, tileAddress, scratchAddress, barsAddress, tick) {\n  const { address, count, dim } = matrix;\n  const { queryAddress, itemAddress, rowBytes, unit, shifts, bound } = rows;\n  const block = intBlockFor(rowBytes);\n  const tile = new Int32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const hits = new Int32Array(heap2(), scratchAddress + LAYOUT.hits, QUERY_GROUP * ITEM_BLOCK);\n  const slotBars = new Int32Array(heap2(), scratchAddress + LAYOUT.slotBars, QUERY_GROUP);\n  const symmetric = queryRows === null;\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);\n  const rowOf = (list) => queryRows === null ? list : queryRows[list];\n  const bars = new Int32Array(heap2(), barsAddress, int8BarsInts(lists.lists));\n  const claim = () => Atomics.add(bars, lists.lists + 4, 1) * QUERY_CHUNK;\n  new Int32Array(heap2(), scratchAddress + LAYOUT.closed, ITEM_BLOCK + 4).fill(CLOSED2);\n  const rescore = new Int32Array(heap2(), scratchAddress + LAYOUT.rescore, ITEM_BLOCK);\n  const exact = new Float32Array(heap2(), scratchAddress + LAYOUT.exact, ITEM_BLOCK);\n  const worst = lists.worst;\n  const offer = (row, value, index) => {\n    lists.offer(row, value, index);\n    const kth = worst[row];\n    if (kth !== -Infinity) raise(row, kth);\n  };\n  const raise = (list, kth) => {\n    const bar = Math.min(CLOSED2, Math.max(OPEN2, Math.floor(kth / unit - bound[rowOf(list)])));\n    for (let seen = bars[list]; bar > seen; ) {\n      const was = Atomics.compareExchange(bars, list, seen, bar);\n      if (was === seen) break;\n      seen = was;\n    }\n  };\n  let filled = 0;\n  let query = 0;\n  let rescored = 0;\n  let scanned = 0;\n  const rowScores = (group, slots, items, start, end, stride) => {\n    const row = (slot) => rowOf(group + Math.min(slot, slots - 1));\n    intScore2(\n      queryAddress + row(0) * rowBytes,\n      queryAddress + row(1) * rowBytes,\n      queryAddress + row(2) * rowBytes,\n      queryAddress + row(3) * rowBytes,\n      items,\n      start,\n      end,\n      rowBytes,\n      tileAddress,\n      stride,\n      shifts[row(0)],\n      shifts[row(1)],\n      shifts[row(2)],\n      shifts[row(3)]\n    );\n  };\n  const seedBars = () => {\n    const size = sample.rows.length;\n    if (size <= k || k > ITEM_BLOCK) return;\n    const bestRaw = new Int32Array(k);\n    const bestAt = new Int32Array(k);\n    const step = symmetric ? parts * QUERY_CHUNK : QUERY_CHUNK;\n    for (let chunk = symmetric ? part * QUERY_CHUNK : 0; chunk < lists.lists; chunk += step) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, lists.lists);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const slots = Math.min(QUERY_GROUP, chunkEnd - g);\n        rowScores(g, slots, sample.address, 0, size, size);\n        for (let slot = 0; slot < slots; slot++) {\n          const i = g + slot;\n          const kept = bestOfSample(tile, slot * size, sample.rows, rowOf(i), bestRaw, bestAt);\n          if (kept < k) continue;\n          rescore.set(bestAt);\n          scoreRows2(address + rowOf(i) * dim * 4, address, dim, scratchAddress + LAYOUT.rescore, k, scratchAddress + LAYOUT.exact);\n          let kth = Infinity;\n          for (let p = 0; p < k; p++) kth = Math.min(kth, exact[p]);\n          raise(i, kth);\n        }\n      }\n    }\n  };\n  const flush = () => {\n    if (filled === 0) return;\n    const row = rowOf(query);\n    scoreRows2(address + row * dim * 4, address, dim, scratchAddress + LAYOUT.rescore, filled, scratchAddress + LAYOUT.exact);\n    for (let p = 0; p < filled; p++) {\n      const j = rescore[p];\n      const value = exact[p];\n      if (value >= worst[query]) offer(query, value, j);\n      if (symmetric && value >= worst[j]) offer(j, value, row);\n    }\n    rescored += filled;\n    filled = 0;\n  };\n  seedBars();\n  let failed = false;\n  const allowance = (symmetric ? symmetricPairs(count) / parts : lists.lists * count) / 4;\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      if (failed) return;\n      const slots = last - g + 1;\n      rowScores(g, slots, itemAddress, start, end, block);\n      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n      const itemBars = symmetric ? barsAddress + start * 4 : scratchAddress + LAYOUT.closed;\n      const found = filter2(tileAddress, block, end - start, slots, scratchAddress + LAYOUT.slotBars, itemBars, scratchAddress + LAYOUT.hits);\n      for (let h = 0; h < found; h++) {\n        const position = hits[h];\n        const slot = position / block | 0;\n        const j = start + position - slot * block;\n        const i = g + slot;\n        if (j >= end || (symmetric ? j <= i : j === rowOf(i))) continue;\n        if (i !== query) {\n          flush();\n          query = i;\n        }\n        rescore[filled++] = j;\n      }\n      flush();\n      scanned += slots * (end - (symmetric ? Math.max(start, g + 1) : start));\n      if (rescored > RESCORE_SHARE * (scanned + allowance)) {\n        failed = true;\n        Atomics.store(bars, lists.lists + 4, count);\n      }\n    },\n    tick,\n    claim\n  );\n  return failed ? null : lists;\n}\nfunction bestOfSample(tile, offset, rows, self, bestRaw, bestAt) {\n  const k = bestRaw.length;\n  let kept = 0;\n  let floor = -2147483648;\n  for (let m = 0; m < rows.length; m++) {\n    const value = tile[offset + m];\n    if (kept === k && value <= floor) continue;\n    const j = rows[m];\n    if (j === self) continue;\n    let p = kept < k ? kept++ : k - 1;\n    while (p > 0 && bestRaw[p - 1] < value) {\n      bestRaw[p] = bestRaw[p - 1];\n      bestAt[p] = bestAt[p - 1];\n      p -= 1;\n    }\n    bestRaw[p] = value;\n    bestAt[p] = j;\n    if (kept === k) floor = bestRaw[k - 1];\n  }\n  return kept;\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nvar intScore = instance.exports.score_i16;\nvar int8Score = instance.exports.score_i8;\nvar scoreRows = instance.exports.score_rows;\nvar filter = instance.exports.filter_tile;\nvar cross = instance.exports;\nfunction seeMemory(bytes) {\n  for (let attempt = 0; init.memory.buffer.byteLength < bytes; attempt++) {\n    if (attempt === 1e3) throw new Error(`the shared memory is ${init.memory.buffer.byteLength} bytes in this worker, ${bytes} on the main thread`);\n    init.memory.grow(0);\n  }\n}\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    seeMemory(request.memoryBytes);\n    if (request.kind === "topk" || request.kind === "screen" || request.kind === "refine" || request.kind === "int8screen") {\n      const lists = request.kind === "topk" ? topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick) : request.kind === "screen" ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick) : request.kind === "refine" ? refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress) : int8ScreenTask(int8Score, scoreRows, filter, heap, request.matrix, request.rows, request.sample, request.k, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, request.barsAddress, tick);\n      if (lists === null) import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, overflow: true });\n      else import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "centroids") {\n      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer, gap.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(cross, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
+var KNN_WORKER_SOURCE = '"use strict";\nvar __defProp = Object.defineProperty;\nvar __getOwnPropDesc = Object.getOwnPropertyDescriptor;\nvar __getOwnPropNames = Object.getOwnPropertyNames;\nvar __hasOwnProp = Object.prototype.hasOwnProperty;\nvar __copyProps = (to, from, except, desc) => {\n  if (from && typeof from === "object" || typeof from === "function") {\n    for (let key of __getOwnPropNames(from))\n      if (!__hasOwnProp.call(to, key) && key !== except)\n        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });\n  }\n  return to;\n};\nvar __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);\n\n// src/kernels/knn-worker.ts\nvar knn_worker_exports = {};\nmodule.exports = __toCommonJS(knn_worker_exports);\nvar import_node_worker_threads = require("node:worker_threads");\n\n// src/kernels/score-block.ts\nvar QUERY_GROUP = 4;\n\n// src/kernels/top-k.ts\nvar EMPTY_SLOT = 2147483647;\nvar TopKLists = class {\n  constructor(lists, k) {\n    this.lists = lists;\n    this.k = k;\n    this.scores = new Float64Array(lists * k).fill(-Infinity);\n    this.indices = new Int32Array(lists * k).fill(EMPTY_SLOT);\n    this.worst = new Float64Array(lists).fill(-Infinity);\n  }\n  lists;\n  k;\n  scores;\n  indices;\n  /**\n   * The k-th best score of each list (\u2212\u221E until it is full): a candidate scoring below it can be\n   * skipped without calling offer, which the hot loops check inline.\n   */\n  worst;\n  /** Offers candidate `index` with `score` to list `list`; keeps it only if it ranks in the top k. */\n  offer(list, score2, index) {\n    const { scores, indices } = this;\n    const base = list * this.k;\n    let p = base + this.k - 1;\n    const worst = scores[p];\n    if (score2 < worst || score2 === worst && index > indices[p]) return;\n    while (p > base) {\n      const above = scores[p - 1];\n      if (above > score2 || above === score2 && indices[p - 1] < index) break;\n      scores[p] = above;\n      indices[p] = indices[p - 1];\n      p -= 1;\n    }\n    scores[p] = score2;\n    indices[p] = index;\n    this.worst[list] = scores[base + this.k - 1];\n  }\n  /** The best-first indices of list `list` (a view, not a copy). */\n  neighbours(list) {\n    return this.indices.subarray(list * this.k, (list + 1) * this.k);\n  }\n};\n\n// src/kernels/knn-tasks.ts\nvar ITEM_BLOCK = 1024;\nvar QUERY_CHUNK = 256;\nfunction itemBlockFor(dim) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / (dim * 4)))) & ~1;\n}\nfunction symmetricPairs(count) {\n  let pairs = 0;\n  for (let chunk = 0; chunk < count; chunk += QUERY_CHUNK) pairs += (Math.min(chunk + QUERY_CHUNK, count) - chunk) * (count - chunk);\n  return pairs;\n}\nfunction forEachTile(count, queryRows, part, parts, block, visit, tick, claim = null) {\n  if (queryRows === null) {\n    const next = (chunk) => claim ? claim() : chunk + parts * QUERY_CHUNK;\n    for (let chunk = claim ? claim() : part * QUERY_CHUNK; chunk < count; chunk = next(chunk)) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, count);\n      for (let start = chunk; start < count; start += block) {\n        const end = Math.min(start + block, count);\n        for (let g = chunk; g < chunkEnd && g < end; g += QUERY_GROUP) {\n          if (Math.max(start, g + 1) < end) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n        }\n      }\n      tick((chunkEnd - chunk) * (count - chunk));\n    }\n    return;\n  }\n  for (let chunk = 0; chunk < queryRows.length; chunk += QUERY_CHUNK) {\n    const chunkEnd = Math.min(chunk + QUERY_CHUNK, queryRows.length);\n    for (let start = 0; start < count; start += block) {\n      const end = Math.min(start + block, count);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) visit(g, Math.min(g + QUERY_GROUP, chunkEnd) - 1, start, end);\n    }\n    tick((chunkEnd - chunk) * count);\n  }\n}\nfunction topKTask(score2, heap2, matrix, k, queryRows, part, parts, tileAddress, tick) {\n  const { address, count, dim } = matrix;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);\n  const worst = lists.worst;\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, dim, tileAddress, block);\n      for (let slot = 0; g + slot <= last; slot++) {\n        const list = g + slot;\n        const query = rowOf(list);\n        const offset = slot * block - start;\n        let bar = worst[list];\n        if (queryRows === null) {\n          for (let j = Math.max(start, query + 1); j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar) {\n              lists.offer(query, value, j);\n              bar = worst[query];\n            }\n            if (value >= worst[j]) lists.offer(j, value, query);\n          }\n        } else {\n          for (let j = start; j < end; j++) {\n            const value = tile[offset + j];\n            if (value >= bar && j !== query) {\n              lists.offer(list, value, j);\n              bar = worst[list];\n            }\n          }\n        }\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction partnerRankTask(score2, heap2, queries, items, queryRows, cap, hints, tileAddress, tick) {\n  const { count, dim } = items;\n  const rowBytes = dim * 4;\n  const block = itemBlockFor(dim);\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const ranks = new Int32Array(queryRows.length);\n  const own = new Float32Array(queryRows.length);\n  const rowOf = (position) => queryRows[position];\n  const queryAddress = (position) => queries.address + rowOf(position) * rowBytes;\n  const pairScore = (address, j) => {\n    score2(address, address, address, address, items.address, j, j + 1, dim, tileAddress, block);\n    return tile[0];\n  };\n  const scan = [];\n  const values = hints ? new Float32Array(heap2()) : null;\n  const margin = partnerScoreError(dim);\n  for (let position = 0; position < queryRows.length; position++) {\n    const i = rowOf(position);\n    const q = queryAddress(position);\n    const bar = pairScore(q, i);\n    own[position] = bar;\n    if (hints && values && certified(values, queries.address, items.address, i, dim, hints, position, bar, margin, (j) => pairScore(items.address + i * rowBytes, j))) {\n      let above = 0;\n      for (let t = 0; t < hints.k; t++) {\n        const j = hints.lists[position * hints.k + t];\n        const value = pairScore(q, j);\n        if (value > bar || value === bar && j < i) above += 1;\n      }\n      ranks[position] = above;\n    } else scan.push(position);\n  }\n  const scoreGroup = (group, start, end) => {\n    const row = (slot) => queryAddress(group[Math.min(slot, group.length - 1)]);\n    score2(row(0), row(1), row(2), row(3), items.address, start, end, dim, tileAddress, block);\n  };\n  scanPartnerRanks(scan, count, block, cap, { ranks, own, rowOf }, scoreGroup, tile, tick);\n  tick((queryRows.length - scan.length) * count);\n  return capRanks(ranks, cap);\n}\nvar FIRST_RANK_BLOCK = 32;\nfunction scanPartnerRanks(positions, count, block, cap, { ranks, own, rowOf }, scoreGroup, tile, tick) {\n  let open = positions.filter((position) => ranks[position] < cap);\n  tick((positions.length - open.length) * count);\n  for (let start = 0, end = 0; start < count && open.length > 0; start = end) {\n    end = Math.min(start + (start === 0 ? Math.min(block, FIRST_RANK_BLOCK) : block), count);\n    for (let g = 0; g < open.length; g += QUERY_GROUP) {\n      const group = open.slice(g, g + QUERY_GROUP);\n      scoreGroup(group, start, end);\n      group.forEach((position, slot) => {\n        const i = rowOf(position);\n        const bar = own[position];\n        const offset = slot * block - start;\n        let above = 0;\n        for (let j = start; j < end; j++) {\n          const value = tile[offset + j];\n          if (value > bar || value === bar && j < i) above += 1;\n        }\n        ranks[position] = ranks[position] + above;\n      });\n    }\n    const running = open.filter((position) => ranks[position] < cap);\n    tick((open.length - running.length) * count);\n    open = running;\n  }\n  tick(open.length * count);\n}\nfunction partnerScoreError(dim, u = 2 ** -24) {\n  return dim * u / (1 - dim * u) * (1 + 1e-6) ** 2;\n}\nfunction certified(values, queryAddress, itemAddress, i, dim, hints, position, bar, margin, kthScore) {\n  if (hints.k === 0) return false;\n  const kth = kthScore(hints.lists[position * hints.k + hints.k - 1]);\n  if (!(kth + 3 * margin < bar)) return false;\n  const q = queryAddress / 4 + i * dim;\n  const r = itemAddress / 4 + i * dim;\n  let sum = 0;\n  for (let c = 0; c < dim; c++) {\n    const diff = values[q + c] - values[r + c];\n    sum += diff * diff;\n  }\n  return certifiedBy(kth, Math.sqrt(sum), bar, margin);\n}\nfunction certifiedBy(kth, distance, bar, margin) {\n  return kth + (distance * (1 + 1e-6) + 1e-12) + 3 * margin < bar;\n}\nfunction nearestCentroidTask(score2, heap2, matrix, centroids, norms, rows, tileAddress) {\n  const { dim } = matrix;\n  const k = centroids.count;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const best = new Int32Array(rows.length);\n  const gap = new Float64Array(rows.length);\n  for (let g = 0; g < rows.length; g += QUERY_GROUP) {\n    const last = Math.min(g + QUERY_GROUP, rows.length) - 1;\n    const row = (slot) => matrix.address + rows[Math.min(g + slot, last)] * rowBytes;\n    score2(row(0), row(1), row(2), row(3), centroids.address, 0, k, dim, tileAddress, k);\n    for (let slot = 0; g + slot <= last; slot++) {\n      let first = Infinity;\n      let second = Infinity;\n      let index = 0;\n      for (let c = 0; c < k; c++) {\n        const value = norms[c] - 2 * tile[slot * k + c];\n        if (value < first) {\n          second = first;\n          first = value;\n          index = c;\n        } else if (value < second) second = value;\n      }\n      best[g + slot] = index;\n      gap[g + slot] = second - first;\n    }\n  }\n  return { best, gap };\n}\nfunction capRanks(ranks, cap) {\n  for (let p = 0; p < ranks.length; p++) if (ranks[p] > cap) ranks[p] = cap;\n  return ranks;\n}\nvar CROSS_CHUNK = 256;\nvar B_PANEL = 8;\nfunction crossRowsTask(kernel, heap2, a, b, pStart, pEnd, scratchAddress, symmetric = false) {\n  const { count, dim: da } = a;\n  const db = b.dim;\n  const panels = Math.ceil(db / B_PANEL);\n  const width = panels * B_PANEL;\n  const bPanels = scratchAddress;\n  const aPanel = bPanels + width * CROSS_CHUNK * 4;\n  const totalsAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;\n  const totals = new Float64Array(heap2(), totalsAddress, Math.ceil((pEnd - pStart) / QUERY_GROUP) * QUERY_GROUP * width).fill(0);\n  for (let start = 0; start < count; start += CROSS_CHUNK) {\n    const rows = Math.min(CROSS_CHUNK, count - start);\n    kernel.pack_panels(b.address + start * db * 4, rows, db * 4, 0, db, B_PANEL, bPanels);\n    for (let p = pStart; p < pEnd; p += QUERY_GROUP) {\n      kernel.pack_panels(a.address + start * da * 4, rows, da * 4, p, Math.min(QUERY_GROUP, da - p), QUERY_GROUP, aPanel);\n      const first = symmetric ? Math.floor(p / B_PANEL) : 0;\n      kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, totalsAddress + ((p - pStart) * width + first * B_PANEL) * 8, width);\n    }\n  }\n  const out = new Float64Array((pEnd - pStart) * db);\n  for (let row = pStart; row < pEnd; row++) {\n    const from = (row - pStart) * width;\n    const target = (row - pStart) * db;\n    for (let q = symmetric ? row : 0; q < db; q++) out[target + q] = totals[from + q];\n  }\n  return out;\n}\n\n// src/kernels/screen-tasks.ts\nfunction intBlockFor(rowBytes) {\n  return Math.max(16, Math.min(ITEM_BLOCK, Math.floor(196608 / rowBytes))) & ~3;\n}\nfunction screenScratchLayout(lists) {\n  const hits = 0;\n  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;\n  const closed = slotBars + QUERY_GROUP * 4;\n  const bars = closed + (ITEM_BLOCK + 4) * 4;\n  return { hits, slotBars, closed, bars, ints: bars / 4 + lists + 4 };\n}\nvar OPEN = -2147483648;\nvar CLOSED = 2147483647;\nfunction screenTask(score2, filter2, heap2, rows, size, queryRows, part, parts, tileAddress, scratchAddress, tick) {\n  const { count, rowBytes, address } = rows;\n  const block = intBlockFor(rowBytes);\n  const tile = new Int32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, size);\n  const worst = lists.worst;\n  const layout = screenScratchLayout(lists.lists);\n  const hitsAddress = scratchAddress + layout.hits;\n  const slotBarsAddress = scratchAddress + layout.slotBars;\n  const closedAddress = scratchAddress + layout.closed;\n  const barsAddress = scratchAddress + layout.bars;\n  const hits = new Int32Array(heap2(), hitsAddress, QUERY_GROUP * ITEM_BLOCK);\n  const slotBars = new Int32Array(heap2(), slotBarsAddress, QUERY_GROUP);\n  new Int32Array(heap2(), closedAddress, ITEM_BLOCK + 4).fill(CLOSED);\n  const bars = new Int32Array(heap2(), barsAddress, lists.lists + 4).fill(OPEN);\n  const offer = (list, value, index) => {\n    lists.offer(list, value, index);\n    const bar = worst[list];\n    if (bar !== -Infinity) bars[list] = bar;\n  };\n  const rowOf = (position) => queryRows === null ? position : queryRows[position];\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      const row = (slot) => address + rowOf(Math.min(g + slot, last)) * rowBytes;\n      score2(row(0), row(1), row(2), row(3), address, start, end, rowBytes, tileAddress, block, 0, 0, 0, 0);\n      const slots = last - g + 1;\n      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n      const itemBars = queryRows === null ? barsAddress + start * 4 : closedAddress;\n      const found = filter2(tileAddress, block, end - start, slots, slotBarsAddress, itemBars, hitsAddress);\n      for (let h = 0; h < found; h++) {\n        const position = hits[h];\n        const slot = position / block | 0;\n        const j = start + position - slot * block;\n        const list = g + slot;\n        const query = rowOf(list);\n        if (j >= end || j === query || queryRows === null && j < query) continue;\n        const value = tile[position];\n        if (value >= worst[list]) offer(list, value, j);\n        if (queryRows === null && value >= worst[j]) offer(j, value, query);\n      }\n    },\n    tick\n  );\n  return lists;\n}\nfunction refineTask(score2, heap2, matrix, queryRows, candidates, width, k, tileAddress) {\n  const { address, dim } = matrix;\n  const rowBytes = dim * 4;\n  const tile = new Float32Array(heap2(), tileAddress, QUERY_GROUP);\n  const lists = new TopKLists(queryRows.length, k);\n  const group = new Int32Array(QUERY_GROUP);\n  for (let p = 0; p < queryRows.length; p++) {\n    const row = queryRows[p];\n    let filled = 0;\n    const flush = () => {\n      const at = (slot) => address + group[Math.min(slot, filled - 1)] * rowBytes;\n      score2(at(0), at(1), at(2), at(3), address, row, row + 1, dim, tileAddress, 1);\n      for (let slot = 0; slot < filled; slot++) lists.offer(p, tile[slot], group[slot]);\n      filled = 0;\n    };\n    for (let t = 0; t < width; t++) {\n      const j = candidates[p * width + t];\n      if (j === EMPTY_SLOT) continue;\n      group[filled++] = j;\n      if (filled === QUERY_GROUP) flush();\n    }\n    if (filled > 0) flush();\n  }\n  return lists;\n}\n\n// src/kernels/int8-screen-task.ts\nvar INT8_OPEN_BAR = -2147483648;\nvar OPEN2 = INT8_OPEN_BAR;\nvar CLOSED2 = 2147483647;\nvar RESCORE_SHARE = 1 / 10;\nvar LAYOUT = (() => {\n  const hits = 0;\n  const slotBars = hits + QUERY_GROUP * ITEM_BLOCK * 4;\n  const rescore = slotBars + QUERY_GROUP * 4;\n  const exact = rescore + ITEM_BLOCK * 4;\n  const closed = exact + ITEM_BLOCK * 4;\n  return { hits, slotBars, rescore, exact, closed, ints: closed / 4 + ITEM_BLOCK + 4 };\n})();\nvar INT8_SCREEN_SCRATCH_INTS = LAYOUT.ints;\nfunction int8BarsInts(lists) {\n  return lists + 5;\n}\nfunction int8ScreenTask(intScore2, scoreRows2, filter2, heap2, matrix, rows, sample, k, queryRows, part, parts, tileAddress, scratchAddress, barsAddress, tick) {\n  const { address, count, dim } = matrix;\n  const { queryAddress, itemAddress, rowBytes, unit, shifts, bound } = rows;\n  const block = intBlockFor(rowBytes);\n  const tile = new Int32Array(heap2(), tileAddress, QUERY_GROUP * ITEM_BLOCK);\n  const hits = new Int32Array(heap2(), scratchAddress + LAYOUT.hits, QUERY_GROUP * ITEM_BLOCK);\n  const slotBars = new Int32Array(heap2(), scratchAddress + LAYOUT.slotBars, QUERY_GROUP);\n  const symmetric = queryRows === null;\n  const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);\n  const rowOf = (list) => queryRows === null ? list : queryRows[list];\n  const bars = new Int32Array(heap2(), barsAddress, int8BarsInts(lists.lists));\n  const claim = () => Atomics.add(bars, lists.lists + 4, 1) * QUERY_CHUNK;\n  new Int32Array(heap2(), scratchAddress + LAYOUT.closed, ITEM_BLOCK + 4).fill(CLOSED2);\n  const rescore = new Int32Array(heap2(), scratchAddress + LAYOUT.rescore, ITEM_BLOCK);\n  const exact = new Float32Array(heap2(), scratchAddress + LAYOUT.exact, ITEM_BLOCK);\n  const worst = lists.worst;\n  const offer = (row, value, index) => {\n    lists.offer(row, value, index);\n    const kth = worst[row];\n    if (kth !== -Infinity) raise(row, kth);\n  };\n  const raise = (list, kth) => {\n    const bar = Math.min(CLOSED2, Math.max(OPEN2, Math.floor(kth / unit - bound[rowOf(list)])));\n    for (let seen = bars[list]; bar > seen; ) {\n      const was = Atomics.compareExchange(bars, list, seen, bar);\n      if (was === seen) break;\n      seen = was;\n    }\n  };\n  let filled = 0;\n  let query = 0;\n  let rescored = 0;\n  let scanned = 0;\n  const rowScores = (group, slots, items, start, end, stride) => {\n    const row = (slot) => rowOf(group + Math.min(slot, slots - 1));\n    intScore2(\n      queryAddress + row(0) * rowBytes,\n      queryAddress + row(1) * rowBytes,\n      queryAddress + row(2) * rowBytes,\n      queryAddress + row(3) * rowBytes,\n      items,\n      start,\n      end,\n      rowBytes,\n      tileAddress,\n      stride,\n      shifts[row(0)],\n      shifts[row(1)],\n      shifts[row(2)],\n      shifts[row(3)]\n    );\n  };\n  const seedBars = () => {\n    const size = sample.rows.length;\n    if (size <= k || k > ITEM_BLOCK) return;\n    const bestRaw = new Int32Array(k);\n    const bestAt = new Int32Array(k);\n    const step = symmetric ? parts * QUERY_CHUNK : QUERY_CHUNK;\n    for (let chunk = symmetric ? part * QUERY_CHUNK : 0; chunk < lists.lists; chunk += step) {\n      const chunkEnd = Math.min(chunk + QUERY_CHUNK, lists.lists);\n      for (let g = chunk; g < chunkEnd; g += QUERY_GROUP) {\n        const slots = Math.min(QUERY_GROUP, chunkEnd - g);\n        rowScores(g, slots, sample.address, 0, size, size);\n        for (let slot = 0; slot < slots; slot++) {\n          const i = g + slot;\n          const kept = bestOfSample(tile, slot * size, sample.rows, rowOf(i), bestRaw, bestAt);\n          if (kept < k) continue;\n          rescore.set(bestAt);\n          scoreRows2(address + rowOf(i) * dim * 4, address, dim, scratchAddress + LAYOUT.rescore, k, scratchAddress + LAYOUT.exact);\n          let kth = Infinity;\n          for (let p = 0; p < k; p++) kth = Math.min(kth, exact[p]);\n          raise(i, kth);\n        }\n      }\n    }\n  };\n  const flush = () => {\n    if (filled === 0) return;\n    const row = rowOf(query);\n    scoreRows2(address + row * dim * 4, address, dim, scratchAddress + LAYOUT.rescore, filled, scratchAddress + LAYOUT.exact);\n    for (let p = 0; p < filled; p++) {\n      const j = rescore[p];\n      const value = exact[p];\n      if (value >= worst[query]) offer(query, value, j);\n      if (symmetric && value >= worst[j]) offer(j, value, row);\n    }\n    rescored += filled;\n    filled = 0;\n  };\n  seedBars();\n  let failed = false;\n  const allowance = (symmetric ? symmetricPairs(count) / parts : lists.lists * count) / 4;\n  forEachTile(\n    count,\n    queryRows,\n    part,\n    parts,\n    block,\n    (g, last, start, end) => {\n      if (failed) return;\n      const slots = last - g + 1;\n      rowScores(g, slots, itemAddress, start, end, block);\n      for (let slot = 0; slot < slots; slot++) slotBars[slot] = bars[g + slot];\n      const itemBars = symmetric ? barsAddress + start * 4 : scratchAddress + LAYOUT.closed;\n      const found = filter2(tileAddress, block, end - start, slots, scratchAddress + LAYOUT.slotBars, itemBars, scratchAddress + LAYOUT.hits);\n      for (let h = 0; h < found; h++) {\n        const position = hits[h];\n        const slot = position / block | 0;\n        const j = start + position - slot * block;\n        const i = g + slot;\n        if (j >= end || (symmetric ? j <= i : j === rowOf(i))) continue;\n        if (i !== query) {\n          flush();\n          query = i;\n        }\n        rescore[filled++] = j;\n      }\n      flush();\n      scanned += slots * (end - (symmetric ? Math.max(start, g + 1) : start));\n      if (rescored > RESCORE_SHARE * (scanned + allowance)) {\n        failed = true;\n        Atomics.store(bars, lists.lists + 4, count);\n      }\n    },\n    tick,\n    claim\n  );\n  return failed ? null : lists;\n}\nfunction bestOfSample(tile, offset, rows, self, bestRaw, bestAt) {\n  const k = bestRaw.length;\n  let kept = 0;\n  let floor = -2147483648;\n  for (let m = 0; m < rows.length; m++) {\n    const value = tile[offset + m];\n    if (kept === k && value <= floor) continue;\n    const j = rows[m];\n    if (j === self) continue;\n    let p = kept < k ? kept++ : k - 1;\n    while (p > 0 && bestRaw[p - 1] < value) {\n      bestRaw[p] = bestRaw[p - 1];\n      bestAt[p] = bestAt[p - 1];\n      p -= 1;\n    }\n    bestRaw[p] = value;\n    bestAt[p] = j;\n    if (kept === k) floor = bestRaw[k - 1];\n  }\n  return kept;\n}\n\n// src/stats/tridiagonal-eigenvalues.ts\nfunction tridiagonalEigenvalues(diagonal, offDiagonal) {\n  const n = diagonal.length;\n  const d = Float64Array.from(diagonal);\n  const e = new Float64Array(n);\n  e.set(offDiagonal.subarray(0, n - 1));\n  for (let l = 0; l < n; l++) {\n    let iterations = 0;\n    for (; ; ) {\n      let m = l;\n      for (; m < n - 1; m++) {\n        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);\n        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;\n      }\n      if (m === l) break;\n      if (++iterations > 60) throw new Error("tridiagonalEigenvalues: QL did not converge");\n      let g = (d[l + 1] - d[l]) / (2 * e[l]);\n      let r = Math.hypot(g, 1);\n      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));\n      let s = 1;\n      let c = 1;\n      let p = 0;\n      let i = m - 1;\n      for (; i >= l; i--) {\n        let f = s * e[i];\n        const b = c * e[i];\n        r = Math.hypot(f, g);\n        e[i + 1] = r;\n        if (r === 0) {\n          d[i + 1] = d[i + 1] - p;\n          e[m] = 0;\n          break;\n        }\n        s = f / r;\n        c = g / r;\n        g = d[i + 1] - p;\n        r = (d[i] - g) * s + 2 * c * b;\n        p = s * r;\n        d[i + 1] = g + p;\n        g = c * r - b;\n        f = 0;\n      }\n      if (r === 0 && i >= l) continue;\n      d[l] = d[l] - p;\n      e[l] = g;\n      e[m] = 0;\n    }\n  }\n  return d;\n}\n\n// src/kernels/generated/linalg-f64-wasm.ts\nvar LINALG_F64_KERNEL = "AGFzbQEAAAABJAVgAXsBfGAEe39/fwF8YAV/f39/fABgAn9/AX9gBX9/f39/AAMIBwABAgMEBAQFBgEBAYCABAcyBAZtZW1vcnkCAApncmFtX2xvd2VyAAQKc3ltdl9sb3dlcgAFC3JhbmsyX2xvd2VyAAYK2AoHDQAgAP0hACAA/SEBoAs2AgF8AX8gABAAIQQgA0EBcQRAIANBAWtBA3QhBSAEIAEgBWorAwAgAiAFaisDAKKgIQQLIAQLIwAgAyABSSACIANNcQRAIAAgAyABbCACakEDdGogBDkDAAsLDAAgACABIAAgAUkbC9gFAgx/DnsgAUEDdCEIIAFBfnFBA3QhCSABQQFrIQogAyEFAkADQCAFIAQgARADTw0BIAAgBSAIbGohCyAAIAVBAWogChADIAhsaiEMIAAgBUECaiAKEAMgCGxqIQ0gACAFQQNqIAoQAyAIbGohDiAFIQYCQANAIAYgAU8NASAAIAYgCGxqIQ8gACAGQQFqIAoQAyAIbGohEP0MAAAAAAAAAAAAAAAAAAAAACEX/QwAAAAAAAAAAAAAAAAAAAAAIRj9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR5BACEHAkADQCAHIAlPDQEgDyAHav0ABAAhESAQIAdq/QAEACESIAsgB2r9AAQAIRMgDCAHav0ABAAhFCANIAdq/QAEACEVIA4gB2r9AAQAIRYgFyATIBH98gH98AEhFyAYIBQgEf3yAf3wASEYIBkgFSAR/fIB/fABIRkgGiAWIBH98gH98AEhGiAbIBMgEv3yAf3wASEbIBwgFCAS/fIB/fABIRwgHSAVIBL98gH98AEhHSAeIBYgEv3yAf3wASEeIAdBEGohBwwACwsgAiABIAUgBiAXIAsgDyABEAEQAiACIAEgBUEBaiAGIBggDCAPIAEQARACIAIgASAFQQJqIAYgGSANIA8gARABEAIgAiABIAVBA2ogBiAaIA4gDyABEAEQAiACIAEgBSAGQQFqIBsgCyAQIAEQARACIAIgASAFQQFqIAZBAWogHCAMIBAgARABEAIgAiABIAVBAmogBkEBaiAdIA0gECABEAEQAiACIAEgBUEDaiAGQQFqIB4gDiAQIAEQARACIAZBAmohBgwACwsgBUEEaiEFDAALCwueAgUEfwF8A3sCfAF/AkADQCAFIAJPDQEgACAFIAFBA3RsaiEHIAMgBUEDdGorAwAhCSAJ/RQhCv0MAAAAAAAAAAAAAAAAAAAAACELIAVBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZq/QAEACEMIAsgDCADIAZq/QAEAP3yAf3wASELIAQgBmogBCAGav0ABAAgDCAK/fIB/fAB/QsEACAGQRBqIQYMAAsLIAsQACENIAVBAXEEQCAIIQ8gByAPaisDACEOIA0gDiADIA9qKwMAoqAhDSAEIA9qIAQgD2orAwAgDiAJoqA5AwALIAVBA3QhDyAEIA9qIAQgD2orAwAgDSAHIA9qKwMAIAmioKA5AwAgBUEBaiEFDAALCwvlAQQFfwJ8AnsBfwJAA0AgBSACTw0BIAAgBSABQQN0bGohByADIAVBA3RqKwMAIQogBCAFQQN0aisDACELIAr9FCEMIAv9FCENIAVBAWpBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZqIQ4gDiAO/QAEACAMIAQgBmr9AAQA/fIBIA0gAyAGav0ABAD98gH98AH98QH9CwQAIAZBEGohBgwACwsgBUEBcUUEQCAIIQkgByAJaiEOIA4gDisDACAKIAQgCWorAwCiIAsgAyAJaisDAKKgoTkDAAsgBUEBaiEFDAALCws=";\n\n// src/kernels/linalg-kernel.ts\nvar PAGE = 65536;\nvar compiled = null;\nfunction linalgKernel(bytes) {\n  compiled ??= new WebAssembly.Module(Buffer.from(LINALG_F64_KERNEL, "base64"));\n  const kernel = new WebAssembly.Instance(compiled).exports;\n  const have = kernel.memory.buffer.byteLength;\n  if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / PAGE));\n  return kernel;\n}\n\n// src/kernels/tridiagonalise.ts\nfunction tridiagonalOfGram(matrix, d) {\n  const { kernel, a, x } = workspace(d, true);\n  const columns = new Float64Array(kernel.memory.buffer, x, d * d);\n  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i];\n  for (let i = 0; i < d; i += 4) kernel.gram_lower(x, d, a, i, i + 4);\n  return householder(kernel, a, d);\n}\nfunction workspace(n, withInput) {\n  const square = n * n * 8;\n  const a = 0;\n  const x = square;\n  const p = withInput ? 2 * square : square;\n  const kernel = linalgKernel(p + n * 8);\n  return { kernel, a, x, p };\n}\nfunction householder(kernel, a, n) {\n  const p = a + n * n * 8;\n  const heap2 = new Float64Array(kernel.memory.buffer);\n  const base = a / 8;\n  const q = p / 8;\n  const diagonal = new Float64Array(n);\n  const sub = new Float64Array(n);\n  for (let i = n - 1; i > 0; i--) {\n    const l = i - 1;\n    const rowI = base + i * n;\n    if (l === 0) {\n      sub[i] = heap2[rowI];\n      continue;\n    }\n    let scale = 0;\n    for (let k = 0; k <= l; k++) scale += Math.abs(heap2[rowI + k]);\n    if (scale === 0) {\n      sub[i] = heap2[rowI + l];\n      continue;\n    }\n    let h = 0;\n    for (let k = 0; k <= l; k++) {\n      const value = heap2[rowI + k] / scale;\n      heap2[rowI + k] = value;\n      h += value * value;\n    }\n    const f = heap2[rowI + l];\n    const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);\n    sub[i] = scale * g;\n    h -= f * g;\n    heap2[rowI + l] = f - g;\n    heap2.fill(0, q, q + l + 1);\n    kernel.symv_lower(a, n, l + 1, a + i * n * 8, p);\n    let ff = 0;\n    for (let j = 0; j <= l; j++) {\n      const value = heap2[q + j] / h;\n      heap2[q + j] = value;\n      ff += value * heap2[rowI + j];\n    }\n    const hh = ff / (h + h);\n    for (let j = 0; j <= l; j++) heap2[q + j] = heap2[q + j] - hh * heap2[rowI + j];\n    kernel.rank2_lower(a, n, l + 1, a + i * n * 8, p);\n  }\n  for (let i = 0; i < n; i++) diagonal[i] = heap2[base + i * n + i];\n  const offDiagonal = new Float64Array(n);\n  for (let i = 1; i < n; i++) offDiagonal[i - 1] = sub[i];\n  return { diagonal, offDiagonal };\n}\n\n// src/kernels/singular-values.ts\nfunction singularValues(matrix, d) {\n  const { diagonal, offDiagonal } = tridiagonalOfGram(matrix, d);\n  return tridiagonalEigenvalues(diagonal, offDiagonal).map((lambda) => Math.sqrt(Math.max(0, lambda)));\n}\n\n// src/kernels/knn-worker.ts\nvar PROGRESS_INTERVAL_MS = 250;\nvar init = import_node_worker_threads.workerData;\nvar instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });\nvar score = instance.exports.score_block;\nvar heap = () => init.memory.buffer;\nvar intScore = instance.exports.score_i16;\nvar int8Score = instance.exports.score_i8;\nvar scoreRows = instance.exports.score_rows;\nvar filter = instance.exports.filter_tile;\nvar cross = instance.exports;\nfunction seeMemory(bytes) {\n  for (let attempt = 0; init.memory.buffer.byteLength < bytes; attempt++) {\n    if (attempt === 1e3) throw new Error(`the shared memory is ${init.memory.buffer.byteLength} bytes in this worker, ${bytes} on the main thread`);\n    init.memory.grow(0);\n  }\n}\nimport_node_worker_threads.parentPort?.on("message", (request) => {\n  let pending = 0;\n  let last = Date.now();\n  const tick = (units) => {\n    pending += units;\n    const now = Date.now();\n    if (now - last >= PROGRESS_INTERVAL_MS) {\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending });\n      pending = 0;\n      last = now;\n    }\n  };\n  try {\n    seeMemory(request.memoryBytes);\n    if (request.kind === "topk" || request.kind === "screen" || request.kind === "refine" || request.kind === "int8screen") {\n      const lists = request.kind === "topk" ? topKTask(score, heap, request.matrix, request.k, request.queryRows, request.part, request.parts, init.tileAddress, tick) : request.kind === "screen" ? screenTask(intScore, filter, heap, request.rows, request.size, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, tick) : request.kind === "refine" ? refineTask(score, heap, request.matrix, request.queryRows, request.candidates, request.width, request.k, init.tileAddress) : int8ScreenTask(int8Score, scoreRows, filter, heap, request.matrix, request.rows, request.sample, request.k, request.queryRows, request.part, request.parts, init.tileAddress, request.scratchAddress, request.barsAddress, tick);\n      if (lists === null) import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, overflow: true });\n      else import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, indices: lists.indices, scores: lists.scores }, [lists.indices.buffer, lists.scores.buffer]);\n    } else if (request.kind === "centroids") {\n      const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer, gap.buffer]);\n    } else if (request.kind === "singular") {\n      const singular = singularValues(request.matrix, request.d);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, singular }, [singular.buffer]);\n    } else if (request.kind === "cross") {\n      const product = crossRowsTask(cross, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, product }, [product.buffer]);\n    } else {\n      const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);\n      import_node_worker_threads.parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer]);\n    }\n  } catch (error) {\n    import_node_worker_threads.parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });\n  }\n});\n';
 
 // src/kernels/nearest-centroids.ts
 function nearestCentroids(values, count, dim, centroids, norms, rows) {
@@ -44765,6 +44765,142 @@ var KernelArena = class {
   }
 };
 
+// src/stats/tridiagonal-eigenvalues.ts
+function tridiagonalEigenvalues(diagonal, offDiagonal) {
+  const n = diagonal.length;
+  const d = Float64Array.from(diagonal);
+  const e = new Float64Array(n);
+  e.set(offDiagonal.subarray(0, n - 1));
+  for (let l = 0; l < n; l++) {
+    let iterations = 0;
+    for (; ; ) {
+      let m2 = l;
+      for (; m2 < n - 1; m2++) {
+        const dd = Math.abs(d[m2]) + Math.abs(d[m2 + 1]);
+        if (Math.abs(e[m2]) <= Number.EPSILON * dd) break;
+      }
+      if (m2 === l) break;
+      if (++iterations > 60) throw new Error("tridiagonalEigenvalues: QL did not converge");
+      let g = (d[l + 1] - d[l]) / (2 * e[l]);
+      let r = Math.hypot(g, 1);
+      g = d[m2] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let i = m2 - 1;
+      for (; i >= l; i--) {
+        let f = s * e[i];
+        const b = c * e[i];
+        r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          d[i + 1] = d[i + 1] - p;
+          e[m2] = 0;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+        f = 0;
+      }
+      if (r === 0 && i >= l) continue;
+      d[l] = d[l] - p;
+      e[l] = g;
+      e[m2] = 0;
+    }
+  }
+  return d;
+}
+
+// src/kernels/generated/linalg-f64-wasm.ts
+var LINALG_F64_KERNEL = "AGFzbQEAAAABJAVgAXsBfGAEe39/fwF8YAV/f39/fABgAn9/AX9gBX9/f39/AAMIBwABAgMEBAQFBgEBAYCABAcyBAZtZW1vcnkCAApncmFtX2xvd2VyAAQKc3ltdl9sb3dlcgAFC3JhbmsyX2xvd2VyAAYK2AoHDQAgAP0hACAA/SEBoAs2AgF8AX8gABAAIQQgA0EBcQRAIANBAWtBA3QhBSAEIAEgBWorAwAgAiAFaisDAKKgIQQLIAQLIwAgAyABSSACIANNcQRAIAAgAyABbCACakEDdGogBDkDAAsLDAAgACABIAAgAUkbC9gFAgx/DnsgAUEDdCEIIAFBfnFBA3QhCSABQQFrIQogAyEFAkADQCAFIAQgARADTw0BIAAgBSAIbGohCyAAIAVBAWogChADIAhsaiEMIAAgBUECaiAKEAMgCGxqIQ0gACAFQQNqIAoQAyAIbGohDiAFIQYCQANAIAYgAU8NASAAIAYgCGxqIQ8gACAGQQFqIAoQAyAIbGohEP0MAAAAAAAAAAAAAAAAAAAAACEX/QwAAAAAAAAAAAAAAAAAAAAAIRj9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR5BACEHAkADQCAHIAlPDQEgDyAHav0ABAAhESAQIAdq/QAEACESIAsgB2r9AAQAIRMgDCAHav0ABAAhFCANIAdq/QAEACEVIA4gB2r9AAQAIRYgFyATIBH98gH98AEhFyAYIBQgEf3yAf3wASEYIBkgFSAR/fIB/fABIRkgGiAWIBH98gH98AEhGiAbIBMgEv3yAf3wASEbIBwgFCAS/fIB/fABIRwgHSAVIBL98gH98AEhHSAeIBYgEv3yAf3wASEeIAdBEGohBwwACwsgAiABIAUgBiAXIAsgDyABEAEQAiACIAEgBUEBaiAGIBggDCAPIAEQARACIAIgASAFQQJqIAYgGSANIA8gARABEAIgAiABIAVBA2ogBiAaIA4gDyABEAEQAiACIAEgBSAGQQFqIBsgCyAQIAEQARACIAIgASAFQQFqIAZBAWogHCAMIBAgARABEAIgAiABIAVBAmogBkEBaiAdIA0gECABEAEQAiACIAEgBUEDaiAGQQFqIB4gDiAQIAEQARACIAZBAmohBgwACwsgBUEEaiEFDAALCwueAgUEfwF8A3sCfAF/AkADQCAFIAJPDQEgACAFIAFBA3RsaiEHIAMgBUEDdGorAwAhCSAJ/RQhCv0MAAAAAAAAAAAAAAAAAAAAACELIAVBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZq/QAEACEMIAsgDCADIAZq/QAEAP3yAf3wASELIAQgBmogBCAGav0ABAAgDCAK/fIB/fAB/QsEACAGQRBqIQYMAAsLIAsQACENIAVBAXEEQCAIIQ8gByAPaisDACEOIA0gDiADIA9qKwMAoqAhDSAEIA9qIAQgD2orAwAgDiAJoqA5AwALIAVBA3QhDyAEIA9qIAQgD2orAwAgDSAHIA9qKwMAIAmioKA5AwAgBUEBaiEFDAALCwvlAQQFfwJ8AnsBfwJAA0AgBSACTw0BIAAgBSABQQN0bGohByADIAVBA3RqKwMAIQogBCAFQQN0aisDACELIAr9FCEMIAv9FCENIAVBAWpBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZqIQ4gDiAO/QAEACAMIAQgBmr9AAQA/fIBIA0gAyAGav0ABAD98gH98AH98QH9CwQAIAZBEGohBgwACwsgBUEBcUUEQCAIIQkgByAJaiEOIA4gDisDACAKIAQgCWorAwCiIAsgAyAJaisDAKKgoTkDAAsgBUEBaiEFDAALCws=";
+
+// src/kernels/linalg-kernel.ts
+var PAGE2 = 65536;
+var compiled = null;
+function linalgKernel(bytes) {
+  compiled ??= new WebAssembly.Module(Buffer.from(LINALG_F64_KERNEL, "base64"));
+  const kernel = new WebAssembly.Instance(compiled).exports;
+  const have = kernel.memory.buffer.byteLength;
+  if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / PAGE2));
+  return kernel;
+}
+
+// src/kernels/tridiagonalise.ts
+function tridiagonalOfGram(matrix, d) {
+  const { kernel, a, x } = workspace(d, true);
+  const columns = new Float64Array(kernel.memory.buffer, x, d * d);
+  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i];
+  for (let i = 0; i < d; i += 4) kernel.gram_lower(x, d, a, i, i + 4);
+  return householder(kernel, a, d);
+}
+function workspace(n, withInput) {
+  const square = n * n * 8;
+  const a = 0;
+  const x = square;
+  const p = withInput ? 2 * square : square;
+  const kernel = linalgKernel(p + n * 8);
+  return { kernel, a, x, p };
+}
+function householder(kernel, a, n) {
+  const p = a + n * n * 8;
+  const heap = new Float64Array(kernel.memory.buffer);
+  const base = a / 8;
+  const q = p / 8;
+  const diagonal = new Float64Array(n);
+  const sub = new Float64Array(n);
+  for (let i = n - 1; i > 0; i--) {
+    const l = i - 1;
+    const rowI = base + i * n;
+    if (l === 0) {
+      sub[i] = heap[rowI];
+      continue;
+    }
+    let scale = 0;
+    for (let k = 0; k <= l; k++) scale += Math.abs(heap[rowI + k]);
+    if (scale === 0) {
+      sub[i] = heap[rowI + l];
+      continue;
+    }
+    let h = 0;
+    for (let k = 0; k <= l; k++) {
+      const value = heap[rowI + k] / scale;
+      heap[rowI + k] = value;
+      h += value * value;
+    }
+    const f = heap[rowI + l];
+    const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+    sub[i] = scale * g;
+    h -= f * g;
+    heap[rowI + l] = f - g;
+    heap.fill(0, q, q + l + 1);
+    kernel.symv_lower(a, n, l + 1, a + i * n * 8, p);
+    let ff = 0;
+    for (let j = 0; j <= l; j++) {
+      const value = heap[q + j] / h;
+      heap[q + j] = value;
+      ff += value * heap[rowI + j];
+    }
+    const hh = ff / (h + h);
+    for (let j = 0; j <= l; j++) heap[q + j] = heap[q + j] - hh * heap[rowI + j];
+    kernel.rank2_lower(a, n, l + 1, a + i * n * 8, p);
+  }
+  for (let i = 0; i < n; i++) diagonal[i] = heap[base + i * n + i];
+  const offDiagonal = new Float64Array(n);
+  for (let i = 1; i < n; i++) offDiagonal[i - 1] = sub[i];
+  return { diagonal, offDiagonal };
+}
+
+// src/kernels/singular-values.ts
+function singularValues(matrix, d) {
+  const { diagonal, offDiagonal } = tridiagonalOfGram(matrix, d);
+  return tridiagonalEigenvalues(diagonal, offDiagonal).map((lambda) => Math.sqrt(Math.max(0, lambda)));
+}
+
 // src/kernels/knn-engine.ts
 var STATISTICS_CHUNK = 256;
 function createKnnEngine(options2) {
@@ -44808,6 +44944,9 @@ var JsEngine = class {
   squaredDistances(values, dim, rows, centre) {
     return squaredDistances(values, dim, rows, centre);
   }
+  async singularValues(matrix, d) {
+    return singularValues(matrix, d);
+  }
   sumsOfSquares(vectors, count, dim) {
     return rowSumsOfSquares(vectors, count, dim);
   }
@@ -44836,6 +44975,7 @@ var WasmEngine = class {
   kernel;
   arena = new KernelArena();
   workers = [];
+  background = null;
   scratch = /* @__PURE__ */ new Map();
   instance = null;
   pending = /* @__PURE__ */ new Map();
@@ -44846,34 +44986,42 @@ var WasmEngine = class {
   }
   warmUp() {
     this.start();
+    this.backgroundWorker();
   }
   start() {
-    if (this.workers.length > 0) return this.workers;
-    for (let w = 0; w < this.threads; w++) {
-      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK);
-      const worker = new Worker2(KNN_WORKER_SOURCE, {
-        eval: true,
-        workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) }
-      });
-      worker.on("message", (message) => {
-        const pending = this.pending.get(message.id);
-        if (!pending) return;
-        if (typeof message.progress === "number" && message.progress > 0) pending.onProgress(message.progress);
-        if (typeof message.error === "string") {
-          this.pending.delete(message.id);
-          pending.reject(new Error(`kNN worker failed: ${message.error}`));
-        } else if ("indices" in message || "overflow" in message || "ranks" in message || "product" in message || "best" in message) {
-          this.pending.delete(message.id);
-          pending.resolve(message);
-        }
-      });
-      worker.on("error", (error) => {
-        for (const pending of this.pending.values()) pending.reject(error);
-        this.pending.clear();
-      });
-      this.workers.push(worker);
-    }
+    while (this.workers.length < this.threads) this.workers.push(this.spawn());
     return this.workers;
+  }
+  /** The background worker (singularValues), when the engine has more than one thread. */
+  backgroundWorker() {
+    if (this.threads < 2) return null;
+    this.background ??= this.spawn();
+    return this.background;
+  }
+  /** A worker thread on the shared memory, with its own tile, whose answers settle this engine's pending tasks. */
+  spawn() {
+    const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK);
+    const worker = new Worker2(KNN_WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) }
+    });
+    worker.on("message", (message) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      if (typeof message.progress === "number" && message.progress > 0) pending.onProgress(message.progress);
+      if (typeof message.error === "string") {
+        this.pending.delete(message.id);
+        pending.reject(new Error(`kNN worker failed: ${message.error}`));
+      } else if ("indices" in message || "overflow" in message || "ranks" in message || "product" in message || "best" in message || "singular" in message) {
+        this.pending.delete(message.id);
+        pending.resolve(message);
+      }
+    });
+    worker.on("error", (error) => {
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    });
+    return worker;
   }
   run(worker, request, onProgress) {
     const id = this.nextId++;
@@ -45067,6 +45215,11 @@ var WasmEngine = class {
     });
     return result;
   }
+  async singularValues(matrix, d) {
+    const worker = this.backgroundWorker();
+    if (worker === null) return singularValues(matrix, d);
+    return (await this.run(worker, { kind: "singular", matrix, d }, () => void 0)).singular;
+  }
   sumsOfSquares(vectors, count, dim) {
     const address = this.arena.addressOf(vectors);
     if (address === null) return rowSumsOfSquares(vectors, count, dim);
@@ -45138,8 +45291,9 @@ var WasmEngine = class {
     return this.arena.addressOf(area);
   }
   async close() {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    await Promise.all([...this.workers, ...this.background ? [this.background] : []].map((worker) => worker.terminate()));
     this.workers = [];
+    this.background = null;
   }
 };
 function rowRanges(d, parts, symmetric) {
@@ -45502,10 +45656,29 @@ function parseShard(value, name) {
 // src/measure/measure-step.ts
 async function runMeasureSteps(steps, input, log) {
   let done = {};
-  for (const step of steps) {
+  const alongside = [];
+  const timed = async (step, from) => {
     const started = Date.now();
-    done = { ...done, ...await step.run(input, done) };
-    log.info(`${step.describe(input, done)} in ${Date.now() - started} ms`);
+    const result = await step.run(input, from);
+    log.info(`${step.describe(input, { ...from, ...result })} in ${Date.now() - started} ms${step.alongside ? " (alongside the steps after it)" : ""}`);
+    return result;
+  };
+  let failed = false;
+  let failure;
+  try {
+    for (const step of steps) {
+      if (step.alongside) alongside.push(timed(step, done));
+      else done = { ...done, ...await timed(step, done) };
+    }
+  } catch (error) {
+    failed = true;
+    failure = error;
+  }
+  const results = await Promise.allSettled(alongside);
+  if (failed) throw failure;
+  for (const result of results) {
+    if (result.status === "rejected") throw result.reason;
+    done = { ...done, ...result.value };
   }
   return done;
 }
@@ -45887,141 +46060,10 @@ function pairedCosine(reference, candidate, count, dim) {
   };
 }
 
-// src/kernels/generated/linalg-f64-wasm.ts
-var LINALG_F64_KERNEL = "AGFzbQEAAAABJAVgAXsBfGAEe39/fwF8YAV/f39/fABgAn9/AX9gBX9/f39/AAMIBwABAgMEBAQFBgEBAYCABAcyBAZtZW1vcnkCAApncmFtX2xvd2VyAAQKc3ltdl9sb3dlcgAFC3JhbmsyX2xvd2VyAAYK2AoHDQAgAP0hACAA/SEBoAs2AgF8AX8gABAAIQQgA0EBcQRAIANBAWtBA3QhBSAEIAEgBWorAwAgAiAFaisDAKKgIQQLIAQLIwAgAyABSSACIANNcQRAIAAgAyABbCACakEDdGogBDkDAAsLDAAgACABIAAgAUkbC9gFAgx/DnsgAUEDdCEIIAFBfnFBA3QhCSABQQFrIQogAyEFAkADQCAFIAQgARADTw0BIAAgBSAIbGohCyAAIAVBAWogChADIAhsaiEMIAAgBUECaiAKEAMgCGxqIQ0gACAFQQNqIAoQAyAIbGohDiAFIQYCQANAIAYgAU8NASAAIAYgCGxqIQ8gACAGQQFqIAoQAyAIbGohEP0MAAAAAAAAAAAAAAAAAAAAACEX/QwAAAAAAAAAAAAAAAAAAAAAIRj9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR5BACEHAkADQCAHIAlPDQEgDyAHav0ABAAhESAQIAdq/QAEACESIAsgB2r9AAQAIRMgDCAHav0ABAAhFCANIAdq/QAEACEVIA4gB2r9AAQAIRYgFyATIBH98gH98AEhFyAYIBQgEf3yAf3wASEYIBkgFSAR/fIB/fABIRkgGiAWIBH98gH98AEhGiAbIBMgEv3yAf3wASEbIBwgFCAS/fIB/fABIRwgHSAVIBL98gH98AEhHSAeIBYgEv3yAf3wASEeIAdBEGohBwwACwsgAiABIAUgBiAXIAsgDyABEAEQAiACIAEgBUEBaiAGIBggDCAPIAEQARACIAIgASAFQQJqIAYgGSANIA8gARABEAIgAiABIAVBA2ogBiAaIA4gDyABEAEQAiACIAEgBSAGQQFqIBsgCyAQIAEQARACIAIgASAFQQFqIAZBAWogHCAMIBAgARABEAIgAiABIAVBAmogBkEBaiAdIA0gECABEAEQAiACIAEgBUEDaiAGQQFqIB4gDiAQIAEQARACIAZBAmohBgwACwsgBUEEaiEFDAALCwueAgUEfwF8A3sCfAF/AkADQCAFIAJPDQEgACAFIAFBA3RsaiEHIAMgBUEDdGorAwAhCSAJ/RQhCv0MAAAAAAAAAAAAAAAAAAAAACELIAVBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZq/QAEACEMIAsgDCADIAZq/QAEAP3yAf3wASELIAQgBmogBCAGav0ABAAgDCAK/fIB/fAB/QsEACAGQRBqIQYMAAsLIAsQACENIAVBAXEEQCAIIQ8gByAPaisDACEOIA0gDiADIA9qKwMAoqAhDSAEIA9qIAQgD2orAwAgDiAJoqA5AwALIAVBA3QhDyAEIA9qIAQgD2orAwAgDSAHIA9qKwMAIAmioKA5AwAgBUEBaiEFDAALCwvlAQQFfwJ8AnsBfwJAA0AgBSACTw0BIAAgBSABQQN0bGohByADIAVBA3RqKwMAIQogBCAFQQN0aisDACELIAr9FCEMIAv9FCENIAVBAWpBfnFBA3QhCEEAIQYCQANAIAYgCE8NASAHIAZqIQ4gDiAO/QAEACAMIAQgBmr9AAQA/fIBIA0gAyAGav0ABAD98gH98AH98QH9CwQAIAZBEGohBgwACwsgBUEBcUUEQCAIIQkgByAJaiEOIA4gDisDACAKIAQgCWorAwCiIAsgAyAJaisDAKKgoTkDAAsgBUEBaiEFDAALCws=";
-
-// src/kernels/linalg-kernel.ts
-var PAGE2 = 65536;
-var compiled = null;
-function linalgKernel(bytes) {
-  compiled ??= new WebAssembly.Module(Buffer.from(LINALG_F64_KERNEL, "base64"));
-  const kernel = new WebAssembly.Instance(compiled).exports;
-  const have = kernel.memory.buffer.byteLength;
-  if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / PAGE2));
-  return kernel;
-}
-
-// src/kernels/tridiagonalise.ts
-function tridiagonalOfGram(matrix, d) {
-  const { kernel, a, x } = workspace(d, true);
-  const columns = new Float64Array(kernel.memory.buffer, x, d * d);
-  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i];
-  for (let i = 0; i < d; i += 4) kernel.gram_lower(x, d, a, i, i + 4);
-  return householder(kernel, a, d);
-}
-function workspace(n, withInput) {
-  const square = n * n * 8;
-  const a = 0;
-  const x = square;
-  const p = withInput ? 2 * square : square;
-  const kernel = linalgKernel(p + n * 8);
-  return { kernel, a, x, p };
-}
-function householder(kernel, a, n) {
-  const p = a + n * n * 8;
-  const heap = new Float64Array(kernel.memory.buffer);
-  const base = a / 8;
-  const q = p / 8;
-  const diagonal = new Float64Array(n);
-  const sub = new Float64Array(n);
-  for (let i = n - 1; i > 0; i--) {
-    const l = i - 1;
-    const rowI = base + i * n;
-    if (l === 0) {
-      sub[i] = heap[rowI];
-      continue;
-    }
-    let scale = 0;
-    for (let k = 0; k <= l; k++) scale += Math.abs(heap[rowI + k]);
-    if (scale === 0) {
-      sub[i] = heap[rowI + l];
-      continue;
-    }
-    let h = 0;
-    for (let k = 0; k <= l; k++) {
-      const value = heap[rowI + k] / scale;
-      heap[rowI + k] = value;
-      h += value * value;
-    }
-    const f = heap[rowI + l];
-    const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
-    sub[i] = scale * g;
-    h -= f * g;
-    heap[rowI + l] = f - g;
-    heap.fill(0, q, q + l + 1);
-    kernel.symv_lower(a, n, l + 1, a + i * n * 8, p);
-    let ff = 0;
-    for (let j = 0; j <= l; j++) {
-      const value = heap[q + j] / h;
-      heap[q + j] = value;
-      ff += value * heap[rowI + j];
-    }
-    const hh = ff / (h + h);
-    for (let j = 0; j <= l; j++) heap[q + j] = heap[q + j] - hh * heap[rowI + j];
-    kernel.rank2_lower(a, n, l + 1, a + i * n * 8, p);
-  }
-  for (let i = 0; i < n; i++) diagonal[i] = heap[base + i * n + i];
-  const offDiagonal = new Float64Array(n);
-  for (let i = 1; i < n; i++) offDiagonal[i - 1] = sub[i];
-  return { diagonal, offDiagonal };
-}
-
-// src/stats/tridiagonal-eigenvalues.ts
-function tridiagonalEigenvalues(diagonal, offDiagonal) {
-  const n = diagonal.length;
-  const d = Float64Array.from(diagonal);
-  const e = new Float64Array(n);
-  e.set(offDiagonal.subarray(0, n - 1));
-  for (let l = 0; l < n; l++) {
-    let iterations = 0;
-    for (; ; ) {
-      let m2 = l;
-      for (; m2 < n - 1; m2++) {
-        const dd = Math.abs(d[m2]) + Math.abs(d[m2 + 1]);
-        if (Math.abs(e[m2]) <= Number.EPSILON * dd) break;
-      }
-      if (m2 === l) break;
-      if (++iterations > 60) throw new Error("tridiagonalEigenvalues: QL did not converge");
-      let g = (d[l + 1] - d[l]) / (2 * e[l]);
-      let r = Math.hypot(g, 1);
-      g = d[m2] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
-      let s = 1;
-      let c = 1;
-      let p = 0;
-      let i = m2 - 1;
-      for (; i >= l; i--) {
-        let f = s * e[i];
-        const b = c * e[i];
-        r = Math.hypot(f, g);
-        e[i + 1] = r;
-        if (r === 0) {
-          d[i + 1] = d[i + 1] - p;
-          e[m2] = 0;
-          break;
-        }
-        s = f / r;
-        c = g / r;
-        g = d[i + 1] - p;
-        r = (d[i] - g) * s + 2 * c * b;
-        p = s * r;
-        d[i + 1] = g + p;
-        g = c * r - b;
-        f = 0;
-      }
-      if (r === 0 && i >= l) continue;
-      d[l] = d[l] - p;
-      e[l] = g;
-      e[m2] = 0;
-    }
-  }
-  return d;
-}
-
 // src/metrics/procrustes.ts
-function procrustesAlignedCosine(candidateByReference, n, d) {
+function alignedCosineFromSingularValues(sigma, n) {
   let nuclear = 0;
-  const { diagonal, offDiagonal } = tridiagonalOfGram(candidateByReference, d);
-  for (const lambda of tridiagonalEigenvalues(diagonal, offDiagonal)) nuclear += Math.sqrt(Math.max(0, lambda));
+  for (const value of sigma) nuclear += value;
   return Math.max(-1, Math.min(1, nuclear / n));
 }
 
@@ -46059,11 +46101,12 @@ var crossRetrievalStep = {
 };
 var procrustesStep = {
   describe: () => "Procrustes",
-  run: ({ pair, dimensionReason }, { products }) => ({
-    procrustes: dimensionReason === null ? procrustesAlignedCosine(products.candidateByReference, pair.count, pair.referenceDim) : null
+  alongside: true,
+  run: async ({ engine, pair, dimensionReason }, { products }) => ({
+    procrustes: dimensionReason === null ? alignedCosineFromSingularValues(await engine.singularValues(products.candidateByReference, pair.referenceDim), pair.count) : null
   })
 };
-var MEASURE_STEPS = [knnOverlapStep, ckaStep, clustersStep, pairedStep, crossRetrievalStep, procrustesStep];
+var MEASURE_STEPS = [knnOverlapStep, ckaStep, procrustesStep, clustersStep, pairedStep, crossRetrievalStep];
 var globalShiftStep = {
   describe: () => "centroid shift",
   run: ({ pair, dimensionReason }) => ({

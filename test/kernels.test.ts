@@ -428,18 +428,17 @@ describe('row norms and unit rows (sums_of_squares, scale_rows)', () => {
     // Magnitudes over six orders, so float32 products of the scale would round differently.
     const source = Float32Array.from({ length: count * dim }, () => (random() - 0.5) * 10 ** Math.floor(random() * 6 - 3));
     const sums = rowSumsOfSquares(source, count, dim);
-    for (let i = 0; i < count; i++) {
+    const plainSums = Array.from({ length: count }, (_, i) => {
       let plain = 0;
       for (let t = 0; t < dim; t++) plain += (source[i * dim + t] as number) ** 2;
-      expect(sums[i]).toBe(plain);
-    }
+      return plain;
+    });
+    expect(Array.from(sums)).toEqual(plainSums);
     const rows = Int32Array.from({ length: 600 }, (_, p) => (p * 7 + (p % 5)) % count);
     const scales = Float64Array.from(rows, (row) => 1 / Math.sqrt(sums[row] as number));
     const gathered = new Float32Array(rows.length * dim);
     scaleRows(source, dim, rows, scales, gathered);
-    rows.forEach((row, p) => {
-      for (let t = 0; t < dim; t++) expect(gathered[p * dim + t]).toBe(Math.fround((source[row * dim + t] as number) * (scales[p] as number)));
-    });
+    expect(Array.from(gathered)).toEqual(Array.from(rows).flatMap((row, p) => Array.from({ length: dim }, (_, t) => Math.fround((source[row * dim + t] as number) * (scales[p] as number)))));
     const identity = Int32Array.from({ length: count }, (_, i) => i);
     const unitScales = Float64Array.from(sums, (sum) => 1 / Math.sqrt(sum));
     const unit = new Float32Array(count * dim);

@@ -134,3 +134,27 @@ describe('Householder tridiagonalisation and QL', () => {
     expect(m).toEqual(copy);
   });
 });
+
+describe('singular values (Procrustes), on the background thread', () => {
+  it('are the singular values of M (SVD by ml-matrix), and every engine returns the same bits, whether it runs them on a background worker or on the calling thread', async () => {
+    const { singularValues } = await import('../src/kernels/singular-values.js');
+    const { availableEngines } = await import('./helpers.js');
+    const { SingularValueDecomposition } = await import('ml-matrix');
+    const d = 40;
+    const m = randomSquare(d, 91);
+    // A rank-deficient copy too: its zero singular value comes out as √(rounding of λ ≈ 0), not NaN.
+    const deficient = Float64Array.from(m);
+    for (let i = 0; i < d; i++) deficient[i * d + d - 1] = deficient[i * d + d - 2] as number;
+    for (const [matrix, tolerance] of [[m, 1e-9], [deficient, 1e-7]] as const) {
+      const expected = new SingularValueDecomposition(new Matrix(Array.from({ length: d }, (_, i) => Array.from(matrix.subarray(i * d, (i + 1) * d))))).diagonal.sort((a, b) => a - b);
+      const sigma = singularValues(matrix, d);
+      Array.from(sigma)
+        .sort((a, b) => a - b)
+        .forEach((value, i) => expect(Math.abs(value - (expected[i] as number))).toBeLessThan(tolerance));
+      for (const { name, engine } of availableEngines()) {
+        expect(Array.from(await engine.singularValues(matrix, d)), name).toEqual(Array.from(sigma));
+        await engine.close();
+      }
+    }
+  });
+});

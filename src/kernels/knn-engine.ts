@@ -18,6 +18,7 @@ import { mergeTopK } from './top-k.js';
 import { int8DotExact, KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
 import { allRows } from '../core/all-rows.js';
 import { rowSumsOfSquares, scaleRows } from '../core/row-norms.js';
+import { singularValues } from './singular-values.js';
 
 /** Rows per call of the row-statistics kernel. */
 const STATISTICS_CHUNK = 256;
@@ -81,6 +82,12 @@ export interface KnnEngine {
   rowSums(values: Float32Array, dim: number, rows: Int32Array): Float64Array;
   /** ‖X_i − c‖² for each listed row i (row-statistics.ts squaredDistances), in float64: the same bits on every engine. */
   squaredDistances(values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array): Float64Array;
+  /**
+   * The singular values of a row-major d × d float64 matrix (singular-values.ts: the same bits on
+   * every engine). With worker threads it runs on a background thread of its own, so the caller
+   * and the search threads stay free meanwhile.
+   */
+  singularValues(matrix: Float64Array, d: number): Promise<Float64Array>;
   /** Σ_j x_ij² of every row (core/row-norms.ts rowSumsOfSquares), in float64: the same bits on every engine. */
   sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array;
   /** The listed rows scaled (core/row-norms.ts scaleRows): the same bits on every engine. */
@@ -160,6 +167,9 @@ class JsEngine implements KnnEngine {
   squaredDistances(values: Float32Array, dim: number, rows: Int32Array, centre: Float64Array): Float64Array {
     return squaredDistances(values, dim, rows, centre);
   }
+  async singularValues(matrix: Float64Array, d: number): Promise<Float64Array> {
+    return singularValues(matrix, d);
+  }
   sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
     return rowSumsOfSquares(vectors, count, dim);
   }
@@ -187,6 +197,7 @@ class WasmEngine implements KnnEngine {
   readonly kernel: KernelName;
   private readonly arena = new KernelArena();
   private workers: Worker[] = [];
+  private background: Worker | null = null;
   private readonly scratch = new Map<string, Float32Array>();
   private instance: WebAssembly.Instance | null = null;
   private readonly pending = new Map<number, Pending>();
@@ -209,35 +220,45 @@ class WasmEngine implements KnnEngine {
 
   warmUp(): void {
     this.start();
+    this.backgroundWorker();
   }
 
   private start(): Worker[] {
-    if (this.workers.length > 0) return this.workers;
-    for (let w = 0; w < this.threads; w++) {
-      const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK);
-      const worker = new Worker(KNN_WORKER_SOURCE, {
-        eval: true,
-        workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) },
-      });
-      worker.on('message', (message: Record<string, unknown>) => {
-        const pending = this.pending.get(message.id as number);
-        if (!pending) return;
-        if (typeof message.progress === 'number' && message.progress > 0) pending.onProgress(message.progress);
-        if (typeof message.error === 'string') {
-          this.pending.delete(message.id as number);
-          pending.reject(new Error(`kNN worker failed: ${message.error}`));
-        } else if ('indices' in message || 'overflow' in message || 'ranks' in message || 'product' in message || 'best' in message) {
-          this.pending.delete(message.id as number);
-          pending.resolve(message);
-        }
-      });
-      worker.on('error', (error) => {
-        for (const pending of this.pending.values()) pending.reject(error);
-        this.pending.clear();
-      });
-      this.workers.push(worker);
-    }
+    while (this.workers.length < this.threads) this.workers.push(this.spawn());
     return this.workers;
+  }
+
+  /** The background worker (singularValues), when the engine has more than one thread. */
+  private backgroundWorker(): Worker | null {
+    if (this.threads < 2) return null;
+    this.background ??= this.spawn();
+    return this.background;
+  }
+
+  /** A worker thread on the shared memory, with its own tile, whose answers settle this engine's pending tasks. */
+  private spawn(): Worker {
+    const tile = this.arena.allocate(QUERY_GROUP * ITEM_BLOCK);
+    const worker = new Worker(KNN_WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: this.wasm.module, memory: this.arena.memory, tileAddress: this.arena.addressOf(tile) },
+    });
+    worker.on('message', (message: Record<string, unknown>) => {
+      const pending = this.pending.get(message.id as number);
+      if (!pending) return;
+      if (typeof message.progress === 'number' && message.progress > 0) pending.onProgress(message.progress);
+      if (typeof message.error === 'string') {
+        this.pending.delete(message.id as number);
+        pending.reject(new Error(`kNN worker failed: ${message.error}`));
+      } else if ('indices' in message || 'overflow' in message || 'ranks' in message || 'product' in message || 'best' in message || 'singular' in message) {
+        this.pending.delete(message.id as number);
+        pending.resolve(message);
+      }
+    });
+    worker.on('error', (error) => {
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    });
+    return worker;
   }
 
   private run(worker: Worker, request: WorkerTask, onProgress: (units: number) => void): Promise<Record<string, unknown>> {
@@ -456,6 +477,12 @@ class WasmEngine implements KnnEngine {
     return result;
   }
 
+  async singularValues(matrix: Float64Array, d: number): Promise<Float64Array> {
+    const worker = this.backgroundWorker();
+    if (worker === null) return singularValues(matrix, d);
+    return (await this.run(worker, { kind: 'singular', matrix, d }, () => undefined)).singular as Float64Array;
+  }
+
   sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
     const address = this.arena.addressOf(vectors);
     if (address === null) return rowSumsOfSquares(vectors, count, dim);
@@ -535,8 +562,9 @@ class WasmEngine implements KnnEngine {
   }
 
   async close() {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    await Promise.all([...this.workers, ...(this.background ? [this.background] : [])].map((worker) => worker.terminate()));
     this.workers = [];
+    this.background = null;
   }
 }
 

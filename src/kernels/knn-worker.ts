@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type CrossKernel, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
 import { int8ScreenTask, type Int8ScreenRef, type ScoreRows, type SeedSample } from './int8-screen-task.js';
 import { refineTask, screenTask, type FilterTile, type IntScoreBlock, type QuantisedRef } from './screen-tasks.js';
+import { singularValues } from './singular-values.js';
 
 /** A task the engine gives a worker. */
 export type WorkerTask =
@@ -13,7 +14,8 @@ export type WorkerTask =
   | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array }
   | { kind: 'screen'; rows: QuantisedRef; size: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number }
   | { kind: 'refine'; matrix: MatrixRef; queryRows: Int32Array; candidates: Int32Array; width: number; k: number }
-  | { kind: 'int8screen'; matrix: MatrixRef; rows: Int8ScreenRef; sample: SeedSample; k: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number; barsAddress: number };
+  | { kind: 'int8screen'; matrix: MatrixRef; rows: Int8ScreenRef; sample: SeedSample; k: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number; barsAddress: number }
+  | { kind: 'singular'; matrix: Float64Array; d: number };
 
 /** A task with the id its answer carries, and the shared memory's size in bytes when it was sent. */
 export type WorkerRequest = WorkerTask & { id: number; memoryBytes: number };
@@ -78,6 +80,9 @@ parentPort?.on('message', (request: WorkerRequest) => {
     } else if (request.kind === 'centroids') {
       const { best, gap } = nearestCentroidTask(score, heap, request.matrix, request.centroids, request.norms, request.rows, init.tileAddress);
       parentPort?.postMessage({ id: request.id, best, gap }, [best.buffer as ArrayBuffer, gap.buffer as ArrayBuffer]);
+    } else if (request.kind === 'singular') {
+      const singular = singularValues(request.matrix, request.d);
+      parentPort?.postMessage({ id: request.id, singular }, [singular.buffer as ArrayBuffer]);
     } else if (request.kind === 'cross') {
       const product = crossRowsTask(cross, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);
       parentPort?.postMessage({ id: request.id, product }, [product.buffer as ArrayBuffer]);

@@ -27,15 +27,43 @@ export interface MeasureStep {
   /** The log line's subject once the step is done, e.g. "kNN overlap (k=10, 1797 queries, exact)". */
   readonly describe: (input: MeasureInput, done: Measurements) => string;
   readonly run: (input: MeasureInput, done: Measurements) => Promise<Partial<Measurements>> | Partial<Measurements>;
+  /**
+   * The step runs alongside the steps after it (its work is on a thread of its own): it starts in
+   * its turn, and the steps are done once it has finished. No later step may read what it produces.
+   */
+  readonly alongside?: boolean;
 }
 
-/** Runs the steps in order, each after the ones it reads, logging "<describe> in <ms> ms" for each. */
+/**
+ * Runs the steps in order, each after the ones it reads, logging "<describe> in <ms> ms" for each
+ * (an `alongside` step when it finishes, with its own time), and returns once every step is done.
+ */
 export async function runMeasureSteps(steps: readonly MeasureStep[], input: MeasureInput, log: Logger): Promise<Measurements> {
   let done: Measurements = {};
-  for (const step of steps) {
+  const alongside: Array<Promise<Partial<Measurements>>> = [];
+  const timed = async (step: MeasureStep, from: Measurements): Promise<Partial<Measurements>> => {
     const started = Date.now();
-    done = { ...done, ...(await step.run(input, done)) };
-    log.info(`${step.describe(input, done)} in ${Date.now() - started} ms`);
+    const result = await step.run(input, from);
+    log.info(`${step.describe(input, { ...from, ...result })} in ${Date.now() - started} ms${step.alongside ? ' (alongside the steps after it)' : ''}`);
+    return result;
+  };
+  let failed = false;
+  let failure: unknown;
+  try {
+    for (const step of steps) {
+      if (step.alongside) alongside.push(timed(step, done));
+      else done = { ...done, ...(await timed(step, done)) };
+    }
+  } catch (error) {
+    failed = true;
+    failure = error;
+  }
+  // Steps running alongside finish (or fail) before anything goes up; a foreground failure comes first.
+  const results = await Promise.allSettled(alongside);
+  if (failed) throw failure;
+  for (const result of results) {
+    if (result.status === 'rejected') throw result.reason;
+    done = { ...done, ...result.value };
   }
   return done;
 }

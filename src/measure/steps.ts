@@ -7,7 +7,7 @@ import { knnOverlap, summariseKnnOverlap } from '../metrics/knn-overlap.js';
 import { crossProductsOn, linearCka } from '../metrics/linear-cka.js';
 import { allRows } from '../core/all-rows.js';
 import { pairedCosine } from '../metrics/paired-cosine.js';
-import { procrustesAlignedCosine } from '../metrics/procrustes.js';
+import { alignedCosineFromSingularValues } from '../metrics/procrustes.js';
 import type { MeasureStep } from './measure-step.js';
 import { STREAM } from './streams.js';
 
@@ -54,16 +54,21 @@ const crossRetrievalStep: MeasureStep = {
   }),
 };
 
-/** Procrustes: mean cosine after the best orthogonal map of C onto R, from CᵀR (equal dimensions only). */
+/**
+ * Procrustes: mean cosine after the best orthogonal map of C onto R, from CᵀR's singular values
+ * (equal dimensions only). Its d³ work runs on the engine's background thread, alongside the steps
+ * after it.
+ */
 const procrustesStep: MeasureStep = {
   describe: () => 'Procrustes',
-  run: ({ pair, dimensionReason }, { products }) => ({
-    procrustes: dimensionReason === null ? procrustesAlignedCosine(products!.candidateByReference, pair.count, pair.referenceDim) : null,
+  alongside: true,
+  run: async ({ engine, pair, dimensionReason }, { products }) => ({
+    procrustes: dimensionReason === null ? alignedCosineFromSingularValues(await engine.singularValues(products!.candidateByReference, pair.referenceDim), pair.count) : null,
   }),
 };
 
 /** Every measurement of a comparison, in the order they run (later steps read earlier ones' results). */
-export const MEASURE_STEPS: readonly MeasureStep[] = [knnOverlapStep, ckaStep, clustersStep, pairedStep, crossRetrievalStep, procrustesStep];
+export const MEASURE_STEPS: readonly MeasureStep[] = [knnOverlapStep, ckaStep, procrustesStep, clustersStep, pairedStep, crossRetrievalStep];
 
 /** The global centroid shift alone (equal dimensions only): a component's slice gets it without clustering. */
 const globalShiftStep: MeasureStep = {

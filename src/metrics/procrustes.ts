@@ -1,20 +1,22 @@
-import { tridiagonalOfGram } from '../kernels/tridiagonalise.js';
-import { tridiagonalEigenvalues } from '../stats/tridiagonal-eigenvalues.js';
+import { singularValues } from '../kernels/singular-values.js';
 
 /**
  * Orthogonal Procrustes (Schönemann 1966), equal dimension, no centring:
  * Q = argmin_{QᵀQ = I} ‖CQ − R‖_F = U Vᵀ where CᵀR = U Σ Vᵀ.
  * alignedCosineMean = mean_i cos((CQ)_i, R_i). For unit rows and orthogonal Q this equals
  * trace(QᵀCᵀR) / n = (Σ σ_k) / n, the nuclear norm of M = CᵀR over n, so only the singular values
- * are needed: σ_k = √λ_k(MᵀM), from the eigenvalues of the symmetric d × d product (float64
- * throughout, the O(d³) part on the WebAssembly kernel; no SVD). Range [−1, 1]; near 1 means a rotation (a linear adapter) maps new vectors
- * onto old ones and could replace a re-index. Takes the uncentred CᵀR (d × d, row-major, from
- * crossProduct) and the item count n. Cost: d³/2 multiply-adds for MᵀM and about (4/3)·d³ flops
- * for the eigenvalues.
+ * are needed (singularValues: the eigenvalues of the symmetric d × d product MᵀM in float64, no
+ * SVD). Range [−1, 1]; near 1 means a rotation (a linear adapter) maps new vectors onto old ones and
+ * could replace a re-index. Takes the uncentred CᵀR (d × d, row-major, from crossProduct) and the
+ * item count n.
  */
 export function procrustesAlignedCosine(candidateByReference: Float64Array, n: number, d: number): number {
+  return alignedCosineFromSingularValues(singularValues(candidateByReference, d), n);
+}
+
+/** (Σ σ_k) / n, clamped to [−1, 1]: the aligned cosine mean from CᵀR's singular values (summed in the given order). */
+export function alignedCosineFromSingularValues(sigma: Float64Array, n: number): number {
   let nuclear = 0;
-  const { diagonal, offDiagonal } = tridiagonalOfGram(candidateByReference, d);
-  for (const lambda of tridiagonalEigenvalues(diagonal, offDiagonal)) nuclear += Math.sqrt(Math.max(0, lambda));
+  for (const value of sigma) nuclear += value;
   return Math.max(-1, Math.min(1, nuclear / n));
 }
