@@ -696,15 +696,58 @@
         (br $slot)))
     (local.get $hits))
 
-  ;; out[0 … dim) (f64) += each listed row, in list order.
+;; out[0 … dim) (f64) += each listed row, in list order: four rows per pass over the columns
+  ;; (out_j + a_j + b_j + c_j + d_j, added left to right: the bits of one row at a time), then the rest one by one.
   (func (export "sum_rows") (param $values i32) (param $dim i32) (param $rows i32) (param $count i32) (param $out i32)
-    (local $p i32) (local $x i32) (local $t i32) (local $o i32) (local $quadEnd i32) (local $v v128)
+    (local $p i32) (local $x i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $t i32) (local $o i32) (local $quadEnd i32)
+    (local $v v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local.set $quadEnd (i32.and (local.get $dim) (i32.const -4)))
+    (block $fourDone
+      (loop $four
+        (br_if $fourDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $count)))
+        (local.set $x (i32.add (local.get $values) (i32.shl (i32.mul (i32.load offset=0 (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
+        (local.set $x1 (i32.add (local.get $values) (i32.shl (i32.mul (i32.load offset=4 (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
+        (local.set $x2 (i32.add (local.get $values) (i32.shl (i32.mul (i32.load offset=8 (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
+        (local.set $x3 (i32.add (local.get $values) (i32.shl (i32.mul (i32.load offset=12 (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
+        (local.set $t (i32.const 0))
+        (local.set $o (local.get $out))
+        (block $quadsDone
+          (loop $quad
+            (br_if $quadsDone (i32.ge_u (local.get $t) (local.get $quadEnd)))
+            (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $v1 (v128.load (i32.add (local.get $x1) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $v2 (v128.load (i32.add (local.get $x2) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $v3 (v128.load (i32.add (local.get $x3) (i32.shl (local.get $t) (i32.const 2)))))
+            (v128.store (local.get $o)
+              (f64x2.add (f64x2.add (f64x2.add (f64x2.add (v128.load (local.get $o))
+                (f64x2.promote_low_f32x4 (local.get $v))) (f64x2.promote_low_f32x4 (local.get $v1)))
+                (f64x2.promote_low_f32x4 (local.get $v2))) (f64x2.promote_low_f32x4 (local.get $v3))))
+            (v128.store offset=16 (local.get $o)
+              (f64x2.add (f64x2.add (f64x2.add (f64x2.add (v128.load offset=16 (local.get $o))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v1) (local.get $v1))))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v2) (local.get $v2))))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v3) (local.get $v3)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $quad)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $t) (local.get $dim)))
+            (f64.store (local.get $o) (f64.add (f64.add (f64.add (f64.add (f64.load (local.get $o))
+              (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))))
+              (f64.promote_f32 (f32.load (i32.add (local.get $x1) (i32.shl (local.get $t) (i32.const 2))))))
+              (f64.promote_f32 (f32.load (i32.add (local.get $x2) (i32.shl (local.get $t) (i32.const 2))))))
+              (f64.promote_f32 (f32.load (i32.add (local.get $x3) (i32.shl (local.get $t) (i32.const 2)))))))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tail)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $four)))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $count)))
-        (local.set $x (i32.add (local.get $values)
-          (i32.shl (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
+        (local.set $x (i32.add (local.get $values) (i32.shl (i32.mul (i32.load offset=0 (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
         (local.set $t (i32.const 0))
         (local.set $o (local.get $out))
         (block $quadsDone
@@ -819,10 +862,11 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $row))))
 
-  ;; out[p] (f64) = Σ_t (x_t − c_t)² for each listed row (centre: dim f64), in the order of the header.
+;; out[p] (f64) = Σ_t (x_t − c_t)² for each listed row (centre: dim f64), in the order of the header.
+  ;; Two rows at a time (the second repeats the first when the list ends), so two chains overlap.
   (func (export "squared_distances") (param $values i32) (param $dim i32) (param $rows i32) (param $count i32) (param $centre i32) (param $out i32)
-    (local $p i32) (local $x i32) (local $t i32) (local $c i32) (local $quadEnd i32) (local $pairEnd i32)
-    (local $v v128) (local $d v128) (local $acc v128) (local $s f64) (local $e f64)
+    (local $p i32) (local $x i32) (local $y i32) (local $t i32) (local $c i32) (local $quadEnd i32) (local $pairEnd i32)
+    (local $v v128) (local $w v128) (local $d v128) (local $accX v128) (local $accY v128) (local $s f64) (local $e f64)
     (local.set $quadEnd (i32.and (local.get $dim) (i32.const -4)))
     (local.set $pairEnd (i32.and (local.get $dim) (i32.const -2)))
     (block $rowsDone
@@ -830,19 +874,32 @@
         (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $count)))
         (local.set $x (i32.add (local.get $values)
           (i32.shl (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))
-        (local.set $acc (v128.const i64x2 0 0))
+        (local.set $y (local.get $x))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $count))
+          (then
+            (local.set $y (i32.add (local.get $values)
+              (i32.shl (i32.mul (i32.load offset=4 (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $dim)) (i32.const 2))))))
+        (local.set $accX (v128.const i64x2 0 0))
+        (local.set $accY (v128.const i64x2 0 0))
         (local.set $t (i32.const 0))
         (local.set $c (local.get $centre))
         (block $quadsDone
           (loop $quad
             (br_if $quadsDone (i32.ge_u (local.get $t) (local.get $quadEnd)))
             (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $w (v128.load (i32.add (local.get $y) (i32.shl (local.get $t) (i32.const 2)))))
             (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $c))))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $accX (f64x2.add (local.get $accX) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $w)) (v128.load (local.get $c))))
+            (local.set $accY (f64x2.add (local.get $accY) (f64x2.mul (local.get $d) (local.get $d))))
             (local.set $d (f64x2.sub
               (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
               (v128.load offset=16 (local.get $c))))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $accX (f64x2.add (local.get $accX) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $w) (local.get $w)))
+              (v128.load offset=16 (local.get $c))))
+            (local.set $accY (f64x2.add (local.get $accY) (f64x2.mul (local.get $d) (local.get $d))))
             (local.set $c (i32.add (local.get $c) (i32.const 32)))
             (local.set $t (i32.add (local.get $t) (i32.const 4)))
             (br $quad)))
@@ -852,15 +909,27 @@
             (local.set $d (f64x2.sub
               (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2)))))
               (v128.load (local.get $c))))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $accX (f64x2.add (local.get $accX) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub
+              (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $y) (i32.shl (local.get $t) (i32.const 2)))))
+              (v128.load (local.get $c))))
+            (local.set $accY (f64x2.add (local.get $accY) (f64x2.mul (local.get $d) (local.get $d))))
             (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (local.set $t (i32.add (local.get $t) (i32.const 2)))))
-        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $accX)) (f64x2.extract_lane 1 (local.get $accX))))
         (if (i32.lt_u (local.get $t) (local.get $dim))
           (then
             (local.set $e (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $t) (i32.const 2))))) (f64.load (local.get $c))))
             (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))))
         (f64.store (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 3))) (local.get $s))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (if (i32.lt_u (i32.add (local.get $p) (i32.const 1)) (local.get $count))
+          (then
+            (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $accY)) (f64x2.extract_lane 1 (local.get $accY))))
+            (if (i32.lt_u (local.get $t) (local.get $dim))
+              (then
+                (local.set $e (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $y) (i32.shl (local.get $t) (i32.const 2))))) (f64.load (local.get $c))))
+                (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))))
+            (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 3))) (local.get $s))))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
         (br $row))))
 )
