@@ -6,7 +6,7 @@ import { quantileSorted } from '../src/stats/quantile.js';
 import { sampleIndices, seededRandom } from '../src/stats/random.js';
 import { rowDot } from '../src/kernels/score-block.js';
 import { rowSum, squaredDistances } from '../src/kernels/row-statistics.js';
-import { rowSumsOfSquares, scaleRows } from '../src/core/row-norms.js';
+import { rowDots, rowSumsOfSquares, scaleRows } from '../src/core/row-norms.js';
 import { InputError } from '../src/core/errors.js';
 import { KernelArena, kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
 import type { CrossKernel } from '../src/kernels/knn-tasks.js';
@@ -420,7 +420,7 @@ describe('row statistics (sum_rows, squared_distances)', () => {
   });
 });
 
-describe('row norms and unit rows (sums_of_squares, scale_rows)', () => {
+describe('row norms, row dot products and unit rows (row_dots, scale_rows)', () => {
   // 517 rows: two kernel calls of 256 and a last one, with a row count that is not a multiple of 4.
   it.each([1, 2, 3, 4, 5, 7, 13, 96, 767])('equal the plain JavaScript loops bit for bit on every engine, in place and gathered (dim = %i)', (dim) => {
     const count = 517;
@@ -434,6 +434,13 @@ describe('row norms and unit rows (sums_of_squares, scale_rows)', () => {
       return plain;
     });
     expect(Array.from(sums)).toEqual(plainSums);
+    const other = Float32Array.from({ length: count * dim }, () => (random() - 0.5) * 10 ** Math.floor(random() * 6 - 3));
+    const dots = rowDots(source, other, count, dim);
+    expect(Array.from(dots)).toEqual(Array.from({ length: count }, (_, i) => {
+      let plain = 0;
+      for (let t = 0; t < dim; t++) plain += (source[i * dim + t] as number) * (other[i * dim + t] as number);
+      return plain;
+    }));
     const rows = Int32Array.from({ length: 600 }, (_, p) => (p * 7 + (p % 5)) % count);
     const scales = Float64Array.from(rows, (row) => 1 / Math.sqrt(sums[row] as number));
     const gathered = new Float32Array(rows.length * dim);
@@ -447,6 +454,9 @@ describe('row norms and unit rows (sums_of_squares, scale_rows)', () => {
       const values = engine.allocate(count * dim);
       values.set(source);
       expect(Array.from(engine.sumsOfSquares(values, count, dim)), name).toEqual(Array.from(sums));
+      const second = engine.allocate(count * dim);
+      second.set(other);
+      expect(Array.from(engine.rowDots(values, second, count, dim)), `${name}, row dots`).toEqual(Array.from(dots));
       const out = engine.allocate(rows.length * dim);
       engine.scaleRows(values, dim, rows, scales, out);
       expect(Array.from(out), `${name}, gathered`).toEqual(Array.from(gathered));

@@ -1,9 +1,14 @@
-/**
- * Σ_j x_ij² of every row of a row-major `count × dim` float32 matrix, in float64 and in dimension
- * order, so each is the plain sequential sum. Four rows are summed side by side, which overlaps
- * four dependent chains of additions instead of waiting on one.
- */
+/** Σ_j x_ij² of every row of a row-major `count × dim` float32 matrix: rowDots of the matrix with itself. */
 export function rowSumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
+  return rowDots(vectors, vectors, count, dim);
+}
+
+/**
+ * Σ_j a_ij·b_ij of every row of two row-major `count × dim` float32 matrices, in float64 and in
+ * dimension order, so each is the plain sequential sum (each product of two float32 is exact in
+ * float64). Four rows are summed side by side, which overlaps four dependent chains of additions.
+ */
+export function rowDots(a: Float32Array, b: Float32Array, count: number, dim: number): Float64Array {
   const sums = new Float64Array(count);
   let i = 0;
   for (; i + 4 <= count; i += 4) {
@@ -16,14 +21,10 @@ export function rowSumsOfSquares(vectors: Float32Array, count: number, dim: numb
     let s2 = 0;
     let s3 = 0;
     for (let j = 0; j < dim; j++) {
-      const a = vectors[o0 + j] as number;
-      const b = vectors[o1 + j] as number;
-      const c = vectors[o2 + j] as number;
-      const d = vectors[o3 + j] as number;
-      s0 += a * a;
-      s1 += b * b;
-      s2 += c * c;
-      s3 += d * d;
+      s0 += (a[o0 + j] as number) * (b[o0 + j] as number);
+      s1 += (a[o1 + j] as number) * (b[o1 + j] as number);
+      s2 += (a[o2 + j] as number) * (b[o2 + j] as number);
+      s3 += (a[o3 + j] as number) * (b[o3 + j] as number);
     }
     sums[i] = s0;
     sums[i + 1] = s1;
@@ -33,10 +34,7 @@ export function rowSumsOfSquares(vectors: Float32Array, count: number, dim: numb
   for (; i < count; i++) {
     const offset = i * dim;
     let sum = 0;
-    for (let j = 0; j < dim; j++) {
-      const value = vectors[offset + j] as number;
-      sum += value * value;
-    }
+    for (let j = 0; j < dim; j++) sum += (a[offset + j] as number) * (b[offset + j] as number);
     sums[i] = sum;
   }
   return sums;

@@ -17,7 +17,7 @@ import { screenScratchInts, type QuantisedRef } from './screen-tasks.js';
 import { mergeTopK } from './top-k.js';
 import { int8DotExact, KernelArena, loadWasmKernel, type KernelChoice, type KernelName, type WasmKernel } from './wasm-kernel.js';
 import { allRows } from '../core/all-rows.js';
-import { rowSumsOfSquares, scaleRows } from '../core/row-norms.js';
+import { rowDots, rowSumsOfSquares, scaleRows } from '../core/row-norms.js';
 import { singularValues } from './singular-values.js';
 
 /** Rows per call of the row-statistics kernel. */
@@ -25,7 +25,7 @@ const STATISTICS_CHUNK = 256;
 
 /** The row-statistics exports of score-kernel.wat (byte addresses; see row-statistics.ts). */
 interface StatisticsKernel {
-  readonly sums_of_squares: (values: number, dim: number, count: number, out: number) => void;
+  readonly row_dots: (a: number, b: number, dim: number, count: number, out: number) => void;
   readonly scale_rows: (values: number, dim: number, rows: number, count: number, scales: number, out: number) => void;
   readonly sum_rows: (values: number, dim: number, rows: number, count: number, out: number) => void;
   readonly squared_distances: (values: number, dim: number, rows: number, count: number, centre: number, out: number) => void;
@@ -90,6 +90,8 @@ export interface KnnEngine {
   singularValues(matrix: Float64Array, d: number): Promise<Float64Array>;
   /** Σ_j x_ij² of every row (core/row-norms.ts rowSumsOfSquares), in float64: the same bits on every engine. */
   sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array;
+  /** Σ_j a_ij·b_ij of every row (core/row-norms.ts rowDots), in float64: the same bits on every engine. */
+  rowDots(a: Float32Array, b: Float32Array, count: number, dim: number): Float64Array;
   /** The listed rows scaled (core/row-norms.ts scaleRows): the same bits on every engine. */
   scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void;
   /** Starts the worker threads now (they boot and instantiate the kernel while the caller reads its files); a no-op without workers. */
@@ -172,6 +174,9 @@ class JsEngine implements KnnEngine {
   }
   sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
     return rowSumsOfSquares(vectors, count, dim);
+  }
+  rowDots(a: Float32Array, b: Float32Array, count: number, dim: number): Float64Array {
+    return rowDots(a, b, count, dim);
   }
   scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void {
     scaleRows(vectors, dim, rows, scales, out);
@@ -484,14 +489,19 @@ class WasmEngine implements KnnEngine {
   }
 
   sumsOfSquares(vectors: Float32Array, count: number, dim: number): Float64Array {
-    const address = this.arena.addressOf(vectors);
-    if (address === null) return rowSumsOfSquares(vectors, count, dim);
+    return this.rowDots(vectors, vectors, count, dim);
+  }
+
+  rowDots(a: Float32Array, b: Float32Array, count: number, dim: number): Float64Array {
+    const first = this.arena.addressOf(a);
+    const second = this.arena.addressOf(b);
+    if (first === null || second === null) return rowDots(a, b, count, dim);
     const kernel = this.mainKernel();
     const out = this.scratchFor('row statistics out', 2 * STATISTICS_CHUNK);
     const result = new Float64Array(count);
     for (let start = 0; start < count; start += STATISTICS_CHUNK) {
       const rows = Math.min(STATISTICS_CHUNK, count - start);
-      kernel.sums_of_squares(address + start * dim * 4, dim, rows, out);
+      kernel.row_dots(first + start * dim * 4, second + start * dim * 4, dim, rows, out);
       result.set(new Float64Array(this.arena.memory.buffer, out, rows), start);
     }
     return result;

@@ -1,4 +1,4 @@
-import { rowDot } from '../kernels/score-block.js';
+import { rowDots } from '../core/row-norms.js';
 import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 
 /** Statistics of cos(R_i, C_i) over all aligned items. */
@@ -19,11 +19,17 @@ export interface PairedCosine {
  * Cost: O(n · d).
  */
 export function pairedCosine(reference: Float32Array, candidate: Float32Array, count: number, dim: number): PairedCosine {
+  return pairedCosineOf(rowDots(reference, candidate, count, dim));
+}
+
+/** pairedCosine from the row dot products R_i · C_i (core/row-norms.ts rowDots, e.g. from the engine). */
+export function pairedCosineOf(dots: Float64Array): PairedCosine {
+  const count = dots.length;
   const values = new Float64Array(count);
   let sum = 0;
   let minRow = 0;
   for (let i = 0; i < count; i++) {
-    const value = Math.max(-1, Math.min(1, rowDot(reference, i, candidate, i, dim)));
+    const value = Math.max(-1, Math.min(1, dots[i] as number));
     values[i] = value;
     sum += value;
     if (value < (values[minRow] as number)) minRow = i;

@@ -42,8 +42,9 @@
 ;; by row in list order; out[p] = Σ_t (x_t − c_t)² as an even-t and an odd-t sum over the pairs of
 ;; t, added, then the last term when dim is odd.
 ;;
-;; sums_of_squares(values, dim, count, out) and scale_rows(values, dim, rows, count, scales, out):
-;; the row norms and the unit rows of the alignment, with the arithmetic of src/core/row-norms.ts.
+;; row_dots(a, b, dim, count, out) and scale_rows(values, dim, rows, count, scales, out): the row
+;; norms (a = b) and the unit rows of the alignment, and the paired cosines, with the arithmetic of
+;; src/core/row-norms.ts.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -771,12 +772,12 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $row))))
 
-  ;; out[i] (f64) = Σ_t x_it² for rows [0, count) of a dim-wide f32 matrix: one float64 sum per row in
-  ;; t order (the bits of src/core/row-norms.ts; each f32 square is exact in f64). Four rows side by
-  ;; side, so four chains of additions overlap.
-  (func (export "sums_of_squares") (param $values i32) (param $dim i32) (param $count i32) (param $out i32)
-    (local $i i32) (local $p i32) (local $end i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
-    (local $a f64) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
+  ;; out[i] (f64) = Σ_t a_it·b_it for rows [0, count) of two dim-wide f32 matrices (a = b for the
+  ;; row norms): one float64 sum per row in t order (the bits of src/core/row-norms.ts; each product of
+  ;; two f32 is exact in f64). Four rows side by side, so four chains of additions overlap.
+  (func (export "row_dots") (param $a i32) (param $b i32) (param $dim i32) (param $count i32) (param $out i32)
+    (local $i i32) (local $p i32) (local $q i32) (local $end i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
     (local.set $r1 (i32.shl (local.get $dim) (i32.const 2)))
     (local.set $r2 (i32.shl (local.get $r1) (i32.const 1)))
     (local.set $r3 (i32.add (local.get $r2) (local.get $r1)))
@@ -784,20 +785,21 @@
       (loop $quad
         (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
         (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0)) (local.set $s2 (f64.const 0)) (local.set $s3 (f64.const 0))
-        (local.set $p (i32.add (local.get $values) (i32.mul (local.get $i) (local.get $r1))))
+        (local.set $p (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $r1))))
+        (local.set $q (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $r1))))
         (local.set $end (i32.add (local.get $p) (local.get $r1)))
         (block $columnsDone
           (loop $column
             (br_if $columnsDone (i32.ge_u (local.get $p) (local.get $end)))
-            (local.set $a (f64.promote_f32 (f32.load (local.get $p))))
-            (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $a) (local.get $a))))
-            (local.set $a (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r1)))))
-            (local.set $s1 (f64.add (local.get $s1) (f64.mul (local.get $a) (local.get $a))))
-            (local.set $a (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r2)))))
-            (local.set $s2 (f64.add (local.get $s2) (f64.mul (local.get $a) (local.get $a))))
-            (local.set $a (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r3)))))
-            (local.set $s3 (f64.add (local.get $s3) (f64.mul (local.get $a) (local.get $a))))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.promote_f32 (f32.load (local.get $p))) (f64.promote_f32 (f32.load (local.get $q))))))
+            (local.set $s1 (f64.add (local.get $s1) (f64.mul
+              (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r1)))) (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $r1)))))))
+            (local.set $s2 (f64.add (local.get $s2) (f64.mul
+              (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r2)))) (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $r2)))))))
+            (local.set $s3 (f64.add (local.get $s3) (f64.mul
+              (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $r3)))) (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $r3)))))))
             (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
             (br $column)))
         (local.set $p (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))))
         (f64.store (local.get $p) (local.get $s0))
@@ -810,14 +812,15 @@
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $count)))
         (local.set $s0 (f64.const 0))
-        (local.set $p (i32.add (local.get $values) (i32.mul (local.get $i) (local.get $r1))))
+        (local.set $p (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $r1))))
+        (local.set $q (i32.add (local.get $b) (i32.mul (local.get $i) (local.get $r1))))
         (local.set $end (i32.add (local.get $p) (local.get $r1)))
         (block $columnsDone
           (loop $column
             (br_if $columnsDone (i32.ge_u (local.get $p) (local.get $end)))
-            (local.set $a (f64.promote_f32 (f32.load (local.get $p))))
-            (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $a) (local.get $a))))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.promote_f32 (f32.load (local.get $p))) (f64.promote_f32 (f32.load (local.get $q))))))
             (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
             (br $column)))
         (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $s0))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
