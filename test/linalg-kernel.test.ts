@@ -110,6 +110,17 @@ describe('Householder tridiagonalisation and QL', () => {
     expectEigenvaluesClose(tridiagonalEigenvalues(diagonal, offDiagonal), referenceEigenvalues(full, n), n);
   });
 
+  it('QL gives the same eigenvalues, scaled, for entries near the ends of the float64 range (no overflow or underflow in its rotations)', () => {
+    const n = 24;
+    const full = mirrorLower(randomSquare(n, 17), n);
+    const { diagonal, offDiagonal } = tridiagonalise(full, n);
+    const plain = Array.from(tridiagonalEigenvalues(diagonal, offDiagonal)).sort((a, b) => a - b);
+    for (const scale of [1e200, 1e-200]) {
+      const scaled = Array.from(tridiagonalEigenvalues(diagonal.map((value) => value * scale), offDiagonal.map((value) => value * scale))).sort((a, b) => a - b);
+      scaled.forEach((value, i) => expect(Math.abs(value / scale - (plain[i] as number)), `scale ${scale}`).toBeLessThan(1e-12 * n));
+    }
+  });
+
   it('handles rows that are already zero (the reduction skips them) and a rank-one matrix', () => {
     const n = 12;
     const full = mirrorLower(randomSquare(n, 3), n);

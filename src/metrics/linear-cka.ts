@@ -64,13 +64,17 @@ export async function crossProductsOn(engine: KnnEngine, matrices: AlignedMatric
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
   const rows = allRows(n);
   const mean = (values: Float32Array, dim: number) => dividedBy(engine.rowSums(values, dim, rows), n);
+  // The first product goes to the worker threads; this thread sums the columns meanwhile.
+  const referenceGram = engine.crossProduct(reference, dr, reference, dr, n);
+  const referenceMean = mean(reference, dr);
+  const candidateMean = mean(candidate, dc);
   return {
-    referenceGram: await engine.crossProduct(reference, dr, reference, dr, n),
+    referenceGram: await referenceGram,
     candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, n),
     // CᵀR (uncentred) serves both CKA and Procrustes.
     candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, n),
-    referenceMean: mean(reference, dr),
-    candidateMean: mean(candidate, dc),
+    referenceMean,
+    candidateMean,
   };
 }
 

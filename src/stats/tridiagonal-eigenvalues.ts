@@ -21,7 +21,7 @@ export function tridiagonalEigenvalues(diagonal: Float64Array, offDiagonal: Floa
       if (m === l) break;
       if (++iterations > 60) throw new Error('tridiagonalEigenvalues: QL did not converge');
       let g = ((d[l + 1] as number) - (d[l] as number)) / (2 * (e[l] as number));
-      let r = Math.hypot(g, 1);
+      let r = pythag(g, 1);
       g = (d[m] as number) - (d[l] as number) + (e[l] as number) / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
       let s = 1;
       let c = 1;
@@ -30,7 +30,7 @@ export function tridiagonalEigenvalues(diagonal: Float64Array, offDiagonal: Floa
       for (; i >= l; i--) {
         let f = s * (e[i] as number);
         const b = c * (e[i] as number);
-        r = Math.hypot(f, g);
+        r = pythag(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] = (d[i + 1] as number) - p;
@@ -53,4 +53,10 @@ export function tridiagonalEigenvalues(diagonal: Float64Array, offDiagonal: Floa
     }
   }
   return d;
+}
+
+/** √(a² + b²): the plain formula where neither square can overflow or both underflow (Math.hypot is several times slower), else Math.hypot. */
+function pythag(a: number, b: number): number {
+  const big = Math.max(Math.abs(a), Math.abs(b));
+  return big < 1e150 && big > 1e-150 ? Math.sqrt(a * a + b * b) : Math.hypot(a, b);
 }
