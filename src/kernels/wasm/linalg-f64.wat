@@ -8,7 +8,8 @@
 ;;   of n f64; from a multiple of 4), four rows i by two rows j per pass over k. Every entry is summed the same way wherever it falls in a tile:
 ;;   lane sums over the first n − n % 2 terms, then lane 0 + lane 1, then the last term when n is odd.
 ;; symv_lower(a, n, m, u, out): out[0 … m) = A u for the symmetric m × m block of a whose lower
-;;   triangle is stored (row j, columns k ≤ j), one pass over the triangle; out must be zero.
+;;   triangle is stored (row j, columns k ≤ j), one pass over the triangle; out must be zero. Row j's
+;;   own sum Σ_{k<j} a_jk·u_k goes into two accumulators (even and odd pairs of k), added at the end.
 ;; rank2_lower(a, n, m, u, e): a_jk −= u_j·e_k + e_j·u_k for k ≤ j < m (the symmetric rank-2 update).
 (module
   (memory (export "memory") 1 65536)
@@ -101,7 +102,7 @@
 
   (func (export "symv_lower") (param $a i32) (param $n i32) (param $m i32) (param $u i32) (param $out i32)
     (local $j i32) (local $off i32) (local $row i32) (local $pairBytes i32) (local $uj f64) (local $ujv v128)
-    (local $acc v128) (local $ajk v128) (local $gg f64) (local $scalar f64) (local $at i32)
+    (local $acc v128) (local $acc2 v128) (local $ajk v128) (local $gg f64) (local $scalar f64) (local $at i32) (local $quadBytes i32)
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $j) (local.get $m)))
@@ -111,17 +112,31 @@
         (local.set $acc (v128.const i64x2 0 0))
         ;; columns k < j in pairs
         (local.set $pairBytes (i32.shl (i32.and (local.get $j) (i32.const -2)) (i32.const 3)))
+        (local.set $quadBytes (i32.and (local.get $pairBytes) (i32.const -32)))
         (local.set $off (i32.const 0))
-        (block $pairsDone
-          (loop $pairs
-            (br_if $pairsDone (i32.ge_u (local.get $off) (local.get $pairBytes)))
+        (local.set $acc2 (v128.const i64x2 0 0))
+        ;; Two pairs per step into two accumulators (even and odd pairs), so two chains of additions overlap.
+        (block $quadsDone
+          (loop $quads
+            (br_if $quadsDone (i32.ge_u (local.get $off) (local.get $quadBytes)))
             (local.set $ajk (v128.load (i32.add (local.get $row) (local.get $off))))
             (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $ajk) (v128.load (i32.add (local.get $u) (local.get $off))))))
             (v128.store (i32.add (local.get $out) (local.get $off))
               (f64x2.add (v128.load (i32.add (local.get $out) (local.get $off))) (f64x2.mul (local.get $ajk) (local.get $ujv))))
-            (local.set $off (i32.add (local.get $off) (i32.const 16)))
-            (br $pairs)))
-        (local.set $gg (call $hsum (local.get $acc)))
+            (local.set $ajk (v128.load offset=16 (i32.add (local.get $row) (local.get $off))))
+            (local.set $acc2 (f64x2.add (local.get $acc2) (f64x2.mul (local.get $ajk) (v128.load offset=16 (i32.add (local.get $u) (local.get $off))))))
+            (v128.store offset=16 (i32.add (local.get $out) (local.get $off))
+              (f64x2.add (v128.load offset=16 (i32.add (local.get $out) (local.get $off))) (f64x2.mul (local.get $ajk) (local.get $ujv))))
+            (local.set $off (i32.add (local.get $off) (i32.const 32)))
+            (br $quads)))
+        ;; a last pair
+        (if (i32.lt_u (local.get $off) (local.get $pairBytes))
+          (then
+            (local.set $ajk (v128.load (i32.add (local.get $row) (local.get $off))))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $ajk) (v128.load (i32.add (local.get $u) (local.get $off))))))
+            (v128.store (i32.add (local.get $out) (local.get $off))
+              (f64x2.add (v128.load (i32.add (local.get $out) (local.get $off))) (f64x2.mul (local.get $ajk) (local.get $ujv))))))
+        (local.set $gg (call $hsum (f64x2.add (local.get $acc) (local.get $acc2))))
         ;; the last column k = j − 1 when j is odd
         (if (i32.and (local.get $j) (i32.const 1))
           (then
