@@ -374,12 +374,13 @@ const B_PANEL = 8;
 /** Scratch floats crossRowsTask needs for db columns and `rows` output rows: B's panels, A's panel and the float64 totals. */
 export function crossScratchFloats(db: number, rows: number): number {
   const width = Math.ceil(db / B_PANEL) * B_PANEL;
-  return width * CROSS_CHUNK + QUERY_GROUP * CROSS_CHUNK + 2 * Math.ceil(rows / QUERY_GROUP) * QUERY_GROUP * width;
+  const groups = Math.ceil(rows / QUERY_GROUP) * QUERY_GROUP;
+  return width * CROSS_CHUNK + groups * CROSS_CHUNK + 2 * groups * width;
 }
 
 /**
  * Rows [pStart, pEnd) of AᵀB (A: count × da, B: count × db; pStart a multiple of QUERY_GROUP): for
- * each chunk of CROSS_CHUNK rows, B's columns are packed into panels of 8 and A's into panels of 4,
+ * each chunk of CROSS_CHUNK rows, B's columns are packed into panels of 8 and A's columns [pStart, pEnd) into panels of 4,
  * the kernel sums A[r][p]·B[r][q] in float32 over the chunk's rows and adds each chunk's sum to a
  * float64 total, in chunk order. `symmetric` (A = B): only the panels from each row's own column
  * on are formed and only q ≥ p is returned (the caller mirrors the rest), which halves the work.
@@ -399,16 +400,18 @@ export function crossRowsTask(
   const db = b.dim;
   const panels = Math.ceil(db / B_PANEL);
   const width = panels * B_PANEL;
+  const groups = Math.ceil((pEnd - pStart) / QUERY_GROUP) * QUERY_GROUP;
   const bPanels = scratchAddress;
-  const aPanel = bPanels + width * CROSS_CHUNK * 4;
-  const totalsAddress = aPanel + QUERY_GROUP * CROSS_CHUNK * 4;
-  const totals = new Float64Array(heap(), totalsAddress, Math.ceil((pEnd - pStart) / QUERY_GROUP) * QUERY_GROUP * width).fill(0);
+  const aPanels = bPanels + width * CROSS_CHUNK * 4;
+  const totalsAddress = aPanels + groups * CROSS_CHUNK * 4;
+  const totals = new Float64Array(heap(), totalsAddress, groups * width).fill(0);
   for (let start = 0; start < count; start += CROSS_CHUNK) {
     const rows = Math.min(CROSS_CHUNK, count - start);
     kernel.pack_panels(b.address + start * db * 4, rows, db * 4, 0, db, B_PANEL, bPanels);
+    kernel.pack_panels(a.address + start * da * 4, rows, da * 4, pStart, pEnd - pStart, QUERY_GROUP, aPanels);
     for (let p = pStart; p < pEnd; p += QUERY_GROUP) {
-      kernel.pack_panels(a.address + start * da * 4, rows, da * 4, p, Math.min(QUERY_GROUP, da - p), QUERY_GROUP, aPanel);
       const first = symmetric ? Math.floor(p / B_PANEL) : 0;
+      const aPanel = aPanels + (p - pStart) * rows * 4;
       kernel.cross_panels(aPanel, bPanels + first * rows * B_PANEL * 4, rows, panels - first, totalsAddress + ((p - pStart) * width + first * B_PANEL) * 8, width);
     }
   }

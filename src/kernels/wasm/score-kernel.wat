@@ -558,49 +558,54 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $row))))
 
-  ;; Copies columns [col0, col0 + cols) of `rows` rows (rowBytes apart, from src) into panels of
-  ;; `width` (4 or 8) columns: dst[(panel · rows + r) · width + c], zero past the last column.
+;; Copies columns [col0, col0 + cols) of `rows` rows (rowBytes apart, from src) into panels of
+  ;; `width` (4 or 8) columns: dst[(panel · rows + r) · width + c], zero past the last column. Row by
+  ;; row, so the source is read in order (walking a column panel down the rows would touch one cache
+  ;; line per row, rows a multiple of 1 KiB apart falling into a few cache sets).
   (func (export "pack_panels")
     (param $src i32) (param $rows i32) (param $rowBytes i32) (param $col0 i32) (param $cols i32)
     (param $width i32) (param $dst i32)
-    (local $panel i32) (local $panels i32) (local $r i32) (local $c i32) (local $col i32) (local $from i32) (local $to i32)
-    (local.set $panels (i32.div_u (i32.add (local.get $cols) (i32.sub (local.get $width) (i32.const 1))) (local.get $width)))
-    (local.set $to (local.get $dst))
-    (block $panelsDone
-      (loop $panelLoop
-        (br_if $panelsDone (i32.ge_u (local.get $panel) (local.get $panels)))
-        (local.set $col (i32.add (local.get $col0) (i32.mul (local.get $panel) (local.get $width))))
-        (local.set $from (i32.add (local.get $src) (i32.shl (local.get $col) (i32.const 2))))
-        (local.set $r (i32.const 0))
-        (block $rowsDone
-          (loop $rowLoop
-            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-            (if (i32.le_u (i32.add (local.get $col) (local.get $width)) (i32.add (local.get $col0) (local.get $cols)))
-              (then
-                ;; A whole panel row: one or two vectors.
-                (v128.store (local.get $to) (v128.load (local.get $from)))
-                (if (i32.eq (local.get $width) (i32.const 8))
-                  (then (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $from))))))
-              (else
-                (local.set $c (i32.const 0))
-                (block $colsDone
-                  (loop $colLoop
-                    (br_if $colsDone (i32.ge_u (local.get $c) (local.get $width)))
-                    ;; Past the last column: zero, without reading (the row may end the memory).
-                    (f32.store (i32.add (local.get $to) (i32.shl (local.get $c) (i32.const 2)))
-                      (if (result f32) (i32.lt_u (i32.add (local.get $col) (local.get $c)) (i32.add (local.get $col0) (local.get $cols)))
-                        (then (f32.load (i32.add (local.get $from) (i32.shl (local.get $c) (i32.const 2)))))
-                        (else (f32.const 0))))
-                    (local.set $c (i32.add (local.get $c) (i32.const 1)))
-                    (br $colLoop)))))
-            (local.set $to (i32.add (local.get $to) (i32.shl (local.get $width) (i32.const 2))))
-            (local.set $from (i32.add (local.get $from) (local.get $rowBytes)))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br $rowLoop)))
-        (local.set $panel (i32.add (local.get $panel) (i32.const 1)))
-        (br $panelLoop))))
+    (local $panel i32) (local $whole i32) (local $r i32) (local $c i32) (local $from i32) (local $to i32)
+    (local $panelBytes i32) (local $widthBytes i32) (local $rowStart i32) (local $col i32)
+    (local.set $widthBytes (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $panelBytes (i32.mul (local.get $rows) (local.get $widthBytes)))
+    ;; Panels whose columns all exist.
+    (local.set $whole (i32.div_u (local.get $cols) (local.get $width)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $rowStart (i32.add (local.get $src) (i32.add (i32.mul (local.get $r) (local.get $rowBytes)) (i32.shl (local.get $col0) (i32.const 2)))))
+        (local.set $from (local.get $rowStart))
+        (local.set $to (i32.add (local.get $dst) (i32.mul (local.get $r) (local.get $widthBytes))))
+        (local.set $panel (i32.const 0))
+        (block $wholeDone
+          (loop $wholeLoop
+            (br_if $wholeDone (i32.ge_u (local.get $panel) (local.get $whole)))
+            (v128.store (local.get $to) (v128.load (local.get $from)))
+            (if (i32.eq (local.get $width) (i32.const 8))
+              (then (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $from)))))
+            (local.set $from (i32.add (local.get $from) (local.get $widthBytes)))
+            (local.set $to (i32.add (local.get $to) (local.get $panelBytes)))
+            (local.set $panel (i32.add (local.get $panel) (i32.const 1)))
+            (br $wholeLoop)))
+        ;; A last, partial panel: its columns, then zeros (without reading past the row, which may end the memory).
+        (if (i32.lt_u (i32.mul (local.get $whole) (local.get $width)) (local.get $cols))
+          (then
+            (local.set $c (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $c) (local.get $width)))
+                (local.set $col (i32.add (i32.mul (local.get $whole) (local.get $width)) (local.get $c)))
+                (f32.store (i32.add (local.get $to) (i32.shl (local.get $c) (i32.const 2)))
+                  (if (result f32) (i32.lt_u (local.get $col) (local.get $cols))
+                    (then (f32.load (i32.add (local.get $rowStart) (i32.shl (local.get $col) (i32.const 2)))))
+                    (else (f32.const 0))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $colLoop)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
 
-  ;; out[0 … 3] += the four f32 lanes of v, widened to f64 (out: four f64).
+    ;; out[0 … 3] += the four f32 lanes of v, widened to f64 (out: four f64).
   (func $addWide (param $out i32) (param $v v128)
     (v128.store (local.get $out) (f64x2.add (v128.load (local.get $out)) (f64x2.promote_low_f32x4 (local.get $v))))
     (v128.store offset=16 (local.get $out)
