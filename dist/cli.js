@@ -44988,9 +44988,9 @@ var WasmEngine = class {
   allocate(length) {
     return this.arena.allocate(length);
   }
-  warmUp() {
+  warmUp(options2 = {}) {
     this.start();
-    this.backgroundWorker();
+    if (options2.background) this.backgroundWorker();
   }
   start() {
     while (this.workers.length < this.threads) this.workers.push(this.spawn());
@@ -46559,7 +46559,7 @@ async function compareDetailed(settings, log, context = {}) {
     );
   }
   try {
-    engine.warmUp();
+    engine.warmUp({ background: true });
     const allocate = (length) => engine.allocate(length);
     const reference = await readSide(settings.reference, "reference", settings, paths, log, nameOf, allocate);
     const candidate = await readSide(settings.candidate, "candidate", settings, paths, log, nameOf, allocate);

@@ -68,8 +68,8 @@ export async function compareDetailed(settings: Settings, log: Logger, context: 
     );
   }
   try {
-    // Worker threads boot and compile the kernel while the files are read.
-    engine.warmUp();
+    // Worker threads boot and compile the kernel while the files are read (and the background one, for Procrustes).
+    engine.warmUp({ background: true });
     // Vectors are read straight into the engine's memory, where its kernel reads them.
     const allocate = (length: number) => engine.allocate(length);
     const reference = await readSide(settings.reference, 'reference', settings, paths, log, nameOf, allocate);

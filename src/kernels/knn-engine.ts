@@ -94,8 +94,12 @@ export interface KnnEngine {
   rowDots(a: Float32Array, b: Float32Array, count: number, dim: number): Float64Array;
   /** The listed rows scaled (core/row-norms.ts scaleRows): the same bits on every engine. */
   scaleRows(vectors: Float32Array, dim: number, rows: Int32Array, scales: Float64Array, out: Float32Array): void;
-  /** Starts the worker threads now (they boot and instantiate the kernel while the caller reads its files); a no-op without workers. */
-  warmUp(): void;
+  /**
+   * Starts the worker threads now (they boot and instantiate the kernel while the caller reads its
+   * files), and the background thread too when `background` (singularValues will be asked for); a
+   * no-op without workers.
+   */
+  warmUp(options?: { readonly background?: boolean }): void;
   /** Stops worker threads. */
   close(): Promise<void>;
 }
@@ -223,9 +227,9 @@ class WasmEngine implements KnnEngine {
     return this.arena.allocate(length);
   }
 
-  warmUp(): void {
+  warmUp(options: { readonly background?: boolean } = {}): void {
     this.start();
-    this.backgroundWorker();
+    if (options.background) this.backgroundWorker();
   }
 
   private start(): Worker[] {

@@ -220,8 +220,8 @@ export interface PartnerRankState {
 
 /**
  * The item scan of a partner-rank task, shared by both engines: every open query (rank below `cap`)
- * meets the item blocks in turn (the first FIRST_RANK_BLOCK items, then `block` at a time), four at a time through `scoreGroup`, which
- * writes slot s's score of item j to tile[s · block + j − start]. rank += #{j : s(i, j) > s(i, i), or
+ * meets the item blocks in turn (the first FIRST_RANK_BLOCK items, then `block` at a time), four at
+ * a time through `scoreGroup`, which writes slot s's score of item j to tile[s · block + j − start]. rank += #{j : s(i, j) > s(i, i), or
  * s(i, j) = s(i, i) and j < i}. After each block the queries that reached `cap` drop out and the rest
  * are regrouped, so a group never carries a finished query (in incompatible spaces most queries stop
  * in the first block; the few that run on are scanned together). The scores do not depend on the
@@ -371,7 +371,7 @@ export interface CrossKernel {
 /** Columns of B per packed panel, and of A per pass (the kernel's 4 × 8 register tile). */
 const B_PANEL = 8;
 
-/** Scratch floats crossRowsTask needs for db columns and `rows` output rows: B's panels, A's panel and the float64 totals. */
+/** Scratch floats crossRowsTask needs for db columns and `rows` output rows: B's panels, A's panels and the float64 totals. */
 export function crossScratchFloats(db: number, rows: number): number {
   const width = Math.ceil(db / B_PANEL) * B_PANEL;
   const groups = Math.ceil(rows / QUERY_GROUP) * QUERY_GROUP;
@@ -380,8 +380,8 @@ export function crossScratchFloats(db: number, rows: number): number {
 
 /**
  * Rows [pStart, pEnd) of AᵀB (A: count × da, B: count × db; pStart a multiple of QUERY_GROUP): for
- * each chunk of CROSS_CHUNK rows, B's columns are packed into panels of 8 and A's columns [pStart, pEnd) into panels of 4,
- * the kernel sums A[r][p]·B[r][q] in float32 over the chunk's rows and adds each chunk's sum to a
+ * each chunk of CROSS_CHUNK rows, B's columns are packed into panels of 8 and A's columns
+ * [pStart, pEnd) into panels of 4, the kernel sums A[r][p]·B[r][q] in float32 over the chunk's rows and adds each chunk's sum to a
  * float64 total, in chunk order. `symmetric` (A = B): only the panels from each row's own column
  * on are formed and only q ≥ p is returned (the caller mirrors the rest), which halves the work.
  * Returns (pEnd − pStart) × db values, row-major.
