@@ -7,15 +7,14 @@ export interface Tridiagonal {
 }
 
 /**
- * The tridiagonal form of MᵀM for a row-major d × d matrix M (not modified): the Gram matrix of
- * M's columns, (MᵀM)_ij = Σ_k M_ki·M_kj, then Householder reduction; both in float64 on the
- * WebAssembly kernel. MᵀM has the eigenvalues σ_k² of M. Cost: d³/2 multiply-adds for the Gram
- * matrix and about (4/3)·d³ flops for the reduction.
+ * The tridiagonal form of M Mᵀ for a row-major d × d matrix M (not modified): the Gram matrix of
+ * M's rows, (M Mᵀ)_ij = Σ_k M_ik·M_jk, then Householder reduction; both in float64 on the
+ * WebAssembly kernel. M Mᵀ has the eigenvalues σ_k² of M (those of MᵀM). Cost: d³/2 multiply-adds
+ * for the Gram matrix and about (4/3)·d³ flops for the reduction.
  */
 export function tridiagonalOfGram(matrix: Float64Array, d: number): Tridiagonal {
   const { kernel, a, x } = workspace(d, true);
-  const columns = new Float64Array(kernel.memory.buffer, x, d * d);
-  for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) columns[i * d + k] = matrix[k * d + i] as number;
+  new Float64Array(kernel.memory.buffer, x, d * d).set(matrix.subarray(0, d * d));
   // Four rows per call: the first calls run the baseline compilation, which V8 replaces with the
   // optimised one only between calls.
   for (let i = 0; i < d; i += 4) kernel.gram_lower(x, d, a, i, i + 4);

@@ -5,7 +5,7 @@ import { singularValues } from '../kernels/singular-values.js';
  * Q = argmin_{QᵀQ = I} ‖CQ − R‖_F = U Vᵀ where CᵀR = U Σ Vᵀ.
  * alignedCosineMean = mean_i cos((CQ)_i, R_i). For unit rows and orthogonal Q this equals
  * trace(QᵀCᵀR) / n = (Σ σ_k) / n, the nuclear norm of M = CᵀR over n, so only the singular values
- * are needed (singularValues: the eigenvalues of the symmetric d × d product MᵀM in float64, no
+ * are needed (singularValues: the eigenvalues of the symmetric d × d product M Mᵀ in float64, no
  * SVD). Range [−1, 1]; near 1 means a rotation (a linear adapter) maps new vectors onto old ones and
  * could replace a re-index. Takes the uncentred CᵀR (d × d, row-major, from crossProduct) and the
  * item count n.
