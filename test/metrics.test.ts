@@ -12,6 +12,8 @@ import { knnOverlap, summariseKnnOverlap } from '../src/metrics/knn-overlap.js';
 import { crossProductsOn, linearCka } from '../src/metrics/linear-cka.js';
 import { pairedCosine } from '../src/metrics/paired-cosine.js';
 import { procrustesAlignedCosine } from '../src/metrics/procrustes.js';
+import { singularValues } from '../src/kernels/singular-values.js';
+import { rowDots } from '../src/core/row-norms.js';
 import { dimensionMismatchReason } from '../src/metrics/types.js';
 import { availableEngines, expectClose, jsEngine, loadMetricCase } from './helpers.js';
 
@@ -21,7 +23,7 @@ import { availableEngines, expectClose, jsEngine, loadMetricCase } from './helpe
 // tolerance covers float32 normalisation (about 1e-7 per value).
 const TOL = 2e-6;
 const procrustesOf = (pair: AlignedPair) =>
-  procrustesAlignedCosine(crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count), pair.count, pair.referenceDim);
+  procrustesAlignedCosine(singularValues(crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count), pair.referenceDim), pair.count);
 const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 const labelsOf = (expected: { labels: string[] }) => expected.labels.map((label) => ({ label }));
 
@@ -130,7 +132,7 @@ describe.each(['equal', 'rotation'])('reference values, equal dimensions: %s', (
       expectClose(globalShift!.cosineDistance, expected.centroid.cosineDistance, TOL);
       expectClose(globalShift!.relativeShift, expected.centroid.relativeShift, TOL);
     }
-    const paired = pairedCosine(pair.reference, pair.candidate, pair.count, pair.referenceDim);
+    const paired = pairedCosine(rowDots(pair.reference, pair.candidate, pair.count, pair.referenceDim));
     expectClose(paired.cosineMean, expected.paired.mean, TOL);
     expectClose(paired.cosineP5, expected.paired.p5, TOL);
     expectClose(paired.cosineMin, expected.paired.min, TOL);
@@ -168,7 +170,7 @@ describe('invariants', () => {
     expect([summary.mean, summary.min]).toEqual([1, 1]);
     expect(summary.worstPositions).toEqual([]);
     expectClose(linearCka(pair).value, 1, 1e-12);
-    expect(pairedCosine(pair.reference, pair.candidate, count, dim).cosineMin).toBeGreaterThan(1 - 1e-6);
+    expect(pairedCosine(rowDots(pair.reference, pair.candidate, count, dim)).cosineMin).toBeGreaterThan(1 - 1e-6);
     expect(await crossRetrieval(jsEngine, pair, 10, 0.95, null)).toMatchObject({ top1: 1, indexCompatible: true });
     expectClose(procrustesOf(pair), 1, 1e-9);
     expect(centroidShift(pair.reference, pair.candidate, dim, all(count)).relativeShift).toBe(0);
@@ -242,7 +244,7 @@ describe('pairedCosine', () => {
     // Rows 0..3 turn by 0.1, 2.5, 0.3 and 2.5 radians: cosines 0.995, −0.801, 0.955, −0.801.
     const reference = Float32Array.from([unit(0), unit(0), unit(0), unit(0)].flat());
     const candidate = Float32Array.from([unit(0.1), unit(2.5), unit(0.3), unit(2.5)].flat());
-    const result = pairedCosine(reference, candidate, 4, 2);
+    const result = pairedCosine(rowDots(reference, candidate, 4, 2));
     expect(result.minRow).toBe(1);
     expectClose(result.cosineMin, Math.cos(2.5), 1e-6);
     expectClose(result.cosineMean, (Math.cos(0.1) + 2 * Math.cos(2.5) + Math.cos(0.3)) / 4, 1e-6);
@@ -269,7 +271,7 @@ describe('clusters', () => {
   });
 });
 
-describe('Procrustes from the eigenvalues of MᵀM', () => {
+describe('Procrustes from the singular values of CᵀR', () => {
   // Full rank: to 1e-9. Rank-deficient: a zero singular value comes out as √(ε·λ_max) ≈ 1e-8·σ_max,
   // so the sum is within 1e-6 (the bound the gate needs), not 1e-9.
   it('equals the nuclear norm from an SVD (ml-matrix): to 1e-9 at full rank, to 1e-6 when rank-deficient', async () => {
@@ -285,7 +287,7 @@ describe('Procrustes from the eigenvalues of MᵀM', () => {
       const nuclear = svd.diagonal.reduce((sum, sigma) => sum + sigma, 0);
       const n = Math.ceil(nuclear) + 1;
       const flat = Float64Array.from(m.to1DArray());
-      expectClose(procrustesAlignedCosine(flat, n, d), nuclear / n, rank === d ? 1e-9 : 1e-6);
+      expectClose(procrustesAlignedCosine(singularValues(flat, d), n), nuclear / n, rank === d ? 1e-9 : 1e-6);
     }
   });
 });

@@ -16,7 +16,7 @@
  * those k pairs again and keeps them, or k better ones); the workers raise one array of bars, as a
  * pair below any worker's k-th best of a row is below the merged k-th best too.
  */
-import { forEachTile, ITEM_BLOCK, QUERY_CHUNK, symmetricPairs, type MatrixRef, type ProgressTick } from './knn-tasks.js';
+import { forEachTile, ITEM_BLOCK, listRows, QUERY_CHUNK, symmetricPairs, type MatrixRef, type ProgressTick } from './knn-tasks.js';
 import type { Int8Rows } from './quantise-int8.js';
 import { QUERY_GROUP } from './score-block.js';
 import { intBlockFor, type FilterTile, type IntScoreBlock } from './screen-tasks.js';
@@ -114,7 +114,7 @@ export function int8ScreenTask(
   const slotBars = new Int32Array(heap(), scratchAddress + LAYOUT.slotBars, QUERY_GROUP);
   const symmetric = queryRows === null;
   const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);
-  const rowOf = (list: number): number => (queryRows === null ? list : (queryRows[list] as number));
+  const rowOf = listRows(queryRows);
   const bars = new Int32Array(heap(), barsAddress, int8BarsInts(lists.lists));
   const claim = () => Atomics.add(bars, lists.lists + 4, 1) * QUERY_CHUNK;
   new Int32Array(heap(), scratchAddress + LAYOUT.closed, ITEM_BLOCK + 4).fill(CLOSED);

@@ -17,6 +17,11 @@ export interface MatrixRef {
 /** Reports progress: `done` of `total` units of work. */
 export type ProgressTick = (done: number) => void;
 
+/** The matrix row of list p of a scan task: p itself when every row is a query (queryRows null), else queryRows[p]. */
+export function listRows(queryRows: Int32Array | null): (list: number) => number {
+  return queryRows === null ? (list) => list : (list) => queryRows[list] as number;
+}
+
 /** Query rows per chunk: each item block is scored against a whole chunk while it sits in cache. */
 export const QUERY_CHUNK = 256;
 
@@ -102,7 +107,7 @@ export function topKTask(
   const tile = new Float32Array(heap(), tileAddress, QUERY_GROUP * ITEM_BLOCK);
   const lists = new TopKLists(queryRows === null ? count : queryRows.length, k);
   const worst = lists.worst;
-  const rowOf = (position: number): number => (queryRows === null ? position : (queryRows[position] as number));
+  const rowOf = listRows(queryRows);
   forEachTile(
     count,
     queryRows,

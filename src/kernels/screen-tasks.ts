@@ -1,6 +1,6 @@
 // Worker tasks of the screened exact kNN (see screened-knn.ts): an integer pass that keeps each
 // row's K best approximate candidates, and a float32 pass that rescores the few that matter.
-import { forEachTile, ITEM_BLOCK, type MatrixRef, type ProgressTick, type ScoreBlock } from './knn-tasks.js';
+import { forEachTile, ITEM_BLOCK, listRows, type MatrixRef, type ProgressTick, type ScoreBlock } from './knn-tasks.js';
 import { QUERY_GROUP } from './score-block.js';
 import { EMPTY_SLOT, TopKLists } from './top-k.js';
 
@@ -101,7 +101,7 @@ export function screenTask(
     const bar = worst[list] as number;
     if (bar !== -Infinity) bars[list] = bar;
   };
-  const rowOf = (position: number): number => (queryRows === null ? position : (queryRows[position] as number));
+  const rowOf = listRows(queryRows);
   forEachTile(
     count,
     queryRows,

@@ -6,8 +6,8 @@ import { crossRetrieval } from '../metrics/cross-retrieval.js';
 import { knnOverlap, summariseKnnOverlap } from '../metrics/knn-overlap.js';
 import { crossProductsOn, linearCka } from '../metrics/linear-cka.js';
 import { allRows } from '../core/all-rows.js';
-import { pairedCosineOf } from '../metrics/paired-cosine.js';
-import { alignedCosineFromSingularValues } from '../metrics/procrustes.js';
+import { pairedCosine } from '../metrics/paired-cosine.js';
+import { procrustesAlignedCosine } from '../metrics/procrustes.js';
 import type { MeasureStep } from './measure-step.js';
 import { STREAM } from './streams.js';
 
@@ -43,7 +43,7 @@ const clustersStep: MeasureStep = {
 /** Paired cosine cos(R_i, C_i) (equal dimensions only). */
 const pairedStep: MeasureStep = {
   describe: () => 'paired cosine',
-  run: ({ engine, pair, dimensionReason }) => ({ paired: dimensionReason === null ? pairedCosineOf(engine.rowDots(pair.reference, pair.candidate, pair.count, pair.referenceDim)) : null }),
+  run: ({ engine, pair, dimensionReason }) => ({ paired: dimensionReason === null ? pairedCosine(engine.rowDots(pair.reference, pair.candidate, pair.count, pair.referenceDim)) : null }),
 };
 
 /** Cross-model retrieval: each C_i searched against the reference index (equal dimensions only). */
@@ -63,7 +63,7 @@ const procrustesStep: MeasureStep = {
   describe: () => 'Procrustes',
   alongside: true,
   run: async ({ engine, pair, dimensionReason }, { products }) => ({
-    procrustes: dimensionReason === null ? alignedCosineFromSingularValues(await engine.singularValues(products!.candidateByReference, pair.referenceDim), pair.count) : null,
+    procrustes: dimensionReason === null ? procrustesAlignedCosine(await engine.singularValues(products!.candidateByReference, pair.referenceDim), pair.count) : null,
   }),
 };
 

@@ -1,4 +1,3 @@
-import { rowDots } from '../core/row-norms.js';
 import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 
 /** Statistics of cos(R_i, C_i) over all aligned items. */
@@ -14,16 +13,11 @@ export interface PairedCosine {
 
 /**
  * Paired cosine similarity of each item with itself across the two spaces (equal dimension):
- * cos_i = R_i · C_i for unit rows, clamped to [−1, 1]. Reports the mean, the 5th percentile
- * (linear interpolation) and the minimum. 1 everywhere means the vectors did not change.
- * Cost: O(n · d).
+ * cos_i = R_i · C_i for unit rows, clamped to [−1, 1], from the row dot products (core/row-norms.ts
+ * rowDots, or the engine's, with the same bits). Reports the mean, the 5th percentile (linear
+ * interpolation) and the minimum. 1 everywhere means the vectors did not change. Cost: O(n).
  */
-export function pairedCosine(reference: Float32Array, candidate: Float32Array, count: number, dim: number): PairedCosine {
-  return pairedCosineOf(rowDots(reference, candidate, count, dim));
-}
-
-/** pairedCosine from the row dot products R_i · C_i (core/row-norms.ts rowDots, e.g. from the engine). */
-export function pairedCosineOf(dots: Float64Array): PairedCosine {
+export function pairedCosine(dots: Float64Array): PairedCosine {
   const count = dots.length;
   const values = new Float64Array(count);
   let sum = 0;

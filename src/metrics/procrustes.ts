@@ -1,5 +1,3 @@
-import { singularValues } from '../kernels/singular-values.js';
-
 /**
  * Orthogonal Procrustes (Schönemann 1966), equal dimension, no centring:
  * Q = argmin_{QᵀQ = I} ‖CQ − R‖_F = U Vᵀ where CᵀR = U Σ Vᵀ.
@@ -7,15 +5,10 @@ import { singularValues } from '../kernels/singular-values.js';
  * trace(QᵀCᵀR) / n = (Σ σ_k) / n, the nuclear norm of M = CᵀR over n, so only the singular values
  * are needed (singularValues: the eigenvalues of the symmetric d × d product M Mᵀ in float64, no
  * SVD). Range [−1, 1]; near 1 means a rotation (a linear adapter) maps new vectors onto old ones and
- * could replace a re-index. Takes the uncentred CᵀR (d × d, row-major, from crossProduct) and the
- * item count n.
+ * could replace a re-index. Takes the singular values σ_k of the uncentred CᵀR (kernels/singular-values.ts,
+ * or the engine's, with the same bits; summed in the given order) and the item count n.
  */
-export function procrustesAlignedCosine(candidateByReference: Float64Array, n: number, d: number): number {
-  return alignedCosineFromSingularValues(singularValues(candidateByReference, d), n);
-}
-
-/** (Σ σ_k) / n, clamped to [−1, 1]: the aligned cosine mean from CᵀR's singular values (summed in the given order). */
-export function alignedCosineFromSingularValues(sigma: Float64Array, n: number): number {
+export function procrustesAlignedCosine(sigma: Float64Array, n: number): number {
   let nuclear = 0;
   for (const value of sigma) nuclear += value;
   return Math.max(-1, Math.min(1, nuclear / n));
