@@ -251,7 +251,7 @@ const STAGES = [
   ['kNN (both spaces)', /kNN overlap [^\n]* in (\d+) ms/g],
   ['cross retrieval', /cross-model retrieval in (\d+) ms/g],
   ['k-means and clusters', /clusters \([^\n]* in (\d+) ms/g],
-  ['CKA', /linear CKA in (\d+) ms/g],
+  ['CKA', /linear CKA[^\n]* in (\d+) ms/g],
   ['Procrustes', /Procrustes in (\d+) ms/g],
 ];
 function stageTimes(log) {

@@ -14,12 +14,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 export const EXAMPLES = join(ROOT, 'examples', 'digits');
 /**
- * dist/cli.js and dist/index.js copied alone into an empty folder outside the repository, where no
+ * dist/cli.js (with the bundle it loads, cli-main.js) and dist/index.js copied alone into an empty folder outside the repository, where no
  * node_modules can be found: every process test runs these copies, so a dependency left out of a
  * bundle fails the tests instead of resolving from the repository's node_modules.
  */
 export const BUNDLE_DIR = mkdtempSync(join(tmpdir(), 'embedding-gate-bundle-'));
-for (const name of ['cli.js', 'index.js']) copyFileSync(join(ROOT, 'dist', name), join(BUNDLE_DIR, name));
+for (const name of ['cli.js', 'cli-main.js', 'index.js']) copyFileSync(join(ROOT, 'dist', name), join(BUNDLE_DIR, name));
 process.on('exit', () => rmSync(BUNDLE_DIR, { recursive: true, force: true }));
 
 export const CLI = join(BUNDLE_DIR, 'cli.js');

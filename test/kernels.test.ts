@@ -9,7 +9,7 @@ import { rowSum, squaredDistances } from '../src/kernels/row-statistics.js';
 import { rowDots, rowSumsOfSquares, scaleRows } from '../src/core/row-norms.js';
 import { InputError } from '../src/core/errors.js';
 import { KernelArena, kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
-import type { CrossKernel } from '../src/kernels/knn-tasks.js';
+import type { CrossKernel } from '../src/kernels/cross-job.js';
 import type { QuantiseKernel } from '../src/kernels/quantise.js';
 import { availableEngines, expectClose, jsEngine } from './helpers.js';
 

@@ -46,4 +46,19 @@ describe('runMeasureSteps', () => {
     await expect(runMeasureSteps([failing, broken], input, recorder().log)).rejects.toThrow('later failed');
     expect(ran).toEqual(['beside settled']);
   });
+
+  it('gives every head start before the first step runs, and each step sees what the head starts returned', async () => {
+    const order: string[] = [];
+    const steps: MeasureStep[] = [
+      { describe: () => 'first', run: (_, done) => (order.push(`first sees ${done.productsFormedEarly}`), {}) },
+      {
+        describe: () => 'second',
+        headStart: () => (order.push('head start'), { productsFormedEarly: 0.25 }),
+        run: (_, done) => (order.push(`second sees ${done.productsFormedEarly}`), { paired: null }),
+      },
+    ];
+    const done = await runMeasureSteps(steps, input, recorder().log);
+    expect(order).toEqual(['head start', 'first sees 0.25', 'second sees 0.25']);
+    expect(done).toEqual({ productsFormedEarly: 0.25, paired: null });
+  });
 });

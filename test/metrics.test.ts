@@ -76,7 +76,7 @@ describe.each(['equal', 'dims', 'rotation'])('reference values: %s', (name) => {
 describe.each(['equal', 'dims', 'rotation'])('engine cross-products: %s', (name) => {
   it.each(ENGINES)('CKA from the $name engine’s cross-products matches NumPy', async ({ engine }) => {
     const { pair, expected } = await loadMetricCase(name, engine);
-    const products = await crossProductsOn(engine, pair);
+    const products = await crossProductsOn(engine, pair).finish();
     expectClose(linearCka(pair, products).value, expected.ckaLinear, 2e-6);
     const exact = crossProduct(pair.candidate, pair.candidateDim, pair.reference, pair.referenceDim, pair.count);
     exact.forEach((value, i) => expectClose(products.candidateByReference[i], value, 1e-5));
@@ -100,7 +100,7 @@ describe('CKA of a set with no variance', () => {
     for (let i = 0; i < n * d; i++) candidate[i] = Math.sin(i * 0.37);
     return { count: n, referenceDim: d, candidateDim: d, reference, candidate };
   }
-  const productsOf = (engine: (typeof ENGINES)[number]['engine'], pair: ReturnType<typeof constantPair>) => crossProductsOn(engine, pair);
+  const productsOf = (engine: (typeof ENGINES)[number]['engine'], pair: ReturnType<typeof constantPair>) => crossProductsOn(engine, pair).finish();
 
   it.each(ENGINES)('a constant set of 97, 1,000 or 5,000 items says so on the $name engine (float rounding is not variance)', async ({ engine }) => {
     for (const n of [97, 1000, 5000]) {

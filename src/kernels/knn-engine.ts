@@ -3,9 +3,10 @@ import { Worker } from 'node:worker_threads';
 import { partnerRanks as jsPartnerRanks } from './cross-rank.js';
 import { crossProduct as jsCrossProduct } from './matrix-products.js';
 import { KNN_WORKER_SOURCE } from './generated/knn-worker-source.js';
-import { crossScratchFloats, ITEM_BLOCK, symmetricPairs, type MatrixRef, type NearestCentroids } from './knn-tasks.js';
+import { crossScratchFloats, jobSize, laneRowsFor, paddedWidth, UNITS_DONE, type CrossJob, type CrossProductRef } from './cross-job.js';
+import { ITEM_BLOCK, symmetricPairs, type MatrixRef, type NearestCentroids } from './knn-tasks.js';
 import { nearestCentroids as jsNearestCentroids } from './nearest-centroids.js';
-import type { WorkerTask } from './knn-worker.js';
+import type { WorkerRequest, WorkerTask } from './knn-worker.js';
 import { nearestNeighbours as jsNearestNeighbours } from './nearest-neighbours.js';
 import { QUERY_GROUP } from './score-block.js';
 import { quantisedRowBytes, quantiseRows } from './quantise.js';
@@ -67,10 +68,14 @@ export interface KnnEngine {
     hints?: PartnerHints | null,
   ): Promise<Int32Array>;
   /**
-   * AᵀB (A: count × da, B: count × db, row-major) as a row-major da × db Float64Array. JS: float64
-   * throughout; WebAssembly: float32 sums over chunks of CROSS_CHUNK rows, accumulated in float64,
-   * output rows split across the worker threads.
+   * Starts AᵀB for each request (row-major da × db Float64Arrays, in request order, from
+   * `finish()`). JS: float64 throughout, formed in finish(). WebAssembly: float32 sums over chunks
+   * of CROSS_CHUNK rows, added to float64 totals in chunk order (cross-job.ts), so the bits do not
+   * depend on the threads; the workers form the units between their search tasks, one worker at a
+   * time so that the calling thread keeps a core, and finish() puts every worker on what is left.
    */
+  crossProducts(requests: readonly CrossProductRequest[]): PendingProducts;
+  /** AᵀB for one request, at once: crossProducts([…]).finish(). */
   crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array>;
   /**
    * For each of `rows` (null: all) of `values`: the nearest of the k `centroids` (allocated by this
@@ -104,6 +109,22 @@ export interface KnnEngine {
   close(): Promise<void>;
 }
 
+
+/** AᵀB of A: count × da and B: count × db, both row-major. */
+export interface CrossProductRequest {
+  readonly a: Float32Array;
+  readonly da: number;
+  readonly b: Float32Array;
+  readonly db: number;
+  readonly count: number;
+}
+
+/** Cross-products the engine is forming; finish() completes them and gives them in request order. */
+export interface PendingProducts {
+  finish(): Promise<Float64Array[]>;
+  /** The share of the work formed so far, 0 … 1 (the JavaScript engine forms it all in finish()). */
+  formed(): number;
+}
 
 /** Each query's k nearest item rows to its partner (queries × k, in query order). */
 export interface PartnerHints {
@@ -161,8 +182,12 @@ class JsEngine implements KnnEngine {
     this.progress?.(label, 1, 1);
     return result;
   }
+  crossProducts(requests: readonly CrossProductRequest[]): PendingProducts {
+    let products: Float64Array[] | null = null;
+    return { finish: async () => (products ??= requests.map(({ a, da, b, db, count }) => jsCrossProduct(a, da, b, db, count))), formed: () => (products ? 1 : 0) };
+  }
   async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
-    return jsCrossProduct(a, da, b, db, count);
+    return (await this.crossProducts([{ a, da, b, db, count }]).finish())[0] as Float64Array;
   }
   async nearestCentroids(values: Float32Array, count: number, dim: number, centroids: Float32Array, norms: Float64Array, rows: Int32Array | null): Promise<NearestCentroids> {
     return jsNearestCentroids(values, count, dim, centroids, norms, rows);
@@ -211,6 +236,10 @@ class WasmEngine implements KnnEngine {
   private instance: WebAssembly.Instance | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private slotsAddress: number | null = null;
+  /** Cross-product jobs' scratch sets: how many there are, and those no unfinished job holds. */
+  private jobSlots = 0;
+  private readonly freeJobSlots: number[] = [];
   readonly screenCounts = { settled: 0, unsettled: 0, int8: 0, int8Fallbacks: 0 };
 
   constructor(
@@ -258,7 +287,7 @@ class WasmEngine implements KnnEngine {
       if (typeof message.error === 'string') {
         this.pending.delete(message.id as number);
         pending.reject(new Error(`kNN worker failed: ${message.error}`));
-      } else if ('indices' in message || 'overflow' in message || 'ranks' in message || 'product' in message || 'best' in message || 'singular' in message) {
+      } else if ('indices' in message || 'overflow' in message || 'ranks' in message || 'crossDone' in message || 'best' in message || 'singular' in message) {
         this.pending.delete(message.id as number);
         pending.resolve(message);
       }
@@ -538,25 +567,83 @@ class WasmEngine implements KnnEngine {
     }
   }
 
-  async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
+  crossProducts(requests: readonly CrossProductRequest[]): PendingProducts {
     const workers = this.start();
-    const aRef = this.ref(a, count, da);
-    const bRef = this.ref(b, count, db);
-    // AᵀA: each worker forms the upper triangle of its rows, and the rows are split by that area.
-    const symmetric = a === b && da === db;
-    const parts = Math.min(workers.length, Math.ceil(da / QUERY_GROUP));
-    const ranges = rowRanges(da, parts, symmetric);
-    const results = await Promise.all(
-      ranges.map(({ pStart, pEnd }, w) => {
-        const scratch = this.scratchFor(`cross ${w}`, crossScratchFloats(db, pEnd - pStart));
-        return this.run(workers[w] as Worker, { kind: 'cross', a: aRef, b: bRef, pStart, pEnd, scratchAddress: scratch, symmetric }, () => undefined);
-      }),
-    );
-    const out = new Float64Array(da * db);
-    ranges.forEach(({ pStart }, w) => out.set(results[w]!.product as Float64Array, pStart * db));
-    // The lower triangle of AᵀA is the upper one's mirror (the same products, in the same order).
-    if (symmetric) for (let p = 0; p < da; p++) for (let q = 0; q < p; q++) out[p * db + q] = out[q * db + p] as number;
-    return out;
+    const memory = () => this.arena.memory.buffer;
+    const slot = this.freeJobSlots.pop() ?? this.jobSlots++;
+    const products: CrossProductRef[] = requests.map(({ a, da, b, db, count }, i) => {
+      const totalsAddress = this.scratchFor(`cross job ${slot} totals ${i}`, 2 * da * paddedWidth(db));
+      new Float64Array(memory(), totalsAddress, da * paddedWidth(db)).fill(0);
+      // AᵀA: only the upper triangle is formed, and mirrored when read out.
+      return { a: this.ref(a, count, da), b: this.ref(b, count, db), symmetric: a === b && da === db, totalsAddress, laneRows: laneRowsFor(da, workers.length) };
+    });
+    const { units, controlInts } = jobSize(products);
+    // A control block of its own, never reused: a worker may still hold a finished job, and looks at its block once more.
+    const controlAddress = this.arena.addressOf(this.arena.allocate(controlInts)) as number;
+    const job: CrossJob = { products, controlAddress, slotsAddress: this.idleSlots(), units };
+    const done = units === 0 ? Promise.resolve() : this.postJob(job, crossScratchFloats(products));
+    // A failure surfaces from finish(); until then it must not count as unhandled.
+    done.catch(() => undefined);
+    const formed = () => (units === 0 ? 1 : Atomics.load(new Int32Array(memory(), controlAddress, 2), UNITS_DONE) / units);
+    const finish = async (): Promise<Float64Array[]> => {
+      const slots = new Int32Array(memory(), job.slotsAddress, 1);
+      // Every worker may now take units: the caller waits for them.
+      Atomics.add(slots, 0, 1);
+      Atomics.notify(slots, 0);
+      try {
+        await done;
+      } finally {
+        Atomics.sub(slots, 0, 1);
+      }
+      formed(); // an atomic read: every worker's totals are in view from here on
+      const out = products.map((product) => this.readProduct(product));
+      // (A failed job keeps its scratch set: a worker may still be adding a unit to it.)
+      this.freeJobSlots.push(slot);
+      return out;
+    };
+    let finished: Promise<Float64Array[]> | null = null;
+    return { finish: () => (finished ??= finish()), formed };
+  }
+
+  /** Gives every worker the job (each with its scratch); settles once a worker has formed its last unit, or one failed. */
+  private postJob(job: CrossJob, scratchFloats: number): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve: () => resolve(), reject, onProgress: () => undefined });
+      this.start().forEach((worker, w) => {
+        const scratchAddress = this.scratchFor(`cross ${w}`, scratchFloats);
+        worker.postMessage({ kind: 'crossJob', job, scratchAddress, id, memoryBytes: this.arena.memory.buffer.byteLength } satisfies WorkerRequest);
+      });
+    });
+  }
+
+  /** A finished product's da × db values from its padded float64 totals, the lower triangle of AᵀA mirrored from the upper. */
+  private readProduct({ a, b, symmetric, totalsAddress }: CrossProductRef): Float64Array {
+    const [da, db, width] = [a.dim, b.dim, paddedWidth(b.dim)];
+    const totals = new Float64Array(this.arena.memory.buffer, totalsAddress, da * width);
+    const product = new Float64Array(da * db);
+    for (let p = 0; p < da; p++) {
+      const from = symmetric ? p : 0;
+      product.set(totals.subarray(p * width + from, p * width + db), p * db + from);
+      if (symmetric) for (let q = 0; q < p; q++) product[p * db + q] = product[q * db + p] as number;
+    }
+    return product;
+  }
+
+  async crossProduct(a: Float32Array, da: number, b: Float32Array, db: number, count: number): Promise<Float64Array> {
+    return (await this.crossProducts([{ a, da, b, db, count }]).finish())[0] as Float64Array;
+  }
+
+  /**
+   * The address of the idle-time slot count the workers share (idle-work.ts): threads − 1 units
+   * at a time leave a core to this thread; PendingProducts.finish() adds one while it waits.
+   */
+  private idleSlots(): number {
+    if (this.slotsAddress === null) {
+      this.slotsAddress = this.scratchFor('idle slots', 1);
+      Atomics.store(new Int32Array(this.arena.memory.buffer, this.slotsAddress, 1), 0, this.threads - 1);
+    }
+    return this.slotsAddress;
   }
 
   /** The kernel instantiated on this thread, for the quantisation and the row statistics (score-kernel.wat). */
@@ -576,32 +663,13 @@ class WasmEngine implements KnnEngine {
   }
 
   async close() {
+    // A task or job still pending would otherwise never settle.
+    for (const pending of this.pending.values()) pending.reject(new Error('the kNN engine was closed before its task finished'));
+    this.pending.clear();
     await Promise.all([...this.workers, ...(this.background ? [this.background] : [])].map((worker) => worker.terminate()));
     this.workers = [];
     this.background = null;
   }
-}
-
-/**
- * Output rows [pStart, pEnd) of a d-row cross-product for each of `parts` workers, in whole query
- * groups: equal counts, or, for a symmetric product (row p costs d − p), equal areas.
- */
-function rowRanges(d: number, parts: number, symmetric: boolean): Array<{ pStart: number; pEnd: number }> {
-  const groups = Math.ceil(d / QUERY_GROUP);
-  const cost = (p: number) => (symmetric ? d - p : d);
-  const total = Array.from({ length: groups }, (_, g) => cost(g * QUERY_GROUP)).reduce((sum, value) => sum + value, 0);
-  const ranges: Array<{ pStart: number; pEnd: number }> = [];
-  let start = 0;
-  let done = 0;
-  for (let g = 0; g < groups; g++) {
-    done += cost(g * QUERY_GROUP);
-    const end = Math.min(d, (g + 1) * QUERY_GROUP);
-    if (done >= (total * (ranges.length + 1)) / parts || g === groups - 1) {
-      if (end > start) ranges.push({ pStart: start, pEnd: end });
-      start = end;
-    }
-  }
-  return ranges;
 }
 
 /** Splits rows into `parts` contiguous slices of nearly equal size (a multiple of the query group). */

@@ -1,7 +1,9 @@
 // Worker thread of the WebAssembly kNN engine. Bundled by scripts/build.mjs into
 // src/kernels/generated/knn-worker-source.ts and started with `new Worker(source, { eval: true })`.
 import { parentPort, workerData } from 'node:worker_threads';
-import { crossRowsTask, nearestCentroidTask, partnerRankTask, topKTask, type CrossKernel, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
+import type { CrossJob, CrossKernel } from './cross-job.js';
+import { IdleWork } from './idle-work.js';
+import { nearestCentroidTask, partnerRankTask, topKTask, type MatrixRef, type ScoreBlock } from './knn-tasks.js';
 import { int8ScreenTask, type Int8ScreenRef, type ScoreRows, type SeedSample } from './int8-screen-task.js';
 import { refineTask, screenTask, type FilterTile, type IntScoreBlock, type QuantisedRef } from './screen-tasks.js';
 import { singularValues } from './singular-values.js';
@@ -10,7 +12,7 @@ import { singularValues } from './singular-values.js';
 export type WorkerTask =
   | { kind: 'topk'; matrix: MatrixRef; k: number; queryRows: Int32Array | null; part: number; parts: number }
   | { kind: 'ranks'; queries: MatrixRef; items: MatrixRef; queryRows: Int32Array; cap: number; hints: { lists: Int32Array; k: number } | null }
-  | { kind: 'cross'; a: MatrixRef; b: MatrixRef; pStart: number; pEnd: number; scratchAddress: number; symmetric: boolean }
+  | { kind: 'crossJob'; job: CrossJob; scratchAddress: number }
   | { kind: 'centroids'; matrix: MatrixRef; centroids: MatrixRef; norms: Float64Array; rows: Int32Array }
   | { kind: 'screen'; rows: QuantisedRef; size: number; queryRows: Int32Array | null; part: number; parts: number; scratchAddress: number }
   | { kind: 'refine'; matrix: MatrixRef; queryRows: Int32Array; candidates: Int32Array; width: number; k: number }
@@ -37,7 +39,7 @@ const intScore = instance.exports.score_i16 as IntScoreBlock;
 const int8Score = instance.exports.score_i8 as IntScoreBlock;
 const scoreRows = instance.exports.score_rows as ScoreRows;
 const filter = instance.exports.filter_tile as FilterTile;
-const cross = instance.exports as unknown as CrossKernel;
+const idle = new IdleWork(instance.exports as unknown as CrossKernel, heap, (message) => parentPort?.postMessage(message));
 
 /**
  * Makes this thread's view of the shared memory at least `bytes` long. Another thread's growth
@@ -83,9 +85,9 @@ parentPort?.on('message', (request: WorkerRequest) => {
     } else if (request.kind === 'singular') {
       const singular = singularValues(request.matrix, request.d);
       parentPort?.postMessage({ id: request.id, singular }, [singular.buffer as ArrayBuffer]);
-    } else if (request.kind === 'cross') {
-      const product = crossRowsTask(cross, heap, request.a, request.b, request.pStart, request.pEnd, request.scratchAddress, request.symmetric);
-      parentPort?.postMessage({ id: request.id, product }, [product.buffer as ArrayBuffer]);
+    } else if (request.kind === 'crossJob') {
+      // Idle-time work: its units run between tasks, and the worker that forms the last one answers.
+      idle.add({ id: request.id, job: request.job, scratchAddress: request.scratchAddress });
     } else {
       const ranks = partnerRankTask(score, heap, request.queries, request.items, request.queryRows, request.cap, request.hints, init.tileAddress, tick);
       parentPort?.postMessage({ id: request.id, progress: pending, ranks }, [ranks.buffer as ArrayBuffer]);

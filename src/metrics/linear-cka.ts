@@ -56,25 +56,37 @@ export interface CrossProducts {
   readonly candidateMean: Float64Array;
 }
 
+/** The cross-products CKA needs, being formed on the engine; finish() completes them and adds the column means. */
+export interface PendingCrossProducts {
+  finish(): Promise<CrossProducts>;
+  /** The share of the products' work formed so far, 0 … 1. */
+  formed(): number;
+}
+
 /**
- * The three cross-products on the engine (which may use the WebAssembly kernel: float32 sums over
- * chunks, accumulated in float64), and the column means from its row sums (the same bits as columnMeans).
+ * Starts the three cross-products on the engine (which may use the WebAssembly kernel: float32 sums
+ * over chunks, accumulated in float64), which forms them while its threads are otherwise idle;
+ * finish() completes them and takes the column means from the engine's row sums (the same bits as
+ * columnMeans) meanwhile.
  */
-export async function crossProductsOn(engine: KnnEngine, matrices: AlignedMatrices): Promise<CrossProducts> {
+export function crossProductsOn(engine: KnnEngine, matrices: AlignedMatrices): PendingCrossProducts {
   const { count: n, reference, candidate, referenceDim: dr, candidateDim: dc } = matrices;
-  const rows = allRows(n);
-  const mean = (values: Float32Array, dim: number) => dividedBy(engine.rowSums(values, dim, rows), n);
-  // The first product goes to the worker threads; this thread sums the columns meanwhile.
-  const referenceGram = engine.crossProduct(reference, dr, reference, dr, n);
-  const referenceMean = mean(reference, dr);
-  const candidateMean = mean(candidate, dc);
-  return {
-    referenceGram: await referenceGram,
-    candidateGram: await engine.crossProduct(candidate, dc, candidate, dc, n),
+  const pending = engine.crossProducts([
+    { a: reference, da: dr, b: reference, db: dr, count: n },
+    { a: candidate, da: dc, b: candidate, db: dc, count: n },
     // CᵀR (uncentred) serves both CKA and Procrustes.
-    candidateByReference: await engine.crossProduct(candidate, dc, reference, dr, n),
-    referenceMean,
-    candidateMean,
+    { a: candidate, da: dc, b: reference, db: dr, count: n },
+  ]);
+  return {
+    formed: () => pending.formed(),
+    finish: async () => {
+      const products = pending.finish();
+      const rows = allRows(n);
+      const referenceMean = dividedBy(engine.rowSums(reference, dr, rows), n);
+      const candidateMean = dividedBy(engine.rowSums(candidate, dc, rows), n);
+      const [referenceGram, candidateGram, candidateByReference] = (await products) as [Float64Array, Float64Array, Float64Array];
+      return { referenceGram, candidateGram, candidateByReference, referenceMean, candidateMean };
+    },
   };
 }
 
