@@ -44491,6 +44491,9 @@ var LANES_FROM = 2;
 function paddedWidth(db) {
   return Math.ceil(db / B_PANEL) * B_PANEL;
 }
+function totalsFloats(da, db) {
+  return 2 * Math.ceil(da / QUERY_GROUP) * QUERY_GROUP * paddedWidth(db);
+}
 function laneRowsFor(da, threads) {
   const rows = Math.ceil(da / (4 * threads) / QUERY_GROUP) * QUERY_GROUP;
   return Math.min(64, Math.max(QUERY_GROUP, rows));
@@ -45302,8 +45305,8 @@ var WasmEngine = class {
     const memory = () => this.arena.memory.buffer;
     const slot = this.freeJobSlots.pop() ?? this.jobSlots++;
     const products = requests.map(({ a, da, b, db, count }, i) => {
-      const totalsAddress = this.scratchFor(`cross job ${slot} totals ${i}`, 2 * da * paddedWidth(db));
-      new Float64Array(memory(), totalsAddress, da * paddedWidth(db)).fill(0);
+      const totalsAddress = this.scratchFor(`cross job ${slot} totals ${i}`, totalsFloats(da, db));
+      new Float64Array(memory(), totalsAddress, totalsFloats(da, db) / 2).fill(0);
       return { a: this.ref(a, count, da), b: this.ref(b, count, db), symmetric: a === b && da === db, totalsAddress, laneRows: laneRowsFor(da, workers.length) };
     });
     const { units, controlInts } = jobSize(products);

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKnnEngine, type CrossProductRequest, type KnnEngine } from '../src/kernels/knn-engine.js';
 import { crossProduct } from '../src/kernels/matrix-products.js';
 import { seededRandom } from '../src/stats/random.js';
-import { kernelSupported } from '../src/kernels/wasm-kernel.js';
+import { kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
+import { crossScratchFloats, jobSize, runCrossUnit, totalsFloats, type CrossJob, type CrossKernel, type CrossProductRef } from '../src/kernels/cross-job.js';
 import { jsEngine } from './helpers.js';
 
 // Cross-products as an idle-time job (cross-job.ts, idle-work.ts): the worker threads form the
@@ -113,5 +114,57 @@ describe('cross-product jobs on the JavaScript engine', () => {
     const products = await pending.finish();
     expect(pending.formed()).toBe(1);
     expect(bits(products)).toEqual(bits(asked.map(({ a, da, b, db, count }) => crossProduct(a, da, b, db, count))));
+  });
+});
+
+describe.each(KERNELS)('runCrossUnit on the %s kernel', (kernel) => {
+  it("adds to its product's totals only, rows padded to whole column groups included (a −0 placed after every totals area stays −0), and gives the engine's bits", async () => {
+    // One thread's view: a shared memory with a bump allocator, every unit run here in order.
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+    const exports = new WebAssembly.Instance(loadWasmKernel(kernel)!.module, { env: { memory } }).exports as unknown as CrossKernel;
+    let top = 0;
+    const allocate = (bytes: number) => ((top = Math.ceil(top / 16) * 16 + bytes), top - bytes);
+    const count = 300;
+    const [da, db] = [70, 45];
+    const source = requests(jsEngine);
+    const place = (values: Float32Array, rows: number, dim: number) => {
+      const address = allocate(rows * dim * 4);
+      new Float32Array(memory.buffer, address, rows * dim).set(values.subarray(0, rows * dim));
+      return { address, count: rows, dim };
+    };
+    const a = place(source[0]!.a, count, da);
+    const b = place(source[1]!.a, count, db);
+    const sentinels: number[] = [];
+    const product = (left: typeof a, right: typeof a, symmetric: boolean): CrossProductRef => {
+      const totalsAddress = allocate(totalsFloats(left.dim, right.dim) * 4);
+      sentinels.push(allocate(8));
+      new Float64Array(memory.buffer, sentinels.at(-1)!, 1)[0] = -0;
+      return { a: left, b: right, symmetric, totalsAddress, laneRows: 8 };
+    };
+    const products = [product(a, b, false), product(b, a, false), product(a, a, true)];
+    const { units, controlInts } = jobSize(products);
+    const job: CrossJob = { products, controlAddress: allocate(controlInts * 4), slotsAddress: allocate(4), units };
+    const scratch = allocate(crossScratchFloats(products) * 4);
+    const packed = { job: null, product: -1, chunk: -1 };
+    const last = Array.from({ length: units }, (_, unit) => runCrossUnit(exports, () => memory.buffer, job, unit, scratch, packed));
+    expect(last.indexOf(true)).toBe(units - 1);
+    for (const address of sentinels) expect(Object.is(new Float64Array(memory.buffer, address, 1)[0], -0), `the 8 bytes at ${address}`).toBe(true);
+
+    const engine = engineWith(kernel, 2);
+    const [ea, eb] = [matrix(engine, count, da, 0), matrix(engine, count, db, 0)];
+    ea.set(source[0]!.a.subarray(0, count * da));
+    eb.set(source[1]!.a.subarray(0, count * db));
+    const want = await engine.crossProducts([
+      { a: ea, da, b: eb, db, count },
+      { a: eb, da: db, b: ea, db: da, count },
+      { a: ea, da, b: ea, db: da, count },
+    ]).finish();
+    products.forEach(({ a: left, b: right, totalsAddress, symmetric }, i) => {
+      const width = Math.ceil(right.dim / 8) * 8;
+      const totals = new Float64Array(memory.buffer, totalsAddress, left.dim * width);
+      for (let p = 0; p < left.dim; p++) {
+        for (let q = symmetric ? p : 0; q < right.dim; q++) expect(totals[p * width + q], `product ${i} (${p}, ${q})`).toBe(want[i]![p * right.dim + q]);
+      }
+    });
   });
 });

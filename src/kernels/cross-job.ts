@@ -14,7 +14,7 @@ export interface CrossKernel {
   readonly cross_panels: (a: number, b: number, rows: number, panels: number, out: number, outStride: number) => void;
 }
 
-/** One product of a job: AᵀB (A: count × da, B: count × db), its float64 totals da × paddedWidth(db) at `totalsAddress`. */
+/** One product of a job: AᵀB (A: count × da, B: count × db), its float64 totals (totalsFloats) at `totalsAddress`. */
 export interface CrossProductRef {
   readonly a: MatrixRef;
   readonly b: MatrixRef;
@@ -48,6 +48,14 @@ const LANES_FROM = 2;
 /** Columns of the float64 totals for db columns of B: whole panels. */
 export function paddedWidth(db: number): number {
   return Math.ceil(db / B_PANEL) * B_PANEL;
+}
+
+/**
+ * Float32-sized values (4 bytes each) of a product's float64 totals: da rows rounded up to whole
+ * column groups (the kernel adds the zero-padded columns' zeros to those rows too), paddedWidth(db) each.
+ */
+export function totalsFloats(da: number, db: number): number {
+  return 2 * Math.ceil(da / QUERY_GROUP) * QUERY_GROUP * paddedWidth(db);
 }
 
 /** Output rows per lane: about four lanes per thread, at most 64 rows (a unit is then about 1 ms at d = 768). */

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { partnerRanks as jsPartnerRanks } from './cross-rank.js';
 import { crossProduct as jsCrossProduct } from './matrix-products.js';
 import { KNN_WORKER_SOURCE } from './generated/knn-worker-source.js';
-import { crossScratchFloats, jobSize, laneRowsFor, paddedWidth, UNITS_DONE, type CrossJob, type CrossProductRef } from './cross-job.js';
+import { crossScratchFloats, jobSize, laneRowsFor, paddedWidth, totalsFloats, UNITS_DONE, type CrossJob, type CrossProductRef } from './cross-job.js';
 import { ITEM_BLOCK, symmetricPairs, type MatrixRef, type NearestCentroids } from './knn-tasks.js';
 import { nearestCentroids as jsNearestCentroids } from './nearest-centroids.js';
 import type { WorkerRequest, WorkerTask } from './knn-worker.js';
@@ -572,8 +572,8 @@ class WasmEngine implements KnnEngine {
     const memory = () => this.arena.memory.buffer;
     const slot = this.freeJobSlots.pop() ?? this.jobSlots++;
     const products: CrossProductRef[] = requests.map(({ a, da, b, db, count }, i) => {
-      const totalsAddress = this.scratchFor(`cross job ${slot} totals ${i}`, 2 * da * paddedWidth(db));
-      new Float64Array(memory(), totalsAddress, da * paddedWidth(db)).fill(0);
+      const totalsAddress = this.scratchFor(`cross job ${slot} totals ${i}`, totalsFloats(da, db));
+      new Float64Array(memory(), totalsAddress, totalsFloats(da, db) / 2).fill(0);
       // AᵀA: only the upper triangle is formed, and mirrored when read out.
       return { a: this.ref(a, count, da), b: this.ref(b, count, db), symmetric: a === b && da === db, totalsAddress, laneRows: laneRowsFor(da, workers.length) };
     });
