@@ -122,7 +122,7 @@ export interface CrossProductRequest {
 /** Cross-products the engine is forming; finish() completes them and gives them in request order. */
 export interface PendingProducts {
   finish(): Promise<Float64Array[]>;
-  /** The share of the work formed so far, 0 … 1 (the JavaScript engine forms it all in finish()). */
+  /** The share of the job's units formed so far, 0 … 1 (the JavaScript engine forms everything in finish()). */
   formed(): number;
 }
 

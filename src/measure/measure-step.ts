@@ -40,8 +40,9 @@ export interface MeasureStep {
 }
 
 /**
- * Gives every step with a head start its start, then runs the steps in order, each after the ones it reads, logging "<describe> in <ms> ms" for each
- * (an `alongside` step when it finishes, with its own time), and returns once every step is done.
+ * Starts every step's head start, then runs the steps in order, each after the ones it reads,
+ * logging "<describe> in <ms> ms" for each (an `alongside` step when it finishes, with its own
+ * time), and returns once every step is done.
  */
 export async function runMeasureSteps(steps: readonly MeasureStep[], input: MeasureInput, log: Logger): Promise<Measurements> {
   let done: Measurements = {};

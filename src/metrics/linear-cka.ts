@@ -59,7 +59,7 @@ export interface CrossProducts {
 /** The cross-products CKA needs, being formed on the engine; finish() completes them and adds the column means. */
 export interface PendingCrossProducts {
   finish(): Promise<CrossProducts>;
-  /** The share of the products' work formed so far, 0 … 1. */
+  /** The share of the products' units (chunk × lane) formed so far, 0 … 1. */
   formed(): number;
 }
 
