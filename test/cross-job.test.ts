@@ -3,7 +3,7 @@ import { createKnnEngine, type CrossProductRequest, type KnnEngine } from '../sr
 import { crossProduct } from '../src/kernels/matrix-products.js';
 import { seededRandom } from '../src/stats/random.js';
 import { kernelSupported, loadWasmKernel } from '../src/kernels/wasm-kernel.js';
-import { crossScratchFloats, jobSize, runCrossUnit, totalsFloats, type CrossJob, type CrossKernel, type CrossProductRef } from '../src/kernels/cross-job.js';
+import { crossScratchFloats, jobSize, paddedWidth, runCrossUnit, totalsFloats, type CrossJob, type CrossKernel, type CrossProductRef } from '../src/kernels/cross-job.js';
 import { jsEngine } from './helpers.js';
 
 // Cross-products as an idle-time job (cross-job.ts, idle-work.ts): the worker threads form the
@@ -160,7 +160,7 @@ describe.each(KERNELS)('runCrossUnit on the %s kernel', (kernel) => {
       { a: ea, da, b: ea, db: da, count },
     ]).finish();
     products.forEach(({ a: left, b: right, totalsAddress, symmetric }, i) => {
-      const width = Math.ceil(right.dim / 8) * 8;
+      const width = paddedWidth(right.dim);
       const totals = new Float64Array(memory.buffer, totalsAddress, left.dim * width);
       for (let p = 0; p < left.dim; p++) {
         for (let q = symmetric ? p : 0; q < right.dim; q++) expect(totals[p * width + q], `product ${i} (${p}, ${q})`).toBe(want[i]![p * right.dim + q]);

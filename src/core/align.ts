@@ -46,8 +46,10 @@ export function alignById(
   reuseInputs = false,
   loops: RowLoops = JS_ROW_LOOPS,
 ): AlignedPair {
-  const referenceSquares = validateVectors(reference, loops.sumsOfSquares(reference.vectors, reference.count, reference.dim));
-  const candidateSquares = validateVectors(candidate, loops.sumsOfSquares(candidate.vectors, candidate.count, candidate.dim));
+  const referenceSquares = loops.sumsOfSquares(reference.vectors, reference.count, reference.dim);
+  const candidateSquares = loops.sumsOfSquares(candidate.vectors, candidate.count, candidate.dim);
+  validateVectors(reference, referenceSquares);
+  validateVectors(candidate, candidateSquares);
   checkUniqueIds(reference);
   const candidateIndex = checkUniqueIds(candidate);
 

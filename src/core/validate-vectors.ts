@@ -4,9 +4,9 @@ import { describeRow, type EmbeddingSet } from './embedding-set.js';
 /**
  * Checks every row of a set before any metric sees it: each value must be finite and each
  * vector non-zero (cosine is undefined for a zero vector). Throws naming the file, row and id.
- * `sums` are each row's Σ x² (float64, rowSumsOfSquares), which the normalisation reuses; returns them.
+ * `sums` are each row's Σ x² (float64, rowSumsOfSquares), which the normalisation reuses.
  */
-export function validateVectors(set: EmbeddingSet, sums: Float64Array): Float64Array {
+export function validateVectors(set: EmbeddingSet, sums: Float64Array): void {
   const { vectors, dim, count } = set;
   for (let i = 0; i < count; i++) {
     const offset = i * dim;
@@ -27,7 +27,6 @@ export function validateVectors(set: EmbeddingSet, sums: Float64Array): Float64A
       throw new InputError(`${set.source}: ${describeRow(set, i)} is a zero vector; its cosine similarity is undefined, so fix or drop that item.`);
     }
   }
-  return sums;
 }
 
 /** Longest item id accepted (the report schema's bound on every id it holds). */

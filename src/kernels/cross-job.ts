@@ -120,8 +120,8 @@ export function runCrossUnit(kernel: CrossKernel, heap: () => ArrayBuffer | Shar
 
   const { count, dim: da } = a;
   const db = b.dim;
-  const panels = Math.ceil(db / B_PANEL);
-  const width = panels * B_PANEL;
+  const width = paddedWidth(db);
+  const panels = width / B_PANEL;
   const start = chunk * CROSS_CHUNK;
   const rows = Math.min(CROSS_CHUNK, count - start);
   const bPanels = scratchAddress;
